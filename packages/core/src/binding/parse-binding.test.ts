@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest'
+import { type ArtifactRegistryError, isArtifactRegistryError } from '../errors.js'
+import { parseBinding } from './parse-binding.js'
+
+function configError(fn: () => unknown): ArtifactRegistryError {
+  try {
+    fn()
+  } catch (err) {
+    if (isArtifactRegistryError(err, 'INVALID_CONFIG')) return err
+    throw err
+  }
+  throw new Error('expected INVALID_CONFIG')
+}
+
+const AWS = {
+  platform: 'aws',
+  region: 'eu-west-1',
+  repositoryPrefix: 'acme',
+  pullRoleArn: 'arn:aws:iam::123456789012:role/acme-pull',
+  pushRoleArn: 'arn:aws:iam::123456789012:role/acme-push',
+  replicationRegions: ['us-east-1'],
+}
+
+describe('parseBinding', () => {
+  it('accepts a valid binding of every built-in platform', () => {
+    expect(parseBinding(AWS)).toEqual(AWS)
+    const gcp = {
+      platform: 'gcp',
+      projectId: 'acme-prod',
+      location: 'us-central1',
+      repository: 'apps',
+      pullServiceAccount: 'pull@acme-prod.iam.gserviceaccount.com',
+    }
+    expect(parseBinding(gcp)).toEqual(gcp)
+    const azure = {
+      platform: 'azure',
+      subscriptionId: '00000000-0000-4000-8000-000000000000',
+      resourceGroup: 'rg-apps',
+      registryName: 'acmeapps',
+      repositoryPrefix: 'team',
+      sku: 'Premium',
+    }
+    expect(parseBinding(azure)).toEqual(azure)
+    expect(parseBinding({ platform: 'local' })).toEqual({ platform: 'local' })
+  })
+
+  it('names every invalid field by path', () => {
+    const err = configError(() =>
+      parseBinding({
+        ...AWS,
+        region: 'Europe',
+        pullRoleArn: 'arn:aws:iam::123:user/bob',
+        replicationRegions: ['us-east-1', 'mars'],
+        repositoryPrefix: 'Acme Corp',
+        regoin: 'typo',
+      }),
+    )
+    const paths = err.issues.map((i) => i.path).sort()
+    expect(paths).toEqual(['', 'pullRoleArn', 'region', 'replicationRegions.1', 'repositoryPrefix'])
+    expect(err.issues.find((i) => i.path === '')?.message).toContain('"regoin"')
+    for (const path of ['region', 'pullRoleArn', 'replicationRegions.1', 'repositoryPrefix']) {
+      expect(err.message).toContain(`${path}:`)
+    }
+  })
+
+  it('reports missing required fields', () => {
+    const err = configError(() => parseBinding({ platform: 'gcp', projectId: 'acme-prod' }))
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['location', 'repository'])
+  })
+
+  it('rejects a non-object and an unknown platform', () => {
+    expect(configError(() => parseBinding('aws')).issues[0]?.path).toBe('')
+    expect(configError(() => parseBinding([])).issues[0]?.path).toBe('')
+    const unknown = configError(() => parseBinding({ platform: 'harbor' }))
+    expect(unknown.issues[0]?.path).toBe('platform')
+    expect(unknown.message).toContain('registerProvider')
+  })
+
+  it('passes a registered third-party binding through untouched', () => {
+    const binding = { platform: 'harbor', url: 'https://harbor.example' }
+    expect(parseBinding(binding, { isRegistered: (p) => p === 'harbor' })).toBe(binding)
+  })
+
+  it('rejects unresolved secret references and expressions by field', () => {
+    const err = configError(() =>
+      parseBinding({
+        service: 'ecr',
+        repositoryPrefix: { secretRef: { name: 's', key: 'k' } },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved IaC expression is the input
+        pullRoleArn: '${aws_iam_role.pull.arn}',
+      }),
+    )
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['pullRoleArn', 'repositoryPrefix'])
+  })
+})
+
+describe('parseBinding with the Alien shape', () => {
+  it('converts ecr and takes the region from the environment', () => {
+    const binding = parseBinding(
+      { service: 'ecr', repositoryPrefix: 'acme', pullRoleArn: AWS.pullRoleArn },
+      { env: { AWS_REGION: 'eu-west-1' } },
+    )
+    expect(binding).toEqual({
+      platform: 'aws',
+      region: 'eu-west-1',
+      repositoryPrefix: 'acme',
+      pullRoleArn: AWS.pullRoleArn,
+    })
+  })
+
+  it('says where the missing region should come from', () => {
+    const err = configError(() =>
+      parseBinding({ service: 'ecr', repositoryPrefix: 'acme' }, { env: {} }),
+    )
+    expect(err.issues.map((i) => i.path)).toEqual([
+      'region (from AWS_REGION or AWS_DEFAULT_REGION)',
+    ])
+  })
+
+  it('converts gar, acr and local', () => {
+    expect(
+      parseBinding(
+        {
+          service: 'gar',
+          repositoryName: 'apps',
+          pushServiceAccountEmail: 'push@acme-prod.iam.gserviceaccount.com',
+        },
+        { env: { GOOGLE_CLOUD_PROJECT: 'acme-prod', GOOGLE_CLOUD_REGION: 'europe-west1' } },
+      ),
+    ).toEqual({
+      platform: 'gcp',
+      projectId: 'acme-prod',
+      location: 'europe-west1',
+      repository: 'apps',
+      pushServiceAccount: 'push@acme-prod.iam.gserviceaccount.com',
+    })
+    expect(
+      parseBinding(
+        { service: 'acr', registryName: 'acmeapps', resourceGroupName: 'rg-apps' },
+        { env: { AZURE_SUBSCRIPTION_ID: '00000000-0000-4000-8000-000000000000' } },
+      ),
+    ).toEqual({
+      platform: 'azure',
+      subscriptionId: '00000000-0000-4000-8000-000000000000',
+      resourceGroup: 'rg-apps',
+      registryName: 'acmeapps',
+    })
+    expect(
+      parseBinding({ service: 'local', registryUrl: 'localhost:5000' }, { bindingName: 'images' }),
+    ).toEqual({ platform: 'local', url: 'http://localhost:5000', bindingName: 'images' })
+  })
+
+  it('maps issue paths back to the Alien field names', () => {
+    const err = configError(() =>
+      parseBinding(
+        { service: 'gar', repositoryName: 'Apps_Repo', pullServiceAccountEmail: 'not-an-email' },
+        { env: { GOOGLE_CLOUD_PROJECT: 'acme-prod', GOOGLE_CLOUD_REGION: 'us-central1' } },
+      ),
+    )
+    expect(err.issues.map((i) => i.path).sort()).toEqual([
+      'pullServiceAccountEmail',
+      'repositoryName',
+    ])
+  })
+
+  it('rejects an unknown service', () => {
+    expect(configError(() => parseBinding({ service: 's3' })).issues[0]?.path).toBe('service')
+  })
+})

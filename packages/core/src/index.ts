@@ -1,0 +1,57 @@
+export type {
+  ArtifactRegistry,
+  ArtifactRegistryCredentials,
+  AwsCrossAccountAccess,
+  ComputeServiceType,
+  CrossAccountAccess,
+  CrossAccountPermissions,
+  GcpCrossAccountAccess,
+  GenerateCredentialsOptions,
+  Permission,
+  RepositoryResponse,
+} from './artifact-registry.js'
+export type { BindingEnv } from './binding/alien.js'
+export {
+  isBuiltinPlatform,
+  type ParseBindingOptions,
+  parseBinding,
+} from './binding/parse-binding.js'
+export type {
+  ArtifactRegistryBinding,
+  AwsBinding,
+  AzureBinding,
+  BuiltinBinding,
+  BuiltinPlatform,
+  GcpBinding,
+  LocalBinding,
+  ThirdPartyBinding,
+} from './binding/types.js'
+export type { Capabilities } from './capabilities.js'
+export {
+  ArtifactRegistryError,
+  type ArtifactRegistryErrorOptions,
+  type ConfigIssue,
+  ErrorCode,
+  isArtifactRegistryError,
+} from './errors.js'
+export {
+  bindingEnvVariable,
+  createArtifactRegistry,
+  loadArtifactRegistry,
+  registerProvider,
+} from './factory.js'
+export {
+  assertUsableName,
+  isValidPlatformName,
+  MAX_LOGICAL_NAME_LENGTH,
+  type PlatformNameOptions,
+  toPlatformName,
+} from './naming/platform-name.js'
+export { NAMING_RULES, type NamingRule, type NamingRuleId } from './naming/rules.js'
+export { ADAPTED_SUFFIX, SHORT_HASH_LENGTH, shortHash } from './naming/short-hash.js'
+export {
+  PROVIDER_PACKAGES,
+  type ProviderLoader,
+  type ProviderModule,
+} from './provider-module.js'
+export { type ResolvedTtl, resolveTtl, TTL_RULES, type TtlRule } from './ttl.js'

@@ -1,0 +1,88 @@
+/** Ids of the built-in naming rule sets. */
+export type NamingRuleId = 'ecr' | 'gar' | 'acr' | 'acr-scope-map' | 'oci'
+
+/** The naming rules of one kind of platform name. */
+export interface NamingRule {
+  readonly id: NamingRuleId
+  /** Human description used in error messages. */
+  readonly description: string
+  /** Shortest valid name, in characters. */
+  readonly minLength: number
+  /** Longest valid name, in characters. */
+  readonly maxLength: number
+  /** Upper case is not allowed: adapted names are lowered. */
+  readonly lowercaseOnly: boolean
+  /** `/` separates path components (each component must match `component`). */
+  readonly paths: boolean
+  /** A valid component (or the whole name when `paths` is false). */
+  readonly component: RegExp
+  /** Characters that may join alphanumeric runs inside a component. */
+  readonly separators: string
+  /** The name must start with a letter. */
+  readonly startsWithLetter: boolean
+}
+
+// The OCI distribution grammar for one path component of a repository name.
+const OCI_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/
+
+/** The built-in rule sets, one per kind of platform name. */
+export const NAMING_RULES: Readonly<Record<NamingRuleId, NamingRule>> = {
+  ecr: {
+    id: 'ecr',
+    description:
+      'ECR repository name (2-256 characters, lowercase, components joined by single . _ or -)',
+    minLength: 2,
+    maxLength: 256,
+    lowercaseOnly: true,
+    paths: true,
+    component: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    separators: '._-',
+    startsWithLetter: false,
+  },
+  gar: {
+    id: 'gar',
+    description:
+      'Artifact Registry image path (lowercase OCI repository grammar, at most 255 characters)',
+    minLength: 1,
+    maxLength: 255,
+    lowercaseOnly: true,
+    paths: true,
+    component: OCI_COMPONENT,
+    separators: '._-',
+    startsWithLetter: false,
+  },
+  acr: {
+    id: 'acr',
+    description: 'ACR repository name (lowercase OCI repository grammar, at most 255 characters)',
+    minLength: 1,
+    maxLength: 255,
+    lowercaseOnly: true,
+    paths: true,
+    component: OCI_COMPONENT,
+    separators: '._-',
+    startsWithLetter: false,
+  },
+  'acr-scope-map': {
+    id: 'acr-scope-map',
+    description:
+      'ACR scope-map name (5-50 letters, digits and single hyphens, starting with a letter)',
+    minLength: 5,
+    maxLength: 50,
+    lowercaseOnly: false,
+    paths: false,
+    component: /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/,
+    separators: '-',
+    startsWithLetter: true,
+  },
+  oci: {
+    id: 'oci',
+    description: 'OCI repository name (lowercase, components joined by /, at most 255 characters)',
+    minLength: 1,
+    maxLength: 255,
+    lowercaseOnly: true,
+    paths: true,
+    component: OCI_COMPONENT,
+    separators: '._-',
+    startsWithLetter: false,
+  },
+}

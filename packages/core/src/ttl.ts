@@ -1,0 +1,58 @@
+import { ArtifactRegistryError } from './errors.js'
+
+/** How a platform treats the requested credential lifetime. */
+export interface TtlRule {
+  /** Lifetime used when the caller asks for none. */
+  readonly defaultSeconds: number
+  /** Shortest lifetime the platform issues; shorter requests are raised to it. */
+  readonly minSeconds: number
+  /** Longest lifetime the platform issues; longer requests are lowered to it. */
+  readonly maxSeconds: number
+  /**
+   * `false` when the platform decides the lifetime on its own (ACR access tokens): the request is
+   * validated but cannot change it, and `expiresAt` comes from the token.
+   */
+  readonly honoursRequest: boolean
+}
+
+/**
+ * TTL rules per built-in platform.
+ * - aws: STS AssumeRole sessions last 900 s to 12 h (1 h when role chaining); the ECR token 12 h.
+ * - gcp: IAM Credentials `generateAccessToken` lifetime, at most 3600 s, silently capped.
+ * - azure: ACR access tokens carry their own `exp` (about 5 minutes); the request cannot lengthen it.
+ * - local: exactly the requested lifetime, at most 7 days.
+ */
+export const TTL_RULES: Readonly<Record<'aws' | 'gcp' | 'azure' | 'local', TtlRule>> = {
+  aws: { defaultSeconds: 3600, minSeconds: 900, maxSeconds: 43_200, honoursRequest: true },
+  gcp: { defaultSeconds: 3600, minSeconds: 1, maxSeconds: 3600, honoursRequest: true },
+  azure: { defaultSeconds: 300, minSeconds: 1, maxSeconds: 300, honoursRequest: false },
+  local: { defaultSeconds: 3600, minSeconds: 1, maxSeconds: 7 * 24 * 3600, honoursRequest: true },
+}
+
+/** The lifetime to request from the platform, and whether the caller's request was changed. */
+export interface ResolvedTtl {
+  readonly seconds: number
+  readonly clamped: boolean
+}
+
+/**
+ * Validate a requested TTL and clamp it to a platform's rule.
+ *
+ * @throws ArtifactRegistryError `INVALID_ARGUMENT` unless `requested` is undefined or a positive integer.
+ * @example
+ * ```ts
+ * resolveTtl(TTL_RULES.gcp, 7200) // { seconds: 3600, clamped: true }
+ * ```
+ */
+export function resolveTtl(rule: TtlRule, requested?: number, platform = 'core'): ResolvedTtl {
+  if (requested === undefined) return { seconds: rule.defaultSeconds, clamped: false }
+  if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested <= 0) {
+    throw new ArtifactRegistryError(
+      'INVALID_ARGUMENT',
+      `[${platform}] ttlSeconds must be a positive integer, got ${String(requested)}`,
+      { platform },
+    )
+  }
+  const seconds = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, requested))
+  return { seconds, clamped: seconds !== requested }
+}

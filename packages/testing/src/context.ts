@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type ArtifactRegistry,
+  type ErrorCode,
+  isArtifactRegistryError,
+} from '@artifact-registry/core'
+import type { ContractSuiteOptions, ContractTestContext, ContractTestFn } from './types.js'
+
+/** A test body that receives a fresh provider as well as the test context. */
+export type RegistryTestFn<R extends ArtifactRegistry> = (
+  registry: R,
+  context: ContractTestContext,
+) => Promise<void>
+
+/** @internal Validate suite options up front, as a programmer error (TypeError). */
+export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object')
+  if (typeof options.test?.describe !== 'function' || typeof options.test?.it !== 'function') {
+    throw new TypeError('options.test must be { describe, it } from your test runner')
+  }
+  if (typeof options.factory !== 'function')
+    throw new TypeError('options.factory must be a function')
+  if (options.teardown !== undefined && typeof options.teardown !== 'function') {
+    throw new TypeError('options.teardown must be a function')
+  }
+}
+
+/** @internal Register one test that gets a fresh provider and always disposes of it. */
+export function registryTest<R extends ArtifactRegistry>(
+  options: ContractSuiteOptions<R>,
+  name: string,
+  fn: RegistryTestFn<R>,
+): void {
+  const body: ContractTestFn = async (context) => {
+    const registry = await options.factory()
+    try {
+      await fn(registry, context)
+    } finally {
+      await (options.teardown ? options.teardown(registry) : registry.close())
+    }
+  }
+  options.test.it(name, body, options.timeoutMs ?? 30_000)
+}
+
+/** A repository name no other test (or earlier run) uses: `{prefix}-{8 hex}`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`
+}
+
+/** Await `promise`, expecting it to reject with an ArtifactRegistryError of `code`. */
+export async function expectCode(
+  context: ContractTestContext,
+  promise: Promise<unknown>,
+  code: ErrorCode,
+): Promise<void> {
+  let error: unknown
+  try {
+    await promise
+  } catch (err) {
+    error = err
+  }
+  context
+    .expect(
+      isArtifactRegistryError(error) ? error.code : describeOutcome(error),
+      `expected an ArtifactRegistryError with code ${code}`,
+    )
+    .toBe(code)
+}
+
+function describeOutcome(error: unknown): string {
+  if (error === undefined) return 'resolved without error'
+  return `non-ArtifactRegistryError: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`
+}

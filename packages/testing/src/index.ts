@@ -1,0 +1,14 @@
+export { expectCode, type RegistryTestFn, uniqueName } from './context.js'
+export { artifactRegistryContractSuite, CONTRACT_GROUPS } from './contract-suite.js'
+export { capabilityTests } from './suites/capabilities.js'
+export { credentialTests } from './suites/credentials.js'
+export { crossAccountTests, empty, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
+export { lifecycleTests } from './suites/lifecycle.js'
+export { INVALID_NAMES, namingTests } from './suites/naming.js'
+export type {
+  ContractGroup,
+  ContractSuiteOptions,
+  ContractTestContext,
+  ContractTestFn,
+  ContractTestRunner,
+} from './types.js'

@@ -1,0 +1,124 @@
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryCredentials,
+  type Permission,
+  resolveTtl,
+} from '@artifact-registry/core'
+import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
+import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
+
+// Platforms may shave a little off a lifetime (clock skew margins); they must never add to it.
+const EARLY_SLACK_MS = 60_000
+const LATE_SLACK_MS = 5_000
+
+/**
+ * Credentials: the shape matches the declared auth method, `expiresAt` is present and honest,
+ * TTLs are clamped to the platform's limits and bad arguments give `INVALID_ARGUMENT`.
+ */
+export function credentialTests<R extends ArtifactRegistry>(
+  options: ContractSuiteOptions<R>,
+): void {
+  checkOptions(options)
+  options.test.describe('credentials', () => {
+    for (const permission of ['pull', 'push-pull'] as const) {
+      registryTest(options, `${permission} credentials have the declared shape`, async (r, t) => {
+        const { name } = await r.createRepository(uniqueName('cred'))
+        const credentials = await r.generateCredentials(name, permission)
+        expectShape(t, r, credentials)
+      })
+    }
+
+    registryTest(
+      options,
+      'expiresAt follows the requested TTL within the platform limits',
+      async (r, t) => {
+        const { name } = await r.createRepository(uniqueName('cred'))
+        const rule = r.capabilities.credentialTtl
+        const requested = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, 600))
+        await expectExpiry(
+          t,
+          r,
+          () => r.generateCredentials(name, 'pull', { ttlSeconds: requested }),
+          requested,
+        )
+      },
+    )
+
+    registryTest(options, 'the default TTL is the declared default', async (r, t) => {
+      const { name } = await r.createRepository(uniqueName('cred'))
+      await expectExpiry(
+        t,
+        r,
+        () => r.generateCredentials(name, 'pull'),
+        r.capabilities.credentialTtl.defaultSeconds,
+      )
+    })
+
+    registryTest(
+      options,
+      'a TTL beyond the platform limit is clamped, never exceeded',
+      async (r, t) => {
+        const { name } = await r.createRepository(uniqueName('cred'))
+        const rule = r.capabilities.credentialTtl
+        const before = Date.now()
+        const credentials = await r.generateCredentials(name, 'push-pull', {
+          ttlSeconds: rule.maxSeconds * 10,
+        })
+        t.expect(credentials.expiresAt).toBeInstanceOf(Date)
+        const expiresAt = credentials.expiresAt?.getTime() ?? 0
+        t.expect(expiresAt).toBeLessThanOrEqual(Date.now() + rule.maxSeconds * 1000 + LATE_SLACK_MS)
+        t.expect(expiresAt).toBeGreaterThan(before)
+      },
+    )
+
+    registryTest(options, 'invalid TTLs give INVALID_ARGUMENT', async (r, t) => {
+      const { name } = await r.createRepository(uniqueName('cred'))
+      for (const ttlSeconds of [0, -60, 1.5, Number.NaN]) {
+        await expectCode(t, r.generateCredentials(name, 'pull', { ttlSeconds }), 'INVALID_ARGUMENT')
+      }
+    })
+
+    registryTest(options, 'an unknown permission gives INVALID_ARGUMENT', async (r, t) => {
+      const { name } = await r.createRepository(uniqueName('cred'))
+      for (const permission of ['push', 'admin', ''] as unknown as Permission[]) {
+        await expectCode(t, r.generateCredentials(name, permission), 'INVALID_ARGUMENT')
+      }
+    })
+  })
+}
+
+function expectShape(
+  t: ContractTestContext,
+  r: ArtifactRegistry,
+  c: ArtifactRegistryCredentials,
+): void {
+  t.expect(c.authMethod).toBe(r.capabilities.credentialAuthMethod)
+  t.expect(c.registry).toMatch(/^[^/\s:]+(:\d+)?$/)
+  t.expect(r.registryEndpoint.endsWith(`//${c.registry}`)).toBe(true)
+  t.expect(c.password.length).toBeGreaterThan(0)
+  if (c.authMethod === 'bearer') t.expect(c.username).toBe('')
+  else t.expect(c.username.length).toBeGreaterThan(0)
+  t.expect(c.expiresAt).toBeInstanceOf(Date)
+  t.expect(c.expiresAt?.getTime() ?? 0).toBeGreaterThan(Date.now())
+}
+
+async function expectExpiry(
+  t: ContractTestContext,
+  r: ArtifactRegistry,
+  generate: () => Promise<ArtifactRegistryCredentials>,
+  requestedSeconds: number,
+): Promise<void> {
+  const rule = r.capabilities.credentialTtl
+  const expected = resolveTtl(rule, requestedSeconds).seconds * 1000
+  const before = Date.now()
+  const credentials = await generate()
+  const after = Date.now()
+  const expiresAt = credentials.expiresAt?.getTime()
+  t.expect(expiresAt, 'expiresAt must be the real expiry').toBeTypeOf('number')
+  if (expiresAt === undefined) return
+  const ceiling = (rule.honoursRequest ? expected : rule.maxSeconds * 1000) + LATE_SLACK_MS
+  t.expect(expiresAt).toBeLessThanOrEqual(after + ceiling)
+  if (rule.honoursRequest)
+    t.expect(expiresAt).toBeGreaterThanOrEqual(before + expected - EARLY_SLACK_MS)
+  else t.expect(expiresAt).toBeGreaterThan(after)
+}

@@ -1,0 +1,158 @@
+import type {
+  ArtifactRegistry,
+  CrossAccountAccess,
+  CrossAccountPermissions,
+} from '@artifact-registry/core'
+import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
+import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
+
+/** Two disjoint sample grants per access type, used for the round-trip checks. */
+export const SAMPLE_ACCESS: {
+  readonly aws: readonly [CrossAccountAccess, CrossAccountAccess]
+  readonly gcp: readonly [CrossAccountAccess, CrossAccountAccess]
+} = {
+  aws: [
+    {
+      type: 'aws',
+      accountIds: ['111111111111'],
+      roleArns: ['arn:aws:iam::222222222222:role/puller'],
+      regions: ['us-east-1'],
+      allowedServiceTypes: ['worker'],
+    },
+    {
+      type: 'aws',
+      accountIds: ['333333333333'],
+      roleArns: [],
+      regions: [],
+      allowedServiceTypes: [],
+    },
+  ],
+  gcp: [
+    {
+      type: 'gcp',
+      projectNumbers: ['123456789012'],
+      serviceAccountEmails: ['puller@other-project.iam.gserviceaccount.com'],
+      allowedServiceTypes: ['worker'],
+    },
+    {
+      type: 'gcp',
+      projectNumbers: [],
+      serviceAccountEmails: ['ci@third-project.iam.gserviceaccount.com'],
+      allowedServiceTypes: [],
+    },
+  ],
+}
+
+/**
+ * Cross-account: add, get and remove round-trip exactly (when the provider declares support);
+ * access of the other type and malformed ids give `INVALID_ARGUMENT`. Skipped when
+ * `capabilities.crossAccountAccess` is `null` (the capabilities group checks `NOT_SUPPORTED`).
+ */
+export function crossAccountTests<R extends ArtifactRegistry>(
+  options: ContractSuiteOptions<R>,
+): void {
+  checkOptions(options)
+  const supported = (r: R, t: ContractTestContext): 'aws' | 'gcp' | undefined => {
+    const type = r.capabilities.crossAccountAccess
+    if (type === null) t.skip('provider declares crossAccountAccess: null')
+    return type ?? undefined
+  }
+
+  options.test.describe('cross-account access', () => {
+    registryTest(options, 'a new repository has no grants', async (r, t) => {
+      const type = supported(r, t)
+      if (type === undefined) return
+      const { name } = await r.createRepository(uniqueName('xacct'))
+      const granted = await r.getCrossAccountAccess(name)
+      t.expect(normalize(granted.access)).toEqual(normalize(empty(type)))
+      expectLastUpdated(t, granted)
+    })
+
+    registryTest(options, 'add, get and remove round-trip exactly', async (r, t) => {
+      const type = supported(r, t)
+      if (type === undefined) return
+      const [a, b] = SAMPLE_ACCESS[type]
+      const { name } = await r.createRepository(uniqueName('xacct'))
+      await r.addCrossAccountAccess(name, a)
+      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+      await r.addCrossAccountAccess(name, b)
+      const both = normalize((await r.getCrossAccountAccess(name)).access)
+      for (const [field, values] of Object.entries(normalize(b))) {
+        if (Array.isArray(values)) t.expect(both[field]).toEqual(t.expect.arrayContaining(values))
+      }
+      await r.removeCrossAccountAccess(name, b)
+      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+      await r.removeCrossAccountAccess(name, a)
+      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(
+        normalize(empty(type)),
+      )
+    })
+
+    registryTest(options, 'adding the same grant twice equals adding it once', async (r, t) => {
+      const type = supported(r, t)
+      if (type === undefined) return
+      const [a] = SAMPLE_ACCESS[type]
+      const { name } = await r.createRepository(uniqueName('xacct'))
+      await r.addCrossAccountAccess(name, a)
+      await r.addCrossAccountAccess(name, a)
+      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+    })
+
+    registryTest(
+      options,
+      'removing a grant that was never made leaves the others',
+      async (r, t) => {
+        const type = supported(r, t)
+        if (type === undefined) return
+        const [a, b] = SAMPLE_ACCESS[type]
+        const { name } = await r.createRepository(uniqueName('xacct'))
+        await r.addCrossAccountAccess(name, a)
+        await r.removeCrossAccountAccess(name, b)
+        t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+      },
+    )
+
+    registryTest(
+      options,
+      'access of the other type or with malformed ids is refused',
+      async (r, t) => {
+        const type = supported(r, t)
+        if (type === undefined) return
+        const { name } = await r.createRepository(uniqueName('xacct'))
+        const [other] = SAMPLE_ACCESS[type === 'aws' ? 'gcp' : 'aws']
+        await expectCode(t, r.addCrossAccountAccess(name, other), 'INVALID_ARGUMENT')
+        const malformed: CrossAccountAccess =
+          type === 'aws'
+            ? { type, accountIds: ['12345'], roleArns: [], regions: [], allowedServiceTypes: [] }
+            : {
+                type,
+                projectNumbers: [],
+                serviceAccountEmails: ['not an email'],
+                allowedServiceTypes: [],
+              }
+        await expectCode(t, r.addCrossAccountAccess(name, malformed), 'INVALID_ARGUMENT')
+        t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(
+          normalize(empty(type)),
+        )
+      },
+    )
+  })
+}
+
+/** An access value of the given type that grants nothing. */
+export function empty(type: 'aws' | 'gcp'): CrossAccountAccess {
+  return type === 'aws'
+    ? { type, accountIds: [], roleArns: [], regions: [], allowedServiceTypes: [] }
+    : { type, projectNumbers: [], serviceAccountEmails: [], allowedServiceTypes: [] }
+}
+
+/** Sorted, de-duplicated lists, so grants compare as sets. */
+export function normalize(access: CrossAccountAccess): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(access).map(([k, v]) => [k, Array.isArray(v) ? [...new Set(v)].sort() : v]),
+  )
+}
+
+function expectLastUpdated(t: ContractTestContext, granted: CrossAccountPermissions): void {
+  if (granted.lastUpdated !== null) t.expect(granted.lastUpdated).toBeInstanceOf(Date)
+}

@@ -1,0 +1,86 @@
+import type { ArtifactRegistry, RepositoryResponse } from '@artifact-registry/core'
+import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
+import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
+
+/**
+ * Lifecycle: create is idempotent, get returns the same routable name, delete then get gives
+ * `NOT_FOUND` (unless the provider declares `implicitRepositories`), deleting twice succeeds.
+ */
+export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
+  checkOptions(options)
+  options.test.describe('lifecycle', () => {
+    registryTest(
+      options,
+      'createRepository returns a routable name, a uri and createdAt',
+      async (r, t) => {
+        const created = await r.createRepository(uniqueName('life'))
+        expectResponseShape(t, created)
+        t.expect(r.registryEndpoint).toMatch(/^https?:\/\/[^/\s]+$/)
+      },
+    )
+
+    registryTest(options, 'createRepository is idempotent', async (r, t) => {
+      const name = uniqueName('life')
+      const first = await r.createRepository(name)
+      const second = await r.createRepository(name)
+      t.expect(second.name).toBe(first.name)
+      t.expect(second.uri).toBe(first.uri)
+      if (first.createdAt !== null && second.createdAt !== null) {
+        t.expect(second.createdAt.getTime()).toBe(first.createdAt.getTime())
+      }
+    })
+
+    registryTest(options, 'getRepository returns what createRepository returned', async (r, t) => {
+      const created = await r.createRepository(uniqueName('life'))
+      const got = await r.getRepository(created.name)
+      t.expect(got.name).toBe(created.name)
+      t.expect(got.uri).toBe(created.uri)
+    })
+
+    registryTest(options, 'deleteRepository removes it (NOT_FOUND afterwards)', async (r, t) => {
+      const created = await r.createRepository(uniqueName('life'))
+      await r.deleteRepository(created.name)
+      if (r.capabilities.implicitRepositories) {
+        // Image paths exist implicitly: the name stays resolvable after its content is gone.
+        t.expect((await r.getRepository(created.name)).name).toBe(created.name)
+      } else {
+        await expectCode(t, r.getRepository(created.name), 'NOT_FOUND')
+      }
+    })
+
+    registryTest(options, 'deleteRepository of a deleted repository succeeds', async (r, t) => {
+      const created = await r.createRepository(uniqueName('life'))
+      await r.deleteRepository(created.name)
+      await t.expect(r.deleteRepository(created.name)).resolves.toBeUndefined()
+    })
+
+    registryTest(options, 'a deleted repository can be created again', async (r, t) => {
+      const name = uniqueName('life')
+      const created = await r.createRepository(name)
+      await r.deleteRepository(created.name)
+      const again = await r.createRepository(name)
+      t.expect(again.name).toBe(created.name)
+      t.expect((await r.getRepository(again.name)).name).toBe(created.name)
+    })
+
+    registryTest(options, 'close can be called more than once', async (r, t) => {
+      await r.close()
+      await t.expect(r.close()).resolves.toBeUndefined()
+    })
+  })
+}
+
+function expectResponseShape(t: ContractTestContext, response: RepositoryResponse): void {
+  t.expect(typeof response.name).toBe('string')
+  t.expect(response.name.length).toBeGreaterThan(0)
+  // `uri` is a full reference without scheme or tag, or null while not ready; never "".
+  if (response.uri !== null) {
+    t.expect(response.uri).toMatch(/^[^/\s:]+(:\d+)?\/\S+$/)
+    t.expect(response.uri.endsWith(`/${response.name}`)).toBe(true)
+  }
+  if (response.createdAt !== null) {
+    t.expect(response.createdAt).toBeInstanceOf(Date)
+    t.expect(Number.isNaN(response.createdAt.getTime())).toBe(false)
+    t.expect(response.createdAt.getTime()).toBeGreaterThan(Date.UTC(2000, 0, 1))
+  }
+}

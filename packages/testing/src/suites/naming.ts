@@ -1,0 +1,77 @@
+import type { ArtifactRegistry } from '@artifact-registry/core'
+import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
+import type { ContractSuiteOptions } from '../types.js'
+
+/** Names that no platform accepts: they must give `INVALID_NAME`, never a request. */
+export const INVALID_NAMES: readonly string[] = [
+  '',
+  '   ',
+  '/leading',
+  'trailing/',
+  'double//slash',
+  'dot/../dot',
+  'control\u0007char',
+  'x'.repeat(600),
+]
+
+/**
+ * Naming: bad names give `INVALID_NAME`; valid names are kept; names that must be adapted stay
+ * distinct; the routable name round-trips through every method.
+ */
+export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
+  checkOptions(options)
+  options.test.describe('naming', () => {
+    registryTest(options, 'invalid names give INVALID_NAME from createRepository', async (r, t) => {
+      for (const name of INVALID_NAMES)
+        await expectCode(t, r.createRepository(name), 'INVALID_NAME')
+    })
+
+    registryTest(
+      options,
+      'invalid names give INVALID_NAME from the other methods',
+      async (r, t) => {
+        for (const name of ['', '/x', 'a/../b']) {
+          await expectCode(t, r.getRepository(name), 'INVALID_NAME')
+          await expectCode(t, r.deleteRepository(name), 'INVALID_NAME')
+          await expectCode(t, r.generateCredentials(name, 'pull'), 'INVALID_NAME')
+        }
+      },
+    )
+
+    registryTest(
+      options,
+      'a valid logical name is kept as given in the routable name',
+      async (r, t) => {
+        const logical = uniqueName('prj_abc')
+        const { name } = await r.createRepository(logical)
+        t.expect(name.endsWith(logical)).toBe(true)
+      },
+    )
+
+    registryTest(
+      options,
+      'names that must be adapted still work and stay distinct',
+      async (r, t) => {
+        const base = uniqueName('case')
+        const upper = await r.createRepository(base.toUpperCase())
+        const lower = await r.createRepository(base)
+        const spaced = await r.createRepository(`${base} app`)
+        t.expect(new Set([upper.name, lower.name, spaced.name]).size).toBe(3)
+        t.expect((await r.getRepository(upper.name)).name).toBe(upper.name)
+        t.expect((await r.getRepository(spaced.name)).name).toBe(spaced.name)
+      },
+    )
+
+    registryTest(options, 'the routable name round-trips through every method', async (r, t) => {
+      const { name } = await r.createRepository(uniqueName('trip'))
+      t.expect((await r.getRepository(name)).name).toBe(name)
+      const credentials = await r.generateCredentials(name, 'pull')
+      t.expect(credentials.password.length).toBeGreaterThan(0)
+      if (r.capabilities.crossAccountAccess !== null) {
+        const granted = await r.getCrossAccountAccess(name)
+        t.expect(granted.access.type).toBe(r.capabilities.crossAccountAccess)
+      }
+      await r.deleteRepository(name)
+    })
+  })
+}

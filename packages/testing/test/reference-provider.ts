@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryCredentials,
+  ArtifactRegistryError,
+  assertUsableName,
+  type Capabilities,
+  type CrossAccountAccess,
+  type CrossAccountPermissions,
+  type Permission,
+  type RepositoryResponse,
+  resolveTtl,
+  TTL_RULES,
+  toPlatformName,
+} from '@artifact-registry/core'
+
+/** Deliberate defects, used to prove that the suite fails on a wrong provider. */
+export type Fault =
+  | 'lying-capabilities'
+  | 'delete-noop'
+  | 'ttl-ignored'
+  | 'case-folding'
+  | 'remove-clears-all'
+  | 'empty-name-accepted'
+
+export interface ReferenceOptions {
+  crossAccount?: 'aws' | 'gcp' | null
+  implicitRepositories?: boolean
+  faults?: readonly Fault[]
+}
+
+const PLATFORM = 'reference'
+const HOST = 'registry.reference.test'
+const BINDING = 'artifacts'
+
+/** An in-memory provider that follows the contract; the suite's self-test runs against it. */
+export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
+  const faults = new Set(options.faults ?? [])
+  const repositories = new Map<string, Date>()
+  const grants = new Map<string, Map<string, Set<string>>>()
+  const declaredCrossAccount = faults.has('lying-capabilities')
+    ? 'aws'
+    : (options.crossAccount ?? null)
+  const capabilities: Capabilities = {
+    crossAccountAccess: declaredCrossAccount,
+    implicitRepositories: options.implicitRepositories ?? false,
+    credentialAuthMethod: 'basic',
+    repositoryScopedCredentials: true,
+    credentialTtl: TTL_RULES.local,
+  }
+
+  const routable = (logical: string): string => {
+    if (faults.has('empty-name-accepted') && logical === '') return `${BINDING}/`
+    if (faults.has('case-folding'))
+      return `${BINDING}/${logical.toLowerCase().replace(/[^a-z0-9/_.-]/g, '-')}`
+    return `${BINDING}/${toPlatformName('oci', logical, { maxLength: 255 - BINDING.length - 1, platform: PLATFORM })}`
+  }
+  const existing = (name: string): string => {
+    assertUsableName(name, PLATFORM)
+    if (!name.startsWith(`${BINDING}/`)) throw notFound(name)
+    if (!repositories.has(name) && !capabilities.implicitRepositories) throw notFound(name)
+    return name
+  }
+  const crossAccount = (access?: CrossAccountAccess): 'aws' | 'gcp' => {
+    if (options.crossAccount === null || options.crossAccount === undefined) {
+      throw new ArtifactRegistryError(
+        'NOT_SUPPORTED',
+        `[${PLATFORM}] cross-account access is not supported`,
+        {
+          platform: PLATFORM,
+        },
+      )
+    }
+    if (access !== undefined) checkAccess(options.crossAccount, access)
+    return options.crossAccount
+  }
+  const response = (name: string): RepositoryResponse => ({
+    name,
+    uri: `${HOST}/${name}`,
+    createdAt: repositories.get(name) ?? null,
+  })
+
+  return {
+    platform: PLATFORM,
+    capabilities,
+    registryEndpoint: `https://${HOST}`,
+    async createRepository(logical) {
+      if (!faults.has('empty-name-accepted')) assertUsableName(logical, PLATFORM)
+      const name = routable(logical)
+      if (!repositories.has(name)) repositories.set(name, new Date())
+      return response(name)
+    },
+    async getRepository(name) {
+      return response(existing(name))
+    },
+    async deleteRepository(name) {
+      assertUsableName(name, PLATFORM)
+      if (!faults.has('delete-noop')) repositories.delete(name)
+    },
+    async generateCredentials(name, permission: Permission, opts = {}) {
+      existing(name)
+      if (permission !== 'pull' && permission !== 'push-pull') {
+        throw new ArtifactRegistryError('INVALID_ARGUMENT', `[${PLATFORM}] unknown permission`, {
+          platform: PLATFORM,
+        })
+      }
+      const { seconds } = resolveTtl(TTL_RULES.local, opts.ttlSeconds, PLATFORM)
+      const lifetime = faults.has('ttl-ignored') ? 86_400 : seconds
+      const credentials: ArtifactRegistryCredentials = {
+        authMethod: 'basic',
+        registry: HOST,
+        username: `${permission}-${randomBytes(4).toString('hex')}`,
+        password: randomBytes(16).toString('hex'),
+        expiresAt: new Date(Date.now() + lifetime * 1000),
+      }
+      return credentials
+    },
+    async addCrossAccountAccess(name, access) {
+      crossAccount(access)
+      const held = grantsOf(existing(name))
+      for (const [field, values] of listFields(access)) {
+        for (const v of values) held.get(field)?.add(v) ?? held.set(field, new Set([v]))
+      }
+    },
+    async removeCrossAccountAccess(name, access) {
+      crossAccount(access)
+      const held = grantsOf(existing(name))
+      if (faults.has('remove-clears-all')) return held.clear()
+      for (const [field, values] of listFields(access))
+        for (const v of values) held.get(field)?.delete(v)
+    },
+    async getCrossAccountAccess(name): Promise<CrossAccountPermissions> {
+      const type = crossAccount()
+      const held = grantsOf(existing(name))
+      const list = (field: string): string[] => [...(held.get(field) ?? [])]
+      const access: CrossAccountAccess =
+        type === 'aws'
+          ? {
+              type,
+              accountIds: list('accountIds'),
+              roleArns: list('roleArns'),
+              regions: list('regions'),
+              allowedServiceTypes: list('allowedServiceTypes') as 'worker'[],
+            }
+          : {
+              type,
+              projectNumbers: list('projectNumbers'),
+              serviceAccountEmails: list('serviceAccountEmails'),
+              allowedServiceTypes: list('allowedServiceTypes') as 'worker'[],
+            }
+      return { access, lastUpdated: null }
+    },
+    async close() {},
+    async [Symbol.asyncDispose]() {},
+  }
+
+  function grantsOf(name: string): Map<string, Set<string>> {
+    const held = grants.get(name) ?? new Map<string, Set<string>>()
+    grants.set(name, held)
+    return held
+  }
+}
+
+// --- Internal ---
+
+function notFound(name: string): ArtifactRegistryError {
+  return new ArtifactRegistryError('NOT_FOUND', `[${PLATFORM}] Repository "${name}" not found`, {
+    platform: PLATFORM,
+  })
+}
+
+function listFields(access: CrossAccountAccess): [string, string[]][] {
+  return Object.entries(access).filter((e): e is [string, string[]] => Array.isArray(e[1]))
+}
+
+const PATTERNS: Record<string, RegExp> = {
+  accountIds: /^\d{12}$/,
+  roleArns: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/\S+$/,
+  regions: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+  projectNumbers: /^\d{6,20}$/,
+  serviceAccountEmails: /^[^@\s]+@[^@\s]+\.[a-z]+$/,
+  allowedServiceTypes: /^worker$/,
+}
+
+function checkAccess(type: 'aws' | 'gcp', access: CrossAccountAccess): void {
+  const bad = (message: string): ArtifactRegistryError =>
+    new ArtifactRegistryError('INVALID_ARGUMENT', `[${PLATFORM}] ${message}`, {
+      platform: PLATFORM,
+    })
+  if (access.type !== type) throw bad(`expected access of type "${type}", got "${access.type}"`)
+  for (const [field, values] of listFields(access)) {
+    const pattern = PATTERNS[field]
+    const wrong = values.find((v) => pattern === undefined || !pattern.test(v))
+    if (wrong !== undefined) throw bad(`${field} contains an invalid value "${wrong}"`)
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, it } from 'vitest'
+import { artifactRegistryContractSuite } from '../src/index.js'
+import { reference } from './reference-provider.js'
+
+// The suite proves itself on the in-memory reference provider, once per capability profile.
+describe('reference provider with AWS-style cross-account access', () => {
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => reference({ crossAccount: 'aws' }),
+  })
+})
+
+describe('reference provider with GCP-style cross-account access', () => {
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => reference({ crossAccount: 'gcp' }),
+  })
+})
+
+describe('reference provider without cross-account access, implicit repositories', () => {
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => reference({ crossAccount: null, implicitRepositories: true }),
+  })
+})

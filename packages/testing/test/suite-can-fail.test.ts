@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import {
+  artifactRegistryContractSuite,
+  type ContractTestFn,
+  type ContractTestRunner,
+} from '../src/index.js'
+import { type Fault, type ReferenceOptions, reference } from './reference-provider.js'
+
+class Skipped extends Error {}
+
+/** Collect the suite's tests without a runner, so they can be run against broken providers. */
+function collect(options: ReferenceOptions): { name: string; fn: ContractTestFn }[] {
+  const tests: { name: string; fn: ContractTestFn }[] = []
+  const path: string[] = []
+  const runner: ContractTestRunner = {
+    describe: (name, fn) => {
+      path.push(name)
+      fn()
+      path.pop()
+    },
+    it: (name, fn) => tests.push({ name: [...path, name].join(' > '), fn }),
+  }
+  artifactRegistryContractSuite({ test: runner, factory: () => reference(options) })
+  return tests
+}
+
+async function failingTests(options: ReferenceOptions): Promise<string[]> {
+  const failed: string[] = []
+  for (const test of collect(options)) {
+    try {
+      await test.fn({
+        expect,
+        skip: () => {
+          throw new Skipped()
+        },
+      })
+    } catch (err) {
+      if (!(err instanceof Skipped))
+        failed.push(test.name.replace('ArtifactRegistry contract > ', ''))
+    }
+  }
+  return failed
+}
+
+describe('the contract suite fails on a provider that breaks the contract', () => {
+  it('passes on the correct reference provider (control)', async () => {
+    expect(await failingTests({ crossAccount: 'aws' })).toEqual([])
+  })
+
+  const cases: [Fault, ReferenceOptions, string[]][] = [
+    [
+      'lying-capabilities',
+      { crossAccount: null },
+      ['capabilities > crossAccountAccess: null means the methods throw NOT_SUPPORTED'],
+    ],
+    [
+      'delete-noop',
+      {},
+      [
+        'lifecycle > deleteRepository removes it (NOT_FOUND afterwards)',
+        'capabilities > implicitRepositories tells whether a deleted name still resolves',
+      ],
+    ],
+    [
+      'ttl-ignored',
+      {},
+      ['credentials > expiresAt follows the requested TTL within the platform limits'],
+    ],
+    ['case-folding', {}, ['naming > names that must be adapted still work and stay distinct']],
+    [
+      'remove-clears-all',
+      { crossAccount: 'gcp' },
+      ['cross-account access > add, get and remove round-trip exactly'],
+    ],
+    ['empty-name-accepted', {}, ['naming > invalid names give INVALID_NAME from createRepository']],
+  ]
+
+  it.each(cases)('catches the fault %s', async (fault, options, expected) => {
+    const failed = await failingTests({ ...options, faults: [fault] })
+    expect(failed).toEqual(expect.arrayContaining(expected))
+  })
+})
+
+describe('option validation', () => {
+  it('rejects a missing runner or factory with TypeError', () => {
+    const test = { describe, it }
+    expect(() => artifactRegistryContractSuite({ test, factory: 'x' as never })).toThrow(TypeError)
+    expect(() =>
+      artifactRegistryContractSuite({ test: {} as never, factory: () => reference() }),
+    ).toThrow(TypeError)
+    expect(() =>
+      artifactRegistryContractSuite({
+        test,
+        factory: () => reference(),
+        exclude: ['nope' as never],
+      }),
+    ).toThrow(TypeError)
+  })
+})

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './repo-root.js'
+
+const run = promisify(execFile)
+const CLOUD_SDK_SCOPES = ['@aws-sdk', '@google-cloud', '@azure', '@smithy', '@azure-rest']
+
+// npm variables of the outer `npm run` would make the inner npm think it is in this workspace.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+)
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  const { stdout } = await run('npm', args, { cwd, env: cleanEnv, maxBuffer: 16 * 1024 * 1024 })
+  return stdout
+}
+
+const CHECK_SCRIPT = `
+import * as core from '@artifact-registry/core'
+import * as local from '@artifact-registry/provider-local'
+const result = { coreExports: Object.keys(core).sort(), localExports: Object.keys(local).sort() }
+try {
+  await core.createArtifactRegistry({ platform: 'aws', region: 'us-east-1', repositoryPrefix: 'acme' })
+  result.aws = 'created'
+} catch (err) {
+  result.aws = { code: err.code, message: err.message, branded: core.isArtifactRegistryError(err) }
+}
+result.name = core.toPlatformName('ecr', 'prj_abc123')
+console.log(JSON.stringify(result))
+`
+
+describe('packaging', () => {
+  let work: string | undefined
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true })
+  })
+
+  it('core and provider-local install alone and pull in no cloud SDK', async () => {
+    work = await mkdtemp(join(tmpdir(), 'artifact-registry-pack-'))
+    const tarballs: string[] = []
+    for (const pkg of ['packages/core', 'packages/provider-local']) {
+      const out = await npm(['pack', '--silent', '--pack-destination', work], join(REPO_ROOT, pkg))
+      tarballs.push(join(work, out.trim().split('\n').at(-1) ?? ''))
+    }
+    await writeFile(
+      join(work, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    )
+    // --offline: the test never reaches a registry; dependencies come from npm's cache.
+    await npm(['install', '--offline', '--no-audit', '--no-fund', ...tarballs], work)
+    await writeFile(join(work, 'check.mjs'), CHECK_SCRIPT)
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: work, env: cleanEnv })
+    const result = JSON.parse(stdout)
+
+    expect(result.coreExports).toEqual(
+      expect.arrayContaining([
+        'createArtifactRegistry',
+        'registerProvider',
+        'ArtifactRegistryError',
+      ]),
+    )
+    expect(result.aws).toEqual({
+      code: 'PROVIDER_NOT_INSTALLED',
+      message: expect.stringContaining('npm i @artifact-registry/provider-aws'),
+      branded: true,
+    })
+    expect(result.name).toBe('prj_abc123')
+
+    const scopes = await readdir(join(work, 'node_modules'))
+    for (const scope of CLOUD_SDK_SCOPES) expect(scopes).not.toContain(scope)
+    const lock = await readFile(join(work, 'package-lock.json'), 'utf8')
+    for (const scope of CLOUD_SDK_SCOPES) expect(lock).not.toContain(`node_modules/${scope}/`)
+  })
+})
