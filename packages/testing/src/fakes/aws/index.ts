@@ -1,0 +1,2 @@
+// The aws fake is being written; this entry point exports nothing yet.
+export {}

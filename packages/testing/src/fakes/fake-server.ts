@@ -1,0 +1,170 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+
+/** A request as the fake saw it, for assertions on what a client sent. */
+export interface RecordedRequest {
+  /** Protocol-level operation name, e.g. `CreateRepository`, `AssumeRole`, `setIamPolicy`. */
+  readonly operation: string
+  readonly method: string
+  /** Path and query. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly body: string
+  readonly time: Date
+}
+
+/** A response the fake sends. */
+export interface FakeResponse {
+  status: number
+  headers?: Record<string, string>
+  /** A string or Buffer is sent as is; anything else as JSON. */
+  body?: unknown
+}
+
+/** A request handed to a fake's router, with its body already read. */
+export interface FakeRequest {
+  readonly method: string
+  readonly url: URL
+  readonly headers: IncomingMessage['headers']
+  readonly body: string
+}
+
+/** Options of {@link startFakeServer}. */
+export interface FakeServerOptions {
+  /** Name used in error bodies and logs. */
+  name: string
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string }
+  /** Names the operation of a request (used by the log and by fault injection). */
+  operationOf: (request: FakeRequest) => string
+  /** Answers a request the faults did not take. */
+  route: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>
+}
+
+interface PendingFault {
+  response: FakeResponse
+  remaining: number
+}
+
+/** A running fake: its URL, request log and fault injection. */
+export interface FakeServer extends AsyncDisposable {
+  /** `http(s)://127.0.0.1:<port>` */
+  readonly url: string
+  readonly port: number
+  /** Every request received, oldest first. */
+  readonly requests: readonly RecordedRequest[]
+  /** Requests of one operation. */
+  requestsFor(operation: string): RecordedRequest[]
+  /** Answer the next `times` requests of `operation` with `response` instead of the real handler. */
+  inject(operation: string, response: FakeResponse, times?: number): void
+  /** Forget injected faults and the request log. */
+  reset(): void
+  close(): Promise<void>
+}
+
+/**
+ * Start a fake cloud endpoint on 127.0.0.1 (a free port). The protocol-specific fakes build on
+ * it: they name operations, keep state and render their platform's error bodies.
+ */
+export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
+  const requests: RecordedRequest[] = []
+  const faults = new Map<string, PendingFault[]>()
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req)
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: req.headers,
+      body,
+    }
+    const operation = options.operationOf(request)
+    requests.push({
+      operation,
+      method: request.method,
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      time: new Date(),
+    })
+    const response = takeFault(faults, operation) ?? (await options.route(request))
+    send(res, response)
+  }
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((err: unknown) => {
+      send(res, { status: 500, body: { message: `[${options.name}] ${String(err)}` } })
+    })
+  }
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createHttpServer(listener)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const close = async (): Promise<void> => {
+    if (!server.listening) return
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  return {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    port,
+    requests,
+    requestsFor: (operation) => requests.filter((r) => r.operation === operation),
+    inject(operation, response, times = 1) {
+      const queue = faults.get(operation) ?? []
+      queue.push({ response, remaining: times })
+      faults.set(operation, queue)
+    },
+    reset() {
+      faults.clear()
+      requests.length = 0
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+// --- Internal ---
+
+function takeFault(
+  faults: Map<string, PendingFault[]>,
+  operation: string,
+): FakeResponse | undefined {
+  const queue = faults.get(operation)
+  const next = queue?.[0]
+  if (queue === undefined || next === undefined) return undefined
+  next.remaining -= 1
+  if (next.remaining <= 0) queue.shift()
+  return next.response
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(res: ServerResponse, response: FakeResponse): void {
+  const isRaw = typeof response.body === 'string' || Buffer.isBuffer(response.body)
+  const payload =
+    response.body === undefined
+      ? ''
+      : isRaw
+        ? (response.body as string | Buffer)
+        : JSON.stringify(response.body)
+  const headers: Record<string, string> = { ...response.headers }
+  if (!isRaw && response.body !== undefined && headers['content-type'] === undefined) {
+    headers['content-type'] = 'application/json'
+  }
+  res.writeHead(response.status, {
+    ...headers,
+    'content-length': String(Buffer.byteLength(payload)),
+  })
+  res.end(payload)
+}

@@ -1,0 +1,2 @@
+// The gcp fake is being written; this entry point exports nothing yet.
+export {}
