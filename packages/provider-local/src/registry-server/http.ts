@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { OciError } from './oci-errors.js'
+import type { ResolvedRegistryOptions } from './options.js'
+import type { RegistryStore } from './storage/registry-store.js'
+import type { UploadSessions } from './upload-sessions.js'
+
+/** Everything a route handler needs for one request. */
+export interface RouteContext {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly url: URL
+  /** Repository name, for repository routes. */
+  readonly repository: string
+  /** The path parameter after the route's keyword (digest, reference, upload id). */
+  readonly param: string
+  readonly store: RegistryStore
+  readonly uploads: UploadSessions
+  readonly options: ResolvedRegistryOptions
+}
+
+/** Send a JSON body (nothing for HEAD). */
+export function sendJson(
+  ctx: Pick<RouteContext, 'req' | 'res'>,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const payload = Buffer.from(JSON.stringify(body))
+  ctx.res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(payload.byteLength),
+    ...headers,
+  })
+  ctx.res.end(ctx.req.method === 'HEAD' ? undefined : payload)
+}
+
+/** Send a status with headers and an empty body. */
+export function sendEmpty(
+  ctx: Pick<RouteContext, 'res'>,
+  status: number,
+  headers: Record<string, string> = {},
+): void {
+  ctx.res.writeHead(status, { 'Content-Length': '0', ...headers })
+  ctx.res.end()
+}
+
+/** Send an error in the spec's JSON form; unexpected errors become 500 UNKNOWN. */
+export function sendError(ctx: Pick<RouteContext, 'req' | 'res'>, err: unknown): void {
+  const error = err instanceof OciError ? err : new OciError('UNKNOWN', { detail: String(err) })
+  if (ctx.res.headersSent) {
+    ctx.res.destroy()
+    return
+  }
+  sendJson(ctx, error.status, error.toBody(), { ...error.headers })
+}
+
+/** Read a whole request body, refusing more than `limit` bytes with 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw tooLarge(limit)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength
+    if (size > limit) throw tooLarge(limit)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** The media type of the request without parameters. */
+export function contentType(req: IncomingMessage): string | undefined {
+  return req.headers['content-type']?.split(';')[0]?.trim() || undefined
+}
+
+/** The `Location` of an upload session. */
+export function uploadLocation(repository: string, id: string): string {
+  return `/v2/${repository}/blobs/uploads/${id}`
+}
+
+function tooLarge(limit: number): OciError {
+  return new OciError('SIZE_INVALID', {
+    status: 413,
+    detail: `the body is larger than ${limit} bytes`,
+  })
+}

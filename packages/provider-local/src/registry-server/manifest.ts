@@ -1,0 +1,117 @@
+import { parseDigest } from './digest.js'
+import { OciError } from './oci-errors.js'
+
+/** Manifest media types the registry stores (byte for byte). */
+export const MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+])
+
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+])
+
+// Layers that may legally be absent from the registry (their content lives elsewhere).
+const NON_DISTRIBUTABLE =
+  /^application\/vnd\.(oci\.image\.layer\.nondistributable\.|docker\.image\.rootfs\.foreign\.)/
+
+/** A descriptor inside a manifest. */
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  artifactType?: string
+  annotations?: Record<string, string>
+}
+
+/** What the registry needs to know of a manifest. */
+export interface ParsedManifest {
+  mediaType: string
+  isIndex: boolean
+  subject?: string
+  artifactType?: string
+  annotations?: Record<string, string>
+  /** Blobs that must exist in the repository (config and distributable layers). */
+  requiredBlobs: string[]
+  /** Child manifests that must exist in the repository (indexes). */
+  childManifests: string[]
+}
+
+/**
+ * Parse and validate a manifest body. `contentType` is the request's Content-Type (parameters
+ * removed); when the body names a mediaType it must agree.
+ */
+export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
+  let body: Record<string, unknown>
+  try {
+    body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
+  } catch {
+    throw invalid('manifest is not valid JSON')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('manifest must be a JSON object')
+  const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined
+  const mediaType = contentType || declared
+  if (mediaType === undefined || !MANIFEST_MEDIA_TYPES.has(mediaType)) {
+    throw invalid(`unsupported manifest media type ${mediaType ?? '(none)'}`)
+  }
+  if (declared !== undefined && declared !== mediaType) {
+    throw invalid(`mediaType ${declared} does not match Content-Type ${mediaType}`)
+  }
+  if (body.schemaVersion !== 2) throw invalid('schemaVersion must be 2')
+  const isIndex = INDEX_TYPES.has(mediaType)
+  const config = isIndex ? undefined : descriptor(body.config, 'config')
+  const layers = isIndex ? [] : descriptors(body.layers ?? [], 'layers')
+  const children = isIndex ? descriptors(body.manifests, 'manifests') : []
+  const subject =
+    body.subject === undefined ? undefined : descriptor(body.subject, 'subject').digest
+  const artifactType = typeof body.artifactType === 'string' ? body.artifactType : config?.mediaType
+  return {
+    mediaType,
+    isIndex,
+    ...(subject && { subject }),
+    ...(artifactType && { artifactType }),
+    ...(isStringRecord(body.annotations) && { annotations: body.annotations }),
+    requiredBlobs: [
+      ...(config ? [config.digest] : []),
+      ...layers.filter((l) => !NON_DISTRIBUTABLE.test(l.mediaType)).map((l) => l.digest),
+    ],
+    childManifests: children.map((c) => c.digest),
+  }
+}
+
+// --- Internal ---
+
+function invalid(detail: string): OciError {
+  return new OciError('MANIFEST_INVALID', { detail })
+}
+
+function descriptors(value: unknown, field: string): Descriptor[] {
+  if (!Array.isArray(value)) throw invalid(`${field} must be an array`)
+  return value.map((d, i) => descriptor(d, `${field}[${i}]`))
+}
+
+function descriptor(value: unknown, field: string): Descriptor {
+  const d = value as Partial<Descriptor> | null
+  if (typeof d !== 'object' || d === null) throw invalid(`${field} must be a descriptor`)
+  if (typeof d.mediaType !== 'string') throw invalid(`${field}.mediaType must be a string`)
+  if (typeof d.digest !== 'string' || parseDigest(d.digest) === undefined) {
+    throw invalid(`${field}.digest is not a valid digest`)
+  }
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+    throw invalid(`${field}.size must be a non-negative integer`)
+  }
+  return d as Descriptor
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  )
+}

@@ -1,0 +1,59 @@
+import type { Authorizer } from './auth/authorizer.js'
+
+/** Options of `startLocalRegistry`. */
+export interface LocalRegistryOptions {
+  /** Directory of the filesystem store; omitted → an in-memory store (tests, throwaway use). */
+  dataDir?: string
+  /** Interface to bind. @default "127.0.0.1" */
+  host?: string
+  /** Port to bind; 0 picks a free one. @default 0 */
+  port?: number
+  /** Largest manifest accepted, in bytes; larger → 413. @default 8 MiB */
+  maxManifestBytes?: number
+  /** Unfinished uploads older than this are purged. @default 86400 (24 h) */
+  uploadExpirySeconds?: number
+  /**
+   * Blobs younger than this are never garbage-collected, so a push whose layers are uploaded
+   * but whose manifest is not yet written is safe. @default 3600
+   */
+  gcGracePeriodSeconds?: number
+  /**
+   * The static admin credential (Basic). When set and `authorize` is not, every request needs it.
+   */
+  adminCredentials?: { username: string; password: string }
+  /**
+   * Decides every request. Omitted with no `adminCredentials`: development mode, anonymous
+   * access to everything (only sensible on a loopback address).
+   */
+  authorize?: Authorizer
+}
+
+/** @internal Options with defaults applied. */
+export interface ResolvedRegistryOptions {
+  dataDir: string | undefined
+  host: string
+  port: number
+  maxManifestBytes: number
+  uploadExpirySeconds: number
+  gcGracePeriodSeconds: number
+}
+
+/** @internal Apply defaults and validate (TypeError for misuse). */
+export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedRegistryOptions {
+  const positive = (value: number | undefined, fallback: number, field: string): number => {
+    const v = value ?? fallback
+    if (!Number.isFinite(v) || v < 0) throw new TypeError(`${field} must be a non-negative number`)
+    return v
+  }
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new TypeError('port must be 0-65535')
+  return {
+    dataDir: options.dataDir,
+    host: options.host ?? '127.0.0.1',
+    port,
+    maxManifestBytes: positive(options.maxManifestBytes, 8 * 1024 * 1024, 'maxManifestBytes'),
+    uploadExpirySeconds: positive(options.uploadExpirySeconds, 86_400, 'uploadExpirySeconds'),
+    gcGracePeriodSeconds: positive(options.gcGracePeriodSeconds, 3600, 'gcGracePeriodSeconds'),
+  }
+}

@@ -1,0 +1,102 @@
+import type { AccessRequest, RegistryAction } from './auth/authorizer.js'
+import type { RouteContext } from './http.js'
+import { isRepositoryName } from './names.js'
+import { OciError } from './oci-errors.js'
+import { versionCheck } from './routes/base.js'
+import { deleteBlob, getBlob } from './routes/blobs.js'
+import { listCatalog } from './routes/catalog.js'
+import { deleteManifest, getManifest, putManifest } from './routes/manifests.js'
+import { listReferrers } from './routes/referrers.js'
+import { listTags } from './routes/tags.js'
+import {
+  cancelUpload,
+  finishUpload,
+  patchUpload,
+  startUpload,
+  uploadStatus,
+} from './routes/uploads.js'
+
+/** A request handler. */
+export type Handler = (ctx: RouteContext) => Promise<void>
+
+/** The handler of a request and what it needs to be allowed. */
+export interface MatchedRoute {
+  handler: Handler
+  repository: string
+  param: string
+  access: AccessRequest[]
+}
+
+type Kind = 'uploads' | 'upload' | 'blob' | 'manifest' | 'tags' | 'referrers'
+
+const HANDLERS: Record<Kind, Partial<Record<string, Handler>>> = {
+  uploads: { POST: startUpload },
+  upload: { GET: uploadStatus, PATCH: patchUpload, PUT: finishUpload, DELETE: cancelUpload },
+  blob: { GET: getBlob, HEAD: getBlob, DELETE: deleteBlob },
+  manifest: { GET: getManifest, HEAD: getManifest, PUT: putManifest, DELETE: deleteManifest },
+  tags: { GET: listTags },
+  referrers: { GET: listReferrers },
+}
+
+// Names have any number of segments, so routes are found by their suffix (lazy name match).
+const REPOSITORY_ROUTE =
+  /^\/v2\/(.+?)\/(?:(blobs\/uploads)\/?|blobs\/uploads\/([^/]+)|blobs\/([^/]+)|manifests\/([^/]+)|(tags)\/list|referrers\/([^/]+))$/
+
+/** Find the handler of a request, or throw the spec's error (404/405/400 NAME_INVALID). */
+export function matchRoute(method: string, pathname: string): MatchedRoute {
+  if (pathname === '/v2/' || pathname === '/v2') {
+    return only(method, ['GET', 'HEAD'], {
+      handler: versionCheck,
+      repository: '',
+      param: '',
+      access: [],
+    })
+  }
+  if (pathname === '/v2/_catalog') {
+    const access: AccessRequest[] = [{ type: 'registry', name: 'catalog', actions: ['*'] }]
+    return only(method, ['GET'], { handler: listCatalog, repository: '', param: '', access })
+  }
+  const m = pathname.match(REPOSITORY_ROUTE)
+  if (!m) throw new OciError('UNSUPPORTED', { status: 404, message: 'no such endpoint' })
+  const repository = decodeURIComponent(m[1] ?? '')
+  if (!isRepositoryName(repository))
+    throw new OciError('NAME_INVALID', { detail: { name: repository } })
+  const [kind, param] = kindOf(m)
+  const handler = HANDLERS[kind][method]
+  if (handler === undefined)
+    throw new OciError('UNSUPPORTED', { message: `${method} is not supported here` })
+  return {
+    handler,
+    repository,
+    param: decodeURIComponent(param),
+    access: [repositoryAccess(repository, method)],
+  }
+}
+
+/** The actions a method needs on a repository: reads pull, writes pull+push, deletes delete. */
+export function actionsFor(method: string): RegistryAction[] {
+  if (method === 'GET' || method === 'HEAD') return ['pull']
+  if (method === 'DELETE') return ['delete']
+  return ['pull', 'push']
+}
+
+// --- Internal ---
+
+function repositoryAccess(name: string, method: string): AccessRequest {
+  return { type: 'repository', name, actions: actionsFor(method) }
+}
+
+function kindOf(m: RegExpMatchArray): [Kind, string] {
+  if (m[2]) return ['uploads', '']
+  if (m[3]) return ['upload', m[3]]
+  if (m[4]) return ['blob', m[4]]
+  if (m[5]) return ['manifest', m[5]]
+  if (m[6]) return ['tags', '']
+  return ['referrers', m[7] ?? '']
+}
+
+function only(method: string, allowed: string[], route: MatchedRoute): MatchedRoute {
+  if (!allowed.includes(method))
+    throw new OciError('UNSUPPORTED', { message: `${method} is not supported here` })
+  return route
+}

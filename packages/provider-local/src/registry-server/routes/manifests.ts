@@ -1,0 +1,120 @@
+import { digestOf, parseDigest } from '../digest.js'
+import { contentType, type RouteContext, readBody, sendEmpty } from '../http.js'
+import { parseManifest } from '../manifest.js'
+import { isTag } from '../names.js'
+import { OciError } from '../oci-errors.js'
+
+/** `GET`/`HEAD /v2/<name>/manifests/<tag-or-digest>` (end-3): the exact stored bytes. */
+export async function getManifest(ctx: RouteContext): Promise<void> {
+  const reference = requireReference(ctx.param)
+  const found = ctx.store.resolve(ctx.repository, reference)
+  if (found === undefined) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } })
+  const headers = {
+    'Content-Type': found.manifest.mediaType,
+    'Content-Length': String(found.manifest.size),
+    'Docker-Content-Digest': found.digest,
+    ETag: `"${found.digest}"`,
+  }
+  if (ctx.req.method === 'HEAD') {
+    ctx.res.writeHead(200, headers)
+    ctx.res.end()
+    return
+  }
+  const bytes = await ctx.store.blobs.readAll(found.digest)
+  ctx.res.writeHead(200, headers)
+  ctx.res.end(bytes)
+}
+
+/**
+ * `PUT /v2/<name>/manifests/<tag-or-digest>[?tag=…]` (end-7a/7b): validate, store byte for byte,
+ * honour If-Match / If-None-Match on the tag, answer `OCI-Subject` when it has a subject.
+ */
+export async function putManifest(ctx: RouteContext): Promise<void> {
+  const reference = requireReference(ctx.param)
+  const bytes = await readBody(ctx.req, ctx.options.maxManifestBytes)
+  const byDigest = parseDigest(reference)
+  const digest = digestOf(bytes, byDigest?.algorithm ?? 'sha256')
+  if (byDigest && digest !== reference) {
+    throw new OciError('DIGEST_INVALID', {
+      detail: `content digest is ${digest}, not ${reference}`,
+    })
+  }
+  const tags = byDigest ? ctx.url.searchParams.getAll('tag') : [reference]
+  const badTag = tags.find((t) => !isTag(t))
+  if (badTag !== undefined) throw new OciError('TAG_INVALID', { detail: { tag: badTag } })
+  checkPreconditions(ctx, tags)
+  const parsed = parseManifest(bytes, contentType(ctx.req))
+  // Under the shared lock, so garbage collection cannot remove a reference between check and write.
+  await ctx.store.gcLock.shared(async () => {
+    await requireReferences(ctx, parsed.requiredBlobs, parsed.childManifests)
+    await ctx.store.putManifest(ctx.repository, { bytes, digest, parsed, tags })
+  })
+  const headers: Record<string, string> = {
+    Location: `/v2/${ctx.repository}/manifests/${digest}`,
+    'Docker-Content-Digest': digest,
+  }
+  if (parsed.subject) headers['OCI-Subject'] = parsed.subject
+  if (byDigest && tags.length > 0) headers['OCI-Tag'] = tags.join(', ')
+  sendEmpty(ctx, 201, headers)
+}
+
+/**
+ * `DELETE /v2/<name>/manifests/<tag-or-digest>` (end-9): by tag removes only that tag; by digest
+ * removes the manifest and every tag pointing at it.
+ */
+export async function deleteManifest(ctx: RouteContext): Promise<void> {
+  const reference = requireReference(ctx.param)
+  const removed = parseDigest(reference)
+    ? await ctx.store.deleteManifest(ctx.repository, reference)
+    : await ctx.store.deleteTag(ctx.repository, reference)
+  if (!removed) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } })
+  sendEmpty(ctx, 202)
+}
+
+// --- Internal ---
+
+function requireReference(reference: string): string {
+  if (reference.includes(':')) {
+    if (parseDigest(reference) === undefined) {
+      throw new OciError('DIGEST_INVALID', { detail: `invalid digest ${reference}` })
+    }
+  } else if (!isTag(reference)) {
+    throw new OciError('TAG_INVALID', { detail: { tag: reference } })
+  }
+  return reference
+}
+
+function checkPreconditions(ctx: RouteContext, tags: string[]): void {
+  const ifMatch = ctx.req.headers['if-match']
+  const ifNoneMatch = ctx.req.headers['if-none-match']
+  if (ifMatch === undefined && ifNoneMatch === undefined) return
+  for (const tag of tags) {
+    const current = ctx.store.resolve(ctx.repository, tag)?.digest
+    const etag = current === undefined ? undefined : `"${current}"`
+    const matches = (header: string): boolean =>
+      header.split(',').some((v) => (v.trim() === '*' ? etag !== undefined : v.trim() === etag))
+    if (
+      (ifMatch !== undefined && !matches(ifMatch)) ||
+      (ifNoneMatch !== undefined && matches(ifNoneMatch))
+    ) {
+      throw new OciError('DENIED', { status: 412, message: 'precondition failed', detail: { tag } })
+    }
+  }
+}
+
+async function requireReferences(
+  ctx: RouteContext,
+  blobs: string[],
+  manifests: string[],
+): Promise<void> {
+  for (const digest of blobs) {
+    if ((await ctx.store.linkedBlob(ctx.repository, digest)) === undefined) {
+      throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest } })
+    }
+  }
+  for (const digest of manifests) {
+    if (!ctx.store.hasManifest(ctx.repository, digest)) {
+      throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest } })
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http'
+import { isDigestAlgorithm, parseDigest } from '../digest.js'
+import { type RouteContext, sendEmpty, uploadLocation } from '../http.js'
+import { isRepositoryName } from '../names.js'
+import { OciError } from '../oci-errors.js'
+import { type ChunkRange, rangeHeader } from '../upload-sessions.js'
+
+/**
+ * `POST /v2/<name>/blobs/uploads/`: start an upload (end-4a), upload in one request with
+ * `?digest=` (end-4b), choose the hash with `?digest-algorithm=` (end-4c), or mount a blob from
+ * another repository with `?mount=&from=` (end-11; falls back to a new upload).
+ */
+export async function startUpload(ctx: RouteContext): Promise<void> {
+  const { searchParams } = ctx.url
+  const mount = searchParams.get('mount')
+  const from = searchParams.get('from')
+  if (mount !== null && from !== null && (await tryMount(ctx, mount, from))) return
+  const digest = mount === null ? searchParams.get('digest') : null
+  if (digest !== null && parseDigest(digest) === undefined) {
+    throw new OciError('DIGEST_INVALID', { detail: `invalid digest ${digest}` })
+  }
+  const algorithm =
+    searchParams.get('digest-algorithm') ?? parseDigest(digest ?? '')?.algorithm ?? 'sha256'
+  if (!isDigestAlgorithm(algorithm)) {
+    throw new OciError('DIGEST_INVALID', { detail: `unsupported digest algorithm ${algorithm}` })
+  }
+  const id = await ctx.uploads.start(ctx.repository, algorithm)
+  if (digest !== null) {
+    if (hasBody(ctx.req)) await ctx.uploads.append(ctx.repository, id, ctx.req, undefined)
+    await ctx.uploads.finish(ctx.repository, id, digest)
+    sendCreated(ctx, digest)
+    return
+  }
+  sendEmpty(ctx, 202, { ...uploadHeaders(ctx.repository, id, 0) })
+}
+
+/** `GET <upload location>` (end-13): where the upload stands. */
+export async function uploadStatus(ctx: RouteContext): Promise<void> {
+  const size = await ctx.uploads.size(ctx.repository, ctx.param)
+  sendEmpty(ctx, 204, uploadHeaders(ctx.repository, ctx.param, size))
+}
+
+/** `PATCH <upload location>` (end-5): a chunk with Content-Range, or a stream without. */
+export async function patchUpload(ctx: RouteContext): Promise<void> {
+  const range = chunkRange(ctx.req)
+  const size = await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, range)
+  sendEmpty(ctx, 202, uploadHeaders(ctx.repository, ctx.param, size))
+}
+
+/** `PUT <upload location>?digest=` (end-6): an optional last chunk, then verify and commit. */
+export async function finishUpload(ctx: RouteContext): Promise<void> {
+  const digest = ctx.url.searchParams.get('digest')
+  if (digest === null || parseDigest(digest) === undefined) {
+    throw new OciError('DIGEST_INVALID', { detail: `invalid or missing digest ${digest ?? ''}` })
+  }
+  if (hasBody(ctx.req)) {
+    await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, chunkRange(ctx.req))
+  } else {
+    await ctx.uploads.size(ctx.repository, ctx.param)
+  }
+  await ctx.uploads.finish(ctx.repository, ctx.param, digest)
+  sendCreated(ctx, digest)
+}
+
+/** `DELETE <upload location>` (end-14): cancel. */
+export async function cancelUpload(ctx: RouteContext): Promise<void> {
+  await ctx.uploads.cancel(ctx.repository, ctx.param)
+  sendEmpty(ctx, 204)
+}
+
+// --- Internal ---
+
+async function tryMount(ctx: RouteContext, digest: string, from: string): Promise<boolean> {
+  if (parseDigest(digest) === undefined || !isRepositoryName(from)) return false
+  if ((await ctx.store.linkedBlob(from, digest)) === undefined) return false
+  await ctx.store.gcLock.shared(() => ctx.store.linkBlob(ctx.repository, digest))
+  sendCreated(ctx, digest)
+  return true
+}
+
+function sendCreated(ctx: RouteContext, digest: string): void {
+  sendEmpty(ctx, 201, {
+    Location: `/v2/${ctx.repository}/blobs/${digest}`,
+    'Docker-Content-Digest': digest,
+  })
+}
+
+function uploadHeaders(repository: string, id: string, size: number): Record<string, string> {
+  return {
+    Location: uploadLocation(repository, id),
+    Range: rangeHeader(size),
+    'Docker-Upload-UUID': id,
+  }
+}
+
+function chunkRange(req: IncomingMessage): ChunkRange | undefined {
+  const header = req.headers['content-range']
+  if (header === undefined) return undefined
+  const match = header.replace(/^bytes[ =]/, '').match(/^(\d+)-(\d+)(?:\/(?:\d+|\*))?$/)
+  if (!match || Number(match[2]) < Number(match[1])) {
+    throw new OciError('RANGE_INVALID', { detail: `bad Content-Range ${header}` })
+  }
+  return { start: Number(match[1]), end: Number(match[2]) }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+  )
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto'
+import { open, rename, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+
+/**
+ * Write a file so that a crash at any instant leaves either the old or the new content: write a
+ * temp file in `tmpDir` (same filesystem), fsync it, rename it over the target, fsync the folder.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  tmpDir: string,
+): Promise<void> {
+  const temp = join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
+  const file = await open(temp, 'w')
+  try {
+    await file.writeFile(data)
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  try {
+    await rename(temp, path)
+  } catch (err) {
+    await unlink(temp).catch(() => {})
+    throw err
+  }
+  await syncDirectory(dirname(path))
+}
+
+/** fsync a directory so a rename into it is durable. */
+export async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(path, 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
+}

@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream'
+import type { DigestAlgorithm } from '../digest.js'
+
+/** An inclusive byte range of a blob. */
+export interface ByteRange {
+  start: number
+  end: number
+}
+
+/** A committed blob. */
+export interface BlobInfo {
+  size: number
+  /** When it was committed; garbage collection spares young blobs. */
+  createdAt: Date
+}
+
+/** What an upload session is, persisted so an upload survives a restart. */
+export interface UploadMeta {
+  repository: string
+  algorithm: DigestAlgorithm
+  /** Epoch milliseconds. */
+  startedAt: number
+}
+
+/**
+ * Content-addressed blob storage plus upload sessions. Two implementations: the filesystem (data
+ * written to a temp file, fsync + rename only after the digest matches) and memory (tests).
+ */
+export interface BlobStore {
+  stat(digest: string): Promise<BlobInfo | undefined>
+  /** Stream a committed blob (or part of it). */
+  read(digest: string, range?: ByteRange): Readable
+  /** Read a small committed blob (a manifest) whole. */
+  readAll(digest: string): Promise<Buffer>
+  /** Store a small blob whose digest the caller computed (manifests), atomically. */
+  writeSmall(digest: string, bytes: Buffer): Promise<void>
+  delete(digest: string): Promise<void>
+  /** Mark a blob as just used, so garbage collection counts its grace period from now. */
+  touch(digest: string): Promise<void>
+  /** Every committed digest (for garbage collection). */
+  list(): AsyncIterable<string>
+
+  createUpload(id: string, meta: UploadMeta): Promise<void>
+  /** Session metadata and the bytes received so far; `undefined` when unknown. */
+  uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
+  /** Append a stream to the upload; `onChunk` sees every chunk (for hashing). Returns bytes appended. */
+  append(
+    id: string,
+    source: AsyncIterable<Uint8Array>,
+    onChunk: (chunk: Uint8Array) => void,
+  ): Promise<number>
+  /** The bytes received so far (to rebuild the hash after a restart). */
+  readUpload(id: string): AsyncIterable<Uint8Array>
+  /** Make the upload the blob `digest` (durably) and end the session. */
+  commitUpload(id: string, digest: string): Promise<void>
+  deleteUpload(id: string): Promise<void>
+  listUploads(): Promise<string[]>
+}

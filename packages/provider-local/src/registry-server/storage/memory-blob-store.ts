@@ -1,0 +1,96 @@
+import { Readable } from 'node:stream'
+import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
+
+interface Upload {
+  meta: UploadMeta
+  chunks: Buffer[]
+  size: number
+}
+
+/** Blobs and uploads in memory, for tests and throwaway registries. */
+export class MemoryBlobStore implements BlobStore {
+  readonly #blobs = new Map<string, { bytes: Buffer; createdAt: Date }>()
+  readonly #uploads = new Map<string, Upload>()
+
+  async stat(digest: string): Promise<BlobInfo | undefined> {
+    const blob = this.#blobs.get(digest)
+    return blob && { size: blob.bytes.byteLength, createdAt: blob.createdAt }
+  }
+
+  read(digest: string, range?: ByteRange): Readable {
+    const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.alloc(0)
+    return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes])
+  }
+
+  async readAll(digest: string): Promise<Buffer> {
+    const blob = this.#blobs.get(digest)
+    if (blob === undefined) throw new Error(`blob ${digest} not found`)
+    return blob.bytes
+  }
+
+  async writeSmall(digest: string, bytes: Buffer): Promise<void> {
+    this.#blobs.set(digest, {
+      bytes: this.#blobs.get(digest)?.bytes ?? bytes,
+      createdAt: new Date(),
+    })
+  }
+
+  async delete(digest: string): Promise<void> {
+    this.#blobs.delete(digest)
+  }
+
+  async touch(digest: string): Promise<void> {
+    const blob = this.#blobs.get(digest)
+    if (blob) blob.createdAt = new Date()
+  }
+
+  async *list(): AsyncIterable<string> {
+    yield* [...this.#blobs.keys()]
+  }
+
+  async createUpload(id: string, meta: UploadMeta): Promise<void> {
+    this.#uploads.set(id, { meta, chunks: [], size: 0 })
+  }
+
+  async uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined> {
+    const upload = this.#uploads.get(id)
+    return upload && { ...upload.meta, size: upload.size }
+  }
+
+  async append(
+    id: string,
+    source: AsyncIterable<Uint8Array>,
+    onChunk: (chunk: Uint8Array) => void,
+  ): Promise<number> {
+    const upload = this.#uploads.get(id)
+    if (upload === undefined) throw new Error(`upload ${id} not found`)
+    let written = 0
+    for await (const chunk of source) {
+      onChunk(chunk)
+      upload.chunks.push(Buffer.from(chunk))
+      upload.size += chunk.byteLength
+      written += chunk.byteLength
+    }
+    return written
+  }
+
+  async *readUpload(id: string): AsyncIterable<Uint8Array> {
+    yield* this.#uploads.get(id)?.chunks ?? []
+  }
+
+  async commitUpload(id: string, digest: string): Promise<void> {
+    const upload = this.#uploads.get(id)
+    if (upload === undefined) throw new Error(`upload ${id} not found`)
+    const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.concat(upload.chunks)
+    this.#blobs.set(digest, { bytes, createdAt: new Date() })
+    this.#uploads.delete(id)
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    this.#uploads.delete(id)
+  }
+
+  async listUploads(): Promise<string[]> {
+    return [...this.#uploads.keys()]
+  }
+}

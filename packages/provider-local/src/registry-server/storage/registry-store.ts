@@ -1,0 +1,221 @@
+import { KeyedMutex, SharedExclusiveLock } from '../locks.js'
+import type { Descriptor, ParsedManifest } from '../manifest.js'
+import type { BlobInfo, BlobStore } from './blob-store.js'
+import { FsBlobStore } from './fs-blob-store.js'
+import { MemoryBlobStore } from './memory-blob-store.js'
+import { FsMetadataStore, MemoryMetadataStore, type MetadataStore } from './metadata-store.js'
+import {
+  emptyRecord,
+  isEmptyRecord,
+  type ManifestRecord,
+  type RepositoryRecord,
+} from './repository-record.js'
+
+/** A manifest to store: its exact bytes, digest, parsed fields and the tags to point at it. */
+export interface ManifestWrite {
+  bytes: Buffer
+  digest: string
+  parsed: ParsedManifest
+  tags: string[]
+}
+
+/**
+ * The registry's state: blobs (global, content-addressed), and per repository the linked blobs,
+ * manifests and tags. Metadata lives in memory and is persisted atomically per repository on
+ * every change; changes to one repository run one at a time.
+ */
+export class RegistryStore {
+  readonly blobs: BlobStore
+  /** Commits and manifest writes share it; garbage collection takes it alone. */
+  readonly gcLock: SharedExclusiveLock = new SharedExclusiveLock()
+  readonly #metadata: MetadataStore
+  readonly #records: Map<string, RepositoryRecord>
+  readonly #mutex = new KeyedMutex()
+
+  private constructor(
+    blobs: BlobStore,
+    metadata: MetadataStore,
+    records: Map<string, RepositoryRecord>,
+  ) {
+    this.blobs = blobs
+    this.#metadata = metadata
+    this.#records = records
+  }
+
+  /** Open the filesystem store in `dataDir`, or an in-memory store when it is undefined. */
+  static async open(dataDir: string | undefined): Promise<RegistryStore> {
+    if (dataDir === undefined) {
+      return new RegistryStore(new MemoryBlobStore(), new MemoryMetadataStore(), new Map())
+    }
+    const blobs = await FsBlobStore.open(dataDir)
+    const metadata = new FsMetadataStore(dataDir, blobs.tmpDir)
+    return new RegistryStore(blobs, metadata, await metadata.loadAll())
+  }
+
+  hasRepository(name: string): boolean {
+    return this.#records.has(name)
+  }
+
+  /** Names of repositories that hold anything, sorted. */
+  repositories(): string[] {
+    return [...this.#records.keys()].sort()
+  }
+
+  /** The blob, if it exists and is linked into `repository`. */
+  async linkedBlob(repository: string, digest: string): Promise<BlobInfo | undefined> {
+    if (this.#records.get(repository)?.blobs[digest] !== true) return undefined
+    return this.blobs.stat(digest)
+  }
+
+  /** Link a blob into a repository; refreshes its age so collection spares it for a grace period. */
+  linkBlob(repository: string, digest: string): Promise<void> {
+    return this.#mutate(repository, (record) => {
+      if (record.blobs[digest]) return false
+      record.blobs[digest] = true
+      return true
+    }).then(() => this.blobs.touch(digest))
+  }
+
+  /** Unlink a blob from a repository; false when it was not linked. */
+  async unlinkBlob(repository: string, digest: string): Promise<boolean> {
+    let found = false
+    await this.#mutate(repository, (record) => {
+      found = record.blobs[digest] === true
+      delete record.blobs[digest]
+      return found
+    })
+    return found
+  }
+
+  /** Resolve a tag or digest to a manifest of the repository. */
+  resolve(
+    repository: string,
+    reference: string,
+  ): { digest: string; manifest: ManifestRecord } | undefined {
+    const record = this.#records.get(repository)
+    if (record === undefined) return undefined
+    const digest = reference.includes(':') ? reference : record.tags[reference]
+    const manifest = digest === undefined ? undefined : record.manifests[digest]
+    return digest === undefined || manifest === undefined ? undefined : { digest, manifest }
+  }
+
+  /** Whether the manifest exists in the repository. */
+  hasManifest(repository: string, digest: string): boolean {
+    return this.#records.get(repository)?.manifests[digest] !== undefined
+  }
+
+  /** Store a manifest: its bytes first, then the record, so a visible manifest always has bytes. */
+  async putManifest(repository: string, write: ManifestWrite): Promise<void> {
+    await this.blobs.writeSmall(write.digest, write.bytes)
+    const { parsed } = write
+    const manifest: ManifestRecord = {
+      mediaType: parsed.mediaType,
+      size: write.bytes.byteLength,
+      ...(parsed.subject && { subject: parsed.subject }),
+      ...(parsed.artifactType && { artifactType: parsed.artifactType }),
+      ...(parsed.annotations && { annotations: parsed.annotations }),
+      references: [...parsed.requiredBlobs, ...parsed.childManifests],
+      createdAt: Date.now(),
+    }
+    await this.#mutate(repository, (record) => {
+      record.manifests[write.digest] = {
+        ...manifest,
+        createdAt: record.manifests[write.digest]?.createdAt ?? manifest.createdAt,
+      }
+      for (const tag of write.tags) record.tags[tag] = write.digest
+      return true
+    })
+  }
+
+  /** Delete a manifest and every tag that points at it; false when it was not there. */
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    let found = false
+    await this.#mutate(repository, (record) => {
+      found = record.manifests[digest] !== undefined
+      delete record.manifests[digest]
+      for (const [tag, target] of Object.entries(record.tags))
+        if (target === digest) delete record.tags[tag]
+      return found
+    })
+    return found
+  }
+
+  /** Delete one tag only; false when it was not there. */
+  async deleteTag(repository: string, tag: string): Promise<boolean> {
+    let found = false
+    await this.#mutate(repository, (record) => {
+      found = record.tags[tag] !== undefined
+      delete record.tags[tag]
+      return found
+    })
+    return found
+  }
+
+  /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */
+  tags(repository: string): string[] | undefined {
+    const record = this.#records.get(repository)
+    return record && Object.keys(record.tags).sort()
+  }
+
+  /** Descriptors of the repository's manifests whose subject is `digest`. */
+  referrers(repository: string, digest: string): Descriptor[] {
+    const record = this.#records.get(repository)
+    if (record === undefined) return []
+    return Object.entries(record.manifests)
+      .filter(([, m]) => m.subject === digest)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([d, m]) => ({
+        mediaType: m.mediaType,
+        digest: d,
+        size: m.size,
+        ...(m.artifactType && { artifactType: m.artifactType }),
+        ...(m.annotations && { annotations: m.annotations }),
+      }))
+  }
+
+  /** Every digest a manifest still needs: the manifests themselves and what they reference. */
+  referencedDigests(): Set<string> {
+    const live = new Set<string>()
+    for (const record of this.#records.values()) {
+      for (const [digest, manifest] of Object.entries(record.manifests)) {
+        live.add(digest)
+        for (const ref of manifest.references) live.add(ref)
+      }
+    }
+    return live
+  }
+
+  /** Remove the links to `digests` from every repository (their blobs are being collected). */
+  async unlinkEverywhere(digests: ReadonlySet<string>): Promise<void> {
+    for (const repository of this.repositories()) {
+      await this.#mutate(repository, (record) => {
+        const linked = Object.keys(record.blobs).filter((d) => digests.has(d))
+        for (const digest of linked) delete record.blobs[digest]
+        return linked.length > 0
+      })
+    }
+  }
+
+  /** Remove a repository's manifests, tags and links. */
+  async deleteRepository(repository: string): Promise<void> {
+    await this.#mutate(repository, (record) => {
+      record.manifests = {}
+      record.tags = {}
+      record.blobs = {}
+      return true
+    })
+  }
+
+  // Apply a change to a copy, persist it, then publish it: a failed write changes nothing.
+  #mutate(repository: string, change: (record: RepositoryRecord) => boolean): Promise<void> {
+    return this.#mutex.run(repository, async () => {
+      const current = this.#records.get(repository)
+      const next = current ? structuredClone(current) : emptyRecord()
+      if (!change(next)) return
+      const keep = !isEmptyRecord(next)
+      await this.#metadata.save(repository, keep ? next : undefined)
+      if (keep) this.#records.set(repository, next)
+      else this.#records.delete(repository)
+    })
+  }
+}
