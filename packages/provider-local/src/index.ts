@@ -1,3 +1,4 @@
+export { PLATFORM } from './platform.js'
 export type {
   AccessRequest,
   AuthorizeInput,
@@ -5,14 +6,17 @@ export type {
   Authorizer,
   RegistryAction,
 } from './registry-server/auth/authorizer.js'
-export {
-  adminOnlyAuthorizer,
-  anonymousAuthorizer,
-  parseBasic,
-} from './registry-server/auth/builtin-authorizers.js'
+export { anonymousAuthorizer, parseBasic } from './registry-server/auth/builtin-authorizers.js'
+export type { MintedCredential } from './registry-server/auth/credential-store.js'
 export type { GarbageCollectionResult } from './registry-server/maintenance.js'
 export type { LocalRegistryOptions } from './registry-server/options.js'
 export { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
-
-/** Platform id of the local provider. */
-export const PLATFORM = 'local'
+export type { AuthServiceOptions } from './token-service/auth-service.js'
+export {
+  startTokenService,
+  type TokenService,
+  type TokenServiceOptions,
+} from './token-service/start-token-service.js'
+export { fromBinding, LocalProvider, local } from './local-provider.js'
+export type { LocalProviderOptions } from './options.js'
+export { MARKER_ARTIFACT_TYPE, MARKER_DIGEST } from './marker.js'

@@ -18,9 +18,19 @@ export interface LocalRegistryOptions {
    */
   gcGracePeriodSeconds?: number
   /**
-   * The static admin credential (Basic). When set and `authorize` is not, every request needs it.
+   * The static admin credential (Basic). Setting it turns auth on: every request then needs the
+   * admin, a credential minted by `generateCredentials`, or a token from the `/token` realm.
    */
   adminCredentials?: { username: string; password: string }
+  /** Token settings, when auth is on. */
+  tokenService?: {
+    /** Token audience. @default "artifact-registry" */
+    service?: string
+    /** Token issuer. @default "artifact-registry-token-service" */
+    issuer?: string
+    /** Token lifetime, never beyond the credential's expiry. @default 300 */
+    tokenTtlSeconds?: number
+  }
   /**
    * Decides every request. Omitted with no `adminCredentials`: development mode, anonymous
    * access to everything (only sensible on a loopback address).

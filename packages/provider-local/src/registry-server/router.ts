@@ -7,6 +7,7 @@ import { deleteBlob, getBlob } from './routes/blobs.js'
 import { listCatalog } from './routes/catalog.js'
 import { deleteManifest, getManifest, putManifest } from './routes/manifests.js'
 import { listReferrers } from './routes/referrers.js'
+import { deleteRepository } from './routes/repositories.js'
 import { listTags } from './routes/tags.js'
 import {
   cancelUpload,
@@ -55,6 +56,15 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   if (pathname === '/v2/_catalog') {
     const access: AccessRequest[] = [{ type: 'registry', name: 'catalog', actions: ['*'] }]
     return only(method, ['GET'], { handler: listCatalog, repository: '', param: '', access })
+  }
+  const admin = pathname.match(/^\/_artifact-registry\/repositories\/(.+)$/)
+  if (admin) {
+    const repository = decodeURIComponent(admin[1] ?? '')
+    if (!isRepositoryName(repository))
+      throw new OciError('NAME_INVALID', { detail: { name: repository } })
+    // Removing a whole repository is an admin operation: only the admin holds registry scopes.
+    const access: AccessRequest[] = [{ type: 'registry', name: 'repositories', actions: ['*'] }]
+    return only(method, ['DELETE'], { handler: deleteRepository, repository, param: '', access })
   }
   const m = pathname.match(REPOSITORY_ROUTE)
   if (!m) throw new OciError('UNSUPPORTED', { status: 404, message: 'no such endpoint' })

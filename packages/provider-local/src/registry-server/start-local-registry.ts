@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Permission } from '@artifact-registry/core'
+import { AuthService } from '../token-service/auth-service.js'
 import type { Authorizer } from './auth/authorizer.js'
-import {
-  adminOnlyAuthorizer,
-  anonymousAuthorizer,
-  BASIC_CHALLENGE,
-} from './auth/builtin-authorizers.js'
+import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
+import type { MintedCredential } from './auth/credential-store.js'
 import { type RouteContext, sendError } from './http.js'
 import { collectGarbage, type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
 import { OciError } from './oci-errors.js'
@@ -24,6 +23,17 @@ export interface LocalRegistry extends AsyncDisposable {
   readonly url: string
   readonly host: string
   readonly port: number
+  /**
+   * Mint Basic credentials for one repository and one permission, valid for exactly
+   * `ttlSeconds`. Needs `adminCredentials` (auth on); the token realm is `{url}/token`.
+   */
+  generateCredentials(
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential>
+  /** PEM of the CA that signs this registry's tokens (a registry:2 `rootcertbundle`); auth on only. */
+  readonly tokenCaCertificate: string | undefined
   /** Delete blobs no manifest references, older than the grace period. */
   collectGarbage(): Promise<GarbageCollectionResult>
   /** Remove upload sessions older than the upload expiry. Returns how many. */
@@ -34,7 +44,8 @@ export interface LocalRegistry extends AsyncDisposable {
 
 /**
  * Start an OCI Distribution registry on `node:http`, bound to 127.0.0.1 and a free port by
- * default, storing in `dataDir` (or in memory).
+ * default, storing in `dataDir` (or in memory). With `adminCredentials`, auth is on: Basic with
+ * the admin or minted credentials, and Bearer tokens from the `/token` realm.
  *
  * @example
  * ```ts
@@ -48,16 +59,22 @@ export async function startLocalRegistry(
   const resolved = resolveRegistryOptions(options)
   const store = await RegistryStore.open(resolved.dataDir)
   const uploads = new UploadSessions(store)
+  const auth = options.adminCredentials
+    ? await AuthService.open({
+        ...options.tokenService,
+        dataDir: resolved.dataDir,
+        admin: options.adminCredentials,
+      })
+    : undefined
+  let url = ''
   const authorize =
-    options.authorize ??
-    (options.adminCredentials ? adminOnlyAuthorizer(options.adminCredentials) : anonymousAuthorizer)
+    options.authorize ?? auth?.authorizer(() => `${url}/token`) ?? anonymousAuthorizer
+  const state: ServerState = { store, uploads, options: resolved, authorize, auth }
 
   const server = createServer(
     { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 30_000 },
     (req, res) => {
-      handle(req, res, { store, uploads, options: resolved, authorize }).catch((err: unknown) =>
-        sendError({ req, res }, err),
-      )
+      handle(req, res, state).catch((err: unknown) => sendError({ req, res }, err))
     },
   )
   await new Promise<void>((resolve, reject) => {
@@ -65,10 +82,14 @@ export async function startLocalRegistry(
     server.listen(resolved.port, resolved.host, () => resolve())
   })
   const { port } = server.address() as AddressInfo
-  const purge = (): Promise<number> => purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
-  await purge()
+  url = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`
+  const maintain = async (): Promise<number> => {
+    await auth?.identities.credentials.purgeExpired()
+    return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
+  }
+  await maintain()
   const timer = setInterval(
-    () => void purge().catch(() => {}),
+    () => void maintain().catch(() => {}),
     maintenanceInterval(resolved),
   ).unref()
 
@@ -79,13 +100,20 @@ export async function startLocalRegistry(
     server.closeAllConnections()
     await closed
   }
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
   return {
-    url: `http://${host}:${port}`,
+    url,
     host: resolved.host,
     port,
+    generateCredentials: async (repository, permission, ttlSeconds) => {
+      if (auth === undefined)
+        throw new TypeError(
+          'generateCredentials needs adminCredentials: this registry runs without auth',
+        )
+      return auth.mint(repository, permission, ttlSeconds)
+    },
+    tokenCaCertificate: auth?.keys.ca.pem,
     collectGarbage: () => collectGarbage(store, resolved.gcGracePeriodSeconds),
-    purgeExpiredUploads: purge,
+    purgeExpiredUploads: maintain,
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -98,6 +126,7 @@ interface ServerState {
   uploads: UploadSessions
   options: ResolvedRegistryOptions
   authorize: Authorizer
+  auth: AuthService | undefined
 }
 
 async function handle(
@@ -107,6 +136,7 @@ async function handle(
 ): Promise<void> {
   res.setHeader('Docker-Distribution-API-Version', 'registry/2.0')
   const url = new URL(req.url ?? '/', 'http://registry.invalid')
+  if (state.auth && (await state.auth.handle(req, res, url))) return
   const method = req.method ?? 'GET'
   const route = matchRoute(method, url.pathname)
   const authorization = req.headers.authorization
@@ -124,7 +154,9 @@ async function handle(
     url,
     repository: route.repository,
     param: route.param,
-    ...state,
+    store: state.store,
+    uploads: state.uploads,
+    options: state.options,
   }
   if (url.searchParams.has('mount')) await checkMountSource(ctx, state.authorize, authorization)
   await route.handler(ctx)

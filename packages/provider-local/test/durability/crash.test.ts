@@ -142,9 +142,8 @@ describe('durability: SIGKILL and restart on the same directory', () => {
     ).toBe(404)
     const v1 = await fetch(`${registry.url}/v2/crash/app/manifests/v1`, { headers: auth })
     expect(v1.headers.get('docker-content-digest')).toBe(earlier)
-    const tags = await (
-      await fetch(`${registry.url}/v2/crash/app/tags/list`, { headers: auth })
-    ).json()
+    const list = await fetch(`${registry.url}/v2/crash/app/tags/list`, { headers: auth })
+    const tags = (await list.json()) as { tags: string[] }
     expect(tags.tags).toEqual(['v1'])
   }, 60_000)
 

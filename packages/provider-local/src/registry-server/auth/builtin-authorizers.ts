@@ -29,17 +29,3 @@ export function secretsEqual(a: string, b: string): boolean {
   const hb = createHash('sha256').update(b).digest()
   return timingSafeEqual(ha, hb)
 }
-
-/** Only the one static admin credential, over Basic, may do anything. */
-export function adminOnlyAuthorizer(admin: BasicCredentials): Authorizer {
-  return ({ authorization }) => {
-    const given = parseBasic(authorization)
-    const valid =
-      given !== undefined &&
-      secretsEqual(given.username, admin.username) &&
-      secretsEqual(given.password, admin.password)
-    return valid
-      ? { ok: true, subject: admin.username }
-      : { ok: false, reason: 'unauthenticated', challenge: BASIC_CHALLENGE }
-  }
-}

@@ -14,6 +14,7 @@ export async function getManifest(ctx: RouteContext): Promise<void> {
     'Content-Length': String(found.manifest.size),
     'Docker-Content-Digest': found.digest,
     ETag: `"${found.digest}"`,
+    'Last-Modified': new Date(found.manifest.createdAt).toUTCString(),
   }
   if (ctx.req.method === 'HEAD') {
     ctx.res.writeHead(200, headers)

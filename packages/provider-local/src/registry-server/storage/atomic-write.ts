@@ -10,9 +10,10 @@ export async function writeFileAtomic(
   path: string,
   data: Uint8Array | string,
   tmpDir: string,
+  mode = 0o644,
 ): Promise<void> {
   const temp = join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
-  const file = await open(temp, 'w')
+  const file = await open(temp, 'w', mode)
   try {
     await file.writeFile(data)
     await file.sync()

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryCredentials,
+  ArtifactRegistryError,
+  assertUsableName,
+  type Capabilities,
+  type CrossAccountPermissions,
+  type GenerateCredentialsOptions,
+  type LocalBinding,
+  type Permission,
+  type RepositoryResponse,
+  resolveTtl,
+  TTL_RULES,
+  toPlatformName,
+} from '@artifact-registry/core'
+import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
+import { mapError } from './map-error.js'
+import type { LocalProviderOptions } from './options.js'
+import { PLATFORM } from './platform.js'
+import { RegistryClient } from './registry-client.js'
+import { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
+import { RepositoryOperations } from './repository-operations.js'
+
+const CAPABILITIES: Capabilities = {
+  crossAccountAccess: null,
+  implicitRepositories: false,
+  credentialAuthMethod: 'basic',
+  repositoryScopedCredentials: true,
+  credentialTtl: TTL_RULES.local,
+}
+
+/**
+ * The local provider: repositories in a local OCI registry (embedded, or at a URL), credentials
+ * minted by the registry for one repository and one permission, expiring at exactly the TTL.
+ */
+export class LocalProvider implements ArtifactRegistry {
+  readonly platform: string = PLATFORM
+  readonly capabilities: Readonly<Capabilities> = CAPABILITIES
+  readonly registryEndpoint: string
+  readonly bindingName: string
+  readonly #repositories: RepositoryOperations
+  readonly #minter: CredentialMinter
+  readonly #embedded: LocalRegistry | undefined
+
+  /** @internal Use {@link local}. */
+  constructor(parts: {
+    bindingName: string
+    client: RegistryClient
+    minter: CredentialMinter
+    embedded?: LocalRegistry
+  }) {
+    this.bindingName = parts.bindingName
+    this.registryEndpoint = parts.client.baseUrl
+    this.#repositories = new RepositoryOperations(parts.client)
+    this.#minter = parts.minter
+    this.#embedded = parts.embedded
+  }
+
+  async createRepository(name: string): Promise<RepositoryResponse> {
+    assertUsableName(name, PLATFORM)
+    const routable = `${this.bindingName}/${toPlatformName('oci', name, { maxLength: 255 - this.bindingName.length - 1, platform: PLATFORM })}`
+    return this.#call('createRepository', async () =>
+      this.#response(routable, await this.#repositories.create(routable)),
+    )
+  }
+
+  async getRepository(name: string): Promise<RepositoryResponse> {
+    const routable = this.#routable(name)
+    return this.#call('getRepository', async () => {
+      const found = await this.#repositories.find(routable)
+      if (found === undefined) throw notFound(routable)
+      return this.#response(routable, found.createdAt)
+    })
+  }
+
+  async deleteRepository(name: string): Promise<void> {
+    const routable = this.#routable(name)
+    await this.#call('deleteRepository', () => this.#repositories.delete(routable))
+  }
+
+  async generateCredentials(
+    name: string,
+    permission: Permission,
+    options: GenerateCredentialsOptions = {},
+  ): Promise<ArtifactRegistryCredentials> {
+    const routable = this.#routable(name)
+    if (permission !== 'pull' && permission !== 'push-pull') {
+      throw new ArtifactRegistryError(
+        'INVALID_ARGUMENT',
+        `[provider-local] permission must be "pull" or "push-pull", got ${JSON.stringify(permission)}`,
+        { platform: PLATFORM },
+      )
+    }
+    const { seconds } = resolveTtl(TTL_RULES.local, options.ttlSeconds, PLATFORM)
+    return this.#call('generateCredentials', async () => {
+      if ((await this.#repositories.find(routable)) === undefined) throw notFound(routable)
+      const minted = await this.#minter.mint(routable, permission, seconds)
+      return {
+        authMethod: 'basic',
+        registry: new URL(this.registryEndpoint).host,
+        username: minted.username,
+        password: minted.password,
+        expiresAt: minted.expiresAt,
+      }
+    })
+  }
+
+  async addCrossAccountAccess(): Promise<void> {
+    throw crossAccountNotSupported()
+  }
+
+  async removeCrossAccountAccess(): Promise<void> {
+    throw crossAccountNotSupported()
+  }
+
+  async getCrossAccountAccess(): Promise<CrossAccountPermissions> {
+    throw crossAccountNotSupported()
+  }
+
+  /** Stop the embedded registry, if this provider started one. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.#embedded?.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // A routable name must be a valid name inside this binding's namespace: another binding's
+  // repositories are not this provider's to see.
+  #routable(name: string): string {
+    assertUsableName(name, PLATFORM)
+    const prefix = `${this.bindingName}/`
+    if (!name.startsWith(prefix) || name.length === prefix.length) throw notFound(name)
+    return name
+  }
+
+  #response(routable: string, createdAt: Date | null): RepositoryResponse {
+    return { name: routable, uri: `${new URL(this.registryEndpoint).host}/${routable}`, createdAt }
+  }
+
+  async #call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (err) {
+      throw mapError(err, what)
+    }
+  }
+}
+
+/**
+ * Create a local provider. With no `url`, starts an embedded registry (in `dataDir`, or in
+ * memory) with auth on, and stops it on `close()`.
+ *
+ * @example
+ * ```ts
+ * await using registry = await local({ bindingName: 'artifacts' })
+ * const { name } = await registry.createRepository('prj_abc123') // 'artifacts/prj_abc123'
+ * ```
+ */
+export async function local(options: LocalProviderOptions = {}): Promise<LocalProvider> {
+  const bindingName = options.bindingName ?? 'artifacts'
+  if (options.url === undefined) {
+    const admin = options.adminCredentials ?? {
+      username: 'admin',
+      password: randomBytes(24).toString('base64url'),
+    }
+    const embedded = await startLocalRegistry({
+      ...(options.dataDir && { dataDir: options.dataDir }),
+      adminCredentials: admin,
+    })
+    const client = new RegistryClient(embedded.url, admin)
+    return new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded })
+  }
+  const client = new RegistryClient(options.url, options.adminCredentials)
+  return new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) })
+}
+
+/** Build a provider from a validated `local` binding (used by `createArtifactRegistry`). */
+export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
+  return local({
+    ...(binding.url && { url: binding.url }),
+    ...(binding.bindingName && { bindingName: binding.bindingName }),
+    ...(binding.dataDir && { dataDir: binding.dataDir }),
+    ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
+  })
+}
+
+function notFound(name: string): ArtifactRegistryError {
+  return new ArtifactRegistryError('NOT_FOUND', `[provider-local] Repository "${name}" not found`, {
+    platform: PLATFORM,
+  })
+}
+
+function crossAccountNotSupported(): ArtifactRegistryError {
+  return new ArtifactRegistryError(
+    'NOT_SUPPORTED',
+    '[provider-local] Cross-account access is not supported: a local registry has no cloud accounts. Give another party access by minting credentials with generateCredentials.',
+    { platform: PLATFORM },
+  )
+}

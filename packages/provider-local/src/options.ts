@@ -1,0 +1,22 @@
+/** Options of `local()`. */
+export interface LocalProviderOptions {
+  /**
+   * URL of a running registry: ours (`artifact-registry-local serve`), or a `registry:2` behind
+   * our token service. Omitted → an embedded registry is started in this process.
+   */
+  url?: string
+  /** Namespace of this binding: routable names are `{bindingName}/{name}`. @default "artifacts" */
+  bindingName?: string
+  /** Data directory of the embedded registry; omitted → in memory (gone on `close()`). */
+  dataDir?: string
+  /**
+   * Admin credential of the registry at `url` (or of its token service). For the embedded
+   * registry it is generated when omitted.
+   */
+  adminCredentials?: { username: string; password: string }
+  /**
+   * Where to mint credentials when `url` is a registry:2 behind our token service. Default: the
+   * origin of the realm in the registry's Bearer challenge, else `url` itself.
+   */
+  tokenServiceUrl?: string
+}

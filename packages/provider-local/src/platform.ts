@@ -1,0 +1,2 @@
+/** Platform id of the local provider. */
+export const PLATFORM = 'local'

@@ -1,0 +1,126 @@
+import { RegistryHttpError } from './map-error.js'
+
+/** A username and password. */
+export interface BasicAuth {
+  username: string
+  password: string
+}
+
+interface CachedToken {
+  token: string
+  expiresAt: number
+}
+
+/**
+ * A small registry client for the provider's own admin calls. It sends Basic credentials and,
+ * when the registry answers with a Bearer challenge (registry:2 behind our token service),
+ * fetches a token from the realm for the challenged scope and retries; tokens are cached.
+ */
+export class RegistryClient {
+  readonly baseUrl: string
+  readonly #auth: BasicAuth | undefined
+  readonly #tokens = new Map<string, CachedToken>()
+
+  constructor(baseUrl: string, auth: BasicAuth | undefined) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '')
+    this.#auth = auth
+  }
+
+  /** Send a request; 401 with a Bearer challenge is answered once with a token. */
+  async request(
+    method: string,
+    path: string,
+    init: { body?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const send = (authorization: string | undefined): Promise<Response> =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        ...(init.body && { body: init.body }),
+        headers: { ...init.headers, ...(authorization && { authorization }) },
+      })
+    const cachedFor = [...this.#tokens.entries()].find(([scope]) => scopeCovers(scope, path))
+    const first = await send(
+      cachedFor && cachedFor[1].expiresAt > Date.now()
+        ? `Bearer ${cachedFor[1].token}`
+        : this.#basic(),
+    )
+    if (first.status !== 401) return first
+    const challenge = parseBearerChallenge(first.headers.get('www-authenticate'))
+    if (challenge === undefined) return first
+    await first.body?.cancel()
+    const token = await this.#token(challenge)
+    return send(`Bearer ${token}`)
+  }
+
+  /** Like {@link request}, but any status other than `expected` throws RegistryHttpError. */
+  async expect(
+    expected: number[],
+    method: string,
+    path: string,
+    init?: { body?: Buffer; headers?: Record<string, string> },
+  ): Promise<Response> {
+    const res = await this.request(method, path, init)
+    if (!expected.includes(res.status))
+      throw new RegistryHttpError(res.status, await res.text(), `${method} ${path}`)
+    return res
+  }
+
+  /** The realm of the registry's Bearer challenge, if it has one (a token service in front). */
+  async discoverRealm(): Promise<string | undefined> {
+    const res = await fetch(`${this.baseUrl}/v2/`)
+    await res.body?.cancel()
+    return parseBearerChallenge(res.headers.get('www-authenticate'))?.realm
+  }
+
+  #basic(): string | undefined {
+    const auth = this.#auth
+    return auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
+  }
+
+  async #token(challenge: BearerChallenge): Promise<string> {
+    const url = new URL(challenge.realm)
+    if (challenge.service) url.searchParams.set('service', challenge.service)
+    if (challenge.scope) url.searchParams.set('scope', challenge.scope)
+    const basic = this.#basic()
+    const res = await fetch(url, { headers: basic ? { authorization: basic } : {} })
+    if (res.status !== 200)
+      throw new RegistryHttpError(res.status, await res.text(), 'token request')
+    const body = (await res.json()) as {
+      token?: string
+      access_token?: string
+      expires_in?: number
+    }
+    const token = body.token ?? body.access_token ?? ''
+    const lifetime = (body.expires_in ?? 60) * 1000
+    this.#tokens.set(challenge.scope ?? '', { token, expiresAt: Date.now() + lifetime - 5000 })
+    return token
+  }
+}
+
+// --- Internal ---
+
+interface BearerChallenge {
+  realm: string
+  service?: string
+  scope?: string
+}
+
+/** Parse `Bearer realm="…",service="…",scope="…"`. */
+export function parseBearerChallenge(header: string | null): BearerChallenge | undefined {
+  if (!header || !/^Bearer\s/i.test(header)) return undefined
+  const params = Object.fromEntries(
+    [...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+  )
+  if (!params.realm) return undefined
+  return {
+    realm: params.realm,
+    ...(params.service && { service: params.service }),
+    ...(params.scope && { scope: params.scope }),
+  }
+}
+
+// A cached token is reused only for paths of the repository its scope names.
+function scopeCovers(scope: string, path: string): boolean {
+  const name = scope.match(/^repository:(.+):[^:]+$/)?.[1]
+  return name !== undefined && path.startsWith(`/v2/${name}/`)
+}

@@ -1,0 +1,59 @@
+import type { TokenIssuer } from '../../token-service/token-issuer.js'
+import { parseBasic, secretsEqual } from './builtin-authorizers.js'
+import type { CredentialStore } from './credential-store.js'
+import { actionsOf, type Rights } from './rights.js'
+
+/** Who is calling, as far as the Authorization header tells. */
+export type Authentication =
+  | { status: 'ok'; rights: Rights; expiresAt?: Date }
+  | { status: 'missing' | 'invalid' | 'expired' }
+
+/** The sources of identity: the static admin, minted credentials, and our tokens. */
+export interface Identities {
+  admin: { username: string; password: string }
+  credentials: CredentialStore
+  tokens: TokenIssuer
+}
+
+/** Authenticate Basic (admin or a minted credential) and Bearer (a token of ours). */
+export async function authenticate(
+  authorization: string | undefined,
+  ids: Identities,
+): Promise<Authentication> {
+  if (authorization === undefined || authorization.trim() === '') return { status: 'missing' }
+  const bearer = authorization.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+  if (bearer !== undefined) {
+    const token = await ids.tokens.verify(bearer)
+    if (token === undefined) return { status: 'invalid' }
+    return {
+      status: 'ok',
+      rights: { kind: 'scoped', subject: token.subject, grants: token.access },
+      expiresAt: token.expiresAt,
+    }
+  }
+  return authenticateBasic(authorization, ids)
+}
+
+/** Basic only (the token endpoint accepts no tokens). */
+export function authenticateBasic(
+  authorization: string | undefined,
+  ids: Identities,
+): Authentication {
+  const basic = parseBasic(authorization)
+  if (basic === undefined) return { status: authorization ? 'invalid' : 'missing' }
+  if (secretsEqual(basic.username, ids.admin.username)) {
+    return secretsEqual(basic.password, ids.admin.password)
+      ? { status: 'ok', rights: { kind: 'admin', subject: basic.username } }
+      : { status: 'invalid' }
+  }
+  const check = ids.credentials.check(basic.username, basic.password)
+  if (check.status !== 'valid') return { status: check.status }
+  const grants = [
+    { type: 'repository' as const, name: check.repository, actions: actionsOf(check.permission) },
+  ]
+  return {
+    status: 'ok',
+    rights: { kind: 'scoped', subject: basic.username, grants },
+    expiresAt: check.expiresAt,
+  }
+}

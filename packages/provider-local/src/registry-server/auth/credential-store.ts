@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Permission } from '@artifact-registry/core'
+import { writeFileAtomic } from '../storage/atomic-write.js'
+import { secretsEqual } from './builtin-authorizers.js'
+
+/** A minted credential as returned to its owner (the password is never stored). */
+export interface MintedCredential {
+  username: string
+  password: string
+  repository: string
+  permission: Permission
+  expiresAt: Date
+}
+
+/** What the store keeps: a hash of the secret, never the secret. */
+interface StoredCredential {
+  repository: string
+  permission: Permission
+  /** Epoch milliseconds. */
+  expiresAt: number
+  /** sha256 of the password, hex. The password is 256 random bits, so no slow KDF is needed. */
+  secretHash: string
+}
+
+/** The outcome of checking a username and password. */
+export type CredentialCheck =
+  | { status: 'valid'; repository: string; permission: Permission; expiresAt: Date }
+  | { status: 'expired' | 'invalid' }
+
+const USERNAME = /^cred-([a-f0-9]{24})$/
+
+/**
+ * Credentials minted by the registry, scoped to one repository and one permission, valid until
+ * their expiry. Persisted (hashed) in `<dataDir>/auth/credentials.json`, so they survive restarts.
+ */
+export class CredentialStore {
+  readonly #records: Map<string, StoredCredential>
+  readonly #file: string | undefined
+  readonly #tmpDir: string | undefined
+  #writes: Promise<void> = Promise.resolve()
+
+  private constructor(records: Map<string, StoredCredential>, file?: string, tmpDir?: string) {
+    this.#records = records
+    this.#file = file
+    this.#tmpDir = tmpDir
+  }
+
+  /** Open the store of `dataDir` (in memory when undefined). */
+  static async open(dataDir: string | undefined, tmpDir?: string): Promise<CredentialStore> {
+    if (dataDir === undefined) return new CredentialStore(new Map())
+    const dir = join(dataDir, 'auth')
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    const file = join(dir, 'credentials.json')
+    let records: Record<string, StoredCredential> = {}
+    try {
+      records = JSON.parse(await readFile(file, 'utf8'))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    return new CredentialStore(new Map(Object.entries(records)), file, tmpDir ?? dir)
+  }
+
+  /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
+  async mint(
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential> {
+    const id = randomBytes(12).toString('hex')
+    const password = randomBytes(32).toString('base64url')
+    const expiresAt = Date.now() + ttlSeconds * 1000
+    this.#records.set(id, { repository, permission, expiresAt, secretHash: hash(password) })
+    await this.#persist()
+    return {
+      username: `cred-${id}`,
+      password,
+      repository,
+      permission,
+      expiresAt: new Date(expiresAt),
+    }
+  }
+
+  /** Check a username and password; expired credentials are told apart from wrong ones. */
+  check(username: string, password: string): CredentialCheck {
+    const id = USERNAME.exec(username)?.[1]
+    const record = id === undefined ? undefined : this.#records.get(id)
+    if (record === undefined || !secretsEqual(hash(password), record.secretHash))
+      return { status: 'invalid' }
+    if (Date.now() >= record.expiresAt) return { status: 'expired' }
+    return {
+      status: 'valid',
+      repository: record.repository,
+      permission: record.permission,
+      expiresAt: new Date(record.expiresAt),
+    }
+  }
+
+  /** Forget expired credentials. Returns how many. */
+  async purgeExpired(): Promise<number> {
+    const now = Date.now()
+    let removed = 0
+    for (const [id, record] of this.#records) {
+      if (record.expiresAt <= now) {
+        this.#records.delete(id)
+        removed += 1
+      }
+    }
+    if (removed > 0) await this.#persist()
+    return removed
+  }
+
+  // Writes are chained so the file always holds a complete, recent snapshot.
+  #persist(): Promise<void> {
+    const file = this.#file
+    const tmpDir = this.#tmpDir
+    if (file === undefined || tmpDir === undefined) return Promise.resolve()
+    this.#writes = this.#writes
+      .catch(() => {})
+      .then(() =>
+        writeFileAtomic(file, JSON.stringify(Object.fromEntries(this.#records)), tmpDir, 0o600),
+      )
+    return this.#writes
+  }
+}
+
+function hash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex')
+}

@@ -1,0 +1,117 @@
+import { EMPTY_BLOB, EMPTY_BLOB_DIGEST, MARKER_DIGEST, MARKER_MANIFEST } from './marker.js'
+import type { RegistryClient } from './registry-client.js'
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+const ACCEPT = [
+  OCI_MANIFEST,
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ')
+
+/** Repository operations over the OCI API, with the admin client. */
+export class RepositoryOperations {
+  readonly #client: RegistryClient
+
+  constructor(client: RegistryClient) {
+    this.#client = client
+  }
+
+  /** Push the marker (idempotent); returns when the repository was created, if the registry says. */
+  async create(repository: string): Promise<Date | null> {
+    const existing = await this.#markerDate(repository)
+    if (existing !== undefined) return existing
+    const exists = await this.#client.request(
+      'HEAD',
+      `/v2/${repository}/blobs/${EMPTY_BLOB_DIGEST}`,
+    )
+    if (exists.status !== 200) {
+      await this.#client
+        .expect([201], 'POST', `/v2/${repository}/blobs/uploads/?digest=${EMPTY_BLOB_DIGEST}`, {
+          body: EMPTY_BLOB,
+          headers: { 'content-type': 'application/octet-stream' },
+        })
+        .catch(() => this.#pushBlobTwoStep(repository))
+    }
+    await this.#client.expect([201], 'PUT', `/v2/${repository}/manifests/${MARKER_DIGEST}`, {
+      body: MARKER_MANIFEST,
+      headers: { 'content-type': OCI_MANIFEST },
+    })
+    return (await this.#markerDate(repository)) ?? null
+  }
+
+  /** The repository if it exists (its marker, or any tag); `undefined` when it does not. */
+  async find(repository: string): Promise<{ createdAt: Date | null } | undefined> {
+    const marker = await this.#markerDate(repository)
+    if (marker !== undefined) return { createdAt: marker }
+    const tags = await this.#client.request('GET', `/v2/${repository}/tags/list?n=1`)
+    if (tags.status === 404) return undefined
+    if (tags.status !== 200)
+      await this.#client.expect([200], 'GET', `/v2/${repository}/tags/list?n=1`)
+    const body = (await tags.json()) as { tags?: string[] | null }
+    return (body.tags?.length ?? 0) > 0 ? { createdAt: null } : undefined
+  }
+
+  /**
+   * Remove the repository's manifests, tags and blob links. Our registry does it in one admin
+   * call; a registry:2 gets the OCI deletes of every tagged manifest, its blobs and the marker.
+   */
+  async delete(repository: string): Promise<void> {
+    const whole = await this.#client.request(
+      'DELETE',
+      `/_artifact-registry/repositories/${repository}`,
+    )
+    await whole.body?.cancel()
+    if (whole.status === 202) return
+    const tags = await this.#client.request('GET', `/v2/${repository}/tags/list`)
+    const names =
+      tags.status === 200 ? (((await tags.json()) as { tags?: string[] | null }).tags ?? []) : []
+    const digests = new Set<string>([MARKER_DIGEST])
+    for (const tag of names) {
+      const head = await this.#client.request('HEAD', `/v2/${repository}/manifests/${tag}`, {
+        headers: { accept: ACCEPT },
+      })
+      const digest = head.headers.get('docker-content-digest')
+      if (digest) digests.add(digest)
+    }
+    for (const digest of digests) await this.#deleteManifest(repository, digest)
+  }
+
+  async #deleteManifest(repository: string, digest: string): Promise<void> {
+    const res = await this.#client.request('GET', `/v2/${repository}/manifests/${digest}`, {
+      headers: { accept: ACCEPT },
+    })
+    if (res.status === 404) return
+    const manifest = (await res.json().catch(() => ({}))) as {
+      config?: { digest?: string }
+      layers?: { digest?: string }[]
+    }
+    await this.#client.expect([202, 404], 'DELETE', `/v2/${repository}/manifests/${digest}`)
+    const blobs = [manifest.config?.digest, ...(manifest.layers ?? []).map((l) => l.digest)]
+    for (const blob of new Set(blobs.filter((d): d is string => typeof d === 'string'))) {
+      await this.#client.expect([202, 404, 405], 'DELETE', `/v2/${repository}/blobs/${blob}`)
+    }
+  }
+
+  async #markerDate(repository: string): Promise<Date | null | undefined> {
+    const res = await this.#client.request('HEAD', `/v2/${repository}/manifests/${MARKER_DIGEST}`, {
+      headers: { accept: ACCEPT },
+    })
+    if (res.status === 404) return undefined
+    if (res.status !== 200)
+      await this.#client.expect([200], 'HEAD', `/v2/${repository}/manifests/${MARKER_DIGEST}`)
+    const modified = res.headers.get('last-modified')
+    return modified ? new Date(modified) : null
+  }
+
+  // registry:2 answers a single-request upload with 202: finish it the two-step way.
+  async #pushBlobTwoStep(repository: string): Promise<void> {
+    const start = await this.#client.expect([202], 'POST', `/v2/${repository}/blobs/uploads/`)
+    const location = new URL(start.headers.get('location') ?? '', this.#client.baseUrl)
+    location.searchParams.set('digest', EMPTY_BLOB_DIGEST)
+    await this.#client.expect([201], 'PUT', `${location.pathname}${location.search}`, {
+      body: EMPTY_BLOB,
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+  }
+}

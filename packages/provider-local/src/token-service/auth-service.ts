@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Permission } from '@artifact-registry/core'
+import { authenticate, type Identities } from '../registry-server/auth/authenticate.js'
+import type { Authorizer } from '../registry-server/auth/authorizer.js'
+import { CredentialStore, type MintedCredential } from '../registry-server/auth/credential-store.js'
+import { allows } from '../registry-server/auth/rights.js'
+import { formatScope } from '../registry-server/auth/scope.js'
+import { handleMintRequest, handleTokenRequest } from './endpoints.js'
+import { loadSigningKeys, type SigningKeys } from './signing-keys.js'
+import { TokenIssuer } from './token-issuer.js'
+
+/** Options of the auth service (embedded in the registry, or standalone as a token service). */
+export interface AuthServiceOptions {
+  /** Keys and credentials persist in `<dataDir>/auth`; in memory when omitted. */
+  dataDir?: string
+  /** The static admin credential: may do everything, and mint credentials. */
+  admin: { username: string; password: string }
+  /** Token audience; a registry's `auth.token.service` must match. @default "artifact-registry" */
+  service?: string
+  /** Token issuer; a registry's `auth.token.issuer` must match. @default "artifact-registry-token-service" */
+  issuer?: string
+  /** Lifetime of a token (never beyond its credential's expiry). @default 300 */
+  tokenTtlSeconds?: number
+}
+
+/** Paths the auth service answers. */
+export const TOKEN_PATH = '/token'
+export const MINT_PATH = '/_artifact-registry/credentials'
+
+/**
+ * Credentials and tokens: authenticates requests for the registry, serves the Docker token
+ * realm (GET and OAuth2 POST) and the admin-only credential minting endpoint.
+ */
+export class AuthService {
+  readonly identities: Identities
+  readonly keys: SigningKeys
+
+  private constructor(identities: Identities, keys: SigningKeys) {
+    this.identities = identities
+    this.keys = keys
+  }
+
+  static async open(options: AuthServiceOptions, tmpDir?: string): Promise<AuthService> {
+    if (!options.admin?.username || !options.admin.password)
+      throw new TypeError('admin username and password are required')
+    const keys = await loadSigningKeys(options.dataDir, tmpDir)
+    const tokens = new TokenIssuer(keys, {
+      issuer: options.issuer ?? 'artifact-registry-token-service',
+      service: options.service ?? 'artifact-registry',
+      ttlSeconds: options.tokenTtlSeconds ?? 300,
+    })
+    const credentials = await CredentialStore.open(options.dataDir, tmpDir)
+    return new AuthService({ admin: options.admin, credentials, tokens }, keys)
+  }
+
+  /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
+  mint(repository: string, permission: Permission, ttlSeconds: number): Promise<MintedCredential> {
+    return this.identities.credentials.mint(repository, permission, ttlSeconds)
+  }
+
+  /**
+   * The registry's authorizer: no, invalid or expired credentials → 401 with a Bearer challenge
+   * naming the realm and scope; valid ones without the needed actions → 403.
+   */
+  authorizer(realm: () => string): Authorizer {
+    return async ({ authorization, access }) => {
+      const auth = await authenticate(authorization, this.identities)
+      if (auth.status !== 'ok') {
+        const scope = access.length > 0 ? `,scope="${formatScope(access)}"` : ''
+        const challenge = `Bearer realm="${realm()}",service="${this.identities.tokens.service}"${scope}`
+        return { ok: false, reason: 'unauthenticated', challenge }
+      }
+      return allows(auth.rights, access)
+        ? { ok: true, subject: auth.rights.subject }
+        : { ok: false, reason: 'denied' }
+    }
+  }
+
+  /** Answer the token and minting endpoints; false when the request is for neither. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (url.pathname === TOKEN_PATH) await handleTokenRequest(req, res, url, this.identities)
+    else if (url.pathname === MINT_PATH) await handleMintRequest(req, res, this.identities)
+    else return false
+    return true
+  }
+}

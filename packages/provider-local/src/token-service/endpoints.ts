@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type Permission, resolveTtl, TTL_RULES } from '@artifact-registry/core'
+import { authenticateBasic, type Identities } from '../registry-server/auth/authenticate.js'
+import { BASIC_CHALLENGE } from '../registry-server/auth/builtin-authorizers.js'
+import { grant, type Rights } from '../registry-server/auth/rights.js'
+import { parseScopes } from '../registry-server/auth/scope.js'
+import { readBody } from '../registry-server/http.js'
+import { isRepositoryName } from '../registry-server/names.js'
+
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+/**
+ * The Docker token realm: `GET /token?service=&scope=` with optional Basic credentials, or the
+ * OAuth2 form `POST /token` (`grant_type=password`). Grants the intersection of what is asked
+ * and what the caller holds; a token never outlives the credential it came from.
+ */
+export async function handleTokenRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ids: Identities,
+): Promise<void> {
+  let params = url.searchParams
+  let authorization = req.headers.authorization
+  if (req.method === 'POST') {
+    params = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'))
+    const grantType = params.get('grant_type')
+    if (grantType !== 'password') return json(res, 400, { error: 'unsupported_grant_type' })
+    const basic = Buffer.from(
+      `${params.get('username') ?? ''}:${params.get('password') ?? ''}`,
+    ).toString('base64')
+    authorization = `Basic ${basic}`
+  } else if (req.method !== 'GET') {
+    return json(res, 405, { error: 'method not allowed' })
+  }
+  const service = params.get('service')
+  if (service !== null && service !== ids.tokens.service)
+    return json(res, 400, {
+      error: 'invalid_request',
+      error_description: `unknown service ${service}`,
+    })
+  const auth = authorization === undefined ? undefined : authenticateBasic(authorization, ids)
+  if (auth !== undefined && auth.status !== 'ok') {
+    return json(
+      res,
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: `credentials are ${auth.status}` }] },
+      { 'WWW-Authenticate': BASIC_CHALLENGE },
+    )
+  }
+  // Anonymous callers get a token that grants nothing, as the token spec allows.
+  const rights: Rights = auth?.rights ?? { kind: 'scoped', subject: '', grants: [] }
+  const access = parseScopes(params.getAll('scope'))
+    .map((request) => ({ ...request, actions: grant(rights, request) }))
+    .filter((request) => request.actions.length > 0)
+  const issued = await ids.tokens.issue(rights.subject, access, auth?.expiresAt)
+  if (issued.expiresIn <= 0)
+    return json(res, 401, {
+      errors: [{ code: 'UNAUTHORIZED', message: 'credentials are expired' }],
+    })
+  json(res, 200, {
+    token: issued.token,
+    access_token: issued.token,
+    expires_in: issued.expiresIn,
+    issued_at: issued.issuedAt.toISOString(),
+  })
+}
+
+/**
+ * `POST /_artifact-registry/credentials` with `{ repository, permission, ttlSeconds? }`, admin
+ * only: mints a credential scoped to that repository and permission.
+ */
+export async function handleMintRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ids: Identities,
+): Promise<void> {
+  if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' })
+  const auth = authenticateBasic(req.headers.authorization, ids)
+  if (auth.status !== 'ok')
+    return json(
+      res,
+      401,
+      { error: 'admin credentials required' },
+      { 'WWW-Authenticate': BASIC_CHALLENGE },
+    )
+  if (auth.rights.kind !== 'admin')
+    return json(res, 403, { error: 'only the admin may mint credentials' })
+  let body: { repository?: unknown; permission?: unknown; ttlSeconds?: unknown }
+  try {
+    body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))
+  } catch {
+    return json(res, 400, { error: 'body must be JSON' })
+  }
+  const { repository, permission, ttlSeconds } = body
+  if (typeof repository !== 'string' || !isRepositoryName(repository))
+    return json(res, 400, { error: 'invalid repository' })
+  if (permission !== 'pull' && permission !== 'push-pull')
+    return json(res, 400, { error: 'permission must be pull or push-pull' })
+  let seconds: number
+  try {
+    seconds = resolveTtl(TTL_RULES.local, ttlSeconds as number | undefined, 'local').seconds
+  } catch {
+    return json(res, 400, { error: 'ttlSeconds must be a positive integer' })
+  }
+  const minted = await ids.credentials.mint(repository, permission as Permission, seconds)
+  json(res, 201, {
+    username: minted.username,
+    password: minted.password,
+    expiresAt: minted.expiresAt.toISOString(),
+  })
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const payload = JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(payload)),
+    ...NO_STORE,
+    ...headers,
+  })
+  res.end(payload)
+}

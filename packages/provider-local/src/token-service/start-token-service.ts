@@ -1,0 +1,108 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Permission } from '@artifact-registry/core'
+import type { MintedCredential } from '../registry-server/auth/credential-store.js'
+import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
+
+/** Options of {@link startTokenService}. */
+export interface TokenServiceOptions extends AuthServiceOptions {
+  /** @default "127.0.0.1" */
+  host?: string
+  /** @default 0 (a free port) */
+  port?: number
+}
+
+/** A running standalone token service. */
+export interface TokenService extends AsyncDisposable {
+  readonly url: string
+  /** The realm to configure in the registry: `{url}/token`. */
+  readonly realm: string
+  readonly service: string
+  readonly issuer: string
+  /** PEM of the CA that signs tokens: the registry's `rootcertbundle`. */
+  readonly caCertificate: string
+  /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
+  generateCredentials(
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential>
+  /**
+   * The `auth.token` section of a registry:2 config (YAML) that trusts this service, given where
+   * the CA certificate is (or will be) stored for the registry.
+   */
+  registryAuthConfig(rootCertBundlePath: string): string
+  /** The same settings as registry:2 environment variables (`REGISTRY_AUTH_TOKEN_*`). */
+  registryAuthEnv(rootCertBundlePath: string): Record<string, string>
+  close(): Promise<void>
+}
+
+/**
+ * Run the token realm on its own, in front of an external `registry:2` configured with
+ * `auth.token`: the registry trusts our tokens, so credentials minted here are scoped to one
+ * repository and permission and expire there too.
+ *
+ * @example
+ * ```ts
+ * await using tokens = await startTokenService({ dataDir, admin: { username: 'admin', password } })
+ * await writeFile('/etc/registry/token-ca.pem', tokens.caCertificate)
+ * console.log(tokens.registryAuthConfig('/etc/registry/token-ca.pem'))
+ * ```
+ */
+export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  const auth = await AuthService.open(options)
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://token.invalid')
+    auth
+      .handle(req, res, url)
+      .then((handled) => {
+        if (!handled) res.writeHead(404, { 'Content-Length': '0' }).end()
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Length': '0' })
+        res.end()
+      })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`
+  const realm = `${url}${TOKEN_PATH}`
+  const { service, issuer } = auth.identities.tokens
+  const close = async (): Promise<void> => {
+    if (!server.listening) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
+  }
+  return {
+    url,
+    realm,
+    service,
+    issuer,
+    caCertificate: auth.keys.ca.pem,
+    generateCredentials: (repository, permission, ttlSeconds) =>
+      auth.mint(repository, permission, ttlSeconds),
+    registryAuthConfig: (path) =>
+      [
+        'auth:',
+        '  token:',
+        `    realm: ${realm}`,
+        `    service: ${service}`,
+        `    issuer: ${issuer}`,
+        `    rootcertbundle: ${path}`,
+        '',
+      ].join('\n'),
+    registryAuthEnv: (path) => ({
+      REGISTRY_AUTH: 'token',
+      REGISTRY_AUTH_TOKEN_REALM: realm,
+      REGISTRY_AUTH_TOKEN_SERVICE: service,
+      REGISTRY_AUTH_TOKEN_ISSUER: issuer,
+      REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE: path,
+    }),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
