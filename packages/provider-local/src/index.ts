@@ -1,3 +1,6 @@
+export { fromBinding, LocalProvider, local } from './local-provider.js'
+export { MARKER_ARTIFACT_TYPE, MARKER_DIGEST } from './marker.js'
+export type { LocalProviderOptions } from './options.js'
 export { PLATFORM } from './platform.js'
 export type {
   AccessRequest,
@@ -17,6 +20,3 @@ export {
   type TokenService,
   type TokenServiceOptions,
 } from './token-service/start-token-service.js'
-export { fromBinding, LocalProvider, local } from './local-provider.js'
-export type { LocalProviderOptions } from './options.js'
-export { MARKER_ARTIFACT_TYPE, MARKER_DIGEST } from './marker.js'

@@ -54,7 +54,8 @@ export async function handleTokenRequest(
     .map((request) => ({ ...request, actions: grant(rights, request) }))
     .filter((request) => request.actions.length > 0)
   const issued = await ids.tokens.issue(rights.subject, access, auth?.expiresAt)
-  if (issued.expiresIn <= 0)
+  // Less than the JWT's one-second resolution left: the token would already be expired.
+  if (issued.expiresAt.getTime() <= Date.now())
     return json(res, 401, {
       errors: [{ code: 'UNAUTHORIZED', message: 'credentials are expired' }],
     })

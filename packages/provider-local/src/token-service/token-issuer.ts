@@ -8,6 +8,7 @@ export interface IssuedToken {
   token: string
   /** Seconds until it expires (whole, never rounded up). */
   expiresIn: number
+  expiresAt: Date
   issuedAt: Date
 }
 
@@ -61,7 +62,13 @@ export class TokenIssuer {
       .setExpirationTime(exp)
       .setJti(randomBytes(12).toString('hex'))
       .sign(this.#keys.privateKey)
-    return { token, expiresIn: Math.max(0, exp - iat), issuedAt: new Date(iat * 1000) }
+    // Whole seconds of validity left, rounded down, so a client never caches it too long.
+    return {
+      token,
+      expiresIn: Math.max(0, Math.floor((exp * 1000 - now) / 1000)),
+      expiresAt: new Date(exp * 1000),
+      issuedAt: new Date(iat * 1000),
+    }
   }
 
   /** Verify a token of ours; `undefined` when forged, tampered, foreign or expired. */

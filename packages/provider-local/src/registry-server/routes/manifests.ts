@@ -6,8 +6,9 @@ import { OciError } from '../oci-errors.js'
 
 /** `GET`/`HEAD /v2/<name>/manifests/<tag-or-digest>` (end-3): the exact stored bytes. */
 export async function getManifest(ctx: RouteContext): Promise<void> {
-  const reference = requireReference(ctx.param)
-  const found = ctx.store.resolve(ctx.repository, reference)
+  const reference = ctx.param
+  // A reference that is no tag and no digest names nothing: 404, as distribution answers.
+  const found = isReference(reference) ? ctx.store.resolve(ctx.repository, reference) : undefined
   if (found === undefined) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } })
   const headers = {
     'Content-Type': found.manifest.mediaType,
@@ -73,6 +74,10 @@ export async function deleteManifest(ctx: RouteContext): Promise<void> {
 }
 
 // --- Internal ---
+
+function isReference(reference: string): boolean {
+  return reference.includes(':') ? parseDigest(reference) !== undefined : isTag(reference)
+}
 
 function requireReference(reference: string): string {
   if (reference.includes(':')) {

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
+import { pushImage } from '../support/push.js'
+
+const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
+const basic = (u: string, p: string): string =>
+  `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
+const sleepUntil = (t: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())))
+
+describe('expiry is exact', () => {
+  let registry: LocalRegistry
+  beforeAll(async () => {
+    registry = await startLocalRegistry({ adminCredentials: ADMIN })
+    await pushImage(registry.url, 'exp/app', 'v1', 'expiry', {
+      authorization: basic(ADMIN.username, ADMIN.password),
+    })
+  })
+  afterAll(() => registry.close())
+
+  const head = (authorization: string): Promise<number> =>
+    fetch(`${registry.url}/v2/exp/app/manifests/v1`, {
+      method: 'HEAD',
+      headers: { authorization },
+    }).then((r) => r.status)
+
+  it('a credential with a 2 s TTL works at 1 s and is refused at 3 s', async () => {
+    const start = Date.now()
+    const cred = await registry.generateCredentials('exp/app', 'pull', 2)
+    expect(cred.expiresAt.getTime() - start).toBeGreaterThanOrEqual(1990)
+    expect(cred.expiresAt.getTime() - start).toBeLessThanOrEqual(2100)
+    await sleepUntil(start + 1000)
+    expect(await head(basic(cred.username, cred.password))).toBe(200)
+    await sleepUntil(start + 3000)
+    expect(await head(basic(cred.username, cred.password))).toBe(401)
+  }, 10_000)
+
+  it('a token issued just before the credential expires does not outlive it', async () => {
+    const cred = await registry.generateCredentials('exp/app', 'pull', 2)
+    // JWT times are whole seconds, rounded down: 1.5 s before expiry leaves the token >= 0.5 s.
+    await sleepUntil(cred.expiresAt.getTime() - 1500)
+    const res = await fetch(
+      `${registry.url}/token?service=artifact-registry&scope=repository:exp/app:pull`,
+      {
+        headers: { authorization: basic(cred.username, cred.password) },
+      },
+    )
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { token: string; expires_in: number }
+    const claims = JSON.parse(
+      Buffer.from(body.token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    )
+    expect(claims.exp * 1000).toBeLessThanOrEqual(cred.expiresAt.getTime())
+    expect(body.expires_in).toBeLessThanOrEqual(1)
+    expect(await head(`Bearer ${body.token}`)).toBe(200)
+    await sleepUntil(cred.expiresAt.getTime() + 50)
+    expect(await head(`Bearer ${body.token}`)).toBe(401)
+    // And the expired credential can get no new token.
+    const again = await fetch(
+      `${registry.url}/token?service=artifact-registry&scope=repository:exp/app:pull`,
+      {
+        headers: { authorization: basic(cred.username, cred.password) },
+      },
+    )
+    expect(again.status).toBe(401)
+  }, 10_000)
+
+  it('credentials survive a restart on the same data directory and nothing secret is stored', async () => {
+    const { mkdtemp, readFile, readdir, rm } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = await mkdtemp(join(tmpdir(), 'registry-creds-'))
+    try {
+      let restarted = await startLocalRegistry({ dataDir: dir, adminCredentials: ADMIN })
+      await pushImage(restarted.url, 'keep/app', 'v1', 'restart', {
+        authorization: basic(ADMIN.username, ADMIN.password),
+      })
+      const cred = await restarted.generateCredentials('keep/app', 'push-pull', 600)
+      await restarted.close()
+      for (const file of await readdir(join(dir, 'auth'))) {
+        expect(await readFile(join(dir, 'auth', file), 'utf8')).not.toContain(cred.password)
+      }
+      restarted = await startLocalRegistry({ dataDir: dir, adminCredentials: ADMIN })
+      const res = await fetch(`${restarted.url}/v2/keep/app/manifests/v1`, {
+        method: 'HEAD',
+        headers: { authorization: basic(cred.username, cred.password) },
+      })
+      expect(res.status).toBe(200)
+      await restarted.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
