@@ -7,12 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/setup/node.sh
 source tools/setup/node.sh
+# shellcheck source=tools/setup/system.sh
+source tools/setup/system.sh
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 task="${1:-}"
 case "$task" in
   test)
     ensure_node
+    ensure_system_packages
     npm ci --no-audit --no-fund
     npm run lint
     npm run typecheck

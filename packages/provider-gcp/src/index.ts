@@ -1,5 +1,16 @@
-/**
- * Platform id of this provider. The package is a placeholder: it exports no provider yet, so
- * `createArtifactRegistry({ platform: 'gcp' })` reports that it is not a usable provider.
- */
-export const PLATFORM = 'gcp'
+export { GCP_CAPABILITIES } from './capabilities.js'
+export {
+  CLOUD_PLATFORM_SCOPE,
+  DEFAULT_IAM_CREDENTIALS_ENDPOINT,
+  DOCKER_USERNAME,
+  PLATFORM,
+  READER_ROLE,
+} from './constants.js'
+export { fromBinding } from './from-binding.js'
+export { GcpProvider, gcp } from './gcp-provider.js'
+export type {
+  GarClientOptions,
+  GarClientSource,
+  GcpProviderOptions,
+  PolicyRetryOptions,
+} from './options.js'

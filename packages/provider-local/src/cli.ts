@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { startLocalRegistry } from './registry-server/start-local-registry.js'
+import { serve } from './cli/serve.js'
+import { tokenService } from './cli/token-service.js'
 
-const USAGE = `Usage: artifact-registry-local serve --data DIR [--port N] [--host H]
-                                     [--admin-user NAME] [--admin-password SECRET]
+const USAGE = `Usage: artifact-registry-local <serve|token-service> --data DIR [--port N] [--host H]
+                               [--admin-user NAME] [--admin-password SECRET]
 
-Runs the OCI registry of @artifact-registry/provider-local as a process.
+  serve           run the OCI registry (auth on: the admin, minted credentials, tokens)
+  token-service   run only the token realm, for a registry:2 with auth.token; prints its config
+
   --data DIR            data directory (created if missing)            required
-  --port N              port to listen on; 0 picks a free one            default 5000
+  --port N              port to listen on; 0 picks a free one            default 5000 (token-service: 5001)
   --host H              interface to bind                                default 127.0.0.1
   --admin-user NAME     admin username                                   default admin
   --admin-password P    admin password (or ARTIFACT_REGISTRY_ADMIN_PASSWORD; generated if neither)
@@ -20,43 +22,35 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       data: { type: 'string' },
-      port: { type: 'string', default: '5000' },
+      port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       'admin-user': { type: 'string', default: 'admin' },
       'admin-password': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
-  if (values.help || positionals[0] !== 'serve' || values.data === undefined) {
+  const command = positionals[0]
+  if (
+    values.help ||
+    (command !== 'serve' && command !== 'token-service') ||
+    values.data === undefined
+  ) {
     console.error(USAGE)
     return values.help ? 0 : 2
   }
-  const port = Number(values.port)
+  const port = Number(values.port ?? (command === 'serve' ? 5000 : 5001))
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`invalid --port ${values.port}`)
     return 2
   }
-  const fromEnv = process.env.ARTIFACT_REGISTRY_ADMIN_PASSWORD
-  const password = values['admin-password'] ?? fromEnv ?? randomBytes(18).toString('base64url')
-  const username = values['admin-user']
-  const registry = await startLocalRegistry({
-    dataDir: values.data,
+  const flags = {
+    data: values.data,
     port,
     host: values.host,
-    adminCredentials: { username, password },
-  })
-  console.log(`artifact-registry-local listening on ${registry.url}`)
-  console.log(`data directory: ${values.data}`)
-  // A generated password is printed once so it can be used; one the caller chose is not echoed.
-  const shown =
-    values['admin-password'] === undefined && fromEnv === undefined ? password : '(as given)'
-  console.log(`admin credential: ${username} / ${shown}`)
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve)
-    process.once('SIGINT', resolve)
-  })
-  await registry.close()
-  console.log('artifact-registry-local stopped')
+    adminUser: values['admin-user'],
+    adminPassword: values['admin-password'],
+  }
+  await (command === 'serve' ? serve(flags) : tokenService(flags))
   return 0
 }
 

@@ -1,2 +1,12 @@
-// The aws fake is being written; this entry point exports nothing yet.
-export {}
+export { startAwsFake } from './aws-fake.js'
+export type {
+  AssumeRoleRecord,
+  AuthorizationTokenRecord,
+  AwsFake,
+  AwsFakeClientConfig,
+  AwsFakeOptions,
+  AwsFaultKind,
+  FakeReplicationRule,
+  FakeRepository,
+  FakeRoleOptions,
+} from './types.js'

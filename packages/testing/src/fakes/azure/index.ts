@@ -1,2 +1,22 @@
-// The azure fake is being written; this entry point exports nothing yet.
-export {}
+export type { AcrAccess } from './acr.js'
+export {
+  type AzureFake,
+  type AzureFakeOptions,
+  type FakeLroOperation,
+  startAzureFake,
+} from './azure-fake.js'
+export { FAKE_AZURE, type FakeAzureDefaults } from './defaults.js'
+export { decodeFakeJwt, encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
+export { acrError, armError, throttled } from './responses.js'
+export type {
+  AcrAction,
+  AzureFakeState,
+  FakeAzureIdentity,
+  FakeOperationFailure,
+  FakeRegistry,
+  FakeRegistryInit,
+  FakeScopeMap,
+  FakeSku,
+  LroStyle,
+} from './state.js'
+export { TEST_TLS_CERT, TEST_TLS_KEY } from './test-certificate.js'

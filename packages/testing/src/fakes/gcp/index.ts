@@ -1,2 +1,5 @@
-// The gcp fake is being written; this entry point exports nothing yet.
-export {}
+export type { FakeGarRepositoryRef } from './gar-store.js'
+export { type GcpFake, type GcpFakeOptions, startGcpFake } from './gcp-fake.js'
+export type { IssuedAccessToken } from './iam-credentials.js'
+export type { FakeIamBinding, FakeIamCondition, FakeIamPolicy } from './iam-policy-store.js'
+export { type GoogleStatus, googleError, HTTP_STATUS_OF_GOOGLE_STATUS } from './responses.js'

@@ -1,0 +1,72 @@
+import type {
+  ArtifactRegistryError,
+  AwsCrossAccountAccess,
+  CrossAccountAccess,
+} from '@artifact-registry/core'
+import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
+import { awsError } from './map-error.js'
+
+/**
+ * Validate a cross-account access value. For `add`, also refuse values whose parts would be
+ * silently dropped (regions without `worker`, `worker` without an account), so every grant that
+ * is accepted reads back exactly.
+ *
+ * @throws ArtifactRegistryError `INVALID_ARGUMENT` naming the first bad field.
+ */
+export function checkAccess(
+  access: CrossAccountAccess,
+  partition: Partition,
+  change: 'add' | 'remove',
+): AwsCrossAccountAccess {
+  if (typeof access !== 'object' || access === null || access.type !== 'aws') {
+    const type = (access as { type?: unknown } | null)?.type
+    throw invalid(`expected cross-account access of type "aws", got ${JSON.stringify(type)}`)
+  }
+  for (const field of ['accountIds', 'roleArns', 'regions', 'allowedServiceTypes'] as const) {
+    if (!Array.isArray(access[field]) || access[field].some((v) => typeof v !== 'string')) {
+      throw invalid(`${field} must be an array of strings`)
+    }
+  }
+  checkValues(access, partition)
+  if (change === 'add') checkMeaningful(access)
+  return access
+}
+
+// --- Internal ---
+
+function checkValues(access: AwsCrossAccountAccess, partition: Partition): void {
+  const badAccount = access.accountIds.find((id) => !/^\d{12}$/.test(id))
+  if (badAccount !== undefined) {
+    throw invalid(`accountIds: "${badAccount}" is not a 12-digit AWS account id`)
+  }
+  for (const arn of access.roleArns) {
+    const match = ROLE_ARN_PATTERN.exec(arn)
+    if (match === null) throw invalid(`roleArns: "${arn}" is not an IAM role ARN`)
+    if (match[1] !== partition.id) {
+      throw invalid(`roleArns: "${arn}" is not in partition ${partition.id}`)
+    }
+  }
+  for (const region of access.regions) {
+    if (!REGION_PATTERN.test(region) || partitionOf(region).id !== partition.id) {
+      throw invalid(`regions: "${region}" is not an AWS region of partition ${partition.id}`)
+    }
+  }
+  const badType = access.allowedServiceTypes.find((t) => t !== 'worker')
+  if (badType !== undefined) {
+    throw invalid(`allowedServiceTypes: "${badType}" is not supported (only "worker")`)
+  }
+}
+
+function checkMeaningful(access: AwsCrossAccountAccess): void {
+  const worker = access.allowedServiceTypes.includes('worker')
+  if (access.regions.length > 0 && !worker) {
+    throw invalid('regions name Lambda regions: they need allowedServiceTypes ["worker"]')
+  }
+  if (worker && access.accountIds.length === 0) {
+    throw invalid('allowedServiceTypes ["worker"] needs at least one account id in accountIds')
+  }
+}
+
+function invalid(message: string): ArtifactRegistryError {
+  return awsError('INVALID_ARGUMENT', `Invalid cross-account access: ${message}`)
+}

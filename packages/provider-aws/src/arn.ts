@@ -1,0 +1,34 @@
+/** An AWS partition: its id in ARNs and the DNS suffix of its registry hosts. */
+export interface Partition {
+  readonly id: 'aws' | 'aws-cn' | 'aws-us-gov'
+  readonly dnsSuffix: string
+}
+
+/** AWS region names, e.g. `us-east-1`, `cn-north-1`, `us-gov-west-1`. */
+export const REGION_PATTERN: RegExp = /^[a-z]{2}(-[a-z]+)+-\d+$/
+
+/** The partition a region belongs to (China and GovCloud have their own ARNs and hosts). */
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return { id: 'aws-cn', dnsSuffix: 'amazonaws.com.cn' }
+  if (region.startsWith('us-gov-')) return { id: 'aws-us-gov', dnsSuffix: 'amazonaws.com' }
+  return { id: 'aws', dnsSuffix: 'amazonaws.com' }
+}
+
+/** `{account}.dkr.ecr.{region}.{suffix}`: the host `docker login` uses. */
+export function registryHost(accountId: string, region: string): string {
+  return `${accountId}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`
+}
+
+/** `arn:{partition}:iam::{account}:root`, the principal that stands for a whole account. */
+export function rootArn(partition: Partition, accountId: string): string {
+  return `arn:${partition.id}:iam::${accountId}:root`
+}
+
+/** `arn:{partition}:lambda:{region}:{account}:function:*`; `region` may be `*`. */
+export function lambdaSourceArn(partition: Partition, region: string, accountId: string): string {
+  return `arn:${partition.id}:lambda:${region}:${accountId}:function:*`
+}
+
+/** An IAM role ARN, with an optional path: `arn:aws:iam::123456789012:role/path/name`. */
+export const ROLE_ARN_PATTERN: RegExp =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/

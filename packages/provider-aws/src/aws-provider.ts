@@ -1,0 +1,146 @@
+import type {
+  ArtifactRegistry,
+  ArtifactRegistryCredentials,
+  Capabilities,
+  CrossAccountAccess,
+  CrossAccountPermissions,
+  GenerateCredentialsOptions,
+  Permission,
+  RepositoryResponse,
+} from '@artifact-registry/core'
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import { registryHost } from './arn.js'
+import { capabilitiesOf } from './capabilities.js'
+import { AwsClients } from './clients.js'
+import type { AwsContext } from './context.js'
+import { generateCredentials } from './credentials.js'
+import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
+import { awsError, sdkCall } from './map-error.js'
+import { checkRoutableName, routableName } from './naming.js'
+import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { PLATFORM } from './platform.js'
+import { ensureReplication } from './replication.js'
+import { createRepository, deleteRepository, describeRepository, toResponse } from './repository.js'
+
+/**
+ * The ECR provider. Prefer {@link aws}, which also finds the account id; construct it directly
+ * when the account id is known.
+ *
+ * @example
+ * ```ts
+ * const registry = new AwsProvider({ region: 'us-east-1', repositoryPrefix: 'acme', accountId: '123456789012' })
+ * ```
+ */
+export class AwsProvider implements ArtifactRegistry {
+  readonly platform: string = PLATFORM
+  readonly capabilities: Readonly<Capabilities>
+  /** `https://{account}.dkr.ecr.{region}.amazonaws.com` (`.com.cn` in China). */
+  readonly registryEndpoint: string
+  readonly #ctx: AwsContext
+  #replication: Promise<void> | undefined
+
+  /** @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option. */
+  constructor(options: AwsProviderOptions & { accountId: string }) {
+    const resolved = resolveOptions(options)
+    const accountId = resolved.accountId ?? options.accountId
+    this.#ctx = {
+      options: resolved,
+      clients: new AwsClients(resolved.clientConfig, resolved.region),
+      accountId,
+    }
+    this.capabilities = Object.freeze(capabilitiesOf(resolved))
+    this.registryEndpoint = `https://${registryHost(accountId, resolved.region)}`
+  }
+
+  async createRepository(name: string): Promise<RepositoryResponse> {
+    const routable = routableName(this.#ctx.options.prefix, name)
+    await this.#ensureReplication()
+    return createRepository(this.#ctx, routable)
+  }
+
+  async getRepository(name: string): Promise<RepositoryResponse> {
+    const routable = this.#routable(name)
+    return toResponse(await describeRepository(this.#ctx, routable), routable)
+  }
+
+  async deleteRepository(name: string): Promise<void> {
+    await deleteRepository(this.#ctx, this.#routable(name))
+  }
+
+  async generateCredentials(
+    name: string,
+    permission: Permission,
+    options?: GenerateCredentialsOptions,
+  ): Promise<ArtifactRegistryCredentials> {
+    return generateCredentials(this.#ctx, this.#routable(name), permission, options)
+  }
+
+  async addCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+    await changeCrossAccountAccess(this.#ctx, this.#routable(name), access, 'add')
+  }
+
+  async removeCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+    await changeCrossAccountAccess(this.#ctx, this.#routable(name), access, 'remove')
+  }
+
+  async getCrossAccountAccess(name: string): Promise<CrossAccountPermissions> {
+    return getCrossAccountAccess(this.#ctx, this.#routable(name))
+  }
+
+  /** Destroy the SDK clients; calling it again is harmless, and later calls create new ones. */
+  async close(): Promise<void> {
+    this.#ctx.clients.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #routable(name: string): string {
+    return checkRoutableName(this.#ctx.options.prefix, name)
+  }
+
+  /** Once per provider; a failure is not cached, so the next create tries again. */
+  #ensureReplication(): Promise<void> {
+    this.#replication ??= ensureReplication(this.#ctx).catch((err: unknown) => {
+      this.#replication = undefined
+      throw err
+    })
+    return this.#replication
+  }
+}
+
+/**
+ * Create an ECR provider. Validates the options, and when `accountId` is not given finds the
+ * base identity's account with `sts:GetCallerIdentity` (the registry belongs to it).
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option; a mapped error
+ *   when the account cannot be found.
+ * @example
+ * ```ts
+ * await using registry = await aws({ region: 'us-east-1', repositoryPrefix: 'acme', pullRoleArn, pushRoleArn })
+ * const { name } = await registry.createRepository('my-app')
+ * ```
+ */
+export async function aws(options: AwsProviderOptions): Promise<AwsProvider> {
+  const resolved = resolveOptions(options)
+  const accountId = resolved.accountId ?? (await callerAccount(resolved))
+  return new AwsProvider({ ...options, accountId })
+}
+
+// --- Internal ---
+
+async function callerAccount(options: ResolvedOptions): Promise<string> {
+  const clients = new AwsClients(options.clientConfig, options.region)
+  try {
+    const out = await sdkCall({ operation: 'GetCallerIdentity' }, () =>
+      clients.sts().send(new GetCallerIdentityCommand({})),
+    )
+    if (out.Account === undefined || !/^\d{12}$/.test(out.Account)) {
+      throw awsError('INTERNAL', 'GetCallerIdentity returned no account id')
+    }
+    return out.Account
+  } finally {
+    clients.close()
+  }
+}

@@ -1,0 +1,83 @@
+import { ECRClient } from '@aws-sdk/client-ecr'
+import { STSClient } from '@aws-sdk/client-sts'
+import type { AwsClientConfig } from './options.js'
+
+/** Temporary credentials of an assumed-role session. */
+export interface SessionCredentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken: string
+  readonly expiration: Date
+}
+
+/**
+ * The SDK clients of one provider, created on first use: one ECR client per region and one STS
+ * client in the home region. `close()` destroys them (their sockets); later calls create new ones.
+ */
+export class AwsClients {
+  readonly #config: AwsClientConfig
+  readonly #homeRegion: string
+  readonly #ecr = new Map<string, ECRClient>()
+  #sts: STSClient | undefined
+
+  constructor(config: AwsClientConfig, homeRegion: string) {
+    this.#config = config
+    this.#homeRegion = homeRegion
+  }
+
+  /** The ECR client of a region, signed with the base identity. */
+  ecr(region: string): ECRClient {
+    let client = this.#ecr.get(region)
+    if (client === undefined) {
+      client = new ECRClient(
+        defined({ ...this.#common(), region, endpoint: this.#config.endpoint }),
+      )
+      this.#ecr.set(region, client)
+    }
+    return client
+  }
+
+  /** The STS client (home region), signed with the base identity. */
+  sts(): STSClient {
+    this.#sts ??= new STSClient(
+      defined({ ...this.#common(), region: this.#homeRegion, endpoint: this.#config.stsEndpoint }),
+    )
+    return this.#sts
+  }
+
+  /** Run `use` with a short-lived ECR client signed with session credentials, then destroy it. */
+  async withSessionEcr<T>(
+    region: string,
+    credentials: SessionCredentials,
+    use: (client: ECRClient) => Promise<T>,
+  ): Promise<T> {
+    const { maxAttempts, retryMode } = this.#config
+    const client = new ECRClient(
+      defined({ maxAttempts, retryMode, region, endpoint: this.#config.endpoint, credentials }),
+    )
+    try {
+      return await use(client)
+    } finally {
+      client.destroy()
+    }
+  }
+
+  close(): void {
+    for (const client of this.#ecr.values()) client.destroy()
+    this.#ecr.clear()
+    this.#sts?.destroy()
+    this.#sts = undefined
+  }
+
+  #common(): Pick<AwsClientConfig, 'credentials' | 'maxAttempts' | 'retryMode'> {
+    const { credentials, maxAttempts, retryMode } = this.#config
+    return { credentials, maxAttempts, retryMode }
+  }
+}
+
+// --- Internal ---
+
+/** Drop undefined fields, so the SDK applies its own defaults (and the env overrides) for them. */
+function defined<T extends object>(config: T): T {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as T
+}

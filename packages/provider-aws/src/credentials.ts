@@ -1,0 +1,143 @@
+import {
+  type ArtifactRegistryCredentials,
+  type GenerateCredentialsOptions,
+  type Permission,
+  resolveTtl,
+  TTL_RULES,
+} from '@artifact-registry/core'
+import {
+  type AuthorizationData,
+  type ECRClient,
+  GetAuthorizationTokenCommand,
+} from '@aws-sdk/client-ecr'
+import { registryHost } from './arn.js'
+import type { AwsContext } from './context.js'
+import { awsError, sdkCall } from './map-error.js'
+import { PLATFORM } from './platform.js'
+import { describeRepository } from './repository.js'
+import { assumeScopedRole } from './scoped-session.js'
+import { sessionPolicy } from './session-policy.js'
+
+/**
+ * Credentials for one repository and one permission level: assume the pull or push role with an
+ * inline session policy limited to this repository's ARN, then get an ECR authorization token
+ * with those session credentials. `expiresAt` is the earlier of the token's and the session's
+ * expiry, because the token stops working when the session does.
+ *
+ * @throws ArtifactRegistryError `INVALID_ARGUMENT` (permission, TTL), `NOT_FOUND`,
+ *   `INVALID_CONFIG` when no role is configured and unscoped credentials are not allowed.
+ */
+export async function generateCredentials(
+  ctx: AwsContext,
+  name: string,
+  permission: Permission,
+  options: GenerateCredentialsOptions = {},
+): Promise<ArtifactRegistryCredentials> {
+  checkPermission(permission)
+  const ttl = resolveTtl(TTL_RULES.aws, options.ttlSeconds, PLATFORM)
+  const roleArn = roleFor(ctx, permission)
+  if (roleArn === undefined) refuseUnlessUnscopedAllowed(ctx, name, permission)
+  const repository = await describeRepository(ctx, name)
+  if (roleArn === undefined) {
+    // Registry-wide: the token carries every permission of the base identity, and its own expiry.
+    const data = await authorizationData(ctx.clients.ecr(ctx.options.region), name)
+    return toCredentials(ctx, data, undefined)
+  }
+  const arn = repository.repositoryArn
+  if (arn === undefined)
+    throw awsError('INTERNAL', `DescribeRepositories gave no ARN for "${name}"`)
+  const session = await assumeScopedRole(ctx, {
+    roleArn,
+    sessionName: sessionName(permission, name),
+    policy: sessionPolicy(arn, permission),
+    durationSeconds: ttl.seconds,
+  })
+  const data = await ctx.clients.withSessionEcr(ctx.options.region, session, (ecr) =>
+    authorizationData(ecr, name),
+  )
+  return toCredentials(ctx, data, session.expiration)
+}
+
+/** The role for a permission: `pull` may use the push role, narrowed by the pull session policy. */
+export function roleFor(
+  ctx: Pick<AwsContext, 'options'>,
+  permission: Permission,
+): string | undefined {
+  const { pullRoleArn, pushRoleArn } = ctx.options
+  return permission === 'pull' ? (pullRoleArn ?? pushRoleArn) : pushRoleArn
+}
+
+// --- Internal ---
+
+function checkPermission(permission: unknown): asserts permission is Permission {
+  if (permission !== 'pull' && permission !== 'push-pull') {
+    throw awsError(
+      'INVALID_ARGUMENT',
+      `Unknown permission ${JSON.stringify(permission)}: use "pull" or "push-pull"`,
+    )
+  }
+}
+
+function refuseUnlessUnscopedAllowed(ctx: AwsContext, name: string, permission: Permission): void {
+  if (!ctx.options.allowUnscopedCredentials) {
+    const field = permission === 'pull' ? 'pullRoleArn (or pushRoleArn)' : 'pushRoleArn'
+    throw awsError(
+      'INVALID_CONFIG',
+      `No ${field} is configured, so ${permission} credentials cannot be limited to repository "${name}". ` +
+        'Configure the role, or set allowUnscopedCredentials: true to accept registry-wide credentials of the base identity.',
+    )
+  }
+}
+
+async function authorizationData(ecr: ECRClient, name: string): Promise<AuthorizationData> {
+  const out = await sdkCall({ operation: 'GetAuthorizationToken', repository: name }, () =>
+    ecr.send(new GetAuthorizationTokenCommand({})),
+  )
+  const data = out.authorizationData?.[0]
+  if (data?.authorizationToken === undefined) {
+    throw awsError('UNAVAILABLE', 'GetAuthorizationToken returned no authorization data', {
+      retryable: true,
+    })
+  }
+  return data
+}
+
+function toCredentials(
+  ctx: AwsContext,
+  data: AuthorizationData,
+  sessionExpiry: Date | undefined,
+): ArtifactRegistryCredentials {
+  const decoded = Buffer.from(data.authorizationToken ?? '', 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon <= 0 || colon === decoded.length - 1) {
+    throw awsError('INTERNAL', 'The ECR authorization token is not "user:password"')
+  }
+  return {
+    authMethod: 'basic',
+    registry: hostOf(data.proxyEndpoint) ?? registryHost(ctx.accountId, ctx.options.region),
+    username: decoded.slice(0, colon),
+    password: decoded.slice(colon + 1),
+    expiresAt: earliest(data.expiresAt, sessionExpiry),
+  }
+}
+
+/** The earlier real date; missing, invalid and epoch-0 dates are ignored, never reported. */
+function earliest(...dates: (Date | undefined)[]): Date | null {
+  const real = dates.filter((d): d is Date => d instanceof Date && d.getTime() > 0)
+  if (real.length === 0) return null
+  return new Date(Math.min(...real.map((d) => d.getTime())))
+}
+
+function hostOf(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined
+  try {
+    return new URL(endpoint.includes('://') ? endpoint : `https://${endpoint}`).host || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `ar-{permission}-{name}` within STS's 64 characters of `[\w+=,.@-]`, for CloudTrail. */
+function sessionName(permission: Permission, name: string): string {
+  return `ar-${permission}-${name.replace(/[^\w+=,.@-]/g, '.')}`.slice(0, 64)
+}

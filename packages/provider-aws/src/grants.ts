@@ -1,0 +1,97 @@
+import type { AwsCrossAccountAccess } from '@artifact-registry/core'
+
+/** `*` as the Lambda region of a worker grant made without regions: any region of the account. */
+export const ANY_REGION = '*'
+
+/**
+ * Cross-account grants as sets of independent facts, so add and remove are exact set operations:
+ * - `accounts`: accounts whose root principal may pull;
+ * - `roles`: role ARNs that may pull (never widened to their account);
+ * - `lambda`: `(account, region)` pairs whose Lambda functions may pull, keyed `account|region`.
+ *
+ * Invariant: every Lambda pair's account is in `accounts`, because a Lambda function of another
+ * account can only pull when the repository policy allows both the Lambda service (with the
+ * function's `aws:sourceArn`) and that account's principal.
+ */
+export interface GrantSet {
+  readonly accounts: ReadonlySet<string>
+  readonly roles: ReadonlySet<string>
+  readonly lambda: ReadonlySet<string>
+}
+
+/** A grant set that grants nothing. */
+export function emptyGrants(): GrantSet {
+  return { accounts: new Set(), roles: new Set(), lambda: new Set() }
+}
+
+/** The facts an access value stands for: regions apply to `worker` only; none means any region. */
+export function grantsOf(access: AwsCrossAccountAccess): GrantSet {
+  const lambda = new Set<string>()
+  if (access.allowedServiceTypes.includes('worker')) {
+    const regions = access.regions.length > 0 ? access.regions : [ANY_REGION]
+    for (const account of access.accountIds) {
+      for (const region of regions) lambda.add(lambdaKey(account, region))
+    }
+  }
+  return { accounts: new Set(access.accountIds), roles: new Set(access.roleArns), lambda }
+}
+
+/** `current ∪ change`. */
+export function addGrants(current: GrantSet, change: GrantSet): GrantSet {
+  return {
+    accounts: new Set([...current.accounts, ...change.accounts]),
+    roles: new Set([...current.roles, ...change.roles]),
+    lambda: new Set([...current.lambda, ...change.lambda]),
+  }
+}
+
+/**
+ * `current ∖ change`, then Lambda pairs of accounts no longer granted are dropped too: revoking an
+ * account removes it completely (its Lambda pairs could not work without it).
+ */
+export function removeGrants(current: GrantSet, change: GrantSet): GrantSet {
+  const accounts = new Set([...current.accounts].filter((a) => !change.accounts.has(a)))
+  const roles = new Set([...current.roles].filter((r) => !change.roles.has(r)))
+  const lambda = new Set(
+    [...current.lambda].filter((key) => !change.lambda.has(key) && accounts.has(splitKey(key)[0])),
+  )
+  return { accounts, roles, lambda }
+}
+
+/** Whether two grant sets hold the same facts. */
+export function sameGrants(a: GrantSet, b: GrantSet): boolean {
+  const same = (x: ReadonlySet<string>, y: ReadonlySet<string>): boolean =>
+    x.size === y.size && [...x].every((v) => y.has(v))
+  return same(a.accounts, b.accounts) && same(a.roles, b.roles) && same(a.lambda, b.lambda)
+}
+
+/**
+ * The contract's flat view of a grant set (sorted lists). `regions` lists the named Lambda
+ * regions (an any-region grant adds none); `worker` is allowed when any Lambda pair exists.
+ */
+export function toAccess(grants: GrantSet): AwsCrossAccountAccess {
+  const lambdaAccounts = [...grants.lambda].map((key) => splitKey(key)[0])
+  const regions = [...grants.lambda].map((key) => splitKey(key)[1]).filter((r) => r !== ANY_REGION)
+  return {
+    type: 'aws',
+    accountIds: sorted([...grants.accounts, ...lambdaAccounts]),
+    roleArns: sorted(grants.roles),
+    regions: sorted(regions),
+    allowedServiceTypes: grants.lambda.size > 0 ? ['worker'] : [],
+  }
+}
+
+/** The key of one Lambda pair. */
+export function lambdaKey(account: string, region: string): string {
+  return `${account}|${region}`
+}
+
+/** `[account, region]` of a Lambda pair key. */
+export function splitKey(key: string): [string, string] {
+  const [account = '', region = ''] = key.split('|')
+  return [account, region]
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort()
+}

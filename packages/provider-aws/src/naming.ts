@@ -1,0 +1,37 @@
+import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
+import { awsError } from './map-error.js'
+import { PLATFORM } from './platform.js'
+
+const MAX_ECR_NAME = 256
+
+/**
+ * The routable name of a logical name: `{prefix}-{name}`, with the name mapped by the core naming
+ * module (kept as given when valid for ECR, otherwise adapted with a stable hash suffix).
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
+ */
+export function routableName(prefix: string, logicalName: string): string {
+  assertUsableName(logicalName, PLATFORM)
+  const maxLength = MAX_ECR_NAME - prefix.length - 1
+  return `${prefix}-${toPlatformName('ecr', logicalName, { maxLength, platform: PLATFORM })}`
+}
+
+/**
+ * Check a routable name passed back to the provider: a usable ECR name under this prefix. Names
+ * outside the prefix are refused, so no method ever touches a repository it does not manage.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` or `INVALID_ARGUMENT`.
+ */
+export function checkRoutableName(prefix: string, name: string): string {
+  assertUsableName(name, PLATFORM)
+  if (!isValidPlatformName('ecr', name)) {
+    throw awsError('INVALID_NAME', `"${name}" is not a valid ECR repository name`)
+  }
+  if (!name.startsWith(`${prefix}-`)) {
+    throw awsError(
+      'INVALID_ARGUMENT',
+      `"${name}" is not a routable name of this provider (it does not start with "${prefix}-"); pass the name createRepository returned`,
+    )
+  }
+  return name
+}

@@ -1,0 +1,174 @@
+import {
+  ArtifactRegistryError,
+  type ConfigIssue,
+  isValidPlatformName,
+} from '@artifact-registry/core'
+import type { ECRClientConfig } from '@aws-sdk/client-ecr'
+import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
+import { PLATFORM } from './platform.js'
+
+/** SDK client settings shared by every ECR and STS client the provider creates. */
+export interface AwsClientConfig {
+  /** ECR endpoint for every region (tests, VPC endpoints). Default: the SDK's (or `AWS_ENDPOINT_URL_ECR`). */
+  endpoint?: string
+  /** STS endpoint. Default: the SDK's regional endpoint (or `AWS_ENDPOINT_URL_STS`). */
+  stsEndpoint?: string
+  /**
+   * Credentials of the base identity (what creates repositories and assumes the roles).
+   * Default: the SDK's default provider chain. Tests should always pass static credentials so
+   * the SDK never probes instance metadata.
+   */
+  credentials?: ECRClientConfig['credentials']
+  /** Attempts per SDK call, retries included. @default 3 (the SDK's default) */
+  maxAttempts?: number
+  /** The SDK retry mode. @default "standard" */
+  retryMode?: 'standard' | 'adaptive'
+}
+
+/** Bounds of the wait for a replica repository to exist before its policy is changed. */
+export interface ReplicaWaitOptions {
+  /** Give up with `TIMEOUT` after this long. @default 300000 (5 minutes) */
+  timeoutMs?: number
+  /** Time between two `DescribeRepositories` checks. @default 5000 */
+  intervalMs?: number
+}
+
+/** Options of {@link aws}. */
+export interface AwsProviderOptions {
+  /** Home region of the repositories, e.g. `us-east-1`. **Required.** */
+  region: string
+  /** Routable names are `{repositoryPrefix}-{name}`. **Required.** */
+  repositoryPrefix: string
+  /** Account that owns the registry. Default: the base identity's account (`sts:GetCallerIdentity`). */
+  accountId?: string
+  /** Role assumed for `pull` credentials (the push role is used when only it is set). */
+  pullRoleArn?: string
+  /** Role assumed for `push-pull` credentials. */
+  pushRoleArn?: string
+  /** Regions that hold replicas of the prefix's repositories (a replication rule is merged in). */
+  replicationRegions?: string[]
+  /**
+   * Without a role for a permission, mint registry-wide credentials from the base identity
+   * instead of refusing with `INVALID_CONFIG`. Such credentials reach every repository the
+   * identity can reach. @default false
+   */
+  allowUnscopedCredentials?: boolean
+  /** SDK client settings (endpoint, credentials, retries). */
+  clientConfig?: AwsClientConfig
+  /** Bounds of the wait for replica repositories. */
+  replicaWait?: ReplicaWaitOptions
+}
+
+/** @internal Options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  readonly region: string
+  readonly partition: Partition
+  readonly prefix: string
+  readonly accountId: string | undefined
+  readonly pullRoleArn: string | undefined
+  readonly pushRoleArn: string | undefined
+  readonly replicationRegions: readonly string[]
+  readonly allowUnscopedCredentials: boolean
+  readonly clientConfig: AwsClientConfig
+  readonly replicaWait: Required<ReplicaWaitOptions>
+}
+
+/**
+ * @internal Validate options, reporting every invalid field by path.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
+ */
+export function resolveOptions(options: AwsProviderOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw configError([{ path: '', message: 'options must be an object' }])
+  }
+  const issues = optionIssues(options)
+  if (issues.length > 0) throw configError(issues)
+  return {
+    region: options.region,
+    partition: partitionOf(options.region),
+    prefix: options.repositoryPrefix,
+    accountId: options.accountId,
+    pullRoleArn: options.pullRoleArn,
+    pushRoleArn: options.pushRoleArn,
+    replicationRegions: [...new Set(options.replicationRegions ?? [])],
+    allowUnscopedCredentials: options.allowUnscopedCredentials ?? false,
+    clientConfig: options.clientConfig ?? {},
+    replicaWait: {
+      timeoutMs: options.replicaWait?.timeoutMs ?? 300_000,
+      intervalMs: options.replicaWait?.intervalMs ?? 5_000,
+    },
+  }
+}
+
+// --- Internal ---
+
+function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const add = (path: string, message: string): number => issues.push({ path, message })
+  const regionOk = typeof o.region === 'string' && REGION_PATTERN.test(o.region)
+  if (!regionOk) add('region', 'must be an AWS region such as us-east-1')
+  const prefix = o.repositoryPrefix
+  if (typeof prefix !== 'string' || !isValidPlatformName('ecr', `${prefix}-x`)) {
+    add('repositoryPrefix', 'must be a non-empty ECR name prefix (lowercase, no spaces)')
+  }
+  if (o.accountId !== undefined && !/^\d{12}$/.test(String(o.accountId))) {
+    add('accountId', 'must be a 12-digit AWS account id')
+  }
+  const partition = regionOk ? partitionOf(o.region).id : undefined
+  for (const field of ['pullRoleArn', 'pushRoleArn'] as const) {
+    const arn = o[field]
+    if (arn === undefined) continue
+    const match = ROLE_ARN_PATTERN.exec(String(arn))
+    if (match === null) add(field, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name)')
+    else if (partition !== undefined && match[1] !== partition) {
+      add(field, `must be in partition ${partition}, the partition of ${o.region}`)
+    }
+  }
+  replicationIssues(o, partition, add)
+  waitIssues(o.replicaWait, add)
+  return issues
+}
+
+function replicationIssues(
+  o: AwsProviderOptions,
+  partition: string | undefined,
+  add: (path: string, message: string) => void,
+): void {
+  if (o.replicationRegions === undefined) return
+  if (!Array.isArray(o.replicationRegions)) {
+    add('replicationRegions', 'must be an array of regions')
+    return
+  }
+  o.replicationRegions.forEach((region, i) => {
+    if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
+      add(`replicationRegions.${i}`, 'must be an AWS region such as eu-west-1')
+    } else if (region === o.region) {
+      add(`replicationRegions.${i}`, 'must differ from the home region')
+    } else if (partition !== undefined && partitionOf(region).id !== partition) {
+      add(`replicationRegions.${i}`, `must be in partition ${partition}, like the home region`)
+    }
+  })
+}
+
+function waitIssues(
+  wait: ReplicaWaitOptions | undefined,
+  add: (path: string, message: string) => void,
+): void {
+  for (const field of ['timeoutMs', 'intervalMs'] as const) {
+    const value = wait?.[field]
+    if (
+      value !== undefined &&
+      !(typeof value === 'number' && value >= 0 && Number.isFinite(value))
+    ) {
+      add(`replicaWait.${field}`, 'must be a non-negative number of milliseconds')
+    }
+  }
+}
+
+function configError(issues: ConfigIssue[]): ArtifactRegistryError {
+  const list = issues.map((i) => `${i.path || '(options)'}: ${i.message}`).join('; ')
+  return new ArtifactRegistryError('INVALID_CONFIG', `[provider-aws] Invalid options: ${list}`, {
+    platform: PLATFORM,
+    issues,
+  })
+}

@@ -1,0 +1,166 @@
+import { lambdaSourceArn, type Partition, ROLE_ARN_PATTERN, rootArn } from './arn.js'
+import { emptyGrants, type GrantSet, lambdaKey, splitKey } from './grants.js'
+import { awsError } from './map-error.js'
+
+/** Every statement this provider writes has a Sid starting with this; all others are foreign. */
+export const OWN_SID_PREFIX = 'ArtifactRegistry'
+/** Sid of the statement granting accounts and roles pull access. */
+export const PULL_SID: string = `${OWN_SID_PREFIX}CrossAccountPull`
+/** Sid of the statement granting Lambda functions of those accounts pull access. */
+export const LAMBDA_SID: string = `${OWN_SID_PREFIX}LambdaPull`
+/** Pull only: foreign principals never get policy, push or delete actions. */
+export const CROSS_ACCOUNT_PULL_ACTIONS: readonly string[] = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+]
+/** What the Lambda service needs to pull a function's image. */
+export const LAMBDA_PULL_ACTIONS: readonly string[] = [
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+]
+const LAMBDA_SERVICE = 'lambda.amazonaws.com'
+
+/** A repository policy split into what we manage and what we keep untouched. */
+export interface RepositoryPolicy {
+  /** Top-level fields other than `Statement` (`Version`, `Id`), kept as they were. */
+  readonly header: Readonly<Record<string, unknown>>
+  /** Statements we did not write, in their original order and form. */
+  readonly foreign: readonly unknown[]
+  /** The grants our own statements hold. */
+  readonly grants: GrantSet
+}
+
+/**
+ * Split a policy document (`null` = the repository has no policy). Principals in our statements
+ * that are neither a root nor a role ARN (the `AROA…` ids IAM substitutes for deleted roles) are
+ * dropped: they can never match again.
+ *
+ * @throws ArtifactRegistryError `INTERNAL` when the text is not a policy document; nothing must
+ *   be written over a policy we cannot read.
+ */
+export function parseRepositoryPolicy(policyText: string | null): RepositoryPolicy {
+  if (policyText === null) return { header: {}, foreign: [], grants: emptyGrants() }
+  const doc = parseDocument(policyText)
+  const { Statement, ...header } = doc
+  const statements =
+    Statement === undefined ? [] : Array.isArray(Statement) ? Statement : [Statement]
+  const accounts = new Set<string>()
+  const roles = new Set<string>()
+  const lambda = new Set<string>()
+  const foreign: unknown[] = []
+  for (const statement of statements) {
+    if (!isOwn(statement)) {
+      foreign.push(statement)
+      continue
+    }
+    for (const principal of awsPrincipals(statement)) classifyPrincipal(principal, accounts, roles)
+    for (const arn of sourceArns(statement)) {
+      const match = /^arn:[\w-]+:lambda:([a-z0-9-]+|\*):(\d{12}):function:\*$/.exec(arn)
+      if (match?.[1] !== undefined && match[2] !== undefined)
+        lambda.add(lambdaKey(match[2], match[1]))
+    }
+  }
+  return { header, foreign, grants: { accounts, roles, lambda } }
+}
+
+/**
+ * The policy text with our statements replaced by `grants`, foreign statements kept in place.
+ * `null` when no statement is left (the policy should be deleted: ECR refuses an empty one).
+ */
+export function renderRepositoryPolicy(
+  policy: RepositoryPolicy,
+  grants: GrantSet,
+  partition: Partition,
+): string | null {
+  const statements = [...policy.foreign, ...ownStatements(grants, partition)]
+  if (statements.length === 0) return null
+  return JSON.stringify({ Version: '2012-10-17', ...policy.header, Statement: statements })
+}
+
+// --- Internal ---
+
+function ownStatements(grants: GrantSet, partition: Partition): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = []
+  const principals = [
+    ...[...grants.accounts].sort().map((account) => rootArn(partition, account)),
+    ...[...grants.roles].sort(),
+  ]
+  if (principals.length > 0) {
+    statements.push({
+      Sid: PULL_SID,
+      Effect: 'Allow',
+      Principal: { AWS: principals },
+      Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
+    })
+  }
+  if (grants.lambda.size > 0) {
+    const sourceArn = [...grants.lambda].sort().map((key) => {
+      const [account, region] = splitKey(key)
+      return lambdaSourceArn(partition, region, account)
+    })
+    statements.push({
+      Sid: LAMBDA_SID,
+      Effect: 'Allow',
+      Principal: { Service: LAMBDA_SERVICE },
+      Action: [...LAMBDA_PULL_ACTIONS],
+      Condition: { StringLike: { 'aws:sourceArn': sourceArn } },
+    })
+  }
+  return statements
+}
+
+function parseDocument(policyText: string): Record<string, unknown> {
+  let doc: unknown
+  try {
+    doc = JSON.parse(policyText)
+  } catch (cause) {
+    throw awsError('INTERNAL', 'The repository policy is not valid JSON; it was left unchanged', {
+      cause,
+    })
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw awsError(
+      'INTERNAL',
+      'The repository policy is not a policy document; it was left unchanged',
+    )
+  }
+  return doc as Record<string, unknown>
+}
+
+function isOwn(statement: unknown): statement is Record<string, unknown> {
+  const sid = (statement as { Sid?: unknown } | null)?.Sid
+  return typeof sid === 'string' && sid.startsWith(OWN_SID_PREFIX)
+}
+
+function awsPrincipals(statement: Record<string, unknown>): string[] {
+  const principal = statement.Principal
+  if (typeof principal !== 'object' || principal === null) return []
+  return strings((principal as { AWS?: unknown }).AWS)
+}
+
+function classifyPrincipal(principal: string, accounts: Set<string>, roles: Set<string>): void {
+  const root = /^(?:arn:[\w-]+:iam::(\d{12}):root|(\d{12}))$/.exec(principal)
+  const account = root?.[1] ?? root?.[2]
+  if (account !== undefined) accounts.add(account)
+  else if (ROLE_ARN_PATTERN.test(principal)) roles.add(principal)
+}
+
+/** `aws:sourceArn` values under any condition operator (condition keys are case-insensitive). */
+function sourceArns(statement: Record<string, unknown>): string[] {
+  const condition = statement.Condition
+  if (typeof condition !== 'object' || condition === null) return []
+  const values: string[] = []
+  for (const block of Object.values(condition)) {
+    if (typeof block !== 'object' || block === null) continue
+    for (const [key, value] of Object.entries(block)) {
+      if (key.toLowerCase() === 'aws:sourcearn') values.push(...strings(value))
+    }
+  }
+  return values
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}

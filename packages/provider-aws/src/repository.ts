@@ -1,0 +1,87 @@
+import type { RepositoryResponse } from '@artifact-registry/core'
+import {
+  CreateRepositoryCommand,
+  DeleteRepositoryCommand,
+  DescribeRepositoriesCommand,
+  type Repository,
+} from '@aws-sdk/client-ecr'
+import { type AwsContext, allRegions } from './context.js'
+import { awsErrorName, mapAwsError, repositoryNotFound, sdkCall } from './map-error.js'
+
+/**
+ * Create a repository in the home region and in every replica region, or return the existing
+ * one with its real URI and creation time. Replicas are created up front because ECR only
+ * creates them on the first replicated push, and a policy cannot be set on a repository that
+ * does not exist yet.
+ */
+export async function createRepository(ctx: AwsContext, name: string): Promise<RepositoryResponse> {
+  const home = await createOrDescribe(ctx, ctx.options.region, name)
+  await Promise.all(
+    ctx.options.replicationRegions.map((region) => createOrDescribe(ctx, region, name)),
+  )
+  return toResponse(home, name)
+}
+
+/** Describe a repository of the home region. @throws `NOT_FOUND` when it does not exist. */
+export async function describeRepository(
+  ctx: AwsContext,
+  name: string,
+  region: string = ctx.options.region,
+): Promise<Repository> {
+  const out = await sdkCall({ operation: 'DescribeRepositories', repository: name }, () =>
+    ctx.clients.ecr(region).send(new DescribeRepositoriesCommand({ repositoryNames: [name] })),
+  )
+  const repository = out.repositories?.find((r) => r.repositoryName === name)
+  if (repository === undefined) throw repositoryNotFound(name)
+  return repository
+}
+
+/**
+ * Delete a repository and its images in the home region and every replica region. A repository
+ * that is already gone counts as deleted (the contract: deleting twice succeeds).
+ */
+export async function deleteRepository(ctx: AwsContext, name: string): Promise<void> {
+  await Promise.all(allRegions(ctx).map((region) => deleteIn(ctx, region, name)))
+}
+
+/** The contract's view of an ECR repository; never an epoch-0 or invalid `createdAt`. */
+export function toResponse(repository: Repository, name: string): RepositoryResponse {
+  const createdAt = repository.createdAt
+  const validDate = createdAt instanceof Date && createdAt.getTime() > 0
+  return {
+    name: repository.repositoryName ?? name,
+    uri: repository.repositoryUri || null,
+    createdAt: validDate ? createdAt : null,
+  }
+}
+
+// --- Internal ---
+
+async function createOrDescribe(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+): Promise<Repository> {
+  try {
+    const out = await ctx.clients
+      .ecr(region)
+      .send(new CreateRepositoryCommand({ repositoryName: name }))
+    if (out.repository !== undefined) return out.repository
+  } catch (err) {
+    if (awsErrorName(err) !== 'RepositoryAlreadyExistsException') {
+      throw mapAwsError(err, { operation: 'CreateRepository', repository: name })
+    }
+  }
+  return describeRepository(ctx, name, region)
+}
+
+async function deleteIn(ctx: AwsContext, region: string, name: string): Promise<void> {
+  try {
+    await ctx.clients
+      .ecr(region)
+      .send(new DeleteRepositoryCommand({ repositoryName: name, force: true }))
+  } catch (err) {
+    if (awsErrorName(err) === 'RepositoryNotFoundException') return
+    throw mapAwsError(err, { operation: 'DeleteRepository', repository: name })
+  }
+}

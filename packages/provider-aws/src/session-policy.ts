@@ -1,0 +1,45 @@
+import type { Permission } from '@artifact-registry/core'
+
+/** Actions on the one repository that `pull` credentials may use. */
+export const PULL_ACTIONS: readonly string[] = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+]
+
+/**
+ * Actions on the one repository that `push-pull` credentials may use: pull, the layer upload
+ * flow, `PutImage`, and `BatchDeleteImage` because the contract's `push-pull` also allows
+ * deleting manifests.
+ */
+export const PUSH_PULL_ACTIONS: readonly string[] = [
+  ...PULL_ACTIONS,
+  'ecr:BatchDeleteImage',
+  'ecr:CompleteLayerUpload',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+]
+
+/** The only registry-wide action: `docker login` needs a token, which is not a repository resource. */
+export const TOKEN_ACTION = 'ecr:GetAuthorizationToken'
+
+/**
+ * The inline session policy passed to `sts:AssumeRole`. The session's permissions are the
+ * intersection of the role's own policies and this one, so whatever the role may do, the
+ * credentials reach exactly one repository ARN with exactly the actions of `permission`.
+ */
+export function sessionPolicy(repositoryArn: string, permission: Permission): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Repository',
+        Effect: 'Allow',
+        Action: [...(permission === 'pull' ? PULL_ACTIONS : PUSH_PULL_ACTIONS)],
+        Resource: repositoryArn,
+      },
+      { Sid: 'AuthorizationToken', Effect: 'Allow', Action: TOKEN_ACTION, Resource: '*' },
+    ],
+  })
+}

@@ -1,0 +1,324 @@
+import type { AwsCrossAccountAccess } from '@artifact-registry/core'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/index.js'
+import { FOREIGN_STATEMENT, policyDoc, providerFor, REGION, uniqueLogical } from './helpers.js'
+
+// Regression tests for the ECR items of anchor-lessons.md §9 (numbers in the test names).
+
+const fake = await startAwsFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+const A = '111111111111'
+const B = '222222222222'
+const C = '333333333333'
+const ROLE_B = `arn:aws:iam::${B}:role/puller`
+
+function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess {
+  return {
+    type: 'aws',
+    accountIds: [],
+    roleArns: [],
+    regions: [],
+    allowedServiceTypes: [],
+    ...partial,
+  }
+}
+
+async function setup(): Promise<{
+  registry: Awaited<ReturnType<typeof providerFor>>
+  name: string
+}> {
+  const registry = await providerFor(fake)
+  const { name } = await registry.createRepository(uniqueLogical('xa'))
+  return { registry, name }
+}
+
+async function granted(
+  registry: Awaited<ReturnType<typeof providerFor>>,
+  name: string,
+): Promise<AwsCrossAccountAccess> {
+  const { access } = await registry.getCrossAccountAccess(name)
+  if (access.type !== 'aws') throw new Error(`expected aws access, got ${access.type}`)
+  return access
+}
+
+function statement(name: string, sid: string): Record<string, unknown> | undefined {
+  return policyDoc(fake, REGION, name)?.Statement.find((s) => s.Sid === sid)
+}
+
+function sourceArns(name: string): string[] {
+  const condition = statement(name, LAMBDA_SID)?.Condition as
+    | { StringLike: { 'aws:sourceArn': string[] } }
+    | undefined
+  return condition?.StringLike['aws:sourceArn'] ?? []
+}
+
+describe('§9.1 revoking an account removes it completely', () => {
+  it('add X then remove X restores the previous policy, byte for byte', async () => {
+    const { registry, name } = await setup()
+    fake.setPolicy(
+      REGION,
+      name,
+      JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }),
+    )
+    await registry.addCrossAccountAccess(name, access({ accountIds: [C] }))
+    const before = fake.policy(REGION, name)
+    const x = access({
+      accountIds: [A],
+      roleArns: [ROLE_B],
+      regions: ['eu-west-1'],
+      allowedServiceTypes: ['worker'],
+    })
+    await registry.addCrossAccountAccess(name, x)
+    await registry.removeCrossAccountAccess(name, x)
+    expect(fake.policy(REGION, name)).toBe(before)
+    expect(fake.policy(REGION, name)).not.toContain(A)
+  })
+
+  it("remove({accountIds:[A]}) removes the root principal and A's Lambda entries", async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [A, B], allowedServiceTypes: ['worker'] }),
+    )
+    await registry.removeCrossAccountAccess(name, access({ accountIds: [A] }))
+    expect(statement(name, PULL_SID)?.Principal).toEqual({ AWS: [`arn:aws:iam::${B}:root`] })
+    expect(sourceArns(name)).toEqual([`arn:aws:lambda:*:${B}:function:*`])
+    expect((await granted(registry, name)).accountIds).toEqual([B])
+  })
+})
+
+describe('§9.2 worker access is per account', () => {
+  it("removing worker for A keeps B's Lambda entries; the statement goes with the last one", async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
+    )
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
+    )
+    await registry.removeCrossAccountAccess(
+      name,
+      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
+    )
+    expect(sourceArns(name)).toEqual([`arn:aws:lambda:eu-west-1:${B}:function:*`])
+    await registry.removeCrossAccountAccess(
+      name,
+      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
+    )
+    expect(statement(name, LAMBDA_SID)).toBeUndefined()
+  })
+
+  it('Lambda regions survive an unrelated grant', async () => {
+    const { registry, name } = await setup()
+    const worker = access({
+      accountIds: [A],
+      regions: ['us-east-1', 'eu-west-1'],
+      allowedServiceTypes: ['worker'],
+    })
+    await registry.addCrossAccountAccess(name, worker)
+    await registry.addCrossAccountAccess(name, access({ roleArns: [ROLE_B] }))
+    await registry.addCrossAccountAccess(name, access({ accountIds: [C] }))
+    const got = await granted(registry, name)
+    expect(got).toEqual(
+      access({
+        accountIds: [A, C],
+        roleArns: [ROLE_B],
+        regions: ['eu-west-1', 'us-east-1'],
+        allowedServiceTypes: ['worker'],
+      }),
+    )
+  })
+})
+
+describe('§9.3 regions round-trip and grants never become a cross product', () => {
+  it('A in r1 and B in r2 stay two pairs, and get returns both regions', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
+    )
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
+    )
+    expect(sourceArns(name)).toEqual([
+      `arn:aws:lambda:us-east-1:${A}:function:*`,
+      `arn:aws:lambda:eu-west-1:${B}:function:*`,
+    ])
+    expect((await granted(registry, name)).regions).toEqual(['eu-west-1', 'us-east-1'])
+  })
+
+  it('worker without regions is any region of that account, and reads back without regions', async () => {
+    const { registry, name } = await setup()
+    const any = access({ accountIds: [A], allowedServiceTypes: ['worker'] })
+    await registry.addCrossAccountAccess(name, any)
+    expect(sourceArns(name)).toEqual([`arn:aws:lambda:*:${A}:function:*`])
+    expect(await granted(registry, name)).toEqual(any)
+  })
+
+  it('refuses parts that could not read back: regions without worker, worker without accounts', async () => {
+    const { registry, name } = await setup()
+    await expect(
+      registry.addCrossAccountAccess(name, access({ accountIds: [A], regions: ['us-east-1'] })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(
+      registry.addCrossAccountAccess(
+        name,
+        access({ roleArns: [ROLE_B], allowedServiceTypes: ['worker'] }),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
+  })
+})
+
+describe('§9.4 a role ARN is never widened to its account', () => {
+  it('grants the role only; its account root appears nowhere', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ roleArns: [ROLE_B] }))
+    expect(statement(name, PULL_SID)?.Principal).toEqual({ AWS: [ROLE_B] })
+    expect(fake.policy(REGION, name)).not.toContain(`${B}:root`)
+    expect(await granted(registry, name)).toEqual(access({ roleArns: [ROLE_B] }))
+  })
+})
+
+describe('§9.5 foreign principals get pull actions only', () => {
+  it('no SetRepositoryPolicy, GetRepositoryPolicy, push or wildcard action in our statements', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [A], roleArns: [ROLE_B], allowedServiceTypes: ['worker'] }),
+    )
+    const ours = policyDoc(fake, REGION, name)?.Statement ?? []
+    expect(ours.map((s) => s.Sid).sort()).toEqual([PULL_SID, LAMBDA_SID].sort())
+    for (const s of ours) {
+      expect(s.Effect).toBe('Allow')
+      for (const action of s.Action as string[])
+        expect(CROSS_ACCOUNT_PULL_ACTIONS).toContain(action)
+    }
+    expect(fake.policy(REGION, name)).not.toMatch(/RepositoryPolicy|PutImage|ecr:\*|"\*"/)
+  })
+})
+
+describe('§9.6 foreign statements are preserved', () => {
+  it('survive add and remove unchanged and in place; the policy stays when only they remain', async () => {
+    const { registry, name } = await setup()
+    const other = { ...FOREIGN_STATEMENT, Sid: 'SecondForeign' }
+    const header = { Version: '2008-10-17', Id: 'team-policy' }
+    fake.setPolicy(
+      REGION,
+      name,
+      JSON.stringify({ ...header, Statement: [FOREIGN_STATEMENT, other] }),
+    )
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    const during = policyDoc(fake, REGION, name)
+    expect(during?.Statement.slice(0, 2)).toEqual([FOREIGN_STATEMENT, other])
+    expect(during).toMatchObject(header)
+    await registry.removeCrossAccountAccess(name, access({ accountIds: [A] }))
+    expect(policyDoc(fake, REGION, name)).toEqual({
+      ...header,
+      Statement: [FOREIGN_STATEMENT, other],
+    })
+    expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(0)
+  })
+
+  it('a policy holding only our statements is deleted, never written empty', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    await registry.removeCrossAccountAccess(name, access({ accountIds: [A] }))
+    expect(fake.policy(REGION, name)).toBeUndefined()
+    expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(1)
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
+  })
+
+  it('stale AROA… principals in our statement are ignored by get and dropped on write', async () => {
+    const { registry, name } = await setup()
+    const ours = {
+      Sid: PULL_SID,
+      Effect: 'Allow',
+      Principal: { AWS: ['AROAEXAMPLEDELETEDROLE', `arn:aws:iam::${A}:root`] },
+      Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
+    }
+    fake.setPolicy(
+      REGION,
+      name,
+      JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT, ours] }),
+    )
+    expect(await granted(registry, name)).toEqual(access({ accountIds: [A] }))
+    await registry.addCrossAccountAccess(name, access({ accountIds: [C] }))
+    expect(fake.policy(REGION, name)).not.toContain('AROA')
+    expect(policyDoc(fake, REGION, name)?.Statement[0]).toEqual(FOREIGN_STATEMENT)
+  })
+
+  it('adding what is already granted writes nothing', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    await registry.removeCrossAccountAccess(name, access({ accountIds: [B] }))
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
+  })
+})
+
+describe('§9.7 a failed read is never treated as "no policy"', () => {
+  it.each(['server-error', 'access-denied', 'throttling'] as const)(
+    'GetRepositoryPolicy %s: add and remove fail and write nothing',
+    async (kind) => {
+      const { registry, name } = await setup()
+      const seeded = JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] })
+      fake.setPolicy(REGION, name, seeded)
+      fake.injectFault('GetRepositoryPolicy', kind, 3)
+      await expect(
+        registry.addCrossAccountAccess(name, access({ accountIds: [A] })),
+      ).rejects.toThrow()
+      await expect(
+        registry.removeCrossAccountAccess(name, access({ accountIds: [A] })),
+      ).rejects.toThrow()
+      await expect(registry.getCrossAccountAccess(name)).rejects.toThrow()
+      expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
+      expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(0)
+      expect(fake.policy(REGION, name)).toBe(seeded)
+    },
+  )
+
+  it('a policy that is not JSON is INTERNAL and left untouched', async () => {
+    const { registry, name } = await setup()
+    fake.setPolicy(REGION, name, '{not json')
+    await expect(
+      registry.addCrossAccountAccess(name, access({ accountIds: [A] })),
+    ).rejects.toMatchObject({
+      code: 'INTERNAL',
+    })
+    expect(fake.policy(REGION, name)).toBe('{not json')
+  })
+
+  it('only RepositoryPolicyNotFoundException means "no policy"', async () => {
+    const { registry, name } = await setup()
+    expect(await granted(registry, name)).toEqual(access({}))
+    await expect(registry.getCrossAccountAccess('acme-missing-repo')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+  })
+})
+
+describe('§9.18 inputs are validated', () => {
+  it.each([
+    access({ accountIds: ['12345'] }),
+    access({ roleArns: [`arn:aws:iam::${B}:user/bob`] }),
+    access({ roleArns: [`arn:aws-cn:iam::${B}:role/x`] }),
+    access({ accountIds: [A], regions: ['Mars-1'], allowedServiceTypes: ['worker'] }),
+    access({ allowedServiceTypes: ['vm' as 'worker'], accountIds: [A] }),
+    { type: 'gcp', projectNumbers: [], serviceAccountEmails: [], allowedServiceTypes: [] },
+  ])('refuses %j with INVALID_ARGUMENT', async (bad) => {
+    const { registry, name } = await setup()
+    await expect(
+      registry.addCrossAccountAccess(name, bad as AwsCrossAccountAccess),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+    expect(fake.requestsFor('GetRepositoryPolicy')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,51 @@
+import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
+import { type AwsProvider, type AwsProviderOptions, aws } from '../src/index.js'
+
+export const REGION = 'us-east-1'
+export const REPLICA = 'eu-west-1'
+export const PREFIX = 'acme'
+export const PULL_ROLE = 'arn:aws:iam::123456789012:role/acme-pull'
+export const PUSH_ROLE = 'arn:aws:iam::123456789012:role/acme-push'
+
+/**
+ * A provider wired to the fake: explicit static credentials (the SDK never probes instance
+ * metadata), one attempt per call, and a short replica wait.
+ */
+export function providerFor(
+  fake: AwsFake,
+  overrides: Partial<AwsProviderOptions> = {},
+): Promise<AwsProvider> {
+  const { endpoint, credentials } = fake.clientConfig(REGION)
+  return aws({
+    region: REGION,
+    repositoryPrefix: PREFIX,
+    pullRoleArn: PULL_ROLE,
+    pushRoleArn: PUSH_ROLE,
+    clientConfig: { endpoint, stsEndpoint: endpoint, credentials, maxAttempts: 1 },
+    replicaWait: { timeoutMs: 300, intervalMs: 5 },
+    ...overrides,
+  })
+}
+
+/** The parsed repository policy the fake holds, or `undefined`. */
+export function policyDoc(
+  fake: AwsFake,
+  region: string,
+  name: string,
+): ({ Statement: Record<string, unknown>[] } & Record<string, unknown>) | undefined {
+  const text = fake.policy(region, name)
+  return text === undefined ? undefined : JSON.parse(text)
+}
+
+/** A statement somebody else wrote, which every change must leave exactly as it is. */
+export const FOREIGN_STATEMENT = {
+  Sid: 'CiPushFromBuildAccount',
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::999999999999:role/ci' },
+  Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload'],
+}
+
+/** Unique logical names per test. */
+export function uniqueLogical(prefix: string): string {
+  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`
+}

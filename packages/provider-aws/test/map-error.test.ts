@@ -1,0 +1,147 @@
+import {
+  ArtifactRegistryError,
+  type ErrorCode,
+  isArtifactRegistryError,
+} from '@artifact-registry/core'
+import { type AwsFaultKind, startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { ECRServiceException } from '@aws-sdk/client-ecr'
+import { STSServiceException } from '@aws-sdk/client-sts'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { mapAwsError } from '../src/map-error.js'
+import { providerFor, uniqueLogical } from './helpers.js'
+
+const fake = await startAwsFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+async function failure(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(
+    isArtifactRegistryError(error),
+    `expected an ArtifactRegistryError, got ${String(error)}`,
+  ).toBe(true)
+  return error as ArtifactRegistryError
+}
+
+describe('SDK errors through the real clients', () => {
+  it.each<[AwsFaultKind, ErrorCode, boolean]>([
+    ['throttling', 'RATE_LIMITED', true],
+    ['server-error', 'UNAVAILABLE', true],
+    ['unavailable', 'UNAVAILABLE', true],
+    ['access-denied', 'PERMISSION_DENIED', false],
+  ])('ECR %s → %s (retryable: %s)', async (kind, code, retryable) => {
+    const registry = await providerFor(fake)
+    fake.injectFault('CreateRepository', kind)
+    const error = await failure(registry.createRepository(uniqueLogical('err')))
+    expect(error).toMatchObject({ code, retryable, platform: 'aws' })
+    expect(error.message).toMatch(
+      /^\[provider-aws\] CreateRepository failed for repository "acme-err-/,
+    )
+    expect(error.cause).toBeInstanceOf(ECRServiceException)
+    expect(error).not.toBeInstanceOf(ECRServiceException)
+  })
+
+  it.each<[AwsFaultKind, ErrorCode, boolean]>([
+    ['throttling', 'RATE_LIMITED', true],
+    ['server-error', 'UNAVAILABLE', true],
+    ['unavailable', 'UNAVAILABLE', true],
+    ['access-denied', 'PERMISSION_DENIED', false],
+  ])('STS %s → %s (retryable: %s)', async (kind, code, retryable) => {
+    const registry = await providerFor(fake)
+    const { name } = await registry.createRepository(uniqueLogical('err'))
+    fake.injectFault('AssumeRole', kind)
+    const error = await failure(registry.generateCredentials(name, 'pull'))
+    expect(error).toMatchObject({ code, retryable })
+    expect(error.cause).toBeInstanceOf(STSServiceException)
+  })
+
+  it.each<[string, number, ErrorCode, boolean]>([
+    ['InvalidParameterException', 400, 'INVALID_ARGUMENT', false],
+    ['LimitExceededException', 400, 'RATE_LIMITED', false],
+    ['KmsException', 400, 'PERMISSION_DENIED', false],
+    ['UnrecognizedClientException', 400, 'UNAUTHENTICATED', false],
+    ['ExpiredTokenException', 400, 'UNAUTHENTICATED', false],
+    ['TooManyRequestsException', 400, 'RATE_LIMITED', true],
+    ['SomethingNewException', 400, 'INTERNAL', false],
+    ['SomethingNewException', 502, 'UNAVAILABLE', true],
+  ])('ECR %s (HTTP %s) → %s', async (type, status, code, retryable) => {
+    const registry = await providerFor(fake)
+    fake.inject('CreateRepository', { status, body: { __type: type, message: 'nope' } })
+    const error = await failure(registry.createRepository(uniqueLogical('err')))
+    expect(error).toMatchObject({ code, retryable })
+  })
+
+  it('RepositoryNotEmptyException → CONFLICT', async () => {
+    const registry = await providerFor(fake)
+    const { name } = await registry.createRepository(uniqueLogical('err'))
+    fake.inject('DeleteRepository', {
+      status: 400,
+      body: { __type: 'com.amazonaws.ecr#RepositoryNotEmptyException', message: 'has images' },
+    })
+    expect(await failure(registry.deleteRepository(name))).toMatchObject({ code: 'CONFLICT' })
+  })
+
+  it.each<[string, number, ErrorCode]>([
+    ['ExpiredToken', 400, 'UNAUTHENTICATED'],
+    ['RegionDisabledException', 403, 'INVALID_CONFIG'],
+    ['MalformedPolicyDocument', 400, 'INTERNAL'],
+    ['PackedPolicyTooLarge', 400, 'INTERNAL'],
+    ['InvalidClientTokenId', 403, 'UNAUTHENTICATED'],
+  ])('STS %s → %s', async (codeName, status, code) => {
+    const registry = await providerFor(fake)
+    const { name } = await registry.createRepository(uniqueLogical('err'))
+    const body =
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${codeName}</Code>` +
+      '<Message>nope</Message></Error><RequestId>r</RequestId></ErrorResponse>'
+    fake.inject('AssumeRole', { status, headers: { 'content-type': 'text/xml' }, body })
+    expect(await failure(registry.generateCredentials(name, 'pull'))).toMatchObject({ code })
+  })
+
+  it('a closed port is UNAVAILABLE and retryable', async () => {
+    await using gone = await startAwsFake()
+    const registry = await providerFor(gone, { accountId: '123456789012' })
+    await gone.close()
+    const error = await failure(registry.getRepository('acme-x1'))
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true })
+  })
+})
+
+describe('mapAwsError', () => {
+  it('passes our own errors through unchanged', () => {
+    const ours = new ArtifactRegistryError('TIMEOUT', 'x', { platform: 'aws' })
+    expect(mapAwsError(ours, { operation: 'X' })).toBe(ours)
+  })
+
+  it('uses one NOT_FOUND message for repositories and keeps the cause', () => {
+    const cause = Object.assign(new Error('gone'), { name: 'RepositoryNotFoundException' })
+    const error = mapAwsError(cause, { operation: 'DescribeRepositories', repository: 'acme-a' })
+    expect(error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: '[provider-aws] Repository "acme-a" not found',
+    })
+    expect(error.cause).toBe(cause)
+  })
+
+  it('maps network and timeout failures by their Node code', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' })
+    expect(mapAwsError(reset, { operation: 'X' })).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+    })
+    expect(mapAwsError(timeout, { operation: 'X' })).toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+    })
+  })
+
+  it('maps non-errors to INTERNAL', () => {
+    expect(mapAwsError('boom', { operation: 'X' })).toMatchObject({
+      code: 'INTERNAL',
+      retryable: false,
+    })
+  })
+})

@@ -1,0 +1,196 @@
+import type { AwsCrossAccountAccess } from '@artifact-registry/core'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { describe, expect, it } from 'vitest'
+import { mergeReplicationRules } from '../src/replication.js'
+import {
+  FOREIGN_STATEMENT,
+  PREFIX,
+  policyDoc,
+  providerFor,
+  REGION,
+  uniqueLogical,
+} from './helpers.js'
+
+const REPLICAS = ['eu-west-1', 'ap-southeast-2']
+const GRANT: AwsCrossAccountAccess = {
+  type: 'aws',
+  accountIds: ['111111111111'],
+  roleArns: [],
+  regions: ['eu-west-1'],
+  allowedServiceTypes: ['worker'],
+}
+const ACCOUNT = '123456789012'
+
+describe('§9.17 the replication rule is filtered to the prefix and merged', () => {
+  it('appends our PREFIX_MATCH rule and leaves other rules untouched', () => {
+    const foreign = {
+      destinations: [{ region: 'ap-south-1', registryId: ACCOUNT }],
+      repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' as const }],
+    }
+    const merged = mergeReplicationRules([foreign], {
+      filter: 'acme-',
+      regions: REPLICAS,
+      accountId: ACCOUNT,
+    })
+    expect(merged).toEqual({
+      changed: true,
+      rules: [
+        foreign,
+        {
+          destinations: REPLICAS.map((region) => ({ region, registryId: ACCOUNT })),
+          repositoryFilters: [{ filter: 'acme-', filterType: 'PREFIX_MATCH' }],
+        },
+      ],
+    })
+  })
+
+  it('adds missing destinations to our existing rule and keeps destinations others added', () => {
+    const ours = {
+      destinations: [{ region: 'us-west-2', registryId: ACCOUNT }],
+      repositoryFilters: [{ filter: 'acme-', filterType: 'PREFIX_MATCH' as const }],
+    }
+    const merged = mergeReplicationRules([ours], {
+      filter: 'acme-',
+      regions: ['eu-west-1'],
+      accountId: ACCOUNT,
+    })
+    expect(merged.rules).toEqual([
+      {
+        ...ours,
+        destinations: [...ours.destinations, { region: 'eu-west-1', registryId: ACCOUNT }],
+      },
+    ])
+    expect(
+      mergeReplicationRules(merged.rules, {
+        filter: 'acme-',
+        regions: ['eu-west-1'],
+        accountId: ACCOUNT,
+      }).changed,
+    ).toBe(false)
+  })
+
+  it('never touches a registry-wide rule (no filter), even when it covers our regions', () => {
+    const everything = { destinations: [{ region: 'eu-west-1', registryId: ACCOUNT }] }
+    const merged = mergeReplicationRules([everything], {
+      filter: 'acme-',
+      regions: ['eu-west-1'],
+      accountId: ACCOUNT,
+    })
+    expect(merged.rules[0]).toBe(everything)
+    expect(merged.rules).toHaveLength(2)
+  })
+
+  it('through the fake: one PutReplicationConfiguration per provider, foreign rules kept', async () => {
+    await using fake = await startAwsFake()
+    const foreign = {
+      destinations: [{ region: 'ap-south-1', registryId: fake.accountId }],
+      repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' }],
+    }
+    fake.setReplicationRules(REGION, [foreign])
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    await registry.createRepository(uniqueLogical('r'))
+    await registry.createRepository(uniqueLogical('r'))
+    expect(fake.requestsFor('PutReplicationConfiguration')).toHaveLength(1)
+    const rules = fake.replicationRules(REGION)
+    expect(rules[0]).toEqual(foreign)
+    expect(rules[1]?.repositoryFilters).toEqual([
+      { filter: `${PREFIX}-`, filterType: 'PREFIX_MATCH' },
+    ])
+    expect(rules[1]?.destinations.map((d) => d.region)).toEqual(REPLICAS)
+  })
+})
+
+describe('§9.8 replicas get the same change on add and on remove', () => {
+  it("applies add and remove to every replica, keeping each replica's foreign statements", async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    fake.setPolicy(
+      'ap-southeast-2',
+      name,
+      JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }),
+    )
+    await registry.addCrossAccountAccess(name, GRANT)
+    for (const region of [REGION, ...REPLICAS]) {
+      expect(fake.policy(region, name), region).toContain('arn:aws:iam::111111111111:root')
+      expect(fake.policy(region, name), region).toContain('arn:aws:lambda:eu-west-1:111111111111')
+    }
+    await registry.removeCrossAccountAccess(name, GRANT)
+    expect(fake.policy(REGION, name)).toBeUndefined()
+    expect(fake.policy('eu-west-1', name)).toBeUndefined()
+    expect(policyDoc(fake, 'ap-southeast-2', name)).toEqual({
+      Version: '2012-10-17',
+      Statement: [FOREIGN_STATEMENT],
+    })
+    const regions = fake.requestsFor('SetRepositoryPolicy').map((r) => fake.regionOf(r))
+    expect(regions.sort()).toEqual([REGION, ...REPLICAS, 'ap-southeast-2'].sort())
+  })
+
+  it('waits for a replica that appears later (bounded polling)', async () => {
+    await using fake = await startAwsFake({ replicaDelayMs: 150 })
+    fake.setReplicationRules(REGION, [
+      {
+        destinations: [{ region: 'eu-west-1', registryId: fake.accountId }],
+        repositoryFilters: [{ filter: `${PREFIX}-`, filterType: 'PREFIX_MATCH' }],
+      },
+    ])
+    const creator = await providerFor(fake, { accountId: fake.accountId })
+    const registry = await providerFor(fake, {
+      accountId: fake.accountId,
+      replicationRegions: ['eu-west-1'],
+      replicaWait: { timeoutMs: 5000, intervalMs: 10 },
+    })
+    // A provider without replicas creates the repository; ECR replicates it 150 ms later.
+    const { name } = await creator.createRepository(uniqueLogical('late'))
+    expect(fake.repository('eu-west-1', name)).toBeUndefined()
+    await registry.addCrossAccountAccess(name, GRANT)
+    expect(fake.policy('eu-west-1', name)).toContain('111111111111')
+    const checks = fake
+      .requestsFor('DescribeRepositories')
+      .filter((r) => fake.regionOf(r) === 'eu-west-1')
+    expect(checks.length).toBeGreaterThan(1)
+  })
+
+  it('add fails with TIMEOUT when a replica never appears, and grants nothing anywhere', async () => {
+    await using fake = await startAwsFake({ replicaDelayMs: null })
+    const name = `${PREFIX}-${uniqueLogical('gone')}`
+    fake.seedRepository(REGION, name)
+    const registry = await providerFor(fake, {
+      replicationRegions: ['eu-west-1'],
+      replicaWait: { timeoutMs: 80, intervalMs: 10 },
+    })
+    const started = Date.now()
+    await expect(registry.addCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+    })
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
+  })
+
+  it('remove revokes in the home region first, then fails with TIMEOUT for the missing replica', async () => {
+    await using fake = await startAwsFake({ replicaDelayMs: null })
+    const name = `${PREFIX}-${uniqueLogical('gone')}`
+    fake.seedRepository(REGION, name)
+    await (await providerFor(fake)).addCrossAccountAccess(name, GRANT)
+    const registry = await providerFor(fake, {
+      replicationRegions: ['eu-west-1'],
+      replicaWait: { timeoutMs: 50, intervalMs: 10 },
+    })
+    await expect(registry.removeCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    })
+    expect(fake.policy(REGION, name)).toBeUndefined()
+  })
+
+  it('a replica check that fails for another reason is not waited out', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    fake.injectFault('DescribeRepositories', 'access-denied')
+    await expect(registry.addCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    })
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
+  })
+})

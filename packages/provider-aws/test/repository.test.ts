@@ -1,0 +1,174 @@
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { AwsProvider, aws } from '../src/index.js'
+import { PREFIX, providerFor, REGION, REPLICA, uniqueLogical } from './helpers.js'
+
+const fake = await startAwsFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+describe('createRepository', () => {
+  it('creates {prefix}-{name} and returns the URI and createdAt ECR reports', async () => {
+    const registry = await providerFor(fake)
+    const logical = uniqueLogical('app')
+    const created = await registry.createRepository(logical)
+    const stored = fake.repository(REGION, `${PREFIX}-${logical}`)
+    expect(created).toEqual({
+      name: `${PREFIX}-${logical}`,
+      uri: stored?.repositoryUri,
+      createdAt: stored?.createdAt,
+    })
+  })
+
+  it('on an existing repository returns its real URI and createdAt, not a synthesized one', async () => {
+    const logical = uniqueLogical('old')
+    const seeded = fake.seedRepository(REGION, `${PREFIX}-${logical}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const registry = await providerFor(fake)
+    const created = await registry.createRepository(logical)
+    expect(created.uri).toBe(seeded.repositoryUri)
+    expect(created.createdAt?.getTime()).toBe(seeded.createdAt.getTime())
+    expect(fake.requestsFor('DescribeRepositories')).toHaveLength(1)
+  })
+
+  it('adapts names ECR refuses through the core naming module', async () => {
+    const registry = await providerFor(fake)
+    const { name } = await registry.createRepository('My App')
+    expect(name).toMatch(/^acme-my-app-x[0-9a-f]{12}$/)
+    expect(fake.repository(REGION, name)).toBeDefined()
+  })
+
+  it('creates the replicas too, so policies can be set on them at once', async () => {
+    const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
+    const { name } = await registry.createRepository(uniqueLogical('rep'))
+    expect(fake.repository(REPLICA, name)).toBeDefined()
+  })
+})
+
+describe('getRepository', () => {
+  it('uses the base identity (no role is assumed) and returns the stored repository', async () => {
+    const registry = await providerFor(fake)
+    const created = await registry.createRepository(uniqueLogical('get'))
+    fake.reset()
+    expect(await registry.getRepository(created.name)).toEqual(created)
+    expect(fake.requestsFor('AssumeRole')).toHaveLength(0)
+    expect(fake.requests.map((r) => r.headers.authorization)).toEqual([
+      expect.stringContaining('Credential=AKIDFAKEBASE/'),
+    ])
+  })
+
+  it('refuses names outside the prefix without calling AWS', async () => {
+    const registry = await providerFor(fake)
+    fake.reset()
+    for (const name of ['other-app', 'acme', 'acmeapp']) {
+      await expect(registry.getRepository(name)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(registry.deleteRepository(name)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      })
+    }
+    await expect(registry.getRepository('acme-UPPER')).rejects.toMatchObject({
+      code: 'INVALID_NAME',
+    })
+    expect(fake.requests).toHaveLength(0)
+  })
+})
+
+describe('deleteRepository', () => {
+  it('deletes with force (images too) in the home and replica regions', async () => {
+    const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
+    const { name } = await registry.createRepository(uniqueLogical('del'))
+    fake.reset()
+    await registry.deleteRepository(name)
+    const bodies = fake.requestsFor('DeleteRepository').map((r) => JSON.parse(r.body))
+    expect(bodies).toEqual([
+      { repositoryName: name, force: true },
+      { repositoryName: name, force: true },
+    ])
+    expect(fake.repository(REGION, name)).toBeUndefined()
+    expect(fake.repository(REPLICA, name)).toBeUndefined()
+  })
+
+  it('succeeds when the repository is already gone (the contract), and get is NOT_FOUND', async () => {
+    const registry = await providerFor(fake)
+    await expect(registry.deleteRepository(`${PREFIX}-never-made`)).resolves.toBeUndefined()
+    await expect(registry.getRepository(`${PREFIX}-never-made`)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `[provider-aws] Repository "${PREFIX}-never-made" not found`,
+    })
+  })
+})
+
+describe('construction', () => {
+  it('aws() finds the account with GetCallerIdentity; registryEndpoint follows it', async () => {
+    const registry = await providerFor(fake)
+    expect(fake.requestsFor('GetCallerIdentity')).toHaveLength(1)
+    expect(registry.registryEndpoint).toBe(
+      `https://${fake.accountId}.dkr.ecr.${REGION}.amazonaws.com`,
+    )
+  })
+
+  it('a given accountId needs no call, and the partition follows the region', async () => {
+    const registry = new AwsProvider({
+      region: 'cn-north-1',
+      repositoryPrefix: 'acme',
+      accountId: '111122223333',
+    })
+    expect(registry.registryEndpoint).toBe(
+      'https://111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn',
+    )
+    await registry.close()
+    await expect(registry.close()).resolves.toBeUndefined()
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('reports every invalid option by path as INVALID_CONFIG', async () => {
+    const error = await aws({
+      region: 'mars',
+      repositoryPrefix: 'Not Valid',
+      accountId: '12',
+      pullRoleArn: 'arn:aws:iam::123:user/x',
+      replicationRegions: ['US-EAST-1', 'nowhere'],
+      replicaWait: { timeoutMs: -1 },
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG', platform: 'aws' })
+    expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'region',
+      'repositoryPrefix',
+      'accountId',
+      'pullRoleArn',
+      'replicationRegions.0',
+      'replicationRegions.1',
+      'replicaWait.timeoutMs',
+    ])
+  })
+
+  it('refuses a role of another partition and a replica region equal to home', async () => {
+    const error = await aws({
+      region: 'us-east-1',
+      repositoryPrefix: 'acme',
+      accountId: '123456789012',
+      pushRoleArn: 'arn:aws-cn:iam::123456789012:role/push',
+      replicationRegions: ['us-east-1'],
+    }).catch((e: unknown) => e)
+    expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'pushRoleArn',
+      'replicationRegions.0',
+    ])
+  })
+
+  it('capabilities are true to the options', async () => {
+    const registry = await providerFor(fake)
+    expect(registry.capabilities).toEqual({
+      crossAccountAccess: 'aws',
+      implicitRepositories: false,
+      credentialAuthMethod: 'basic',
+      repositoryScopedCredentials: true,
+      credentialTtl: {
+        defaultSeconds: 3600,
+        minSeconds: 900,
+        maxSeconds: 43_200,
+        honoursRequest: true,
+      },
+    })
+  })
+})

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, afterEach, expect, it, vi } from 'vitest'
+import { aws } from '../src/index.js'
+
+const fake = await startAwsFake()
+afterAll(() => fake.close())
+afterEach(() => vi.unstubAllEnvs())
+
+it('the README usage example runs as written', async () => {
+  // The example has no test wiring: the SDK finds the fake and credentials in the environment.
+  vi.stubEnv('AWS_ENDPOINT_URL_ECR', fake.url)
+  vi.stubEnv('AWS_ENDPOINT_URL_STS', fake.url)
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDREADME')
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'readme-secret')
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
+  vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
+
+  // readme-usage {
+  await using registry = await aws({
+    region: 'us-east-1',
+    repositoryPrefix: 'acme',
+    pullRoleArn: 'arn:aws:iam::123456789012:role/acme-pull',
+    pushRoleArn: 'arn:aws:iam::123456789012:role/acme-push',
+  })
+  const { name } = await registry.createRepository('my-app') // 'acme-my-app'
+  const login = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 900 })
+  // docker login --username AWS --password-stdin <login.registry>, fed login.password
+  const grant = { accountIds: ['111111111111'], roleArns: [], regions: [], allowedServiceTypes: [] }
+  await registry.addCrossAccountAccess(name, { type: 'aws', ...grant })
+  // }
+
+  expect(name).toBe('acme-my-app')
+  expect(login).toMatchObject({ authMethod: 'basic', username: 'AWS' })
+  expect(fake.policy('us-east-1', name)).toContain('arn:aws:iam::111111111111:root')
+})
+
+it('the README shows exactly that example', async () => {
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+  const test = await readFile(new URL(import.meta.url), 'utf8')
+  const snippet =
+    /```ts\nimport \{ aws \} from '@artifact-registry\/provider-aws'\n\n([\s\S]*?)```/.exec(
+      readme,
+    )?.[1]
+  const marked = /\/\/ readme-usage \{\n([\s\S]*?)\n\s*\/\/ \}/.exec(test)?.[1]
+  const dedent = (text: string): string => text.replace(/^ {2}/gm, '').trim()
+  expect(snippet).toBeDefined()
+  expect(dedent(marked ?? '')).toBe((snippet ?? '').trim())
+})

@@ -1,0 +1,232 @@
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryCredentials,
+  ArtifactRegistryError,
+  type Capabilities,
+  type CrossAccountAccess,
+  type CrossAccountPermissions,
+  type GenerateCredentialsOptions,
+  isArtifactRegistryError,
+  type Permission,
+  type RepositoryResponse,
+  resolveTtl,
+  TTL_RULES,
+} from '@artifact-registry/core'
+import { ContainerRegistryManagementClient, type ScopeMap } from '@azure/arm-containerregistry'
+import { DataPlaneClient } from './data-plane.js'
+import { checkRoutableName, routableName } from './naming.js'
+import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { PLATFORM } from './platform.js'
+import { RateLimiter } from './rate-limiter.js'
+import { deleteRepositoryContent } from './repository-content.js'
+import { type Caller, withRetry } from './retry.js'
+import { isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
+import { type AcrAction, TokenExchange } from './token-exchange.js'
+
+/**
+ * What the Azure provider supports. Cross-account grants are Azure RBAC's job (role assignments
+ * on the registry), not this library's; credentials are bearer tokens for one repository whose
+ * lifetime ACR decides (about five minutes, from the token's `exp`).
+ */
+export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  crossAccountAccess: null,
+  implicitRepositories: false,
+  credentialAuthMethod: 'bearer',
+  repositoryScopedCredentials: true,
+  credentialTtl: TTL_RULES.azure,
+})
+
+const ACTIONS: Readonly<Record<Permission, readonly AcrAction[]>> = {
+  pull: ['pull'],
+  'push-pull': ['pull', 'push'],
+}
+
+/**
+ * The `ArtifactRegistry` of one Azure Container Registry. A repository is recorded as an ARM
+ * scope map (`content/read`, `content/write`, `metadata/read` on it); credentials are
+ * repository-scoped ACR access tokens obtained by the AAD → ACR token exchange. Create it with
+ * {@link azure}.
+ */
+export class AzureProvider implements ArtifactRegistry {
+  readonly platform: string = PLATFORM
+  readonly capabilities: Readonly<Capabilities> = AZURE_CAPABILITIES
+  /** `https://{loginServer}`. */
+  readonly registryEndpoint: string
+  readonly #options: ResolvedOptions
+  readonly #http: DataPlaneClient
+  readonly #call: Caller
+  readonly #scopeMaps: ScopeMaps
+  readonly #tokens: TokenExchange
+  #client: ContainerRegistryManagementClient | undefined
+
+  /** @throws ArtifactRegistryError `INVALID_CONFIG` listing every invalid option. */
+  constructor(options: AzureProviderOptions) {
+    const o = resolveOptions(options)
+    this.#options = o
+    this.registryEndpoint = `https://${o.loginServer}`
+    this.#http = new DataPlaneClient(o.loginServer, o.trustedCa, o.requestTimeoutMs)
+    const limiter = new RateLimiter(o.rateLimits, o.clock)
+    this.#call = (kind, context, op) =>
+      withRetry(
+        async () => {
+          // Every attempt, retries included, is a request the registry counts.
+          await limiter.acquire(kind)
+          return op()
+        },
+        o,
+        context,
+      )
+    this.#scopeMaps = new ScopeMaps({
+      client: () => this.#armClient(),
+      resourceGroup: o.resourceGroup,
+      registryName: o.registryName,
+      pollIntervalMs: o.pollIntervalMs,
+      call: this.#call,
+    })
+    this.#tokens = new TokenExchange({
+      credential: o.credential,
+      scope: o.managementScope,
+      tenantId: o.tenantId,
+      service: o.loginServer,
+      http: this.#http,
+      call: this.#call,
+      clock: o.clock,
+    })
+  }
+
+  /** Create the repository's scope map; an existing one of the same repository is returned. */
+  async createRepository(name: string): Promise<RepositoryResponse> {
+    const repository = routableName(name, this.#options.repositoryPrefix)
+    const existing = await this.#scopeMaps.get(repository)
+    if (existing !== undefined && existing.provisioningState !== 'Failed') {
+      if (!isScopeMapOf(existing, repository)) throw foreignScopeMap(repository)
+      return this.#response(repository, existing)
+    }
+    return this.#response(repository, await this.#scopeMaps.create(repository))
+  }
+
+  /** Read the repository's scope map; `NOT_FOUND` when there is none. */
+  async getRepository(name: string): Promise<RepositoryResponse> {
+    const repository = checkRoutableName(name, this.#options.repositoryPrefix)
+    const map = await this.#scopeMaps.get(repository)
+    if (map === undefined || !isScopeMapOf(map, repository)) {
+      throw new ArtifactRegistryError(
+        'NOT_FOUND',
+        `[provider-azure] Repository "${repository}" not found`,
+        { platform: PLATFORM },
+      )
+    }
+    return this.#response(repository, map)
+  }
+
+  /**
+   * Delete the repository's content (manifests and tags) and then its scope map. Missing ones are
+   * fine; a scope map of the same name that is not ours is left alone, and so is the content.
+   */
+  async deleteRepository(name: string): Promise<void> {
+    let repository: string
+    try {
+      repository = checkRoutableName(name, this.#options.repositoryPrefix)
+    } catch (err) {
+      // A name outside our prefix is not one of our repositories: nothing of ours to delete.
+      if (isArtifactRegistryError(err, 'NOT_FOUND')) return
+      throw err
+    }
+    const map = await this.#scopeMaps.get(repository)
+    if (map !== undefined && !isScopeMapOf(map, repository)) return
+    await deleteRepositoryContent(repository, {
+      tokens: this.#tokens,
+      http: this.#http,
+      call: this.#call,
+    })
+    if (map !== undefined) await this.#scopeMaps.delete(repository)
+  }
+
+  /**
+   * A bearer token for `repository:{name}:pull` or `:pull,push`. ACR decides its lifetime (about
+   * five minutes); `ttlSeconds` is validated but cannot lengthen it, and `expiresAt` is the
+   * token's own `exp`.
+   */
+  async generateCredentials(
+    name: string,
+    permission: Permission,
+    options?: GenerateCredentialsOptions,
+  ): Promise<ArtifactRegistryCredentials> {
+    const repository = checkRoutableName(name, this.#options.repositoryPrefix)
+    const actions = Object.hasOwn(ACTIONS, permission) ? ACTIONS[permission] : undefined
+    if (actions === undefined) {
+      throw new ArtifactRegistryError(
+        'INVALID_ARGUMENT',
+        `[provider-azure] Unknown permission "${String(permission)}": use "pull" or "push-pull"`,
+        { platform: PLATFORM },
+      )
+    }
+    resolveTtl(TTL_RULES.azure, options?.ttlSeconds, PLATFORM)
+    // A push would create content outside our bookkeeping: only repositories we created qualify.
+    await this.getRepository(repository)
+    const { token, expiresAt } = await this.#tokens.repositoryToken(repository, actions)
+    const registry = this.#options.loginServer
+    return { authMethod: 'bearer', registry, username: '', password: token, expiresAt }
+  }
+
+  /** Not supported: grant other identities access with Azure RBAC role assignments. */
+  async addCrossAccountAccess(_name: string, _access: CrossAccountAccess): Promise<void> {
+    throw crossAccountNotSupported()
+  }
+
+  /** Not supported: remove Azure RBAC role assignments instead. */
+  async removeCrossAccountAccess(_name: string, _access: CrossAccountAccess): Promise<void> {
+    throw crossAccountNotSupported()
+  }
+
+  /** Not supported: Azure RBAC role assignments list who may pull. */
+  async getCrossAccountAccess(_name: string): Promise<CrossAccountPermissions> {
+    throw crossAccountNotSupported()
+  }
+
+  /** Close idle connections to the login server. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.#http.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #armClient(): ContainerRegistryManagementClient {
+    this.#client ??= new ContainerRegistryManagementClient(
+      this.#options.credential,
+      this.#options.subscriptionId,
+      this.#options.armClientOptions,
+    )
+    return this.#client
+  }
+
+  #response(repository: string, map: ScopeMap): RepositoryResponse {
+    // A scope map still being provisioned is "not ready": uri null, as the contract says.
+    const ready = map.provisioningState === undefined || map.provisioningState === 'Succeeded'
+    return {
+      name: repository,
+      uri: ready ? `${this.#options.loginServer}/${repository}` : null,
+      createdAt: map.creationDate ?? null,
+    }
+  }
+}
+
+// --- Internal ---
+
+function crossAccountNotSupported(): ArtifactRegistryError {
+  return new ArtifactRegistryError(
+    'NOT_SUPPORTED',
+    '[provider-azure] Cross-account access is not supported on Azure: grant other identities AcrPull on the registry (or a Container Registry Repository role on ABAC registries) with Azure RBAC',
+    { platform: PLATFORM },
+  )
+}
+
+function foreignScopeMap(repository: string): ArtifactRegistryError {
+  return new ArtifactRegistryError(
+    'CONFLICT',
+    `[provider-azure] Scope map "${scopeMapName(repository)}" exists but is not the one of repository "${repository}"; rename or delete it`,
+    { platform: PLATFORM },
+  )
+}

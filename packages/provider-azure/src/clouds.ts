@@ -1,0 +1,43 @@
+/** The Azure clouds the provider knows the endpoints of (the SDK's `AzureClouds` names). */
+export type AzureCloud = 'AZURE_PUBLIC_CLOUD' | 'AZURE_CHINA_CLOUD' | 'AZURE_US_GOVERNMENT'
+
+/** Endpoints of one Azure cloud. */
+export interface CloudEndpoints {
+  /** Entra ID authority host. */
+  readonly authorityHost: string
+  /** Azure Resource Manager endpoint. */
+  readonly managementEndpoint: string
+  /** Token scope of ARM; also the audience ACR accepts in `/oauth2/exchange`. */
+  readonly managementScope: string
+  /** DNS suffix of registry login servers: `{registry}.{suffix}`. */
+  readonly loginServerSuffix: string
+}
+
+/** Endpoints per cloud, from the Azure SDK's cloud settings and the ACR documentation. */
+export const AZURE_CLOUDS: Readonly<Record<AzureCloud, CloudEndpoints>> = {
+  AZURE_PUBLIC_CLOUD: {
+    authorityHost: 'https://login.microsoftonline.com',
+    managementEndpoint: 'https://management.azure.com',
+    managementScope: 'https://management.azure.com/.default',
+    loginServerSuffix: 'azurecr.io',
+  },
+  AZURE_CHINA_CLOUD: {
+    authorityHost: 'https://login.chinacloudapi.cn',
+    managementEndpoint: 'https://management.chinacloudapi.cn',
+    managementScope: 'https://management.chinacloudapi.cn/.default',
+    loginServerSuffix: 'azurecr.cn',
+  },
+  AZURE_US_GOVERNMENT: {
+    authorityHost: 'https://login.microsoftonline.us',
+    managementEndpoint: 'https://management.usgovcloudapi.net',
+    managementScope: 'https://management.usgovcloudapi.net/.default',
+    loginServerSuffix: 'azurecr.us',
+  },
+}
+
+/** The cloud whose Entra ID authority is `authorityHost`; the public cloud when none matches. */
+export function cloudOfAuthority(authorityHost: string | undefined): AzureCloud {
+  const host = authorityHost?.replace(/\/+$/, '').toLowerCase()
+  const match = Object.entries(AZURE_CLOUDS).find(([, c]) => c.authorityHost === host)
+  return (match?.[0] as AzureCloud | undefined) ?? 'AZURE_PUBLIC_CLOUD'
+}

@@ -1,0 +1,53 @@
+import { ArtifactRegistryError, type AzureBinding } from '@artifact-registry/core'
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth'
+import { AzureProvider } from './azure-provider.js'
+import { cloudOfAuthority } from './clouds.js'
+import { PLATFORM } from './platform.js'
+
+/**
+ * Build the provider from a validated `azure` binding (what `createArtifactRegistry` and
+ * `loadArtifactRegistry` call). A JSON binding carries no credential object, so the identity is
+ * `DefaultAzureCredential` from `@azure/identity` (environment, workload identity, managed
+ * identity, Azure CLI, …), with the binding's `authorityHost`. It is created lazily, on the first
+ * token request, so building a provider never probes the environment or the instance metadata
+ * service. To choose the credential yourself, call {@link azure} instead.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when the binding is not an `azure` one.
+ */
+export function fromBinding(binding: AzureBinding): AzureProvider {
+  if (binding?.platform !== PLATFORM) {
+    throw new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `[provider-azure] Expected a binding with platform "azure", got "${String(binding?.platform)}"`,
+      { platform: PLATFORM, issues: [{ path: 'platform', message: 'must be "azure"' }] },
+    )
+  }
+  return new AzureProvider({
+    subscriptionId: binding.subscriptionId,
+    resourceGroup: binding.resourceGroup,
+    registryName: binding.registryName,
+    repositoryPrefix: binding.repositoryPrefix,
+    sku: binding.sku,
+    loginServer: binding.loginServer,
+    cloud: cloudOfAuthority(binding.authorityHost),
+    credential: lazyDefaultCredential(binding.authorityHost),
+  })
+}
+
+// --- Internal ---
+
+function lazyDefaultCredential(authorityHost: string | undefined): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined
+  return {
+    async getToken(
+      scopes: string | string[],
+      options?: GetTokenOptions,
+    ): Promise<AccessToken | null> {
+      credential ??= import('@azure/identity').then(
+        ({ DefaultAzureCredential }) =>
+          new DefaultAzureCredential(authorityHost === undefined ? {} : { authorityHost }),
+      )
+      return (await credential).getToken(scopes, options)
+    },
+  }
+}

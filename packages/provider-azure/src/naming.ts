@@ -1,0 +1,48 @@
+import {
+  ArtifactRegistryError,
+  assertUsableName,
+  isValidPlatformName,
+  toPlatformName,
+} from '@artifact-registry/core'
+import { PLATFORM } from './platform.js'
+
+/** ACR's longest repository name. */
+const MAX_REPOSITORY_LENGTH = 255
+
+/**
+ * The routable name of a logical name: `{name}` or `{prefix}/{name}`, where `{name}` follows
+ * ACR's repository rules (lowercase OCI grammar) and is adapted with a stable hash otherwise.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
+ */
+export function routableName(logical: string, prefix: string | undefined): string {
+  assertUsableName(logical, PLATFORM)
+  if (prefix === undefined) return toPlatformName('acr', logical, { platform: PLATFORM })
+  const maxLength = MAX_REPOSITORY_LENGTH - prefix.length - 1
+  return `${prefix}/${toPlatformName('acr', logical, { maxLength, platform: PLATFORM })}`
+}
+
+/**
+ * Check a routable name handed back by a caller.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` when it is not an ACR repository name; `NOT_FOUND`
+ *   when it lies outside this binding's prefix (it cannot be one of our repositories).
+ */
+export function checkRoutableName(name: string, prefix: string | undefined): string {
+  assertUsableName(name, PLATFORM)
+  if (!isValidPlatformName('acr', name)) {
+    throw new ArtifactRegistryError(
+      'INVALID_NAME',
+      `[provider-azure] "${name}" is not an ACR repository name; pass the name createRepository returned`,
+      { platform: PLATFORM },
+    )
+  }
+  if (prefix !== undefined && !name.startsWith(`${prefix}/`)) {
+    throw new ArtifactRegistryError(
+      'NOT_FOUND',
+      `[provider-azure] Repository "${name}" is outside the prefix "${prefix}" of this registry binding`,
+      { platform: PLATFORM },
+    )
+  }
+  return name
+}

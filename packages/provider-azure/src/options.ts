@@ -1,0 +1,139 @@
+import { ArtifactRegistryError } from '@artifact-registry/core'
+import type { ContainerRegistryManagementClientOptionalParams } from '@azure/arm-containerregistry'
+import type { TokenCredential } from '@azure/core-auth'
+import { type Clock, systemClock } from './clock.js'
+import { AZURE_CLOUDS, type AzureCloud } from './clouds.js'
+import { PLATFORM } from './platform.js'
+import { type AcrSku, type RateLimits, SKU_RATE_LIMITS } from './rate-limiter.js'
+import { optionIssues } from './validate-options.js'
+
+/** Options of {@link azure}. */
+export interface AzureProviderOptions {
+  /** **Required.** Subscription that holds the registry. */
+  subscriptionId: string
+  /** **Required.** Resource group of the registry. */
+  resourceGroup: string
+  /** **Required.** Registry name (5-50 letters and digits). */
+  registryName: string
+  /** Routable names are `{repositoryPrefix}/{name}` when set, `{name}` otherwise. */
+  repositoryPrefix?: string
+  /** Registry SKU: drives the client-side rate limits. @default 'Standard' */
+  sku?: AcrSku
+  /**
+   * **Required.** Entra ID identity for ARM and for the ACR token exchange, e.g. a
+   * `ClientSecretCredential`, `WorkloadIdentityCredential` or `DefaultAzureCredential`.
+   */
+  credential: TokenCredential
+  /** Azure cloud: picks the ARM endpoint, token scope and login-server suffix. @default 'AZURE_PUBLIC_CLOUD' */
+  cloud?: AzureCloud
+  /** Login server `host[:port]`. @default `{registryName}.azurecr.io` (lower-cased; suffix per cloud) */
+  loginServer?: string
+  /** Scope of the AAD token for ARM and the exchange. @default the cloud's `https://management.azure.com/.default` */
+  managementScope?: string
+  /** Tenant sent with `/oauth2/exchange`, for identities that span tenants. */
+  tenantId?: string
+  /**
+   * Options of the ARM client (`ContainerRegistryManagementClient`): `endpoint`, `tlsOptions`,
+   * `httpClient`, `additionalPolicies`, … The SDK's own retries are off by default
+   * (`retryOptions.maxRetries: 0`) because this provider retries (see `maxRetries`).
+   */
+  clientOptions?: ContainerRegistryManagementClientOptionalParams
+  /**
+   * CA certificates (PEM) to trust instead of the system ones, for the login server and (unless
+   * `clientOptions.tlsOptions` is set) ARM. For tests against a local fake; leave unset in production.
+   */
+  trustedCa?: string | readonly string[]
+  /** Poll interval of ARM long-running operations, in ms; a `Retry-After` from ARM wins. @default 2000 */
+  pollIntervalMs?: number
+  /** Retries of a call answered 429 or 5xx; 429 waits for `Retry-After`. @default 3 */
+  maxRetries?: number
+  /** Longest wait before a retry; a `Retry-After` beyond it fails at once with `RATE_LIMITED`. @default 60000 */
+  maxRetryDelayMs?: number
+  /** Client-side limits per minute, or `false` for none. @default SKU_RATE_LIMITS[sku] */
+  rateLimits?: RateLimits | false
+  /** Timeout of one data-plane request (token exchange, repository delete), in ms. @default 30000 */
+  requestTimeoutMs?: number
+  /** Clock of the rate limiter and retry back-off; a fake one in tests. @default the system clock */
+  clock?: Clock
+}
+
+/** Options after validation and defaults. @internal */
+export interface ResolvedOptions {
+  readonly subscriptionId: string
+  readonly resourceGroup: string
+  readonly registryName: string
+  readonly repositoryPrefix: string | undefined
+  readonly credential: TokenCredential
+  readonly loginServer: string
+  readonly managementScope: string
+  readonly tenantId: string | undefined
+  readonly armClientOptions: ContainerRegistryManagementClientOptionalParams
+  readonly trustedCa: string[] | undefined
+  readonly pollIntervalMs: number | undefined
+  readonly maxRetries: number
+  readonly maxRetryDelayMs: number
+  readonly rateLimits: RateLimits | false
+  readonly requestTimeoutMs: number
+  readonly clock: Clock
+}
+
+/**
+ * Validate options and fill in defaults.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` listing every invalid field.
+ * @internal
+ */
+export function resolveOptions(options: AzureProviderOptions): ResolvedOptions {
+  const issues = optionIssues(options)
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
+    throw new ArtifactRegistryError('INVALID_CONFIG', `[provider-azure] Invalid options: ${list}`, {
+      platform: PLATFORM,
+      issues,
+    })
+  }
+  const cloud = AZURE_CLOUDS[options.cloud ?? 'AZURE_PUBLIC_CLOUD']
+  const managementScope = options.managementScope ?? cloud.managementScope
+  const trustedCa = options.trustedCa === undefined ? undefined : [options.trustedCa].flat()
+  return {
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup,
+    registryName: options.registryName,
+    repositoryPrefix: options.repositoryPrefix || undefined,
+    credential: options.credential,
+    loginServer:
+      options.loginServer ?? `${options.registryName.toLowerCase()}.${cloud.loginServerSuffix}`,
+    managementScope,
+    tenantId: options.tenantId,
+    armClientOptions: armClientOptions(options.clientOptions ?? {}, {
+      endpoint: cloud.managementEndpoint,
+      scope: managementScope,
+      trustedCa,
+    }),
+    trustedCa,
+    pollIntervalMs: options.pollIntervalMs,
+    maxRetries: options.maxRetries ?? 3,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 60_000,
+    rateLimits: options.rateLimits ?? SKU_RATE_LIMITS[options.sku ?? 'Standard'],
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    clock: options.clock ?? systemClock,
+  }
+}
+
+// --- Internal ---
+
+function armClientOptions(
+  client: ContainerRegistryManagementClientOptionalParams,
+  defaults: { endpoint: string; scope: string; trustedCa: string[] | undefined },
+): ContainerRegistryManagementClientOptionalParams {
+  const { trustedCa } = defaults
+  return {
+    ...client,
+    endpoint: client.endpoint ?? defaults.endpoint,
+    // v12 derives the scope from `endpoint`, which is wrong behind a proxy or with a fake.
+    credentials: { ...client.credentials, scopes: client.credentials?.scopes ?? [defaults.scope] },
+    // One retry policy for every call (ours, with Retry-After and the rate limiter), not two.
+    retryOptions: { maxRetries: 0, ...client.retryOptions },
+    tlsOptions: client.tlsOptions ?? (trustedCa === undefined ? undefined : { ca: trustedCa }),
+  }
+}

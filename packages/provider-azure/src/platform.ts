@@ -1,0 +1,2 @@
+/** Platform id of this provider, used in errors (`[provider-azure] …`) and in bindings. */
+export const PLATFORM = 'azure'

@@ -1,0 +1,97 @@
+import { toPlatformName } from '@artifact-registry/core'
+import type { ContainerRegistryManagementClient, ScopeMap } from '@azure/arm-containerregistry'
+import { statusOf } from './map-error.js'
+import { PLATFORM } from './platform.js'
+import type { Caller } from './retry.js'
+
+/** Description of the scope maps this provider creates, so people can tell them apart. */
+export const SCOPE_MAP_DESCRIPTION = 'Managed by @artifact-registry/provider-azure'
+
+/**
+ * The scope-map name of a repository: the routable name itself when it meets ACR's scope-map
+ * rules (5-50 letters, digits and hyphens, starting with a letter), otherwise an adapted name
+ * with a stable hash suffix (core naming), so distinct repositories never share a scope map.
+ */
+export function scopeMapName(repository: string): string {
+  return toPlatformName('acr-scope-map', repository, { platform: PLATFORM })
+}
+
+/** The actions of a repository's scope map: read and write content, read metadata. */
+export function scopeMapActions(repository: string): string[] {
+  return ['content/read', 'content/write', 'metadata/read'].map(
+    (action) => `repositories/${repository}/${action}`,
+  )
+}
+
+/** Whether a scope map is the one of `repository` (and not someone else's of the same name). */
+export function isScopeMapOf(map: ScopeMap, repository: string): boolean {
+  return map.actions?.includes(`repositories/${repository}/content/read`) ?? false
+}
+
+/** What {@link ScopeMaps} needs. */
+export interface ScopeMapsDeps {
+  /** The ARM client, created on first use. */
+  readonly client: () => ContainerRegistryManagementClient
+  readonly resourceGroup: string
+  readonly registryName: string
+  /** Poll interval of long-running operations; `undefined` = the SDK's (2 s). */
+  readonly pollIntervalMs: number | undefined
+  readonly call: Caller
+}
+
+/**
+ * Scope maps of one registry through ARM. Create and delete are long-running operations; both
+ * LRO styles (`Azure-AsyncOperation` and `Location`) are handled by the SDK's poller.
+ */
+export class ScopeMaps {
+  readonly #deps: ScopeMapsDeps
+
+  constructor(deps: ScopeMapsDeps) {
+    this.#deps = deps
+  }
+
+  /** The scope map of `repository`, or `undefined` when ARM says it does not exist. */
+  get(repository: string): Promise<ScopeMap | undefined> {
+    const { client, resourceGroup, registryName, call } = this.#deps
+    const name = scopeMapName(repository)
+    return call('read', `read scope map "${name}"`, async () => {
+      try {
+        return await client().scopeMaps.get(resourceGroup, registryName, name)
+      } catch (err) {
+        // Only ARM's explicit not-found means "absent"; any other failure is an error.
+        if (statusOf(err) === 404) return undefined
+        throw err
+      }
+    })
+  }
+
+  /** Create (or update) the scope map of `repository` and wait for it. */
+  create(repository: string): Promise<ScopeMap> {
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
+    const name = scopeMapName(repository)
+    const body: ScopeMap = {
+      description: SCOPE_MAP_DESCRIPTION,
+      actions: scopeMapActions(repository),
+    }
+    return call('write', `create scope map "${name}"`, async () =>
+      client().scopeMaps.create(resourceGroup, registryName, name, body, {
+        updateIntervalInMs: pollIntervalMs,
+      }),
+    )
+  }
+
+  /** Delete the scope map of `repository` and wait; a missing one is not an error. */
+  delete(repository: string): Promise<void> {
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
+    const name = scopeMapName(repository)
+    return call('write', `delete scope map "${name}"`, async () => {
+      try {
+        await client().scopeMaps.delete(resourceGroup, registryName, name, {
+          updateIntervalInMs: pollIntervalMs,
+        })
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err
+      }
+    })
+  }
+}

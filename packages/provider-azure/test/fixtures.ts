@@ -1,0 +1,64 @@
+import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
+import { ClientSecretCredential } from '@azure/identity'
+import { type AzureProvider, type AzureProviderOptions, azure, type Clock } from '../src/index.js'
+
+/** A real ClientSecretCredential that talks to the fake's Entra ID (never to IMDS or the CLI). */
+export function fakeCredential(
+  fake: AzureFake,
+  clientSecret: string = FAKE_AZURE.clientSecret,
+  clientId: string = FAKE_AZURE.clientId,
+): ClientSecretCredential {
+  return new ClientSecretCredential(
+    FAKE_AZURE.tenantId,
+    clientId,
+    clientSecret,
+    fake.credentialOptions,
+  )
+}
+
+/** The provider wired to the fake: real SDK, real credential, the fake's CA, fast polling. */
+export function fakeProvider(
+  fake: AzureFake,
+  overrides: Partial<AzureProviderOptions> = {},
+): AzureProvider {
+  return azure({
+    subscriptionId: FAKE_AZURE.subscriptionId,
+    resourceGroup: FAKE_AZURE.resourceGroup,
+    registryName: FAKE_AZURE.registryName,
+    credential: fakeCredential(fake),
+    loginServer: fake.loginServer,
+    trustedCa: fake.ca,
+    clientOptions: { endpoint: fake.url },
+    pollIntervalMs: 1,
+    ...overrides,
+  })
+}
+
+/** A clock whose sleeps advance time at once, recording every wait. */
+export class FakeClock implements Clock {
+  time: number
+  readonly sleeps: number[] = []
+
+  constructor(start = Date.UTC(2030, 0, 1)) {
+    this.time = start
+  }
+
+  now(): number {
+    return this.time
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms)
+    this.time += ms
+  }
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (err) {
+    return err as Error
+  }
+  throw new Error('expected the promise to reject')
+}

@@ -1,0 +1,131 @@
+import {
+  type AzureBinding,
+  createArtifactRegistry,
+  registerProvider,
+  TTL_RULES,
+} from '@artifact-registry/core'
+import { SAMPLE_ACCESS } from '@artifact-registry/testing'
+import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { describe, expect, it } from 'vitest'
+import { AzureProvider, azure, fromBinding } from '../src/index.js'
+import { fakeCredential, fakeProvider, rejectionOf } from './fixtures.js'
+
+const BINDING: AzureBinding = {
+  platform: 'azure',
+  subscriptionId: FAKE_AZURE.subscriptionId,
+  resourceGroup: FAKE_AZURE.resourceGroup,
+  registryName: 'AcmeRegistry',
+}
+
+/** A credential that fails the test if anything asks it for a token. */
+const untouchable = {
+  getToken: async (): Promise<never> => {
+    throw new Error('no token may be requested here')
+  },
+}
+
+describe('AzureProvider', () => {
+  it('declares capabilities that match what it does', () => {
+    const registry = azure({ ...BINDING, credential: untouchable })
+    expect(registry.platform).toBe('azure')
+    expect(registry.capabilities).toEqual({
+      crossAccountAccess: null,
+      implicitRepositories: false,
+      credentialAuthMethod: 'bearer',
+      repositoryScopedCredentials: true,
+      credentialTtl: TTL_RULES.azure,
+    })
+    expect(registry.capabilities.credentialTtl.honoursRequest).toBe(false)
+  })
+
+  it('derives the login server from the registry name and cloud', () => {
+    expect(azure({ ...BINDING, credential: untouchable }).registryEndpoint).toBe(
+      'https://acmeregistry.azurecr.io',
+    )
+    expect(
+      azure({ ...BINDING, credential: untouchable, cloud: 'AZURE_CHINA_CLOUD' }).registryEndpoint,
+    ).toBe('https://acmeregistry.azurecr.cn')
+    expect(
+      azure({ ...BINDING, credential: untouchable, loginServer: 'acme-abc.azurecr.io' })
+        .registryEndpoint,
+    ).toBe('https://acme-abc.azurecr.io')
+  })
+
+  it.each(['addCrossAccountAccess', 'removeCrossAccountAccess', 'getCrossAccountAccess'] as const)(
+    '%s throws NOT_SUPPORTED and names Azure RBAC as the way',
+    async (method) => {
+      const registry = azure({ ...BINDING, credential: untouchable })
+      const [access] = SAMPLE_ACCESS.aws
+      const err = await rejectionOf(registry[method]('web', access))
+      expect(err).toMatchObject({ code: 'NOT_SUPPORTED', platform: 'azure' })
+      expect(err.message).toMatch(/Azure RBAC/)
+    },
+  )
+
+  it('reports every invalid option by path (INVALID_CONFIG)', () => {
+    const build = () =>
+      azure({
+        subscriptionId: '',
+        resourceGroup: 'rg',
+        registryName: 'ab',
+        sku: 'Gold' as 'Basic',
+        credential: {} as typeof untouchable,
+        pollIntervalMs: -1,
+        rateLimits: { readsPerMinute: 0, writesPerMinute: 10 },
+      })
+    expect(build).toThrowError(expect.objectContaining({ code: 'INVALID_CONFIG' }))
+    try {
+      build()
+    } catch (err) {
+      expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+        'credential',
+        'pollIntervalMs',
+        'rateLimits',
+        'registryName',
+        'sku',
+        'subscriptionId',
+      ])
+    }
+  })
+
+  it('an empty name is INVALID_NAME and never becomes a catalog scope', async () => {
+    await using fake = await startAzureFake()
+    const registry = fakeProvider(fake)
+    await expect(registry.generateCredentials('', 'pull')).rejects.toMatchObject({
+      code: 'INVALID_NAME',
+    })
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('talks to ARM with a token for the management audience, not the fake endpoint', async () => {
+    await using fake = await startAzureFake()
+    const registry = fakeProvider(fake, { credential: fakeCredential(fake) })
+    await registry.createRepository('audience-check')
+    const audiences = new Set([...fake.state.aadTokens.values()].map((c) => c.aud))
+    expect(audiences).toEqual(new Set(['https://management.azure.com']))
+  })
+})
+
+describe('fromBinding', () => {
+  it('builds the provider without asking for a token (DefaultAzureCredential is lazy)', () => {
+    const registry = fromBinding({ ...BINDING, repositoryPrefix: 'team-a', sku: 'Premium' })
+    expect(registry).toBeInstanceOf(AzureProvider)
+    expect(registry.registryEndpoint).toBe('https://acmeregistry.azurecr.io')
+  })
+
+  it('follows a sovereign-cloud authority and a login-server override', () => {
+    const china = fromBinding({ ...BINDING, authorityHost: 'https://login.chinacloudapi.cn' })
+    expect(china.registryEndpoint).toBe('https://acmeregistry.azurecr.cn')
+    const custom = fromBinding({ ...BINDING, loginServer: 'registry.example.com:8443' })
+    expect(custom.registryEndpoint).toBe('https://registry.example.com:8443')
+  })
+
+  it('satisfies the provider-module contract of createArtifactRegistry', async () => {
+    // The sources, not the package entry: the package resolves to dist/, which tests do not build.
+    registerProvider('azure', () => import('../src/index.js'))
+    const registry = await createArtifactRegistry(BINDING)
+    expect(registry).toBeInstanceOf(AzureProvider)
+    expect(registry.platform).toBe('azure')
+    await registry.close()
+  })
+})

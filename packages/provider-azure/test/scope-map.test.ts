@@ -1,0 +1,142 @@
+import { isValidPlatformName } from '@artifact-registry/core'
+import { type AzureFake, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routableName } from '../src/naming.js'
+import { scopeMapActions, scopeMapName } from '../src/scope-map.js'
+import { fakeProvider } from './fixtures.js'
+
+const ACR_SCOPE_MAP = /^[A-Za-z][A-Za-z0-9-]{4,49}$/
+
+/** Routable names as the provider produces them, from names people actually type. */
+const routable = fc
+  .tuple(
+    fc.constantFrom(undefined, 'team-a', 'artifacts/prod'),
+    fc.string({
+      unit: fc.constantFrom(...'abcXYZ0189._-/ _@'.split('')),
+      minLength: 1,
+      maxLength: 80,
+    }),
+  )
+  .map(([prefix, logical]) => {
+    try {
+      return routableName(logical, prefix)
+    } catch {
+      return undefined
+    }
+  })
+  .filter((name): name is string => name !== undefined)
+
+describe('scope-map naming', () => {
+  it('gives the adapted name the README shows', () => {
+    expect(scopeMapName('team-a/web-app')).toBe('team-a-web-app-xa46155b6a745')
+  })
+
+  it('keeps a repository name that meets ACR scope-map rules', () => {
+    expect(scopeMapName('prj-abc123')).toBe('prj-abc123')
+    expect(scopeMapName('webapp')).toBe('webapp')
+  })
+
+  it.each([
+    ['team-a/web-app', 'a "/"'],
+    ['my_app', 'an underscore'],
+    ['app', 'fewer than 5 characters'],
+    ['9lives', 'a leading digit'],
+    ['a'.repeat(60), 'more than 50 characters'],
+    ['web--app', 'a double hyphen'],
+  ])('hashes %j (%s) into a valid, stable name', (repository) => {
+    const name = scopeMapName(repository)
+    expect(name).toMatch(ACR_SCOPE_MAP)
+    expect(name).toMatch(/-x[0-9a-f]{12}$/)
+    expect(scopeMapName(repository)).toBe(name)
+  })
+
+  it('property: valid, deterministic and injective (even ignoring case, as ARM does)', () => {
+    const seen = new Map<string, string>()
+    fc.assert(
+      fc.property(routable, (repository) => {
+        const name = scopeMapName(repository)
+        expect(name).toMatch(ACR_SCOPE_MAP)
+        expect(isValidPlatformName('acr-scope-map', name)).toBe(true)
+        expect(scopeMapName(repository)).toBe(name)
+        const previous = seen.get(name.toLowerCase())
+        if (previous !== undefined) expect(previous).toBe(repository)
+        seen.set(name.toLowerCase(), repository)
+      }),
+      { numRuns: 3000 },
+    )
+    expect(seen.size).toBeGreaterThan(500)
+  })
+
+  it('grants content read/write and metadata read on exactly the repository', () => {
+    expect(scopeMapActions('team-a/web')).toEqual([
+      'repositories/team-a/web/content/read',
+      'repositories/team-a/web/content/write',
+      'repositories/team-a/web/metadata/read',
+    ])
+  })
+})
+
+describe('createRepository and scope maps in the fake', () => {
+  let fake: AzureFake
+  beforeAll(async () => {
+    fake = await startAzureFake()
+  })
+  afterAll(() => fake.close())
+
+  it('creates one scope map named after the routable name, with its actions', async () => {
+    const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
+    const { name } = await registry.createRepository('Web_App')
+    expect(name).toMatch(/^team-a\/web_app-x[0-9a-f]{12}$/)
+    const map = fake.scopeMaps().find((m) => m.name === scopeMapName(name))
+    expect(map?.actions).toEqual(scopeMapActions(name))
+    expect(map?.description).toBe('Managed by @artifact-registry/provider-azure')
+    expect(map?.provisioningState).toBe('Succeeded')
+  })
+
+  it('is idempotent: a second create writes nothing and returns the same createdAt', async () => {
+    const registry = fakeProvider(fake)
+    const first = await registry.createRepository('idempotent-app')
+    const creates = fake.requestsFor('scopeMaps.create').length
+    const second = await registry.createRepository('idempotent-app')
+    expect(fake.requestsFor('scopeMaps.create')).toHaveLength(creates)
+    expect(second).toEqual(first)
+    expect(first.createdAt).toBeInstanceOf(Date)
+  })
+
+  it('refuses to adopt a scope map of the same name that is not the repository one', async () => {
+    const registry = fakeProvider(fake)
+    await registry.createRepository('shared-name')
+    const map = fake.scopeMaps().find((m) => m.name === 'shared-name')
+    if (map === undefined) throw new Error('scope map missing')
+    map.actions = ['repositories/other/content/read']
+    await expect(registry.createRepository('shared-name')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    })
+    await expect(registry.getRepository('shared-name')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    // Not ours: deleteRepository must leave it alone.
+    await registry.deleteRepository('shared-name')
+    expect(fake.scopeMaps().some((m) => m.name === 'shared-name')).toBe(true)
+  })
+
+  it('deleteRepository removes the content and the scope map', async () => {
+    const registry = fakeProvider(fake)
+    const { name } = await registry.createRepository('to-delete')
+    fake.pushImage(name, 'v1')
+    await registry.deleteRepository(name)
+    expect(fake.state.repositories.has(name)).toBe(false)
+    expect(fake.scopeMaps().some((m) => m.name === scopeMapName(name))).toBe(false)
+    const [deleteCall] = fake.requestsFor('acr.deleteRepository')
+    expect(deleteCall?.url).toBe(`/acr/v1/${name}`)
+  })
+
+  it('never touches repositories outside its prefix', async () => {
+    const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
+    fake.pushImage('team-b/app')
+    const before = fake.requests.length
+    await registry.deleteRepository('team-b/app')
+    expect(fake.requests.length).toBe(before)
+    expect(fake.state.repositories.has('team-b/app')).toBe(true)
+    await expect(registry.getRepository('team-b/app')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+})

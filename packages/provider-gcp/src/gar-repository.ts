@@ -1,0 +1,93 @@
+import { type ArtifactRegistryClient, protos } from '@google-cloud/artifact-registry'
+import { gcpError, mapGcpError } from './map-error.js'
+import { type GarRepositoryRef, garResourceName, packageName } from './names.js'
+
+const { Format } = protos.google.devtools.artifactregistry.v1.Repository
+// Plain RPCs decode enums to names, long-running results to numbers: accept both.
+const DOCKER_OR_UNSAID: ReadonlySet<unknown> = new Set([
+  undefined,
+  null,
+  Format.DOCKER,
+  'DOCKER',
+  Format.FORMAT_UNSPECIFIED,
+  'FORMAT_UNSPECIFIED',
+])
+
+/**
+ * @internal Check that the GAR repository was provisioned, in Docker format. Image paths appear
+ * on first push, so this is the only thing `createRepository` can verify.
+ *
+ * @throws ArtifactRegistryError `NOT_FOUND` when it does not exist; `INVALID_CONFIG` when it
+ *   holds another format.
+ */
+export async function checkGarRepository(
+  client: ArtifactRegistryClient,
+  ref: GarRepositoryRef,
+): Promise<void> {
+  const name = garResourceName(ref)
+  let repository: protos.google.devtools.artifactregistry.v1.IRepository
+  try {
+    ;[repository] = await client.getRepository({ name })
+  } catch (err) {
+    const mapped = mapGcpError(err, `getRepository ${name}`)
+    if (mapped.code !== 'NOT_FOUND') throw mapped
+    throw gcpError(
+      'NOT_FOUND',
+      `GAR repository ${name} does not exist: provision it (Docker format) before creating image paths in it`,
+      { cause: err },
+    )
+  }
+  if (!DOCKER_OR_UNSAID.has(repository.format)) {
+    throw gcpError(
+      'INVALID_CONFIG',
+      `GAR repository ${name} is a ${String(repository.format)} repository; container images need a DOCKER one`,
+      { issues: [{ path: 'repository', message: 'must be a Docker-format GAR repository' }] },
+    )
+  }
+}
+
+/** @internal When the image path was first pushed, or `null` while it has no package. */
+export async function imagePathCreatedAt(
+  client: ArtifactRegistryClient,
+  ref: GarRepositoryRef,
+  imagePath: string,
+): Promise<Date | null> {
+  const name = packageName(ref, imagePath)
+  try {
+    const [pkg] = await client.getPackage({ name })
+    return toDate(pkg.createTime)
+  } catch (err) {
+    const mapped = mapGcpError(err, `getPackage ${name}`)
+    if (mapped.code === 'NOT_FOUND') return null
+    throw mapped
+  }
+}
+
+/**
+ * @internal Delete the package of an image path, with all its versions and tags, and wait for
+ * the operation. A package that is already gone counts as deleted. Other image paths, nested
+ * ones included, are other repositories and stay.
+ */
+export async function deleteImagePath(
+  client: ArtifactRegistryClient,
+  ref: GarRepositoryRef,
+  imagePath: string,
+): Promise<void> {
+  const name = packageName(ref, imagePath)
+  try {
+    const [operation] = await client.deletePackage({ name })
+    await operation.promise()
+  } catch (err) {
+    const mapped = mapGcpError(err, `deletePackage ${name}`)
+    if (mapped.code !== 'NOT_FOUND') throw mapped
+  }
+}
+
+// --- Internal ---
+
+function toDate(timestamp: protos.google.protobuf.ITimestamp | null | undefined): Date | null {
+  if (timestamp?.seconds === undefined || timestamp.seconds === null) return null
+  // int64 seconds arrive as a string (plain RPC) or a Long (long-running result).
+  const ms = Number(String(timestamp.seconds)) * 1000 + Math.floor((timestamp.nanos ?? 0) / 1e6)
+  return Number.isFinite(ms) ? new Date(ms) : null
+}

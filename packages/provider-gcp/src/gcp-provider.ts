@@ -1,0 +1,202 @@
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryCredentials,
+  type Capabilities,
+  type CrossAccountAccess,
+  type CrossAccountPermissions,
+  type GenerateCredentialsOptions,
+  type Permission,
+  type RepositoryResponse,
+  resolveTtl,
+  TTL_RULES,
+} from '@artifact-registry/core'
+import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
+import { GCP_CAPABILITIES } from './capabilities.js'
+import { GcpClients } from './clients.js'
+import { DOCKER_USERNAME, PLATFORM } from './constants.js'
+import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-repository.js'
+import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
+import { impersonate } from './impersonation.js'
+import { gcpError } from './map-error.js'
+import { dockerHost, garResourceName, imagePathOf, imageUri, toRoutableName } from './names.js'
+import { type GcpProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
+
+/**
+ * GCP Artifact Registry behind the `ArtifactRegistry` contract. Image paths live in one GAR
+ * repository (routable names `{project}/{garRepo}/{name}`), credentials come from impersonating
+ * the pull or push service account, and cross-account grants are IAM bindings on the GAR
+ * repository. Every method throws `ArtifactRegistryError`.
+ */
+export class GcpProvider implements ArtifactRegistry {
+  /** Always `"gcp"`. */
+  readonly platform: string = PLATFORM
+  /** See {@link GCP_CAPABILITIES}. */
+  readonly capabilities: Readonly<Capabilities> = GCP_CAPABILITIES
+  /** `https://{location}-docker.pkg.dev`. */
+  readonly registryEndpoint: string
+  readonly #options: ResolvedOptions
+  readonly #clients: GcpClients
+  // The GAR repository is checked once per provider; a failed check is tried again next time.
+  #garRepositoryChecked: Promise<void> | undefined
+
+  /** @throws ArtifactRegistryError `INVALID_CONFIG` naming every bad option. */
+  constructor(options: GcpProviderOptions) {
+    this.#options = resolveOptions(options)
+    this.#clients = new GcpClients(options)
+    this.registryEndpoint = `https://${dockerHost(this.#options.ref)}`
+  }
+
+  /** No API write (GAR creates image paths on first push): validates the name and checks the GAR repository once. */
+  async createRepository(name: string): Promise<RepositoryResponse> {
+    return this.describe(toRoutableName(this.#options.ref, name))
+  }
+
+  /** The routable name, its uri, and when it was first pushed (`null` before that). */
+  async getRepository(name: string): Promise<RepositoryResponse> {
+    return this.describe(name)
+  }
+
+  /** Deletes the image path's package (all versions and tags); a missing one is fine. */
+  async deleteRepository(name: string): Promise<void> {
+    const imagePath = imagePathOf(this.#options.ref, name)
+    await deleteImagePath(await this.#clients.artifactRegistry(), this.#options.ref, imagePath)
+  }
+
+  /**
+   * Impersonates the pull or push service account for `min(ttlSeconds, 3600)` seconds. The
+   * token reaches every image path of the GAR repository (see `repositoryScopedCredentials`).
+   */
+  async generateCredentials(
+    name: string,
+    permission: Permission,
+    options: GenerateCredentialsOptions = {},
+  ): Promise<ArtifactRegistryCredentials> {
+    imagePathOf(this.#options.ref, name)
+    checkPermission(permission)
+    const { seconds } = resolveTtl(TTL_RULES.gcp, options?.ttlSeconds, PLATFORM)
+    // Arguments first, configuration last: a bad call is reported as such on any setup.
+    const serviceAccount = this.serviceAccountFor(permission)
+    const token = await impersonate({
+      source: await this.#clients.auth(),
+      endpoint: this.#options.iamCredentialsEndpoint,
+      serviceAccount,
+      lifetimeSeconds: seconds,
+    })
+    return {
+      authMethod: 'basic',
+      registry: dockerHost(this.#options.ref),
+      username: DOCKER_USERNAME,
+      password: token.accessToken,
+      expiresAt: token.expiresAt,
+    }
+  }
+
+  /** Adds members to the GAR repository's `roles/artifactregistry.reader` binding. */
+  async addCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+    imagePathOf(this.#options.ref, name)
+    const add = membersOf(checkGcpAccess(access, this.reservedAccounts()))
+    await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { add }))
+  }
+
+  /** Removes exactly these members from that binding; other bindings and conditions stay. */
+  async removeCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+    imagePathOf(this.#options.ref, name)
+    const remove = membersOf(checkGcpAccess(access, this.reservedAccounts()))
+    await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { remove }))
+  }
+
+  /** What the unconditional reader binding grants, minus this provider's own service accounts. */
+  async getCrossAccountAccess(name: string): Promise<CrossAccountPermissions> {
+    imagePathOf(this.#options.ref, name)
+    const policy: IamPolicy = await readPolicy(await this.policyTarget())
+    // IAM policies carry no modification time.
+    return { access: accessOf(managedMembers(policy), this.reservedAccounts()), lastUpdated: null }
+  }
+
+  /** Closes the SDK client this provider created; idempotent. */
+  async close(): Promise<void> {
+    await this.#clients.close()
+  }
+
+  /** Same as {@link GcpProvider.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // --- Internal ---
+
+  private async describe(routableName: string): Promise<RepositoryResponse> {
+    const ref = this.#options.ref
+    const imagePath = imagePathOf(ref, routableName)
+    const client = await this.#clients.artifactRegistry()
+    await this.checkGarRepositoryOnce()
+    const createdAt = await imagePathCreatedAt(client, ref, imagePath)
+    return { name: routableName, uri: imageUri(ref, routableName), createdAt }
+  }
+
+  private checkGarRepositoryOnce(): Promise<void> {
+    if (this.#garRepositoryChecked === undefined) {
+      const pending = this.#clients
+        .artifactRegistry()
+        .then((client) => checkGarRepository(client, this.#options.ref))
+      this.#garRepositoryChecked = pending
+      pending.catch(() => {
+        this.#garRepositoryChecked = undefined
+      })
+    }
+    return this.#garRepositoryChecked
+  }
+
+  private serviceAccountFor(permission: Permission): string {
+    const field = permission === 'pull' ? 'pullServiceAccount' : 'pushServiceAccount'
+    const account = this.#options[field]
+    if (account === undefined) {
+      throw gcpError('INVALID_CONFIG', `${permission} credentials need the ${field} option`, {
+        issues: [{ path: field, message: `is required for ${permission} credentials` }],
+      })
+    }
+    return account
+  }
+
+  private reservedAccounts(): string[] {
+    const { pullServiceAccount, pushServiceAccount } = this.#options
+    return [pullServiceAccount, pushServiceAccount]
+      .filter((a): a is string => a !== undefined)
+      .map((a) => a.toLowerCase())
+  }
+
+  private async policyTarget(): Promise<PolicyTarget> {
+    return {
+      client: await this.#clients.artifactRegistry(),
+      resource: garResourceName(this.#options.ref),
+      retry: this.#options.policyRetry,
+    }
+  }
+}
+
+/**
+ * Create a GCP Artifact Registry provider. SDK clients are created on first use.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming every bad option.
+ * @example
+ * ```ts
+ * await using registry = gcp({ projectId: 'acme-prod', location: 'us-central1', repository: 'images',
+ *   pullServiceAccount: 'puller@acme-prod.iam.gserviceaccount.com' })
+ * const { name } = await registry.createRepository('my-app') // "acme-prod/images/my-app"
+ * ```
+ */
+export function gcp(options: GcpProviderOptions): GcpProvider {
+  return new GcpProvider(options)
+}
+
+// --- Internal ---
+
+function checkPermission(permission: Permission): void {
+  if (permission !== 'pull' && permission !== 'push-pull') {
+    throw gcpError(
+      'INVALID_ARGUMENT',
+      `Unknown permission "${String(permission)}"; use "pull" or "push-pull"`,
+    )
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  ArtifactRegistryError,
+  assertUsableName,
+  isValidPlatformName,
+  toPlatformName,
+} from '@artifact-registry/core'
+import { MESSAGE_PREFIX, PLATFORM } from './constants.js'
+
+/** The GAR repository that holds this provider's image paths. */
+export interface GarRepositoryRef {
+  readonly projectId: string
+  readonly location: string
+  readonly repository: string
+}
+
+// Docker's reference grammar caps a whole image name, host included, at 255 characters.
+const MAX_IMAGE_NAME_LENGTH = 255
+
+/** `projects/{project}/locations/{location}/repositories/{repository}`: the IAM resource too. */
+export function garResourceName(ref: GarRepositoryRef): string {
+  return `projects/${ref.projectId}/locations/${ref.location}/repositories/${ref.repository}`
+}
+
+/** The Docker host of the location, e.g. `us-central1-docker.pkg.dev`. */
+export function dockerHost(ref: GarRepositoryRef): string {
+  return `${ref.location}-docker.pkg.dev`
+}
+
+/**
+ * The routable name of a logical name: `{project}/{garRepo}/{imagePath}`, the image path mapped
+ * by the core naming module (`gar` rule) within what is left of the 255-character budget.
+ */
+export function toRoutableName(ref: GarRepositoryRef, logicalName: string): string {
+  assertUsableName(logicalName, PLATFORM)
+  const prefix = `${ref.projectId}/${ref.repository}/`
+  const budget = MAX_IMAGE_NAME_LENGTH - `${dockerHost(ref)}/${prefix}`.length
+  return `${prefix}${toPlatformName('gar', logicalName, { maxLength: budget, platform: PLATFORM })}`
+}
+
+/**
+ * The image path of a routable name of this provider.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` for unusable names or image paths GAR refuses;
+ *   `NOT_FOUND` for names outside this provider's GAR repository (e.g. a logical name).
+ */
+export function imagePathOf(ref: GarRepositoryRef, routableName: string): string {
+  assertUsableName(routableName, PLATFORM)
+  const prefix = `${ref.projectId}/${ref.repository}/`
+  if (!routableName.startsWith(prefix)) {
+    throw new ArtifactRegistryError(
+      'NOT_FOUND',
+      `${MESSAGE_PREFIX} "${routableName}" is not in GAR repository ${garResourceName(ref)}; pass the name createRepository returned ("${prefix}…")`,
+      { platform: PLATFORM },
+    )
+  }
+  const imagePath = routableName.slice(prefix.length)
+  if (!isValidPlatformName('gar', imagePath)) {
+    throw new ArtifactRegistryError(
+      'INVALID_NAME',
+      `${MESSAGE_PREFIX} "${imagePath}" is not a valid Artifact Registry image path`,
+      { platform: PLATFORM },
+    )
+  }
+  return imagePath
+}
+
+/** `{location}-docker.pkg.dev/{project}/{garRepo}/{imagePath}`: the GAR repository segment included. */
+export function imageUri(ref: GarRepositoryRef, routableName: string): string {
+  return `${dockerHost(ref)}/${routableName}`
+}
+
+/** The package resource of an image path; GAR names Docker packages by the URL-encoded path. */
+export function packageName(ref: GarRepositoryRef, imagePath: string): string {
+  return `${garResourceName(ref)}/packages/${encodeURIComponent(imagePath)}`
+}

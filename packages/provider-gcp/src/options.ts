@@ -1,0 +1,148 @@
+import type { ConfigIssue } from '@artifact-registry/core'
+import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
+import type { AuthClient } from 'google-auth-library'
+import { DEFAULT_IAM_CREDENTIALS_ENDPOINT } from './constants.js'
+import { gcpError } from './map-error.js'
+import type { GarRepositoryRef } from './names.js'
+
+/** Options of the Artifact Registry SDK client, as `new ArtifactRegistryClient(options)` takes them. */
+export type GarClientOptions = NonNullable<ConstructorParameters<typeof ArtifactRegistryClient>[0]>
+
+/** An Artifact Registry SDK client, or a function that creates one on first use. */
+export type GarClientSource =
+  | ArtifactRegistryClient
+  | (() => ArtifactRegistryClient | Promise<ArtifactRegistryClient>)
+
+/** How cross-account grants retry IAM's read-modify-write when a concurrent writer wins. */
+export interface PolicyRetryOptions {
+  /** Read-modify-write attempts before giving up with `CONFLICT` (1–10). @default 5 */
+  attempts?: number
+  /** Delay before the second attempt, doubled each time, with jitter (0–60000 ms). @default 200 */
+  baseDelayMs?: number
+}
+
+/**
+ * Options of {@link gcp}.
+ *
+ * @example
+ * ```ts
+ * const registry = gcp({
+ *   projectId: 'acme-prod',
+ *   location: 'us-central1',
+ *   repository: 'images',
+ *   pullServiceAccount: 'puller@acme-prod.iam.gserviceaccount.com',
+ *   pushServiceAccount: 'pusher@acme-prod.iam.gserviceaccount.com',
+ * })
+ * ```
+ */
+export interface GcpProviderOptions {
+  /** Project id (not number) of the GAR repository. */
+  projectId: string
+  /** GAR location, e.g. `us-central1` or `europe`. */
+  location: string
+  /** Short id of the GAR repository (Docker format) that holds the image paths. */
+  repository: string
+  /** Service account impersonated for `pull` credentials; give it only `roles/artifactregistry.reader`. */
+  pullServiceAccount?: string
+  /** Service account impersonated for `push-pull` credentials; give it `roles/artifactregistry.writer`. */
+  pushServiceAccount?: string
+  /**
+   * Identity that calls Artifact Registry and impersonates the service accounts.
+   * @default Application Default Credentials
+   */
+  authClient?: AuthClient
+  /**
+   * Options of the Artifact Registry client (`apiEndpoint`, `port`, `protocol`, …). The REST
+   * transport is the default (`fallback: true`).
+   */
+  clientOptions?: GarClientOptions
+  /** A ready Artifact Registry client (or a factory); the provider does not close it. */
+  client?: GarClientSource
+  /** Base URL of the IAM Credentials API. @default "https://iamcredentials.googleapis.com" */
+  iamCredentialsEndpoint?: string
+  /** Retries of IAM policy updates on a stale etag. */
+  policyRetry?: PolicyRetryOptions
+}
+
+/** @internal Options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  readonly ref: GarRepositoryRef
+  readonly pullServiceAccount: string | undefined
+  readonly pushServiceAccount: string | undefined
+  readonly iamCredentialsEndpoint: string
+  readonly policyRetry: Required<PolicyRetryOptions>
+}
+
+/** @internal A bare email address, as IAM members and service accounts use. */
+export const EMAIL: RegExp = /^[^@\s:]+@[^@\s:]+\.[a-z]{2,}$/i
+
+const PATTERNS: Readonly<Record<'projectId' | 'location' | 'repository', [RegExp, string]>> = {
+  projectId: [
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    'must be a GCP project id (6-30 lowercase characters)',
+  ],
+  location: [/^[a-z]+(-[a-z]+\d*)*$/, 'must be a GAR location such as us-central1'],
+  repository: [
+    /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be a GAR repository id (lowercase, at most 63)',
+  ],
+}
+
+/**
+ * @internal Validate options, reporting every bad field by path.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
+ */
+export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
+  const issues: ConfigIssue[] = []
+  const o = (options ?? {}) as Partial<GcpProviderOptions>
+  for (const [field, [pattern, message]] of Object.entries(PATTERNS)) {
+    const value = o[field as keyof typeof PATTERNS]
+    if (typeof value !== 'string' || !pattern.test(value)) issues.push({ path: field, message })
+  }
+  for (const field of ['pullServiceAccount', 'pushServiceAccount'] as const) {
+    const value = o[field]
+    if (value !== undefined && (typeof value !== 'string' || !EMAIL.test(value))) {
+      issues.push({ path: field, message: 'must be a service account email' })
+    }
+  }
+  const endpoint = o.iamCredentialsEndpoint ?? DEFAULT_IAM_CREDENTIALS_ENDPOINT
+  if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
+    issues.push({
+      path: 'iamCredentialsEndpoint',
+      message: 'must be an http(s) URL without a path',
+    })
+  }
+  const policyRetry = resolveRetry(o.policyRetry, issues)
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
+    throw gcpError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
+  }
+  return {
+    ref: {
+      projectId: o.projectId ?? '',
+      location: o.location ?? '',
+      repository: o.repository ?? '',
+    },
+    pullServiceAccount: o.pullServiceAccount,
+    pushServiceAccount: o.pushServiceAccount,
+    iamCredentialsEndpoint: endpoint.replace(/\/$/, ''),
+    policyRetry,
+  }
+}
+
+// --- Internal ---
+
+function resolveRetry(
+  retry: PolicyRetryOptions | undefined,
+  issues: ConfigIssue[],
+): Required<PolicyRetryOptions> {
+  const attempts = retry?.attempts ?? 5
+  const baseDelayMs = retry?.baseDelayMs ?? 200
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
+    issues.push({ path: 'policyRetry.attempts', message: 'must be an integer from 1 to 10' })
+  }
+  if (!Number.isInteger(baseDelayMs) || baseDelayMs < 0 || baseDelayMs > 60_000) {
+    issues.push({ path: 'policyRetry.baseDelayMs', message: 'must be an integer from 0 to 60000' })
+  }
+  return { attempts, baseDelayMs }
+}

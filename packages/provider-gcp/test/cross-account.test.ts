@@ -1,0 +1,247 @@
+import { type GcpCrossAccountAccess, isArtifactRegistryError } from '@artifact-registry/core'
+import {
+  type FakeIamBinding,
+  type GcpFake,
+  googleError,
+  startGcpFake,
+} from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import {
+  bodyOf,
+  INFRA_BINDINGS,
+  PROJECT,
+  PULL_SA,
+  providerFor,
+  provisionGarRepository,
+  READER,
+  rejectionOf,
+} from './helpers.js'
+
+const fake = await startGcpFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+const CI_SA = 'ci@third-project.iam.gserviceaccount.com'
+const GRANT: GcpCrossAccountAccess = {
+  type: 'gcp',
+  projectNumbers: ['123456789012'],
+  serviceAccountEmails: [CI_SA],
+  allowedServiceTypes: ['worker'],
+}
+const AGENT = 'serviceAccount:service-123456789012@serverless-robot-prod.iam.gserviceaccount.com'
+const NONE: GcpCrossAccountAccess = {
+  type: 'gcp',
+  projectNumbers: [],
+  serviceAccountEmails: [],
+  allowedServiceTypes: [],
+}
+
+function setup(bindings: readonly FakeIamBinding[] = INFRA_BINDINGS) {
+  const { repository, resource } = provisionGarRepository(fake, bindings)
+  const provider = providerFor(fake, repository)
+  onTestFinished(() => provider.close())
+  return { provider, resource, name: `${PROJECT}/${repository}/my-app` }
+}
+
+function foreignBindings(f: GcpFake, resource: string): FakeIamBinding[] {
+  return f.getPolicy(resource).bindings.filter((b) => b.role !== READER || b.condition)
+}
+
+describe('IAM policy writes', () => {
+  it('requests policy version 3 and writes version 3', async () => {
+    const { provider, name } = setup()
+    await provider.addCrossAccountAccess(name, GRANT)
+    for (const read of fake.requestsFor('getIamPolicy')) {
+      expect(read.url).toContain('options.requestedPolicyVersion=3')
+    }
+    const [write] = fake.requestsFor('setIamPolicy')
+    expect((bodyOf(write ?? { body: '{}' }).policy as { version: number }).version).toBe(3)
+  })
+
+  it('grants the reader role to the account and to the Cloud Run service agent', async () => {
+    const { provider, name, resource } = setup()
+    await provider.addCrossAccountAccess(name, GRANT)
+    const managed = fake
+      .getPolicy(resource)
+      .bindings.find((b) => b.role === READER && b.condition === undefined)
+    expect(managed?.members).toEqual([
+      `serviceAccount:${PULL_SA}`,
+      `serviceAccount:${CI_SA}`,
+      AGENT,
+    ])
+  })
+
+  it('preserves every other binding and condition byte for byte', async () => {
+    const { provider, name, resource } = setup()
+    const before = JSON.stringify(foreignBindings(fake, resource))
+    await provider.addCrossAccountAccess(name, GRANT)
+    expect(JSON.stringify(foreignBindings(fake, resource))).toBe(before)
+    await provider.removeCrossAccountAccess(name, GRANT)
+    expect(JSON.stringify(foreignBindings(fake, resource))).toBe(before)
+    expect(fake.getPolicy(resource).bindings).toEqual(INFRA_BINDINGS)
+  })
+
+  it('always sends the etag it read', async () => {
+    const { provider, name, resource } = setup()
+    const etag = fake.getPolicy(resource).etag
+    await provider.addCrossAccountAccess(name, GRANT)
+    const written = fake.getPolicy(resource).etag
+    await provider.removeCrossAccountAccess(name, GRANT)
+    const etags = fake
+      .requestsFor('setIamPolicy')
+      .map((r) => (bodyOf(r).policy as { etag?: string }).etag)
+    expect(etags).toEqual([etag, written])
+  })
+
+  it('writes nothing when nothing changes', async () => {
+    const { provider, name } = setup()
+    await provider.addCrossAccountAccess(name, GRANT)
+    await provider.addCrossAccountAccess(name, GRANT)
+    await provider.removeCrossAccountAccess(name, {
+      ...NONE,
+      serviceAccountEmails: ['never@granted.iam.gserviceaccount.com'],
+    })
+    expect(fake.requestsFor('setIamPolicy')).toHaveLength(1)
+  })
+
+  it('drops the managed binding once its last member is removed', async () => {
+    const others = INFRA_BINDINGS.filter((b) => b.role !== READER || b.condition)
+    const { provider, name, resource } = setup(others)
+    await provider.addCrossAccountAccess(name, GRANT)
+    await provider.removeCrossAccountAccess(name, GRANT)
+    expect(fake.getPolicy(resource).bindings).toEqual(others)
+  })
+})
+
+describe('concurrent writers', () => {
+  it('retries on ABORTED: our grant lands and theirs survives', async () => {
+    const { provider, name, resource } = setup()
+    const theirs: FakeIamBinding = { role: 'roles/viewer', members: ['user:alice@acme.example'] }
+    fake.before('setIamPolicy', () => {
+      const current = fake.getPolicy(resource)
+      fake.setPolicy(resource, { version: 3, bindings: [...current.bindings, theirs] })
+    })
+    await provider.addCrossAccountAccess(name, GRANT)
+    expect(fake.getPolicy(resource).bindings).toContainEqual(theirs)
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(GRANT)
+    expect(fake.requestsFor('setIamPolicy')).toHaveLength(2)
+  })
+
+  it('gives up with CONFLICT after the configured attempts', async () => {
+    const { repository, resource } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository, {
+      policyRetry: { attempts: 3, baseDelayMs: 0 },
+    })
+    let writes = 0
+    fake.before(
+      'setIamPolicy',
+      () => {
+        writes += 1
+        fake.setPolicy(resource, {
+          version: 3,
+          bindings: [
+            ...INFRA_BINDINGS,
+            { role: 'roles/viewer', members: [`user:u${writes}@x.example`] },
+          ],
+        })
+      },
+      100,
+    )
+    const err = await rejectionOf(
+      provider.addCrossAccountAccess(`${PROJECT}/${repository}/a`, GRANT),
+    )
+    expect(isArtifactRegistryError(err, 'CONFLICT')).toBe(true)
+    expect(fake.requestsFor('getIamPolicy')).toHaveLength(3)
+    expect(fake.requestsFor('setIamPolicy')).toHaveLength(3)
+  })
+})
+
+describe('a failed read is never an empty policy', () => {
+  for (const [status, code] of [
+    ['UNAVAILABLE', 'UNAVAILABLE'],
+    ['PERMISSION_DENIED', 'PERMISSION_DENIED'],
+    ['INTERNAL', 'UNAVAILABLE'],
+  ] as const) {
+    it(`getIamPolicy ${status}: ${code}, and nothing is written`, async () => {
+      const { provider, name, resource } = setup()
+      const before = fake.getPolicy(resource)
+      for (const call of [
+        () => provider.addCrossAccountAccess(name, GRANT),
+        () => provider.removeCrossAccountAccess(name, GRANT),
+        () => provider.getCrossAccountAccess(name),
+      ]) {
+        fake.inject('getIamPolicy', googleError(status, 'read failed'))
+        const err = await rejectionOf(call())
+        expect(isArtifactRegistryError(err, code), String(err)).toBe(true)
+      }
+      expect(fake.requestsFor('setIamPolicy')).toHaveLength(0)
+      expect(fake.getPolicy(resource)).toEqual(before)
+    })
+  }
+
+  it('a policy read without an etag is not written back', async () => {
+    const { provider, name } = setup()
+    fake.inject('getIamPolicy', { status: 200, body: { version: 3, bindings: [] } })
+    const err = await rejectionOf(provider.addCrossAccountAccess(name, GRANT))
+    expect(isArtifactRegistryError(err, 'INTERNAL')).toBe(true)
+    expect(fake.requestsFor('setIamPolicy')).toHaveLength(0)
+  })
+})
+
+describe('getCrossAccountAccess', () => {
+  it("reports only the members of our role's unconditional binding", async () => {
+    const { provider, name } = setup([
+      ...INFRA_BINDINGS,
+      {
+        role: 'roles/artifactregistry.writer',
+        members: ['serviceAccount:w@x.iam.gserviceaccount.com'],
+      },
+      { role: 'roles/artifactregistry.admin', members: [AGENT] },
+      {
+        role: READER,
+        members: ['serviceAccount:timed@x.iam.gserviceaccount.com'],
+        condition: {
+          title: 'until',
+          expression: 'request.time < timestamp("2030-01-01T00:00:00Z")',
+        },
+      },
+      {
+        role: READER,
+        members: [
+          'user:bob@acme.example',
+          'group:devs@acme.example',
+          'domain:acme.example',
+          'deleted:serviceAccount:gone@x.iam.gserviceaccount.com?uid=123',
+          `serviceAccount:${CI_SA}`,
+        ],
+      },
+    ])
+    const { access, lastUpdated } = await provider.getCrossAccountAccess(name)
+    expect(access).toEqual({ ...NONE, serviceAccountEmails: [CI_SA] })
+    expect(lastUpdated).toBeNull()
+  })
+})
+
+describe('argument checks', () => {
+  const invalid: [string, GcpCrossAccountAccess][] = [
+    ['its own pull account', { ...NONE, serviceAccountEmails: [PULL_SA] }],
+    ['a prefixed member', { ...NONE, serviceAccountEmails: [`serviceAccount:${CI_SA}`] }],
+    ['project numbers without worker', { ...NONE, projectNumbers: ['123456789012'] }],
+    ['worker without project numbers', { ...NONE, allowedServiceTypes: ['worker'] }],
+    ['a project id', { ...GRANT, projectNumbers: ['acme-prod'] }],
+  ]
+  for (const [what, access] of invalid) {
+    it(`refuses ${what} with INVALID_ARGUMENT, before any request`, async () => {
+      const { provider, name } = setup()
+      fake.reset()
+      for (const call of [
+        () => provider.addCrossAccountAccess(name, access),
+        () => provider.removeCrossAccountAccess(name, access),
+      ]) {
+        const err = await rejectionOf(call())
+        expect(isArtifactRegistryError(err, 'INVALID_ARGUMENT')).toBe(true)
+      }
+      expect(fake.requests).toHaveLength(0)
+    })
+  }
+})

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto'
+import type { FakeIamBinding, GcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { OAuth2Client } from 'google-auth-library'
+import { type GcpProvider, type GcpProviderOptions, gcp } from '../src/index.js'
+
+export const PROJECT = 'acme-prod'
+export const LOCATION = 'us-central1'
+export const HOST = 'us-central1-docker.pkg.dev'
+export const PULL_SA = 'puller@acme-prod.iam.gserviceaccount.com'
+export const PUSH_SA = 'pusher@acme-prod.iam.gserviceaccount.com'
+export const SOURCE_TOKEN = 'source-token-of-the-caller'
+export const READER = 'roles/artifactregistry.reader'
+
+/** What the infrastructure grants on a real GAR repository before this library touches it. */
+export const INFRA_BINDINGS: readonly FakeIamBinding[] = [
+  { role: READER, members: [`serviceAccount:${PULL_SA}`] },
+  { role: 'roles/artifactregistry.writer', members: [`serviceAccount:${PUSH_SA}`] },
+  {
+    role: READER,
+    members: [
+      'group:auditors@acme.example',
+      'serviceAccount:auditor@acme-prod.iam.gserviceaccount.com',
+    ],
+    condition: {
+      title: 'office hours',
+      description: 'auditors read during office hours only',
+      expression: 'request.time.getHours("Europe/Berlin") < 18',
+    },
+  },
+]
+
+/** A static identity: the fake only checks that a bearer token is present. */
+export function sourceAuth(): OAuth2Client {
+  const auth = new OAuth2Client()
+  auth.setCredentials({ access_token: SOURCE_TOKEN, expiry_date: Date.now() + 3_600_000 })
+  return auth
+}
+
+/** A fresh GAR repository in the fake, with the infrastructure's grants on it. */
+export function provisionGarRepository(
+  fake: GcpFake,
+  bindings: readonly FakeIamBinding[] = INFRA_BINDINGS,
+): { repository: string; resource: string } {
+  const repository = `images-${randomBytes(4).toString('hex')}`
+  const resource = fake.createRepository({ project: PROJECT, location: LOCATION, repository })
+  fake.setPolicy(resource, { version: 3, bindings: structuredClone([...bindings]) })
+  return { repository, resource }
+}
+
+/** The provider wired to the fake: explicit identity, REST over http, no retry delays. */
+export function providerFor(
+  fake: GcpFake,
+  repository: string,
+  overrides: Partial<GcpProviderOptions> = {},
+): GcpProvider {
+  return gcp({
+    projectId: PROJECT,
+    location: LOCATION,
+    repository,
+    pullServiceAccount: PULL_SA,
+    pushServiceAccount: PUSH_SA,
+    authClient: sourceAuth(),
+    clientOptions: { apiEndpoint: fake.host, port: fake.port, protocol: 'http' },
+    iamCredentialsEndpoint: fake.url,
+    policyRetry: { attempts: 5, baseDelayMs: 0 },
+    ...overrides,
+  })
+}
+
+/** The JSON body of a recorded request. */
+export function bodyOf(request: { body: string }): Record<string, unknown> {
+  return JSON.parse(request.body) as Record<string, unknown>
+}
+
+/** Await a promise that must reject; returns the rejection. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected the promise to reject')
+}

@@ -1,0 +1,110 @@
+import {
+  ArtifactRegistryError,
+  type ErrorCode,
+  isArtifactRegistryError,
+} from '@artifact-registry/core'
+import { type GoogleStatus, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mapGcpError } from '../src/map-error.js'
+import { PROJECT, providerFor, provisionGarRepository, rejectionOf } from './helpers.js'
+
+const fake = await startGcpFake()
+afterAll(() => fake.close())
+
+const TABLE: readonly [GoogleStatus, ErrorCode, boolean][] = [
+  ['INVALID_ARGUMENT', 'INVALID_ARGUMENT', false],
+  ['NOT_FOUND', 'NOT_FOUND', false],
+  ['ALREADY_EXISTS', 'ALREADY_EXISTS', false],
+  ['PERMISSION_DENIED', 'PERMISSION_DENIED', false],
+  ['UNAUTHENTICATED', 'UNAUTHENTICATED', false],
+  ['RESOURCE_EXHAUSTED', 'RATE_LIMITED', true],
+  ['ABORTED', 'CONFLICT', false],
+  ['FAILED_PRECONDITION', 'CONFLICT', false],
+  ['UNIMPLEMENTED', 'NOT_SUPPORTED', false],
+  ['INTERNAL', 'UNAVAILABLE', true],
+  ['UNAVAILABLE', 'UNAVAILABLE', true],
+  ['DEADLINE_EXCEEDED', 'TIMEOUT', true],
+  ['DATA_LOSS', 'INTERNAL', false],
+]
+
+describe('Google errors become ArtifactRegistryError', () => {
+  const { repository } = provisionGarRepository(fake)
+  const name = `${PROJECT}/${repository}/app`
+
+  for (const [status, code, retryable] of TABLE) {
+    it(`${status} → ${code} from Artifact Registry (GoogleError) and IAM Credentials (GaxiosError)`, async () => {
+      await using provider = providerFor(fake, repository)
+      fake.inject('getIamPolicy', googleError(status, `the ${status} message`))
+      fake.inject('generateAccessToken', googleError(status, `the ${status} message`))
+      for (const call of [
+        () => provider.getCrossAccountAccess(name),
+        () => provider.generateCredentials(name, 'pull'),
+      ]) {
+        const err = await rejectionOf(call())
+        expect(isArtifactRegistryError(err, code), String(err)).toBe(true)
+        expect(err).toMatchObject({ platform: 'gcp', retryable })
+        expect((err as Error).message).toMatch(
+          new RegExp(`^\\[provider-gcp\\] .*\\(${status}\\): the ${status} message$`),
+        )
+        // The SDK error is kept as the cause, never thrown itself.
+        expect((err as Error).cause).toBeInstanceOf(Error)
+        expect((err as Error).cause).not.toBeInstanceOf(ArtifactRegistryError)
+      }
+    })
+  }
+
+  it('an unreachable endpoint is UNAVAILABLE', async () => {
+    const closed = await startGcpFake()
+    await closed.close()
+    await using provider = providerFor(closed, repository)
+    for (const call of [
+      () => provider.getCrossAccountAccess(name),
+      () => provider.generateCredentials(name, 'pull'),
+    ]) {
+      const err = await rejectionOf(call())
+      expect(isArtifactRegistryError(err, 'UNAVAILABLE'), String(err)).toBe(true)
+    }
+  })
+})
+
+describe('mapGcpError', () => {
+  it('passes ArtifactRegistryError through unchanged', () => {
+    const original = new ArtifactRegistryError('CONFLICT', 'x', { platform: 'gcp' })
+    expect(mapGcpError(original, 'anything')).toBe(original)
+  })
+
+  it('maps network errors, also when they are a cause', () => {
+    expect(mapGcpError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 'a').code).toBe(
+      'UNAVAILABLE',
+    )
+    const nested = new Error('fetch failed', {
+      cause: Object.assign(new Error('t'), { code: 'ETIMEDOUT' }),
+    })
+    expect(mapGcpError(nested, 'a').code).toBe('TIMEOUT')
+  })
+
+  it('maps missing Application Default Credentials to UNAUTHENTICATED', () => {
+    const err = new Error('Could not load the default credentials. Browse to https://…')
+    expect(mapGcpError(err, 'a').code).toBe('UNAUTHENTICATED')
+  })
+
+  it('maps a bare HTTP status when no Google status is given', () => {
+    expect(mapGcpError({ response: { status: 429, data: 'slow down' } }, 'a').code).toBe(
+      'RATE_LIMITED',
+    )
+    expect(mapGcpError({ response: { status: 502 } }, 'a').code).toBe('UNAVAILABLE')
+  })
+
+  it('maps anything else to INTERNAL', () => {
+    expect(mapGcpError(new TypeError('boom'), 'a').code).toBe('INTERNAL')
+    expect(mapGcpError(undefined, 'a').code).toBe('INTERNAL')
+  })
+
+  it('never repeats an access token a server echoed', () => {
+    const err = mapGcpError(
+      new Error('bad token ya29.a0AfH6SMBx-secret.part and Bearer abc.def'),
+      'a',
+    )
+    expect(err.message).not.toMatch(/secret|abc\.def/)
+  })
+})

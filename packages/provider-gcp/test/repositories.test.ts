@@ -1,0 +1,159 @@
+import { isArtifactRegistryError } from '@artifact-registry/core'
+import { googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  HOST,
+  LOCATION,
+  PROJECT,
+  providerFor,
+  provisionGarRepository,
+  rejectionOf,
+} from './helpers.js'
+
+const fake = await startGcpFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+describe('routable names and uris', () => {
+  it('keeps the GAR repository segment in the uri', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    const created = await provider.createRepository('my-app')
+    expect(created.name).toBe(`${PROJECT}/${repository}/my-app`)
+    expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/my-app`)
+    expect(provider.registryEndpoint).toBe(`https://${HOST}`)
+  })
+
+  it('keeps nested paths as given', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    const created = await provider.createRepository('team/app/api')
+    expect(created.name).toBe(`${PROJECT}/${repository}/team/app/api`)
+    expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/team/app/api`)
+    expect(await provider.getRepository(created.name)).toEqual(created)
+  })
+
+  it('fits adapted long names into the 255-character image name', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    const created = await provider.createRepository('a'.repeat(300))
+    expect(created.uri?.length).toBeLessThanOrEqual(255)
+    expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
+  })
+
+  it('never re-prefixes: a name outside the GAR repository is NOT_FOUND, without a request', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    fake.reset()
+    for (const name of [
+      'my-app',
+      `other-project/${repository}/my-app`,
+      `${PROJECT}/other/my-app`,
+    ]) {
+      const err = await rejectionOf(provider.getRepository(name))
+      expect(isArtifactRegistryError(err, 'NOT_FOUND'), String(err)).toBe(true)
+    }
+    expect(fake.requests).toHaveLength(0)
+  })
+})
+
+describe('createRepository and getRepository', () => {
+  it('fails with NOT_FOUND when the GAR repository was never provisioned', async () => {
+    await using provider = providerFor(fake, 'never-provisioned')
+    const err = await rejectionOf(provider.createRepository('my-app'))
+    expect(isArtifactRegistryError(err, 'NOT_FOUND')).toBe(true)
+    expect((err as Error).message).toContain(
+      `projects/${PROJECT}/locations/${LOCATION}/repositories/never-provisioned does not exist`,
+    )
+    expect((err as Error).message).toMatch(/^\[provider-gcp\] /)
+  })
+
+  it('writes nothing and checks the GAR repository once', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    fake.reset()
+    const first = await provider.createRepository('my-app')
+    await provider.createRepository('my-app')
+    await provider.getRepository(first.name)
+    expect(fake.requestsFor('getRepository')).toHaveLength(1)
+    expect(fake.requests.every((r) => r.method === 'GET')).toBe(true)
+  })
+
+  it('checks again after a failed check', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    fake.inject('getRepository', googleError('UNAVAILABLE', 'try again'))
+    const err = await rejectionOf(provider.createRepository('my-app'))
+    expect(isArtifactRegistryError(err, 'UNAVAILABLE')).toBe(true)
+    await expect(provider.createRepository('my-app')).resolves.toMatchObject({ createdAt: null })
+  })
+
+  it('refuses a GAR repository of another format', async () => {
+    const { repository, resource } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    fake.inject('getRepository', { status: 200, body: { name: resource, format: 'MAVEN' } })
+    const err = await rejectionOf(provider.createRepository('my-app'))
+    expect(isArtifactRegistryError(err, 'INVALID_CONFIG')).toBe(true)
+  })
+
+  it('reports createdAt from the package once the image path was pushed', async () => {
+    const { repository, resource } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    const created = await provider.createRepository('team/app')
+    expect(created.createdAt).toBeNull()
+    const before = Math.floor(Date.now() / 1000) * 1000
+    fake.pushImage(resource, 'team/app')
+    const got = await provider.getRepository(created.name)
+    expect(got.createdAt).toBeInstanceOf(Date)
+    expect(got.createdAt?.getTime()).toBeGreaterThanOrEqual(before)
+    expect(got.createdAt?.getTime()).toBeLessThanOrEqual(Date.now())
+  })
+})
+
+describe('deleteRepository', () => {
+  it('deletes the package of the image path and leaves the others', async () => {
+    const { repository, resource } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    for (const path of ['team/app', 'team/app/cache', 'team/other', 'app']) {
+      fake.pushImage(resource, path)
+    }
+    const { name } = await provider.createRepository('team/app')
+    fake.reset()
+    await provider.deleteRepository(name)
+    expect(fake.imagePaths(resource).sort()).toEqual(['app', 'team/app/cache', 'team/other'])
+    const [request] = fake.requestsFor('deletePackage')
+    // GAR names a Docker package by its URL-encoded path; the REST path encodes it once more.
+    expect(request?.url).toContain(`/repositories/${repository}/packages/team%252Fapp?`)
+  })
+
+  it('succeeds for an image path that has no package', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using provider = providerFor(fake, repository)
+    await expect(
+      provider.deleteRepository(`${PROJECT}/${repository}/never-pushed`),
+    ).resolves.toBeUndefined()
+  })
+
+  it('waits for the long-running operation', async () => {
+    await using slow = await startGcpFake({ lroPolls: 2 })
+    const { repository, resource } = provisionGarRepository(slow)
+    slow.pushImage(resource, 'app')
+    await using provider = providerFor(slow, repository)
+    await provider.deleteRepository(`${PROJECT}/${repository}/app`)
+    expect(slow.requestsFor('getOperation').length).toBeGreaterThanOrEqual(2)
+    expect(slow.imagePaths(resource)).toEqual([])
+  })
+
+  it('reports a refused delete with its code', async () => {
+    const { repository, resource } = provisionGarRepository(fake)
+    fake.pushImage(resource, 'app')
+    await using provider = providerFor(fake, repository)
+    fake.inject(
+      'deletePackage',
+      googleError('PERMISSION_DENIED', 'artifactregistry.packages.delete'),
+    )
+    const err = await rejectionOf(provider.deleteRepository(`${PROJECT}/${repository}/app`))
+    expect(isArtifactRegistryError(err, 'PERMISSION_DENIED')).toBe(true)
+    expect(fake.imagePaths(resource)).toEqual(['app'])
+  })
+})

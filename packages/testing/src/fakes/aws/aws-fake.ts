@@ -1,0 +1,108 @@
+import { type FakeRequest, type FakeResponse, startFakeServer } from '../fake-server.js'
+import { routeEcr } from './ecr-routes.js'
+import { EcrState } from './ecr-state.js'
+import { faultResponse, STS_OPERATIONS } from './faults.js'
+import { SessionStore } from './sessions.js'
+import { routeSts } from './sts-routes.js'
+import type {
+  AssumeRoleRecord,
+  AuthorizationTokenRecord,
+  AwsFake,
+  AwsFakeOptions,
+  FakeRepository,
+} from './types.js'
+import { formOf, isStsRequest, operationOf, signerOf } from './wire.js'
+
+const DEFAULT_ACCOUNT = '123456789012'
+
+/**
+ * Start a hermetic AWS endpoint on 127.0.0.1 that speaks ECR's awsJson1_1 protocol and STS's
+ * query protocol, so the real `@aws-sdk/client-ecr` and `@aws-sdk/client-sts` run unchanged
+ * against it. State is per region (read from the SigV4 credential scope): repositories,
+ * repository policies, registry replication rules (replicas appear in destination regions,
+ * without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
+ * recorded and enforced on the ECR calls they sign. Signatures are never verified.
+ *
+ * @example
+ * ```ts
+ * await using fake = await startAwsFake()
+ * const ecr = new ECRClient(fake.clientConfig('us-east-1'))
+ * fake.injectFault('CreateRepository', 'throttling')
+ * ```
+ */
+export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFake> {
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT
+  const ecr = new EcrState(
+    accountId,
+    options.replicaDelayMs === undefined ? 0 : options.replicaDelayMs,
+  )
+  const sessions = new SessionStore()
+  const assumed: AssumeRoleRecord[] = []
+  const tokens: AuthorizationTokenRecord[] = []
+
+  const route = (request: FakeRequest): FakeResponse => {
+    const { accessKeyId, region } = signerOf(request.headers)
+    const session = sessions.find(accessKeyId)
+    const operation = operationOf(request)
+    if (isStsRequest(request)) {
+      const roles = options.roles ?? {}
+      return routeSts({ accountId, sessions, session, roles, assumed }, operation, formOf(request))
+    }
+    return routeEcr(
+      {
+        state: ecr,
+        region,
+        accessKeyId,
+        session,
+        enforceSessionPolicies: options.enforceSessionPolicies ?? true,
+        tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 43_200,
+        tokens,
+      },
+      operation,
+      request.body,
+    )
+  }
+  const server = await startFakeServer({ name: 'aws-fake', operationOf, route })
+  const close = async (): Promise<void> => {
+    ecr.close()
+    await server.close()
+  }
+
+  return {
+    ...server,
+    accountId,
+    clientConfig: (region = 'us-east-1') => ({
+      endpoint: server.url,
+      region,
+      credentials: { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-secret' },
+      maxAttempts: 1,
+    }),
+    repository: (region, name) => ecr.repository(region, name),
+    repositoryNames: (region) => ecr.repositories(region).map((r) => r.repositoryName),
+    seedRepository: (region, name) => seed(ecr, region, name),
+    policy: (region, name) => ecr.policy(region, name),
+    setPolicy: (region, name, text) => ecr.setPolicy(region, name, text),
+    replicationRules: (region) => ecr.rules(region),
+    setReplicationRules: (region, rules) => ecr.setRules(region, rules),
+    assumedRoles: assumed,
+    authorizationTokens: tokens,
+    injectFault: (operation, kind, times = 1) =>
+      server.inject(operation, faultResponse(kind, STS_OPERATIONS.has(operation)), times),
+    regionOf: (request) => signerOf(request.headers).region,
+    reset() {
+      server.reset()
+      assumed.length = 0
+      tokens.length = 0
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+// --- Internal ---
+
+function seed(ecr: EcrState, region: string, name: string): FakeRepository {
+  const repository = ecr.create(region, name, false) ?? ecr.repository(region, name)
+  if (repository === undefined) throw new Error(`[aws-fake] could not seed ${name}`)
+  return repository
+}

@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto'
+import type { FakeResponse } from '../fake-server.js'
+import { EcrState } from './ecr-state.js'
+import { sessionPolicyAllows } from './session-policy-eval.js'
+import { assumedRoleArn, type FakeSession } from './sessions.js'
+import type { AuthorizationTokenRecord, FakeReplicationRule, FakeRepository } from './types.js'
+import { epochSeconds, jsonError, jsonOk } from './wire.js'
+
+/** What an ECR operation handler needs besides its input. */
+export interface EcrContext {
+  readonly state: EcrState
+  readonly region: string
+  readonly accessKeyId: string
+  /** The assumed-role session that signed the request, if any. */
+  readonly session: FakeSession | undefined
+  readonly enforceSessionPolicies: boolean
+  readonly tokenLifetimeSeconds: number
+  readonly tokens: AuthorizationTokenRecord[]
+}
+
+type Input = Record<string, unknown>
+type Handler = (ctx: EcrContext, input: Input) => FakeResponse
+
+/** Answer one ECR (awsJson1_1) operation. */
+export function routeEcr(ctx: EcrContext, operation: string, body: string): FakeResponse {
+  const handler = HANDLERS[operation]
+  if (handler === undefined) {
+    return jsonError('UnknownOperationException', `The fake does not implement ${operation}`)
+  }
+  let input: Input
+  try {
+    input = body === '' ? {} : (JSON.parse(body) as Input)
+  } catch {
+    return jsonError('SerializationException', 'The request body is not valid JSON')
+  }
+  const denied = checkSessionPolicy(ctx, operation, input)
+  return denied ?? handler(ctx, input)
+}
+
+// --- Internal ---
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  CreateRepository: (ctx, input) => {
+    const name = input.repositoryName
+    if (!EcrState.isValidName(name)) return invalidName(name)
+    const created = ctx.state.create(ctx.region, name, true)
+    if (created === undefined) {
+      return jsonError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${name}' already exists in the registry with id '${ctx.state.accountId}'`,
+      )
+    }
+    return jsonOk({ repository: render(created) })
+  },
+  DescribeRepositories: (ctx, input) => {
+    const names = input.repositoryNames
+    if (!Array.isArray(names)) return page(ctx.state.repositories(ctx.region), input)
+    const found: FakeRepository[] = []
+    for (const name of names) {
+      const repository = ctx.state.repository(ctx.region, String(name))
+      if (repository === undefined) return notFound(ctx, String(name))
+      found.push(repository)
+    }
+    return jsonOk({ repositories: found.map(render) })
+  },
+  DeleteRepository: (ctx, input) => {
+    const name = String(input.repositoryName)
+    const deleted = ctx.state.delete(ctx.region, name)
+    return deleted === undefined ? notFound(ctx, name) : jsonOk({ repository: render(deleted) })
+  },
+  GetRepositoryPolicy: (ctx, input) => withPolicy(ctx, input, false),
+  DeleteRepositoryPolicy: (ctx, input) => withPolicy(ctx, input, true),
+  SetRepositoryPolicy: (ctx, input) => {
+    const name = String(input.repositoryName)
+    if (ctx.state.repository(ctx.region, name) === undefined) return notFound(ctx, name)
+    const policyText = input.policyText
+    if (typeof policyText !== 'string' || !isAcceptablePolicy(policyText)) {
+      return jsonError(
+        'InvalidParameterException',
+        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+      )
+    }
+    ctx.state.setPolicy(ctx.region, name, policyText)
+    return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
+  },
+  GetAuthorizationToken: (ctx) => {
+    const password = randomBytes(24).toString('base64')
+    const expiresAt = new Date(Date.now() + ctx.tokenLifetimeSeconds * 1000)
+    ctx.tokens.push({
+      accessKeyId: ctx.accessKeyId,
+      roleArn: ctx.session?.roleArn,
+      region: ctx.region,
+      password,
+      expiresAt,
+    })
+    const proxyEndpoint = `https://${ctx.state.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`
+    const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64')
+    return jsonOk({
+      authorizationData: [
+        { authorizationToken, expiresAt: epochSeconds(expiresAt), proxyEndpoint },
+      ],
+    })
+  },
+  DescribeRegistry: (ctx) =>
+    jsonOk({
+      registryId: ctx.state.accountId,
+      replicationConfiguration: { rules: ctx.state.rules(ctx.region) },
+    }),
+  PutReplicationConfiguration: (ctx, input) => {
+    const config = input.replicationConfiguration as { rules?: FakeReplicationRule[] } | undefined
+    const rules = config?.rules
+    const problem = replicationProblem(rules, ctx.region)
+    if (problem !== undefined) return jsonError('InvalidParameterException', problem)
+    ctx.state.setRules(ctx.region, rules ?? [])
+    return jsonOk({ replicationConfiguration: { rules } })
+  },
+}
+
+function withPolicy(ctx: EcrContext, input: Input, remove: boolean): FakeResponse {
+  const name = String(input.repositoryName)
+  if (ctx.state.repository(ctx.region, name) === undefined) return notFound(ctx, name)
+  const policyText = ctx.state.policy(ctx.region, name)
+  if (policyText === undefined) {
+    return jsonError(
+      'RepositoryPolicyNotFoundException',
+      `Repository policy does not exist for the repository with name '${name}' in the registry with id '${ctx.state.accountId}'`,
+    )
+  }
+  if (remove) ctx.state.setPolicy(ctx.region, name, undefined)
+  return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
+}
+
+function page(repositories: FakeRepository[], input: Input): FakeResponse {
+  const start = Number(input.nextToken ?? 0)
+  const size = typeof input.maxResults === 'number' ? input.maxResults : 100
+  const slice = repositories.slice(start, start + size)
+  const next = start + size < repositories.length ? String(start + size) : undefined
+  return jsonOk({ repositories: slice.map(render), ...(next ? { nextToken: next } : {}) })
+}
+
+function render(repository: FakeRepository): Record<string, unknown> {
+  return {
+    repositoryArn: repository.repositoryArn,
+    registryId: repository.registryId,
+    repositoryName: repository.repositoryName,
+    repositoryUri: repository.repositoryUri,
+    createdAt: epochSeconds(repository.createdAt),
+    imageTagMutability: 'MUTABLE',
+    imageScanningConfiguration: { scanOnPush: false },
+    encryptionConfiguration: { encryptionType: 'AES256' },
+  }
+}
+
+function notFound(ctx: EcrContext, name: string): FakeResponse {
+  return jsonError(
+    'RepositoryNotFoundException',
+    `The repository with name '${name}' does not exist in the registry with id '${ctx.state.accountId}'`,
+  )
+}
+
+function invalidName(name: unknown): FakeResponse {
+  return jsonError(
+    'InvalidParameterException',
+    `Invalid parameter at 'repositoryName' failed to satisfy constraint: '${String(name)}' is not a valid repository name`,
+  )
+}
+
+/** ECR validates the document; an empty statement list is refused here (as a strict service would). */
+function isAcceptablePolicy(policyText: string): boolean {
+  try {
+    const doc = JSON.parse(policyText) as { Statement?: unknown }
+    const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
+    return (
+      list.length > 0 &&
+      list.every((s) => typeof s === 'object' && s !== null && 'Effect' in s && 'Principal' in s)
+    )
+  } catch {
+    return false
+  }
+}
+
+function replicationProblem(
+  rules: FakeReplicationRule[] | undefined,
+  region: string,
+): string | undefined {
+  if (!Array.isArray(rules)) return 'replicationConfiguration.rules is required'
+  if (rules.length > 10) return 'A replication configuration holds at most 10 rules'
+  for (const rule of rules) {
+    if (!Array.isArray(rule.destinations) || rule.destinations.length === 0) {
+      return 'Every rule needs at least one destination'
+    }
+    if (rule.destinations.some((d) => d.region === region)) {
+      return `Replication to the source region ${region} is not supported`
+    }
+    if ((rule.repositoryFilters ?? []).some((f) => f.filterType !== 'PREFIX_MATCH')) {
+      return 'filterType must be PREFIX_MATCH'
+    }
+  }
+  return undefined
+}
+
+/** Assumed-role calls are limited by their inline session policy, as in IAM. */
+function checkSessionPolicy(
+  ctx: EcrContext,
+  operation: string,
+  input: Input,
+): FakeResponse | undefined {
+  const policy = ctx.session?.policy
+  if (!ctx.enforceSessionPolicies || ctx.session === undefined || policy === undefined) {
+    return undefined
+  }
+  const resources = resourcesOf(ctx, input)
+  const resource = resources.find((r) => !sessionPolicyAllows(policy, `ecr:${operation}`, r))
+  if (resource === undefined) return undefined
+  return jsonError(
+    'AccessDeniedException',
+    `User: ${assumedRoleArn(ctx.session)} is not authorized to perform: ecr:${operation} on resource: ${resource} because no session policy allows the ecr:${operation} action`,
+  )
+}
+
+/** The ARNs a call acts on (`*` for registry-level calls such as GetAuthorizationToken). */
+function resourcesOf(ctx: EcrContext, input: Input): string[] {
+  const names =
+    typeof input.repositoryName === 'string'
+      ? [input.repositoryName]
+      : Array.isArray(input.repositoryNames)
+        ? input.repositoryNames.map(String)
+        : []
+  if (names.length === 0) return ['*']
+  return names.map(
+    (name) =>
+      ctx.state.repository(ctx.region, name)?.repositoryArn ??
+      `arn:aws:ecr:${ctx.region}:${ctx.state.accountId}:repository/${name}`,
+  )
+}

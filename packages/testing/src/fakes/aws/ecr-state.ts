@@ -1,0 +1,134 @@
+import type { FakeReplicationRule, FakeRepository } from './types.js'
+
+/** ECR's repository-name grammar (2–256 characters). */
+const REPOSITORY_NAME =
+  /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
+
+interface RegionState {
+  readonly repositories: Map<string, FakeRepository>
+  readonly policies: Map<string, string>
+  rules: FakeReplicationRule[]
+}
+
+/**
+ * The registry of one account, per region: repositories, repository policies and the
+ * registry-level replication rules. Replication copies repositories (never policies, as ECR does)
+ * into the destination regions of every matching rule.
+ */
+export class EcrState {
+  readonly #regions = new Map<string, RegionState>()
+  readonly #timers = new Set<NodeJS.Timeout>()
+
+  constructor(
+    readonly accountId: string,
+    private readonly replicaDelayMs: number | null,
+  ) {}
+
+  /** Whether `name` is a repository name ECR accepts. */
+  static isValidName(name: unknown): name is string {
+    return typeof name === 'string' && REPOSITORY_NAME.test(name)
+  }
+
+  repository(region: string, name: string): FakeRepository | undefined {
+    return this.#region(region).repositories.get(name)
+  }
+
+  repositories(region: string): FakeRepository[] {
+    return [...this.#region(region).repositories.values()]
+  }
+
+  /** Create a repository; `replicate` also schedules its replicas. Returns `undefined` if it exists. */
+  create(region: string, name: string, replicate: boolean): FakeRepository | undefined {
+    const state = this.#region(region)
+    if (state.repositories.has(name)) return undefined
+    const repository = makeRepository(this.accountId, region, name)
+    state.repositories.set(name, repository)
+    if (replicate) this.#replicate(region, name)
+    return repository
+  }
+
+  delete(region: string, name: string): FakeRepository | undefined {
+    const state = this.#region(region)
+    const repository = state.repositories.get(name)
+    state.repositories.delete(name)
+    state.policies.delete(name)
+    return repository
+  }
+
+  policy(region: string, name: string): string | undefined {
+    return this.#region(region).policies.get(name)
+  }
+
+  setPolicy(region: string, name: string, policyText: string | undefined): void {
+    const { policies } = this.#region(region)
+    if (policyText === undefined) policies.delete(name)
+    else policies.set(name, policyText)
+  }
+
+  rules(region: string): FakeReplicationRule[] {
+    return structuredClone(this.#region(region).rules)
+  }
+
+  setRules(region: string, rules: FakeReplicationRule[]): void {
+    this.#region(region).rules = structuredClone(rules)
+  }
+
+  /** Cancel replicas that have not appeared yet. */
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+  }
+
+  #region(region: string): RegionState {
+    let state = this.#regions.get(region)
+    if (state === undefined) {
+      state = { repositories: new Map(), policies: new Map(), rules: [] }
+      this.#regions.set(region, state)
+    }
+    return state
+  }
+
+  #replicate(region: string, name: string): void {
+    if (this.replicaDelayMs === null) return
+    for (const destination of replicaRegions(this.#region(region).rules, name, this.accountId)) {
+      if (destination === region) continue
+      const create = (): void => void this.create(destination, name, false)
+      if (this.replicaDelayMs <= 0) {
+        create()
+        continue
+      }
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer)
+        create()
+      }, this.replicaDelayMs)
+      this.#timers.add(timer)
+    }
+  }
+}
+
+// --- Internal ---
+
+function replicaRegions(rules: FakeReplicationRule[], name: string, accountId: string): string[] {
+  const regions = new Set<string>()
+  for (const rule of rules) {
+    const filters = rule.repositoryFilters ?? []
+    const matches = filters.length === 0 || filters.some((f) => name.startsWith(f.filter))
+    if (!matches) continue
+    for (const d of rule.destinations) if (d.registryId === accountId) regions.add(d.region)
+  }
+  return [...regions]
+}
+
+function makeRepository(accountId: string, region: string, name: string): FakeRepository {
+  const cn = region.startsWith('cn-')
+  const partition = cn ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+  const suffix = cn ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return {
+    repositoryName: name,
+    repositoryArn: `arn:${partition}:ecr:${region}:${accountId}:repository/${name}`,
+    registryId: accountId,
+    repositoryUri: `${accountId}.dkr.ecr.${region}.${suffix}/${name}`,
+    createdAt: new Date(),
+    region,
+  }
+}

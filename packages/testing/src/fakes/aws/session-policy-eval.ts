@@ -1,0 +1,45 @@
+/**
+ * A deliberately small IAM evaluator for inline session policies: `Allow` and `Deny` statements
+ * with `Action` / `Resource` (string or list, `*` and `?` wildcards). `NotAction`, `NotResource`
+ * and conditions never match, so a policy relying on them is treated as granting nothing.
+ */
+export function sessionPolicyAllows(policyText: string, action: string, resource: string): boolean {
+  const statements = statementsOf(policyText)
+  const matching = statements.filter(
+    (s) => anyMatch(s.Action, action, true) && anyMatch(s.Resource, resource, false),
+  )
+  if (matching.some((s) => s.Effect === 'Deny')) return false
+  return matching.some((s) => s.Effect === 'Allow' && s.Condition === undefined)
+}
+
+// --- Internal ---
+
+interface Statement {
+  Effect?: unknown
+  Action?: unknown
+  Resource?: unknown
+  Condition?: unknown
+}
+
+function statementsOf(policyText: string): Statement[] {
+  try {
+    const doc = JSON.parse(policyText) as { Statement?: unknown }
+    const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
+    return list.filter((s): s is Statement => typeof s === 'object' && s !== null)
+  } catch {
+    return []
+  }
+}
+
+function anyMatch(patterns: unknown, value: string, ignoreCase: boolean): boolean {
+  const list = Array.isArray(patterns) ? patterns : [patterns]
+  return list.some((p) => typeof p === 'string' && wildcard(p, ignoreCase).test(value))
+}
+
+function wildcard(pattern: string, ignoreCase: boolean): RegExp {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '')
+}

@@ -1,0 +1,107 @@
+import type { FakeResponse } from '../fake-server.js'
+import { assumedRoleArn, type FakeSession, type SessionStore } from './sessions.js'
+import type { AssumeRoleRecord, FakeRoleOptions } from './types.js'
+import { escapeXml, xmlError, xmlOk } from './wire.js'
+
+/** What an STS operation handler needs besides its parameters. */
+export interface StsContext {
+  readonly accountId: string
+  readonly sessions: SessionStore
+  /** The session that signed the request, when it was an assumed-role session. */
+  readonly session: FakeSession | undefined
+  readonly roles: Readonly<Record<string, FakeRoleOptions>>
+  readonly assumed: AssumeRoleRecord[]
+}
+
+const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
+const MAX_PACKED_POLICY = 2048
+const STS_MAX_DURATION = 43_200
+
+/** Answer one STS (awsQuery) operation. */
+export function routeSts(ctx: StsContext, action: string, form: URLSearchParams): FakeResponse {
+  if (action === 'AssumeRole') return assumeRole(ctx, form)
+  if (action === 'GetCallerIdentity') return callerIdentity(ctx)
+  return xmlError('InvalidAction', `The fake does not implement ${action}`)
+}
+
+// --- Internal ---
+
+function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
+  const roleArn = form.get('RoleArn') ?? ''
+  const roleSessionName = form.get('RoleSessionName') ?? ''
+  const durationSeconds = Number(form.get('DurationSeconds') ?? 3600)
+  const policy = form.get('Policy') ?? undefined
+  const problem = assumeRoleProblem(ctx, roleArn, roleSessionName, durationSeconds, policy)
+  if (problem !== undefined) return problem
+  const expiration = new Date(Date.now() + durationSeconds * 1000)
+  const session = ctx.sessions.issue({ roleArn, roleSessionName, policy, expiration })
+  ctx.assumed.push({
+    roleArn,
+    roleSessionName,
+    durationSeconds,
+    policy,
+    accessKeyId: session.accessKeyId,
+    expiration,
+  })
+  const credentials =
+    `<Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId>` +
+    `<SecretAccessKey>${escapeXml(session.secretAccessKey)}</SecretAccessKey>` +
+    `<SessionToken>${escapeXml(session.sessionToken)}</SessionToken>` +
+    `<Expiration>${expiration.toISOString()}</Expiration></Credentials>`
+  const user =
+    `<AssumedRoleUser><Arn>${escapeXml(assumedRoleArn(session))}</Arn>` +
+    `<AssumedRoleId>AROAFAKE:${escapeXml(roleSessionName)}</AssumedRoleId></AssumedRoleUser>`
+  const packed =
+    policy === undefined ? '' : `<PackedPolicySize>${packedPercent(policy)}</PackedPolicySize>`
+  return xmlOk('AssumeRole', credentials + user + packed)
+}
+
+function assumeRoleProblem(
+  ctx: StsContext,
+  roleArn: string,
+  roleSessionName: string,
+  durationSeconds: number,
+  policy: string | undefined,
+): FakeResponse | undefined {
+  if (!ROLE_ARN.test(roleArn)) return xmlError('ValidationError', `Invalid RoleArn: ${roleArn}`)
+  if (!SESSION_NAME.test(roleSessionName)) {
+    return xmlError('ValidationError', 'RoleSessionName must match [\\w+=,.@-]{2,64}')
+  }
+  const max = ctx.roles[roleArn]?.maxSessionDurationSeconds ?? STS_MAX_DURATION
+  if (!Number.isInteger(durationSeconds) || durationSeconds < 900) {
+    return xmlError('ValidationError', 'DurationSeconds must be at least 900')
+  }
+  if (durationSeconds > max) {
+    return xmlError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    )
+  }
+  if (policy === undefined) return undefined
+  try {
+    JSON.parse(policy)
+  } catch {
+    return xmlError('MalformedPolicyDocument', 'The policy is not in the valid JSON format.')
+  }
+  if (policy.length > MAX_PACKED_POLICY) {
+    return xmlError('PackedPolicyTooLarge', 'Packed policy consumes more than 100% of the limit.')
+  }
+  return undefined
+}
+
+function callerIdentity(ctx: StsContext): FakeResponse {
+  const arn =
+    ctx.session === undefined
+      ? `arn:aws:iam::${ctx.accountId}:user/fake-caller`
+      : assumedRoleArn(ctx.session)
+  const account = ctx.session === undefined ? ctx.accountId : (arn.split(':')[4] ?? ctx.accountId)
+  return xmlOk(
+    'GetCallerIdentity',
+    `<Arn>${escapeXml(arn)}</Arn><UserId>AIDAFAKECALLER</UserId><Account>${account}</Account>`,
+  )
+}
+
+function packedPercent(policy: string): number {
+  return Math.ceil((policy.length / MAX_PACKED_POLICY) * 100)
+}

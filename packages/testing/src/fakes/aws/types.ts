@@ -1,0 +1,111 @@
+import type { FakeServer } from '../fake-server.js'
+
+/** Options of {@link startAwsFake}. */
+export interface AwsFakeOptions {
+  /** Account that owns the fake registry; also what `GetCallerIdentity` answers. @default "123456789012" */
+  accountId?: string
+  /** Lifetime of ECR authorization tokens, in seconds (the real service: 12 hours). @default 43200 */
+  tokenLifetimeSeconds?: number
+  /**
+   * How long after a repository is created its replicas appear in the destination regions of a
+   * matching replication rule, in milliseconds. `null`: replicas never appear by themselves (to
+   * test a bounded wait). @default 0
+   */
+  replicaDelayMs?: number | null
+  /** Per-role settings for `AssumeRole`; roles not listed allow sessions of up to 12 hours. */
+  roles?: Readonly<Record<string, FakeRoleOptions>>
+  /**
+   * Evaluate the inline session policy of assumed-role credentials on every ECR call made with
+   * them (Allow statements only, `*` wildcards), answering `AccessDeniedException` otherwise.
+   * @default true
+   */
+  enforceSessionPolicies?: boolean
+}
+
+/** Settings of one role the fake lets callers assume. */
+export interface FakeRoleOptions {
+  /** The role's `MaxSessionDuration`: longer `DurationSeconds` are refused with `ValidationError`. */
+  maxSessionDurationSeconds?: number
+}
+
+/** A repository as the fake stores it (the shape ECR returns, timestamps as `Date`). */
+export interface FakeRepository {
+  readonly repositoryName: string
+  readonly repositoryArn: string
+  readonly registryId: string
+  readonly repositoryUri: string
+  readonly createdAt: Date
+  readonly region: string
+}
+
+/** A replication rule as stored by `PutReplicationConfiguration`. */
+export interface FakeReplicationRule {
+  destinations: { region: string; registryId: string }[]
+  repositoryFilters?: { filter: string; filterType: string }[]
+}
+
+/** One successful `AssumeRole` call, with the session policy it carried. */
+export interface AssumeRoleRecord {
+  readonly roleArn: string
+  readonly roleSessionName: string
+  readonly durationSeconds: number
+  /** The inline session policy as sent (a JSON string), or `undefined` when none was sent. */
+  readonly policy: string | undefined
+  /** Access key id of the issued session credentials (`ASIA…`). */
+  readonly accessKeyId: string
+  readonly expiration: Date
+}
+
+/** One `GetAuthorizationToken` answer. */
+export interface AuthorizationTokenRecord {
+  /** Access key id that signed the request (`ASIA…` for assumed-role sessions). */
+  readonly accessKeyId: string
+  /** The role whose session signed it, when it was an assumed-role session. */
+  readonly roleArn: string | undefined
+  readonly region: string
+  readonly password: string
+  readonly expiresAt: Date
+}
+
+/** Errors the fake can inject, rendered in the protocol of the targeted operation. */
+export type AwsFaultKind = 'throttling' | 'server-error' | 'unavailable' | 'access-denied'
+
+/** A running AWS fake: the base {@link FakeServer} plus ECR/STS state and helpers. */
+export interface AwsFake extends FakeServer {
+  /** Account id of the fake registry. */
+  readonly accountId: string
+  /** Client options that reach this fake: endpoint, region, static credentials, one attempt. */
+  clientConfig(region?: string): AwsFakeClientConfig
+  /** A stored repository, or `undefined`. */
+  repository(region: string, name: string): FakeRepository | undefined
+  /** Names of the repositories of a region. */
+  repositoryNames(region: string): string[]
+  /** Create a repository directly (as another tool would), without replication. */
+  seedRepository(region: string, name: string): FakeRepository
+  /** The repository policy text, or `undefined` when there is none. */
+  policy(region: string, name: string): string | undefined
+  /** Set or (with `undefined`) delete a repository policy directly, e.g. to seed foreign statements. */
+  setPolicy(region: string, name: string, policyText: string | undefined): void
+  /** The registry's replication rules in a region. */
+  replicationRules(region: string): FakeReplicationRule[]
+  /** Replace the registry's replication rules in a region directly. */
+  setReplicationRules(region: string, rules: FakeReplicationRule[]): void
+  /** Successful `AssumeRole` calls, oldest first. */
+  readonly assumedRoles: readonly AssumeRoleRecord[]
+  /** Authorization tokens issued, oldest first. */
+  readonly authorizationTokens: readonly AuthorizationTokenRecord[]
+  /** Answer the next `times` requests of `operation` with a protocol-correct error. */
+  injectFault(operation: string, kind: AwsFaultKind, times?: number): void
+  /** The region a recorded request was signed for (from its SigV4 credential scope). */
+  regionOf(request: {
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  }): string
+}
+
+/** What {@link AwsFake.clientConfig} returns: spread it into `new ECRClient(...)` / `new STSClient(...)`. */
+export interface AwsFakeClientConfig {
+  endpoint: string
+  region: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+  maxAttempts: number
+}

@@ -1,0 +1,110 @@
+import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import { epochSeconds } from './jwt.js'
+import type { LroEngine } from './lro.js'
+import { registryRoute } from './registries.js'
+import { armError, bearerOf, originOf } from './responses.js'
+import { scopeMapRoute } from './scope-maps.js'
+import type { AzureFakeState } from './state.js'
+
+const RESOURCE =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)(\/scopeMaps(?:\/([^/]+))?)?$/i
+const OPERATION =
+  /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/locations\/([^/]+)\/(operationStatuses|operationResults)\/([^/]+)$/i
+
+const VERBS: Readonly<Record<string, string>> = { GET: 'get', PUT: 'create', DELETE: 'delete' }
+
+/** What the ARM routes need: the state and the LRO engine. */
+export interface ArmContext {
+  readonly state: AzureFakeState
+  readonly lro: LroEngine
+}
+
+/** A parsed ARM resource path. */
+export interface ArmPath {
+  readonly subscriptionId: string
+  readonly resourceGroup: string
+  readonly registryName: string
+  /** Present for `/scopeMaps` (list) and `/scopeMaps/{name}`. */
+  readonly scopeMaps: boolean
+  readonly scopeMapName: string | undefined
+  /** `{origin}/subscriptions/{sub}`, where operation URLs live. */
+  readonly subscriptionUrl: string
+}
+
+/**
+ * The ARM operation a request is for (`registries.get`, `scopeMaps.create`, `operationStatuses.get`,
+ * …), or `undefined` when it is not an ARM request.
+ */
+export function armOperation(request: FakeRequest): string | undefined {
+  const path = request.url.pathname
+  const op = OPERATION.exec(path)
+  if (op !== null) return request.method === 'GET' ? `${op[3]}.get` : undefined
+  const resource = RESOURCE.exec(path)
+  if (resource === null) return undefined
+  if (resource[4] !== undefined && resource[5] === undefined) {
+    return request.method === 'GET' ? 'scopeMaps.list' : undefined
+  }
+  const verb = VERBS[request.method]
+  if (verb === undefined) return undefined
+  return `${resource[4] === undefined ? 'registries' : 'scopeMaps'}.${verb}`
+}
+
+/**
+ * ARM for `Microsoft.ContainerRegistry`: registries and scope maps (get, create, delete, list) and
+ * the operation URLs of their long-running operations. Every request needs a bearer token the
+ * fake Entra ID issued for the management audience, and an `api-version`.
+ */
+export function armRoute(request: FakeRequest, operation: string, ctx: ArmContext): FakeResponse {
+  const denied = checkAuthorization(request, ctx.state)
+  if (denied !== undefined) return denied
+  if (!request.url.searchParams.has('api-version')) {
+    return armError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter is required.',
+    )
+  }
+  const op = OPERATION.exec(request.url.pathname)
+  if (op?.[4] !== undefined) {
+    return op[3]?.toLowerCase() === 'operationstatuses'
+      ? ctx.lro.pollStatus(op[4])
+      : ctx.lro.pollResult(op[4])
+  }
+  const path = parsePath(request)
+  if (path === undefined) return armError(404, 'NotFound', 'No such resource')
+  return operation.startsWith('registries.')
+    ? registryRoute(request, operation, path, ctx)
+    : scopeMapRoute(request, operation, path, ctx)
+}
+
+// --- Internal ---
+
+function checkAuthorization(request: FakeRequest, state: AzureFakeState): FakeResponse | undefined {
+  const token = bearerOf(request)
+  const claims = token === undefined ? undefined : state.aadTokens.get(token)
+  if (claims === undefined || claims.exp <= epochSeconds()) {
+    return armError(401, 'InvalidAuthenticationToken', 'The access token is invalid or expired.')
+  }
+  // ARM accepts tokens for its own audience only: a token for another resource is refused.
+  if (typeof claims.aud !== 'string' || !/^https:\/\/management\./.test(claims.aud)) {
+    return armError(
+      401,
+      'InvalidAuthenticationTokenAudience',
+      `The access token has an invalid audience '${String(claims.aud)}'.`,
+    )
+  }
+  return undefined
+}
+
+function parsePath(request: FakeRequest): ArmPath | undefined {
+  const m = RESOURCE.exec(request.url.pathname)
+  if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined
+  return {
+    subscriptionId: m[1],
+    resourceGroup: m[2],
+    registryName: m[3],
+    scopeMaps: m[4] !== undefined,
+    scopeMapName: m[5],
+    subscriptionUrl: `${originOf(request)}/subscriptions/${m[1]}`,
+  }
+}

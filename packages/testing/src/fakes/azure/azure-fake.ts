@@ -1,0 +1,138 @@
+import {
+  type FakeRequest,
+  type FakeResponse,
+  type FakeServer,
+  startFakeServer,
+} from '../fake-server.js'
+import { type AcrContext, acrOperation, acrRoute } from './acr.js'
+import { armOperation, armRoute } from './arm.js'
+import { defaultIdentity, FAKE_AZURE, withDefaults } from './defaults.js'
+import { entraOperation, entraRoute } from './entra.js'
+import { AzureFakeHandle } from './fake-handle.js'
+import type { FakeTokenClaims } from './jwt.js'
+import { LroEngine } from './lro.js'
+import { acrError } from './responses.js'
+import {
+  type AzureFakeState,
+  emptyState,
+  type FakeAzureIdentity,
+  type FakeOperationFailure,
+  type FakeRegistryInit,
+  type FakeScopeMap,
+  type LroStyle,
+} from './state.js'
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './test-certificate.js'
+
+/** Options of {@link startAzureFake}. */
+export interface AzureFakeOptions {
+  /** Registries that exist from the start. @default one Standard registry, `FAKE_AZURE.registryName` */
+  registries?: readonly FakeRegistryInit[]
+  /** Service principals the fake Entra ID accepts. @default the `FAKE_AZURE` client, allowed everything */
+  identities?: readonly FakeAzureIdentity[]
+  /** How ARM long-running operations answer. @default 'azure-async-operation' */
+  lroStyle?: LroStyle
+  /** Polls answered "in progress" before an operation finishes. @default 1 */
+  pollsBeforeDone?: number
+  /** Lifetime of ACR access tokens; ACR's own is about five minutes. @default 300 */
+  accessTokenLifetimeSeconds?: number
+  /** Lifetime of ACR refresh tokens. @default 10800 */
+  refreshTokenLifetimeSeconds?: number
+}
+
+/** Operations whose long-running operation can be made to fail. */
+export type FakeLroOperation =
+  | 'scopeMaps.create'
+  | 'scopeMaps.delete'
+  | 'registries.create'
+  | 'registries.delete'
+
+/**
+ * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries and scope maps)
+ * and the ACR data plane on one HTTPS port of 127.0.0.1. Operation names in the request log and
+ * for `inject`: `entra.openidConfiguration`, `entra.token`, `registries.{get,create,delete}`,
+ * `scopeMaps.{list,get,create,delete}`, `operationStatuses.get`, `operationResults.get`,
+ * `acr.exchange`, `acr.token`, `acr.deleteRepository`, `acr.ping`.
+ */
+export interface AzureFake extends FakeServer {
+  /** `127.0.0.1:{port}`: the registry's login server (data plane). */
+  readonly loginServer: string
+  /** PEM of the certificate the fake serves; trust it as a CA in every client. */
+  readonly ca: string
+  /** Options for `new ClientSecretCredential(tenant, client, secret, options)`. */
+  readonly credentialOptions: {
+    authorityHost: string
+    disableInstanceDiscovery: true
+    tlsOptions: { ca: string }
+  }
+  /** Options for `new ContainerRegistryManagementClient(credential, subscription, options)`. */
+  readonly armClientOptions: {
+    endpoint: string
+    tlsOptions: { ca: string }
+    credentials: { scopes: string[] }
+  }
+  /** How new long-running operations answer; may be changed between calls. */
+  lroStyle: LroStyle
+  /** Polls answered "in progress" before an operation finishes; may be changed between calls. */
+  pollsBeforeDone: number
+  /** The fake's state, for assertions. */
+  readonly state: AzureFakeState
+  /** Make the next long-running `operation` fail with this ARM error. */
+  failNextOperation(operation: FakeLroOperation, failure: FakeOperationFailure): void
+  /** Put content (a tag) in a repository of the data plane, as a push would. */
+  pushImage(repository: string, tag?: string): void
+  /** The scope maps of every registry. */
+  scopeMaps(): FakeScopeMap[]
+  /** Add a registry, already provisioned. */
+  addRegistry(init: FakeRegistryInit): void
+  /** The claims of a token the fake issued (or any JWT-shaped token). */
+  decodeToken(token: string): FakeTokenClaims | undefined
+}
+
+/**
+ * Start the Azure fake. The real Azure SDK and `ClientSecretCredential` talk to it when given its
+ * URL and its certificate as CA (see `credentialOptions` and `armClientOptions`). `reset()` forgets
+ * the log, injected faults and resources (registries go back to the initial ones) but keeps issued
+ * tokens, because credentials cache them.
+ *
+ * @example
+ * ```ts
+ * await using fake = await startAzureFake()
+ * const credential = new ClientSecretCredential(FAKE_AZURE.tenantId, FAKE_AZURE.clientId,
+ *   FAKE_AZURE.clientSecret, fake.credentialOptions)
+ * ```
+ */
+export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
+  const state = emptyState()
+  const lro = new LroEngine(
+    options.lroStyle ?? 'azure-async-operation',
+    options.pollsBeforeDone ?? 1,
+  )
+  const identities = options.identities ?? [defaultIdentity()]
+  const acr: AcrContext = {
+    state,
+    identities,
+    accessTokenSeconds: options.accessTokenLifetimeSeconds ?? 300,
+    refreshTokenSeconds: options.refreshTokenLifetimeSeconds ?? 10_800,
+  }
+  const route = (request: FakeRequest): FakeResponse => {
+    const operation = operationOf(request)
+    if (operation.startsWith('entra.')) return entraRoute(request, state, identities)
+    if (operation.startsWith('acr.')) return acrRoute(request, operation, acr)
+    if (operation !== 'unknown') return armRoute(request, operation, { state, lro })
+    return acrError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.pathname}`)
+  }
+  const server = await startFakeServer({
+    name: 'azure-fake',
+    tls: { key: TEST_TLS_KEY, cert: TEST_TLS_CERT },
+    operationOf,
+    route,
+  })
+  const registries = (options.registries ?? [{ name: FAKE_AZURE.registryName }]).map(withDefaults)
+  return new AzureFakeHandle(server, { state, lro, registries })
+}
+
+// --- Internal ---
+
+function operationOf(request: FakeRequest): string {
+  return entraOperation(request) ?? armOperation(request) ?? acrOperation(request) ?? 'unknown'
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto'
+import type { FakeResponse } from '../fake-server.js'
+import { armError, json } from './responses.js'
+import type { FakeOperationFailure, LroStyle } from './state.js'
+
+/** What an ARM write does, for {@link LroEngine.start}. */
+export interface OperationSpec {
+  /** `{origin}/subscriptions/{sub}`: where the operation URLs live. */
+  subscriptionUrl: string
+  /** Azure region of the resource, part of the operation URLs. */
+  location: string
+  /** Status of the first answer in `azure-async-operation` style: 201/200 for PUT, 202 for DELETE. */
+  initialStatus: number
+  /** Body of that first answer (the resource while it is being created), if any. */
+  initialBody?: unknown
+  /** Applies the success to the state. */
+  complete: () => void
+  /** Applies a failure to the state (e.g. removes the half-created resource). */
+  abort: () => void
+  /** The final answer once it succeeded: the resource (200/201) or 204 for a delete. */
+  result: () => FakeResponse
+}
+
+interface PendingOperation {
+  spec: OperationSpec
+  pollsLeft: number
+  failure: FakeOperationFailure | undefined
+  outcome: 'Succeeded' | 'Failed' | undefined
+  /** The URL the client polls. */
+  pollUrl: string
+}
+
+const API_VERSION = '2025-11-01'
+
+/**
+ * ARM long-running operations in the three shapes the Azure SDK (core-lro) understands:
+ * `Azure-AsyncOperation` (poll an operation status until `Succeeded`/`Failed`, then a final GET),
+ * `Location` (poll until the answer is not 202; that answer is the result) and `immediate` (the
+ * first answer is terminal, no polling).
+ */
+export class LroEngine {
+  /** How new operations answer. */
+  style: LroStyle
+  /** Polls answered "in progress" before an operation finishes. */
+  pollsBeforeDone: number
+  readonly #operations = new Map<string, PendingOperation>()
+
+  constructor(style: LroStyle, pollsBeforeDone: number) {
+    this.style = style
+    this.pollsBeforeDone = pollsBeforeDone
+  }
+
+  /** Answer the request that starts an operation, in the current style. */
+  start(spec: OperationSpec, failure: FakeOperationFailure | undefined): FakeResponse {
+    if (this.style === 'immediate') return finishNow(spec, failure)
+    const id = randomUUID()
+    const kind = this.style === 'location' ? 'operationResults' : 'operationStatuses'
+    const pollUrl = `${spec.subscriptionUrl}/providers/Microsoft.ContainerRegistry/locations/${spec.location}/${kind}/${id}?api-version=${API_VERSION}`
+    const pollsLeft = this.pollsBeforeDone
+    this.#operations.set(id, { spec, pollsLeft, failure, outcome: undefined, pollUrl })
+    if (this.style === 'location') return { status: 202, headers: { location: pollUrl } }
+    return json(spec.initialStatus, spec.initialBody, { 'azure-asyncoperation': pollUrl })
+  }
+
+  /** Answer a poll of `operationStatuses/{id}` (async-operation style). */
+  pollStatus(id: string): FakeResponse {
+    const op = this.#operations.get(id)
+    if (op === undefined) return unknownOperation(id)
+    if (this.#advance(op)) return json(200, { id, name: id, status: 'InProgress' })
+    if (op.outcome === 'Succeeded') return json(200, { id, name: id, status: 'Succeeded' })
+    const { code, message } = op.failure ?? { code: 'Failed', message: 'failed' }
+    return json(200, { id, name: id, status: 'Failed', error: { code, message } })
+  }
+
+  /** Answer a poll of `operationResults/{id}` (location style). */
+  pollResult(id: string): FakeResponse {
+    const op = this.#operations.get(id)
+    if (op === undefined) return unknownOperation(id)
+    if (this.#advance(op)) return { status: 202, headers: { location: op.pollUrl } }
+    if (op.outcome === 'Succeeded') return op.spec.result()
+    const { code, message, status } = op.failure ?? { code: 'Failed', message: 'failed' }
+    return armError(status ?? 500, code, message)
+  }
+
+  /** Forget every operation. */
+  clear(): void {
+    this.#operations.clear()
+  }
+
+  /** Count one poll; `true` while the operation is still running. Settles it exactly once. */
+  #advance(op: PendingOperation): boolean {
+    if (op.outcome !== undefined) return false
+    if (op.pollsLeft > 0) {
+      op.pollsLeft -= 1
+      return true
+    }
+    if (op.failure === undefined) {
+      op.spec.complete()
+      op.outcome = 'Succeeded'
+    } else {
+      op.spec.abort()
+      op.outcome = 'Failed'
+    }
+    return false
+  }
+}
+
+// --- Internal ---
+
+function finishNow(spec: OperationSpec, failure: FakeOperationFailure | undefined): FakeResponse {
+  if (failure !== undefined) {
+    spec.abort()
+    return armError(failure.status ?? 500, failure.code, failure.message)
+  }
+  spec.complete()
+  const result = spec.result()
+  // A delete that finishes at once answers 200 with no polling headers.
+  return result.status === 204 ? { status: 200 } : result
+}
+
+function unknownOperation(id: string): FakeResponse {
+  return armError(404, 'OperationNotFound', `The operation '${id}' was not found.`)
+}

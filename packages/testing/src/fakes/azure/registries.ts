@@ -1,0 +1,171 @@
+import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import type { ArmContext, ArmPath } from './arm.js'
+import { armError, json, parseJson } from './responses.js'
+import {
+  type AzureFakeState,
+  type FakeRegistry,
+  type FakeRegistryInit,
+  type FakeSku,
+  registryId,
+  registryKey,
+  takeFailure,
+} from './state.js'
+
+const SKUS: readonly FakeSku[] = ['Basic', 'Standard', 'Premium']
+
+/** Add a registry to the state (from options or a test), already provisioned. */
+export function addRegistry(state: AzureFakeState, init: Required<FakeRegistryInit>): FakeRegistry {
+  const registry: FakeRegistry = {
+    id: registryId(init.subscriptionId, init.resourceGroup, init.name),
+    subscriptionId: init.subscriptionId,
+    resourceGroup: init.resourceGroup,
+    name: init.name,
+    sku: init.sku,
+    location: init.location,
+    creationDate: new Date(),
+    provisioningState: 'Succeeded',
+  }
+  state.registries.set(registryKey(init.subscriptionId, init.resourceGroup, init.name), registry)
+  return registry
+}
+
+/** The registry of a path, if it exists. */
+export function findRegistry(state: AzureFakeState, path: ArmPath): FakeRegistry | undefined {
+  return state.registries.get(
+    registryKey(path.subscriptionId, path.resourceGroup, path.registryName),
+  )
+}
+
+/** The ARM body of a registry, as `registries.get` returns it. */
+export function registryBody(registry: FakeRegistry): unknown {
+  return {
+    id: registry.id,
+    name: registry.name,
+    type: 'Microsoft.ContainerRegistry/registries',
+    location: registry.location,
+    sku: { name: registry.sku, tier: registry.sku },
+    tags: {},
+    properties: {
+      loginServer: `${registry.name.toLowerCase()}.azurecr.io`,
+      creationDate: registry.creationDate.toISOString(),
+      provisioningState: registry.provisioningState,
+      adminUserEnabled: false,
+    },
+  }
+}
+
+/** `registries.get`, `registries.create` (a long-running PUT) and `registries.delete`. */
+export function registryRoute(
+  request: FakeRequest,
+  operation: string,
+  path: ArmPath,
+  ctx: ArmContext,
+): FakeResponse {
+  const existing = findRegistry(ctx.state, path)
+  if (operation === 'registries.get') {
+    return existing === undefined ? notFound(path) : json(200, registryBody(existing))
+  }
+  if (operation === 'registries.delete') return deleteRegistry(path, existing, ctx)
+  return createRegistry(request, path, existing, ctx)
+}
+
+// --- Internal ---
+
+function createRegistry(
+  request: FakeRequest,
+  path: ArmPath,
+  existing: FakeRegistry | undefined,
+  ctx: ArmContext,
+): FakeResponse {
+  const input = parseRegistry(request, path)
+  if ('status' in input) return input
+  const { sku, location } = input
+  const registry =
+    existing ??
+    addRegistry(ctx.state, {
+      subscriptionId: path.subscriptionId,
+      resourceGroup: path.resourceGroup,
+      name: path.registryName,
+      sku,
+      location,
+    })
+  registry.sku = sku
+  registry.provisioningState = existing === undefined ? 'Creating' : 'Updating'
+  const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
+  return ctx.lro.start(
+    {
+      subscriptionUrl: path.subscriptionUrl,
+      location: registry.location,
+      initialStatus: existing === undefined ? 201 : 200,
+      initialBody: registryBody(registry),
+      complete: () => {
+        registry.provisioningState = 'Succeeded'
+      },
+      abort: () => {
+        if (existing === undefined) ctx.state.registries.delete(key)
+        else registry.provisioningState = 'Failed'
+      },
+      result: () => json(200, registryBody(registry)),
+    },
+    takeFailure(ctx.state, 'registries.create'),
+  )
+}
+
+/** The validated SKU and location of a PUT, or the 400 answer. */
+function parseRegistry(
+  request: FakeRequest,
+  path: ArmPath,
+): { sku: FakeSku; location: string } | FakeResponse {
+  const body = parseJson(request.body) as { location?: unknown; sku?: { name?: unknown } }
+  const sku = SKUS.find((s) => s === body?.sku?.name)
+  if (sku === undefined || typeof body?.location !== 'string') {
+    return armError(
+      400,
+      'InvalidRequestContent',
+      'location and sku.name (Basic, Standard, Premium) are required',
+    )
+  }
+  if (!/^[A-Za-z0-9]{5,50}$/.test(path.registryName)) {
+    return armError(
+      400,
+      'RegistryNameNotValid',
+      `The registry name '${path.registryName}' is invalid.`,
+    )
+  }
+  return { sku, location: body.location }
+}
+
+function deleteRegistry(
+  path: ArmPath,
+  existing: FakeRegistry | undefined,
+  ctx: ArmContext,
+): FakeResponse {
+  if (existing === undefined) return { status: 204 }
+  const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
+  existing.provisioningState = 'Deleting'
+  return ctx.lro.start(
+    {
+      subscriptionUrl: path.subscriptionUrl,
+      location: existing.location,
+      initialStatus: 202,
+      complete: () => {
+        ctx.state.registries.delete(key)
+        for (const [k, map] of ctx.state.scopeMaps)
+          if (map.registryKey === key) ctx.state.scopeMaps.delete(k)
+      },
+      abort: () => {
+        existing.provisioningState = 'Succeeded'
+      },
+      result: () => ({ status: 204 }),
+    },
+    takeFailure(ctx.state, 'registries.delete'),
+  )
+}
+
+function notFound(path: ArmPath): FakeResponse {
+  return armError(
+    404,
+    'ResourceNotFound',
+    `The Resource 'Microsoft.ContainerRegistry/registries/${path.registryName}' under resource group '${path.resourceGroup}' was not found.`,
+  )
+}

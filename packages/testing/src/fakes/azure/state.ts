@@ -1,0 +1,116 @@
+import type { FakeTokenClaims } from './jwt.js'
+
+/** How the fake answers ARM long-running operations (create and delete). */
+export type LroStyle = 'azure-async-operation' | 'location' | 'immediate'
+
+/** Registry SKUs ACR offers. */
+export type FakeSku = 'Basic' | 'Standard' | 'Premium'
+
+/** Repository actions ACR grants in an access token. */
+export type AcrAction = 'pull' | 'push' | 'delete'
+
+/** A service principal the fake Entra ID accepts (client-credentials flow). */
+export interface FakeAzureIdentity {
+  tenantId: string
+  clientId: string
+  clientSecret: string
+  /**
+   * What Azure RBAC lets this identity do in the registry. ACR silently drops requested actions
+   * that are not allowed, so a pull-only identity asking for push gets a pull-only token.
+   * @default ['pull', 'push', 'delete']
+   */
+  registryActions?: readonly AcrAction[]
+}
+
+/** A registry the fake holds from the start. */
+export interface FakeRegistryInit {
+  name: string
+  /** @default FAKE_AZURE.subscriptionId */
+  subscriptionId?: string
+  /** @default FAKE_AZURE.resourceGroup */
+  resourceGroup?: string
+  /** @default 'Standard' */
+  sku?: FakeSku
+  /** @default 'eastus' */
+  location?: string
+}
+
+/** A registry as the fake stores it. */
+export interface FakeRegistry {
+  readonly id: string
+  readonly subscriptionId: string
+  readonly resourceGroup: string
+  readonly name: string
+  sku: FakeSku
+  location: string
+  creationDate: Date
+  provisioningState: string
+}
+
+/** A scope map as the fake stores it. */
+export interface FakeScopeMap {
+  readonly id: string
+  readonly name: string
+  /** Key of the registry that holds it. */
+  readonly registryKey: string
+  description: string | undefined
+  actions: string[]
+  creationDate: Date
+  provisioningState: string
+}
+
+/** How an injected long-running-operation failure ends. */
+export interface FakeOperationFailure {
+  /** ARM error code, e.g. `InternalServerError`. */
+  code: string
+  message: string
+  /** HTTP status of the failure where the LRO style reports one (`location`, `immediate`). @default 500 */
+  status?: number
+}
+
+/** Everything the fake remembers; reset by `reset()`. */
+export interface AzureFakeState {
+  /** Keyed by `{subscription}/{resourceGroup}/{name}`, lower-cased: ARM names ignore case. */
+  readonly registries: Map<string, FakeRegistry>
+  /** Keyed by `{registry key}/{scope-map name}`, lower-cased. */
+  readonly scopeMaps: Map<string, FakeScopeMap>
+  /** Repositories with content in the data plane, with their tags. */
+  readonly repositories: Map<string, Set<string>>
+  /** Tokens issued by the fake Entra ID and by ACR, so forged or foreign tokens are refused. */
+  readonly aadTokens: Map<string, FakeTokenClaims>
+  readonly refreshTokens: Map<string, FakeTokenClaims>
+  readonly accessTokens: Map<string, FakeTokenClaims>
+  /** Failures queued for the next long-running operations, by operation name. */
+  readonly failures: Map<string, FakeOperationFailure[]>
+}
+
+/** Fresh, empty state. */
+export function emptyState(): AzureFakeState {
+  return {
+    registries: new Map(),
+    scopeMaps: new Map(),
+    repositories: new Map(),
+    aadTokens: new Map(),
+    refreshTokens: new Map(),
+    accessTokens: new Map(),
+    failures: new Map(),
+  }
+}
+
+/** The ARM id of a registry. */
+export function registryId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`
+}
+
+/** The state key of a registry. */
+export function registryKey(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase()
+}
+
+/** Take the next queued failure of `operation`, if any. */
+export function takeFailure(
+  state: AzureFakeState,
+  operation: string,
+): FakeOperationFailure | undefined {
+  return state.failures.get(operation)?.shift()
+}

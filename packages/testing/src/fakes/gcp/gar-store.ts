@@ -1,0 +1,184 @@
+import type { FakeResponse } from '../fake-server.js'
+import { googleError, ok, timestamp } from './responses.js'
+
+/** A GAR repository to create in the fake: `projects/{project}/locations/{location}/repositories/{repository}`. */
+export interface FakeGarRepositoryRef {
+  project: string
+  location: string
+  repository: string
+}
+
+interface RepositoryRecord {
+  name: string
+  format: string
+  description: string
+  createTime: string
+  updateTime: string
+  registryUri: string
+}
+
+interface PackageRecord {
+  name: string
+  displayName: string
+  createTime: string
+  updateTime: string
+}
+
+interface OperationRecord {
+  name: string
+  pollsLeft: number
+  response: Record<string, unknown>
+}
+
+const TYPE = 'type.googleapis.com/google.devtools.artifactregistry.v1'
+const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty'
+// REST sends enums as numbers (`$alt=json;enum-encoding=int`); 1 is DOCKER.
+const FORMAT_NAMES: Readonly<Record<string, string>> = { 1: 'DOCKER', 2: 'MAVEN', 3: 'NPM' }
+
+/** @internal GAR repositories, their packages (image paths) and long-running operations. */
+export class GarStore {
+  readonly #repositories = new Map<string, RepositoryRecord>()
+  readonly #packages = new Map<string, Map<string, PackageRecord>>()
+  readonly #operations = new Map<string, OperationRecord>()
+  #operationIds = 0
+
+  /** @param lroPolls polls an operation takes before it is done (0: done at once). */
+  constructor(private readonly lroPolls: number) {}
+
+  /** Create a repository out of band; returns its resource name. */
+  add(ref: FakeGarRepositoryRef, format = 'DOCKER'): string {
+    const name = `projects/${ref.project}/locations/${ref.location}/repositories/${ref.repository}`
+    const now = timestamp()
+    const registryUri = `${ref.location}-docker.pkg.dev/${ref.project}/${ref.repository}`
+    this.#repositories.set(name, {
+      name,
+      format,
+      description: '',
+      createTime: now,
+      updateTime: now,
+      registryUri,
+    })
+    this.#packages.set(name, new Map())
+    return name
+  }
+
+  has(repository: string): boolean {
+    return this.#repositories.has(repository)
+  }
+
+  /** Create the package of an image path, as a first push does; returns the package name. */
+  push(repository: string, imagePath: string): string {
+    const packages = this.#packages.get(repository)
+    if (packages === undefined) throw new Error(`[fake-gcp] no repository ${repository}`)
+    const id = encodeURIComponent(imagePath)
+    const existing = packages.get(id)
+    const now = timestamp()
+    const name = `${repository}/packages/${id}`
+    packages.set(id, {
+      name,
+      displayName: imagePath,
+      createTime: existing?.createTime ?? now,
+      updateTime: now,
+    })
+    return name
+  }
+
+  /** Image paths (package display names) in a repository. */
+  imagePaths(repository: string): string[] {
+    return [...(this.#packages.get(repository)?.values() ?? [])].map((p) => p.displayName)
+  }
+
+  createRepository(parent: string, id: string | null, body: unknown): FakeResponse {
+    if (id === null || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(id)) {
+      return googleError('INVALID_ARGUMENT', 'repositoryId is invalid')
+    }
+    const [, project, , location] = parent.split('/')
+    const name = `${parent}/repositories/${id}`
+    if (this.#repositories.has(name)) {
+      return googleError('ALREADY_EXISTS', `the repository already exists`)
+    }
+    const format = String((body as { format?: unknown } | null)?.format ?? 'DOCKER')
+    this.add(
+      { project: project ?? '', location: location ?? '', repository: id },
+      FORMAT_NAMES[format] ?? format,
+    )
+    return this.operation(parent, {
+      '@type': `${TYPE}.Repository`,
+      ...this.#repositories.get(name),
+    })
+  }
+
+  getRepository(name: string): FakeResponse {
+    const repository = this.#repositories.get(name)
+    return repository === undefined ? notFound(name) : ok(repository)
+  }
+
+  listRepositories(parent: string): FakeResponse {
+    const repositories = [...this.#repositories.values()].filter((r) =>
+      r.name.startsWith(`${parent}/`),
+    )
+    return ok({ repositories })
+  }
+
+  deleteRepository(name: string, onDelete: (name: string) => void): FakeResponse {
+    if (!this.#repositories.delete(name)) return notFound(name)
+    this.#packages.delete(name)
+    onDelete(name)
+    return this.operation(parentOf(name), { '@type': EMPTY_TYPE })
+  }
+
+  getPackage(repository: string, id: string): FakeResponse {
+    const pkg = this.#packages.get(repository)?.get(id)
+    return pkg === undefined ? notFound(`${repository}/packages/${id}`) : ok(pkg)
+  }
+
+  listPackages(repository: string, pageSize: number, pageToken: string): FakeResponse {
+    const packages = this.#packages.get(repository)
+    if (packages === undefined) return notFound(repository)
+    const all = [...packages.values()]
+    const start = pageToken === '' ? 0 : Number(pageToken)
+    const size = pageSize > 0 ? pageSize : 1000
+    const page = all.slice(start, start + size)
+    const next = start + size < all.length ? String(start + size) : undefined
+    return ok(next === undefined ? { packages: page } : { packages: page, nextPageToken: next })
+  }
+
+  deletePackage(repository: string, id: string): FakeResponse {
+    const packages = this.#packages.get(repository)
+    if (packages?.delete(id) !== true) return notFound(`${repository}/packages/${id}`)
+    return this.operation(parentOf(repository), { '@type': EMPTY_TYPE })
+  }
+
+  getOperation(name: string): FakeResponse {
+    const operation = this.#operations.get(name)
+    if (operation === undefined) return notFound(name)
+    operation.pollsLeft = Math.max(0, operation.pollsLeft - 1)
+    return ok(renderOperation(operation))
+  }
+
+  // --- Internal ---
+
+  private operation(location: string, response: Record<string, unknown>): FakeResponse {
+    this.#operationIds += 1
+    const name = `${location}/operations/op-${this.#operationIds}`
+    const operation = { name, pollsLeft: this.lroPolls, response }
+    this.#operations.set(name, operation)
+    return ok(renderOperation(operation))
+  }
+}
+
+function renderOperation(operation: OperationRecord): Record<string, unknown> {
+  const metadata = { '@type': `${TYPE}.OperationMetadata` }
+  return operation.pollsLeft > 0
+    ? { name: operation.name, metadata, done: false }
+    : { name: operation.name, metadata, done: true, response: operation.response }
+}
+
+/** `projects/p/locations/l` of a repository name. */
+function parentOf(repository: string): string {
+  return repository.split('/').slice(0, 4).join('/')
+}
+
+function notFound(name: string): FakeResponse {
+  return googleError('NOT_FOUND', `Requested entity was not found: ${name}`)
+}

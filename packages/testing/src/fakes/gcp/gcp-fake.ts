@@ -1,0 +1,116 @@
+import { type FakeServer, startFakeServer } from '../fake-server.js'
+import { type FakeGarRepositoryRef, GarStore } from './gar-store.js'
+import type { IssuedAccessToken } from './iam-credentials.js'
+import { type FakeIamPolicy, IamPolicyStore } from './iam-policy-store.js'
+import { dispatch, type GcpFakeState, operationOf } from './routes.js'
+
+/** Options of {@link startGcpFake}. */
+export interface GcpFakeOptions {
+  /** GAR repositories that exist from the start. @default [] */
+  repositories?: readonly FakeGarRepositoryRef[]
+  /**
+   * How many `operations.get` polls a long-running operation takes before it is done; `0`
+   * answers `done: true` at once. @default 0
+   */
+  lroPolls?: number
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string }
+}
+
+/**
+ * A running GCP fake: Artifact Registry v1 (repositories, packages, operations, IAM policies)
+ * and IAM Credentials v1 (`generateAccessToken`) over REST on 127.0.0.1, with state you can
+ * arrange and inspect, a request log and fault injection. Operation names for `inject`,
+ * `before` and `requestsFor`: `getRepository`, `createRepository`, `listRepositories`,
+ * `deleteRepository`, `getPackage`, `listPackages`, `deletePackage`, `getOperation`,
+ * `getIamPolicy`, `setIamPolicy`, `testIamPermissions`, `generateAccessToken`.
+ */
+export interface GcpFake extends FakeServer {
+  /** Host to pass as the SDK's `apiEndpoint` (with `port` and `protocol: 'http'`). */
+  readonly host: string
+  /** Every access token issued by `generateAccessToken`, oldest first (`reset()` clears it). */
+  readonly tokens: readonly IssuedAccessToken[]
+  /** Create a GAR repository out of band (Docker format); returns its resource name. */
+  createRepository(ref: FakeGarRepositoryRef): string
+  /** Create the package of an image path as a first `docker push` would; returns its name. */
+  pushImage(repository: string, imagePath: string): string
+  /** Image paths that have a package in the repository. */
+  imagePaths(repository: string): string[]
+  /** The stored IAM policy of a repository, as version 3 with conditions. */
+  getPolicy(resource: string): FakeIamPolicy
+  /** Replace a repository's IAM policy out of band (a new etag); returns what is stored. */
+  setPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
+  /**
+   * Run `action` just before the fake handles the next `times` requests of `operation`, e.g. a
+   * concurrent writer changing the policy between a client's read and its write.
+   */
+  before(operation: string, action: () => void, times?: number): void
+  /** Forget injected faults, pending `before` actions, the request log and issued tokens; state stays. */
+  reset(): void
+}
+
+/**
+ * Start the GCP fake on a free port of 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * await using fake = await startGcpFake({
+ *   repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+ * })
+ * const client = new ArtifactRegistryClient({
+ *   apiEndpoint: fake.host, port: fake.port, protocol: 'http', fallback: true, authClient,
+ * })
+ * ```
+ */
+export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFake> {
+  const state: GcpFakeState = {
+    gar: new GarStore(options.lroPolls ?? 0),
+    iam: new IamPolicyStore(),
+    tokens: [],
+  }
+  for (const ref of options.repositories ?? []) state.gar.add(ref)
+  const hooks = new Map<string, { action: () => void; remaining: number }[]>()
+  const server = await startFakeServer({
+    name: 'fake-gcp',
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+    operationOf,
+    route: (request) => {
+      runHook(hooks, operationOf(request))
+      return dispatch(request, state)
+    },
+  })
+  return {
+    ...server,
+    host: '127.0.0.1',
+    tokens: state.tokens,
+    createRepository: (ref) => state.gar.add(ref),
+    pushImage: (repository, imagePath) => state.gar.push(repository, imagePath),
+    imagePaths: (repository) => state.gar.imagePaths(repository),
+    getPolicy: (resource) => state.iam.get(resource),
+    setPolicy: (resource, policy) => state.iam.put(resource, policy),
+    reset() {
+      server.reset()
+      hooks.clear()
+      state.tokens.length = 0
+    },
+    before(operation, action, times = 1) {
+      const queue = hooks.get(operation) ?? []
+      queue.push({ action, remaining: times })
+      hooks.set(operation, queue)
+    },
+  }
+}
+
+// --- Internal ---
+
+function runHook(
+  hooks: Map<string, { action: () => void; remaining: number }[]>,
+  operation: string,
+): void {
+  const queue = hooks.get(operation)
+  const next = queue?.[0]
+  if (queue === undefined || next === undefined) return
+  next.remaining -= 1
+  if (next.remaining <= 0) queue.shift()
+  next.action()
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto'
+import type { FakeResponse } from '../fake-server.js'
+import { googleError, ok, timestamp } from './responses.js'
+
+/** An access token the fake's IAM Credentials API issued. */
+export interface IssuedAccessToken {
+  /** The impersonated service account. */
+  readonly serviceAccount: string
+  readonly accessToken: string
+  /** OAuth scopes asked for. */
+  readonly scope: readonly string[]
+  readonly delegates: readonly string[]
+  /** The lifetime asked for, in seconds. */
+  readonly lifetimeSeconds: number
+  /** The `expireTime` the fake answered (RFC 3339). */
+  readonly expireTime: string
+}
+
+// IAM Credentials refuses lifetimes above one hour unless an org policy extends it.
+const MAX_LIFETIME_SECONDS = 3600
+const DEFAULT_LIFETIME_SECONDS = 3600
+
+/**
+ * @internal IAM Credentials `generateAccessToken`:
+ * `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken`.
+ */
+export function generateAccessToken(
+  serviceAccount: string,
+  body: unknown,
+  issued: IssuedAccessToken[],
+): FakeResponse {
+  const request = (body ?? {}) as { scope?: unknown; lifetime?: unknown; delegates?: unknown }
+  if (!/^[^@\s]+@[^@\s]+$/.test(serviceAccount)) {
+    return googleError('INVALID_ARGUMENT', 'the service account must be an email address')
+  }
+  if (!isStringList(request.scope) || request.scope.length === 0) {
+    return googleError('INVALID_ARGUMENT', 'scope is required')
+  }
+  const lifetimeSeconds = parseDuration(request.lifetime)
+  if (lifetimeSeconds === undefined || lifetimeSeconds <= 0) {
+    return googleError('INVALID_ARGUMENT', 'lifetime must be a positive duration such as "600s"')
+  }
+  if (lifetimeSeconds > MAX_LIFETIME_SECONDS) {
+    return googleError(
+      'INVALID_ARGUMENT',
+      `The lifetime of the access token must be at most ${MAX_LIFETIME_SECONDS}s`,
+    )
+  }
+  const token: IssuedAccessToken = {
+    serviceAccount,
+    accessToken: `ya29.fake-${randomBytes(16).toString('hex')}`,
+    scope: request.scope,
+    delegates: isStringList(request.delegates) ? request.delegates : [],
+    lifetimeSeconds,
+    expireTime: timestamp(new Date(Date.now() + lifetimeSeconds * 1000)),
+  }
+  issued.push(token)
+  return ok({ accessToken: token.accessToken, expireTime: token.expireTime })
+}
+
+// --- Internal ---
+
+function parseDuration(value: unknown): number | undefined {
+  if (value === undefined) return DEFAULT_LIFETIME_SECONDS
+  if (typeof value !== 'string') return undefined
+  const match = /^(\d+)(\.\d+)?s$/.exec(value)
+  return match === null ? undefined : Number(match[1])
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string')
+}

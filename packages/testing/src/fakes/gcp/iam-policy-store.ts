@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto'
+import type { FakeResponse } from '../fake-server.js'
+import { googleError, ok } from './responses.js'
+
+/** A condition of an IAM binding (`google.type.Expr`). */
+export interface FakeIamCondition {
+  title?: string
+  description?: string
+  expression: string
+  location?: string
+}
+
+/** One IAM binding: a role, its members and an optional condition. */
+export interface FakeIamBinding {
+  role: string
+  members: string[]
+  condition?: FakeIamCondition
+}
+
+/** An IAM policy as the fake stores it (canonical proto3 JSON: no empty fields). */
+export interface FakeIamPolicy {
+  version: number
+  bindings: FakeIamBinding[]
+  /** Base64 of the policy's etag bytes. */
+  etag: string
+}
+
+// Google answers an empty, never-written policy with this etag (bytes 00 20 01).
+const EMPTY_ETAG = 'ACAB'
+const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as const
+
+/**
+ * @internal IAM policies per resource with Google's read-modify-write rules: etags change on
+ * every write, a stale etag is refused with 409 `ABORTED`, conditions need version 3, and a
+ * read below version 3 hides conditions behind `_withcond_` role names.
+ */
+export class IamPolicyStore {
+  readonly #policies = new Map<string, FakeIamPolicy>()
+  #writes = 0
+
+  /** The stored policy of a resource (a copy), or the empty policy. */
+  get(resource: string): FakeIamPolicy {
+    return structuredClone(
+      this.#policies.get(resource) ?? { version: 1, bindings: [], etag: EMPTY_ETAG },
+    )
+  }
+
+  /** Replace a resource's policy out of band (a concurrent writer); returns the stored copy. */
+  put(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy {
+    this.#writes += 1
+    const etag = Buffer.from(`\u0007${String(this.#writes).padStart(7, '0')}`).toString('base64')
+    const stored = { ...canonicalPolicy(policy), etag }
+    this.#policies.set(resource, stored)
+    return structuredClone(stored)
+  }
+
+  /** Forget a resource's policy (its resource was deleted). */
+  delete(resource: string): void {
+    this.#policies.delete(resource)
+  }
+
+  /** `getIamPolicy`, honouring `options.requestedPolicyVersion`. */
+  read(resource: string, requestedVersion: number): FakeResponse {
+    const policy = this.get(resource)
+    if (requestedVersion >= 3) return ok(render(policy))
+    // Below version 3 Google hides conditions: roles get a `_withcond_` suffix, version 1.
+    const bindings = policy.bindings.map((b) =>
+      b.condition === undefined
+        ? b
+        : { role: `${b.role}_withcond_${hash(b.condition)}`, members: b.members },
+    )
+    return ok(render({ ...policy, version: 1, bindings }))
+  }
+
+  /** `setIamPolicy` with Google's etag and version checks. */
+  write(resource: string, body: unknown): FakeResponse {
+    const policy = (body as { policy?: unknown } | null)?.policy
+    const invalid = validatePolicy(policy)
+    if (invalid !== undefined) return googleError('INVALID_ARGUMENT', invalid)
+    const given = policy as { etag?: string; version?: number; bindings?: FakeIamBinding[] }
+    if (given.etag !== undefined && given.etag !== '' && given.etag !== this.get(resource).etag) {
+      return googleError(
+        'ABORTED',
+        'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
+      )
+    }
+    const stored = this.put(resource, {
+      version: given.version ?? 1,
+      bindings: given.bindings ?? [],
+    })
+    return ok(render(stored))
+  }
+}
+
+// --- Internal ---
+
+function validatePolicy(policy: unknown): string | undefined {
+  if (typeof policy !== 'object' || policy === null) return 'policy is required'
+  const p = policy as { version?: unknown; bindings?: unknown }
+  const version = p.version ?? 0
+  if (version !== 0 && version !== 1 && version !== 3) return `invalid policy version ${version}`
+  if (p.bindings !== undefined && p.bindings !== null && !Array.isArray(p.bindings)) {
+    return 'bindings must be a list'
+  }
+  for (const binding of (p.bindings ?? []) as unknown[]) {
+    const b = binding as Partial<FakeIamBinding> | null
+    if (typeof b?.role !== 'string' || !b.role.startsWith('roles/')) return 'invalid role'
+    if (!Array.isArray(b.members) || b.members.some((m) => typeof m !== 'string' || m === '')) {
+      return `invalid members of ${b.role}`
+    }
+    const hasCondition =
+      typeof b.condition?.expression === 'string' && b.condition.expression !== ''
+    if (hasCondition && version !== 3) {
+      return 'a policy with conditional bindings must be written with version 3'
+    }
+  }
+  return undefined
+}
+
+function canonicalPolicy(policy: Omit<FakeIamPolicy, 'etag'>): Omit<FakeIamPolicy, 'etag'> {
+  const bindings = policy.bindings
+    .map(canonicalBinding)
+    // IAM drops bindings that no longer have members.
+    .filter((b) => b.members.length > 0)
+  return { version: policy.version === 0 ? 1 : policy.version, bindings }
+}
+
+function canonicalBinding(binding: FakeIamBinding): FakeIamBinding {
+  const out: FakeIamBinding = { role: binding.role, members: [...binding.members] }
+  const condition: Partial<FakeIamCondition> = {}
+  for (const field of CONDITION_FIELDS) {
+    // proto3: an empty string is the default, the same as absent.
+    const value = binding.condition?.[field]
+    if (typeof value === 'string' && value !== '') condition[field] = value
+  }
+  if (condition.expression !== undefined) out.condition = condition as FakeIamCondition
+  return out
+}
+
+function render(policy: FakeIamPolicy): Record<string, unknown> {
+  return policy.bindings.length === 0
+    ? { version: policy.version, etag: policy.etag }
+    : { version: policy.version, bindings: policy.bindings, etag: policy.etag }
+}
+
+function hash(condition: FakeIamCondition): string {
+  return createHash('sha256').update(JSON.stringify(condition)).digest('hex').slice(0, 8)
+}

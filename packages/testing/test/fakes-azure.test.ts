@@ -1,0 +1,354 @@
+import { request } from 'node:https'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  type AzureFake,
+  FAKE_AZURE,
+  startAzureFake,
+  TEST_TLS_CERT,
+  throttled,
+} from '../src/fakes/azure/index.js'
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: unknown
+}
+
+/** A string field of a JSON answer (tokens), failing the test when it is missing. */
+function text(answer: Answer, field: string): string {
+  const value = (answer.body as Record<string, unknown>)[field]
+  expect(value).toBeTypeOf('string')
+  return value as string
+}
+
+/** One HTTPS request to the fake, trusting its test certificate (and nothing else). */
+function call(
+  fake: AzureFake,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string; ca?: string | null } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, fake.url)
+    const ca = options.ca === null ? undefined : (options.ca ?? TEST_TLS_CERT)
+    const req = request(url, { method, headers: options.headers, ca }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        let body: unknown = text
+        try {
+          body = JSON.parse(text)
+        } catch {}
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
+      })
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+const form = (fields: Record<string, string>) => ({
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+})
+
+async function aadToken(fake: AzureFake, scope = 'https://management.azure.com/.default') {
+  const answer = await call(
+    fake,
+    'POST',
+    `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
+    form({
+      grant_type: 'client_credentials',
+      client_id: FAKE_AZURE.clientId,
+      client_secret: FAKE_AZURE.clientSecret,
+      scope,
+    }),
+  )
+  return text(answer, 'access_token')
+}
+
+const REGISTRY = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
+const API = 'api-version=2025-11-01'
+
+describe('Azure fake', () => {
+  let fake: AzureFake
+  let bearer: Record<string, string>
+  beforeAll(async () => {
+    fake = await startAzureFake()
+    bearer = { authorization: `Bearer ${await aadToken(fake)}` }
+  })
+  afterAll(() => fake.close())
+  beforeEach(() => {
+    fake.reset()
+    fake.lroStyle = 'azure-async-operation'
+    fake.pollsBeforeDone = 1
+  })
+
+  it('serves HTTPS that only a client trusting the test certificate accepts', async () => {
+    expect(fake.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    await expect(call(fake, 'GET', '/v2/', { ca: null })).rejects.toThrow(/self-signed/)
+  })
+
+  describe('Entra ID', () => {
+    it('serves the OpenID metadata MSAL needs', async () => {
+      const answer = await call(
+        fake,
+        'GET',
+        `/${FAKE_AZURE.tenantId}/v2.0/.well-known/openid-configuration`,
+      )
+      expect(answer.body).toMatchObject({
+        token_endpoint: `${fake.url}/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
+        authorization_endpoint: expect.any(String),
+        issuer: expect.any(String),
+        jwks_uri: expect.any(String),
+      })
+    })
+
+    it('issues a JWT for the scope resource to the right secret only', async () => {
+      const token = await aadToken(fake)
+      expect(fake.decodeToken(token)).toMatchObject({ aud: 'https://management.azure.com' })
+      const wrong = await call(
+        fake,
+        'POST',
+        `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
+        form({
+          grant_type: 'client_credentials',
+          client_id: FAKE_AZURE.clientId,
+          client_secret: 'nope',
+          scope: 'x/.default',
+        }),
+      )
+      expect(wrong.status).toBe(401)
+      expect(wrong.body).toMatchObject({ error: 'invalid_client' })
+    })
+  })
+
+  describe('ARM', () => {
+    it('refuses requests without a token, with a token for another audience, or without api-version', async () => {
+      expect((await call(fake, 'GET', `${REGISTRY}?${API}`)).status).toBe(401)
+      const other = {
+        authorization: `Bearer ${await aadToken(fake, 'https://storage.azure.com/.default')}`,
+      }
+      const wrongAudience = await call(fake, 'GET', `${REGISTRY}?${API}`, { headers: other })
+      expect(wrongAudience.body).toMatchObject({
+        error: { code: 'InvalidAuthenticationTokenAudience' },
+      })
+      expect((await call(fake, 'GET', REGISTRY, { headers: bearer })).status).toBe(400)
+      const ok = await call(fake, 'GET', `${REGISTRY}?${API}`, { headers: bearer })
+      expect(ok.body).toMatchObject({
+        properties: { loginServer: `${FAKE_AZURE.registryName}.azurecr.io` },
+      })
+    })
+
+    it('validates scope-map names and actions, and needs the parent registry', async () => {
+      const put = (name: string, actions: unknown, registry = REGISTRY) =>
+        call(fake, 'PUT', `${registry}/scopeMaps/${name}?${API}`, {
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ properties: { actions } }),
+        })
+      expect((await put('abc', ['repositories/a/content/read'])).status).toBe(400)
+      expect((await put('valid-name', ['repositories/a/content/own'])).status).toBe(400)
+      const orphan = await put(
+        'valid-name',
+        ['repositories/a/content/read'],
+        REGISTRY.replace(/registries\/.*/, 'registries/missing1'),
+      )
+      expect(orphan.body).toMatchObject({ error: { code: 'ParentResourceNotFound' } })
+    })
+
+    it('runs an Azure-AsyncOperation create: in progress, then succeeded, then the resource', async () => {
+      const created = await call(fake, 'PUT', `${REGISTRY}/scopeMaps/async-map?${API}`, {
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
+      })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ properties: { provisioningState: 'Creating' } })
+      const status = new URL(String(created.headers['azure-asyncoperation']))
+      const poll = () => call(fake, 'GET', status.pathname + status.search, { headers: bearer })
+      expect((await poll()).body).toMatchObject({ status: 'InProgress' })
+      expect((await poll()).body).toMatchObject({ status: 'Succeeded' })
+      const got = await call(fake, 'GET', `${REGISTRY}/scopeMaps/async-map?${API}`, {
+        headers: bearer,
+      })
+      expect((got.body as { properties: unknown }).properties).toMatchObject({
+        provisioningState: 'Succeeded',
+        actions: ['repositories/app/content/read'],
+      })
+    })
+
+    it('runs a Location-style delete: 202 until done, then 204', async () => {
+      fake.lroStyle = 'immediate'
+      await call(fake, 'PUT', `${REGISTRY}/scopeMaps/location-map?${API}`, {
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
+      })
+      fake.lroStyle = 'location'
+      const deleted = await call(fake, 'DELETE', `${REGISTRY}/scopeMaps/location-map?${API}`, {
+        headers: bearer,
+      })
+      expect(deleted.status).toBe(202)
+      const location = new URL(String(deleted.headers.location))
+      const poll = () => call(fake, 'GET', location.pathname + location.search, { headers: bearer })
+      expect((await poll()).status).toBe(202)
+      expect((await poll()).status).toBe(204)
+      expect(fake.scopeMaps()).toHaveLength(0)
+    })
+
+    it('creates and deletes registries as long-running operations', async () => {
+      fake.lroStyle = 'location'
+      fake.pollsBeforeDone = 0
+      const path = REGISTRY.replace(/registries\/.*/, 'registries/second1')
+      const created = await call(fake, 'PUT', `${path}?${API}`, {
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({ location: 'westeurope', sku: { name: 'Basic' } }),
+      })
+      expect(created.status).toBe(202)
+      const poll = new URL(String(created.headers.location))
+      const done = await call(fake, 'GET', poll.pathname + poll.search, { headers: bearer })
+      expect(done.body).toMatchObject({
+        sku: { name: 'Basic' },
+        properties: { provisioningState: 'Succeeded' },
+      })
+      fake.lroStyle = 'immediate'
+      expect((await call(fake, 'DELETE', `${path}?${API}`, { headers: bearer })).status).toBe(200)
+      expect((await call(fake, 'GET', `${path}?${API}`, { headers: bearer })).status).toBe(404)
+    })
+
+    it('fails the next operation on request, and removes what it half created', async () => {
+      fake.failNextOperation('scopeMaps.create', { code: 'InternalServerError', message: 'broke' })
+      const created = await call(fake, 'PUT', `${REGISTRY}/scopeMaps/failing-map?${API}`, {
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
+      })
+      const status = new URL(String(created.headers['azure-asyncoperation']))
+      await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
+      const done = await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
+      expect(done.body).toMatchObject({ status: 'Failed', error: { code: 'InternalServerError' } })
+      expect(fake.scopeMaps()).toHaveLength(0)
+    })
+  })
+
+  describe('ACR data plane', () => {
+    async function refreshToken(): Promise<string> {
+      const answer = await call(
+        fake,
+        'POST',
+        '/oauth2/exchange',
+        form({
+          grant_type: 'access_token',
+          service: fake.loginServer,
+          access_token: await aadToken(fake),
+        }),
+      )
+      return text(answer, 'refresh_token')
+    }
+    const accessToken = async (scope: string, refresh?: string) =>
+      call(
+        fake,
+        'POST',
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          service: fake.loginServer,
+          scope,
+          refresh_token: refresh ?? (await refreshToken()),
+        }),
+      )
+
+    it('exchanges only tokens it issued, for its own service', async () => {
+      const forged = await call(
+        fake,
+        'POST',
+        '/oauth2/exchange',
+        form({
+          grant_type: 'access_token',
+          service: fake.loginServer,
+          access_token: 'eyJ.forged.token',
+        }),
+      )
+      expect(forged.status).toBe(401)
+      expect(forged.body).toMatchObject({ errors: [{ code: 'UNAUTHORIZED' }] })
+      const otherService = await call(
+        fake,
+        'POST',
+        '/oauth2/exchange',
+        form({
+          grant_type: 'access_token',
+          service: 'other.azurecr.io',
+          access_token: await aadToken(fake),
+        }),
+      )
+      expect(otherService.status).toBe(401)
+      expect(fake.decodeToken(await refreshToken())?.exp).toBeGreaterThan(Date.now() / 1000)
+    })
+
+    it('grants exactly the asked repository actions, with a ~5 minute exp', async () => {
+      const answer = await accessToken('repository:team/app:pull,push')
+      const claims = fake.decodeToken(text(answer, 'access_token'))
+      expect(claims?.access).toEqual([
+        { type: 'repository', name: 'team/app', actions: ['pull', 'push'] },
+      ])
+      expect((claims?.exp ?? 0) - Date.now() / 1000).toBeGreaterThan(290)
+      expect((claims?.exp ?? 0) - Date.now() / 1000).toBeLessThanOrEqual(300)
+      expect((await accessToken('registry:catalog:*')).status).toBe(400)
+    })
+
+    it('deletes a repository only with a delete grant on it', async () => {
+      fake.pushImage('team/app', 'v1')
+      const refresh = await refreshToken()
+      const pullOnly = text(await accessToken('repository:team/app:pull', refresh), 'access_token')
+      const refused = await call(fake, 'DELETE', '/acr/v1/team/app', {
+        headers: { authorization: `Bearer ${pullOnly}` },
+      })
+      expect(refused.status).toBe(401)
+      expect(refused.headers['www-authenticate']).toContain('scope="repository:team/app:delete"')
+      const deleter = text(await accessToken('repository:team/app:delete', refresh), 'access_token')
+      const deleted = await call(fake, 'DELETE', '/acr/v1/team/app', {
+        headers: { authorization: `Bearer ${deleter}` },
+      })
+      expect(deleted.status).toBe(202)
+      expect(deleted.body).toMatchObject({ tagsDeleted: ['v1'] })
+      const again = await call(fake, 'DELETE', '/acr/v1/team/app', {
+        headers: { authorization: `Bearer ${deleter}` },
+      })
+      expect(again.body).toMatchObject({ errors: [{ code: 'NAME_UNKNOWN' }] })
+    })
+
+    it('drops actions the identity is not allowed, as ACR does', async () => {
+      await using restricted = await startAzureFake({
+        identities: [{ ...FAKE_AZURE, registryActions: ['pull'] }],
+      })
+      const aad = await aadToken(restricted)
+      const exchange = await call(
+        restricted,
+        'POST',
+        '/oauth2/exchange',
+        form({ grant_type: 'access_token', service: restricted.loginServer, access_token: aad }),
+      )
+      const token = await call(
+        restricted,
+        'POST',
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          service: restricted.loginServer,
+          scope: 'repository:app:pull,push,delete',
+          refresh_token: text(exchange, 'refresh_token'),
+        }),
+      )
+      expect(restricted.decodeToken(text(token, 'access_token'))?.access).toEqual([
+        { type: 'repository', name: 'app', actions: ['pull'] },
+      ])
+    })
+
+    it('injects throttling with Retry-After in the ACR error shape', async () => {
+      fake.inject('acr.token', throttled('acr', 3))
+      const answer = await accessToken('repository:app:pull')
+      expect(answer.status).toBe(429)
+      expect(answer.headers['retry-after']).toBe('3')
+      expect(answer.body).toMatchObject({ errors: [{ code: 'TOOMANYREQUESTS' }] })
+      expect(fake.requestsFor('acr.token')).toHaveLength(1)
+    })
+  })
+})

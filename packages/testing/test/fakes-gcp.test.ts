@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest'
+import { type GcpFake, googleError, startGcpFake } from '../src/fakes/gcp/index.js'
+
+const REF = { project: 'acme', location: 'us-central1', repository: 'images' }
+const REPO = 'projects/acme/locations/us-central1/repositories/images'
+const AUTH = { authorization: 'Bearer test-token', 'content-type': 'application/json' }
+
+async function call(
+  fake: GcpFake,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${fake.url}/v1/${path}`, {
+    method,
+    headers: AUTH,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
+}
+
+describe('GCP fake: Artifact Registry', () => {
+  it('refuses requests without a bearer token', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    const res = await fetch(`${fake.url}/v1/${REPO}`)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: { status: 'UNAUTHENTICATED' } })
+  })
+
+  it('serves repositories and packages, with package ids URL-encoded once more on the wire', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    expect((await call(fake, 'GET', REPO)).json).toMatchObject({ name: REPO, format: 'DOCKER' })
+    fake.pushImage(REPO, 'team/app')
+    const got = await call(fake, 'GET', `${REPO}/packages/team%252Fapp`)
+    expect(got.json).toMatchObject({ name: `${REPO}/packages/team%2Fapp`, displayName: 'team/app' })
+    const deleted = await call(fake, 'DELETE', `${REPO}/packages/team%252Fapp`)
+    expect(deleted.json).toMatchObject({ done: true })
+    expect(fake.imagePaths(REPO)).toEqual([])
+    expect((await call(fake, 'GET', `${REPO}/packages/team%252Fapp`)).status).toBe(404)
+    expect(fake.requestsFor('deletePackage')).toHaveLength(1)
+  })
+
+  it('pages packages', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    for (const path of ['a', 'b', 'c']) fake.pushImage(REPO, path)
+    const first = await call(fake, 'GET', `${REPO}/packages?pageSize=2`)
+    expect(first.json.packages).toHaveLength(2)
+    const second = await call(
+      fake,
+      'GET',
+      `${REPO}/packages?pageSize=2&pageToken=${first.json.nextPageToken}`,
+    )
+    expect(second.json.packages).toHaveLength(1)
+    expect(second.json.nextPageToken).toBeUndefined()
+  })
+
+  it('creates repositories through a long-running operation that takes polls', async () => {
+    await using fake = await startGcpFake({ lroPolls: 1 })
+    const parent = 'projects/acme/locations/us-central1'
+    const created = await call(fake, 'POST', `${parent}/repositories?repositoryId=new`, {
+      format: 1,
+    })
+    expect(created.json.done).toBe(false)
+    const polled = await call(fake, 'GET', String(created.json.name).replace(/^\//, ''))
+    expect(polled.json).toMatchObject({
+      done: true,
+      response: { name: `${parent}/repositories/new`, format: 'DOCKER' },
+    })
+    expect((await call(fake, 'POST', `${parent}/repositories?repositoryId=new`, {})).status).toBe(
+      409,
+    )
+  })
+})
+
+describe('GCP fake: IAM policies', () => {
+  it('starts with the empty policy and rotates the etag on every write', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    const empty = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
+    expect(empty.json).toEqual({ version: 1, etag: 'ACAB' })
+    const policy = {
+      version: 3,
+      etag: 'ACAB',
+      bindings: [{ role: 'roles/viewer', members: ['user:a@x.example'] }],
+    }
+    const written = await call(fake, 'POST', `${REPO}:setIamPolicy`, { policy })
+    expect(written.status).toBe(200)
+    expect(written.json.etag).not.toBe('ACAB')
+    const stale = await call(fake, 'POST', `${REPO}:setIamPolicy`, { policy })
+    expect(stale.status).toBe(409)
+    expect(stale.json).toMatchObject({ error: { status: 'ABORTED' } })
+  })
+
+  it('needs version 3 for conditions and hides them from lower-version reads', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    const binding = {
+      role: 'roles/artifactregistry.reader',
+      members: ['user:a@x.example'],
+      condition: {
+        title: 't',
+        description: '',
+        expression: 'request.time < timestamp("2030-01-01T00:00:00Z")',
+      },
+    }
+    const v1 = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
+      policy: { version: 1, bindings: [binding] },
+    })
+    expect(v1.status).toBe(400)
+    const v3 = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
+      policy: { version: 3, bindings: [binding] },
+    })
+    // Stored in canonical proto3 JSON: the empty description is dropped.
+    expect(v3.json.bindings).toEqual([
+      { ...binding, condition: { title: 't', expression: binding.condition.expression } },
+    ])
+    const low = await call(fake, 'GET', `${REPO}:getIamPolicy`)
+    expect(low.json.version).toBe(1)
+    expect((low.json.bindings as { role: string; condition?: unknown }[])[0]?.role).toMatch(
+      /^roles\/artifactregistry\.reader_withcond_[0-9a-f]{8}$/,
+    )
+  })
+
+  it('runs a concurrent writer between a read and a write', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    fake.before('setIamPolicy', () => {
+      fake.setPolicy(REPO, {
+        version: 3,
+        bindings: [{ role: 'roles/viewer', members: ['user:b@x.example'] }],
+      })
+    })
+    const read = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
+    const write = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
+      policy: { ...read.json, bindings: [] },
+    })
+    expect(write.status).toBe(409)
+    expect(fake.getPolicy(REPO).bindings).toEqual([
+      { role: 'roles/viewer', members: ['user:b@x.example'] },
+    ])
+  })
+
+  it('injects faults by operation', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    fake.inject('getIamPolicy', googleError('UNAVAILABLE', 'down'), 2)
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call(fake, 'GET', `${REPO}:getIamPolicy`)).status)
+    expect(statuses).toEqual([503, 503, 200])
+  })
+})
+
+describe('GCP fake: IAM Credentials', () => {
+  const path =
+    'projects/-/serviceAccounts/puller%40acme.iam.gserviceaccount.com:generateAccessToken'
+  const scope = ['https://www.googleapis.com/auth/cloud-platform']
+
+  it('issues a token that expires after the requested lifetime', async () => {
+    await using fake = await startGcpFake()
+    const before = Date.now()
+    const res = await call(fake, 'POST', path, { scope, lifetime: '600s' })
+    expect(res.json.accessToken).toMatch(/^ya29\./)
+    const expiry = Date.parse(String(res.json.expireTime))
+    expect(expiry).toBeGreaterThan(before + 598_000)
+    expect(expiry).toBeLessThanOrEqual(Date.now() + 600_000)
+    expect(fake.tokens).toMatchObject([
+      {
+        serviceAccount: 'puller@acme.iam.gserviceaccount.com',
+        lifetimeSeconds: 600,
+        expireTime: res.json.expireTime,
+      },
+    ])
+  })
+
+  it('refuses lifetimes over 3600 s and a missing scope', async () => {
+    await using fake = await startGcpFake()
+    expect((await call(fake, 'POST', path, { scope, lifetime: '7200s' })).status).toBe(400)
+    expect((await call(fake, 'POST', path, { lifetime: '60s' })).status).toBe(400)
+    expect(fake.tokens).toHaveLength(0)
+  })
+})
