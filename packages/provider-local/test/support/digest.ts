@@ -1,0 +1,39 @@
+import { createHash, randomBytes } from 'node:crypto'
+
+/** The digest algorithms the registry supports (`oci-distribution.md` §1.1). */
+export type DigestAlgorithm = 'sha256' | 'sha512'
+
+export const ALGORITHMS: readonly DigestAlgorithm[] = ['sha256', 'sha512']
+
+/** `application/vnd.oci.empty.v1+json` content and its well-known sha256 digest. */
+export const EMPTY_JSON = new TextEncoder().encode('{}')
+export const EMPTY_JSON_DIGEST =
+  'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'
+
+/** `algorithm:hex` of the bytes, as the registry must compute it. */
+export function digestOf(data: Uint8Array | string, algorithm: DigestAlgorithm = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`
+}
+
+/** Random bytes, so blobs never collide between tests or runs. */
+export function randomBlob(size: number): Uint8Array {
+  return new Uint8Array(randomBytes(size))
+}
+
+/** A short lowercase hex token, valid in repository names and tags. */
+export function randomToken(): string {
+  return randomBytes(6).toString('hex')
+}
+
+/**
+ * A fresh repository name with several path segments: names of any depth are supported, and
+ * random names keep tests independent even when they share a registry.
+ */
+export function randomRepo(category: string): string {
+  return `conformance/${category}/${randomToken()}`
+}
+
+/** A digest that is well-formed but names nothing stored. */
+export function unknownDigest(algorithm: DigestAlgorithm = 'sha256'): string {
+  return digestOf(randomBlob(32), algorithm)
+}
