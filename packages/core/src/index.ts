@@ -40,6 +40,7 @@ export {
   loadArtifactRegistry,
   registerProvider,
 } from './factory.js'
+export { messagePrefix } from './message-prefix.js'
 export {
   assertUsableName,
   isValidPlatformName,

@@ -1,4 +1,5 @@
 import { ArtifactRegistryError } from './errors.js'
+import { messagePrefix } from './message-prefix.js'
 
 /** How a platform treats the requested credential lifetime. */
 export interface TtlRule {
@@ -49,7 +50,7 @@ export function resolveTtl(rule: TtlRule, requested?: number, platform = 'core')
   if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested <= 0) {
     throw new ArtifactRegistryError(
       'INVALID_ARGUMENT',
-      `[${platform}] ttlSeconds must be a positive integer, got ${String(requested)}`,
+      `${messagePrefix(platform)} ttlSeconds must be a positive integer, got ${String(requested)}`,
       { platform },
     )
   }

@@ -1,4 +1,5 @@
 import { ArtifactRegistryError } from '../errors.js'
+import { messagePrefix } from '../message-prefix.js'
 import { NAMING_RULES, type NamingRule, type NamingRuleId } from './rules.js'
 import { ADAPTED_SUFFIX, shortHash } from './short-hash.js'
 
@@ -47,7 +48,7 @@ export function toPlatformName(
   if (maxLength < suffix.length + 1) {
     throw new ArtifactRegistryError(
       'INVALID_CONFIG',
-      `[${options.platform ?? 'core'}] a ${r.id} name budget of ${maxLength} characters cannot hold an adapted name; shorten the prefix`,
+      `${messagePrefix(options.platform ?? 'core')} a ${r.id} name budget of ${maxLength} characters cannot hold an adapted name; shorten the prefix`,
       { platform: options.platform ?? 'core' },
     )
   }
@@ -75,7 +76,7 @@ export function assertUsableName(name: unknown, platform = 'core'): asserts name
   if (reason !== undefined) {
     throw new ArtifactRegistryError(
       'INVALID_NAME',
-      `[${platform}] Invalid repository name: ${reason}`,
+      `${messagePrefix(platform)} Invalid repository name: ${reason}`,
       {
         platform,
       },

@@ -78,6 +78,15 @@ export function uploadLocation(repository: string, id: string): string {
   return `/v2/${repository}/blobs/uploads/${id}`
 }
 
+/** Whether the request's If-None-Match names this digest's ETag (or `*`): answer 304. */
+export function notModified(ctx: RouteContext, digest: string): boolean {
+  const header = ctx.req.headers['if-none-match']
+  if (header === undefined) return false
+  return header
+    .split(',')
+    .some((v) => v.trim() === '*' || v.trim() === `"${digest}"` || v.trim() === `W/"${digest}"`)
+}
+
 function tooLarge(limit: number): OciError {
   return new OciError('SIZE_INVALID', {
     status: 413,

@@ -17,6 +17,8 @@ export const OCI_ERRORS = {
   TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
+  // Not a spec code: conditional requests (If-Match / If-None-Match) that fail are HTTP 412.
+  PRECONDITION_FAILED: { status: 412, message: 'precondition failed' },
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const
 

@@ -39,8 +39,10 @@ export async function handleTokenRequest(
       error: 'invalid_request',
       error_description: `unknown service ${service}`,
     })
-  const auth = authorization === undefined ? undefined : authenticateBasic(authorization, ids)
-  if (auth !== undefined && auth.status !== 'ok') {
+  // No anonymous tokens: this registry has nothing public, and a caller without credentials
+  // must see 401 (as the architecture requires), not a token that is refused with 403 later.
+  const auth = authenticateBasic(authorization, ids)
+  if (auth.status !== 'ok') {
     return json(
       res,
       401,
@@ -48,12 +50,11 @@ export async function handleTokenRequest(
       { 'WWW-Authenticate': BASIC_CHALLENGE },
     )
   }
-  // Anonymous callers get a token that grants nothing, as the token spec allows.
-  const rights: Rights = auth?.rights ?? { kind: 'scoped', subject: '', grants: [] }
+  const rights: Rights = auth.rights
   const access = parseScopes(params.getAll('scope'))
     .map((request) => ({ ...request, actions: grant(rights, request) }))
     .filter((request) => request.actions.length > 0)
-  const issued = await ids.tokens.issue(rights.subject, access, auth?.expiresAt)
+  const issued = await ids.tokens.issue(rights.subject, access, auth.expiresAt)
   // Less than the JWT's one-second resolution left: the token would already be expired.
   if (issued.expiresAt.getTime() <= Date.now())
     return json(res, 401, {

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
 
 describe('embedded registry', () => {
-  artifactRegistryContractSuite({ test: { describe, it }, factory: () => local({ bindingName: 'contract' }) })
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => local({ bindingName: 'contract' }),
+  })
 })
 
 describe('registry by URL', () => {

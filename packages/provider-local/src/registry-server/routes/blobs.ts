@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises'
 import { parseDigest } from '../digest.js'
-import { type RouteContext, sendEmpty } from '../http.js'
+import { notModified, type RouteContext, sendEmpty } from '../http.js'
 import { OciError } from '../oci-errors.js'
 import type { ByteRange } from '../storage/blob-store.js'
 
@@ -15,6 +15,11 @@ export async function getBlob(ctx: RouteContext): Promise<void> {
     ETag: `"${digest}"`,
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'max-age=31536000',
+  }
+  if (notModified(ctx, digest)) {
+    ctx.res.writeHead(304, { ETag: headers.ETag ?? '', 'Docker-Content-Digest': digest })
+    ctx.res.end()
+    return
   }
   const range = parseRange(ctx.req.headers.range, info.size)
   if (range === 'unsatisfiable') {

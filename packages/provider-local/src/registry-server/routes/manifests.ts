@@ -1,5 +1,5 @@
 import { digestOf, parseDigest } from '../digest.js'
-import { contentType, type RouteContext, readBody, sendEmpty } from '../http.js'
+import { contentType, notModified, type RouteContext, readBody, sendEmpty } from '../http.js'
 import { parseManifest } from '../manifest.js'
 import { isTag } from '../names.js'
 import { OciError } from '../oci-errors.js'
@@ -16,6 +16,11 @@ export async function getManifest(ctx: RouteContext): Promise<void> {
     'Docker-Content-Digest': found.digest,
     ETag: `"${found.digest}"`,
     'Last-Modified': new Date(found.manifest.createdAt).toUTCString(),
+  }
+  if (notModified(ctx, found.digest)) {
+    ctx.res.writeHead(304, { ETag: headers.ETag, 'Docker-Content-Digest': found.digest })
+    ctx.res.end()
+    return
   }
   if (ctx.req.method === 'HEAD') {
     ctx.res.writeHead(200, headers)
@@ -103,7 +108,7 @@ function checkPreconditions(ctx: RouteContext, tags: string[]): void {
       (ifMatch !== undefined && !matches(ifMatch)) ||
       (ifNoneMatch !== undefined && matches(ifNoneMatch))
     ) {
-      throw new OciError('DENIED', { status: 412, message: 'precondition failed', detail: { tag } })
+      throw new OciError('PRECONDITION_FAILED', { detail: { tag } })
     }
   }
 }
