@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type LocalRegistry,
+  startLocalRegistry,
+  startTokenService,
+  type TokenService,
+} from '../../src/index.js'
+import { type DockerRegistry, startDockerRegistry } from '../support/docker-registry.js'
+import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
+import { requireTool, runTool, runToolExpectingFailure } from '../support/tools.js'
+
+const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
+const missing = requireTool('skopeo') ?? requireTool('docker-registry')
+
+/** A registry to push to and the way to mint credentials for it. */
+interface Target {
+  host: string
+  mint: (
+    repository: string,
+    permission: 'pull' | 'push-pull',
+    ttlSeconds: number,
+  ) => Promise<{ username: string; password: string; expiresAt: Date }>
+}
+
+/**
+ * The same credential checks through skopeo (which runs the Bearer token flow itself), against
+ * our registry and against docker-registry 2.8.2 behind our token service.
+ */
+describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(), () => {
+  let work: string
+  let image: LayoutFixture
+  let ours: LocalRegistry
+  let tokens: TokenService
+  let registry2: DockerRegistry
+  const targets: Record<string, Target> = {}
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'skopeo-creds-'))
+    image = await writeMultiLayerImage(join(work, 'layout'), { seed: 'skopeo-credentials' })
+    ours = await startLocalRegistry({ adminCredentials: ADMIN })
+    targets.ours = {
+      host: new URL(ours.url).host,
+      mint: (r, p, t) => ours.generateCredentials(r, p, t),
+    }
+    tokens = await startTokenService({ admin: ADMIN })
+    const bundle = join(work, 'token-ca.pem')
+    await writeFile(bundle, tokens.caCertificate)
+    registry2 = await startDockerRegistry({
+      auth: {
+        token: {
+          realm: tokens.realm,
+          service: tokens.service,
+          issuer: tokens.issuer,
+          rootCertBundlePath: bundle,
+        },
+      },
+    })
+    targets['registry:2 + token service'] = {
+      host: new URL(registry2.url).host,
+      mint: (r, p, t) => tokens.generateCredentials(r, p, t),
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    await ours?.close()
+    await registry2?.close()
+    await tokens?.close()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  const copy = (
+    host: string,
+    repo: string,
+    creds: { username: string; password: string },
+  ): string[] => [
+    'copy',
+    '--dest-tls-verify=false',
+    '--dest-creds',
+    `${creds.username}:${creds.password}`,
+    image.reference,
+    `docker://${host}/${repo}:v1`,
+  ]
+
+  for (const name of ['ours', 'registry:2 + token service']) {
+    describe(name, () => {
+      it('push with push-pull credentials works and pull credentials read it back', async () => {
+        const target = targets[name] as Target
+        const push = await target.mint('team/app', 'push-pull', 300)
+        await runTool('skopeo', copy(target.host, 'team/app', push))
+        const pull = await target.mint('team/app', 'pull', 300)
+        const inspected = await runTool('skopeo', [
+          'inspect',
+          '--tls-verify=false',
+          '--raw',
+          '--creds',
+          `${pull.username}:${pull.password}`,
+          `docker://${target.host}/team/app:v1`,
+        ])
+        expect(JSON.parse(inspected.stdout).layers).toHaveLength(
+          image.images[0]?.layerDigests.length ?? -1,
+        )
+      }, 120_000)
+
+      it('push with pull credentials is refused', async () => {
+        const target = targets[name] as Target
+        const pull = await target.mint('team/app', 'pull', 300)
+        const failure = await runToolExpectingFailure('skopeo', copy(target.host, 'team/app', pull))
+        expect(failure.stderr).toMatch(/denied|forbidden|unauthorized|authentication required|insufficient/i)
+      }, 120_000)
+
+      it('another repository is refused', async () => {
+        const target = targets[name] as Target
+        const push = await target.mint('team/app', 'push-pull', 300)
+        const failure = await runToolExpectingFailure(
+          'skopeo',
+          copy(target.host, 'team/other', push),
+        )
+        expect(failure.stderr).toMatch(/denied|forbidden|unauthorized|authentication required|insufficient/i)
+      }, 120_000)
+
+      it('expired credentials are refused', async () => {
+        const target = targets[name] as Target
+        const push = await target.mint('team/app', 'push-pull', 1)
+        await new Promise((r) =>
+          setTimeout(r, Math.max(0, push.expiresAt.getTime() - Date.now()) + 100),
+        )
+        const failure = await runToolExpectingFailure('skopeo', copy(target.host, 'team/app', push))
+        expect(failure.stderr).toMatch(/unauthorized|authentication required|401/i)
+      }, 120_000)
+    })
+  }
+})
