@@ -109,7 +109,9 @@ describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(
         const target = targets[name] as Target
         const pull = await target.mint('team/app', 'pull', 300)
         const failure = await runToolExpectingFailure('skopeo', copy(target.host, 'team/app', pull))
-        expect(failure.stderr).toMatch(/denied|forbidden|unauthorized|authentication required|insufficient/i)
+        expect(failure.stderr).toMatch(
+          /denied|forbidden|unauthorized|authentication required|insufficient/i,
+        )
       }, 120_000)
 
       it('another repository is refused', async () => {
@@ -119,7 +121,9 @@ describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(
           'skopeo',
           copy(target.host, 'team/other', push),
         )
-        expect(failure.stderr).toMatch(/denied|forbidden|unauthorized|authentication required|insufficient/i)
+        expect(failure.stderr).toMatch(
+          /denied|forbidden|unauthorized|authentication required|insufficient/i,
+        )
       }, 120_000)
 
       it('expired credentials are refused', async () => {
