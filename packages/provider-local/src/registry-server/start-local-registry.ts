@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Permission } from '@artifact-registry/core'
+import { listen } from '../listening-server.js'
 import { AuthService } from '../token-service/auth-service.js'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
@@ -77,12 +77,8 @@ export async function startLocalRegistry(
       handle(req, res, state).catch((err: unknown) => sendError({ req, res }, err))
     },
   )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(resolved.port, resolved.host, () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  url = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`
+  const listening = await listen(server, resolved.host, resolved.port)
+  url = listening.url
   const maintain = async (): Promise<number> => {
     await auth?.identities.credentials.purgeExpired()
     return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
@@ -95,15 +91,12 @@ export async function startLocalRegistry(
 
   const close = async (): Promise<void> => {
     clearInterval(timer)
-    if (!server.listening) return
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeAllConnections()
-    await closed
+    await listening.close()
   }
   return {
     url,
     host: resolved.host,
-    port,
+    port: listening.port,
     generateCredentials: async (repository, permission, ttlSeconds) => {
       if (auth === undefined)
         throw new TypeError(

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Permission } from '@artifact-registry/core'
+import { listen } from '../listening-server.js'
 import type { MintedCredential } from '../registry-server/auth/credential-store.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
@@ -63,20 +63,9 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
         res.end()
       })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`
+  const { url, close } = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
   const realm = `${url}${TOKEN_PATH}`
   const { service, issuer } = auth.identities.tokens
-  const close = async (): Promise<void> => {
-    if (!server.listening) return
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeAllConnections()
-    await closed
-  }
   return {
     url,
     realm,

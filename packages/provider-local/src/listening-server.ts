@@ -1,0 +1,28 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** A server listening on a host and port, with its URL and an idempotent close. */
+export interface Listening {
+  url: string
+  port: number
+  close: () => Promise<void>
+}
+
+/**
+ * Listen on `host:port` (0 picks a free port) and return the URL. `close()` stops accepting,
+ * ends open connections (idle keep-alive ones would hold it open) and may be called twice.
+ */
+export async function listen(server: Server, host: string, port: number): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const bound = (server.address() as AddressInfo).port
+  const close = async (): Promise<void> => {
+    if (!server.listening) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
+  }
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound, close }
+}
