@@ -95,7 +95,7 @@ describe('scope matrix: every principal × repository × credential state × ope
       return state === 'wrong secret' ? { ...ADMIN, password: `${ADMIN.password}x` } : ADMIN
     const cred = secrets.get(`${principal}/${state === 'expired' ? 'expired' : 'valid'}`)
     if (!cred) throw new Error('fixture missing')
-    return state === 'wrong secret' ? { ...cred, password: `${cred.password.slice(0, -1)}A` } : cred
+    return state === 'wrong secret' ? { ...cred, password: wrongSecret(cred.password) } : cred
   }
 
   async function authorization(
@@ -171,6 +171,11 @@ describe('scope matrix: every principal × repository × credential state × ope
     return res.headers.get('docker-upload-uuid') ?? ''
   }
 })
+
+/** The secret with its last character changed (never to itself). */
+function wrongSecret(secret: string): string {
+  return `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`
+}
 
 /** Rewrite a token's payload to claim everything on `repo`, keeping the original signature. */
 function tamper(token: string, repo: string): string {

@@ -161,7 +161,10 @@ describe('durability: SIGKILL and restart on the same directory', () => {
           pushed += 1
         }
       }).map((p) => p.catch(() => {}))
-      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 400)))
+      // Kill at a random instant once writes are flowing (a busy machine may take a while).
+      const before = pushed
+      await waitFor(async () => pushed > before, 20_000)
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)))
       await registry.kill()
       await Promise.all(pushes)
       const report = await checkStore(dir)
