@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 source tools/setup/node.sh
 # shellcheck source=tools/setup/system.sh
 source tools/setup/system.sh
+# shellcheck source=tools/setup/docker.sh
+source tools/setup/docker.sh
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 task="${1:-}"
@@ -16,6 +18,8 @@ case "$task" in
   test)
     ensure_node
     ensure_system_packages
+    ensure_docker
+    export TESTCONTAINERS_RYUK_DISABLED=true E2E_NETWORK=host
     npm ci --no-audit --no-fund
     npm run lint
     npm run typecheck

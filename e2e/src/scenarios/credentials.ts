@@ -1,0 +1,51 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Permission } from '@artifact-registry/core'
+import { dockerRef, freshLayout, needs, probeAs, type Scenario } from './scenario.js'
+
+const TTL_SECONDS = 600
+
+/** generateCredentials for `permission`: Basic, for this registry, expiring at the TTL. */
+function credentialsFor(permission: Permission, key: 'pull' | 'pushPull'): Scenario {
+  return {
+    id: `credentials-${permission}`,
+    title: `generateCredentials(${permission}) gives Basic credentials expiring at the TTL`,
+    expected: /^basic for <registry>, expires after the TTL$/,
+    async run(context) {
+      const name = needs(context.state.repository, 'create-repository').name
+      const before = Date.now()
+      const creds = await context.target.provider.generateCredentials(name, permission, {
+        ttlSeconds: TTL_SECONDS,
+      })
+      context.state[key] = creds
+      const drift = (creds.expiresAt?.getTime() ?? 0) - (before + TTL_SECONDS * 1000)
+      const expiry = Math.abs(drift) <= 5000 ? 'expires after the TTL' : `expiry off by ${drift} ms`
+      return `${creds.authMethod} for ${creds.registry}, ${expiry}`
+    },
+  }
+}
+
+/** Pull credentials. */
+export const pullCredentials: Scenario = credentialsFor('pull', 'pull')
+/** Push-pull credentials. */
+export const pushPullCredentials: Scenario = credentialsFor('push-pull', 'pushPull')
+
+/** Credentials work until they expire, and are refused from then on. */
+export const expiredCredentials: Scenario = {
+  id: 'expired-credentials',
+  title: 'expired credentials are refused',
+  expected: /^pulled before expiry; refused after: token request 401$/,
+  async run(context) {
+    const name = needs(context.state.repository, 'create-repository').name
+    const creds = await context.target.provider.generateCredentials(name, 'pull', {
+      ttlSeconds: 2,
+    })
+    const image = dockerRef(context, `${name}:v1`)
+    await context.skopeo.pull(image, await freshLayout(context, 'v1'), creds)
+    // A second of margin: expiry is checked against the clock with second precision.
+    await delay(Math.max(0, (creds.expiresAt?.getTime() ?? 0) - Date.now()) + 1000)
+    const layout = await freshLayout(context, 'v1')
+    await context.skopeo.refused((skopeo) => skopeo.pull(image, layout, creds))
+    const answer = await probeAs(context, creds, 'GET', `/v2/${name}/manifests/v1`)
+    return `pulled before expiry; refused after: ${answer}`
+  },
+}

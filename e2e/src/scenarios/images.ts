@@ -1,0 +1,95 @@
+import { readLayout } from '../../../packages/provider-local/test/support/oci-layout.js'
+import { dockerRef, freshLayout, needs, probeAs, type Scenario } from './scenario.js'
+
+/** skopeo pushes a multi-layer image with push-pull credentials, digests preserved. */
+export const pushImage: Scenario = {
+  id: 'push-image',
+  title: 'skopeo pushes a multi-layer image with push-pull credentials',
+  expected: /^pushed 3 layers; manifest digest preserved$/,
+  async run(context) {
+    const name = needs(context.state.repository, 'create-repository').name
+    const creds = needs(context.state.pushPull, 'credentials-push-pull')
+    const { image } = context.fixtures
+    await context.skopeo.push(image.reference, dockerRef(context, `${name}:v1`), creds)
+    const digest = await context.skopeo.manifestDigest(dockerRef(context, `${name}:v1`), creds)
+    const layers = image.images[0]?.layerDigests.length
+    return `pushed ${layers} layers; manifest digest ${digest === image.digest ? 'preserved' : digest}`
+  },
+}
+
+/** skopeo pulls it back with pull credentials: every digest as pushed. */
+export const pullImage: Scenario = {
+  id: 'pull-image',
+  title: 'skopeo pulls it with pull credentials, every digest preserved',
+  expected: /^pulled; manifest, config and 3 layer digests equal$/,
+  async run(context) {
+    const name = needs(context.state.repository, 'create-repository').name
+    const creds = needs(context.state.pull, 'credentials-pull')
+    const layout = await freshLayout(context, 'v1')
+    await context.skopeo.pull(dockerRef(context, `${name}:v1`), layout, creds)
+    const [, dir = '', tag = ''] = /^oci:(.*):([^:]+)$/.exec(layout) ?? []
+    const back = (await readLayout(dir, tag)).images[0]
+    const pushed = context.fixtures.image.images[0]
+    const equal = JSON.stringify(back) === JSON.stringify(pushed)
+    return equal
+      ? `pulled; manifest, config and ${pushed?.layerDigests.length} layer digests equal`
+      : `pulled different digests: ${JSON.stringify(back)}`
+  },
+}
+
+/** A push with pull credentials is refused. */
+export const pushWithPullRefused: Scenario = {
+  id: 'push-with-pull-credentials',
+  title: 'a push with pull credentials is refused',
+  expected: /^refused: HTTP 40[13] (UNAUTHORIZED|DENIED)$/,
+  async run(context) {
+    const name = needs(context.state.repository, 'create-repository').name
+    const creds = needs(context.state.pull, 'credentials-pull')
+    const target = dockerRef(context, `${name}:v2`)
+    await context.skopeo.refused((s) => s.push(context.fixtures.other.reference, target, creds))
+    return `refused: ${await probeAs(context, creds, 'POST', `/v2/${name}/blobs/uploads/`)}`
+  },
+}
+
+/** Credentials for one repository open no other: a second repository's image is refused. */
+export const otherRepositoryRefused: Scenario = {
+  id: 'other-repository',
+  title: "another repository's image is refused",
+  expected: /^refused: HTTP 40[13] (UNAUTHORIZED|DENIED)$/,
+  async run(context) {
+    const creds = needs(context.state.pull, 'credentials-pull')
+    const { provider } = context.target
+    const other = await provider.createRepository('other')
+    const otherCreds = await provider.generateCredentials(other.name, 'push-pull')
+    const image = dockerRef(context, `${other.name}:v1`)
+    await context.skopeo.push(context.fixtures.other.reference, image, otherCreds)
+    const layout = await freshLayout(context, 'v1')
+    await context.skopeo.refused((s) => s.pull(image, layout, creds))
+    return `refused: ${await probeAs(context, creds, 'GET', `/v2/${other.name}/manifests/v1`)}`
+  },
+}
+
+/** 16 pushes of distinct images at once, each to its own new repository. */
+export const parallelPushes: Scenario = {
+  id: 'parallel-pushes',
+  title: '16 parallel pushes of distinct images',
+  expected: /^16\/16 pushed, every digest preserved$/,
+  async run(context) {
+    const { provider } = context.target
+    const results = await Promise.allSettled(
+      context.fixtures.parallel.map(async (image, i) => {
+        const repository = await provider.createRepository(`parallel-${i}`)
+        const creds = await provider.generateCredentials(repository.name, 'push-pull')
+        const reference = dockerRef(context, `${repository.name}:v1`)
+        await context.skopeo.push(image.reference, reference, creds)
+        return (await context.skopeo.manifestDigest(reference, creds)) === image.digest
+      }),
+    )
+    const preserved = results.filter((r) => r.status === 'fulfilled' && r.value).length
+    const failed = results.find((r) => r.status === 'rejected')
+    const why = failed ? ` (first failure: ${String(failed.reason).split('\n')[0]})` : ''
+    return preserved === results.length
+      ? `${preserved}/${results.length} pushed, every digest preserved`
+      : `${preserved}/${results.length} pushed with digests preserved${why}`
+  },
+}
