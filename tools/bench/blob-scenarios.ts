@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { AuthMode } from './auth.ts'
+import {
+  type BlobData,
+  type Endpoint,
+  pullBlob,
+  pushChunked,
+  pushMonolithic,
+  sha256,
+} from './client.ts'
+import { type Figure, medians, seconds } from './measure.ts'
+import type { Server } from './registries.ts'
+import { type Settings, toFigure } from './settings.ts'
+
+/** Hands out the blob of a round: one random buffer, re-stamped so every round is a new blob. */
+export type BlobSource = (round: string) => BlobData
+
+/** Allocates the random buffer once (slow on this VM) and hashes each new stamp of it. */
+export function blobSource(size: number): BlobSource {
+  const bytes = randomBytes(size)
+  let current: { round: string; blob: BlobData } | undefined
+  return (round) => {
+    if (current?.round !== round) {
+      // A new blob per round: pushing a blob a server already has lets registry:2 skip its move.
+      createHash('sha256').update(round).digest().copy(bytes, 0)
+      current = { round, blob: { bytes, digest: sha256(bytes) } }
+    }
+    return current.blob
+  }
+}
+
+/** Blob push (monolithic, then chunked) and pull, in MB/s (10^6 bytes per second). */
+export async function blobFigures(
+  servers: readonly Server[],
+  auth: AuthMode,
+  settings: Settings,
+  blobs: BlobSource,
+): Promise<Figure[]> {
+  const monolithic = await pushFigure(servers, auth, settings, blobs, 'monolithic')
+  const chunked = await pushFigure(servers, auth, settings, blobs, 'chunked')
+  // Round 0 of the chunked push stored this blob on both servers (re-stamping it is not timed).
+  const { digest } = blobs('chunked:0')
+  const megabytes = settings.blobBytes / 1e6
+  const result = await medians(servers, `${auth.name} · pull`, 'MB/s', settings.reps, (s) =>
+    seconds(() => pullExactly(s, digest, settings.blobBytes)).then((t) => megabytes / t),
+  )
+  const pull = toFigure('blob pull (GET, body read, not hashed)', auth, 'MB/s', result, 1)
+  return [monolithic, chunked, pull]
+}
+
+// --- internal ---
+
+const REPO = 'bench/blob'
+
+async function pushFigure(
+  servers: readonly Server[],
+  auth: AuthMode,
+  settings: Settings,
+  blobs: BlobSource,
+  kind: 'monolithic' | 'chunked',
+): Promise<Figure> {
+  const title =
+    kind === 'monolithic' ? 'push monolithic' : `push chunked ${settings.chunkBytes / 2 ** 20} MiB`
+  const megabytes = settings.blobBytes / 1e6
+  const result = await medians(
+    servers,
+    `${auth.name} · ${title}`,
+    'MB/s',
+    settings.reps,
+    (s, r) => {
+      const blob = blobs(`${kind}:${r}`)
+      const upload =
+        kind === 'monolithic'
+          ? () => pushMonolithic(s, REPO, blob)
+          : () => pushChunked(s, REPO, blob, settings.chunkBytes)
+      return seconds(upload).then((t) => megabytes / t)
+    },
+  )
+  return toFigure(`blob ${title} (${settings.blobBytes / 2 ** 20} MiB)`, auth, 'MB/s', result, 2)
+}
+
+async function pullExactly(ep: Endpoint, digest: string, size: number): Promise<void> {
+  const received = await pullBlob(ep, REPO, digest)
+  if (received !== size) throw new Error(`pulled ${received} bytes of ${size} from ${ep.url}`)
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto'
+
+/** Where requests go and how they authenticate: the same client code drives both servers. */
+export interface Endpoint {
+  url: string
+  authorization: string | undefined
+}
+
+/** Bytes and their digest, hashed before any clock starts. */
+export interface BlobData {
+  bytes: Uint8Array
+  digest: string
+}
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+
+/** distribution 2.8 answers 404 to a client that does not say it accepts OCI manifests. */
+const ACCEPT_MANIFESTS = [
+  OCI_MANIFEST,
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ')
+
+/** Request bodies are streamed in slices of this size, views into the caller's buffer. */
+const SLICE = 1024 * 1024
+
+/** `sha256:<hex>` of `bytes`. */
+export function sha256(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+/** POST, then one PUT carrying the whole blob (the "monolithic" push of the spec). */
+export async function pushMonolithic(ep: Endpoint, repo: string, blob: BlobData): Promise<void> {
+  const location = await startUpload(ep, repo)
+  const res = await send(ep, withDigest(location, blob.digest), 'PUT', blob.bytes)
+  await expect(res, 201, 'PUT upload')
+}
+
+/** POST, PATCHes of `chunkSize` with `Content-Range`, then a PUT without body. */
+export async function pushChunked(
+  ep: Endpoint,
+  repo: string,
+  blob: BlobData,
+  chunkSize: number,
+): Promise<void> {
+  let location = await startUpload(ep, repo)
+  for (let start = 0; start < blob.bytes.byteLength; start += chunkSize) {
+    const chunk = blob.bytes.subarray(start, start + chunkSize)
+    const res = await send(ep, location, 'PATCH', chunk, {
+      'Content-Range': `${start}-${start + chunk.byteLength - 1}`,
+      'Content-Type': 'application/octet-stream',
+    })
+    await expect(res, 202, 'PATCH upload')
+    // Clients must follow the newest Location: distribution re-signs its state in each one.
+    location = locationOf(res, ep)
+  }
+  await expect(await send(ep, withDigest(location, blob.digest), 'PUT'), 201, 'PUT upload')
+}
+
+/**
+ * GET a blob and read the body to the end without hashing it, so that the client's CPU is
+ * not what limits the figure. Returns how many bytes arrived.
+ */
+export async function pullBlob(ep: Endpoint, repo: string, digest: string): Promise<number> {
+  const res = await send(ep, `/v2/${repo}/blobs/${digest}`, 'GET')
+  if (res.status !== 200 || res.body === null) await expect(res, 200, 'GET blob')
+  let received = 0
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return received
+    received += value.byteLength
+  }
+}
+
+/** HEAD a manifest; throws unless 200. */
+export async function headManifest(ep: Endpoint, repo: string, reference: string): Promise<void> {
+  const res = await send(ep, `/v2/${repo}/manifests/${reference}`, 'HEAD', undefined, {
+    Accept: ACCEPT_MANIFESTS,
+  })
+  if (res.status !== 200) await expect(res, 200, 'HEAD manifest')
+}
+
+/** PUT a manifest under `tag`. */
+export async function pushManifest(
+  ep: Endpoint,
+  repo: string,
+  tag: string,
+  manifest: Uint8Array,
+  mediaType: string,
+): Promise<void> {
+  const res = await send(ep, `/v2/${repo}/manifests/${tag}`, 'PUT', manifest, {
+    'Content-Type': mediaType,
+  })
+  await expect(res, 201, 'PUT manifest')
+}
+
+// --- internal ---
+
+async function startUpload(ep: Endpoint, repo: string): Promise<string> {
+  const res = await send(ep, `/v2/${repo}/blobs/uploads/`, 'POST')
+  await expect(res, 202, 'POST upload')
+  return locationOf(res, ep)
+}
+
+/**
+ * One request. A body is sent as a stream of views into `body` with an explicit
+ * Content-Length: fetch copies a Uint8Array body first, and touching 512 MiB of fresh memory
+ * costs seconds on this VM, which would swamp the difference between the servers.
+ */
+function send(
+  ep: Endpoint,
+  pathOrUrl: string,
+  method: string,
+  body?: Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const all: Record<string, string> = { ...headers }
+  if (ep.authorization !== undefined) all.Authorization = ep.authorization
+  if (body === undefined) return fetch(new URL(pathOrUrl, ep.url), { method, headers: all })
+  all['Content-Length'] = String(body.byteLength)
+  return fetch(new URL(pathOrUrl, ep.url), {
+    method,
+    headers: all,
+    body: slices(body),
+    duplex: 'half',
+  })
+}
+
+function slices(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.byteLength) return controller.close()
+      const end = Math.min(offset + SLICE, bytes.byteLength)
+      controller.enqueue(bytes.subarray(offset, end))
+      offset = end
+    },
+  })
+}
+
+function locationOf(res: Response, ep: Endpoint): string {
+  const location = res.headers.get('location')
+  if (location === null) throw new Error(`${res.url}: ${res.status} without Location`)
+  return new URL(location, ep.url).href
+}
+
+/** Appends `digest=` the way skopeo does, keeping any query the server put in Location. */
+function withDigest(location: string, digest: string): string {
+  return `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`
+}
+
+/** Reads the body (so the connection is reused) and throws unless `status`. */
+async function expect(res: Response, status: number, what: string): Promise<void> {
+  const text = await res.text()
+  if (res.status !== status) {
+    throw new Error(`${what} ${res.url}: expected ${status}, got ${res.status} ${text}`)
+  }
+}

@@ -1,0 +1,110 @@
+import { cpuSeconds } from './processes.ts'
+import type { Server, ServerName } from './registries.ts'
+
+/** One row of the report: a scenario's median on each server. */
+export interface Figure {
+  scenario: string
+  /** The auth mode's label. */
+  auth: string
+  unit: 'MB/s' | 'req/s' | 's'
+  /** `rate`: more is better; `time`: less is better. */
+  kind: 'rate' | 'time'
+  ours: number
+  registry2: number
+  /** Median server CPU seconds (user + system) per measured run. */
+  cpuOurs: number
+  cpuRegistry2: number
+  /** The ratio (> 1 = ours better) the issue asks for. */
+  target: number
+  /** A row the issue sets no target for, shown for context (e.g. the no-auth pass). */
+  informational: boolean
+  /** Extra facts printed under the table. */
+  notes: string[]
+}
+
+/** How often a scenario runs on each server. */
+export interface Repetitions {
+  /** Measured runs per server; the median is reported. */
+  runs: number
+  /** Unreported runs per server first (JIT, page cache, connection pool, lazy init). */
+  warmups: number
+}
+
+/** Each server's median figure, and the median server CPU (user + system seconds) per run. */
+export interface Medians {
+  value: Record<ServerName, number>
+  cpu: Record<ServerName, number>
+}
+
+/**
+ * Runs `once` on every server, warm-ups first, then `runs` rounds, and returns each server's
+ * medians. Which server goes first alternates per round, so slow drift (page-cache writeback,
+ * a noisy neighbour) is spread over both. `once` gets the round (negative for warm-ups), so
+ * both servers can be given the same input in a round. The server's CPU time is recorded too:
+ * unlike wall time, it barely moves when other processes compete for this machine's 2 cores.
+ */
+export async function medians(
+  servers: readonly Server[],
+  title: string,
+  unit: string,
+  reps: Repetitions,
+  once: (server: Server, round: number) => Promise<number>,
+): Promise<Medians> {
+  for (let w = 1; w <= reps.warmups; w++) {
+    for (const server of servers) {
+      const value = await once(server, -w)
+      progress(`${title} · ${server.name} · warm-up: ${format(value)} ${unit}`)
+    }
+  }
+  const values: Record<ServerName, number[]> = { ours: [], 'registry:2': [] }
+  const cpu: Record<ServerName, number[]> = { ours: [], 'registry:2': [] }
+  for (let round = 0; round < reps.runs; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse()
+    for (const server of order) {
+      const before = await cpuSeconds(server.pid)
+      const value = await once(server, round)
+      const used = (await cpuSeconds(server.pid)) - before
+      values[server.name].push(value)
+      cpu[server.name].push(used)
+      const where = `${title} · ${server.name} · run ${round + 1}/${reps.runs}`
+      progress(`${where}: ${format(value)} ${unit} (server CPU ${format(used)} s)`)
+    }
+  }
+  return { value: mediansOf(values), cpu: mediansOf(cpu) }
+}
+
+/** Seconds `fn` took, by the monotonic clock. */
+export async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint()
+  await fn()
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+/** A progress line on stderr, so stdout holds only the report. */
+export function progress(line: string): void {
+  console.error(`[bench] ${line}`)
+}
+
+/** A figure with about four significant digits. */
+export function format(value: number): string {
+  if (!Number.isFinite(value)) return String(value)
+  if (value >= 1000) return value.toFixed(0)
+  if (value >= 100) return value.toFixed(1)
+  if (value >= 10) return value.toFixed(2)
+  return value.toFixed(3)
+}
+
+// --- internal ---
+
+function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, number> {
+  return { ours: median(samples.ours), 'registry:2': median(samples['registry:2']) }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  if (sorted.length === 0) return Number.NaN
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}

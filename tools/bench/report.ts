@@ -1,0 +1,75 @@
+import { type Figure, format } from './measure.ts'
+
+/** What the report says about the run as a whole. */
+export interface ReportContext {
+  /** e.g. "2 cores, Node v24.1.0, docker-registry 2.8.2, skopeo 1.9.3" */
+  machine: string
+  runs: number
+  warmups: number
+  /** How busy the machine was, printed in the header. */
+  load: string[]
+  /** Printed under the table, after the figures' own notes. */
+  notes: string[]
+}
+
+/** The plain-text report: a header, one row per figure, then the notes. */
+export function renderReport(figures: readonly Figure[], context: ReportContext): string {
+  const header = [
+    ...['scenario', 'auth', 'unit', 'ours', 'registry:2', 'ratio', 'target', 'met'],
+    ...['CPU s ours', 'CPU s r2'],
+  ]
+  const rows = figures.map(row)
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => width(r, i))))
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) =>
+        NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd()
+  const notes = [...figures.flatMap((f) => f.notes), ...context.notes]
+  return [
+    'Registry benchmark: ours (artifact-registry-local) vs registry:2 (Debian docker-registry)',
+    `Same Node fetch client, all on 127.0.0.1; ${context.machine}.`,
+    `Each figure is the median of ${context.runs} runs after ${context.warmups} warm-up per server; MB = 10^6 bytes.`,
+    'ratio = ours/registry:2 for rates and registry:2/ours for times, so > 1 always means ours is better.',
+    'Rows in parentheses are for context: the issue sets its targets with auth on.',
+    'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
+    ...context.load,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'Notes:',
+    ...notes.map((note) => `- ${note}`),
+  ].join('\n')
+}
+
+// --- internal ---
+
+/** Columns aligned right. */
+const NUMERIC = new Set([3, 4, 5, 8, 9])
+
+function row(figure: Figure): string[] {
+  const ratio =
+    figure.kind === 'rate' ? figure.ours / figure.registry2 : figure.registry2 / figure.ours
+  const met = ratio >= figure.target ? 'yes' : 'NO'
+  const context = (text: string): string => (figure.informational ? `(${text})` : text)
+  return [
+    figure.scenario,
+    figure.auth,
+    figure.unit,
+    format(figure.ours),
+    format(figure.registry2),
+    `${ratio.toFixed(2)}×`,
+    context(`≥ ${figure.target}×`),
+    context(met),
+    format(figure.cpuOurs),
+    format(figure.cpuRegistry2),
+  ]
+}
+
+function width(cells: readonly string[], i: number): number {
+  return (cells[i] ?? '').length
+}

@@ -1,0 +1,15 @@
+// Our registry without auth, for the no-auth pass: the CLI always turns auth on, and this is
+// the same server code with the anonymous authorizer. Usage: node serve-anonymous.ts DATA_DIR
+import { startLocalRegistry } from '@artifact-registry/provider-local'
+
+const dataDir = process.argv[2]
+if (dataDir === undefined) throw new Error('usage: serve-anonymous.ts DATA_DIR')
+const registry = await startLocalRegistry({ dataDir, port: 0 })
+// The same line the CLI prints, so both are started and awaited the same way.
+console.log(`artifact-registry-local listening on ${registry.url}`)
+process.once('SIGTERM', () => {
+  registry.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  )
+})

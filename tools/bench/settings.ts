@@ -1,0 +1,39 @@
+import type { AuthMode } from './auth.ts'
+import type { LayoutOptions } from './layout.ts'
+import type { Figure, Medians, Repetitions } from './measure.ts'
+
+/** Sizes and durations of one benchmark run. */
+export interface Settings {
+  reps: Repetitions
+  blobBytes: number
+  chunkBytes: number
+  headSeconds: number
+  headConcurrency: number
+  layout: LayoutOptions
+  /** Scratch space for the OCI layouts skopeo reads. */
+  workDir: string
+}
+
+/** A report row from a scenario's medians; `target` is the ratio the issue asks for. */
+export function toFigure(
+  scenario: string,
+  auth: AuthMode,
+  unit: Figure['unit'],
+  result: Medians,
+  target: number,
+): Figure {
+  return {
+    scenario,
+    auth: auth.label,
+    unit,
+    kind: unit === 's' ? 'time' : 'rate',
+    ours: result.value.ours,
+    registry2: result.value['registry:2'],
+    cpuOurs: result.cpu.ours,
+    cpuRegistry2: result.cpu['registry:2'],
+    target,
+    // The issue's targets are for auth on; the no-auth pass is there to show bcrypt's share.
+    informational: auth.name === 'none',
+    notes: [],
+  }
+}
