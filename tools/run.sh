@@ -16,6 +16,9 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 task="${1:-}"
 case "$task" in
   test)
+    # Nx keeps its cache outside the clone, shared by clones of this repository on one machine:
+    # the test command always runs every task instead of replaying earlier results.
+    export NX_SKIP_NX_CACHE=true
     ensure_node
     ensure_system_packages
     ensure_docker

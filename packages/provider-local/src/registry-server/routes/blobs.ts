@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises'
 import { parseDigest } from '../digest.js'
 import { notModified, type RouteContext, sendEmpty } from '../http.js'
 import { OciError } from '../oci-errors.js'
@@ -33,7 +32,8 @@ export async function getBlob(ctx: RouteContext): Promise<void> {
     ctx.res.end()
     return
   }
-  await pipeline(ctx.store.blobs.read(digest, range), ctx.res)
+  await ctx.store.blobs.send(digest, ctx.res, range)
+  ctx.res.end()
 }
 
 /** `DELETE /v2/<name>/blobs/<digest>` (end-10): unlink it from this repository. */

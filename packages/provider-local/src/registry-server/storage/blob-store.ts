@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import type { Writable } from 'node:stream'
 import type { DigestAlgorithm } from '../digest.js'
 
 /** An inclusive byte range of a blob. */
@@ -28,8 +28,8 @@ export interface UploadMeta {
  */
 export interface BlobStore {
   stat(digest: string): Promise<BlobInfo | undefined>
-  /** Stream a committed blob (or part of it). */
-  read(digest: string, range?: ByteRange): Readable
+  /** Write a committed blob (or part of it) to `destination`, without ending it. */
+  send(digest: string, destination: Writable, range?: ByteRange): Promise<void>
   /** Read a small committed blob (a manifest) whole. */
   readAll(digest: string): Promise<Buffer>
   /** Store a small blob whose digest the caller computed (manifests), atomically. */

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import type { Writable } from 'node:stream'
 import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
 
 interface Upload {
@@ -17,9 +17,11 @@ export class MemoryBlobStore implements BlobStore {
     return blob && { size: blob.bytes.byteLength, createdAt: blob.createdAt }
   }
 
-  read(digest: string, range?: ByteRange): Readable {
+  async send(digest: string, destination: Writable, range?: ByteRange): Promise<void> {
     const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.alloc(0)
-    return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes])
+    const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
+    if (!destination.write(part))
+      await new Promise<void>((resolve) => destination.once('drain', resolve))
   }
 
   async readAll(digest: string): Promise<Buffer> {
