@@ -1,10 +1,13 @@
-/** A difference between targets that is known, accepted, and explained. */
-export interface DeliberateDifference {
+import type { ScenarioResult } from './scenarios/index.js'
+import { formatTable } from './text-table.js'
+
+/** A difference in detail between targets that is known, accepted, and explained. */
+export interface KnownDetailDifference {
   /** The scenario id. */
   scenario: string
-  /** The exact outcome of each target (by column name): any other pair is not this difference. */
-  outcomes: Readonly<Record<string, string>>
-  /** Why the two differ and why that is acceptable. */
+  /** The exact detail of each target (by column name): any other set is not this difference. */
+  details: Readonly<Record<string, string>>
+  /** Why the details differ and why that is acceptable. */
   reason: string
 }
 
@@ -14,14 +17,16 @@ export interface OutcomeRow {
   title: string
 }
 
+const NONE = '—'
+
 /**
- * The outcomes of every scenario on every target, compared side by side. A row passes when all
- * targets produced the same outcome, or exactly the pair a deliberate difference lists.
+ * The results of every scenario on every target, side by side. Outcomes must be identical on all
+ * targets; details must be identical too, or exactly the set a known detail difference lists.
  */
 export class OutcomeTable {
   readonly #columns: readonly string[]
   readonly #rows: readonly OutcomeRow[]
-  readonly #outcomes = new Map<string, Map<string, string>>()
+  readonly #results = new Map<string, Map<string, ScenarioResult>>()
 
   constructor(columns: readonly string[], rows: readonly OutcomeRow[]) {
     this.#columns = columns
@@ -29,69 +34,93 @@ export class OutcomeTable {
   }
 
   /** Records what `scenario` produced on `column`. */
-  record(scenario: string, column: string, outcome: string): void {
-    const row = this.#outcomes.get(scenario) ?? new Map<string, string>()
-    row.set(column, outcome)
-    this.#outcomes.set(scenario, row)
+  record(scenario: string, column: string, result: ScenarioResult): void {
+    const row = this.#results.get(scenario) ?? new Map<string, ScenarioResult>()
+    row.set(column, result)
+    this.#results.set(scenario, row)
   }
 
-  /** Rows that are not identical and not a listed deliberate difference, one line each. */
-  unexplained(deliberate: readonly DeliberateDifference[]): string[] {
-    return this.#rows
-      .filter(
-        (row) => this.#verdict(row.id, deliberate) !== 'same' && !this.#listed(row.id, deliberate),
-      )
-      .map(
-        (row) =>
-          `${row.id}: ${this.#columns.map((c) => `${c} → ${this.#cell(row.id, c)}`).join(' | ')}`,
-      )
+  /**
+   * What fails the comparison, one line each: a scenario not run on every target, outcomes that
+   * differ (no list excuses those), details that differ other than as `known` lists.
+   */
+  problems(known: readonly KnownDetailDifference[]): string[] {
+    return this.#rows.flatMap(({ id }) => {
+      const outcome = this.#outcomeVerdict(id)
+      if (outcome === 'NOT RUN') return [`${id}: not run on every target`]
+      return [
+        ...(outcome === 'DIFFERENT'
+          ? [`${id}: outcomes differ: ${this.#cells(id, 'outcome')}`]
+          : []),
+        ...(this.#detailVerdict(id, known) === 'DIFFERENT'
+          ? [`${id}: details differ, not as listed: ${this.#cells(id, 'detail')}`]
+          : []),
+      ]
+    })
   }
 
-  /** The side-by-side table, then the reasons of the deliberate differences that occurred. */
-  format(deliberate: readonly DeliberateDifference[]): string {
-    const header = ['scenario', ...this.#columns, 'verdict']
-    const body = this.#rows.map((row) => [
-      row.id,
-      ...this.#columns.map((column) => this.#cell(row.id, column)),
-      this.#verdict(row.id, deliberate),
+  /** The side-by-side table, then the reasons of the known differences that occurred. */
+  format(known: readonly KnownDetailDifference[]): string {
+    const header = [
+      'scenario',
+      ...this.#columns,
+      'verdict',
+      ...this.#columns.map((column) => `detail: ${column}`),
+      'details',
+    ]
+    const body = this.#rows.map(({ id }) => [
+      id,
+      ...this.#columns.map((column) => this.#result(id, column)?.outcome ?? '(not run)'),
+      this.#outcomeVerdict(id),
+      ...this.#columns.map((column) => this.#result(id, column)?.detail ?? NONE),
+      this.#detailVerdict(id, known),
     ])
-    const widths = header.map((_, i) =>
-      Math.max(...[header, ...body].map((r) => (r[i] ?? '').length)),
-    )
-    const line = (cells: string[]) =>
-      `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
-    const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`
-    const seen = deliberate.filter((d) => this.#listed(d.scenario, [d]))
-    const unseen = deliberate.filter((d) => !seen.includes(d))
+    const seen = known.filter((difference) => this.#matches(difference))
+    const unseen = known.filter((difference) => !seen.includes(difference))
+    const reasons = new Map<string, string[]>()
+    for (const { scenario, reason } of seen)
+      reasons.set(reason, [...(reasons.get(reason) ?? []), scenario])
     return [
-      line(header),
-      rule,
-      ...body.map(line),
-      ...(seen.length > 0 ? ['', 'Deliberate differences:'] : []),
-      ...seen.map((d) => `- ${d.scenario}: ${d.reason}`),
+      formatTable(header, body),
+      ...(seen.length > 0 ? ['', 'Known detail differences (the outcomes are the same):'] : []),
+      ...[...reasons].map(([reason, scenarios]) => `- ${scenarios.join(', ')}: ${reason}`),
       ...(unseen.length > 0 ? ['', 'Listed but not seen (prune the list?):'] : []),
-      ...unseen.map((d) => `- ${d.scenario}`),
+      ...unseen.map((difference) => `- ${difference.scenario}`),
     ].join('\n')
   }
 
-  #cell(scenario: string, column: string): string {
-    return this.#outcomes.get(scenario)?.get(column) ?? '(not run)'
+  #result(scenario: string, column: string): ScenarioResult | undefined {
+    return this.#results.get(scenario)?.get(column)
   }
 
-  #verdict(scenario: string, deliberate: readonly DeliberateDifference[]): string {
-    const cells = this.#columns.map((column) => this.#outcomes.get(scenario)?.get(column))
-    if (cells.includes(undefined)) return 'NOT RUN'
-    if (new Set(cells).size === 1) return 'same'
-    return this.#listed(scenario, deliberate) ? 'deliberate' : 'DIFFERENT'
+  #cells(scenario: string, key: keyof ScenarioResult): string {
+    return this.#columns
+      .map((column) => `${column} → ${this.#result(scenario, column)?.[key] ?? NONE}`)
+      .join(' | ')
   }
 
-  #listed(scenario: string, deliberate: readonly DeliberateDifference[]): boolean {
-    return deliberate.some(
-      (d) =>
-        d.scenario === scenario &&
-        this.#columns.every(
-          (column) => d.outcomes[column] === this.#outcomes.get(scenario)?.get(column),
-        ),
+  #outcomeVerdict(scenario: string): 'same' | 'DIFFERENT' | 'NOT RUN' {
+    const results = this.#columns.map((column) => this.#result(scenario, column))
+    if (results.includes(undefined)) return 'NOT RUN'
+    return new Set(results.map((r) => r?.outcome)).size === 1 ? 'same' : 'DIFFERENT'
+  }
+
+  #detailVerdict(scenario: string, known: readonly KnownDetailDifference[]): string {
+    const results = this.#columns.map((column) => this.#result(scenario, column))
+    if (results.includes(undefined)) return 'NOT RUN'
+    const details = new Set(results.map((r) => r?.detail))
+    if (details.size === 1) return details.has(undefined) ? NONE : 'same'
+    const listed = known.some((d) => d.scenario === scenario && this.#matches(d))
+    return listed ? 'known' : 'DIFFERENT'
+  }
+
+  // Whether the row shows exactly the details `difference` lists, and they differ.
+  #matches(difference: KnownDetailDifference): boolean {
+    if (new Set(Object.values(difference.details)).size < 2) return false
+    return this.#columns.every(
+      (column) =>
+        difference.details[column] !== undefined &&
+        difference.details[column] === this.#result(difference.scenario, column)?.detail,
     )
   }
 }

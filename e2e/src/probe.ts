@@ -3,8 +3,9 @@ import type { Credentials } from './targets.js'
 /**
  * What the registry answers `method path` sent with `creds`, as a client would send it: Basic
  * where the registry challenges for Basic, else a token from the Bearer challenge's realm for the
- * challenged scope. Returns `HTTP <status> <OCI error code>`, or `token request <status>` when the
- * realm refuses the credentials. Used to name *how* a request is refused, which skopeo's
+ * challenged scope. Returns `HTTP <status> <OCI error code>`, followed by ` (<error>)` when the
+ * answer challenges again with an `error` (e.g. `insufficient_scope`), or `token request <status>`
+ * when the realm refuses the credentials. Used to name *how* a request is refused, which skopeo's
  * messages only paraphrase.
  */
 export async function probe(
@@ -20,9 +21,7 @@ export async function probe(
   const basic = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
   let authorization = basic
   if (/^Bearer\s/i.test(challenge)) {
-    const params = Object.fromEntries(
-      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(([, k = '', v = '']) => [k, v]),
-    )
+    const params = challengeParams(challenge)
     const realm = new URL(params.realm ?? '')
     for (const key of ['service', 'scope']) {
       if (params[key]) realm.searchParams.set(key, params[key])
@@ -36,5 +35,13 @@ export async function probe(
   }
   const res = await fetch(url, { method, headers: { authorization } })
   const body = (await res.json().catch(() => ({}))) as { errors?: { code?: string }[] }
-  return `HTTP ${res.status} ${body.errors?.[0]?.code ?? ''}`.trim()
+  const { error } = challengeParams(res.headers.get('www-authenticate') ?? '')
+  return `HTTP ${res.status} ${body.errors?.[0]?.code ?? ''}`.trim() + (error ? ` (${error})` : '')
+}
+
+// The `key="value"` parameters of a WWW-Authenticate challenge.
+function challengeParams(challenge: string): Record<string, string | undefined> {
+  return Object.fromEntries(
+    [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(([, k = '', v = '']) => [k, v]),
+  )
 }

@@ -10,10 +10,13 @@ import { createRepository, deleteRepository, getRepository } from './repository.
 import type { Scenario } from './scenario.js'
 
 export {
+  type DetailExpectation,
+  detailPatterns,
   type Fixtures,
   runScenario,
   type Scenario,
   type ScenarioContext,
+  type ScenarioResult,
   type ScenarioState,
 } from './scenario.js'
 

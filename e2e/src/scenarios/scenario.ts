@@ -33,19 +33,41 @@ export interface ScenarioContext {
   state: ScenarioState
 }
 
+/**
+ * What a scenario produced on one target. The outcome is what the library's user relies on and
+ * must be identical on every target; the detail is how the registry got there (status codes,
+ * optional fields), shown per target and checked against {@link Scenario.detail}.
+ */
+export interface ScenarioResult {
+  /** What the user relies on, e.g. `refused`; the verdict compares these across targets. */
+  outcome: string
+  /** Protocol detail, e.g. `HTTP 403 DENIED`; absent when the scenario expects none. */
+  detail?: string
+}
+
+/** What a scenario's detail must be on each target. */
+export interface DetailExpectation {
+  /** What any correct registry reports. */
+  any: RegExp
+  /** What a target (by its column name) must report besides, e.g. what our design requires. */
+  byTarget?: Readonly<Record<string, RegExp>>
+}
+
 /** One row of the outcome table. */
 export interface Scenario {
-  /** Stable key, used by the list of deliberate differences. */
+  /** Stable key, used by the list of known detail differences. */
   id: string
   /** What the row checks, as the test is named. */
   title: string
-  /** What a correct registry produces; both targets must match it. */
-  expected: RegExp
+  /** The outcome a correct registry produces; every target must match it. */
+  outcome: RegExp
+  /** The expected detail; a scenario without one must report no detail. */
+  detail?: DetailExpectation
   /**
    * Runs against one target and describes what happened, independent of ports and secrets, so
-   * outcomes of the two targets compare as strings.
+   * the results of the targets compare as strings.
    */
-  run(context: ScenarioContext): Promise<string>
+  run(context: ScenarioContext): Promise<ScenarioResult>
 }
 
 /** The logical name of the scenarios' main repository (routable: `e2e/app`). */
@@ -87,12 +109,36 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Runs a scenario and returns its outcome with the registry's address written `<registry>`; a
+ * The patterns the detail of `scenario` on `target` must match: the scenario's `any`, then the
+ * one it sets for `target`. Empty when the scenario expects no detail. Throws when `byTarget`
+ * names a target not in `targets`, as that pattern would never be checked.
+ */
+export function detailPatterns(
+  scenario: Scenario,
+  target: string,
+  targets: readonly string[],
+): RegExp[] {
+  if (!scenario.detail) return []
+  const { any, byTarget = {} } = scenario.detail
+  const unknown = Object.keys(byTarget).filter((name) => !targets.includes(name))
+  if (unknown.length > 0) throw new Error(`${scenario.id}: no target named ${unknown.join(', ')}`)
+  const own = byTarget[target]
+  return own ? [any, own] : [any]
+}
+
+/**
+ * Runs a scenario and returns its result with the registry's address written `<registry>`; a
  * scenario that throws has the outcome `error: <code or message>`, which then fails its row.
  */
-export async function runScenario(scenario: Scenario, context: ScenarioContext): Promise<string> {
-  const outcome = await scenario
+export async function runScenario(
+  scenario: Scenario,
+  context: ScenarioContext,
+): Promise<ScenarioResult> {
+  const { outcome, detail } = await scenario
     .run(context)
-    .catch((error: unknown) => `error: ${describeError(error)}`)
-  return outcome.replaceAll(context.target.authority, '<registry>')
+    .catch((error: unknown): ScenarioResult => ({ outcome: `error: ${describeError(error)}` }))
+  const hide = (text: string) => text.replaceAll(context.target.authority, '<registry>')
+  return detail === undefined
+    ? { outcome: hide(outcome) }
+    : { outcome: hide(outcome), detail: hide(detail) }
 }
