@@ -13,13 +13,12 @@ import {
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { parseDigest } from '../digest.js'
+import { AppendWriter } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
 import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
 import { sendFile } from './file-sender.js'
 
 const READ_CHUNK = 1024 * 1024
-const WRITE_BATCH = 1024 * 1024
-const SYNC_EVERY = 64 * 1024 * 1024
 
 /**
  * Blobs on disk: `blobs/<alg>/<2 hex>/<hex>`, uploads in `uploads/<id>/{data,meta.json}`. A blob
@@ -113,38 +112,17 @@ export class FsBlobStore implements BlobStore {
     onChunk: (chunk: Uint8Array) => void,
   ): Promise<number> {
     const file = await open(join(this.#uploadDir(id), 'data'), 'a')
-    let written = 0
-    let batch: Uint8Array[] = []
-    let batched = 0
-    let unsynced = 0
-    let syncing: Promise<void> | undefined
+    const writer = new AppendWriter(file)
     try {
-      // Request chunks are ~64 KiB: gathering them into 1 MiB writes saves most of the syscalls.
       for await (const chunk of source) {
         onChunk(chunk)
-        batch.push(chunk)
-        batched += chunk.byteLength
-        if (batched < WRITE_BATCH) continue
-        await file.writev(batch)
-        written += batched
-        unsynced += batched
-        batch = []
-        batched = 0
-        // Flush to disk in the background while more arrives, so the fsync at commit is short.
-        if (unsynced >= SYNC_EVERY && syncing === undefined) {
-          unsynced = 0
-          syncing = file.datasync().finally(() => {
-            syncing = undefined
-          })
-        }
+        await writer.push(chunk)
       }
-      if (batched > 0) await file.writev(batch)
-      written += batched
+      return await writer.finish()
     } finally {
-      await syncing?.catch(() => {})
+      await writer.settle()
       await file.close()
     }
-    return written
   }
 
   readUpload(id: string): AsyncIterable<Uint8Array> {
