@@ -4,7 +4,7 @@ import { generateImage } from './image.ts'
 import { RegistryHttp } from './registry-http.ts'
 
 const quick = process.argv.includes('--quick')
-const PULL_TTL_SECONDS = quick ? 2 : 5
+const PULL_TTL_SECONDS = quick ? 4 : 5
 let failures = 0
 
 function step(title: string): void {
