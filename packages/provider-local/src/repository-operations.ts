@@ -1,3 +1,4 @@
+import { RegistryHttpError } from './map-error.js'
 import { EMPTY_BLOB, EMPTY_BLOB_DIGEST, MARKER_DIGEST, MARKER_MANIFEST } from './marker.js'
 import type { RegistryClient } from './registry-client.js'
 
@@ -46,8 +47,7 @@ export class RepositoryOperations {
     if (marker !== undefined) return { createdAt: marker }
     const tags = await this.#client.request('GET', `/v2/${repository}/tags/list?n=1`)
     if (tags.status === 404) return undefined
-    if (tags.status !== 200)
-      await this.#client.expect([200], 'GET', `/v2/${repository}/tags/list?n=1`)
+    if (tags.status !== 200) throw await unexpected(tags, 'GET tags/list')
     const body = (await tags.json()) as { tags?: string[] | null }
     return (body.tags?.length ?? 0) > 0 ? { createdAt: null } : undefined
   }
@@ -98,8 +98,7 @@ export class RepositoryOperations {
       headers: { accept: ACCEPT },
     })
     if (res.status === 404) return undefined
-    if (res.status !== 200)
-      await this.#client.expect([200], 'HEAD', `/v2/${repository}/manifests/${MARKER_DIGEST}`)
+    if (res.status !== 200) throw await unexpected(res, 'HEAD marker manifest')
     const modified = res.headers.get('last-modified')
     return modified ? new Date(modified) : null
   }
@@ -114,4 +113,9 @@ export class RepositoryOperations {
       headers: { 'content-type': 'application/octet-stream' },
     })
   }
+}
+
+// The error for an answer already in hand (no second request just to raise it).
+async function unexpected(res: Response, what: string): Promise<RegistryHttpError> {
+  return new RegistryHttpError(res.status, await res.text(), what)
 }
