@@ -61,6 +61,10 @@ export async function pushChunked(
 /**
  * GET a blob and read the body to the end without hashing it, so that the client's CPU is
  * not what limits the figure. Returns how many bytes arrived.
+ *
+ * Each chunk's memory is given back as soon as it is counted. Left to the garbage collector,
+ * 512 MiB of fresh 64 KiB buffers made the client the bottleneck (a core at 100%), and its GC
+ * pauses swung the figure between runs by ±30% whichever server was measured.
  */
 export async function pullBlob(ep: Endpoint, repo: string, digest: string): Promise<number> {
   const res = await send(ep, `/v2/${repo}/blobs/${digest}`, 'GET')
@@ -71,6 +75,7 @@ export async function pullBlob(ep: Endpoint, repo: string, digest: string): Prom
     const { done, value } = await reader.read()
     if (done) return received
     received += value.byteLength
+    discard(value)
   }
 }
 
@@ -138,6 +143,13 @@ function slices(bytes: Uint8Array): ReadableStream<Uint8Array> {
       offset = end
     },
   })
+}
+
+/** Frees a chunk's memory now, when the chunk is the only view of its buffer (see pullBlob). */
+function discard(chunk: Uint8Array): void {
+  const { buffer } = chunk
+  const whole = chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength
+  if (whole && buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0)
 }
 
 function locationOf(res: Response, ep: Endpoint): string {

@@ -22,9 +22,17 @@ export interface Server {
   authorization: string | undefined
   /** skopeo flags that authenticate a push (`--dest-creds u:p`), empty without auth. */
   skopeoDestArgs: string[]
+  /**
+   * Deletes a blob's file behind the server's back, once a round no longer needs it (see
+   * `blob-scenarios.ts` for why). Neither server reads that blob again.
+   */
+  dropBlob(digest: string): Promise<void>
   /** Stops the process and deletes its data directory. */
   close(): Promise<void>
 }
+
+/** Where a server keeps a committed blob, from its data directory and the digest's hex. */
+type BlobFile = (dataDir: string, hex: string) => string
 
 /** The built CLI: the benchmark runs the same binary users run. */
 const CLI = fileURLToPath(new URL('../../packages/provider-local/dist/cli.js', import.meta.url))
@@ -62,7 +70,9 @@ async function startOurs(auth: AuthMode): Promise<Server> {
   track(child)
   try {
     const url = await listeningUrl(child)
-    return server('ours', url, child, workDir, auth)
+    return server('ours', url, child, workDir, auth, (data, hex) =>
+      join(data, 'blobs', 'sha256', hex.slice(0, 2), hex),
+    )
   } catch (error) {
     await stopProcess(child)
     await rm(workDir, { recursive: true, force: true })
@@ -75,7 +85,10 @@ async function startRegistry2(auth: AuthMode): Promise<Server> {
   try {
     const { child, port } = await startDockerRegistry(workDir, auth)
     track(child)
-    return server('registry:2', `http://127.0.0.1:${port}`, child, workDir, auth)
+    const url = `http://127.0.0.1:${port}`
+    return server('registry:2', url, child, workDir, auth, (data, hex) =>
+      join(data, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'),
+    )
   } catch (error) {
     await rm(workDir, { recursive: true, force: true })
     throw error
@@ -88,6 +101,7 @@ function server(
   child: ChildProcess,
   workDir: string,
   auth: AuthMode,
+  blobFile: BlobFile,
 ): Server {
   const { credentials } = auth
   if (child.pid === undefined) throw new Error(`${name} has no pid`)
@@ -101,6 +115,10 @@ function server(
       credentials === undefined
         ? []
         : ['--dest-creds', `${credentials.username}:${credentials.password}`],
+    dropBlob: async (digest) => {
+      const hex = digest.replace(/^sha256:/, '')
+      await rm(blobFile(join(workDir, 'data'), hex))
+    },
     close: async () => {
       await stopProcess(child)
       await rm(workDir, { recursive: true, force: true })

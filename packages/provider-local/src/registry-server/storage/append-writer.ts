@@ -1,31 +1,41 @@
 import type { FileHandle } from 'node:fs/promises'
+import { releaseMemory } from './release-memory.js'
 
 const WRITE_BATCH = 1024 * 1024
-const SYNC_EVERY = 64 * 1024 * 1024
+
+/** Told after each write the byte offsets it covered in the file, `[from, to)`. */
+export type WriteListener = (from: number, to: number) => void
 
 /**
  * Appends a stream of small chunks to a file efficiently and in order:
  * - chunks (~64 KiB from a socket) are gathered into 1 MiB `writev`s, saving most syscalls;
  * - one write is in flight while the next batch is received, so receiving and writing overlap
  *   instead of taking turns;
- * - every 64 MiB a `datasync` starts in the background, so the fsync at commit is short.
- * `finish()` must be awaited (it rethrows a failed write); `settle()` waits for whatever is
- * still running, for the `finally` that closes the file.
+ * - the writer owns the chunks it is given: once written, their memory is released at once
+ *   (see {@link releaseMemory}) rather than left for the garbage collector.
+ * `finish()` must be awaited (it rethrows a failed write); `settle()` waits for a write still
+ * running, for the `finally` that closes the file.
  */
 export class AppendWriter {
   readonly #file: FileHandle
+  readonly #onWritten: WriteListener | undefined
+  #offset: number
   #batch: Uint8Array[] = []
   #batched = 0
   #written = 0
-  #unsynced = 0
   #writing: Promise<void> | undefined
-  #syncing: Promise<void> | undefined
 
-  constructor(file: FileHandle) {
+  /**
+   * @param file opened for appending
+   * @param offset the file's size when the writer starts, for `onWritten`'s offsets
+   */
+  constructor(file: FileHandle, offset = 0, onWritten?: WriteListener) {
     this.#file = file
+    this.#offset = offset
+    this.#onWritten = onWritten
   }
 
-  /** Queue a chunk; resolves when the caller may send the next one. */
+  /** Queue a chunk, which the writer now owns; resolves when the caller may send the next one. */
   async push(chunk: Uint8Array): Promise<void> {
     this.#batch.push(chunk)
     this.#batched += chunk.byteLength
@@ -39,10 +49,9 @@ export class AppendWriter {
     return this.#written
   }
 
-  /** Wait for running writes and syncs, ignoring their errors (they were or will be reported). */
+  /** Wait for a running write, ignoring its error (it was or will be reported). */
   async settle(): Promise<void> {
     await this.#writing?.catch(() => {})
-    await this.#syncing?.catch(() => {})
   }
 
   async #flush(): Promise<void> {
@@ -53,15 +62,14 @@ export class AppendWriter {
     const size = this.#batched
     this.#batch = []
     this.#batched = 0
-    this.#writing = this.#file.writev(batch).then(() => {
+    this.#writing = this.#file.writev(batch).then(({ bytesWritten }) => {
+      // A regular file takes a write whole unless the disk is full; never count bytes not there.
+      if (bytesWritten !== size) throw new Error(`short write: ${bytesWritten} of ${size} bytes`)
+      for (const chunk of batch) releaseMemory(chunk)
+      const from = this.#offset
+      this.#offset += size
       this.#written += size
-      this.#unsynced += size
-      if (this.#unsynced >= SYNC_EVERY && this.#syncing === undefined) {
-        this.#unsynced = 0
-        this.#syncing = this.#file.datasync().finally(() => {
-          this.#syncing = undefined
-        })
-      }
+      this.#onWritten?.(from, this.#offset)
     })
     // A failure is rethrown by the next await of #writing; this only marks it handled meanwhile.
     this.#writing.catch(() => {})

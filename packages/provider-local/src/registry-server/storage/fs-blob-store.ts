@@ -15,6 +15,7 @@ import type { Writable } from 'node:stream'
 import { parseDigest } from '../digest.js'
 import { AppendWriter } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
+import { BackgroundSync } from './background-sync.js'
 import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
 import { sendFile } from './file-sender.js'
 
@@ -27,6 +28,7 @@ const READ_CHUNK = 1024 * 1024
  */
 export class FsBlobStore implements BlobStore {
   readonly #root: string
+  readonly #syncs = new BackgroundSync()
 
   private constructor(root: string) {
     this.#root = root
@@ -111,8 +113,10 @@ export class FsBlobStore implements BlobStore {
     source: AsyncIterable<Uint8Array>,
     onChunk: (chunk: Uint8Array) => void,
   ): Promise<number> {
-    const file = await open(join(this.#uploadDir(id), 'data'), 'a')
-    const writer = new AppendWriter(file)
+    const path = join(this.#uploadDir(id), 'data')
+    const file = await open(path, 'a')
+    const { size } = await file.stat()
+    const writer = new AppendWriter(file, size, (from, to) => this.#syncs.grew(path, from, to))
     try {
       for await (const chunk of source) {
         onChunk(chunk)
@@ -131,6 +135,7 @@ export class FsBlobStore implements BlobStore {
 
   async commitUpload(id: string, digest: string): Promise<void> {
     const data = join(this.#uploadDir(id), 'data')
+    await this.#syncs.settled(data)
     const file = await open(data, 'r+')
     try {
       await file.sync()
@@ -147,6 +152,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async deleteUpload(id: string): Promise<void> {
+    await this.#syncs.forget(join(this.#uploadDir(id), 'data'))
     await rm(this.#uploadDir(id), { recursive: true, force: true })
   }
 
