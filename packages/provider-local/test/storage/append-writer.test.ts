@@ -55,7 +55,9 @@ describe('AppendWriter', () => {
     const copy = Buffer.concat(chunks)
     await appendAll(join(dir, 'data'), chunks)
     // Each chunk was the only view of its buffer, so each was detached after its write.
-    expect(chunks.every((chunk) => chunk.byteLength === 0 && chunk.buffer.detached)).toBe(true)
+    expect(
+      chunks.every((chunk) => chunk.byteLength === 0 && (chunk.buffer as ArrayBuffer).detached),
+    ).toBe(true)
     expect(sha256(await readFile(join(dir, 'data')))).toBe(sha256(copy))
   })
 
