@@ -5,6 +5,7 @@ import { tokenService } from './cli/token-service.js'
 
 const USAGE = `Usage: artifact-registry-local <serve|token-service> --data DIR [--port N] [--host H]
                                [--admin-user NAME] [--admin-password SECRET]
+                               [--tls-cert FILE --tls-key FILE]
 
   serve           run the OCI registry (auth on: the admin, minted credentials, tokens)
   token-service   run only the token realm, for a registry:2 with auth.token; prints its config
@@ -14,6 +15,8 @@ const USAGE = `Usage: artifact-registry-local <serve|token-service> --data DIR [
   --host H              interface to bind                                default 127.0.0.1
   --admin-user NAME     admin username                                   default admin
   --admin-password P    admin password (or ARTIFACT_REGISTRY_ADMIN_PASSWORD; generated if neither)
+  --tls-cert FILE       serve: HTTPS with this PEM certificate (chain), given with --tls-key
+  --tls-key FILE        serve: the certificate's PEM private key
 Stops cleanly on SIGTERM or SIGINT.`
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       'admin-user': { type: 'string', default: 'admin' },
       'admin-password': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -43,8 +48,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`invalid --port ${values.port}`)
     return 2
   }
+  const tlsCert = values['tls-cert']
+  const tlsKey = values['tls-key']
+  if ((tlsCert === undefined) !== (tlsKey === undefined) || (tlsCert && command !== 'serve')) {
+    console.error('--tls-cert and --tls-key go together, and only with serve')
+    return 2
+  }
   const flags = {
     data: values.data,
+    tls: tlsCert && tlsKey ? { certFile: tlsCert, keyFile: tlsKey } : undefined,
     port,
     host: values.host,
     adminUser: values['admin-user'],

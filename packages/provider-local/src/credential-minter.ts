@@ -40,7 +40,7 @@ export function remoteMinter(
   return {
     async mint(repository, permission, ttlSeconds) {
       const auth = options.adminCredentials
-      const res = await fetch(
+      const res = await client.fetch(
         `${(await mintBase()).replace(/\/+$/, '')}/_artifact-registry/credentials`,
         {
           method: 'POST',

@@ -12,7 +12,7 @@ export type {
 export { anonymousAuthorizer, parseBasic } from './registry-server/auth/builtin-authorizers.js'
 export type { MintedCredential } from './registry-server/auth/credential-store.js'
 export type { GarbageCollectionResult } from './registry-server/maintenance.js'
-export type { LocalRegistryOptions } from './registry-server/options.js'
+export type { LocalRegistryOptions, RegistryTlsOptions } from './registry-server/options.js'
 export { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
 export type { AuthServiceOptions } from './token-service/auth-service.js'
 export {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
 /** A server listening on a host and port, with its URL and an idempotent close. */
@@ -12,7 +13,11 @@ export interface Listening {
  * Listen on `host:port` (0 picks a free port) and return the URL. `close()` stops accepting,
  * ends open connections (idle keep-alive ones would hold it open) and may be called twice.
  */
-export async function listen(server: Server, host: string, port: number): Promise<Listening> {
+export async function listen(
+  server: Server | HttpsServer,
+  host: string,
+  port: number,
+): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve())
@@ -24,5 +29,8 @@ export async function listen(server: Server, host: string, port: number): Promis
     server.closeAllConnections()
     await closed
   }
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound, close }
+  // An https.Server is a tls.Server underneath, which is how it tells itself apart.
+  const scheme = 'setSecureContext' in server ? 'https' : 'http'
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${bound}`
+  return { url: `${scheme}://${authority}`, port: bound, close }
 }

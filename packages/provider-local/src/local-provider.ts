@@ -21,6 +21,7 @@ import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
 import { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
 import { RepositoryOperations } from './repository-operations.js'
+import { type Fetch, fetchTrusting } from './trusting-fetch.js'
 
 const CAPABILITIES: Capabilities = {
   crossAccountAccess: null,
@@ -168,12 +169,13 @@ export async function local(options: LocalProviderOptions = {}): Promise<LocalPr
     }
     const embedded = await startLocalRegistry({
       ...(options.dataDir && { dataDir: options.dataDir }),
+      ...(options.tls && { tls: options.tls }),
       adminCredentials: admin,
     })
-    const client = new RegistryClient(embedded.url, admin)
+    const client = new RegistryClient(embedded.url, admin, providerFetch(options))
     return new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded })
   }
-  const client = new RegistryClient(options.url, options.adminCredentials)
+  const client = new RegistryClient(options.url, options.adminCredentials, providerFetch(options))
   return new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) })
 }
 
@@ -185,6 +187,13 @@ export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
     ...(binding.dataDir && { dataDir: binding.dataDir }),
     ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
   })
+}
+
+/** The global `fetch`, unless a CA to trust is known: the given one, or the served certificate. */
+function providerFetch(options: LocalProviderOptions): Fetch {
+  const trusted = [options.caCertificate, options.url === undefined ? options.tls?.cert : undefined]
+  const ca = trusted.filter((pem) => pem !== undefined)
+  return ca.length > 0 ? fetchTrusting(ca) : fetch
 }
 
 function notFound(name: string): ArtifactRegistryError {

@@ -1,3 +1,5 @@
+import type { RegistryTlsOptions } from './registry-server/options.js'
+
 /** Options of `local()`. */
 export interface LocalProviderOptions {
   /**
@@ -9,6 +11,16 @@ export interface LocalProviderOptions {
   bindingName?: string
   /** Data directory of the embedded registry; omitted → in memory (gone on `close()`). */
   dataDir?: string
+  /**
+   * Serve the embedded registry over HTTPS with this certificate; `registryEndpoint` is then an
+   * `https://` URL. The provider trusts this certificate itself when it is self-signed.
+   */
+  tls?: RegistryTlsOptions
+  /**
+   * PEM of a CA to trust, on top of Node's usual roots, for the registry at `url` (or the
+   * embedded one): for a certificate from a private CA. Certificate names are still checked.
+   */
+  caCertificate?: string
   /**
    * Admin credential of the registry at `url` (or of its token service). For the embedded
    * registry it is generated when omitted.

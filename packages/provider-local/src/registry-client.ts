@@ -1,4 +1,5 @@
 import { RegistryHttpError } from './map-error.js'
+import type { Fetch } from './trusting-fetch.js'
 
 /** A username and password. */
 export interface BasicAuth {
@@ -18,12 +19,15 @@ interface CachedToken {
  */
 export class RegistryClient {
   readonly baseUrl: string
+  /** How every request is sent: the global `fetch`, or one trusting a private CA. */
+  readonly fetch: Fetch
   readonly #auth: BasicAuth | undefined
   readonly #tokens = new Map<string, CachedToken>()
 
-  constructor(baseUrl: string, auth: BasicAuth | undefined) {
+  constructor(baseUrl: string, auth: BasicAuth | undefined, fetchImpl: Fetch = fetch) {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.#auth = auth
+    this.fetch = fetchImpl
   }
 
   /** Send a request; 401 with a Bearer challenge is answered once with a token. */
@@ -33,7 +37,7 @@ export class RegistryClient {
     init: { body?: Buffer; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const send = (authorization: string | undefined): Promise<Response> =>
-      fetch(`${this.baseUrl}${path}`, {
+      this.fetch(`${this.baseUrl}${path}`, {
         method,
         ...(init.body && { body: init.body }),
         headers: { ...init.headers, ...(authorization && { authorization }) },
@@ -67,7 +71,7 @@ export class RegistryClient {
 
   /** The realm of the registry's Bearer challenge, if it has one (a token service in front). */
   async discoverRealm(): Promise<string | undefined> {
-    const res = await fetch(`${this.baseUrl}/v2/`)
+    const res = await this.fetch(`${this.baseUrl}/v2/`)
     await res.body?.cancel()
     return parseBearerChallenge(res.headers.get('www-authenticate'))?.realm
   }
@@ -82,7 +86,7 @@ export class RegistryClient {
     if (challenge.service) url.searchParams.set('service', challenge.service)
     if (challenge.scope) url.searchParams.set('scope', challenge.scope)
     const basic = this.#basic()
-    const res = await fetch(url, { headers: basic ? { authorization: basic } : {} })
+    const res = await this.fetch(url, { headers: basic ? { authorization: basic } : {} })
     if (res.status !== 200)
       throw new RegistryHttpError(res.status, await res.text(), 'token request')
     const body = (await res.json()) as {

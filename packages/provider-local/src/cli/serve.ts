@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { startLocalRegistry } from '../registry-server/start-local-registry.js'
 import { adminFrom, untilStopped } from './admin.js'
 
@@ -8,12 +9,19 @@ export interface ServeFlags {
   host: string
   adminUser: string
   adminPassword: string | undefined
+  /** PEM files to serve HTTPS with. */
+  tls?: { certFile: string; keyFile: string } | undefined
 }
 
 /** Run the registry until SIGTERM/SIGINT. */
 export async function serve(flags: ServeFlags): Promise<void> {
   const admin = adminFrom(flags.adminUser, flags.adminPassword)
+  const tls = flags.tls && {
+    cert: await readFile(flags.tls.certFile),
+    key: await readFile(flags.tls.keyFile),
+  }
   const registry = await startLocalRegistry({
+    ...(tls && { tls }),
     dataDir: flags.data,
     port: flags.port,
     host: flags.host,

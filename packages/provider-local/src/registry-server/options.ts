@@ -1,5 +1,13 @@
 import type { Authorizer } from './auth/authorizer.js'
 
+/** A certificate and key to serve HTTPS with, in PEM. */
+export interface RegistryTlsOptions {
+  /** The server certificate, then any intermediates. Its names must cover the host clients use. */
+  cert: string | Buffer
+  /** The certificate's private key. */
+  key: string | Buffer
+}
+
 /** Options of `startLocalRegistry`. */
 export interface LocalRegistryOptions {
   /** Directory of the filesystem store; omitted → an in-memory store (tests, throwaway use). */
@@ -8,6 +16,11 @@ export interface LocalRegistryOptions {
   host?: string
   /** Port to bind; 0 picks a free one. @default 0 */
   port?: number
+  /**
+   * Serve HTTPS with this certificate instead of plain HTTP. Clients outside this machine need
+   * it: Docker, skopeo and podman accept plain HTTP only from loopback addresses by default.
+   */
+  tls?: RegistryTlsOptions
   /** Largest manifest accepted, in bytes; larger → 413. @default 8 MiB */
   maxManifestBytes?: number
   /** Unfinished uploads older than this are purged. @default 86400 (24 h) */
@@ -43,6 +56,7 @@ export interface ResolvedRegistryOptions {
   dataDir: string | undefined
   host: string
   port: number
+  tls: RegistryTlsOptions | undefined
   maxManifestBytes: number
   uploadExpirySeconds: number
   gcGracePeriodSeconds: number
@@ -58,12 +72,21 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new TypeError('port must be 0-65535')
+  const { tls } = options
+  if (tls !== undefined && !(hasContent(tls.cert) && hasContent(tls.key))) {
+    throw new TypeError('tls needs both cert and key (PEM)')
+  }
   return {
     dataDir: options.dataDir,
     host: options.host ?? '127.0.0.1',
     port,
+    tls,
     maxManifestBytes: positive(options.maxManifestBytes, 8 * 1024 * 1024, 'maxManifestBytes'),
     uploadExpirySeconds: positive(options.uploadExpirySeconds, 86_400, 'uploadExpirySeconds'),
     gcGracePeriodSeconds: positive(options.gcGracePeriodSeconds, 3600, 'gcGracePeriodSeconds'),
   }
+}
+
+function hasContent(pem: string | Buffer | undefined): boolean {
+  return pem !== undefined && pem.length > 0
 }

@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { Permission } from '@artifact-registry/core'
 import { listen } from '../listening-server.js'
 import { AuthService } from '../token-service/auth-service.js'
@@ -10,6 +16,7 @@ import { collectGarbage, type GarbageCollectionResult, purgeExpiredUploads } fro
 import { OciError } from './oci-errors.js'
 import {
   type LocalRegistryOptions,
+  type RegistryTlsOptions,
   type ResolvedRegistryOptions,
   resolveRegistryOptions,
 } from './options.js'
@@ -19,7 +26,7 @@ import { UploadSessions } from './upload-sessions.js'
 
 /** A running registry server. */
 export interface LocalRegistry extends AsyncDisposable {
-  /** `http://host:port` */
+  /** `http://host:port`, or `https://host:port` with `tls` */
   readonly url: string
   readonly host: string
   readonly port: number
@@ -71,12 +78,17 @@ export async function startLocalRegistry(
     options.authorize ?? auth?.authorizer(() => `${url}/token`) ?? anonymousAuthorizer
   const state: ServerState = { store, uploads, options: resolved, authorize, auth }
 
-  const server = createServer(
-    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 30_000 },
-    (req, res) => {
-      handle(req, res, state).catch((err: unknown) => sendError({ req, res }, err))
-    },
-  )
+  const serverOptions: ServerOptions = {
+    requestTimeout: 0,
+    headersTimeout: 60_000,
+    keepAliveTimeout: 30_000,
+  }
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res, state).catch((err: unknown) => sendError({ req, res }, err))
+  }
+  const server = resolved.tls
+    ? httpsServer(serverOptions, resolved.tls, onRequest)
+    : createServer(serverOptions, onRequest)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
   const maintain = async (): Promise<number> => {
@@ -168,6 +180,19 @@ async function checkMountSource(
     access: [{ type: 'repository', name: from, actions: ['pull'] }],
   })
   if (!decision.ok) ctx.url.searchParams.delete('from')
+}
+
+function httpsServer(
+  options: ServerOptions,
+  tls: RegistryTlsOptions,
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+): HttpsServer {
+  try {
+    return createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, onRequest)
+  } catch (err) {
+    // OpenSSL's own words ("no start line", "key values mismatch") name the actual problem.
+    throw new TypeError(`tls: cannot use this certificate and key: ${(err as Error).message}`)
+  }
 }
 
 function maintenanceInterval(options: ResolvedRegistryOptions): number {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
+import { createTestPki } from '../support/test-pki.js'
 
 describe('embedded registry', () => {
   artifactRegistryContractSuite({
@@ -21,5 +22,18 @@ describe('registry by URL', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ url: registry.url, bindingName: 'by-url', adminCredentials: admin }),
+  })
+})
+
+describe('embedded registry over HTTPS (certificate from a private CA)', () => {
+  const pki = createTestPki()
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () =>
+      local({
+        bindingName: 'over-tls',
+        tls: { cert: pki.certPem, key: pki.keyPem },
+        caCertificate: pki.caPem,
+      }),
   })
 })

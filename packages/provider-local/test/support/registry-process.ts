@@ -20,18 +20,31 @@ export interface RegistryProcess extends AsyncDisposable {
   stop(): Promise<number | null>
 }
 
-/** Start `artifact-registry-local serve` on `dataDir` and wait for its URL. */
-export async function startRegistryProcess(dataDir: string): Promise<RegistryProcess> {
+/** Start `artifact-registry-local serve` on `dataDir` (plus `extraArgs`) and wait for its URL. */
+export async function startRegistryProcess(
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<RegistryProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data', dataDir, '--port', '0', '--admin-password', ADMIN.password],
+    [
+      CLI,
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--admin-password',
+      ADMIN.password,
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     const onData = (chunk: Buffer): void => {
       out += chunk.toString()
-      const match = out.match(/listening on (http:\/\/\S+)/)
+      const match = out.match(/listening on (https?:\/\/\S+)/)
       if (match?.[1]) resolve(match[1])
     }
     child.stdout?.on('data', onData)

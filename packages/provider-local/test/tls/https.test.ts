@@ -1,0 +1,222 @@
+import { X509Certificate } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
+import { fetchTrusting } from '../../src/trusting-fetch.js'
+import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
+import { ADMIN, startRegistryProcess } from '../support/registry-process.js'
+import { createSelfSigned, createTestPki, type TestPki, writeCertDir } from '../support/test-pki.js'
+import { requireTool, runTool, runToolExpectingFailure } from '../support/tools.js'
+
+const TIMEOUT = 120_000
+const missingSkopeo = requireTool('skopeo')
+
+let work: string
+let pki: TestPki
+let certDir: string
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'registry-https-'))
+  pki = createTestPki()
+  certDir = await writeCertDir(join(work, 'certs'), pki)
+})
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true })
+})
+
+describe('test PKI', () => {
+  it('issues a server certificate for 127.0.0.1 and localhost, signed by the CA', () => {
+    const cert = new X509Certificate(pki.certPem)
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1')
+    expect(cert.checkHost('localhost')).toBe('localhost')
+    expect(cert.checkHost('example.com')).toBeUndefined()
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1'])
+    expect(cert.verify(new X509Certificate(pki.caPem).publicKey)).toBe(true)
+  })
+})
+
+describe('startLocalRegistry with tls', () => {
+  let registry: LocalRegistry
+  beforeAll(async () => {
+    registry = await startLocalRegistry({ tls: { cert: pki.certPem, key: pki.keyPem } })
+  })
+  afterAll(async () => {
+    await registry?.close()
+  })
+
+  it('serves the API over HTTPS to a client that trusts the CA', async () => {
+    expect(registry.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    const res = await fetchTrusting([pki.caPem])(`${registry.url}/v2/`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0')
+  })
+
+  it('is refused by a client that does not trust the CA', async () => {
+    const error = await fetch(`${registry.url}/v2/`).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TypeError)
+    expect(String((error as TypeError).cause)).toMatch(/certificate/i)
+  })
+
+  it('local({ tls }) trusts a self-signed certificate it serves, without being told', async () => {
+    const selfSigned = createSelfSigned()
+    await using registry = await local({ tls: selfSigned })
+    const { name } = await registry.createRepository('prj_self_signed')
+    expect((await registry.getRepository(name)).name).toBe(name)
+  })
+
+  it('checks the certificate names: the right CA is not enough for another host name', async () => {
+    const other = createTestPki(['registry.example'])
+    await using wrongName = await startLocalRegistry({
+      tls: { cert: other.certPem, key: other.keyPem },
+    })
+    const error = await fetchTrusting([other.caPem])(`${wrongName.url}/v2/`).catch((e) => e)
+    expect(String(error)).toMatch(/altnames|IP: 127\.0\.0\.1 is not in the cert's list/i)
+  })
+
+  it('answers no plain HTTP on its port', async () => {
+    const plain = registry.url.replace('https://', 'http://')
+    await expect(fetch(`${plain}/v2/`)).rejects.toThrow()
+  })
+
+  it('refuses a certificate without its key, or a key that is not PEM, with a TypeError', async () => {
+    await expect(startLocalRegistry({ tls: { cert: pki.certPem, key: '' } })).rejects.toThrow(
+      /tls needs both cert and key/,
+    )
+    await expect(
+      startLocalRegistry({ tls: { cert: pki.certPem, key: 'not a key' } }),
+    ).rejects.toThrow(TypeError)
+    const mismatched = createTestPki()
+    await expect(
+      startLocalRegistry({ tls: { cert: pki.certPem, key: mismatched.keyPem } }),
+    ).rejects.toThrow(/tls: cannot use this certificate and key/)
+  })
+})
+
+describe.skipIf(missingSkopeo)(`HTTPS with real clients ${missingSkopeo ?? ''}`.trim(), () => {
+  let image: LayoutFixture
+  let env: Record<string, string>
+  let hermetic: string[]
+
+  beforeAll(async () => {
+    image = await writeMultiLayerImage(join(work, 'image'), { seed: 'https' })
+    await writeFile(join(work, 'policy.json'), '{"default":[{"type":"insecureAcceptAnything"}]}')
+    await writeFile(join(work, 'registries.conf'), '')
+    await writeFile(join(work, 'auth.json'), '{}')
+    hermetic = ['--policy', join(work, 'policy.json')]
+    env = {
+      CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
+      REGISTRY_AUTH_FILE: join(work, 'auth.json'),
+    }
+  }, TIMEOUT)
+
+  const skopeo = (...args: string[]) => runTool('skopeo', [...hermetic, ...args], { env })
+  const skopeoFails = (...args: string[]) =>
+    runToolExpectingFailure('skopeo', [...hermetic, ...args], { env })
+  const creds = (c: { username: string; password: string }) => `${c.username}:${c.password}`
+
+  it(
+    'local({ tls }): skopeo pushes and pulls with minted credentials and verified TLS',
+    async () => {
+      // A certificate from a private CA: the provider is told which CA to trust.
+      await using registry = await local({
+        tls: { cert: pki.certPem, key: pki.keyPem },
+        caCertificate: pki.caPem,
+      })
+      expect(registry.registryEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+      const { name } = await registry.createRepository('prj_https')
+      const host = new URL(registry.registryEndpoint).host
+      const pushPull = await registry.generateCredentials(name, 'push-pull')
+      const pull = await registry.generateCredentials(name, 'pull')
+      const target = `docker://${host}/${name}:v1`
+
+      await skopeo(
+        'copy',
+        '--dest-cert-dir',
+        certDir,
+        '--dest-creds',
+        creds(pushPull),
+        image.reference,
+        target,
+      )
+      const inspected = JSON.parse(
+        (await skopeo('inspect', '--cert-dir', certDir, '--creds', creds(pull), target)).stdout,
+      ) as { Digest: string }
+      expect(inspected.Digest).toBe(image.digest)
+
+      // Scope still holds over TLS: pull credentials cannot push.
+      const refused = await skopeoFails(
+        'copy',
+        '--dest-cert-dir',
+        certDir,
+        '--dest-creds',
+        creds(pull),
+        image.reference,
+        `docker://${host}/${name}:v2`,
+      )
+      expect(refused.stderr).toMatch(/denied|unauthorized|403/i)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'skopeo with TLS verification on refuses the registry when it lacks the CA',
+    async () => {
+      await using registry = await startLocalRegistry({
+        tls: { cert: pki.certPem, key: pki.keyPem },
+      })
+      const host = new URL(registry.url).host
+      const failure = await skopeoFails(
+        'copy',
+        '--dest-tls-verify=true',
+        image.reference,
+        `docker://${host}/repo/image:v1`,
+      )
+      expect(failure.stderr).toMatch(/certificate signed by unknown authority|x509/i)
+    },
+    TIMEOUT,
+  )
+})
+
+describe('artifact-registry-local serve with --tls-cert and --tls-key', () => {
+  it(
+    'serves HTTPS, and local({ url, caCertificate }) manages repositories through it',
+    async () => {
+      const certFile = join(work, 'server.crt')
+      const keyFile = join(work, 'server.key')
+      await writeFile(certFile, pki.certPem)
+      await writeFile(keyFile, pki.keyPem, { mode: 0o600 })
+      await using server = await startRegistryProcess(join(work, 'data'), [
+        ...['--tls-cert', certFile, '--tls-key', keyFile],
+      ])
+      expect(server.url).toMatch(/^https:\/\//)
+
+      await using trusting = await local({
+        url: server.url,
+        adminCredentials: ADMIN,
+        caCertificate: pki.caPem,
+      })
+      const { name } = await trusting.createRepository('prj_remote_tls')
+      expect(await trusting.getRepository(name)).toMatchObject({ name })
+      const minted = await trusting.generateCredentials(name, 'pull')
+      expect(minted.username).not.toBe('')
+
+      // Without the CA the provider cannot reach it: an error, not a silent plain-HTTP retry.
+      await using untrusting = await local({ url: server.url, adminCredentials: ADMIN })
+      await expect(untrusting.createRepository('prj_remote_tls_2')).rejects.toThrow()
+    },
+    TIMEOUT,
+  )
+
+  it('refuses --tls-cert without --tls-key', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { CLI } = await import('../support/registry-process.js')
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--data', join(work, 'data2'), '--tls-cert', join(work, 'server.crt')],
+      { encoding: 'utf8' },
+    )
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('--tls-cert and --tls-key go together')
+  })
+})
