@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from 'vitest'
+import { containersSandbox } from '../support/containers-sandbox.js'
 import { OCI_MANIFEST } from '../support/oci-layout.js'
 import {
   credsFlag,
@@ -26,15 +27,9 @@ describe.skipIf(missingBuildah)(`buildah interop ${missingBuildah ?? ''}`.trim()
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'buildah-interop-'))
     await writeFile(join(work, 'hello.txt'), FILE_CONTENT)
-    await writeFile(join(work, 'policy.json'), '{"default":[{"type":"insecureAcceptAnything"}]}')
-    await writeFile(join(work, 'registries.conf'), '')
-    await writeFile(join(work, 'auth.json'), '{}')
-    policy = join(work, 'policy.json')
-    // The machine's registries.conf and stored logins must not change what the test sees.
-    env = {
-      CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
-      REGISTRY_AUTH_FILE: join(work, 'auth.json'),
-    }
+    const sandbox = await containersSandbox(work)
+    policy = sandbox.policyArgs[1] ?? ''
+    env = sandbox.env
   }, TIMEOUT)
   afterAll(async () => {
     if (work) await rm(work, { recursive: true, force: true })

@@ -1,7 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
+import { containersSandbox } from '../support/containers-sandbox.js'
 import {
   type LayoutFixture,
   readLayout,
@@ -33,16 +34,9 @@ describe.skipIf(missingSkopeo)(`skopeo interop ${missingSkopeo ?? ''}`.trim(), (
     work = await mkdtemp(join(tmpdir(), 'skopeo-interop-'))
     image = await writeMultiLayerImage(join(work, 'image'))
     index = await writeMultiArchIndex(join(work, 'index'))
-    // Our own policy, registries.conf and auth file: the machine's config and any stored
-    // login must not change what the test sees.
-    await writeFile(join(work, 'policy.json'), '{"default":[{"type":"insecureAcceptAnything"}]}')
-    await writeFile(join(work, 'registries.conf'), '')
-    await writeFile(join(work, 'auth.json'), '{}')
-    hermetic = ['--policy', join(work, 'policy.json')]
-    env = {
-      CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
-      REGISTRY_AUTH_FILE: join(work, 'auth.json'),
-    }
+    const sandbox = await containersSandbox(work)
+    hermetic = sandbox.policyArgs
+    env = sandbox.env
   }, TIMEOUT)
   afterAll(async () => {
     if (work) await rm(work, { recursive: true, force: true })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
 import { fetchTrusting } from '../../src/trusting-fetch.js'
+import { containersSandbox } from '../support/containers-sandbox.js'
 import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
 import { ADMIN, startRegistryProcess } from '../support/registry-process.js'
 import { createSelfSigned, createTestPki, type TestPki, writeCertDir } from '../support/test-pki.js'
@@ -100,14 +101,9 @@ describe.skipIf(missingSkopeo)(`HTTPS with real clients ${missingSkopeo ?? ''}`.
 
   beforeAll(async () => {
     image = await writeMultiLayerImage(join(work, 'image'), { seed: 'https' })
-    await writeFile(join(work, 'policy.json'), '{"default":[{"type":"insecureAcceptAnything"}]}')
-    await writeFile(join(work, 'registries.conf'), '')
-    await writeFile(join(work, 'auth.json'), '{}')
-    hermetic = ['--policy', join(work, 'policy.json')]
-    env = {
-      CONTAINERS_REGISTRIES_CONF: join(work, 'registries.conf'),
-      REGISTRY_AUTH_FILE: join(work, 'auth.json'),
-    }
+    const sandbox = await containersSandbox(join(work, 'containers'))
+    hermetic = sandbox.policyArgs
+    env = sandbox.env
   }, TIMEOUT)
 
   const skopeo = (...args: string[]) => runTool('skopeo', [...hermetic, ...args], { env })
