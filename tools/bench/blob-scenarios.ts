@@ -10,7 +10,7 @@ import {
 } from './client.ts'
 import { type Figure, medians, seconds } from './measure.ts'
 import type { Server } from './registries.ts'
-import { type Settings, toFigure } from './settings.ts'
+import { PULL_ROUNDS_FACTOR, type Settings, toFigure } from './settings.ts'
 
 /** Hands out the blob of a round: one random buffer, re-stamped so every round is a new blob. */
 export type BlobSource = (round: string) => BlobData
@@ -50,7 +50,10 @@ export async function blobFigures(
   for (const server of servers) await pushMonolithic(server, REPO, pulled)
   const { digest } = pulled
   const megabytes = settings.blobBytes / 1e6
-  const result = await medians(servers, `${auth.name} · pull`, 'MB/s', settings.reps, (s) =>
+  // A pull takes half a second and its figure swings with the client's scheduling: more rounds
+  // cost little and steady the median.
+  const reps = { runs: settings.reps.runs * PULL_ROUNDS_FACTOR, warmups: settings.reps.warmups }
+  const result = await medians(servers, `${auth.name} · pull`, 'MB/s', reps, (s) =>
     seconds(() => pullExactly(s, digest, settings.blobBytes)).then((t) => megabytes / t),
   )
   const pull = toFigure('blob pull (GET, body read, not hashed)', auth, 'MB/s', result, 1)

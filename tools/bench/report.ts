@@ -1,4 +1,5 @@
 import { type Figure, format } from './measure.ts'
+import { PULL_ROUNDS_FACTOR } from './settings.ts'
 
 /** What the report says about the run as a whole. */
 export interface ReportContext {
@@ -31,7 +32,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
   return [
     'Registry benchmark: ours (artifact-registry-local) vs registry:2 (Debian docker-registry)',
     `Same Node fetch client, all on 127.0.0.1; ${context.machine}.`,
-    `Each figure is the median of ${context.runs} runs after ${context.warmups} warm-up per server; MB = 10^6 bytes.`,
+    `Each figure is the median of ${context.runs} runs (pull: ${context.runs * PULL_ROUNDS_FACTOR}) after ${context.warmups} warm-up per server; MB = 10^6 bytes.`,
     'ratio = ours/registry:2 for rates and registry:2/ours for times, so > 1 always means ours is better.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',

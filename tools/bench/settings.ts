@@ -2,6 +2,9 @@ import type { AuthMode } from './auth.ts'
 import type { LayoutOptions } from './layout.ts'
 import type { Figure, Medians, Repetitions } from './measure.ts'
 
+/** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
+export const PULL_ROUNDS_FACTOR = 3
+
 /** Sizes and durations of one benchmark run. */
 export interface Settings {
   reps: Repetitions
