@@ -38,8 +38,9 @@ export const expiredCredentials: Scenario = {
   detail: { any: /^token request 401$/ },
   async run(context) {
     const name = needs(context.state.repository, 'create-repository').name
+    // 4 s: the pull below must finish before expiry even on a loaded machine.
     const creds = await context.target.provider.generateCredentials(name, 'pull', {
-      ttlSeconds: 2,
+      ttlSeconds: 4,
     })
     const image = dockerRef(context, `${name}:v1`)
     await context.skopeo.pull(image, await freshLayout(context, 'v1'), creds)

@@ -36,7 +36,7 @@ function scopeFor(op: string, repo: string, mountFrom: string): string[] {
 describe('scope matrix: every principal × repository × credential state × operation', () => {
   let registry: LocalRegistry
   let fixture: { blob: string; manifest: Buffer }
-  const secrets = new Map<string, { username: string; password: string }>()
+  const secrets = new Map<string, { username: string; password: string; expiresAt: Date }>()
 
   beforeAll(async () => {
     registry = await startLocalRegistry({ adminCredentials: ADMIN })
@@ -48,12 +48,15 @@ describe('scope matrix: every principal × repository × credential state × ope
       )
       secrets.set(
         `${permission}/expired`,
-        await registry.generateCredentials(REPOS.own, permission, 1),
+        await registry.generateCredentials(REPOS.own, permission, 2),
       )
     }
     // Tokens for expired credentials must be fetched while the credential still lives.
     expiredTokens = await fetchExpiringTokens()
-    await new Promise((r) => setTimeout(r, 1100))
+    const lastExpiry = Math.max(
+      ...['pull', 'push-pull'].map((p) => secrets.get(`${p}/expired`)?.expiresAt.getTime() ?? 0),
+    )
+    await new Promise((r) => setTimeout(r, Math.max(0, lastExpiry - Date.now()) + 100))
   })
   afterAll(() => registry.close())
 
