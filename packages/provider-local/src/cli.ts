@@ -50,8 +50,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const tlsCert = values['tls-cert']
   const tlsKey = values['tls-key']
-  if ((tlsCert === undefined) !== (tlsKey === undefined) || (tlsCert && command !== 'serve')) {
-    console.error('--tls-cert and --tls-key go together, and only with serve')
+  const tlsGiven = tlsCert !== undefined || tlsKey !== undefined
+  if (tlsGiven && (!tlsCert || !tlsKey || command !== 'serve')) {
+    console.error('--tls-cert and --tls-key go together, name files, and only with serve')
     return 2
   }
   const flags = {

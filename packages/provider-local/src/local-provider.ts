@@ -21,7 +21,7 @@ import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
 import { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
 import { RepositoryOperations } from './repository-operations.js'
-import { type Fetch, fetchTrusting } from './trusting-fetch.js'
+import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'
 
 const CAPABILITIES: Capabilities = {
   crossAccountAccess: null,
@@ -42,6 +42,7 @@ export class LocalProvider implements ArtifactRegistry {
   readonly bindingName: string
   readonly #repositories: RepositoryOperations
   readonly #minter: CredentialMinter
+  readonly #client: RegistryClient
   readonly #embedded: LocalRegistry | undefined
 
   /** @internal Use {@link local}. */
@@ -55,6 +56,7 @@ export class LocalProvider implements ArtifactRegistry {
     this.registryEndpoint = parts.client.baseUrl
     this.#repositories = new RepositoryOperations(parts.client)
     this.#minter = parts.minter
+    this.#client = parts.client
     this.#embedded = parts.embedded
   }
 
@@ -121,6 +123,7 @@ export class LocalProvider implements ArtifactRegistry {
 
   /** Stop the embedded registry, if this provider started one. Safe to call twice. */
   async close(): Promise<void> {
+    this.#client.close()
     await this.#embedded?.close()
   }
 
@@ -162,6 +165,9 @@ export class LocalProvider implements ArtifactRegistry {
  */
 export async function local(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const bindingName = options.bindingName ?? 'artifacts'
+  if (options.url !== undefined && options.tls !== undefined) {
+    throw new TypeError('tls is for the embedded registry: a registry at url serves its own')
+  }
   if (options.url === undefined) {
     const admin = options.adminCredentials ?? {
       username: 'admin',
@@ -172,10 +178,14 @@ export async function local(options: LocalProviderOptions = {}): Promise<LocalPr
       ...(options.tls && { tls: options.tls }),
       adminCredentials: admin,
     })
-    const client = new RegistryClient(embedded.url, admin, providerFetch(options))
+    const client = new RegistryClient(embedded.url, admin, providerTransport(options))
     return new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded })
   }
-  const client = new RegistryClient(options.url, options.adminCredentials, providerFetch(options))
+  const client = new RegistryClient(
+    options.url,
+    options.adminCredentials,
+    providerTransport(options),
+  )
   return new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) })
 }
 
@@ -189,11 +199,11 @@ export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
   })
 }
 
-/** The global `fetch`, unless a CA to trust is known: the given one, or the served certificate. */
-function providerFetch(options: LocalProviderOptions): Fetch {
+/** The global `fetch` (undefined), unless a CA to trust is known: the given one, or the served certificate. */
+function providerTransport(options: LocalProviderOptions): ClosableFetch | undefined {
   const trusted = [options.caCertificate, options.url === undefined ? options.tls?.cert : undefined]
   const ca = trusted.filter((pem) => pem !== undefined)
-  return ca.length > 0 ? fetchTrusting(ca) : fetch
+  return ca.length > 0 ? fetchTrusting(ca) : undefined
 }
 
 function notFound(name: string): ArtifactRegistryError {

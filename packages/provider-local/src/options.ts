@@ -12,12 +12,13 @@ export interface LocalProviderOptions {
   /** Data directory of the embedded registry; omitted → in memory (gone on `close()`). */
   dataDir?: string
   /**
-   * Serve the embedded registry over HTTPS with this certificate; `registryEndpoint` is then an
-   * `https://` URL. The provider trusts this certificate itself when it is self-signed.
+   * Serve the embedded registry (on 127.0.0.1) over HTTPS with this certificate, for clients
+   * set up to require TLS; `registryEndpoint` is then an `https://` URL. The provider trusts the
+   * certificate itself when it is self-signed. Not with `url` (TypeError).
    */
   tls?: RegistryTlsOptions
   /**
-   * PEM of a CA to trust, on top of Node's usual roots, for the registry at `url` (or the
+   * PEM of a CA to trust, on top of Node's default CAs, for the registry at `url` (or the
    * embedded one): for a certificate from a private CA. Certificate names are still checked.
    */
   caCertificate?: string

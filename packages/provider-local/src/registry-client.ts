@@ -1,5 +1,5 @@
 import { RegistryHttpError } from './map-error.js'
-import type { Fetch } from './trusting-fetch.js'
+import type { ClosableFetch, Fetch } from './trusting-fetch.js'
 
 /** A username and password. */
 export interface BasicAuth {
@@ -22,12 +22,20 @@ export class RegistryClient {
   /** How every request is sent: the global `fetch`, or one trusting a private CA. */
   readonly fetch: Fetch
   readonly #auth: BasicAuth | undefined
+  readonly #transport: ClosableFetch | undefined
   readonly #tokens = new Map<string, CachedToken>()
 
-  constructor(baseUrl: string, auth: BasicAuth | undefined, fetchImpl: Fetch = fetch) {
+  /** @param transport how to send requests when not with the global `fetch` */
+  constructor(baseUrl: string, auth: BasicAuth | undefined, transport?: ClosableFetch) {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.#auth = auth
-    this.fetch = fetchImpl
+    this.#transport = transport
+    this.fetch = transport?.fetch ?? fetch
+  }
+
+  /** Let go of the transport's kept-alive connections. */
+  close(): void {
+    this.#transport?.close()
   }
 
   /** Send a request; 401 with a Bearer challenge is answered once with a token. */

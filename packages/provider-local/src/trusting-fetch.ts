@@ -1,46 +1,92 @@
 import { Agent, request } from 'node:https'
-import { rootCertificates } from 'node:tls'
+import * as tls from 'node:tls'
 
 /** The part of `fetch` the provider uses: a URL and init, never a `Request` object. */
 export type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>
 
+/** A {@link Fetch} with connections to let go of. */
+export interface ClosableFetch {
+  fetch: Fetch
+  /** Close the kept-alive connections. */
+  close(): void
+}
+
+/** Statuses a `Response` must be built without a body for (the constructor throws otherwise). */
+const BODILESS = new Set([101, 103, 204, 205, 304])
+
 /**
  * A `fetch` for HTTPS servers whose certificate comes from a private CA (or is self-signed):
- * it trusts `ca` on top of Node's usual roots, and still checks the certificate's names. Node's
+ * it trusts `ca` on top of Node's default CAs (its bundle, `NODE_EXTRA_CA_CERTS`, and the
+ * system store under `--use-system-ca`), and still checks the certificate's names. Node's
  * global `fetch` takes no CA per call, and setting one process-wide is not a library's business.
- * Bodies are read whole: the provider only sends and receives manifests and small JSON.
- * Plain `http:` URLs go to the global `fetch`.
+ *
+ * Made for the provider's own calls: bodies are strings or bytes and are read whole, redirects
+ * are not followed (a registry's API answers none to these calls), and failures reject with a
+ * `TypeError` whose `cause` is the network error, as the global `fetch` does. Plain `http:` URLs
+ * go to the global `fetch`.
  */
-export function fetchTrusting(ca: readonly (string | Buffer)[]): Fetch {
-  const agent = new Agent({ ca: [...rootCertificates, ...ca], keepAlive: true })
-  return (url, init = {}) => {
+export function fetchTrusting(ca: readonly (string | Buffer)[]): ClosableFetch {
+  const agent = new Agent({ ca: [...defaultCertificates(), ...ca], keepAlive: true })
+  const fetchWithCa: Fetch = (url, init = {}) => {
     const target = new URL(url)
     if (target.protocol !== 'https:') return fetch(target, init)
     return new Promise<Response>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        reject(new TypeError('fetch failed', { cause: error }))
+      }
+      const { signal } = init
+      if (signal?.aborted) return reject(signal.reason)
       const headers = Object.fromEntries(new Headers(init.headers))
       const req = request(target, { method: init.method ?? 'GET', headers, agent }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('error', reject)
+        res.on('error', fail)
         res.on('end', () => {
-          const status = res.statusCode ?? 502
-          const responseHeaders = new Headers()
-          for (const [name, value] of Object.entries(res.headers)) {
-            for (const v of Array.isArray(value) ? value : [value ?? '']) {
-              responseHeaders.append(name, v)
-            }
+          try {
+            resolve(toResponse(res.statusCode ?? 502, res.headers, chunks, init.method))
+          } catch (error) {
+            fail(error)
           }
-          // A Response refuses a body (even an empty one) for these statuses.
-          const bodiless = status === 204 || status === 304 || init.method === 'HEAD'
-          const body = bodiless ? null : Buffer.concat(chunks)
-          resolve(new Response(body, { status, headers: responseHeaders }))
         })
       })
-      req.on('error', reject)
-      init.signal?.addEventListener('abort', () => req.destroy(init.signal?.reason as Error))
-      req.end(requestBody(init.body))
+      const abort = (): void => {
+        req.destroy()
+        reject(signal?.reason)
+      }
+      signal?.addEventListener('abort', abort, { once: true })
+      req.on('close', () => signal?.removeEventListener('abort', abort))
+      req.on('error', fail)
+      try {
+        req.end(requestBody(init.body))
+      } catch (error) {
+        req.destroy()
+        reject(error)
+      }
     })
   }
+  return { fetch: fetchWithCa, close: () => agent.destroy() }
+}
+
+// --- internal ---
+
+/** Node's default CAs where it can list them (22.15+), else its bundled roots. */
+function defaultCertificates(): readonly string[] {
+  const list = (tls as { getCACertificates?: (kind: 'default') => string[] }).getCACertificates
+  return list ? list('default') : tls.rootCertificates
+}
+
+function toResponse(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  chunks: Buffer[],
+  method: string | undefined,
+): Response {
+  const responseHeaders = new Headers()
+  for (const [name, value] of Object.entries(headers)) {
+    for (const v of Array.isArray(value) ? value : [value ?? '']) responseHeaders.append(name, v)
+  }
+  const body = BODILESS.has(status) || method === 'HEAD' ? null : Buffer.concat(chunks)
+  return new Response(body, { status, headers: responseHeaders })
 }
 
 function requestBody(body: RequestInit['body']): string | Uint8Array | undefined {

@@ -87,11 +87,15 @@ export class UploadSessions {
         await this.cancelNow(id)
         throw new OciError('DIGEST_INVALID', { detail: `content digest is ${actual}` })
       }
-      await this.#store.gcLock.shared(async () => {
-        await this.#store.blobs.commitUpload(id, digest)
-        await this.#store.linkBlob(repository, digest)
-      })
-      this.#live.delete(id)
+      try {
+        await this.#store.gcLock.shared(async () => {
+          await this.#store.blobs.commitUpload(id, digest)
+          await this.#store.linkBlob(repository, digest)
+        })
+      } finally {
+        // The hash was spent on the digest; a retry after a failure rebuilds it from storage.
+        this.#live.delete(id)
+      }
     })
   }
 

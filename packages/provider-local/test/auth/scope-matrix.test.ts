@@ -48,7 +48,7 @@ describe('scope matrix: every principal × repository × credential state × ope
       )
       secrets.set(
         `${permission}/expired`,
-        await registry.generateCredentials(REPOS.own, permission, 2),
+        await registry.generateCredentials(REPOS.own, permission, 3),
       )
     }
     // Tokens for expired credentials must be fetched while the credential still lives.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BackgroundSync } from '../../src/registry-server/storage/background-sync.js'
+import { FsBlobStore } from '../../src/registry-server/storage/fs-blob-store.js'
 
 let dir: string
 beforeEach(async () => {
@@ -12,37 +13,92 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** A sync that records its calls and finishes when the test says so. */
+function recordingSync(outcome: () => Promise<void> = () => Promise.resolve()) {
+  const calls: string[] = []
+  return {
+    calls,
+    sync: (path: string) => {
+      calls.push(path)
+      return outcome()
+    },
+  }
+}
+
 describe('BackgroundSync', () => {
-  it('syncs a file each time it grows past another block, and settles cleanly', async () => {
+  it('starts one sync each time a file grows past another block, none within a block', async () => {
+    const { calls, sync } = recordingSync()
+    const syncs = new BackgroundSync(100, sync)
+    syncs.grew('a', 0, 99)
+    syncs.grew('a', 99, 100) // crosses 100
+    await syncs.settled('a')
+    syncs.grew('a', 100, 199)
+    syncs.grew('a', 199, 350) // crosses 200 and 300: one sync covers both
+    await syncs.settled('a')
+    expect(calls).toEqual(['a', 'a'])
+  })
+
+  it('runs at most one sync per file at a time', async () => {
+    const pending: (() => void)[] = []
+    const { calls, sync } = recordingSync(() => new Promise((resolve) => pending.push(resolve)))
+    const syncs = new BackgroundSync(100, sync)
+    syncs.grew('a', 0, 150)
+    syncs.grew('a', 150, 250) // the first still runs: skipped
+    syncs.grew('b', 0, 150) // another file: its own sync
+    expect(calls).toEqual(['a', 'b'])
+    for (const resolve of pending) resolve()
+    await syncs.settled('a')
+    await syncs.settled('b')
+  })
+
+  it('keeps reporting a failed sync until the file is forgotten', async () => {
+    const failure = Object.assign(new Error('EIO'), { code: 'EIO' })
+    const { sync } = recordingSync(() => Promise.reject(failure))
+    const syncs = new BackgroundSync(100, sync)
+    syncs.grew('a', 90, 110)
+    // Linux reports a write-back error once: a second fsync could pass on lost data.
+    await expect(syncs.settled('a')).rejects.toMatchObject({ cause: failure })
+    await expect(syncs.settled('a')).rejects.toThrow(/flushing a to disk failed/)
+    await syncs.forget('a')
+    await expect(syncs.settled('a')).resolves.toBeUndefined()
+  })
+
+  it('flushes a real file', async () => {
     const path = join(dir, 'data')
     await writeFile(path, 'x'.repeat(300))
     const syncs = new BackgroundSync(100)
-    syncs.grew(path, 0, 150)
+    syncs.grew(path, 0, 300)
     await expect(syncs.settled(path)).resolves.toBeUndefined()
   })
+})
 
-  it('starts nothing while a file stays within one block', async () => {
-    // The file does not exist: a sync would fail, and settled() would say so.
-    const missing = join(dir, 'missing')
-    const syncs = new BackgroundSync(100)
-    syncs.grew(missing, 0, 99)
-    syncs.grew(missing, 100, 199)
-    await expect(syncs.settled(missing)).resolves.toBeUndefined()
+describe('FsBlobStore flushing uploads as they grow', () => {
+  const meta = { repository: 'r', algorithm: 'sha256' as const, startedAt: Date.now() }
+  const bytes = (n: number): AsyncIterable<Uint8Array> =>
+    (async function* () {
+      yield new Uint8Array(n).fill(1)
+    })()
+
+  it('counts from what the upload holds, across appends (PATCHes)', async () => {
+    const { calls, sync } = recordingSync()
+    const store = await FsBlobStore.open(dir, new BackgroundSync(100, sync))
+    const id = '00000000-0000-4000-8000-000000000001'
+    await store.createUpload(id, meta)
+    await store.append(id, bytes(60), () => {})
+    expect(calls).toHaveLength(0)
+    await store.append(id, bytes(60), () => {}) // 60 → 120 crosses 100
+    expect(calls).toEqual([join(dir, 'uploads', id, 'data')])
   })
 
-  it('reports a failed sync to the commit that settles the file, once', async () => {
-    const missing = join(dir, 'missing')
-    const syncs = new BackgroundSync(100)
-    syncs.grew(missing, 90, 110)
-    await expect(syncs.settled(missing)).rejects.toMatchObject({ code: 'ENOENT' })
-    await expect(syncs.settled(missing)).resolves.toBeUndefined()
-  })
-
-  it('forgets the failures of a file that is being deleted', async () => {
-    const missing = join(dir, 'missing')
-    const syncs = new BackgroundSync(100)
-    syncs.grew(missing, 0, 100)
-    await syncs.forget(missing)
-    await expect(syncs.settled(missing)).resolves.toBeUndefined()
+  it('refuses to commit an upload whose flush failed, and deletes it', async () => {
+    const { sync } = recordingSync(() => Promise.reject(new Error('EIO')))
+    const store = await FsBlobStore.open(dir, new BackgroundSync(100, sync))
+    const id = '00000000-0000-4000-8000-000000000002'
+    await store.createUpload(id, meta)
+    await store.append(id, bytes(150), () => {})
+    const digest = `sha256:${'0'.repeat(64)}`
+    await expect(store.commitUpload(id, digest)).rejects.toThrow(/flushing .* failed/)
+    expect(await store.uploadState(id)).toBeUndefined()
+    expect(await store.stat(digest)).toBeUndefined()
   })
 })

@@ -48,7 +48,9 @@ describe('startLocalRegistry with tls', () => {
 
   it('serves the API over HTTPS to a client that trusts the CA', async () => {
     expect(registry.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
-    const res = await fetchTrusting([pki.caPem])(`${registry.url}/v2/`)
+    const transport = fetchTrusting([pki.caPem])
+    const res = await transport.fetch(`${registry.url}/v2/`)
+    transport.close()
     expect(res.status).toBe(200)
     expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0')
   })
@@ -66,13 +68,34 @@ describe('startLocalRegistry with tls', () => {
     expect((await registry.getRepository(name)).name).toBe(name)
   })
 
+  it('local() refuses tls together with url: that registry serves its own', async () => {
+    await expect(
+      local({ url: registry.url, tls: { cert: pki.certPem, key: pki.keyPem } }),
+    ).rejects.toThrow(TypeError)
+  })
+
+  it('a registry that is down is UNAVAILABLE through the CA-trusting transport too', async () => {
+    const down = await startLocalRegistry({ tls: { cert: pki.certPem, key: pki.keyPem } })
+    const url = down.url
+    await down.close()
+    await using provider = await local({ url, caCertificate: pki.caPem, adminCredentials: ADMIN })
+    await expect(provider.createRepository('prj_down')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/ECONNREFUSED/),
+    })
+  })
+
   it('checks the certificate names: the right CA is not enough for another host name', async () => {
     const other = createTestPki(['registry.example'])
     await using wrongName = await startLocalRegistry({
       tls: { cert: other.certPem, key: other.keyPem },
     })
-    const error = await fetchTrusting([other.caPem])(`${wrongName.url}/v2/`).catch((e) => e)
-    expect(String(error)).toMatch(/altnames|IP: 127\.0\.0\.1 is not in the cert's list/i)
+    const transport = fetchTrusting([other.caPem])
+    const error = await transport.fetch(`${wrongName.url}/v2/`).catch((e: unknown) => e)
+    transport.close()
+    // Rejected as the global fetch rejects: a TypeError whose cause is the TLS error.
+    expect(error).toBeInstanceOf(TypeError)
+    expect((error as TypeError).cause).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
   })
 
   it('answers no plain HTTP on its port', async () => {
@@ -197,20 +220,29 @@ describe('artifact-registry-local serve with --tls-cert and --tls-key', () => {
       const minted = await trusting.generateCredentials(name, 'pull')
       expect(minted.username).not.toBe('')
 
-      // Without the CA the provider cannot reach it: an error, not a silent plain-HTTP retry.
+      // Without the CA the provider cannot reach it: a typed error naming the certificate
+      // problem, not a silent plain-HTTP retry.
       await using untrusting = await local({ url: server.url, adminCredentials: ADMIN })
-      await expect(untrusting.createRepository('prj_remote_tls_2')).rejects.toThrow()
+      await expect(untrusting.createRepository('prj_remote_tls_2')).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/UNABLE_TO_VERIFY_LEAF_SIGNATURE/),
+      })
     },
     TIMEOUT,
   )
 
-  it('refuses --tls-cert without --tls-key', async () => {
+  it.each([
+    ['--tls-cert without --tls-key', ['--tls-cert', 'server.crt']],
+    ['empty file names', ['--tls-cert=', '--tls-key=']],
+  ])('refuses %s rather than serving plain HTTP', async (_, flags) => {
     const { spawnSync } = await import('node:child_process')
     const { CLI } = await import('../support/registry-process.js')
     const run = spawnSync(
       process.execPath,
-      [CLI, 'serve', '--data', join(work, 'data2'), '--tls-cert', join(work, 'server.crt')],
-      { encoding: 'utf8' },
+      [CLI, 'serve', '--data', join(work, 'data2'), ...flags],
+      {
+        encoding: 'utf8',
+      },
     )
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('--tls-cert and --tls-key go together')

@@ -64,7 +64,12 @@ export class AppendWriter {
     this.#batched = 0
     this.#writing = this.#file.writev(batch).then(({ bytesWritten }) => {
       // A regular file takes a write whole unless the disk is full; never count bytes not there.
-      if (bytesWritten !== size) throw new Error(`short write: ${bytesWritten} of ${size} bytes`)
+      if (bytesWritten !== size) {
+        throw Object.assign(
+          new Error(`short write: ${bytesWritten} of ${size} bytes (is the disk full?)`),
+          { code: 'ENOSPC' },
+        )
+      }
       for (const chunk of batch) releaseMemory(chunk)
       const from = this.#offset
       this.#offset += size

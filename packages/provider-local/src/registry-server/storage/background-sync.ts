@@ -2,42 +2,50 @@ import { open } from 'node:fs/promises'
 
 const DEFAULT_EVERY = 64 * 1024 * 1024
 
+/** Flushes a file's data to disk (`fdatasync`). */
+export type SyncFile = (path: string) => Promise<void>
+
 /**
  * Flushes files that are being appended to in the background: each time a file grows past
  * another `every` bytes, an `fdatasync` starts on a handle of its own. The fsync that commits a
  * blob then has little left to write, a request never waits for one of these, and the pace holds
  * across the many requests of a chunked upload. At most one runs per file at a time.
  *
- * A failed sync is remembered and rethrown by {@link settled}: on Linux a write-back error is
- * reported once, so swallowing it here could let a later fsync succeed on corrupt data.
+ * A failed sync is remembered until the file is forgotten, and every {@link settled} rethrows
+ * it: Linux reports a write-back error once, so a later fsync of the same file may succeed
+ * although its data never reached the disk.
  */
 export class BackgroundSync {
   readonly #every: number
+  readonly #sync: SyncFile
   readonly #running = new Map<string, Promise<void>>()
   readonly #failed = new Map<string, unknown>()
 
-  constructor(every: number = DEFAULT_EVERY) {
+  constructor(every: number = DEFAULT_EVERY, sync: SyncFile = syncData) {
     this.#every = every
+    this.#sync = sync
   }
 
   /** Report that the file at `path` grew from `from` to `to` bytes. */
   grew(path: string, from: number, to: number): void {
     if (Math.floor(to / this.#every) === Math.floor(from / this.#every)) return
     if (this.#running.has(path)) return
-    const running = syncData(path)
+    const running = this.#sync(path)
       .catch((error: unknown) => {
-        this.#failed.set(path, error)
+        if (!this.#failed.has(path)) this.#failed.set(path, error)
       })
       .finally(() => this.#running.delete(path))
     this.#running.set(path, running)
   }
 
-  /** Wait for the sync of `path`, if one runs; throws if any of its syncs failed. */
+  /** Wait for the sync of `path`, if one runs; throws if any sync of it ever failed. */
   async settled(path: string): Promise<void> {
     await this.#running.get(path)
-    const error = this.#failed.get(path)
-    this.#failed.delete(path)
-    if (error !== undefined) throw error
+    if (this.#failed.has(path)) {
+      throw new Error(`flushing ${path} to disk failed; its data may be incomplete`, {
+        cause: this.#failed.get(path),
+      })
+    }
   }
 
   /** Wait for the sync of `path` and forget its failures (the file is being deleted). */
@@ -48,7 +56,8 @@ export class BackgroundSync {
 }
 
 async function syncData(path: string): Promise<void> {
-  const file = await open(path, 'r')
+  // r+ rather than r: some systems refuse to flush a file opened read-only.
+  const file = await open(path, 'r+')
   try {
     await file.datasync()
   } finally {

@@ -55,7 +55,10 @@ export interface BlobStore {
   ): Promise<number>
   /** The bytes received so far (to rebuild the hash after a restart). */
   readUpload(id: string): AsyncIterable<Uint8Array>
-  /** Make the upload the blob `digest` (durably) and end the session. */
+  /**
+   * Make the upload the blob `digest` (durably) and end the session. When its data may not have
+   * reached the disk (an earlier flush failed), the upload is deleted and this throws.
+   */
   commitUpload(id: string, digest: string): Promise<void>
   deleteUpload(id: string): Promise<void>
   listUploads(): Promise<string[]>

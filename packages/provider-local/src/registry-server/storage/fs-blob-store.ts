@@ -28,18 +28,25 @@ const READ_CHUNK = 1024 * 1024
  */
 export class FsBlobStore implements BlobStore {
   readonly #root: string
-  readonly #syncs = new BackgroundSync()
+  readonly #syncs: BackgroundSync
 
-  private constructor(root: string) {
+  private constructor(root: string, syncs: BackgroundSync) {
     this.#root = root
+    this.#syncs = syncs
   }
 
-  /** Open (creating) a store in `root`; leftover temp files of a crash are removed. */
-  static async open(root: string): Promise<FsBlobStore> {
+  /**
+   * Open (creating) a store in `root`; leftover temp files of a crash are removed.
+   * @param syncs how uploads are flushed as they grow (tests pass their own)
+   */
+  static async open(
+    root: string,
+    syncs: BackgroundSync = new BackgroundSync(),
+  ): Promise<FsBlobStore> {
     for (const dir of ['blobs', 'uploads', 'tmp']) await mkdir(join(root, dir), { recursive: true })
     await rm(join(root, 'tmp'), { recursive: true, force: true })
     await mkdir(join(root, 'tmp'))
-    return new FsBlobStore(root)
+    return new FsBlobStore(root, syncs)
   }
 
   /** Folder for temp files on the same filesystem (atomic renames). */
@@ -135,7 +142,13 @@ export class FsBlobStore implements BlobStore {
 
   async commitUpload(id: string, digest: string): Promise<void> {
     const data = join(this.#uploadDir(id), 'data')
-    await this.#syncs.settled(data)
+    try {
+      await this.#syncs.settled(data)
+    } catch (error) {
+      // Bytes that may never have reached the disk cannot become a blob: the client pushes again.
+      await this.deleteUpload(id)
+      throw error
+    }
     const file = await open(data, 'r+')
     try {
       await file.sync()
