@@ -196,6 +196,7 @@ export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
     ...(binding.bindingName && { bindingName: binding.bindingName }),
     ...(binding.dataDir && { dataDir: binding.dataDir }),
     ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
+    ...(binding.caCertificate && { caCertificate: binding.caCertificate }),
   })
 }
 

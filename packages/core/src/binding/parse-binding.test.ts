@@ -42,6 +42,18 @@ describe('parseBinding', () => {
     }
     expect(parseBinding(azure)).toEqual(azure)
     expect(parseBinding({ platform: 'local' })).toEqual({ platform: 'local' })
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    const overTls = { platform: 'local', url: 'https://registry.internal:5000', caCertificate: pem }
+    expect(parseBinding(overTls)).toEqual(overTls)
+  })
+
+  it('refuses a local caCertificate that is not a PEM certificate', () => {
+    const err = configError(() =>
+      parseBinding({ platform: 'local', url: 'https://r:5000', caCertificate: '/etc/ca.pem' }),
+    )
+    expect(err.issues).toEqual([
+      { path: 'caCertificate', message: expect.stringContaining('must be a PEM certificate') },
+    ])
   })
 
   it('names every invalid field by path', () => {

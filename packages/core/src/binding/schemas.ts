@@ -16,6 +16,13 @@ const url = z
   .string()
   .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://127.0.0.1:5000')
 
+const pemCertificate = z
+  .string()
+  .regex(
+    /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/,
+    'must be a PEM certificate (-----BEGIN CERTIFICATE----- …)',
+  )
+
 const awsBinding = z.strictObject({
   platform: z.literal('aws'),
   region: awsRegion,
@@ -79,6 +86,7 @@ const localBinding = z.strictObject({
     .optional(),
   dataDir: nonEmpty.optional(),
   adminCredentials: z.strictObject({ username: nonEmpty, password: nonEmpty }).optional(),
+  caCertificate: pemCertificate.optional(),
 })
 
 /** @internal Schemas of the built-in bindings, by platform. */

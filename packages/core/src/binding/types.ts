@@ -61,6 +61,8 @@ export interface LocalBinding {
   dataDir?: string
   /** Admin credential of the registry at `url` (needed to mint credentials there). */
   adminCredentials?: { username: string; password: string }
+  /** PEM of a private CA to trust for an `https://` `url`, on top of Node's default CAs. */
+  caCertificate?: string
 }
 
 /** A binding for a provider registered with `registerProvider`; it validates the rest itself. */

@@ -2,8 +2,14 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadArtifactRegistry } from '@artifact-registry/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
+import {
+  type LocalProvider,
+  type LocalRegistry,
+  local,
+  startLocalRegistry,
+} from '../../src/index.js'
 import { fetchTrusting } from '../../src/trusting-fetch.js'
 import { containersSandbox } from '../support/containers-sandbox.js'
 import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
@@ -219,6 +225,13 @@ describe('artifact-registry-local serve with --tls-cert and --tls-key', () => {
       expect(await trusting.getRepository(name)).toMatchObject({ name })
       const minted = await trusting.generateCredentials(name, 'pull')
       expect(minted.username).not.toBe('')
+
+      // The same through a binding in the environment, as an application configures it.
+      const variable = 'ARTIFACT_REGISTRY_TLS_REGISTRY_BINDING'
+      const binding = { platform: 'local', url: server.url, adminCredentials: ADMIN }
+      const env = { [variable]: JSON.stringify({ ...binding, caCertificate: pki.caPem }) }
+      await using configured = (await loadArtifactRegistry('tls-registry', env)) as LocalProvider
+      expect((await configured.getRepository(name)).name).toBe(name)
 
       // Without the CA the provider cannot reach it: a typed error naming the certificate
       // problem, not a silent plain-HTTP retry.
