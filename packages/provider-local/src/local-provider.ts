@@ -15,6 +15,7 @@ import {
   toPlatformName,
 } from '@artifact-registry/core'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
+import { portUnavailable, rememberedPort, rememberPort } from './embedded-port.js'
 import { mapError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -173,11 +174,7 @@ export async function local(options: LocalProviderOptions = {}): Promise<LocalPr
       username: 'admin',
       password: randomBytes(24).toString('base64url'),
     }
-    const embedded = await startLocalRegistry({
-      ...(options.dataDir && { dataDir: options.dataDir }),
-      ...(options.tls && { tls: options.tls }),
-      adminCredentials: admin,
-    })
+    const embedded = await startEmbedded(options, admin)
     const client = new RegistryClient(embedded.url, admin, providerTransport(options))
     return new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded })
   }
@@ -189,6 +186,30 @@ export async function local(options: LocalProviderOptions = {}): Promise<LocalPr
   return new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) })
 }
 
+// A data directory keeps its port: URIs handed out before a restart must still resolve.
+async function startEmbedded(
+  options: LocalProviderOptions,
+  admin: { username: string; password: string },
+): Promise<LocalRegistry> {
+  const { dataDir } = options
+  const remembered = options.port === undefined && dataDir !== undefined
+  const port = options.port ?? (dataDir === undefined ? 0 : await rememberedPort(dataDir))
+  let embedded: LocalRegistry
+  try {
+    embedded = await startLocalRegistry({
+      ...(dataDir && { dataDir }),
+      ...(options.tls && { tls: options.tls }),
+      ...(options.host && { host: options.host }),
+      port,
+      adminCredentials: admin,
+    })
+  } catch (error) {
+    throw portUnavailable(port, remembered && port !== 0, error)
+  }
+  if (dataDir !== undefined) await rememberPort(dataDir, embedded.port)
+  return embedded
+}
+
 /** Build a provider from a validated `local` binding (used by `createArtifactRegistry`). */
 export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
   return local({
@@ -197,6 +218,7 @@ export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
     ...(binding.dataDir && { dataDir: binding.dataDir }),
     ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
     ...(binding.caCertificate && { caCertificate: binding.caCertificate }),
+    ...(binding.port !== undefined && { port: binding.port }),
   })
 }
 

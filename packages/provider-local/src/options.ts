@@ -12,6 +12,14 @@ export interface LocalProviderOptions {
   /** Data directory of the embedded registry; omitted → in memory (gone on `close()`). */
   dataDir?: string
   /**
+   * Port of the embedded registry. Default: with `dataDir`, the port it was served on before
+   * (a free one the first time), so `registryEndpoint` and repository URIs survive a restart;
+   * without, any free port.
+   */
+  port?: number
+  /** Interface the embedded registry binds. @default "127.0.0.1" */
+  host?: string
+  /**
    * Serve the embedded registry (on 127.0.0.1) over HTTPS with this certificate, for clients
    * set up to require TLS; `registryEndpoint` is then an `https://` URL. The provider trusts the
    * certificate itself when it is self-signed. Not with `url` (TypeError).

@@ -47,6 +47,18 @@ describe('parseBinding', () => {
     expect(parseBinding(overTls)).toEqual(overTls)
   })
 
+  it('takes a port for the embedded local registry, and refuses one out of range', () => {
+    expect(parseBinding({ platform: 'local', dataDir: '/var/lib/r', port: 5000 })).toEqual({
+      platform: 'local',
+      dataDir: '/var/lib/r',
+      port: 5000,
+    })
+    for (const port of [70_000, -1, 50.5, '5000']) {
+      const err = configError(() => parseBinding({ platform: 'local', port }))
+      expect(err.issues.map((i) => i.path)).toEqual(['port'])
+    }
+  })
+
   it('refuses a local caCertificate that is not a PEM certificate', () => {
     const err = configError(() =>
       parseBinding({ platform: 'local', url: 'https://r:5000', caCertificate: '/etc/ca.pem' }),

@@ -87,6 +87,7 @@ const localBinding = z.strictObject({
   dataDir: nonEmpty.optional(),
   adminCredentials: z.strictObject({ username: nonEmpty, password: nonEmpty }).optional(),
   caCertificate: pemCertificate.optional(),
+  port: z.int('must be an integer port').min(0).max(65_535).optional(),
 })
 
 /** @internal Schemas of the built-in bindings, by platform. */

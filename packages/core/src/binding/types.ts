@@ -63,6 +63,8 @@ export interface LocalBinding {
   adminCredentials?: { username: string; password: string }
   /** PEM of a private CA to trust for an `https://` `url`, on top of Node's default CAs. */
   caCertificate?: string
+  /** Port of the embedded registry. Default: the one `dataDir` was served on before. */
+  port?: number
 }
 
 /** A binding for a provider registered with `registerProvider`; it validates the rest itself. */
