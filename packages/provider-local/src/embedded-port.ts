@@ -9,35 +9,66 @@ const FILE = 'endpoint.json'
 /**
  * The port the embedded registry of `dataDir` was last served on, or 0 (any free port) for a new
  * data directory. Reusing it keeps `registryEndpoint`, and every repository URI handed out
- * before, valid across restarts.
+ * before, valid across restarts. A file that says nothing usable is an error, not a reason to
+ * move: moving would break those URIs without a word.
  */
 export async function rememberedPort(dataDir: string): Promise<number> {
+  const path = join(dataDir, FILE)
+  let text: string
   try {
-    const { port } = JSON.parse(await readFile(join(dataDir, FILE), 'utf8')) as { port?: unknown }
-    return Number.isInteger(port) && (port as number) > 0 && (port as number) <= 65_535
-      ? (port as number)
-      : 0
+    text = await readFile(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
     throw error
   }
+  let port: unknown
+  try {
+    port = (JSON.parse(text) as { port?: unknown } | null)?.port
+  } catch {
+    port = undefined
+  }
+  if (Number.isInteger(port) && (port as number) > 0 && (port as number) <= 65_535) {
+    return port as number
+  }
+  throw new ArtifactRegistryError(
+    'INVALID_CONFIG',
+    `[provider-local] ${path} does not hold the registry's port ({"port": N}). Delete it to take any free port, or pass port.`,
+    { platform: PLATFORM },
+  )
 }
 
 /** Record the port the embedded registry of `dataDir` now serves on. */
 export async function rememberPort(dataDir: string, port: number): Promise<void> {
-  await mkdir(dataDir, { recursive: true })
-  await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`, dataDir)
+  // The store's own temp folder: a temp file left by a crash there is removed at the next start.
+  const tmp = join(dataDir, 'tmp')
+  await mkdir(tmp, { recursive: true })
+  await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`, tmp)
 }
 
-/** A typed error for a port that cannot be bound, saying what to do about it. */
-export function portUnavailable(port: number, remembered: boolean, cause: unknown): Error {
-  if ((cause as NodeJS.ErrnoException).code !== 'EADDRINUSE') return cause as Error
-  const why = remembered
-    ? `port ${port}, where this data directory's registry was served before (so that repository URIs stay valid), is in use`
-    : `port ${port} is in use`
-  return new ArtifactRegistryError(
-    'UNAVAILABLE',
-    `[provider-local] Cannot start the embedded registry: ${why}. Stop what holds it, or pass another port (URIs handed out before will then change).`,
-    { platform: PLATFORM, cause },
-  )
+/** A typed error for an address the registry cannot listen on, saying what to do about it. */
+export function cannotListen(
+  host: string,
+  port: number,
+  remembered: boolean,
+  cause: unknown,
+): unknown {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'EADDRINUSE') {
+    const why = remembered
+      ? `port ${port}, where this data directory's registry was served before (so that repository URIs stay valid), is in use`
+      : `port ${port} is in use`
+    return new ArtifactRegistryError(
+      'UNAVAILABLE',
+      `[provider-local] Cannot start the embedded registry: ${why}. Stop what holds it (another process on the same data directory?), or pass another port (URIs handed out before will then change).`,
+      { platform: PLATFORM, cause, retryable: false },
+    )
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `[provider-local] Cannot start the embedded registry on ${host}:${port} (${code}): ${code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has that address'}.`,
+      { platform: PLATFORM, cause },
+    )
+  }
+  return cause
 }

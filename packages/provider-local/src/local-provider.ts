@@ -15,7 +15,7 @@ import {
   toPlatformName,
 } from '@artifact-registry/core'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
-import { portUnavailable, rememberedPort, rememberPort } from './embedded-port.js'
+import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
 import { mapError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -166,8 +166,15 @@ export class LocalProvider implements ArtifactRegistry {
  */
 export async function local(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const bindingName = options.bindingName ?? 'artifacts'
-  if (options.url !== undefined && options.tls !== undefined) {
-    throw new TypeError('tls is for the embedded registry: a registry at url serves its own')
+  if (options.url !== undefined) {
+    const embeddedOnly = (['tls', 'port', 'host', 'dataDir'] as const).filter(
+      (field) => options[field] !== undefined,
+    )
+    if (embeddedOnly.length > 0) {
+      throw new TypeError(
+        `${embeddedOnly.join(', ')}: for the embedded registry only; the registry at url is configured where it runs`,
+      )
+    }
   }
   if (options.url === undefined) {
     const admin = options.adminCredentials ?? {
@@ -204,9 +211,14 @@ async function startEmbedded(
       adminCredentials: admin,
     })
   } catch (error) {
-    throw portUnavailable(port, remembered && port !== 0, error)
+    throw cannotListen(options.host ?? '127.0.0.1', port, remembered && port !== 0, error)
   }
-  if (dataDir !== undefined) await rememberPort(dataDir, embedded.port)
+  try {
+    if (dataDir !== undefined) await rememberPort(dataDir, embedded.port)
+  } catch (error) {
+    await embedded.close()
+    throw error
+  }
   return embedded
 }
 

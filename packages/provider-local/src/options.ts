@@ -17,11 +17,14 @@ export interface LocalProviderOptions {
    * without, any free port.
    */
   port?: number
-  /** Interface the embedded registry binds. @default "127.0.0.1" */
+  /**
+   * Interface the embedded registry binds; it is also the host of `registryEndpoint` and of
+   * repository URIs, so give an address clients can reach. @default "127.0.0.1"
+   */
   host?: string
   /**
-   * Serve the embedded registry (on 127.0.0.1) over HTTPS with this certificate, for clients
-   * set up to require TLS; `registryEndpoint` is then an `https://` URL. The provider trusts the
+   * Serve the embedded registry over HTTPS with this certificate, for clients set up to
+   * require TLS or reaching it from elsewhere (see `host`); `registryEndpoint` is then an `https://` URL. The provider trusts the
    * certificate itself when it is self-signed. Not with `url` (TypeError).
    */
   tls?: RegistryTlsOptions

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createArtifactRegistry } from '@artifact-registry/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
 
@@ -68,6 +69,32 @@ describe('the embedded registry keeps its endpoint across restarts', () => {
     await using fixed = await local({ port })
     expect(portOf(fixed.registryEndpoint)).toBe(port)
     await expect(local({ port: 70_000 })).rejects.toThrow(TypeError)
+  })
+
+  it.each([
+    ['a port that is not a number', '{"port":"x"}'],
+    ['a file that is not JSON', 'garbage'],
+    ['JSON null', 'null'],
+  ])('refuses %s in endpoint.json rather than moving silently', async (_, content) => {
+    await writeFile(join(dir, 'endpoint.json'), content)
+    await expect(local({ dataDir: dir })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('endpoint.json does not hold the registry'),
+    })
+  })
+
+  it('takes the port from a binding', async () => {
+    const probe = await occupy(0)
+    const port = (probe.address() as { port: number }).port
+    await new Promise((resolve) => probe.close(resolve))
+    await using registry = await createArtifactRegistry({ platform: 'local', dataDir: dir, port })
+    expect(portOf(registry.registryEndpoint)).toBe(port)
+  })
+
+  it('refuses embedded-only options together with url', async () => {
+    await expect(local({ url: 'http://127.0.0.1:5000', port: 5001 })).rejects.toThrow(
+      /port: for the embedded registry only/,
+    )
   })
 
   it('without a data directory, any free port each time', async () => {
