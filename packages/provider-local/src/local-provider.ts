@@ -199,8 +199,9 @@ async function startEmbedded(
   admin: { username: string; password: string },
 ): Promise<LocalRegistry> {
   const { dataDir } = options
-  const remembered = options.port === undefined && dataDir !== undefined
   const port = options.port ?? (dataDir === undefined ? 0 : await rememberedPort(dataDir))
+  // A port of our choosing, read back from the data directory (0 means a first start).
+  const remembered = options.port === undefined && port !== 0
   let embedded: LocalRegistry
   try {
     embedded = await startLocalRegistry({
@@ -211,7 +212,7 @@ async function startEmbedded(
       adminCredentials: admin,
     })
   } catch (error) {
-    throw cannotListen(options.host ?? '127.0.0.1', port, remembered && port !== 0, error)
+    throw cannotListen(options.host ?? '127.0.0.1', port, remembered, error)
   }
   try {
     if (dataDir !== undefined) await rememberPort(dataDir, embedded.port)

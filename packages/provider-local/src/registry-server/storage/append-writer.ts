@@ -19,10 +19,10 @@ export type WriteListener = (from: number, to: number) => void
 export class AppendWriter {
   readonly #file: FileHandle
   readonly #onWritten: WriteListener | undefined
+  readonly #start: number
   #offset: number
   #batch: Uint8Array[] = []
   #batched = 0
-  #written = 0
   #writing: Promise<void> | undefined
 
   /**
@@ -31,6 +31,7 @@ export class AppendWriter {
    */
   constructor(file: FileHandle, offset = 0, onWritten?: WriteListener) {
     this.#file = file
+    this.#start = offset
     this.#offset = offset
     this.#onWritten = onWritten
   }
@@ -46,7 +47,7 @@ export class AppendWriter {
   async finish(): Promise<number> {
     await this.#flush()
     await this.#writing
-    return this.#written
+    return this.#offset - this.#start
   }
 
   /** Wait for a running write, ignoring its error (it was or will be reported). */
@@ -73,7 +74,6 @@ export class AppendWriter {
       for (const chunk of batch) releaseMemory(chunk)
       const from = this.#offset
       this.#offset += size
-      this.#written += size
       this.#onWritten?.(from, this.#offset)
     })
     // A failure is rethrown by the next await of #writing; this only marks it handled meanwhile.
