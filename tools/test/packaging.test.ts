@@ -14,8 +14,8 @@ const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
 )
 
-async function npm(args: string[], cwd: string): Promise<string> {
-  const { stdout } = await run('npm', args, { cwd, env: cleanEnv, maxBuffer: 16 * 1024 * 1024 })
+async function npm(args: string[], cwd: string, env = cleanEnv): Promise<string> {
+  const { stdout } = await run('npm', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 })
   return stdout
 }
 
@@ -39,7 +39,7 @@ describe('packaging', () => {
     if (work) await rm(work, { recursive: true, force: true })
   })
 
-  it('core and provider-local install alone and pull in no cloud SDK', async () => {
+  it('core and provider-local install from the registry alone and pull in no cloud SDK', async () => {
     work = await mkdtemp(join(tmpdir(), 'artifact-registry-pack-'))
     const tarballs: string[] = []
     for (const pkg of ['packages/core', 'packages/provider-local']) {
@@ -50,8 +50,14 @@ describe('packaging', () => {
       join(work, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
     )
-    // --offline: the test never reaches a registry; dependencies come from npm's cache.
-    await npm(['install', '--offline', '--no-audit', '--no-fund', ...tarballs], work)
+    // As a user installs: dependencies come from the npm registry, through an npm cache of the
+    // test's own that starts empty, so no cache on this machine can hide a missing dependency.
+    const cache = join(work, 'npm-cache')
+    await npm(['install', '--no-audit', '--no-fund', '--prefer-online', ...tarballs], work, {
+      ...cleanEnv,
+      npm_config_cache: cache,
+    })
+    expect(await readdir(join(cache, '_cacache'))).not.toHaveLength(0)
     await writeFile(join(work, 'check.mjs'), CHECK_SCRIPT)
     const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: work, env: cleanEnv })
     const result = JSON.parse(stdout)
