@@ -5,8 +5,8 @@ import { inProcess, registry2 } from './targets.js'
 const INSUFFICIENT_SCOPE =
   'distribution 2.8.2 answers a valid token that lacks the scope with 401 and an ' +
   '`insufficient_scope` challenge (so a client may fetch a wider token), where our registry ' +
-  'answers 403 DENIED, as the OCI distribution spec and the design (§4: valid credentials ' +
-  'without the right → 403) say. Both refuse the request.'
+  'answers 403 DENIED, as the OCI distribution spec and docs/design.md#refusals (valid ' +
+  'credentials without the right → 403) say. Both refuse the request.'
 
 const REFUSED = {
   [registry2.name]: 'HTTP 401 UNAUTHORIZED (insufficient_scope)',

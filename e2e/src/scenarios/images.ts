@@ -11,7 +11,7 @@ import {
 
 /**
  * How a registry may refuse valid credentials that lack the right: 403, or 401 challenging again
- * for `insufficient_scope` (distribution). Ours must answer 403 DENIED, as the design (§4) says.
+ * for `insufficient_scope` (distribution). Ours must answer 403 DENIED (docs/design.md#refusals).
  */
 const REFUSAL: DetailExpectation = {
   any: /^HTTP (401 UNAUTHORIZED \(insufficient_scope\)|403 DENIED)$/,

@@ -27,7 +27,7 @@ describe('ArtifactRegistryError', () => {
     expect(new ArtifactRegistryError('INTERNAL', 'x').platform).toBe('core')
   })
 
-  it('lists exactly the codes of the design', () => {
+  it('lists exactly the codes of docs/design.md#error-codes', () => {
     expect(Object.keys(ErrorCode).sort()).toEqual(
       [
         'NOT_FOUND',

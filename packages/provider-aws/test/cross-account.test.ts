@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/index.js'
 import { FOREIGN_STATEMENT, policyDoc, providerFor, REGION, uniqueLogical } from './helpers.js'
 
-// Regression tests for the ECR items of anchor-lessons.md §9 (numbers in the test names).
+// The rules of docs/platforms/aws.md#repository-policies, one describe per rule (its anchor above).
 
 const fake = await startAwsFake()
 afterAll(() => fake.close())
@@ -55,7 +55,8 @@ function sourceArns(name: string): string[] {
   return condition?.StringLike['aws:sourceArn'] ?? []
 }
 
-describe('§9.1 revoking an account removes it completely', () => {
+// docs/platforms/aws.md#revoking-an-account
+describe('revoking an account removes it completely', () => {
   it('add X then remove X restores the previous policy, byte for byte', async () => {
     const { registry, name } = await setup()
     fake.setPolicy(
@@ -90,7 +91,8 @@ describe('§9.1 revoking an account removes it completely', () => {
   })
 })
 
-describe('§9.2 worker access is per account', () => {
+// docs/platforms/aws.md#lambda-pulls-per-account
+describe('worker access is per account', () => {
   it("removing worker for A keeps B's Lambda entries; the statement goes with the last one", async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(
@@ -135,7 +137,8 @@ describe('§9.2 worker access is per account', () => {
   })
 })
 
-describe('§9.3 regions round-trip and grants never become a cross product', () => {
+// docs/platforms/aws.md#regions-round-trip
+describe('regions round-trip and grants never become a cross product', () => {
   it('A in r1 and B in r2 stay two pairs, and get returns both regions', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(
@@ -176,7 +179,8 @@ describe('§9.3 regions round-trip and grants never become a cross product', () 
   })
 })
 
-describe('§9.4 a role ARN is never widened to its account', () => {
+// docs/platforms/aws.md#role-arns-stay-roles
+describe('a role ARN is never widened to its account', () => {
   it('grants the role only; its account root appears nowhere', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, access({ roleArns: [ROLE_B] }))
@@ -186,7 +190,8 @@ describe('§9.4 a role ARN is never widened to its account', () => {
   })
 })
 
-describe('§9.5 foreign principals get pull actions only', () => {
+// docs/platforms/aws.md#pull-actions-only
+describe('foreign principals get pull actions only', () => {
   it('no SetRepositoryPolicy, GetRepositoryPolicy, push or wildcard action in our statements', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(
@@ -204,7 +209,8 @@ describe('§9.5 foreign principals get pull actions only', () => {
   })
 })
 
-describe('§9.6 foreign statements are preserved', () => {
+// docs/platforms/aws.md#foreign-statements-are-kept
+describe('foreign statements are preserved', () => {
   it('survive add and remove unchanged and in place; the policy stays when only they remain', async () => {
     const { registry, name } = await setup()
     const other = { ...FOREIGN_STATEMENT, Sid: 'SecondForeign' }
@@ -263,7 +269,8 @@ describe('§9.6 foreign statements are preserved', () => {
   })
 })
 
-describe('§9.7 a failed read is never treated as "no policy"', () => {
+// docs/platforms/aws.md#a-failed-read-is-not-an-empty-policy
+describe('a failed read is never treated as "no policy"', () => {
   it.each(['server-error', 'access-denied', 'throttling'] as const)(
     'GetRepositoryPolicy %s: add and remove fail and write nothing',
     async (kind) => {
@@ -304,7 +311,8 @@ describe('§9.7 a failed read is never treated as "no policy"', () => {
   })
 })
 
-describe('§9.18 inputs are validated', () => {
+// docs/platforms/aws.md#input-validation
+describe('inputs are validated', () => {
   it.each([
     access({ accountIds: ['12345'] }),
     access({ roleArns: [`arn:aws:iam::${B}:user/bob`] }),

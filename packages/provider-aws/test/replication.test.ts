@@ -21,7 +21,8 @@ const GRANT: AwsCrossAccountAccess = {
 }
 const ACCOUNT = '123456789012'
 
-describe('§9.17 the replication rule is filtered to the prefix and merged', () => {
+// docs/platforms/aws.md#the-replication-rule
+describe('the replication rule is filtered to the prefix and merged', () => {
   it('appends our PREFIX_MATCH rule and leaves other rules untouched', () => {
     const foreign = {
       destinations: [{ region: 'ap-south-1', registryId: ACCOUNT }],
@@ -100,7 +101,8 @@ describe('§9.17 the replication rule is filtered to the prefix and merged', () 
   })
 })
 
-describe('§9.8 replicas get the same change on add and on remove', () => {
+// docs/platforms/aws.md#replicas-get-every-grant-change
+describe('replicas get the same change on add and on remove', () => {
   it("applies add and remove to every replica, keeping each replica's foreign statements", async () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: REPLICAS })

@@ -27,7 +27,7 @@ function mapOrInvalid(rule: NamingRuleId, input: string, maxLength?: number): st
 }
 
 describe('toPlatformName', () => {
-  it('keeps the example names of the design unchanged', () => {
+  it('keeps valid example names unchanged (docs/design.md#naming)', () => {
     for (const rule of ['ecr', 'gar', 'acr', 'oci'] as const) {
       expect(toPlatformName(rule, 'prj_abc123')).toBe('prj_abc123')
       expect(toPlatformName(rule, 'team/my-app')).toBe('team/my-app')

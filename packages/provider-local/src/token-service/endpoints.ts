@@ -40,7 +40,7 @@ export async function handleTokenRequest(
       error_description: `unknown service ${service}`,
     })
   // No anonymous tokens: this registry has nothing public, and a caller without credentials
-  // must see 401 (as the architecture requires), not a token that is refused with 403 later.
+  // must see 401 (docs/design.md#refusals), not a token that is refused with 403 later.
   const auth = authenticateBasic(authorization, ids)
   if (auth.status !== 'ok') {
     return json(

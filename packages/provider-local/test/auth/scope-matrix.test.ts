@@ -11,7 +11,7 @@ const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
 const basic = (u: string, p: string): string =>
   `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
 
-/** What the design says each cell must answer (architecture §4). */
+/** What each cell must answer (docs/design.md#refusals, docs/oci-distribution.md#auth). */
 function expected(principal: Principal, target: Target, state: State, op: string): number {
   if (state !== 'valid') return 401
   const allowed = ALLOWED_STATUS[op] ?? 0

@@ -6,7 +6,8 @@ import { expectOciError, expectStatus } from '../support/expectations.js'
 import { useRegistry } from '../support/registry.js'
 
 // `main` addition "manifest errors", plus the size limit (default 8 MiB → 413) and the
-// validation rules of oci-distribution.md §1.1/§1.4.
+// validation rules of docs/oci-distribution.md#names-tags-and-digests and
+// docs/oci-distribution.md#manifests.
 const oci = useRegistry(() => startLocalRegistry())
 const repo = randomRepo('manifest-errors')
 const config = content(

@@ -12,7 +12,8 @@ import {
 import { useRegistry } from '../support/registry.js'
 import { errorCodes, SPEC_ERROR_CODES } from '../support/responses.js'
 
-// Pull category (oci-distribution.md §2): setup pushes 2 configs, 1 layer, 2 manifests and a tag.
+// Pull checks (docs/oci-distribution.md#pull-checks): setup pushes 2 configs, 1 layer, 2 manifests
+// and a tag.
 const oci = useRegistry(() => startLocalRegistry())
 const repo = randomRepo('pull')
 const tag = 'tagtest0'

@@ -33,7 +33,8 @@ export const blobScenarios: readonly Scenario[] = [
     async run(p) {
       await pushBlob(p, 'diff/conditional-blob', HELLO)
       const blob = `/v2/diff/conditional-blob/blobs/${D}`
-      // RFC 9110 §13.1.2: a server that sends an ETag answers a matching If-None-Match with 304.
+      // A server that sends an ETag answers a matching If-None-Match with 304
+      // (docs/oci-distribution.md#conditional-requests).
       const etag = { headers: ['etag'] }
       await p.step('GET If-None-Match: its ETag', get(blob, { 'if-none-match': `"${D}"` }), etag)
       const other = { 'if-none-match': `"${sha256('x')}"` }

@@ -140,7 +140,8 @@ export const manifestScenarios: readonly Scenario[] = [
       const repo = '/v2/diff/conditional/manifests'
       const img = await pushImage(p, 'diff/conditional', ['v1'])
       const matching = { ...ACCEPT_ALL, 'if-none-match': `"${img.digest}"` }
-      // RFC 9110 §13.1.2 → 304. Status only: distribution's 304 drops the ETag that §15.4.5 wants.
+      // 304 (docs/oci-distribution.md#conditional-requests). Status only: distribution's 304 drops
+      // the ETag, which HTTP says a 304 must repeat.
       await p.step('GET If-None-Match: its ETag', get(`${repo}/v1`, matching))
       const overwrite = (headers: Record<string, string>) =>
         putManifest(`${repo}/v1`, OCI_MANIFEST, img.manifest, headers)

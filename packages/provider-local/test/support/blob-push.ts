@@ -184,7 +184,8 @@ async function sendOutOfOrder(
   expectStatus(bad, 416)
   const status = await ctx.client.uploadStatus(location)
   expectStatus(status, 204)
-  // Before any byte arrived the Range is the ambiguous "0-0" (§1.3), so only check it after.
+  // Before any byte arrived the Range is the ambiguous "0-0" (docs/oci-distribution.md#uploads),
+  // so only check it after.
   if (last >= 0) expectHeader(status, 'Range', `0-${last}`)
   return locationOf(status)
 }

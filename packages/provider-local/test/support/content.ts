@@ -1,6 +1,6 @@
 import { type DigestAlgorithm, digestOf, EMPTY_JSON, randomToken } from './digest.js'
 
-/** Media types used by the tests (`oci-distribution.md` §1.4; the example types are the suite's). */
+/** Media types used by the tests (docs/oci-distribution.md#manifests; the example types are the suite's). */
 export const MediaType = {
   imageManifest: 'application/vnd.oci.image.manifest.v1+json',
   imageIndex: 'application/vnd.oci.image.index.v1+json',

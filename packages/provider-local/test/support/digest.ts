@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 
-/** The digest algorithms the registry supports (`oci-distribution.md` §1.1). */
+/** The digest algorithms the registry supports (docs/oci-distribution.md#names-tags-and-digests). */
 export type DigestAlgorithm = 'sha256' | 'sha512'
 
 export const ALGORITHMS: readonly DigestAlgorithm[] = ['sha256', 'sha512']

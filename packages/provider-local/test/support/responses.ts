@@ -1,7 +1,7 @@
 import type { Descriptor } from './content.js'
 import type { OciResponse } from './oci-client.js'
 
-/** The 14 error codes of the distribution spec (`oci-distribution.md` §1.2). */
+/** The 14 error codes of the distribution spec (docs/oci-distribution.md#error-codes). */
 export const SPEC_ERROR_CODES: readonly string[] = [
   'BLOB_UNKNOWN',
   'BLOB_UPLOAD_INVALID',
