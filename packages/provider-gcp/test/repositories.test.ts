@@ -41,7 +41,7 @@ describe('routable names and uris', () => {
     expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
   })
 
-  it('never re-prefixes: a name outside the GAR repository is NOT_FOUND, without a request', async () => {
+  it('never re-prefixes: a name outside the GAR repository is NOT_FOUND for get and delete, without a request', async () => {
     const { repository } = provisionGarRepository(fake)
     await using provider = providerFor(fake, repository)
     fake.reset()
@@ -50,8 +50,13 @@ describe('routable names and uris', () => {
       `other-project/${repository}/my-app`,
       `${PROJECT}/other/my-app`,
     ]) {
-      const err = await rejectionOf(provider.getRepository(name))
-      expect(isArtifactRegistryError(err, 'NOT_FOUND'), String(err)).toBe(true)
+      for (const call of [
+        () => provider.getRepository(name),
+        () => provider.deleteRepository(name),
+      ]) {
+        const err = await rejectionOf(call())
+        expect(isArtifactRegistryError(err, 'NOT_FOUND'), String(err)).toBe(true)
+      }
     }
     expect(fake.requests).toHaveLength(0)
   })
