@@ -55,4 +55,10 @@ export {
   type ProviderLoader,
   type ProviderModule,
 } from './provider-module.js'
-export { type ResolvedTtl, resolveTtl, TTL_RULES, type TtlRule } from './ttl.js'
+export {
+  type ResolvedTtl,
+  resolveCredentialTtl,
+  resolveTtl,
+  TTL_RULES,
+  type TtlRule,
+} from './ttl.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isArtifactRegistryError } from './errors.js'
-import { resolveTtl, TTL_RULES } from './ttl.js'
+import { resolveCredentialTtl, resolveTtl, TTL_RULES } from './ttl.js'
 
 describe('resolveTtl', () => {
   it('uses the platform default when none is requested', () => {
@@ -39,5 +39,73 @@ describe('resolveTtl', () => {
     expect(TTL_RULES.aws.maxSeconds).toBe(12 * 3600)
     expect(TTL_RULES.azure.honoursRequest).toBe(false)
     expect(TTL_RULES.local.defaultSeconds).toBe(3600)
+  })
+})
+
+describe('resolveCredentialTtl', () => {
+  function message(fn: () => unknown): string {
+    try {
+      fn()
+    } catch (err) {
+      if (isArtifactRegistryError(err, 'INVALID_ARGUMENT')) return err.message
+      throw err
+    }
+    throw new Error('expected INVALID_ARGUMENT')
+  }
+
+  it('resolves an absent, empty or filled options object like resolveTtl', () => {
+    expect(resolveCredentialTtl(TTL_RULES.aws, undefined)).toEqual({
+      seconds: 3600,
+      clamped: false,
+    })
+    expect(resolveCredentialTtl(TTL_RULES.aws, {})).toEqual({ seconds: 3600, clamped: false })
+    expect(resolveCredentialTtl(TTL_RULES.aws, { ttlSeconds: undefined }).seconds).toBe(3600)
+    expect(resolveCredentialTtl(TTL_RULES.aws, { ttlSeconds: 60 })).toEqual({
+      seconds: 900,
+      clamped: true,
+    })
+    expect(resolveCredentialTtl(TTL_RULES.local, Object.create(null)).seconds).toBe(3600)
+  })
+
+  it('refuses a TTL passed in place of the options, naming the expected shape', () => {
+    expect(message(() => resolveCredentialTtl(TTL_RULES.aws, 60, 'aws'))).toBe(
+      '[provider-aws] options must be an object like { ttlSeconds: 900 }, got number 60',
+    )
+    expect(message(() => resolveCredentialTtl(TTL_RULES.gcp, '60'))).toBe(
+      '[core] options must be an object like { ttlSeconds: 900 }, got string "60"',
+    )
+  })
+
+  it.each([
+    [null, 'got null'],
+    [[60], 'got array'],
+    [true, 'got boolean true'],
+    [new Date(0), 'got object Date'],
+    [() => 60, 'got function'],
+  ])('refuses options %s', (options, got) => {
+    expect(message(() => resolveCredentialTtl(TTL_RULES.local, options, 'local'))).toMatch(
+      new RegExp(`^\\[provider-local\\] options must be an object .*${got}$`),
+    )
+  })
+
+  it('reports a string TTL as a string', () => {
+    expect(message(() => resolveCredentialTtl(TTL_RULES.gcp, { ttlSeconds: '60' }, 'gcp'))).toBe(
+      '[provider-gcp] ttlSeconds must be a positive integer, got string "60"',
+    )
+    expect(message(() => resolveTtl(TTL_RULES.gcp, 1.5))).toBe(
+      '[core] ttlSeconds must be a positive integer, got number 1.5',
+    )
+  })
+
+  it('refuses a misspelt option instead of giving the default lifetime', () => {
+    expect(message(() => resolveCredentialTtl(TTL_RULES.aws, { ttl: 60 }, 'aws'))).toBe(
+      '[provider-aws] unknown option "ttl": the only option is ttlSeconds',
+    )
+  })
+
+  it('never echoes a string that could be a secret', () => {
+    const text = message(() => resolveCredentialTtl(TTL_RULES.local, 'hunter2-secret'))
+    expect(text).not.toContain('hunter2')
+    expect(text).toContain('got string of 14 characters')
   })
 })

@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js'
 import { ArtifactRegistryError } from './errors.js'
 import { messagePrefix } from './message-prefix.js'
 
@@ -48,12 +49,55 @@ export interface ResolvedTtl {
 export function resolveTtl(rule: TtlRule, requested?: number, platform = 'core'): ResolvedTtl {
   if (requested === undefined) return { seconds: rule.defaultSeconds, clamped: false }
   if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested <= 0) {
-    throw new ArtifactRegistryError(
-      'INVALID_ARGUMENT',
-      `${messagePrefix(platform)} ttlSeconds must be a positive integer, got ${String(requested)}`,
-      { platform },
+    throw invalidArgument(
+      platform,
+      `ttlSeconds must be a positive integer, got ${describeValue(requested)}`,
     )
   }
   const seconds = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, requested))
   return { seconds, clamped: seconds !== requested }
+}
+
+/**
+ * Validate the `options` argument of `generateCredentials` and resolve its TTL against a
+ * platform's rule. Providers call this rather than {@link resolveTtl} so that a misplaced TTL
+ * (`generateCredentials(name, 'pull', 60)`) or a misspelt field is refused instead of silently
+ * giving the default lifetime.
+ *
+ * @throws ArtifactRegistryError `INVALID_ARGUMENT` unless `options` is undefined or an object
+ *   whose only field is an undefined or positive integer `ttlSeconds`.
+ * @example
+ * ```ts
+ * resolveCredentialTtl(TTL_RULES.aws, { ttlSeconds: 600 }, 'aws') // { seconds: 900, clamped: true }
+ * resolveCredentialTtl(TTL_RULES.aws, 600, 'aws') // throws INVALID_ARGUMENT
+ * ```
+ */
+export function resolveCredentialTtl(
+  rule: TtlRule,
+  options: unknown,
+  platform = 'core',
+): ResolvedTtl {
+  if (options === undefined) return resolveTtl(rule, undefined, platform)
+  // The tag, not the prototype, so that objects from another realm (vm, workers) still qualify.
+  if (Object.prototype.toString.call(options) !== '[object Object]') {
+    throw invalidArgument(
+      platform,
+      `options must be an object like { ttlSeconds: 900 }, got ${describeValue(options)}`,
+    )
+  }
+  const unknown = Object.keys(options as object).filter((key) => key !== 'ttlSeconds')
+  if (unknown.length > 0) {
+    const fields = unknown.map((key) => JSON.stringify(key)).join(', ')
+    throw invalidArgument(
+      platform,
+      `unknown option${unknown.length > 1 ? 's' : ''} ${fields}: the only option is ttlSeconds`,
+    )
+  }
+  return resolveTtl(rule, (options as { ttlSeconds?: number }).ttlSeconds, platform)
+}
+
+function invalidArgument(platform: string, message: string): ArtifactRegistryError {
+  return new ArtifactRegistryError('INVALID_ARGUMENT', `${messagePrefix(platform)} ${message}`, {
+    platform,
+  })
 }

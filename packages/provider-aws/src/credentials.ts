@@ -2,7 +2,7 @@ import {
   type ArtifactRegistryCredentials,
   type GenerateCredentialsOptions,
   type Permission,
-  resolveTtl,
+  resolveCredentialTtl,
   TTL_RULES,
 } from '@artifact-registry/core'
 import {
@@ -34,7 +34,7 @@ export async function generateCredentials(
   options: GenerateCredentialsOptions = {},
 ): Promise<ArtifactRegistryCredentials> {
   checkPermission(permission)
-  const ttl = resolveTtl(TTL_RULES.aws, options.ttlSeconds, PLATFORM)
+  const ttl = resolveCredentialTtl(TTL_RULES.aws, options, PLATFORM)
   const roleArn = roleFor(ctx, permission)
   if (roleArn === undefined) refuseUnlessUnscopedAllowed(ctx, name, permission)
   const repository = await describeRepository(ctx, name)

@@ -9,7 +9,7 @@ import {
   isArtifactRegistryError,
   type Permission,
   type RepositoryResponse,
-  resolveTtl,
+  resolveCredentialTtl,
   TTL_RULES,
 } from '@artifact-registry/core'
 import { ContainerRegistryManagementClient, type ScopeMap } from '@azure/arm-containerregistry'
@@ -161,7 +161,7 @@ export class AzureProvider implements ArtifactRegistry {
         { platform: PLATFORM },
       )
     }
-    resolveTtl(TTL_RULES.azure, options?.ttlSeconds, PLATFORM)
+    resolveCredentialTtl(TTL_RULES.azure, options, PLATFORM)
     // A push would create content outside our bookkeeping: only repositories we created qualify.
     await this.getRepository(repository)
     const { token, expiresAt } = await this.#tokens.repositoryToken(repository, actions)

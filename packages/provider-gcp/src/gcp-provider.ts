@@ -7,7 +7,7 @@ import {
   type GenerateCredentialsOptions,
   type Permission,
   type RepositoryResponse,
-  resolveTtl,
+  resolveCredentialTtl,
   TTL_RULES,
 } from '@artifact-registry/core'
 import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
@@ -74,7 +74,7 @@ export class GcpProvider implements ArtifactRegistry {
   ): Promise<ArtifactRegistryCredentials> {
     imagePathOf(this.#options.ref, name)
     checkPermission(permission)
-    const { seconds } = resolveTtl(TTL_RULES.gcp, options?.ttlSeconds, PLATFORM)
+    const { seconds } = resolveCredentialTtl(TTL_RULES.gcp, options, PLATFORM)
     // Arguments first, configuration last: a bad call is reported as such on any setup.
     const serviceAccount = this.serviceAccountFor(permission)
     const token = await impersonate({

@@ -10,7 +10,7 @@ import {
   type LocalBinding,
   type Permission,
   type RepositoryResponse,
-  resolveTtl,
+  resolveCredentialTtl,
   TTL_RULES,
   toPlatformName,
 } from '@artifact-registry/core'
@@ -96,7 +96,7 @@ export class LocalProvider implements ArtifactRegistry {
         { platform: PLATFORM },
       )
     }
-    const { seconds } = resolveTtl(TTL_RULES.local, options.ttlSeconds, PLATFORM)
+    const { seconds } = resolveCredentialTtl(TTL_RULES.local, options, PLATFORM)
     return this.#call('generateCredentials', async () => {
       if ((await this.#repositories.find(routable)) === undefined) throw notFound(routable)
       const minted = await this.#minter.mint(routable, permission, seconds)

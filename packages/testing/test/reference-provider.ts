@@ -9,6 +9,7 @@ import {
   type CrossAccountPermissions,
   type Permission,
   type RepositoryResponse,
+  resolveCredentialTtl,
   resolveTtl,
   TTL_RULES,
   toPlatformName,
@@ -22,6 +23,7 @@ export type Fault =
   | 'case-folding'
   | 'remove-clears-all'
   | 'empty-name-accepted'
+  | 'options-unchecked'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -104,7 +106,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
           platform: PLATFORM,
         })
       }
-      const { seconds } = resolveTtl(TTL_RULES.local, opts.ttlSeconds, PLATFORM)
+      const { seconds } = faults.has('options-unchecked')
+        ? resolveTtl(TTL_RULES.local, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
+        : resolveCredentialTtl(TTL_RULES.local, opts, PLATFORM)
       const lifetime = faults.has('ttl-ignored') ? 86_400 : seconds
       const credentials: ArtifactRegistryCredentials = {
         authMethod: 'basic',

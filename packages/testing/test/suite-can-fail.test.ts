@@ -73,6 +73,11 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       ['cross-account access > add, get and remove round-trip exactly'],
     ],
     ['empty-name-accepted', {}, ['naming > invalid names give INVALID_NAME from createRepository']],
+    [
+      'options-unchecked',
+      {},
+      ['credentials > a TTL in place of the options, or as a string, gives INVALID_ARGUMENT'],
+    ],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {

@@ -1,6 +1,7 @@
 import {
   type ArtifactRegistry,
   type ArtifactRegistryCredentials,
+  type GenerateCredentialsOptions,
   type Permission,
   resolveTtl,
 } from '@artifact-registry/core'
@@ -77,6 +78,24 @@ export function credentialTests<R extends ArtifactRegistry>(
         await expectCode(t, r.generateCredentials(name, 'pull', { ttlSeconds }), 'INVALID_ARGUMENT')
       }
     })
+
+    registryTest(
+      options,
+      'a TTL in place of the options, or as a string, gives INVALID_ARGUMENT',
+      async (r, t) => {
+        const { name } = await r.createRepository(uniqueName('cred'))
+        // What untyped callers write by mistake; a silent default lifetime would hide it.
+        const misuses = [
+          60,
+          '60',
+          null,
+          { ttlSeconds: '60' },
+        ] as unknown as GenerateCredentialsOptions[]
+        for (const misuse of misuses) {
+          await expectCode(t, r.generateCredentials(name, 'pull', misuse), 'INVALID_ARGUMENT')
+        }
+      },
+    )
 
     registryTest(options, 'an unknown permission gives INVALID_ARGUMENT', async (r, t) => {
       const { name } = await r.createRepository(uniqueName('cred'))
