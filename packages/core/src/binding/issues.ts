@@ -27,24 +27,48 @@ export function invalidConfig(subject: string, issues: readonly ConfigIssue[]): 
 }
 
 /**
- * @internal Fields that still hold a secret reference or an infrastructure expression: the
- * deployment tooling must resolve them to plain values before they reach us.
+ * @internal Fields, at any depth, that still hold a secret reference (`{"secretRef": …}`) or an
+ * infrastructure placeholder (`"${…}"`): the deployment tooling must resolve them to plain values
+ * before they reach us. Each is named by its dotted path (`adminCredentials.password`,
+ * `replicationRegions.1`), so a nested one gets this message rather than a schema's generic one.
  */
 export function unresolvedFields(input: Record<string, unknown>): ConfigIssue[] {
   const issues: ConfigIssue[] = []
-  for (const [key, value] of Object.entries(input)) {
-    if (isSecretRef(value)) {
-      issues.push({ path: key, message: 'is an unresolved secretRef; resolve it to a plain value' })
-    } else if (typeof value === 'string' && /^\$\{.*\}$/.test(value)) {
-      issues.push({
-        path: key,
-        message: 'is an unresolved expression; resolve it to a plain value',
-      })
+  const visit = (value: unknown, path: readonly string[], seen: ReadonlySet<object>): void => {
+    const unresolved = unresolvedValue(value)
+    if (unresolved !== undefined) {
+      issues.push({ path: path.join('.'), message: `${unresolved}; ${RESOLVE_FIRST}` })
+      return
     }
+    // `seen` holds the ancestors only: a binding built in code may share objects, or even loop.
+    if (typeof value !== 'object' || value === null || seen.has(value)) return
+    const ancestors = new Set(seen).add(value)
+    for (const [key, child] of Object.entries(value)) visit(child, [...path, key], ancestors)
   }
+  for (const [key, value] of Object.entries(input)) visit(value, [key], new Set([input]))
   return issues
 }
 
-function isSecretRef(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'secretRef' in value
+// --- Internal ---
+
+const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
+
+// The whole value is one placeholder; a value that merely contains "${" may be a real password.
+const PLACEHOLDER = /^\$\{[\s\S]*\}$/
+
+/** What is unresolved about a value, or undefined when it is a plain value. */
+function unresolvedValue(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return PLACEHOLDER.test(value) ? `unresolved placeholder ${JSON.stringify(value)}` : undefined
+  }
+  if (typeof value !== 'object' || value === null || !('secretRef' in value)) return undefined
+  const ref = (value as { secretRef: unknown }).secretRef
+  const name = (ref as { name?: unknown } | null)?.name
+  const key = (ref as { key?: unknown } | null)?.key
+  // The secret's name and key say where to look; they are not the secret itself.
+  const where =
+    typeof name === 'string' && typeof key === 'string'
+      ? ` (name ${JSON.stringify(name)}, key ${JSON.stringify(key)})`
+      : ''
+  return `unresolved secretRef${where}`
 }

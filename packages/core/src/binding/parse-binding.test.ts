@@ -118,6 +118,82 @@ describe('parseBinding', () => {
   })
 })
 
+describe('parseBinding with unresolved values below the top level', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved IaC expression is the input
+  const ADMIN = '${ADMIN}'
+
+  it('names a nested placeholder by its path, with a message that says what to do', () => {
+    const err = configError(() =>
+      parseBinding({ platform: 'local', adminCredentials: { username: 'admin', password: ADMIN } }),
+    )
+    expect(err.issues).toEqual([
+      {
+        path: 'adminCredentials.password',
+        message: `unresolved placeholder "${ADMIN}"; resolve it before the binding reaches the runtime`,
+      },
+    ])
+    expect(err.message).toContain(`adminCredentials.password: unresolved placeholder "${ADMIN}"`)
+  })
+
+  it('reports a nested secretRef as such, not as a wrong type', () => {
+    const err = configError(() =>
+      parseBinding({
+        platform: 'local',
+        adminCredentials: {
+          username: 'admin',
+          password: { secretRef: { name: 'reg', key: 'pw' } },
+        },
+      }),
+    )
+    expect(err.issues).toEqual([
+      {
+        path: 'adminCredentials.password',
+        message:
+          'unresolved secretRef (name "reg", key "pw"); resolve it before the binding reaches the runtime',
+      },
+    ])
+  })
+
+  it('looks into arrays and into third-party bindings', () => {
+    const regions = configError(() =>
+      parseBinding({ ...AWS, replicationRegions: ['us-east-1', ADMIN] }),
+    )
+    expect(regions.issues.map((i) => i.path)).toEqual(['replicationRegions.1'])
+    const harbor = configError(() =>
+      parseBinding(
+        { platform: 'harbor', auth: { tokens: [{ secretRef: {} }] } },
+        { isRegistered: (p) => p === 'harbor' },
+      ),
+    )
+    expect(harbor.issues).toEqual([
+      {
+        path: 'auth.tokens.0',
+        message: 'unresolved secretRef; resolve it before the binding reaches the runtime',
+      },
+    ])
+  })
+
+  it('keeps a password that merely contains "${"', () => {
+    const binding = {
+      platform: 'local',
+      url: 'http://127.0.0.1:5000',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a password that looks like a placeholder
+      adminCredentials: { username: 'admin', password: 'p${x}q' },
+    }
+    expect(parseBinding(binding)).toEqual(binding)
+  })
+
+  it('walks a binding built in code that shares or loops its objects', () => {
+    const shared: Record<string, unknown> = { region: 'a' }
+    const looped: Record<string, unknown> = { platform: 'harbor', a: shared, b: shared }
+    looped.self = looped
+    expect(parseBinding(looped, { isRegistered: () => true })).toBe(looped)
+    shared.token = ADMIN
+    const err = configError(() => parseBinding(looped, { isRegistered: () => true }))
+    expect(err.issues.map((i) => i.path)).toEqual(['a.token', 'b.token'])
+  })
+})
+
 describe('parseBinding with the Alien shape', () => {
   it('converts ecr and takes the region from the environment', () => {
     const binding = parseBinding(
