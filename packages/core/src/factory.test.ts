@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { ArtifactRegistry } from './artifact-registry.js'
 import { ArtifactRegistryError, isArtifactRegistryError } from './errors.js'
 import {
+  alienBindingEnvVariable,
   bindingEnvVariable,
   createArtifactRegistry,
   importProviderPackage,
@@ -136,6 +137,57 @@ describe('loadArtifactRegistry', () => {
       url: 'http://127.0.0.1:5000',
       bindingName: 'my-images',
     })
+  })
+
+  it('reads ALIEN_<NAME>_BINDING when ARTIFACT_REGISTRY_<NAME>_BINDING is not set', async () => {
+    registerProvider('local', () => ({ fromBinding: (b) => stubRegistry('local', b) }))
+    expect(alienBindingEnvVariable('my-images')).toBe('ALIEN_MY_IMAGES_BINDING')
+    const alien = '{"service":"local","registryUrl":"127.0.0.1:5001"}'
+    const ours = '{"platform":"local","url":"http://127.0.0.1:5002"}'
+    const bindingOf = async (env: Record<string, string>): Promise<unknown> =>
+      ((await loadArtifactRegistry('my-images', env)) as ReturnType<typeof stubRegistry>).binding
+
+    expect(await bindingOf({ ALIEN_MY_IMAGES_BINDING: alien })).toEqual({
+      platform: 'local',
+      url: 'http://127.0.0.1:5001',
+      bindingName: 'my-images',
+    })
+    expect(
+      await bindingOf({
+        ALIEN_MY_IMAGES_BINDING: alien,
+        ARTIFACT_REGISTRY_MY_IMAGES_BINDING: ours,
+      }),
+    ).toEqual({ platform: 'local', url: 'http://127.0.0.1:5002' })
+    // A blank variable is an unset one, as a shell or a template often leaves it.
+    expect(
+      await bindingOf({ ALIEN_MY_IMAGES_BINDING: alien, ARTIFACT_REGISTRY_MY_IMAGES_BINDING: ' ' }),
+    ).toMatchObject({ url: 'http://127.0.0.1:5001' })
+  })
+
+  it('names the variable it read in every error', async () => {
+    const failure = async (env: Record<string, string>): Promise<ArtifactRegistryError> => {
+      try {
+        await loadArtifactRegistry('imgs', env)
+      } catch (err) {
+        if (isArtifactRegistryError(err, 'INVALID_CONFIG')) return err
+        throw err
+      }
+      throw new Error('expected INVALID_CONFIG')
+    }
+    const missing = await failure({})
+    expect(missing.message).toBe(
+      '[core] ARTIFACT_REGISTRY_IMGS_BINDING is not set (nor is ALIEN_IMGS_BINDING)',
+    )
+    const notJson = await failure({ ALIEN_IMGS_BINDING: '{service:' })
+    expect(notJson.message).toBe('[core] ALIEN_IMGS_BINDING is not valid JSON')
+    expect(notJson.issues).toEqual([{ path: 'ALIEN_IMGS_BINDING', message: 'is not valid JSON' }])
+    const invalid = await failure({ ALIEN_IMGS_BINDING: '{"service":"acr","registryName":"a"}' })
+    expect(invalid.message).toMatch(/^\[core\] Invalid binding in ALIEN_IMGS_BINDING: /)
+    expect(invalid.issues.map((i) => i.path)).toEqual(['resourceGroupName'])
+    const ours = await failure({ ARTIFACT_REGISTRY_IMGS_BINDING: '{"platform":"gcp"}' })
+    expect(ours.message).toMatch(
+      /^\[core\] Invalid gcp binding in ARTIFACT_REGISTRY_IMGS_BINDING: /,
+    )
   })
 
   it('fails with INVALID_CONFIG when the variable is missing or not JSON', async () => {

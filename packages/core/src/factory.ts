@@ -55,8 +55,11 @@ export async function createArtifactRegistry(
 
 /**
  * Create a provider from the binding JSON in `ARTIFACT_REGISTRY_<NAME>_BINDING` (NAME upper-cased,
- * `-` → `_`). Accepts our binding shape and the Alien shape (`{"service": "ecr", ...}`).
+ * `-` → `_`), or in `ALIEN_<NAME>_BINDING` when that is not set. Either variable may hold our
+ * binding shape or the Alien shape (`{"service": "ecr", ...}`). Errors name the variable read.
  *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when neither variable is set, or the one read is
+ *   not JSON or not a valid binding.
  * @example
  * ```ts
  * // ARTIFACT_REGISTRY_ARTIFACTS_BINDING='{"platform":"local","url":"http://127.0.0.1:5000"}'
@@ -67,13 +70,7 @@ export async function loadArtifactRegistry(
   bindingName: string,
   env: BindingEnv = process.env,
 ): Promise<ArtifactRegistry> {
-  const variable = bindingEnvVariable(bindingName)
-  const raw = env[variable]
-  if (raw === undefined || raw.trim() === '') {
-    throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${variable} is not set`, {
-      issues: [{ path: variable, message: 'is not set' }],
-    })
-  }
+  const { variable, raw } = readBindingVariable(bindingName, env)
   let json: unknown
   try {
     json = JSON.parse(raw)
@@ -83,22 +80,52 @@ export async function loadArtifactRegistry(
       issues: [{ path: variable, message: 'is not valid JSON' }],
     })
   }
-  const binding = parseBinding(json, { bindingName, env, isRegistered: (p) => loaders.has(p) })
+  const binding = parseBinding(json, {
+    bindingName,
+    env,
+    source: variable,
+    isRegistered: (p) => loaders.has(p),
+  })
   return createArtifactRegistry(binding)
 }
 
 /** The environment variable that holds a binding's JSON. */
 export function bindingEnvVariable(bindingName: string): string {
+  return `ARTIFACT_REGISTRY_${envName(bindingName)}_BINDING`
+}
+
+/** The variable Alien sets for a binding; read when {@link bindingEnvVariable} is not set. */
+export function alienBindingEnvVariable(bindingName: string): string {
+  return `ALIEN_${envName(bindingName)}_BINDING`
+}
+
+// --- Internal ---
+
+function envName(bindingName: string): string {
   if (typeof bindingName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(bindingName)) {
     throw new ArtifactRegistryError(
       'INVALID_ARGUMENT',
       `[core] Binding name "${String(bindingName)}" must be letters, digits, "-" and "_"`,
     )
   }
-  return `ARTIFACT_REGISTRY_${bindingName.toUpperCase().replaceAll('-', '_')}_BINDING`
+  return bindingName.toUpperCase().replaceAll('-', '_')
 }
 
-// --- Internal ---
+/** Our variable when it is set (a blank one counts as unset), else Alien's. */
+function readBindingVariable(
+  bindingName: string,
+  env: BindingEnv,
+): { variable: string; raw: string } {
+  const ours = bindingEnvVariable(bindingName)
+  const alien = alienBindingEnvVariable(bindingName)
+  for (const variable of [ours, alien]) {
+    const raw = env[variable]
+    if (raw !== undefined && raw.trim() !== '') return { variable, raw }
+  }
+  throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${ours} is not set (nor is ${alien})`, {
+    issues: [{ path: ours, message: `is not set (nor is ${alien})` }],
+  })
+}
 
 function providerModule(platform: string): Promise<ProviderModule> {
   let pending = modules.get(platform)

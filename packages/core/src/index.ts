@@ -35,6 +35,7 @@ export {
   isArtifactRegistryError,
 } from './errors.js'
 export {
+  alienBindingEnvVariable,
   bindingEnvVariable,
   createArtifactRegistry,
   loadArtifactRegistry,

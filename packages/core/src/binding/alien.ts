@@ -6,7 +6,8 @@ export type BindingEnv = Readonly<Record<string, string | undefined>>
 
 const text = z.string().trim().min(1, 'must not be empty')
 
-const ALIEN_SCHEMAS = {
+/** @internal The Alien binding shape per `service`; the core README documents it. */
+export const ALIEN_SCHEMAS = {
   ecr: z.looseObject({
     service: z.literal('ecr'),
     repositoryPrefix: z.string(),

@@ -12,6 +12,8 @@ export interface ParseBindingOptions {
   env?: BindingEnv
   /** Whether a non-built-in platform id is acceptable (it is when a provider was registered for it). */
   isRegistered?: (platform: string) => boolean
+  /** Where the binding came from, such as an environment variable; error messages name it. */
+  source?: string
 }
 
 /**
@@ -23,22 +25,24 @@ export function parseBinding(
   input: unknown,
   options: ParseBindingOptions = {},
 ): ArtifactRegistryBinding {
+  // Appended to what is invalid: "Invalid binding in ALIEN_X_BINDING: …".
+  const where = options.source === undefined ? '' : ` in ${options.source}`
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    invalidConfig('binding', [{ path: '', message: 'must be a JSON object' }])
+    invalidConfig(`binding${where}`, [{ path: '', message: 'must be a JSON object' }])
   }
   const record = input as Record<string, unknown>
   const unresolved = unresolvedFields(record)
-  if (unresolved.length > 0) invalidConfig('binding', unresolved)
+  if (unresolved.length > 0) invalidConfig(`binding${where}`, unresolved)
 
   if (!('platform' in record) && 'service' in record) {
     const converted = fromAlienBinding(record, {
       bindingName: options.bindingName ?? 'artifacts',
       env: options.env ?? process.env,
     })
-    if (converted.issues.length > 0) invalidConfig('binding', converted.issues)
-    return validate(converted.binding, options, converted.rename)
+    if (converted.issues.length > 0) invalidConfig(`binding${where}`, converted.issues)
+    return validate(converted.binding, options, converted.rename, where)
   }
-  return validate(record, options, {})
+  return validate(record, options, {}, where)
 }
 
 /** Whether `platform` is one of the built-in platforms. */
@@ -52,22 +56,24 @@ function validate(
   record: Record<string, unknown>,
   options: ParseBindingOptions,
   rename: Readonly<Record<string, string>>,
+  where: string,
 ): ArtifactRegistryBinding {
   const platform = record.platform
   if (isBuiltinPlatform(platform)) {
     const parsed = BINDING_SCHEMAS[platform].safeParse(record)
-    if (!parsed.success) invalidConfig(`${platform} binding`, toConfigIssues(parsed.error, rename))
+    if (!parsed.success)
+      invalidConfig(`${platform} binding${where}`, toConfigIssues(parsed.error, rename))
     return parsed.data as ArtifactRegistryBinding
   }
   if (typeof platform !== 'string' || platform === '') {
-    invalidConfig('binding', [
+    invalidConfig(`binding${where}`, [
       { path: 'platform', message: 'must be "aws", "gcp", "azure", "local" or a registered id' },
     ])
   }
   if (options.isRegistered?.(platform)) return record as ArtifactRegistryBinding
   throw new ArtifactRegistryError(
     'INVALID_CONFIG',
-    `[core] Unknown platform "${platform}": use "aws", "gcp", "azure" or "local", or call registerProvider("${platform}", loader) first`,
+    `[core] Unknown platform "${platform}"${where}: use "aws", "gcp", "azure" or "local", or call registerProvider("${platform}", loader) first`,
     { issues: [{ path: 'platform', message: `unknown platform "${platform}"` }] },
   )
 }
