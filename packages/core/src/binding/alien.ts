@@ -7,7 +7,7 @@ export type BindingEnv = Readonly<Record<string, string | undefined>>
 const text = z.string().trim().min(1, 'must not be empty')
 
 /** @internal The Alien binding shape per `service`; the core README documents it. */
-export const ALIEN_SCHEMAS = {
+export const ALIEN_SCHEMAS: Readonly<Record<'ecr' | 'gar' | 'acr' | 'local', z.ZodObject>> = {
   ecr: z.looseObject({
     service: z.literal('ecr'),
     repositoryPrefix: z.string(),
