@@ -1,0 +1,14 @@
+import { syncBuiltinESMExports } from 'node:module'
+import { guardDns } from './guard-dns.js'
+import { guardSockets } from './guard-sockets.js'
+
+/**
+ * Refuse, in this process, every DNS lookup and TCP connection that could leave the machine
+ * (see `guardDns` and `guardSockets`). Child processes (docker, skopeo) are not affected.
+ */
+export function installNetworkGuard(): void {
+  guardDns()
+  guardSockets()
+  // `import { lookup } from 'node:dns'` reads a copy of the export: refresh it.
+  syncBuiltinESMExports()
+}
