@@ -1,26 +1,42 @@
+import { gcp } from '@artifact-registry/provider-gcp'
 import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { expect, it } from 'vitest'
-import { gcp } from '../src/index.js'
 import { sourceAuth } from './helpers.js'
 
-// The README's Usage section, against the fake: keep the two in step.
-it('README usage works as shown', async () => {
-  await using fake = await startGcpFake({
-    repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
-  })
+// The README's Usage block is the region below, word for word (tools/test/readme-snippets.test.ts
+// checks it). It relies on Application Default Credentials and Google's endpoints, so it runs in
+// a function whose `gcp` adds the fake's wiring to the options the README passes.
+
+type GcpFactory = typeof gcp
+
+async function readmeUsage(gcp: GcpFactory) {
+  // #region usage
   await using registry = gcp({
     projectId: 'acme-prod',
     location: 'us-central1',
     repository: 'images',
     pullServiceAccount: 'puller@acme-prod.iam.gserviceaccount.com',
     pushServiceAccount: 'pusher@acme-prod.iam.gserviceaccount.com',
-    // Test wiring only: the README relies on Application Default Credentials.
-    authClient: sourceAuth(),
-    clientOptions: { apiEndpoint: fake.host, port: fake.port, protocol: 'http' },
-    iamCredentialsEndpoint: fake.url,
   })
-  const { name, uri } = await registry.createRepository('my-app')
+  const { name, uri } = await registry.createRepository('my-app') // acme-prod/images/my-app
   const creds = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 900 })
+  // docker login us-central1-docker.pkg.dev -u oauth2accesstoken -p "$password"; docker push ${uri}:tag
+  // #endregion
+  return { name, uri, creds }
+}
+
+it('the README usage example runs as written against the fake', async () => {
+  await using fake = await startGcpFake({
+    repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+  })
+  const { name, uri, creds } = await readmeUsage((options) =>
+    gcp({
+      ...options,
+      authClient: sourceAuth(),
+      clientOptions: { apiEndpoint: fake.host, port: fake.port, protocol: 'http' },
+      iamCredentialsEndpoint: fake.url,
+    }),
+  )
   expect(name).toBe('acme-prod/images/my-app')
   expect(uri).toBe('us-central1-docker.pkg.dev/acme-prod/images/my-app')
   expect(creds).toMatchObject({

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { aws } from '@artifact-registry/provider-aws'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, afterEach, expect, it, vi } from 'vitest'
-import { aws } from '../src/index.js'
+
+// The README's Usage block is the region below (tools/test/readme-snippets.test.ts checks that
+// they are the same text).
 
 const fake = await startAwsFake()
 afterAll(() => fake.close())
@@ -16,7 +18,7 @@ it('the README usage example runs as written', async () => {
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
   vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
 
-  // readme-usage {
+  // #region usage
   await using registry = await aws({
     region: 'us-east-1',
     repositoryPrefix: 'acme',
@@ -28,22 +30,9 @@ it('the README usage example runs as written', async () => {
   // docker login --username AWS --password-stdin <login.registry>, fed login.password
   const grant = { accountIds: ['111111111111'], roleArns: [], regions: [], allowedServiceTypes: [] }
   await registry.addCrossAccountAccess(name, { type: 'aws', ...grant })
-  // }
+  // #endregion
 
   expect(name).toBe('acme-my-app')
   expect(login).toMatchObject({ authMethod: 'basic', username: 'AWS' })
   expect(fake.policy('us-east-1', name)).toContain('arn:aws:iam::111111111111:root')
-})
-
-it('the README shows exactly that example', async () => {
-  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
-  const test = await readFile(new URL(import.meta.url), 'utf8')
-  const snippet =
-    /```ts\nimport \{ aws \} from '@artifact-registry\/provider-aws'\n\n([\s\S]*?)```/.exec(
-      readme,
-    )?.[1]
-  const marked = /\/\/ readme-usage \{\n([\s\S]*?)\n\s*\/\/ \}/.exec(test)?.[1]
-  const dedent = (text: string): string => text.replace(/^ {2}/gm, '').trim()
-  expect(snippet).toBeDefined()
-  expect(dedent(marked ?? '')).toBe((snippet ?? '').trim())
 })

@@ -1,0 +1,91 @@
+import { azure } from '@artifact-registry/provider-azure'
+import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { ClientSecretCredential, type DefaultAzureCredential } from '@azure/identity'
+import { expect, it } from 'vitest'
+import { readTokenClaims } from '../src/jwt.js'
+
+// The README's blocks are the regions below, word for word (tools/test/readme-snippets.test.ts
+// checks them). The Usage block relies on DefaultAzureCredential and Azure's endpoints, so it runs
+// in a function whose `azure` and `DefaultAzureCredential` add the fake's wiring.
+
+const README_REGISTRY = {
+  name: 'acmeregistry',
+  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  resourceGroup: 'rg-artifacts',
+}
+
+type AzureFactory = typeof azure
+/** A class that builds a credential the way `DefaultAzureCredential` does (no arguments). */
+type CredentialClass = new () => Pick<DefaultAzureCredential, 'getToken'>
+
+async function readmeUsage(azure: AzureFactory, DefaultAzureCredential: CredentialClass) {
+  // #region usage
+  await using registry = azure({
+    subscriptionId: '00000000-0000-0000-0000-000000000000',
+    resourceGroup: 'rg-artifacts',
+    registryName: 'acmeregistry',
+    repositoryPrefix: 'team-a',
+    credential: new DefaultAzureCredential(),
+  })
+  const { name, uri } = await registry.createRepository('web-app') // 'team-a/web-app'
+  const creds = await registry.generateCredentials(name, 'push-pull')
+  // creds.authMethod === 'bearer'; creds.password is an ACR access token for team-a/web-app only
+  // #endregion
+  return { name, uri, creds }
+}
+
+it('the README usage example runs as written against the fake', async () => {
+  await using fake = await startAzureFake({ registries: [README_REGISTRY] })
+  // Stands in for DefaultAzureCredential: the fake's service principal, trusting its CA.
+  class FakeDefaultCredential extends ClientSecretCredential {
+    constructor() {
+      super(
+        FAKE_AZURE.tenantId,
+        FAKE_AZURE.clientId,
+        FAKE_AZURE.clientSecret,
+        fake.credentialOptions,
+      )
+    }
+  }
+  const wired: AzureFactory = (options) =>
+    azure({
+      ...options,
+      loginServer: fake.loginServer,
+      trustedCa: fake.ca,
+      clientOptions: { endpoint: fake.url },
+      pollIntervalMs: 1,
+    })
+  const { name, uri, creds } = await readmeUsage(wired, FakeDefaultCredential)
+
+  expect(name).toBe('team-a/web-app')
+  expect(uri).toBe(`${fake.loginServer}/team-a/web-app`)
+  expect(creds).toMatchObject({ authMethod: 'bearer', username: '', registry: fake.loginServer })
+  expect(readTokenClaims(creds.password, 'access token').access).toEqual([
+    { type: 'repository', name: 'team-a/web-app', actions: ['pull', 'push'] },
+  ])
+})
+
+it('the README testing example wires the provider to the fake', async () => {
+  // #region testing
+  await using fake = await startAzureFake()
+  await using registry = azure({
+    subscriptionId: FAKE_AZURE.subscriptionId,
+    resourceGroup: FAKE_AZURE.resourceGroup,
+    registryName: FAKE_AZURE.registryName,
+    credential: new ClientSecretCredential(
+      FAKE_AZURE.tenantId,
+      FAKE_AZURE.clientId,
+      FAKE_AZURE.clientSecret,
+      fake.credentialOptions,
+    ),
+    loginServer: fake.loginServer,
+    trustedCa: fake.ca,
+    clientOptions: { endpoint: fake.url },
+    pollIntervalMs: 1,
+  })
+  const { name } = await registry.createRepository('web-app')
+  // #endregion
+
+  expect(name).toBe('web-app')
+  expect(fake.scopeMaps().map((map) => map.name)).toContain('web-app')
+})
