@@ -3,6 +3,7 @@ import type { BindingEnv } from './binding/alien.js'
 import { isBuiltinPlatform, parseBinding } from './binding/parse-binding.js'
 import type { ArtifactRegistryBinding } from './binding/types.js'
 import { ArtifactRegistryError } from './errors.js'
+import { instrument } from './operation-events.js'
 import { PROVIDER_PACKAGES, type ProviderLoader, type ProviderModule } from './provider-module.js'
 
 const loaders = new Map<string, ProviderLoader>()
@@ -29,7 +30,8 @@ export function registerProvider(platform: string, loader: ProviderLoader): void
 
 /**
  * Create a provider from a binding: validates it, loads the provider package on first use (a
- * dynamic import, so only installed providers are ever loaded) and builds the provider.
+ * dynamic import, so only installed providers are ever loaded) and builds the provider, which
+ * publishes debug events (see {@link instrument}).
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every bad field; `PROVIDER_NOT_INSTALLED`
  *   with the `npm i` line when the provider package is missing.
@@ -50,7 +52,8 @@ export async function createArtifactRegistry(
       `[core] The provider for "${parsed.platform}" returned something that is not an ArtifactRegistry`,
     )
   }
-  return registry
+  // Built-in providers come instrumented already; third-party ones get their debug events here.
+  return instrument(registry)
 }
 
 /**

@@ -52,6 +52,12 @@ export {
 export { NAMING_RULES, type NamingRule, type NamingRuleId } from './naming/rules.js'
 export { ADAPTED_SUFFIX, SHORT_HASH_LENGTH, shortHash } from './naming/short-hash.js'
 export {
+  instrument,
+  OPERATION_CHANNEL,
+  type OperationEvent,
+  type OperationName,
+} from './operation-events.js'
+export {
   PROVIDER_PACKAGES,
   type ProviderLoader,
   type ProviderModule,

@@ -8,6 +8,7 @@ import type {
   Permission,
   RepositoryResponse,
 } from '@artifact-registry/core'
+import { instrument } from '@artifact-registry/core'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { registryHost } from './arn.js'
 import { capabilitiesOf } from './capabilities.js'
@@ -125,7 +126,7 @@ export class AwsProvider implements ArtifactRegistry {
 export async function aws(options: AwsProviderOptions): Promise<AwsProvider> {
   const resolved = resolveOptions(options)
   const accountId = resolved.accountId ?? (await callerAccount(resolved))
-  return new AwsProvider({ ...options, accountId })
+  return instrument(new AwsProvider({ ...options, accountId }))
 }
 
 // --- Internal ---

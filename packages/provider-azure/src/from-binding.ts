@@ -1,4 +1,4 @@
-import { ArtifactRegistryError, type AzureBinding } from '@artifact-registry/core'
+import { ArtifactRegistryError, type AzureBinding, instrument } from '@artifact-registry/core'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth'
 import { AzureProvider } from './azure-provider.js'
 import { cloudOfAuthority } from './clouds.js'
@@ -22,7 +22,7 @@ export function fromBinding(binding: AzureBinding): AzureProvider {
       { platform: PLATFORM, issues: [{ path: 'platform', message: 'must be "azure"' }] },
     )
   }
-  return new AzureProvider({
+  const provider = new AzureProvider({
     subscriptionId: binding.subscriptionId,
     resourceGroup: binding.resourceGroup,
     registryName: binding.registryName,
@@ -32,6 +32,7 @@ export function fromBinding(binding: AzureBinding): AzureProvider {
     cloud: cloudOfAuthority(binding.authorityHost),
     credential: lazyDefaultCredential(binding.authorityHost),
   })
+  return instrument(provider)
 }
 
 // --- Internal ---

@@ -1,3 +1,4 @@
+import { instrument } from '@artifact-registry/core'
 import { AzureProvider } from './azure-provider.js'
 import type { AzureProviderOptions } from './options.js'
 
@@ -36,5 +37,5 @@ export { SCOPE_MAP_DESCRIPTION, scopeMapActions, scopeMapName } from './scope-ma
  * ```
  */
 export function azure(options: AzureProviderOptions): AzureProvider {
-  return new AzureProvider(options)
+  return instrument(new AzureProvider(options))
 }

@@ -5,6 +5,7 @@ import {
   type CrossAccountAccess,
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
+  instrument,
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
@@ -187,7 +188,7 @@ export class GcpProvider implements ArtifactRegistry {
  * ```
  */
 export function gcp(options: GcpProviderOptions): GcpProvider {
-  return new GcpProvider(options)
+  return instrument(new GcpProvider(options))
 }
 
 // --- Internal ---

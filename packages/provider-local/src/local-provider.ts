@@ -7,6 +7,7 @@ import {
   type Capabilities,
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
+  instrument,
   type LocalBinding,
   type Permission,
   type RepositoryResponse,
@@ -183,14 +184,18 @@ export async function local(options: LocalProviderOptions = {}): Promise<LocalPr
     }
     const embedded = await startEmbedded(options, admin)
     const client = new RegistryClient(embedded.url, admin, providerTransport(options))
-    return new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded })
+    return instrument(
+      new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded }),
+    )
   }
   const client = new RegistryClient(
     options.url,
     options.adminCredentials,
     providerTransport(options),
   )
-  return new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) })
+  return instrument(
+    new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) }),
+  )
 }
 
 // A data directory keeps its port: URIs handed out before a restart must still resolve.
