@@ -220,3 +220,18 @@ describe('AWS fake: STS (awsQuery) and session policies', () => {
     expect((await ecr('CreateRepository', { repositoryName: 'x1' })).status).toBe(200)
   })
 })
+
+describe('AWS fake: providerOptions', () => {
+  it('points both ECR and STS at the fake, in the region asked for', () => {
+    expect(fake.providerOptions('eu-west-1')).toEqual({
+      region: 'eu-west-1',
+      clientConfig: {
+        endpoint: fake.url,
+        stsEndpoint: fake.url,
+        credentials: { accessKeyId: expect.any(String), secretAccessKey: expect.any(String) },
+        maxAttempts: 1,
+      },
+    })
+    expect(fake.providerOptions().region).toBe('us-east-1')
+  })
+})

@@ -352,3 +352,42 @@ describe('Azure fake', () => {
     })
   })
 })
+
+describe('Azure fake: providerOptions', () => {
+  it('gives azure() the first registry, the data plane, ARM, the test CA and a credential of the fake', async () => {
+    await using fake = await startAzureFake()
+    const options = fake.providerOptions()
+    expect(options).toMatchObject({
+      subscriptionId: FAKE_AZURE.subscriptionId,
+      resourceGroup: FAKE_AZURE.resourceGroup,
+      registryName: FAKE_AZURE.registryName,
+      loginServer: fake.loginServer,
+      trustedCa: TEST_TLS_CERT,
+      clientOptions: { endpoint: fake.url },
+    })
+    const token = await options.credential.getToken('https://management.azure.com/.default')
+    expect(fake.decodeToken(token.token)).toMatchObject({
+      appid: FAKE_AZURE.clientId,
+      tid: FAKE_AZURE.tenantId,
+    })
+    expect(fake.requestsFor('entra.token')).toHaveLength(1)
+  })
+
+  it('signs in as the first identity and points at the registry asked for', async () => {
+    const identity = { tenantId: 'tenant-b', clientId: 'client-b', clientSecret: 'secret-b' }
+    await using fake = await startAzureFake({
+      registries: [{ name: 'firstregistry' }, { name: 'secondregistry', resourceGroup: 'rg-b' }],
+      identities: [identity],
+    })
+    expect(fake.providerOptions().registryName).toBe('firstregistry')
+    const second = fake.providerOptions('SecondRegistry')
+    expect(second).toMatchObject({ registryName: 'secondregistry', resourceGroup: 'rg-b' })
+    const token = await second.credential.getToken('https://management.azure.com/.default')
+    expect(fake.decodeToken(token.token)).toMatchObject({ appid: 'client-b', tid: 'tenant-b' })
+    expect(() => fake.providerOptions('missing')).toThrow(
+      new TypeError(
+        '[azure-fake] no registry named missing: add it with addRegistry() or the registries option',
+      ),
+    )
+  })
+})

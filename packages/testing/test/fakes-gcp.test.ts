@@ -176,3 +176,54 @@ describe('GCP fake: IAM Credentials', () => {
     expect(fake.tokens).toHaveLength(0)
   })
 })
+
+describe('GCP fake: OAuth token endpoint and providerOptions', () => {
+  const tokenRequest = (fake: GcpFake, fields: Record<string, string>) =>
+    fetch(`${fake.url}/token`, { method: 'POST', body: new URLSearchParams(fields) })
+
+  it('gives gcp() a caller whose tokens come from the fake, and the fake as every API', async () => {
+    await using fake = await startGcpFake()
+    const options = fake.providerOptions()
+    expect(options.clientOptions).toEqual({
+      apiEndpoint: '127.0.0.1',
+      port: fake.port,
+      protocol: 'http',
+    })
+    expect(options.iamCredentialsEndpoint).toBe(fake.url)
+    const { token } = await options.authClient.getAccessToken()
+    expect(token).toMatch(/^ya29\.fake-caller-/)
+    expect(fake.callerTokens).toEqual([token])
+    expect(fake.requestsFor('oauthToken')).toHaveLength(1)
+    fake.reset()
+    expect(fake.callerTokens).toEqual([])
+  })
+
+  it('answers a wrong grant, client or refresh token in the OAuth error shape', async () => {
+    await using fake = await startGcpFake()
+    const { authClient } = fake.providerOptions()
+    const caller = {
+      client_id: authClient._clientId ?? '',
+      client_secret: authClient._clientSecret ?? '',
+      refresh_token: authClient._refreshToken ?? '',
+    }
+    const answers = await Promise.all(
+      [
+        { ...caller, grant_type: 'client_credentials' },
+        { ...caller, grant_type: 'refresh_token', client_secret: 'wrong' },
+        { ...caller, grant_type: 'refresh_token', refresh_token: 'revoked' },
+      ].map(async (fields) => {
+        const res = await tokenRequest(fake, fields)
+        return { status: res.status, body: await res.json() }
+      }),
+    )
+    expect(answers).toMatchObject([
+      { status: 400, body: { error: 'unsupported_grant_type' } },
+      { status: 401, body: { error: 'invalid_client' } },
+      { status: 400, body: { error: 'invalid_grant' } },
+    ])
+    expect(fake.callerTokens).toEqual([])
+    const ok = await tokenRequest(fake, { ...caller, grant_type: 'refresh_token' })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599 })
+  })
+})

@@ -14,6 +14,9 @@ import type {
 import { formOf, isStsRequest, operationOf, signerOf } from './wire.js'
 
 const DEFAULT_ACCOUNT = '123456789012'
+const DEFAULT_REGION = 'us-east-1'
+// Static base credentials: the SDK never looks for real ones (environment, profile, metadata).
+const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-secret' }
 
 /**
  * Start a hermetic AWS endpoint on 127.0.0.1 that speaks ECR's awsJson1_1 protocol and STS's
@@ -26,7 +29,7 @@ const DEFAULT_ACCOUNT = '123456789012'
  * @example
  * ```ts
  * await using fake = await startAwsFake()
- * const ecr = new ECRClient(fake.clientConfig('us-east-1'))
+ * await using registry = await aws({ repositoryPrefix: 'acme', ...fake.providerOptions('us-east-1') })
  * fake.injectFault('CreateRepository', 'throttling')
  * ```
  */
@@ -71,10 +74,19 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   return {
     ...server,
     accountId,
-    clientConfig: (region = 'us-east-1') => ({
+    providerOptions: (region = DEFAULT_REGION) => ({
+      region,
+      clientConfig: {
+        endpoint: server.url,
+        stsEndpoint: server.url,
+        credentials: { ...BASE_CREDENTIALS },
+        maxAttempts: 1,
+      },
+    }),
+    clientConfig: (region = DEFAULT_REGION) => ({
       endpoint: server.url,
       region,
-      credentials: { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-secret' },
+      credentials: { ...BASE_CREDENTIALS },
       maxAttempts: 1,
     }),
     repository: (region, name) => ecr.repository(region, name),

@@ -5,6 +5,7 @@ export type {
   AwsFake,
   AwsFakeClientConfig,
   AwsFakeOptions,
+  AwsFakeProviderOptions,
   AwsFaultKind,
   FakeReplicationRule,
   FakeRepository,

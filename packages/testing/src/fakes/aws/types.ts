@@ -74,7 +74,19 @@ export type AwsFaultKind = 'throttling' | 'server-error' | 'unavailable' | 'acce
 export interface AwsFake extends FakeServer {
   /** Account id of the fake registry. */
   readonly accountId: string
-  /** Client options that reach this fake: endpoint, region, static credentials, one attempt. */
+  /**
+   * Options of `aws()` (from `@artifact-registry/provider-aws`) that point the provider at this
+   * fake and nowhere else: the region, the ECR and STS endpoints, static credentials (so the SDK
+   * never probes instance metadata) and one attempt per call. Spread it last:
+   * `aws({ repositoryPrefix: 'acme', ...fake.providerOptions('us-east-1') })`.
+   * @param region Home region of the provider. @default "us-east-1"
+   */
+  providerOptions(region?: string): AwsFakeProviderOptions
+  /**
+   * Options of one SDK client (`new ECRClient(...)`, `new STSClient(...)`) that reaches this fake:
+   * endpoint, region, static credentials, one attempt. For `aws()`, use {@link providerOptions}:
+   * this shape has no STS endpoint.
+   */
   clientConfig(region?: string): AwsFakeClientConfig
   /** A stored repository, or `undefined`. */
   repository(region: string, name: string): FakeRepository | undefined
@@ -100,6 +112,19 @@ export interface AwsFake extends FakeServer {
   regionOf(request: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>
   }): string
+}
+
+/** What {@link AwsFake.providerOptions} returns: the `aws()` options that reach the fake. */
+export interface AwsFakeProviderOptions {
+  region: string
+  clientConfig: {
+    /** ECR, every region. */
+    endpoint: string
+    /** STS: without it the SDK would send `AssumeRole` to the real AWS. */
+    stsEndpoint: string
+    credentials: { accessKeyId: string; secretAccessKey: string }
+    maxAttempts: number
+  }
 }
 
 /** What {@link AwsFake.clientConfig} returns: spread it into `new ECRClient(...)` / `new STSClient(...)`. */

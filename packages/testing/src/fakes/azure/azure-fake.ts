@@ -11,6 +11,7 @@ import { entraOperation, entraRoute } from './entra.js'
 import { AzureFakeHandle } from './fake-handle.js'
 import type { FakeTokenClaims } from './jwt.js'
 import { LroEngine } from './lro.js'
+import type { AzureFakeProviderOptions } from './provider-options.js'
 import { acrError } from './responses.js'
 import {
   type AzureFakeState,
@@ -58,6 +59,17 @@ export interface AzureFake extends FakeServer {
   readonly loginServer: string
   /** PEM of the certificate the fake serves; trust it as a CA in every client. */
   readonly ca: string
+  /**
+   * Options of `azure()` (from `@artifact-registry/provider-azure`) that point the provider at
+   * this fake and nowhere else: a registry's coordinates, a `ClientSecretCredential` of the
+   * fake's first identity that signs in at the fake's Entra ID, the data plane as login server,
+   * ARM, and the fake's certificate as the only trusted CA. Spread it last:
+   * `azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })`. Each call makes a new
+   * credential.
+   * @param registryName A registry the fake holds. @default the first registry it started with
+   * @throws TypeError when the fake holds no registry of that name.
+   */
+  providerOptions(registryName?: string): AzureFakeProviderOptions
   /** Options for `new ClientSecretCredential(tenant, client, secret, options)`. */
   readonly credentialOptions: {
     authorityHost: string
@@ -90,15 +102,15 @@ export interface AzureFake extends FakeServer {
 
 /**
  * Start the Azure fake. The real Azure SDK and `ClientSecretCredential` talk to it when given its
- * URL and its certificate as CA (see `credentialOptions` and `armClientOptions`). `reset()` forgets
+ * URL and its certificate as CA (see `providerOptions`, or `credentialOptions` and
+ * `armClientOptions` for SDK clients of your own). `reset()` forgets
  * the log, injected faults and resources (registries go back to the initial ones) but keeps issued
  * tokens, because credentials cache them.
  *
  * @example
  * ```ts
  * await using fake = await startAzureFake()
- * const credential = new ClientSecretCredential(FAKE_AZURE.tenantId, FAKE_AZURE.clientId,
- *   FAKE_AZURE.clientSecret, fake.credentialOptions)
+ * const registry = azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
  * ```
  */
 export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
@@ -128,7 +140,12 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     route,
   })
   const registries = (options.registries ?? [{ name: FAKE_AZURE.registryName }]).map(withDefaults)
-  return new AzureFakeHandle(server, { state, lro, registries })
+  return new AzureFakeHandle(server, {
+    state,
+    lro,
+    registries,
+    identity: identities[0] ?? defaultIdentity(),
+  })
 }
 
 // --- Internal ---

@@ -1,11 +1,13 @@
 import type { FakeResponse, FakeServer, RecordedRequest } from '../fake-server.js'
 import type { AzureFake, FakeLroOperation } from './azure-fake.js'
-import { withDefaults } from './defaults.js'
+import { FAKE_AZURE, withDefaults } from './defaults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 import type { LroEngine } from './lro.js'
+import { type AzureFakeProviderOptions, azureProviderOptions } from './provider-options.js'
 import { addRegistry } from './registries.js'
 import type {
   AzureFakeState,
+  FakeAzureIdentity,
   FakeOperationFailure,
   FakeRegistryInit,
   FakeScopeMap,
@@ -19,6 +21,8 @@ export interface FakeParts {
   readonly lro: LroEngine
   /** The registries to hold after start and after every `reset()`. */
   readonly registries: readonly Required<FakeRegistryInit>[]
+  /** The identity `providerOptions()` signs in as. */
+  readonly identity: FakeAzureIdentity
 }
 
 /** @internal The {@link AzureFake} returned by `startAzureFake`: the server plus Azure state. */
@@ -80,6 +84,19 @@ export class AzureFakeHandle implements AzureFake {
 
   inject(operation: string, response: FakeResponse, times?: number): void {
     this.#server.inject(operation, response, times)
+  }
+
+  providerOptions(registryName?: string): AzureFakeProviderOptions {
+    const name = registryName ?? this.#parts.registries[0]?.name ?? FAKE_AZURE.registryName
+    const registry = [...this.state.registries.values()].find(
+      (r) => r.name.toLowerCase() === name.toLowerCase(),
+    )
+    if (registry === undefined) {
+      throw new TypeError(
+        `[azure-fake] no registry named ${name}: add it with addRegistry() or the registries option`,
+      )
+    }
+    return azureProviderOptions(this, registry, this.#parts.identity)
   }
 
   failNextOperation(operation: FakeLroOperation, failure: FakeOperationFailure): void {

@@ -7,6 +7,7 @@ export {
 } from './azure-fake.js'
 export { FAKE_AZURE, type FakeAzureDefaults } from './defaults.js'
 export { decodeFakeJwt, encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
+export type { AzureFakeProviderOptions } from './provider-options.js'
 export { acrError, armError, throttled } from './responses.js'
 export type {
   AcrAction,

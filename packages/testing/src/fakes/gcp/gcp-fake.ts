@@ -2,6 +2,8 @@ import { type FakeServer, startFakeServer } from '../fake-server.js'
 import { type FakeGarRepositoryRef, GarStore } from './gar-store.js'
 import type { IssuedAccessToken } from './iam-credentials.js'
 import { type FakeIamPolicy, IamPolicyStore } from './iam-policy-store.js'
+import { newOAuthCaller } from './oauth-token.js'
+import { type GcpFakeProviderOptions, gcpProviderOptions } from './provider-options.js'
 import { dispatch, type GcpFakeState, operationOf } from './routes.js'
 
 /** Options of {@link startGcpFake}. */
@@ -20,16 +22,29 @@ export interface GcpFakeOptions {
 /**
  * A running GCP fake: Artifact Registry v1 (repositories, packages, operations, IAM policies)
  * and IAM Credentials v1 (`generateAccessToken`) over REST on 127.0.0.1, with state you can
- * arrange and inspect, a request log and fault injection. Operation names for `inject`,
- * `before` and `requestsFor`: `getRepository`, `createRepository`, `listRepositories`,
- * `deleteRepository`, `getPackage`, `listPackages`, `deletePackage`, `getOperation`,
- * `getIamPolicy`, `setIamPolicy`, `testIamPermissions`, `generateAccessToken`.
+ * arrange and inspect, a request log and fault injection, plus the OAuth 2.0 token endpoint that
+ * issues the caller's own access tokens. Operation names for `inject`, `before` and
+ * `requestsFor`: `getRepository`, `createRepository`, `listRepositories`, `deleteRepository`,
+ * `getPackage`, `listPackages`, `deletePackage`, `getOperation`, `getIamPolicy`,
+ * `setIamPolicy`, `testIamPermissions`, `generateAccessToken`, `oauthToken`.
  */
 export interface GcpFake extends FakeServer {
   /** Host to pass as the SDK's `apiEndpoint` (with `port` and `protocol: 'http'`). */
   readonly host: string
   /** Every access token issued by `generateAccessToken`, oldest first (`reset()` clears it). */
   readonly tokens: readonly IssuedAccessToken[]
+  /**
+   * Access tokens the token endpoint issued to the caller of {@link providerOptions}, oldest
+   * first (`reset()` clears it).
+   */
+  readonly callerTokens: readonly string[]
+  /**
+   * Options of `gcp()` (from `@artifact-registry/provider-gcp`) that point the provider at this
+   * fake and nowhere else: the caller's identity (its tokens come from the fake), the Artifact
+   * Registry API and the IAM Credentials API. Spread it last: `gcp({ projectId, location,
+   * repository, ...fake.providerOptions() })`. Each call makes a new auth client.
+   */
+  providerOptions(): GcpFakeProviderOptions
   /** Create a GAR repository out of band (Docker format); returns its resource name. */
   createRepository(ref: FakeGarRepositoryRef): string
   /** Create the package of an image path as a first `docker push` would; returns its name. */
@@ -57,8 +72,9 @@ export interface GcpFake extends FakeServer {
  * await using fake = await startGcpFake({
  *   repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
  * })
- * const client = new ArtifactRegistryClient({
- *   apiEndpoint: fake.host, port: fake.port, protocol: 'http', fallback: true, authClient,
+ * await using registry = gcp({
+ *   projectId: 'acme', location: 'us-central1', repository: 'images',
+ *   ...fake.providerOptions(),
  * })
  * ```
  */
@@ -67,6 +83,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     gar: new GarStore(options.lroPolls ?? 0),
     iam: new IamPolicyStore(),
     tokens: [],
+    caller: newOAuthCaller(),
   }
   for (const ref of options.repositories ?? []) state.gar.add(ref)
   const hooks = new Map<string, { action: () => void; remaining: number }[]>()
@@ -83,6 +100,8 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     ...server,
     host: '127.0.0.1',
     tokens: state.tokens,
+    callerTokens: state.caller.issued,
+    providerOptions: () => gcpProviderOptions(server.url, state.caller),
     createRepository: (ref) => state.gar.add(ref),
     pushImage: (repository, imagePath) => state.gar.push(repository, imagePath),
     imagePaths: (repository) => state.gar.imagePaths(repository),
@@ -92,6 +111,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
       server.reset()
       hooks.clear()
       state.tokens.length = 0
+      state.caller.issued.length = 0
     },
     before(operation, action, times = 1) {
       const queue = hooks.get(operation) ?? []

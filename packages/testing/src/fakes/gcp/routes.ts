@@ -2,6 +2,7 @@ import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { GarStore } from './gar-store.js'
 import { generateAccessToken, type IssuedAccessToken } from './iam-credentials.js'
 import type { IamPolicyStore } from './iam-policy-store.js'
+import { isOAuthTokenRequest, type OAuthCaller, oauthToken } from './oauth-token.js'
 import { googleError } from './responses.js'
 
 /** @internal What the route handlers work on. */
@@ -9,6 +10,7 @@ export interface GcpFakeState {
   readonly gar: GarStore
   readonly iam: IamPolicyStore
   readonly tokens: IssuedAccessToken[]
+  readonly caller: OAuthCaller
 }
 
 interface RouteContext {
@@ -121,11 +123,13 @@ const ROUTES: readonly Route[] = [
 
 /** @internal The operation a request calls, e.g. `setIamPolicy`; `unknown` when none matches. */
 export function operationOf(request: FakeRequest): string {
+  if (isOAuthTokenRequest(request)) return 'oauthToken'
   return match(request)?.route.operation ?? 'unknown'
 }
 
-/** @internal Answer a request: authentication, then the matching route. */
+/** @internal Answer a request: the token endpoint, or authentication, then the matching route. */
 export function dispatch(request: FakeRequest, state: GcpFakeState): FakeResponse {
+  if (isOAuthTokenRequest(request)) return oauthToken(request, state.caller)
   if (!/^Bearer \S+$/.test(request.headers.authorization ?? '')) {
     return googleError('UNAUTHENTICATED', 'Request is missing a valid OAuth 2 access token.')
   }
