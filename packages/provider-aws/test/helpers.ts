@@ -8,20 +8,18 @@ export const PULL_ROLE = 'arn:aws:iam::123456789012:role/acme-pull'
 export const PUSH_ROLE = 'arn:aws:iam::123456789012:role/acme-push'
 
 /**
- * A provider wired to the fake: explicit static credentials (the SDK never probes instance
- * metadata), one attempt per call, and a short replica wait.
+ * A provider wired to the fake (its ECR and STS endpoints, static credentials, one attempt per
+ * call), with both roles and a short replica wait.
  */
 export function providerFor(
   fake: AwsFake,
   overrides: Partial<AwsProviderOptions> = {},
 ): Promise<AwsProvider> {
-  const { endpoint, credentials } = fake.clientConfig(REGION)
   return aws({
-    region: REGION,
     repositoryPrefix: PREFIX,
     pullRoleArn: PULL_ROLE,
     pushRoleArn: PUSH_ROLE,
-    clientConfig: { endpoint, stsEndpoint: endpoint, credentials, maxAttempts: 1 },
+    ...fake.providerOptions(REGION),
     replicaWait: { timeoutMs: 300, intervalMs: 5 },
     ...overrides,
   })

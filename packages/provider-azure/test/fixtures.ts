@@ -16,22 +16,15 @@ export function fakeCredential(
   )
 }
 
-/** The provider wired to the fake: real SDK, real credential, the fake's CA, fast polling. */
+/**
+ * The provider wired to the fake (its registry, Entra ID, ARM and data plane, a real credential,
+ * its CA as the only one trusted), with fast polling.
+ */
 export function fakeProvider(
   fake: AzureFake,
   overrides: Partial<AzureProviderOptions> = {},
 ): AzureProvider {
-  return azure({
-    subscriptionId: FAKE_AZURE.subscriptionId,
-    resourceGroup: FAKE_AZURE.resourceGroup,
-    registryName: FAKE_AZURE.registryName,
-    credential: fakeCredential(fake),
-    loginServer: fake.loginServer,
-    trustedCa: fake.ca,
-    clientOptions: { endpoint: fake.url },
-    pollIntervalMs: 1,
-    ...overrides,
-  })
+  return azure({ ...fake.providerOptions(), pollIntervalMs: 1, ...overrides })
 }
 
 /** A clock whose sleeps advance time at once, recording every wait. */

@@ -47,14 +47,9 @@ it('the README usage example runs as written against the fake', async () => {
       )
     }
   }
+  // The fake's endpoints and CA; the README's own registry and credential win.
   const wired: AzureFactory = (options) =>
-    azure({
-      ...options,
-      loginServer: fake.loginServer,
-      trustedCa: fake.ca,
-      clientOptions: { endpoint: fake.url },
-      pollIntervalMs: 1,
-    })
+    azure({ ...fake.providerOptions(README_REGISTRY.name), ...options, pollIntervalMs: 1 })
   const { name, uri, creds } = await readmeUsage(wired, FakeDefaultCredential)
 
   expect(name).toBe('team-a/web-app')
@@ -68,21 +63,7 @@ it('the README usage example runs as written against the fake', async () => {
 it('the README testing example wires the provider to the fake', async () => {
   // #region testing
   await using fake = await startAzureFake()
-  await using registry = azure({
-    subscriptionId: FAKE_AZURE.subscriptionId,
-    resourceGroup: FAKE_AZURE.resourceGroup,
-    registryName: FAKE_AZURE.registryName,
-    credential: new ClientSecretCredential(
-      FAKE_AZURE.tenantId,
-      FAKE_AZURE.clientId,
-      FAKE_AZURE.clientSecret,
-      fake.credentialOptions,
-    ),
-    loginServer: fake.loginServer,
-    trustedCa: fake.ca,
-    clientOptions: { endpoint: fake.url },
-    pollIntervalMs: 1,
-  })
+  await using registry = azure({ ...fake.providerOptions(), pollIntervalMs: 1 })
   const { name } = await registry.createRepository('web-app')
   // #endregion
 

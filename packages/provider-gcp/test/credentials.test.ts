@@ -10,7 +10,6 @@ import {
   providerFor,
   provisionGarRepository,
   rejectionOf,
-  SOURCE_TOKEN,
 } from './helpers.js'
 
 const fake = await startGcpFake()
@@ -81,8 +80,10 @@ describe('generateCredentials', () => {
     await provider.generateCredentials(name, 'pull')
     expect(fake.tokens[0]?.scope).toEqual(['https://www.googleapis.com/auth/cloud-platform'])
     expect(fake.tokens[0]?.delegates).toEqual([])
+    // Signed with the caller's own token, which the fake's token endpoint issued.
+    expect(fake.callerTokens).toHaveLength(1)
     expect(fake.requestsFor('generateAccessToken')[0]?.headers.authorization).toBe(
-      `Bearer ${SOURCE_TOKEN}`,
+      `Bearer ${fake.callerTokens[0]}`,
     )
   })
 
@@ -114,7 +115,8 @@ describe('generateCredentials', () => {
     expect(isArtifactRegistryError(err, 'PERMISSION_DENIED')).toBe(true)
     expect(err).toMatchObject({ platform: 'gcp', retryable: false })
     expect((err as Error).message).toMatch(/^\[provider-gcp\] generateAccessToken for puller@/)
-    expect((err as Error).message).not.toContain(SOURCE_TOKEN)
+    for (const token of fake.callerTokens) expect((err as Error).message).not.toContain(token)
+    expect(fake.callerTokens).not.toHaveLength(0)
   })
 
   it('treats an answer without expireTime as INTERNAL and does not quote the token', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { FakeIamBinding, GcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { OAuth2Client } from 'google-auth-library'
 import { type GcpProvider, type GcpProviderOptions, gcp } from '../src/index.js'
 
 export const PROJECT = 'acme-prod'
@@ -8,7 +7,6 @@ export const LOCATION = 'us-central1'
 export const HOST = 'us-central1-docker.pkg.dev'
 export const PULL_SA = 'puller@acme-prod.iam.gserviceaccount.com'
 export const PUSH_SA = 'pusher@acme-prod.iam.gserviceaccount.com'
-export const SOURCE_TOKEN = 'source-token-of-the-caller'
 export const READER = 'roles/artifactregistry.reader'
 
 /** What the infrastructure grants on a real GAR repository before this library touches it. */
@@ -29,13 +27,6 @@ export const INFRA_BINDINGS: readonly FakeIamBinding[] = [
   },
 ]
 
-/** A static identity: the fake only checks that a bearer token is present. */
-export function sourceAuth(): OAuth2Client {
-  const auth = new OAuth2Client()
-  auth.setCredentials({ access_token: SOURCE_TOKEN, expiry_date: Date.now() + 3_600_000 })
-  return auth
-}
-
 /** A fresh GAR repository in the fake, with the infrastructure's grants on it. */
 export function provisionGarRepository(
   fake: GcpFake,
@@ -47,7 +38,10 @@ export function provisionGarRepository(
   return { repository, resource }
 }
 
-/** The provider wired to the fake: explicit identity, REST over http, no retry delays. */
+/**
+ * The provider wired to the fake (the caller's identity, Artifact Registry and IAM Credentials
+ * all served by it), with both service accounts and no retry delays.
+ */
 export function providerFor(
   fake: GcpFake,
   repository: string,
@@ -59,9 +53,7 @@ export function providerFor(
     repository,
     pullServiceAccount: PULL_SA,
     pushServiceAccount: PUSH_SA,
-    authClient: sourceAuth(),
-    clientOptions: { apiEndpoint: fake.host, port: fake.port, protocol: 'http' },
-    iamCredentialsEndpoint: fake.url,
+    ...fake.providerOptions(),
     policyRetry: { attempts: 5, baseDelayMs: 0 },
     ...overrides,
   })

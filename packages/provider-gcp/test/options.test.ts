@@ -8,7 +8,7 @@ import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { endpointOptions } from '../src/from-binding.js'
 import * as provider from '../src/index.js'
-import { LOCATION, PROJECT, PULL_SA, provisionGarRepository, sourceAuth } from './helpers.js'
+import { LOCATION, PROJECT, PULL_SA, provisionGarRepository } from './helpers.js'
 
 const fake = await startGcpFake()
 afterAll(() => fake.close())
@@ -70,7 +70,7 @@ describe('fromBinding', () => {
         pullServiceAccount: PULL_SA,
         apiEndpoint: fake.url,
       },
-      { authClient: sourceAuth() },
+      { authClient: fake.providerOptions().authClient },
     )
     const created = await registry.createRepository('app')
     expect(created.name).toBe(`${PROJECT}/${repository}/app`)

@@ -1,7 +1,6 @@
 import { gcp } from '@artifact-registry/provider-gcp'
 import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { expect, it } from 'vitest'
-import { sourceAuth } from './helpers.js'
 
 // The README's Usage block is the region below, word for word (tools/test/readme-snippets.test.ts
 // checks it). It relies on Application Default Credentials and Google's endpoints, so it runs in
@@ -30,12 +29,7 @@ it('the README usage example runs as written against the fake', async () => {
     repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
   })
   const { name, uri, creds } = await readmeUsage((options) =>
-    gcp({
-      ...options,
-      authClient: sourceAuth(),
-      clientOptions: { apiEndpoint: fake.host, port: fake.port, protocol: 'http' },
-      iamCredentialsEndpoint: fake.url,
-    }),
+    gcp({ ...options, ...fake.providerOptions() }),
   )
   expect(name).toBe('acme-prod/images/my-app')
   expect(uri).toBe('us-central1-docker.pkg.dev/acme-prod/images/my-app')

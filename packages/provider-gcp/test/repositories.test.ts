@@ -81,7 +81,9 @@ describe('createRepository and getRepository', () => {
     await provider.createRepository('my-app')
     await provider.getRepository(first.name)
     expect(fake.requestsFor('getRepository')).toHaveLength(1)
-    expect(fake.requests.every((r) => r.method === 'GET')).toBe(true)
+    // The caller's token comes from the fake's token endpoint (a POST that writes nothing).
+    const registryCalls = fake.requests.filter((r) => r.operation !== 'oauthToken')
+    expect(registryCalls.every((r) => r.method === 'GET')).toBe(true)
   })
 
   it('checks again after a failed check', async () => {
