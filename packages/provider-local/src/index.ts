@@ -2,6 +2,10 @@ export { fromBinding, LocalProvider, local } from './local-provider.js'
 export { MARKER_ARTIFACT_TYPE, MARKER_DIGEST } from './marker.js'
 export type { LocalProviderOptions } from './options.js'
 export { PLATFORM } from './platform.js'
+export {
+  type AdminCredentials,
+  hashAdminPassword,
+} from './registry-server/auth/admin-account.js'
 export type {
   AccessRequest,
   AuthorizeInput,
@@ -11,6 +15,7 @@ export type {
 } from './registry-server/auth/authorizer.js'
 export { anonymousAuthorizer, parseBasic } from './registry-server/auth/builtin-authorizers.js'
 export type { MintedCredential } from './registry-server/auth/credential-store.js'
+export type { LogEvent, LogLevel, LogSink } from './registry-server/log.js'
 export type { GarbageCollectionResult } from './registry-server/maintenance.js'
 export type { LocalRegistryOptions, RegistryTlsOptions } from './registry-server/options.js'
 export { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'

@@ -1,4 +1,6 @@
+import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
+import type { LogLevel, LogSink } from './log.js'
 
 /** A certificate and key to serve HTTPS with, in PEM. */
 export interface RegistryTlsOptions {
@@ -10,7 +12,10 @@ export interface RegistryTlsOptions {
 
 /** Options of `startLocalRegistry`. */
 export interface LocalRegistryOptions {
-  /** Directory of the filesystem store; omitted → an in-memory store (tests, throwaway use). */
+  /**
+   * Directory of the filesystem store; omitted → an in-memory store (tests, throwaway use). One
+   * directory serves one registry: a second one on it, in this process or another, is refused.
+   */
   dataDir?: string
   /** Interface to bind. @default "127.0.0.1" */
   host?: string
@@ -31,10 +36,11 @@ export interface LocalRegistryOptions {
    */
   gcGracePeriodSeconds?: number
   /**
-   * The static admin credential (Basic). Setting it turns auth on: every request then needs the
-   * admin, a credential minted by `generateCredentials`, or a token from the `/token` realm.
+   * The static admin credential (Basic): a password, or only its hash from `hashAdminPassword`.
+   * Setting it turns auth on: every request then needs the admin, a credential minted by
+   * `generateCredentials`, or a token from the `/token` realm.
    */
-  adminCredentials?: { username: string; password: string }
+  adminCredentials?: AdminCredentials
   /** Token settings, when auth is on. */
   tokenService?: {
     /** Token audience. @default "artifact-registry" */
@@ -49,6 +55,15 @@ export interface LocalRegistryOptions {
    * access to everything (only sensible on a loopback address).
    */
   authorize?: Authorizer
+  /**
+   * What to log: `error` logs failed requests (5xx) with their cause and failures of background
+   * maintenance; `info` also one line per request (method, path without the query, status,
+   * duration); `debug` more per request; `silent` nothing. Never headers, bodies or secrets.
+   * @default "error"
+   */
+  logLevel?: LogLevel
+  /** Where log events go. @default one JSON line per event on stderr */
+  logger?: LogSink
 }
 
 /** @internal Options with defaults applied. */

@@ -12,6 +12,7 @@ import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { MintedCredential } from './auth/credential-store.js'
 import { type RouteContext, sendError } from './http.js'
+import { createLog, errorFields, type Log } from './log.js'
 import { collectGarbage, type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
 import { OciError } from './oci-errors.js'
 import {
@@ -20,7 +21,9 @@ import {
   type ResolvedRegistryOptions,
   resolveRegistryOptions,
 } from './options.js'
+import { traceRequest } from './request-log.js'
 import { matchRoute } from './router.js'
+import { type DataDirectoryLock, lockDataDirectory } from './storage/data-dir-lock.js'
 import { RegistryStore } from './storage/registry-store.js'
 import { UploadSessions } from './upload-sessions.js'
 
@@ -64,6 +67,29 @@ export async function startLocalRegistry(
   options: LocalRegistryOptions = {},
 ): Promise<LocalRegistry> {
   const resolved = resolveRegistryOptions(options)
+  const log = createLog(options.logLevel, options.logger)
+  const lock =
+    resolved.dataDir === undefined
+      ? undefined
+      : await lockDataDirectory(resolved.dataDir, (pid) =>
+          log.write({ level: 'info', msg: 'took over the lock of a stopped process', pid }),
+        )
+  try {
+    return await serveRegistry(options, resolved, log, lock)
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
+}
+
+// --- Internal ---
+
+async function serveRegistry(
+  options: LocalRegistryOptions,
+  resolved: ResolvedRegistryOptions,
+  log: Log,
+  lock: DataDirectoryLock | undefined,
+): Promise<LocalRegistry> {
   const store = await RegistryStore.open(resolved.dataDir)
   const uploads = new UploadSessions(store)
   const auth = options.adminCredentials
@@ -84,7 +110,11 @@ export async function startLocalRegistry(
     keepAliveTimeout: 30_000,
   }
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res, state).catch((err: unknown) => sendError({ req, res }, err))
+    const recordFailure = traceRequest(log, req, res)
+    handle(req, res, state).catch((err: unknown) => {
+      recordFailure(err)
+      sendError({ req, res }, err)
+    })
   }
   const server = resolved.tls
     ? httpsServer(serverOptions, resolved.tls, onRequest)
@@ -95,15 +125,24 @@ export async function startLocalRegistry(
     await auth?.identities.credentials.purgeExpired()
     return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
   }
-  await maintain()
+  try {
+    await maintain()
+  } catch (error) {
+    await listening.close()
+    throw error
+  }
   const timer = setInterval(
-    () => void maintain().catch(() => {}),
+    () =>
+      void maintain().catch((error: unknown) =>
+        log.write({ level: 'error', msg: 'maintenance failed', error: errorFields(error) }),
+      ),
     maintenanceInterval(resolved),
   ).unref()
 
   const close = async (): Promise<void> => {
     clearInterval(timer)
     await listening.close()
+    await lock?.release()
   }
   return {
     url,
@@ -123,8 +162,6 @@ export async function startLocalRegistry(
     [Symbol.asyncDispose]: close,
   }
 }
-
-// --- Internal ---
 
 interface ServerState {
   store: RegistryStore

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
+import { AdminAccount, type AdminCredentials } from '../registry-server/auth/admin-account.js'
 import { authenticate, type Identities } from '../registry-server/auth/authenticate.js'
 import type { Authorizer } from '../registry-server/auth/authorizer.js'
 import { CredentialStore, type MintedCredential } from '../registry-server/auth/credential-store.js'
@@ -13,8 +14,8 @@ import { TokenIssuer } from './token-issuer.js'
 export interface AuthServiceOptions {
   /** Keys and credentials persist in `<dataDir>/auth`; in memory when omitted. */
   dataDir?: string
-  /** The static admin credential: may do everything, and mint credentials. */
-  admin: { username: string; password: string }
+  /** The static admin credential (its password, or the password's hash): may do everything, and mint credentials. */
+  admin: AdminCredentials
   /** Token audience; a registry's `auth.token.service` must match. @default "artifact-registry" */
   service?: string
   /** Token issuer; a registry's `auth.token.issuer` must match. @default "artifact-registry-token-service" */
@@ -41,8 +42,7 @@ export class AuthService {
   }
 
   static async open(options: AuthServiceOptions, tmpDir?: string): Promise<AuthService> {
-    if (!options.admin?.username || !options.admin.password)
-      throw new TypeError('admin username and password are required')
+    const admin = AdminAccount.from(options.admin)
     const keys = await loadSigningKeys(options.dataDir, tmpDir)
     const tokens = new TokenIssuer(keys, {
       issuer: options.issuer ?? 'artifact-registry-token-service',
@@ -50,7 +50,7 @@ export class AuthService {
       ttlSeconds: options.tokenTtlSeconds ?? 300,
     })
     const credentials = await CredentialStore.open(options.dataDir, tmpDir)
-    return new AuthService({ admin: options.admin, credentials, tokens }, keys)
+    return new AuthService({ admin, credentials, tokens }, keys)
   }
 
   /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */

@@ -41,7 +41,7 @@ export async function handleTokenRequest(
     })
   // No anonymous tokens: this registry has nothing public, and a caller without credentials
   // must see 401 (docs/design.md#refusals), not a token that is refused with 403 later.
-  const auth = authenticateBasic(authorization, ids)
+  const auth = await authenticateBasic(authorization, ids)
   if (auth.status !== 'ok') {
     return json(
       res,
@@ -78,7 +78,7 @@ export async function handleMintRequest(
   ids: Identities,
 ): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' })
-  const auth = authenticateBasic(req.headers.authorization, ids)
+  const auth = await authenticateBasic(req.headers.authorization, ids)
   if (auth.status !== 'ok')
     return json(
       res,

@@ -2,6 +2,12 @@ import { createServer } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
 import { listen } from '../listening-server.js'
 import type { MintedCredential } from '../registry-server/auth/credential-store.js'
+import { createLog, type Log, type LogLevel, type LogSink } from '../registry-server/log.js'
+import { traceRequest } from '../registry-server/request-log.js'
+import {
+  type DataDirectoryLock,
+  lockDataDirectory,
+} from '../registry-server/storage/data-dir-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
 /** Options of {@link startTokenService}. */
@@ -10,6 +16,10 @@ export interface TokenServiceOptions extends AuthServiceOptions {
   host?: string
   /** @default 0 (a free port) */
   port?: number
+  /** What to log, as for `startLocalRegistry`. @default "error" */
+  logLevel?: LogLevel
+  /** Where log events go. @default one JSON line per event on stderr */
+  logger?: LogSink
 }
 
 /** A running standalone token service. */
@@ -50,20 +60,50 @@ export interface TokenService extends AsyncDisposable {
  * ```
  */
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  const log = createLog(options.logLevel, options.logger)
+  // Two services on one directory would each rewrite its credentials and forget the other's.
+  const lock =
+    options.dataDir === undefined
+      ? undefined
+      : await lockDataDirectory(options.dataDir, (pid) =>
+          log.write({ level: 'info', msg: 'took over the lock of a stopped process', pid }),
+        )
+  try {
+    return await serveTokens(options, log, lock)
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
+}
+
+// --- Internal ---
+
+async function serveTokens(
+  options: TokenServiceOptions,
+  log: Log,
+  lock: DataDirectoryLock | undefined,
+): Promise<TokenService> {
   const auth = await AuthService.open(options)
   const server = createServer((req, res) => {
+    const recordFailure = traceRequest(log, req, res)
     const url = new URL(req.url ?? '/', 'http://token.invalid')
     auth
       .handle(req, res, url)
       .then((handled) => {
         if (!handled) res.writeHead(404, { 'Content-Length': '0' }).end()
       })
-      .catch(() => {
+      .catch((error: unknown) => {
+        recordFailure(error)
         if (!res.headersSent) res.writeHead(500, { 'Content-Length': '0' })
         res.end()
       })
   })
-  const { url, close } = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  const { url } = listening
+  const close = async (): Promise<void> => {
+    await listening.close()
+    await lock?.release()
+  }
   const realm = `${url}${TOKEN_PATH}`
   const { service, issuer } = auth.identities.tokens
   return {

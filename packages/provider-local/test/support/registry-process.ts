@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** The built CLI: child-process tests run the real binary, as users do. */
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+/** The command as npm links it (its launcher loads the build): child-process tests run it as users do. */
+export const CLI = fileURLToPath(new URL('../../bin/artifact-registry-local.js', import.meta.url))
 
 /** Admin credential the test processes run with. */
 export const ADMIN = { username: 'admin', password: 'test-admin-password' }

@@ -1,4 +1,5 @@
 import type { TokenIssuer } from '../../token-service/token-issuer.js'
+import type { AdminAccount } from './admin-account.js'
 import { parseBasic, secretsEqual } from './builtin-authorizers.js'
 import type { CredentialStore } from './credential-store.js'
 import { actionsOf, type Rights } from './rights.js'
@@ -10,7 +11,7 @@ export type Authentication =
 
 /** The sources of identity: the static admin, minted credentials, and our tokens. */
 export interface Identities {
-  admin: { username: string; password: string }
+  admin: AdminAccount
   credentials: CredentialStore
   tokens: TokenIssuer
 }
@@ -35,14 +36,14 @@ export async function authenticate(
 }
 
 /** Basic only (the token endpoint accepts no tokens). */
-export function authenticateBasic(
+export async function authenticateBasic(
   authorization: string | undefined,
   ids: Identities,
-): Authentication {
+): Promise<Authentication> {
   const basic = parseBasic(authorization)
   if (basic === undefined) return { status: authorization ? 'invalid' : 'missing' }
   if (secretsEqual(basic.username, ids.admin.username)) {
-    return secretsEqual(basic.password, ids.admin.password)
+    return (await ids.admin.verify(basic.password))
       ? { status: 'ok', rights: { kind: 'admin', subject: basic.username } }
       : { status: 'invalid' }
   }

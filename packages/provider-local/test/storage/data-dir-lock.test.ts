@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process'
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type LogEvent, local, startLocalRegistry } from '../../src/index.js'
+import { runCli, startCli } from '../support/cli-process.js'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'data-dir-lock-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const lockFile = (): string => join(dir, 'process.lock')
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  )
+
+/** The pid of a process that has exited: nothing runs under it (until the system reuses it). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  })
+  return Number(child.stdout)
+}
+
+describe('one data directory, one registry', () => {
+  it('a second local({ dataDir }) in this process is refused and leaves endpoint.json alone', async () => {
+    await using first = await local({ dataDir: dir })
+    const endpointFile = join(dir, 'endpoint.json')
+    const before = {
+      text: await readFile(endpointFile, 'utf8'),
+      at: (await stat(endpointFile)).mtimeMs,
+    }
+
+    const error = await local({ dataDir: dir, port: 0 }).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'ArtifactRegistryError',
+      code: 'UNAVAILABLE',
+      retryable: false,
+      message: expect.stringContaining(
+        `The data directory ${dir} is in use by this process (pid ${process.pid})`,
+      ),
+    })
+    expect(await readFile(endpointFile, 'utf8')).toBe(before.text)
+    expect((await stat(endpointFile)).mtimeMs).toBe(before.at)
+    expect((await first.createRepository('still_served')).name).toBe('artifacts/still_served')
+  })
+
+  it('startLocalRegistry twice on one directory: the second is refused until the first closes', async () => {
+    const first = await startLocalRegistry({ dataDir: dir })
+    await expect(startLocalRegistry({ dataDir: dir })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    expect(await exists(lockFile())).toBe(true)
+    await first.close()
+    expect(await exists(lockFile())).toBe(false)
+    await using second = await startLocalRegistry({ dataDir: dir })
+    expect(second.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  it('a start that fails after taking the lock lets go of it', async () => {
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    const { port } = squatter.address() as { port: number }
+    try {
+      await expect(startLocalRegistry({ dataDir: dir, port })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      })
+      expect(await exists(lockFile())).toBe(false)
+      await using registry = await startLocalRegistry({ dataDir: dir })
+      expect(registry.port).not.toBe(port)
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve))
+    }
+  })
+
+  it('takes over the lock of a process that no longer runs, and says so', async () => {
+    const pid = deadPid()
+    await writeFile(lockFile(), `${JSON.stringify({ pid, token: 'left-by-a-crash' })}\n`)
+    const events: LogEvent[] = []
+    await using registry = await startLocalRegistry({
+      dataDir: dir,
+      logLevel: 'info',
+      logger: (event) => events.push(event),
+    })
+    expect(registry.url).toMatch(/^http:/)
+    expect(events).toContainEqual(
+      expect.objectContaining({ msg: 'took over the lock of a stopped process', pid }),
+    )
+    expect(JSON.parse(await readFile(lockFile(), 'utf8'))).toMatchObject({ pid: process.pid })
+  })
+
+  it('takes over a lock naming this pid that this process does not hold (an earlier run under the same pid)', async () => {
+    await writeFile(lockFile(), JSON.stringify({ pid: process.pid, token: 'earlier-run' }))
+    await using registry = await startLocalRegistry({ dataDir: dir })
+    expect(registry.port).toBeGreaterThan(0)
+  })
+
+  it('a lock that was never written is taken over once it is old, but not while it is new', async () => {
+    await writeFile(lockFile(), '')
+    await expect(startLocalRegistry({ dataDir: dir })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('in use by another process that is starting'),
+    })
+    const { utimes } = await import('node:fs/promises')
+    const aMinuteAgo = new Date(Date.now() - 60_000)
+    await utimes(lockFile(), aMinuteAgo, aMinuteAgo)
+    await using registry = await startLocalRegistry({ dataDir: dir })
+    expect(registry.port).toBeGreaterThan(0)
+  })
+
+  it('two processes: the second serve exits 1 naming the first one’s pid and the directory', async () => {
+    const data = join(dir, 'served')
+    await mkdir(data)
+    await using first = await startCli(['serve', '--data', data, '--port', '0'])
+    const second = runCli(['serve', '--data', data, '--port', '0'])
+    expect(second.status).toBe(1)
+    expect(second.stderr).toContain(`The data directory ${data} is in use by process ${first.pid}`)
+    // The same from a registry embedded in another process.
+    await expect(local({ dataDir: data })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining(`process ${first.pid}`),
+    })
+    expect(await first.stop()).toBe(0)
+    await using after = await local({ dataDir: data })
+    expect(after.registryEndpoint).toMatch(/^http:/)
+  })
+})
