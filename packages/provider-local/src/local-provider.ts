@@ -22,6 +22,7 @@ import type { LocalProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
 import { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
+import { checkRegistryUrl } from './registry-url.js'
 import { RepositoryOperations } from './repository-operations.js'
 import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'
 
@@ -150,7 +151,7 @@ export class LocalProvider implements ArtifactRegistry {
     try {
       return await work()
     } catch (err) {
-      throw mapError(err, what)
+      throw mapError(err, what, this.registryEndpoint)
     }
   }
 }
@@ -168,6 +169,7 @@ export class LocalProvider implements ArtifactRegistry {
 export async function local(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const bindingName = options.bindingName ?? 'artifacts'
   if (options.url !== undefined) {
+    checkRegistryUrl(options.url)
     const embeddedOnly = (['tls', 'port', 'host', 'dataDir'] as const).filter(
       (field) => options[field] !== undefined,
     )

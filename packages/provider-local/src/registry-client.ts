@@ -1,5 +1,6 @@
 import { RegistryHttpError } from './map-error.js'
 import type { ClosableFetch, Fetch } from './trusting-fetch.js'
+import { namingUnreachable } from './unreachable.js'
 
 /** A username and password. */
 export interface BasicAuth {
@@ -19,7 +20,10 @@ interface CachedToken {
  */
 export class RegistryClient {
   readonly baseUrl: string
-  /** How every request is sent: the global `fetch`, or one trusting a private CA. */
+  /**
+   * How every request is sent: the global `fetch`, or one trusting a private CA; a request that
+   * gets no answer rejects with a RegistryUnreachableError naming where it went.
+   */
   readonly fetch: Fetch
   readonly #auth: BasicAuth | undefined
   readonly #transport: ClosableFetch | undefined
@@ -30,7 +34,7 @@ export class RegistryClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.#auth = auth
     this.#transport = transport
-    this.fetch = transport?.fetch ?? fetch
+    this.fetch = namingUnreachable(transport?.fetch ?? fetch)
   }
 
   /** Let go of the transport's kept-alive connections. */

@@ -1,0 +1,133 @@
+import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
+import type { ArtifactRegistryError } from '@artifact-registry/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type LocalProvider, local, startLocalRegistry } from '../../src/index.js'
+import { createTestPki } from '../support/test-pki.js'
+
+const ADMIN = { username: 'admin', password: 'unreachable-test-secret' }
+
+/** Every operation that talks to the registry, with a name that is valid in the namespace. */
+const OPERATIONS: [string, (provider: LocalProvider) => Promise<unknown>][] = [
+  ['createRepository', (p) => p.createRepository('prj_unreachable')],
+  ['getRepository', (p) => p.getRepository('artifacts/prj_unreachable')],
+  ['deleteRepository', (p) => p.deleteRepository('artifacts/prj_unreachable')],
+  ['generateCredentials', (p) => p.generateCredentials('artifacts/prj_unreachable', 'pull')],
+]
+
+async function failure(work: Promise<unknown>): Promise<ArtifactRegistryError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error, 'the call should have failed').toBeDefined()
+  return error as ArtifactRegistryError
+}
+
+async function listening(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as { port: number }).port
+}
+
+async function closedPort(): Promise<number> {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('local({ url }) when the registry cannot be reached as configured', () => {
+  let plainHttp: Server
+  let plainPort: number
+  beforeAll(async () => {
+    plainHttp = createHttpServer((_, res) => res.writeHead(404, { 'content-length': '0' }).end())
+    plainPort = await listening(plainHttp)
+  })
+  afterAll(async () => {
+    plainHttp.closeAllConnections()
+    await new Promise((resolve) => plainHttp.close(resolve))
+  })
+
+  it.each(OPERATIONS)(
+    '%s with https:// against a plain-HTTP server is INVALID_CONFIG saying to use http://',
+    async (what, operation) => {
+      const url = `https://127.0.0.1:${plainPort}`
+      await using provider = await local({ url, adminCredentials: ADMIN })
+      const error = await failure(operation(provider))
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', retryable: false })
+      expect(error.message).toContain(`[provider-local] ${what}: ${url} does not answer TLS`)
+      expect(error.message).toContain(
+        `the server speaks plain HTTP; use http://127.0.0.1:${plainPort}`,
+      )
+      expect(error.message).not.toContain('fetch failed')
+    },
+  )
+
+  it('the same through the transport that trusts a private CA', async () => {
+    const url = `https://127.0.0.1:${plainPort}`
+    const { caPem } = createTestPki()
+    await using provider = await local({ url, adminCredentials: ADMIN, caCertificate: caPem })
+    const error = await failure(provider.createRepository('prj_unreachable'))
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+    expect(error.message).toContain('the server speaks plain HTTP; use http://')
+  })
+
+  it.each(OPERATIONS)(
+    '%s against a closed port is UNAVAILABLE naming the URL, never "fetch failed"',
+    async (what, operation) => {
+      const url = `http://127.0.0.1:${await closedPort()}`
+      await using provider = await local({ url, adminCredentials: ADMIN })
+      const error = await failure(operation(provider))
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true })
+      expect(error.message).toBe(
+        `[provider-local] ${what}: cannot reach ${url} (ECONNREFUSED): nothing listens there`,
+      )
+    },
+  )
+
+  it('http:// against an HTTPS server is UNAVAILABLE suggesting https://', async () => {
+    const pki = createTestPki()
+    await using tls = await startLocalRegistry({ tls: { cert: pki.certPem, key: pki.keyPem } })
+    const url = tls.url.replace('https://', 'http://')
+    await using provider = await local({ url, adminCredentials: ADMIN })
+    const error = await failure(provider.createRepository('prj_unreachable'))
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.message).toContain(`${url} closed the connection`)
+    expect(error.message).toContain(`if the server speaks HTTPS, use https://127.0.0.1:${tls.port}`)
+  })
+
+  it('an answer of 5xx names the registry', async () => {
+    const failing = createHttpServer((_, res) =>
+      res.writeHead(503, { 'content-length': '0' }).end(),
+    )
+    const url = `http://127.0.0.1:${await listening(failing)}`
+    try {
+      await using provider = await local({ url, adminCredentials: ADMIN })
+      const error = await failure(provider.getRepository('artifacts/prj_unreachable'))
+      expect(error).toMatchObject({ code: 'UNAVAILABLE' })
+      expect(error.message).toContain(`the registry at ${url} answered 503`)
+    } finally {
+      failing.closeAllConnections()
+      await new Promise((resolve) => failing.close(resolve))
+    }
+  })
+
+  it.each([
+    ['no scheme', '127.0.0.1:5000'],
+    ['another scheme', 'ftp://127.0.0.1:5000'],
+    ['not a URL', 'the registry'],
+  ])('a url with %s is INVALID_CONFIG naming it, before any request', async (_, url) => {
+    const error = await failure(local({ url, adminCredentials: ADMIN }))
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+    expect(error.message).toContain(JSON.stringify(url))
+  })
+
+  it('a url with credentials in it is INVALID_CONFIG that does not repeat the password', async () => {
+    const error = await failure(local({ url: 'http://admin:s3cret-pw@127.0.0.1:5000' }))
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+    expect(error.message).toContain('"http://admin:***@127.0.0.1:5000"')
+    expect(error.message).toContain('credentials go in adminCredentials')
+    expect(error.message).not.toContain('s3cret-pw')
+  })
+})
