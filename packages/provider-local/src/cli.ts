@@ -1,76 +1,36 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
+import { parseCommandLine } from './cli/flags.js'
 import { serve } from './cli/serve.js'
 import { tokenService } from './cli/token-service.js'
+import { USAGE, UsageError } from './cli/usage.js'
+import { packageVersion } from './cli/version.js'
 
-const USAGE = `Usage: artifact-registry-local <serve|token-service> --data DIR [--port N] [--host H]
-                               [--admin-user NAME] [--admin-password SECRET]
-                               [--tls-cert FILE --tls-key FILE]
+/** Exit statuses: the command ran, the command line was wrong, or running it failed. */
+const EXIT = { ok: 0, runtime: 1, usage: 2 } as const
 
-  serve           run the OCI registry (auth on: the admin, minted credentials, tokens)
-  token-service   run only the token realm, for a registry:2 with auth.token; prints its config
-
-  --data DIR            data directory (created if missing)            required
-  --port N              port to listen on; 0 picks a free one            default 5000 (token-service: 5001)
-  --host H              interface to bind                                default 127.0.0.1
-  --admin-user NAME     admin username                                   default admin
-  --admin-password P    admin password (or ARTIFACT_REGISTRY_ADMIN_PASSWORD; generated if neither)
-  --tls-cert FILE       serve: HTTPS with this PEM certificate (chain), given with --tls-key
-  --tls-key FILE        serve: the certificate's PEM private key
-Stops cleanly on SIGTERM or SIGINT.`
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'admin-user': { type: 'string', default: 'admin' },
-      'admin-password': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
-  const command = positionals[0]
-  if (
-    values.help ||
-    (command !== 'serve' && command !== 'token-service') ||
-    values.data === undefined
-  ) {
-    console.error(USAGE)
-    return values.help ? 0 : 2
+async function main(argv: readonly string[]): Promise<number> {
+  const invocation = parseCommandLine(argv)
+  if (invocation.kind === 'help') {
+    console.log(USAGE)
+    return EXIT.ok
   }
-  const port = Number(values.port ?? (command === 'serve' ? 5000 : 5001))
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`invalid --port ${values.port}`)
-    return 2
+  if (invocation.kind === 'version') {
+    console.log(await packageVersion())
+    return EXIT.ok
   }
-  const tlsCert = values['tls-cert']
-  const tlsKey = values['tls-key']
-  const tlsGiven = tlsCert !== undefined || tlsKey !== undefined
-  if (tlsGiven && (!tlsCert || !tlsKey || command !== 'serve')) {
-    console.error('--tls-cert and --tls-key go together, name files, and only with serve')
-    return 2
-  }
-  const flags = {
-    data: values.data,
-    tls: tlsCert && tlsKey ? { certFile: tlsCert, keyFile: tlsKey } : undefined,
-    port,
-    host: values.host,
-    adminUser: values['admin-user'],
-    adminPassword: values['admin-password'],
-  }
-  await (command === 'serve' ? serve(flags) : tokenService(flags))
-  return 0
+  const run = invocation.command === 'serve' ? serve : tokenService
+  await run(invocation.flags)
+  return EXIT.ok
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err)
-    process.exit(1)
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`artifact-registry-local: ${error.message}\n\n${USAGE}`)
+      process.exit(EXIT.usage)
+    }
+    console.error(`artifact-registry-local: ${error instanceof Error ? error.message : error}`)
+    process.exit(EXIT.runtime)
   },
 )

@@ -1,21 +1,14 @@
 import { readFile } from 'node:fs/promises'
 import { startLocalRegistry } from '../registry-server/start-local-registry.js'
-import { adminFrom, untilStopped } from './admin.js'
-
-/** Options of `artifact-registry-local serve`. */
-export interface ServeFlags {
-  data: string
-  port: number
-  host: string
-  adminUser: string
-  adminPassword: string | undefined
-  /** PEM files to serve HTTPS with. */
-  tls?: { certFile: string; keyFile: string } | undefined
-}
+import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
+import type { CommandFlags } from './flags.js'
+import { untilStopped } from './until-stopped.js'
 
 /** Run the registry until SIGTERM/SIGINT. */
-export async function serve(flags: ServeFlags): Promise<void> {
-  const admin = adminFrom(flags.adminUser, flags.adminPassword)
+export async function serve(flags: CommandFlags): Promise<void> {
+  // Listen first: a signal that comes before there is a listener kills the process outright.
+  const stopped = untilStopped()
+  const admin = await resolveAdmin(flags)
   const tls = flags.tls && {
     cert: await readFile(flags.tls.certFile),
     key: await readFile(flags.tls.keyFile),
@@ -25,16 +18,20 @@ export async function serve(flags: ServeFlags): Promise<void> {
     dataDir: flags.data,
     port: flags.port,
     host: flags.host,
-    adminCredentials: { username: admin.username, password: admin.password },
+    adminCredentials: serverAdmin(admin),
+    logLevel: flags.logLevel,
   })
+  try {
+    await keepAdmin(flags.data, admin)
+  } catch (error) {
+    await registry.close()
+    throw error
+  }
   console.log(`artifact-registry-local listening on ${registry.url}`)
   console.log(`data directory: ${flags.data}`)
-  // A generated password is printed once so it can be used; one the caller chose is not echoed.
-  console.log(
-    `admin credential: ${admin.username} / ${admin.generated ? admin.password : '(as given)'}`,
-  )
+  console.log(describeAdmin(flags.data, admin))
   console.log(`token realm: ${registry.url}/token`)
-  await untilStopped()
+  await stopped
   await registry.close()
   console.log('artifact-registry-local stopped')
 }

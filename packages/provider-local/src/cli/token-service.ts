@@ -1,25 +1,33 @@
 import { join } from 'node:path'
 import { startTokenService } from '../token-service/start-token-service.js'
-import { adminFrom, untilStopped } from './admin.js'
-import type { ServeFlags } from './serve.js'
+import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
+import type { CommandFlags } from './flags.js'
+import { untilStopped } from './until-stopped.js'
 
 /**
  * Run the token service alone, for a registry:2 configured with `auth.token`, and print what
  * that registry needs: the CA certificate's path and the matching config and environment.
  */
-export async function tokenService(flags: ServeFlags): Promise<void> {
-  const admin = adminFrom(flags.adminUser, flags.adminPassword)
+export async function tokenService(flags: CommandFlags): Promise<void> {
+  // Listen first: a signal that comes before there is a listener kills the process outright.
+  const stopped = untilStopped()
+  const admin = await resolveAdmin(flags)
   const service = await startTokenService({
     dataDir: flags.data,
     port: flags.port,
     host: flags.host,
-    admin: { username: admin.username, password: admin.password },
+    admin: serverAdmin(admin),
+    logLevel: flags.logLevel,
   })
+  try {
+    await keepAdmin(flags.data, admin)
+  } catch (error) {
+    await service.close()
+    throw error
+  }
   const certificate = join(flags.data, 'auth', 'ca.pem')
   console.log(`artifact-registry token service listening on ${service.url}`)
-  console.log(
-    `admin credential: ${admin.username} / ${admin.generated ? admin.password : '(as given)'}`,
-  )
+  console.log(describeAdmin(flags.data, admin))
   console.log(`CA certificate for the registry's rootcertbundle: ${certificate}`)
   console.log('registry:2 config (config.yml):')
   console.log(service.registryAuthConfig(certificate))
@@ -29,7 +37,7 @@ export async function tokenService(flags: ServeFlags): Promise<void> {
   console.log(
     `mint credentials: POST ${service.url}/_artifact-registry/credentials (admin, JSON {repository, permission, ttlSeconds})`,
   )
-  await untilStopped()
+  await stopped
   await service.close()
   console.log('token service stopped')
 }

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util'
+import { LOG_LEVELS, type LogLevel } from '../registry-server/log.js'
+import { UsageError } from './usage.js'
+
+/** The commands the CLI runs. */
+export type Command = 'serve' | 'token-service'
+
+/** Options of `serve` and `token-service`, checked. */
+export interface CommandFlags {
+  data: string
+  port: number
+  host: string
+  /** Given with `--admin-user`; otherwise the stored admin's, or `admin`. */
+  adminUser: string | undefined
+  /** Given with `--admin-password`. */
+  adminPassword: string | undefined
+  /** Given with `--admin-password-file`. */
+  adminPasswordFile: string | undefined
+  /** PEM files to serve HTTPS with (serve only). */
+  tls: { certFile: string; keyFile: string } | undefined
+  logLevel: LogLevel
+}
+
+/** What a command line asks for. */
+export type Invocation =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; command: Command; flags: CommandFlags }
+
+const COMMANDS: readonly string[] = ['serve', 'token-service']
+
+/**
+ * Read the command line.
+ * @throws UsageError naming what is wrong: an unknown command or flag, a missing or bad value
+ */
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  const { values, positionals } = parse(argv)
+  if (values.help) return { kind: 'help' }
+  if (values.version) return { kind: 'version' }
+  const [command, ...extra] = positionals
+  if (command === undefined) throw new UsageError('a command is required: serve or token-service')
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${command}"`)
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`)
+  if (values.data === undefined) throw new UsageError('--data is required')
+  if (values.data === '') throw new UsageError('--data must name a directory')
+  const port = Number(values.port ?? (command === 'serve' ? 5000 : 5001))
+  if (values.port === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be a port number (0-65535), got "${values.port}"`)
+  const logLevel = values['log-level'] ?? 'error'
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
+  return {
+    kind: 'run',
+    command: command as Command,
+    flags: {
+      data: values.data,
+      port,
+      host: values.host ?? '127.0.0.1',
+      ...adminFlags(values),
+      tls: tlsFlags(command as Command, values['tls-cert'], values['tls-key']),
+      logLevel: logLevel as LogLevel,
+    },
+  }
+}
+
+// --- Internal ---
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'admin-user': { type: 'string' },
+        'admin-password': { type: 'string' },
+        'admin-password-file': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    })
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string }
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Node's message goes on about positionals; the flag's name is what helps.
+      const flag = message.match(/'([^']+)'/)?.[1] ?? message
+      throw new UsageError(`unknown flag ${flag}`)
+    }
+    if (code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(message)
+    throw error
+  }
+}
+
+function adminFlags(
+  values: Record<string, string | boolean | undefined>,
+): Pick<CommandFlags, 'adminUser' | 'adminPassword' | 'adminPasswordFile'> {
+  const adminUser = values['admin-user'] as string | undefined
+  const adminPassword = values['admin-password'] as string | undefined
+  const adminPasswordFile = values['admin-password-file'] as string | undefined
+  if (adminUser === '') throw new UsageError('--admin-user must not be empty')
+  if (adminPassword !== undefined && adminPasswordFile !== undefined)
+    throw new UsageError('--admin-password and --admin-password-file conflict: give one')
+  if (adminPassword === '') throw new UsageError('--admin-password must not be empty')
+  if (adminPasswordFile === '') throw new UsageError('--admin-password-file must name a file')
+  return { adminUser, adminPassword, adminPasswordFile }
+}
+
+function tlsFlags(
+  command: Command,
+  certFile: string | undefined,
+  keyFile: string | undefined,
+): CommandFlags['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined
+  if (!certFile || !keyFile || command !== 'serve')
+    throw new UsageError('--tls-cert and --tls-key go together, name files, and only with serve')
+  return { certFile, keyFile }
+}
