@@ -41,7 +41,6 @@ export {
   loadArtifactRegistry,
   registerProvider,
 } from './factory.js'
-export { messagePrefix } from './message-prefix.js'
 export {
   assertUsableName,
   isValidPlatformName,
@@ -57,6 +56,7 @@ export {
   type OperationEvent,
   type OperationName,
 } from './operation-events.js'
+export { type ProviderErrorOptions, providerError } from './provider-error.js'
 export {
   PROVIDER_PACKAGES,
   type ProviderLoader,

@@ -1,6 +1,6 @@
 import { describeValue } from './describe-value.js'
-import { ArtifactRegistryError } from './errors.js'
-import { messagePrefix } from './message-prefix.js'
+import type { ArtifactRegistryError } from './errors.js'
+import { providerError } from './provider-error.js'
 
 /** How a platform treats the requested credential lifetime. */
 export interface TtlRule {
@@ -97,7 +97,5 @@ export function resolveCredentialTtl(
 }
 
 function invalidArgument(platform: string, message: string): ArtifactRegistryError {
-  return new ArtifactRegistryError('INVALID_ARGUMENT', `${messagePrefix(platform)} ${message}`, {
-    platform,
-  })
+  return providerError(platform, 'INVALID_ARGUMENT', message)
 }

@@ -1,5 +1,4 @@
-import { ArtifactRegistryError } from '../errors.js'
-import { messagePrefix } from '../message-prefix.js'
+import { providerError } from '../provider-error.js'
 import { NAMING_RULES, type NamingRule, type NamingRuleId } from './rules.js'
 import { ADAPTED_SUFFIX, shortHash } from './short-hash.js'
 
@@ -46,10 +45,10 @@ export function toPlatformName(
   }
   const suffix = `-x${shortHash(logicalName)}`
   if (maxLength < suffix.length + 1) {
-    throw new ArtifactRegistryError(
+    throw providerError(
+      options.platform ?? 'core',
       'INVALID_CONFIG',
-      `${messagePrefix(options.platform ?? 'core')} a ${r.id} name budget of ${maxLength} characters cannot hold an adapted name; shorten the prefix`,
-      { platform: options.platform ?? 'core' },
+      `a ${r.id} name budget of ${maxLength} characters cannot hold an adapted name; shorten the prefix`,
     )
   }
   const stem = truncateStem(adaptStem(r, logicalName), r, maxLength - suffix.length)
@@ -74,13 +73,7 @@ export function isValidPlatformName(
 export function assertUsableName(name: unknown, platform = 'core'): asserts name is string {
   const reason = unusableReason(name)
   if (reason !== undefined) {
-    throw new ArtifactRegistryError(
-      'INVALID_NAME',
-      `${messagePrefix(platform)} Invalid repository name: ${reason}`,
-      {
-        platform,
-      },
-    )
+    throw providerError(platform, 'INVALID_NAME', `Invalid repository name: ${reason}`)
   }
 }
 

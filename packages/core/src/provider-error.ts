@@ -1,0 +1,38 @@
+import {
+  ArtifactRegistryError,
+  type ArtifactRegistryErrorOptions,
+  type ErrorCode,
+} from './errors.js'
+
+/** Options of {@link providerError}: those of the error, less `platform`, which it is given. */
+export type ProviderErrorOptions = Omit<ArtifactRegistryErrorOptions, 'platform'>
+
+/**
+ * An {@link ArtifactRegistryError} raised on behalf of `platform`: `err.platform` is set, and the
+ * message starts with the tag of the package that reports it (`[provider-aws]` for `aws`, `[core]`
+ * for core itself), so a log line names its source without a stack trace. Every provider builds
+ * its errors with it.
+ *
+ * @example
+ * ```ts
+ * throw providerError('acme', 'NOT_FOUND', `Repository "${name}" not found`, { cause: err })
+ * // ArtifactRegistryError: [provider-acme] Repository "…" not found
+ * ```
+ */
+export function providerError(
+  platform: string,
+  code: ErrorCode,
+  message: string,
+  options: ProviderErrorOptions = {},
+): ArtifactRegistryError {
+  return new ArtifactRegistryError(code, `${messagePrefix(platform)} ${message}`, {
+    ...options,
+    platform,
+  })
+}
+
+// --- Internal ---
+
+function messagePrefix(platform: string): string {
+  return platform === 'core' ? '[core]' : `[provider-${platform}]`
+}
