@@ -4,7 +4,7 @@ import type {
   CrossAccountAccess,
 } from '@artifact-registry/core'
 import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
-import { awsError } from './map-error.js'
+import { platformError } from './map-error.js'
 
 /**
  * Validate a cross-account access value. For `add`, also refuse values whose parts would be
@@ -68,5 +68,5 @@ function checkMeaningful(access: AwsCrossAccountAccess): void {
 }
 
 function invalid(message: string): ArtifactRegistryError {
-  return awsError('INVALID_ARGUMENT', `Invalid cross-account access: ${message}`)
+  return platformError('INVALID_ARGUMENT', `Invalid cross-account access: ${message}`)
 }

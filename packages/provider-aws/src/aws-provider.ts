@@ -16,7 +16,7 @@ import { AwsClients } from './clients.js'
 import type { AwsContext } from './context.js'
 import { generateCredentials } from './credentials.js'
 import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
-import { awsError, sdkCall } from './map-error.js'
+import { platformError, sdkCall } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -49,7 +49,7 @@ export class AwsProvider implements ArtifactRegistry {
       clients: new AwsClients(resolved.clientConfig, resolved.region),
       accountId,
     }
-    this.capabilities = Object.freeze(capabilitiesOf(resolved))
+    this.capabilities = capabilitiesOf(resolved)
     this.registryEndpoint = `https://${registryHost(accountId, resolved.region)}`
   }
 
@@ -138,7 +138,7 @@ async function callerAccount(options: ResolvedOptions): Promise<string> {
       clients.sts().send(new GetCallerIdentityCommand({})),
     )
     if (out.Account === undefined || !/^\d{12}$/.test(out.Account)) {
-      throw awsError('INTERNAL', 'GetCallerIdentity returned no account id')
+      throw platformError('INTERNAL', 'GetCallerIdentity returned no account id')
     }
     return out.Account
   } finally {

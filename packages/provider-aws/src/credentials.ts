@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import { registryHost } from './arn.js'
 import type { AwsContext } from './context.js'
-import { awsError, sdkCall } from './map-error.js'
+import { platformError, sdkCall } from './map-error.js'
 import { PLATFORM } from './platform.js'
 import { describeRepository } from './repository.js'
 import { assumeScopedRole } from './scoped-session.js'
@@ -45,7 +45,7 @@ export async function generateCredentials(
   }
   const arn = repository.repositoryArn
   if (arn === undefined)
-    throw awsError('INTERNAL', `DescribeRepositories gave no ARN for "${name}"`)
+    throw platformError('INTERNAL', `DescribeRepositories gave no ARN for "${name}"`)
   const session = await assumeScopedRole(ctx, {
     roleArn,
     sessionName: sessionName(permission, name),
@@ -71,7 +71,7 @@ export function roleFor(
 
 function checkPermission(permission: unknown): asserts permission is Permission {
   if (permission !== 'pull' && permission !== 'push-pull') {
-    throw awsError(
+    throw platformError(
       'INVALID_ARGUMENT',
       `Unknown permission ${JSON.stringify(permission)}: use "pull" or "push-pull"`,
     )
@@ -81,7 +81,7 @@ function checkPermission(permission: unknown): asserts permission is Permission 
 function refuseUnlessUnscopedAllowed(ctx: AwsContext, name: string, permission: Permission): void {
   if (!ctx.options.allowUnscopedCredentials) {
     const field = permission === 'pull' ? 'pullRoleArn (or pushRoleArn)' : 'pushRoleArn'
-    throw awsError(
+    throw platformError(
       'INVALID_CONFIG',
       `No ${field} is configured, so ${permission} credentials cannot be limited to repository "${name}". ` +
         'Configure the role, or set allowUnscopedCredentials: true to accept registry-wide credentials of the base identity.',
@@ -95,7 +95,7 @@ async function authorizationData(ecr: ECRClient, name: string): Promise<Authoriz
   )
   const data = out.authorizationData?.[0]
   if (data?.authorizationToken === undefined) {
-    throw awsError('UNAVAILABLE', 'GetAuthorizationToken returned no authorization data', {
+    throw platformError('UNAVAILABLE', 'GetAuthorizationToken returned no authorization data', {
       retryable: true,
     })
   }
@@ -110,7 +110,7 @@ function toCredentials(
   const decoded = Buffer.from(data.authorizationToken ?? '', 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon <= 0 || colon === decoded.length - 1) {
-    throw awsError('INTERNAL', 'The ECR authorization token is not "user:password"')
+    throw platformError('INTERNAL', 'The ECR authorization token is not "user:password"')
   }
   return {
     authMethod: 'basic',

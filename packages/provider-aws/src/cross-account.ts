@@ -7,7 +7,7 @@ import {
 import { checkAccess } from './access.js'
 import type { AwsContext } from './context.js'
 import { addGrants, type GrantSet, grantsOf, removeGrants, sameGrants, toAccess } from './grants.js'
-import { awsError, awsErrorName, mapAwsError, sdkCall } from './map-error.js'
+import { awsErrorName, mapError, platformError, sdkCall } from './map-error.js'
 import { waitForReplica } from './replica-wait.js'
 import { parseRepositoryPolicy, renderRepositoryPolicy } from './repository-policy.js'
 
@@ -95,7 +95,7 @@ async function readPolicy(ctx: AwsContext, region: string, name: string): Promis
     if (typeof out.policyText === 'string') return out.policyText
   } catch (err) {
     if (awsErrorName(err) === 'RepositoryPolicyNotFoundException') return null
-    throw mapAwsError(err, { operation: 'GetRepositoryPolicy', repository: name })
+    throw mapError(err, { operation: 'GetRepositoryPolicy', repository: name })
   }
-  throw awsError('INTERNAL', `GetRepositoryPolicy answered without a policy for "${name}"`)
+  throw platformError('INTERNAL', `GetRepositoryPolicy answered without a policy for "${name}"`)
 }

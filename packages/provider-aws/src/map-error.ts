@@ -1,4 +1,9 @@
-import { ArtifactRegistryError, type ErrorCode } from '@artifact-registry/core'
+import {
+  ArtifactRegistryError,
+  type ErrorCode,
+  type ProviderErrorOptions,
+  providerError,
+} from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 
 /** What a failed call was doing, for the message. */
@@ -9,21 +14,18 @@ export interface ErrorContext {
   readonly repository?: string
 }
 
-/** An {@link ArtifactRegistryError} of this provider: message prefixed with `[provider-aws]`. */
-export function awsError(
+/** An {@link ArtifactRegistryError} of this provider: platform `aws`, message prefixed `[provider-aws]`. */
+export function platformError(
   code: ErrorCode,
   message: string,
-  options: { cause?: unknown; retryable?: boolean } = {},
+  options: ProviderErrorOptions = {},
 ): ArtifactRegistryError {
-  return new ArtifactRegistryError(code, `[provider-aws] ${message}`, {
-    platform: PLATFORM,
-    ...options,
-  })
+  return providerError(PLATFORM, code, message, options)
 }
 
 /** `NOT_FOUND` for a repository, in the one wording every method uses. */
 export function repositoryNotFound(name: string, cause?: unknown): ArtifactRegistryError {
-  return awsError('NOT_FOUND', `Repository "${name}" not found`, { cause })
+  return platformError('NOT_FOUND', `Repository "${name}" not found`, { cause })
 }
 
 /** The AWS error name (`RepositoryNotFoundException`, `Throttling`…), or `undefined`. */
@@ -38,7 +40,7 @@ export function awsErrorName(err: unknown): string | undefined {
  * Errors that already are ours pass through. The AWS message is kept (it names actions and
  * ARNs, never secrets) so permission problems can be fixed from the message alone.
  */
-export function mapAwsError(err: unknown, context: ErrorContext): ArtifactRegistryError {
+export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
   const name = awsErrorName(err) ?? 'Error'
   const rule = ruleFor(name, err)
@@ -51,7 +53,7 @@ export function mapAwsError(err: unknown, context: ErrorContext): ArtifactRegist
   }
   const about = context.repository === undefined ? '' : ` for repository "${context.repository}"`
   const detail = `${name}: ${shorten(messageOf(err))}`
-  return awsError(rule.code, `${context.operation} failed${about}: ${detail}`, {
+  return platformError(rule.code, `${context.operation} failed${about}: ${detail}`, {
     cause: err,
     retryable: rule.retryable,
   })
@@ -69,7 +71,7 @@ export async function sdkCall<T>(context: ErrorContext, call: () => Promise<T>):
   try {
     return await call()
   } catch (err) {
-    throw mapAwsError(err, context)
+    throw mapError(err, context)
   }
 }
 

@@ -1,5 +1,5 @@
 import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
-import { awsError } from './map-error.js'
+import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
 const MAX_ECR_NAME = 256
@@ -25,10 +25,10 @@ export function routableName(prefix: string, logicalName: string): string {
 export function checkRoutableName(prefix: string, name: string): string {
   assertUsableName(name, PLATFORM)
   if (!isValidPlatformName('ecr', name)) {
-    throw awsError('INVALID_NAME', `"${name}" is not a valid ECR repository name`)
+    throw platformError('INVALID_NAME', `"${name}" is not a valid ECR repository name`)
   }
   if (!name.startsWith(`${prefix}-`)) {
-    throw awsError(
+    throw platformError(
       'INVALID_ARGUMENT',
       `"${name}" is not a routable name of this provider (it does not start with "${prefix}-"); pass the name createRepository returned`,
     )

@@ -1,11 +1,11 @@
 import {
-  ArtifactRegistryError,
+  type ArtifactRegistryError,
   type ConfigIssue,
   isValidPlatformName,
 } from '@artifact-registry/core'
 import type { ECRClientConfig } from '@aws-sdk/client-ecr'
 import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
-import { PLATFORM } from './platform.js'
+import { platformError } from './map-error.js'
 
 /** SDK client settings shared by every ECR and STS client the provider creates. */
 export interface AwsClientConfig {
@@ -167,8 +167,5 @@ function waitIssues(
 
 function configError(issues: ConfigIssue[]): ArtifactRegistryError {
   const list = issues.map((i) => `${i.path || '(options)'}: ${i.message}`).join('; ')
-  return new ArtifactRegistryError('INVALID_CONFIG', `[provider-aws] Invalid options: ${list}`, {
-    platform: PLATFORM,
-    issues,
-  })
+  return platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import type { AwsContext } from './context.js'
-import { awsError } from './map-error.js'
+import { platformError } from './map-error.js'
 import { describeRepository } from './repository.js'
 
 /**
@@ -19,7 +19,7 @@ export async function waitForReplica(ctx: AwsContext, region: string, name: stri
     if (await replicaExists(ctx, region, name)) return
     const left = deadline - Date.now()
     if (left <= 0) {
-      throw awsError(
+      throw platformError(
         'TIMEOUT',
         `The replica of repository "${name}" in ${region} did not appear within ${timeoutMs} ms`,
       )

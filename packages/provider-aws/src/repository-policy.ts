@@ -1,6 +1,6 @@
 import { lambdaSourceArn, type Partition, ROLE_ARN_PATTERN, rootArn } from './arn.js'
 import { emptyGrants, type GrantSet, lambdaKey, splitKey } from './grants.js'
-import { awsError } from './map-error.js'
+import { platformError } from './map-error.js'
 
 /** Every statement this provider writes has a Sid starting with this; all others are foreign. */
 export const OWN_SID_PREFIX = 'ArtifactRegistry'
@@ -115,12 +115,16 @@ function parseDocument(policyText: string): Record<string, unknown> {
   try {
     doc = JSON.parse(policyText)
   } catch (cause) {
-    throw awsError('INTERNAL', 'The repository policy is not valid JSON; it was left unchanged', {
-      cause,
-    })
+    throw platformError(
+      'INTERNAL',
+      'The repository policy is not valid JSON; it was left unchanged',
+      {
+        cause,
+      },
+    )
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw awsError(
+    throw platformError(
       'INTERNAL',
       'The repository policy is not a policy document; it was left unchanged',
     )

@@ -6,7 +6,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr'
 import { type AwsContext, allRegions } from './context.js'
-import { awsErrorName, mapAwsError, repositoryNotFound, sdkCall } from './map-error.js'
+import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error.js'
 
 /**
  * Create a repository in the home region and in every replica region, or return the existing
@@ -69,7 +69,7 @@ async function createOrDescribe(
     if (out.repository !== undefined) return out.repository
   } catch (err) {
     if (awsErrorName(err) !== 'RepositoryAlreadyExistsException') {
-      throw mapAwsError(err, { operation: 'CreateRepository', repository: name })
+      throw mapError(err, { operation: 'CreateRepository', repository: name })
     }
   }
   return describeRepository(ctx, name, region)
@@ -82,6 +82,6 @@ async function deleteIn(ctx: AwsContext, region: string, name: string): Promise<
       .send(new DeleteRepositoryCommand({ repositoryName: name, force: true }))
   } catch (err) {
     if (awsErrorName(err) === 'RepositoryNotFoundException') return
-    throw mapAwsError(err, { operation: 'DeleteRepository', repository: name })
+    throw mapError(err, { operation: 'DeleteRepository', repository: name })
   }
 }

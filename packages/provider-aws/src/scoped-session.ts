@@ -1,7 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts'
 import type { SessionCredentials } from './clients.js'
 import type { AwsContext } from './context.js'
-import { awsError, awsErrorName, mapAwsError } from './map-error.js'
+import { awsErrorName, mapError, platformError } from './map-error.js'
 
 /** STS's ceiling for roles with the default `MaxSessionDuration` and for role chaining. */
 export const ONE_HOUR = 3600
@@ -32,10 +32,10 @@ export async function assumeScopedRole(
       try {
         return await assumeRole(ctx, { ...request, durationSeconds: ONE_HOUR })
       } catch (retryErr) {
-        throw mapAwsError(retryErr, { operation: 'AssumeRole' })
+        throw mapError(retryErr, { operation: 'AssumeRole' })
       }
     }
-    throw mapAwsError(err, { operation: 'AssumeRole' })
+    throw mapError(err, { operation: 'AssumeRole' })
   }
 }
 
@@ -61,7 +61,7 @@ async function assumeRole(
     !(c.Expiration instanceof Date) ||
     !(c.Expiration.getTime() > 0)
   ) {
-    throw awsError('INTERNAL', 'AssumeRole returned incomplete credentials')
+    throw platformError('INTERNAL', 'AssumeRole returned incomplete credentials')
   }
   return {
     accessKeyId: c.AccessKeyId,

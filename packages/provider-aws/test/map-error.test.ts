@@ -7,7 +7,7 @@ import { type AwsFaultKind, startAwsFake } from '@artifact-registry/testing/fake
 import { ECRServiceException } from '@aws-sdk/client-ecr'
 import { STSServiceException } from '@aws-sdk/client-sts'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { mapAwsError } from '../src/map-error.js'
+import { mapError } from '../src/map-error.js'
 import { providerFor, uniqueLogical } from './helpers.js'
 
 const fake = await startAwsFake()
@@ -109,15 +109,15 @@ describe('SDK errors through the real clients', () => {
   })
 })
 
-describe('mapAwsError', () => {
+describe('mapError', () => {
   it('passes our own errors through unchanged', () => {
     const ours = new ArtifactRegistryError('TIMEOUT', 'x', { platform: 'aws' })
-    expect(mapAwsError(ours, { operation: 'X' })).toBe(ours)
+    expect(mapError(ours, { operation: 'X' })).toBe(ours)
   })
 
   it('uses one NOT_FOUND message for repositories and keeps the cause', () => {
     const cause = Object.assign(new Error('gone'), { name: 'RepositoryNotFoundException' })
-    const error = mapAwsError(cause, { operation: 'DescribeRepositories', repository: 'acme-a' })
+    const error = mapError(cause, { operation: 'DescribeRepositories', repository: 'acme-a' })
     expect(error).toMatchObject({
       code: 'NOT_FOUND',
       message: '[provider-aws] Repository "acme-a" not found',
@@ -128,18 +128,18 @@ describe('mapAwsError', () => {
   it('maps network and timeout failures by their Node code', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
     const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' })
-    expect(mapAwsError(reset, { operation: 'X' })).toMatchObject({
+    expect(mapError(reset, { operation: 'X' })).toMatchObject({
       code: 'UNAVAILABLE',
       retryable: true,
     })
-    expect(mapAwsError(timeout, { operation: 'X' })).toMatchObject({
+    expect(mapError(timeout, { operation: 'X' })).toMatchObject({
       code: 'TIMEOUT',
       retryable: true,
     })
   })
 
   it('maps non-errors to INTERNAL', () => {
-    expect(mapAwsError('boom', { operation: 'X' })).toMatchObject({
+    expect(mapError('boom', { operation: 'X' })).toMatchObject({
       code: 'INTERNAL',
       retryable: false,
     })
