@@ -56,7 +56,7 @@ export {
   type OperationEvent,
   type OperationName,
 } from './operation-events.js'
-export { type ProviderErrorOptions, providerError } from './provider-error.js'
+export { type ErrorContext, type ProviderErrorOptions, providerError } from './provider-error.js'
 export {
   PROVIDER_PACKAGES,
   type ProviderLoader,

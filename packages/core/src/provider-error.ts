@@ -8,6 +8,17 @@ import {
 export type ProviderErrorOptions = Omit<ArtifactRegistryErrorOptions, 'platform'>
 
 /**
+ * What a failed platform call was doing, for the message of the error it is mapped to. Every
+ * provider's `mapError(err, context)` takes one.
+ */
+export interface ErrorContext {
+  /** The call, in the platform's words: `CreateRepository`, `getIamPolicy`, `read scope map`. */
+  readonly operation: string
+  /** What it concerned, when it concerned one thing: a repository, an IAM resource, an account. */
+  readonly resource?: string
+}
+
+/**
  * An {@link ArtifactRegistryError} raised on behalf of `platform`: `err.platform` is set, and the
  * message starts with the tag of the package that reports it (`[provider-aws]` for `aws`, `[core]`
  * for core itself), so a log line names its source without a stack trace. Every provider builds
