@@ -90,7 +90,7 @@ function refuseUnlessUnscopedAllowed(ctx: AwsContext, name: string, permission: 
 }
 
 async function authorizationData(ecr: ECRClient, name: string): Promise<AuthorizationData> {
-  const out = await sdkCall({ operation: 'GetAuthorizationToken', repository: name }, () =>
+  const out = await sdkCall({ operation: 'GetAuthorizationToken', resource: name }, () =>
     ecr.send(new GetAuthorizationTokenCommand({})),
   )
   const data = out.authorizationData?.[0]

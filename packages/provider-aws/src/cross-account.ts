@@ -70,7 +70,7 @@ async function updatePolicy(
   if (sameGrants(policy.grants, next)) return
   const rendered = renderRepositoryPolicy(policy, next, ctx.options.partition)
   const ecr = ctx.clients.ecr(region)
-  const context = { operation: 'SetRepositoryPolicy', repository: name }
+  const context = { operation: 'SetRepositoryPolicy', resource: name }
   if (rendered !== null) {
     await sdkCall(context, () =>
       ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: rendered })),
@@ -95,7 +95,7 @@ async function readPolicy(ctx: AwsContext, region: string, name: string): Promis
     if (typeof out.policyText === 'string') return out.policyText
   } catch (err) {
     if (awsErrorName(err) === 'RepositoryPolicyNotFoundException') return null
-    throw mapError(err, { operation: 'GetRepositoryPolicy', repository: name })
+    throw mapError(err, { operation: 'GetRepositoryPolicy', resource: name })
   }
   throw platformError('INTERNAL', `GetRepositoryPolicy answered without a policy for "${name}"`)
 }

@@ -1,18 +1,11 @@
 import {
   ArtifactRegistryError,
   type ErrorCode,
+  type ErrorContext,
   type ProviderErrorOptions,
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
-
-/** What a failed call was doing, for the message. */
-export interface ErrorContext {
-  /** The AWS operation, e.g. `CreateRepository`. */
-  readonly operation: string
-  /** The routable repository name, when the call concerned one. */
-  readonly repository?: string
-}
 
 /** An {@link ArtifactRegistryError} of this provider: platform `aws`, message prefixed `[provider-aws]`. */
 export function platformError(
@@ -37,6 +30,8 @@ export function awsErrorName(err: unknown): string | undefined {
 
 /**
  * Map anything an SDK call threw to an {@link ArtifactRegistryError}, keeping it as `cause`.
+ * `context.operation` is the AWS operation (`CreateRepository`), `context.resource` the routable
+ * repository name when the call concerned one.
  * Errors that already are ours pass through. The AWS message is kept (it names actions and
  * ARNs, never secrets) so permission problems can be fixed from the message alone.
  */
@@ -46,12 +41,12 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
   const rule = ruleFor(name, err)
   if (
     rule.code === 'NOT_FOUND' &&
-    context.repository !== undefined &&
+    context.resource !== undefined &&
     name.startsWith('Repository')
   ) {
-    return repositoryNotFound(context.repository, err)
+    return repositoryNotFound(context.resource, err)
   }
-  const about = context.repository === undefined ? '' : ` for repository "${context.repository}"`
+  const about = context.resource === undefined ? '' : ` for repository "${context.resource}"`
   const detail = `${name}: ${shorten(messageOf(err))}`
   return platformError(rule.code, `${context.operation} failed${about}: ${detail}`, {
     cause: err,
@@ -64,7 +59,7 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
  *
  * @example
  * ```ts
- * const out = await sdkCall({ operation: 'DescribeRepositories', repository: name }, () => ecr.send(cmd))
+ * const out = await sdkCall({ operation: 'DescribeRepositories', resource: name }, () => ecr.send(cmd))
  * ```
  */
 export async function sdkCall<T>(context: ErrorContext, call: () => Promise<T>): Promise<T> {

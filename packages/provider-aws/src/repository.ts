@@ -28,7 +28,7 @@ export async function describeRepository(
   name: string,
   region: string = ctx.options.region,
 ): Promise<Repository> {
-  const out = await sdkCall({ operation: 'DescribeRepositories', repository: name }, () =>
+  const out = await sdkCall({ operation: 'DescribeRepositories', resource: name }, () =>
     ctx.clients.ecr(region).send(new DescribeRepositoriesCommand({ repositoryNames: [name] })),
   )
   const repository = out.repositories?.find((r) => r.repositoryName === name)
@@ -69,7 +69,7 @@ async function createOrDescribe(
     if (out.repository !== undefined) return out.repository
   } catch (err) {
     if (awsErrorName(err) !== 'RepositoryAlreadyExistsException') {
-      throw mapError(err, { operation: 'CreateRepository', repository: name })
+      throw mapError(err, { operation: 'CreateRepository', resource: name })
     }
   }
   return describeRepository(ctx, name, region)
@@ -82,6 +82,6 @@ async function deleteIn(ctx: AwsContext, region: string, name: string): Promise<
       .send(new DeleteRepositoryCommand({ repositoryName: name, force: true }))
   } catch (err) {
     if (awsErrorName(err) === 'RepositoryNotFoundException') return
-    throw mapError(err, { operation: 'DeleteRepository', repository: name })
+    throw mapError(err, { operation: 'DeleteRepository', resource: name })
   }
 }

@@ -117,7 +117,7 @@ describe('mapError', () => {
 
   it('uses one NOT_FOUND message for repositories and keeps the cause', () => {
     const cause = Object.assign(new Error('gone'), { name: 'RepositoryNotFoundException' })
-    const error = mapError(cause, { operation: 'DescribeRepositories', repository: 'acme-a' })
+    const error = mapError(cause, { operation: 'DescribeRepositories', resource: 'acme-a' })
     expect(error).toMatchObject({
       code: 'NOT_FOUND',
       message: '[provider-aws] Repository "acme-a" not found',
