@@ -1,5 +1,5 @@
 import type { CrossAccountAccess, GcpCrossAccountAccess } from '@artifact-registry/core'
-import { gcpError } from './map-error.js'
+import { platformError } from './map-error.js'
 import { EMAIL } from './options.js'
 
 // The Cloud Run service agent of a project: what `worker` pulls with.
@@ -104,5 +104,5 @@ function unique(values: readonly string[]): string[] {
 }
 
 function invalid(message: string): Error {
-  return gcpError('INVALID_ARGUMENT', `Invalid cross-account access: ${message}`)
+  return platformError('INVALID_ARGUMENT', `Invalid cross-account access: ${message}`)
 }

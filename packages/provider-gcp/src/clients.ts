@@ -1,7 +1,7 @@
 import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { type AuthClient, GoogleAuth } from 'google-auth-library'
-import { CLOUD_PLATFORM_SCOPE } from './constants.js'
-import { gcpError, mapGcpError } from './map-error.js'
+import { CLOUD_PLATFORM_SCOPE } from './impersonation.js'
+import { mapError, platformError } from './map-error.js'
 import type { GcpProviderOptions } from './options.js'
 
 /**
@@ -48,7 +48,8 @@ export class GcpClients {
   // --- Internal ---
 
   private assertOpen(): void {
-    if (this.#closed) throw gcpError('UNAVAILABLE', 'The provider is closed', { retryable: false })
+    if (this.#closed)
+      throw platformError('UNAVAILABLE', 'The provider is closed', { retryable: false })
   }
 
   private async createAuth(): Promise<AuthClient> {
@@ -57,7 +58,7 @@ export class GcpClients {
     try {
       return await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient()
     } catch (err) {
-      throw mapGcpError(err, 'Loading Application Default Credentials')
+      throw mapError(err, { operation: 'Loading Application Default Credentials' })
     }
   }
 

@@ -1,6 +1,6 @@
 import { type ArtifactRegistryClient, protos } from '@google-cloud/artifact-registry'
-import { gcpError, mapGcpError } from './map-error.js'
-import { type GarRepositoryRef, garResourceName, packageName } from './names.js'
+import { mapError, platformError } from './map-error.js'
+import { type GarRepositoryRef, garResourceName, packageName } from './naming.js'
 
 const { Format } = protos.google.devtools.artifactregistry.v1.Repository
 // Plain RPCs decode enums to names, long-running results to numbers: accept both.
@@ -29,16 +29,16 @@ export async function checkGarRepository(
   try {
     ;[repository] = await client.getRepository({ name })
   } catch (err) {
-    const mapped = mapGcpError(err, `getRepository ${name}`)
+    const mapped = mapError(err, { operation: 'getRepository', resource: name })
     if (mapped.code !== 'NOT_FOUND') throw mapped
-    throw gcpError(
+    throw platformError(
       'NOT_FOUND',
       `GAR repository ${name} does not exist: provision it (Docker format) before creating image paths in it`,
       { cause: err },
     )
   }
   if (!DOCKER_OR_UNSAID.has(repository.format)) {
-    throw gcpError(
+    throw platformError(
       'INVALID_CONFIG',
       `GAR repository ${name} is a ${String(repository.format)} repository; container images need a DOCKER one`,
       { issues: [{ path: 'repository', message: 'must be a Docker-format GAR repository' }] },
@@ -57,7 +57,7 @@ export async function imagePathCreatedAt(
     const [pkg] = await client.getPackage({ name })
     return toDate(pkg.createTime)
   } catch (err) {
-    const mapped = mapGcpError(err, `getPackage ${name}`)
+    const mapped = mapError(err, { operation: 'getPackage', resource: name })
     if (mapped.code === 'NOT_FOUND') return null
     throw mapped
   }
@@ -78,7 +78,7 @@ export async function deleteImagePath(
     const [operation] = await client.deletePackage({ name })
     await operation.promise()
   } catch (err) {
-    const mapped = mapGcpError(err, `deletePackage ${name}`)
+    const mapped = mapError(err, { operation: 'deletePackage', resource: name })
     if (mapped.code !== 'NOT_FOUND') throw mapped
   }
 }

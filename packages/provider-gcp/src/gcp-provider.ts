@@ -14,14 +14,17 @@ import {
 import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
 import { GCP_CAPABILITIES } from './capabilities.js'
 import { GcpClients } from './clients.js'
-import { DOCKER_USERNAME, PLATFORM } from './constants.js'
 import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-repository.js'
 import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
 import { impersonate } from './impersonation.js'
-import { gcpError } from './map-error.js'
-import { dockerHost, garResourceName, imagePathOf, imageUri, toRoutableName } from './names.js'
+import { platformError } from './map-error.js'
+import { dockerHost, garResourceName, imagePathOf, imageUri, toRoutableName } from './naming.js'
 import { type GcpProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { PLATFORM } from './platform.js'
 import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
+
+/** The Docker username GAR expects with an OAuth access token as password. */
+export const DOCKER_USERNAME = 'oauth2accesstoken'
 
 /**
  * GCP Artifact Registry behind the `ArtifactRegistry` contract. Image paths live in one GAR
@@ -153,7 +156,7 @@ export class GcpProvider implements ArtifactRegistry {
     const field = permission === 'pull' ? 'pullServiceAccount' : 'pushServiceAccount'
     const account = this.#options[field]
     if (account === undefined) {
-      throw gcpError('INVALID_CONFIG', `${permission} credentials need the ${field} option`, {
+      throw platformError('INVALID_CONFIG', `${permission} credentials need the ${field} option`, {
         issues: [{ path: field, message: `is required for ${permission} credentials` }],
       })
     }
@@ -195,7 +198,7 @@ export function gcp(options: GcpProviderOptions): GcpProvider {
 
 function checkPermission(permission: Permission): void {
   if (permission !== 'pull' && permission !== 'push-pull') {
-    throw gcpError(
+    throw platformError(
       'INVALID_ARGUMENT',
       `Unknown permission "${String(permission)}"; use "pull" or "push-pull"`,
     )

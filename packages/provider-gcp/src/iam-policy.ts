@@ -1,10 +1,12 @@
 import type { protos } from '@google-cloud/artifact-registry'
-import { READER_ROLE } from './constants.js'
 
 /** An IAM policy as the Artifact Registry SDK reads and writes it. */
 export type IamPolicy = protos.google.iam.v1.IPolicy
 
 type IamBinding = protos.google.iam.v1.IBinding
+
+/** The role cross-account grants use: pull only. */
+export const READER_ROLE = 'roles/artifactregistry.reader'
 
 /**
  * @internal Members of the bindings this library manages: `roles/artifactregistry.reader`

@@ -1,6 +1,8 @@
 import type { AuthClient } from 'google-auth-library'
-import { CLOUD_PLATFORM_SCOPE } from './constants.js'
-import { gcpError, mapGcpError } from './map-error.js'
+import { mapError, platformError } from './map-error.js'
+
+/** The only OAuth scope requested, for the provider's identity and for impersonated tokens. */
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform'
 
 /** A short-lived access token of an impersonated service account. */
 export interface ImpersonatedToken {
@@ -42,7 +44,7 @@ export async function impersonate(request: ImpersonationRequest): Promise<Impers
     })
     data = response.data
   } catch (err) {
-    throw mapGcpError(err, `generateAccessToken for ${email}`)
+    throw mapError(err, { operation: 'generateAccessToken', resource: email })
   }
   return parseToken(data, email)
 }
@@ -62,7 +64,7 @@ function parseToken(data: unknown, email: string): ImpersonatedToken {
     Number.isNaN(expiresAt.getTime())
   ) {
     // The body holds a token: it must not be quoted in the message.
-    throw gcpError(
+    throw platformError(
       'INTERNAL',
       `generateAccessToken for ${email} answered without accessToken and expireTime`,
     )

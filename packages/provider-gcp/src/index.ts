@@ -1,16 +1,13 @@
 export { GCP_CAPABILITIES } from './capabilities.js'
-export {
-  CLOUD_PLATFORM_SCOPE,
-  DEFAULT_IAM_CREDENTIALS_ENDPOINT,
-  DOCKER_USERNAME,
-  PLATFORM,
-  READER_ROLE,
-} from './constants.js'
 export { fromBinding } from './from-binding.js'
-export { GcpProvider, gcp } from './gcp-provider.js'
-export type {
-  GarClientOptions,
-  GarClientSource,
-  GcpProviderOptions,
-  PolicyRetryOptions,
+export { DOCKER_USERNAME, GcpProvider, gcp } from './gcp-provider.js'
+export { READER_ROLE } from './iam-policy.js'
+export { CLOUD_PLATFORM_SCOPE } from './impersonation.js'
+export {
+  DEFAULT_IAM_CREDENTIALS_ENDPOINT,
+  type GarClientOptions,
+  type GarClientSource,
+  type GcpProviderOptions,
+  type PolicyRetryOptions,
 } from './options.js'
+export { PLATFORM } from './platform.js'

@@ -1,9 +1,11 @@
 import {
   ArtifactRegistryError,
-  type ArtifactRegistryErrorOptions,
   type ErrorCode,
+  type ErrorContext,
+  type ProviderErrorOptions,
+  providerError,
 } from '@artifact-registry/core'
-import { MESSAGE_PREFIX, PLATFORM } from './constants.js'
+import { PLATFORM } from './platform.js'
 
 // gRPC status names by number: google-gax's GoogleError carries the number in `code`.
 const GRPC_STATUS = [
@@ -75,17 +77,17 @@ const MAX_DETAIL_LENGTH = 300
  * errors) to an {@link ArtifactRegistryError} that keeps it as `cause`. SDK error classes
  * never leave this package.
  *
- * @param action what was being done, e.g. `getIamPolicy on projects/p/…/repositories/r`.
+ * @param context the call, e.g. `{ operation: 'getIamPolicy', resource: 'projects/p/…/repositories/r' }`.
  */
-export function mapGcpError(err: unknown, action: string): ArtifactRegistryError {
+export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
   const status = googleStatusOf(err)
   const code = codeOf(err, status)
   const detail = detailOf(err)
   const label = status ?? code
-  return gcpError(code, `${action} failed (${label})${detail === '' ? '' : `: ${detail}`}`, {
-    cause: err,
-  })
+  const about = context.resource === undefined ? '' : ` for ${context.resource}`
+  const reason = `(${label})${detail === '' ? '' : `: ${detail}`}`
+  return platformError(code, `${context.operation} failed${about} ${reason}`, { cause: err })
 }
 
 /** @internal Whether a Google SDK error is `ABORTED`: IAM's answer to a stale policy etag. */
@@ -94,15 +96,12 @@ export function isAborted(err: unknown): boolean {
 }
 
 /** @internal An error of this provider: platform `gcp`, message prefixed `[provider-gcp]`. */
-export function gcpError(
+export function platformError(
   code: ErrorCode,
   message: string,
-  options: Omit<ArtifactRegistryErrorOptions, 'platform'> = {},
+  options: ProviderErrorOptions = {},
 ): ArtifactRegistryError {
-  return new ArtifactRegistryError(code, `${MESSAGE_PREFIX} ${message}`, {
-    ...options,
-    platform: PLATFORM,
-  })
+  return providerError(PLATFORM, code, message, options)
 }
 
 // --- Internal ---

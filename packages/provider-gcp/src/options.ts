@@ -1,9 +1,8 @@
 import type { ConfigIssue } from '@artifact-registry/core'
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import type { AuthClient } from 'google-auth-library'
-import { DEFAULT_IAM_CREDENTIALS_ENDPOINT } from './constants.js'
-import { gcpError } from './map-error.js'
-import type { GarRepositoryRef } from './names.js'
+import { platformError } from './map-error.js'
+import type { GarRepositoryRef } from './naming.js'
 
 /** Options of the Artifact Registry SDK client, as `new ArtifactRegistryClient(options)` takes them. */
 export type GarClientOptions = NonNullable<ConstructorParameters<typeof ArtifactRegistryClient>[0]>
@@ -73,6 +72,9 @@ export interface ResolvedOptions {
   readonly policyRetry: Required<PolicyRetryOptions>
 }
 
+/** The public IAM Credentials API, where impersonated tokens are minted. */
+export const DEFAULT_IAM_CREDENTIALS_ENDPOINT = 'https://iamcredentials.googleapis.com'
+
 /** @internal A bare email address, as IAM members and service accounts use. */
 export const EMAIL: RegExp = /^[^@\s:]+@[^@\s:]+\.[a-z]{2,}$/i
 
@@ -115,7 +117,7 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
   const policyRetry = resolveRetry(o.policyRetry, issues)
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
-    throw gcpError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
+    throw platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
   }
   return {
     ref: {

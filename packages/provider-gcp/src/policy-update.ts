@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import type { IamPolicy } from './iam-policy.js'
-import { gcpError, isAborted, mapGcpError } from './map-error.js'
+import { isAborted, mapError, platformError } from './map-error.js'
 import type { PolicyRetryOptions } from './options.js'
 
 /** @internal Where a policy lives and how its updates retry. */
@@ -24,7 +24,7 @@ export async function readPolicy(target: Omit<PolicyTarget, 'retry'>): Promise<I
     })
     return policy
   } catch (err) {
-    throw mapGcpError(err, `getIamPolicy on ${target.resource}`)
+    throw mapError(err, { operation: 'getIamPolicy', resource: target.resource })
   }
 }
 
@@ -42,7 +42,7 @@ export async function updatePolicy(
     if (next === undefined) return
     if (!hasEtag(next)) {
       // Without an etag IAM writes blindly over whatever is there, conditions included.
-      throw gcpError(
+      throw platformError(
         'INTERNAL',
         `getIamPolicy on ${target.resource} returned no etag; nothing was written`,
       )
@@ -51,9 +51,10 @@ export async function updatePolicy(
       await target.client.setIamPolicy({ resource: target.resource, policy: next })
       return
     } catch (err) {
-      if (!isAborted(err)) throw mapGcpError(err, `setIamPolicy on ${target.resource}`)
+      if (!isAborted(err))
+        throw mapError(err, { operation: 'setIamPolicy', resource: target.resource })
       if (attempt >= target.retry.attempts) {
-        throw gcpError(
+        throw platformError(
           'CONFLICT',
           `setIamPolicy on ${target.resource}: concurrent policy changes won ${attempt} times; gave up`,
           { cause: err },

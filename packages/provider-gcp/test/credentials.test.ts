@@ -114,7 +114,9 @@ describe('generateCredentials', () => {
     const err = await rejectionOf(provider.generateCredentials(name, 'pull'))
     expect(isArtifactRegistryError(err, 'PERMISSION_DENIED')).toBe(true)
     expect(err).toMatchObject({ platform: 'gcp', retryable: false })
-    expect((err as Error).message).toMatch(/^\[provider-gcp\] generateAccessToken for puller@/)
+    expect((err as Error).message).toMatch(
+      /^\[provider-gcp\] generateAccessToken failed for puller@/,
+    )
     for (const token of fake.callerTokens) expect((err as Error).message).not.toContain(token)
     expect(fake.callerTokens).not.toHaveLength(0)
   })

@@ -5,7 +5,7 @@ import {
 } from '@artifact-registry/core'
 import { type GoogleStatus, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { mapGcpError } from '../src/map-error.js'
+import { mapError } from '../src/map-error.js'
 import { PROJECT, providerFor, provisionGarRepository, rejectionOf } from './helpers.js'
 
 const fake = await startGcpFake()
@@ -67,44 +67,43 @@ describe('Google errors become ArtifactRegistryError', () => {
   })
 })
 
-describe('mapGcpError', () => {
+describe('mapError', () => {
   it('passes ArtifactRegistryError through unchanged', () => {
     const original = new ArtifactRegistryError('CONFLICT', 'x', { platform: 'gcp' })
-    expect(mapGcpError(original, 'anything')).toBe(original)
+    expect(mapError(original, { operation: 'anything' })).toBe(original)
   })
 
   it('maps network errors, also when they are a cause', () => {
-    expect(mapGcpError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 'a').code).toBe(
-      'UNAVAILABLE',
-    )
+    expect(
+      mapError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), { operation: 'a' }).code,
+    ).toBe('UNAVAILABLE')
     const nested = new Error('fetch failed', {
       cause: Object.assign(new Error('t'), { code: 'ETIMEDOUT' }),
     })
-    expect(mapGcpError(nested, 'a').code).toBe('TIMEOUT')
+    expect(mapError(nested, { operation: 'a' }).code).toBe('TIMEOUT')
   })
 
   it('maps missing Application Default Credentials to UNAUTHENTICATED', () => {
     const err = new Error('Could not load the default credentials. Browse to https://…')
-    expect(mapGcpError(err, 'a').code).toBe('UNAUTHENTICATED')
+    expect(mapError(err, { operation: 'a' }).code).toBe('UNAUTHENTICATED')
   })
 
   it('maps a bare HTTP status when no Google status is given', () => {
-    expect(mapGcpError({ response: { status: 429, data: 'slow down' } }, 'a').code).toBe(
-      'RATE_LIMITED',
-    )
-    expect(mapGcpError({ response: { status: 502 } }, 'a').code).toBe('UNAVAILABLE')
+    expect(
+      mapError({ response: { status: 429, data: 'slow down' } }, { operation: 'a' }).code,
+    ).toBe('RATE_LIMITED')
+    expect(mapError({ response: { status: 502 } }, { operation: 'a' }).code).toBe('UNAVAILABLE')
   })
 
   it('maps anything else to INTERNAL', () => {
-    expect(mapGcpError(new TypeError('boom'), 'a').code).toBe('INTERNAL')
-    expect(mapGcpError(undefined, 'a').code).toBe('INTERNAL')
+    expect(mapError(new TypeError('boom'), { operation: 'a' }).code).toBe('INTERNAL')
+    expect(mapError(undefined, { operation: 'a' }).code).toBe('INTERNAL')
   })
 
   it('never repeats an access token a server echoed', () => {
-    const err = mapGcpError(
-      new Error('bad token ya29.a0AfH6SMBx-secret.part and Bearer abc.def'),
-      'a',
-    )
+    const err = mapError(new Error('bad token ya29.a0AfH6SMBx-secret.part and Bearer abc.def'), {
+      operation: 'a',
+    })
     expect(err.message).not.toMatch(/secret|abc\.def/)
   })
 })

@@ -1,10 +1,6 @@
-import {
-  ArtifactRegistryError,
-  assertUsableName,
-  isValidPlatformName,
-  toPlatformName,
-} from '@artifact-registry/core'
-import { MESSAGE_PREFIX, PLATFORM } from './constants.js'
+import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
+import { platformError } from './map-error.js'
+import { PLATFORM } from './platform.js'
 
 /** The GAR repository that holds this provider's image paths. */
 export interface GarRepositoryRef {
@@ -47,18 +43,16 @@ export function imagePathOf(ref: GarRepositoryRef, routableName: string): string
   assertUsableName(routableName, PLATFORM)
   const prefix = `${ref.projectId}/${ref.repository}/`
   if (!routableName.startsWith(prefix)) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'NOT_FOUND',
-      `${MESSAGE_PREFIX} "${routableName}" is not in GAR repository ${garResourceName(ref)}; pass the name createRepository returned ("${prefix}…")`,
-      { platform: PLATFORM },
+      `"${routableName}" is not in GAR repository ${garResourceName(ref)}; pass the name createRepository returned ("${prefix}…")`,
     )
   }
   const imagePath = routableName.slice(prefix.length)
   if (!isValidPlatformName('gar', imagePath)) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'INVALID_NAME',
-      `${MESSAGE_PREFIX} "${imagePath}" is not a valid Artifact Registry image path`,
-      { platform: PLATFORM },
+      `"${imagePath}" is not a valid Artifact Registry image path`,
     )
   }
   return imagePath

@@ -1,0 +1,2 @@
+/** Platform id of this provider (`binding.platform`, `ArtifactRegistryError.platform`). */
+export const PLATFORM = 'gcp'
