@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeMultiLayerImage } from '../../packages/provider-local/test/support/oci-layout.js'
+import { writeMultiLayerImage } from '../../packages/registry-server/test/support/oci-layout.js'
 import type { Fixtures } from './scenarios/index.js'
 
 /** How many distinct images the parallel-push scenario pushes at once. */

@@ -1,4 +1,4 @@
-import type { TokenService } from '@artifact-registry/provider-local'
+import type { TokenService } from '@artifact-registry/registry-server'
 import {
   AbstractStartedContainer,
   GenericContainer,

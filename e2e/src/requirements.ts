@@ -1,5 +1,5 @@
 import { getContainerRuntimeClient, ImageName } from 'testcontainers'
-import { requireTool } from '../../packages/provider-local/test/support/tools.js'
+import { requireTool } from '../../packages/registry-server/test/support/tools.js'
 
 /**
  * Why the e2e suite cannot run here, for `describe.skipIf(reason)`: no Docker engine, `image`

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { sha256 } from '../../packages/provider-local/test/support/oci-layout.js'
-import { runTool, ToolError } from '../../packages/provider-local/test/support/tools.js'
+import { sha256 } from '../../packages/registry-server/test/support/oci-layout.js'
+import { runTool, ToolError } from '../../packages/registry-server/test/support/tools.js'
 import type { Credentials } from './targets.js'
 
 const CREDS_FLAG = /(--(?:src-|dest-)?creds )\S+/g

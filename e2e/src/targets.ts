@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import {
-  type LocalProvider,
-  local,
-  startLocalRegistry,
-  startTokenService,
-} from '@artifact-registry/provider-local'
+import { type LocalProvider, local } from '@artifact-registry/provider-local'
+import { startLocalRegistry, startTokenService } from '@artifact-registry/registry-server'
 import { networkMode } from './network-mode.js'
 import { RegistryContainer } from './registry-container.js'
 

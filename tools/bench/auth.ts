@@ -59,7 +59,7 @@ interface BcryptEntry {
 
 /**
  * `htpasswd -Bbn` (apache2-utils) at its default cost is what an operator would deploy. Without
- * it we use the bcrypt entry the provider-local tests ship (cost 4, cheaper to verify, so the
+ * it we use the bcrypt entry the registry-server tests ship (cost 4, cheaper to verify, so the
  * comparison leans towards registry:2) rather than hashing with home-made bcrypt.
  */
 async function bcryptEntry(): Promise<BcryptEntry> {
@@ -78,13 +78,13 @@ async function bcryptEntry(): Promise<BcryptEntry> {
       credentials: { username, password },
       line,
       cost: costOf(line),
-      note: 'htpasswd (apache2-utils) is not installed: registry:2 used the fixed bcrypt entry of the provider-local tests (cost 4)',
+      note: 'htpasswd (apache2-utils) is not installed: registry:2 used the fixed bcrypt entry of the registry-server tests (cost 4)',
     }
   }
 }
 
 /**
- * The bcrypt entry of `packages/provider-local/test/support/docker-registry.ts` (made once with
+ * The bcrypt entry of `packages/registry-server/test/support/docker-registry.ts` (made once with
  * crypt(3)). Copied rather than imported: tools/tsconfig.json may only compile files under tools/.
  */
 const FIXTURE = {

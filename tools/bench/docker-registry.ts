@@ -14,7 +14,7 @@ export interface DockerRegistryProcess {
 /**
  * Starts Debian's `docker-registry` (distribution 2.8.2) on `dataDir` with a config of our own:
  * its default config listens on every interface. We do not reuse the launcher of the
- * provider-local tests because a benchmark needs registry:2's stock performance settings
+ * registry-server tests because a benchmark needs registry:2's stock performance settings
  * (the in-memory blob descriptor cache) and no logging per request, like our server.
  */
 export async function startDockerRegistry(

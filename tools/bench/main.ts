@@ -42,10 +42,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0)) {
     throw new Error('usage: node bench/main.ts [--runs N≥1] [--head-seconds S>0]')
   }
-  const cli = fileURLToPath(new URL('../../packages/provider-local/dist/cli.js', import.meta.url))
+  const cli = fileURLToPath(new URL('../../packages/registry-server/dist/cli.js', import.meta.url))
   if (!existsSync(cli)) {
     throw new Error(
-      `${cli} is missing: run \`npx tsc -b tsconfig.lib.json\` in packages/provider-local`,
+      `${cli} is missing: run \`npx tsc -b tsconfig.lib.json\` in packages/registry-server`,
     )
   }
   const started = performance.now()

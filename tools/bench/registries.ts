@@ -35,7 +35,7 @@ export interface Server {
 type BlobFile = (dataDir: string, hex: string) => string
 
 /** The built CLI: the benchmark runs the same binary users run. */
-const CLI = fileURLToPath(new URL('../../packages/provider-local/dist/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../../packages/registry-server/dist/cli.js', import.meta.url))
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.ts', import.meta.url))
 
 /**

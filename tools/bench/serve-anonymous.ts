@@ -1,6 +1,6 @@
 // Our registry without auth, for the no-auth pass: the CLI always turns auth on, and this is
 // the same server code with the anonymous authorizer. Usage: node serve-anonymous.ts DATA_DIR
-import { startLocalRegistry } from '@artifact-registry/provider-local'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
 
 const dataDir = process.argv[2]
 if (dataDir === undefined) throw new Error('usage: serve-anonymous.ts DATA_DIR')

@@ -1,4 +1,4 @@
-import { readLayout } from '../../../packages/provider-local/test/support/oci-layout.js'
+import { readLayout } from '../../../packages/registry-server/test/support/oci-layout.js'
 import { inProcess } from '../targets.js'
 import {
   type DetailExpectation,

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isArtifactRegistryError, type RepositoryResponse } from '@artifact-registry/core'
-import type { LayoutFixture } from '../../../packages/provider-local/test/support/oci-layout.js'
+import type { LayoutFixture } from '../../../packages/registry-server/test/support/oci-layout.js'
 import { probe } from '../probe.js'
 import type { Skopeo } from '../skopeo.js'
 import type { Credentials, RunningTarget } from '../targets.js'

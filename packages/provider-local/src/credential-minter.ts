@@ -1,9 +1,8 @@
 import type { Permission } from '@artifact-registry/core'
+import type { LocalRegistry, MintedCredential } from '@artifact-registry/registry-server'
 import { RegistryHttpError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import type { RegistryClient } from './registry-client.js'
-import type { MintedCredential } from './registry-server/auth/credential-store.js'
-import type { LocalRegistry } from './registry-server/start-local-registry.js'
 
 /** Mints credentials for one repository and permission. */
 export interface CredentialMinter {

@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ArtifactRegistryError } from '@artifact-registry/core'
+import writeFileAtomic from 'write-file-atomic'
 import { PLATFORM } from './platform.js'
-import { writeFileAtomic } from './registry-server/storage/atomic-write.js'
 
 const FILE = 'endpoint.json'
 
@@ -39,10 +39,8 @@ export async function rememberedPort(dataDir: string): Promise<number> {
 
 /** Record the port the embedded registry of `dataDir` now serves on. */
 export async function rememberPort(dataDir: string, port: number): Promise<void> {
-  // The store's own temp folder: a temp file left by a crash there is removed at the next start.
-  const tmp = join(dataDir, 'tmp')
-  await mkdir(tmp, { recursive: true })
-  await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`, tmp)
+  // Written whole or not at all: a torn file would stop the next start (see rememberedPort).
+  await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`)
 }
 
 /** A typed error for an address the registry cannot listen on, saying what to do about it. */

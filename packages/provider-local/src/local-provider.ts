@@ -15,13 +15,13 @@ import {
   TTL_RULES,
   toPlatformName,
 } from '@artifact-registry/core'
+import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
 import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
 import { mapError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
-import { type LocalRegistry, startLocalRegistry } from './registry-server/start-local-registry.js'
 import { checkRegistryUrl } from './registry-url.js'
 import { RepositoryOperations } from './repository-operations.js'
 import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'

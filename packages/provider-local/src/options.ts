@@ -1,4 +1,4 @@
-import type { RegistryTlsOptions } from './registry-server/options.js'
+import type { RegistryTlsOptions } from '@artifact-registry/registry-server'
 
 /** Options of `local()`. */
 export interface LocalProviderOptions {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { type LocalRegistry, local, startLocalRegistry } from '../../src/index.js'
-import { createTestPki } from '../support/test-pki.js'
+import { createTestPki } from '../../../registry-server/test/support/test-pki.js'
+import { local } from '../../src/index.js'
 
 describe('embedded registry', () => {
   artifactRegistryContractSuite({

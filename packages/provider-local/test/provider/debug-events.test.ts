@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { tracingChannel } from 'node:diagnostics_channel'
 import { OPERATION_CHANNEL, type OperationEvent } from '@artifact-registry/core'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { local, startLocalRegistry } from '../../src/index.js'
+import { local } from '../../src/index.js'
 
 const channel = tracingChannel<unknown, OperationEvent>(OPERATION_CHANNEL)
 let seen: [kind: string, event: OperationEvent][] = []

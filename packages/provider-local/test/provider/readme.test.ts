@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { local, startLocalRegistry } from '@artifact-registry/provider-local'
+import { local } from '@artifact-registry/provider-local'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { afterEach, expect, it } from 'vitest'
 
 // The README's blocks are the regions below, word for word (tools/test/readme-snippets.test.ts

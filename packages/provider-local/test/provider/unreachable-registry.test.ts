@@ -1,9 +1,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import type { ArtifactRegistryError } from '@artifact-registry/core'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LocalProvider, local, startLocalRegistry } from '../../src/index.js'
-import { createTestPki } from '../support/test-pki.js'
+import { createTestPki } from '../../../registry-server/test/support/test-pki.js'
+import { type LocalProvider, local } from '../../src/index.js'
 
 const ADMIN = { username: 'admin', password: 'unreachable-test-secret' }
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../registry-server/storage/atomic-write.js'
+import { writeFileAtomic } from '../storage/atomic-write.js'
 import { type Certificate, issueCertificate } from './certificates.js'
 
 /** The key that signs tokens, its certificate, and the CA certificate registries trust. */

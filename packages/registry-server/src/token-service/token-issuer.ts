@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { jwtVerify, SignJWT } from 'jose'
-import type { AccessRequest } from '../registry-server/auth/authorizer.js'
+import type { AccessRequest } from '../auth/authorizer.js'
 import type { SigningKeys } from './signing-keys.js'
 
 /** A signed registry token. */

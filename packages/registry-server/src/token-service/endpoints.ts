@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Permission, resolveTtl, TTL_RULES } from '@artifact-registry/core'
-import { authenticateBasic, type Identities } from '../registry-server/auth/authenticate.js'
-import { BASIC_CHALLENGE } from '../registry-server/auth/builtin-authorizers.js'
-import { grant, type Rights } from '../registry-server/auth/rights.js'
-import { parseScopes } from '../registry-server/auth/scope.js'
-import { readBody } from '../registry-server/http.js'
-import { isRepositoryName } from '../registry-server/names.js'
+import { authenticateBasic, type Identities } from '../auth/authenticate.js'
+import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
+import { grant, type Rights } from '../auth/rights.js'
+import { parseScopes } from '../auth/scope.js'
+import { readBody } from '../http.js'
+import { isRepositoryName } from '../names.js'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { LOG_LEVELS, type LogLevel } from '../registry-server/log.js'
+import { LOG_LEVELS, type LogLevel } from '../log.js'
 import { UsageError } from './usage.js'
 
 /** The commands the CLI runs. */

@@ -1,4 +1,4 @@
-import type { TokenIssuer } from '../../token-service/token-issuer.js'
+import type { TokenIssuer } from '../token-service/token-issuer.js'
 import type { AdminAccount } from './admin-account.js'
 import { parseBasic, secretsEqual } from './builtin-authorizers.js'
 import type { CredentialStore } from './credential-store.js'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { type AdminCredentials, hashAdminPassword } from '../registry-server/auth/admin-account.js'
+import { type AdminCredentials, hashAdminPassword } from '../auth/admin-account.js'
 import { adminFile, readStoredAdmin, storeAdmin } from './admin-file.js'
 import type { CommandFlags } from './flags.js'
 import { UsageError } from './usage.js'

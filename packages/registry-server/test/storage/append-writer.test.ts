@@ -3,8 +3,8 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AppendWriter } from '../../src/registry-server/storage/append-writer.js'
-import { releaseMemory } from '../../src/registry-server/storage/release-memory.js'
+import { AppendWriter } from '../../src/storage/append-writer.js'
+import { releaseMemory } from '../../src/storage/release-memory.js'
 
 let dir: string
 beforeEach(async () => {

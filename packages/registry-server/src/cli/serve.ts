@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { startLocalRegistry } from '../registry-server/start-local-registry.js'
+import { startLocalRegistry } from '../start-local-registry.js'
 import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
 import type { CommandFlags } from './flags.js'
 import { untilStopped } from './until-stopped.js'

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isAdminPasswordHash } from '../registry-server/auth/admin-account.js'
-import { writeFileAtomic } from '../registry-server/storage/atomic-write.js'
+import { isAdminPasswordHash } from '../auth/admin-account.js'
+import { writeFileAtomic } from '../storage/atomic-write.js'
 
 /** The admin as the data directory keeps it: a username and an scrypt hash, never the password. */
 export interface StoredAdmin {

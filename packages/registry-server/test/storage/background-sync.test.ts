@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BackgroundSync } from '../../src/registry-server/storage/background-sync.js'
-import { FsBlobStore } from '../../src/registry-server/storage/fs-blob-store.js'
+import { BackgroundSync } from '../../src/storage/background-sync.js'
+import { FsBlobStore } from '../../src/storage/fs-blob-store.js'
 
 let dir: string
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type LogEvent, local, startLocalRegistry } from '../../src/index.js'
+import { type LogEvent, startLocalRegistry } from '../../src/index.js'
 import { runCli, startCli } from '../support/cli-process.js'
 
 let dir: string
@@ -31,28 +31,6 @@ function deadPid(): number {
 }
 
 describe('one data directory, one registry', () => {
-  it('a second local({ dataDir }) in this process is refused and leaves endpoint.json alone', async () => {
-    await using first = await local({ dataDir: dir })
-    const endpointFile = join(dir, 'endpoint.json')
-    const before = {
-      text: await readFile(endpointFile, 'utf8'),
-      at: (await stat(endpointFile)).mtimeMs,
-    }
-
-    const error = await local({ dataDir: dir, port: 0 }).catch((e: unknown) => e)
-    expect(error).toMatchObject({
-      name: 'ArtifactRegistryError',
-      code: 'UNAVAILABLE',
-      retryable: false,
-      message: expect.stringContaining(
-        `The data directory ${dir} is in use by this process (pid ${process.pid})`,
-      ),
-    })
-    expect(await readFile(endpointFile, 'utf8')).toBe(before.text)
-    expect((await stat(endpointFile)).mtimeMs).toBe(before.at)
-    expect((await first.createRepository('still_served')).name).toBe('artifacts/still_served')
-  })
-
   it('startLocalRegistry twice on one directory: the second is refused until the first closes', async () => {
     const first = await startLocalRegistry({ dataDir: dir })
     await expect(startLocalRegistry({ dataDir: dir })).rejects.toMatchObject({
@@ -123,13 +101,13 @@ describe('one data directory, one registry', () => {
     const second = runCli(['serve', '--data', data, '--port', '0'])
     expect(second.status).toBe(1)
     expect(second.stderr).toContain(`The data directory ${data} is in use by process ${first.pid}`)
-    // The same from a registry embedded in another process.
-    await expect(local({ dataDir: data })).rejects.toMatchObject({
+    // The same from a registry started in another process.
+    await expect(startLocalRegistry({ dataDir: data })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringContaining(`process ${first.pid}`),
     })
     expect(await first.stop()).toBe(0)
-    await using after = await local({ dataDir: data })
-    expect(after.registryEndpoint).toMatch(/^http:/)
+    await using after = await startLocalRegistry({ dataDir: data })
+    expect(after.url).toMatch(/^http:/)
   })
 })

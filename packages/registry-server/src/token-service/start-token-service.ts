@@ -1,13 +1,10 @@
 import { createServer } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
+import type { MintedCredential } from '../auth/credential-store.js'
 import { listen } from '../listening-server.js'
-import type { MintedCredential } from '../registry-server/auth/credential-store.js'
-import { createLog, type Log, type LogLevel, type LogSink } from '../registry-server/log.js'
-import { traceRequest } from '../registry-server/request-log.js'
-import {
-  type DataDirectoryLock,
-  lockDataDirectory,
-} from '../registry-server/storage/data-dir-lock.js'
+import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
+import { traceRequest } from '../request-log.js'
+import { type DataDirectoryLock, lockDataDirectory } from '../storage/data-dir-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
 /** Options of {@link startTokenService}. */

@@ -1,0 +1,20 @@
+export { type AdminCredentials, hashAdminPassword } from './auth/admin-account.js'
+export type {
+  AccessRequest,
+  AuthorizeInput,
+  AuthorizeResult,
+  Authorizer,
+  RegistryAction,
+} from './auth/authorizer.js'
+export { anonymousAuthorizer, parseBasic } from './auth/builtin-authorizers.js'
+export type { MintedCredential } from './auth/credential-store.js'
+export type { LogEvent, LogLevel, LogSink } from './log.js'
+export type { GarbageCollectionResult } from './maintenance.js'
+export type { LocalRegistryOptions, RegistryTlsOptions } from './options.js'
+export { type LocalRegistry, startLocalRegistry } from './start-local-registry.js'
+export type { AuthServiceOptions } from './token-service/auth-service.js'
+export {
+  startTokenService,
+  type TokenService,
+  type TokenServiceOptions,
+} from './token-service/start-token-service.js'
