@@ -252,7 +252,7 @@ describe('errors', () => {
   it('AccessDenied from STS is PERMISSION_DENIED and no secret reaches the message', async () => {
     const { name } = await createdRepository()
     const registry = await providerFor(fake)
-    fake.injectFault('AssumeRole', 'access-denied')
+    fake.inject('AssumeRole', 'access-denied')
     const error = await registry.generateCredentials(name, 'pull').catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'PERMISSION_DENIED', retryable: false, platform: 'aws' })
     expect((error as Error).message).not.toContain('fake-secret')
@@ -261,7 +261,7 @@ describe('errors', () => {
   it('AccessDenied on GetAuthorizationToken is PERMISSION_DENIED', async () => {
     const { name } = await createdRepository()
     const registry = await providerFor(fake)
-    fake.injectFault('GetAuthorizationToken', 'access-denied')
+    fake.inject('GetAuthorizationToken', 'access-denied')
     await expect(registry.generateCredentials(name, 'pull')).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     })

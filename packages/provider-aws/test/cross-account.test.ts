@@ -277,7 +277,7 @@ describe('a failed read is never treated as "no policy"', () => {
       const { registry, name } = await setup()
       const seeded = JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] })
       fake.setPolicy(REGION, name, seeded)
-      fake.injectFault('GetRepositoryPolicy', kind, 3)
+      fake.inject('GetRepositoryPolicy', kind, { times: 3 })
       await expect(
         registry.addCrossAccountAccess(name, access({ accountIds: [A] })),
       ).rejects.toThrow()

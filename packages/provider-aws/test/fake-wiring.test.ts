@@ -16,7 +16,6 @@ it("the fake's providerOptions reach its ECR and its STS, and nothing else", asy
   const { name } = await registry.createRepository('my-app')
   const login = await registry.generateCredentials(name, 'pull')
   // fake.assumedRoles: the AssumeRole calls STS received, each with its session policy
-  fake.injectFault('CreateRepository', 'throttling') // the next CreateRepository is throttled
   // #endregion
 
   expect(fake.requestsFor('AssumeRole')).toHaveLength(1)
@@ -27,5 +26,6 @@ it("the fake's providerOptions reach its ECR and its STS, and nothing else", asy
   expect(token).toMatchObject({ region: 'eu-west-1', roleArn: fake.assumedRoles[0]?.roleArn })
   expect(login.password).toBe(token?.password)
   expect(fake.repositoryNames('eu-west-1')).toEqual([name])
+  fake.inject('CreateRepository', 'throttling')
   await expect(registry.createRepository('other')).rejects.toMatchObject({ code: 'RATE_LIMITED' })
 })

@@ -32,9 +32,10 @@ describe('SDK errors through the real clients', () => {
     ['server-error', 'UNAVAILABLE', true],
     ['unavailable', 'UNAVAILABLE', true],
     ['access-denied', 'PERMISSION_DENIED', false],
+    ['unauthenticated', 'UNAUTHENTICATED', false],
   ])('ECR %s → %s (retryable: %s)', async (kind, code, retryable) => {
     const registry = await providerFor(fake)
-    fake.injectFault('CreateRepository', kind)
+    fake.inject('CreateRepository', kind)
     const error = await failure(registry.createRepository(uniqueLogical('err')))
     expect(error).toMatchObject({ code, retryable, platform: 'aws' })
     expect(error.message).toMatch(
@@ -49,10 +50,11 @@ describe('SDK errors through the real clients', () => {
     ['server-error', 'UNAVAILABLE', true],
     ['unavailable', 'UNAVAILABLE', true],
     ['access-denied', 'PERMISSION_DENIED', false],
+    ['unauthenticated', 'UNAUTHENTICATED', false],
   ])('STS %s → %s (retryable: %s)', async (kind, code, retryable) => {
     const registry = await providerFor(fake)
     const { name } = await registry.createRepository(uniqueLogical('err'))
-    fake.injectFault('AssumeRole', kind)
+    fake.inject('AssumeRole', kind)
     const error = await failure(registry.generateCredentials(name, 'pull'))
     expect(error).toMatchObject({ code, retryable })
     expect(error.cause).toBeInstanceOf(STSServiceException)

@@ -189,7 +189,7 @@ describe('replicas get the same change on add and on remove', () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
     const { name } = await registry.createRepository(uniqueLogical('r'))
-    fake.injectFault('DescribeRepositories', 'access-denied')
+    fake.inject('DescribeRepositories', 'access-denied')
     await expect(registry.addCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     })

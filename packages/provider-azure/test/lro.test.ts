@@ -33,10 +33,12 @@ describe('ARM long-running operations', () => {
     async (style) => {
       await using fake = await startAzureFake({ lroStyle: style })
       const registry = fakeProvider(fake, { maxRetries: 0 })
-      fake.failNextOperation('scopeMaps.create', {
-        code: 'Conflict',
-        message: 'Another operation is in progress',
-        status: 409,
+      fake.inject('scopeMaps.create', {
+        operationFailure: {
+          code: 'Conflict',
+          message: 'Another operation is in progress',
+          status: 409,
+        },
       })
       await expect(registry.createRepository('failing-app')).rejects.toMatchObject({
         code: 'CONFLICT',
@@ -49,7 +51,9 @@ describe('ARM long-running operations', () => {
   it('retries a failed operation that reports an outage, then succeeds', async () => {
     await using fake = await startAzureFake({ lroStyle: 'azure-async-operation' })
     const registry = fakeProvider(fake, { clock: { now: Date.now, sleep: async () => {} } })
-    fake.failNextOperation('scopeMaps.create', { code: 'InternalServerError', message: 'oops' })
+    fake.inject('scopeMaps.create', {
+      operationFailure: { code: 'InternalServerError', message: 'oops' },
+    })
     const created = await registry.createRepository('second-try')
     expect(created.name).toBe('second-try')
     expect(fake.requestsFor('scopeMaps.create')).toHaveLength(2)

@@ -140,7 +140,7 @@ describe('a failed read is never taken for "absent"', () => {
   it('createRepository does not write when the scope-map read fails with 500', async () => {
     await using fake = await startAzureFake()
     const registry = fakeProvider(fake, { maxRetries: 0 })
-    fake.inject('scopeMaps.get', armError(500, 'InternalServerError', 'boom'))
+    fake.inject('scopeMaps.get', 'server-error')
     await expect(registry.createRepository('careful')).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     })

@@ -1,9 +1,4 @@
-import {
-  acrError,
-  armError,
-  startAzureFake,
-  throttled,
-} from '@artifact-registry/testing/fakes/azure'
+import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { FakeClock, fakeProvider } from './fixtures.js'
 
@@ -13,7 +8,7 @@ describe('retries on 429 and 5xx', () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock })
-    fake.inject('scopeMaps.get', throttled('arm', 7), 2)
+    fake.inject('scopeMaps.get', 'throttling', { times: 2, retryAfterSeconds: 7 })
     await expect(registry.createRepository('throttled-app')).resolves.toMatchObject({
       name: 'throttled-app',
     })
@@ -26,7 +21,7 @@ describe('retries on 429 and 5xx', () => {
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('token-app')
-    fake.inject('acr.token', throttled('acr', 2))
+    fake.inject('acr.token', 'throttling', { retryAfterSeconds: 2 })
     await expect(registry.generateCredentials(name, 'pull')).resolves.toMatchObject({
       authMethod: 'bearer',
     })
@@ -37,7 +32,7 @@ describe('retries on 429 and 5xx', () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock, maxRetries: 3 })
-    fake.inject('scopeMaps.get', throttled('arm', 1), 100)
+    fake.inject('scopeMaps.get', 'throttling', { times: 100, retryAfterSeconds: 1 })
     await expect(registry.createRepository('always-throttled')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       retryable: true,
@@ -50,7 +45,7 @@ describe('retries on 429 and 5xx', () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock, maxRetryDelayMs: 30_000 })
-    fake.inject('scopeMaps.get', throttled('arm', 3600))
+    fake.inject('scopeMaps.get', 'throttling', { retryAfterSeconds: 3600 })
     await expect(registry.createRepository('long-wait')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
     })
@@ -62,7 +57,7 @@ describe('retries on 429 and 5xx', () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock })
-    fake.inject('scopeMaps.get', armError(503, 'ServiceUnavailable', 'later'), 2)
+    fake.inject('scopeMaps.get', 'unavailable', { times: 2 })
     await registry.createRepository('flaky-app')
     expect(clock.sleeps).toEqual([500, 1000])
   })
@@ -72,7 +67,7 @@ describe('retries on 429 and 5xx', () => {
     const clock = new FakeClock()
     const registry = fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('forbidden-app')
-    fake.inject('acr.token', acrError(403, 'DENIED', 'no'), 5)
+    fake.inject('acr.token', 'access-denied', { times: 5 })
     await expect(registry.generateCredentials(name, 'pull')).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     })

@@ -70,13 +70,15 @@ describe('add/remove sequences (property)', () => {
         )
         for (const [i, op] of ops.entries()) {
           if (op.race) {
-            fake.before('setIamPolicy', () => {
-              const theirs = { role: 'roles/viewer', members: [`user:racer${i}@acme.example`] }
-              foreign.push(theirs)
-              fake.setPolicy(resource, {
-                version: 3,
-                bindings: [...fake.getPolicy(resource).bindings, theirs],
-              })
+            fake.inject('setIamPolicy', {
+              before: () => {
+                const theirs = { role: 'roles/viewer', members: [`user:racer${i}@acme.example`] }
+                foreign.push(theirs)
+                fake.setPolicy(resource, {
+                  version: 3,
+                  bindings: [...fake.getPolicy(resource).bindings, theirs],
+                })
+              },
             })
           }
           if (op.kind === 'add') {

@@ -89,7 +89,7 @@ describe('createRepository and getRepository', () => {
   it('checks again after a failed check', async () => {
     const { repository } = provisionGarRepository(fake)
     await using provider = providerFor(fake, repository)
-    fake.inject('getRepository', googleError('UNAVAILABLE', 'try again'))
+    fake.inject('getRepository', 'unavailable')
     const err = await rejectionOf(provider.createRepository('my-app'))
     expect(isArtifactRegistryError(err, 'UNAVAILABLE')).toBe(true)
     await expect(provider.createRepository('my-app')).resolves.toMatchObject({ createdAt: null })

@@ -9,7 +9,11 @@ describe('startFakeServer', () => {
       route: (r) => ({ status: 200, body: { op: r.url.pathname, got: r.body } }),
     })
     expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    fake.inject('ping', { status: 429, headers: { 'retry-after': '1' }, body: 'slow down' }, 2)
+    fake.inject(
+      'ping',
+      { status: 429, headers: { 'retry-after': '1' }, body: 'slow down' },
+      { times: 2 },
+    )
     const statuses: number[] = []
     for (let i = 0; i < 3; i++) {
       const res = await fetch(`${fake.url}/ping`, { method: 'POST', body: `n=${i}` })

@@ -206,8 +206,8 @@ describe('AWS fake: STS (awsQuery) and session policies', () => {
   })
 
   it('injects faults in the protocol of the operation', async () => {
-    fake.injectFault('AssumeRole', 'throttling')
-    fake.injectFault('CreateRepository', 'server-error')
+    fake.inject('AssumeRole', 'throttling')
+    fake.inject('CreateRepository', 'server-error')
     const throttled = await sts({
       Action: 'AssumeRole',
       RoleArn: 'arn:aws:iam::123456789012:role/r',

@@ -5,7 +5,6 @@ import {
   FAKE_AZURE,
   startAzureFake,
   TEST_TLS_CERT,
-  throttled,
 } from '../src/fakes/azure/index.js'
 
 interface Answer {
@@ -192,7 +191,7 @@ describe('Azure fake', () => {
       const poll = () => call(fake, 'GET', location.pathname + location.search, { headers: bearer })
       expect((await poll()).status).toBe(202)
       expect((await poll()).status).toBe(204)
-      expect(fake.scopeMaps()).toHaveLength(0)
+      expect(fake.scopeMaps().map((m) => m.name)).not.toContain('location-map')
     })
 
     it('creates and deletes registries as long-running operations', async () => {
@@ -216,7 +215,9 @@ describe('Azure fake', () => {
     })
 
     it('fails the next operation on request, and removes what it half created', async () => {
-      fake.failNextOperation('scopeMaps.create', { code: 'InternalServerError', message: 'broke' })
+      fake.inject('scopeMaps.create', {
+        operationFailure: { code: 'InternalServerError', message: 'broke' },
+      })
       const created = await call(fake, 'PUT', `${REGISTRY}/scopeMaps/failing-map?${API}`, {
         headers: { ...bearer, 'content-type': 'application/json' },
         body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
@@ -225,7 +226,7 @@ describe('Azure fake', () => {
       await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
       const done = await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
       expect(done.body).toMatchObject({ status: 'Failed', error: { code: 'InternalServerError' } })
-      expect(fake.scopeMaps()).toHaveLength(0)
+      expect(fake.scopeMaps().map((m) => m.name)).not.toContain('failing-map')
     })
   })
 
@@ -343,7 +344,7 @@ describe('Azure fake', () => {
     })
 
     it('injects throttling with Retry-After in the ACR error shape', async () => {
-      fake.inject('acr.token', throttled('acr', 3))
+      fake.inject('acr.token', 'throttling', { retryAfterSeconds: 3 })
       const answer = await accessToken('repository:app:pull')
       expect(answer.status).toBe(429)
       expect(answer.headers['retry-after']).toBe('3')

@@ -121,11 +121,13 @@ describe('GCP fake: IAM policies', () => {
 
   it('runs a concurrent writer between a read and a write', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
-    fake.before('setIamPolicy', () => {
-      fake.setPolicy(REPO, {
-        version: 3,
-        bindings: [{ role: 'roles/viewer', members: ['user:b@x.example'] }],
-      })
+    fake.inject('setIamPolicy', {
+      before: () => {
+        fake.setPolicy(REPO, {
+          version: 3,
+          bindings: [{ role: 'roles/viewer', members: ['user:b@x.example'] }],
+        })
+      },
     })
     const read = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
     const write = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
@@ -139,7 +141,7 @@ describe('GCP fake: IAM policies', () => {
 
   it('injects faults by operation', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
-    fake.inject('getIamPolicy', googleError('UNAVAILABLE', 'down'), 2)
+    fake.inject('getIamPolicy', googleError('UNAVAILABLE', 'down'), { times: 2 })
     const statuses: number[] = []
     for (let i = 0; i < 3; i++)
       statuses.push((await call(fake, 'GET', `${REPO}:getIamPolicy`)).status)

@@ -5,6 +5,7 @@ import {
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { type InjectOptions, OperationQueues } from './operation-queues.js'
 
 /** A request as the fake saw it, for assertions on what a client sent. */
 export interface RecordedRequest {
@@ -26,6 +27,17 @@ export interface FakeResponse {
   body?: unknown
 }
 
+/**
+ * An action run just before the fake handles a request, which it then answers as usual: e.g. a
+ * concurrent writer changing state between a client's read and its write.
+ */
+export interface BeforeOperation {
+  readonly before: () => void | Promise<void>
+}
+
+/** What `inject` puts in front of an operation: a response sent instead, or an action run first. */
+export type InjectedAnswer = FakeResponse | BeforeOperation
+
 /** A request handed to a fake's router, with its body already read. */
 export interface FakeRequest {
   readonly method: string
@@ -42,13 +54,8 @@ export interface FakeServerOptions {
   tls?: { key: string; cert: string }
   /** Names the operation of a request (used by the log and by fault injection). */
   operationOf: (request: FakeRequest) => string
-  /** Answers a request the faults did not take. */
+  /** Answers a request no injected response took. */
   route: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>
-}
-
-interface PendingFault {
-  response: FakeResponse
-  remaining: number
 }
 
 /** A running fake: its URL, request log and fault injection. */
@@ -60,9 +67,15 @@ export interface FakeServer extends AsyncDisposable {
   readonly requests: readonly RecordedRequest[]
   /** Requests of one operation. */
   requestsFor(operation: string): RecordedRequest[]
-  /** Answer the next `times` requests of `operation` with `response` instead of the real handler. */
-  inject(operation: string, response: FakeResponse, times?: number): void
-  /** Forget injected faults and the request log. */
+  /**
+   * Answer the next `options.times` requests of `operation` (default 1) with a response instead
+   * of the real handler, or run an action before the real handler. Injections of one operation
+   * apply in the order they were made.
+   * @throws TypeError for an answer that is neither, or `times` that is not a positive integer
+   * or `Infinity`.
+   */
+  inject(operation: string, answer: InjectedAnswer, options?: InjectOptions): void
+  /** Forget injected answers and the request log. */
   reset(): void
   close(): Promise<void>
 }
@@ -73,7 +86,7 @@ export interface FakeServer extends AsyncDisposable {
  */
 export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
   const requests: RecordedRequest[] = []
-  const faults = new Map<string, PendingFault[]>()
+  const injected = new OperationQueues<InjectedAnswer>(options.name)
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req)
@@ -92,7 +105,10 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       body,
       time: new Date(),
     })
-    const response = takeFault(faults, operation) ?? (await options.route(request))
+    const answer = injected.take(operation)
+    if (answer !== undefined && isBeforeOperation(answer)) await answer.before()
+    const response =
+      answer === undefined || isBeforeOperation(answer) ? await options.route(request) : answer
     send(res, response)
   }
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -116,13 +132,11 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     port,
     requests,
     requestsFor: (operation) => requests.filter((r) => r.operation === operation),
-    inject(operation, response, times = 1) {
-      const queue = faults.get(operation) ?? []
-      queue.push({ response, remaining: times })
-      faults.set(operation, queue)
+    inject(operation, answer, injectOptions) {
+      injected.add(operation, checkedAnswer(options.name, answer), injectOptions)
     },
     reset() {
-      faults.clear()
+      injected.clear()
       requests.length = 0
     },
     close,
@@ -132,16 +146,20 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 
 // --- Internal ---
 
-function takeFault(
-  faults: Map<string, PendingFault[]>,
-  operation: string,
-): FakeResponse | undefined {
-  const queue = faults.get(operation)
-  const next = queue?.[0]
-  if (queue === undefined || next === undefined) return undefined
-  next.remaining -= 1
-  if (next.remaining <= 0) queue.shift()
-  return next.response
+function isBeforeOperation(answer: InjectedAnswer): answer is BeforeOperation {
+  return 'before' in answer
+}
+
+function checkedAnswer(name: string, answer: unknown): InjectedAnswer {
+  const candidate = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<
+    string,
+    unknown
+  >
+  if (typeof candidate.before === 'function') return answer as BeforeOperation
+  if (Number.isInteger(candidate.status) && !('before' in candidate)) return answer as FakeResponse
+  throw new TypeError(
+    `[${name}] inject takes a response ({ status, headers?, body? }) or { before: () => … }, got ${String(answer)}`,
+  )
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

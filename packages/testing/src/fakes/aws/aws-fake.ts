@@ -1,7 +1,8 @@
 import { type FakeRequest, type FakeResponse, startFakeServer } from '../fake-server.js'
+import { namedFaultInjector } from '../faults.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
-import { faultResponse, STS_OPERATIONS } from './faults.js'
+import { awsErrorPlane } from './faults.js'
 import { SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
 import type {
@@ -9,6 +10,7 @@ import type {
   AuthorizationTokenRecord,
   AwsFake,
   AwsFakeOptions,
+  AwsFaultKind,
   FakeRepository,
 } from './types.js'
 import { formOf, isStsRequest, operationOf, signerOf } from './wire.js'
@@ -30,7 +32,7 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * ```ts
  * await using fake = await startAwsFake()
  * await using registry = await aws({ repositoryPrefix: 'acme', ...fake.providerOptions('us-east-1') })
- * fake.injectFault('CreateRepository', 'throttling')
+ * fake.inject('CreateRepository', 'throttling')
  * ```
  */
 export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFake> {
@@ -98,8 +100,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     setReplicationRules: (region, rules) => ecr.setRules(region, rules),
     assumedRoles: assumed,
     authorizationTokens: tokens,
-    injectFault: (operation, kind, times = 1) =>
-      server.inject(operation, faultResponse(kind, STS_OPERATIONS.has(operation)), times),
+    inject: namedFaultInjector<AwsFaultKind>('aws-fake', server, awsErrorPlane),
     regionOf: (request) => signerOf(request.headers).region,
     reset() {
       server.reset()

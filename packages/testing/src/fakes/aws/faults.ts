@@ -1,39 +1,58 @@
-import type { FakeResponse } from '../fake-server.js'
-import type { AwsFaultKind } from './types.js'
+import type { ErrorPlane } from '../faults.js'
 import { jsonError, xmlError } from './wire.js'
 
-/** The error each fault kind produces, per protocol, as the real services send it. */
-const FAULTS: Readonly<
-  Record<AwsFaultKind, { ecr: [string, number]; sts: [string, number]; message: string }>
-> = {
-  throttling: {
-    ecr: ['ThrottlingException', 400],
-    sts: ['Throttling', 400],
-    message: 'Rate exceeded',
+const INVALID_TOKEN = 'The security token included in the request is invalid.'
+
+/** ECR's awsJson1_1 errors (`{"__type","message"}`, `x-amzn-errortype`) for each fault. */
+const ECR: ErrorPlane = {
+  name: 'ECR',
+  errors: {
+    throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+    'server-error': {
+      code: 'ServerException',
+      status: 500,
+      message: 'The service encountered an internal error',
+    },
+    unavailable: {
+      code: 'ServiceUnavailableException',
+      status: 503,
+      message: 'The service is unavailable',
+    },
+    'access-denied': {
+      code: 'AccessDeniedException',
+      status: 400,
+      message: 'User is not authorized to perform this operation',
+    },
+    unauthenticated: { code: 'UnrecognizedClientException', status: 400, message: INVALID_TOKEN },
   },
-  'server-error': {
-    ecr: ['ServerException', 500],
-    sts: ['InternalFailure', 500],
-    message: 'The service encountered an internal error',
-  },
-  unavailable: {
-    ecr: ['ServiceUnavailableException', 503],
-    sts: ['ServiceUnavailable', 503],
-    message: 'The service is unavailable',
-  },
-  'access-denied': {
-    ecr: ['AccessDeniedException', 400],
-    sts: ['AccessDenied', 403],
-    message: 'User is not authorized to perform this operation',
-  },
+  render: (e) => jsonError(e.code, e.message, e.status),
 }
 
-/** A protocol-correct error answer for an injected fault. */
-export function faultResponse(kind: AwsFaultKind, sts: boolean): FakeResponse {
-  const fault = FAULTS[kind]
-  const [code, status] = sts ? fault.sts : fault.ecr
-  return sts ? xmlError(code, fault.message, status) : jsonError(code, fault.message, status)
+/** STS's awsQuery errors (`<ErrorResponse><Error><Code>`) for each fault. */
+const STS: ErrorPlane = {
+  name: 'STS',
+  errors: {
+    throttling: { code: 'Throttling', status: 400, message: 'Rate exceeded' },
+    'server-error': {
+      code: 'InternalFailure',
+      status: 500,
+      message: 'The service encountered an internal error',
+    },
+    unavailable: { code: 'ServiceUnavailable', status: 503, message: 'The service is unavailable' },
+    'access-denied': {
+      code: 'AccessDenied',
+      status: 403,
+      message: 'User is not authorized to perform sts:AssumeRole',
+    },
+    unauthenticated: { code: 'InvalidClientTokenId', status: 403, message: INVALID_TOKEN },
+  },
+  render: (e) => xmlError(e.code, e.message, e.status),
 }
 
 /** Operations answered with the STS query protocol. */
-export const STS_OPERATIONS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity'])
+const STS_OPERATIONS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity'])
+
+/** @internal The error shape of an operation: STS's XML for STS actions, ECR's JSON otherwise. */
+export function awsErrorPlane(operation: string): ErrorPlane {
+  return STS_OPERATIONS.has(operation) ? STS : ECR
+}

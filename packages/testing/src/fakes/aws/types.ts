@@ -1,4 +1,5 @@
-import type { FakeServer } from '../fake-server.js'
+import type { FakeServer, InjectedAnswer } from '../fake-server.js'
+import type { FaultKind, FaultOptions } from '../faults.js'
 
 /** Options of {@link startAwsFake}. */
 export interface AwsFakeOptions {
@@ -67,8 +68,11 @@ export interface AuthorizationTokenRecord {
   readonly expiresAt: Date
 }
 
-/** Errors the fake can inject, rendered in the protocol of the targeted operation. */
-export type AwsFaultKind = 'throttling' | 'server-error' | 'unavailable' | 'access-denied'
+/**
+ * The named faults the AWS fake injects, in the protocol of the operation (ECR's JSON, STS's
+ * XML). ECR and STS have no optimistic concurrency, so no `conflict`.
+ */
+export type AwsFaultKind = Exclude<FaultKind, 'conflict'>
 
 /** A running AWS fake: the base {@link FakeServer} plus ECR/STS state and helpers. */
 export interface AwsFake extends FakeServer {
@@ -106,8 +110,13 @@ export interface AwsFake extends FakeServer {
   readonly assumedRoles: readonly AssumeRoleRecord[]
   /** Authorization tokens issued, oldest first. */
   readonly authorizationTokens: readonly AuthorizationTokenRecord[]
-  /** Answer the next `times` requests of `operation` with a protocol-correct error. */
-  injectFault(operation: string, kind: AwsFaultKind, times?: number): void
+  /**
+   * Answer the next `options.times` requests of `operation` (an ECR or STS action, e.g.
+   * `CreateRepository`, `AssumeRole`) with a named fault in that service's error shape, or with
+   * a response of your own; or run `{ before }` first.
+   * @throws TypeError for a fault name the fake does not know.
+   */
+  inject(operation: string, fault: AwsFaultKind | InjectedAnswer, options?: FaultOptions): void
   /** The region a recorded request was signed for (from its SigV4 credential scope). */
   regionOf(request: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>

@@ -2,25 +2,28 @@ import {
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
+  type InjectedAnswer,
   startFakeServer,
 } from '../fake-server.js'
+import type { FaultKind, FaultOptions } from '../faults.js'
+import type { InjectOptions } from '../operation-queues.js'
 import { type AcrContext, acrOperation, acrRoute } from './acr.js'
 import { armOperation, armRoute } from './arm.js'
 import { defaultIdentity, FAKE_AZURE, withDefaults } from './defaults.js'
 import { entraOperation, entraRoute } from './entra.js'
 import { AzureFakeHandle } from './fake-handle.js'
 import type { FakeTokenClaims } from './jwt.js'
-import { LroEngine } from './lro.js'
+import { type FakeLroOperation, LroEngine } from './lro.js'
 import type { AzureFakeProviderOptions } from './provider-options.js'
 import { acrError } from './responses.js'
 import {
   type AzureFakeState,
   emptyState,
   type FakeAzureIdentity,
-  type FakeOperationFailure,
   type FakeRegistryInit,
   type FakeScopeMap,
   type LroStyle,
+  type OperationFailureFault,
 } from './state.js'
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './test-certificate.js'
 
@@ -39,13 +42,6 @@ export interface AzureFakeOptions {
   /** Lifetime of ACR refresh tokens. @default 10800 */
   refreshTokenLifetimeSeconds?: number
 }
-
-/** Operations whose long-running operation can be made to fail. */
-export type FakeLroOperation =
-  | 'scopeMaps.create'
-  | 'scopeMaps.delete'
-  | 'registries.create'
-  | 'registries.delete'
 
 /**
  * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries and scope maps)
@@ -88,8 +84,20 @@ export interface AzureFake extends FakeServer {
   pollsBeforeDone: number
   /** The fake's state, for assertions. */
   readonly state: AzureFakeState
-  /** Make the next long-running `operation` fail with this ARM error. */
-  failNextOperation(operation: FakeLroOperation, failure: FakeOperationFailure): void
+  /**
+   * Answer the next `options.times` requests of `operation` with a named fault in the error
+   * shape of its plane (ARM, the ACR data plane, Entra ID), or with a response of your own; or
+   * run `{ before }` first.
+   * @throws TypeError for a fault name the fake does not know, or one the plane lacks.
+   */
+  inject(operation: string, fault: FaultKind | InjectedAnswer, options?: FaultOptions): void
+  /**
+   * Let the next `options.times` long-running `operation`s start as usual, then end in
+   * `operationFailure` (an ARM error): a failed create leaves nothing behind, a failed delete
+   * leaves the resource.
+   * @throws TypeError for an operation that is not long-running.
+   */
+  inject(operation: FakeLroOperation, fault: OperationFailureFault, options?: InjectOptions): void
   /** Put content (a tag) in a repository of the data plane, as a push would. */
   pushImage(repository: string, tag?: string): void
   /** The scope maps of every registry. */
@@ -103,9 +111,8 @@ export interface AzureFake extends FakeServer {
 /**
  * Start the Azure fake. The real Azure SDK and `ClientSecretCredential` talk to it when given its
  * URL and its certificate as CA (see `providerOptions`, or `credentialOptions` and
- * `armClientOptions` for SDK clients of your own). `reset()` forgets
- * the log, injected faults and resources (registries go back to the initial ones) but keeps issued
- * tokens, because credentials cache them.
+ * `armClientOptions` for SDK clients of your own). `reset()` forgets the request log and
+ * injected faults; resources and issued tokens stay (credentials cache tokens).
  *
  * @example
  * ```ts

@@ -67,6 +67,11 @@ export function entraRoute(
   })
 }
 
+/** @internal An Entra ID token endpoint error: `{ error, error_description, error_codes }`. */
+export function entraError(status: number, error: string, description: string): FakeResponse {
+  return json(status, { error, error_description: description, error_codes: [] })
+}
+
 // --- Internal ---
 
 function openidConfiguration(origin: string, tenant: string): FakeResponse {
@@ -79,8 +84,4 @@ function openidConfiguration(origin: string, tenant: string): FakeResponse {
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt'],
     response_types_supported: ['code', 'id_token', 'token id_token'],
   })
-}
-
-function entraError(status: number, error: string, description: string): FakeResponse {
-  return json(status, { error, error_description: description, error_codes: [] })
 }

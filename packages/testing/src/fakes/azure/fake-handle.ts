@@ -1,8 +1,10 @@
-import type { FakeResponse, FakeServer, RecordedRequest } from '../fake-server.js'
-import type { AzureFake, FakeLroOperation } from './azure-fake.js'
+import type { FakeServer, InjectedAnswer, RecordedRequest } from '../fake-server.js'
+import { type FaultKind, type FaultOptions, namedFaultInjector } from '../faults.js'
+import type { AzureFake } from './azure-fake.js'
 import { FAKE_AZURE, withDefaults } from './defaults.js'
+import { azureErrorPlane } from './faults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
-import type { LroEngine } from './lro.js'
+import { type FakeLroOperation, LRO_OPERATIONS, type LroEngine } from './lro.js'
 import { type AzureFakeProviderOptions, azureProviderOptions } from './provider-options.js'
 import { addRegistry } from './registries.js'
 import type {
@@ -12,6 +14,7 @@ import type {
   FakeRegistryInit,
   FakeScopeMap,
   LroStyle,
+  OperationFailureFault,
 } from './state.js'
 import { TEST_TLS_CERT } from './test-certificate.js'
 
@@ -19,7 +22,7 @@ import { TEST_TLS_CERT } from './test-certificate.js'
 export interface FakeParts {
   readonly state: AzureFakeState
   readonly lro: LroEngine
-  /** The registries to hold after start and after every `reset()`. */
+  /** The registries the fake holds from the start. */
   readonly registries: readonly Required<FakeRegistryInit>[]
   /** The identity `providerOptions()` signs in as. */
   readonly identity: FakeAzureIdentity
@@ -36,10 +39,16 @@ export class AzureFakeHandle implements AzureFake {
   readonly state: AzureFakeState
   readonly #server: FakeServer
   readonly #parts: FakeParts
+  readonly #injectNamed: (
+    operation: string,
+    fault: FaultKind | InjectedAnswer,
+    options?: FaultOptions,
+  ) => void
 
   constructor(server: FakeServer, parts: FakeParts) {
     this.#server = server
     this.#parts = parts
+    this.#injectNamed = namedFaultInjector('azure-fake', server, azureErrorPlane)
     this.state = parts.state
     this.url = server.url
     this.port = server.port
@@ -55,7 +64,7 @@ export class AzureFakeHandle implements AzureFake {
       // The real scope, not `${endpoint}/.default`, which the SDK would derive from the endpoint.
       credentials: { scopes: ['https://management.azure.com/.default'] },
     }
-    this.#seed()
+    for (const init of parts.registries) addRegistry(this.state, init)
   }
 
   get requests(): readonly RecordedRequest[] {
@@ -82,8 +91,24 @@ export class AzureFakeHandle implements AzureFake {
     return this.#server.requestsFor(operation)
   }
 
-  inject(operation: string, response: FakeResponse, times?: number): void {
-    this.#server.inject(operation, response, times)
+  inject(
+    operation: string,
+    fault: FaultKind | InjectedAnswer | OperationFailureFault,
+    options?: FaultOptions,
+  ): void {
+    if (typeof fault !== 'object' || fault === null || !('operationFailure' in fault)) {
+      this.#injectNamed(operation, fault, options)
+      return
+    }
+    if (!isLroOperation(operation)) {
+      throw new TypeError(
+        `[azure-fake] an operationFailure needs a long-running operation (${LRO_OPERATIONS.join(', ')}), not ${operation}`,
+      )
+    }
+    if (options?.retryAfterSeconds !== undefined) {
+      throw new TypeError('[azure-fake] retryAfterSeconds goes with a named fault')
+    }
+    this.#parts.lro.failNext(operation, checkedFailure(fault.operationFailure), options)
   }
 
   providerOptions(registryName?: string): AzureFakeProviderOptions {
@@ -97,12 +122,6 @@ export class AzureFakeHandle implements AzureFake {
       )
     }
     return azureProviderOptions(this, registry, this.#parts.identity)
-  }
-
-  failNextOperation(operation: FakeLroOperation, failure: FakeOperationFailure): void {
-    const queue = this.state.failures.get(operation) ?? []
-    queue.push(failure)
-    this.state.failures.set(operation, queue)
   }
 
   pushImage(repository: string, tag = 'latest'): void {
@@ -123,13 +142,10 @@ export class AzureFakeHandle implements AzureFake {
     return decodeFakeJwt(token)
   }
 
-  /** Forget the log, faults, operations and resources; keep issued tokens (credentials cache them). */
+  /** Forget the request log and injected faults; resources and issued tokens stay. */
   reset(): void {
     this.#server.reset()
-    this.#parts.lro.clear()
-    const { registries, scopeMaps, repositories, failures } = this.state
-    for (const map of [registries, scopeMaps, repositories, failures]) map.clear()
-    this.#seed()
+    this.#parts.lro.clearFailures()
   }
 
   close(): Promise<void> {
@@ -139,8 +155,24 @@ export class AzureFakeHandle implements AzureFake {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
+}
 
-  #seed(): void {
-    for (const init of this.#parts.registries) addRegistry(this.state, init)
+// --- Internal ---
+
+function isLroOperation(operation: string): operation is FakeLroOperation {
+  return (LRO_OPERATIONS as readonly string[]).includes(operation)
+}
+
+function checkedFailure(failure: unknown): FakeOperationFailure {
+  const f = (typeof failure === 'object' && failure !== null ? failure : {}) as Record<
+    string,
+    unknown
+  >
+  const statusOk = f.status === undefined || Number.isInteger(f.status)
+  if (typeof f.code !== 'string' || typeof f.message !== 'string' || !statusOk) {
+    throw new TypeError(
+      '[azure-fake] an operationFailure is { code: string, message: string, status?: number }',
+    )
   }
+  return failure as FakeOperationFailure
 }

@@ -1,14 +1,10 @@
 export type { AcrAccess } from './acr.js'
-export {
-  type AzureFake,
-  type AzureFakeOptions,
-  type FakeLroOperation,
-  startAzureFake,
-} from './azure-fake.js'
+export { type AzureFake, type AzureFakeOptions, startAzureFake } from './azure-fake.js'
 export { FAKE_AZURE, type FakeAzureDefaults } from './defaults.js'
 export { decodeFakeJwt, encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
+export type { FakeLroOperation } from './lro.js'
 export type { AzureFakeProviderOptions } from './provider-options.js'
-export { acrError, armError, throttled } from './responses.js'
+export { acrError, armError } from './responses.js'
 export type {
   AcrAction,
   AzureFakeState,
@@ -19,5 +15,6 @@ export type {
   FakeScopeMap,
   FakeSku,
   LroStyle,
+  OperationFailureFault,
 } from './state.js'
 export { TEST_TLS_CERT, TEST_TLS_KEY } from './test-certificate.js'

@@ -1,10 +1,28 @@
 import { randomUUID } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
+import { type InjectOptions, OperationQueues } from '../operation-queues.js'
 import { armError, json } from './responses.js'
 import type { FakeOperationFailure, LroStyle } from './state.js'
 
+/** Operations whose long-running operation can be made to fail. */
+export type FakeLroOperation =
+  | 'scopeMaps.create'
+  | 'scopeMaps.delete'
+  | 'registries.create'
+  | 'registries.delete'
+
+/** Every {@link FakeLroOperation}. */
+export const LRO_OPERATIONS: readonly FakeLroOperation[] = [
+  'scopeMaps.create',
+  'scopeMaps.delete',
+  'registries.create',
+  'registries.delete',
+]
+
 /** What an ARM write does, for {@link LroEngine.start}. */
 export interface OperationSpec {
+  /** Which write it is: injected failures are per operation. */
+  operation: FakeLroOperation
   /** `{origin}/subscriptions/{sub}`: where the operation URLs live. */
   subscriptionUrl: string
   /** Azure region of the resource, part of the operation URLs. */
@@ -44,14 +62,25 @@ export class LroEngine {
   /** Polls answered "in progress" before an operation finishes. */
   pollsBeforeDone: number
   readonly #operations = new Map<string, PendingOperation>()
+  readonly #failures = new OperationQueues<FakeOperationFailure>('azure-fake')
 
   constructor(style: LroStyle, pollsBeforeDone: number) {
     this.style = style
     this.pollsBeforeDone = pollsBeforeDone
   }
 
+  /** Make the next `options.times` operations of `operation` that start end in `failure`. */
+  failNext(
+    operation: FakeLroOperation,
+    failure: FakeOperationFailure,
+    options: InjectOptions | undefined,
+  ): void {
+    this.#failures.add(operation, failure, options)
+  }
+
   /** Answer the request that starts an operation, in the current style. */
-  start(spec: OperationSpec, failure: FakeOperationFailure | undefined): FakeResponse {
+  start(spec: OperationSpec): FakeResponse {
+    const failure = this.#failures.take(spec.operation)
     if (this.style === 'immediate') return finishNow(spec, failure)
     const id = randomUUID()
     const kind = this.style === 'location' ? 'operationResults' : 'operationStatuses'
@@ -82,9 +111,9 @@ export class LroEngine {
     return armError(status ?? 500, code, message)
   }
 
-  /** Forget every operation. */
-  clear(): void {
-    this.#operations.clear()
+  /** Forget the failures waiting for operations to start. */
+  clearFailures(): void {
+    this.#failures.clear()
   }
 
   /** Count one poll; `true` while the operation is still running. Settles it exactly once. */

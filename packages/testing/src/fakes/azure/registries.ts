@@ -1,6 +1,7 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
-import { armError, json, parseJson } from './responses.js'
+import { startDelete, startPut } from './provisioning.js'
+import { armError, json, parseJson, resourceNotFound } from './responses.js'
 import {
   type AzureFakeState,
   type FakeRegistry,
@@ -8,7 +9,6 @@ import {
   type FakeSku,
   registryId,
   registryKey,
-  takeFailure,
 } from './state.js'
 
 const SKUS: readonly FakeSku[] = ['Basic', 'Standard', 'Premium']
@@ -63,7 +63,7 @@ export function registryRoute(
 ): FakeResponse {
   const existing = findRegistry(ctx.state, path)
   if (operation === 'registries.get') {
-    return existing === undefined ? notFound(path) : json(200, registryBody(existing))
+    return existing === undefined ? resourceNotFound(path) : json(200, registryBody(existing))
   }
   if (operation === 'registries.delete') return deleteRegistry(path, existing, ctx)
   return createRegistry(request, path, existing, ctx)
@@ -90,25 +90,16 @@ function createRegistry(
       location,
     })
   registry.sku = sku
-  registry.provisioningState = existing === undefined ? 'Creating' : 'Updating'
   const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
-  return ctx.lro.start(
-    {
-      subscriptionUrl: path.subscriptionUrl,
-      location: registry.location,
-      initialStatus: existing === undefined ? 201 : 200,
-      initialBody: registryBody(registry),
-      complete: () => {
-        registry.provisioningState = 'Succeeded'
-      },
-      abort: () => {
-        if (existing === undefined) ctx.state.registries.delete(key)
-        else registry.provisioningState = 'Failed'
-      },
-      result: () => json(200, registryBody(registry)),
-    },
-    takeFailure(ctx.state, 'registries.create'),
-  )
+  return startPut(ctx, {
+    operation: 'registries.create',
+    path,
+    resource: registry,
+    location: registry.location,
+    isNew: existing === undefined,
+    body: () => registryBody(registry),
+    discard: () => ctx.state.registries.delete(key),
+  })
 }
 
 /** The validated SKU and location of a PUT, or the 400 answer. */
@@ -140,32 +131,19 @@ function deleteRegistry(
   existing: FakeRegistry | undefined,
   ctx: ArmContext,
 ): FakeResponse {
+  // ARM deletes are idempotent: nothing to delete is a success.
   if (existing === undefined) return { status: 204 }
   const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
-  existing.provisioningState = 'Deleting'
-  return ctx.lro.start(
-    {
-      subscriptionUrl: path.subscriptionUrl,
-      location: existing.location,
-      initialStatus: 202,
-      complete: () => {
-        ctx.state.registries.delete(key)
-        for (const [k, map] of ctx.state.scopeMaps)
-          if (map.registryKey === key) ctx.state.scopeMaps.delete(k)
-      },
-      abort: () => {
-        existing.provisioningState = 'Succeeded'
-      },
-      result: () => ({ status: 204 }),
+  return startDelete(ctx, {
+    operation: 'registries.delete',
+    path,
+    resource: existing,
+    location: existing.location,
+    remove: () => {
+      ctx.state.registries.delete(key)
+      for (const [k, map] of ctx.state.scopeMaps) {
+        if (map.registryKey === key) ctx.state.scopeMaps.delete(k)
+      }
     },
-    takeFailure(ctx.state, 'registries.delete'),
-  )
-}
-
-function notFound(path: ArmPath): FakeResponse {
-  return armError(
-    404,
-    'ResourceNotFound',
-    `The Resource 'Microsoft.ContainerRegistry/registries/${path.registryName}' under resource group '${path.resourceGroup}' was not found.`,
-  )
+  })
 }

@@ -6,7 +6,7 @@ import type { FakeRequest, FakeResponse } from '../fake-server.js'
  *
  * @example
  * ```ts
- * fake.inject('scopeMaps.get', armError(503, 'ServiceUnavailable', 'try later'))
+ * fake.inject('scopeMaps.get', armError(404, 'ResourceNotFound', 'gone'))
  * ```
  */
 export function armError(
@@ -32,23 +32,18 @@ export function acrError(
 }
 
 /**
- * A 429 answer with `Retry-After` in the platform's shape: ARM for management operations, ACR for
- * the data plane, Entra ID otherwise.
- *
- * @example
- * ```ts
- * fake.inject('acr.token', throttled('acr', 2), 1)
- * ```
+ * @internal ARM's 404 for a registry, or for a child of it such as `/scopeMaps/{name}`, that does not
+ * exist.
  */
-export function throttled(plane: 'arm' | 'acr' | 'entra', retryAfterSeconds: number): FakeResponse {
-  const headers = { 'retry-after': String(retryAfterSeconds) }
-  if (plane === 'arm') return armError(429, 'TooManyRequests', 'Too many requests', headers)
-  if (plane === 'acr') return acrError(429, 'TOOMANYREQUESTS', 'too many requests', headers)
-  return {
-    status: 429,
-    headers,
-    body: { error: 'temporarily_unavailable', error_description: 'AADSTS50196: throttled' },
-  }
+export function resourceNotFound(
+  path: { readonly registryName: string; readonly resourceGroup: string },
+  child = '',
+): FakeResponse {
+  return armError(
+    404,
+    'ResourceNotFound',
+    `The Resource 'Microsoft.ContainerRegistry/registries/${path.registryName}${child}' under resource group '${path.resourceGroup}' was not found.`,
+  )
 }
 
 /** A JSON answer. */

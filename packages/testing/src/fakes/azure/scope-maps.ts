@@ -1,8 +1,9 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
+import { startDelete, startPut } from './provisioning.js'
 import { findRegistry } from './registries.js'
-import { armError, json, parseJson } from './responses.js'
-import { type FakeRegistry, type FakeScopeMap, registryKey, takeFailure } from './state.js'
+import { armError, json, parseJson, resourceNotFound } from './responses.js'
+import { type FakeRegistry, type FakeScopeMap, registryKey } from './state.js'
 
 /** ACR's scope-map name rule: 5-50 letters, digits and hyphens. */
 const SCOPE_MAP_NAME = /^[A-Za-z0-9-]{5,50}$/
@@ -50,7 +51,9 @@ export function scopeMapRoute(
   const key = `${regKey}/${name.toLowerCase()}`
   const existing = ctx.state.scopeMaps.get(key)
   if (operation === 'scopeMaps.get') {
-    return existing === undefined ? notFound(path, name) : json(200, scopeMapBody(existing))
+    return existing === undefined
+      ? resourceNotFound(path, `/scopeMaps/${name}`)
+      : json(200, scopeMapBody(existing))
   }
   if (operation === 'scopeMaps.delete') return deleteScopeMap(path, key, registry, ctx)
   return createScopeMap(request, path, { key, name, registry, registryKey: regKey }, ctx)
@@ -85,25 +88,16 @@ function createScopeMap(
   }
   map.actions = input.actions
   map.description = input.description
-  map.provisioningState = existing === undefined ? 'Creating' : 'Updating'
   ctx.state.scopeMaps.set(target.key, map)
-  return ctx.lro.start(
-    {
-      subscriptionUrl: path.subscriptionUrl,
-      location: target.registry.location,
-      initialStatus: existing === undefined ? 201 : 200,
-      initialBody: scopeMapBody(map),
-      complete: () => {
-        map.provisioningState = 'Succeeded'
-      },
-      abort: () => {
-        if (existing === undefined) ctx.state.scopeMaps.delete(target.key)
-        else map.provisioningState = 'Failed'
-      },
-      result: () => json(existing === undefined ? 201 : 200, scopeMapBody(map)),
-    },
-    takeFailure(ctx.state, 'scopeMaps.create'),
-  )
+  return startPut(ctx, {
+    operation: 'scopeMaps.create',
+    path,
+    resource: map,
+    location: target.registry.location,
+    isNew: existing === undefined,
+    body: () => scopeMapBody(map),
+    discard: () => ctx.state.scopeMaps.delete(target.key),
+  })
 }
 
 /** The validated name, actions and description of a PUT, or the 400 answer. */
@@ -141,30 +135,13 @@ function deleteScopeMap(
   ctx: ArmContext,
 ): FakeResponse {
   const existing = ctx.state.scopeMaps.get(key)
-  // ARM answers a delete of a missing resource with 204: deletes are idempotent.
+  // ARM deletes are idempotent: nothing to delete is a success.
   if (existing === undefined) return { status: 204 }
-  existing.provisioningState = 'Deleting'
-  return ctx.lro.start(
-    {
-      subscriptionUrl: path.subscriptionUrl,
-      location: registry.location,
-      initialStatus: 202,
-      complete: () => {
-        ctx.state.scopeMaps.delete(key)
-      },
-      abort: () => {
-        existing.provisioningState = 'Succeeded'
-      },
-      result: () => ({ status: 204 }),
-    },
-    takeFailure(ctx.state, 'scopeMaps.delete'),
-  )
-}
-
-function notFound(path: ArmPath, name: string): FakeResponse {
-  return armError(
-    404,
-    'ResourceNotFound',
-    `The Resource 'Microsoft.ContainerRegistry/registries/${path.registryName}/scopeMaps/${name}' under resource group '${path.resourceGroup}' was not found.`,
-  )
+  return startDelete(ctx, {
+    operation: 'scopeMaps.delete',
+    path,
+    resource: existing,
+    location: registry.location,
+    remove: () => ctx.state.scopeMaps.delete(key),
+  })
 }

@@ -68,7 +68,15 @@ export interface FakeOperationFailure {
   status?: number
 }
 
-/** Everything the fake remembers; reset by `reset()`. */
+/**
+ * What `inject` takes for a long-running operation that should fail: the operation starts as
+ * usual, then ends in `operationFailure`.
+ */
+export interface OperationFailureFault {
+  readonly operationFailure: FakeOperationFailure
+}
+
+/** Everything the fake remembers: resources and the tokens it issued. */
 export interface AzureFakeState {
   /** Keyed by `{subscription}/{resourceGroup}/{name}`, lower-cased: ARM names ignore case. */
   readonly registries: Map<string, FakeRegistry>
@@ -80,8 +88,6 @@ export interface AzureFakeState {
   readonly aadTokens: Map<string, FakeTokenClaims>
   readonly refreshTokens: Map<string, FakeTokenClaims>
   readonly accessTokens: Map<string, FakeTokenClaims>
-  /** Failures queued for the next long-running operations, by operation name. */
-  readonly failures: Map<string, FakeOperationFailure[]>
 }
 
 /** Fresh, empty state. */
@@ -93,7 +99,6 @@ export function emptyState(): AzureFakeState {
     aadTokens: new Map(),
     refreshTokens: new Map(),
     accessTokens: new Map(),
-    failures: new Map(),
   }
 }
 
@@ -105,12 +110,4 @@ export function registryId(subscriptionId: string, resourceGroup: string, name: 
 /** The state key of a registry. */
 export function registryKey(subscriptionId: string, resourceGroup: string, name: string): string {
   return `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase()
-}
-
-/** Take the next queued failure of `operation`, if any. */
-export function takeFailure(
-  state: AzureFakeState,
-  operation: string,
-): FakeOperationFailure | undefined {
-  return state.failures.get(operation)?.shift()
 }

@@ -1,4 +1,6 @@
-import { type FakeServer, startFakeServer } from '../fake-server.js'
+import { type FakeServer, type InjectedAnswer, startFakeServer } from '../fake-server.js'
+import { type FaultKind, type FaultOptions, namedFaultInjector } from '../faults.js'
+import { gcpErrorPlane } from './faults.js'
 import { type FakeGarRepositoryRef, GarStore } from './gar-store.js'
 import type { IssuedAccessToken } from './iam-credentials.js'
 import { type FakeIamPolicy, IamPolicyStore } from './iam-policy-store.js'
@@ -23,8 +25,7 @@ export interface GcpFakeOptions {
  * A running GCP fake: Artifact Registry v1 (repositories, packages, operations, IAM policies)
  * and IAM Credentials v1 (`generateAccessToken`) over REST on 127.0.0.1, with state you can
  * arrange and inspect, a request log and fault injection, plus the OAuth 2.0 token endpoint that
- * issues the caller's own access tokens. Operation names for `inject`, `before` and
- * `requestsFor`: `getRepository`, `createRepository`, `listRepositories`, `deleteRepository`,
+ * issues the caller's own access tokens. Operation names for `inject` and `requestsFor`: `getRepository`, `createRepository`, `listRepositories`, `deleteRepository`,
  * `getPackage`, `listPackages`, `deletePackage`, `getOperation`, `getIamPolicy`,
  * `setIamPolicy`, `testIamPermissions`, `generateAccessToken`, `oauthToken`.
  */
@@ -56,11 +57,13 @@ export interface GcpFake extends FakeServer {
   /** Replace a repository's IAM policy out of band (a new etag); returns what is stored. */
   setPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
   /**
-   * Run `action` just before the fake handles the next `times` requests of `operation`, e.g. a
-   * concurrent writer changing the policy between a client's read and its write.
+   * Answer the next `options.times` requests of `operation` with a named fault in Google's error
+   * shape (the OAuth one for `oauthToken`), or with a response of your own; or run `{ before }`
+   * first, e.g. a concurrent writer changing the policy between a client's read and its write.
+   * @throws TypeError for a fault name the fake does not know.
    */
-  before(operation: string, action: () => void, times?: number): void
-  /** Forget injected faults, pending `before` actions, the request log and issued tokens; state stays. */
+  inject(operation: string, fault: FaultKind | InjectedAnswer, options?: FaultOptions): void
+  /** Forget injected faults, the request log and issued tokens; state stays. */
   reset(): void
 }
 
@@ -86,15 +89,11 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     caller: newOAuthCaller(),
   }
   for (const ref of options.repositories ?? []) state.gar.add(ref)
-  const hooks = new Map<string, { action: () => void; remaining: number }[]>()
   const server = await startFakeServer({
     name: 'fake-gcp',
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     operationOf,
-    route: (request) => {
-      runHook(hooks, operationOf(request))
-      return dispatch(request, state)
-    },
+    route: (request) => dispatch(request, state),
   })
   return {
     ...server,
@@ -107,30 +106,11 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     imagePaths: (repository) => state.gar.imagePaths(repository),
     getPolicy: (resource) => state.iam.get(resource),
     setPolicy: (resource, policy) => state.iam.put(resource, policy),
+    inject: namedFaultInjector<FaultKind>('fake-gcp', server, gcpErrorPlane),
     reset() {
       server.reset()
-      hooks.clear()
       state.tokens.length = 0
       state.caller.issued.length = 0
     },
-    before(operation, action, times = 1) {
-      const queue = hooks.get(operation) ?? []
-      queue.push({ action, remaining: times })
-      hooks.set(operation, queue)
-    },
   }
-}
-
-// --- Internal ---
-
-function runHook(
-  hooks: Map<string, { action: () => void; remaining: number }[]>,
-  operation: string,
-): void {
-  const queue = hooks.get(operation)
-  const next = queue?.[0]
-  if (queue === undefined || next === undefined) return
-  next.remaining -= 1
-  if (next.remaining <= 0) queue.shift()
-  next.action()
 }

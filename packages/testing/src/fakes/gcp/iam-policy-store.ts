@@ -25,6 +25,10 @@ export interface FakeIamPolicy {
   etag: string
 }
 
+/** @internal What IAM says to a write whose etag is stale. */
+export const CONCURRENT_POLICY_CHANGE =
+  'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.'
+
 // Google answers an empty, never-written policy with this etag (bytes 00 20 01).
 const EMPTY_ETAG = 'ACAB'
 const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as const
@@ -79,10 +83,7 @@ export class IamPolicyStore {
     if (invalid !== undefined) return googleError('INVALID_ARGUMENT', invalid)
     const given = policy as { etag?: string; version?: number; bindings?: FakeIamBinding[] }
     if (given.etag !== undefined && given.etag !== '' && given.etag !== this.get(resource).etag) {
-      return googleError(
-        'ABORTED',
-        'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
-      )
+      return googleError('ABORTED', CONCURRENT_POLICY_CHANGE)
     }
     const stored = this.put(resource, {
       version: given.version ?? 1,

@@ -38,16 +38,16 @@ export function oauthToken(request: FakeRequest, caller: OAuthCaller): FakeRespo
   const form = new URLSearchParams(request.body)
   const grantType = form.get('grant_type')
   if (grantType !== 'refresh_token') {
-    return tokenError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`)
+    return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`)
   }
   if (
     form.get('client_id') !== caller.clientId ||
     form.get('client_secret') !== caller.clientSecret
   ) {
-    return tokenError(401, 'invalid_client', 'The OAuth client was not found.')
+    return oauthError(401, 'invalid_client', 'The OAuth client was not found.')
   }
   if (form.get('refresh_token') !== caller.refreshToken) {
-    return tokenError(400, 'invalid_grant', 'Token has been expired or revoked.')
+    return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.')
   }
   const accessToken = `ya29.fake-caller-${randomBytes(16).toString('hex')}`
   caller.issued.push(accessToken)
@@ -62,8 +62,7 @@ export function oauthToken(request: FakeRequest, caller: OAuthCaller): FakeRespo
   }
 }
 
-// --- Internal ---
-
-function tokenError(status: number, error: string, description: string): FakeResponse {
+/** @internal An error of the token endpoint: `{ error, error_description }` (RFC 6749). */
+export function oauthError(status: number, error: string, description: string): FakeResponse {
   return { status, body: { error, error_description: description } }
 }
