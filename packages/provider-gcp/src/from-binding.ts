@@ -8,13 +8,13 @@ import type { GarClientOptions, GcpProviderOptions } from './options.js'
  *
  * @example
  * ```ts
- * const registry = fromBinding({ platform: 'gcp', projectId: 'acme-prod', location: 'us-central1', repository: 'images' })
+ * const registry = await fromBinding({ platform: 'gcp', projectId: 'acme-prod', location: 'us-central1', repository: 'images' })
  * ```
  */
 export function fromBinding(
   binding: GcpBinding,
   overrides: Partial<GcpProviderOptions> = {},
-): GcpProvider {
+): Promise<GcpProvider> {
   const endpoint = binding.apiEndpoint === undefined ? {} : endpointOptions(binding.apiEndpoint)
   return gcp({
     projectId: binding.projectId,

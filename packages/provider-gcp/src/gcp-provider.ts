@@ -180,17 +180,18 @@ export class GcpProvider implements ArtifactRegistry {
 }
 
 /**
- * Create a GCP Artifact Registry provider. SDK clients are created on first use.
+ * Create a GCP Artifact Registry provider. SDK clients are created on first use. Async like every
+ * provider's factory, so a setup step can be added without changing callers.
  *
- * @throws ArtifactRegistryError `INVALID_CONFIG` naming every bad option.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming every bad option (a rejection).
  * @example
  * ```ts
- * await using registry = gcp({ projectId: 'acme-prod', location: 'us-central1', repository: 'images',
+ * await using registry = await gcp({ projectId: 'acme-prod', location: 'us-central1', repository: 'images',
  *   pullServiceAccount: 'puller@acme-prod.iam.gserviceaccount.com' })
  * const { name } = await registry.createRepository('my-app') // "acme-prod/images/my-app"
  * ```
  */
-export function gcp(options: GcpProviderOptions): GcpProvider {
+export async function gcp(options: GcpProviderOptions): Promise<GcpProvider> {
   return instrument(new GcpProvider(options))
 }
 

@@ -25,7 +25,7 @@ export interface PolicyRetryOptions {
  *
  * @example
  * ```ts
- * const registry = gcp({
+ * const registry = await gcp({
  *   projectId: 'acme-prod',
  *   location: 'us-central1',
  *   repository: 'images',

@@ -21,7 +21,7 @@ const name = `${PROJECT}/${repository}/my-app`
 
 describe('generateCredentials', () => {
   it('caps 7200 s at 3600 s and takes expiresAt from expireTime', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const credentials = await provider.generateCredentials(name, 'pull', { ttlSeconds: 7200 })
     const [request] = fake.requestsFor('generateAccessToken')
     expect(bodyOf(request ?? { body: '{}' }).lifetime).toBe('3600s')
@@ -33,14 +33,14 @@ describe('generateCredentials', () => {
   })
 
   it('asks for the requested lifetime, and 3600 s by default', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     await provider.generateCredentials(name, 'pull', { ttlSeconds: 600 })
     await provider.generateCredentials(name, 'pull')
     expect(fake.tokens.map((t) => t.lifetimeSeconds)).toEqual([600, 3600])
   })
 
   it('never guesses expiresAt: it is whatever expireTime says', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const expireTime = '2031-02-03T04:05:06.789Z'
     fake.inject('generateAccessToken', {
       status: 200,
@@ -51,7 +51,7 @@ describe('generateCredentials', () => {
   })
 
   it('refuses TTLs that are not positive integers, before any request', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     for (const ttlSeconds of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       const err = await rejectionOf(provider.generateCredentials(name, 'pull', { ttlSeconds }))
       expect(isArtifactRegistryError(err, 'INVALID_ARGUMENT'), String(ttlSeconds)).toBe(true)
@@ -60,7 +60,7 @@ describe('generateCredentials', () => {
   })
 
   it('impersonates the pull account for pull and the push account for push-pull', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const pull = await provider.generateCredentials(name, 'pull')
     const push = await provider.generateCredentials(name, 'push-pull')
     expect(fake.tokens.map((t) => t.serviceAccount)).toEqual([PULL_SA, PUSH_SA])
@@ -76,7 +76,7 @@ describe('generateCredentials', () => {
   })
 
   it('asks only for the cloud-platform scope, as the caller', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     await provider.generateCredentials(name, 'pull')
     expect(fake.tokens[0]?.scope).toEqual(['https://www.googleapis.com/auth/cloud-platform'])
     expect(fake.tokens[0]?.delegates).toEqual([])
@@ -88,7 +88,7 @@ describe('generateCredentials', () => {
   })
 
   it('needs the service account of the permission: INVALID_CONFIG naming it', async () => {
-    await using provider = providerFor(fake, repository, { pushServiceAccount: undefined })
+    await using provider = await providerFor(fake, repository, { pushServiceAccount: undefined })
     const err = await rejectionOf(provider.generateCredentials(name, 'push-pull'))
     expect(isArtifactRegistryError(err, 'INVALID_CONFIG')).toBe(true)
     expect((err as { issues: unknown }).issues).toEqual([
@@ -98,7 +98,7 @@ describe('generateCredentials', () => {
   })
 
   it('reports a bad argument before a missing service account', async () => {
-    await using provider = providerFor(fake, repository, { pushServiceAccount: undefined })
+    await using provider = await providerFor(fake, repository, { pushServiceAccount: undefined })
     const err = await rejectionOf(
       provider.generateCredentials(name, 'push-pull', { ttlSeconds: 0 }),
     )
@@ -106,7 +106,7 @@ describe('generateCredentials', () => {
   })
 
   it('maps a refused impersonation to PERMISSION_DENIED without leaking tokens', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.inject(
       'generateAccessToken',
       googleError('PERMISSION_DENIED', `Permission 'iam.serviceAccounts.getAccessToken' denied`),
@@ -122,7 +122,7 @@ describe('generateCredentials', () => {
   })
 
   it('treats an answer without expireTime as INTERNAL and does not quote the token', async () => {
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.inject('generateAccessToken', { status: 200, body: { accessToken: 'ya29.secret' } })
     const err = await rejectionOf(provider.generateCredentials(name, 'pull'))
     expect(isArtifactRegistryError(err, 'INTERNAL')).toBe(true)

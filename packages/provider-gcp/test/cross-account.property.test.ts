@@ -62,7 +62,7 @@ describe('add/remove sequences (property)', () => {
       fc.asyncProperty(fc.array(opArb, { maxLength: 8 }), async (ops) => {
         fake.reset()
         const { repository, resource } = provisionGarRepository(fake)
-        await using provider = providerFor(fake, repository)
+        await using provider = await providerFor(fake, repository)
         const name = `${PROJECT}/${repository}/app`
         const model = new Set<string>()
         const foreign: FakeIamBinding[] = INFRA_BINDINGS.filter(

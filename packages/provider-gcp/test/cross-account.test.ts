@@ -35,9 +35,9 @@ const NONE: GcpCrossAccountAccess = {
   allowedServiceTypes: [],
 }
 
-function setup(bindings: readonly FakeIamBinding[] = INFRA_BINDINGS) {
+async function setup(bindings: readonly FakeIamBinding[] = INFRA_BINDINGS) {
   const { repository, resource } = provisionGarRepository(fake, bindings)
-  const provider = providerFor(fake, repository)
+  const provider = await providerFor(fake, repository)
   onTestFinished(() => provider.close())
   return { provider, resource, name: `${PROJECT}/${repository}/my-app` }
 }
@@ -48,7 +48,7 @@ function foreignBindings(f: GcpFake, resource: string): FakeIamBinding[] {
 
 describe('IAM policy writes', () => {
   it('requests policy version 3 and writes version 3', async () => {
-    const { provider, name } = setup()
+    const { provider, name } = await setup()
     await provider.addCrossAccountAccess(name, GRANT)
     for (const read of fake.requestsFor('getIamPolicy')) {
       expect(read.url).toContain('options.requestedPolicyVersion=3')
@@ -58,7 +58,7 @@ describe('IAM policy writes', () => {
   })
 
   it('grants the reader role to the account and to the Cloud Run service agent', async () => {
-    const { provider, name, resource } = setup()
+    const { provider, name, resource } = await setup()
     await provider.addCrossAccountAccess(name, GRANT)
     const managed = fake
       .getPolicy(resource)
@@ -71,7 +71,7 @@ describe('IAM policy writes', () => {
   })
 
   it('preserves every other binding and condition byte for byte', async () => {
-    const { provider, name, resource } = setup()
+    const { provider, name, resource } = await setup()
     const before = JSON.stringify(foreignBindings(fake, resource))
     await provider.addCrossAccountAccess(name, GRANT)
     expect(JSON.stringify(foreignBindings(fake, resource))).toBe(before)
@@ -81,7 +81,7 @@ describe('IAM policy writes', () => {
   })
 
   it('always sends the etag it read', async () => {
-    const { provider, name, resource } = setup()
+    const { provider, name, resource } = await setup()
     const etag = fake.getPolicy(resource).etag
     await provider.addCrossAccountAccess(name, GRANT)
     const written = fake.getPolicy(resource).etag
@@ -93,7 +93,7 @@ describe('IAM policy writes', () => {
   })
 
   it('writes nothing when nothing changes', async () => {
-    const { provider, name } = setup()
+    const { provider, name } = await setup()
     await provider.addCrossAccountAccess(name, GRANT)
     await provider.addCrossAccountAccess(name, GRANT)
     await provider.removeCrossAccountAccess(name, {
@@ -105,7 +105,7 @@ describe('IAM policy writes', () => {
 
   it('drops the managed binding once its last member is removed', async () => {
     const others = INFRA_BINDINGS.filter((b) => b.role !== READER || b.condition)
-    const { provider, name, resource } = setup(others)
+    const { provider, name, resource } = await setup(others)
     await provider.addCrossAccountAccess(name, GRANT)
     await provider.removeCrossAccountAccess(name, GRANT)
     expect(fake.getPolicy(resource).bindings).toEqual(others)
@@ -114,7 +114,7 @@ describe('IAM policy writes', () => {
 
 describe('concurrent writers', () => {
   it('retries on ABORTED: our grant lands and theirs survives', async () => {
-    const { provider, name, resource } = setup()
+    const { provider, name, resource } = await setup()
     const theirs: FakeIamBinding = { role: 'roles/viewer', members: ['user:alice@acme.example'] }
     fake.inject('setIamPolicy', {
       before: () => {
@@ -130,7 +130,7 @@ describe('concurrent writers', () => {
 
   it('gives up with CONFLICT after the configured attempts', async () => {
     const { repository, resource } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository, {
+    await using provider = await providerFor(fake, repository, {
       policyRetry: { attempts: 3, baseDelayMs: 0 },
     })
     let writes = 0
@@ -166,7 +166,7 @@ describe('a failed read is never an empty policy', () => {
     ['server-error', 'UNAVAILABLE'],
   ] as const) {
     it(`getIamPolicy ${fault}: ${code}, and nothing is written`, async () => {
-      const { provider, name, resource } = setup()
+      const { provider, name, resource } = await setup()
       const before = fake.getPolicy(resource)
       for (const call of [
         () => provider.addCrossAccountAccess(name, GRANT),
@@ -183,7 +183,7 @@ describe('a failed read is never an empty policy', () => {
   }
 
   it('a policy read without an etag is not written back', async () => {
-    const { provider, name } = setup()
+    const { provider, name } = await setup()
     fake.inject('getIamPolicy', { status: 200, body: { version: 3, bindings: [] } })
     const err = await rejectionOf(provider.addCrossAccountAccess(name, GRANT))
     expect(isArtifactRegistryError(err, 'INTERNAL')).toBe(true)
@@ -193,7 +193,7 @@ describe('a failed read is never an empty policy', () => {
 
 describe('getCrossAccountAccess', () => {
   it("reports only the members of our role's unconditional binding", async () => {
-    const { provider, name } = setup([
+    const { provider, name } = await setup([
       ...INFRA_BINDINGS,
       {
         role: 'roles/artifactregistry.writer',
@@ -235,7 +235,7 @@ describe('argument checks', () => {
   ]
   for (const [what, access] of invalid) {
     it(`refuses ${what} with INVALID_ARGUMENT, before any request`, async () => {
-      const { provider, name } = setup()
+      const { provider, name } = await setup()
       fake.reset()
       for (const call of [
         () => provider.addCrossAccountAccess(name, access),

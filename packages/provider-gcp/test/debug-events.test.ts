@@ -33,7 +33,7 @@ const settled = (): OperationEvent[] =>
 
 describe('gcp() publishes debug events', () => {
   it('for every operation, with the error code on failure and never the token', async () => {
-    await using registry = providerFor(fake, repository)
+    await using registry = await providerFor(fake, repository)
     const { name } = await registry.createRepository('events')
     const credentials = await registry.generateCredentials(name, 'push-pull')
     await expect(registry.generateCredentials(name, 'admin' as Permission)).rejects.toMatchObject({

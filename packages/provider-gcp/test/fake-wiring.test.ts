@@ -10,7 +10,7 @@ it("the fake's providerOptions reach its token endpoint, Artifact Registry and I
   await using fake = await startGcpFake({
     repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
   })
-  await using registry = gcp({
+  await using registry = await gcp({
     projectId: 'acme-prod',
     location: 'us-central1',
     repository: 'images',

@@ -42,11 +42,11 @@ export function provisionGarRepository(
  * The provider wired to the fake (the caller's identity, Artifact Registry and IAM Credentials
  * all served by it), with both service accounts and no retry delays.
  */
-export function providerFor(
+export async function providerFor(
   fake: GcpFake,
   repository: string,
   overrides: Partial<GcpProviderOptions> = {},
-): GcpProvider {
+): Promise<GcpProvider> {
   return gcp({
     projectId: PROJECT,
     location: LOCATION,

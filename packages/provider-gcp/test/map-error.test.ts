@@ -33,7 +33,7 @@ describe('Google errors become ArtifactRegistryError', () => {
 
   for (const [status, code, retryable] of TABLE) {
     it(`${status} → ${code} from Artifact Registry (GoogleError) and IAM Credentials (GaxiosError)`, async () => {
-      await using provider = providerFor(fake, repository)
+      await using provider = await providerFor(fake, repository)
       fake.inject('getIamPolicy', googleError(status, `the ${status} message`))
       fake.inject('generateAccessToken', googleError(status, `the ${status} message`))
       for (const call of [
@@ -56,7 +56,7 @@ describe('Google errors become ArtifactRegistryError', () => {
   it('an unreachable endpoint is UNAVAILABLE', async () => {
     const closed = await startGcpFake()
     await closed.close()
-    await using provider = providerFor(closed, repository)
+    await using provider = await providerFor(closed, repository)
     for (const call of [
       () => provider.getCrossAccountAccess(name),
       () => provider.generateCredentials(name, 'pull'),

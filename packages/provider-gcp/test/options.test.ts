@@ -14,19 +14,16 @@ const fake = await startGcpFake()
 afterAll(() => fake.close())
 
 describe('options', () => {
-  it('reports every bad option by path with INVALID_CONFIG', () => {
-    let error: unknown
-    try {
-      provider.gcp({
-        projectId: 'X',
-        location: '',
-        repository: 'Images_1',
-        pullServiceAccount: 'serviceAccount:p@x.iam.gserviceaccount.com',
-        policyRetry: { attempts: 0 },
-      })
-    } catch (err) {
-      error = err
-    }
+  it('reports every bad option by path with INVALID_CONFIG, as a rejection', async () => {
+    const pending = provider.gcp({
+      projectId: 'X',
+      location: '',
+      repository: 'Images_1',
+      pullServiceAccount: 'serviceAccount:p@x.iam.gserviceaccount.com',
+      policyRetry: { attempts: 0 },
+    })
+    expect(pending).toBeInstanceOf(Promise)
+    const error = await pending.catch((err: unknown) => err)
     expect(isArtifactRegistryError(error, 'INVALID_CONFIG')).toBe(true)
     expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
       'projectId',
@@ -37,8 +34,12 @@ describe('options', () => {
     ])
   })
 
-  it('declares capabilities true to the platform', () => {
-    const registry = provider.gcp({ projectId: PROJECT, location: LOCATION, repository: 'images' })
+  it('declares capabilities true to the platform', async () => {
+    const registry = await provider.gcp({
+      projectId: PROJECT,
+      location: LOCATION,
+      repository: 'images',
+    })
     expect(registry.platform).toBe(provider.PLATFORM)
     expect(registry.capabilities).toEqual({
       crossAccountAccess: 'gcp',
@@ -50,7 +51,11 @@ describe('options', () => {
   })
 
   it('fails every call with UNAVAILABLE once closed', async () => {
-    const registry = provider.gcp({ projectId: PROJECT, location: LOCATION, repository: 'images' })
+    const registry = await provider.gcp({
+      projectId: PROJECT,
+      location: LOCATION,
+      repository: 'images',
+    })
     await registry.close()
     await expect(registry.createRepository('x')).rejects.toMatchObject({ code: 'UNAVAILABLE' })
   })
@@ -61,7 +66,7 @@ describe('fromBinding', () => {
     const module: ProviderModule = provider
     expect(typeof module.fromBinding).toBe('function')
     const { repository } = provisionGarRepository(fake)
-    await using registry = provider.fromBinding(
+    await using registry = await provider.fromBinding(
       {
         platform: 'gcp',
         projectId: PROJECT,

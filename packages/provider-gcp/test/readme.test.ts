@@ -10,7 +10,7 @@ type GcpFactory = typeof gcp
 
 async function readmeUsage(gcp: GcpFactory) {
   // #region usage
-  await using registry = gcp({
+  await using registry = await gcp({
     projectId: 'acme-prod',
     location: 'us-central1',
     repository: 'images',

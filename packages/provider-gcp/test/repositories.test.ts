@@ -17,7 +17,7 @@ beforeEach(() => fake.reset())
 describe('routable names and uris', () => {
   it('keeps the GAR repository segment in the uri', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const created = await provider.createRepository('my-app')
     expect(created.name).toBe(`${PROJECT}/${repository}/my-app`)
     expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/my-app`)
@@ -26,7 +26,7 @@ describe('routable names and uris', () => {
 
   it('keeps nested paths as given', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const created = await provider.createRepository('team/app/api')
     expect(created.name).toBe(`${PROJECT}/${repository}/team/app/api`)
     expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/team/app/api`)
@@ -35,7 +35,7 @@ describe('routable names and uris', () => {
 
   it('fits adapted long names into the 255-character image name', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const created = await provider.createRepository('a'.repeat(300))
     expect(created.uri?.length).toBeLessThanOrEqual(255)
     expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
@@ -43,7 +43,7 @@ describe('routable names and uris', () => {
 
   it('never re-prefixes: a name outside the GAR repository is NOT_FOUND for get and delete, without a request', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.reset()
     for (const name of [
       'my-app',
@@ -64,7 +64,7 @@ describe('routable names and uris', () => {
 
 describe('createRepository and getRepository', () => {
   it('fails with NOT_FOUND when the GAR repository was never provisioned', async () => {
-    await using provider = providerFor(fake, 'never-provisioned')
+    await using provider = await providerFor(fake, 'never-provisioned')
     const err = await rejectionOf(provider.createRepository('my-app'))
     expect(isArtifactRegistryError(err, 'NOT_FOUND')).toBe(true)
     expect((err as Error).message).toContain(
@@ -75,7 +75,7 @@ describe('createRepository and getRepository', () => {
 
   it('writes nothing and checks the GAR repository once', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.reset()
     const first = await provider.createRepository('my-app')
     await provider.createRepository('my-app')
@@ -88,7 +88,7 @@ describe('createRepository and getRepository', () => {
 
   it('checks again after a failed check', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.inject('getRepository', 'unavailable')
     const err = await rejectionOf(provider.createRepository('my-app'))
     expect(isArtifactRegistryError(err, 'UNAVAILABLE')).toBe(true)
@@ -97,7 +97,7 @@ describe('createRepository and getRepository', () => {
 
   it('refuses a GAR repository of another format', async () => {
     const { repository, resource } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.inject('getRepository', { status: 200, body: { name: resource, format: 'MAVEN' } })
     const err = await rejectionOf(provider.createRepository('my-app'))
     expect(isArtifactRegistryError(err, 'INVALID_CONFIG')).toBe(true)
@@ -105,7 +105,7 @@ describe('createRepository and getRepository', () => {
 
   it('reports createdAt from the package once the image path was pushed', async () => {
     const { repository, resource } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     const created = await provider.createRepository('team/app')
     expect(created.createdAt).toBeNull()
     const before = Math.floor(Date.now() / 1000) * 1000
@@ -120,7 +120,7 @@ describe('createRepository and getRepository', () => {
 describe('deleteRepository', () => {
   it('deletes the package of the image path and leaves the others', async () => {
     const { repository, resource } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     for (const path of ['team/app', 'team/app/cache', 'team/other', 'app']) {
       fake.pushImage(resource, path)
     }
@@ -135,7 +135,7 @@ describe('deleteRepository', () => {
 
   it('succeeds for an image path that has no package', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     await expect(
       provider.deleteRepository(`${PROJECT}/${repository}/never-pushed`),
     ).resolves.toBeUndefined()
@@ -145,7 +145,7 @@ describe('deleteRepository', () => {
     await using slow = await startGcpFake({ lroPolls: 2 })
     const { repository, resource } = provisionGarRepository(slow)
     slow.pushImage(resource, 'app')
-    await using provider = providerFor(slow, repository)
+    await using provider = await providerFor(slow, repository)
     await provider.deleteRepository(`${PROJECT}/${repository}/app`)
     expect(slow.requestsFor('getOperation').length).toBeGreaterThanOrEqual(2)
     expect(slow.imagePaths(resource)).toEqual([])
@@ -154,7 +154,7 @@ describe('deleteRepository', () => {
   it('reports a refused delete with its code', async () => {
     const { repository, resource } = provisionGarRepository(fake)
     fake.pushImage(resource, 'app')
-    await using provider = providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository)
     fake.inject(
       'deletePackage',
       googleError('PERMISSION_DENIED', 'artifactregistry.packages.delete'),
