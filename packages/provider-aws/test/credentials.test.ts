@@ -22,7 +22,7 @@ function lastSessionPolicy(): SessionPolicy {
 async function createdRepository(): Promise<{ name: string; arn: string }> {
   const registry = await providerFor(fake)
   const { name } = await registry.createRepository(uniqueLogical('cred'))
-  const arn = fake.repository(REGION, name)?.repositoryArn ?? ''
+  const arn = fake.getRepository(REGION, name)?.repositoryArn ?? ''
   fake.reset()
   return { name, arn }
 }

@@ -59,13 +59,13 @@ function sourceArns(name: string): string[] {
 describe('revoking an account removes it completely', () => {
   it('add X then remove X restores the previous policy, byte for byte', async () => {
     const { registry, name } = await setup()
-    fake.setPolicy(
+    fake.seedPolicy(
       REGION,
       name,
       JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }),
     )
     await registry.addCrossAccountAccess(name, access({ accountIds: [C] }))
-    const before = fake.policy(REGION, name)
+    const before = fake.getPolicy(REGION, name)
     const x = access({
       accountIds: [A],
       roleArns: [ROLE_B],
@@ -74,8 +74,8 @@ describe('revoking an account removes it completely', () => {
     })
     await registry.addCrossAccountAccess(name, x)
     await registry.removeCrossAccountAccess(name, x)
-    expect(fake.policy(REGION, name)).toBe(before)
-    expect(fake.policy(REGION, name)).not.toContain(A)
+    expect(fake.getPolicy(REGION, name)).toBe(before)
+    expect(fake.getPolicy(REGION, name)).not.toContain(A)
   })
 
   it("remove({accountIds:[A]}) removes the root principal and A's Lambda entries", async () => {
@@ -185,7 +185,7 @@ describe('a role ARN is never widened to its account', () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, access({ roleArns: [ROLE_B] }))
     expect(statement(name, PULL_SID)?.Principal).toEqual({ AWS: [ROLE_B] })
-    expect(fake.policy(REGION, name)).not.toContain(`${B}:root`)
+    expect(fake.getPolicy(REGION, name)).not.toContain(`${B}:root`)
     expect(await granted(registry, name)).toEqual(access({ roleArns: [ROLE_B] }))
   })
 })
@@ -205,7 +205,7 @@ describe('foreign principals get pull actions only', () => {
       for (const action of s.Action as string[])
         expect(CROSS_ACCOUNT_PULL_ACTIONS).toContain(action)
     }
-    expect(fake.policy(REGION, name)).not.toMatch(/RepositoryPolicy|PutImage|ecr:\*|"\*"/)
+    expect(fake.getPolicy(REGION, name)).not.toMatch(/RepositoryPolicy|PutImage|ecr:\*|"\*"/)
   })
 })
 
@@ -215,7 +215,7 @@ describe('foreign statements are preserved', () => {
     const { registry, name } = await setup()
     const other = { ...FOREIGN_STATEMENT, Sid: 'SecondForeign' }
     const header = { Version: '2008-10-17', Id: 'team-policy' }
-    fake.setPolicy(
+    fake.seedPolicy(
       REGION,
       name,
       JSON.stringify({ ...header, Statement: [FOREIGN_STATEMENT, other] }),
@@ -236,7 +236,7 @@ describe('foreign statements are preserved', () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
     await registry.removeCrossAccountAccess(name, access({ accountIds: [A] }))
-    expect(fake.policy(REGION, name)).toBeUndefined()
+    expect(fake.getPolicy(REGION, name)).toBeUndefined()
     expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(1)
     expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
   })
@@ -249,14 +249,14 @@ describe('foreign statements are preserved', () => {
       Principal: { AWS: ['AROAEXAMPLEDELETEDROLE', `arn:aws:iam::${A}:root`] },
       Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
     }
-    fake.setPolicy(
+    fake.seedPolicy(
       REGION,
       name,
       JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT, ours] }),
     )
     expect(await granted(registry, name)).toEqual(access({ accountIds: [A] }))
     await registry.addCrossAccountAccess(name, access({ accountIds: [C] }))
-    expect(fake.policy(REGION, name)).not.toContain('AROA')
+    expect(fake.getPolicy(REGION, name)).not.toContain('AROA')
     expect(policyDoc(fake, REGION, name)?.Statement[0]).toEqual(FOREIGN_STATEMENT)
   })
 
@@ -276,7 +276,7 @@ describe('a failed read is never treated as "no policy"', () => {
     async (kind) => {
       const { registry, name } = await setup()
       const seeded = JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] })
-      fake.setPolicy(REGION, name, seeded)
+      fake.seedPolicy(REGION, name, seeded)
       fake.inject('GetRepositoryPolicy', kind, { times: 3 })
       await expect(
         registry.addCrossAccountAccess(name, access({ accountIds: [A] })),
@@ -287,19 +287,19 @@ describe('a failed read is never treated as "no policy"', () => {
       await expect(registry.getCrossAccountAccess(name)).rejects.toThrow()
       expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
       expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(0)
-      expect(fake.policy(REGION, name)).toBe(seeded)
+      expect(fake.getPolicy(REGION, name)).toBe(seeded)
     },
   )
 
   it('a policy that is not JSON is INTERNAL and left untouched', async () => {
     const { registry, name } = await setup()
-    fake.setPolicy(REGION, name, '{not json')
+    fake.seedPolicy(REGION, name, '{not json')
     await expect(
       registry.addCrossAccountAccess(name, access({ accountIds: [A] })),
     ).rejects.toMatchObject({
       code: 'INTERNAL',
     })
-    expect(fake.policy(REGION, name)).toBe('{not json')
+    expect(fake.getPolicy(REGION, name)).toBe('{not json')
   })
 
   it('only RepositoryPolicyNotFoundException means "no policy"', async () => {

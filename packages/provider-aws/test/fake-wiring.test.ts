@@ -25,7 +25,7 @@ it("the fake's providerOptions reach its ECR and its STS, and nothing else", asy
   const token = fake.authorizationTokens.at(-1)
   expect(token).toMatchObject({ region: 'eu-west-1', roleArn: fake.assumedRoles[0]?.roleArn })
   expect(login.password).toBe(token?.password)
-  expect(fake.repositoryNames('eu-west-1')).toEqual([name])
+  expect(fake.getRepositoryNames('eu-west-1')).toEqual([name])
   fake.inject('CreateRepository', 'throttling')
   await expect(registry.createRepository('other')).rejects.toMatchObject({ code: 'RATE_LIMITED' })
 })

@@ -31,7 +31,7 @@ export function policyDoc(
   region: string,
   name: string,
 ): ({ Statement: Record<string, unknown>[] } & Record<string, unknown>) | undefined {
-  const text = fake.policy(region, name)
+  const text = fake.getPolicy(region, name)
   return text === undefined ? undefined : JSON.parse(text)
 }
 

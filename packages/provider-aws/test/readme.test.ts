@@ -34,5 +34,5 @@ it('the README usage example runs as written', async () => {
 
   expect(name).toBe('acme-my-app')
   expect(login).toMatchObject({ authMethod: 'basic', username: 'AWS' })
-  expect(fake.policy('us-east-1', name)).toContain('arn:aws:iam::111111111111:root')
+  expect(fake.getPolicy('us-east-1', name)).toContain('arn:aws:iam::111111111111:root')
 })

@@ -87,12 +87,12 @@ describe('the replication rule is filtered to the prefix and merged', () => {
       destinations: [{ region: 'ap-south-1', registryId: fake.accountId }],
       repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' }],
     }
-    fake.setReplicationRules(REGION, [foreign])
+    fake.seedReplicationRules(REGION, [foreign])
     const registry = await providerFor(fake, { replicationRegions: REPLICAS })
     await registry.createRepository(uniqueLogical('r'))
     await registry.createRepository(uniqueLogical('r'))
     expect(fake.requestsFor('PutReplicationConfiguration')).toHaveLength(1)
-    const rules = fake.replicationRules(REGION)
+    const rules = fake.getReplicationRules(REGION)
     expect(rules[0]).toEqual(foreign)
     expect(rules[1]?.repositoryFilters).toEqual([
       { filter: `${PREFIX}-`, filterType: 'PREFIX_MATCH' },
@@ -107,19 +107,21 @@ describe('replicas get the same change on add and on remove', () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: REPLICAS })
     const { name } = await registry.createRepository(uniqueLogical('r'))
-    fake.setPolicy(
+    fake.seedPolicy(
       'ap-southeast-2',
       name,
       JSON.stringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }),
     )
     await registry.addCrossAccountAccess(name, GRANT)
     for (const region of [REGION, ...REPLICAS]) {
-      expect(fake.policy(region, name), region).toContain('arn:aws:iam::111111111111:root')
-      expect(fake.policy(region, name), region).toContain('arn:aws:lambda:eu-west-1:111111111111')
+      expect(fake.getPolicy(region, name), region).toContain('arn:aws:iam::111111111111:root')
+      expect(fake.getPolicy(region, name), region).toContain(
+        'arn:aws:lambda:eu-west-1:111111111111',
+      )
     }
     await registry.removeCrossAccountAccess(name, GRANT)
-    expect(fake.policy(REGION, name)).toBeUndefined()
-    expect(fake.policy('eu-west-1', name)).toBeUndefined()
+    expect(fake.getPolicy(REGION, name)).toBeUndefined()
+    expect(fake.getPolicy('eu-west-1', name)).toBeUndefined()
     expect(policyDoc(fake, 'ap-southeast-2', name)).toEqual({
       Version: '2012-10-17',
       Statement: [FOREIGN_STATEMENT],
@@ -130,7 +132,7 @@ describe('replicas get the same change on add and on remove', () => {
 
   it('waits for a replica that appears later (bounded polling)', async () => {
     await using fake = await startAwsFake({ replicaDelayMs: 150 })
-    fake.setReplicationRules(REGION, [
+    fake.seedReplicationRules(REGION, [
       {
         destinations: [{ region: 'eu-west-1', registryId: fake.accountId }],
         repositoryFilters: [{ filter: `${PREFIX}-`, filterType: 'PREFIX_MATCH' }],
@@ -144,9 +146,9 @@ describe('replicas get the same change on add and on remove', () => {
     })
     // A provider without replicas creates the repository; ECR replicates it 150 ms later.
     const { name } = await creator.createRepository(uniqueLogical('late'))
-    expect(fake.repository('eu-west-1', name)).toBeUndefined()
+    expect(fake.getRepository('eu-west-1', name)).toBeUndefined()
     await registry.addCrossAccountAccess(name, GRANT)
-    expect(fake.policy('eu-west-1', name)).toContain('111111111111')
+    expect(fake.getPolicy('eu-west-1', name)).toContain('111111111111')
     const checks = fake
       .requestsFor('DescribeRepositories')
       .filter((r) => fake.regionOf(r) === 'eu-west-1')
@@ -182,7 +184,7 @@ describe('replicas get the same change on add and on remove', () => {
     await expect(registry.removeCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
       code: 'TIMEOUT',
     })
-    expect(fake.policy(REGION, name)).toBeUndefined()
+    expect(fake.getPolicy(REGION, name)).toBeUndefined()
   })
 
   it('a replica check that fails for another reason is not waited out', async () => {

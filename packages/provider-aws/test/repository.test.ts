@@ -12,7 +12,7 @@ describe('createRepository', () => {
     const registry = await providerFor(fake)
     const logical = uniqueLogical('app')
     const created = await registry.createRepository(logical)
-    const stored = fake.repository(REGION, `${PREFIX}-${logical}`)
+    const stored = fake.getRepository(REGION, `${PREFIX}-${logical}`)
     expect(created).toEqual({
       name: `${PREFIX}-${logical}`,
       uri: stored?.repositoryUri,
@@ -35,13 +35,13 @@ describe('createRepository', () => {
     const registry = await providerFor(fake)
     const { name } = await registry.createRepository('My App')
     expect(name).toMatch(/^acme-my-app-x[0-9a-f]{12}$/)
-    expect(fake.repository(REGION, name)).toBeDefined()
+    expect(fake.getRepository(REGION, name)).toBeDefined()
   })
 
   it('creates the replicas too, so policies can be set on them at once', async () => {
     const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
     const { name } = await registry.createRepository(uniqueLogical('rep'))
-    expect(fake.repository(REPLICA, name)).toBeDefined()
+    expect(fake.getRepository(REPLICA, name)).toBeDefined()
   })
 })
 
@@ -84,8 +84,8 @@ describe('deleteRepository', () => {
       { repositoryName: name, force: true },
       { repositoryName: name, force: true },
     ])
-    expect(fake.repository(REGION, name)).toBeUndefined()
-    expect(fake.repository(REPLICA, name)).toBeUndefined()
+    expect(fake.getRepository(REGION, name)).toBeUndefined()
+    expect(fake.getRepository(REPLICA, name)).toBeUndefined()
   })
 
   it('succeeds when the repository is already gone (the contract), and get is NOT_FOUND', async () => {

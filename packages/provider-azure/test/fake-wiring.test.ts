@@ -11,7 +11,7 @@ it("the fake's providerOptions reach its Entra ID, ARM and data plane", async ()
   await using registry = azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
   const { name } = await registry.createRepository('my-app')
   const login = await registry.generateCredentials(name, 'pull')
-  // fake.scopeMaps(): the scope map that limits login to team-a/my-app
+  // fake.getScopeMaps(): the scope map that limits login to team-a/my-app
   // #endregion
 
   expect(fake.requestsFor('entra.token').length).toBeGreaterThan(0)

@@ -16,12 +16,12 @@ describe('ARM long-running operations', () => {
       await using fake = await startAzureFake({ lroStyle: style, pollsBeforeDone: 3 })
       const registry = fakeProvider(fake)
       const created = await registry.createRepository('lro-app')
-      const map = fake.scopeMaps().find((m) => m.name === 'lro-app')
+      const map = fake.getScopeMaps().find((m) => m.name === 'lro-app')
       // Resolved only once the operation succeeded: the scope map is provisioned, the uri ready.
       expect(map?.provisioningState).toBe('Succeeded')
       expect(created.uri).toBe(`${fake.loginServer}/lro-app`)
       await registry.deleteRepository(created.name)
-      expect(fake.scopeMaps()).toHaveLength(0)
+      expect(fake.getScopeMaps()).toHaveLength(0)
       const polls = pollOperation === undefined ? [] : fake.requestsFor(pollOperation)
       // 3 "in progress" answers and the terminal one, for the create and for the delete.
       expect(polls).toHaveLength(pollOperation === undefined ? 0 : 8)
@@ -44,7 +44,7 @@ describe('ARM long-running operations', () => {
         code: 'CONFLICT',
         platform: 'azure',
       })
-      expect(fake.scopeMaps()).toHaveLength(0)
+      expect(fake.getScopeMaps()).toHaveLength(0)
     },
   )
 
@@ -57,7 +57,7 @@ describe('ARM long-running operations', () => {
     const created = await registry.createRepository('second-try')
     expect(created.name).toBe('second-try')
     expect(fake.requestsFor('scopeMaps.create')).toHaveLength(2)
-    expect(fake.scopeMaps().map((m) => m.name)).toEqual([scopeMapName('second-try')])
+    expect(fake.getScopeMaps().map((m) => m.name)).toEqual([scopeMapName('second-try')])
   })
 
   it('polls at the configured interval', async () => {

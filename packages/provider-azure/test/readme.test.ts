@@ -68,5 +68,5 @@ it('the README testing example wires the provider to the fake', async () => {
   // #endregion
 
   expect(name).toBe('web-app')
-  expect(fake.scopeMaps().map((map) => map.name)).toContain('web-app')
+  expect(fake.getScopeMaps().map((map) => map.name)).toContain('web-app')
 })

@@ -88,7 +88,7 @@ describe('createRepository and scope maps in the fake', () => {
     const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('Web_App')
     expect(name).toMatch(/^team-a\/web_app-x[0-9a-f]{12}$/)
-    const map = fake.scopeMaps().find((m) => m.name === scopeMapName(name))
+    const map = fake.getScopeMaps().find((m) => m.name === scopeMapName(name))
     expect(map?.actions).toEqual(scopeMapActions(name))
     expect(map?.description).toBe('Managed by @artifact-registry/provider-azure')
     expect(map?.provisioningState).toBe('Succeeded')
@@ -107,7 +107,7 @@ describe('createRepository and scope maps in the fake', () => {
   it('refuses to adopt a scope map of the same name that is not the repository one', async () => {
     const registry = fakeProvider(fake)
     await registry.createRepository('shared-name')
-    const map = fake.scopeMaps().find((m) => m.name === 'shared-name')
+    const map = fake.getScopeMaps().find((m) => m.name === 'shared-name')
     if (map === undefined) throw new Error('scope map missing')
     map.actions = ['repositories/other/content/read']
     await expect(registry.createRepository('shared-name')).rejects.toMatchObject({
@@ -116,23 +116,23 @@ describe('createRepository and scope maps in the fake', () => {
     await expect(registry.getRepository('shared-name')).rejects.toMatchObject({ code: 'NOT_FOUND' })
     // Not ours: deleteRepository must leave it alone.
     await registry.deleteRepository('shared-name')
-    expect(fake.scopeMaps().some((m) => m.name === 'shared-name')).toBe(true)
+    expect(fake.getScopeMaps().some((m) => m.name === 'shared-name')).toBe(true)
   })
 
   it('deleteRepository removes the content and the scope map', async () => {
     const registry = fakeProvider(fake)
     const { name } = await registry.createRepository('to-delete')
-    fake.pushImage(name, 'v1')
+    fake.seedImage(name, 'v1')
     await registry.deleteRepository(name)
     expect(fake.state.repositories.has(name)).toBe(false)
-    expect(fake.scopeMaps().some((m) => m.name === scopeMapName(name))).toBe(false)
+    expect(fake.getScopeMaps().some((m) => m.name === scopeMapName(name))).toBe(false)
     const [deleteCall] = fake.requestsFor('acr.deleteRepository')
     expect(deleteCall?.url).toBe(`/acr/v1/${name}`)
   })
 
   it('never touches repositories outside its prefix', async () => {
     const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
-    fake.pushImage('team-b/app')
+    fake.seedImage('team-b/app')
     const before = fake.requests.length
     await registry.deleteRepository('team-b/app')
     expect(fake.requests.length).toBe(before)

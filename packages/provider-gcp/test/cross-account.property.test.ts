@@ -74,7 +74,7 @@ describe('add/remove sequences (property)', () => {
               before: () => {
                 const theirs = { role: 'roles/viewer', members: [`user:racer${i}@acme.example`] }
                 foreign.push(theirs)
-                fake.setPolicy(resource, {
+                fake.seedPolicy(resource, {
                   version: 3,
                   bindings: [...fake.getPolicy(resource).bindings, theirs],
                 })

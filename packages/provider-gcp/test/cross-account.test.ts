@@ -119,7 +119,7 @@ describe('concurrent writers', () => {
     fake.inject('setIamPolicy', {
       before: () => {
         const current = fake.getPolicy(resource)
-        fake.setPolicy(resource, { version: 3, bindings: [...current.bindings, theirs] })
+        fake.seedPolicy(resource, { version: 3, bindings: [...current.bindings, theirs] })
       },
     })
     await provider.addCrossAccountAccess(name, GRANT)
@@ -139,7 +139,7 @@ describe('concurrent writers', () => {
       {
         before: () => {
           writes += 1
-          fake.setPolicy(resource, {
+          fake.seedPolicy(resource, {
             version: 3,
             bindings: [
               ...INFRA_BINDINGS,

@@ -33,8 +33,8 @@ export function provisionGarRepository(
   bindings: readonly FakeIamBinding[] = INFRA_BINDINGS,
 ): { repository: string; resource: string } {
   const repository = `images-${randomBytes(4).toString('hex')}`
-  const resource = fake.createRepository({ project: PROJECT, location: LOCATION, repository })
-  fake.setPolicy(resource, { version: 3, bindings: structuredClone([...bindings]) })
+  const resource = fake.seedRepository({ project: PROJECT, location: LOCATION, repository })
+  fake.seedPolicy(resource, { version: 3, bindings: structuredClone([...bindings]) })
   return { repository, resource }
 }
 

@@ -109,7 +109,7 @@ describe('createRepository and getRepository', () => {
     const created = await provider.createRepository('team/app')
     expect(created.createdAt).toBeNull()
     const before = Math.floor(Date.now() / 1000) * 1000
-    fake.pushImage(resource, 'team/app')
+    fake.seedImage(resource, 'team/app')
     const got = await provider.getRepository(created.name)
     expect(got.createdAt).toBeInstanceOf(Date)
     expect(got.createdAt?.getTime()).toBeGreaterThanOrEqual(before)
@@ -122,12 +122,12 @@ describe('deleteRepository', () => {
     const { repository, resource } = provisionGarRepository(fake)
     await using provider = await providerFor(fake, repository)
     for (const path of ['team/app', 'team/app/cache', 'team/other', 'app']) {
-      fake.pushImage(resource, path)
+      fake.seedImage(resource, path)
     }
     const { name } = await provider.createRepository('team/app')
     fake.reset()
     await provider.deleteRepository(name)
-    expect(fake.imagePaths(resource).sort()).toEqual(['app', 'team/app/cache', 'team/other'])
+    expect(fake.getImagePaths(resource).sort()).toEqual(['app', 'team/app/cache', 'team/other'])
     const [request] = fake.requestsFor('deletePackage')
     // GAR names a Docker package by its URL-encoded path; the REST path encodes it once more.
     expect(request?.url).toContain(`/repositories/${repository}/packages/team%252Fapp?`)
@@ -144,16 +144,16 @@ describe('deleteRepository', () => {
   it('waits for the long-running operation', async () => {
     await using slow = await startGcpFake({ lroPolls: 2 })
     const { repository, resource } = provisionGarRepository(slow)
-    slow.pushImage(resource, 'app')
+    slow.seedImage(resource, 'app')
     await using provider = await providerFor(slow, repository)
     await provider.deleteRepository(`${PROJECT}/${repository}/app`)
     expect(slow.requestsFor('getOperation').length).toBeGreaterThanOrEqual(2)
-    expect(slow.imagePaths(resource)).toEqual([])
+    expect(slow.getImagePaths(resource)).toEqual([])
   })
 
   it('reports a refused delete with its code', async () => {
     const { repository, resource } = provisionGarRepository(fake)
-    fake.pushImage(resource, 'app')
+    fake.seedImage(resource, 'app')
     await using provider = await providerFor(fake, repository)
     fake.inject(
       'deletePackage',
@@ -161,6 +161,6 @@ describe('deleteRepository', () => {
     )
     const err = await rejectionOf(provider.deleteRepository(`${PROJECT}/${repository}/app`))
     expect(isArtifactRegistryError(err, 'PERMISSION_DENIED')).toBe(true)
-    expect(fake.imagePaths(resource)).toEqual(['app'])
+    expect(fake.getImagePaths(resource)).toEqual(['app'])
   })
 })

@@ -67,8 +67,8 @@ describe('AWS fake: ECR (awsJson1_1)', () => {
 
   it('keeps state per region, read from the SigV4 credential scope', async () => {
     await ecr('CreateRepository', { repositoryName: 'regional' }, { region: 'eu-west-1' })
-    expect(fake.repository('eu-west-1', 'regional')).toBeDefined()
-    expect(fake.repository('us-east-1', 'regional')).toBeUndefined()
+    expect(fake.getRepository('eu-west-1', 'regional')).toBeDefined()
+    expect(fake.getRepository('us-east-1', 'regional')).toBeUndefined()
     expect(fake.regionOf(fake.requests[0] ?? { headers: {} })).toBe('eu-west-1')
   })
 
@@ -105,13 +105,13 @@ describe('AWS fake: ECR (awsJson1_1)', () => {
     expect((await ecr('DescribeRegistry', {})).json.replicationConfiguration).toEqual({ rules })
     await ecr('CreateRepository', { repositoryName: 'rep-a' })
     await ecr('CreateRepository', { repositoryName: 'other-a' })
-    expect(fake.repositoryNames('eu-west-1')).toContain('rep-a')
-    expect(fake.repositoryNames('eu-west-1')).not.toContain('other-a')
+    expect(fake.getRepositoryNames('eu-west-1')).toContain('rep-a')
+    expect(fake.getRepositoryNames('eu-west-1')).not.toContain('other-a')
 
     await using held = await startAwsFake({ replicaDelayMs: null })
-    held.setReplicationRules('us-east-1', rules)
+    held.seedReplicationRules('us-east-1', rules)
     held.seedRepository('us-east-1', 'rep-b')
-    expect(held.repositoryNames('eu-west-1')).toEqual([])
+    expect(held.getRepositoryNames('eu-west-1')).toEqual([])
   })
 
   it('issues authorization tokens as base64 "AWS:<password>" with an epoch-seconds expiry', async () => {
@@ -126,7 +126,7 @@ describe('AWS fake: ECR (awsJson1_1)', () => {
 describe('AWS fake: STS (awsQuery) and session policies', () => {
   it('AssumeRole records the session policy and enforces it on ECR calls', async () => {
     await ecr('CreateRepository', { repositoryName: 'scoped' })
-    const arn = fake.repository('us-east-1', 'scoped')?.repositoryArn
+    const arn = fake.getRepository('us-east-1', 'scoped')?.repositoryArn
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [

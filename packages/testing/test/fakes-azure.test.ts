@@ -191,7 +191,7 @@ describe('Azure fake', () => {
       const poll = () => call(fake, 'GET', location.pathname + location.search, { headers: bearer })
       expect((await poll()).status).toBe(202)
       expect((await poll()).status).toBe(204)
-      expect(fake.scopeMaps().map((m) => m.name)).not.toContain('location-map')
+      expect(fake.getScopeMaps().map((m) => m.name)).not.toContain('location-map')
     })
 
     it('creates and deletes registries as long-running operations', async () => {
@@ -226,7 +226,7 @@ describe('Azure fake', () => {
       await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
       const done = await call(fake, 'GET', status.pathname + status.search, { headers: bearer })
       expect(done.body).toMatchObject({ status: 'Failed', error: { code: 'InternalServerError' } })
-      expect(fake.scopeMaps().map((m) => m.name)).not.toContain('failing-map')
+      expect(fake.getScopeMaps().map((m) => m.name)).not.toContain('failing-map')
     })
   })
 
@@ -296,7 +296,7 @@ describe('Azure fake', () => {
     })
 
     it('deletes a repository only with a delete grant on it', async () => {
-      fake.pushImage('team/app', 'v1')
+      fake.seedImage('team/app', 'v1')
       const refresh = await refreshToken()
       const pullOnly = text(await accessToken('repository:team/app:pull', refresh), 'access_token')
       const refused = await call(fake, 'DELETE', '/acr/v1/team/app', {
@@ -387,7 +387,7 @@ describe('Azure fake: providerOptions', () => {
     expect(fake.decodeToken(token.token)).toMatchObject({ appid: 'client-b', tid: 'tenant-b' })
     expect(() => fake.providerOptions('missing')).toThrow(
       new TypeError(
-        '[azure-fake] no registry named missing: add it with addRegistry() or the registries option',
+        '[azure-fake] no registry named missing: seed it with seedRegistry() or the registries option',
       ),
     )
   })

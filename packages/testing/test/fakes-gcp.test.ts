@@ -30,19 +30,19 @@ describe('GCP fake: Artifact Registry', () => {
   it('serves repositories and packages, with package ids URL-encoded once more on the wire', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
     expect((await call(fake, 'GET', REPO)).json).toMatchObject({ name: REPO, format: 'DOCKER' })
-    fake.pushImage(REPO, 'team/app')
+    fake.seedImage(REPO, 'team/app')
     const got = await call(fake, 'GET', `${REPO}/packages/team%252Fapp`)
     expect(got.json).toMatchObject({ name: `${REPO}/packages/team%2Fapp`, displayName: 'team/app' })
     const deleted = await call(fake, 'DELETE', `${REPO}/packages/team%252Fapp`)
     expect(deleted.json).toMatchObject({ done: true })
-    expect(fake.imagePaths(REPO)).toEqual([])
+    expect(fake.getImagePaths(REPO)).toEqual([])
     expect((await call(fake, 'GET', `${REPO}/packages/team%252Fapp`)).status).toBe(404)
     expect(fake.requestsFor('deletePackage')).toHaveLength(1)
   })
 
   it('pages packages', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
-    for (const path of ['a', 'b', 'c']) fake.pushImage(REPO, path)
+    for (const path of ['a', 'b', 'c']) fake.seedImage(REPO, path)
     const first = await call(fake, 'GET', `${REPO}/packages?pageSize=2`)
     expect(first.json.packages).toHaveLength(2)
     const second = await call(
@@ -123,7 +123,7 @@ describe('GCP fake: IAM policies', () => {
     await using fake = await startGcpFake({ repositories: [REF] })
     fake.inject('setIamPolicy', {
       before: () => {
-        fake.setPolicy(REPO, {
+        fake.seedPolicy(REPO, {
           version: 3,
           bindings: [{ role: 'roles/viewer', members: ['user:b@x.example'] }],
         })

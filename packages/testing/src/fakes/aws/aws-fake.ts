@@ -91,13 +91,13 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
       credentials: { ...BASE_CREDENTIALS },
       maxAttempts: 1,
     }),
-    repository: (region, name) => ecr.repository(region, name),
-    repositoryNames: (region) => ecr.repositories(region).map((r) => r.repositoryName),
-    seedRepository: (region, name) => seed(ecr, region, name),
-    policy: (region, name) => ecr.policy(region, name),
-    setPolicy: (region, name, text) => ecr.setPolicy(region, name, text),
-    replicationRules: (region) => ecr.rules(region),
-    setReplicationRules: (region, rules) => ecr.setRules(region, rules),
+    seedRepository: (region, name) => seedRepository(ecr, region, name),
+    seedPolicy: (region, name, text) => seedPolicy(ecr, region, name, text),
+    seedReplicationRules: (region, rules) => ecr.setRules(region, rules),
+    getRepository: (region, name) => ecr.repository(region, name),
+    getRepositoryNames: (region) => ecr.repositories(region).map((r) => r.repositoryName),
+    getPolicy: (region, name) => ecr.policy(region, name),
+    getReplicationRules: (region) => ecr.rules(region),
     assumedRoles: assumed,
     authorizationTokens: tokens,
     inject: namedFaultInjector<AwsFaultKind>('aws-fake', server, awsErrorPlane),
@@ -114,8 +114,21 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
 
 // --- Internal ---
 
-function seed(ecr: EcrState, region: string, name: string): FakeRepository {
-  const repository = ecr.create(region, name, false) ?? ecr.repository(region, name)
-  if (repository === undefined) throw new Error(`[aws-fake] could not seed ${name}`)
-  return repository
+function seedRepository(ecr: EcrState, region: string, name: string): FakeRepository {
+  if (!EcrState.isValidName(name)) {
+    throw new TypeError(`[aws-fake] ECR refuses the repository name ${JSON.stringify(name)}`)
+  }
+  return ecr.create(region, name, false) ?? (ecr.repository(region, name) as FakeRepository)
+}
+
+function seedPolicy(
+  ecr: EcrState,
+  region: string,
+  name: string,
+  policyText: string | undefined,
+): void {
+  if (ecr.repository(region, name) === undefined) {
+    throw new TypeError(`[aws-fake] no repository ${name} in ${region}: seed it first`)
+  }
+  ecr.setPolicy(region, name, policyText)
 }

@@ -92,20 +92,28 @@ export interface AwsFake extends FakeServer {
    * this shape has no STS endpoint.
    */
   clientConfig(region?: string): AwsFakeClientConfig
-  /** A stored repository, or `undefined`. */
-  repository(region: string, name: string): FakeRepository | undefined
-  /** Names of the repositories of a region. */
-  repositoryNames(region: string): string[]
-  /** Create a repository directly (as another tool would), without replication. */
+  /**
+   * Create a repository directly (as another tool would), without replication; one that exists
+   * is returned as it is.
+   * @throws TypeError for a name ECR refuses.
+   */
   seedRepository(region: string, name: string): FakeRepository
-  /** The repository policy text, or `undefined` when there is none. */
-  policy(region: string, name: string): string | undefined
-  /** Set or (with `undefined`) delete a repository policy directly, e.g. to seed foreign statements. */
-  setPolicy(region: string, name: string, policyText: string | undefined): void
-  /** The registry's replication rules in a region. */
-  replicationRules(region: string): FakeReplicationRule[]
+  /**
+   * Set or (with `undefined`) delete a repository policy directly, e.g. to seed foreign
+   * statements. The text is stored as given, valid or not.
+   * @throws TypeError when the repository does not exist.
+   */
+  seedPolicy(region: string, name: string, policyText: string | undefined): void
   /** Replace the registry's replication rules in a region directly. */
-  setReplicationRules(region: string, rules: FakeReplicationRule[]): void
+  seedReplicationRules(region: string, rules: FakeReplicationRule[]): void
+  /** A stored repository, or `undefined`. */
+  getRepository(region: string, name: string): FakeRepository | undefined
+  /** Names of the repositories of a region. */
+  getRepositoryNames(region: string): string[]
+  /** The repository policy text, or `undefined` when there is none. */
+  getPolicy(region: string, name: string): string | undefined
+  /** The registry's replication rules in a region. */
+  getReplicationRules(region: string): FakeReplicationRule[]
   /** Successful `AssumeRole` calls, oldest first. */
   readonly assumedRoles: readonly AssumeRoleRecord[]
   /** Authorization tokens issued, oldest first. */

@@ -20,6 +20,7 @@ import {
   type AzureFakeState,
   emptyState,
   type FakeAzureIdentity,
+  type FakeRegistry,
   type FakeRegistryInit,
   type FakeScopeMap,
   type LroStyle,
@@ -98,12 +99,15 @@ export interface AzureFake extends FakeServer {
    * @throws TypeError for an operation that is not long-running.
    */
   inject(operation: FakeLroOperation, fault: OperationFailureFault, options?: InjectOptions): void
+  /**
+   * Add a registry directly, already provisioned (one of the same name is replaced); returns it
+   * as stored.
+   */
+  seedRegistry(init: FakeRegistryInit): FakeRegistry
   /** Put content (a tag) in a repository of the data plane, as a push would. */
-  pushImage(repository: string, tag?: string): void
+  seedImage(repository: string, tag?: string): void
   /** The scope maps of every registry. */
-  scopeMaps(): FakeScopeMap[]
-  /** Add a registry, already provisioned. */
-  addRegistry(init: FakeRegistryInit): void
+  getScopeMaps(): FakeScopeMap[]
   /** The claims of a token the fake issued (or any JWT-shaped token). */
   decodeToken(token: string): FakeTokenClaims | undefined
 }

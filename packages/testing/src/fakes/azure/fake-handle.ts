@@ -11,6 +11,7 @@ import type {
   AzureFakeState,
   FakeAzureIdentity,
   FakeOperationFailure,
+  FakeRegistry,
   FakeRegistryInit,
   FakeScopeMap,
   LroStyle,
@@ -118,24 +119,24 @@ export class AzureFakeHandle implements AzureFake {
     )
     if (registry === undefined) {
       throw new TypeError(
-        `[azure-fake] no registry named ${name}: add it with addRegistry() or the registries option`,
+        `[azure-fake] no registry named ${name}: seed it with seedRegistry() or the registries option`,
       )
     }
     return azureProviderOptions(this, registry, this.#parts.identity)
   }
 
-  pushImage(repository: string, tag = 'latest'): void {
+  seedRegistry(init: FakeRegistryInit): FakeRegistry {
+    return addRegistry(this.state, withDefaults(init))
+  }
+
+  seedImage(repository: string, tag = 'latest'): void {
     const tags = this.state.repositories.get(repository) ?? new Set<string>()
     tags.add(tag)
     this.state.repositories.set(repository, tags)
   }
 
-  scopeMaps(): FakeScopeMap[] {
+  getScopeMaps(): FakeScopeMap[] {
     return [...this.state.scopeMaps.values()]
-  }
-
-  addRegistry(init: FakeRegistryInit): void {
-    addRegistry(this.state, withDefaults(init))
   }
 
   decodeToken(token: string): FakeTokenClaims | undefined {

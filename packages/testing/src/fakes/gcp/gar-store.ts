@@ -45,31 +45,32 @@ export class GarStore {
   /** @param lroPolls polls an operation takes before it is done (0: done at once). */
   constructor(private readonly lroPolls: number) {}
 
-  /** Create a repository out of band; returns its resource name. */
-  add(ref: FakeGarRepositoryRef, format = 'DOCKER'): string {
-    const name = `projects/${ref.project}/locations/${ref.location}/repositories/${ref.repository}`
-    const now = timestamp()
-    const registryUri = `${ref.location}-docker.pkg.dev/${ref.project}/${ref.repository}`
-    this.#repositories.set(name, {
-      name,
-      format,
-      description: '',
-      createTime: now,
-      updateTime: now,
-      registryUri,
-    })
-    this.#packages.set(name, new Map())
-    return name
+  /**
+   * Create a repository out of band; returns its resource name.
+   * @throws TypeError for a repository id GAR refuses.
+   */
+  seed(ref: FakeGarRepositoryRef): string {
+    if (!isRepositoryId(ref.repository)) {
+      throw new TypeError(
+        `[fake-gcp] GAR refuses the repository id ${JSON.stringify(ref.repository)}`,
+      )
+    }
+    return this.add(ref, 'DOCKER')
   }
 
   has(repository: string): boolean {
     return this.#repositories.has(repository)
   }
 
-  /** Create the package of an image path, as a first push does; returns the package name. */
+  /**
+   * Create the package of an image path, as a first push does; returns the package name.
+   * @throws TypeError when the repository does not exist.
+   */
   push(repository: string, imagePath: string): string {
     const packages = this.#packages.get(repository)
-    if (packages === undefined) throw new Error(`[fake-gcp] no repository ${repository}`)
+    if (packages === undefined) {
+      throw new TypeError(`[fake-gcp] no repository ${repository}: seed it first`)
+    }
     const id = encodeURIComponent(imagePath)
     const existing = packages.get(id)
     const now = timestamp()
@@ -89,7 +90,7 @@ export class GarStore {
   }
 
   createRepository(parent: string, id: string | null, body: unknown): FakeResponse {
-    if (id === null || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(id)) {
+    if (id === null || !isRepositoryId(id)) {
       return googleError('INVALID_ARGUMENT', 'repositoryId is invalid')
     }
     const [, project, , location] = parent.split('/')
@@ -158,6 +159,22 @@ export class GarStore {
 
   // --- Internal ---
 
+  private add(ref: FakeGarRepositoryRef, format: string): string {
+    const name = `projects/${ref.project}/locations/${ref.location}/repositories/${ref.repository}`
+    const now = timestamp()
+    const registryUri = `${ref.location}-docker.pkg.dev/${ref.project}/${ref.repository}`
+    this.#repositories.set(name, {
+      name,
+      format,
+      description: '',
+      createTime: now,
+      updateTime: now,
+      registryUri,
+    })
+    this.#packages.set(name, new Map())
+    return name
+  }
+
   private operation(location: string, response: Record<string, unknown>): FakeResponse {
     this.#operationIds += 1
     const name = `${location}/operations/op-${this.#operationIds}`
@@ -165,6 +182,10 @@ export class GarStore {
     this.#operations.set(name, operation)
     return ok(renderOperation(operation))
   }
+}
+
+function isRepositoryId(id: string): boolean {
+  return /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(id)
 }
 
 function renderOperation(operation: OperationRecord): Record<string, unknown> {

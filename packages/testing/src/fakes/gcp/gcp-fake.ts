@@ -46,16 +46,27 @@ export interface GcpFake extends FakeServer {
    * repository, ...fake.providerOptions() })`. Each call makes a new auth client.
    */
   providerOptions(): GcpFakeProviderOptions
-  /** Create a GAR repository out of band (Docker format); returns its resource name. */
-  createRepository(ref: FakeGarRepositoryRef): string
-  /** Create the package of an image path as a first `docker push` would; returns its name. */
-  pushImage(repository: string, imagePath: string): string
+  /**
+   * Create a GAR repository directly (Docker format), as another tool would; returns its resource
+   * name, `projects/{project}/locations/{location}/repositories/{repository}`.
+   * @throws TypeError for a repository id GAR refuses.
+   */
+  seedRepository(ref: FakeGarRepositoryRef): string
+  /**
+   * Create the package of an image path as a first `docker push` would; returns its name.
+   * @throws TypeError when the repository does not exist.
+   */
+  seedImage(repository: string, imagePath: string): string
+  /**
+   * Replace a repository's IAM policy directly, as a concurrent writer would (a new etag);
+   * returns what is stored.
+   * @throws TypeError when the repository does not exist.
+   */
+  seedPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
   /** Image paths that have a package in the repository. */
-  imagePaths(repository: string): string[]
+  getImagePaths(repository: string): string[]
   /** The stored IAM policy of a repository, as version 3 with conditions. */
   getPolicy(resource: string): FakeIamPolicy
-  /** Replace a repository's IAM policy out of band (a new etag); returns what is stored. */
-  setPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
   /**
    * Answer the next `options.times` requests of `operation` with a named fault in Google's error
    * shape (the OAuth one for `oauthToken`), or with a response of your own; or run `{ before }`
@@ -88,7 +99,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     tokens: [],
     caller: newOAuthCaller(),
   }
-  for (const ref of options.repositories ?? []) state.gar.add(ref)
+  for (const ref of options.repositories ?? []) state.gar.seed(ref)
   const server = await startFakeServer({
     name: 'fake-gcp',
     ...(options.tls === undefined ? {} : { tls: options.tls }),
@@ -101,11 +112,16 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     tokens: state.tokens,
     callerTokens: state.caller.issued,
     providerOptions: () => gcpProviderOptions(server.url, state.caller),
-    createRepository: (ref) => state.gar.add(ref),
-    pushImage: (repository, imagePath) => state.gar.push(repository, imagePath),
-    imagePaths: (repository) => state.gar.imagePaths(repository),
+    seedRepository: (ref) => state.gar.seed(ref),
+    seedImage: (repository, imagePath) => state.gar.push(repository, imagePath),
+    seedPolicy: (resource, policy) => {
+      if (!state.gar.has(resource)) {
+        throw new TypeError(`[fake-gcp] no repository ${resource}: seed it first`)
+      }
+      return state.iam.put(resource, policy)
+    },
+    getImagePaths: (repository) => state.gar.imagePaths(repository),
     getPolicy: (resource) => state.iam.get(resource),
-    setPolicy: (resource, policy) => state.iam.put(resource, policy),
     inject: namedFaultInjector<FaultKind>('fake-gcp', server, gcpErrorPlane),
     reset() {
       server.reset()
