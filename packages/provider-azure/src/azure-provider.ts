@@ -1,11 +1,12 @@
 import {
   type ArtifactRegistry,
   type ArtifactRegistryCredentials,
-  ArtifactRegistryError,
+  type ArtifactRegistryError,
   type Capabilities,
   type CrossAccountAccess,
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
+  instrument,
   isArtifactRegistryError,
   type Permission,
   type RepositoryResponse,
@@ -13,7 +14,9 @@ import {
   TTL_RULES,
 } from '@artifact-registry/core'
 import { ContainerRegistryManagementClient, type ScopeMap } from '@azure/arm-containerregistry'
+import { AZURE_CAPABILITIES } from './capabilities.js'
 import { DataPlaneClient } from './data-plane.js'
+import { platformError } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -22,19 +25,6 @@ import { deleteRepositoryContent } from './repository-content.js'
 import { type Caller, withRetry } from './retry.js'
 import { isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
 import { type AcrAction, TokenExchange } from './token-exchange.js'
-
-/**
- * What the Azure provider supports. Cross-account grants are Azure RBAC's job (role assignments
- * on the registry), not this library's; credentials are bearer tokens for one repository whose
- * lifetime ACR decides (about five minutes, from the token's `exp`).
- */
-export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
-  crossAccountAccess: null,
-  implicitRepositories: false,
-  credentialAuthMethod: 'bearer',
-  repositoryScopedCredentials: true,
-  credentialTtl: TTL_RULES.azure,
-})
 
 const ACTIONS: Readonly<Record<Permission, readonly AcrAction[]>> = {
   pull: ['pull'],
@@ -110,11 +100,7 @@ export class AzureProvider implements ArtifactRegistry {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     const map = await this.#scopeMaps.get(repository)
     if (map === undefined || !isScopeMapOf(map, repository)) {
-      throw new ArtifactRegistryError(
-        'NOT_FOUND',
-        `[provider-azure] Repository "${repository}" not found`,
-        { platform: PLATFORM },
-      )
+      throw platformError('NOT_FOUND', `Repository "${repository}" not found`)
     }
     return this.#response(repository, map)
   }
@@ -155,10 +141,9 @@ export class AzureProvider implements ArtifactRegistry {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     const actions = Object.hasOwn(ACTIONS, permission) ? ACTIONS[permission] : undefined
     if (actions === undefined) {
-      throw new ArtifactRegistryError(
+      throw platformError(
         'INVALID_ARGUMENT',
-        `[provider-azure] Unknown permission "${String(permission)}": use "pull" or "push-pull"`,
-        { platform: PLATFORM },
+        `Unknown permission "${String(permission)}": use "pull" or "push-pull"`,
       )
     }
     resolveCredentialTtl(TTL_RULES.azure, options, PLATFORM)
@@ -213,20 +198,43 @@ export class AzureProvider implements ArtifactRegistry {
   }
 }
 
+/**
+ * Create the provider of one Azure Container Registry. Makes no call: ARM and the login server are
+ * first reached by the first operation. Async like every provider's factory.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` listing every invalid option (a rejection).
+ * @example
+ * ```ts
+ * import { DefaultAzureCredential } from '@azure/identity'
+ * import { azure } from '@artifact-registry/provider-azure'
+ *
+ * await using registry = await azure({
+ *   subscriptionId: process.env.AZURE_SUBSCRIPTION_ID!,
+ *   resourceGroup: 'rg-artifacts',
+ *   registryName: 'acmeregistry',
+ *   repositoryPrefix: 'team-a',
+ *   credential: new DefaultAzureCredential(),
+ * })
+ * const { name } = await registry.createRepository('web-app')   // 'team-a/web-app'
+ * const credentials = await registry.generateCredentials(name, 'pull')
+ * ```
+ */
+export async function azure(options: AzureProviderOptions): Promise<AzureProvider> {
+  return instrument(new AzureProvider(options))
+}
+
 // --- Internal ---
 
 function crossAccountNotSupported(): ArtifactRegistryError {
-  return new ArtifactRegistryError(
+  return platformError(
     'NOT_SUPPORTED',
-    '[provider-azure] Cross-account access is not supported on Azure: grant other identities AcrPull on the registry (or a Container Registry Repository role on ABAC registries) with Azure RBAC',
-    { platform: PLATFORM },
+    'Cross-account access is not supported on Azure: grant other identities AcrPull on the registry (or a Container Registry Repository role on ABAC registries) with Azure RBAC',
   )
 }
 
 function foreignScopeMap(repository: string): ArtifactRegistryError {
-  return new ArtifactRegistryError(
+  return platformError(
     'CONFLICT',
-    `[provider-azure] Scope map "${scopeMapName(repository)}" exists but is not the one of repository "${repository}"; rename or delete it`,
-    { platform: PLATFORM },
+    `Scope map "${scopeMapName(repository)}" exists but is not the one of repository "${repository}"; rename or delete it`,
   )
 }

@@ -1,7 +1,8 @@
-import { ArtifactRegistryError, type AzureBinding, instrument } from '@artifact-registry/core'
+import type { AzureBinding } from '@artifact-registry/core'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth'
-import { AzureProvider } from './azure-provider.js'
+import { type AzureProvider, azure } from './azure-provider.js'
 import { cloudOfAuthority } from './clouds.js'
+import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
 /**
@@ -12,17 +13,17 @@ import { PLATFORM } from './platform.js'
  * token request, so building a provider never probes the environment or the instance metadata
  * service. To choose the credential yourself, call {@link azure} instead.
  *
- * @throws ArtifactRegistryError `INVALID_CONFIG` when the binding is not an `azure` one.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when the binding is not an `azure` one (a rejection).
  */
-export function fromBinding(binding: AzureBinding): AzureProvider {
+export async function fromBinding(binding: AzureBinding): Promise<AzureProvider> {
   if (binding?.platform !== PLATFORM) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'INVALID_CONFIG',
-      `[provider-azure] Expected a binding with platform "azure", got "${String(binding?.platform)}"`,
-      { platform: PLATFORM, issues: [{ path: 'platform', message: 'must be "azure"' }] },
+      `Expected a binding with platform "azure", got "${String(binding?.platform)}"`,
+      { issues: [{ path: 'platform', message: 'must be "azure"' }] },
     )
   }
-  const provider = new AzureProvider({
+  return azure({
     subscriptionId: binding.subscriptionId,
     resourceGroup: binding.resourceGroup,
     registryName: binding.registryName,
@@ -32,7 +33,6 @@ export function fromBinding(binding: AzureBinding): AzureProvider {
     cloud: cloudOfAuthority(binding.authorityHost),
     credential: lazyDefaultCredential(binding.authorityHost),
   })
-  return instrument(provider)
 }
 
 // --- Internal ---

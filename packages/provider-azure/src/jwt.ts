@@ -1,5 +1,4 @@
-import { ArtifactRegistryError } from '@artifact-registry/core'
-import { PLATFORM } from './platform.js'
+import { platformError } from './map-error.js'
 
 /** One entry of the `access` claim of an ACR access token (the Docker registry token format). */
 export interface AcrTokenAccess {
@@ -34,10 +33,9 @@ export function readTokenClaims(token: string, what: string): AcrTokenClaims {
     claims = undefined
   }
   if (typeof claims?.exp !== 'number' || !Number.isFinite(claims.exp)) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'INTERNAL',
-      `[provider-azure] The ${what} from the registry is not a JWT with an "exp" claim`,
-      { platform: PLATFORM },
+      `The ${what} from the registry is not a JWT with an "exp" claim`,
     )
   }
   return {

@@ -1,7 +1,10 @@
 import {
-  ArtifactRegistryError,
+  type ArtifactRegistryError,
   type ErrorCode,
+  type ErrorContext,
   isArtifactRegistryError,
+  type ProviderErrorOptions,
+  providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 
@@ -42,16 +45,26 @@ const IDENTITY_ERRORS: ReadonlySet<unknown> = new Set([
  * `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 429 `RATE_LIMITED`, 5xx `UNAVAILABLE`.
  * The original error is the `cause`; tokens never reach the message.
  *
- * @param context What was being done, e.g. `create scope map "web-app"`.
+ * @param context What was being done, e.g. `{ operation: 'create scope map', resource: 'web-app' }`.
  */
-export function mapError(err: unknown, context: string): ArtifactRegistryError {
+export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (isArtifactRegistryError(err)) return err
   const status = statusOf(err)
-  return new ArtifactRegistryError(
+  const about = context.resource === undefined ? '' : ` "${context.resource}"`
+  return platformError(
     codeOf(err, status),
-    `[provider-azure] ${context} failed: ${describe(err, status)}`,
-    { platform: PLATFORM, cause: err },
+    `${context.operation}${about} failed: ${describe(err, status)}`,
+    { cause: err },
   )
+}
+
+/** An {@link ArtifactRegistryError} of this provider: platform `azure`, message prefixed `[provider-azure]`. */
+export function platformError(
+  code: ErrorCode,
+  message: string,
+  options: ProviderErrorOptions = {},
+): ArtifactRegistryError {
+  return providerError(PLATFORM, code, message, options)
 }
 
 /** The HTTP status of an SDK (`statusCode`) or data-plane (`status`) error, if it has one. */

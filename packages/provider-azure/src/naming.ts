@@ -1,9 +1,5 @@
-import {
-  ArtifactRegistryError,
-  assertUsableName,
-  isValidPlatformName,
-  toPlatformName,
-} from '@artifact-registry/core'
+import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
+import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
 /** ACR's longest repository name. */
@@ -31,17 +27,15 @@ export function routableName(logical: string, prefix: string | undefined): strin
 export function checkRoutableName(name: string, prefix: string | undefined): string {
   assertUsableName(name, PLATFORM)
   if (!isValidPlatformName('acr', name)) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'INVALID_NAME',
-      `[provider-azure] "${name}" is not an ACR repository name; pass the name createRepository returned`,
-      { platform: PLATFORM },
+      `"${name}" is not an ACR repository name; pass the name createRepository returned`,
     )
   }
   if (prefix !== undefined && !name.startsWith(`${prefix}/`)) {
-    throw new ArtifactRegistryError(
+    throw platformError(
       'NOT_FOUND',
-      `[provider-azure] Repository "${name}" is outside the prefix "${prefix}" of this registry binding`,
-      { platform: PLATFORM },
+      `Repository "${name}" is outside the prefix "${prefix}" of this registry binding`,
     )
   }
   return name

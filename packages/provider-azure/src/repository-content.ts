@@ -20,13 +20,17 @@ export async function deleteRepositoryContent(
   deps: RepositoryContentDeps,
 ): Promise<boolean> {
   const { token } = await deps.tokens.repositoryToken(repository, ['delete'])
-  return deps.call('write', `delete the content of repository "${repository}"`, async () => {
-    // Repository names are validated lowercase OCI paths: their `/` stays a path separator.
-    const response = await deps.http.send('DELETE', `/acr/v1/${repository}`, {
-      authorization: `Bearer ${token}`,
-    })
-    if (response.status === 404) return false
-    if (response.status >= 200 && response.status < 300) return true
-    throw new DataPlaneError(response, 'DELETE /acr/v1/{name}')
-  })
+  return deps.call(
+    'write',
+    { operation: 'delete the content of repository', resource: repository },
+    async () => {
+      // Repository names are validated lowercase OCI paths: their `/` stays a path separator.
+      const response = await deps.http.send('DELETE', `/acr/v1/${repository}`, {
+        authorization: `Bearer ${token}`,
+      })
+      if (response.status === 404) return false
+      if (response.status >= 200 && response.status < 300) return true
+      throw new DataPlaneError(response, 'DELETE /acr/v1/{name}')
+    },
+  )
 }

@@ -1,4 +1,4 @@
-import type { ArtifactRegistryError } from '@artifact-registry/core'
+import type { ArtifactRegistryError, ErrorContext } from '@artifact-registry/core'
 import type { Clock } from './clock.js'
 import { mapError, retryAfterMs } from './map-error.js'
 import type { OperationKind } from './rate-limiter.js'
@@ -7,7 +7,11 @@ import type { OperationKind } from './rate-limiter.js'
  * Runs one platform call under the rate limiter and the retry policy, and maps what finally
  * fails to an ArtifactRegistryError.
  */
-export type Caller = <T>(kind: OperationKind, context: string, op: () => Promise<T>) => Promise<T>
+export type Caller = <T>(
+  kind: OperationKind,
+  context: ErrorContext,
+  op: () => Promise<T>,
+) => Promise<T>
 
 /** How {@link withRetry} retries. */
 export interface RetryPolicy {
@@ -31,7 +35,7 @@ const BASE_DELAY_MS = 500
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   policy: RetryPolicy,
-  context: string,
+  context: ErrorContext,
 ): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {

@@ -54,7 +54,7 @@ export class ScopeMaps {
   get(repository: string): Promise<ScopeMap | undefined> {
     const { client, resourceGroup, registryName, call } = this.#deps
     const name = scopeMapName(repository)
-    return call('read', `read scope map "${name}"`, async () => {
+    return call('read', { operation: 'read scope map', resource: name }, async () => {
       try {
         return await client().scopeMaps.get(resourceGroup, registryName, name)
       } catch (err) {
@@ -73,7 +73,7 @@ export class ScopeMaps {
       description: SCOPE_MAP_DESCRIPTION,
       actions: scopeMapActions(repository),
     }
-    return call('write', `create scope map "${name}"`, async () =>
+    return call('write', { operation: 'create scope map', resource: name }, async () =>
       client().scopeMaps.create(resourceGroup, registryName, name, body, {
         updateIntervalInMs: pollIntervalMs,
       }),
@@ -84,7 +84,7 @@ export class ScopeMaps {
   delete(repository: string): Promise<void> {
     const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
     const name = scopeMapName(repository)
-    return call('write', `delete scope map "${name}"`, async () => {
+    return call('write', { operation: 'delete scope map', resource: name }, async () => {
       try {
         await client().scopeMaps.delete(resourceGroup, registryName, name, {
           updateIntervalInMs: pollIntervalMs,

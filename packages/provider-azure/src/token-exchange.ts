@@ -1,10 +1,8 @@
-import { ArtifactRegistryError } from '@artifact-registry/core'
 import type { TokenCredential } from '@azure/core-auth'
 import type { Clock } from './clock.js'
 import type { DataPlaneClient } from './data-plane.js'
 import { type AcrTokenClaims, readTokenClaims } from './jwt.js'
-import { mapError } from './map-error.js'
-import { PLATFORM } from './platform.js'
+import { mapError, platformError } from './map-error.js'
 import type { Caller } from './retry.js'
 
 /** Repository actions of an ACR access token. */
@@ -66,7 +64,7 @@ export class TokenExchange {
     const scope = `repository:${repository}:${actions.join(',')}`
     let body: unknown
     try {
-      body = await call('read', `ACR access token for "${scope}"`, () =>
+      body = await call('read', { operation: 'get ACR access token', resource: scope }, () =>
         http.postForm(`/oauth2/token?api-version=${API_VERSION}`, {
           grant_type: 'refresh_token',
           service,
@@ -91,7 +89,7 @@ export class TokenExchange {
       return this.#refresh.token
     }
     const aadToken = await this.#aadToken()
-    const body = await call('read', 'ACR token exchange', () =>
+    const body = await call('read', { operation: 'ACR token exchange' }, () =>
       http.postForm(`/oauth2/exchange?api-version=${API_VERSION}`, {
         grant_type: 'access_token',
         service,
@@ -111,13 +109,12 @@ export class TokenExchange {
     try {
       token = await credential.getToken(scope)
     } catch (err) {
-      throw mapError(err, `Entra ID token for ${scope}`)
+      throw mapError(err, { operation: 'get Entra ID token', resource: scope })
     }
     if (!token?.token) {
-      throw new ArtifactRegistryError(
+      throw platformError(
         'UNAUTHENTICATED',
-        `[provider-azure] The credential returned no Entra ID token for ${scope}`,
-        { platform: PLATFORM },
+        `The credential returned no Entra ID token for ${scope}`,
       )
     }
     return token.token
@@ -129,11 +126,7 @@ export class TokenExchange {
 function tokenField(body: unknown, field: 'access_token' | 'refresh_token'): string {
   const value = (body as Record<string, unknown> | null)?.[field]
   if (typeof value === 'string' && value !== '') return value
-  throw new ArtifactRegistryError(
-    'INTERNAL',
-    `[provider-azure] The registry answered without a "${field}"`,
-    { platform: PLATFORM },
-  )
+  throw platformError('INTERNAL', `The registry answered without a "${field}"`)
 }
 
 function assertGranted(
@@ -149,9 +142,8 @@ function assertGranted(
   const missing = actions.filter((a) => !granted.has(a) && !granted.has('*'))
   if (missing.length === 0) return
   const roles = missing.map((a) => ROLE_OF[a]).join(', ')
-  throw new ArtifactRegistryError(
+  throw platformError(
     'PERMISSION_DENIED',
-    `[provider-azure] ACR did not grant ${missing.join(', ')} on "${repository}": the identity lacks the Azure RBAC role for it (${roles}, or a Container Registry Repository role on ABAC registries)`,
-    { platform: PLATFORM },
+    `ACR did not grant ${missing.join(', ')} on "${repository}": the identity lacks the Azure RBAC role for it (${roles}, or a Container Registry Repository role on ABAC registries)`,
   )
 }

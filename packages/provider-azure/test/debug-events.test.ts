@@ -31,7 +31,7 @@ const settled = (): OperationEvent[] =>
 describe('azure() publishes debug events', () => {
   it('for every operation, with the error code on failure and never the token', async () => {
     await using fake = await startAzureFake()
-    await using registry = fakeProvider(fake)
+    await using registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('events')
     const credentials = await registry.generateCredentials(name, 'pull')
     await expect(registry.generateCredentials(name, 'admin' as Permission)).rejects.toMatchObject({
@@ -53,7 +53,7 @@ describe('azure() publishes debug events', () => {
   })
 
   it('from fromBinding too', async () => {
-    const registry = fromBinding({
+    const registry = await fromBinding({
       platform: 'azure',
       subscriptionId: '00000000-0000-4000-8000-000000000000',
       resourceGroup: 'rg-apps',

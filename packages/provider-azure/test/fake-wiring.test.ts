@@ -8,7 +8,7 @@ import { expect, it } from 'vitest'
 it("the fake's providerOptions reach its Entra ID, ARM and data plane", async () => {
   // #region testing-readme-azure
   await using fake = await startAzureFake()
-  await using registry = azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
+  await using registry = await azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
   const { name } = await registry.createRepository('my-app')
   const login = await registry.generateCredentials(name, 'pull')
   // fake.getScopeMaps(): the scope map that limits login to team-a/my-app

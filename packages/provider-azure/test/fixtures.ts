@@ -20,10 +20,10 @@ export function fakeCredential(
  * The provider wired to the fake (its registry, Entra ID, ARM and data plane, a real credential,
  * its CA as the only one trusted), with fast polling.
  */
-export function fakeProvider(
+export async function fakeProvider(
   fake: AzureFake,
   overrides: Partial<AzureProviderOptions> = {},
-): AzureProvider {
+): Promise<AzureProvider> {
   return azure({ ...fake.providerOptions(), pollIntervalMs: 1, ...overrides })
 }
 

@@ -14,7 +14,7 @@ describe('ARM long-running operations', () => {
     '%s: create and delete wait for the operation to finish',
     async (style, pollOperation) => {
       await using fake = await startAzureFake({ lroStyle: style, pollsBeforeDone: 3 })
-      const registry = fakeProvider(fake)
+      const registry = await fakeProvider(fake)
       const created = await registry.createRepository('lro-app')
       const map = fake.getScopeMaps().find((m) => m.name === 'lro-app')
       // Resolved only once the operation succeeded: the scope map is provisioned, the uri ready.
@@ -32,7 +32,7 @@ describe('ARM long-running operations', () => {
     '%s: a failed operation is an error, mapped from its ARM code, and leaves nothing behind',
     async (style) => {
       await using fake = await startAzureFake({ lroStyle: style })
-      const registry = fakeProvider(fake, { maxRetries: 0 })
+      const registry = await fakeProvider(fake, { maxRetries: 0 })
       fake.inject('scopeMaps.create', {
         operationFailure: {
           code: 'Conflict',
@@ -50,7 +50,7 @@ describe('ARM long-running operations', () => {
 
   it('retries a failed operation that reports an outage, then succeeds', async () => {
     await using fake = await startAzureFake({ lroStyle: 'azure-async-operation' })
-    const registry = fakeProvider(fake, { clock: { now: Date.now, sleep: async () => {} } })
+    const registry = await fakeProvider(fake, { clock: { now: Date.now, sleep: async () => {} } })
     fake.inject('scopeMaps.create', {
       operationFailure: { code: 'InternalServerError', message: 'oops' },
     })
@@ -62,7 +62,7 @@ describe('ARM long-running operations', () => {
 
   it('polls at the configured interval', async () => {
     await using fake = await startAzureFake({ lroStyle: 'location', pollsBeforeDone: 2 })
-    const registry = fakeProvider(fake, { pollIntervalMs: 150 })
+    const registry = await fakeProvider(fake, { pollIntervalMs: 150 })
     await registry.createRepository('paced-app')
     const times = fake.requests
       .filter((r) => r.operation === 'scopeMaps.create' || r.operation === 'operationResults.get')

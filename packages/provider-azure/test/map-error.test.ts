@@ -31,7 +31,7 @@ describe('mapError', () => {
     [503, 'UNAVAILABLE'],
   ])('keeps the class of HTTP %i as %s, with the cause', (status, code) => {
     const cause = restError(status, 'SomeCode')
-    const mapped = mapError(cause, 'read scope map "x"')
+    const mapped = mapError(cause, { operation: 'read scope map', resource: 'x' })
     expect(mapped).toBeInstanceOf(ArtifactRegistryError)
     expect(mapped).toMatchObject({ code, platform: 'azure', cause })
     expect(mapped.message).toMatch(/^\[provider-azure\] read scope map "x" failed: HTTP \d+/)
@@ -43,16 +43,16 @@ describe('mapError', () => {
       name: 'AuthenticationError',
       statusCode: 400,
     })
-    expect(mapError(auth, 'token').code).toBe('UNAUTHENTICATED')
+    expect(mapError(auth, { operation: 'token' }).code).toBe('UNAUTHENTICATED')
     const unavailable = Object.assign(new Error('no credential'), {
       name: 'CredentialUnavailableError',
     })
-    expect(mapError(unavailable, 'token').code).toBe('UNAUTHENTICATED')
+    expect(mapError(unavailable, { operation: 'token' }).code).toBe('UNAUTHENTICATED')
     const throttled = Object.assign(new Error('slow down'), {
       name: 'AuthenticationError',
       statusCode: 429,
     })
-    expect(mapError(throttled, 'token').code).toBe('RATE_LIMITED')
+    expect(mapError(throttled, { operation: 'token' }).code).toBe('RATE_LIMITED')
   })
 
   it.each([
@@ -63,22 +63,25 @@ describe('mapError', () => {
     ['SomethingElse', 'INTERNAL'],
   ])('maps a failed long-running operation with ARM code %s to %s', (armCode, code) => {
     const failed = new Error(`The long-running operation has failed. ${armCode}. it broke`)
-    expect(mapError(failed, 'create scope map').code).toBe(code)
+    expect(mapError(failed, { operation: 'create scope map' }).code).toBe(code)
   })
 
   it('maps network failures to UNAVAILABLE and timeouts to TIMEOUT', () => {
-    expect(mapError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'x').code).toBe(
+    expect(
+      mapError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), { operation: 'x' })
+        .code,
+    ).toBe('UNAVAILABLE')
+    expect(mapError(restError(undefined, 'REQUEST_SEND_ERROR'), { operation: 'x' }).code).toBe(
       'UNAVAILABLE',
     )
-    expect(mapError(restError(undefined, 'REQUEST_SEND_ERROR'), 'x').code).toBe('UNAVAILABLE')
     const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' })
-    expect(mapError(timeout, 'x').code).toBe('TIMEOUT')
-    expect(mapError('what', 'x').code).toBe('INTERNAL')
+    expect(mapError(timeout, { operation: 'x' }).code).toBe('TIMEOUT')
+    expect(mapError('what', { operation: 'x' }).code).toBe('INTERNAL')
   })
 
   it('passes ArtifactRegistryErrors through unchanged', () => {
     const err = new ArtifactRegistryError('NOT_FOUND', 'gone', { platform: 'azure' })
-    expect(mapError(err, 'x')).toBe(err)
+    expect(mapError(err, { operation: 'x' })).toBe(err)
   })
 
   it('reads Retry-After in seconds, as a date, and the Azure ms headers', () => {
@@ -105,7 +108,7 @@ describe('status classes through the real SDK and the fake', () => {
     [503, 'UNAVAILABLE'],
   ])('ARM %i on a scope-map read → %s', async (status, code) => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { maxRetries: 0 })
+    const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-one')
     fake.inject('scopeMaps.get', armError(status, 'Injected', 'injected failure'))
     await expect(registry.getRepository(name)).rejects.toMatchObject({ code, platform: 'azure' })
@@ -119,7 +122,7 @@ describe('status classes through the real SDK and the fake', () => {
     [500, 'UNAVAILABLE'],
   ])('ACR %i on /oauth2/token → %s', async (status, code) => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { maxRetries: 0 })
+    const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-two')
     fake.inject('acr.token', acrError(status, 'INJECTED', 'injected failure'))
     await expect(registry.generateCredentials(name, 'pull')).rejects.toMatchObject({ code })
@@ -127,7 +130,7 @@ describe('status classes through the real SDK and the fake', () => {
 
   it('ACR 401 on /oauth2/exchange → UNAUTHENTICATED', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { maxRetries: 0 })
+    const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-three')
     fake.inject('acr.exchange', acrError(401, 'UNAUTHORIZED', 'no'))
     await expect(registry.generateCredentials(name, 'push-pull')).rejects.toMatchObject({
@@ -139,7 +142,7 @@ describe('status classes through the real SDK and the fake', () => {
 describe('a failed read is never taken for "absent"', () => {
   it('createRepository does not write when the scope-map read fails with 500', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { maxRetries: 0 })
+    const registry = await fakeProvider(fake, { maxRetries: 0 })
     fake.inject('scopeMaps.get', 'server-error')
     await expect(registry.createRepository('careful')).rejects.toMatchObject({
       code: 'UNAVAILABLE',

@@ -7,7 +7,7 @@ import {
 import { SAMPLE_ACCESS } from '@artifact-registry/testing'
 import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { AzureProvider, azure, fromBinding } from '../src/index.js'
+import { AzureProvider, type AzureProviderOptions, azure, fromBinding } from '../src/index.js'
 import { fakeCredential, fakeProvider, rejectionOf } from './fixtures.js'
 
 const BINDING: AzureBinding = {
@@ -25,8 +25,8 @@ const untouchable = {
 }
 
 describe('AzureProvider', () => {
-  it('declares capabilities that match what it does', () => {
-    const registry = azure({ ...BINDING, credential: untouchable })
+  it('declares capabilities that match what it does', async () => {
+    const registry = await azure({ ...BINDING, credential: untouchable })
     expect(registry.platform).toBe('azure')
     expect(registry.capabilities).toEqual({
       crossAccountAccess: null,
@@ -38,23 +38,20 @@ describe('AzureProvider', () => {
     expect(registry.capabilities.credentialTtl.honoursRequest).toBe(false)
   })
 
-  it('derives the login server from the registry name and cloud', () => {
-    expect(azure({ ...BINDING, credential: untouchable }).registryEndpoint).toBe(
-      'https://acmeregistry.azurecr.io',
+  it('derives the login server from the registry name and cloud', async () => {
+    const endpoint = async (options: Partial<AzureProviderOptions>) =>
+      (await azure({ ...BINDING, credential: untouchable, ...options })).registryEndpoint
+    expect(await endpoint({})).toBe('https://acmeregistry.azurecr.io')
+    expect(await endpoint({ cloud: 'AZURE_CHINA_CLOUD' })).toBe('https://acmeregistry.azurecr.cn')
+    expect(await endpoint({ loginServer: 'acme-abc.azurecr.io' })).toBe(
+      'https://acme-abc.azurecr.io',
     )
-    expect(
-      azure({ ...BINDING, credential: untouchable, cloud: 'AZURE_CHINA_CLOUD' }).registryEndpoint,
-    ).toBe('https://acmeregistry.azurecr.cn')
-    expect(
-      azure({ ...BINDING, credential: untouchable, loginServer: 'acme-abc.azurecr.io' })
-        .registryEndpoint,
-    ).toBe('https://acme-abc.azurecr.io')
   })
 
   it.each(['addCrossAccountAccess', 'removeCrossAccountAccess', 'getCrossAccountAccess'] as const)(
     '%s throws NOT_SUPPORTED and names Azure RBAC as the way',
     async (method) => {
-      const registry = azure({ ...BINDING, credential: untouchable })
+      const registry = await azure({ ...BINDING, credential: untouchable })
       const [access] = SAMPLE_ACCESS.aws
       const err = await rejectionOf(registry[method]('web', access))
       expect(err).toMatchObject({ code: 'NOT_SUPPORTED', platform: 'azure' })
@@ -62,35 +59,34 @@ describe('AzureProvider', () => {
     },
   )
 
-  it('reports every invalid option by path (INVALID_CONFIG)', () => {
-    const build = () =>
-      azure({
-        subscriptionId: '',
-        resourceGroup: 'rg',
-        registryName: 'ab',
-        sku: 'Gold' as 'Basic',
-        credential: {} as typeof untouchable,
-        pollIntervalMs: -1,
-        rateLimits: { readsPerMinute: 0, writesPerMinute: 10 },
-      })
-    expect(build).toThrowError(expect.objectContaining({ code: 'INVALID_CONFIG' }))
-    try {
-      build()
-    } catch (err) {
-      expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
-        'credential',
-        'pollIntervalMs',
-        'rateLimits',
-        'registryName',
-        'sku',
-        'subscriptionId',
-      ])
-    }
+  it('reports every invalid option by path (INVALID_CONFIG), as a rejection', async () => {
+    const pending = azure({
+      subscriptionId: '',
+      resourceGroup: 'rg',
+      registryName: 'ab',
+      sku: 'Gold' as 'Basic',
+      credential: {} as typeof untouchable,
+      pollIntervalMs: -1,
+      rateLimits: { readsPerMinute: 0, writesPerMinute: 10 },
+    })
+    expect(pending).toBeInstanceOf(Promise)
+    const err = await rejectionOf(pending)
+    expect(err).toMatchObject({ code: 'INVALID_CONFIG', platform: 'azure' })
+    expect(
+      (err as unknown as { issues: { path: string }[] }).issues.map((i) => i.path).sort(),
+    ).toEqual([
+      'credential',
+      'pollIntervalMs',
+      'rateLimits',
+      'registryName',
+      'sku',
+      'subscriptionId',
+    ])
   })
 
   it('an empty name is INVALID_NAME and never becomes a catalog scope', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     await expect(registry.generateCredentials('', 'pull')).rejects.toMatchObject({
       code: 'INVALID_NAME',
     })
@@ -99,7 +95,7 @@ describe('AzureProvider', () => {
 
   it('talks to ARM with a token for the management audience, not the fake endpoint', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { credential: fakeCredential(fake) })
+    const registry = await fakeProvider(fake, { credential: fakeCredential(fake) })
     await registry.createRepository('audience-check')
     const audiences = new Set([...fake.state.aadTokens.values()].map((c) => c.aud))
     expect(audiences).toEqual(new Set(['https://management.azure.com']))
@@ -107,16 +103,16 @@ describe('AzureProvider', () => {
 })
 
 describe('fromBinding', () => {
-  it('builds the provider without asking for a token (DefaultAzureCredential is lazy)', () => {
-    const registry = fromBinding({ ...BINDING, repositoryPrefix: 'team-a', sku: 'Premium' })
+  it('builds the provider without asking for a token (DefaultAzureCredential is lazy)', async () => {
+    const registry = await fromBinding({ ...BINDING, repositoryPrefix: 'team-a', sku: 'Premium' })
     expect(registry).toBeInstanceOf(AzureProvider)
     expect(registry.registryEndpoint).toBe('https://acmeregistry.azurecr.io')
   })
 
-  it('follows a sovereign-cloud authority and a login-server override', () => {
-    const china = fromBinding({ ...BINDING, authorityHost: 'https://login.chinacloudapi.cn' })
+  it('follows a sovereign-cloud authority and a login-server override', async () => {
+    const china = await fromBinding({ ...BINDING, authorityHost: 'https://login.chinacloudapi.cn' })
     expect(china.registryEndpoint).toBe('https://acmeregistry.azurecr.cn')
-    const custom = fromBinding({ ...BINDING, loginServer: 'registry.example.com:8443' })
+    const custom = await fromBinding({ ...BINDING, loginServer: 'registry.example.com:8443' })
     expect(custom.registryEndpoint).toBe('https://registry.example.com:8443')
   })
 

@@ -72,7 +72,7 @@ describe('the provider paces writes by SKU', () => {
   it('a Basic registry waits before the 11th scope-map write of a minute', async () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { sku: 'Basic', clock })
+    const registry = await fakeProvider(fake, { sku: 'Basic', clock })
     for (let i = 0; i < 10; i++) await registry.createRepository(`basic-app-${i}`)
     expect(clock.sleeps).toEqual([])
     await registry.createRepository('basic-app-10')
@@ -83,7 +83,7 @@ describe('the provider paces writes by SKU', () => {
   it('a Standard registry does not wait for 11 writes', async () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { sku: 'Standard', clock })
+    const registry = await fakeProvider(fake, { sku: 'Standard', clock })
     for (let i = 0; i < 11; i++) await registry.createRepository(`standard-app-${i}`)
     expect(clock.sleeps).toEqual([])
   })

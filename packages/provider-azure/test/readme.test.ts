@@ -20,7 +20,7 @@ type CredentialClass = new () => Pick<DefaultAzureCredential, 'getToken'>
 
 async function readmeUsage(azure: AzureFactory, DefaultAzureCredential: CredentialClass) {
   // #region usage
-  await using registry = azure({
+  await using registry = await azure({
     subscriptionId: '00000000-0000-0000-0000-000000000000',
     resourceGroup: 'rg-artifacts',
     registryName: 'acmeregistry',
@@ -63,7 +63,7 @@ it('the README usage example runs as written against the fake', async () => {
 it('the README testing example wires the provider to the fake', async () => {
   // #region testing
   await using fake = await startAzureFake()
-  await using registry = azure({ ...fake.providerOptions(), pollIntervalMs: 1 })
+  await using registry = await azure({ ...fake.providerOptions(), pollIntervalMs: 1 })
   const { name } = await registry.createRepository('web-app')
   // #endregion
 

@@ -7,7 +7,7 @@ describe('retries on 429 and 5xx', () => {
     // Immediate LROs: no final GET of the created scope map to blur the count of reads.
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock })
+    const registry = await fakeProvider(fake, { clock })
     fake.inject('scopeMaps.get', 'throttling', { times: 2, retryAfterSeconds: 7 })
     await expect(registry.createRepository('throttled-app')).resolves.toMatchObject({
       name: 'throttled-app',
@@ -19,7 +19,7 @@ describe('retries on 429 and 5xx', () => {
   it('honours Retry-After on the ACR token endpoint too', async () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock })
+    const registry = await fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('token-app')
     fake.inject('acr.token', 'throttling', { retryAfterSeconds: 2 })
     await expect(registry.generateCredentials(name, 'pull')).resolves.toMatchObject({
@@ -31,7 +31,7 @@ describe('retries on 429 and 5xx', () => {
   it('is bounded: gives up with RATE_LIMITED after maxRetries', async () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock, maxRetries: 3 })
+    const registry = await fakeProvider(fake, { clock, maxRetries: 3 })
     fake.inject('scopeMaps.get', 'throttling', { times: 100, retryAfterSeconds: 1 })
     await expect(registry.createRepository('always-throttled')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
@@ -44,7 +44,7 @@ describe('retries on 429 and 5xx', () => {
   it('fails at once when Retry-After is longer than maxRetryDelayMs', async () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock, maxRetryDelayMs: 30_000 })
+    const registry = await fakeProvider(fake, { clock, maxRetryDelayMs: 30_000 })
     fake.inject('scopeMaps.get', 'throttling', { retryAfterSeconds: 3600 })
     await expect(registry.createRepository('long-wait')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
@@ -56,7 +56,7 @@ describe('retries on 429 and 5xx', () => {
   it('backs off exponentially on 5xx without Retry-After', async () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock })
+    const registry = await fakeProvider(fake, { clock })
     fake.inject('scopeMaps.get', 'unavailable', { times: 2 })
     await registry.createRepository('flaky-app')
     expect(clock.sleeps).toEqual([500, 1000])
@@ -65,7 +65,7 @@ describe('retries on 429 and 5xx', () => {
   it('does not retry what a retry cannot fix (403)', async () => {
     await using fake = await startAzureFake()
     const clock = new FakeClock()
-    const registry = fakeProvider(fake, { clock })
+    const registry = await fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('forbidden-app')
     fake.inject('acr.token', 'access-denied', { times: 5 })
     await expect(registry.generateCredentials(name, 'pull')).rejects.toMatchObject({

@@ -85,7 +85,7 @@ describe('createRepository and scope maps in the fake', () => {
   afterAll(() => fake.close())
 
   it('creates one scope map named after the routable name, with its actions', async () => {
-    const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
+    const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('Web_App')
     expect(name).toMatch(/^team-a\/web_app-x[0-9a-f]{12}$/)
     const map = fake.getScopeMaps().find((m) => m.name === scopeMapName(name))
@@ -95,7 +95,7 @@ describe('createRepository and scope maps in the fake', () => {
   })
 
   it('is idempotent: a second create writes nothing and returns the same createdAt', async () => {
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     const first = await registry.createRepository('idempotent-app')
     const creates = fake.requestsFor('scopeMaps.create').length
     const second = await registry.createRepository('idempotent-app')
@@ -105,7 +105,7 @@ describe('createRepository and scope maps in the fake', () => {
   })
 
   it('refuses to adopt a scope map of the same name that is not the repository one', async () => {
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     await registry.createRepository('shared-name')
     const map = fake.getScopeMaps().find((m) => m.name === 'shared-name')
     if (map === undefined) throw new Error('scope map missing')
@@ -120,7 +120,7 @@ describe('createRepository and scope maps in the fake', () => {
   })
 
   it('deleteRepository removes the content and the scope map', async () => {
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('to-delete')
     fake.seedImage(name, 'v1')
     await registry.deleteRepository(name)
@@ -131,7 +131,7 @@ describe('createRepository and scope maps in the fake', () => {
   })
 
   it('never touches repositories outside its prefix', async () => {
-    const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
+    const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     fake.seedImage('team-b/app')
     const before = fake.requests.length
     await registry.deleteRepository('team-b/app')

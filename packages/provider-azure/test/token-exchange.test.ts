@@ -9,7 +9,7 @@ function formOf(body: string): Record<string, string> {
 describe('generateCredentials: AAD → ACR token exchange', () => {
   it('posts the exchange and token forms with the repository scope', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { tenantId: FAKE_AZURE.tenantId })
+    const registry = await fakeProvider(fake, { tenantId: FAKE_AZURE.tenantId })
     const { name } = await registry.createRepository('web')
     await registry.generateCredentials(name, 'pull')
     await registry.generateCredentials(name, 'push-pull')
@@ -50,7 +50,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
 
   it('returns a bearer token whose access claim names exactly the repository and actions', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { repositoryPrefix: 'team-a' })
+    const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('api')
     for (const [permission, actions] of [
       ['pull', ['pull']],
@@ -70,7 +70,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
 
   it('takes expiresAt from the token exp, whatever TTL was asked for', async () => {
     await using fake = await startAzureFake({ accessTokenLifetimeSeconds: 123 })
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('short-lived')
     for (const ttlSeconds of [undefined, 60, 3600]) {
       const credentials = await registry.generateCredentials(name, 'pull', { ttlSeconds })
@@ -84,7 +84,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
     await using fake = await startAzureFake({
       identities: [{ ...FAKE_AZURE, registryActions: ['pull', 'delete'] }],
     })
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('pull-only')
     await expect(registry.generateCredentials(name, 'pull')).resolves.toMatchObject({
       authMethod: 'bearer',
@@ -96,7 +96,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
 
   it('needs a repository that was created: NOT_FOUND otherwise, and no token is minted', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake)
+    const registry = await fakeProvider(fake)
     await expect(registry.generateCredentials('never-created', 'pull')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
@@ -105,7 +105,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
 
   it('maps a wrong client secret to UNAUTHENTICATED', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { credential: fakeCredential(fake, 'wrong-secret') })
+    const registry = await fakeProvider(fake, { credential: fakeCredential(fake, 'wrong-secret') })
     await expect(registry.createRepository('any-app')).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     })
@@ -113,7 +113,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
 
   it('never puts a token in an error message', async () => {
     await using fake = await startAzureFake()
-    const registry = fakeProvider(fake, { maxRetries: 0 })
+    const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('secretive')
     const refresh = [...fake.state.refreshTokens.keys()]
     // A registry that echoes what it got, tokens included, in its error message.
