@@ -47,7 +47,7 @@ describe('bin entries of published packages', () => {
 
   it('there is at least one to check', () => {
     expect(bins.map((b) => b.label)).toContain(
-      '@artifact-registry/provider-local artifact-registry-local',
+      '@artifact-registry/registry-server artifact-registry-local',
     )
   })
 

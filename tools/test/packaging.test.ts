@@ -22,7 +22,12 @@ async function npm(args: string[], cwd: string, env = cleanEnv): Promise<string>
 const CHECK_SCRIPT = `
 import * as core from '@artifact-registry/core'
 import * as local from '@artifact-registry/provider-local'
-const result = { coreExports: Object.keys(core).sort(), localExports: Object.keys(local).sort() }
+import * as server from '@artifact-registry/registry-server'
+const result = {
+  coreExports: Object.keys(core).sort(),
+  localExports: Object.keys(local).sort(),
+  serverExports: Object.keys(server).sort(),
+}
 try {
   await core.createArtifactRegistry({ platform: 'aws', region: 'us-east-1', repositoryPrefix: 'acme' })
   result.aws = 'created'
@@ -39,10 +44,10 @@ describe('packaging', () => {
     if (work) await rm(work, { recursive: true, force: true })
   })
 
-  it('core and provider-local install from the registry alone and pull in no cloud SDK', async () => {
+  it('core, registry-server and provider-local install from the registry alone and pull in no cloud SDK', async () => {
     work = await mkdtemp(join(tmpdir(), 'artifact-registry-pack-'))
     const tarballs: string[] = []
-    for (const pkg of ['packages/core', 'packages/provider-local']) {
+    for (const pkg of ['packages/core', 'packages/registry-server', 'packages/provider-local']) {
       const out = await npm(['pack', '--silent', '--pack-destination', work], join(REPO_ROOT, pkg))
       tarballs.push(join(work, out.trim().split('\n').at(-1) ?? ''))
     }
@@ -75,6 +80,18 @@ describe('packaging', () => {
       branded: true,
     })
     expect(result.name).toBe('prj_abc123')
+    expect(result.localExports).toEqual(expect.arrayContaining(['local', 'fromBinding']))
+    expect(result.serverExports).toEqual(
+      expect.arrayContaining(['startLocalRegistry', 'startTokenService']),
+    )
+    // provider-local brings the command along through its dependency on registry-server.
+    const { stdout: version } = await run(
+      join(work, 'node_modules', '.bin', 'artifact-registry-local'),
+      ['--version'],
+      { cwd: work, env: cleanEnv },
+    )
+    const manifest = join(REPO_ROOT, 'packages', 'registry-server', 'package.json')
+    expect(version.trim()).toBe(JSON.parse(await readFile(manifest, 'utf8')).version)
 
     const scopes = await readdir(join(work, 'node_modules'))
     for (const scope of CLOUD_SDK_SCOPES) expect(scopes).not.toContain(scope)
