@@ -40,3 +40,62 @@ describe('startFakeServer', () => {
     expect(await res.text()).toContain('[broken]')
   })
 })
+
+describe('startFakeServer: inject', () => {
+  const echo = () =>
+    startFakeServer({
+      name: 'echo',
+      operationOf: (r) => r.url.pathname.slice(1),
+      route: () => ({ status: 200, body: 'routed' }),
+    })
+
+  it('runs a before action, then the real route, in the order injections were made', async () => {
+    await using fake = await echo()
+    const seen: string[] = []
+    fake.inject('op', { before: () => void seen.push('first') })
+    fake.inject('op', { status: 503, body: 'down' })
+    fake.inject('op', { before: async () => void seen.push('third') }, { times: 2 })
+    const bodies: string[] = []
+    for (let i = 0; i < 5; i++) bodies.push(await (await fetch(`${fake.url}/op`)).text())
+    expect(bodies).toEqual(['routed', 'down', 'routed', 'routed', 'routed'])
+    expect(seen).toEqual(['first', 'third', 'third'])
+  })
+
+  it('answers every request with times: Infinity, until reset', async () => {
+    await using fake = await echo()
+    fake.inject('op', { status: 429 }, { times: Number.POSITIVE_INFINITY })
+    for (let i = 0; i < 3; i++) expect((await fetch(`${fake.url}/op`)).status).toBe(429)
+    fake.reset()
+    expect((await fetch(`${fake.url}/op`)).status).toBe(200)
+  })
+
+  it('answers 500 with the fake name when a before action throws', async () => {
+    await using fake = await echo()
+    fake.inject('op', {
+      before: () => {
+        throw new Error('boom')
+      },
+    })
+    const res = await fetch(`${fake.url}/op`)
+    expect(res.status).toBe(500)
+    expect(await res.text()).toContain('[echo] Error: boom')
+  })
+
+  it('refuses what it cannot inject with a TypeError naming the fake', async () => {
+    await using fake = await echo()
+    expect(fake.name).toBe('echo')
+    const inject = fake.inject as (op: string, answer: unknown, options?: unknown) => void
+    expect(() => inject('op', { status: 500 }, 2)).toThrow(
+      new TypeError('[echo] the options of inject are { times }, got 2'),
+    )
+    for (const times of [0, -1, 1.5, Number.NaN]) {
+      expect(() => inject('op', { status: 500 }, { times })).toThrow(
+        new TypeError(`[echo] times must be a positive integer or Infinity, got ${times}`),
+      )
+    }
+    for (const answer of [undefined, 'throttling', { body: 'no status' }, { before: 'no fn' }]) {
+      expect(() => inject('op', answer)).toThrow(/^\[echo\] inject takes a response/)
+    }
+    expect((await fetch(`${fake.url}/op`)).status).toBe(200)
+  })
+})

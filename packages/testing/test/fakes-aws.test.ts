@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { startAwsFake } from '../src/fakes/aws/index.js'
+import { type AwsFaultKind, startAwsFake } from '../src/fakes/aws/index.js'
 
 // The fake is checked on the wire here (no AWS SDK in this package); provider-aws runs the real
 // SDK clients against it.
@@ -204,20 +204,95 @@ describe('AWS fake: STS (awsQuery) and session policies', () => {
     const { xml } = await sts({ Action: 'GetCallerIdentity' })
     expect(xml).toContain(`<Account>${fake.accountId}</Account>`)
   })
+})
 
-  it('injects faults in the protocol of the operation', async () => {
-    fake.inject('AssumeRole', 'throttling')
-    fake.inject('CreateRepository', 'server-error')
-    const throttled = await sts({
+describe('AWS fake: seeding and reading state', () => {
+  it('seeds repositories and policies that the API then serves, and reset keeps them', async () => {
+    const seeded = fake.seedRepository('us-west-2', 'seeded/app')
+    expect(fake.seedRepository('us-west-2', 'seeded/app')).toBe(seeded)
+    fake.seedPolicy('us-west-2', 'seeded/app', '{"Statement":"as given"}')
+    fake.reset()
+    const got = await ecr(
+      'GetRepositoryPolicy',
+      { repositoryName: 'seeded/app' },
+      { region: 'us-west-2' },
+    )
+    expect(got.json.policyText).toBe('{"Statement":"as given"}')
+    expect(fake.getRepository('us-west-2', 'seeded/app')).toEqual(seeded)
+    expect(fake.getRepositoryNames('us-west-2')).toEqual(['seeded/app'])
+    expect(fake.getPolicy('us-west-2', 'seeded/app')).toBe('{"Statement":"as given"}')
+    fake.seedPolicy('us-west-2', 'seeded/app', undefined)
+    expect(fake.getPolicy('us-west-2', 'seeded/app')).toBeUndefined()
+  })
+
+  it('refuses to seed what ECR would refuse, with a TypeError', () => {
+    expect(() => fake.seedRepository('us-east-1', 'Bad Name')).toThrow(
+      new TypeError('[aws-fake] ECR refuses the repository name "Bad Name"'),
+    )
+    expect(() => fake.seedPolicy('us-east-1', 'never-seeded', '{}')).toThrow(
+      new TypeError('[aws-fake] no repository never-seeded in us-east-1: seed it first'),
+    )
+  })
+})
+
+describe('AWS fake: faults', () => {
+  const assumeRole = () =>
+    sts({
       Action: 'AssumeRole',
       RoleArn: 'arn:aws:iam::123456789012:role/r',
       RoleSessionName: 'ss',
     })
-    expect(throttled.status).toBe(400)
-    expect(throttled.xml).toContain('<Code>Throttling</Code>')
-    const failed = await ecr('CreateRepository', { repositoryName: 'x1' })
-    expect(failed).toMatchObject({ status: 500, json: { __type: 'ServerException' } })
-    expect((await ecr('CreateRepository', { repositoryName: 'x1' })).status).toBe(200)
+
+  it.each<[AwsFaultKind, string, number, string, number]>([
+    ['throttling', 'ThrottlingException', 400, 'Throttling', 400],
+    ['server-error', 'ServerException', 500, 'InternalFailure', 500],
+    ['unavailable', 'ServiceUnavailableException', 503, 'ServiceUnavailable', 503],
+    ['access-denied', 'AccessDeniedException', 400, 'AccessDenied', 403],
+    ['unauthenticated', 'UnrecognizedClientException', 400, 'InvalidClientTokenId', 403],
+  ])(
+    '%s: ECR %s (%i) as JSON, STS %s (%i) as XML',
+    async (kind, ecrType, ecrStatus, stsCode, stsStatus) => {
+      fake.inject('CreateRepository', kind)
+      fake.inject('AssumeRole', kind)
+      const failed = await ecr('CreateRepository', { repositoryName: `f-${kind}` })
+      expect(failed).toMatchObject({ status: ecrStatus, json: { __type: ecrType } })
+      expect(failed.headers.get('x-amzn-errortype')).toBe(ecrType)
+      const refused = await assumeRole()
+      expect(refused.status).toBe(stsStatus)
+      expect(refused.xml).toContain(`<Code>${stsCode}</Code>`)
+      expect((await ecr('CreateRepository', { repositoryName: `f-${kind}` })).status).toBe(200)
+      expect((await assumeRole()).status).toBe(200)
+    },
+  )
+
+  it('counts times, adds Retry-After when asked, and forgets faults on reset', async () => {
+    fake.inject('CreateRepository', 'throttling', { times: 2, retryAfterSeconds: 4 })
+    const first = await ecr('CreateRepository', { repositoryName: 'f2' })
+    expect(first.headers.get('retry-after')).toBe('4')
+    expect((await ecr('CreateRepository', { repositoryName: 'f2' })).status).toBe(400)
+    expect((await ecr('CreateRepository', { repositoryName: 'f2' })).status).toBe(200)
+    fake.inject('DeleteRepository', 'unavailable')
+    fake.reset()
+    expect((await ecr('DeleteRepository', { repositoryName: 'f2' })).status).toBe(200)
+  })
+
+  it('refuses a fault it has no answer for, by name, with a TypeError', () => {
+    const inject = fake.inject as (op: string, fault: unknown, options?: unknown) => void
+    expect(() => inject('CreateRepository', 'conflict')).toThrow(
+      new TypeError(
+        '[aws-fake] ECR (CreateRepository) has no "conflict" fault: inject a response instead',
+      ),
+    )
+    expect(() => inject('AssumeRole', 'conflict')).toThrow(/^\[aws-fake\] STS \(AssumeRole\)/)
+    expect(() => inject('CreateRepository', 'slow')).toThrow(
+      /^\[aws-fake\] unknown fault "slow": use one of throttling, server-error, /,
+    )
+    expect(() => inject('CreateRepository', 'throttling', { retryAfterSeconds: 1.5 })).toThrow(
+      TypeError,
+    )
+    expect(() => inject('CreateRepository', { status: 429 }, { retryAfterSeconds: 1 })).toThrow(
+      /retryAfterSeconds goes with a named fault/,
+    )
   })
 })
 

@@ -6,6 +6,7 @@ import {
   startAzureFake,
   TEST_TLS_CERT,
 } from '../src/fakes/azure/index.js'
+import type { FaultKind } from '../src/fakes/index.js'
 
 interface Answer {
   status: number
@@ -352,6 +353,101 @@ describe('Azure fake', () => {
       expect(fake.requestsFor('acr.token')).toHaveLength(1)
     })
   })
+
+  describe('faults', () => {
+    const getScopeMap = () =>
+      call(fake, 'GET', `${REGISTRY}/scopeMaps/any-map?${API}`, { headers: bearer })
+    const acrToken = () => call(fake, 'POST', '/oauth2/token', form({}))
+    const entraToken = () =>
+      call(fake, 'POST', `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`, form({}))
+
+    it.each<[FaultKind, number, string, string | undefined]>([
+      ['throttling', 429, 'TooManyRequests', 'TOOMANYREQUESTS'],
+      ['server-error', 500, 'InternalServerError', 'UNKNOWN'],
+      ['unavailable', 503, 'ServiceUnavailable', 'UNAVAILABLE'],
+      ['access-denied', 403, 'AuthorizationFailed', 'DENIED'],
+      ['unauthenticated', 401, 'InvalidAuthenticationToken', 'UNAUTHORIZED'],
+      ['conflict', 409, 'Conflict', undefined],
+    ])('%s: HTTP %i, ARM %s, ACR %s', async (kind, status, armCode, acrCode) => {
+      fake.inject('scopeMaps.get', kind)
+      expect(await getScopeMap()).toMatchObject({ status, body: { error: { code: armCode } } })
+      if (acrCode === undefined) {
+        expect(() => fake.inject('acr.token', kind)).toThrow(
+          new TypeError(
+            `[azure-fake] the ACR data plane (acr.token) has no "${kind}" fault: inject a response instead`,
+          ),
+        )
+        return
+      }
+      fake.inject('acr.token', kind)
+      expect(await acrToken()).toMatchObject({ status, body: { errors: [{ code: acrCode }] } })
+    })
+
+    it('answers Entra ID faults in its OAuth error shape', async () => {
+      fake.inject('entra.token', 'unauthenticated')
+      fake.inject('entra.token', 'throttling', { retryAfterSeconds: 5 })
+      expect(await entraToken()).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+      const throttled = await entraToken()
+      expect(throttled).toMatchObject({ status: 429, body: { error: 'temporarily_unavailable' } })
+      expect(throttled.headers['retry-after']).toBe('5')
+      expect(() => fake.inject('entra.token', 'conflict')).toThrow(/^\[azure-fake\] Entra ID/)
+    })
+
+    it('fails the next long-running operations that start, as often as asked', async () => {
+      fake.lroStyle = 'immediate'
+      const failure = { code: 'Conflict', message: 'busy', status: 409 }
+      fake.inject('scopeMaps.create', { operationFailure: failure }, { times: 2 })
+      const put = (actions: unknown) =>
+        call(fake, 'PUT', `${REGISTRY}/scopeMaps/counted-map?${API}`, {
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ properties: { actions } }),
+        })
+      // A PUT refused before any operation starts does not use a failure up.
+      expect((await put(['not-an-action'])).status).toBe(400)
+      const answers = [
+        await put(['repositories/app/content/read']),
+        await put(['repositories/app/content/read']),
+        await put(['repositories/app/content/read']),
+      ]
+      expect(answers.map((a) => a.status)).toEqual([409, 409, 201])
+      expect(answers[0]?.body).toMatchObject({ error: { code: 'Conflict', message: 'busy' } })
+    })
+
+    it('refuses an operationFailure for an operation that is not long-running, or malformed', () => {
+      const inject = fake.inject.bind(fake) as (op: string, f: unknown, o?: unknown) => void
+      const failure = { code: 'Conflict', message: 'busy' }
+      expect(() => inject('scopeMaps.get', { operationFailure: failure })).toThrow(
+        new TypeError(
+          '[azure-fake] an operationFailure needs a long-running operation (scopeMaps.create, scopeMaps.delete, registries.create, registries.delete), not scopeMaps.get',
+        ),
+      )
+      expect(() => inject('scopeMaps.create', { operationFailure: { code: 409 } })).toThrow(
+        /^\[azure-fake\] an operationFailure is \{ code: string, message: string/,
+      )
+      expect(() =>
+        inject('scopeMaps.create', { operationFailure: failure }, { retryAfterSeconds: 1 }),
+      ).toThrow(TypeError)
+    })
+
+    it('reset forgets faults and pending operation failures, and keeps resources', async () => {
+      fake.lroStyle = 'immediate'
+      const put = () =>
+        call(fake, 'PUT', `${REGISTRY}/scopeMaps/kept-map?${API}`, {
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
+        })
+      expect((await put()).status).toBe(201)
+      fake.seedImage('kept/app')
+      fake.inject('scopeMaps.get', 'unavailable')
+      fake.inject('scopeMaps.create', { operationFailure: { code: 'Conflict', message: 'x' } })
+      fake.reset()
+      expect(fake.requests).toHaveLength(0)
+      expect((await getScopeMap()).status).toBe(404)
+      expect((await put()).status).toBe(200)
+      expect(fake.getScopeMaps().map((m) => m.name)).toContain('kept-map')
+      expect(fake.state.repositories.get('kept/app')).toEqual(new Set(['latest']))
+    })
+  })
 })
 
 describe('Azure fake: providerOptions', () => {
@@ -390,5 +486,12 @@ describe('Azure fake: providerOptions', () => {
         '[azure-fake] no registry named missing: seed it with seedRegistry() or the registries option',
       ),
     )
+    const seeded = fake.seedRegistry({ name: 'seededregistry', resourceGroup: 'rg-c' })
+    expect(seeded).toMatchObject({ name: 'seededregistry', provisioningState: 'Succeeded' })
+    expect(fake.providerOptions('seededregistry')).toMatchObject({
+      registryName: 'seededregistry',
+      resourceGroup: 'rg-c',
+      subscriptionId: FAKE_AZURE.subscriptionId,
+    })
   })
 })

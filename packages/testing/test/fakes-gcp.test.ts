@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type GcpFake, googleError, startGcpFake } from '../src/fakes/gcp/index.js'
+import type { FaultKind } from '../src/fakes/index.js'
 
 const REF = { project: 'acme', location: 'us-central1', repository: 'images' }
 const REPO = 'projects/acme/locations/us-central1/repositories/images'
@@ -72,6 +73,37 @@ describe('GCP fake: Artifact Registry', () => {
   })
 })
 
+describe('GCP fake: seeding and reading state', () => {
+  it('seeds repositories, images and policies that the API serves, and reset keeps them', async () => {
+    await using fake = await startGcpFake()
+    const repository = fake.seedRepository(REF)
+    expect(repository).toBe(REPO)
+    fake.seedImage(repository, 'team/app')
+    const seeded = fake.seedPolicy(repository, {
+      version: 3,
+      bindings: [{ role: 'roles/viewer', members: ['user:a@x.example'] }],
+    })
+    fake.reset()
+    expect(fake.getImagePaths(repository)).toEqual(['team/app'])
+    expect(fake.getPolicy(repository)).toEqual(seeded)
+    const read = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
+    expect(read.json).toEqual(seeded)
+  })
+
+  it('refuses to seed into what does not exist, or under an id GAR refuses, with a TypeError', async () => {
+    await using fake = await startGcpFake()
+    expect(() => fake.seedImage(REPO, 'app')).toThrow(
+      new TypeError(`[gcp-fake] no repository ${REPO}: seed it first`),
+    )
+    expect(() => fake.seedPolicy(REPO, { version: 1, bindings: [] })).toThrow(
+      new TypeError(`[gcp-fake] no repository ${REPO}: seed it first`),
+    )
+    expect(() => fake.seedRepository({ ...REF, repository: 'Images' })).toThrow(
+      new TypeError('[gcp-fake] GAR refuses the repository id "Images"'),
+    )
+  })
+})
+
 describe('GCP fake: IAM policies', () => {
   it('starts with the empty policy and rotates the etag on every write', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
@@ -138,14 +170,53 @@ describe('GCP fake: IAM policies', () => {
       { role: 'roles/viewer', members: ['user:b@x.example'] },
     ])
   })
+})
 
-  it('injects faults by operation', async () => {
+describe('GCP fake: faults', () => {
+  it.each<[FaultKind, number, string]>([
+    ['throttling', 429, 'RESOURCE_EXHAUSTED'],
+    ['server-error', 500, 'INTERNAL'],
+    ['unavailable', 503, 'UNAVAILABLE'],
+    ['access-denied', 403, 'PERMISSION_DENIED'],
+    ['unauthenticated', 401, 'UNAUTHENTICATED'],
+    ['conflict', 409, 'ABORTED'],
+  ])('%s: HTTP %i, %s in the Google error body', async (kind, status, googleStatus) => {
     await using fake = await startGcpFake({ repositories: [REF] })
-    fake.inject('getIamPolicy', googleError('UNAVAILABLE', 'down'), { times: 2 })
-    const statuses: number[] = []
-    for (let i = 0; i < 3; i++)
-      statuses.push((await call(fake, 'GET', `${REPO}:getIamPolicy`)).status)
-    expect(statuses).toEqual([503, 503, 200])
+    fake.inject('getIamPolicy', kind, { times: 2 })
+    const answers = []
+    for (let i = 0; i < 3; i++) answers.push(await call(fake, 'GET', `${REPO}:getIamPolicy`))
+    expect(answers.map((a) => a.status)).toEqual([status, status, 200])
+    expect(answers[0]?.json).toMatchObject({ error: { code: status, status: googleStatus } })
+  })
+
+  it('answers the OAuth token endpoint in its own error shape', async () => {
+    await using fake = await startGcpFake()
+    fake.inject('oauthToken', 'unauthenticated')
+    fake.inject('oauthToken', 'throttling', { retryAfterSeconds: 30 })
+    const { authClient } = fake.providerOptions()
+    await expect(authClient.getAccessToken()).rejects.toThrow()
+    const throttled = await fetch(`${fake.url}/token`, { method: 'POST', body: '' })
+    expect(throttled.status).toBe(429)
+    expect(throttled.headers.get('retry-after')).toBe('30')
+    expect(await throttled.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'Rate limit exceeded.',
+    })
+    expect(fake.requestsFor('oauthToken')).toHaveLength(2)
+    expect(() => fake.inject('oauthToken', 'conflict')).toThrow(
+      new TypeError(
+        '[gcp-fake] the OAuth token endpoint (oauthToken) has no "conflict" fault: inject a response instead',
+      ),
+    )
+  })
+
+  it('sends a response of your own as it is', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    fake.inject('getIamPolicy', googleError('FAILED_PRECONDITION', 'custom'))
+    expect(await call(fake, 'GET', `${REPO}:getIamPolicy`)).toEqual({
+      status: 400,
+      json: { error: { code: 400, message: 'custom', status: 'FAILED_PRECONDITION' } },
+    })
   })
 })
 

@@ -60,6 +60,8 @@ export interface FakeServerOptions {
 
 /** A running fake: its URL, request log and fault injection. */
 export interface FakeServer extends AsyncDisposable {
+  /** The fake's name, as its error bodies and messages say it, e.g. `aws-fake`. */
+  readonly name: string
   /** `http(s)://127.0.0.1:<port>` */
   readonly url: string
   readonly port: number
@@ -128,6 +130,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   }
 
   return {
+    name: options.name,
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,

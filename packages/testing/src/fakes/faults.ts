@@ -56,10 +56,10 @@ export interface ErrorPlane {
  * serves `operation`; a response or a `before` action goes to the server as it is.
  */
 export function namedFaultInjector<K extends FaultKind>(
-  fakeName: string,
-  server: Pick<FakeServer, 'inject'>,
+  server: Pick<FakeServer, 'name' | 'inject'>,
   planeOf: (operation: string) => ErrorPlane,
 ): (operation: string, fault: K | InjectedAnswer, options?: FaultOptions) => void {
+  const fakeName = server.name
   return (operation, fault, options) => {
     if (typeof fault !== 'string') {
       if (options?.retryAfterSeconds !== undefined) {

@@ -100,7 +100,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     getReplicationRules: (region) => ecr.rules(region),
     assumedRoles: assumed,
     authorizationTokens: tokens,
-    inject: namedFaultInjector<AwsFaultKind>('aws-fake', server, awsErrorPlane),
+    inject: namedFaultInjector<AwsFaultKind>(server, awsErrorPlane),
     regionOf: (request) => signerOf(request.headers).region,
     reset() {
       server.reset()

@@ -31,6 +31,7 @@ export interface FakeParts {
 
 /** @internal The {@link AzureFake} returned by `startAzureFake`: the server plus Azure state. */
 export class AzureFakeHandle implements AzureFake {
+  readonly name: string
   readonly url: string
   readonly port: number
   readonly loginServer: string
@@ -49,8 +50,9 @@ export class AzureFakeHandle implements AzureFake {
   constructor(server: FakeServer, parts: FakeParts) {
     this.#server = server
     this.#parts = parts
-    this.#injectNamed = namedFaultInjector('azure-fake', server, azureErrorPlane)
+    this.#injectNamed = namedFaultInjector(server, azureErrorPlane)
     this.state = parts.state
+    this.name = server.name
     this.url = server.url
     this.port = server.port
     this.loginServer = `127.0.0.1:${server.port}`

@@ -9,7 +9,7 @@ export type FakeTokenClaims = Record<string, unknown> & { exp: number }
  * them, so no key is involved.
  */
 export function encodeFakeJwt(claims: FakeTokenClaims): string {
-  const header = { alg: 'RS256', typ: 'JWT', kid: 'fake-azure' }
+  const header = { alg: 'RS256', typ: 'JWT', kid: 'azure-fake' }
   return [toBase64Url(header), toBase64Url(claims), randomBytes(16).toString('base64url')].join('.')
 }
 

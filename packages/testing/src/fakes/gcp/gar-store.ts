@@ -52,7 +52,7 @@ export class GarStore {
   seed(ref: FakeGarRepositoryRef): string {
     if (!isRepositoryId(ref.repository)) {
       throw new TypeError(
-        `[fake-gcp] GAR refuses the repository id ${JSON.stringify(ref.repository)}`,
+        `[gcp-fake] GAR refuses the repository id ${JSON.stringify(ref.repository)}`,
       )
     }
     return this.add(ref, 'DOCKER')
@@ -69,7 +69,7 @@ export class GarStore {
   push(repository: string, imagePath: string): string {
     const packages = this.#packages.get(repository)
     if (packages === undefined) {
-      throw new TypeError(`[fake-gcp] no repository ${repository}: seed it first`)
+      throw new TypeError(`[gcp-fake] no repository ${repository}: seed it first`)
     }
     const id = encodeURIComponent(imagePath)
     const existing = packages.get(id)

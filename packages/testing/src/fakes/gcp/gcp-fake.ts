@@ -101,7 +101,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
   }
   for (const ref of options.repositories ?? []) state.gar.seed(ref)
   const server = await startFakeServer({
-    name: 'fake-gcp',
+    name: 'gcp-fake',
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     operationOf,
     route: (request) => dispatch(request, state),
@@ -116,13 +116,13 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     seedImage: (repository, imagePath) => state.gar.push(repository, imagePath),
     seedPolicy: (resource, policy) => {
       if (!state.gar.has(resource)) {
-        throw new TypeError(`[fake-gcp] no repository ${resource}: seed it first`)
+        throw new TypeError(`[gcp-fake] no repository ${resource}: seed it first`)
       }
       return state.iam.put(resource, policy)
     },
     getImagePaths: (repository) => state.gar.imagePaths(repository),
     getPolicy: (resource) => state.iam.get(resource),
-    inject: namedFaultInjector<FaultKind>('fake-gcp', server, gcpErrorPlane),
+    inject: namedFaultInjector<FaultKind>(server, gcpErrorPlane),
     reset() {
       server.reset()
       state.tokens.length = 0
