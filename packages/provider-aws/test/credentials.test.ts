@@ -1,7 +1,7 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { PULL_ACTIONS, PUSH_PULL_ACTIONS } from '../src/index.js'
+import { PULL_ACTIONS, PUSH_PULL_ACTIONS } from '../src/session-policy.js'
 import { PREFIX, PULL_ROLE, PUSH_ROLE, providerFor, REGION, uniqueLogical } from './helpers.js'
 
 const fake = await startAwsFake({ roles: { [PUSH_ROLE]: { maxSessionDurationSeconds: 3600 } } })

@@ -1,7 +1,7 @@
 import type { AwsCrossAccountAccess } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/index.js'
+import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/repository-policy.js'
 import { FOREIGN_STATEMENT, policyDoc, providerFor, REGION, uniqueLogical } from './helpers.js'
 
 // The rules of docs/platforms/aws.md#repository-policies, one describe per rule (its anchor above).

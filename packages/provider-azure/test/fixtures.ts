@@ -1,6 +1,7 @@
 import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
-import { type AzureProvider, type AzureProviderOptions, azure, type Clock } from '../src/index.js'
+import type { Clock } from '../src/clock.js'
+import { type AzureProvider, type AzureProviderOptions, azure } from '../src/index.js'
 
 /** A real ClientSecretCredential that talks to the fake's Entra ID (never to IMDS or the CLI). */
 export function fakeCredential(

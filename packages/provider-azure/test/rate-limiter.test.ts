@@ -1,7 +1,6 @@
 import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { SKU_RATE_LIMITS } from '../src/index.js'
-import { RateLimiter } from '../src/rate-limiter.js'
+import { RateLimiter, SKU_RATE_LIMITS } from '../src/rate-limiter.js'
 import { FakeClock, fakeProvider } from './fixtures.js'
 
 /** Most calls that started in any 60 s window. */

@@ -24,7 +24,7 @@ import { PLATFORM } from './platform.js'
 import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
 
 /** The Docker username GAR expects with an OAuth access token as password. */
-export const DOCKER_USERNAME = 'oauth2accesstoken'
+const DOCKER_USERNAME = 'oauth2accesstoken'
 
 /**
  * GCP Artifact Registry behind the `ArtifactRegistry` contract. Image paths live in one GAR

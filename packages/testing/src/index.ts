@@ -1,8 +1,8 @@
-export { expectCode, type RegistryTestFn, uniqueName } from './context.js'
-export { artifactRegistryContractSuite, CONTRACT_GROUPS } from './contract-suite.js'
+export { expectCode, uniqueName } from './context.js'
+export { artifactRegistryContractSuite } from './contract-suite.js'
 export { capabilityTests } from './suites/capabilities.js'
 export { credentialTests } from './suites/credentials.js'
-export { crossAccountTests, empty, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
+export { crossAccountTests, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
 export { lifecycleTests } from './suites/lifecycle.js'
 export { INVALID_NAMES, namingTests } from './suites/naming.js'
 export type {
