@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { entryExports, undocumented } from './entry-exports.js'
+import { REPO_ROOT } from './repo-root.js'
+
+// An export the README never names is API nobody promised: it gets used, and then it cannot
+// change. Every provider package and the contract suite export only what their README documents;
+// tests reach internals through the file that defines them.
+const PACKAGES = ['provider-aws', 'provider-gcp', 'provider-azure', 'testing']
+
+const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8')
+
+describe('package entries export only what their README documents', () => {
+  it.each(PACKAGES)('%s', (pkg) => {
+    const names = entryExports(read(`packages/${pkg}/src/index.ts`))
+    expect(names.length).toBeGreaterThan(0)
+    expect(undocumented(names, read(`packages/${pkg}/README.md`))).toEqual([])
+  })
+
+  it('every provider exports the same shape: factory, class, fromBinding, PLATFORM, capabilities', () => {
+    const shapes = [
+      ['provider-aws', 'aws', 'AwsProvider', 'AWS_CAPABILITIES'],
+      ['provider-gcp', 'gcp', 'GcpProvider', 'GCP_CAPABILITIES'],
+      ['provider-azure', 'azure', 'AzureProvider', 'AZURE_CAPABILITIES'],
+    ]
+    for (const [pkg, factory, provider, capabilities] of shapes) {
+      const names = entryExports(read(`packages/${pkg}/src/index.ts`))
+      expect(names).toEqual(
+        expect.arrayContaining([factory, provider, 'fromBinding', 'PLATFORM', capabilities]),
+      )
+    }
+  })
+})
+
+describe('entryExports', () => {
+  it('reads export lists, renames and declarations, and refuses export *', () => {
+    const source = [
+      "export { a, type B, c as d } from './x.js'",
+      "export type {\n  E,\n  F,\n} from './y.js'",
+      'export const G = 1',
+      'export async function h(): Promise<void> {}',
+      'export interface I {}',
+      'const hidden = 2',
+    ].join('\n')
+    expect(entryExports(source)).toEqual(['B', 'E', 'F', 'G', 'I', 'a', 'd', 'h'])
+    expect(() => entryExports("export * from './z.js'")).toThrow(TypeError)
+  })
+
+  it('counts a name as documented only as a whole word', () => {
+    expect(undocumented(['PLATFORM', 'aws'], 'the `PLATFORM` constant and `aws(options)`')).toEqual(
+      [],
+    )
+    expect(undocumented(['PULL_SID'], 'the PULL_SIDE of things')).toEqual(['PULL_SID'])
+  })
+})
