@@ -1,5 +1,5 @@
+import { type AwsFaultKind, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { type AwsFaultKind, startAwsFake } from '../src/fakes/aws/index.js'
 
 // The fake is checked on the wire here (no AWS SDK in this package); provider-aws runs the real
 // SDK clients against it.
@@ -46,7 +46,7 @@ async function sts(params: Record<string, string>): Promise<{ status: number; xm
 }
 
 describe('AWS fake: ECR (awsJson1_1)', () => {
-  it('creates, describes and refuses duplicates with a modelled error', async () => {
+  it('creates, describes and refuses a second create of a name with a modelled error', async () => {
     const created = await ecr('CreateRepository', { repositoryName: 'team/app' })
     expect(created.status).toBe(200)
     expect(created.json.repository).toMatchObject({
@@ -308,5 +308,95 @@ describe('AWS fake: providerOptions', () => {
       },
     })
     expect(fake.providerOptions().region).toBe('us-east-1')
+  })
+})
+
+// Each region below is a block of packages/testing/README.md, word for word.
+describe('AWS fake: the README', () => {
+  it('starts', async () => {
+    // #region testing-readme-aws-start
+    await using fake = await startAwsFake({ accountId: '111122223333' })
+    // fake.url: the ECR and STS endpoint of every region, http://127.0.0.1:<port>
+    // #endregion
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(fake.accountId).toBe('111122223333')
+  })
+
+  it('seeds and reads state', async () => {
+    // #region testing-readme-aws-seeding
+    fake.seedRepository('us-east-1', 'acme-legacy') // as another tool made it: no replicas
+    const statement = { Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'ecr:*' }
+    fake.seedPolicy('us-east-1', 'acme-legacy', JSON.stringify({ Statement: [statement] }))
+    fake.seedReplicationRules('us-east-1', [
+      { destinations: [{ region: 'eu-west-1', registryId: fake.accountId }] },
+    ])
+    const legacy = fake.getRepository('us-east-1', 'acme-legacy') // repositoryUri, createdAt, …
+    // also getRepositoryNames(region), getPolicy(region, name), getReplicationRules(region)
+    // #endregion
+    expect(legacy?.repositoryUri).toBe(
+      `${fake.accountId}.dkr.ecr.us-east-1.amazonaws.com/acme-legacy`,
+    )
+    const described = await ecr('GetRepositoryPolicy', { repositoryName: 'acme-legacy' })
+    expect(JSON.parse(String(described.json.policyText))).toEqual({ Statement: [statement] })
+    expect(fake.getReplicationRules('us-east-1')[0]?.destinations).toEqual([
+      { region: 'eu-west-1', registryId: fake.accountId },
+    ])
+    expect(fake.getRepositoryNames('eu-west-1')).not.toContain('acme-legacy')
+  })
+
+  it('injects faults', async () => {
+    fake.seedRepository('us-east-1', 'acme-app')
+    // #region testing-readme-aws-faults
+    fake.inject('CreateRepository', 'throttling') // the next CreateRepository: ThrottlingException
+    fake.inject('AssumeRole', 'access-denied', { times: 2 }) // the next two: STS AccessDenied
+    fake.inject('DeleteRepository', {
+      status: 400,
+      body: { __type: 'RepositoryNotEmptyException', message: 'The repository has images' },
+    })
+    fake.inject('SetRepositoryPolicy', {
+      // a concurrent writer, just before the request is handled
+      before: () => fake.seedPolicy('us-east-1', 'acme-app', '{"Statement":[]}'),
+    })
+    // #endregion
+    expect((await ecr('CreateRepository', { repositoryName: 'acme-new' })).json.__type).toBe(
+      'ThrottlingException',
+    )
+    const assume = { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::123456789012:role/r' }
+    for (let i = 0; i < 2; i++) {
+      expect((await sts({ ...assume, RoleSessionName: 'ss' })).xml).toContain('AccessDenied')
+    }
+    expect((await ecr('DeleteRepository', { repositoryName: 'acme-app' })).json.__type).toBe(
+      'RepositoryNotEmptyException',
+    )
+    const policyText = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*' }] })
+    await ecr('SetRepositoryPolicy', { repositoryName: 'acme-app', policyText })
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
+    expect(fake.getPolicy('us-east-1', 'acme-app')).toBe(policyText)
+  })
+
+  it('logs requests', async () => {
+    await ecr('CreateRepository', { repositoryName: 'acme-logged' }, { region: 'eu-west-1' })
+    // #region testing-readme-aws-requests
+    const names = fake.requestsFor('CreateRepository').map((r) => JSON.parse(r.body).repositoryName)
+    const regions = fake.requests.map((r) => fake.regionOf(r)) // from each SigV4 signature
+    // fake.assumedRoles: each AssumeRole with its session policy
+    // fake.authorizationTokens: each GetAuthorizationToken answer
+    // #endregion
+    expect(names).toEqual(['acme-logged'])
+    expect(regions).toEqual(['eu-west-1'])
+  })
+
+  it('resets and closes', async () => {
+    const fake = await startAwsFake()
+    fake.seedRepository('us-east-1', 'acme-kept')
+    fake.inject('DescribeRepositories', 'unavailable')
+    // #region testing-readme-aws-reset
+    fake.reset() // forgets the request log, injected faults, assumedRoles and authorizationTokens
+    // repositories, policies and rules stay; the credentials it issued stay valid
+    await fake.close() // or start it with `await using`
+    // #endregion
+    expect(fake.requests).toHaveLength(0)
+    expect(fake.getRepositoryNames('us-east-1')).toEqual(['acme-kept'])
+    await expect(fetch(fake.url)).rejects.toThrow()
   })
 })

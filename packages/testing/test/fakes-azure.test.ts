@@ -1,12 +1,13 @@
 import { request } from 'node:https'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { FaultKind } from '@artifact-registry/testing/fakes'
 import {
   type AzureFake,
+  acrError,
   FAKE_AZURE,
   startAzureFake,
   TEST_TLS_CERT,
-} from '../src/fakes/azure/index.js'
-import type { FaultKind } from '../src/fakes/index.js'
+} from '@artifact-registry/testing/fakes/azure'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 interface Answer {
   status: number
@@ -493,5 +494,88 @@ describe('Azure fake: providerOptions', () => {
       resourceGroup: 'rg-c',
       subscriptionId: FAKE_AZURE.subscriptionId,
     })
+  })
+})
+
+// Each region below is a block of packages/testing/README.md, word for word.
+describe('Azure fake: the README', () => {
+  it('starts', async () => {
+    // #region testing-readme-azure-start
+    await using fake = await startAzureFake({
+      registries: [{ name: 'acmeregistry', sku: 'Premium' }],
+      lroStyle: 'location', // or 'azure-async-operation' (the default) or 'immediate'
+    })
+    // fake.url: Entra ID, ARM and the ACR data plane, https://127.0.0.1:<port>; trust fake.ca
+    // #endregion
+    expect(fake.ca).toBe(TEST_TLS_CERT)
+    expect(fake.providerOptions()).toMatchObject({ registryName: 'acmeregistry' })
+  })
+
+  it('seeds and reads state', async () => {
+    await using fake = await startAzureFake()
+    // #region testing-readme-azure-seeding
+    fake.seedRegistry({ name: 'otherregistry', resourceGroup: 'rg-other', sku: 'Basic' })
+    fake.seedImage('team-a/app', 'v1') // content in the data plane, as a push would
+    const maps = fake.getScopeMaps() // every scope map, with its actions and provisioningState
+    // fake.state: registries, scope maps, repositories and issued tokens, for assertions
+    // #endregion
+    expect(maps).toEqual([])
+    expect(fake.providerOptions('otherregistry')).toMatchObject({ resourceGroup: 'rg-other' })
+    expect(fake.state.repositories.get('team-a/app')).toEqual(new Set(['v1']))
+  })
+
+  it('injects faults', async () => {
+    await using fake = await startAzureFake({ lroStyle: 'immediate' })
+    // #region testing-readme-azure-faults
+    fake.inject('scopeMaps.get', 'throttling', { times: 2, retryAfterSeconds: 7 }) // ARM 429s
+    fake.inject('acr.token', 'access-denied') // the data plane's 403 DENIED
+    fake.inject('acr.exchange', acrError(401, 'UNAUTHORIZED', 'the AAD token has expired'))
+    fake.inject('scopeMaps.create', {
+      // the operation starts, then fails: the scope map is not left behind
+      operationFailure: { code: 'Conflict', message: 'Another operation is in progress' },
+    })
+    // #endregion
+    const bearer = { authorization: `Bearer ${await aadToken(fake)}` }
+    const scopeMap = `${REGISTRY}/scopeMaps/readme-map?${API}`
+    const read = await call(fake, 'GET', scopeMap, { headers: bearer })
+    expect(read).toMatchObject({ status: 429, headers: { 'retry-after': '7' } })
+    expect((await call(fake, 'GET', scopeMap, { headers: bearer })).status).toBe(429)
+    const token = await call(fake, 'POST', '/oauth2/token', form({}))
+    expect(token.body).toMatchObject({ errors: [{ code: 'DENIED' }] })
+    const exchange = await call(fake, 'POST', '/oauth2/exchange', form({}))
+    expect(exchange.body).toMatchObject({ errors: [{ message: 'the AAD token has expired' }] })
+    const created = await call(fake, 'PUT', scopeMap, {
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { actions: ['repositories/app/content/read'] } }),
+    })
+    expect(created).toMatchObject({ status: 500, body: { error: { code: 'Conflict' } } })
+    expect(fake.getScopeMaps()).toEqual([])
+  })
+
+  it('logs requests', async () => {
+    await using fake = await startAzureFake()
+    await aadToken(fake)
+    await call(fake, 'GET', '/v2/')
+    // #region testing-readme-azure-requests
+    const operations = fake.requests.map((r) => r.operation) // entra.token, acr.ping, …
+    const tokenRequests = fake.requestsFor('entra.token')
+    // fake.decodeToken(token): the claims of a token the fake issued
+    // #endregion
+    expect(operations).toEqual(['entra.token', 'acr.ping'])
+    expect(tokenRequests).toHaveLength(1)
+  })
+
+  it('resets and closes', async () => {
+    const fake = await startAzureFake()
+    fake.seedImage('team-a/app')
+    fake.inject('scopeMaps.get', 'unavailable')
+    // #region testing-readme-azure-reset
+    fake.reset() // forgets the request log and injected faults (operation failures too)
+    // registries, scope maps, content and issued tokens stay (credentials cache tokens)
+    await fake.close() // or start it with `await using`
+    // #endregion
+    expect(fake.requests).toHaveLength(0)
+    expect(fake.state.repositories.has('team-a/app')).toBe(true)
+    await expect(call(fake, 'GET', '/v2/')).rejects.toThrow()
   })
 })

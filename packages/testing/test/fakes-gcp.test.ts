@@ -1,6 +1,6 @@
+import type { FaultKind } from '@artifact-registry/testing/fakes'
+import { type GcpFake, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { describe, expect, it } from 'vitest'
-import { type GcpFake, googleError, startGcpFake } from '../src/fakes/gcp/index.js'
-import type { FaultKind } from '../src/fakes/index.js'
 
 const REF = { project: 'acme', location: 'us-central1', repository: 'images' }
 const REPO = 'projects/acme/locations/us-central1/repositories/images'
@@ -298,5 +298,99 @@ describe('GCP fake: OAuth token endpoint and providerOptions', () => {
     const ok = await tokenRequest(fake, { ...caller, grant_type: 'refresh_token' })
     expect(ok.status).toBe(200)
     expect(await ok.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599 })
+  })
+})
+
+// Each region below is a block of packages/testing/README.md, word for word.
+describe('GCP fake: the README', () => {
+  const EU = { project: 'acme-prod', location: 'europe-west1', repository: 'eu-images' }
+
+  it('starts', async () => {
+    // #region testing-readme-gcp-start
+    await using fake = await startGcpFake({
+      repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+      lroPolls: 1, // every long-running operation answers "not done" once
+    })
+    // fake.url: Artifact Registry, IAM Credentials and the OAuth token endpoint, http://127.0.0.1:<port>
+    // #endregion
+    const name = 'projects/acme-prod/locations/us-central1/repositories/images'
+    expect((await call(fake, 'GET', name)).json).toMatchObject({ name })
+  })
+
+  it('seeds and reads state', async () => {
+    await using fake = await startGcpFake()
+    // #region testing-readme-gcp-seeding
+    // images: the resource name, projects/acme-prod/locations/europe-west1/repositories/eu-images
+    const images = fake.seedRepository({
+      project: 'acme-prod',
+      location: 'europe-west1',
+      repository: 'eu-images',
+    })
+    fake.seedImage(images, 'team/app') // as a first docker push would
+    const reader = { role: 'roles/artifactregistry.reader', members: ['group:audit@acme.example'] }
+    fake.seedPolicy(images, { version: 3, bindings: [reader] })
+    const { etag } = fake.getPolicy(images) // as stored, with its etag
+    // also getImagePaths(images)
+    // #endregion
+    expect(fake.getImagePaths(images)).toEqual(['team/app'])
+    const read = await call(fake, 'GET', `${images}:getIamPolicy?options.requestedPolicyVersion=3`)
+    expect(read.json).toEqual({ version: 3, bindings: [reader], etag })
+  })
+
+  it('injects faults', async () => {
+    await using fake = await startGcpFake()
+    const images = fake.seedRepository(EU)
+    // #region testing-readme-gcp-faults
+    fake.inject('getIamPolicy', 'unavailable', { times: 2 }) // 503 UNAVAILABLE, twice
+    fake.inject('generateAccessToken', 'access-denied') // 403 PERMISSION_DENIED
+    fake.inject('getRepository', googleError('FAILED_PRECONDITION', 'the repository is read-only'))
+    fake.inject('setIamPolicy', {
+      // a concurrent writer: the etag the client read is stale now
+      before: () => void fake.seedPolicy(images, { version: 3, bindings: [] }),
+    })
+    // #endregion
+    const iam = `${images}:getIamPolicy`
+    const statuses = [(await call(fake, 'GET', iam)).status, (await call(fake, 'GET', iam)).status]
+    expect(statuses).toEqual([503, 503])
+    const token = await call(
+      fake,
+      'POST',
+      'projects/-/serviceAccounts/puller%40acme.iam.gserviceaccount.com:generateAccessToken',
+      { scope: ['https://www.googleapis.com/auth/cloud-platform'] },
+    )
+    expect(token.json).toMatchObject({ error: { status: 'PERMISSION_DENIED' } })
+    expect((await call(fake, 'GET', images)).json).toMatchObject({
+      error: { status: 'FAILED_PRECONDITION', message: 'the repository is read-only' },
+    })
+    const { etag } = (await call(fake, 'GET', iam)).json
+    const write = await call(fake, 'POST', `${images}:setIamPolicy`, { policy: { etag } })
+    expect(write.json).toMatchObject({ error: { status: 'ABORTED' } })
+  })
+
+  it('logs requests', async () => {
+    await using fake = await startGcpFake()
+    const images = fake.seedRepository(EU)
+    await call(fake, 'POST', `${images}:setIamPolicy`, { policy: { etag: 'ACAB' } })
+    // #region testing-readme-gcp-requests
+    const etags = fake.requestsFor('setIamPolicy').map((r) => JSON.parse(r.body).policy.etag)
+    // fake.tokens: each token generateAccessToken issued, with its service account and lifetime
+    // fake.callerTokens: each token the OAuth token endpoint issued to providerOptions()
+    // #endregion
+    expect(etags).toEqual(['ACAB'])
+  })
+
+  it('resets and closes', async () => {
+    const fake = await startGcpFake()
+    const images = fake.seedRepository(EU)
+    fake.seedImage(images, 'kept')
+    fake.inject('getRepository', 'unavailable')
+    // #region testing-readme-gcp-reset
+    fake.reset() // forgets the request log, injected faults, tokens and callerTokens
+    // repositories, images and policies stay
+    await fake.close() // or start it with `await using`
+    // #endregion
+    expect(fake.requests).toHaveLength(0)
+    expect(fake.getImagePaths(images)).toEqual(['kept'])
+    await expect(fetch(fake.url)).rejects.toThrow()
   })
 })
