@@ -114,9 +114,9 @@ export interface AwsFake extends FakeServer {
   getPolicy(region: string, name: string): string | undefined
   /** The registry's replication rules in a region. */
   getReplicationRules(region: string): FakeReplicationRule[]
-  /** Successful `AssumeRole` calls, oldest first. */
+  /** Successful `AssumeRole` calls, oldest first (`reset()` clears it; sessions stay valid). */
   readonly assumedRoles: readonly AssumeRoleRecord[]
-  /** Authorization tokens issued, oldest first. */
+  /** Authorization tokens issued, oldest first (`reset()` clears it). */
   readonly authorizationTokens: readonly AuthorizationTokenRecord[]
   /**
    * Answer the next `options.times` requests of `operation` (an ECR or STS action, e.g.
