@@ -1,26 +1,34 @@
 import { createPublicKey, type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto'
 import { isIPv4 } from 'node:net'
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
 import {
-  bitString,
-  boolean,
-  explicit,
-  integer,
-  octetString,
-  oid,
-  sequence,
-  set,
-  time,
-  tlv,
-  utf8String,
-} from './der.js'
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  BasicConstraints,
+  Certificate as CertificateStructure,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  GeneralName,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectAltName,
+  id_kp_serverAuth,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  RelativeDistinguishedName,
+  SubjectAlternativeName,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from '@peculiar/asn1-x509'
 
-const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'))
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2'
 const COMMON_NAME = '2.5.4.3'
-const BASIC_CONSTRAINTS = '2.5.29.19'
-const KEY_USAGE = '2.5.29.15'
-const SUBJECT_ALT_NAME = '2.5.29.17'
-const EXTENDED_KEY_USAGE = '2.5.29.37'
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1'
 
 /** A certificate as DER and PEM. */
 export interface Certificate {
@@ -47,57 +55,94 @@ export interface IssueOptions {
 /**
  * Issue an ECDSA P-256 / SHA-256 X.509 v3 certificate. The token service uses a self-signed CA
  * (the registry's `rootcertbundle`) and a leaf that signs tokens, sent in the JWT `x5c` header;
- * with `serverNames`, the leaf is a TLS server certificate.
+ * with `serverNames`, the leaf is a TLS server certificate. `@peculiar/asn1-x509` encodes the
+ * structure; node:crypto signs it, with the keys the caller already holds.
  */
 export function issueCertificate(options: IssueOptions): Certificate {
-  const name = (cn: string): Buffer => sequence(set(sequence(oid(COMMON_NAME), utf8String(cn))))
   const publicKey =
     options.subjectKey.type === 'public' ? options.subjectKey : createPublicKey(options.subjectKey)
-  const spki = publicKey.export({ type: 'spki', format: 'der' })
-  // digitalSignature for the leaf; keyCertSign + cRLSign for the CA (DER bit strings, unused bits).
-  const keyUsage = options.ca ? Buffer.from([0x01, 0x06]) : Buffer.from([0x07, 0x80])
-  const extensions = sequence(
-    sequence(
-      oid(BASIC_CONSTRAINTS),
-      boolean(true),
-      octetString(sequence(...(options.ca ? [boolean(true)] : []))),
+  const signatureAlgorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 })
+  const tbsCertificate = new TBSCertificate({
+    version: Version.v3,
+    // 16 bytes, the first non-zero: a positive serial of fixed length, unique by chance.
+    serialNumber: arrayBuffer(Buffer.concat([Buffer.from([0x01]), randomBytes(15)])),
+    signature: signatureAlgorithm,
+    issuer: commonName(options.issuer),
+    // An hour back: a client whose clock lags a little still accepts a fresh certificate.
+    validity: new Validity({
+      notBefore: new Date(Date.now() - 3_600_000),
+      notAfter: options.notAfter,
+    }),
+    subject: commonName(options.subject),
+    subjectPublicKeyInfo: AsnConvert.parse(
+      publicKey.export({ type: 'spki', format: 'der' }),
+      SubjectPublicKeyInfo,
     ),
-    sequence(
-      oid(KEY_USAGE),
-      boolean(true),
-      octetString(Buffer.concat([Buffer.from([0x03, keyUsage.length]), keyUsage])),
+    extensions: new Extensions([
+      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: options.ca })),
+      extension(
+        id_ce_keyUsage,
+        true,
+        new KeyUsage(
+          options.ca
+            ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign
+            : KeyUsageFlags.digitalSignature,
+        ),
+      ),
+      ...(options.serverNames ? serverExtensions(options.serverNames) : []),
+    ]),
+  })
+  const tbsDer = new Uint8Array(AsnConvert.serialize(tbsCertificate))
+  const signature = sign('sha256', tbsDer, options.issuerKey)
+  const der = Buffer.from(
+    AsnConvert.serialize(
+      new CertificateStructure({
+        tbsCertificate,
+        signatureAlgorithm,
+        signatureValue: arrayBuffer(signature),
+      }),
     ),
-    ...(options.serverNames ? serverExtensions(options.serverNames) : []),
   )
-  const tbs = sequence(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(Buffer.concat([Buffer.from([0x01]), randomBytes(15)])),
-    ECDSA_WITH_SHA256,
-    name(options.issuer),
-    sequence(time(new Date(Date.now() - 3_600_000)), time(options.notAfter)),
-    name(options.subject),
-    spki,
-    explicit(3, extensions),
-  )
-  const signature = sign('sha256', tbs, options.issuerKey)
-  const der = sequence(tbs, ECDSA_WITH_SHA256, bitString(signature))
   // Parsing it back proves the encoding before anyone relies on it.
   const parsed = new X509Certificate(der)
   return { der, pem: parsed.toString() }
 }
 
-// subjectAltName entries are implicitly tagged: [2] dNSName (IA5String), [7] iPAddress (octets).
-function serverExtensions(names: readonly string[]): Buffer[] {
+function commonName(cn: string): Name {
+  return new Name([
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({
+        type: COMMON_NAME,
+        value: new AttributeValue({ utf8String: cn }),
+      }),
+    ]),
+  ])
+}
+
+function extension(extnID: string, critical: boolean, value: unknown): Extension {
+  return new Extension({
+    extnID,
+    critical,
+    extnValue: new OctetString(AsnConvert.serialize(value)),
+  })
+}
+
+function serverExtensions(names: readonly string[]): Extension[] {
   if (names.length === 0) throw new TypeError('a server certificate needs at least one name')
   const altNames = names.map((name) => {
-    if (isIPv4(name)) return tlv(0x87, Buffer.from(name.split('.').map(Number)))
+    if (isIPv4(name)) return new GeneralName({ iPAddress: name })
     if (!/^[A-Za-z0-9*]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name)) {
       throw new TypeError(`not a DNS name or IPv4 address: ${name}`)
     }
-    return tlv(0x82, Buffer.from(name, 'ascii'))
+    return new GeneralName({ dNSName: name })
   })
   return [
-    sequence(oid(SUBJECT_ALT_NAME), octetString(sequence(...altNames))),
-    sequence(oid(EXTENDED_KEY_USAGE), octetString(sequence(oid(SERVER_AUTH)))),
+    extension(id_ce_subjectAltName, false, new SubjectAlternativeName(altNames)),
+    extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
   ]
+}
+
+/** The bytes of `buffer` as an ArrayBuffer of their own (a Buffer may share a larger one). */
+function arrayBuffer(buffer: Buffer): ArrayBuffer {
+  return Uint8Array.from(buffer).buffer
 }
