@@ -7,7 +7,6 @@ import {
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
   instrument,
-  isArtifactRegistryError,
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
@@ -110,14 +109,7 @@ export class AzureProvider implements ArtifactRegistry {
    * fine; a scope map of the same name that is not ours is left alone, and so is the content.
    */
   async deleteRepository(name: string): Promise<void> {
-    let repository: string
-    try {
-      repository = checkRoutableName(name, this.#options.repositoryPrefix)
-    } catch (err) {
-      // A name outside our prefix is not one of our repositories: nothing of ours to delete.
-      if (isArtifactRegistryError(err, 'NOT_FOUND')) return
-      throw err
-    }
+    const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     const map = await this.#scopeMaps.get(repository)
     if (map !== undefined && !isScopeMapOf(map, repository)) return
     await deleteRepositoryContent(repository, {

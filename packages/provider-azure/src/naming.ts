@@ -21,8 +21,9 @@ export function routableName(logical: string, prefix: string | undefined): strin
 /**
  * Check a routable name handed back by a caller.
  *
- * @throws ArtifactRegistryError `INVALID_NAME` when it is not an ACR repository name; `NOT_FOUND`
- *   when it lies outside this binding's prefix (it cannot be one of our repositories).
+ * @throws ArtifactRegistryError `INVALID_NAME` when it is not an ACR repository name;
+ *   `INVALID_ARGUMENT` when it lies outside this binding's prefix: it cannot be one of our
+ *   repositories, so no method touches it.
  */
 export function checkRoutableName(name: string, prefix: string | undefined): string {
   assertUsableName(name, PLATFORM)
@@ -34,8 +35,8 @@ export function checkRoutableName(name: string, prefix: string | undefined): str
   }
   if (prefix !== undefined && !name.startsWith(`${prefix}/`)) {
     throw platformError(
-      'NOT_FOUND',
-      `Repository "${name}" is outside the prefix "${prefix}" of this registry binding`,
+      'INVALID_ARGUMENT',
+      `"${name}" is outside the prefix "${prefix}" of this registry binding; pass the name createRepository returned`,
     )
   }
   return name

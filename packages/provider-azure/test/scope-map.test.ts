@@ -130,13 +130,18 @@ describe('createRepository and scope maps in the fake', () => {
     expect(deleteCall?.url).toBe(`/acr/v1/${name}`)
   })
 
-  it('never touches repositories outside its prefix', async () => {
+  it('refuses names outside its prefix with INVALID_ARGUMENT and never touches them', async () => {
     const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     fake.seedImage('team-b/app')
     const before = fake.requests.length
-    await registry.deleteRepository('team-b/app')
+    for (const call of [
+      () => registry.deleteRepository('team-b/app'),
+      () => registry.getRepository('team-b/app'),
+      () => registry.generateCredentials('team-b/app', 'pull'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', platform: 'azure' })
+    }
     expect(fake.requests.length).toBe(before)
     expect(fake.state.repositories.has('team-b/app')).toBe(true)
-    await expect(registry.getRepository('team-b/app')).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 })

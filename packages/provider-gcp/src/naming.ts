@@ -37,14 +37,15 @@ export function toRoutableName(ref: GarRepositoryRef, logicalName: string): stri
  * The image path of a routable name of this provider.
  *
  * @throws ArtifactRegistryError `INVALID_NAME` for unusable names or image paths GAR refuses;
- *   `NOT_FOUND` for names outside this provider's GAR repository (e.g. a logical name).
+ *   `INVALID_ARGUMENT` for names outside this provider's GAR repository (e.g. a logical name):
+ *   they are never re-prefixed, so no method touches an image path it does not manage.
  */
 export function imagePathOf(ref: GarRepositoryRef, routableName: string): string {
   assertUsableName(routableName, PLATFORM)
   const prefix = `${ref.projectId}/${ref.repository}/`
   if (!routableName.startsWith(prefix)) {
     throw platformError(
-      'NOT_FOUND',
+      'INVALID_ARGUMENT',
       `"${routableName}" is not in GAR repository ${garResourceName(ref)}; pass the name createRepository returned ("${prefix}…")`,
     )
   }

@@ -41,7 +41,7 @@ describe('routable names and uris', () => {
     expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
   })
 
-  it('never re-prefixes: a name outside the GAR repository is NOT_FOUND for get and delete, without a request', async () => {
+  it('never re-prefixes: a name outside the GAR repository is INVALID_ARGUMENT for get and delete, without a request', async () => {
     const { repository } = provisionGarRepository(fake)
     await using provider = await providerFor(fake, repository)
     fake.reset()
@@ -55,7 +55,7 @@ describe('routable names and uris', () => {
         () => provider.deleteRepository(name),
       ]) {
         const err = await rejectionOf(call())
-        expect(isArtifactRegistryError(err, 'NOT_FOUND'), String(err)).toBe(true)
+        expect(isArtifactRegistryError(err, 'INVALID_ARGUMENT'), String(err)).toBe(true)
       }
     }
     expect(fake.requests).toHaveLength(0)

@@ -24,6 +24,7 @@ export type Fault =
   | 'remove-clears-all'
   | 'empty-name-accepted'
   | 'options-unchecked'
+  | 'outside-not-found'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -57,9 +58,13 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       return `${BINDING}/${logical.toLowerCase().replace(/[^a-z0-9/_.-]/g, '-')}`
     return `${BINDING}/${toPlatformName('oci', logical, { maxLength: 255 - BINDING.length - 1, platform: PLATFORM })}`
   }
-  const existing = (name: string): string => {
+  const inNamespace = (name: string): string => {
     assertUsableName(name, PLATFORM)
-    if (!name.startsWith(`${BINDING}/`)) throw notFound(name)
+    if (name.startsWith(`${BINDING}/`)) return name
+    throw faults.has('outside-not-found') ? notFound(name) : outsideNamespace(name)
+  }
+  const existing = (name: string): string => {
+    inNamespace(name)
     if (!repositories.has(name) && !capabilities.implicitRepositories) throw notFound(name)
     return name
   }
@@ -96,7 +101,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       return response(existing(name))
     },
     async deleteRepository(name) {
-      assertUsableName(name, PLATFORM)
+      inNamespace(name)
       if (!faults.has('delete-noop')) repositories.delete(name)
     },
     async generateCredentials(name, permission: Permission, opts = {}) {
@@ -171,6 +176,14 @@ function notFound(name: string): ArtifactRegistryError {
   return new ArtifactRegistryError('NOT_FOUND', `[${PLATFORM}] Repository "${name}" not found`, {
     platform: PLATFORM,
   })
+}
+
+function outsideNamespace(name: string): ArtifactRegistryError {
+  return new ArtifactRegistryError(
+    'INVALID_ARGUMENT',
+    `[${PLATFORM}] "${name}" is not in namespace "${BINDING}/"`,
+    { platform: PLATFORM },
+  )
 }
 
 function listFields(access: CrossAccountAccess): [string, string[]][] {

@@ -78,6 +78,11 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       {},
       ['credentials > a TTL in place of the options, or as a string, gives INVALID_ARGUMENT'],
     ],
+    [
+      'outside-not-found',
+      { crossAccount: 'aws' },
+      ["naming > a name outside the provider's namespace gives INVALID_ARGUMENT from every method"],
+    ],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {

@@ -16,7 +16,8 @@ export const INVALID_NAMES: readonly string[] = [
 
 /**
  * Naming: bad names give `INVALID_NAME`; valid names are kept; names that must be adapted stay
- * distinct; the routable name round-trips through every method.
+ * distinct; a name outside the provider's namespace gives `INVALID_ARGUMENT`; the routable name
+ * round-trips through every method.
  */
 export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
   checkOptions(options)
@@ -59,6 +60,32 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
         t.expect(new Set([upper.name, lower.name, spaced.name]).size).toBe(3)
         t.expect((await r.getRepository(upper.name)).name).toBe(upper.name)
         t.expect((await r.getRepository(spaced.name)).name).toBe(spaced.name)
+      },
+    )
+
+    registryTest(
+      options,
+      "a name outside the provider's namespace gives INVALID_ARGUMENT from every method",
+      async (r, t) => {
+        const logical = uniqueName('ns')
+        const { name } = await r.createRepository(logical)
+        // A valid logical name is kept as given, so what precedes it is the namespace.
+        t.expect(name.endsWith(logical)).toBe(true)
+        const namespace = name.slice(0, name.length - logical.length)
+        if (namespace === '') return t.skip("the provider's namespace is the whole registry")
+        // The logical name (passed back by mistake) and the same name in a sibling namespace.
+        const outside = [logical, `z${name}`].filter((other) => !other.startsWith(namespace))
+        t.expect(outside.length).toBeGreaterThan(0)
+        for (const other of outside) {
+          await expectCode(t, r.getRepository(other), 'INVALID_ARGUMENT')
+          await expectCode(t, r.deleteRepository(other), 'INVALID_ARGUMENT')
+          await expectCode(t, r.generateCredentials(other, 'pull'), 'INVALID_ARGUMENT')
+          if (r.capabilities.crossAccountAccess !== null) {
+            await expectCode(t, r.getCrossAccountAccess(other), 'INVALID_ARGUMENT')
+          }
+        }
+        // Refusing is all it did: the repository in the namespace is still there.
+        t.expect((await r.getRepository(name)).name).toBe(name)
       },
     )
 
