@@ -7,7 +7,7 @@ import { REPO_ROOT } from './repo-root.js'
 // An export the README never names is API nobody promised: it gets used, and then it cannot
 // change. Every provider package and the contract suite export only what their README documents;
 // tests reach internals through the file that defines them.
-const PACKAGES = ['provider-aws', 'provider-gcp', 'provider-azure', 'testing']
+const PACKAGES = ['provider-aws', 'provider-gcp', 'provider-azure', 'provider-local', 'testing']
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8')
 
@@ -23,6 +23,7 @@ describe('package entries export only what their README documents', () => {
       ['provider-aws', 'aws', 'AwsProvider', 'AWS_CAPABILITIES'],
       ['provider-gcp', 'gcp', 'GcpProvider', 'GCP_CAPABILITIES'],
       ['provider-azure', 'azure', 'AzureProvider', 'AZURE_CAPABILITIES'],
+      ['provider-local', 'local', 'LocalProvider', 'LOCAL_CAPABILITIES'],
     ]
     for (const [pkg, factory, provider, capabilities] of shapes) {
       const names = entryExports(read(`packages/${pkg}/src/index.ts`))

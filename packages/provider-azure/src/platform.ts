@@ -1,2 +1,2 @@
-/** Platform id of this provider, used in errors (`[provider-azure] …`) and in bindings. */
+/** Platform id of this provider (`binding.platform`, `ArtifactRegistryError.platform`). */
 export const PLATFORM = 'azure'

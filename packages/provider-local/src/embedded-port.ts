@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ArtifactRegistryError } from '@artifact-registry/core'
 import writeFileAtomic from 'write-file-atomic'
-import { PLATFORM } from './platform.js'
+import { platformError } from './map-error.js'
 
 const FILE = 'endpoint.json'
 
@@ -30,10 +29,9 @@ export async function rememberedPort(dataDir: string): Promise<number> {
   if (Number.isInteger(port) && (port as number) > 0 && (port as number) <= 65_535) {
     return port as number
   }
-  throw new ArtifactRegistryError(
+  throw platformError(
     'INVALID_CONFIG',
-    `[provider-local] ${path} does not hold the registry's port ({"port": N}). Delete it to take any free port, or pass port.`,
-    { platform: PLATFORM },
+    `${path} does not hold the registry's port ({"port": N}). Delete it to take any free port, or pass port.`,
   )
 }
 
@@ -55,17 +53,17 @@ export function cannotListen(
     const why = remembered
       ? `port ${port}, where this data directory's registry was served before (so that repository URIs stay valid), is in use`
       : `port ${port} is in use`
-    return new ArtifactRegistryError(
+    return platformError(
       'UNAVAILABLE',
-      `[provider-local] Cannot start the embedded registry: ${why}. Stop what holds it (another process on the same data directory?), or pass another port (URIs handed out before will then change).`,
-      { platform: PLATFORM, cause, retryable: false },
+      `Cannot start the embedded registry: ${why}. Stop what holds it (another process on the same data directory?), or pass another port (URIs handed out before will then change).`,
+      { cause, retryable: false },
     )
   }
   if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    return new ArtifactRegistryError(
+    return platformError(
       'INVALID_CONFIG',
-      `[provider-local] Cannot start the embedded registry on ${host}:${port} (${code}): ${code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has that address'}.`,
-      { platform: PLATFORM, cause },
+      `Cannot start the embedded registry on ${host}:${port} (${code}): ${code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has that address'}.`,
+      { cause },
     )
   }
   return cause

@@ -1,4 +1,6 @@
-export { fromBinding, LocalProvider, local } from './local-provider.js'
+export { LOCAL_CAPABILITIES } from './capabilities.js'
+export { fromBinding } from './from-binding.js'
+export { LocalProvider, local } from './local-provider.js'
 export { MARKER_ARTIFACT_TYPE, MARKER_DIGEST } from './marker.js'
 export type { LocalProviderOptions } from './options.js'
 export { PLATFORM } from './platform.js'

@@ -2,37 +2,27 @@ import { randomBytes } from 'node:crypto'
 import {
   type ArtifactRegistry,
   type ArtifactRegistryCredentials,
-  ArtifactRegistryError,
-  assertUsableName,
+  type ArtifactRegistryError,
   type Capabilities,
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
   instrument,
-  type LocalBinding,
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
   TTL_RULES,
-  toPlatformName,
 } from '@artifact-registry/core'
 import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
+import { LOCAL_CAPABILITIES } from './capabilities.js'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
 import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
-import { mapError } from './map-error.js'
-import type { LocalProviderOptions } from './options.js'
+import { mapError, platformError } from './map-error.js'
+import { checkRoutableName, routableName } from './naming.js'
+import { type LocalProviderOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
-import { checkRegistryUrl } from './registry-url.js'
 import { RepositoryOperations } from './repository-operations.js'
 import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'
-
-const CAPABILITIES: Capabilities = {
-  crossAccountAccess: null,
-  implicitRepositories: false,
-  credentialAuthMethod: 'basic',
-  repositoryScopedCredentials: true,
-  credentialTtl: TTL_RULES.local,
-}
 
 /**
  * The local provider: repositories in a local OCI registry (embedded, or at a URL), credentials
@@ -40,7 +30,7 @@ const CAPABILITIES: Capabilities = {
  */
 export class LocalProvider implements ArtifactRegistry {
   readonly platform: string = PLATFORM
-  readonly capabilities: Readonly<Capabilities> = CAPABILITIES
+  readonly capabilities: Readonly<Capabilities> = LOCAL_CAPABILITIES
   readonly registryEndpoint: string
   readonly bindingName: string
   readonly #repositories: RepositoryOperations
@@ -64,8 +54,7 @@ export class LocalProvider implements ArtifactRegistry {
   }
 
   async createRepository(name: string): Promise<RepositoryResponse> {
-    assertUsableName(name, PLATFORM)
-    const routable = `${this.bindingName}/${toPlatformName('oci', name, { maxLength: 255 - this.bindingName.length - 1, platform: PLATFORM })}`
+    const routable = routableName(this.bindingName, name)
     return this.#call('createRepository', async () =>
       this.#response(routable, await this.#repositories.create(routable)),
     )
@@ -92,10 +81,9 @@ export class LocalProvider implements ArtifactRegistry {
   ): Promise<ArtifactRegistryCredentials> {
     const routable = this.#routable(name)
     if (permission !== 'pull' && permission !== 'push-pull') {
-      throw new ArtifactRegistryError(
+      throw platformError(
         'INVALID_ARGUMENT',
-        `[provider-local] permission must be "pull" or "push-pull", got ${JSON.stringify(permission)}`,
-        { platform: PLATFORM },
+        `permission must be "pull" or "push-pull", got ${JSON.stringify(permission)}`,
       )
     }
     const { seconds } = resolveCredentialTtl(TTL_RULES.local, options, PLATFORM)
@@ -134,13 +122,8 @@ export class LocalProvider implements ArtifactRegistry {
     await this.close()
   }
 
-  // A routable name must be a valid name inside this binding's namespace: another binding's
-  // repositories are not this provider's to see.
   #routable(name: string): string {
-    assertUsableName(name, PLATFORM)
-    const prefix = `${this.bindingName}/`
-    if (!name.startsWith(prefix) || name.length === prefix.length) throw notFound(name)
-    return name
+    return checkRoutableName(this.bindingName, name)
   }
 
   #response(routable: string, createdAt: Date | null): RepositoryResponse {
@@ -151,7 +134,7 @@ export class LocalProvider implements ArtifactRegistry {
     try {
       return await work()
     } catch (err) {
-      throw mapError(err, what, this.registryEndpoint)
+      throw mapError(err, { operation: what, resource: this.registryEndpoint })
     }
   }
 }
@@ -160,25 +143,18 @@ export class LocalProvider implements ArtifactRegistry {
  * Create a local provider. With no `url`, starts an embedded registry (in `dataDir`, or in
  * memory) with auth on, and stops it on `close()`.
  *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option (a rejection), and
+ *   the errors of starting the embedded registry.
+ *
  * @example
  * ```ts
  * await using registry = await local({ bindingName: 'artifacts' })
  * const { name } = await registry.createRepository('prj_abc123') // 'artifacts/prj_abc123'
  * ```
  */
-export async function local(options: LocalProviderOptions = {}): Promise<LocalProvider> {
-  const bindingName = options.bindingName ?? 'artifacts'
-  if (options.url !== undefined) {
-    checkRegistryUrl(options.url)
-    const embeddedOnly = (['tls', 'port', 'host', 'dataDir'] as const).filter(
-      (field) => options[field] !== undefined,
-    )
-    if (embeddedOnly.length > 0) {
-      throw new TypeError(
-        `${embeddedOnly.join(', ')}: for the embedded registry only; the registry at url is configured where it runs`,
-      )
-    }
-  }
+export async function local(given?: LocalProviderOptions): Promise<LocalProvider> {
+  const options = resolveOptions(given)
+  const { bindingName } = options
   if (options.url === undefined) {
     const admin = options.adminCredentials ?? {
       username: 'admin',
@@ -230,18 +206,6 @@ async function startEmbedded(
   return embedded
 }
 
-/** Build a provider from a validated `local` binding (used by `createArtifactRegistry`). */
-export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
-  return local({
-    ...(binding.url && { url: binding.url }),
-    ...(binding.bindingName && { bindingName: binding.bindingName }),
-    ...(binding.dataDir && { dataDir: binding.dataDir }),
-    ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
-    ...(binding.caCertificate && { caCertificate: binding.caCertificate }),
-    ...(binding.port !== undefined && { port: binding.port }),
-  })
-}
-
 /** The global `fetch` (undefined), unless a CA to trust is known: the given one, or the served certificate. */
 function providerTransport(options: LocalProviderOptions): ClosableFetch | undefined {
   const trusted = [options.caCertificate, options.url === undefined ? options.tls?.cert : undefined]
@@ -250,15 +214,12 @@ function providerTransport(options: LocalProviderOptions): ClosableFetch | undef
 }
 
 function notFound(name: string): ArtifactRegistryError {
-  return new ArtifactRegistryError('NOT_FOUND', `[provider-local] Repository "${name}" not found`, {
-    platform: PLATFORM,
-  })
+  return platformError('NOT_FOUND', `Repository "${name}" not found`)
 }
 
 function crossAccountNotSupported(): ArtifactRegistryError {
-  return new ArtifactRegistryError(
+  return platformError(
     'NOT_SUPPORTED',
-    '[provider-local] Cross-account access is not supported: a local registry has no cloud accounts. Give another party access by minting credentials with generateCredentials.',
-    { platform: PLATFORM },
+    'Cross-account access is not supported: a local registry has no cloud accounts. Give another party access by minting credentials with generateCredentials.',
   )
 }

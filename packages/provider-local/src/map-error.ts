@@ -1,4 +1,10 @@
-import { ArtifactRegistryError, type ErrorCode } from '@artifact-registry/core'
+import {
+  ArtifactRegistryError,
+  type ErrorCode,
+  type ErrorContext,
+  type ProviderErrorOptions,
+  providerError,
+} from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 import { RegistryUnreachableError } from './unreachable.js'
 
@@ -28,23 +34,29 @@ const BY_STATUS: Record<number, ErrorCode> = {
 
 /**
  * Map anything a registry call threw to an ArtifactRegistryError (the one place that does it).
- * @param registry the registry's URL, named in the message
+ * @param context the operation (`createRepository`) and, as `resource`, the registry's URL, which
+ *   the message names.
  */
-export function mapError(err: unknown, what: string, registry: string): ArtifactRegistryError {
+export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
+  const what = context.operation
   if (err instanceof RegistryHttpError) {
     const code = BY_STATUS[err.status] ?? (err.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL')
-    return new ArtifactRegistryError(
-      code,
-      `[provider-local] ${what}: the registry at ${registry} answered ${err.status}`,
-      { platform: PLATFORM, cause: err },
-    )
+    const registry =
+      context.resource === undefined ? 'the registry' : `the registry at ${context.resource}`
+    return platformError(code, `${what}: ${registry} answered ${err.status}`, { cause: err })
   }
   if (err instanceof RegistryUnreachableError) return unreachable(err, what)
-  return new ArtifactRegistryError('INTERNAL', `[provider-local] ${what} failed: ${String(err)}`, {
-    platform: PLATFORM,
-    cause: err,
-  })
+  return platformError('INTERNAL', `${what} failed: ${String(err)}`, { cause: err })
+}
+
+/** An {@link ArtifactRegistryError} of this provider: platform `local`, message prefixed `[provider-local]`. */
+export function platformError(
+  code: ErrorCode,
+  message: string,
+  options: ProviderErrorOptions = {},
+): ArtifactRegistryError {
+  return providerError(PLATFORM, code, message, options)
 }
 
 // --- Internal ---
@@ -64,8 +76,7 @@ function unreachable(err: RegistryUnreachableError, what: string): ArtifactRegis
   const { origin, networkCode } = err
   const detail = (err.cause as Error | undefined)?.message ?? ''
   const fail = (code: ErrorCode, why: string, retryable?: boolean): ArtifactRegistryError =>
-    new ArtifactRegistryError(code, `[provider-local] ${what}: ${why}`, {
-      platform: PLATFORM,
+    platformError(code, `${what}: ${why}`, {
       cause: err,
       ...(retryable !== undefined && { retryable }),
     })

@@ -1,4 +1,6 @@
+import { type ArtifactRegistryError, type ConfigIssue, isValidPlatformName } from '@artifact-registry/core'
 import type { RegistryTlsOptions } from '@artifact-registry/registry-server'
+import { platformError } from './map-error.js'
 
 /** Options of `local()`. */
 export interface LocalProviderOptions {
@@ -25,7 +27,7 @@ export interface LocalProviderOptions {
   /**
    * Serve the embedded registry over HTTPS with this certificate, for clients set up to
    * require TLS or reaching it from elsewhere (see `host`); `registryEndpoint` is then an `https://` URL. The provider trusts the
-   * certificate itself when it is self-signed. Not with `url` (TypeError).
+   * certificate itself when it is self-signed. Not with `url`.
    */
   tls?: RegistryTlsOptions
   /**
@@ -43,4 +45,112 @@ export interface LocalProviderOptions {
    * origin of the realm in the registry's Bearer challenge, else `url` itself.
    */
   tokenServiceUrl?: string
+}
+
+/** @internal Options after validation, with the default binding name. */
+export interface ResolvedOptions extends LocalProviderOptions {
+  readonly bindingName: string
+}
+
+/**
+ * @internal Validate the options of `local()`, reporting every invalid one by path.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
+ */
+export function resolveOptions(options: LocalProviderOptions | undefined): ResolvedOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw invalidOptions([{ path: '', message: 'must be an object' }])
+  }
+  const o = options ?? {}
+  const issues = optionIssues(o)
+  if (issues.length > 0) throw invalidOptions(issues)
+  return { ...o, bindingName: o.bindingName ?? 'artifacts' }
+}
+
+// --- Internal ---
+
+/** Settings of the server `local()` starts; a registry at `url` has its own, where it runs. */
+const EMBEDDED_ONLY = ['tls', 'port', 'host', 'dataDir'] as const
+
+function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const add = (path: string, message: string): number => issues.push({ path, message })
+  if (o.url !== undefined) {
+    const problem = urlProblem(o.url)
+    if (problem !== undefined) add('url', problem)
+    for (const field of EMBEDDED_ONLY) {
+      if (o[field] !== undefined) {
+        add(
+          field,
+          'is for the embedded registry only; the registry at url is configured where it runs',
+        )
+      }
+    }
+  }
+  // 200 leaves room for a logical name (and its hash suffix) within 255 characters.
+  const name = o.bindingName
+  if (
+    name !== undefined &&
+    !(typeof name === 'string' && isValidPlatformName('oci', name, { maxLength: 200 }))
+  ) {
+    add(
+      'bindingName',
+      'must be a lowercase OCI repository path of at most 200 characters, such as "artifacts"',
+    )
+  }
+  const port = o.port
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    add('port', 'must be an integer from 0 to 65535')
+  }
+  for (const field of ['dataDir', 'host', 'caCertificate'] as const) {
+    if (o[field] !== undefined && !isText(o[field])) add(field, 'must be a non-empty string')
+  }
+  if (o.tokenServiceUrl !== undefined && urlProblem(o.tokenServiceUrl) !== undefined) {
+    add('tokenServiceUrl', 'must be an http(s) URL without credentials')
+  }
+  const admin = o.adminCredentials
+  if (admin !== undefined && !(isText(admin?.username) && isText(admin?.password))) {
+    add('adminCredentials', 'must be { username, password }, both non-empty strings')
+  }
+  if (o.tls !== undefined && !(isPem(o.tls?.cert) && isPem(o.tls?.key))) {
+    add('tls', 'must be { cert, key } in PEM')
+  }
+  return issues
+}
+
+/**
+ * Why a value is not the address of a registry, or `undefined` when it is one. A value that is no
+ * http(s) URL would otherwise fail at the first call, far from the setting that caused it.
+ */
+function urlProblem(url: unknown): string | undefined {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(String(url))
+  } catch {
+    parsed = undefined
+  }
+  const usable =
+    typeof url === 'string' &&
+    parsed !== undefined &&
+    (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+    parsed.hostname !== '' &&
+    parsed.username === '' &&
+    parsed.password === ''
+  if (usable) return undefined
+  // A password in the URL is a secret: the message shows where it was, not what it is.
+  const text = String(url)
+  const shown = parsed?.password ? text.replace(`:${parsed.password}@`, ':***@') : text
+  return `${JSON.stringify(shown)} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
+}
+
+function isText(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== ''
+}
+
+function isPem(value: unknown): boolean {
+  return isText(value) || (Buffer.isBuffer(value) && value.length > 0)
+}
+
+function invalidOptions(issues: readonly ConfigIssue[]): ArtifactRegistryError {
+  const list = issues.map((i) => `${i.path || '(options)'} ${i.message}`).join('; ')
+  return platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
 }

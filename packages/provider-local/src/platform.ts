@@ -1,2 +1,2 @@
-/** Platform id of the local provider. */
+/** Platform id of this provider (`binding.platform`, `ArtifactRegistryError.platform`). */
 export const PLATFORM = 'local'

@@ -27,7 +27,7 @@ it('the usage example creates a repository and mints push-pull credentials', asy
   expect(upload.status).toBe(202)
 })
 
-it('never touches a repository outside its namespace, and keeps names within 255 characters', async () => {
+it('refuses a name outside its namespace with INVALID_ARGUMENT, and keeps names within 255 characters', async () => {
   const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
   await using server = await startLocalRegistry({ adminCredentials: admin })
   await using ours = await local({
@@ -47,7 +47,7 @@ it('never touches a repository outside its namespace, and keeps names within 255
     () => ours.getRepository(foreign.name),
     () => ours.generateCredentials(foreign.name, 'pull'),
   ]) {
-    await expect(call()).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(call()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', platform: 'local' })
   }
   expect((await theirs.getRepository(foreign.name)).name).toBe('other/app')
 

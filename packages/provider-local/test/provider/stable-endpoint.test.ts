@@ -68,7 +68,10 @@ describe('the embedded registry keeps its endpoint across restarts', () => {
     await new Promise((resolve) => probe.close(resolve))
     await using fixed = await local({ port })
     expect(portOf(fixed.registryEndpoint)).toBe(port)
-    await expect(local({ port: 70_000 })).rejects.toThrow(TypeError)
+    await expect(local({ port: 70_000 })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'port', message: expect.any(String) }],
+    })
   })
 
   it.each([
@@ -91,10 +94,11 @@ describe('the embedded registry keeps its endpoint across restarts', () => {
     expect(portOf(registry.registryEndpoint)).toBe(port)
   })
 
-  it('refuses embedded-only options together with url', async () => {
-    await expect(local({ url: 'http://127.0.0.1:5000', port: 5001 })).rejects.toThrow(
-      /port: for the embedded registry only/,
-    )
+  it('refuses embedded-only options together with url (INVALID_CONFIG)', async () => {
+    await expect(local({ url: 'http://127.0.0.1:5000', port: 5001 })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'port', message: expect.stringContaining('embedded registry only') }],
+    })
   })
 
   it('without a data directory, any free port each time', async () => {

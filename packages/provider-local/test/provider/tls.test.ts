@@ -61,7 +61,10 @@ describe('local() and a registry serving HTTPS', () => {
   it('local() refuses tls together with url: that registry serves its own', async () => {
     await expect(
       local({ url: registry.url, tls: { cert: pki.certPem, key: pki.keyPem } }),
-    ).rejects.toThrow(TypeError)
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'tls', message: expect.any(String) }],
+    })
   })
 
   it('a registry that is down is UNAVAILABLE through the CA-trusting transport too', async () => {

@@ -1,0 +1,14 @@
+import { type Capabilities, TTL_RULES } from '@artifact-registry/core'
+
+/**
+ * What the local provider supports: no cloud accounts, so no cross-account grants; explicit
+ * repositories (a marker is pushed); Basic credentials for one repository and one permission,
+ * expiring at exactly the requested lifetime.
+ */
+export const LOCAL_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  crossAccountAccess: null,
+  implicitRepositories: false,
+  credentialAuthMethod: 'basic',
+  repositoryScopedCredentials: true,
+  credentialTtl: TTL_RULES.local,
+})

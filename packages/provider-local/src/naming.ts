@@ -1,0 +1,37 @@
+import { assertUsableName, toPlatformName } from '@artifact-registry/core'
+import { platformError } from './map-error.js'
+import { PLATFORM } from './platform.js'
+
+/** The longest OCI repository name the registry and its clients accept. */
+const MAX_REPOSITORY_LENGTH = 255
+
+/**
+ * The routable name of a logical name: `{bindingName}/{name}`, the name mapped by the core naming
+ * module (`oci` rule) within what the binding name leaves of 255 characters.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
+ */
+export function routableName(bindingName: string, logicalName: string): string {
+  assertUsableName(logicalName, PLATFORM)
+  const maxLength = MAX_REPOSITORY_LENGTH - bindingName.length - 1
+  return `${bindingName}/${toPlatformName('oci', logicalName, { maxLength, platform: PLATFORM })}`
+}
+
+/**
+ * Check a routable name passed back to the provider: a usable name inside this binding's
+ * namespace. Another binding's repositories are not this provider's to see or touch.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` for unusable names; `INVALID_ARGUMENT` for names
+ *   outside `{bindingName}/`.
+ */
+export function checkRoutableName(bindingName: string, name: string): string {
+  assertUsableName(name, PLATFORM)
+  const prefix = `${bindingName}/`
+  if (!name.startsWith(prefix) || name.length === prefix.length) {
+    throw platformError(
+      'INVALID_ARGUMENT',
+      `"${name}" is not in the namespace "${prefix}" of this binding; pass the name createRepository returned`,
+    )
+  }
+  return name
+}
