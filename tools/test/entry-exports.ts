@@ -24,9 +24,11 @@ export function entryExports(source: string): string[] {
 
 /** The exported names a README never mentions as a whole word. */
 export function undocumented(names: readonly string[], readme: string): string[] {
-  return names.filter((name) => !new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`).test(readme))
+  return names.filter(
+    (name) => !new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`).test(readme),
+  )
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
