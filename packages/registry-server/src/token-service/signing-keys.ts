@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../storage/atomic-write.js'
-import { type Certificate, issueCertificate } from './certificates.js'
+import type { Certificate } from './certificates.js'
 
 /** The key that signs tokens, its certificate, and the CA certificate registries trust. */
 export interface SigningKeys {
@@ -24,7 +24,7 @@ export async function loadSigningKeys(
   dataDir: string | undefined,
   tmpDir?: string,
 ): Promise<SigningKeys> {
-  if (dataDir === undefined) return createSigningKeys()
+  if (dataDir === undefined) return await createSigningKeys()
   const dir = join(dataDir, 'auth')
   try {
     const [signerKey, signer, ca] = await Promise.all(
@@ -40,7 +40,7 @@ export async function loadSigningKeys(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-  const keys = createSigningKeys()
+  const keys = await createSigningKeys()
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const temp = tmpDir ?? dir
   await writeFileAtomic(
@@ -55,7 +55,10 @@ export async function loadSigningKeys(
 }
 
 // The CA private key is dropped on purpose: nothing but the one signer is ever signed with it.
-function createSigningKeys(): SigningKeys {
+async function createSigningKeys(): Promise<SigningKeys> {
+  // Loaded only to make keys: a restart reads them from the data directory and skips the
+  // X.509 encoder's start-up cost.
+  const { issueCertificate } = await import('./certificates.js')
   const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const notAfter = new Date(Date.now() + 100 * 365 * 24 * 3_600_000)
