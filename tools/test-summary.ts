@@ -16,7 +16,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 let reports = 0
-for await (const file of glob('{packages/*,tools,e2e,examples/*}/.test-results/vitest.json', {
+for await (const file of glob('{packages/*,tools,e2e}/.test-results/vitest.json', {
   cwd: root,
 })) {
   const report = JSON.parse(await readFile(join(root, file), 'utf8')) as VitestReport
