@@ -9,7 +9,9 @@ const NETWORK_GUARD = fileURLToPath(new URL('./tools/test-network-guard.ts', imp
  * The vitest project config every workspace uses. Workspace packages resolve to their sources
  * through the `@artifact-registry/source` export condition, so tests never run against a stale
  * build; vitest runs tests in vite's server-side environment, which reads the condition from
- * `ssr.resolve`. Package `test` scripts add a JSON report that `tools/test-summary.ts` adds up.
+ * `ssr.resolve`. Tests are the `*.test.ts` files under `test/`: `src` holds only what a package
+ * ships (the e2e workspace, all tests, sets its own `include`). Package `test` scripts add a
+ * JSON report that `tools/test-summary.ts` adds up.
  * `tools/test-network-guard.ts` runs before the project's own setup files: tests only ever talk
  * to this machine.
  */
@@ -22,7 +24,7 @@ export function workspaceProject(
     ssr: { resolve: { conditions: [SOURCE_CONDITION], externalConditions: [SOURCE_CONDITION] } },
     test: {
       name,
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      include: ['test/**/*.test.ts'],
       ...test,
       setupFiles: [NETWORK_GUARD, ...[test.setupFiles ?? []].flat()],
     },

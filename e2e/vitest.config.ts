@@ -2,6 +2,8 @@ import { workspaceProject } from '../vitest.shared.js'
 import { networkMode } from './src/network-mode.js'
 
 export default workspaceProject('e2e', {
+  // The whole workspace is a test suite: its tests sit next to their support in src/.
+  include: ['src/**/*.test.ts'],
   // Containers, real image copies and a credential left to expire: seconds, not milliseconds.
   testTimeout: 120_000,
   hookTimeout: 120_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { ArtifactRegistry } from './artifact-registry.js'
-import { ArtifactRegistryError, isArtifactRegistryError } from './errors.js'
+import type { ArtifactRegistry } from '../src/artifact-registry.js'
+import { ArtifactRegistryError, isArtifactRegistryError } from '../src/errors.js'
 import {
   alienBindingEnvVariable,
   bindingEnvVariable,
@@ -8,7 +8,7 @@ import {
   importProviderPackage,
   loadArtifactRegistry,
   registerProvider,
-} from './factory.js'
+} from '../src/factory.js'
 
 function stubRegistry(platform: string, binding: unknown): ArtifactRegistry & { binding: unknown } {
   const notSupported = async (): Promise<never> => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type ArtifactRegistryError, isArtifactRegistryError } from '../errors.js'
-import { parseBinding } from './parse-binding.js'
+import { parseBinding } from '../../src/binding/parse-binding.js'
+import { type ArtifactRegistryError, isArtifactRegistryError } from '../../src/errors.js'
 
 function configError(fn: () => unknown): ArtifactRegistryError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ArtifactRegistryError } from './errors.js'
-import { providerError } from './provider-error.js'
+import { ArtifactRegistryError } from '../src/errors.js'
+import { providerError } from '../src/provider-error.js'
 
 describe('providerError', () => {
   it('names the platform and tags the message with the reporting package', () => {

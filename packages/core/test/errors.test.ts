@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ArtifactRegistryError, ErrorCode, isArtifactRegistryError } from './errors.js'
+import { ArtifactRegistryError, ErrorCode, isArtifactRegistryError } from '../src/errors.js'
 
 describe('ArtifactRegistryError', () => {
   it('carries code, platform, retryable, cause and issues', () => {
@@ -51,8 +51,8 @@ describe('ArtifactRegistryError', () => {
 
   it('is recognised across duplicate copies of the package', async () => {
     const copy = (await import(
-      /* @vite-ignore */ `./errors.js?copy=${Date.now()}`
-    )) as typeof import('./errors.js')
+      /* @vite-ignore */ `../src/errors.js?copy=${Date.now()}`
+    )) as typeof import('../src/errors.js')
     expect(copy.ArtifactRegistryError).not.toBe(ArtifactRegistryError)
     const foreign = new copy.ArtifactRegistryError('CONFLICT', 'stale etag')
     expect(foreign instanceof ArtifactRegistryError).toBe(true)

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isArtifactRegistryError } from '../errors.js'
-import { isValidPlatformName, toPlatformName } from './platform-name.js'
-import { NAMING_RULES, type NamingRuleId } from './rules.js'
-import { ADAPTED_SUFFIX } from './short-hash.js'
+import { isArtifactRegistryError } from '../../src/errors.js'
+import { isValidPlatformName, toPlatformName } from '../../src/naming/platform-name.js'
+import { NAMING_RULES, type NamingRuleId } from '../../src/naming/rules.js'
+import { ADAPTED_SUFFIX } from '../../src/naming/short-hash.js'
 
 const RULE_IDS = Object.keys(NAMING_RULES) as NamingRuleId[]
 const RUNS = 4000

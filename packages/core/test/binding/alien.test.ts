@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { ALIEN_SCHEMAS } from './alien.js'
+import { ALIEN_SCHEMAS } from '../../src/binding/alien.js'
 
 /** The README's Alien table: service → the fields it lists as required and as optional. */
 function documentedFields(): Map<string, { required: string[]; optional: string[] }> {

@@ -7,11 +7,11 @@ import type {
   GenerateCredentialsOptions,
   Permission,
   RepositoryResponse,
-} from './artifact-registry.js'
-import { ArtifactRegistryError } from './errors.js'
-import { createArtifactRegistry, registerProvider } from './factory.js'
-import { instrument, OPERATION_CHANNEL, type OperationEvent } from './operation-events.js'
-import { TTL_RULES } from './ttl.js'
+} from '../src/artifact-registry.js'
+import { ArtifactRegistryError } from '../src/errors.js'
+import { createArtifactRegistry, registerProvider } from '../src/factory.js'
+import { instrument, OPERATION_CHANNEL, type OperationEvent } from '../src/operation-events.js'
+import { TTL_RULES } from '../src/ttl.js'
 
 const PASSWORD = 'pa55-never-published'
 const TOKEN = 'tok-never-published'

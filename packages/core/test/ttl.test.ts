@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isArtifactRegistryError } from './errors.js'
-import { resolveCredentialTtl, resolveTtl, TTL_RULES } from './ttl.js'
+import { isArtifactRegistryError } from '../src/errors.js'
+import { resolveCredentialTtl, resolveTtl, TTL_RULES } from '../src/ttl.js'
 
 describe('resolveTtl', () => {
   it('uses the platform default when none is requested', () => {
