@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { OciError } from './oci-errors.js'
 import type { ResolvedRegistryOptions } from './options.js'
 import type { RegistryStore } from './storage/registry-store.js'
+import type { AuthService } from './token-service/auth-service.js'
 import type { UploadSessions } from './upload-sessions.js'
 
 /** Everything a route handler needs for one request. */
@@ -16,6 +17,8 @@ export interface RouteContext {
   readonly store: RegistryStore
   readonly uploads: UploadSessions
   readonly options: ResolvedRegistryOptions
+  /** Credentials and tokens, when auth is on (deleting a repository revokes its credentials). */
+  readonly auth: AuthService | undefined
 }
 
 /** Send a JSON body (nothing for HEAD). */

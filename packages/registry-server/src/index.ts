@@ -8,6 +8,7 @@ export type {
 } from './auth/authorizer.js'
 export { anonymousAuthorizer, parseBasic } from './auth/builtin-authorizers.js'
 export type { MintedCredential } from './auth/credential-store.js'
+export type { CredentialsToRevoke } from './auth/revocation.js'
 export type { LogEvent, LogLevel, LogSink } from './log.js'
 export type { GarbageCollectionResult } from './maintenance.js'
 export type { LocalRegistryOptions, RegistryTlsOptions } from './options.js'

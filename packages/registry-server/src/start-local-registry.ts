@@ -9,6 +9,7 @@ import type { Permission } from '@artifact-registry/core'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { MintedCredential } from './auth/credential-store.js'
+import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { type RouteContext, sendError } from './http.js'
 import { listen } from './listening-server.js'
 import { createLog, errorFields, type Log } from './log.js'
@@ -42,6 +43,16 @@ export interface LocalRegistry extends AsyncDisposable {
     permission: Permission,
     ttlSeconds: number,
   ): Promise<MintedCredential>
+  /**
+   * Revoke one credential (`{ username }`) or every credential of a repository
+   * (`{ repository }`), and every token issued from them, at once. Deleting a repository
+   * (`DELETE /_artifact-registry/repositories/<name>`) does this for its credentials. Returns how
+   * many credentials were revoked.
+   *
+   * @throws TypeError without `adminCredentials`, or when `which` names neither, or both, or an
+   *   invalid repository name
+   */
+  revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /** PEM of the CA that signs this registry's tokens (a registry:2 `rootcertbundle`); auth on only. */
   readonly tokenCaCertificate: string | undefined
   /** Delete blobs no manifest references, older than the grace period. */
@@ -155,6 +166,13 @@ async function serveRegistry(
         )
       return auth.mint(repository, permission, ttlSeconds)
     },
+    revokeCredentials: async (which) => {
+      if (auth === undefined)
+        throw new TypeError(
+          'revokeCredentials needs adminCredentials: this registry runs without auth',
+        )
+      return auth.revoke(parseCredentialsToRevoke(which))
+    },
     tokenCaCertificate: auth?.keys.ca.pem,
     collectGarbage: () => collectGarbage(store, resolved.gcGracePeriodSeconds),
     purgeExpiredUploads: maintain,
@@ -199,6 +217,7 @@ async function handle(
     store: state.store,
     uploads: state.uploads,
     options: state.options,
+    auth: state.auth,
   }
   if (url.searchParams.has('mount')) await checkMountSource(ctx, state.authorize, authorization)
   await route.handler(ctx)

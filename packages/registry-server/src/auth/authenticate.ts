@@ -25,7 +25,8 @@ export async function authenticate(
   const bearer = authorization.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
   if (bearer !== undefined) {
     const token = await ids.tokens.verify(bearer)
-    if (token === undefined) return { status: 'invalid' }
+    // A token lasts no longer than its holder: the admin, or a credential not yet revoked.
+    if (token === undefined || !holderIsActive(token.subject, ids)) return { status: 'invalid' }
     return {
       status: 'ok',
       rights: { kind: 'scoped', subject: token.subject, grants: token.access },
@@ -57,4 +58,8 @@ export async function authenticateBasic(
     rights: { kind: 'scoped', subject: basic.username, grants },
     expiresAt: check.expiresAt,
   }
+}
+
+function holderIsActive(subject: string, ids: Identities): boolean {
+  return subject === ids.admin.username || ids.credentials.isActive(subject)
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Permission } from '@artifact-registry/core'
 import { writeFileAtomic } from '../storage/atomic-write.js'
 import { secretsEqual } from './builtin-authorizers.js'
+import type { CredentialsToRevoke } from './revocation.js'
 
 /** A minted credential as returned to its owner (the password is never stored). */
 export interface MintedCredential {
@@ -95,6 +96,27 @@ export class CredentialStore {
       permission: record.permission,
       expiresAt: new Date(record.expiresAt),
     }
+  }
+
+  /** Whether `username` names a credential that is neither revoked nor expired (tokens ask). */
+  isActive(username: string): boolean {
+    const id = USERNAME.exec(username)?.[1]
+    const record = id === undefined ? undefined : this.#records.get(id)
+    return record !== undefined && Date.now() < record.expiresAt
+  }
+
+  /**
+   * Revoke one credential by username, or every credential of a repository: they are refused
+   * from now on, and so are the tokens issued from them. Returns how many were revoked.
+   */
+  async revoke(which: CredentialsToRevoke): Promise<number> {
+    const ids =
+      'username' in which
+        ? [USERNAME.exec(which.username)?.[1] ?? ''].filter((id) => this.#records.has(id))
+        : [...this.#records].filter(([, r]) => r.repository === which.repository).map(([id]) => id)
+    for (const id of ids) this.#records.delete(id)
+    if (ids.length > 0) await this.#persist()
+    return ids.length
   }
 
   /** Forget expired credentials. Returns how many. */

@@ -4,9 +4,11 @@ import { AdminAccount, type AdminCredentials } from '../auth/admin-account.js'
 import { authenticate, type Identities } from '../auth/authenticate.js'
 import type { Authorizer } from '../auth/authorizer.js'
 import { CredentialStore, type MintedCredential } from '../auth/credential-store.js'
+import type { CredentialsToRevoke } from '../auth/revocation.js'
 import { allows } from '../auth/rights.js'
 import { formatScope } from '../auth/scope.js'
 import { handleMintRequest, handleTokenRequest } from './endpoints.js'
+import { handleRevokeRequest } from './revocation-endpoint.js'
 import { loadSigningKeys, type SigningKeys } from './signing-keys.js'
 import { TokenIssuer } from './token-issuer.js'
 
@@ -27,10 +29,11 @@ export interface AuthServiceOptions {
 /** Paths the auth service answers. */
 export const TOKEN_PATH = '/token'
 export const MINT_PATH = '/_artifact-registry/credentials'
+export const REVOKE_PATH = '/_artifact-registry/credentials/revoke'
 
 /**
  * Credentials and tokens: authenticates requests for the registry, serves the Docker token
- * realm (GET and OAuth2 POST) and the admin-only credential minting endpoint.
+ * realm (GET and OAuth2 POST) and the admin-only endpoints that mint and revoke credentials.
  */
 export class AuthService {
   readonly identities: Identities
@@ -59,6 +62,14 @@ export class AuthService {
   }
 
   /**
+   * Revoke one credential, or every credential of a repository, and the tokens issued from them.
+   * Returns how many credentials were revoked.
+   */
+  revoke(which: CredentialsToRevoke): Promise<number> {
+    return this.identities.credentials.revoke(which)
+  }
+
+  /**
    * The registry's authorizer: no, invalid or expired credentials → 401 with a Bearer challenge
    * naming the realm and scope; valid ones without the needed actions → 403.
    */
@@ -76,10 +87,11 @@ export class AuthService {
     }
   }
 
-  /** Answer the token and minting endpoints; false when the request is for neither. */
+  /** Answer the token, minting and revocation endpoints; false when the request is for none. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (url.pathname === TOKEN_PATH) await handleTokenRequest(req, res, url, this.identities)
     else if (url.pathname === MINT_PATH) await handleMintRequest(req, res, this.identities)
+    else if (url.pathname === REVOKE_PATH) await handleRevokeRequest(req, res, this.identities)
     else return false
     return true
   }

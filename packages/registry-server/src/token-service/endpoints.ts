@@ -4,8 +4,8 @@ import { authenticateBasic, type Identities } from '../auth/authenticate.js'
 import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
 import { grant, type Rights } from '../auth/rights.js'
 import { parseScopes } from '../auth/scope.js'
-import { readBody } from '../http.js'
 import { isRepositoryName } from '../names.js'
+import { readAuthBody } from './request-body.js'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
@@ -23,7 +23,7 @@ export async function handleTokenRequest(
   let params = url.searchParams
   let authorization = req.headers.authorization
   if (req.method === 'POST') {
-    params = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'))
+    params = new URLSearchParams(await readAuthBody(req))
     const grantType = params.get('grant_type')
     if (grantType !== 'password') return json(res, 400, { error: 'unsupported_grant_type' })
     const basic = Buffer.from(
@@ -88,12 +88,15 @@ export async function handleMintRequest(
     )
   if (auth.rights.kind !== 'admin')
     return json(res, 403, { error: 'only the admin may mint credentials' })
+  const text = await readAuthBody(req)
   let body: { repository?: unknown; permission?: unknown; ttlSeconds?: unknown }
   try {
-    body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))
+    body = JSON.parse(text)
   } catch {
     return json(res, 400, { error: 'body must be JSON' })
   }
+  if (typeof body !== 'object' || body === null)
+    return json(res, 400, { error: 'body must be a JSON object' })
   const { repository, permission, ttlSeconds } = body
   if (typeof repository !== 'string' || !isRepositoryName(repository))
     return json(res, 400, { error: 'invalid repository' })

@@ -1,8 +1,11 @@
 import { createServer } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
 import type { MintedCredential } from '../auth/credential-store.js'
+import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
+import { sendError } from '../http.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
+import { OciError } from '../oci-errors.js'
 import { traceRequest } from '../request-log.js'
 import { type DataDirectoryLock, lockDataDirectory } from '../storage/data-dir-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
@@ -34,6 +37,15 @@ export interface TokenService extends AsyncDisposable {
     permission: Permission,
     ttlSeconds: number,
   ): Promise<MintedCredential>
+  /**
+   * Revoke one credential (`{ username }`) or every credential of a repository
+   * (`{ repository }`): the service issues no more tokens for them. Tokens already issued are
+   * not recalled: registry:2 honours them until they expire, `tokenTtlSeconds` at most.
+   * Returns how many credentials were revoked.
+   *
+   * @throws TypeError when `which` names neither, or both, or an invalid repository name
+   */
+  revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /**
    * The `auth.token` section of a registry:2 config (YAML) that trusts this service, given where
    * the CA certificate is (or will be) stored for the registry.
@@ -91,8 +103,9 @@ async function serveTokens(
       })
       .catch((error: unknown) => {
         recordFailure(error)
-        if (!res.headersSent) res.writeHead(500, { 'Content-Length': '0' })
-        res.end()
+        // The registry's error bodies (a 413 for a body over the limit, …); a failure of our own
+        // is a bare 500 UNKNOWN, telling nothing of the machine it happened on.
+        sendError({ req, res }, error instanceof OciError ? error : new OciError('UNKNOWN'))
       })
   })
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
@@ -111,6 +124,7 @@ async function serveTokens(
     caCertificate: auth.keys.ca.pem,
     generateCredentials: (repository, permission, ttlSeconds) =>
       auth.mint(repository, permission, ttlSeconds),
+    revokeCredentials: async (which) => auth.revoke(parseCredentialsToRevoke(which)),
     registryAuthConfig: (path) =>
       [
         'auth:',

@@ -1,13 +1,23 @@
 import { randomBytes } from 'node:crypto'
-import { jwtVerify, SignJWT } from 'jose'
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose'
 import type { AccessRequest } from '../auth/authorizer.js'
+import { parseAccessClaim } from './access-claim.js'
 import type { SigningKeys } from './signing-keys.js'
+
+/**
+ * registry:2 (distribution 2.8.2) accepts a token up to 60 s after its `exp`, and from 60 s before
+ * its `nbf`, to allow for clock skew. Tokens are therefore signed with every time claim 60 s early,
+ * and our own verification adds the same leeway, so both registries refuse a token at the instant
+ * it was meant to end: never after the credential it came from.
+ */
+export const TOKEN_LEEWAY_SECONDS = 60
 
 /** A signed registry token. */
 export interface IssuedToken {
   token: string
   /** Seconds until it expires (whole, never rounded up). */
   expiresIn: number
+  /** When registries refuse it: its `exp` plus {@link TOKEN_LEEWAY_SECONDS}. */
   expiresAt: Date
   issuedAt: Date
 }
@@ -16,6 +26,7 @@ export interface IssuedToken {
 export interface VerifiedToken {
   subject: string
   access: AccessRequest[]
+  /** The instant it is refused: its `exp` plus {@link TOKEN_LEEWAY_SECONDS}. */
   expiresAt: Date
 }
 
@@ -46,8 +57,8 @@ export class TokenIssuer {
       notAfter?.getTime() ?? Number.POSITIVE_INFINITY,
     )
     // Whole seconds, rounded down: a token never outlives the credential it came from.
-    const exp = Math.floor(limit / 1000)
-    const iat = Math.floor(now / 1000)
+    const end = Math.floor(limit / 1000)
+    const issued = Math.floor(now / 1000)
     const token = await new SignJWT({ access })
       .setProtectedHeader({
         alg: 'ES256',
@@ -57,41 +68,52 @@ export class TokenIssuer {
       .setIssuer(this.issuer)
       .setSubject(subject)
       .setAudience(this.service)
-      .setIssuedAt(iat)
-      .setNotBefore(iat)
-      .setExpirationTime(exp)
+      .setIssuedAt(issued - TOKEN_LEEWAY_SECONDS)
+      .setNotBefore(issued - TOKEN_LEEWAY_SECONDS)
+      .setExpirationTime(end - TOKEN_LEEWAY_SECONDS)
       .setJti(randomBytes(12).toString('hex'))
       .sign(this.#keys.privateKey)
     // Whole seconds of validity left, rounded down, so a client never caches it too long.
     return {
       token,
-      expiresIn: Math.max(0, Math.floor((exp * 1000 - now) / 1000)),
-      expiresAt: new Date(exp * 1000),
-      issuedAt: new Date(iat * 1000),
+      expiresIn: Math.max(0, Math.floor((end * 1000 - now) / 1000)),
+      expiresAt: new Date(end * 1000),
+      issuedAt: new Date(issued * 1000),
     }
   }
 
-  /** Verify a token of ours; `undefined` when forged, tampered, foreign or expired. */
+  /**
+   * Verify a token of ours; `undefined` when forged, tampered, foreign, expired (with the
+   * leeway registry:2 applies), without `exp` or `sub`, or with a malformed `access` claim.
+   */
   async verify(token: string): Promise<VerifiedToken | undefined> {
     const cached = this.#verified.get(token)
-    if (cached) return cached.expiresAt.getTime() > Date.now() ? cached : undefined
+    if (cached) return Date.now() < cached.expiresAt.getTime() ? cached : undefined
+    let payload: JWTPayload
     try {
-      const { payload } = await jwtVerify(token, this.#keys.publicKey, {
+      ;({ payload } = await jwtVerify(token, this.#keys.publicKey, {
         issuer: this.issuer,
         audience: this.service,
         algorithms: ['ES256'],
-      })
-      const verified: VerifiedToken = {
-        subject: payload.sub ?? '',
-        access: Array.isArray(payload.access) ? (payload.access as AccessRequest[]) : [],
-        expiresAt: new Date((payload.exp ?? 0) * 1000),
-      }
-      // Verification is the costly part of a request with a token: remember recent ones.
-      if (this.#verified.size >= 1000) this.#verified.clear()
-      this.#verified.set(token, verified)
-      return verified
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: TOKEN_LEEWAY_SECONDS,
+      }))
     } catch {
       return undefined
     }
+    const access = parseAccessClaim(payload.access)
+    const { exp, sub } = payload
+    if (access === undefined || typeof exp !== 'number' || typeof sub !== 'string' || sub === '')
+      return undefined
+    const verified: VerifiedToken = {
+      subject: sub,
+      access,
+      expiresAt: new Date((exp + TOKEN_LEEWAY_SECONDS) * 1000),
+    }
+    if (Date.now() >= verified.expiresAt.getTime()) return undefined
+    // Verification is the costly part of a request with a token: remember recent ones.
+    if (this.#verified.size >= 1000) this.#verified.clear()
+    this.#verified.set(token, verified)
+    return verified
   }
 }
