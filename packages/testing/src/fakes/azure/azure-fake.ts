@@ -61,7 +61,7 @@ export interface AzureFake extends FakeServer {
    * this fake and nowhere else: a registry's coordinates, a `ClientSecretCredential` of the
    * fake's first identity that signs in at the fake's Entra ID, the data plane as login server,
    * ARM, and the fake's certificate as the only trusted CA. Spread it last:
-   * `azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })`. Each call makes a new
+   * `await azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })`. Each call makes a new
    * credential.
    * @param registryName A registry the fake holds. @default the first registry it started with
    * @throws TypeError when the fake holds no registry of that name.
@@ -121,7 +121,7 @@ export interface AzureFake extends FakeServer {
  * @example
  * ```ts
  * await using fake = await startAzureFake()
- * const registry = azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
+ * const registry = await azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })
  * ```
  */
 export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {

@@ -42,7 +42,7 @@ export interface GcpFake extends FakeServer {
   /**
    * Options of `gcp()` (from `@artifact-registry/provider-gcp`) that point the provider at this
    * fake and nowhere else: the caller's identity (its tokens come from the fake), the Artifact
-   * Registry API and the IAM Credentials API. Spread it last: `gcp({ projectId, location,
+   * Registry API and the IAM Credentials API. Spread it last: `await gcp({ projectId, location,
    * repository, ...fake.providerOptions() })`. Each call makes a new auth client.
    */
   providerOptions(): GcpFakeProviderOptions
@@ -86,7 +86,7 @@ export interface GcpFake extends FakeServer {
  * await using fake = await startGcpFake({
  *   repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
  * })
- * await using registry = gcp({
+ * await using registry = await gcp({
  *   projectId: 'acme', location: 'us-central1', repository: 'images',
  *   ...fake.providerOptions(),
  * })
