@@ -1,16 +1,22 @@
 import type { Permission } from '@artifact-registry/core'
-import type { LocalRegistry, MintedCredential } from '@artifact-registry/registry-server'
+import type {
+  CredentialsToRevoke,
+  LocalRegistry,
+  MintedCredential,
+} from '@artifact-registry/registry-server'
 import { RegistryHttpError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import type { RegistryClient } from './registry-client.js'
 
-/** Mints credentials for one repository and permission. */
+/** Mints credentials for one repository and permission, and revokes them. */
 export interface CredentialMinter {
   mint(
     repository: string,
     permission: Permission,
     ttlSeconds: number,
   ): Promise<Pick<MintedCredential, 'username' | 'password' | 'expiresAt'>>
+  /** Revoke one credential or every credential of a repository; resolves to how many. */
+  revoke(which: CredentialsToRevoke): Promise<number>
 }
 
 /** Minting in process, on the embedded registry. */
@@ -18,12 +24,13 @@ export function embeddedMinter(registry: LocalRegistry): CredentialMinter {
   return {
     mint: (repository, permission, ttl) =>
       registry.generateCredentials(repository, permission, ttl),
+    revoke: (which) => registry.revokeCredentials(which),
   }
 }
 
 /**
- * Minting over HTTP at the admin-only endpoint of our registry or of the token service in front
- * of a registry:2 (found from the registry's Bearer challenge).
+ * Minting and revoking over HTTP at the admin-only endpoints of our registry or of the token
+ * service in front of a registry:2 (found from the registry's Bearer challenge).
  */
 export function remoteMinter(
   client: RegistryClient,
@@ -36,22 +43,26 @@ export function remoteMinter(
       : client.discoverRealm().then((realm) => (realm ? new URL(realm).origin : client.baseUrl))
     return base
   }
+  const adminPost = async (path: string, body: unknown): Promise<Response> => {
+    const auth = options.adminCredentials
+    return client.fetch(`${(await mintBase()).replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(auth && {
+          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+        }),
+      },
+      body: JSON.stringify(body),
+    })
+  }
   return {
     async mint(repository, permission, ttlSeconds) {
-      const auth = options.adminCredentials
-      const res = await client.fetch(
-        `${(await mintBase()).replace(/\/+$/, '')}/_artifact-registry/credentials`,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(auth && {
-              authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-            }),
-          },
-          body: JSON.stringify({ repository, permission, ttlSeconds }),
-        },
-      )
+      const res = await adminPost('/_artifact-registry/credentials', {
+        repository,
+        permission,
+        ttlSeconds,
+      })
       if (res.status !== 201)
         throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
       const body = (await res.json()) as { username: string; password: string; expiresAt: string }
@@ -60,6 +71,12 @@ export function remoteMinter(
         password: body.password,
         expiresAt: new Date(body.expiresAt),
       }
+    },
+    async revoke(which) {
+      const res = await adminPost('/_artifact-registry/credentials/revoke', which)
+      if (res.status !== 200)
+        throw new RegistryHttpError(res.status, await res.text(), 'revoking credentials')
+      return ((await res.json()) as { revoked: number }).revoked
     },
   }
 }

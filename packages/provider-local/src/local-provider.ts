@@ -12,7 +12,11 @@ import {
   resolveCredentialTtl,
   TTL_RULES,
 } from '@artifact-registry/core'
-import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
+import {
+  type CredentialsToRevoke,
+  type LocalRegistry,
+  startLocalRegistry,
+} from '@artifact-registry/registry-server'
 import { LOCAL_CAPABILITIES } from './capabilities.js'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
 import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
@@ -22,6 +26,7 @@ import { type LocalProviderOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
 import { RepositoryOperations } from './repository-operations.js'
+import { checkCredentialsToRevoke } from './revocation.js'
 import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'
 
 /**
@@ -69,9 +74,27 @@ export class LocalProvider implements ArtifactRegistry {
     })
   }
 
+  /** Delete the repository and revoke its credentials (see {@link revokeCredentials}). */
   async deleteRepository(name: string): Promise<void> {
     const routable = this.#routable(name)
-    await this.#call('deleteRepository', () => this.#repositories.delete(routable))
+    await this.#call('deleteRepository', () =>
+      this.#repositories.delete(routable, () => this.#minter.revoke({ repository: routable })),
+    )
+  }
+
+  /**
+   * Revoke one credential (`{ username }`, as generateCredentials returned it) or every
+   * credential of a repository of this binding (`{ repository }`): from now on they, and the
+   * tokens issued from them, are refused. A `registry:2` behind the token service honours a
+   * token already issued until it expires (the service's `tokenTtlSeconds`, 300 s by default).
+   * Resolves to how many credentials were revoked (0 for one already gone).
+   *
+   * @throws ArtifactRegistryError `INVALID_ARGUMENT` unless exactly one of `username` and
+   *   `repository` is given, or for a repository outside this binding.
+   */
+  async revokeCredentials(which: CredentialsToRevoke): Promise<number> {
+    const checked = checkCredentialsToRevoke(this.bindingName, which)
+    return this.#call('revokeCredentials', () => this.#minter.revoke(checked))
   }
 
   async generateCredentials(

@@ -53,16 +53,19 @@ export class RepositoryOperations {
   }
 
   /**
-   * Remove the repository's manifests, tags and blob links. Our registry does it in one admin
-   * call; a registry:2 gets the OCI deletes of every tagged manifest, its blobs and the marker.
+   * Remove the repository's manifests, tags and blob links, and revoke its credentials. Our
+   * registry does both in one admin call; behind a registry:2, `revokeCredentials` (at the token
+   * service) runs first, so no old credential gets a token while the OCI deletes of every tagged
+   * manifest, its blobs and the marker go on.
    */
-  async delete(repository: string): Promise<void> {
+  async delete(repository: string, revokeCredentials: () => Promise<unknown>): Promise<void> {
     const whole = await this.#client.request(
       'DELETE',
       `/_artifact-registry/repositories/${repository}`,
     )
     await whole.body?.cancel()
     if (whole.status === 202) return
+    await revokeCredentials()
     const tags = await this.#client.request('GET', `/v2/${repository}/tags/list`)
     const names =
       tags.status === 200 ? (((await tags.json()) as { tags?: string[] | null }).tags ?? []) : []

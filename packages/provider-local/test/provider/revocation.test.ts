@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import { startTokenService, type TokenService } from '@artifact-registry/registry-server'
+import {
+  basicAuth,
+  type DockerRegistry,
+  requireTool,
+  startDockerRegistry,
+} from '@artifact-registry/test-kit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type LocalProvider, local, MARKER_DIGEST } from '../../src/index.js'
+
+const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
+const basic = (cred: ArtifactRegistryCredentials): string => basicAuth(cred.username, cred.password)
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+
+/** A registry's answers to the requests of one credential, as a client would send them. */
+interface Probe {
+  /** HEAD of the repository marker with Basic credentials (our registry takes them). */
+  readMarker(repository: string, authorization: string): Promise<number>
+  /** A token for the repository from the realm: its status and the token. */
+  token(
+    repository: string,
+    authorization: string,
+    actions: string,
+  ): Promise<{ status: number; token: string }>
+}
+
+function probe(url: string, realm: string): Probe {
+  return {
+    readMarker: async (repository, authorization) =>
+      (
+        await fetch(`${url}/v2/${repository}/manifests/${MARKER_DIGEST}`, {
+          method: 'HEAD',
+          headers: { authorization, accept: OCI_MANIFEST },
+        })
+      ).status,
+    token: async (repository, authorization, actions) => {
+      const query = new URLSearchParams({
+        service: 'artifact-registry',
+        scope: `repository:${repository}:${actions}`,
+      })
+      const res = await fetch(`${realm}?${query}`, { headers: { authorization } })
+      const body = res.status === 200 ? ((await res.json()) as { token: string }) : undefined
+      if (body === undefined) await res.body?.cancel()
+      return { status: res.status, token: body?.token ?? '' }
+    },
+  }
+}
+
+describe('revocation with the embedded registry', () => {
+  let provider: LocalProvider
+  let on: Probe
+  beforeAll(async () => {
+    provider = await local({ bindingName: 'revoke', adminCredentials: ADMIN })
+    on = probe(provider.registryEndpoint, `${provider.registryEndpoint}/token`)
+  })
+  afterAll(() => provider.close())
+
+  it('deleteRepository revokes its credentials: the re-created repository refuses the old pull, push, delete and token', async () => {
+    const { name } = await provider.createRepository('recreated')
+    const pull = await provider.generateCredentials(name, 'pull')
+    const push = await provider.generateCredentials(name, 'push-pull')
+    const token = await on.token(name, basic(push), 'pull,push,delete')
+    expect(token.status).toBe(200)
+
+    await provider.deleteRepository(name)
+    await provider.createRepository('recreated')
+
+    const url = provider.registryEndpoint
+    expect(await on.readMarker(name, basic(pull))).toBe(401)
+    expect(await on.readMarker(name, `Bearer ${token.token}`)).toBe(401)
+    const upload = await fetch(`${url}/v2/${name}/blobs/uploads/`, {
+      method: 'POST',
+      headers: { authorization: basic(push) },
+    })
+    expect(upload.status).toBe(401)
+    const deleted = await fetch(`${url}/v2/${name}/manifests/${MARKER_DIGEST}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(push) },
+    })
+    expect(deleted.status).toBe(401)
+    expect((await on.token(name, basic(pull), 'pull')).status).toBe(401)
+    const fresh = await provider.generateCredentials(name, 'pull')
+    expect(await on.readMarker(name, basic(fresh))).toBe(200)
+  })
+
+  it('revokeCredentials({ username }) revokes one credential; ({ repository }) every one of it', async () => {
+    const { name } = await provider.createRepository('revoked')
+    const other = await provider.createRepository('untouched')
+    const first = await provider.generateCredentials(name, 'pull')
+    const second = await provider.generateCredentials(name, 'push-pull')
+    const elsewhere = await provider.generateCredentials(other.name, 'pull')
+
+    expect(await provider.revokeCredentials({ username: first.username })).toBe(1)
+    expect(await on.readMarker(name, basic(first))).toBe(401)
+    expect(await on.readMarker(name, basic(second))).toBe(200)
+
+    expect(await provider.revokeCredentials({ repository: name })).toBe(1)
+    expect(await on.readMarker(name, basic(second))).toBe(401)
+    expect(await on.readMarker(other.name, basic(elsewhere))).toBe(200)
+  })
+
+  it('revokeCredentials takes { username } or { repository } of this binding, one of them', async () => {
+    for (const which of [
+      {},
+      { username: '' },
+      { username: 'cred-x', repository: 'revoke/app' },
+      { repository: 'other-binding/app' },
+      null,
+    ]) {
+      await expect(
+        provider.revokeCredentials(which as never),
+        JSON.stringify(which),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    }
+  })
+})
+
+const missing = requireTool('docker-registry')
+
+describe.skipIf(missing)(
+  `revocation behind registry:2 and the token service ${missing ?? ''}`.trim(),
+  () => {
+    let work: string
+    let tokens: TokenService
+    let registry2: DockerRegistry
+    let provider: LocalProvider
+    let on: Probe
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), 'provider-local-revoke-'))
+      tokens = await startTokenService({ admin: ADMIN })
+      const bundle = join(work, 'token-ca.pem')
+      await writeFile(bundle, tokens.caCertificate)
+      registry2 = await startDockerRegistry({
+        auth: {
+          token: {
+            realm: tokens.realm,
+            service: tokens.service,
+            issuer: tokens.issuer,
+            rootCertBundlePath: bundle,
+          },
+        },
+      })
+      provider = await local({ url: registry2.url, bindingName: 'r2', adminCredentials: ADMIN })
+      on = probe(registry2.url, tokens.realm)
+    }, 60_000)
+    afterAll(async () => {
+      await provider?.close()
+      await registry2?.close()
+      await tokens?.close()
+      await rm(work, { recursive: true, force: true })
+    })
+
+    it('deleteRepository revokes its credentials at the token service: no token for them, before or after re-creation', async () => {
+      const { name } = await provider.createRepository('recreated')
+      const pull = await provider.generateCredentials(name, 'pull')
+      const push = await provider.generateCredentials(name, 'push-pull')
+      const before = await on.token(name, basic(pull), 'pull')
+      expect(before.status).toBe(200)
+      expect(await on.readMarker(name, `Bearer ${before.token}`)).toBe(200)
+
+      await provider.deleteRepository(name)
+      await expect(provider.getRepository(name)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      expect((await on.token(name, basic(push), 'pull,push')).status).toBe(401)
+
+      await provider.createRepository('recreated')
+      expect((await on.token(name, basic(pull), 'pull')).status).toBe(401)
+      expect((await on.token(name, basic(push), 'pull,push,delete')).status).toBe(401)
+      const fresh = await provider.generateCredentials(name, 'pull')
+      const token = await on.token(name, basic(fresh), 'pull')
+      expect(await on.readMarker(name, `Bearer ${token.token}`)).toBe(200)
+    }, 30_000)
+
+    it('revokeCredentials reaches the token service', async () => {
+      const { name } = await provider.createRepository('revoked')
+      const first = await provider.generateCredentials(name, 'pull')
+      const second = await provider.generateCredentials(name, 'pull')
+
+      expect(await provider.revokeCredentials({ username: first.username })).toBe(1)
+      expect((await on.token(name, basic(first), 'pull')).status).toBe(401)
+      expect((await on.token(name, basic(second), 'pull')).status).toBe(200)
+
+      expect(await provider.revokeCredentials({ repository: name })).toBe(1)
+      expect((await on.token(name, basic(second), 'pull')).status).toBe(401)
+    }, 30_000)
+  },
+)
