@@ -17,6 +17,8 @@ export interface RouteContext {
   readonly store: RegistryStore
   readonly uploads: UploadSessions
   readonly options: ResolvedRegistryOptions
+  /** Who the request is from, as the authorizer named them (per-credential upload caps). */
+  readonly subject: string
   /** Credentials and tokens, when auth is on (deleting a repository revokes its credentials). */
   readonly auth: AuthService | undefined
 }
@@ -69,6 +71,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)
+}
+
+/** Whether the request sends a body (a positive Content-Length, or a chunked one). */
+export function hasBody(req: IncomingMessage): boolean {
+  return (
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+  )
+}
+
+/** The request's Content-Length; `undefined` without one (a chunked body). */
+export function contentLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length']
+  return header === undefined ? undefined : Number(header)
 }
 
 /** The media type of the request without parameters. */

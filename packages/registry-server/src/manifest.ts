@@ -1,4 +1,5 @@
 import { parseDigest } from './digest.js'
+import { nestsDeeperThan } from './json-depth.js'
 import { OciError } from './oci-errors.js'
 
 /** Manifest media types the registry stores (byte for byte). */
@@ -8,6 +9,13 @@ export const MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ])
+
+/**
+ * Deepest nesting of arrays and objects a manifest may have. Real ones need about five levels
+ * (an index's platform features); the limit is checked before parsing, which a deeply nested
+ * body would make slow and costly.
+ */
+export const MAX_MANIFEST_DEPTH = 64
 
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
@@ -45,6 +53,9 @@ export interface ParsedManifest {
  * removed); when the body names a mediaType it must agree.
  */
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
+  if (nestsDeeperThan(bytes, MAX_MANIFEST_DEPTH)) {
+    throw invalid(`manifest nests arrays and objects deeper than ${MAX_MANIFEST_DEPTH} levels`)
+  }
   let body: Record<string, unknown>
   try {
     body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>

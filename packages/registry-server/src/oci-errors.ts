@@ -19,6 +19,8 @@ export const OCI_ERRORS = {
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   // Not a spec code: conditional requests (If-Match / If-None-Match) that fail are HTTP 412.
   PRECONDITION_FAILED: { status: 412, message: 'precondition failed' },
+  // Not a spec code: a request body that stopped arriving (408) is ended rather than waited for.
+  REQUEST_TIMEOUT: { status: 408, message: 'the request body stopped arriving' },
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const
 

@@ -1,6 +1,11 @@
 import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
 import type { LogLevel, LogSink } from './log.js'
+import {
+  type RequestLimitOptions,
+  type RequestLimits,
+  resolveRequestLimits,
+} from './request-limits.js'
 
 /** A certificate and key to serve HTTPS with, in PEM. */
 export interface RegistryTlsOptions {
@@ -10,8 +15,8 @@ export interface RegistryTlsOptions {
   key: string | Buffer
 }
 
-/** Options of `startLocalRegistry`. */
-export interface LocalRegistryOptions {
+/** Options of `startLocalRegistry` (with the timeouts and upload caps of {@link RequestLimitOptions}). */
+export interface LocalRegistryOptions extends RequestLimitOptions {
   /**
    * Directory of the filesystem store; omitted → an in-memory store (tests, throwaway use). One
    * directory serves one registry: a second one on it, in this process or another, is refused.
@@ -26,7 +31,10 @@ export interface LocalRegistryOptions {
    * it: Docker, skopeo and podman accept plain HTTP only from loopback addresses by default.
    */
   tls?: RegistryTlsOptions
-  /** Largest manifest accepted, in bytes; larger → 413. @default 8 MiB */
+  /**
+   * Largest manifest accepted, in bytes; larger → 413, refused by its Content-Length before it is
+   * read, or as soon as that many bytes arrived. @default 4 MiB (as distribution)
+   */
   maxManifestBytes?: number
   /** Unfinished uploads older than this are purged. @default 86400 (24 h) */
   uploadExpirySeconds?: number
@@ -75,6 +83,7 @@ export interface ResolvedRegistryOptions {
   maxManifestBytes: number
   uploadExpirySeconds: number
   gcGracePeriodSeconds: number
+  limits: RequestLimits
 }
 
 /** @internal Apply defaults and validate (TypeError for misuse). */
@@ -96,9 +105,10 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     host: options.host ?? '127.0.0.1',
     port,
     tls,
-    maxManifestBytes: positive(options.maxManifestBytes, 8 * 1024 * 1024, 'maxManifestBytes'),
+    maxManifestBytes: positive(options.maxManifestBytes, 4 * 1024 * 1024, 'maxManifestBytes'),
     uploadExpirySeconds: positive(options.uploadExpirySeconds, 86_400, 'uploadExpirySeconds'),
     gcGracePeriodSeconds: positive(options.gcGracePeriodSeconds, 3600, 'gcGracePeriodSeconds'),
+    limits: resolveRequestLimits(options),
   }
 }
 

@@ -10,7 +10,8 @@ import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { MintedCredential } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
-import { type RouteContext, sendError } from './http.js'
+import { ConcurrencyCap } from './concurrency-cap.js'
+import { hasBody, type RouteContext, sendError } from './http.js'
 import { listen } from './listening-server.js'
 import { createLog, errorFields, type Log } from './log.js'
 import { collectGarbage, type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
@@ -23,6 +24,7 @@ import {
 } from './options.js'
 import { traceRequest } from './request-log.js'
 import { matchRoute } from './router.js'
+import { StalledBodyReaper } from './stalled-body-reaper.js'
 import { type DataDirectoryLock, lockDataDirectory } from './storage/data-dir-lock.js'
 import { RegistryStore } from './storage/registry-store.js'
 import { AuthService } from './token-service/auth-service.js'
@@ -102,7 +104,8 @@ async function serveRegistry(
   lock: DataDirectoryLock | undefined,
 ): Promise<LocalRegistry> {
   const store = await RegistryStore.open(resolved.dataDir)
-  const uploads = new UploadSessions(store)
+  const { limits } = resolved
+  const uploads = await UploadSessions.open(store, limits.uploadSessions)
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,
@@ -113,15 +116,34 @@ async function serveRegistry(
   let url = ''
   const authorize =
     options.authorize ?? auth?.authorizer(() => `${url}/token`) ?? anonymousAuthorizer
-  const state: ServerState = { store, uploads, options: resolved, authorize, auth }
+  const state: ServerState = {
+    store,
+    uploads,
+    options: resolved,
+    authorize,
+    auth,
+    uploading: new ConcurrencyCap(limits.concurrentUploads, {
+      what: 'concurrent uploads',
+      retryAfterSeconds: 1,
+      // The refused body is not read: closing drops the connection, rather than leaving it to a
+      // client that may never send that body.
+      headers: { Connection: 'close' },
+    }),
+  }
 
   const serverOptions: ServerOptions = {
+    // No limit on a whole request (a large push takes what it takes): bodies that stall are
+    // ended by the reaper instead.
     requestTimeout: 0,
-    headersTimeout: 60_000,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often Node looks for connections past the headers timeout (its default is 30 s).
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4),
     keepAliveTimeout: 30_000,
   }
+  const reaper = new StalledBodyReaper(limits.bodyTimeoutMs, limits.minBodyBytes)
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const recordFailure = traceRequest(log, req, res)
+    if (hasBody(req)) reaper.watch(req, res)
     handle(req, res, state).catch((err: unknown) => {
       recordFailure(err)
       sendError({ req, res }, err)
@@ -152,6 +174,7 @@ async function serveRegistry(
 
   const close = async (): Promise<void> => {
     clearInterval(timer)
+    reaper.close()
     await listening.close()
     await lock?.release()
   }
@@ -187,6 +210,8 @@ interface ServerState {
   options: ResolvedRegistryOptions
   authorize: Authorizer
   auth: AuthService | undefined
+  /** Requests sending a body, per credential. */
+  uploading: ConcurrencyCap
 }
 
 async function handle(
@@ -208,6 +233,10 @@ async function handle(
       headers: { 'WWW-Authenticate': decision.challenge ?? BASIC_CHALLENGE },
     })
   }
+  if (hasBody(req)) {
+    state.uploading.take(decision.subject)
+    res.once('close', () => state.uploading.release(decision.subject))
+  }
   const ctx: RouteContext = {
     req,
     res,
@@ -217,6 +246,7 @@ async function handle(
     store: state.store,
     uploads: state.uploads,
     options: state.options,
+    subject: decision.subject,
     auth: state.auth,
   }
   if (url.searchParams.has('mount')) await checkMountSource(ctx, state.authorize, authorization)

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import { ConcurrencyCap } from './concurrency-cap.js'
 import { createHasher, type DigestAlgorithm, type Hasher, parseDigest } from './digest.js'
 import { KeyedMutex } from './locks.js'
 import { OciError } from './oci-errors.js'
+import type { CapLimits } from './request-limits.js'
 import type { RegistryStore } from './storage/registry-store.js'
+
+// A session slot frees when another upload of the credential finishes: worth a retry soon.
+const SESSION_RETRY_AFTER_SECONDS = 10
 
 /** What a PATCH or PUT says about where its bytes go (`Content-Range: start-end`). */
 export interface ChunkRange {
@@ -18,21 +23,59 @@ interface LiveSession {
 /**
  * Blob upload sessions: chunks hashed while they stream to storage, out-of-order chunks refused
  * with 416 while the session stays usable, completion verified against the client's digest.
- * Sessions are persisted by the blob store, so an upload can be finished after a restart.
+ * Sessions are persisted by the blob store, so an upload can be finished after a restart. How
+ * many may be open at once is capped per owner (credential) and in total.
  */
 export class UploadSessions {
   readonly #store: RegistryStore
   readonly #live = new Map<string, LiveSession>()
   readonly #mutex = new KeyedMutex()
+  readonly #cap: ConcurrencyCap
+  /** The owner of every open session, whose count it holds. */
+  readonly #owners = new Map<string, string>()
 
-  constructor(store: RegistryStore) {
+  private constructor(store: RegistryStore, cap: ConcurrencyCap) {
     this.#store = store
+    this.#cap = cap
   }
 
-  /** Open a session for `repository`; returns its id. */
-  async start(repository: string, algorithm: DigestAlgorithm = 'sha256'): Promise<string> {
+  /** The sessions of `store`; those left by an earlier run count against `limits` at once. */
+  static async open(store: RegistryStore, limits: CapLimits): Promise<UploadSessions> {
+    const cap = new ConcurrencyCap(limits, {
+      what: 'upload sessions',
+      retryAfterSeconds: SESSION_RETRY_AFTER_SECONDS,
+    })
+    const sessions = new UploadSessions(store, cap)
+    for (const id of await store.blobs.listUploads()) {
+      const state = await store.blobs.uploadState(id)
+      if (state !== undefined) sessions.#hold(id, state.owner ?? '')
+    }
+    return sessions
+  }
+
+  /**
+   * Open a session for `repository`, owned by `owner`; returns its id.
+   * @throws OciError TOOMANYREQUESTS when the owner, or everyone, has the most sessions allowed
+   */
+  async start(
+    repository: string,
+    algorithm: DigestAlgorithm = 'sha256',
+    owner = '',
+  ): Promise<string> {
+    this.#cap.take(owner)
     const id = randomUUID()
-    await this.#store.blobs.createUpload(id, { repository, algorithm, startedAt: Date.now() })
+    try {
+      await this.#store.blobs.createUpload(id, {
+        repository,
+        algorithm,
+        startedAt: Date.now(),
+        owner,
+      })
+    } catch (error) {
+      this.#cap.release(owner)
+      throw error
+    }
+    this.#owners.set(id, owner)
     this.#live.set(id, { hasher: createHasher(algorithm) })
     return id
   }
@@ -42,21 +85,22 @@ export class UploadSessions {
     return (await this.#state(repository, id)).size
   }
 
-  /** Append a chunk (or a whole stream when `range` is undefined). Returns the new size. */
+  /**
+   * Append a chunk (or a whole stream when `range` is undefined). Returns the new size. A chunk
+   * is all or nothing: one refused (its offset or length is not what `range` says) or cut short
+   * leaves the upload as it was. A stream keeps what arrived, for the client to resume from.
+   * @param declaredBytes the request's Content-Length, checked against `range` before any write
+   */
   append(
     repository: string,
     id: string,
     body: AsyncIterable<Uint8Array>,
     range: ChunkRange | undefined,
+    declaredBytes?: number,
   ): Promise<number> {
     return this.#mutex.run(id, async () => {
       const state = await this.#state(repository, id)
-      if (range !== undefined && range.start !== state.size) {
-        throw new OciError('RANGE_INVALID', {
-          detail: `chunk starts at ${range.start}, upload is at ${state.size}`,
-          headers: { Range: rangeHeader(state.size) },
-        })
-      }
+      if (range !== undefined) checkChunk(range, state.size, declaredBytes)
       const live = this.#live.get(id)
       const hasher = live?.hasher
       try {
@@ -68,8 +112,9 @@ export class UploadSessions {
         }
         return state.size + written
       } catch (err) {
-        // Bytes the hash saw may not all be on disk: rebuild the hash from storage later.
+        // Bytes the hash saw may not all be on disk (or are taken back): rebuild it from storage.
         if (live) live.hasher = undefined
+        if (range !== undefined) await this.#store.blobs.truncateUpload(id, state.size)
         throw err
       }
     })
@@ -95,6 +140,8 @@ export class UploadSessions {
       } finally {
         // The hash was spent on the digest; a retry after a failure rebuilds it from storage.
         this.#live.delete(id)
+        // A failed commit may have ended the session too (data that never reached the disk).
+        if ((await this.#store.blobs.uploadState(id)) === undefined) this.#forget(id)
       }
     })
   }
@@ -105,6 +152,14 @@ export class UploadSessions {
       await this.#state(repository, id)
       await this.cancelNow(id)
     })
+  }
+
+  /**
+   * Remove a session whatever it holds (a single-request upload that failed: its id was never
+   * given out, so nobody else can finish or cancel it).
+   */
+  discard(id: string): Promise<void> {
+    return this.#mutex.run(id, () => this.cancelNow(id))
   }
 
   /** Remove sessions started before `cutoff` (epoch ms). Returns how many. */
@@ -124,6 +179,20 @@ export class UploadSessions {
   async cancelNow(id: string): Promise<void> {
     this.#live.delete(id)
     await this.#store.blobs.deleteUpload(id)
+    this.#forget(id)
+  }
+
+  #hold(id: string, owner: string): void {
+    this.#cap.hold(owner)
+    this.#owners.set(id, owner)
+  }
+
+  /** The session is gone: its owner's count goes down (once, however often this is called). */
+  #forget(id: string): void {
+    const owner = this.#owners.get(id)
+    if (owner === undefined) return
+    this.#owners.delete(id)
+    this.#cap.release(owner)
   }
 
   async #state(
@@ -148,6 +217,22 @@ export class UploadSessions {
     const hasher = createHasher(algorithm)
     for await (const chunk of this.#store.blobs.readUpload(id)) hasher.update(chunk)
     return hasher.digest()
+  }
+}
+
+// Checked before anything is written: distribution's order, the offset (416) before the length.
+function checkChunk(range: ChunkRange, size: number, declaredBytes: number | undefined): void {
+  if (range.start !== size) {
+    throw new OciError('RANGE_INVALID', {
+      detail: `chunk starts at ${range.start}, upload is at ${size}`,
+      headers: { Range: rangeHeader(size) },
+    })
+  }
+  const announced = range.end - range.start + 1
+  if (declaredBytes !== undefined && declaredBytes !== announced) {
+    throw new OciError('SIZE_INVALID', {
+      detail: `Content-Range announces ${announced} bytes, Content-Length ${declaredBytes}`,
+    })
   }
 }
 

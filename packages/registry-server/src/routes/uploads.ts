@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { isDigestAlgorithm, parseDigest } from '../digest.js'
-import { type RouteContext, sendEmpty, uploadLocation } from '../http.js'
+import { contentLength, hasBody, type RouteContext, sendEmpty, uploadLocation } from '../http.js'
 import { isRepositoryName } from '../names.js'
 import { OciError } from '../oci-errors.js'
 import { type ChunkRange, rangeHeader } from '../upload-sessions.js'
@@ -24,10 +24,16 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   if (!isDigestAlgorithm(algorithm)) {
     throw new OciError('DIGEST_INVALID', { detail: `unsupported digest algorithm ${algorithm}` })
   }
-  const id = await ctx.uploads.start(ctx.repository, algorithm)
+  const id = await ctx.uploads.start(ctx.repository, algorithm, ctx.subject)
   if (digest !== null) {
-    if (hasBody(ctx.req)) await ctx.uploads.append(ctx.repository, id, ctx.req, undefined)
-    await ctx.uploads.finish(ctx.repository, id, digest)
+    try {
+      if (hasBody(ctx.req)) await ctx.uploads.append(ctx.repository, id, ctx.req, undefined)
+      await ctx.uploads.finish(ctx.repository, id, digest)
+    } catch (error) {
+      // The client never learnt this session's id, so nobody could finish or cancel it.
+      await ctx.uploads.discard(id)
+      throw error
+    }
     sendCreated(ctx, digest)
     return
   }
@@ -43,7 +49,13 @@ export async function uploadStatus(ctx: RouteContext): Promise<void> {
 /** `PATCH <upload location>` (end-5): a chunk with Content-Range, or a stream without. */
 export async function patchUpload(ctx: RouteContext): Promise<void> {
   const range = chunkRange(ctx.req)
-  const size = await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, range)
+  const size = await ctx.uploads.append(
+    ctx.repository,
+    ctx.param,
+    ctx.req,
+    range,
+    contentLength(ctx.req),
+  )
   sendEmpty(ctx, 202, uploadHeaders(ctx.repository, ctx.param, size))
 }
 
@@ -54,7 +66,8 @@ export async function finishUpload(ctx: RouteContext): Promise<void> {
     throw new OciError('DIGEST_INVALID', { detail: `invalid or missing digest ${digest ?? ''}` })
   }
   if (hasBody(ctx.req)) {
-    await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, chunkRange(ctx.req))
+    const range = chunkRange(ctx.req)
+    await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, range, contentLength(ctx.req))
   } else {
     await ctx.uploads.size(ctx.repository, ctx.param)
   }
@@ -101,10 +114,4 @@ function chunkRange(req: IncomingMessage): ChunkRange | undefined {
     throw new OciError('RANGE_INVALID', { detail: `bad Content-Range ${header}` })
   }
   return { start: Number(match[1]), end: Number(match[2]) }
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  return (
-    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
-  )
 }

@@ -20,6 +20,11 @@ export interface UploadMeta {
   algorithm: DigestAlgorithm
   /** Epoch milliseconds. */
   startedAt: number
+  /**
+   * Who started it (the authorizer's subject), counted against the upload session caps; absent in
+   * sessions started before the caps existed.
+   */
+  owner?: string
 }
 
 /**
@@ -46,13 +51,16 @@ export interface BlobStore {
   /**
    * Append a stream to the upload; `onChunk` sees every chunk (for hashing) before it is stored.
    * The store owns the chunks from then on and may release their memory once they are written,
-   * so `onChunk` must not keep them. Returns bytes appended.
+   * so `onChunk` must not keep them. Returns bytes appended. Nothing is opened until the first
+   * chunk arrives: a request that sends no bytes holds no file.
    */
   append(
     id: string,
     source: AsyncIterable<Uint8Array>,
     onChunk: (chunk: Uint8Array) => void,
   ): Promise<number>
+  /** Cut the upload back to its first `size` bytes (undoing a chunk that was refused). */
+  truncateUpload(id: string, size: number): Promise<void>
   /** The bytes received so far (to rebuild the hash after a restart). */
   readUpload(id: string): AsyncIterable<Uint8Array>
   /**

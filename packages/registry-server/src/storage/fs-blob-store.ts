@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import {
+  type FileHandle,
   mkdir,
   open,
   readdir,
@@ -7,6 +8,7 @@ import {
   rename,
   rm,
   stat,
+  truncate,
   utimes,
   writeFile,
 } from 'node:fs/promises'
@@ -121,19 +123,42 @@ export class FsBlobStore implements BlobStore {
     onChunk: (chunk: Uint8Array) => void,
   ): Promise<number> {
     const path = join(this.#uploadDir(id), 'data')
-    const file = await open(path, 'a')
-    const { size } = await file.stat()
-    const writer = new AppendWriter(file, size, (from, to) => this.#syncs.grew(path, from, to))
+    const chunks = source[Symbol.asyncIterator]()
+    // The file is opened once bytes arrive, not before: a request that declares a body and sends
+    // nothing must not hold a descriptor (thousands of them would exhaust the process's).
+    const first = await chunks.next()
+    if (first.done === true) return 0
+    let file: FileHandle
     try {
-      for await (const chunk of source) {
+      file = await open(path, 'a')
+    } catch (error) {
+      await chunks.return?.()
+      throw error
+    }
+    const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => chunks }
+    let writer: AppendWriter | undefined
+    try {
+      const { size } = await file.stat()
+      writer = new AppendWriter(file, size, (from, to) => this.#syncs.grew(path, from, to))
+      onChunk(first.value)
+      await writer.push(first.value)
+      for await (const chunk of rest) {
         onChunk(chunk)
         await writer.push(chunk)
       }
       return await writer.finish()
+    } catch (error) {
+      // The loop stops reading the source when it fails; a failure before the loop must too.
+      await chunks.return?.()
+      throw error
     } finally {
-      await writer.settle()
+      await writer?.settle()
       await file.close()
     }
+  }
+
+  async truncateUpload(id: string, size: number): Promise<void> {
+    await truncate(join(this.#uploadDir(id), 'data'), size)
   }
 
   readUpload(id: string): AsyncIterable<Uint8Array> {

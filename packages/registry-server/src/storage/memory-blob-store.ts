@@ -76,6 +76,13 @@ export class MemoryBlobStore implements BlobStore {
     return written
   }
 
+  async truncateUpload(id: string, size: number): Promise<void> {
+    const upload = this.#uploads.get(id)
+    if (upload === undefined || upload.size <= size) return
+    upload.chunks = [Buffer.concat(upload.chunks).subarray(0, size)]
+    upload.size = size
+  }
+
   async *readUpload(id: string): AsyncIterable<Uint8Array> {
     yield* this.#uploads.get(id)?.chunks ?? []
   }

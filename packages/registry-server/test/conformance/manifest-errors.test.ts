@@ -5,7 +5,7 @@ import { randomBlob, randomRepo, randomToken, unknownDigest } from '../support/d
 import { expectOciError, expectStatus } from '../support/expectations.js'
 import { useRegistry } from '../support/registry.js'
 
-// `main` addition "manifest errors", plus the size limit (default 8 MiB → 413) and the
+// `main` addition "manifest errors", plus the size limit (default 4 MiB → 413) and the
 // validation rules of docs/oci-distribution.md#names-tags-and-digests and
 // docs/oci-distribution.md#manifests.
 const oci = useRegistry(() => startLocalRegistry())
@@ -42,7 +42,7 @@ describe('manifest errors', () => {
     expectStatus(await oci().getManifest(repo, 'sha256:baddigeststring'), 400, 404)
   })
 
-  it('end-7a manifest errors: a 9 MiB manifest (over the 8 MiB default) → 413', async () => {
+  it('end-7a manifest errors: a 9 MiB manifest (over the 4 MiB default) → 413', async () => {
     const annotations: Record<string, string> = {}
     for (let i = 0; i < 950; i++) annotations[`huge-${i}`] = 'A'.repeat(10_000)
     const huge = imageManifest(config.descriptor, [layer.descriptor], { annotations })

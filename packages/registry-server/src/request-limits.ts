@@ -1,0 +1,103 @@
+/**
+ * Options of `startLocalRegistry` that keep one client from exhausting the server: how long a
+ * request may take to arrive, and how many uploads may be under way at once.
+ */
+export interface RequestLimitOptions {
+  /**
+   * Time a connection has to send a request's headers (also a first request on a new
+   * connection); then it gets 408 and is closed. @default 30
+   */
+  headersTimeoutSeconds?: number
+  /**
+   * A request body must keep arriving: one that brings fewer than `minBodyBytesPerSecond` ×
+   * `bodyTimeoutSeconds` bytes (and at least one) in any span of `bodyTimeoutSeconds` is
+   * answered 408 `REQUEST_TIMEOUT` and its connection closed. Time the server itself takes to
+   * read what has arrived is not held against the client. @default 30
+   */
+  bodyTimeoutSeconds?: number
+  /** The slowest rate a request body may keep up; see `bodyTimeoutSeconds`. @default 1024 */
+  minBodyBytesPerSecond?: number
+  /**
+   * Upload sessions open at once (started, and not yet finished, cancelled or expired), all
+   * credentials together; one more → 429 `TOOMANYREQUESTS` with `Retry-After`. @default 10000
+   */
+  maxUploadSessions?: number
+  /**
+   * Upload sessions open at once for one credential (the admin counts as one; without auth,
+   * every client is the same one). @default 1000
+   */
+  maxUploadSessionsPerCredential?: number
+  /**
+   * Requests sending a body at once (blob chunks and uploads, manifests), all credentials
+   * together; one more → 429 `TOOMANYREQUESTS` with `Retry-After`, and its connection is closed.
+   * @default 256
+   */
+  maxConcurrentUploads?: number
+  /** Requests sending a body at once for one credential. @default 32 */
+  maxConcurrentUploadsPerCredential?: number
+}
+
+/** A cap per credential and one for everyone together. */
+export interface CapLimits {
+  perCredential: number
+  total: number
+}
+
+/** @internal {@link RequestLimitOptions} with defaults applied. */
+export interface RequestLimits {
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
+  /** Bytes a body must bring in every `bodyTimeoutMs`. */
+  minBodyBytes: number
+  uploadSessions: CapLimits
+  concurrentUploads: CapLimits
+}
+
+// The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once.
+const MAX_TIMER_SECONDS = 2_147_483
+
+/** @internal Apply defaults and validate (TypeError for misuse). */
+export function resolveRequestLimits(options: RequestLimitOptions): RequestLimits {
+  const bodyTimeoutSeconds = seconds(options.bodyTimeoutSeconds, 30, 'bodyTimeoutSeconds')
+  const minRate = options.minBodyBytesPerSecond ?? 1024
+  if (!Number.isFinite(minRate) || minRate < 0)
+    throw new TypeError('minBodyBytesPerSecond must be a non-negative number')
+  return {
+    headersTimeoutMs: seconds(options.headersTimeoutSeconds, 30, 'headersTimeoutSeconds') * 1000,
+    bodyTimeoutMs: bodyTimeoutSeconds * 1000,
+    minBodyBytes: Math.max(1, Math.ceil(minRate * bodyTimeoutSeconds)),
+    uploadSessions: {
+      perCredential: count(
+        options.maxUploadSessionsPerCredential,
+        1000,
+        'maxUploadSessionsPerCredential',
+      ),
+      total: count(options.maxUploadSessions, 10_000, 'maxUploadSessions'),
+    },
+    concurrentUploads: {
+      perCredential: count(
+        options.maxConcurrentUploadsPerCredential,
+        32,
+        'maxConcurrentUploadsPerCredential',
+      ),
+      total: count(options.maxConcurrentUploads, 256, 'maxConcurrentUploads'),
+    },
+  }
+}
+
+// --- Internal ---
+
+function seconds(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback
+  if (!Number.isFinite(v) || v <= 0 || v > MAX_TIMER_SECONDS)
+    throw new TypeError(
+      `${field} must be a number of seconds above 0, at most ${MAX_TIMER_SECONDS}`,
+    )
+  return v
+}
+
+function count(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback
+  if (!Number.isSafeInteger(v) || v < 1) throw new TypeError(`${field} must be an integer ≥ 1`)
+  return v
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { sendJson } from './http.js'
+import { OciError } from './oci-errors.js'
+
+interface WatchedBody {
+  req: IncomingMessage
+  res: ServerResponse
+  /** When the current span began, and the connection's bytes read then. */
+  spanStart: number
+  bytesAtSpanStart: number
+}
+
+/**
+ * Ends request bodies that stall or trickle: each must bring at least `minBytes` in every span of
+ * `timeoutMs`, or it is answered 408 `REQUEST_TIMEOUT` and its connection closed, so a client
+ * that declares a body and sends nothing cannot hold a connection (and what it holds) forever.
+ *
+ * One timer looks at the bodies in flight a few times per span, comparing the connection's byte
+ * count: nothing runs per chunk, so a healthy upload pays nothing per byte. Bytes received but
+ * not yet read by the server count as progress, so the server's own slowness (a busy disk) is
+ * never blamed on the client.
+ */
+export class StalledBodyReaper {
+  readonly #timeoutMs: number
+  readonly #minBytes: number
+  readonly #watched = new Set<WatchedBody>()
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(timeoutMs: number, minBytes: number) {
+    this.#timeoutMs = timeoutMs
+    this.#minBytes = minBytes
+  }
+
+  /** Watch the body of `req` until it is complete or its connection is gone. */
+  watch(req: IncomingMessage, res: ServerResponse): void {
+    this.#watched.add({
+      req,
+      res,
+      spanStart: performance.now(),
+      bytesAtSpanStart: req.socket.bytesRead,
+    })
+    this.#timer ??= setInterval(() => this.#check(), Math.max(10, this.#timeoutMs / 4)).unref()
+  }
+
+  /** Stop watching (the server is closing). */
+  close(): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#watched.clear()
+  }
+
+  #check(): void {
+    const now = performance.now()
+    for (const body of this.#watched) {
+      const { req } = body
+      if (req.complete || req.destroyed) {
+        this.#watched.delete(body)
+        continue
+      }
+      if (now - body.spanStart < this.#timeoutMs) continue
+      const bytesRead = req.socket.bytesRead
+      if (bytesRead - body.bytesAtSpanStart >= this.#minBytes || req.readableLength > 0) {
+        body.spanStart = now
+        body.bytesAtSpanStart = bytesRead
+        continue
+      }
+      this.#watched.delete(body)
+      this.#end(body)
+    }
+    if (this.#watched.size === 0) this.close()
+  }
+
+  #end({ req, res }: WatchedBody): void {
+    const error = new OciError('REQUEST_TIMEOUT', {
+      detail: `fewer than ${this.#minBytes} bytes of the request body arrived in ${this.#timeoutMs / 1000} s`,
+    })
+    if (!res.headersSent)
+      sendJson({ req, res }, error.status, error.toBody(), { Connection: 'close' })
+    // A handler reading the body fails with this error (a 4xx in the request log).
+    req.destroy(error)
+  }
+}
