@@ -14,12 +14,14 @@ import {
 } from '@artifact-registry/core'
 import {
   type CredentialsToRevoke,
+  type GarbageCollectionResult,
   type LocalRegistry,
   startLocalRegistry,
 } from '@artifact-registry/registry-server'
 import { LOCAL_CAPABILITIES } from './capabilities.js'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
 import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
+import { collectRemoteGarbage } from './garbage-collection.js'
 import { mapError, platformError } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type LocalProviderOptions, resolveOptions } from './options.js'
@@ -95,6 +97,22 @@ export class LocalProvider implements ArtifactRegistry {
   async revokeCredentials(which: CredentialsToRevoke): Promise<number> {
     const checked = checkCredentialsToRevoke(this.bindingName, which)
     return this.#call('revokeCredentials', () => this.#minter.revoke(checked))
+  }
+
+  /**
+   * Collect garbage on the registry now: delete the blobs no manifest references any more and
+   * older than its grace period (1 h by default), which gives back the disk space of deleted
+   * repositories. Safe while pushes go on. The registry also does it on its own, every hour by
+   * default. Resolves to what was deleted.
+   *
+   * @throws ArtifactRegistryError `NOT_SUPPORTED` for a `registry:2` at `url`, which collects
+   *   garbage only offline; `PERMISSION_DENIED` for credentials other than the admin's.
+   */
+  async collectGarbage(): Promise<GarbageCollectionResult> {
+    const embedded = this.#embedded
+    return this.#call('collectGarbage', () =>
+      embedded ? embedded.collectGarbage() : collectRemoteGarbage(this.#client),
+    )
   }
 
   async generateCredentials(
@@ -216,6 +234,12 @@ async function startEmbedded(
       ...(options.host && { host: options.host }),
       port,
       adminCredentials: admin,
+      ...(options.gcIntervalSeconds !== undefined && {
+        gcIntervalSeconds: options.gcIntervalSeconds,
+      }),
+      ...(options.gcGracePeriodSeconds !== undefined && {
+        gcGracePeriodSeconds: options.gcGracePeriodSeconds,
+      }),
     })
   } catch (error) {
     throw cannotListen(options.host ?? '127.0.0.1', port, remembered, error)

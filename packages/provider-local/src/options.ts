@@ -1,4 +1,8 @@
-import { type ArtifactRegistryError, type ConfigIssue, isValidPlatformName } from '@artifact-registry/core'
+import {
+  type ArtifactRegistryError,
+  type ConfigIssue,
+  isValidPlatformName,
+} from '@artifact-registry/core'
 import type { RegistryTlsOptions } from '@artifact-registry/registry-server'
 import { platformError } from './map-error.js'
 
@@ -45,6 +49,16 @@ export interface LocalProviderOptions {
    * origin of the realm in the registry's Bearer challenge, else `url` itself.
    */
   tokenServiceUrl?: string
+  /**
+   * How often the embedded registry deletes the blobs no manifest references (what deleted
+   * repositories leave behind), in seconds; 0: only on `collectGarbage()`. @default 3600
+   */
+  gcIntervalSeconds?: number
+  /**
+   * Blobs younger than this are never collected, so a push whose manifest is still to come is
+   * safe; embedded registry only. @default 3600
+   */
+  gcGracePeriodSeconds?: number
 }
 
 /** @internal Options after validation, with the default binding name. */
@@ -69,7 +83,14 @@ export function resolveOptions(options: LocalProviderOptions | undefined): Resol
 // --- Internal ---
 
 /** Settings of the server `local()` starts; a registry at `url` has its own, where it runs. */
-const EMBEDDED_ONLY = ['tls', 'port', 'host', 'dataDir'] as const
+const EMBEDDED_ONLY = [
+  'tls',
+  'port',
+  'host',
+  'dataDir',
+  'gcIntervalSeconds',
+  'gcGracePeriodSeconds',
+] as const
 
 function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
   const issues: ConfigIssue[] = []
@@ -100,6 +121,14 @@ function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
   const port = o.port
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
     add('port', 'must be an integer from 0 to 65535')
+  }
+  for (const field of ['gcIntervalSeconds', 'gcGracePeriodSeconds'] as const) {
+    const seconds = o[field]
+    if (
+      seconds !== undefined &&
+      !(Number.isFinite(seconds) && seconds >= 0 && seconds <= 2_147_483)
+    )
+      add(field, 'must be a number of seconds from 0 to 2147483')
   }
   for (const field of ['dataDir', 'host', 'caCertificate'] as const) {
     if (o[field] !== undefined && !isText(o[field])) add(field, 'must be a non-empty string')

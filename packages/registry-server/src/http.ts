@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { GarbageCollector } from './garbage-collector.js'
 import { OciError } from './oci-errors.js'
 import type { ResolvedRegistryOptions } from './options.js'
 import type { RegistryStore } from './storage/registry-store.js'
@@ -19,6 +20,7 @@ export interface RouteContext {
   readonly options: ResolvedRegistryOptions
   /** Who the request is from, as the authorizer named them (per-credential upload caps). */
   readonly subject: string
+  readonly garbageCollector: GarbageCollector
   /** Credentials and tokens, when auth is on (deleting a repository revokes its credentials). */
   readonly auth: AuthService | undefined
 }

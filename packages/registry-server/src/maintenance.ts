@@ -5,35 +5,48 @@ import type { UploadSessions } from './upload-sessions.js'
 export interface GarbageCollectionResult {
   /** Blobs deleted. */
   deleted: number
+  /** Bytes those blobs held. */
+  freedBytes: number
   /** Unreferenced blobs kept because they are younger than the grace period. */
   spared: number
 }
 
 /**
- * Mark every blob a manifest references (and the manifests themselves), then delete the other
- * blobs older than `graceSeconds` and their links. Runs under the exclusive lock: no commit or
- * manifest write interleaves, and the grace period protects pushes whose manifest is yet to come.
+ * Delete the blobs no manifest references (nor is one itself) that are older than
+ * `graceSeconds`, and their links.
+ *
+ * The scan of the blob store runs without any lock, so pushes go on while it lists and stats
+ * every blob; it only proposes candidates. The decision is taken again under the store's
+ * exclusive lock, which waits for every blob commit and manifest write in progress and holds off
+ * new ones: the manifests are marked afresh and each candidate's age is read again, so a blob
+ * that a manifest came to reference, or that was pushed or linked again, during the scan stays.
+ * The grace period protects what the lock cannot see: blobs uploaded for a manifest not yet sent.
  */
-export function collectGarbage(
+export async function collectGarbage(
   store: RegistryStore,
   graceSeconds: number,
 ): Promise<GarbageCollectionResult> {
+  const cutoff = Date.now() - graceSeconds * 1000
+  const candidates = await oldUnreferencedBlobs(store, cutoff)
   return store.gcLock.exclusive(async () => {
     const live = store.referencedDigests()
-    const cutoff = Date.now() - graceSeconds * 1000
-    const doomed = new Set<string>()
-    let spared = 0
-    for await (const digest of store.blobs.list()) {
+    const doomed = new Map<string, number>()
+    let spared = candidates.spared
+    for (const digest of candidates.digests) {
       if (live.has(digest)) continue
       const info = await store.blobs.stat(digest)
       if (info === undefined) continue
       if (info.createdAt.getTime() > cutoff) spared += 1
-      else doomed.add(digest)
+      else doomed.set(digest, info.size)
     }
     // Links go first: a blob must never be visible in a repository after its bytes are gone.
-    await store.unlinkEverywhere(doomed)
-    for (const digest of doomed) await store.blobs.delete(digest)
-    return { deleted: doomed.size, spared }
+    await store.unlinkEverywhere(new Set(doomed.keys()))
+    let freedBytes = 0
+    for (const [digest, size] of doomed) {
+      await store.blobs.delete(digest)
+      freedBytes += size
+    }
+    return { deleted: doomed.size, freedBytes, spared }
   })
 }
 
@@ -43,4 +56,24 @@ export function purgeExpiredUploads(
   expirySeconds: number,
 ): Promise<number> {
   return uploads.purgeOlderThan(Date.now() - expirySeconds * 1000)
+}
+
+// --- Internal ---
+
+// A first pass without the lock: the manifests as they are now, the blobs as they are listed.
+async function oldUnreferencedBlobs(
+  store: RegistryStore,
+  cutoff: number,
+): Promise<{ digests: string[]; spared: number }> {
+  const live = store.referencedDigests()
+  const digests: string[] = []
+  let spared = 0
+  for await (const digest of store.blobs.list()) {
+    if (live.has(digest)) continue
+    const info = await store.blobs.stat(digest)
+    if (info === undefined) continue
+    if (info.createdAt.getTime() > cutoff) spared += 1
+    else digests.push(digest)
+  }
+  return { digests, spared }
 }

@@ -44,6 +44,13 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
    */
   gcGracePeriodSeconds?: number
   /**
+   * Collect garbage (blobs no manifest references, older than the grace period) every this many
+   * seconds, counted from the end of the previous collection; 0 turns it off, leaving
+   * `collectGarbage()` and `POST /_artifact-registry/gc`. At most 2147483 (a Node timer's
+   * limit). @default 3600
+   */
+  gcIntervalSeconds?: number
+  /**
    * The static admin credential (Basic): a password, or only its hash from `hashAdminPassword`.
    * Setting it turns auth on: every request then needs the admin, a credential minted by
    * `generateCredentials`, or a token from the `/token` realm.
@@ -84,6 +91,7 @@ export interface ResolvedRegistryOptions {
   uploadExpirySeconds: number
   gcGracePeriodSeconds: number
   limits: RequestLimits
+  gcIntervalSeconds: number
 }
 
 /** @internal Apply defaults and validate (TypeError for misuse). */
@@ -108,8 +116,19 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     maxManifestBytes: positive(options.maxManifestBytes, 4 * 1024 * 1024, 'maxManifestBytes'),
     uploadExpirySeconds: positive(options.uploadExpirySeconds, 86_400, 'uploadExpirySeconds'),
     gcGracePeriodSeconds: positive(options.gcGracePeriodSeconds, 3600, 'gcGracePeriodSeconds'),
+    gcIntervalSeconds: timerSeconds(options.gcIntervalSeconds, 3600, 'gcIntervalSeconds'),
     limits: resolveRequestLimits(options),
   }
+}
+
+// The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once.
+const MAX_TIMER_SECONDS = 2_147_483
+
+function timerSeconds(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback
+  if (!Number.isFinite(v) || v < 0 || v > MAX_TIMER_SECONDS)
+    throw new TypeError(`${field} must be a number of seconds from 0 to ${MAX_TIMER_SECONDS}`)
+  return v
 }
 
 function hasContent(pem: string | Buffer | undefined): boolean {

@@ -5,6 +5,7 @@ import { OciError } from './oci-errors.js'
 import { versionCheck } from './routes/base.js'
 import { deleteBlob, getBlob } from './routes/blobs.js'
 import { listCatalog } from './routes/catalog.js'
+import { collectGarbageNow } from './routes/garbage-collection.js'
 import { deleteManifest, getManifest, putManifest } from './routes/manifests.js'
 import { listReferrers } from './routes/referrers.js'
 import { deleteRepository } from './routes/repositories.js'
@@ -56,6 +57,11 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   if (pathname === '/v2/_catalog') {
     const access: AccessRequest[] = [{ type: 'registry', name: 'catalog', actions: ['*'] }]
     return only(method, ['GET'], { handler: listCatalog, repository: '', param: '', access })
+  }
+  if (pathname === '/_artifact-registry/gc') {
+    // Collection spans every repository: an admin operation, like the catalog.
+    const access: AccessRequest[] = [{ type: 'registry', name: 'gc', actions: ['*'] }]
+    return only(method, ['POST'], { handler: collectGarbageNow, repository: '', param: '', access })
   }
   const admin = pathname.match(/^\/_artifact-registry\/repositories\/(.+)$/)
   if (admin) {

@@ -11,10 +11,11 @@ import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers
 import type { MintedCredential } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
+import { GarbageCollector } from './garbage-collector.js'
 import { hasBody, type RouteContext, sendError } from './http.js'
 import { listen } from './listening-server.js'
 import { createLog, errorFields, type Log } from './log.js'
-import { collectGarbage, type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
+import { type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
 import { OciError } from './oci-errors.js'
 import {
   type LocalRegistryOptions,
@@ -57,11 +58,15 @@ export interface LocalRegistry extends AsyncDisposable {
   revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /** PEM of the CA that signs this registry's tokens (a registry:2 `rootcertbundle`); auth on only. */
   readonly tokenCaCertificate: string | undefined
-  /** Delete blobs no manifest references, older than the grace period. */
+  /**
+   * Delete the blobs no manifest references, older than the grace period, now (after a
+   * collection in progress); safe while pushes go on. The server also collects every
+   * `gcIntervalSeconds`, and on `POST /_artifact-registry/gc` from the admin.
+   */
   collectGarbage(): Promise<GarbageCollectionResult>
   /** Remove upload sessions older than the upload expiry. Returns how many. */
   purgeExpiredUploads(): Promise<number>
-  /** Stop accepting requests, end open connections and stop the maintenance timer. */
+  /** Stop accepting requests, end open connections and stop the maintenance timers. */
   close(): Promise<void>
 }
 
@@ -116,12 +121,14 @@ async function serveRegistry(
   let url = ''
   const authorize =
     options.authorize ?? auth?.authorizer(() => `${url}/token`) ?? anonymousAuthorizer
+  const garbageCollector = new GarbageCollector(store, resolved.gcGracePeriodSeconds, log)
   const state: ServerState = {
     store,
     uploads,
     options: resolved,
     authorize,
     auth,
+    garbageCollector,
     uploading: new ConcurrencyCap(limits.concurrentUploads, {
       what: 'concurrent uploads',
       retryAfterSeconds: 1,
@@ -171,11 +178,13 @@ async function serveRegistry(
       ),
     maintenanceInterval(resolved),
   ).unref()
+  garbageCollector.schedule(resolved.gcIntervalSeconds)
 
   const close = async (): Promise<void> => {
     clearInterval(timer)
     reaper.close()
     await listening.close()
+    await garbageCollector.stop()
     await lock?.release()
   }
   return {
@@ -197,7 +206,7 @@ async function serveRegistry(
       return auth.revoke(parseCredentialsToRevoke(which))
     },
     tokenCaCertificate: auth?.keys.ca.pem,
-    collectGarbage: () => collectGarbage(store, resolved.gcGracePeriodSeconds),
+    collectGarbage: () => garbageCollector.collect(),
     purgeExpiredUploads: maintain,
     close,
     [Symbol.asyncDispose]: close,
@@ -210,6 +219,7 @@ interface ServerState {
   options: ResolvedRegistryOptions
   authorize: Authorizer
   auth: AuthService | undefined
+  garbageCollector: GarbageCollector
   /** Requests sending a body, per credential. */
   uploading: ConcurrencyCap
 }
@@ -247,6 +257,7 @@ async function handle(
     uploads: state.uploads,
     options: state.options,
     subject: decision.subject,
+    garbageCollector: state.garbageCollector,
     auth: state.auth,
   }
   if (url.searchParams.has('mount')) await checkMountSource(ctx, state.authorize, authorization)

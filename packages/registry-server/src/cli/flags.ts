@@ -19,6 +19,8 @@ export interface CommandFlags {
   /** PEM files to serve HTTPS with (serve only). */
   tls: { certFile: string; keyFile: string } | undefined
   logLevel: LogLevel
+  /** Seconds between garbage collections; 0: none (serve only). */
+  gcIntervalSeconds: number
 }
 
 /** What a command line asks for. */
@@ -46,6 +48,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const port = Number(values.port ?? (command === 'serve' ? 5000 : 5001))
   if (values.port === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UsageError(`--port must be a port number (0-65535), got "${values.port}"`)
+  const gcIntervalSeconds = gcInterval(command as Command, values['gc-interval'])
   const logLevel = values['log-level'] ?? 'error'
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
@@ -59,6 +62,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       ...adminFlags(values),
       tls: tlsFlags(command as Command, values['tls-cert'], values['tls-key']),
       logLevel: logLevel as LogLevel,
+      gcIntervalSeconds,
     },
   }
 }
@@ -80,6 +84,7 @@ function parse(argv: readonly string[]) {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'log-level': { type: 'string' },
+        'gc-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -108,6 +113,18 @@ function adminFlags(
   if (adminPassword === '') throw new UsageError('--admin-password must not be empty')
   if (adminPasswordFile === '') throw new UsageError('--admin-password-file must name a file')
   return { adminUser, adminPassword, adminPasswordFile }
+}
+
+// Whole seconds, as an operator writes them; the same ceiling as the option (a Node timer's).
+function gcInterval(command: Command, value: string | undefined): number {
+  if (value === undefined) return 3600
+  if (command !== 'serve') throw new UsageError('--gc-interval is for serve only')
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || seconds > 2_147_483)
+    throw new UsageError(
+      `--gc-interval must be a number of seconds from 0 to 2147483, got "${value}"`,
+    )
+  return seconds
 }
 
 function tlsFlags(

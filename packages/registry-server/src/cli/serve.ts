@@ -20,6 +20,7 @@ export async function serve(flags: CommandFlags): Promise<void> {
     host: flags.host,
     adminCredentials: serverAdmin(admin),
     logLevel: flags.logLevel,
+    gcIntervalSeconds: flags.gcIntervalSeconds,
   })
   try {
     await keepAdmin(flags.data, admin)

@@ -15,6 +15,8 @@ export const USAGE = `Usage: artifact-registry-local <serve|token-service> --dat
                              else one is generated, printed once and stored hashed in DIR/auth/admin.json)
   --tls-cert FILE            serve: HTTPS with this PEM certificate (chain), given with --tls-key
   --tls-key FILE             serve: the certificate's PEM private key
+  --gc-interval S            serve: delete unreferenced blobs older than 1 h every S seconds
+                             (also POST /_artifact-registry/gc as the admin); 0 = never   default 3600
   --log-level L              silent | error (failed requests, with their cause) | info (one line per
                              request) | debug; JSON lines on stderr   default error
   -h, --help                 print this help

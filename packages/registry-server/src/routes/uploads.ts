@@ -85,10 +85,15 @@ export async function cancelUpload(ctx: RouteContext): Promise<void> {
 
 async function tryMount(ctx: RouteContext, digest: string, from: string): Promise<boolean> {
   if (parseDigest(digest) === undefined || !isRepositoryName(from)) return false
-  if ((await ctx.store.linkedBlob(from, digest)) === undefined) return false
-  await ctx.store.gcLock.shared(() => ctx.store.linkBlob(ctx.repository, digest))
-  sendCreated(ctx, digest)
-  return true
+  // The check and the link under one shared lock: a collection cannot delete the blob between
+  // them, which would leave a mount answered 201 pointing at nothing.
+  const mounted = await ctx.store.gcLock.shared(async () => {
+    if ((await ctx.store.linkedBlob(from, digest)) === undefined) return false
+    await ctx.store.linkBlob(ctx.repository, digest)
+    return true
+  })
+  if (mounted) sendCreated(ctx, digest)
+  return mounted
 }
 
 function sendCreated(ctx: RouteContext, digest: string): void {
