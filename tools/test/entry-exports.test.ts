@@ -5,9 +5,10 @@ import { entryExports, undocumented } from './entry-exports.js'
 import { REPO_ROOT } from './repo-root.js'
 
 // An export the README never names is API nobody promised: it gets used, and then it cannot
-// change. Every provider package, the registry server and the contract suite export only what
-// their README documents; tests reach internals through the file that defines them.
+// change. Core, every provider package, the registry server and the contract suite export only
+// what their README documents; tests reach internals through the file that defines them.
 const PACKAGES = [
+  'core',
   'provider-aws',
   'provider-gcp',
   'provider-azure',

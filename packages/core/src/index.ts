@@ -10,18 +10,11 @@ export type {
   Permission,
   RepositoryResponse,
 } from './artifact-registry.js'
-export type { BindingEnv } from './binding/alien.js'
-export {
-  isBuiltinPlatform,
-  type ParseBindingOptions,
-  parseBinding,
-} from './binding/parse-binding.js'
+export { type ParseBindingOptions, parseBinding } from './binding/parse-binding.js'
 export type {
   ArtifactRegistryBinding,
   AwsBinding,
   AzureBinding,
-  BuiltinBinding,
-  BuiltinPlatform,
   GcpBinding,
   LocalBinding,
   ThirdPartyBinding,
@@ -44,12 +37,10 @@ export {
 export {
   assertUsableName,
   isValidPlatformName,
-  MAX_LOGICAL_NAME_LENGTH,
   type PlatformNameOptions,
   toPlatformName,
 } from './naming/platform-name.js'
 export { NAMING_RULES, type NamingRule, type NamingRuleId } from './naming/rules.js'
-export { ADAPTED_SUFFIX, SHORT_HASH_LENGTH, shortHash } from './naming/short-hash.js'
 export {
   instrument,
   OPERATION_CHANNEL,
@@ -57,11 +48,7 @@ export {
   type OperationName,
 } from './operation-events.js'
 export { type ErrorContext, type ProviderErrorOptions, providerError } from './provider-error.js'
-export {
-  PROVIDER_PACKAGES,
-  type ProviderLoader,
-  type ProviderModule,
-} from './provider-module.js'
+export type { ProviderLoader, ProviderModule } from './provider-module.js'
 export {
   type ResolvedTtl,
   resolveCredentialTtl,
