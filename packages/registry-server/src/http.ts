@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GarbageCollector } from './garbage-collector.js'
 import { OciError } from './oci-errors.js'
 import type { ResolvedRegistryOptions } from './options.js'
+import { publicError } from './public-error.js'
 import type { RegistryStore } from './storage/registry-store.js'
 import type { AuthService } from './token-service/auth-service.js'
 import type { UploadSessions } from './upload-sessions.js'
@@ -51,9 +52,12 @@ export function sendEmpty(
   ctx.res.end()
 }
 
-/** Send an error in the spec's JSON form; unexpected errors become 500 UNKNOWN. */
+/**
+ * Send an error in the spec's JSON form. Unexpected errors become a 500 (507 for a full disk)
+ * `UNKNOWN` that says nothing of the server ({@link publicError}); their cause is for the log.
+ */
 export function sendError(ctx: Pick<RouteContext, 'req' | 'res'>, err: unknown): void {
-  const error = err instanceof OciError ? err : new OciError('UNKNOWN', { detail: String(err) })
+  const error = publicError(err)
   if (ctx.res.headersSent) {
     ctx.res.destroy()
     return

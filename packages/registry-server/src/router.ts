@@ -65,18 +65,14 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   }
   const admin = pathname.match(/^\/_artifact-registry\/repositories\/(.+)$/)
   if (admin) {
-    const repository = decodeURIComponent(admin[1] ?? '')
-    if (!isRepositoryName(repository))
-      throw new OciError('NAME_INVALID', { detail: { name: repository } })
+    const repository = repositoryName(admin[1] ?? '')
     // Removing a whole repository is an admin operation: only the admin holds registry scopes.
     const access: AccessRequest[] = [{ type: 'registry', name: 'repositories', actions: ['*'] }]
     return only(method, ['DELETE'], { handler: deleteRepository, repository, param: '', access })
   }
   const m = pathname.match(REPOSITORY_ROUTE)
   if (!m) throw new OciError('UNSUPPORTED', { status: 404, message: 'no such endpoint' })
-  const repository = decodeURIComponent(m[1] ?? '')
-  if (!isRepositoryName(repository))
-    throw new OciError('NAME_INVALID', { detail: { name: repository } })
+  const repository = repositoryName(m[1] ?? '')
   const [kind, param] = kindOf(m)
   const handler = HANDLERS[kind][method]
   if (handler === undefined)
@@ -84,7 +80,7 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   return {
     handler,
     repository,
-    param: decodeURIComponent(param),
+    param: decodePathPart(param, (raw) => malformedParam(kind, raw)),
     access: [repositoryAccess(repository, method)],
   }
 }
@@ -100,6 +96,32 @@ export function actionsFor(method: string): RegistryAction[] {
 
 function repositoryAccess(name: string, method: string): AccessRequest {
   return { type: 'repository', name, actions: actionsFor(method) }
+}
+
+// A path parameter with malformed percent-encoding names nothing that can exist.
+function malformedParam(kind: Kind, raw: string): OciError {
+  if (kind === 'upload') return new OciError('BLOB_UPLOAD_UNKNOWN')
+  if (kind === 'manifest') return new OciError('TAG_INVALID', { detail: { tag: raw } })
+  return new OciError('DIGEST_INVALID', { detail: `invalid digest ${raw}` })
+}
+
+/** The repository name of a route, decoded, or 400 NAME_INVALID. */
+function repositoryName(raw: string): string {
+  const name = decodePathPart(raw, () => new OciError('NAME_INVALID', { detail: { name: raw } }))
+  if (!isRepositoryName(name)) throw new OciError('NAME_INVALID', { detail: { name } })
+  return name
+}
+
+/**
+ * The one place path parts are percent-decoded: malformed encoding (`%ZZ`, a cut-off UTF-8
+ * sequence) is the client's mistake, answered with the error `malformed` makes, never a 500.
+ */
+function decodePathPart(raw: string, malformed: (raw: string) => OciError): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw malformed(raw)
+  }
 }
 
 function kindOf(m: RegExpMatchArray): [Kind, string] {

@@ -10,6 +10,7 @@ import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { MintedCredential } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
+import { answerClientErrors } from './client-errors.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
 import { GarbageCollector } from './garbage-collector.js'
 import { hasBody, type RouteContext, sendError } from './http.js'
@@ -24,6 +25,7 @@ import {
   resolveRegistryOptions,
 } from './options.js'
 import { traceRequest } from './request-log.js'
+import { parseRequestTarget } from './request-target.js'
 import { matchRoute } from './router.js'
 import { StalledBodyReaper } from './stalled-body-reaper.js'
 import { type DataDirectoryLock, lockDataDirectory } from './storage/data-dir-lock.js'
@@ -159,6 +161,7 @@ async function serveRegistry(
   const server = resolved.tls
     ? httpsServer(serverOptions, resolved.tls, onRequest)
     : createServer(serverOptions, onRequest)
+  answerClientErrors(server)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
   const maintain = async (): Promise<number> => {
@@ -230,7 +233,7 @@ async function handle(
   state: ServerState,
 ): Promise<void> {
   res.setHeader('Docker-Distribution-API-Version', 'registry/2.0')
-  const url = new URL(req.url ?? '/', 'http://registry.invalid')
+  const url = parseRequestTarget(req.url)
   if (state.auth && (await state.auth.handle(req, res, url))) return
   const method = req.method ?? 'GET'
   const route = matchRoute(method, url.pathname)

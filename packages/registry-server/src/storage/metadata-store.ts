@@ -1,7 +1,13 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
-import type { RepositoryRecord } from './repository-record.js'
+import { isRepositoryFile, nameInFileName, repositoryFileName } from './repository-file-name.js'
+import {
+  type RepositoryRecord,
+  recordFromStored,
+  type StoredRepositoryRecord,
+  storedRecord,
+} from './repository-record.js'
 
 /** Where repository records are persisted. */
 export interface MetadataStore {
@@ -19,8 +25,9 @@ export class MemoryMetadataStore implements MetadataStore {
 }
 
 /**
- * One JSON file per repository (`repositories/<encoded name>.json`), replaced atomically, so a
- * crash leaves the previous or the next state of a repository, never a half-written one.
+ * One JSON file per repository in `repositories/` (named by {@link repositoryFileName}), replaced
+ * atomically, so a crash leaves the previous or the next state of a repository, never a
+ * half-written one.
  */
 export class FsMetadataStore implements MetadataStore {
   readonly #dir: string
@@ -35,19 +42,19 @@ export class FsMetadataStore implements MetadataStore {
     await mkdir(this.#dir, { recursive: true })
     const records = new Map<string, RepositoryRecord>()
     for (const file of await readdir(this.#dir)) {
-      if (!file.endsWith('.json')) continue
-      const name = decodeURIComponent(file.slice(0, -'.json'.length))
-      records.set(
-        name,
-        JSON.parse(await readFile(join(this.#dir, file), 'utf8')) as RepositoryRecord,
-      )
+      if (!isRepositoryFile(file)) continue
+      const path = join(this.#dir, file)
+      const stored = JSON.parse(await readFile(path, 'utf8')) as StoredRepositoryRecord
+      const name = stored.name ?? nameInFileName(file)
+      if (name === undefined) throw new Error(`the repository record ${path} names no repository`)
+      records.set(name, recordFromStored(stored))
     }
     return records
   }
 
   async save(repository: string, record: RepositoryRecord | undefined): Promise<void> {
-    const path = join(this.#dir, `${encodeURIComponent(repository)}.json`)
+    const path = join(this.#dir, repositoryFileName(repository))
     if (record === undefined) await rm(path, { force: true })
-    else await writeFileAtomic(path, JSON.stringify(record), this.#tmpDir)
+    else await writeFileAtomic(path, JSON.stringify(storedRecord(repository, record)), this.#tmpDir)
   }
 }

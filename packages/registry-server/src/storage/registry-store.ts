@@ -63,15 +63,15 @@ export class RegistryStore {
 
   /** The blob, if it exists and is linked into `repository`. */
   async linkedBlob(repository: string, digest: string): Promise<BlobInfo | undefined> {
-    if (this.#records.get(repository)?.blobs[digest] !== true) return undefined
+    if (this.#records.get(repository)?.blobs.has(digest) !== true) return undefined
     return this.blobs.stat(digest)
   }
 
   /** Link a blob into a repository; refreshes its age so collection spares it for a grace period. */
   linkBlob(repository: string, digest: string): Promise<void> {
     return this.#mutate(repository, (record) => {
-      if (record.blobs[digest]) return false
-      record.blobs[digest] = true
+      if (record.blobs.has(digest)) return false
+      record.blobs.add(digest)
       return true
     }).then(() => this.blobs.touch(digest))
   }
@@ -80,8 +80,7 @@ export class RegistryStore {
   async unlinkBlob(repository: string, digest: string): Promise<boolean> {
     let found = false
     await this.#mutate(repository, (record) => {
-      found = record.blobs[digest] === true
-      delete record.blobs[digest]
+      found = record.blobs.delete(digest)
       return found
     })
     return found
@@ -94,14 +93,14 @@ export class RegistryStore {
   ): { digest: string; manifest: ManifestRecord } | undefined {
     const record = this.#records.get(repository)
     if (record === undefined) return undefined
-    const digest = reference.includes(':') ? reference : record.tags[reference]
-    const manifest = digest === undefined ? undefined : record.manifests[digest]
+    const digest = reference.includes(':') ? reference : record.tags.get(reference)
+    const manifest = digest === undefined ? undefined : record.manifests.get(digest)
     return digest === undefined || manifest === undefined ? undefined : { digest, manifest }
   }
 
   /** Whether the manifest exists in the repository. */
   hasManifest(repository: string, digest: string): boolean {
-    return this.#records.get(repository)?.manifests[digest] !== undefined
+    return this.#records.get(repository)?.manifests.has(digest) === true
   }
 
   /** Store a manifest: its bytes first, then the record, so a visible manifest always has bytes. */
@@ -118,11 +117,11 @@ export class RegistryStore {
       createdAt: Date.now(),
     }
     await this.#mutate(repository, (record) => {
-      record.manifests[write.digest] = {
+      record.manifests.set(write.digest, {
         ...manifest,
-        createdAt: record.manifests[write.digest]?.createdAt ?? manifest.createdAt,
-      }
-      for (const tag of write.tags) record.tags[tag] = write.digest
+        createdAt: record.manifests.get(write.digest)?.createdAt ?? manifest.createdAt,
+      })
+      for (const tag of write.tags) record.tags.set(tag, write.digest)
       return true
     })
   }
@@ -131,10 +130,8 @@ export class RegistryStore {
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
     let found = false
     await this.#mutate(repository, (record) => {
-      found = record.manifests[digest] !== undefined
-      delete record.manifests[digest]
-      for (const [tag, target] of Object.entries(record.tags))
-        if (target === digest) delete record.tags[tag]
+      found = record.manifests.delete(digest)
+      for (const [tag, target] of record.tags) if (target === digest) record.tags.delete(tag)
       return found
     })
     return found
@@ -144,8 +141,7 @@ export class RegistryStore {
   async deleteTag(repository: string, tag: string): Promise<boolean> {
     let found = false
     await this.#mutate(repository, (record) => {
-      found = record.tags[tag] !== undefined
-      delete record.tags[tag]
+      found = record.tags.delete(tag)
       return found
     })
     return found
@@ -154,14 +150,14 @@ export class RegistryStore {
   /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */
   tags(repository: string): string[] | undefined {
     const record = this.#records.get(repository)
-    return record && Object.keys(record.tags).sort()
+    return record && [...record.tags.keys()].sort()
   }
 
   /** Descriptors of the repository's manifests whose subject is `digest`. */
   referrers(repository: string, digest: string): Descriptor[] {
     const record = this.#records.get(repository)
     if (record === undefined) return []
-    return Object.entries(record.manifests)
+    return [...record.manifests]
       .filter(([, m]) => m.subject === digest)
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([d, m]) => ({
@@ -177,7 +173,7 @@ export class RegistryStore {
   referencedDigests(): Set<string> {
     const live = new Set<string>()
     for (const record of this.#records.values()) {
-      for (const [digest, manifest] of Object.entries(record.manifests)) {
+      for (const [digest, manifest] of record.manifests) {
         live.add(digest)
         for (const ref of manifest.references) live.add(ref)
       }
@@ -189,8 +185,8 @@ export class RegistryStore {
   async unlinkEverywhere(digests: ReadonlySet<string>): Promise<void> {
     for (const repository of this.repositories()) {
       await this.#mutate(repository, (record) => {
-        const linked = Object.keys(record.blobs).filter((d) => digests.has(d))
-        for (const digest of linked) delete record.blobs[digest]
+        const linked = [...record.blobs].filter((d) => digests.has(d))
+        for (const digest of linked) record.blobs.delete(digest)
         return linked.length > 0
       })
     }
@@ -199,9 +195,9 @@ export class RegistryStore {
   /** Remove a repository's manifests, tags and links. */
   async deleteRepository(repository: string): Promise<void> {
     await this.#mutate(repository, (record) => {
-      record.manifests = {}
-      record.tags = {}
-      record.blobs = {}
+      record.manifests.clear()
+      record.tags.clear()
+      record.blobs.clear()
       return true
     })
   }

@@ -13,24 +13,63 @@ export interface ManifestRecord {
   createdAt: number
 }
 
-/** One repository's metadata. Written as a whole, atomically, on every change. */
+/**
+ * One repository's metadata. Written as a whole, atomically, on every change. Keyed by strings
+ * clients choose (tags above all), so it holds `Map`s and a `Set`: in a plain object a tag named
+ * `__proto__` would be swallowed by the prototype setter and `toString` found where no tag is.
+ */
 export interface RepositoryRecord {
+  /** By digest. */
+  manifests: Map<string, ManifestRecord>
+  /** Tag → manifest digest. */
+  tags: Map<string, string>
+  /** Blobs linked into the repository (pushed or mounted here): only these are readable here. */
+  blobs: Set<string>
+}
+
+/**
+ * A record as its JSON file holds it: objects keyed by digest and tag, and the repository's name,
+ * which the file's own name cannot always carry (long names are stored under a hash).
+ */
+export interface StoredRepositoryRecord {
+  /** Absent in files written before names were stored: the file name is the name then. */
+  name?: string
   manifests: Record<string, ManifestRecord>
   tags: Record<string, string>
-  /** Blobs linked into the repository (pushed or mounted here): only these are readable here. */
   blobs: Record<string, true>
 }
 
 /** A fresh, empty record. */
 export function emptyRecord(): RepositoryRecord {
-  return { manifests: {}, tags: {}, blobs: {} }
+  return { manifests: new Map(), tags: new Map(), blobs: new Set() }
 }
 
 /** Whether the repository holds anything at all. */
 export function isEmptyRecord(record: RepositoryRecord): boolean {
-  return (
-    Object.keys(record.manifests).length === 0 &&
-    Object.keys(record.tags).length === 0 &&
-    Object.keys(record.blobs).length === 0
-  )
+  return record.manifests.size === 0 && record.tags.size === 0 && record.blobs.size === 0
+}
+
+/**
+ * The JSON form of a record. `Object.fromEntries` defines its keys as own properties, so a tag
+ * named `__proto__` is written like any other.
+ */
+export function storedRecord(name: string, record: RepositoryRecord): StoredRepositoryRecord {
+  return {
+    name,
+    manifests: Object.fromEntries(record.manifests),
+    tags: Object.fromEntries(record.tags),
+    blobs: Object.fromEntries([...record.blobs].map((digest) => [digest, true as const])),
+  }
+}
+
+/**
+ * A record read back from its JSON form. `JSON.parse` makes every key an own property and
+ * `Object.entries` lists exactly those, so nothing comes from, or goes to, a prototype.
+ */
+export function recordFromStored(stored: StoredRepositoryRecord): RepositoryRecord {
+  return {
+    manifests: new Map(Object.entries(stored.manifests ?? {})),
+    tags: new Map(Object.entries(stored.tags ?? {})),
+    blobs: new Set(Object.keys(stored.blobs ?? {})),
+  }
 }

@@ -2,11 +2,12 @@ import { createServer } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
 import type { MintedCredential } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
+import { answerClientErrors } from '../client-errors.js'
 import { sendError } from '../http.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
-import { OciError } from '../oci-errors.js'
 import { traceRequest } from '../request-log.js'
+import { parseRequestTarget } from '../request-target.js'
 import { type DataDirectoryLock, lockDataDirectory } from '../storage/data-dir-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
@@ -95,19 +96,20 @@ async function serveTokens(
   const auth = await AuthService.open(options)
   const server = createServer((req, res) => {
     const recordFailure = traceRequest(log, req, res)
-    const url = new URL(req.url ?? '/', 'http://token.invalid')
-    auth
-      .handle(req, res, url)
+    // Parsed inside the chain: a target that is no URL is answered, not thrown out of the listener.
+    Promise.resolve()
+      .then(() => auth.handle(req, res, parseRequestTarget(req.url)))
       .then((handled) => {
         if (!handled) res.writeHead(404, { 'Content-Length': '0' }).end()
       })
       .catch((error: unknown) => {
         recordFailure(error)
         // The registry's error bodies (a 413 for a body over the limit, …); a failure of our own
-        // is a bare 500 UNKNOWN, telling nothing of the machine it happened on.
-        sendError({ req, res }, error instanceof OciError ? error : new OciError('UNKNOWN'))
+        // is a bare 500 UNKNOWN (507 for a full disk), telling nothing of the machine it is on.
+        sendError({ req, res }, error)
       })
   })
+  answerClientErrors(server)
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
   const { url } = listening
   const close = async (): Promise<void> => {

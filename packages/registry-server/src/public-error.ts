@@ -1,0 +1,26 @@
+import { OciError } from './oci-errors.js'
+
+// Error codes of a filesystem with no room left: out of space, or out of the user's quota.
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
+
+/**
+ * What a client is told of a failure. An `OciError` is an answer chosen on purpose and goes out
+ * as it is. Anything else is a failure of the server, whose own text can name the data
+ * directory's paths or the machine: a full disk becomes 507 `UNKNOWN` "the registry's disk is
+ * full" (the cause the operator must act on, named without a path), every other failure a bare
+ * 500 `UNKNOWN`. The cause itself only goes to the server's log.
+ */
+export function publicError(error: unknown): OciError {
+  if (error instanceof OciError) return error
+  if (isDiskFull(error)) {
+    return new OciError('UNKNOWN', { status: 507, message: "the registry's disk is full" })
+  }
+  return new OciError('UNKNOWN')
+}
+
+// The disk can be full under a wrapping error too (a write failing inside a larger step).
+function isDiskFull(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false
+  const { code } = error as NodeJS.ErrnoException
+  return (code !== undefined && DISK_FULL.has(code)) || isDiskFull(error.cause, depth + 1)
+}
