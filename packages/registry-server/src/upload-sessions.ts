@@ -137,11 +137,14 @@ export class UploadSessions {
           await this.#store.blobs.commitUpload(id, digest)
           await this.#store.linkBlob(repository, digest)
         })
+        this.#forget(id)
+      } catch (error) {
+        // A failed commit may have ended the session too (data that never reached the disk).
+        if ((await this.#store.blobs.uploadState(id)) === undefined) this.#forget(id)
+        throw error
       } finally {
         // The hash was spent on the digest; a retry after a failure rebuilds it from storage.
         this.#live.delete(id)
-        // A failed commit may have ended the session too (data that never reached the disk).
-        if ((await this.#store.blobs.uploadState(id)) === undefined) this.#forget(id)
       }
     })
   }

@@ -142,6 +142,19 @@ describe('upload caps', () => {
     expect(cancel.status).toBe(204)
     await sessionLocation('caps/b', b)
     expectTooMany(await startSession('caps/b', b), 'upload sessions')
+    const bytes = randomBytes(100)
+    const finish = await send(
+      url(),
+      {
+        method: 'PUT',
+        path: `${aSessions[1]}?digest=${sha256(bytes)}`,
+        headers: { authorization: a, 'content-type': 'application/octet-stream' },
+      },
+      bytes,
+    )
+    expect(finish.status, finish.text).toBe(201)
+    await sessionLocation('caps/admin', admin)
+    expectTooMany(await startSession('caps/admin', admin), 'upload sessions')
   })
 
   it('sessions left from before a restart still count', async () => {
