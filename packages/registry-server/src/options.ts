@@ -2,6 +2,7 @@ import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
 import type { LogLevel, LogSink } from './log.js'
 import {
+  MAX_TIMER_SECONDS,
   type RequestLimitOptions,
   type RequestLimits,
   resolveRequestLimits,
@@ -120,9 +121,6 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     limits: resolveRequestLimits(options),
   }
 }
-
-// The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once.
-const MAX_TIMER_SECONDS = 2_147_483
 
 function timerSeconds(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback

@@ -53,8 +53,8 @@ export interface RequestLimits {
   concurrentUploads: CapLimits
 }
 
-// The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once.
-const MAX_TIMER_SECONDS = 2_147_483
+/** @internal The longest delay a Node timer takes (about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_SECONDS = 2_147_483
 
 /** @internal Apply defaults and validate (TypeError for misuse). */
 export function resolveRequestLimits(options: RequestLimitOptions): RequestLimits {
