@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
  *
  * @example
  * ```ts
- * pinnedImage('registry') // 'registry:2'
+ * pinnedImage('registry') // 'registry:2.8.2'
  * ```
  */
 export function pinnedImage(repository: string): string {
@@ -17,5 +17,5 @@ export function pinnedImage(repository: string): string {
   throw new Error(`e2e/images.Dockerfile has no FROM line for ${repository}`)
 }
 
-/** The registry under comparison: `registry:2` (CNCF distribution). */
+/** The registry under comparison: `registry:2.8.2` (CNCF distribution), an exact tag. */
 export const REGISTRY_IMAGE: string = pinnedImage('registry')

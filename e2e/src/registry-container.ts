@@ -16,9 +16,9 @@ const CONTAINER_PORT = 5000
 const LISTENING = /listening on \S*:(\d+)/
 
 /**
- * `registry:2` (CNCF distribution) under testcontainers: never pulled (CI machines cannot pull;
- * `tools/registry-image/build.sh` builds it offline), configured only through `REGISTRY_*`
- * environment variables, ready when it logs `listening on`.
+ * The pinned `registry` image (CNCF distribution) under testcontainers: never pulled (CI machines
+ * cannot pull; `tools/registry-image/build.sh` builds it offline), configured only through
+ * `REGISTRY_*` environment variables, ready when it logs `listening on`.
  *
  * @example
  * ```ts

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Builds the `registry:2` image offline, from Debian's `docker-registry` binary (distribution
-# 2.8.2, the code the official image ships), when the image is not already present. CI machines
-# cannot pull images; a machine with internet can simply `docker pull registry:2` instead.
+# Builds the `registry:2.8.2` image offline, from Debian's `docker-registry` binary (distribution
+# 2.8.2, the code the official image of that tag ships), when the image is not already present.
+# The tag is exact, never the floating `registry:2`: e2e/images.Dockerfile names the same one,
+# and tools/test/registry-image.test.ts checks that the two agree. CI machines cannot pull
+# images; a machine with internet can simply `docker pull registry:2.8.2` instead.
 # Idempotent: an existing image is left alone. See README.md next to this script.
 #
-#   bash tools/registry-image/build.sh            # builds registry:2 if absent
-#   REGISTRY_IMAGE=registry:2 DOCKER_REGISTRY_BINARY=/usr/bin/docker-registry bash …
+#   bash tools/registry-image/build.sh            # builds registry:2.8.2 if absent
+#   REGISTRY_IMAGE=registry:2.8.2 DOCKER_REGISTRY_BINARY=/usr/bin/docker-registry bash …
 set -euo pipefail
 
-image="${REGISTRY_IMAGE:-registry:2}"
+image="${REGISTRY_IMAGE:-registry:2.8.2}"
 binary="${DOCKER_REGISTRY_BINARY:-/usr/bin/docker-registry}"
 here="$(cd "$(dirname "$0")" && pwd)"
 say() { echo "registry-image: $*"; }
@@ -22,9 +24,20 @@ if [ ! -x "$binary" ]; then
   exit 1
 fi
 
+# `docker-registry github.com/docker/distribution 2.8.2+ds1`: the upstream version is what comes
+# before Debian's `+` suffix. A version tag must be the version of the binary inside.
+version="$("$binary" --version 2>/dev/null | awk '{print $NF}')"
+upstream="${version%%+*}"
+upstream="${upstream#v}"
+tag="${image##*:}"
+if [[ "$tag" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ && "$tag" != "$upstream" ]]; then
+  say "$binary is distribution $upstream: it cannot be tagged $image" >&2
+  exit 1
+fi
+
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-say "building $image from $binary ($("$binary" --version 2>/dev/null | awk '{print $NF}'))"
+say "building $image from $binary ($version)"
 
 # The binary as the official image names it, plus what the loader needs to start it: ldd lists
 # the shared libraries and the loader itself by absolute path (none for a static binary).
@@ -46,7 +59,8 @@ tar -C "$root" --numeric-owner --owner=0 --group=0 -c . |
     --change 'ENTRYPOINT ["registry", "serve"]' \
     --change 'CMD ["/etc/docker/registry/config.yml"]' \
     --change 'EXPOSE 5000' \
-    --change "LABEL org.opencontainers.image.description=\"registry:2 built offline from Debian's docker-registry\"" \
+    --change "LABEL org.opencontainers.image.description=\"$image built offline from Debian's docker-registry\"" \
+    --change "LABEL org.opencontainers.image.version=\"$upstream\"" \
     --message "tools/registry-image/build.sh from $binary" \
     - "$image" >/dev/null
 

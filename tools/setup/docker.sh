@@ -1,5 +1,5 @@
 # Sourced by tools/run.sh: makes a Docker engine answer for the e2e suite (testcontainers), then
-# makes sure registry:2 is present (tools/registry-image/build.sh builds it offline if absent).
+# makes sure registry:2.8.2 is present (tools/registry-image/build.sh builds it offline if absent).
 # No image can be pulled on CI machines and their network has no bridge to offer, so the engine
 # is Debian's docker.io started by hand without a bridge or iptables rules: containers use host
 # networking only and all traffic stays on 127.0.0.1. Needs root and apt; elsewhere it says what
