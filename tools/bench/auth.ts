@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
+import { HTPASSWD_FIXTURE } from '@artifact-registry/test-kit'
 
 /**
  * How both servers are protected during one pass of the benchmark. A `bearer` mode (our token
@@ -59,7 +60,7 @@ interface BcryptEntry {
 
 /**
  * `htpasswd -Bbn` (apache2-utils) at its default cost is what an operator would deploy. Without
- * it we use the bcrypt entry the registry-server tests ship (cost 4, cheaper to verify, so the
+ * it we use the test kit's bcrypt entry for docker-registry (cost 4, cheaper to verify, so the
  * comparison leans towards registry:2) rather than hashing with home-made bcrypt.
  */
 async function bcryptEntry(): Promise<BcryptEntry> {
@@ -73,24 +74,14 @@ async function bcryptEntry(): Promise<BcryptEntry> {
     const line = stdout.trim()
     return { credentials, line, cost: costOf(line), note: 'htpasswd entry from `htpasswd -Bbn`' }
   } catch {
-    const { username, password, line } = FIXTURE
+    const { username, password, line } = HTPASSWD_FIXTURE
     return {
       credentials: { username, password },
       line,
       cost: costOf(line),
-      note: 'htpasswd (apache2-utils) is not installed: registry:2 used the fixed bcrypt entry of the registry-server tests (cost 4)',
+      note: 'htpasswd (apache2-utils) is not installed: registry:2 used the fixed bcrypt entry of the test kit (cost 4)',
     }
   }
-}
-
-/**
- * The bcrypt entry of `packages/registry-server/test/support/docker-registry.ts` (made once with
- * crypt(3)). Copied rather than imported: tools/tsconfig.json may only compile files under tools/.
- */
-const FIXTURE = {
-  username: 'tester',
-  password: 'correct-horse-battery',
-  line: 'tester:$2b$04$29Waj0p8Vk4t0H8naScGM.UjkraNwBfQ8jKC0YmdNXgJee9rGJxF6',
 }
 
 /** The cost factor of a `user:$2y$NN$…` line. */

@@ -1,13 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { sha256 } from '@artifact-registry/test-kit'
 import type { AuthMode } from './auth.ts'
-import {
-  type BlobData,
-  type Endpoint,
-  pullBlob,
-  pushChunked,
-  pushMonolithic,
-  sha256,
-} from './client.ts'
+import { type BlobData, type Endpoint, pullBlob, pushChunked, pushMonolithic } from './client.ts'
 import { type Figure, medians, seconds } from './measure.ts'
 import type { Server } from './registries.ts'
 import { PULL_ROUNDS_FACTOR, type Settings, toFigure } from './settings.ts'

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { OCI_INDEX, OCI_MANIFEST } from '@artifact-registry/test-kit'
 
 /** Where requests go and how they authenticate: the same client code drives both servers. */
 export interface Endpoint {
@@ -12,23 +12,16 @@ export interface BlobData {
   digest: string
 }
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-
 /** distribution 2.8 answers 404 to a client that does not say it accepts OCI manifests. */
 const ACCEPT_MANIFESTS = [
   OCI_MANIFEST,
-  'application/vnd.oci.image.index.v1+json',
+  OCI_INDEX,
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ].join(', ')
 
 /** Request bodies are streamed in slices of this size, views into the caller's buffer. */
 const SLICE = 1024 * 1024
-
-/** `sha256:<hex>` of `bytes`. */
-export function sha256(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-}
 
 /** POST, then one PUT carrying the whole blob (the "monolithic" push of the spec). */
 export async function pushMonolithic(ep: Endpoint, repo: string, blob: BlobData): Promise<void> {

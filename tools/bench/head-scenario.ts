@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
+import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from '@artifact-registry/test-kit'
 import type { AuthMode } from './auth.ts'
 import {
   type BlobData,
   type Endpoint,
   headManifest,
-  OCI_MANIFEST,
   pushManifest,
   pushMonolithic,
-  sha256,
 } from './client.ts'
 import { type Figure, medians, seconds } from './measure.ts'
 import { cpuSeconds } from './processes.ts'
@@ -61,8 +60,8 @@ async function pushSmallImage(ep: Endpoint): Promise<void> {
   const manifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
-    config: descriptor('application/vnd.oci.image.config.v1+json', config),
-    layers: [descriptor('application/vnd.oci.image.layer.v1.tar+gzip', layer)],
+    config: descriptor(OCI_CONFIG, config),
+    layers: [descriptor(OCI_LAYER_GZIP, layer)],
   }
   await pushManifest(ep, REPO, 'v1', Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST)
 }

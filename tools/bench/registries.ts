@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startDockerRegistry } from '@artifact-registry/test-kit'
 import { type AuthMode, basicHeader } from './auth.ts'
-import { startDockerRegistry } from './docker-registry.ts'
 import { stopProcess, track } from './processes.ts'
 
 /** Which implementation a server is. */
@@ -31,8 +31,8 @@ export interface Server {
   close(): Promise<void>
 }
 
-/** Where a server keeps a committed blob, from its data directory and the digest's hex. */
-type BlobFile = (dataDir: string, hex: string) => string
+/** Where a server keeps a committed blob, from the digest's hex. */
+type BlobFile = (hex: string) => string
 
 /** The built CLI: the benchmark runs the same binary users run. */
 const CLI = fileURLToPath(new URL('../../packages/registry-server/dist/cli.js', import.meta.url))
@@ -68,61 +68,66 @@ async function startOurs(auth: AuthMode): Promise<Server> {
         ]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   track(child)
-  try {
-    const url = await listeningUrl(child)
-    return server('ours', url, child, workDir, auth, (data, hex) =>
-      join(data, 'blobs', 'sha256', hex.slice(0, 2), hex),
-    )
-  } catch (error) {
+  const close = async (): Promise<void> => {
     await stopProcess(child)
     await rm(workDir, { recursive: true, force: true })
+  }
+  try {
+    const url = await listeningUrl(child)
+    if (child.pid === undefined) throw new Error('our server has no pid')
+    const started = { url, pid: child.pid, close }
+    return server('ours', started, auth, (hex) =>
+      join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex),
+    )
+  } catch (error) {
+    await close()
     throw error
   }
 }
 
 async function startRegistry2(auth: AuthMode): Promise<Server> {
-  const workDir = await mkdtemp(join(tmpdir(), 'bench-registry2-'))
-  try {
-    const { child, port } = await startDockerRegistry(workDir, auth)
-    track(child)
-    const url = `http://127.0.0.1:${port}`
-    return server('registry:2', url, child, workDir, auth, (data, hex) =>
-      join(data, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'),
-    )
-  } catch (error) {
-    await rm(workDir, { recursive: true, force: true })
-    throw error
-  }
+  const registry = await startDockerRegistry({
+    ...(auth.htpasswd !== undefined && {
+      auth: { htpasswd: { contents: auth.htpasswd, realm: 'bench' } },
+    }),
+    // registry:2's stock performance settings, and no log line per request, like our server.
+    blobDescriptorCache: true,
+    logLevel: 'error',
+  })
+  const { dataDir } = registry
+  return server('registry:2', registry, auth, (hex) =>
+    join(dataDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'),
+  )
+}
+
+/** A started server process: where it listens, its pid, and how to stop it and delete its data. */
+interface ServerProcess {
+  url: string
+  pid: number
+  close(): Promise<void>
 }
 
 function server(
   name: ServerName,
-  url: string,
-  child: ChildProcess,
-  workDir: string,
+  started: ServerProcess,
   auth: AuthMode,
   blobFile: BlobFile,
 ): Server {
   const { credentials } = auth
-  if (child.pid === undefined) throw new Error(`${name} has no pid`)
   return {
     name,
-    url,
-    host: new URL(url).host,
-    pid: child.pid,
+    url: started.url,
+    host: new URL(started.url).host,
+    pid: started.pid,
     authorization: basicHeader(credentials),
     skopeoDestArgs:
       credentials === undefined
         ? []
         : ['--dest-creds', `${credentials.username}:${credentials.password}`],
     dropBlob: async (digest) => {
-      const hex = digest.replace(/^sha256:/, '')
-      await rm(blobFile(join(workDir, 'data'), hex))
+      await rm(blobFile(digest.replace(/^sha256:/, '')))
     },
-    close: async () => {
-      await stopProcess(child)
-      await rm(workDir, { recursive: true, force: true })
-    },
+    close: () => started.close(),
   }
 }
 

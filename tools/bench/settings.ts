@@ -1,9 +1,15 @@
 import type { AuthMode } from './auth.ts'
-import type { LayoutOptions } from './layout.ts'
 import type { Figure, Medians, Repetitions } from './measure.ts'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
+
+/** The shape of the image skopeo copies. */
+export interface LayoutOptions {
+  layers: number
+  /** Random bytes per layer (a one-file tar, gzip level 0). */
+  layerBytes: number
+}
 
 /** Sizes and durations of one benchmark run. */
 export interface Settings {

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { writeRandomImage } from '@artifact-registry/test-kit'
 import type { AuthMode } from './auth.ts'
-import { writeLayout } from './layout.ts'
 import { type Figure, medians, seconds } from './measure.ts'
 import type { Server } from './registries.ts'
 import { type Settings, toFigure } from './settings.ts'
@@ -19,7 +19,8 @@ export async function skopeoFigure(
     // offers a cross-repository mount that only one of them would get.
     let layout = layouts.get(round)
     if (layout === undefined) {
-      layout = writeLayout(join(settings.workDir, `layout-${auth.name}-${round}`), settings.layout)
+      const dir = join(settings.workDir, `layout-${auth.name}-${round}`)
+      layout = writeRandomImage(dir, settings.layout).then((image) => image.reference)
       layouts.set(round, layout)
     }
     return layout

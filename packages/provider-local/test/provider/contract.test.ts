@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
+import { createTestPki } from '@artifact-registry/test-kit'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { createTestPki } from '../../../registry-server/test/support/test-pki.js'
 import { local } from '../../src/index.js'
 
 describe('embedded registry', () => {
@@ -26,8 +26,8 @@ describe('registry by URL', () => {
   })
 })
 
+const pki = await createTestPki()
 describe('embedded registry over HTTPS (certificate from a private CA)', () => {
-  const pki = createTestPki()
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () =>

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startCli } from '../../../registry-server/test/support/cli-process.js'
 import { local } from '../../src/index.js'
+import { startCli } from '../support/registry-command.js'
 
 let dir: string
 beforeEach(async () => {

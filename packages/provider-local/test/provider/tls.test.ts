@@ -3,29 +3,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadArtifactRegistry } from '@artifact-registry/core'
 import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { containersSandbox } from '../../../registry-server/test/support/containers-sandbox.js'
-import {
-  type LayoutFixture,
-  writeMultiLayerImage,
-} from '../../../registry-server/test/support/oci-layout.js'
 import {
   ADMIN,
-  startRegistryProcess,
-} from '../../../registry-server/test/support/registry-process.js'
-import {
+  containersSandbox,
   createSelfSigned,
   createTestPki,
-  type TestPki,
-  writeCertDir,
-} from '../../../registry-server/test/support/test-pki.js'
-import {
+  type LayoutFixture,
   requireTool,
   runTool,
   runToolExpectingFailure,
-} from '../../../registry-server/test/support/tools.js'
+  type TestPki,
+  writeCertDir,
+  writeMultiLayerImage,
+} from '@artifact-registry/test-kit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalProvider, local } from '../../src/index.js'
 import { fetchTrusting } from '../../src/trusting-fetch.js'
+import { startRegistryProcess } from '../support/registry-command.js'
 
 const TIMEOUT = 120_000
 const missingSkopeo = requireTool('skopeo')
@@ -35,7 +29,7 @@ let pki: TestPki
 let certDir: string
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'provider-https-'))
-  pki = createTestPki()
+  pki = await createTestPki()
   certDir = await writeCertDir(join(work, 'certs'), pki)
 })
 afterAll(async () => {
@@ -52,7 +46,7 @@ describe('local() and a registry serving HTTPS', () => {
   })
 
   it('local({ tls }) trusts a self-signed certificate it serves, without being told', async () => {
-    const selfSigned = createSelfSigned()
+    const selfSigned = await createSelfSigned()
     await using registry = await local({ tls: selfSigned })
     const { name } = await registry.createRepository('prj_self_signed')
     expect((await registry.getRepository(name)).name).toBe(name)
@@ -79,7 +73,7 @@ describe('local() and a registry serving HTTPS', () => {
   })
 
   it('checks the certificate names: the right CA is not enough for another host name', async () => {
-    const other = createTestPki(['registry.example'])
+    const other = await createTestPki(['registry.example'])
     await using wrongName = await startLocalRegistry({
       tls: { cert: other.certPem, key: other.keyPem },
     })

@@ -2,8 +2,8 @@ import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import type { ArtifactRegistryError } from '@artifact-registry/core'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
+import { createTestPki } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestPki } from '../../../registry-server/test/support/test-pki.js'
 import { type LocalProvider, local } from '../../src/index.js'
 
 const ADMIN = { username: 'admin', password: 'unreachable-test-secret' }
@@ -67,7 +67,7 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
 
   it('the same through the transport that trusts a private CA', async () => {
     const url = `https://127.0.0.1:${plainPort}`
-    const { caPem } = createTestPki()
+    const { caPem } = await createTestPki()
     await using provider = await local({ url, adminCredentials: ADMIN, caCertificate: caPem })
     const error = await failure(provider.createRepository('prj_unreachable'))
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
@@ -88,7 +88,7 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
   )
 
   it('http:// against an HTTPS server is UNAVAILABLE suggesting https://', async () => {
-    const pki = createTestPki()
+    const pki = await createTestPki()
     await using tls = await startLocalRegistry({ tls: { cert: pki.certPem, key: pki.keyPem } })
     const url = tls.url.replace('https://', 'http://')
     await using provider = await local({ url, adminCredentials: ADMIN })

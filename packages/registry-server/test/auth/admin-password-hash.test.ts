@@ -1,6 +1,6 @@
+import { basicAuth } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { hashAdminPassword, startLocalRegistry } from '../../src/index.js'
-import { basicAuth } from '../support/cli-process.js'
 
 async function statusAs(url: string, username: string, password: string): Promise<number> {
   const res = await fetch(`${url}/v2/`, {

@@ -2,6 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  type DockerRegistry,
+  type LayoutFixture,
+  requireTool,
+  runTool,
+  runToolExpectingFailure,
+  startDockerRegistry,
+  writeMultiLayerImage,
+} from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type LocalRegistry,
@@ -9,9 +18,6 @@ import {
   startTokenService,
   type TokenService,
 } from '../../src/index.js'
-import { type DockerRegistry, startDockerRegistry } from '../support/docker-registry.js'
-import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
-import { requireTool, runTool, runToolExpectingFailure } from '../support/tools.js'
 
 const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
 const missing = requireTool('skopeo') ?? requireTool('docker-registry')

@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { basicAuth } from '@artifact-registry/test-kit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { basicAuth, runCli, startCli } from '../support/cli-process.js'
+import { runCli, startCli } from '../support/command.js'
 
 let work: string
 let data: string

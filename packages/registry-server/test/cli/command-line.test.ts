@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli, startCli } from '../support/cli-process.js'
+import { runCli, startCli } from '../support/command.js'
 
 let work: string
 beforeEach(async () => {

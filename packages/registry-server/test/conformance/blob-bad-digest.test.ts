@@ -1,8 +1,8 @@
+import { ALGORITHMS } from '@artifact-registry/test-kit'
 import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { chunked, type PushMethod, postOnly, postPut, stream } from '../support/blob-push.js'
-import { ALGORITHMS, randomRepo } from '../support/digest.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` addition: every push method with a digest that does not match the bytes sent. The
 // closing request must answer 400 DIGEST_INVALID (a single POST may first answer 202; the PUT

@@ -1,3 +1,4 @@
+import { ALGORITHMS, digestOf } from '@artifact-registry/test-kit'
 import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import {
@@ -11,9 +12,8 @@ import {
   postPut,
   stream,
 } from '../support/blob-push.js'
-import { ALGORITHMS, digestOf, randomRepo } from '../support/digest.js'
 import { expectBlob, expectOciError, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` addition: every blob push method, once per algorithm, each followed by HEAD, GET and
 // DELETE of the pushed blob (a cancelled upload leaves nothing, so those answer 404).

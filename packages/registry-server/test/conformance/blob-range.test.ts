@@ -1,8 +1,8 @@
+import { ALGORITHMS, digestOf, randomBlob } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { ALGORITHMS, digestOf, randomBlob, randomRepo } from '../support/digest.js'
 import { expectHeader, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` addition: Range requests on a 2048-byte blob (end-2, 206/416). A full 200 fallback is a
 // failure, as in the Go suite.

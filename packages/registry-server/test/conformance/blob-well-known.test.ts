@@ -1,19 +1,13 @@
+import { ALGORITHMS, digestOf, EMPTY_JSON, EMPTY_JSON_DIGEST } from '@artifact-registry/test-kit'
 import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import {
-  ALGORITHMS,
-  digestOf,
-  EMPTY_JSON,
-  EMPTY_JSON_DIGEST,
-  randomRepo,
-} from '../support/digest.js'
 import {
   expectBlob,
   expectBlobCreated,
   expectBlobDeleted,
   expectStatus,
 } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` addition: well-known blob contents, the empty blob (0 bytes) and `{}`, pushed, HEAD,
 // GET and DELETE once per algorithm. Their digests are the same in every registry, so they are

@@ -3,9 +3,8 @@ import { startLocalRegistry } from '../../src/index.js'
 import { payload } from '../support/content.js'
 import { dataSetSuite } from '../support/data-set-suite.js'
 import { dataSets } from '../support/data-sets.js'
-import { randomRepo } from '../support/digest.js'
 import { expectOciError, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` data sets built from image manifests, each run as push → tag list → HEAD → pull →
 // (referrers) → delete, plus bad-digest-image (a manifest PUT whose digest does not match).

@@ -1,3 +1,4 @@
+import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import {
@@ -10,9 +11,8 @@ import {
   MediaType,
   payload,
 } from '../support/content.js'
-import { randomBlob, randomRepo, randomToken, unknownDigest } from '../support/digest.js'
 import { expectHeader, expectOciError, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 import { headerValues, parseJson, type ReferrersIndex, tagsOf } from '../support/responses.js'
 
 // Content discovery: tag listing (end-8a/8b), OCI-Subject on PUT (end-7a), referrers (end-12).

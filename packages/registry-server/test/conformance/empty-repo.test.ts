@@ -1,8 +1,9 @@
+import { unknownDigest } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { randomRepo, unknownDigest } from '../support/digest.js'
 import { expectHeader, expectOciError, expectStatus } from '../support/expectations.js'
 import { OciClient } from '../support/oci-client.js'
+import { randomRepo } from '../support/registry.js'
 import { parseJson, type ReferrersIndex, tagsOf } from '../support/responses.js'
 
 // `main` addition "empty": a repository nothing was ever pushed to. Each test has a registry of

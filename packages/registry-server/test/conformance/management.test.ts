@@ -1,9 +1,9 @@
+import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { content, imageManifest, MediaType, payload } from '../support/content.js'
-import { randomBlob, randomRepo, randomToken, unknownDigest } from '../support/digest.js'
 import { expectManifest, expectOciError, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 import { tagsOf } from '../support/responses.js'
 
 // Content management (end-9, end-10). Tag delete is supported: DELETE by tag removes only that

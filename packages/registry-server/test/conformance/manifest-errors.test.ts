@@ -1,9 +1,9 @@
+import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { content, imageManifest, MediaType, payload } from '../support/content.js'
-import { randomBlob, randomRepo, randomToken, unknownDigest } from '../support/digest.js'
 import { expectOciError, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // `main` addition "manifest errors", plus the size limit (default 4 MiB → 413) and the
 // validation rules of docs/oci-distribution.md#names-tags-and-digests and

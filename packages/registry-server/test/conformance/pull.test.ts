@@ -1,7 +1,7 @@
+import { digestOf, randomBlob, randomToken } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { type Content, content, imageManifest, MediaType, payload } from '../support/content.js'
-import { digestOf, randomBlob, randomRepo, randomToken } from '../support/digest.js'
 import {
   expectBlob,
   expectHeader,
@@ -9,7 +9,7 @@ import {
   expectOciError,
   expectStatus,
 } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 import { errorCodes, SPEC_ERROR_CODES } from '../support/responses.js'
 
 // Pull checks (docs/oci-distribution.md#pull-checks): setup pushes 2 configs, 1 layer, 2 manifests

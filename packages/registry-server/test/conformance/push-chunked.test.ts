@@ -1,13 +1,13 @@
+import { digestOf, randomBlob } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { digestOf, randomBlob, randomRepo } from '../support/digest.js'
 import {
   expectBlobCreated,
   expectHeader,
   expectOciError,
   expectStatus,
 } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // Push, chunked, with the 416 recovery path of the v1.1.1 suite, plus the digest-algorithm
 // parameter (end-4c) of `main`.

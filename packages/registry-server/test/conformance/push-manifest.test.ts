@@ -1,3 +1,4 @@
+import { randomBlob, randomToken } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import {
@@ -8,9 +9,8 @@ import {
   MediaType,
   payload,
 } from '../support/content.js'
-import { randomBlob, randomRepo, randomToken } from '../support/digest.js'
 import { expectManifest, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 import { headerValues, tagsOf } from '../support/responses.js'
 
 // Push, manifest upload: the same manifest under four tags, and a manifest with no layers.

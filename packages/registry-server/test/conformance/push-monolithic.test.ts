@@ -1,9 +1,9 @@
+import { digestOf, randomBlob, unknownDigest } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { digestOf, randomBlob, randomRepo, unknownDigest } from '../support/digest.js'
 import { expectBlob, expectBlobCreated, expectStatus } from '../support/expectations.js'
 import type { OciResponse } from '../support/oci-client.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // Push, monolithic: single POST (end-4b, which may fall back to 202) and POST then PUT.
 const oci = useRegistry(() => startLocalRegistry())

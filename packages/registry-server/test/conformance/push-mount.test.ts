@@ -1,9 +1,9 @@
+import { digestOf, randomBlob, unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { digestOf, randomBlob, randomRepo, unknownDigest } from '../support/digest.js'
 import { expectBlob, expectHeader, expectStatus } from '../support/expectations.js'
 import type { OciResponse } from '../support/oci-client.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 import { locationPath } from '../support/responses.js'
 
 // Push, cross-repository mount (end-11). The blob lives in `source`; mounts target `target`.

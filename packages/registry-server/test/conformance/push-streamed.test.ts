@@ -1,8 +1,8 @@
+import { digestOf, randomBlob } from '@artifact-registry/test-kit'
 import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { digestOf, randomBlob, randomRepo } from '../support/digest.js'
 import { expectBlobCreated, expectHeader, expectStatus } from '../support/expectations.js'
-import { useRegistry } from '../support/registry.js'
+import { randomRepo, useRegistry } from '../support/registry.js'
 
 // Push, streamed (what skopeo and containers/image do): POST, one PATCH with no Content-Range
 // and no Content-Length, then PUT ?digest= with no body.

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startRegistryProcess } from '../support/command.js'
 import { imageManifest, pushBlob, pushImage, sha256 } from '../support/push.js'
-import { startRegistryProcess } from '../support/registry-process.js'
 import { checkStore, hashFile } from '../support/store-check.js'
 
 const MiB = 1024 * 1024

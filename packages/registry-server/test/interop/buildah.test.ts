@@ -1,9 +1,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  containersSandbox,
+  OCI_MANIFEST,
+  requireRoot,
+  requireTool,
+  runTool,
+  runToolExpectingFailure,
+} from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { containersSandbox } from '../support/containers-sandbox.js'
-import { OCI_MANIFEST } from '../support/oci-layout.js'
 import {
   credsFlag,
   REFUSED,
@@ -11,7 +17,6 @@ import {
   registryTargets,
   TEST_CREDENTIALS,
 } from '../support/registry-targets.js'
-import { requireRoot, requireTool, runTool, runToolExpectingFailure } from '../support/tools.js'
 
 // A build, push and pull in a fresh store takes a few seconds; CI machines can be far slower.
 const TIMEOUT = 180_000

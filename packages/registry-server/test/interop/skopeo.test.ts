@@ -1,15 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
-import { containersSandbox } from '../support/containers-sandbox.js'
 import {
+  containersSandbox,
   type LayoutFixture,
   readLayout,
+  requireTool,
+  runTool,
+  runToolExpectingFailure,
   sha256,
   writeMultiArchIndex,
   writeMultiLayerImage,
-} from '../support/oci-layout.js'
+} from '@artifact-registry/test-kit'
+import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
 import {
   credsFlag,
   REFUSED,
@@ -17,7 +20,6 @@ import {
   registryTargets,
   TEST_CREDENTIALS,
 } from '../support/registry-targets.js'
-import { requireTool, runTool, runToolExpectingFailure } from '../support/tools.js'
 
 // Real image copies over loopback take about a second; a loaded CI machine can be far slower.
 const TIMEOUT = 120_000

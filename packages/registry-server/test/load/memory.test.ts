@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startRegistryProcess } from '../support/registry-process.js'
+import { startRegistryProcess } from '../support/command.js'
 
 const MiB = 1024 * 1024
 const SIZE = 2048 * MiB

@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { basicAuth } from '@artifact-registry/test-kit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LogEvent, startLocalRegistry, startTokenService } from '../../src/index.js'
-import { basicAuth, startCli } from '../support/cli-process.js'
+import { startCli } from '../support/command.js'
 
 const ADMIN = { username: 'admin', password: 'log-test-admin-secret' }
 const AUTHORIZATION = basicAuth(ADMIN.username, ADMIN.password)

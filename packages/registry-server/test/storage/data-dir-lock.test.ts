@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LogEvent, startLocalRegistry } from '../../src/index.js'
-import { runCli, startCli } from '../support/cli-process.js'
+import { runCli, startCli } from '../support/command.js'
 
 let dir: string
 beforeEach(async () => {

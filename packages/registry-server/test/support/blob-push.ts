@@ -1,5 +1,5 @@
+import { type DigestAlgorithm, digestOf, randomBlob } from '@artifact-registry/test-kit'
 import { expect } from 'vitest'
-import { type DigestAlgorithm, digestOf, randomBlob } from './digest.js'
 import { expectBlobCreated, expectHeader, expectOciError, expectStatus } from './expectations.js'
 import type { OciClient, OciResponse } from './oci-client.js'
 import { locationPath } from './responses.js'

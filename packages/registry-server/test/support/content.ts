@@ -1,4 +1,9 @@
-import { type DigestAlgorithm, digestOf, EMPTY_JSON, randomToken } from './digest.js'
+import {
+  type DigestAlgorithm,
+  digestOf,
+  EMPTY_JSON,
+  randomToken,
+} from '@artifact-registry/test-kit'
 
 /** Media types used by the tests (docs/oci-distribution.md#manifests; the example types are the suite's). */
 export const MediaType = {

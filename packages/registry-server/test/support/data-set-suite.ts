@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Content, type Descriptor, payload } from './content.js'
 import type { DataSet } from './data-set.js'
-import { randomRepo } from './digest.js'
 import {
   expectBlob,
   expectBlobCreated,
@@ -10,6 +9,7 @@ import {
   expectStatus,
 } from './expectations.js'
 import type { OciClient, OciResponse } from './oci-client.js'
+import { randomRepo } from './registry.js'
 import { headerValues, parseJson, type ReferrersIndex, tagsOf } from './responses.js'
 
 /**

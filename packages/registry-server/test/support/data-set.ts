@@ -1,5 +1,11 @@
 import { gzipSync } from 'node:zlib'
 import {
+  type DigestAlgorithm,
+  digestOf,
+  randomBlob,
+  randomToken,
+} from '@artifact-registry/test-kit'
+import {
   type Content,
   content,
   type Descriptor,
@@ -12,7 +18,6 @@ import {
   type Platform,
   referrerDescriptor,
 } from './content.js'
-import { type DigestAlgorithm, digestOf, randomBlob, randomToken } from './digest.js'
 
 /** One data set of the `main` conformance suite: what to push and what the registry must show. */
 export interface DataSet {

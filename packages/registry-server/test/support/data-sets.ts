@@ -1,6 +1,6 @@
+import { type DigestAlgorithm, digestOf, EMPTY_JSON, randomBlob } from '@artifact-registry/test-kit'
 import { type Descriptor, imageManifest, LINUX_AMD64, MediaType } from './content.js'
 import { type DataSet, DataSetBuilder } from './data-set.js'
-import { type DigestAlgorithm, digestOf, EMPTY_JSON, randomBlob } from './digest.js'
 
 /**
  * The data sets of the `main` conformance suite (`conformance/run.go` `GenerateData`), built

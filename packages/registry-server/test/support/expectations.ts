@@ -1,6 +1,6 @@
+import { type DigestAlgorithm, digestOf } from '@artifact-registry/test-kit'
 import { expect } from 'vitest'
 import type { Content } from './content.js'
-import { type DigestAlgorithm, digestOf } from './digest.js'
 import type { OciClient, OciResponse } from './oci-client.js'
 import { errorCodes, SPEC_ERROR_CODES } from './responses.js'
 

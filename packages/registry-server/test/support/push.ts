@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto'
+import { sha256 } from '@artifact-registry/test-kit'
 
-/** `sha256:<hex>` of a buffer. */
-export function sha256(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-}
+export { sha256 }
 
 /** Push a blob with POST + PUT (monolithic) and return its digest. */
 export async function pushBlob(

@@ -1,5 +1,5 @@
+import { HTPASSWD_FIXTURE, startDockerRegistry } from '@artifact-registry/test-kit'
 import { startLocalRegistry } from '../../src/index.js'
-import { HTPASSWD_FIXTURE, startDockerRegistry } from './docker-registry.js'
 
 /** A registry a test talks to, whichever implementation it is. */
 export interface RunningRegistry extends AsyncDisposable {

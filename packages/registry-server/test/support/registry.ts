@@ -1,5 +1,14 @@
+import { randomToken } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll } from 'vitest'
 import { OciClient } from './oci-client.js'
+
+/**
+ * A fresh repository name with several path segments: names of any depth are supported, and
+ * random names keep tests independent even when they share a registry.
+ */
+export function randomRepo(category: string): string {
+  return `conformance/${category}/${randomToken()}`
+}
 
 /** The part of `LocalRegistry` the tests need; structural so support code does not import src. */
 export interface RunningRegistry extends AsyncDisposable {

@@ -3,13 +3,18 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { get } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  containersSandbox,
+  createTestPki,
+  type LayoutFixture,
+  requireTool,
+  runToolExpectingFailure,
+  type TestPki,
+  writeMultiLayerImage,
+} from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
-import { containersSandbox } from '../support/containers-sandbox.js'
-import { type LayoutFixture, writeMultiLayerImage } from '../support/oci-layout.js'
-import { startRegistryProcess } from '../support/registry-process.js'
-import { createTestPki, type TestPki } from '../support/test-pki.js'
-import { requireTool, runToolExpectingFailure } from '../support/tools.js'
+import { startRegistryProcess } from '../support/command.js'
 
 const TIMEOUT = 120_000
 const missingSkopeo = requireTool('skopeo')
@@ -18,7 +23,7 @@ let work: string
 let pki: TestPki
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'registry-https-'))
-  pki = createTestPki()
+  pki = await createTestPki()
 })
 
 /** GET `url` over HTTPS trusting only `ca`: the status and the API version header. */
@@ -83,7 +88,7 @@ describe('startLocalRegistry with tls', () => {
     await expect(
       startLocalRegistry({ tls: { cert: pki.certPem, key: 'not a key' } }),
     ).rejects.toThrow(TypeError)
-    const mismatched = createTestPki()
+    const mismatched = await createTestPki()
     await expect(
       startLocalRegistry({ tls: { cert: pki.certPem, key: mismatched.keyPem } }),
     ).rejects.toThrow(/tls: cannot use this certificate and key/)
@@ -150,7 +155,7 @@ describe('artifact-registry-local serve with --tls-cert and --tls-key', () => {
     ['empty file names', ['--tls-cert=', '--tls-key=']],
   ])('refuses %s rather than serving plain HTTP', async (_, flags) => {
     const { spawnSync } = await import('node:child_process')
-    const { CLI } = await import('../support/registry-process.js')
+    const { CLI } = await import('../support/command.js')
     const run = spawnSync(
       process.execPath,
       [CLI, 'serve', '--data', join(work, 'data2'), ...flags],

@@ -1,0 +1,61 @@
+// Plain Node modules only: the benchmark imports this entry outside vitest. What needs a test
+// runner is in `@artifact-registry/test-kit/differential`.
+export { basicAuth } from './basic-auth.js'
+export {
+  type ContainersSandbox,
+  containersSandbox,
+  type SandboxedTool,
+} from './containers-sandbox.js'
+export {
+  ALGORITHMS,
+  type DigestAlgorithm,
+  digestOf,
+  EMPTY_JSON,
+  EMPTY_JSON_DIGEST,
+  randomBlob,
+  randomToken,
+  sha256,
+  unknownDigest,
+} from './digest.js'
+export {
+  type DockerRegistry,
+  type DockerRegistryOptions,
+  HTPASSWD_FIXTURE,
+  startDockerRegistry,
+} from './docker-registry.js'
+export {
+  type Descriptor,
+  type ImageDigests,
+  type LayoutFixture,
+  OCI_CONFIG,
+  OCI_INDEX,
+  OCI_LAYER_GZIP,
+  OCI_MANIFEST,
+  readBlob,
+  readLayout,
+  writeMultiArchIndex,
+  writeMultiLayerImage,
+  writeRandomImage,
+} from './oci-layout.js'
+export {
+  ADMIN,
+  type CliResult,
+  type CliServer,
+  type RegistryCommand,
+  type RegistryProcess,
+  registryCommand,
+} from './registry-command.js'
+export { type TarEntry, tar } from './tar.js'
+export { createSelfSigned, createTestPki, type TestPki, writeCertDir } from './test-pki.js'
+export {
+  type BinaryName,
+  missingRequirement,
+  type RunToolOptions,
+  requireRoot,
+  requireTool,
+  runTool,
+  runToolExpectingFailure,
+  ToolError,
+  type ToolName,
+  type ToolResult,
+} from './tools.js'
