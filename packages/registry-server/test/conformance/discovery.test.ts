@@ -1,4 +1,4 @@
-import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
+import { randomToken, unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import {
@@ -10,14 +10,13 @@ import {
   imageManifest,
   MediaType,
   payload,
+  sampleImage,
 } from '../support/content.js'
 import { expectHeader, expectOciError, expectStatus } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 import { headerValues, parseJson, type ReferrersIndex, tagsOf } from '../support/responses.js'
 
 // Content discovery: tag listing (end-8a/8b), OCI-Subject on PUT (end-7a), referrers (end-12).
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('discovery')
 const KEY = 'org.opencontainers.conformance.test'
 const TYPE_A = 'application/vnd.nhl.peanut.butter.bagel'
 const TYPE_B = 'application/vnd.nba.strawberry.jam.croissant'
@@ -25,9 +24,14 @@ const TYPE_B = 'application/vnd.nba.strawberry.jam.croissant'
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const blobA = content(text(`NHL Peanut Butter on my NHL bagel ${randomToken()}`), TYPE_A)
 const blobB = content(text(`NBA Strawberry Jam on my NBA croissant ${randomToken()}`), TYPE_B)
-const config = content(text(`{"author":"discovery ${randomToken()}"}`), MediaType.imageConfig)
-const layer = content(randomBlob(128), MediaType.layerTarGzip)
-const subject = imageManifest(config.descriptor, [layer.descriptor])
+const { config, layer, manifest: subject } = sampleImage('discovery', 128)
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'discovery', [
+  config,
+  layer,
+  EMPTY_JSON_CONTENT,
+  blobA,
+  blobB,
+])
 /** Never pushed: referrers to it must still be listed. */
 const missing = imageManifest(config.descriptor, [layer.descriptor], { annotations: { x: 'y' } })
 
@@ -64,9 +68,6 @@ describe('content discovery', () => {
   let tags: string[] = []
 
   beforeAll(async () => {
-    for (const blob of [config, layer, EMPTY_JSON_CONTENT, blobA, blobB]) {
-      await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
-    }
     const tagged = imageManifest(config.descriptor, [layer.descriptor], { annotations: { t: '1' } })
     for (let i = 0; i < 4; i++) await oci().pushManifest(repo, `test${i}`, payload(tagged))
   })

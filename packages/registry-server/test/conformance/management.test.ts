@@ -1,28 +1,19 @@
-import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
+import { unknownDigest } from '@artifact-registry/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { content, imageManifest, MediaType, payload } from '../support/content.js'
+import { imageManifest, payload, sampleImage } from '../support/content.js'
 import { expectManifest, expectOciError, expectStatus } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 import { tagsOf } from '../support/responses.js'
 
 // Content management (end-9, end-10). Tag delete is supported: DELETE by tag removes only that
 // tag; DELETE by digest removes the manifest and every tag pointing to it.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('management')
-const config = content(
-  new TextEncoder().encode(`{"author":"management ${randomToken()}"}`),
-  MediaType.imageConfig,
-)
-const layer = content(randomBlob(300), MediaType.layerTarGzip)
-const manifest = imageManifest(config.descriptor, [layer.descriptor])
+const { config, layer, manifest } = sampleImage('management', 300)
 const other = imageManifest(config.descriptor, [layer.descriptor], { annotations: { o: '1' } })
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'management', [config, layer])
 
 describe('content management', () => {
   beforeAll(async () => {
-    for (const blob of [config, layer]) {
-      await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
-    }
     await oci().pushManifest(repo, 'tagtest0', payload(manifest))
     await oci().pushManifest(repo, 'keep', payload(manifest))
     await oci().pushManifest(repo, 'other', payload(other))

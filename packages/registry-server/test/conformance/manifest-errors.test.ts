@@ -1,29 +1,17 @@
-import { randomBlob, randomToken, unknownDigest } from '@artifact-registry/test-kit'
-import { beforeAll, describe, it } from 'vitest'
+import { randomToken, unknownDigest } from '@artifact-registry/test-kit'
+import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { content, imageManifest, MediaType, payload } from '../support/content.js'
+import { imageManifest, MediaType, payload, sampleImage } from '../support/content.js'
 import { expectOciError, expectStatus } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 
 // `main` addition "manifest errors", plus the size limit (default 4 MiB → 413) and the
 // validation rules of docs/oci-distribution.md#names-tags-and-digests and
 // docs/oci-distribution.md#manifests.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('manifest-errors')
-const config = content(
-  new TextEncoder().encode(`{"author":"manifest-errors ${randomToken()}"}`),
-  MediaType.imageConfig,
-)
-const layer = content(randomBlob(100), MediaType.layerTarGzip)
-const manifest = imageManifest(config.descriptor, [layer.descriptor])
+const { config, layer, manifest } = sampleImage('manifest-errors', 100)
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'manifest-errors', [config, layer])
 
 describe('manifest errors', () => {
-  beforeAll(async () => {
-    for (const blob of [config, layer]) {
-      await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
-    }
-  })
-
   it('end-3 manifest errors: missing by digest → 404 MANIFEST_UNKNOWN', async () => {
     expectOciError(await oci().getManifest(repo, unknownDigest()), 404, 'MANIFEST_UNKNOWN')
   })

@@ -9,13 +9,11 @@ import {
   expectOciError,
   expectStatus,
 } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 import { errorCodes, SPEC_ERROR_CODES } from '../support/responses.js'
 
 // Pull checks (docs/oci-distribution.md#pull-checks): setup pushes 2 configs, 1 layer, 2 manifests
 // and a tag.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('pull')
 const tag = 'tagtest0'
 const missingBlob = digestOf('hello world')
 /** The v1.1.1 suite's missing reference: not even a valid tag, yet GET/HEAD must be 404. */
@@ -32,12 +30,10 @@ const manifests = configs.map((config) => imageManifest(config.descriptor, [laye
   Content,
   Content,
 ]
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'pull', [...configs, layer])
 
 describe('pull', () => {
   beforeAll(async () => {
-    for (const blob of [...configs, layer]) {
-      await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
-    }
     await oci().pushManifest(repo, tag, payload(manifests[0]))
     await oci().pushManifest(repo, manifests[1].descriptor.digest, payload(manifests[1]))
   })

@@ -7,12 +7,11 @@ import {
   expectOciError,
   expectStatus,
 } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 
 // Push, chunked, with the 416 recovery path of the v1.1.1 suite, plus the digest-algorithm
 // parameter (end-4c) of `main`.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('push-chunked')
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'push-chunked')
 
 /** Two chunks; resized when the registry advertises a minimum chunk length. */
 let blob = randomBlob(42)

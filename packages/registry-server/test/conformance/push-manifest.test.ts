@@ -1,36 +1,27 @@
-import { randomBlob, randomToken } from '@artifact-registry/test-kit'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { randomToken } from '@artifact-registry/test-kit'
+import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import {
   type Content,
-  content,
   EMPTY_JSON_CONTENT,
   imageManifest,
-  MediaType,
   payload,
+  sampleImage,
 } from '../support/content.js'
 import { expectManifest, expectStatus } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 import { headerValues, tagsOf } from '../support/responses.js'
 
 // Push, manifest upload: the same manifest under four tags, and a manifest with no layers.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('push-manifest')
-const config = content(
-  new TextEncoder().encode(JSON.stringify({ author: 'push-manifest', salt: randomToken() })),
-  MediaType.imageConfig,
-)
-const layer = content(randomBlob(256), MediaType.layerTarGzip)
-const manifest = imageManifest(config.descriptor, [layer.descriptor])
+const { config, layer, manifest } = sampleImage('push-manifest', 256)
 const noLayers: Content = imageManifest(EMPTY_JSON_CONTENT.descriptor, [])
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'push-manifest', [
+  config,
+  layer,
+  EMPTY_JSON_CONTENT,
+])
 
 describe('push: manifest upload', () => {
-  beforeAll(async () => {
-    for (const blob of [config, layer, EMPTY_JSON_CONTENT]) {
-      await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
-    }
-  })
-
   it('end-3 manifest upload: GET a missing manifest → 404', async () => {
     expectStatus(await oci().getManifest(repo, `missing-${randomToken()}`), 404)
   })

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { expectBlob, expectBlobCreated, expectStatus } from '../support/expectations.js'
 import type { OciResponse } from '../support/oci-client.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 
 // Push, monolithic: single POST (end-4b, which may fall back to 202) and POST then PUT.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('push-monolithic')
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'push-monolithic')
 const config = new TextEncoder().encode(
   JSON.stringify({ author: 'monolithic', salt: digestOf(randomBlob(8)) }),
 )

@@ -2,12 +2,11 @@ import { digestOf, randomBlob } from '@artifact-registry/test-kit'
 import { describe, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { expectBlobCreated, expectHeader, expectStatus } from '../support/expectations.js'
-import { randomRepo, useRegistry } from '../support/registry.js'
+import { useRepository } from '../support/registry.js'
 
 // Push, streamed (what skopeo and containers/image do): POST, one PATCH with no Content-Range
 // and no Content-Length, then PUT ?digest= with no body.
-const oci = useRegistry(() => startLocalRegistry())
-const repo = randomRepo('push-streamed')
+const { oci, repo } = useRepository(() => startLocalRegistry(), 'push-streamed')
 const blob = randomBlob(1500)
 const digest = digestOf(blob)
 

@@ -2,6 +2,7 @@ import {
   type DigestAlgorithm,
   digestOf,
   EMPTY_JSON,
+  randomBlob,
   randomToken,
 } from '@artifact-registry/test-kit'
 
@@ -63,6 +64,26 @@ export function content(
     bytes,
     descriptor: { mediaType, digest: digestOf(bytes, algorithm), size: bytes.length },
   }
+}
+
+/** A config, a layer and the image manifest over them: the image most tests push. */
+export interface SampleImage {
+  config: Content
+  layer: Content
+  manifest: Content
+}
+
+/**
+ * A config unique to this run (`{"author":"<author> <token>"}`), a random `tar+gzip` layer of
+ * `layerSize` bytes, and the image manifest over both.
+ */
+export function sampleImage(author: string, layerSize: number): SampleImage {
+  const config = content(
+    new TextEncoder().encode(JSON.stringify({ author: `${author} ${randomToken()}` })),
+    MediaType.imageConfig,
+  )
+  const layer = content(randomBlob(layerSize), MediaType.layerTarGzip)
+  return { config, layer, manifest: imageManifest(config.descriptor, [layer.descriptor]) }
 }
 
 /** Serialise a manifest; its `mediaType` field is the Content-Type it is pushed with. */

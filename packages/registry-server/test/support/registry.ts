@@ -1,5 +1,6 @@
 import { randomToken } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll } from 'vitest'
+import type { Content } from './content.js'
 import { OciClient } from './oci-client.js'
 
 /**
@@ -34,4 +35,27 @@ export function useRegistry(start: () => Promise<RunningRegistry>): () => OciCli
     if (!client) throw new Error('the registry is not running (beforeAll failed?)')
     return client
   }
+}
+
+/** A registry of the file's own and a fresh repository in it (see {@link useRepository}). */
+export interface TestRepository {
+  oci: () => OciClient
+  repo: string
+}
+
+/**
+ * The usual setup of a conformance file: {@link useRegistry}, a fresh repository name of
+ * `category`, and `blobs` pushed there before the tests (setup, so a failed push throws).
+ */
+export function useRepository(
+  start: () => Promise<RunningRegistry>,
+  category: string,
+  blobs: readonly Content[] = [],
+): TestRepository {
+  const oci = useRegistry(start)
+  const repo = randomRepo(category)
+  beforeAll(async () => {
+    for (const blob of blobs) await oci().pushBlob(repo, blob.bytes, blob.descriptor.digest)
+  })
+  return { oci, repo }
 }
