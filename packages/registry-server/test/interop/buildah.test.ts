@@ -1,22 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  containersSandbox,
-  OCI_MANIFEST,
-  requireRoot,
-  requireTool,
-  runTool,
-  runToolExpectingFailure,
-} from '@artifact-registry/test-kit'
-import { afterAll, beforeAll, describe, it } from 'vitest'
-import {
-  credsFlag,
-  REFUSED,
-  type RunningRegistry,
-  registryTargets,
-  TEST_CREDENTIALS,
-} from '../support/registry-targets.js'
+import { OCI_MANIFEST, requireRoot, requireTool } from '@artifact-registry/test-kit'
+import { beforeAll, describe, it } from 'vitest'
+import { describeTargets, useSandbox, useTargetRegistry } from '../support/interop.js'
+import { credsFlag, REFUSED, TEST_CREDENTIALS } from '../support/registry-targets.js'
 
 // A build, push and pull in a fresh store takes a few seconds; CI machines can be far slower.
 const TIMEOUT = 180_000
@@ -25,37 +12,27 @@ const FILE_CONTENT = 'hello from buildah interop\n'
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
 
 describe.skipIf(missingBuildah)(`buildah interop ${missingBuildah ?? ''}`.trim(), () => {
-  let work = ''
-  let env: Record<string, string> = {}
+  const work = useSandbox('buildah-interop-', TIMEOUT)
   let policy = ''
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'buildah-interop-'))
-    await writeFile(join(work, 'hello.txt'), FILE_CONTENT)
-    const sandbox = await containersSandbox(work)
-    policy = sandbox.policyArgs[1] ?? ''
-    env = sandbox.env
-  }, TIMEOUT)
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true })
+    await writeFile(join(work().dir, 'hello.txt'), FILE_CONTENT)
+    policy = work().sandbox.policyPath
   })
 
   /** A buildah bound to its own fresh store, so no state leaks between tests. */
   async function store(name: string) {
-    const dir = await mkdtemp(join(work, `${name}-`))
+    const dir = await mkdtemp(join(work().dir, `${name}-`))
     const global = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run')]
     global.push('--storage-driver', 'vfs')
-    const run = (...args: string[]) => runTool('buildah', [...global, ...args], { env })
-    const fails = (...args: string[]) =>
-      runToolExpectingFailure('buildah', [...global, ...args], { env })
-    return { dir, run, fails }
+    return { dir, ...work().sandbox.tool('buildah', global) }
   }
 
   /** `from scratch` + `copy` + `commit`: a one-layer OCI image named `localhost/bt:1`. */
   async function buildImage(name: string) {
     const buildah = await store(name)
     const container = (await buildah.run('from', '--name', `${name}-ctr`, 'scratch')).stdout.trim()
-    await buildah.run('copy', container, join(work, 'hello.txt'), '/hello.txt')
+    await buildah.run('copy', container, join(work().dir, 'hello.txt'), '/hello.txt')
     await buildah.run('config', '--label', 'interop=buildah', container)
     await buildah.run('commit', '--format', 'oci', container, 'localhost/bt:1')
     return buildah
@@ -87,111 +64,101 @@ describe.skipIf(missingBuildah)(`buildah interop ${missingBuildah ?? ''}`.trim()
     return { digest: digest.stdout.trim(), file }
   }
 
-  for (const target of registryTargets) {
-    const missing = target.reference ? requireTool('docker-registry') : undefined
+  describeTargets((target) => {
+    describe('anonymous', () => {
+      const running = useTargetRegistry(target, { timeoutMs: TIMEOUT })
 
-    describe.skipIf(missing)(`against ${target.name}`, () => {
-      describe('anonymous', () => {
-        let registry: RunningRegistry
-        beforeAll(async () => {
-          registry = await target.start()
-        }, TIMEOUT)
-        afterAll(() => registry?.close())
-
-        it.for(['oci', 'v2s2'])(
-          'pushes a scratch image as %s and pulls it into a fresh store',
-          { timeout: TIMEOUT },
-          async (format, { expect }) => {
-            const buildah = await buildImage(`push-${format}`)
-            const reference = `${registry.authority}/bt/${format}:1`
-            const digestFile = join(buildah.dir, 'digest')
-            await buildah.run(
-              'push',
-              '--tls-verify=false',
-              '--signature-policy',
-              policy,
-              '--format',
-              format,
-              '--digestfile',
-              digestFile,
-              'localhost/bt:1',
-              `docker://${reference}`,
-            )
-            const pushed = (await readFile(digestFile, 'utf8')).trim()
-            expect(pushed).toMatch(/^sha256:[0-9a-f]{64}$/)
-            // The registry keeps the media type buildah chose, byte for byte.
-            const head = await fetch(`${registry.url}/v2/bt/${format}/manifests/1`, {
-              method: 'HEAD',
-              headers: { accept: `${OCI_MANIFEST}, ${DOCKER_MANIFEST}` },
-            })
-            expect(head.headers.get('content-type')).toBe(
-              format === 'oci' ? OCI_MANIFEST : DOCKER_MANIFEST,
-            )
-            expect(head.headers.get('docker-content-digest')).toBe(pushed)
-            const pulled = await pullAndRead(reference)
-            expect(pulled).toEqual({ digest: pushed, file: FILE_CONTENT })
-          },
-        )
-      })
-
-      describe('with a credential', () => {
-        let registry: RunningRegistry
-        beforeAll(async () => {
-          registry = await target.start({ auth: true })
-        }, TIMEOUT)
-        afterAll(() => registry?.close())
-
-        it(
-          'pushes and pulls with --creds, and refuses a wrong or missing credential',
-          async ({ expect }) => {
-            const buildah = await buildImage('auth')
-            const reference = `${registry.authority}/bt/auth:1`
-            const push = ['push', '--tls-verify=false', '--signature-policy', policy]
-            const wrong = credsFlag({ ...TEST_CREDENTIALS, password: 'not-the-password' })
-            const badPush = await buildah.fails(
-              ...push,
-              '--creds',
-              wrong,
-              'localhost/bt:1',
-              `docker://${reference}`,
-            )
-            expect(badPush.stderr).toMatch(REFUSED)
-            const anonymousPush = await buildah.fails(
-              ...push,
-              'localhost/bt:1',
-              `docker://${reference}`,
-            )
-            expect(anonymousPush.stderr).toMatch(REFUSED)
-
-            const digestFile = join(buildah.dir, 'digest')
-            await buildah.run(
-              ...push,
-              '--creds',
-              credsFlag(),
-              '--digestfile',
-              digestFile,
-              'localhost/bt:1',
-              `docker://${reference}`,
-            )
-            const pushed = (await readFile(digestFile, 'utf8')).trim()
-            const pulled = await pullAndRead(reference, ['--creds', credsFlag()])
-            expect(pulled).toEqual({ digest: pushed, file: FILE_CONTENT })
-
-            const puller = await store('bad-pull')
-            const badPull = await puller.fails(
-              'pull',
-              '--tls-verify=false',
-              '--signature-policy',
-              policy,
-              '--creds',
-              wrong,
-              reference,
-            )
-            expect(badPull.stderr).toMatch(REFUSED)
-          },
-          TIMEOUT,
-        )
-      })
+      it.for(['oci', 'v2s2'])(
+        'pushes a scratch image as %s and pulls it into a fresh store',
+        { timeout: TIMEOUT },
+        async (format, { expect }) => {
+          const buildah = await buildImage(`push-${format}`)
+          const registry = running()
+          const reference = `${registry.authority}/bt/${format}:1`
+          const digestFile = join(buildah.dir, 'digest')
+          await buildah.run(
+            'push',
+            '--tls-verify=false',
+            '--signature-policy',
+            policy,
+            '--format',
+            format,
+            '--digestfile',
+            digestFile,
+            'localhost/bt:1',
+            `docker://${reference}`,
+          )
+          const pushed = (await readFile(digestFile, 'utf8')).trim()
+          expect(pushed).toMatch(/^sha256:[0-9a-f]{64}$/)
+          // The registry keeps the media type buildah chose, byte for byte.
+          const head = await fetch(`${registry.url}/v2/bt/${format}/manifests/1`, {
+            method: 'HEAD',
+            headers: { accept: `${OCI_MANIFEST}, ${DOCKER_MANIFEST}` },
+          })
+          expect(head.headers.get('content-type')).toBe(
+            format === 'oci' ? OCI_MANIFEST : DOCKER_MANIFEST,
+          )
+          expect(head.headers.get('docker-content-digest')).toBe(pushed)
+          const pulled = await pullAndRead(reference)
+          expect(pulled).toEqual({ digest: pushed, file: FILE_CONTENT })
+        },
+      )
     })
-  }
+
+    describe('with a credential', () => {
+      const running = useTargetRegistry(target, { auth: true, timeoutMs: TIMEOUT })
+
+      it(
+        'pushes and pulls with --creds, and refuses a wrong or missing credential',
+        async ({ expect }) => {
+          const buildah = await buildImage('auth')
+          const registry = running()
+          const reference = `${registry.authority}/bt/auth:1`
+          const push = ['push', '--tls-verify=false', '--signature-policy', policy]
+          const wrong = credsFlag({ ...TEST_CREDENTIALS, password: 'not-the-password' })
+          const badPush = await buildah.fails(
+            ...push,
+            '--creds',
+            wrong,
+            'localhost/bt:1',
+            `docker://${reference}`,
+          )
+          expect(badPush.stderr).toMatch(REFUSED)
+          const anonymousPush = await buildah.fails(
+            ...push,
+            'localhost/bt:1',
+            `docker://${reference}`,
+          )
+          expect(anonymousPush.stderr).toMatch(REFUSED)
+
+          const digestFile = join(buildah.dir, 'digest')
+          await buildah.run(
+            ...push,
+            '--creds',
+            credsFlag(),
+            '--digestfile',
+            digestFile,
+            'localhost/bt:1',
+            `docker://${reference}`,
+          )
+          const pushed = (await readFile(digestFile, 'utf8')).trim()
+          const pulled = await pullAndRead(reference, ['--creds', credsFlag()])
+          expect(pulled).toEqual({ digest: pushed, file: FILE_CONTENT })
+
+          const puller = await store('bad-pull')
+          const badPull = await puller.fails(
+            'pull',
+            '--tls-verify=false',
+            '--signature-policy',
+            policy,
+            '--creds',
+            wrong,
+            reference,
+          )
+          expect(badPull.stderr).toMatch(REFUSED)
+        },
+        TIMEOUT,
+      )
+    })
+  })
 })
