@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sha256 } from '@artifact-registry/test-kit'
-import type { AuthMode } from './auth.ts'
-import { type BlobData, type Endpoint, pullBlob, pushChunked, pushMonolithic } from './client.ts'
-import { type Figure, medians, seconds } from './measure.ts'
-import type { Server } from './registries.ts'
-import { PULL_ROUNDS_FACTOR, type Settings, toFigure } from './settings.ts'
+import { type BlobData, type Endpoint, pullBlob, pushChunked, pushMonolithic } from './client.js'
+import { type Figure, seconds } from './measure.js'
+import { measureFigure, type Pass, PULL_ROUNDS_FACTOR } from './settings.js'
 
 /** Hands out the blob of a round: one random buffer, re-stamped so every round is a new blob. */
 export type BlobSource = (round: string) => BlobData
@@ -32,14 +30,10 @@ export function blobSource(size: number): BlobSource {
  * first ~1.5 GB, 1.1–1.4 s after), so later scenarios would be slowed by the machine, not by
  * the servers.
  */
-export async function blobFigures(
-  servers: readonly Server[],
-  auth: AuthMode,
-  settings: Settings,
-  blobs: BlobSource,
-): Promise<Figure[]> {
-  const monolithic = await pushFigure(servers, auth, settings, blobs, 'monolithic')
-  const chunked = await pushFigure(servers, auth, settings, blobs, 'chunked')
+export async function blobFigures(pass: Pass, blobs: BlobSource): Promise<Figure[]> {
+  const { servers, settings } = pass
+  const monolithic = await pushFigure(pass, blobs, 'monolithic')
+  const chunked = await pushFigure(pass, blobs, 'chunked')
   const pulled = blobs('pull')
   for (const server of servers) await pushMonolithic(server, REPO, pulled)
   const { digest } = pulled
@@ -47,10 +41,12 @@ export async function blobFigures(
   // A pull takes half a second and its figure swings with the client's scheduling: more rounds
   // cost little and steady the median.
   const reps = { runs: settings.reps.runs * PULL_ROUNDS_FACTOR, warmups: settings.reps.warmups }
-  const result = await medians(servers, `${auth.name} · pull`, 'MB/s', reps, (s) =>
-    seconds(() => pullExactly(s, digest, settings.blobBytes)).then((t) => megabytes / t),
+  const scenario = 'blob pull (GET, body read, not hashed)'
+  const pull = await measureFigure(
+    pass,
+    { label: 'pull', scenario, unit: 'MB/s', target: 1, reps },
+    (s) => seconds(() => pullExactly(s, digest, settings.blobBytes)).then((t) => megabytes / t),
   )
-  const pull = toFigure('blob pull (GET, body read, not hashed)', auth, 'MB/s', result, 1)
   return [monolithic, chunked, pull]
 }
 
@@ -58,33 +54,26 @@ export async function blobFigures(
 
 const REPO = 'bench/blob'
 
-async function pushFigure(
-  servers: readonly Server[],
-  auth: AuthMode,
-  settings: Settings,
+function pushFigure(
+  pass: Pass,
   blobs: BlobSource,
   kind: 'monolithic' | 'chunked',
 ): Promise<Figure> {
-  const title =
+  const { settings } = pass
+  const label =
     kind === 'monolithic' ? 'push monolithic' : `push chunked ${settings.chunkBytes / 2 ** 20} MiB`
+  const scenario = `blob ${label} (${settings.blobBytes / 2 ** 20} MiB)`
   const megabytes = settings.blobBytes / 1e6
-  const result = await medians(
-    servers,
-    `${auth.name} · ${title}`,
-    'MB/s',
-    settings.reps,
-    async (s, r) => {
-      const blob = blobs(`${kind}:${r}`)
-      const upload =
-        kind === 'monolithic'
-          ? () => pushMonolithic(s, REPO, blob)
-          : () => pushChunked(s, REPO, blob, settings.chunkBytes)
-      const rate = megabytes / (await seconds(upload))
-      await s.dropBlob(blob.digest)
-      return rate
-    },
-  )
-  return toFigure(`blob ${title} (${settings.blobBytes / 2 ** 20} MiB)`, auth, 'MB/s', result, 2)
+  return measureFigure(pass, { label, scenario, unit: 'MB/s', target: 2 }, async (s, r) => {
+    const blob = blobs(`${kind}:${r}`)
+    const upload =
+      kind === 'monolithic'
+        ? () => pushMonolithic(s, REPO, blob)
+        : () => pushChunked(s, REPO, blob, settings.chunkBytes)
+    const rate = megabytes / (await seconds(upload))
+    await s.dropBlob(blob.digest)
+    return rate
+  })
 }
 
 async function pullExactly(ep: Endpoint, digest: string, size: number): Promise<void> {

@@ -1,32 +1,28 @@
 import { randomBytes } from 'node:crypto'
 import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from '@artifact-registry/test-kit'
-import type { AuthMode } from './auth.ts'
+import type { AuthMode } from './auth.js'
 import {
   type BlobData,
   type Endpoint,
   headManifest,
   pushManifest,
   pushMonolithic,
-} from './client.ts'
-import { type Figure, medians, seconds } from './measure.ts'
-import { cpuSeconds } from './processes.ts'
-import type { Server, ServerName } from './registries.ts'
-import { type Settings, toFigure } from './settings.ts'
+} from './client.js'
+import { type Figure, seconds } from './measure.js'
+import { cpuSeconds } from './processes.js'
+import type { Server, ServerName } from './registries.js'
+import { measureFigure, type Pass } from './settings.js'
 
 /** Manifest HEAD requests per second from `headConcurrency` concurrent loops. */
-export async function headFigure(
-  servers: readonly Server[],
-  auth: AuthMode,
-  settings: Settings,
-): Promise<Figure> {
+export async function headFigure(pass: Pass): Promise<Figure> {
+  const { servers, auth, settings } = pass
   for (const server of servers) await pushSmallImage(server)
   const totals = new Map<ServerName, LoadRun>()
-  const title = `manifest HEAD, concurrency ${settings.headConcurrency}`
-  const result = await medians(
-    servers,
-    `${auth.name} · ${title}`,
-    'req/s',
-    settings.reps,
+  const label = `manifest HEAD, concurrency ${settings.headConcurrency}`
+  const scenario = `${label}, ${settings.headSeconds} s`
+  const row = await measureFigure(
+    pass,
+    { label, scenario, unit: 'req/s', target: 1 },
     async (s, r) => {
       // Warm-ups only need to open the connections and warm the JIT.
       const duration = r < 0 ? 1 : settings.headSeconds
@@ -35,7 +31,6 @@ export async function headFigure(
       return run.requests / run.elapsed
     },
   )
-  const row = toFigure(`${title}, ${settings.headSeconds} s`, auth, 'req/s', result, 1)
   row.notes.push(cpuNote(auth, totals))
   return row
 }

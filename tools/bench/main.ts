@@ -1,24 +1,30 @@
 // `npm run bench` (in tools/): our registry against registry:2 on this machine, printed as a
 // table on stdout with progress on stderr. A report, not a test: nothing here asserts timings.
-// Node runs these files directly (type stripping), so they import each other with `.ts`
-// (tools/tsconfig.json allows it). Needs Node ≥ 22.18 / 23.6.
+// Like the packages, the sources import each other with `.js`: `npm run bench` builds the
+// packages, compiles these files to bench/dist (bench/tsconfig.json) and runs bench/dist/main.js.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
-import { type AuthModeName, prepareAuth } from './auth.ts'
-import { blobFigures, blobSource } from './blob-scenarios.ts'
-import { headFigure } from './head-scenario.ts'
-import { type Figure, format, progress } from './measure.ts'
-import { startServers } from './registries.ts'
-import { renderReport } from './report.ts'
-import type { Settings } from './settings.ts'
-import { skopeoFigure } from './skopeo-scenario.ts'
+import { type AuthModeName, prepareAuth } from './auth.js'
+import { blobFigures, blobSource } from './blob-scenarios.js'
+import { headFigure } from './head-scenario.js'
+import { type Figure, format, progress } from './measure.js'
+import { startServers } from './registries.js'
+import { REGISTRY_CLI } from './registry-cli.js'
+import { renderReport } from './report.js'
+import type { Settings } from './settings.js'
+import { skopeoFigure } from './skopeo-scenario.js'
 
 const MiB = 2 ** 20
+
+const USAGE = [
+  'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0]',
+  '  --runs          measured runs per figure and server (default 3; pull runs 3× as many)',
+  '  --head-seconds  length of each manifest HEAD load run (default 5)',
+].join('\n')
 
 /**
  * Auth on (Basic) is how the issue states its targets and how the CLI always runs. The no-auth
@@ -35,18 +41,18 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '3' },
       'head-seconds': { type: 'string', default: '5' },
+      help: { type: 'boolean', default: false },
     },
   })
+  if (values.help) {
+    console.log(USAGE)
+    return
+  }
   const runs = Number(values.runs)
   const headSeconds = Number(values['head-seconds'])
-  if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0)) {
-    throw new Error('usage: node bench/main.ts [--runs N≥1] [--head-seconds S>0]')
-  }
-  const cli = fileURLToPath(new URL('../../packages/registry-server/dist/cli.js', import.meta.url))
-  if (!existsSync(cli)) {
-    throw new Error(
-      `${cli} is missing: run \`npx tsc -b tsconfig.lib.json\` in packages/registry-server`,
-    )
+  if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0)) throw new Error(USAGE)
+  if (!existsSync(REGISTRY_CLI)) {
+    throw new Error(`${REGISTRY_CLI} is missing: \`npm run bench\` builds it, or \`npm run build\``)
   }
   const started = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'bench-'))
@@ -83,12 +89,12 @@ async function runPlan(settings: Settings): Promise<{ figures: Figure[]; notes: 
     const auth = await prepareAuth(name)
     if (auth.note !== undefined) notes.push(auth.note)
     const servers = await startServers(auth)
+    const pass = { servers, auth, settings }
     progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
     try {
-      if (scenarios.includes('blob'))
-        figures.push(...(await blobFigures(servers, auth, settings, blobs)))
-      if (scenarios.includes('head')) figures.push(await headFigure(servers, auth, settings))
-      if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(servers, auth, settings))
+      if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))
+      if (scenarios.includes('head')) figures.push(await headFigure(pass))
+      if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(pass))
     } finally {
       for (const server of servers) await server.close()
     }

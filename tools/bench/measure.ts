@@ -1,5 +1,5 @@
-import { cpuSeconds } from './processes.ts'
-import type { Server, ServerName } from './registries.ts'
+import { cpuSeconds } from './processes.js'
+import type { Server, ServerName } from './registries.js'
 
 /** One row of the report: a scenario's median on each server. */
 export interface Figure {

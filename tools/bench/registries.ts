@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startDockerRegistry } from '@artifact-registry/test-kit'
-import { type AuthMode, basicHeader } from './auth.ts'
-import { stopProcess, track } from './processes.ts'
+import { type AuthMode, basicHeader } from './auth.js'
+import { stopProcess, track } from './processes.js'
+import { REGISTRY_CLI } from './registry-cli.js'
 
 /** Which implementation a server is. */
 export type ServerName = 'ours' | 'registry:2'
@@ -34,9 +35,8 @@ export interface Server {
 /** Where a server keeps a committed blob, from the digest's hex. */
 type BlobFile = (hex: string) => string
 
-/** The built CLI: the benchmark runs the same binary users run. */
-const CLI = fileURLToPath(new URL('../../packages/registry-server/dist/cli.js', import.meta.url))
-const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.ts', import.meta.url))
+/** Our server without auth; a sibling module, compiled with this one. */
+const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
 
 /**
  * Starts our server and registry:2, each on a fresh data directory under the system temp dir
@@ -62,7 +62,8 @@ async function startOurs(auth: AuthMode): Promise<Server> {
     credentials === undefined
       ? [ANONYMOUS, dataDir]
       : [
-          CLI,
+          // The built command: the benchmark runs the same code users run.
+          REGISTRY_CLI,
           ...['serve', '--data', dataDir, '--port', '0'],
           ...['--admin-user', credentials.username, '--admin-password', credentials.password],
         ]

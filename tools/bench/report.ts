@@ -1,5 +1,5 @@
-import { type Figure, format } from './measure.ts'
-import { PULL_ROUNDS_FACTOR } from './settings.ts'
+import { type Figure, format } from './measure.js'
+import { PULL_ROUNDS_FACTOR } from './settings.js'
 
 /** What the report says about the run as a whole. */
 export interface ReportContext {

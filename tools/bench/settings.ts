@@ -1,5 +1,6 @@
-import type { AuthMode } from './auth.ts'
-import type { Figure, Medians, Repetitions } from './measure.ts'
+import type { AuthMode } from './auth.js'
+import { type Figure, type Medians, medians, type Repetitions } from './measure.js'
+import type { Server } from './registries.js'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
@@ -23,8 +24,45 @@ export interface Settings {
   workDir: string
 }
 
+/** One pass of the benchmark: the servers, how they are protected, the run's settings. */
+export interface Pass {
+  servers: readonly Server[]
+  auth: AuthMode
+  settings: Settings
+}
+
+/** How a scenario names its figure and what it asks of it. */
+export interface FigureSpec {
+  /** The progress lines' name, after the auth mode's. */
+  label: string
+  /** The report row's scenario column. */
+  scenario: string
+  unit: Figure['unit']
+  /** The ratio (> 1 = ours better) the issue asks for. */
+  target: number
+  /** @default the run's repetitions */
+  reps?: Repetitions
+}
+
+/**
+ * Measures `once` on every server of the pass (warm-ups, then alternating rounds: see
+ * `medians`) and makes the report row of its medians.
+ */
+export async function measureFigure(
+  pass: Pass,
+  spec: FigureSpec,
+  once: (server: Server, round: number) => Promise<number>,
+): Promise<Figure> {
+  const { servers, auth, settings } = pass
+  const reps = spec.reps ?? settings.reps
+  const result = await medians(servers, `${auth.name} · ${spec.label}`, spec.unit, reps, once)
+  return toFigure(spec.scenario, auth, spec.unit, result, spec.target)
+}
+
+// --- internal ---
+
 /** A report row from a scenario's medians; `target` is the ratio the issue asks for. */
-export function toFigure(
+function toFigure(
   scenario: string,
   auth: AuthMode,
   unit: Figure['unit'],
