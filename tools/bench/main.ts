@@ -3,7 +3,6 @@
 // Like the packages, the sources import each other with `.js`: `npm run bench` builds the
 // packages, compiles these files to bench/dist (bench/tsconfig.json) and runs bench/dist/main.js.
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +12,6 @@ import { blobFigures, blobSource } from './blob-scenarios.js'
 import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
 import { startServers } from './registries.js'
-import { REGISTRY_CLI } from './registry-cli.js'
 import { renderReport } from './report.js'
 import type { Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
@@ -51,9 +49,6 @@ async function main(): Promise<void> {
   const runs = Number(values.runs)
   const headSeconds = Number(values['head-seconds'])
   if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0)) throw new Error(USAGE)
-  if (!existsSync(REGISTRY_CLI)) {
-    throw new Error(`${REGISTRY_CLI} is missing: \`npm run bench\` builds it, or \`npm run build\``)
-  }
   const started = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'bench-'))
   const settings: Settings = {

@@ -1,10 +1,11 @@
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { packageBin } from '@artifact-registry/test-kit'
 
-// Through the package, not a path into packages/: the compiled benchmark runs from bench/dist.
-const manifest = createRequire(import.meta.url).resolve(
-  '@artifact-registry/registry-server/package.json',
+/**
+ * The `artifact-registry-local` launcher npm links, found through the registry-server package
+ * (the compiled benchmark runs from bench/dist): the benchmark runs the command users run.
+ */
+export const REGISTRY_CLI: string = packageBin(
+  '@artifact-registry/registry-server',
+  'artifact-registry-local',
+  import.meta.url,
 )
-
-/** The registry-server build's command entry, which its `artifact-registry-local` bin loads. */
-export const REGISTRY_CLI: string = join(dirname(manifest), 'dist', 'cli.js')

@@ -37,6 +37,7 @@ export {
   writeMultiLayerImage,
   writeRandomImage,
 } from './oci-layout.js'
+export { packageBin } from './package-bin.js'
 export {
   ADMIN,
   type CliResult,
