@@ -1,35 +1,13 @@
-import { tracingChannel } from 'node:diagnostics_channel'
-import { OPERATION_CHANNEL, type OperationEvent, type Permission } from '@artifact-registry/core'
+import type { Permission } from '@artifact-registry/core'
+import { recordOperationEvents } from '@artifact-registry/testing'
 import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromBinding } from '../src/index.js'
 import { fakeProvider } from './fixtures.js'
 
-const channel = tracingChannel<unknown, OperationEvent>(OPERATION_CHANNEL)
-let seen: [kind: string, event: OperationEvent][] = []
-const on = (kind: string) => (event: OperationEvent) => {
-  seen.push([kind, { ...event }])
-}
-const handlers = {
-  start: on('start'),
-  end: on('end'),
-  asyncStart: on('asyncStart'),
-  asyncEnd: on('asyncEnd'),
-  error: on('error'),
-}
-beforeEach(() => {
-  seen = []
-  channel.subscribe(handlers)
-})
-afterEach(() => {
-  channel.unsubscribe(handlers)
-})
-
-const settled = (): OperationEvent[] =>
-  seen.filter(([kind]) => kind === 'asyncEnd').map(([, event]) => event)
-
 describe('azure() publishes debug events', () => {
   it('for every operation, with the error code on failure and never the token', async () => {
+    using events = recordOperationEvents()
     await using fake = await startAzureFake()
     await using registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('events')
@@ -37,7 +15,7 @@ describe('azure() publishes debug events', () => {
     await expect(registry.generateCredentials(name, 'admin' as Permission)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
-    expect(settled()).toEqual([
+    expect(events.settled()).toEqual([
       { platform: 'azure', operation: 'createRepository', repository: 'events' },
       { platform: 'azure', operation: 'generateCredentials', repository: name, permission: 'pull' },
       {
@@ -49,10 +27,11 @@ describe('azure() publishes debug events', () => {
         errorMessage: expect.any(String),
       },
     ])
-    expect(JSON.stringify(seen)).not.toContain(credentials.password)
+    expect(JSON.stringify(events.all)).not.toContain(credentials.password)
   })
 
   it('from fromBinding too', async () => {
+    using events = recordOperationEvents()
     const registry = await fromBinding({
       platform: 'azure',
       subscriptionId: '00000000-0000-4000-8000-000000000000',
@@ -61,7 +40,7 @@ describe('azure() publishes debug events', () => {
     })
     // Fails on the argument, before any credential or network is touched.
     await expect(registry.getRepository('')).rejects.toMatchObject({ code: 'INVALID_NAME' })
-    expect(settled()).toEqual([
+    expect(events.settled()).toEqual([
       expect.objectContaining({
         platform: 'azure',
         operation: 'getRepository',

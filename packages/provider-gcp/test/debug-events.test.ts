@@ -1,38 +1,16 @@
-import { tracingChannel } from 'node:diagnostics_channel'
-import { OPERATION_CHANNEL, type OperationEvent, type Permission } from '@artifact-registry/core'
+import type { Permission } from '@artifact-registry/core'
+import { recordOperationEvents } from '@artifact-registry/testing'
 import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { PROJECT, providerFor, provisionGarRepository } from './helpers.js'
 
 const fake = await startGcpFake()
 afterAll(() => fake.close())
 const { repository } = provisionGarRepository(fake)
 
-const channel = tracingChannel<unknown, OperationEvent>(OPERATION_CHANNEL)
-let seen: [kind: string, event: OperationEvent][] = []
-const on = (kind: string) => (event: OperationEvent) => {
-  seen.push([kind, { ...event }])
-}
-const handlers = {
-  start: on('start'),
-  end: on('end'),
-  asyncStart: on('asyncStart'),
-  asyncEnd: on('asyncEnd'),
-  error: on('error'),
-}
-beforeEach(() => {
-  seen = []
-  channel.subscribe(handlers)
-})
-afterEach(() => {
-  channel.unsubscribe(handlers)
-})
-
-const settled = (): OperationEvent[] =>
-  seen.filter(([kind]) => kind === 'asyncEnd').map(([, event]) => event)
-
 describe('gcp() publishes debug events', () => {
   it('for every operation, with the error code on failure and never the token', async () => {
+    using events = recordOperationEvents()
     await using registry = await providerFor(fake, repository)
     const { name } = await registry.createRepository('events')
     const credentials = await registry.generateCredentials(name, 'push-pull')
@@ -40,7 +18,7 @@ describe('gcp() publishes debug events', () => {
       code: 'INVALID_ARGUMENT',
     })
     expect(name).toBe(`${PROJECT}/${repository}/events`)
-    expect(settled()).toEqual([
+    expect(events.settled()).toEqual([
       { platform: 'gcp', operation: 'createRepository', repository: 'events' },
       {
         platform: 'gcp',
@@ -57,6 +35,6 @@ describe('gcp() publishes debug events', () => {
         errorMessage: expect.any(String),
       },
     ])
-    expect(JSON.stringify(seen)).not.toContain(credentials.password)
+    expect(JSON.stringify(events.all)).not.toContain(credentials.password)
   })
 })

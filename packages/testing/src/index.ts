@@ -1,5 +1,11 @@
 export { expectCode, uniqueName } from './context.js'
 export { artifactRegistryContractSuite } from './contract-suite.js'
+export {
+  type OperationEventRecorder,
+  type OperationPhase,
+  type RecordedOperationEvent,
+  recordOperationEvents,
+} from './operation-events.js'
 export { capabilityTests } from './suites/capabilities.js'
 export { credentialTests } from './suites/credentials.js'
 export { crossAccountTests, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'

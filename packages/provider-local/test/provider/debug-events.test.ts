@@ -1,32 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { tracingChannel } from 'node:diagnostics_channel'
-import { OPERATION_CHANNEL, type OperationEvent } from '@artifact-registry/core'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { recordOperationEvents } from '@artifact-registry/testing'
+import { describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
-
-const channel = tracingChannel<unknown, OperationEvent>(OPERATION_CHANNEL)
-let seen: [kind: string, event: OperationEvent][] = []
-const on = (kind: string) => (event: OperationEvent) => {
-  seen.push([kind, { ...event }])
-}
-const handlers = {
-  start: on('start'),
-  end: on('end'),
-  asyncStart: on('asyncStart'),
-  asyncEnd: on('asyncEnd'),
-  error: on('error'),
-}
-beforeEach(() => {
-  seen = []
-  channel.subscribe(handlers)
-})
-afterEach(() => {
-  channel.unsubscribe(handlers)
-})
 
 describe('local() publishes debug events', () => {
   it('for every operation of the embedded registry, without a password', async () => {
+    using events = recordOperationEvents()
     const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
     const registry = await local({ bindingName: 'events', adminCredentials: admin })
     const { name } = await registry.createRepository('app')
@@ -36,7 +16,7 @@ describe('local() publishes debug events', () => {
     })
     await registry.close()
 
-    expect(seen.filter(([kind]) => kind === 'asyncEnd').map(([, event]) => event)).toEqual([
+    expect(events.settled()).toEqual([
       { platform: 'local', operation: 'createRepository', repository: 'app' },
       {
         platform: 'local',
@@ -54,22 +34,23 @@ describe('local() publishes debug events', () => {
       },
       { platform: 'local', operation: 'close' },
     ])
-    const published = JSON.stringify(seen)
+    const published = JSON.stringify(events.all)
     expect(published).not.toContain(credentials.password)
     expect(published).not.toContain(admin.password)
   })
 
   it('for a registry by URL too', async () => {
+    using events = recordOperationEvents()
     const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
     await using server = await startLocalRegistry({ adminCredentials: admin })
     await using registry = await local({ url: server.url, adminCredentials: admin })
     await registry.createRepository('app')
-    expect(seen.map(([kind, event]) => `${kind} ${event.operation}`)).toEqual([
+    expect(events.all.map(([kind, event]) => `${kind} ${event.operation}`)).toEqual([
       'start createRepository',
       'end createRepository',
       'asyncStart createRepository',
       'asyncEnd createRepository',
     ])
-    expect(JSON.stringify(seen)).not.toContain(admin.password)
+    expect(JSON.stringify(events.all)).not.toContain(admin.password)
   })
 })
