@@ -47,7 +47,12 @@ export {
   type OperationEvent,
   type OperationName,
 } from './operation-events.js'
-export { type ErrorContext, type ProviderErrorOptions, providerError } from './provider-error.js'
+export {
+  type ErrorContext,
+  type ProviderErrorBuilder,
+  type ProviderErrorOptions,
+  providerError,
+} from './provider-error.js'
 export type { ProviderLoader, ProviderModule } from './provider-module.js'
 export {
   type ResolvedTtl,

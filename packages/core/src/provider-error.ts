@@ -19,6 +19,22 @@ export interface ErrorContext {
 }
 
 /**
+ * {@link providerError} with the platform filled in: the one error builder of a provider, which
+ * each built-in provider exports from its map-error.ts as `platformError`.
+ *
+ * @example
+ * ```ts
+ * export const platformError: ProviderErrorBuilder = (code, message, options) =>
+ *   providerError(PLATFORM, code, message, options)
+ * ```
+ */
+export type ProviderErrorBuilder = (
+  code: ErrorCode,
+  message: string,
+  options?: ProviderErrorOptions,
+) => ArtifactRegistryError
+
+/**
  * An {@link ArtifactRegistryError} raised on behalf of `platform`: `err.platform` is set, and the
  * message starts with the tag of the package that reports it (`[provider-aws]` for `aws`, `[core]`
  * for core itself), so a log line names its source without a stack trace. Every provider builds

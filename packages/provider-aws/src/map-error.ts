@@ -2,19 +2,14 @@ import {
   ArtifactRegistryError,
   type ErrorCode,
   type ErrorContext,
-  type ProviderErrorOptions,
+  type ProviderErrorBuilder,
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 
 /** An {@link ArtifactRegistryError} of this provider: platform `aws`, message prefixed `[provider-aws]`. */
-export function platformError(
-  code: ErrorCode,
-  message: string,
-  options: ProviderErrorOptions = {},
-): ArtifactRegistryError {
-  return providerError(PLATFORM, code, message, options)
-}
+export const platformError: ProviderErrorBuilder = (code, message, options) =>
+  providerError(PLATFORM, code, message, options)
 
 /** `NOT_FOUND` for a repository, in the one wording every method uses. */
 export function repositoryNotFound(name: string, cause?: unknown): ArtifactRegistryError {

@@ -3,7 +3,7 @@ import {
   type ErrorCode,
   type ErrorContext,
   isArtifactRegistryError,
-  type ProviderErrorOptions,
+  type ProviderErrorBuilder,
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
@@ -59,13 +59,8 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
 }
 
 /** An {@link ArtifactRegistryError} of this provider: platform `azure`, message prefixed `[provider-azure]`. */
-export function platformError(
-  code: ErrorCode,
-  message: string,
-  options: ProviderErrorOptions = {},
-): ArtifactRegistryError {
-  return providerError(PLATFORM, code, message, options)
-}
+export const platformError: ProviderErrorBuilder = (code, message, options) =>
+  providerError(PLATFORM, code, message, options)
 
 /** The HTTP status of an SDK (`statusCode`) or data-plane (`status`) error, if it has one. */
 export function statusOf(err: unknown): number | undefined {

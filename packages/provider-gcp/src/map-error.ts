@@ -2,7 +2,7 @@ import {
   ArtifactRegistryError,
   type ErrorCode,
   type ErrorContext,
-  type ProviderErrorOptions,
+  type ProviderErrorBuilder,
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
@@ -96,13 +96,8 @@ export function isAborted(err: unknown): boolean {
 }
 
 /** @internal An error of this provider: platform `gcp`, message prefixed `[provider-gcp]`. */
-export function platformError(
-  code: ErrorCode,
-  message: string,
-  options: ProviderErrorOptions = {},
-): ArtifactRegistryError {
-  return providerError(PLATFORM, code, message, options)
-}
+export const platformError: ProviderErrorBuilder = (code, message, options) =>
+  providerError(PLATFORM, code, message, options)
 
 // --- Internal ---
 

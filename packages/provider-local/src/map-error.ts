@@ -2,7 +2,7 @@ import {
   ArtifactRegistryError,
   type ErrorCode,
   type ErrorContext,
-  type ProviderErrorOptions,
+  type ProviderErrorBuilder,
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
@@ -51,13 +51,8 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
 }
 
 /** An {@link ArtifactRegistryError} of this provider: platform `local`, message prefixed `[provider-local]`. */
-export function platformError(
-  code: ErrorCode,
-  message: string,
-  options: ProviderErrorOptions = {},
-): ArtifactRegistryError {
-  return providerError(PLATFORM, code, message, options)
-}
+export const platformError: ProviderErrorBuilder = (code, message, options) =>
+  providerError(PLATFORM, code, message, options)
 
 // --- Internal ---
 

@@ -25,42 +25,40 @@ export interface NamingRule {
 // The OCI distribution grammar for one path component of a repository name.
 const OCI_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/
 
+// The OCI distribution grammar for a whole repository name: what GAR, ACR and an OCI registry
+// accept alike, so those rule sets differ only in id and description (ECR narrows it).
+const OCI_REPOSITORY = {
+  minLength: 1,
+  maxLength: 255,
+  lowercaseOnly: true,
+  paths: true,
+  component: OCI_COMPONENT,
+  separators: '._-',
+  startsWithLetter: false,
+} as const
+
 /** The built-in rule sets, one per kind of platform name. */
 export const NAMING_RULES: Readonly<Record<NamingRuleId, NamingRule>> = {
   ecr: {
     id: 'ecr',
     description:
       'ECR repository name (2-256 characters, lowercase, components joined by single . _ or -)',
+    // The OCI grammar with a longer limit and one separator character at a time.
+    ...OCI_REPOSITORY,
     minLength: 2,
     maxLength: 256,
-    lowercaseOnly: true,
-    paths: true,
     component: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-    separators: '._-',
-    startsWithLetter: false,
   },
   gar: {
     id: 'gar',
     description:
       'Artifact Registry image path (lowercase OCI repository grammar, at most 255 characters)',
-    minLength: 1,
-    maxLength: 255,
-    lowercaseOnly: true,
-    paths: true,
-    component: OCI_COMPONENT,
-    separators: '._-',
-    startsWithLetter: false,
+    ...OCI_REPOSITORY,
   },
   acr: {
     id: 'acr',
     description: 'ACR repository name (lowercase OCI repository grammar, at most 255 characters)',
-    minLength: 1,
-    maxLength: 255,
-    lowercaseOnly: true,
-    paths: true,
-    component: OCI_COMPONENT,
-    separators: '._-',
-    startsWithLetter: false,
+    ...OCI_REPOSITORY,
   },
   'acr-scope-map': {
     id: 'acr-scope-map',
@@ -77,12 +75,6 @@ export const NAMING_RULES: Readonly<Record<NamingRuleId, NamingRule>> = {
   oci: {
     id: 'oci',
     description: 'OCI repository name (lowercase, components joined by /, at most 255 characters)',
-    minLength: 1,
-    maxLength: 255,
-    lowercaseOnly: true,
-    paths: true,
-    component: OCI_COMPONENT,
-    separators: '._-',
-    startsWithLetter: false,
+    ...OCI_REPOSITORY,
   },
 }
