@@ -12,7 +12,10 @@ export interface DockerRegistryOptions {
   auth?: {
     /** Basic auth. distribution 2.8.2 accepts only bcrypt entries (`htpasswd -B`). */
     htpasswd?: { contents: string; realm?: string }
-    /** Docker token auth: `registry:2` verifies JWTs signed by a key in the bundle. */
+    /**
+     * Docker token auth: `registry:2` verifies JWTs signed by a key of `caCertificate`.
+     * A token service's own handle fits as it is: `{ token: tokens }`.
+     */
     token?: {
       /** URL of the token endpoint, sent in the `WWW-Authenticate` challenge. */
       realm: string
@@ -20,8 +23,8 @@ export interface DockerRegistryOptions {
       service: string
       /** JWT `iss` the registry expects. */
       issuer: string
-      /** PEM file of the certificates whose keys may sign tokens. */
-      rootCertBundlePath: string
+      /** PEM of the certificates whose keys may sign tokens (written to the registry's work directory). */
+      caCertificate: string
     }
   }
   /**
@@ -144,7 +147,9 @@ async function configYaml(
     lines.push(`    realm: ${JSON.stringify(token.realm)}`)
     lines.push(`    service: ${JSON.stringify(token.service)}`)
     lines.push(`    issuer: ${JSON.stringify(token.issuer)}`)
-    lines.push(`    rootcertbundle: ${JSON.stringify(token.rootCertBundlePath)}`)
+    const bundle = join(workDir, 'token-ca.pem')
+    await writeFile(bundle, token.caCertificate)
+    lines.push(`    rootcertbundle: ${JSON.stringify(bundle)}`)
   }
   return `${lines.join('\n')}\n`
 }

@@ -70,7 +70,9 @@ describe.skipIf(missing)(`startDockerRegistry ${missing ?? ''}`.trim(), () => {
           issuer: 'harness-issuer',
         }
         await using registry = await startDockerRegistry({
-          auth: { token: { ...token, rootCertBundlePath: join(dir, 'cert.pem') } },
+          auth: {
+            token: { ...token, caCertificate: await readFile(join(dir, 'cert.pem'), 'utf8') },
+          },
         })
         const anonymous = await fetch(`${registry.url}/v2/`)
         expect(anonymous.status).toBe(401)

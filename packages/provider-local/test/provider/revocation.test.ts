@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
@@ -133,18 +133,7 @@ describe.skipIf(missing)(
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), 'provider-local-revoke-'))
       tokens = await startTokenService({ admin: ADMIN })
-      const bundle = join(work, 'token-ca.pem')
-      await writeFile(bundle, tokens.caCertificate)
-      registry2 = await startDockerRegistry({
-        auth: {
-          token: {
-            realm: tokens.realm,
-            service: tokens.service,
-            issuer: tokens.issuer,
-            rootCertBundlePath: bundle,
-          },
-        },
-      })
+      registry2 = await startDockerRegistry({ auth: { token: tokens } })
       provider = await local({ url: registry2.url, bindingName: 'r2', adminCredentials: ADMIN })
       on = probe(registry2.url, tokens.realm)
     }, 60_000)

@@ -1,5 +1,5 @@
 import { createPrivateKey, randomBytes } from 'node:crypto'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -57,18 +57,7 @@ describe.skipIf(missing)(`tokens behind registry:2 ${missing ?? ''}`.trim(), () 
       admin: ADMIN,
       tokenTtlSeconds: TOKEN_TTL_SECONDS,
     })
-    const bundle = join(work, 'token-ca.pem')
-    await writeFile(bundle, tokens.caCertificate)
-    registry2 = await startDockerRegistry({
-      auth: {
-        token: {
-          realm: tokens.realm,
-          service: tokens.service,
-          issuer: tokens.issuer,
-          rootCertBundlePath: bundle,
-        },
-      },
-    })
+    registry2 = await startDockerRegistry({ auth: { token: tokens } })
     // Our registry signs with the token service's key, so one token can be shown to both.
     signingKeyDir = join(tokenData, 'auth')
     const ourData = join(work, 'ours')

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -53,18 +53,7 @@ describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(
       mint: (r, p, t) => ours.generateCredentials(r, p, t),
     }
     tokens = await startTokenService({ admin: ADMIN })
-    const bundle = join(work, 'token-ca.pem')
-    await writeFile(bundle, tokens.caCertificate)
-    registry2 = await startDockerRegistry({
-      auth: {
-        token: {
-          realm: tokens.realm,
-          service: tokens.service,
-          issuer: tokens.issuer,
-          rootCertBundlePath: bundle,
-        },
-      },
-    })
+    registry2 = await startDockerRegistry({ auth: { token: tokens } })
     targets['registry:2 + token service'] = {
       host: new URL(registry2.url).host,
       mint: (r, p, t) => tokens.generateCredentials(r, p, t),
