@@ -1,6 +1,6 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
-import { googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { googleError } from '@artifact-registry/testing/fakes/gcp'
+import { describe, expect, it } from 'vitest'
 import {
   bodyOf,
   HOST,
@@ -10,11 +10,10 @@ import {
   providerFor,
   provisionGarRepository,
   rejectionOf,
+  useGcpFake,
 } from './helpers.js'
 
-const fake = await startGcpFake()
-afterAll(() => fake.close())
-beforeEach(() => fake.reset())
+const fake = await useGcpFake()
 
 const { repository } = provisionGarRepository(fake)
 const name = `${PROJECT}/${repository}/my-app`

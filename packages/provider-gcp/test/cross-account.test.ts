@@ -1,10 +1,6 @@
 import { type GcpCrossAccountAccess, isArtifactRegistryError } from '@artifact-registry/core'
-import {
-  type FakeIamBinding,
-  type GcpFake,
-  startGcpFake,
-} from '@artifact-registry/testing/fakes/gcp'
-import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import type { FakeIamBinding, GcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import {
   bodyOf,
   INFRA_BINDINGS,
@@ -14,11 +10,10 @@ import {
   provisionGarRepository,
   READER,
   rejectionOf,
+  useGcpFake,
 } from './helpers.js'
 
-const fake = await startGcpFake()
-afterAll(() => fake.close())
-beforeEach(() => fake.reset())
+const fake = await useGcpFake()
 
 const CI_SA = 'ci@third-project.iam.gserviceaccount.com'
 const GRANT: GcpCrossAccountAccess = {

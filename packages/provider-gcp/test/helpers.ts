@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import type { FakeIamBinding, GcpFake } from '@artifact-registry/testing/fakes/gcp'
+import {
+  type FakeIamBinding,
+  type GcpFake,
+  startGcpFake,
+} from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, beforeEach } from 'vitest'
 import { type GcpProvider, type GcpProviderOptions, gcp } from '../src/index.js'
 
 export const PROJECT = 'acme-prod'
@@ -26,6 +31,14 @@ export const INFRA_BINDINGS: readonly FakeIamBinding[] = [
     },
   },
 ]
+
+/** The fake for one test file: reset before each test, so none sees another's state; closed after the last. */
+export async function useGcpFake(): Promise<GcpFake> {
+  const fake = await startGcpFake()
+  afterAll(() => fake.close())
+  beforeEach(() => fake.reset())
+  return fake
+}
 
 /** A fresh GAR repository in the fake, with the infrastructure's grants on it. */
 export function provisionGarRepository(

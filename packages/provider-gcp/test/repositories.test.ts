@@ -1,6 +1,6 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import { googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   HOST,
   LOCATION,
@@ -8,11 +8,10 @@ import {
   providerFor,
   provisionGarRepository,
   rejectionOf,
+  useGcpFake,
 } from './helpers.js'
 
-const fake = await startGcpFake()
-afterAll(() => fake.close())
-beforeEach(() => fake.reset())
+const fake = await useGcpFake()
 
 describe('routable names and uris', () => {
   it('keeps the GAR repository segment in the uri', async () => {
