@@ -26,14 +26,17 @@ async function failure(promise: Promise<unknown>): Promise<ArtifactRegistryError
   return error as ArtifactRegistryError
 }
 
+/** Each fault the fake injects, the code it becomes and whether it is retryable: ECR and STS alike. */
+const FAULTS: readonly [AwsFaultKind, ErrorCode, boolean][] = [
+  ['throttling', 'RATE_LIMITED', true],
+  ['server-error', 'UNAVAILABLE', true],
+  ['unavailable', 'UNAVAILABLE', true],
+  ['access-denied', 'PERMISSION_DENIED', false],
+  ['unauthenticated', 'UNAUTHENTICATED', false],
+]
+
 describe('SDK errors through the real clients', () => {
-  it.each<[AwsFaultKind, ErrorCode, boolean]>([
-    ['throttling', 'RATE_LIMITED', true],
-    ['server-error', 'UNAVAILABLE', true],
-    ['unavailable', 'UNAVAILABLE', true],
-    ['access-denied', 'PERMISSION_DENIED', false],
-    ['unauthenticated', 'UNAUTHENTICATED', false],
-  ])('ECR %s → %s (retryable: %s)', async (kind, code, retryable) => {
+  it.each(FAULTS)('ECR %s → %s (retryable: %s)', async (kind, code, retryable) => {
     const registry = await providerFor(fake)
     fake.inject('CreateRepository', kind)
     const error = await failure(registry.createRepository(uniqueLogical('err')))
@@ -45,13 +48,7 @@ describe('SDK errors through the real clients', () => {
     expect(error).not.toBeInstanceOf(ECRServiceException)
   })
 
-  it.each<[AwsFaultKind, ErrorCode, boolean]>([
-    ['throttling', 'RATE_LIMITED', true],
-    ['server-error', 'UNAVAILABLE', true],
-    ['unavailable', 'UNAVAILABLE', true],
-    ['access-denied', 'PERMISSION_DENIED', false],
-    ['unauthenticated', 'UNAUTHENTICATED', false],
-  ])('STS %s → %s (retryable: %s)', async (kind, code, retryable) => {
+  it.each(FAULTS)('STS %s → %s (retryable: %s)', async (kind, code, retryable) => {
     const registry = await providerFor(fake)
     const { name } = await registry.createRepository(uniqueLogical('err'))
     fake.inject('AssumeRole', kind)
