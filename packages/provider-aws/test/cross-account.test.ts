@@ -26,6 +26,18 @@ function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess 
   }
 }
 
+/** Worker (Lambda) pulls for one account in one region each: two pairs, never a cross product. */
+const WORKER_A_US_EAST = access({
+  accountIds: [A],
+  regions: ['us-east-1'],
+  allowedServiceTypes: ['worker'],
+})
+const WORKER_B_EU_WEST = access({
+  accountIds: [B],
+  regions: ['eu-west-1'],
+  allowedServiceTypes: ['worker'],
+})
+
 async function setup(): Promise<{
   registry: Awaited<ReturnType<typeof providerFor>>
   name: string
@@ -95,23 +107,11 @@ describe('revoking an account removes it completely', () => {
 describe('worker access is per account', () => {
   it("removing worker for A keeps B's Lambda entries; the statement goes with the last one", async () => {
     const { registry, name } = await setup()
-    await registry.addCrossAccountAccess(
-      name,
-      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
-    )
-    await registry.addCrossAccountAccess(
-      name,
-      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
-    )
-    await registry.removeCrossAccountAccess(
-      name,
-      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
-    )
+    await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)
+    await registry.addCrossAccountAccess(name, WORKER_B_EU_WEST)
+    await registry.removeCrossAccountAccess(name, WORKER_A_US_EAST)
     expect(sourceArns(name)).toEqual([`arn:aws:lambda:eu-west-1:${B}:function:*`])
-    await registry.removeCrossAccountAccess(
-      name,
-      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
-    )
+    await registry.removeCrossAccountAccess(name, WORKER_B_EU_WEST)
     expect(statement(name, LAMBDA_SID)).toBeUndefined()
   })
 
@@ -141,14 +141,8 @@ describe('worker access is per account', () => {
 describe('regions round-trip and grants never become a cross product', () => {
   it('A in r1 and B in r2 stay two pairs, and get returns both regions', async () => {
     const { registry, name } = await setup()
-    await registry.addCrossAccountAccess(
-      name,
-      access({ accountIds: [A], regions: ['us-east-1'], allowedServiceTypes: ['worker'] }),
-    )
-    await registry.addCrossAccountAccess(
-      name,
-      access({ accountIds: [B], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
-    )
+    await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)
+    await registry.addCrossAccountAccess(name, WORKER_B_EU_WEST)
     expect(sourceArns(name)).toEqual([
       `arn:aws:lambda:us-east-1:${A}:function:*`,
       `arn:aws:lambda:eu-west-1:${B}:function:*`,

@@ -99,28 +99,27 @@ describe('mapError', () => {
 })
 
 describe('status classes through the real SDK and the fake', () => {
-  it.each([
+  /** An HTTP status of each class ARM and ACR answer with, and the code it becomes. */
+  const STATUS_CLASSES: [number, string][] = [
     [401, 'UNAUTHENTICATED'],
     [403, 'PERMISSION_DENIED'],
     [404, 'NOT_FOUND'],
     [429, 'RATE_LIMITED'],
     [500, 'UNAVAILABLE'],
-    [503, 'UNAVAILABLE'],
-  ])('ARM %i on a scope-map read → %s', async (status, code) => {
-    await using fake = await startAzureFake()
-    const registry = await fakeProvider(fake, { maxRetries: 0 })
-    const { name } = await registry.createRepository('app-one')
-    fake.inject('scopeMaps.get', armError(status, 'Injected', 'injected failure'))
-    await expect(registry.getRepository(name)).rejects.toMatchObject({ code, platform: 'azure' })
-  })
+  ]
 
-  it.each([
-    [401, 'UNAUTHENTICATED'],
-    [403, 'PERMISSION_DENIED'],
-    [404, 'NOT_FOUND'],
-    [429, 'RATE_LIMITED'],
-    [500, 'UNAVAILABLE'],
-  ])('ACR %i on /oauth2/token → %s', async (status, code) => {
+  it.each([...STATUS_CLASSES, [503, 'UNAVAILABLE']])(
+    'ARM %i on a scope-map read → %s',
+    async (status, code) => {
+      await using fake = await startAzureFake()
+      const registry = await fakeProvider(fake, { maxRetries: 0 })
+      const { name } = await registry.createRepository('app-one')
+      fake.inject('scopeMaps.get', armError(status, 'Injected', 'injected failure'))
+      await expect(registry.getRepository(name)).rejects.toMatchObject({ code, platform: 'azure' })
+    },
+  )
+
+  it.each(STATUS_CLASSES)('ACR %i on /oauth2/token → %s', async (status, code) => {
     await using fake = await startAzureFake()
     const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-two')
