@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type LocalRegistry,
-  startLocalRegistry,
-  startTokenService,
-  type TokenService,
-} from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { rawExchange } from './raw-exchange.js'
+import { useRegistryAndTokenService } from './servers.js'
 
 // Percent-encoding in a path that does not decode (`%ZZ`, a cut-off UTF-8 sequence, a lone `%`)
 // and request targets that are no URL are the client's mistake: a 400 or 404 with an OCI error
@@ -32,16 +27,7 @@ const MALFORMED: { method: string; path: string; status: number; code: string }[
   },
 ]
 
-let registry: LocalRegistry
-let tokens: TokenService
-beforeAll(async () => {
-  registry = await startLocalRegistry({ adminCredentials: ADMIN, logLevel: 'silent' })
-  tokens = await startTokenService({ admin: ADMIN, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await registry?.close()
-  await tokens?.close()
-})
+const servers = useRegistryAndTokenService(ADMIN)
 
 async function firstError(res: Response): Promise<{ code: string; message: string }> {
   const body = (await res.json()) as { errors: { code: string; message: string }[] }
@@ -56,7 +42,7 @@ describe('malformed percent-encoding in the path', () => {
         const headers: Record<string, string> =
           who === 'the admin' ? { authorization: AS_ADMIN } : {}
         // HEAD answers have no body: the status and type are all there is to see.
-        const res = await fetch(`${registry.url}${path}`, { method, headers })
+        const res = await fetch(`${servers.registry.url}${path}`, { method, headers })
         expect(res.status).toBe(status)
         expect(res.headers.get('content-type')).toBe('application/json')
         if (method !== 'HEAD') expect((await firstError(res)).code).toBe(code)
@@ -65,7 +51,7 @@ describe('malformed percent-encoding in the path', () => {
   }
 
   it('a well-encoded name and tag still decode (%2F, %5F)', async () => {
-    const res = await fetch(`${registry.url}/v2/team%2Fapp/manifests/v%5F1`, {
+    const res = await fetch(`${servers.registry.url}/v2/team%2Fapp/manifests/v%5F1`, {
       headers: { authorization: AS_ADMIN },
     })
     expect(res.status).toBe(404)
@@ -77,7 +63,7 @@ describe('a request target that is no URL', () => {
   const request = 'GET http://[bad/v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
 
   it('the registry answers 400 UNSUPPORTED with an OCI error body', async () => {
-    const answer = await rawExchange(registry.url, request)
+    const answer = await rawExchange(servers.registry.url, request)
     expect(answer.status).toBe(400)
     expect(answer.headers.get('content-type')).toBe('application/json')
     expect(JSON.parse(answer.body)).toEqual({
@@ -88,10 +74,10 @@ describe('a request target that is no URL', () => {
   })
 
   it('the token service answers 400 UNSUPPORTED too, and keeps serving', async () => {
-    const answer = await rawExchange(tokens.url, request)
+    const answer = await rawExchange(servers.tokens.url, request)
     expect(answer.status).toBe(400)
     expect(JSON.parse(answer.body).errors[0].code).toBe('UNSUPPORTED')
-    const token = await fetch(`${tokens.realm}?service=${tokens.service}`, {
+    const token = await fetch(`${servers.tokens.realm}?service=${servers.tokens.service}`, {
       headers: { authorization: AS_ADMIN },
     })
     expect(token.status).toBe(200)

@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type LocalRegistry,
-  startLocalRegistry,
-  startTokenService,
-  type TokenService,
-} from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { startLocalRegistry } from '../../src/index.js'
 import { rawExchange } from './raw-exchange.js'
+import { useRegistryAndTokenService } from './servers.js'
 
 // Requests Node's HTTP parser refuses before any handler runs still get an OCI error body, from
 // the registry and from the token service alike.
 const ADMIN = { username: 'admin', password: 'parser-refusals-admin-secret' }
 
-let registry: LocalRegistry
-let tokens: TokenService
-beforeAll(async () => {
-  registry = await startLocalRegistry({ adminCredentials: ADMIN, logLevel: 'silent' })
-  tokens = await startTokenService({ admin: ADMIN, logLevel: 'silent' })
-})
-afterAll(async () => {
-  await registry?.close()
-  await tokens?.close()
-})
+const servers = useRegistryAndTokenService(ADMIN)
 
 const HUGE_HEADER = `GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(100_000)}\r\n\r\n`
 const GARBAGE = 'NOT AN HTTP REQUEST\r\n\r\n'
 
 describe.each([
-  ['the registry', () => registry.url],
-  ['the token service', () => tokens.url],
+  ['the registry', () => servers.registry.url],
+  ['the token service', () => servers.tokens.url],
 ])('%s', (_, url) => {
   it('answers 100 KB of headers with 431 SIZE_INVALID and an OCI error body', async () => {
     const answer = await rawExchange(url(), HUGE_HEADER)
