@@ -54,19 +54,23 @@ const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
 })
 
-async function aadToken(fake: AzureFake, scope = 'https://management.azure.com/.default') {
-  const answer = await call(
+/** The client-credentials grant at the fake's Entra token endpoint, with the fake's own secret unless told. */
+function requestAadToken(fake: AzureFake, scope: string, clientSecret = FAKE_AZURE.clientSecret) {
+  return call(
     fake,
     'POST',
     `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
     form({
       grant_type: 'client_credentials',
       client_id: FAKE_AZURE.clientId,
-      client_secret: FAKE_AZURE.clientSecret,
+      client_secret: clientSecret,
       scope,
     }),
   )
-  return text(answer, 'access_token')
+}
+
+async function aadToken(fake: AzureFake, scope = 'https://management.azure.com/.default') {
+  return text(await requestAadToken(fake, scope), 'access_token')
 }
 
 const REGISTRY = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
@@ -109,17 +113,7 @@ describe('Azure fake', () => {
     it('issues a JWT for the scope resource to the right secret only', async () => {
       const token = await aadToken(fake)
       expect(fake.decodeToken(token)).toMatchObject({ aud: 'https://management.azure.com' })
-      const wrong = await call(
-        fake,
-        'POST',
-        `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
-        form({
-          grant_type: 'client_credentials',
-          client_id: FAKE_AZURE.clientId,
-          client_secret: 'nope',
-          scope: 'x/.default',
-        }),
-      )
+      const wrong = await requestAadToken(fake, 'x/.default', 'nope')
       expect(wrong.status).toBe(401)
       expect(wrong.body).toMatchObject({ error: 'invalid_client' })
     })
