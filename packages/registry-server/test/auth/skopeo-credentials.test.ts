@@ -100,26 +100,21 @@ describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(
         )
       }, 120_000)
 
-      it('push with pull credentials is refused', async () => {
-        const target = targets[name] as Target
-        const pull = await target.mint('team/app', 'pull', 300)
-        const failure = await runToolExpectingFailure('skopeo', copy(target.host, 'team/app', pull))
-        expect(failure.stderr).toMatch(
-          /denied|forbidden|unauthorized|authentication required|insufficient/i,
-        )
-      }, 120_000)
-
-      it('another repository is refused', async () => {
-        const target = targets[name] as Target
-        const push = await target.mint('team/app', 'push-pull', 300)
-        const failure = await runToolExpectingFailure(
-          'skopeo',
-          copy(target.host, 'team/other', push),
-        )
-        expect(failure.stderr).toMatch(
-          /denied|forbidden|unauthorized|authentication required|insufficient/i,
-        )
-      }, 120_000)
+      it.each([
+        ['push with pull credentials', 'pull', 'team/app'],
+        ['another repository', 'push-pull', 'team/other'],
+      ] as const)(
+        '%s is refused',
+        async (_, permission, pushTo) => {
+          const target = targets[name] as Target
+          const creds = await target.mint('team/app', permission, 300)
+          const failure = await runToolExpectingFailure('skopeo', copy(target.host, pushTo, creds))
+          expect(failure.stderr).toMatch(
+            /denied|forbidden|unauthorized|authentication required|insufficient/i,
+          )
+        },
+        120_000,
+      )
 
       it('expired credentials are refused', async () => {
         const target = targets[name] as Target
