@@ -65,8 +65,15 @@ export function sendError(ctx: Pick<RouteContext, 'req' | 'res'>, err: unknown):
   sendJson(ctx, error.status, error.toBody(), { ...error.headers })
 }
 
-/** Read a whole request body, refusing more than `limit` bytes with 413. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Read a whole request body, refusing more than `limit` bytes with 413. `inspect` sees each chunk
+ * as it arrives and may throw to refuse the body before the rest of it is read.
+ */
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+  inspect?: (chunk: Buffer) => void,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > limit) throw tooLarge(limit)
   const chunks: Buffer[] = []
@@ -74,6 +81,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   for await (const chunk of req) {
     size += (chunk as Buffer).byteLength
     if (size > limit) throw tooLarge(limit)
+    inspect?.(chunk as Buffer)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)

@@ -6,29 +6,58 @@ const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
 
 /**
- * Whether JSON text nests arrays and objects more than `max` levels deep. A single pass over the
- * bytes that only tracks strings and brackets: run before `JSON.parse`, it refuses a body of
- * nothing but `[` at once, where parsing it would take hundreds of megabytes and block the event
- * loop. It does not validate anything else; the bytes may still be invalid JSON. UTF-8 is safe to
- * scan byte by byte: no byte of a multi-byte character is a quote, a backslash or a bracket.
+ * How deep JSON text nests arrays and objects, read a chunk at a time as a body arrives. It only
+ * tracks strings and brackets, in a single pass: a manifest of nothing but `[` is refused at its
+ * 65th byte, before the rest of it is read, kept or hashed, where parsing it would take hundreds
+ * of megabytes and block the event loop. It validates nothing else; the bytes may still be
+ * invalid JSON. UTF-8 is safe to scan byte by byte: no byte of a multi-byte character is a
+ * quote, a backslash or a bracket.
  */
-export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]
-    if (inString) {
-      if (byte === BACKSLASH)
-        i++ // the escaped byte cannot end the string
-      else if (byte === QUOTE) inString = false
-    } else if (byte === QUOTE) {
-      inString = true
-    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
-      depth++
-      if (depth > max) return true
-    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
-      depth--
-    }
+export class JsonDepthScanner {
+  readonly #max: number
+  #depth = 0
+  #inString = false
+  // A backslash ended the previous chunk: the first byte of the next one is escaped.
+  #escaped = false
+  #exceeded = false
+
+  constructor(max: number) {
+    this.#max = max
   }
-  return false
+
+  /** Scan the next bytes; true once the text so far nests deeper than `max` (and from then on). */
+  exceeded(chunk: Uint8Array): boolean {
+    if (this.#exceeded) return true
+    let depth = this.#depth
+    let inString = this.#inString
+    let escaped = this.#escaped
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]
+      if (escaped) {
+        escaped = false
+      } else if (inString) {
+        if (byte === BACKSLASH) escaped = true
+        else if (byte === QUOTE) inString = false
+      } else if (byte === QUOTE) {
+        inString = true
+      } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+        depth++
+        if (depth > this.#max) {
+          this.#exceeded = true
+          return true
+        }
+      } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
+        depth--
+      }
+    }
+    this.#depth = depth
+    this.#inString = inString
+    this.#escaped = escaped
+    return false
+  }
+}
+
+/** Whether JSON text nests arrays and objects more than `max` levels deep (see {@link JsonDepthScanner}). */
+export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  return new JsonDepthScanner(max).exceeded(bytes)
 }

@@ -1,5 +1,5 @@
 import { parseDigest } from './digest.js'
-import { nestsDeeperThan } from './json-depth.js'
+import { JsonDepthScanner, nestsDeeperThan } from './json-depth.js'
 import { OciError } from './oci-errors.js'
 
 /** Manifest media types the registry stores (byte for byte). */
@@ -49,13 +49,23 @@ export interface ParsedManifest {
 }
 
 /**
+ * A check of a manifest body's nesting as it arrives, for `readBody`'s `inspect`: it
+ * throws what {@link parseManifest} would, as soon as the body nests too deep, so such a body is
+ * refused before it is read whole, kept and hashed.
+ */
+export function manifestDepthGuard(): (chunk: Uint8Array) => void {
+  const scanner = new JsonDepthScanner(MAX_MANIFEST_DEPTH)
+  return (chunk) => {
+    if (scanner.exceeded(chunk)) throw tooDeep()
+  }
+}
+
+/**
  * Parse and validate a manifest body. `contentType` is the request's Content-Type (parameters
  * removed); when the body names a mediaType it must agree.
  */
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
-  if (nestsDeeperThan(bytes, MAX_MANIFEST_DEPTH)) {
-    throw invalid(`manifest nests arrays and objects deeper than ${MAX_MANIFEST_DEPTH} levels`)
-  }
+  if (nestsDeeperThan(bytes, MAX_MANIFEST_DEPTH)) throw tooDeep()
   let body: Record<string, unknown>
   try {
     body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
@@ -95,6 +105,10 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
 }
 
 // --- Internal ---
+
+function tooDeep(): OciError {
+  return invalid(`manifest nests arrays and objects deeper than ${MAX_MANIFEST_DEPTH} levels`)
+}
 
 function invalid(detail: string): OciError {
   return new OciError('MANIFEST_INVALID', { detail })
