@@ -13,9 +13,9 @@ import { runBadInputs } from './bad-input-run.ts'
 import { basic, pushSmallImage, statuses } from './client.ts'
 import { figuresOf } from './figures.ts'
 import { allBadInputs } from './inputs/index.ts'
-import { sampleLatency } from './latency.ts'
+import { sampleLatencyApart } from './latency.ts'
 import { Ledger } from './ledger.ts'
-import { nestedManifestLoad } from './nested-load.ts'
+import { type ManifestFloodKind, manifestFlood } from './manifest-flood.ts'
 import { figuresTable, inputsTable, loadsTable, printProblems } from './report.ts'
 import { CLI, type ServerProcess, startServer } from './server-process.ts'
 import { readSettings } from './settings.ts'
@@ -58,23 +58,28 @@ async function main(): Promise<void> {
 
     const other = await otherClient(server.url, admin, ledger)
     progress('idle latency…')
-    const idleSampler = sampleLatency(other)
+    const idleSampler = sampleLatencyApart(other)
     await sleep(5000)
     const idle = await idleSampler.stop()
 
-    progress(
-      `nested manifests: ${settings.nestedClients} clients × ${settings.nestedRounds} × 8 MiB…`,
-    )
-    const nestedCreds = await credentials(server.url, admin, 'probe/nested', 8)
-    const nested = await underLoad(server, other, () =>
-      nestedManifestLoad({
-        port: server.port,
-        credentials: nestedCreds,
-        clients: settings.nestedClients,
-        rounds: settings.nestedRounds,
-        deadlineMs: 120_000,
-      }),
-    )
+    const floodCreds = await credentials(server.url, admin, 'probe/flood', 8)
+    const flood = (kind: ManifestFloodKind) => {
+      progress(
+        `${kind} manifests: ${settings.floodClients} clients for ${settings.floodSeconds} s…`,
+      )
+      return underLoad(server, other, () =>
+        manifestFlood({
+          port: server.port,
+          kind,
+          credentials: floodCreds,
+          clients: settings.floodClients,
+          durationMs: settings.floodSeconds * 1000,
+          maxRounds: 1000,
+        }),
+      )
+    }
+    const nested = await flood('nested')
+    const wide = await flood('wide')
 
     progress('upload exhaustion…')
     const exhaustCreds = await credentials(server.url, admin, 'probe/exhaust', 8)
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
     const fiveHundreds = [
       ...statuses,
       ...statusesOf(nested.result.outcomes),
+      ...statusesOf(wide.result.outcomes),
       ...statusesOf(exhaustion.result.stalled),
       ...statusesOf(exhaustion.result.idle),
     ].filter((s) => s >= 500 && s !== 507).length
@@ -116,15 +122,16 @@ async function main(): Promise<void> {
       lost: lost.length,
       lostAfterRestart: lostAfterRestart.length,
       checkpoints: { tried: checkpoints, failed: failedCheckpoints },
-      nestedClients: settings.nestedClients,
+      floodClients: settings.floodClients,
       nested,
+      wide,
       exhaustion,
       idleLatency: idle,
     })
     console.log(`# Adversarial probe of artifact-registry-local\n\n${describeMachine()}\n`)
     console.log(`${figuresTable(figures)}\n`)
     console.log(`${inputsTable(results)}\n`)
-    console.log(`${loadsTable(settings, nested, exhaustion)}\n`)
+    console.log(`${loadsTable(settings, { nested, wide }, exhaustion)}\n`)
     printProblems(results, lost, lostAfterRestart, crashes, servers)
   } finally {
     for (const s of servers) await s.stop()

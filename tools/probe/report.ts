@@ -1,6 +1,6 @@
 import type { InputResult } from './bad-input-run.ts'
 import { percentile } from './latency.ts'
-import type { LoadResult } from './nested-load.ts'
+import type { LoadResult } from './manifest-flood.ts'
 import type { ServerProcess } from './server-process.ts'
 import type { Settings } from './settings.ts'
 import type { ExhaustionResult } from './upload-exhaustion.ts'
@@ -72,7 +72,7 @@ export function ms(value: number): string {
 /** What each load sent, what the registry answered, and what the other clients saw. */
 export function loadsTable(
   settings: Settings,
-  nested: { result: LoadResult; latency: number[] },
+  floods: Record<'nested' | 'wide', { result: LoadResult; latency: number[] }>,
   exhaustion: { result: ExhaustionResult; latency: number[] },
 ): string {
   const show = (o: Record<string, number>): string =>
@@ -81,13 +81,19 @@ export function loadsTable(
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ')
   const { result } = exhaustion
+  const { nested, wide } = floods
   return table(
     ['load', 'what the registry answered', 'other clients p50 / p99 / max'],
     [
       [
-        `${nested.result.requests} nested manifests of 8 MiB (length announced, chunked, and 4 MiB under the cap)`,
+        `${nested.result.requests} nested manifests of 8 MiB (length announced, chunked, and 4 MiB under the cap), ${settings.floodClients} at a time`,
         show(nested.result.outcomes),
         latencies(nested.latency),
+      ],
+      [
+        `${wide.result.requests} wide manifests of 4 MiB (one flat array), ${settings.floodClients} at a time`,
+        show(wide.result.outcomes),
+        latencies(wide.latency),
       ],
       [
         `upload sessions: ${settings.sessionsPerCredential} per credential × 8`,

@@ -2,21 +2,22 @@ import { parseArgs } from 'node:util'
 
 /** How hard the loads push. */
 export interface Settings {
-  /** Concurrent clients putting 8 MiB nested manifests. */
-  nestedClients: number
-  nestedRounds: number
+  /** Concurrent clients of each manifest flood. */
+  floodClients: number
+  /** How long each manifest flood lasts. */
+  floodSeconds: number
   sessionsPerCredential: number
   stalledPerCredential: number
   tricklingPerCredential: number
   idleConnections: number
 }
 
-/** The settings from the command line (`--nested-clients`, `--nested-rounds`, `--sessions`, `--idle`). */
+/** The settings from the command line (`--flood-clients`, `--flood-seconds`, `--sessions`, `--idle`). */
 export function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
-      'nested-clients': { type: 'string', default: '32' },
-      'nested-rounds': { type: 'string', default: '6' },
+      'flood-clients': { type: 'string', default: '32' },
+      'flood-seconds': { type: 'string', default: '10' },
       sessions: { type: 'string', default: '1100' },
       idle: { type: 'string', default: '1000' },
     },
@@ -28,8 +29,8 @@ export function readSettings(): Settings {
     return n
   }
   return {
-    nestedClients: int('nested-clients', values['nested-clients'], 1, 64),
-    nestedRounds: int('nested-rounds', values['nested-rounds'], 1, 50),
+    floodClients: int('flood-clients', values['flood-clients'], 1, 64),
+    floodSeconds: int('flood-seconds', values['flood-seconds'], 1, 120),
     sessionsPerCredential: int('sessions', values.sessions, 1, 1250),
     stalledPerCredential: 30,
     tricklingPerCredential: 6,

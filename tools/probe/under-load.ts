@@ -1,4 +1,4 @@
-import { type OtherClient, sampleLatency } from './latency.ts'
+import { type OtherClient, sampleLatencyApart } from './latency.ts'
 import type { ServerProcess } from './server-process.ts'
 
 /** Run a load while sampling the server's memory and the other clients' latency. */
@@ -17,7 +17,7 @@ export async function underLoad<T>(
       () => {},
     )
   }, 100)
-  const sampler = sampleLatency(other)
+  const sampler = sampleLatencyApart(other)
   // The samplers stop whether the load succeeds or throws.
   const outcome = await load().then(
     (result) => ({ ok: true as const, result }),
