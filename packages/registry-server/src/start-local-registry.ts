@@ -5,10 +5,9 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import type { Permission } from '@artifact-registry/core'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
-import type { MintedCredential } from './auth/credential-store.js'
+import type { CredentialMinter } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
@@ -28,26 +27,21 @@ import { traceRequest } from './request-log.js'
 import { parseRequestTarget } from './request-target.js'
 import { matchRoute } from './router.js'
 import { StalledBodyReaper } from './stalled-body-reaper.js'
-import { type DataDirectoryLock, lockDataDirectory } from './storage/data-dir-lock.js'
+import type { DataDirectoryLock } from './storage/data-dir-lock.js'
 import { RegistryStore } from './storage/registry-store.js'
+import { startWithDataDirectoryLock } from './storage/start-with-lock.js'
 import { AuthService } from './token-service/auth-service.js'
 import { UploadSessions } from './upload-sessions.js'
 
-/** A running registry server. */
-export interface LocalRegistry extends AsyncDisposable {
+/**
+ * A running registry server. `generateCredentials` mints Basic credentials and needs
+ * `adminCredentials` (auth on); the token realm is `{url}/token`.
+ */
+export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   /** `http://host:port`, or `https://host:port` with `tls` */
   readonly url: string
   readonly host: string
   readonly port: number
-  /**
-   * Mint Basic credentials for one repository and one permission, valid for exactly
-   * `ttlSeconds`. Needs `adminCredentials` (auth on); the token realm is `{url}/token`.
-   */
-  generateCredentials(
-    repository: string,
-    permission: Permission,
-    ttlSeconds: number,
-  ): Promise<MintedCredential>
   /**
    * Revoke one credential (`{ username }`) or every credential of a repository
    * (`{ repository }`), and every token issued from them, at once. Deleting a repository
@@ -88,18 +82,9 @@ export async function startLocalRegistry(
 ): Promise<LocalRegistry> {
   const resolved = resolveRegistryOptions(options)
   const log = createLog(options.logLevel, options.logger)
-  const lock =
-    resolved.dataDir === undefined
-      ? undefined
-      : await lockDataDirectory(resolved.dataDir, (pid) =>
-          log.write({ level: 'info', msg: 'took over the lock of a stopped process', pid }),
-        )
-  try {
-    return await serveRegistry(options, resolved, log, lock)
-  } catch (error) {
-    await lock?.release()
-    throw error
-  }
+  return startWithDataDirectoryLock(resolved.dataDir, log, (lock) =>
+    serveRegistry(options, resolved, log, lock),
+  )
 }
 
 // --- Internal ---

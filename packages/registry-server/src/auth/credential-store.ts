@@ -15,6 +15,16 @@ export interface MintedCredential {
   expiresAt: Date
 }
 
+/** What mints credentials for callers: a registry with auth on, and the standalone token service. */
+export interface CredentialMinter {
+  /** Mint a credential for one repository and one permission, valid for exactly `ttlSeconds`. */
+  generateCredentials(
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential>
+}
+
 /** What the store keeps: a hash of the secret, never the secret. */
 interface StoredCredential {
   repository: string

@@ -46,14 +46,24 @@ export function serverAdmin(admin: ResolvedAdmin): AdminCredentials {
 
 /**
  * Keep a new admin (given or generated) hashed in the data directory. Called once the server
- * runs, so a start refused because another process serves the directory changes nothing.
+ * runs, so a start refused because another process serves the directory changes nothing; if
+ * keeping fails, `server` is closed before the error goes on, so nothing is left listening.
  */
-export async function keepAdmin(dataDir: string, admin: ResolvedAdmin): Promise<void> {
+export async function keepAdmin(
+  dataDir: string,
+  admin: ResolvedAdmin,
+  server: { close(): Promise<void> },
+): Promise<void> {
   if (admin.origin === 'stored') return
-  await storeAdmin(dataDir, {
-    username: admin.username,
-    passwordHash: await hashAdminPassword(admin.password),
-  })
+  try {
+    await storeAdmin(dataDir, {
+      username: admin.username,
+      passwordHash: await hashAdminPassword(admin.password),
+    })
+  } catch (error) {
+    await server.close()
+    throw error
+  }
 }
 
 /** The line telling the operator the admin credential: a generated password once, no other. */

@@ -22,12 +22,7 @@ export async function serve(flags: CommandFlags): Promise<void> {
     logLevel: flags.logLevel,
     gcIntervalSeconds: flags.gcIntervalSeconds,
   })
-  try {
-    await keepAdmin(flags.data, admin)
-  } catch (error) {
-    await registry.close()
-    throw error
-  }
+  await keepAdmin(flags.data, admin, registry)
   console.log(`artifact-registry-local listening on ${registry.url}`)
   console.log(`data directory: ${flags.data}`)
   console.log(describeAdmin(flags.data, admin))

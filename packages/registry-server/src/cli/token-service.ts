@@ -19,12 +19,7 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
     admin: serverAdmin(admin),
     logLevel: flags.logLevel,
   })
-  try {
-    await keepAdmin(flags.data, admin)
-  } catch (error) {
-    await service.close()
-    throw error
-  }
+  await keepAdmin(flags.data, admin, service)
   const certificate = join(flags.data, 'auth', 'ca.pem')
   console.log(`artifact-registry token service listening on ${service.url}`)
   console.log(describeAdmin(flags.data, admin))

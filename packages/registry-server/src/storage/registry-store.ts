@@ -77,13 +77,8 @@ export class RegistryStore {
   }
 
   /** Unlink a blob from a repository; false when it was not linked. */
-  async unlinkBlob(repository: string, digest: string): Promise<boolean> {
-    let found = false
-    await this.#mutate(repository, (record) => {
-      found = record.blobs.delete(digest)
-      return found
-    })
-    return found
+  unlinkBlob(repository: string, digest: string): Promise<boolean> {
+    return this.#remove(repository, (record) => record.blobs.delete(digest))
   }
 
   /** Resolve a tag or digest to a manifest of the repository. */
@@ -127,24 +122,16 @@ export class RegistryStore {
   }
 
   /** Delete a manifest and every tag that points at it; false when it was not there. */
-  async deleteManifest(repository: string, digest: string): Promise<boolean> {
-    let found = false
-    await this.#mutate(repository, (record) => {
-      found = record.manifests.delete(digest)
+  deleteManifest(repository: string, digest: string): Promise<boolean> {
+    return this.#remove(repository, (record) => {
       for (const [tag, target] of record.tags) if (target === digest) record.tags.delete(tag)
-      return found
+      return record.manifests.delete(digest)
     })
-    return found
   }
 
   /** Delete one tag only; false when it was not there. */
-  async deleteTag(repository: string, tag: string): Promise<boolean> {
-    let found = false
-    await this.#mutate(repository, (record) => {
-      found = record.tags.delete(tag)
-      return found
-    })
-    return found
+  deleteTag(repository: string, tag: string): Promise<boolean> {
+    return this.#remove(repository, (record) => record.tags.delete(tag))
   }
 
   /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */
@@ -200,6 +187,19 @@ export class RegistryStore {
       record.blobs.clear()
       return true
     })
+  }
+
+  // A change that removes something: whether there was anything to remove, saved only if there was.
+  async #remove(
+    repository: string,
+    remove: (record: RepositoryRecord) => boolean,
+  ): Promise<boolean> {
+    let found = false
+    await this.#mutate(repository, (record) => {
+      found = remove(record)
+      return found
+    })
+    return found
   }
 
   // Apply a change to a copy, persist it, then publish it: a failed write changes nothing.

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http'
-import type { Permission } from '@artifact-registry/core'
-import type { MintedCredential } from '../auth/credential-store.js'
+import type { CredentialMinter } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
 import { answerClientErrors } from '../client-errors.js'
 import { sendError } from '../http.js'
@@ -8,7 +7,8 @@ import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
 import { traceRequest } from '../request-log.js'
 import { parseRequestTarget } from '../request-target.js'
-import { type DataDirectoryLock, lockDataDirectory } from '../storage/data-dir-lock.js'
+import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
+import { startWithDataDirectoryLock } from '../storage/start-with-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
 /** Options of {@link startTokenService}. */
@@ -24,7 +24,7 @@ export interface TokenServiceOptions extends AuthServiceOptions {
 }
 
 /** A running standalone token service. */
-export interface TokenService extends AsyncDisposable {
+export interface TokenService extends AsyncDisposable, CredentialMinter {
   readonly url: string
   /** The realm to configure in the registry: `{url}/token`. */
   readonly realm: string
@@ -32,12 +32,6 @@ export interface TokenService extends AsyncDisposable {
   readonly issuer: string
   /** PEM of the CA that signs tokens: the registry's `rootcertbundle`. */
   readonly caCertificate: string
-  /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
-  generateCredentials(
-    repository: string,
-    permission: Permission,
-    ttlSeconds: number,
-  ): Promise<MintedCredential>
   /**
    * Revoke one credential (`{ username }`) or every credential of a repository
    * (`{ repository }`): the service issues no more tokens for them. Tokens already issued are
@@ -72,18 +66,7 @@ export interface TokenService extends AsyncDisposable {
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const log = createLog(options.logLevel, options.logger)
   // Two services on one directory would each rewrite its credentials and forget the other's.
-  const lock =
-    options.dataDir === undefined
-      ? undefined
-      : await lockDataDirectory(options.dataDir, (pid) =>
-          log.write({ level: 'info', msg: 'took over the lock of a stopped process', pid }),
-        )
-  try {
-    return await serveTokens(options, log, lock)
-  } catch (error) {
-    await lock?.release()
-    throw error
-  }
+  return startWithDataDirectoryLock(options.dataDir, log, (lock) => serveTokens(options, log, lock))
 }
 
 // --- Internal ---
