@@ -1,7 +1,7 @@
-import { statuses } from './client.ts'
-import type { BadInput, ProbeContext } from './inputs/index.ts'
-import type { Ledger } from './ledger.ts'
-import { type RawOutcome, sendRaw } from './raw-http.ts'
+import { statuses } from './client.js'
+import type { BadInput, ProbeContext } from './inputs/index.js'
+import type { Ledger } from './ledger.js'
+import { type RawOutcome, sendRaw } from './raw-http.js'
 
 /** One bad input and how the registry answered it. */
 export interface InputResult {

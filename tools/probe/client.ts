@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { StoredWrite } from './inputs/index.ts'
+import type { StoredWrite } from './inputs/index.js'
 
 /** `Basic …` of a username and password. */
 export function basic(username: string, password: string): string {

@@ -1,6 +1,6 @@
-import type { InputResult } from './bad-input-run.ts'
-import { percentile } from './latency.ts'
-import { type Figure, mb, ms } from './report.ts'
+import type { InputResult } from './bad-input-run.js'
+import { percentile } from './latency.js'
+import { type Figure, mb, ms } from './report.js'
 
 const RSS_TARGET = 512e6
 const P99_TARGET = 500

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
-import { call, imageManifest, pushBlob, putManifest } from './client.ts'
-import type { StoredWrite } from './inputs/index.ts'
+import { call, imageManifest, pushBlob, putManifest } from './client.js'
+import type { StoredWrite } from './inputs/index.js'
 
 /** What another, well-behaved client needs: where, as whom, and what to read. */
 export interface OtherClient {
@@ -106,7 +106,7 @@ export function sampleLatency(client: OtherClient): LatencySampler {
  */
 export function sampleLatencyApart(client: OtherClient): LatencySampler {
   const { ledger, ...data } = client
-  const worker = new Worker(new URL('./latency-worker.ts', import.meta.url), { workerData: data })
+  const worker = new Worker(new URL('./latency-worker.js', import.meta.url), { workerData: data })
   return {
     stop: async () => {
       const done = new Promise<{ samples: number[]; writes: StoredWrite[] }>((resolve, reject) => {

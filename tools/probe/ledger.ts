@@ -1,5 +1,5 @@
-import { readBack } from './client.ts'
-import type { StoredWrite } from './inputs/index.ts'
+import { readBack } from './client.js'
+import type { StoredWrite } from './inputs/index.js'
 
 /**
  * Every write the registry acknowledged (answered 2xx), to read back at the end: acknowledged

@@ -1,27 +1,28 @@
 // `npm run probe` (repository root): starts `artifact-registry-local serve` on 127.0.0.1, throws
 // several hundred distinct bad inputs and two exhaustion loads at it, and prints what it found as
 // tables on stdout (progress on stderr). Every loop is bounded in count and in time; every
-// request goes to 127.0.0.1. Node runs these files directly (type stripping), so they import
-// each other with `.ts`.
+// request goes to 127.0.0.1. Like the packages, these files import each other with `.js`:
+// `npm run probe` builds the packages, compiles them to probe/dist (probe/tsconfig.json) and
+// runs probe/dist/main.js.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { runBadInputs } from './bad-input-run.ts'
-import { basic, pushSmallImage, statuses } from './client.ts'
-import { figuresOf } from './figures.ts'
-import { allBadInputs } from './inputs/index.ts'
-import { sampleLatencyApart } from './latency.ts'
-import { Ledger } from './ledger.ts'
-import { type ManifestFloodKind, manifestFlood } from './manifest-flood.ts'
-import { figuresTable, inputsTable, loadsTable, printProblems } from './report.ts'
-import { CLI, type ServerProcess, startServer } from './server-process.ts'
-import { readSettings } from './settings.ts'
-import { credentials, otherClient, setUp } from './setup.ts'
-import { statusesOf, underLoad } from './under-load.ts'
-import { uploadExhaustion } from './upload-exhaustion.ts'
+import { runBadInputs } from './bad-input-run.js'
+import { basic, pushSmallImage, statuses } from './client.js'
+import { figuresOf } from './figures.js'
+import { allBadInputs } from './inputs/index.js'
+import { sampleLatencyApart } from './latency.js'
+import { Ledger } from './ledger.js'
+import { type ManifestFloodKind, manifestFlood } from './manifest-flood.js'
+import { figuresTable, inputsTable, loadsTable, printProblems } from './report.js'
+import { CLI, type ServerProcess, startServer } from './server-process.js'
+import { readSettings } from './settings.js'
+import { credentials, otherClient, setUp } from './setup.js'
+import { statusesOf, underLoad } from './under-load.js'
+import { uploadExhaustion } from './upload-exhaustion.js'
 
 async function main(): Promise<void> {
   const settings = readSettings()
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const password = randomBytes(24).toString('base64url')
   const admin = basic('admin', password)
   const started = performance.now()
+  const loads: number[] = []
+  const loadSampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000)
   let server = await startServer(dataDir, password)
   const servers: ServerProcess[] = [server]
   try {
@@ -128,20 +131,33 @@ async function main(): Promise<void> {
       exhaustion,
       idleLatency: idle,
     })
-    console.log(`# Adversarial probe of artifact-registry-local\n\n${describeMachine()}\n`)
+    console.log(`# Adversarial probe of artifact-registry-local\n\n${describeMachine(loads)}\n`)
     console.log(`${figuresTable(figures)}\n`)
     console.log(`${inputsTable(results)}\n`)
     console.log(`${loadsTable(settings, { nested, wide }, exhaustion)}\n`)
     printProblems(results, lost, lostAfterRestart, crashes, servers)
   } finally {
+    clearInterval(loadSampler)
     for (const s of servers) await s.stop()
     await rm(workDir, { recursive: true, force: true })
   }
   progress(`done in ${Math.round((performance.now() - started) / 1000)} s`)
 }
 
-function describeMachine(): string {
-  return `${cpus().length} cores, Node ${process.version}; server: the built artifact-registry-local serve, default limits, auth on.`
+// Other work on this machine slows the server and the clients alike: the reader must know.
+function describeMachine(loads: number[]): string {
+  const cores = cpus().length
+  const mean = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)
+  const max = Math.max(0, ...loads)
+  const lines = [
+    `${cores} cores, Node ${process.version}; server: the built artifact-registry-local serve, default limits, auth on.`,
+    `Load average (1 min) during the run: mean ${mean.toFixed(1)}, max ${max.toFixed(1)}; the probe and the server alone account for about 2.`,
+  ]
+  if (mean > cores + 1)
+    lines.push(
+      'WARNING: other processes competed for the CPU: latencies are inflated, run again on an idle machine.',
+    )
+  return lines.join('\n')
 }
 
 function progress(line: string): void {

@@ -1,5 +1,5 @@
-import { nested } from './inputs/manifests.ts'
-import { head, type RawRequest, sendRaw } from './raw-http.ts'
+import { nested } from './inputs/manifests.js'
+import { head, type RawRequest, sendRaw } from './raw-http.js'
 
 const MiB = 1024 * 1024
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'

@@ -1,9 +1,9 @@
-import type { InputResult } from './bad-input-run.ts'
-import { percentile } from './latency.ts'
-import type { LoadResult } from './manifest-flood.ts'
-import type { ServerProcess } from './server-process.ts'
-import type { Settings } from './settings.ts'
-import type { ExhaustionResult } from './upload-exhaustion.ts'
+import type { InputResult } from './bad-input-run.js'
+import { percentile } from './latency.js'
+import type { LoadResult } from './manifest-flood.js'
+import type { ServerProcess } from './server-process.js'
+import type { Settings } from './settings.js'
+import type { ExhaustionResult } from './upload-exhaustion.js'
 
 /** One line of the summary: a figure, its value, and the target it must meet, if any. */
 export interface Figure {

@@ -1,10 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { packageBin } from '@artifact-registry/test-kit'
 
-/** The built command: the probe attacks the same binary users run. */
-export const CLI = fileURLToPath(
-  new URL('../../packages/registry-server/dist/cli.js', import.meta.url),
+/**
+ * The command users run, through the launcher npm links (found through the registry-server
+ * package: the compiled probe runs from probe/dist).
+ */
+export const CLI: string = packageBin(
+  '@artifact-registry/registry-server',
+  'artifact-registry-local',
+  import.meta.url,
 )
 
 /** `artifact-registry-local serve` as a child process, watched. */

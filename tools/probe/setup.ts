@@ -9,11 +9,11 @@ import {
   putManifest,
   sha256,
   token,
-} from './client.ts'
-import type { ProbeContext } from './inputs/index.ts'
-import type { OtherClient } from './latency.ts'
-import type { Ledger } from './ledger.ts'
-import type { ServerProcess } from './server-process.ts'
+} from './client.js'
+import type { ProbeContext } from './inputs/index.js'
+import type { OtherClient } from './latency.js'
+import type { Ledger } from './ledger.js'
+import type { ServerProcess } from './server-process.js'
 
 /**
  * The repository every input may read (`probe/base`: a blob and a manifest tagged `base`, an

@@ -1,5 +1,5 @@
-import { type OtherClient, sampleLatencyApart } from './latency.ts'
-import type { ServerProcess } from './server-process.ts'
+import { type OtherClient, sampleLatencyApart } from './latency.js'
+import type { ServerProcess } from './server-process.js'
 
 /** Run a load while sampling the server's memory and the other clients' latency. */
 export async function underLoad<T>(

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { call } from './client.ts'
-import { head } from './raw-http.ts'
+import { call } from './client.js'
+import { head } from './raw-http.js'
 
 /** Settings of the upload-exhaustion load. */
 export interface ExhaustionSettings {

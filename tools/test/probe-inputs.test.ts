@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allBadInputs, type ProbeContext } from '../probe/inputs/index.ts'
+import { allBadInputs, type ProbeContext } from '../probe/inputs/index.js'
 
 // A context that answers without a server: what matters here is the requests the probe builds.
 const context: ProbeContext = {

@@ -1,4 +1,4 @@
-import { type BadInput, input, request } from './catalogue.ts'
+import { type BadInput, input, request } from './catalogue.js'
 
 /** Bodies and methods the admin-only endpoints must refuse without storing anything odd. */
 export function adminInputs(): BadInput[] {

@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto'
-import { type BadInput, input, type ProbeContext, request } from './catalogue.ts'
+import { type BadInput, input, type ProbeContext, request } from './catalogue.js'
 
 const b64url = (value: unknown): string =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')

@@ -1,4 +1,4 @@
-import { head, type RawRequest, withBody } from '../raw-http.ts'
+import { head, type RawRequest, withBody } from '../raw-http.js'
 
 /** What the probe knows of the server when it builds a request. */
 export interface ProbeContext {

@@ -1,4 +1,4 @@
-import { type BadInput, input, request, show } from './catalogue.ts'
+import { type BadInput, input, request, show } from './catalogue.js'
 
 const A64 = 'a'.repeat(64)
 

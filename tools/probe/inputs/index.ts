@@ -1,15 +1,15 @@
-import { adminInputs } from './admin.ts'
-import { authInputs, tokenInputs } from './auth.ts'
-import type { BadInput } from './catalogue.ts'
-import { digestInputs } from './digests.ts'
-import { manifestInputs } from './manifests.ts'
-import { nameInputs } from './names.ts'
-import { pathInputs } from './paths.ts'
-import { headerInputs, protocolInputs } from './protocol.ts'
-import { queryInputs, uploadInputs } from './queries.ts'
-import { rangeInputs } from './ranges.ts'
+import { adminInputs } from './admin.js'
+import { authInputs, tokenInputs } from './auth.js'
+import type { BadInput } from './catalogue.js'
+import { digestInputs } from './digests.js'
+import { manifestInputs } from './manifests.js'
+import { nameInputs } from './names.js'
+import { pathInputs } from './paths.js'
+import { headerInputs, protocolInputs } from './protocol.js'
+import { queryInputs, uploadInputs } from './queries.js'
+import { rangeInputs } from './ranges.js'
 
-export type { BadInput, ProbeContext, StoredWrite } from './catalogue.ts'
+export type { BadInput, ProbeContext, StoredWrite } from './catalogue.js'
 
 /** Every bad input the probe sends, each one distinct. */
 export function allBadInputs(): BadInput[] {

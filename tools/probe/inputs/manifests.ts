@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type BadInput, input, type ProbeContext, request } from './catalogue.ts'
+import { type BadInput, input, type ProbeContext, request } from './catalogue.js'
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'

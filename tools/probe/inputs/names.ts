@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type BadInput, input, type ProbeContext, request, show } from './catalogue.ts'
+import { type BadInput, input, type ProbeContext, request, show } from './catalogue.js'
 
 /** Names every JavaScript object inherits: a registry keeping maps in plain objects trips on them. */
 export const INHERITED_NAMES: readonly string[] = [

@@ -1,4 +1,4 @@
-import { type BadInput, input, request, show } from './catalogue.ts'
+import { type BadInput, input, request, show } from './catalogue.js'
 
 /** Percent-encodings that do not decode, or decode to something no name or digest holds. */
 export const BAD_ENCODINGS: readonly string[] = [

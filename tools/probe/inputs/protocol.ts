@@ -1,5 +1,5 @@
-import { head, type RawRequest } from '../raw-http.ts'
-import { type BadInput, input, type ProbeContext, request } from './catalogue.ts'
+import { head, type RawRequest } from '../raw-http.js'
+import { type BadInput, input, type ProbeContext, request } from './catalogue.js'
 
 /** Oversized request lines and headers: Node's parser caps them (16 KiB by default). */
 export function headerInputs(): BadInput[] {

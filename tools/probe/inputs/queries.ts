@@ -1,4 +1,4 @@
-import { type BadInput, input, request } from './catalogue.ts'
+import { type BadInput, input, request } from './catalogue.js'
 
 /** Query parameters out of range or of the wrong kind. */
 export function queryInputs(): BadInput[] {

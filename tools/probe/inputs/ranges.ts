@@ -1,4 +1,4 @@
-import { type BadInput, input, request, show } from './catalogue.ts'
+import { type BadInput, input, request, show } from './catalogue.js'
 
 // The digest of the 4-byte chunk `abcd` these requests send.
 const ABCD = 'sha256:88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589'
