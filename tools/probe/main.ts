@@ -66,11 +66,20 @@ async function main(): Promise<void> {
     const idle = await idleSampler.stop()
 
     const floodCreds = await credentials(server.url, admin, 'probe/flood', 8)
+    const exhaustCreds = await credentials(server.url, admin, 'probe/exhaust', 8)
+    // Each load meets a freshly started server (same data, credentials kept), so that its peak
+    // RSS is its own: a heap a previous load made grow is not given back at once.
+    const measured = async <T>(load: () => Promise<T>) => {
+      await server.stop()
+      server = await startServer(dataDir, password)
+      servers.push(server)
+      return underLoad(server, await otherClient(server.url, admin, ledger), load)
+    }
     const flood = (kind: ManifestFloodKind) => {
       progress(
         `${kind} manifests: ${settings.floodClients} clients for ${settings.floodSeconds} s…`,
       )
-      return underLoad(server, other, () =>
+      return measured(() =>
         manifestFlood({
           port: server.port,
           kind,
@@ -85,8 +94,7 @@ async function main(): Promise<void> {
     const wide = await flood('wide')
 
     progress('upload exhaustion…')
-    const exhaustCreds = await credentials(server.url, admin, 'probe/exhaust', 8)
-    const exhaustion = await underLoad(server, other, () =>
+    const exhaustion = await measured(() =>
       uploadExhaustion({
         url: server.url,
         port: server.port,
