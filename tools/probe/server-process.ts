@@ -35,7 +35,9 @@ export interface ServerProcess {
 export async function startServer(dataDir: string, password: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data', dataDir, '--port', '0', '--admin-password', password],
+    // `--flag=value`: a base64url password may start with `-`, which a separate argument
+    // would make read as a flag.
+    [CLI, 'serve', `--data=${dataDir}`, '--port=0', `--admin-password=${password}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   track(child)
@@ -95,11 +97,17 @@ function track(child: ChildProcess): void {
 function listening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = ''
+    let err = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const url = out.match(/listening on (http:\/\/\S+)/)?.[1]
       if (url !== undefined) resolve(url)
     })
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)))
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString()
+    })
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before listening:\n${err.slice(0, 2000)}`)),
+    )
   })
 }
