@@ -103,7 +103,9 @@ async function main(): Promise<void> {
         stalledPerCredential: settings.stalledPerCredential,
         tricklingPerCredential: settings.tricklingPerCredential,
         idleConnections: settings.idleConnections,
-        deadlineMs: 90_000,
+        sessionsDeadlineMs: 90_000,
+        // The registry's body and headers timeouts are 30 s by default.
+        holdMs: 45_000,
       }),
     )
 

@@ -17,7 +17,10 @@ export interface ExhaustionSettings {
   tricklingPerCredential: number
   /** Connections that never send a request line. */
   idleConnections: number
-  deadlineMs: number
+  /** How long opening the sessions may take. */
+  sessionsDeadlineMs: number
+  /** How long the stalled, trickling and idle connections are held, from when they open. */
+  holdMs: number
 }
 
 /** How the registry answered, by kind of attack and status. */
@@ -33,7 +36,7 @@ export interface ExhaustionResult {
  * of them or the deadline passes (then the probe closes what is left).
  */
 export async function uploadExhaustion(settings: ExhaustionSettings): Promise<ExhaustionResult> {
-  const deadline = Date.now() + settings.deadlineMs
+  const deadline = Date.now() + settings.sessionsDeadlineMs
   const sessions: Record<string, number> = {}
   const locations = new Map<string, string[]>()
   await Promise.all(
@@ -60,6 +63,7 @@ export async function uploadExhaustion(settings: ExhaustionSettings): Promise<Ex
   )
   const stalled: Record<string, number> = {}
   const idle: Record<string, number> = {}
+  const holdUntil = Date.now() + settings.holdMs
   const held: Promise<void>[] = []
   for (const { authorization } of settings.credentials) {
     const mine = locations.get(authorization) ?? []
@@ -68,7 +72,7 @@ export async function uploadExhaustion(settings: ExhaustionSettings): Promise<Ex
       const location = mine[i] ?? ''
       const trickle = i >= settings.stalledPerCredential
       held.push(
-        hold(settings.port, deadline, stalled, (socket) => {
+        hold(settings.port, holdUntil, stalled, (socket) => {
           socket.write(
             head('PATCH', location, settings.port, {
               Authorization: authorization,
@@ -87,7 +91,7 @@ export async function uploadExhaustion(settings: ExhaustionSettings): Promise<Ex
     }
   }
   for (let i = 0; i < settings.idleConnections; i++)
-    held.push(hold(settings.port, deadline, idle, () => undefined))
+    held.push(hold(settings.port, holdUntil, idle, () => undefined))
   await Promise.all(held)
   return { sessions, stalled, idle }
 }
