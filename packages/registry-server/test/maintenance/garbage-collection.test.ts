@@ -188,7 +188,7 @@ describe('online garbage collection', () => {
     const reuses = whileRunning(
       () => collecting,
       reusable,
-      0,
+      15,
       async (digest, n) => {
         const layer = {
           digest,
