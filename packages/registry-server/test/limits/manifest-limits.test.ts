@@ -126,7 +126,8 @@ describe('manifest nesting', () => {
     const brackets = await putManifest('brackets', '['.repeat(4 * MiB))
     expect(brackets.status, brackets.text).toBe(400)
     expect(String(errorDetail(brackets))).toMatch(/deeper than 64 levels/)
-    expect(performance.now() - started).toBeLessThan(2000)
+    // Generous: the point is the early refusal (the nesting-stream tests check it comes first).
+    expect(performance.now() - started).toBeLessThan(10_000)
   })
 })
 
