@@ -52,73 +52,56 @@ export function crossAccountTests<R extends ArtifactRegistry>(
   options: ContractSuiteOptions<R>,
 ): void {
   checkOptions(options)
-  const supported = (r: R, t: ContractTestContext): 'aws' | 'gcp' | undefined => {
-    const type = r.capabilities.crossAccountAccess
-    if (type === null) t.skip('provider declares crossAccountAccess: null')
-    return type ?? undefined
-  }
 
   options.test.describe('cross-account access', () => {
-    registryTest(options, 'a new repository has no grants', async (r, t) => {
-      const type = supported(r, t)
-      if (type === undefined) return
-      const { name } = await r.createRepository(uniqueName('xacct'))
+    crossAccountTest(options, 'a new repository has no grants', async (r, t, { type, name }) => {
       const granted = await r.getCrossAccountAccess(name)
       t.expect(normalize(granted.access)).toEqual(normalize(empty(type)))
       expectLastUpdated(t, granted)
     })
 
-    registryTest(options, 'add, get and remove round-trip exactly', async (r, t) => {
-      const type = supported(r, t)
-      if (type === undefined) return
+    crossAccountTest(options, 'add, get and remove round-trip exactly', async (r, t, fixture) => {
+      const { type, name, expectGrants } = fixture
       const [a, b] = SAMPLE_ACCESS[type]
-      const { name } = await r.createRepository(uniqueName('xacct'))
       await r.addCrossAccountAccess(name, a)
-      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+      await expectGrants(a)
       await r.addCrossAccountAccess(name, b)
       const both = normalize((await r.getCrossAccountAccess(name)).access)
       for (const [field, values] of Object.entries(normalize(b))) {
         if (Array.isArray(values)) t.expect(both[field]).toEqual(t.expect.arrayContaining(values))
       }
       await r.removeCrossAccountAccess(name, b)
-      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+      await expectGrants(a)
       await r.removeCrossAccountAccess(name, a)
-      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(
-        normalize(empty(type)),
-      )
+      await expectGrants(empty(type))
     })
 
-    registryTest(options, 'adding the same grant twice equals adding it once', async (r, t) => {
-      const type = supported(r, t)
-      if (type === undefined) return
-      const [a] = SAMPLE_ACCESS[type]
-      const { name } = await r.createRepository(uniqueName('xacct'))
-      await r.addCrossAccountAccess(name, a)
-      await r.addCrossAccountAccess(name, a)
-      t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
-    })
-
-    registryTest(
+    crossAccountTest(
       options,
-      'removing a grant that was never made leaves the others',
-      async (r, t) => {
-        const type = supported(r, t)
-        if (type === undefined) return
-        const [a, b] = SAMPLE_ACCESS[type]
-        const { name } = await r.createRepository(uniqueName('xacct'))
+      'adding the same grant twice equals adding it once',
+      async (r, _t, { type, name, expectGrants }) => {
+        const [a] = SAMPLE_ACCESS[type]
         await r.addCrossAccountAccess(name, a)
-        await r.removeCrossAccountAccess(name, b)
-        t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(normalize(a))
+        await r.addCrossAccountAccess(name, a)
+        await expectGrants(a)
       },
     )
 
-    registryTest(
+    crossAccountTest(
+      options,
+      'removing a grant that was never made leaves the others',
+      async (r, _t, { type, name, expectGrants }) => {
+        const [a, b] = SAMPLE_ACCESS[type]
+        await r.addCrossAccountAccess(name, a)
+        await r.removeCrossAccountAccess(name, b)
+        await expectGrants(a)
+      },
+    )
+
+    crossAccountTest(
       options,
       'access of the other type or with malformed ids is refused',
-      async (r, t) => {
-        const type = supported(r, t)
-        if (type === undefined) return
-        const { name } = await r.createRepository(uniqueName('xacct'))
+      async (r, t, { type, name, expectGrants }) => {
         const [other] = SAMPLE_ACCESS[type === 'aws' ? 'gcp' : 'aws']
         await expectCode(t, r.addCrossAccountAccess(name, other), 'INVALID_ARGUMENT')
         const malformed: CrossAccountAccess =
@@ -131,11 +114,42 @@ export function crossAccountTests<R extends ArtifactRegistry>(
                 allowedServiceTypes: [],
               }
         await expectCode(t, r.addCrossAccountAccess(name, malformed), 'INVALID_ARGUMENT')
-        t.expect(normalize((await r.getCrossAccountAccess(name)).access)).toEqual(
-          normalize(empty(type)),
-        )
+        await expectGrants(empty(type))
       },
     )
+  })
+}
+
+/** What each cross-account test starts from: the provider's access type and a fresh repository. */
+interface CrossAccountFixture {
+  readonly type: 'aws' | 'gcp'
+  /** The repository, created for this test. */
+  readonly name: string
+  /** Expect the repository's grants to equal `expected`, compared as sets. */
+  readonly expectGrants: (expected: CrossAccountAccess) => Promise<void>
+}
+
+/**
+ * Register a cross-account test: skipped when the provider declares no cross-account access,
+ * otherwise given a fresh repository to grant on.
+ */
+function crossAccountTest<R extends ArtifactRegistry>(
+  options: ContractSuiteOptions<R>,
+  title: string,
+  body: (registry: R, context: ContractTestContext, fixture: CrossAccountFixture) => Promise<void>,
+): void {
+  registryTest(options, title, async (r, t) => {
+    const type = r.capabilities.crossAccountAccess
+    if (type === null) {
+      t.skip('provider declares crossAccountAccess: null')
+      return
+    }
+    const { name } = await r.createRepository(uniqueName('xacct'))
+    const expectGrants = async (expected: CrossAccountAccess): Promise<void> => {
+      const granted = await r.getCrossAccountAccess(name)
+      t.expect(normalize(granted.access)).toEqual(normalize(expected))
+    }
+    await body(r, t, { type, name, expectGrants })
   })
 }
 
