@@ -24,6 +24,27 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
   if (options.teardown !== undefined && typeof options.teardown !== 'function') {
     throw new TypeError('options.teardown must be a function')
   }
+  if (options.dataPlane !== undefined) checkDataPlaneOptions(options.dataPlane)
+}
+
+function checkDataPlaneOptions(dataPlane: unknown): void {
+  if (typeof dataPlane !== 'object' || dataPlane === null)
+    throw new TypeError('options.dataPlane must be an object with an expire function')
+  const { expire, tls, caCertificate } = dataPlane as Record<string, unknown>
+  if (typeof expire !== 'function')
+    throw new TypeError(
+      'options.dataPlane.expire must be a function (credentials) => Promise<void>',
+    )
+  if (tls !== undefined && typeof tls !== 'boolean')
+    throw new TypeError('options.dataPlane.tls must be a boolean')
+  if (caCertificate === undefined) return
+  if (typeof caCertificate !== 'string' || !caCertificate.includes('-----BEGIN CERTIFICATE-----'))
+    throw new TypeError('options.dataPlane.caCertificate must be a PEM certificate')
+  // A CA only means something for HTTPS; with plain HTTP it would be silently ignored.
+  if (tls === false)
+    throw new TypeError(
+      'options.dataPlane.caCertificate is for HTTPS; it cannot go with tls: false',
+    )
 }
 
 /** @internal Register one test that gets a fresh provider and always disposes of it. */

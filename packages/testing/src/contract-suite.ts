@@ -3,6 +3,7 @@ import { checkOptions } from './context.js'
 import { capabilityTests } from './suites/capabilities.js'
 import { credentialTests } from './suites/credentials.js'
 import { crossAccountTests } from './suites/cross-account.js'
+import { dataPlaneTests } from './suites/data-plane.js'
 import { lifecycleTests } from './suites/lifecycle.js'
 import { namingTests } from './suites/naming.js'
 import type { ContractGroup, ContractSuiteOptions } from './types.js'
@@ -16,6 +17,7 @@ export const CONTRACT_GROUPS: Readonly<
   naming: namingTests,
   credentials: credentialTests,
   crossAccount: crossAccountTests,
+  dataPlane: dataPlaneTests,
 }
 
 /**

@@ -9,6 +9,7 @@ export {
 export { capabilityTests } from './suites/capabilities.js'
 export { credentialTests } from './suites/credentials.js'
 export { crossAccountTests, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
+export { dataPlaneTests } from './suites/data-plane.js'
 export { lifecycleTests } from './suites/lifecycle.js'
 export { INVALID_NAMES, namingTests } from './suites/naming.js'
 export type {
@@ -17,4 +18,5 @@ export type {
   ContractTestContext,
   ContractTestFn,
   ContractTestRunner,
+  DataPlaneOptions,
 } from './types.js'

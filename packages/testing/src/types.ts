@@ -1,4 +1,4 @@
-import type { ArtifactRegistry } from '@artifact-registry/core'
+import type { ArtifactRegistry, ArtifactRegistryCredentials } from '@artifact-registry/core'
 import type { ExpectStatic } from 'vitest'
 
 /** The part of a test context the suite uses: pass vitest's own, which has both. */
@@ -19,7 +19,29 @@ export interface ContractTestRunner {
 }
 
 /** The groups of the contract suite. */
-export type ContractGroup = 'lifecycle' | 'naming' | 'credentials' | 'crossAccount' | 'capabilities'
+export type ContractGroup =
+  | 'lifecycle'
+  | 'naming'
+  | 'credentials'
+  | 'crossAccount'
+  | 'capabilities'
+  | 'dataPlane'
+
+/**
+ * How the `dataPlane` group reaches the registry that minted credentials are for. The group pushes,
+ * pulls and deletes images there with skopeo, as a user of the credentials would.
+ */
+export interface DataPlaneOptions {
+  /**
+   * Make `credentials` expire for the registry: a fake advances its clock past `expiresAt`; a live
+   * registry waits until that moment has passed.
+   */
+  expire: (credentials: ArtifactRegistryCredentials) => Promise<void>
+  /** `false` for a plain-HTTP registry. @default true */
+  tls?: boolean
+  /** PEM of a CA to trust for an HTTPS registry whose certificate is not publicly trusted. */
+  caCertificate?: string
+}
 
 /** Options of `artifactRegistryContractSuite` and of every group function. */
 export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegistry> {
@@ -34,6 +56,11 @@ export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegis
    * `capabilities`.
    */
   exclude?: readonly ContractGroup[]
+  /**
+   * Opt in to the `dataPlane` group: credentials are used against the registry with skopeo (which
+   * must be on `PATH`). Without it the group's tests are skipped.
+   */
+  dataPlane?: DataPlaneOptions
   /** Timeout of each test in milliseconds. @default 30000 */
   timeoutMs?: number
 }
