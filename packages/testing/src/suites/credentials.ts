@@ -8,6 +8,13 @@ import {
 import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
 import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
 
+/** A credentials test's body: a fresh provider and a repository created in it for this test. */
+type RepositoryTestFn<R extends ArtifactRegistry> = (
+  registry: R,
+  context: ContractTestContext,
+  name: string,
+) => Promise<void>
+
 // Platforms may shave a little off a lifetime (clock skew margins); they must never add to it.
 const EARLY_SLACK_MS = 60_000
 const LATE_SLACK_MS = 5_000
@@ -20,20 +27,24 @@ export function credentialTests<R extends ArtifactRegistry>(
   options: ContractSuiteOptions<R>,
 ): void {
   checkOptions(options)
+  /** Register a credentials test that gets a fresh repository to issue credentials for. */
+  const credentialTest = (title: string, body: RepositoryTestFn<R>): void =>
+    registryTest(options, title, async (r, t) => {
+      const { name } = await r.createRepository(uniqueName('cred'))
+      await body(r, t, name)
+    })
+
   options.test.describe('credentials', () => {
     for (const permission of ['pull', 'push-pull'] as const) {
-      registryTest(options, `${permission} credentials have the declared shape`, async (r, t) => {
-        const { name } = await r.createRepository(uniqueName('cred'))
+      credentialTest(`${permission} credentials have the declared shape`, async (r, t, name) => {
         const credentials = await r.generateCredentials(name, permission)
         expectShape(t, r, credentials)
       })
     }
 
-    registryTest(
-      options,
+    credentialTest(
       'expiresAt follows the requested TTL within the platform limits',
-      async (r, t) => {
-        const { name } = await r.createRepository(uniqueName('cred'))
+      async (r, t, name) => {
         const rule = r.capabilities.credentialTtl
         const requested = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, 600))
         await expectExpiry(
@@ -45,8 +56,7 @@ export function credentialTests<R extends ArtifactRegistry>(
       },
     )
 
-    registryTest(options, 'the default TTL is the declared default', async (r, t) => {
-      const { name } = await r.createRepository(uniqueName('cred'))
+    credentialTest('the default TTL is the declared default', async (r, t, name) => {
       await expectExpiry(
         t,
         r,
@@ -55,11 +65,9 @@ export function credentialTests<R extends ArtifactRegistry>(
       )
     })
 
-    registryTest(
-      options,
+    credentialTest(
       'a TTL beyond the platform limit is clamped, never exceeded',
-      async (r, t) => {
-        const { name } = await r.createRepository(uniqueName('cred'))
+      async (r, t, name) => {
         const rule = r.capabilities.credentialTtl
         const before = Date.now()
         const credentials = await r.generateCredentials(name, 'push-pull', {
@@ -72,18 +80,15 @@ export function credentialTests<R extends ArtifactRegistry>(
       },
     )
 
-    registryTest(options, 'invalid TTLs give INVALID_ARGUMENT', async (r, t) => {
-      const { name } = await r.createRepository(uniqueName('cred'))
+    credentialTest('invalid TTLs give INVALID_ARGUMENT', async (r, t, name) => {
       for (const ttlSeconds of [0, -60, 1.5, Number.NaN]) {
         await expectCode(t, r.generateCredentials(name, 'pull', { ttlSeconds }), 'INVALID_ARGUMENT')
       }
     })
 
-    registryTest(
-      options,
+    credentialTest(
       'a TTL in place of the options, or as a string, gives INVALID_ARGUMENT',
-      async (r, t) => {
-        const { name } = await r.createRepository(uniqueName('cred'))
+      async (r, t, name) => {
         // What untyped callers write by mistake; a silent default lifetime would hide it.
         const misuses = [
           60,
@@ -97,8 +102,7 @@ export function credentialTests<R extends ArtifactRegistry>(
       },
     )
 
-    registryTest(options, 'an unknown permission gives INVALID_ARGUMENT', async (r, t) => {
-      const { name } = await r.createRepository(uniqueName('cred'))
+    credentialTest('an unknown permission gives INVALID_ARGUMENT', async (r, t, name) => {
       for (const permission of ['push', 'admin', ''] as unknown as Permission[]) {
         await expectCode(t, r.generateCredentials(name, permission), 'INVALID_ARGUMENT')
       }

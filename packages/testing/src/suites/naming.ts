@@ -1,6 +1,6 @@
 import type { ArtifactRegistry } from '@artifact-registry/core'
 import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
-import type { ContractSuiteOptions } from '../types.js'
+import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
 
 /** Names that no platform accepts: they must give `INVALID_NAME`, never a request. */
 export const INVALID_NAMES: readonly string[] = [
@@ -43,9 +43,7 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
       options,
       'a valid logical name is kept as given in the routable name',
       async (r, t) => {
-        const logical = uniqueName('prj_abc')
-        const { name } = await r.createRepository(logical)
-        t.expect(name.endsWith(logical)).toBe(true)
+        await createKeepingLogicalName(r, t, 'prj_abc')
       },
     )
 
@@ -67,10 +65,8 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
       options,
       "a name outside the provider's namespace gives INVALID_ARGUMENT from every method",
       async (r, t) => {
-        const logical = uniqueName('ns')
-        const { name } = await r.createRepository(logical)
         // A valid logical name is kept as given, so what precedes it is the namespace.
-        t.expect(name.endsWith(logical)).toBe(true)
+        const { logical, name } = await createKeepingLogicalName(r, t, 'ns')
         const namespace = name.slice(0, name.length - logical.length)
         if (namespace === '') return t.skip("the provider's namespace is the whole registry")
         // The logical name (passed back by mistake) and the same name in a sibling namespace.
@@ -101,4 +97,19 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
       await r.deleteRepository(name)
     })
   })
+}
+
+/**
+ * Create a repository under a fresh valid logical name and expect the routable name to end with
+ * it, as given.
+ */
+async function createKeepingLogicalName(
+  r: ArtifactRegistry,
+  t: ContractTestContext,
+  prefix: string,
+): Promise<{ logical: string; name: string }> {
+  const logical = uniqueName(prefix)
+  const { name } = await r.createRepository(logical)
+  t.expect(name.endsWith(logical)).toBe(true)
+  return { logical, name }
 }
