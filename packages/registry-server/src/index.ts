@@ -1,10 +1,12 @@
 export { type AdminCredentials, hashAdminPassword } from './auth/admin-account.js'
 export type {
   AccessRequest,
+  AuthorizedRequest,
   AuthorizeInput,
   AuthorizeResult,
   Authorizer,
   RegistryAction,
+  RegistryEndpoint,
 } from './auth/authorizer.js'
 export { anonymousAuthorizer, parseBasic } from './auth/builtin-authorizers.js'
 export type { MintedCredential } from './auth/credential-store.js'

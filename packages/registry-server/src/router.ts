@@ -1,4 +1,4 @@
-import type { AccessRequest, RegistryAction } from './auth/authorizer.js'
+import type { AccessRequest, RegistryAction, RegistryEndpoint } from './auth/authorizer.js'
 import type { RouteContext } from './http.js'
 import { isRepositoryName } from './names.js'
 import { OciError } from './oci-errors.js'
@@ -24,6 +24,7 @@ export type Handler = (ctx: RouteContext) => Promise<void>
 /** The handler of a request and what it needs to be allowed. */
 export interface MatchedRoute {
   handler: Handler
+  endpoint: RegistryEndpoint
   repository: string
   param: string
   access: AccessRequest[]
@@ -49,6 +50,7 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   if (pathname === '/v2/' || pathname === '/v2') {
     return only(method, ['GET', 'HEAD'], {
       handler: versionCheck,
+      endpoint: 'version',
       repository: '',
       param: '',
       access: [],
@@ -56,19 +58,37 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   }
   if (pathname === '/v2/_catalog') {
     const access: AccessRequest[] = [{ type: 'registry', name: 'catalog', actions: ['*'] }]
-    return only(method, ['GET'], { handler: listCatalog, repository: '', param: '', access })
+    return only(method, ['GET'], {
+      handler: listCatalog,
+      endpoint: 'catalog',
+      repository: '',
+      param: '',
+      access,
+    })
   }
   if (pathname === '/_artifact-registry/gc') {
     // Collection spans every repository: an admin operation, like the catalog.
     const access: AccessRequest[] = [{ type: 'registry', name: 'gc', actions: ['*'] }]
-    return only(method, ['POST'], { handler: collectGarbageNow, repository: '', param: '', access })
+    return only(method, ['POST'], {
+      handler: collectGarbageNow,
+      endpoint: 'gc',
+      repository: '',
+      param: '',
+      access,
+    })
   }
   const admin = pathname.match(/^\/_artifact-registry\/repositories\/(.+)$/)
   if (admin) {
     const repository = repositoryName(admin[1] ?? '')
     // Removing a whole repository is an admin operation: only the admin holds registry scopes.
     const access: AccessRequest[] = [{ type: 'registry', name: 'repositories', actions: ['*'] }]
-    return only(method, ['DELETE'], { handler: deleteRepository, repository, param: '', access })
+    return only(method, ['DELETE'], {
+      handler: deleteRepository,
+      endpoint: 'repository',
+      repository,
+      param: '',
+      access,
+    })
   }
   const m = pathname.match(REPOSITORY_ROUTE)
   if (!m) throw new OciError('UNSUPPORTED', { status: 404, message: 'no such endpoint' })
@@ -79,6 +99,7 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
     throw new OciError('UNSUPPORTED', { message: `${method} is not supported here` })
   return {
     handler,
+    endpoint: kind,
     repository,
     param: decodePathPart(param, (raw) => malformedParam(kind, raw)),
     access: [repositoryAccess(repository, method)],

@@ -223,7 +223,11 @@ async function handle(
   const method = req.method ?? 'GET'
   const route = matchRoute(method, url.pathname)
   const authorization = req.headers.authorization
-  const decision = await state.authorize({ authorization, access: route.access })
+  const decision = await state.authorize({
+    authorization,
+    access: route.access,
+    request: { method, endpoint: route.endpoint, searchParams: new URLSearchParams(url.search) },
+  })
   if (!decision.ok) {
     if (decision.reason === 'denied') throw new OciError('DENIED', { detail: route.access })
     throw new OciError('UNAUTHORIZED', {
@@ -263,6 +267,7 @@ async function checkMountSource(
   const decision = await authorize({
     authorization,
     access: [{ type: 'repository', name: from, actions: ['pull'] }],
+    request: { method: 'GET', endpoint: 'blob', searchParams: new URLSearchParams() },
   })
   if (!decision.ok) ctx.url.searchParams.delete('from')
 }

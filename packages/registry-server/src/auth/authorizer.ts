@@ -9,12 +9,44 @@ export interface AccessRequest {
   actions: RegistryAction[]
 }
 
+/**
+ * The endpoint a request addresses: `version` is `/v2/`, `uploads` starts an upload, `upload` is
+ * one upload session, `repository` and `gc` are the admin endpoints under `/_artifact-registry/`.
+ */
+export type RegistryEndpoint =
+  | 'version'
+  | 'catalog'
+  | 'gc'
+  | 'repository'
+  | 'uploads'
+  | 'upload'
+  | 'blob'
+  | 'manifest'
+  | 'tags'
+  | 'referrers'
+
+/**
+ * The HTTP request being decided, for authorizers whose rules are finer than pull/push/delete
+ * (a cloud's IAM names one action for a tag list, another for a manifest read).
+ */
+export interface AuthorizedRequest {
+  method: string
+  endpoint: RegistryEndpoint
+  /** The query (`digest` of a monolithic upload, `mount` and `from` of a mount). */
+  searchParams: URLSearchParams
+}
+
 /** What the server asks an authorizer about one HTTP request. */
 export interface AuthorizeInput {
   /** The `Authorization` header, if any. */
   authorization: string | undefined
   /** Everything the request needs; empty for `GET /v2/` (authentication only). */
   access: AccessRequest[]
+  /**
+   * The request itself. A mount's check of its source repository is asked as a blob read
+   * (`GET` on `blob`), since a mount reads the blob there.
+   */
+  request: AuthorizedRequest
 }
 
 /** The authorizer's answer. */
