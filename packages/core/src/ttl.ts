@@ -22,12 +22,23 @@ export interface TtlRule {
  * - aws: STS AssumeRole sessions last 900 s to 12 h (1 h when role chaining); the ECR token 12 h.
  * - gcp: IAM Credentials `generateAccessToken` lifetime, at most 3600 s, silently capped.
  * - azure: ACR access tokens carry their own `exp` (about 5 minutes); the request cannot lengthen it.
+ * - azure-repository-token: the provider-azure mode that sets an ACR token password's `expiry` to
+ *   exactly the requested lifetime. ACR documents no bounds for it; at least 60 s (ACR applies a
+ *   new password within seconds, and clocks differ a little), at most 7 days like local.
  * - local: exactly the requested lifetime, at most 7 days.
  */
-export const TTL_RULES: Readonly<Record<'aws' | 'gcp' | 'azure' | 'local', TtlRule>> = {
+export const TTL_RULES: Readonly<
+  Record<'aws' | 'gcp' | 'azure' | 'azure-repository-token' | 'local', TtlRule>
+> = {
   aws: { defaultSeconds: 3600, minSeconds: 900, maxSeconds: 43_200, honoursRequest: true },
   gcp: { defaultSeconds: 3600, minSeconds: 1, maxSeconds: 3600, honoursRequest: true },
   azure: { defaultSeconds: 300, minSeconds: 1, maxSeconds: 300, honoursRequest: false },
+  'azure-repository-token': {
+    defaultSeconds: 3600,
+    minSeconds: 60,
+    maxSeconds: 7 * 24 * 3600,
+    honoursRequest: true,
+  },
   local: { defaultSeconds: 3600, minSeconds: 1, maxSeconds: 7 * 24 * 3600, honoursRequest: true },
 }
 

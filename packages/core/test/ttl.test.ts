@@ -40,6 +40,15 @@ describe('resolveTtl', () => {
     expect(TTL_RULES.azure.honoursRequest).toBe(false)
     expect(TTL_RULES.local.defaultSeconds).toBe(3600)
   })
+
+  it('honours an ACR token password expiry exactly, from a minute to 7 days', () => {
+    const rule = TTL_RULES['azure-repository-token']
+    expect(rule.honoursRequest).toBe(true)
+    expect(resolveTtl(rule)).toEqual({ seconds: 3600, clamped: false })
+    expect(resolveTtl(rule, 61)).toEqual({ seconds: 61, clamped: false })
+    expect(resolveTtl(rule, 1)).toEqual({ seconds: 60, clamped: true })
+    expect(resolveTtl(rule, 30 * 24 * 3600)).toEqual({ seconds: 7 * 24 * 3600, clamped: true })
+  })
 })
 
 describe('resolveCredentialTtl', () => {

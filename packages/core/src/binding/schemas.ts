@@ -75,6 +75,7 @@ const azureBinding = z.strictObject({
   sku: z.enum(['Basic', 'Standard', 'Premium']).optional(),
   loginServer: nonEmpty.optional(),
   authorityHost: url.optional(),
+  credentials: z.enum(['aad-exchange', 'repository-token']).optional(),
 })
 
 const localBinding = z.strictObject({

@@ -48,6 +48,12 @@ export interface AzureBinding {
   loginServer?: string
   /** Entra ID authority override (sovereign clouds). */
   authorityHost?: string
+  /**
+   * How credentials are minted: `aad-exchange` (Entra ID → ACR token exchange, lifetime set by
+   * ACR) or `repository-token` (an ACR token bound to the repository's scope map, with a password
+   * that expires exactly at the requested TTL). @default "aad-exchange"
+   */
+  credentials?: 'aad-exchange' | 'repository-token'
 }
 
 /** Binding for the local registry (`@artifact-registry/provider-local`). */

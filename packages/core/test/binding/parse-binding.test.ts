@@ -68,6 +68,22 @@ describe('parseBinding', () => {
     ])
   })
 
+  it('takes the azure credentials mode, and refuses one it does not know', () => {
+    const azure = {
+      platform: 'azure',
+      subscriptionId: '00000000-0000-4000-8000-000000000000',
+      resourceGroup: 'rg-apps',
+      registryName: 'acmeapps',
+    }
+    for (const credentials of ['aad-exchange', 'repository-token']) {
+      expect(parseBinding({ ...azure, credentials })).toEqual({ ...azure, credentials })
+    }
+    for (const credentials of ['admin-user', '', 1]) {
+      const err = configError(() => parseBinding({ ...azure, credentials }))
+      expect(err.issues.map((i) => i.path)).toEqual(['credentials'])
+    }
+  })
+
   it('names every invalid field by path', () => {
     const err = configError(() =>
       parseBinding({
