@@ -23,6 +23,15 @@ export interface Capabilities {
    * GAR repository, so its credentials reach every image path in it.
    */
   readonly repositoryScopedCredentials: boolean
+  /**
+   * `true` when a cross-account grant made through one repository reaches that repository only.
+   * `false` when the platform keeps grants on something that holds several repositories: GAR
+   * keeps IAM on the GAR repository, so a grant made through image path `a` is reported by
+   * `getCrossAccountAccess(b)` for every image path `b` in the same GAR repository, and removing
+   * it through `b` removes it for `a` too. `true` when `crossAccountAccess` is `null`: no grant
+   * exists that could reach further.
+   */
+  readonly repositoryScopedGrants: boolean
   /** How requested credential lifetimes are clamped. */
   readonly credentialTtl: TtlRule
 }

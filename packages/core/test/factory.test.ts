@@ -23,6 +23,7 @@ function stubRegistry(platform: string, binding: unknown): ArtifactRegistry & { 
       implicitRepositories: false,
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
+      repositoryScopedGrants: true,
       credentialTtl: { defaultSeconds: 60, minSeconds: 1, maxSeconds: 60, honoursRequest: true },
     },
     createRepository: notSupported,

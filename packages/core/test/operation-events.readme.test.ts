@@ -60,6 +60,7 @@ function inMemory(): ArtifactRegistry {
       implicitRepositories: false,
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
+      repositoryScopedGrants: true,
       credentialTtl: { defaultSeconds: 60, minSeconds: 1, maxSeconds: 60, honoursRequest: true },
     },
     registryEndpoint: 'http://127.0.0.1:1',

@@ -24,6 +24,7 @@ class PrivateStateProvider implements ArtifactRegistry {
     implicitRepositories: false,
     credentialAuthMethod: 'basic',
     repositoryScopedCredentials: true,
+    repositoryScopedGrants: true,
     credentialTtl: TTL_RULES.local,
   } as const
   readonly registryEndpoint = 'http://127.0.0.1:1'

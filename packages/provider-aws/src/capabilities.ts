@@ -11,6 +11,8 @@ export const AWS_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   implicitRepositories: false,
   credentialAuthMethod: 'basic',
   repositoryScopedCredentials: true,
+  // A repository policy belongs to one ECR repository: a grant reaches that repository only.
+  repositoryScopedGrants: true,
   credentialTtl: TTL_RULES.aws,
 })
 

@@ -163,6 +163,7 @@ describe('construction', () => {
       implicitRepositories: false,
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
+      repositoryScopedGrants: true,
       credentialTtl: {
         defaultSeconds: 3600,
         minSeconds: 900,

@@ -33,6 +33,7 @@ describe('AzureProvider', () => {
       implicitRepositories: false,
       credentialAuthMethod: 'bearer',
       repositoryScopedCredentials: true,
+      repositoryScopedGrants: true,
       credentialTtl: TTL_RULES.azure,
     })
     expect(registry.capabilities.credentialTtl.honoursRequest).toBe(false)

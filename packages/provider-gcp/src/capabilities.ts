@@ -8,6 +8,8 @@ import { type Capabilities, TTL_RULES } from '@artifact-registry/core'
  * - Basic credentials (`oauth2accesstoken` + an impersonated access token);
  * - credentials are NOT repository-scoped: GAR grants permissions per GAR repository, so a token
  *   reaches every image path in it;
+ * - nor are cross-account grants: they are IAM bindings on the GAR repository, so a grant made
+ *   through one image path is reported (and removed) through every other in it;
  * - lifetimes of 1–3600 s, longer requests silently capped.
  */
 export const GCP_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
@@ -15,5 +17,6 @@ export const GCP_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   implicitRepositories: true,
   credentialAuthMethod: 'basic',
   repositoryScopedCredentials: false,
+  repositoryScopedGrants: false,
   credentialTtl: TTL_RULES.gcp,
 })

@@ -46,6 +46,7 @@ describe('options', () => {
       implicitRepositories: true,
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: false,
+      repositoryScopedGrants: false,
       credentialTtl: TTL_RULES.gcp,
     })
   })

@@ -25,10 +25,13 @@ export type Fault =
   | 'empty-name-accepted'
   | 'options-unchecked'
   | 'outside-not-found'
+  | 'lying-grant-scope'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
   implicitRepositories?: boolean
+  /** Keep one set of grants for every repository, as GAR keeps IAM on the GAR repository. */
+  sharedGrants?: boolean
   faults?: readonly Fault[]
 }
 
@@ -39,6 +42,7 @@ const BINDING = 'artifacts'
 /** An in-memory provider that follows the contract; the suite's self-test runs against it. */
 export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
   const faults = new Set(options.faults ?? [])
+  const sharedGrants = options.sharedGrants ?? false
   const repositories = new Map<string, Date>()
   const grants = new Map<string, Map<string, Set<string>>>()
   const declaredCrossAccount = faults.has('lying-capabilities')
@@ -49,6 +53,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     implicitRepositories: options.implicitRepositories ?? false,
     credentialAuthMethod: 'basic',
     repositoryScopedCredentials: true,
+    repositoryScopedGrants: !sharedGrants !== faults.has('lying-grant-scope'),
     credentialTtl: TTL_RULES.local,
   }
 
@@ -164,8 +169,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
   }
 
   function grantsOf(name: string): Map<string, Set<string>> {
-    const held = grants.get(name) ?? new Map<string, Set<string>>()
-    grants.set(name, held)
+    const key = sharedGrants ? '' : name
+    const held = grants.get(key) ?? new Map<string, Set<string>>()
+    grants.set(key, held)
     return held
   }
 }

@@ -17,6 +17,13 @@ describe('reference provider with GCP-style cross-account access', () => {
   })
 })
 
+describe('reference provider with grants shared by every repository, as GAR keeps them', () => {
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => reference({ crossAccount: 'gcp', sharedGrants: true }),
+  })
+})
+
 describe('reference provider without cross-account access, implicit repositories', () => {
   artifactRegistryContractSuite({
     test: { describe, it },

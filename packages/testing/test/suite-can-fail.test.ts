@@ -83,6 +83,20 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       { crossAccount: 'aws' },
       ["naming > a name outside the provider's namespace gives INVALID_ARGUMENT from every method"],
     ],
+    [
+      'lying-grant-scope',
+      { crossAccount: 'gcp' },
+      [
+        'cross-account access > a grant made through one repository shows on another exactly when repositoryScopedGrants is false',
+      ],
+    ],
+    [
+      'lying-grant-scope',
+      { crossAccount: 'aws', sharedGrants: true },
+      [
+        'cross-account access > a grant made through one repository shows on another exactly when repositoryScopedGrants is false',
+      ],
+    ],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {

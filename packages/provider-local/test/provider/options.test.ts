@@ -69,6 +69,7 @@ describe('local() options', () => {
       implicitRepositories: false,
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
+      repositoryScopedGrants: true,
       credentialTtl: TTL_RULES.local,
     })
   })

@@ -17,6 +17,7 @@ export function capabilityTests<R extends ArtifactRegistry>(
       t.expect(['basic', 'bearer']).toContain(c.credentialAuthMethod)
       t.expect(typeof c.implicitRepositories).toBe('boolean')
       t.expect(typeof c.repositoryScopedCredentials).toBe('boolean')
+      t.expect(typeof c.repositoryScopedGrants).toBe('boolean')
       const ttl = c.credentialTtl
       t.expect(ttl.minSeconds).toBeGreaterThan(0)
       t.expect(ttl.minSeconds).toBeLessThanOrEqual(ttl.defaultSeconds)

@@ -45,7 +45,8 @@ export const SAMPLE_ACCESS: {
 
 /**
  * Cross-account: add, get and remove round-trip exactly (when the provider declares support);
- * access of the other type and malformed ids give `INVALID_ARGUMENT`. Skipped when
+ * access of the other type and malformed ids give `INVALID_ARGUMENT`; a grant shows on another
+ * repository exactly when `capabilities.repositoryScopedGrants` is `false`. Skipped when
  * `capabilities.crossAccountAccess` is `null` (the capabilities group checks `NOT_SUPPORTED`).
  */
 export function crossAccountTests<R extends ArtifactRegistry>(
@@ -114,6 +115,22 @@ export function crossAccountTests<R extends ArtifactRegistry>(
                 allowedServiceTypes: [],
               }
         await expectCode(t, r.addCrossAccountAccess(name, malformed), 'INVALID_ARGUMENT')
+        await expectGrants(empty(type))
+      },
+    )
+
+    crossAccountTest(
+      options,
+      'a grant made through one repository shows on another exactly when repositoryScopedGrants is false',
+      async (r, t, { type, name, expectGrants }) => {
+        const [a] = SAMPLE_ACCESS[type]
+        const other = (await r.createRepository(uniqueName('xacct'))).name
+        await r.addCrossAccountAccess(name, a)
+        const expected = r.capabilities.repositoryScopedGrants ? empty(type) : a
+        t.expect(normalize((await r.getCrossAccountAccess(other)).access)).toEqual(
+          normalize(expected),
+        )
+        await r.removeCrossAccountAccess(name, a)
         await expectGrants(empty(type))
       },
     )
