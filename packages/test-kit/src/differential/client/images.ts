@@ -18,6 +18,16 @@ const INSUFFICIENT_SCOPE = {
     'credentials without the right → 403) say. Both refuse the request.',
 }
 
+/**
+ * What the refusal scenarios share: both registries refuse, ours with 403 and distribution with
+ * an `insufficient_scope` challenge.
+ */
+const REFUSED_FOR_LACK_OF_SCOPE = {
+  outcome: /^refused$/,
+  detail: REFUSAL,
+  difference: INSUFFICIENT_SCOPE,
+} satisfies Partial<ClientScenario>
+
 /** skopeo pushes a multi-layer image with push-pull credentials, digests preserved. */
 export const pushImage: ClientScenario = {
   id: 'push-image',
@@ -61,18 +71,14 @@ export const pullImage: ClientScenario = {
 export const pushWithPullRefused: ClientScenario = {
   id: 'push-with-pull-credentials',
   title: 'a push with pull credentials is refused',
-  outcome: /^refused$/,
-  detail: REFUSAL,
-  difference: INSUFFICIENT_SCOPE,
+  ...REFUSED_FOR_LACK_OF_SCOPE,
   async run(context) {
     const name = needs(context.state.repository, 'create-repository').name
     const creds = needs(context.state.pull, 'credentials-pull')
     const target = dockerRef(context, `${name}:v2`)
     await context.skopeo.refused((s) => s.push(context.fixtures.other.reference, target, creds))
-    return {
-      outcome: 'refused',
-      detail: await answerAs(context, creds, 'POST', `/v2/${name}/blobs/uploads/`),
-    }
+    const detail = await answerAs(context, creds, 'POST', `/v2/${name}/blobs/uploads/`)
+    return { outcome: 'refused', detail }
   },
 }
 
@@ -80,9 +86,7 @@ export const pushWithPullRefused: ClientScenario = {
 export const otherRepositoryRefused: ClientScenario = {
   id: 'other-repository',
   title: "another repository's image is refused",
-  outcome: /^refused$/,
-  detail: REFUSAL,
-  difference: INSUFFICIENT_SCOPE,
+  ...REFUSED_FOR_LACK_OF_SCOPE,
   async run(context) {
     const creds = needs(context.state.pull, 'credentials-pull')
     const { provider } = context.target
@@ -92,10 +96,8 @@ export const otherRepositoryRefused: ClientScenario = {
     await context.skopeo.push(context.fixtures.other.reference, image, otherCreds)
     const layout = await freshLayout(context, 'v1')
     await context.skopeo.refused((s) => s.pull(image, layout, creds))
-    return {
-      outcome: 'refused',
-      detail: await answerAs(context, creds, 'GET', `/v2/${other.name}/manifests/v1`),
-    }
+    const detail = await answerAs(context, creds, 'GET', `/v2/${other.name}/manifests/v1`)
+    return { outcome: 'refused', detail }
   },
 }
 

@@ -1,3 +1,4 @@
+import type { ExpectedDifference } from '../observation.js'
 import { get, LISTING, type ProtocolScenario, pushImage, TAGS } from './requests.js'
 
 const ALL_TAGS = { name: 'diff/tags', tags: ['t1', 't2', 't3', 't4', 't5'] }
@@ -18,24 +19,8 @@ export const listingScenarios: readonly ProtocolScenario[] = [
       await p.step('GET tags ?n=abc', list('?n=abc'))
     },
     differences: [
-      {
-        step: 'GET tags ?n=2',
-        ours: {
-          body: { name: 'diff/tags', tags: ['t1', 't2'] },
-          headers: { link: '</v2/diff/tags/tags/list?last=t2&n=2>; rel="next"' },
-        },
-        reference: { body: ALL_TAGS, headers: { link: null } },
-        reason: IGNORED,
-      },
-      {
-        step: 'GET tags ?n=2&last=t2',
-        ours: {
-          body: { name: 'diff/tags', tags: ['t3', 't4'] },
-          headers: { link: '</v2/diff/tags/tags/list?last=t4&n=2>; rel="next"' },
-        },
-        reference: { body: ALL_TAGS, headers: { link: null } },
-        reason: IGNORED,
-      },
+      pageWithNext('?n=2', ['t1', 't2']),
+      pageWithNext('?n=2&last=t2', ['t3', 't4']),
       {
         step: 'GET tags ?last=t3',
         ours: { body: { name: 'diff/tags', tags: ['t4', 't5'] } },
@@ -91,3 +76,19 @@ export const listingScenarios: readonly ProtocolScenario[] = [
     ],
   },
 ]
+
+// --- internal ---
+
+/**
+ * A page of `GET tags {query}` that we answer with `tags` and a Link to the next page, where
+ * distribution answers with every tag and no Link.
+ */
+function pageWithNext(query: string, tags: readonly string[]): ExpectedDifference {
+  const link = `</v2/diff/tags/tags/list?last=${tags.at(-1)}&n=${tags.length}>; rel="next"`
+  return {
+    step: `GET tags ${query}`,
+    ours: { body: { name: 'diff/tags', tags }, headers: { link } },
+    reference: { body: ALL_TAGS, headers: { link: null } },
+    reason: IGNORED,
+  }
+}

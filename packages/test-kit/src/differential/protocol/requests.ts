@@ -1,6 +1,6 @@
 import { sha256 } from '../../digest.js'
 import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST } from '../../oci-layout.js'
-import type { ExpectedDifference } from '../observation.js'
+import type { ExpectedDifference, Observation } from '../observation.js'
 import type { Body, Call, Compare, Probe } from '../probe.js'
 
 /**
@@ -80,6 +80,22 @@ export const MANIFEST: Compare = {
 export const MANIFEST_BODY: Compare = { ...MANIFEST, body: 'sha256' }
 export const LISTING: Compare = { headers: ['content-type', 'link'], body: 'json' }
 export const TAGS: Compare = { headers: ['content-type', 'link'], body: 'tags' }
+
+/** The upload's offset (`Range`) and the status, not the error codes. */
+export const OFFSET: Compare = { headers: ['range'], codes: false }
+
+// --- where the reference answers otherwise ---
+
+/** distribution's answer where its router matches no route: a text 404, whatever the spec says. */
+export const NO_ROUTE: Partial<Observation> = { status: 404, codes: ['<not json>'] }
+
+/** The same expected difference, with its reason, at each of `steps`. */
+export function differenceAt(
+  steps: readonly string[],
+  difference: Omit<ExpectedDifference, 'step'>,
+): ExpectedDifference[] {
+  return steps.map((step) => ({ step, ...difference }))
+}
 
 // --- content ---
 

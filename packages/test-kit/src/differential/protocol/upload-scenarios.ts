@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
 import { sha256 } from '../../digest.js'
+import type { ExpectedDifference } from '../observation.js'
 import {
   BLOB,
   BLOB_BODY,
   CREATED,
+  differenceAt,
   get,
   head,
+  OFFSET,
   type ProtocolScenario,
   patch,
   post,
@@ -160,49 +163,32 @@ export const uploadScenarios: readonly ProtocolScenario[] = [
       await p.step('GET status of a never-issued id', get(neverIssued))
       await p.step('PATCH a never-issued id', patch(neverIssued, 'x'))
     },
-    differences: ['GET status of a never-issued id', 'PATCH a never-issued id'].map((step) => ({
-      step,
+    differences: differenceAt(['GET status of a never-issued id', 'PATCH a never-issued id'], {
       ours: { status: 404, codes: ['BLOB_UPLOAD_UNKNOWN'] },
       reference: { status: 404, codes: ['BLOB_UPLOAD_INVALID'] },
       reason:
         'distribution rejects the missing signed _state before looking the upload up; the spec code is BLOB_UPLOAD_UNKNOWN',
-    })),
+    }),
   },
   {
     name: 'chunk out of order: first PATCH not starting at 0',
     async run(p) {
       const session = await p.step('POST', post('/v2/diff/order/blobs/uploads/'))
-      const compare = { headers: ['range'], codes: false }
-      await p.step('PATCH 5-9 first', patch(session.location, 'world', '5-9'), compare)
+      await p.step('PATCH 5-9 first', patch(session.location, 'world', '5-9'), OFFSET)
     },
-    differences: [
-      {
-        step: 'PATCH 5-9 first',
-        ours: { status: 416 },
-        reference: { status: 202, headers: { range: '0-4' } },
-        reason:
-          'end-5: out-of-order chunk → 416; distribution 2.8.2 ignores Content-Range and appends',
-      },
-    ],
+    differences: [chunkAppendedByReference('PATCH 5-9 first', '0-4', 'a chunk past the offset')],
   },
   {
     name: 'chunk out of order: the same chunk sent twice',
     async run(p) {
-      const compare = { headers: ['range'], codes: false }
       const session = await p.step('POST', post('/v2/diff/resend/blobs/uploads/'))
-      const first = await p.step('PATCH 0-4', patch(session.location, 'hello', '0-4'), compare)
-      await p.step('PATCH 0-4 again', patch(first.location, 'hello', '0-4'), compare)
+      const first = await p.step('PATCH 0-4', patch(session.location, 'hello', '0-4'), OFFSET)
+      await p.step('PATCH 0-4 again', patch(first.location, 'hello', '0-4'), OFFSET)
       // Asks at the first reply's Location: distribution's _state there still says offset 5.
-      await p.step('GET status', get(first.location), compare)
+      await p.step('GET status', get(first.location), OFFSET)
     },
     differences: [
-      {
-        step: 'PATCH 0-4 again',
-        ours: { status: 416 },
-        reference: { status: 202, headers: { range: '0-9' } },
-        reason:
-          'end-5: a resent chunk → 416 and the upload keeps its offset; distribution appends it',
-      },
+      chunkAppendedByReference('PATCH 0-4 again', '0-9', 'a resent chunk'),
       {
         step: 'GET status',
         ours: { status: 204, headers: { range: '0-4' } },
@@ -250,3 +236,19 @@ export const uploadScenarios: readonly ProtocolScenario[] = [
     },
   },
 ]
+
+// --- internal ---
+
+/**
+ * end-5: a chunk that does not start at the upload's offset is refused here with 416 and the
+ * upload keeps its offset; distribution 2.8.2 ignores Content-Range, appends it and answers 202
+ * with the grown `range`.
+ */
+function chunkAppendedByReference(step: string, range: string, chunk: string): ExpectedDifference {
+  return {
+    step,
+    ours: { status: 416 },
+    reference: { status: 202, headers: { range } },
+    reason: `end-5: ${chunk} → 416 and the upload keeps its offset; distribution 2.8.2 ignores Content-Range and appends it`,
+  }
+}
