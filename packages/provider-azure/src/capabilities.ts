@@ -10,5 +10,7 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   implicitRepositories: false,
   credentialAuthMethod: 'bearer',
   repositoryScopedCredentials: true,
+  // No cross-account grants at all, so none reaches beyond its repository.
+  repositoryScopedGrants: true,
   credentialTtl: TTL_RULES.azure,
 })
