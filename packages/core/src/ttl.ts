@@ -21,7 +21,10 @@ export interface TtlRule {
  * TTL rules per built-in platform.
  * - aws: STS AssumeRole sessions last 900 s to 12 h (1 h when role chaining); the ECR token 12 h.
  * - gcp: IAM Credentials `generateAccessToken` lifetime, at most 3600 s, silently capped.
- * - azure: ACR access tokens carry their own `exp` (about 5 minutes); the request cannot lengthen it.
+ * - azure: ACR decides the lifetime of its access tokens, which carry their own `exp` (Microsoft's
+ *   published example lives 75 minutes, the default here); the request is validated but changes
+ *   nothing, neither shorter nor longer. At most 3 h, the longest-lived ACR token Microsoft
+ *   documents (those `az acr login` gets).
  * - azure-repository-token: the provider-azure mode that sets an ACR token password's `expiry` to
  *   exactly the requested lifetime. ACR documents no bounds for it; at least 60 s (ACR applies a
  *   new password within seconds, and clocks differ a little), at most 7 days like local.
@@ -32,7 +35,7 @@ export const TTL_RULES: Readonly<
 > = {
   aws: { defaultSeconds: 3600, minSeconds: 900, maxSeconds: 43_200, honoursRequest: true },
   gcp: { defaultSeconds: 3600, minSeconds: 1, maxSeconds: 3600, honoursRequest: true },
-  azure: { defaultSeconds: 300, minSeconds: 1, maxSeconds: 300, honoursRequest: false },
+  azure: { defaultSeconds: 4500, minSeconds: 1, maxSeconds: 10_800, honoursRequest: false },
   'azure-repository-token': {
     defaultSeconds: 3600,
     minSeconds: 60,

@@ -5,7 +5,7 @@ import { resolveCredentialTtl, resolveTtl, TTL_RULES } from '../src/ttl.js'
 describe('resolveTtl', () => {
   it('uses the platform default when none is requested', () => {
     expect(resolveTtl(TTL_RULES.local)).toEqual({ seconds: 3600, clamped: false })
-    expect(resolveTtl(TTL_RULES.azure)).toEqual({ seconds: 300, clamped: false })
+    expect(resolveTtl(TTL_RULES.azure)).toEqual({ seconds: 4500, clamped: false })
   })
 
   it('keeps a request inside the limits exactly', () => {
@@ -38,6 +38,8 @@ describe('resolveTtl', () => {
     expect(TTL_RULES.gcp.maxSeconds).toBe(3600)
     expect(TTL_RULES.aws.maxSeconds).toBe(12 * 3600)
     expect(TTL_RULES.azure.honoursRequest).toBe(false)
+    // ACR sets its tokens' lifetime: Microsoft's example lives 75 minutes, az acr login's 3 hours.
+    expect(TTL_RULES.azure).toMatchObject({ defaultSeconds: 4500, maxSeconds: 3 * 3600 })
     expect(TTL_RULES.local.defaultSeconds).toBe(3600)
   })
 
