@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import {
+  artifactRegistryContractSuite,
+  type ContractTestRunner,
+  type DataPlaneOptions,
+  dataPlaneTests,
+} from '../src/index.js'
+import { reference } from './reference-provider.js'
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+const expire = async (): Promise<void> => {}
+/** Registers nothing: these tests are about the options, checked before any test exists. */
+const runner: ContractTestRunner = { describe: () => undefined, it: () => undefined }
+
+const withDataPlane = (dataPlane: unknown) => () =>
+  artifactRegistryContractSuite({
+    test: runner,
+    factory: () => reference(),
+    dataPlane: dataPlane as DataPlaneOptions,
+  })
+
+describe('the dataPlane option', () => {
+  it.each([
+    ['not an object', 'yes', /options\.dataPlane must be an object/],
+    ['null', null, /options\.dataPlane must be an object/],
+    ['without expire', { tls: false }, /options\.dataPlane\.expire must be a function/],
+    ['with a string tls', { expire, tls: 'false' }, /options\.dataPlane\.tls must be a boolean/],
+    ['with a CA that is not PEM', { expire, caCertificate: 'ca.pem' }, /must be a PEM certificate/],
+    [
+      'with a CA for plain HTTP',
+      { expire, tls: false, caCertificate: PEM },
+      /cannot go with tls: false/,
+    ],
+  ])('%s is a TypeError that names the field', (_, dataPlane, message) => {
+    expect(withDataPlane(dataPlane)).toThrow(TypeError)
+    expect(withDataPlane(dataPlane)).toThrow(message)
+  })
+
+  it('is checked by the group function too, not only by the whole suite', () => {
+    expect(() =>
+      dataPlaneTests({
+        test: runner,
+        factory: () => reference(),
+        dataPlane: {} as DataPlaneOptions,
+      }),
+    ).toThrow(TypeError)
+  })
+
+  it.each([
+    ['absent', undefined],
+    ['plain HTTP', { expire, tls: false }],
+    ['HTTPS with a private CA', { expire, caCertificate: PEM }],
+    ['HTTPS, publicly trusted', { expire, tls: true }],
+  ])('%s is accepted', (_, dataPlane) => {
+    expect(withDataPlane(dataPlane)).not.toThrow()
+  })
+
+  it('can be excluded as a group by name', () => {
+    const names: string[] = []
+    artifactRegistryContractSuite({
+      test: { describe: (_, fn) => fn(), it: (name) => names.push(name) },
+      factory: () => reference(),
+      dataPlane: { expire },
+      exclude: ['dataPlane'],
+    })
+    expect(names.length).toBeGreaterThan(0)
+    expect(names.filter((name) => name.includes('data plane'))).toEqual([])
+  })
+})

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ArtifactRegistry } from '@artifact-registry/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dataPlaneTests } from '../src/index.js'
+import { named, runGroup } from './collect-group.js'
+import {
+  type DataPlaneFault,
+  type DataPlaneRegistry,
+  referenceWithDataPlane,
+  startDataPlaneRegistry,
+  waitUntilExpired,
+} from './data-plane-reference.js'
+
+const GROUP_TIMEOUT_MS = 60_000
+const dataPlane = { expire: waitUntilExpired, tls: false }
+
+let plane: DataPlaneRegistry
+beforeAll(async () => {
+  plane = await startDataPlaneRegistry()
+})
+afterAll(() => plane?.registry.close())
+
+/** Run the whole group, outside vitest's runner, against the provider `factory` makes. */
+const runDataPlane = (factory: () => ArtifactRegistry) =>
+  runGroup((test) => dataPlaneTests({ test, factory, dataPlane }))
+
+describe('the data plane group on the reference provider backed by a real registry', () => {
+  dataPlaneTests({
+    test: { describe, it },
+    factory: () => referenceWithDataPlane(plane),
+    dataPlane,
+  })
+})
+
+describe('the data plane group fails on a provider that breaks the data plane', () => {
+  const cases: [DataPlaneFault, string[]][] = [
+    [
+      'pull-can-push',
+      [
+        'data plane: a push with pull credentials is refused',
+        'data plane: a delete with pull credentials is refused',
+      ],
+    ],
+    [
+      'admin-for-everything',
+      [
+        'data plane: a push with pull credentials is refused',
+        'data plane: a delete with pull credentials is refused',
+        'data plane: credentials for one repository are refused on another',
+        'data plane: expired credentials are refused',
+      ],
+    ],
+  ]
+
+  it.each(cases)(
+    'catches the fault %s, and only where it shows',
+    async (fault, expected) => {
+      const outcomes = await runDataPlane(() => referenceWithDataPlane(plane, { faults: [fault] }))
+      expect(named(outcomes, 'failed').sort()).toEqual([...expected].sort())
+    },
+    GROUP_TIMEOUT_MS,
+  )
+})
+
+describe('the data plane group skips and fails as documented', () => {
+  it('skips every test, naming the option, when dataPlane is not given', async () => {
+    let made = 0
+    const outcomes = await runGroup((test) =>
+      dataPlaneTests({
+        test,
+        factory: () => {
+          made += 1
+          return referenceWithDataPlane(plane)
+        },
+      }),
+    )
+    expect(outcomes.length).toBeGreaterThanOrEqual(6)
+    for (const outcome of outcomes) {
+      expect(outcome.name).toContain('data plane')
+      expect(outcome.status).toBe('skipped')
+      expect(outcome.detail).toContain('options.dataPlane')
+    }
+    expect(made, 'no provider is made for a skipped test').toBe(0)
+  })
+
+  it(
+    'skips "another repository", with the reason, for credentials that are not repository-scoped',
+    async () => {
+      const outcomes = await runDataPlane(() =>
+        referenceWithDataPlane(plane, { repositoryScopedCredentials: false }),
+      )
+      const skipped = outcomes.filter((o) => o.status === 'skipped')
+      expect(skipped.map((o) => o.name)).toEqual([
+        'data plane: credentials for one repository are refused on another',
+      ])
+      expect(skipped[0]?.detail).toContain('repositoryScopedCredentials: false')
+      expect(named(outcomes, 'failed')).toEqual([])
+    },
+    GROUP_TIMEOUT_MS,
+  )
+
+  it('fails with a clear message when skopeo is not on PATH', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'no-skopeo-'))
+    const path = process.env.PATH
+    process.env.PATH = empty
+    try {
+      const outcomes = await runDataPlane(() => referenceWithDataPlane(plane))
+      const failed = outcomes.filter((o) => o.status === 'failed')
+      expect(failed.length).toBeGreaterThan(0)
+      for (const outcome of failed) expect(outcome.detail).toMatch(/needs skopeo on PATH/)
+    } finally {
+      process.env.PATH = path
+      await rm(empty, { recursive: true, force: true })
+    }
+  })
+
+  it('fails with a clear message for bearer credentials, which skopeo takes only as a flag', async () => {
+    const bearer = (): ArtifactRegistry => {
+      const provider = referenceWithDataPlane(plane)
+      return {
+        ...provider,
+        capabilities: { ...provider.capabilities, credentialAuthMethod: 'bearer' },
+        async generateCredentials(name, permission, ttl) {
+          const credentials = await provider.generateCredentials(name, permission, ttl)
+          return { ...credentials, authMethod: 'bearer', username: '' }
+        },
+      }
+    }
+    const outcomes = await runDataPlane(bearer)
+    const failed = outcomes.filter((o) => o.status === 'failed')
+    expect(failed.length).toBeGreaterThanOrEqual(6)
+    for (const outcome of failed) expect(outcome.detail).toMatch(/needs basic credentials/)
+  })
+})
