@@ -1,14 +1,26 @@
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { type LocalRegistry, startLocalRegistry } from '@artifact-registry/registry-server'
 import { createTestPki } from '@artifact-registry/test-kit'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { local } from '../../src/index.js'
 
+/** The registry checks expiry by its own clock, which is this machine's: wait until it has passed. */
+async function waitUntilExpired(credentials: ArtifactRegistryCredentials): Promise<void> {
+  const expiresAt = credentials.expiresAt?.getTime()
+  if (expiresAt === undefined) throw new Error('local credentials always carry expiresAt')
+  await sleep(Math.max(0, expiresAt - Date.now()) + 1)
+}
+
+const plainHttp = { expire: waitUntilExpired, tls: false }
+
 describe('embedded registry', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ bindingName: 'contract' }),
+    dataPlane: plainHttp,
   })
 })
 
@@ -23,6 +35,7 @@ describe('registry by URL', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ url: registry.url, bindingName: 'by-url', adminCredentials: admin }),
+    dataPlane: plainHttp,
   })
 })
 
@@ -36,5 +49,6 @@ describe('embedded registry over HTTPS (certificate from a private CA)', () => {
         tls: { cert: pki.certPem, key: pki.keyPem },
         caCertificate: pki.caPem,
       }),
+    dataPlane: { expire: waitUntilExpired, caCertificate: pki.caPem },
   })
 })
