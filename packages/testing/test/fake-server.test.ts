@@ -41,6 +41,37 @@ describe('startFakeServer', () => {
   })
 })
 
+describe('startFakeServer: streamed routes', () => {
+  it('hands streamed requests over unread, logs them without a body, and injects into them', async () => {
+    const routed: string[] = []
+    await using fake = await startFakeServer({
+      name: 'streamer',
+      operationOf: () => 'buffered',
+      route: (r) => {
+        routed.push(r.url.pathname)
+        return { status: 200, body: 'buffered' }
+      },
+      streamed: {
+        operationOf: (method, url) => (url.pathname.startsWith('/blob') ? `blob.${method}` : undefined),
+        handle: async (req, res) => {
+          // The body is still unread: the route pipes it back as it arrives.
+          res.writeHead(200, { 'content-type': 'application/octet-stream' })
+          req.pipe(res)
+        },
+      },
+    })
+    const body = Buffer.alloc(3 * 1024 * 1024, 7)
+    const echoed = await fetch(`${fake.url}/blob/a`, { method: 'PUT', body })
+    expect(Buffer.from(await echoed.arrayBuffer()).equals(body)).toBe(true)
+    expect(await (await fetch(`${fake.url}/other`)).text()).toBe('buffered')
+    expect(routed).toEqual(['/other'])
+    expect(fake.requestsFor('blob.PUT')).toMatchObject([{ url: '/blob/a', body: '' }])
+    fake.inject('blob.PUT', { status: 503, body: 'busy' })
+    const refused = await fetch(`${fake.url}/blob/b`, { method: 'PUT', body: 'x' })
+    expect([refused.status, await refused.text()]).toEqual([503, 'busy'])
+  })
+})
+
 describe('startFakeServer: inject', () => {
   const echo = () =>
     startFakeServer({

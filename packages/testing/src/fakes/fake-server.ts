@@ -56,6 +56,20 @@ export interface FakeServerOptions {
   operationOf: (request: FakeRequest) => string
   /** Answers a request no injected response took. */
   route: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>
+  /** Requests answered by streaming instead of by `route` (a registry's blobs, say). */
+  streamed?: StreamedRoute
+}
+
+/**
+ * Requests a fake answers as streams: their bodies are not read into memory first, so blobs of
+ * any size pass through. They are logged (with an empty `body`), and an injected response or
+ * `before` action applies to them as to any operation.
+ */
+export interface StreamedRoute {
+  /** The operation of a request this route answers; `undefined` leaves the request to `route`. */
+  operationOf: (method: string, url: URL) => string | undefined
+  /** Answer the request, whose body has not been read. */
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
 
 /** A running fake: its URL, request log and fault injection. */
@@ -90,11 +104,42 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   const requests: RecordedRequest[] = []
   const injected = new OperationQueues<InjectedAnswer>(options.name)
 
+  const handleStreamed = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    operation: string,
+    streamed: StreamedRoute,
+  ): Promise<void> => {
+    requests.push({
+      operation,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: '',
+      time: new Date(),
+    })
+    const answer = injected.take(operation)
+    if (answer === undefined || isBeforeOperation(answer)) {
+      await answer?.before()
+      await streamed.handle(req, res)
+      return
+    }
+    req.resume()
+    send(res, answer)
+  }
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { streamed } = options
+    const target = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const streamedOperation = streamed?.operationOf(req.method ?? 'GET', target)
+    if (streamed !== undefined && streamedOperation !== undefined) {
+      await handleStreamed(req, res, streamedOperation, streamed)
+      return
+    }
     const body = await readBody(req)
     const request: FakeRequest = {
       method: req.method ?? 'GET',
-      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      url: target,
       headers: req.headers,
       body,
     }
@@ -115,7 +160,9 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   }
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
-      send(res, { status: 500, body: { message: `[${options.name}] ${String(err)}` } })
+      // A streamed answer may fail after its headers went out: then only the connection can end.
+      if (res.headersSent) res.destroy(err instanceof Error ? err : undefined)
+      else send(res, { status: 500, body: { message: `[${options.name}] ${String(err)}` } })
     })
   }
   const server = options.tls

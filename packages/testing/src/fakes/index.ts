@@ -6,6 +6,7 @@ export {
   type FakeServerOptions,
   type InjectedAnswer,
   type RecordedRequest,
+  type StreamedRoute,
   startFakeServer,
 } from './fake-server.js'
 export { FAULT_KINDS, type FaultKind, type FaultOptions } from './faults.js'

@@ -1,57 +1,58 @@
 import { randomUUID } from 'node:crypto'
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import { encodeFakeJwt, epochSeconds, type FakeTokenClaims } from './jwt.js'
+import type { TokenAccess } from './acr-grants.js'
+import { accessTokenRoute } from './acr-token.js'
+import type { FakeClock } from './clock.js'
+import type { DataPlaneContent } from './data-plane-content.js'
+import { encodeFakeJwt } from './jwt.js'
 import { acrError, bearerOf, formOf, json } from './responses.js'
-import type { AcrAction, AzureFakeState, FakeAzureIdentity } from './state.js'
+import type { AzureFakeState, FakeAzureIdentity } from './state.js'
 
-/** What the data-plane routes need. */
+/** What the login server's routes need. */
 export interface AcrContext {
   readonly state: AzureFakeState
   readonly identities: readonly FakeAzureIdentity[]
+  readonly clock: FakeClock
   readonly accessTokenSeconds: number
   readonly refreshTokenSeconds: number
+  /** Whether `/oauth2/exchange` takes Entra ID tokens for the ARM audience. */
+  readonly armAudienceTokens: boolean
+  /** The registry's content, for `DELETE /acr/v1/{name}`. */
+  readonly content: DataPlaneContent
 }
 
-/** One entry of an ACR access token's `access` claim (the Docker token format). */
-export interface AcrAccess {
-  type: 'repository'
-  name: string
-  actions: AcrAction[]
-}
+/** The audience of Entra ID tokens meant for ACR itself. */
+const ACR_AUDIENCE = 'https://containerregistry.azure.net'
+/** ARM's audiences in each cloud (`https://management.azure.com`, …). */
+const ARM_AUDIENCE = /^https:\/\/management\./
 
-const ALL_ACTIONS: readonly AcrAction[] = ['pull', 'push', 'delete']
-const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z*]+(?:,[a-z*]+)*)$/
-// ACR accepts AAD tokens for ARM and for its own audience.
-const EXCHANGE_AUDIENCES = /^https:\/\/(management\.|containerregistry\.azure\.net)/
-
-/** The data-plane operation a request is for, or `undefined`. */
+/** The login-server operation a request is for (other than `/v2/…`), or `undefined`. */
 export function acrOperation(request: FakeRequest): string | undefined {
   const { method } = request
   const path = request.url.pathname
   if (method === 'POST' && path === '/oauth2/exchange') return 'acr.exchange'
-  if (method === 'POST' && path === '/oauth2/token') return 'acr.token'
+  if ((method === 'POST' || method === 'GET') && path === '/oauth2/token') return 'acr.token'
   if (method === 'DELETE' && path.startsWith('/acr/v1/')) return 'acr.deleteRepository'
-  if (method === 'GET' && path === '/v2/') return 'acr.ping'
   return undefined
 }
 
 /**
- * The ACR data plane: `/oauth2/exchange` (AAD token → refresh token), `/oauth2/token` (refresh
- * token + scope → access token whose `access` claim is what was asked for, minus what the
- * identity's RBAC does not allow), repository deletion and the `/v2/` login check.
+ * The login server's own endpoints: `/oauth2/exchange` (Entra ID token → ACR refresh token),
+ * `/oauth2/token` (→ ACR access token, see {@link accessTokenRoute}) and `DELETE /acr/v1/{name}`
+ * (a repository and every image in it).
  */
-export function acrRoute(request: FakeRequest, operation: string, ctx: AcrContext): FakeResponse {
+export function acrRoute(
+  request: FakeRequest,
+  operation: string,
+  ctx: AcrContext,
+): FakeResponse | Promise<FakeResponse> {
   switch (operation) {
     case 'acr.exchange':
       return exchange(request, ctx)
     case 'acr.token':
-      return accessToken(request, ctx)
-    case 'acr.deleteRepository':
-      return deleteRepository(request, ctx.state)
+      return accessTokenRoute(request, ctx)
     default:
-      return validAccess(request, ctx.state) === undefined
-        ? challenge(request, undefined)
-        : json(200, {})
+      return deleteRepository(request, ctx)
   }
 }
 
@@ -65,16 +66,30 @@ function exchange(request: FakeRequest, ctx: AcrContext): FakeResponse {
   const service = form.get('service')
   if (service !== request.headers.host)
     return unauthorized('the service does not match this registry')
+  const now = ctx.clock.epochSeconds()
   const aad = ctx.state.aadTokens.get(form.get('access_token') ?? '')
-  if (aad === undefined || aad.exp <= epochSeconds() || !EXCHANGE_AUDIENCES.test(String(aad.aud))) {
+  if (aad === undefined || aad.exp <= now) {
     return unauthorized('the AAD access token is invalid or expired')
   }
-  const now = epochSeconds()
+  const audience = String(aad.aud)
+  if (ARM_AUDIENCE.test(audience) && !ctx.armAudienceTokens) {
+    return unauthorized(
+      `ARM audience tokens are disabled on this registry: ask Entra ID for ${ACR_AUDIENCE}/.default`,
+    )
+  }
+  if (audience !== ACR_AUDIENCE && !ARM_AUDIENCE.test(audience)) {
+    return unauthorized(`the AAD access token is for another audience (${audience})`)
+  }
   const claims = {
-    ...baseClaims(now, service),
-    exp: now + ctx.refreshTokenSeconds,
-    grant_type: 'refresh_token',
+    jti: randomUUID(),
     sub: aad.oid,
+    nbf: now,
+    exp: now + ctx.refreshTokenSeconds,
+    iat: now,
+    iss: 'Azure Container Registry',
+    aud: service,
+    version: '1.0',
+    grant_type: 'refresh_token',
     appid: aad.appid,
     tenant: aad.tid,
   }
@@ -83,78 +98,33 @@ function exchange(request: FakeRequest, ctx: AcrContext): FakeResponse {
   return json(200, { refresh_token: token })
 }
 
-function accessToken(request: FakeRequest, ctx: AcrContext): FakeResponse {
-  const form = formOf(request)
-  if (form.get('grant_type') !== 'refresh_token') {
-    return acrError(400, 'UNSUPPORTED', 'grant_type must be refresh_token')
-  }
-  const refresh = ctx.state.refreshTokens.get(form.get('refresh_token') ?? '')
-  const service = form.get('service')
-  if (refresh === undefined || refresh.exp <= epochSeconds() || refresh.aud !== service) {
-    return unauthorized('the refresh token is invalid, expired or for another service')
-  }
-  const identity = ctx.identities.find((i) => i.clientId === refresh.appid)
-  const allowed = new Set(identity?.registryActions ?? ALL_ACTIONS)
-  const access: AcrAccess[] = []
-  for (const scope of (form.get('scope') ?? '').split(' ').filter(Boolean)) {
-    const m = SCOPE.exec(scope)
-    if (m?.[1] === undefined || m[2] === undefined) {
-      return acrError(400, 'UNSUPPORTED', `invalid scope "${scope}"`)
-    }
-    const asked = new Set(m[2].split(','))
-    const granted = ALL_ACTIONS.filter((a) => (asked.has(a) || asked.has('*')) && allowed.has(a))
-    access.push({ type: 'repository', name: m[1], actions: granted })
-  }
-  const now = epochSeconds()
-  const claims = {
-    ...baseClaims(now, service),
-    exp: now + ctx.accessTokenSeconds,
-    sub: refresh.sub,
-    access,
-  }
-  const token = encodeFakeJwt(claims)
-  ctx.state.accessTokens.set(token, claims)
-  return json(200, { access_token: token })
-}
-
-function deleteRepository(request: FakeRequest, state: AzureFakeState): FakeResponse {
+async function deleteRepository(request: FakeRequest, ctx: AcrContext): Promise<FakeResponse> {
   const name = decodeURIComponent(request.url.pathname.slice('/acr/v1/'.length))
-  const access = validAccess(request, state)
-  const allowed = access?.some((a) => a.name === name && a.actions.includes('delete')) ?? false
+  const claims = ctx.state.accessTokens.get(bearerOf(request) ?? '')
+  const valid =
+    claims !== undefined &&
+    claims.exp > ctx.clock.epochSeconds() &&
+    claims.aud === request.headers.host
+  const access = valid ? (claims.access as TokenAccess[]) : []
+  const allowed = access.some(
+    (a) => a.type === 'repository' && a.name === name && a.actions.includes('delete'),
+  )
   if (!allowed) return challenge(request, `repository:${name}:delete`)
-  const tags = state.repositories.get(name)
-  if (tags === undefined) {
+  const content = await ctx.content.content(name)
+  if (content === undefined) {
     return acrError(404, 'NAME_UNKNOWN', 'repository name not known to registry')
   }
-  state.repositories.delete(name)
-  return json(202, { manifestsDeleted: [], tagsDeleted: [...tags] })
-}
-
-function validAccess(request: FakeRequest, state: AzureFakeState): AcrAccess[] | undefined {
-  const claims = state.accessTokens.get(bearerOf(request) ?? '')
-  if (claims === undefined || claims.exp <= epochSeconds()) return undefined
-  return claims.access as AcrAccess[]
-}
-
-function baseClaims(now: number, service: string | null): Omit<FakeTokenClaims, 'exp'> {
-  return {
-    jti: randomUUID(),
-    iat: now,
-    nbf: now,
-    iss: 'Azure Container Registry',
-    aud: service,
-    version: '1.0',
-  }
+  await ctx.content.deleteRepository(name)
+  return json(202, { manifestsDeleted: content.manifests, tagsDeleted: content.tags })
 }
 
 function unauthorized(message: string): FakeResponse {
   return acrError(401, 'UNAUTHORIZED', message)
 }
 
-function challenge(request: FakeRequest, scope: string | undefined): FakeResponse {
+function challenge(request: FakeRequest, scope: string): FakeResponse {
   const host = request.headers.host ?? '127.0.0.1'
-  const scopePart = scope === undefined ? '' : `,scope="${scope}"`
   return acrError(401, 'UNAUTHORIZED', 'authentication required', {
-    'www-authenticate': `Bearer realm="https://${host}/oauth2/token",service="${host}"${scopePart}`,
+    'www-authenticate': `Bearer realm="https://${host}/oauth2/token",service="${host}",scope="${scope}"`,
   })
 }

@@ -1,5 +1,5 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import { epochSeconds } from './jwt.js'
+import type { FakeClock } from './clock.js'
 import type { LroEngine } from './lro.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
@@ -13,10 +13,11 @@ const OPERATION =
 
 const VERBS: Readonly<Record<string, string>> = { GET: 'get', PUT: 'create', DELETE: 'delete' }
 
-/** What the ARM routes need: the state and the LRO engine. */
+/** What the ARM routes need: the state, the LRO engine and the fake's clock. */
 export interface ArmContext {
   readonly state: AzureFakeState
   readonly lro: LroEngine
+  readonly clock: FakeClock
 }
 
 /** A parsed ARM resource path. */
@@ -55,7 +56,7 @@ export function armOperation(request: FakeRequest): string | undefined {
  * fake Entra ID issued for the management audience, and an `api-version`.
  */
 export function armRoute(request: FakeRequest, operation: string, ctx: ArmContext): FakeResponse {
-  const denied = checkAuthorization(request, ctx.state)
+  const denied = checkAuthorization(request, ctx)
   if (denied !== undefined) return denied
   if (!request.url.searchParams.has('api-version')) {
     return armError(
@@ -79,10 +80,10 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
 
 // --- Internal ---
 
-function checkAuthorization(request: FakeRequest, state: AzureFakeState): FakeResponse | undefined {
+function checkAuthorization(request: FakeRequest, ctx: ArmContext): FakeResponse | undefined {
   const token = bearerOf(request)
-  const claims = token === undefined ? undefined : state.aadTokens.get(token)
-  if (claims === undefined || claims.exp <= epochSeconds()) {
+  const claims = token === undefined ? undefined : ctx.state.aadTokens.get(token)
+  if (claims === undefined || claims.exp <= ctx.clock.epochSeconds()) {
     return armError(401, 'InvalidAuthenticationToken', 'The access token is invalid or expired.')
   }
   // ARM accepts tokens for its own audience only: a token for another resource is refused.

@@ -8,7 +8,11 @@ import {
 import type { FaultKind, FaultOptions } from '../faults.js'
 import type { InjectOptions } from '../operation-queues.js'
 import { type AcrContext, acrOperation, acrRoute } from './acr.js'
+import { acrTokenVerifier } from './acr-grants.js'
 import { armOperation, armRoute } from './arm.js'
+import { FakeClock } from './clock.js'
+import { AcrDataPlane } from './data-plane.js'
+import { DataPlaneContent, type RepositoryContent } from './data-plane-content.js'
 import { defaultIdentity, FAKE_AZURE, withDefaults } from './defaults.js'
 import { entraOperation, entraRoute } from './entra.js'
 import { AzureFakeHandle } from './fake-handle.js'
@@ -38,22 +42,55 @@ export interface AzureFakeOptions {
   lroStyle?: LroStyle
   /** Polls answered "in progress" before an operation finishes. @default 1 */
   pollsBeforeDone?: number
-  /** Lifetime of ACR access tokens; ACR's own is about five minutes. @default 300 */
+  /**
+   * Lifetime of ACR access tokens. ACR decides it; Microsoft's published example token lives 75
+   * minutes. @default 4500
+   */
   accessTokenLifetimeSeconds?: number
-  /** Lifetime of ACR refresh tokens. @default 10800 */
+  /** Lifetime of ACR refresh tokens (those of `az acr login` last 3 hours). @default 10800 */
   refreshTokenLifetimeSeconds?: number
+  /**
+   * Whether `/oauth2/exchange` takes Entra ID tokens for the ARM audience, as ACR does unless the
+   * registry's `azureADAuthenticationAsArmPolicy` is disabled. `false` is the registry under the
+   * built-in Azure Policy "Container registries should have ARM audience token authentication
+   * disabled": only tokens for `https://containerregistry.azure.net` are exchanged, an ARM one
+   * gets 401. @default true
+   */
+  armAudienceTokens?: boolean
+}
+
+/** Where the fake's registry (its OCI API) listens, for clients such as skopeo. */
+export interface AzureFakeDataPlane {
+  /** `127.0.0.1:{port}`: the login server, as credentials name it. */
+  readonly registry: string
+  /** Always `true`: ACR serves HTTPS only. */
+  readonly tls: true
+  /** PEM of the certificate to trust as a CA (the fake's test certificate). */
+  readonly caCertificate: string
 }
 
 /**
  * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries and scope maps)
- * and the ACR data plane on one HTTPS port of 127.0.0.1. Operation names in the request log and
- * for `inject`: `entra.openidConfiguration`, `entra.token`, `registries.{get,create,delete}`,
- * `scopeMaps.{list,get,create,delete}`, `operationStatuses.get`, `operationResults.get`,
- * `acr.exchange`, `acr.token`, `acr.deleteRepository`, `acr.ping`.
+ * and the ACR data plane (token endpoints and a real OCI registry) on one HTTPS port of
+ * 127.0.0.1. Operation names in the request log and for `inject`: `entra.openidConfiguration`,
+ * `entra.token`, `registries.{get,create,delete}`, `scopeMaps.{list,get,create,delete}`,
+ * `operationStatuses.get`, `operationResults.get`, `acr.exchange`, `acr.token`,
+ * `acr.deleteRepository`, `acr.v2` (every request of the OCI API, `/v2/…`).
  */
 export interface AzureFake extends FakeServer {
   /** `127.0.0.1:{port}`: the registry's login server (data plane). */
   readonly loginServer: string
+  /** The registry's OCI API: where credentials are used, and the CA to trust for it. */
+  readonly dataPlane: AzureFakeDataPlane
+  /** The fake's time in milliseconds since the epoch: what expires in it is judged by it. */
+  now(): number
+  /**
+   * Move the fake's time forward: every token it issued (Entra ID, ACR refresh and access tokens)
+   * is that much closer to its expiry, for ARM, the token endpoints and the registry alike.
+   * `providerOptions()` gives the provider and its credential this clock too.
+   * @throws TypeError unless `seconds` is a finite number ≥ 0.
+   */
+  advanceClock(seconds: number): void
   /** PEM of the certificate the fake serves; trust it as a CA in every client. */
   readonly ca: string
   /**
@@ -104,8 +141,16 @@ export interface AzureFake extends FakeServer {
    * as stored.
    */
   seedRegistry(init: FakeRegistryInit): FakeRegistry
-  /** Put content (a tag) in a repository of the data plane, as a push would. */
-  seedImage(repository: string, tag?: string): void
+  /**
+   * Push a small image to `repository:tag` of the data plane (the repository appears, as on a
+   * push); resolves to its manifest digest.
+   * @param tag @default 'latest'
+   */
+  seedImage(repository: string, tag?: string): Promise<string>
+  /** The repositories of the data plane that hold anything, sorted. */
+  getRepositories(): Promise<string[]>
+  /** The tags and manifest digests of a repository, or `undefined` when it holds nothing. */
+  getRepositoryContent(repository: string): Promise<RepositoryContent | undefined>
   /** The scope maps of every registry. */
   getScopeMaps(): FakeScopeMap[]
   /** The claims of a token the fake issued (or any JWT-shaped token). */
@@ -116,7 +161,7 @@ export interface AzureFake extends FakeServer {
  * Start the Azure fake. The real Azure SDK and `ClientSecretCredential` talk to it when given its
  * URL and its certificate as CA (see `providerOptions`, or `credentialOptions` and
  * `armClientOptions` for SDK clients of your own). `reset()` forgets the request log and
- * injected faults; resources and issued tokens stay (credentials cache tokens).
+ * injected faults; resources, images and issued tokens stay (credentials cache tokens).
  *
  * @example
  * ```ts
@@ -126,34 +171,52 @@ export interface AzureFake extends FakeServer {
  */
 export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
   const state = emptyState()
+  const clock = new FakeClock()
   const lro = new LroEngine(
     options.lroStyle ?? 'azure-async-operation',
     options.pollsBeforeDone ?? 1,
   )
   const identities = options.identities ?? [defaultIdentity()]
+  state.basicVerifiers.push(acrTokenVerifier(state, identities))
+  const dataPlane = await AcrDataPlane.start({ state, clock })
+  const content = new DataPlaneContent(dataPlane)
   const acr: AcrContext = {
     state,
     identities,
-    accessTokenSeconds: options.accessTokenLifetimeSeconds ?? 300,
+    clock,
+    accessTokenSeconds: options.accessTokenLifetimeSeconds ?? 4500,
     refreshTokenSeconds: options.refreshTokenLifetimeSeconds ?? 10_800,
+    armAudienceTokens: options.armAudienceTokens ?? true,
+    content,
   }
-  const route = (request: FakeRequest): FakeResponse => {
+  const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
-    if (operation.startsWith('entra.')) return entraRoute(request, state, identities)
+    if (operation.startsWith('entra.')) return entraRoute(request, { state, identities, clock })
     if (operation.startsWith('acr.')) return acrRoute(request, operation, acr)
-    if (operation !== 'unknown') return armRoute(request, operation, { state, lro })
+    if (operation !== 'unknown') return armRoute(request, operation, { state, lro, clock })
     return acrError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.pathname}`)
   }
-  const server = await startFakeServer({
-    name: 'azure-fake',
-    tls: { key: TEST_TLS_KEY, cert: TEST_TLS_CERT },
-    operationOf,
-    route,
-  })
+  let server: FakeServer
+  try {
+    server = await startFakeServer({
+      name: 'azure-fake',
+      tls: { key: TEST_TLS_KEY, cert: TEST_TLS_CERT },
+      operationOf,
+      route,
+      streamed: dataPlane.streamed,
+    })
+  } catch (err) {
+    await dataPlane.close()
+    throw err
+  }
+  dataPlane.attach(`127.0.0.1:${server.port}`)
   const registries = (options.registries ?? [{ name: FAKE_AZURE.registryName }]).map(withDefaults)
   return new AzureFakeHandle(server, {
     state,
     lro,
+    clock,
+    dataPlane,
+    content,
     registries,
     identity: identities[0] ?? defaultIdentity(),
   })

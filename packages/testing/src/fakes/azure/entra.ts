@@ -1,7 +1,15 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import { encodeFakeJwt, epochSeconds } from './jwt.js'
+import type { FakeClock } from './clock.js'
+import { encodeFakeJwt } from './jwt.js'
 import { formOf, json, originOf } from './responses.js'
 import type { AzureFakeState, FakeAzureIdentity } from './state.js'
+
+/** What the Entra ID routes need. */
+export interface EntraContext {
+  readonly state: AzureFakeState
+  readonly identities: readonly FakeAzureIdentity[]
+  readonly clock: FakeClock
+}
 
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/
@@ -20,13 +28,11 @@ export function entraOperation(request: FakeRequest): string | undefined {
 /**
  * A minimal Entra ID for `ClientSecretCredential` (MSAL): the OpenID metadata MSAL reads first,
  * and the client-credentials token endpoint. Tokens are JWT-shaped; `aud` is the resource of the
- * requested `.default` scope, so the ARM fake can refuse tokens for the wrong audience.
+ * requested `.default` scope, so ARM and the login server can refuse tokens for the wrong
+ * audience. They are issued and expire on the fake's clock.
  */
-export function entraRoute(
-  request: FakeRequest,
-  state: AzureFakeState,
-  identities: readonly FakeAzureIdentity[],
-): FakeResponse {
+export function entraRoute(request: FakeRequest, ctx: EntraContext): FakeResponse {
+  const { state, identities } = ctx
   const path = request.url.pathname
   const metadata = OPENID.exec(path)
   if (metadata?.[1] !== undefined) return openidConfiguration(originOf(request), metadata[1])
@@ -45,7 +51,7 @@ export function entraRoute(
     return entraError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.')
   }
   const scope = form.get('scope') ?? ''
-  const now = epochSeconds()
+  const now = ctx.clock.epochSeconds()
   const claims = {
     aud: scope.split(' ')[0]?.replace(/\/?\.default$/, '') ?? '',
     iss: `https://sts.windows.net/${tenant}/`,

@@ -1,6 +1,9 @@
 import type { FakeServer, InjectedAnswer, RecordedRequest } from '../fake-server.js'
 import { type FaultKind, type FaultOptions, namedFaultInjector } from '../faults.js'
-import type { AzureFake } from './azure-fake.js'
+import type { AzureFake, AzureFakeDataPlane } from './azure-fake.js'
+import type { FakeClock } from './clock.js'
+import type { AcrDataPlane } from './data-plane.js'
+import type { DataPlaneContent, RepositoryContent } from './data-plane-content.js'
 import { FAKE_AZURE, withDefaults } from './defaults.js'
 import { azureErrorPlane } from './faults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
@@ -23,6 +26,9 @@ import { TEST_TLS_CERT } from './test-certificate.js'
 export interface FakeParts {
   readonly state: AzureFakeState
   readonly lro: LroEngine
+  readonly clock: FakeClock
+  readonly dataPlane: AcrDataPlane
+  readonly content: DataPlaneContent
   /** The registries the fake holds from the start. */
   readonly registries: readonly Required<FakeRegistryInit>[]
   /** The identity `providerOptions()` signs in as. */
@@ -35,6 +41,7 @@ export class AzureFakeHandle implements AzureFake {
   readonly url: string
   readonly port: number
   readonly loginServer: string
+  readonly dataPlane: AzureFakeDataPlane
   readonly ca: string = TEST_TLS_CERT
   readonly credentialOptions: AzureFake['credentialOptions']
   readonly armClientOptions: AzureFake['armClientOptions']
@@ -56,6 +63,7 @@ export class AzureFakeHandle implements AzureFake {
     this.url = server.url
     this.port = server.port
     this.loginServer = `127.0.0.1:${server.port}`
+    this.dataPlane = { registry: this.loginServer, tls: true, caCertificate: TEST_TLS_CERT }
     this.credentialOptions = {
       authorityHost: server.url,
       disableInstanceDiscovery: true,
@@ -88,6 +96,14 @@ export class AzureFakeHandle implements AzureFake {
 
   set pollsBeforeDone(polls: number) {
     this.#parts.lro.pollsBeforeDone = polls
+  }
+
+  now(): number {
+    return this.#parts.clock.now()
+  }
+
+  advanceClock(seconds: number): void {
+    this.#parts.clock.advance(seconds)
   }
 
   requestsFor(operation: string): RecordedRequest[] {
@@ -124,17 +140,23 @@ export class AzureFakeHandle implements AzureFake {
         `[azure-fake] no registry named ${name}: seed it with seedRegistry() or the registries option`,
       )
     }
-    return azureProviderOptions(this, registry, this.#parts.identity)
+    return azureProviderOptions(this, registry, this.#parts.identity, this.#parts.clock)
   }
 
   seedRegistry(init: FakeRegistryInit): FakeRegistry {
     return addRegistry(this.state, withDefaults(init))
   }
 
-  seedImage(repository: string, tag = 'latest'): void {
-    const tags = this.state.repositories.get(repository) ?? new Set<string>()
-    tags.add(tag)
-    this.state.repositories.set(repository, tags)
+  seedImage(repository: string, tag = 'latest'): Promise<string> {
+    return this.#parts.content.pushImage(repository, tag)
+  }
+
+  getRepositories(): Promise<string[]> {
+    return this.#parts.content.repositories()
+  }
+
+  getRepositoryContent(repository: string): Promise<RepositoryContent | undefined> {
+    return this.#parts.content.content(repository)
   }
 
   getScopeMaps(): FakeScopeMap[] {
@@ -145,14 +167,15 @@ export class AzureFakeHandle implements AzureFake {
     return decodeFakeJwt(token)
   }
 
-  /** Forget the request log and injected faults; resources and issued tokens stay. */
+  /** Forget the request log and injected faults; resources, images and issued tokens stay. */
   reset(): void {
     this.#server.reset()
     this.#parts.lro.clearFailures()
   }
 
-  close(): Promise<void> {
-    return this.#server.close()
+  async close(): Promise<void> {
+    await this.#server.close()
+    await this.#parts.dataPlane.close()
   }
 
   [Symbol.asyncDispose](): Promise<void> {

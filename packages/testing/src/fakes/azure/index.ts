@@ -1,5 +1,18 @@
-export type { AcrAccess } from './acr.js'
-export { type AzureFake, type AzureFakeOptions, startAzureFake } from './azure-fake.js'
+export {
+  type BasicCredentials,
+  type BasicVerification,
+  type BasicVerifier,
+  NULL_GUID_USERNAME,
+  type TokenAccess,
+  type TokenGrant,
+} from './acr-grants.js'
+export {
+  type AzureFake,
+  type AzureFakeDataPlane,
+  type AzureFakeOptions,
+  startAzureFake,
+} from './azure-fake.js'
+export type { RepositoryContent } from './data-plane-content.js'
 export { FAKE_AZURE, type FakeAzureDefaults } from './defaults.js'
 export { decodeFakeJwt, encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 export type { FakeLroOperation } from './lro.js'

@@ -28,11 +28,6 @@ export function decodeFakeJwt(token: string): FakeTokenClaims | undefined {
   }
 }
 
-/** Seconds since the epoch, as JWT claims count time. */
-export function epochSeconds(now: number = Date.now()): number {
-  return Math.floor(now / 1000)
-}
-
 function toBase64Url(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }

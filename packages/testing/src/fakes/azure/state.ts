@@ -1,3 +1,4 @@
+import type { BasicVerifier } from './acr-grants.js'
 import type { FakeTokenClaims } from './jwt.js'
 
 /** How the fake answers ARM long-running operations (create and delete). */
@@ -82,12 +83,16 @@ export interface AzureFakeState {
   readonly registries: Map<string, FakeRegistry>
   /** Keyed by `{registry key}/{scope-map name}`, lower-cased. */
   readonly scopeMaps: Map<string, FakeScopeMap>
-  /** Repositories with content in the data plane, with their tags. */
-  readonly repositories: Map<string, Set<string>>
   /** Tokens issued by the fake Entra ID and by ACR, so forged or foreign tokens are refused. */
   readonly aadTokens: Map<string, FakeTokenClaims>
   readonly refreshTokens: Map<string, FakeTokenClaims>
   readonly accessTokens: Map<string, FakeTokenClaims>
+  /**
+   * The Basic credentials `/oauth2/token` accepts (as `Authorization: Basic` on a GET, or the
+   * `password` grant of a POST), tried in order: the first grant wins. The fake starts with the
+   * null GUID and its own ACR tokens; push a {@link BasicVerifier} for any other kind.
+   */
+  readonly basicVerifiers: BasicVerifier[]
 }
 
 /** Fresh, empty state. */
@@ -95,10 +100,10 @@ export function emptyState(): AzureFakeState {
   return {
     registries: new Map(),
     scopeMaps: new Map(),
-    repositories: new Map(),
     aadTokens: new Map(),
     refreshTokens: new Map(),
     accessTokens: new Map(),
+    basicVerifiers: [],
   }
 }
 

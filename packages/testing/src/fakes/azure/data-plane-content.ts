@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto'
+import { request } from 'node:http'
+
+/** Where the internal registry is and how the fake authenticates to it. */
+export interface RegistryEndpoint {
+  /** `http://127.0.0.1:{port}` */
+  readonly internalUrl: string
+  readonly adminAuthorization: string
+}
+
+/** A repository's content as the registry holds it. */
+export interface RepositoryContent {
+  readonly tags: string[]
+  /** Digests of the manifests the tags name, each once. */
+  readonly manifests: string[]
+}
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json'
+
+/**
+ * The fake's own reads and writes of the data plane's content, through the internal registry's
+ * OCI API with the fake's credential: what seeding, `DELETE /acr/v1/{name}` and assertions need.
+ */
+export class DataPlaneContent {
+  readonly #registry: RegistryEndpoint
+
+  constructor(registry: RegistryEndpoint) {
+    this.#registry = registry
+  }
+
+  /** Push a small image (an empty config, no layers) as `repository:tag`; its manifest digest. */
+  async pushImage(repository: string, tag: string): Promise<string> {
+    // A distinct config per image, so two seeded images never share a digest by accident.
+    const config = Buffer.from(
+      JSON.stringify({ repository, tag, architecture: 'amd64', os: 'linux' }),
+    )
+    const configDigest = digestOf(config)
+    const upload = await this.#send(
+      'POST',
+      `/v2/${repository}/blobs/uploads/?digest=${encodeURIComponent(configDigest)}`,
+      config,
+      { 'content-type': 'application/octet-stream' },
+    )
+    expectStatus(upload, 201, `upload the config of ${repository}:${tag}`)
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length },
+        layers: [],
+      }),
+    )
+    const put = await this.#send('PUT', `/v2/${repository}/manifests/${tag}`, manifest, {
+      'content-type': OCI_MANIFEST,
+    })
+    expectStatus(put, 201, `put the manifest of ${repository}:${tag}`)
+    return digestOf(manifest)
+  }
+
+  /** The tags and manifests of `repository`, or `undefined` when it holds nothing. */
+  async content(repository: string): Promise<RepositoryContent | undefined> {
+    const answer = await this.#send('GET', `/v2/${repository}/tags/list`)
+    if (answer.status === 404) return undefined
+    expectStatus(answer, 200, `list the tags of ${repository}`)
+    const tags = ((JSON.parse(answer.body) as { tags?: string[] | null }).tags ?? []).sort()
+    const manifests = new Set<string>()
+    for (const tag of tags) {
+      const head = await this.#send('HEAD', `/v2/${repository}/manifests/${tag}`, undefined, {
+        accept: OCI_MANIFEST,
+      })
+      const digest = head.headers['docker-content-digest']
+      if (typeof digest === 'string') manifests.add(digest)
+    }
+    return { tags, manifests: [...manifests] }
+  }
+
+  /** Names of the repositories that hold anything, sorted. */
+  async repositories(): Promise<string[]> {
+    const answer = await this.#send('GET', '/v2/_catalog')
+    expectStatus(answer, 200, 'list the repositories')
+    return (JSON.parse(answer.body) as { repositories: string[] }).repositories
+  }
+
+  /** Remove every manifest, tag and blob link of `repository`. */
+  async deleteRepository(repository: string): Promise<void> {
+    const answer = await this.#send('DELETE', `/_artifact-registry/repositories/${repository}`)
+    expectStatus(answer, 202, `delete repository ${repository}`)
+  }
+
+  #send(
+    method: string,
+    path: string,
+    body?: Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        new URL(path, this.#registry.internalUrl),
+        {
+          method,
+          headers: {
+            ...headers,
+            authorization: this.#registry.adminAuthorization,
+            ...(body === undefined ? {} : { 'content-length': String(body.length) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('error', reject)
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          )
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+}
+
+// --- Internal ---
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+function digestOf(content: Buffer): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`
+}
+
+function expectStatus(answer: Answer, status: number, what: string): void {
+  if (answer.status !== status) {
+    throw new Error(`[azure-fake] could not ${what}: HTTP ${answer.status} ${answer.body}`)
+  }
+}
