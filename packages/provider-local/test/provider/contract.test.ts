@@ -7,22 +7,23 @@ import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { local } from '../../src/index.js'
 
-/** The registry checks expiry by its own clock, which is this machine's: wait until it has passed. */
+// The README of @artifact-registry/testing shows this region (tools/test/readme-snippets.test.ts).
+// #region testing-readme-data-plane
+/** The registry checks expiry by this machine's clock: wait until `expiresAt` has passed. */
 async function waitUntilExpired(credentials: ArtifactRegistryCredentials): Promise<void> {
-  const expiresAt = credentials.expiresAt?.getTime()
-  if (expiresAt === undefined) throw new Error('local credentials always carry expiresAt')
+  const expiresAt = credentials.expiresAt?.getTime() ?? 0
   await sleep(Math.max(0, expiresAt - Date.now()) + 1)
 }
-
-const plainHttp = { expire: waitUntilExpired, tls: false }
 
 describe('embedded registry', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ bindingName: 'contract' }),
-    dataPlane: plainHttp,
+    // skopeo pushes, pulls and deletes with the credentials the provider mints
+    dataPlane: { expire: waitUntilExpired, tls: false },
   })
 })
+// #endregion
 
 describe('registry by URL', () => {
   const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
@@ -35,7 +36,7 @@ describe('registry by URL', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ url: registry.url, bindingName: 'by-url', adminCredentials: admin }),
-    dataPlane: plainHttp,
+    dataPlane: { expire: waitUntilExpired, tls: false },
   })
 })
 
