@@ -52,7 +52,8 @@ describe('startFakeServer: streamed routes', () => {
         return { status: 200, body: 'buffered' }
       },
       streamed: {
-        operationOf: (method, url) => (url.pathname.startsWith('/blob') ? `blob.${method}` : undefined),
+        operationOf: (method, url) =>
+          url.pathname.startsWith('/blob') ? `blob.${method}` : undefined,
         handle: async (req, res) => {
           // The body is still unread: the route pipes it back as it arrives.
           res.writeHead(200, { 'content-type': 'application/octet-stream' })

@@ -1,4 +1,3 @@
-import { request } from 'node:https'
 import type { FaultKind } from '@artifact-registry/testing/fakes'
 import {
   type AzureFake,
@@ -8,70 +7,7 @@ import {
   TEST_TLS_CERT,
 } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-
-interface Answer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: unknown
-}
-
-/** A string field of a JSON answer (tokens), failing the test when it is missing. */
-function text(answer: Answer, field: string): string {
-  const value = (answer.body as Record<string, unknown>)[field]
-  expect(value).toBeTypeOf('string')
-  return value as string
-}
-
-/** One HTTPS request to the fake, trusting its test certificate (and nothing else). */
-function call(
-  fake: AzureFake,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string; ca?: string | null } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, fake.url)
-    const ca = options.ca === null ? undefined : (options.ca ?? TEST_TLS_CERT)
-    const req = request(url, { method, headers: options.headers, ca }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let body: unknown = text
-        try {
-          body = JSON.parse(text)
-        } catch {}
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
-      })
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
-}
-
-const form = (fields: Record<string, string>) => ({
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields).toString(),
-})
-
-/** The client-credentials grant at the fake's Entra token endpoint, with the fake's own secret unless told. */
-function requestAadToken(fake: AzureFake, scope: string, clientSecret = FAKE_AZURE.clientSecret) {
-  return call(
-    fake,
-    'POST',
-    `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`,
-    form({
-      grant_type: 'client_credentials',
-      client_id: FAKE_AZURE.clientId,
-      client_secret: clientSecret,
-      scope,
-    }),
-  )
-}
-
-async function aadToken(fake: AzureFake, scope = 'https://management.azure.com/.default') {
-  return text(await requestAadToken(fake, scope), 'access_token')
-}
+import { aadToken, call, form, requestAadToken, text } from './azure-wire.js'
 
 const REGISTRY = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
 const API = 'api-version=2025-11-01'
