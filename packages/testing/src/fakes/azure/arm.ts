@@ -4,20 +4,25 @@ import type { LroEngine } from './lro.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
 import { scopeMapRoute } from './scope-maps.js'
-import type { AzureFakeState } from './state.js'
+import type { AzureFakeState, FakeSku } from './state.js'
+import { generateCredentialsRoute } from './token-passwords.js'
+import { tokenRoute } from './tokens.js'
 
+// Groups: 1 subscription, 2 resource group, 3 registry, 4 child type, 5 child name, 6 action.
 const RESOURCE =
-  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)(\/scopeMaps(?:\/([^/]+))?)?$/i
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)(?:\/(scopeMaps|tokens)(?:\/([^/]+))?|\/(generateCredentials))?$/i
 const OPERATION =
   /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/locations\/([^/]+)\/(operationStatuses|operationResults)\/([^/]+)$/i
 
 const VERBS: Readonly<Record<string, string>> = { GET: 'get', PUT: 'create', DELETE: 'delete' }
 
-/** What the ARM routes need: the state, the LRO engine and the fake's clock. */
+/** What the ARM routes need: the state, the LRO engine, the fake's clock and the quotas. */
 export interface ArmContext {
   readonly state: AzureFakeState
   readonly lro: LroEngine
   readonly clock: FakeClock
+  /** Scope maps, and tokens, a registry of each SKU may hold. */
+  readonly quotas: Readonly<Record<FakeSku, number>>
 }
 
 /** A parsed ARM resource path. */
@@ -28,6 +33,8 @@ export interface ArmPath {
   /** Present for `/scopeMaps` (list) and `/scopeMaps/{name}`. */
   readonly scopeMaps: boolean
   readonly scopeMapName: string | undefined
+  /** The name of `/tokens/{name}`. */
+  readonly tokenName: string | undefined
   /** `{origin}/subscriptions/{sub}`, where operation URLs live. */
   readonly subscriptionUrl: string
 }
@@ -42,18 +49,24 @@ export function armOperation(request: FakeRequest): string | undefined {
   if (op !== null) return request.method === 'GET' ? `${op[3]}.get` : undefined
   const resource = RESOURCE.exec(path)
   if (resource === null) return undefined
-  if (resource[4] !== undefined && resource[5] === undefined) {
-    return request.method === 'GET' ? 'scopeMaps.list' : undefined
+  const [, , , , childType, childName, action] = resource
+  if (action !== undefined) {
+    return request.method === 'POST' ? 'registries.generateCredentials' : undefined
+  }
+  const type = childType === undefined ? 'registries' : childTypeOf(childType)
+  if (childType !== undefined && childName === undefined) {
+    return request.method === 'GET' ? `${type}.list` : undefined
   }
   const verb = VERBS[request.method]
   if (verb === undefined) return undefined
-  return `${resource[4] === undefined ? 'registries' : 'scopeMaps'}.${verb}`
+  return `${type}.${verb}`
 }
 
 /**
- * ARM for `Microsoft.ContainerRegistry`: registries and scope maps (get, create, delete, list) and
- * the operation URLs of their long-running operations. Every request needs a bearer token the
- * fake Entra ID issued for the management audience, and an `api-version`.
+ * ARM for `Microsoft.ContainerRegistry`: registries, scope maps and tokens (get, create, delete,
+ * list), token passwords (`generateCredentials`) and the operation URLs of their long-running
+ * operations. Every request needs a bearer token the fake Entra ID issued for the management
+ * audience, and an `api-version`.
  */
 export function armRoute(request: FakeRequest, operation: string, ctx: ArmContext): FakeResponse {
   const denied = checkAuthorization(request, ctx)
@@ -73,8 +86,12 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
   }
   const path = parsePath(request)
   if (path === undefined) return armError(404, 'NotFound', 'No such resource')
-  return operation.startsWith('registries.')
-    ? registryRoute(request, operation, path, ctx)
+  if (operation === 'registries.generateCredentials') {
+    return generateCredentialsRoute(request, path, ctx)
+  }
+  if (operation.startsWith('registries.')) return registryRoute(request, operation, path, ctx)
+  return operation.startsWith('tokens.')
+    ? tokenRoute(request, operation, path, ctx)
     : scopeMapRoute(request, operation, path, ctx)
 }
 
@@ -100,12 +117,19 @@ function checkAuthorization(request: FakeRequest, ctx: ArmContext): FakeResponse
 function parsePath(request: FakeRequest): ArmPath | undefined {
   const m = RESOURCE.exec(request.url.pathname)
   if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined
+  const type = m[4] === undefined ? undefined : childTypeOf(m[4])
   return {
     subscriptionId: m[1],
     resourceGroup: m[2],
     registryName: m[3],
-    scopeMaps: m[4] !== undefined,
-    scopeMapName: m[5],
+    scopeMaps: type === 'scopeMaps',
+    scopeMapName: type === 'scopeMaps' ? m[5] : undefined,
+    tokenName: type === 'tokens' ? m[5] : undefined,
     subscriptionUrl: `${originOf(request)}/subscriptions/${m[1]}`,
   }
+}
+
+/** The operation prefix of a child resource type (ARM paths ignore case). */
+function childTypeOf(segment: string): 'scopeMaps' | 'tokens' {
+  return segment.toLowerCase() === 'tokens' ? 'tokens' : 'scopeMaps'
 }

@@ -19,6 +19,7 @@ import { AzureFakeHandle } from './fake-handle.js'
 import type { FakeTokenClaims } from './jwt.js'
 import { type FakeLroOperation, LroEngine } from './lro.js'
 import type { AzureFakeProviderOptions } from './provider-options.js'
+import { ACR_RESOURCE_QUOTAS } from './quotas.js'
 import { acrError } from './responses.js'
 import {
   type AzureFakeState,
@@ -27,10 +28,13 @@ import {
   type FakeRegistry,
   type FakeRegistryInit,
   type FakeScopeMap,
+  type FakeSku,
+  type FakeToken,
   type LroStyle,
   type OperationFailureFault,
 } from './state.js'
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './test-certificate.js'
+import { tokenPasswordVerifier } from './token-passwords.js'
 
 /** Options of {@link startAzureFake}. */
 export interface AzureFakeOptions {
@@ -57,6 +61,13 @@ export interface AzureFakeOptions {
    * gets 401. @default true
    */
   armAudienceTokens?: boolean
+  /**
+   * Scope maps, and tokens, a registry of each SKU may hold (two quotas, counted separately);
+   * creating one more is refused with ARM's 400 `QuotaExceeded`. Azure Support raises them for a
+   * registry; lower ones make a quota test quick. @default ACR_RESOURCE_QUOTAS (Basic 100,
+   * Standard 500, Premium 50,000)
+   */
+  resourceQuotas?: Partial<Record<FakeSku, number>>
 }
 
 /** Where the fake's registry (its OCI API) listens, for clients such as skopeo. */
@@ -70,10 +81,11 @@ export interface AzureFakeDataPlane {
 }
 
 /**
- * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries and scope maps)
- * and the ACR data plane (token endpoints and a real OCI registry) on one HTTPS port of
- * 127.0.0.1. Operation names in the request log and for `inject`: `entra.openidConfiguration`,
- * `entra.token`, `registries.{get,create,delete}`, `scopeMaps.{list,get,create,delete}`,
+ * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries, scope maps,
+ * tokens and their passwords) and the ACR data plane (token endpoints and a real OCI registry) on
+ * one HTTPS port of 127.0.0.1. Operation names in the request log and for `inject`:
+ * `entra.openidConfiguration`, `entra.token`, `registries.{get,create,delete,generateCredentials}`,
+ * `scopeMaps.{list,get,create,delete}`, `tokens.{list,get,create,delete}`,
  * `operationStatuses.get`, `operationResults.get`, `acr.exchange`, `acr.token`,
  * `acr.deleteRepository`, `acr.v2` (every request of the OCI API, `/v2/…`).
  */
@@ -153,6 +165,8 @@ export interface AzureFake extends FakeServer {
   getRepositoryContent(repository: string): Promise<RepositoryContent | undefined>
   /** The scope maps of every registry. */
   getScopeMaps(): FakeScopeMap[]
+  /** The ACR tokens (`registries/tokens`) of every registry, with their passwords. */
+  getTokens(): FakeToken[]
   /** The claims of a token the fake issued (or any JWT-shaped token). */
   decodeToken(token: string): FakeTokenClaims | undefined
 }
@@ -177,7 +191,8 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     options.pollsBeforeDone ?? 1,
   )
   const identities = options.identities ?? [defaultIdentity()]
-  state.basicVerifiers.push(acrTokenVerifier(state, identities))
+  state.basicVerifiers.push(acrTokenVerifier(state, identities), tokenPasswordVerifier(state))
+  const quotas = { ...ACR_RESOURCE_QUOTAS, ...options.resourceQuotas }
   const dataPlane = await AcrDataPlane.start({ state, clock })
   const content = new DataPlaneContent(dataPlane)
   const acr: AcrContext = {
@@ -193,7 +208,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     const operation = operationOf(request)
     if (operation.startsWith('entra.')) return entraRoute(request, { state, identities, clock })
     if (operation.startsWith('acr.')) return acrRoute(request, operation, acr)
-    if (operation !== 'unknown') return armRoute(request, operation, { state, lro, clock })
+    if (operation !== 'unknown') return armRoute(request, operation, { state, lro, clock, quotas })
     return acrError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.pathname}`)
   }
   let server: FakeServer

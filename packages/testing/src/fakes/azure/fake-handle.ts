@@ -17,6 +17,7 @@ import type {
   FakeRegistry,
   FakeRegistryInit,
   FakeScopeMap,
+  FakeToken,
   LroStyle,
   OperationFailureFault,
 } from './state.js'
@@ -161,6 +162,10 @@ export class AzureFakeHandle implements AzureFake {
 
   getScopeMaps(): FakeScopeMap[] {
     return [...this.state.scopeMaps.values()]
+  }
+
+  getTokens(): FakeToken[] {
+    return [...this.state.tokens.values()]
   }
 
   decodeToken(token: string): FakeTokenClaims | undefined {

@@ -17,6 +17,7 @@ export { FAKE_AZURE, type FakeAzureDefaults } from './defaults.js'
 export { decodeFakeJwt, encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 export type { FakeLroOperation } from './lro.js'
 export type { AzureFakeProviderOptions } from './provider-options.js'
+export { ACR_RESOURCE_QUOTAS } from './quotas.js'
 export { acrError, armError } from './responses.js'
 export type {
   AcrAction,
@@ -27,6 +28,8 @@ export type {
   FakeRegistryInit,
   FakeScopeMap,
   FakeSku,
+  FakeToken,
+  FakeTokenPassword,
   LroStyle,
   OperationFailureFault,
 } from './state.js'

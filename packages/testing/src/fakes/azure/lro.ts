@@ -8,15 +8,21 @@ import type { FakeOperationFailure, LroStyle } from './state.js'
 export type FakeLroOperation =
   | 'scopeMaps.create'
   | 'scopeMaps.delete'
+  | 'tokens.create'
+  | 'tokens.delete'
   | 'registries.create'
   | 'registries.delete'
+  | 'registries.generateCredentials'
 
 /** Every {@link FakeLroOperation}. */
 export const LRO_OPERATIONS: readonly FakeLroOperation[] = [
   'scopeMaps.create',
   'scopeMaps.delete',
+  'tokens.create',
+  'tokens.delete',
   'registries.create',
   'registries.delete',
+  'registries.generateCredentials',
 ]
 
 /** What an ARM write does, for {@link LroEngine.start}. */
@@ -37,6 +43,12 @@ export interface OperationSpec {
   abort: () => void
   /** The final answer once it succeeded: the resource (200/201) or 204 for a delete. */
   result: () => FakeResponse
+  /**
+   * For a POST whose answer is its result (`generateCredentials`): in `azure-async-operation`
+   * style a `Location` header comes too, where the client fetches the result once the status
+   * says `Succeeded`, as ARM sends it for such operations.
+   */
+  resultAtLocation?: boolean
 }
 
 interface PendingOperation {
@@ -83,12 +95,16 @@ export class LroEngine {
     const failure = this.#failures.take(spec.operation)
     if (this.style === 'immediate') return finishNow(spec, failure)
     const id = randomUUID()
-    const kind = this.style === 'location' ? 'operationResults' : 'operationStatuses'
-    const pollUrl = `${spec.subscriptionUrl}/providers/Microsoft.ContainerRegistry/locations/${spec.location}/${kind}/${id}?api-version=${API_VERSION}`
+    const url = (kind: string) =>
+      `${spec.subscriptionUrl}/providers/Microsoft.ContainerRegistry/locations/${spec.location}/${kind}/${id}?api-version=${API_VERSION}`
+    const resultUrl = url('operationResults')
+    const pollUrl = this.style === 'location' ? resultUrl : url('operationStatuses')
     const pollsLeft = this.pollsBeforeDone
     this.#operations.set(id, { spec, pollsLeft, failure, outcome: undefined, pollUrl })
     if (this.style === 'location') return { status: 202, headers: { location: pollUrl } }
-    return json(spec.initialStatus, spec.initialBody, { 'azure-asyncoperation': pollUrl })
+    const headers: Record<string, string> = { 'azure-asyncoperation': pollUrl }
+    if (spec.resultAtLocation === true) headers.location = resultUrl
+    return json(spec.initialStatus, spec.initialBody, headers)
   }
 
   /** Answer a poll of `operationStatuses/{id}` (async-operation style). */

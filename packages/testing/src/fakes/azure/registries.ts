@@ -141,8 +141,10 @@ function deleteRegistry(
     location: existing.location,
     remove: () => {
       ctx.state.registries.delete(key)
-      for (const [k, map] of ctx.state.scopeMaps) {
-        if (map.registryKey === key) ctx.state.scopeMaps.delete(k)
+      for (const resources of [ctx.state.scopeMaps, ctx.state.tokens]) {
+        for (const [k, resource] of resources) {
+          if (resource.registryKey === key) resources.delete(k)
+        }
       }
     },
   })

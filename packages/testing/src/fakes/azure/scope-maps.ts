@@ -1,6 +1,7 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
 import { startDelete, startPut } from './provisioning.js'
+import { overQuota } from './quotas.js'
 import { findRegistry } from './registries.js'
 import { armError, json, parseJson, resourceNotFound } from './responses.js'
 import { type FakeRegistry, type FakeScopeMap, registryKey } from './state.js'
@@ -27,7 +28,10 @@ export function scopeMapBody(map: FakeScopeMap): unknown {
   }
 }
 
-/** `scopeMaps.list`, `.get`, `.create` (a long-running PUT) and `.delete` (long-running). */
+/**
+ * `scopeMaps.list`, `.get`, `.create` (a long-running PUT; a new one counts against the SKU's
+ * scope-map quota) and `.delete` (long-running).
+ */
 export function scopeMapRoute(
   request: FakeRequest,
   operation: string,
@@ -77,6 +81,10 @@ function createScopeMap(
   const input = parseScopeMap(request, target.name)
   if ('status' in input) return input
   const existing = ctx.state.scopeMaps.get(target.key)
+  if (existing === undefined) {
+    const refused = overQuota(ctx, target, 'scopeMaps')
+    if (refused !== undefined) return refused
+  }
   const map: FakeScopeMap = existing ?? {
     id: `${target.registry.id}/scopeMaps/${target.name}`,
     name: target.name,

@@ -60,6 +60,31 @@ export interface FakeScopeMap {
   provisioningState: string
 }
 
+/** A password of an ACR token, as the fake stores it. */
+export interface FakeTokenPassword {
+  readonly name: 'password1' | 'password2'
+  /** The secret, as `generateCredentials` returned it. */
+  readonly value: string
+  readonly creationTime: Date
+  /** When ACR stops accepting it; `undefined`: never. */
+  readonly expiry: Date | undefined
+}
+
+/** An ACR token (`registries/tokens`) as the fake stores it. */
+export interface FakeToken {
+  readonly id: string
+  readonly name: string
+  /** Key of the registry that holds it. */
+  readonly registryKey: string
+  /** ARM id of the scope map it is bound to: what it may do. */
+  scopeMapId: string
+  status: 'enabled' | 'disabled'
+  /** At most one per slot (`password1`, `password2`). */
+  passwords: FakeTokenPassword[]
+  creationDate: Date
+  provisioningState: string
+}
+
 /** How an injected long-running-operation failure ends. */
 export interface FakeOperationFailure {
   /** ARM error code, e.g. `InternalServerError`. */
@@ -83,6 +108,8 @@ export interface AzureFakeState {
   readonly registries: Map<string, FakeRegistry>
   /** Keyed by `{registry key}/{scope-map name}`, lower-cased. */
   readonly scopeMaps: Map<string, FakeScopeMap>
+  /** Keyed by `{registry key}/{token name}`, lower-cased. */
+  readonly tokens: Map<string, FakeToken>
   /** Tokens issued by the fake Entra ID and by ACR, so forged or foreign tokens are refused. */
   readonly aadTokens: Map<string, FakeTokenClaims>
   readonly refreshTokens: Map<string, FakeTokenClaims>
@@ -100,6 +127,7 @@ export function emptyState(): AzureFakeState {
   return {
     registries: new Map(),
     scopeMaps: new Map(),
+    tokens: new Map(),
     aadTokens: new Map(),
     refreshTokens: new Map(),
     accessTokens: new Map(),
