@@ -45,51 +45,52 @@ const HANDLERS: Record<Kind, Partial<Record<string, Handler>>> = {
 const REPOSITORY_ROUTE =
   /^\/v2\/(.+?)\/(?:(blobs\/uploads)\/?|blobs\/uploads\/([^/]+)|blobs\/([^/]+)|manifests\/([^/]+)|(tags)\/list|referrers\/([^/]+))$/
 
+/**
+ * A route outside the per-repository API: the methods it answers, and the registry-wide scope it
+ * needs (only the admin holds registry scopes; the version check needs none).
+ */
+interface FixedRoute {
+  methods: readonly string[]
+  handler: Handler
+  endpoint: RegistryEndpoint
+  registryScope?: string
+}
+
+const VERSION_CHECK: FixedRoute = {
+  methods: ['GET', 'HEAD'],
+  handler: versionCheck,
+  endpoint: 'version',
+}
+
+/** The routes at fixed paths, by path. */
+const FIXED_ROUTES: ReadonlyMap<string, FixedRoute> = new Map([
+  ['/v2/', VERSION_CHECK],
+  ['/v2', VERSION_CHECK],
+  [
+    '/v2/_catalog',
+    { methods: ['GET'], handler: listCatalog, endpoint: 'catalog', registryScope: 'catalog' },
+  ],
+  // Collection spans every repository: an admin operation, like the catalog.
+  [
+    '/_artifact-registry/gc',
+    { methods: ['POST'], handler: collectGarbageNow, endpoint: 'gc', registryScope: 'gc' },
+  ],
+])
+
+// Removing a whole repository is an admin operation, on `/_artifact-registry/repositories/{name}`.
+const REPOSITORY_REMOVAL: FixedRoute = {
+  methods: ['DELETE'],
+  handler: deleteRepository,
+  endpoint: 'repository',
+  registryScope: 'repositories',
+}
+
 /** Find the handler of a request, or throw the spec's error (404/405/400 NAME_INVALID). */
 export function matchRoute(method: string, pathname: string): MatchedRoute {
-  if (pathname === '/v2/' || pathname === '/v2') {
-    return only(method, ['GET', 'HEAD'], {
-      handler: versionCheck,
-      endpoint: 'version',
-      repository: '',
-      param: '',
-      access: [],
-    })
-  }
-  if (pathname === '/v2/_catalog') {
-    const access: AccessRequest[] = [{ type: 'registry', name: 'catalog', actions: ['*'] }]
-    return only(method, ['GET'], {
-      handler: listCatalog,
-      endpoint: 'catalog',
-      repository: '',
-      param: '',
-      access,
-    })
-  }
-  if (pathname === '/_artifact-registry/gc') {
-    // Collection spans every repository: an admin operation, like the catalog.
-    const access: AccessRequest[] = [{ type: 'registry', name: 'gc', actions: ['*'] }]
-    return only(method, ['POST'], {
-      handler: collectGarbageNow,
-      endpoint: 'gc',
-      repository: '',
-      param: '',
-      access,
-    })
-  }
+  const fixed = FIXED_ROUTES.get(pathname)
+  if (fixed) return fixedRoute(method, fixed, '')
   const admin = pathname.match(/^\/_artifact-registry\/repositories\/(.+)$/)
-  if (admin) {
-    const repository = repositoryName(admin[1] ?? '')
-    // Removing a whole repository is an admin operation: only the admin holds registry scopes.
-    const access: AccessRequest[] = [{ type: 'registry', name: 'repositories', actions: ['*'] }]
-    return only(method, ['DELETE'], {
-      handler: deleteRepository,
-      endpoint: 'repository',
-      repository,
-      param: '',
-      access,
-    })
-  }
+  if (admin) return fixedRoute(method, REPOSITORY_REMOVAL, repositoryName(admin[1] ?? ''))
   const m = pathname.match(REPOSITORY_ROUTE)
   if (!m) throw new OciError('UNSUPPORTED', { status: 404, message: 'no such endpoint' })
   const repository = repositoryName(m[1] ?? '')
@@ -154,8 +155,13 @@ function kindOf(m: RegExpMatchArray): [Kind, string] {
   return ['referrers', m[7] ?? '']
 }
 
-function only(method: string, allowed: string[], route: MatchedRoute): MatchedRoute {
-  if (!allowed.includes(method))
+/** `route` for `method` on `repository` (`''` outside any), or 405 for a method it does not answer. */
+function fixedRoute(method: string, route: FixedRoute, repository: string): MatchedRoute {
+  if (!route.methods.includes(method))
     throw new OciError('UNSUPPORTED', { message: `${method} is not supported here` })
-  return route
+  const { handler, endpoint, registryScope } = route
+  // A fresh request per match: the authorizer is handed it and may keep it.
+  const access: AccessRequest[] =
+    registryScope === undefined ? [] : [{ type: 'registry', name: registryScope, actions: ['*'] }]
+  return { handler, endpoint, repository, param: '', access }
 }
