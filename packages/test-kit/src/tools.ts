@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-/** The real clients the interop tests drive (Debian packages `skopeo` and `buildah`). */
-export type ToolName = 'skopeo' | 'buildah'
+/**
+ * The real clients tests drive: `skopeo` and `buildah` (interop tests, Debian packages of the same
+ * names), and `docker` (the opt-in live lanes, whose machine runs a Docker daemon).
+ */
+export type ToolName = 'skopeo' | 'buildah' | 'docker'
 
 /** Binaries a test file may need: the clients, distribution as the reference, openssl for certs. */
 export type BinaryName = ToolName | 'docker-registry' | 'openssl'
@@ -20,6 +23,8 @@ export interface RunToolOptions {
   env?: Record<string, string>
   /** @default 180000 — image copies on a loaded CI machine can be slow */
   timeoutMs?: number
+  /** Written to the tool's stdin before it is closed: how a secret reaches `--password-stdin`. */
+  input?: string | Uint8Array
 }
 
 /** A tool run that exited non-zero (or timed out); `stderr` is also in the message. */
@@ -47,7 +52,7 @@ export function runTool(
   options: RunToolOptions = {},
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       name,
       args,
       {
@@ -63,6 +68,8 @@ export function runTool(
         reject(new ToolError(message, code, stdout, stderr))
       },
     )
+    // Closed either way: a tool that would prompt fails at once instead of at its timeout.
+    child.stdin?.end(options.input)
   })
 }
 
@@ -88,7 +95,8 @@ export async function runToolExpectingFailure(
  */
 export function requireTool(name: BinaryName): string | undefined {
   if (findOnPath(name)) return undefined
-  return missingRequirement(`${name} is not on PATH (Debian: apt-get install ${name})`)
+  const debianPackage = DEBIAN_PACKAGES[name] ?? name
+  return missingRequirement(`${name} is not on PATH (Debian: apt-get install ${debianPackage})`)
 }
 
 /** Like {@link requireTool}, for tools that must run as root (buildah with the vfs driver). */
@@ -107,6 +115,9 @@ export function missingRequirement(reason: string): string {
 }
 
 // --- internal ---
+
+/** Binaries whose Debian package has another name. */
+const DEBIAN_PACKAGES: Partial<Record<BinaryName, string>> = { docker: 'docker.io' }
 
 function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

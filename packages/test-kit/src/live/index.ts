@@ -1,0 +1,17 @@
+// The opt-in live lanes' support (vitest.live.config.ts, docs/live-lanes.md): plain Node, like
+// the main entry. Nothing here runs in the default test run.
+export { type DockerClient, dockerClient } from './docker-client.js'
+export {
+  dockerLoginRoundTrip,
+  dockerPullAcrossExpiry,
+  type PullAcrossExpiryOptions,
+} from './docker-scenarios.js'
+export { type ExpiryWaitOptions, expiryOf, waitUntil, waitUntilExpired } from './expiry.js'
+export { checkLane, type LiveLane, LiveLaneError, laneEnvironment, refuseInCi } from './lane.js'
+export {
+  type CallTiming,
+  describeRange,
+  lifetimeMismatch,
+  observedLifetime,
+  timed,
+} from './lifetime.js'
