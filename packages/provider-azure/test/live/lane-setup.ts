@@ -1,0 +1,7 @@
+import { checkLane } from '@artifact-registry/test-kit/live'
+import { AZURE_LANE } from './azure-lane.js'
+
+/** The lane's global setup (vitest.live.config.ts): nothing runs unless all it needs is here. */
+export async function setup(): Promise<void> {
+  await checkLane(AZURE_LANE)
+}
