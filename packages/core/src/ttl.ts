@@ -26,8 +26,9 @@ export interface TtlRule {
  *   nothing, neither shorter nor longer. At most 3 h, the longest-lived ACR token Microsoft
  *   documents (those `az acr login` gets).
  * - azure-repository-token: the provider-azure mode that sets an ACR token password's `expiry` to
- *   exactly the requested lifetime. ACR documents no bounds for it; at least 60 s (ACR applies a
- *   new password within seconds, and clocks differ a little), at most 7 days like local.
+ *   exactly the requested lifetime. ACR documents no bounds for it; at least 60 s (the expiry is
+ *   set by our clock and checked by ACR's, so a shorter one may be over before it is used), at
+ *   most 7 days like local.
  * - local: exactly the requested lifetime, at most 7 days.
  */
 export const TTL_RULES: Readonly<
