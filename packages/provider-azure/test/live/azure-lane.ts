@@ -34,11 +34,12 @@ export const LIVE_PREFIX = 'artifact-registry-live'
 
 /**
  * The longest a test may take in each mode. In `aad-exchange` ACR decides how long an access
- * token lives (about 75 minutes, docs/platforms/azure.md#token-exchange) and the expiry checks wait
- * it out; a repository token's password expires when asked.
+ * token lives (about 75 minutes, at most the 3 hours of `az acr login` tokens:
+ * docs/platforms/azure.md#token-exchange) and the expiry checks wait it out; a repository
+ * token's password expires when asked.
  */
 export const AZURE_TEST_TIMEOUT_MS: Readonly<Record<AzureCredentialsMode, number>> = {
-  'aad-exchange': 100 * 60_000,
+  'aad-exchange': (3 * 60 + 15) * 60_000,
   'repository-token': 15 * 60_000,
 }
 

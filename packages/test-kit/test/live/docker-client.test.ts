@@ -5,7 +5,7 @@ import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { dockerClient } from '../../src/live/docker-client.js'
 import { ToolError } from '../../src/tools.js'
-import { type FakeDocker, fakeDocker } from './fake-docker.js'
+import { type DockerRule, type FakeDocker, fakeDocker } from './fake-docker.js'
 
 const CREDENTIALS: ArtifactRegistryCredentials = {
   authMethod: 'basic',
@@ -28,7 +28,7 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true })
 })
 
-async function withFake(...rules: Parameters<typeof fakeDocker>[0]): Promise<FakeDocker> {
+async function withFake(...rules: DockerRule[]): Promise<FakeDocker> {
   docker = await fakeDocker(rules)
   vi.stubEnv('PATH', docker.path)
   return docker
