@@ -22,19 +22,20 @@ import { PLATFORM } from './platform.js'
 import { RateLimiter } from './rate-limiter.js'
 import { deleteRepositoryContent } from './repository-content.js'
 import { type Caller, withRetry } from './retry.js'
-import { isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
-import { type AcrAction, TokenExchange } from './token-exchange.js'
+import { hasEveryAction, isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
+import { ACR_TOKEN_USERNAME, type AcrAction, TokenExchange } from './token-exchange.js'
 
+/** The token actions of each permission: push-pull may also delete manifests, as the contract says. */
 const ACTIONS: Readonly<Record<Permission, readonly AcrAction[]>> = {
   pull: ['pull'],
-  'push-pull': ['pull', 'push'],
+  'push-pull': ['pull', 'push', 'delete'],
 }
 
 /**
  * The `ArtifactRegistry` of one Azure Container Registry. A repository is recorded as an ARM
- * scope map (`content/read`, `content/write`, `metadata/read` on it); credentials are
- * repository-scoped ACR access tokens obtained by the AAD → ACR token exchange. Create it with
- * {@link azure}.
+ * scope map (`content/read`, `content/write`, `content/delete`, `metadata/read`,
+ * `metadata/write` on it); credentials are repository-scoped ACR access tokens obtained by the
+ * Entra ID → ACR token exchange, used as Basic with the null GUID. Create it with {@link azure}.
  */
 export class AzureProvider implements ArtifactRegistry {
   readonly platform: string = PLATFORM
@@ -74,7 +75,7 @@ export class AzureProvider implements ArtifactRegistry {
     })
     this.#tokens = new TokenExchange({
       credential: o.credential,
-      scope: o.managementScope,
+      scope: o.registryScope,
       tenantId: o.tenantId,
       service: o.loginServer,
       http: this.#http,
@@ -83,13 +84,16 @@ export class AzureProvider implements ArtifactRegistry {
     })
   }
 
-  /** Create the repository's scope map; an existing one of the same repository is returned. */
+  /**
+   * Create the repository's scope map; an existing one of the same repository is returned,
+   * brought up to every action a permission needs if it lacks some (one an older version made).
+   */
   async createRepository(name: string): Promise<RepositoryResponse> {
     const repository = routableName(name, this.#options.repositoryPrefix)
     const existing = await this.#scopeMaps.get(repository)
     if (existing !== undefined && existing.provisioningState !== 'Failed') {
       if (!isScopeMapOf(existing, repository)) throw foreignScopeMap(repository)
-      return this.#response(repository, existing)
+      if (hasEveryAction(existing, repository)) return this.#response(repository, existing)
     }
     return this.#response(repository, await this.#scopeMaps.create(repository))
   }
@@ -121,9 +125,10 @@ export class AzureProvider implements ArtifactRegistry {
   }
 
   /**
-   * A bearer token for `repository:{name}:pull` or `:pull,push`. ACR decides its lifetime (about
-   * five minutes); `ttlSeconds` is validated but cannot lengthen it, and `expiresAt` is the
-   * token's own `exp`.
+   * Basic credentials for `docker login`, skopeo or podman: the null GUID
+   * (`00000000-0000-0000-0000-000000000000`) and an ACR access token for `repository:{name}:pull`
+   * or `:pull,push,delete`. ACR decides the token's lifetime (Microsoft's example: 75 minutes);
+   * `ttlSeconds` is validated but cannot change it, and `expiresAt` is the token's own `exp`.
    */
   async generateCredentials(
     name: string,
@@ -143,7 +148,8 @@ export class AzureProvider implements ArtifactRegistry {
     await this.getRepository(repository)
     const { token, expiresAt } = await this.#tokens.repositoryToken(repository, actions)
     const registry = this.#options.loginServer
-    return { authMethod: 'bearer', registry, username: '', password: token, expiresAt }
+    const username = ACR_TOKEN_USERNAME
+    return { authMethod: 'basic', registry, username, password: token, expiresAt }
   }
 
   /** Not supported: grant other identities access with Azure RBAC role assignments. */

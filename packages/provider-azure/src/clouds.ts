@@ -7,11 +7,20 @@ export interface CloudEndpoints {
   readonly authorityHost: string
   /** Azure Resource Manager endpoint. */
   readonly managementEndpoint: string
-  /** Token scope of ARM; also the audience ACR accepts in `/oauth2/exchange`. */
+  /** Token scope of ARM. */
   readonly managementScope: string
+  /**
+   * Token scope of ACR itself: the Entra ID token exchanged at the login server's
+   * `/oauth2/exchange`. Registries that disable ARM-audience tokens (the built-in Azure Policy
+   * "Container registries should have ARM audience token authentication disabled") accept only
+   * this one. The same audience in every cloud.
+   */
+  readonly registryScope: string
   /** DNS suffix of registry login servers: `{registry}.{suffix}`. */
   readonly loginServerSuffix: string
 }
+
+const ACR_SCOPE = 'https://containerregistry.azure.net/.default'
 
 /** Endpoints per cloud, from the Azure SDK's cloud settings and the ACR documentation. */
 export const AZURE_CLOUDS: Readonly<Record<AzureCloud, CloudEndpoints>> = {
@@ -19,18 +28,21 @@ export const AZURE_CLOUDS: Readonly<Record<AzureCloud, CloudEndpoints>> = {
     authorityHost: 'https://login.microsoftonline.com',
     managementEndpoint: 'https://management.azure.com',
     managementScope: 'https://management.azure.com/.default',
+    registryScope: ACR_SCOPE,
     loginServerSuffix: 'azurecr.io',
   },
   AZURE_CHINA_CLOUD: {
     authorityHost: 'https://login.chinacloudapi.cn',
     managementEndpoint: 'https://management.chinacloudapi.cn',
     managementScope: 'https://management.chinacloudapi.cn/.default',
+    registryScope: ACR_SCOPE,
     loginServerSuffix: 'azurecr.cn',
   },
   AZURE_US_GOVERNMENT: {
     authorityHost: 'https://login.microsoftonline.us',
     managementEndpoint: 'https://management.usgovcloudapi.net',
     managementScope: 'https://management.usgovcloudapi.net/.default',
+    registryScope: ACR_SCOPE,
     loginServerSuffix: 'azurecr.us',
   },
 }

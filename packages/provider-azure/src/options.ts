@@ -27,8 +27,15 @@ export interface AzureProviderOptions {
   cloud?: AzureCloud
   /** Login server `host[:port]`. @default `{registryName}.azurecr.io` (lower-cased; suffix per cloud) */
   loginServer?: string
-  /** Scope of the AAD token for ARM and the exchange. @default the cloud's `https://management.azure.com/.default` */
+  /** Scope of the Entra ID token for ARM. @default the cloud's `https://management.azure.com/.default` */
   managementScope?: string
+  /**
+   * Scope of the Entra ID token exchanged for ACR tokens at the login server. ACR's own audience
+   * works on every registry, including those where the built-in Azure Policy "Container
+   * registries should have ARM audience token authentication disabled" refuses ARM tokens.
+   * @default 'https://containerregistry.azure.net/.default'
+   */
+  registryScope?: string
   /** Tenant sent with `/oauth2/exchange`, for identities that span tenants. */
   tenantId?: string
   /**
@@ -65,6 +72,7 @@ export interface ResolvedOptions {
   readonly credential: TokenCredential
   readonly loginServer: string
   readonly managementScope: string
+  readonly registryScope: string
   readonly tenantId: string | undefined
   readonly armClientOptions: ContainerRegistryManagementClientOptionalParams
   readonly trustedCa: string[] | undefined
@@ -166,6 +174,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedOptions {
     loginServer:
       options.loginServer ?? `${options.registryName.toLowerCase()}.${cloud.loginServerSuffix}`,
     managementScope,
+    registryScope: options.registryScope ?? cloud.registryScope,
     tenantId: options.tenantId,
     armClientOptions: armClientOptions(options.clientOptions ?? {}, {
       endpoint: cloud.managementEndpoint,

@@ -1,4 +1,4 @@
-import { toPlatformName } from '@artifact-registry/core'
+import { type Permission, toPlatformName } from '@artifact-registry/core'
 import type { ContainerRegistryManagementClient, ScopeMap } from '@azure/arm-containerregistry'
 import { statusOf } from './map-error.js'
 import { PLATFORM } from './platform.js'
@@ -16,12 +16,32 @@ export function scopeMapName(repository: string): string {
   return toPlatformName('acr-scope-map', repository, { platform: PLATFORM })
 }
 
-/** The actions of a repository's scope map: read and write content, read metadata. */
-export function scopeMapActions(repository: string): string[] {
-  return ['content/read', 'content/write', 'metadata/read'].map(
-    (action) => `repositories/${repository}/${action}`,
-  )
+/**
+ * What each permission needs of a repository's scope map. A pull reads content
+ * (`content/read`) and lists tags (`metadata/read`); a push-pull also writes content and tags
+ * (`content/write`, `metadata/write`) and deletes manifests (`content/delete`).
+ */
+export const SCOPE_MAP_ACTIONS: Readonly<Record<Permission, readonly string[]>> = {
+  pull: ['content/read', 'metadata/read'],
+  'push-pull': [
+    'content/read',
+    'metadata/read',
+    'content/write',
+    'metadata/write',
+    'content/delete',
+  ],
 }
+
+/** The actions of a repository's scope map: everything either permission needs. */
+export function scopeMapActions(repository: string): string[] {
+  return SCOPE_MAP_ACTIONS['push-pull'].map((action) => `repositories/${repository}/${action}`)
+}
+
+/** Whether a scope map holds every action of {@link scopeMapActions}. */
+export function hasEveryAction(map: ScopeMap, repository: string): boolean {
+  return scopeMapActions(repository).every((action) => map.actions?.includes(action) ?? false)
+}
+
 
 /** Whether a scope map is the one of `repository` (and not someone else's of the same name). */
 export function isScopeMapOf(map: ScopeMap, repository: string): boolean {

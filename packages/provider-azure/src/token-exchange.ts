@@ -11,7 +11,7 @@ export type AcrAction = 'pull' | 'push' | 'delete'
 /** What {@link TokenExchange} needs. */
 export interface TokenExchangeDeps {
   readonly credential: TokenCredential
-  /** Scope of the AAD token that is exchanged (ARM's `.default`). */
+  /** Scope of the Entra ID token that is exchanged: ACR's own audience, never ARM's. */
   readonly scope: string
   readonly tenantId: string | undefined
   /** The registry's login server, `service` of the token requests. */
@@ -27,6 +27,12 @@ export interface RepositoryToken {
   readonly expiresAt: Date
 }
 
+/**
+ * The username of Basic credentials whose password is an ACR refresh or access token (the null
+ * GUID): what ACR documents for `docker login` with a token from this flow.
+ */
+export const ACR_TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000'
+
 // The API version @azure/container-registry sends to the same endpoints.
 const API_VERSION = '2021-07-01'
 /** A refresh token this close to its expiry is replaced rather than used. */
@@ -40,9 +46,9 @@ const ROLE_OF: Readonly<Record<AcrAction, string>> = {
 }
 
 /**
- * The ACR token flow: an AAD token from the credential → `POST /oauth2/exchange` → refresh token
- * (cached until a minute before its own `exp`) → `POST /oauth2/token` with scope
- * `repository:{name}:{actions}` → access token. ACR silently drops actions the identity's RBAC
+ * The ACR token flow: an Entra ID token for ACR's audience from the credential →
+ * `POST /oauth2/exchange` → refresh token (cached until a minute before its own `exp`) →
+ * `POST /oauth2/token` with scope `repository:{name}:{actions}` → access token. ACR silently drops actions the identity's RBAC
  * does not allow, so the granted `access` claim is checked: a token missing an asked action is a
  * `PERMISSION_DENIED`, never a credential that fails later at push time.
  */

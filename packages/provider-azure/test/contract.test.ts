@@ -1,29 +1,54 @@
-import { artifactRegistryContractSuite } from '@artifact-registry/testing'
-import { type AzureFake, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import { artifactRegistryContractSuite, type DataPlaneOptions } from '@artifact-registry/testing'
+import { type AzureFake, TEST_TLS_CERT } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { fakeProvider } from './fixtures.js'
+import { fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 // The whole contract, through the real Azure SDK and a real ClientSecretCredential, against the
-// HTTPS fake: once without a prefix (Azure-AsyncOperation LROs), once with a prefix (Location LROs).
+// HTTPS fake (which refuses ARM-audience Entra tokens at /oauth2/exchange, as a registry under the
+// built-in policy does), with the data-plane group's skopeo on the fake's registry: once without a
+// prefix (Azure-AsyncOperation LROs), once with a prefix (Location LROs).
 describe('provider-azure against the Azure fake', () => {
   let fake: AzureFake
   beforeAll(async () => {
-    fake = await startAzureFake({ lroStyle: 'azure-async-operation' })
+    fake = await startStrictAzureFake({ lroStyle: 'azure-async-operation' })
   })
   afterAll(() => fake.close())
 
-  artifactRegistryContractSuite({ test: { describe, it }, factory: () => fakeProvider(fake) })
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => fakeProvider(fake),
+    dataPlane: fakeDataPlane(() => fake),
+  })
 })
 
 describe('provider-azure with a repository prefix and Location-style LROs', () => {
   let fake: AzureFake
   beforeAll(async () => {
-    fake = await startAzureFake({ lroStyle: 'location' })
+    fake = await startStrictAzureFake({ lroStyle: 'location' })
   })
   afterAll(() => fake.close())
 
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => fakeProvider(fake, { repositoryPrefix: 'team-a' }),
+    dataPlane: fakeDataPlane(() => fake),
   })
 })
+
+/**
+ * The fake's registry for the suite's data-plane group: `expire` moves the fake's clock just past
+ * the credential's expiry, which the fake's /oauth2/token and registry judge by.
+ */
+function fakeDataPlane(fake: () => AzureFake): DataPlaneOptions {
+  return {
+    expire: async (credentials: ArtifactRegistryCredentials) => {
+      const expiresAt = credentials.expiresAt?.getTime()
+      if (expiresAt === undefined) throw new Error('the credentials have no expiresAt')
+      fake().advanceClock(Math.max(0, expiresAt - fake().now()) / 1000 + 1)
+    },
+    tls: true,
+    // The certificate every Azure fake serves (fake.dataPlane.caCertificate).
+    caCertificate: TEST_TLS_CERT,
+  }
+}

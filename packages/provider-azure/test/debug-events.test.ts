@@ -1,14 +1,13 @@
 import type { Permission } from '@artifact-registry/core'
 import { recordOperationEvents } from '@artifact-registry/testing'
-import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { fromBinding } from '../src/index.js'
-import { fakeProvider } from './fixtures.js'
+import { fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 describe('azure() publishes debug events', () => {
   it('for every operation, with the error code on failure and never the token', async () => {
     using events = recordOperationEvents()
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     await using registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('events')
     const credentials = await registry.generateCredentials(name, 'pull')

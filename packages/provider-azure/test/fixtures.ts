@@ -1,7 +1,21 @@
-import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
+import {
+  type AzureFake,
+  type AzureFakeOptions,
+  FAKE_AZURE,
+  startAzureFake,
+} from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
 import type { Clock } from '../src/clock.js'
 import { type AzureProvider, type AzureProviderOptions, azure } from '../src/index.js'
+
+/**
+ * The Azure fake as strict as a registry under the built-in Azure Policy "Container registries
+ * should have ARM audience token authentication disabled": `/oauth2/exchange` refuses Entra ID
+ * tokens for ARM, so the provider must ask for ACR's own audience. The provider's tests use it.
+ */
+export function startStrictAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
+  return startAzureFake({ armAudienceTokens: false, ...options })
+}
 
 /** A real ClientSecretCredential that talks to the fake's Entra ID (never to IMDS or the CLI). */
 export function fakeCredential(

@@ -1,7 +1,7 @@
-import { type LroStyle, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import type { LroStyle } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { scopeMapName } from '../src/scope-map.js'
-import { fakeProvider } from './fixtures.js'
+import { fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 const POLLS: Record<LroStyle, string | undefined> = {
   'azure-async-operation': 'operationStatuses.get',
@@ -13,7 +13,7 @@ describe('ARM long-running operations', () => {
   it.each(Object.entries(POLLS) as [LroStyle, string | undefined][])(
     '%s: create and delete wait for the operation to finish',
     async (style, pollOperation) => {
-      await using fake = await startAzureFake({ lroStyle: style, pollsBeforeDone: 3 })
+      await using fake = await startStrictAzureFake({ lroStyle: style, pollsBeforeDone: 3 })
       const registry = await fakeProvider(fake)
       const created = await registry.createRepository('lro-app')
       const map = fake.getScopeMaps().find((m) => m.name === 'lro-app')
@@ -31,7 +31,7 @@ describe('ARM long-running operations', () => {
   it.each(['azure-async-operation', 'location', 'immediate'] as const)(
     '%s: a failed operation is an error, mapped from its ARM code, and leaves nothing behind',
     async (style) => {
-      await using fake = await startAzureFake({ lroStyle: style })
+      await using fake = await startStrictAzureFake({ lroStyle: style })
       const registry = await fakeProvider(fake, { maxRetries: 0 })
       fake.inject('scopeMaps.create', {
         operationFailure: {
@@ -49,7 +49,7 @@ describe('ARM long-running operations', () => {
   )
 
   it('retries a failed operation that reports an outage, then succeeds', async () => {
-    await using fake = await startAzureFake({ lroStyle: 'azure-async-operation' })
+    await using fake = await startStrictAzureFake({ lroStyle: 'azure-async-operation' })
     const registry = await fakeProvider(fake, { clock: { now: Date.now, sleep: async () => {} } })
     fake.inject('scopeMaps.create', {
       operationFailure: { code: 'InternalServerError', message: 'oops' },
@@ -61,7 +61,7 @@ describe('ARM long-running operations', () => {
   })
 
   it('polls at the configured interval', async () => {
-    await using fake = await startAzureFake({ lroStyle: 'location', pollsBeforeDone: 2 })
+    await using fake = await startStrictAzureFake({ lroStyle: 'location', pollsBeforeDone: 2 })
     const registry = await fakeProvider(fake, { pollIntervalMs: 150 })
     await registry.createRepository('paced-app')
     const times = fake.requests

@@ -1,8 +1,8 @@
 import { ArtifactRegistryError } from '@artifact-registry/core'
-import { acrError, armError, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { acrError, armError } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { mapError, retryAfterMs } from '../src/map-error.js'
-import { fakeProvider } from './fixtures.js'
+import { fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 /** The shape of the SDK's RestError, as thrown by ARM calls. */
 function restError(
@@ -111,7 +111,7 @@ describe('status classes through the real SDK and the fake', () => {
   it.each([...STATUS_CLASSES, [503, 'UNAVAILABLE']])(
     'ARM %i on a scope-map read → %s',
     async (status, code) => {
-      await using fake = await startAzureFake()
+      await using fake = await startStrictAzureFake()
       const registry = await fakeProvider(fake, { maxRetries: 0 })
       const { name } = await registry.createRepository('app-one')
       fake.inject('scopeMaps.get', armError(status, 'Injected', 'injected failure'))
@@ -120,7 +120,7 @@ describe('status classes through the real SDK and the fake', () => {
   )
 
   it.each(STATUS_CLASSES)('ACR %i on /oauth2/token → %s', async (status, code) => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-two')
     fake.inject('acr.token', acrError(status, 'INJECTED', 'injected failure'))
@@ -128,7 +128,7 @@ describe('status classes through the real SDK and the fake', () => {
   })
 
   it('ACR 401 on /oauth2/exchange → UNAUTHENTICATED', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('app-three')
     fake.inject('acr.exchange', acrError(401, 'UNAUTHORIZED', 'no'))
@@ -140,7 +140,7 @@ describe('status classes through the real SDK and the fake', () => {
 
 describe('a failed read is never taken for "absent"', () => {
   it('createRepository does not write when the scope-map read fails with 500', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { maxRetries: 0 })
     fake.inject('scopeMaps.get', 'server-error')
     await expect(registry.createRepository('careful')).rejects.toMatchObject({

@@ -5,10 +5,10 @@ import {
   TTL_RULES,
 } from '@artifact-registry/core'
 import { SAMPLE_ACCESS } from '@artifact-registry/testing'
-import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { AzureProvider, type AzureProviderOptions, azure, fromBinding } from '../src/index.js'
-import { fakeCredential, fakeProvider, rejectionOf } from './fixtures.js'
+import { fakeCredential, fakeProvider, rejectionOf, startStrictAzureFake } from './fixtures.js'
 
 const BINDING: AzureBinding = {
   platform: 'azure',
@@ -31,7 +31,7 @@ describe('AzureProvider', () => {
     expect(registry.capabilities).toEqual({
       crossAccountAccess: null,
       implicitRepositories: false,
-      credentialAuthMethod: 'bearer',
+      credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
       credentialTtl: TTL_RULES.azure,
@@ -86,7 +86,7 @@ describe('AzureProvider', () => {
   })
 
   it('an empty name is INVALID_NAME and never becomes a catalog scope', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake)
     await expect(registry.generateCredentials('', 'pull')).rejects.toMatchObject({
       code: 'INVALID_NAME',
@@ -95,7 +95,7 @@ describe('AzureProvider', () => {
   })
 
   it('talks to ARM with a token for the management audience, not the fake endpoint', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { credential: fakeCredential(fake) })
     await registry.createRepository('audience-check')
     const audiences = new Set([...fake.state.aadTokens.values()].map((c) => c.aud))

@@ -1,7 +1,6 @@
-import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { RateLimiter, SKU_RATE_LIMITS } from '../src/rate-limiter.js'
-import { FakeClock, fakeProvider } from './fixtures.js'
+import { FakeClock, fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 /** Most calls that started in any 60 s window. */
 function busiestMinute(starts: readonly number[]): number {
@@ -69,7 +68,7 @@ describe('RateLimiter', () => {
 
 describe('the provider paces writes by SKU', () => {
   it('a Basic registry waits before the 11th scope-map write of a minute', async () => {
-    await using fake = await startAzureFake({ lroStyle: 'immediate' })
+    await using fake = await startStrictAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { sku: 'Basic', clock })
     for (let i = 0; i < 10; i++) await registry.createRepository(`basic-app-${i}`)
@@ -80,7 +79,7 @@ describe('the provider paces writes by SKU', () => {
   })
 
   it('a Standard registry does not wait for 11 writes', async () => {
-    await using fake = await startAzureFake({ lroStyle: 'immediate' })
+    await using fake = await startStrictAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { sku: 'Standard', clock })
     for (let i = 0; i < 11; i++) await registry.createRepository(`standard-app-${i}`)

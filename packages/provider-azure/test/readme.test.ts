@@ -3,6 +3,7 @@ import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azu
 import { ClientSecretCredential, type DefaultAzureCredential } from '@azure/identity'
 import { expect, it } from 'vitest'
 import { readTokenClaims } from '../src/jwt.js'
+import { startStrictAzureFake } from './fixtures.js'
 
 // The README's blocks are the regions below, word for word (tools/test/readme-snippets.test.ts
 // checks them). The Usage block relies on DefaultAzureCredential and Azure's endpoints, so it runs
@@ -29,13 +30,13 @@ async function readmeUsage(azure: AzureFactory, DefaultAzureCredential: Credenti
   })
   const { name, uri } = await registry.createRepository('web-app') // 'team-a/web-app'
   const creds = await registry.generateCredentials(name, 'push-pull')
-  // creds.authMethod === 'bearer'; creds.password is an ACR access token for team-a/web-app only
+  // creds: Basic, username 00000000-0000-0000-0000-000000000000, an ACR token for team-a/web-app
   // #endregion
   return { name, uri, creds }
 }
 
 it('the README usage example runs as written against the fake', async () => {
-  await using fake = await startAzureFake({ registries: [README_REGISTRY] })
+  await using fake = await startStrictAzureFake({ registries: [README_REGISTRY] })
   // Stands in for DefaultAzureCredential: the fake's service principal, trusting its CA.
   class FakeDefaultCredential extends ClientSecretCredential {
     constructor() {
@@ -54,9 +55,13 @@ it('the README usage example runs as written against the fake', async () => {
 
   expect(name).toBe('team-a/web-app')
   expect(uri).toBe(`${fake.loginServer}/team-a/web-app`)
-  expect(creds).toMatchObject({ authMethod: 'bearer', username: '', registry: fake.loginServer })
+  expect(creds).toMatchObject({
+    authMethod: 'basic',
+    username: '00000000-0000-0000-0000-000000000000',
+    registry: fake.loginServer,
+  })
   expect(readTokenClaims(creds.password, 'access token').access).toEqual([
-    { type: 'repository', name: 'team-a/web-app', actions: ['pull', 'push'] },
+    { type: 'repository', name: 'team-a/web-app', actions: ['pull', 'push', 'delete'] },
   ])
 })
 

@@ -1,11 +1,10 @@
-import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { FakeClock, fakeProvider } from './fixtures.js'
+import { FakeClock, fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 describe('retries on 429 and 5xx', () => {
   it('waits exactly Retry-After on an ARM 429, then succeeds', async () => {
     // Immediate LROs: no final GET of the created scope map to blur the count of reads.
-    await using fake = await startAzureFake({ lroStyle: 'immediate' })
+    await using fake = await startStrictAzureFake({ lroStyle: 'immediate' })
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock })
     fake.inject('scopeMaps.get', 'throttling', { times: 2, retryAfterSeconds: 7 })
@@ -17,19 +16,19 @@ describe('retries on 429 and 5xx', () => {
   })
 
   it('honours Retry-After on the ACR token endpoint too', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('token-app')
     fake.inject('acr.token', 'throttling', { retryAfterSeconds: 2 })
     await expect(registry.generateCredentials(name, 'pull')).resolves.toMatchObject({
-      authMethod: 'bearer',
+      authMethod: 'basic',
     })
     expect(clock.sleeps).toEqual([2000])
   })
 
   it('is bounded: gives up with RATE_LIMITED after maxRetries', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock, maxRetries: 3 })
     fake.inject('scopeMaps.get', 'throttling', { times: 100, retryAfterSeconds: 1 })
@@ -42,7 +41,7 @@ describe('retries on 429 and 5xx', () => {
   })
 
   it('fails at once when Retry-After is longer than maxRetryDelayMs', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock, maxRetryDelayMs: 30_000 })
     fake.inject('scopeMaps.get', 'throttling', { retryAfterSeconds: 3600 })
@@ -54,7 +53,7 @@ describe('retries on 429 and 5xx', () => {
   })
 
   it('backs off exponentially on 5xx without Retry-After', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock })
     fake.inject('scopeMaps.get', 'unavailable', { times: 2 })
@@ -63,7 +62,7 @@ describe('retries on 429 and 5xx', () => {
   })
 
   it('does not retry what a retry cannot fix (403)', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const clock = new FakeClock()
     const registry = await fakeProvider(fake, { clock })
     const { name } = await registry.createRepository('forbidden-app')

@@ -1,10 +1,10 @@
 import { isValidPlatformName } from '@artifact-registry/core'
-import { type AzureFake, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import type { AzureFake } from '@artifact-registry/testing/fakes/azure'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routableName } from '../src/naming.js'
-import { scopeMapActions, scopeMapName } from '../src/scope-map.js'
-import { fakeProvider } from './fixtures.js'
+import { SCOPE_MAP_ACTIONS, scopeMapActions, scopeMapName } from '../src/scope-map.js'
+import { fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 const ACR_SCOPE_MAP = /^[A-Za-z][A-Za-z0-9-]{4,49}$/
 
@@ -68,19 +68,26 @@ describe('scope-map naming', () => {
     expect(seen.size).toBeGreaterThan(500)
   })
 
-  it('grants content read/write and metadata read on exactly the repository', () => {
-    expect(scopeMapActions('team-a/web')).toEqual([
+  it('covers what each permission needs (content read, write, delete; metadata read, write) on exactly the repository', () => {
+    expect(scopeMapActions('team-a/web').sort()).toEqual([
+      'repositories/team-a/web/content/delete',
       'repositories/team-a/web/content/read',
       'repositories/team-a/web/content/write',
       'repositories/team-a/web/metadata/read',
+      'repositories/team-a/web/metadata/write',
     ])
+    for (const actions of Object.values(SCOPE_MAP_ACTIONS)) {
+      for (const action of actions) {
+        expect(scopeMapActions('team-a/web')).toContain(`repositories/team-a/web/${action}`)
+      }
+    }
   })
 })
 
 describe('createRepository and scope maps in the fake', () => {
   let fake: AzureFake
   beforeAll(async () => {
-    fake = await startAzureFake()
+    fake = await startStrictAzureFake()
   })
   afterAll(() => fake.close())
 
@@ -119,12 +126,27 @@ describe('createRepository and scope maps in the fake', () => {
     expect(fake.getScopeMaps().some((m) => m.name === 'shared-name')).toBe(true)
   })
 
-  it('deleteRepository removes the content and the scope map', async () => {
+  it('brings a scope map an older version made up to every action, once', async () => {
+    const registry = await fakeProvider(fake)
+    const { name } = await registry.createRepository('older-app')
+    const map = fake.getScopeMaps().find((m) => m.name === scopeMapName(name))
+    if (map === undefined) throw new Error('scope map missing')
+    map.actions = ['content/read', 'content/write', 'metadata/read'].map(
+      (action) => `repositories/${name}/${action}`,
+    )
+    const creates = fake.requestsFor('scopeMaps.create').length
+    await registry.createRepository('older-app')
+    expect(map.actions).toEqual(scopeMapActions(name))
+    await registry.createRepository('older-app')
+    expect(fake.requestsFor('scopeMaps.create')).toHaveLength(creates + 1)
+  })
+
+  it('deleteRepository removes the images and the scope map', async () => {
     const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('to-delete')
-    fake.seedImage(name, 'v1')
+    await fake.seedImage(name, 'v1')
     await registry.deleteRepository(name)
-    expect(fake.state.repositories.has(name)).toBe(false)
+    expect(await fake.getRepositoryContent(name)).toBeUndefined()
     expect(fake.getScopeMaps().some((m) => m.name === scopeMapName(name))).toBe(false)
     const [deleteCall] = fake.requestsFor('acr.deleteRepository')
     expect(deleteCall?.url).toBe(`/acr/v1/${name}`)
@@ -132,7 +154,7 @@ describe('createRepository and scope maps in the fake', () => {
 
   it('refuses names outside its prefix with INVALID_ARGUMENT and never touches them', async () => {
     const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
-    fake.seedImage('team-b/app')
+    await fake.seedImage('team-b/app')
     const before = fake.requests.length
     for (const call of [
       () => registry.deleteRepository('team-b/app'),
@@ -142,6 +164,6 @@ describe('createRepository and scope maps in the fake', () => {
       await expect(call()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', platform: 'azure' })
     }
     expect(fake.requests.length).toBe(before)
-    expect(fake.state.repositories.has('team-b/app')).toBe(true)
+    expect((await fake.getRepositoryContent('team-b/app'))?.tags).toEqual(['latest'])
   })
 })

@@ -1,6 +1,6 @@
-import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { fakeCredential, fakeProvider, rejectionOf } from './fixtures.js'
+import { fakeCredential, fakeProvider, rejectionOf, startStrictAzureFake } from './fixtures.js'
 
 function formOf(body: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(body))
@@ -8,7 +8,7 @@ function formOf(body: string): Record<string, string> {
 
 describe('generateCredentials: AAD → ACR token exchange', () => {
   it('posts the exchange and token forms with the repository scope', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { tenantId: FAKE_AZURE.tenantId })
     const { name } = await registry.createRepository('web')
     await registry.generateCredentials(name, 'pull')
@@ -23,9 +23,10 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
       tenant: FAKE_AZURE.tenantId,
     })
     expect(exchange?.headers['content-type']).toBe('application/x-www-form-urlencoded')
-    // The exchanged token is an Entra ID token for the ARM audience, from the injected credential.
+    // The exchanged token is an Entra ID token for ACR's own audience, never ARM's (which this
+    // fake, like a registry under the built-in policy, refuses).
     expect(fake.state.aadTokens.get(form.access_token ?? '')?.aud).toBe(
-      'https://management.azure.com',
+      'https://containerregistry.azure.net',
     )
 
     const tokenForms = fake.requestsFor('acr.token').map((r) => formOf(r.body))
@@ -40,7 +41,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
       {
         grant_type: 'refresh_token',
         service: fake.loginServer,
-        scope: `repository:${name}:pull,push`,
+        scope: `repository:${name}:pull,push,delete`,
         refresh_token: refresh,
       },
     ])
@@ -48,18 +49,18 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
     expect(fake.requestsFor('acr.exchange')).toHaveLength(1)
   })
 
-  it('returns a bearer token whose access claim names exactly the repository and actions', async () => {
-    await using fake = await startAzureFake()
+  it('returns Basic credentials, the null GUID and a token for exactly the repository and actions', async () => {
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('api')
     for (const [permission, actions] of [
       ['pull', ['pull']],
-      ['push-pull', ['pull', 'push']],
+      ['push-pull', ['pull', 'push', 'delete']],
     ] as const) {
       const credentials = await registry.generateCredentials(name, permission)
       expect(credentials).toMatchObject({
-        authMethod: 'bearer',
-        username: '',
+        authMethod: 'basic',
+        username: '00000000-0000-0000-0000-000000000000',
         registry: fake.loginServer,
       })
       expect(fake.decodeToken(credentials.password)?.access).toEqual([
@@ -69,7 +70,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
   })
 
   it('takes expiresAt from the token exp, whatever TTL was asked for', async () => {
-    await using fake = await startAzureFake({ accessTokenLifetimeSeconds: 123 })
+    await using fake = await startStrictAzureFake({ accessTokenLifetimeSeconds: 123 })
     const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('short-lived')
     for (const ttlSeconds of [undefined, 60, 3600]) {
@@ -81,13 +82,13 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
   })
 
   it('refuses a credential the identity cannot use (ACR dropped push): PERMISSION_DENIED', async () => {
-    await using fake = await startAzureFake({
+    await using fake = await startStrictAzureFake({
       identities: [{ ...FAKE_AZURE, registryActions: ['pull', 'delete'] }],
     })
     const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('pull-only')
     await expect(registry.generateCredentials(name, 'pull')).resolves.toMatchObject({
-      authMethod: 'bearer',
+      authMethod: 'basic',
     })
     const denied = await rejectionOf(registry.generateCredentials(name, 'push-pull'))
     expect(denied).toMatchObject({ code: 'PERMISSION_DENIED', platform: 'azure' })
@@ -95,7 +96,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
   })
 
   it('needs a repository that was created: NOT_FOUND otherwise, and no token is minted', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake)
     await expect(registry.generateCredentials('never-created', 'pull')).rejects.toMatchObject({
       code: 'NOT_FOUND',
@@ -104,7 +105,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
   })
 
   it('maps a wrong client secret to UNAUTHENTICATED', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { credential: fakeCredential(fake, 'wrong-secret') })
     await expect(registry.createRepository('any-app')).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
@@ -112,7 +113,7 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
   })
 
   it('never puts a token in an error message', async () => {
-    await using fake = await startAzureFake()
+    await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake, { maxRetries: 0 })
     const { name } = await registry.createRepository('secretive')
     const refresh = [...fake.state.refreshTokens.keys()]
