@@ -297,9 +297,10 @@ describe('AWS fake: faults', () => {
 })
 
 describe('AWS fake: providerOptions', () => {
-  it('points both ECR and STS at the fake, in the region asked for', () => {
+  it('points ECR, STS and the registry at the fake, in the region asked for', () => {
     expect(fake.providerOptions('eu-west-1')).toEqual({
       region: 'eu-west-1',
+      registryEndpoint: `http://${fake.dataPlane.registry}`,
       clientConfig: {
         endpoint: fake.url,
         stsEndpoint: fake.url,
@@ -320,6 +321,24 @@ describe('AWS fake: the README', () => {
     // #endregion
     expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(fake.accountId).toBe('111122223333')
+  })
+
+  it('is as strict as STS and ECR, keeps time and serves the registry', async () => {
+    // #region testing-readme-aws-strict
+    await using fake = await startAwsFake({
+      roles: { 'arn:aws:iam::123456789012:role/acme-pull': { maxSessionDurationSeconds: 7200 } },
+      principals: ['arn:aws:iam::222222222222:role/puller'], // may appear in repository policies
+    })
+    fake.seedPrincipal('arn:aws:iam::222222222222:role/new', { appearsAfterSeconds: 10 })
+    // fake.dataPlane.registry: 127.0.0.1:<port>, where every token's proxyEndpoint points
+    fake.advanceClock(3600) // sessions, tokens and the registry's checks see an hour pass
+    // fake.now(): the fake's time in milliseconds
+    // #endregion
+    expect(fake.now()).toBeGreaterThanOrEqual(Date.now() + 3600_000)
+    expect(fake.dataPlane).toEqual({
+      registry: expect.stringMatching(/^127\.0\.0\.1:/),
+      tls: false,
+    })
   })
 
   it('seeds and reads state', async () => {

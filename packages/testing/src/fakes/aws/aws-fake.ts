@@ -1,8 +1,11 @@
 import { type FakeRequest, type FakeResponse, startFakeServer } from '../fake-server.js'
 import { namedFaultInjector } from '../faults.js'
+import { FakeClock } from './clock.js'
+import { EcrDataPlane } from './data-plane.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
+import { PrincipalDirectory } from './principals.js'
 import { SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
 import type {
@@ -26,7 +29,9 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * against it. State is per region (read from the SigV4 credential scope): repositories,
  * repository policies, registry replication rules (replicas appear in destination regions,
  * without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
- * recorded and enforced on the ECR calls they sign. Signatures are never verified.
+ * recorded and enforced on the ECR calls they sign, and on the registry (the data plane) that
+ * their authorization tokens open. Sessions and tokens expire by the fake's clock
+ * (`advanceClock`). Signatures are never verified.
  *
  * @example
  * ```ts
@@ -37,21 +42,35 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  */
 export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFake> {
   const accountId = options.accountId ?? DEFAULT_ACCOUNT
+  const clock = new FakeClock()
   const ecr = new EcrState(
     accountId,
     options.replicaDelayMs === undefined ? 0 : options.replicaDelayMs,
+    () => clock.now(),
   )
   const sessions = new SessionStore()
   const assumed: AssumeRoleRecord[] = []
   const tokens: AuthorizationTokenRecord[] = []
+  const tokensByPassword = new Map<string, AuthorizationTokenRecord>()
+  const roles = options.roles ?? {}
+  const principals = new PrincipalDirectory(clock)
+  for (const arn of [...Object.keys(roles), ...(options.principals ?? [])]) principals.add(arn)
+  const enforceSessionPolicies = options.enforceSessionPolicies ?? true
+  const dataPlane = await EcrDataPlane.start({
+    state: ecr,
+    sessions,
+    tokens: tokensByPassword,
+    clock,
+    enforceSessionPolicies,
+  })
 
-  const route = (request: FakeRequest): FakeResponse => {
+  const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const { accessKeyId, region } = signerOf(request.headers)
     const session = sessions.find(accessKeyId)
     const operation = operationOf(request)
     if (isStsRequest(request)) {
-      const roles = options.roles ?? {}
-      return routeSts({ accountId, sessions, session, roles, assumed }, operation, formOf(request))
+      const sts = { accountId, sessions, accessKeyId, session, roles, assumed, clock }
+      return routeSts(sts, operation, formOf(request))
     }
     return routeEcr(
       {
@@ -59,18 +78,27 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
         region,
         accessKeyId,
         session,
-        enforceSessionPolicies: options.enforceSessionPolicies ?? true,
+        enforceSessionPolicies,
         tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 43_200,
         tokens,
+        tokensByPassword,
+        clock,
+        principals,
+        dataPlane,
       },
       operation,
       request.body,
     )
   }
-  const server = await startFakeServer({ name: 'aws-fake', operationOf, route })
+  const server = await startFakeServer({ name: 'aws-fake', operationOf, route }).catch(
+    async (err: unknown) => {
+      await dataPlane.close()
+      throw err
+    },
+  )
   const close = async (): Promise<void> => {
     ecr.close()
-    await server.close()
+    await Promise.all([server.close(), dataPlane.close()])
   }
 
   return {
@@ -78,6 +106,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     accountId,
     providerOptions: (region = DEFAULT_REGION) => ({
       region,
+      registryEndpoint: dataPlane.url,
       clientConfig: {
         endpoint: server.url,
         stsEndpoint: server.url,
@@ -100,6 +129,10 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     getReplicationRules: (region) => ecr.rules(region),
     assumedRoles: assumed,
     authorizationTokens: tokens,
+    dataPlane: { registry: dataPlane.host, tls: false },
+    now: () => clock.now(),
+    advanceClock: (seconds) => clock.advance(seconds),
+    seedPrincipal: (arn, seed) => principals.add(arn, seed?.appearsAfterSeconds),
     inject: namedFaultInjector<AwsFaultKind>(server, awsErrorPlane),
     regionOf: (request) => signerOf(request.headers).region,
     reset() {

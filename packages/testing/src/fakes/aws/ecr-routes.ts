@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
+import type { FakeClock } from './clock.js'
+import type { EcrDataPlane } from './data-plane.js'
 import { EcrState } from './ecr-state.js'
+import { awsPrincipalsOf, type PrincipalDirectory } from './principals.js'
 import { sessionPolicyAllows } from './session-policy-eval.js'
-import { assumedRoleArn, type FakeSession } from './sessions.js'
+import {
+  assumedRoleArn,
+  EXPIRED_TOKEN_MESSAGE,
+  type FakeSession,
+  INVALID_TOKEN_MESSAGE,
+  sessionCredentialProblem,
+} from './sessions.js'
 import type { AuthorizationTokenRecord, FakeReplicationRule, FakeRepository } from './types.js'
 import { epochSeconds, jsonError, jsonOk } from './wire.js'
 
@@ -15,14 +24,27 @@ export interface EcrContext {
   readonly session: FakeSession | undefined
   readonly enforceSessionPolicies: boolean
   readonly tokenLifetimeSeconds: number
+  /** The log of tokens issued (`reset()` clears it). */
   readonly tokens: AuthorizationTokenRecord[]
+  /** Every token issued, by password, for the data plane (never cleared). */
+  readonly tokensByPassword: Map<string, AuthorizationTokenRecord>
+  readonly clock: FakeClock
+  readonly principals: PrincipalDirectory
+  readonly dataPlane: EcrDataPlane
 }
 
 type Input = Record<string, unknown>
-type Handler = (ctx: EcrContext, input: Input) => FakeResponse
+type Handler = (ctx: EcrContext, input: Input) => FakeResponse | Promise<FakeResponse>
 
 /** Answer one ECR (awsJson1_1) operation. */
-export function routeEcr(ctx: EcrContext, operation: string, body: string): FakeResponse {
+export async function routeEcr(
+  ctx: EcrContext,
+  operation: string,
+  body: string,
+): Promise<FakeResponse> {
+  const problem = sessionCredentialProblem(ctx.accessKeyId, ctx.session, ctx.clock.now())
+  if (problem === 'expired') return jsonError('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE)
+  if (problem === 'invalid') return jsonError('UnrecognizedClientException', INVALID_TOKEN_MESSAGE)
   const handler = HANDLERS[operation]
   if (handler === undefined) {
     return jsonError('UnknownOperationException', `The fake does not implement ${operation}`)
@@ -63,9 +85,19 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     }
     return jsonOk({ repositories: found.map(render) })
   },
-  DeleteRepository: (ctx, input) => {
+  DeleteRepository: async (ctx, input) => {
     const name = String(input.repositoryName)
+    if (ctx.state.repository(ctx.region, name) === undefined) return notFound(ctx, name)
+    if (input.force !== true && (await ctx.dataPlane.holdsContent(name))) {
+      return jsonError(
+        'RepositoryNotEmptyException',
+        `The repository with name '${name}' in registry with id '${ctx.state.accountId}' cannot be deleted because it still contains images`,
+      )
+    }
     const deleted = ctx.state.delete(ctx.region, name)
+    // With force, ECR deletes the images with the repository; a namesake in another region
+    // (a replica) keeps the images the registry shares between regions.
+    if (ctx.state.regionsWith(name).length === 0) await ctx.dataPlane.deleteContent(name)
     return deleted === undefined ? notFound(ctx, name) : jsonOk({ repository: render(deleted) })
   },
   GetRepositoryPolicy: (ctx, input) => withPolicy(ctx, input, false),
@@ -80,20 +112,30 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
         "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
       )
     }
+    // ECR does not say which principal it could not find.
+    if (ctx.principals.firstMissing(awsPrincipalsOf(policyText)) !== undefined) {
+      return jsonError(
+        'InvalidParameterException',
+        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'",
+      )
+    }
     ctx.state.setPolicy(ctx.region, name, policyText)
     return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
   },
   GetAuthorizationToken: (ctx) => {
     const password = randomBytes(24).toString('base64')
-    const expiresAt = new Date(Date.now() + ctx.tokenLifetimeSeconds * 1000)
-    ctx.tokens.push({
+    const expiresAt = new Date(ctx.clock.now() + ctx.tokenLifetimeSeconds * 1000)
+    const record: AuthorizationTokenRecord = {
       accessKeyId: ctx.accessKeyId,
       roleArn: ctx.session?.roleArn,
       region: ctx.region,
       password,
       expiresAt,
-    })
-    const proxyEndpoint = `https://${ctx.state.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`
+    }
+    ctx.tokens.push(record)
+    ctx.tokensByPassword.set(password, record)
+    // The registry the token opens, which the fake serves on 127.0.0.1.
+    const proxyEndpoint = ctx.dataPlane.url
     const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64')
     return jsonOk({
       authorizationData: [

@@ -22,6 +22,8 @@ export class EcrState {
   constructor(
     readonly accountId: string,
     private readonly replicaDelayMs: number | null,
+    /** The fake's time in ms, for creation dates. */
+    private readonly now: () => number,
   ) {}
 
   /** Whether `name` is a repository name ECR accepts. */
@@ -33,6 +35,11 @@ export class EcrState {
     return this.#region(region).repositories.get(name)
   }
 
+  /** The regions holding a repository of this name. */
+  regionsWith(name: string): string[] {
+    return [...this.#regions].filter(([, state]) => state.repositories.has(name)).map(([r]) => r)
+  }
+
   repositories(region: string): FakeRepository[] {
     return [...this.#region(region).repositories.values()]
   }
@@ -41,7 +48,7 @@ export class EcrState {
   create(region: string, name: string, replicate: boolean): FakeRepository | undefined {
     const state = this.#region(region)
     if (state.repositories.has(name)) return undefined
-    const repository = makeRepository(this.accountId, region, name)
+    const repository = makeRepository(this.accountId, region, name, new Date(this.now()))
     state.repositories.set(name, repository)
     if (replicate) this.#replicate(region, name)
     return repository
@@ -119,7 +126,12 @@ function replicaRegions(rules: FakeReplicationRule[], name: string, accountId: s
   return [...regions]
 }
 
-function makeRepository(accountId: string, region: string, name: string): FakeRepository {
+function makeRepository(
+  accountId: string,
+  region: string,
+  name: string,
+  createdAt: Date,
+): FakeRepository {
   const cn = region.startsWith('cn-')
   const partition = cn ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
   const suffix = cn ? 'amazonaws.com.cn' : 'amazonaws.com'
@@ -128,7 +140,7 @@ function makeRepository(accountId: string, region: string, name: string): FakeRe
     repositoryArn: `arn:${partition}:ecr:${region}:${accountId}:repository/${name}`,
     registryId: accountId,
     repositoryUri: `${accountId}.dkr.ecr.${region}.${suffix}/${name}`,
-    createdAt: new Date(),
+    createdAt,
     region,
   }
 }

@@ -1,7 +1,6 @@
 import type { ErrorPlane } from '../faults.js'
+import { INVALID_TOKEN_MESSAGE as INVALID_TOKEN } from './sessions.js'
 import { jsonError, xmlError } from './wire.js'
-
-const INVALID_TOKEN = 'The security token included in the request is invalid.'
 
 /** ECR's awsJson1_1 errors (`{"__type","message"}`, `x-amzn-errortype`) for each fault. */
 const ECR: ErrorPlane = {

@@ -4,10 +4,12 @@ export type {
   AuthorizationTokenRecord,
   AwsFake,
   AwsFakeClientConfig,
+  AwsFakeDataPlane,
   AwsFakeOptions,
   AwsFakeProviderOptions,
   AwsFaultKind,
   FakeReplicationRule,
   FakeRepository,
   FakeRoleOptions,
+  SeedPrincipalOptions,
 } from './types.js'

@@ -41,3 +41,22 @@ export function assumedRoleArn(session: FakeSession): string {
   const roleName = resource.split('/').pop() ?? resource
   return `arn:${partition}:sts::${account}:assumed-role/${roleName}/${session.roleSessionName}`
 }
+
+/**
+ * Why a request's credentials are refused before anything else: `expired` once its session has
+ * ended, `invalid` for a session key (`ASIA…`) the fake never issued; `undefined` otherwise
+ * (long-term keys are not checked).
+ */
+export function sessionCredentialProblem(
+  accessKeyId: string,
+  session: FakeSession | undefined,
+  now: number,
+): 'expired' | 'invalid' | undefined {
+  if (session === undefined) return accessKeyId.startsWith('ASIA') ? 'invalid' : undefined
+  return session.expiration.getTime() <= now ? 'expired' : undefined
+}
+
+/** What AWS says about a session that has ended. */
+export const EXPIRED_TOKEN_MESSAGE = 'The security token included in the request is expired'
+/** What AWS says about security credentials it never issued. */
+export const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.'

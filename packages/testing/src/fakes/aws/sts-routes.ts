@@ -1,5 +1,13 @@
 import type { FakeResponse } from '../fake-server.js'
-import { assumedRoleArn, type FakeSession, type SessionStore } from './sessions.js'
+import type { FakeClock } from './clock.js'
+import {
+  assumedRoleArn,
+  EXPIRED_TOKEN_MESSAGE,
+  type FakeSession,
+  INVALID_TOKEN_MESSAGE,
+  type SessionStore,
+  sessionCredentialProblem,
+} from './sessions.js'
 import type { AssumeRoleRecord, FakeRoleOptions } from './types.js'
 import { escapeXml, xmlError, xmlOk } from './wire.js'
 
@@ -7,19 +15,26 @@ import { escapeXml, xmlError, xmlOk } from './wire.js'
 export interface StsContext {
   readonly accountId: string
   readonly sessions: SessionStore
+  /** The access key id that signed the request. */
+  readonly accessKeyId: string
   /** The session that signed the request, when it was an assumed-role session. */
   readonly session: FakeSession | undefined
   readonly roles: Readonly<Record<string, FakeRoleOptions>>
   readonly assumed: AssumeRoleRecord[]
+  readonly clock: FakeClock
 }
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 const MAX_PACKED_POLICY = 2048
-const STS_MAX_DURATION = 43_200
+/** A role's `MaxSessionDuration` unless it was raised (IAM's default), and role chaining's cap. */
+const ONE_HOUR = 3600
 
 /** Answer one STS (awsQuery) operation. */
 export function routeSts(ctx: StsContext, action: string, form: URLSearchParams): FakeResponse {
+  const problem = sessionCredentialProblem(ctx.accessKeyId, ctx.session, ctx.clock.now())
+  if (problem === 'expired') return xmlError('ExpiredToken', EXPIRED_TOKEN_MESSAGE, 403)
+  if (problem === 'invalid') return xmlError('InvalidClientTokenId', INVALID_TOKEN_MESSAGE, 403)
   if (action === 'AssumeRole') return assumeRole(ctx, form)
   if (action === 'GetCallerIdentity') return callerIdentity(ctx)
   return xmlError('InvalidAction', `The fake does not implement ${action}`)
@@ -34,7 +49,7 @@ function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
   const policy = form.get('Policy') ?? undefined
   const problem = assumeRoleProblem(ctx, roleArn, roleSessionName, durationSeconds, policy)
   if (problem !== undefined) return problem
-  const expiration = new Date(Date.now() + durationSeconds * 1000)
+  const expiration = new Date(ctx.clock.now() + durationSeconds * 1000)
   const session = ctx.sessions.issue({ roleArn, roleSessionName, policy, expiration })
   ctx.assumed.push({
     roleArn,
@@ -68,9 +83,16 @@ function assumeRoleProblem(
   if (!SESSION_NAME.test(roleSessionName)) {
     return xmlError('ValidationError', 'RoleSessionName must match [\\w+=,.@-]{2,64}')
   }
-  const max = ctx.roles[roleArn]?.maxSessionDurationSeconds ?? STS_MAX_DURATION
+  const max = ctx.roles[roleArn]?.maxSessionDurationSeconds ?? ONE_HOUR
   if (!Number.isInteger(durationSeconds) || durationSeconds < 900) {
     return xmlError('ValidationError', 'DurationSeconds must be at least 900')
+  }
+  // A session assuming a role (role chaining) gets one hour at most, whatever the role allows.
+  if (ctx.session !== undefined && durationSeconds > ONE_HOUR) {
+    return xmlError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    )
   }
   if (durationSeconds > max) {
     return xmlError(

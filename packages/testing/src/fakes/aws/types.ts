@@ -13,8 +13,19 @@ export interface AwsFakeOptions {
    * test a bounded wait). @default 0
    */
   replicaDelayMs?: number | null
-  /** Per-role settings for `AssumeRole`; roles not listed allow sessions of up to 12 hours. */
+  /**
+   * Per-role settings for `AssumeRole`. Every role here also exists as a principal for
+   * `SetRepositoryPolicy`. Roles not listed can be assumed too, with IAM's default
+   * `MaxSessionDuration` of one hour.
+   */
   roles?: Readonly<Record<string, FakeRoleOptions>>
+  /**
+   * IAM roles and users (ARNs) that exist, so `SetRepositoryPolicy` accepts them as principals.
+   * Any other role or user ARN is refused with `InvalidParameterException` "Principal not found",
+   * as ECR refuses a role that was deleted or never created; account roots and service
+   * principals always exist. See also {@link AwsFake.seedPrincipal}.
+   */
+  principals?: readonly string[]
   /**
    * Evaluate the inline session policy of assumed-role credentials on every ECR call made with
    * them (Allow statements only, `*` wildcards), answering `AccessDeniedException` otherwise.
@@ -25,8 +36,28 @@ export interface AwsFakeOptions {
 
 /** Settings of one role the fake lets callers assume. */
 export interface FakeRoleOptions {
-  /** The role's `MaxSessionDuration`: longer `DurationSeconds` are refused with `ValidationError`. */
+  /**
+   * The role's `MaxSessionDuration` (IAM allows 3600 to 43200): longer `DurationSeconds` are
+   * refused with `ValidationError`. @default 3600
+   */
   maxSessionDurationSeconds?: number
+}
+
+/** Options of {@link AwsFake.seedPrincipal}. */
+export interface SeedPrincipalOptions {
+  /**
+   * Seconds (of the fake's clock) until other services see the principal, as IAM's eventual
+   * consistency delays a role created moments ago. @default 0
+   */
+  appearsAfterSeconds?: number
+}
+
+/** Where the fake's ECR registry listens: what a registry client (docker, skopeo) talks to. */
+export interface AwsFakeDataPlane {
+  /** `127.0.0.1:<port>`: the host that credentials from `GetAuthorizationToken` name. */
+  readonly registry: string
+  /** Always `false`: the registry speaks plain HTTP on the loopback address. */
+  readonly tls: boolean
 }
 
 /** A repository as the fake stores it (the shape ECR returns, timestamps as `Date`). */
@@ -80,8 +111,8 @@ export interface AwsFake extends FakeServer {
   readonly accountId: string
   /**
    * Options of `aws()` (from `@artifact-registry/provider-aws`) that point the provider at this
-   * fake and nowhere else: the region, the ECR and STS endpoints, static credentials (so the SDK
-   * never probes instance metadata) and one attempt per call. Spread it last:
+   * fake and nowhere else: the region, the ECR and STS endpoints, the registry (data plane),
+   * static credentials (so the SDK never probes instance metadata) and one attempt per call. Spread it last:
    * `aws({ repositoryPrefix: 'acme', ...fake.providerOptions('us-east-1') })`.
    * @param region Home region of the provider. @default "us-east-1"
    */
@@ -119,6 +150,33 @@ export interface AwsFake extends FakeServer {
   /** Authorization tokens issued, oldest first (`reset()` clears it). */
   readonly authorizationTokens: readonly AuthorizationTokenRecord[]
   /**
+   * The ECR registry (data plane), the `proxyEndpoint` of every authorization token
+   * (`http://127.0.0.1:<port>`), one for all regions: repositories of the same name in two regions
+   * share their images, as replicas do once ECR has replicated them. A request there needs Basic
+   * `AWS:<password>` of a live token whose STS session has not ended either; the session policy
+   * must allow, on the ARN of the repository in the token's region, the ECR action of the request (a manifest read `ecr:BatchGetImage`, a
+   * layer read `ecr:GetDownloadUrlForLayer`, a layer check `ecr:BatchCheckLayerAvailability`, the
+   * upload `ecr:InitiateLayerUpload` / `ecr:UploadLayerPart` / `ecr:CompleteLayerUpload`, a
+   * manifest write `ecr:PutImage`, a manifest delete `ecr:BatchDeleteImage`, a tag list
+   * `ecr:ListImages`); and the repository must exist. `DeleteRepository` deletes its images
+   * (without `force`, a repository holding any is `RepositoryNotEmptyException`), unless a
+   * repository of that name remains in another region.
+   */
+  readonly dataPlane: AwsFakeDataPlane
+  /** The fake's time in milliseconds since the epoch: the wall clock plus every `advanceClock`. */
+  now(): number
+  /**
+   * Move the fake's time forward for everything that expires in it: STS sessions, authorization
+   * tokens and the data plane's checks.
+   * @throws TypeError for a negative or non-finite number.
+   */
+  advanceClock(seconds: number): void
+  /**
+   * Make an IAM role or user exist for `SetRepositoryPolicy`, optionally only after a delay.
+   * @throws TypeError for an ARN that is not an IAM role or user ARN.
+   */
+  seedPrincipal(arn: string, options?: SeedPrincipalOptions): void
+  /**
    * Answer the next `options.times` requests of `operation` (an ECR or STS action, e.g.
    * `CreateRepository`, `AssumeRole`) with a named fault in that service's error shape, or with
    * a response of your own; or run `{ before }` first.
@@ -134,6 +192,8 @@ export interface AwsFake extends FakeServer {
 /** What {@link AwsFake.providerOptions} returns: the `aws()` options that reach the fake. */
 export interface AwsFakeProviderOptions {
   region: string
+  /** The fake's registry (`http://127.0.0.1:<port>`), where the credentials work. */
+  registryEndpoint: string
   clientConfig: {
     /** ECR, every region. */
     endpoint: string

@@ -1,0 +1,151 @@
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, describe, expect, it } from 'vitest'
+import { assumeRole, ecrCall, stsCall } from './aws-wire.js'
+
+// The AWS fake refuses what STS and ECR refuse: durations above a role's MaxSessionDuration (one
+// hour unless raised) or role chaining's hour, credentials of a session that has ended, and
+// repository policies naming a role IAM does not know (yet).
+
+const LONG_ROLE = 'arn:aws:iam::123456789012:role/long'
+const PLAIN_ROLE = 'arn:aws:iam::123456789012:role/plain'
+const fake = await startAwsFake({ roles: { [LONG_ROLE]: { maxSessionDurationSeconds: 7200 } } })
+afterAll(() => fake.close())
+
+const OK_POLICY = (principal: string): string =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'ecr:BatchGetImage' }],
+  })
+
+describe('AWS fake: STS session lengths', () => {
+  it("a role's MaxSessionDuration is one hour unless the role is seeded with more", async () => {
+    expect((await assumeRole(fake, { RoleArn: PLAIN_ROLE, DurationSeconds: 3600 })).status).toBe(
+      200,
+    )
+    const longer = await assumeRole(fake, { RoleArn: PLAIN_ROLE, DurationSeconds: 3601 })
+    expect(longer.status).toBe(400)
+    expect(longer.xml).toContain('<Code>ValidationError</Code>')
+    expect(longer.xml).toContain('exceeds the MaxSessionDuration set for this role')
+    expect((await assumeRole(fake, { RoleArn: LONG_ROLE, DurationSeconds: 7200 })).status).toBe(200)
+    expect((await assumeRole(fake, { RoleArn: LONG_ROLE, DurationSeconds: 7201 })).status).toBe(400)
+  })
+
+  it('a session assuming a role (role chaining) gets one hour at most, whatever the role allows', async () => {
+    const first = await assumeRole(fake, { RoleArn: PLAIN_ROLE })
+    const signer = { accessKeyId: first.accessKeyId ?? '' }
+    const chained = await assumeRole(fake, { RoleArn: LONG_ROLE, DurationSeconds: 7200 }, signer)
+    expect(chained.status).toBe(400)
+    expect(chained.xml).toContain('1 hour session limit for roles assumed by role chaining')
+    const hour = await assumeRole(fake, { RoleArn: LONG_ROLE, DurationSeconds: 3600 }, signer)
+    expect(hour.status).toBe(200)
+  })
+})
+
+describe('AWS fake: the clock and ended sessions', () => {
+  it('refuses credentials of an ended session on ECR and on STS, and keys it never issued', async () => {
+    await using clocked = await startAwsFake()
+    const { accessKeyId = '' } = await assumeRole(clocked, {
+      RoleArn: PLAIN_ROLE,
+      DurationSeconds: 900,
+    })
+    const before = clocked.now()
+    expect((await ecrCall(clocked, 'DescribeRepositories', {}, { accessKeyId })).status).toBe(200)
+    clocked.advanceClock(899)
+    expect((await ecrCall(clocked, 'DescribeRepositories', {}, { accessKeyId })).status).toBe(200)
+    clocked.advanceClock(1)
+    expect(clocked.now() - before).toBeGreaterThanOrEqual(900_000)
+    const ecr = await ecrCall(clocked, 'GetAuthorizationToken', {}, { accessKeyId })
+    expect(ecr).toMatchObject({ status: 400, json: { __type: 'ExpiredTokenException' } })
+    const sts = await stsCall(clocked, { Action: 'GetCallerIdentity' }, { accessKeyId })
+    expect(sts.status).toBe(403)
+    expect(sts.xml).toContain('<Code>ExpiredToken</Code>')
+    const forged = { accessKeyId: 'ASIANEVERISSUED' }
+    expect((await ecrCall(clocked, 'DescribeRepositories', {}, forged)).json.__type).toBe(
+      'UnrecognizedClientException',
+    )
+  })
+
+  it('dates what it issues by its clock', async () => {
+    await using clocked = await startAwsFake()
+    clocked.advanceClock(86_400)
+    const { json } = await ecrCall(clocked, 'GetAuthorizationToken', {})
+    const [data] = json.authorizationData as { expiresAt: number }[]
+    expect(data?.expiresAt).toBeCloseTo((Date.now() + 86_400_000 + 43_200_000) / 1000, -1)
+    expect(clocked.seedRepository('us-east-1', 'dated').createdAt.getTime()).toBeGreaterThan(
+      Date.now() + 86_000_000,
+    )
+  })
+
+  it('refuses to move its clock backwards, with a TypeError', () => {
+    expect(() => fake.advanceClock(-1)).toThrow(TypeError)
+    expect(() => fake.advanceClock(Number.NaN)).toThrow(TypeError)
+  })
+})
+
+describe('AWS fake: SetRepositoryPolicy and principals', () => {
+  it("refuses a role IAM does not know with ECR's 'Principal not found'", async () => {
+    fake.seedRepository('us-east-1', 'principals')
+    const unknown = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'principals',
+      policyText: OK_POLICY('arn:aws:iam::222222222222:role/never-created'),
+    })
+    expect(unknown).toMatchObject({
+      status: 400,
+      json: {
+        __type: 'InvalidParameterException',
+        message:
+          "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'",
+      },
+    })
+    expect(fake.getPolicy('us-east-1', 'principals')).toBeUndefined()
+  })
+
+  it('accepts account roots, seeded roles and users, and the roles of its options', async () => {
+    fake.seedRepository('us-east-1', 'principals-ok')
+    fake.seedPrincipal('arn:aws:iam::222222222222:user/ci')
+    for (const principal of [
+      'arn:aws:iam::222222222222:root',
+      '222222222222',
+      'arn:aws:iam::222222222222:user/ci',
+      LONG_ROLE,
+    ]) {
+      const set = await ecrCall(fake, 'SetRepositoryPolicy', {
+        repositoryName: 'principals-ok',
+        policyText: OK_POLICY(principal),
+      })
+      expect(set.status, principal).toBe(200)
+    }
+    await using listed = await startAwsFake({
+      principals: ['arn:aws:iam::333333333333:role/listed'],
+    })
+    listed.seedRepository('us-east-1', 'listed')
+    const set = await ecrCall(listed, 'SetRepositoryPolicy', {
+      repositoryName: 'listed',
+      policyText: OK_POLICY('arn:aws:iam::333333333333:role/listed'),
+    })
+    expect(set.status).toBe(200)
+  })
+
+  it('a role created moments ago is not found until IAM has caught up', async () => {
+    const role = 'arn:aws:iam::222222222222:role/just-created'
+    fake.seedRepository('us-east-1', 'principals-late')
+    fake.seedPrincipal(role, { appearsAfterSeconds: 10 })
+    const policyText = OK_POLICY(role)
+    const early = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'principals-late',
+      policyText,
+    })
+    expect(early.json.message).toContain('Principal not found')
+    fake.advanceClock(10)
+    const later = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'principals-late',
+      policyText,
+    })
+    expect(later.status).toBe(200)
+  })
+
+  it('refuses to seed what is not an IAM role or user, with a TypeError', () => {
+    expect(() => fake.seedPrincipal('arn:aws:iam::222222222222:root')).toThrow(TypeError)
+    expect(() => fake.seedPrincipal(PLAIN_ROLE, { appearsAfterSeconds: -1 })).toThrow(TypeError)
+  })
+})
