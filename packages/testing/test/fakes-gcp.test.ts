@@ -1,31 +1,30 @@
 import type { FaultKind } from '@artifact-registry/testing/fakes'
-import { type GcpFake, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import {
+  cloudRunServiceAgent,
+  type GcpFake,
+  googleError,
+  startGcpFake,
+} from '@artifact-registry/testing/fakes/gcp'
 import { describe, expect, it } from 'vitest'
+import { callerToken, type GoogleAnswer, googleCall } from './gcp-wire.js'
 
 const REF = { project: 'acme', location: 'us-central1', repository: 'images' }
 const REPO = 'projects/acme/locations/us-central1/repositories/images'
-const AUTH = { authorization: 'Bearer test-token', 'content-type': 'application/json' }
+const PULLER = 'puller@acme.iam.gserviceaccount.com'
 
-async function call(
-  fake: GcpFake,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${fake.url}/v1/${path}`, {
-    method,
-    headers: AUTH,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
+/** A call signed with the caller's token. */
+function call(fake: GcpFake, method: string, path: string, body?: unknown): Promise<GoogleAnswer> {
+  return googleCall(fake, method, path, body)
 }
 
 describe('GCP fake: Artifact Registry', () => {
-  it('refuses requests without a bearer token', async () => {
+  it('refuses requests without a bearer token, or with one it never issued', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
     const res = await fetch(`${fake.url}/v1/${REPO}`)
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ error: { status: 'UNAUTHENTICATED' } })
+    const forged = await googleCall(fake, 'GET', REPO, undefined, 'ya29.never-issued')
+    expect(forged).toMatchObject({ status: 401, json: { error: { status: 'UNAUTHENTICATED' } } })
   })
 
   it('serves repositories and packages, with package ids URL-encoded once more on the wire', async () => {
@@ -106,7 +105,7 @@ describe('GCP fake: seeding and reading state', () => {
 
 describe('GCP fake: IAM policies', () => {
   it('starts with the empty policy and rotates the etag on every write', async () => {
-    await using fake = await startGcpFake({ repositories: [REF] })
+    await using fake = await startGcpFake({ repositories: [REF], principals: ['user:a@x.example'] })
     const empty = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
     expect(empty.json).toEqual({ version: 1, etag: 'ACAB' })
     const policy = {
@@ -123,7 +122,7 @@ describe('GCP fake: IAM policies', () => {
   })
 
   it('needs version 3 for conditions and hides them from lower-version reads', async () => {
-    await using fake = await startGcpFake({ repositories: [REF] })
+    await using fake = await startGcpFake({ repositories: [REF], principals: ['user:a@x.example'] })
     const binding = {
       role: 'roles/artifactregistry.reader',
       members: ['user:a@x.example'],
@@ -226,7 +225,7 @@ describe('GCP fake: IAM Credentials', () => {
   const scope = ['https://www.googleapis.com/auth/cloud-platform']
 
   it('issues a token that expires after the requested lifetime', async () => {
-    await using fake = await startGcpFake()
+    await using fake = await startGcpFake({ serviceAccounts: [PULLER] })
     const before = Date.now()
     const res = await call(fake, 'POST', path, { scope, lifetime: '600s' })
     expect(res.json.accessToken).toMatch(/^ya29\./)
@@ -243,7 +242,7 @@ describe('GCP fake: IAM Credentials', () => {
   })
 
   it('refuses lifetimes over 3600 s and a missing scope', async () => {
-    await using fake = await startGcpFake()
+    await using fake = await startGcpFake({ serviceAccounts: [PULLER] })
     expect((await call(fake, 'POST', path, { scope, lifetime: '7200s' })).status).toBe(400)
     expect((await call(fake, 'POST', path, { lifetime: '60s' })).status).toBe(400)
     expect(fake.tokens).toHaveLength(0)
@@ -269,6 +268,11 @@ describe('GCP fake: OAuth token endpoint and providerOptions', () => {
     expect(fake.requestsFor('oauthToken')).toHaveLength(1)
     fake.reset()
     expect(fake.callerTokens).toEqual([])
+    // Forgotten by the log, still valid: a provider holding it keeps working.
+    expect(
+      (await googleCall(fake, 'GET', 'projects/a/locations/b/repositories', undefined, token ?? ''))
+        .status,
+    ).toBe(200)
   })
 
   it('answers a wrong grant, client or refresh token in the OAuth error shape', async () => {
@@ -315,6 +319,59 @@ describe('GCP fake: the README', () => {
     // #endregion
     const name = 'projects/acme-prod/locations/us-central1/repositories/images'
     expect((await call(fake, 'GET', name)).json).toMatchObject({ name })
+  })
+
+  it('declares who exists', async () => {
+    // #region testing-readme-gcp-identities
+    await using fake = await startGcpFake({
+      repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [
+        'puller@acme-prod.iam.gserviceaccount.com', // the caller may impersonate it
+        { email: 'ci@acme-prod.iam.gserviceaccount.com', tokenCreators: [] }, // nobody may
+        cloudRunServiceAgent('123456789012'), // project 123456789012 has used Cloud Run
+      ],
+      principals: ['group:audit@acme.example'],
+      customRoles: {
+        'projects/acme-prod/roles/puller': ['artifactregistry.repositories.downloadArtifacts'],
+      },
+      allowedMemberDomains: ['acme-prod.iam.gserviceaccount.com', 'acme.example'], // domain-restricted sharing
+    })
+    fake.seedServiceAccount('builder@acme-prod.iam.gserviceaccount.com')
+    fake.deleteServiceAccount('builder@acme-prod.iam.gserviceaccount.com') // its bindings turn deleted:
+    // #endregion
+    const images = 'projects/acme-prod/locations/us-central1/repositories/images'
+    const grant = (member: string) =>
+      call(fake, 'POST', `${images}:setIamPolicy`, {
+        policy: { bindings: [{ role: 'projects/acme-prod/roles/puller', members: [member] }] },
+      })
+    expect((await grant('group:audit@acme.example')).status).toBe(200)
+    expect((await grant('serviceAccount:builder@acme-prod.iam.gserviceaccount.com')).status).toBe(
+      400,
+    )
+    expect(
+      (await grant(`serviceAccount:${cloudRunServiceAgent('123456789012')}`)).json,
+    ).toMatchObject({
+      error: { status: 'FAILED_PRECONDITION' },
+    })
+  })
+
+  it('serves a data plane and moves its clock', async () => {
+    await using fake = await startGcpFake({
+      repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: ['puller@acme-prod.iam.gserviceaccount.com'],
+    })
+    const token = await callerToken(fake)
+    // #region testing-readme-gcp-data-plane
+    // fake.dataPlane.registry: 127.0.0.1:<port>, standing in for us-central1-docker.pkg.dev; log in
+    // as oauth2accesstoken with a token the fake issued; images are {project}/{repository}/{image}
+    fake.advanceClock(3600) // impersonated tokens an hour old or more are refused from now on
+    // #endregion
+    const login = `Basic ${Buffer.from(`oauth2accesstoken:${token}`).toString('base64')}`
+    const res = await fetch(`http://${fake.dataPlane.registry}/v2/`, {
+      headers: { authorization: login },
+    })
+    expect(res.status).toBe(200)
+    expect(fake.now() - Date.now()).toBeGreaterThanOrEqual(3_599_000)
   })
 
   it('seeds and reads state', async () => {

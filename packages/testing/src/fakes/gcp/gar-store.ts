@@ -1,4 +1,5 @@
 import type { FakeResponse } from '../fake-server.js'
+import type { GcpClock } from './clock.js'
 import { googleError, ok, timestamp } from './responses.js'
 
 /** A GAR repository to create in the fake: `projects/{project}/locations/{location}/repositories/{repository}`. */
@@ -42,8 +43,14 @@ export class GarStore {
   readonly #operations = new Map<string, OperationRecord>()
   #operationIds = 0
 
-  /** @param lroPolls polls an operation takes before it is done (0: done at once). */
-  constructor(private readonly lroPolls: number) {}
+  /**
+   * @param lroPolls polls an operation takes before it is done (0: done at once).
+   * @param clock what create and update times are read from.
+   */
+  constructor(
+    private readonly lroPolls: number,
+    private readonly clock: GcpClock,
+  ) {}
 
   /**
    * Create a repository out of band; returns its resource name.
@@ -63,6 +70,21 @@ export class GarStore {
   }
 
   /**
+   * The Docker-format repository `{project}/{repository}` names on the registry host, or
+   * `undefined` when there is none. The fake serves one registry host for every location, so an
+   * id that exists in two locations of a project names neither.
+   */
+  dockerRepository(project: string, repository: string): string | undefined {
+    const found = [...this.#repositories.values()].filter(
+      (r) =>
+        r.format === 'DOCKER' &&
+        r.name.startsWith(`projects/${project}/locations/`) &&
+        r.name.endsWith(`/repositories/${repository}`),
+    )
+    return found.length === 1 ? found[0]?.name : undefined
+  }
+
+  /**
    * Create the package of an image path, as a first push does; returns the package name.
    * @throws TypeError when the repository does not exist.
    */
@@ -73,7 +95,7 @@ export class GarStore {
     }
     const id = encodeURIComponent(imagePath)
     const existing = packages.get(id)
-    const now = timestamp()
+    const now = timestamp(new Date(this.clock.now()))
     const name = `${repository}/packages/${id}`
     packages.set(id, {
       name,
@@ -161,7 +183,7 @@ export class GarStore {
 
   private add(ref: FakeGarRepositoryRef, format: string): string {
     const name = `projects/${ref.project}/locations/${ref.location}/repositories/${ref.repository}`
-    const now = timestamp()
+    const now = timestamp(new Date(this.clock.now()))
     const registryUri = `${ref.location}-docker.pkg.dev/${ref.project}/${ref.repository}`
     this.#repositories.set(name, {
       name,

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
+import type { AccessTokens } from './access-tokens.js'
+import type { Identities } from './identities.js'
 import { googleError, ok, timestamp } from './responses.js'
 
 /** An access token the fake's IAM Credentials API issued. */
@@ -20,18 +21,44 @@ export interface IssuedAccessToken {
 const MAX_LIFETIME_SECONDS = 3600
 const DEFAULT_LIFETIME_SECONDS = 3600
 
+/** @internal What `generateAccessToken` works with. */
+export interface ImpersonationContext {
+  /** The member whose token signed the request. */
+  readonly caller: string
+  readonly identities: Identities
+  readonly accessTokens: AccessTokens
+  /** The log of issued tokens (`fake.tokens`). */
+  readonly issued: IssuedAccessToken[]
+}
+
 /**
  * @internal IAM Credentials `generateAccessToken`:
- * `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken`.
+ * `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken`. The caller needs
+ * `iam.serviceAccounts.getAccessToken` on the service account (its token creators); a service
+ * account that does not exist gets the same 403, as IAM does not say which it was.
  */
 export function generateAccessToken(
   serviceAccount: string,
   body: unknown,
-  issued: IssuedAccessToken[],
+  context: ImpersonationContext,
 ): FakeResponse {
   const request = (body ?? {}) as { scope?: unknown; lifetime?: unknown; delegates?: unknown }
   if (!/^[^@\s]+@[^@\s]+$/.test(serviceAccount)) {
     return googleError('INVALID_ARGUMENT', 'the service account must be an email address')
+  }
+  if (!context.identities.mayImpersonate(context.caller, serviceAccount)) {
+    return googleError(
+      'PERMISSION_DENIED',
+      "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'IAM_PERMISSION_DENIED',
+          domain: 'iam.googleapis.com',
+          metadata: { permission: 'iam.serviceAccounts.getAccessToken' },
+        },
+      ],
+    )
   }
   if (!isStringList(request.scope) || request.scope.length === 0) {
     return googleError('INVALID_ARGUMENT', 'scope is required')
@@ -46,15 +73,16 @@ export function generateAccessToken(
       `The lifetime of the access token must be at most ${MAX_LIFETIME_SECONDS}s`,
     )
   }
+  const minted = context.accessTokens.issueToServiceAccount(serviceAccount, lifetimeSeconds)
   const token: IssuedAccessToken = {
     serviceAccount,
-    accessToken: `ya29.fake-${randomBytes(16).toString('hex')}`,
+    accessToken: minted.token,
     scope: request.scope,
     delegates: isStringList(request.delegates) ? request.delegates : [],
     lifetimeSeconds,
-    expireTime: timestamp(new Date(Date.now() + lifetimeSeconds * 1000)),
+    expireTime: timestamp(new Date(minted.expiresAtMs)),
   }
-  issued.push(token)
+  context.issued.push(token)
   return ok({ accessToken: token.accessToken, expireTime: token.expireTime })
 }
 

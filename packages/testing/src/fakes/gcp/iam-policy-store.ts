@@ -32,6 +32,8 @@ export const CONCURRENT_POLICY_CHANGE =
 // Google answers an empty, never-written policy with this etag (bytes 00 20 01).
 const EMPTY_ETAG = 'ACAB'
 const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as const
+// Predefined (`roles/…`) or custom (`projects/{p}/roles/{id}`, `organizations/{o}/roles/{id}`).
+const ROLE_NAME = /^(roles\/.+|(projects|organizations)\/[^/]+\/roles\/.+)$/
 
 /**
  * @internal IAM policies per resource with Google's read-modify-write rules: etags change on
@@ -41,6 +43,18 @@ const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as c
 export class IamPolicyStore {
   readonly #policies = new Map<string, FakeIamPolicy>()
   #writes = 0
+
+  /**
+   * @param refuse IAM's answer to a write whose members or roles it would not take, or
+   *   `undefined` to let it through.
+   */
+  constructor(
+    private readonly refuse: (
+      resource: string,
+      current: FakeIamPolicy,
+      bindings: readonly FakeIamBinding[],
+    ) => FakeResponse | undefined = () => undefined,
+  ) {}
 
   /** The stored policy of a resource (a copy), or the empty policy. */
   get(resource: string): FakeIamPolicy {
@@ -56,6 +70,21 @@ export class IamPolicyStore {
     const stored = { ...canonicalPolicy(policy), etag }
     this.#policies.set(resource, stored)
     return structuredClone(stored)
+  }
+
+  /**
+   * Replace `from` with `to` in every binding of every policy, as IAM does when an account is
+   * deleted (`to` is then its `deleted:` member).
+   */
+  replaceMember(from: string, to: string): void {
+    for (const [resource, policy] of this.#policies) {
+      if (!policy.bindings.some((b) => b.members.includes(from))) continue
+      const bindings = policy.bindings.map((b) => ({
+        ...b,
+        members: b.members.map((m) => (m === from ? to : m)),
+      }))
+      this.put(resource, { version: policy.version, bindings })
+    }
   }
 
   /** Forget a resource's policy (its resource was deleted). */
@@ -85,6 +114,8 @@ export class IamPolicyStore {
     if (given.etag !== undefined && given.etag !== '' && given.etag !== this.get(resource).etag) {
       return googleError('ABORTED', CONCURRENT_POLICY_CHANGE)
     }
+    const refused = this.refuse(resource, this.get(resource), given.bindings ?? [])
+    if (refused !== undefined) return refused
     const stored = this.put(resource, {
       version: given.version ?? 1,
       bindings: given.bindings ?? [],
@@ -105,7 +136,7 @@ function validatePolicy(policy: unknown): string | undefined {
   }
   for (const binding of (p.bindings ?? []) as unknown[]) {
     const b = binding as Partial<FakeIamBinding> | null
-    if (typeof b?.role !== 'string' || !b.role.startsWith('roles/')) return 'invalid role'
+    if (typeof b?.role !== 'string' || !ROLE_NAME.test(b.role)) return 'invalid role'
     if (!Array.isArray(b.members) || b.members.some((m) => typeof m !== 'string' || m === '')) {
       return `invalid members of ${b.role}`
     }

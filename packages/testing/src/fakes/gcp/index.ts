@@ -1,6 +1,8 @@
+export type { GcpFakeDataPlane } from './data-plane.js'
 export type { FakeGarRepositoryRef } from './gar-store.js'
 export { type GcpFake, type GcpFakeOptions, startGcpFake } from './gcp-fake.js'
 export type { IssuedAccessToken } from './iam-credentials.js'
 export type { FakeIamBinding, FakeIamCondition, FakeIamPolicy } from './iam-policy-store.js'
+export { cloudRunServiceAgent, type FakeServiceAccount } from './identities.js'
 export type { GcpFakeProviderOptions } from './provider-options.js'
 export { type GoogleStatus, googleError, HTTP_STATUS_OF_GOOGLE_STATUS } from './responses.js'

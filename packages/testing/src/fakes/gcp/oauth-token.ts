@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import type { AccessTokens } from './access-tokens.js'
 
 /** @internal The one caller identity the fake's OAuth token endpoint knows, and what it issued. */
 export interface OAuthCaller {
+  /** The IAM member the caller is, e.g. `user:developer@example.com`. */
+  readonly member: string
   readonly clientId: string
   readonly clientSecret: string
   readonly refreshToken: string
@@ -14,8 +17,9 @@ export interface OAuthCaller {
 const ACCESS_TOKEN_SECONDS = 3599
 
 /** @internal A caller identity with fresh random secrets (they never leave the machine). */
-export function newOAuthCaller(): OAuthCaller {
+export function newOAuthCaller(member: string): OAuthCaller {
   return {
+    member,
     clientId: `fake-client-${randomBytes(4).toString('hex')}.apps.googleusercontent.com`,
     clientSecret: `fake-secret-${randomBytes(8).toString('hex')}`,
     refreshToken: `1//fake-refresh-${randomBytes(16).toString('hex')}`,
@@ -34,7 +38,11 @@ export function isOAuthTokenRequest(request: FakeRequest): boolean {
  * token in, a bearer access token out; errors in the endpoint's own `{error,
  * error_description}` shape.
  */
-export function oauthToken(request: FakeRequest, caller: OAuthCaller): FakeResponse {
+export function oauthToken(
+  request: FakeRequest,
+  caller: OAuthCaller,
+  accessTokens: AccessTokens,
+): FakeResponse {
   const form = new URLSearchParams(request.body)
   const grantType = form.get('grant_type')
   if (grantType !== 'refresh_token') {
@@ -49,7 +57,7 @@ export function oauthToken(request: FakeRequest, caller: OAuthCaller): FakeRespo
   if (form.get('refresh_token') !== caller.refreshToken) {
     return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.')
   }
-  const accessToken = `ya29.fake-caller-${randomBytes(16).toString('hex')}`
+  const accessToken = accessTokens.issueToCaller(caller.member, ACCESS_TOKEN_SECONDS)
   caller.issued.push(accessToken)
   return {
     status: 200,

@@ -13,10 +13,19 @@ export interface GcpFakeProviderOptions {
   clientOptions: { apiEndpoint: string; port: number; protocol: 'http' | 'https' }
   /** The IAM Credentials API (`generateAccessToken`). */
   iamCredentialsEndpoint: string
+  /** The fake's data plane, in place of `https://{location}-docker.pkg.dev`. */
+  registryEndpoint: string
 }
 
-/** @internal The options of `gcp()` for a fake at `url` that knows `caller`. */
-export function gcpProviderOptions(url: string, caller: OAuthCaller): GcpFakeProviderOptions {
+/**
+ * @internal The options of `gcp()` for a fake at `url`, with its data plane at `registryUrl`,
+ * that knows `caller`.
+ */
+export function gcpProviderOptions(
+  url: string,
+  registryUrl: string,
+  caller: OAuthCaller,
+): GcpFakeProviderOptions {
   const { hostname, port, protocol } = new URL(url)
   return {
     authClient: new UserRefreshClient({
@@ -31,5 +40,6 @@ export function gcpProviderOptions(url: string, caller: OAuthCaller): GcpFakePro
       protocol: protocol === 'https:' ? 'https' : 'http',
     },
     iamCredentialsEndpoint: url,
+    registryEndpoint: registryUrl,
   }
 }

@@ -40,16 +40,23 @@ export type GoogleStatus =
   | 'UNAUTHENTICATED'
 
 /**
- * A Google REST error response (`{"error":{"code","message","status"}}`), for fault injection.
+ * A Google REST error response (`{"error":{"code","message","status","details"?}}`), for fault
+ * injection. `details` are `google.rpc` messages, each with its `@type`.
  *
  * @example
  * ```ts
  * fake.inject('getIamPolicy', googleError('PERMISSION_DENIED', 'denied'))
  * ```
  */
-export function googleError(status: GoogleStatus, message: string): FakeResponse {
+export function googleError(
+  status: GoogleStatus,
+  message: string,
+  details?: readonly Record<string, unknown>[],
+): FakeResponse {
   const code = HTTP_STATUS_OF_GOOGLE_STATUS[status]
-  return { status: code, body: { error: { code, message, status } } }
+  const error =
+    details === undefined ? { code, message, status } : { code, message, status, details }
+  return { status: code, body: { error } }
 }
 
 /** @internal A 200 response with a JSON body. */

@@ -1,16 +1,24 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import type { AccessTokens } from './access-tokens.js'
+import type { GarDataPlane } from './data-plane.js'
 import type { GarStore } from './gar-store.js'
 import { generateAccessToken, type IssuedAccessToken } from './iam-credentials.js'
 import type { IamPolicyStore } from './iam-policy-store.js'
+import type { Identities } from './identities.js'
 import { isOAuthTokenRequest, type OAuthCaller, oauthToken } from './oauth-token.js'
 import { googleError } from './responses.js'
+import type { Roles } from './roles.js'
 
 /** @internal What the route handlers work on. */
 export interface GcpFakeState {
   readonly gar: GarStore
   readonly iam: IamPolicyStore
+  readonly roles: Roles
+  readonly identities: Identities
+  readonly accessTokens: AccessTokens
   readonly tokens: IssuedAccessToken[]
   readonly caller: OAuthCaller
+  readonly dataPlane: GarDataPlane
 }
 
 interface RouteContext {
@@ -18,18 +26,27 @@ interface RouteContext {
   readonly query: URLSearchParams
   readonly body: unknown
   readonly state: GcpFakeState
+  /** The member whose access token signed the request. */
+  readonly member: string
 }
 
 interface Route {
   readonly operation: string
   readonly method: string
   readonly path: RegExp
-  readonly handle: (context: RouteContext) => FakeResponse
+  /**
+   * The IAM permission the call needs: on the repository of the first path parameter, or on the
+   * project (`scope: 'project'`). Absent when the handler checks on its own.
+   */
+  readonly permission?: string
+  readonly scope?: 'project'
+  readonly handle: (context: RouteContext) => FakeResponse | Promise<FakeResponse>
 }
 
 const LOCATION = String.raw`projects\/[^/]+\/locations\/[^/]+`
 const REPOSITORY = String.raw`${LOCATION}\/repositories\/[^/:]+`
 const re = (source: string): RegExp => new RegExp(`^${source}$`)
+const AR = 'artifactregistry'
 
 // Artifact Registry v1 and IAM Credentials v1, as the REST transport of the Google SDKs calls them.
 const ROUTES: readonly Route[] = [
@@ -37,12 +54,19 @@ const ROUTES: readonly Route[] = [
     operation: 'generateAccessToken',
     method: 'POST',
     path: re(String.raw`projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken`),
-    handle: (c) => generateAccessToken(c.params[0] ?? '', c.body, c.state.tokens),
+    handle: (c) =>
+      generateAccessToken(c.params[0] ?? '', c.body, {
+        caller: c.member,
+        identities: c.state.identities,
+        accessTokens: c.state.accessTokens,
+        issued: c.state.tokens,
+      }),
   },
   {
     operation: 'getIamPolicy',
     method: 'GET',
     path: re(`(${REPOSITORY}):getIamPolicy`),
+    permission: `${AR}.repositories.getIamPolicy`,
     handle: (c) =>
       withRepository(c, (name) =>
         c.state.iam.read(name, Number(c.query.get('options.requestedPolicyVersion') ?? 0)),
@@ -52,18 +76,20 @@ const ROUTES: readonly Route[] = [
     operation: 'setIamPolicy',
     method: 'POST',
     path: re(`(${REPOSITORY}):setIamPolicy`),
+    permission: `${AR}.repositories.setIamPolicy`,
     handle: (c) => withRepository(c, (name) => c.state.iam.write(name, c.body)),
   },
   {
     operation: 'testIamPermissions',
     method: 'POST',
     path: re(`(${REPOSITORY}):testIamPermissions`),
-    // Permissive, like the rest of the fake: every permission asked for is held.
+    // Anyone may ask; the answer is the subset of the permissions the caller holds.
     handle: (c) =>
-      withRepository(c, () => ({
-        status: 200,
-        body: { permissions: (c.body as { permissions?: unknown })?.permissions ?? [] },
-      })),
+      withRepository(c, (name) => {
+        const asked = (c.body as { permissions?: unknown } | null)?.permissions
+        const list = Array.isArray(asked) ? asked.filter((p) => typeof p === 'string') : []
+        return { status: 200, body: { permissions: list.filter((p) => holds(c, name, p)) } }
+      }),
   },
   {
     operation: 'getOperation',
@@ -75,6 +101,7 @@ const ROUTES: readonly Route[] = [
     operation: 'listPackages',
     method: 'GET',
     path: re(`(${REPOSITORY})/packages`),
+    permission: `${AR}.packages.list`,
     handle: (c) =>
       c.state.gar.listPackages(
         c.params[0] ?? '',
@@ -86,24 +113,36 @@ const ROUTES: readonly Route[] = [
     operation: 'getPackage',
     method: 'GET',
     path: re(`(${REPOSITORY})/packages/([^/]+)`),
+    permission: `${AR}.packages.get`,
     handle: (c) => c.state.gar.getPackage(c.params[0] ?? '', c.params[1] ?? ''),
   },
   {
     operation: 'deletePackage',
     method: 'DELETE',
     path: re(`(${REPOSITORY})/packages/([^/]+)`),
-    handle: (c) => c.state.gar.deletePackage(c.params[0] ?? '', c.params[1] ?? ''),
+    permission: `${AR}.packages.delete`,
+    handle: async (c) => {
+      const [repository = '', id = ''] = c.params
+      const answer = c.state.gar.deletePackage(repository, id)
+      // The package's versions and tags go with it: so does its content on the registry.
+      if (answer.status === 200) await c.state.dataPlane.removeImagePath(dockerPath(repository, id))
+      return answer
+    },
   },
   {
     operation: 'listRepositories',
     method: 'GET',
     path: re(`(${LOCATION})/repositories`),
+    permission: `${AR}.repositories.list`,
+    scope: 'project',
     handle: (c) => c.state.gar.listRepositories(c.params[0] ?? ''),
   },
   {
     operation: 'createRepository',
     method: 'POST',
     path: re(`(${LOCATION})/repositories`),
+    permission: `${AR}.repositories.create`,
+    scope: 'project',
     handle: (c) =>
       c.state.gar.createRepository(c.params[0] ?? '', c.query.get('repositoryId'), c.body),
   },
@@ -111,13 +150,22 @@ const ROUTES: readonly Route[] = [
     operation: 'getRepository',
     method: 'GET',
     path: re(`(${REPOSITORY})`),
+    permission: `${AR}.repositories.get`,
     handle: (c) => c.state.gar.getRepository(c.params[0] ?? ''),
   },
   {
     operation: 'deleteRepository',
     method: 'DELETE',
     path: re(`(${REPOSITORY})`),
-    handle: (c) => c.state.gar.deleteRepository(c.params[0] ?? '', (n) => c.state.iam.delete(n)),
+    permission: `${AR}.repositories.delete`,
+    handle: async (c) => {
+      const repository = c.params[0] ?? ''
+      const answer = c.state.gar.deleteRepository(repository, (n) => c.state.iam.delete(n))
+      if (answer.status === 200) {
+        await c.state.dataPlane.removeImagePathsUnder(dockerPath(repository, ''))
+      }
+      return answer
+    },
   },
 ]
 
@@ -127,11 +175,19 @@ export function operationOf(request: FakeRequest): string {
   return match(request)?.route.operation ?? 'unknown'
 }
 
-/** @internal Answer a request: the token endpoint, or authentication, then the matching route. */
-export function dispatch(request: FakeRequest, state: GcpFakeState): FakeResponse {
-  if (isOAuthTokenRequest(request)) return oauthToken(request, state.caller)
-  if (!/^Bearer \S+$/.test(request.headers.authorization ?? '')) {
-    return googleError('UNAUTHENTICATED', 'Request is missing a valid OAuth 2 access token.')
+/**
+ * @internal Answer a request: the token endpoint; or authentication (a bearer token the fake
+ * issued, not expired), the permission of the call, then the matching route.
+ */
+export async function dispatch(request: FakeRequest, state: GcpFakeState): Promise<FakeResponse> {
+  if (isOAuthTokenRequest(request)) return oauthToken(request, state.caller, state.accessTokens)
+  const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
+  const member = token === undefined ? undefined : state.accessTokens.holder(token)
+  if (member === undefined) {
+    return googleError(
+      'UNAUTHENTICATED',
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    )
   }
   const found = match(request)
   if (found === undefined) {
@@ -143,7 +199,9 @@ export function dispatch(request: FakeRequest, state: GcpFakeState): FakeRespons
   } catch {
     return googleError('INVALID_ARGUMENT', 'Invalid JSON payload received.')
   }
-  return found.route.handle({ params: found.params, query: request.url.searchParams, body, state })
+  const context = { params: found.params, query: request.url.searchParams, body, state, member }
+  const denied = deniedBy(found.route, context)
+  return denied ?? found.route.handle(context)
 }
 
 // --- Internal ---
@@ -170,9 +228,43 @@ function decodedPath(pathname: string): string | undefined {
   }
 }
 
+/**
+ * IAM's refusal when the member lacks the route's permission. IAM checks before it looks, so a
+ * resource that does not exist is refused the same way ("or it may not exist").
+ */
+function deniedBy(route: Route, c: RouteContext): FakeResponse | undefined {
+  const { permission } = route
+  if (permission === undefined) return undefined
+  const resource = c.params[0] ?? ''
+  const granted =
+    c.member === c.state.identities.caller ||
+    (route.scope !== 'project' && holds(c, resource, permission))
+  if (granted) return undefined
+  return googleError(
+    'PERMISSION_DENIED',
+    `Permission "${permission}" denied on resource "${resource}" (or it may not exist).`,
+  )
+}
+
+/** Whether the request's member holds `permission` on the repository. The caller holds all. */
+function holds(c: RouteContext, repository: string, permission: string): boolean {
+  if (c.member === c.state.identities.caller) return true
+  if (!c.state.gar.has(repository)) return false
+  return c.state.roles.grants(c.state.iam.get(repository), c.member, permission)
+}
+
 function withRepository(c: RouteContext, fn: (name: string) => FakeResponse): FakeResponse {
   const name = c.params[0] ?? ''
   return c.state.gar.has(name)
     ? fn(name)
     : googleError('NOT_FOUND', `Requested entity was not found: ${name}`)
+}
+
+/**
+ * `{project}/{repository}/{image path}` on the registry host, of a repository resource and a
+ * URL-encoded package id (`''` for the repository's prefix).
+ */
+function dockerPath(repository: string, packageId: string): string {
+  const [, project, , , , id] = repository.split('/')
+  return `${project}/${id}/${decodeURIComponent(packageId)}`
 }

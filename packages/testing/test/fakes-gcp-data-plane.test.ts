@@ -1,0 +1,151 @@
+import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  callerToken,
+  dockerLogin,
+  googleCall,
+  impersonate,
+  pushImage,
+  registryRequest,
+} from './gcp-wire.js'
+
+// The GCP fake's registry (GAR's data plane), spoken to with plain HTTP as a registry client
+// does: Basic `oauth2accesstoken:<access token>`, each request checked against the token's
+// expiry and its account's role on the GAR repository of `{project}/{repository}/{image}`.
+
+const REPO = 'projects/acme/locations/us-central1/repositories/images'
+const READER = 'reader@acme.iam.gserviceaccount.com'
+const WRITER = 'writer@acme.iam.gserviceaccount.com'
+const REPO_ADMIN = 'repoadmin@acme.iam.gserviceaccount.com'
+const OUTSIDER = 'outsider@acme.iam.gserviceaccount.com'
+
+const fake = await startGcpFake({
+  repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+  serviceAccounts: [READER, WRITER, REPO_ADMIN, OUTSIDER],
+})
+afterAll(() => fake.close())
+fake.seedPolicy(REPO, {
+  version: 3,
+  bindings: [
+    { role: 'roles/artifactregistry.reader', members: [`serviceAccount:${READER}`] },
+    { role: 'roles/artifactregistry.writer', members: [`serviceAccount:${WRITER}`] },
+    { role: 'roles/artifactregistry.repoAdmin', members: [`serviceAccount:${REPO_ADMIN}`] },
+  ],
+})
+
+const loginAs = async (email: string): Promise<string> =>
+  dockerLogin(await impersonate(fake, email))
+
+describe('GCP fake: the data plane', () => {
+  it('listens on 127.0.0.1 over plain HTTP, and providerOptions points the provider at it', () => {
+    expect(fake.dataPlane).toEqual({
+      registry: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      tls: false,
+    })
+    expect(fake.providerOptions().registryEndpoint).toBe(`http://${fake.dataPlane.registry}`)
+  })
+
+  it('needs a token it issued, as oauth2accesstoken or as a Bearer token', async () => {
+    expect(await registryRequest(fake, undefined, 'GET', '/v2/')).toBe(401)
+    expect(await registryRequest(fake, dockerLogin('ya29.forged'), 'GET', '/v2/')).toBe(401)
+    const token = await impersonate(fake, READER)
+    const otherUser = `Basic ${Buffer.from(`_json_key:${token}`).toString('base64')}`
+    expect(await registryRequest(fake, otherUser, 'GET', '/v2/')).toBe(401)
+    expect(await registryRequest(fake, dockerLogin(token), 'GET', '/v2/')).toBe(200)
+    expect(await registryRequest(fake, `Bearer ${token}`, 'GET', '/v2/')).toBe(200)
+  })
+
+  it('reader pulls; writer pushes but cannot delete a manifest or tag; repoAdmin deletes', async () => {
+    const writer = await loginAs(WRITER)
+    const { statuses, digest } = await pushImage(fake, writer, 'acme/images/app', 'v1')
+    expect(statuses).toEqual([201, 201])
+    expect(fake.getImagePaths(REPO)).toContain('app')
+
+    const reader = await loginAs(READER)
+    expect(await registryRequest(fake, reader, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(200)
+    expect(await registryRequest(fake, reader, 'GET', '/v2/acme/images/app/tags/list')).toBe(200)
+    expect((await pushImage(fake, reader, 'acme/images/app', 'v2')).statuses).toEqual([403, 403])
+
+    for (const reference of ['v1', digest]) {
+      expect(
+        await registryRequest(fake, writer, 'DELETE', `/v2/acme/images/app/manifests/${reference}`),
+      ).toBe(403)
+      expect(
+        await registryRequest(fake, reader, 'DELETE', `/v2/acme/images/app/manifests/${reference}`),
+      ).toBe(403)
+    }
+    const admin = await loginAs(REPO_ADMIN)
+    expect(
+      await registryRequest(fake, admin, 'DELETE', `/v2/acme/images/app/manifests/${digest}`),
+    ).toBe(202)
+    expect(await registryRequest(fake, reader, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(404)
+  })
+
+  it('an account without a role on the GAR repository gets nothing, the caller everything', async () => {
+    const outsider = await loginAs(OUTSIDER)
+    expect(await registryRequest(fake, outsider, 'GET', '/v2/acme/images/app/tags/list')).toBe(403)
+    expect((await pushImage(fake, outsider, 'acme/images/other', 'v1')).statuses).toEqual([
+      403, 403,
+    ])
+    const caller = dockerLogin(await callerToken(fake))
+    expect((await pushImage(fake, caller, 'acme/images/owned', 'v1')).statuses).toEqual([201, 201])
+  })
+
+  it('refuses a GAR repository that does not exist, and names outside {project}/{repository}/{image}', async () => {
+    const caller = dockerLogin(await callerToken(fake))
+    for (const name of ['acme/missing/app', 'other/images/app', 'acme/images']) {
+      expect((await pushImage(fake, caller, name, 'v1')).statuses, name).toEqual([403, 403])
+    }
+    expect(await registryRequest(fake, caller, 'GET', '/v2/_catalog')).toBe(403)
+  })
+
+  it('refuses a token once the clock passes its expiry', async () => {
+    await using timed = await startGcpFake({
+      repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [WRITER],
+    })
+    timed.seedPolicy(REPO, {
+      version: 3,
+      bindings: [{ role: 'roles/artifactregistry.writer', members: [`serviceAccount:${WRITER}`] }],
+    })
+    const { json } = await googleCall(
+      timed,
+      'POST',
+      `projects/-/serviceAccounts/${WRITER}:generateAccessToken`,
+      { scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '300s' },
+    )
+    const writer = dockerLogin(String(json.accessToken))
+    expect((await pushImage(timed, writer, 'acme/images/app', 'v1')).statuses).toEqual([201, 201])
+    timed.advanceClock((Date.parse(String(json.expireTime)) - timed.now()) / 1000)
+    expect(await registryRequest(timed, writer, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(
+      401,
+    )
+    expect((await pushImage(timed, writer, 'acme/images/app', 'v2')).statuses).toEqual([401, 401])
+  })
+
+  it('deleting a package or the GAR repository through the API deletes its images', async () => {
+    await using local = await startGcpFake({
+      repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+    })
+    const caller = dockerLogin(await callerToken(local))
+    await pushImage(local, caller, 'acme/images/team/app', 'v1')
+    await pushImage(local, caller, 'acme/images/team/app/cache', 'v1')
+    expect(local.getImagePaths(REPO).sort()).toEqual(['team/app', 'team/app/cache'])
+
+    const deleted = await googleCall(local, 'DELETE', `${REPO}/packages/team%252Fapp`)
+    expect(deleted.json).toMatchObject({ done: true })
+    expect(
+      await registryRequest(local, caller, 'GET', '/v2/acme/images/team/app/manifests/v1'),
+    ).toBe(404)
+    expect(
+      await registryRequest(local, caller, 'GET', '/v2/acme/images/team/app/cache/manifests/v1'),
+    ).toBe(200)
+
+    expect((await googleCall(local, 'DELETE', REPO)).json).toMatchObject({ done: true })
+    // Created again under the same name, it starts empty.
+    local.seedRepository({ project: 'acme', location: 'us-central1', repository: 'images' })
+    expect(
+      await registryRequest(local, caller, 'GET', '/v2/acme/images/team/app/cache/manifests/v1'),
+    ).toBe(404)
+  })
+})
