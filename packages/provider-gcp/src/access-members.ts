@@ -2,8 +2,8 @@ import type { CrossAccountAccess, GcpCrossAccountAccess } from '@artifact-regist
 import { platformError } from './map-error.js'
 import { EMAIL } from './options.js'
 
-// The Cloud Run service agent of a project: what `worker` pulls with.
-const SERVICE_AGENT =
+/** @internal The Cloud Run service agent of a project: what `worker` pulls with. */
+export const SERVICE_AGENT: RegExp =
   /^serviceAccount:service-(\d+)@serverless-robot-prod\.iam\.gserviceaccount\.com$/
 const PROJECT_NUMBER = /^[1-9]\d{5,19}$/
 

@@ -18,7 +18,7 @@ import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-r
 import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
 import { impersonate } from './impersonation.js'
 import { platformError } from './map-error.js'
-import { dockerHost, garResourceName, imagePathOf, imageUri, toRoutableName } from './naming.js'
+import { garResourceName, imagePathOf, imageUri, toRoutableName } from './naming.js'
 import { type GcpProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
@@ -37,7 +37,7 @@ export class GcpProvider implements ArtifactRegistry {
   readonly platform: string = PLATFORM
   /** See {@link GCP_CAPABILITIES}. */
   readonly capabilities: Readonly<Capabilities> = GCP_CAPABILITIES
-  /** `https://{location}-docker.pkg.dev`. */
+  /** `https://{location}-docker.pkg.dev`, or the `registryEndpoint` option. */
   readonly registryEndpoint: string
   readonly #options: ResolvedOptions
   readonly #clients: GcpClients
@@ -48,7 +48,7 @@ export class GcpProvider implements ArtifactRegistry {
   constructor(options: GcpProviderOptions) {
     this.#options = resolveOptions(options)
     this.#clients = new GcpClients(options)
-    this.registryEndpoint = `https://${dockerHost(this.#options.ref)}`
+    this.registryEndpoint = this.#options.registryEndpoint
   }
 
   /** No API write (GAR creates image paths on first push): validates the name and checks the GAR repository once. */
@@ -89,7 +89,7 @@ export class GcpProvider implements ArtifactRegistry {
     })
     return {
       authMethod: 'basic',
-      registry: dockerHost(this.#options.ref),
+      registry: this.registryHost(),
       username: DOCKER_USERNAME,
       password: token.accessToken,
       expiresAt: token.expiresAt,
@@ -136,7 +136,12 @@ export class GcpProvider implements ArtifactRegistry {
     const client = await this.#clients.artifactRegistry()
     await this.checkGarRepositoryOnce()
     const createdAt = await imagePathCreatedAt(client, ref, imagePath)
-    return { name: routableName, uri: imageUri(ref, routableName), createdAt }
+    return { name: routableName, uri: imageUri(this.registryHost(), routableName), createdAt }
+  }
+
+  /** `host[:port]` of the registry endpoint, what `docker login` takes. */
+  private registryHost(): string {
+    return new URL(this.registryEndpoint).host
   }
 
   private checkGarRepositoryOnce(): Promise<void> {

@@ -59,9 +59,12 @@ export function imagePathOf(ref: GarRepositoryRef, routableName: string): string
   return imagePath
 }
 
-/** `{location}-docker.pkg.dev/{project}/{garRepo}/{imagePath}`: the GAR repository segment included. */
-export function imageUri(ref: GarRepositoryRef, routableName: string): string {
-  return `${dockerHost(ref)}/${routableName}`
+/**
+ * `{registry host}/{project}/{garRepo}/{imagePath}`, the GAR repository segment included; the
+ * host is `{location}-docker.pkg.dev` unless the `registryEndpoint` option names another.
+ */
+export function imageUri(registryHost: string, routableName: string): string {
+  return `${registryHost}/${routableName}`
 }
 
 /** The package resource of an image path; GAR names Docker packages by the URL-encoded path. */

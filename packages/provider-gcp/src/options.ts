@@ -43,7 +43,10 @@ export interface GcpProviderOptions {
   repository: string
   /** Service account impersonated for `pull` credentials; give it only `roles/artifactregistry.reader`. */
   pullServiceAccount?: string
-  /** Service account impersonated for `push-pull` credentials; give it `roles/artifactregistry.writer`. */
+  /**
+   * Service account impersonated for `push-pull` credentials; give it
+   * `roles/artifactregistry.repoAdmin` (push-pull deletes too, which the writer role cannot).
+   */
   pushServiceAccount?: string
   /**
    * Identity that calls Artifact Registry and impersonates the service accounts.
@@ -59,6 +62,13 @@ export interface GcpProviderOptions {
   client?: GarClientSource
   /** Base URL of the IAM Credentials API. @default "https://iamcredentials.googleapis.com" */
   iamCredentialsEndpoint?: string
+  /**
+   * Base URL of the Docker registry (scheme and host, no path), for a registry reached under
+   * another name, such as a test fake's. Credentials' `registry` and repository URIs use its
+   * host; names are still fitted to the real host's length limit.
+   * @default "https://{location}-docker.pkg.dev"
+   */
+  registryEndpoint?: string
   /** Retries of IAM policy updates on a stale etag. */
   policyRetry?: PolicyRetryOptions
 }
@@ -69,6 +79,8 @@ export interface ResolvedOptions {
   readonly pullServiceAccount: string | undefined
   readonly pushServiceAccount: string | undefined
   readonly iamCredentialsEndpoint: string
+  /** Where credentials are used: `{location}-docker.pkg.dev` unless the option says otherwise. */
+  readonly registryEndpoint: string
   readonly policyRetry: Required<PolicyRetryOptions>
 }
 
@@ -108,11 +120,14 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     }
   }
   const endpoint = o.iamCredentialsEndpoint ?? DEFAULT_IAM_CREDENTIALS_ENDPOINT
-  if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
+  if (!isBaseUrl(endpoint)) {
     issues.push({
       path: 'iamCredentialsEndpoint',
       message: 'must be an http(s) URL without a path',
     })
+  }
+  if (o.registryEndpoint !== undefined && !isBaseUrl(o.registryEndpoint)) {
+    issues.push({ path: 'registryEndpoint', message: 'must be an http(s) URL without a path' })
   }
   const policyRetry = resolveRetry(o.policyRetry, issues)
   if (issues.length > 0) {
@@ -128,11 +143,19 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     pullServiceAccount: o.pullServiceAccount,
     pushServiceAccount: o.pushServiceAccount,
     iamCredentialsEndpoint: endpoint.replace(/\/$/, ''),
+    registryEndpoint: (o.registryEndpoint ?? `https://${o.location}-docker.pkg.dev`).replace(
+      /\/$/,
+      '',
+    ),
     policyRetry,
   }
 }
 
 // --- Internal ---
+
+function isBaseUrl(value: unknown): boolean {
+  return typeof value === 'string' && /^https?:\/\/[^/\s]+\/?$/.test(value)
+}
 
 function resolveRetry(
   retry: PolicyRetryOptions | undefined,

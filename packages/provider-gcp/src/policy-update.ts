@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import type { IamPolicy } from './iam-policy.js'
 import { isAborted, mapError, platformError } from './map-error.js'
+import { memberRefusal } from './member-refusal.js'
 import type { PolicyRetryOptions } from './options.js'
 
 /** @internal Where a policy lives and how its updates retry. */
@@ -38,7 +39,8 @@ export async function updatePolicy(
   change: (policy: IamPolicy) => IamPolicy | undefined,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const next = change(await readPolicy(target))
+    const current = await readPolicy(target)
+    const next = change(current)
     if (next === undefined) return
     if (!hasEtag(next)) {
       // Without an etag IAM writes blindly over whatever is there, conditions included.
@@ -51,8 +53,12 @@ export async function updatePolicy(
       await target.client.setIamPolicy({ resource: target.resource, policy: next })
       return
     } catch (err) {
-      if (!isAborted(err))
-        throw mapError(err, { operation: 'setIamPolicy', resource: target.resource })
+      if (!isAborted(err)) {
+        throw (
+          memberRefusal(err, target.resource, current, next) ??
+          mapError(err, { operation: 'setIamPolicy', resource: target.resource })
+        )
+      }
       if (attempt >= target.retry.attempts) {
         throw platformError(
           'CONFLICT',

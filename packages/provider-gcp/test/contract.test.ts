@@ -1,13 +1,14 @@
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
-import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { afterAll, describe, it } from 'vitest'
-import { providerFor, provisionGarRepository } from './helpers.js'
+import { describe, it } from 'vitest'
+import { perTestFakes } from './per-test-fakes.js'
 
-const fake = await startGcpFake()
-afterAll(() => fake.close())
+// GAR grants live on the GAR repository, so every provider gets its own (and a fake of its own,
+// whose clock the data plane group moves on): tests stay isolated.
+const { factory, teardown, expire } = perTestFakes()
 
-// GAR grants live on the GAR repository, so every provider gets its own: tests stay isolated.
 artifactRegistryContractSuite({
   test: { describe, it },
-  factory: () => providerFor(fake, provisionGarRepository(fake).repository),
+  factory,
+  teardown,
+  dataPlane: { expire, tls: false },
 })

@@ -3,7 +3,6 @@ import { googleError } from '@artifact-registry/testing/fakes/gcp'
 import { describe, expect, it } from 'vitest'
 import {
   bodyOf,
-  HOST,
   PROJECT,
   PULL_SA,
   PUSH_SA,
@@ -68,7 +67,7 @@ describe('generateCredentials', () => {
     for (const credentials of [pull, push]) {
       expect(credentials).toMatchObject({
         authMethod: 'basic',
-        registry: HOST,
+        registry: fake.dataPlane.registry,
         username: 'oauth2accesstoken',
       })
     }

@@ -1,11 +1,19 @@
 import type { GcpCrossAccountAccess } from '@artifact-registry/core'
-import { type FakeIamBinding, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import {
+  cloudRunServiceAgent,
+  type FakeIamBinding,
+  startGcpFake,
+} from '@artifact-registry/testing/fakes/gcp'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { INFRA_BINDINGS, PROJECT, providerFor, provisionGarRepository, READER } from './helpers.js'
-
-const fake = await startGcpFake()
-afterAll(() => fake.close())
+import {
+  INFRA_BINDINGS,
+  KNOWN_IDENTITIES,
+  PROJECT,
+  providerFor,
+  provisionGarRepository,
+  READER,
+} from './helpers.js'
 
 const EMAILS = [
   'a@p1.iam.gserviceaccount.com',
@@ -13,6 +21,17 @@ const EMAILS = [
   'c@p3.iam.gserviceaccount.com',
 ]
 const PROJECTS = ['100000000001', '100000000002', '100000000003']
+
+// IAM takes only members that exist: every account and service agent the model may grant.
+const fake = await startGcpFake({
+  ...KNOWN_IDENTITIES,
+  serviceAccounts: [
+    ...(KNOWN_IDENTITIES.serviceAccounts ?? []),
+    ...EMAILS,
+    ...PROJECTS.map(cloudRunServiceAgent),
+  ],
+})
+afterAll(() => fake.close())
 
 const accessArb: fc.Arbitrary<GcpCrossAccountAccess> = fc
   .record({

@@ -220,6 +220,18 @@ describe('getCrossAccountAccess', () => {
   })
 })
 
+describe('grants belong to the GAR repository, as capabilities say', () => {
+  it('a grant made through one image path is reported, and removed, through every other', async () => {
+    const { provider, name } = await setup()
+    expect(provider.capabilities.repositoryScopedGrants).toBe(false)
+    const other = name.replace(/\/my-app$/, '/other/app')
+    await provider.addCrossAccountAccess(name, GRANT)
+    expect((await provider.getCrossAccountAccess(other)).access).toEqual(GRANT)
+    await provider.removeCrossAccountAccess(other, GRANT)
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(NONE)
+  })
+})
+
 describe('argument checks', () => {
   const invalid: [string, GcpCrossAccountAccess][] = [
     ['its own pull account', { ...NONE, serviceAccountEmails: [PULL_SA] }],

@@ -2,9 +2,9 @@ import type { Permission } from '@artifact-registry/core'
 import { recordOperationEvents } from '@artifact-registry/testing'
 import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { PROJECT, providerFor, provisionGarRepository } from './helpers.js'
+import { KNOWN_IDENTITIES, PROJECT, providerFor, provisionGarRepository } from './helpers.js'
 
-const fake = await startGcpFake()
+const fake = await startGcpFake(KNOWN_IDENTITIES)
 afterAll(() => fake.close())
 const { repository } = provisionGarRepository(fake)
 

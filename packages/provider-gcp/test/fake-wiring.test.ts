@@ -9,6 +9,7 @@ it("the fake's providerOptions reach its token endpoint, Artifact Registry and I
   // #region testing-readme-gcp
   await using fake = await startGcpFake({
     repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+    serviceAccounts: ['puller@acme-prod.iam.gserviceaccount.com'], // the caller may impersonate it
   })
   await using registry = await gcp({
     projectId: 'acme-prod',
@@ -20,6 +21,7 @@ it("the fake's providerOptions reach its token endpoint, Artifact Registry and I
   const { name } = await registry.createRepository('my-app')
   const login = await registry.generateCredentials(name, 'pull')
   // fake.tokens: what IAM Credentials issued (login.password is the last one)
+  // login.registry: fake.dataPlane.registry, where docker and skopeo log in with it
   // #endregion
 
   expect(fake.requestsFor('oauthToken')).toHaveLength(1)
@@ -30,5 +32,6 @@ it("the fake's providerOptions reach its token endpoint, Artifact Registry and I
     expect(request.headers.authorization).toBe(`Bearer ${fake.callerTokens[0]}`)
   }
   expect(login.password).toBe(fake.tokens.at(-1)?.accessToken)
+  expect(login.registry).toBe(fake.dataPlane.registry)
   expect(fake.tokens.at(-1)?.serviceAccount).toBe('puller@acme-prod.iam.gserviceaccount.com')
 })

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import {
+  cloudRunServiceAgent,
   type FakeIamBinding,
   type GcpFake,
+  type GcpFakeOptions,
   startGcpFake,
 } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, beforeEach } from 'vitest'
@@ -13,17 +15,36 @@ export const HOST = 'us-central1-docker.pkg.dev'
 export const PULL_SA = 'puller@acme-prod.iam.gserviceaccount.com'
 export const PUSH_SA = 'pusher@acme-prod.iam.gserviceaccount.com'
 export const READER = 'roles/artifactregistry.reader'
+/** What the README tells users to give the push account: push-pull deletes too. */
+export const REPO_ADMIN = 'roles/artifactregistry.repoAdmin'
+export const AUDITOR_SA = 'auditor@acme-prod.iam.gserviceaccount.com'
+/** A service account and a project of other teams that tests grant access to. */
+export const CI_SA = 'ci@third-project.iam.gserviceaccount.com'
+export const WORKER_PROJECT = '123456789012'
+
+/**
+ * The identities that exist in the fake tests start: IAM refuses a policy naming anyone else.
+ * The cross-account samples of the contract suite are among them.
+ */
+export const KNOWN_IDENTITIES: GcpFakeOptions = {
+  serviceAccounts: [
+    PULL_SA,
+    PUSH_SA,
+    AUDITOR_SA,
+    CI_SA,
+    'puller@other-project.iam.gserviceaccount.com',
+    cloudRunServiceAgent(WORKER_PROJECT),
+  ],
+  principals: ['group:auditors@acme.example'],
+}
 
 /** What the infrastructure grants on a real GAR repository before this library touches it. */
 export const INFRA_BINDINGS: readonly FakeIamBinding[] = [
   { role: READER, members: [`serviceAccount:${PULL_SA}`] },
-  { role: 'roles/artifactregistry.writer', members: [`serviceAccount:${PUSH_SA}`] },
+  { role: REPO_ADMIN, members: [`serviceAccount:${PUSH_SA}`] },
   {
     role: READER,
-    members: [
-      'group:auditors@acme.example',
-      'serviceAccount:auditor@acme-prod.iam.gserviceaccount.com',
-    ],
+    members: ['group:auditors@acme.example', `serviceAccount:${AUDITOR_SA}`],
     condition: {
       title: 'office hours',
       description: 'auditors read during office hours only',
@@ -34,7 +55,7 @@ export const INFRA_BINDINGS: readonly FakeIamBinding[] = [
 
 /** The fake for one test file: reset before each test, so none sees another's state; closed after the last. */
 export async function useGcpFake(): Promise<GcpFake> {
-  const fake = await startGcpFake()
+  const fake = await startGcpFake(KNOWN_IDENTITIES)
   afterAll(() => fake.close())
   beforeEach(() => fake.reset())
   return fake

@@ -6,9 +6,15 @@ import {
 import { type GoogleStatus, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mapError } from '../src/map-error.js'
-import { PROJECT, providerFor, provisionGarRepository, rejectionOf } from './helpers.js'
+import {
+  KNOWN_IDENTITIES,
+  PROJECT,
+  providerFor,
+  provisionGarRepository,
+  rejectionOf,
+} from './helpers.js'
 
-const fake = await startGcpFake()
+const fake = await startGcpFake(KNOWN_IDENTITIES)
 afterAll(() => fake.close())
 
 const TABLE: readonly [GoogleStatus, ErrorCode, boolean][] = [

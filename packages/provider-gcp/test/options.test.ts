@@ -8,9 +8,9 @@ import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { endpointOptions } from '../src/from-binding.js'
 import * as provider from '../src/index.js'
-import { LOCATION, PROJECT, PULL_SA, provisionGarRepository } from './helpers.js'
+import { KNOWN_IDENTITIES, LOCATION, PROJECT, PULL_SA, provisionGarRepository } from './helpers.js'
 
-const fake = await startGcpFake()
+const fake = await startGcpFake(KNOWN_IDENTITIES)
 afterAll(() => fake.close())
 
 describe('options', () => {
@@ -20,6 +20,7 @@ describe('options', () => {
       location: '',
       repository: 'Images_1',
       pullServiceAccount: 'serviceAccount:p@x.iam.gserviceaccount.com',
+      registryEndpoint: 'https://registry.example/v2',
       policyRetry: { attempts: 0 },
     })
     expect(pending).toBeInstanceOf(Promise)
@@ -30,6 +31,7 @@ describe('options', () => {
       'location',
       'repository',
       'pullServiceAccount',
+      'registryEndpoint',
       'policyRetry.attempts',
     ])
   })

@@ -27,14 +27,19 @@ async function readmeUsage(gcp: GcpFactory) {
 it('the README usage example runs as written against the fake', async () => {
   await using fake = await startGcpFake({
     repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+    serviceAccounts: [
+      'puller@acme-prod.iam.gserviceaccount.com',
+      'pusher@acme-prod.iam.gserviceaccount.com',
+    ],
   })
   const { name, uri, creds } = await readmeUsage((options) =>
     gcp({ ...options, ...fake.providerOptions() }),
   )
   expect(name).toBe('acme-prod/images/my-app')
-  expect(uri).toBe('us-central1-docker.pkg.dev/acme-prod/images/my-app')
+  // The fake's data plane stands in for us-central1-docker.pkg.dev.
+  expect(uri).toBe(`${fake.dataPlane.registry}/acme-prod/images/my-app`)
   expect(creds).toMatchObject({
-    registry: 'us-central1-docker.pkg.dev',
+    registry: fake.dataPlane.registry,
     username: 'oauth2accesstoken',
   })
   expect(fake.tokens[0]).toMatchObject({

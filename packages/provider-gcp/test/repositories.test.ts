@@ -12,11 +12,13 @@ import {
 } from './helpers.js'
 
 const fake = await useGcpFake()
+// The location's own Docker host, rather than the fake's data plane that providerOptions() sets.
+const REAL_HOST = { registryEndpoint: undefined }
 
 describe('routable names and uris', () => {
   it('keeps the GAR repository segment in the uri', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = await providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository, REAL_HOST)
     const created = await provider.createRepository('my-app')
     expect(created.name).toBe(`${PROJECT}/${repository}/my-app`)
     expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/my-app`)
@@ -25,7 +27,7 @@ describe('routable names and uris', () => {
 
   it('keeps nested paths as given', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = await providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository, REAL_HOST)
     const created = await provider.createRepository('team/app/api')
     expect(created.name).toBe(`${PROJECT}/${repository}/team/app/api`)
     expect(created.uri).toBe(`${HOST}/${PROJECT}/${repository}/team/app/api`)
@@ -34,10 +36,25 @@ describe('routable names and uris', () => {
 
   it('fits adapted long names into the 255-character image name', async () => {
     const { repository } = provisionGarRepository(fake)
-    await using provider = await providerFor(fake, repository)
+    await using provider = await providerFor(fake, repository, REAL_HOST)
     const created = await provider.createRepository('a'.repeat(300))
-    expect(created.uri?.length).toBeLessThanOrEqual(255)
+    expect(created.uri?.length).toBe(255)
     expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
+  })
+
+  it('puts uris and credentials on the registryEndpoint host, with names fitted to the real one', async () => {
+    const { repository } = provisionGarRepository(fake)
+    await using real = await providerFor(fake, repository, REAL_HOST)
+    await using moved = await providerFor(fake, repository, {
+      registryEndpoint: 'http://127.0.0.1:5000/',
+    })
+    expect(moved.registryEndpoint).toBe('http://127.0.0.1:5000')
+    const long = 'a'.repeat(300)
+    const created = await moved.createRepository(long)
+    expect(created.name).toBe((await real.createRepository(long)).name)
+    expect(created.uri).toBe(`127.0.0.1:5000/${created.name}`)
+    const credentials = await moved.generateCredentials(created.name, 'pull')
+    expect(credentials.registry).toBe('127.0.0.1:5000')
   })
 
   it('never re-prefixes: a name outside the GAR repository is INVALID_ARGUMENT for get and delete, without a request', async () => {
