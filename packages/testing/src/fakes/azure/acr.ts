@@ -4,6 +4,7 @@ import type { TokenAccess } from './acr-grants.js'
 import { accessTokenRoute } from './acr-token.js'
 import type { FakeClock } from './clock.js'
 import type { DataPlaneContent } from './data-plane-content.js'
+import { entraEpochSeconds } from './entra.js'
 import { encodeFakeJwt } from './jwt.js'
 import { acrError, bearerOf, formOf, json } from './responses.js'
 import type { AzureFakeState, FakeAzureIdentity } from './state.js'
@@ -66,9 +67,8 @@ function exchange(request: FakeRequest, ctx: AcrContext): FakeResponse {
   const service = form.get('service')
   if (service !== request.headers.host)
     return unauthorized('the service does not match this registry')
-  const now = ctx.clock.epochSeconds()
   const aad = ctx.state.aadTokens.get(form.get('access_token') ?? '')
-  if (aad === undefined || aad.exp <= now) {
+  if (aad === undefined || aad.exp <= entraEpochSeconds()) {
     return unauthorized('the AAD access token is invalid or expired')
   }
   const audience = String(aad.aud)
@@ -80,6 +80,7 @@ function exchange(request: FakeRequest, ctx: AcrContext): FakeResponse {
   if (audience !== ACR_AUDIENCE && !ARM_AUDIENCE.test(audience)) {
     return unauthorized(`the AAD access token is for another audience (${audience})`)
   }
+  const now = ctx.clock.epochSeconds()
   const claims = {
     jti: randomUUID(),
     sub: aad.oid,

@@ -1,5 +1,6 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
+import { entraEpochSeconds } from './entra.js'
 import type { LroEngine } from './lro.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
@@ -100,7 +101,7 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
 function checkAuthorization(request: FakeRequest, ctx: ArmContext): FakeResponse | undefined {
   const token = bearerOf(request)
   const claims = token === undefined ? undefined : ctx.state.aadTokens.get(token)
-  if (claims === undefined || claims.exp <= ctx.clock.epochSeconds()) {
+  if (claims === undefined || claims.exp <= entraEpochSeconds()) {
     return armError(401, 'InvalidAuthenticationToken', 'The access token is invalid or expired.')
   }
   // ARM accepts tokens for its own audience only: a token for another resource is refused.

@@ -97,9 +97,10 @@ export interface AzureFake extends FakeServer {
   /** The fake's time in milliseconds since the epoch: what expires in it is judged by it. */
   now(): number
   /**
-   * Move the fake's time forward: every token it issued (Entra ID, ACR refresh and access tokens)
-   * is that much closer to its expiry, for ARM, the token endpoints and the registry alike.
-   * `providerOptions()` gives the provider and its credential this clock too.
+   * Move the fake's time forward: every ACR token it issued (refresh and access tokens) is that
+   * much closer to its expiry, for the token endpoints and the registry alike, so a test makes a
+   * credential expire at once. Entra ID tokens keep the machine's time, as the Azure SDK caches
+   * them by it. `providerOptions()` gives the provider this clock too.
    * @throws TypeError unless `seconds` is a finite number ≥ 0.
    */
   advanceClock(seconds: number): void
@@ -206,7 +207,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   }
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
-    if (operation.startsWith('entra.')) return entraRoute(request, { state, identities, clock })
+    if (operation.startsWith('entra.')) return entraRoute(request, { state, identities })
     if (operation.startsWith('acr.')) return acrRoute(request, operation, acr)
     if (operation !== 'unknown') return armRoute(request, operation, { state, lro, clock, quotas })
     return acrError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.pathname}`)

@@ -1,7 +1,8 @@
 /**
- * The Azure fake's time: the machine's clock plus however far a test moved it on. Everything that
- * expires in the fake (Entra ID tokens, ACR refresh and access tokens, and the data plane's checks
- * of them) reads it, so a test makes a credential expire at once instead of waiting for it.
+ * The Azure fake's time: the machine's clock plus however far a test moved it on. What expires in
+ * the registry (ACR refresh and access tokens, and the data plane's checks of them) reads it, so a
+ * test makes a credential expire at once instead of waiting for it. Entra ID keeps the machine's
+ * time (see `entraEpochSeconds`).
  */
 export class FakeClock {
   #offsetMs = 0

@@ -147,6 +147,10 @@ export class AcrDataPlane {
         else sendUnavailable(res)
         resolve()
       })
+      // A client that goes away mid-upload ends the upstream request with it.
+      req.on('close', () => {
+        if (!req.complete) upstream.destroy()
+      })
       req.pipe(upstream)
     })
   }

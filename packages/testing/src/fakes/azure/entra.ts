@@ -1,5 +1,4 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import type { FakeClock } from './clock.js'
 import { encodeFakeJwt } from './jwt.js'
 import { formOf, json, originOf } from './responses.js'
 import type { AzureFakeState, FakeAzureIdentity } from './state.js'
@@ -8,7 +7,16 @@ import type { AzureFakeState, FakeAzureIdentity } from './state.js'
 export interface EntraContext {
   readonly state: AzureFakeState
   readonly identities: readonly FakeAzureIdentity[]
-  readonly clock: FakeClock
+}
+
+/**
+ * Entra ID's time, in seconds since the epoch: the machine's, not the fake's clock. The Azure SDK
+ * keeps Entra ID tokens until the machine's clock says they expire (in MSAL and in the bearer
+ * policy of every client), so had `advanceClock` moved them on, clients would go on sending
+ * tokens the fake calls expired. ARM and `/oauth2/exchange` judge Entra tokens by it too.
+ */
+export function entraEpochSeconds(): number {
+  return Math.floor(Date.now() / 1000)
 }
 
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/
@@ -29,7 +37,7 @@ export function entraOperation(request: FakeRequest): string | undefined {
  * A minimal Entra ID for `ClientSecretCredential` (MSAL): the OpenID metadata MSAL reads first,
  * and the client-credentials token endpoint. Tokens are JWT-shaped; `aud` is the resource of the
  * requested `.default` scope, so ARM and the login server can refuse tokens for the wrong
- * audience. They are issued and expire on the fake's clock.
+ * audience. They are issued and expire on the machine's clock ({@link entraEpochSeconds}).
  */
 export function entraRoute(request: FakeRequest, ctx: EntraContext): FakeResponse {
   const { state, identities } = ctx
@@ -51,7 +59,7 @@ export function entraRoute(request: FakeRequest, ctx: EntraContext): FakeRespons
     return entraError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.')
   }
   const scope = form.get('scope') ?? ''
-  const now = ctx.clock.epochSeconds()
+  const now = entraEpochSeconds()
   const claims = {
     aud: scope.split(' ')[0]?.replace(/\/?\.default$/, '') ?? '',
     iss: `https://sts.windows.net/${tenant}/`,
