@@ -10,10 +10,10 @@ import {
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
-  TTL_RULES,
 } from '@artifact-registry/core'
 import { ContainerRegistryManagementClient, type ScopeMap } from '@azure/arm-containerregistry'
-import { AZURE_CAPABILITIES } from './capabilities.js'
+import { AcrTokens } from './acr-tokens.js'
+import { capabilitiesOf } from './capabilities.js'
 import { DataPlaneClient } from './data-plane.js'
 import { platformError } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
@@ -21,6 +21,7 @@ import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from 
 import { PLATFORM } from './platform.js'
 import { RateLimiter } from './rate-limiter.js'
 import { deleteRepositoryContent } from './repository-content.js'
+import { RepositoryTokens } from './repository-tokens.js'
 import { type Caller, withRetry } from './retry.js'
 import { hasEveryAction, isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
 import { ACR_TOKEN_USERNAME, type AcrAction, TokenExchange } from './token-exchange.js'
@@ -39,7 +40,8 @@ const ACTIONS: Readonly<Record<Permission, readonly AcrAction[]>> = {
  */
 export class AzureProvider implements ArtifactRegistry {
   readonly platform: string = PLATFORM
-  readonly capabilities: Readonly<Capabilities> = AZURE_CAPABILITIES
+  /** True to the `credentials` mode: Basic with an exact TTL in `repository-token` mode. */
+  readonly capabilities: Readonly<Capabilities>
   /** `https://{loginServer}`. */
   readonly registryEndpoint: string
   readonly #options: ResolvedOptions
@@ -47,12 +49,15 @@ export class AzureProvider implements ArtifactRegistry {
   readonly #call: Caller
   readonly #scopeMaps: ScopeMaps
   readonly #tokens: TokenExchange
+  /** Set in `repository-token` mode only. */
+  readonly #repositoryTokens: RepositoryTokens | undefined
   #client: ContainerRegistryManagementClient | undefined
 
   /** @throws ArtifactRegistryError `INVALID_CONFIG` listing every invalid option. */
   constructor(options: AzureProviderOptions) {
     const o = resolveOptions(options)
     this.#options = o
+    this.capabilities = capabilitiesOf(o.credentialsMode)
     this.registryEndpoint = `https://${o.loginServer}`
     this.#http = new DataPlaneClient(o.loginServer, o.trustedCa, o.requestTimeoutMs)
     const limiter = new RateLimiter(o.rateLimits, o.clock)
@@ -66,13 +71,23 @@ export class AzureProvider implements ArtifactRegistry {
         o,
         context,
       )
-    this.#scopeMaps = new ScopeMaps({
+    const arm = {
       client: () => this.#armClient(),
       resourceGroup: o.resourceGroup,
       registryName: o.registryName,
       pollIntervalMs: o.pollIntervalMs,
       call: this.#call,
-    })
+    }
+    this.#scopeMaps = new ScopeMaps(arm)
+    this.#repositoryTokens =
+      o.credentialsMode === 'repository-token'
+        ? new RepositoryTokens({
+            scopeMaps: this.#scopeMaps,
+            tokens: new AcrTokens(arm),
+            loginServer: o.loginServer,
+            clock: o.clock,
+          })
+        : undefined
     this.#tokens = new TokenExchange({
       credential: o.credential,
       scope: o.registryScope,
@@ -101,11 +116,7 @@ export class AzureProvider implements ArtifactRegistry {
   /** Read the repository's scope map; `NOT_FOUND` when there is none. */
   async getRepository(name: string): Promise<RepositoryResponse> {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
-    const map = await this.#scopeMaps.get(repository)
-    if (map === undefined || !isScopeMapOf(map, repository)) {
-      throw platformError('NOT_FOUND', `Repository "${repository}" not found`)
-    }
-    return this.#response(repository, map)
+    return this.#response(repository, await this.#ownScopeMap(repository))
   }
 
   /**
@@ -121,6 +132,8 @@ export class AzureProvider implements ArtifactRegistry {
       http: this.#http,
       call: this.#call,
     })
+    // Tokens go before the scope maps they are bound to.
+    await this.#repositoryTokens?.forget(repository)
     if (map !== undefined) await this.#scopeMaps.delete(repository)
   }
 
@@ -129,6 +142,8 @@ export class AzureProvider implements ArtifactRegistry {
    * (`00000000-0000-0000-0000-000000000000`) and an ACR access token for `repository:{name}:pull`
    * or `:pull,push,delete`. ACR decides the token's lifetime (Microsoft's example: 75 minutes);
    * `ttlSeconds` is validated but cannot change it, and `expiresAt` is the token's own `exp`.
+   * In `repository-token` mode: the name and a new password of the repository's ACR token for
+   * that permission, expiring exactly `ttlSeconds` from now.
    */
   async generateCredentials(
     name: string,
@@ -143,9 +158,12 @@ export class AzureProvider implements ArtifactRegistry {
         `Unknown permission "${String(permission)}": use "pull" or "push-pull"`,
       )
     }
-    resolveCredentialTtl(TTL_RULES.azure, options, PLATFORM)
+    const ttl = resolveCredentialTtl(this.capabilities.credentialTtl, options, PLATFORM)
     // A push would create content outside our bookkeeping: only repositories we created qualify.
-    await this.getRepository(repository)
+    const map = await this.#ownScopeMap(repository)
+    if (this.#repositoryTokens !== undefined) {
+      return this.#repositoryTokens.issue(repository, map, permission, ttl.seconds)
+    }
     const { token, expiresAt } = await this.#tokens.repositoryToken(repository, actions)
     const registry = this.#options.loginServer
     const username = ACR_TOKEN_USERNAME
@@ -183,6 +201,15 @@ export class AzureProvider implements ArtifactRegistry {
       this.#options.armClientOptions,
     )
     return this.#client
+  }
+
+  /** The repository's scope map; `NOT_FOUND` when it has none (or one that is not its own). */
+  async #ownScopeMap(repository: string): Promise<ScopeMap> {
+    const map = await this.#scopeMaps.get(repository)
+    if (map === undefined || !isScopeMapOf(map, repository)) {
+      throw platformError('NOT_FOUND', `Repository "${repository}" not found`)
+    }
+    return map
   }
 
   #response(repository: string, map: ScopeMap): RepositoryResponse {

@@ -1,4 +1,5 @@
 import { type Capabilities, TTL_RULES } from '@artifact-registry/core'
+import type { AzureCredentialsMode } from './credentials-mode.js'
 
 /**
  * What the Azure provider supports (in the default `aad-exchange` mode). Cross-account grants
@@ -16,3 +17,19 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedGrants: true,
   credentialTtl: TTL_RULES.azure,
 })
+
+/**
+ * What the Azure provider supports in `repository-token` mode: as {@link AZURE_CAPABILITIES},
+ * but credentials are Basic (the ACR token's name and a generated password) and their lifetime is
+ * the requested TTL exactly (`TTL_RULES['azure-repository-token']`: 60 s to 7 days).
+ */
+export const AZURE_REPOSITORY_TOKEN_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  ...AZURE_CAPABILITIES,
+  credentialAuthMethod: 'basic',
+  credentialTtl: TTL_RULES['azure-repository-token'],
+})
+
+/** @internal The capabilities of a credentials mode. */
+export function capabilitiesOf(mode: AzureCredentialsMode): Readonly<Capabilities> {
+  return mode === 'repository-token' ? AZURE_REPOSITORY_TOKEN_CAPABILITIES : AZURE_CAPABILITIES
+}

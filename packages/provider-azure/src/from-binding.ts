@@ -30,6 +30,7 @@ export async function fromBinding(binding: AzureBinding): Promise<AzureProvider>
     repositoryPrefix: binding.repositoryPrefix,
     sku: binding.sku,
     loginServer: binding.loginServer,
+    credentials: binding.credentials,
     cloud: cloudOfAuthority(binding.authorityHost),
     credential: lazyDefaultCredential(binding.authorityHost),
   })

@@ -7,6 +7,7 @@ import {
   providerError,
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
+import { quotaExceededMessage } from './quota.js'
 
 // core-lro reports a failed operation as a plain Error with only this message to go by.
 const LRO_FAILURE = /^The long-running operation has failed(?:\. ([^.]*)\.)?/
@@ -42,13 +43,19 @@ const IDENTITY_ERRORS: ReadonlySet<unknown> = new Set([
 /**
  * Map any error of the Azure SDK, @azure/identity, core-lro or our own data-plane calls to an
  * {@link ArtifactRegistryError}, keeping the HTTP status class: 401 `UNAUTHENTICATED`, 403
- * `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 429 `RATE_LIMITED`, 5xx `UNAVAILABLE`.
+ * `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 429 `RATE_LIMITED`, 5xx `UNAVAILABLE`;
+ * ARM's `QuotaExceeded` (scope maps or tokens per SKU) is `RATE_LIMITED`, not retryable.
  * The original error is the `cause`; tokens never reach the message.
  *
  * @param context What was being done, e.g. `{ operation: 'create scope map', resource: 'web-app' }`.
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (isArtifactRegistryError(err)) return err
+  // A used-up quota stays used up: RATE_LIMITED like every provider's quotas, but not retryable.
+  const quota = quotaExceededMessage(err, context)
+  if (quota !== undefined) {
+    return platformError('RATE_LIMITED', quota, { cause: err, retryable: false })
+  }
   const status = statusOf(err)
   const about = context.resource === undefined ? '' : ` "${context.resource}"`
   return platformError(

@@ -3,6 +3,11 @@ import type { ContainerRegistryManagementClientOptionalParams } from '@azure/arm
 import type { TokenCredential } from '@azure/core-auth'
 import { type Clock, systemClock } from './clock.js'
 import { AZURE_CLOUDS, type AzureCloud } from './clouds.js'
+import {
+  type AzureCredentialsMode,
+  CREDENTIALS_MODES,
+  isCredentialsMode,
+} from './credentials-mode.js'
 import { platformError } from './map-error.js'
 import { type AcrSku, type RateLimits, SKU_RATE_LIMITS } from './rate-limiter.js'
 
@@ -23,6 +28,13 @@ export interface AzureProviderOptions {
    * `ClientSecretCredential`, `WorkloadIdentityCredential` or `DefaultAzureCredential`.
    */
   credential: TokenCredential
+  /**
+   * How credentials are minted (see the README's "Credentials modes"): `aad-exchange` exchanges
+   * the identity's Entra ID token for a repository-scoped ACR access token whose lifetime ACR
+   * sets; `repository-token` generates a password of an ACR token bound to the repository's scope
+   * map, expiring exactly at the requested TTL. @default 'aad-exchange'
+   */
+  credentials?: AzureCredentialsMode
   /** Azure cloud: picks the ARM endpoint, token scope and login-server suffix. @default 'AZURE_PUBLIC_CLOUD' */
   cloud?: AzureCloud
   /** Login server `host[:port]`. @default `{registryName}.azurecr.io` (lower-cased; suffix per cloud) */
@@ -70,6 +82,7 @@ export interface ResolvedOptions {
   readonly registryName: string
   readonly repositoryPrefix: string | undefined
   readonly credential: TokenCredential
+  readonly credentialsMode: AzureCredentialsMode
   readonly loginServer: string
   readonly managementScope: string
   readonly registryScope: string
@@ -114,6 +127,11 @@ const CHECKS: readonly Check[] = [
     'must be Basic, Standard or Premium',
   ],
   ['credential', (o) => typeof o.credential?.getToken === 'function', 'must be a TokenCredential'],
+  [
+    'credentials',
+    (o) => o.credentials === undefined || isCredentialsMode(o.credentials),
+    `must be ${CREDENTIALS_MODES.map((mode) => `'${mode}'`).join(' or ')}`,
+  ],
   [
     'cloud',
     (o) => o.cloud === undefined || Object.hasOwn(AZURE_CLOUDS, o.cloud),
@@ -171,6 +189,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedOptions {
     registryName: options.registryName,
     repositoryPrefix: options.repositoryPrefix || undefined,
     credential: options.credential,
+    credentialsMode: options.credentials ?? 'aad-exchange',
     loginServer:
       options.loginServer ?? `${options.registryName.toLowerCase()}.${cloud.loginServerSuffix}`,
     managementScope,

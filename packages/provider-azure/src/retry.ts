@@ -59,6 +59,8 @@ function delayBeforeRetry(
   policy: RetryPolicy,
 ): number | undefined {
   if (mapped.code !== 'RATE_LIMITED' && mapped.code !== 'UNAVAILABLE') return undefined
+  // A used-up quota is RATE_LIMITED too, but waiting does not give it back.
+  if (!mapped.retryable) return undefined
   const asked = retryAfterMs(err, policy.clock.now())
   // Waiting less than the platform asked only earns another 429; waiting longer than the caller
   // allows is worse than failing now with RATE_LIMITED.

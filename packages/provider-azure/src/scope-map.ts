@@ -42,7 +42,6 @@ export function hasEveryAction(map: ScopeMap, repository: string): boolean {
   return scopeMapActions(repository).every((action) => map.actions?.includes(action) ?? false)
 }
 
-
 /** Whether a scope map is the one of `repository` (and not someone else's of the same name). */
 export function isScopeMapOf(map: ScopeMap, repository: string): boolean {
   return map.actions?.includes(`repositories/${repository}/content/read`) ?? false
@@ -72,8 +71,12 @@ export class ScopeMaps {
 
   /** The scope map of `repository`, or `undefined` when ARM says it does not exist. */
   get(repository: string): Promise<ScopeMap | undefined> {
+    return this.getNamed(scopeMapName(repository))
+  }
+
+  /** The scope map called `name`, or `undefined` when ARM says it does not exist. */
+  getNamed(name: string): Promise<ScopeMap | undefined> {
     const { client, resourceGroup, registryName, call } = this.#deps
-    const name = scopeMapName(repository)
     return call('read', { operation: 'read scope map', resource: name }, async () => {
       try {
         return await client().scopeMaps.get(resourceGroup, registryName, name)
@@ -87,12 +90,13 @@ export class ScopeMaps {
 
   /** Create (or update) the scope map of `repository` and wait for it. */
   create(repository: string): Promise<ScopeMap> {
+    return this.createNamed(scopeMapName(repository), scopeMapActions(repository))
+  }
+
+  /** Create (or update) the scope map called `name` with `actions`, and wait for it. */
+  createNamed(name: string, actions: string[]): Promise<ScopeMap> {
     const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
-    const name = scopeMapName(repository)
-    const body: ScopeMap = {
-      description: SCOPE_MAP_DESCRIPTION,
-      actions: scopeMapActions(repository),
-    }
+    const body: ScopeMap = { description: SCOPE_MAP_DESCRIPTION, actions }
     return call('write', { operation: 'create scope map', resource: name }, async () =>
       client().scopeMaps.create(resourceGroup, registryName, name, body, {
         updateIntervalInMs: pollIntervalMs,
@@ -102,8 +106,12 @@ export class ScopeMaps {
 
   /** Delete the scope map of `repository` and wait; a missing one is not an error. */
   delete(repository: string): Promise<void> {
+    return this.deleteNamed(scopeMapName(repository))
+  }
+
+  /** Delete the scope map called `name` and wait; a missing one is not an error. */
+  deleteNamed(name: string): Promise<void> {
     const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
-    const name = scopeMapName(repository)
     return call('write', { operation: 'delete scope map', resource: name }, async () => {
       try {
         await client().scopeMaps.delete(resourceGroup, registryName, name, {

@@ -36,6 +36,20 @@ describe('provider-azure with a repository prefix and Location-style LROs', () =
   })
 })
 
+describe('provider-azure in repository-token mode', () => {
+  let fake: AzureFake
+  beforeAll(async () => {
+    fake = await startStrictAzureFake({ lroStyle: 'azure-async-operation' })
+  })
+  afterAll(() => fake.close())
+
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => fakeProvider(fake, { credentials: 'repository-token' }),
+    dataPlane: fakeDataPlane(() => fake),
+  })
+})
+
 /**
  * The fake's registry for the suite's data-plane group: `expire` moves the fake's clock just past
  * the credential's expiry, which the fake's /oauth2/token and registry judge by.

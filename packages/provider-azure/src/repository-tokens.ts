@@ -1,0 +1,232 @@
+import type { ArtifactRegistryCredentials, Permission } from '@artifact-registry/core'
+import type { ScopeMap, Token, TokenPasswordName } from '@azure/arm-containerregistry'
+import type { AcrTokens } from './acr-tokens.js'
+import type { Clock } from './clock.js'
+import { platformError } from './map-error.js'
+import {
+  hasEveryAction,
+  isScopeMapOf,
+  SCOPE_MAP_ACTIONS,
+  type ScopeMaps,
+  scopeMapName,
+} from './scope-map.js'
+import { pullScopeMapName, tokenName } from './token-names.js'
+
+/** What {@link RepositoryTokens} needs. */
+export interface RepositoryTokensDeps {
+  readonly scopeMaps: ScopeMaps
+  readonly tokens: AcrTokens
+  /** `host[:port]` the credentials log in to. */
+  readonly loginServer: string
+  /** Time as the provider sees it: password expiries are absolute. */
+  readonly clock: Clock
+}
+
+/** The two password slots every ACR token has. */
+const SLOTS: readonly TokenPasswordName[] = ['password1', 'password2']
+
+const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
+
+/**
+ * Credentials of the `repository-token` mode: for each repository and permission one ACR token,
+ * bound to a scope map that allows exactly that permission (pull: the repository's `--pull`
+ * scope map, `content/read` and `metadata/read`; push-pull: the repository's own scope map), and
+ * a password generated to expire exactly at the requested TTL.
+ *
+ * A token has two password slots, so at most two credentials per repository and permission are
+ * valid at once: a new one takes an empty or expired slot, or else the slot of the password that
+ * expires first, which stops working. Expired tokens are deleted when credentials are generated
+ * for their repository, and every token of a repository when it is deleted.
+ */
+export class RepositoryTokens {
+  readonly #deps: RepositoryTokensDeps
+  /** The last issue per token, so two calls of this provider never take the same slot. */
+  readonly #issuing = new Map<string, Promise<unknown>>()
+
+  constructor(deps: RepositoryTokensDeps) {
+    this.#deps = deps
+  }
+
+  /**
+   * Basic credentials for `repository` with `permission`, valid for exactly `ttlSeconds`.
+   *
+   * @param repositoryMap The repository's scope map, as `getRepository` read it.
+   * @throws ArtifactRegistryError `CONFLICT` when the token or pull scope map of that name belongs
+   *   to someone else; `PERMISSION_DENIED` when the token was disabled.
+   */
+  issue(
+    repository: string,
+    repositoryMap: ScopeMap,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<ArtifactRegistryCredentials> {
+    const name = tokenName(repository, permission)
+    const previous = this.#issuing.get(name) ?? Promise.resolve()
+    const issued = previous.then(
+      () => this.#issue(repository, repositoryMap, permission, ttlSeconds),
+      () => this.#issue(repository, repositoryMap, permission, ttlSeconds),
+    )
+    const settled = issued.catch(() => undefined)
+    this.#issuing.set(name, settled)
+    void settled.then(() => {
+      if (this.#issuing.get(name) === settled) this.#issuing.delete(name)
+    })
+    return issued
+  }
+
+  /**
+   * Delete the repository's tokens and its pull scope map (before its own scope map goes).
+   * Tokens and scope maps of those names that are not the repository's are left alone.
+   */
+  async forget(repository: string): Promise<void> {
+    const { tokens, scopeMaps } = this.#deps
+    await Promise.all(
+      PERMISSIONS.map(async (permission) => {
+        const token = await tokens.get(tokenName(repository, permission))
+        if (token !== undefined && isBoundTo(token, boundScopeMapName(repository, permission))) {
+          await tokens.delete(tokenName(repository, permission))
+        }
+      }),
+    )
+    const pullMap = await scopeMaps.getNamed(pullScopeMapName(repository))
+    if (pullMap !== undefined && isScopeMapOf(pullMap, repository)) {
+      await scopeMaps.deleteNamed(pullScopeMapName(repository))
+    }
+  }
+
+  async #issue(
+    repository: string,
+    repositoryMap: ScopeMap,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<ArtifactRegistryCredentials> {
+    const { tokens, clock, loginServer } = this.#deps
+    const map = await this.#scopeMapFor(repository, repositoryMap, permission)
+    const token = await this.#tokenFor(repository, permission, map)
+    const now = clock.now()
+    const expiry = new Date(now + ttlSeconds * 1000)
+    const generated = await tokens.generatePassword(token, passwordSlot(token, now), expiry)
+    return {
+      authMethod: 'basic',
+      registry: loginServer,
+      username: generated.username,
+      password: generated.password,
+      // What ARM reports is the truth; it is the requested expiry unless ACR changed it.
+      expiresAt: generated.expiry ?? expiry,
+    }
+  }
+
+  /** The scope map tokens of `permission` are bound to, created or corrected as needed. */
+  async #scopeMapFor(
+    repository: string,
+    repositoryMap: ScopeMap,
+    permission: Permission,
+  ): Promise<ScopeMap> {
+    const { scopeMaps } = this.#deps
+    if (permission === 'push-pull') {
+      // A scope map written by an older version may lack actions push-pull needs (delete).
+      return hasEveryAction(repositoryMap, repository)
+        ? repositoryMap
+        : scopeMaps.create(repository)
+    }
+    const name = pullScopeMapName(repository)
+    const actions = pullActions(repository)
+    const existing = await scopeMaps.getNamed(name)
+    if (existing === undefined || existing.provisioningState === 'Failed') {
+      return scopeMaps.createNamed(name, actions)
+    }
+    if (!existing.actions?.every((a) => a.startsWith(`repositories/${repository}/`))) {
+      throw foreign('Scope map', name, repository)
+    }
+    const same =
+      existing.actions.length === actions.length &&
+      actions.every((a) => existing.actions?.includes(a))
+    return same ? existing : scopeMaps.createNamed(name, actions)
+  }
+
+  /**
+   * The repository's token for `permission`, bound to `map`: created when missing. The other
+   * permission's token is deleted when every password it has expired: it is this repository's
+   * share of the registry's token quota.
+   */
+  async #tokenFor(repository: string, permission: Permission, map: ScopeMap): Promise<Token> {
+    const { tokens, clock } = this.#deps
+    const name = tokenName(repository, permission)
+    const otherPermission = permission === 'pull' ? 'push-pull' : 'pull'
+    const [token, other] = await Promise.all([
+      tokens.get(name),
+      tokens.get(tokenName(repository, otherPermission)),
+    ])
+    if (
+      other !== undefined &&
+      isBoundTo(other, boundScopeMapName(repository, otherPermission)) &&
+      hasExpired(other, clock.now())
+    ) {
+      await tokens.delete(tokenName(repository, otherPermission))
+    }
+    if (token === undefined || token.provisioningState === 'Failed') {
+      if (map.id === undefined) {
+        throw platformError('INTERNAL', `ARM returned the scope map "${map.name}" without an id`)
+      }
+      return tokens.create(name, map.id)
+    }
+    if (!isBoundTo(token, map.name ?? '')) throw foreign('Token', name, repository)
+    if (token.status === 'disabled') {
+      throw platformError(
+        'PERMISSION_DENIED',
+        `Token "${name}" of repository "${repository}" is disabled; an administrator disabled it: enable it, or delete it to have a new one created`,
+      )
+    }
+    return token
+  }
+}
+
+// --- Internal ---
+
+/** The actions pull tokens get: read content and metadata (tags) of the one repository. */
+function pullActions(repository: string): string[] {
+  return SCOPE_MAP_ACTIONS.pull.map((a) => `repositories/${repository}/${a}`)
+}
+
+function boundScopeMapName(repository: string, permission: Permission): string {
+  return permission === 'pull' ? pullScopeMapName(repository) : scopeMapName(repository)
+}
+
+/** Whether `token` is bound to the scope map called `mapName` (ARM names ignore case). */
+function isBoundTo(token: Token, mapName: string): boolean {
+  const id = token.scopeMapId?.toLowerCase() ?? ''
+  return mapName !== '' && id.endsWith(`/scopemaps/${mapName.toLowerCase()}`)
+}
+
+/**
+ * Whether every password of `token` has expired. A token without passwords has not: it may be
+ * one another call just created and is about to give a password.
+ */
+function hasExpired(token: Token, now: number): boolean {
+  const passwords = token.credentials?.passwords ?? []
+  return passwords.length > 0 && passwords.every((p) => expiryOf(p.expiry) <= now)
+}
+
+/** The slot a new password takes: an empty one, else an expired one, else the first to expire. */
+function passwordSlot(token: Token, now: number): TokenPasswordName {
+  const passwords = token.credentials?.passwords ?? []
+  const expiries = SLOTS.map((slot) => {
+    const held = passwords.find((p) => p.name === slot)
+    return held === undefined ? Number.NEGATIVE_INFINITY : expiryOf(held.expiry)
+  })
+  const empty = expiries.findIndex((e) => e === Number.NEGATIVE_INFINITY || e <= now)
+  const index = empty !== -1 ? empty : expiries.indexOf(Math.min(...expiries))
+  return SLOTS[index] ?? 'password1'
+}
+
+/** A password's expiry in ms; one without an expiry never expires. */
+function expiryOf(expiry: Date | undefined): number {
+  return expiry === undefined ? Number.POSITIVE_INFINITY : expiry.getTime()
+}
+
+function foreign(kind: string, name: string, repository: string): Error {
+  return platformError(
+    'CONFLICT',
+    `${kind} "${name}" exists but is not the one of repository "${repository}"; rename or delete it`,
+  )
+}

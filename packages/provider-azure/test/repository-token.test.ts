@@ -1,0 +1,315 @@
+import { type ArtifactRegistryCredentials, TTL_RULES } from '@artifact-registry/core'
+import {
+  type AzureFake,
+  FAKE_AZURE,
+  type FakeToken,
+  startAzureFake,
+} from '@artifact-registry/testing/fakes/azure'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DataPlaneClient } from '../src/data-plane.js'
+import {
+  AZURE_CAPABILITIES,
+  AZURE_REPOSITORY_TOKEN_CAPABILITIES,
+  type AzureProvider,
+  azure,
+  fromBinding,
+} from '../src/index.js'
+import { FakeClock, fakeProvider, rejectionOf } from './fixtures.js'
+
+// The repository-token mode against the Azure fake: ACR tokens bound to scope maps, passwords
+// with an exact expiry, used at the fake's /oauth2/token the way docker and skopeo use them.
+
+let fake: AzureFake
+let registry: AzureProvider
+afterEach(async () => {
+  await registry?.close()
+  await fake?.close()
+})
+
+async function start(
+  options: Parameters<typeof startAzureFake>[0] = {},
+  overrides: Parameters<typeof fakeProvider>[1] = {},
+): Promise<AzureProvider> {
+  fake = await startAzureFake(options)
+  registry = await fakeProvider(fake, { credentials: 'repository-token', ...overrides })
+  return registry
+}
+
+/** The actions ACR grants `credentials` on `repository` when asked for everything. */
+async function grantedActions(
+  credentials: ArtifactRegistryCredentials,
+  repository = 'web-app',
+): Promise<string[] | number> {
+  const client = new DataPlaneClient(fake.loginServer, [fake.ca], 5_000)
+  try {
+    const query = new URLSearchParams({
+      service: fake.loginServer,
+      scope: `repository:${repository}:pull,push,delete`,
+    })
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+    const answer = await client.send('GET', `/oauth2/token?${query}`, {
+      authorization: `Basic ${basic}`,
+    })
+    if (answer.status !== 200) return answer.status
+    const token = String((answer.body as { access_token: string }).access_token)
+    const access = fake.decodeToken(token)?.access as { actions: string[] }[]
+    return access[0]?.actions ?? []
+  } finally {
+    client.close()
+  }
+}
+
+function tokenNamed(name: string): FakeToken {
+  const token = fake.getTokens().find((t) => t.name === name)
+  if (token === undefined) throw new Error(`no token ${name}`)
+  return token
+}
+
+describe('credentials option', () => {
+  const required = {
+    subscriptionId: FAKE_AZURE.subscriptionId,
+    resourceGroup: FAKE_AZURE.resourceGroup,
+    registryName: 'acmeregistry',
+    credential: { getToken: async () => null },
+  }
+
+  it('defaults to aad-exchange and gives each mode its own capabilities', async () => {
+    expect((await azure(required)).capabilities).toBe(AZURE_CAPABILITIES)
+    const tokens = await azure({ ...required, credentials: 'repository-token' })
+    expect(tokens.capabilities).toBe(AZURE_REPOSITORY_TOKEN_CAPABILITIES)
+    expect(tokens.capabilities).toEqual({
+      ...AZURE_CAPABILITIES,
+      credentialAuthMethod: 'basic',
+      credentialTtl: TTL_RULES['azure-repository-token'],
+    })
+    expect(tokens.capabilities.credentialTtl).toMatchObject({
+      minSeconds: 60,
+      maxSeconds: 7 * 24 * 3600,
+      honoursRequest: true,
+    })
+  })
+
+  it('is validated with the other options: INVALID_CONFIG naming it', async () => {
+    const err = await rejectionOf(
+      azure({ ...required, credentials: 'admin-user' as 'aad-exchange', pollIntervalMs: -1 }),
+    )
+    expect(err).toMatchObject({ code: 'INVALID_CONFIG', platform: 'azure' })
+    const issues = (err as unknown as { issues: { path: string; message: string }[] }).issues
+    expect(issues).toEqual([
+      { path: 'credentials', message: "must be 'aad-exchange' or 'repository-token'" },
+      { path: 'pollIntervalMs', message: expect.any(String) },
+    ])
+  })
+
+  it('comes from the binding', async () => {
+    const binding = {
+      platform: 'azure' as const,
+      subscriptionId: FAKE_AZURE.subscriptionId,
+      resourceGroup: FAKE_AZURE.resourceGroup,
+      registryName: 'acmeregistry',
+    }
+    expect((await fromBinding(binding)).capabilities).toBe(AZURE_CAPABILITIES)
+    const tokens = await fromBinding({ ...binding, credentials: 'repository-token' })
+    expect(tokens.capabilities).toBe(AZURE_REPOSITORY_TOKEN_CAPABILITIES)
+  })
+})
+
+describe('repository-token mode', () => {
+  it('gives Basic credentials (token name, new password) expiring exactly at the TTL', async () => {
+    const clock = new FakeClock(Date.UTC(2031, 5, 1))
+    await start({}, { clock })
+    const { name } = await registry.createRepository('web-app')
+    const credentials = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 900 })
+    expect(credentials).toEqual({
+      authMethod: 'basic',
+      registry: fake.loginServer,
+      username: 'web-app--push',
+      password: expect.any(String),
+      expiresAt: new Date(Date.UTC(2031, 5, 1) + 900_000),
+    })
+    const token = tokenNamed('web-app--push')
+    expect(token.passwords).toEqual([
+      expect.objectContaining({ name: 'password1', expiry: credentials.expiresAt }),
+    ])
+    expect(token.passwords[0]?.value).toBe(credentials.password)
+  })
+
+  it('clamps the TTL to the rule and refuses a bad one before any ARM write', async () => {
+    const clock = new FakeClock(Date.UTC(2031, 5, 1))
+    await start({}, { clock })
+    const { name } = await registry.createRepository('web-app')
+    const short = await registry.generateCredentials(name, 'pull', { ttlSeconds: 5 })
+    expect(short.expiresAt).toEqual(new Date(clock.time + 60_000))
+    const long = await registry.generateCredentials(name, 'pull', { ttlSeconds: 30 * 86_400 })
+    expect(long.expiresAt).toEqual(new Date(clock.time + 7 * 86_400_000))
+    const writes = fake.requests.length
+    await expect(
+      registry.generateCredentials(name, 'pull', { ttlSeconds: 0 }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(fake.requests).toHaveLength(writes)
+  })
+
+  it('binds pull tokens to a read-only scope map, push-pull ones to the repository’s', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const pull = await registry.generateCredentials(name, 'pull')
+    const push = await registry.generateCredentials(name, 'push-pull')
+    expect(await grantedActions(pull)).toEqual(['pull'])
+    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+    expect(await grantedActions(push, 'other')).toEqual([])
+    const maps = Object.fromEntries(fake.getScopeMaps().map((m) => [m.name, m]))
+    expect(maps['web-app--pull']?.actions).toEqual([
+      'repositories/web-app/content/read',
+      'repositories/web-app/metadata/read',
+    ])
+    expect(tokenNamed('web-app--pull').scopeMapId).toBe(maps['web-app--pull']?.id)
+    expect(tokenNamed('web-app--push').scopeMapId).toBe(maps['web-app']?.id)
+  })
+
+  it('names tokens of any routable name validly, and apart from every scope-map name', async () => {
+    await start({}, { repositoryPrefix: 'team-a' })
+    const { name } = await registry.createRepository('a-rather-long-service-name-that-goes-on')
+    await registry.generateCredentials(name, 'pull')
+    await registry.generateCredentials(name, 'push-pull')
+    const names = fake.getTokens().map((t) => t.name)
+    expect(names).toHaveLength(2)
+    for (const token of names) expect(token).toMatch(/^[A-Za-z0-9-]{5,50}$/)
+    expect(names.map((n) => n.slice(-6)).sort()).toEqual(['--pull', '--push'])
+    // A repository's own scope-map name never holds "--", so no repository can take these.
+    const scopeMaps = fake.getScopeMaps().map((m) => m.name)
+    expect(scopeMaps.filter((n) => !n.includes('--'))).toHaveLength(1)
+  })
+
+  it('reuses the token: two credentials live at once, a third revokes the one expiring first', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const first = await registry.generateCredentials(name, 'pull', { ttlSeconds: 600 })
+    const second = await registry.generateCredentials(name, 'pull', { ttlSeconds: 1200 })
+    expect(await grantedActions(first)).toEqual(['pull'])
+    expect(await grantedActions(second)).toEqual(['pull'])
+    const third = await registry.generateCredentials(name, 'pull', { ttlSeconds: 900 })
+    expect(fake.getTokens()).toHaveLength(1)
+    expect(await grantedActions(first)).toBe(401)
+    expect(await grantedActions(second)).toEqual(['pull'])
+    expect(await grantedActions(third)).toEqual(['pull'])
+  })
+
+  it('never gives two concurrent calls the same slot', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const both = await Promise.all([
+      registry.generateCredentials(name, 'push-pull'),
+      registry.generateCredentials(name, 'push-pull'),
+    ])
+    expect(new Set(both.map((c) => c.password)).size).toBe(2)
+    for (const credentials of both) {
+      expect(await grantedActions(credentials)).toEqual(['pull', 'push', 'delete'])
+    }
+  })
+
+  it('takes an expired slot first, and deletes the repository’s other token once it expired', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const pull = await registry.generateCredentials(name, 'pull', { ttlSeconds: 60 })
+    const push = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 60 })
+    await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 3600 })
+    fake.advanceClock(61)
+    expect(await grantedActions(pull)).toBe(401)
+    await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 3600 })
+    // The pull token had only an expired password: it is gone. The push token's expired
+    // password1 was replaced; its live password2 stays.
+    expect(fake.getTokens().map((t) => t.name)).toEqual(['web-app--push'])
+    const slots = tokenNamed('web-app--push').passwords.map((p) => p.value)
+    expect(slots).not.toContain(push.password)
+    expect(slots).toHaveLength(2)
+  })
+
+  it('deleteRepository deletes its tokens and scope maps, and leaves others', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const { name: other } = await registry.createRepository('other-app')
+    await registry.generateCredentials(name, 'pull')
+    await registry.generateCredentials(name, 'push-pull')
+    const kept = await registry.generateCredentials(other, 'pull')
+    await registry.deleteRepository(name)
+    expect(fake.getTokens().map((t) => t.name)).toEqual(['other-app--pull'])
+    expect(
+      fake
+        .getScopeMaps()
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['other-app', 'other-app--pull'])
+    expect(await grantedActions(kept, 'other-app')).toEqual(['pull'])
+  })
+
+  it('refuses a disabled token (PERMISSION_DENIED) and one bound elsewhere (CONFLICT)', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.generateCredentials(name, 'pull')
+    tokenNamed('web-app--pull').status = 'disabled'
+    const disabled = await rejectionOf(registry.generateCredentials(name, 'pull'))
+    expect(disabled).toMatchObject({ code: 'PERMISSION_DENIED', platform: 'azure' })
+    expect(disabled.message).toMatch(/disabled/)
+    const token = tokenNamed('web-app--pull')
+    token.status = 'enabled'
+    token.scopeMapId = token.scopeMapId.replace('web-app--pull', 'web-app')
+    expect(await rejectionOf(registry.generateCredentials(name, 'pull'))).toMatchObject({
+      code: 'CONFLICT',
+    })
+  })
+
+  it('brings an older repository’s scope map up to push-pull before binding a token to it', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const map = fake.getScopeMaps()[0]
+    if (map === undefined) throw new Error('no scope map')
+    map.actions = map.actions.filter((a) => !a.endsWith('/content/delete'))
+    const push = await registry.generateCredentials(name, 'push-pull')
+    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+  })
+})
+
+describe('quotas of scope maps and tokens', () => {
+  it('reports the scope-map quota as RATE_LIMITED, not retryable, naming it, without retrying', async () => {
+    await start({ registries: [{ name: FAKE_AZURE.registryName, sku: 'Basic' }] })
+    const registryId = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
+    const key = `${FAKE_AZURE.subscriptionId}/${FAKE_AZURE.resourceGroup}/${FAKE_AZURE.registryName}`
+    for (let i = 0; i < 100; i++) {
+      fake.state.scopeMaps.set(`${key}/seeded-${i}`.toLowerCase(), {
+        id: `${registryId}/scopeMaps/seeded-${i}`,
+        name: `seeded-${i}`,
+        registryKey: key.toLowerCase(),
+        description: undefined,
+        actions: [`repositories/seeded-${i}/content/read`],
+        creationDate: new Date(),
+        provisioningState: 'Succeeded',
+      })
+    }
+    const err = await rejectionOf(registry.createRepository('one-too-many'))
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', platform: 'azure', retryable: false })
+    expect(err.message).toMatch(/quota of scope maps is used up \(100 on Basic\)/)
+    expect(err.message).toMatch(/higher SKU/)
+    expect(fake.requestsFor('scopeMaps.create')).toHaveLength(1)
+  })
+
+  it('reports the token quota the same way, once the scope maps fit', async () => {
+    await start({ resourceQuotas: { Standard: 2 } })
+    const { name } = await registry.createRepository('web-app')
+    await registry.generateCredentials(name, 'push-pull')
+    const mapId = fake.getScopeMaps()[0]?.id ?? ''
+    const key = tokenNamed('web-app--push').registryKey
+    fake.state.tokens.set(`${key}/someone-elses`, {
+      ...tokenNamed('web-app--push'),
+      id: `${mapId.split('/scopeMaps/')[0]}/tokens/someone-elses`,
+      name: 'someone-elses',
+      passwords: [],
+    })
+    const err = await rejectionOf(registry.generateCredentials(name, 'pull'))
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: false })
+    expect(err.message).toMatch(
+      /create token "web-app--pull" failed: the registry's quota of tokens/,
+    )
+    // The pull scope map fitted (the second of two); only the token did not.
+    expect(fake.getScopeMaps()).toHaveLength(2)
+  })
+})
