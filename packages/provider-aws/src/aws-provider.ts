@@ -22,6 +22,7 @@ import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from '.
 import { PLATFORM } from './platform.js'
 import { ensureReplication } from './replication.js'
 import { createRepository, deleteRepository, describeRepository, toResponse } from './repository.js'
+import { SessionCeilings } from './session-ceilings.js'
 
 /**
  * The ECR provider. Prefer {@link aws}, which also finds the account id; construct it directly
@@ -35,7 +36,10 @@ import { createRepository, deleteRepository, describeRepository, toResponse } fr
 export class AwsProvider implements ArtifactRegistry {
   readonly platform: string = PLATFORM
   readonly capabilities: Readonly<Capabilities>
-  /** `https://{account}.dkr.ecr.{region}.amazonaws.com` (`.com.cn` in China). */
+  /**
+   * `https://{account}.dkr.ecr.{region}.amazonaws.com` (`.com.cn` in China), or
+   * `options.registryEndpoint`.
+   */
   readonly registryEndpoint: string
   readonly #ctx: AwsContext
   #replication: Promise<void> | undefined
@@ -48,9 +52,11 @@ export class AwsProvider implements ArtifactRegistry {
       options: resolved,
       clients: new AwsClients(resolved.clientConfig, resolved.region),
       accountId,
+      sessionCeilings: new SessionCeilings(),
     }
     this.capabilities = capabilitiesOf(resolved)
-    this.registryEndpoint = `https://${registryHost(accountId, resolved.region)}`
+    this.registryEndpoint =
+      resolved.registryEndpoint ?? `https://${registryHost(accountId, resolved.region)}`
   }
 
   async createRepository(name: string): Promise<RepositoryResponse> {

@@ -1,5 +1,6 @@
 import type { AwsClients } from './clients.js'
 import type { ResolvedOptions } from './options.js'
+import type { SessionCeilings } from './session-ceilings.js'
 
 /** @internal What every operation of the provider works with. */
 export interface AwsContext {
@@ -7,6 +8,8 @@ export interface AwsContext {
   readonly clients: AwsClients
   /** The account that owns the registry. */
   readonly accountId: string
+  /** The longest sessions STS granted each role, learned from its refusals. */
+  readonly sessionCeilings: SessionCeilings
 }
 
 /** @internal The home region first, then every replica region. */

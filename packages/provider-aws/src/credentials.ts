@@ -114,7 +114,11 @@ function toCredentials(
   }
   return {
     authMethod: 'basic',
-    registry: hostOf(data.proxyEndpoint) ?? registryHost(ctx.accountId, ctx.options.region),
+    // A configured registry wins over the token's: it is where the user logs in.
+    registry:
+      hostOf(ctx.options.registryEndpoint) ??
+      hostOf(data.proxyEndpoint) ??
+      registryHost(ctx.accountId, ctx.options.region),
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
     expiresAt: earliest(data.expiresAt, sessionExpiry),

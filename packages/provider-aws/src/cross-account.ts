@@ -8,8 +8,13 @@ import { checkAccess } from './access.js'
 import type { AwsContext } from './context.js'
 import { addGrants, type GrantSet, grantsOf, removeGrants, sameGrants, toAccess } from './grants.js'
 import { awsErrorName, mapError, platformError, sdkCall } from './map-error.js'
+import { isPrincipalNotFound, PrincipalNotFound, withPrincipalRetry } from './principal-retry.js'
 import { waitForReplica } from './replica-wait.js'
-import { parseRepositoryPolicy, renderRepositoryPolicy } from './repository-policy.js'
+import {
+  awsPrincipals,
+  parseRepositoryPolicy,
+  renderRepositoryPolicy,
+} from './repository-policy.js'
 
 /** Read the grants our statements hold in the home region's repository policy. */
 export async function getCrossAccountAccess(
@@ -29,6 +34,10 @@ export async function getCrossAccountAccess(
  * Adding waits for every replica first, so a missing replica fails (`TIMEOUT`) before anything
  * is granted. Removing revokes in the home region first and then waits for each replica, so a
  * missing replica never delays a revocation where it can be applied.
+ *
+ * A policy ECR refuses with "Principal not found" (a role that does not exist, or was created so
+ * recently that IAM has not shown it to ECR yet) is read, changed and written again after each
+ * delay of `principalRetry.delaysMs`, then fails `INVALID_ARGUMENT` naming the principal.
  */
 export async function changeCrossAccountAccess(
   ctx: AwsContext,
@@ -57,8 +66,20 @@ export async function changeCrossAccountAccess(
 
 // --- Internal ---
 
+/** Read-modify-write of one region's policy, retried while a new principal is not found. */
+function updatePolicy(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+  apply: (current: GrantSet) => GrantSet,
+): Promise<void> {
+  return withPrincipalRetry(ctx.options.principalRetryDelaysMs, name, () =>
+    updatePolicyOnce(ctx, region, name, apply),
+  )
+}
+
 /** Read-modify-write of one region's policy; writes nothing when our grants do not change. */
-async function updatePolicy(
+async function updatePolicyOnce(
   ctx: AwsContext,
   region: string,
   name: string,
@@ -72,14 +93,28 @@ async function updatePolicy(
   const ecr = ctx.clients.ecr(region)
   const context = { operation: 'SetRepositoryPolicy', resource: name }
   if (rendered !== null) {
-    await sdkCall(context, () =>
-      ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: rendered })),
-    )
+    try {
+      await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: rendered }))
+    } catch (err) {
+      if (!isPrincipalNotFound(err)) throw mapError(err, context)
+      throw new PrincipalNotFound(addedPrincipals(text, rendered), err)
+    }
   } else if (text !== null) {
     await sdkCall({ ...context, operation: 'DeleteRepositoryPolicy' }, () =>
       ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: name })),
     )
   }
+}
+
+/**
+ * The `AWS` principals the refused policy has that the previous one did not. A refusal of a change
+ * that adds none (a removal) can only be about one already there, so then every one is named.
+ */
+function addedPrincipals(previousText: string | null, refusedText: string): string[] {
+  const all = awsPrincipals(refusedText)
+  const before = new Set(previousText === null ? [] : awsPrincipals(previousText))
+  const added = all.filter((p) => !before.has(p))
+  return added.length > 0 ? added : all
 }
 
 /**

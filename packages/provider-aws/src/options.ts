@@ -33,6 +33,19 @@ export interface ReplicaWaitOptions {
   intervalMs?: number
 }
 
+/** How `add…`/`removeCrossAccountAccess` retry a principal that IAM does not show ECR yet. */
+export interface PrincipalRetryOptions {
+  /**
+   * The waits, in milliseconds, before each new attempt after ECR answered "Principal not found";
+   * their sum is the longest a change waits for a new role. @default [1000, 2000, 4000, 8000, 15000]
+   * (five retries, 30 s in all)
+   */
+  delaysMs?: readonly number[]
+}
+
+/** The default retry schedule of a "Principal not found" answer: 30 s in all. */
+export const DEFAULT_PRINCIPAL_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 15000]
+
 /** Options of {@link aws}. */
 export interface AwsProviderOptions {
   /** Home region of the repositories, e.g. `us-east-1`. **Required.** */
@@ -53,10 +66,18 @@ export interface AwsProviderOptions {
    * identity can reach. @default false
    */
   allowUnscopedCredentials?: boolean
+  /**
+   * The registry URL clients log in to, when it is not the account's regional ECR registry
+   * (`https://{account}.dkr.ecr.{region}.amazonaws.com`): a dual-stack or FIPS registry host, or
+   * a test registry. `registryEndpoint` and every credential's `registry` name it.
+   */
+  registryEndpoint?: string
   /** SDK client settings (endpoint, credentials, retries). */
   clientConfig?: AwsClientConfig
   /** Bounds of the wait for replica repositories. */
   replicaWait?: ReplicaWaitOptions
+  /** Retries of a grant whose principal IAM does not show ECR yet (a role created moments ago). */
+  principalRetry?: PrincipalRetryOptions
 }
 
 /** @internal Options after validation, with defaults applied. */
@@ -69,8 +90,10 @@ export interface ResolvedOptions {
   readonly pushRoleArn: string | undefined
   readonly replicationRegions: readonly string[]
   readonly allowUnscopedCredentials: boolean
+  readonly registryEndpoint: string | undefined
   readonly clientConfig: AwsClientConfig
   readonly replicaWait: Required<ReplicaWaitOptions>
+  readonly principalRetryDelaysMs: readonly number[]
 }
 
 /**
@@ -92,11 +115,15 @@ export function resolveOptions(options: AwsProviderOptions): ResolvedOptions {
     pushRoleArn: options.pushRoleArn,
     replicationRegions: [...new Set(options.replicationRegions ?? [])],
     allowUnscopedCredentials: options.allowUnscopedCredentials ?? false,
+    registryEndpoint: options.registryEndpoint?.replace(/\/+$/, ''),
     clientConfig: options.clientConfig ?? {},
     replicaWait: {
       timeoutMs: options.replicaWait?.timeoutMs ?? 300_000,
       intervalMs: options.replicaWait?.intervalMs ?? 5_000,
     },
+    principalRetryDelaysMs: [
+      ...(options.principalRetry?.delaysMs ?? DEFAULT_PRINCIPAL_RETRY_DELAYS_MS),
+    ],
   }
 }
 
@@ -126,7 +153,39 @@ function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
   }
   replicationIssues(o, partition, add)
   waitIssues(o.replicaWait, add)
+  if (o.registryEndpoint !== undefined && !isRegistryUrl(o.registryEndpoint)) {
+    add('registryEndpoint', 'must be an http(s) URL of a host, e.g. https://registry.example.com')
+  }
+  principalRetryIssues(o.principalRetry, add)
   return issues
+}
+
+function isRegistryUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  try {
+    const url = new URL(value)
+    const bare = url.pathname.replace(/\/+$/, '') === '' && url.search === '' && url.hash === ''
+    return (url.protocol === 'https:' || url.protocol === 'http:') && bare && url.username === ''
+  } catch {
+    return false
+  }
+}
+
+function principalRetryIssues(
+  retry: PrincipalRetryOptions | undefined,
+  add: (path: string, message: string) => void,
+): void {
+  const delays = retry?.delaysMs
+  if (delays === undefined) return
+  if (!Array.isArray(delays)) {
+    add('principalRetry.delaysMs', 'must be an array of milliseconds')
+    return
+  }
+  delays.forEach((delay, i) => {
+    if (!(typeof delay === 'number' && delay >= 0 && Number.isFinite(delay))) {
+      add(`principalRetry.delaysMs.${i}`, 'must be a non-negative number of milliseconds')
+    }
+  })
 }
 
 function replicationIssues(

@@ -54,7 +54,8 @@ export function parseRepositoryPolicy(policyText: string | null): RepositoryPoli
       foreign.push(statement)
       continue
     }
-    for (const principal of awsPrincipals(statement)) classifyPrincipal(principal, accounts, roles)
+    for (const principal of awsPrincipalsOf(statement))
+      classifyPrincipal(principal, accounts, roles)
     for (const arn of sourceArns(statement)) {
       const match = /^arn:[\w-]+:lambda:([a-z0-9-]+|\*):(\d{12}):function:\*$/.exec(arn)
       if (match?.[1] !== undefined && match[2] !== undefined)
@@ -76,6 +77,16 @@ export function renderRepositoryPolicy(
   const statements = [...policy.foreign, ...ownStatements(grants, partition)]
   if (statements.length === 0) return null
   return JSON.stringify({ Version: '2012-10-17', ...policy.header, Statement: statements })
+}
+
+/** Every `AWS` principal of a policy document, ours and foreign, in order, once each. */
+export function awsPrincipals(policyText: string): string[] {
+  const { Statement } = parseDocument(policyText)
+  const statements = Array.isArray(Statement) ? Statement : [Statement]
+  const found = statements.flatMap((s) =>
+    typeof s === 'object' && s !== null ? awsPrincipalsOf(s as Record<string, unknown>) : [],
+  )
+  return [...new Set(found)]
 }
 
 // --- Internal ---
@@ -137,7 +148,7 @@ function isOwn(statement: unknown): statement is Record<string, unknown> {
   return typeof sid === 'string' && sid.startsWith(OWN_SID_PREFIX)
 }
 
-function awsPrincipals(statement: Record<string, unknown>): string[] {
+function awsPrincipalsOf(statement: Record<string, unknown>): string[] {
   const principal = statement.Principal
   if (typeof principal !== 'object' || principal === null) return []
   return strings((principal as { AWS?: unknown }).AWS)

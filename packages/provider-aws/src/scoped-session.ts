@@ -17,29 +17,80 @@ export interface ScopedSessionRequest {
 }
 
 /**
- * `sts:AssumeRole` with an inline session policy. When STS refuses a duration above one hour
- * (the role's `MaxSessionDuration`, or role chaining), it is asked again for one hour: the
- * caller then gets the longest session the role allows, and `expiresAt` says so.
+ * `sts:AssumeRole` with an inline session policy, for as long as asked or as long as the role
+ * allows, whichever is shorter. STS refuses a `DurationSeconds` above the role's
+ * `MaxSessionDuration` without saying what that is, so the longest accepted length is found by
+ * halving the range between one hour and the refused length, to the whole minute (at most ten
+ * more calls), and remembered for the role for an hour. Role chaining (the base identity is
+ * itself a role session) is capped at one hour, which STS says, so that is asked at once. The
+ * session's own `Expiration` is what the caller reports.
+ *
+ * @throws ArtifactRegistryError mapped from STS when even one hour is refused, or on any other
+ *   failure.
  */
 export async function assumeScopedRole(
   ctx: AwsContext,
   request: ScopedSessionRequest,
 ): Promise<SessionCredentials> {
+  const ceiling = ctx.sessionCeilings.get(request.roleArn)
+  const first = Math.min(request.durationSeconds, ceiling ?? request.durationSeconds)
   try {
-    return await assumeRole(ctx, request)
+    return await assumeRole(ctx, { ...request, durationSeconds: first })
   } catch (err) {
-    if (request.durationSeconds > ONE_HOUR && isDurationRefusal(err)) {
-      try {
-        return await assumeRole(ctx, { ...request, durationSeconds: ONE_HOUR })
-      } catch (retryErr) {
-        throw mapError(retryErr, { operation: 'AssumeRole' })
-      }
-    }
-    throw mapError(err, { operation: 'AssumeRole' })
+    if (first <= ONE_HOUR || !isDurationRefusal(err)) throw mapError(err, CONTEXT)
+    const longest = isRoleChainingRefusal(err)
+      ? { seconds: ONE_HOUR, session: await assumeMapped(ctx, request, ONE_HOUR) }
+      : await longestBelow(ctx, request, first)
+    ctx.sessionCeilings.set(request.roleArn, longest.seconds)
+    return longest.session
   }
 }
 
 // --- Internal ---
+
+const CONTEXT = { operation: 'AssumeRole' }
+
+/**
+ * The longest session, in whole minutes from one hour up to just below `refusedSeconds`, that STS
+ * grants: a binary search in which every accepted length raises the floor and every refused one
+ * lowers the ceiling. Sessions granted on the way are simply not used.
+ */
+async function longestBelow(
+  ctx: AwsContext,
+  request: ScopedSessionRequest,
+  refusedSeconds: number,
+): Promise<{ seconds: number; session: SessionCredentials }> {
+  let low = ONE_HOUR / 60
+  let high = Math.floor((refusedSeconds - 1) / 60)
+  let best: { seconds: number; session: SessionCredentials } | undefined
+  let refusal: unknown
+  while (low <= high) {
+    const minutes = Math.ceil((low + high) / 2)
+    try {
+      const session = await assumeRole(ctx, { ...request, durationSeconds: minutes * 60 })
+      best = { seconds: minutes * 60, session }
+      low = minutes + 1
+    } catch (err) {
+      if (!isDurationRefusal(err)) throw mapError(err, CONTEXT)
+      refusal = err
+      high = minutes - 1
+    }
+  }
+  if (best === undefined) throw mapError(refusal, CONTEXT)
+  return best
+}
+
+async function assumeMapped(
+  ctx: AwsContext,
+  request: ScopedSessionRequest,
+  durationSeconds: number,
+): Promise<SessionCredentials> {
+  try {
+    return await assumeRole(ctx, { ...request, durationSeconds })
+  } catch (err) {
+    throw mapError(err, CONTEXT)
+  }
+}
 
 async function assumeRole(
   ctx: AwsContext,
@@ -72,6 +123,14 @@ async function assumeRole(
 }
 
 function isDurationRefusal(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : ''
-  return awsErrorName(err) === 'ValidationError' && /DurationSeconds/i.test(message)
+  return awsErrorName(err) === 'ValidationError' && /DurationSeconds/i.test(messageOf(err))
+}
+
+/** STS's refusal of more than an hour to a role session: no role setting can change it. */
+function isRoleChainingRefusal(err: unknown): boolean {
+  return /role chaining/i.test(messageOf(err))
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : ''
 }

@@ -1,10 +1,14 @@
 import type { Permission } from '@artifact-registry/core'
 
-/** Actions on the one repository that `pull` credentials may use. */
+/**
+ * Actions on the one repository that `pull` credentials may use: reading manifests and layers,
+ * and `ListImages`, which the registry API's tag list needs (`skopeo list-tags`, `crane ls`).
+ */
 export const PULL_ACTIONS: readonly string[] = [
   'ecr:BatchCheckLayerAvailability',
   'ecr:BatchGetImage',
   'ecr:GetDownloadUrlForLayer',
+  'ecr:ListImages',
 ]
 
 /**

@@ -1,18 +1,45 @@
-import { artifactRegistryContractSuite } from '@artifact-registry/testing'
-import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import { artifactRegistryContractSuite, type DataPlaneOptions } from '@artifact-registry/testing'
+import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, it } from 'vitest'
 import { providerFor, REPLICA } from './helpers.js'
 
-const fake = await startAwsFake()
-afterAll(() => fake.close())
+// One fake per run of the suite: the data-plane group (the suite's last) moves the fake's clock
+// forward, and the credentials group of a later run compares expiries with the wall clock.
+// The suite's cross-account tests grant a role, and ECR refuses a principal IAM does not know.
+const fakeOptions = { principals: ['arn:aws:iam::222222222222:role/puller'] }
+const fake = await startAwsFake(fakeOptions)
+const replicated = await startAwsFake(fakeOptions)
+afterAll(() => Promise.all([fake.close(), replicated.close()]))
 
 describe('provider-aws against the AWS fake', () => {
-  artifactRegistryContractSuite({ test: { describe, it }, factory: () => providerFor(fake) })
+  artifactRegistryContractSuite({
+    test: { describe, it },
+    factory: () => providerFor(fake),
+    dataPlane: fakeDataPlane(fake),
+  })
 })
 
 describe('provider-aws against the AWS fake, with a replica region', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
-    factory: () => providerFor(fake, { replicationRegions: [REPLICA] }),
+    factory: () => providerFor(replicated, { replicationRegions: [REPLICA] }),
+    dataPlane: fakeDataPlane(replicated),
   })
 })
+
+/**
+ * The fake's registry for the suite's data-plane group: `expire` moves the fake's clock just past
+ * the credential's expiry, by which the fake judges both the authorization token and the STS
+ * session behind it.
+ */
+function fakeDataPlane(on: AwsFake): DataPlaneOptions {
+  return {
+    tls: on.dataPlane.tls,
+    expire: async (credentials: ArtifactRegistryCredentials) => {
+      const expiresAt = credentials.expiresAt?.getTime()
+      if (expiresAt === undefined) throw new TypeError('AWS credentials always have an expiry')
+      on.advanceClock(Math.max(0, (expiresAt - on.now()) / 1000) + 1)
+    },
+  }
+}

@@ -7,11 +7,11 @@ import { emptyGrants, type GrantSet, lambdaKey } from '../src/grants.js'
 import { parseRepositoryPolicy, renderRepositoryPolicy } from '../src/repository-policy.js'
 import { providerFor, uniqueLogical } from './helpers.js'
 
-const fake = await startAwsFake()
-afterAll(() => fake.close())
-
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333']
 const ROLES = ['arn:aws:iam::444444444444:role/a', 'arn:aws:iam::111111111111:role/path/b']
+
+const fake = await startAwsFake({ principals: ROLES })
+afterAll(() => fake.close())
 const REGIONS = ['us-east-1', 'eu-west-1']
 
 /**

@@ -2,18 +2,25 @@ import type { AwsCrossAccountAccess } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/repository-policy.js'
-import { FOREIGN_STATEMENT, policyDoc, providerFor, REGION, uniqueLogical } from './helpers.js'
+import {
+  FOREIGN_ROLE,
+  FOREIGN_STATEMENT,
+  policyDoc,
+  providerFor,
+  REGION,
+  uniqueLogical,
+} from './helpers.js'
 
 // The rules of docs/platforms/aws.md#repository-policies, one describe per rule (its anchor above).
-
-const fake = await startAwsFake()
-afterAll(() => fake.close())
-beforeEach(() => fake.reset())
 
 const A = '111111111111'
 const B = '222222222222'
 const C = '333333333333'
 const ROLE_B = `arn:aws:iam::${B}:role/puller`
+
+const fake = await startAwsFake({ principals: [ROLE_B, FOREIGN_ROLE] })
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
 
 function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess {
   return {

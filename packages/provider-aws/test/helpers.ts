@@ -8,8 +8,9 @@ export const PULL_ROLE = 'arn:aws:iam::123456789012:role/acme-pull'
 export const PUSH_ROLE = 'arn:aws:iam::123456789012:role/acme-push'
 
 /**
- * A provider wired to the fake (its ECR and STS endpoints, static credentials, one attempt per
- * call), with both roles and a short replica wait.
+ * A provider wired to the fake (its ECR and STS endpoints, its registry, static credentials, one
+ * attempt per call), with both roles, a short replica wait and two quick retries of a principal
+ * ECR does not know yet.
  */
 export function providerFor(
   fake: AwsFake,
@@ -21,6 +22,7 @@ export function providerFor(
     pushRoleArn: PUSH_ROLE,
     ...fake.providerOptions(REGION),
     replicaWait: { timeoutMs: 300, intervalMs: 5 },
+    principalRetry: { delaysMs: [1, 1] },
     ...overrides,
   })
 }
@@ -35,11 +37,14 @@ export function policyDoc(
   return text === undefined ? undefined : JSON.parse(text)
 }
 
+/** The role of {@link FOREIGN_STATEMENT}: a fake must know it for a policy holding it to be set. */
+export const FOREIGN_ROLE = 'arn:aws:iam::999999999999:role/ci'
+
 /** A statement somebody else wrote, which every change must leave exactly as it is. */
 export const FOREIGN_STATEMENT = {
   Sid: 'CiPushFromBuildAccount',
   Effect: 'Allow',
-  Principal: { AWS: 'arn:aws:iam::999999999999:role/ci' },
+  Principal: { AWS: FOREIGN_ROLE },
   Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload'],
 }
 

@@ -3,6 +3,7 @@ import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { describe, expect, it } from 'vitest'
 import { mergeReplicationRules } from '../src/replication.js'
 import {
+  FOREIGN_ROLE,
   FOREIGN_STATEMENT,
   PREFIX,
   policyDoc,
@@ -104,7 +105,7 @@ describe('the replication rule is filtered to the prefix and merged', () => {
 // docs/platforms/aws.md#replicas-get-every-grant-change
 describe('replicas get the same change on add and on remove', () => {
   it("applies add and remove to every replica, keeping each replica's foreign statements", async () => {
-    await using fake = await startAwsFake()
+    await using fake = await startAwsFake({ principals: [FOREIGN_ROLE] })
     const registry = await providerFor(fake, { replicationRegions: REPLICAS })
     const { name } = await registry.createRepository(uniqueLogical('r'))
     fake.seedPolicy(

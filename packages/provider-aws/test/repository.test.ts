@@ -100,7 +100,7 @@ describe('deleteRepository', () => {
 
 describe('construction', () => {
   it('aws() finds the account with GetCallerIdentity; registryEndpoint follows it', async () => {
-    const registry = await providerFor(fake)
+    const registry = await providerFor(fake, { registryEndpoint: undefined })
     expect(fake.requestsFor('GetCallerIdentity')).toHaveLength(1)
     expect(registry.registryEndpoint).toBe(
       `https://${fake.accountId}.dkr.ecr.${REGION}.amazonaws.com`,
@@ -129,6 +129,8 @@ describe('construction', () => {
       pullRoleArn: 'arn:aws:iam::123:user/x',
       replicationRegions: ['US-EAST-1', 'nowhere'],
       replicaWait: { timeoutMs: -1 },
+      registryEndpoint: 'https://registry.example.com/some/path',
+      principalRetry: { delaysMs: 'soon' as unknown as number[] },
     }).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'INVALID_CONFIG', platform: 'aws' })
     expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
@@ -139,6 +141,8 @@ describe('construction', () => {
       'replicationRegions.0',
       'replicationRegions.1',
       'replicaWait.timeoutMs',
+      'registryEndpoint',
+      'principalRetry.delaysMs',
     ])
   })
 
