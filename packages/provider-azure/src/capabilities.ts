@@ -20,8 +20,8 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
 
 /**
  * What the Azure provider supports in `repository-token` mode: as {@link AZURE_CAPABILITIES},
- * but credentials are Basic (the ACR token's name and a generated password) and their lifetime is
- * the requested TTL exactly (`TTL_RULES['azure-repository-token']`: 60 s to 7 days).
+ * but credentials are the ACR token's name and a generated password (Basic too), and their
+ * lifetime is the requested TTL exactly (`TTL_RULES['azure-repository-token']`: 60 s to 7 days).
  */
 export const AZURE_REPOSITORY_TOKEN_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   ...AZURE_CAPABILITIES,
