@@ -24,8 +24,14 @@ async function withFake(rules: DockerRule[]): Promise<FakeDocker> {
   return docker
 }
 
-/** The part of a provider the scenarios use, recording calls; pull credentials expire at `pullExpiresAt`. */
-function recordingRegistry(pullExpiresAt: number | null = null) {
+/**
+ * The part of a provider the scenarios use, recording calls. Pull credentials expire
+ * `pullLifetimeMs` after they are minted; `onPullMinted` hears when.
+ */
+function recordingRegistry(
+  pullLifetimeMs: number | null = null,
+  onPullMinted: (expiresAt: number) => Promise<void> = async () => {},
+) {
   const calls: string[] = []
   const registry = {
     async createRepository(name: string) {
@@ -38,8 +44,11 @@ function recordingRegistry(pullExpiresAt: number | null = null) {
       options?: { ttlSeconds?: number },
     ): Promise<ArtifactRegistryCredentials> {
       calls.push(`generateCredentials ${permission} ${options?.ttlSeconds ?? '-'}`)
-      const expiresAt =
-        permission === 'pull' && pullExpiresAt !== null ? new Date(pullExpiresAt) : null
+      let expiresAt: Date | null = null
+      if (permission === 'pull' && pullLifetimeMs !== null) {
+        expiresAt = new Date(Date.now() + pullLifetimeMs)
+        await onPullMinted(expiresAt.getTime())
+      }
       return {
         authMethod: 'basic',
         registry: 'registry.test',
@@ -104,29 +113,34 @@ describe('dockerLoginRoundTrip', () => {
 
 describe('dockerPullAcrossExpiry', () => {
   it('pulls before expiresAt and is refused after it', async () => {
-    const expiresAt = Date.now() + 2_500
-    const fake = await withFake([
-      { match: '^pull ', config: '/puller', after: expiresAt, code: 1, stderr: 'unauthorized' },
-    ])
-    const { registry, calls } = recordingRegistry(expiresAt)
+    // Each fake docker call starts a Node process: the margin leaves room for a slow start.
+    const marginMs = 2_000
+    const fake = await withFake([])
+    let expiresAt = 0
+    const { registry, calls } = recordingRegistry(5_000, async (at) => {
+      expiresAt = at
+      await fake.setRules([
+        { match: '^pull ', config: '/puller', after: at, code: 1, stderr: 'unauthorized' },
+      ])
+    })
     const pull = await dockerPullAcrossExpiry(registry, {
-      ttlSeconds: 2,
-      marginMs: 1_000,
-      maxWaitMs: 10_000,
+      ttlSeconds: 5,
+      marginMs,
+      maxWaitMs: 20_000,
     })
     expect(pull.expiresAt?.getTime()).toBe(expiresAt)
-    expect(calls).toContain('generateCredentials pull 2')
+    expect(calls).toContain('generateCredentials pull 5')
     const pulls = (await fake.calls()).filter((c) => c.args[0] === 'pull')
     expect(pulls).toHaveLength(2)
-    expect(pulls[0]?.at).toBeGreaterThanOrEqual(expiresAt - 1_000)
+    expect(pulls[0]?.at).toBeGreaterThanOrEqual(expiresAt - marginMs)
     expect(pulls[0]?.at).toBeLessThan(expiresAt)
-    expect(pulls[1]?.at).toBeGreaterThanOrEqual(expiresAt + 1_000)
+    expect(pulls[1]?.at).toBeGreaterThanOrEqual(expiresAt + marginMs)
     expect(calls.at(-1)).toMatch(/^deleteRepository /)
-  })
+  }, 30_000)
 
   it('refuses pull credentials that expire within the margin: no pull could come before', async () => {
     await withFake([])
-    const { registry, calls } = recordingRegistry(Date.now() + 500)
+    const { registry, calls } = recordingRegistry(500)
     await expect(
       dockerPullAcrossExpiry(registry, { ttlSeconds: 1, marginMs: 1_000, maxWaitMs: 10_000 }),
     ).rejects.toThrow(/too soon/)

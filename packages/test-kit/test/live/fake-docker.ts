@@ -18,6 +18,8 @@ export interface FakeDocker {
   /** A PATH with the fake first. */
   path: string
   calls(): Promise<DockerCall[]>
+  /** Replaces the rules; the next call reads them. */
+  setRules(rules: DockerRule[]): Promise<void>
   remove(): Promise<void>
 }
 
@@ -67,6 +69,7 @@ export async function fakeDocker(rules: DockerRule[] = []): Promise<FakeDocker> 
         return { ...call, stdin: Buffer.from(call.stdin, 'base64') }
       })
     },
+    setRules: (next) => writeFile(join(dir, 'rules.json'), JSON.stringify(next)),
     remove: () => rm(dir, { recursive: true, force: true }),
   }
 }

@@ -12,7 +12,7 @@ import {
 
 const LANE = {
   name: 'live-test',
-  docs: 'docs/live-lanes.md#test',
+  docs: 'docs/live-lanes.md#running-a-lane',
   variables: { TEST_REGION: 'the region', TEST_ROLE: 'the role' },
   tools: [],
 } as const satisfies LiveLane
@@ -48,7 +48,7 @@ describe('laneEnvironment', () => {
   it('lists every missing or blank variable with what it names, in one error', () => {
     expect(() => laneEnvironment(LANE, { TEST_ROLE: '  ' })).toThrow(
       new LiveLaneError(
-        'live-test cannot run (set it up as docs/live-lanes.md#test says)\n' +
+        'live-test cannot run (set it up as docs/live-lanes.md#running-a-lane says)\n' +
           'missing environment variables:\n  TEST_REGION: the region\n  TEST_ROLE: the role',
       ),
     )
@@ -79,7 +79,7 @@ describe('checkLane', () => {
       const lane = { ...LANE, tools: ['docker', 'skopeo'] } as const
       await expect(checkLane(lane, { TEST_ROLE: 'x' })).rejects.toThrow(
         new LiveLaneError(
-          'live-test cannot run (set it up as docs/live-lanes.md#test says)\n' +
+          'live-test cannot run (set it up as docs/live-lanes.md#running-a-lane says)\n' +
             'missing environment variables:\n  TEST_REGION: the region\n' +
             'clients not ready:\n' +
             '  skopeo is not on PATH (Debian: apt-get install skopeo)',
