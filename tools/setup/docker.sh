@@ -30,16 +30,30 @@ ensure_docker() {
 
 # --- internal ---
 
+# A machine restarted without a clean shutdown keeps dockerd's pid file; when the pid in it now
+# belongs to another process, dockerd refuses to start ("pid file found"). Remove only a file whose
+# pid is not a running dockerd.
+remove_stale_pid_file() {
+  local pid_file=/var/run/docker.pid pid
+  [ -f "$pid_file" ] || return 0
+  pid=$(cat "$pid_file" 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "dockerd" ]; then return 0; fi
+  echo "setup: removing stale $pid_file (pid ${pid:-none} is not a running dockerd)"
+  rm -f "$pid_file"
+}
+
 start_dockerd() {
   local log="$PWD/.cache/dockerd.log"
   mkdir -p "$(dirname "$log")"
+  remove_stale_pid_file
   echo "setup: starting dockerd (no bridge, no iptables; log in $log)"
   # setsid: the engine outlives this script, like a service would; tests started later need it.
   setsid dockerd --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 </dev/null &
   local waited=0
   until [ -S "$DOCKER_SOCKET" ] && docker_answers >/dev/null; do
-    if [ "$waited" -ge 60 ]; then
-      echo "setup: dockerd did not answer on $DOCKER_SOCKET within 60 s; last lines of $log:" >&2
+    # dockerd logs this line and exits when it cannot start: no use waiting out the minute.
+    if [ "$waited" -ge 60 ] || grep -q '^failed to start daemon' "$log"; then
+      echo "setup: dockerd did not answer on $DOCKER_SOCKET (after ${waited} s); last lines of $log:" >&2
       tail -n 20 "$log" >&2
       return 1
     fi
