@@ -1,16 +1,14 @@
-import {
-  type ArtifactRegistry,
-  type ArtifactRegistryCredentials,
-  type Capabilities,
-  type CrossAccountAccess,
-  type CrossAccountPermissions,
-  type GenerateCredentialsOptions,
-  instrument,
-  type Permission,
-  type RepositoryResponse,
-  resolveCredentialTtl,
-  TTL_RULES,
+import type {
+  ArtifactRegistry,
+  ArtifactRegistryCredentials,
+  Capabilities,
+  CrossAccountAccess,
+  CrossAccountPermissions,
+  GenerateCredentialsOptions,
+  Permission,
+  RepositoryResponse,
 } from '@artifact-registry/core'
+import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
 import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
 import { GCP_CAPABILITIES } from './capabilities.js'
 import { GcpClients } from './clients.js'

@@ -1,10 +1,5 @@
-import {
-  ArtifactRegistryError,
-  type ErrorCode,
-  type ErrorContext,
-  type ProviderErrorBuilder,
-  providerError,
-} from '@artifact-registry/core'
+import type { ErrorCode, ErrorContext, ProviderErrorBuilder } from '@artifact-registry/core'
+import { ArtifactRegistryError, providerError } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 
 // gRPC status names by number: google-gax's GoogleError carries the number in `code`.

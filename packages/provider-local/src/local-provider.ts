@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import {
-  type ArtifactRegistry,
-  type ArtifactRegistryCredentials,
-  type ArtifactRegistryError,
-  type Capabilities,
-  type CrossAccountPermissions,
-  type GenerateCredentialsOptions,
-  instrument,
-  type Permission,
-  type RepositoryResponse,
-  resolveCredentialTtl,
-  TTL_RULES,
+import type {
+  ArtifactRegistry,
+  ArtifactRegistryCredentials,
+  ArtifactRegistryError,
+  Capabilities,
+  CrossAccountPermissions,
+  GenerateCredentialsOptions,
+  Permission,
+  RepositoryResponse,
 } from '@artifact-registry/core'
+import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
 import {
   type CredentialsToRevoke,
   type GarbageCollectionResult,
