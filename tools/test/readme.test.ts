@@ -13,7 +13,7 @@ it('the root README example creates a repository and mints pull credentials that
   await using registry = await createArtifactRegistry({ platform: 'local' }) // or aws, gcp, azure
   const repo = await registry.createRepository('prj_abc123') // { name: 'artifacts/prj_abc123', uri, createdAt }
   const creds = await registry.generateCredentials(repo.name, 'pull', { ttlSeconds: 900 })
-  // docker login ${creds.registry} -u ${creds.username} -p …   (one repository, pull only, 15 minutes)
+  // docker login ${creds.registry} -u ${creds.username} --password-stdin   (one repository, pull only, 15 minutes)
   // #endregion
 
   expect(repo.name).toBe('artifacts/prj_abc123')
@@ -38,7 +38,7 @@ it('the core README example creates, mints push-pull credentials and tells NOT_F
   await using registry = await createArtifactRegistry({ platform: 'local' })
   const { name } = await registry.createRepository('prj_abc123')
   const creds = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 600 })
-  // docker login creds.registry -u creds.username -p creds.password
+  // docker login creds.registry -u creds.username --password-stdin, fed creds.password
   try {
     await registry.getRepository('artifacts/missing')
   } catch (err) {

@@ -19,7 +19,8 @@ async function readmeUsage(gcp: GcpFactory) {
   })
   const { name, uri } = await registry.createRepository('my-app') // acme-prod/images/my-app
   const creds = await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 900 })
-  // docker login us-central1-docker.pkg.dev -u oauth2accesstoken -p "$password"; docker push ${uri}:tag
+  // docker login us-central1-docker.pkg.dev -u oauth2accesstoken --password-stdin, fed creds.password
+  // docker push ${uri}:tag
   // #endregion
   return { name, uri, creds }
 }
