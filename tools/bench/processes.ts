@@ -13,16 +13,6 @@ export function track(child: ChildProcess): void {
   child.once('exit', () => children.delete(child))
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited after 5 s. */
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
-}
-
 /**
  * User + system CPU seconds a process has used so far (all threads), from /proc. Used to tell
  * whether a figure is bound by the server or by the client on this small machine.

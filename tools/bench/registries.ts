@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startDockerRegistry } from '@artifact-registry/test-kit'
+import { startDockerRegistry, stopProcess } from '@artifact-registry/test-kit'
 import { type AuthMode, basicHeader } from './auth.js'
-import { stopProcess, track } from './processes.js'
+import { track } from './processes.js'
 import { REGISTRY_CLI } from './registry-cli.js'
 
 /** Which implementation a server is. */

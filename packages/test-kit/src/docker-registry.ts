@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { stopProcess } from './stop-process.js'
 
 /** Options of {@link startDockerRegistry}. */
 export interface DockerRegistryOptions {
@@ -188,7 +189,7 @@ async function spawnAndWait(
     if (await answers(port)) return { ok: true, child }
     await delay(50)
   }
-  await stop(child)
+  await stopProcess(child)
   return { ok: false, addressInUse: false, message: failure('did not answer GET /v2/ in time') }
 
   function failure(what: string): string {
@@ -222,23 +223,13 @@ function handle(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       process.off('exit', killOnExit)
-      await stop(child)
+      await stopProcess(child)
       await rm(workDir, { recursive: true, force: true })
     })()
     return closing
   }
   const url = `http://127.0.0.1:${port}`
   return { url, port, pid: child.pid ?? 0, dataDir, close, [Symbol.asyncDispose]: close }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
 }
 
 function freePort(): Promise<number> {

@@ -46,6 +46,7 @@ export {
   type RegistryProcess,
   registryCommand,
 } from './registry-command.js'
+export { stopProcess } from './stop-process.js'
 export { type TarEntry, tar } from './tar.js'
 export { createSelfSigned, createTestPki, type TestPki, writeCertDir } from './test-pki.js'
 export {

@@ -41,46 +41,18 @@ export function nameInputs(): BadInput[] {
       input('__proto__-like names and tags', `repository named ${lower} alone`, (ctx) =>
         request(ctx, 'GET', `/v2/${lower}/tags/list`),
       ),
-      input(
-        '__proto__-like names and tags',
-        `tag ${name}`,
-        (ctx) =>
-          request(ctx, 'PUT', `/v2/${ctx.scratch()}/manifests/${name}`, {
-            body: ctx.standalone.bytes,
-            headers: { 'Content-Type': ctx.standalone.mediaType },
-          }),
-        (ctx) => ({
-          kind: 'manifest',
-          repository: ctx.scratch(),
-          reference: name,
-          digest: ctx.standalone.digest,
-        }),
-      ),
+      putStandalone('__proto__-like names and tags', `tag ${name}`, () => name, name),
       input('__proto__-like names and tags', `GET tag ${name} never pushed`, (ctx) =>
         request(ctx, 'GET', `/v2/${ctx.base.repository}/manifests/${name}`),
       ),
       input('__proto__-like names and tags', `DELETE tag ${name} never pushed`, (ctx) =>
         request(ctx, 'DELETE', `/v2/${ctx.base.repository}/manifests/${name}`),
       ),
-      input(
+      putStandalone(
         '__proto__-like names and tags',
         `?tag=${name} on a push by digest`,
-        (ctx) =>
-          request(
-            ctx,
-            'PUT',
-            `/v2/${ctx.scratch()}/manifests/${ctx.standalone.digest}?tag=${name}`,
-            {
-              body: ctx.standalone.bytes,
-              headers: { 'Content-Type': ctx.standalone.mediaType },
-            },
-          ),
-        (ctx) => ({
-          kind: 'manifest',
-          repository: ctx.scratch(),
-          reference: name,
-          digest: ctx.standalone.digest,
-        }),
+        (ctx) => `${ctx.standalone.digest}?tag=${name}`,
+        name,
       ),
       input('__proto__-like names and tags', `query parameter ${name}`, (ctx) =>
         request(ctx, 'GET', `/v2/${ctx.base.repository}/tags/list?${name}=1&n=${name}`),
@@ -129,23 +101,8 @@ export function nameInputs(): BadInput[] {
     ['a tag with a plus', 'a+b'],
   ]
   for (const [label, tag] of tags) {
-    inputs.push(
-      input(
-        'long and odd names',
-        label,
-        (ctx) =>
-          request(ctx, 'PUT', `/v2/${ctx.scratch()}/manifests/${encodeURIComponent(tag)}`, {
-            body: ctx.standalone.bytes,
-            headers: { 'Content-Type': ctx.standalone.mediaType },
-          }),
-        (ctx) => ({
-          kind: 'manifest',
-          repository: ctx.scratch(),
-          reference: encodeURIComponent(tag),
-          digest: ctx.standalone.digest,
-        }),
-      ),
-    )
+    const reference = encodeURIComponent(tag)
+    inputs.push(putStandalone('long and odd names', label, () => reference, reference))
   }
   inputs.push(
     input('long and odd names', `an upload id of ${show('x'.repeat(10_000))}`, (ctx) =>
@@ -153,4 +110,33 @@ export function nameInputs(): BadInput[] {
     ),
   )
   return inputs
+}
+
+// --- internal ---
+
+/**
+ * A PUT of the probe's standalone manifest to `manifests/<target>` of the scratch repository,
+ * which a 2xx answer stores under `reference`.
+ */
+function putStandalone(
+  category: string,
+  label: string,
+  target: (ctx: ProbeContext) => string,
+  reference: string,
+): BadInput {
+  return input(
+    category,
+    label,
+    (ctx) =>
+      request(ctx, 'PUT', `/v2/${ctx.scratch()}/manifests/${target(ctx)}`, {
+        body: ctx.standalone.bytes,
+        headers: { 'Content-Type': ctx.standalone.mediaType },
+      }),
+    (ctx) => ({
+      kind: 'manifest',
+      repository: ctx.scratch(),
+      reference,
+      digest: ctx.standalone.digest,
+    }),
+  )
 }

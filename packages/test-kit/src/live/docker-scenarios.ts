@@ -20,13 +20,9 @@ interface Stage {
  * deletes it again, whatever happens.
  */
 export async function dockerLoginRoundTrip(registry: ArtifactRegistry): Promise<void> {
-  await onStage(registry, async ({ name, reference, client }) => {
-    const pusher = await client('pusher')
-    await pusher.login(await registry.generateCredentials(name, 'push-pull'))
-    await pusher.importImage(reference)
-    await pusher.push(reference)
-    await pusher.removeImage(reference)
-
+  await onStage(registry, async (stage) => {
+    await pushImage(stage)
+    const { name, reference, client } = stage
     const puller = await client('puller')
     await puller.login(await registry.generateCredentials(name, 'pull'))
     await puller.pull(reference)
@@ -54,13 +50,9 @@ export async function dockerPullAcrossExpiry(
   registry: ArtifactRegistry,
   options: PullAcrossExpiryOptions,
 ): Promise<ArtifactRegistryCredentials> {
-  return onStage(registry, async ({ name, reference, client }) => {
-    const pusher = await client('pusher')
-    await pusher.login(await registry.generateCredentials(name, 'push-pull'))
-    await pusher.importImage(reference)
-    await pusher.push(reference)
-    await pusher.removeImage(reference)
-
+  return onStage(registry, async (stage) => {
+    await pushImage(stage)
+    const { name, reference, client } = stage
     const puller = await client('puller')
     const pull = await registry.generateCredentials(name, 'pull', {
       ttlSeconds: options.ttlSeconds,
@@ -81,6 +73,15 @@ export async function dockerPullAcrossExpiry(
 }
 
 // --- internal ---
+
+/** Pushes the stage's image with push-pull credentials, then drops docker's copy of it. */
+async function pushImage({ registry, name, reference, client }: Stage): Promise<void> {
+  const pusher = await client('pusher')
+  await pusher.login(await registry.generateCredentials(name, 'push-pull'))
+  await pusher.importImage(reference)
+  await pusher.push(reference)
+  await pusher.removeImage(reference)
+}
 
 async function onStage<T>(
   registry: ArtifactRegistry,
