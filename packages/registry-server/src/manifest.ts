@@ -1,5 +1,5 @@
 import { parseDigest } from './digest.js'
-import { JsonDepthScanner, nestsDeeperThan } from './json-depth.js'
+import { type JsonShapeExcess, JsonShapeScanner, jsonShapeExcess } from './json-shape.js'
 import { OciError } from './oci-errors.js'
 
 /** Manifest media types the registry stores (byte for byte). */
@@ -16,6 +16,16 @@ export const MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([
  * body would make slow and costly.
  */
 export const MAX_MANIFEST_DEPTH = 64
+
+/**
+ * Most values (array elements and object members, all levels together) a manifest may hold. A
+ * large real index, a thousand platform manifests of a dozen values each, holds about 12,000; a
+ * 4 MiB body of small numbers holds two million, and parsing that many blocks the event loop
+ * long enough to stall every other client when a few dozen such bodies arrive at once.
+ */
+export const MAX_MANIFEST_VALUES = 100_000
+
+const MANIFEST_SHAPE = { maxDepth: MAX_MANIFEST_DEPTH, maxValues: MAX_MANIFEST_VALUES }
 
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
@@ -49,14 +59,15 @@ export interface ParsedManifest {
 }
 
 /**
- * A check of a manifest body's nesting as it arrives, for `readBody`'s `inspect`: it
- * throws what {@link parseManifest} would, as soon as the body nests too deep, so such a body is
- * refused before it is read whole, kept and hashed.
+ * A check of a manifest body's shape as it arrives, for `readBody`'s `inspect`: it throws what
+ * {@link parseManifest} would, as soon as the body nests too deep or holds too many values, so
+ * such a body is refused before it is read whole, kept and hashed.
  */
-export function manifestDepthGuard(): (chunk: Uint8Array) => void {
-  const scanner = new JsonDepthScanner(MAX_MANIFEST_DEPTH)
+export function manifestShapeGuard(): (chunk: Uint8Array) => void {
+  const scanner = new JsonShapeScanner(MANIFEST_SHAPE)
   return (chunk) => {
-    if (scanner.exceeded(chunk)) throw tooDeep()
+    const excess = scanner.excess(chunk)
+    if (excess !== undefined) throw outOfShape(excess)
   }
 }
 
@@ -65,7 +76,8 @@ export function manifestDepthGuard(): (chunk: Uint8Array) => void {
  * removed); when the body names a mediaType it must agree.
  */
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
-  if (nestsDeeperThan(bytes, MAX_MANIFEST_DEPTH)) throw tooDeep()
+  const excess = jsonShapeExcess(bytes, MANIFEST_SHAPE)
+  if (excess !== undefined) throw outOfShape(excess)
   let body: Record<string, unknown>
   try {
     body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
@@ -106,8 +118,12 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
 
 // --- Internal ---
 
-function tooDeep(): OciError {
-  return invalid(`manifest nests arrays and objects deeper than ${MAX_MANIFEST_DEPTH} levels`)
+function outOfShape(excess: JsonShapeExcess): OciError {
+  return invalid(
+    excess === 'depth'
+      ? `manifest nests arrays and objects deeper than ${MAX_MANIFEST_DEPTH} levels`
+      : `manifest holds more than ${MAX_MANIFEST_VALUES} values in its arrays and objects`,
+  )
 }
 
 function invalid(detail: string): OciError {

@@ -1,6 +1,6 @@
 import { digestOf, parseDigest } from '../digest.js'
 import { contentType, notModified, type RouteContext, readBody, sendEmpty } from '../http.js'
-import { manifestDepthGuard, parseManifest } from '../manifest.js'
+import { manifestShapeGuard, parseManifest } from '../manifest.js'
 import { isTag } from '../names.js'
 import { OciError } from '../oci-errors.js'
 
@@ -39,7 +39,7 @@ export async function getManifest(ctx: RouteContext): Promise<void> {
 export async function putManifest(ctx: RouteContext): Promise<void> {
   const reference = requireReference(ctx.param)
   // Nesting is checked as the body arrives: a body of `[` is refused at once, not read whole.
-  const bytes = await readBody(ctx.req, ctx.options.maxManifestBytes, manifestDepthGuard())
+  const bytes = await readBody(ctx.req, ctx.options.maxManifestBytes, manifestShapeGuard())
   const byDigest = parseDigest(reference)
   const digest = digestOf(bytes, byDigest?.algorithm ?? 'sha256')
   if (byDigest && digest !== reference) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
-import { nestsDeeperThan } from '../../src/json-depth.js'
+import { jsonShapeExcess } from '../../src/json-shape.js'
 import { errorCode, errorDetail, openRequest, type RawResponse, send } from './raw-http.js'
 
 // A manifest is read whole into memory and parsed: its size is capped before it is read (4 MiB,
@@ -131,8 +131,11 @@ describe('manifest nesting', () => {
   })
 })
 
-describe('nestsDeeperThan', () => {
-  const deeper = (text: string, max: number): boolean => nestsDeeperThan(Buffer.from(text), max)
+describe('jsonShapeExcess', () => {
+  const deeper = (text: string, maxDepth: number): boolean =>
+    jsonShapeExcess(Buffer.from(text), { maxDepth, maxValues: 1000 }) === 'depth'
+  const wider = (text: string, maxValues: number): boolean =>
+    jsonShapeExcess(Buffer.from(text), { maxDepth: 64, maxValues }) === 'values'
 
   it('counts arrays and objects', () => {
     expect(deeper('{"a":[{"b":[]}]}', 4)).toBe(false)
@@ -148,5 +151,15 @@ describe('nestsDeeperThan', () => {
 
   it('reads UTF-8 text byte by byte without mistaking characters for brackets', () => {
     expect(deeper('{"é[":"😀{"}', 1)).toBe(false)
+  })
+
+  it('counts the values of every array and object together, at every level', () => {
+    // 1 object + 2 commas, then 1 array + 2 commas: 6.
+    expect(wider('{"a":1,"b":2,"c":[1,2,3]}', 6)).toBe(false)
+    expect(wider('{"a":1,"b":2,"c":[1,2,3]}', 5)).toBe(true)
+  })
+
+  it('does not count commas inside strings', () => {
+    expect(wider('{"a":",,,,,,,,,,","b":"\\",,,,"}', 3)).toBe(false)
   })
 })

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
-import { JsonDepthScanner } from '../../src/json-depth.js'
+import { JsonShapeScanner } from '../../src/json-shape.js'
+import { MAX_MANIFEST_VALUES } from '../../src/manifest.js'
 import { errorCode, errorDetail, openRequest, sleep } from './raw-http.js'
 
-// A manifest's nesting is checked as its body arrives: 32 clients each sending 4 MiB of `[`
-// once had the registry buffer, hash and scan 128 MiB, and other clients waited up to a second.
+// A manifest's nesting and width are checked as its body arrives: 32 clients each sending 4 MiB
+// of `[` once had the registry buffer, hash and scan 128 MiB, and other clients waited up to a
+// second; 32 clients each sending one flat array of two million numbers held them for seconds.
 
 const MiB = 1024 * 1024
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -45,10 +47,50 @@ describe('manifest nesting, checked as the body arrives', () => {
   })
 })
 
-describe('JsonDepthScanner', () => {
-  const scan = (max: number, ...chunks: string[]): boolean[] => {
-    const scanner = new JsonDepthScanner(max)
-    return chunks.map((chunk) => scanner.exceeded(Buffer.from(chunk)))
+describe('manifest width, checked as the body arrives', () => {
+  it('a flat array of small numbers is refused once it holds too many, before the rest is sent', async () => {
+    const request = openRequest(registry.url, {
+      method: 'PUT',
+      path: '/v2/nesting/app/manifests/wide',
+      headers: { 'content-type': OCI_MANIFEST, 'content-length': 4 * MiB },
+    })
+    request.request.write(`{"a":[${'0,'.repeat(MAX_MANIFEST_VALUES + 1)}`)
+    const response = await Promise.race([request.response, sleep(5000).then(() => undefined)])
+    request.destroy()
+    expect(response?.status, response?.text).toBe(400)
+    if (response === undefined) return
+    expect(errorCode(response)).toBe('MANIFEST_INVALID')
+    expect(String(errorDetail(response))).toMatch(/more than 100000 values/)
+  })
+
+  it('an index of a thousand platform manifests is accepted', async () => {
+    const child = {
+      mediaType: OCI_MANIFEST,
+      digest: `sha256:${'a'.repeat(64)}`,
+      size: 1,
+      platform: { architecture: 'amd64', os: 'linux', 'os.features': ['x'], variant: 'v1' },
+      annotations: { 'org.example.one': '1', 'org.example.two': '2' },
+    }
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: Array.from({ length: 1000 }, () => child),
+    })
+    const response = await fetch(`${registry.url}/v2/nesting/app/manifests/big-index`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body,
+    })
+    // Refused, if at all, because the children are absent: never for its shape.
+    const text = await response.text()
+    expect(text).not.toMatch(/values in its arrays|deeper than/)
+  })
+})
+
+describe('JsonShapeScanner', () => {
+  const scan = (maxDepth: number, ...chunks: string[]): boolean[] => {
+    const scanner = new JsonShapeScanner({ maxDepth, maxValues: 1000 })
+    return chunks.map((chunk) => scanner.excess(Buffer.from(chunk)) !== undefined)
   }
 
   it('carries the depth from one chunk to the next', () => {
@@ -64,5 +106,12 @@ describe('JsonDepthScanner', () => {
 
   it('stays exceeded once it was', () => {
     expect(scan(1, '[[', ']]')).toEqual([true, true])
+  })
+
+  it('carries the count of values from one chunk to the next', () => {
+    // [ and two commas make 3, within the bound; the third comma makes 4.
+    const scanner = new JsonShapeScanner({ maxDepth: 64, maxValues: 3 })
+    const excess = ['[1,', '2,', '3', ',4]'].map((chunk) => scanner.excess(Buffer.from(chunk)))
+    expect(excess).toEqual([undefined, undefined, undefined, 'values'])
   })
 })
