@@ -23,7 +23,7 @@ import { RateLimiter } from './rate-limiter.js'
 import { deleteRepositoryContent } from './repository-content.js'
 import { RepositoryTokens } from './repository-tokens.js'
 import { type Caller, withRetry } from './retry.js'
-import { hasEveryAction, isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
+import { hasRepositoryActions, isScopeMapOf, ScopeMaps, scopeMapName } from './scope-map.js'
 import { ACR_TOKEN_USERNAME, type AcrAction, TokenExchange } from './token-exchange.js'
 
 /** The token actions of each permission: push-pull may also delete manifests, as the contract says. */
@@ -101,14 +101,15 @@ export class AzureProvider implements ArtifactRegistry {
 
   /**
    * Create the repository's scope map; an existing one of the same repository is returned,
-   * brought up to every action a permission needs if it lacks some (one an older version made).
+   * rewritten to exactly the actions a permission needs if it lacks some (one an older version
+   * made) or holds more (another repository's, a wildcard).
    */
   async createRepository(name: string): Promise<RepositoryResponse> {
     const repository = routableName(name, this.#options.repositoryPrefix)
     const existing = await this.#scopeMaps.get(repository)
     if (existing !== undefined && existing.provisioningState !== 'Failed') {
       if (!isScopeMapOf(existing, repository)) throw foreignScopeMap(repository)
-      if (hasEveryAction(existing, repository)) return this.#response(repository, existing)
+      if (hasRepositoryActions(existing, repository)) return this.#response(repository, existing)
     }
     return this.#response(repository, await this.#scopeMaps.create(repository))
   }

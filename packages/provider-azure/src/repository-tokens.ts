@@ -4,7 +4,8 @@ import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
 import { platformError } from './map-error.js'
 import {
-  hasEveryAction,
+  hasExactly,
+  hasRepositoryActions,
   isScopeMapOf,
   SCOPE_MAP_ACTIONS,
   type ScopeMaps,
@@ -40,8 +41,12 @@ const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
  */
 export class RepositoryTokens {
   readonly #deps: RepositoryTokensDeps
-  /** The last issue per token, so two calls of this provider never take the same slot. */
-  readonly #issuing = new Map<string, Promise<unknown>>()
+  /**
+   * The last operation per repository. Issuing one permission may delete the other's expired
+   * token, so every issue and removal of a repository's tokens waits for the one before: two
+   * calls never take the same slot, nor delete a token another call is about to use.
+   */
+  readonly #pending = new Map<string, Promise<unknown>>()
 
   constructor(deps: RepositoryTokensDeps) {
     this.#deps = deps
@@ -60,25 +65,32 @@ export class RepositoryTokens {
     permission: Permission,
     ttlSeconds: number,
   ): Promise<ArtifactRegistryCredentials> {
-    const name = tokenName(repository, permission)
-    const previous = this.#issuing.get(name) ?? Promise.resolve()
-    const issued = previous.then(
-      () => this.#issue(repository, repositoryMap, permission, ttlSeconds),
-      () => this.#issue(repository, repositoryMap, permission, ttlSeconds),
+    return this.#serialized(repository, () =>
+      this.#issue(repository, repositoryMap, permission, ttlSeconds),
     )
-    const settled = issued.catch(() => undefined)
-    this.#issuing.set(name, settled)
-    void settled.then(() => {
-      if (this.#issuing.get(name) === settled) this.#issuing.delete(name)
-    })
-    return issued
   }
 
   /**
    * Delete the repository's tokens and its pull scope map (before its own scope map goes).
    * Tokens and scope maps of those names that are not the repository's are left alone.
    */
-  async forget(repository: string): Promise<void> {
+  forget(repository: string): Promise<void> {
+    return this.#serialized(repository, () => this.#forget(repository))
+  }
+
+  /** Run `operation` once every earlier operation on `repository`'s tokens has settled. */
+  #serialized<T>(repository: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.#pending.get(repository) ?? Promise.resolve()
+    const result = previous.then(operation, operation)
+    const settled = result.catch(() => undefined)
+    this.#pending.set(repository, settled)
+    void settled.then(() => {
+      if (this.#pending.get(repository) === settled) this.#pending.delete(repository)
+    })
+    return result
+  }
+
+  async #forget(repository: string): Promise<void> {
     const { tokens, scopeMaps } = this.#deps
     await Promise.all(
       PERMISSIONS.map(async (permission) => {
@@ -124,8 +136,9 @@ export class RepositoryTokens {
   ): Promise<ScopeMap> {
     const { scopeMaps } = this.#deps
     if (permission === 'push-pull') {
-      // A scope map written by an older version may lack actions push-pull needs (delete).
-      return hasEveryAction(repositoryMap, repository)
+      // A scope map written by an older version may lack actions push-pull needs (delete); one
+      // edited by hand may hold more (another repository's, a wildcard), which the token would get.
+      return hasRepositoryActions(repositoryMap, repository)
         ? repositoryMap
         : scopeMaps.create(repository)
     }
@@ -138,10 +151,7 @@ export class RepositoryTokens {
     if (!existing.actions?.every((a) => a.startsWith(`repositories/${repository}/`))) {
       throw foreign('Scope map', name, repository)
     }
-    const same =
-      existing.actions.length === actions.length &&
-      actions.every((a) => existing.actions?.includes(a))
-    return same ? existing : scopeMaps.createNamed(name, actions)
+    return hasExactly(existing, actions) ? existing : scopeMaps.createNamed(name, actions)
   }
 
   /**

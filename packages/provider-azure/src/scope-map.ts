@@ -37,9 +37,18 @@ export function scopeMapActions(repository: string): string[] {
   return SCOPE_MAP_ACTIONS['push-pull'].map((action) => `repositories/${repository}/${action}`)
 }
 
-/** Whether a scope map holds every action of {@link scopeMapActions}. */
-export function hasEveryAction(map: ScopeMap, repository: string): boolean {
-  return scopeMapActions(repository).every((action) => map.actions?.includes(action) ?? false)
+/**
+ * Whether a scope map holds exactly `actions`, nothing more: a token bound to it may do what it
+ * lists, so an action added by hand (another repository's, a wildcard) must not be kept.
+ */
+export function hasExactly(map: ScopeMap, actions: readonly string[]): boolean {
+  const held = new Set(map.actions ?? [])
+  return held.size === actions.length && actions.every((action) => held.has(action))
+}
+
+/** Whether a scope map holds exactly the actions of {@link scopeMapActions}, nothing more. */
+export function hasRepositoryActions(map: ScopeMap, repository: string): boolean {
+  return hasExactly(map, scopeMapActions(repository))
 }
 
 /** Whether a scope map is the one of `repository` (and not someone else's of the same name). */

@@ -267,6 +267,47 @@ describe('repository-token mode', () => {
     const push = await registry.generateCredentials(name, 'push-pull')
     expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
   })
+
+  it('never lets push-pull credentials reach another repository through an edited scope map', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.createRepository('other-app')
+    const map = fake.getScopeMaps().find((m) => m.name === 'web-app')
+    if (map === undefined) throw new Error('no scope map')
+    map.actions = [...map.actions, 'repositories/other-app/content/write']
+    const push = await registry.generateCredentials(name, 'push-pull')
+    expect(await grantedActions(push, 'other-app')).toEqual([])
+    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+  })
+
+  it('never lets pull credentials reach another repository through an edited pull scope map', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.createRepository('other-app')
+    await registry.generateCredentials(name, 'pull')
+    const map = fake.getScopeMaps().find((m) => m.name === 'web-app--pull')
+    if (map === undefined) throw new Error('no pull scope map')
+    map.actions = [...map.actions, 'repositories/web-app/other-app/content/read']
+    const pull = await registry.generateCredentials(name, 'pull')
+    expect(await grantedActions(pull, 'web-app/other-app')).toEqual([])
+    expect(await grantedActions(pull)).toEqual(['pull'])
+  })
+
+  it('serializes a repository’s issues: a pull issue never deletes the push token in use', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.generateCredentials(name, 'pull', { ttlSeconds: 3600 })
+    await registry.generateCredentials(name, 'push-pull', { ttlSeconds: 60 })
+    fake.advanceClock(61)
+    // Unserialized, the pull issue finds the push token expired and deletes it while the push
+    // issue, which had read it, generates its password.
+    const [pull, push] = await Promise.all([
+      registry.generateCredentials(name, 'pull'),
+      registry.generateCredentials(name, 'push-pull'),
+    ])
+    expect(await grantedActions(pull)).toEqual(['pull'])
+    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+  })
 })
 
 describe('quotas of scope maps and tokens', () => {

@@ -141,6 +141,16 @@ describe('createRepository and scope maps in the fake', () => {
     expect(fake.requestsFor('scopeMaps.create')).toHaveLength(creates + 1)
   })
 
+  it('rewrites a scope map holding more than its repository’s actions (another repository’s)', async () => {
+    const registry = await fakeProvider(fake)
+    const { name } = await registry.createRepository('edited-app')
+    const map = fake.getScopeMaps().find((m) => m.name === scopeMapName(name))
+    if (map === undefined) throw new Error('scope map missing')
+    map.actions = [...scopeMapActions(name), 'repositories/other-app/content/write']
+    await registry.createRepository('edited-app')
+    expect(map.actions).toEqual(scopeMapActions(name))
+  })
+
   it('deleteRepository removes the images and the scope map', async () => {
     const registry = await fakeProvider(fake)
     const { name } = await registry.createRepository('to-delete')
