@@ -230,6 +230,9 @@ async function handle(
   })
   if (!decision.ok) {
     if (decision.reason === 'denied') throw new OciError('DENIED', { detail: route.access })
+    if (decision.reason === 'name-unknown') {
+      throw new OciError('NAME_UNKNOWN', { detail: route.access })
+    }
     throw new OciError('UNAUTHORIZED', {
       detail: route.access,
       headers: { 'WWW-Authenticate': decision.challenge ?? BASIC_CHALLENGE },

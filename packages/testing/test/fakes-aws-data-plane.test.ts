@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { assumeRole, ecrCall, type Signer } from './aws-wire.js'
+import { configOnlyManifest, IMAGE_MANIFEST, sha256 } from './oci-image.js'
 
 // The AWS fake's registry (ECR's data plane), spoken to with plain HTTP as a registry client
 // does: Basic `AWS:<password>` from GetAuthorizationToken, each request checked against the
@@ -78,8 +78,15 @@ async function request(
   return res.status
 }
 
-const sha256 = (bytes: Buffer): string =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+/** The status and first OCI error code of a request's answer, e.g. `404 NAME_UNKNOWN`. */
+async function answer(who: Login, method: string, path: string): Promise<string> {
+  const res = await fetch(`${who.registryUrl}${path}`, {
+    method,
+    headers: { authorization: who.authorization },
+  })
+  const body = (await res.json().catch(() => ({}))) as { errors?: { code?: string }[] }
+  return `${res.status} ${body.errors?.[0]?.code ?? ''}`
+}
 
 /** Push a one-config image (monolithic blob upload, then the manifest); the status of each. */
 async function push(who: Login, repository: string, tag: string): Promise<number[]> {
@@ -90,21 +97,10 @@ async function push(who: Login, repository: string, tag: string): Promise<number
     `/v2/${repository}/blobs/uploads/?digest=${sha256(config)}`,
     { bytes: config, type: 'application/octet-stream' },
   )
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha256(config),
-        size: config.length,
-      },
-      layers: [],
-    }),
-  )
+  const manifest = configOnlyManifest(config)
   const put = await request(who, 'PUT', `/v2/${repository}/manifests/${tag}`, {
     bytes: manifest,
-    type: 'application/vnd.oci.image.manifest.v1+json',
+    type: IMAGE_MANIFEST,
   })
   return [blob, put]
 }
@@ -120,11 +116,11 @@ describe('AWS fake: the data plane', () => {
     expect(fake.providerOptions().registryEndpoint).toBe(home.registryUrl)
     const other = await login(fake, { region: 'eu-west-1' })
     expect(other.registryUrl).toBe(home.registryUrl)
-    // A token reaches the repositories of its own region only.
+    // A token reaches the repositories of its own region only: eu-west-1 has no such repository.
     fake.seedRepository('us-east-1', 'regional')
     await push(home, 'regional', 'v1')
     expect(await request(home, 'GET', '/v2/regional/manifests/v1')).toBe(200)
-    expect(await request(other, 'GET', '/v2/regional/manifests/v1')).toBe(403)
+    expect(await answer(other, 'GET', '/v2/regional/manifests/v1')).toBe('404 NAME_UNKNOWN')
   })
 
   it('needs Basic AWS:<password> of a token it issued, and says so with a Basic challenge', async () => {
@@ -149,9 +145,13 @@ describe('AWS fake: the data plane', () => {
     expect(await request(base, 'DELETE', '/v2/base/app/manifests/v1')).toBe(202)
   })
 
-  it('a push to a repository that does not exist is refused', async () => {
-    const [blob] = await push(await login(fake), 'never-created', 'v1')
-    expect(blob).toBe(403)
+  it('a push to a repository that does not exist is refused with NAME_UNKNOWN, as ECR does', async () => {
+    const pusher = await login(fake)
+    const [blob] = await push(pusher, 'never-created', 'v1')
+    expect(blob).toBe(404)
+    expect(await answer(pusher, 'POST', '/v2/never-created/blobs/uploads/')).toBe(
+      '404 NAME_UNKNOWN',
+    )
   })
 
   it('checks the ECR action of each request against the session policy, on that repository', async () => {
@@ -220,9 +220,13 @@ describe('AWS fake: DeleteRepository and the images', () => {
       force: true,
     })
     expect(deleted.status).toBe(200)
-    expect(await request(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(403)
+    expect(await answer(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(
+      '404 NAME_UNKNOWN',
+    )
     fake.seedRepository('us-east-1', 'forced')
-    expect(await request(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(404)
+    expect(await answer(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(
+      '404 MANIFEST_UNKNOWN',
+    )
     expect((await ecrCall(fake, 'DeleteRepository', { repositoryName: 'forced' })).status).toBe(200)
   })
 

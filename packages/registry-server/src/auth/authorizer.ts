@@ -54,8 +54,11 @@ export type AuthorizeResult =
   | { ok: true; subject: string }
   | {
       ok: false
-      /** `unauthenticated` → 401 with `challenge`; `denied` → 403 DENIED. */
-      reason: 'unauthenticated' | 'denied'
+      /**
+       * `unauthenticated` → 401 with `challenge`; `denied` → 403 DENIED; `name-unknown` → 404
+       * NAME_UNKNOWN, for a registry that refuses a repository it does not hold (ECR).
+       */
+      reason: 'unauthenticated' | 'denied' | 'name-unknown'
       /** The `WWW-Authenticate` value to send with a 401. */
       challenge?: string
     }

@@ -5,6 +5,7 @@ import { EcrDataPlane } from './data-plane.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
+import { IamEvaluator } from './iam-evaluator.js'
 import { PrincipalDirectory } from './principals.js'
 import { SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
@@ -30,7 +31,8 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * repository policies, registry replication rules (replicas appear in destination regions,
  * without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
  * recorded and enforced on the ECR calls they sign, and on the registry (the data plane) that
- * their authorization tokens open. Sessions and tokens expire by the fake's clock
+ * their authorization tokens open. The base identity's and the roles' own IAM policies, when
+ * seeded (`basePolicies`, `roles[arn].policies`), are enforced the same way. Sessions and tokens expire by the fake's clock
  * (`advanceClock`). Signatures are never verified.
  *
  * @example
@@ -55,13 +57,13 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   const roles = options.roles ?? {}
   const principals = new PrincipalDirectory(clock)
   for (const arn of [...Object.keys(roles), ...(options.principals ?? [])]) principals.add(arn)
-  const enforceSessionPolicies = options.enforceSessionPolicies ?? true
+  const iam = new IamEvaluator(options.basePolicies, roles, options.enforceSessionPolicies ?? true)
   const dataPlane = await EcrDataPlane.start({
     state: ecr,
     sessions,
     tokens: tokensByPassword,
     clock,
-    enforceSessionPolicies,
+    iam,
   })
 
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
@@ -69,7 +71,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     const session = sessions.find(accessKeyId)
     const operation = operationOf(request)
     if (isStsRequest(request)) {
-      const sts = { accountId, sessions, accessKeyId, session, roles, assumed, clock }
+      const sts = { accountId, sessions, accessKeyId, session, roles, assumed, clock, iam }
       return routeSts(sts, operation, formOf(request))
     }
     return routeEcr(
@@ -78,7 +80,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
         region,
         accessKeyId,
         session,
-        enforceSessionPolicies,
+        iam,
         tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 43_200,
         tokens,
         tokensByPassword,

@@ -6,8 +6,8 @@ import {
 } from '@artifact-registry/registry-server'
 import type { FakeClock } from './clock.js'
 import type { EcrState } from './ecr-state.js'
+import type { IamEvaluator } from './iam-evaluator.js'
 import { ecrActionsFor } from './registry-actions.js'
-import { sessionPolicyAllows } from './session-policy-eval.js'
 import type { SessionStore } from './sessions.js'
 import type { AuthorizationTokenRecord } from './types.js'
 
@@ -18,7 +18,8 @@ export interface DataPlaneAuthContext {
   /** Authorization tokens by password. */
   readonly tokens: ReadonlyMap<string, AuthorizationTokenRecord>
   readonly clock: FakeClock
-  readonly enforceSessionPolicies: boolean
+  /** The identity's own policies and the session policy. */
+  readonly iam: IamEvaluator
   /** The fake's own Basic credential, for the admin endpoints it calls itself. */
   readonly admin: { readonly username: string; readonly password: string }
   /** The registry's URL, for the challenge (known once it listens). */
@@ -28,9 +29,10 @@ export interface DataPlaneAuthContext {
 /**
  * The registry's authorizer, applying ECR's rules: Basic `AWS:<password>` with a password from
  * `GetAuthorizationToken`, refused once the token or the STS session behind it has expired; then,
- * per repository, the repository must exist in the token's region and every ECR action the
- * request needs (see `ecrActionsFor`) must be allowed by the session policy on its ARN.
- * Credentials of an identity that is not a session (the base identity) are not limited further.
+ * per repository, every ECR action the request needs (see `ecrActionsFor`) must be allowed on the
+ * repository's ARN in the token's region by the identity's policies and the session policy
+ * (403 `DENIED`), and the repository must exist there: ECR answers a push or pull of a missing
+ * repository with 404 `NAME_UNKNOWN`.
  */
 export function dataPlaneAuthorizer(ctx: DataPlaneAuthContext): Authorizer {
   return (input) => decide(ctx, input)
@@ -52,17 +54,14 @@ function decide(ctx: DataPlaneAuthContext, input: AuthorizeInput): AuthorizeResu
   if (session !== undefined && session.expiration.getTime() <= now) return unauthenticated(ctx)
   const actions = ecrActionsFor(input.request)
   if (actions === undefined) return { ok: false, reason: 'denied' }
-  const policy = ctx.enforceSessionPolicies ? session?.policy : undefined
   for (const access of input.access) {
     if (access.type !== 'repository') return { ok: false, reason: 'denied' }
-    const repository = ctx.state.repository(token.region, access.name)
-    // ECR refuses a push or a pull of a repository that does not exist.
-    if (repository === undefined) return { ok: false, reason: 'denied' }
-    const allowed = actions.every(
-      (action) =>
-        policy === undefined || sessionPolicyAllows(policy, action, repository.repositoryArn),
-    )
+    const arn = ctx.state.repositoryArn(token.region, access.name)
+    const allowed = actions.every((action) => ctx.iam.refusal(session, action, arn) === undefined)
     if (!allowed) return { ok: false, reason: 'denied' }
+    if (ctx.state.repository(token.region, access.name) === undefined) {
+      return { ok: false, reason: 'name-unknown' }
+    }
   }
   return { ok: true, subject: session?.accessKeyId ?? token.accessKeyId }
 }

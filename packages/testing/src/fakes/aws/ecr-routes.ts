@@ -3,10 +3,10 @@ import type { FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
 import type { EcrDataPlane } from './data-plane.js'
 import { EcrState } from './ecr-state.js'
+import type { IamEvaluator } from './iam-evaluator.js'
 import { awsPrincipalsOf, type PrincipalDirectory } from './principals.js'
-import { sessionPolicyAllows } from './session-policy-eval.js'
 import {
-  assumedRoleArn,
+  callerArn,
   EXPIRED_TOKEN_MESSAGE,
   type FakeSession,
   INVALID_TOKEN_MESSAGE,
@@ -22,7 +22,8 @@ export interface EcrContext {
   readonly accessKeyId: string
   /** The assumed-role session that signed the request, if any. */
   readonly session: FakeSession | undefined
-  readonly enforceSessionPolicies: boolean
+  /** The caller's own policies and its session policy. */
+  readonly iam: IamEvaluator
   readonly tokenLifetimeSeconds: number
   /** The log of tokens issued (`reset()` clears it). */
   readonly tokens: AuthorizationTokenRecord[]
@@ -55,7 +56,7 @@ export async function routeEcr(
   } catch {
     return jsonError('SerializationException', 'The request body is not valid JSON')
   }
-  const denied = checkSessionPolicy(ctx, operation, input)
+  const denied = checkPolicies(ctx, operation, input)
   return denied ?? handler(ctx, input)
 }
 
@@ -153,6 +154,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const rules = config?.rules
     const problem = replicationProblem(rules, ctx.region)
     if (problem !== undefined) return jsonError('InvalidParameterException', problem)
+    if ((rules ?? []).length > 0 && !ctx.state.replicationRoleExists) {
+      // ECR creates its replication service-linked role with the caller's permissions, once.
+      const role = `arn:aws:iam::${ctx.state.accountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication`
+      const denied = refused(ctx, 'iam:CreateServiceLinkedRole', role)
+      if (denied !== undefined) return denied
+      ctx.state.replicationRoleExists = true
+    }
     ctx.state.setRules(ctx.region, rules ?? [])
     return jsonOk({ replicationConfiguration: { rules } })
   },
@@ -241,22 +249,21 @@ function replicationProblem(
   return undefined
 }
 
-/** Assumed-role calls are limited by their inline session policy, as in IAM. */
-function checkSessionPolicy(
-  ctx: EcrContext,
-  operation: string,
-  input: Input,
-): FakeResponse | undefined {
-  const policy = ctx.session?.policy
-  if (!ctx.enforceSessionPolicies || ctx.session === undefined || policy === undefined) {
-    return undefined
+/** Every call needs the caller's policies (and its session policy) to allow it, as in IAM. */
+function checkPolicies(ctx: EcrContext, operation: string, input: Input): FakeResponse | undefined {
+  for (const resource of resourcesOf(ctx, input)) {
+    const denied = refused(ctx, `ecr:${operation}`, resource)
+    if (denied !== undefined) return denied
   }
-  const resources = resourcesOf(ctx, input)
-  const resource = resources.find((r) => !sessionPolicyAllows(policy, `ecr:${operation}`, r))
-  if (resource === undefined) return undefined
+  return undefined
+}
+
+function refused(ctx: EcrContext, action: string, resource: string): FakeResponse | undefined {
+  const refusal = ctx.iam.refusal(ctx.session, action, resource)
+  if (refusal === undefined) return undefined
   return jsonError(
     'AccessDeniedException',
-    `User: ${assumedRoleArn(ctx.session)} is not authorized to perform: ecr:${operation} on resource: ${resource} because no session policy allows the ecr:${operation} action`,
+    `User: ${callerArn(ctx.session, ctx.state.accountId)} is not authorized to perform: ${action} on resource: ${resource} because no ${refusal} policy allows the ${action} action`,
   )
 }
 
@@ -269,9 +276,5 @@ function resourcesOf(ctx: EcrContext, input: Input): string[] {
         ? input.repositoryNames.map(String)
         : []
   if (names.length === 0) return ['*']
-  return names.map(
-    (name) =>
-      ctx.state.repository(ctx.region, name)?.repositoryArn ??
-      `arn:aws:ecr:${ctx.region}:${ctx.state.accountId}:repository/${name}`,
-  )
+  return names.map((name) => ctx.state.repositoryArn(ctx.region, name))
 }

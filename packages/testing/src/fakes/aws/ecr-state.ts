@@ -31,6 +31,14 @@ export class EcrState {
     return typeof name === 'string' && REPOSITORY_NAME.test(name)
   }
 
+  /** Whether ECR's replication service-linked role exists in the account (created on first use). */
+  replicationRoleExists = false
+
+  /** The ARN a repository of this name has, or would have, in a region. */
+  repositoryArn(region: string, name: string): string {
+    return makeRepository(this.accountId, region, name, new Date(0)).repositoryArn
+  }
+
   repository(region: string, name: string): FakeRepository | undefined {
     return this.#region(region).repositories.get(name)
   }

@@ -1,10 +1,15 @@
 /**
- * A deliberately small IAM evaluator for inline session policies: `Allow` and `Deny` statements
- * with `Action` / `Resource` (string or list, `*` and `?` wildcards). `NotAction`, `NotResource`
- * and conditions never match, so a policy relying on them is treated as granting nothing.
+ * A deliberately small IAM evaluator for identity and session policies: `Allow` and `Deny`
+ * statements with `Action` / `Resource` (string or list, `*` and `?` wildcards), over every
+ * document given (an explicit `Deny` in any of them wins). `NotAction`, `NotResource` and
+ * conditions never match, so a policy relying on them is treated as granting nothing.
  */
-export function sessionPolicyAllows(policyText: string, action: string, resource: string): boolean {
-  const statements = statementsOf(policyText)
+export function policiesAllow(
+  policyTexts: readonly string[],
+  action: string,
+  resource: string,
+): boolean {
+  const statements = policyTexts.flatMap(statementsOf)
   const matching = statements.filter(
     (s) => anyMatch(s.Action, action, true) && anyMatch(s.Resource, resource, false),
   )

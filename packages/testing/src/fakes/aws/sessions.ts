@@ -42,6 +42,13 @@ export function assumedRoleArn(session: FakeSession): string {
   return `arn:${partition}:sts::${account}:assumed-role/${roleName}/${session.roleSessionName}`
 }
 
+/** The ARN of the caller: the session's assumed role, or the base identity (an IAM user). */
+export function callerArn(session: FakeSession | undefined, accountId: string): string {
+  return session === undefined
+    ? `arn:aws:iam::${accountId}:user/fake-caller`
+    : assumedRoleArn(session)
+}
+
 /**
  * Why a request's credentials are refused before anything else: `expired` once its session has
  * ended, `invalid` for a session key (`ASIA…`) the fake never issued; `undefined` otherwise

@@ -1,7 +1,9 @@
 import type { FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
+import type { IamEvaluator } from './iam-evaluator.js'
 import {
   assumedRoleArn,
+  callerArn,
   EXPIRED_TOKEN_MESSAGE,
   type FakeSession,
   INVALID_TOKEN_MESSAGE,
@@ -22,6 +24,8 @@ export interface StsContext {
   readonly roles: Readonly<Record<string, FakeRoleOptions>>
   readonly assumed: AssumeRoleRecord[]
   readonly clock: FakeClock
+  /** The caller's own policies: `sts:AssumeRole` on the role must be allowed. */
+  readonly iam: IamEvaluator
 }
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
@@ -49,6 +53,14 @@ function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
   const policy = form.get('Policy') ?? undefined
   const problem = assumeRoleProblem(ctx, roleArn, roleSessionName, durationSeconds, policy)
   if (problem !== undefined) return problem
+  const refusal = ctx.iam.refusal(ctx.session, 'sts:AssumeRole', roleArn)
+  if (refusal !== undefined) {
+    return xmlError(
+      'AccessDenied',
+      `User: ${callerArn(ctx.session, ctx.accountId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} because no ${refusal} policy allows the sts:AssumeRole action`,
+      403,
+    )
+  }
   const expiration = new Date(ctx.clock.now() + durationSeconds * 1000)
   const session = ctx.sessions.issue({ roleArn, roleSessionName, policy, expiration })
   ctx.assumed.push({
@@ -113,10 +125,7 @@ function assumeRoleProblem(
 }
 
 function callerIdentity(ctx: StsContext): FakeResponse {
-  const arn =
-    ctx.session === undefined
-      ? `arn:aws:iam::${ctx.accountId}:user/fake-caller`
-      : assumedRoleArn(ctx.session)
+  const arn = callerArn(ctx.session, ctx.accountId)
   const account = ctx.session === undefined ? ctx.accountId : (arn.split(':')[4] ?? ctx.accountId)
   return xmlOk(
     'GetCallerIdentity',

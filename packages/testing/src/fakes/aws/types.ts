@@ -32,6 +32,17 @@ export interface AwsFakeOptions {
    * @default true
    */
   enforceSessionPolicies?: boolean
+  /**
+   * The base identity's IAM policies (the identity of {@link AwsFake.providerOptions}' static
+   * credentials), as JSON policy documents. When given, every ECR and STS call it signs (but
+   * `GetCallerIdentity`, which IAM never refuses), and every registry request with a token it
+   * got, needs an `Allow` here for the action on the resource (`Allow`/`Deny`, `Action` and
+   * `Resource` with `*` and `?` wildcards): ECR actions on the repository ARN (`*` for
+   * `GetAuthorizationToken`, `DescribeRegistry`, `PutReplicationConfiguration`), `sts:AssumeRole`
+   * on the role ARN, and, when `PutReplicationConfiguration` first sets rules in the account,
+   * `iam:CreateServiceLinkedRole` on ECR's replication service-linked role. @default not limited
+   */
+  basePolicies?: readonly string[]
 }
 
 /** Settings of one role the fake lets callers assume. */
@@ -41,6 +52,12 @@ export interface FakeRoleOptions {
    * refused with `ValidationError`. @default 3600
    */
   maxSessionDurationSeconds?: number
+  /**
+   * The role's own IAM policies (inline and attached), as JSON policy documents, evaluated as
+   * {@link AwsFakeOptions.basePolicies} are on every call and registry request its sessions make,
+   * together with (intersected with) the session policy. @default not limited
+   */
+  policies?: readonly string[]
 }
 
 /** Options of {@link AwsFake.seedPrincipal}. */
@@ -158,7 +175,8 @@ export interface AwsFake extends FakeServer {
    * layer read `ecr:GetDownloadUrlForLayer`, a layer check `ecr:BatchCheckLayerAvailability`, the
    * upload `ecr:InitiateLayerUpload` / `ecr:UploadLayerPart` / `ecr:CompleteLayerUpload`, a
    * manifest write `ecr:PutImage`, a manifest delete `ecr:BatchDeleteImage`, a tag list
-   * `ecr:ListImages`); and the repository must exist. `DeleteRepository` deletes its images
+   * `ecr:ListImages`), as must the identity's own policies when seeded (`basePolicies`, a role's
+   * `policies`): otherwise 403 `DENIED`; then the repository must exist, or 404 `NAME_UNKNOWN`. `DeleteRepository` deletes its images
    * (without `force`, a repository holding any is `RepositoryNotEmptyException`), unless a
    * repository of that name remains in another region.
    */
