@@ -7,6 +7,7 @@ import {
   TEST_TLS_CERT,
 } from '@artifact-registry/testing/fakes/azure'
 import { expect } from 'vitest'
+import { configOnlyManifest, IMAGE_MANIFEST } from './oci-image.js'
 
 // Requests to the Azure fake as the SDKs and registry clients send them, over HTTPS that trusts
 // only the fake's test certificate: the fake's tests need no Azure SDK.
@@ -169,22 +170,11 @@ export async function pushImage(
 ): Promise<string> {
   const config = Buffer.from(JSON.stringify({ repository, tag }))
   expect((await pushBlob(fake, token, repository, config)).status).toBe(201)
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: digestOf(config),
-        size: config.length,
-      },
-      layers: [],
-    }),
-  )
+  const manifest = configOnlyManifest(config)
   const put = await call(fake, 'PUT', `/v2/${repository}/manifests/${tag}`, {
     headers: {
       authorization: `Bearer ${token}`,
-      'content-type': 'application/vnd.oci.image.manifest.v1+json',
+      'content-type': IMAGE_MANIFEST,
     },
     body: manifest,
   })
@@ -202,7 +192,7 @@ export function getManifest(
   return call(fake, 'GET', `/v2/${repository}/manifests/${reference}`, {
     headers: {
       authorization: `Bearer ${token}`,
-      accept: 'application/vnd.oci.image.manifest.v1+json',
+      accept: IMAGE_MANIFEST,
     },
   })
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import type { GcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { configOnlyManifest, IMAGE_MANIFEST, sha256 } from './oci-image.js'
 
 // Requests to the GCP fake as Google's REST clients and a registry client send them, so its
 // tests need no Google SDK: the caller's token comes from the fake's token endpoint.
@@ -88,9 +88,6 @@ export async function registryRequest(
   return res.status
 }
 
-const sha256 = (bytes: Buffer): string =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-
 /**
  * Push a one-config image to `repository:tag` (a monolithic blob upload, then the manifest): the
  * status of each, and the manifest's digest.
@@ -109,18 +106,7 @@ export async function pushImage(
     `/v2/${repository}/blobs/uploads/?digest=${sha256(config)}`,
     { bytes: config, type: 'application/octet-stream' },
   )
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha256(config),
-        size: config.length,
-      },
-      layers: [],
-    }),
-  )
+  const manifest = configOnlyManifest(config)
   const put = await registryRequest(
     fake,
     authorization,
@@ -128,7 +114,7 @@ export async function pushImage(
     `/v2/${repository}/manifests/${tag}`,
     {
       bytes: manifest,
-      type: 'application/vnd.oci.image.manifest.v1+json',
+      type: IMAGE_MANIFEST,
     },
   )
   return { statuses: [blob, put], digest: sha256(manifest) }
