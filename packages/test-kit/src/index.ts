@@ -1,6 +1,7 @@
 // Plain Node modules only: the benchmark imports this entry outside vitest. What needs a test
 // runner is in `@artifact-registry/test-kit/differential`.
 export { basicAuth } from './basic-auth.js'
+export { type Closable, closeAll } from './close-all.js'
 export {
   type ContainersSandbox,
   containersSandbox,

@@ -6,6 +6,7 @@ import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { startTokenService, type TokenService } from '@artifact-registry/registry-server'
 import {
   basicAuth,
+  closeAll,
   type DockerRegistry,
   requireTool,
   startDockerRegistry,
@@ -138,9 +139,7 @@ describe.skipIf(missing)(
       on = probe(registry2.url, tokens.realm)
     }, 60_000)
     afterAll(async () => {
-      await provider?.close()
-      await registry2?.close()
-      await tokens?.close()
+      await closeAll(provider, registry2, tokens)
       await rm(work, { recursive: true, force: true })
     })
 

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { basicAuth } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type LocalRegistry,
-  startLocalRegistry,
-  startTokenService,
-  type TokenService,
-} from '../../src/index.js'
+import type { LocalRegistry, TokenService } from '../../src/index.js'
+import { startLocalRegistry, startTokenService } from '../../src/index.js'
 
 const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
 const LIMIT = 64 * 1024

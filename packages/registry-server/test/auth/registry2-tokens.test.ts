@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   basicAuth,
+  closeAll,
   type DockerRegistry,
   requireTool,
   startDockerRegistry,
@@ -87,9 +88,7 @@ describe.skipIf(missing)(`tokens behind registry:2 ${missing ?? ''}`.trim(), () 
   }, 60_000)
 
   afterAll(async () => {
-    await ours?.close()
-    await registry2?.close()
-    await tokens?.close()
+    await closeAll(ours, registry2, tokens)
     await rm(work, { recursive: true, force: true })
   })
 

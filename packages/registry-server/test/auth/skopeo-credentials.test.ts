@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  closeAll,
   type DockerRegistry,
   type LayoutFixture,
   requireTool,
@@ -61,9 +62,7 @@ describe.skipIf(missing)(`skopeo with minted credentials ${missing ?? ''}`.trim(
   }, 60_000)
 
   afterAll(async () => {
-    await ours?.close()
-    await registry2?.close()
-    await tokens?.close()
+    await closeAll(ours, registry2, tokens)
     await rm(work, { recursive: true, force: true })
   })
 
