@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { startTokenService, type TokenService } from '@artifact-registry/registry-server'
-import {
-  basicAuth,
-  closeAll,
-  type DockerRegistry,
-  requireTool,
-  startDockerRegistry,
-} from '@artifact-registry/test-kit'
+import type { DockerRegistry } from '@artifact-registry/test-kit'
+import { basicAuth, closeAll, requireTool, startDockerRegistry } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalProvider, local, MARKER_DIGEST } from '../../src/index.js'
 
