@@ -28,7 +28,7 @@ describe('registry logins in the docs', () => {
     const docs = repositoryFiles().filter(
       (file) =>
         (file.endsWith('.md') &&
-          !file.endsWith('CHANGELOG.md') &&
+          !/(^|\/)CHANGELOG\.md$/.test(file) &&
           !file.startsWith('.changeset/')) ||
         /(^|\/)(test|src)\/.*\.ts$/.test(file),
     )
