@@ -91,6 +91,43 @@ describe('GCP fake: the data plane', () => {
     expect((await pushImage(fake, caller, 'acme/images/owned', 'v1')).statuses).toEqual([201, 201])
   })
 
+  it('a role on one GAR repository reaches nothing in another, though it exists and holds the image', async () => {
+    await using two = await startGcpFake({
+      repositories: ['images', 'images2'].map((repository) => ({
+        project: 'acme',
+        location: 'us-central1',
+        repository,
+      })),
+      serviceAccounts: [READER, WRITER],
+    })
+    two.seedPolicy(REPO, {
+      version: 3,
+      bindings: [
+        { role: 'roles/artifactregistry.reader', members: [`serviceAccount:${READER}`] },
+        { role: 'roles/artifactregistry.writer', members: [`serviceAccount:${WRITER}`] },
+      ],
+    })
+    const caller = dockerLogin(await callerToken(two))
+    for (const name of ['acme/images/app', 'acme/images2/app']) {
+      expect((await pushImage(two, caller, name, 'v1')).statuses, name).toEqual([201, 201])
+    }
+    const readerToken = await impersonate(two, READER)
+    for (const reader of [dockerLogin(readerToken), `Bearer ${readerToken}`]) {
+      expect(await registryRequest(two, reader, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(
+        200,
+      )
+      expect(await registryRequest(two, reader, 'GET', '/v2/acme/images2/app/manifests/v1')).toBe(
+        403,
+      )
+      expect(await registryRequest(two, reader, 'GET', '/v2/acme/images2/app/tags/list')).toBe(403)
+    }
+    const writer = dockerLogin(await impersonate(two, WRITER))
+    expect((await pushImage(two, writer, 'acme/images/app', 'v2')).statuses).toEqual([201, 201])
+    expect((await pushImage(two, writer, 'acme/images2/app', 'v2')).statuses).toEqual([403, 403])
+    expect(await registryRequest(two, writer, 'GET', '/v2/acme/images2/app/manifests/v1')).toBe(403)
+    expect(two.getImagePaths(`${REPO}2`)).toEqual(['app'])
+  })
+
   it('refuses a GAR repository that does not exist, and names outside {project}/{repository}/{image}', async () => {
     const caller = dockerLogin(await callerToken(fake))
     for (const name of ['acme/missing/app', 'other/images/app', 'acme/images']) {

@@ -1,0 +1,156 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import {
+  containersSandbox,
+  type LayoutFixture,
+  requireTool,
+  type SandboxedTool,
+  writeRandomImage,
+} from '@artifact-registry/test-kit'
+import { type FakeIamBinding, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { GcpProvider } from '../src/index.js'
+import {
+  KNOWN_IDENTITIES,
+  PROJECT,
+  providerFor,
+  provisionGarRepository,
+  READER,
+  REPO_ADMIN,
+} from './helpers.js'
+
+// The contract suite's "another repository" check skips GCP: a GAR credential reaches every image
+// path of its GAR repository (repositoryScopedCredentials: false). What does hold is the boundary
+// between GAR repositories, checked here with skopeo against the fake's registry: two providers,
+// each on its own GAR repository with its own pull and push accounts, cannot use each other's
+// credentials, to push or to pull. Accounts shared by both reach both, as IAM grants per account.
+
+const TIMEOUT_MS = 60_000
+const PULL_B = `puller-b@${PROJECT}.iam.gserviceaccount.com`
+const PUSH_B = `pusher-b@${PROJECT}.iam.gserviceaccount.com`
+const OWN_ACCOUNTS_OF_B: readonly FakeIamBinding[] = [
+  { role: READER, members: [`serviceAccount:${PULL_B}`] },
+  { role: REPO_ADMIN, members: [`serviceAccount:${PUSH_B}`] },
+]
+
+const fake = await startGcpFake({
+  ...KNOWN_IDENTITIES,
+  serviceAccounts: [...(KNOWN_IDENTITIES.serviceAccounts ?? []), PULL_B, PUSH_B],
+})
+
+let work: string
+let skopeo: SandboxedTool
+let image: LayoutFixture
+let files = 0
+beforeAll(async () => {
+  // A registry client is the point of this file: without skopeo it fails rather than skip.
+  const missing = requireTool('skopeo')
+  if (missing !== undefined) throw new Error(missing)
+  // mkdtemp makes the directory 0700: only this user can read the auth files in it.
+  work = await mkdtemp(join(tmpdir(), 'provider-gcp-data-plane-'))
+  const sandbox = await containersSandbox(join(work, 'containers'))
+  skopeo = sandbox.tool('skopeo', sandbox.policyArgs)
+  image = await writeRandomImage(join(work, 'image'), { layers: 1, layerBytes: 512 })
+})
+afterAll(async () => {
+  await fake.close()
+  if (work !== undefined) await rm(work, { recursive: true, force: true })
+})
+
+/** An auth file holding `credentials` (never a command line, where others could read them). */
+async function authFile(credentials: ArtifactRegistryCredentials): Promise<string> {
+  files += 1
+  const path = join(work, `auth-${files}.json`)
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+  await writeFile(path, JSON.stringify({ auths: { [credentials.registry]: { auth } } }), {
+    mode: 0o600,
+    flag: 'wx',
+  })
+  return path
+}
+
+const reference = (credentials: ArtifactRegistryCredentials, name: string, tag: string): string =>
+  `docker://${credentials.registry}/${name}:${tag}`
+
+/** skopeo copy of the test image to `name:tag`, logged in with `credentials`. */
+async function push(credentials: ArtifactRegistryCredentials, name: string, tag: string) {
+  const args = ['--dest-tls-verify=false', '--authfile', await authFile(credentials)]
+  return [...args, image.reference, reference(credentials, name, tag)]
+}
+
+/** skopeo copy of `name:tag` into a new layout, logged in with `credentials`. */
+async function pull(credentials: ArtifactRegistryCredentials, name: string, tag: string) {
+  files += 1
+  const args = ['--src-tls-verify=false', '--authfile', await authFile(credentials)]
+  return [...args, reference(credentials, name, tag), `oci:${join(work, `pulled-${files}`)}:${tag}`]
+}
+
+/** The copy must fail as the registry refuses access (401 or 403), not for any other reason. */
+async function expectRefused(args: string[], what: string): Promise<void> {
+  const failure = await skopeo.fails('copy', ...args)
+  expect(failure.stderr, what).toMatch(/denied|unauthorized|forbidden|\b40[13]\b/i)
+}
+
+/** A provider on a fresh GAR repository of the fake, with an image repository `app` in it. */
+async function tenant(
+  bindings?: readonly FakeIamBinding[],
+  accounts: { pullServiceAccount?: string; pushServiceAccount?: string } = {},
+): Promise<{ provider: GcpProvider; name: string }> {
+  const { repository } = provisionGarRepository(fake, bindings)
+  const provider = await providerFor(fake, repository, accounts)
+  const { name } = await provider.createRepository('app')
+  return { provider, name }
+}
+
+describe('data plane: two GAR repositories', () => {
+  it(
+    'each with its own accounts, the credentials of one are refused on the other, push and pull',
+    async () => {
+      const a = await tenant()
+      const b = await tenant(OWN_ACCOUNTS_OF_B, {
+        pullServiceAccount: PULL_B,
+        pushServiceAccount: PUSH_B,
+      })
+      const pushA = await a.provider.generateCredentials(a.name, 'push-pull')
+      const pullA = await a.provider.generateCredentials(a.name, 'pull')
+      const pushB = await b.provider.generateCredentials(b.name, 'push-pull')
+      const pullB = await b.provider.generateCredentials(b.name, 'pull')
+      expect(pushA.registry).toBe(pushB.registry)
+
+      // Controls: each tenant's credentials work on its own GAR repository.
+      await skopeo.run('copy', ...(await push(pushA, a.name, 'v1')))
+      await skopeo.run('copy', ...(await push(pushB, b.name, 'v1')))
+      await skopeo.run('copy', ...(await pull(pullA, a.name, 'v1')))
+      await skopeo.run('copy', ...(await pull(pullB, b.name, 'v1')))
+
+      await expectRefused(await push(pushA, b.name, 'intruder'), "a push to b with a's push-pull")
+      await expectRefused(await pull(pushA, b.name, 'v1'), "a pull from b with a's push-pull")
+      await expectRefused(await pull(pullA, b.name, 'v1'), "a pull from b with a's pull")
+      await expectRefused(await push(pushB, a.name, 'intruder'), "a push to a with b's push-pull")
+      await expectRefused(await pull(pullB, a.name, 'v1'), "a pull from a with b's pull")
+
+      // Nothing of the refused push landed in b.
+      const missing = await skopeo.fails('copy', ...(await pull(pushB, b.name, 'intruder')))
+      expect(missing.stderr).toMatch(/manifest unknown|not found/i)
+      await Promise.all([a.provider.close(), b.provider.close()])
+    },
+    TIMEOUT_MS,
+  )
+
+  it(
+    'sharing the accounts, credentials of one GAR repository reach the other, as capabilities say',
+    async () => {
+      const a = await tenant()
+      const c = await tenant()
+      expect(a.provider.capabilities.repositoryScopedCredentials).toBe(false)
+      const pushA = await a.provider.generateCredentials(a.name, 'push-pull')
+      const pullA = await a.provider.generateCredentials(a.name, 'pull')
+      await skopeo.run('copy', ...(await push(pushA, c.name, 'v1')))
+      await skopeo.run('copy', ...(await pull(pullA, c.name, 'v1')))
+      await Promise.all([a.provider.close(), c.provider.close()])
+    },
+    TIMEOUT_MS,
+  )
+})
