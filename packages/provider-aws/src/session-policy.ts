@@ -2,22 +2,23 @@ import type { Permission } from '@artifact-registry/core'
 
 /**
  * Actions on the one repository that `pull` credentials may use: reading manifests and layers,
- * and `ListImages`, which the registry API's tag list needs (`skopeo list-tags`, `crane ls`).
+ * and `ListImages`, which the registry API's tag list needs (`skopeo list-tags`, `crane ls`). A
+ * pull never asks whether a layer exists (`BatchCheckLayerAvailability`): a push does.
  */
 export const PULL_ACTIONS: readonly string[] = [
-  'ecr:BatchCheckLayerAvailability',
   'ecr:BatchGetImage',
   'ecr:GetDownloadUrlForLayer',
   'ecr:ListImages',
 ]
 
 /**
- * Actions on the one repository that `push-pull` credentials may use: pull, the layer upload
- * flow, `PutImage`, and `BatchDeleteImage` because the contract's `push-pull` also allows
- * deleting manifests.
+ * Actions on the one repository that `push-pull` credentials may use: pull, the layer checks and
+ * the upload flow of a push, `PutImage`, and `BatchDeleteImage` because the contract's
+ * `push-pull` also allows deleting manifests.
  */
 export const PUSH_PULL_ACTIONS: readonly string[] = [
   ...PULL_ACTIONS,
+  'ecr:BatchCheckLayerAvailability',
   'ecr:BatchDeleteImage',
   'ecr:CompleteLayerUpload',
   'ecr:InitiateLayerUpload',

@@ -1,8 +1,9 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { PULL_ACTIONS, PUSH_PULL_ACTIONS } from '../src/session-policy.js'
+import { PULL_ACTIONS, PUSH_PULL_ACTIONS, TOKEN_ACTION } from '../src/session-policy.js'
 import { PREFIX, PULL_ROLE, PUSH_ROLE, providerFor, REGION, uniqueLogical } from './helpers.js'
+import { readmeActions } from './readme-permissions.js'
 
 // The pull role allows 12-hour sessions; the push role keeps IAM's default of one hour.
 const fake = await startAwsFake({ roles: { [PULL_ROLE]: { maxSessionDurationSeconds: 43_200 } } })
@@ -59,20 +60,12 @@ describe('the session policy sent to STS', () => {
     },
   )
 
-  it('pull is the three read actions and tag listing; push-pull adds upload, PutImage and delete', () => {
-    expect([...PULL_ACTIONS].sort()).toEqual([
-      'ecr:BatchCheckLayerAvailability',
-      'ecr:BatchGetImage',
-      'ecr:GetDownloadUrlForLayer',
-      'ecr:ListImages',
-    ])
-    expect(PUSH_PULL_ACTIONS.filter((a) => !PULL_ACTIONS.includes(a)).sort()).toEqual([
-      'ecr:BatchDeleteImage',
-      'ecr:CompleteLayerUpload',
-      'ecr:InitiateLayerUpload',
-      'ecr:PutImage',
-      'ecr:UploadLayerPart',
-    ])
+  it("each session policy allows exactly the actions the README gives the permission's role", () => {
+    const repositories = 'repository/{prefix}-*'
+    expect([...PULL_ACTIONS].sort()).toEqual(readmeActions('pull role', repositories).sort())
+    expect([...PUSH_PULL_ACTIONS].sort()).toEqual(readmeActions('push role', repositories).sort())
+    expect(PULL_ACTIONS.every((a) => PUSH_PULL_ACTIONS.includes(a))).toBe(true)
+    expect(readmeActions('pull role, push role', '*')).toEqual([TOKEN_ACTION])
   })
 
   it('assumes the pull role for pull and the push role for push-pull', async () => {

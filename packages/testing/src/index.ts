@@ -1,5 +1,6 @@
 export { expectCode, uniqueName } from './context.js'
 export { artifactRegistryContractSuite } from './contract-suite.js'
+export { failingContractTests } from './failing-tests.js'
 export {
   type OperationEventRecorder,
   type OperationPhase,
