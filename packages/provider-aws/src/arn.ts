@@ -19,6 +19,16 @@ export function registryHost(accountId: string, region: string): string {
   return `${accountId}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`
 }
 
+/** The `host[:port]` of a registry endpoint (`https://host`, or a bare host), or `undefined`. */
+export function endpointHost(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined
+  try {
+    return new URL(endpoint.includes('://') ? endpoint : `https://${endpoint}`).host || undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** `arn:{partition}:iam::{account}:root`, the principal that stands for a whole account. */
 export function rootArn(partition: Partition, accountId: string): string {
   return `arn:${partition.id}:iam::${accountId}:root`

@@ -67,7 +67,7 @@ export class AwsProvider implements ArtifactRegistry {
 
   async getRepository(name: string): Promise<RepositoryResponse> {
     const routable = this.#routable(name)
-    return toResponse(await describeRepository(this.#ctx, routable), routable)
+    return toResponse(this.#ctx, await describeRepository(this.#ctx, routable), routable)
   }
 
   async deleteRepository(name: string): Promise<void> {

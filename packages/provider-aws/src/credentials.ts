@@ -10,7 +10,7 @@ import {
   type ECRClient,
   GetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr'
-import { registryHost } from './arn.js'
+import { endpointHost, registryHost } from './arn.js'
 import type { AwsContext } from './context.js'
 import { platformError, sdkCall } from './map-error.js'
 import { PLATFORM } from './platform.js'
@@ -22,7 +22,8 @@ import { sessionPolicy } from './session-policy.js'
  * Credentials for one repository and one permission level: assume the pull or push role with an
  * inline session policy limited to this repository's ARN, then get an ECR authorization token
  * with those session credentials. `expiresAt` is the earlier of the token's and the session's
- * expiry, because the token stops working when the session does.
+ * expiry, because the token stops working when the session does; for unscoped credentials, the
+ * session is the base identity's own when its credentials are temporary.
  *
  * @throws ArtifactRegistryError `INVALID_ARGUMENT` (permission, TTL), `NOT_FOUND`,
  *   `INVALID_CONFIG` when no role is configured and unscoped credentials are not allowed.
@@ -39,9 +40,11 @@ export async function generateCredentials(
   if (roleArn === undefined) refuseUnlessUnscopedAllowed(ctx, name, permission)
   const repository = await describeRepository(ctx, name)
   if (roleArn === undefined) {
-    // Registry-wide: the token carries every permission of the base identity, and its own expiry.
-    const data = await authorizationData(ctx.clients.ecr(ctx.options.region), name)
-    return toCredentials(ctx, data, undefined)
+    // Registry-wide: the token carries every permission of the base identity, and its session:
+    // when the base credentials are temporary, the token stops working when they expire.
+    const ecr = ctx.clients.ecr(ctx.options.region)
+    const data = await authorizationData(ecr, name)
+    return toCredentials(ctx, data, await baseCredentialsExpiry(ecr))
   }
   const arn = repository.repositoryArn
   if (arn === undefined)
@@ -89,6 +92,12 @@ function refuseUnlessUnscopedAllowed(ctx: AwsContext, name: string, permission: 
   }
 }
 
+/** When the base identity's credentials expire (temporary ones), as the SDK resolved them. */
+async function baseCredentialsExpiry(ecr: ECRClient): Promise<Date | undefined> {
+  const credentials = await ecr.config.credentials()
+  return credentials.expiration
+}
+
 async function authorizationData(ecr: ECRClient, name: string): Promise<AuthorizationData> {
   const out = await sdkCall({ operation: 'GetAuthorizationToken', resource: name }, () =>
     ecr.send(new GetAuthorizationTokenCommand({})),
@@ -116,8 +125,8 @@ function toCredentials(
     authMethod: 'basic',
     // A configured registry wins over the token's: it is where the user logs in.
     registry:
-      hostOf(ctx.options.registryEndpoint) ??
-      hostOf(data.proxyEndpoint) ??
+      endpointHost(ctx.options.registryEndpoint) ??
+      endpointHost(data.proxyEndpoint) ??
       registryHost(ctx.accountId, ctx.options.region),
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
@@ -130,15 +139,6 @@ function earliest(...dates: (Date | undefined)[]): Date | null {
   const real = dates.filter((d): d is Date => d instanceof Date && d.getTime() > 0)
   if (real.length === 0) return null
   return new Date(Math.min(...real.map((d) => d.getTime())))
-}
-
-function hostOf(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined) return undefined
-  try {
-    return new URL(endpoint.includes('://') ? endpoint : `https://${endpoint}`).host || undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** `ar-{permission}-{name}` within STS's 64 characters of `[\w+=,.@-]`, for CloudTrail. */

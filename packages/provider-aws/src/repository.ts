@@ -5,6 +5,7 @@ import {
   DescribeRepositoriesCommand,
   type Repository,
 } from '@aws-sdk/client-ecr'
+import { endpointHost } from './arn.js'
 import { type AwsContext, allRegions } from './context.js'
 import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error.js'
 
@@ -19,7 +20,7 @@ export async function createRepository(ctx: AwsContext, name: string): Promise<R
   await Promise.all(
     ctx.options.replicationRegions.map((region) => createOrDescribe(ctx, region, name)),
   )
-  return toResponse(home, name)
+  return toResponse(ctx, home, name)
 }
 
 /** Describe a repository of the home region. @throws `NOT_FOUND` when it does not exist. */
@@ -44,13 +45,23 @@ export async function deleteRepository(ctx: AwsContext, name: string): Promise<v
   await Promise.all(allRegions(ctx).map((region) => deleteIn(ctx, region, name)))
 }
 
-/** The contract's view of an ECR repository; never an epoch-0 or invalid `createdAt`. */
-export function toResponse(repository: Repository, name: string): RepositoryResponse {
+/**
+ * The contract's view of an ECR repository; never an epoch-0 or invalid `createdAt`. The `uri`
+ * names the configured `registryEndpoint` when there is one (where credentials log in), ECR's
+ * `repositoryUri` otherwise.
+ */
+export function toResponse(
+  ctx: Pick<AwsContext, 'options'>,
+  repository: Repository,
+  name: string,
+): RepositoryResponse {
   const createdAt = repository.createdAt
   const validDate = createdAt instanceof Date && createdAt.getTime() > 0
+  const routable = repository.repositoryName ?? name
+  const host = endpointHost(ctx.options.registryEndpoint)
   return {
-    name: repository.repositoryName ?? name,
-    uri: repository.repositoryUri || null,
+    name: routable,
+    uri: host === undefined ? repository.repositoryUri || null : `${host}/${routable}`,
     createdAt: validDate ? createdAt : null,
   }
 }

@@ -2,7 +2,15 @@ import { isArtifactRegistryError } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { PULL_ACTIONS, PUSH_PULL_ACTIONS, TOKEN_ACTION } from '../src/session-policy.js'
-import { PREFIX, PULL_ROLE, PUSH_ROLE, providerFor, REGION, uniqueLogical } from './helpers.js'
+import {
+  baseSessionOptions,
+  PREFIX,
+  PULL_ROLE,
+  PUSH_ROLE,
+  providerFor,
+  REGION,
+  uniqueLogical,
+} from './helpers.js'
 import { readmeActions } from './readme-permissions.js'
 
 // The pull role allows 12-hour sessions; the push role keeps IAM's default of one hour.
@@ -232,6 +240,22 @@ describe('without a role', () => {
     )
     expect(registry.capabilities.repositoryScopedCredentials).toBe(false)
     expect(registry.capabilities.credentialTtl.honoursRequest).toBe(false)
+  })
+
+  it("unscoped credentials of a temporary base identity end with the base identity's session", async () => {
+    const { name } = await createdRepository()
+    const registry = await providerFor(fake, {
+      pullRoleArn: undefined,
+      pushRoleArn: undefined,
+      allowUnscopedCredentials: true,
+      ...(await baseSessionOptions(fake, 'arn:aws:iam::123456789012:role/ci-runner', 900)),
+    })
+    const credentials = await registry.generateCredentials(name, 'pull')
+    const base = fake.assumedRoles.find((r) => r.roleSessionName === 'base')
+    const token = fake.authorizationTokens.at(-1)
+    expect(token?.accessKeyId).toBe(base?.accessKeyId)
+    expect(token?.expiresAt.getTime()).toBeGreaterThan(fake.now() + 11 * 3600_000)
+    expect(credentials.expiresAt?.getTime()).toBe(base?.expiration.getTime())
   })
 
   it('unscoped credentials without a token expiry report null, never 1970', async () => {

@@ -1,4 +1,5 @@
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { type AwsProvider, type AwsProviderOptions, aws } from '../src/index.js'
 
 export const REGION = 'us-east-1'
@@ -51,4 +52,42 @@ export const FOREIGN_STATEMENT = {
 /** Unique logical names per test. */
 export function uniqueLogical(prefix: string): string {
   return `${prefix}-${Math.random().toString(16).slice(2, 10)}`
+}
+
+/**
+ * Options that make the provider's base identity a role session of the fake (temporary `ASIA…`
+ * credentials with their expiry), as on a CI runner or an instance role: its calls are role
+ * chaining, and its own session ends.
+ */
+export async function baseSessionOptions(
+  fake: AwsFake,
+  roleArn: string,
+  durationSeconds: number,
+): Promise<Partial<AwsProviderOptions>> {
+  const sts = new STSClient(fake.clientConfig())
+  try {
+    const { Credentials: base } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: 'base',
+        DurationSeconds: durationSeconds,
+      }),
+    )
+    if (base?.AccessKeyId === undefined || base.SecretAccessKey === undefined) {
+      throw new Error('the fake issued no session')
+    }
+    return {
+      clientConfig: {
+        ...fake.providerOptions().clientConfig,
+        credentials: {
+          accessKeyId: base.AccessKeyId,
+          secretAccessKey: base.SecretAccessKey,
+          sessionToken: base.SessionToken ?? '',
+          ...(base.Expiration === undefined ? {} : { expiration: base.Expiration }),
+        },
+      },
+    }
+  } finally {
+    sts.destroy()
+  }
 }

@@ -220,9 +220,8 @@ async function failures(register: (test: ContractTestRunner, fakes: AwsFake[]) =
 
 describe('nothing less will do', () => {
   it('the README lists every row the tests grant', () => {
-    for (const row of Object.values(GRANTS).flatMap((v) =>
-      Array.isArray(v) ? [v] : Object.values(v),
-    )) {
+    const { roleToken, ...rows } = GRANTS
+    for (const row of [...Object.values(rows), roleToken.pull, roleToken.push]) {
       expect(row.length).toBeGreaterThan(0)
     }
   })

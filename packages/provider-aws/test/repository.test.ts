@@ -9,7 +9,7 @@ beforeEach(() => fake.reset())
 
 describe('createRepository', () => {
   it('creates {prefix}-{name} and returns the URI and createdAt ECR reports', async () => {
-    const registry = await providerFor(fake)
+    const registry = await providerFor(fake, { registryEndpoint: undefined })
     const logical = uniqueLogical('app')
     const created = await registry.createRepository(logical)
     const stored = fake.getRepository(REGION, `${PREFIX}-${logical}`)
@@ -24,11 +24,24 @@ describe('createRepository', () => {
     const logical = uniqueLogical('old')
     const seeded = fake.seedRepository(REGION, `${PREFIX}-${logical}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
-    const registry = await providerFor(fake)
+    const registry = await providerFor(fake, { registryEndpoint: undefined })
     const created = await registry.createRepository(logical)
     expect(created.uri).toBe(seeded.repositoryUri)
     expect(created.createdAt?.getTime()).toBe(seeded.createdAt.getTime())
     expect(fake.requestsFor('DescribeRepositories')).toHaveLength(1)
+  })
+
+  it("with registryEndpoint, the URI names that registry's host, as credentials do", async () => {
+    const registry = await providerFor(fake, { registryEndpoint: 'https://ecr.example.test:8443' })
+    const created = await registry.createRepository(uniqueLogical('endpoint'))
+    expect(created.uri).toBe(`ecr.example.test:8443/${created.name}`)
+    expect((await registry.getRepository(created.name)).uri).toBe(created.uri)
+    // Where the credentials log in is where the URI points.
+    const onFake = await providerFor(fake)
+    const credentials = await onFake.generateCredentials(created.name, 'pull')
+    expect((await onFake.getRepository(created.name)).uri).toBe(
+      `${credentials.registry}/${created.name}`,
+    )
   })
 
   it('adapts names ECR refuses through the core naming module', async () => {
