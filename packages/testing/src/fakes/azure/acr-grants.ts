@@ -1,4 +1,5 @@
 import type { AccessRequest } from '@artifact-registry/registry-server'
+import { registryActionsOf } from './rbac.js'
 import type { AcrAction, AzureFakeState, FakeAzureIdentity } from './state.js'
 
 /** The username ACR expects with an ACR refresh or access token as password (the null GUID). */
@@ -64,8 +65,7 @@ export function refreshTokenGrant(
   if (claims === undefined || claims.exp <= verification.nowSeconds) return undefined
   if (claims.aud !== verification.service) return undefined
   const identity = identities.find((i) => i.clientId === claims.appid)
-  const rbac: readonly string[] =
-    identity === undefined ? [] : (identity.registryActions ?? ALL_ACTIONS)
+  const rbac: readonly string[] = identity === undefined ? [] : registryActionsOf(identity)
   return {
     subject: String(claims.sub),
     allowed: (type) => (type === 'repository' ? rbac : []),

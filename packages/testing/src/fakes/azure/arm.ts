@@ -2,10 +2,11 @@ import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
 import { entraEpochSeconds } from './entra.js'
 import type { LroEngine } from './lro.js'
+import { armActionOf, holdsArmAction } from './rbac.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
 import { scopeMapRoute } from './scope-maps.js'
-import type { AzureFakeState, FakeSku } from './state.js'
+import type { AzureFakeState, FakeAzureIdentity, FakeSku } from './state.js'
 import { generateCredentialsRoute } from './token-passwords.js'
 import { tokenRoute } from './tokens.js'
 
@@ -17,9 +18,11 @@ const OPERATION =
 
 const VERBS: Readonly<Record<string, string>> = { GET: 'get', PUT: 'create', DELETE: 'delete' }
 
-/** What the ARM routes need: the state, the LRO engine, the fake's clock and the quotas. */
+/** What the ARM routes need: the state, the identities, the LRO engine, the clock and the quotas. */
 export interface ArmContext {
   readonly state: AzureFakeState
+  /** Whose ARM actions the requests are checked against. */
+  readonly identities: readonly FakeAzureIdentity[]
   readonly lro: LroEngine
   readonly clock: FakeClock
   /** Scope maps, and tokens, a registry of each SKU may hold. */
@@ -70,7 +73,7 @@ export function armOperation(request: FakeRequest): string | undefined {
  * audience, and an `api-version`.
  */
 export function armRoute(request: FakeRequest, operation: string, ctx: ArmContext): FakeResponse {
-  const denied = checkAuthorization(request, ctx)
+  const denied = checkAuthorization(request, operation, ctx)
   if (denied !== undefined) return denied
   if (!request.url.searchParams.has('api-version')) {
     return armError(
@@ -98,7 +101,11 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
 
 // --- Internal ---
 
-function checkAuthorization(request: FakeRequest, ctx: ArmContext): FakeResponse | undefined {
+function checkAuthorization(
+  request: FakeRequest,
+  operation: string,
+  ctx: ArmContext,
+): FakeResponse | undefined {
   const token = bearerOf(request)
   const claims = token === undefined ? undefined : ctx.state.aadTokens.get(token)
   if (claims === undefined || claims.exp <= entraEpochSeconds()) {
@@ -112,7 +119,16 @@ function checkAuthorization(request: FakeRequest, ctx: ArmContext): FakeResponse
       `The access token has an invalid audience '${String(claims.aud)}'.`,
     )
   }
-  return undefined
+  const action = armActionOf(operation)
+  const identity = ctx.identities.find((i) => i.clientId === claims.appid)
+  if (action === undefined || (identity !== undefined && holdsArmAction(identity, action))) {
+    return undefined
+  }
+  return armError(
+    403,
+    'AuthorizationFailed',
+    `The client '${String(claims.appid)}' does not have authorization to perform action '${action}' over scope '${request.url.pathname}' or the scope is invalid.`,
+  )
 }
 
 function parsePath(request: FakeRequest): ArmPath | undefined {

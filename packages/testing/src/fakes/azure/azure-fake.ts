@@ -9,7 +9,7 @@ import type { FaultKind, FaultOptions } from '../faults.js'
 import type { InjectOptions } from '../operation-queues.js'
 import { type AcrContext, acrOperation, acrRoute } from './acr.js'
 import { acrTokenVerifier } from './acr-grants.js'
-import { armOperation, armRoute } from './arm.js'
+import { type ArmContext, armOperation, armRoute } from './arm.js'
 import { FakeClock } from './clock.js'
 import { AcrDataPlane } from './data-plane.js'
 import { DataPlaneContent, type RepositoryContent } from './data-plane-content.js'
@@ -205,11 +205,12 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     armAudienceTokens: options.armAudienceTokens ?? true,
     content,
   }
+  const arm: ArmContext = { state, identities, lro, clock, quotas }
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
     if (operation.startsWith('entra.')) return entraRoute(request, { state, identities })
     if (operation.startsWith('acr.')) return acrRoute(request, operation, acr)
-    if (operation !== 'unknown') return armRoute(request, operation, { state, lro, clock, quotas })
+    if (operation !== 'unknown') return armRoute(request, operation, arm)
     return acrError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.pathname}`)
   }
   let server: FakeServer

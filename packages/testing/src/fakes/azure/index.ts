@@ -21,6 +21,7 @@ export { ACR_RESOURCE_QUOTAS } from './quotas.js'
 export { acrError, armError } from './responses.js'
 export type {
   AcrAction,
+  AcrRole,
   AzureFakeState,
   FakeAzureIdentity,
   FakeOperationFailure,

@@ -10,6 +10,9 @@ export type FakeSku = 'Basic' | 'Standard' | 'Premium'
 /** Repository actions ACR grants in an access token. */
 export type AcrAction = 'pull' | 'push' | 'delete'
 
+/** Built-in Azure roles of ACR's data plane the fake knows. */
+export type AcrRole = 'AcrPull' | 'AcrPush' | 'AcrDelete'
+
 /** A service principal the fake Entra ID accepts (client-credentials flow). */
 export interface FakeAzureIdentity {
   tenantId: string
@@ -18,9 +21,22 @@ export interface FakeAzureIdentity {
   /**
    * What Azure RBAC lets this identity do in the registry. ACR silently drops requested actions
    * that are not allowed, so a pull-only identity asking for push gets a pull-only token.
-   * @default ['pull', 'push', 'delete']
+   * @default what `acrRoles` give, or ['pull', 'push', 'delete'] without them
    */
   registryActions?: readonly AcrAction[]
+  /**
+   * The data-plane roles assigned to this identity on the registry: `AcrPull` pulls, `AcrPush`
+   * pushes and pulls, `AcrDelete` deletes. Ignored when `registryActions` is set.
+   * @default every registry action
+   */
+  acrRoles?: readonly AcrRole[]
+  /**
+   * The ARM actions Azure RBAC gives this identity on the registry, as role definitions name
+   * them, `*` matching anything (`Microsoft.ContainerRegistry/registries/scopeMaps/*`). ARM
+   * answers any other operation with 403 `AuthorizationFailed`.
+   * @default ['*']
+   */
+  armActions?: readonly string[]
 }
 
 /** A registry the fake holds from the start. */
