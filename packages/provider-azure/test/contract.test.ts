@@ -1,8 +1,7 @@
-import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
-import { artifactRegistryContractSuite, type DataPlaneOptions } from '@artifact-registry/testing'
-import { type AzureFake, TEST_TLS_CERT } from '@artifact-registry/testing/fakes/azure'
+import { artifactRegistryContractSuite } from '@artifact-registry/testing'
+import type { AzureFake } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { fakeProvider, startStrictAzureFake } from './fixtures.js'
+import { fakeDataPlane, fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 // The whole contract, through the real Azure SDK and a real ClientSecretCredential, against the
 // HTTPS fake (which refuses ARM-audience Entra tokens at /oauth2/exchange, as a registry under the
@@ -49,20 +48,3 @@ describe('provider-azure in repository-token mode', () => {
     dataPlane: fakeDataPlane(() => fake),
   })
 })
-
-/**
- * The fake's registry for the suite's data-plane group: `expire` moves the fake's clock just past
- * the credential's expiry, which the fake's /oauth2/token and registry judge by.
- */
-function fakeDataPlane(fake: () => AzureFake): DataPlaneOptions {
-  return {
-    expire: async (credentials: ArtifactRegistryCredentials) => {
-      const expiresAt = credentials.expiresAt?.getTime()
-      if (expiresAt === undefined) throw new Error('the credentials have no expiresAt')
-      fake().advanceClock(Math.max(0, expiresAt - fake().now()) / 1000 + 1)
-    },
-    tls: true,
-    // The certificate every Azure fake serves (fake.dataPlane.caCertificate).
-    caCertificate: TEST_TLS_CERT,
-  }
-}

@@ -1,8 +1,11 @@
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import type { DataPlaneOptions } from '@artifact-registry/testing'
 import {
   type AzureFake,
   type AzureFakeOptions,
   FAKE_AZURE,
   startAzureFake,
+  TEST_TLS_CERT,
 } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
 import type { Clock } from '../src/clock.js'
@@ -69,4 +72,21 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
     return err as Error
   }
   throw new Error('expected the promise to reject')
+}
+
+/**
+ * The fake's registry for the suite's data-plane group: `expire` moves the fake's clock just past
+ * the credential's expiry, which the fake's /oauth2/token and registry judge by.
+ */
+export function fakeDataPlane(fake: () => AzureFake): DataPlaneOptions {
+  return {
+    expire: async (credentials: ArtifactRegistryCredentials) => {
+      const expiresAt = credentials.expiresAt?.getTime()
+      if (expiresAt === undefined) throw new Error('the credentials have no expiresAt')
+      fake().advanceClock(Math.max(0, expiresAt - fake().now()) / 1000 + 1)
+    },
+    tls: true,
+    // The certificate every Azure fake serves (fake.dataPlane.caCertificate).
+    caCertificate: TEST_TLS_CERT,
+  }
 }
