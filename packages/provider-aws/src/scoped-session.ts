@@ -22,7 +22,8 @@ export interface ScopedSessionRequest {
  * `MaxSessionDuration` without saying what that is, so the longest accepted length is found by
  * halving the range between one hour and the refused length, to the whole minute (at most ten
  * more calls), and remembered for the role for an hour. Role chaining (the base identity is
- * itself a role session) is capped at one hour, which STS says, so that is asked at once. The
+ * itself a role session) is capped at one hour, which STS says, so that is asked at once, and
+ * remembered for the caller (every role) for an hour. The
  * session's own `Expiration` is what the caller reports.
  *
  * @throws ArtifactRegistryError mapped from STS when even one hour is refused, or on any other
@@ -38,9 +39,12 @@ export async function assumeScopedRole(
     return await assumeRole(ctx, { ...request, durationSeconds: first })
   } catch (err) {
     if (first <= ONE_HOUR || !isDurationRefusal(err)) throw mapError(err, CONTEXT)
-    const longest = isRoleChainingRefusal(err)
-      ? { seconds: ONE_HOUR, session: await assumeMapped(ctx, request, ONE_HOUR) }
-      : await longestBelow(ctx, request, first)
+    if (isRoleChainingRefusal(err)) {
+      // The caller's hour, for every role it assumes.
+      ctx.sessionCeilings.setForCaller(ONE_HOUR)
+      return assumeMapped(ctx, request, ONE_HOUR)
+    }
+    const longest = await longestBelow(ctx, request, first)
     ctx.sessionCeilings.set(request.roleArn, longest.seconds)
     return longest.session
   }

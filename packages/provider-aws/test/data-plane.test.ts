@@ -12,12 +12,15 @@ import {
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { providerFor, uniqueLogical } from './helpers.js'
+import { writeAuthFile } from './registry-auth-file.js'
 
 // Credentials used as a registry client uses them, against the fake's registry, which checks each
 // request against the token, the STS session behind it and its session policy, as ECR does.
 
 const TIMEOUT = 60_000
+// Without skopeo this file fails, never skips: a skip would hide the tag-list check.
 const missingSkopeo = requireTool('skopeo')
+if (missingSkopeo !== undefined) throw new Error(missingSkopeo)
 const fake = await startAwsFake()
 
 let work: string
@@ -38,8 +41,9 @@ function reference(credentials: ArtifactRegistryCredentials, name: string, tag =
   return `docker://${credentials.registry}/${name}${tag === '' ? '' : `:${tag}`}`
 }
 
-function login(credentials: ArtifactRegistryCredentials): string {
-  return `--creds=${credentials.username}:${credentials.password}`
+/** `--authfile` with the credentials: the password goes in a file, never on a command line. */
+async function login(credentials: ArtifactRegistryCredentials): Promise<string[]> {
+  return ['--authfile', await writeAuthFile(work, credentials)]
 }
 
 async function pushed(): Promise<{ name: string; other: string }> {
@@ -51,7 +55,7 @@ async function pushed(): Promise<{ name: string; other: string }> {
     await skopeo.run(
       'copy',
       '--dest-tls-verify=false',
-      login(pusher).replace('--creds', '--dest-creds'),
+      ...(await login(pusher)),
       image.reference,
       reference(pusher, repository, 'v1'),
     )
@@ -59,7 +63,7 @@ async function pushed(): Promise<{ name: string; other: string }> {
   return { name, other }
 }
 
-describe.skipIf(missingSkopeo !== undefined)('pull credentials and tag listing', () => {
+describe('pull credentials and tag listing', () => {
   it(
     'skopeo list-tags works with pull credentials, on their repository only',
     async () => {
@@ -69,14 +73,14 @@ describe.skipIf(missingSkopeo !== undefined)('pull credentials and tag listing',
       const listed = await skopeo.run(
         'list-tags',
         '--tls-verify=false',
-        login(puller),
+        ...(await login(puller)),
         reference(puller, name),
       )
       expect(JSON.parse(listed.stdout)).toEqual({ Repository: expect.any(String), Tags: ['v1'] })
       const refused = await skopeo.fails(
         'list-tags',
         '--tls-verify=false',
-        login(puller),
+        ...(await login(puller)),
         reference(puller, other),
       )
       expect(refused.stderr).toMatch(/denied|403/i)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { AwsCrossAccountAccess } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -101,8 +102,16 @@ describe('a principal ECR does not find', () => {
 })
 
 describe('the retry schedule', () => {
-  it('by default waits 1, 2, 4, 8 and 15 s: 30 s in all, as the README says', () => {
-    expect(DEFAULT_PRINCIPAL_RETRY_DELAYS_MS).toEqual([1000, 2000, 4000, 8000, 15000])
+  it('by default waits what the README says, in its option and in its behaviour', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const option = /`\{ delaysMs = \[([\d, ]+)\] \}`/.exec(readme)?.[1]
+    expect(option?.split(',').map(Number)).toEqual(DEFAULT_PRINCIPAL_RETRY_DELAYS_MS)
+    const seconds = DEFAULT_PRINCIPAL_RETRY_DELAYS_MS.map((ms) => ms / 1000)
+    const total = seconds.reduce((a, b) => a + b, 0)
+    const schedule = `${seconds.slice(0, -1).join(', ')} and ${seconds.at(-1)} s`
+    const behaviour = readme.replace(/\s+/g, ' ')
+    expect(behaviour).toContain(`again after ${schedule} (${total} s in all,`)
+    expect(behaviour).toContain(`retries, ${total} s in all by default`)
   })
 
   it('refuses delays that are not milliseconds, by path', async () => {

@@ -1,8 +1,7 @@
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { CEILING_TTL_MS, SessionCeilings } from '../src/session-ceilings.js'
-import { PULL_ROLE, providerFor, uniqueLogical } from './helpers.js'
+import { baseSessionOptions, PULL_ROLE, providerFor, uniqueLogical } from './helpers.js'
 
 // STS refuses a DurationSeconds above the role's MaxSessionDuration without saying what it is;
 // the provider then uses the longest session the role does allow, and reports its real expiry.
@@ -68,34 +67,45 @@ describe('a role whose maximum session is below the request', () => {
   })
 
   it('role chaining: one hour at once, as STS says, without a search', async () => {
-    const sts = new STSClient(fake.clientConfig())
-    const { Credentials: base } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: TWO_HOURS_ROLE,
-        RoleSessionName: 'base',
-        DurationSeconds: 900,
-      }),
-    )
-    sts.destroy()
-    const chained = await providerFor(fake, {
-      clientConfig: {
-        ...fake.providerOptions().clientConfig,
-        credentials: {
-          accessKeyId: base?.AccessKeyId ?? '',
-          secretAccessKey: base?.SecretAccessKey ?? '',
-          sessionToken: base?.SessionToken ?? '',
-        },
-      },
-    })
+    const chained = await providerFor(fake, await baseSessionOptions(fake, TWO_HOURS_ROLE, 900))
     const { name } = await chained.createRepository(uniqueLogical('chain'))
     fake.reset()
     const credentials = await chained.generateCredentials(name, 'pull', { ttlSeconds: 7200 })
     expect(askedDurations()).toEqual([7200, 3600])
     expect(credentials.expiresAt?.getTime()).toBe(sessionOfLastToken()?.expiration.getTime())
   })
+
+  it("role chaining's hour belongs to the caller: a second role is asked for an hour at once", async () => {
+    const chained = await providerFor(fake, {
+      pullRoleArn: TWO_HOURS_ROLE,
+      pushRoleArn: ODD_ROLE,
+      ...(await baseSessionOptions(fake, TWO_HOURS_ROLE, 900)),
+    })
+    const { name } = await chained.createRepository(uniqueLogical('chain'))
+    fake.reset()
+    await chained.generateCredentials(name, 'pull', { ttlSeconds: 7200 })
+    expect(askedDurations()).toEqual([7200, 3600])
+    fake.reset()
+    const credentials = await chained.generateCredentials(name, 'push-pull', { ttlSeconds: 7200 })
+    expect(askedDurations()).toEqual([3600])
+    expect(credentials.expiresAt?.getTime()).toBe(sessionOfLastToken()?.expiration.getTime())
+  })
 })
 
 describe('SessionCeilings', () => {
+  it("the caller's ceiling caps every role, the lower of the two winning", () => {
+    let now = 0
+    const ceilings = new SessionCeilings(() => now)
+    ceilings.set(ODD_ROLE, 5400)
+    ceilings.setForCaller(3600)
+    expect(ceilings.get(ODD_ROLE)).toBe(3600)
+    expect(ceilings.get(TWO_HOURS_ROLE)).toBe(3600)
+    ceilings.set(TWO_HOURS_ROLE, 1800)
+    expect(ceilings.get(TWO_HOURS_ROLE)).toBe(1800)
+    now = CEILING_TTL_MS
+    expect(ceilings.get(ODD_ROLE)).toBeUndefined()
+  })
+
   it('forgets a ceiling after an hour, so a raised role maximum is used again', () => {
     let now = 0
     const ceilings = new SessionCeilings(() => now)
