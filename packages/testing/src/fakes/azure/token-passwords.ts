@@ -12,7 +12,9 @@ const SLOTS: readonly FakeTokenPassword['name'][] = ['password1', 'password2']
 /**
  * What each scope-map action of a repository allows at `/oauth2/token`, in the Docker token
  * format: `content/read` pulls, `content/write` pushes, `content/delete` deletes. The `metadata/*`
- * actions concern ACR's own metadata scopes, which the fake does not issue.
+ * actions are ACR's `metadata_read` and `metadata_write` scopes of its own `/acr/v1` listing and
+ * attribute API, which the fake does not serve: they grant nothing here, and the OCI API's tag
+ * listing goes by `pull` (the testing README says so).
  */
 const DOCKER_ACTIONS: Readonly<Record<string, string>> = {
   'content/read': 'pull',
