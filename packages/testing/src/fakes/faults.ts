@@ -51,6 +51,36 @@ export interface ErrorPlane {
   readonly render: (error: PlatformError) => FakeResponse
 }
 
+/** @internal The faults an OAuth 2.0 token endpoint answers (a token has no concurrent change). */
+export type OAuthFault = Exclude<FaultKind, 'conflict'>
+
+/**
+ * The error code and status of each fault on an OAuth 2.0 token endpoint: RFC 6749's codes, which
+ * Google's and Entra ID's token endpoints both send (only their messages differ).
+ */
+const OAUTH_ERROR_CODES: Readonly<Record<OAuthFault, readonly [code: string, status: number]>> = {
+  throttling: ['temporarily_unavailable', 429],
+  'server-error': ['server_error', 500],
+  unavailable: ['temporarily_unavailable', 503],
+  'access-denied': ['unauthorized_client', 400],
+  unauthenticated: ['invalid_client', 401],
+}
+
+/**
+ * @internal The errors of a token endpoint that speaks OAuth 2.0: each fault's RFC 6749 code and
+ * status, with the platform's own message for it.
+ */
+export function oauthTokenErrors(
+  messages: Readonly<Record<OAuthFault, string>>,
+): ErrorPlane['errors'] {
+  const errors: Partial<Record<FaultKind, PlatformError>> = {}
+  for (const kind of Object.keys(OAUTH_ERROR_CODES) as OAuthFault[]) {
+    const [code, status] = OAUTH_ERROR_CODES[kind]
+    errors[kind] = { code, status, message: messages[kind] }
+  }
+  return errors
+}
+
 /**
  * @internal The `inject` of a cloud fake: a named fault becomes the answer of the plane that
  * serves `operation`; a response or a `before` action goes to the server as it is.

@@ -3,47 +3,48 @@ import { INVALID_TOKEN_MESSAGE as INVALID_TOKEN } from './sessions.js'
 import { jsonError, xmlError } from './wire.js'
 
 /** ECR's awsJson1_1 errors (`{"__type","message"}`, `x-amzn-errortype`) for each fault. */
+const ECR_ERRORS = {
+  throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+  'server-error': {
+    code: 'ServerException',
+    status: 500,
+    message: 'The service encountered an internal error',
+  },
+  unavailable: {
+    code: 'ServiceUnavailableException',
+    status: 503,
+    message: 'The service is unavailable',
+  },
+  'access-denied': {
+    code: 'AccessDeniedException',
+    status: 400,
+    message: 'User is not authorized to perform this operation',
+  },
+  unauthenticated: { code: 'UnrecognizedClientException', status: 400, message: INVALID_TOKEN },
+} as const satisfies ErrorPlane['errors']
+
 const ECR: ErrorPlane = {
   name: 'ECR',
-  errors: {
-    throttling: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
-    'server-error': {
-      code: 'ServerException',
-      status: 500,
-      message: 'The service encountered an internal error',
-    },
-    unavailable: {
-      code: 'ServiceUnavailableException',
-      status: 503,
-      message: 'The service is unavailable',
-    },
-    'access-denied': {
-      code: 'AccessDeniedException',
-      status: 400,
-      message: 'User is not authorized to perform this operation',
-    },
-    unauthenticated: { code: 'UnrecognizedClientException', status: 400, message: INVALID_TOKEN },
-  },
+  errors: ECR_ERRORS,
   render: (e) => jsonError(e.code, e.message, e.status),
 }
 
-/** STS's awsQuery errors (`<ErrorResponse><Error><Code>`) for each fault. */
+/**
+ * STS's awsQuery errors (`<ErrorResponse><Error><Code>`) for each fault: ECR's messages (AWS words
+ * them alike) under STS's own codes, but for access-denied, which names the refused action.
+ */
 const STS: ErrorPlane = {
   name: 'STS',
   errors: {
-    throttling: { code: 'Throttling', status: 400, message: 'Rate exceeded' },
-    'server-error': {
-      code: 'InternalFailure',
-      status: 500,
-      message: 'The service encountered an internal error',
-    },
-    unavailable: { code: 'ServiceUnavailable', status: 503, message: 'The service is unavailable' },
+    throttling: { ...ECR_ERRORS.throttling, code: 'Throttling' },
+    'server-error': { ...ECR_ERRORS['server-error'], code: 'InternalFailure' },
+    unavailable: { ...ECR_ERRORS.unavailable, code: 'ServiceUnavailable' },
     'access-denied': {
       code: 'AccessDenied',
       status: 403,
       message: 'User is not authorized to perform sts:AssumeRole',
     },
-    unauthenticated: { code: 'InvalidClientTokenId', status: 403, message: INVALID_TOKEN },
+    unauthenticated: { ...ECR_ERRORS.unauthenticated, code: 'InvalidClientTokenId', status: 403 },
   },
   render: (e) => xmlError(e.code, e.message, e.status),
 }

@@ -1,4 +1,4 @@
-import type { ErrorPlane, PlatformError } from '../faults.js'
+import { type ErrorPlane, oauthTokenErrors, type PlatformError } from '../faults.js'
 import { CONCURRENT_POLICY_CHANGE } from './iam-policy-store.js'
 import { oauthError } from './oauth-token.js'
 import { type GoogleStatus, googleError, HTTP_STATUS_OF_GOOGLE_STATUS } from './responses.js'
@@ -22,17 +22,13 @@ const GOOGLE_API: ErrorPlane = {
 /** The OAuth 2.0 token endpoint's errors (`{"error","error_description"}`, RFC 6749). */
 const OAUTH_TOKEN: ErrorPlane = {
   name: 'the OAuth token endpoint',
-  errors: {
-    throttling: { code: 'temporarily_unavailable', status: 429, message: 'Rate limit exceeded.' },
-    'server-error': { code: 'server_error', status: 500, message: 'Internal error.' },
-    unavailable: { code: 'temporarily_unavailable', status: 503, message: 'Try again later.' },
-    'access-denied': {
-      code: 'unauthorized_client',
-      status: 400,
-      message: 'Unauthorized client or scope in request.',
-    },
-    unauthenticated: { code: 'invalid_client', status: 401, message: 'Unauthorized' },
-  },
+  errors: oauthTokenErrors({
+    throttling: 'Rate limit exceeded.',
+    'server-error': 'Internal error.',
+    unavailable: 'Try again later.',
+    'access-denied': 'Unauthorized client or scope in request.',
+    unauthenticated: 'Unauthorized',
+  }),
   render: (e) => oauthError(e.status, e.code, e.message),
 }
 
