@@ -1,13 +1,4 @@
-import type {
-  ArtifactRegistry,
-  ArtifactRegistryCredentials,
-  Capabilities,
-  CrossAccountAccess,
-  CrossAccountPermissions,
-  GenerateCredentialsOptions,
-  Permission,
-  RepositoryResponse,
-} from '@artifact-registry/core'
+import type * as core from '@artifact-registry/core'
 import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
 import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
 import { GCP_CAPABILITIES } from './capabilities.js'
@@ -30,11 +21,11 @@ const DOCKER_USERNAME = 'oauth2accesstoken'
  * the pull or push service account, and cross-account grants are IAM bindings on the GAR
  * repository. Every method throws `ArtifactRegistryError`.
  */
-export class GcpProvider implements ArtifactRegistry {
+export class GcpProvider implements core.ArtifactRegistry {
   /** Always `"gcp"`. */
   readonly platform: string = PLATFORM
   /** See {@link GCP_CAPABILITIES}. */
-  readonly capabilities: Readonly<Capabilities> = GCP_CAPABILITIES
+  readonly capabilities: Readonly<core.Capabilities> = GCP_CAPABILITIES
   /** `https://{location}-docker.pkg.dev`, or the `registryEndpoint` option. */
   readonly registryEndpoint: string
   readonly #options: ResolvedOptions
@@ -50,12 +41,12 @@ export class GcpProvider implements ArtifactRegistry {
   }
 
   /** No API write (GAR creates image paths on first push): validates the name and checks the GAR repository once. */
-  async createRepository(name: string): Promise<RepositoryResponse> {
+  async createRepository(name: string): Promise<core.RepositoryResponse> {
     return this.describe(toRoutableName(this.#options.ref, name))
   }
 
   /** The routable name, its uri, and when it was first pushed (`null` before that). */
-  async getRepository(name: string): Promise<RepositoryResponse> {
+  async getRepository(name: string): Promise<core.RepositoryResponse> {
     return this.describe(name)
   }
 
@@ -71,9 +62,9 @@ export class GcpProvider implements ArtifactRegistry {
    */
   async generateCredentials(
     name: string,
-    permission: Permission,
-    options: GenerateCredentialsOptions = {},
-  ): Promise<ArtifactRegistryCredentials> {
+    permission: core.Permission,
+    options: core.GenerateCredentialsOptions = {},
+  ): Promise<core.ArtifactRegistryCredentials> {
     imagePathOf(this.#options.ref, name)
     checkPermission(permission)
     const { seconds } = resolveCredentialTtl(TTL_RULES.gcp, options, PLATFORM)
@@ -95,21 +86,21 @@ export class GcpProvider implements ArtifactRegistry {
   }
 
   /** Adds members to the GAR repository's `roles/artifactregistry.reader` binding. */
-  async addCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+  async addCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
     imagePathOf(this.#options.ref, name)
     const add = membersOf(checkGcpAccess(access, this.reservedAccounts()))
     await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { add }))
   }
 
   /** Removes exactly these members from that binding; other bindings and conditions stay. */
-  async removeCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+  async removeCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
     imagePathOf(this.#options.ref, name)
     const remove = membersOf(checkGcpAccess(access, this.reservedAccounts()))
     await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { remove }))
   }
 
   /** What the unconditional reader binding grants, minus this provider's own service accounts. */
-  async getCrossAccountAccess(name: string): Promise<CrossAccountPermissions> {
+  async getCrossAccountAccess(name: string): Promise<core.CrossAccountPermissions> {
     imagePathOf(this.#options.ref, name)
     const policy: IamPolicy = await readPolicy(await this.policyTarget())
     // IAM policies carry no modification time.
@@ -128,7 +119,7 @@ export class GcpProvider implements ArtifactRegistry {
 
   // --- Internal ---
 
-  private async describe(routableName: string): Promise<RepositoryResponse> {
+  private async describe(routableName: string): Promise<core.RepositoryResponse> {
     const ref = this.#options.ref
     const imagePath = imagePathOf(ref, routableName)
     const client = await this.#clients.artifactRegistry()
@@ -155,7 +146,7 @@ export class GcpProvider implements ArtifactRegistry {
     return this.#garRepositoryChecked
   }
 
-  private serviceAccountFor(permission: Permission): string {
+  private serviceAccountFor(permission: core.Permission): string {
     const field = permission === 'pull' ? 'pullServiceAccount' : 'pushServiceAccount'
     const account = this.#options[field]
     if (account === undefined) {
@@ -200,7 +191,7 @@ export async function gcp(options: GcpProviderOptions): Promise<GcpProvider> {
 
 // --- Internal ---
 
-function checkPermission(permission: Permission): void {
+function checkPermission(permission: core.Permission): void {
   if (permission !== 'pull' && permission !== 'push-pull') {
     throw platformError(
       'INVALID_ARGUMENT',

@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type {
-  ArtifactRegistry,
-  ArtifactRegistryCredentials,
-  ArtifactRegistryError,
-  Capabilities,
-  CrossAccountPermissions,
-  GenerateCredentialsOptions,
-  Permission,
-  RepositoryResponse,
-} from '@artifact-registry/core'
+import type * as core from '@artifact-registry/core'
 import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
 import {
   type CredentialsToRevoke,
@@ -33,9 +24,9 @@ import { type ClosableFetch, fetchTrusting } from './trusting-fetch.js'
  * The local provider: repositories in a local OCI registry (embedded, or at a URL), credentials
  * minted by the registry for one repository and one permission, expiring at exactly the TTL.
  */
-export class LocalProvider implements ArtifactRegistry {
+export class LocalProvider implements core.ArtifactRegistry {
   readonly platform: string = PLATFORM
-  readonly capabilities: Readonly<Capabilities> = LOCAL_CAPABILITIES
+  readonly capabilities: Readonly<core.Capabilities> = LOCAL_CAPABILITIES
   readonly registryEndpoint: string
   readonly bindingName: string
   readonly #repositories: RepositoryOperations
@@ -58,14 +49,14 @@ export class LocalProvider implements ArtifactRegistry {
     this.#embedded = parts.embedded
   }
 
-  async createRepository(name: string): Promise<RepositoryResponse> {
+  async createRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = routableName(this.bindingName, name)
     return this.#call('createRepository', async () =>
       this.#response(routable, await this.#repositories.create(routable)),
     )
   }
 
-  async getRepository(name: string): Promise<RepositoryResponse> {
+  async getRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = this.#routable(name)
     return this.#call('getRepository', async () => {
       const found = await this.#repositories.find(routable)
@@ -115,9 +106,9 @@ export class LocalProvider implements ArtifactRegistry {
 
   async generateCredentials(
     name: string,
-    permission: Permission,
-    options: GenerateCredentialsOptions = {},
-  ): Promise<ArtifactRegistryCredentials> {
+    permission: core.Permission,
+    options: core.GenerateCredentialsOptions = {},
+  ): Promise<core.ArtifactRegistryCredentials> {
     const routable = this.#routable(name)
     if (permission !== 'pull' && permission !== 'push-pull') {
       throw platformError(
@@ -147,7 +138,7 @@ export class LocalProvider implements ArtifactRegistry {
     throw crossAccountNotSupported()
   }
 
-  async getCrossAccountAccess(): Promise<CrossAccountPermissions> {
+  async getCrossAccountAccess(): Promise<core.CrossAccountPermissions> {
     throw crossAccountNotSupported()
   }
 
@@ -165,7 +156,7 @@ export class LocalProvider implements ArtifactRegistry {
     return checkRoutableName(this.bindingName, name)
   }
 
-  #response(routable: string, createdAt: Date | null): RepositoryResponse {
+  #response(routable: string, createdAt: Date | null): core.RepositoryResponse {
     return { name: routable, uri: `${new URL(this.registryEndpoint).host}/${routable}`, createdAt }
   }
 
@@ -258,11 +249,11 @@ function providerTransport(options: LocalProviderOptions): ClosableFetch | undef
   return ca.length > 0 ? fetchTrusting(ca) : undefined
 }
 
-function notFound(name: string): ArtifactRegistryError {
+function notFound(name: string): core.ArtifactRegistryError {
   return platformError('NOT_FOUND', `Repository "${name}" not found`)
 }
 
-function crossAccountNotSupported(): ArtifactRegistryError {
+function crossAccountNotSupported(): core.ArtifactRegistryError {
   return platformError(
     'NOT_SUPPORTED',
     'Cross-account access is not supported: a local registry has no cloud accounts. Give another party access by minting credentials with generateCredentials.',
