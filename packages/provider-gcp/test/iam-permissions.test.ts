@@ -2,12 +2,12 @@ import {
   artifactRegistryContractSuite,
   type ContractTestRunner,
   dataPlaneTests,
+  failingContractTests,
 } from '@artifact-registry/testing'
 import type { FakeIamBinding, GcpFake, GcpFakeOptions } from '@artifact-registry/testing/fakes/gcp'
 import { OAuth2Client } from 'google-auth-library'
 import { describe, expect, it } from 'vitest'
 import type { GcpProviderOptions } from '../src/index.js'
-import { failingTests } from './collect-suite.js'
 import { INFRA_BINDINGS, KNOWN_IDENTITIES, PROJECT, PULL_SA, PUSH_SA } from './helpers.js'
 import { perTestFakes } from './per-test-fakes.js'
 import { readmePermissions } from './readme-permissions.js'
@@ -77,7 +77,7 @@ describe('nothing less will do for the accounts', () => {
   it(
     'roles/artifactregistry.writer as the push role cannot delete what push-pull credentials must',
     async () => {
-      const failed = await failingTests((test) =>
+      const failed = await failingContractTests(expect, (test) =>
         dataPlaneGroup(
           test,
           KNOWN_IDENTITIES,
@@ -100,7 +100,7 @@ describe('nothing less will do for the accounts', () => {
           account === 'pull' ? PULL.permissions.filter((p) => p !== left) : PULL.permissions
         const push =
           account === 'push' ? PUSH.permissions.filter((p) => p !== left) : PUSH.permissions
-        const failed = await failingTests((test) =>
+        const failed = await failingContractTests(expect, (test) =>
           dataPlaneGroup(test, withCustomRoles(pull, push), accountBindings(PULL_ROLE, PUSH_ROLE)),
         )
         expect(failed).not.toEqual([])
@@ -171,7 +171,7 @@ describe('the caller permissions the README gives run the contract suite', () =>
 
 describe('nothing less will do for the caller', () => {
   const suiteWith = (permissions: readonly string[], tokenCreatorOn: readonly string[]) =>
-    failingTests((test) => {
+    failingContractTests(expect, (test) => {
       const { factory, teardown } = deployerFakes(permissions, tokenCreatorOn)
       artifactRegistryContractSuite({ test, factory, teardown, exclude: ['dataPlane'] })
     })

@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import {
-  artifactRegistryContractSuite,
-  type ContractTestFn,
-  type ContractTestRunner,
-} from '../src/index.js'
+import { artifactRegistryContractSuite, failingContractTests } from '../src/index.js'
 import { type Fault, type ReferenceOptions, reference } from './reference-provider.js'
 
-class Skipped extends Error {}
-
-/** Collect the suite's tests without a runner, so they can be run against broken providers. */
-function collect(options: ReferenceOptions): { name: string; fn: ContractTestFn }[] {
-  const tests: { name: string; fn: ContractTestFn }[] = []
-  const path: string[] = []
-  const runner: ContractTestRunner = {
-    describe: (name, fn) => {
-      path.push(name)
-      fn()
-      path.pop()
-    },
-    it: (name, fn) => tests.push({ name: [...path, name].join(' > '), fn }),
-  }
-  artifactRegistryContractSuite({ test: runner, factory: () => reference(options) })
-  return tests
-}
-
+/** The names (without the suite's own) of the contract tests the reference provider fails. */
 async function failingTests(options: ReferenceOptions): Promise<string[]> {
-  const failed: string[] = []
-  for (const test of collect(options)) {
-    try {
-      await test.fn({
-        expect,
-        skip: () => {
-          throw new Skipped()
-        },
-      })
-    } catch (err) {
-      if (!(err instanceof Skipped))
-        failed.push(test.name.replace('ArtifactRegistry contract > ', ''))
-    }
-  }
-  return failed
+  const failed = await failingContractTests(expect, (test) =>
+    artifactRegistryContractSuite({ test, factory: () => reference(options) }),
+  )
+  return failed.map((name) => name.replace('ArtifactRegistry contract > ', ''))
 }
 
 describe('the contract suite fails on a provider that breaks the contract', () => {
