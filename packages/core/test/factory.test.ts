@@ -9,33 +9,13 @@ import {
   loadArtifactRegistry,
   registerProvider,
 } from '../src/factory.js'
+import { stubProvider } from './support/stub-provider.js'
 
 function stubRegistry(platform: string, binding: unknown): ArtifactRegistry & { binding: unknown } {
   const notSupported = async (): Promise<never> => {
     throw new ArtifactRegistryError('NOT_SUPPORTED', 'stub', { platform })
   }
-  return {
-    platform,
-    binding,
-    registryEndpoint: 'http://127.0.0.1:1',
-    capabilities: {
-      crossAccountAccess: null,
-      implicitRepositories: false,
-      credentialAuthMethod: 'basic',
-      repositoryScopedCredentials: true,
-      repositoryScopedGrants: true,
-      credentialTtl: { defaultSeconds: 60, minSeconds: 1, maxSeconds: 60, honoursRequest: true },
-    },
-    createRepository: notSupported,
-    getRepository: notSupported,
-    deleteRepository: notSupported,
-    generateCredentials: notSupported,
-    addCrossAccountAccess: notSupported,
-    removeCrossAccountAccess: notSupported,
-    getCrossAccountAccess: notSupported,
-    close: async () => {},
-    [Symbol.asyncDispose]: async () => {},
-  }
+  return { ...stubProvider(platform, notSupported), binding }
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -7,6 +7,7 @@ import {
   type OperationEvent,
 } from '@artifact-registry/core'
 import { afterEach, expect, it, vi } from 'vitest'
+import { stubProvider } from './support/stub-provider.js'
 
 // The debug-events example of packages/core/README.md, run as written (tied to the region below
 // by tools/test/readme-snippets.test.ts).
@@ -53,25 +54,8 @@ function inMemory(): ArtifactRegistry {
   const missing = async (): Promise<never> => {
     throw new ArtifactRegistryError('NOT_FOUND', '[memory] not found', { platform: 'memory' })
   }
-  return {
-    platform: 'memory',
-    capabilities: {
-      crossAccountAccess: null,
-      implicitRepositories: false,
-      credentialAuthMethod: 'basic',
-      repositoryScopedCredentials: true,
-      repositoryScopedGrants: true,
-      credentialTtl: { defaultSeconds: 60, minSeconds: 1, maxSeconds: 60, honoursRequest: true },
-    },
-    registryEndpoint: 'http://127.0.0.1:1',
+  return stubProvider('memory', missing, {
     createRepository: async (name) => ({ name, uri: null, createdAt: null }),
-    getRepository: missing,
     deleteRepository: async () => {},
-    generateCredentials: missing,
-    addCrossAccountAccess: missing,
-    removeCrossAccountAccess: missing,
-    getCrossAccountAccess: missing,
-    close: async () => {},
-    [Symbol.asyncDispose]: async () => {},
-  }
+  })
 }

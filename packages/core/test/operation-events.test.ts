@@ -12,6 +12,7 @@ import { ArtifactRegistryError } from '../src/errors.js'
 import { createArtifactRegistry, registerProvider } from '../src/factory.js'
 import { instrument, OPERATION_CHANNEL, type OperationEvent } from '../src/operation-events.js'
 import { TTL_RULES } from '../src/ttl.js'
+import { testCapabilities } from './support/stub-provider.js'
 
 const PASSWORD = 'pa55-never-published'
 const TOKEN = 'tok-never-published'
@@ -19,14 +20,7 @@ const TOKEN = 'tok-never-published'
 /** A provider that keeps its state in private fields, as the built-in ones do. */
 class PrivateStateProvider implements ArtifactRegistry {
   readonly platform = 'private-state'
-  readonly capabilities = {
-    crossAccountAccess: null,
-    implicitRepositories: false,
-    credentialAuthMethod: 'basic',
-    repositoryScopedCredentials: true,
-    repositoryScopedGrants: true,
-    credentialTtl: TTL_RULES.local,
-  } as const
+  readonly capabilities = testCapabilities(TTL_RULES.local)
   readonly registryEndpoint = 'http://127.0.0.1:1'
   readonly #repositories = new Set<string>()
   #closed = 0
