@@ -1,4 +1,4 @@
-import type { Permission } from '@artifact-registry/core'
+import { grantAndRefuse } from '@artifact-registry/test-kit'
 import { recordOperationEvents } from '@artifact-registry/testing'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,23 +12,12 @@ describe('aws() publishes debug events', () => {
     using events = recordOperationEvents()
     await using registry = await providerFor(fake)
     const logical = uniqueLogical('events')
-    const { name } = await registry.createRepository(logical)
-    const credentials = await registry.generateCredentials(name, 'pull')
-    await expect(registry.generateCredentials(name, 'admin' as Permission)).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
+    const { credentials, settled } = await grantAndRefuse(expect, registry, {
+      platform: 'aws',
+      logical,
+      permission: 'pull',
     })
-    expect(events.settled()).toEqual([
-      { platform: 'aws', operation: 'createRepository', repository: logical },
-      { platform: 'aws', operation: 'generateCredentials', repository: name, permission: 'pull' },
-      {
-        platform: 'aws',
-        operation: 'generateCredentials',
-        repository: name,
-        errorCode: 'INVALID_ARGUMENT',
-        errorName: 'ArtifactRegistryError',
-        errorMessage: expect.any(String),
-      },
-    ])
+    expect(events.settled()).toEqual(settled)
     expect(JSON.stringify(events.all)).not.toContain(credentials.password)
   })
 })

@@ -7,6 +7,7 @@ export {
   containersSandbox,
   type SandboxedTool,
 } from './containers-sandbox.js'
+export { type GrantAndRefuse, grantAndRefuse } from './debug-events.js'
 export {
   ALGORITHMS,
   type DigestAlgorithm,
