@@ -6,6 +6,7 @@ export {
   dockerPullAcrossExpiry,
   type PullAcrossExpiryOptions,
 } from './docker-scenarios.js'
+export { itRoundTripsDockerLogin } from './docker-test.js'
 export { type ExpiryWaitOptions, expiryOf, waitUntil, waitUntilExpired } from './expiry.js'
 export { checkLane, type LiveLane, LiveLaneError, laneEnvironment, refuseInCi } from './lane.js'
 export {
