@@ -1,5 +1,5 @@
 import type { Token, TokenPasswordName } from '@azure/arm-containerregistry'
-import { statusOf } from './map-error.js'
+import { deleteChildResource, unlessNotFound } from './arm-resources.js'
 import type { ScopeMapsDeps } from './scope-map.js'
 
 /** A password ARM generated for a token. */
@@ -27,15 +27,9 @@ export class AcrTokens {
   /** The token called `name`, or `undefined` when ARM says it does not exist. */
   get(name: string): Promise<Token | undefined> {
     const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'read token', resource: name }, async () => {
-      try {
-        return await client().tokens.get(resourceGroup, registryName, name)
-      } catch (err) {
-        // Only ARM's explicit not-found means "absent"; any other failure is an error.
-        if (statusOf(err) === 404) return undefined
-        throw err
-      }
-    })
+    return call('read', { operation: 'read token', resource: name }, () =>
+      unlessNotFound(() => client().tokens.get(resourceGroup, registryName, name)),
+    )
   }
 
   /** Every token of the registry. */
@@ -66,16 +60,10 @@ export class AcrTokens {
 
   /** Delete the token `name` and wait; a missing one is not an error. */
   delete(name: string): Promise<void> {
-    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
-    return call('write', { operation: 'delete token', resource: name }, async () => {
-      try {
-        await client().tokens.delete(resourceGroup, registryName, name, {
-          updateIntervalInMs: pollIntervalMs,
-        })
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err
-      }
-    })
+    const { resourceGroup, registryName } = this.#deps
+    return deleteChildResource(this.#deps, 'token', name, (client, options) =>
+      client.tokens.delete(resourceGroup, registryName, name, options),
+    )
   }
 
   /**

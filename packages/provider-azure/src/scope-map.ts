@@ -1,6 +1,6 @@
 import { type Permission, toPlatformName } from '@artifact-registry/core'
 import type { ContainerRegistryManagementClient, ScopeMap } from '@azure/arm-containerregistry'
-import { statusOf } from './map-error.js'
+import { deleteChildResource, unlessNotFound } from './arm-resources.js'
 import { PLATFORM } from './platform.js'
 import type { Caller } from './retry.js'
 
@@ -86,15 +86,9 @@ export class ScopeMaps {
   /** The scope map called `name`, or `undefined` when ARM says it does not exist. */
   getNamed(name: string): Promise<ScopeMap | undefined> {
     const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'read scope map', resource: name }, async () => {
-      try {
-        return await client().scopeMaps.get(resourceGroup, registryName, name)
-      } catch (err) {
-        // Only ARM's explicit not-found means "absent"; any other failure is an error.
-        if (statusOf(err) === 404) return undefined
-        throw err
-      }
-    })
+    return call('read', { operation: 'read scope map', resource: name }, () =>
+      unlessNotFound(() => client().scopeMaps.get(resourceGroup, registryName, name)),
+    )
   }
 
   /** Create (or update) the scope map of `repository` and wait for it. */
@@ -120,15 +114,9 @@ export class ScopeMaps {
 
   /** Delete the scope map called `name` and wait; a missing one is not an error. */
   deleteNamed(name: string): Promise<void> {
-    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
-    return call('write', { operation: 'delete scope map', resource: name }, async () => {
-      try {
-        await client().scopeMaps.delete(resourceGroup, registryName, name, {
-          updateIntervalInMs: pollIntervalMs,
-        })
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err
-      }
-    })
+    const { resourceGroup, registryName } = this.#deps
+    return deleteChildResource(this.#deps, 'scope map', name, (client, options) =>
+      client.scopeMaps.delete(resourceGroup, registryName, name, options),
+    )
   }
 }

@@ -1,14 +1,15 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import { childResourceRoute } from './child-resources.js'
 import type { FakeClock } from './clock.js'
 import { entraEpochSeconds } from './entra.js'
 import type { LroEngine } from './lro.js'
 import { armActionOf, holdsArmAction } from './rbac.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
-import { scopeMapRoute } from './scope-maps.js'
+import { SCOPE_MAPS } from './scope-maps.js'
 import type { AzureFakeState, FakeAzureIdentity, FakeSku } from './state.js'
 import { generateCredentialsRoute } from './token-passwords.js'
-import { tokenRoute } from './tokens.js'
+import { TOKENS } from './tokens.js'
 
 // Groups: 1 subscription, 2 resource group, 3 registry, 4 child type, 5 child name, 6 action.
 const RESOURCE =
@@ -95,8 +96,8 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
   }
   if (operation.startsWith('registries.')) return registryRoute(request, operation, path, ctx)
   return operation.startsWith('tokens.')
-    ? tokenRoute(request, operation, path, ctx)
-    : scopeMapRoute(request, operation, path, ctx)
+    ? childResourceRoute(TOKENS, request, operation, path, ctx)
+    : childResourceRoute(SCOPE_MAPS, request, operation, path, ctx)
 }
 
 // --- Internal ---

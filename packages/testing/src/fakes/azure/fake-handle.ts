@@ -7,13 +7,12 @@ import type { DataPlaneContent, RepositoryContent } from './data-plane-content.j
 import { FAKE_AZURE, withDefaults } from './defaults.js'
 import { azureErrorPlane } from './faults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
-import { type FakeLroOperation, LRO_OPERATIONS, type LroEngine } from './lro.js'
+import { checkedFailure, type FakeLroOperation, LRO_OPERATIONS, type LroEngine } from './lro.js'
 import { type AzureFakeProviderOptions, azureProviderOptions } from './provider-options.js'
 import { addRegistry } from './registries.js'
 import type {
   AzureFakeState,
   FakeAzureIdentity,
-  FakeOperationFailure,
   FakeRegistry,
   FakeRegistryInit,
   FakeScopeMap,
@@ -192,18 +191,4 @@ export class AzureFakeHandle implements AzureFake {
 
 function isLroOperation(operation: string): operation is FakeLroOperation {
   return (LRO_OPERATIONS as readonly string[]).includes(operation)
-}
-
-function checkedFailure(failure: unknown): FakeOperationFailure {
-  const f = (typeof failure === 'object' && failure !== null ? failure : {}) as Record<
-    string,
-    unknown
-  >
-  const statusOk = f.status === undefined || Number.isInteger(f.status)
-  if (typeof f.code !== 'string' || typeof f.message !== 'string' || !statusOk) {
-    throw new TypeError(
-      '[azure-fake] an operationFailure is { code: string, message: string, status?: number }',
-    )
-  }
-  return failure as FakeOperationFailure
 }

@@ -166,3 +166,21 @@ function finishNow(spec: OperationSpec, failure: FakeOperationFailure | undefine
 function unknownOperation(id: string): FakeResponse {
   return armError(404, 'OperationNotFound', `The operation '${id}' was not found.`)
 }
+
+/**
+ * @internal The `operationFailure` a test passed to `inject`, checked.
+ * @throws TypeError unless it is `{ code: string, message: string, status?: number }`.
+ */
+export function checkedFailure(failure: unknown): FakeOperationFailure {
+  const f = (typeof failure === 'object' && failure !== null ? failure : {}) as Record<
+    string,
+    unknown
+  >
+  const statusOk = f.status === undefined || Number.isInteger(f.status)
+  if (typeof f.code !== 'string' || typeof f.message !== 'string' || !statusOk) {
+    throw new TypeError(
+      '[azure-fake] an operationFailure is { code: string, message: string, status?: number }',
+    )
+  }
+  return failure as FakeOperationFailure
+}

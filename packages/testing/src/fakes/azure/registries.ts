@@ -65,7 +65,10 @@ export function registryRoute(
   if (operation === 'registries.get') {
     return existing === undefined ? resourceNotFound(path) : json(200, registryBody(existing))
   }
-  if (operation === 'registries.delete') return deleteRegistry(path, existing, ctx)
+  if (operation === 'registries.delete') {
+    // ARM deletes are idempotent: nothing to delete is a success.
+    return existing === undefined ? { status: 204 } : deleteRegistry(path, existing, ctx)
+  }
   return createRegistry(request, path, existing, ctx)
 }
 
@@ -126,26 +129,23 @@ function parseRegistry(
   return { sku, location: body.location }
 }
 
-function deleteRegistry(
-  path: ArmPath,
-  existing: FakeRegistry | undefined,
-  ctx: ArmContext,
-): FakeResponse {
-  // ARM deletes are idempotent: nothing to delete is a success.
-  if (existing === undefined) return { status: 204 }
-  const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
+function deleteRegistry(path: ArmPath, existing: FakeRegistry, ctx: ArmContext): FakeResponse {
   return startDelete(ctx, {
     operation: 'registries.delete',
     path,
     resource: existing,
     location: existing.location,
-    remove: () => {
-      ctx.state.registries.delete(key)
-      for (const resources of [ctx.state.scopeMaps, ctx.state.tokens]) {
-        for (const [k, resource] of resources) {
-          if (resource.registryKey === key) resources.delete(k)
-        }
-      }
-    },
+    remove: () => removeRegistry(ctx.state, existing),
   })
+}
+
+/** Take a registry out of the state, with its scope maps and tokens. */
+function removeRegistry(state: AzureFakeState, registry: FakeRegistry): void {
+  const key = registryKey(registry.subscriptionId, registry.resourceGroup, registry.name)
+  state.registries.delete(key)
+  for (const resources of [state.scopeMaps, state.tokens]) {
+    for (const [k, resource] of resources) {
+      if (resource.registryKey === key) resources.delete(k)
+    }
+  }
 }
