@@ -40,6 +40,7 @@ interface Grants {
   assumable: string[]
   replicaRegistry: string[]
   replicaServiceRole: string[]
+  unscoped: string[]
   pull: string[]
   push: string[]
   roleToken: { pull: string[]; push: string[] }
@@ -58,6 +59,7 @@ function readmeGrants(): Grants {
       'base identity with replicationRegions',
       SERVICE_LINKED_ROLE.replace(ACCOUNT, '{account}'),
     ),
+    unscoped: readmeActions('base identity with allowUnscopedCredentials', '*'),
     pull: readmeActions('pull role', REPOSITORIES),
     push: readmeActions('push role', REPOSITORIES),
     roleToken: { pull: token, push: token },
@@ -77,7 +79,11 @@ const REPOSITORY_ARNS = [REGION, REPLICA].map(
   (region) => `arn:aws:ecr:${region}:${ACCOUNT}:repository/acme-*`,
 )
 
-function fakeOptions(g: Grants): AwsFakeOptions {
+/**
+ * The fake's identities with the grants `g`. `unscoped`: the base identity also gets its unscoped
+ * row and, as that row says, the push role's repository actions.
+ */
+function fakeOptions(g: Grants, unscoped = false): AwsFakeOptions {
   return {
     principals: ['arn:aws:iam::222222222222:role/puller'],
     basePolicies: [
@@ -86,6 +92,8 @@ function fakeOptions(g: Grants): AwsFakeOptions {
         allow(['sts:AssumeRole'], g.assumable),
         allow(g.replicaRegistry, '*'),
         allow(g.replicaServiceRole, SERVICE_LINKED_ROLE),
+        allow(unscoped ? g.unscoped : [], '*'),
+        allow(unscoped ? g.push : [], REPOSITORY_ARNS),
       ),
     ],
     roles: {
@@ -187,6 +195,36 @@ function baseTests(
   })
 }
 
+/**
+ * Unscoped credentials (no role, `allowUnscopedCredentials`): the contract suite but its data
+ * plane group (which needs pull credentials that cannot push), and a push, pull, tag list and
+ * delete with the base identity's token.
+ */
+function unscopedTests(test: ContractTestRunner, g: Grants, fakes: AwsFake[]): void {
+  const factory = async (): Promise<AwsProvider> => {
+    const fake = await startAwsFake(fakeOptions(g, true))
+    fakes.push(fake)
+    return providerFor(fake, {
+      pullRoleArn: undefined,
+      pushRoleArn: undefined,
+      allowUnscopedCredentials: true,
+    })
+  }
+  artifactRegistryContractSuite({ test, factory, exclude: ['dataPlane'] })
+  test.it('unscoped credentials push, pull, list tags and delete', async ({ expect }) => {
+    const registry = await factory()
+    const { name } = await registry.createRepository(uniqueLogical('unscoped'))
+    const credentials = await registry.generateCredentials(name, 'push-pull')
+    const target = `docker://${credentials.registry}/${name}:v1`
+    await skopeoWith(credentials, 'copy', tlsOff('dest-'), image.reference, target)
+    await skopeoWith(credentials, 'copy', tlsOff('src-'), target, `oci:${join(work, name)}:v1`)
+    const repository = `docker://${credentials.registry}/${name}`
+    const listed = await skopeoWith(credentials, 'list-tags', tlsOff(''), repository)
+    expect(JSON.parse(listed.stdout).Tags).toEqual(['v1'])
+    await skopeoWith(credentials, 'delete', tlsOff(''), target)
+  })
+}
+
 async function closeAll(fakes: AwsFake[]): Promise<void> {
   await Promise.all(fakes.splice(0).map((f) => f.close()))
 }
@@ -200,6 +238,8 @@ describe('the policies the README gives pass the contract suite', () => {
     roleTests({ describe, it }, GRANTS, fakes)
   })
   describe('the base identity', () => baseTests({ describe, it }, GRANTS, fakes, false))
+  describe('the base identity, for unscoped credentials', () =>
+    unscopedTests({ describe, it }, GRANTS, fakes))
   describe('the base identity, with a replica region', () =>
     baseTests({ describe, it }, GRANTS, fakes, true))
 })
@@ -225,6 +265,16 @@ describe('nothing less will do', () => {
       expect(row.length).toBeGreaterThan(0)
     }
   })
+
+  it(
+    'control: run the same way with every entry, nothing fails',
+    async () => {
+      expect(await failures((test, fakes) => roleTests(test, GRANTS, fakes))).toEqual([])
+      expect(await failures((test, fakes) => baseTests(test, GRANTS, fakes, true))).toEqual([])
+      expect(await failures((test, fakes) => unscopedTests(test, GRANTS, fakes))).toEqual([])
+    },
+    TIMEOUT_MS,
+  )
 
   for (const row of ['pull', 'push'] as const) {
     it.each(GRANTS[row])(
@@ -262,6 +312,17 @@ describe('nothing less will do', () => {
       expect(
         await failures((test, fakes) => baseTests(test, without('assumable', role), fakes, false)),
       ).not.toEqual([])
+    },
+    TIMEOUT_MS,
+  )
+
+  it.each(GRANTS.unscoped)(
+    'the base identity for unscoped credentials without %s fails',
+    async (entry) => {
+      const failed = await failures((test, fakes) =>
+        unscopedTests(test, without('unscoped', entry), fakes),
+      )
+      expect(failed).not.toEqual([])
     },
     TIMEOUT_MS,
   )
