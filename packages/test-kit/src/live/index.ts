@@ -1,5 +1,6 @@
 // The opt-in live lanes' support (vitest.live.config.ts, docs/live-lanes.md): plain Node, like
 // the main entry. Nothing here runs in the default test run.
+export { pullLifetimeMismatches } from './credential-lifetimes.js'
 export { type DockerClient, dockerClient } from './docker-client.js'
 export {
   dockerLoginRoundTrip,
