@@ -1,5 +1,6 @@
 import { type AwsFaultKind, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { type EcrAnswer, ecrCall, type Signer, stsCall } from './aws-wire.js'
 
 // The fake is checked on the wire here (no AWS SDK in this package); provider-aws runs the real
 // SDK clients against it.
@@ -8,42 +9,13 @@ const fake = await startAwsFake()
 afterAll(() => fake.close())
 beforeEach(() => fake.reset())
 
-function authorization(accessKeyId: string, region: string, service: string): string {
-  return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20250101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=00`
-}
+/** One ECR operation of this file's fake, on the wire. */
+const ecr = (operation: string, body: unknown, signer?: Signer): Promise<EcrAnswer> =>
+  ecrCall(fake, operation, body, signer)
 
-async function ecr(
-  operation: string,
-  body: unknown,
-  { region = 'us-east-1', accessKeyId = 'AKIDTEST' } = {},
-): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(fake.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.${operation}`,
-      authorization: authorization(accessKeyId, region, 'ecr'),
-    },
-    body: JSON.stringify(body),
-  })
-  return {
-    status: res.status,
-    json: (await res.json()) as Record<string, unknown>,
-    headers: res.headers,
-  }
-}
-
-async function sts(params: Record<string, string>): Promise<{ status: number; xml: string }> {
-  const res = await fetch(fake.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: authorization('AKIDTEST', 'us-east-1', 'sts'),
-    },
-    body: new URLSearchParams({ Version: '2011-06-15', ...params }).toString(),
-  })
-  return { status: res.status, xml: await res.text() }
-}
+/** One STS action of this file's fake, signed by the default test key. */
+const sts = (params: Record<string, string>): Promise<{ status: number; xml: string }> =>
+  stsCall(fake, params)
 
 describe('AWS fake: ECR (awsJson1_1)', () => {
   it('creates, describes and refuses a second create of a name with a modelled error', async () => {
