@@ -1,13 +1,4 @@
-import type {
-  ArtifactRegistry,
-  ArtifactRegistryCredentials,
-  Capabilities,
-  CrossAccountAccess,
-  CrossAccountPermissions,
-  GenerateCredentialsOptions,
-  Permission,
-  RepositoryResponse,
-} from '@artifact-registry/core'
+import type * as core from '@artifact-registry/core'
 import { instrument } from '@artifact-registry/core'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { registryHost } from './arn.js'
@@ -33,9 +24,9 @@ import { SessionCeilings } from './session-ceilings.js'
  * const registry = new AwsProvider({ region: 'us-east-1', repositoryPrefix: 'acme', accountId: '123456789012' })
  * ```
  */
-export class AwsProvider implements ArtifactRegistry {
+export class AwsProvider implements core.ArtifactRegistry {
   readonly platform: string = PLATFORM
-  readonly capabilities: Readonly<Capabilities>
+  readonly capabilities: Readonly<core.Capabilities>
   /**
    * `https://{account}.dkr.ecr.{region}.amazonaws.com` (`.com.cn` in China), or
    * `options.registryEndpoint`.
@@ -59,13 +50,13 @@ export class AwsProvider implements ArtifactRegistry {
       resolved.registryEndpoint ?? `https://${registryHost(accountId, resolved.region)}`
   }
 
-  async createRepository(name: string): Promise<RepositoryResponse> {
+  async createRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = routableName(this.#ctx.options.prefix, name)
     await this.#ensureReplication()
     return createRepository(this.#ctx, routable)
   }
 
-  async getRepository(name: string): Promise<RepositoryResponse> {
+  async getRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = this.#routable(name)
     return toResponse(this.#ctx, await describeRepository(this.#ctx, routable), routable)
   }
@@ -76,21 +67,21 @@ export class AwsProvider implements ArtifactRegistry {
 
   async generateCredentials(
     name: string,
-    permission: Permission,
-    options?: GenerateCredentialsOptions,
-  ): Promise<ArtifactRegistryCredentials> {
+    permission: core.Permission,
+    options?: core.GenerateCredentialsOptions,
+  ): Promise<core.ArtifactRegistryCredentials> {
     return generateCredentials(this.#ctx, this.#routable(name), permission, options)
   }
 
-  async addCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+  async addCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
     await changeCrossAccountAccess(this.#ctx, this.#routable(name), access, 'add')
   }
 
-  async removeCrossAccountAccess(name: string, access: CrossAccountAccess): Promise<void> {
+  async removeCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
     await changeCrossAccountAccess(this.#ctx, this.#routable(name), access, 'remove')
   }
 
-  async getCrossAccountAccess(name: string): Promise<CrossAccountPermissions> {
+  async getCrossAccountAccess(name: string): Promise<core.CrossAccountPermissions> {
     return getCrossAccountAccess(this.#ctx, this.#routable(name))
   }
 
