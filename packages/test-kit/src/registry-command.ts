@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { basicAuth } from './basic-auth.js'
 
 /** Admin credential {@link RegistryCommand.startRegistryProcess} runs the server with. */
@@ -51,6 +52,14 @@ export interface RegistryCommand {
   startCli(args: readonly string[], env?: Record<string, string>): Promise<CliServer>
   /** `serve` on `dataDir` (plus `extraArgs`) with the {@link ADMIN} password, once it listens. */
   startRegistryProcess(dataDir: string, extraArgs?: readonly string[]): Promise<RegistryProcess>
+  /**
+   * `serve` over HTTPS on `dir`/data: `pki`'s certificate and key are written to `dir` (the key
+   * readable by its owner only) and passed as `--tls-cert` and `--tls-key`.
+   */
+  startTlsRegistryProcess(
+    dir: string,
+    pki: { readonly certPem: string; readonly keyPem: string },
+  ): Promise<RegistryProcess>
 }
 
 /**
@@ -77,6 +86,14 @@ export function registryCommand(cli: string): RegistryCommand {
     startCli: (args, env = {}) => startCli(cli, args, env),
     startRegistryProcess: (dataDir, extraArgs = []) =>
       startRegistryProcess(cli, dataDir, extraArgs),
+    async startTlsRegistryProcess(dir, pki) {
+      const certFile = join(dir, 'server.crt')
+      const keyFile = join(dir, 'server.key')
+      await writeFile(certFile, pki.certPem)
+      await writeFile(keyFile, pki.keyPem, { mode: 0o600 })
+      const tls = ['--tls-cert', certFile, '--tls-key', keyFile]
+      return startRegistryProcess(cli, join(dir, 'data'), tls)
+    },
   }
 }
 

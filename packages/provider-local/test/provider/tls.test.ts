@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadArtifactRegistry } from '@artifact-registry/core'
@@ -19,7 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalProvider, local } from '../../src/index.js'
 import { fetchTrusting } from '../../src/trusting-fetch.js'
-import { startRegistryProcess } from '../support/registry-command.js'
+import { startTlsRegistryProcess } from '../support/registry-command.js'
 
 const TIMEOUT = 120_000
 const missingSkopeo = requireTool('skopeo')
@@ -155,13 +155,7 @@ describe('local({ url }) and artifact-registry-local serve with --tls-cert and -
   it(
     'serves HTTPS, and local({ url, caCertificate }) manages repositories through it',
     async () => {
-      const certFile = join(work, 'server.crt')
-      const keyFile = join(work, 'server.key')
-      await writeFile(certFile, pki.certPem)
-      await writeFile(keyFile, pki.keyPem, { mode: 0o600 })
-      await using server = await startRegistryProcess(join(work, 'data'), [
-        ...['--tls-cert', certFile, '--tls-key', keyFile],
-      ])
+      await using server = await startTlsRegistryProcess(work, pki)
       expect(server.url).toMatch(/^https:\/\//)
 
       await using trusting = await local({

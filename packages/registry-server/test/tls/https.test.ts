@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { get } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +14,7 @@ import {
 } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
-import { startRegistryProcess } from '../support/command.js'
+import { startTlsRegistryProcess } from '../support/command.js'
 
 const TIMEOUT = 120_000
 const missingSkopeo = requireTool('skopeo')
@@ -133,13 +133,7 @@ describe('artifact-registry-local serve with --tls-cert and --tls-key', () => {
   it(
     'serves the API over HTTPS to a client that trusts the CA',
     async () => {
-      const certFile = join(work, 'server.crt')
-      const keyFile = join(work, 'server.key')
-      await writeFile(certFile, pki.certPem)
-      await writeFile(keyFile, pki.keyPem, { mode: 0o600 })
-      await using server = await startRegistryProcess(join(work, 'data'), [
-        ...['--tls-cert', certFile, '--tls-key', keyFile],
-      ])
+      await using server = await startTlsRegistryProcess(work, pki)
       expect(server.url).toMatch(/^https:\/\//)
       // An admin is set, so the base endpoint asks for credentials: over TLS, as registry/2.0.
       expect(await getTrusting(`${server.url}/v2/`, pki.caPem)).toEqual({
