@@ -422,7 +422,7 @@ describe('Azure fake: providerOptions', () => {
         '[azure-fake] no registry named missing: seed it with seedRegistry() or the registries option',
       ),
     )
-    const seeded = fake.seedRegistry({ name: 'seededregistry', resourceGroup: 'rg-c' })
+    const seeded = await fake.seedRegistry({ name: 'seededregistry', resourceGroup: 'rg-c' })
     expect(seeded).toMatchObject({ name: 'seededregistry', provisioningState: 'Succeeded' })
     expect(fake.providerOptions('seededregistry')).toMatchObject({
       registryName: 'seededregistry',
@@ -449,7 +449,7 @@ describe('Azure fake: the README', () => {
   it('seeds and reads state', async () => {
     await using fake = await startAzureFake()
     // #region testing-readme-azure-seeding
-    fake.seedRegistry({ name: 'otherregistry', resourceGroup: 'rg-other', sku: 'Basic' })
+    await fake.seedRegistry({ name: 'otherregistry', resourceGroup: 'rg-other', sku: 'Basic' })
     await fake.seedImage('team-a/app', 'v1') // an image in the data plane, as a push would
     const maps = fake.getScopeMaps() // every scope map, with its actions and provisioningState
     const images = await fake.getRepositoryContent('team-a/app') // { tags, manifests }

@@ -17,6 +17,7 @@ import { defaultIdentity, FAKE_AZURE, withDefaults } from './defaults.js'
 import { entraOperation, entraRoute } from './entra.js'
 import { AzureFakeHandle } from './fake-handle.js'
 import type { FakeTokenClaims } from './jwt.js'
+import type { LoginServerContext } from './login-server.js'
 import { type FakeLroOperation, LroEngine } from './lro.js'
 import type { AzureFakeProviderOptions } from './provider-options.js'
 import { ACR_RESOURCE_QUOTAS } from './quotas.js'
@@ -109,12 +110,14 @@ export interface AzureFake extends FakeServer {
   /**
    * Options of `azure()` (from `@artifact-registry/provider-azure`) that point the provider at
    * this fake and nowhere else: a registry's coordinates, a `ClientSecretCredential` of the
-   * fake's first identity that signs in at the fake's Entra ID, the data plane as login server,
-   * ARM, and the fake's certificate as the only trusted CA. Spread it last:
+   * fake's first identity that signs in at the fake's Entra ID, the registry's own login server
+   * (the first registry's is `loginServer`, every other has a port of its own), ARM, and the
+   * fake's certificate as the only trusted CA. Spread it last:
    * `await azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })`. Each call makes a new
    * credential.
    * @param registryName A registry the fake holds. @default the first registry it started with
-   * @throws TypeError when the fake holds no registry of that name.
+   * @throws TypeError when the fake holds no registry of that name, or one created through ARM
+   *   (which has no login server in the fake: seed it instead).
    */
   providerOptions(registryName?: string): AzureFakeProviderOptions
   /** Options for `new ClientSecretCredential(tenant, client, secret, options)`. */
@@ -150,17 +153,17 @@ export interface AzureFake extends FakeServer {
    */
   inject(operation: FakeLroOperation, fault: OperationFailureFault, options?: InjectOptions): void
   /**
-   * Add a registry directly, already provisioned (one of the same name is replaced); returns it
-   * as stored.
+   * Add a registry directly, already provisioned (one of the same name is replaced), with a login
+   * server of its own (its own images, tokens and passwords); resolves to it as stored.
    */
-  seedRegistry(init: FakeRegistryInit): FakeRegistry
+  seedRegistry(init: FakeRegistryInit): Promise<FakeRegistry>
   /**
    * Push a small image to `repository:tag` of the data plane (the repository appears, as on a
    * push); resolves to its manifest digest.
    * @param tag @default 'latest'
    */
   seedImage(repository: string, tag?: string): Promise<string>
-  /** The repositories of the data plane that hold anything, sorted. */
+  /** The repositories of the first registry's data plane that hold anything, sorted. */
   getRepositories(): Promise<string[]>
   /** The tags and manifest digests of a repository, or `undefined` when it holds nothing. */
   getRepositoryContent(repository: string): Promise<RepositoryContent | undefined>
@@ -196,15 +199,15 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   const quotas = { ...ACR_RESOURCE_QUOTAS, ...options.resourceQuotas }
   const dataPlane = await AcrDataPlane.start({ state, clock })
   const content = new DataPlaneContent(dataPlane)
-  const acr: AcrContext = {
+  const login: LoginServerContext = {
     state,
     identities,
     clock,
     accessTokenSeconds: options.accessTokenLifetimeSeconds ?? 4500,
     refreshTokenSeconds: options.refreshTokenLifetimeSeconds ?? 10_800,
     armAudienceTokens: options.armAudienceTokens ?? true,
-    content,
   }
+  const acr: AcrContext = { ...login, content }
   const arm: ArmContext = { state, identities, lro, clock, quotas }
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
@@ -228,7 +231,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   }
   dataPlane.attach(`127.0.0.1:${server.port}`)
   const registries = (options.registries ?? [{ name: FAKE_AZURE.registryName }]).map(withDefaults)
-  return new AzureFakeHandle(server, {
+  const handle = new AzureFakeHandle(server, {
     state,
     lro,
     clock,
@@ -236,7 +239,16 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     content,
     registries,
     identity: identities[0] ?? defaultIdentity(),
+    login,
   })
+  try {
+    // The first registry is served on the fake's own port; each other one on a port of its own.
+    for (const init of registries.slice(1)) await handle.seedRegistry(init)
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
+  return handle
 }
 
 // --- Internal ---

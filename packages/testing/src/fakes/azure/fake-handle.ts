@@ -7,6 +7,7 @@ import type { DataPlaneContent, RepositoryContent } from './data-plane-content.j
 import { FAKE_AZURE, withDefaults } from './defaults.js'
 import { azureErrorPlane } from './faults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
+import { type LoginServerContext, RegistryLoginServer } from './login-server.js'
 import { checkedFailure, type FakeLroOperation, LRO_OPERATIONS, type LroEngine } from './lro.js'
 import { type AzureFakeProviderOptions, azureProviderOptions } from './provider-options.js'
 import { addRegistry } from './registries.js'
@@ -20,6 +21,7 @@ import type {
   LroStyle,
   OperationFailureFault,
 } from './state.js'
+import { registryKey } from './state.js'
 import { TEST_TLS_CERT } from './test-certificate.js'
 
 /** @internal What a handle wraps besides the server. */
@@ -33,6 +35,8 @@ export interface FakeParts {
   readonly registries: readonly Required<FakeRegistryInit>[]
   /** The identity `providerOptions()` signs in as. */
   readonly identity: FakeAzureIdentity
+  /** What the login servers of further registries share. */
+  readonly login: LoginServerContext
 }
 
 /** @internal The {@link AzureFake} returned by `startAzureFake`: the server plus Azure state. */
@@ -48,6 +52,8 @@ export class AzureFakeHandle implements AzureFake {
   readonly state: AzureFakeState
   readonly #server: FakeServer
   readonly #parts: FakeParts
+  /** The login servers of registries besides the first, by state key. */
+  readonly #loginServers = new Map<string, RegistryLoginServer>()
   readonly #injectNamed: (
     operation: string,
     fault: FaultKind | InjectedAnswer,
@@ -75,7 +81,11 @@ export class AzureFakeHandle implements AzureFake {
       // The real scope, not `${endpoint}/.default`, which the SDK would derive from the endpoint.
       credentials: { scopes: ['https://management.azure.com/.default'] },
     }
-    for (const init of parts.registries) addRegistry(this.state, init)
+    const first = parts.registries[0]
+    if (first !== undefined) {
+      const registry = addRegistry(this.state, first)
+      this.state.loginServers.set(this.loginServer, keyOf(registry))
+    }
   }
 
   get requests(): readonly RecordedRequest[] {
@@ -140,11 +150,35 @@ export class AzureFakeHandle implements AzureFake {
         `[azure-fake] no registry named ${name}: seed it with seedRegistry() or the registries option`,
       )
     }
-    return azureProviderOptions(this, registry, this.#parts.identity, this.#parts.clock)
+    const loginServer = this.#loginServerOf(registry)
+    if (loginServer === undefined) {
+      throw new TypeError(
+        `[azure-fake] registry ${name} was created through ARM and has no login server: seed it with seedRegistry() or the registries option`,
+      )
+    }
+    const { identity, clock } = this.#parts
+    return azureProviderOptions(
+      { url: this.url, ca: this.ca, loginServer },
+      registry,
+      identity,
+      clock,
+    )
   }
 
-  seedRegistry(init: FakeRegistryInit): FakeRegistry {
-    return addRegistry(this.state, withDefaults(init))
+  async seedRegistry(init: FakeRegistryInit): Promise<FakeRegistry> {
+    const registry = addRegistry(this.state, withDefaults(init))
+    const key = keyOf(registry)
+    if (this.#loginServerOf(registry) === undefined) {
+      this.#loginServers.set(key, await RegistryLoginServer.start(this.#parts.login, key))
+    }
+    return registry
+  }
+
+  /** `127.0.0.1:{port}` of the registry's login server, if it has one. */
+  #loginServerOf(registry: FakeRegistry): string | undefined {
+    const key = keyOf(registry)
+    if (this.state.loginServers.get(this.loginServer) === key) return this.loginServer
+    return this.#loginServers.get(key)?.loginServer
   }
 
   seedImage(repository: string, tag = 'latest'): Promise<string> {
@@ -178,6 +212,7 @@ export class AzureFakeHandle implements AzureFake {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.#loginServers.values()].map((l) => l.close()))
     await this.#server.close()
     await this.#parts.dataPlane.close()
   }
@@ -191,4 +226,8 @@ export class AzureFakeHandle implements AzureFake {
 
 function isLroOperation(operation: string): operation is FakeLroOperation {
   return (LRO_OPERATIONS as readonly string[]).includes(operation)
+}
+
+function keyOf(registry: FakeRegistry): string {
+  return registryKey(registry.subscriptionId, registry.resourceGroup, registry.name)
 }

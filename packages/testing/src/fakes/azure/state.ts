@@ -136,6 +136,11 @@ export interface AzureFakeState {
    * null GUID and its own ACR tokens; push a {@link BasicVerifier} for any other kind.
    */
   readonly basicVerifiers: BasicVerifier[]
+  /**
+   * The registry each login server (`127.0.0.1:{port}`) serves, by state key: what a credential
+   * presented there may belong to.
+   */
+  readonly loginServers: Map<string, string>
 }
 
 /** Fresh, empty state. */
@@ -148,6 +153,7 @@ export function emptyState(): AzureFakeState {
     refreshTokens: new Map(),
     accessTokens: new Map(),
     basicVerifiers: [],
+    loginServers: new Map(),
   }
 }
 

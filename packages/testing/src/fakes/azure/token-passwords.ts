@@ -80,13 +80,17 @@ export function generateCredentialsRoute(
 
 /**
  * @internal The verifier of ACR repository-scoped tokens at `/oauth2/token`: the token's name as
- * username and one of its passwords, while the token is enabled and the password has not
- * expired on the fake's clock. What it grants is what the token's scope map allows; access tokens
- * issued on it expire no later than the password (the fake never lets a credential outlive it).
+ * username and one of its passwords, at the login server of the token's registry, while the
+ * token is enabled and the password has not expired on the fake's clock. What it grants is what
+ * the token's scope map allows; access tokens issued on it expire no later than the password (the
+ * fake never lets a credential outlive it).
  */
 export function tokenPasswordVerifier(state: AzureFakeState): BasicVerifier {
-  return ({ username, password }, { nowSeconds }) => {
+  return ({ username, password }, { service, nowSeconds }) => {
+    // A token logs in at its own registry's login server only.
+    const registryKey = state.loginServers.get(service)
     for (const token of state.tokens.values()) {
+      if (token.registryKey !== registryKey) continue
       if (token.name.toLowerCase() !== username.toLowerCase()) continue
       if (token.status !== 'enabled' || token.provisioningState !== 'Succeeded') continue
       const valid = token.passwords.find(
