@@ -78,6 +78,16 @@ async function request(
   return res.status
 }
 
+/** The status and first OCI error code of a request's answer, e.g. `404 NAME_UNKNOWN`. */
+async function answer(who: Login, method: string, path: string): Promise<string> {
+  const res = await fetch(`${who.registryUrl}${path}`, {
+    method,
+    headers: { authorization: who.authorization },
+  })
+  const body = (await res.json().catch(() => ({}))) as { errors?: { code?: string }[] }
+  return `${res.status} ${body.errors?.[0]?.code ?? ''}`
+}
+
 /** Push a one-config image (monolithic blob upload, then the manifest); the status of each. */
 async function push(who: Login, repository: string, tag: string): Promise<number[]> {
   const config = Buffer.from(`{"tag":"${tag}"}`)
@@ -106,11 +116,11 @@ describe('AWS fake: the data plane', () => {
     expect(fake.providerOptions().registryEndpoint).toBe(home.registryUrl)
     const other = await login(fake, { region: 'eu-west-1' })
     expect(other.registryUrl).toBe(home.registryUrl)
-    // A token reaches the repositories of its own region only.
+    // A token reaches the repositories of its own region only: eu-west-1 has no such repository.
     fake.seedRepository('us-east-1', 'regional')
     await push(home, 'regional', 'v1')
     expect(await request(home, 'GET', '/v2/regional/manifests/v1')).toBe(200)
-    expect(await request(other, 'GET', '/v2/regional/manifests/v1')).toBe(403)
+    expect(await answer(other, 'GET', '/v2/regional/manifests/v1')).toBe('404 NAME_UNKNOWN')
   })
 
   it('needs Basic AWS:<password> of a token it issued, and says so with a Basic challenge', async () => {
@@ -135,9 +145,13 @@ describe('AWS fake: the data plane', () => {
     expect(await request(base, 'DELETE', '/v2/base/app/manifests/v1')).toBe(202)
   })
 
-  it('a push to a repository that does not exist is refused', async () => {
-    const [blob] = await push(await login(fake), 'never-created', 'v1')
-    expect(blob).toBe(403)
+  it('a push to a repository that does not exist is refused with NAME_UNKNOWN, as ECR does', async () => {
+    const pusher = await login(fake)
+    const [blob] = await push(pusher, 'never-created', 'v1')
+    expect(blob).toBe(404)
+    expect(await answer(pusher, 'POST', '/v2/never-created/blobs/uploads/')).toBe(
+      '404 NAME_UNKNOWN',
+    )
   })
 
   it('checks the ECR action of each request against the session policy, on that repository', async () => {
@@ -206,9 +220,13 @@ describe('AWS fake: DeleteRepository and the images', () => {
       force: true,
     })
     expect(deleted.status).toBe(200)
-    expect(await request(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(403)
+    expect(await answer(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(
+      '404 NAME_UNKNOWN',
+    )
     fake.seedRepository('us-east-1', 'forced')
-    expect(await request(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(404)
+    expect(await answer(await login(fake), 'GET', '/v2/forced/manifests/v1')).toBe(
+      '404 MANIFEST_UNKNOWN',
+    )
     expect((await ecrCall(fake, 'DeleteRepository', { repositoryName: 'forced' })).status).toBe(200)
   })
 
