@@ -75,19 +75,17 @@ for (const mode of MODES) {
       TIMEOUT_MS,
     )
 
-    it.each(listed.armActions)(
-      'without the ARM action %s the suite fails',
-      async (left) => {
-        const roles = { ...listed, armActions: listed.armActions.filter((a) => a !== left) }
-        expect(await firstFailureWith(mode, roles)).toBeDefined()
-      },
-      TIMEOUT_MS,
-    )
-
-    it.each(listed.acrRoles)(
-      'without the role %s the suite fails',
-      async (left) => {
-        const roles = { ...listed, acrRoles: listed.acrRoles.filter((r) => r !== left) }
+    const entries = [
+      ...listed.armActions.map((entry) => ['the ARM action', entry]),
+      ...listed.acrRoles.map((entry) => ['the role', entry]),
+    ]
+    it.each(entries)(
+      'without %s %s the suite fails',
+      async (_kind, left) => {
+        const roles: ReadmeRoles = {
+          armActions: listed.armActions.filter((a) => a !== left),
+          acrRoles: listed.acrRoles.filter((r) => r !== left),
+        }
         expect(await firstFailureWith(mode, roles)).toBeDefined()
       },
       TIMEOUT_MS,

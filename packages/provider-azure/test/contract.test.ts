@@ -1,50 +1,44 @@
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
-import type { AzureFake } from '@artifact-registry/testing/fakes/azure'
+import type { AzureFake, LroStyle } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, describe, it } from 'vitest'
+import type { AzureProviderOptions } from '../src/index.js'
 import { fakeDataPlane, fakeProvider, startStrictAzureFake } from './fixtures.js'
 
 // The whole contract, through the real Azure SDK and a real ClientSecretCredential, against the
 // HTTPS fake (which refuses ARM-audience Entra tokens at /oauth2/exchange, as a registry under the
 // built-in policy does), with the data-plane group's skopeo on the fake's registry: once without a
-// prefix (Azure-AsyncOperation LROs), once with a prefix (Location LROs).
-describe('provider-azure against the Azure fake', () => {
-  let fake: AzureFake
-  beforeAll(async () => {
-    fake = await startStrictAzureFake({ lroStyle: 'azure-async-operation' })
-  })
-  afterAll(() => fake.close())
+// prefix (Azure-AsyncOperation LROs), once with a prefix (Location LROs), once in
+// repository-token mode.
+const RUNS: readonly {
+  title: string
+  lroStyle: LroStyle
+  options: Partial<AzureProviderOptions>
+}[] = [
+  { title: 'against the Azure fake', lroStyle: 'azure-async-operation', options: {} },
+  {
+    title: 'with a repository prefix and Location-style LROs',
+    lroStyle: 'location',
+    options: { repositoryPrefix: 'team-a' },
+  },
+  {
+    title: 'in repository-token mode',
+    lroStyle: 'azure-async-operation',
+    options: { credentials: 'repository-token' },
+  },
+]
 
-  artifactRegistryContractSuite({
-    test: { describe, it },
-    factory: () => fakeProvider(fake),
-    dataPlane: fakeDataPlane(() => fake),
-  })
-})
+for (const run of RUNS) {
+  describe(`provider-azure ${run.title}`, () => {
+    let fake: AzureFake
+    beforeAll(async () => {
+      fake = await startStrictAzureFake({ lroStyle: run.lroStyle })
+    })
+    afterAll(() => fake.close())
 
-describe('provider-azure with a repository prefix and Location-style LROs', () => {
-  let fake: AzureFake
-  beforeAll(async () => {
-    fake = await startStrictAzureFake({ lroStyle: 'location' })
+    artifactRegistryContractSuite({
+      test: { describe, it },
+      factory: () => fakeProvider(fake, run.options),
+      dataPlane: fakeDataPlane(() => fake),
+    })
   })
-  afterAll(() => fake.close())
-
-  artifactRegistryContractSuite({
-    test: { describe, it },
-    factory: () => fakeProvider(fake, { repositoryPrefix: 'team-a' }),
-    dataPlane: fakeDataPlane(() => fake),
-  })
-})
-
-describe('provider-azure in repository-token mode', () => {
-  let fake: AzureFake
-  beforeAll(async () => {
-    fake = await startStrictAzureFake({ lroStyle: 'azure-async-operation' })
-  })
-  afterAll(() => fake.close())
-
-  artifactRegistryContractSuite({
-    test: { describe, it },
-    factory: () => fakeProvider(fake, { credentials: 'repository-token' }),
-    dataPlane: fakeDataPlane(() => fake),
-  })
-})
+}
