@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { request } from 'node:http'
 
 /** Where the internal registry is and how the fake authenticates to it. */
 export interface RegistryEndpoint {
@@ -69,8 +68,8 @@ export class DataPlaneContent {
       const head = await this.#send('HEAD', `/v2/${repository}/manifests/${tag}`, undefined, {
         accept: OCI_MANIFEST,
       })
-      const digest = head.headers['docker-content-digest']
-      if (typeof digest === 'string') manifests.add(digest)
+      const digest = head.headers.get('docker-content-digest')
+      if (digest !== null) manifests.add(digest)
     }
     return { tags, manifests: [...manifests] }
   }
@@ -88,39 +87,19 @@ export class DataPlaneContent {
     expectStatus(answer, 202, `delete repository ${repository}`)
   }
 
-  #send(
+  /** One request to the internal registry (plain HTTP on 127.0.0.1), with the fake's credential. */
+  async #send(
     method: string,
     path: string,
     body?: Buffer,
     headers: Record<string, string> = {},
   ): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        new URL(path, this.#registry.internalUrl),
-        {
-          method,
-          headers: {
-            ...headers,
-            authorization: this.#registry.adminAuthorization,
-            ...(body === undefined ? {} : { 'content-length': String(body.length) }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (chunk: Buffer) => chunks.push(chunk))
-          res.on('error', reject)
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          )
-        },
-      )
-      req.on('error', reject)
-      req.end(body)
+    const response = await fetch(new URL(path, this.#registry.internalUrl), {
+      method,
+      headers: { ...headers, authorization: this.#registry.adminAuthorization },
+      body,
     })
+    return { status: response.status, headers: response.headers, body: await response.text() }
   }
 }
 
@@ -128,7 +107,7 @@ export class DataPlaneContent {
 
 interface Answer {
   status: number
-  headers: Record<string, string | string[] | undefined>
+  headers: Headers
   body: string
 }
 
