@@ -5,6 +5,7 @@ import {
   randomBlob,
   randomToken,
 } from '@artifact-registry/test-kit'
+import type { Descriptor as ManifestDescriptor } from '../../src/manifest.js'
 
 /** Media types used by the tests (docs/oci-distribution.md#manifests; the example types are the suite's). */
 export const MediaType = {
@@ -28,12 +29,8 @@ export interface Platform {
   architecture: string
 }
 
-export interface Descriptor {
-  mediaType: string
-  digest: string
-  size: number
-  artifactType?: string
-  annotations?: Record<string, string>
+/** The registry's descriptor, with the fields the tests write that the registry does not read. */
+export interface Descriptor extends ManifestDescriptor {
   platform?: Platform
   urls?: string[]
   /** Base64 of the content (image-spec "data" field). */
