@@ -1,18 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
-import {
-  containersSandbox,
-  type LayoutFixture,
-  requireTool,
-  type SandboxedTool,
-  writeRandomImage,
-} from '@artifact-registry/test-kit'
+import { requireTool, type SkopeoWorkspace, skopeoWorkspace } from '@artifact-registry/test-kit'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { providerFor, uniqueLogical } from './helpers.js'
-import { writeAuthFile } from './registry-auth-file.js'
 
 // Credentials used as a registry client uses them, against the fake's registry, which checks each
 // request against the token, the STS session behind it and its session policy, as ECR does.
@@ -23,27 +13,17 @@ const missingSkopeo = requireTool('skopeo')
 if (missingSkopeo !== undefined) throw new Error(missingSkopeo)
 const fake = await startAwsFake()
 
-let work: string
-let skopeo: SandboxedTool
-let image: LayoutFixture
+let workspace: SkopeoWorkspace
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'provider-aws-data-plane-'))
-  const sandbox = await containersSandbox(join(work, 'containers'))
-  skopeo = sandbox.tool('skopeo', sandbox.policyArgs)
-  image = await writeRandomImage(join(work, 'image'), { layers: 1, layerBytes: 512 })
+  workspace = await skopeoWorkspace('provider-aws-data-plane-')
 })
 afterAll(async () => {
   await fake.close()
-  await rm(work, { recursive: true, force: true })
+  await workspace?.[Symbol.asyncDispose]()
 })
 
 function reference(credentials: ArtifactRegistryCredentials, name: string, tag = ''): string {
   return `docker://${credentials.registry}/${name}${tag === '' ? '' : `:${tag}`}`
-}
-
-/** `--authfile` with the credentials: the password goes in a file, never on a command line. */
-async function login(credentials: ArtifactRegistryCredentials): Promise<string[]> {
-  return ['--authfile', await writeAuthFile(work, credentials)]
 }
 
 async function pushed(): Promise<{ name: string; other: string }> {
@@ -52,11 +32,11 @@ async function pushed(): Promise<{ name: string; other: string }> {
   const { name: other } = await registry.createRepository(uniqueLogical('other'))
   for (const repository of [name, other]) {
     const pusher = await registry.generateCredentials(repository, 'push-pull')
-    await skopeo.run(
+    await workspace.skopeo.run(
       'copy',
       '--dest-tls-verify=false',
-      ...(await login(pusher)),
-      image.reference,
+      ...(await workspace.login(pusher)),
+      workspace.image.reference,
       reference(pusher, repository, 'v1'),
     )
   }
@@ -70,17 +50,17 @@ describe('pull credentials and tag listing', () => {
       const { name, other } = await pushed()
       const registry = await providerFor(fake)
       const puller = await registry.generateCredentials(name, 'pull')
-      const listed = await skopeo.run(
+      const listed = await workspace.skopeo.run(
         'list-tags',
         '--tls-verify=false',
-        ...(await login(puller)),
+        ...(await workspace.login(puller)),
         reference(puller, name),
       )
       expect(JSON.parse(listed.stdout)).toEqual({ Repository: expect.any(String), Tags: ['v1'] })
-      const refused = await skopeo.fails(
+      const refused = await workspace.skopeo.fails(
         'list-tags',
         '--tls-verify=false',
-        ...(await login(puller)),
+        ...(await workspace.login(puller)),
         reference(puller, other),
       )
       expect(refused.stderr).toMatch(/denied|403/i)

@@ -6,6 +6,7 @@ import {
   containersSandbox,
   type LayoutFixture,
   type SandboxedTool,
+  writeAuthFile,
   writeRandomImage,
 } from '@artifact-registry/test-kit'
 import {
@@ -23,7 +24,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AwsProvider } from '../src/index.js'
 import { PULL_ROLE, PUSH_ROLE, providerFor, REGION, REPLICA, uniqueLogical } from './helpers.js'
 import { readmeActions } from './readme-permissions.js'
-import { writeAuthFile } from './registry-auth-file.js'
 
 // The README's IAM permissions table, taken at its word: the identities get exactly the policies
 // it lists, and the contract suite (data plane included) passes against a fake that evaluates

@@ -1,14 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
-import {
-  containersSandbox,
-  type LayoutFixture,
-  requireTool,
-  type SandboxedTool,
-  writeRandomImage,
-} from '@artifact-registry/test-kit'
+import { requireTool, type SkopeoWorkspace, skopeoWorkspace } from '@artifact-registry/test-kit'
 import { type FakeIamBinding, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GcpProvider } from '../src/index.js'
@@ -40,56 +32,39 @@ const fake = await startGcpFake({
   serviceAccounts: [...(KNOWN_IDENTITIES.serviceAccounts ?? []), PULL_B, PUSH_B],
 })
 
-let work: string
-let skopeo: SandboxedTool
-let image: LayoutFixture
-let files = 0
+let workspace: SkopeoWorkspace
+let pulls = 0
 beforeAll(async () => {
   // A registry client is the point of this file: without skopeo it fails rather than skip.
   const missing = requireTool('skopeo')
   if (missing !== undefined) throw new Error(missing)
-  // mkdtemp makes the directory 0700: only this user can read the auth files in it.
-  work = await mkdtemp(join(tmpdir(), 'provider-gcp-data-plane-'))
-  const sandbox = await containersSandbox(join(work, 'containers'))
-  skopeo = sandbox.tool('skopeo', sandbox.policyArgs)
-  image = await writeRandomImage(join(work, 'image'), { layers: 1, layerBytes: 512 })
+  workspace = await skopeoWorkspace('provider-gcp-data-plane-')
 })
 afterAll(async () => {
   await fake.close()
-  if (work !== undefined) await rm(work, { recursive: true, force: true })
+  await workspace?.[Symbol.asyncDispose]()
 })
-
-/** An auth file holding `credentials` (never a command line, where others could read them). */
-async function authFile(credentials: ArtifactRegistryCredentials): Promise<string> {
-  files += 1
-  const path = join(work, `auth-${files}.json`)
-  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
-  await writeFile(path, JSON.stringify({ auths: { [credentials.registry]: { auth } } }), {
-    mode: 0o600,
-    flag: 'wx',
-  })
-  return path
-}
 
 const reference = (credentials: ArtifactRegistryCredentials, name: string, tag: string): string =>
   `docker://${credentials.registry}/${name}:${tag}`
 
 /** skopeo copy of the test image to `name:tag`, logged in with `credentials`. */
 async function push(credentials: ArtifactRegistryCredentials, name: string, tag: string) {
-  const args = ['--dest-tls-verify=false', '--authfile', await authFile(credentials)]
-  return [...args, image.reference, reference(credentials, name, tag)]
+  const args = ['--dest-tls-verify=false', ...(await workspace.login(credentials))]
+  return [...args, workspace.image.reference, reference(credentials, name, tag)]
 }
 
 /** skopeo copy of `name:tag` into a new layout, logged in with `credentials`. */
 async function pull(credentials: ArtifactRegistryCredentials, name: string, tag: string) {
-  files += 1
-  const args = ['--src-tls-verify=false', '--authfile', await authFile(credentials)]
-  return [...args, reference(credentials, name, tag), `oci:${join(work, `pulled-${files}`)}:${tag}`]
+  pulls += 1
+  const args = ['--src-tls-verify=false', ...(await workspace.login(credentials))]
+  const layout = join(workspace.dir, `pulled-${pulls}`)
+  return [...args, reference(credentials, name, tag), `oci:${layout}:${tag}`]
 }
 
 /** The copy must fail as the registry refuses access (401 or 403), not for any other reason. */
 async function expectRefused(args: string[], what: string): Promise<void> {
-  const failure = await skopeo.fails('copy', ...args)
+  const failure = await workspace.skopeo.fails('copy', ...args)
   expect(failure.stderr, what).toMatch(/denied|unauthorized|forbidden|\b40[13]\b/i)
 }
 
@@ -120,10 +95,10 @@ describe('data plane: two GAR repositories', () => {
       expect(pushA.registry).toBe(pushB.registry)
 
       // Controls: each tenant's credentials work on its own GAR repository.
-      await skopeo.run('copy', ...(await push(pushA, a.name, 'v1')))
-      await skopeo.run('copy', ...(await push(pushB, b.name, 'v1')))
-      await skopeo.run('copy', ...(await pull(pullA, a.name, 'v1')))
-      await skopeo.run('copy', ...(await pull(pullB, b.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await push(pushA, a.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await push(pushB, b.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await pull(pullA, a.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await pull(pullB, b.name, 'v1')))
 
       await expectRefused(await push(pushA, b.name, 'intruder'), "a push to b with a's push-pull")
       await expectRefused(await pull(pushA, b.name, 'v1'), "a pull from b with a's push-pull")
@@ -132,7 +107,10 @@ describe('data plane: two GAR repositories', () => {
       await expectRefused(await pull(pullB, a.name, 'v1'), "a pull from a with b's pull")
 
       // Nothing of the refused push landed in b.
-      const missing = await skopeo.fails('copy', ...(await pull(pushB, b.name, 'intruder')))
+      const missing = await workspace.skopeo.fails(
+        'copy',
+        ...(await pull(pushB, b.name, 'intruder')),
+      )
       expect(missing.stderr).toMatch(/manifest unknown|not found/i)
       await Promise.all([a.provider.close(), b.provider.close()])
     },
@@ -147,8 +125,8 @@ describe('data plane: two GAR repositories', () => {
       expect(a.provider.capabilities.repositoryScopedCredentials).toBe(false)
       const pushA = await a.provider.generateCredentials(a.name, 'push-pull')
       const pullA = await a.provider.generateCredentials(a.name, 'pull')
-      await skopeo.run('copy', ...(await push(pushA, c.name, 'v1')))
-      await skopeo.run('copy', ...(await pull(pullA, c.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await push(pushA, c.name, 'v1')))
+      await workspace.skopeo.run('copy', ...(await pull(pullA, c.name, 'v1')))
       await Promise.all([a.provider.close(), c.provider.close()])
     },
     TIMEOUT_MS,

@@ -48,6 +48,11 @@ export {
   type RegistryProcess,
   registryCommand,
 } from './registry-command.js'
+export {
+  type SkopeoWorkspace,
+  skopeoWorkspace,
+  writeAuthFile,
+} from './skopeo-workspace.js'
 export { stopProcess } from './stop-process.js'
 export { type TarEntry, tar } from './tar.js'
 export { createSelfSigned, createTestPki, type TestPki, writeCertDir } from './test-pki.js'
