@@ -59,7 +59,7 @@ describe('Azure fake: /oauth2/token', () => {
     ])
     expect(answer.status).toBe(200)
     expect(fake.decodeToken(text(answer, 'access_token'))?.access).toEqual([
-      { type: 'repository', name: 'team/app', actions: ['pull'] },
+      { type: 'repository', name: 'team/app', actions: ['pull', 'metadata_read'] },
       { type: 'repository', name: 'other/app', actions: [] },
     ])
   })
@@ -82,7 +82,7 @@ describe('Azure fake: /oauth2/token', () => {
       'repository:team/app:pull,push,delete',
     ])
     expect(fake.decodeToken(text(answer, 'access_token'))?.access).toEqual([
-      { type: 'repository', name: 'team/app', actions: ['pull', 'push'] },
+      { type: 'repository', name: 'team/app', actions: ['pull', 'push', 'metadata_read'] },
     ])
   })
 
@@ -105,7 +105,7 @@ describe('Azure fake: /oauth2/token', () => {
       }),
     )
     expect(fake.decodeToken(text(answer, 'access_token'))?.access).toEqual([
-      { type: 'repository', name: 'team/app', actions: ['pull'] },
+      { type: 'repository', name: 'team/app', actions: ['pull', 'metadata_read'] },
     ])
   })
 
@@ -194,6 +194,28 @@ describe('Azure fake: the OCI API on the login server', () => {
     const elsewhere = await getManifest(fake, puller, 'other/app', 'v1')
     expect(elsewhere.headers['www-authenticate']).toContain('scope="repository:other/app:pull"')
     expect(elsewhere.status).toBe(401)
+  })
+
+  it('lists tags for a token of a role that pulls (AcrPull views tags), not for a delete-only one', async () => {
+    await using puller = await startAzureFake({
+      identities: [{ ...FAKE_AZURE, acrRoles: ['AcrPull'] }],
+    })
+    await puller.seedImage('team/app', 'v1')
+    const tags = async (token: string) =>
+      call(puller, 'GET', '/v2/team/app/tags/list', {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    const listed = await tags(await accessToken(puller, 'repository:team/app:pull'))
+    expect(listed).toMatchObject({ status: 200, body: { tags: ['v1'] } })
+    const deleter = await accessToken(fake, 'repository:team/app:delete')
+    await fake.seedImage('team/app', 'v1')
+    const refused = await call(fake, 'GET', '/v2/team/app/tags/list', {
+      headers: { authorization: `Bearer ${deleter}` },
+    })
+    expect(refused.status).toBe(401)
+    expect(refused.headers['www-authenticate']).toContain(
+      'scope="repository:team/app:metadata_read",error="insufficient_scope"',
+    )
   })
 
   it('refuses a token once it has expired on the fake clock', async () => {

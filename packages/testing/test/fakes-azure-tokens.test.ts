@@ -354,6 +354,44 @@ describe('Azure fake: token passwords at /oauth2/token', () => {
     expect(exp).toBeLessThanOrEqual(Math.floor(expiry.getTime() / 1000))
   })
 
+  it('grants metadata_read and metadata_write only on metadata/read and metadata/write, and metadata_read with a pull', async () => {
+    const { password } = await tokenWithPassword(['content/read', 'metadata/read'])
+    const asked = 'repository:web-app:metadata_read,metadata_write'
+    expect(accessOf(await tokenWithBasic('web-app--push', password, asked))).toEqual([
+      { type: 'repository', name: 'web-app', actions: ['metadata_read'] },
+    ])
+    // docker and skopeo ask only `pull` before they list tags.
+    const pulled = await tokenWithBasic('web-app--push', password, 'repository:web-app:pull')
+    expect(accessOf(pulled)).toEqual([
+      { type: 'repository', name: 'web-app', actions: ['pull', 'metadata_read'] },
+    ])
+    const writer = await tokenWithPassword(['content/read', 'metadata/write'])
+    expect(accessOf(await tokenWithBasic('web-app--push', writer.password, asked))).toEqual([
+      { type: 'repository', name: 'web-app', actions: ['metadata_write'] },
+    ])
+  })
+
+  it('lists tags on the OCI API only for a scope map with metadata/read, which pulling does not need', async () => {
+    const listTags = async (actions: string[]) => {
+      const { password } = await tokenWithPassword(actions)
+      await fake.seedImage('web-app', 'v1')
+      const answer = await tokenWithBasic('web-app--push', password, 'repository:web-app:pull')
+      const authorization = `Bearer ${String(answer.body.access_token)}`
+      const manifest = await send('GET', '/v2/web-app/manifests/v1', {
+        headers: { authorization, accept: 'application/vnd.oci.image.manifest.v1+json' },
+      })
+      expect(manifest.status).toBe(200)
+      return send('GET', '/v2/web-app/tags/list', { headers: { authorization } })
+    }
+    const listed = await listTags(['content/read', 'metadata/read'])
+    expect(listed).toMatchObject({ status: 200, body: { name: 'web-app', tags: ['v1'] } })
+    const refused = await listTags(['content/read'])
+    expect(refused.status).toBe(401)
+    expect(refused.headers['www-authenticate']).toContain(
+      'scope="repository:web-app:metadata_read",error="insufficient_scope"',
+    )
+  })
+
   it('refuses a wrong password, an expired one, and a disabled token', async () => {
     const { tokenId, password } = await tokenWithPassword(['content/read'], 120_000)
     const scope = 'repository:web-app:pull'

@@ -216,11 +216,11 @@ describe('Azure fake', () => {
       expect(fake.decodeToken(await refreshToken())?.exp).toBeGreaterThan(Date.now() / 1000)
     })
 
-    it("grants exactly the asked repository actions, for Microsoft's example 75 minutes", async () => {
+    it("grants the asked repository actions (reading metadata with a pull), for Microsoft's example 75 minutes", async () => {
       const answer = await accessToken('repository:team/app:pull,push')
       const claims = fake.decodeToken(text(answer, 'access_token'))
       expect(claims?.access).toEqual([
-        { type: 'repository', name: 'team/app', actions: ['pull', 'push'] },
+        { type: 'repository', name: 'team/app', actions: ['pull', 'push', 'metadata_read'] },
       ])
       const lifetime = (claims?.exp ?? 0) - fake.now() / 1000
       expect(lifetime).toBeGreaterThan(4490)
@@ -273,7 +273,7 @@ describe('Azure fake', () => {
         }),
       )
       expect(restricted.decodeToken(text(token, 'access_token'))?.access).toEqual([
-        { type: 'repository', name: 'app', actions: ['pull'] },
+        { type: 'repository', name: 'app', actions: ['pull', 'metadata_read'] },
       ])
     })
 

@@ -1,4 +1,4 @@
-import type { AccessRequest } from '@artifact-registry/registry-server'
+import type { AccessRequest, AuthorizedRequest } from '@artifact-registry/registry-server'
 import { registryActionsOf } from './rbac.js'
 import type { AcrAction, AzureFakeState, FakeAzureIdentity } from './state.js'
 
@@ -11,6 +11,13 @@ export interface TokenAccess {
   name: string
   actions: string[]
 }
+
+/**
+ * An action an ACR access token's `access` claim may hold on a repository: the Docker token
+ * actions `pull`, `push` and `delete`, and ACR's own `metadata_read` (list tags or manifests) and
+ * `metadata_write` (change the read, write and delete attributes of tags and manifests).
+ */
+export type TokenAction = AcrAction | 'metadata_read' | 'metadata_write'
 
 /** A username and password presented to `/oauth2/token` (Basic auth, or the `password` grant). */
 export interface BasicCredentials {
@@ -31,7 +38,7 @@ export interface TokenGrant {
   /** `sub` of the access tokens issued on it. */
   readonly subject: string
   /**
-   * The actions (`pull`, `push`, `delete`, `*`) the credential allows on one resource (`type`
+   * The actions ({@link TokenAction}, or `*`) the credential allows on one resource (`type`
    * `repository`, `name` the repository). What a client asks for is intersected with them, and
    * actions it may not have are dropped silently, as ACR does.
    */
@@ -52,9 +59,19 @@ export type BasicVerifier = (
   verification: BasicVerification,
 ) => TokenGrant | undefined
 
-const ALL_ACTIONS: readonly AcrAction[] = ['pull', 'push', 'delete']
+const ALL_ACTIONS: readonly TokenAction[] = [
+  'pull',
+  'push',
+  'delete',
+  'metadata_read',
+  'metadata_write',
+]
 
-/** @internal The grant of an ACR refresh token: what the identity's Azure RBAC allows. */
+/**
+ * @internal The grant of an ACR refresh token: what the identity's Azure RBAC allows. Azure
+ * documents the pull role's `registries/pull/read` as viewing tags as well as pulling, so a
+ * role that pulls also reads metadata (`metadata_read`).
+ */
 export function refreshTokenGrant(
   token: string,
   state: AzureFakeState,
@@ -65,7 +82,8 @@ export function refreshTokenGrant(
   if (claims === undefined || claims.exp <= verification.nowSeconds) return undefined
   if (claims.aud !== verification.service) return undefined
   const identity = identities.find((i) => i.clientId === claims.appid)
-  const rbac: readonly string[] = identity === undefined ? [] : registryActionsOf(identity)
+  const roles: readonly string[] = identity === undefined ? [] : registryActionsOf(identity)
+  const rbac = roles.includes('pull') ? [...roles, 'metadata_read'] : roles
   return {
     subject: String(claims.sub),
     allowed: (type) => (type === 'repository' ? rbac : []),
@@ -109,27 +127,52 @@ export function acrTokenVerifier(
   }
 }
 
-/** @internal The actions a grant gives for `asked` (pull, push, delete, or `*` for all). */
+/**
+ * @internal The actions a grant gives for `asked` ({@link TokenAction}s, or `*` for all). A
+ * client asking `pull` also gets `metadata_read` when the credential may read metadata: docker
+ * and skopeo ask only `pull` before they list a repository's tags, which ACR lets a credential do
+ * only when it holds the `metadata/read` action (or a role that views tags).
+ */
 export function grantedActions(
   grant: TokenGrant,
   name: string,
   asked: ReadonlySet<string>,
-): AcrAction[] {
+): TokenAction[] {
   const allowed = new Set(grant.allowed('repository', name))
-  return ALL_ACTIONS.filter(
-    (a) => (asked.has(a) || asked.has('*')) && (allowed.has(a) || allowed.has('*')),
-  )
+  const wanted = (a: TokenAction) =>
+    asked.has(a) || asked.has('*') || (a === 'metadata_read' && asked.has('pull'))
+  return ALL_ACTIONS.filter((a) => wanted(a) && (allowed.has(a) || allowed.has('*')))
 }
 
 /** @internal Whether a token's `access` claim covers everything a registry request needs. */
 export function accessCovers(
   access: readonly TokenAccess[],
-  needed: readonly AccessRequest[],
+  needed: readonly NeededAccess[],
 ): boolean {
   return needed.every((n) => {
     const granted = new Set(actionsOn(access, n.type, n.name))
     return n.actions.every((a) => granted.has(a) || granted.has('*'))
   })
+}
+
+/** One resource a data-plane request needs, and the token actions it needs on it. */
+export interface NeededAccess {
+  readonly type: string
+  readonly name: string
+  readonly actions: readonly string[]
+}
+
+/**
+ * @internal What a data-plane request needs of an ACR access token: what the registry asks
+ * (`pull` to read, `push` to write, `delete` to delete), except that listing a repository's tags
+ * needs `metadata_read`, as ACR's `metadata/read` action is what lets a credential list tags.
+ */
+export function neededAccess(
+  access: readonly AccessRequest[],
+  request: AuthorizedRequest,
+): NeededAccess[] {
+  if (request.endpoint !== 'tags') return [...access]
+  return access.map((a) => (a.type === 'repository' ? { ...a, actions: ['metadata_read'] } : a))
 }
 
 // --- Internal ---

@@ -13,7 +13,7 @@ import {
 import { encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 import { acrError, formOf, json } from './responses.js'
 
-const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z*]+(?:,[a-z*]+)*)$/
+const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z_*]+(?:,[a-z_*]+)*)$/
 
 /**
  * `/oauth2/token`: an ACR access token whose `access` claim is what was asked for, minus what the

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import {
-  type AccessRequest,
   type AuthorizeInput,
   type AuthorizeResult,
   type LocalRegistry,
   startLocalRegistry,
 } from '@artifact-registry/registry-server'
 import type { StreamedRoute } from '../fake-server.js'
-import { accessCovers, type TokenAccess } from './acr-grants.js'
+import { accessCovers, type NeededAccess, neededAccess, type TokenAccess } from './acr-grants.js'
 import type { FakeClock } from './clock.js'
 import { acrError } from './responses.js'
 import type { AzureFakeState } from './state.js'
@@ -110,14 +109,15 @@ export class AcrDataPlane {
       claims !== undefined &&
       claims.exp > this.#deps.clock.epochSeconds() &&
       claims.aud === this.#loginServer
-    if (!valid) return this.#challenge(input.access, undefined)
-    if (accessCovers(claims.access as TokenAccess[], input.access)) {
+    const needed = neededAccess(input.access, input.request)
+    if (!valid) return this.#challenge(needed, undefined)
+    if (accessCovers(claims.access as TokenAccess[], needed)) {
       return { ok: true, subject: String(claims.sub) }
     }
-    return this.#challenge(input.access, 'insufficient_scope')
+    return this.#challenge(needed, 'insufficient_scope')
   }
 
-  #challenge(access: readonly AccessRequest[], error: string | undefined): AuthorizeResult {
+  #challenge(access: readonly NeededAccess[], error: string | undefined): AuthorizeResult {
     const host = this.#loginServer
     const scope = access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`).join(' ')
     const parts = [`realm="https://${host}/oauth2/token"`, `service="${host}"`]

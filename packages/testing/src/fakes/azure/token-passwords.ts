@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import type { BasicVerifier, TokenGrant } from './acr-grants.js'
+import type { BasicVerifier, TokenAction, TokenGrant } from './acr-grants.js'
 import type { ArmContext, ArmPath } from './arm.js'
 import { findRegistry } from './registries.js'
 import { armError, json, parseJson, resourceNotFound } from './responses.js'
@@ -10,16 +10,19 @@ import { tokenOfId } from './tokens.js'
 const SLOTS: readonly FakeTokenPassword['name'][] = ['password1', 'password2']
 
 /**
- * What each scope-map action of a repository allows at `/oauth2/token`, in the Docker token
- * format: `content/read` pulls, `content/write` pushes, `content/delete` deletes. The `metadata/*`
- * actions are ACR's `metadata_read` and `metadata_write` scopes of its own `/acr/v1` listing and
- * attribute API, which the fake does not serve: they grant nothing here, and the OCI API's tag
- * listing goes by `pull` (the testing README says so).
+ * What each scope-map action of a repository allows at `/oauth2/token`, as ACR documents the
+ * actions: `content/read` pulls, `content/write` pushes, `content/delete` deletes manifests and
+ * the repository, `metadata/read` lists tags (`metadata_read`) and `metadata/write` changes the
+ * attributes of tags and manifests (`metadata_write`). The fake serves the tag listing; it does
+ * not serve ACR's attribute API, which neither the providers nor skopeo call (the testing README
+ * says so).
  */
-const DOCKER_ACTIONS: Readonly<Record<string, string>> = {
+const DOCKER_ACTIONS: Readonly<Record<string, TokenAction>> = {
   'content/read': 'pull',
   'content/write': 'push',
   'content/delete': 'delete',
+  'metadata/read': 'metadata_read',
+  'metadata/write': 'metadata_write',
 }
 
 /**
