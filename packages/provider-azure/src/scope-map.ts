@@ -18,8 +18,10 @@ export function scopeMapName(repository: string): string {
 
 /**
  * What each permission needs of a repository's scope map. A pull reads content
- * (`content/read`) and lists tags (`metadata/read`); a push-pull also writes content and tags
- * (`content/write`, `metadata/write`) and deletes manifests (`content/delete`).
+ * (`content/read`) and lists tags (`metadata/read`); a push-pull also writes content
+ * (`content/write`), deletes manifests (`content/delete`) and may change the attributes of tags
+ * and manifests (`metadata/write`, ACR's lock against writes or deletes, which neither this
+ * provider nor skopeo uses: it is granted so push-pull holders can manage what they push).
  */
 export const SCOPE_MAP_ACTIONS: Readonly<Record<Permission, readonly string[]>> = {
   pull: ['content/read', 'metadata/read'],

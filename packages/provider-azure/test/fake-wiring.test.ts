@@ -20,6 +20,6 @@ it("the fake's providerOptions reach its Entra ID, ARM and data plane", async ()
   expect(fake.requests.map((r) => r.operation)).not.toContain('unknown')
   expect(login.registry).toBe(fake.loginServer)
   expect(fake.decodeToken(login.password)?.access).toEqual([
-    { type: 'repository', name: 'team-a/my-app', actions: ['pull'] },
+    { type: 'repository', name: 'team-a/my-app', actions: ['pull', 'metadata_read'] },
   ])
 })

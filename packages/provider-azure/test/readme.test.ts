@@ -61,7 +61,11 @@ it('the README usage example runs as written against the fake', async () => {
     registry: fake.loginServer,
   })
   expect(readTokenClaims(creds.password, 'access token').access).toEqual([
-    { type: 'repository', name: 'team-a/web-app', actions: ['pull', 'push', 'delete'] },
+    {
+      type: 'repository',
+      name: 'team-a/web-app',
+      actions: ['pull', 'push', 'delete', 'metadata_read'],
+    },
   ])
 })
 

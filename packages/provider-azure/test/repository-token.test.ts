@@ -44,7 +44,7 @@ async function grantedActions(
   try {
     const query = new URLSearchParams({
       service: fake.loginServer,
-      scope: `repository:${repository}:pull,push,delete`,
+      scope: `repository:${repository}:pull,push,delete,metadata_read,metadata_write`,
     })
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
     const answer = await client.send('GET', `/oauth2/token?${query}`, {
@@ -58,6 +58,14 @@ async function grantedActions(
     client.close()
   }
 }
+
+/**
+ * What ACR grants pull and push-pull tokens when asked for everything: each of the scope-map
+ * actions the provider gives them (content/read, metadata/read; and content/write,
+ * content/delete, metadata/write), so a provider that drops one fails here.
+ */
+const PULL = ['pull', 'metadata_read']
+const PUSH_PULL = ['pull', 'push', 'delete', 'metadata_read', 'metadata_write']
 
 function tokenNamed(name: string): FakeToken {
   const token = fake.getTokens().find((t) => t.name === name)
@@ -154,8 +162,8 @@ describe('repository-token mode', () => {
     const { name } = await registry.createRepository('web-app')
     const pull = await registry.generateCredentials(name, 'pull')
     const push = await registry.generateCredentials(name, 'push-pull')
-    expect(await grantedActions(pull)).toEqual(['pull'])
-    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+    expect(await grantedActions(pull)).toEqual(PULL)
+    expect(await grantedActions(push)).toEqual(PUSH_PULL)
     expect(await grantedActions(push, 'other')).toEqual([])
     const maps = Object.fromEntries(fake.getScopeMaps().map((m) => [m.name, m]))
     expect(maps['web-app--pull']?.actions).toEqual([
@@ -185,13 +193,13 @@ describe('repository-token mode', () => {
     const { name } = await registry.createRepository('web-app')
     const first = await registry.generateCredentials(name, 'pull', { ttlSeconds: 600 })
     const second = await registry.generateCredentials(name, 'pull', { ttlSeconds: 1200 })
-    expect(await grantedActions(first)).toEqual(['pull'])
-    expect(await grantedActions(second)).toEqual(['pull'])
+    expect(await grantedActions(first)).toEqual(PULL)
+    expect(await grantedActions(second)).toEqual(PULL)
     const third = await registry.generateCredentials(name, 'pull', { ttlSeconds: 900 })
     expect(fake.getTokens()).toHaveLength(1)
     expect(await grantedActions(first)).toBe(401)
-    expect(await grantedActions(second)).toEqual(['pull'])
-    expect(await grantedActions(third)).toEqual(['pull'])
+    expect(await grantedActions(second)).toEqual(PULL)
+    expect(await grantedActions(third)).toEqual(PULL)
   })
 
   it('never gives two concurrent calls the same slot', async () => {
@@ -203,7 +211,7 @@ describe('repository-token mode', () => {
     ])
     expect(new Set(both.map((c) => c.password)).size).toBe(2)
     for (const credentials of both) {
-      expect(await grantedActions(credentials)).toEqual(['pull', 'push', 'delete'])
+      expect(await grantedActions(credentials)).toEqual(PUSH_PULL)
     }
   })
 
@@ -239,7 +247,7 @@ describe('repository-token mode', () => {
         .map((m) => m.name)
         .sort(),
     ).toEqual(['other-app', 'other-app--pull'])
-    expect(await grantedActions(kept, 'other-app')).toEqual(['pull'])
+    expect(await grantedActions(kept, 'other-app')).toEqual(PULL)
   })
 
   it('refuses a disabled token (PERMISSION_DENIED) and one bound elsewhere (CONFLICT)', async () => {
@@ -265,7 +273,7 @@ describe('repository-token mode', () => {
     if (map === undefined) throw new Error('no scope map')
     map.actions = map.actions.filter((a) => !a.endsWith('/content/delete'))
     const push = await registry.generateCredentials(name, 'push-pull')
-    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+    expect(await grantedActions(push)).toEqual(PUSH_PULL)
   })
 
   it('never lets push-pull credentials reach another repository through an edited scope map', async () => {
@@ -277,7 +285,7 @@ describe('repository-token mode', () => {
     map.actions = [...map.actions, 'repositories/other-app/content/write']
     const push = await registry.generateCredentials(name, 'push-pull')
     expect(await grantedActions(push, 'other-app')).toEqual([])
-    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+    expect(await grantedActions(push)).toEqual(PUSH_PULL)
   })
 
   it('never lets pull credentials reach another repository through an edited pull scope map', async () => {
@@ -290,7 +298,7 @@ describe('repository-token mode', () => {
     map.actions = [...map.actions, 'repositories/web-app/other-app/content/read']
     const pull = await registry.generateCredentials(name, 'pull')
     expect(await grantedActions(pull, 'web-app/other-app')).toEqual([])
-    expect(await grantedActions(pull)).toEqual(['pull'])
+    expect(await grantedActions(pull)).toEqual(PULL)
   })
 
   it('serializes a repository’s issues: a pull issue never deletes the push token in use', async () => {
@@ -305,8 +313,8 @@ describe('repository-token mode', () => {
       registry.generateCredentials(name, 'pull'),
       registry.generateCredentials(name, 'push-pull'),
     ])
-    expect(await grantedActions(pull)).toEqual(['pull'])
-    expect(await grantedActions(push)).toEqual(['pull', 'push', 'delete'])
+    expect(await grantedActions(pull)).toEqual(PULL)
+    expect(await grantedActions(push)).toEqual(PUSH_PULL)
   })
 })
 

@@ -54,8 +54,9 @@ describe('generateCredentials: AAD → ACR token exchange', () => {
     const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('api')
     for (const [permission, actions] of [
-      ['pull', ['pull']],
-      ['push-pull', ['pull', 'push', 'delete']],
+      // A pull reads metadata (lists tags) too, as ACR grants it to a role that pulls.
+      ['pull', ['pull', 'metadata_read']],
+      ['push-pull', ['pull', 'push', 'delete', 'metadata_read']],
     ] as const) {
       const credentials = await registry.generateCredentials(name, permission)
       expect(credentials).toMatchObject({
