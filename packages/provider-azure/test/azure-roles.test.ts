@@ -1,4 +1,8 @@
-import { artifactRegistryContractSuite, type ContractTestRunner } from '@artifact-registry/testing'
+import {
+  artifactRegistryContractSuite,
+  type ContractTestRunner,
+  failingContractTests,
+} from '@artifact-registry/testing'
 import {
   type AzureFake,
   FAKE_AZURE,
@@ -6,7 +10,6 @@ import {
 } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AzureCredentialsMode } from '../src/index.js'
-import { firstFailure } from './first-failure.js'
 import { fakeDataPlane, fakeProvider, startStrictAzureFake } from './fixtures.js'
 import { type ReadmeRoles, readmeRoles } from './readme-roles.js'
 
@@ -49,7 +52,12 @@ async function firstFailureWith(
 ): Promise<string | undefined> {
   await using fake = await startStrictAzureFake({ identities: [identityHolding(roles)] })
   // Awaited here: the fake must outlive the run.
-  return await firstFailure((test) => contractSuite(test, mode, () => fake))
+  const [first] = await failingContractTests(
+    expect,
+    (test) => contractSuite(test, mode, () => fake),
+    { stopAtFirstFailure: true },
+  )
+  return first
 }
 
 for (const mode of MODES) {

@@ -15,6 +15,15 @@ describe('the contract suite fails on a provider that breaks the contract', () =
     expect(await failingTests({ crossAccount: 'aws' })).toEqual([])
   })
 
+  it('stops at the first failure when asked, naming only that one', async () => {
+    const register = (test: Parameters<typeof artifactRegistryContractSuite>[0]['test']) =>
+      artifactRegistryContractSuite({ test, factory: () => reference({ faults: ['delete-noop'] }) })
+    const all = await failingContractTests(expect, register)
+    const first = await failingContractTests(expect, register, { stopAtFirstFailure: true })
+    expect(all.length).toBeGreaterThan(1)
+    expect(first).toEqual(all.slice(0, 1))
+  })
+
   const cases: [Fault, ReferenceOptions, string[]][] = [
     [
       'lying-capabilities',
