@@ -158,3 +158,31 @@ function laneOf(file: string): string {
 function sortByFile(files: ListedFile[]): ListedFile[] {
   return [...files].sort((a, b) => a.file.localeCompare(b.file))
 }
+
+describe("the AWS lane's roles", () => {
+  // The lane must run with the rights the README tells users to give, no more: a wider pull role
+  // would hide a pull credential that reaches beyond what the README promises.
+  it('get exactly the actions of the pull and push rows of the provider-aws README', async () => {
+    const doc = await readFile(join(REPO_ROOT, 'docs/live-lanes.md'), 'utf8')
+    const readme = await readFile(join(REPO_ROOT, 'packages/provider-aws/README.md'), 'utf8')
+    const pull = actionsIn(doc.match(/^PULL='(.*)'$/m)?.[1])
+    const push = [...pull, ...actionsIn(doc.match(/^PUSH="\$PULL,(.*)"$/m)?.[1])]
+    expect(pull.length).toBeGreaterThan(0)
+    expect(pull.sort()).toEqual(readmeRoleActions(readme, 'pull role').sort())
+    expect(push.sort()).toEqual(readmeRoleActions(readme, 'push role').sort())
+  })
+})
+
+/** The `ecr:…` names in a shell string of quoted actions. */
+function actionsIn(text: string | undefined): string[] {
+  return [...(text ?? '').matchAll(/ecr:\w+/g)].map((m) => m[0])
+}
+
+/** The actions of the README table row whose identity cell is exactly `identity`, on repositories. */
+function readmeRoleActions(readme: string, identity: string): string[] {
+  const row = readme
+    .split('\n')
+    .map((line) => line.split('|').map((cell) => cell.trim()))
+    .find((cells) => cells[1] === identity && cells[2] === '`repository/{prefix}-*`')
+  return actionsIn(row?.[3])
+}
