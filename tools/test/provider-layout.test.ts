@@ -34,6 +34,10 @@ describe('every provider has the same layout', () => {
     expect(entryExports(source(provider, 'map-error.ts'))).toEqual(
       expect.arrayContaining(['mapError', 'platformError']),
     )
+    expect(entryExports(source(provider, 'naming.ts'))).toEqual(
+      expect.arrayContaining(['routableName', 'checkRoutableName']),
+    )
+    expect(entryExports(source(provider, 'options.ts'))).toContain('resolveOptions')
     // The factory is async everywhere, and defined next to the class it returns.
     expect(source(provider, `${provider}-provider.ts`)).toMatch(
       new RegExp(`^export async function ${provider}\\(`, 'm'),

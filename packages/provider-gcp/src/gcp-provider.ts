@@ -7,7 +7,13 @@ import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-r
 import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
 import { impersonate } from './impersonation.js'
 import { platformError } from './map-error.js'
-import { garResourceName, imagePathOf, imageUri, toRoutableName } from './naming.js'
+import {
+  checkRoutableName,
+  garResourceName,
+  imagePathOf,
+  imageUri,
+  routableName,
+} from './naming.js'
 import { type GcpProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
@@ -42,7 +48,7 @@ export class GcpProvider implements core.ArtifactRegistry {
 
   /** No API write (GAR creates image paths on first push): validates the name and checks the GAR repository once. */
   async createRepository(name: string): Promise<core.RepositoryResponse> {
-    return this.describe(toRoutableName(this.#options.ref, name))
+    return this.describe(routableName(this.#options.ref, name))
   }
 
   /** The routable name, its uri, and when it was first pushed (`null` before that). */
@@ -65,7 +71,7 @@ export class GcpProvider implements core.ArtifactRegistry {
     permission: core.Permission,
     options: core.GenerateCredentialsOptions = {},
   ): Promise<core.ArtifactRegistryCredentials> {
-    imagePathOf(this.#options.ref, name)
+    checkRoutableName(this.#options.ref, name)
     checkPermission(permission)
     const { seconds } = resolveCredentialTtl(TTL_RULES.gcp, options, PLATFORM)
     // Arguments first, configuration last: a bad call is reported as such on any setup.
@@ -87,21 +93,21 @@ export class GcpProvider implements core.ArtifactRegistry {
 
   /** Adds members to the GAR repository's `roles/artifactregistry.reader` binding. */
   async addCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
-    imagePathOf(this.#options.ref, name)
+    checkRoutableName(this.#options.ref, name)
     const add = membersOf(checkGcpAccess(access, this.reservedAccounts()))
     await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { add }))
   }
 
   /** Removes exactly these members from that binding; other bindings and conditions stay. */
   async removeCrossAccountAccess(name: string, access: core.CrossAccountAccess): Promise<void> {
-    imagePathOf(this.#options.ref, name)
+    checkRoutableName(this.#options.ref, name)
     const remove = membersOf(checkGcpAccess(access, this.reservedAccounts()))
     await updatePolicy(await this.policyTarget(), (p) => changeManagedMembers(p, { remove }))
   }
 
   /** What the unconditional reader binding grants, minus this provider's own service accounts. */
   async getCrossAccountAccess(name: string): Promise<core.CrossAccountPermissions> {
-    imagePathOf(this.#options.ref, name)
+    checkRoutableName(this.#options.ref, name)
     const policy: IamPolicy = await readPolicy(await this.policyTarget())
     // IAM policies carry no modification time.
     return { access: accessOf(managedMembers(policy), this.reservedAccounts()), lastUpdated: null }
@@ -119,13 +125,13 @@ export class GcpProvider implements core.ArtifactRegistry {
 
   // --- Internal ---
 
-  private async describe(routableName: string): Promise<core.RepositoryResponse> {
+  private async describe(name: string): Promise<core.RepositoryResponse> {
     const ref = this.#options.ref
-    const imagePath = imagePathOf(ref, routableName)
+    const imagePath = imagePathOf(ref, name)
     const client = await this.#clients.artifactRegistry()
     await this.checkGarRepositoryOnce()
     const createdAt = await imagePathCreatedAt(client, ref, imagePath)
-    return { name: routableName, uri: imageUri(this.registryHost(), routableName), createdAt }
+    return { name, uri: imageUri(this.registryHost(), name), createdAt }
   }
 
   /** `host[:port]` of the registry endpoint, what `docker login` takes. */

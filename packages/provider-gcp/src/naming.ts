@@ -26,7 +26,7 @@ export function dockerHost(ref: GarRepositoryRef): string {
  * The routable name of a logical name: `{project}/{garRepo}/{imagePath}`, the image path mapped
  * by the core naming module (`gar` rule) within what is left of the 255-character budget.
  */
-export function toRoutableName(ref: GarRepositoryRef, logicalName: string): string {
+export function routableName(ref: GarRepositoryRef, logicalName: string): string {
   assertUsableName(logicalName, PLATFORM)
   const prefix = `${ref.projectId}/${ref.repository}/`
   const budget = MAX_IMAGE_NAME_LENGTH - `${dockerHost(ref)}/${prefix}`.length
@@ -34,11 +34,22 @@ export function toRoutableName(ref: GarRepositoryRef, logicalName: string): stri
 }
 
 /**
- * The image path of a routable name of this provider.
+ * Check a routable name passed back to the provider: a usable name of an image path in this
+ * provider's GAR repository. Names outside it (e.g. a logical name) are never re-prefixed, so no
+ * method touches an image path it does not manage.
  *
  * @throws ArtifactRegistryError `INVALID_NAME` for unusable names or image paths GAR refuses;
- *   `INVALID_ARGUMENT` for names outside this provider's GAR repository (e.g. a logical name):
- *   they are never re-prefixed, so no method touches an image path it does not manage.
+ *   `INVALID_ARGUMENT` for names outside this provider's GAR repository.
+ */
+export function checkRoutableName(ref: GarRepositoryRef, name: string): string {
+  imagePathOf(ref, name)
+  return name
+}
+
+/**
+ * The image path of a routable name of this provider, checked as {@link checkRoutableName} does.
+ *
+ * @throws ArtifactRegistryError `INVALID_NAME` or `INVALID_ARGUMENT`, as {@link checkRoutableName}.
  */
 export function imagePathOf(ref: GarRepositoryRef, routableName: string): string {
   assertUsableName(routableName, PLATFORM)
