@@ -24,10 +24,8 @@ const KINDS: Readonly<Record<string, string>> = { scopemaps: 'scope maps', token
  * scopeMaps for the registry SKU Basic. …".
  */
 export function quotaExceededMessage(err: unknown, context: ErrorContext): string | undefined {
-  const e = err as { code?: unknown; message?: unknown } | null
-  const message = typeof e?.message === 'string' ? e.message : ''
-  const isQuota = e?.code === QUOTA_CODE || message.includes(`failed. ${QUOTA_CODE}.`)
-  if (!isQuota) return undefined
+  if (!isQuotaExceeded(err)) return undefined
+  const message = messageOf(err)
   const type = /resource type (\w+)/i.exec(message)?.[1]?.toLowerCase()
   const kind = (type === undefined ? undefined : KINDS[type]) ?? 'scope maps or tokens'
   const sku = /SKU (\w+)/.exec(message)?.[1]
@@ -42,4 +40,20 @@ export function quotaExceededMessage(err: unknown, context: ErrorContext): strin
     'tokens each: delete repositories no longer needed, move the registry to a higher SKU, or ' +
     'ask Azure Support for a higher limit'
   )
+}
+
+/**
+ * Whether `err`, as ARM's SDK threw it (the `cause` of our error), is ARM's `QuotaExceeded`: a
+ * `RestError` with that code, or a long-running operation that failed with it.
+ */
+export function isQuotaExceeded(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === QUOTA_CODE || messageOf(err).includes(`failed. ${QUOTA_CODE}.`)
+}
+
+// --- Internal ---
+
+function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message
+  return typeof message === 'string' ? message : ''
 }

@@ -1,17 +1,23 @@
-import type { ArtifactRegistryCredentials, Permission } from '@artifact-registry/core'
+import {
+  type ArtifactRegistryCredentials,
+  ArtifactRegistryError,
+  type Permission,
+} from '@artifact-registry/core'
 import type { ScopeMap, Token, TokenPasswordName } from '@azure/arm-containerregistry'
 import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
 import { platformError } from './map-error.js'
+import { isQuotaExceeded } from './quota.js'
 import {
   hasExactly,
   hasRepositoryActions,
   isScopeMapOf,
   SCOPE_MAP_ACTIONS,
   type ScopeMaps,
-  scopeMapName,
 } from './scope-map.js'
 import { pullScopeMapName, tokenName } from './token-names.js'
+import { boundScopeMapName, expiryOf, hasExpired, isBoundTo } from './token-ownership.js'
+import { sweepExpiredTokens } from './token-sweep.js'
 
 /** What {@link RepositoryTokens} needs. */
 export interface RepositoryTokensDeps {
@@ -36,15 +42,20 @@ const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
  *
  * A token has two password slots, so at most two credentials per repository and permission are
  * valid at once: a new one takes an empty or expired slot, or else the slot of the password that
- * expires first, which stops working. Expired tokens are deleted when credentials are generated
- * for their repository, and every token of a repository when it is deleted.
+ * expires first, which stops working. A token whose passwords have all expired is deleted when
+ * credentials are generated for its repository, or, when a new token does not fit the registry's
+ * token quota, by a sweep of every repository's (see {@link sweepExpiredTokens}); every token of
+ * a repository goes when the repository is deleted.
  */
 export class RepositoryTokens {
   readonly #deps: RepositoryTokensDeps
   /**
    * The last operation per repository. Issuing one permission may delete the other's expired
    * token, so every issue and removal of a repository's tokens waits for the one before: two
-   * calls never take the same slot, nor delete a token another call is about to use.
+   * calls never take the same slot, nor delete a token another call is about to use. A quota
+   * sweep, run inside one repository's operation, never waits here: it skips repositories with
+   * an operation under way and holds the others while it deletes, so no two operations wait on
+   * each other.
    */
   readonly #pending = new Map<string, Promise<unknown>>()
 
@@ -178,7 +189,7 @@ export class RepositoryTokens {
       if (map.id === undefined) {
         throw platformError('INTERNAL', `ARM returned the scope map "${map.name}" without an id`)
       }
-      return tokens.create(name, map.id)
+      return this.#createToken(name, map.id)
     }
     if (!isBoundTo(token, map.name ?? '')) throw foreign('Token', name, repository)
     if (token.status === 'disabled') {
@@ -189,6 +200,26 @@ export class RepositoryTokens {
     }
     return token
   }
+
+  /**
+   * Create the token `name` bound to `scopeMapId`. When the registry's token quota is used up,
+   * sweep our tokens whose passwords have all expired (idle repositories' tokens, which nothing
+   * else deletes) and try once more; the quota error stands when nothing could be swept or the
+   * room was taken again.
+   */
+  async #createToken(name: string, scopeMapId: string): Promise<Token> {
+    const { tokens, scopeMaps, clock } = this.#deps
+    try {
+      return await tokens.create(name, scopeMapId)
+    } catch (err) {
+      if (!(err instanceof ArtifactRegistryError && isQuotaExceeded(err.cause))) throw err
+      const claimIfIdle = <T>(repository: string, operation: () => Promise<T>) =>
+        this.#pending.has(repository) ? undefined : this.#serialized(repository, operation)
+      const swept = await sweepExpiredTokens({ tokens, scopeMaps, clock, claimIfIdle })
+      if (swept === 0) throw err
+      return tokens.create(name, scopeMapId)
+    }
+  }
 }
 
 // --- Internal ---
@@ -196,25 +227,6 @@ export class RepositoryTokens {
 /** The actions pull tokens get: read content and metadata (tags) of the one repository. */
 function pullActions(repository: string): string[] {
   return SCOPE_MAP_ACTIONS.pull.map((a) => `repositories/${repository}/${a}`)
-}
-
-function boundScopeMapName(repository: string, permission: Permission): string {
-  return permission === 'pull' ? pullScopeMapName(repository) : scopeMapName(repository)
-}
-
-/** Whether `token` is bound to the scope map called `mapName` (ARM names ignore case). */
-function isBoundTo(token: Token, mapName: string): boolean {
-  const id = token.scopeMapId?.toLowerCase() ?? ''
-  return mapName !== '' && id.endsWith(`/scopemaps/${mapName.toLowerCase()}`)
-}
-
-/**
- * Whether every password of `token` has expired. A token without passwords has not: it may be
- * one another call just created and is about to give a password.
- */
-function hasExpired(token: Token, now: number): boolean {
-  const passwords = token.credentials?.passwords ?? []
-  return passwords.length > 0 && passwords.every((p) => expiryOf(p.expiry) <= now)
 }
 
 /** The slot a new password takes: an empty one, else an expired one, else the first to expire. */
@@ -227,11 +239,6 @@ function passwordSlot(token: Token, now: number): TokenPasswordName {
   const empty = expiries.findIndex((e) => e === Number.NEGATIVE_INFINITY || e <= now)
   const index = empty !== -1 ? empty : expiries.indexOf(Math.min(...expiries))
   return SLOTS[index] ?? 'password1'
-}
-
-/** A password's expiry in ms; one without an expiry never expires. */
-function expiryOf(expiry: Date | undefined): number {
-  return expiry === undefined ? Number.POSITIVE_INFINITY : expiry.getTime()
 }
 
 function foreign(kind: string, name: string, repository: string): Error {

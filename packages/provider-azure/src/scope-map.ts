@@ -93,6 +93,16 @@ export class ScopeMaps {
     )
   }
 
+  /** Every scope map of the registry. */
+  list(): Promise<ScopeMap[]> {
+    const { client, resourceGroup, registryName, call } = this.#deps
+    return call('read', { operation: 'list scope maps' }, async () => {
+      const maps: ScopeMap[] = []
+      for await (const map of client().scopeMaps.list(resourceGroup, registryName)) maps.push(map)
+      return maps
+    })
+  }
+
   /** Create (or update) the scope map of `repository` and wait for it. */
   create(repository: string): Promise<ScopeMap> {
     return this.createNamed(scopeMapName(repository), scopeMapActions(repository))

@@ -9,6 +9,7 @@ import {
 } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
 import type { Clock } from '../src/clock.js'
+import { DataPlaneClient } from '../src/data-plane.js'
 import { type AzureProvider, type AzureProviderOptions, azure } from '../src/index.js'
 
 /**
@@ -88,5 +89,33 @@ export function fakeDataPlane(fake: () => AzureFake): DataPlaneOptions {
     tls: true,
     // The certificate every Azure fake serves (fake.dataPlane.caCertificate).
     caCertificate: TEST_TLS_CERT,
+  }
+}
+
+/**
+ * The actions ACR grants `credentials` (Basic, as docker and skopeo log in) on `repository` when
+ * asked for every one, at the fake's `/oauth2/token`; the HTTP status when it refuses them.
+ */
+export async function actionsGranted(
+  fake: AzureFake,
+  credentials: ArtifactRegistryCredentials,
+  repository = 'web-app',
+): Promise<string[] | number> {
+  const client = new DataPlaneClient(fake.loginServer, [fake.ca], 5_000)
+  try {
+    const query = new URLSearchParams({
+      service: fake.loginServer,
+      scope: `repository:${repository}:pull,push,delete,metadata_read,metadata_write`,
+    })
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+    const answer = await client.send('GET', `/oauth2/token?${query}`, {
+      authorization: `Basic ${basic}`,
+    })
+    if (answer.status !== 200) return answer.status
+    const token = String((answer.body as { access_token: string }).access_token)
+    const access = fake.decodeToken(token)?.access as { actions: string[] }[]
+    return access[0]?.actions ?? []
+  } finally {
+    client.close()
   }
 }

@@ -6,7 +6,6 @@ import {
   startAzureFake,
 } from '@artifact-registry/testing/fakes/azure'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DataPlaneClient } from '../src/data-plane.js'
 import {
   AZURE_CAPABILITIES,
   AZURE_REPOSITORY_TOKEN_CAPABILITIES,
@@ -14,7 +13,7 @@ import {
   azure,
   fromBinding,
 } from '../src/index.js'
-import { FakeClock, fakeProvider, rejectionOf } from './fixtures.js'
+import { actionsGranted, FakeClock, fakeProvider, rejectionOf } from './fixtures.js'
 
 // The repository-token mode against the Azure fake: ACR tokens bound to scope maps, passwords
 // with an exact expiry, used at the fake's /oauth2/token the way docker and skopeo use them.
@@ -36,27 +35,11 @@ async function start(
 }
 
 /** The actions ACR grants `credentials` on `repository` when asked for everything. */
-async function grantedActions(
+function grantedActions(
   credentials: ArtifactRegistryCredentials,
-  repository = 'web-app',
+  repository?: string,
 ): Promise<string[] | number> {
-  const client = new DataPlaneClient(fake.loginServer, [fake.ca], 5_000)
-  try {
-    const query = new URLSearchParams({
-      service: fake.loginServer,
-      scope: `repository:${repository}:pull,push,delete,metadata_read,metadata_write`,
-    })
-    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
-    const answer = await client.send('GET', `/oauth2/token?${query}`, {
-      authorization: `Basic ${basic}`,
-    })
-    if (answer.status !== 200) return answer.status
-    const token = String((answer.body as { access_token: string }).access_token)
-    const access = fake.decodeToken(token)?.access as { actions: string[] }[]
-    return access[0]?.actions ?? []
-  } finally {
-    client.close()
-  }
+  return actionsGranted(fake, credentials, repository)
 }
 
 /**
