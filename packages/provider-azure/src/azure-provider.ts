@@ -16,7 +16,7 @@ import { AcrTokens } from './acr-tokens.js'
 import { capabilitiesOf } from './capabilities.js'
 import { DataPlaneClient } from './data-plane.js'
 import { platformError } from './map-error.js'
-import { checkRoutableName, routableName } from './naming.js'
+import { checkRoutableName, isInNamespace, routableName } from './naming.js'
 import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RateLimiter } from './rate-limiter.js'
@@ -86,6 +86,7 @@ export class AzureProvider implements ArtifactRegistry {
             tokens: new AcrTokens(arm),
             loginServer: o.loginServer,
             clock: o.clock,
+            manages: (repository) => isInNamespace(repository, o.repositoryPrefix),
           })
         : undefined
     this.#tokens = new TokenExchange({

@@ -19,6 +19,14 @@ export function routableName(logical: string, prefix: string | undefined): strin
 }
 
 /**
+ * Whether `name`, read from the registry, is one of this binding's repositories: a valid ACR name
+ * under the prefix (any, without one). What is not is never changed by this provider.
+ */
+export function isInNamespace(name: string, prefix: string | undefined): boolean {
+  return isValidPlatformName('acr', name) && (prefix === undefined || name.startsWith(`${prefix}/`))
+}
+
+/**
  * Check a routable name handed back by a caller.
  *
  * @throws ArtifactRegistryError `INVALID_NAME` when it is not an ACR repository name;

@@ -27,6 +27,8 @@ export interface RepositoryTokensDeps {
   readonly loginServer: string
   /** Time as the provider sees it: password expiries are absolute. */
   readonly clock: Clock
+  /** Whether a repository is this binding's: a quota sweep never deletes another's tokens. */
+  readonly manages: (repository: string) => boolean
 }
 
 /** The two password slots every ACR token has. */
@@ -208,14 +210,14 @@ export class RepositoryTokens {
    * room was taken again.
    */
   async #createToken(name: string, scopeMapId: string): Promise<Token> {
-    const { tokens, scopeMaps, clock } = this.#deps
+    const { tokens, scopeMaps, clock, manages } = this.#deps
     try {
       return await tokens.create(name, scopeMapId)
     } catch (err) {
       if (!(err instanceof ArtifactRegistryError && isQuotaExceeded(err.cause))) throw err
       const claimIfIdle = <T>(repository: string, operation: () => Promise<T>) =>
         this.#pending.has(repository) ? undefined : this.#serialized(repository, operation)
-      const swept = await sweepExpiredTokens({ tokens, scopeMaps, clock, claimIfIdle })
+      const swept = await sweepExpiredTokens({ tokens, scopeMaps, clock, manages, claimIfIdle })
       if (swept === 0) throw err
       return tokens.create(name, scopeMapId)
     }

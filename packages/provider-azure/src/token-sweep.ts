@@ -9,6 +9,11 @@ export interface TokenSweepDeps {
   readonly scopeMaps: ScopeMaps
   readonly clock: Clock
   /**
+   * Whether a repository is this binding's. Another binding's (another prefix on the same
+   * registry) are not ours to change, even when their tokens look like ours and have expired.
+   */
+  readonly manages: (repository: string) => boolean
+  /**
    * Run `operation` as the next operation on `repository`'s tokens when no other operation of
    * this instance is on them now, holding them until it settles; `undefined` (and nothing run)
    * when one is: that call may be about to give the token a password.
@@ -29,19 +34,20 @@ export const SWEEP_BATCH = 10
 /**
  * Delete tokens of this provider whose passwords have all expired, to make room under the
  * registry's token quota; returns how many were deleted. A token is only deleted when
- * {@link ownerOf} says we made it (its name and scope map are the ones we give a repository),
- * when no call of this instance is working on its repository, and when, read again while its
- * repository is held, it is still bound to its scope map with every password expired.
+ * {@link ownerOf} says we made it (its name and scope map are the ones we give a repository) for
+ * a repository of this binding (`manages`), when no call of this instance is working on its
+ * repository, and when, read again while its repository is held, it is still bound to its scope
+ * map with every password expired.
  */
 export async function sweepExpiredTokens(deps: TokenSweepDeps): Promise<number> {
-  const { tokens, scopeMaps, clock, claimIfIdle } = deps
+  const { tokens, scopeMaps, clock, manages, claimIfIdle } = deps
   const [all, maps] = await Promise.all([tokens.list(), scopeMaps.list()])
   const now = clock.now()
   const expired = all
     .filter((token) => hasExpired(token, now))
     .flatMap((token) => {
       const owner = ownerOf(token, maps)
-      if (owner === undefined || token.name === undefined) return []
+      if (owner === undefined || token.name === undefined || !manages(owner.repository)) return []
       const mapName = boundScopeMapName(owner.repository, owner.permission)
       return [{ name: token.name, mapName, repository: owner.repository, since: lastExpiry(token) }]
     })

@@ -168,6 +168,23 @@ describe('the token quota in repository-token mode', () => {
     expect(fake.requestsFor('tokens.create')).toHaveLength(2)
   })
 
+  it('never sweeps the expired tokens of another binding (another prefix) on the registry', async () => {
+    fake = await startAzureFake({ resourceQuotas: { Standard: QUOTA } })
+    const mode = { credentials: 'repository-token' } as const
+    await using other = await fakeProvider(fake, { ...mode, repositoryPrefix: 'team-b' })
+    registry = await fakeProvider(fake, { ...mode, repositoryPrefix: 'team-a' })
+    const theirs = await other.createRepository('app')
+    await other.generateCredentials(theirs.name, 'pull', { ttlSeconds: 60 })
+    const mine = await registry.createRepository('web-app')
+    fillTokenQuota()
+    fake.advanceClock(61)
+    const before = tokenNames()
+    expect(before).toHaveLength(1)
+    const err = await rejectionOf(registry.generateCredentials(mine.name, 'pull'))
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: false })
+    expect(tokenNames()).toEqual(before)
+  })
+
   it('reports the quota when the room the sweep made was taken before the retry', async () => {
     let creations = 0
     const takeTheRoom: Policies[number] = {
