@@ -1,5 +1,5 @@
 import type { Token, TokenPasswordName } from '@azure/arm-containerregistry'
-import { deleteChildResource, unlessNotFound } from './arm-resources.js'
+import { deleteChildResource, listChildResources, readChildResource } from './arm-resources.js'
 import type { ScopeMapsDeps } from './scope-map.js'
 
 /** A password ARM generated for a token. */
@@ -26,22 +26,18 @@ export class AcrTokens {
 
   /** The token called `name`, or `undefined` when ARM says it does not exist. */
   get(name: string): Promise<Token | undefined> {
-    const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'read token', resource: name }, () =>
-      unlessNotFound(() => client().tokens.get(resourceGroup, registryName, name)),
+    const { resourceGroup, registryName } = this.#deps
+    return readChildResource(this.#deps, 'token', name, (client) =>
+      client.tokens.get(resourceGroup, registryName, name),
     )
   }
 
   /** Every token of the registry. */
   list(): Promise<Token[]> {
-    const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'list tokens' }, async () => {
-      const tokens: Token[] = []
-      for await (const token of client().tokens.list(resourceGroup, registryName)) {
-        tokens.push(token)
-      }
-      return tokens
-    })
+    const { resourceGroup, registryName } = this.#deps
+    return listChildResources(this.#deps, 'tokens', (client) =>
+      client.tokens.list(resourceGroup, registryName),
+    )
   }
 
   /** Create (or update) the enabled token `name`, bound to the scope map `scopeMapId`, and wait. */

@@ -16,6 +16,40 @@ export async function unlessNotFound<T>(operation: () => Promise<T>): Promise<T 
 }
 
 /**
+ * Read the registry's child resource `name` (a scope map, a token) through `get`; `undefined` when
+ * ARM says it does not exist.
+ *
+ * @param kind What it is, for errors and events (`scope map`, `token`).
+ */
+export function readChildResource<T>(
+  deps: ScopeMapsDeps,
+  kind: string,
+  name: string,
+  get: (client: ContainerRegistryManagementClient) => Promise<T>,
+): Promise<T | undefined> {
+  return deps.call('read', { operation: `read ${kind}`, resource: name }, () =>
+    unlessNotFound(() => get(deps.client())),
+  )
+}
+
+/**
+ * Every child resource of one kind of the registry, through the SDK's paged `list`.
+ *
+ * @param kinds What they are, for errors and events (`scope maps`, `tokens`).
+ */
+export function listChildResources<T>(
+  deps: ScopeMapsDeps,
+  kinds: string,
+  list: (client: ContainerRegistryManagementClient) => AsyncIterable<T>,
+): Promise<T[]> {
+  return deps.call('read', { operation: `list ${kinds}` }, async () => {
+    const all: T[] = []
+    for await (const item of list(deps.client())) all.push(item)
+    return all
+  })
+}
+
+/**
  * Delete the registry's child resource `name` (a scope map, a token) through `remove`, a
  * long-running operation polled every `pollIntervalMs`, and wait. One already gone is done.
  *

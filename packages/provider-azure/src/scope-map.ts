@@ -1,6 +1,6 @@
 import { type Permission, toPlatformName } from '@artifact-registry/core'
 import type { ContainerRegistryManagementClient, ScopeMap } from '@azure/arm-containerregistry'
-import { deleteChildResource, unlessNotFound } from './arm-resources.js'
+import { deleteChildResource, listChildResources, readChildResource } from './arm-resources.js'
 import { PLATFORM } from './platform.js'
 import type { Caller } from './retry.js'
 
@@ -87,20 +87,18 @@ export class ScopeMaps {
 
   /** The scope map called `name`, or `undefined` when ARM says it does not exist. */
   getNamed(name: string): Promise<ScopeMap | undefined> {
-    const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'read scope map', resource: name }, () =>
-      unlessNotFound(() => client().scopeMaps.get(resourceGroup, registryName, name)),
+    const { resourceGroup, registryName } = this.#deps
+    return readChildResource(this.#deps, 'scope map', name, (client) =>
+      client.scopeMaps.get(resourceGroup, registryName, name),
     )
   }
 
   /** Every scope map of the registry. */
   list(): Promise<ScopeMap[]> {
-    const { client, resourceGroup, registryName, call } = this.#deps
-    return call('read', { operation: 'list scope maps' }, async () => {
-      const maps: ScopeMap[] = []
-      for await (const map of client().scopeMaps.list(resourceGroup, registryName)) maps.push(map)
-      return maps
-    })
+    const { resourceGroup, registryName } = this.#deps
+    return listChildResources(this.#deps, 'scope maps', (client) =>
+      client.scopeMaps.list(resourceGroup, registryName),
+    )
   }
 
   /** Create (or update) the scope map of `repository` and wait for it. */
