@@ -1,5 +1,5 @@
 import type { Token, TokenPasswordName } from '@azure/arm-containerregistry'
-import { deleteChildResource, listChildResources, readChildResource } from './arm-resources.js'
+import { RegistryChildResources } from './arm-resources.js'
 import type { ScopeMapsDeps } from './scope-map.js'
 
 /** A password ARM generated for a token. */
@@ -14,35 +14,18 @@ export interface GeneratedPassword {
 
 /**
  * ACR tokens of one registry through ARM (`Microsoft.ContainerRegistry/registries/tokens`) and
- * their passwords (`registries/generateCredentials`). Create, delete and password generation are
- * long-running operations, awaited through the SDK's poller.
+ * their passwords (`registries/generateCredentials`): read, listed and deleted by name as every
+ * child resource of a registry is; create, delete and password generation are long-running
+ * operations, awaited through the SDK's poller.
  */
-export class AcrTokens {
-  readonly #deps: ScopeMapsDeps
-
+export class AcrTokens extends RegistryChildResources<Token> {
   constructor(deps: ScopeMapsDeps) {
-    this.#deps = deps
-  }
-
-  /** The token called `name`, or `undefined` when ARM says it does not exist. */
-  get(name: string): Promise<Token | undefined> {
-    const { resourceGroup, registryName } = this.#deps
-    return readChildResource(this.#deps, 'token', name, (client) =>
-      client.tokens.get(resourceGroup, registryName, name),
-    )
-  }
-
-  /** Every token of the registry. */
-  list(): Promise<Token[]> {
-    const { resourceGroup, registryName } = this.#deps
-    return listChildResources(this.#deps, 'tokens', (client) =>
-      client.tokens.list(resourceGroup, registryName),
-    )
+    super(deps, 'token', (client) => client.tokens)
   }
 
   /** Create (or update) the enabled token `name`, bound to the scope map `scopeMapId`, and wait. */
   create(name: string, scopeMapId: string): Promise<Token> {
-    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.deps
     return call('write', { operation: 'create token', resource: name }, async () =>
       client().tokens.create(
         resourceGroup,
@@ -51,14 +34,6 @@ export class AcrTokens {
         { scopeMapId, status: 'enabled' },
         { updateIntervalInMs: pollIntervalMs },
       ),
-    )
-  }
-
-  /** Delete the token `name` and wait; a missing one is not an error. */
-  delete(name: string): Promise<void> {
-    const { resourceGroup, registryName } = this.#deps
-    return deleteChildResource(this.#deps, 'token', name, (client, options) =>
-      client.tokens.delete(resourceGroup, registryName, name, options),
     )
   }
 
@@ -73,7 +48,7 @@ export class AcrTokens {
     slot: TokenPasswordName,
     expiry: Date,
   ): Promise<GeneratedPassword> {
-    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.deps
     const name = token.name ?? ''
     return call(
       'write',

@@ -16,55 +16,72 @@ export async function unlessNotFound<T>(operation: () => Promise<T>): Promise<T 
 }
 
 /**
- * Read the registry's child resource `name` (a scope map, a token) through `get`; `undefined` when
- * ARM says it does not exist.
- *
- * @param kind What it is, for errors and events (`scope map`, `token`).
+ * The ARM client's operations on one kind of a registry's child resources: `client.scopeMaps` and
+ * `client.tokens` both have this shape.
  */
-export function readChildResource<T>(
-  deps: ScopeMapsDeps,
-  kind: string,
-  name: string,
-  get: (client: ContainerRegistryManagementClient) => Promise<T>,
-): Promise<T | undefined> {
-  return deps.call('read', { operation: `read ${kind}`, resource: name }, () =>
-    unlessNotFound(() => get(deps.client())),
-  )
-}
-
-/**
- * Every child resource of one kind of the registry, through the SDK's paged `list`.
- *
- * @param kinds What they are, for errors and events (`scope maps`, `tokens`).
- */
-export function listChildResources<T>(
-  deps: ScopeMapsDeps,
-  kinds: string,
-  list: (client: ContainerRegistryManagementClient) => AsyncIterable<T>,
-): Promise<T[]> {
-  return deps.call('read', { operation: `list ${kinds}` }, async () => {
-    const all: T[] = []
-    for await (const item of list(deps.client())) all.push(item)
-    return all
-  })
-}
-
-/**
- * Delete the registry's child resource `name` (a scope map, a token) through `remove`, a
- * long-running operation polled every `pollIntervalMs`, and wait. One already gone is done.
- *
- * @param kind What it is, for errors and events (`scope map`, `token`).
- */
-export function deleteChildResource(
-  deps: ScopeMapsDeps,
-  kind: string,
-  name: string,
-  remove: (
-    client: ContainerRegistryManagementClient,
+export interface ChildResourceOperations<T> {
+  get(group: string, registry: string, name: string): Promise<T>
+  list(group: string, registry: string): AsyncIterable<T>
+  delete(
+    group: string,
+    registry: string,
+    name: string,
     options: { updateIntervalInMs: number | undefined },
-  ) => Promise<void>,
-): Promise<void> {
-  return deps.call('write', { operation: `delete ${kind}`, resource: name }, async () => {
-    await unlessNotFound(() => remove(deps.client(), { updateIntervalInMs: deps.pollIntervalMs }))
-  })
+  ): Promise<void>
+}
+
+/**
+ * One kind of child resource of a registry, by name: read (a missing one is `undefined`), listed
+ * (every page), deleted as a long-running operation polled every `pollIntervalMs` (a missing one is
+ * already deleted). What differs between kinds, their creation, stays with each kind.
+ */
+export class RegistryChildResources<T> {
+  protected readonly deps: ScopeMapsDeps
+  readonly #kind: string
+  readonly #operations: (client: ContainerRegistryManagementClient) => ChildResourceOperations<T>
+
+  /**
+   * @param kind What one is, for errors and events (`scope map`, `token`).
+   * @param operations Picks the client's operations on this kind (`(client) => client.tokens`).
+   */
+  constructor(
+    deps: ScopeMapsDeps,
+    kind: string,
+    operations: (client: ContainerRegistryManagementClient) => ChildResourceOperations<T>,
+  ) {
+    this.deps = deps
+    this.#kind = kind
+    this.#operations = operations
+  }
+
+  /** The one called `name`, or `undefined` when ARM says it does not exist. */
+  getNamed(name: string): Promise<T | undefined> {
+    const { client, resourceGroup, registryName, call } = this.deps
+    return call('read', { operation: `read ${this.#kind}`, resource: name }, () =>
+      unlessNotFound(() => this.#operations(client()).get(resourceGroup, registryName, name)),
+    )
+  }
+
+  /** Every one of the registry. */
+  list(): Promise<T[]> {
+    const { client, resourceGroup, registryName, call } = this.deps
+    return call('read', { operation: `list ${this.#kind}s` }, async () => {
+      const all: T[] = []
+      for await (const item of this.#operations(client()).list(resourceGroup, registryName)) {
+        all.push(item)
+      }
+      return all
+    })
+  }
+
+  /** Delete the one called `name` and wait; a missing one is not an error. */
+  deleteNamed(name: string): Promise<void> {
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.deps
+    const options = { updateIntervalInMs: pollIntervalMs }
+    return call('write', { operation: `delete ${this.#kind}`, resource: name }, async () => {
+      await unlessNotFound(() =>
+        this.#operations(client()).delete(resourceGroup, registryName, name, options),
+      )
+    })
+  }
 }

@@ -107,9 +107,9 @@ export class RepositoryTokens {
     const { tokens, scopeMaps } = this.#deps
     await Promise.all(
       PERMISSIONS.map(async (permission) => {
-        const token = await tokens.get(tokenName(repository, permission))
+        const token = await tokens.getNamed(tokenName(repository, permission))
         if (token !== undefined && isBoundTo(token, boundScopeMapName(repository, permission))) {
-          await tokens.delete(tokenName(repository, permission))
+          await tokens.deleteNamed(tokenName(repository, permission))
         }
       }),
     )
@@ -177,15 +177,15 @@ export class RepositoryTokens {
     const name = tokenName(repository, permission)
     const otherPermission = permission === 'pull' ? 'push-pull' : 'pull'
     const [token, other] = await Promise.all([
-      tokens.get(name),
-      tokens.get(tokenName(repository, otherPermission)),
+      tokens.getNamed(name),
+      tokens.getNamed(tokenName(repository, otherPermission)),
     ])
     if (
       other !== undefined &&
       isBoundTo(other, boundScopeMapName(repository, otherPermission)) &&
       hasExpired(other, clock.now())
     ) {
-      await tokens.delete(tokenName(repository, otherPermission))
+      await tokens.deleteNamed(tokenName(repository, otherPermission))
     }
     if (token === undefined || token.provisioningState === 'Failed') {
       if (map.id === undefined) {

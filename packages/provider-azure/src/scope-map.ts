@@ -1,6 +1,6 @@
 import { type Permission, toPlatformName } from '@artifact-registry/core'
 import type { ContainerRegistryManagementClient, ScopeMap } from '@azure/arm-containerregistry'
-import { deleteChildResource, listChildResources, readChildResource } from './arm-resources.js'
+import { RegistryChildResources } from './arm-resources.js'
 import { PLATFORM } from './platform.js'
 import type { Caller } from './retry.js'
 
@@ -73,32 +73,14 @@ export interface ScopeMapsDeps {
  * Scope maps of one registry through ARM. Create and delete are long-running operations; both
  * LRO styles (`Azure-AsyncOperation` and `Location`) are handled by the SDK's poller.
  */
-export class ScopeMaps {
-  readonly #deps: ScopeMapsDeps
-
+export class ScopeMaps extends RegistryChildResources<ScopeMap> {
   constructor(deps: ScopeMapsDeps) {
-    this.#deps = deps
+    super(deps, 'scope map', (client) => client.scopeMaps)
   }
 
   /** The scope map of `repository`, or `undefined` when ARM says it does not exist. */
   get(repository: string): Promise<ScopeMap | undefined> {
     return this.getNamed(scopeMapName(repository))
-  }
-
-  /** The scope map called `name`, or `undefined` when ARM says it does not exist. */
-  getNamed(name: string): Promise<ScopeMap | undefined> {
-    const { resourceGroup, registryName } = this.#deps
-    return readChildResource(this.#deps, 'scope map', name, (client) =>
-      client.scopeMaps.get(resourceGroup, registryName, name),
-    )
-  }
-
-  /** Every scope map of the registry. */
-  list(): Promise<ScopeMap[]> {
-    const { resourceGroup, registryName } = this.#deps
-    return listChildResources(this.#deps, 'scope maps', (client) =>
-      client.scopeMaps.list(resourceGroup, registryName),
-    )
   }
 
   /** Create (or update) the scope map of `repository` and wait for it. */
@@ -108,7 +90,7 @@ export class ScopeMaps {
 
   /** Create (or update) the scope map called `name` with `actions`, and wait for it. */
   createNamed(name: string, actions: string[]): Promise<ScopeMap> {
-    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.#deps
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.deps
     const body: ScopeMap = { description: SCOPE_MAP_DESCRIPTION, actions }
     return call('write', { operation: 'create scope map', resource: name }, async () =>
       client().scopeMaps.create(resourceGroup, registryName, name, body, {
@@ -120,13 +102,5 @@ export class ScopeMaps {
   /** Delete the scope map of `repository` and wait; a missing one is not an error. */
   delete(repository: string): Promise<void> {
     return this.deleteNamed(scopeMapName(repository))
-  }
-
-  /** Delete the scope map called `name` and wait; a missing one is not an error. */
-  deleteNamed(name: string): Promise<void> {
-    const { resourceGroup, registryName } = this.#deps
-    return deleteChildResource(this.#deps, 'scope map', name, (client, options) =>
-      client.scopeMaps.delete(resourceGroup, registryName, name, options),
-    )
   }
 }

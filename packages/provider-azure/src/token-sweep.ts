@@ -57,10 +57,10 @@ export async function sweepExpiredTokens(deps: TokenSweepDeps): Promise<number> 
   const deletions = expired.map(({ name, mapName, repository }) =>
     claimIfIdle(repository, async () => {
       // A call that ran since the list, here or in another process, may have given it a password.
-      const current = await tokens.get(name)
+      const current = await tokens.getNamed(name)
       if (current === undefined || !isBoundTo(current, mapName)) return false
       if (!hasExpired(current, clock.now())) return false
-      await tokens.delete(name)
+      await tokens.deleteNamed(name)
       return true
     }),
   )
