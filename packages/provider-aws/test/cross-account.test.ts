@@ -3,6 +3,7 @@ import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { CROSS_ACCOUNT_PULL_ACTIONS, LAMBDA_SID, PULL_SID } from '../src/repository-policy.js'
 import {
+  access,
   FOREIGN_ROLE,
   FOREIGN_STATEMENT,
   policyDoc,
@@ -21,17 +22,6 @@ const ROLE_B = `arn:aws:iam::${B}:role/puller`
 const fake = await startAwsFake({ principals: [ROLE_B, FOREIGN_ROLE] })
 afterAll(() => fake.close())
 beforeEach(() => fake.reset())
-
-function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess {
-  return {
-    type: 'aws',
-    accountIds: [],
-    roleArns: [],
-    regions: [],
-    allowedServiceTypes: [],
-    ...partial,
-  }
-}
 
 /** Worker (Lambda) pulls for one account in one region each: two pairs, never a cross product. */
 const WORKER_A_US_EAST = access({

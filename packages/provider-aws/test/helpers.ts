@@ -1,3 +1,4 @@
+import type { AwsCrossAccountAccess } from '@artifact-registry/core'
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { type AwsProvider, type AwsProviderOptions, aws } from '../src/index.js'
@@ -89,5 +90,17 @@ export async function baseSessionOptions(
     }
   } finally {
     sts.destroy()
+  }
+}
+
+/** An AWS grant with every list empty but those `partial` sets. */
+export function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess {
+  return {
+    type: 'aws',
+    accountIds: [],
+    roleArns: [],
+    regions: [],
+    allowedServiceTypes: [],
+    ...partial,
   }
 }

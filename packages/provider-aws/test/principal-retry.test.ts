@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
-import type { AwsCrossAccountAccess } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_PRINCIPAL_RETRY_DELAYS_MS } from '../src/options.js'
-import { FOREIGN_STATEMENT, providerFor, REGION, uniqueLogical } from './helpers.js'
+import { access, FOREIGN_STATEMENT, providerFor, REGION, uniqueLogical } from './helpers.js'
 
 // docs/platforms/aws.md#principals-must-exist
 // ECR's SetRepositoryPolicy refuses a principal IAM does not know ("Principal not found"), and,
@@ -17,17 +16,6 @@ beforeEach(() => fake.reset())
 const ACCOUNT = '111111111111'
 const NEW_ROLE = 'arn:aws:iam::222222222222:role/created-just-now'
 const MISSING_ROLE = 'arn:aws:iam::222222222222:role/never-created'
-
-function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccountAccess {
-  return {
-    type: 'aws',
-    accountIds: [],
-    roleArns: [],
-    regions: [],
-    allowedServiceTypes: [],
-    ...partial,
-  }
-}
 
 async function repository(delaysMs: number[]) {
   const registry = await providerFor(fake, { principalRetry: { delaysMs } })

@@ -105,9 +105,13 @@ export async function refreshToken(fake: AzureFake): Promise<string> {
   return text(await exchange(fake), 'refresh_token')
 }
 
-/** An ACR access token for `scope`, by the refresh-token grant. */
-export async function accessToken(fake: AzureFake, scope: string): Promise<string> {
-  const answer = await call(
+/** `/oauth2/token` by the refresh-token grant for `scope` (a fresh refresh token unless given): the answer. */
+export async function requestAccessToken(
+  fake: AzureFake,
+  scope: string,
+  refresh?: string,
+): Promise<Answer> {
+  return call(
     fake,
     'POST',
     '/oauth2/token',
@@ -115,10 +119,14 @@ export async function accessToken(fake: AzureFake, scope: string): Promise<strin
       grant_type: 'refresh_token',
       service: fake.loginServer,
       scope,
-      refresh_token: await refreshToken(fake),
+      refresh_token: refresh ?? (await refreshToken(fake)),
     }),
   )
-  return text(answer, 'access_token')
+}
+
+/** An ACR access token for `scope`, by the refresh-token grant. */
+export async function accessToken(fake: AzureFake, scope: string): Promise<string> {
+  return text(await requestAccessToken(fake, scope), 'access_token')
 }
 
 /** `Authorization: Basic` of a username and password. */

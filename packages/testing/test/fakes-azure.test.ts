@@ -7,7 +7,15 @@ import {
   TEST_TLS_CERT,
 } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { aadToken, call, form, requestAadToken, text } from './azure-wire.js'
+import {
+  aadToken,
+  call,
+  exchange,
+  form,
+  requestAadToken,
+  requestAccessToken,
+  text,
+} from './azure-wire.js'
 
 const REGISTRY = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
 const API = 'api-version=2025-11-01'
@@ -163,31 +171,11 @@ describe('Azure fake', () => {
   })
 
   describe('ACR data plane', () => {
-    async function refreshToken(): Promise<string> {
-      const answer = await call(
-        fake,
-        'POST',
-        '/oauth2/exchange',
-        form({
-          grant_type: 'access_token',
-          service: fake.loginServer,
-          access_token: await aadToken(fake),
-        }),
-      )
-      return text(answer, 'refresh_token')
-    }
+    // An ARM-audience Entra token, which ACR accepts unless a policy turns that off.
+    const refreshToken = async () =>
+      text(await exchange(fake, 'https://management.azure.com/.default'), 'refresh_token')
     const accessToken = async (scope: string, refresh?: string) =>
-      call(
-        fake,
-        'POST',
-        '/oauth2/token',
-        form({
-          grant_type: 'refresh_token',
-          service: fake.loginServer,
-          scope,
-          refresh_token: refresh ?? (await refreshToken()),
-        }),
-      )
+      requestAccessToken(fake, scope, refresh ?? (await refreshToken()))
 
     it('exchanges only tokens it issued, for its own service', async () => {
       const forged = await call(
