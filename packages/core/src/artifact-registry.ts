@@ -69,6 +69,17 @@ export interface GenerateCredentialsOptions {
   ttlSeconds?: number
 }
 
+/** Options of {@link ArtifactRegistry.listRepositories}. */
+export interface ListRepositoriesOptions {
+  /**
+   * Only repositories whose logical name (the name given to `createRepository`) starts with this.
+   * Matching is on the logical name, so a binding's own prefix or namespace is never part of it.
+   */
+  prefix?: string
+  /** Cancels the listing; the promise rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
 /**
  * The contract every provider implements. Every method throws {@link ArtifactRegistryError}.
  */
@@ -83,6 +94,12 @@ export interface ArtifactRegistry extends AsyncDisposable {
   createRepository(name: string): Promise<RepositoryResponse>
   /** Look up a repository by its routable name. */
   getRepository(name: string): Promise<RepositoryResponse>
+  /**
+   * List this binding's repositories (only those under its prefix or namespace), sorted by routable
+   * name, following the platform's pagination to the end. Optional: present exactly when
+   * `capabilities.listRepositories` is `true`.
+   */
+  listRepositories?(options?: ListRepositoriesOptions): Promise<RepositoryResponse[]>
   /** Delete a repository and its content; deleting a missing repository succeeds. */
   deleteRepository(name: string): Promise<void>
   /** Mint credentials for one repository and one permission level, expiring at the (clamped) TTL. */

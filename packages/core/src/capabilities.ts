@@ -32,6 +32,11 @@ export interface Capabilities {
    * exists that could reach further.
    */
   readonly repositoryScopedGrants: boolean
+  /**
+   * `true` when the provider implements `listRepositories`. Optional so that providers written
+   * before it existed still compile; absent means `false`.
+   */
+  readonly listRepositories?: boolean
   /** How requested credential lifetimes are clamped. */
   readonly credentialTtl: TtlRule
 }

@@ -7,6 +7,7 @@ export type {
   CrossAccountPermissions,
   GcpCrossAccountAccess,
   GenerateCredentialsOptions,
+  ListRepositoriesOptions,
   Permission,
   RepositoryResponse,
 } from './artifact-registry.js'
@@ -54,6 +55,12 @@ export {
   providerError,
 } from './provider-error.js'
 export type { ProviderLoader, ProviderModule } from './provider-module.js'
+export type {
+  DeprovisionOptionsBase,
+  ProvisionChange,
+  ProvisionOptionsBase,
+  ProvisionResult,
+} from './provision.js'
 export {
   type ResolvedTtl,
   resolveCredentialTtl,
