@@ -61,6 +61,7 @@ export type {
   ProvisionOptionsBase,
   ProvisionResult,
 } from './provision.js'
+export { ProvisionRecorder } from './provision-recorder.js'
 export {
   type ResolvedTtl,
   resolveCredentialTtl,

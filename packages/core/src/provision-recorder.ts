@@ -1,0 +1,59 @@
+import type { ProvisionChange, ProvisionOptionsBase } from './provision.js'
+
+/**
+ * Keeps the changes of one `provision` or `deprovision` run and applies them unless it is a dry
+ * run, so every provider handles `dryRun`, `signal` and `onChange` the same way: a provider reads
+ * the platform, decides a change, and hands the change with the call that makes it to
+ * {@link ProvisionRecorder.apply}.
+ */
+export class ProvisionRecorder {
+  readonly #changes: ProvisionChange[] = []
+  readonly #options: ProvisionOptionsBase
+
+  constructor(options: ProvisionOptionsBase = {}) {
+    this.#options = options
+  }
+
+  /** `true` when changes are reported and not made. */
+  get dryRun(): boolean {
+    return this.#options.dryRun === true
+  }
+
+  /** The signal of the run, to pass on to platform calls. */
+  get signal(): AbortSignal | undefined {
+    return this.#options.signal
+  }
+
+  /** Every change so far, in the order decided. */
+  get changes(): ProvisionChange[] {
+    return [...this.#changes]
+  }
+
+  /** Throws the signal's reason when the run was cancelled; call before each platform call. */
+  checkpoint(): void {
+    this.#options.signal?.throwIfAborted()
+  }
+
+  /** Records a resource that is already as wanted. */
+  unchanged(kind: string, id: string): void {
+    this.#record({ action: 'unchanged', kind, id })
+  }
+
+  /**
+   * Records `change`, then makes it with `make` unless this is a dry run (then `undefined`).
+   * An `unchanged` change is recorded and `make` is not called.
+   */
+  async apply<T>(change: ProvisionChange, make: () => Promise<T>): Promise<T | undefined> {
+    this.checkpoint()
+    this.#record(change)
+    if (this.dryRun || change.action === 'unchanged') return undefined
+    const result = await make()
+    this.checkpoint()
+    return result
+  }
+
+  #record(change: ProvisionChange): void {
+    this.#changes.push(change)
+    this.#options.onChange?.(change)
+  }
+}
