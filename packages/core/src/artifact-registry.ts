@@ -72,8 +72,14 @@ export interface GenerateCredentialsOptions {
 /** Options of {@link ArtifactRegistry.listRepositories}. */
 export interface ListRepositoriesOptions {
   /**
-   * Only repositories whose logical name (the name given to `createRepository`) starts with this.
-   * Matching is on the logical name, so a binding's own prefix or namespace is never part of it.
+   * Only repositories whose name within the binding's namespace starts with this: the routable
+   * name without the binding's own prefix or namespace (`acme-`, `{project}/{garRepository}/`,
+   * `{repositoryPrefix}/`, `{bindingName}/`), which is never part of the match. That name is the
+   * logical name given to `createRepository` whenever the platform accepted it as given (the
+   * naming rules keep a valid name unchanged), so for those the match is on the logical name. A
+   * logical name the platform did not accept (upper case, other characters, too long) was
+   * adapted and hashed and cannot be recovered: it matches in its adapted form (lowercase,
+   * refused characters as `-`). `''` or absent: every repository.
    */
   prefix?: string
   /** Cancels the listing; the promise rejects with the signal's reason. */

@@ -36,6 +36,11 @@ export {
   registerProvider,
 } from './factory.js'
 export {
+  type ResolvedListOptions,
+  resolveListOptions,
+  sortByName,
+} from './list-repositories.js'
+export {
   assertUsableName,
   isValidPlatformName,
   type PlatformNameOptions,

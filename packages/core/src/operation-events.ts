@@ -13,6 +13,7 @@ export const OPERATION_CHANNEL = 'artifact-registry:operation'
 export type OperationName =
   | 'createRepository'
   | 'getRepository'
+  | 'listRepositories'
   | 'deleteRepository'
   | 'generateCredentials'
   | 'addCrossAccountAccess'
@@ -30,7 +31,7 @@ export interface OperationEvent {
   /** The provider's platform id, e.g. `"aws"`. */
   readonly platform: string
   readonly operation: OperationName
-  /** The name the operation was called with, when it takes one. */
+  /** The name the operation was called with, when it takes one (`listRepositories` takes none). */
   readonly repository?: string
   /** For `generateCredentials`: the permission asked for. */
   readonly permission?: Permission
@@ -88,6 +89,7 @@ const operations = tracingChannel<unknown, OperationEvent>(OPERATION_CHANNEL)
 const OPERATION_OF: ReadonlyMap<PropertyKey, OperationName> = new Map<PropertyKey, OperationName>([
   ['createRepository', 'createRepository'],
   ['getRepository', 'getRepository'],
+  ['listRepositories', 'listRepositories'],
   ['deleteRepository', 'deleteRepository'],
   ['generateCredentials', 'generateCredentials'],
   ['addCrossAccountAccess', 'addCrossAccountAccess'],

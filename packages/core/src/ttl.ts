@@ -1,6 +1,5 @@
 import { describeValue } from './describe-value.js'
-import type { ArtifactRegistryError } from './errors.js'
-import { providerError } from './provider-error.js'
+import { checkOptionFields, invalidArgument } from './option-fields.js'
 
 /** How a platform treats the requested credential lifetime. */
 export interface TtlRule {
@@ -93,24 +92,6 @@ export function resolveCredentialTtl(
   platform = 'core',
 ): ResolvedTtl {
   if (options === undefined) return resolveTtl(rule, undefined, platform)
-  // The tag, not the prototype, so that objects from another realm (vm, workers) still qualify.
-  if (Object.prototype.toString.call(options) !== '[object Object]') {
-    throw invalidArgument(
-      platform,
-      `options must be an object like { ttlSeconds: 900 }, got ${describeValue(options)}`,
-    )
-  }
-  const unknown = Object.keys(options as object).filter((key) => key !== 'ttlSeconds')
-  if (unknown.length > 0) {
-    const fields = unknown.map((key) => JSON.stringify(key)).join(', ')
-    throw invalidArgument(
-      platform,
-      `unknown option${unknown.length > 1 ? 's' : ''} ${fields}: the only option is ttlSeconds`,
-    )
-  }
-  return resolveTtl(rule, (options as { ttlSeconds?: number }).ttlSeconds, platform)
-}
-
-function invalidArgument(platform: string, message: string): ArtifactRegistryError {
-  return providerError(platform, 'INVALID_ARGUMENT', message)
+  checkOptionFields(options, ['ttlSeconds'], '{ ttlSeconds: 900 }', platform)
+  return resolveTtl(rule, options.ttlSeconds as number | undefined, platform)
 }

@@ -5,6 +5,7 @@ import type {
   ArtifactRegistry,
   ArtifactRegistryCredentials,
   GenerateCredentialsOptions,
+  ListRepositoriesOptions,
   Permission,
   RepositoryResponse,
 } from '../src/artifact-registry.js'
@@ -46,6 +47,11 @@ class PrivateStateProvider implements ArtifactRegistry {
       })
     }
     return { name, uri: null, createdAt: null }
+  }
+
+  async listRepositories(options?: ListRepositoriesOptions): Promise<RepositoryResponse[]> {
+    const names = [...this.#repositories].filter((n) => n.startsWith(`ns/${options?.prefix ?? ''}`))
+    return names.map((name) => ({ name, uri: null, createdAt: null }))
   }
 
   async deleteRepository(name: string): Promise<void> {
@@ -201,6 +207,23 @@ describe('instrument', () => {
     ])
   })
 
+  it('publishes listRepositories without the options it was called with', async () => {
+    const seen = record()
+    const registry = instrument(new PrivateStateProvider())
+    await registry.createRepository('app')
+    const signal = new AbortController().signal
+    const listed = await registry.listRepositories({ prefix: 'secret-prefix', signal })
+    expect(listed).toEqual([])
+    const listing = { platform: 'private-state', operation: 'listRepositories' }
+    expect(seen.slice(4)).toEqual([
+      ['start', listing],
+      ['end', listing],
+      ['asyncStart', listing],
+      ['asyncEnd', listing],
+    ])
+    expect(JSON.stringify(seen)).not.toContain('secret-prefix')
+  })
+
   it('runs the operation inside the start channel stores, so async context can follow it', async () => {
     record()
     const store = new AsyncLocalStorage<OperationEvent>()
@@ -266,10 +289,14 @@ describe('createArtifactRegistry', () => {
     const seen = record()
     const registry = await createArtifactRegistry({ platform: 'events-test' })
     await registry.createRepository('app')
+    expect(await registry.listRepositories?.()).toEqual([
+      { name: 'ns/app', uri: null, createdAt: null },
+    ])
     expect(seen[0]).toEqual([
       'start',
       { platform: 'events-test', operation: 'createRepository', repository: 'app' },
     ])
+    expect(seen[4]).toEqual(['start', { platform: 'events-test', operation: 'listRepositories' }])
   })
 })
 
