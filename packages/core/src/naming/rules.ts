@@ -1,5 +1,5 @@
 /** Ids of the built-in naming rule sets. */
-export type NamingRuleId = 'ecr' | 'gar' | 'acr' | 'acr-scope-map' | 'oci'
+export type NamingRuleId = 'ecr' | 'gar' | 'acr' | 'acr-scope-map' | 'gcp-service-account' | 'oci'
 
 /** The naming rules of one kind of platform name. */
 export interface NamingRule {
@@ -69,6 +69,18 @@ export const NAMING_RULES: Readonly<Record<NamingRuleId, NamingRule>> = {
     lowercaseOnly: false,
     paths: false,
     component: /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/,
+    separators: '-',
+    startsWithLetter: true,
+  },
+  'gcp-service-account': {
+    id: 'gcp-service-account',
+    description:
+      'GCP service account id (6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
+    minLength: 6,
+    maxLength: 30,
+    lowercaseOnly: true,
+    paths: false,
+    component: /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/,
     separators: '-',
     startsWithLetter: true,
   },

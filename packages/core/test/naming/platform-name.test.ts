@@ -46,6 +46,15 @@ describe('toPlatformName', () => {
     expect(toPlatformName('acr-scope-map', '9lives')).toMatch(/^r9lives-x[0-9a-f]{12}$/)
   })
 
+  it('keeps GCP service account ids of 6-30 characters and adapts the others into 6-30', () => {
+    expect(toPlatformName('gcp-service-account', 'images-pull')).toBe('images-pull')
+    const long = toPlatformName('gcp-service-account', 'a-very-long-gar-repository-name-pull')
+    expect(long).toMatch(/^a-very-long-gar-x[0-9a-f]{12}$/)
+    expect(long.length).toBeLessThanOrEqual(30)
+    expect(toPlatformName('gcp-service-account', 'pull')).toMatch(/^pull-x[0-9a-f]{12}$/)
+    expect(isValidPlatformName('gcp-service-account', 'images-')).toBe(false)
+  })
+
   it('respects a length budget left by a prefix', () => {
     const long = 'a'.repeat(300)
     const name = toPlatformName('ecr', long, { maxLength: 200 })
