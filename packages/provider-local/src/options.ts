@@ -171,7 +171,8 @@ function urlProblem(url: unknown): string | undefined {
   return `${JSON.stringify(shown)} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
 }
 
-function isText(value: unknown): boolean {
+/** @internal Whether `value` is a string with something besides white space. */
+export function isText(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== ''
 }
 
@@ -179,7 +180,8 @@ function isPem(value: unknown): boolean {
   return isText(value) || (Buffer.isBuffer(value) && value.length > 0)
 }
 
-function invalidOptions(issues: readonly ConfigIssue[]): ArtifactRegistryError {
+/** @internal `INVALID_CONFIG` listing every issue by path, with the issues in `issues`. */
+export function invalidOptions(issues: readonly ConfigIssue[]): ArtifactRegistryError {
   const list = issues.map((i) => `${i.path || '(options)'} ${i.message}`).join('; ')
   return platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
 }

@@ -1,0 +1,25 @@
+import type { LocalBinding } from '@artifact-registry/core'
+import type { ResolvedTarget } from './options.js'
+
+/**
+ * The binding for the runtime. For a registry by URL the admin password is the placeholder
+ * `${VAR}` of the variable it is read from, never the password: deployment tooling resolves it
+ * (core's `parseBinding` refuses it unresolved), or a program with `resolveBindingPlaceholders`.
+ */
+export function bindingFor(target: ResolvedTarget): LocalBinding {
+  if (target.kind === 'data-directory') {
+    return {
+      platform: 'local',
+      dataDir: target.dataDir,
+      bindingName: target.bindingName,
+      ...(target.port !== undefined && { port: target.port }),
+    }
+  }
+  return {
+    platform: 'local',
+    url: target.url,
+    bindingName: target.bindingName,
+    adminCredentials: { username: target.admin.username, password: `\${${target.passwordEnv}}` },
+    ...(target.caCertificate !== undefined && { caCertificate: target.caCertificate }),
+  }
+}

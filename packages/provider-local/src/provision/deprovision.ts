@@ -1,0 +1,94 @@
+import { type LocalBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
+import { mapError, platformError } from '../map-error.js'
+import { checkAdminCredential } from './admin-credential.js'
+import { bindingFor } from './binding.js'
+import { inspectDataDirectory, removeDataDirectory } from './data-directory.js'
+import { checkLocalRegistry } from './local-registry.js'
+import { catalog, inNamespace, REPOSITORY } from './namespace-repositories.js'
+import { type LocalDeprovisionOptions, type ResolvedTarget, resolveTarget } from './options.js'
+import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './registry-session.js'
+
+/**
+ * Deprovision a `local` binding: delete the repositories of its namespace through the registry
+ * (credentials revoked, content removed), then, for a data directory that provision created and
+ * that nothing else is left in, the directory. A registry by URL is never touched otherwise. A
+ * data directory that does not exist is already gone: no changes.
+ *
+ * @throws ArtifactRegistryError `CONFLICT` listing the namespace's repositories while any remain,
+ *   unless `force: true`; the errors of `provision`.
+ */
+export async function deprovision(
+  options: LocalDeprovisionOptions,
+): Promise<ProvisionResult<LocalBinding>> {
+  const target = resolveTarget(options, ['force'])
+  const recorder = new ProvisionRecorder(options)
+  const force = options.force === true
+  recorder.checkpoint()
+  const binding = bindingFor(target)
+  if (target.kind === 'url') {
+    const session = sessionAt(target.url, target.admin, target.caCertificate)
+    try {
+      await checkLocalRegistry(session.client, recorder)
+      await checkAdminCredential(session.client, target.admin.username, recorder)
+      await deleteNamespace(session, target, force, recorder)
+    } finally {
+      await session.close()
+    }
+    return { binding, changes: recorder.changes }
+  }
+  const found = await inspectDataDirectory(target.dataDir)
+  let remaining = 0
+  if (found.state === 'registry') {
+    // Closed before the directory may go: the registry holds its lock.
+    const session = await sessionOnDataDirectory(target.dataDir)
+    try {
+      remaining = await deleteNamespace(session, target, force, recorder)
+    } finally {
+      await session.close()
+    }
+  }
+  await removeDataDirectory(target.dataDir, found, remaining, recorder)
+  return { binding, changes: recorder.changes }
+}
+
+// --- Internal ---
+
+/** How many repositories of a CONFLICT message are named; the count says how many more. */
+const NAMED = 20
+
+/**
+ * Delete the repositories of the binding's namespace (or refuse, listing them, without `force`).
+ * @returns how many repositories of other namespaces remain in the registry.
+ */
+async function deleteNamespace(
+  session: RegistrySession,
+  target: ResolvedTarget,
+  force: boolean,
+  recorder: ProvisionRecorder,
+): Promise<number> {
+  const where = target.kind === 'url' ? target.url : target.dataDir
+  let all: string[]
+  try {
+    all = await catalog(session.client, () => recorder.checkpoint())
+  } catch (error) {
+    throw mapError(error, { operation: 'list the repositories', resource: where })
+  }
+  const ours = inNamespace(all, target.bindingName)
+  if (ours.length > 0 && !force) {
+    const more = ours.length > NAMED ? ` and ${ours.length - NAMED} more` : ''
+    throw platformError(
+      'CONFLICT',
+      `${ours.length} repositories remain in the namespace "${target.bindingName}/" of ${where}: ${ours.slice(0, NAMED).join(', ')}${more}. Delete them first, or pass force: true to delete them too.`,
+    )
+  }
+  for (const name of ours) {
+    await recorder.apply({ action: 'delete', kind: REPOSITORY, id: name }, async () => {
+      try {
+        await session.deleteRepository(name)
+      } catch (error) {
+        throw mapError(error, { operation: `delete ${name}`, resource: where })
+      }
+    })
+  }
+  return all.length - ours.length
+}
