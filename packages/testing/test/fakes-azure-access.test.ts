@@ -32,7 +32,7 @@ describe('the Azure fake’s ARM', () => {
     )
   })
 
-  it('gives a registry created through ARM no login server: providerOptions refuses it', async () => {
+  it('gives a registry created through ARM a login server of its own, gone with the registry', async () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
     const headers = {
       authorization: `Bearer ${await aadToken(fake)}`,
@@ -41,10 +41,42 @@ describe('the Azure fake’s ARM', () => {
     const body = JSON.stringify({ location: 'eastus', sku: { name: 'Basic' } })
     const created = await call(fake, 'PUT', `${REGISTRIES}/armregistry?${API}`, { headers, body })
     expect(created.status).toBeLessThan(300)
-    expect(() => fake.providerOptions('armregistry')).toThrow(
-      /created through ARM and has no login server/,
+    const { loginServer } = fake.providerOptions('armregistry')
+    expect(loginServer).not.toBe(fake.loginServer)
+    expect(created.body).toMatchObject({ properties: { loginServer, adminUserEnabled: false } })
+    const v2 = await call(fake, 'GET', `https://${loginServer}/v2/`)
+    expect(v2.status).toBe(401)
+    expect(v2.headers['www-authenticate']).toContain(`realm="https://${loginServer}/oauth2/token"`)
+    const deleted = await call(fake, 'DELETE', `${REGISTRIES}/armregistry?${API}`, { headers })
+    expect(deleted.status).toBe(200)
+    expect(() => fake.providerOptions('armregistry')).toThrow(/no registry named armregistry/)
+    await expect(call(fake, 'GET', `https://${loginServer}/v2/`)).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('keeps registry names unique across subscriptions and resource groups (any case)', async () => {
+    await using fake = await startAzureFake({ lroStyle: 'immediate' })
+    const headers = {
+      authorization: `Bearer ${await aadToken(fake)}`,
+      'content-type': 'application/json',
+    }
+    const body = JSON.stringify({ location: 'eastus', sku: { name: 'Basic' } })
+    const elsewhere = REGISTRIES.replace(FAKE_AZURE.resourceGroup, 'rg-other')
+    const taken = await call(
+      fake,
+      'PUT',
+      `${elsewhere}/${FAKE_AZURE.registryName.toUpperCase()}?${API}`,
+      {
+        headers,
+        body,
+      },
     )
-    await fake.seedRegistry({ name: 'armregistry' })
-    expect(fake.providerOptions('armregistry').loginServer).not.toBe(fake.loginServer)
+    expect(taken.status).toBe(409)
+    expect(taken.body).toMatchObject({ error: { code: 'AlreadyInUse' } })
+    const moved = JSON.stringify({ location: 'westus', sku: { name: 'Basic' } })
+    const relocated = await call(fake, 'PUT', `${REGISTRIES}/${FAKE_AZURE.registryName}?${API}`, {
+      headers,
+      body: moved,
+    })
+    expect(relocated.body).toMatchObject({ error: { code: 'InvalidResourceLocation' } })
   })
 })

@@ -82,11 +82,15 @@ export function refreshTokenGrant(
   if (claims === undefined || claims.exp <= verification.nowSeconds) return undefined
   if (claims.aud !== verification.service) return undefined
   const identity = identities.find((i) => i.clientId === claims.appid)
-  const roles: readonly string[] = identity === undefined ? [] : registryActionsOf(identity)
+  const registry = state.registries.get(state.loginServers.get(verification.service) ?? '')
+  const at = { state, scope: registry?.id ?? '' }
+  const roles: readonly string[] = identity === undefined ? [] : registryActionsOf(identity, at)
   const rbac = roles.includes('pull') ? [...roles, 'metadata_read'] : roles
   return {
     subject: String(claims.sub),
-    allowed: (type) => (type === 'repository' ? rbac : []),
+    // A registry without ABAC repository permissions lets whoever may pull list its catalog.
+    allowed: (type, name) =>
+      type === 'repository' ? rbac : isCatalog(type, name) && roles.includes('pull') ? ['*'] : [],
   }
 }
 
@@ -176,6 +180,11 @@ export function neededAccess(
 }
 
 // --- Internal ---
+
+/** Whether a token scope's resource is the registry's catalog (`registry:catalog`). */
+function isCatalog(type: string, name: string): boolean {
+  return type === 'registry' && name === 'catalog'
+}
 
 function actionsOn(access: readonly TokenAccess[], type: string, name: string): string[] {
   return access.filter((a) => a.type === type && a.name === name).flatMap((a) => a.actions)

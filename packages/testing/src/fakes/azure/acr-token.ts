@@ -14,6 +14,7 @@ import { encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 import { acrError, formOf, json } from './responses.js'
 
 const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z_*]+(?:,[a-z_*]+)*)$/
+const CATALOG_SCOPE = 'registry:catalog:*'
 
 /**
  * `/oauth2/token`: an ACR access token whose `access` claim is what was asked for, minus what the
@@ -23,7 +24,7 @@ const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z_*]+(?:,[a-z_*]
  * - `POST` form `grant_type=refresh_token` with an ACR refresh token from `/oauth2/exchange`;
  * - `POST` form `grant_type=password` with `username` and `password`, checked like Basic.
  * `scope` may repeat, and each may hold several space-separated scopes; none asks for nothing
- * (docker's login check). The token expires `accessTokenSeconds` after it is issued, on the
+ * (docker's login check); `registry:catalog:*` asks to list the repositories. The token expires `accessTokenSeconds` after it is issued, on the
  * fake's clock, or when the credential it was issued on does, whichever comes first.
  */
 export function accessTokenRoute(request: FakeRequest, ctx: AcrContext): FakeResponse {
@@ -40,6 +41,11 @@ export function accessTokenRoute(request: FakeRequest, ctx: AcrContext): FakeRes
     .getAll('scope')
     .flatMap((s) => s.split(' '))
     .filter(Boolean)) {
+    if (scope === CATALOG_SCOPE) {
+      const actions = grant.allowed('registry', 'catalog').includes('*') ? ['*'] : []
+      access.push({ type: 'registry', name: 'catalog', actions })
+      continue
+    }
     const m = SCOPE.exec(scope)
     if (m?.[1] === undefined || m[2] === undefined) {
       return acrError(400, 'UNSUPPORTED', `invalid scope "${scope}"`)

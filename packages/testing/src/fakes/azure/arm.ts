@@ -1,7 +1,9 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import { authorizationOperation, authorizationPath, authorizationRoute } from './authorization.js'
 import { childResourceRoute } from './child-resources.js'
 import type { FakeClock } from './clock.js'
 import { entraEpochSeconds } from './entra.js'
+import type { LoginServers } from './login-servers.js'
 import type { LroEngine } from './lro.js'
 import { armActionOf, holdsArmAction } from './rbac.js'
 import { registryRoute } from './registries.js'
@@ -28,6 +30,8 @@ export interface ArmContext {
   readonly clock: FakeClock
   /** Scope maps, and tokens, a registry of each SKU may hold. */
   readonly quotas: Readonly<Record<FakeSku, number>>
+  /** The login servers of registries created through ARM (and seeded ones). */
+  readonly loginServers: LoginServers
 }
 
 /** A parsed ARM resource path. */
@@ -49,6 +53,8 @@ export interface ArmPath {
  * …), or `undefined` when it is not an ARM request.
  */
 export function armOperation(request: FakeRequest): string | undefined {
+  const authorization = authorizationOperation(request)
+  if (authorization !== undefined) return authorization
   const path = request.url.pathname
   const op = OPERATION.exec(path)
   if (op !== null) return request.method === 'GET' ? `${op[3]}.get` : undefined
@@ -70,10 +76,15 @@ export function armOperation(request: FakeRequest): string | undefined {
 /**
  * ARM for `Microsoft.ContainerRegistry`: registries, scope maps and tokens (get, create, delete,
  * list), token passwords (`generateCredentials`) and the operation URLs of their long-running
- * operations. Every request needs a bearer token the fake Entra ID issued for the management
- * audience, and an `api-version`.
+ * operations; and `Microsoft.Authorization` (role definitions and assignments). Every request
+ * needs a bearer token the fake Entra ID issued for the management audience, and an
+ * `api-version`.
  */
-export function armRoute(request: FakeRequest, operation: string, ctx: ArmContext): FakeResponse {
+export function armRoute(
+  request: FakeRequest,
+  operation: string,
+  ctx: ArmContext,
+): FakeResponse | Promise<FakeResponse> {
   const denied = checkAuthorization(request, operation, ctx)
   if (denied !== undefined) return denied
   if (!request.url.searchParams.has('api-version')) {
@@ -83,6 +94,7 @@ export function armRoute(request: FakeRequest, operation: string, ctx: ArmContex
       'The api-version query parameter is required.',
     )
   }
+  if (operation.startsWith('role')) return authorizationRoute(request, operation, ctx)
   const op = OPERATION.exec(request.url.pathname)
   if (op?.[4] !== undefined) {
     return op[3]?.toLowerCase() === 'operationstatuses'
@@ -122,7 +134,12 @@ function checkAuthorization(
   }
   const action = armActionOf(operation)
   const identity = ctx.identities.find((i) => i.clientId === claims.appid)
-  if (action === undefined || (identity !== undefined && holdsArmAction(identity, action))) {
+  // Role assignments apply to the resource the request is about, and below it.
+  const scope = authorizationPath(request)?.scope ?? request.url.pathname
+  if (
+    action === undefined ||
+    (identity !== undefined && holdsArmAction(identity, action, { state: ctx.state, scope }))
+  ) {
     return undefined
   }
   return armError(

@@ -18,6 +18,7 @@ import { entraOperation, entraRoute } from './entra.js'
 import { AzureFakeHandle } from './fake-handle.js'
 import type { FakeTokenClaims } from './jwt.js'
 import type { LoginServerContext } from './login-server.js'
+import { LoginServers } from './login-servers.js'
 import { type FakeLroOperation, LroEngine } from './lro.js'
 import type { AzureFakeProviderOptions } from './provider-options.js'
 import { ACR_RESOURCE_QUOTAS } from './quotas.js'
@@ -83,10 +84,14 @@ export interface AzureFakeDataPlane {
 
 /**
  * A running Azure fake: Entra ID, ARM (`Microsoft.ContainerRegistry` registries, scope maps,
- * tokens and their passwords) and the ACR data plane (token endpoints and a real OCI registry) on
- * one HTTPS port of 127.0.0.1. Operation names in the request log and for `inject`:
+ * tokens and their passwords; `Microsoft.Authorization` custom role definitions and role
+ * assignments) and the ACR data plane (token endpoints and a real OCI registry) on one HTTPS port
+ * of 127.0.0.1; a registry seeded or created through ARM gets a login server of its own, on
+ * another port, gone again when ARM deletes the registry. Operation names in the request log
+ * (the fake's own port) and for `inject`:
  * `entra.openidConfiguration`, `entra.token`, `registries.{get,create,delete,generateCredentials}`,
  * `scopeMaps.{list,get,create,delete}`, `tokens.{list,get,create,delete}`,
+ * `roleDefinitions.{get,create,delete}`, `roleAssignments.{list,get,create,delete}`,
  * `operationStatuses.get`, `operationResults.get`, `acr.exchange`, `acr.token`,
  * `acr.deleteRepository`, `acr.v2` (every request of the OCI API, `/v2/…`).
  */
@@ -115,9 +120,9 @@ export interface AzureFake extends FakeServer {
    * fake's certificate as the only trusted CA. Spread it last:
    * `await azure({ repositoryPrefix: 'team-a', ...fake.providerOptions() })`. Each call makes a new
    * credential.
-   * @param registryName A registry the fake holds. @default the first registry it started with
-   * @throws TypeError when the fake holds no registry of that name, or one created through ARM
-   *   (which has no login server in the fake: seed it instead).
+   * @param registryName A registry the fake holds (seeded, or created through ARM). @default the
+   *   first registry it started with
+   * @throws TypeError when the fake holds no registry of that name.
    */
   providerOptions(registryName?: string): AzureFakeProviderOptions
   /** Options for `new ClientSecretCredential(tenant, client, secret, options)`. */
@@ -208,7 +213,8 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     armAudienceTokens: options.armAudienceTokens ?? true,
   }
   const acr: AcrContext = { ...login, content }
-  const arm: ArmContext = { state, identities, lro, clock, quotas }
+  const loginServers = new LoginServers(login)
+  const arm: ArmContext = { state, identities, lro, clock, quotas, loginServers }
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
     if (operation.startsWith('entra.')) return entraRoute(request, { state, identities })
@@ -239,7 +245,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     content,
     registries,
     identity: identities[0] ?? defaultIdentity(),
-    login,
+    loginServers,
   })
   try {
     // The first registry is served on the fake's own port; each other one on a port of its own.

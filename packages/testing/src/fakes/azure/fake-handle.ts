@@ -7,7 +7,7 @@ import type { DataPlaneContent, RepositoryContent } from './data-plane-content.j
 import { FAKE_AZURE, withDefaults } from './defaults.js'
 import { azureErrorPlane } from './faults.js'
 import { decodeFakeJwt, type FakeTokenClaims } from './jwt.js'
-import { type LoginServerContext, RegistryLoginServer } from './login-server.js'
+import type { LoginServers } from './login-servers.js'
 import { checkedFailure, type FakeLroOperation, LRO_OPERATIONS, type LroEngine } from './lro.js'
 import { type AzureFakeProviderOptions, azureProviderOptions } from './provider-options.js'
 import { addRegistry } from './registries.js'
@@ -35,8 +35,8 @@ export interface FakeParts {
   readonly registries: readonly Required<FakeRegistryInit>[]
   /** The identity `providerOptions()` signs in as. */
   readonly identity: FakeAzureIdentity
-  /** What the login servers of further registries share. */
-  readonly login: LoginServerContext
+  /** The login servers of further registries, seeded or created through ARM. */
+  readonly loginServers: LoginServers
 }
 
 /** @internal The {@link AzureFake} returned by `startAzureFake`: the server plus Azure state. */
@@ -52,8 +52,6 @@ export class AzureFakeHandle implements AzureFake {
   readonly state: AzureFakeState
   readonly #server: FakeServer
   readonly #parts: FakeParts
-  /** The login servers of registries besides the first, by state key. */
-  readonly #loginServers = new Map<string, RegistryLoginServer>()
   readonly #injectNamed: (
     operation: string,
     fault: FaultKind | InjectedAnswer,
@@ -150,11 +148,9 @@ export class AzureFakeHandle implements AzureFake {
         `[azure-fake] no registry named ${name}: seed it with seedRegistry() or the registries option`,
       )
     }
-    const loginServer = this.#loginServerOf(registry)
+    const loginServer = this.#parts.loginServers.of(keyOf(registry))
     if (loginServer === undefined) {
-      throw new TypeError(
-        `[azure-fake] registry ${name} was created through ARM and has no login server: seed it with seedRegistry() or the registries option`,
-      )
+      throw new TypeError(`[azure-fake] registry ${name} is being deleted: it has no login server`)
     }
     const { identity, clock } = this.#parts
     return azureProviderOptions(
@@ -167,18 +163,8 @@ export class AzureFakeHandle implements AzureFake {
 
   async seedRegistry(init: FakeRegistryInit): Promise<FakeRegistry> {
     const registry = addRegistry(this.state, withDefaults(init))
-    const key = keyOf(registry)
-    if (this.#loginServerOf(registry) === undefined) {
-      this.#loginServers.set(key, await RegistryLoginServer.start(this.#parts.login, key))
-    }
+    await this.#parts.loginServers.ensure(keyOf(registry))
     return registry
-  }
-
-  /** `127.0.0.1:{port}` of the registry's login server, if it has one. */
-  #loginServerOf(registry: FakeRegistry): string | undefined {
-    const key = keyOf(registry)
-    if (this.state.loginServers.get(this.loginServer) === key) return this.loginServer
-    return this.#loginServers.get(key)?.loginServer
   }
 
   seedImage(repository: string, tag = 'latest'): Promise<string> {
@@ -212,7 +198,7 @@ export class AzureFakeHandle implements AzureFake {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#loginServers.values()].map((l) => l.close()))
+    await this.#parts.loginServers.closeAll()
     await this.#server.close()
     await this.#parts.dataPlane.close()
   }

@@ -24,6 +24,7 @@ export function addRegistry(state: AzureFakeState, init: Required<FakeRegistryIn
     location: init.location,
     creationDate: new Date(),
     provisioningState: 'Succeeded',
+    adminUserEnabled: false,
   }
   state.registries.set(registryKey(init.subscriptionId, init.resourceGroup, init.name), registry)
   return registry
@@ -36,8 +37,11 @@ export function findRegistry(state: AzureFakeState, path: ArmPath): FakeRegistry
   )
 }
 
-/** The ARM body of a registry, as `registries.get` returns it. */
-export function registryBody(registry: FakeRegistry): unknown {
+/**
+ * The ARM body of a registry, as `registries.get` returns it. Its `loginServer` is where the
+ * fake serves the registry (`127.0.0.1:{port}`), as ARM names the host that serves it.
+ */
+export function registryBody(registry: FakeRegistry, loginServer: string | undefined): unknown {
   return {
     id: registry.id,
     name: registry.name,
@@ -46,24 +50,28 @@ export function registryBody(registry: FakeRegistry): unknown {
     sku: { name: registry.sku, tier: registry.sku },
     tags: {},
     properties: {
-      loginServer: `${registry.name.toLowerCase()}.azurecr.io`,
+      loginServer: loginServer ?? `${registry.name.toLowerCase()}.azurecr.io`,
       creationDate: registry.creationDate.toISOString(),
       provisioningState: registry.provisioningState,
-      adminUserEnabled: false,
+      adminUserEnabled: registry.adminUserEnabled,
     },
   }
 }
 
-/** `registries.get`, `registries.create` (a long-running PUT) and `registries.delete`. */
+/**
+ * `registries.get`, `registries.create` (a long-running PUT; a new registry gets a login server
+ * of its own; a name is unique across every subscription, as its DNS name is) and
+ * `registries.delete` (long-running; its login server goes with it).
+ */
 export function registryRoute(
   request: FakeRequest,
   operation: string,
   path: ArmPath,
   ctx: ArmContext,
-): FakeResponse {
+): FakeResponse | Promise<FakeResponse> {
   const existing = findRegistry(ctx.state, path)
   if (operation === 'registries.get') {
-    return existing === undefined ? resourceNotFound(path) : json(200, registryBody(existing))
+    return existing === undefined ? resourceNotFound(path) : json(200, bodyOf(existing, ctx))
   }
   if (operation === 'registries.delete') {
     // ARM deletes are idempotent: nothing to delete is a success.
@@ -74,15 +82,35 @@ export function registryRoute(
 
 // --- Internal ---
 
-function createRegistry(
+function bodyOf(registry: FakeRegistry, ctx: ArmContext): unknown {
+  const key = registryKey(registry.subscriptionId, registry.resourceGroup, registry.name)
+  return registryBody(registry, ctx.loginServers.of(key))
+}
+
+async function createRegistry(
   request: FakeRequest,
   path: ArmPath,
   existing: FakeRegistry | undefined,
   ctx: ArmContext,
-): FakeResponse {
+): Promise<FakeResponse> {
   const input = parseRegistry(request, path)
   if ('status' in input) return input
-  const { sku, location } = input
+  const { sku, location, adminUserEnabled } = input
+  if (existing === undefined && nameTaken(ctx, path.registryName)) {
+    return armError(
+      409,
+      'AlreadyInUse',
+      `The registry DNS name ${path.registryName.toLowerCase()}.azurecr.io is already in use.`,
+    )
+  }
+  if (existing !== undefined && existing.location.toLowerCase() !== location.toLowerCase()) {
+    return armError(
+      409,
+      'InvalidResourceLocation',
+      `The resource '${path.registryName}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${location}'.`,
+    )
+  }
+  const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
   const registry =
     existing ??
     addRegistry(ctx.state, {
@@ -92,26 +120,43 @@ function createRegistry(
       sku,
       location,
     })
+  if (existing === undefined) await ctx.loginServers.ensure(key)
   registry.sku = sku
-  const key = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
+  registry.adminUserEnabled = adminUserEnabled
   return startPut(ctx, {
     operation: 'registries.create',
     path,
     resource: registry,
     location: registry.location,
     isNew: existing === undefined,
-    body: () => registryBody(registry),
-    discard: () => ctx.state.registries.delete(key),
+    body: () => bodyOf(registry, ctx),
+    discard: () => {
+      ctx.state.registries.delete(key)
+      ctx.loginServers.stop(key)
+    },
   })
 }
 
-/** The validated SKU and location of a PUT, or the 400 answer. */
+/** Whether another subscription or resource group holds a registry of this name (any case). */
+function nameTaken(ctx: ArmContext, name: string): boolean {
+  return [...ctx.state.registries.values()].some((r) => r.name.toLowerCase() === name.toLowerCase())
+}
+
+/** The validated SKU, location and admin-user setting of a PUT, or the 400 answer. */
 function parseRegistry(
   request: FakeRequest,
   path: ArmPath,
-): { sku: FakeSku; location: string } | FakeResponse {
-  const body = parseJson(request.body) as { location?: unknown; sku?: { name?: unknown } }
+): { sku: FakeSku; location: string; adminUserEnabled: boolean } | FakeResponse {
+  const body = parseJson(request.body) as {
+    location?: unknown
+    sku?: { name?: unknown }
+    properties?: { adminUserEnabled?: unknown }
+  }
   const sku = SKUS.find((s) => s === body?.sku?.name)
+  const admin = body?.properties?.adminUserEnabled
+  if (admin !== undefined && typeof admin !== 'boolean') {
+    return armError(400, 'InvalidRequestContent', 'properties.adminUserEnabled must be a boolean')
+  }
   if (sku === undefined || typeof body?.location !== 'string') {
     return armError(
       400,
@@ -126,7 +171,8 @@ function parseRegistry(
       `The registry name '${path.registryName}' is invalid.`,
     )
   }
-  return { sku, location: body.location }
+  // ACR's default: the admin user is off unless asked for.
+  return { sku, location: body.location, adminUserEnabled: admin ?? false }
 }
 
 function deleteRegistry(path: ArmPath, existing: FakeRegistry, ctx: ArmContext): FakeResponse {
@@ -135,7 +181,10 @@ function deleteRegistry(path: ArmPath, existing: FakeRegistry, ctx: ArmContext):
     path,
     resource: existing,
     location: existing.location,
-    remove: () => removeRegistry(ctx.state, existing),
+    remove: () => {
+      removeRegistry(ctx.state, existing)
+      ctx.loginServers.stop(registryKey(path.subscriptionId, path.resourceGroup, existing.name))
+    },
   })
 }
 

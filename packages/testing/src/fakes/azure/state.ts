@@ -37,6 +37,20 @@ export interface FakeAzureIdentity {
    * @default ['*']
    */
   armActions?: readonly string[]
+  /**
+   * The identity's object id in Entra ID: the `principalId` role assignments name. An ARM role
+   * assignment for a principal no identity holds is refused with `PrincipalNotFound`.
+   * @default none: role assignments cannot name this identity
+   */
+  objectId?: string
+  /**
+   * Where the identity's permissions come from: `'options'` (`armActions`, `acrRoles`,
+   * `registryActions`), or `'role-assignments'`: exactly what the role assignments of its
+   * `objectId` give at the resource's scope or above it (the actions of their role definitions,
+   * built-in or custom), for ARM and for the data plane alike, as Azure RBAC decides.
+   * @default 'options'
+   */
+  permissionsFrom?: 'options' | 'role-assignments'
 }
 
 /** A registry the fake holds from the start. */
@@ -62,6 +76,8 @@ export interface FakeRegistry {
   location: string
   creationDate: Date
   provisioningState: string
+  /** Whether the registry's admin user (a username and password for everything) is on. */
+  adminUserEnabled: boolean
 }
 
 /** A scope map as the fake stores it. */
@@ -99,6 +115,39 @@ export interface FakeToken {
   passwords: FakeTokenPassword[]
   creationDate: Date
   provisioningState: string
+}
+
+/** An Azure RBAC role definition as the fake stores it: a built-in one or a custom one. */
+export interface FakeRoleDefinition {
+  /** `/providers/Microsoft.Authorization/roleDefinitions/{name}` for a built-in role, else `{scope}/providers/…`. */
+  readonly id: string
+  /** The GUID. */
+  readonly name: string
+  roleName: string
+  description: string
+  readonly roleType: 'BuiltInRole' | 'CustomRole'
+  /** The (control-plane) actions it allows, `*` matching anything. */
+  actions: string[]
+  notActions: string[]
+  dataActions: string[]
+  notDataActions: string[]
+  /** Where it may be assigned: its scopes and everything below them (`/` for a built-in role). */
+  assignableScopes: string[]
+}
+
+/** An Azure RBAC role assignment as the fake stores it. */
+export interface FakeRoleAssignment {
+  /** `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`. */
+  readonly id: string
+  /** The GUID. */
+  readonly name: string
+  /** The resource id (or subscription, resource group) it applies to, and below. */
+  readonly scope: string
+  /** The full id of the role definition, as it was given. */
+  readonly roleDefinitionId: string
+  readonly principalId: string
+  readonly principalType: string
+  readonly createdOn: Date
 }
 
 /** How an injected long-running-operation failure ends. */
@@ -141,6 +190,10 @@ export interface AzureFakeState {
    * presented there may belong to.
    */
   readonly loginServers: Map<string, string>
+  /** Custom role definitions, keyed by their GUID, lower-cased (built-in ones are constants). */
+  readonly roleDefinitions: Map<string, FakeRoleDefinition>
+  /** Role assignments, keyed by their GUID, lower-cased: a name is unique in the tenant. */
+  readonly roleAssignments: Map<string, FakeRoleAssignment>
 }
 
 /** Fresh, empty state. */
@@ -154,6 +207,8 @@ export function emptyState(): AzureFakeState {
     accessTokens: new Map(),
     basicVerifiers: [],
     loginServers: new Map(),
+    roleDefinitions: new Map(),
+    roleAssignments: new Map(),
   }
 }
 
