@@ -75,9 +75,10 @@ export class AwsClients {
   }
 }
 
-// --- Internal ---
-
-/** Drop undefined fields, so the SDK applies its own defaults (and the env overrides) for them. */
-function defined<T extends object>(config: T): T {
+/**
+ * @internal Drop undefined fields, so the SDK applies its own defaults (and the env overrides,
+ * `AWS_ENDPOINT_URL_<SERVICE>`) for them.
+ */
+export function defined<T extends object>(config: T): T {
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as T
 }

@@ -69,13 +69,17 @@ interface Rule {
 
 const rule = (code: ErrorCode, retryable = false): Rule => ({ code, retryable })
 
-/** Modelled ECR and STS errors, and the generic AWS error codes every service may send. */
+/** Modelled ECR, STS and IAM errors, and the generic AWS error codes every service may send. */
 const BY_NAME: Readonly<Record<string, Rule>> = {
   RepositoryNotFoundException: rule('NOT_FOUND'),
   RepositoryPolicyNotFoundException: rule('NOT_FOUND'),
   RegistryPolicyNotFoundException: rule('NOT_FOUND'),
   RepositoryAlreadyExistsException: rule('ALREADY_EXISTS'),
   RepositoryNotEmptyException: rule('CONFLICT'),
+  // IAM (provisioning): a role or inline policy that is missing, exists, or still has policies.
+  NoSuchEntityException: rule('NOT_FOUND'),
+  EntityAlreadyExistsException: rule('ALREADY_EXISTS'),
+  DeleteConflictException: rule('CONFLICT'),
   InvalidParameterException: rule('INVALID_ARGUMENT'),
   InvalidTagParameterException: rule('INVALID_ARGUMENT'),
   TooManyTagsException: rule('INVALID_ARGUMENT'),

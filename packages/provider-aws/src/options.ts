@@ -129,7 +129,8 @@ export function resolveOptions(options: AwsProviderOptions): ResolvedOptions {
 
 // --- Internal ---
 
-function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
+/** @internal Every invalid field of runtime options (provisioning checks its shared fields with it). */
+export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   const add = (path: string, message: string): number => issues.push({ path, message })
   const regionOk = typeof o.region === 'string' && REGION_PATTERN.test(o.region)
@@ -224,7 +225,8 @@ function waitIssues(
   }
 }
 
-function configError(issues: ConfigIssue[]): ArtifactRegistryError {
+/** @internal `INVALID_CONFIG` listing every issue, by path. */
+export function configError(issues: ConfigIssue[]): ArtifactRegistryError {
   const list = issues.map((i) => `${i.path || '(options)'}: ${i.message}`).join('; ')
   return platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
 }

@@ -65,9 +65,8 @@ export async function ensureReplication(ctx: AwsContext): Promise<void> {
   )
 }
 
-// --- Internal ---
-
-function isOurRule(rule: ReplicationRule, filter: string): boolean {
+/** Whether a rule is the one this provider merges: its only filter is `filter`, `PREFIX_MATCH`. */
+export function isOurRule(rule: ReplicationRule, filter: string): boolean {
   const filters = rule.repositoryFilters ?? []
   return (
     filters.length === 1 &&

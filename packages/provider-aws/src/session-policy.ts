@@ -30,6 +30,26 @@ export const PUSH_PULL_ACTIONS: readonly string[] = [
 export const TOKEN_ACTION = 'ecr:GetAuthorizationToken'
 
 /**
+ * The statements that allow exactly the actions of `permission` on `repositories` (ARNs, `*`
+ * patterns allowed), plus `ecr:GetAuthorizationToken`: what a session of that permission may do,
+ * and what the role behind it must allow (provisioning writes them into the roles).
+ */
+export function permissionStatements(
+  repositories: string | readonly string[],
+  permission: Permission,
+): Record<string, unknown>[] {
+  return [
+    {
+      Sid: 'Repository',
+      Effect: 'Allow',
+      Action: [...(permission === 'pull' ? PULL_ACTIONS : PUSH_PULL_ACTIONS)],
+      Resource: typeof repositories === 'string' ? repositories : [...repositories],
+    },
+    { Sid: 'AuthorizationToken', Effect: 'Allow', Action: TOKEN_ACTION, Resource: '*' },
+  ]
+}
+
+/**
  * The inline session policy passed to `sts:AssumeRole`. The session's permissions are the
  * intersection of the role's own policies and this one, so whatever the role may do, the
  * credentials reach exactly one repository ARN with exactly the actions of `permission`.
@@ -37,14 +57,6 @@ export const TOKEN_ACTION = 'ecr:GetAuthorizationToken'
 export function sessionPolicy(repositoryArn: string, permission: Permission): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'Repository',
-        Effect: 'Allow',
-        Action: [...(permission === 'pull' ? PULL_ACTIONS : PUSH_PULL_ACTIONS)],
-        Resource: repositoryArn,
-      },
-      { Sid: 'AuthorizationToken', Effect: 'Allow', Action: TOKEN_ACTION, Resource: '*' },
-    ],
+    Statement: permissionStatements(repositoryArn, permission),
   })
 }

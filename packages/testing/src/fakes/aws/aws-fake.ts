@@ -6,8 +6,10 @@ import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
 import { IamEvaluator } from './iam-evaluator.js'
+import { routeIam } from './iam-routes.js'
+import { type FakeIamRole, IamState } from './iam-state.js'
 import { PrincipalDirectory } from './principals.js'
-import { SessionStore } from './sessions.js'
+import { callerArn, SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
 import type {
   AssumeRoleRecord,
@@ -16,8 +18,9 @@ import type {
   AwsFakeOptions,
   AwsFaultKind,
   FakeRepository,
+  FakeRole,
 } from './types.js'
-import { formOf, isStsRequest, operationOf, signerOf } from './wire.js'
+import { formOf, isStsRequest, operationOf, serviceOf, signerOf } from './wire.js'
 
 const DEFAULT_ACCOUNT = '123456789012'
 const DEFAULT_REGION = 'us-east-1'
@@ -25,10 +28,13 @@ const DEFAULT_REGION = 'us-east-1'
 const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-secret' }
 
 /**
- * Start a hermetic AWS endpoint on 127.0.0.1 that speaks ECR's awsJson1_1 protocol and STS's
- * query protocol, so the real `@aws-sdk/client-ecr` and `@aws-sdk/client-sts` run unchanged
- * against it. State is per region (read from the SigV4 credential scope): repositories,
- * repository policies, registry replication rules (replicas appear in destination regions,
+ * Start a hermetic AWS endpoint on 127.0.0.1 that speaks ECR's awsJson1_1 protocol and the
+ * query protocol of STS and IAM (told apart by the SigV4 scope's service), so the real
+ * `@aws-sdk/client-ecr`, `@aws-sdk/client-sts` and `@aws-sdk/client-iam` run unchanged against
+ * it. IAM holds roles and their inline policies: a created role is a principal, can be assumed
+ * by whom its trust policy names, and its sessions get exactly what its inline policies (within
+ * its permissions boundary) allow. ECR state is per region (read from the SigV4 credential
+ * scope): repositories, repository policies, registry replication rules (replicas appear in destination regions,
  * without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
  * recorded and enforced on the ECR calls they sign, and on the registry (the data plane) that
  * their authorization tokens open. The base identity's and the roles' own IAM policies, when
@@ -56,8 +62,18 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   const tokensByPassword = new Map<string, AuthorizationTokenRecord>()
   const roles = options.roles ?? {}
   const principals = new PrincipalDirectory(clock)
-  for (const arn of [...Object.keys(roles), ...(options.principals ?? [])]) principals.add(arn)
-  const iam = new IamEvaluator(options.basePolicies, roles, options.enforceSessionPolicies ?? true)
+  // The base identity is an IAM user of the account: it exists, so a trust policy may name it.
+  const baseIdentity = callerArn(undefined, accountId)
+  for (const arn of [baseIdentity, ...Object.keys(roles), ...(options.principals ?? [])]) {
+    principals.add(arn)
+  }
+  const iamRoles = new IamState(accountId, options.managedPolicies ?? {}, () => clock.now())
+  const iam = new IamEvaluator(
+    options.basePolicies,
+    roles,
+    options.enforceSessionPolicies ?? true,
+    iamRoles,
+  )
   const dataPlane = await EcrDataPlane.start({
     state: ecr,
     sessions,
@@ -70,8 +86,22 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     const { accessKeyId, region } = signerOf(request.headers)
     const session = sessions.find(accessKeyId)
     const operation = operationOf(request)
+    if (serviceOf(request.headers) === 'iam') {
+      const ctx = { state: iamRoles, principals, accessKeyId, session, iam, clock }
+      return routeIam(ctx, operation, formOf(request))
+    }
     if (isStsRequest(request)) {
-      const sts = { accountId, sessions, accessKeyId, session, roles, assumed, clock, iam }
+      const sts = {
+        accountId,
+        sessions,
+        accessKeyId,
+        session,
+        roles,
+        assumed,
+        clock,
+        iam,
+        iamRoles,
+      }
       return routeSts(sts, operation, formOf(request))
     }
     return routeEcr(
@@ -135,6 +165,11 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     now: () => clock.now(),
     advanceClock: (seconds) => clock.advance(seconds),
     seedPrincipal: (arn, seed) => principals.add(arn, seed?.appearsAfterSeconds),
+    getRole: (name) => {
+      const role = iamRoles.role(name)
+      return role === undefined ? undefined : roleView(role)
+    },
+    getRoleNames: () => iamRoles.roles().map((role) => role.roleName),
     inject: namedFaultInjector<AwsFaultKind>(server, awsErrorPlane),
     regionOf: (request) => signerOf(request.headers).region,
     reset() {
@@ -154,6 +189,19 @@ function seedRepository(ecr: EcrState, region: string, name: string): FakeReposi
     throw new TypeError(`[aws-fake] ECR refuses the repository name ${JSON.stringify(name)}`)
   }
   return ecr.create(region, name, false) ?? (ecr.repository(region, name) as FakeRepository)
+}
+
+function roleView(role: FakeIamRole): FakeRole {
+  return {
+    roleName: role.roleName,
+    arn: role.arn,
+    path: role.path,
+    assumeRolePolicyDocument: role.assumeRolePolicyDocument,
+    maxSessionDuration: role.maxSessionDuration,
+    permissionsBoundaryArn: role.permissionsBoundaryArn,
+    tags: Object.fromEntries(role.tags),
+    inlinePolicies: Object.fromEntries(role.inlinePolicies),
+  }
 }
 
 function seedPolicy(

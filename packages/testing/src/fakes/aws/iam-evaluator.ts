@@ -1,15 +1,18 @@
+import type { IamState } from './iam-state.js'
 import { policiesAllow } from './session-policy-eval.js'
 import type { FakeSession } from './sessions.js'
 import type { FakeRoleOptions } from './types.js'
 
 /** Which kind of policy left an action unallowed, in AWS's words ("no … policy allows"). */
-export type PolicyRefusal = 'identity-based' | 'session'
+export type PolicyRefusal = 'identity-based' | 'session' | 'permissions boundary'
 
 /**
  * IAM's decision for a caller of the fake's own account: the identity's policies (the base
  * identity's, or the assumed role's) must allow the action on the resource, and so must the
  * inline session policy of an assumed-role session; an explicit `Deny` in either wins. An
  * identity without seeded policies is not limited, so tests that do not care need not seed any.
+ * A role created through the fake's IAM is what IAM makes of it: its inline policies (none: no
+ * action allowed), within its permissions boundary when it has one.
  */
 export class IamEvaluator {
   constructor(
@@ -17,6 +20,7 @@ export class IamEvaluator {
     private readonly basePolicies: readonly string[] | undefined,
     private readonly roles: Readonly<Record<string, FakeRoleOptions>>,
     private readonly enforceSessionPolicies: boolean,
+    private readonly iamRoles?: IamState,
   ) {}
 
   /** Why `session` (or the base identity, when `undefined`) may not act, or `undefined`. */
@@ -25,15 +29,34 @@ export class IamEvaluator {
     action: string,
     resource: string,
   ): PolicyRefusal | undefined {
-    const identity =
-      session === undefined ? this.basePolicies : this.roles[session.roleArn]?.policies
+    const identity = session === undefined ? this.basePolicies : this.#rolePolicies(session.roleArn)
     if (identity !== undefined && !policiesAllow(identity, action, resource)) {
       return 'identity-based'
+    }
+    const boundary = this.#boundary(session)
+    if (boundary !== undefined && !policiesAllow([boundary], action, resource)) {
+      return 'permissions boundary'
     }
     const sessionPolicy = this.enforceSessionPolicies ? session?.policy : undefined
     if (sessionPolicy !== undefined && !policiesAllow([sessionPolicy], action, resource)) {
       return 'session'
     }
     return undefined
+  }
+
+  #rolePolicies(roleArn: string): readonly string[] | undefined {
+    const created = this.iamRoles?.roleByArn(roleArn)
+    return created === undefined
+      ? this.roles[roleArn]?.policies
+      : [...created.inlinePolicies.values()]
+  }
+
+  /** The permissions boundary document of a session's IAM-created role, if it has one. */
+  #boundary(session: FakeSession | undefined): string | undefined {
+    const arn =
+      session === undefined
+        ? undefined
+        : this.iamRoles?.roleByArn(session.roleArn)?.permissionsBoundaryArn
+    return arn === undefined ? undefined : (this.iamRoles?.managedPolicy(arn) ?? '{}')
   }
 }

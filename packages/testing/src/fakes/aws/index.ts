@@ -10,6 +10,7 @@ export type {
   AwsFaultKind,
   FakeReplicationRule,
   FakeRepository,
+  FakeRole,
   FakeRoleOptions,
   SeedPrincipalOptions,
 } from './types.js'

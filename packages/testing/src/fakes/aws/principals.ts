@@ -29,6 +29,11 @@ export class PrincipalDirectory {
     this.#visibleFrom.set(arn, this.clock.now() + appearsAfterSeconds * 1000)
   }
 
+  /** Make a role or user stop existing (IAM deleted it). */
+  remove(arn: string): void {
+    this.#visibleFrom.delete(arn)
+  }
+
   /** The first IAM role or user among `principals` that is not visible now, if any. */
   firstMissing(principals: readonly string[]): string | undefined {
     const now = this.clock.now()

@@ -19,14 +19,17 @@ export function policiesAllow(
 
 // --- Internal ---
 
-interface Statement {
+/** One statement of a policy document, its fields unchecked. */
+export interface Statement {
   Effect?: unknown
   Action?: unknown
   Resource?: unknown
+  Principal?: unknown
   Condition?: unknown
 }
 
-function statementsOf(policyText: string): Statement[] {
+/** The statements of a policy document (one or a list); none when it is not JSON. */
+export function statementsOf(policyText: string): Statement[] {
   try {
     const doc = JSON.parse(policyText) as { Statement?: unknown }
     const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
@@ -36,7 +39,8 @@ function statementsOf(policyText: string): Statement[] {
   }
 }
 
-function anyMatch(patterns: unknown, value: string, ignoreCase: boolean): boolean {
+/** Whether one of `patterns` (a string or a list; `*` and `?` wildcards) matches `value`. */
+export function anyMatch(patterns: unknown, value: string, ignoreCase: boolean): boolean {
   const list = Array.isArray(patterns) ? patterns : [patterns]
   return list.some((p) => typeof p === 'string' && wildcard(p, ignoreCase).test(value))
 }

@@ -1,6 +1,7 @@
 import type { FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
 import type { IamEvaluator } from './iam-evaluator.js'
+import type { IamState } from './iam-state.js'
 import {
   assumedRoleArn,
   callerArn,
@@ -10,6 +11,7 @@ import {
   type SessionStore,
   sessionCredentialProblem,
 } from './sessions.js'
+import { trustPolicyAllows } from './trust-policy.js'
 import type { AssumeRoleRecord, FakeRoleOptions } from './types.js'
 import { escapeXml, xmlError, xmlOk } from './wire.js'
 
@@ -26,6 +28,8 @@ export interface StsContext {
   readonly clock: FakeClock
   /** The caller's own policies: `sts:AssumeRole` on the role must be allowed. */
   readonly iam: IamEvaluator
+  /** Roles created through the fake's IAM: their trust policy must name the caller. */
+  readonly iamRoles: IamState
 }
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
@@ -53,6 +57,19 @@ function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
   const policy = form.get('Policy') ?? undefined
   const problem = assumeRoleProblem(ctx, roleArn, roleSessionName, durationSeconds, policy)
   if (problem !== undefined) return problem
+  const created = ctx.iamRoles.roleByArn(roleArn)
+  const caller =
+    ctx.session === undefined ? [callerArn(undefined, ctx.accountId)] : [ctx.session.roleArn]
+  if (
+    created !== undefined &&
+    !trustPolicyAllows(created.assumeRolePolicyDocument, caller, ctx.accountId)
+  ) {
+    return xmlError(
+      'AccessDenied',
+      `User: ${callerArn(ctx.session, ctx.accountId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      403,
+    )
+  }
   const refusal = ctx.iam.refusal(ctx.session, 'sts:AssumeRole', roleArn)
   if (refusal !== undefined) {
     return xmlError(
@@ -95,7 +112,10 @@ function assumeRoleProblem(
   if (!SESSION_NAME.test(roleSessionName)) {
     return xmlError('ValidationError', 'RoleSessionName must match [\\w+=,.@-]{2,64}')
   }
-  const max = ctx.roles[roleArn]?.maxSessionDurationSeconds ?? ONE_HOUR
+  const max =
+    ctx.iamRoles.roleByArn(roleArn)?.maxSessionDuration ??
+    ctx.roles[roleArn]?.maxSessionDurationSeconds ??
+    ONE_HOUR
   if (!Number.isInteger(durationSeconds) || durationSeconds < 900) {
     return xmlError('ValidationError', 'DurationSeconds must be at least 900')
   }

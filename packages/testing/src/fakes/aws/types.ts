@@ -16,7 +16,8 @@ export interface AwsFakeOptions {
   /**
    * Per-role settings for `AssumeRole`. Every role here also exists as a principal for
    * `SetRepositoryPolicy`. Roles not listed can be assumed too, with IAM's default
-   * `MaxSessionDuration` of one hour.
+   * `MaxSessionDuration` of one hour; a role created through the fake's IAM only by a caller its
+   * trust policy names, for up to its own `MaxSessionDuration`.
    */
   roles?: Readonly<Record<string, FakeRoleOptions>>
   /**
@@ -43,6 +44,12 @@ export interface AwsFakeOptions {
    * `iam:CreateServiceLinkedRole` on ECR's replication service-linked role. @default not limited
    */
   basePolicies?: readonly string[]
+  /**
+   * Managed policies that exist in IAM (ARN → JSON document): the only ones a role created
+   * through the fake's IAM may take as its permissions boundary (any other ARN is `NoSuchEntity`).
+   * A boundary limits the role's sessions as IAM does. @default none
+   */
+  managedPolicies?: Readonly<Record<string, string>>
 }
 
 /** Settings of one role the fake lets callers assume. */
@@ -58,6 +65,20 @@ export interface FakeRoleOptions {
    * together with (intersected with) the session policy. @default not limited
    */
   policies?: readonly string[]
+}
+
+/** A role created through the fake's IAM, as {@link AwsFake.getRole} shows it. */
+export interface FakeRole {
+  readonly roleName: string
+  readonly arn: string
+  readonly path: string
+  /** The trust policy as last set (JSON text, not URL-encoded). */
+  readonly assumeRolePolicyDocument: string
+  readonly maxSessionDuration: number
+  readonly permissionsBoundaryArn: string | undefined
+  readonly tags: Readonly<Record<string, string>>
+  /** Inline policies (JSON text) by name. */
+  readonly inlinePolicies: Readonly<Record<string, string>>
 }
 
 /** Options of {@link AwsFake.seedPrincipal}. */
@@ -122,7 +143,7 @@ export interface AuthorizationTokenRecord {
  */
 export type AwsFaultKind = Exclude<FaultKind, 'conflict'>
 
-/** A running AWS fake: the base {@link FakeServer} plus ECR/STS state and helpers. */
+/** A running AWS fake: the base {@link FakeServer} plus ECR/STS/IAM state and helpers. */
 export interface AwsFake extends FakeServer {
   /** Account id of the fake registry. */
   readonly accountId: string
@@ -194,6 +215,10 @@ export interface AwsFake extends FakeServer {
    * @throws TypeError for an ARN that is not an IAM role or user ARN.
    */
   seedPrincipal(arn: string, options?: SeedPrincipalOptions): void
+  /** A role created through the fake's IAM (`CreateRole`), by name in any case, or `undefined`. */
+  getRole(name: string): FakeRole | undefined
+  /** Names of the roles created through the fake's IAM and not deleted, oldest first. */
+  getRoleNames(): string[]
   /**
    * Answer the next `options.times` requests of `operation` (an ECR or STS action, e.g.
    * `CreateRepository`, `AssumeRole`) with a named fault in that service's error shape, or with

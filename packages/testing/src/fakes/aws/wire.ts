@@ -24,6 +24,16 @@ export function formOf(request: FakeRequest): URLSearchParams {
   return request.body === '' ? request.url.searchParams : new URLSearchParams(request.body)
 }
 
+/**
+ * The service a request was signed for (`sts`, `iam`, `ecr`), from its SigV4 credential scope:
+ * STS and IAM both speak the query protocol, so only the scope tells them apart.
+ */
+export function serviceOf(headers: Headers): string | undefined {
+  return /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(
+    header(headers, 'authorization') ?? '',
+  )?.[1]
+}
+
 /** Region and access key id from the SigV4 `Credential=<AKID>/<date>/<region>/<service>/…` scope. */
 export function signerOf(headers: Headers): { accessKeyId: string; region: string } {
   const match = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\//.exec(
@@ -52,19 +62,24 @@ export function jsonError(type: string, message: string, status = 400): FakeResp
   }
 }
 
-/** An awsQuery success answer: `<{Action}Response><{Action}Result>…`. */
-export function xmlOk(action: string, resultXml: string): FakeResponse {
+/** An awsQuery success answer: `<{Action}Response><{Action}Result>…`, in STS's namespace unless told. */
+export function xmlOk(action: string, resultXml: string, namespace = STS_NAMESPACE): FakeResponse {
   const body =
-    `<${action}Response xmlns="${STS_NAMESPACE}"><${action}Result>${resultXml}</${action}Result>` +
+    `<${action}Response xmlns="${namespace}"><${action}Result>${resultXml}</${action}Result>` +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`
   return { status: 200, headers: { 'content-type': 'text/xml' }, body }
 }
 
-/** An awsQuery error answer: `<ErrorResponse><Error><Type/><Code/><Message/>`. */
-export function xmlError(code: string, message: string, status = 400): FakeResponse {
+/** An awsQuery error answer: `<ErrorResponse><Error><Type/><Code/><Message/>`, in STS's namespace unless told. */
+export function xmlError(
+  code: string,
+  message: string,
+  status = 400,
+  namespace = STS_NAMESPACE,
+): FakeResponse {
   const type = status >= 500 ? 'Receiver' : 'Sender'
   const body =
-    `<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>` +
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>` +
     `<Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`
   return { status, headers: { 'content-type': 'text/xml' }, body }
 }

@@ -1,0 +1,93 @@
+import {
+  type AwsBinding,
+  type Permission,
+  ProvisionRecorder,
+  type ProvisionResult,
+} from '@artifact-registry/core'
+import { platformError } from '../map-error.js'
+import { PLATFORM } from '../platform.js'
+import { callerOf } from './caller.js'
+import { ProvisionClients } from './clients.js'
+import type { ProvisionContext } from './context.js'
+import { deleteRolePolicy, inlinePolicyNames, ROLE_POLICY_NAME } from './iam-role-policy.js'
+import { deleteRole, roleArn, roleName } from './iam-roles.js'
+import { type AwsDeprovisionOptions, resolveDeprovisionOptions } from './options.js'
+import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
+import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
+
+const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
+
+/**
+ * Delete what {@link provision} created: each role's inline policy, the two roles and the
+ * prefix's replication rule. Everything is read first; while repositories under the prefix remain
+ * (in the home region or a destination of the rule) it refuses with `CONFLICT` listing them,
+ * unless `force` (then they are deleted first, images included). A role holding an inline policy
+ * provisioning did not write is never touched: `CONFLICT` naming it, `force` or not. What is
+ * already gone is not reported, so a second run returns no changes.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option; `CONFLICT` as
+ *   above, before any change; a mapped AWS error otherwise.
+ */
+export async function deprovision(
+  options: AwsDeprovisionOptions,
+): Promise<ProvisionResult<AwsBinding>> {
+  const o = resolveDeprovisionOptions(options)
+  const recorder = new ProvisionRecorder(options)
+  const clients = new ProvisionClients(o.clientConfig, o.region)
+  try {
+    const caller = await callerOf({ clients, recorder }, o.region)
+    const ctx: ProvisionContext = {
+      clients,
+      recorder,
+      region: o.region,
+      prefix: o.prefix,
+      ...caller,
+    }
+    const { rules, ours } = await ourReplicationRule(ctx)
+    const replicas = (ours?.destinations ?? [])
+      .filter((d) => d.registryId === ctx.accountId && d.region !== undefined)
+      .map((d) => d.region as string)
+    const repositories = await repositoriesUnderPrefix(ctx, [...new Set([o.region, ...replicas])])
+    const roles = []
+    for (const permission of PERMISSIONS) {
+      const name = roleName(o.name, permission)
+      roles.push({ name, arn: roleArn(ctx, name), policies: await inlinePolicyNames(ctx, name) })
+    }
+    const remains = [
+      ...(options.force === true
+        ? []
+        : repositories.map((r) => `repository ${r.name} (${r.region})`)),
+      ...roles.flatMap((r) =>
+        (r.policies ?? [])
+          .filter((p) => p !== ROLE_POLICY_NAME)
+          .map((p) => `inline policy ${p} of role ${r.name}, which provisioning did not write`),
+      ),
+    ]
+    if (remains.length > 0) {
+      throw platformError(
+        'CONFLICT',
+        `Cannot deprovision ${o.name}; these remain: ${remains.join('; ')}` +
+          (options.force === true ? '' : ' (force: true deletes the repositories too)'),
+      )
+    }
+    for (const repository of repositories) await deleteRepository(ctx, repository)
+    for (const role of roles) {
+      if (role.policies === undefined) continue
+      if (role.policies.includes(ROLE_POLICY_NAME)) await deleteRolePolicy(ctx, role)
+      await deleteRole(ctx, role.name, role.arn)
+    }
+    if (ours !== undefined) await deleteReplicationRule(ctx, rules)
+    const [pull, push] = roles
+    const binding: AwsBinding = {
+      platform: PLATFORM,
+      region: o.region,
+      repositoryPrefix: o.prefix,
+      ...(pull === undefined ? {} : { pullRoleArn: pull.arn }),
+      ...(push === undefined ? {} : { pushRoleArn: push.arn }),
+      ...(replicas.length > 0 ? { replicationRegions: replicas } : {}),
+    }
+    return { binding, changes: recorder.changes }
+  } finally {
+    clients.close()
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  DeleteRolePolicyCommand,
+  GetRolePolicyCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam'
+import { awsCall, awsRead, type ProvisionContext } from './context.js'
+import { type IamPolicyDocument, parseReturnedPolicy, samePolicy } from './policy-documents.js'
+
+/** The name of the one inline policy provisioning writes into each role. */
+export const ROLE_POLICY_NAME = 'artifact-registry'
+
+/** The change id of a role's inline policy: the role's ARN, `#`, the policy's name. */
+export function rolePolicyId(roleArn: string): string {
+  return `${roleArn}#${ROLE_POLICY_NAME}`
+}
+
+/**
+ * Put the role's inline policy when it is missing or says something else. `roleExisted: false`
+ * (the role is created in this run) skips the read: a new role has no policy, and in a dry run
+ * there is no role to read.
+ */
+export async function ensureRolePolicy(
+  ctx: ProvisionContext,
+  role: { name: string; arn: string; existed: boolean },
+  wanted: IamPolicyDocument,
+): Promise<void> {
+  const iam = ctx.clients.iam()
+  const id = rolePolicyId(role.arn)
+  const current = role.existed
+    ? await awsRead(ctx, 'GetRolePolicy', (o) =>
+        iam.send(
+          new GetRolePolicyCommand({ RoleName: role.name, PolicyName: ROLE_POLICY_NAME }),
+          o,
+        ),
+      )
+    : undefined
+  if (current !== undefined && samePolicy(parseReturnedPolicy(current.PolicyDocument), wanted)) {
+    ctx.recorder.unchanged('iam-role-policy', id)
+    return
+  }
+  const change =
+    current === undefined
+      ? ({ action: 'create', kind: 'iam-role-policy', id } as const)
+      : ({ action: 'update', kind: 'iam-role-policy', id, detail: 'policy document' } as const)
+  await ctx.recorder.apply(change, () =>
+    awsCall(ctx, 'PutRolePolicy', (o) =>
+      iam.send(
+        new PutRolePolicyCommand({
+          RoleName: role.name,
+          PolicyName: ROLE_POLICY_NAME,
+          PolicyDocument: JSON.stringify(wanted),
+        }),
+        o,
+      ),
+    ),
+  )
+}
+
+/** The names of a role's inline policies; `undefined` when the role does not exist. */
+export async function inlinePolicyNames(
+  ctx: ProvisionContext,
+  roleName: string,
+): Promise<string[] | undefined> {
+  const names: string[] = []
+  let Marker: string | undefined
+  do {
+    const page = await awsRead(ctx, 'ListRolePolicies', (o) =>
+      ctx.clients.iam().send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }), o),
+    )
+    if (page === undefined) return undefined
+    names.push(...(page.PolicyNames ?? []))
+    Marker = page.IsTruncated === true ? page.Marker : undefined
+  } while (Marker !== undefined)
+  return names
+}
+
+/** Delete the role's inline policy of provisioning. */
+export async function deleteRolePolicy(
+  ctx: ProvisionContext,
+  role: { name: string; arn: string },
+): Promise<void> {
+  await ctx.recorder.apply(
+    { action: 'delete', kind: 'iam-role-policy', id: rolePolicyId(role.arn) },
+    () =>
+      awsCall(ctx, 'DeleteRolePolicy', (o) =>
+        ctx.clients
+          .iam()
+          .send(
+            new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: ROLE_POLICY_NAME }),
+            o,
+          ),
+      ),
+  )
+}

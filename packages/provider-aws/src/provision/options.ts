@@ -1,0 +1,210 @@
+import type {
+  ConfigIssue,
+  DeprovisionOptionsBase,
+  ProvisionOptionsBase,
+} from '@artifact-registry/core'
+import { type Partition, partitionOf, REGION_PATTERN } from '../arn.js'
+import { type AwsClientConfig, configError, optionIssues } from '../options.js'
+
+/** SDK settings of provisioning: the runtime's, plus the IAM endpoint. */
+export interface AwsProvisionClientConfig extends AwsClientConfig {
+  /** IAM endpoint. Default: the SDK's (or `AWS_ENDPOINT_URL_IAM`). */
+  iamEndpoint?: string
+}
+
+/** Options of {@link provision}. */
+export interface AwsProvisionOptions extends ProvisionOptionsBase {
+  /** Names the roles `{name}-pull` and `{name}-push`: IAM role-name characters, 1–59 of them. **Required.** */
+  name: string
+  /** Home region of the repositories, e.g. `us-east-1`. **Required.** */
+  region: string
+  /** Routable names are `{repositoryPrefix}-{name}`. @default name */
+  repositoryPrefix?: string
+  /** Role or user ARNs of the runtime identity: exactly these may assume the two roles. **Required.** */
+  trustedPrincipals: string[]
+  /** Regions that hold replicas: a prefix-filtered replication rule is merged in. */
+  replicationRegions?: string[]
+  /** A managed policy ARN set as both roles' permissions boundary. */
+  permissionsBoundaryArn?: string
+  /** Tags set on both roles (tags others set are left alone). */
+  tags?: Record<string, string>
+  /** SDK client settings (endpoints, credentials, retries). */
+  clientConfig?: AwsProvisionClientConfig
+}
+
+/** Options of {@link deprovision}. */
+export interface AwsDeprovisionOptions extends DeprovisionOptionsBase {
+  /** The `name` provisioning was given. **Required.** */
+  name: string
+  /** The home region provisioning was given. **Required.** */
+  region: string
+  /** The `repositoryPrefix` provisioning was given. @default name */
+  repositoryPrefix?: string
+  /** SDK client settings (endpoints, credentials, retries). */
+  clientConfig?: AwsProvisionClientConfig
+}
+
+/** @internal What deprovisioning works with, validated. */
+export interface ResolvedDeprovision {
+  readonly name: string
+  readonly region: string
+  readonly partition: Partition
+  readonly prefix: string
+  readonly clientConfig: AwsProvisionClientConfig
+}
+
+/** @internal What provisioning works with, validated. */
+export interface ResolvedProvision extends ResolvedDeprovision {
+  /** Sorted, without duplicates. */
+  readonly trustedPrincipals: readonly string[]
+  readonly replicationRegions: readonly string[]
+  readonly permissionsBoundaryArn: string | undefined
+  readonly tags: Readonly<Record<string, string>>
+}
+
+/**
+ * @internal Validate provisioning options, reporting every invalid field, before any call.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
+ */
+export function resolveProvisionOptions(options: AwsProvisionOptions): ResolvedProvision {
+  const base = resolveDeprovisionOptions(options, provisionIssues(options))
+  return {
+    ...base,
+    trustedPrincipals: [...new Set(options.trustedPrincipals)].sort(),
+    replicationRegions: [...new Set(options.replicationRegions ?? [])],
+    permissionsBoundaryArn: options.permissionsBoundaryArn,
+    tags: { ...options.tags },
+  }
+}
+
+/**
+ * @internal Validate deprovisioning options (and `more` issues found by the caller).
+ * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
+ */
+export function resolveDeprovisionOptions(
+  options: AwsDeprovisionOptions,
+  more: readonly ConfigIssue[] = [],
+): ResolvedDeprovision {
+  if (typeof options !== 'object' || options === null) {
+    throw configError([{ path: '', message: 'options must be an object' }])
+  }
+  const issues = [...sharedIssues(options), ...more]
+  if (issues.length > 0) throw configError(issues)
+  return {
+    name: options.name,
+    region: options.region,
+    partition: partitionOf(options.region),
+    prefix: options.repositoryPrefix ?? options.name,
+    clientConfig: options.clientConfig ?? {},
+  }
+}
+
+// --- Internal ---
+
+/** `{name}-pull` and `{name}-push` must be IAM role names: `[\w+=,.@-]`, at most 64 characters. */
+const ROLE_NAME_BASE = /^[\w+=,.@-]{1,59}$/
+const PRINCIPAL_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
+const POLICY_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
+/** IAM's tag characters: Unicode letters, spaces, digits and `_.:/=+-@`. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+const MAX_TAGS = 50
+
+type Add = (path: string, message: string) => void
+
+function sharedIssues(o: AwsDeprovisionOptions): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const add: Add = (path, message) => {
+    issues.push({ path, message })
+  }
+  if (typeof o.name !== 'string' || !ROLE_NAME_BASE.test(o.name)) {
+    add(
+      'name',
+      'must be 1–59 IAM role-name characters ([A-Za-z0-9+=,.@_-]): it names {name}-pull and {name}-push',
+    )
+  }
+  const runtime = optionIssues({ region: o.region, repositoryPrefix: o.repositoryPrefix ?? o.name })
+  for (const issue of runtime) {
+    if (issue.path === 'repositoryPrefix' && o.repositoryPrefix === undefined) {
+      add('repositoryPrefix', `${issue.message}; it defaults to name, so give one when name is not`)
+    } else {
+      issues.push(issue)
+    }
+  }
+  const iamEndpoint = o.clientConfig?.iamEndpoint
+  if (iamEndpoint !== undefined && !URL.canParse(String(iamEndpoint))) {
+    add('clientConfig.iamEndpoint', 'must be a URL, e.g. https://iam.amazonaws.com')
+  }
+  return issues
+}
+
+function provisionIssues(o: AwsProvisionOptions): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const add: Add = (path, message) => {
+    issues.push({ path, message })
+  }
+  const regionOk = typeof o.region === 'string' && REGION_PATTERN.test(o.region)
+  const partition = regionOk ? partitionOf(o.region).id : undefined
+  principalIssues(o.trustedPrincipals, partition, add)
+  // The replication rules are the runtime's: check them as the runtime does.
+  const replicas = optionIssues({
+    region: o.region,
+    repositoryPrefix: 'x',
+    replicationRegions: o.replicationRegions,
+  })
+  issues.push(...replicas.filter((i) => i.path.startsWith('replicationRegions')))
+  const boundary = o.permissionsBoundaryArn
+  if (boundary !== undefined) {
+    const match = POLICY_ARN.exec(String(boundary))
+    if (match === null) {
+      add(
+        'permissionsBoundaryArn',
+        'must be a managed policy ARN (arn:aws:iam::123456789012:policy/name)',
+      )
+    } else if (partition !== undefined && match[1] !== partition) {
+      add(
+        'permissionsBoundaryArn',
+        `must be in partition ${partition}, the partition of ${o.region}`,
+      )
+    }
+  }
+  tagIssues(o.tags, add)
+  return issues
+}
+
+function principalIssues(principals: unknown, partition: string | undefined, add: Add): void {
+  if (!Array.isArray(principals) || principals.length === 0) {
+    add('trustedPrincipals', 'must list at least one IAM role or user ARN of the runtime')
+    return
+  }
+  principals.forEach((arn, i) => {
+    const match = PRINCIPAL_ARN.exec(String(arn))
+    if (typeof arn !== 'string' || match === null) {
+      add(
+        `trustedPrincipals.${i}`,
+        'must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)',
+      )
+    } else if (partition !== undefined && match[1] !== partition) {
+      add(`trustedPrincipals.${i}`, `must be in partition ${partition}, like the region`)
+    }
+  })
+}
+
+function tagIssues(tags: unknown, add: Add): void {
+  if (tags === undefined) return
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+    add('tags', 'must be an object of string values')
+    return
+  }
+  const entries = Object.entries(tags)
+  if (entries.length > MAX_TAGS) add('tags', `must hold at most ${MAX_TAGS} tags (IAM's limit)`)
+  for (const [key, value] of entries) {
+    const keyOk = key.length >= 1 && key.length <= 128 && TAG_TEXT.test(key)
+    if (!keyOk || key.toLowerCase().startsWith('aws:')) {
+      add(`tags.${key}`, 'key must be 1–128 IAM tag characters and not start with aws:')
+    } else if (typeof value !== 'string' || value.length > 256 || !TAG_TEXT.test(value)) {
+      add(`tags.${key}`, 'value must be a string of at most 256 IAM tag characters')
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
+import { IAMClient } from '@aws-sdk/client-iam'
+import type { AwsDeprovisionOptions, AwsProvisionOptions } from '../src/provision/index.js'
+import { REGION } from './helpers.js'
+
+/** The fake's base identity: the provisioning identity, and in most tests the trusted runtime. */
+export const BASE_USER = 'arn:aws:iam::123456789012:user/fake-caller'
+
+/** The operations provisioning may send in a dry run: reads only. */
+export const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetCallerIdentity',
+  'GetRole',
+  'GetRolePolicy',
+  'ListRolePolicies',
+  'DescribeRegistry',
+  'DescribeRepositories',
+])
+
+/** `provision` options that reach the fake (ECR, STS and IAM endpoints, static credentials). */
+export function provisionOptions(
+  fake: AwsFake,
+  overrides: Partial<AwsProvisionOptions> = {},
+): AwsProvisionOptions {
+  return {
+    name: 'acme',
+    region: REGION,
+    trustedPrincipals: [BASE_USER],
+    clientConfig: { ...fake.providerOptions(REGION).clientConfig, iamEndpoint: fake.url },
+    ...overrides,
+  }
+}
+
+/** `deprovision` options for what {@link provisionOptions} provisioned. */
+export function deprovisionOptions(
+  fake: AwsFake,
+  overrides: Partial<AwsDeprovisionOptions> = {},
+): AwsDeprovisionOptions {
+  const { name, region, clientConfig } = provisionOptions(fake)
+  return { name, region, clientConfig, ...overrides }
+}
+
+/** An IAM client of the fake's base identity: another tool changing the roles behind our back. */
+export function iamOf(fake: AwsFake): IAMClient {
+  const { credentials, maxAttempts } = fake.providerOptions(REGION).clientConfig
+  return new IAMClient({ endpoint: fake.url, region: REGION, credentials, maxAttempts })
+}
+
+/** The operations the fake received since `from` (an index into its request log). */
+export function operationsSince(fake: AwsFake, from: number): string[] {
+  return fake.requests.slice(from).map((r) => r.operation)
+}
+
+/** The parsed inline policy provisioning wrote into a role of the fake. */
+export function inlinePolicy(
+  fake: AwsFake,
+  roleName: string,
+): { Statement: Record<string, unknown>[] } {
+  const text = fake.getRole(roleName)?.inlinePolicies['artifact-registry']
+  if (text === undefined) throw new Error(`role ${roleName} has no artifact-registry policy`)
+  return JSON.parse(text)
+}

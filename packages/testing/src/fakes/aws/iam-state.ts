@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+
+/** An IAM role as the fake's IAM stores it. */
+export interface FakeIamRole {
+  /** The name as created; IAM compares role names without case. */
+  readonly roleName: string
+  readonly roleId: string
+  readonly path: string
+  readonly arn: string
+  readonly createDate: Date
+  /** The trust policy, as sent (JSON text). */
+  assumeRolePolicyDocument: string
+  /** 3600 to 43200 seconds. */
+  maxSessionDuration: number
+  description: string | undefined
+  permissionsBoundaryArn: string | undefined
+  /** Tags by key, in the order first set. */
+  readonly tags: Map<string, string>
+  /** Inline policies (JSON text) by name, in the order first put. */
+  readonly inlinePolicies: Map<string, string>
+}
+
+/** What `CreateRole` stores besides the generated id, ARN and date. */
+export type NewIamRole = Pick<
+  FakeIamRole,
+  'roleName' | 'path' | 'assumeRolePolicyDocument' | 'maxSessionDuration' | 'description'
+> & {
+  permissionsBoundaryArn?: string | undefined
+  tags?: ReadonlyMap<string, string>
+}
+
+/**
+ * The IAM roles of the fake's account, created through its IAM API, and the managed policies a
+ * test seeded (the only ones that can be a permissions boundary). Role names are unique without
+ * regard to case, as in IAM.
+ */
+export class IamState {
+  readonly #roles = new Map<string, FakeIamRole>()
+  readonly #managedPolicies: ReadonlyMap<string, string>
+
+  constructor(
+    readonly accountId: string,
+    managedPolicies: Readonly<Record<string, string>>,
+    private readonly now: () => number,
+  ) {
+    this.#managedPolicies = new Map(Object.entries(managedPolicies))
+  }
+
+  /** The role of that name (any case), or `undefined`. */
+  role(name: string): FakeIamRole | undefined {
+    return this.#roles.get(name.toLowerCase())
+  }
+
+  /** The role of that ARN, or `undefined` (a role ARN's path is part of it). */
+  roleByArn(arn: string): FakeIamRole | undefined {
+    const name = arn.split('/').pop() ?? ''
+    const role = this.role(name)
+    return role?.arn === arn ? role : undefined
+  }
+
+  /** Every role, oldest first. */
+  roles(): FakeIamRole[] {
+    return [...this.#roles.values()]
+  }
+
+  /** The ARN a role of this path and name has in the account. */
+  roleArn(path: string, name: string): string {
+    return `arn:aws:iam::${this.accountId}:role${path}${name}`
+  }
+
+  /** Create a role; `undefined` when one of that name (any case) exists. */
+  create(input: NewIamRole): FakeIamRole | undefined {
+    const key = input.roleName.toLowerCase()
+    if (this.#roles.has(key)) return undefined
+    const role: FakeIamRole = {
+      roleName: input.roleName,
+      roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
+      path: input.path,
+      arn: this.roleArn(input.path, input.roleName),
+      createDate: new Date(this.now()),
+      assumeRolePolicyDocument: input.assumeRolePolicyDocument,
+      maxSessionDuration: input.maxSessionDuration,
+      description: input.description,
+      permissionsBoundaryArn: input.permissionsBoundaryArn,
+      tags: new Map(input.tags ?? []),
+      inlinePolicies: new Map(),
+    }
+    this.#roles.set(key, role)
+    return role
+  }
+
+  /** Forget a role (its inline policies must be gone: IAM checks that first). */
+  delete(name: string): void {
+    this.#roles.delete(name.toLowerCase())
+  }
+
+  /** The document of a seeded managed policy, or `undefined` when there is no such policy. */
+  managedPolicy(arn: string): string | undefined {
+    return this.#managedPolicies.get(arn)
+  }
+}
