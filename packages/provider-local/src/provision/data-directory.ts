@@ -4,6 +4,7 @@ import type { ProvisionRecorder } from '@artifact-registry/core'
 import { rememberedPort } from '../embedded-port.js'
 import { local } from '../local-provider.js'
 import { platformError } from '../map-error.js'
+import { repositories } from './namespace-repositories.js'
 import type { ResolvedTarget } from './options.js'
 
 /** The kind of change for the data directory of an embedded registry. */
@@ -126,7 +127,7 @@ export async function removeDataDirectory(
     found.state !== 'registry' || mark === undefined
       ? 'kept: provision did not create it'
       : remaining > 0
-        ? `kept: ${remaining} repositories of other namespaces remain in it`
+        ? `kept: it holds ${repositories(remaining)} of other namespaces`
         : found.foreign.length > 0
           ? `kept: it holds files that are no registry's (${found.foreign.join(', ')})`
           : undefined

@@ -4,7 +4,7 @@ import { checkAdminCredential } from './admin-credential.js'
 import { bindingFor } from './binding.js'
 import { inspectDataDirectory, removeDataDirectory } from './data-directory.js'
 import { checkLocalRegistry } from './local-registry.js'
-import { catalog, inNamespace, REPOSITORY } from './namespace-repositories.js'
+import { catalog, inNamespace, REPOSITORY, repositories } from './namespace-repositories.js'
 import { type LocalDeprovisionOptions, type ResolvedTarget, resolveTarget } from './options.js'
 import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './registry-session.js'
 
@@ -78,7 +78,7 @@ async function deleteNamespace(
     const more = ours.length > NAMED ? ` and ${ours.length - NAMED} more` : ''
     throw platformError(
       'CONFLICT',
-      `${ours.length} repositories remain in the namespace "${target.bindingName}/" of ${where}: ${ours.slice(0, NAMED).join(', ')}${more}. Delete them first, or pass force: true to delete them too.`,
+      `The namespace "${target.bindingName}/" of ${where} still holds ${repositories(ours.length)}: ${ours.slice(0, NAMED).join(', ')}${more}. Delete them first, or pass force: true to delete them too.`,
     )
   }
   for (const name of ours) {

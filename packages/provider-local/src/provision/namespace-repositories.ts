@@ -11,9 +11,13 @@ const PAGE = 1000
  * Every repository of the registry's catalog (admin only), following its `Link` pages to the end.
  * `checkpoint` runs before each page, so a cancelled run stops between requests.
  */
-export async function catalog(client: RegistryClient, checkpoint: () => void): Promise<string[]> {
+export async function catalog(
+  client: RegistryClient,
+  checkpoint: () => void,
+  pageSize: number = PAGE,
+): Promise<string[]> {
   const names: string[] = []
-  let path: string | undefined = `/v2/_catalog?n=${PAGE}`
+  let path: string | undefined = `/v2/_catalog?n=${pageSize}`
   while (path !== undefined) {
     checkpoint()
     const res = await client.expect([200], 'GET', path)
@@ -24,6 +28,11 @@ export async function catalog(client: RegistryClient, checkpoint: () => void): P
     path = nextPage(res.headers.get('link'))
   }
   return names
+}
+
+/** "1 repository", "2 repositories". */
+export function repositories(count: number): string {
+  return `${count} ${count === 1 ? 'repository' : 'repositories'}`
 }
 
 /** The names of `names` in the namespace `{bindingName}/`, sorted. */

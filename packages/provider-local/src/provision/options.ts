@@ -86,14 +86,21 @@ export function resolveTarget(
   const issues: ConfigIssue[] = []
   const hasUrl = o.url !== undefined
   const hasDataDir = o.dataDir !== undefined
-  if (hasUrl === hasDataDir) {
-    const message = hasUrl
-      ? 'give url (a running registry) or dataDir (an embedded registry), not both'
-      : 'give url (a running registry) or dataDir (an embedded registry)'
-    issues.push({ path: hasUrl ? 'dataDir' : '', message })
+  if (!hasUrl && !hasDataDir) {
+    // Which other fields apply depends on the target: nothing more to say until it is known.
+    throw invalidOptions([
+      { path: '', message: 'give url (a running registry) or dataDir (an embedded registry)' },
+    ])
+  }
+  if (hasUrl && hasDataDir) {
+    issues.push({
+      path: 'dataDir',
+      message: 'give url (a running registry) or dataDir (an embedded registry), not both',
+    })
   }
   const fields = [...(hasDataDir && !hasUrl ? DATA_DIR_FIELDS : URL_FIELDS), ...allowed]
-  for (const key of Object.keys(o)) {
+  // An option set to undefined is an option left out.
+  for (const key of Object.keys(o).filter((k) => o[k] !== undefined)) {
     if (!fields.includes(key) && !(hasUrl && hasDataDir && key === 'dataDir'))
       issues.push({ path: key, message: unknownFieldMessage(key, hasDataDir && !hasUrl) })
   }
