@@ -11,6 +11,8 @@ export type {
 export { anonymousAuthorizer, parseBasic } from './auth/builtin-authorizers.js'
 export type { MintedCredential } from './auth/credential-store.js'
 export type { CredentialsToRevoke } from './auth/revocation.js'
+export type { CommandFlags as ServeFlags } from './cli/flags.js'
+export { type ServeReporter, serve as serveRegistry } from './cli/serve.js'
 export type { LogEvent, LogLevel, LogSink } from './log.js'
 export type { GarbageCollectionResult } from './maintenance.js'
 export type { LocalRegistryOptions, RegistryTlsOptions } from './options.js'

@@ -4,8 +4,41 @@ import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
 import type { CommandFlags } from './flags.js'
 import { untilStopped } from './until-stopped.js'
 
-/** Run the registry until SIGTERM/SIGINT. */
-export async function serve(flags: CommandFlags): Promise<void> {
+/** What a running `serve` tells its operator, once when it listens and once when it stops. */
+export interface ServeReporter {
+  /** The registry listens: its URL, data directory, admin line and token realm. */
+  listening(started: {
+    url: string
+    dataDir: string
+    /** The admin credential line: holds a password only when it was just generated. */
+    admin: string
+    tokenRealm: string
+  }): void
+  /** The registry stopped cleanly. */
+  stopped(): void
+}
+
+/** The lines `artifact-registry-local serve` prints. */
+const PRINT_LINES: ServeReporter = {
+  listening({ url, dataDir, admin, tokenRealm }) {
+    console.log(`artifact-registry-local listening on ${url}`)
+    console.log(`data directory: ${dataDir}`)
+    console.log(admin)
+    console.log(`token realm: ${tokenRealm}`)
+  },
+  stopped() {
+    console.log('artifact-registry-local stopped')
+  },
+}
+
+/**
+ * Run the registry until SIGTERM/SIGINT, as `artifact-registry-local serve` does; `reporter`
+ * says when it listens and when it stopped (by default, the command's lines on stdout).
+ */
+export async function serve(
+  flags: CommandFlags,
+  reporter: ServeReporter = PRINT_LINES,
+): Promise<void> {
   // Listen first: a signal that comes before there is a listener kills the process outright.
   const stopped = untilStopped()
   const admin = await resolveAdmin(flags)
@@ -23,11 +56,13 @@ export async function serve(flags: CommandFlags): Promise<void> {
     gcIntervalSeconds: flags.gcIntervalSeconds,
   })
   await keepAdmin(flags.data, admin, registry)
-  console.log(`artifact-registry-local listening on ${registry.url}`)
-  console.log(`data directory: ${flags.data}`)
-  console.log(describeAdmin(flags.data, admin))
-  console.log(`token realm: ${registry.url}/token`)
+  reporter.listening({
+    url: registry.url,
+    dataDir: flags.data,
+    admin: describeAdmin(flags.data, admin),
+    tokenRealm: `${registry.url}/token`,
+  })
   await stopped
   await registry.close()
-  console.log('artifact-registry-local stopped')
+  reporter.stopped()
 }

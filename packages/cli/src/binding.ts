@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises'
+import {
+  type ArtifactRegistry,
+  type ArtifactRegistryBinding,
+  ArtifactRegistryError,
+  createArtifactRegistry,
+  loadArtifactRegistry,
+  parseBinding,
+} from '@artifact-registry/core'
+
+/** The binding name used when `--binding` is not given. */
+export const DEFAULT_BINDING_NAME = 'artifacts'
+
+/** Where a command's binding comes from: `--binding NAME` or `--binding-file FILE`. */
+export interface BindingSource {
+  /** The name whose `ARTIFACT_REGISTRY_<NAME>_BINDING` (or `ALIEN_<NAME>_BINDING`) holds the JSON. */
+  binding?: string | undefined
+  /** A file holding the binding JSON. */
+  bindingFile?: string | undefined
+}
+
+/**
+ * The registry a binding describes, built by core: a missing provider package is core's
+ * `PROVIDER_NOT_INSTALLED`, a bad binding its `INVALID_CONFIG` naming the variable or the file.
+ */
+export async function openRegistry(
+  source: BindingSource,
+  env: NodeJS.ProcessEnv,
+): Promise<ArtifactRegistry> {
+  if (source.bindingFile !== undefined) {
+    return createArtifactRegistry(await readBindingFile(source.bindingFile, source.binding, env))
+  }
+  return loadArtifactRegistry(source.binding ?? DEFAULT_BINDING_NAME, env)
+}
+
+/** A binding file's JSON, validated (ours or the Alien shape); errors name the file. */
+export async function readBindingFile(
+  file: string,
+  bindingName: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<ArtifactRegistryBinding> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `Cannot read the binding file ${file} (${reason})`,
+      {
+        cause,
+        issues: [{ path: file, message: `cannot be read (${reason})` }],
+      },
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `The binding file ${file} is not valid JSON`,
+      {
+        cause,
+        issues: [{ path: file, message: 'is not valid JSON' }],
+      },
+    )
+  }
+  return parseBinding(json, {
+    bindingName: bindingName ?? DEFAULT_BINDING_NAME,
+    env,
+    source: file,
+  })
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import { UsageError } from './failure.js'
+
+/** The registry clients `login` drives; each has `login --username … --password-stdin`. */
+export const LOGIN_CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const
+export type LoginClient = (typeof LOGIN_CLIENTS)[number]
+
+/** What a finished client login printed. */
+export interface ClientOutput {
+  stdout: string
+  stderr: string
+}
+
+/** A client login that failed: its exit status and what it said. */
+export class ClientLoginError extends Error {
+  override readonly name = 'ClientLoginError'
+}
+
+/**
+ * The arguments of `<client> login`: the username as a flag, the password on stdin (never in an
+ * argument, where `ps` and shell history would show it), `--tls-verify=false` when asked for a
+ * client that has the flag (docker trusts 127.0.0.0/8 over HTTP by itself and has none).
+ */
+export function loginArguments(
+  client: LoginClient,
+  credentials: ArtifactRegistryCredentials,
+  insecure: boolean,
+): string[] {
+  if (credentials.authMethod !== 'basic') {
+    throw new UsageError(
+      `${client} login needs a username and password; this platform's credentials are a bearer token (use credentials --format json)`,
+    )
+  }
+  if (insecure && client === 'docker') {
+    throw new UsageError(
+      '--insecure is for podman, buildah and skopeo: docker reaches 127.0.0.0/8 over HTTP by itself, other hosts through its daemon configuration (insecure-registries)',
+    )
+  }
+  return [
+    'login',
+    '--username',
+    credentials.username,
+    '--password-stdin',
+    ...(insecure ? ['--tls-verify=false'] : []),
+    credentials.registry,
+  ]
+}
+
+/**
+ * Run `<client> login`, writing the password to its stdin. Rejects with a {@link ClientLoginError}
+ * holding what the client said when it exits non-zero, or when it is not installed.
+ */
+export function runClientLogin(
+  client: LoginClient,
+  credentials: ArtifactRegistryCredentials,
+  options: { insecure: boolean; env: NodeJS.ProcessEnv; signal: AbortSignal },
+): Promise<ClientOutput> {
+  const args = loginArguments(client, credentials, options.insecure)
+  return new Promise((resolve, reject) => {
+    const child = spawn(client, args, {
+      env: options.env,
+      signal: options.signal,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (options.signal.aborted) return reject(options.signal.reason)
+      if (error.code === 'ENOENT') {
+        return reject(new ClientLoginError(`${client} is not installed (not found on PATH)`))
+      }
+      reject(
+        new ClientLoginError(`${client} login could not run: ${error.message}`, { cause: error }),
+      )
+    })
+    child.once('close', (code) => {
+      if (code === 0) return resolve({ stdout, stderr })
+      const said = (stderr.trim() || stdout.trim()).split('\n').slice(-3).join('\n')
+      reject(
+        new ClientLoginError(
+          `${client} login to ${credentials.registry} failed (exit ${code}): ${said}`,
+        ),
+      )
+    })
+    // A client that exits before reading stdin makes the write fail with EPIPE: the exit status says why.
+    child.stdin.on('error', () => {})
+    child.stdin.end(`${credentials.password}\n`)
+  })
+}

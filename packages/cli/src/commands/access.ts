@@ -1,0 +1,153 @@
+import type { CrossAccountAccess, CrossAccountPermissions } from '@artifact-registry/core'
+import { type Command, Option } from 'commander'
+import { type CommandContext, withBindingOptions } from '../context.js'
+import { UsageError } from '../failure.js'
+import { isoOrNull, relativeTime } from '../format.js'
+import { collect } from '../option-values.js'
+
+/** The flags of `access add|remove`; each repeatable flag collects its values. */
+interface GrantFlags {
+  type: 'aws' | 'gcp'
+  accountId?: string[]
+  roleArn?: string[]
+  region?: string[]
+  projectNumber?: string[]
+  serviceAccount?: string[]
+  serviceType?: string[]
+}
+
+/** Flags that belong to one grant type only, to refuse them with the other. */
+const TYPE_FLAGS = {
+  aws: ['accountId', 'roleArn', 'region'],
+  gcp: ['projectNumber', 'serviceAccount'],
+} as const satisfies Record<GrantFlags['type'], readonly (keyof GrantFlags)[]>
+
+const FLAG_NAMES: Record<string, string> = {
+  accountId: '--account-id',
+  roleArn: '--role-arn',
+  region: '--region',
+  projectNumber: '--project-number',
+  serviceAccount: '--service-account',
+}
+
+/** `access get NAME` and `access add|remove NAME --type aws|gcp …`. */
+export function addAccessCommands(program: Command, context: CommandContext): void {
+  const access = program
+    .command('access')
+    .description("read and change other accounts' pull access to a repository")
+
+  withBindingOptions(access.command('get').argument('<name>', 'routable name'))
+    .description('show the cross-account grants this library manages on a repository')
+    .action(async (name: string, _options: object, command: Command) => {
+      const found = await context.withRegistry(command, (registry) =>
+        registry.getCrossAccountAccess(name),
+      )
+      context.terminal(command).result(permissionsJson(found), () => describePermissions(found))
+    })
+
+  for (const [verb, description] of [
+    ['add', 'grant pull access (merged into what is granted)'],
+    ['remove', 'revoke exactly the given grants (others stay)'],
+  ] as const) {
+    grantFlags(withBindingOptions(access.command(verb).argument('<name>', 'routable name')))
+      .description(description)
+      .action(async (name: string, flags: GrantFlags, command: Command) => {
+        const grant = toAccess(flags)
+        await context.withRegistry(command, (registry) =>
+          verb === 'add'
+            ? registry.addCrossAccountAccess(name, grant)
+            : registry.removeCrossAccountAccess(name, grant),
+        )
+        context
+          .terminal(command)
+          .result(
+            { name, [verb === 'add' ? 'added' : 'removed']: grant },
+            () => `${verb === 'add' ? 'granted' : 'revoked'} on ${name}: ${describeAccess(grant)}`,
+          )
+      })
+  }
+}
+
+function grantFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--type <type>', 'the other accounts’ cloud')
+        .choices(['aws', 'gcp'])
+        .makeOptionMandatory(),
+    )
+    .option('--account-id <id>', 'aws: a 12-digit account id (repeatable)', collect)
+    .option('--role-arn <arn>', 'aws: an IAM role ARN (repeatable)', collect)
+    .option(
+      '--region <region>',
+      'aws: a region of the Lambda functions allowed to pull (repeatable)',
+      collect,
+    )
+    .option('--project-number <number>', 'gcp: a project number (repeatable)', collect)
+    .option('--service-account <email>', 'gcp: a service account email (repeatable)', collect)
+    .addOption(
+      new Option('--service-type <type>', 'a compute service allowed to pull (repeatable)')
+        .choices(['worker'])
+        .argParser(collect),
+    )
+}
+
+/** The grant the flags describe; a flag of the other type is a usage error. */
+export function toAccess(flags: GrantFlags): CrossAccountAccess {
+  const other = flags.type === 'aws' ? 'gcp' : 'aws'
+  const misplaced = TYPE_FLAGS[other].filter((flag) => flags[flag] !== undefined)
+  if (misplaced.length > 0) {
+    const names = misplaced.map((flag) => FLAG_NAMES[flag]).join(', ')
+    throw new UsageError(
+      `${names} ${misplaced.length === 1 ? 'is' : 'are'} for --type ${other}, not ${flags.type}`,
+    )
+  }
+  const allowedServiceTypes = (flags.serviceType ?? []) as 'worker'[]
+  if (flags.type === 'aws') {
+    return {
+      type: 'aws',
+      accountIds: flags.accountId ?? [],
+      roleArns: flags.roleArn ?? [],
+      regions: flags.region ?? [],
+      allowedServiceTypes,
+    }
+  }
+  return {
+    type: 'gcp',
+    projectNumbers: flags.projectNumber ?? [],
+    serviceAccountEmails: flags.serviceAccount ?? [],
+    allowedServiceTypes,
+  }
+}
+
+function permissionsJson(permissions: CrossAccountPermissions): {
+  access: CrossAccountAccess
+  lastUpdated: string | null
+} {
+  return { access: permissions.access, lastUpdated: isoOrNull(permissions.lastUpdated) }
+}
+
+function describePermissions(permissions: CrossAccountPermissions): string {
+  const updated =
+    permissions.lastUpdated === null ? 'unknown' : relativeTime(permissions.lastUpdated)
+  return `${describeAccess(permissions.access)}\nlast updated: ${updated}`
+}
+
+function describeAccess(access: CrossAccountAccess): string {
+  const lists: [string, readonly string[]][] =
+    access.type === 'aws'
+      ? [
+          ['accounts', access.accountIds],
+          ['roles', access.roleArns],
+          ['regions', access.regions],
+          ['service types', access.allowedServiceTypes],
+        ]
+      : [
+          ['projects', access.projectNumbers],
+          ['service accounts', access.serviceAccountEmails],
+          ['service types', access.allowedServiceTypes],
+        ]
+  return [
+    `type: ${access.type}`,
+    ...lists.map(([label, values]) => `${label}: ${values.join(', ') || '-'}`),
+  ].join('\n')
+}

@@ -1,0 +1,54 @@
+import { type Command, Option } from 'commander'
+import { LOGIN_CLIENTS, type LoginClient, runClientLogin } from '../client-login.js'
+import { type CommandContext, withBindingOptions } from '../context.js'
+import { isoOrNull, relativeTime } from '../format.js'
+import { type MintOptions, mintCredentials, permissionOption, ttlOption } from './mint.js'
+
+/** `login NAME [--permission] [--ttl] [--client docker|podman|buildah|skopeo] [--insecure]`. */
+export function addLoginCommand(program: Command, context: CommandContext): void {
+  withBindingOptions(program.command('login').argument('<name>', 'routable name of the repository'))
+    .description(
+      "mint credentials and log a registry client in with them (password on the client's stdin)",
+    )
+    .addOption(permissionOption())
+    .addOption(ttlOption())
+    .addOption(
+      new Option('--client <client>', 'the client to log in')
+        .choices(LOGIN_CLIENTS)
+        .default('docker'),
+    )
+    .option(
+      '--insecure',
+      'podman, buildah, skopeo: --tls-verify=false (a plain-HTTP registry)',
+      false,
+    )
+    .action(
+      async (
+        name: string,
+        options: MintOptions & { client: LoginClient; insecure: boolean },
+        command: Command,
+      ) => {
+        const terminal = context.terminal(command)
+        const credentials = await mintCredentials(context, command, name, options)
+        terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
+        const said = await runClientLogin(options.client, credentials, {
+          insecure: options.insecure,
+          env: context.io.env,
+          signal: context.signal,
+        })
+        // The client's own words (warnings about where it keeps the password) stay off stdout.
+        if (said.stderr.trim() !== '') context.io.stderr.write(said.stderr)
+        const summary = {
+          client: options.client,
+          registry: credentials.registry,
+          username: credentials.username,
+          expiresAt: isoOrNull(credentials.expiresAt),
+        }
+        terminal.result(
+          summary,
+          () =>
+            `${options.client} logged in to ${credentials.registry} as ${credentials.username} (expires ${relativeTime(credentials.expiresAt)})`,
+        )
+      },
+    )
+}

@@ -1,0 +1,115 @@
+import type { ServeFlags, ServeReporter } from '@artifact-registry/registry-server'
+import { type Command, InvalidArgumentError, Option } from 'commander'
+import type { CommandContext } from '../context.js'
+import { UsageError } from '../failure.js'
+import { portNumber } from '../option-values.js'
+import { importOptional } from '../optional-package.js'
+import type { Terminal } from '../terminal.js'
+
+const REGISTRY_SERVER = '@artifact-registry/registry-server'
+
+/** The flags of `serve`, as commander parses them. */
+interface ServeOptions {
+  data: string
+  port: number
+  host: string
+  adminUser?: string
+  adminPasswordFile?: string
+  tlsCert?: string
+  tlsKey?: string
+  logLevel: ServeFlags['logLevel']
+  gcInterval: number
+}
+
+/**
+ * `serve --data DIR …`: the registry server's own `serve` (from `@artifact-registry/registry-server`,
+ * loaded only when this command runs), until SIGTERM or Ctrl-C.
+ */
+export function addServeCommand(program: Command, context: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the local OCI registry (@artifact-registry/registry-server) until stopped')
+    .requiredOption(
+      '--data <dir>',
+      'data directory (created if missing); one process per directory',
+    )
+    .option('--port <port>', 'port to listen on; 0 picks a free one', portNumber, 5000)
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--admin-user <name>', 'admin username (default admin, or the stored one)')
+    .option(
+      '--admin-password-file <file>',
+      'the admin password is the first line of this file (else ARTIFACT_REGISTRY_ADMIN_PASSWORD, the stored one, or a generated one)',
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', "the certificate's PEM private key")
+    .addOption(
+      new Option('--log-level <level>', 'request logs, JSON lines on stderr')
+        .choices(['silent', 'error', 'info', 'debug'])
+        .default('error'),
+    )
+    .option(
+      '--gc-interval <seconds>',
+      'delete unreferenced blobs every this many seconds; 0 = never',
+      gcInterval,
+      3600,
+    )
+    .action(async (options: ServeOptions, command: Command) => {
+      const { serveRegistry } = await importOptional(
+        REGISTRY_SERVER,
+        REGISTRY_SERVER,
+        () => import('@artifact-registry/registry-server'),
+      )
+      await serveRegistry(serveFlags(options), reporter(context.terminal(command)))
+    })
+}
+
+function serveFlags(options: ServeOptions): ServeFlags {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together')
+  }
+  return {
+    data: options.data,
+    port: options.port,
+    host: options.host,
+    adminUser: options.adminUser,
+    adminPassword: undefined,
+    adminPasswordFile: options.adminPasswordFile,
+    tls:
+      options.tlsCert === undefined || options.tlsKey === undefined
+        ? undefined
+        : { certFile: options.tlsCert, keyFile: options.tlsKey },
+    logLevel: options.logLevel,
+    gcIntervalSeconds: options.gcInterval,
+  }
+}
+
+/** Human lines, or one JSON line when it listens and one when it stopped (`--json`). */
+function reporter(terminal: Terminal): ServeReporter {
+  const line = (value: unknown): void => {
+    terminal.io.stdout.write(`${JSON.stringify(value)}\n`)
+  }
+  if (terminal.json) {
+    return {
+      listening: ({ url, dataDir, admin, tokenRealm }) =>
+        line({ event: 'listening', url, dataDir, tokenRealm, admin }),
+      stopped: () => line({ event: 'stopped' }),
+    }
+  }
+  return {
+    listening: ({ url, dataDir, admin, tokenRealm }) => {
+      terminal.io.stdout.write(
+        `artifact-registry listening on ${url}\ndata directory: ${dataDir}\n${admin}\ntoken realm: ${tokenRealm}\n`,
+      )
+    },
+    stopped: () => terminal.io.stdout.write('artifact-registry stopped\n'),
+  }
+}
+
+// Whole seconds up to a Node timer's ceiling, as the registry server's own flag takes them.
+function gcInterval(value: string): number {
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || seconds > 2_147_483) {
+    throw new InvalidArgumentError('must be a number of seconds from 0 to 2147483')
+  }
+  return seconds
+}

@@ -1,0 +1,50 @@
+import type { ArtifactRegistry } from '@artifact-registry/core'
+import { type Command, Option } from 'commander'
+import { type BindingSource, DEFAULT_BINDING_NAME, openRegistry } from './binding.js'
+import { abortable } from './interrupt.js'
+import type { CommandIo } from './io.js'
+import { Terminal } from './terminal.js'
+
+/** What every command's action gets: the process surroundings and the Ctrl-C signal. */
+export class CommandContext {
+  readonly io: CommandIo
+  /** Aborted by SIGINT; long operations take it. */
+  readonly signal: AbortSignal
+
+  constructor(io: CommandIo, signal: AbortSignal) {
+    this.io = io
+    this.signal = signal
+  }
+
+  /** Where `command`'s output goes, with its `--json`. */
+  terminal(command: Command): Terminal {
+    return new Terminal(this.io, command.optsWithGlobals<{ json?: boolean }>().json === true)
+  }
+
+  /**
+   * Run `use` with the registry of `command`'s binding flags, closed afterwards. Ctrl-C rejects
+   * at once, as the contract's calls take no signal.
+   */
+  async withRegistry<T>(
+    command: Command,
+    use: (registry: ArtifactRegistry) => Promise<T>,
+  ): Promise<T> {
+    const source = command.optsWithGlobals<BindingSource>()
+    await using registry = await abortable(openRegistry(source, this.io.env), this.signal)
+    return await abortable(use(registry), this.signal)
+  }
+}
+
+/** Add `--binding NAME` and `--binding-file FILE` (one or the other) to a command. */
+export function withBindingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--binding <name>',
+        `binding name: its JSON is in ARTIFACT_REGISTRY_<NAME>_BINDING (or ALIEN_<NAME>_BINDING)`,
+      )
+        .default(undefined, DEFAULT_BINDING_NAME)
+        .conflicts('bindingFile'),
+    )
+    .addOption(new Option('--binding-file <file>', 'a file holding the binding JSON'))
+}

@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { ArtifactRegistryError, type ConfigIssue, type Permission } from '@artifact-registry/core'
+
+/** The variable naming the helper's config file. */
+export const CONFIG_ENV = 'ARTIFACT_REGISTRY_HELPER_CONFIG'
+
+/** What the helper mints for one registry host. */
+export interface HelperHostConfig {
+  /** A binding name (`ARTIFACT_REGISTRY_<NAME>_BINDING` in the helper's environment)… */
+  binding?: string
+  /** …or a binding file; a relative path is relative to the config file. */
+  bindingFile?: string
+  /** The routable repository name the credentials are for. */
+  repository: string
+  permission: Permission
+  /** Requested lifetime; the platform's default when omitted. */
+  ttlSeconds?: number
+}
+
+/** The helper's config file: `{ "registries": { "<host>": HelperHostConfig } }`. */
+export interface CredentialHelperConfig {
+  registries: Record<string, HelperHostConfig>
+}
+
+/** The config file's path: `$ARTIFACT_REGISTRY_HELPER_CONFIG`, else under `~/.config`. */
+export function configPath(env: NodeJS.ProcessEnv): string {
+  const given = env[CONFIG_ENV]
+  if (given !== undefined && given !== '') return resolve(given)
+  return join(homedir(), '.config', 'artifact-registry', 'credential-helper.json')
+}
+
+/**
+ * Read and validate the config file, with hosts in {@link registryHost} form.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming the file and every bad field.
+ */
+export async function readHelperConfig(path: string): Promise<CredentialHelperConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw invalid(
+      path,
+      [{ path: '', message: `cannot be read (${reason}); set ${CONFIG_ENV} or create it` }],
+      cause,
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw invalid(path, [{ path: '', message: 'is not valid JSON' }], cause)
+  }
+  return validateConfig(json, path)
+}
+
+/**
+ * A registry host as docker names it and the config keys it: the server URL's `host[:port]`,
+ * lower-cased, without scheme or path (`https://Registry.example:5000/v2/` → `registry.example:5000`).
+ */
+export function registryHost(serverUrl: string): string {
+  const trimmed = serverUrl.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+  return (trimmed.split('/')[0] ?? '').toLowerCase()
+}
+
+// --- Internal ---
+
+const HOST_FIELDS = ['binding', 'bindingFile', 'repository', 'permission', 'ttlSeconds']
+
+function validateConfig(json: unknown, file: string): CredentialHelperConfig {
+  if (!isObject(json) || !isObject(json.registries)) {
+    throw invalid(file, [
+      {
+        path: 'registries',
+        message:
+          'must be an object mapping registry hosts to { repository, permission, binding or bindingFile }',
+      },
+    ])
+  }
+  const issues: ConfigIssue[] = []
+  for (const key of Object.keys(json)) {
+    if (key !== 'registries') issues.push({ path: key, message: 'is not a field of the config' })
+  }
+  const registries: Record<string, HelperHostConfig> = {}
+  for (const [host, entry] of Object.entries(json.registries)) {
+    const at = `registries.${host}`
+    const normal = registryHost(host)
+    if (normal === '' || normal !== host.toLowerCase()) {
+      issues.push({
+        path: at,
+        message: 'must be a registry host such as 127.0.0.1:5000, without scheme or path',
+      })
+    }
+    const checked = validateHost(entry, at, dirname(file), issues)
+    if (checked !== undefined) registries[normal] = checked
+  }
+  if (issues.length > 0) throw invalid(file, issues)
+  return { registries }
+}
+
+function validateHost(
+  entry: unknown,
+  at: string,
+  baseDir: string,
+  issues: ConfigIssue[],
+): HelperHostConfig | undefined {
+  if (!isObject(entry)) {
+    issues.push({ path: at, message: 'must be an object' })
+    return undefined
+  }
+  const before = issues.length
+  for (const key of Object.keys(entry)) {
+    if (!HOST_FIELDS.includes(key))
+      issues.push({ path: `${at}.${key}`, message: 'is not a field of a registry entry' })
+  }
+  const { binding, bindingFile, repository, permission, ttlSeconds } = entry
+  if ((binding === undefined) === (bindingFile === undefined)) {
+    issues.push({
+      path: at,
+      message: 'needs binding (a name) or bindingFile (a path), one of them',
+    })
+  }
+  if (binding !== undefined && !isText(binding))
+    issues.push({ path: `${at}.binding`, message: 'must be a binding name' })
+  if (bindingFile !== undefined && !isText(bindingFile))
+    issues.push({ path: `${at}.bindingFile`, message: 'must be a path' })
+  if (!isText(repository))
+    issues.push({ path: `${at}.repository`, message: 'must be the routable name of a repository' })
+  if (permission !== 'pull' && permission !== 'push-pull') {
+    issues.push({ path: `${at}.permission`, message: 'must be "pull" or "push-pull"' })
+  }
+  if (
+    ttlSeconds !== undefined &&
+    !(Number.isSafeInteger(ttlSeconds) && (ttlSeconds as number) > 0)
+  ) {
+    issues.push({
+      path: `${at}.ttlSeconds`,
+      message: 'must be a whole number of seconds, 1 or more',
+    })
+  }
+  if (issues.length > before) return undefined
+  return {
+    ...(isText(binding) && { binding }),
+    ...(isText(bindingFile) && { bindingFile: resolve(baseDir, bindingFile) }),
+    repository: repository as string,
+    permission: permission as Permission,
+    ...(ttlSeconds !== undefined && { ttlSeconds: ttlSeconds as number }),
+  }
+}
+
+function invalid(file: string, issues: ConfigIssue[], cause?: unknown): ArtifactRegistryError {
+  const detail = issues
+    .map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`))
+    .join('; ')
+  return new ArtifactRegistryError(
+    'INVALID_CONFIG',
+    `Invalid credential helper config ${file}: ${detail}`,
+    {
+      issues,
+      ...(cause !== undefined && { cause }),
+    },
+  )
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== ''
+}

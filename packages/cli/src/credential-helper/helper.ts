@@ -1,0 +1,113 @@
+import type { Readable } from 'node:stream'
+import { ArtifactRegistryError } from '@artifact-registry/core'
+import { openRegistry } from '../binding.js'
+import { type CachedCredentials, CredentialCache, cacheDir, reuseUntil } from './cache.js'
+import {
+  type CredentialHelperConfig,
+  configPath,
+  type HelperHostConfig,
+  readHelperConfig,
+  registryHost,
+} from './config.js'
+
+/**
+ * The message every docker credential helper prints for a server it has no credentials for:
+ * docker compares it exactly, and then goes on without credentials instead of failing.
+ */
+export const CREDENTIALS_NOT_FOUND = 'credentials not found in native keychain'
+
+/** A protocol failure: its message goes to stdout and the helper exits 1, as docker expects. */
+export class HelperError extends Error {
+  override readonly name = 'HelperError'
+}
+
+/** What `get` prints: docker's credentials object. */
+export interface HelperCredentials {
+  ServerURL: string
+  Username: string
+  Secret: string
+}
+
+/** The helper's actions, on one config and cache. */
+export class CredentialHelper {
+  readonly #env: NodeJS.ProcessEnv
+  readonly #now: () => Date
+
+  constructor(env: NodeJS.ProcessEnv, now: () => Date = () => new Date()) {
+    this.#env = env
+    this.#now = now
+  }
+
+  /** `get`: credentials for the server URL, from the cache or newly minted. */
+  async get(serverUrl: string): Promise<HelperCredentials> {
+    const { host, entry } = await this.#lookup(serverUrl)
+    const cache = new CredentialCache(cacheDir(this.#env), host, entry)
+    const cached = (await cache.read(this.#now())) ?? (await this.#mint(entry, cache))
+    return { ServerURL: serverUrl, Username: cached.username, Secret: cached.secret }
+  }
+
+  /** `list`: every configured host, with the username of its cached credentials (or `""`). */
+  async list(): Promise<Record<string, string>> {
+    const config = await this.#config()
+    const listed: Record<string, string> = {}
+    for (const [host, entry] of Object.entries(config.registries)) {
+      const cached = await new CredentialCache(cacheDir(this.#env), host, entry).read(this.#now())
+      listed[host] = cached?.username ?? ''
+    }
+    return listed
+  }
+
+  /** `erase`: forget the host's cached credentials; the next `get` mints new ones. */
+  async erase(serverUrl: string): Promise<void> {
+    const { host, entry } = await this.#lookup(serverUrl)
+    await new CredentialCache(cacheDir(this.#env), host, entry).erase()
+  }
+
+  async #config(): Promise<CredentialHelperConfig> {
+    return readHelperConfig(configPath(this.#env))
+  }
+
+  async #lookup(serverUrl: string): Promise<{ host: string; entry: HelperHostConfig }> {
+    if (serverUrl.trim() === '') throw new HelperError('no credentials server URL')
+    const host = registryHost(serverUrl)
+    const entry = (await this.#config()).registries[host]
+    if (entry === undefined) throw new HelperError(CREDENTIALS_NOT_FOUND)
+    return { host, entry }
+  }
+
+  async #mint(entry: HelperHostConfig, cache: CredentialCache): Promise<CachedCredentials> {
+    const mintedAt = this.#now()
+    await using registry = await openRegistry(
+      { binding: entry.binding, bindingFile: entry.bindingFile },
+      this.#env,
+    )
+    const credentials = await registry.generateCredentials(
+      entry.repository,
+      entry.permission,
+      entry.ttlSeconds === undefined ? {} : { ttlSeconds: entry.ttlSeconds },
+    )
+    if (credentials.authMethod !== 'basic') {
+      throw new ArtifactRegistryError(
+        'NOT_SUPPORTED',
+        `${registry.platform} credentials are a bearer token, which a docker credential helper cannot hand over`,
+      )
+    }
+    const minted = { username: credentials.username, secret: credentials.password }
+    // Without an expiry there is nothing to cache against: mint every time.
+    if (credentials.expiresAt === null) return { ...minted, expiresAt: '', reuseUntil: '' }
+    const cached = {
+      ...minted,
+      expiresAt: credentials.expiresAt.toISOString(),
+      reuseUntil: reuseUntil(mintedAt, credentials.expiresAt).toISOString(),
+    }
+    await cache.write(cached)
+    return cached
+  }
+}
+
+/** All of stdin, as the protocol sends the server URL (or a credentials object) there. */
+export async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer))
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -1,0 +1,1 @@
+export { ERROR_EXIT_CODES, EXIT } from './exit-codes.js'

@@ -1,0 +1,24 @@
+import { InvalidArgumentError } from 'commander'
+
+/** Parse a flag's value as a whole number of seconds (1 or more); otherwise a usage error. */
+export function positiveSeconds(value: string): number {
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new InvalidArgumentError('must be a whole number of seconds, 1 or more')
+  }
+  return seconds
+}
+
+/** Parse a port number (0 to 65535; 0 picks a free port); otherwise a usage error. */
+export function portNumber(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new InvalidArgumentError('must be a port number from 0 to 65535')
+  }
+  return port
+}
+
+/** Collect a repeatable flag's values in order: `--region a --region b` → `['a', 'b']`. */
+export function collect(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value]
+}

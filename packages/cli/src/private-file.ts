@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+
+/**
+ * Write `text` to `path` readable by its owner only (0600), atomically: a temporary file in the
+ * same directory, flushed, then renamed over `path`, so a reader never sees half a file and a
+ * secret never sits in a file others can read, even for a moment. Missing directories are created
+ * with `dirMode`.
+ */
+export async function writePrivateFile(path: string, text: string, dirMode = 0o700): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: dirMode })
+  const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(temporary, 'wx', 0o600)
+  try {
+    await handle.writeFile(text)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
