@@ -1,0 +1,115 @@
+import { isArtifactRegistryError } from '@artifact-registry/core'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import { describe, expect, it } from 'vitest'
+import { deprovision, provision } from '../src/provision/index.js'
+import { REGION, REPLICA } from './helpers.js'
+import { deprovisionOptions, iamOf, provisionOptions } from './provision-helpers.js'
+
+// Deprovisioning deletes what provisioning made, refuses while repositories remain (unless
+// forced), and never touches what others made.
+
+const ACCOUNT = '123456789012'
+const FOREIGN_RULE = {
+  destinations: [{ region: 'ap-south-1', registryId: ACCOUNT }],
+  repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' }],
+}
+
+describe('deprovision', () => {
+  it('deletes the inline policies, the roles and our replication rule; foreign rules stay', async () => {
+    await using fake = await startAwsFake()
+    fake.seedReplicationRules(REGION, [FOREIGN_RULE])
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.seedRepository(REGION, 'other-app')
+    fake.seedRepository(REGION, 'acmeish')
+    const result = await deprovision(deprovisionOptions(fake))
+    expect(result.changes).toEqual([
+      {
+        action: 'delete',
+        kind: 'iam-role-policy',
+        id: `arn:aws:iam::${ACCOUNT}:role/acme-pull#artifact-registry`,
+      },
+      { action: 'delete', kind: 'iam-role', id: `arn:aws:iam::${ACCOUNT}:role/acme-pull` },
+      {
+        action: 'delete',
+        kind: 'iam-role-policy',
+        id: `arn:aws:iam::${ACCOUNT}:role/acme-push#artifact-registry`,
+      },
+      { action: 'delete', kind: 'iam-role', id: `arn:aws:iam::${ACCOUNT}:role/acme-push` },
+      {
+        action: 'delete',
+        kind: 'ecr-replication-rule',
+        id: `ecr:${REGION}:${ACCOUNT}:replication-rule/acme-`,
+      },
+    ])
+    expect(fake.getRoleNames()).toEqual([])
+    expect(fake.getReplicationRules(REGION)).toEqual([FOREIGN_RULE])
+    expect(fake.getRepositoryNames(REGION).sort()).toEqual(['acmeish', 'other-app'])
+    expect(result.binding).toMatchObject({
+      repositoryPrefix: 'acme',
+      replicationRegions: [REPLICA],
+    })
+  })
+
+  it('of what is already gone succeeds and reports nothing', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake))
+    await deprovision(deprovisionOptions(fake))
+    expect((await deprovision(deprovisionOptions(fake))).changes).toEqual([])
+  })
+
+  it('refuses with CONFLICT listing the repositories under the prefix, in every region, then force deletes them', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.seedRepository(REGION, 'acme-app')
+    fake.seedRepository(REPLICA, 'acme-app')
+    fake.seedRepository(REPLICA, 'acme-tool')
+    const refused = await deprovision(deprovisionOptions(fake)).catch((e: unknown) => e)
+    expect(isArtifactRegistryError(refused) && refused.code).toBe('CONFLICT')
+    const message = (refused as Error).message
+    for (const remains of [
+      `acme-app (${REGION})`,
+      `acme-app (${REPLICA})`,
+      `acme-tool (${REPLICA})`,
+    ]) {
+      expect(message).toContain(`repository ${remains}`)
+    }
+    expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
+    const forced = await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(forced.changes.filter((c) => c.kind === 'ecr-repository').map((c) => c.id)).toEqual([
+      `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/acme-app`,
+      `arn:aws:ecr:${REPLICA}:${ACCOUNT}:repository/acme-app`,
+      `arn:aws:ecr:${REPLICA}:${ACCOUNT}:repository/acme-tool`,
+    ])
+    expect([...fake.getRepositoryNames(REGION), ...fake.getRepositoryNames(REPLICA)]).toEqual([])
+    expect(fake.getRoleNames()).toEqual([])
+  })
+
+  it('never deletes an inline policy it did not write: CONFLICT naming it, force or not', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake))
+    const iam = iamOf(fake)
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'acme-push',
+        PolicyName: 'extra',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
+      }),
+    )
+    iam.destroy()
+    for (const force of [false, true]) {
+      await expect(deprovision(deprovisionOptions(fake, { force }))).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('inline policy extra of role acme-push'),
+      })
+    }
+    expect(Object.keys(fake.getRole('acme-push')?.inlinePolicies ?? {})).toEqual([
+      'artifact-registry',
+      'extra',
+    ])
+    expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
+  })
+})
