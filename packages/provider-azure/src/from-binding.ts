@@ -3,6 +3,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 import { type AzureProvider, azure } from './azure-provider.js'
 import { cloudOfAuthority } from './clouds.js'
 import { platformError } from './map-error.js'
+import type { AzureProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 
 /**
@@ -24,6 +25,17 @@ export async function fromBinding(binding: AzureBinding): Promise<AzureProvider>
     )
   }
   return azure({
+    ...bindingOptions(binding),
+    credential: lazyDefaultCredential(binding.authorityHost),
+  })
+}
+
+/**
+ * @internal What an `azure` binding says of the provider's options: everything but the
+ * credential, which a JSON binding cannot carry.
+ */
+export function bindingOptions(binding: AzureBinding): Omit<AzureProviderOptions, 'credential'> {
+  return {
     subscriptionId: binding.subscriptionId,
     resourceGroup: binding.resourceGroup,
     registryName: binding.registryName,
@@ -32,8 +44,7 @@ export async function fromBinding(binding: AzureBinding): Promise<AzureProvider>
     loginServer: binding.loginServer,
     credentials: binding.credentials,
     cloud: cloudOfAuthority(binding.authorityHost),
-    credential: lazyDefaultCredential(binding.authorityHost),
-  })
+  }
 }
 
 // --- Internal ---

@@ -158,7 +158,7 @@ const CHECKS: readonly Check[] = [
 ]
 
 /** Every invalid option of `options`, by path; empty when they are valid. @internal */
-function optionIssues(options: AzureProviderOptions): ConfigIssue[] {
+export function optionIssues(options: AzureProviderOptions): ConfigIssue[] {
   if (typeof options !== 'object' || options === null) {
     return [{ path: '', message: 'must be an object' }]
   }

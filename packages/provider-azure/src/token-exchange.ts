@@ -65,9 +65,19 @@ export class TokenExchange {
     repository: string,
     actions: readonly AcrAction[],
   ): Promise<RepositoryToken> {
+    const token = await this.accessToken(`repository:${repository}:${actions.join(',')}`)
+    const claims = readTokenClaims(token, 'access token')
+    assertGranted(claims, repository, actions)
+    return { token, expiresAt: new Date(claims.exp * 1000) }
+  }
+
+  /**
+   * An access token for `scope` (`registry:catalog:*`, `repository:{name}:{actions}`), holding
+   * what ACR granted of it: check its `access` claim.
+   */
+  async accessToken(scope: string): Promise<string> {
     const { call, http, service } = this.#deps
     const refreshToken = await this.#refreshToken()
-    const scope = `repository:${repository}:${actions.join(',')}`
     let body: unknown
     try {
       body = await call('read', { operation: 'get ACR access token', resource: scope }, () =>
@@ -83,10 +93,7 @@ export class TokenExchange {
       this.#refresh = undefined
       throw err
     }
-    const token = tokenField(body, 'access_token')
-    const claims = readTokenClaims(token, 'access token')
-    assertGranted(claims, repository, actions)
-    return { token, expiresAt: new Date(claims.exp * 1000) }
+    return tokenField(body, 'access_token')
   }
 
   async #refreshToken(): Promise<string> {

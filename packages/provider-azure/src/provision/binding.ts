@@ -1,0 +1,35 @@
+import type { AzureBinding } from '@artifact-registry/core'
+import { AZURE_CLOUDS } from '../clouds.js'
+import { PLATFORM } from '../platform.js'
+import type { ResolvedProvisionOptions } from './options.js'
+
+/**
+ * The binding of the provisioned registry, for `ARTIFACT_REGISTRY_<NAME>_BINDING`: what the
+ * runtime provider needs and nothing it can derive. `loginServer` only when ARM names another
+ * host than `{registryName}.{cloud suffix}` (a sovereign cloud's, a DNS name label), and
+ * `authorityHost` only outside the public cloud; `credentials` as given.
+ *
+ * @param loginServer What ARM says serves the registry; `undefined` in a dry run that would
+ *   create it.
+ */
+export function bindingOf(
+  resolved: ResolvedProvisionOptions,
+  loginServer: string | undefined,
+): AzureBinding {
+  const { options, runtime } = resolved
+  const cloud = options.cloud ?? 'AZURE_PUBLIC_CLOUD'
+  const binding: AzureBinding = {
+    platform: PLATFORM,
+    subscriptionId: runtime.subscriptionId,
+    resourceGroup: runtime.resourceGroup,
+    registryName: runtime.registryName,
+    sku: options.sku,
+  }
+  if (runtime.repositoryPrefix !== undefined) binding.repositoryPrefix = runtime.repositoryPrefix
+  if (options.credentials !== undefined) binding.credentials = options.credentials
+  if (loginServer !== undefined && loginServer.toLowerCase() !== runtime.loginServer) {
+    binding.loginServer = loginServer
+  }
+  if (cloud !== 'AZURE_PUBLIC_CLOUD') binding.authorityHost = AZURE_CLOUDS[cloud].authorityHost
+  return binding
+}

@@ -1,0 +1,153 @@
+import type { RoleAssignment } from '@azure/arm-authorization'
+import type { ProvisionContext } from './context.js'
+import { deterministicGuid } from './ids.js'
+import { armScope, type RuntimeRole } from './role-definition.js'
+import {
+  BUILT_IN_ROLE_IDS,
+  type DataPlaneRole,
+  RUNTIME_PERMISSIONS,
+} from './runtime-permissions.js'
+
+/** The `kind` of role assignments in provisioning changes. */
+export const ROLE_ASSIGNMENT = 'role-assignment'
+
+/** One role assignment of the runtime principal on the registry that provisioning manages. */
+interface ManagedAssignment {
+  /** Our GUID for it: derived from the scope, the principal and the role. */
+  readonly name: string
+  /** `{registry id}/providers/Microsoft.Authorization/roleAssignments/{name}`. */
+  readonly id: string
+  /** The full id of the role definition. */
+  readonly roleDefinitionId: string
+  /** Whether the current credentials mode needs it (one a former mode needed is deleted). */
+  readonly wanted: boolean
+}
+
+/**
+ * Give the runtime principal exactly the roles its credentials mode needs on the registry: the
+ * custom role and the built-in data-plane roles. An assignment of the same principal, role and
+ * scope under another name (made by hand, by Terraform) counts as there and is left alone; one of
+ * ours that the mode no longer needs is deleted. `registryExists: false` (a dry run that would
+ * create the registry) reads nothing: every assignment would be created.
+ */
+export async function convergeRoleAssignments(
+  ctx: ProvisionContext,
+  role: RuntimeRole,
+  registryExists: boolean,
+): Promise<void> {
+  const existing = registryExists ? await listAssignments(ctx) : []
+  for (const assignment of managedAssignments(ctx, role)) {
+    const ours = existing.find((a) => a.name?.toLowerCase() === assignment.name)
+    if (!assignment.wanted) {
+      if (ours !== undefined) {
+        const change = {
+          action: 'delete' as const,
+          kind: ROLE_ASSIGNMENT,
+          id: assignment.id,
+          detail: 'not needed in this credentials mode',
+        }
+        await ctx.recorder.apply(change, () => deleteAssignment(ctx, assignment.name))
+      }
+      continue
+    }
+    const same =
+      ours ??
+      existing.find((a) => roleGuid(a.roleDefinitionId) === roleGuid(assignment.roleDefinitionId))
+    if (same !== undefined) {
+      ctx.recorder.unchanged(ROLE_ASSIGNMENT, same.id ?? assignment.id)
+      continue
+    }
+    await ctx.recorder.apply({ action: 'create', kind: ROLE_ASSIGNMENT, id: assignment.id }, () =>
+      createAssignment(ctx, assignment),
+    )
+  }
+}
+
+/**
+ * Delete the role assignments provisioning made (by their names), never one it did not; records
+ * each. Nothing is read or deleted when the registry is already gone.
+ */
+export async function deleteRoleAssignments(
+  ctx: ProvisionContext,
+  role: RuntimeRole,
+): Promise<void> {
+  const existing = await listAssignments(ctx)
+  for (const assignment of managedAssignments(ctx, role)) {
+    if (!existing.some((a) => a.name?.toLowerCase() === assignment.name)) continue
+    await ctx.recorder.apply({ action: 'delete', kind: ROLE_ASSIGNMENT, id: assignment.id }, () =>
+      deleteAssignment(ctx, assignment.name),
+    )
+  }
+}
+
+// --- Internal ---
+
+/** Every assignment provisioning may have made on the registry, the wanted ones first. */
+function managedAssignments(ctx: ProvisionContext, role: RuntimeRole): ManagedAssignment[] {
+  const { subscriptionId } = ctx.resolved.runtime
+  const wantedRoles = RUNTIME_PERMISSIONS[ctx.resolved.credentialsMode].dataPlaneRoles
+  const builtIn = (Object.keys(BUILT_IN_ROLE_IDS) as DataPlaneRole[]).map((name) => ({
+    roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS[name]}`,
+    wanted: wantedRoles.includes(name),
+  }))
+  return [{ roleDefinitionId: role.id, wanted: true }, ...builtIn]
+    .sort((a, b) => Number(b.wanted) - Number(a.wanted))
+    .map(({ roleDefinitionId, wanted }) => {
+      const name = deterministicGuid(
+        'role assignment',
+        ctx.registryId,
+        ctx.resolved.options.runtimePrincipalId,
+        roleGuid(roleDefinitionId),
+      )
+      const id = `${ctx.registryId}/providers/Microsoft.Authorization/roleAssignments/${name}`
+      return { name, id, roleDefinitionId, wanted }
+    })
+}
+
+/** The runtime principal's assignments made at the registry itself (not inherited ones). */
+function listAssignments(ctx: ProvisionContext): Promise<RoleAssignment[]> {
+  const principal = ctx.resolved.options.runtimePrincipalId
+  return ctx.call(
+    { operation: 'list role assignments', resource: ctx.registryId },
+    async (abortSignal) => {
+      const found: RoleAssignment[] = []
+      const pages = ctx.authorization.roleAssignments.listForScope(armScope(ctx.registryId), {
+        filter: `principalId eq '${principal}'`,
+        abortSignal,
+      })
+      for await (const assignment of pages) {
+        const atRegistry = assignment.scope?.toLowerCase() === ctx.registryId.toLowerCase()
+        if (atRegistry && assignment.principalId?.toLowerCase() === principal.toLowerCase()) {
+          found.push(assignment)
+        }
+      }
+      return found
+    },
+  )
+}
+
+function createAssignment(
+  ctx: ProvisionContext,
+  assignment: ManagedAssignment,
+): Promise<RoleAssignment> {
+  const principalId = ctx.resolved.options.runtimePrincipalId
+  return ctx.call({ operation: 'create role assignment', resource: assignment.id }, (abortSignal) =>
+    ctx.authorization.roleAssignments.create(
+      armScope(ctx.registryId),
+      assignment.name,
+      { roleDefinitionId: assignment.roleDefinitionId, principalId },
+      { abortSignal },
+    ),
+  )
+}
+
+function deleteAssignment(ctx: ProvisionContext, name: string): Promise<void> {
+  return ctx.call({ operation: 'delete role assignment', resource: name }, async (abortSignal) => {
+    await ctx.authorization.roleAssignments.delete(armScope(ctx.registryId), name, { abortSignal })
+  })
+}
+
+/** The GUID at the end of a role definition id, lower-cased. */
+function roleGuid(roleDefinitionId: string | undefined): string {
+  return (roleDefinitionId ?? '').split('/').pop()?.toLowerCase() ?? ''
+}

@@ -1,0 +1,93 @@
+import type { RecordedRequest } from '@artifact-registry/testing/fakes'
+import {
+  type AzureFake,
+  type AzureFakeOptions,
+  FAKE_AZURE,
+  type FakeAzureIdentity,
+} from '@artifact-registry/testing/fakes/azure'
+import { ClientSecretCredential } from '@azure/identity'
+import type { AzureDeprovisionOptions, AzureProvisionOptions } from '../src/provision/index.js'
+import { fakeCredential, startStrictAzureFake } from './fixtures.js'
+
+/** The registry provisioning makes in these tests. */
+export const REGISTRY_NAME = 'acmeprovisioned'
+/** Its ARM id: the scope of the runtime principal's role assignments. */
+export const REGISTRY_ID = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY_NAME}`
+
+/**
+ * The runtime's identity: it may do exactly what role assignments give its object id, so what
+ * provisioning assigns is all the runtime provider has.
+ */
+export const RUNTIME: Required<Pick<FakeAzureIdentity, 'objectId'>> & FakeAzureIdentity = {
+  tenantId: FAKE_AZURE.tenantId,
+  clientId: 'a11ce000-0000-4000-8000-00000000a11c',
+  clientSecret: 'runtime-secret',
+  objectId: '0b1ec700-0000-4000-8000-0000000000b1',
+  permissionsFrom: 'role-assignments',
+}
+
+/**
+ * The fake with two identities: the provisioning one (the fake's own, allowed everything unless
+ * `provisioner` narrows it) and {@link RUNTIME}; no registry until provisioning makes one. As
+ * strict as a registry that refuses ARM-audience tokens at the token exchange.
+ */
+export function startProvisionFake(
+  options: AzureFakeOptions & { provisioner?: Partial<FakeAzureIdentity> } = {},
+): Promise<AzureFake> {
+  const { tenantId, clientId, clientSecret } = FAKE_AZURE
+  const provisioner = { tenantId, clientId, clientSecret, ...options.provisioner }
+  return startStrictAzureFake({ registries: [], identities: [provisioner, RUNTIME], ...options })
+}
+
+/** Provisioning options that reach the fake, as the provisioning identity, polling fast. */
+export function provisionOptions(
+  fake: AzureFake,
+  overrides: Partial<AzureProvisionOptions> = {},
+): AzureProvisionOptions {
+  return {
+    subscriptionId: FAKE_AZURE.subscriptionId,
+    resourceGroup: FAKE_AZURE.resourceGroup,
+    registryName: REGISTRY_NAME,
+    location: 'eastus',
+    sku: 'Standard',
+    runtimePrincipalId: RUNTIME.objectId,
+    credential: fakeCredential(fake),
+    clientOptions: { endpoint: fake.url },
+    trustedCa: fake.ca,
+    pollIntervalMs: 1,
+    ...overrides,
+  }
+}
+
+/** {@link provisionOptions} for `deprovision`. */
+export function deprovisionOptions(
+  fake: AzureFake,
+  overrides: Partial<AzureDeprovisionOptions> = {},
+): AzureDeprovisionOptions {
+  return provisionOptions(fake, overrides)
+}
+
+/** A real ClientSecretCredential of {@link RUNTIME} at the fake's Entra ID. */
+export function runtimeCredential(fake: AzureFake): ClientSecretCredential {
+  return new ClientSecretCredential(
+    RUNTIME.tenantId,
+    RUNTIME.clientId,
+    RUNTIME.clientSecret,
+    fake.credentialOptions,
+  )
+}
+
+/** `action kind` of each change, for compact assertions. */
+export function summary(changes: readonly { action: string; kind: string }[]): string[] {
+  return changes.map((c) => `${c.action} ${c.kind}`)
+}
+
+/** The requests that may change something: neither a read nor a token request. */
+export function writes(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.method !== 'GET' && !r.operation.startsWith('entra.'))
+}
+
+/** The fake's role assignments of the runtime principal. */
+export function runtimeAssignments(fake: AzureFake) {
+  return [...fake.state.roleAssignments.values()].filter((a) => a.principalId === RUNTIME.objectId)
+}
