@@ -1,4 +1,6 @@
 import type { ErrorPlane } from '../faults.js'
+import { iamActions } from './iam-routes.js'
+import { iamError } from './iam-wire.js'
 import { INVALID_TOKEN_MESSAGE as INVALID_TOKEN } from './sessions.js'
 import { jsonError, xmlError } from './wire.js'
 
@@ -49,10 +51,30 @@ const STS: ErrorPlane = {
   render: (e) => xmlError(e.code, e.message, e.status),
 }
 
+/** IAM's awsQuery errors: STS's, but IAM names its internal error `ServiceFailure`. */
+const IAM: ErrorPlane = {
+  name: 'IAM',
+  errors: {
+    ...STS.errors,
+    'server-error': { ...ECR_ERRORS['server-error'], code: 'ServiceFailure' },
+    'access-denied': {
+      code: 'AccessDenied',
+      status: 403,
+      message: 'User is not authorized to perform this IAM action',
+    },
+  },
+  render: (e) => iamError(e.code, e.message, e.status),
+}
+
 /** Operations answered with the STS query protocol. */
 const STS_OPERATIONS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity'])
+const IAM_OPERATIONS = iamActions()
 
-/** @internal The error shape of an operation: STS's XML for STS actions, ECR's JSON otherwise. */
+/**
+ * @internal The error shape of an operation: STS's or IAM's XML for their actions, ECR's JSON
+ * otherwise.
+ */
 export function awsErrorPlane(operation: string): ErrorPlane {
+  if (IAM_OPERATIONS.has(operation)) return IAM
   return STS_OPERATIONS.has(operation) ? STS : ECR
 }

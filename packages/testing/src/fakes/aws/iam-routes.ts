@@ -60,6 +60,11 @@ export function routeIam(ctx: IamContext, action: string, form: URLSearchParams)
   return handler(ctx, roleName, form)
 }
 
+/** The IAM actions the fake answers (their faults are IAM's XML errors). */
+export function iamActions(): ReadonlySet<string> {
+  return new Set(Object.keys(HANDLERS))
+}
+
 // --- Internal ---
 
 type Handler = (ctx: IamContext, roleName: string, form: URLSearchParams) => FakeResponse

@@ -1,0 +1,130 @@
+import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { deprovision, provision } from '../src/provision/index.js'
+import { deprovisionOptions, provisionOptions } from './provision-helpers.js'
+
+// Bad options fail before any call, naming every bad field; platform refusals and cancellation
+// come back as the documented errors.
+
+const fake = await startAwsFake()
+afterAll(() => fake.close())
+beforeEach(() => fake.reset())
+
+async function failure(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(isArtifactRegistryError(error), `got ${String(error)}`).toBe(true)
+  return error as ArtifactRegistryError
+}
+
+describe('invalid options: INVALID_CONFIG listing each field, and no call', () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ['a name too long for {name}-push', { name: 'n'.repeat(60) }, ['name']],
+    ['a name IAM refuses', { name: 'acme team' }, ['name', 'repositoryPrefix']],
+    ['a name that cannot be the default prefix', { name: 'Acme' }, ['repositoryPrefix']],
+    ['a bad prefix', { repositoryPrefix: 'UPPER' }, ['repositoryPrefix']],
+    ['a bad region', { region: 'nowhere' }, ['region']],
+    ['no trusted principal', { trustedPrincipals: [] }, ['trustedPrincipals']],
+    [
+      'a principal that is not a role or user ARN, and one of another partition',
+      {
+        trustedPrincipals: [
+          'arn:aws:iam::123456789012:group/devs',
+          'arn:aws-cn:iam::123456789012:role/app',
+        ],
+      },
+      ['trustedPrincipals.0', 'trustedPrincipals.1'],
+    ],
+    [
+      'the home region as a replica',
+      { replicationRegions: ['us-east-1'] },
+      ['replicationRegions.0'],
+    ],
+    [
+      'a boundary that is not a policy ARN',
+      { permissionsBoundaryArn: 'boundary' },
+      ['permissionsBoundaryArn'],
+    ],
+    [
+      'a reserved tag key and a tag value too long',
+      { tags: { 'aws:owner': 'x', team: 'v'.repeat(257) } },
+      ['tags.aws:owner', 'tags.team'],
+    ],
+    [
+      'an IAM endpoint that is not a URL',
+      { clientConfig: { iamEndpoint: 'not a url' } },
+      ['clientConfig.iamEndpoint'],
+    ],
+  ]
+  it.each(cases)('%s', async (_, overrides, paths) => {
+    const error = await failure(provision({ ...provisionOptions(fake), ...overrides }))
+    expect(error.code).toBe('INVALID_CONFIG')
+    expect(error.issues.map((i) => i.path)).toEqual(paths)
+    expect(fake.requests).toEqual([])
+  })
+
+  it('deprovision checks its options too', async () => {
+    const error = await failure(deprovision({ ...deprovisionOptions(fake), name: '', region: 'x' }))
+    expect(error.issues.map((i) => i.path)).toEqual(['name', 'region', 'repositoryPrefix'])
+    expect(fake.requests).toEqual([])
+  })
+})
+
+describe('platform refusals', () => {
+  it('a trusted principal IAM does not know: INVALID_ARGUMENT naming it, no role left half-made', async () => {
+    const missing = 'arn:aws:iam::123456789012:role/not-created-yet'
+    const error = await failure(
+      provision(provisionOptions(fake, { name: 'ghost', trustedPrincipals: [missing] })),
+    )
+    expect(error.code).toBe('INVALID_ARGUMENT')
+    expect(error.message).toContain(missing)
+    expect(fake.getRole('ghost-pull')).toBeUndefined()
+  })
+
+  it('credentials of another partition than the region: INVALID_CONFIG after GetCallerIdentity', async () => {
+    const error = await failure(
+      provision(
+        provisionOptions(fake, {
+          region: 'cn-north-1',
+          trustedPrincipals: ['arn:aws-cn:iam::123456789012:role/app'],
+        }),
+      ),
+    )
+    expect(error.code).toBe('INVALID_CONFIG')
+    expect(error.message).toMatch(/partition aws, but region cn-north-1 is in aws-cn/)
+    expect(fake.requests.map((r) => r.operation)).toEqual(['GetCallerIdentity'])
+  })
+
+  it('an IAM fault is mapped like any AWS error', async () => {
+    fake.inject('GetRole', 'throttling')
+    const error = await failure(provision(provisionOptions(fake, { name: 'slow' })))
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true })
+    expect(error.message).toContain('GetRole failed')
+  })
+})
+
+describe('signal', () => {
+  it('already aborted: rejects with its reason before any call', async () => {
+    const reason = new Error('stop')
+    await expect(
+      provision({ ...provisionOptions(fake), signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason)
+    await expect(
+      deprovision({ ...deprovisionOptions(fake), signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason)
+    expect(fake.requests).toEqual([])
+  })
+
+  it('aborted during a call: rejects with its reason and makes no further call', async () => {
+    const controller = new AbortController()
+    const reason = new Error('cancelled mid-run')
+    fake.inject('CreateRole', { before: () => controller.abort(reason) })
+    await expect(
+      provision({ ...provisionOptions(fake, { name: 'midway' }), signal: controller.signal }),
+    ).rejects.toBe(reason)
+    expect(fake.requests.at(-1)?.operation).toBe('CreateRole')
+  })
+})
