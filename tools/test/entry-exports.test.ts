@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { entryExports, undocumented } from './entry-exports.js'
@@ -23,6 +23,15 @@ describe('package entries export only what their README documents', () => {
   it.each(PACKAGES)('%s', (pkg) => {
     const names = entryExports(read(`packages/${pkg}/src/index.ts`))
     expect(names.length).toBeGreaterThan(0)
+    expect(undocumented(names, read(`packages/${pkg}/README.md`))).toEqual([])
+  })
+
+  // The ./provision subpath of a provider is an entry too (the runtime entry never loads it).
+  it.each(
+    PACKAGES.filter((pkg) => existsSync(join(REPO_ROOT, `packages/${pkg}/src/provision/index.ts`))),
+  )('%s/provision', (pkg) => {
+    const names = entryExports(read(`packages/${pkg}/src/provision/index.ts`))
+    expect(names).toEqual(expect.arrayContaining(['provision', 'deprovision']))
     expect(undocumented(names, read(`packages/${pkg}/README.md`))).toEqual([])
   })
 

@@ -152,13 +152,13 @@ describe('deprovision({ dataDir }) removes only a data directory provision creat
 
     const withNotes = join(scratch.dir, 'with-notes')
     await provision({ dataDir: withNotes })
-    await writeFile(join(withNotes, 'NOTES.md'), 'mine')
+    await writeFile(join(withNotes, 'notes.txt'), 'mine')
     const notesRun = await deprovision({ dataDir: withNotes })
     expect(notesRun.changes[0]).toMatchObject({
       action: 'unchanged',
-      detail: expect.stringContaining('NOTES.md'),
+      detail: expect.stringContaining('notes.txt'),
     })
-    expect(await readdir(withNotes)).toContain('NOTES.md')
+    expect(await readdir(withNotes)).toContain('notes.txt')
   })
 
   it('is refused while a registry serves the directory', async () => {

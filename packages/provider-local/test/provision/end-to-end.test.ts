@@ -68,9 +68,11 @@ describe('provision → runtime → deprovision', () => {
       const adminPassword = target.admin.password
       const env = { ARTIFACT_REGISTRY_ADMIN_PASSWORD: adminPassword }
       // #region provision-url
+      // url: a registry (artifact-registry-local serve); adminPassword: its admin's password
       const { binding, changes } = await provision({ url, bindingName: 'artifacts', adminPassword })
-      // binding.adminCredentials.password is "${ARTIFACT_REGISTRY_ADMIN_PASSWORD}": deployment
-      // tooling resolves it, or the program does, from process.env unless given another env
+      // changes: local-registry and admin-credential, both 'unchanged' (checked, nothing made);
+      // binding.adminCredentials.password is "${ARTIFACT_REGISTRY_ADMIN_PASSWORD}", never the
+      // password. Deployment tooling resolves it; a program can, from process.env or a given env:
       await using registry = await createArtifactRegistry(resolveBindingPlaceholders(binding, env))
       // #endregion
       expect(changes.map((c) => [c.action, c.kind])).toEqual([
@@ -82,7 +84,10 @@ describe('provision → runtime → deprovision', () => {
       const name = await pushAndPull(registry, 'web')
       expect(await target.catalog()).toEqual([name])
 
+      // #region deprovision-url
+      // Without force: CONFLICT listing the namespace's repositories, if any remain
       const gone = await deprovision({ url, bindingName: 'artifacts', adminPassword, force: true })
+      // #endregion
       expect(gone.changes).toContainEqual({ action: 'delete', kind: 'repository', id: name })
       expect(await target.catalog()).toEqual([])
     },
@@ -94,12 +99,15 @@ describe('provision → runtime → deprovision', () => {
     async () => {
       await using scratch = await scratchDirectory('provider-local-provision-e2e-')
       const dataDir = `${scratch.dir}/registry`
-      const { binding, changes } = await provision({ dataDir })
-      expect(changes).toEqual([
-        { action: 'create', kind: 'data-directory', id: dataDir, detail: expect.any(String) },
-      ])
       {
+        // #region provision-data-dir
+        const { binding, changes } = await provision({ dataDir }) // creates and initialises it
+        // binding: { platform: 'local', dataDir, bindingName: 'artifacts' }, an embedded registry
         await using registry = await createArtifactRegistry(binding)
+        // #endregion
+        expect(changes).toEqual([
+          { action: 'create', kind: 'data-directory', id: dataDir, detail: expect.any(String) },
+        ])
         await pushAndPull(registry, 'api')
       }
       const gone = await deprovision({ dataDir, force: true })
