@@ -1,0 +1,78 @@
+import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
+import { describe, expect, it } from 'vitest'
+import { deprovision, provision } from '../src/provision/index.js'
+import { rejectionOf } from './fixtures.js'
+import {
+  deprovisionOptions,
+  provisionOptions,
+  REGISTRY_ID,
+  REGISTRY_NAME,
+  RUNTIME,
+  runtimeAssignments,
+  startProvisionFake,
+  summary,
+} from './provision-helpers.js'
+
+// deprovision: refuses while repositories remain (listed from the registry's catalog), deletes
+// only what provisioning made, and is a no-op once everything is gone.
+
+/** A fake whose first registry (served on the fake's own port) is the one provisioned. */
+async function provisionedWithImages(...repositories: string[]) {
+  const fake = await startProvisionFake({ registries: [{ name: REGISTRY_NAME }] })
+  await provision(provisionOptions(fake))
+  for (const repository of repositories) await fake.seedImage(repository)
+  return fake
+}
+
+const ACR_PULL = `/subscriptions/${FAKE_AZURE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`
+
+describe('deprovision', () => {
+  it('refuses with CONFLICT listing the repositories that remain, and deletes nothing', async () => {
+    await using fake = await provisionedWithImages('team-a/web', 'team-b/api')
+    const err = await rejectionOf(deprovision(deprovisionOptions(fake)))
+    expect(err).toMatchObject({ code: 'CONFLICT', platform: 'azure' })
+    expect(err.message).toContain('team-a/web, team-b/api')
+    expect(runtimeAssignments(fake)).toHaveLength(3)
+    expect(fake.state.registries.size).toBe(1)
+  })
+
+  it('with force: true deletes the registry, its repositories with it', async () => {
+    await using fake = await provisionedWithImages('team-a/web')
+    const { changes, binding } = await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(summary(changes)).toEqual([
+      'delete role-assignment',
+      'delete role-assignment',
+      'delete role-assignment',
+      'delete role-definition',
+      'delete container-registry',
+    ])
+    expect(changes.at(-1)?.id).toBe(REGISTRY_ID)
+    expect(binding.registryName).toBe(REGISTRY_NAME)
+    expect(fake.state.registries.size).toBe(0)
+    expect(fake.state.roleDefinitions.size).toBe(0)
+  })
+
+  it('never deletes a role assignment it did not make', async () => {
+    await using fake = await provisionedWithImages()
+    const foreign = {
+      id: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/0f0f0f0f-0000-4000-8000-000000000001`,
+      name: '0f0f0f0f-0000-4000-8000-000000000001',
+      scope: REGISTRY_ID,
+      roleDefinitionId: ACR_PULL,
+      principalId: RUNTIME.objectId,
+      principalType: 'ServicePrincipal',
+      createdOn: new Date(),
+    }
+    fake.state.roleAssignments.set(foreign.name, foreign)
+    const { changes } = await deprovision(deprovisionOptions(fake))
+    expect(summary(changes).filter((c) => c.endsWith('role-assignment'))).toHaveLength(3)
+    expect([...fake.state.roleAssignments.values()]).toEqual([foreign])
+  })
+
+  it('of what is already gone succeeds with no changes', async () => {
+    await using fake = await provisionedWithImages()
+    await deprovision(deprovisionOptions(fake))
+    const again = await deprovision(deprovisionOptions(fake))
+    expect(again.changes).toEqual([])
+  })
+})
