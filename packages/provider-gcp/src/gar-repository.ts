@@ -37,13 +37,21 @@ export async function checkGarRepository(
       { cause: err },
     )
   }
-  if (!DOCKER_OR_UNSAID.has(repository.format)) {
+  if (!isDockerFormat(repository.format)) {
     throw platformError(
       'INVALID_CONFIG',
       `GAR repository ${name} is a ${String(repository.format)} repository; container images need a DOCKER one`,
       { issues: [{ path: 'repository', message: 'must be a Docker-format GAR repository' }] },
     )
   }
+}
+
+/**
+ * @internal Whether a repository's `format` is Docker's (or unsaid, as GAR's oldest Docker
+ * repositories answer), however the SDK decoded the enum.
+ */
+export function isDockerFormat(format: unknown): boolean {
+  return DOCKER_OR_UNSAID.has(format)
 }
 
 /** @internal When the image path was first pushed, or `null` while it has no package. */

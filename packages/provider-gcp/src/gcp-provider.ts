@@ -16,7 +16,7 @@ import {
 } from './naming.js'
 import { type GcpProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
-import { type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
+import { garPolicyTarget, type PolicyTarget, readPolicy, updatePolicy } from './policy-update.js'
 
 /** The Docker username GAR expects with an OAuth access token as password. */
 const DOCKER_USERNAME = 'oauth2accesstoken'
@@ -171,11 +171,11 @@ export class GcpProvider implements core.ArtifactRegistry {
   }
 
   private async policyTarget(): Promise<PolicyTarget> {
-    return {
-      client: await this.#clients.artifactRegistry(),
-      resource: garResourceName(this.#options.ref),
-      retry: this.#options.policyRetry,
-    }
+    return garPolicyTarget(
+      await this.#clients.artifactRegistry(),
+      garResourceName(this.#options.ref),
+      this.#options.policyRetry,
+    )
   }
 }
 

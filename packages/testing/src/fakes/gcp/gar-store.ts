@@ -13,6 +13,7 @@ interface RepositoryRecord {
   name: string
   format: string
   description: string
+  labels: Record<string, string>
   createTime: string
   updateTime: string
   registryUri: string
@@ -69,6 +70,11 @@ export class GarStore {
     return this.#repositories.has(repository)
   }
 
+  /** The resource name of every repository, oldest first. */
+  repositoryNames(): string[] {
+    return [...this.#repositories.keys()]
+  }
+
   /**
    * The Docker-format repository `{project}/{repository}` names on the registry host, or
    * `undefined` when there is none. The fake serves one registry host for every location, so an
@@ -120,10 +126,14 @@ export class GarStore {
     if (this.#repositories.has(name)) {
       return googleError('ALREADY_EXISTS', `the repository already exists`)
     }
-    const format = String((body as { format?: unknown } | null)?.format ?? 'DOCKER')
+    const given = (body ?? {}) as { format?: unknown; labels?: unknown }
+    const invalidLabels = labelsProblem(given.labels)
+    if (invalidLabels !== undefined) return googleError('INVALID_ARGUMENT', invalidLabels)
+    const format = String(given.format ?? 'DOCKER')
     this.add(
       { project: project ?? '', location: location ?? '', repository: id },
       FORMAT_NAMES[format] ?? format,
+      (given.labels ?? {}) as Record<string, string>,
     )
     return this.operation(parent, {
       '@type': `${TYPE}.Repository`,
@@ -134,6 +144,28 @@ export class GarStore {
   getRepository(name: string): FakeResponse {
     const repository = this.#repositories.get(name)
     return repository === undefined ? notFound(name) : ok(repository)
+  }
+
+  /**
+   * `repositories.patch`: the fields `updateMask` names (`labels`, `description`) take the
+   * body's values; any other field in the mask is 400 `INVALID_ARGUMENT`.
+   */
+  updateRepository(name: string, updateMask: string | null, body: unknown): FakeResponse {
+    const repository = this.#repositories.get(name)
+    if (repository === undefined) return notFound(name)
+    const given = (body ?? {}) as { labels?: unknown; description?: unknown }
+    const paths = (updateMask ?? '').split(',').filter((p) => p !== '')
+    const unknown = paths.find((p) => !UPDATABLE.includes(p))
+    if (paths.length === 0 || unknown !== undefined) {
+      return googleError('INVALID_ARGUMENT', `invalid update_mask: ${unknown ?? '(empty)'}`)
+    }
+    const invalidLabels = labelsProblem(given.labels)
+    if (invalidLabels !== undefined) return googleError('INVALID_ARGUMENT', invalidLabels)
+    if (paths.includes('labels'))
+      repository.labels = { ...((given.labels ?? {}) as Record<string, string>) }
+    if (paths.includes('description')) repository.description = String(given.description ?? '')
+    repository.updateTime = timestamp(new Date(this.clock.now()))
+    return ok(repository)
   }
 
   listRepositories(parent: string): FakeResponse {
@@ -181,7 +213,11 @@ export class GarStore {
 
   // --- Internal ---
 
-  private add(ref: FakeGarRepositoryRef, format: string): string {
+  private add(
+    ref: FakeGarRepositoryRef,
+    format: string,
+    labels: Record<string, string> = {},
+  ): string {
     const name = `projects/${ref.project}/locations/${ref.location}/repositories/${ref.repository}`
     const now = timestamp(new Date(this.clock.now()))
     const registryUri = `${ref.location}-docker.pkg.dev/${ref.project}/${ref.repository}`
@@ -189,6 +225,7 @@ export class GarStore {
       name,
       format,
       description: '',
+      labels: { ...labels },
       createTime: now,
       updateTime: now,
       registryUri,
@@ -204,6 +241,25 @@ export class GarStore {
     this.#operations.set(name, operation)
     return ok(renderOperation(operation))
   }
+}
+
+// What `repositories.patch` may change, of what the fake models.
+const UPDATABLE = ['labels', 'description']
+// Google Cloud labels: at most 64; keys start with a lowercase letter; keys and values at most 63
+// lowercase letters, digits, `_` and `-`.
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/
+
+/** What is wrong with a repository's labels, or `undefined` when nothing is. */
+function labelsProblem(labels: unknown): string | undefined {
+  if (labels === undefined || labels === null) return undefined
+  if (typeof labels !== 'object' || Array.isArray(labels)) return 'labels must be a map'
+  const entries = Object.entries(labels)
+  if (entries.length > 64) return 'a resource can have at most 64 labels'
+  const bad = entries.find(
+    ([k, v]) => !LABEL_KEY.test(k) || typeof v !== 'string' || !LABEL_VALUE.test(v),
+  )
+  return bad === undefined ? undefined : `invalid label ${JSON.stringify(bad[0])}`
 }
 
 function isRepositoryId(id: string): boolean {

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest'
+import { type AzureProvisionOptions, provision } from '../src/provision/index.js'
+import { rejectionOf } from './fixtures.js'
+import { provisionOptions, REGISTRY_NAME, startProvisionFake, writes } from './provision-helpers.js'
+
+// What provision refuses, and how: bad options before any call, ARM's refusals with its reason,
+// a login server that never answers, and a cancelled run.
+
+describe('provision refuses', () => {
+  it('invalid options with INVALID_CONFIG listing each bad field, before any call', async () => {
+    await using fake = await startProvisionFake()
+    const err = await rejectionOf(
+      provision({
+        ...provisionOptions(fake),
+        registryName: 'ab',
+        location: '',
+        sku: undefined as unknown as 'Basic',
+        runtimePrincipalId: 'runtime-app',
+        credentials: 'admin' as 'aad-exchange',
+        loginServerTimeoutMs: 0,
+      }),
+    )
+    expect(err).toMatchObject({ code: 'INVALID_CONFIG', platform: 'azure' })
+    const issues = (err as unknown as { issues: { path: string }[] }).issues.map((i) => i.path)
+    expect(issues.sort()).toEqual([
+      'credentials',
+      'location',
+      'loginServerTimeoutMs',
+      'registryName',
+      'runtimePrincipalId',
+      'sku',
+    ])
+    expect(fake.requests).toEqual([])
+  })
+
+  it('a name another resource group holds (registry names are global): CONFLICT, ARM’s reason', async () => {
+    await using fake = await startProvisionFake({
+      registries: [{ name: REGISTRY_NAME, resourceGroup: 'rg-other' }],
+    })
+    const err = await rejectionOf(provision(provisionOptions(fake)))
+    expect(err).toMatchObject({ code: 'CONFLICT' })
+    expect(err.message).toMatch(/AlreadyInUse|already in use/)
+  })
+
+  it('a registry in another location: CONFLICT, and nothing is written', async () => {
+    await using fake = await startProvisionFake({
+      registries: [{ name: REGISTRY_NAME, location: 'westeurope' }],
+    })
+    const err = await rejectionOf(provision(provisionOptions(fake)))
+    expect(err).toMatchObject({ code: 'CONFLICT' })
+    expect(err.message).toContain('westeurope')
+    expect(writes(fake.requests)).toEqual([])
+  })
+
+  it('a runtime principal Entra ID does not know: ARM’s PrincipalNotFound', async () => {
+    await using fake = await startProvisionFake()
+    const err = await rejectionOf(
+      provision(
+        provisionOptions(fake, { runtimePrincipalId: '0b1ec700-0000-4000-8000-0000000000ff' }),
+      ),
+    )
+    expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(err.message).toContain('PrincipalNotFound')
+  })
+
+  it('a login server that never answers: UNAVAILABLE naming it, after loginServerTimeoutMs', async () => {
+    await using fake = await startProvisionFake({ registries: [{ name: REGISTRY_NAME }] })
+    const registry = [...fake.state.registries.values()][0]
+    fake.inject('registries.get', {
+      status: 200,
+      body: {
+        id: registry?.id,
+        name: REGISTRY_NAME,
+        location: 'eastus',
+        sku: { name: 'Standard' },
+        properties: {
+          loginServer: '127.0.0.1:1',
+          provisioningState: 'Succeeded',
+          adminUserEnabled: false,
+        },
+      },
+    })
+    const err = await rejectionOf(provision(provisionOptions(fake, { loginServerTimeoutMs: 50 })))
+    expect(err).toMatchObject({ code: 'UNAVAILABLE' })
+    expect(err.message).toContain('127.0.0.1:1')
+  })
+})
+
+describe('provision with a signal', () => {
+  it('stops at the next call once aborted, rejecting with the signal’s reason', async () => {
+    await using fake = await startProvisionFake()
+    const controller = new AbortController()
+    const reason = new Error('stop here')
+    const options: AzureProvisionOptions = provisionOptions(fake, {
+      signal: controller.signal,
+      onChange: (change) => {
+        if (change.kind === 'role-definition') controller.abort(reason)
+      },
+    })
+    await expect(provision(options)).rejects.toBe(reason)
+    expect(fake.state.registries.size).toBe(1)
+    expect(fake.state.roleDefinitions.size).toBe(0)
+    expect(fake.state.roleAssignments.size).toBe(0)
+  })
+
+  it('refuses a signal that is already aborted before any call', async () => {
+    await using fake = await startProvisionFake()
+    const reason = new Error('never started')
+    await expect(
+      provision(provisionOptions(fake, { signal: AbortSignal.abort(reason) })),
+    ).rejects.toBe(reason)
+    expect(fake.requests).toEqual([])
+  })
+})
