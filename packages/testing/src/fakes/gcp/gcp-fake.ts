@@ -7,9 +7,9 @@ import { gcpErrorPlane } from './faults.js'
 import { type FakeGarRepositoryRef, GarStore } from './gar-store.js'
 import type { IssuedAccessToken } from './iam-credentials.js'
 import { type FakeIamPolicy, IamPolicyStore } from './iam-policy-store.js'
-import { type FakeServiceAccount, Identities } from './identities.js'
+import { type FakeServiceAccount, Identities, serviceAccountResource } from './identities.js'
 import { newOAuthCaller } from './oauth-token.js'
-import { refusedPolicyWrite } from './policy-members.js'
+import { type PolicyMemberRules, refusedPolicyWrite } from './policy-members.js'
 import { type GcpFakeProviderOptions, gcpProviderOptions } from './provider-options.js'
 import { Roles } from './roles.js'
 import { dispatch, type GcpFakeState, operationOf } from './routes.js'
@@ -60,14 +60,16 @@ export interface GcpFakeOptions {
 }
 
 /**
- * A running GCP fake: Artifact Registry v1 (repositories, packages, operations, IAM policies)
- * and IAM Credentials v1 (`generateAccessToken`) over REST on 127.0.0.1, with state you can
+ * A running GCP fake: Artifact Registry v1 (repositories, packages, operations, IAM policies),
+ * IAM v1 service accounts (create, get, delete, and their own IAM policies) and IAM Credentials
+ * v1 (`generateAccessToken`) over REST on 127.0.0.1, with state you can
  * arrange and inspect, a request log and fault injection, plus the OAuth 2.0 token endpoint that
  * issues the caller's own access tokens, and a data plane: a Docker registry where the
  * impersonated tokens log in as GAR's do. Operation names for `inject` and `requestsFor`:
  * `getRepository`, `createRepository`, `listRepositories`, `deleteRepository`, `getPackage`,
  * `listPackages`, `deletePackage`, `getOperation`, `getIamPolicy`, `setIamPolicy`,
- * `testIamPermissions`, `generateAccessToken`, `oauthToken`.
+ * `testIamPermissions`, `createServiceAccount`, `getServiceAccount`, `deleteServiceAccount`,
+ * `getServiceAccountIamPolicy`, `setServiceAccountIamPolicy`, `generateAccessToken`, `oauthToken`.
  */
 export interface GcpFake extends FakeServer {
   /** Host to pass as the SDK's `apiEndpoint` (with `port` and `protocol: 'http'`). */
@@ -136,14 +138,19 @@ export interface GcpFake extends FakeServer {
    */
   seedImage(repository: string, imagePath: string): string
   /**
-   * Replace a repository's IAM policy directly, as a concurrent writer would (a new etag);
-   * returns what is stored. Its members are not checked.
-   * @throws TypeError when the repository does not exist.
+   * Replace the IAM policy of a repository or of a service account
+   * (`projects/{project}/serviceAccounts/{email}`, `-` for any project) directly, as a concurrent
+   * writer would (a new etag); returns what is stored. Its members are not checked.
+   * @throws TypeError when the repository or service account does not exist.
    */
   seedPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
   /** Image paths that have a package in the repository. */
   getImagePaths(repository: string): string[]
-  /** The stored IAM policy of a repository, as version 3 with conditions. */
+  /** The resource names of every GAR repository, oldest first. */
+  getRepositories(): string[]
+  /** The email of every service account (lower case), oldest first. */
+  getServiceAccounts(): string[]
+  /** The stored IAM policy of a repository or service account, as version 3 with conditions. */
   getPolicy(resource: string): FakeIamPolicy
   /**
    * Answer the next `options.times` requests of `operation` with a named fault in Google's error
@@ -177,18 +184,23 @@ export interface GcpFake extends FakeServer {
  */
 export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFake> {
   const clock = new GcpClock()
-  const identities = new Identities(options.caller ?? 'user:developer@example.com')
   const roles = new Roles()
   for (const [name, permissions] of Object.entries(options.customRoles ?? {})) {
     roles.addCustomRole(name, permissions)
   }
-  for (const account of options.serviceAccounts ?? []) identities.addServiceAccount(account)
-  for (const member of options.principals ?? []) identities.addPrincipal(member)
-  const rules = { identities, roles, allowedMemberDomains: options.allowedMemberDomains }
-  const gar = new GarStore(options.lroPolls ?? 0, clock)
-  const iam = new IamPolicyStore((resource, current, bindings) =>
+  // Policies check their members against the identities, which keep their own policies here.
+  const iam: IamPolicyStore = new IamPolicyStore((resource, current, bindings) =>
     refusedPolicyWrite(resource, current, bindings, rules),
   )
+  const identities = new Identities(options.caller ?? 'user:developer@example.com', iam, roles)
+  const rules: PolicyMemberRules = {
+    identities,
+    roles,
+    allowedMemberDomains: options.allowedMemberDomains,
+  }
+  for (const account of options.serviceAccounts ?? []) identities.addServiceAccount(account)
+  for (const member of options.principals ?? []) identities.addPrincipal(member)
+  const gar = new GarStore(options.lroPolls ?? 0, clock)
   for (const ref of options.repositories ?? []) gar.seed(ref)
   const accessTokens = new AccessTokens(clock)
   const dataPlane = await GarDataPlane.start(
@@ -240,18 +252,22 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     seedServiceAccount: (account) => identities.addServiceAccount(account),
     deleteServiceAccount: (email) => {
       const deleted = identities.deleteServiceAccount(email)
-      iam.replaceMember(`serviceAccount:${email}`, deleted)
+      iam.replaceMember(`serviceAccount:${email.toLowerCase()}`, deleted)
     },
     seedPrincipal: (member) => identities.addPrincipal(member),
     seedImage: (repository, imagePath) => gar.push(repository, imagePath),
     seedPolicy: (resource, policy) => {
-      if (!gar.has(resource)) {
-        throw new TypeError(`[gcp-fake] no repository ${resource}: seed it first`)
+      const stored = policyResourceOf(resource, gar, identities)
+      if (stored === undefined) {
+        const what = resource.includes('/serviceAccounts/') ? 'service account' : 'repository'
+        throw new TypeError(`[gcp-fake] no ${what} ${resource}: seed it first`)
       }
-      return iam.put(resource, policy)
+      return iam.put(stored, policy)
     },
     getImagePaths: (repository) => gar.imagePaths(repository),
-    getPolicy: (resource) => iam.get(resource),
+    getRepositories: () => gar.repositoryNames(),
+    getServiceAccounts: () => identities.serviceAccounts().map((a) => a.email),
+    getPolicy: (resource) => iam.get(policyResourceOf(resource, gar, identities) ?? resource),
     inject: namedFaultInjector<FaultKind>(server, gcpErrorPlane),
     reset() {
       server.reset()
@@ -259,4 +275,17 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
       state.caller.issued.length = 0
     },
   }
+}
+
+// --- Internal ---
+
+/** Where the policy of a repository or service account resource name is kept, if it exists. */
+function policyResourceOf(
+  resource: string,
+  gar: GarStore,
+  identities: Identities,
+): string | undefined {
+  if (gar.has(resource)) return resource
+  const account = identities.resolveServiceAccount(resource)
+  return account && serviceAccountResource(account)
 }

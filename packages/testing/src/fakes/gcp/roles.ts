@@ -43,8 +43,22 @@ const REPO_ADMIN = [
   'artifactregistry.versions.delete',
 ]
 
+// What a member may do with a service account it holds Service Account Token Creator on: mint
+// its tokens and sign as it.
+const TOKEN_CREATOR = [
+  'iam.serviceAccounts.getAccessToken',
+  'iam.serviceAccounts.getOpenIdToken',
+  'iam.serviceAccounts.implicitDelegation',
+  'iam.serviceAccounts.signBlob',
+  'iam.serviceAccounts.signJwt',
+]
+
+/** @internal The role whose `iam.serviceAccounts.getAccessToken` lets a member impersonate an account. */
+export const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
+
 /** @internal What each predefined role the fake knows grants. */
 export const PREDEFINED_ROLES: Readonly<Record<string, (permission: string) => boolean>> = {
+  [TOKEN_CREATOR_ROLE]: among(TOKEN_CREATOR),
   'roles/artifactregistry.reader': among(READER),
   'roles/artifactregistry.writer': among(WRITER),
   'roles/artifactregistry.repoAdmin': among(REPO_ADMIN),

@@ -4,10 +4,11 @@ import type { GarDataPlane } from './data-plane.js'
 import type { GarStore } from './gar-store.js'
 import { generateAccessToken, type IssuedAccessToken } from './iam-credentials.js'
 import type { IamPolicyStore } from './iam-policy-store.js'
-import type { Identities } from './identities.js'
+import { type Identities, serviceAccountResource } from './identities.js'
 import { isOAuthTokenRequest, type OAuthCaller, oauthToken } from './oauth-token.js'
 import { googleError } from './responses.js'
 import type { Roles } from './roles.js'
+import { SERVICE_ACCOUNT_ROUTES } from './service-account-routes.js'
 
 /** @internal What the route handlers work on. */
 export interface GcpFakeState {
@@ -21,7 +22,8 @@ export interface GcpFakeState {
   readonly dataPlane: GarDataPlane
 }
 
-interface RouteContext {
+/** @internal What a route handler gets. */
+export interface RouteContext {
   readonly params: readonly string[]
   readonly query: URLSearchParams
   readonly body: unknown
@@ -30,13 +32,14 @@ interface RouteContext {
   readonly member: string
 }
 
-interface Route {
+/** @internal One REST method of the fake. */
+export interface Route {
   readonly operation: string
   readonly method: string
   readonly path: RegExp
   /**
-   * The IAM permission the call needs: on the repository of the first path parameter, or on the
-   * project (`scope: 'project'`). Absent when the handler checks on its own.
+   * The IAM permission the call needs: on the repository or service account of the first path
+   * parameter, or on the project (`scope: 'project'`). Absent when the handler checks on its own.
    */
   readonly permission?: string
   readonly scope?: 'project'
@@ -48,8 +51,10 @@ const REPOSITORY = String.raw`${LOCATION}\/repositories\/[^/:]+`
 const re = (source: string): RegExp => new RegExp(`^${source}$`)
 const AR = 'artifactregistry'
 
-// Artifact Registry v1 and IAM Credentials v1, as the REST transport of the Google SDKs calls them.
+// Artifact Registry v1, IAM v1 and IAM Credentials v1, as the REST transport of the Google SDKs
+// and google-auth-library's authenticated requests call them.
 const ROUTES: readonly Route[] = [
+  ...SERVICE_ACCOUNT_ROUTES,
   {
     operation: 'generateAccessToken',
     method: 'POST',
@@ -154,6 +159,14 @@ const ROUTES: readonly Route[] = [
     handle: (c) => c.state.gar.getRepository(c.params[0] ?? ''),
   },
   {
+    operation: 'updateRepository',
+    method: 'PATCH',
+    path: re(`(${REPOSITORY})`),
+    permission: `${AR}.repositories.update`,
+    handle: (c) =>
+      c.state.gar.updateRepository(c.params[0] ?? '', c.query.get('updateMask'), c.body),
+  },
+  {
     operation: 'deleteRepository',
     method: 'DELETE',
     path: re(`(${REPOSITORY})`),
@@ -246,11 +259,18 @@ function deniedBy(route: Route, c: RouteContext): FakeResponse | undefined {
   )
 }
 
-/** Whether the request's member holds `permission` on the repository. The caller holds all. */
-function holds(c: RouteContext, repository: string, permission: string): boolean {
+/**
+ * Whether the request's member holds `permission` on the repository or service account. The
+ * caller holds all.
+ */
+function holds(c: RouteContext, resource: string, permission: string): boolean {
   if (c.member === c.state.identities.caller) return true
-  if (!c.state.gar.has(repository)) return false
-  return c.state.roles.grants(c.state.iam.get(repository), c.member, permission)
+  const account = c.state.identities.resolveServiceAccount(resource)
+  const policyResource = c.state.gar.has(resource)
+    ? resource
+    : account && serviceAccountResource(account)
+  if (policyResource === undefined) return false
+  return c.state.roles.grants(c.state.iam.get(policyResource), c.member, permission)
 }
 
 function withRepository(c: RouteContext, fn: (name: string) => FakeResponse): FakeResponse {
