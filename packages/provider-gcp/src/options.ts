@@ -109,10 +109,7 @@ const PATTERNS: Readonly<Record<'projectId' | 'location' | 'repository', [RegExp
 export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
   const issues: ConfigIssue[] = []
   const o = (options ?? {}) as Partial<GcpProviderOptions>
-  for (const [field, [pattern, message]] of Object.entries(PATTERNS)) {
-    const value = o[field as keyof typeof PATTERNS]
-    if (typeof value !== 'string' || !pattern.test(value)) issues.push({ path: field, message })
-  }
+  checkRepositoryRef(o, issues)
   for (const field of ['pullServiceAccount', 'pushServiceAccount'] as const) {
     const value = o[field]
     if (value !== undefined && (typeof value !== 'string' || !EMAIL.test(value))) {
@@ -130,10 +127,7 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     issues.push({ path: 'registryEndpoint', message: 'must be an http(s) URL without a path' })
   }
   const policyRetry = resolveRetry(o.policyRetry, issues)
-  if (issues.length > 0) {
-    const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
-    throw platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
-  }
+  throwIssues(issues)
   return {
     ref: {
       projectId: o.projectId ?? '',
@@ -151,13 +145,34 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
   }
 }
 
-// --- Internal ---
+/**
+ * @internal Check `projectId`, `location` and `repository` (a GAR repository's reference), adding
+ * an issue for each bad one.
+ */
+export function checkRepositoryRef(
+  o: Partial<Record<keyof GarRepositoryRef, unknown>>,
+  issues: ConfigIssue[],
+): void {
+  for (const [field, [pattern, message]] of Object.entries(PATTERNS)) {
+    const value = o[field as keyof typeof PATTERNS]
+    if (typeof value !== 'string' || !pattern.test(value)) issues.push({ path: field, message })
+  }
+}
 
-function isBaseUrl(value: unknown): boolean {
+/** @internal Throw `INVALID_CONFIG` listing every issue, if there are any. */
+export function throwIssues(issues: readonly ConfigIssue[]): void {
+  if (issues.length === 0) return
+  const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
+  throw platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
+}
+
+/** @internal Whether a value is an http(s) URL without a path, as endpoint options are. */
+export function isBaseUrl(value: unknown): boolean {
   return typeof value === 'string' && /^https?:\/\/[^/\s]+\/?$/.test(value)
 }
 
-function resolveRetry(
+/** @internal `policyRetry` with its defaults, adding an issue for each bad field. */
+export function resolveRetry(
   retry: PolicyRetryOptions | undefined,
   issues: ConfigIssue[],
 ): Required<PolicyRetryOptions> {

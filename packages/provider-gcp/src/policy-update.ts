@@ -5,25 +5,50 @@ import { isAborted, mapError, platformError } from './map-error.js'
 import { memberRefusal } from './member-refusal.js'
 import type { PolicyRetryOptions } from './options.js'
 
-/** @internal Where a policy lives and how its updates retry. */
+/**
+ * @internal Where a policy lives, how it is read and written, and how its updates retry: the
+ * same read-modify-write serves a GAR repository's policy (through the Artifact Registry SDK)
+ * and a service account's (through IAM's REST API).
+ */
 export interface PolicyTarget {
-  readonly client: ArtifactRegistryClient
   /** IAM resource name, e.g. `projects/p/locations/l/repositories/r`. */
   readonly resource: string
   readonly retry: Required<PolicyRetryOptions>
+  /** `getIamPolicy` asking for version 3; throws what the client threw. */
+  readonly get: () => Promise<IamPolicy>
+  /** `setIamPolicy` of the whole policy, etag included; throws what the client threw. */
+  readonly set: (policy: IamPolicy) => Promise<unknown>
+}
+
+/** @internal The policy of a GAR repository, read and written through the Artifact Registry SDK. */
+export function garPolicyTarget(
+  client: ArtifactRegistryClient,
+  resource: string,
+  retry: Required<PolicyRetryOptions>,
+): PolicyTarget {
+  return {
+    resource,
+    retry,
+    get: async () => {
+      const [policy] = await client.getIamPolicy({
+        resource,
+        options: { requestedPolicyVersion: 3 },
+      })
+      return policy
+    },
+    set: (policy) => client.setIamPolicy({ resource, policy }),
+  }
 }
 
 /**
  * @internal Read a policy as version 3, so conditional bindings come back whole. A failed read
  * is an error (with its mapped code), never an empty policy.
  */
-export async function readPolicy(target: Omit<PolicyTarget, 'retry'>): Promise<IamPolicy> {
+export async function readPolicy(
+  target: Pick<PolicyTarget, 'get' | 'resource'>,
+): Promise<IamPolicy> {
   try {
-    const [policy] = await target.client.getIamPolicy({
-      resource: target.resource,
-      options: { requestedPolicyVersion: 3 },
-    })
-    return policy
+    return await target.get()
   } catch (err) {
     throw mapError(err, { operation: 'getIamPolicy', resource: target.resource })
   }
@@ -50,7 +75,7 @@ export async function updatePolicy(
       )
     }
     try {
-      await target.client.setIamPolicy({ resource: target.resource, policy: next })
+      await target.set(next)
       return
     } catch (err) {
       if (!isAborted(err)) {

@@ -1,0 +1,72 @@
+import type { ProvisionResult } from '@artifact-registry/core'
+import { platformError } from '../map-error.js'
+import { garResourceName } from '../naming.js'
+import {
+  deleteGarRepository,
+  findGarRepository,
+  GAR_REPOSITORY_KIND,
+  garRepositoryImagePaths,
+} from './gar-repository.js'
+import type { GcpDeprovisionOptions } from './options.js'
+import { removeServiceAccount } from './service-account.js'
+import { type ProvisionedGcpBinding, runSession } from './session.js'
+
+// How many remaining image paths a CONFLICT names before it only counts the rest.
+const LISTED_IMAGE_PATHS = 20
+
+/**
+ * Delete what `provision` created for these options: the GAR repository (its IAM policy goes
+ * with it) and the pull and push service accounts (their policies go with them; IAM turns their
+ * bindings elsewhere into `deleted:` members). Nothing else is touched. While the GAR repository
+ * holds images it refuses with `CONFLICT` naming them, unless `force` (then they are deleted with
+ * it). A resource already gone is reported `unchanged`, so deprovisioning twice succeeds. With
+ * `dryRun`, only reads are sent.
+ *
+ * @returns the binding of the options and every change, in order.
+ * @throws ArtifactRegistryError `CONFLICT` while images remain and `force` is not set;
+ *   `INVALID_CONFIG` for bad options (before any call); the mapped Google error otherwise; the
+ *   signal's reason when cancelled.
+ * @example
+ * ```ts
+ * await deprovision({ projectId: 'acme-prod', location: 'us-central1', repository: 'images', force: true })
+ * ```
+ */
+export function deprovision(
+  options: GcpDeprovisionOptions,
+): Promise<ProvisionResult<ProvisionedGcpBinding>> {
+  return runSession(
+    options,
+    'deprovision',
+    async ({ options: o, recorder, artifactRegistry, iam }) => {
+      const name = garResourceName(o.ref)
+      recorder.checkpoint()
+      if ((await findGarRepository(artifactRegistry, o.ref)) === undefined) {
+        recorder.unchanged(GAR_REPOSITORY_KIND, name)
+      } else {
+        const images = await garRepositoryImagePaths(artifactRegistry, o.ref)
+        if (images.length > 0 && options.force !== true) {
+          throw platformError(
+            'CONFLICT',
+            `GAR repository ${name} still holds ${images.length} image path(s): ${listed(images)}; delete them, or deprovision with force: true to delete them with it`,
+          )
+        }
+        const detail = images.length === 0 ? undefined : `with its images: ${listed(images)}`
+        await recorder.apply(
+          { action: 'delete', kind: GAR_REPOSITORY_KIND, id: name, ...(detail ? { detail } : {}) },
+          () => deleteGarRepository(artifactRegistry, o.ref),
+        )
+      }
+      for (const account of [o.pullServiceAccount, o.pushServiceAccount]) {
+        await removeServiceAccount(recorder, iam, o.ref.projectId, account)
+      }
+    },
+  )
+}
+
+// --- Internal ---
+
+function listed(imagePaths: readonly string[]): string {
+  const shown = imagePaths.slice(0, LISTED_IMAGE_PATHS).join(', ')
+  const rest = imagePaths.length - LISTED_IMAGE_PATHS
+  return rest > 0 ? `${shown} and ${rest} more` : shown
+}

@@ -1,0 +1,47 @@
+import type { ProvisionRecorder } from '@artifact-registry/core'
+import { changeRoleMembers, roleMembers } from '../iam-policy.js'
+import { type PolicyTarget, readPolicy, updatePolicy } from '../policy-update.js'
+
+/** @internal One member provisioning grants a role on a resource, in its unconditional binding. */
+export interface MemberGrant {
+  /** `gar-repository-iam-binding` or `service-account-iam-binding`. */
+  readonly kind: string
+  readonly target: PolicyTarget
+  readonly role: string
+  readonly member: string
+  /**
+   * Whether the resource exists (in a dry run it may not yet: then its policy is not read, and
+   * the grant is reported as to be created).
+   */
+  readonly resourceExists: boolean
+  /** Whether this run created the resource: a missing grant is then `create`, else `update`. */
+  readonly resourceCreated: boolean
+}
+
+/**
+ * @internal Make sure `member` holds `role` on the resource, unconditionally: read the policy
+ * (version 3), and when the member is missing add it with an etag read-modify-write (retried from
+ * a fresh read on `ABORTED`). Every other binding, member and condition is written back as read.
+ * The change's id is `{resource} {role} {member}`.
+ */
+export async function ensureMember(recorder: ProvisionRecorder, grant: MemberGrant): Promise<void> {
+  const id = `${grant.target.resource} ${grant.role} ${grant.member}`
+  recorder.checkpoint()
+  if (grant.resourceExists) {
+    const policy = await readPolicy(grant.target)
+    if (roleMembers(policy, grant.role).includes(grant.member)) {
+      recorder.unchanged(grant.kind, id)
+      return
+    }
+  }
+  const action = grant.resourceCreated || !grant.resourceExists ? 'create' : 'update'
+  const detail =
+    action === 'update' ? `${grant.member} lacked ${grant.role}; granted again` : undefined
+  await recorder.apply(
+    { action, kind: grant.kind, id, ...(detail === undefined ? {} : { detail }) },
+    () =>
+      updatePolicy(grant.target, (policy) =>
+        changeRoleMembers(policy, grant.role, { add: [grant.member] }),
+      ),
+  )
+}

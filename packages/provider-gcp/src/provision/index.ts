@@ -1,0 +1,3 @@
+export { deprovision } from './deprovision.js'
+export type { GcpDeprovisionOptions, GcpProvisionOptions } from './options.js'
+export { provision } from './provision.js'

@@ -1,0 +1,79 @@
+import type { ProvisionResult } from '@artifact-registry/core'
+import { READER_ROLE } from '../iam-policy.js'
+import { garResourceName } from '../naming.js'
+import { garPolicyTarget } from '../policy-update.js'
+import { ensureGarRepository } from './gar-repository.js'
+import { ensureMember } from './iam-member.js'
+import type { GcpProvisionOptions } from './options.js'
+import { ensureServiceAccount } from './service-account.js'
+import { serviceAccountPolicyTarget } from './service-account-policy.js'
+import { type ProvisionedGcpBinding, runSession } from './session.js'
+
+/** The push account's role: push-pull credentials delete manifests and tags, which the writer role cannot. */
+const PUSH_ROLE = 'roles/artifactregistry.repoAdmin'
+/** What lets the runtime mint the accounts' tokens (`iam.serviceAccounts.getAccessToken`). */
+const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
+
+/**
+ * Create, or converge, what the GCP runtime needs: the Docker-format GAR repository, the pull and
+ * push service accounts, `roles/artifactregistry.reader` (pull) and
+ * `roles/artifactregistry.repoAdmin` (push) for them on the GAR repository, and
+ * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account. What exists as
+ * wanted is `unchanged`; a missing grant is added back (`update`); bindings and members of
+ * others stay as they are. With `dryRun`, only reads are sent.
+ *
+ * @returns the binding for the runtime and every change, in order.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` for bad options (before any call) or a GAR
+ *   repository of another format; the mapped Google error otherwise; the signal's reason when
+ *   cancelled.
+ * @example
+ * ```ts
+ * const { binding, changes } = await provision({
+ *   projectId: 'acme-prod',
+ *   location: 'us-central1',
+ *   repository: 'images',
+ *   runtimeMember: 'serviceAccount:api@acme-prod.iam.gserviceaccount.com',
+ * })
+ * ```
+ */
+export function provision(
+  options: GcpProvisionOptions,
+): Promise<ProvisionResult<ProvisionedGcpBinding>> {
+  return runSession(
+    options,
+    'provision',
+    async ({ options: o, recorder, artifactRegistry, iam }) => {
+      const repository = await ensureGarRepository(recorder, artifactRegistry, o.ref, o.labels)
+      const pull = await ensureServiceAccount(recorder, iam, o.ref, o.pullServiceAccount, 'pull')
+      const push = await ensureServiceAccount(recorder, iam, o.ref, o.pushServiceAccount, 'push')
+      const repositoryPolicy = garPolicyTarget(
+        artifactRegistry,
+        garResourceName(o.ref),
+        o.policyRetry,
+      )
+      for (const [account, role] of [
+        [pull, READER_ROLE],
+        [push, PUSH_ROLE],
+      ] as const) {
+        await ensureMember(recorder, {
+          kind: 'gar-repository-iam-binding',
+          target: repositoryPolicy,
+          role,
+          member: `serviceAccount:${account.email}`,
+          resourceExists: repository.exists,
+          resourceCreated: repository.created,
+        })
+      }
+      for (const account of [pull, push]) {
+        await ensureMember(recorder, {
+          kind: 'service-account-iam-binding',
+          target: serviceAccountPolicyTarget(iam, o.ref.projectId, account.email, o.policyRetry),
+          role: TOKEN_CREATOR_ROLE,
+          member: o.runtimeMember ?? '',
+          resourceExists: account.exists,
+          resourceCreated: account.created,
+        })
+      }
+    },
+  )
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type GcpFake,
+  type GcpFakeOptions,
+  startGcpFake,
+} from '@artifact-registry/testing/fakes/gcp'
+import { afterAll, beforeEach } from 'vitest'
+import type { GcpProvisionOptions } from '../src/provision/index.js'
+import { LOCATION, PROJECT } from './helpers.js'
+
+/** The operations a dry run may send: reads only (and the caller's own token). */
+export const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'oauthToken',
+  'getRepository',
+  'listPackages',
+  'getIamPolicy',
+  'getServiceAccount',
+  'getServiceAccountIamPolicy',
+])
+
+/** The fake for one test file, reset before each test and closed after the last. */
+export async function useProvisionFake(options: GcpFakeOptions = {}): Promise<GcpFake> {
+  const fake = await startGcpFake(options)
+  afterAll(() => fake.close())
+  beforeEach(() => fake.reset())
+  return fake
+}
+
+/** A GAR repository id no other test of the fake uses. */
+export function freshRepositoryId(): string {
+  return `images-${randomBytes(3).toString('hex')}`
+}
+
+/**
+ * Provisioning options against the fake: the fake's caller provisions, and is the runtime
+ * member too (so the binding works for a provider built with `fake.providerOptions()`). No retry
+ * delays.
+ */
+export function provisionOptions(
+  fake: GcpFake,
+  repository: string,
+  overrides: Partial<GcpProvisionOptions> = {},
+): GcpProvisionOptions {
+  const { authClient, clientOptions } = fake.providerOptions()
+  return {
+    projectId: PROJECT,
+    location: LOCATION,
+    repository,
+    runtimeMember: fake.caller,
+    authClient,
+    clientOptions,
+    iamEndpoint: fake.url,
+    policyRetry: { attempts: 5, baseDelayMs: 0 },
+    ...overrides,
+  }
+}
+
+/** The GAR repository's resource name. */
+export function repositoryResource(repository: string): string {
+  return `projects/${PROJECT}/locations/${LOCATION}/repositories/${repository}`
+}
+
+/** `{accountId}@{project}.iam.gserviceaccount.com` */
+export function accountEmail(accountId: string): string {
+  return `${accountId}@${PROJECT}.iam.gserviceaccount.com`
+}
+
+/** A service account's resource name, as changes report it. */
+export function accountResource(accountId: string): string {
+  return `projects/${PROJECT}/serviceAccounts/${accountEmail(accountId)}`
+}
+
+/** The operations of the fake's request log that are not reads. */
+export function writesIn(fake: GcpFake): string[] {
+  return fake.requests.map((r) => r.operation).filter((o) => !READ_OPERATIONS.has(o))
+}
