@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { parseBinding } from '@artifact-registry/core'
 import { describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
@@ -73,6 +73,14 @@ describe('provision({ dataDir }) initialises the directory as the embedded regis
     ])
     expect(await port(dataDir)).toBe(wanted)
     expect((await provision({ dataDir, port: wanted })).changes[0]?.action).toBe('unchanged')
+  })
+
+  it('binds the directory by its absolute path: the program may run elsewhere', async () => {
+    await using scratch = await scratchDirectory('provision-data-dir-relative-')
+    const dataDir = join(scratch.dir, 'registry')
+    const { binding, changes } = await provision({ dataDir: relative(process.cwd(), dataDir) })
+    expect(binding.dataDir).toBe(dataDir)
+    expect(changes[0]?.id).toBe(dataDir)
   })
 
   it('a dry run reports create and writes nothing, then a real run creates', async () => {
