@@ -6,6 +6,7 @@ import {
 import type { ScopeMap, Token, TokenPasswordName } from '@azure/arm-containerregistry'
 import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
+import { LiveTokens } from './live-tokens.js'
 import { platformError } from './map-error.js'
 import { isQuotaExceeded } from './quota.js'
 import {
@@ -60,6 +61,8 @@ export class RepositoryTokens {
    * each other.
    */
   readonly #pending = new Map<string, Promise<unknown>>()
+  /** Tokens holding a password this provider generated that has not expired yet. */
+  readonly #live = new LiveTokens()
 
   constructor(deps: RepositoryTokensDeps) {
     this.#deps = deps
@@ -111,6 +114,7 @@ export class RepositoryTokens {
         if (token !== undefined && isBoundTo(token, boundScopeMapName(repository, permission))) {
           await tokens.deleteNamed(tokenName(repository, permission))
         }
+        this.#live.forget(tokenName(repository, permission))
       }),
     )
     const pullMap = await scopeMaps.getNamed(pullScopeMapName(repository))
@@ -131,6 +135,7 @@ export class RepositoryTokens {
     const now = clock.now()
     const expiry = new Date(now + ttlSeconds * 1000)
     const generated = await tokens.generatePassword(token, passwordSlot(token, now), expiry)
+    this.#live.issued(token.name ?? '', (generated.expiry ?? expiry).getTime())
     return {
       authMethod: 'basic',
       registry: loginServer,
@@ -170,22 +175,25 @@ export class RepositoryTokens {
   /**
    * The repository's token for `permission`, bound to `map`: created when missing. The other
    * permission's token is deleted when every password it has expired: it is this repository's
-   * share of the registry's token quota.
+   * share of the registry's token quota. It is not even read while it holds a password this
+   * provider generated that has not expired (see {@link LiveTokens}).
    */
   async #tokenFor(repository: string, permission: Permission, map: ScopeMap): Promise<Token> {
     const { tokens, clock } = this.#deps
     const name = tokenName(repository, permission)
     const otherPermission = permission === 'pull' ? 'push-pull' : 'pull'
+    const otherName = tokenName(repository, otherPermission)
     const [token, other] = await Promise.all([
       tokens.getNamed(name),
-      tokens.getNamed(tokenName(repository, otherPermission)),
+      this.#live.isLive(otherName, clock.now()) ? undefined : tokens.getNamed(otherName),
     ])
     if (
       other !== undefined &&
       isBoundTo(other, boundScopeMapName(repository, otherPermission)) &&
       hasExpired(other, clock.now())
     ) {
-      await tokens.deleteNamed(tokenName(repository, otherPermission))
+      await tokens.deleteNamed(otherName)
+      this.#live.forget(otherName)
     }
     if (token === undefined || token.provisioningState === 'Failed') {
       if (map.id === undefined) {
