@@ -14,10 +14,11 @@ const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const KNOWN_ROLES: readonly string[] = ['AcrPull', 'AcrPush', 'AcrDelete']
 
 /**
- * The row of the README's Azure roles table for `mode` (`| \`mode\` | ARM actions | roles |`).
+ * The row of the README's Azure roles table for `mode` (`| \`mode\` | ARM actions | roles |`),
+ * or of its Provisioning section's table for the provisioning identity (`\`provisioning\``).
  * @throws Error when the README has no such row, or names a role the fake does not know.
  */
-export function readmeRoles(mode: CredentialsMode): ReadmeRoles {
+export function readmeRoles(mode: CredentialsMode | 'provisioning'): ReadmeRoles {
   for (const line of README.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim())
     if (cells[1] !== `\`${mode}\``) continue
