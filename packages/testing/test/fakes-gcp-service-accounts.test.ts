@@ -213,3 +213,49 @@ describe('GCP fake: repositories.patch', () => {
     }
   })
 })
+
+describe("GCP fake: a project's IAM policy", () => {
+  it('grants on the project itself and on every repository and account in it', async () => {
+    await using fake = await startGcpFake({ repositories: [REF], serviceAccounts: [PULLER] })
+    await create(fake, 'builder')
+    const token = await impersonate(fake, PULLER)
+    const member = `serviceAccount:${PULLER}`
+    const calls = async () => [
+      (
+        await googleCall(
+          fake,
+          'POST',
+          `projects/${PROJECT}/serviceAccounts`,
+          { accountId: 'tester' },
+          token,
+        )
+      ).status,
+      (await googleCall(fake, 'GET', ACCOUNT, undefined, token)).status,
+      (await googleCall(fake, 'GET', REPO, undefined, token)).status,
+    ]
+    expect(await calls()).toEqual([403, 403, 403])
+    fake.seedPolicy(`projects/${PROJECT}`, {
+      version: 1,
+      bindings: [
+        { role: 'roles/iam.serviceAccountAdmin', members: [member] },
+        { role: 'roles/artifactregistry.reader', members: [member] },
+        { role: TOKEN_CREATOR, members: [member] },
+      ],
+    })
+    expect(await calls()).toEqual([200, 200, 200])
+    // The token creator role on the project reaches its accounts.
+    expect(await impersonate(fake, EMAIL, '600s', token)).toMatch(/^ya29\./)
+    // Another project's grants reach nothing here.
+    expect(
+      (
+        await googleCall(
+          fake,
+          'GET',
+          `projects/other-project/serviceAccounts/x@y.example`,
+          undefined,
+          token,
+        )
+      ).status,
+    ).toBe(403)
+  })
+})

@@ -138,9 +138,11 @@ export interface GcpFake extends FakeServer {
    */
   seedImage(repository: string, imagePath: string): string
   /**
-   * Replace the IAM policy of a repository or of a service account
-   * (`projects/{project}/serviceAccounts/{email}`, `-` for any project) directly, as a concurrent
-   * writer would (a new etag); returns what is stored. Its members are not checked.
+   * Replace the IAM policy of a repository, of a service account
+   * (`projects/{project}/serviceAccounts/{email}`, `-` for any project) or of a project
+   * (`projects/{project}`: what it grants, its repositories and service accounts inherit)
+   * directly, as a concurrent writer would (a new etag); returns what is stored. Its members are
+   * not checked.
    * @throws TypeError when the repository or service account does not exist.
    */
   seedPolicy(resource: string, policy: Omit<FakeIamPolicy, 'etag'>): FakeIamPolicy
@@ -150,7 +152,7 @@ export interface GcpFake extends FakeServer {
   getRepositories(): string[]
   /** The email of every service account (lower case), oldest first. */
   getServiceAccounts(): string[]
-  /** The stored IAM policy of a repository or service account, as version 3 with conditions. */
+  /** The stored IAM policy of a project, repository or service account, as version 3 with conditions. */
   getPolicy(resource: string): FakeIamPolicy
   /**
    * Answer the next `options.times` requests of `operation` with a named fault in Google's error
@@ -279,13 +281,19 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
 
 // --- Internal ---
 
-/** Where the policy of a repository or service account resource name is kept, if it exists. */
+// A project's resource name: the fake has every project there could be.
+const PROJECT = /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]$/
+
+/**
+ * Where the policy of a project, repository or service account resource name is kept, if it
+ * exists.
+ */
 function policyResourceOf(
   resource: string,
   gar: GarStore,
   identities: Identities,
 ): string | undefined {
-  if (gar.has(resource)) return resource
+  if (gar.has(resource) || PROJECT.test(resource)) return resource
   const account = identities.resolveServiceAccount(resource)
   return account && serviceAccountResource(account)
 }

@@ -169,13 +169,15 @@ export class Identities {
 
   /**
    * Whether `member` holds `iam.serviceAccounts.getAccessToken` on the service account, through
-   * the account's IAM policy.
+   * the account's IAM policy or its project's.
    */
   mayImpersonate(member: string, email: string): boolean {
     const record = this.#serviceAccounts.get(email.toLowerCase())
     if (record === undefined) return false
-    const policy = this.policies.get(serviceAccountResource(record))
-    return this.roles.grants(policy, member, 'iam.serviceAccounts.getAccessToken')
+    const policies = [serviceAccountResource(record), `projects/${record.projectId}`]
+    return policies.some((resource) =>
+      this.roles.grants(this.policies.get(resource), member, 'iam.serviceAccounts.getAccessToken'),
+    )
   }
 }
 

@@ -53,12 +53,27 @@ const TOKEN_CREATOR = [
   'iam.serviceAccounts.signJwt',
 ]
 
+// Managing service accounts: create, read, delete them and set who may act as them.
+const SERVICE_ACCOUNT_ADMIN = [
+  'iam.serviceAccounts.create',
+  'iam.serviceAccounts.delete',
+  'iam.serviceAccounts.disable',
+  'iam.serviceAccounts.enable',
+  'iam.serviceAccounts.get',
+  'iam.serviceAccounts.getIamPolicy',
+  'iam.serviceAccounts.list',
+  'iam.serviceAccounts.setIamPolicy',
+  'iam.serviceAccounts.undelete',
+  'iam.serviceAccounts.update',
+]
+
 /** @internal The role whose `iam.serviceAccounts.getAccessToken` lets a member impersonate an account. */
 export const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
 
 /** @internal What each predefined role the fake knows grants. */
 export const PREDEFINED_ROLES: Readonly<Record<string, (permission: string) => boolean>> = {
   [TOKEN_CREATOR_ROLE]: among(TOKEN_CREATOR),
+  'roles/iam.serviceAccountAdmin': among(SERVICE_ACCOUNT_ADMIN),
   'roles/artifactregistry.reader': among(READER),
   'roles/artifactregistry.writer': among(WRITER),
   'roles/artifactregistry.repoAdmin': among(REPO_ADMIN),

@@ -251,6 +251,7 @@ function deniedBy(route: Route, c: RouteContext): FakeResponse | undefined {
   const resource = c.params[0] ?? ''
   const granted =
     c.member === c.state.identities.caller ||
+    grantedOnProject(c, resource, permission) ||
     (route.scope !== 'project' && holds(c, resource, permission))
   if (granted) return undefined
   return googleError(
@@ -271,6 +272,19 @@ function holds(c: RouteContext, resource: string, permission: string): boolean {
     : account && serviceAccountResource(account)
   if (policyResource === undefined) return false
   return c.state.roles.grants(c.state.iam.get(policyResource), c.member, permission)
+}
+
+/**
+ * Whether the request's member holds `permission` through the IAM policy of the project the
+ * resource name starts with (`projects/{project}/…`): what a project grants, every repository
+ * and service account in it inherits.
+ */
+function grantedOnProject(c: RouteContext, resource: string, permission: string): boolean {
+  // `projects/-/serviceAccounts/{email}` names the account's own project.
+  const account = c.state.identities.resolveServiceAccount(resource)
+  const project = account?.projectId ?? /^projects\/([^/]+)/.exec(resource)?.[1]
+  if (project === undefined || project === '-') return false
+  return c.state.roles.grants(c.state.iam.get(`projects/${project}`), c.member, permission)
 }
 
 function withRepository(c: RouteContext, fn: (name: string) => FakeResponse): FakeResponse {
