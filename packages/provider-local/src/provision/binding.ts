@@ -1,12 +1,12 @@
 import type { LocalBinding } from '@artifact-registry/core'
-import type { ResolvedTarget } from './options.js'
+import type { ResolvedProvisionOptions } from './options.js'
 
 /**
  * The binding for the runtime. For a registry by URL the admin password is the placeholder
  * `${VAR}` of the variable it is read from, never the password: deployment tooling resolves it
  * (core's `parseBinding` refuses it unresolved), or a program with `resolveBindingPlaceholders`.
  */
-export function bindingFor(target: ResolvedTarget): LocalBinding {
+export function bindingOf(target: ResolvedProvisionOptions): LocalBinding {
   if (target.kind === 'data-directory') {
     return {
       platform: 'local',

@@ -5,12 +5,12 @@ import { rememberedPort } from '../embedded-port.js'
 import { local } from '../local-provider.js'
 import { platformError } from '../map-error.js'
 import { repositories } from './namespace-repositories.js'
-import type { ResolvedTarget } from './options.js'
+import type { ResolvedProvisionOptions } from './options.js'
 
 /** The kind of change for the data directory of an embedded registry. */
 export const DATA_DIRECTORY = 'data-directory'
 
-type DataDirectoryTarget = Extract<ResolvedTarget, { kind: 'data-directory' }>
+type DataDirectoryTarget = Extract<ResolvedProvisionOptions, { kind: 'data-directory' }>
 
 /** What a data directory holds, as far as provisioning is concerned. */
 export type DataDirectoryState =

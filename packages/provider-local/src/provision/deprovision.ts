@@ -1,11 +1,15 @@
 import { type LocalBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
 import { mapError, platformError } from '../map-error.js'
 import { checkAdminCredential } from './admin-credential.js'
-import { bindingFor } from './binding.js'
+import { bindingOf } from './binding.js'
 import { inspectDataDirectory, removeDataDirectory } from './data-directory.js'
 import { checkLocalRegistry } from './local-registry.js'
-import { catalog, inNamespace, REPOSITORY, repositories } from './namespace-repositories.js'
-import { type LocalDeprovisionOptions, type ResolvedTarget, resolveTarget } from './options.js'
+import { catalog, inNamespace, LOCAL_REPOSITORY, repositories } from './namespace-repositories.js'
+import {
+  type LocalDeprovisionOptions,
+  type ResolvedProvisionOptions,
+  resolveProvisionOptions,
+} from './options.js'
 import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './registry-session.js'
 
 /**
@@ -20,11 +24,11 @@ import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './regis
 export async function deprovision(
   options: LocalDeprovisionOptions,
 ): Promise<ProvisionResult<LocalBinding>> {
-  const target = resolveTarget(options, ['force'])
+  const target = resolveProvisionOptions(options, ['force'])
   const recorder = new ProvisionRecorder(options)
   const force = options.force === true
   recorder.checkpoint()
-  const binding = bindingFor(target)
+  const binding = bindingOf(target)
   if (target.kind === 'url') {
     const session = sessionAt(target.url, target.admin, target.caCertificate)
     try {
@@ -62,7 +66,7 @@ const NAMED = 20
  */
 async function deleteNamespace(
   session: RegistrySession,
-  target: ResolvedTarget,
+  target: ResolvedProvisionOptions,
   force: boolean,
   recorder: ProvisionRecorder,
 ): Promise<number> {
@@ -82,7 +86,7 @@ async function deleteNamespace(
     )
   }
   for (const name of ours) {
-    await recorder.apply({ action: 'delete', kind: REPOSITORY, id: name }, async () => {
+    await recorder.apply({ action: 'delete', kind: LOCAL_REPOSITORY, id: name }, async () => {
       try {
         await session.deleteRepository(name)
       } catch (error) {

@@ -2,7 +2,7 @@ import { RegistryHttpError } from '../map-error.js'
 import type { RegistryClient } from '../registry-client.js'
 
 /** The kind of change for a repository of the binding's namespace, which deprovision deletes. */
-export const REPOSITORY = 'repository'
+export const LOCAL_REPOSITORY = 'local-repository'
 
 /** The catalog page size asked for; the registry may answer fewer, with a `Link` to the rest. */
 const PAGE = 1000

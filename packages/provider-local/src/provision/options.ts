@@ -50,7 +50,7 @@ export type LocalDeprovisionOptions = (LocalRegistryTarget | LocalDataDirectoryT
   DeprovisionOptionsBase
 
 /** @internal The target once validated, with its defaults. */
-export type ResolvedTarget =
+export type ResolvedProvisionOptions =
   | {
       readonly kind: 'url'
       readonly url: string
@@ -74,11 +74,11 @@ export type ResolvedTarget =
  * @param env where the admin password is read from when `adminPassword` is omitted
  * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
  */
-export function resolveTarget(
+export function resolveProvisionOptions(
   options: unknown,
   allowed: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-): ResolvedTarget {
+): ResolvedProvisionOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidOptions([{ path: '', message: 'must be an object: { url } or { dataDir }' }])
   }

@@ -1,9 +1,9 @@
 import { type LocalBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
 import { checkAdminCredential } from './admin-credential.js'
-import { bindingFor } from './binding.js'
+import { bindingOf } from './binding.js'
 import { provisionDataDirectory } from './data-directory.js'
 import { checkLocalRegistry } from './local-registry.js'
-import { type LocalProvisionOptions, resolveTarget } from './options.js'
+import { type LocalProvisionOptions, resolveProvisionOptions } from './options.js'
 import { sessionAt } from './registry-session.js'
 
 /**
@@ -19,7 +19,7 @@ import { sessionAt } from './registry-session.js'
 export async function provision(
   options: LocalProvisionOptions,
 ): Promise<ProvisionResult<LocalBinding>> {
-  const target = resolveTarget(options, [])
+  const target = resolveProvisionOptions(options, [])
   const recorder = new ProvisionRecorder(options)
   recorder.checkpoint()
   if (target.kind === 'data-directory') {
@@ -33,5 +33,5 @@ export async function provision(
       await session.close()
     }
   }
-  return { binding: bindingFor(target), changes: recorder.changes }
+  return { binding: bindingOf(target), changes: recorder.changes }
 }

@@ -42,8 +42,8 @@ describe('deprovision({ url }) deletes the namespace’s repositories, only with
     expect(done.changes).toEqual([
       { action: 'unchanged', kind: 'local-registry', id: target.url },
       { action: 'unchanged', kind: 'admin-credential', id: `admin@${target.url}` },
-      { action: 'delete', kind: 'repository', id: 'team/api' },
-      { action: 'delete', kind: 'repository', id: 'team/web' },
+      { action: 'delete', kind: 'local-repository', id: 'team/api' },
+      { action: 'delete', kind: 'local-repository', id: 'team/web' },
     ])
     expect(await target.catalog()).toEqual(['team-b/web'])
     // Deleted as deleteRepository deletes: the repository's credentials are revoked with it.
@@ -95,7 +95,7 @@ describe('deprovision({ dataDir }) removes only a data directory provision creat
     const done = await deprovision({ dataDir, force: true })
     expect(done).toEqual(dry)
     expect(done.changes.map((c) => [c.action, c.kind, c.id])).toEqual([
-      ['delete', 'repository', 'artifacts/app'],
+      ['delete', 'local-repository', 'artifacts/app'],
       ['delete', 'data-directory', dataDir],
     ])
     await expect(stat(dataDir)).rejects.toMatchObject({ code: 'ENOENT' })
@@ -121,7 +121,7 @@ describe('deprovision({ dataDir }) removes only a data directory provision creat
     }
     const kept = await deprovision({ dataDir: notOurs, force: true })
     expect(kept.changes).toEqual([
-      { action: 'delete', kind: 'repository', id: 'artifacts/app' },
+      { action: 'delete', kind: 'local-repository', id: 'artifacts/app' },
       {
         action: 'unchanged',
         kind: 'data-directory',

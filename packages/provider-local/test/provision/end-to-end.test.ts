@@ -88,7 +88,7 @@ describe('provision → runtime → deprovision', () => {
       // Without force: CONFLICT listing the namespace's repositories, if any remain
       const gone = await deprovision({ url, bindingName: 'artifacts', adminPassword, force: true })
       // #endregion
-      expect(gone.changes).toContainEqual({ action: 'delete', kind: 'repository', id: name })
+      expect(gone.changes).toContainEqual({ action: 'delete', kind: 'local-repository', id: name })
       expect(await target.catalog()).toEqual([])
     },
     TIMEOUT,
@@ -112,7 +112,7 @@ describe('provision → runtime → deprovision', () => {
       }
       const gone = await deprovision({ dataDir, force: true })
       expect(gone.changes).toEqual([
-        { action: 'delete', kind: 'repository', id: 'artifacts/api' },
+        { action: 'delete', kind: 'local-repository', id: 'artifacts/api' },
         { action: 'delete', kind: 'data-directory', id: dataDir, detail: expect.any(String) },
       ])
       await expect(stat(dataDir)).rejects.toMatchObject({ code: 'ENOENT' })
