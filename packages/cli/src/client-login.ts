@@ -72,7 +72,12 @@ export function runClientLogin(
       stderr += chunk.toString()
     })
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (options.signal.aborted) return reject(options.signal.reason)
+      if (options.signal.aborted) {
+        // Killed by the abort: stop reading, so output a client's own children hold cannot keep us.
+        child.stdout.destroy()
+        child.stderr.destroy()
+        return reject(options.signal.reason)
+      }
       if (error.code === 'ENOENT') {
         return reject(new ClientLoginError(`${client} is not installed (not found on PATH)`))
       }

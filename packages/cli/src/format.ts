@@ -16,28 +16,31 @@ export function formatTable(
   return [line(headers), ...rows.map(line)].join('\n')
 }
 
+/** Units from the smallest up, each with its size in seconds. */
 const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1000],
+  ['second', 1],
+  ['minute', 60],
+  ['hour', 3600],
+  ['day', 86_400],
 ]
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'always' })
 
 /**
- * A time relative to `now` in the largest whole unit, as people read it: `in 15 minutes`,
- * `3 hours ago`. `null` (the platform gave no time) reads `unknown`.
+ * A time relative to `now` in the largest unit it rounds to, as people read it: `in 15 minutes`,
+ * `3 hours ago`; a credential minted for an hour a few seconds ago expires `in 1 hour`, not
+ * `in 60 minutes`. `null` (the platform gave no time) reads `unknown`.
  */
 export function relativeTime(date: Date | null, now: Date = new Date()): string {
   if (date === null) return 'unknown'
-  const delta = date.getTime() - now.getTime()
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(delta) >= ms || unit === 'second') {
-      return RELATIVE.format(Math.round(delta / ms), unit)
-    }
+  const seconds = (date.getTime() - now.getTime()) / 1000
+  let chosen = UNITS[0] ?? ['second', 1]
+  for (const unit of UNITS.slice(1)) {
+    // Promote when the count in the current unit rounds up to a whole larger unit.
+    if (Math.abs(Math.round(seconds / chosen[1])) * chosen[1] < unit[1]) break
+    chosen = unit
   }
-  return RELATIVE.format(0, 'second')
+  return RELATIVE.format(Math.round(seconds / chosen[1]), chosen[0])
 }
 
 /** A date as JSON output carries it: ISO 8601 in UTC, or `null`. */

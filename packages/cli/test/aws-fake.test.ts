@@ -1,0 +1,90 @@
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
+import { cli, parseJson, temporaryDirectory, writeBindingFile } from './support/command.js'
+
+// The command against ECR and STS as the AWS SDK reaches them: the fake's endpoints, static keys.
+const fake = await startAwsFake()
+const work = await temporaryDirectory('cli-aws-')
+afterAll(async () => {
+  await fake.close()
+  await work[Symbol.asyncDispose]()
+})
+const REGION = 'us-east-1'
+const bindingFile = await writeBindingFile(work.dir, {
+  platform: 'aws',
+  region: REGION,
+  repositoryPrefix: 'acme',
+  pullRoleArn: `arn:aws:iam::${fake.accountId}:role/acme-pull`,
+  pushRoleArn: `arn:aws:iam::${fake.accountId}:role/acme-push`,
+  endpoint: fake.url,
+})
+const env = {
+  AWS_ACCESS_KEY_ID: 'AKIDCLITEST',
+  AWS_SECRET_ACCESS_KEY: 'cli-test-secret',
+  AWS_ENDPOINT_URL_STS: fake.url,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_MAX_ATTEMPTS: '1',
+  AWS_PROFILE: undefined,
+}
+const aws = (args: string[]) => cli([...args, '--binding-file', bindingFile], { env })
+
+describe('against the AWS fake', () => {
+  it('repo create and get: the ECR repository under the prefix, with its registry URI', async () => {
+    const created = parseJson(await aws(['repo', 'create', 'app', '--json']))
+    expect(created).toMatchObject({
+      name: 'acme-app',
+      uri: `${fake.accountId}.dkr.ecr.${REGION}.amazonaws.com/acme-app`,
+    })
+    expect(fake.getRepository(REGION, 'acme-app')).toBeDefined()
+    expect(parseJson(await aws(['repo', 'get', 'acme-app', '--json']))).toEqual(created)
+  })
+
+  it('credentials: ECR basic credentials (username AWS) with the token expiry', async () => {
+    await aws(['repo', 'create', 'creds'])
+    const json = parseJson<Record<string, string>>(
+      await aws(['credentials', 'acme-creds', '--json']),
+    )
+    expect(json).toMatchObject({
+      username: 'AWS',
+      authMethod: 'basic',
+      registry: fake.dataPlane.registry,
+    })
+    expect(Date.parse(json.expiresAt ?? '')).toBeGreaterThan(Date.now())
+    expect(fake.assumedRoles.at(-1)?.roleArn).toBe(`arn:aws:iam::${fake.accountId}:role/acme-pull`)
+  })
+
+  it('access add, get and remove change the repository policy; another account stays', async () => {
+    await aws(['repo', 'create', 'shared'])
+    const added = await aws([
+      'access',
+      'add',
+      'acme-shared',
+      '--type',
+      'aws',
+      '--account-id',
+      '111111111111',
+      '--account-id',
+      '222222222222',
+      '--json',
+    ])
+    expect(parseJson(added)).toMatchObject({
+      name: 'acme-shared',
+      added: { accountIds: ['111111111111', '222222222222'] },
+    })
+    expect(fake.getPolicy(REGION, 'acme-shared')).toContain('111111111111')
+    await aws(['access', 'remove', 'acme-shared', '--type', 'aws', '--account-id', '111111111111'])
+    const got = parseJson<{ access: { accountIds: string[] }; lastUpdated: string | null }>(
+      await aws(['access', 'get', 'acme-shared', '--json']),
+    )
+    expect(got.access).toMatchObject({ type: 'aws', accountIds: ['222222222222'] })
+    const human = await aws(['access', 'get', 'acme-shared'])
+    expect(human.status).toBe(EXIT.ok)
+    expect(human.stdout).toMatch(/^accounts: 222222222222$/m)
+  })
+
+  it('a name outside the prefix is INVALID_ARGUMENT; a missing repository NOT_FOUND', async () => {
+    expect((await aws(['repo', 'get', 'other-app'])).status).toBe(ERROR_EXIT_CODES.INVALID_ARGUMENT)
+    expect((await aws(['repo', 'get', 'acme-missing'])).status).toBe(ERROR_EXIT_CODES.NOT_FOUND)
+  })
+})

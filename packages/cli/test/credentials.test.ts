@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { basicAuth } from '@artifact-registry/test-kit'
+import { afterAll, describe, expect, it } from 'vitest'
+import { EXIT } from '../src/index.js'
+import { cli, parseJson, temporaryDirectory } from './support/command.js'
+import { boundRegistry } from './support/registry.js'
+
+const work = await temporaryDirectory('cli-credentials-')
+const bound = await boundRegistry(work.dir)
+afterAll(async () => {
+  await bound[Symbol.asyncDispose]()
+  await work[Symbol.asyncDispose]()
+})
+const binding = ['--binding-file', bound.bindingFile]
+await cli(['repo', 'create', 'app', ...binding])
+
+/** The status of the tag list of `repository` with these credentials. */
+async function tagsStatus(repository: string, username: string, password: string): Promise<number> {
+  const res = await fetch(`${bound.registry.url}/v2/${repository}/tags/list`, {
+    headers: { authorization: basicAuth(username, password) },
+  })
+  await res.body?.cancel()
+  return res.status
+}
+
+describe('credentials', () => {
+  it('--format json prints { registry, username, password, expiresAt, authMethod } that work', async () => {
+    const started = Date.now()
+    const result = await cli([
+      'credentials',
+      'artifacts/app',
+      '--ttl',
+      '900',
+      '--format',
+      'json',
+      ...binding,
+    ])
+    const json = parseJson<Record<string, string>>(result)
+    expect(Object.keys(json).sort()).toEqual([
+      'authMethod',
+      'expiresAt',
+      'password',
+      'registry',
+      'username',
+    ])
+    expect(json).toMatchObject({ registry: bound.host, authMethod: 'basic' })
+    const lifetime = Date.parse(json.expiresAt ?? '') - started
+    expect(lifetime).toBeGreaterThan(890_000)
+    expect(lifetime).toBeLessThanOrEqual(900_000 + (Date.now() - started))
+    expect(await tagsStatus('artifacts/app', json.username ?? '', json.password ?? '')).toBe(200)
+    expect(await tagsStatus('artifacts/other', json.username ?? '', json.password ?? '')).toBe(403)
+  })
+
+  it('--json is --format json', async () => {
+    const json = parseJson(await cli(['credentials', 'artifacts/app', '--json', ...binding]))
+    expect(json).toMatchObject({ registry: bound.host, authMethod: 'basic' })
+  })
+
+  it('--format env prints export lines a POSIX shell evaluates to working values', async () => {
+    const result = await cli(['credentials', 'artifacts/app', '--format', 'env', ...binding])
+    expect(result.stdout).toMatch(/^export REGISTRY='127\.0\.0\.1:\d+'$/m)
+    const script = `${result.stdout}\nprintf '%s\\n' "$REGISTRY" "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD" "$REGISTRY_EXPIRES_AT" "$REGISTRY_AUTH_METHOD"`
+    const { stdout } = await promisify(execFile)('sh', ['-c', script])
+    const [registry, username = '', password = '', expiresAt, authMethod] = stdout.split('\n')
+    expect(registry).toBe(bound.host)
+    expect(Date.parse(expiresAt ?? '')).toBeGreaterThan(Date.now())
+    expect(authMethod).toBe('basic')
+    expect(await tagsStatus('artifacts/app', username, password)).toBe(200)
+  })
+
+  it('--format password prints the password alone, which works only with its own username', async () => {
+    const user = parseJson<{ username: string }>(
+      await cli(['credentials', 'artifacts/app', '--json', ...binding]),
+    )
+    const result = await cli([
+      'credentials',
+      'artifacts/app',
+      '--format',
+      'password',
+      '--permission',
+      'push-pull',
+      ...binding,
+    ])
+    expect(result.stdout).toMatch(/^\S+\n$/)
+    // A password of one credential does not work with another's username.
+    expect(await tagsStatus('artifacts/app', user.username, result.stdout.trim())).toBe(401)
+  })
+
+  it('without --format it shows everything but the password, expiry relative to now', async () => {
+    const result = await cli(['credentials', 'artifacts/app', '--ttl', '900', ...binding])
+    expect(result.status).toBe(EXIT.ok)
+    expect(result.stdout).toMatch(/^registry: +127\.0\.0\.1:\d+$/m)
+    expect(result.stdout).toMatch(/^expires: +\S+Z \(in 15 minutes\)$/m)
+    expect(result.stdout).toMatch(/^password: +\(not shown/m)
+    const passwords = parseJson<{ password: string }>(
+      await cli(['credentials', 'artifacts/app', '--json', ...binding]),
+    )
+    expect(result.stdout).not.toContain(passwords.password)
+  })
+})

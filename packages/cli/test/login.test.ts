@@ -1,0 +1,179 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
+import {
+  requireTool,
+  runTool,
+  runToolExpectingFailure,
+  skopeoWorkspace,
+} from '@artifact-registry/test-kit'
+import { afterAll, describe, expect, it } from 'vitest'
+import { EXIT } from '../src/index.js'
+import { cli, parseJson, temporaryDirectory } from './support/command.js'
+import { dockerMissing, importTinyImage, removeImages } from './support/docker.js'
+import { boundRegistry } from './support/registry.js'
+
+const work = await temporaryDirectory('cli-login-')
+const bound = await boundRegistry(work.dir)
+afterAll(async () => {
+  await bound[Symbol.asyncDispose]()
+  await work[Symbol.asyncDispose]()
+})
+const binding = ['--binding-file', bound.bindingFile]
+await cli(['repo', 'create', 'app', ...binding])
+
+/**
+ * A `docker` on PATH that records its arguments and stdin, then runs `then` (shell): what the
+ * command hands a client, seen from the client's side.
+ */
+async function recordingClient(
+  name: string,
+  then = 'exit 0',
+): Promise<{ path: string; args: () => Promise<string[]>; stdin: () => Promise<string> }> {
+  const dir = join(work.dir, `client-${name}`)
+  await import('node:fs/promises').then((fs) => fs.mkdir(dir))
+  const script = join(dir, 'docker')
+  await writeFile(
+    script,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\ncat > "${dir}/stdin"\n${then}\n`,
+  )
+  await chmod(script, 0o755)
+  return {
+    path: `${dir}${delimiter}${process.env.PATH}`,
+    args: async () => (await readFile(join(dir, 'args'), 'utf8')).trimEnd().split('\n'),
+    stdin: () => readFile(join(dir, 'stdin'), 'utf8'),
+  }
+}
+
+describe('login', () => {
+  it('gives the client the username as a flag and the password on stdin, never as an argument', async () => {
+    const client = await recordingClient('ok')
+    const result = await cli(['login', 'artifacts/app', '--json', ...binding], {
+      env: { PATH: client.path },
+    })
+    const summary = parseJson<{ username: string; registry: string }>(result)
+    expect(summary).toEqual({
+      client: 'docker',
+      registry: bound.host,
+      username: expect.any(String),
+      expiresAt: expect.any(String),
+    })
+    const args = await client.args()
+    expect(args).toEqual(['login', '--username', summary.username, '--password-stdin', bound.host])
+    const password = (await client.stdin()).trimEnd()
+    expect(password.length).toBeGreaterThan(20)
+    expect(args.join(' ')).not.toContain(password)
+    expect(result.stdout).not.toContain(password)
+  })
+
+  it('a client that fails is exit 1 with what it said; a missing client says so', async () => {
+    const client = await recordingClient('refuses', "echo 'denied: no way' >&2; exit 3")
+    const refused = await cli(['login', 'artifacts/app', ...binding], {
+      env: { PATH: client.path },
+    })
+    expect(refused.status).toBe(EXIT.failure)
+    expect(refused.stderr).toContain(
+      `docker login to ${bound.host} failed (exit 3): denied: no way`,
+    )
+    const missing = await cli(['login', 'artifacts/app', '--client', 'podman', ...binding], {
+      env: { PATH: join(work.dir, 'empty') },
+    })
+    expect(missing.status).toBe(EXIT.failure)
+    expect(missing.stderr).toContain('podman is not installed')
+  })
+
+  it('Ctrl-C while the client runs stops it and exits 130', async () => {
+    const client = await recordingClient('slow', 'exec sleep 60')
+    const started = Date.now()
+    const result = await cli(['login', 'artifacts/app', ...binding], {
+      env: { PATH: client.path },
+      started: (child) => {
+        // Once the client has its stdin, the command is waiting on it.
+        const poll = setInterval(() => {
+          client.stdin().then(
+            () => {
+              clearInterval(poll)
+              child.kill('SIGINT')
+            },
+            () => undefined,
+          )
+        }, 100)
+      },
+    })
+    expect(result.status).toBe(EXIT.interrupted)
+    expect(result.stderr).toContain('interrupted')
+    expect(Date.now() - started).toBeLessThan(50_000)
+  })
+
+  describe.skipIf(requireTool('skopeo'))('with skopeo', () => {
+    it('logs skopeo in (--insecure for plain HTTP), and skopeo pushes with that login alone', async () => {
+      await using workspace = await skopeoWorkspace('cli-login-skopeo-')
+      const authFile = join(workspace.dir, 'auth.json')
+      await writeFile(authFile, '{}', { mode: 0o600 })
+      const env = { REGISTRY_AUTH_FILE: authFile }
+      const result = await cli(
+        [
+          'login',
+          'artifacts/app',
+          '--client',
+          'skopeo',
+          '--insecure',
+          '--permission',
+          'push-pull',
+          ...binding,
+        ],
+        { env },
+      )
+      expect(result.status, result.stderr).toBe(EXIT.ok)
+      expect(result.stdout).toMatch(
+        new RegExp(`^skopeo logged in to ${bound.host} as \\S+ \\(expires in 1 hour\\)$`, 'm'),
+      )
+      const auths = JSON.parse(await readFile(authFile, 'utf8')) as {
+        auths: Record<string, unknown>
+      }
+      expect(Object.keys(auths.auths)).toEqual([bound.host])
+      await workspace.skopeo.run(
+        'copy',
+        '--authfile',
+        authFile,
+        '--dest-tls-verify=false',
+        workspace.image.reference,
+        `docker://${bound.host}/artifacts/app:v1`,
+      )
+      const tags = await runTool('skopeo', [
+        'list-tags',
+        '--authfile',
+        authFile,
+        '--tls-verify=false',
+        `docker://${bound.host}/artifacts/app`,
+      ])
+      expect(JSON.parse(tags.stdout).Tags).toEqual(['v1'])
+    })
+  })
+
+  describe.skipIf(dockerMissing())('with docker', () => {
+    it('logs docker in (its own DOCKER_CONFIG), and docker pushes with that login alone', async () => {
+      const dockerConfig = join(work.dir, 'docker-config')
+      const result = await cli(
+        ['login', 'artifacts/app', '--permission', 'push-pull', ...binding],
+        {
+          env: { DOCKER_CONFIG: dockerConfig },
+        },
+      )
+      expect(result.status, result.stderr).toBe(EXIT.ok)
+      const config = JSON.parse(await readFile(join(dockerConfig, 'config.json'), 'utf8'))
+      expect(Object.keys(config.auths)).toEqual([bound.host])
+      const reference = `${bound.host}/artifacts/app:docker-login`
+      await importTinyImage(reference)
+      try {
+        const anonymous = { DOCKER_CONFIG: join(work.dir, 'docker-anonymous') }
+        const refused = await runToolExpectingFailure('docker', ['push', reference], {
+          env: anonymous,
+        })
+        expect(refused.stderr).toMatch(/no basic auth credentials|unauthorized/)
+        await runTool('docker', ['push', reference], { env: { DOCKER_CONFIG: dockerConfig } })
+      } finally {
+        await removeImages(reference)
+      }
+    })
+  })
+})
