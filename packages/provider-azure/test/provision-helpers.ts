@@ -2,6 +2,7 @@ import type { RecordedRequest } from '@artifact-registry/testing/fakes'
 import {
   type AzureFake,
   type AzureFakeOptions,
+  type AzureFakeState,
   FAKE_AZURE,
   type FakeAzureIdentity,
 } from '@artifact-registry/testing/fakes/azure'
@@ -87,7 +88,10 @@ export function writes(requests: readonly RecordedRequest[]): RecordedRequest[] 
   return requests.filter((r) => r.method !== 'GET' && !r.operation.startsWith('entra.'))
 }
 
+/** A role assignment as the fake stores it. */
+type FakeAssignment = NonNullable<ReturnType<AzureFakeState['roleAssignments']['get']>>
+
 /** The fake's role assignments of the runtime principal. */
-export function runtimeAssignments(fake: AzureFake) {
+export function runtimeAssignments(fake: AzureFake): FakeAssignment[] {
   return [...fake.state.roleAssignments.values()].filter((a) => a.principalId === RUNTIME.objectId)
 }
