@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
+import {
+  CLI,
+  cleanEnv,
+  cli,
+  parseJson,
+  temporaryDirectory,
+  writeBindingFile,
+} from './support/command.js'
+
+const work = await temporaryDirectory('cli-serve-')
+afterAll(() => work[Symbol.asyncDispose]())
+
+/** `artifact-registry serve …` running, with what it printed so far and its exit. */
+function startServe(args: string[]): {
+  child: ChildProcess
+  stdout: () => string
+  exited: Promise<number | null>
+  line: (n: number) => Promise<string>
+} {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  const waiters: (() => void)[] = []
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const complete = (): string[] => stdout.split('\n').slice(0, -1)
+  const line = async (n: number): Promise<string> => {
+    while (complete().length <= n) {
+      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stdout}`)
+      await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited])
+    }
+    return complete()[n] ?? ''
+  }
+  return { child, stdout: () => stdout, exited, line }
+}
+
+describe('serve', () => {
+  it('runs the registry server; --json says where in one line; Ctrl-C stops it cleanly (exit 0)', async () => {
+    const passwordFile = join(work.dir, 'admin-password')
+    await writeFile(passwordFile, 'serve-test-password\n', { mode: 0o600 })
+    const server = startServe([
+      '--data',
+      join(work.dir, 'data'),
+      '--port',
+      '0',
+      '--admin-password-file',
+      passwordFile,
+      '--json',
+    ])
+    const listening = JSON.parse(await server.line(0))
+    expect(listening).toEqual({
+      event: 'listening',
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      dataDir: join(work.dir, 'data'),
+      tokenRealm: `${listening.url}/token`,
+      admin: expect.stringMatching(/^admin credential: admin \/ \(as given/),
+    })
+    const bindingFile = await writeBindingFile(work.dir, {
+      platform: 'local',
+      url: listening.url,
+      adminCredentials: { username: 'admin', password: 'serve-test-password' },
+    })
+    const created = parseJson(
+      await cli(['repo', 'create', 'served', '--json', '--binding-file', bindingFile]),
+    )
+    expect(created).toMatchObject({
+      name: 'artifacts/served',
+      uri: `${new URL(listening.url).host}/artifacts/served`,
+    })
+    server.child.kill('SIGINT')
+    expect(await server.exited).toBe(EXIT.ok)
+    expect(JSON.parse(await server.line(1))).toEqual({ event: 'stopped' })
+  })
+
+  it('prints human lines without --json; a generated admin password is shown once', async () => {
+    const server = startServe(['--data', join(work.dir, 'human'), '--port', '0'])
+    expect(await server.line(0)).toMatch(
+      /^artifact-registry listening on http:\/\/127\.0\.0\.1:\d+$/,
+    )
+    expect(await server.line(2)).toMatch(
+      /^admin credential: admin \/ \S+ \(generated; shown only now/,
+    )
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(EXIT.ok)
+  })
+
+  it('flags are checked: --data is required, --tls-cert needs --tls-key, --port is a port', async () => {
+    expect(await cli(['serve'])).toMatchObject({
+      status: EXIT.usage,
+      stderr: expect.stringContaining("required option '--data <dir>'"),
+    })
+    const half = await cli(['serve', '--data', join(work.dir, 'x'), '--tls-cert', 'c.pem'])
+    expect(half).toMatchObject({
+      status: EXIT.usage,
+      stderr: expect.stringContaining('--tls-cert and --tls-key go together'),
+    })
+    const port = await cli(['serve', '--data', join(work.dir, 'x'), '--port', '70000'])
+    expect(port).toMatchObject({
+      status: EXIT.usage,
+      stderr: expect.stringContaining('port number'),
+    })
+  })
+
+  it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {
+    const data = join(work.dir, 'held')
+    const first = startServe(['--data', data, '--port', '0', '--json'])
+    await first.line(0)
+    try {
+      const second = await cli(['serve', '--data', data, '--port', '0'])
+      expect(second.status).toBe(ERROR_EXIT_CODES.UNAVAILABLE)
+      expect(second.stderr).toContain(String(first.child.pid))
+    } finally {
+      first.child.kill('SIGTERM')
+      await first.exited
+    }
+  })
+})
