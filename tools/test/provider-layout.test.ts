@@ -22,6 +22,7 @@ describe('every provider has the same layout', () => {
       'naming.ts',
       'capabilities.ts',
       'map-error.ts',
+      'list-repositories.ts',
     ]
     const missing = files.filter(
       (file) => !existsSync(join(REPO_ROOT, `packages/provider-${provider}/src/${file}`)),
@@ -38,6 +39,7 @@ describe('every provider has the same layout', () => {
       expect.arrayContaining(['routableName', 'checkRoutableName']),
     )
     expect(entryExports(source(provider, 'options.ts'))).toContain('resolveOptions')
+    expect(entryExports(source(provider, 'list-repositories.ts'))).toContain('listRepositories')
     // The factory is async everywhere, and defined next to the class it returns.
     expect(source(provider, `${provider}-provider.ts`)).toMatch(
       new RegExp(`^export async function ${provider}\\(`, 'm'),

@@ -7,6 +7,7 @@ import { AwsClients } from './clients.js'
 import type { AwsContext } from './context.js'
 import { generateCredentials } from './credentials.js'
 import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
+import { listRepositories } from './list-repositories.js'
 import { platformError, sdkCall } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
@@ -59,6 +60,16 @@ export class AwsProvider implements core.ArtifactRegistry {
   async getRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = this.#routable(name)
     return toResponse(this.#ctx, await describeRepository(this.#ctx, routable), routable)
+  }
+
+  /**
+   * This prefix's repositories in the home region, sorted: every page of `DescribeRepositories`,
+   * filtered here (ECR has no name filter). `prefix` is matched after `{repositoryPrefix}-`.
+   */
+  async listRepositories(
+    options?: core.ListRepositoriesOptions,
+  ): Promise<core.RepositoryResponse[]> {
+    return listRepositories(this.#ctx, options)
   }
 
   async deleteRepository(name: string): Promise<void> {

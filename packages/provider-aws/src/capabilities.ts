@@ -13,6 +13,7 @@ export const AWS_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedCredentials: true,
   // A repository policy belongs to one ECR repository: a grant reaches that repository only.
   repositoryScopedGrants: true,
+  listRepositories: true,
   credentialTtl: TTL_RULES.aws,
 })
 

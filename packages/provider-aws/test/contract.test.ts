@@ -16,6 +16,8 @@ describe('provider-aws against the AWS fake', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => providerFor(fake),
+    // Another prefix on the same registry, for the listRepositories isolation test.
+    otherBinding: () => providerFor(fake, { repositoryPrefix: 'other' }),
     dataPlane: fakeDataPlane(fake),
   })
 })

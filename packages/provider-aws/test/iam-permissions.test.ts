@@ -37,6 +37,8 @@ const TIMEOUT_MS = 180_000
 /** What the README grants, one list per row; a test leaves entries out of a copy. */
 interface Grants {
   base: string[]
+  /** The base identity's actions on every repository (`repository/*`): listing them. */
+  list: string[]
   assumable: string[]
   replicaRegistry: string[]
   replicaServiceRole: string[]
@@ -50,6 +52,7 @@ function readmeGrants(): Grants {
   const token = readmeActions('pull role, push role', '*')
   return {
     base: readmeActions('base identity', REPOSITORIES),
+    list: readmeActions('base identity, for listRepositories', 'repository/*'),
     assumable:
       readmeActions('base identity', 'the pull and push roles').length === 1
         ? [PULL_ROLE, PUSH_ROLE]
@@ -79,6 +82,11 @@ const REPOSITORY_ARNS = [REGION, REPLICA].map(
   (region) => `arn:aws:ecr:${region}:${ACCOUNT}:repository/acme-*`,
 )
 
+/** Every repository's ARN in the home and the replica region, what a listing is authorized on. */
+const EVERY_REPOSITORY_ARN = [REGION, REPLICA].map(
+  (region) => `arn:aws:ecr:${region}:${ACCOUNT}:repository/*`,
+)
+
 /**
  * The fake's identities with the grants `g`. `unscoped`: the base identity also gets its unscoped
  * row and, as that row says, the push role's repository actions.
@@ -89,6 +97,7 @@ function fakeOptions(g: Grants, unscoped = false): AwsFakeOptions {
     basePolicies: [
       policy(
         allow(g.base, REPOSITORY_ARNS),
+        allow(g.list, EVERY_REPOSITORY_ARN),
         allow(['sts:AssumeRole'], g.assumable),
         allow(g.replicaRegistry, '*'),
         allow(g.replicaServiceRole, SERVICE_LINKED_ROLE),
@@ -299,8 +308,18 @@ describe('nothing less will do', () => {
   it.each(GRANTS.base)(
     'the base identity without %s fails',
     async (entry) => {
+      // Left out of the listing row too, whose `repository/*` would cover the entry otherwise.
+      const g = { ...without('base', entry), list: GRANTS.list.filter((e) => e !== entry) }
+      expect(await failures((test, fakes) => baseTests(test, g, fakes, false))).not.toEqual([])
+    },
+    TIMEOUT_MS,
+  )
+
+  it.each(GRANTS.list)(
+    'the base identity without %s on every repository fails',
+    async (entry) => {
       expect(
-        await failures((test, fakes) => baseTests(test, without('base', entry), fakes, false)),
+        await failures((test, fakes) => baseTests(test, without('list', entry), fakes, false)),
       ).not.toEqual([])
     },
     TIMEOUT_MS,

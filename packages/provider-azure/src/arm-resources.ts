@@ -21,13 +21,18 @@ export async function unlessNotFound<T>(operation: () => Promise<T>): Promise<T 
  */
 export interface ChildResourceOperations<T> {
   get(group: string, registry: string, name: string): Promise<T>
-  list(group: string, registry: string): AsyncIterable<T>
+  list(group: string, registry: string, options: { abortSignal?: AbortSignal }): PagedList<T>
   delete(
     group: string,
     registry: string,
     name: string,
     options: { updateIntervalInMs: number | undefined },
   ): Promise<void>
+}
+
+/** What the ARM client's lists have in common: pages, each continued from the one before. */
+export interface PagedList<T> {
+  byPage(settings: { continuationToken?: string }): AsyncIterableIterator<T[]>
 }
 
 /**
@@ -62,16 +67,35 @@ export class RegistryChildResources<T> {
     )
   }
 
-  /** Every one of the registry. */
-  list(): Promise<T[]> {
+  /**
+   * Every one of the registry: each page (ARM's `nextLink`) is one call, rate-limited and retried
+   * on its own. `signal` is checked before each page and cancels the first page's request; the
+   * ARM client sends later pages without it, so an abort during one takes effect once it answers.
+   *
+   * @throws the signal's reason once it is aborted.
+   */
+  async list(signal?: AbortSignal): Promise<T[]> {
     const { client, resourceGroup, registryName, call } = this.deps
-    return call('read', { operation: `list ${this.#kind}s` }, async () => {
-      const all: T[] = []
-      for await (const item of this.#operations(client()).list(resourceGroup, registryName)) {
-        all.push(item)
-      }
-      return all
-    })
+    const all: T[] = []
+    let continuationToken: string | undefined
+    do {
+      const options = signal === undefined ? {} : { abortSignal: signal }
+      const page = await call('read', { operation: `list ${this.#kind}s` }, async () => {
+        // Also before a retry: an aborted page is not asked for again.
+        signal?.throwIfAborted()
+        const pages = this.#operations(client())
+          .list(resourceGroup, registryName, options)
+          .byPage({ continuationToken })
+        return (await pages.next()).value as (T[] & { continuationToken?: string }) | undefined
+      }).catch((err: unknown) => {
+        signal?.throwIfAborted()
+        throw err
+      })
+      all.push(...(page ?? []))
+      continuationToken = page?.continuationToken
+    } while (continuationToken !== undefined)
+    signal?.throwIfAborted()
+    return all
   }
 
   /** Delete the one called `name` and wait; a missing one is not an error. */

@@ -7,14 +7,17 @@ import {
   type CrossAccountPermissions,
   type GenerateCredentialsOptions,
   instrument,
+  type ListRepositoriesOptions,
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
+  resolveListOptions,
 } from '@artifact-registry/core'
 import { ContainerRegistryManagementClient, type ScopeMap } from '@azure/arm-containerregistry'
 import { AcrTokens } from './acr-tokens.js'
 import { capabilitiesOf } from './capabilities.js'
 import { DataPlaneClient } from './data-plane.js'
+import { listRepositories } from './list-repositories.js'
 import { platformError } from './map-error.js'
 import { checkRoutableName, isInNamespace, routableName } from './naming.js'
 import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
@@ -119,6 +122,21 @@ export class AzureProvider implements ArtifactRegistry {
   async getRepository(name: string): Promise<RepositoryResponse> {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     return this.#response(repository, await this.#ownScopeMap(repository))
+  }
+
+  /**
+   * The binding's repositories, sorted: the registry's scope maps through ARM (every page), those
+   * that are a repository's own within the prefix. `prefix` is matched after
+   * `{repositoryPrefix}/` (from the start of the name without one). Needs `scopeMaps/read` only.
+   */
+  async listRepositories(options?: ListRepositoriesOptions): Promise<RepositoryResponse[]> {
+    const resolved = resolveListOptions(options, PLATFORM)
+    const source = {
+      scopeMaps: this.#scopeMaps,
+      repositoryPrefix: this.#options.repositoryPrefix,
+      respond: (repository: string, map: ScopeMap) => this.#response(repository, map),
+    }
+    return listRepositories(source, resolved)
   }
 
   /**

@@ -15,6 +15,8 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedCredentials: true,
   // No cross-account grants at all, so none reaches beyond its repository.
   repositoryScopedGrants: true,
+  // Repositories are recorded as scope maps, which ARM lists.
+  listRepositories: true,
   credentialTtl: TTL_RULES.azure,
 })
 

@@ -13,12 +13,15 @@ const RUNS: readonly {
   title: string
   lroStyle: LroStyle
   options: Partial<AzureProviderOptions>
+  /** Another binding on the same registry, when this one has a prefix to keep it apart. */
+  other?: Partial<AzureProviderOptions>
 }[] = [
   { title: 'against the Azure fake', lroStyle: 'azure-async-operation', options: {} },
   {
     title: 'with a repository prefix and Location-style LROs',
     lroStyle: 'location',
     options: { repositoryPrefix: 'team-a' },
+    other: { repositoryPrefix: 'team-b' },
   },
   {
     title: 'in repository-token mode',
@@ -38,6 +41,9 @@ for (const run of RUNS) {
     artifactRegistryContractSuite({
       test: { describe, it },
       factory: () => fakeProvider(fake, run.options),
+      ...(run.other && {
+        otherBinding: () => fakeProvider(fake, { ...run.options, ...run.other }),
+      }),
       dataPlane: fakeDataPlane(() => fake),
     })
   })

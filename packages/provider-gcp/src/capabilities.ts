@@ -18,5 +18,6 @@ export const GCP_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   credentialAuthMethod: 'basic',
   repositoryScopedCredentials: false,
   repositoryScopedGrants: false,
+  listRepositories: true,
   credentialTtl: TTL_RULES.gcp,
 })

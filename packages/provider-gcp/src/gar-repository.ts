@@ -63,7 +63,7 @@ export async function imagePathCreatedAt(
   const name = packageName(ref, imagePath)
   try {
     const [pkg] = await client.getPackage({ name })
-    return toDate(pkg.createTime)
+    return packageCreatedAt(pkg)
   } catch (err) {
     const mapped = mapError(err, { operation: 'getPackage', resource: name })
     if (mapped.code === 'NOT_FOUND') return null
@@ -89,6 +89,13 @@ export async function deleteImagePath(
     const mapped = mapError(err, { operation: 'deletePackage', resource: name })
     if (mapped.code !== 'NOT_FOUND') throw mapped
   }
+}
+
+/** @internal When a package (an image path) was first pushed, or `null` when GAR does not say. */
+export function packageCreatedAt(
+  pkg: protos.google.devtools.artifactregistry.v1.IPackage,
+): Date | null {
+  return toDate(pkg.createTime)
 }
 
 // --- Internal ---

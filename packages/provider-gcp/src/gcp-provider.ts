@@ -1,11 +1,17 @@
 import type * as core from '@artifact-registry/core'
-import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
+import {
+  instrument,
+  resolveCredentialTtl,
+  resolveListOptions,
+  TTL_RULES,
+} from '@artifact-registry/core'
 import { accessOf, checkGcpAccess, membersOf } from './access-members.js'
 import { GCP_CAPABILITIES } from './capabilities.js'
 import { GcpClients } from './clients.js'
 import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-repository.js'
 import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
 import { impersonate } from './impersonation.js'
+import { listRepositories } from './list-repositories.js'
 import { platformError } from './map-error.js'
 import {
   checkRoutableName,
@@ -54,6 +60,21 @@ export class GcpProvider implements core.ArtifactRegistry {
   /** The routable name, its uri, and when it was first pushed (`null` before that). */
   async getRepository(name: string): Promise<core.RepositoryResponse> {
     return this.describe(name)
+  }
+
+  /**
+   * The image paths of the GAR repository that hold an image (GAR has a package for each from
+   * its first push until it is deleted), sorted; a path created but never pushed is not listed.
+   * `prefix` is matched against the image path.
+   */
+  async listRepositories(
+    options?: core.ListRepositoriesOptions,
+  ): Promise<core.RepositoryResponse[]> {
+    const resolved = resolveListOptions(options, PLATFORM)
+    const ref = this.#options.ref
+    const client = await this.#clients.artifactRegistry()
+    await this.checkGarRepositoryOnce()
+    return listRepositories({ client, ref, registryHost: this.registryHost() }, resolved)
   }
 
   /** Deletes the image path's package (all versions and tags); a missing one is fine. */

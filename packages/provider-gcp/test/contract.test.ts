@@ -4,11 +4,12 @@ import { perTestFakes } from './per-test-fakes.js'
 
 // GAR grants live on the GAR repository, so every provider gets its own (and a fake of its own,
 // whose clock the data plane group moves on): tests stay isolated.
-const { factory, teardown, expire } = perTestFakes()
+const { factory, teardown, expire, otherBinding } = perTestFakes()
 
 artifactRegistryContractSuite({
   test: { describe, it },
   factory,
   teardown,
+  otherBinding,
   dataPlane: { expire, tls: false },
 })

@@ -159,21 +159,35 @@ it('the README lists the one permission the token creator role is needed for', (
   })
 })
 
-describe('the caller permissions the README gives run the contract suite', () => {
-  const { factory, teardown } = deployerFakes(CALLER.permissions, [PULL_SA, PUSH_SA])
+/**
+ * The contract suite but its data plane group, for the caller with `permissions` and the token
+ * creator role on `tokenCreatorOn`. The listRepositories group still pushes with skopeo: an
+ * image path is listed once it holds an image.
+ */
+function callerSuite(
+  test: ContractTestRunner,
+  permissions: readonly string[],
+  tokenCreatorOn: readonly string[],
+): void {
+  const { factory, teardown, expire, otherBinding } = deployerFakes(permissions, tokenCreatorOn)
   artifactRegistryContractSuite({
-    test: { describe, it },
+    test,
     factory,
     teardown,
+    otherBinding,
     exclude: ['dataPlane'],
+    dataPlane: { expire, tls: false },
   })
+}
+
+describe('the caller permissions the README gives run the contract suite', () => {
+  callerSuite({ describe, it }, CALLER.permissions, [PULL_SA, PUSH_SA])
 })
 
 describe('nothing less will do for the caller', () => {
   const suiteWith = (permissions: readonly string[], tokenCreatorOn: readonly string[]) =>
-    failingContractTests(expect, (test) => {
-      const { factory, teardown } = deployerFakes(permissions, tokenCreatorOn)
-      artifactRegistryContractSuite({ test, factory, teardown, exclude: ['dataPlane'] })
+    failingContractTests(expect, (test) => callerSuite(test, permissions, tokenCreatorOn), {
+      stopAtFirstFailure: true,
     })
 
   it.each(CALLER.permissions)(

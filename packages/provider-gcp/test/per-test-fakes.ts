@@ -12,6 +12,8 @@ import { INFRA_BINDINGS, KNOWN_IDENTITIES, providerFor, provisionGarRepository }
 export interface PerTestFakes {
   factory: () => Promise<GcpProvider>
   teardown: (provider: GcpProvider) => Promise<void>
+  /** A provider of another GAR repository on the fake of `provider`. */
+  otherBinding: (provider: GcpProvider) => Promise<GcpProvider>
   expire: (credentials: ArtifactRegistryCredentials) => Promise<void>
 }
 
@@ -36,6 +38,12 @@ export function perTestFakes(
       fakes.set(provider, fake)
       byRegistry.set(fake.dataPlane.registry, fake)
       return provider
+    },
+    async otherBinding(provider) {
+      const fake = fakes.get(provider)
+      if (fake === undefined) throw new Error('no fake for this provider: make it with factory()')
+      const { repository } = provisionGarRepository(fake, bindings)
+      return providerFor(fake, repository, await overrides(fake))
     },
     async teardown(provider) {
       await provider.close()

@@ -3,7 +3,7 @@ import { type Capabilities, TTL_RULES } from '@artifact-registry/core'
 /**
  * What the local provider supports: no cloud accounts, so no cross-account grants; explicit
  * repositories (a marker is pushed); Basic credentials for one repository and one permission,
- * expiring at exactly the requested lifetime.
+ * expiring at exactly the requested lifetime; repositories listed from the registry's catalog.
  */
 export const LOCAL_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   crossAccountAccess: null,
@@ -12,5 +12,7 @@ export const LOCAL_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedCredentials: true,
   // No cross-account grants at all, so none reaches beyond its repository.
   repositoryScopedGrants: true,
+  // The registry's catalog lists them.
+  listRepositories: true,
   credentialTtl: TTL_RULES.local,
 })

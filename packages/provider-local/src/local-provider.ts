@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type * as core from '@artifact-registry/core'
-import { instrument, resolveCredentialTtl, TTL_RULES } from '@artifact-registry/core'
+import {
+  instrument,
+  resolveCredentialTtl,
+  resolveListOptions,
+  TTL_RULES,
+} from '@artifact-registry/core'
 import {
   type CredentialsToRevoke,
   type GarbageCollectionResult,
@@ -11,6 +16,7 @@ import { LOCAL_CAPABILITIES } from './capabilities.js'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
 import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
 import { collectRemoteGarbage } from './garbage-collection.js'
+import { listRepositories } from './list-repositories.js'
 import { mapError, platformError } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type LocalProviderOptions, resolveOptions } from './options.js'
@@ -63,6 +69,30 @@ export class LocalProvider implements core.ArtifactRegistry {
       if (found === undefined) throw notFound(routable)
       return this.#response(routable, found.createdAt)
     })
+  }
+
+  /**
+   * The binding's repositories, sorted: the registry's catalog under `{bindingName}/` (every
+   * page), each checked as {@link getRepository} checks it. `prefix` is matched after
+   * `{bindingName}/`. Needs the admin credentials, as every catalog request does.
+   */
+  async listRepositories(
+    options?: core.ListRepositoriesOptions,
+  ): Promise<core.RepositoryResponse[]> {
+    const resolved = resolveListOptions(options, PLATFORM)
+    const source = {
+      client: this.#client,
+      repositories: this.#repositories,
+      bindingName: this.bindingName,
+      respond: (repository: string, createdAt: Date | null) =>
+        this.#response(repository, createdAt),
+    }
+    try {
+      return await this.#call('listRepositories', () => listRepositories(source, resolved))
+    } catch (err) {
+      resolved.signal?.throwIfAborted()
+      throw err
+    }
   }
 
   /** Delete the repository and revoke its credentials (see {@link revokeCredentials}). */

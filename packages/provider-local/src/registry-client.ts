@@ -42,16 +42,20 @@ export class RegistryClient {
     this.#transport?.close()
   }
 
-  /** Send a request; 401 with a Bearer challenge is answered once with a token. */
+  /**
+   * Send a request; 401 with a Bearer challenge is answered once with a token. `init.signal`
+   * cancels the request itself (the token request, when one is needed, runs to its end).
+   */
   async request(
     method: string,
     path: string,
-    init: { body?: Buffer; headers?: Record<string, string> } = {},
+    init: { body?: Buffer; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const send = (authorization: string | undefined): Promise<Response> =>
       this.fetch(`${this.baseUrl}${path}`, {
         method,
         ...(init.body && { body: init.body }),
+        ...(init.signal && { signal: init.signal }),
         headers: { ...init.headers, ...(authorization && { authorization }) },
       })
     const cachedFor = [...this.#tokens.entries()].find(([scope]) => scopeCovers(scope, path))

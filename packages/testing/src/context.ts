@@ -24,6 +24,9 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
   if (options.teardown !== undefined && typeof options.teardown !== 'function') {
     throw new TypeError('options.teardown must be a function')
   }
+  if (options.otherBinding !== undefined && typeof options.otherBinding !== 'function') {
+    throw new TypeError('options.otherBinding must be a function (registry) => provider')
+  }
   if (options.dataPlane !== undefined) checkDataPlaneOptions(options.dataPlane)
 }
 

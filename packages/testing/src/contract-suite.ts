@@ -5,6 +5,7 @@ import { credentialTests } from './suites/credentials.js'
 import { crossAccountTests } from './suites/cross-account.js'
 import { dataPlaneTests } from './suites/data-plane.js'
 import { lifecycleTests } from './suites/lifecycle.js'
+import { listRepositoryTests } from './suites/list-repositories.js'
 import { namingTests } from './suites/naming.js'
 import type { ContractGroup, ContractSuiteOptions } from './types.js'
 
@@ -18,6 +19,7 @@ export const CONTRACT_GROUPS: Readonly<
   credentials: credentialTests,
   crossAccount: crossAccountTests,
   dataPlane: dataPlaneTests,
+  listRepositories: listRepositoryTests,
 }
 
 /**

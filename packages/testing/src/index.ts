@@ -12,6 +12,7 @@ export { credentialTests } from './suites/credentials.js'
 export { crossAccountTests, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
 export { dataPlaneTests } from './suites/data-plane.js'
 export { lifecycleTests } from './suites/lifecycle.js'
+export { listRepositoryTests } from './suites/list-repositories.js'
 export { INVALID_NAMES, namingTests } from './suites/naming.js'
 export type {
   ContractGroup,

@@ -26,6 +26,7 @@ export type ContractGroup =
   | 'crossAccount'
   | 'capabilities'
   | 'dataPlane'
+  | 'listRepositories'
 
 /**
  * How the `dataPlane` group reaches the registry that minted credentials are for. The group pushes,
@@ -61,6 +62,12 @@ export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegis
    * must be on `PATH`). Without it the group's tests are skipped.
    */
   dataPlane?: DataPlaneOptions
+  /**
+   * Returns a provider of another binding (another prefix, namespace or GAR repository) on the
+   * same registry as `registry`, disposed of like every provider. The `listRepositories` group
+   * checks that neither lists the other's repositories; without it, that test is skipped.
+   */
+  otherBinding?: (registry: R) => R | Promise<R>
   /** Timeout of each test in milliseconds. @default 30000 */
   timeoutMs?: number
 }

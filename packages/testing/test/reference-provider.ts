@@ -7,10 +7,13 @@ import {
   type Capabilities,
   type CrossAccountAccess,
   type CrossAccountPermissions,
+  type ListRepositoriesOptions,
   type Permission,
   type RepositoryResponse,
   resolveCredentialTtl,
+  resolveListOptions,
   resolveTtl,
+  sortByName,
   TTL_RULES,
   toPlatformName,
 } from '@artifact-registry/core'
@@ -26,6 +29,13 @@ export type Fault =
   | 'options-unchecked'
   | 'outside-not-found'
   | 'lying-grant-scope'
+  | 'list-without-capability'
+  | 'list-unsorted'
+  | 'list-first-page-only'
+  | 'list-ignores-prefix'
+  | 'list-other-bindings'
+  | 'list-keeps-deleted'
+  | 'list-options-unchecked'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -33,17 +43,28 @@ export interface ReferenceOptions {
   /** Keep one set of grants for every repository, as GAR keeps IAM on the GAR repository. */
   sharedGrants?: boolean
   faults?: readonly Fault[]
+  /** Offer `listRepositories` (and declare it). */
+  list?: boolean
+  /** The namespace of this binding. @default "artifacts" */
+  binding?: string
+  /** Where repositories are kept: share one between providers to put two bindings side by side. */
+  repositories?: Map<string, Date>
 }
 
 const PLATFORM = 'reference'
 const HOST = 'registry.reference.test'
-const BINDING = 'artifacts'
+const DEFAULT_BINDING = 'artifacts'
+/** How many repositories a page of the reference provider's (simulated) listing holds. */
+const PAGE_SIZE = 2
 
 /** An in-memory provider that follows the contract; the suite's self-test runs against it. */
 export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
   const faults = new Set(options.faults ?? [])
   const sharedGrants = options.sharedGrants ?? false
-  const repositories = new Map<string, Date>()
+  const binding = options.binding ?? DEFAULT_BINDING
+  const repositories = options.repositories ?? new Map<string, Date>()
+  // A deleted repository the listing fault keeps showing.
+  const deletedNames = new Set<string>()
   const grants = new Map<string, Map<string, Set<string>>>()
   const declaredCrossAccount = faults.has('lying-capabilities')
     ? 'aws'
@@ -55,18 +76,20 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     repositoryScopedCredentials: true,
     repositoryScopedGrants: !sharedGrants !== faults.has('lying-grant-scope'),
     credentialTtl: TTL_RULES.local,
+    ...(options.list === true &&
+      !faults.has('list-without-capability') && { listRepositories: true }),
   }
 
   const routable = (logical: string): string => {
-    if (faults.has('empty-name-accepted') && logical === '') return `${BINDING}/`
+    if (faults.has('empty-name-accepted') && logical === '') return `${binding}/`
     if (faults.has('case-folding'))
-      return `${BINDING}/${logical.toLowerCase().replace(/[^a-z0-9/_.-]/g, '-')}`
-    return `${BINDING}/${toPlatformName('oci', logical, { maxLength: 255 - BINDING.length - 1, platform: PLATFORM })}`
+      return `${binding}/${logical.toLowerCase().replace(/[^a-z0-9/_.-]/g, '-')}`
+    return `${binding}/${toPlatformName('oci', logical, { maxLength: 255 - binding.length - 1, platform: PLATFORM })}`
   }
   const inNamespace = (name: string): string => {
     assertUsableName(name, PLATFORM)
-    if (name.startsWith(`${BINDING}/`)) return name
-    throw faults.has('outside-not-found') ? notFound(name) : outsideNamespace(name)
+    if (name.startsWith(`${binding}/`)) return name
+    throw faults.has('outside-not-found') ? notFound(name) : outsideNamespace(name, binding)
   }
   const existing = (name: string): string => {
     inNamespace(name)
@@ -107,8 +130,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async deleteRepository(name) {
       inNamespace(name)
-      if (!faults.has('delete-noop')) repositories.delete(name)
+      if (!faults.has('delete-noop') && repositories.delete(name)) deletedNames.add(name)
     },
+    ...(options.list === true && { listRepositories }),
     async generateCredentials(name, permission: Permission, opts = {}) {
       existing(name)
       if (permission !== 'pull' && permission !== 'push-pull') {
@@ -168,6 +192,21 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     async [Symbol.asyncDispose]() {},
   }
 
+  async function listRepositories(opts?: ListRepositoriesOptions): Promise<RepositoryResponse[]> {
+    const { prefix, signal } = faults.has('list-options-unchecked')
+      ? { prefix: opts?.prefix ?? '', signal: opts?.signal }
+      : resolveListOptions(opts, PLATFORM)
+    signal?.throwIfAborted()
+    const namespace = faults.has('list-other-bindings') ? '' : `${binding}/`
+    const under = faults.has('list-ignores-prefix') ? namespace : `${namespace}${prefix}`
+    const known = faults.has('list-keeps-deleted')
+      ? [...repositories.keys(), ...deletedNames]
+      : [...repositories.keys()]
+    const all = [...new Set(known)].filter((name) => name.startsWith(under)).map(response)
+    const pages = faults.has('list-first-page-only') ? all.slice(0, PAGE_SIZE) : all
+    return faults.has('list-unsorted') ? sortByName(pages).reverse() : sortByName(pages)
+  }
+
   function grantsOf(name: string): Map<string, Set<string>> {
     const key = sharedGrants ? '' : name
     const held = grants.get(key) ?? new Map<string, Set<string>>()
@@ -184,10 +223,10 @@ function notFound(name: string): ArtifactRegistryError {
   })
 }
 
-function outsideNamespace(name: string): ArtifactRegistryError {
+function outsideNamespace(name: string, binding: string): ArtifactRegistryError {
   return new ArtifactRegistryError(
     'INVALID_ARGUMENT',
-    `[${PLATFORM}] "${name}" is not in namespace "${BINDING}/"`,
+    `[${PLATFORM}] "${name}" is not in namespace "${binding}/"`,
     { platform: PLATFORM },
   )
 }

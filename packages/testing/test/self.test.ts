@@ -1,12 +1,24 @@
 import { describe, it } from 'vitest'
 import { artifactRegistryContractSuite } from '../src/index.js'
-import { reference } from './reference-provider.js'
+import { type ReferenceOptions, reference } from './reference-provider.js'
+
+/**
+ * The suite's factory and otherBinding over one store: a provider of the binding `artifacts`,
+ * and one of the binding `other` beside it.
+ */
+function sideBySide(options: ReferenceOptions) {
+  const repositories = new Map<string, Date>()
+  return {
+    factory: () => reference({ ...options, list: true, repositories }),
+    otherBinding: () => reference({ ...options, list: true, repositories, binding: 'other' }),
+  }
+}
 
 // The suite proves itself on the in-memory reference provider, once per capability profile.
 describe('reference provider with AWS-style cross-account access', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
-    factory: () => reference({ crossAccount: 'aws' }),
+    ...sideBySide({ crossAccount: 'aws' }),
   })
 })
 
@@ -27,6 +39,6 @@ describe('reference provider with grants shared by every repository, as GAR keep
 describe('reference provider without cross-account access, implicit repositories', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
-    factory: () => reference({ crossAccount: null, implicitRepositories: true }),
+    ...sideBySide({ crossAccount: null, implicitRepositories: true }),
   })
 })

@@ -4,15 +4,21 @@ import { type Fault, type ReferenceOptions, reference } from './reference-provid
 
 /** The names (without the suite's own) of the contract tests the reference provider fails. */
 async function failingTests(options: ReferenceOptions): Promise<string[]> {
+  // A second binding on the same store, for the listRepositories isolation test.
+  const repositories = new Map<string, Date>()
   const failed = await failingContractTests(expect, (test) =>
-    artifactRegistryContractSuite({ test, factory: () => reference(options) }),
+    artifactRegistryContractSuite({
+      test,
+      factory: () => reference({ ...options, repositories }),
+      otherBinding: () => reference({ ...options, repositories, binding: 'other' }),
+    }),
   )
   return failed.map((name) => name.replace('ArtifactRegistry contract > ', ''))
 }
 
 describe('the contract suite fails on a provider that breaks the contract', () => {
   it('passes on the correct reference provider (control)', async () => {
-    expect(await failingTests({ crossAccount: 'aws' })).toEqual([])
+    expect(await failingTests({ crossAccount: 'aws', list: true })).toEqual([])
   })
 
   it('stops at the first failure when asked, naming only that one', async () => {
@@ -73,6 +79,40 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       [
         'cross-account access > a grant made through one repository shows on another exactly when repositoryScopedGrants is false',
       ],
+    ],
+    [
+      'list-without-capability',
+      { list: true },
+      ['capabilities > listRepositories exists exactly when capabilities.listRepositories is true'],
+    ],
+    [
+      'list-unsorted',
+      { list: true },
+      ['listRepositories > lists created repositories, sorted, with and without a prefix'],
+    ],
+    ['list-first-page-only', { list: true }, ['listRepositories > every page is read']],
+    [
+      'list-ignores-prefix',
+      { list: true },
+      [
+        'listRepositories > lists created repositories, sorted, with and without a prefix',
+        'listRepositories > a deleted repository is not listed',
+      ],
+    ],
+    [
+      'list-other-bindings',
+      { list: true },
+      ["listRepositories > another binding's repositories are not listed"],
+    ],
+    [
+      'list-keeps-deleted',
+      { list: true },
+      ['listRepositories > a deleted repository is not listed'],
+    ],
+    [
+      'list-options-unchecked',
+      { list: true },
+      ['listRepositories > options that are not { prefix, signal } give INVALID_ARGUMENT'],
     ],
   ]
 

@@ -36,6 +36,9 @@ describe('registry by URL', () => {
   artifactRegistryContractSuite({
     test: { describe, it },
     factory: () => local({ url: registry.url, bindingName: 'by-url', adminCredentials: admin }),
+    // A binding whose name starts like this one's, on the same registry.
+    otherBinding: () =>
+      local({ url: registry.url, bindingName: 'by-url-other', adminCredentials: admin }),
     dataPlane: { expire: waitUntilExpired, tls: false },
   })
 })

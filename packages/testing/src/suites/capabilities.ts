@@ -18,6 +18,7 @@ export function capabilityTests<R extends ArtifactRegistry>(
       t.expect(typeof c.implicitRepositories).toBe('boolean')
       t.expect(typeof c.repositoryScopedCredentials).toBe('boolean')
       t.expect(typeof c.repositoryScopedGrants).toBe('boolean')
+      t.expect([undefined, true, false]).toContain(c.listRepositories)
       const ttl = c.credentialTtl
       t.expect(ttl.minSeconds).toBeGreaterThan(0)
       t.expect(ttl.minSeconds).toBeLessThanOrEqual(ttl.defaultSeconds)
@@ -54,6 +55,16 @@ export function capabilityTests<R extends ArtifactRegistry>(
           resolves = false
         }
         t.expect(resolves).toBe(r.capabilities.implicitRepositories)
+      },
+    )
+
+    registryTest(
+      options,
+      'listRepositories exists exactly when capabilities.listRepositories is true',
+      async (r, t) => {
+        t.expect(typeof r.listRepositories === 'function').toBe(
+          r.capabilities.listRepositories === true,
+        )
       },
     )
 

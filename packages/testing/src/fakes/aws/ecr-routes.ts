@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
+import { tokenPage } from '../pagination.js'
 import type { FakeClock } from './clock.js'
 import type { EcrDataPlane } from './data-plane.js'
 import { EcrState } from './ecr-state.js'
@@ -77,7 +78,14 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   },
   DescribeRepositories: (ctx, input) => {
     const names = input.repositoryNames
-    if (!Array.isArray(names)) return page(ctx.state.repositories(ctx.region), input)
+    if (!Array.isArray(names)) return page(ctx, input)
+    // ECR: maxResults and nextToken "cannot be used when you specify repositories".
+    if (input.maxResults !== undefined || input.nextToken !== undefined) {
+      return jsonError(
+        'InvalidParameterException',
+        'Invalid parameter: maxResults and nextToken cannot be used with repositoryNames',
+      )
+    }
     const found: FakeRepository[] = []
     for (const name of names) {
       const repository = ctx.state.repository(ctx.region, String(name))
@@ -180,12 +188,30 @@ function withPolicy(ctx: EcrContext, input: Input, remove: boolean): FakeRespons
   return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
 }
 
-function page(repositories: FakeRepository[], input: Input): FakeResponse {
-  const start = Number(input.nextToken ?? 0)
-  const size = typeof input.maxResults === 'number' ? input.maxResults : 100
-  const slice = repositories.slice(start, start + size)
-  const next = start + size < repositories.length ? String(start + size) : undefined
-  return jsonOk({ repositories: slice.map(render), ...(next ? { nextToken: next } : {}) })
+/** ECR's page size without `maxResults`, and the range `maxResults` must be in. */
+const DEFAULT_PAGE_SIZE = 100
+const MAX_PAGE_SIZE = 1000
+
+/** One page of the region's repositories, oldest first, paginated as DescribeRepositories is. */
+function page(ctx: EcrContext, input: Input): FakeResponse {
+  const { maxResults, nextToken } = input
+  const size = maxResults ?? DEFAULT_PAGE_SIZE
+  if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > MAX_PAGE_SIZE) {
+    return jsonError(
+      'InvalidParameterException',
+      `Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and ${MAX_PAGE_SIZE}'`,
+    )
+  }
+  const token = typeof nextToken === 'string' ? nextToken : undefined
+  const found = tokenPage(ctx.state.repositories(ctx.region), size as number, token, ctx.region)
+  if (found === undefined || (nextToken !== undefined && token === undefined)) {
+    return jsonError(
+      'InvalidParameterException',
+      "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'",
+    )
+  }
+  const { items, nextToken: next } = found
+  return jsonOk({ repositories: items.map(render), ...(next !== undefined && { nextToken: next }) })
 }
 
 function render(repository: FakeRepository): Record<string, unknown> {
@@ -251,7 +277,7 @@ function replicationProblem(
 
 /** Every call needs the caller's policies (and its session policy) to allow it, as in IAM. */
 function checkPolicies(ctx: EcrContext, operation: string, input: Input): FakeResponse | undefined {
-  for (const resource of resourcesOf(ctx, input)) {
+  for (const resource of resourcesOf(ctx, operation, input)) {
     const denied = refused(ctx, `ecr:${operation}`, resource)
     if (denied !== undefined) return denied
   }
@@ -267,14 +293,21 @@ function refused(ctx: EcrContext, action: string, resource: string): FakeRespons
   )
 }
 
-/** The ARNs a call acts on (`*` for registry-level calls such as GetAuthorizationToken). */
-function resourcesOf(ctx: EcrContext, input: Input): string[] {
+/**
+ * The ARNs a call acts on: `*` for registry-level calls such as GetAuthorizationToken, and
+ * `repository/*` for DescribeRepositories without names (IAM asks for it on every repository, so
+ * a policy on `repository/acme-*` alone does not allow listing them).
+ */
+function resourcesOf(ctx: EcrContext, operation: string, input: Input): string[] {
   const names =
     typeof input.repositoryName === 'string'
       ? [input.repositoryName]
       : Array.isArray(input.repositoryNames)
         ? input.repositoryNames.map(String)
         : []
+  if (operation === 'DescribeRepositories' && names.length === 0) {
+    return [ctx.state.repositoryArn(ctx.region, '*')]
+  }
   if (names.length === 0) return ['*']
   return names.map((name) => ctx.state.repositoryArn(ctx.region, name))
 }

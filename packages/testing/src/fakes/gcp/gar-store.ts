@@ -1,4 +1,5 @@
 import type { FakeResponse } from '../fake-server.js'
+import { tokenPage } from '../pagination.js'
 import type { GcpClock } from './clock.js'
 import { googleError, ok, timestamp } from './responses.js'
 
@@ -33,6 +34,9 @@ interface OperationRecord {
 }
 
 const TYPE = 'type.googleapis.com/google.devtools.artifactregistry.v1'
+// The fake's page size when a list asks for none (the service picks its own), and GAR's largest.
+const DEFAULT_PAGE_SIZE = 100
+const MAX_PAGE_SIZE = 1000
 const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty'
 // REST sends enums as numbers (`$alt=json;enum-encoding=int`); 1 is DOCKER.
 const FORMAT_NAMES: Readonly<Record<string, string>> = { 1: 'DOCKER', 2: 'MAVEN', 3: 'NPM' }
@@ -187,15 +191,24 @@ export class GarStore {
     return pkg === undefined ? notFound(`${repository}/packages/${id}`) : ok(pkg)
   }
 
+  /**
+   * One page of a repository's packages, oldest first, as AIP-158 pages a list: `pageSize` 0
+   * means the default, above 1000 is lowered to 1000, below 0 is refused; a `pageToken` must be
+   * one this listing answered (`''`: the first page).
+   */
   listPackages(repository: string, pageSize: number, pageToken: string): FakeResponse {
     const packages = this.#packages.get(repository)
     if (packages === undefined) return notFound(repository)
-    const all = [...packages.values()]
-    const start = pageToken === '' ? 0 : Number(pageToken)
-    const size = pageSize > 0 ? pageSize : 1000
-    const page = all.slice(start, start + size)
-    const next = start + size < all.length ? String(start + size) : undefined
-    return ok(next === undefined ? { packages: page } : { packages: page, nextPageToken: next })
+    if (!Number.isInteger(pageSize) || pageSize < 0) {
+      return googleError('INVALID_ARGUMENT', `page_size must not be negative: ${pageSize}`)
+    }
+    const size = pageSize === 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE)
+    const page = tokenPage([...packages.values()], size, pageToken || undefined, repository)
+    if (page === undefined) return googleError('INVALID_ARGUMENT', 'invalid page token')
+    const { items, nextToken } = page
+    return ok(
+      nextToken === undefined ? { packages: items } : { packages: items, nextPageToken: nextToken },
+    )
   }
 
   deletePackage(repository: string, id: string): FakeResponse {

@@ -1,0 +1,57 @@
+import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import { afterAll, describe, expect, it } from 'vitest'
+import { aadToken, call } from './azure-wire.js'
+
+// ARM lists a registry's scope maps and tokens a page at a time: each page but the last carries
+// an absolute nextLink (with a $skipToken) to the next, and a $skipToken it never gave is refused.
+
+const REGISTRY = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${FAKE_AZURE.registryName}`
+const API = 'api-version=2025-11-01'
+const fake = await startAzureFake({ lroStyle: 'immediate' })
+afterAll(() => fake.close())
+const bearer = { authorization: `Bearer ${await aadToken(fake)}` }
+const NAMES = Array.from({ length: 45 }, (_, i) => `map-${String(i).padStart(2, '0')}`)
+for (const name of NAMES) {
+  const put = await call(fake, 'PUT', `${REGISTRY}/scopeMaps/${name}?${API}`, {
+    headers: { ...bearer, 'content-type': 'application/json' },
+    body: JSON.stringify({ properties: { actions: [`repositories/${name}/content/read`] } }),
+  })
+  expect(put.status).toBeLessThan(300)
+}
+
+type Page = { value: { name: string }[]; nextLink?: string }
+
+describe('Azure fake: ARM list pages', () => {
+  it('answers every scope map once, following absolute nextLinks on the fake', async () => {
+    const names: string[] = []
+    const sizes: number[] = []
+    let link: string | undefined = `${fake.url}${REGISTRY}/scopeMaps?${API}`
+    while (link !== undefined) {
+      expect(link.startsWith(`${fake.url}/`)).toBe(true)
+      const answer = await call(fake, 'GET', link, { headers: bearer })
+      expect(answer.status).toBe(200)
+      const page = answer.body as Page
+      names.push(...page.value.map((m) => m.name))
+      sizes.push(page.value.length)
+      link = page.nextLink
+    }
+    expect(names).toEqual(NAMES)
+    expect(sizes).toEqual([20, 20, 5])
+  })
+
+  it('refuses a $skipToken it never gave, or one of another list', async () => {
+    const first = (await call(fake, 'GET', `${REGISTRY}/scopeMaps?${API}`, { headers: bearer }))
+      .body as Page
+    const token = new URL(first.nextLink ?? '').searchParams.get('$skipToken') ?? ''
+    for (const [list, skipToken] of [
+      ['scopeMaps', 'made-up'],
+      ['tokens', token],
+    ]) {
+      const query = new URLSearchParams({ $skipToken: skipToken ?? '' })
+      const answer = await call(fake, 'GET', `${REGISTRY}/${list}?${API}&${query}`, {
+        headers: bearer,
+      })
+      expect(answer.status).toBe(400)
+    }
+  })
+})
