@@ -22,14 +22,7 @@ export class RepositoryOperations {
   async create(repository: string): Promise<Date | null> {
     const existing = await this.#markerDate(repository)
     if (existing !== undefined) return existing
-    // No HEAD for the blob first: the upload is one request of two bytes, the same as the HEAD,
-    // and a registry takes a blob it already holds again (docs/cloud-calls.md#local).
-    await this.#client
-      .expect([201], 'POST', `/v2/${repository}/blobs/uploads/?digest=${EMPTY_BLOB_DIGEST}`, {
-        body: EMPTY_BLOB,
-        headers: { 'content-type': 'application/octet-stream' },
-      })
-      .catch(() => this.#pushBlobTwoStep(repository))
+    await this.#pushEmptyBlob(repository)
     await this.#client.expect([201], 'PUT', `/v2/${repository}/manifests/${MARKER_DIGEST}`, {
       body: MARKER_MANIFEST,
       headers: { 'content-type': OCI_MANIFEST },
@@ -102,15 +95,29 @@ export class RepositoryOperations {
     return modified ? new Date(modified) : null
   }
 
-  // registry:2 answers a single-request upload with 202: finish it the two-step way.
-  async #pushBlobTwoStep(repository: string): Promise<void> {
-    const start = await this.#client.expect([202], 'POST', `/v2/${repository}/blobs/uploads/`)
-    const location = new URL(start.headers.get('location') ?? '', this.#client.baseUrl)
+  /**
+   * Upload the marker's blob in one request, without a HEAD first: the upload is as small as the
+   * HEAD, and a registry takes a blob it already holds again. registry:2 takes no blob in a POST:
+   * its 202 opened an upload session, which the blob then finishes, rather than a second session
+   * being opened and the first left behind (docs/cloud-calls.md#local).
+   */
+  async #pushEmptyBlob(repository: string): Promise<void> {
+    const blob = { body: EMPTY_BLOB, headers: { 'content-type': 'application/octet-stream' } }
+    const uploads = `/v2/${repository}/blobs/uploads/`
+    const single = await this.#client.request(
+      'POST',
+      `${uploads}?digest=${EMPTY_BLOB_DIGEST}`,
+      blob,
+    )
+    await single.body?.cancel()
+    if (single.status === 201) return
+    const opened =
+      single.status === 202 && single.headers.has('location')
+        ? single
+        : await this.#client.expect([202], 'POST', uploads)
+    const location = new URL(opened.headers.get('location') ?? '', this.#client.baseUrl)
     location.searchParams.set('digest', EMPTY_BLOB_DIGEST)
-    await this.#client.expect([201], 'PUT', `${location.pathname}${location.search}`, {
-      body: EMPTY_BLOB,
-      headers: { 'content-type': 'application/octet-stream' },
-    })
+    await this.#client.expect([201], 'PUT', `${location.pathname}${location.search}`, blob)
   }
 }
 

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type LogEvent, startLocalRegistry } from '@artifact-registry/registry-server'
+import { requireTool, startDockerRegistry } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
-import { local } from '../../src/index.js'
+import { local, MARKER_DIGEST } from '../../src/index.js'
 import { EMPTY_BLOB, EMPTY_BLOB_DIGEST } from '../../src/marker.js'
+import { countingProxy } from '../support/counting-proxy.js'
 
-// docs/cloud-calls.md: createRepository of a new name makes exactly these requests, counted from
-// the registry's own request log. A HEAD of the marker's blob before uploading it is one request
-// more for nothing: the upload is as small as the HEAD, and the registry takes a blob it holds.
+// docs/cloud-calls.md#local: createRepository of a new name makes exactly these requests,
+// counted from the registry's own request log (registry:2 keeps none: a proxy counts there). A
+// HEAD of the marker's blob before uploading it is one request more for nothing: the upload is as
+// small as the HEAD, and the registry takes a blob it holds. On registry:2, which opens an upload
+// session instead of taking the blob in a POST, a second POST would be one more, and leave a
+// session behind.
 
 const NEW_REPOSITORY = [
   'HEAD /v2/{name}/manifests/{digest} 404',
@@ -51,6 +58,28 @@ describe('createRepository, counted at the registry', () => {
     await fixture.take()
     await registry.createRepository('app')
     expect(await fixture.take(name)).toEqual(['HEAD /v2/{name}/manifests/{digest} 200'])
+  })
+})
+
+const missing = requireTool('docker-registry')
+
+describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(), () => {
+  it('finishes the upload session its POST opened: five requests, no session left open', async () => {
+    await using registry2 = await startDockerRegistry()
+    await using proxy = await countingProxy(registry2.url)
+    await using registry = await local({ url: proxy.url, bindingName: 'r2' })
+    proxy.take()
+    await registry.createRepository('app')
+    // registry:2 takes no blob in a POST: its 202 is a session, which the PUT of the blob ends.
+    expect(proxy.take()).toEqual([
+      `HEAD /v2/r2/app/manifests/${MARKER_DIGEST} 404`,
+      'POST /v2/r2/app/blobs/uploads/ 202',
+      expect.stringMatching(/^PUT \/v2\/r2\/app\/blobs\/uploads\/[\w-]+ 201$/),
+      `PUT /v2/r2/app/manifests/${MARKER_DIGEST} 201`,
+      `HEAD /v2/r2/app/manifests/${MARKER_DIGEST} 200`,
+    ])
+    const sessions = join(registry2.dataDir, 'docker/registry/v2/repositories/r2/app/_uploads')
+    expect(await readdir(sessions).catch(() => [])).toEqual([])
   })
 })
 

@@ -1,0 +1,50 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** A proxy on 127.0.0.1 in front of a registry, and what it forwarded. */
+export interface CountingProxy extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT`: give it to the client instead of the registry's. */
+  readonly url: string
+  /** `METHOD path status` of each request forwarded since the last call, oldest first. */
+  take(): string[]
+}
+
+// Hop-by-hop and length headers: the proxy sends the body it holds, with its own framing.
+const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'])
+
+/**
+ * Forward every request to `target` and record it: the request log of a registry that keeps
+ * none (registry:2 runs with its access log off). Bodies are buffered; test-sized only.
+ */
+export async function countingProxy(target: string): Promise<CountingProxy> {
+  let forwarded: string[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const headers = Object.entries(req.headers).flatMap(([name, value]) =>
+      typeof value === 'string' && !DROPPED.has(name) ? [[name, value] as [string, string]] : [],
+    )
+    const answer = await fetch(`${target}${req.url ?? '/'}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(chunks.length > 0 && { body: Buffer.concat(chunks) }),
+      redirect: 'manual',
+    })
+    const body = Buffer.from(await answer.arrayBuffer())
+    forwarded.push(`${req.method} ${new URL(req.url ?? '/', target).pathname} ${answer.status}`)
+    const kept = [...answer.headers].filter(([name]) => !DROPPED.has(name))
+    res.writeHead(answer.status, Object.fromEntries(kept))
+    res.end(body)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    take() {
+      const taken = forwarded
+      forwarded = []
+      return taken
+    },
+    [Symbol.asyncDispose]: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
