@@ -66,9 +66,9 @@ export interface GcpFakeOptions {
  * arrange and inspect, a request log and fault injection, plus the OAuth 2.0 token endpoint that
  * issues the caller's own access tokens, and a data plane: a Docker registry where the
  * impersonated tokens log in as GAR's do. Operation names for `inject` and `requestsFor`:
- * `getRepository`, `createRepository`, `listRepositories`, `deleteRepository`, `getPackage`,
- * `listPackages`, `deletePackage`, `getOperation`, `getIamPolicy`, `setIamPolicy`,
- * `testIamPermissions`, `createServiceAccount`, `getServiceAccount`, `deleteServiceAccount`,
+ * `getRepository`, `createRepository`, `updateRepository`, `listRepositories`,
+ * `deleteRepository`, `getPackage`, `listPackages`, `deletePackage`, `getOperation`,
+ * `getIamPolicy`, `setIamPolicy`, `testIamPermissions`, `createServiceAccount`, `getServiceAccount`, `deleteServiceAccount`,
  * `getServiceAccountIamPolicy`, `setServiceAccountIamPolicy`, `generateAccessToken`, `oauthToken`.
  */
 export interface GcpFake extends FakeServer {
