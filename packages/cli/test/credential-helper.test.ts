@@ -1,0 +1,219 @@
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { basicAuth } from '@artifact-registry/test-kit'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { CREDENTIALS_NOT_FOUND } from '../src/credential-helper/helper.js'
+import { READ_ONLY } from '../src/credential-helper/run.js'
+import { cli, HELPER, type RunOptions, run, temporaryDirectory } from './support/command.js'
+import { boundRegistry } from './support/registry.js'
+
+const work = await temporaryDirectory('cli-helper-')
+const bound = await boundRegistry(work.dir)
+afterAll(async () => {
+  await bound[Symbol.asyncDispose]()
+  await work[Symbol.asyncDispose]()
+})
+await cli(['repo', 'create', 'app', '--binding-file', bound.bindingFile])
+
+let round = 0
+let home: string
+let configFile: string
+let cache: string
+beforeEach(async () => {
+  round += 1
+  home = join(work.dir, `home-${round}`)
+  cache = join(home, 'cache')
+  configFile = join(home, 'helper.json')
+  await mkdir(home, { recursive: true })
+  await writeConfig({
+    bindingFile: bound.bindingFile,
+    repository: 'artifacts/app',
+    permission: 'push-pull',
+  })
+})
+
+async function writeConfig(entry: object, path = configFile): Promise<void> {
+  await writeFile(path, JSON.stringify({ registries: { [bound.host]: entry } }))
+}
+
+/** `docker-credential-artifact-registry action` with `input` on stdin, as docker runs it. */
+function helper(action: string, input = '', options: RunOptions = {}) {
+  return run(HELPER, [action], {
+    input,
+    ...options,
+    env: {
+      HOME: home,
+      XDG_CACHE_HOME: cache,
+      ARTIFACT_REGISTRY_HELPER_CONFIG: configFile,
+      ...options.env,
+    },
+  })
+}
+
+async function get(
+  serverUrl = bound.host,
+): Promise<{ ServerURL: string; Username: string; Secret: string }> {
+  const result = await helper('get', serverUrl)
+  expect(result, result.stdout).toMatchObject({ status: 0, stderr: '' })
+  return JSON.parse(result.stdout)
+}
+
+async function tagsStatus(username: string, password: string): Promise<number> {
+  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/tags/list`, {
+    headers: { authorization: basicAuth(username, password) },
+  })
+  await res.body?.cancel()
+  return res.status
+}
+
+async function cacheFiles(): Promise<string[]> {
+  const dir = join(cache, 'artifact-registry', 'credential-helper')
+  return (await readdir(dir)).map((name) => join(dir, name))
+}
+
+describe('the credential helper protocol', () => {
+  it('get prints { ServerURL, Username, Secret } for the configured host: working credentials', async () => {
+    const credentials = await get(`${bound.host}\n`)
+    expect(Object.keys(credentials)).toEqual(['ServerURL', 'Username', 'Secret'])
+    expect(credentials.ServerURL).toBe(bound.host)
+    expect(await tagsStatus(credentials.Username, credentials.Secret)).toBe(200)
+  })
+
+  it('get of an unknown host: "credentials not found in native keychain" on stdout, exit 1', async () => {
+    const result = await helper('get', 'registry.example.com')
+    expect(result).toEqual({ status: 1, stdout: `${CREDENTIALS_NOT_FOUND}\n`, stderr: '' })
+    expect(await helper('get', '')).toEqual({
+      status: 1,
+      stdout: 'no credentials server URL\n',
+      stderr: '',
+    })
+  })
+
+  it('get names the host as docker may: with a scheme, a path, another case', async () => {
+    const credentials = await get(`http://${bound.host.toUpperCase()}/v2/`)
+    expect(credentials.ServerURL).toBe(`http://${bound.host.toUpperCase()}/v2/`)
+    expect(await tagsStatus(credentials.Username, credentials.Secret)).toBe(200)
+  })
+
+  it('caches minted credentials in a 0600 file in a 0700 directory, and hands them out again', async () => {
+    const first = await get()
+    const second = await get()
+    expect(second.Username).toBe(first.Username)
+    const [file, ...others] = await cacheFiles()
+    expect(others).toEqual([])
+    expect((await stat(file ?? '')).mode & 0o777).toBe(0o600)
+    expect((await stat(join(cache, 'artifact-registry', 'credential-helper'))).mode & 0o777).toBe(
+      0o700,
+    )
+  })
+
+  it('a cache file others can read is never trusted: new credentials are minted', async () => {
+    const first = await get()
+    const [file = ''] = await cacheFiles()
+    await chmod(file, 0o644)
+    expect((await get()).Username).not.toBe(first.Username)
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+  })
+
+  it('credentials close to expiry are minted again (a 2 s credential is reused for 1 s)', async () => {
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+      ttlSeconds: 2,
+    })
+    const first = await get()
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await get()).Username).not.toBe(first.Username)
+  })
+
+  it('another entry for the host (repository, permission) never gets the old credentials', async () => {
+    const pushPull = await get()
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+    })
+    expect((await get()).Username).not.toBe(pushPull.Username)
+  })
+
+  it('list maps every configured host to the username of its cached credentials', async () => {
+    expect(JSON.parse((await helper('list')).stdout)).toEqual({ [bound.host]: '' })
+    const { Username } = await get()
+    expect(JSON.parse((await helper('list')).stdout)).toEqual({ [bound.host]: Username })
+  })
+
+  it('erase forgets the cached credentials, so the next get mints new ones', async () => {
+    const first = await get()
+    expect(await helper('erase', bound.host)).toEqual({ status: 0, stdout: '', stderr: '' })
+    expect(await cacheFiles()).toEqual([])
+    expect((await get()).Username).not.toBe(first.Username)
+  })
+
+  it('store is refused: the helper is read-only', async () => {
+    const payload = JSON.stringify({ ServerURL: bound.host, Username: 'u', Secret: 's' })
+    expect(await helper('store', payload)).toEqual({
+      status: 1,
+      stdout: `${READ_ONLY}\n`,
+      stderr: '',
+    })
+  })
+
+  it('version and an unknown action', async () => {
+    expect((await helper('version')).stdout).toMatch(
+      /^docker-credential-artifact-registry \(@artifact-registry\/cli\) \d+\.\d+\.\d+\n$/,
+    )
+    expect((await helper('bogus')).status).toBe(1)
+  })
+
+  it('reads ~/.config/artifact-registry/credential-helper.json when the variable is unset', async () => {
+    const defaultConfig = join(home, '.config', 'artifact-registry', 'credential-helper.json')
+    await mkdir(join(defaultConfig, '..'), { recursive: true })
+    await writeConfig(
+      { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' },
+      defaultConfig,
+    )
+    const result = await helper('get', bound.host, {
+      env: { ARTIFACT_REGISTRY_HELPER_CONFIG: undefined },
+    })
+    expect(result.status).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ ServerURL: bound.host })
+  })
+
+  it('a config with bad fields says which, by path', async () => {
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        registries: {
+          [bound.host]: { binding: 'a', bindingFile: 'b.json', permission: 'admin', ttlSeconds: 0 },
+          'https://x.example/v2': { bindingFile: 'b.json', repository: 'r', permission: 'pull' },
+        },
+        extra: true,
+      }),
+    )
+    const result = await helper('get', bound.host)
+    expect(result.status).toBe(1)
+    for (const problem of [
+      `registries.${bound.host}: needs binding (a name) or bindingFile (a path), one of them`,
+      `registries.${bound.host}.repository: must be the routable name of a repository`,
+      `registries.${bound.host}.permission: must be "pull" or "push-pull"`,
+      `registries.${bound.host}.ttlSeconds: must be a whole number of seconds, 1 or more`,
+      'registries.https://x.example/v2: must be a registry host',
+      'extra: is not a field of the config',
+    ]) {
+      expect(result.stdout).toContain(problem)
+    }
+    await writeFile(configFile, '{ not json')
+    expect((await helper('get', bound.host)).stdout).toBe(
+      `Invalid credential helper config ${configFile}: is not valid JSON\n`,
+    )
+  })
+
+  it('never prints the secret anywhere but in get’s answer', async () => {
+    const { Secret } = await get()
+    const listed = await helper('list')
+    expect(listed.stdout + listed.stderr).not.toContain(Secret)
+    const config = await readFile(configFile, 'utf8')
+    expect(config).not.toContain(Secret)
+  })
+})
