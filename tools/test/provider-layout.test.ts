@@ -46,6 +46,24 @@ describe('every provider has the same layout', () => {
     )
   })
 
+  // Provisioning too: find the options in provision/options.ts and each run in its own file.
+  it.each(PROVIDERS)('provider-%s/provision', (provider) => {
+    const files = ['index.ts', 'options.ts', 'provision.ts', 'deprovision.ts']
+    const missing = files.filter(
+      (file) => !existsSync(join(REPO_ROOT, `packages/provider-${provider}/src/provision/${file}`)),
+    )
+    expect(missing).toEqual([])
+    const platform = provider[0]?.toUpperCase() + provider.slice(1)
+    expect(entryExports(source(provider, 'provision/index.ts'))).toEqual(
+      expect.arrayContaining([
+        'provision',
+        'deprovision',
+        `${platform}ProvisionOptions`,
+        `${platform}DeprovisionOptions`,
+      ]),
+    )
+  })
+
   it('builds every error with core providerError, which owns the [provider-x] prefix', () => {
     const offending: string[] = []
     for (const provider of PROVIDERS) {
