@@ -11,14 +11,15 @@ export interface GrantAndRefuse {
   readonly name: string
   /** The credentials granted: their password must appear in no event. */
   readonly credentials: ArtifactRegistryCredentials
-  /** The settled operation events of the three calls, in order. */
+  /** The settled operation events of the calls, in order. */
   readonly settled: readonly object[]
 }
 
 /**
  * The calls of a provider's debug-events test: creates `logical`, generates `permission`
  * credentials for it and asks for a permission that does not exist (checked to be refused with
- * `INVALID_ARGUMENT`). The events expected name `platform`, the provider's own id.
+ * `INVALID_ARGUMENT`), then lists repositories when the provider can (whose event carries no
+ * repository and no prefix). The events expected name `platform`, the provider's own id.
  */
 export async function grantAndRefuse(
   expect: ExpectStatic,
@@ -31,6 +32,9 @@ export async function grantAndRefuse(
   await expect(registry.generateCredentials(name, 'admin' as Permission)).rejects.toMatchObject({
     code: 'INVALID_ARGUMENT',
   })
+  const listed = registry.listRepositories
+    ? [await registry.listRepositories({ prefix: logical })]
+    : []
   const generate = { platform, operation: 'generateCredentials', repository: name }
   const settled = [
     { platform, operation: 'createRepository', repository: logical },
@@ -41,6 +45,7 @@ export async function grantAndRefuse(
       errorName: 'ArtifactRegistryError',
       errorMessage: expect.any(String),
     },
+    ...listed.map(() => ({ platform, operation: 'listRepositories' })),
   ]
   return { name, credentials, settled }
 }

@@ -14,6 +14,7 @@ describe('local() publishes debug events', () => {
     await expect(registry.getRepository('events/missing')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
+    expect(await registry.listRepositories({ prefix: 'app' })).toHaveLength(1)
     await registry.close()
 
     expect(events.settled()).toEqual([
@@ -32,6 +33,7 @@ describe('local() publishes debug events', () => {
         errorName: 'ArtifactRegistryError',
         errorMessage: expect.any(String),
       },
+      { platform: 'local', operation: 'listRepositories' },
       { platform: 'local', operation: 'close' },
     ])
     const published = JSON.stringify(events.all)
