@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runTool, runToolExpectingFailure } from '@artifact-registry/test-kit'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cli, HELPER, temporaryDirectory } from './support/command.js'
 import { dockerMissing, importTinyImage, removeImages } from './support/docker.js'
 import { linkBin } from './support/linked-bin.js'

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
+import { cli, parseJson, temporaryDirectory } from './support/command.js'
+
+const work = await temporaryDirectory('cli-provision-')
+afterAll(() => work[Symbol.asyncDispose]())
+
+interface ProvisionJson {
+  platform: string
+  dryRun: boolean
+  binding: Record<string, unknown>
+  changes: { action: string; kind: string; id: string; detail?: string }[]
+}
+
+describe('provision local', () => {
+  const data = join(work.dir, 'registry')
+  const output = join(work.dir, 'binding.json')
+
+  it('--dry-run reports the changes and makes none', async () => {
+    const result = parseJson<ProvisionJson>(
+      await cli([
+        'provision',
+        'local',
+        '--data-dir',
+        data,
+        '--dry-run',
+        '--output',
+        output,
+        '--json',
+      ]),
+    )
+    expect(result).toEqual({
+      platform: 'local',
+      dryRun: true,
+      binding: { platform: 'local', dataDir: data, bindingName: 'artifacts' },
+      changes: [{ action: 'create', kind: 'data-directory', id: data, detail: expect.any(String) }],
+    })
+    expect(existsSync(data)).toBe(false)
+    expect(existsSync(output)).toBe(false)
+  })
+
+  it('makes the data directory, writes the binding to --output (0600), which then works', async () => {
+    const result = await cli(['provision', 'local', '--data-dir', data, '--output', output])
+    expect(result.status, result.stderr).toBe(EXIT.ok)
+    expect(result.stdout).toMatch(/^create +data-directory +\S+registry/m)
+    expect(result.stdout).toContain(`binding written to ${output}`)
+    expect((await stat(output)).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(output, 'utf8'))).toEqual({
+      platform: 'local',
+      dataDir: data,
+      bindingName: 'artifacts',
+    })
+    expect(
+      parseJson(await cli(['repo', 'create', 'app', '--binding-file', output, '--json'])),
+    ).toMatchObject({ name: 'artifacts/app' })
+    const again = parseJson<ProvisionJson>(
+      await cli(['provision', 'local', '--data-dir', data, '--json']),
+    )
+    expect(again.changes.map((c) => c.action)).not.toContain('create')
+  })
+
+  it('deprovision refuses while repositories remain (CONFLICT), and --force deletes them too', async () => {
+    const refused = await cli(['deprovision', 'local', '--data-dir', data])
+    expect(refused.status).toBe(ERROR_EXIT_CODES.CONFLICT)
+    expect(refused.stderr).toContain('artifacts/app')
+    const forced = parseJson<ProvisionJson>(
+      await cli(['deprovision', 'local', '--data-dir', data, '--force', '--json']),
+    )
+    expect(forced.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'delete',
+          kind: 'local-repository',
+          id: 'artifacts/app',
+        }),
+        expect.objectContaining({ action: 'delete', kind: 'data-directory', id: data }),
+      ]),
+    )
+    expect(existsSync(data)).toBe(false)
+  })
+
+  it("a flag of another platform is a usage error; the provider's own checks are INVALID_CONFIG", async () => {
+    const misplaced = await cli(['provision', 'local', '--data-dir', data, '--region', 'us-east-1'])
+    expect(misplaced).toMatchObject({
+      status: EXIT.usage,
+      stderr: expect.stringContaining('--region is not a flag of local provisioning'),
+    })
+    const invalid = await cli(['provision', 'local'])
+    expect(invalid.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(invalid.stderr).toContain('give url (a running registry) or dataDir')
+  })
+})
+
+describe('provision aws against the fake', () => {
+  it('creates the roles with flags and --options-file, and prints the binding and changes', async () => {
+    await using fake = await startAwsFake()
+    const optionsFile = join(work.dir, 'aws-options.json')
+    const { clientConfig } = fake.providerOptions('us-east-1')
+    await writeFile(
+      optionsFile,
+      JSON.stringify({ clientConfig: { ...clientConfig, iamEndpoint: fake.url } }),
+    )
+    const args = [
+      'provision',
+      'aws',
+      '--name',
+      'acme',
+      '--region',
+      'us-east-1',
+      '--trusted-principal',
+      'arn:aws:iam::123456789012:user/fake-caller',
+      '--options-file',
+      optionsFile,
+    ]
+    const dry = parseJson<ProvisionJson>(await cli([...args, '--dry-run', '--json']))
+    expect(dry.changes.every((c) => c.action === 'create')).toBe(true)
+    expect(fake.getRole('acme-pull')).toBeUndefined()
+    const result = parseJson<ProvisionJson>(await cli([...args, '--json']))
+    expect(result.binding).toEqual({
+      platform: 'aws',
+      region: 'us-east-1',
+      repositoryPrefix: 'acme',
+      pullRoleArn: 'arn:aws:iam::123456789012:role/acme-pull',
+      pushRoleArn: 'arn:aws:iam::123456789012:role/acme-push',
+    })
+    expect(result.changes).toEqual(dry.changes)
+    expect(fake.getRole('acme-pull')).toBeDefined()
+  })
+
+  it('an options file that is not JSON is INVALID_CONFIG naming it', async () => {
+    const bad = join(work.dir, 'bad.json')
+    await writeFile(bad, '{ nope')
+    const result = await cli(['provision', 'aws', '--options-file', bad])
+    expect(result.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(result.stderr).toBe(`The options file ${bad} is not readable JSON\n`)
+  })
+})
