@@ -52,10 +52,11 @@ export async function listRepositories(
   return sortByName(found)
 }
 
-// --- Internal ---
-
-/** The path of the `rel="next"` page in a `Link` header, on the registry's own origin. */
-function nextPage(link: string | null, client: RegistryClient): string | undefined {
+/**
+ * The path of the `rel="next"` page in a `Link` header, on the registry's own origin (the
+ * catalog's and tags/list's paging); undefined on the last page.
+ */
+export function nextPage(link: string | null, client: RegistryClient): string | undefined {
   const target = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/)?.[1]
   if (target === undefined) return undefined
   const url = new URL(target, `${client.baseUrl}/`)

@@ -22,7 +22,9 @@ export async function checkAdminCredential(
   const url = client.baseUrl
   try {
     // 401 with a Bearer challenge sends the client to the token realm, which may refuse in turn.
-    const res = await client.request('GET', '/v2/_catalog?n=1')
+    const res = await client.request('GET', '/v2/_catalog?n=1', {
+      ...(recorder.signal && { signal: recorder.signal }),
+    })
     await res.body?.cancel()
     if (res.status !== 200) throw new RegistryHttpError(res.status, '', 'GET /v2/_catalog')
   } catch (error) {

@@ -73,7 +73,7 @@ async function deleteNamespace(
   const where = target.kind === 'url' ? target.url : target.dataDir
   let all: string[]
   try {
-    all = await catalog(session.client, () => recorder.checkpoint())
+    all = await catalog(session.client, recorder)
   } catch (error) {
     throw mapError(error, { operation: 'list the repositories', resource: where })
   }

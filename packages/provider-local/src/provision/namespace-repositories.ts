@@ -1,3 +1,5 @@
+import type { ProvisionRecorder } from '@artifact-registry/core'
+import { nextPage } from '../list-repositories.js'
 import { RegistryHttpError } from '../map-error.js'
 import type { RegistryClient } from '../registry-client.js'
 
@@ -9,23 +11,26 @@ const PAGE = 1000
 
 /**
  * Every repository of the registry's catalog (admin only), following its `Link` pages to the end.
- * `checkpoint` runs before each page, so a cancelled run stops between requests.
+ * A cancelled run stops between pages, and the page asked for is cancelled with it.
  */
 export async function catalog(
   client: RegistryClient,
-  checkpoint: () => void,
+  recorder: ProvisionRecorder,
   pageSize: number = PAGE,
 ): Promise<string[]> {
   const names: string[] = []
   let path: string | undefined = `/v2/_catalog?n=${pageSize}`
   while (path !== undefined) {
-    checkpoint()
-    const res = await client.expect([200], 'GET', path)
+    recorder.checkpoint()
+    const res = await client.request('GET', path, {
+      ...(recorder.signal && { signal: recorder.signal }),
+    })
+    if (res.status !== 200) throw new RegistryHttpError(res.status, await res.text(), `GET ${path}`)
     const body = (await res.json()) as { repositories?: unknown }
     if (!Array.isArray(body.repositories))
       throw new RegistryHttpError(res.status, 'no repositories array', `GET ${path}`)
     names.push(...body.repositories.filter((name): name is string => typeof name === 'string'))
-    path = nextPage(res.headers.get('link'))
+    path = nextPage(res.headers.get('link'), client)
   }
   return names
 }
@@ -38,14 +43,4 @@ export function repositories(count: number): string {
 /** The names of `names` in the namespace `{bindingName}/`, sorted. */
 export function inNamespace(names: readonly string[], bindingName: string): string[] {
   return names.filter((name) => name.startsWith(`${bindingName}/`)).sort()
-}
-
-// --- Internal ---
-
-// `Link: </v2/_catalog?n=1000&last=x>; rel="next"` (OCI Distribution: listing repositories).
-function nextPage(link: string | null): string | undefined {
-  const target = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/)?.[1]
-  if (target === undefined) return undefined
-  const url = new URL(target, 'http://registry.invalid')
-  return `${url.pathname}${url.search}`
 }
