@@ -40,7 +40,8 @@ const options = (fake: AwsFake) =>
     tags: { team: 'platform' },
   })
 
-async function iamSend(fake: AwsFake, command: Parameters<ReturnType<typeof iamOf>['send']>[0]) {
+/** Send one IAM command as the fake's base identity (any command: the SDK's union type is too narrow). */
+async function iamSend(fake: AwsFake, command: object): Promise<void> {
   const iam = iamOf(fake)
   try {
     await iam.send(command as never)

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
-import { baseSessionOptions, REGION, REPLICA } from './helpers.js'
+import { access, baseSessionOptions, REGION, REPLICA } from './helpers.js'
 import { BASE_USER, deprovisionOptions, iamOf, provisionOptions } from './provision-helpers.js'
 
 // From nothing to a working registry and back: provision, then the runtime — a role of its own
@@ -61,7 +61,7 @@ it(
 
     // The runtime: a session of its role, found by the SDK in the environment, as in production.
     const session = await baseSessionOptions(fake, runtimeArn, 3600)
-    const credentials = session.clientConfig?.credentials as Record<string, string>
+    const credentials = session.clientConfig?.credentials as unknown as Record<string, string>
     vi.stubEnv('AWS_ACCESS_KEY_ID', credentials.accessKeyId)
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey)
     vi.stubEnv('AWS_SESSION_TOKEN', credentials.sessionToken)
@@ -98,9 +98,9 @@ it(
     )
     expect(refused.stderr).toMatch(/denied|403|unauthorized/i)
     // The rest of the runtime's own calls: grants (the repository policy) and deleting.
-    const grant = { type: 'aws', accountIds: ['111111111111'], roleArns: [], regions: [] } as const
-    await registry.addCrossAccountAccess(name, { ...grant, allowedServiceTypes: [] })
-    await registry.removeCrossAccountAccess(name, { ...grant, allowedServiceTypes: [] })
+    const grant = access({ accountIds: ['111111111111'] })
+    await registry.addCrossAccountAccess(name, grant)
+    await registry.removeCrossAccountAccess(name, grant)
     expect(fake.getPolicy(REGION, name)).toBeUndefined()
     const { name: scratch } = await registry.createRepository('scratch')
     await registry.deleteRepository(scratch)

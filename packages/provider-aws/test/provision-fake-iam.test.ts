@@ -49,7 +49,8 @@ function roleName(): string {
   return `fake-iam-${roles}`
 }
 
-async function refusal(client: IAMClient, command: Parameters<IAMClient['send']>[0]) {
+/** The error IAM answers `command` with (any command: the SDK's union type is too narrow). */
+async function refusal(client: IAMClient, command: object) {
   const error = await client.send(command as never).then(
     () => undefined,
     (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } },

@@ -20,7 +20,7 @@ export class IamEvaluator {
     private readonly basePolicies: readonly string[] | undefined,
     private readonly roles: Readonly<Record<string, FakeRoleOptions>>,
     private readonly enforceSessionPolicies: boolean,
-    private readonly iamRoles?: IamState,
+    private readonly iamRoles: IamState | undefined = undefined,
   ) {}
 
   /** Why `session` (or the base identity, when `undefined`) may not act, or `undefined`. */

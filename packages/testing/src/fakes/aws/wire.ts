@@ -63,7 +63,11 @@ export function jsonError(type: string, message: string, status = 400): FakeResp
 }
 
 /** An awsQuery success answer: `<{Action}Response><{Action}Result>…`, in STS's namespace unless told. */
-export function xmlOk(action: string, resultXml: string, namespace = STS_NAMESPACE): FakeResponse {
+export function xmlOk(
+  action: string,
+  resultXml: string,
+  namespace: string = STS_NAMESPACE,
+): FakeResponse {
   const body =
     `<${action}Response xmlns="${namespace}"><${action}Result>${resultXml}</${action}Result>` +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`
@@ -75,7 +79,7 @@ export function xmlError(
   code: string,
   message: string,
   status = 400,
-  namespace = STS_NAMESPACE,
+  namespace: string = STS_NAMESPACE,
 ): FakeResponse {
   const type = status >= 500 ? 'Receiver' : 'Sender'
   const body =
