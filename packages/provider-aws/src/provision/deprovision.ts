@@ -1,21 +1,14 @@
-import {
-  type AwsBinding,
-  type Permission,
-  ProvisionRecorder,
-  type ProvisionResult,
-} from '@artifact-registry/core'
+import { type AwsBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
 import { platformError } from '../map-error.js'
 import { PLATFORM } from '../platform.js'
 import { callerOf } from './caller.js'
 import { ProvisionClients } from './clients.js'
 import type { ProvisionContext } from './context.js'
 import { deleteRolePolicy, inlinePolicyNames, ROLE_POLICY_NAME } from './iam-role-policy.js'
-import { deleteRole, roleArn, roleName } from './iam-roles.js'
+import { deleteRole, ROLE_PERMISSIONS, roleArn, roleName } from './iam-roles.js'
 import { type AwsDeprovisionOptions, resolveDeprovisionOptions } from './options.js'
 import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
 import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
-
-const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
 
 /**
  * Delete what {@link provision} created: each role's inline policy, the two roles and the
@@ -45,11 +38,11 @@ export async function deprovision(
     }
     const { rules, ours } = await ourReplicationRule(ctx)
     const replicas = (ours?.destinations ?? [])
-      .filter((d) => d.registryId === ctx.accountId && d.region !== undefined)
-      .map((d) => d.region as string)
+      .filter((d) => d.registryId === ctx.accountId)
+      .flatMap((d) => (d.region === undefined ? [] : [d.region]))
     const repositories = await repositoriesUnderPrefix(ctx, [...new Set([o.region, ...replicas])])
     const roles = []
-    for (const permission of PERMISSIONS) {
+    for (const permission of ROLE_PERMISSIONS) {
       const name = roleName(o.name, permission)
       roles.push({ name, arn: roleArn(ctx, name), policies: await inlinePolicyNames(ctx, name) })
     }
@@ -77,13 +70,12 @@ export async function deprovision(
       await deleteRole(ctx, role.name, role.arn)
     }
     if (ours !== undefined) await deleteReplicationRule(ctx, rules)
-    const [pull, push] = roles
     const binding: AwsBinding = {
       platform: PLATFORM,
       region: o.region,
       repositoryPrefix: o.prefix,
-      ...(pull === undefined ? {} : { pullRoleArn: pull.arn }),
-      ...(push === undefined ? {} : { pushRoleArn: push.arn }),
+      pullRoleArn: roleArn(ctx, roleName(o.name, 'pull')),
+      pushRoleArn: roleArn(ctx, roleName(o.name, 'push-pull')),
       ...(replicas.length > 0 ? { replicationRegions: replicas } : {}),
     }
     return { binding, changes: recorder.changes }

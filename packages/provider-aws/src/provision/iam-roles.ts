@@ -24,6 +24,9 @@ export interface WantedRole {
   readonly tags: Readonly<Record<string, string>>
 }
 
+/** The permissions of the two roles, in the order provisioning handles them. */
+export const ROLE_PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
+
 /** `{name}-pull` and `{name}-push`. */
 export function roleName(name: string, permission: Permission): string {
   return `${name}-${permission === 'pull' ? 'pull' : 'push'}`
@@ -62,7 +65,7 @@ export async function ensureRole(
     return { arn: created?.Role?.Arn ?? arn, existed: false }
   }
   const arn = role.Arn ?? roleArn(ctx, wanted.name)
-  const drift = driftOf(role, wanted)
+  const drift = driftOf(ctx, role, wanted)
   if (drift.length === 0) {
     ctx.recorder.unchanged('iam-role', arn)
   } else {
@@ -74,63 +77,9 @@ export async function ensureRole(
     )
   }
   return { arn, existed: true }
-
-  function driftOf(role: Role, w: WantedRole): { what: string; repair: () => Promise<unknown> }[] {
-    const drift: { what: string; repair: () => Promise<unknown> }[] = []
-    const RoleName = w.name
-    if (!samePolicy(parseReturnedPolicy(role.AssumeRolePolicyDocument), w.trust)) {
-      const PolicyDocument = JSON.stringify(w.trust)
-      drift.push({
-        what: 'trust policy',
-        repair: () =>
-          awsCall(
-            ctx,
-            'UpdateAssumeRolePolicy',
-            (o) => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument }), o),
-            TRUST_CODES,
-          ),
-      })
-    }
-    if (role.MaxSessionDuration !== MAX_SESSION_SECONDS) {
-      drift.push({
-        what: 'MaxSessionDuration',
-        repair: () =>
-          awsCall(ctx, 'UpdateRole', (o) =>
-            iam.send(
-              new UpdateRoleCommand({ RoleName, MaxSessionDuration: MAX_SESSION_SECONDS }),
-              o,
-            ),
-          ),
-      })
-    }
-    const boundary = w.permissionsBoundaryArn
-    if (boundary !== undefined && role.PermissionsBoundary?.PermissionsBoundaryArn !== boundary) {
-      drift.push({
-        what: 'permissions boundary',
-        repair: () =>
-          awsCall(ctx, 'PutRolePermissionsBoundary', (o) =>
-            iam.send(
-              new PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: boundary }),
-              o,
-            ),
-          ),
-      })
-    }
-    const current = new Map((role.Tags ?? []).map((t) => [t.Key, t.Value]))
-    const missing = Object.entries(w.tags).filter(([k, v]) => current.get(k) !== v)
-    if (missing.length > 0) {
-      const Tags = missing.map(([Key, Value]) => ({ Key, Value }))
-      drift.push({
-        what: 'tags',
-        repair: () =>
-          awsCall(ctx, 'TagRole', (o) => iam.send(new TagRoleCommand({ RoleName, Tags }), o)),
-      })
-    }
-    return drift
-  }
 }
 
-/** Delete the role (its inline policies must be gone). Absent: nothing to do, nothing reported. */
+/** Delete the role; IAM refuses while it holds inline policies, so delete those first. */
 export async function deleteRole(ctx: ProvisionContext, name: string, arn: string): Promise<void> {
   await ctx.recorder.apply({ action: 'delete', kind: 'iam-role', id: arn }, () =>
     awsCall(ctx, 'DeleteRole', (o) =>
@@ -140,6 +89,65 @@ export async function deleteRole(ctx: ProvisionContext, name: string, arn: strin
 }
 
 // --- Internal ---
+
+/** One way a role differs from what provisioning wants, and the call that puts it back. */
+interface Drift {
+  readonly what: string
+  readonly repair: () => Promise<unknown>
+}
+
+/** What differs between the role IAM returned and `w`, each with its repair. */
+function driftOf(ctx: ProvisionContext, role: Role, w: WantedRole): Drift[] {
+  const iam = ctx.clients.iam()
+  const drift: Drift[] = []
+  const RoleName = w.name
+  if (!samePolicy(parseReturnedPolicy(role.AssumeRolePolicyDocument), w.trust)) {
+    const PolicyDocument = JSON.stringify(w.trust)
+    drift.push({
+      what: 'trust policy',
+      repair: () =>
+        awsCall(
+          ctx,
+          'UpdateAssumeRolePolicy',
+          (o) => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument }), o),
+          TRUST_CODES,
+        ),
+    })
+  }
+  if (role.MaxSessionDuration !== MAX_SESSION_SECONDS) {
+    drift.push({
+      what: 'MaxSessionDuration',
+      repair: () =>
+        awsCall(ctx, 'UpdateRole', (o) =>
+          iam.send(new UpdateRoleCommand({ RoleName, MaxSessionDuration: MAX_SESSION_SECONDS }), o),
+        ),
+    })
+  }
+  const boundary = w.permissionsBoundaryArn
+  if (boundary !== undefined && role.PermissionsBoundary?.PermissionsBoundaryArn !== boundary) {
+    drift.push({
+      what: 'permissions boundary',
+      repair: () =>
+        awsCall(ctx, 'PutRolePermissionsBoundary', (o) =>
+          iam.send(
+            new PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: boundary }),
+            o,
+          ),
+        ),
+    })
+  }
+  const current = new Map((role.Tags ?? []).map((t) => [t.Key, t.Value]))
+  const missing = Object.entries(w.tags).filter(([k, v]) => current.get(k) !== v)
+  if (missing.length > 0) {
+    const Tags = missing.map(([Key, Value]) => ({ Key, Value }))
+    drift.push({
+      what: 'tags',
+      repair: () =>
+        awsCall(ctx, 'TagRole', (o) => iam.send(new TagRoleCommand({ RoleName, Tags }), o)),
+    })
+  }
+  return drift
+}
 
 function createCommand(wanted: WantedRole): CreateRoleCommand {
   const tags = Object.entries(wanted.tags).map(([Key, Value]) => ({ Key, Value }))

@@ -1,11 +1,10 @@
-import type { Permission } from '@artifact-registry/core'
 import { type AwsBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
 import { callerOf } from './caller.js'
 import { ProvisionClients } from './clients.js'
 import type { ProvisionContext } from './context.js'
 import { ensureRolePolicy } from './iam-role-policy.js'
-import { ensureRole, roleName } from './iam-roles.js'
+import { ensureRole, ROLE_PERMISSIONS, roleName } from './iam-roles.js'
 import { type AwsProvisionOptions, resolveProvisionOptions } from './options.js'
 import {
   type IamPolicyDocument,
@@ -25,8 +24,6 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
    */
   runtimePolicy: IamPolicyDocument
 }
-
-const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
 
 /**
  * Create, or converge, the IAM roles `{name}-pull` and `{name}-push` (trusting exactly
@@ -54,7 +51,7 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     const regions = [o.region, ...o.replicationRegions]
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
     const arns: string[] = []
-    for (const permission of PERMISSIONS) {
+    for (const permission of ROLE_PERMISSIONS) {
       const name = roleName(o.name, permission)
       const role = await ensureRole(ctx, {
         permission,
