@@ -33,13 +33,26 @@ describe('provision refuses', () => {
     expect(fake.requests).toEqual([])
   })
 
-  it('a name another resource group holds (registry names are global): CONFLICT, ARM’s reason', async () => {
+  it('a name another resource group holds (names are global): CONFLICT from ARM’s name check, dry run too', async () => {
+    await using fake = await startProvisionFake({
+      registries: [{ name: REGISTRY_NAME.toUpperCase(), resourceGroup: 'rg-other' }],
+    })
+    for (const dryRun of [true, false]) {
+      const err = await rejectionOf(provision(provisionOptions(fake, { dryRun })))
+      expect(err).toMatchObject({ code: 'CONFLICT' })
+      expect(err.message).toContain('AlreadyExists')
+    }
+    expect(writes(fake.requests)).toEqual([])
+  })
+
+  it('a name taken between the check and the create: CONFLICT with ARM’s AlreadyInUse', async () => {
     await using fake = await startProvisionFake({
       registries: [{ name: REGISTRY_NAME, resourceGroup: 'rg-other' }],
     })
+    fake.inject('registries.checkNameAvailability', { status: 200, body: { nameAvailable: true } })
     const err = await rejectionOf(provision(provisionOptions(fake)))
     expect(err).toMatchObject({ code: 'CONFLICT' })
-    expect(err.message).toMatch(/AlreadyInUse|already in use/)
+    expect(err.message).toContain('AlreadyInUse')
   })
 
   it('a registry in another location: CONFLICT, and nothing is written', async () => {

@@ -83,9 +83,12 @@ export function summary(changes: readonly { action: string; kind: string }[]): s
   return changes.map((c) => `${c.action} ${c.kind}`)
 }
 
-/** The requests that may change something: neither a read nor a token request. */
+/** Requests that are POSTs but read: Entra ID's token requests and ARM's registry-name check. */
+const READS_BY_POST = /^(?:entra\.|registries\.checkNameAvailability$)/
+
+/** The requests that may change something. */
 export function writes(requests: readonly RecordedRequest[]): RecordedRequest[] {
-  return requests.filter((r) => r.method !== 'GET' && !r.operation.startsWith('entra.'))
+  return requests.filter((r) => r.method !== 'GET' && !READS_BY_POST.test(r.operation))
 }
 
 /** A role assignment as the fake stores it. */

@@ -9,6 +9,7 @@ import {
   runtimeAssignments,
   startProvisionFake,
   summary,
+  writes,
 } from './provision-helpers.js'
 
 // provision() through the real @azure/arm-containerregistry and @azure/arm-authorization
@@ -76,9 +77,7 @@ describe('provision', () => {
     expect(second.changes.map((c) => c.id)).toEqual(first.changes.map((c) => c.id))
     expect(second.binding).toEqual(first.binding)
     expect(second.binding.repositoryPrefix).toBe('team-a')
-    expect(
-      fake.requests.filter((r) => r.method !== 'GET' && r.operation !== 'entra.token'),
-    ).toEqual([])
+    expect(writes(fake.requests)).toEqual([])
   })
 
   it('names what it makes deterministically: another run from nothing makes the same ids', async () => {

@@ -78,5 +78,17 @@ describe('the Azure fake’s ARM', () => {
       body: moved,
     })
     expect(relocated.body).toMatchObject({ error: { code: 'InvalidResourceLocation' } })
+    const check = async (name: string) => {
+      const path = `/subscriptions/other-subscription/providers/Microsoft.ContainerRegistry/checkNameAvailability?${API}`
+      const type = 'Microsoft.ContainerRegistry/registries'
+      return (await call(fake, 'POST', path, { headers, body: JSON.stringify({ name, type }) }))
+        .body
+    }
+    expect(await check(FAKE_AZURE.registryName.toUpperCase())).toMatchObject({
+      nameAvailable: false,
+      reason: 'AlreadyExists',
+    })
+    expect(await check('ab')).toMatchObject({ nameAvailable: false, reason: 'Invalid' })
+    expect(await check('freshregistry')).toEqual({ nameAvailable: true })
   })
 })

@@ -22,8 +22,9 @@ export function readRegistry(ctx: ProvisionContext): Promise<Registry | undefine
 /**
  * Create the registry (SKU, location, admin user disabled) or put back what drifted (SKU, admin
  * user, a failed provisioning), waiting for the long-running operation. A registry in another
- * location cannot be moved: `CONFLICT`. A name another subscription holds fails as ARM answers
- * it (`CONFLICT`: registry names are global, as their DNS names are).
+ * location cannot be moved: `CONFLICT`. Before a create, ARM's name check (a read, so a dry run
+ * makes it too) tells whether another subscription holds the name: `CONFLICT`, as registry names
+ * are global like their DNS names.
  */
 export async function convergeRegistry(ctx: ProvisionContext): Promise<ProvisionedRegistry> {
   const existing = await readRegistry(ctx)
@@ -34,6 +35,7 @@ export async function convergeRegistry(ctx: ProvisionContext): Promise<Provision
       `Registry "${existing.name}" exists in ${existing.location}, not ${location}: a registry cannot move; delete it or provision it where it is`,
     )
   }
+  if (existing === undefined) await assertNameAvailable(ctx)
   const drift = existing === undefined ? [] : driftOf(existing, ctx)
   if (existing !== undefined && drift.length === 0) {
     ctx.recorder.unchanged(CONTAINER_REGISTRY, existing.id ?? ctx.registryId)
@@ -66,6 +68,23 @@ export function deleteRegistry(ctx: ProvisionContext): Promise<void> {
 }
 
 // --- Internal ---
+
+async function assertNameAvailable(ctx: ProvisionContext): Promise<void> {
+  const { registryName } = ctx.resolved.runtime
+  const status = await ctx.call(
+    { operation: 'check registry name', resource: registryName },
+    (abortSignal) =>
+      ctx.registries.registries.checkNameAvailability(
+        { name: registryName, type: 'Microsoft.ContainerRegistry/registries' },
+        { abortSignal },
+      ),
+  )
+  if (status.nameAvailable !== false) return
+  throw platformError(
+    status.reason === 'AlreadyExists' ? 'CONFLICT' : 'INVALID_ARGUMENT',
+    `Registry name "${registryName}" is not available (${status.reason}): ${status.message ?? 'ARM gave no reason'}`,
+  )
+}
 
 function putRegistry(ctx: ProvisionContext, registry: Pick<Registry, 'location' | 'sku'>) {
   const { resourceGroup, registryName, pollIntervalMs } = ctx.resolved.runtime

@@ -5,6 +5,7 @@ import type { FakeClock } from './clock.js'
 import { entraEpochSeconds } from './entra.js'
 import type { LoginServers } from './login-servers.js'
 import type { LroEngine } from './lro.js'
+import { nameAvailabilityOperation, nameAvailabilityRoute } from './name-availability.js'
 import { armActionOf, holdsArmAction } from './rbac.js'
 import { registryRoute } from './registries.js'
 import { armError, bearerOf, originOf } from './responses.js'
@@ -53,8 +54,8 @@ export interface ArmPath {
  * …), or `undefined` when it is not an ARM request.
  */
 export function armOperation(request: FakeRequest): string | undefined {
-  const authorization = authorizationOperation(request)
-  if (authorization !== undefined) return authorization
+  const other = authorizationOperation(request) ?? nameAvailabilityOperation(request)
+  if (other !== undefined) return other
   const path = request.url.pathname
   const op = OPERATION.exec(path)
   if (op !== null) return request.method === 'GET' ? `${op[3]}.get` : undefined
@@ -95,6 +96,9 @@ export function armRoute(
     )
   }
   if (operation.startsWith('role')) return authorizationRoute(request, operation, ctx)
+  if (operation === 'registries.checkNameAvailability') {
+    return nameAvailabilityRoute(request, ctx.state)
+  }
   const op = OPERATION.exec(request.url.pathname)
   if (op?.[4] !== undefined) {
     return op[3]?.toLowerCase() === 'operationstatuses'

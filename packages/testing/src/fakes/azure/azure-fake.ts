@@ -89,7 +89,8 @@ export interface AzureFakeDataPlane {
  * of 127.0.0.1; a registry seeded or created through ARM gets a login server of its own, on
  * another port, gone again when ARM deletes the registry. Operation names in the request log
  * (the fake's own port) and for `inject`:
- * `entra.openidConfiguration`, `entra.token`, `registries.{get,create,delete,generateCredentials}`,
+ * `entra.openidConfiguration`, `entra.token`,
+ * `registries.{get,create,delete,generateCredentials,checkNameAvailability}`,
  * `scopeMaps.{list,get,create,delete}`, `tokens.{list,get,create,delete}`,
  * `roleDefinitions.{get,create,delete}`, `roleAssignments.{list,get,create,delete}`,
  * `operationStatuses.get`, `operationResults.get`, `acr.exchange`, `acr.token`,

@@ -14,6 +14,7 @@ import type {
  */
 const ARM_ACTIONS: Readonly<Record<string, string>> = {
   'registries.get': 'Microsoft.ContainerRegistry/registries/read',
+  'registries.checkNameAvailability': 'Microsoft.ContainerRegistry/checkNameAvailability/read',
   'registries.create': 'Microsoft.ContainerRegistry/registries/write',
   'registries.delete': 'Microsoft.ContainerRegistry/registries/delete',
   'registries.generateCredentials':
