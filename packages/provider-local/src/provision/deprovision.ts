@@ -72,12 +72,14 @@ async function deleteNamespace(
 ): Promise<number> {
   const where = target.kind === 'url' ? target.url : target.dataDir
   let all: string[]
+  let ours: string[]
   try {
     all = await catalog(session.client, recorder)
+    ours = await existing(session, inNamespace(all, target.bindingName), recorder)
   } catch (error) {
+    recorder.checkpoint() // a cancelled run rejects with the signal's reason, not a mapped error
     throw mapError(error, { operation: 'list the repositories', resource: where })
   }
-  const ours = inNamespace(all, target.bindingName)
   if (ours.length > 0 && !force) {
     const more = ours.length > NAMED ? ` and ${ours.length - NAMED} more` : ''
     throw platformError(
@@ -94,5 +96,23 @@ async function deleteNamespace(
       }
     })
   }
-  return all.length - ours.length
+  return all.filter((name) => !name.startsWith(`${target.bindingName}/`)).length
+}
+
+/**
+ * The names that exist as `getRepository` and `listRepositories` see repositories (the marker or
+ * a tag): a registry:2 keeps a deleted repository in its catalog, and deprovisioning twice must
+ * find it gone.
+ */
+async function existing(
+  session: RegistrySession,
+  names: readonly string[],
+  recorder: ProvisionRecorder,
+): Promise<string[]> {
+  const found: string[] = []
+  for (const name of names) {
+    recorder.checkpoint()
+    if ((await session.repositories.find(name)) !== undefined) found.push(name)
+  }
+  return found
 }

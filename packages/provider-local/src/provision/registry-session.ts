@@ -11,6 +11,8 @@ import { fetchTrusting } from '../trusting-fetch.js'
  */
 export interface RegistrySession {
   readonly client: RegistryClient
+  /** The provider's repository operations with that client: `find` tells what exists as `getRepository` does. */
+  readonly repositories: RepositoryOperations
   /** Delete a repository as `deleteRepository` does: credentials revoked, content removed. */
   deleteRepository(name: string): Promise<void>
   close(): Promise<void>
@@ -58,6 +60,7 @@ function session(
   const repositories = new RepositoryOperations(client)
   return {
     client,
+    repositories,
     deleteRepository: (name) =>
       repositories.delete(name, () => minter.revoke({ repository: name })),
     close: async () => {
