@@ -1,3 +1,4 @@
+import { armError } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { type AzureProvisionOptions, provision } from '../src/provision/index.js'
 import { rejectionOf } from './fixtures.js'
@@ -65,7 +66,7 @@ describe('provision refuses', () => {
     expect(writes(fake.requests)).toEqual([])
   })
 
-  it('a runtime principal Entra ID does not know: ARM’s PrincipalNotFound', async () => {
+  it('a runtime principal Entra ID does not know: ARM’s PrincipalNotFound, once replication had its time', async () => {
     await using fake = await startProvisionFake()
     const err = await rejectionOf(
       provision(
@@ -74,6 +75,22 @@ describe('provision refuses', () => {
     )
     expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect(err.message).toContain('PrincipalNotFound')
+    // Asked once, then 30 more times, a poll interval apart: a new principal takes time to reach ARM.
+    expect(fake.requestsFor('roleAssignments.create')).toHaveLength(31)
+  })
+
+  it('waits out a custom role or principal ARM does not know yet (replication)', async () => {
+    await using fake = await startProvisionFake()
+    const notYet = armError(
+      400,
+      'RoleDefinitionDoesNotExist',
+      'The specified role definition does not exist.',
+    )
+    fake.inject('roleAssignments.create', notYet, { times: 2 })
+    const { changes } = await provision(provisionOptions(fake))
+    expect(changes.map((c) => c.action)).toEqual(Array(5).fill('create'))
+    expect(fake.requestsFor('roleAssignments.create')).toHaveLength(5)
+    expect(fake.state.roleAssignments.size).toBe(3)
   })
 
   it('a login server that never answers: UNAVAILABLE naming it, after loginServerTimeoutMs', async () => {

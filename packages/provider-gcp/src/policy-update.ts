@@ -103,8 +103,11 @@ function hasEtag(policy: IamPolicy): boolean {
   return etag !== undefined && etag !== null && etag.length > 0
 }
 
-// Exponential with jitter, so writers that collided do not collide again in lockstep.
-function backoff(attempt: number, baseDelayMs: number): number {
+/**
+ * @internal The delay before retry `attempt + 1`: exponential with jitter, so writers that
+ * collided do not collide again in lockstep.
+ */
+export function backoff(attempt: number, baseDelayMs: number): number {
   const ceiling = baseDelayMs * 2 ** (attempt - 1)
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
 }

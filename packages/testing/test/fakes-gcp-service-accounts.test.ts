@@ -259,3 +259,26 @@ describe("GCP fake: a project's IAM policy", () => {
     ).toBe(403)
   })
 })
+
+describe("GCP fake: IAM's eventual consistency", () => {
+  it('refuses a new account in the first unpropagatedWrites policy writes that name it, never a seeded one', async () => {
+    await using fake = await startGcpFake({
+      repositories: [REF],
+      serviceAccounts: [PULLER],
+      unpropagatedWrites: 2,
+    })
+    await create(fake, 'builder')
+    const grant = (member: string) =>
+      googleCall(fake, 'POST', `${REPO}:setIamPolicy`, {
+        policy: { bindings: [{ role: 'roles/artifactregistry.reader', members: [member] }] },
+      })
+    expect((await grant(`serviceAccount:${PULLER}`)).status).toBe(200)
+    const refused = {
+      status: 400,
+      json: { error: { message: `Service account ${EMAIL} does not exist.` } },
+    }
+    expect(await grant(`serviceAccount:${EMAIL}`)).toMatchObject(refused)
+    expect(await grant(`serviceAccount:${EMAIL}`)).toMatchObject(refused)
+    expect((await grant(`serviceAccount:${EMAIL}`)).status).toBe(200)
+  })
+})

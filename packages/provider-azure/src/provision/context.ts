@@ -23,7 +23,12 @@ export interface ProvisionContext {
    * backing off) and error mapping; a cancelled run rejects with the signal's reason.
    */
   call<T>(context: ErrorContext, op: (signal: AbortSignal | undefined) => Promise<T>): Promise<T>
+  /** Wait one poll interval (`pollIntervalMs`, 2 s by default) before asking again. */
+  pause(): Promise<void>
 }
+
+/** The SDK's own poll interval of long-running operations, used when `pollIntervalMs` is unset. */
+const DEFAULT_POLL_MS = 2000
 
 /** The context of a run: its recorder and the two ARM clients of the provisioning identity. */
 export function provisionContext(resolved: ResolvedProvisionOptions): ProvisionContext {
@@ -56,6 +61,10 @@ export function provisionContext(resolved: ResolvedProvisionOptions): ProvisionC
         recorder.checkpoint()
         throw err
       }
+    },
+    async pause() {
+      await runtime.clock.sleep(runtime.pollIntervalMs ?? DEFAULT_POLL_MS)
+      recorder.checkpoint()
     },
   }
 }

@@ -2,9 +2,6 @@ import { DataPlaneClient } from '../data-plane.js'
 import { platformError } from '../map-error.js'
 import type { ProvisionContext } from './context.js'
 
-/** Poll interval while the login server does not answer, unless `pollIntervalMs` says otherwise. */
-const DEFAULT_POLL_MS = 2000
-
 /**
  * Wait until the registry's login server answers `GET /v2/`: `200`, or `401` with a `Bearer`
  * challenge (what ACR answers a client without a token), counts as answering. A new registry's
@@ -31,7 +28,7 @@ export async function waitForLoginServer(
           `The login server ${loginServer} did not answer within ${loginServerTimeoutMs} ms (last: ${last})`,
         )
       }
-      await runtime.clock.sleep(runtime.pollIntervalMs ?? DEFAULT_POLL_MS)
+      await ctx.pause()
     }
   } finally {
     http.close()

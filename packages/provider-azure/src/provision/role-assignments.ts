@@ -11,6 +11,11 @@ import {
 /** The `kind` of role assignments in provisioning changes. */
 export const ROLE_ASSIGNMENT = 'role-assignment'
 
+/** ARM's answers while a new principal or custom role has not reached it yet. */
+const NOT_REPLICATED = /\b(?:PrincipalNotFound|RoleDefinitionDoesNotExist)\b/
+/** How often those are asked again: with the default poll interval, for a minute. */
+const REPLICATION_RETRIES = 30
+
 /** One role assignment of the runtime principal on the registry that provisioning manages. */
 interface ManagedAssignment {
   /** Our GUID for it: derived from the scope, the principal and the role. */
@@ -126,19 +131,33 @@ function listAssignments(ctx: ProvisionContext): Promise<RoleAssignment[]> {
   )
 }
 
-function createAssignment(
+/**
+ * Create one assignment. Entra ID and ARM replicate a new principal or custom role with a delay,
+ * during which ARM answers `PrincipalNotFound` or `RoleDefinitionDoesNotExist`: those are asked
+ * again after each poll interval, at most {@link REPLICATION_RETRIES} times (a minute by default).
+ */
+async function createAssignment(
   ctx: ProvisionContext,
   assignment: ManagedAssignment,
 ): Promise<RoleAssignment> {
   const principalId = ctx.resolved.options.runtimePrincipalId
-  return ctx.call({ operation: 'create role assignment', resource: assignment.id }, (abortSignal) =>
-    ctx.authorization.roleAssignments.create(
-      armScope(ctx.registryId),
-      assignment.name,
-      { roleDefinitionId: assignment.roleDefinitionId, principalId },
-      { abortSignal },
-    ),
-  )
+  for (let retry = 0; ; retry++) {
+    try {
+      return await ctx.call(
+        { operation: 'create role assignment', resource: assignment.id },
+        (abortSignal) =>
+          ctx.authorization.roleAssignments.create(
+            armScope(ctx.registryId),
+            assignment.name,
+            { roleDefinitionId: assignment.roleDefinitionId, principalId },
+            { abortSignal },
+          ),
+      )
+    } catch (err) {
+      if (retry >= REPLICATION_RETRIES || !NOT_REPLICATED.test((err as Error).message)) throw err
+      await ctx.pause()
+    }
+  }
 }
 
 function deleteAssignment(ctx: ProvisionContext, name: string): Promise<void> {

@@ -62,10 +62,12 @@ export async function requestIam<T>(api: IamApi, call: IamCall): Promise<T> {
   }
 }
 
-/**
- * @internal The path of a service account: `projects/{project}/serviceAccounts/{email}`, the
- * email encoded as one path segment.
- */
+/** @internal A service account's resource name: `projects/{project}/serviceAccounts/{email}`. */
+export function serviceAccountName(projectId: string, email: string): string {
+  return `projects/${projectId}/serviceAccounts/${email}`
+}
+
+/** @internal {@link serviceAccountName} as a URL path, the email encoded as one segment. */
 export function serviceAccountPath(projectId: string, email: string): string {
-  return `projects/${projectId}/serviceAccounts/${encodeURIComponent(email)}`
+  return serviceAccountName(projectId, encodeURIComponent(email))
 }

@@ -1,6 +1,7 @@
-import type { ProvisionRecorder } from '@artifact-registry/core'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { isArtifactRegistryError, type ProvisionRecorder } from '@artifact-registry/core'
 import { changeRoleMembers, roleMembers } from '../iam-policy.js'
-import { type PolicyTarget, readPolicy, updatePolicy } from '../policy-update.js'
+import { backoff, type PolicyTarget, readPolicy, updatePolicy } from '../policy-update.js'
 
 /** @internal One member provisioning grants a role on a resource, in its unconditional binding. */
 export interface MemberGrant {
@@ -16,6 +17,11 @@ export interface MemberGrant {
   readonly resourceExists: boolean
   /** Whether this run created the resource: a missing grant is then `create`, else `update`. */
   readonly resourceCreated: boolean
+  /**
+   * Whether this run created the member (a service account): IAM may not know it everywhere yet
+   * and refuse it as not existing, which is then retried (`policyRetry`).
+   */
+  readonly memberCreated: boolean
 }
 
 /**
@@ -39,9 +45,24 @@ export async function ensureMember(recorder: ProvisionRecorder, grant: MemberGra
     action === 'update' ? `${grant.member} lacked ${grant.role}; granted again` : undefined
   await recorder.apply(
     { action, kind: grant.kind, id, ...(detail === undefined ? {} : { detail }) },
-    () =>
-      updatePolicy(grant.target, (policy) =>
-        changeRoleMembers(policy, grant.role, { add: [grant.member] }),
-      ),
+    () => addMember(recorder, grant),
   )
+}
+
+// --- Internal ---
+
+async function addMember(recorder: ProvisionRecorder, grant: MemberGrant): Promise<void> {
+  const { attempts, baseDelayMs } = grant.target.retry
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await updatePolicy(grant.target, (policy) =>
+        changeRoleMembers(policy, grant.role, { add: [grant.member] }),
+      )
+      return
+    } catch (err) {
+      const propagating = grant.memberCreated && isArtifactRegistryError(err, 'INVALID_ARGUMENT')
+      if (!propagating || attempt >= attempts) throw err
+      await sleep(backoff(attempt, baseDelayMs), undefined, { signal: recorder.signal })
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import type { ProvisionResult } from '@artifact-registry/core'
 import { READER_ROLE } from '../iam-policy.js'
+import { platformError } from '../map-error.js'
 import { garResourceName } from '../naming.js'
 import { garPolicyTarget } from '../policy-update.js'
 import { ensureGarRepository } from './gar-repository.js'
@@ -43,6 +44,11 @@ export function provision(
     options,
     'provision',
     async ({ options: o, recorder, artifactRegistry, iam }) => {
+      const { runtimeMember } = o
+      // resolveProvisionOptions requires it to provision; this keeps the type honest.
+      if (runtimeMember === undefined) {
+        throw platformError('INVALID_CONFIG', 'provision needs runtimeMember')
+      }
       const repository = await ensureGarRepository(recorder, artifactRegistry, o.ref, o.labels)
       const pull = await ensureServiceAccount(recorder, iam, o.ref, o.pullServiceAccount, 'pull')
       const push = await ensureServiceAccount(recorder, iam, o.ref, o.pushServiceAccount, 'push')
@@ -62,6 +68,7 @@ export function provision(
           member: `serviceAccount:${account.email}`,
           resourceExists: repository.exists,
           resourceCreated: repository.created,
+          memberCreated: account.created,
         })
       }
       for (const account of [pull, push]) {
@@ -69,9 +76,10 @@ export function provision(
           kind: 'service-account-iam-binding',
           target: serviceAccountPolicyTarget(iam, o.ref.projectId, account.email, o.policyRetry),
           role: TOKEN_CREATOR_ROLE,
-          member: o.runtimeMember ?? '',
+          member: runtimeMember,
           resourceExists: account.exists,
           resourceCreated: account.created,
+          memberCreated: false,
         })
       }
     },

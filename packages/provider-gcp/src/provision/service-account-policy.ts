@@ -1,7 +1,7 @@
 import type { IamPolicy } from '../iam-policy.js'
 import type { PolicyRetryOptions } from '../options.js'
 import type { PolicyTarget } from '../policy-update.js'
-import { type IamApi, requestIam, serviceAccountPath } from './iam-api.js'
+import { type IamApi, requestIam, serviceAccountName, serviceAccountPath } from './iam-api.js'
 
 /**
  * @internal The IAM policy of a service account (who may act as it), read and written through
@@ -14,7 +14,7 @@ export function serviceAccountPolicyTarget(
   retry: Required<PolicyRetryOptions>,
 ): PolicyTarget {
   const path = serviceAccountPath(projectId, email)
-  const resource = `projects/${projectId}/serviceAccounts/${email}`
+  const resource = serviceAccountName(projectId, email)
   return {
     resource,
     retry,

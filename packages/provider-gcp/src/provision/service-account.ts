@@ -1,7 +1,7 @@
 import { isArtifactRegistryError, type ProvisionRecorder } from '@artifact-registry/core'
 import type { GarRepositoryRef } from '../naming.js'
 import { garResourceName } from '../naming.js'
-import { callIam, type IamApi, serviceAccountPath } from './iam-api.js'
+import { callIam, type IamApi, serviceAccountName, serviceAccountPath } from './iam-api.js'
 import type { AccountRef } from './options.js'
 
 /** The kind of change a service account is reported as. */
@@ -46,7 +46,7 @@ export async function ensureServiceAccount(
   account: AccountRef,
   access: 'pull' | 'push',
 ): Promise<AccountState> {
-  const id = `projects/${ref.projectId}/serviceAccounts/${account.email}`
+  const id = serviceAccountName(ref.projectId, account.email)
   recorder.checkpoint()
   if (await serviceAccountExists(api, ref.projectId, account.email)) {
     recorder.unchanged(SERVICE_ACCOUNT_KIND, id)
@@ -84,7 +84,7 @@ export async function removeServiceAccount(
   projectId: string,
   account: AccountRef,
 ): Promise<void> {
-  const id = `projects/${projectId}/serviceAccounts/${account.email}`
+  const id = serviceAccountName(projectId, account.email)
   recorder.checkpoint()
   if (!(await serviceAccountExists(api, projectId, account.email))) {
     recorder.unchanged(SERVICE_ACCOUNT_KIND, id)

@@ -48,6 +48,12 @@ export interface GcpFakeOptions {
    */
   allowedMemberDomains?: readonly string[]
   /**
+   * IAM's eventual consistency: how many policy writes naming a service account created through
+   * the API (`serviceAccounts.create`) still refuse it, 400 `INVALID_ARGUMENT` "Service account …
+   * does not exist.", before it is known everywhere. @default 0
+   */
+  unpropagatedWrites?: number
+  /**
    * How many `operations.get` polls a long-running operation takes before it is done; `0`
    * answers `done: true` at once. @default 0
    */
@@ -194,7 +200,12 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
   const iam: IamPolicyStore = new IamPolicyStore((resource, current, bindings) =>
     refusedPolicyWrite(resource, current, bindings, rules),
   )
-  const identities = new Identities(options.caller ?? 'user:developer@example.com', iam, roles)
+  const identities = new Identities(
+    options.caller ?? 'user:developer@example.com',
+    iam,
+    roles,
+    options.unpropagatedWrites ?? 0,
+  )
   const rules: PolicyMemberRules = {
     identities,
     roles,

@@ -45,17 +45,22 @@ export function cloudRunServiceAgent(projectNumber: string): string {
 export class Identities {
   readonly #serviceAccounts = new Map<string, ServiceAccountRecord>()
   readonly #principals = new Set<string>()
+  // Accounts created through the API that policy writes do not know yet, and for how many more.
+  readonly #propagating = new Map<string, number>()
   #created = 0
 
   /**
    * @param caller the member of the identity the fake's token endpoint issues tokens to.
    * @param policies where each service account's IAM policy is kept.
    * @param roles what the roles in those policies grant.
+   * @param unpropagatedWrites how many policy writes naming an account created through the API
+   *   refuse it as not existing yet.
    */
   constructor(
     readonly caller: string,
     private readonly policies: IamPolicyStore,
     private readonly roles: Roles,
+    private readonly unpropagatedWrites = 0,
   ) {}
 
   /**
@@ -93,6 +98,15 @@ export class Identities {
     // A new account, even under an old email, starts with no policy of its own.
     this.policies.delete(serviceAccountResource(record))
     return record
+  }
+
+  /**
+   * Start an account's propagation: IAM is eventually consistent, so policy writes naming an
+   * account just created may still refuse it as not existing (`unpropagatedWrites` of them).
+   */
+  propagate(email: string): void {
+    if (this.unpropagatedWrites > 0)
+      this.#propagating.set(email.toLowerCase(), this.unpropagatedWrites)
   }
 
   /**
@@ -155,7 +169,10 @@ export class Identities {
     const colon = member.indexOf(':')
     const kind = member.slice(0, colon)
     const email = member.slice(colon + 1)
-    if (kind === 'serviceAccount' && !this.hasServiceAccount(email)) {
+    if (
+      kind === 'serviceAccount' &&
+      (!this.hasServiceAccount(email) || this.#unpropagated(email))
+    ) {
       return `Service account ${email} does not exist.`
     }
     if (kind === 'user' && member !== this.caller && !this.#principals.has(member.toLowerCase())) {
@@ -165,6 +182,14 @@ export class Identities {
       return `Group ${email} does not exist.`
     }
     return undefined
+  }
+
+  /** Whether a policy write still does not know the account, counting this write. */
+  #unpropagated(email: string): boolean {
+    const left = this.#propagating.get(email.toLowerCase()) ?? 0
+    if (left <= 0) return false
+    this.#propagating.set(email.toLowerCase(), left - 1)
+    return true
   }
 
   /**

@@ -51,6 +51,7 @@ export function createServiceAccount(
     displayName: typeof given.displayName === 'string' ? given.displayName : '',
     description: typeof given.description === 'string' ? given.description : '',
   })
+  identities.propagate(record.email)
   return ok(render(record))
 }
 
