@@ -1,14 +1,12 @@
-import { type AwsBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
+import type { AwsBinding, ProvisionResult } from '@artifact-registry/core'
 import { platformError } from '../map-error.js'
 import { PLATFORM } from '../platform.js'
-import { callerOf } from './caller.js'
-import { ProvisionClients } from './clients.js'
-import type { ProvisionContext } from './context.js'
 import { deleteRolePolicy, inlinePolicyNames, ROLE_POLICY_NAME } from './iam-role-policy.js'
 import { deleteRole, ROLE_PERMISSIONS, roleArn, roleName } from './iam-roles.js'
 import { type AwsDeprovisionOptions, resolveDeprovisionOptions } from './options.js'
 import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
 import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
+import { provisioningRun } from './run.js'
 
 /**
  * Delete what {@link provision} created: each role's inline policy, the two roles and the
@@ -25,17 +23,7 @@ export async function deprovision(
   options: AwsDeprovisionOptions,
 ): Promise<ProvisionResult<AwsBinding>> {
   const o = resolveDeprovisionOptions(options)
-  const recorder = new ProvisionRecorder(options)
-  const clients = new ProvisionClients(o.clientConfig, o.region)
-  try {
-    const caller = await callerOf({ clients, recorder }, o.region)
-    const ctx: ProvisionContext = {
-      clients,
-      recorder,
-      region: o.region,
-      prefix: o.prefix,
-      ...caller,
-    }
+  return provisioningRun(o, options, async (ctx) => {
     const { rules, ours } = await ourReplicationRule(ctx)
     const replicas = (ours?.destinations ?? [])
       .filter((d) => d.registryId === ctx.accountId)
@@ -78,8 +66,6 @@ export async function deprovision(
       pushRoleArn: roleArn(ctx, roleName(o.name, 'push-pull')),
       ...(replicas.length > 0 ? { replicationRegions: replicas } : {}),
     }
-    return { binding, changes: recorder.changes }
-  } finally {
-    clients.close()
-  }
+    return { binding, changes: ctx.recorder.changes }
+  })
 }

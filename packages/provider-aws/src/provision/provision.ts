@@ -1,8 +1,5 @@
-import { type AwsBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
+import type { AwsBinding, ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
-import { callerOf } from './caller.js'
-import { ProvisionClients } from './clients.js'
-import type { ProvisionContext } from './context.js'
 import { ensureRolePolicy } from './iam-role-policy.js'
 import { ensureRole, ROLE_PERMISSIONS, roleName } from './iam-roles.js'
 import { type AwsProvisionOptions, resolveProvisionOptions } from './options.js'
@@ -13,6 +10,7 @@ import {
   trustPolicy,
 } from './policy-documents.js'
 import { ensureReplicationRule } from './replication-rule.js'
+import { provisioningRun } from './run.js'
 import { runtimePolicy } from './runtime-policy.js'
 
 /** What {@link provision} returns: the binding, the changes, and the runtime identity's policy. */
@@ -37,17 +35,7 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
  */
 export async function provision(options: AwsProvisionOptions): Promise<AwsProvisionResult> {
   const o = resolveProvisionOptions(options)
-  const recorder = new ProvisionRecorder(options)
-  const clients = new ProvisionClients(o.clientConfig, o.region)
-  try {
-    const caller = await callerOf({ clients, recorder }, o.region)
-    const ctx: ProvisionContext = {
-      clients,
-      recorder,
-      region: o.region,
-      prefix: o.prefix,
-      ...caller,
-    }
+  return provisioningRun(o, options, async (ctx) => {
     const regions = [o.region, ...o.replicationRegions]
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
     const arns: string[] = []
@@ -75,10 +63,8 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     }
     return {
       binding,
-      changes: recorder.changes,
+      changes: ctx.recorder.changes,
       runtimePolicy: runtimePolicy(repositories, arns, o.replicationRegions.length > 0),
     }
-  } finally {
-    clients.close()
-  }
+  })
 }
