@@ -9,7 +9,7 @@ import { requireTool, type SkopeoWorkspace, skopeoWorkspace } from '@artifact-re
 import { type AzureFake, TEST_TLS_CERT } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { bindingOptions } from '../src/from-binding.js'
-import { azure } from '../src/index.js'
+import { type AzureCredentialsMode, azure } from '../src/index.js'
 import { deprovision, provision } from '../src/provision/index.js'
 import {
   deprovisionOptions,
@@ -60,11 +60,13 @@ function loadBindingsAtTheFake(fake: AzureFake): void {
   }))
 }
 
-it(
-  'provision → createArtifactRegistry(binding) → push and pull → deprovision({ force }) → nothing left',
-  async () => {
+it.each<AzureCredentialsMode>(['aad-exchange', 'repository-token'])(
+  '%s: provision → createArtifactRegistry(binding) → push and pull → deprovision({ force }) → nothing left',
+  async (credentials) => {
     await using fake = await startProvisionFake()
-    const result = await provision(provisionOptions(fake, { repositoryPrefix: 'team-a' }))
+    const result = await provision(
+      provisionOptions(fake, { repositoryPrefix: 'team-a', credentials }),
+    )
     loadBindingsAtTheFake(fake)
     await using registry = await createArtifactRegistry(result.binding)
     const { name } = await registry.createRepository('app')
@@ -103,13 +105,13 @@ it(
       message: expect.stringContaining(name),
     })
     const gone = await deprovision(deprovisionOptions(fake, { force: true }))
+    const assignments = credentials === 'aad-exchange' ? 3 : 2
     expect(summary(gone.changes)).toEqual([
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-assignment',
+      ...Array(assignments).fill('delete role-assignment'),
       'delete role-definition',
       'delete container-registry',
     ])
+    expect(fake.getTokens()).toEqual([])
     expect([...fake.state.registries.values()].map((r) => r.name)).not.toContain(REGISTRY_NAME)
     expect(runtimeAssignments(fake)).toEqual([])
     expect(fake.state.roleDefinitions.size).toBe(0)
