@@ -58,12 +58,8 @@ export class RegistryClient {
         ...(init.signal && { signal: init.signal }),
         headers: { ...init.headers, ...(authorization && { authorization }) },
       })
-    const cachedFor = [...this.#tokens.entries()].find(([scope]) => scopeCovers(scope, path))
-    const first = await send(
-      cachedFor && cachedFor[1].expiresAt > Date.now()
-        ? `Bearer ${cachedFor[1].token}`
-        : this.#basic(),
-    )
+    const cached = this.#cachedToken(method, path)
+    const first = await send(cached === undefined ? this.#basic() : `Bearer ${cached}`)
     if (first.status !== 401) return first
     const challenge = parseBearerChallenge(first.headers.get('www-authenticate'))
     if (challenge === undefined) return first
@@ -90,6 +86,20 @@ export class RegistryClient {
     const res = await this.fetch(`${this.baseUrl}/v2/`)
     await res.body?.cancel()
     return parseBearerChallenge(res.headers.get('www-authenticate'))?.realm
+  }
+
+  /**
+   * A cached token, not expired, whose scope grants what `method` needs on the repository of
+   * `path`: a pull token is never sent with a push or a delete, which would only earn a 401 and
+   * a token request (docs/cloud-calls.md#local).
+   */
+  #cachedToken(method: string, path: string): string | undefined {
+    const action = actionOf(method)
+    const now = Date.now()
+    for (const [scope, cached] of this.#tokens) {
+      if (cached.expiresAt > now && scopeGrants(scope, path, action)) return cached.token
+    }
+    return undefined
   }
 
   #basic(): string | undefined {
@@ -139,8 +149,16 @@ export function parseBearerChallenge(header: string | null): BearerChallenge | u
   }
 }
 
-// A cached token is reused only for paths of the repository its scope names.
-function scopeCovers(scope: string, path: string): boolean {
-  const name = scope.match(/^repository:(.+):[^:]+$/)?.[1]
-  return name !== undefined && path.startsWith(`/v2/${name}/`)
+/** The action of the distribution token scope a request of `method` needs. */
+function actionOf(method: string): string {
+  if (method === 'GET' || method === 'HEAD') return 'pull'
+  return method === 'DELETE' ? 'delete' : 'push'
+}
+
+// A cached token is reused only for paths of the repository its scope names, for its actions.
+function scopeGrants(scope: string, path: string, action: string): boolean {
+  const match = scope.match(/^repository:(.+):([^:]+)$/)
+  if (match === null || !path.startsWith(`/v2/${match[1]}/`)) return false
+  const actions = (match[2] ?? '').split(',')
+  return actions.includes(action) || actions.includes('*')
 }

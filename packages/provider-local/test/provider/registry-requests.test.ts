@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type LogEvent, startLocalRegistry } from '@artifact-registry/registry-server'
+import {
+  type LogEvent,
+  startLocalRegistry,
+  startTokenService,
+} from '@artifact-registry/registry-server'
 import { requireTool, startDockerRegistry } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { local, MARKER_DIGEST } from '../../src/index.js'
@@ -14,7 +18,8 @@ import { countingProxy } from '../support/counting-proxy.js'
 // HEAD of the marker's blob before uploading it is one request more for nothing: the upload is as
 // small as the HEAD, and the registry takes a blob it holds. On registry:2, which opens an upload
 // session instead of taking the blob in a POST, a second POST would be one more, and leave a
-// session behind.
+// session behind; behind our token service, a cached token is sent only with requests its scope
+// allows, since any other earns a 401 and a token request.
 
 const NEW_REPOSITORY = [
   'HEAD /v2/{name}/manifests/{digest} 404',
@@ -80,6 +85,41 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
     ])
     const sessions = join(registry2.dataDir, 'docker/registry/v2/repositories/r2/app/_uploads')
     expect(await readdir(sessions).catch(() => [])).toEqual([])
+  })
+
+  it('behind the token service, sends each cached token only where its scope allows', async () => {
+    const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
+    await using tokens = await startTokenService({ admin })
+    await using registry2 = await startDockerRegistry({ auth: { token: tokens } })
+    await using proxy = await countingProxy(registry2.url)
+    await using registry = await local({
+      url: proxy.url,
+      bindingName: 'r2',
+      adminCredentials: admin,
+    })
+    const marker = `/v2/r2/app/manifests/${MARKER_DIGEST}`
+    proxy.take()
+    await registry.createRepository('app')
+    // One 401 for each scope the first time it is needed (pull, then push), none after.
+    expect(proxy.take()).toEqual([
+      `HEAD ${marker} 401`,
+      `HEAD ${marker} 404`,
+      'POST /v2/r2/app/blobs/uploads/ 401',
+      'POST /v2/r2/app/blobs/uploads/ 202',
+      expect.stringMatching(/^PUT \/v2\/r2\/app\/blobs\/uploads\/[\w-]+ 201$/),
+      `PUT ${marker} 201`,
+      `HEAD ${marker} 200`,
+    ])
+    await registry.deleteRepository('r2/app')
+    expect(proxy.take()).toEqual([
+      'DELETE /_artifact-registry/repositories/r2/app 404',
+      'GET /v2/ 401', // where to revoke its credentials: the token service's realm
+      'GET /v2/r2/app/tags/list 404',
+      `GET ${marker} 200`,
+      `DELETE ${marker} 401`,
+      `DELETE ${marker} 202`,
+      expect.stringMatching(/^DELETE \/v2\/r2\/app\/blobs\/sha256:\w+ 202$/),
+    ])
   })
 })
 
