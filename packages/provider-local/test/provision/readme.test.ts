@@ -8,7 +8,7 @@ import { expect, it } from 'vitest'
 import { local, MARKER_DIGEST } from '../../src/index.js'
 import { deprovision, provision } from '../../src/provision/index.js'
 
-// The README's "What the admin needs" table lists every call provisioning makes: this runs
+// The README's "Permissions of the provisioning identity" table lists every call provisioning makes: this runs
 // provision and deprovision against a registry that logs each request, and compares.
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -20,7 +20,8 @@ const README = readFileSync(
 
 /** The calls of the table: its first cells, `METHOD path`, with `<name>` for any name. */
 function documentedCalls(): RegExp[] {
-  const section = README.split('#### What the admin needs')[1]?.split('\n#### ')[0] ?? ''
+  const section =
+    README.split('#### Permissions of the provisioning identity')[1]?.split('\n#### ')[0] ?? ''
   return [...section.matchAll(/^\| `([A-Z]+ [^`]+)`/gm)].map((match) => {
     const call = (match[1] ?? '').replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/<[a-z]+>/g, '.+')
     return new RegExp(`^${call}$`)
