@@ -24,7 +24,7 @@ import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './regis
 export async function deprovision(
   options: LocalDeprovisionOptions,
 ): Promise<ProvisionResult<LocalBinding>> {
-  const target = resolveProvisionOptions(options, ['force'])
+  const target = resolveProvisionOptions(options, 'deprovision')
   const recorder = new ProvisionRecorder(options)
   const force = options.force === true
   recorder.checkpoint()

@@ -76,7 +76,7 @@ export type ResolvedProvisionOptions =
  */
 export function resolveProvisionOptions(
   options: unknown,
-  allowed: readonly string[],
+  purpose: 'provision' | 'deprovision',
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedProvisionOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -98,12 +98,16 @@ export function resolveProvisionOptions(
       message: 'give url (a running registry) or dataDir (an embedded registry), not both',
     })
   }
-  const fields = [...(hasDataDir && !hasUrl ? DATA_DIR_FIELDS : URL_FIELDS), ...allowed]
+  const fields = [
+    ...(hasDataDir && !hasUrl ? DATA_DIR_FIELDS : URL_FIELDS),
+    ...(purpose === 'deprovision' ? ['force'] : []),
+  ]
   // An option set to undefined is an option left out.
   for (const key of Object.keys(o).filter((k) => o[k] !== undefined)) {
     if (!fields.includes(key) && !(hasUrl && hasDataDir && key === 'dataDir'))
-      issues.push({ path: key, message: unknownFieldMessage(key, hasDataDir && !hasUrl) })
+      issues.push({ path: key, message: unknownFieldMessage(key, hasDataDir && !hasUrl, purpose) })
   }
+  issues.push(...runIssues(o))
   // The provider's own validation names url, dataDir, port, host, bindingName and caCertificate.
   issues.push(...providerIssues(o, hasDataDir && !hasUrl))
   const bindingName = typeof o.bindingName === 'string' ? o.bindingName : 'artifacts'
@@ -150,11 +154,24 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // What core's binding schema accepts as caCertificate: the binding must parse.
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/
 
-function unknownFieldMessage(key: string, dataDirTarget: boolean): string {
+function unknownFieldMessage(key: string, dataDirTarget: boolean, purpose: string): string {
   const other = dataDirTarget ? URL_FIELDS : DATA_DIR_FIELDS
   return other.includes(key)
     ? `is an option of ${dataDirTarget ? '{ url }' : '{ dataDir }'} only`
-    : 'is not an option of provision'
+    : `is not an option of ${purpose}`
+}
+
+/** Issues with the options of the run itself, which the recorder would otherwise trip over. */
+function runIssues(o: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const flag of ['dryRun', 'force'])
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean')
+      issues.push({ path: flag, message: 'must be true or false' })
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    issues.push({ path: 'signal', message: 'must be an AbortSignal' })
+  if (o.onChange !== undefined && typeof o.onChange !== 'function')
+    issues.push({ path: 'onChange', message: 'must be a function' })
+  return issues
 }
 
 /** Issues the provider's own `local()` validation finds in the fields both share. */

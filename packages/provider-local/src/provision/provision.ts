@@ -19,7 +19,7 @@ import { sessionAt } from './registry-session.js'
 export async function provision(
   options: LocalProvisionOptions,
 ): Promise<ProvisionResult<LocalBinding>> {
-  const target = resolveProvisionOptions(options, [])
+  const target = resolveProvisionOptions(options, 'provision')
   const recorder = new ProvisionRecorder(options)
   recorder.checkpoint()
   if (target.kind === 'data-directory') {

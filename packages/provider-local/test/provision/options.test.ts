@@ -83,6 +83,21 @@ describe('provision validates every option before any call, naming each bad one'
     }
   })
 
+  it('checks the options of the run: dryRun, force, signal, onChange', async () => {
+    const run = { dryRun: 'yes', signal: {}, onChange: 'log' }
+    expect(await issues(bad({ dataDir: '/nowhere', ...run }))).toEqual([
+      'dryRun: must be true or false',
+      'signal: must be an AbortSignal',
+      'onChange: must be a function',
+    ])
+    expect(await issues(deprovision({ dataDir: '/nowhere', force: 1 } as never))).toEqual([
+      'force: must be true or false',
+    ])
+    expect(await issues(deprovision({ dataDir: '/nowhere', tls: {} } as never))).toEqual([
+      'tls: is not an option of deprovision',
+    ])
+  })
+
   it('deprovision takes force, provision does not', async () => {
     expect(await issues(bad({ dataDir: '/nowhere', force: true }))).toEqual([
       'force: is not an option of provision',
