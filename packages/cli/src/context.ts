@@ -1,4 +1,4 @@
-import type { ArtifactRegistry } from '@artifact-registry/core'
+import { type ArtifactRegistry, bindingEnvVariable } from '@artifact-registry/core'
 import { type Command, Option } from 'commander'
 import { type BindingSource, DEFAULT_BINDING_NAME, openRegistry } from './binding.js'
 import { abortable } from './interrupt.js'
@@ -41,7 +41,7 @@ export function withBindingOptions(command: Command): Command {
     .addOption(
       new Option(
         '--binding <name>',
-        `binding name: its JSON is in ARTIFACT_REGISTRY_<NAME>_BINDING (or ALIEN_<NAME>_BINDING)`,
+        `binding name: its JSON is in ARTIFACT_REGISTRY_<NAME>_BINDING (or ALIEN_<NAME>_BINDING); by default ${bindingEnvVariable(DEFAULT_BINDING_NAME)}`,
       )
         .default(undefined, DEFAULT_BINDING_NAME)
         .conflicts('bindingFile'),

@@ -26,6 +26,14 @@ describe('progress', () => {
     expect(output).toMatch(/^name: +artifacts\/shown$/m)
   })
 
+  it('shows each provisioning change as it is decided, on a terminal', async () => {
+    const data = `${work.dir}/provisioned`
+    const output = await inTerminal(['provision', 'local', '--data-dir', data, '--json'])
+    expect(output).toContain(`create data-directory ${data} (a new registry data directory)\n`)
+    const piped = await cli(['provision', 'local', '--data-dir', `${work.dir}/piped`, '--json'])
+    expect(piped.stderr).toBe('')
+  })
+
   it('is never written to a pipe', async () => {
     const result = await cli(['repo', 'create', 'quiet', '--binding-file', bindingFile])
     expect(result.stdout).toMatch(/^name: +artifacts\/quiet$/m)
