@@ -1,6 +1,6 @@
 import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { describe, expect, it } from 'vitest'
-import { provision } from '../src/provision/index.js'
+import { deprovision, provision } from '../src/provision/index.js'
 import { PROJECT, rejectionOf } from './helpers.js'
 import {
   accountEmail,
@@ -174,7 +174,7 @@ describe('provision converges', () => {
     ])
   })
 
-  it('refuses a GAR repository of another format with INVALID_CONFIG, writing nothing', async () => {
+  it('refuses a GAR repository of another format with INVALID_CONFIG, to provision or deprovision, writing nothing', async () => {
     const repository = freshRepositoryId()
     const client = new ArtifactRegistryClient({
       fallback: true,
@@ -189,9 +189,16 @@ describe('provision converges', () => {
     await operation.promise()
     await client.close()
     fake.reset()
-    const err = await rejectionOf(provision(provisionOptions(fake, repository)))
-    expect(err).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('MAVEN') })
+    const options = provisionOptions(fake, repository)
+    for (const run of [provision, deprovision]) {
+      const err = await rejectionOf(run({ ...options, force: true }))
+      expect(err).toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining('MAVEN'),
+      })
+    }
     expect(writesIn(fake)).toEqual([])
+    expect(fake.getRepositories()).toContain(repositoryResource(repository))
     expect(fake.getServiceAccounts()).not.toContain(accountEmail(`${repository}-pull`))
   })
 })

@@ -2,6 +2,7 @@ import type { ProvisionResult } from '@artifact-registry/core'
 import { platformError } from '../map-error.js'
 import { garResourceName } from '../naming.js'
 import {
+  checkDockerFormat,
   deleteGarRepository,
   findGarRepository,
   GAR_REPOSITORY_KIND,
@@ -17,7 +18,8 @@ const LISTED_IMAGE_PATHS = 20
 /**
  * Delete what `provision` created for these options: the GAR repository (its IAM policy goes
  * with it) and the pull and push service accounts (their policies go with them; IAM turns their
- * bindings elsewhere into `deleted:` members). Nothing else is touched. While the GAR repository
+ * bindings elsewhere into `deleted:` members). Nothing else is touched: a GAR repository of another
+ * format, which provisioning never creates, is refused with `INVALID_CONFIG`. While the GAR repository
  * holds images it refuses with `CONFLICT` naming them, unless `force` (then they are deleted with
  * it). A resource already gone is reported `unchanged`, so deprovisioning twice succeeds. With
  * `dryRun`, only reads are sent.
@@ -40,9 +42,11 @@ export function deprovision(
     async ({ options: o, recorder, artifactRegistry, iam }) => {
       const name = garResourceName(o.ref)
       recorder.checkpoint()
-      if ((await findGarRepository(artifactRegistry, o.ref)) === undefined) {
+      const existing = await findGarRepository(artifactRegistry, o.ref)
+      if (existing === undefined) {
         recorder.unchanged(GAR_REPOSITORY_KIND, name)
       } else {
+        checkDockerFormat(existing, name)
         const images = await garRepositoryImagePaths(artifactRegistry, o.ref)
         if (images.length > 0 && options.force !== true) {
           throw platformError(

@@ -59,13 +59,7 @@ export async function ensureGarRepository(
     })
     return { exists: !recorder.dryRun, created: true }
   }
-  if (!isDockerFormat(existing.format)) {
-    throw platformError(
-      'INVALID_CONFIG',
-      `GAR repository ${name} exists as a ${String(existing.format)} repository; container images need a DOCKER one`,
-      { issues: [{ path: 'repository', message: 'names a GAR repository of another format' }] },
-    )
-  }
+  checkDockerFormat(existing, name)
   const held = existing.labels ?? {}
   const differing = Object.keys(labels).filter((key) => held[key] !== labels[key])
   if (differing.length === 0) {
@@ -87,6 +81,20 @@ export async function ensureGarRepository(
     },
   )
   return { exists: true, created: false }
+}
+
+/**
+ * @internal Refuse a GAR repository of another format: provisioning never made it, so it is
+ * neither converged nor deleted.
+ * @throws ArtifactRegistryError `INVALID_CONFIG`.
+ */
+export function checkDockerFormat(repository: Repository, name: string): void {
+  if (isDockerFormat(repository.format)) return
+  throw platformError(
+    'INVALID_CONFIG',
+    `GAR repository ${name} exists as a ${String(repository.format)} repository, which provisioning never creates; container images need a DOCKER one`,
+    { issues: [{ path: 'repository', message: 'names a GAR repository of another format' }] },
+  )
 }
 
 /** @internal The image paths (packages) the GAR repository holds. */
