@@ -1,8 +1,14 @@
 import { armError } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { type AzureProvisionOptions, provision } from '../src/provision/index.js'
+import { type AzureProvisionOptions, deprovision, provision } from '../src/provision/index.js'
 import { rejectionOf } from './fixtures.js'
-import { provisionOptions, REGISTRY_NAME, startProvisionFake, writes } from './provision-helpers.js'
+import {
+  deprovisionOptions,
+  provisionOptions,
+  REGISTRY_NAME,
+  startProvisionFake,
+  writes,
+} from './provision-helpers.js'
 
 // What provision refuses, and how: bad options before any call, ARM's refusals with its reason,
 // a login server that never answers, and a cancelled run.
@@ -19,16 +25,22 @@ describe('provision refuses', () => {
         runtimePrincipalId: 'runtime-app',
         credentials: 'admin' as 'aad-exchange',
         loginServerTimeoutMs: 0,
+        dryRun: 'yes' as unknown as boolean,
+        onChange: 'log' as unknown as () => void,
+        signal: {} as AbortSignal,
       }),
     )
     expect(err).toMatchObject({ code: 'INVALID_CONFIG', platform: 'azure' })
     const issues = (err as unknown as { issues: { path: string }[] }).issues.map((i) => i.path)
     expect(issues.sort()).toEqual([
       'credentials',
+      'dryRun',
       'location',
       'loginServerTimeoutMs',
+      'onChange',
       'registryName',
       'runtimePrincipalId',
+      'signal',
       'sku',
     ])
     expect(fake.requests).toEqual([])
@@ -113,6 +125,15 @@ describe('provision refuses', () => {
     const err = await rejectionOf(provision(provisionOptions(fake, { loginServerTimeoutMs: 50 })))
     expect(err).toMatchObject({ code: 'UNAVAILABLE' })
     expect(err.message).toContain('127.0.0.1:1')
+  })
+
+  it('deprovision’s force when it is not a boolean, before any call', async () => {
+    await using fake = await startProvisionFake()
+    const err = await rejectionOf(
+      deprovision(deprovisionOptions(fake, { force: 'yes' as unknown as boolean })),
+    )
+    expect(err).toMatchObject({ code: 'INVALID_CONFIG', issues: [{ path: 'force' }] })
+    expect(fake.requests).toEqual([])
   })
 })
 

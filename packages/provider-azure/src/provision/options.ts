@@ -56,7 +56,7 @@ export interface ResolvedProvisionOptions {
 }
 
 type Check = readonly [
-  path: keyof AzureProvisionOptions,
+  path: keyof AzureDeprovisionOptions,
   valid: (o: AzureProvisionOptions) => boolean,
   message: string,
 ]
@@ -87,6 +87,20 @@ const CHECKS: readonly Check[] = [
     'signal',
     (o) => o.signal === undefined || o.signal instanceof AbortSignal,
     'must be an AbortSignal',
+  ],
+  ['dryRun', (o) => o.dryRun === undefined || typeof o.dryRun === 'boolean', 'must be a boolean'],
+  [
+    'onChange',
+    (o) => o.onChange === undefined || typeof o.onChange === 'function',
+    'must be a function',
+  ],
+  [
+    'force',
+    (o) => {
+      const { force } = o as AzureDeprovisionOptions
+      return force === undefined || typeof force === 'boolean'
+    },
+    'must be a boolean',
   ],
 ]
 
