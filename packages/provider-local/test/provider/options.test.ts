@@ -70,6 +70,7 @@ describe('local() options', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      listRepositories: true,
       credentialTtl: TTL_RULES.local,
     })
   })
