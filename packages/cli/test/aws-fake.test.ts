@@ -83,6 +83,16 @@ describe('against the AWS fake', () => {
     expect(human.stdout).toMatch(/^accounts: 222222222222$/m)
   })
 
+  it('repo list: the repositories under the prefix, sorted, filtered by --prefix', async () => {
+    await aws(['repo', 'create', 'list-b'])
+    await aws(['repo', 'create', 'list-a'])
+    const listed = parseJson<{ repositories: { name: string; uri: string }[] }>(
+      await aws(['repo', 'list', '--prefix', 'list-', '--json']),
+    )
+    expect(listed.repositories.map((r) => r.name)).toEqual(['acme-list-a', 'acme-list-b'])
+    expect(fake.requests.some((r) => r.operation === 'DescribeRepositories')).toBe(true)
+  })
+
   it('a name outside the prefix is INVALID_ARGUMENT; a missing repository NOT_FOUND', async () => {
     expect((await aws(['repo', 'get', 'other-app'])).status).toBe(ERROR_EXIT_CODES.INVALID_ARGUMENT)
     expect((await aws(['repo', 'get', 'acme-missing'])).status).toBe(ERROR_EXIT_CODES.NOT_FOUND)

@@ -29,6 +29,9 @@ describe('the root README command line quickstart', () => {
       env: cleanEnv({ PATH }),
     })
     expect(stdout).toMatch(/^name: +artifacts\/prj_abc123$/m)
+    expect(stdout).toMatch(
+      /^NAME +URI +CREATED\nartifacts\/prj_abc123 +127\.0\.0\.1:\d+\/artifacts\/prj_abc123 +\d+ seconds? ago$/m,
+    )
     const credentials = JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1))
     expect(credentials).toMatchObject({
       registry: expect.stringMatching(/^127\.0\.0\.1:\d+$/),

@@ -1,4 +1,3 @@
-import { LOCAL_CAPABILITIES } from '@artifact-registry/provider-local'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
 import { cli, parseJson, temporaryDirectory } from './support/command.js'
@@ -46,31 +45,15 @@ describe('repo', () => {
     expect(again).toMatchObject({ status: EXIT.ok, stdout: 'deleted artifacts/doomed\n' })
   })
 
-  // Whether the local provider lists yet is its own capability: the command must follow it.
-  it.runIf(LOCAL_CAPABILITIES.listRepositories === true)(
-    'list prints { repositories } sorted, filtered by --prefix, and a table for people',
-    async () => {
-      for (const name of ['list-b', 'list-a', 'other'])
-        await cli(['repo', 'create', name, ...binding])
-      const listed = parseJson<{ repositories: { name: string }[] }>(
-        await cli(['repo', 'list', '--prefix', 'list-', '--json', ...binding]),
-      )
-      expect(listed.repositories.map((r) => r.name)).toEqual([
-        'artifacts/list-a',
-        'artifacts/list-b',
-      ])
-      const table = await cli(['repo', 'list', '--prefix', 'list-', ...binding])
-      expect(table.stdout.split('\n')[0]).toMatch(/^NAME +URI +CREATED$/)
-      expect(table.stdout).toMatch(/^artifacts\/list-a +127\.0\.0\.1:\d+\/artifacts\/list-a +/m)
-    },
-  )
-
-  it.runIf(LOCAL_CAPABILITIES.listRepositories !== true)(
-    'list is NOT_SUPPORTED when the provider cannot list',
-    async () => {
-      const result = await cli(['repo', 'list', ...binding])
-      expect(result.status).toBe(ERROR_EXIT_CODES.NOT_SUPPORTED)
-      expect(result.stderr).toContain('cannot list repositories')
-    },
-  )
+  it('list prints { repositories } sorted, filtered by --prefix, and a table for people', async () => {
+    for (const name of ['list-b', 'list-a', 'other'])
+      await cli(['repo', 'create', name, ...binding])
+    const listed = parseJson<{ repositories: { name: string }[] }>(
+      await cli(['repo', 'list', '--prefix', 'list-', '--json', ...binding]),
+    )
+    expect(listed.repositories.map((r) => r.name)).toEqual(['artifacts/list-a', 'artifacts/list-b'])
+    const table = await cli(['repo', 'list', '--prefix', 'list-', ...binding])
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME +URI +CREATED$/)
+    expect(table.stdout).toMatch(/^artifacts\/list-a +127\.0\.0\.1:\d+\/artifacts\/list-a +/m)
+  })
 })
