@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import { type ArtifactRegistryCredentials, ArtifactRegistryError } from '@artifact-registry/core'
 import { UsageError } from './failure.js'
 
 /** The registry clients `login` drives; each has `login --username … --password-stdin`. */
@@ -28,7 +28,8 @@ export function loginArguments(
   insecure: boolean,
 ): string[] {
   if (credentials.authMethod !== 'basic') {
-    throw new UsageError(
+    throw new ArtifactRegistryError(
+      'NOT_SUPPORTED',
       `${client} login needs a username and password; this platform's credentials are a bearer token (use credentials --format json)`,
     )
   }

@@ -22,3 +22,15 @@ export function portNumber(value: string): number {
 export function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value]
 }
+
+/** {@link collect} for a repeatable flag whose values are one of `choices`; otherwise a usage error. */
+export function collectChoice(
+  choices: readonly string[],
+): (value: string, previous?: readonly string[]) => string[] {
+  return (value, previous) => {
+    if (!choices.includes(value)) {
+      throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`)
+    }
+    return collect(value, previous)
+  }
+}

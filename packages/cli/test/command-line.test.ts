@@ -48,6 +48,7 @@ describe('the command line', () => {
       ['repo', 'get', 'x', '--binding', 'a', '--binding-file', 'f'],
       /cannot be used with option '--binding-file/,
     ],
+    [['access', 'add', 'x', '--type', 'aws', '--service-type', 'vm'], /Allowed choices are worker/],
     [
       ['access', 'add', 'x', '--type', 'gcp', '--role-arn', 'arn:aws:iam::1:role/r'],
       /--role-arn is for --type aws, not gcp/,

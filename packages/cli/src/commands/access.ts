@@ -1,9 +1,13 @@
-import type { CrossAccountAccess, CrossAccountPermissions } from '@artifact-registry/core'
+import type {
+  ComputeServiceType,
+  CrossAccountAccess,
+  CrossAccountPermissions,
+} from '@artifact-registry/core'
 import { type Command, Option } from 'commander'
 import { type CommandContext, withBindingOptions } from '../context.js'
 import { UsageError } from '../failure.js'
 import { isoOrNull, relativeTime } from '../format.js'
-import { collect } from '../option-values.js'
+import { collect, collectChoice } from '../option-values.js'
 
 /** The flags of `access add|remove`; each repeatable flag collects its values. */
 interface GrantFlags {
@@ -15,6 +19,9 @@ interface GrantFlags {
   serviceAccount?: string[]
   serviceType?: string[]
 }
+
+/** The compute services a grant may name (core's `ComputeServiceType`). */
+const SERVICE_TYPES: readonly ComputeServiceType[] = ['worker']
 
 /** Flags that belong to one grant type only, to refuse them with the other. */
 const TYPE_FLAGS = {
@@ -86,8 +93,9 @@ function grantFlags(command: Command): Command {
     .option('--service-account <email>', 'gcp: a service account email (repeatable)', collect)
     .addOption(
       new Option('--service-type <type>', 'a compute service allowed to pull (repeatable)')
-        .choices(['worker'])
-        .argParser(collect),
+        // The choices are listed in help and completion; the parser checks them and collects.
+        .choices(SERVICE_TYPES)
+        .argParser(collectChoice(SERVICE_TYPES)),
     )
 }
 
@@ -101,7 +109,7 @@ export function toAccess(flags: GrantFlags): CrossAccountAccess {
       `${names} ${misplaced.length === 1 ? 'is' : 'are'} for --type ${other}, not ${flags.type}`,
     )
   }
-  const allowedServiceTypes = (flags.serviceType ?? []) as 'worker'[]
+  const allowedServiceTypes = (flags.serviceType ?? []) as ComputeServiceType[]
   if (flags.type === 'aws') {
     return {
       type: 'aws',
