@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -137,5 +139,29 @@ describe('provision aws against the fake', () => {
     const result = await cli(['provision', 'aws', '--options-file', bad])
     expect(result.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
     expect(result.stderr).toBe(`The options file ${bad} is not readable JSON\n`)
+  })
+})
+
+describe('Ctrl-C during provisioning', () => {
+  it('stops it at once and exits 130, even while a call hangs', async () => {
+    // A registry that accepts connections and never answers.
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as AddressInfo
+    try {
+      const started = Date.now()
+      const result = await cli(['provision', 'local', '--url', `http://127.0.0.1:${port}`], {
+        env: { ARTIFACT_REGISTRY_ADMIN_PASSWORD: 'unused' },
+        started: (child) => {
+          silent.once('connection', () => child.kill('SIGINT'))
+        },
+      })
+      expect(result.status).toBe(EXIT.interrupted)
+      expect(result.stderr).toBe('interrupted\n')
+      expect(Date.now() - started).toBeLessThan(30_000)
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
   })
 })

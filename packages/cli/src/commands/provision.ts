@@ -8,6 +8,7 @@ import { Argument, type Command, Option } from 'commander'
 import type { CommandContext } from '../context.js'
 import { UsageError } from '../failure.js'
 import { formatTable } from '../format.js'
+import { abortable } from '../interrupt.js'
 import { collect, portNumber } from '../option-values.js'
 import { importOptional } from '../optional-package.js'
 import { writePrivateFile } from '../private-file.js'
@@ -217,7 +218,8 @@ export function addProvisionCommands(program: Command, context: CommandContext):
         pkg,
         () => import(/* @vite-ignore */ `${pkg}/provision`) as Promise<ProvisionModule>,
       )
-      const result = await module[verb](options)
+      // The signal cancels between platform calls; a call under way is abandoned at once.
+      const result = await abortable(module[verb](options), context.signal)
       if (flags.output !== undefined && !options.dryRun) {
         await writePrivateFile(flags.output, `${JSON.stringify(result.binding, null, 2)}\n`)
       }
