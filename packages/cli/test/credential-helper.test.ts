@@ -180,6 +180,19 @@ describe('the credential helper protocol', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ServerURL: bound.host })
   })
 
+  it('a relative bindingFile is relative to the config file, not to the working directory', async () => {
+    await writeConfig({
+      bindingFile: '../binding.json',
+      repository: 'artifacts/app',
+      permission: 'pull',
+    })
+    // Run from / : only the config file's directory can make ../binding.json the binding.
+    const result = await helper('get', bound.host, { cwd: '/' })
+    expect(result.status, result.stdout).toBe(0)
+    const { Username, Secret } = JSON.parse(result.stdout)
+    expect(await tagsStatus(Username, Secret)).toBe(200)
+  })
+
   it('a config with bad fields says which, by path', async () => {
     await writeFile(
       configFile,

@@ -81,6 +81,16 @@ describe('login', () => {
     expect(missing.stderr).toContain('podman is not installed')
   })
 
+  it('--insecure with docker is a usage error (docker has no such flag)', async () => {
+    const client = await recordingClient('insecure')
+    const result = await cli(['login', 'artifacts/app', '--insecure', ...binding], {
+      env: { PATH: client.path },
+    })
+    expect(result.status).toBe(EXIT.usage)
+    expect(result.stderr).toContain('--insecure is for podman, buildah and skopeo')
+    await expect(client.args()).rejects.toThrow(/ENOENT/)
+  })
+
   it('Ctrl-C while the client runs stops it and exits 130', async () => {
     const client = await recordingClient('slow', 'exec sleep 60')
     const started = Date.now()
