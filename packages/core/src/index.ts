@@ -66,7 +66,7 @@ export type {
   ProvisionOptionsBase,
   ProvisionResult,
 } from './provision.js'
-export { ProvisionRecorder } from './provision-recorder.js'
+export { ProvisionRecorder, provisionRunIssues } from './provision-recorder.js'
 export {
   type ResolvedTtl,
   resolveCredentialTtl,

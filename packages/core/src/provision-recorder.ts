@@ -1,3 +1,4 @@
+import type { ConfigIssue } from './errors.js'
 import type { ProvisionChange, ProvisionOptionsBase } from './provision.js'
 
 /**
@@ -56,4 +57,24 @@ export class ProvisionRecorder {
     this.#changes.push(change)
     this.#options.onChange?.(change)
   }
+}
+
+/**
+ * Issues with the options of the run itself (`dryRun`, `force`, `signal`, `onChange`), for a
+ * provider's options validation: a `dryRun` of `"true"` must never mean a real run.
+ */
+export function provisionRunIssues(options: Readonly<Record<string, unknown>>): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const flag of ['dryRun', 'force']) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      issues.push({ path: flag, message: 'must be true or false' })
+    }
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    issues.push({ path: 'signal', message: 'must be an AbortSignal' })
+  }
+  if (options.onChange !== undefined && typeof options.onChange !== 'function') {
+    issues.push({ path: 'onChange', message: 'must be a function' })
+  }
+  return issues
 }

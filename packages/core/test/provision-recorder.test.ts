@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type ProvisionChange, ProvisionRecorder } from '../src/index.js'
+import { type ProvisionChange, ProvisionRecorder, provisionRunIssues } from '../src/index.js'
 
 const role: ProvisionChange = { action: 'create', kind: 'iam-role', id: 'acme-pull' }
 
@@ -49,5 +49,27 @@ describe('ProvisionRecorder', () => {
     ).rejects.toThrow('cancelled by user')
     expect(made).toBe(false)
     expect(recorder.changes).toEqual([])
+  })
+})
+
+describe('provisionRunIssues', () => {
+  it('accepts absent and well-typed run options', () => {
+    expect(provisionRunIssues({})).toEqual([])
+    expect(
+      provisionRunIssues({
+        dryRun: true,
+        force: false,
+        signal: new AbortController().signal,
+        onChange: () => {},
+      }),
+    ).toEqual([])
+  })
+
+  it('names each badly typed run option, so "true" never means a real run', () => {
+    expect(
+      provisionRunIssues({ dryRun: 'true', force: 1, signal: {}, onChange: 'log' }).map(
+        (issue) => issue.path,
+      ),
+    ).toEqual(['dryRun', 'force', 'signal', 'onChange'])
   })
 })
