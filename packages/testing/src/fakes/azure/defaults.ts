@@ -1,4 +1,4 @@
-import type { FakeAzureIdentity, FakeRegistryInit } from './state.js'
+import type { FakeAzureIdentity, FakeRegistryInit, FakeRegistrySeed } from './state.js'
 
 /** The ids the fake uses unless told otherwise; none of them is real. */
 export interface FakeAzureDefaults {
@@ -27,12 +27,15 @@ export function defaultIdentity(): FakeAzureIdentity {
 }
 
 /** @internal A registry init with every default filled in. */
-export function withDefaults(init: FakeRegistryInit): Required<FakeRegistryInit> {
+export function withDefaults(init: FakeRegistryInit): FakeRegistrySeed {
   return {
     name: init.name,
     subscriptionId: init.subscriptionId ?? FAKE_AZURE.subscriptionId,
     resourceGroup: init.resourceGroup ?? FAKE_AZURE.resourceGroup,
     sku: init.sku ?? 'Standard',
     location: init.location ?? 'eastus',
+    tags: { ...init.tags },
+    publicNetworkAccess: init.publicNetworkAccess ?? 'Enabled',
+    networkRuleSet: init.networkRuleSet,
   }
 }

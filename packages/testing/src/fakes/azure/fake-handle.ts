@@ -16,6 +16,7 @@ import type {
   FakeAzureIdentity,
   FakeRegistry,
   FakeRegistryInit,
+  FakeRegistrySeed,
   FakeScopeMap,
   FakeToken,
   LroStyle,
@@ -32,7 +33,7 @@ export interface FakeParts {
   readonly dataPlane: AcrDataPlane
   readonly content: DataPlaneContent
   /** The registries the fake holds from the start. */
-  readonly registries: readonly Required<FakeRegistryInit>[]
+  readonly registries: readonly FakeRegistrySeed[]
   /** The identity `providerOptions()` signs in as. */
   readonly identity: FakeAzureIdentity
   /** The login servers of further registries, seeded or created through ARM. */

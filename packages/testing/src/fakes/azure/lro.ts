@@ -11,6 +11,7 @@ export type FakeLroOperation =
   | 'tokens.create'
   | 'tokens.delete'
   | 'registries.create'
+  | 'registries.update'
   | 'registries.delete'
   | 'registries.generateCredentials'
 
@@ -21,6 +22,7 @@ export const LRO_OPERATIONS: readonly FakeLroOperation[] = [
   'tokens.create',
   'tokens.delete',
   'registries.create',
+  'registries.update',
   'registries.delete',
   'registries.generateCredentials',
 ]

@@ -8,9 +8,9 @@ interface Provisioned {
   provisioningState: string
 }
 
-/** A long-running PUT, for {@link startPut}. */
+/** A long-running PUT or PATCH, for {@link startPut}. */
 export interface PutSpec {
-  readonly operation: FakeLroOperation & `${string}.create`
+  readonly operation: FakeLroOperation & (`${string}.create` | `${string}.update`)
   readonly path: ArmPath
   /** The resource as stored, already holding the new settings. */
   readonly resource: Provisioned

@@ -16,6 +16,7 @@ const ARM_ACTIONS: Readonly<Record<string, string>> = {
   'registries.get': 'Microsoft.ContainerRegistry/registries/read',
   'registries.checkNameAvailability': 'Microsoft.ContainerRegistry/checkNameAvailability/read',
   'registries.create': 'Microsoft.ContainerRegistry/registries/write',
+  'registries.update': 'Microsoft.ContainerRegistry/registries/write',
   'registries.delete': 'Microsoft.ContainerRegistry/registries/delete',
   'registries.generateCredentials':
     'Microsoft.ContainerRegistry/registries/generateCredentials/action',

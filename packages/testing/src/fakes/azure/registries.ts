@@ -1,20 +1,25 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
 import { startDelete, startPut } from './provisioning.js'
+import {
+  parseRegistrySettings,
+  patchRegistry,
+  REGISTRY_DEFAULTS,
+  type RegistrySettings,
+  replaceRegistry,
+} from './registry-properties.js'
 import { armError, json, parseJson, resourceNotFound } from './responses.js'
 import {
   type AzureFakeState,
   type FakeRegistry,
-  type FakeRegistryInit,
+  type FakeRegistrySeed,
   type FakeSku,
   registryId,
   registryKey,
 } from './state.js'
 
-const SKUS: readonly FakeSku[] = ['Basic', 'Standard', 'Premium']
-
 /** Add a registry to the state (from options or a test), already provisioned. */
-export function addRegistry(state: AzureFakeState, init: Required<FakeRegistryInit>): FakeRegistry {
+export function addRegistry(state: AzureFakeState, init: FakeRegistrySeed): FakeRegistry {
   const registry: FakeRegistry = {
     id: registryId(init.subscriptionId, init.resourceGroup, init.name),
     subscriptionId: init.subscriptionId,
@@ -25,6 +30,9 @@ export function addRegistry(state: AzureFakeState, init: Required<FakeRegistryIn
     creationDate: new Date(),
     provisioningState: 'Succeeded',
     adminUserEnabled: false,
+    tags: { ...init.tags },
+    publicNetworkAccess: init.publicNetworkAccess ?? REGISTRY_DEFAULTS.publicNetworkAccess,
+    networkRuleSet: init.networkRuleSet ?? REGISTRY_DEFAULTS.networkRuleSet,
   }
   state.registries.set(registryKey(init.subscriptionId, init.resourceGroup, init.name), registry)
   return registry
@@ -48,20 +56,24 @@ export function registryBody(registry: FakeRegistry, loginServer: string | undef
     type: 'Microsoft.ContainerRegistry/registries',
     location: registry.location,
     sku: { name: registry.sku, tier: registry.sku },
-    tags: {},
+    tags: { ...registry.tags },
     properties: {
       loginServer: loginServer ?? `${registry.name.toLowerCase()}.azurecr.io`,
       creationDate: registry.creationDate.toISOString(),
       provisioningState: registry.provisioningState,
       adminUserEnabled: registry.adminUserEnabled,
+      publicNetworkAccess: registry.publicNetworkAccess,
+      ...(registry.networkRuleSet === undefined ? {} : { networkRuleSet: registry.networkRuleSet }),
     },
   }
 }
 
 /**
- * `registries.get`, `registries.create` (a long-running PUT; a new registry gets a login server
- * of its own; a name is unique across every subscription, as its DNS name is) and
- * `registries.delete` (long-running; its login server goes with it).
+ * `registries.get`, `registries.create` (a long-running PUT that creates or replaces: what it
+ * leaves out goes back to its default; a new registry gets a login server of its own; a name is
+ * unique across every subscription, as its DNS name is), `registries.update` (a long-running
+ * PATCH that merges: what it leaves out stays) and `registries.delete` (long-running; its login
+ * server goes with it).
  */
 export function registryRoute(
   request: FakeRequest,
@@ -77,6 +89,7 @@ export function registryRoute(
     // ARM deletes are idempotent: nothing to delete is a success.
     return existing === undefined ? { status: 204 } : deleteRegistry(path, existing, ctx)
   }
+  if (operation === 'registries.update') return updateRegistry(request, path, existing, ctx)
   return createRegistry(request, path, existing, ctx)
 }
 
@@ -95,7 +108,7 @@ async function createRegistry(
 ): Promise<FakeResponse> {
   const input = parseRegistry(request, path)
   if ('status' in input) return input
-  const { sku, location, adminUserEnabled } = input
+  const { sku, location } = input
   if (existing === undefined && nameTaken(ctx, path.registryName)) {
     return armError(
       409,
@@ -121,8 +134,7 @@ async function createRegistry(
       location,
     })
   if (existing === undefined) await ctx.loginServers.ensure(key)
-  registry.sku = sku
-  registry.adminUserEnabled = adminUserEnabled
+  replaceRegistry(registry, input)
   return startPut(ctx, {
     operation: 'registries.create',
     path,
@@ -137,26 +149,42 @@ async function createRegistry(
   })
 }
 
+/** A PATCH of an existing registry: ARM merges what it carries into the registry. */
+function updateRegistry(
+  request: FakeRequest,
+  path: ArmPath,
+  existing: FakeRegistry | undefined,
+  ctx: ArmContext,
+): FakeResponse {
+  if (existing === undefined) return resourceNotFound(path)
+  const patch = parseRegistrySettings(parseJson(request.body))
+  if ('status' in patch) return patch
+  patchRegistry(existing, patch)
+  return startPut(ctx, {
+    operation: 'registries.update',
+    path,
+    resource: existing,
+    location: existing.location,
+    isNew: false,
+    body: () => bodyOf(existing, ctx),
+    discard: () => {},
+  })
+}
+
 /** Whether another subscription or resource group holds a registry of this name (any case). */
 function nameTaken(ctx: ArmContext, name: string): boolean {
   return [...ctx.state.registries.values()].some((r) => r.name.toLowerCase() === name.toLowerCase())
 }
 
-/** The validated SKU, location and admin-user setting of a PUT, or the 400 answer. */
+/** The validated settings of a PUT (`sku` and `location` required), or the 400 answer. */
 function parseRegistry(
   request: FakeRequest,
   path: ArmPath,
-): { sku: FakeSku; location: string; adminUserEnabled: boolean } | FakeResponse {
-  const body = parseJson(request.body) as {
-    location?: unknown
-    sku?: { name?: unknown }
-    properties?: { adminUserEnabled?: unknown }
-  }
-  const sku = SKUS.find((s) => s === body?.sku?.name)
-  const admin = body?.properties?.adminUserEnabled
-  if (admin !== undefined && typeof admin !== 'boolean') {
-    return armError(400, 'InvalidRequestContent', 'properties.adminUserEnabled must be a boolean')
-  }
+): (RegistrySettings & { sku: FakeSku; location: string }) | FakeResponse {
+  const body = parseJson(request.body) as { location?: unknown } | undefined
+  const settings = parseRegistrySettings(body)
+  if ('status' in settings) return settings
+  const { sku } = settings
   if (sku === undefined || typeof body?.location !== 'string') {
     return armError(
       400,
@@ -171,8 +199,7 @@ function parseRegistry(
       `The registry name '${path.registryName}' is invalid.`,
     )
   }
-  // ACR's default: the admin user is off unless asked for.
-  return { sku, location: body.location, adminUserEnabled: admin ?? false }
+  return { ...settings, sku, location: body.location }
 }
 
 function deleteRegistry(path: ArmPath, existing: FakeRegistry, ctx: ArmContext): FakeResponse {

@@ -64,6 +64,25 @@ export interface FakeRegistryInit {
   sku?: FakeSku
   /** @default 'eastus' */
   location?: string
+  /** ARM tags of the registry. @default {} */
+  tags?: Record<string, string>
+  /** Whether the registry answers on its public endpoint. @default 'Enabled' */
+  publicNetworkAccess?: FakePublicNetworkAccess
+  /** The registry's firewall rules; `undefined`: none set. @default undefined */
+  networkRuleSet?: FakeNetworkRuleSet | undefined
+}
+
+/** A registry init with the defaults of its identity, SKU and location filled in. */
+export type FakeRegistrySeed = FakeRegistryInit &
+  Required<Pick<FakeRegistryInit, 'subscriptionId' | 'resourceGroup' | 'sku' | 'location'>>
+
+/** ACR's `properties.publicNetworkAccess`. */
+export type FakePublicNetworkAccess = 'Enabled' | 'Disabled'
+
+/** ACR's `properties.networkRuleSet`, as the fake stores it. */
+export interface FakeNetworkRuleSet {
+  defaultAction: 'Allow' | 'Deny'
+  ipRules: { action: 'Allow'; value: string }[]
 }
 
 /** A registry as the fake stores it. */
@@ -78,6 +97,10 @@ export interface FakeRegistry {
   provisioningState: string
   /** Whether the registry's admin user (a username and password for everything) is on. */
   adminUserEnabled: boolean
+  /** ARM tags. */
+  tags: Record<string, string>
+  publicNetworkAccess: FakePublicNetworkAccess
+  networkRuleSet: FakeNetworkRuleSet | undefined
 }
 
 /** A scope map as the fake stores it. */
