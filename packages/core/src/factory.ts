@@ -3,6 +3,7 @@ import type { BindingEnv } from './binding/alien.js'
 import { isBuiltinPlatform, parseBinding } from './binding/parse-binding.js'
 import type { ArtifactRegistryBinding } from './binding/types.js'
 import { ArtifactRegistryError } from './errors.js'
+import { describeJsonSyntaxError } from './json-syntax.js'
 import { instrument } from './operation-events.js'
 import { PROVIDER_PACKAGES, type ProviderLoader, type ProviderModule } from './provider-module.js'
 
@@ -77,10 +78,11 @@ export async function loadArtifactRegistry(
   let json: unknown
   try {
     json = JSON.parse(raw)
-  } catch (cause) {
-    throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${variable} is not valid JSON`, {
-      cause,
-      issues: [{ path: variable, message: 'is not valid JSON' }],
+  } catch {
+    // Not the SyntaxError as cause: its message quotes the text, which may hold a password.
+    const problem = `is not valid JSON (${describeJsonSyntaxError(raw)})`
+    throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${variable} ${problem}`, {
+      issues: [{ path: variable, message: problem }],
     })
   }
   const binding = parseBinding(json, {

@@ -35,6 +35,7 @@ export {
   loadArtifactRegistry,
   registerProvider,
 } from './factory.js'
+export { describeJsonSyntaxError } from './json-syntax.js'
 export {
   type ResolvedListOptions,
   resolveListOptions,

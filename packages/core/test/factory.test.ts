@@ -160,8 +160,20 @@ describe('loadArtifactRegistry', () => {
       '[core] ARTIFACT_REGISTRY_IMGS_BINDING is not set (nor is ALIEN_IMGS_BINDING)',
     )
     const notJson = await failure({ ALIEN_IMGS_BINDING: '{service:' })
-    expect(notJson.message).toBe('[core] ALIEN_IMGS_BINDING is not valid JSON')
-    expect(notJson.issues).toEqual([{ path: 'ALIEN_IMGS_BINDING', message: 'is not valid JSON' }])
+    expect(notJson.message).toBe('[core] ALIEN_IMGS_BINDING is not valid JSON (line 1, column 2)')
+    expect(notJson.issues).toEqual([
+      { path: 'ALIEN_IMGS_BINDING', message: 'is not valid JSON (line 1, column 2)' },
+    ])
+    // The parser's SyntaxError quotes the text near the mistake: neither it nor the text is kept.
+    const secret = 'hunter2-do-not-print'
+    const leaky = await failure({
+      ARTIFACT_REGISTRY_IMGS_BINDING: `{"platform":"local","adminCredentials":{"password":${secret}}}`,
+    })
+    expect(leaky.message).toBe(
+      '[core] ARTIFACT_REGISTRY_IMGS_BINDING is not valid JSON (line 1, column 52)',
+    )
+    expect(leaky.cause).toBeUndefined()
+    expect(JSON.stringify(leaky.issues) + String(leaky.cause)).not.toContain('hunter2')
     const invalid = await failure({ ALIEN_IMGS_BINDING: '{"service":"acr","registryName":"a"}' })
     expect(invalid.message).toMatch(/^\[core\] Invalid binding in ALIEN_IMGS_BINDING: /)
     expect(invalid.issues.map((i) => i.path)).toEqual(['resourceGroupName'])
