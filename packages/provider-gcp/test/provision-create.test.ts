@@ -5,6 +5,7 @@ import { LOCATION, PROJECT } from './helpers.js'
 import {
   accountEmail,
   accountResource,
+  derivedId,
   freshRepositoryId,
   provisionOptions,
   repositoryResource,
@@ -17,12 +18,20 @@ const fake = await useProvisionFake()
 /** Every change provisioning of `repository` from nothing makes, in order. */
 function creations(repository: string, runtimeMember: string) {
   const resource = repositoryResource(repository)
-  const pull = accountEmail(`${repository}-pull`)
-  const push = accountEmail(`${repository}-push`)
+  const pull = accountEmail(derivedId(repository, 'pull'))
+  const push = accountEmail(derivedId(repository, 'push'))
   return [
     { action: 'create', kind: 'gar-repository', id: resource },
-    { action: 'create', kind: 'service-account', id: accountResource(`${repository}-pull`) },
-    { action: 'create', kind: 'service-account', id: accountResource(`${repository}-push`) },
+    {
+      action: 'create',
+      kind: 'service-account',
+      id: accountResource(derivedId(repository, 'pull')),
+    },
+    {
+      action: 'create',
+      kind: 'service-account',
+      id: accountResource(derivedId(repository, 'push')),
+    },
     {
       action: 'create',
       kind: 'gar-repository-iam-binding',
@@ -36,12 +45,12 @@ function creations(repository: string, runtimeMember: string) {
     {
       action: 'create',
       kind: 'service-account-iam-binding',
-      id: `${accountResource(`${repository}-pull`)} roles/iam.serviceAccountTokenCreator ${runtimeMember}`,
+      id: `${accountResource(derivedId(repository, 'pull'))} roles/iam.serviceAccountTokenCreator ${runtimeMember}`,
     },
     {
       action: 'create',
       kind: 'service-account-iam-binding',
-      id: `${accountResource(`${repository}-push`)} roles/iam.serviceAccountTokenCreator ${runtimeMember}`,
+      id: `${accountResource(derivedId(repository, 'push'))} roles/iam.serviceAccountTokenCreator ${runtimeMember}`,
     },
   ]
 }
@@ -56,8 +65,8 @@ describe('provision from nothing', () => {
       projectId: PROJECT,
       location: LOCATION,
       repository,
-      pullServiceAccount: accountEmail(`${repository}-pull`),
-      pushServiceAccount: accountEmail(`${repository}-push`),
+      pullServiceAccount: accountEmail(derivedId(repository, 'pull')),
+      pushServiceAccount: accountEmail(derivedId(repository, 'push')),
     }
     expect(result.binding).toEqual(binding)
     expect(parseBinding(result.binding)).toEqual(binding)

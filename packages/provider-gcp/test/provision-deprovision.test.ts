@@ -3,6 +3,7 @@ import { deprovision, provision } from '../src/provision/index.js'
 import { PROJECT, rejectionOf } from './helpers.js'
 import {
   accountResource,
+  derivedId,
   freshRepositoryId,
   provisionOptions,
   repositoryResource,
@@ -38,8 +39,16 @@ describe('deprovision', () => {
         id: resource,
         detail: 'with its images: team/app, web',
       },
-      { action: 'delete', kind: 'service-account', id: accountResource(`${repository}-pull`) },
-      { action: 'delete', kind: 'service-account', id: accountResource(`${repository}-push`) },
+      {
+        action: 'delete',
+        kind: 'service-account',
+        id: accountResource(derivedId(repository, 'pull')),
+      },
+      {
+        action: 'delete',
+        kind: 'service-account',
+        id: accountResource(derivedId(repository, 'push')),
+      },
     ])
     expect(fake.getRepositories()).not.toContain(resource)
     expect(fake.getServiceAccounts()).not.toContain(binding.pullServiceAccount)
@@ -48,7 +57,7 @@ describe('deprovision', () => {
     expect(fake.getServiceAccounts()).toContain(OTHER_SA)
   })
 
-  it('deletes an empty GAR repository without force; a second run finds everything gone', async () => {
+  it('deletes an empty GAR repository without force; a second run finds everything gone and reports no changes', async () => {
     const repository = freshRepositoryId()
     const options = provisionOptions(fake, repository)
     await provision(options)
@@ -56,9 +65,24 @@ describe('deprovision', () => {
     expect(first.changes.map((c) => c.action)).toEqual(['delete', 'delete', 'delete'])
     fake.reset()
     const second = await deprovision(options)
-    expect(second.changes).toEqual(
-      first.changes.map(({ kind, id }) => ({ action: 'unchanged', kind, id })),
-    )
+    expect(second.changes).toEqual([])
     expect(writesIn(fake)).toEqual([])
+  })
+
+  it('leaves out of the changes what is already gone, and deletes the rest', async () => {
+    const repository = freshRepositoryId()
+    const options = provisionOptions(fake, repository)
+    const { binding } = await provision(options)
+    fake.deleteServiceAccount(binding.pushServiceAccount)
+    const { changes } = await deprovision(options)
+    expect(changes).toEqual([
+      { action: 'delete', kind: 'gar-repository', id: repositoryResource(repository) },
+      {
+        action: 'delete',
+        kind: 'service-account',
+        id: accountResource(derivedId(repository, 'pull')),
+      },
+    ])
+    expect(fake.getServiceAccounts()).not.toContain(binding.pullServiceAccount)
   })
 })

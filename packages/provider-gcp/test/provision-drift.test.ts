@@ -5,6 +5,7 @@ import { PROJECT, rejectionOf } from './helpers.js'
 import {
   accountEmail,
   accountResource,
+  derivedId,
   freshRepositoryId,
   provisionOptions,
   repositoryResource,
@@ -85,7 +86,7 @@ describe('provision converges', () => {
       {
         action: 'update',
         kind: 'service-account-iam-binding',
-        id: `${accountResource(`${repository}-pull`)} ${TOKEN_CREATOR} ${fake.caller}`,
+        id: `${accountResource(derivedId(repository, 'pull'))} ${TOKEN_CREATOR} ${fake.caller}`,
         detail: expect.stringContaining('granted again'),
       },
     ])
@@ -99,7 +100,11 @@ describe('provision converges', () => {
     fake.deleteServiceAccount(binding.pushServiceAccount)
     const { changes } = await provision(options)
     expect(changed(changes)).toEqual([
-      { action: 'create', kind: 'service-account', id: accountResource(`${repository}-push`) },
+      {
+        action: 'create',
+        kind: 'service-account',
+        id: accountResource(derivedId(repository, 'push')),
+      },
       expect.objectContaining({
         // The repository's policy now names the old account as deleted: the new one is granted.
         action: 'update',
@@ -108,7 +113,7 @@ describe('provision converges', () => {
       {
         action: 'create',
         kind: 'service-account-iam-binding',
-        id: `${accountResource(`${repository}-push`)} ${TOKEN_CREATOR} ${fake.caller}`,
+        id: `${accountResource(derivedId(repository, 'push'))} ${TOKEN_CREATOR} ${fake.caller}`,
       },
     ])
     expect(fake.getServiceAccounts()).toContain(binding.pushServiceAccount)
@@ -199,6 +204,6 @@ describe('provision converges', () => {
     }
     expect(writesIn(fake)).toEqual([])
     expect(fake.getRepositories()).toContain(repositoryResource(repository))
-    expect(fake.getServiceAccounts()).not.toContain(accountEmail(`${repository}-pull`))
+    expect(fake.getServiceAccounts()).not.toContain(accountEmail(derivedId(repository, 'pull')))
   })
 })

@@ -60,6 +60,11 @@ export function repositoryResource(repository: string): string {
   return `projects/${PROJECT}/locations/${LOCATION}/repositories/${repository}`
 }
 
+/** The account id provisioning derives for a GAR repository of {@link LOCATION}, spelled out. */
+export function derivedId(repository: string, access: 'pull' | 'push'): string {
+  return `${repository}-${LOCATION}-${access}`
+}
+
 /** `{accountId}@{project}.iam.gserviceaccount.com` */
 export function accountEmail(accountId: string): string {
   return `${accountId}@${PROJECT}.iam.gserviceaccount.com`

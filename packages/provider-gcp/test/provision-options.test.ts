@@ -63,6 +63,15 @@ describe('provisioning options', () => {
     await expect(deprovision(withoutMember)).resolves.toMatchObject({ changes: expect.any(Array) })
   })
 
+  it("refuses a location too long for the accounts' ownership mark (IAM keeps 256 characters of a description)", async () => {
+    const location = `us-${'a'.repeat(61)}`
+    const err = await rejectionOf(provision(provisionOptions(fake, 'images', { location })))
+    expect((err as ArtifactRegistryError).issues).toEqual([
+      { path: 'location', message: 'must be at most 63 characters' },
+    ])
+    expect(fake.requests).toEqual([])
+  })
+
   it('derives account ids within 6-30 characters from a long repository id, the same each time', async () => {
     const repository = `a-rather-long-repository-${freshRepositoryId()}`
     const options = provisionOptions(fake, repository, { dryRun: true })

@@ -22,7 +22,7 @@ async function readmeProvisioning(provision: Provision, deprovision: Deprovision
   const planned = await provision({ ...options, dryRun: true }) // reads only, changes nothing
   const { binding, changes } = await provision(options) // the same changes, made
   // binding: { platform: 'gcp', projectId, location, repository,
-  //   pullServiceAccount: 'images-pull@acme-prod.iam.gserviceaccount.com', pushServiceAccount }
+  //   pullServiceAccount: 'images-us-central1-pull@acme-prod.iam.gserviceaccount.com', … }
   // → ARTIFACT_REGISTRY_<NAME>_BINDING; run provision again any time: it converges
   await deprovision({ ...options, force: true }) // the GAR repository, its images and both accounts
   // #endregion
@@ -46,8 +46,8 @@ it('the README provisioning example runs as written against the fake', async () 
     projectId: 'acme-prod',
     location: 'us-central1',
     repository: 'images',
-    pullServiceAccount: 'images-pull@acme-prod.iam.gserviceaccount.com',
-    pushServiceAccount: 'images-push@acme-prod.iam.gserviceaccount.com',
+    pullServiceAccount: 'images-us-central1-pull@acme-prod.iam.gserviceaccount.com',
+    pushServiceAccount: 'images-us-central1-push@acme-prod.iam.gserviceaccount.com',
   })
   // Deprovisioned: only the runtime's own account is left.
   expect(fake.getRepositories()).toEqual([])

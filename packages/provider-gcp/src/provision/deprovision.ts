@@ -9,7 +9,7 @@ import {
   garRepositoryImagePaths,
 } from './gar-repository.js'
 import type { GcpDeprovisionOptions } from './options.js'
-import { removeServiceAccount } from './service-account.js'
+import { isOwnServiceAccount, removeServiceAccount } from './service-account.js'
 import { type ProvisionedGcpBinding, runSession } from './session.js'
 
 // How many remaining image paths a CONFLICT names before it only counts the rest.
@@ -18,16 +18,18 @@ const LISTED_IMAGE_PATHS = 20
 /**
  * Delete what `provision` created for these options: the GAR repository (its IAM policy goes
  * with it) and the pull and push service accounts (their policies go with them; IAM turns their
- * bindings elsewhere into `deleted:` members). Nothing else is touched: a GAR repository of another
- * format, which provisioning never creates, is refused with `INVALID_CONFIG`. While the GAR repository
- * holds images it refuses with `CONFLICT` naming them, unless `force` (then they are deleted with
- * it). A resource already gone is reported `unchanged`, so deprovisioning twice succeeds. With
- * `dryRun`, only reads are sent.
+ * bindings elsewhere into `deleted:` members). Nothing else is touched: an account without
+ * provisioning's ownership mark for this GAR repository is refused with `CONFLICT`, and a GAR
+ * repository of another format, which provisioning never creates, with `INVALID_CONFIG`. While
+ * the GAR repository holds images it refuses with `CONFLICT` naming them, unless `force` (then
+ * they are deleted with it). Every refusal comes before the first delete. A resource already gone
+ * is left out of the changes, so deprovisioning twice succeeds, the second time with no changes.
+ * With `dryRun`, only reads are sent.
  *
  * @returns the binding of the options and every change, in order.
- * @throws ArtifactRegistryError `CONFLICT` while images remain and `force` is not set;
- *   `INVALID_CONFIG` for bad options (before any call); the mapped Google error otherwise; the
- *   signal's reason when cancelled.
+ * @throws ArtifactRegistryError `CONFLICT` for an account provisioning did not make, or while
+ *   images remain and `force` is not set; `INVALID_CONFIG` for bad options (before any call);
+ *   the mapped Google error otherwise; the signal's reason when cancelled.
  * @example
  * ```ts
  * await deprovision({ projectId: 'acme-prod', location: 'us-central1', repository: 'images', force: true })
@@ -43,24 +45,34 @@ export function deprovision(
       const name = garResourceName(o.ref)
       recorder.checkpoint()
       const existing = await findGarRepository(artifactRegistry, o.ref)
-      if (existing === undefined) {
-        recorder.unchanged(GAR_REPOSITORY_KIND, name)
-      } else {
+      let images: string[] = []
+      if (existing !== undefined) {
         checkDockerFormat(existing, name)
-        const images = await garRepositoryImagePaths(artifactRegistry, o.ref)
+        images = await garRepositoryImagePaths(artifactRegistry, o.ref)
         if (images.length > 0 && options.force !== true) {
           throw platformError(
             'CONFLICT',
             `GAR repository ${name} still holds ${images.length} image path(s): ${listed(images)}; delete them, or deprovision with force: true to delete them with it`,
           )
         }
+      }
+      const accounts = []
+      for (const [access, account] of [
+        ['pull', o.pullServiceAccount],
+        ['push', o.pushServiceAccount],
+      ] as const) {
+        recorder.checkpoint()
+        // Refuses, before anything is deleted, an account someone else made.
+        if (await isOwnServiceAccount(iam, o.ref, account, access)) accounts.push(account)
+      }
+      if (existing !== undefined) {
         const detail = images.length === 0 ? undefined : `with its images: ${listed(images)}`
         await recorder.apply(
           { action: 'delete', kind: GAR_REPOSITORY_KIND, id: name, ...(detail ? { detail } : {}) },
           () => deleteGarRepository(artifactRegistry, o.ref),
         )
       }
-      for (const account of [o.pullServiceAccount, o.pushServiceAccount]) {
+      for (const account of accounts) {
         await removeServiceAccount(recorder, iam, o.ref.projectId, account)
       }
     },

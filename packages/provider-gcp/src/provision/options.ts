@@ -3,7 +3,7 @@ import type {
   DeprovisionOptionsBase,
   ProvisionOptionsBase,
 } from '@artifact-registry/core'
-import { isValidPlatformName, toPlatformName } from '@artifact-registry/core'
+import { isValidPlatformName, provisionRunIssues } from '@artifact-registry/core'
 import type { AuthClient } from 'google-auth-library'
 import type { GarRepositoryRef } from '../naming.js'
 import {
@@ -15,6 +15,7 @@ import {
   resolveRetry,
   throwIssues,
 } from '../options.js'
+import { derivedAccountId } from './account-id.js'
 
 /**
  * Options of `provision` (from `@artifact-registry/provider-gcp/provision`).
@@ -37,13 +38,16 @@ export interface GcpProvisionOptions extends ProvisionOptionsBase {
   /** Id of the Docker-format GAR repository to create or converge. */
   repository: string
   /**
-   * Account id (the part before `@`) of the pull service account.
-   * @default `{repository}-pull`, adapted with a hash suffix when that is not a valid id
+   * Account id (the part before `@`) of the pull service account. An existing account is used
+   * only when provisioning made it as this GAR repository's pull account (its ownership mark);
+   * any other is refused with `CONFLICT`.
+   * @default `{repository}-{location}-pull`; when longer than 30 characters, cut to fit with a
+   *   6-hex hash of the location and repository before `-pull`
    */
   pullServiceAccountId?: string
   /**
-   * Account id of the push service account.
-   * @default `{repository}-push`, adapted with a hash suffix when that is not a valid id
+   * Account id of the push service account, under the same rule.
+   * @default `{repository}-{location}-push`, likewise cut to fit with a hash
    */
   pushServiceAccountId?: string
   /**
@@ -68,12 +72,14 @@ export interface GcpProvisionOptions extends ProvisionOptionsBase {
 }
 
 /**
- * Options of `deprovision`: those of `provision` (which can be passed as they are), and `force`.
+ * Options of `deprovision`: those of `provision`, which can be passed as they are, and `force`.
+ * What matters only to create (`runtimeMember`, `labels`) may be left out; when given it is
+ * checked as for `provision`.
  */
 export interface GcpDeprovisionOptions
-  extends Omit<GcpProvisionOptions, 'runtimeMember' | keyof ProvisionOptionsBase>,
+  extends Omit<GcpProvisionOptions, 'runtimeMember'>,
     DeprovisionOptionsBase {
-  /** Not needed to deprovision. */
+  /** Only needed to provision. */
   runtimeMember?: string
 }
 
@@ -107,6 +113,10 @@ const MEMBER = new RegExp(
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/
 const MAX_LABELS = 64
+// Longest location taken (real ones have at most 23 characters): with it, an account's ownership
+// mark, which names the GAR repository's resource name, stays within IAM's 256-character
+// description.
+const MAX_LOCATION = 63
 
 /**
  * @internal Validate provisioning options, reporting every bad field by path, before any call.
@@ -119,6 +129,9 @@ export function resolveProvisionOptions(
   const issues: ConfigIssue[] = []
   const o = (options ?? {}) as Partial<GcpProvisionOptions & GcpDeprovisionOptions>
   checkRepositoryRef(o, issues)
+  if (typeof o.location === 'string' && o.location.length > MAX_LOCATION) {
+    issues.push({ path: 'location', message: `must be at most ${MAX_LOCATION} characters` })
+  }
   const pull = accountId(o, 'pullServiceAccountId', 'pull', issues)
   const push = accountId(o, 'pushServiceAccountId', 'push', issues)
   if (pull !== undefined && pull === push) {
@@ -141,7 +154,7 @@ export function resolveProvisionOptions(
   if (!isBaseUrl(iamEndpoint)) {
     issues.push({ path: 'iamEndpoint', message: 'must be an http(s) URL without a path' })
   }
-  checkFlags(o, issues)
+  issues.push(...provisionRunIssues(o))
   const policyRetry = resolveRetry(o.policyRetry, issues)
   throwIssues(issues)
   const projectId = o.projectId ?? ''
@@ -162,7 +175,7 @@ export function resolveProvisionOptions(
 
 // --- Internal ---
 
-/** The given account id, checked, or the one derived from the repository id. */
+/** The given account id, checked, or the one derived from the location and repository id. */
 function accountId(
   o: Partial<GcpProvisionOptions>,
   field: 'pullServiceAccountId' | 'pushServiceAccountId',
@@ -180,9 +193,10 @@ function accountId(
     })
     return undefined
   }
-  // An invalid repository id is reported on its own; nothing is derived from it.
+  // An invalid location or repository id is reported on its own; nothing is derived from it.
   if (typeof o.repository !== 'string' || !/^[a-z][a-z0-9-]*$/.test(o.repository)) return undefined
-  return toPlatformName('gcp-service-account', `${o.repository}-${role}`)
+  if (typeof o.location !== 'string' || !/^[a-z][a-z0-9-]*$/.test(o.location)) return undefined
+  return derivedAccountId(o.location, o.repository, role)
 }
 
 function checkLabels(labels: unknown, issues: ConfigIssue[]): void {
@@ -207,19 +221,5 @@ function checkLabels(labels: unknown, issues: ConfigIssue[]): void {
         message: 'label values are at most 63 of a-z, 0-9, _ and -',
       })
     }
-  }
-}
-
-function checkFlags(o: Partial<GcpDeprovisionOptions>, issues: ConfigIssue[]): void {
-  for (const flag of ['dryRun', 'force'] as const) {
-    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') {
-      issues.push({ path: flag, message: 'must be true or false' })
-    }
-  }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    issues.push({ path: 'signal', message: 'must be an AbortSignal' })
-  }
-  if (o.onChange !== undefined && typeof o.onChange !== 'function') {
-    issues.push({ path: 'onChange', message: 'must be a function' })
   }
 }

@@ -6,7 +6,7 @@ import { garPolicyTarget } from '../policy-update.js'
 import { ensureGarRepository } from './gar-repository.js'
 import { ensureMember } from './iam-member.js'
 import type { GcpProvisionOptions } from './options.js'
-import { ensureServiceAccount } from './service-account.js'
+import { ensureServiceAccount, isOwnServiceAccount } from './service-account.js'
 import { serviceAccountPolicyTarget } from './service-account-policy.js'
 import { type ProvisionedGcpBinding, runSession } from './session.js'
 
@@ -21,10 +21,13 @@ const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
  * `roles/artifactregistry.repoAdmin` (push) for them on the GAR repository, and
  * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account. What exists as
  * wanted is `unchanged`; a missing grant is added back (`update`); bindings and members of
- * others stay as they are. With `dryRun`, only reads are sent.
+ * others stay as they are. An account is created with an ownership mark (its description names
+ * the access and the GAR repository); an existing account without the mark of this GAR
+ * repository is never adopted. With `dryRun`, only reads are sent.
  *
  * @returns the binding for the runtime and every change, in order.
- * @throws ArtifactRegistryError `INVALID_CONFIG` for bad options (before any call) or a GAR
+ * @throws ArtifactRegistryError `CONFLICT` naming an account that exists without the ownership
+ *   mark (before any write); `INVALID_CONFIG` for bad options (before any call) or a GAR
  *   repository of another format; the mapped Google error otherwise; the signal's reason when
  *   cancelled.
  * @example
@@ -49,9 +52,28 @@ export function provision(
       if (runtimeMember === undefined) {
         throw platformError('INVALID_CONFIG', 'provision needs runtimeMember')
       }
+      // Accounts someone else made are refused before anything is written.
+      recorder.checkpoint()
+      const pullExists = await isOwnServiceAccount(iam, o.ref, o.pullServiceAccount, 'pull')
+      recorder.checkpoint()
+      const pushExists = await isOwnServiceAccount(iam, o.ref, o.pushServiceAccount, 'push')
       const repository = await ensureGarRepository(recorder, artifactRegistry, o.ref, o.labels)
-      const pull = await ensureServiceAccount(recorder, iam, o.ref, o.pullServiceAccount, 'pull')
-      const push = await ensureServiceAccount(recorder, iam, o.ref, o.pushServiceAccount, 'push')
+      const pull = await ensureServiceAccount(
+        recorder,
+        iam,
+        o.ref,
+        o.pullServiceAccount,
+        'pull',
+        pullExists,
+      )
+      const push = await ensureServiceAccount(
+        recorder,
+        iam,
+        o.ref,
+        o.pushServiceAccount,
+        'push',
+        pushExists,
+      )
       const repositoryPolicy = garPolicyTarget(
         artifactRegistry,
         garResourceName(o.ref),
