@@ -32,7 +32,12 @@ export async function listRepositories(
   { prefix, signal }: ResolvedListOptions,
 ): Promise<RepositoryResponse[]> {
   const parent = garResourceName(target.ref)
-  const packages = target.client.listPackagesAsync({ parent, pageSize: PAGE_SIZE })
+  // The async iterator asks for each page itself; the client's default autoPaginate: true does
+  // not apply to it, and would only print its AutopaginateTrueWarning.
+  const packages = target.client.listPackagesAsync(
+    { parent, pageSize: PAGE_SIZE },
+    { autoPaginate: false },
+  )
   const iterator = packages[Symbol.asyncIterator]()
   const found: RepositoryResponse[] = []
   try {

@@ -7,6 +7,12 @@ import { HOST, PROJECT, providerFor, provisionGarRepository, useGcpFake } from '
 const fake = await useGcpFake()
 const REAL_HOST = { registryEndpoint: undefined }
 
+// Every process warning of this file's run (each test file runs in a process of its own, and the
+// Google client warns once a process): listing must page as the client intends, without its
+// AutopaginateTrueWarning on stderr.
+const warnings: Error[] = []
+process.on('warning', (warning) => warnings.push(warning))
+
 describe('listRepositories', () => {
   it('reads every page and answers the image paths of its GAR repository, sorted', async () => {
     const { repository, resource } = provisionGarRepository(fake)
@@ -22,6 +28,9 @@ describe('listRepositories', () => {
     const pages = fake.requestsFor('listPackages').map((r) => new URL(r.url, fake.url).searchParams)
     expect(pages.map((q) => q.get('pageSize'))).toEqual(['1000', '1000'])
     expect(pages[1]?.get('pageToken')).toBeTruthy()
+    // Emitted on the next tick: give it one.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
   })
 
   it('answers what getRepository answers, and lists a path only once it holds an image', async () => {
