@@ -4,6 +4,7 @@ import { deprovision, provision } from '../src/provision/index.js'
 import { rejectionOf } from './fixtures.js'
 import {
   deprovisionOptions,
+  PROVISIONED_REGISTRY,
   provisionOptions,
   REGISTRY_ID,
   REGISTRY_NAME,
@@ -18,7 +19,7 @@ import {
 
 /** A fake whose first registry (served on the fake's own port) is the one provisioned. */
 async function provisionedWithImages(...repositories: string[]) {
-  const fake = await startProvisionFake({ registries: [{ name: REGISTRY_NAME }] })
+  const fake = await startProvisionFake({ registries: [PROVISIONED_REGISTRY] })
   await provision(provisionOptions(fake))
   for (const repository of repositories) await fake.seedImage(repository)
   return fake

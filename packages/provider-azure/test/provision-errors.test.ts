@@ -4,6 +4,7 @@ import { type AzureProvisionOptions, deprovision, provision } from '../src/provi
 import { rejectionOf } from './fixtures.js'
 import {
   deprovisionOptions,
+  PROVISIONED_REGISTRY,
   provisionOptions,
   REGISTRY_NAME,
   startProvisionFake,
@@ -70,7 +71,7 @@ describe('provision refuses', () => {
 
   it('a registry in another location: CONFLICT, and nothing is written', async () => {
     await using fake = await startProvisionFake({
-      registries: [{ name: REGISTRY_NAME, location: 'westeurope' }],
+      registries: [{ ...PROVISIONED_REGISTRY, location: 'westeurope' }],
     })
     const err = await rejectionOf(provision(provisionOptions(fake)))
     expect(err).toMatchObject({ code: 'CONFLICT' })
@@ -106,7 +107,7 @@ describe('provision refuses', () => {
   })
 
   it('a login server that never answers: UNAVAILABLE naming it, after loginServerTimeoutMs', async () => {
-    await using fake = await startProvisionFake({ registries: [{ name: REGISTRY_NAME }] })
+    await using fake = await startProvisionFake({ registries: [PROVISIONED_REGISTRY] })
     const registry = [...fake.state.registries.values()][0]
     fake.inject('registries.get', {
       status: 200,
@@ -115,6 +116,7 @@ describe('provision refuses', () => {
         name: REGISTRY_NAME,
         location: 'eastus',
         sku: { name: 'Standard' },
+        tags: registry?.tags,
         properties: {
           loginServer: '127.0.0.1:1',
           provisioningState: 'Succeeded',

@@ -8,10 +8,14 @@ import {
 } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
 import type { AzureDeprovisionOptions, AzureProvisionOptions } from '../src/provision/index.js'
+import { MANAGED_TAGS } from '../src/provision/ownership.js'
 import { fakeCredential, startStrictAzureFake } from './fixtures.js'
 
 /** The registry provisioning makes in these tests. */
 export const REGISTRY_NAME = 'acmeprovisioned'
+/** {@link REGISTRY_NAME} as a registry provisioning made: it carries provisioning's tag. */
+export const PROVISIONED_REGISTRY = { name: REGISTRY_NAME, tags: { ...MANAGED_TAGS } }
+
 /** Its ARM id: the scope of the runtime principal's role assignments. */
 export const REGISTRY_ID = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY_NAME}`
 
@@ -60,12 +64,13 @@ export function provisionOptions(
   }
 }
 
-/** {@link provisionOptions} for `deprovision`. */
+/** {@link provisionOptions} for `deprovision`: without `location` and `sku`, which it does not need. */
 export function deprovisionOptions(
   fake: AzureFake,
   overrides: Partial<AzureDeprovisionOptions> = {},
 ): AzureDeprovisionOptions {
-  return provisionOptions(fake, overrides)
+  const { location, sku, ...options } = provisionOptions(fake)
+  return { ...options, ...overrides }
 }
 
 /** A real ClientSecretCredential of {@link RUNTIME} at the fake's Entra ID. */

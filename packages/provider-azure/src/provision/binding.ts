@@ -1,6 +1,7 @@
 import type { AzureBinding } from '@artifact-registry/core'
 import { AZURE_CLOUDS } from '../clouds.js'
 import { PLATFORM } from '../platform.js'
+import type { AcrSku } from '../rate-limiter.js'
 import type { ResolvedProvisionOptions } from './options.js'
 
 /**
@@ -9,11 +10,13 @@ import type { ResolvedProvisionOptions } from './options.js'
  * host than `{registryName}.{cloud suffix}` (a sovereign cloud's, a DNS name label), and
  * `authorityHost` only outside the public cloud; `credentials` as given.
  *
+ * @param sku The registry's SKU: as asked for, or as ARM says at `deprovision` without one.
  * @param loginServer What ARM says serves the registry; `undefined` in a dry run that would
  *   create it.
  */
 export function bindingOf(
   resolved: ResolvedProvisionOptions,
+  sku: AcrSku | undefined,
   loginServer: string | undefined,
 ): AzureBinding {
   const { options, runtime } = resolved
@@ -23,8 +26,8 @@ export function bindingOf(
     subscriptionId: runtime.subscriptionId,
     resourceGroup: runtime.resourceGroup,
     registryName: runtime.registryName,
-    sku: options.sku,
   }
+  if (sku !== undefined) binding.sku = sku
   if (runtime.repositoryPrefix !== undefined) binding.repositoryPrefix = runtime.repositoryPrefix
   if (options.credentials !== undefined) binding.credentials = options.credentials
   if (loginServer !== undefined && loginServer.toLowerCase() !== runtime.loginServer) {

@@ -1,13 +1,21 @@
-import type { Registry } from '@azure/arm-containerregistry'
+import type { Registry, RegistryUpdateParameters } from '@azure/arm-containerregistry'
 import { unlessNotFound } from '../arm-resources.js'
 import { platformError } from '../map-error.js'
+import type { AcrSku } from '../rate-limiter.js'
 import type { ProvisionContext } from './context.js'
+import { assertManaged, MANAGED_TAGS } from './ownership.js'
 
 /** The `kind` of the registry in provisioning changes. */
 export const CONTAINER_REGISTRY = 'container-registry'
 
 /** The registry as provisioning found or made it: `undefined` in a dry run that would create it. */
 export type ProvisionedRegistry = Registry | undefined
+
+/** What `provision` wants of the registry. */
+export interface WantedRegistry {
+  readonly location: string
+  readonly sku: AcrSku
+}
 
 /** Read the registry; `undefined` when ARM says it does not exist. */
 export function readRegistry(ctx: ProvisionContext): Promise<Registry | undefined> {
@@ -20,15 +28,22 @@ export function readRegistry(ctx: ProvisionContext): Promise<Registry | undefine
 }
 
 /**
- * Create the registry (SKU, location, admin user disabled) or put back what drifted (SKU, admin
- * user, a failed provisioning), waiting for the long-running operation. A registry in another
+ * Create the registry (SKU, location, admin user disabled, tagged {@link MANAGED_TAGS}) with a
+ * PUT, or put back what drifted (SKU, admin user, a failed provisioning) with a PATCH carrying
+ * only those fields: a PUT replaces the whole registry, so it would reset its tags, network
+ * rules, public network access and policies. Waits for the long-running operation. A registry
+ * provisioning did not create (no tag) is `CONFLICT`: never taken over. A registry in another
  * location cannot be moved: `CONFLICT`. Before a create, ARM's name check (a read, so a dry run
  * makes it too) tells whether another subscription holds the name: `CONFLICT`, as registry names
  * are global like their DNS names.
  */
-export async function convergeRegistry(ctx: ProvisionContext): Promise<ProvisionedRegistry> {
+export async function convergeRegistry(
+  ctx: ProvisionContext,
+  wanted: WantedRegistry,
+): Promise<ProvisionedRegistry> {
   const existing = await readRegistry(ctx)
-  const { location, sku } = ctx.resolved.options
+  const { location, sku } = wanted
+  if (existing !== undefined) assertManaged(existing, 'provision')
   if (existing !== undefined && normalRegion(existing.location) !== normalRegion(location)) {
     throw platformError(
       'CONFLICT',
@@ -36,24 +51,23 @@ export async function convergeRegistry(ctx: ProvisionContext): Promise<Provision
     )
   }
   if (existing === undefined) await assertNameAvailable(ctx)
-  const drift = existing === undefined ? [] : driftOf(existing, ctx)
-  if (existing !== undefined && drift.length === 0) {
+  if (existing === undefined) {
+    const change = { action: 'create' as const, kind: CONTAINER_REGISTRY, id: ctx.registryId }
+    return ctx.recorder.apply(change, () => createRegistry(ctx, wanted))
+  }
+  const { drift, repair } = driftOf(existing, wanted)
+  if (drift.length === 0) {
     ctx.recorder.unchanged(CONTAINER_REGISTRY, existing.id ?? ctx.registryId)
     return existing
   }
-  const change =
-    existing === undefined
-      ? { action: 'create' as const, kind: CONTAINER_REGISTRY, id: ctx.registryId }
-      : {
-          action: 'update' as const,
-          kind: CONTAINER_REGISTRY,
-          id: ctx.registryId,
-          detail: drift.join('; '),
-        }
-  const made = await ctx.recorder.apply(change, () =>
-    putRegistry(ctx, { location, sku: { name: sku } }),
-  )
-  return made ?? existing
+  const change = {
+    action: 'update' as const,
+    kind: CONTAINER_REGISTRY,
+    id: ctx.registryId,
+    detail: drift.join('; '),
+  }
+  const repaired = await ctx.recorder.apply(change, () => updateRegistry(ctx, repair))
+  return repaired ?? existing
 }
 
 /** Delete the registry (its repositories and images go with it) and wait. */
@@ -86,26 +100,54 @@ async function assertNameAvailable(ctx: ProvisionContext): Promise<void> {
   )
 }
 
-function putRegistry(ctx: ProvisionContext, registry: Pick<Registry, 'location' | 'sku'>) {
+/** A new registry: a PUT, which creates (and would replace: only ever sent for a new one). */
+function createRegistry(ctx: ProvisionContext, { location, sku }: WantedRegistry) {
   const { resourceGroup, registryName, pollIntervalMs } = ctx.resolved.runtime
   return ctx.call({ operation: 'create registry', resource: registryName }, (abortSignal) =>
     ctx.registries.registries.beginCreateAndWait(
       resourceGroup,
       registryName,
-      { ...registry, adminUserEnabled: false },
+      { location, sku: { name: sku }, adminUserEnabled: false, tags: { ...MANAGED_TAGS } },
       { updateIntervalInMs: pollIntervalMs, abortSignal },
     ),
   )
 }
 
-/** What differs from what provisioning wants, in a few words each. */
-function driftOf(registry: Registry, ctx: ProvisionContext): string[] {
-  const { sku } = ctx.resolved.options
+/** A repair: a PATCH, which ARM merges, so what it leaves out stays as it is. */
+function updateRegistry(ctx: ProvisionContext, repair: RegistryUpdateParameters) {
+  const { resourceGroup, registryName, pollIntervalMs } = ctx.resolved.runtime
+  return ctx.call({ operation: 'update registry', resource: registryName }, (abortSignal) =>
+    ctx.registries.registries.beginUpdateAndWait(resourceGroup, registryName, repair, {
+      updateIntervalInMs: pollIntervalMs,
+      abortSignal,
+    }),
+  )
+}
+
+/**
+ * What differs from what provisioning wants, in a few words each, and the PATCH that puts back
+ * exactly that. A failed provisioning with nothing else drifted is retried by a PATCH of the
+ * wanted SKU (an update runs the registry's provisioning again).
+ */
+function driftOf(
+  registry: Registry,
+  { sku }: WantedRegistry,
+): { drift: string[]; repair: RegistryUpdateParameters } {
   const drift: string[] = []
-  if (registry.sku?.name !== sku) drift.push(`sku ${registry.sku?.name} → ${sku}`)
-  if (registry.adminUserEnabled === true) drift.push('admin user enabled → disabled')
-  if (registry.provisioningState === 'Failed') drift.push('provisioning failed → provisioned again')
-  return drift
+  const repair: RegistryUpdateParameters = {}
+  if (registry.sku?.name !== sku) {
+    drift.push(`sku ${registry.sku?.name} → ${sku}`)
+    repair.sku = { name: sku }
+  }
+  if (registry.adminUserEnabled === true) {
+    drift.push('admin user enabled → disabled')
+    repair.adminUserEnabled = false
+  }
+  if (registry.provisioningState === 'Failed') {
+    drift.push('provisioning failed → provisioned again')
+    repair.sku = { name: sku }
+  }
+  return { drift, repair }
 }
 
 /** ARM names regions in any case and with or without spaces (`East US`, `eastus`). */

@@ -1,7 +1,8 @@
-import type {
-  ConfigIssue,
-  DeprovisionOptionsBase,
-  ProvisionOptionsBase,
+import {
+  type ConfigIssue,
+  type DeprovisionOptionsBase,
+  type ProvisionOptionsBase,
+  provisionRunIssues,
 } from '@artifact-registry/core'
 import type { AzureCredentialsMode } from '../credentials-mode.js'
 import { platformError } from '../map-error.js'
@@ -44,26 +45,35 @@ export interface AzureProvisionOptions extends SharedOptions, ProvisionOptionsBa
   loginServerTimeoutMs?: number
 }
 
-/** Options of {@link deprovision}: the same as `provision`'s, plus `force`. */
-export interface AzureDeprovisionOptions extends AzureProvisionOptions, DeprovisionOptionsBase {}
+/**
+ * Options of {@link deprovision}: the same as `provision`'s, so one options file serves both, plus
+ * `force`. `location` and `sku` only matter when creating: optional here (checked when given).
+ */
+export interface AzureDeprovisionOptions
+  extends Omit<AzureProvisionOptions, 'location' | 'sku'>,
+    Partial<Pick<AzureProvisionOptions, 'location' | 'sku'>>,
+    DeprovisionOptionsBase {}
+
+/** Which run the options are for: `deprovision` does not need what only creating needs. */
+export type ProvisionVerb = 'provision' | 'deprovision'
 
 /** Validated provisioning options, with the runtime provider's resolved ones for the shared part. */
 export interface ResolvedProvisionOptions {
-  readonly options: AzureProvisionOptions
+  readonly options: AzureDeprovisionOptions
   readonly runtime: ResolvedOptions
   readonly credentialsMode: AzureCredentialsMode
   readonly loginServerTimeoutMs: number
 }
 
 type Check = readonly [
-  path: keyof AzureDeprovisionOptions,
-  valid: (o: AzureProvisionOptions) => boolean,
+  path: keyof AzureProvisionOptions,
+  valid: (o: AzureDeprovisionOptions) => boolean,
   message: string,
 ]
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** What provisioning needs besides the checks the runtime options already have. */
+/** What provisioning needs besides the checks the runtime options and the run's own already have. */
 const CHECKS: readonly Check[] = [
   [
     'location',
@@ -83,43 +93,32 @@ const CHECKS: readonly Check[] = [
       (Number.isSafeInteger(o.loginServerTimeoutMs) && o.loginServerTimeoutMs > 0),
     'must be a positive integer',
   ],
-  [
-    'signal',
-    (o) => o.signal === undefined || o.signal instanceof AbortSignal,
-    'must be an AbortSignal',
-  ],
-  ['dryRun', (o) => o.dryRun === undefined || typeof o.dryRun === 'boolean', 'must be a boolean'],
-  [
-    'onChange',
-    (o) => o.onChange === undefined || typeof o.onChange === 'function',
-    'must be a function',
-  ],
-  [
-    'force',
-    (o) => {
-      const { force } = o as AzureDeprovisionOptions
-      return force === undefined || typeof force === 'boolean'
-    },
-    'must be a boolean',
-  ],
 ]
 
+/** What only creating needs: `deprovision` checks these only when they are given. */
+const CREATE_ONLY: ReadonlySet<keyof AzureProvisionOptions> = new Set(['location', 'sku'])
+
 /**
- * Validate provisioning options before any platform call.
+ * Validate the options of `provision` or `deprovision` before any platform call.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues` listing every invalid field.
  * @internal
  */
-export function resolveProvisionOptions(options: AzureProvisionOptions): ResolvedProvisionOptions {
+export function resolveProvisionOptions(
+  options: AzureDeprovisionOptions,
+  verb: ProvisionVerb,
+): ResolvedProvisionOptions {
+  const applies = ([path]: Check) =>
+    verb === 'provision' || !CREATE_ONLY.has(path) || options[path] !== undefined
   const issues: ConfigIssue[] =
     typeof options !== 'object' || options === null
       ? [{ path: '', message: 'must be an object' }]
       : [
           ...optionIssues(options),
-          ...CHECKS.filter(([, valid]) => !valid(options)).map(([path, , message]) => ({
-            path,
-            message,
-          })),
+          ...CHECKS.filter((check) => applies(check) && !check[1](options)).map(
+            ([path, , message]) => ({ path, message }),
+          ),
+          ...provisionRunIssues(options as unknown as Readonly<Record<string, unknown>>),
         ]
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')

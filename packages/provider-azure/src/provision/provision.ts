@@ -31,9 +31,9 @@ import { convergeRoleDefinition } from './role-definition.js'
 export async function provision(
   options: AzureProvisionOptions,
 ): Promise<ProvisionResult<AzureBinding>> {
-  const resolved = resolveProvisionOptions(options)
+  const resolved = resolveProvisionOptions(options, 'provision')
   const ctx = provisionContext(resolved)
-  const registry = await convergeRegistry(ctx)
+  const registry = await convergeRegistry(ctx, options)
   if (!ctx.recorder.dryRun) {
     if (registry?.loginServer === undefined) {
       throw platformError('INTERNAL', `ARM named no login server for registry "${registry?.name}"`)
@@ -42,5 +42,8 @@ export async function provision(
   }
   const role = await convergeRoleDefinition(ctx)
   await convergeRoleAssignments(ctx, role, registry !== undefined)
-  return { binding: bindingOf(resolved, registry?.loginServer), changes: ctx.recorder.changes }
+  return {
+    binding: bindingOf(resolved, options.sku, registry?.loginServer),
+    changes: ctx.recorder.changes,
+  }
 }
