@@ -4,6 +4,7 @@ import {
   type ArtifactRegistryBinding,
   ArtifactRegistryError,
   createArtifactRegistry,
+  describeJsonSyntaxError,
   loadArtifactRegistry,
   parseBinding,
 } from '@artifact-registry/core'
@@ -53,18 +54,27 @@ export async function readBindingFile(
       },
     )
   }
+  return parseBindingText(text, file, bindingName, env)
+}
+
+/**
+ * A binding file's text, validated. Text that is not JSON is reported by line and column only:
+ * the parser's own message would quote it, and a binding may hold a password.
+ */
+export function parseBindingText(
+  text: string,
+  file: string,
+  bindingName: string | undefined,
+  env: NodeJS.ProcessEnv,
+): ArtifactRegistryBinding {
   let json: unknown
   try {
     json = JSON.parse(text)
-  } catch (cause) {
-    throw new ArtifactRegistryError(
-      'INVALID_CONFIG',
-      `The binding file ${file} is not valid JSON`,
-      {
-        cause,
-        issues: [{ path: file, message: 'is not valid JSON' }],
-      },
-    )
+  } catch {
+    const problem = `is not valid JSON (${describeJsonSyntaxError(text)})`
+    throw new ArtifactRegistryError('INVALID_CONFIG', `The binding file ${file} ${problem}`, {
+      issues: [{ path: file, message: problem }],
+    })
   }
   return parseBinding(json, {
     bindingName: bindingName ?? DEFAULT_BINDING_NAME,

@@ -111,14 +111,13 @@ describe('the command line', () => {
   })
 
   it('--verbose adds the cause chain, still without a stack trace', async () => {
-    const notJson = await writeBindingFile(work.dir, {}, 'not-json.json')
-    await import('node:fs/promises').then((fs) => fs.writeFile(notJson, '{ platform: local'))
-    const plain = await cli(['repo', 'get', 'x', '--binding-file', notJson])
+    const missing = join(work.dir, 'missing-binding.json')
+    const plain = await cli(['repo', 'get', 'x', '--binding-file', missing])
     expect(plain.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
-    expect(plain.stderr).toBe(`The binding file ${notJson} is not valid JSON\n`)
-    const verbose = await cli(['repo', 'get', 'x', '--binding-file', notJson, '--verbose'])
+    expect(plain.stderr).toBe(`Cannot read the binding file ${missing} (ENOENT)\n`)
+    const verbose = await cli(['repo', 'get', 'x', '--binding-file', missing, '--verbose'])
     expect(verbose.stderr).toMatch(
-      /^The binding file .* is not valid JSON\n {2}caused by: SyntaxError: .+\n$/,
+      /^Cannot read the binding file .* \(ENOENT\)\n {2}caused by: Error: ENOENT: .+\n$/,
     )
     expect(verbose.stderr).not.toMatch(STACK_LINE)
   })

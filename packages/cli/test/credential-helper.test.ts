@@ -218,7 +218,7 @@ describe('the credential helper protocol', () => {
     }
     await writeFile(configFile, '{ not json')
     expect((await helper('get', bound.host)).stdout).toBe(
-      `Invalid credential helper config ${configFile}: is not valid JSON\n`,
+      `Invalid credential helper config ${configFile}: is not valid JSON (line 1, column 3)\n`,
     )
   })
 

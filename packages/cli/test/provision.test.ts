@@ -138,7 +138,7 @@ describe('provision aws against the fake', () => {
     await writeFile(bad, '{ nope')
     const result = await cli(['provision', 'aws', '--options-file', bad])
     expect(result.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
-    expect(result.stderr).toBe(`The options file ${bad} is not readable JSON\n`)
+    expect(result.stderr).toBe(`The options file ${bad} is not valid JSON (line 1, column 3)\n`)
   })
 })
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import {
   ArtifactRegistryError,
+  describeJsonSyntaxError,
   type ProvisionChange,
   type ProvisionResult,
 } from '@artifact-registry/core'
@@ -78,18 +79,26 @@ export function addProvisionCommands(program: Command, context: CommandContext):
 
 async function readOptionsFile(file: string | undefined): Promise<Record<string, unknown>> {
   if (file === undefined) return {}
-  let json: unknown
+  let text: string
   try {
-    json = JSON.parse(await readFile(file, 'utf8'))
+    text = await readFile(file, 'utf8')
   } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
     throw new ArtifactRegistryError(
       'INVALID_CONFIG',
-      `The options file ${file} is not readable JSON`,
-      {
-        cause,
-        issues: [{ path: file, message: 'is not readable JSON' }],
-      },
+      `Cannot read the options file ${file} (${reason})`,
+      { cause, issues: [{ path: file, message: `cannot be read (${reason})` }] },
     )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    // Not the SyntaxError as cause: it quotes the text, and options may hold a password.
+    const problem = `is not valid JSON (${describeJsonSyntaxError(text)})`
+    throw new ArtifactRegistryError('INVALID_CONFIG', `The options file ${file} ${problem}`, {
+      issues: [{ path: file, message: problem }],
+    })
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ArtifactRegistryError(

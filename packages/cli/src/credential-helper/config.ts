@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { ArtifactRegistryError, type ConfigIssue, type Permission } from '@artifact-registry/core'
+import {
+  ArtifactRegistryError,
+  type ConfigIssue,
+  describeJsonSyntaxError,
+  type Permission,
+} from '@artifact-registry/core'
 
 /** The variable naming the helper's config file. */
 export const CONFIG_ENV = 'ARTIFACT_REGISTRY_HELPER_CONFIG'
@@ -50,8 +55,11 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
   let json: unknown
   try {
     json = JSON.parse(text)
-  } catch (cause) {
-    throw invalid(path, [{ path: '', message: 'is not valid JSON' }], cause)
+  } catch {
+    // Not the SyntaxError as cause: it quotes the text.
+    throw invalid(path, [
+      { path: '', message: `is not valid JSON (${describeJsonSyntaxError(text)})` },
+    ])
   }
   return validateConfig(json, path)
 }
