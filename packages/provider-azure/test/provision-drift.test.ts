@@ -8,6 +8,7 @@ import {
   runtimeAssignments,
   startProvisionFake,
   summary,
+  writes,
 } from './provision-helpers.js'
 
 // Converge, not just create: whatever drifted after a first run is reported and put back, and
@@ -37,6 +38,28 @@ describe('provision converges', () => {
     expect(actions(changes)).toEqual(['update container-registry'])
     expect(changes[0]?.detail).toBe('sku Basic → Standard; admin user enabled → disabled')
     expect(registry).toMatchObject({ sku: 'Standard', adminUserEnabled: false })
+  })
+
+  it('repairs with a PATCH of only what drifted: tags, network access and rules stay', async () => {
+    const { fake, registry } = await provisioned()
+    await using _ = fake
+    // Someone locked the registry down after provisioning, and turned the admin user on.
+    const lockedDown = {
+      tags: { ...registry.tags, owner: 'platform-team' },
+      publicNetworkAccess: 'Disabled' as const,
+      networkRuleSet: { defaultAction: 'Deny' as const, ipRules: [] },
+    }
+    Object.assign(registry, lockedDown, { adminUserEnabled: true })
+    const before = fake.requests.length
+    const { changes } = await provision(provisionOptions(fake))
+    expect(actions(changes)).toEqual(['update container-registry'])
+    expect(registry).toMatchObject({ ...lockedDown, adminUserEnabled: false, sku: 'Standard' })
+    const registryWrites = writes(fake.requests.slice(before)).filter((r) =>
+      r.operation.startsWith('registries.'),
+    )
+    expect(registryWrites.map((r) => [r.method, r.operation])).toEqual([
+      ['PATCH', 'registries.update'],
+    ])
   })
 
   it('puts back the custom role’s actions (update)', async () => {
