@@ -16,6 +16,7 @@ interface ProvisionJson {
   dryRun: boolean
   binding: Record<string, unknown>
   changes: { action: string; kind: string; id: string; detail?: string }[]
+  runtimePolicy?: unknown
 }
 
 describe('provision local', () => {
@@ -85,6 +86,29 @@ describe('provision local', () => {
     expect(existsSync(data)).toBe(false)
   })
 
+  it('an options file setting a run option is a usage error naming the flag to use', async () => {
+    const optionsFile = join(work.dir, 'run-options.json')
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['provision', { dryRun: true }, 'dryRun: use the --dry-run flag instead'],
+      ['deprovision', { force: true }, 'force: use the --force flag of deprovision instead'],
+      ['provision', { signal: null }, 'signal: the command passes its own'],
+      ['deprovision', { onChange: 'x' }, 'onChange: the command reports each change itself'],
+    ]
+    for (const [verb, fields, reason] of cases) {
+      await writeFile(optionsFile, JSON.stringify({ dataDir: data, ...fields }))
+      const result = await cli([verb, 'local', '--options-file', optionsFile])
+      expect(result, verb).toMatchObject({
+        status: EXIT.usage,
+        stdout: '',
+        stderr: expect.stringContaining(
+          `The options file ${optionsFile} must not set run options (${reason}`,
+        ),
+      })
+      // A "dry run" from the file must never have become a real one.
+      expect(existsSync(data)).toBe(false)
+    }
+  })
+
   it("a flag of another platform is a usage error; the provider's own checks are INVALID_CONFIG", async () => {
     const misplaced = await cli(['provision', 'local', '--data-dir', data, '--region', 'us-east-1'])
     expect(misplaced).toMatchObject({
@@ -131,6 +155,16 @@ describe('provision aws against the fake', () => {
     })
     expect(result.changes).toEqual(dry.changes)
     expect(fake.getRole('acme-pull')).toBeDefined()
+    // Fields besides binding and changes are printed too: the policy the runtime's roles need.
+    expect(result.runtimePolicy).toMatchObject({
+      Version: '2012-10-17',
+      Statement: expect.any(Array),
+    })
+    const human = await cli([...args, '--dry-run'])
+    expect(human.status, human.stderr).toBe(EXIT.ok)
+    expect(human.stdout).toContain(
+      `\nruntimePolicy:\n${JSON.stringify(result.runtimePolicy, null, 2)}\n`,
+    )
   })
 
   it('an options file that is not JSON is INVALID_CONFIG naming it', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@artifact-registry/core'
 import { Argument, type Command } from 'commander'
 import type { CommandContext } from '../context.js'
+import { UsageError } from '../failure.js'
 import { formatTable } from '../format.js'
 import { abortable } from '../interrupt.js'
 import { importOptional } from '../optional-package.js'
@@ -109,7 +110,26 @@ async function readOptionsFile(file: string | undefined): Promise<Record<string,
       },
     )
   }
+  refuseRunOptions(file, json as Record<string, unknown>)
   return json as Record<string, unknown>
+}
+
+/**
+ * What to use instead of each run option: the command sets them from its flags, after the file's
+ * fields, so a file's `"dryRun": true` would be silently overridden into a real run.
+ */
+const RUN_OPTIONS: Readonly<Record<string, string>> = {
+  dryRun: 'use the --dry-run flag instead',
+  force: 'use the --force flag of deprovision instead',
+  signal: 'the command passes its own (Ctrl-C cancels)',
+  onChange: 'the command reports each change itself',
+}
+
+function refuseRunOptions(file: string, options: Record<string, unknown>): void {
+  const given = Object.keys(RUN_OPTIONS).filter((field) => Object.hasOwn(options, field))
+  if (given.length === 0) return
+  const reasons = given.map((field) => `${field}: ${RUN_OPTIONS[field]}`).join('; ')
+  throw new UsageError(`The options file ${file} must not set run options (${reasons})`)
 }
 
 function describeChange(change: ProvisionChange): string {
@@ -127,21 +147,29 @@ function report(
   },
 ): void {
   const { platform, verb, dryRun, output, result } = run
-  terminal.result({ platform, dryRun, binding: result.binding, changes: result.changes }, () => {
-    const changes =
-      result.changes.length === 0
+  // Fields a provider returns besides these (AWS `runtimePolicy`) are part of the result too.
+  const { binding, changes, ...extra } = result
+  terminal.result({ platform, dryRun, binding, changes, ...extra }, () => {
+    const changeText =
+      changes.length === 0
         ? 'no changes'
         : formatTable(
             ['ACTION', 'KIND', 'ID', 'DETAIL'],
-            result.changes.map((c) => [c.action, c.kind, c.id, c.detail ?? '']),
+            changes.map((c) => [c.action, c.kind, c.id, c.detail ?? '']),
           )
     const heading = `${verb} ${platform}${dryRun ? ' (dry run: nothing changed)' : ''}`
-    const binding =
+    const bindingText =
       verb !== 'provision'
         ? ''
         : output !== undefined && !dryRun
           ? `\nbinding written to ${output}`
-          : `\nbinding:\n${JSON.stringify(result.binding, null, 2)}`
-    return `${heading}\n${changes}${binding}`
+          : `\n${jsonBlock('binding', binding)}`
+    const extraText = Object.entries(extra).map(([field, value]) => `\n${jsonBlock(field, value)}`)
+    return `${heading}\n${changeText}${bindingText}${extraText.join('')}`
   })
+}
+
+/** A result field for human output: its name as a heading, then its value as indented JSON. */
+function jsonBlock(field: string, value: unknown): string {
+  return `${field}:\n${JSON.stringify(value, null, 2)}`
 }
