@@ -128,8 +128,10 @@ describe('provision converges', () => {
       authClient: fake.providerOptions().authClient,
     })
     const name = repositoryResource(repository)
+    // Someone edits the labels, keeping provisioning's ownership mark.
+    const mark = { 'artifact-registry-provisioned': repository }
     await client.updateRepository({
-      repository: { name, labels: { team: 'api', owner: 'ops' } },
+      repository: { name, labels: { team: 'api', owner: 'ops', ...mark } },
       updateMask: { paths: ['labels'] },
     })
     fake.reset()
@@ -145,7 +147,7 @@ describe('provision converges', () => {
       },
     ])
     const [stored] = await client.getRepository({ name })
-    expect(stored.labels).toEqual({ team: 'web', tier: 'prod', owner: 'ops' })
+    expect(stored.labels).toEqual({ team: 'web', tier: 'prod', owner: 'ops', ...mark })
     await client.close()
   })
 

@@ -1,4 +1,5 @@
 import type { ArtifactRegistryError } from '@artifact-registry/core'
+import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { LOCATION, PROJECT, rejectionOf } from './helpers.js'
@@ -11,10 +12,11 @@ import {
   writesIn,
 } from './provision-helpers.js'
 
-// Provisioning owns only the accounts it made for this GAR repository: their description (the
-// ownership mark) names the access and the GAR repository's resource name. The same repository
-// id in another location gets accounts of its own; any other existing account is refused with
-// CONFLICT, by provision and deprovision alike, and never granted on or deleted.
+// Provisioning owns only what it made: a GAR repository carrying its label, accounts whose
+// description (the ownership mark) names the access and the GAR repository's resource name. The
+// same repository id in another location gets accounts of its own; any other existing GAR
+// repository or account is refused with CONFLICT, by provision and deprovision alike, and never
+// granted on or deleted.
 
 const OTHER_LOCATION = 'europe-west1'
 // An account of the project made by hand, nobody its token creator: a grant on it would show.
@@ -141,3 +143,69 @@ describe('account ids and ownership', () => {
     ).toEqual([fake.caller])
   })
 })
+
+describe('GAR repository ownership', () => {
+  it('marks the GAR repository it creates with a label naming it', async () => {
+    const repository = freshRepositoryId()
+    await provision(provisionOptions(fake, repository, { labels: { team: 'web' } }))
+    const [stored] = await withClient((client) =>
+      client.getRepository({ name: resourceIn(LOCATION, repository) }),
+    )
+    expect(stored.labels).toEqual({ team: 'web', 'artifact-registry-provisioned': repository })
+  })
+
+  it('refuses a GAR repository made by hand, keeps it and its images, and adopts it once labelled', async () => {
+    const repository = freshRepositoryId()
+    const resource = fake.seedRepository({ project: PROJECT, location: LOCATION, repository })
+    fake.seedImage(resource, 'app')
+    fake.reset()
+    const options = provisionOptions(fake, repository)
+    for (const run of [provision, deprovision]) {
+      const refused = await rejectionOf(run({ ...options, force: true }))
+      expect(refused).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining(`${resource} exists but was not made by provisioning`),
+      })
+    }
+    expect(writesIn(fake)).toEqual([])
+    expect(fake.getRepositories()).toContain(resource)
+    expect(fake.getImagePaths(resource)).toEqual(['app'])
+
+    // Its owner hands it over with the label the CONFLICT names.
+    await withClient((client) =>
+      client.updateRepository({
+        repository: { name: resource, labels: { 'artifact-registry-provisioned': repository } },
+        updateMask: { paths: ['labels'] },
+      }),
+    )
+    const { changes } = await provision(options)
+    expect(changes[0]).toEqual({ action: 'unchanged', kind: 'gar-repository', id: resource })
+  })
+
+  it('refuses the ownership label among the labels to set', async () => {
+    const err = await rejectionOf(
+      provision(
+        provisionOptions(fake, freshRepositoryId(), {
+          labels: { 'artifact-registry-provisioned': 'other' },
+        }),
+      ),
+    )
+    expect((err as ArtifactRegistryError).issues).toEqual([
+      {
+        path: 'labels.artifact-registry-provisioned',
+        message: "is provisioning's own ownership mark",
+      },
+    ])
+  })
+})
+
+/** Run `fn` with an Artifact Registry client of the fake's caller, closed after. */
+async function withClient<T>(fn: (client: ArtifactRegistryClient) => Promise<T>): Promise<T> {
+  const { authClient, clientOptions } = fake.providerOptions()
+  const client = new ArtifactRegistryClient({ fallback: true, ...clientOptions, authClient })
+  try {
+    return await fn(client)
+  } finally {
+    await client.close()
+  }
+}

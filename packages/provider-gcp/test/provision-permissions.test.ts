@@ -67,7 +67,7 @@ function deployer(fake: GcpFake): Impersonated {
   })
 }
 
-/** As someone else: the pull account loses its grant, the labels change. */
+/** As someone else: the pull account loses its grant, the labels change (the mark stays). */
 async function drift(fake: GcpFake, repository: string): Promise<void> {
   const resource = repositoryResource(repository)
   const { bindings } = fake.getPolicy(resource)
@@ -75,7 +75,10 @@ async function drift(fake: GcpFake, repository: string): Promise<void> {
   const { authClient, clientOptions } = fake.providerOptions()
   const client = new ArtifactRegistryClient({ fallback: true, ...clientOptions, authClient })
   await client.updateRepository({
-    repository: { name: resource, labels: { team: 'ops' } },
+    repository: {
+      name: resource,
+      labels: { team: 'ops', 'artifact-registry-provisioned': repository },
+    },
     updateMask: { paths: ['labels'] },
   })
   await client.close()

@@ -3,6 +3,7 @@ import { platformError } from '../map-error.js'
 import { garResourceName } from '../naming.js'
 import {
   checkDockerFormat,
+  checkOwnGarRepository,
   deleteGarRepository,
   findGarRepository,
   GAR_REPOSITORY_KIND,
@@ -18,16 +19,17 @@ const LISTED_IMAGE_PATHS = 20
 /**
  * Delete what `provision` created for these options: the GAR repository (its IAM policy goes
  * with it) and the pull and push service accounts (their policies go with them; IAM turns their
- * bindings elsewhere into `deleted:` members). Nothing else is touched: an account without
- * provisioning's ownership mark for this GAR repository is refused with `CONFLICT`, and a GAR
- * repository of another format, which provisioning never creates, with `INVALID_CONFIG`. While
+ * bindings elsewhere into `deleted:` members). Nothing else is touched: a GAR repository or an
+ * account without provisioning's ownership mark is refused with `CONFLICT`, and a GAR repository
+ * of another format, which provisioning never creates, with `INVALID_CONFIG`. While
  * the GAR repository holds images it refuses with `CONFLICT` naming them, unless `force` (then
  * they are deleted with it). Every refusal comes before the first delete. A resource already gone
  * is left out of the changes, so deprovisioning twice succeeds, the second time with no changes.
  * With `dryRun`, only reads are sent.
  *
  * @returns the binding of the options and every change, in order.
- * @throws ArtifactRegistryError `CONFLICT` for an account provisioning did not make, or while
+ * @throws ArtifactRegistryError `CONFLICT` for a GAR repository or an account provisioning did
+ *   not make, or while
  *   images remain and `force` is not set; `INVALID_CONFIG` for bad options (before any call);
  *   the mapped Google error otherwise; the signal's reason when cancelled.
  * @example
@@ -48,6 +50,7 @@ export function deprovision(
       let images: string[] = []
       if (existing !== undefined) {
         checkDockerFormat(existing, name)
+        checkOwnGarRepository(existing, o.ref)
         images = await garRepositoryImagePaths(artifactRegistry, o.ref)
         if (images.length > 0 && options.force !== true) {
           throw platformError(

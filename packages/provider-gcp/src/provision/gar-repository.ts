@@ -9,6 +9,12 @@ type Repository = protos.google.devtools.artifactregistry.v1.IRepository
 /** The kind of change the GAR repository is reported as. */
 export const GAR_REPOSITORY_KIND = 'gar-repository'
 
+/**
+ * @internal The ownership mark: the label provisioning gives a GAR repository it creates, its
+ * value the repository id. Only a GAR repository carrying it is converged or deleted.
+ */
+export const OWNERSHIP_LABEL = 'artifact-registry-provisioned'
+
 /** @internal What provisioning found of the GAR repository, and what it did. */
 export interface GarRepositoryState {
   /** Whether it exists now (in a dry run: existed before). */
@@ -34,11 +40,12 @@ export async function findGarRepository(
 }
 
 /**
- * @internal Create the Docker-format GAR repository with `labels` and wait for the operation;
- * or, when it exists, check it is Docker format and add or correct the labels it lacks (labels
- * of its own stay).
+ * @internal Create the Docker-format GAR repository with `labels` and the ownership mark, and
+ * wait for the operation; or, when it exists, check it is Docker format and provisioning's own,
+ * and add or correct the labels it lacks (labels of its own stay).
  *
- * @throws ArtifactRegistryError `INVALID_CONFIG` when it exists in another format.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when it exists in another format; `CONFLICT`
+ *   when it exists without the ownership mark.
  */
 export async function ensureGarRepository(
   recorder: ProvisionRecorder,
@@ -52,7 +59,10 @@ export async function ensureGarRepository(
   if (existing === undefined) {
     await recorder.apply({ action: 'create', kind: GAR_REPOSITORY_KIND, id: name }, async () => {
       const parent = `projects/${ref.projectId}/locations/${ref.location}`
-      const repository = { format: 'DOCKER' as const, labels: { ...labels } }
+      const repository = {
+        format: 'DOCKER' as const,
+        labels: { ...labels, [OWNERSHIP_LABEL]: ref.repository },
+      }
       await waitFor('createRepository', name, () =>
         client.createRepository({ parent, repositoryId: ref.repository, repository }),
       )
@@ -60,6 +70,7 @@ export async function ensureGarRepository(
     return { exists: !recorder.dryRun, created: true }
   }
   checkDockerFormat(existing, name)
+  checkOwnGarRepository(existing, ref)
   const held = existing.labels ?? {}
   const differing = Object.keys(labels).filter((key) => held[key] !== labels[key])
   if (differing.length === 0) {
@@ -94,6 +105,20 @@ export function checkDockerFormat(repository: Repository, name: string): void {
     'INVALID_CONFIG',
     `GAR repository ${name} exists as a ${String(repository.format)} repository, which provisioning never creates; container images need a DOCKER one`,
     { issues: [{ path: 'repository', message: 'names a GAR repository of another format' }] },
+  )
+}
+
+/**
+ * @internal Refuse a GAR repository without the ownership mark: made by hand or by something
+ * else, it is neither adopted nor deleted.
+ * @throws ArtifactRegistryError `CONFLICT` naming it.
+ */
+export function checkOwnGarRepository(repository: Repository, ref: GarRepositoryRef): void {
+  if (repository.labels?.[OWNERSHIP_LABEL] === ref.repository) return
+  const name = garResourceName(ref)
+  throw platformError(
+    'CONFLICT',
+    `GAR repository ${name} exists but was not made by provisioning (it lacks the label ${OWNERSHIP_LABEL}=${ref.repository}); provisioning neither adopts nor deletes it: choose another repository id, or add that label to hand it over`,
   )
 }
 

@@ -16,6 +16,7 @@ import {
   throwIssues,
 } from '../options.js'
 import { derivedAccountId } from './account-id.js'
+import { OWNERSHIP_LABEL } from './gar-repository.js'
 
 /**
  * Options of `provision` (from `@artifact-registry/provider-gcp/provision`).
@@ -56,7 +57,10 @@ export interface GcpProvisionOptions extends ProvisionOptionsBase {
    * accounts, to mint their tokens.
    */
   runtimeMember: string
-  /** Labels the GAR repository carries; labels it has beyond these stay. */
+  /**
+   * Labels the GAR repository carries; labels it has beyond these stay. The label
+   * `artifact-registry-provisioned` is provisioning's own ownership mark and cannot be given.
+   */
   labels?: Readonly<Record<string, string>>
   /**
    * The identity that provisions (a `google-auth-library` `AuthClient`).
@@ -210,7 +214,9 @@ function checkLabels(labels: unknown, issues: ConfigIssue[]): void {
     issues.push({ path: 'labels', message: `must have at most ${MAX_LABELS} labels` })
   }
   for (const [key, value] of entries) {
-    if (!LABEL_KEY.test(key)) {
+    if (key === OWNERSHIP_LABEL) {
+      issues.push({ path: `labels.${key}`, message: "is provisioning's own ownership mark" })
+    } else if (!LABEL_KEY.test(key)) {
       issues.push({
         path: `labels.${key}`,
         message: 'label keys start with a lowercase letter: at most 63 of a-z, 0-9, _ and -',

@@ -21,13 +21,14 @@ const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
  * `roles/artifactregistry.repoAdmin` (push) for them on the GAR repository, and
  * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account. What exists as
  * wanted is `unchanged`; a missing grant is added back (`update`); bindings and members of
- * others stay as they are. An account is created with an ownership mark (its description names
- * the access and the GAR repository); an existing account without the mark of this GAR
- * repository is never adopted. With `dryRun`, only reads are sent.
+ * others stay as they are. The GAR repository is created with an ownership mark (the label
+ * `artifact-registry-provisioned`), each account with one (its description names the access and
+ * the GAR repository); an existing resource without its mark is never adopted. With `dryRun`,
+ * only reads are sent.
  *
  * @returns the binding for the runtime and every change, in order.
- * @throws ArtifactRegistryError `CONFLICT` naming an account that exists without the ownership
- *   mark (before any write); `INVALID_CONFIG` for bad options (before any call) or a GAR
+ * @throws ArtifactRegistryError `CONFLICT` naming a GAR repository or an account that exists
+ *   without its ownership mark (before any write); `INVALID_CONFIG` for bad options (before any call) or a GAR
  *   repository of another format; the mapped Google error otherwise; the signal's reason when
  *   cancelled.
  * @example
