@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConcurrencyCap } from './concurrency-cap.js'
-import { createHasher, type DigestAlgorithm, type Hasher, parseDigest } from './digest.js'
+import { createHasher, type DigestAlgorithm, parseDigest } from './digest.js'
+import { type HashPool, type OffThreadHasher, sharedHashPool } from './hashing/hash-pool.js'
 import { KeyedMutex } from './locks.js'
 import { OciError } from './oci-errors.js'
 import type { CapLimits } from './request-limits.js'
@@ -17,11 +18,12 @@ export interface ChunkRange {
 
 interface LiveSession {
   /** Hash of the bytes so far; dropped when it may disagree with the stored bytes. */
-  hasher: Hasher | undefined
+  hasher: OffThreadHasher | undefined
 }
 
 /**
- * Blob upload sessions: chunks hashed while they stream to storage, out-of-order chunks refused
+ * Blob upload sessions: chunks hashed on a worker thread as they reach storage (see
+ * {@link HashPool}), out-of-order chunks refused
  * with 416 while the session stays usable, completion verified against the client's digest.
  * Sessions are persisted by the blob store, so an upload can be finished after a restart. How
  * many may be open at once is capped per owner (credential) and in total.
@@ -31,21 +33,30 @@ export class UploadSessions {
   readonly #live = new Map<string, LiveSession>()
   readonly #mutex = new KeyedMutex()
   readonly #cap: ConcurrencyCap
+  readonly #hashes: HashPool
   /** The owner of every open session, whose count it holds. */
   readonly #owners = new Map<string, string>()
 
-  private constructor(store: RegistryStore, cap: ConcurrencyCap) {
+  private constructor(store: RegistryStore, cap: ConcurrencyCap, hashes: HashPool) {
     this.#store = store
     this.#cap = cap
+    this.#hashes = hashes
   }
 
-  /** The sessions of `store`; those left by an earlier run count against `limits` at once. */
-  static async open(store: RegistryStore, limits: CapLimits): Promise<UploadSessions> {
+  /**
+   * The sessions of `store`; those left by an earlier run count against `limits` at once.
+   * @param hashes the threads that hash uploads (default: the process's pool)
+   */
+  static async open(
+    store: RegistryStore,
+    limits: CapLimits,
+    hashes: HashPool = sharedHashPool(),
+  ): Promise<UploadSessions> {
     const cap = new ConcurrencyCap(limits, {
       what: 'upload sessions',
       retryAfterSeconds: SESSION_RETRY_AFTER_SECONDS,
     })
-    const sessions = new UploadSessions(store, cap)
+    const sessions = new UploadSessions(store, cap, hashes)
     for (const id of await store.blobs.listUploads()) {
       const state = await store.blobs.uploadState(id)
       if (state !== undefined) sessions.#hold(id, state.owner ?? '')
@@ -76,7 +87,7 @@ export class UploadSessions {
       throw error
     }
     this.#owners.set(id, owner)
-    this.#live.set(id, { hasher: createHasher(algorithm) })
+    this.#live.set(id, { hasher: this.#hashes.hasher(algorithm) })
     return id
   }
 
@@ -104,7 +115,7 @@ export class UploadSessions {
       const live = this.#live.get(id)
       const hasher = live?.hasher
       try {
-        const written = await this.#store.blobs.append(id, body, (c) => hasher?.update(c))
+        const written = await this.#store.blobs.append(id, body, (chunks) => hasher?.update(chunks))
         if (range !== undefined && written !== range.end - range.start + 1) {
           throw new OciError('SIZE_INVALID', {
             detail: `Content-Range announced ${range.end - range.start + 1} bytes, got ${written}`,
@@ -113,7 +124,7 @@ export class UploadSessions {
         return state.size + written
       } catch (err) {
         // Bytes the hash saw may not all be on disk (or are taken back): rebuild it from storage.
-        if (live) live.hasher = undefined
+        if (live) dropHasher(live)
         if (range !== undefined) await this.#store.blobs.truncateUpload(id, state.size)
         throw err
       }
@@ -144,7 +155,7 @@ export class UploadSessions {
         throw error
       } finally {
         // The hash was spent on the digest; a retry after a failure rebuilds it from storage.
-        this.#live.delete(id)
+        this.#dropLive(id)
       }
     })
   }
@@ -180,9 +191,15 @@ export class UploadSessions {
 
   /** @internal */
   async cancelNow(id: string): Promise<void> {
-    this.#live.delete(id)
+    this.#dropLive(id)
     await this.#store.blobs.deleteUpload(id)
     this.#forget(id)
+  }
+
+  #dropLive(id: string): void {
+    const live = this.#live.get(id)
+    if (live) dropHasher(live)
+    this.#live.delete(id)
   }
 
   #hold(id: string, owner: string): void {
@@ -211,16 +228,28 @@ export class UploadSessions {
 
   async #digestOf(id: string, algorithm: DigestAlgorithm): Promise<string> {
     const live = this.#live.get(id)
-    if (live?.hasher && live.hasher.algorithm === algorithm) {
-      const digest = live.hasher.digest()
-      live.hasher = undefined // a hash yields its digest once
-      return digest
+    const hasher = live?.hasher
+    if (live) live.hasher = undefined // a hash yields its digest once
+    if (hasher?.algorithm === algorithm) {
+      try {
+        return await hasher.digest()
+      } catch {
+        // Its thread died and the hash with it: the stored bytes are still there to hash.
+      }
+    } else {
+      hasher?.discard()
     }
-    // After a restart, a failed chunk or a different algorithm: hash what storage holds.
-    const hasher = createHasher(algorithm)
-    for await (const chunk of this.#store.blobs.readUpload(id)) hasher.update(chunk)
-    return hasher.digest()
+    // After a restart, a failed chunk, a different algorithm or a lost hash: hash what storage
+    // holds.
+    const rehash = createHasher(algorithm)
+    for await (const chunk of this.#store.blobs.readUpload(id)) rehash.update(chunk)
+    return rehash.digest()
   }
+}
+
+function dropHasher(live: LiveSession): void {
+  live.hasher?.discard()
+  live.hasher = undefined
 }
 
 // Checked before anything is written: distribution's order, the offset (416) before the length.

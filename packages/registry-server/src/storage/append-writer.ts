@@ -7,18 +7,27 @@ const WRITE_BATCH = 1024 * 1024
 export type WriteListener = (from: number, to: number) => void
 
 /**
+ * Given the chunks of each write once they are in the file, in file order (to hash them). It may
+ * take their buffers (transfer them to a worker) but must not keep the chunks: the writer frees
+ * what is left when it returns. A promise it returns holds the next write back (back-pressure).
+ */
+export type WrittenChunks = (chunks: readonly Uint8Array[]) => Promise<void> | undefined
+
+/**
  * Appends a stream of small chunks to a file efficiently and in order:
  * - chunks (~64 KiB from a socket) are gathered into 1 MiB `writev`s, saving most syscalls;
  * - one write is in flight while the next batch is received, so receiving and writing overlap
  *   instead of taking turns;
- * - the writer owns the chunks it is given: once written, their memory is released at once
- *   (see {@link releaseMemory}) rather than left for the garbage collector.
+ * - the writer owns the chunks it is given: once written, they go to `onChunks`, then their
+ *   memory is released at once (see {@link releaseMemory}) rather than left for the garbage
+ *   collector.
  * `finish()` must be awaited (it rethrows a failed write); `settle()` waits for a write still
  * running, for the `finally` that closes the file.
  */
 export class AppendWriter {
   readonly #file: FileHandle
   readonly #onWritten: WriteListener | undefined
+  readonly #onChunks: WrittenChunks | undefined
   readonly #start: number
   #offset: number
   #batch: Uint8Array[] = []
@@ -29,11 +38,12 @@ export class AppendWriter {
    * @param file opened for appending
    * @param offset the file's size when the writer starts, for `onWritten`'s offsets
    */
-  constructor(file: FileHandle, offset = 0, onWritten?: WriteListener) {
+  constructor(file: FileHandle, offset = 0, onWritten?: WriteListener, onChunks?: WrittenChunks) {
     this.#file = file
     this.#start = offset
     this.#offset = offset
     this.#onWritten = onWritten
+    this.#onChunks = onChunks
   }
 
   /** Queue a chunk, which the writer now owns; resolves when the caller may send the next one. */
@@ -63,7 +73,7 @@ export class AppendWriter {
     const size = this.#batched
     this.#batch = []
     this.#batched = 0
-    this.#writing = this.#file.writev(batch).then(({ bytesWritten }) => {
+    this.#writing = this.#file.writev(batch).then(async ({ bytesWritten }) => {
       // A regular file takes a write whole unless the disk is full; never count bytes not there.
       if (bytesWritten !== size) {
         throw Object.assign(
@@ -71,10 +81,12 @@ export class AppendWriter {
           { code: 'ENOSPC' },
         )
       }
-      for (const chunk of batch) releaseMemory(chunk)
       const from = this.#offset
       this.#offset += size
       this.#onWritten?.(from, this.#offset)
+      const handedOver = this.#onChunks?.(batch)
+      for (const chunk of batch) releaseMemory(chunk)
+      await handedOver
     })
     // A failure is rethrown by the next await of #writing; this only marks it handled meanwhile.
     this.#writing.catch(() => {})

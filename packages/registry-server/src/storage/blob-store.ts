@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { DigestAlgorithm } from '../digest.js'
+import type { WrittenChunks } from './append-writer.js'
 
 /** An inclusive byte range of a blob. */
 export interface ByteRange {
@@ -49,16 +50,12 @@ export interface BlobStore {
   /** Session metadata and the bytes received so far; `undefined` when unknown. */
   uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
   /**
-   * Append a stream to the upload; `onChunk` sees every chunk (for hashing) before it is stored.
-   * The store owns the chunks from then on and may release their memory once they are written,
-   * so `onChunk` must not keep them. Returns bytes appended. Nothing is opened until the first
-   * chunk arrives: a request that sends no bytes holds no file.
+   * Append a stream to the upload. Once stored, its chunks go to `onStored` in order (for
+   * hashing), which may take their buffers; a promise it returns holds the stream back. Returns
+   * bytes appended. Nothing is opened until the first chunk arrives: a request that sends no
+   * bytes holds no file.
    */
-  append(
-    id: string,
-    source: AsyncIterable<Uint8Array>,
-    onChunk: (chunk: Uint8Array) => void,
-  ): Promise<number>
+  append(id: string, source: AsyncIterable<Uint8Array>, onStored: WrittenChunks): Promise<number>
   /** Cut the upload back to its first `size` bytes (undoing a chunk that was refused). */
   truncateUpload(id: string, size: number): Promise<void>
   /** The bytes received so far (to rebuild the hash after a restart). */

@@ -15,7 +15,7 @@ import {
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { parseDigest } from '../digest.js'
-import { AppendWriter } from './append-writer.js'
+import { AppendWriter, type WrittenChunks } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
 import { BackgroundSync } from './background-sync.js'
 import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
@@ -120,7 +120,7 @@ export class FsBlobStore implements BlobStore {
   async append(
     id: string,
     source: AsyncIterable<Uint8Array>,
-    onChunk: (chunk: Uint8Array) => void,
+    onStored: WrittenChunks,
   ): Promise<number> {
     const path = join(this.#uploadDir(id), 'data')
     const chunks = source[Symbol.asyncIterator]()
@@ -139,13 +139,10 @@ export class FsBlobStore implements BlobStore {
     let writer: AppendWriter | undefined
     try {
       const { size } = await file.stat()
-      writer = new AppendWriter(file, size, (from, to) => this.#syncs.grew(path, from, to))
-      onChunk(first.value)
+      const grew = (from: number, to: number): void => this.#syncs.grew(path, from, to)
+      writer = new AppendWriter(file, size, grew, onStored)
       await writer.push(first.value)
-      for await (const chunk of rest) {
-        onChunk(chunk)
-        await writer.push(chunk)
-      }
+      for await (const chunk of rest) await writer.push(chunk)
       return await writer.finish()
     } catch (error) {
       // The loop stops reading the source when it fails; a failure before the loop must too.

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import type { WrittenChunks } from './append-writer.js'
 import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
 
 interface Upload {
@@ -62,16 +63,17 @@ export class MemoryBlobStore implements BlobStore {
   async append(
     id: string,
     source: AsyncIterable<Uint8Array>,
-    onChunk: (chunk: Uint8Array) => void,
+    onStored: WrittenChunks,
   ): Promise<number> {
     const upload = this.#uploads.get(id)
     if (upload === undefined) throw new Error(`upload ${id} not found`)
     let written = 0
     for await (const chunk of source) {
-      onChunk(chunk)
+      const { byteLength } = chunk
       upload.chunks.push(Buffer.from(chunk))
-      upload.size += chunk.byteLength
-      written += chunk.byteLength
+      upload.size += byteLength
+      written += byteLength
+      await onStored([chunk])
     }
     return written
   }

@@ -13,14 +13,25 @@
  * of small buffers) are left alone, as are buffers that refuse to be detached.
  */
 export function releaseMemory(chunk: Uint8Array): boolean {
-  const { buffer } = chunk
-  if (!(buffer instanceof ArrayBuffer) || buffer.detached) return false
-  if (chunk.byteOffset !== 0 || chunk.byteLength !== buffer.byteLength) return false
+  if (!isWholeBuffer(chunk) || chunk.buffer.detached) return false
   try {
-    buffer.transfer(0)
+    chunk.buffer.transfer(0)
     return true
   } catch {
     // A buffer with a detach key (WebAssembly memory, some embedder buffers) stays as it is.
     return false
   }
+}
+
+/**
+ * Whether `chunk` is the only view of its (non-shared) `ArrayBuffer`, spanning all of it: then
+ * whoever owns the chunk may detach or transfer the buffer without touching anyone else's bytes.
+ */
+export function isWholeBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
+  const { buffer } = chunk
+  return (
+    buffer instanceof ArrayBuffer &&
+    chunk.byteOffset === 0 &&
+    chunk.byteLength === buffer.byteLength
+  )
 }

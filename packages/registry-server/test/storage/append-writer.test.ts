@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,6 +60,60 @@ describe('AppendWriter', () => {
       chunks.every((chunk) => chunk.byteLength === 0 && (chunk.buffer as ArrayBuffer).detached),
     ).toBe(true)
     expect(sha256(await readFile(join(dir, 'data')))).toBe(sha256(copy))
+  })
+
+  it("hands each write's chunks to onChunks once they are in the file, in order", async () => {
+    const path = join(dir, 'data')
+    const chunks = Array.from({ length: 40 }, () => ownedChunk(randomBytes(64 * 1024)))
+    const copy = Buffer.concat(chunks)
+    const file = await open(path, 'a')
+    const seen: Buffer[] = []
+    let onDisk = true
+    const writer = new AppendWriter(file, 0, undefined, (written) => {
+      const size = seen.reduce((sum, chunk) => sum + chunk.byteLength, 0)
+      seen.push(...written.map((chunk) => Buffer.from(chunk)))
+      const total = seen.reduce((sum, chunk) => sum + chunk.byteLength, 0)
+      // Called after the write: the file already holds every byte handed over so far.
+      onDisk &&= statSync(path).size >= total && total > size
+      return undefined
+    })
+    try {
+      for (const chunk of chunks) await writer.push(chunk)
+      await writer.finish()
+    } finally {
+      await writer.settle()
+      await file.close()
+    }
+    expect(onDisk).toBe(true)
+    expect(Buffer.concat(seen).equals(copy)).toBe(true)
+    // What onChunks did not take was still released.
+    expect(chunks.every((chunk) => chunk.byteLength === 0)).toBe(true)
+  })
+
+  it('holds the next write back until the promise onChunks returned settles', async () => {
+    const file = await open(join(dir, 'data'), 'a')
+    let release: () => void = () => {}
+    let calls = 0
+    const writer = new AppendWriter(file, 0, undefined, () => {
+      calls += 1
+      return calls === 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined
+    })
+    try {
+      // Two full batches: the second waits for the first's write and its hand-over.
+      await writer.push(ownedChunk(randomBytes(1024 * 1024)))
+      const second = writer.push(ownedChunk(randomBytes(1024 * 1024)))
+      let pushed = false
+      void second.then(() => (pushed = true))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect({ calls, pushed }).toEqual({ calls: 1, pushed: false })
+      release()
+      await second
+      expect(await writer.finish()).toBe(2 * 1024 * 1024)
+      expect(calls).toBe(2)
+    } finally {
+      await writer.settle()
+      await file.close()
+    }
   })
 
   it('reports a failed write from finish()', async () => {
