@@ -24,9 +24,22 @@ const ACCEPT_MANIFESTS = [
 const SLICE = 1024 * 1024
 
 /** POST, then one PUT carrying the whole blob (the "monolithic" push of the spec). */
-export async function pushMonolithic(ep: Endpoint, repo: string, blob: BlobData): Promise<void> {
+export function pushMonolithic(ep: Endpoint, repo: string, blob: BlobData): Promise<void> {
+  return pushParts(ep, repo, [blob.bytes], blob.digest)
+}
+
+/**
+ * A monolithic push of a blob made of `parts` one after the other (a blob larger than any one
+ * buffer the benchmark holds) whose digest is `digest`.
+ */
+export async function pushParts(
+  ep: Endpoint,
+  repo: string,
+  parts: readonly Uint8Array[],
+  digest: string,
+): Promise<void> {
   const location = await startUpload(ep, repo)
-  const res = await send(ep, withDigest(location, blob.digest), 'PUT', blob.bytes)
+  const res = await send(ep, withDigest(location, digest), 'PUT', parts)
   await expect(res, 201, 'PUT upload')
 }
 
@@ -40,7 +53,7 @@ export async function pushChunked(
   let location = await startUpload(ep, repo)
   for (let start = 0; start < blob.bytes.byteLength; start += chunkSize) {
     const chunk = blob.bytes.subarray(start, start + chunkSize)
-    const res = await send(ep, location, 'PATCH', chunk, {
+    const res = await send(ep, location, 'PATCH', [chunk], {
       'Content-Range': `${start}-${start + chunk.byteLength - 1}`,
       'Content-Type': 'application/octet-stream',
     })
@@ -88,7 +101,7 @@ export async function pushManifest(
   manifest: Uint8Array,
   mediaType: string,
 ): Promise<void> {
-  const res = await send(ep, `/v2/${repo}/manifests/${tag}`, 'PUT', manifest, {
+  const res = await send(ep, `/v2/${repo}/manifests/${tag}`, 'PUT', [manifest], {
     'Content-Type': mediaType,
   })
   await expect(res, 201, 'PUT manifest')
@@ -96,44 +109,51 @@ export async function pushManifest(
 
 // --- internal ---
 
-async function startUpload(ep: Endpoint, repo: string): Promise<string> {
+/** POST a new upload; returns its absolute Location. */
+export async function startUpload(ep: Endpoint, repo: string): Promise<string> {
   const res = await send(ep, `/v2/${repo}/blobs/uploads/`, 'POST')
   await expect(res, 202, 'POST upload')
   return locationOf(res, ep)
 }
 
 /**
- * One request. A body is sent as a stream of views into `body` with an explicit
- * Content-Length: fetch copies a Uint8Array body first, and touching 512 MiB of fresh memory
- * costs seconds on this VM, which would swamp the difference between the servers.
+ * One request. A body (the `parts` one after the other) is sent as a stream of views into them
+ * with an explicit Content-Length: fetch copies a Uint8Array body first, and touching 512 MiB of
+ * fresh memory costs seconds on this VM, which would swamp the difference between the servers.
  */
 function send(
   ep: Endpoint,
   pathOrUrl: string,
   method: string,
-  body?: Uint8Array,
+  parts?: readonly Uint8Array[],
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const all: Record<string, string> = { ...headers }
   if (ep.authorization !== undefined) all.Authorization = ep.authorization
-  if (body === undefined) return fetch(new URL(pathOrUrl, ep.url), { method, headers: all })
-  all['Content-Length'] = String(body.byteLength)
+  if (parts === undefined) return fetch(new URL(pathOrUrl, ep.url), { method, headers: all })
+  all['Content-Length'] = String(parts.reduce((sum, part) => sum + part.byteLength, 0))
   return fetch(new URL(pathOrUrl, ep.url), {
     method,
     headers: all,
-    body: slices(body),
+    body: slices(parts),
     duplex: 'half',
   })
 }
 
-function slices(bytes: Uint8Array): ReadableStream<Uint8Array> {
+function slices(parts: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let part = 0
   let offset = 0
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (offset >= bytes.byteLength) return controller.close()
+      const bytes = parts[part]
+      if (bytes === undefined) return controller.close()
       const end = Math.min(offset + SLICE, bytes.byteLength)
       controller.enqueue(bytes.subarray(offset, end))
       offset = end
+      if (offset >= bytes.byteLength) {
+        part += 1
+        offset = 0
+      }
     },
   })
 }
@@ -145,14 +165,15 @@ function discard(chunk: Uint8Array): void {
   if (whole && buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0)
 }
 
-function locationOf(res: Response, ep: Endpoint): string {
+/** The absolute URL a response's Location points to. */
+export function locationOf(res: Response, ep: Endpoint): string {
   const location = res.headers.get('location')
   if (location === null) throw new Error(`${res.url}: ${res.status} without Location`)
   return new URL(location, ep.url).href
 }
 
 /** Appends `digest=` the way skopeo does, keeping any query the server put in Location. */
-function withDigest(location: string, digest: string): string {
+export function withDigest(location: string, digest: string): string {
   return `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`
 }
 

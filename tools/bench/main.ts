@@ -9,8 +9,11 @@ import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { type AuthModeName, prepareAuth } from './auth.js'
 import { blobFigures, blobSource } from './blob-scenarios.js'
+import { concurrentFigure } from './concurrent-scenario.js'
+import { curlFigures } from './curl-scenarios.js'
 import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
+import { memoryFigure } from './memory-scenario.js'
 import { startServers } from './registries.js'
 import { renderReport } from './report.js'
 import type { Settings } from './settings.js'
@@ -18,10 +21,15 @@ import { skopeoFigure } from './skopeo-scenario.js'
 
 const MiB = 2 ** 20
 
+/** The scenarios, in the order they run; `--only` picks some. */
+const SCENARIOS = ['blob', 'curl', 'concurrent', 'memory', 'head', 'skopeo'] as const
+type ScenarioName = (typeof SCENARIOS)[number]
+
 const USAGE = [
-  'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0]',
+  'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0] [--only NAME,…]',
   '  --runs          measured runs per figure and server (default 3; pull runs 3× as many)',
   '  --head-seconds  length of each manifest HEAD load run (default 5)',
+  `  --only          run only these scenarios (default all): ${SCENARIOS.join(', ')}`,
 ].join('\n')
 
 /**
@@ -29,8 +37,8 @@ const USAGE = [
  * pass repeats the request-bound scenarios to show how much of registry:2's figure is bcrypt,
  * which it checks on every Basic request by design.
  */
-const PLAN: Record<AuthModeName, readonly ('blob' | 'head' | 'skopeo')[]> = {
-  basic: ['blob', 'head', 'skopeo'],
+const PLAN: Record<AuthModeName, readonly ScenarioName[]> = {
+  basic: SCENARIOS,
   none: ['head', 'skopeo'],
 }
 
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '3' },
       'head-seconds': { type: 'string', default: '5' },
+      only: { type: 'string', default: SCENARIOS.join(',') },
       help: { type: 'boolean', default: false },
     },
   })
@@ -48,13 +57,19 @@ async function main(): Promise<void> {
   }
   const runs = Number(values.runs)
   const headSeconds = Number(values['head-seconds'])
-  if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0)) throw new Error(USAGE)
+  const only = values.only.split(',')
+  const known = (name: string): name is ScenarioName => SCENARIOS.some((s) => s === name)
+  if (!Number.isInteger(runs) || runs < 1 || !(headSeconds > 0) || !only.every(known)) {
+    throw new Error(USAGE)
+  }
   const started = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'bench-'))
   const settings: Settings = {
     reps: { runs, warmups: 1 },
     blobBytes: 512 * MiB,
     chunkBytes: 16 * MiB,
+    concurrentPushes: 8,
+    memoryBlobBytes: 2048 * MiB,
     headSeconds,
     headConcurrency: 32,
     layout: { layers: 20, layerBytes: 2 * MiB },
@@ -63,7 +78,7 @@ async function main(): Promise<void> {
   const loads: number[] = []
   const sampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000)
   try {
-    const { figures, notes } = await runPlan(settings)
+    const { figures, notes } = await runPlan(settings, new Set(only))
     const machine = await describeMachine()
     const load = describeLoad(loads)
     const report = renderReport(figures, { machine, ...settings.reps, load, notes })
@@ -75,12 +90,17 @@ async function main(): Promise<void> {
   progress(`done in ${format((performance.now() - started) / 1000)} s`)
 }
 
-async function runPlan(settings: Settings): Promise<{ figures: Figure[]; notes: string[] }> {
+async function runPlan(
+  settings: Settings,
+  only: ReadonlySet<ScenarioName>,
+): Promise<{ figures: Figure[]; notes: string[] }> {
   progress(`allocating a ${settings.blobBytes / MiB} MiB random blob`)
   const blobs = blobSource(settings.blobBytes)
   const figures: Figure[] = []
   const notes: string[] = []
-  for (const [name, scenarios] of Object.entries(PLAN) as [AuthModeName, typeof PLAN.none][]) {
+  for (const [name, planned] of Object.entries(PLAN) as [AuthModeName, typeof PLAN.none][]) {
+    const scenarios = planned.filter((scenario) => only.has(scenario))
+    if (scenarios.length === 0) continue
     const auth = await prepareAuth(name)
     if (auth.note !== undefined) notes.push(auth.note)
     const servers = await startServers(auth)
@@ -88,6 +108,9 @@ async function runPlan(settings: Settings): Promise<{ figures: Figure[]; notes: 
     progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
     try {
       if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))
+      if (scenarios.includes('curl')) figures.push(...(await curlFigures(pass, blobs)))
+      if (scenarios.includes('concurrent')) figures.push(await concurrentFigure(pass, blobs))
+      if (scenarios.includes('memory')) figures.push(await memoryFigure(pass, blobs))
       if (scenarios.includes('head')) figures.push(await headFigure(pass))
       if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(pass))
     } finally {

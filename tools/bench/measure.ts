@@ -6,9 +6,9 @@ export interface Figure {
   scenario: string
   /** The auth mode's label. */
   auth: string
-  unit: 'MB/s' | 'req/s' | 's'
-  /** `rate`: more is better; `time`: less is better. */
-  kind: 'rate' | 'time'
+  unit: 'MB/s' | 'req/s' | 's' | 'MB'
+  /** `rate`: more is better; `time` and `size`: less is better. */
+  kind: 'rate' | 'time' | 'size'
   ours: number
   registry2: number
   /** Median server CPU seconds (user + system) per measured run. */
@@ -16,6 +16,8 @@ export interface Figure {
   cpuRegistry2: number
   /** The ratio (> 1 = ours better) the issue asks for. */
   target: number
+  /** A bound ours must stay under, instead of a ratio (peak memory). */
+  ceiling?: number
   /** A row the issue sets no target for, shown for context (e.g. the no-auth pass). */
   informational: boolean
   /** Extra facts printed under the table. */

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 
 // Every server the benchmark starts, so an interrupted run does not leave any behind.
 const children = new Set<ChildProcess>()
@@ -29,3 +29,24 @@ export async function cpuSeconds(pid: number): Promise<number> {
 
 /** `getconf CLK_TCK`: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100
+
+/**
+ * Starts a new peak of a process's resident memory (writes 5 to its `clear_refs`), so that
+ * {@link peakRssBytes} covers only what follows. False when the kernel refused.
+ */
+export async function resetPeakRss(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, '5')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The peak resident memory of a process (VmHWM), in bytes. */
+export async function peakRssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kib = status.match(/^VmHWM:\s+(\d+) kB$/m)?.[1]
+  if (kib === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`)
+  return Number(kib) * 1024
+}
