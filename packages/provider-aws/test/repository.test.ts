@@ -181,6 +181,7 @@ describe('construction', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      listRepositories: true,
       credentialTtl: {
         defaultSeconds: 3600,
         minSeconds: 900,

@@ -34,6 +34,7 @@ describe('AzureProvider', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      listRepositories: true,
       credentialTtl: TTL_RULES.azure,
     })
     expect(registry.capabilities.credentialTtl.honoursRequest).toBe(false)

@@ -49,6 +49,7 @@ describe('options', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: false,
       repositoryScopedGrants: false,
+      listRepositories: true,
       credentialTtl: TTL_RULES.gcp,
     })
   })
