@@ -59,7 +59,7 @@ describe('provision creates', () => {
     })
   })
 
-  it('the minimal policy of the runtime identity: its repository actions and AssumeRole on both roles', async () => {
+  it('the minimal policy of the runtime identity: its repository actions, the listing, and AssumeRole on both roles', async () => {
     await using fake = await startAwsFake()
     const { runtimePolicy } = await provision(provisionOptions(fake))
     expect(runtimePolicy).toEqual({
@@ -77,6 +77,12 @@ describe('provision creates', () => {
             'ecr:DeleteRepositoryPolicy',
           ],
           Resource: [REPOSITORIES],
+        },
+        {
+          Sid: 'ListRepositories',
+          Effect: 'Allow',
+          Action: 'ecr:DescribeRepositories',
+          Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/*`,
         },
         {
           Sid: 'AssumeRoles',
@@ -120,7 +126,11 @@ describe('provision creates', () => {
     ])
     const pull = fake.getRole('acme-pull')
     expect(pull?.permissionsBoundaryArn).toBe(boundary)
-    expect(pull?.tags).toEqual({ owner: 'platform', 'cost-center': '42' })
+    expect(pull?.tags).toEqual({
+      owner: 'platform',
+      'cost-center': '42',
+      'artifact-registry:repository-prefix': 'team',
+    })
     expect(inlinePolicy(fake, 'acme-push').Statement[0]?.Resource).toEqual([
       `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/team-*`,
       `arn:aws:ecr:${REPLICA}:${ACCOUNT}:repository/team-*`,

@@ -85,8 +85,29 @@ describe('deprovision', () => {
     expect(fake.getRoleNames()).toEqual([])
   })
 
-  it('never deletes an inline policy it did not write: CONFLICT naming it, force or not', async () => {
+  it('checks the replicationRegions given for replicas too, when the rule no longer names them', async () => {
     await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.seedReplicationRules(REGION, [])
+    fake.seedRepository(REPLICA, 'acme-app')
+    const options = deprovisionOptions(fake, { replicationRegions: [REPLICA] })
+    await expect(deprovision(options)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`repository acme-app (${REPLICA})`),
+    })
+    const forced = await deprovision({ ...options, force: true })
+    expect(forced.changes[0]).toEqual({
+      action: 'delete',
+      kind: 'ecr-repository',
+      id: `arn:aws:ecr:${REPLICA}:${ACCOUNT}:repository/acme-app`,
+    })
+    expect(forced.binding.replicationRegions).toEqual([REPLICA])
+    expect(fake.getRepositoryNames(REPLICA)).toEqual([])
+  })
+
+  it('never deletes an inline policy it did not write, on any page: CONFLICT naming it, force or not', async () => {
+    // One policy a page: the foreign one is on the second.
+    await using fake = await startAwsFake({ iamPageLimit: 1 })
     await provision(provisionOptions(fake))
     const iam = iamOf(fake)
     await iam.send(

@@ -104,7 +104,11 @@ const DRIFTS: Record<string, Drift> = {
       ),
     expected: { action: 'update', kind: 'iam-role', id: PULL_ARN, detail: 'tags' },
     repaired: (fake) =>
-      expect(fake.getRole('acme-pull')?.tags).toEqual({ team: 'platform', foreign: 'kept' }),
+      expect(fake.getRole('acme-pull')?.tags).toEqual({
+        team: 'platform',
+        'artifact-registry:repository-prefix': 'acme',
+        foreign: 'kept',
+      }),
   },
   'a changed inline policy': {
     change: (fake) =>

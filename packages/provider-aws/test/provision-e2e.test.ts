@@ -14,7 +14,7 @@ import { BASE_USER, deprovisionOptions, iamOf, provisionOptions } from './provis
 
 // From nothing to a working registry and back: provision, then the runtime — a role of its own
 // holding exactly result.runtimePolicy — loads result.binding, creates a repository, pushes and
-// pulls through the fake's registry, grants and deletes; deprovision then leaves nothing of ours behind.
+// pulls through the fake's registry, lists, grants and deletes; deprovision then leaves nothing of ours behind.
 
 const TIMEOUT = 120_000
 const missingSkopeo = requireTool('skopeo')
@@ -72,6 +72,10 @@ it(
     await using registry = await createArtifactRegistry(result.binding)
     const { name } = await registry.createRepository('app')
     expect(fake.getRepository(REPLICA, name)).toBeDefined()
+    // Listing is authorized on every repository of the region: runtimePolicy grants it apart.
+    fake.seedRepository(REGION, 'other-app')
+    const listed = await registry.listRepositories?.()
+    expect(listed?.map((r) => r.name)).toEqual([name])
     const pusher = await registry.generateCredentials(name, 'push-pull')
     const target = `docker://${pusher.registry}/${name}:v1`
     await workspace.skopeo.run(
@@ -126,7 +130,7 @@ it(
     await iam.send(new DeleteRoleCommand({ RoleName: RUNTIME_ROLE }))
     iam.destroy()
     expect(fake.getRoleNames()).toEqual([])
-    expect(fake.getRepositoryNames(REGION)).toEqual([])
+    expect(fake.getRepositoryNames(REGION)).toEqual(['other-app'])
     expect(fake.getRepositoryNames(REPLICA)).toEqual([])
     expect(fake.getReplicationRules(REGION)).toEqual([])
   },

@@ -11,7 +11,9 @@ export const READ_OPERATIONS: ReadonlySet<string> = new Set([
   'GetCallerIdentity',
   'GetRole',
   'GetRolePolicy',
+  'ListRoles',
   'ListRolePolicies',
+  'ListAttachedRolePolicies',
   'DescribeRegistry',
   'DescribeRepositories',
 ])

@@ -54,6 +54,13 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
       ['tags.aws:owner', 'tags.team'],
     ],
     [
+      'the ownership tag, which provisioning sets itself',
+      { tags: { 'artifact-registry:repository-prefix': 'other' } },
+      ['tags.artifact-registry:repository-prefix'],
+    ],
+    ['a dryRun that is not a boolean', { dryRun: 'true' }, ['dryRun']],
+    ['an onChange that is not a function', { onChange: 'log' }, ['onChange']],
+    [
       'an IAM endpoint that is not a URL',
       { clientConfig: { iamEndpoint: 'not a url' } },
       ['clientConfig.iamEndpoint'],
@@ -70,6 +77,36 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
     const error = await failure(deprovision({ ...deprovisionOptions(fake), name: '', region: 'x' }))
     expect(error.issues.map((i) => i.path)).toEqual(['name', 'region', 'repositoryPrefix'])
     expect(fake.requests).toEqual([])
+  })
+
+  it("deprovision checks the run's flags and the options it shares with provision", async () => {
+    const error = await failure(
+      deprovision({
+        ...deprovisionOptions(fake),
+        force: 'yes',
+        dryRun: 1,
+        replicationRegions: ['us-east-1'],
+        trustedPrincipals: ['nobody'],
+      } as never),
+    )
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'trustedPrincipals.0',
+      'replicationRegions.0',
+      'dryRun',
+      'force',
+    ])
+    expect(fake.requests).toEqual([])
+  })
+})
+
+describe('deprovision takes the options of provision', () => {
+  it('as they are, or without what only creation needs', async () => {
+    const options = provisionOptions(fake, { name: 'same', tags: { team: 'a' } })
+    await provision(options)
+    expect((await deprovision({ ...options, dryRun: true })).changes).toHaveLength(4)
+    const { trustedPrincipals: _, tags: __, ...withoutCreation } = options
+    expect((await deprovision(withoutCreation)).changes).toHaveLength(4)
+    expect(fake.getRole('same-pull')).toBeUndefined()
   })
 })
 

@@ -23,6 +23,7 @@ import { readmeActions } from './readme-permissions.js'
 
 const ACCOUNT = '123456789012'
 const ROLES = 'role/{name}-pull, role/{name}-push'
+const ANY_BINDING_ROLES = 'role/*-pull, role/*-push'
 const SERVICE_LINKED_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication`
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundary`
 const OTHER_BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/other`
@@ -33,7 +34,11 @@ const REGIONS = [REGION, REPLICA]
 /** Each README row: its actions, and the ARNs its `on` cell stands for here. */
 const ROWS: readonly [identity: string, on: string, resources: string[]][] = [
   ['provisioning identity', ROLES, roleArns()],
-  ['provisioning identity with tags', ROLES, roleArns()],
+  [
+    'provisioning identity',
+    ANY_BINDING_ROLES,
+    ['*-pull', '*-push'].map((name) => `arn:aws:iam::${ACCOUNT}:role/${name}`),
+  ],
   ['provisioning identity with permissionsBoundaryArn', ROLES, roleArns()],
   ['provisioning identity', '*', ['*']],
   [
@@ -50,8 +55,11 @@ const ROWS: readonly [identity: string, on: string, resources: string[]][] = [
   ],
 ]
 
+/** The roles of both bindings the test provisions, `acme` and the other stack's `beta`. */
 function roleArns(): string[] {
-  return ['acme-pull', 'acme-push'].map((name) => `arn:aws:iam::${ACCOUNT}:role/${name}`)
+  return ['acme-pull', 'acme-push', 'beta-pull', 'beta-push'].map(
+    (name) => `arn:aws:iam::${ACCOUNT}:role/${name}`,
+  )
 }
 
 function repositories(pattern: string): string[] {
@@ -104,7 +112,10 @@ function policy(...statements: object[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements })
 }
 
-/** Provision, repair every drift, deprovision with force; the `service:Action`s it sent. */
+/**
+ * Provision another stack's binding `beta` first (its roles are what the overlap check reads),
+ * then provision, repair every drift, deprovision with force; the `service:Action`s it sent.
+ */
 async function everything(basePolicies: string[]): Promise<Set<string>> {
   await using fake = await startAwsFake({
     basePolicies,
@@ -115,6 +126,7 @@ async function everything(basePolicies: string[]): Promise<Set<string>> {
     permissionsBoundaryArn: BOUNDARY,
     tags: { team: 'platform' },
   })
+  await provision(provisionOptions(fake, { name: 'beta' }))
   const used = new Set<string>()
   const run = async (step: () => Promise<unknown>): Promise<void> => {
     const from = fake.requests.length
@@ -131,7 +143,7 @@ async function everything(basePolicies: string[]): Promise<Set<string>> {
   await run(() => provision(options))
   for (const region of REGIONS) fake.seedRepository(region, 'acme-app')
   await run(() => deprovision(deprovisionOptions(fake, { force: true })))
-  expect(fake.getRoleNames()).toEqual([])
+  expect(fake.getRoleNames()).toEqual(['beta-pull', 'beta-push'])
   return used
 }
 

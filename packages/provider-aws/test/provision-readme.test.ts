@@ -39,8 +39,11 @@ it('the README provisioning example runs as written, the endpoints from AWS_ENDP
     pushRoleArn: 'arn:aws:iam::123456789012:role/acme-push',
   })
   expect(created).toBe(4)
-  expect(runtimePolicy.Statement).toHaveLength(2)
-  expect(fake.getRole('acme-push')?.tags).toEqual({ team: 'platform' })
+  expect(runtimePolicy.Statement).toHaveLength(3)
+  expect(fake.getRole('acme-push')?.tags).toEqual({
+    team: 'platform',
+    'artifact-registry:repository-prefix': 'acme',
+  })
   // Every call went to the fake, IAM's included: nothing reached AWS.
   expect(fake.requestsFor('CreateRole')).toHaveLength(2)
 })

@@ -1,60 +1,72 @@
 import type { AwsBinding, ProvisionResult } from '@artifact-registry/core'
-import { platformError } from '../map-error.js'
 import { PLATFORM } from '../platform.js'
-import { deleteRolePolicy, inlinePolicyNames, ROLE_POLICY_NAME } from './iam-role-policy.js'
-import { deleteRole, ROLE_PERMISSIONS, roleArn, roleName } from './iam-roles.js'
-import { type AwsDeprovisionOptions, resolveDeprovisionOptions } from './options.js'
+import { deleteRolePolicy, ROLE_POLICY_NAME } from './iam-role-policy.js'
+import { deleteRole } from './iam-roles.js'
+import { type AwsDeprovisionOptions, resolveOptions } from './options.js'
+import { refuseConflicts, survey } from './ownership-check.js'
+import { ownedByOther } from './provisioned-prefixes.js'
 import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
 import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
 import { provisioningRun } from './run.js'
 
+/** What {@link deprovision} returns: the binding it undid, the changes, and what it left. */
+export interface AwsDeprovisionResult extends ProvisionResult<AwsBinding> {
+  /**
+   * Repositories under the prefix that another provisioned binding's prefix also covers (the
+   * same prefix, or a longer one such as `acme-dev` for `acme`), as `{ARN} (prefix {theirs})`:
+   * never deleted nor counted as remaining, `force` or not.
+   */
+  skipped: string[]
+}
+
 /**
  * Delete what {@link provision} created: each role's inline policy, the two roles and the
- * prefix's replication rule. Everything is read first; while repositories under the prefix remain
- * (in the home region or a destination of the rule) it refuses with `CONFLICT` listing them,
- * unless `force` (then they are deleted first, images included). A role holding an inline policy
- * provisioning did not write is never touched: `CONFLICT` naming it, `force` or not. What is
- * already gone is not reported, so a second run returns no changes.
+ * prefix's replication rule. Everything is read first: the roles (with their inline and attached
+ * policies), the account's other provisioned bindings, and the repositories under the prefix in
+ * the home region, each `replicationRegions` and each destination of the prefix's rule. While
+ * such repositories remain it refuses with `CONFLICT` listing them, unless `force` (then they
+ * are deleted first, images included). Repositories of another provisioned binding are never
+ * touched (`skipped`). A role without provisioning's ownership mark for this prefix, or holding
+ * a policy provisioning did not put there, is never touched either: `CONFLICT` naming it,
+ * `force` or not, before any change. What is already gone is not reported, so a second run
+ * returns no changes.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option; `CONFLICT` as
  *   above, before any change; a mapped AWS error otherwise.
  */
-export async function deprovision(
-  options: AwsDeprovisionOptions,
-): Promise<ProvisionResult<AwsBinding>> {
-  const o = resolveDeprovisionOptions(options)
+export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDeprovisionResult> {
+  const o = resolveOptions(options, 'deprovision')
   return provisioningRun(o, options, async (ctx) => {
     const { rules, ours } = await ourReplicationRule(ctx)
-    const replicas = (ours?.destinations ?? [])
-      .filter((d) => d.registryId === ctx.accountId)
-      .flatMap((d) => (d.region === undefined ? [] : [d.region]))
-    const repositories = await repositoriesUnderPrefix(ctx, [...new Set([o.region, ...replicas])])
-    const roles = []
-    for (const permission of ROLE_PERMISSIONS) {
-      const name = roleName(o.name, permission)
-      roles.push({ name, arn: roleArn(ctx, name), policies: await inlinePolicyNames(ctx, name) })
-    }
-    const remains = [
-      ...(options.force === true
-        ? []
-        : repositories.map((r) => `repository ${r.name} (${r.region})`)),
-      ...roles.flatMap((r) =>
-        (r.policies ?? [])
-          .filter((p) => p !== ROLE_POLICY_NAME)
-          .map((p) => `inline policy ${p} of role ${r.name}, which provisioning did not write`),
-      ),
-    ]
-    if (remains.length > 0) {
-      throw platformError(
-        'CONFLICT',
-        `Cannot deprovision ${o.name}; these remain: ${remains.join('; ')}` +
-          (options.force === true ? '' : ' (force: true deletes the repositories too)'),
-      )
-    }
+    const replicas = [
+      ...new Set([
+        ...o.replicationRegions,
+        ...(ours?.destinations ?? [])
+          .filter((d) => d.registryId === ctx.accountId)
+          .flatMap((d) => (d.region === undefined ? [] : [d.region])),
+      ]),
+    ].filter((region) => region !== o.region)
+    const found = await survey(ctx, o.name)
+    const skipped: string[] = []
+    const repositories = (await repositoriesUnderPrefix(ctx, [o.region, ...replicas])).filter(
+      (repository) => {
+        const other = ownedByOther(repository.name, o.prefix, found.others)
+        if (other !== undefined) skipped.push(`${repository.arn} (prefix ${other.prefix})`)
+        return other === undefined
+      },
+    )
+    const remains =
+      options.force === true ? [] : repositories.map((r) => `repository ${r.name} (${r.region})`)
+    refuseConflicts(
+      'deprovision',
+      o.name,
+      [...found.problems, ...remains],
+      remains.length > 0 ? ' (force: true deletes the repositories too)' : '',
+    )
     for (const repository of repositories) await deleteRepository(ctx, repository)
-    for (const role of roles) {
-      if (role.policies === undefined) continue
-      if (role.policies.includes(ROLE_POLICY_NAME)) await deleteRolePolicy(ctx, role)
+    for (const role of found.roles) {
+      if (role.role === undefined) continue
+      if (role.inlinePolicies.includes(ROLE_POLICY_NAME)) await deleteRolePolicy(ctx, role)
       await deleteRole(ctx, role.name, role.arn)
     }
     if (ours !== undefined) await deleteReplicationRule(ctx, rules)
@@ -62,10 +74,10 @@ export async function deprovision(
       platform: PLATFORM,
       region: o.region,
       repositoryPrefix: o.prefix,
-      pullRoleArn: roleArn(ctx, roleName(o.name, 'pull')),
-      pushRoleArn: roleArn(ctx, roleName(o.name, 'push-pull')),
+      pullRoleArn: found.roles[0]?.arn ?? '',
+      pushRoleArn: found.roles[1]?.arn ?? '',
       ...(replicas.length > 0 ? { replicationRegions: replicas } : {}),
     }
-    return { binding, changes: ctx.recorder.changes }
+    return { binding, changes: ctx.recorder.changes, skipped }
   })
 }

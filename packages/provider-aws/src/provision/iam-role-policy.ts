@@ -1,7 +1,6 @@
 import {
   DeleteRolePolicyCommand,
   GetRolePolicyCommand,
-  ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam'
 import { awsCall, awsRead, type ProvisionContext } from './context.js'
@@ -16,18 +15,18 @@ export function rolePolicyId(roleArn: string): string {
 }
 
 /**
- * Put the role's inline policy when it is missing or says something else. `roleExisted: false`
- * (the role is created in this run) skips the read: a new role has no policy, and in a dry run
- * there is no role to read.
+ * Put the role's inline policy when it is missing or says something else. `hasPolicy: false`
+ * (the role is created in this run, or listed no such policy) skips the read: in a dry run there
+ * may be no role to read.
  */
 export async function ensureRolePolicy(
   ctx: ProvisionContext,
-  role: { name: string; arn: string; existed: boolean },
+  role: { name: string; arn: string; hasPolicy: boolean },
   wanted: IamPolicyDocument,
 ): Promise<void> {
   const iam = ctx.clients.iam()
   const id = rolePolicyId(role.arn)
-  const current = role.existed
+  const current = role.hasPolicy
     ? await awsRead(ctx, 'GetRolePolicy', (o) =>
         iam.send(
           new GetRolePolicyCommand({ RoleName: role.name, PolicyName: ROLE_POLICY_NAME }),
@@ -55,24 +54,6 @@ export async function ensureRolePolicy(
       ),
     ),
   )
-}
-
-/** The names of a role's inline policies; `undefined` when the role does not exist. */
-export async function inlinePolicyNames(
-  ctx: ProvisionContext,
-  roleName: string,
-): Promise<string[] | undefined> {
-  const names: string[] = []
-  let Marker: string | undefined
-  do {
-    const page = await awsRead(ctx, 'ListRolePolicies', (o) =>
-      ctx.clients.iam().send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }), o),
-    )
-    if (page === undefined) return undefined
-    names.push(...(page.PolicyNames ?? []))
-    Marker = page.IsTruncated === true ? page.Marker : undefined
-  } while (Marker !== undefined)
-  return names
 }
 
 /** Delete the role's inline policy of provisioning. */

@@ -2,14 +2,13 @@ import type { Permission } from '@artifact-registry/core'
 import {
   CreateRoleCommand,
   DeleteRoleCommand,
-  GetRoleCommand,
   PutRolePermissionsBoundaryCommand,
   type Role,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam'
-import { awsCall, awsRead, type ProvisionContext } from './context.js'
+import { awsCall, type ProvisionContext } from './context.js'
 import { type IamPolicyDocument, parseReturnedPolicy, samePolicy } from './policy-documents.js'
 
 /** The session length both roles allow: 12 hours, the longest credentials the runtime mints. */
@@ -45,18 +44,16 @@ const TRUST_CODES = { MalformedPolicyDocumentException: 'INVALID_ARGUMENT' } as 
 
 /**
  * Create the role, or put back what differs from `wanted`: the trust policy, the session length,
- * the permissions boundary (when one is wanted) and the wanted tags (others' tags stay).
+ * the permissions boundary (when one is wanted) and the wanted tags (others' tags stay). `role`
+ * is the role as read before any change (`undefined`: absent), and its ownership checked.
  * @returns the role's ARN and whether it existed before.
  */
 export async function ensureRole(
   ctx: ProvisionContext,
   wanted: WantedRole,
+  role: Role | undefined,
 ): Promise<{ arn: string; existed: boolean }> {
   const iam = ctx.clients.iam()
-  const found = await awsRead(ctx, 'GetRole', (o) =>
-    iam.send(new GetRoleCommand({ RoleName: wanted.name }), o),
-  )
-  const role = found?.Role
   if (role === undefined) {
     const arn = roleArn(ctx, wanted.name)
     const created = await ctx.recorder.apply({ action: 'create', kind: 'iam-role', id: arn }, () =>

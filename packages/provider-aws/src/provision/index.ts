@@ -1,4 +1,4 @@
-export { deprovision } from './deprovision.js'
+export { type AwsDeprovisionResult, deprovision } from './deprovision.js'
 export type {
   AwsDeprovisionOptions,
   AwsProvisionClientConfig,

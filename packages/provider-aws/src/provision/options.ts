@@ -1,7 +1,8 @@
-import type {
-  ConfigIssue,
-  DeprovisionOptionsBase,
-  ProvisionOptionsBase,
+import {
+  type ConfigIssue,
+  type DeprovisionOptionsBase,
+  type ProvisionOptionsBase,
+  provisionRunIssues,
 } from '@artifact-registry/core'
 import { type Partition, partitionOf, REGION_PATTERN } from '../arn.js'
 import { type AwsClientConfig, configError, optionIssues } from '../options.js'
@@ -32,70 +33,66 @@ export interface AwsProvisionOptions extends ProvisionOptionsBase {
   clientConfig?: AwsProvisionClientConfig
 }
 
-/** Options of {@link deprovision}. */
-export interface AwsDeprovisionOptions extends DeprovisionOptionsBase {
-  /** The `name` provisioning was given. **Required.** */
-  name: string
-  /** The home region provisioning was given. **Required.** */
-  region: string
-  /** The `repositoryPrefix` provisioning was given. @default name */
-  repositoryPrefix?: string
-  /** SDK client settings (endpoints, credentials, retries). */
-  clientConfig?: AwsProvisionClientConfig
+/**
+ * Options of {@link deprovision}: those of `provision` (which can be passed as they are), and
+ * `force`. `trustedPrincipals`, `permissionsBoundaryArn` and `tags` only matter when creating:
+ * optional here, and checked only when given.
+ */
+export interface AwsDeprovisionOptions
+  extends Omit<AwsProvisionOptions, 'trustedPrincipals' | keyof ProvisionOptionsBase>,
+    DeprovisionOptionsBase {
+  /** Not needed to deprovision. */
+  trustedPrincipals?: string[]
 }
 
-/** @internal What deprovisioning works with, validated. */
-export interface ResolvedDeprovision {
+/** The tag key of provisioning's ownership mark on both roles; its value is the prefix. */
+export const OWNER_TAG_KEY = 'artifact-registry:repository-prefix'
+
+/** @internal What `provision` and `deprovision` work with, validated. */
+export interface ResolvedOptions {
   readonly name: string
   readonly region: string
   readonly partition: Partition
   readonly prefix: string
   readonly clientConfig: AwsProvisionClientConfig
-}
-
-/** @internal What provisioning works with, validated. */
-export interface ResolvedProvision extends ResolvedDeprovision {
-  /** Sorted, without duplicates. */
+  /** Sorted, without duplicates; empty only for `deprovision`. */
   readonly trustedPrincipals: readonly string[]
+  /** Without duplicates. */
   readonly replicationRegions: readonly string[]
   readonly permissionsBoundaryArn: string | undefined
+  /** The caller's tags and the ownership mark ({@link OWNER_TAG_KEY}). */
   readonly tags: Readonly<Record<string, string>>
 }
 
 /**
- * @internal Validate provisioning options, reporting every invalid field, before any call.
+ * @internal Validate the options of `provision` or `deprovision`, reporting every invalid field,
+ * before any call.
  * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
  */
-export function resolveProvisionOptions(options: AwsProvisionOptions): ResolvedProvision {
-  const base = resolveDeprovisionOptions(options, provisionIssues(options))
-  return {
-    ...base,
-    trustedPrincipals: [...new Set(options.trustedPrincipals)].sort(),
-    replicationRegions: [...new Set(options.replicationRegions ?? [])],
-    permissionsBoundaryArn: options.permissionsBoundaryArn,
-    tags: { ...options.tags },
-  }
-}
-
-/**
- * @internal Validate deprovisioning options (and `more` issues found by the caller).
- * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
- */
-export function resolveDeprovisionOptions(
-  options: AwsDeprovisionOptions,
-  more: readonly ConfigIssue[] = [],
-): ResolvedDeprovision {
+export function resolveOptions(
+  options: AwsProvisionOptions | AwsDeprovisionOptions,
+  purpose: 'provision' | 'deprovision',
+): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw configError([{ path: '', message: 'options must be an object' }])
   }
-  const issues = [...sharedIssues(options), ...more]
+  const issues = [
+    ...sharedIssues(options),
+    ...creationIssues(options, purpose),
+    ...provisionRunIssues(options as unknown as Record<string, unknown>),
+  ]
   if (issues.length > 0) throw configError(issues)
+  const prefix = options.repositoryPrefix ?? options.name
   return {
     name: options.name,
     region: options.region,
     partition: partitionOf(options.region),
-    prefix: options.repositoryPrefix ?? options.name,
+    prefix,
     clientConfig: options.clientConfig ?? {},
+    trustedPrincipals: [...new Set(options.trustedPrincipals ?? [])].sort(),
+    replicationRegions: [...new Set(options.replicationRegions ?? [])],
+    permissionsBoundaryArn: options.permissionsBoundaryArn,
+    tags: { ...options.tags, [OWNER_TAG_KEY]: prefix },
   }
 }
 
@@ -139,14 +136,20 @@ function sharedIssues(o: AwsDeprovisionOptions): ConfigIssue[] {
   return issues
 }
 
-function provisionIssues(o: AwsProvisionOptions): ConfigIssue[] {
+/** The fields creation uses; `deprovision` checks them only when given. */
+function creationIssues(
+  o: AwsDeprovisionOptions,
+  purpose: 'provision' | 'deprovision',
+): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   const add: Add = (path, message) => {
     issues.push({ path, message })
   }
   const regionOk = typeof o.region === 'string' && REGION_PATTERN.test(o.region)
   const partition = regionOk ? partitionOf(o.region).id : undefined
-  principalIssues(o.trustedPrincipals, partition, add)
+  if (purpose === 'provision' || o.trustedPrincipals !== undefined) {
+    principalIssues(o.trustedPrincipals, partition, add)
+  }
   // The replication rules are the runtime's: check them as the runtime does.
   const replicas = optionIssues({
     region: o.region,
@@ -198,10 +201,15 @@ function tagIssues(tags: unknown, add: Add): void {
     return
   }
   const entries = Object.entries(tags)
-  if (entries.length > MAX_TAGS) add('tags', `must hold at most ${MAX_TAGS} tags (IAM's limit)`)
+  // One of IAM's 50 tags is the ownership mark.
+  if (entries.length > MAX_TAGS - 1) {
+    add('tags', `must hold at most ${MAX_TAGS - 1} tags (IAM's limit, less the ownership mark)`)
+  }
   for (const [key, value] of entries) {
     const keyOk = key.length >= 1 && key.length <= 128 && TAG_TEXT.test(key)
-    if (!keyOk || key.toLowerCase().startsWith('aws:')) {
+    if (key === OWNER_TAG_KEY) {
+      add(`tags.${key}`, "is provisioning's ownership mark, which it sets itself")
+    } else if (!keyOk || key.toLowerCase().startsWith('aws:')) {
       add(`tags.${key}`, 'key must be 1–128 IAM tag characters and not start with aws:')
     } else if (typeof value !== 'string' || value.length > 256 || !TAG_TEXT.test(value)) {
       add(`tags.${key}`, 'value must be a string of at most 256 IAM tag characters')

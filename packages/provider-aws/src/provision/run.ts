@@ -2,14 +2,14 @@ import { type ProvisionOptionsBase, ProvisionRecorder } from '@artifact-registry
 import { callerOf } from './caller.js'
 import { ProvisionClients } from './clients.js'
 import type { ProvisionContext } from './context.js'
-import type { ResolvedDeprovision } from './options.js'
+import type { ResolvedOptions } from './options.js'
 
 /**
  * Run one `provision` or `deprovision`: its clients and recorder, the caller's account and
  * partition (`sts:GetCallerIdentity`), then `steps`; the clients are closed however it ends.
  */
 export async function provisioningRun<T>(
-  resolved: ResolvedDeprovision,
+  resolved: ResolvedOptions,
   options: ProvisionOptionsBase,
   steps: (ctx: ProvisionContext) => Promise<T>,
 ): Promise<T> {

@@ -1,3 +1,4 @@
+import type { ProvisionContext } from './context.js'
 import { document, type IamPolicyDocument } from './policy-documents.js'
 
 /**
@@ -23,9 +24,11 @@ export const RUNTIME_REPLICATION_ACTIONS: readonly string[] = ['ecr:DescribeRegi
 
 /**
  * The least the runtime identity (a trusted principal) needs: its own repository actions on
- * `repositories`, `sts:AssumeRole` on the two roles, and with replicas the replication read.
+ * `repositories`, `ecr:DescribeRepositories` on every repository of the home region for
+ * `listRepositories`, `sts:AssumeRole` on the two roles, and with replicas the replication read.
  */
 export function runtimePolicy(
+  ctx: Pick<ProvisionContext, 'partition' | 'region' | 'accountId'>,
   repositories: readonly string[],
   roleArns: readonly string[],
   replicated: boolean,
@@ -36,6 +39,15 @@ export function runtimePolicy(
       Effect: 'Allow',
       Action: [...RUNTIME_REPOSITORY_ACTIONS],
       Resource: [...repositories],
+    },
+    // Wider than the prefix on purpose: ECR authorizes a listing (DescribeRepositories without
+    // names) on every repository of the region, never on a prefix; the runtime keeps only the
+    // prefix's names, and the action reads no images.
+    {
+      Sid: 'ListRepositories',
+      Effect: 'Allow',
+      Action: 'ecr:DescribeRepositories',
+      Resource: `arn:${ctx.partition}:ecr:${ctx.region}:${ctx.accountId}:repository/*`,
     },
     { Sid: 'AssumeRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...roleArns] },
   ]

@@ -49,6 +49,10 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * ```
  */
 export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFake> {
+  const pageLimit = options.iamPageLimit
+  if (pageLimit !== undefined && !(Number.isInteger(pageLimit) && pageLimit >= 1)) {
+    throw new TypeError(`[aws-fake] iamPageLimit must be a whole number of at least 1`)
+  }
   const accountId = options.accountId ?? DEFAULT_ACCOUNT
   const clock = new FakeClock()
   const ecr = new EcrState(
@@ -87,7 +91,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     const session = sessions.find(accessKeyId)
     const operation = operationOf(request)
     if (serviceOf(request.headers) === 'iam') {
-      const ctx = { state: iamRoles, principals, accessKeyId, session, iam, clock }
+      const ctx = { state: iamRoles, principals, accessKeyId, session, iam, clock, pageLimit }
       return routeIam(ctx, operation, formOf(request))
     }
     if (isStsRequest(request)) {
@@ -201,6 +205,7 @@ function roleView(role: FakeIamRole): FakeRole {
     permissionsBoundaryArn: role.permissionsBoundaryArn,
     tags: Object.fromEntries(role.tags),
     inlinePolicies: Object.fromEntries(role.inlinePolicies),
+    attachedPolicies: [...role.attachedPolicies],
   }
 }
 

@@ -11,8 +11,8 @@ export type PolicyRefusal = 'identity-based' | 'session' | 'permissions boundary
  * identity's, or the assumed role's) must allow the action on the resource, and so must the
  * inline session policy of an assumed-role session; an explicit `Deny` in either wins. An
  * identity without seeded policies is not limited, so tests that do not care need not seed any.
- * A role created through the fake's IAM is what IAM makes of it: its inline policies (none: no
- * action allowed), within its permissions boundary when it has one.
+ * A role created through the fake's IAM is what IAM makes of it: its inline and attached managed
+ * policies (none: no action allowed), within its permissions boundary when it has one.
  */
 export class IamEvaluator {
   constructor(
@@ -48,7 +48,10 @@ export class IamEvaluator {
     const created = this.iamRoles?.roleByArn(roleArn)
     return created === undefined
       ? this.roles[roleArn]?.policies
-      : [...created.inlinePolicies.values()]
+      : [
+          ...created.inlinePolicies.values(),
+          ...[...created.attachedPolicies].map((arn) => this.iamRoles?.managedPolicy(arn) ?? '{}'),
+        ]
   }
 
   /** The permissions boundary document of a session's IAM-created role, if it has one. */

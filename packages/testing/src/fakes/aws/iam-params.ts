@@ -54,6 +54,19 @@ export function pathParameter(form: URLSearchParams): string | FakeResponse {
   return path
 }
 
+/** A list action's `PathPrefix` (default `/`), or the `ValidationError`. */
+export function pathPrefixParameter(form: URLSearchParams): string | FakeResponse {
+  const prefix = form.get('PathPrefix') ?? '/'
+  if (prefix.length < 1 || prefix.length > 512 || !/^\/[\u0021-\u007f]*$/.test(prefix)) {
+    return invalidParameter(
+      'pathPrefix',
+      prefix,
+      'Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*',
+    )
+  }
+  return prefix
+}
+
 /** A required policy document parameter (1 to 131072 characters), or the `ValidationError`. */
 export function documentParameter(
   form: URLSearchParams,

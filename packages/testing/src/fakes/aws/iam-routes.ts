@@ -8,18 +8,21 @@ import {
   TRUST_POLICY_QUOTA,
 } from './iam-documents.js'
 import type { IamEvaluator } from './iam-evaluator.js'
+import { iamPage } from './iam-pages.js'
 import {
   documentParameter,
   exceedsTagLimit,
+  invalidParameter,
   isAnswer,
   maxSessionParameter,
   nameParameter,
   pathParameter,
+  pathPrefixParameter,
   tagsParameter,
   tooManyTags,
 } from './iam-params.js'
 import type { FakeIamRole, IamState } from './iam-state.js'
-import { iamError, iamOk, roleXml, urlEncoded } from './iam-wire.js'
+import { iamError, iamOk, roleFieldsXml, roleXml, urlEncoded } from './iam-wire.js'
 import type { PrincipalDirectory } from './principals.js'
 import {
   callerArn,
@@ -40,6 +43,8 @@ export interface IamContext {
   /** The caller's own policies: each action must be allowed on the role's ARN. */
   readonly iam: IamEvaluator
   readonly clock: FakeClock
+  /** The most items one page of a list action holds (IAM may return fewer than `MaxItems`). */
+  readonly pageLimit?: number | undefined
 }
 
 /**
@@ -51,6 +56,8 @@ export function routeIam(ctx: IamContext, action: string, form: URLSearchParams)
   const problem = sessionCredentialProblem(ctx.accessKeyId, ctx.session, ctx.clock.now())
   if (problem === 'expired') return iamError('ExpiredToken', EXPIRED_TOKEN_MESSAGE, 403)
   if (problem === 'invalid') return iamError('InvalidClientTokenId', INVALID_TOKEN_MESSAGE, 403)
+  const accountHandler = ACCOUNT_HANDLERS[action]
+  if (accountHandler !== undefined) return accountHandler(ctx, form)
   const handler = HANDLERS[action]
   if (handler === undefined) {
     return iamError('InvalidAction', `The fake does not implement ${action}`, 400)
@@ -62,12 +69,32 @@ export function routeIam(ctx: IamContext, action: string, form: URLSearchParams)
 
 /** The IAM actions the fake answers (their faults are IAM's XML errors). */
 export function iamActions(): ReadonlySet<string> {
-  return new Set(Object.keys(HANDLERS))
+  return new Set([...Object.keys(ACCOUNT_HANDLERS), ...Object.keys(HANDLERS)])
 }
 
 // --- Internal ---
 
 type Handler = (ctx: IamContext, roleName: string, form: URLSearchParams) => FakeResponse
+
+/** IAM caps the managed policies attached to one role (its default quota). */
+const ATTACHED_POLICIES_QUOTA = 10
+
+/** Actions on the account's roles as a whole (no `RoleName`); IAM authorizes them on `*`. */
+const ACCOUNT_HANDLERS: Readonly<
+  Record<string, (ctx: IamContext, form: URLSearchParams) => FakeResponse>
+> = {
+  ListRoles: (ctx, form) => {
+    const denied = refused(ctx, 'iam:ListRoles', '*')
+    if (denied !== undefined) return denied
+    const prefix = pathPrefixParameter(form)
+    if (isAnswer(prefix)) return prefix
+    const roles = ctx.state.roles().filter((role) => role.path.startsWith(prefix))
+    const page = iamPage(form, roles, ctx.pageLimit)
+    if (isAnswer(page)) return page
+    const members = page.items.map((role) => `<member>${roleFieldsXml(role, true)}</member>`)
+    return iamOk('ListRoles', `<Roles>${members.join('')}</Roles>${page.tailXml}`)
+  },
+}
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   CreateRole: createRole,
@@ -76,6 +103,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     withRole(ctx, 'DeleteRole', name, (role) => {
       if (role.inlinePolicies.size > 0) {
         return iamError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409)
+      }
+      if (role.attachedPolicies.size > 0) {
+        return iamError(
+          'DeleteConflict',
+          'Cannot delete entity, must detach all policies first.',
+          409,
+        )
       }
       ctx.state.delete(role.roleName)
       ctx.principals.remove(role.arn)
@@ -147,14 +181,52 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       role.inlinePolicies.delete(policyName)
       return iamOk('DeleteRolePolicy')
     }),
-  ListRolePolicies: (ctx, name) =>
+  ListRolePolicies: (ctx, name, form) =>
     withRole(ctx, 'ListRolePolicies', name, (role) => {
-      const members = [...role.inlinePolicies.keys()]
-        .map((n) => `<member>${escapeXml(n)}</member>`)
+      const page = iamPage(form, [...role.inlinePolicies.keys()], ctx.pageLimit)
+      if (isAnswer(page)) return page
+      const members = page.items.map((n) => `<member>${escapeXml(n)}</member>`).join('')
+      return iamOk('ListRolePolicies', `<PolicyNames>${members}</PolicyNames>${page.tailXml}`)
+    }),
+  AttachRolePolicy: (ctx, name, form) =>
+    withRole(ctx, 'AttachRolePolicy', name, (role) => {
+      const arn = form.get('PolicyArn') ?? undefined
+      if (arn === undefined || arn.length < 20 || arn.length > 2048) {
+        return invalidParameter('policyArn', arn, 'Member must have length between 20 and 2048')
+      }
+      if (ctx.state.managedPolicy(arn) === undefined) {
+        return iamError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404)
+      }
+      if (
+        !role.attachedPolicies.has(arn) &&
+        role.attachedPolicies.size >= ATTACHED_POLICIES_QUOTA
+      ) {
+        return iamError(
+          'LimitExceeded',
+          `Cannot exceed quota for PoliciesPerRole: ${ATTACHED_POLICIES_QUOTA}`,
+          409,
+        )
+      }
+      role.attachedPolicies.add(arn)
+      return iamOk('AttachRolePolicy')
+    }),
+  ListAttachedRolePolicies: (ctx, name, form) =>
+    withRole(ctx, 'ListAttachedRolePolicies', name, (role) => {
+      const prefix = pathPrefixParameter(form)
+      if (isAnswer(prefix)) return prefix
+      const arns = [...role.attachedPolicies].filter((arn) => policyPath(arn).startsWith(prefix))
+      const page = iamPage(form, arns, ctx.pageLimit)
+      if (isAnswer(page)) return page
+      const members = page.items
+        .map(
+          (arn) =>
+            `<member><PolicyName>${escapeXml(arn.split('/').pop() ?? arn)}</PolicyName>` +
+            `<PolicyArn>${escapeXml(arn)}</PolicyArn></member>`,
+        )
         .join('')
       return iamOk(
-        'ListRolePolicies',
-        `<PolicyNames>${members}</PolicyNames><IsTruncated>false</IsTruncated>`,
+        'ListAttachedRolePolicies',
+        `<AttachedPolicies>${members}</AttachedPolicies>${page.tailXml}`,
       )
     }),
 }
@@ -269,6 +341,12 @@ function boundaryParameter(ctx: IamContext, arn: string | undefined): string | F
     return iamError('NoSuchEntity', `Scope ARN: ${arn} does not exist or is not attachable.`, 404)
   }
   return arn
+}
+
+/** The path of a managed policy ARN: `/` or `/a/b/` between `policy` and the name. */
+function policyPath(arn: string): string {
+  const rest = arn.slice(arn.indexOf(':policy') + ':policy'.length)
+  return rest.slice(0, rest.lastIndexOf('/') + 1)
 }
 
 function refused(ctx: IamContext, action: string, resource: string): FakeResponse | undefined {

@@ -18,6 +18,8 @@ export interface FakeIamRole {
   readonly tags: Map<string, string>
   /** Inline policies (JSON text) by name, in the order first put. */
   readonly inlinePolicies: Map<string, string>
+  /** ARNs of the managed policies attached to the role, in the order attached. */
+  readonly attachedPolicies: Set<string>
 }
 
 /** What `CreateRole` stores besides the generated id, ARN and date. */
@@ -84,12 +86,13 @@ export class IamState {
       permissionsBoundaryArn: input.permissionsBoundaryArn,
       tags: new Map(input.tags ?? []),
       inlinePolicies: new Map(),
+      attachedPolicies: new Set(),
     }
     this.#roles.set(key, role)
     return role
   }
 
-  /** Forget a role (its inline policies must be gone: IAM checks that first). */
+  /** Forget a role (its inline and attached policies must be gone: IAM checks that first). */
   delete(name: string): void {
     this.#roles.delete(name.toLowerCase())
   }

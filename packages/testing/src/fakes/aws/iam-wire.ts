@@ -19,8 +19,16 @@ export function iamError(code: string, message: string, status: number): FakeRes
  * URL-encoded (RFC 3986), and the SDK hands them on as they came.
  */
 export function roleXml(role: FakeIamRole): string {
+  return `<Role>${roleFieldsXml(role, false)}</Role>`
+}
+
+/**
+ * The fields of a role's element; `listed`: as `ListRoles` answers each `<member>`, which IAM
+ * documents returns without permissions boundary and tags.
+ */
+export function roleFieldsXml(role: FakeIamRole, listed: boolean): string {
   const boundary =
-    role.permissionsBoundaryArn === undefined
+    listed || role.permissionsBoundaryArn === undefined
       ? ''
       : `<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>` +
         `<PermissionsBoundaryArn>${escapeXml(role.permissionsBoundaryArn)}</PermissionsBoundaryArn></PermissionsBoundary>`
@@ -28,14 +36,14 @@ export function roleXml(role: FakeIamRole): string {
     role.description === undefined
       ? ''
       : `<Description>${escapeXml(role.description)}</Description>`
-  const tags = role.tags.size === 0 ? '' : `<Tags>${tagsXml(role.tags)}</Tags>`
+  const tags = listed || role.tags.size === 0 ? '' : `<Tags>${tagsXml(role.tags)}</Tags>`
   return (
-    `<Role><Path>${escapeXml(role.path)}</Path><RoleName>${escapeXml(role.roleName)}</RoleName>` +
+    `<Path>${escapeXml(role.path)}</Path><RoleName>${escapeXml(role.roleName)}</RoleName>` +
     `<RoleId>${role.roleId}</RoleId><Arn>${escapeXml(role.arn)}</Arn>` +
     `<CreateDate>${role.createDate.toISOString()}</CreateDate>` +
     `<AssumeRolePolicyDocument>${urlEncoded(role.assumeRolePolicyDocument)}</AssumeRolePolicyDocument>` +
     `${description}<MaxSessionDuration>${role.maxSessionDuration}</MaxSessionDuration>` +
-    `${boundary}${tags}</Role>`
+    `${boundary}${tags}`
   )
 }
 

@@ -50,6 +50,13 @@ export interface AwsFakeOptions {
    * A boundary limits the role's sessions as IAM does. @default none
    */
   managedPolicies?: Readonly<Record<string, string>>
+  /**
+   * The most items one page of an IAM list action (`ListRoles`, `ListRolePolicies`,
+   * `ListAttachedRolePolicies`) holds. IAM documents that it may return fewer than `MaxItems`
+   * with `IsTruncated`, so a caller must follow `Marker`: a small limit checks that it does.
+   * @default MaxItems (100 unless the caller sends one)
+   */
+  iamPageLimit?: number
 }
 
 /** Settings of one role the fake lets callers assume. */
@@ -79,6 +86,8 @@ export interface FakeRole {
   readonly tags: Readonly<Record<string, string>>
   /** Inline policies (JSON text) by name. */
   readonly inlinePolicies: Readonly<Record<string, string>>
+  /** ARNs of the attached managed policies. */
+  readonly attachedPolicies: readonly string[]
 }
 
 /** Options of {@link AwsFake.seedPrincipal}. */
