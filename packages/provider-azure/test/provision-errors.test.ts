@@ -129,6 +129,21 @@ describe('provision refuses', () => {
     expect(err.message).toContain('127.0.0.1:1')
   })
 
+  it('deprovision needs no location or sku, but checks them when given, before any call', async () => {
+    await using fake = await startProvisionFake()
+    const { location, sku, ...withoutCreateOnly } = provisionOptions(fake)
+    expect(await deprovision(withoutCreateOnly)).toMatchObject({ changes: [] })
+    const err = await rejectionOf(
+      deprovision({ ...withoutCreateOnly, sku: 'Gold' as 'Basic', location: '' }),
+    )
+    expect(err).toMatchObject({ code: 'INVALID_CONFIG' })
+    const issues = (err as unknown as { issues: { path: string }[] }).issues.map((i) => i.path)
+    expect(issues.sort()).toEqual(['location', 'sku'])
+    const missing = await rejectionOf(provision(withoutCreateOnly as AzureProvisionOptions))
+    expect(missing).toMatchObject({ code: 'INVALID_CONFIG' })
+    expect(writes(fake.requests)).toEqual([])
+  })
+
   it('deprovision’s force when it is not a boolean, before any call', async () => {
     await using fake = await startProvisionFake()
     const err = await rejectionOf(

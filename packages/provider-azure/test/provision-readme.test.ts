@@ -2,9 +2,17 @@ import { deprovision, provision } from '@artifact-registry/provider-azure/provis
 import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential, type DefaultAzureCredential } from '@azure/identity'
 import { describe, expect, it } from 'vitest'
-import type { AzureCredentialsMode } from '../src/index.js'
+import { type AzureCredentialsMode, azure } from '../src/index.js'
 import { RUNTIME_PERMISSIONS } from '../src/provision/runtime-permissions.js'
-import { provisionOptions, RUNTIME, startProvisionFake, summary } from './provision-helpers.js'
+import {
+  deprovisionOptions,
+  PROVISIONED_REGISTRY,
+  provisionOptions,
+  RUNTIME,
+  runtimeCredential,
+  startProvisionFake,
+  summary,
+} from './provision-helpers.js'
 import { type ReadmeRoles, readmeRoles } from './readme-roles.js'
 
 // The README's Provisioning section, taken at its word: its block runs as written (against the
@@ -131,6 +139,57 @@ describe('the provisioning identity’s permissions in the README', () => {
         acrRoles: listed.acrRoles.filter((r) => r !== dropped),
       }
       expect(await lifecycle(roles)).toBeDefined()
+    },
+  )
+})
+
+describe('what deprovision with a repositoryPrefix adds in the README', () => {
+  const base = readmeRoles('provisioning')
+  const added = readmeRoles('deprovision with a repositoryPrefix')
+
+  /**
+   * Provision a prefix, let the runtime create a repository and push to it, then deprovision
+   * with force (which deletes the repository: content and scope map), as an identity holding
+   * the provisioning row and `extra`.
+   */
+  async function prefixLifecycle(extra: ReadmeRoles): Promise<string | undefined> {
+    await using fake: AzureFake = await startProvisionFake({
+      registries: [PROVISIONED_REGISTRY],
+      provisioner: {
+        armActions: [...base.armActions, ...extra.armActions],
+        acrRoles: [...base.acrRoles, ...extra.acrRoles],
+      },
+    })
+    const options = { repositoryPrefix: 'team-a' }
+    const { binding } = await provision(provisionOptions(fake, options))
+    await using runtime = await azure({
+      ...provisionOptions(fake, options),
+      loginServer: binding.loginServer,
+      credential: runtimeCredential(fake),
+    })
+    await runtime.createRepository('app')
+    await fake.seedImage('team-a/app')
+    try {
+      await deprovision(deprovisionOptions(fake, { ...options, force: true }))
+      return fake.state.registries.size === 0 ? undefined : 'the registry is still there'
+    } catch (err) {
+      return (err as Error).message
+    }
+  }
+
+  it('is enough, with the provisioning row, to delete the prefix’s repositories', async () => {
+    expect(added.armActions.length).toBeGreaterThan(0)
+    expect(await prefixLifecycle(added)).toBeUndefined()
+  })
+
+  it.each([...added.armActions, ...added.acrRoles])(
+    'is each needed: without %s it fails',
+    async (dropped) => {
+      const roles = {
+        armActions: added.armActions.filter((a) => a !== dropped),
+        acrRoles: added.acrRoles.filter((r) => r !== dropped),
+      }
+      expect(await prefixLifecycle(roles)).toBeDefined()
     },
   )
 })

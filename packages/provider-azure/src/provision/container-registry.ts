@@ -42,7 +42,7 @@ export async function convergeRegistry(
   wanted: WantedRegistry,
 ): Promise<ProvisionedRegistry> {
   const existing = await readRegistry(ctx)
-  const { location, sku } = wanted
+  const { location } = wanted
   if (existing !== undefined) assertManaged(existing, 'provision')
   if (existing !== undefined && normalRegion(existing.location) !== normalRegion(location)) {
     throw platformError(

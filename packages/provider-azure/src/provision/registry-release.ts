@@ -28,6 +28,8 @@ export async function releaseRegistry(
   force: boolean,
 ): Promise<void> {
   const { registryName, repositoryPrefix: prefix } = ctx.resolved.runtime
+  // The whole registry is the binding's: its deletion takes every repository, nothing to list.
+  if (prefix === undefined && force) return
   const names = await listRepositories(ctx, loginServer)
   const ours = names.filter((name) => prefix === undefined || name.startsWith(`${prefix}/`))
   const others = names.filter((name) => !ours.includes(name))
