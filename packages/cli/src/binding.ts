@@ -40,9 +40,13 @@ export async function readBindingFile(
   bindingName: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<ArtifactRegistryBinding> {
-  let text: string
+  return parseBindingText(await readBindingText(file), file, bindingName, env)
+}
+
+/** A binding file's text; a file that cannot be read is `INVALID_CONFIG` naming it and why. */
+export async function readBindingText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8')
+    return await readFile(file, 'utf8')
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
     throw new ArtifactRegistryError(
@@ -54,7 +58,6 @@ export async function readBindingFile(
       },
     )
   }
-  return parseBindingText(text, file, bindingName, env)
 }
 
 /**

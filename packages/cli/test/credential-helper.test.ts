@@ -1,4 +1,15 @@
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import { join } from 'node:path'
 import { basicAuth } from '@artifact-registry/test-kit'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -52,8 +63,9 @@ function helper(action: string, input = '', options: RunOptions = {}) {
 
 async function get(
   serverUrl = bound.host,
+  env: Record<string, string> = {},
 ): Promise<{ ServerURL: string; Username: string; Secret: string }> {
-  const result = await helper('get', serverUrl)
+  const result = await helper('get', serverUrl, { env })
   expect(result, result.stdout).toMatchObject({ status: 0, stderr: '' })
   return JSON.parse(result.stdout)
 }
@@ -66,9 +78,10 @@ async function tagsStatus(username: string, password: string): Promise<number> {
   return res.status
 }
 
+const cacheDir = () => join(cache, 'artifact-registry', 'credential-helper')
+
 async function cacheFiles(): Promise<string[]> {
-  const dir = join(cache, 'artifact-registry', 'credential-helper')
-  return (await readdir(dir)).map((name) => join(dir, name))
+  return (await readdir(cacheDir())).map((name) => join(cacheDir(), name))
 }
 
 describe('the credential helper protocol', () => {
@@ -228,5 +241,107 @@ describe('the credential helper protocol', () => {
     expect(listed.stdout + listed.stderr).not.toContain(Secret)
     const config = await readFile(configFile, 'utf8')
     expect(config).not.toContain(Secret)
+  })
+})
+
+describe('the cache key: the binding read and the identity, not only the config entry', () => {
+  const entry = { repository: 'artifacts/app', permission: 'push-pull' }
+
+  it('a binding file changed in place (rotated roles, another password) never gets the old credentials', async () => {
+    const copy = join(home, 'binding.json')
+    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
+    await writeFile(copy, JSON.stringify(binding), { mode: 0o600 })
+    await writeConfig({ bindingFile: copy, ...entry })
+    const first = await get()
+    expect((await get()).Username).toBe(first.Username)
+    // The same path and registry, other text: the helper cannot know what changed, so it mints.
+    await writeFile(copy, JSON.stringify(binding, null, 2))
+    expect((await get()).Username).not.toBe(first.Username)
+  })
+
+  it('a binding variable that changes never gets the old credentials', async () => {
+    await writeConfig({ binding: 'helper', ...entry })
+    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
+    const one = { ARTIFACT_REGISTRY_HELPER_BINDING: JSON.stringify(binding) }
+    const first = await get(bound.host, one)
+    expect((await get(bound.host, one)).Username).toBe(first.Username)
+    const other = { ARTIFACT_REGISTRY_HELPER_BINDING: JSON.stringify(binding, null, 1) }
+    expect((await get(bound.host, other)).Username).not.toBe(first.Username)
+  })
+
+  it('another identity (AWS_PROFILE, GOOGLE_APPLICATION_CREDENTIALS, AZURE_CLIENT_ID) never gets the old credentials; erase forgets all', async () => {
+    const first = await get(bound.host, { AWS_PROFILE: 'ci-a' })
+    expect((await get(bound.host, { AWS_PROFILE: 'ci-a' })).Username).toBe(first.Username)
+    const seen = new Set([first.Username])
+    for (const identity of [
+      { AWS_PROFILE: 'ci-b' },
+      { AWS_PROFILE: 'ci-a', GOOGLE_APPLICATION_CREDENTIALS: join(home, 'sa.json') },
+      { AWS_PROFILE: 'ci-a', AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000001' },
+    ]) {
+      const { Username } = await get(bound.host, identity)
+      expect(seen.has(Username), JSON.stringify(identity)).toBe(false)
+      seen.add(Username)
+    }
+    // A variable that chooses no identity shares the cache.
+    expect((await get(bound.host, { AWS_PROFILE: 'ci-a', LANG: 'C' })).Username).toBe(
+      first.Username,
+    )
+    expect(await cacheFiles()).toHaveLength(4)
+    expect(await helper('erase', bound.host)).toMatchObject({ status: 0 })
+    expect(await cacheFiles()).toEqual([])
+  })
+})
+
+describe('the cache is trusted only while private to this user', () => {
+  it('a cache directory of ours that others may enter is narrowed to 0700', async () => {
+    await mkdir(cacheDir(), { recursive: true })
+    await chmod(cacheDir(), 0o755)
+    await get()
+    expect((await stat(cacheDir())).mode & 0o777).toBe(0o700)
+  })
+
+  it('a cache directory that is a symbolic link is refused, and nothing is written through it', async () => {
+    const elsewhere = join(home, 'elsewhere')
+    await mkdir(elsewhere, { mode: 0o700 })
+    await mkdir(join(cacheDir(), '..'), { recursive: true })
+    await symlink(elsewhere, cacheDir())
+    expect(await helper('get', bound.host)).toEqual({
+      status: 1,
+      stdout: `The credential cache ${cacheDir()} is a symbolic link or not a directory: remove it (it is made again, private) or set XDG_CACHE_HOME\n`,
+      stderr: '',
+    })
+    expect(await readdir(elsewhere)).toEqual([])
+  })
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'a cache directory of another user is refused (run as root: it makes one)',
+    async () => {
+      await mkdir(cacheDir(), { recursive: true, mode: 0o700 })
+      await chown(cacheDir(), 4242, 4242)
+      const result = await helper('get', bound.host)
+      expect(result.status).toBe(1)
+      expect(result.stdout).toContain(`${cacheDir()} belongs to another user (uid 4242)`)
+    },
+  )
+
+  it('a cache file that is a symbolic link is never followed: new credentials replace the link', async () => {
+    const first = await get()
+    const [file = ''] = await cacheFiles()
+    const later = new Date(Date.now() + 3_600_000).toISOString()
+    const planted = join(home, 'planted.json')
+    const plantedText = JSON.stringify({
+      username: 'planted',
+      secret: 'planted',
+      expiresAt: later,
+      reuseUntil: later,
+    })
+    await writeFile(planted, plantedText, { mode: 0o600 })
+    await rm(file)
+    await symlink(planted, file)
+    const second = await get()
+    expect(second.Username).not.toBe('planted')
+    expect(second.Username).not.toBe(first.Username)
+    expect((await lstat(file)).isSymbolicLink()).toBe(false)
+    expect(await readFile(planted, 'utf8')).toBe(plantedText)
   })
 })

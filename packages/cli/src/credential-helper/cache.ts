@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
-import { readFile, rm, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { type FileHandle, open, readdir, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { writePrivateFile } from '../private-file.js'
-import type { HelperHostConfig } from './config.js'
+import { hostFilePrefix } from './cache-key.js'
 
 /** Credentials as the cache keeps them between helper runs. */
 export interface CachedCredentials {
@@ -35,45 +35,64 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The cache of one host's entry. The file is named after the host and the entry, so a config
- * change (another repository, permission or binding) never hands out the old credentials.
+ * One cache file of the helper, named by `cacheFileName`: a config, binding or identity
+ * change gives another file, so it never hands out credentials minted for something else.
  */
 export class CredentialCache {
   readonly file: string
 
-  constructor(dir: string, host: string, entry: HelperHostConfig) {
-    const key = createHash('sha256')
-      .update(JSON.stringify({ host, ...entry }))
-      .digest('hex')
-    this.file = join(dir, `${key.slice(0, 32)}.json`)
+  /** `dir` must have passed `ensurePrivateDirectory`. */
+  constructor(dir: string, name: string) {
+    this.file = join(dir, name)
   }
 
   /**
    * The cached credentials while they may still be reused at `now`; `undefined` when there are
-   * none, they are too close to expiry, or the file is not private to this user (then it is
-   * never trusted).
+   * none, they are too close to expiry, or the file is not a regular file private to this user
+   * (a symbolic link is not followed: it is never trusted, and the next write replaces it).
    */
   async read(now: Date): Promise<CachedCredentials | undefined> {
+    let handle: FileHandle
     try {
-      const info = await stat(this.file)
-      if ((info.mode & 0o077) !== 0 || info.uid !== process.getuid?.()) return undefined
-      const cached = JSON.parse(await readFile(this.file, 'utf8')) as Partial<CachedCredentials>
+      handle = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW)
+    } catch {
+      // Missing, unreadable, or a symbolic link (ELOOP): mint again.
+      return undefined
+    }
+    try {
+      const info = await handle.stat()
+      if (!info.isFile() || (info.mode & 0o077) !== 0 || info.uid !== process.getuid?.()) {
+        return undefined
+      }
+      const cached = JSON.parse(await handle.readFile('utf8')) as Partial<CachedCredentials>
       if (typeof cached.username !== 'string' || typeof cached.secret !== 'string') return undefined
       if (!(Date.parse(cached.reuseUntil ?? '') > now.getTime())) return undefined
       return cached as CachedCredentials
     } catch {
-      // Missing or unreadable: mint again.
       return undefined
+    } finally {
+      await handle.close()
     }
   }
 
-  /** Keep credentials in a 0600 file (0700 directory), written atomically. */
+  /** Keep credentials in a 0600 file, written atomically (a rename replaces a link, never follows it). */
   async write(credentials: CachedCredentials): Promise<void> {
     await writePrivateFile(this.file, JSON.stringify(credentials))
   }
+}
 
-  /** Forget the cached credentials (`erase`). */
-  async erase(): Promise<void> {
-    await rm(this.file, { force: true })
+/** Forget every cached credential of `host`, whatever binding or identity it was minted for. */
+export async function eraseHost(dir: string, host: string): Promise<void> {
+  const prefix = hostFilePrefix(host)
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return
   }
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => rm(join(dir, name), { force: true })),
+  )
 }

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream'
 import { ArtifactRegistryError } from '@artifact-registry/core'
-import { openRegistry } from '../binding.js'
-import { type CachedCredentials, CredentialCache, cacheDir, reuseUntil } from './cache.js'
+import {
+  type CachedCredentials,
+  CredentialCache,
+  cacheDir,
+  eraseHost,
+  reuseUntil,
+} from './cache.js'
+import { cacheFileName } from './cache-key.js'
 import {
   type CredentialHelperConfig,
   configPath,
@@ -9,6 +15,8 @@ import {
   readHelperConfig,
   registryHost,
 } from './config.js'
+import { type EntryBinding, readEntryBinding } from './entry-binding.js'
+import { ensurePrivateDirectory } from './private-directory.js'
 
 /**
  * The message every docker credential helper prints for a server it has no credentials for:
@@ -38,29 +46,50 @@ export class CredentialHelper {
     this.#now = now
   }
 
-  /** `get`: credentials for the server URL, from the cache or newly minted. */
+  /**
+   * `get`: credentials for the server URL, from the cache or newly minted. The binding is read
+   * first: the cache key includes its text and the identity variables (see `cacheFileName`).
+   */
   async get(serverUrl: string): Promise<HelperCredentials> {
     const { host, entry } = await this.#lookup(serverUrl)
-    const cache = new CredentialCache(cacheDir(this.#env), host, entry)
-    const cached = (await cache.read(this.#now())) ?? (await this.#mint(entry, cache))
+    const binding = await readEntryBinding(entry, this.#env)
+    const cache = await this.#cache(host, entry, binding)
+    const cached = (await cache.read(this.#now())) ?? (await this.#mint(entry, binding, cache))
     return { ServerURL: serverUrl, Username: cached.username, Secret: cached.secret }
   }
 
-  /** `list`: every configured host, with the username of its cached credentials (or `""`). */
+  /**
+   * `list`: every configured host, with the username of the credentials cached for its current
+   * binding and identity (or `""`, also when its binding cannot be read).
+   */
   async list(): Promise<Record<string, string>> {
     const config = await this.#config()
     const listed: Record<string, string> = {}
     for (const [host, entry] of Object.entries(config.registries)) {
-      const cached = await new CredentialCache(cacheDir(this.#env), host, entry).read(this.#now())
-      listed[host] = cached?.username ?? ''
+      const binding = await readEntryBinding(entry, this.#env).catch(() => undefined)
+      const cached = binding && (await (await this.#cache(host, entry, binding)).read(this.#now()))
+      listed[host] = cached ? cached.username : ''
     }
     return listed
   }
 
-  /** `erase`: forget the host's cached credentials; the next `get` mints new ones. */
+  /** `erase`: forget every cached credential of the host; the next `get` mints new ones. */
   async erase(serverUrl: string): Promise<void> {
-    const { host, entry } = await this.#lookup(serverUrl)
-    await new CredentialCache(cacheDir(this.#env), host, entry).erase()
+    const { host } = await this.#lookup(serverUrl)
+    await eraseHost(cacheDir(this.#env), host)
+  }
+
+  async #cache(
+    host: string,
+    entry: HelperHostConfig,
+    binding: EntryBinding,
+  ): Promise<CredentialCache> {
+    const dir = cacheDir(this.#env)
+    await ensurePrivateDirectory(dir)
+    return new CredentialCache(
+      dir,
+      cacheFileName({ host, entry, binding: binding.text, env: this.#env }),
+    )
   }
 
   async #config(): Promise<CredentialHelperConfig> {
@@ -75,12 +104,13 @@ export class CredentialHelper {
     return { host, entry }
   }
 
-  async #mint(entry: HelperHostConfig, cache: CredentialCache): Promise<CachedCredentials> {
+  async #mint(
+    entry: HelperHostConfig,
+    binding: EntryBinding,
+    cache: CredentialCache,
+  ): Promise<CachedCredentials> {
     const mintedAt = this.#now()
-    await using registry = await openRegistry(
-      { binding: entry.binding, bindingFile: entry.bindingFile },
-      this.#env,
-    )
+    await using registry = await binding.open()
     const credentials = await registry.generateCredentials(
       entry.repository,
       entry.permission,
