@@ -4,6 +4,7 @@ import {
   type DeprovisionOptionsBase,
   isArtifactRegistryError,
   type ProvisionOptionsBase,
+  provisionRunIssues,
 } from '@artifact-registry/core'
 import { invalidOptions, isText, resolveOptions } from '../options.js'
 
@@ -107,7 +108,7 @@ export function resolveProvisionOptions(
     if (!fields.includes(key) && !(hasUrl && hasDataDir && key === 'dataDir'))
       issues.push({ path: key, message: unknownFieldMessage(key, hasDataDir && !hasUrl, purpose) })
   }
-  issues.push(...runIssues(o))
+  issues.push(...provisionRunIssues(o))
   // The provider's own validation names url, dataDir, port, host, bindingName and caCertificate.
   issues.push(...providerIssues(o, hasDataDir && !hasUrl))
   const bindingName = typeof o.bindingName === 'string' ? o.bindingName : 'artifacts'
@@ -159,19 +160,6 @@ function unknownFieldMessage(key: string, dataDirTarget: boolean, purpose: strin
   return other.includes(key)
     ? `is an option of ${dataDirTarget ? '{ url }' : '{ dataDir }'} only`
     : `is not an option of ${purpose}`
-}
-
-/** Issues with the options of the run itself, which the recorder would otherwise trip over. */
-function runIssues(o: Record<string, unknown>): ConfigIssue[] {
-  const issues: ConfigIssue[] = []
-  for (const flag of ['dryRun', 'force'])
-    if (o[flag] !== undefined && typeof o[flag] !== 'boolean')
-      issues.push({ path: flag, message: 'must be true or false' })
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
-    issues.push({ path: 'signal', message: 'must be an AbortSignal' })
-  if (o.onChange !== undefined && typeof o.onChange !== 'function')
-    issues.push({ path: 'onChange', message: 'must be a function' })
-  return issues
 }
 
 /** Issues the provider's own `local()` validation finds in the fields both share. */
