@@ -105,6 +105,17 @@ describe('account ids and ownership', () => {
     expect(fake.getPolicy(`projects/${PROJECT}/serviceAccounts/${FOREIGN}`).bindings).toEqual([])
   })
 
+  it('refuses an account someone else creates between its read and the create (ALREADY_EXISTS)', async () => {
+    const repository = freshRepositoryId()
+    const racer = accountEmail(derivedId(repository, 'pull'))
+    fake.inject('createServiceAccount', {
+      before: () => fake.seedServiceAccount({ email: racer, tokenCreators: [] }),
+    })
+    const refused = await rejectionOf(provision(provisionOptions(fake, repository)))
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(racer) })
+    expect(fake.getPolicy(`projects/${PROJECT}/serviceAccounts/${racer}`).bindings).toEqual([])
+  })
+
   it('refuses an account made by hand under the derived id', async () => {
     const repository = freshRepositoryId()
     const handMade = accountEmail(derivedId(repository, 'push'))
