@@ -5,8 +5,9 @@ import { entryExports, undocumented } from './entry-exports.js'
 import { REPO_ROOT } from './repo-root.js'
 
 // An export the README never names is API nobody promised: it gets used, and then it cannot
-// change. Core, every provider package, the registry server and the contract suite export only
-// what their README documents; tests reach internals through the file that defines them.
+// change. Core, every provider package, the registry server, the contract suite and the CLI
+// export only what their README documents; tests reach internals through the file that defines
+// them.
 const PACKAGES = [
   'core',
   'provider-aws',
@@ -15,6 +16,7 @@ const PACKAGES = [
   'provider-local',
   'registry-server',
   'testing',
+  'cli',
 ]
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8')
