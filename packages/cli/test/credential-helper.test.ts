@@ -273,11 +273,12 @@ describe('the cache key: the binding read and the identity, not only the config 
     const first = await get(bound.host, { AWS_PROFILE: 'ci-a' })
     expect((await get(bound.host, { AWS_PROFILE: 'ci-a' })).Username).toBe(first.Username)
     const seen = new Set([first.Username])
-    for (const identity of [
+    const identities: Record<string, string>[] = [
       { AWS_PROFILE: 'ci-b' },
       { AWS_PROFILE: 'ci-a', GOOGLE_APPLICATION_CREDENTIALS: join(home, 'sa.json') },
       { AWS_PROFILE: 'ci-a', AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000001' },
-    ]) {
+    ]
+    for (const identity of identities) {
       const { Username } = await get(bound.host, identity)
       expect(seen.has(Username), JSON.stringify(identity)).toBe(false)
       seen.add(Username)
