@@ -10,7 +10,8 @@ import { convergeRoleDefinition } from './role-definition.js'
 
 /**
  * Create the Azure Container Registry and what its runtime principal needs on it, or converge
- * what exists: the registry (`container-registry`: SKU, location, admin user disabled; waits for
+ * what exists: the registry (`container-registry`: SKU, location, admin user disabled, tagged
+ * as provisioning's; a repair is a PATCH of only what drifted; waits for
  * the long-running operation, then for the login server to answer), the custom role of the
  * runtime's ARM actions (`role-definition`) and the runtime principal's role assignments on the
  * registry (`role-assignment`: the custom role and the built-in data-plane roles its credentials
@@ -18,8 +19,9 @@ import { convergeRoleDefinition } from './role-definition.js'
  * or made again (`create`). With `dryRun: true` only read calls are made.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` (every bad option, before any call); `CONFLICT`
- *   when the name is taken in another subscription or the registry is in another location; the
- *   platform's reason for anything ARM refuses.
+ *   when the name is taken in another subscription, the registry is in another location, or it
+ *   exists without provisioning's tag (never taken over); the platform's reason for anything ARM
+ *   refuses.
  * @example
  * ```ts
  * const { binding, changes } = await provision({
