@@ -1,6 +1,9 @@
+import { ArtifactRegistryError } from '@artifact-registry/core'
 import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
+import { defaultHashThreads, MAX_HASH_THREADS } from './hashing/hash-threads.js'
 import type { LogLevel, LogSink } from './log.js'
+import { PLATFORM } from './platform.js'
 import {
   MAX_TIMER_SECONDS,
   type RequestLimitOptions,
@@ -80,6 +83,15 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
   logLevel?: LogLevel
   /** Where log events go. @default one JSON line per event on stderr */
   logger?: LogSink
+  /**
+   * Where uploads are hashed (an integer from 0 to 8): 0 hashes each write on the main thread as
+   * it reaches storage; N ≥ 1 hashes on a pool of N worker threads, so the main thread only
+   * receives and writes (faster while a core is free, about 20 MB more memory and 15-25% more
+   * CPU in all). Either way the digest is checked before the blob becomes visible.
+   * @default 0 on a single core (`availableParallelism()`), else one per core beyond the first, at most 2
+   * @throws ArtifactRegistryError `INVALID_CONFIG` for anything but an integer from 0 to 8
+   */
+  hashThreads?: number
 }
 
 /** @internal Options with defaults applied. */
@@ -93,9 +105,12 @@ export interface ResolvedRegistryOptions {
   gcGracePeriodSeconds: number
   limits: RequestLimits
   gcIntervalSeconds: number
+  hashThreads: number
 }
 
-/** @internal Apply defaults and validate (TypeError for misuse). */
+/**
+ * @internal Apply defaults and validate (TypeError for misuse; `INVALID_CONFIG` for `hashThreads`).
+ */
 export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedRegistryOptions {
   const positive = (value: number | undefined, fallback: number, field: string): number => {
     const v = value ?? fallback
@@ -119,7 +134,28 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     gcGracePeriodSeconds: positive(options.gcGracePeriodSeconds, 3600, 'gcGracePeriodSeconds'),
     gcIntervalSeconds: timerSeconds(options.gcIntervalSeconds, 3600, 'gcIntervalSeconds'),
     limits: resolveRequestLimits(options),
+    hashThreads: hashThreads(options.hashThreads),
   }
+}
+
+function hashThreads(value: unknown): number {
+  if (value === undefined) return defaultHashThreads()
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 0 &&
+    value <= MAX_HASH_THREADS
+  )
+    return value
+  const message = `must be an integer from 0 to ${MAX_HASH_THREADS}, got ${String(value)}`
+  return invalid('hashThreads', message)
+}
+
+function invalid(path: string, message: string): never {
+  throw new ArtifactRegistryError('INVALID_CONFIG', `Invalid options: ${path} ${message}`, {
+    platform: PLATFORM,
+    issues: [{ path, message }],
+  })
 }
 
 function timerSeconds(value: number | undefined, fallback: number, field: string): number {

@@ -12,6 +12,7 @@ import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revoc
 import { answerClientErrors } from './client-errors.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
 import { GarbageCollector } from './garbage-collector.js'
+import { uploadHashing } from './hashing/select-hashing.js'
 import { hasBody, type RouteContext, sendError } from './http.js'
 import { listen } from './listening-server.js'
 import { createLog, errorFields, type Log } from './log.js'
@@ -97,7 +98,8 @@ async function serveRegistry(
 ): Promise<LocalRegistry> {
   const store = await RegistryStore.open(resolved.dataDir)
   const { limits } = resolved
-  const uploads = await UploadSessions.open(store, limits.uploadSessions)
+  const hashing = uploadHashing(resolved.hashThreads)
+  const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing)
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,
@@ -173,6 +175,7 @@ async function serveRegistry(
     reaper.close()
     await listening.close()
     await garbageCollector.stop()
+    await hashing.close()
     await lock?.release()
   }
   return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConcurrencyCap } from './concurrency-cap.js'
 import { createHasher, type DigestAlgorithm, parseDigest } from './digest.js'
-import { type HashPool, type OffThreadHasher, sharedHashPool } from './hashing/hash-pool.js'
+import type { UploadHasher, UploadHashing } from './hashing/upload-hashing.js'
 import { KeyedMutex } from './locks.js'
 import { OciError } from './oci-errors.js'
 import type { CapLimits } from './request-limits.js'
@@ -18,13 +18,13 @@ export interface ChunkRange {
 
 interface LiveSession {
   /** Hash of the bytes so far; dropped when it may disagree with the stored bytes. */
-  hasher: OffThreadHasher | undefined
+  hasher: UploadHasher | undefined
 }
 
 /**
- * Blob upload sessions: chunks hashed on a worker thread as they reach storage (see
- * {@link HashPool}), out-of-order chunks refused
- * with 416 while the session stays usable, completion verified against the client's digest.
+ * Blob upload sessions: chunks hashed as they reach storage (on the main thread or a worker
+ * thread, see {@link UploadHashing}), out-of-order chunks refused with 416 while the session
+ * stays usable, completion verified against the client's digest.
  * Sessions are persisted by the blob store, so an upload can be finished after a restart. How
  * many may be open at once is capped per owner (credential) and in total.
  */
@@ -33,11 +33,11 @@ export class UploadSessions {
   readonly #live = new Map<string, LiveSession>()
   readonly #mutex = new KeyedMutex()
   readonly #cap: ConcurrencyCap
-  readonly #hashes: HashPool
+  readonly #hashes: UploadHashing
   /** The owner of every open session, whose count it holds. */
   readonly #owners = new Map<string, string>()
 
-  private constructor(store: RegistryStore, cap: ConcurrencyCap, hashes: HashPool) {
+  private constructor(store: RegistryStore, cap: ConcurrencyCap, hashes: UploadHashing) {
     this.#store = store
     this.#cap = cap
     this.#hashes = hashes
@@ -45,12 +45,12 @@ export class UploadSessions {
 
   /**
    * The sessions of `store`; those left by an earlier run count against `limits` at once.
-   * @param hashes the threads that hash uploads (default: the process's pool)
+   * @param hashes where uploads are hashed (the registry closes it when it stops)
    */
   static async open(
     store: RegistryStore,
     limits: CapLimits,
-    hashes: HashPool = sharedHashPool(),
+    hashes: UploadHashing,
   ): Promise<UploadSessions> {
     const cap = new ConcurrencyCap(limits, {
       what: 'upload sessions',

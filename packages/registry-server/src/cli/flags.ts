@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { MAX_HASH_THREADS } from '../hashing/hash-threads.js'
 import { LOG_LEVELS, type LogLevel } from '../log.js'
 import { UsageError } from './usage.js'
 
@@ -21,6 +22,8 @@ export interface CommandFlags {
   logLevel: LogLevel
   /** Seconds between garbage collections; 0: none (serve only). */
   gcIntervalSeconds: number
+  /** Threads that hash uploads, 0 = the main thread; omitted: the server's default (serve only). */
+  hashThreads?: number | undefined
 }
 
 /** What a command line asks for. */
@@ -63,6 +66,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       tls: tlsFlags(command as Command, values['tls-cert'], values['tls-key']),
       logLevel: logLevel as LogLevel,
       gcIntervalSeconds,
+      hashThreads: hashThreads(command as Command, values['hash-threads']),
     },
   }
 }
@@ -85,6 +89,7 @@ function parse(argv: readonly string[]) {
         'tls-key': { type: 'string' },
         'log-level': { type: 'string' },
         'gc-interval': { type: 'string' },
+        'hash-threads': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -125,6 +130,18 @@ function gcInterval(command: Command, value: string | undefined): number {
       `--gc-interval must be a number of seconds from 0 to 2147483, got "${value}"`,
     )
   return seconds
+}
+
+// A count an operator writes: digits only, so "1.5", "0x2" or "" are refused, not rounded.
+function hashThreads(command: Command, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (command !== 'serve') throw new UsageError('--hash-threads is for serve only')
+  const threads = Number(value)
+  if (!/^\d+$/.test(value) || threads > MAX_HASH_THREADS)
+    throw new UsageError(
+      `--hash-threads must be a whole number from 0 to ${MAX_HASH_THREADS}, got "${value}"`,
+    )
+  return threads
 }
 
 function tlsFlags(

@@ -54,6 +54,7 @@ export async function serve(
     adminCredentials: serverAdmin(admin),
     logLevel: flags.logLevel,
     gcIntervalSeconds: flags.gcIntervalSeconds,
+    ...(flags.hashThreads !== undefined && { hashThreads: flags.hashThreads }),
   })
   await keepAdmin(flags.data, admin, registry)
   reporter.listening({

@@ -1,6 +1,7 @@
-import { availableParallelism } from 'node:os'
 import type { DigestAlgorithm } from '../digest.js'
 import { HashThread } from './hash-thread.js'
+import { defaultHashThreads } from './hash-threads.js'
+import type { UploadHasher, UploadHashing } from './upload-hashing.js'
 
 const MiB = 1024 * 1024
 
@@ -12,9 +13,12 @@ const WORKER_SCRIPT = new URL(
 
 /** How a {@link HashPool} is sized. */
 export interface HashPoolOptions {
-  /** Worker threads (default: one per core beyond the first, at least one, at most two). */
+  /** Worker threads, at least one (default: one per core beyond the first, at most two). */
   threads?: number
-  /** Bytes sent to one thread and not hashed yet past which senders wait (default 4 MiB). */
+  /**
+   * Bytes sent to one thread and not hashed yet past which senders wait (default 2 MiB: two of
+   * the writer's 1 MiB batches, so one is hashed while the next is written, and no more is held).
+   */
   maxPendingBytes?: number
 }
 
@@ -24,15 +28,15 @@ export interface HashPoolOptions {
  * on the thread it started on (its state lives there); new ones go to the thread with the fewest
  * open hashes, and a thread that died is replaced for the next.
  */
-export class HashPool {
+export class HashPool implements UploadHashing {
   readonly #threads: (HashThread | undefined)[]
   readonly #maxPendingBytes: number
   #nextId = 1
 
   constructor(options: HashPoolOptions = {}) {
-    const threads = options.threads ?? Math.min(2, Math.max(1, availableParallelism() - 1))
+    const threads = options.threads ?? Math.max(1, defaultHashThreads())
     this.#threads = Array.from({ length: threads }, () => undefined)
-    this.#maxPendingBytes = options.maxPendingBytes ?? 4 * MiB
+    this.#maxPendingBytes = options.maxPendingBytes ?? 2 * MiB
   }
 
   /** Start a hash on a worker thread. */
@@ -71,7 +75,7 @@ export class HashPool {
  * written; the digest is asked once, at the end. A hash whose thread died rejects its digest: the
  * caller hashes the stored bytes again.
  */
-export class OffThreadHasher {
+export class OffThreadHasher implements UploadHasher {
   readonly algorithm: DigestAlgorithm
   readonly #thread: HashThread
   readonly #id: number
@@ -106,12 +110,4 @@ export class OffThreadHasher {
     this.#ended = true
     this.#thread.discard(this.#id)
   }
-}
-
-let shared: HashPool | undefined
-
-/** The process's pool, started at the first use. */
-export function sharedHashPool(): HashPool {
-  shared ??= new HashPool()
-  return shared
 }
