@@ -3,6 +3,7 @@ import type { GarbageCollector } from './garbage-collector.js'
 import { OciError } from './oci-errors.js'
 import type { ResolvedRegistryOptions } from './options.js'
 import { publicError } from './public-error.js'
+import { answerThenClose, isSendingBody } from './refused-body.js'
 import type { RegistryStore } from './storage/registry-store.js'
 import type { AuthService } from './token-service/auth-service.js'
 import type { UploadSessions } from './upload-sessions.js'
@@ -62,6 +63,12 @@ export function sendError(ctx: Pick<RouteContext, 'req' | 'res'>, err: unknown):
     ctx.res.destroy()
     return
   }
+  if (isSendingBody(ctx.req)) {
+    const payload = Buffer.from(JSON.stringify(error.toBody()))
+    const headers = { 'Content-Type': 'application/json', ...error.headers }
+    answerThenClose(ctx.req, ctx.res, error.status, headers, payload)
+    return
+  }
   sendJson(ctx, error.status, error.toBody(), { ...error.headers })
 }
 
@@ -78,7 +85,9 @@ export async function readBody(
   if (declared > limit) throw tooLarge(limit)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req) {
+  // Not destroyed when refused: that would reset the connection before the 413 is read (see
+  // `answerThenClose`).
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).byteLength
     if (size > limit) throw tooLarge(limit)
     inspect?.(chunk as Buffer)

@@ -107,6 +107,33 @@ describe('manifest size', () => {
     expect(sentWhenAnswered).toBeGreaterThan(0)
     expect(sentWhenAnswered).toBeLessThan(16 * MiB)
   })
+
+  it('a client still sending when the 413 comes reads it, and the connection then closes', async () => {
+    const request = openRequest(registry.url, {
+      method: 'PUT',
+      path: '/v2/limits/app/manifests/sent-on',
+      headers: { 'content-type': OCI_MANIFEST, 'transfer-encoding': 'chunked' },
+    })
+    const failures: Error[] = []
+    request.request.on('error', (error) => failures.push(error))
+    // A client that writes its whole body before it looks for an answer, 20 MiB past the limit:
+    // the server reads and drops the rest instead of resetting the connection under it.
+    const chunk = Buffer.alloc(64 * 1024, 0x20)
+    for (let sent = 0; sent < 24 * MiB; sent += chunk.length) {
+      if (!request.request.write(chunk))
+        await Promise.race([
+          new Promise((resolve) => request.request.once('drain', resolve)),
+          request.closed,
+        ])
+    }
+    request.request.end()
+    const response = await request.response
+    expect(response.status, response.text).toBe(413)
+    expect(response.headers.connection).toBe('close')
+    expect(errorCode(response)).toBe('SIZE_INVALID')
+    expect(await request.closed).toBeLessThan(10_000)
+    expect(failures).toEqual([])
+  })
 })
 
 describe('manifest nesting', () => {
