@@ -55,6 +55,8 @@ describe('serve', () => {
       '0',
       '--admin-password-file',
       passwordFile,
+      '--hash-threads',
+      '0',
       '--json',
     ])
     const listening = JSON.parse(await server.line(0))
@@ -109,6 +111,13 @@ describe('serve', () => {
       status: EXIT.usage,
       stderr: expect.stringContaining('port number'),
     })
+    for (const threads of ['9', '1.5', '-1', '']) {
+      const hashing = await cli(['serve', '--data', join(work.dir, 'x'), '--hash-threads', threads])
+      expect(hashing).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('whole number from 0 to 8'),
+      })
+    }
   })
 
   it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {

@@ -19,6 +19,7 @@ interface ServeOptions {
   tlsKey?: string
   logLevel: ServeFlags['logLevel']
   gcInterval: number
+  hashThreads?: number
 }
 
 /**
@@ -53,6 +54,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       gcInterval,
       3600,
     )
+    .option(
+      '--hash-threads <n>',
+      "threads that hash uploads, 0-8; 0 = the main thread (default: the server's, by cores)",
+      hashThreads,
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveRegistry } = await importOptional(
         REGISTRY_SERVER,
@@ -80,6 +86,7 @@ function serveFlags(options: ServeOptions): ServeFlags {
         : { certFile: options.tlsCert, keyFile: options.tlsKey },
     logLevel: options.logLevel,
     gcIntervalSeconds: options.gcInterval,
+    hashThreads: options.hashThreads,
   }
 }
 
@@ -112,4 +119,13 @@ function gcInterval(value: string): number {
     throw new InvalidArgumentError('must be a number of seconds from 0 to 2147483')
   }
   return seconds
+}
+
+// The registry server's own flag takes the same whole numbers.
+function hashThreads(value: string): number {
+  const threads = Number(value)
+  if (!/^\d+$/.test(value) || threads > 8) {
+    throw new InvalidArgumentError('must be a whole number from 0 to 8')
+  }
+  return threads
 }
