@@ -12,18 +12,13 @@ import {
 } from 'node:fs/promises'
 import { join } from 'node:path'
 import { basicAuth } from '@artifact-registry/test-kit'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { CREDENTIALS_NOT_FOUND } from '../src/credential-helper/helper.js'
 import { READ_ONLY } from '../src/credential-helper/run.js'
-import { cli, HELPER, type RunOptions, run, temporaryDirectory } from './support/command.js'
-import { boundRegistry } from './support/registry.js'
+import { cli, HELPER, type RunOptions, run } from './support/command.js'
+import { boundRegistryForFile } from './support/registry.js'
 
-const work = await temporaryDirectory('cli-helper-')
-const bound = await boundRegistry(work.dir)
-afterAll(async () => {
-  await bound[Symbol.asyncDispose]()
-  await work[Symbol.asyncDispose]()
-})
+const { dir: workDir, bound } = await boundRegistryForFile('cli-helper-')
 await cli(['repo', 'create', 'app', '--binding-file', bound.bindingFile])
 
 let round = 0
@@ -32,7 +27,7 @@ let configFile: string
 let cache: string
 beforeEach(async () => {
   round += 1
-  home = join(work.dir, `home-${round}`)
+  home = join(workDir, `home-${round}`)
   cache = join(home, 'cache')
   configFile = join(home, 'helper.json')
   await mkdir(home, { recursive: true })

@@ -1,18 +1,12 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { basicAuth } from '@artifact-registry/test-kit'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
-import { cli, parseJson, temporaryDirectory } from './support/command.js'
-import { boundRegistry } from './support/registry.js'
+import { cli, parseJson } from './support/command.js'
+import { boundRegistryForFile } from './support/registry.js'
 
-const work = await temporaryDirectory('cli-credentials-')
-const bound = await boundRegistry(work.dir)
-afterAll(async () => {
-  await bound[Symbol.asyncDispose]()
-  await work[Symbol.asyncDispose]()
-})
-const binding = ['--binding-file', bound.bindingFile]
+const { bound, binding } = await boundRegistryForFile('cli-credentials-')
 await cli(['repo', 'create', 'app', ...binding])
 
 /** The status of the tag list of `repository` with these credentials. */

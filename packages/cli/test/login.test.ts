@@ -6,19 +6,13 @@ import {
   runToolExpectingFailure,
   skopeoWorkspace,
 } from '@artifact-registry/test-kit'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
-import { cli, parseJson, temporaryDirectory } from './support/command.js'
+import { cli, parseJson } from './support/command.js'
 import { dockerMissing, importTinyImage, removeImages } from './support/docker.js'
-import { boundRegistry } from './support/registry.js'
+import { boundRegistryForFile } from './support/registry.js'
 
-const work = await temporaryDirectory('cli-login-')
-const bound = await boundRegistry(work.dir)
-afterAll(async () => {
-  await bound[Symbol.asyncDispose]()
-  await work[Symbol.asyncDispose]()
-})
-const binding = ['--binding-file', bound.bindingFile]
+const { dir: workDir, bound, binding } = await boundRegistryForFile('cli-login-')
 await cli(['repo', 'create', 'app', ...binding])
 
 /**
@@ -29,7 +23,7 @@ async function recordingClient(
   name: string,
   then = 'exit 0',
 ): Promise<{ path: string; args: () => Promise<string[]>; stdin: () => Promise<string> }> {
-  const dir = join(work.dir, `client-${name}`)
+  const dir = join(workDir, `client-${name}`)
   await import('node:fs/promises').then((fs) => fs.mkdir(dir))
   const script = join(dir, 'docker')
   await writeFile(
@@ -75,7 +69,7 @@ describe('login', () => {
       `docker login to ${bound.host} failed (exit 3): denied: no way`,
     )
     const missing = await cli(['login', 'artifacts/app', '--client', 'podman', ...binding], {
-      env: { PATH: join(work.dir, 'empty') },
+      env: { PATH: join(workDir, 'empty') },
     })
     expect(missing.status).toBe(EXIT.failure)
     expect(missing.stderr).toContain('podman is not installed')
@@ -162,7 +156,7 @@ describe('login', () => {
 
   describe.skipIf(dockerMissing())('with docker', () => {
     it('logs docker in (its own DOCKER_CONFIG), and docker pushes with that login alone', async () => {
-      const dockerConfig = join(work.dir, 'docker-config')
+      const dockerConfig = join(workDir, 'docker-config')
       const result = await cli(
         ['login', 'artifacts/app', '--permission', 'push-pull', ...binding],
         {
@@ -175,7 +169,7 @@ describe('login', () => {
       const reference = `${bound.host}/artifacts/app:docker-login`
       await importTinyImage(reference)
       try {
-        const anonymous = { DOCKER_CONFIG: join(work.dir, 'docker-anonymous') }
+        const anonymous = { DOCKER_CONFIG: join(workDir, 'docker-anonymous') }
         const refused = await runToolExpectingFailure('docker', ['push', reference], {
           env: anonymous,
         })

@@ -1,15 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
-import { cli, parseJson, temporaryDirectory } from './support/command.js'
-import { boundRegistry } from './support/registry.js'
+import { cli, parseJson } from './support/command.js'
+import { boundRegistryForFile } from './support/registry.js'
 
-const work = await temporaryDirectory('cli-repo-')
-const bound = await boundRegistry(work.dir)
-afterAll(async () => {
-  await bound[Symbol.asyncDispose]()
-  await work[Symbol.asyncDispose]()
-})
-const binding = ['--binding-file', bound.bindingFile]
+const { bound, binding } = await boundRegistryForFile('cli-repo-')
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 describe('repo', () => {
