@@ -11,7 +11,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { provision } from '../src/provision/index.js'
 import { REGION, REPLICA } from './helpers.js'
-import { iamOf, provisionOptions } from './provision-helpers.js'
+import { iamSend, provisionOptions } from './provision-helpers.js'
 
 // Whatever someone changed behind provisioning's back is reported and put back; nothing else is
 // touched, and a run after the repair finds everything unchanged.
@@ -39,16 +39,6 @@ const options = (fake: AwsFake) =>
     permissionsBoundaryArn: BOUNDARY,
     tags: { team: 'platform' },
   })
-
-/** Send one IAM command as the fake's base identity (any command: the SDK's union type is too narrow). */
-async function iamSend(fake: AwsFake, command: object): Promise<void> {
-  const iam = iamOf(fake)
-  try {
-    await iam.send(command as never)
-  } finally {
-    iam.destroy()
-  }
-}
 
 const DRIFTS: Record<string, Drift> = {
   'a changed trust policy': {

@@ -4,7 +4,6 @@ import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
-  type IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
@@ -12,7 +11,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, describe, expect, it } from 'vitest'
 import { baseSessionOptions, REGION } from './helpers.js'
-import { BASE_USER, iamOf } from './provision-helpers.js'
+import { BASE_USER, iamOf, iamRefusal } from './provision-helpers.js'
 
 // The AWS fake's IAM list actions and attached managed policies, through the real IAM SDK, as
 // IAM documents them: pages of at most MaxItems (and, as IAM may, fewer: iamPageLimit) that a
@@ -69,15 +68,6 @@ async function pages<T>(
   return { items, count }
 }
 
-async function errorOf(client: IAMClient, command: object) {
-  const error = await client.send(command as never).then(
-    () => undefined,
-    (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } },
-  )
-  if (error === undefined) throw new Error('IAM accepted it')
-  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }
-}
-
 describe('AWS fake IAM: ListRoles', () => {
   it('pages through every role by Marker, PathPrefix filters, and listed roles carry no tags', async () => {
     for (const name of ['list-a', 'list-b', 'list-c']) await createRole(name)
@@ -98,8 +88,10 @@ describe('AWS fake IAM: ListRoles', () => {
   })
 
   it('refuses MaxItems outside 1–1000 and a Marker it did not give', async () => {
-    expect((await errorOf(iam, new ListRolesCommand({ MaxItems: 0 }))).name).toBe('ValidationError')
-    expect((await errorOf(iam, new ListRolesCommand({ Marker: 'made-up' }))).name).toBe(
+    expect((await iamRefusal(iam, new ListRolesCommand({ MaxItems: 0 }))).name).toBe(
+      'ValidationError',
+    )
+    expect((await iamRefusal(iam, new ListRolesCommand({ Marker: 'made-up' }))).name).toBe(
       'InvalidInputException',
     )
   })
@@ -143,7 +135,7 @@ describe('AWS fake IAM: role policies listed by page, and attached managed polic
       RoleName: 'quota',
       PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/none`,
     })
-    expect(await errorOf(iam, missing)).toMatchObject({
+    expect(await iamRefusal(iam, missing)).toMatchObject({
       name: 'NoSuchEntityException',
       status: 404,
     })
@@ -155,7 +147,7 @@ describe('AWS fake IAM: role policies listed by page, and attached managed polic
       RoleName: 'quota',
       PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/p11`,
     })
-    expect(await errorOf(iam, eleventh)).toMatchObject({
+    expect(await iamRefusal(iam, eleventh)).toMatchObject({
       name: 'LimitExceededException',
       status: 409,
     })
@@ -164,7 +156,7 @@ describe('AWS fake IAM: role policies listed by page, and attached managed polic
   it('DeleteRole is a DeleteConflict while a managed policy is attached', async () => {
     await createRole('attached')
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'attached', PolicyArn: DESCRIBE }))
-    expect(await errorOf(iam, new DeleteRoleCommand({ RoleName: 'attached' }))).toMatchObject({
+    expect(await iamRefusal(iam, new DeleteRoleCommand({ RoleName: 'attached' }))).toMatchObject({
       name: 'DeleteConflictException',
       status: 409,
       message: expect.stringContaining('must detach all policies first'),

@@ -11,14 +11,13 @@ import {
   DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  type IAMClient,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { baseSessionOptions, REGION } from './helpers.js'
-import { BASE_USER, iamOf } from './provision-helpers.js'
+import { BASE_USER, iamOf, iamRefusal } from './provision-helpers.js'
 
 // The AWS fake's IAM, through the real IAM SDK, as strict as IAM's documentation says IAM is:
 // the fake provisioning is tested against must refuse what IAM refuses.
@@ -47,16 +46,6 @@ let roles = 0
 function roleName(): string {
   roles += 1
   return `fake-iam-${roles}`
-}
-
-/** The error IAM answers `command` with (any command: the SDK's union type is too narrow). */
-async function refusal(client: IAMClient, command: object) {
-  const error = await client.send(command as never).then(
-    () => undefined,
-    (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } },
-  )
-  if (error === undefined) throw new Error('IAM accepted it')
-  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }
 }
 
 describe('AWS fake IAM: CreateRole validates as IAM does', () => {
@@ -99,12 +88,12 @@ describe('AWS fake IAM: CreateRole validates as IAM does', () => {
       AssumeRolePolicyDocument: trust(),
       ...input,
     })
-    expect((await refusal(iam, command)).name).toBe(name)
+    expect((await iamRefusal(iam, command)).name).toBe(name)
   })
 
   it('refuses a trust policy naming a role or user that does not exist, naming it', async () => {
     const missing = `arn:aws:iam::${ACCOUNT}:role/never-created`
-    const answer = await refusal(
+    const answer = await iamRefusal(
       iam,
       new CreateRoleCommand({ RoleName: roleName(), AssumeRolePolicyDocument: trust(missing) }),
     )
@@ -115,7 +104,7 @@ describe('AWS fake IAM: CreateRole validates as IAM does', () => {
   it('refuses a second role of the same name in any case: EntityAlreadyExists (409)', async () => {
     const name = roleName()
     await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust() }))
-    const answer = await refusal(
+    const answer = await iamRefusal(
       iam,
       new CreateRoleCommand({ RoleName: name.toUpperCase(), AssumeRolePolicyDocument: trust() }),
     )
@@ -133,18 +122,18 @@ describe('AWS fake IAM: CreateRole validates as IAM does', () => {
 
 describe('AWS fake IAM: inline policies and deletion', () => {
   it('NoSuchEntity for a missing role or policy; DeleteConflict while a role holds policies', async () => {
-    expect((await refusal(iam, new GetRoleCommand({ RoleName: 'absent' }))).name).toBe(
+    expect((await iamRefusal(iam, new GetRoleCommand({ RoleName: 'absent' }))).name).toBe(
       'NoSuchEntityException',
     )
     const name = roleName()
     await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust() }))
     const get = new GetRolePolicyCommand({ RoleName: name, PolicyName: 'p' })
-    expect(await refusal(iam, get)).toMatchObject({ name: 'NoSuchEntityException', status: 404 })
+    expect(await iamRefusal(iam, get)).toMatchObject({ name: 'NoSuchEntityException', status: 404 })
     const document = policy({ Effect: 'Allow', Action: 'ecr:*', Resource: '*' })
     await iam.send(
       new PutRolePolicyCommand({ RoleName: name, PolicyName: 'p', PolicyDocument: document }),
     )
-    expect(await refusal(iam, new DeleteRoleCommand({ RoleName: name }))).toMatchObject({
+    expect(await iamRefusal(iam, new DeleteRoleCommand({ RoleName: name }))).toMatchObject({
       name: 'DeleteConflictException',
       status: 409,
     })
@@ -164,13 +153,13 @@ describe('AWS fake IAM: inline policies and deletion', () => {
     })
     const put = (PolicyName: string, PolicyDocument: string) =>
       new PutRolePolicyCommand({ RoleName: name, PolicyName, PolicyDocument })
-    expect((await refusal(iam, put('p', withPrincipal))).name).toBe(
+    expect((await iamRefusal(iam, put('p', withPrincipal))).name).toBe(
       'MalformedPolicyDocumentException',
     )
     const big = (n: number) =>
       policy({ Effect: 'Allow', Action: `ecr:${'A'.repeat(n)}`, Resource: '*' })
     await iam.send(put('first', big(6000)))
-    expect((await refusal(iam, put('second', big(6000)))).name).toBe('LimitExceededException')
+    expect((await iamRefusal(iam, put('second', big(6000)))).name).toBe('LimitExceededException')
   })
 
   it('a deleted role is no principal any more: a trust policy naming it is refused', async () => {
@@ -185,7 +174,7 @@ describe('AWS fake IAM: inline policies and deletion', () => {
       RoleName: other,
       PolicyDocument: trust(Role?.Arn),
     })
-    expect((await refusal(iam, update)).name).toBe('MalformedPolicyDocumentException')
+    expect((await iamRefusal(iam, update)).name).toBe('MalformedPolicyDocumentException')
   })
 })
 
@@ -295,15 +284,15 @@ describe('AWS fake IAM: the caller needs iam: actions', () => {
       AssumeRolePolicyDocument: trust(),
       Tags: [{ Key: 'a', Value: 'b' }],
     })
-    const answer = await refusal(client, tagged)
+    const answer = await iamRefusal(client, tagged)
     expect(answer).toMatchObject({ name: 'AccessDenied', status: 403 })
     expect(answer.message).toContain('iam:TagRole')
     await client.send(
       new CreateRoleCommand({ RoleName: 'plain', AssumeRolePolicyDocument: trust() }),
     )
-    expect((await refusal(client, new DeleteRoleCommand({ RoleName: 'plain' }))).message).toContain(
-      'iam:DeleteRole',
-    )
+    expect(
+      (await iamRefusal(client, new DeleteRoleCommand({ RoleName: 'plain' }))).message,
+    ).toContain('iam:DeleteRole')
     client.destroy()
   })
 })

@@ -1,5 +1,7 @@
+import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
 import { IAMClient } from '@aws-sdk/client-iam'
+import { expect } from 'vitest'
 import type { AwsDeprovisionOptions, AwsProvisionOptions } from '../src/provision/index.js'
 import { REGION } from './helpers.js'
 
@@ -45,6 +47,45 @@ export function deprovisionOptions(
 export function iamOf(fake: AwsFake): IAMClient {
   const { credentials, maxAttempts } = fake.providerOptions(REGION).clientConfig
   return new IAMClient({ endpoint: fake.url, region: REGION, credentials, maxAttempts })
+}
+
+/**
+ * Send one IAM command as the fake's base identity: another tool changing the roles behind
+ * provisioning's back (any command: the SDK's union type is too narrow).
+ */
+export async function iamSend(fake: AwsFake, command: object): Promise<void> {
+  const iam = iamOf(fake)
+  try {
+    await iam.send(command as never)
+  } finally {
+    iam.destroy()
+  }
+}
+
+/**
+ * The error IAM answers `command` with: its name, message and HTTP status (any command: the SDK's
+ * union type is too narrow). Fails when IAM accepts it.
+ */
+export async function iamRefusal(
+  client: IAMClient,
+  command: object,
+): Promise<{ name: string; message: string; status: number | undefined }> {
+  const error = await client.send(command as never).then(
+    () => undefined,
+    (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } },
+  )
+  if (error === undefined) throw new Error('IAM accepted it')
+  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }
+}
+
+/** The `CONFLICT` error `promise` rejects with; fails on any other outcome. */
+export async function conflictOf(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(isArtifactRegistryError(error) && error.code, `got ${String(error)}`).toBe('CONFLICT')
+  return error as ArtifactRegistryError
 }
 
 /** The operations the fake received since `from` (an index into its request log). */

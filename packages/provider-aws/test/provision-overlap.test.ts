@@ -1,25 +1,15 @@
-import { isArtifactRegistryError } from '@artifact-registry/core'
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { TagRoleCommand } from '@aws-sdk/client-iam'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { REGION } from './helpers.js'
-import { deprovisionOptions, iamOf, provisionOptions } from './provision-helpers.js'
+import { conflictOf, deprovisionOptions, iamOf, provisionOptions } from './provision-helpers.js'
 
 // Bindings of one account whose prefixes overlap (`acme` and `acme-dev`: `acme-dev-app` is under
 // both) would reach each other's repositories: provisioning refuses the second, and
 // deprovisioning never deletes another binding's repositories.
 
 const ACCOUNT = '123456789012'
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(isArtifactRegistryError(error) && error.code, `got ${String(error)}`).toBe('CONFLICT')
-  return (error as Error).message
-}
 
 describe('provision refuses a prefix that overlaps one provisioned in the account', () => {
   const cases: [string, string, string, string][] = [
@@ -29,7 +19,7 @@ describe('provision refuses a prefix that overlaps one provisioned in the accoun
   it.each(cases)('%s', async (_, first, second, named) => {
     await using fake = await startAwsFake()
     await provision(provisionOptions(fake, { name: first }))
-    const message = await refusal(provision(provisionOptions(fake, { name: second })))
+    const { message } = await conflictOf(provision(provisionOptions(fake, { name: second })))
     expect(message).toContain(`${named}, which overlaps ${second}`)
     expect(fake.getRoleNames()).toEqual([`${first}-pull`, `${first}-push`])
   })
@@ -37,7 +27,7 @@ describe('provision refuses a prefix that overlaps one provisioned in the accoun
   it('the same prefix under another name', async () => {
     await using fake = await startAwsFake()
     await provision(provisionOptions(fake))
-    const message = await refusal(
+    const { message } = await conflictOf(
       provision(provisionOptions(fake, { name: 'other', repositoryPrefix: 'acme' })),
     )
     expect(message).toContain('prefix acme of role acme-pull, which overlaps acme')
@@ -48,7 +38,7 @@ describe('provision refuses a prefix that overlaps one provisioned in the accoun
     for (const name of ['zeta', 'acme', 'acmeish']) {
       await provision(provisionOptions(fake, { name }))
     }
-    const message = await refusal(provision(provisionOptions(fake, { name: 'acme-dev' })))
+    const { message } = await conflictOf(provision(provisionOptions(fake, { name: 'acme-dev' })))
     expect(message).toContain('prefix acme of role acme-pull')
     expect(message).not.toContain('acmeish')
   })
@@ -72,7 +62,7 @@ describe('deprovision', () => {
   it("neither counts nor deletes a longer provisioned prefix's repositories, and lists them", async () => {
     await using fake = await startAwsFake()
     await overlapping(fake)
-    const message = await refusal(deprovision(deprovisionOptions(fake)))
+    const { message } = await conflictOf(deprovision(deprovisionOptions(fake)))
     expect(message).toContain(`repository acme-app (${REGION})`)
     expect(message).not.toContain('acme-dev-app')
     const result = await deprovision(deprovisionOptions(fake, { force: true }))

@@ -1,4 +1,3 @@
-import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import {
   AttachRolePolicyCommand,
@@ -11,8 +10,9 @@ import { deprovision, provision } from '../src/provision/index.js'
 import { REGION } from './helpers.js'
 import {
   BASE_USER,
+  conflictOf,
   deprovisionOptions,
-  iamOf,
+  iamSend,
   operationsSince,
   provisionOptions,
   READ_OPERATIONS,
@@ -27,30 +27,11 @@ const SECOND_POLICY = `arn:aws:iam::${ACCOUNT}:policy/second`
 const NOTHING = JSON.stringify({ Version: '2012-10-17', Statement: [] })
 const OWNER_TAG = 'artifact-registry:repository-prefix'
 
-async function conflict(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(isArtifactRegistryError(error) && error.code, `got ${String(error)}`).toBe('CONFLICT')
-  return error as ArtifactRegistryError
-}
-
 function trust(): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: BASE_USER }, Action: 'sts:AssumeRole' }],
   })
-}
-
-/** Someone else's IAM call, with the fake's base identity. */
-async function iamSend(fake: AwsFake, command: object): Promise<void> {
-  const iam = iamOf(fake)
-  try {
-    await iam.send(command as never)
-  } finally {
-    iam.destroy()
-  }
 }
 
 /** A fake whose IAM lists one item a page: every list must follow `Marker`. */
@@ -77,7 +58,7 @@ describe('provision', () => {
       new CreateRoleCommand({ RoleName: 'acme-push', AssumeRolePolicyDocument: trust() }),
     )
     const from = fake.requests.length
-    const error = await conflict(provision(provisionOptions(fake)))
+    const error = await conflictOf(provision(provisionOptions(fake)))
     expect(error.message).toContain(
       `role acme-push, which provisioning did not create (no tag ${OWNER_TAG})`,
     )
@@ -89,7 +70,7 @@ describe('provision', () => {
   it('refuses a role it created for another prefix', async () => {
     await using fake = await startAwsFake()
     await provision(provisionOptions(fake, { repositoryPrefix: 'team' }))
-    const error = await conflict(provision(provisionOptions(fake)))
+    const error = await conflictOf(provision(provisionOptions(fake)))
     expect(error.message).toContain('role acme-pull, which provisioning created for prefix team')
     expect(fake.getRole('acme-pull')?.tags).toEqual({ [OWNER_TAG]: 'team' })
   })
@@ -115,7 +96,7 @@ describe('provision', () => {
       fake,
       new AttachRolePolicyCommand({ RoleName: 'acme-push', PolicyArn: AUDIT_POLICY }),
     )
-    const error = await conflict(provision(provisionOptions(fake)))
+    const error = await conflictOf(provision(provisionOptions(fake)))
     expect(error.message).toContain(
       `managed policy ${AUDIT_POLICY} attached to role acme-push, which provisioning did not attach`,
     )
@@ -133,7 +114,7 @@ describe('deprovision', () => {
       new TagRoleCommand({ RoleName: 'acme-push', Tags: [{ Key: OWNER_TAG, Value: 'other' }] }),
     )
     fake.seedRepository(REGION, 'acme-app')
-    const error = await conflict(deprovision(deprovisionOptions(fake, { force: true })))
+    const error = await conflictOf(deprovision(deprovisionOptions(fake, { force: true })))
     expect(error.message).toContain('role acme-push, which provisioning created for prefix other')
     expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
     expect(fake.getRepositoryNames(REGION)).toEqual(['acme-app'])
@@ -145,7 +126,7 @@ describe('deprovision', () => {
     for (const PolicyArn of [AUDIT_POLICY, SECOND_POLICY]) {
       await iamSend(fake, new AttachRolePolicyCommand({ RoleName: 'acme-pull', PolicyArn }))
     }
-    const error = await conflict(deprovision(deprovisionOptions(fake, { force: true })))
+    const error = await conflictOf(deprovision(deprovisionOptions(fake, { force: true })))
     expect(error.message).toContain(`managed policy ${SECOND_POLICY} attached to role acme-pull`)
     expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
     expect(Object.keys(fake.getRole('acme-push')?.inlinePolicies ?? {})).toEqual([
