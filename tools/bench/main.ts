@@ -14,7 +14,7 @@ import { curlFigures } from './curl-scenarios.js'
 import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
 import { memoryFigure } from './memory-scenario.js'
-import { startServers } from './registries.js'
+import { OURS_MAIN_THREAD, startServers } from './registries.js'
 import { renderReport } from './report.js'
 import type { Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
@@ -24,6 +24,12 @@ const MiB = 2 ** 20
 /** The scenarios, in the order they run; `--only` picks some. */
 const SCENARIOS = ['blob', 'curl', 'concurrent', 'memory', 'head', 'skopeo'] as const
 type ScenarioName = (typeof SCENARIOS)[number]
+
+/**
+ * The scenarios a push's hashing shows in: these also run on a copy of ours that hashes on its
+ * main thread, so the report compares both modes under the same load.
+ */
+const HASHING_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent', 'memory']
 
 const USAGE = [
   'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0] [--only NAME,…]',
@@ -103,16 +109,19 @@ async function runPlan(
     if (scenarios.length === 0) continue
     const auth = await prepareAuth(name)
     if (auth.note !== undefined) notes.push(auth.note)
-    const servers = await startServers(auth)
+    const mainThreadHashing = scenarios.some((scenario) => HASHING_SCENARIOS.includes(scenario))
+    const servers = await startServers(auth, { mainThreadHashing })
     const pass = { servers, auth, settings }
+    // Hashing plays no part in these: ours with its defaults against registry:2 only.
+    const requests = { ...pass, servers: servers.filter((s) => s.name !== OURS_MAIN_THREAD) }
     progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
     try {
       if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))
       if (scenarios.includes('curl')) figures.push(...(await curlFigures(pass, blobs)))
       if (scenarios.includes('concurrent')) figures.push(await concurrentFigure(pass, blobs))
       if (scenarios.includes('memory')) figures.push(await memoryFigure(pass, blobs))
-      if (scenarios.includes('head')) figures.push(await headFigure(pass))
-      if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(pass))
+      if (scenarios.includes('head')) figures.push(await headFigure(requests))
+      if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(requests))
     } finally {
       for (const server of servers) await server.close()
     }

@@ -8,8 +8,15 @@ import { type AuthMode, basicHeader } from './auth.js'
 import { track } from './processes.js'
 import { REGISTRY_CLI } from './registry-cli.js'
 
-/** Which implementation a server is. */
-export type ServerName = 'ours' | 'registry:2'
+/**
+ * Which implementation a server is. `ours` runs with its defaults; the second is the same
+ * server hashing uploads on its main thread (`--hash-threads 0`), measured in the same run so
+ * both ratios are taken under the same load.
+ */
+export type ServerName = 'ours' | typeof OURS_MAIN_THREAD | 'registry:2'
+
+/** Our server with `hashThreads: 0`. */
+export const OURS_MAIN_THREAD = 'ours, hashing on the main thread'
 
 /** A registry process under test, with what the clients need to reach it. */
 export interface Server {
@@ -39,32 +46,40 @@ type BlobFile = (hex: string) => string
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
 
 /**
- * Starts our server and registry:2, each on a fresh data directory under the system temp dir
- * (the same disk for both), protected as `auth` says.
+ * Starts our server (and, with `mainThreadHashing`, a second one that hashes on its main thread)
+ * and registry:2, each on a fresh data directory under the system temp dir (the same disk for
+ * all), protected as `auth` says.
  */
-export async function startServers(auth: AuthMode): Promise<Server[]> {
-  const ours = await startOurs(auth)
+export async function startServers(
+  auth: AuthMode,
+  { mainThreadHashing }: { mainThreadHashing: boolean },
+): Promise<Server[]> {
+  const started: Server[] = []
   try {
-    return [ours, await startRegistry2(auth)]
+    started.push(await startOurs(auth, 'ours'))
+    if (mainThreadHashing) started.push(await startOurs(auth, OURS_MAIN_THREAD))
+    started.push(await startRegistry2(auth))
+    return started
   } catch (error) {
-    await ours.close()
+    for (const server of started) await server.close()
     throw error
   }
 }
 
 // --- internal ---
 
-async function startOurs(auth: AuthMode): Promise<Server> {
+async function startOurs(auth: AuthMode, name: 'ours' | typeof OURS_MAIN_THREAD): Promise<Server> {
   const workDir = await mkdtemp(join(tmpdir(), 'bench-ours-'))
   const dataDir = join(workDir, 'data')
   const { credentials } = auth
+  const hashThreads = name === OURS_MAIN_THREAD ? ['--hash-threads', '0'] : []
   const args =
     credentials === undefined
-      ? [ANONYMOUS, dataDir]
+      ? [ANONYMOUS, dataDir, ...hashThreads]
       : [
           // The built command: the benchmark runs the same code users run.
           REGISTRY_CLI,
-          ...['serve', '--data', dataDir, '--port', '0'],
+          ...['serve', '--data', dataDir, '--port', '0', ...hashThreads],
           ...['--admin-user', credentials.username, '--admin-password', credentials.password],
         ]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -77,7 +92,7 @@ async function startOurs(auth: AuthMode): Promise<Server> {
     const url = await listeningUrl(child)
     if (child.pid === undefined) throw new Error('our server has no pid')
     const started = { url, pid: child.pid, close }
-    return server('ours', started, auth, (hex) =>
+    return server(name, started, auth, (hex) =>
       join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex),
     )
   } catch (error) {

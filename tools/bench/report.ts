@@ -19,7 +19,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     ...['scenario', 'auth', 'unit', 'ours', 'registry:2', 'ratio', 'target', 'met'],
     ...['CPU s ours', 'CPU s r2'],
   ]
-  const rows = figures.map(row)
+  const rows = figures.flatMap(rowsOf)
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => width(r, i))))
   const line = (cells: readonly string[]): string =>
     cells
@@ -36,6 +36,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     'ratio = ours/registry:2 for rates and registry:2/ours for times and sizes, so > 1 always means ours is better.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
+    `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (ours runs with its default hashing threads).`,
     ...context.load,
     '',
     line(header),
@@ -52,25 +53,33 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
 /** Columns aligned right. */
 const NUMERIC = new Set([3, 4, 5, 8, 9])
 
-function row(figure: Figure): string[] {
-  const ratio =
-    figure.kind === 'rate' ? figure.ours / figure.registry2 : figure.registry2 / figure.ours
-  const met = (figure.ceiling === undefined ? ratio >= figure.target : figure.ours < figure.ceiling)
+/** A figure's row, then one for ours hashing on the main thread when the scenario ran it. */
+function rowsOf(figure: Figure): string[][] {
+  const rows = [row(figure, figure.scenario, figure.ours, figure.cpuOurs)]
+  const { mainThread } = figure
+  if (mainThread !== undefined)
+    rows.push(row(figure, '  ↳ hashing on the main thread', mainThread.value, mainThread.cpu))
+  return rows
+}
+
+function row(figure: Figure, scenario: string, ours: number, cpuOurs: number): string[] {
+  const ratio = figure.kind === 'rate' ? ours / figure.registry2 : figure.registry2 / ours
+  const met = (figure.ceiling === undefined ? ratio >= figure.target : ours < figure.ceiling)
     ? 'yes'
     : 'NO'
   const target =
     figure.ceiling === undefined ? `≥ ${figure.target}×` : `< ${figure.ceiling} ${figure.unit}`
   const context = (text: string): string => (figure.informational ? `(${text})` : text)
   return [
-    figure.scenario,
+    scenario,
     figure.auth,
     figure.unit,
-    format(figure.ours),
+    format(ours),
     format(figure.registry2),
     `${ratio.toFixed(2)}×`,
     context(target),
     context(met),
-    format(figure.cpuOurs),
+    format(cpuOurs),
     format(figure.cpuRegistry2),
   ]
 }
