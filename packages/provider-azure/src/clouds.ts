@@ -53,3 +53,19 @@ export function cloudOfAuthority(authorityHost: string | undefined): AzureCloud 
   const match = Object.entries(AZURE_CLOUDS).find(([, c]) => c.authorityHost === host)
   return (match?.[0] as AzureCloud | undefined) ?? 'AZURE_PUBLIC_CLOUD'
 }
+
+/**
+ * The Entra ID authority of `cloud` when it is not the public cloud's, else `undefined`: what a
+ * binding's `authorityHost` says, and what the default credential is given, so the public cloud
+ * keeps `@azure/identity`'s own default (and its `AZURE_AUTHORITY_HOST`).
+ */
+export function sovereignAuthorityHost(cloud: AzureCloud | undefined): string | undefined {
+  if (
+    cloud === undefined ||
+    cloud === 'AZURE_PUBLIC_CLOUD' ||
+    !Object.hasOwn(AZURE_CLOUDS, cloud)
+  ) {
+    return undefined
+  }
+  return AZURE_CLOUDS[cloud].authorityHost
+}

@@ -1,7 +1,7 @@
 import type { AzureBinding } from '@artifact-registry/core'
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth'
 import { type AzureProvider, azure } from './azure-provider.js'
 import { cloudOfAuthority } from './clouds.js'
+import { lazyDefaultCredential } from './default-credential.js'
 import { platformError } from './map-error.js'
 import type { AzureProviderOptions } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -44,23 +44,5 @@ export function bindingOptions(binding: AzureBinding): Omit<AzureProviderOptions
     loginServer: binding.loginServer,
     credentials: binding.credentials,
     cloud: cloudOfAuthority(binding.authorityHost),
-  }
-}
-
-// --- Internal ---
-
-function lazyDefaultCredential(authorityHost: string | undefined): TokenCredential {
-  let credential: Promise<TokenCredential> | undefined
-  return {
-    async getToken(
-      scopes: string | string[],
-      options?: GetTokenOptions,
-    ): Promise<AccessToken | null> {
-      credential ??= import('@azure/identity').then(
-        ({ DefaultAzureCredential }) =>
-          new DefaultAzureCredential(authorityHost === undefined ? {} : { authorityHost }),
-      )
-      return (await credential).getToken(scopes, options)
-    },
   }
 }

@@ -1,5 +1,11 @@
 // Plain Node modules only: the benchmark imports this entry outside vitest. What needs a test
 // runner is in `@artifact-registry/test-kit/differential`.
+export {
+  type EntraAccessToken,
+  type FakeAzureCli,
+  type FakeAzureCliOptions,
+  fakeAzureCli,
+} from './azure-cli.js'
 export { basicAuth } from './basic-auth.js'
 export { type Closable, closeAll } from './close-all.js'
 export {

@@ -1,5 +1,5 @@
 import type { AzureBinding } from '@artifact-registry/core'
-import { AZURE_CLOUDS } from '../clouds.js'
+import { sovereignAuthorityHost } from '../clouds.js'
 import { PLATFORM } from '../platform.js'
 import type { AcrSku } from '../rate-limiter.js'
 import type { ResolvedProvisionOptions } from './options.js'
@@ -20,7 +20,6 @@ export function bindingOf(
   loginServer: string | undefined,
 ): AzureBinding {
   const { options, runtime } = resolved
-  const cloud = options.cloud ?? 'AZURE_PUBLIC_CLOUD'
   const binding: AzureBinding = {
     platform: PLATFORM,
     subscriptionId: runtime.subscriptionId,
@@ -33,6 +32,7 @@ export function bindingOf(
   if (loginServer !== undefined && loginServer.toLowerCase() !== runtime.loginServer) {
     binding.loginServer = loginServer
   }
-  if (cloud !== 'AZURE_PUBLIC_CLOUD') binding.authorityHost = AZURE_CLOUDS[cloud].authorityHost
+  const authorityHost = sovereignAuthorityHost(options.cloud)
+  if (authorityHost !== undefined) binding.authorityHost = authorityHost
   return binding
 }

@@ -4,7 +4,10 @@ import {
   type ProvisionOptionsBase,
   provisionRunIssues,
 } from '@artifact-registry/core'
+import type { TokenCredential } from '@azure/core-auth'
+import { sovereignAuthorityHost } from '../clouds.js'
 import type { AzureCredentialsMode } from '../credentials-mode.js'
+import { lazyDefaultCredential } from '../default-credential.js'
 import { platformError } from '../map-error.js'
 import {
   type AzureProviderOptions,
@@ -21,7 +24,6 @@ type SharedOptions = Pick<
   | 'resourceGroup'
   | 'registryName'
   | 'repositoryPrefix'
-  | 'credential'
   | 'credentials'
   | 'cloud'
   | 'clientOptions'
@@ -32,6 +34,14 @@ type SharedOptions = Pick<
 
 /** Options of {@link provision}: the registry, who provisions it, and who uses it at runtime. */
 export interface AzureProvisionOptions extends SharedOptions, ProvisionOptionsBase {
+  /**
+   * Entra ID identity that provisions (ARM, and the registry's catalog at `deprovision`). When
+   * unset, `DefaultAzureCredential` from `@azure/identity` (environment, workload identity,
+   * managed identity, Azure CLI, …), with the Entra ID authority of `cloud`, as `fromBinding`
+   * signs in: what the command line uses, since no flag or file can carry a credential object.
+   * @default DefaultAzureCredential, created on the first token request
+   */
+  credential?: TokenCredential
   /** **Required.** Azure region of the registry (`eastus`, `westeurope`, …). */
   location: string
   /** **Required.** Registry SKU: `Basic`, `Standard` or `Premium`. */
@@ -54,12 +64,16 @@ export interface AzureDeprovisionOptions
     Partial<Pick<AzureProvisionOptions, 'location' | 'sku'>>,
     DeprovisionOptionsBase {}
 
+/** Options with the identity that provisions: the given `credential` or the default chain. */
+type SignedInOptions = AzureDeprovisionOptions & { readonly credential: TokenCredential }
+
 /** Which run the options are for: `deprovision` does not need what only creating needs. */
 export type ProvisionVerb = 'provision' | 'deprovision'
 
 /** Validated provisioning options, with the runtime provider's resolved ones for the shared part. */
 export interface ResolvedProvisionOptions {
-  readonly options: AzureDeprovisionOptions
+  /** The options as given, with the default credential when they named none. */
+  readonly options: SignedInOptions
   readonly runtime: ResolvedOptions
   readonly credentialsMode: AzureCredentialsMode
   readonly loginServerTimeoutMs: number
@@ -110,24 +124,36 @@ export function resolveProvisionOptions(
 ): ResolvedProvisionOptions {
   const applies = ([path]: Check) =>
     verb === 'provision' || !CREATE_ONLY.has(path) || options[path] !== undefined
+  const signedIn = typeof options === 'object' && options !== null ? withCredential(options) : null
   const issues: ConfigIssue[] =
-    typeof options !== 'object' || options === null
+    signedIn === null
       ? [{ path: '', message: 'must be an object' }]
       : [
-          ...optionIssues(options),
+          ...optionIssues(signedIn),
           ...CHECKS.filter((check) => applies(check) && !check[1](options)).map(
             ([path, , message]) => ({ path, message }),
           ),
           ...provisionRunIssues(options as unknown as Readonly<Record<string, unknown>>),
         ]
-  if (issues.length > 0) {
+  if (signedIn === null || issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
     throw platformError('INVALID_CONFIG', `Invalid provisioning options: ${list}`, { issues })
   }
   return {
-    options,
-    runtime: resolveOptions(options),
+    options: signedIn,
+    runtime: resolveOptions(signedIn),
     credentialsMode: options.credentials ?? 'aad-exchange',
     loginServerTimeoutMs: options.loginServerTimeoutMs ?? 300_000,
   }
+}
+
+// --- Internal ---
+
+/**
+ * `options` with `credential` set: the default chain, as a binding signs in, when it is unset
+ * (a given one, even an invalid one, is left for validation to judge).
+ */
+function withCredential(options: AzureDeprovisionOptions): SignedInOptions {
+  if (options.credential !== undefined) return { ...options, credential: options.credential }
+  return { ...options, credential: lazyDefaultCredential(sovereignAuthorityHost(options.cloud)) }
 }
