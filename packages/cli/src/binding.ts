@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import {
   type ArtifactRegistry,
   type ArtifactRegistryBinding,
-  ArtifactRegistryError,
   createArtifactRegistry,
-  describeJsonSyntaxError,
   loadArtifactRegistry,
   parseBinding,
 } from '@artifact-registry/core'
+import { parseConfigJson, readConfigFile } from './config-file.js'
 
 /** The binding name used when `--binding` is not given. */
 export const DEFAULT_BINDING_NAME = 'artifacts'
@@ -44,20 +42,8 @@ export async function readBindingFile(
 }
 
 /** A binding file's text; a file that cannot be read is `INVALID_CONFIG` naming it and why. */
-export async function readBindingText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new ArtifactRegistryError(
-      'INVALID_CONFIG',
-      `Cannot read the binding file ${file} (${reason})`,
-      {
-        cause,
-        issues: [{ path: file, message: `cannot be read (${reason})` }],
-      },
-    )
-  }
+export function readBindingText(file: string): Promise<string> {
+  return readConfigFile(file, 'binding file')
 }
 
 /**
@@ -70,16 +56,7 @@ export function parseBindingText(
   bindingName: string | undefined,
   env: NodeJS.ProcessEnv,
 ): ArtifactRegistryBinding {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    const problem = `is not valid JSON (${describeJsonSyntaxError(text)})`
-    throw new ArtifactRegistryError('INVALID_CONFIG', `The binding file ${file} ${problem}`, {
-      issues: [{ path: file, message: problem }],
-    })
-  }
-  return parseBinding(json, {
+  return parseBinding(parseConfigJson(text, 'binding file', file), {
     bindingName: bindingName ?? DEFAULT_BINDING_NAME,
     env,
     source: file,

@@ -174,6 +174,13 @@ describe('provision aws against the fake', () => {
     expect(result.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
     expect(result.stderr).toBe(`The options file ${bad} is not valid JSON (line 1, column 3)\n`)
   })
+
+  it('an options file that cannot be read is INVALID_CONFIG naming it and why', async () => {
+    const missing = join(work.dir, 'missing-options.json')
+    const result = await cli(['provision', 'aws', '--options-file', missing])
+    expect(result.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(result.stderr).toBe(`Cannot read the options file ${missing} (ENOENT)\n`)
+  })
 })
 
 describe('Ctrl-C during provisioning', () => {

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises'
 import {
   ArtifactRegistryError,
-  describeJsonSyntaxError,
   type ProvisionChange,
   type ProvisionResult,
 } from '@artifact-registry/core'
 import { Argument, type Command } from 'commander'
+import { parseConfigJson, readConfigFile } from '../config-file.js'
 import type { CommandContext } from '../context.js'
 import { UsageError } from '../failure.js'
 import { formatTable } from '../format.js'
@@ -80,27 +79,8 @@ export function addProvisionCommands(program: Command, context: CommandContext):
 
 async function readOptionsFile(file: string | undefined): Promise<Record<string, unknown>> {
   if (file === undefined) return {}
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new ArtifactRegistryError(
-      'INVALID_CONFIG',
-      `Cannot read the options file ${file} (${reason})`,
-      { cause, issues: [{ path: file, message: `cannot be read (${reason})` }] },
-    )
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    // Not the SyntaxError as cause: it quotes the text, and options may hold a password.
-    const problem = `is not valid JSON (${describeJsonSyntaxError(text)})`
-    throw new ArtifactRegistryError('INVALID_CONFIG', `The options file ${file} ${problem}`, {
-      issues: [{ path: file, message: problem }],
-    })
-  }
+  const text = await readConfigFile(file, 'options file')
+  const json = parseConfigJson(text, 'options file', file)
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ArtifactRegistryError(
       'INVALID_CONFIG',
