@@ -1,4 +1,3 @@
-import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { PROJECT, rejectionOf } from './helpers.js'
@@ -7,6 +6,7 @@ import {
   accountResource,
   derivedId,
   freshRepositoryId,
+  garClientOf,
   provisionOptions,
   repositoryResource,
   useProvisionFake,
@@ -122,11 +122,7 @@ describe('provision converges', () => {
   it('adds labels the GAR repository lacks or holds otherwise, keeping labels of its own', async () => {
     const repository = freshRepositoryId()
     await provision(provisionOptions(fake, repository, { labels: { team: 'web', tier: 'prod' } }))
-    const client = new ArtifactRegistryClient({
-      fallback: true,
-      ...fake.providerOptions().clientOptions,
-      authClient: fake.providerOptions().authClient,
-    })
+    const client = garClientOf(fake)
     const name = repositoryResource(repository)
     // Someone edits the labels, keeping provisioning's ownership mark.
     const mark = { 'artifact-registry-provisioned': repository }
@@ -183,11 +179,7 @@ describe('provision converges', () => {
 
   it('refuses a GAR repository of another format with INVALID_CONFIG, to provision or deprovision, writing nothing', async () => {
     const repository = freshRepositoryId()
-    const client = new ArtifactRegistryClient({
-      fallback: true,
-      ...fake.providerOptions().clientOptions,
-      authClient: fake.providerOptions().authClient,
-    })
+    const client = garClientOf(fake)
     const [operation] = await client.createRepository({
       parent: `projects/${PROJECT}/locations/us-central1`,
       repositoryId: repository,

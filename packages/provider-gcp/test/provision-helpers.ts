@@ -4,6 +4,7 @@ import {
   type GcpFakeOptions,
   startGcpFake,
 } from '@artifact-registry/testing/fakes/gcp'
+import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { afterAll, beforeEach } from 'vitest'
 import type { GcpProvisionOptions } from '../src/provision/index.js'
 import { LOCATION, PROJECT } from './helpers.js'
@@ -78,4 +79,26 @@ export function accountResource(accountId: string): string {
 /** The operations of the fake's request log that are not reads. */
 export function writesIn(fake: GcpFake): string[] {
   return fake.requests.map((r) => r.operation).filter((o) => !READ_OPERATIONS.has(o))
+}
+
+/**
+ * An Artifact Registry client of the fake's caller (REST fallback, as the provider's): someone
+ * else changing a GAR repository behind provisioning's back. Close it after use.
+ */
+export function garClientOf(fake: GcpFake): ArtifactRegistryClient {
+  const { authClient, clientOptions } = fake.providerOptions()
+  return new ArtifactRegistryClient({ fallback: true, ...clientOptions, authClient })
+}
+
+/** Run `fn` with a {@link garClientOf} client, closed after. */
+export async function withGarClient<T>(
+  fake: GcpFake,
+  fn: (client: ArtifactRegistryClient) => Promise<T>,
+): Promise<T> {
+  const client = garClientOf(fake)
+  try {
+    return await fn(client)
+  } finally {
+    await client.close()
+  }
 }

@@ -1,5 +1,4 @@
 import type { ArtifactRegistryError } from '@artifact-registry/core'
-import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { LOCATION, PROJECT, rejectionOf } from './helpers.js'
@@ -9,6 +8,7 @@ import {
   freshRepositoryId,
   provisionOptions,
   useProvisionFake,
+  withGarClient,
   writesIn,
 } from './provision-helpers.js'
 
@@ -159,7 +159,7 @@ describe('GAR repository ownership', () => {
   it('marks the GAR repository it creates with a label naming it', async () => {
     const repository = freshRepositoryId()
     await provision(provisionOptions(fake, repository, { labels: { team: 'web' } }))
-    const [stored] = await withClient((client) =>
+    const [stored] = await withGarClient(fake, (client) =>
       client.getRepository({ name: resourceIn(LOCATION, repository) }),
     )
     expect(stored.labels).toEqual({ team: 'web', 'artifact-registry-provisioned': repository })
@@ -183,7 +183,7 @@ describe('GAR repository ownership', () => {
     expect(fake.getImagePaths(resource)).toEqual(['app'])
 
     // Its owner hands it over with the label the CONFLICT names.
-    await withClient((client) =>
+    await withGarClient(fake, (client) =>
       client.updateRepository({
         repository: { name: resource, labels: { 'artifact-registry-provisioned': repository } },
         updateMask: { paths: ['labels'] },
@@ -209,14 +209,3 @@ describe('GAR repository ownership', () => {
     ])
   })
 })
-
-/** Run `fn` with an Artifact Registry client of the fake's caller, closed after. */
-async function withClient<T>(fn: (client: ArtifactRegistryClient) => Promise<T>): Promise<T> {
-  const { authClient, clientOptions } = fake.providerOptions()
-  const client = new ArtifactRegistryClient({ fallback: true, ...clientOptions, authClient })
-  try {
-    return await fn(client)
-  } finally {
-    await client.close()
-  }
-}

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs'
 import type { GcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { startGcpFake } from '@artifact-registry/testing/fakes/gcp'
-import { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import { Impersonated } from 'google-auth-library'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { PROJECT } from './helpers.js'
-import { freshRepositoryId, provisionOptions, repositoryResource } from './provision-helpers.js'
+import {
+  freshRepositoryId,
+  provisionOptions,
+  repositoryResource,
+  withGarClient,
+} from './provision-helpers.js'
 
 // The README's list of what the provisioning identity needs, taken at its word: a deployer
 // holding exactly those permissions on the project (as a custom role, or as the predefined roles
@@ -72,16 +76,15 @@ async function drift(fake: GcpFake, repository: string): Promise<void> {
   const resource = repositoryResource(repository)
   const { bindings } = fake.getPolicy(resource)
   fake.seedPolicy(resource, { version: 3, bindings: bindings.slice(1) })
-  const { authClient, clientOptions } = fake.providerOptions()
-  const client = new ArtifactRegistryClient({ fallback: true, ...clientOptions, authClient })
-  await client.updateRepository({
-    repository: {
-      name: resource,
-      labels: { team: 'ops', 'artifact-registry-provisioned': repository },
-    },
-    updateMask: { paths: ['labels'] },
-  })
-  await client.close()
+  await withGarClient(fake, (client) =>
+    client.updateRepository({
+      repository: {
+        name: resource,
+        labels: { team: 'ops', 'artifact-registry-provisioned': repository },
+      },
+      updateMask: { paths: ['labels'] },
+    }),
+  )
 }
 
 it('the README lists the permissions and the predefined roles that hold them', () => {
