@@ -36,6 +36,23 @@ export function fakeCredential(
 }
 
 /**
+ * A class standing in for `DefaultAzureCredential` in a README example run against the fake:
+ * built with no arguments, it is the fake's service principal, trusting the fake's CA.
+ */
+export function fakeDefaultCredentialClass(fake: AzureFake): new () => ClientSecretCredential {
+  return class FakeDefaultCredential extends ClientSecretCredential {
+    constructor() {
+      super(
+        FAKE_AZURE.tenantId,
+        FAKE_AZURE.clientId,
+        FAKE_AZURE.clientSecret,
+        fake.credentialOptions,
+      )
+    }
+  }
+}
+
+/**
  * The provider wired to the fake (its registry, Entra ID, ARM and data plane, a real credential,
  * its CA as the only one trusted), with fast polling.
  */

@@ -83,6 +83,15 @@ export function runtimeCredential(fake: AzureFake): ClientSecretCredential {
   )
 }
 
+/** The {@link summary} of a first provision's changes: the registry, the role, three assignments. */
+export const CREATED_FROM_NOTHING: readonly string[] = [
+  'create container-registry',
+  'create role-definition',
+  'create role-assignment',
+  'create role-assignment',
+  'create role-assignment',
+]
+
 /** `action kind` of each change, for compact assertions. */
 export function summary(changes: readonly { action: string; kind: string }[]): string[] {
   return changes.map((c) => `${c.action} ${c.kind}`)

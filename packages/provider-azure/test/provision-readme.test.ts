@@ -1,10 +1,12 @@
 import { deprovision, provision } from '@artifact-registry/provider-azure/provision'
 import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
-import { ClientSecretCredential, type DefaultAzureCredential } from '@azure/identity'
+import type { DefaultAzureCredential } from '@azure/identity'
 import { describe, expect, it } from 'vitest'
 import { type AzureCredentialsMode, azure } from '../src/index.js'
 import { RUNTIME_PERMISSIONS } from '../src/provision/runtime-permissions.js'
+import { fakeDefaultCredentialClass } from './fixtures.js'
 import {
+  CREATED_FROM_NOTHING,
   deprovisionOptions,
   PROVISIONED_REGISTRY,
   provisionOptions,
@@ -13,7 +15,7 @@ import {
   startProvisionFake,
   summary,
 } from './provision-helpers.js'
-import { type ReadmeRoles, readmeRoles } from './readme-roles.js'
+import { type ReadmeRoles, readmeRoles, withoutRole } from './readme-roles.js'
 
 // The README's Provisioning section, taken at its word: its block runs as written (against the
 // fake), the runtime gets exactly the Azure roles table's permissions, and the provisioning
@@ -63,16 +65,6 @@ describe('the README’s Provisioning section', () => {
         { ...RUNTIME, objectId: README_PRINCIPAL },
       ],
     })
-    class FakeDefaultCredential extends ClientSecretCredential {
-      constructor() {
-        super(
-          FAKE_AZURE.tenantId,
-          FAKE_AZURE.clientId,
-          FAKE_AZURE.clientSecret,
-          fake.credentialOptions,
-        )
-      }
-    }
     // The fake's endpoints and CA; the README's own registry, principal and credential win.
     const wiredProvision: ProvisionFn = (options) =>
       provision({ ...provisionOptions(fake), ...options })
@@ -81,7 +73,7 @@ describe('the README’s Provisioning section', () => {
     const { binding, changes, removed } = await readmeProvisioning(
       wiredProvision,
       wiredDeprovision,
-      FakeDefaultCredential,
+      fakeDefaultCredentialClass(fake),
     )
     expect(binding).toMatchObject({
       platform: 'azure',
@@ -89,13 +81,7 @@ describe('the README’s Provisioning section', () => {
       sku: 'Standard',
       repositoryPrefix: 'team-a',
     })
-    expect(summary(changes)).toEqual([
-      'create container-registry',
-      'create role-definition',
-      'create role-assignment',
-      'create role-assignment',
-      'create role-assignment',
-    ])
+    expect(summary(changes)).toEqual(CREATED_FROM_NOTHING)
     expect(removed.changes.map((c) => c.action)).toEqual(Array(5).fill('delete'))
   })
 
@@ -134,11 +120,7 @@ describe('the provisioning identity’s permissions in the README', () => {
   it.each([...listed.armActions, ...listed.acrRoles])(
     'are each needed: without %s it fails',
     async (dropped) => {
-      const roles = {
-        armActions: listed.armActions.filter((a) => a !== dropped),
-        acrRoles: listed.acrRoles.filter((r) => r !== dropped),
-      }
-      expect(await lifecycle(roles)).toBeDefined()
+      expect(await lifecycle(withoutRole(listed, dropped))).toBeDefined()
     },
   )
 })
@@ -185,11 +167,7 @@ describe('what deprovision with a repositoryPrefix adds in the README', () => {
   it.each([...added.armActions, ...added.acrRoles])(
     'is each needed: without %s it fails',
     async (dropped) => {
-      const roles = {
-        armActions: added.armActions.filter((a) => a !== dropped),
-        acrRoles: added.acrRoles.filter((r) => r !== dropped),
-      }
-      expect(await prefixLifecycle(roles)).toBeDefined()
+      expect(await prefixLifecycle(withoutRole(added, dropped))).toBeDefined()
     },
   )
 })

@@ -36,6 +36,14 @@ export function readmeRoles(
   throw new Error(`README.md has no Azure roles row for ${mode}`)
 }
 
+/** `roles` without `dropped` (an ARM action or a role): to show each one listed is needed. */
+export function withoutRole(roles: ReadmeRoles, dropped: string): ReadmeRoles {
+  return {
+    armActions: roles.armActions.filter((a) => a !== dropped),
+    acrRoles: roles.acrRoles.filter((r) => r !== dropped),
+  }
+}
+
 // --- Internal ---
 
 function quoted(cell: string | undefined): string[] {

@@ -1,9 +1,9 @@
 import { azure } from '@artifact-registry/provider-azure'
-import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
-import { ClientSecretCredential, type DefaultAzureCredential } from '@azure/identity'
+import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
+import type { DefaultAzureCredential } from '@azure/identity'
 import { expect, it } from 'vitest'
 import { readTokenClaims } from '../src/jwt.js'
-import { startStrictAzureFake } from './fixtures.js'
+import { fakeDefaultCredentialClass, startStrictAzureFake } from './fixtures.js'
 
 // The README's blocks are the regions below, word for word (tools/test/readme-snippets.test.ts
 // checks them). The Usage block relies on DefaultAzureCredential and Azure's endpoints, so it runs
@@ -37,21 +37,10 @@ async function readmeUsage(azure: AzureFactory, DefaultAzureCredential: Credenti
 
 it('the README usage example runs as written against the fake', async () => {
   await using fake = await startStrictAzureFake({ registries: [README_REGISTRY] })
-  // Stands in for DefaultAzureCredential: the fake's service principal, trusting its CA.
-  class FakeDefaultCredential extends ClientSecretCredential {
-    constructor() {
-      super(
-        FAKE_AZURE.tenantId,
-        FAKE_AZURE.clientId,
-        FAKE_AZURE.clientSecret,
-        fake.credentialOptions,
-      )
-    }
-  }
   // The fake's endpoints and CA; the README's own registry and credential win.
   const wired: AzureFactory = (options) =>
     azure({ ...fake.providerOptions(README_REGISTRY.name), ...options, pollIntervalMs: 1 })
-  const { name, uri, creds } = await readmeUsage(wired, FakeDefaultCredential)
+  const { name, uri, creds } = await readmeUsage(wired, fakeDefaultCredentialClass(fake))
 
   expect(name).toBe('team-a/web-app')
   expect(uri).toBe(`${fake.loginServer}/team-a/web-app`)
