@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fakeAzureCli } from '@artifact-registry/test-kit'
 import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { sovereignAuthorityHost } from '../src/clouds.js'
 import { deprovision, provision } from '../src/provision/index.js'
 import { fakeCredential } from './fixtures.js'
 import {
@@ -79,5 +80,16 @@ describe('provision without a credential', () => {
     const { credential, ...options } = provisionOptions(fake)
     await expect(provision(options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
     expect(fake.state.registries.size).toBe(0)
+  })
+})
+
+describe('the authority of the default credential', () => {
+  // As a binding says it: only outside the public cloud, so there `@azure/identity` keeps its own
+  // default (and AZURE_AUTHORITY_HOST).
+  it('is the sovereign cloud’s Entra ID, and unset for the public cloud', () => {
+    expect(sovereignAuthorityHost('AZURE_CHINA_CLOUD')).toBe('https://login.chinacloudapi.cn')
+    expect(sovereignAuthorityHost('AZURE_US_GOVERNMENT')).toBe('https://login.microsoftonline.us')
+    expect(sovereignAuthorityHost('AZURE_PUBLIC_CLOUD')).toBeUndefined()
+    expect(sovereignAuthorityHost(undefined)).toBeUndefined()
   })
 })
