@@ -1,6 +1,11 @@
-import type { AwsCrossAccountAccess } from '@artifact-registry/core'
+import {
+  type ArtifactRegistryError,
+  type AwsCrossAccountAccess,
+  isArtifactRegistryError,
+} from '@artifact-registry/core'
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
+import { expect } from 'vitest'
 import { type AwsProvider, type AwsProviderOptions, aws } from '../src/index.js'
 
 export const REGION = 'us-east-1'
@@ -103,4 +108,17 @@ export function access(partial: Partial<AwsCrossAccountAccess>): AwsCrossAccount
     allowedServiceTypes: [],
     ...partial,
   }
+}
+
+/** The `ArtifactRegistryError` `promise` rejects with; fails on any other outcome. */
+export async function registryErrorOf(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(
+    isArtifactRegistryError(error),
+    `expected an ArtifactRegistryError, got ${String(error)}`,
+  ).toBe(true)
+  return error as ArtifactRegistryError
 }

@@ -1,30 +1,14 @@
-import {
-  ArtifactRegistryError,
-  type ErrorCode,
-  isArtifactRegistryError,
-} from '@artifact-registry/core'
+import { ArtifactRegistryError, type ErrorCode } from '@artifact-registry/core'
 import { type AwsFaultKind, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { ECRServiceException } from '@aws-sdk/client-ecr'
 import { STSServiceException } from '@aws-sdk/client-sts'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { mapError } from '../src/map-error.js'
-import { providerFor, uniqueLogical } from './helpers.js'
+import { providerFor, registryErrorOf, uniqueLogical } from './helpers.js'
 
 const fake = await startAwsFake()
 afterAll(() => fake.close())
 beforeEach(() => fake.reset())
-
-async function failure(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(
-    isArtifactRegistryError(error),
-    `expected an ArtifactRegistryError, got ${String(error)}`,
-  ).toBe(true)
-  return error as ArtifactRegistryError
-}
 
 /** Each fault the fake injects, the code it becomes and whether it is retryable: ECR and STS alike. */
 const FAULTS: readonly [AwsFaultKind, ErrorCode, boolean][] = [
@@ -39,7 +23,7 @@ describe('SDK errors through the real clients', () => {
   it.each(FAULTS)('ECR %s → %s (retryable: %s)', async (kind, code, retryable) => {
     const registry = await providerFor(fake)
     fake.inject('CreateRepository', kind)
-    const error = await failure(registry.createRepository(uniqueLogical('err')))
+    const error = await registryErrorOf(registry.createRepository(uniqueLogical('err')))
     expect(error).toMatchObject({ code, retryable, platform: 'aws' })
     expect(error.message).toMatch(
       /^\[provider-aws\] CreateRepository failed for repository "acme-err-/,
@@ -52,7 +36,7 @@ describe('SDK errors through the real clients', () => {
     const registry = await providerFor(fake)
     const { name } = await registry.createRepository(uniqueLogical('err'))
     fake.inject('AssumeRole', kind)
-    const error = await failure(registry.generateCredentials(name, 'pull'))
+    const error = await registryErrorOf(registry.generateCredentials(name, 'pull'))
     expect(error).toMatchObject({ code, retryable })
     expect(error.cause).toBeInstanceOf(STSServiceException)
   })
@@ -69,7 +53,7 @@ describe('SDK errors through the real clients', () => {
   ])('ECR %s (HTTP %s) → %s', async (type, status, code, retryable) => {
     const registry = await providerFor(fake)
     fake.inject('CreateRepository', { status, body: { __type: type, message: 'nope' } })
-    const error = await failure(registry.createRepository(uniqueLogical('err')))
+    const error = await registryErrorOf(registry.createRepository(uniqueLogical('err')))
     expect(error).toMatchObject({ code, retryable })
   })
 
@@ -80,7 +64,9 @@ describe('SDK errors through the real clients', () => {
       status: 400,
       body: { __type: 'com.amazonaws.ecr#RepositoryNotEmptyException', message: 'has images' },
     })
-    expect(await failure(registry.deleteRepository(name))).toMatchObject({ code: 'CONFLICT' })
+    expect(await registryErrorOf(registry.deleteRepository(name))).toMatchObject({
+      code: 'CONFLICT',
+    })
   })
 
   it.each<[string, number, ErrorCode]>([
@@ -96,14 +82,16 @@ describe('SDK errors through the real clients', () => {
       `<ErrorResponse><Error><Type>Sender</Type><Code>${codeName}</Code>` +
       '<Message>nope</Message></Error><RequestId>r</RequestId></ErrorResponse>'
     fake.inject('AssumeRole', { status, headers: { 'content-type': 'text/xml' }, body })
-    expect(await failure(registry.generateCredentials(name, 'pull'))).toMatchObject({ code })
+    expect(await registryErrorOf(registry.generateCredentials(name, 'pull'))).toMatchObject({
+      code,
+    })
   })
 
   it('a closed port is UNAVAILABLE and retryable', async () => {
     await using gone = await startAwsFake()
     const registry = await providerFor(gone, { accountId: '123456789012' })
     await gone.close()
-    const error = await failure(registry.getRepository('acme-x1'))
+    const error = await registryErrorOf(registry.getRepository('acme-x1'))
     expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true })
   })
 })

@@ -1,9 +1,9 @@
-import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
+import type { ArtifactRegistryError } from '@artifact-registry/core'
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { expect } from 'vitest'
 import type { AwsDeprovisionOptions, AwsProvisionOptions } from '../src/provision/index.js'
-import { REGION } from './helpers.js'
+import { REGION, registryErrorOf } from './helpers.js'
 
 /** The fake's base identity: the provisioning identity, and in most tests the trusted runtime. */
 export const BASE_USER = 'arn:aws:iam::123456789012:user/fake-caller'
@@ -16,6 +16,7 @@ export const READ_OPERATIONS: ReadonlySet<string> = new Set([
   'ListRoles',
   'ListRolePolicies',
   'ListAttachedRolePolicies',
+  'ListInstanceProfilesForRole',
   'DescribeRegistry',
   'DescribeRepositories',
 ])
@@ -80,12 +81,9 @@ export async function iamRefusal(
 
 /** The `CONFLICT` error `promise` rejects with; fails on any other outcome. */
 export async function conflictOf(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(isArtifactRegistryError(error) && error.code, `got ${String(error)}`).toBe('CONFLICT')
-  return error as ArtifactRegistryError
+  const error = await registryErrorOf(promise)
+  expect(error.code, error.message).toBe('CONFLICT')
+  return error
 }
 
 /** The operations the fake received since `from` (an index into its request log). */

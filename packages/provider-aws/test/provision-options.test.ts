@@ -1,7 +1,7 @@
-import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
+import { registryErrorOf } from './helpers.js'
 import { deprovisionOptions, provisionOptions } from './provision-helpers.js'
 
 // Bad options fail before any call, naming every bad field; platform refusals and cancellation
@@ -10,15 +10,6 @@ import { deprovisionOptions, provisionOptions } from './provision-helpers.js'
 const fake = await startAwsFake()
 afterAll(() => fake.close())
 beforeEach(() => fake.reset())
-
-async function failure(promise: Promise<unknown>): Promise<ArtifactRegistryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(isArtifactRegistryError(error), `got ${String(error)}`).toBe(true)
-  return error as ArtifactRegistryError
-}
 
 describe('invalid options: INVALID_CONFIG listing each field, and no call', () => {
   const cases: [string, Record<string, unknown>, string[]][] = [
@@ -67,20 +58,22 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
     ],
   ]
   it.each(cases)('%s', async (_, overrides, paths) => {
-    const error = await failure(provision({ ...provisionOptions(fake), ...overrides }))
+    const error = await registryErrorOf(provision({ ...provisionOptions(fake), ...overrides }))
     expect(error.code).toBe('INVALID_CONFIG')
     expect(error.issues.map((i) => i.path)).toEqual(paths)
     expect(fake.requests).toEqual([])
   })
 
   it('deprovision checks its options too', async () => {
-    const error = await failure(deprovision({ ...deprovisionOptions(fake), name: '', region: 'x' }))
+    const error = await registryErrorOf(
+      deprovision({ ...deprovisionOptions(fake), name: '', region: 'x' }),
+    )
     expect(error.issues.map((i) => i.path)).toEqual(['name', 'region', 'repositoryPrefix'])
     expect(fake.requests).toEqual([])
   })
 
   it("deprovision checks the run's flags and the options it shares with provision", async () => {
-    const error = await failure(
+    const error = await registryErrorOf(
       deprovision({
         ...deprovisionOptions(fake),
         force: 'yes',
@@ -113,7 +106,7 @@ describe('deprovision takes the options of provision', () => {
 describe('platform refusals', () => {
   it('a trusted principal IAM does not know: INVALID_ARGUMENT naming it, no role left half-made', async () => {
     const missing = 'arn:aws:iam::123456789012:role/not-created-yet'
-    const error = await failure(
+    const error = await registryErrorOf(
       provision(provisionOptions(fake, { name: 'ghost', trustedPrincipals: [missing] })),
     )
     expect(error.code).toBe('INVALID_ARGUMENT')
@@ -122,7 +115,7 @@ describe('platform refusals', () => {
   })
 
   it('credentials of another partition than the region: INVALID_CONFIG after GetCallerIdentity', async () => {
-    const error = await failure(
+    const error = await registryErrorOf(
       provision(
         provisionOptions(fake, {
           region: 'cn-north-1',
@@ -137,7 +130,7 @@ describe('platform refusals', () => {
 
   it('an IAM fault is mapped like any AWS error', async () => {
     fake.inject('GetRole', 'throttling')
-    const error = await failure(provision(provisionOptions(fake, { name: 'slow' })))
+    const error = await registryErrorOf(provision(provisionOptions(fake, { name: 'slow' })))
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true })
     expect(error.message).toContain('GetRole failed')
   })
