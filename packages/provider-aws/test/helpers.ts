@@ -5,7 +5,7 @@ import {
 } from '@artifact-registry/core'
 import type { AwsFake } from '@artifact-registry/testing/fakes/aws'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
-import { expect } from 'vitest'
+import { expect, vi } from 'vitest'
 import { type AwsProvider, type AwsProviderOptions, aws } from '../src/index.js'
 
 export const REGION = 'us-east-1'
@@ -121,4 +121,17 @@ export async function registryErrorOf(promise: Promise<unknown>): Promise<Artifa
     `expected an ArtifactRegistryError, got ${String(error)}`,
   ).toBe(true)
   return error as ArtifactRegistryError
+}
+
+/**
+ * Stub the environment so an SDK client built with no test wiring (a README example) reaches the
+ * fake: `AWS_ENDPOINT_URL_{ECR,STS,IAM}`, static keys, no instance metadata, one attempt. Undo it
+ * with `vi.unstubAllEnvs()`.
+ */
+export function stubFakeEnvironment(fake: AwsFake): void {
+  for (const service of ['ECR', 'STS', 'IAM']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, fake.url)
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDREADME')
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'readme-secret')
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
+  vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
 }

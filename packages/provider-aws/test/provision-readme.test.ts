@@ -1,6 +1,7 @@
 import { provision } from '@artifact-registry/provider-aws/provision'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, afterEach, expect, it, vi } from 'vitest'
+import { stubFakeEnvironment } from './helpers.js'
 
 // The README's Provisioning example is the region below (tools/test/readme-snippets.test.ts
 // checks that they are the same text). It runs through the package's ./provision subpath, with
@@ -11,13 +12,7 @@ afterAll(() => fake.close())
 afterEach(() => vi.unstubAllEnvs())
 
 it('the README provisioning example runs as written, the endpoints from AWS_ENDPOINT_URL_*', async () => {
-  vi.stubEnv('AWS_ENDPOINT_URL_IAM', fake.url)
-  vi.stubEnv('AWS_ENDPOINT_URL_STS', fake.url)
-  vi.stubEnv('AWS_ENDPOINT_URL_ECR', fake.url)
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDREADME')
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'readme-secret')
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
-  vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
+  stubFakeEnvironment(fake)
 
   // #region provision
   const { binding, changes, runtimePolicy } = await provision({

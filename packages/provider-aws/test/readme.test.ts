@@ -1,6 +1,7 @@
 import { aws } from '@artifact-registry/provider-aws'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, afterEach, expect, it, vi } from 'vitest'
+import { stubFakeEnvironment } from './helpers.js'
 
 // The README's Usage block is the region below (tools/test/readme-snippets.test.ts checks that
 // they are the same text).
@@ -11,12 +12,7 @@ afterEach(() => vi.unstubAllEnvs())
 
 it('the README usage example runs as written', async () => {
   // The example has no test wiring: the SDK finds the fake and credentials in the environment.
-  vi.stubEnv('AWS_ENDPOINT_URL_ECR', fake.url)
-  vi.stubEnv('AWS_ENDPOINT_URL_STS', fake.url)
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDREADME')
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'readme-secret')
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
-  vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
+  stubFakeEnvironment(fake)
 
   // #region usage
   await using registry = await aws({
