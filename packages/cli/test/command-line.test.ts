@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
-import { cli, parseJson, temporaryDirectory, writeBindingFile } from './support/command.js'
+import {
+  COMMANDS,
+  cli,
+  parseJson,
+  temporaryDirectory,
+  writeBindingFile,
+} from './support/command.js'
 
 const work = await temporaryDirectory('cli-command-line-')
 afterAll(() => work[Symbol.asyncDispose]())
@@ -24,16 +30,7 @@ describe('the command line', () => {
   it('--help lists every command, exit 0', async () => {
     const result = await cli(['--help'])
     expect(result.status).toBe(EXIT.ok)
-    for (const command of [
-      'repo',
-      'credentials',
-      'login',
-      'access',
-      'provision',
-      'deprovision',
-      'serve',
-      'completion',
-    ]) {
+    for (const command of COMMANDS) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }
   })

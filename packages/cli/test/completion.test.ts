@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
-import { cli, parseJson, temporaryDirectory } from './support/command.js'
+import { COMMANDS, cli, parseJson, temporaryDirectory } from './support/command.js'
 
 const work = await temporaryDirectory('cli-completion-')
 afterAll(() => work[Symbol.asyncDispose]())
@@ -42,18 +42,7 @@ describe('completion bash', () => {
   })
 
   it('offers the commands, then each command’s subcommands', async () => {
-    expect(await bashOffers('')).toEqual(
-      expect.arrayContaining([
-        'repo',
-        'credentials',
-        'login',
-        'access',
-        'provision',
-        'deprovision',
-        'serve',
-        'completion',
-      ]),
-    )
+    expect(await bashOffers('')).toEqual(expect.arrayContaining([...COMMANDS]))
     expect(await bashOffers('re')).toEqual(['repo'])
     expect((await bashOffers('repo', '')).sort()).toEqual(['create', 'delete', 'get', 'list'])
     expect((await bashOffers('access', '')).sort()).toEqual(['add', 'get', 'remove'])

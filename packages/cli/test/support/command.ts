@@ -19,6 +19,18 @@ if (!existsSync(new URL('../../dist/cli.js', import.meta.url))) {
   )
 }
 
+/** Every command of `artifact-registry`: its help and its shell completion offer each. */
+export const COMMANDS: readonly string[] = [
+  'repo',
+  'credentials',
+  'login',
+  'access',
+  'provision',
+  'deprovision',
+  'serve',
+  'completion',
+]
+
 /** How a run of a command ended. */
 export interface RunResult {
   status: number | null
