@@ -86,6 +86,11 @@ export async function aadToken(
   return text(await requestAadToken(fake, scope), 'access_token')
 }
 
+/** Headers of an ARM request with a JSON body, as the fake's identity (an Entra ID ARM token). */
+export async function armJsonHeaders(fake: AzureFake): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await aadToken(fake)}`, 'content-type': 'application/json' }
+}
+
 /** `/oauth2/exchange` of an Entra ID token for `scope`: the answer. */
 export async function exchange(
   fake: AzureFake,

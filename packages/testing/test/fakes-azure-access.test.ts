@@ -1,6 +1,6 @@
 import { FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
-import { aadToken, call } from './azure-wire.js'
+import { aadToken, armJsonHeaders, call } from './azure-wire.js'
 
 // Who may do what at the Azure fake's ARM, and which registries have a login server.
 
@@ -34,10 +34,7 @@ describe('the Azure fake’s ARM', () => {
 
   it('gives a registry created through ARM a login server of its own, gone with the registry', async () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
-    const headers = {
-      authorization: `Bearer ${await aadToken(fake)}`,
-      'content-type': 'application/json',
-    }
+    const headers = await armJsonHeaders(fake)
     const body = JSON.stringify({ location: 'eastus', sku: { name: 'Basic' } })
     const created = await call(fake, 'PUT', `${REGISTRIES}/armregistry?${API}`, { headers, body })
     expect(created.status).toBeLessThan(300)
@@ -55,10 +52,7 @@ describe('the Azure fake’s ARM', () => {
 
   it('keeps registry names unique across subscriptions and resource groups (any case)', async () => {
     await using fake = await startAzureFake({ lroStyle: 'immediate' })
-    const headers = {
-      authorization: `Bearer ${await aadToken(fake)}`,
-      'content-type': 'application/json',
-    }
+    const headers = await armJsonHeaders(fake)
     const body = JSON.stringify({ location: 'eastus', sku: { name: 'Basic' } })
     const elsewhere = REGISTRIES.replace(FAKE_AZURE.resourceGroup, 'rg-other')
     const taken = await call(

@@ -1,6 +1,6 @@
 import { type AzureFake, FAKE_AZURE, startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { aadToken, call } from './azure-wire.js'
+import { armJsonHeaders, call } from './azure-wire.js'
 
 // A registry PUT creates or replaces (what it leaves out goes back to its default), a PATCH
 // merges (what it leaves out stays), as ARM documents the two verbs.
@@ -21,10 +21,7 @@ describe('Azure fake: registry PUT and PATCH', () => {
   let headers: Record<string, string>
   beforeAll(async () => {
     fake = await startAzureFake({ lroStyle: 'immediate' })
-    headers = {
-      authorization: `Bearer ${await aadToken(fake)}`,
-      'content-type': 'application/json',
-    }
+    headers = await armJsonHeaders(fake)
   })
   afterAll(() => fake.close())
   beforeEach(() => fake.reset())
