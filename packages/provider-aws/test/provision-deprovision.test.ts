@@ -1,10 +1,21 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
+} from '@aws-sdk/client-iam'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { REGION, REPLICA } from './helpers.js'
-import { deprovisionOptions, iamOf, provisionOptions } from './provision-helpers.js'
+import {
+  conflictOf,
+  deprovisionOptions,
+  iamOf,
+  iamSend,
+  provisionOptions,
+} from './provision-helpers.js'
 
 // Deprovisioning deletes what provisioning made, refuses while repositories remain (unless
 // forced), and never touches what others made.
@@ -132,5 +143,65 @@ describe('deprovision', () => {
       'extra',
     ])
     expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
+  })
+
+  it('refuses before any change while an instance profile holds a role, on any page, force or not', async () => {
+    // One instance profile a page: the one holding acme-push is the second.
+    await using fake = await startAwsFake({ iamPageLimit: 1 })
+    await provision(provisionOptions(fake))
+    fake.seedRepository(REGION, 'acme-app')
+    for (const InstanceProfileName of ['web', 'worker']) {
+      await iamSend(fake, new CreateInstanceProfileCommand({ InstanceProfileName }))
+      await iamSend(
+        fake,
+        new AddRoleToInstanceProfileCommand({ InstanceProfileName, RoleName: 'acme-push' }),
+      )
+    }
+    for (const force of [false, true]) {
+      const refused = await conflictOf(deprovision(deprovisionOptions(fake, { force })))
+      for (const profile of ['web', 'worker']) {
+        expect(refused.message).toContain(
+          `role acme-push, which instance profile arn:aws:iam::${ACCOUNT}:instance-profile/${profile} holds`,
+        )
+      }
+    }
+    expect(fake.getRepositoryNames(REGION)).toEqual(['acme-app'])
+    expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
+    expect(Object.keys(fake.getRole('acme-push')?.inlinePolicies ?? {})).toEqual([
+      'artifact-registry',
+    ])
+    for (const InstanceProfileName of ['web', 'worker']) {
+      await iamSend(
+        fake,
+        new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName, RoleName: 'acme-push' }),
+      )
+    }
+    await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(fake.getRoleNames()).toEqual([])
+    expect(fake.getRepositoryNames(REGION)).toEqual([])
+  })
+
+  it('with force, deletes no repository when no role of the binding marks the prefix as provisioned', async () => {
+    await using fake = await startAwsFake()
+    // Another team's repositories under acme, which no provisioned binding covers, and a name
+    // mistyped: neither acme-typo-pull nor acme-typo-push exists.
+    fake.seedRepository(REGION, 'acme-app')
+    const mistyped = deprovisionOptions(fake, {
+      name: 'acme-typo',
+      repositoryPrefix: 'acme',
+      force: true,
+    })
+    const refused = await conflictOf(deprovision(mistyped))
+    expect(refused.message).toContain(`repository acme-app (${REGION})`)
+    expect(refused.message).toContain('acme-typo-pull or acme-typo-push')
+    expect(fake.getRepositoryNames(REGION)).toEqual(['acme-app'])
+    // Roles that carry the mark of another prefix do not count either.
+    await provision(provisionOptions(fake, { name: 'acme-typo', repositoryPrefix: 'other' }))
+    await conflictOf(deprovision(mistyped))
+    expect(fake.getRepositoryNames(REGION)).toEqual(['acme-app'])
+    // The binding's own roles carry the mark: force deletes the repository.
+    await provision(provisionOptions(fake))
+    await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(fake.getRepositoryNames(REGION)).toEqual([])
   })
 })

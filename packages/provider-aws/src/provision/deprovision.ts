@@ -2,11 +2,13 @@ import type { AwsBinding, ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
 import { deleteRolePolicy, ROLE_POLICY_NAME } from './iam-role-policy.js'
 import { deleteRole } from './iam-roles.js'
+import { instanceProfileProblems } from './instance-profiles.js'
 import { type AwsDeprovisionOptions, resolveOptions } from './options.js'
 import { refuseConflicts, survey } from './ownership-check.js'
 import { ownedByOther } from './provisioned-prefixes.js'
 import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
 import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
+import { ownerPrefixOf } from './role-survey.js'
 import { provisioningRun } from './run.js'
 
 /** What {@link deprovision} returns: the binding it undid, the changes, and what it left. */
@@ -24,12 +26,14 @@ export interface AwsDeprovisionResult extends ProvisionResult<AwsBinding> {
  * prefix's replication rule. Everything is read first: the roles (with their inline and attached
  * policies), the account's other provisioned bindings, and the repositories under the prefix in
  * the home region, each `replicationRegions` and each destination of the prefix's rule. While
- * such repositories remain it refuses with `CONFLICT` listing them, unless `force` (then they
- * are deleted first, images included). Repositories of another provisioned binding are never
- * touched (`skipped`). A role without provisioning's ownership mark for this prefix, or holding
- * a policy provisioning did not put there, is never touched either: `CONFLICT` naming it,
- * `force` or not, before any change. What is already gone is not reported, so a second run
- * returns no changes.
+ * such repositories remain it refuses with `CONFLICT` listing them, unless `force` and at least
+ * one of the binding's roles carries provisioning's ownership mark for this prefix (then they
+ * are deleted first, images included; without such a role, as after a mistyped `name`, `force`
+ * refuses too). Repositories of another provisioned binding are never touched (`skipped`). A
+ * role without provisioning's ownership mark for this prefix, holding a policy provisioning did
+ * not put there, or held by an instance profile (IAM does not delete such a role) is never
+ * touched either: `CONFLICT` naming it, `force` or not, before any change. What is already gone
+ * is not reported, so a second run returns no changes.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option; `CONFLICT` as
  *   above, before any change; a mapped AWS error otherwise.
@@ -55,13 +59,22 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
         return other === undefined
       },
     )
-    const remains =
-      options.force === true ? [] : repositories.map((r) => `repository ${r.name} (${r.region})`)
+    // force deletes repositories only on the word of a role that provisioning created for this
+    // prefix: a mistyped name must not wipe the repositories of a prefix someone else uses.
+    const owned = found.roles.some(
+      (r) => r.role !== undefined && ownerPrefixOf(r.role) === o.prefix,
+    )
+    const mayDelete = options.force === true && owned
+    const remains = mayDelete ? [] : repositories.map((r) => `repository ${r.name} (${r.region})`)
     refuseConflicts(
       'deprovision',
       o.name,
-      [...found.problems, ...remains],
-      remains.length > 0 ? ' (force: true deletes the repositories too)' : '',
+      [...found.problems, ...(await instanceProfileProblems(ctx, found.roles)), ...remains],
+      remains.length === 0
+        ? ''
+        : owned
+          ? ' (force: true deletes the repositories too)'
+          : ` (no role ${found.roles.map((r) => r.name).join(' or ')} marks prefix ${o.prefix} as provisioned, so force does not delete them either)`,
     )
     for (const repository of repositories) await deleteRepository(ctx, repository)
     for (const role of found.roles) {

@@ -19,14 +19,17 @@ export function invalidParameter(name: string, value: unknown, constraint: strin
   )
 }
 
-/** A role or policy name (`[\w+=,.@-]+`, 1 to `max` characters), or the `ValidationError`. */
+/**
+ * A role, policy or instance profile name (`[\w+=,.@-]+`, 1 to `max` characters), or the
+ * `ValidationError`.
+ */
 export function nameParameter(
   form: URLSearchParams,
-  param: 'RoleName' | 'PolicyName',
+  param: 'RoleName' | 'PolicyName' | 'InstanceProfileName',
   max: number,
 ): string | FakeResponse {
   const value = form.get(param) ?? undefined
-  const field = param === 'RoleName' ? 'roleName' : 'policyName'
+  const field = `${param.charAt(0).toLowerCase()}${param.slice(1)}`
   if (value === undefined) return invalidParameter(field, value, 'Member must not be null')
   if (value.length < 1 || value.length > max) {
     return invalidParameter(field, value, `Member must have length between 1 and ${max}`)

@@ -8,6 +8,7 @@ import {
   TRUST_POLICY_QUOTA,
 } from './iam-documents.js'
 import type { IamEvaluator } from './iam-evaluator.js'
+import { INSTANCE_PROFILE_HANDLERS, instanceProfileXml } from './iam-instance-profile-routes.js'
 import { iamPage } from './iam-pages.js'
 import {
   documentParameter,
@@ -21,11 +22,11 @@ import {
   tagsParameter,
   tooManyTags,
 } from './iam-params.js'
+import { refused } from './iam-refusal.js'
 import type { FakeIamRole, IamState } from './iam-state.js'
 import { iamError, iamOk, roleFieldsXml, roleXml, urlEncoded } from './iam-wire.js'
 import type { PrincipalDirectory } from './principals.js'
 import {
-  callerArn,
   EXPIRED_TOKEN_MESSAGE,
   type FakeSession,
   INVALID_TOKEN_MESSAGE,
@@ -83,6 +84,7 @@ const ATTACHED_POLICIES_QUOTA = 10
 const ACCOUNT_HANDLERS: Readonly<
   Record<string, (ctx: IamContext, form: URLSearchParams) => FakeResponse>
 > = {
+  ...INSTANCE_PROFILE_HANDLERS,
   ListRoles: (ctx, form) => {
     const denied = refused(ctx, 'iam:ListRoles', '*')
     if (denied !== undefined) return denied
@@ -108,6 +110,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
         return iamError(
           'DeleteConflict',
           'Cannot delete entity, must detach all policies first.',
+          409,
+        )
+      }
+      if (ctx.state.instanceProfiles.holding(role.roleName).length > 0) {
+        return iamError(
+          'DeleteConflict',
+          'Cannot delete entity, must remove roles from instance profile first.',
           409,
         )
       }
@@ -180,6 +189,17 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     withInlinePolicy(ctx, 'DeleteRolePolicy', name, form, (role, policyName) => {
       role.inlinePolicies.delete(policyName)
       return iamOk('DeleteRolePolicy')
+    }),
+  ListInstanceProfilesForRole: (ctx, name, form) =>
+    withRole(ctx, 'ListInstanceProfilesForRole', name, (role) => {
+      const holding = ctx.state.instanceProfiles.holding(role.roleName)
+      const page = iamPage(form, holding, ctx.pageLimit)
+      if (isAnswer(page)) return page
+      const members = page.items.map((p) => `<member>${instanceProfileXml(ctx, p)}</member>`)
+      return iamOk(
+        'ListInstanceProfilesForRole',
+        `<InstanceProfiles>${members.join('')}</InstanceProfiles>${page.tailXml}`,
+      )
     }),
   ListRolePolicies: (ctx, name, form) =>
     withRole(ctx, 'ListRolePolicies', name, (role) => {
@@ -347,14 +367,4 @@ function boundaryParameter(ctx: IamContext, arn: string | undefined): string | F
 function policyPath(arn: string): string {
   const rest = arn.slice(arn.indexOf(':policy') + ':policy'.length)
   return rest.slice(0, rest.lastIndexOf('/') + 1)
-}
-
-function refused(ctx: IamContext, action: string, resource: string): FakeResponse | undefined {
-  const refusal = ctx.iam.refusal(ctx.session, action, resource)
-  if (refusal === undefined) return undefined
-  return iamError(
-    'AccessDenied',
-    `User: ${callerArn(ctx.session, ctx.state.accountId)} is not authorized to perform: ${action} on resource: ${resource} because no ${refusal} policy allows the ${action} action`,
-    403,
-  )
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { InstanceProfiles } from './iam-instance-profiles.js'
 
 /** An IAM role as the fake's IAM stores it. */
 export interface FakeIamRole {
@@ -39,6 +40,8 @@ export type NewIamRole = Pick<
 export class IamState {
   readonly #roles = new Map<string, FakeIamRole>()
   readonly #managedPolicies: ReadonlyMap<string, string>
+  /** The account's instance profiles, each holding at most one of its roles. */
+  readonly instanceProfiles: InstanceProfiles
 
   constructor(
     readonly accountId: string,
@@ -46,6 +49,7 @@ export class IamState {
     private readonly now: () => number,
   ) {
     this.#managedPolicies = new Map(Object.entries(managedPolicies))
+    this.instanceProfiles = new InstanceProfiles(accountId, now)
   }
 
   /** The role of that name (any case), or `undefined`. */
@@ -92,7 +96,7 @@ export class IamState {
     return role
   }
 
-  /** Forget a role (its inline and attached policies must be gone: IAM checks that first). */
+  /** Forget a role (its policies and instance profiles must be gone: IAM checks that first). */
   delete(name: string): void {
     this.#roles.delete(name.toLowerCase())
   }
