@@ -20,7 +20,9 @@ export const IDENTITY_VARIABLE_PREFIXES: readonly string[] = [
 
 /**
  * Identity variables outside those prefixes: managed identity endpoints (Azure App Service, Arc),
- * and `HOME`, under which the SDKs read `~/.aws`, `~/.config/gcloud` and `~/.azure`.
+ * the GCE metadata server the Google auth library asks for an identity (`GCE_METADATA_HOST`,
+ * `GCE_METADATA_IP`, and `METADATA_SERVER_DETECTION`, which decides whether it asks at all), and
+ * `HOME`, under which the SDKs read `~/.aws`, `~/.config/gcloud` and `~/.azure`.
  */
 export const IDENTITY_VARIABLES: readonly string[] = [
   'IDENTITY_ENDPOINT',
@@ -28,6 +30,9 @@ export const IDENTITY_VARIABLES: readonly string[] = [
   'IMDS_ENDPOINT',
   'MSI_ENDPOINT',
   'MSI_SECRET',
+  'GCE_METADATA_HOST',
+  'GCE_METADATA_IP',
+  'METADATA_SERVER_DETECTION',
   'HOME',
 ]
 
