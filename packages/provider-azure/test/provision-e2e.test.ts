@@ -100,11 +100,12 @@ it.each<AzureCredentialsMode>(['aad-exchange', 'repository-token'])(
     const { name: scratch } = await registry.createRepository('scratch')
     await registry.deleteRepository(scratch)
 
-    await expect(deprovision(deprovisionOptions(fake))).rejects.toMatchObject({
+    const binding = { repositoryPrefix: 'team-a' }
+    await expect(deprovision(deprovisionOptions(fake, binding))).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining(name),
     })
-    const gone = await deprovision(deprovisionOptions(fake, { force: true }))
+    const gone = await deprovision(deprovisionOptions(fake, { ...binding, force: true }))
     const assignments = credentials === 'aad-exchange' ? 3 : 2
     expect(summary(gone.changes)).toEqual([
       ...Array(assignments).fill('delete role-assignment'),

@@ -8,13 +8,13 @@ import {
 } from '@artifact-registry/testing/fakes/azure'
 import { ClientSecretCredential } from '@azure/identity'
 import type { AzureDeprovisionOptions, AzureProvisionOptions } from '../src/provision/index.js'
-import { MANAGED_TAGS } from '../src/provision/ownership.js'
+import { managedTags } from '../src/provision/ownership.js'
 import { fakeCredential, startStrictAzureFake } from './fixtures.js'
 
 /** The registry provisioning makes in these tests. */
 export const REGISTRY_NAME = 'acmeprovisioned'
-/** {@link REGISTRY_NAME} as a registry provisioning made: it carries provisioning's tag. */
-export const PROVISIONED_REGISTRY = { name: REGISTRY_NAME, tags: { ...MANAGED_TAGS } }
+/** {@link REGISTRY_NAME} as provisioning made it for a binding without a prefix: its tags say so. */
+export const PROVISIONED_REGISTRY = { name: REGISTRY_NAME, tags: managedTags(undefined) }
 
 /** Its ARM id: the scope of the runtime principal's role assignments. */
 export const REGISTRY_ID = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${FAKE_AZURE.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY_NAME}`
@@ -97,8 +97,11 @@ export function summary(changes: readonly { action: string; kind: string }[]): s
   return changes.map((c) => `${c.action} ${c.kind}`)
 }
 
-/** Requests that are POSTs but read: Entra ID's token requests and ARM's registry-name check. */
-const READS_BY_POST = /^(?:entra\.|registries\.checkNameAvailability$)/
+/**
+ * Requests that are POSTs but read: Entra ID's and ACR's token requests (the catalog's token) and
+ * ARM's registry-name check.
+ */
+const READS_BY_POST = /^(?:entra\.|acr\.(?:exchange|token)$|registries\.checkNameAvailability$)/
 
 /** The requests that may change something. */
 export function writes(requests: readonly RecordedRequest[]): RecordedRequest[] {

@@ -2,16 +2,13 @@ import { deprovision, provision } from '@artifact-registry/provider-azure/provis
 import { type AzureFake, FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import type { DefaultAzureCredential } from '@azure/identity'
 import { describe, expect, it } from 'vitest'
-import { type AzureCredentialsMode, azure } from '../src/index.js'
+import type { AzureCredentialsMode } from '../src/index.js'
 import { RUNTIME_PERMISSIONS } from '../src/provision/runtime-permissions.js'
 import { fakeDefaultCredentialClass } from './fixtures.js'
 import {
   CREATED_FROM_NOTHING,
-  deprovisionOptions,
-  PROVISIONED_REGISTRY,
   provisionOptions,
   RUNTIME,
-  runtimeCredential,
   startProvisionFake,
   summary,
 } from './provision-helpers.js'
@@ -121,53 +118,6 @@ describe('the provisioning identity’s permissions in the README', () => {
     'are each needed: without %s it fails',
     async (dropped) => {
       expect(await lifecycle(withoutRole(listed, dropped))).toBeDefined()
-    },
-  )
-})
-
-describe('what deprovision with a repositoryPrefix adds in the README', () => {
-  const base = readmeRoles('provisioning')
-  const added = readmeRoles('deprovision with a repositoryPrefix')
-
-  /**
-   * Provision a prefix, let the runtime create a repository and push to it, then deprovision
-   * with force (which deletes the repository: content and scope map), as an identity holding
-   * the provisioning row and `extra`.
-   */
-  async function prefixLifecycle(extra: ReadmeRoles): Promise<string | undefined> {
-    await using fake: AzureFake = await startProvisionFake({
-      registries: [PROVISIONED_REGISTRY],
-      provisioner: {
-        armActions: [...base.armActions, ...extra.armActions],
-        acrRoles: [...base.acrRoles, ...extra.acrRoles],
-      },
-    })
-    const options = { repositoryPrefix: 'team-a' }
-    const { binding } = await provision(provisionOptions(fake, options))
-    await using runtime = await azure({
-      ...provisionOptions(fake, options),
-      loginServer: binding.loginServer,
-      credential: runtimeCredential(fake),
-    })
-    await runtime.createRepository('app')
-    await fake.seedImage('team-a/app')
-    try {
-      await deprovision(deprovisionOptions(fake, { ...options, force: true }))
-      return fake.state.registries.size === 0 ? undefined : 'the registry is still there'
-    } catch (err) {
-      return (err as Error).message
-    }
-  }
-
-  it('is enough, with the provisioning row, to delete the prefix’s repositories', async () => {
-    expect(added.armActions.length).toBeGreaterThan(0)
-    expect(await prefixLifecycle(added)).toBeUndefined()
-  })
-
-  it.each([...added.armActions, ...added.acrRoles])(
-    'is each needed: without %s it fails',
-    async (dropped) => {
-      expect(await prefixLifecycle(withoutRole(added, dropped))).toBeDefined()
     },
   )
 })

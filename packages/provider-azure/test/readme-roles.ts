@@ -14,12 +14,11 @@ const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const KNOWN_ROLES: readonly string[] = ['AcrPull', 'AcrPush', 'AcrDelete']
 
 /** The rows of the README's Provisioning section's table of the provisioning identity. */
-export const PROVISIONING_ROWS = ['provisioning', 'deprovision with a repositoryPrefix'] as const
+export const PROVISIONING_ROWS = ['provisioning'] as const
 
 /**
  * The row of the README's Azure roles table for `mode` (`| \`mode\` | ARM actions | roles |`),
- * or of its Provisioning section's table for the provisioning identity (`\`provisioning\``,
- * and what deprovision adds with a prefix).
+ * or of its Provisioning section's table for the provisioning identity (`\`provisioning\``).
  * @throws Error when the README has no such row, or names a role the fake does not know.
  */
 export function readmeRoles(

@@ -3,7 +3,7 @@ import { unlessNotFound } from '../arm-resources.js'
 import { platformError } from '../map-error.js'
 import type { AcrSku } from '../rate-limiter.js'
 import type { ProvisionContext } from './context.js'
-import { assertManaged, MANAGED_TAGS } from './ownership.js'
+import { assertOwnBinding, managedTags } from './ownership.js'
 
 /** The `kind` of the registry in provisioning changes. */
 export const CONTAINER_REGISTRY = 'container-registry'
@@ -28,11 +28,12 @@ export function readRegistry(ctx: ProvisionContext): Promise<Registry | undefine
 }
 
 /**
- * Create the registry (SKU, location, admin user disabled, tagged {@link MANAGED_TAGS}) with a
- * PUT, or put back what drifted (SKU, admin user, a failed provisioning) with a PATCH carrying
- * only those fields: a PUT replaces the whole registry, so it would reset its tags, network
- * rules, public network access and policies. Waits for the long-running operation. A registry
- * provisioning did not create (no tag) is `CONFLICT`: never taken over. A registry in another
+ * Create the registry (SKU, location, admin user disabled, tagged {@link managedTags}: ours, and
+ * this binding's prefix) with a PUT, or put back what drifted (SKU, admin user, a failed
+ * provisioning) with a PATCH carrying only those fields: a PUT replaces the whole registry, so it
+ * would reset its tags, network rules, public network access and policies. Waits for the
+ * long-running operation. A registry provisioning did not create (no tag), or created for
+ * another binding's prefix, is `CONFLICT`: never taken over or shared. A registry in another
  * location cannot be moved: `CONFLICT`. Before a create, ARM's name check (a read, so a dry run
  * makes it too) tells whether another subscription holds the name: `CONFLICT`, as registry names
  * are global like their DNS names.
@@ -43,7 +44,9 @@ export async function convergeRegistry(
 ): Promise<ProvisionedRegistry> {
   const existing = await readRegistry(ctx)
   const { location } = wanted
-  if (existing !== undefined) assertManaged(existing, 'provision')
+  if (existing !== undefined) {
+    assertOwnBinding(existing, ctx.resolved.runtime.repositoryPrefix, 'provision')
+  }
   if (existing !== undefined && normalRegion(existing.location) !== normalRegion(location)) {
     throw platformError(
       'CONFLICT',
@@ -107,7 +110,12 @@ function createRegistry(ctx: ProvisionContext, { location, sku }: WantedRegistry
     ctx.registries.registries.beginCreateAndWait(
       resourceGroup,
       registryName,
-      { location, sku: { name: sku }, adminUserEnabled: false, tags: { ...MANAGED_TAGS } },
+      {
+        location,
+        sku: { name: sku },
+        adminUserEnabled: false,
+        tags: managedTags(ctx.resolved.runtime.repositoryPrefix),
+      },
       { updateIntervalInMs: pollIntervalMs, abortSignal },
     ),
   )

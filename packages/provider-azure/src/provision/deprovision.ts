@@ -4,8 +4,8 @@ import { CONTAINER_REGISTRY, deleteRegistry, readRegistry } from './container-re
 import { provisionContext } from './context.js'
 import type { AzureDeprovisionOptions } from './options.js'
 import { resolveProvisionOptions } from './options.js'
-import { assertManaged } from './ownership.js'
-import { releaseRegistry } from './registry-release.js'
+import { assertOwnBinding } from './ownership.js'
+import { assertReleasable } from './registry-release.js'
 import { deleteRoleAssignments } from './role-assignments.js'
 import {
   deleteRoleDefinition,
@@ -18,16 +18,16 @@ import {
  * Delete what `provision` made: its role assignments of the runtime principal on the registry
  * (by their names: never an assignment it did not make), its custom role, and the registry. It
  * takes the same options as `provision` (`location` and `sku` are not needed) plus `force`.
- * A registry without provisioning's tag is `CONFLICT` and nothing is deleted. While the
- * registry holds repositories it refuses with `CONFLICT` listing them, unless `force: true`
- * (the registry's deletion takes them with it). With a `repositoryPrefix`, `force` deletes only
- * the prefix's repositories, and the registry, role and assignments go only when no repository
- * outside the prefix remains (else `CONFLICT` naming them, even with `force`). What is already
- * gone is left out of `changes`: deprovisioning twice succeeds, the second time with no changes.
+ * A registry without provisioning's tag, or provisioned for another `repositoryPrefix`, is
+ * `CONFLICT` and nothing is deleted. Everything is read and decided before the first deletion
+ * (`registry-release`): a repository outside the prefix is `CONFLICT` naming it, even with
+ * `force`; while the binding's own repositories remain it refuses with `CONFLICT` listing them,
+ * unless `force: true` (the registry's deletion takes them with it). What is already gone is left
+ * out of `changes`: deprovisioning twice succeeds, the second time with no changes.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` (every bad option, before any call); `CONFLICT`
- *   for a registry provisioning did not create, or listing the repositories that remain; the
- *   platform's reason for anything ARM refuses.
+ *   for a registry provisioning did not create for this binding, or listing the repositories in
+ *   the way; the platform's reason for anything ARM refuses.
  */
 export async function deprovision(
   options: AzureDeprovisionOptions,
@@ -37,10 +37,8 @@ export async function deprovision(
   const registry = await readRegistry(ctx)
   const role = runtimeRole(ctx)
   if (registry !== undefined) {
-    assertManaged(registry, 'deprovision')
-    if (registry.loginServer !== undefined) {
-      await releaseRegistry(ctx, registry.loginServer, options.force === true)
-    }
+    assertOwnBinding(registry, resolved.runtime.repositoryPrefix, 'deprovision')
+    await assertReleasable(ctx, registry, options.force === true)
     await deleteRoleAssignments(ctx, role)
   }
   if ((await readRoleDefinition(ctx, role)) !== undefined) {

@@ -20,7 +20,8 @@ import { convergeRoleDefinition } from './role-definition.js'
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` (every bad option, before any call); `CONFLICT`
  *   when the name is taken in another subscription, the registry is in another location, or it
- *   exists without provisioning's tag (never taken over); the platform's reason for anything ARM
+ *   exists without provisioning's tag (never taken over) or provisioned for another
+ *   `repositoryPrefix` (one registry serves one binding); the platform's reason for anything ARM
  *   refuses.
  * @example
  * ```ts

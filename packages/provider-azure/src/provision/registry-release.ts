@@ -1,72 +1,70 @@
-import { AzureProvider } from '../azure-provider.js'
+import type { Registry } from '@azure/arm-containerregistry'
 import { platformError } from '../map-error.js'
+import { ScopeMaps } from '../scope-map.js'
 import type { ProvisionContext } from './context.js'
 import { listRepositories } from './registry-catalog.js'
 
-/** The `kind` of a repository in deprovisioning changes. */
-export const REPOSITORY = 'repository'
-
 /**
- * Make sure `deprovision` may delete the registry, the custom role and the role assignments:
- * only when no repository remains that is not this binding's.
+ * Decide, before `deprovision` changes anything, whether it may delete the registry (and with it
+ * every repository), the custom role and the role assignments. The registry serves one binding
+ * (see `ownership`), so it goes whole or not at all: never half-done.
  *
- * Without a `repositoryPrefix` the binding owns the whole registry: while its catalog lists
- * repositories, `CONFLICT` naming them unless `force` (the registry's deletion takes them).
- *
- * With a `repositoryPrefix` the registry may be shared by the bindings of other prefixes (and
- * their runtime principals' role assignments, at registry scope, with it): repositories under
- * `{prefix}/` are `CONFLICT` unless `force`, which deletes them (their content, and the scope map
- * and tokens the runtime made for each, through the runtime provider's own `deleteRepository`);
- * any repository outside the prefix is `CONFLICT` naming it, even with `force`, so nothing of
- * the registry's is deleted from under another binding.
+ * Every repository is read first: the catalog's (every page) and those that exist only as scope
+ * maps (an empty repository the runtime created, the scope maps its tokens use). Any outside
+ * `{repositoryPrefix}/` is `CONFLICT` naming them, even with `force`: they are not this
+ * binding's to delete. Those of the binding are `CONFLICT` unless `force`. Without a prefix and
+ * with `force`, the binding owns whatever the registry holds: nothing needs reading.
  *
  * @throws ArtifactRegistryError `CONFLICT` naming the repositories in the way.
  */
-export async function releaseRegistry(
+export async function assertReleasable(
   ctx: ProvisionContext,
-  loginServer: string,
+  registry: Registry,
   force: boolean,
 ): Promise<void> {
   const { registryName, repositoryPrefix: prefix } = ctx.resolved.runtime
-  // The whole registry is the binding's: its deletion takes every repository, nothing to list.
   if (prefix === undefined && force) return
-  const names = await listRepositories(ctx, loginServer)
-  const ours = names.filter((name) => prefix === undefined || name.startsWith(`${prefix}/`))
-  const others = names.filter((name) => !ours.includes(name))
-  if (!force && ours.length > 0) {
-    const where = prefix === undefined ? '' : ` under "${prefix}/"`
+  // ARM names the login server once the registry is ready; without it, the host the name gives
+  // (a registry that cannot be read is refused by the read's failure, not skipped).
+  const loginServer = registry.loginServer ?? ctx.resolved.runtime.loginServer
+  const inCatalog = await listRepositories(ctx, loginServer)
+  const names = [...new Set([...inCatalog, ...(await scopeMapRepositories(ctx))])].sort()
+  const outside = names.filter((name) => prefix !== undefined && !name.startsWith(`${prefix}/`))
+  if (outside.length > 0) {
     throw platformError(
       'CONFLICT',
-      `Registry "${registryName}" still holds repositories${where}: ${ours.join(', ')}. Delete them, or deprovision with force: true to delete them with the registry`,
+      `Registry "${registryName}" holds repositories outside the prefix "${prefix}/": ${outside.join(', ')}. They are not this binding's, so deprovision deletes nothing, even with force: true; delete them (content and scope maps) first`,
     )
   }
-  if (prefix !== undefined) await deletePrefixRepositories(ctx, loginServer, ours)
-  if (others.length === 0) return
+  if (force || names.length === 0) return
+  const where = prefix === undefined ? '' : ` under "${prefix}/"`
   throw platformError(
     'CONFLICT',
-    `Registry "${registryName}" also holds repositories outside the prefix "${prefix}/": ${others.join(', ')}. The registry is shared, so it, its custom role and the role assignments stay (even with force: true) until those are gone: deprovision their bindings, or delete them`,
+    `Registry "${registryName}" still holds repositories${where}: ${names.join(', ')}. Delete them, or deprovision with force: true to delete them with the registry`,
   )
 }
 
 // --- Internal ---
 
+/** A scope-map action on one repository: `repositories/{name}/content/read` and the like. */
+const REPOSITORY_ACTION = /^repositories\/(.+)\/[^/]+\/[^/]+$/
+
 /**
- * Delete every repository of the prefix through the runtime provider, as the provisioning
- * identity: those of the catalog (with content) and those the runtime recorded as scope maps
- * (even empty ones). Each is one `delete` change.
+ * The repositories the registry's scope maps name (every page, through ARM): what the runtime
+ * records as a repository, even one nothing was pushed to. Wildcards (ACR's own scope maps,
+ * `repositories/*`) name no repository.
  */
-async function deletePrefixRepositories(
-  ctx: ProvisionContext,
-  loginServer: string,
-  inCatalog: readonly string[],
-): Promise<void> {
-  // ARM's login server: a sovereign cloud's or a DNS name label's host is not derived from the name.
-  const runtime = new AzureProvider({ ...ctx.resolved.options, loginServer })
-  ctx.recorder.checkpoint()
-  const recorded = (await runtime.listRepositories()).map((r) => r.name)
-  const names = [...new Set([...inCatalog, ...recorded])].sort()
-  for (const name of names) {
-    const change = { action: 'delete' as const, kind: REPOSITORY, id: `${loginServer}/${name}` }
-    await ctx.recorder.apply(change, () => runtime.deleteRepository(name))
-  }
+async function scopeMapRepositories(ctx: ProvisionContext): Promise<string[]> {
+  const { resourceGroup, registryName, pollIntervalMs } = ctx.resolved.runtime
+  const scopeMaps = new ScopeMaps({
+    client: () => ctx.registries,
+    resourceGroup,
+    registryName,
+    pollIntervalMs,
+    call: (_kind, context, op) => ctx.call(context, op),
+  })
+  const names = (await scopeMaps.list(ctx.recorder.signal)).flatMap((map) =>
+    (map.actions ?? []).map((action) => REPOSITORY_ACTION.exec(action)?.[1]),
+  )
+  return names.filter((name): name is string => name !== undefined && !name.includes('*'))
 }
