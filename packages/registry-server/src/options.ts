@@ -1,7 +1,7 @@
 import { ArtifactRegistryError } from '@artifact-registry/core'
 import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
-import { defaultHashThreads, MAX_HASH_THREADS } from './hashing/hash-threads.js'
+import { DEFAULT_HASH_THREADS, MAX_HASH_THREADS } from './hashing/hash-threads.js'
 import type { LogLevel, LogSink } from './log.js'
 import { PLATFORM } from './platform.js'
 import {
@@ -86,9 +86,10 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
   /**
    * Where uploads are hashed (an integer from 0 to 8): 0 hashes each write on the main thread as
    * it reaches storage; N ≥ 1 hashes on a pool of N worker threads, so the main thread only
-   * receives and writes (faster while a core is free, about 20 MB more memory and 15-25% more
-   * CPU in all). Either way the digest is checked before the blob becomes visible.
-   * @default 0 on a single core (`availableParallelism()`), else one per core beyond the first, at most 2
+   * receives and writes (one push is faster while a core is free; concurrent pushes are slower,
+   * and it costs about 20 MB more memory and 15-25% more CPU in all). Either way the digest is
+   * checked before the blob becomes visible.
+   * @default 0
    * @throws ArtifactRegistryError `INVALID_CONFIG` for anything but an integer from 0 to 8
    */
   hashThreads?: number
@@ -139,7 +140,7 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
 }
 
 function hashThreads(value: unknown): number {
-  if (value === undefined) return defaultHashThreads()
+  if (value === undefined) return DEFAULT_HASH_THREADS
   if (
     typeof value === 'number' &&
     Number.isInteger(value) &&

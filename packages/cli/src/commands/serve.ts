@@ -56,7 +56,7 @@ export function addServeCommand(program: Command, context: CommandContext): void
     )
     .option(
       '--hash-threads <n>',
-      "threads that hash uploads, 0-8; 0 = the main thread (default: the server's, by cores)",
+      'threads that hash uploads, 0-8 (default 0: on the main thread)',
       hashThreads,
     )
     .action(async (options: ServeOptions, command: Command) => {

@@ -1,6 +1,5 @@
 import type { DigestAlgorithm } from '../digest.js'
 import { HashThread } from './hash-thread.js'
-import { defaultHashThreads } from './hash-threads.js'
 import type { UploadHasher, UploadHashing } from './upload-hashing.js'
 
 const MiB = 1024 * 1024
@@ -13,7 +12,7 @@ const WORKER_SCRIPT = new URL(
 
 /** How a {@link HashPool} is sized. */
 export interface HashPoolOptions {
-  /** Worker threads, at least one (default: one per core beyond the first, at most two). */
+  /** Worker threads, at least one (default 1). */
   threads?: number
   /**
    * Bytes sent to one thread and not hashed yet past which senders wait (default 2 MiB: two of
@@ -34,7 +33,7 @@ export class HashPool implements UploadHashing {
   #nextId = 1
 
   constructor(options: HashPoolOptions = {}) {
-    const threads = options.threads ?? Math.max(1, defaultHashThreads())
+    const threads = options.threads ?? 1
     this.#threads = Array.from({ length: threads }, () => undefined)
     this.#maxPendingBytes = options.maxPendingBytes ?? 2 * MiB
   }

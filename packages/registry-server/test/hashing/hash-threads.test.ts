@@ -3,7 +3,6 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultHashThreads } from '../../src/hashing/hash-threads.js'
 import { startLocalRegistry } from '../../src/start-local-registry.js'
 import { sha256 } from '../support/push.js'
 
@@ -121,7 +120,11 @@ describe('hashThreads', () => {
     },
   )
 
-  it('defaults to the main thread on one core, else one thread per core beyond the first, up to 2', () => {
-    expect([1, 2, 3, 4, 64].map((cores) => defaultHashThreads(cores))).toEqual([0, 1, 2, 2, 2])
+  it('hashes on the main thread unless hashThreads asks for worker threads', async () => {
+    await using registry = await startLocalRegistry({ dataDir: join(dir, 'data') })
+    const threadsBefore = await threadCount()
+    const location = await startUpload(registry.url)
+    await patch(location, randomBytes(2 * MiB), 0)
+    expect(await threadCount()).toBe(threadsBefore)
   })
 })
