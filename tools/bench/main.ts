@@ -14,7 +14,7 @@ import { curlFigures } from './curl-scenarios.js'
 import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
 import { memoryFigure } from './memory-scenario.js'
-import { OURS_HASHING_WORKER, startServers } from './registries.js'
+import { OURS_MAIN_THREAD, startServers } from './registries.js'
 import { renderReport } from './report.js'
 import type { Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
@@ -26,8 +26,8 @@ const SCENARIOS = ['blob', 'curl', 'concurrent', 'memory', 'head', 'skopeo'] as 
 type ScenarioName = (typeof SCENARIOS)[number]
 
 /**
- * The scenarios a push's hashing shows in: these also run on a copy of ours that hashes on a
- * worker thread, so the report compares both modes under the same load.
+ * The scenarios a push's hashing shows in: these also run on a copy of ours that hashes on its
+ * main thread, so the report compares both modes under the same load.
  */
 const HASHING_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent', 'memory']
 
@@ -109,11 +109,11 @@ async function runPlan(
     if (scenarios.length === 0) continue
     const auth = await prepareAuth(name)
     if (auth.note !== undefined) notes.push(auth.note)
-    const workerHashing = scenarios.some((scenario) => HASHING_SCENARIOS.includes(scenario))
-    const servers = await startServers(auth, { workerHashing })
+    const mainThreadCopy = scenarios.some((scenario) => HASHING_SCENARIOS.includes(scenario))
+    const servers = await startServers(auth, { mainThreadCopy })
     const pass = { servers, auth, settings }
     // Hashing plays no part in these: ours with its defaults against registry:2 only.
-    const requests = { ...pass, servers: servers.filter((s) => s.name !== OURS_HASHING_WORKER) }
+    const requests = { ...pass, servers: servers.filter((s) => s.name !== OURS_MAIN_THREAD) }
     progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
     try {
       if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))

@@ -9,14 +9,15 @@ import { track } from './processes.js'
 import { REGISTRY_CLI } from './registry-cli.js'
 
 /**
- * Which implementation a server is. `ours` runs with its defaults; the second is the same
- * server hashing uploads on one worker thread (`--hash-threads 1`), measured in the same run so
- * both ratios are taken under the same load.
+ * Which implementation a server is. `ours` runs with its defaults (one hashing thread on a
+ * machine with more than one core); the second is the same server hashing uploads on its main
+ * thread (`--hash-threads 0`), measured in the same run so both ratios are taken under the same
+ * load.
  */
-export type ServerName = 'ours' | typeof OURS_HASHING_WORKER | 'registry:2'
+export type ServerName = 'ours' | typeof OURS_MAIN_THREAD | 'registry:2'
 
-/** Our server with `hashThreads: 1`. */
-export const OURS_HASHING_WORKER = 'ours, hashing on a worker thread'
+/** Our server with `hashThreads: 0`. */
+export const OURS_MAIN_THREAD = 'ours, hashing on the main thread'
 
 /** A registry process under test, with what the clients need to reach it. */
 export interface Server {
@@ -46,18 +47,18 @@ type BlobFile = (hex: string) => string
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
 
 /**
- * Starts our server (and, with `workerHashing`, a second one that hashes on a worker thread)
+ * Starts our server (and, with `mainThreadCopy`, a second one that hashes on its main thread)
  * and registry:2, each on a fresh data directory under the system temp dir (the same disk for
  * all), protected as `auth` says.
  */
 export async function startServers(
   auth: AuthMode,
-  { workerHashing }: { workerHashing: boolean },
+  { mainThreadCopy }: { mainThreadCopy: boolean },
 ): Promise<Server[]> {
   const started: Server[] = []
   try {
     started.push(await startOurs(auth, 'ours'))
-    if (workerHashing) started.push(await startOurs(auth, OURS_HASHING_WORKER))
+    if (mainThreadCopy) started.push(await startOurs(auth, OURS_MAIN_THREAD))
     started.push(await startRegistry2(auth))
     return started
   } catch (error) {
@@ -68,14 +69,11 @@ export async function startServers(
 
 // --- internal ---
 
-async function startOurs(
-  auth: AuthMode,
-  name: 'ours' | typeof OURS_HASHING_WORKER,
-): Promise<Server> {
+async function startOurs(auth: AuthMode, name: 'ours' | typeof OURS_MAIN_THREAD): Promise<Server> {
   const workDir = await mkdtemp(join(tmpdir(), 'bench-ours-'))
   const dataDir = join(workDir, 'data')
   const { credentials } = auth
-  const hashThreads = name === OURS_HASHING_WORKER ? ['--hash-threads', '1'] : []
+  const hashThreads = name === OURS_MAIN_THREAD ? ['--hash-threads', '0'] : []
   const args =
     credentials === undefined
       ? [ANONYMOUS, dataDir, ...hashThreads]

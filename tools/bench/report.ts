@@ -36,7 +36,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     'ratio = ours/registry:2 for rates and registry:2/ours for times and sizes, so > 1 always means ours is better.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
-    `A "↳ hashing on a worker thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 1 (ours hashes on its main thread, its default).`,
+    `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (ours hashes on one worker thread, its default on more than one core).`,
     ...context.load,
     '',
     line(header),
@@ -53,12 +53,12 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
 /** Columns aligned right. */
 const NUMERIC = new Set([3, 4, 5, 8, 9])
 
-/** A figure's row, then one for ours hashing on a worker thread when the scenario ran it. */
+/** A figure's row, then one for ours hashing on its main thread when the scenario ran it. */
 function rowsOf(figure: Figure): string[][] {
   const rows = [row(figure, figure.scenario, figure.ours, figure.cpuOurs)]
-  const { workerThread } = figure
-  if (workerThread !== undefined)
-    rows.push(row(figure, '  ↳ hashing on a worker thread', workerThread.value, workerThread.cpu))
+  const { mainThread } = figure
+  if (mainThread !== undefined)
+    rows.push(row(figure, '  ↳ hashing on the main thread', mainThread.value, mainThread.cpu))
   return rows
 }
 

@@ -1,6 +1,6 @@
 import type { AuthMode } from './auth.js'
 import { type Figure, type Medians, medians, type Repetitions } from './measure.js'
-import { OURS_HASHING_WORKER, type Server } from './registries.js'
+import { OURS_MAIN_THREAD, type Server } from './registries.js'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
@@ -84,7 +84,7 @@ function toFigure(
   result: Medians,
   target: number,
 ): Figure {
-  const workerThread = result.value[OURS_HASHING_WORKER]
+  const mainThread = result.value[OURS_MAIN_THREAD]
   return {
     scenario,
     auth: auth.label,
@@ -94,8 +94,8 @@ function toFigure(
     registry2: result.value['registry:2'],
     cpuOurs: result.cpu.ours,
     cpuRegistry2: result.cpu['registry:2'],
-    ...(!Number.isNaN(workerThread) && {
-      workerThread: { value: workerThread, cpu: result.cpu[OURS_HASHING_WORKER] },
+    ...(!Number.isNaN(mainThread) && {
+      mainThread: { value: mainThread, cpu: result.cpu[OURS_MAIN_THREAD] },
     }),
     target,
     // The targets are for auth on; the no-auth pass is there to show bcrypt's share.

@@ -98,7 +98,7 @@ async function serveRegistry(
 ): Promise<LocalRegistry> {
   const store = await RegistryStore.open(resolved.dataDir)
   const { limits } = resolved
-  const hashing = uploadHashing(resolved.hashThreads)
+  const hashing = uploadHashing(resolved.hashThreads, resolved.dataDir !== undefined)
   const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing)
   const auth = options.adminCredentials
     ? await AuthService.open({

@@ -115,7 +115,9 @@ export class UploadSessions {
       const live = this.#live.get(id)
       const hasher = live?.hasher
       try {
-        const written = await this.#store.blobs.append(id, body, (chunks) => hasher?.update(chunks))
+        const written = await this.#store.blobs.append(id, body, (chunks, stored) =>
+          hasher?.update(chunks, stored),
+        )
         if (range !== undefined && written !== range.end - range.start + 1) {
           throw new OciError('SIZE_INVALID', {
             detail: `Content-Range announced ${range.end - range.start + 1} bytes, got ${written}`,

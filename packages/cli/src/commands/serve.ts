@@ -56,7 +56,7 @@ export function addServeCommand(program: Command, context: CommandContext): void
     )
     .option(
       '--hash-threads <n>',
-      'threads that hash uploads, 0-8 (default 0: on the main thread)',
+      'threads that hash uploads, 0-8 (0: on the main thread; default 1 with more than one core)',
       hashThreads,
     )
     .action(async (options: ServeOptions, command: Command) => {

@@ -17,8 +17,8 @@ export const USAGE = `Usage: artifact-registry-local <serve|token-service> --dat
   --tls-key FILE             serve: the certificate's PEM private key
   --gc-interval S            serve: delete unreferenced blobs older than 1 h every S seconds
                              (also POST /_artifact-registry/gc as the admin); 0 = never   default 3600
-  --hash-threads N           serve: hash uploads on N worker threads (0-8); 0 = on the main thread (default)
-                             while writing   default 0 on one core, else cores - 1 (at most 2)
+  --hash-threads N           serve: hash uploads on N worker threads (0-8); 0 = on the main thread;
+                             default 1 with more than one core, else 0
   --log-level L              silent | error (failed requests, with their cause) | info (one line per
                              request) | debug; JSON lines on stderr   default error
   -h, --help                 print this help

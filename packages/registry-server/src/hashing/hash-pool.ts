@@ -1,4 +1,5 @@
 import type { DigestAlgorithm } from '../digest.js'
+import type { StoredRange } from '../storage/blob-store.js'
 import { HashThread } from './hash-thread.js'
 import type { UploadHasher, UploadHashing } from './upload-hashing.js'
 
@@ -15,17 +16,22 @@ export interface HashPoolOptions {
   /** Worker threads, at least one (default 1). */
   threads?: number
   /**
-   * Bytes sent to one thread and not hashed yet past which senders wait (default 2 MiB: two of
-   * the writer's 1 MiB batches, so one is hashed while the next is written, and no more is held).
+   * Bytes written and not hashed yet on one thread past which writers wait (default 8 MiB). The
+   * worker reads them back from the page cache, so this holds no memory of ours; it keeps the
+   * worker close enough behind that the bytes are still cached and the digest is ready soon
+   * after the last write.
    */
   maxPendingBytes?: number
 }
 
 /**
  * A few long-lived worker threads that hash uploads for every session of the process, so the
- * main thread only receives and writes: on a push, sha256 was about 40% of its CPU. A hash stays
- * on the thread it started on (its state lives there); new ones go to the thread with the fewest
- * open hashes, and a thread that died is replaced for the next.
+ * main thread only receives and writes: on a push, sha256 was about half of its CPU. A worker
+ * reads each write back from the upload's file (from the page cache) into a buffer of its own:
+ * nothing moves between threads but offsets, the main thread frees each received chunk as soon
+ * as it is written and reuses that memory, and the digest is of the bytes as stored. A hash
+ * stays on the thread it started on (its state lives there); new ones go to the thread with the
+ * fewest open hashes, and a thread that died is replaced for the next.
  */
 export class HashPool implements UploadHashing {
   readonly #threads: (HashThread | undefined)[]
@@ -35,7 +41,7 @@ export class HashPool implements UploadHashing {
   constructor(options: HashPoolOptions = {}) {
     const threads = options.threads ?? 1
     this.#threads = Array.from({ length: threads }, () => undefined)
-    this.#maxPendingBytes = options.maxPendingBytes ?? 2 * MiB
+    this.#maxPendingBytes = options.maxPendingBytes ?? 8 * MiB
   }
 
   /** Start a hash on a worker thread. */
@@ -70,15 +76,17 @@ export class HashPool implements UploadHashing {
 }
 
 /**
- * One upload's hash, computed on a {@link HashPool} thread. Chunks are handed over in order once
- * written; the digest is asked once, at the end. A hash whose thread died rejects its digest: the
- * caller hashes the stored bytes again.
+ * One upload's hash, computed on a {@link HashPool} thread from the upload's file. Writes are
+ * handed over in order once stored; the digest is asked once, at the end. A hash whose thread died,
+ * or that was given a write without a file, rejects its digest: the caller hashes the stored bytes
+ * again.
  */
 export class OffThreadHasher implements UploadHasher {
   readonly algorithm: DigestAlgorithm
   readonly #thread: HashThread
   readonly #id: number
   #ended = false
+  #lost = false
 
   /** @internal made by {@link HashPool.hasher} */
   constructor(thread: HashThread, id: number, algorithm: DigestAlgorithm) {
@@ -88,16 +96,27 @@ export class OffThreadHasher implements UploadHasher {
   }
 
   /**
-   * Hash `chunks` next. Their buffers may be taken (a chunk can read as empty afterwards), so the
-   * caller must be done with them. Returns a promise when the caller should wait before sending
-   * more (the thread is behind).
+   * Hash the write `stored` next, read back by the thread from the file (`chunks` are not used).
+   * Returns a promise when the caller should wait before writing more (the thread is behind).
    */
-  update(chunks: readonly Uint8Array[]): Promise<void> | undefined {
-    return this.#ended ? undefined : this.#thread.update(this.#id, chunks)
+  update(
+    _chunks: readonly Uint8Array[],
+    stored: StoredRange | undefined,
+  ): Promise<void> | undefined {
+    if (this.#ended) return undefined
+    if (stored === undefined) {
+      // Bytes held only in memory cannot be read back by the thread: give the hash up, and the
+      // digest is computed from what the store holds at commit.
+      this.#lost = true
+      this.discard()
+      return undefined
+    }
+    return this.#thread.update(this.#id, stored)
   }
 
   /** `algorithm:hex` of every chunk sent; once. */
   async digest(): Promise<string> {
+    if (this.#lost) throw new Error('this hash was given a write it cannot read back')
     if (this.#ended) throw new Error('this hash has ended')
     this.#ended = true
     return `${this.algorithm}:${await this.#thread.digest(this.#id)}`

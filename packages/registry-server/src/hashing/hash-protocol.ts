@@ -6,8 +6,8 @@ import type { DigestAlgorithm } from '../digest.js'
  */
 export type HashRequest =
   | { op: 'start'; id: number; algorithm: DigestAlgorithm }
-  /** The chunks' buffers are transferred: the worker owns them and frees them once hashed. */
-  | { op: 'update'; id: number; chunks: Uint8Array<ArrayBuffer>[] }
+  /** Hash the bytes `[from, to)` of the file at `path` next (the upload's next write). */
+  | { op: 'update'; id: number; path: string; from: number; to: number }
   | { op: 'digest'; id: number }
   | { op: 'discard'; id: number }
 

@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads'
 import type { DigestAlgorithm } from '../digest.js'
-import { isWholeBuffer } from '../storage/release-memory.js'
+import type { StoredRange } from '../storage/blob-store.js'
 import type { HashReply, HashRequest } from './hash-protocol.js'
 
 /**
- * The worker's heap, kept small: it holds one hash object per upload and the messages in flight,
- * whose chunks are outside the heap. V8's defaults let a thread's young generation grow to
+ * The worker's heap, kept small: it holds one hash object per upload, the messages in flight and
+ * one read buffer (outside the heap). V8's defaults let a thread's young generation grow to
  * several megabytes of garbage between collections; this saves about 2-3 MB of RSS per thread
  * on a long push. Most of a thread's cost (about 15 MB) is Node's environment in it, which no
  * limit changes. A worker past these limits exits, and its hashes are rebuilt from storage.
@@ -19,8 +19,8 @@ interface PendingDigest {
 
 /**
  * One hashing worker thread and the bookkeeping of what was sent to it: the bytes it has not
- * hashed yet (senders wait while they pass `maxPendingBytes`, so memory stays bounded when the
- * worker falls behind) and the digests it owes. Once the worker fails or exits, every hash on it
+ * hashed yet (senders wait while they pass `maxPendingBytes`, so the worker reads them while the
+ * page cache still holds them) and the digests it owes. Once the worker fails or exits, every hash on it
  * is lost: owed digests reject, waiting senders resume, later updates are dropped, and the pool
  * starts a new thread for new hashes.
  *
@@ -58,23 +58,14 @@ export class HashThread {
   }
 
   /**
-   * Hash `chunks` next. Buffers a chunk is the only view of are transferred (the chunk reads as
-   * empty afterwards); others are copied. Returns a promise when the caller should wait before
-   * sending more.
+   * Hash the stored bytes `range` next; the worker reads them from the file. Returns a promise
+   * when the caller should wait before writing more.
    */
-  update(id: number, chunks: readonly Uint8Array[]): Promise<void> | undefined {
+  update(id: number, range: StoredRange): Promise<void> | undefined {
     if (this.failed) return undefined
-    const owned = chunks.filter((chunk) => chunk.byteLength > 0).map(transferable)
-    const bytes = owned.reduce((sum, chunk) => sum + chunk.byteLength, 0)
-    try {
-      this.#post(
-        { op: 'update', id, chunks: owned },
-        owned.map((chunk) => chunk.buffer),
-      )
-    } catch {
-      // A buffer that refuses to move (marked untransferable by its owner): send copies instead.
-      this.#post({ op: 'update', id, chunks: owned.map((chunk) => new Uint8Array(chunk)) })
-    }
+    const { path, from, to } = range
+    this.#post({ op: 'update', id, path, from, to })
+    const bytes = to - from
     this.#owed += 1
     if (this.#owed === 1) this.#worker.ref()
     this.#pendingBytes += bytes
@@ -106,8 +97,8 @@ export class HashThread {
     await this.#worker.terminate()
   }
 
-  #post(request: HashRequest, transfer: ArrayBuffer[] = []): void {
-    if (this.#failure === undefined) this.#worker.postMessage(request, transfer)
+  #post(request: HashRequest): void {
+    if (this.#failure === undefined) this.#worker.postMessage(request)
   }
 
   #receive(reply: HashReply): void {
@@ -138,9 +129,4 @@ export class HashThread {
     this.#waiters = []
     for (const wake of waiters) wake()
   }
-}
-
-/** The chunk itself when it is the only view of its buffer (free to move), else a copy. */
-function transferable(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
-  return isWholeBuffer(chunk) ? chunk : new Uint8Array(chunk)
 }

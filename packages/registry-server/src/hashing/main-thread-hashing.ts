@@ -21,6 +21,7 @@ class MainThreadHasher implements UploadHasher {
   }
 
   update(chunks: readonly Uint8Array[]): undefined {
+    // Hashed from memory as they were written: cheaper on one thread than reading them back.
     for (const chunk of chunks) this.#hash?.update(chunk)
   }
 

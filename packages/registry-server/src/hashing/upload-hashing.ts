@@ -1,19 +1,20 @@
 import type { DigestAlgorithm } from '../digest.js'
+import type { StoredRange } from '../storage/blob-store.js'
 
 /**
- * One upload's running hash. Chunks are handed over in order once they are stored; the digest
- * is asked once, at the end. A digest that rejects (its hash was lost) means: hash the stored
- * bytes again.
+ * One upload's running hash. Each write is handed over in order once it is stored; the digest is
+ * asked once, at the end. A digest that rejects (its hash was lost) means: hash the stored bytes
+ * again.
  */
 export interface UploadHasher {
   readonly algorithm: DigestAlgorithm
   /**
-   * Hash `chunks` next. Their buffers may be taken (a chunk can read as empty afterwards), so the
-   * caller must be done with them. Returns a promise when the caller should wait before sending
-   * more.
+   * Hash one write next: its `chunks` (read now, never kept: they are freed on return) or, for a
+   * store on disk, the bytes where they are `stored`. Returns a promise when the caller should
+   * wait before writing more.
    */
-  update(chunks: readonly Uint8Array[]): Promise<void> | undefined
-  /** `algorithm:hex` of every chunk sent; once. */
+  update(chunks: readonly Uint8Array[], stored: StoredRange | undefined): Promise<void> | undefined
+  /** `algorithm:hex` of every write handed over; once. */
   digest(): Promise<string>
   /** Drop the hash without a digest (the upload failed or is gone). */
   discard(): void

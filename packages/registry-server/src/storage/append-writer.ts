@@ -7,11 +7,15 @@ const WRITE_BATCH = 1024 * 1024
 export type WriteListener = (from: number, to: number) => void
 
 /**
- * Given the chunks of each write once they are in the file, in file order (to hash them). It may
- * take their buffers (transfer them to a worker) but must not keep the chunks: the writer frees
- * what is left when it returns. A promise it returns holds the next write back (back-pressure).
+ * Given the chunks of each write once they are in the file, in file order, with the offsets
+ * `[from, to)` they now occupy (to hash them). It must not keep the chunks: the writer frees them
+ * when it returns. A promise it returns holds the next write back (back-pressure).
  */
-export type WrittenChunks = (chunks: readonly Uint8Array[]) => Promise<void> | undefined
+export type WrittenChunks = (
+  chunks: readonly Uint8Array[],
+  from: number,
+  to: number,
+) => Promise<void> | undefined
 
 /**
  * Appends a stream of small chunks to a file efficiently and in order:
@@ -84,7 +88,7 @@ export class AppendWriter {
       const from = this.#offset
       this.#offset += size
       this.#onWritten?.(from, this.#offset)
-      const handedOver = this.#onChunks?.(batch)
+      const handedOver = this.#onChunks?.(batch, from, this.#offset)
       for (const chunk of batch) releaseMemory(chunk)
       await handedOver
     })

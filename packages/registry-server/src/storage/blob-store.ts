@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream'
 import type { DigestAlgorithm } from '../digest.js'
-import type { WrittenChunks } from './append-writer.js'
 
 /** An inclusive byte range of a blob. */
 export interface ByteRange {
@@ -28,6 +27,23 @@ export interface UploadMeta {
   owner?: string
 }
 
+/** Where the bytes of one write to an upload now are: `[from, to)` of the file at `path`. */
+export interface StoredRange {
+  path: string
+  from: number
+  to: number
+}
+
+/**
+ * Told of each write to an upload once it is stored, in order (to hash it): its chunks, which it
+ * may read but not keep (they are freed when it returns), and for a store on disk where the bytes
+ * now are in the upload's file. A promise it returns holds the stream back.
+ */
+export type StoredChunks = (
+  chunks: readonly Uint8Array[],
+  stored: StoredRange | undefined,
+) => Promise<void> | undefined
+
 /**
  * Content-addressed blob storage plus upload sessions. Two implementations: the filesystem (data
  * written to a temp file, fsync + rename only after the digest matches) and memory (tests).
@@ -50,12 +66,11 @@ export interface BlobStore {
   /** Session metadata and the bytes received so far; `undefined` when unknown. */
   uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
   /**
-   * Append a stream to the upload. Once stored, its chunks go to `onStored` in order (for
-   * hashing), which may take their buffers; a promise it returns holds the stream back. Returns
-   * bytes appended. Nothing is opened until the first chunk arrives: a request that sends no
+   * Append a stream to the upload. Each write, once stored, goes to `onStored` in order (for
+   * hashing); a promise it returns holds the stream back. Returns bytes appended. Nothing is opened until the first chunk arrives: a request that sends no
    * bytes holds no file.
    */
-  append(id: string, source: AsyncIterable<Uint8Array>, onStored: WrittenChunks): Promise<number>
+  append(id: string, source: AsyncIterable<Uint8Array>, onStored: StoredChunks): Promise<number>
   /** Cut the upload back to its first `size` bytes (undoing a chunk that was refused). */
   truncateUpload(id: string, size: number): Promise<void>
   /** The bytes received so far (to rebuild the hash after a restart). */

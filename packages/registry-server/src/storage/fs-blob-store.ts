@@ -15,10 +15,10 @@ import {
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { parseDigest } from '../digest.js'
-import { AppendWriter, type WrittenChunks } from './append-writer.js'
+import { AppendWriter } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
 import { BackgroundSync } from './background-sync.js'
-import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
+import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
 import { sendFile } from './file-sender.js'
 
 const READ_CHUNK = 1024 * 1024
@@ -120,7 +120,7 @@ export class FsBlobStore implements BlobStore {
   async append(
     id: string,
     source: AsyncIterable<Uint8Array>,
-    onStored: WrittenChunks,
+    onStored: StoredChunks,
   ): Promise<number> {
     const path = join(this.#uploadDir(id), 'data')
     const chunks = source[Symbol.asyncIterator]()
@@ -140,7 +140,9 @@ export class FsBlobStore implements BlobStore {
     try {
       const { size } = await file.stat()
       const grew = (from: number, to: number): void => this.#syncs.grew(path, from, to)
-      writer = new AppendWriter(file, size, grew, onStored)
+      writer = new AppendWriter(file, size, grew, (chunks, from, to) =>
+        onStored(chunks, { path, from, to }),
+      )
       await writer.push(first.value)
       for await (const chunk of rest) await writer.push(chunk)
       return await writer.finish()

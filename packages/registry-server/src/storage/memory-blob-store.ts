@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { WrittenChunks } from './append-writer.js'
-import type { BlobInfo, BlobStore, ByteRange, UploadMeta } from './blob-store.js'
+import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
 
 interface Upload {
   meta: UploadMeta
@@ -63,7 +62,7 @@ export class MemoryBlobStore implements BlobStore {
   async append(
     id: string,
     source: AsyncIterable<Uint8Array>,
-    onStored: WrittenChunks,
+    onStored: StoredChunks,
   ): Promise<number> {
     const upload = this.#uploads.get(id)
     if (upload === undefined) throw new Error(`upload ${id} not found`)
@@ -73,7 +72,8 @@ export class MemoryBlobStore implements BlobStore {
       upload.chunks.push(Buffer.from(chunk))
       upload.size += byteLength
       written += byteLength
-      await onStored([chunk])
+      // No file holds the bytes: a hash must take them from the chunk.
+      await onStored([chunk], undefined)
     }
     return written
   }

@@ -23,11 +23,9 @@ export function releaseMemory(chunk: Uint8Array): boolean {
   }
 }
 
-/**
- * Whether `chunk` is the only view of its (non-shared) `ArrayBuffer`, spanning all of it: then
- * whoever owns the chunk may detach or transfer the buffer without touching anyone else's bytes.
- */
-export function isWholeBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
+// Whether `chunk` is the only view of its (non-shared) `ArrayBuffer`, spanning all of it: then
+// whoever owns the chunk may detach the buffer without touching anyone else's bytes.
+function isWholeBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
   const { buffer } = chunk
   return (
     buffer instanceof ArrayBuffer &&

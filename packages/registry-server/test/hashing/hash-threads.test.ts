@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { defaultHashThreads } from '../../src/hashing/hash-threads.js'
 import { startLocalRegistry } from '../../src/start-local-registry.js'
 import { sha256 } from '../support/push.js'
 
@@ -120,11 +121,21 @@ describe('hashThreads', () => {
     },
   )
 
-  it('hashes on the main thread unless hashThreads asks for worker threads', async () => {
+  it('defaults to one hashing thread with more than one core, none on one core', async () => {
+    expect([1, 2, 16].map((cores) => defaultHashThreads(cores))).toEqual([0, 1, 1])
     await using registry = await startLocalRegistry({ dataDir: join(dir, 'data') })
     const threadsBefore = await threadCount()
     const location = await startUpload(registry.url)
     await patch(location, randomBytes(2 * MiB), 0)
+    expect(await threadCount()).toBe(threadsBefore + defaultHashThreads(availableParallelism()))
+  })
+
+  it('hashes on the main thread without a data directory (no file to read back)', async () => {
+    await using registry = await startLocalRegistry({ hashThreads: 2 })
+    const threadsBefore = await threadCount()
+    const bytes = randomBytes(2 * MiB)
+    const location = await patch(await startUpload(registry.url), bytes, 0)
     expect(await threadCount()).toBe(threadsBefore)
+    expect((await commit(location, sha256(bytes))).status).toBe(201)
   })
 })
