@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { type Figure, format } from './measure.js'
 import { PULL_ROUNDS_FACTOR } from './settings.js'
 
@@ -36,7 +37,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     'ratio = ours/registry:2 for rates and registry:2/ours for times and sizes, so > 1 always means ours is better.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
-    `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (ours hashes on one worker thread, its default on more than one core).`,
+    `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (${ourDefaultHashing()}).`,
     ...context.load,
     '',
     line(header),
@@ -49,6 +50,13 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
 }
 
 // --- internal ---
+
+/** How ours hashes with its defaults here: the server takes one thread with more than one core. */
+function ourDefaultHashing(): string {
+  return availableParallelism() > 1
+    ? 'ours hashes on one worker thread, its default on more than one core'
+    : 'on this one-core machine ours hashes on the main thread too, so both rows measure the same'
+}
 
 /** Columns aligned right. */
 const NUMERIC = new Set([3, 4, 5, 8, 9])

@@ -99,7 +99,7 @@ async function serveRegistry(
   const store = await RegistryStore.open(resolved.dataDir)
   const { limits } = resolved
   const hashing = uploadHashing(resolved.hashThreads, resolved.dataDir !== undefined)
-  const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing)
+  const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing, log)
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,

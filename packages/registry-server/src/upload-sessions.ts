@@ -3,6 +3,7 @@ import { ConcurrencyCap } from './concurrency-cap.js'
 import { createHasher, type DigestAlgorithm, parseDigest } from './digest.js'
 import type { UploadHasher, UploadHashing } from './hashing/upload-hashing.js'
 import { KeyedMutex } from './locks.js'
+import { errorFields, type Log } from './log.js'
 import { OciError } from './oci-errors.js'
 import type { CapLimits } from './request-limits.js'
 import type { RegistryStore } from './storage/registry-store.js'
@@ -34,29 +35,38 @@ export class UploadSessions {
   readonly #mutex = new KeyedMutex()
   readonly #cap: ConcurrencyCap
   readonly #hashes: UploadHashing
+  readonly #log: Log | undefined
   /** The owner of every open session, whose count it holds. */
   readonly #owners = new Map<string, string>()
 
-  private constructor(store: RegistryStore, cap: ConcurrencyCap, hashes: UploadHashing) {
+  private constructor(
+    store: RegistryStore,
+    cap: ConcurrencyCap,
+    hashes: UploadHashing,
+    log: Log | undefined,
+  ) {
     this.#store = store
     this.#cap = cap
     this.#hashes = hashes
+    this.#log = log
   }
 
   /**
    * The sessions of `store`; those left by an earlier run count against `limits` at once.
    * @param hashes where uploads are hashed (the registry closes it when it stops)
+   * @param log where a lost hash is reported
    */
   static async open(
     store: RegistryStore,
     limits: CapLimits,
     hashes: UploadHashing,
+    log?: Log,
   ): Promise<UploadSessions> {
     const cap = new ConcurrencyCap(limits, {
       what: 'upload sessions',
       retryAfterSeconds: SESSION_RETRY_AFTER_SECONDS,
     })
-    const sessions = new UploadSessions(store, cap, hashes)
+    const sessions = new UploadSessions(store, cap, hashes, log)
     for (const id of await store.blobs.listUploads()) {
       const state = await store.blobs.uploadState(id)
       if (state !== undefined) sessions.#hold(id, state.owner ?? '')
@@ -125,7 +135,8 @@ export class UploadSessions {
         }
         return state.size + written
       } catch (err) {
-        // Bytes the hash saw may not all be on disk (or are taken back): rebuild it from storage.
+        // The hash may have seen bytes that are taken back, or missed some that stay: the digest
+        // is rebuilt from storage at commit.
         if (live) dropHasher(live)
         if (range !== undefined) await this.#store.blobs.truncateUpload(id, state.size)
         throw err
@@ -235,8 +246,14 @@ export class UploadSessions {
     if (hasher?.algorithm === algorithm) {
       try {
         return await hasher.digest()
-      } catch {
-        // Its thread died and the hash with it: the stored bytes are still there to hash.
+      } catch (error) {
+        // The hash was lost (its thread died, or reading a write back failed): the stored bytes
+        // are still there to hash. Said in the log, as every push paying twice would be slow.
+        this.#log?.write({
+          level: 'error',
+          msg: 'upload hash lost; hashing the stored bytes again',
+          error: errorFields(error),
+        })
       }
     } else {
       hasher?.discard()

@@ -114,7 +114,7 @@ export class OffThreadHasher implements UploadHasher {
     return this.#thread.update(this.#id, stored)
   }
 
-  /** `algorithm:hex` of every chunk sent; once. */
+  /** `algorithm:hex` of every write handed over; once. */
   async digest(): Promise<string> {
     if (this.#lost) throw new Error('this hash was given a write it cannot read back')
     if (this.#ended) throw new Error('this hash has ended')

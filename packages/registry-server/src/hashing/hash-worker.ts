@@ -75,6 +75,15 @@ function hashRange(running: RunningHash, range: { path: string; from: number; to
   } catch (error) {
     running.broken = `reading the upload failed: ${(error as Error).message}`
   } finally {
-    if (fd !== undefined) closeSync(fd)
+    // A failed close must not end the thread, and the other uploads' hashes with it.
+    if (fd !== undefined) closeQuietly(fd)
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd)
+  } catch {
+    // The bytes were read already; nothing of the hash depends on the close.
   }
 }

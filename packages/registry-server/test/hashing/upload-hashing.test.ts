@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HashPool } from '../../src/hashing/hash-pool.js'
+import { createLog, type LogEvent } from '../../src/log.js'
 import { RegistryStore } from '../../src/storage/registry-store.js'
 import { UploadSessions } from '../../src/upload-sessions.js'
 
@@ -21,9 +22,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** A request body: fresh buffers of its own, like socket reads. */
-async function* body(bytes: Uint8Array, piece = 65_536): AsyncGenerator<Uint8Array> {
+const MiB = 1024 * 1024
+
+/**
+ * A request body: fresh buffers of its own, like socket reads. With `cutAt`, the client goes
+ * away once that many bytes are sent.
+ */
+async function* body(
+  bytes: Uint8Array,
+  cutAt = Infinity,
+  piece = 65_536,
+): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < bytes.byteLength; offset += piece) {
+    if (offset >= cutAt) throw new Error('the client went away')
     yield new Uint8Array(bytes.subarray(offset, offset + piece))
   }
 }
@@ -62,15 +73,21 @@ describe.each([
     expect(await store.linkedBlob(REPOSITORY, wrong)).toBeUndefined()
   })
 
-  it('hashes the stored bytes again when the hash was lost with its thread', async () => {
+  it('hashes the stored bytes again when the hash was lost with its thread, and logs it', async () => {
     const store = await openStore()
-    const sessions = await UploadSessions.open(store, LIMITS, hashes)
+    const events: LogEvent[] = []
+    const log = createLog('error', (event) => events.push(event))
+    const sessions = await UploadSessions.open(store, LIMITS, hashes, log)
     const bytes = randomBytes(2 * 1024 * 1024 + 77)
     const id = await sessions.start(REPOSITORY)
     await sessions.append(REPOSITORY, id, body(bytes), undefined)
     await hashes.close() // the thread, and the hash on it, are gone
     await sessions.finish(REPOSITORY, id, sha256(bytes))
     expect((await store.blobs.readAll(sha256(bytes))).equals(bytes)).toBe(true)
+    // (In memory the hash was given up at the first write: no file to read back.)
+    expect(events.map((event) => event.msg)).toEqual([
+      'upload hash lost; hashing the stored bytes again',
+    ])
 
     const refused = await sessions.start(REPOSITORY)
     await sessions.append(REPOSITORY, refused, body(bytes), undefined)
@@ -78,5 +95,46 @@ describe.each([
     await expect(
       sessions.finish(REPOSITORY, refused, sha256(randomBytes(10))),
     ).rejects.toMatchObject({ code: 'DIGEST_INVALID' })
+  })
+
+  describe('with the thread far behind the writes', () => {
+    let lagging: HashPool
+    beforeEach(() => {
+      // Writers never wait: every write below is still to be read back when the next one lands.
+      lagging = new HashPool({ threads: 1, maxPendingBytes: 1024 ** 3 })
+    })
+    afterEach(() => lagging.close())
+
+    it('commits what the file holds after a chunk cut short and sent again with other bytes', async () => {
+      const store = await openStore()
+      const sessions = await UploadSessions.open(store, LIMITS, lagging)
+      const id = await sessions.start(REPOSITORY)
+      const head = randomBytes(20 * MiB)
+      await sessions.append(REPOSITORY, id, body(head), { start: 0, end: head.byteLength - 1 })
+      const chunk = { start: head.byteLength, end: head.byteLength + 10 * MiB - 1 }
+      const cut = sessions.append(REPOSITORY, id, body(randomBytes(10 * MiB), 5 * MiB), chunk)
+      await expect(cut).rejects.toThrow(/client went away/)
+      const tail = randomBytes(10 * MiB)
+      await sessions.append(REPOSITORY, id, body(tail), chunk)
+      const whole = Buffer.concat([head, tail])
+      await sessions.finish(REPOSITORY, id, sha256(whole))
+      expect((await store.blobs.readAll(sha256(whole))).equals(whole)).toBe(true)
+    })
+
+    it('ends uploads cancelled while their writes are still being read back', async () => {
+      const store = await openStore()
+      const sessions = await UploadSessions.open(store, LIMITS, lagging)
+      for (const _ of [1, 2, 3]) {
+        const id = await sessions.start(REPOSITORY)
+        await sessions.append(REPOSITORY, id, body(randomBytes(20 * MiB)), undefined)
+        await sessions.cancel(REPOSITORY, id)
+      }
+      const bytes = randomBytes(3 * MiB)
+      const id = await sessions.start(REPOSITORY)
+      await sessions.append(REPOSITORY, id, body(bytes), undefined)
+      await sessions.finish(REPOSITORY, id, sha256(bytes))
+      expect(await store.blobs.listUploads()).toEqual([])
+      expect((await store.blobs.readAll(sha256(bytes))).equals(bytes)).toBe(true)
+    })
   })
 })
