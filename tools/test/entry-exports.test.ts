@@ -37,6 +37,18 @@ describe('package entries export only what their README documents', () => {
     expect(undocumented(names, read(`packages/${pkg}/README.md`))).toEqual([])
   })
 
+  // Core's light subpaths export what the main entry does for errors and TTLs, and no more.
+  it.each([
+    ['errors', 'ArtifactRegistryError'],
+    ['ttl', 'resolveTtl'],
+  ])('core/%s', (subpath, expected) => {
+    const names = entryExports(read(`packages/core/src/${subpath}.ts`))
+    expect(names).toContain(expected)
+    expect(undocumented(names, read('packages/core/README.md'))).toEqual([])
+    const main = entryExports(read('packages/core/src/index.ts'))
+    expect(names.filter((name) => !main.includes(name))).toEqual([])
+  })
+
   it('every provider exports the same shape: factory, class, fromBinding, PLATFORM, capabilities', () => {
     const shapes = [
       ['provider-aws', 'aws', 'AwsProvider', 'AWS_CAPABILITIES'],

@@ -1,4 +1,4 @@
-import { ArtifactRegistryError } from '@artifact-registry/core'
+import { ArtifactRegistryError } from '@artifact-registry/core/errors'
 import type { AdminCredentials } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
 import { defaultHashThreads, MAX_HASH_THREADS } from './hashing/hash-threads.js'

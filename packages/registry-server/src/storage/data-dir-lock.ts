@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ArtifactRegistryError } from '@artifact-registry/core'
+import { ArtifactRegistryError } from '@artifact-registry/core/errors'
 import { PLATFORM } from '../platform.js'
 
 /** The lock file in a data directory. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type Permission, resolveTtl, TTL_RULES } from '@artifact-registry/core'
+import type { Permission } from '@artifact-registry/core'
+import { resolveTtl, TTL_RULES } from '@artifact-registry/core/ttl'
 import { authenticateBasic, type Identities } from '../auth/authenticate.js'
 import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
 import { grant, type Rights } from '../auth/rights.js'
