@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { type JWTPayload, jwtVerify, SignJWT } from 'jose'
+import type { JWTPayload } from 'jose'
+// The two entries used, not the package root: it loads every JOSE feature (JWE, JWKS, …), about
+// 10 MB more memory for the server.
+import { SignJWT } from 'jose/jwt/sign'
+import { jwtVerify } from 'jose/jwt/verify'
 import type { AccessRequest } from '../auth/authorizer.js'
 import { parseAccessClaim } from './access-claim.js'
 import type { SigningKeys } from './signing-keys.js'
