@@ -20,9 +20,9 @@ interface PendingDigest {
 /**
  * One hashing worker thread and the bookkeeping of what was sent to it: the bytes it has not
  * hashed yet (senders wait while they pass `maxPendingBytes`, so the worker reads them while the
- * page cache still holds them) and the digests it owes. Once the worker fails or exits, every hash on it
- * is lost: owed digests reject, waiting senders resume, later updates are dropped, and the pool
- * starts a new thread for new hashes.
+ * page cache still holds them) and the digests it owes. Once the worker fails or exits, every
+ * hash on it is lost: owed digests reject, waiting senders resume, later updates are dropped,
+ * and the pool starts a new thread for new hashes.
  *
  * The worker keeps the process alive only while it owes an answer, so an idle registry (or a
  * process that closed it) can exit.
