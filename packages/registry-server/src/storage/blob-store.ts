@@ -67,8 +67,8 @@ export interface BlobStore {
   uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
   /**
    * Append a stream to the upload. Each write, once stored, goes to `onStored` in order (for
-   * hashing); a promise it returns holds the stream back. Returns bytes appended. Nothing is opened until the first chunk arrives: a request that sends no
-   * bytes holds no file.
+   * hashing); a promise it returns holds the stream back. Returns bytes appended. Nothing is
+   * opened until the first chunk arrives: a request that sends no bytes holds no file.
    */
   append(id: string, source: AsyncIterable<Uint8Array>, onStored: StoredChunks): Promise<number>
   /** Cut the upload back to its first `size` bytes (undoing a chunk that was refused). */
