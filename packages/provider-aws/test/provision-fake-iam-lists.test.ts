@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, describe, expect, it } from 'vitest'
 import { baseSessionOptions, REGION } from './helpers.js'
-import { BASE_USER, iamOf, iamRefusal } from './provision-helpers.js'
+import { BASE_USER, iamOf, iamRefusal, policy } from './provision-helpers.js'
 
 // The AWS fake's IAM list actions and attached managed policies, through the real IAM SDK, as
 // IAM documents them: pages of at most MaxItems (and, as IAM may, fewer: iamPageLimit) that a
@@ -30,10 +30,6 @@ afterAll(async () => {
   iam.destroy()
   await fake.close()
 })
-
-function policy(...statements: Record<string, unknown>[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements })
-}
 
 const READ = policy({ Effect: 'Allow', Action: 'ecr:ListImages', Resource: '*' })
 const TRUST = policy({ Effect: 'Allow', Principal: { AWS: BASE_USER }, Action: 'sts:AssumeRole' })

@@ -17,7 +17,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { baseSessionOptions, REGION } from './helpers.js'
-import { BASE_USER, iamOf, iamRefusal } from './provision-helpers.js'
+import { BASE_USER, iamOf, iamRefusal, policy } from './provision-helpers.js'
 
 // The AWS fake's IAM, through the real IAM SDK, as strict as IAM's documentation says IAM is:
 // the fake provisioning is tested against must refuse what IAM refuses.
@@ -34,10 +34,6 @@ afterAll(async () => {
   iam.destroy()
   await fake.close()
 })
-
-function policy(...statements: Record<string, unknown>[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements })
-}
 
 const trust = (principal: unknown = BASE_USER) =>
   policy({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' })

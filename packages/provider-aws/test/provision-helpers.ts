@@ -100,3 +100,8 @@ export function inlinePolicy(
   if (text === undefined) throw new Error(`role ${roleName} has no artifact-registry policy`)
   return JSON.parse(text)
 }
+
+/** An IAM policy document (JSON text) holding `statements`. */
+export function policy(...statements: Record<string, unknown>[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements })
+}
