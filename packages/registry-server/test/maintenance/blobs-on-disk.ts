@@ -2,14 +2,26 @@ import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { sha256 } from '../support/push.js'
 
-/** Bytes of every file under `<dataDir>/blobs`: the disk space blobs take. */
+/**
+ * Bytes of every file under `<dataDir>/blobs`: the disk space blobs take. A collection may run
+ * while this counts, so a file listed and then deleted before its size is read counts as 0.
+ */
 export async function blobBytes(dataDir: string): Promise<number> {
   let total = 0
   const entries = await readdir(join(dataDir, 'blobs'), { recursive: true, withFileTypes: true })
   for (const entry of entries) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size
+    if (entry.isFile()) total += await sizeIfPresent(join(entry.parentPath, entry.name))
   }
   return total
+}
+
+async function sizeIfPresent(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
+    throw error
+  }
 }
 
 /** Resolve after `ms` milliseconds. */
