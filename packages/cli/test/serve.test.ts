@@ -32,11 +32,18 @@ function startServe(args: string[]): {
     stdout += chunk.toString()
     for (const wake of waiters.splice(0)) wake()
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  // 'close', not 'exit': only then has everything the process printed been read.
+  let closed = false
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      closed = true
+      resolve(code)
+    }),
+  )
   const complete = (): string[] => stdout.split('\n').slice(0, -1)
   const line = async (n: number): Promise<string> => {
     while (complete().length <= n) {
-      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stdout}`)
+      if (closed) throw new Error(`serve exited ${child.exitCode}: ${stdout}`)
       await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited])
     }
     return complete()[n] ?? ''

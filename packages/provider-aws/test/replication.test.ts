@@ -132,7 +132,8 @@ describe('replicas get the same change on add and on remove', () => {
   })
 
   it('waits for a replica that appears later (bounded polling)', async () => {
-    await using fake = await startAwsFake({ replicaDelayMs: 150 })
+    // A second: long enough that the replica is surely absent right after the create below.
+    await using fake = await startAwsFake({ replicaDelayMs: 1000 })
     fake.seedReplicationRules(REGION, [
       {
         destinations: [{ region: 'eu-west-1', registryId: fake.accountId }],
@@ -145,7 +146,7 @@ describe('replicas get the same change on add and on remove', () => {
       replicationRegions: ['eu-west-1'],
       replicaWait: { timeoutMs: 5000, intervalMs: 10 },
     })
-    // A provider without replicas creates the repository; ECR replicates it 150 ms later.
+    // A provider without replicas creates the repository; ECR replicates it a second later.
     const { name } = await creator.createRepository(uniqueLogical('late'))
     expect(fake.getRepository('eu-west-1', name)).toBeUndefined()
     await registry.addCrossAccountAccess(name, GRANT)

@@ -88,8 +88,11 @@ describe('HashPool', () => {
   it('holds the writer back while a thread has more than maxPendingBytes to hash', async () => {
     const hasher = pool({ maxPendingBytes: 100_000 }).hasher('sha256')
     const file = new UploadFile('upload')
-    expect(hasher.update([], await file.append(randomBytes(50_000)))).toBeUndefined()
-    const wait = hasher.update([], await file.append(randomBytes(60_000)))
+    // Both written first: an await between the updates would let the thread catch up.
+    const first = await file.append(randomBytes(50_000))
+    const second = await file.append(randomBytes(60_000))
+    expect(hasher.update([], first)).toBeUndefined()
+    const wait = hasher.update([], second)
     expect(wait).toBeInstanceOf(Promise)
     await wait
     // Once the thread caught up, writing goes on without waiting.

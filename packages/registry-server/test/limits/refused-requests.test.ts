@@ -164,10 +164,11 @@ describe.each(['memory', 'filesystem'])('refused requests (%s store)', (kind) =>
         headers: { 'content-type': OCTET, 'content-length': bytes.length },
       })
       broken.request.write(bytes.subarray(0, 1000))
-      await sleep(100)
+      // Cut the body once its session exists, so the wait below sees it go (5 s at most).
+      const sessions = async (): Promise<number> => (await readdir(uploads)).length
+      for (let i = 0; i < 250 && (await sessions()) === before.length; i++) await sleep(20)
       broken.destroy()
-      for (let i = 0; i < 50 && (await readdir(uploads)).length > before.length; i++)
-        await sleep(20)
+      for (let i = 0; i < 250 && (await sessions()) > before.length; i++) await sleep(20)
       expect(await readdir(uploads)).toEqual(before)
     },
   )

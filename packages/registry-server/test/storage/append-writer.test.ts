@@ -3,7 +3,7 @@ import { statSync } from 'node:fs'
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppendWriter } from '../../src/storage/append-writer.js'
 import { releaseMemory } from '../../src/storage/release-memory.js'
 
@@ -104,7 +104,8 @@ describe('AppendWriter', () => {
       const second = writer.push(ownedChunk(randomBytes(1024 * 1024)))
       let pushed = false
       void second.then(() => (pushed = true))
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      await vi.waitFor(() => expect(calls).toBe(1), { timeout: 10_000 })
+      await new Promise((resolve) => setTimeout(resolve, 50))
       expect({ calls, pushed }).toEqual({ calls: 1, pushed: false })
       release()
       await second

@@ -38,9 +38,10 @@ export const expiredCredentials: ClientScenario = {
   detail: /^token request 401$/,
   async run(context) {
     const name = needs(context.state.repository, 'create-repository').name
-    // 4 s: the pull below must finish before expiry even on a loaded machine.
+    // 10 s: the pull below must finish before expiry even on a loaded machine, and a token is
+    // good only until the whole second before its expiry.
     const creds = await context.target.provider.generateCredentials(name, 'pull', {
-      ttlSeconds: 4,
+      ttlSeconds: 10,
     })
     const image = dockerRef(context, `${name}:v1`)
     await context.skopeo.pull(image, await freshLayout(context, 'v1'), creds)
