@@ -85,20 +85,23 @@ export class UploadSessions {
   ): Promise<string> {
     this.#cap.take(owner)
     const id = randomUUID()
-    try {
-      await this.#store.blobs.createUpload(id, {
-        repository,
-        algorithm,
-        startedAt: Date.now(),
-        owner,
-      })
-    } catch (error) {
-      this.#cap.release(owner)
-      throw error
-    }
-    this.#owners.set(id, owner)
-    this.#live.set(id, { hasher: this.#hashes.hasher(algorithm) })
-    return id
+    // Under the session's lock: a purge that lists the session half created waits for it.
+    return this.#mutex.run(id, async () => {
+      try {
+        await this.#store.blobs.createUpload(id, {
+          repository,
+          algorithm,
+          startedAt: Date.now(),
+          owner,
+        })
+      } catch (error) {
+        this.#cap.release(owner)
+        throw error
+      }
+      this.#owners.set(id, owner)
+      this.#live.set(id, { hasher: this.#hashes.hasher(algorithm) })
+      return id
+    })
   }
 
   /** Bytes received so far. @throws OciError BLOB_UPLOAD_UNKNOWN */
@@ -189,15 +192,26 @@ export class UploadSessions {
     return this.#mutex.run(id, () => this.cancelNow(id))
   }
 
-  /** Remove sessions started before `cutoff` (epoch ms). Returns how many. */
+  /**
+   * Remove sessions started before `cutoff` (epoch ms), and those whose state cannot be read
+   * (left broken by a crash). Returns how many.
+   */
   async purgeOlderThan(cutoff: number): Promise<number> {
     let purged = 0
     for (const id of await this.#store.blobs.listUploads()) {
-      const state = await this.#store.blobs.uploadState(id)
-      if (state === undefined || state.startedAt < cutoff) {
-        await this.#mutex.run(id, () => this.cancelNow(id))
-        purged += 1
+      const expired = async (): Promise<boolean> => {
+        const state = await this.#store.blobs.uploadState(id)
+        return state === undefined || state.startedAt < cutoff
       }
+      if (!(await expired())) continue
+      // Decided again under the session's lock: the listing may have caught one half created
+      // (its state not written yet), or one finishing (its data just renamed into a blob).
+      const removed = await this.#mutex.run(id, async () => {
+        if (!(await this.#store.blobs.hasUpload(id)) || !(await expired())) return false
+        await this.cancelNow(id)
+        return true
+      })
+      if (removed) purged += 1
     }
     return purged
   }

@@ -82,4 +82,6 @@ export interface BlobStore {
   commitUpload(id: string, digest: string): Promise<void>
   deleteUpload(id: string): Promise<void>
   listUploads(): Promise<string[]>
+  /** Whether anything of the session is stored, even a state that cannot be read. */
+  hasUpload(id: string): Promise<boolean>
 }

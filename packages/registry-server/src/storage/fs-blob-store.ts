@@ -197,6 +197,15 @@ export class FsBlobStore implements BlobStore {
     return readdir(join(this.#root, 'uploads'))
   }
 
+  async hasUpload(id: string): Promise<boolean> {
+    try {
+      await stat(this.#uploadDir(id))
+      return true
+    } catch {
+      return false // gone, or a name that is no session of ours
+    }
+  }
+
   #blobPath(digest: string): string {
     const parsed = parseDigest(digest)
     if (parsed === undefined) throw new Error(`not a digest: ${digest}`)

@@ -104,4 +104,8 @@ export class MemoryBlobStore implements BlobStore {
   async listUploads(): Promise<string[]> {
     return [...this.#uploads.keys()]
   }
+
+  async hasUpload(id: string): Promise<boolean> {
+    return this.#uploads.has(id)
+  }
 }
