@@ -61,9 +61,17 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
    * `gcIntervalSeconds`, and on `POST /_artifact-registry/gc` from the admin.
    */
   collectGarbage(): Promise<GarbageCollectionResult>
-  /** Remove upload sessions older than the upload expiry. Returns how many. */
+  /**
+   * Remove upload sessions older than the upload expiry (one whose state a crash left unreadable
+   * counts from when its files last changed), and expired credentials, now (after a maintenance
+   * in progress). The server also does this every quarter of the expiry. Returns how many
+   * sessions it removed.
+   */
   purgeExpiredUploads(): Promise<number>
-  /** Stop accepting requests, end open connections and stop the maintenance timers. */
+  /**
+   * Stop accepting requests, end open connections, stop the maintenance timers and wait for a
+   * garbage collection or purge in progress.
+   */
   close(): Promise<void>
 }
 
@@ -151,9 +159,16 @@ async function serveRegistry(
   answerClientErrors(server)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
-  const maintain = async (): Promise<number> => {
-    await auth?.identities.credentials.purgeExpired()
-    return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
+  // One maintenance at a time, and `close` waits for the one running: it deletes files, which
+  // must not go on once the data directory's lock is let go.
+  let maintenance: Promise<unknown> = Promise.resolve()
+  const maintain = (): Promise<number> => {
+    const run = maintenance.then(async () => {
+      await auth?.identities.credentials.purgeExpired()
+      return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
+    })
+    maintenance = run.catch(() => {})
+    return run
   }
   try {
     await maintain()
@@ -175,6 +190,7 @@ async function serveRegistry(
     reaper.close()
     await listening.close()
     await garbageCollector.stop()
+    await maintenance
     await hashing.close()
     await lock?.release()
   }

@@ -193,21 +193,22 @@ export class UploadSessions {
   }
 
   /**
-   * Remove sessions started before `cutoff` (epoch ms), and those whose state cannot be read
-   * (left broken by a crash). Returns how many.
+   * Remove sessions started before `cutoff` (epoch ms). A session whose state cannot be read (a
+   * crash cut its creation short) is as old as its storage last changed. Returns how many.
    */
   async purgeOlderThan(cutoff: number): Promise<number> {
     let purged = 0
     for (const id of await this.#store.blobs.listUploads()) {
       const expired = async (): Promise<boolean> => {
         const state = await this.#store.blobs.uploadState(id)
-        return state === undefined || state.startedAt < cutoff
+        const since = state?.startedAt ?? (await this.#store.blobs.uploadChangedAt(id))
+        return since !== undefined && since < cutoff
       }
       if (!(await expired())) continue
       // Decided again under the session's lock: the listing may have caught one half created
       // (its state not written yet), or one finishing (its data just renamed into a blob).
       const removed = await this.#mutex.run(id, async () => {
-        if (!(await this.#store.blobs.hasUpload(id)) || !(await expired())) return false
+        if (!(await expired())) return false
         await this.cancelNow(id)
         return true
       })

@@ -82,6 +82,9 @@ export interface BlobStore {
   commitUpload(id: string, digest: string): Promise<void>
   deleteUpload(id: string): Promise<void>
   listUploads(): Promise<string[]>
-  /** Whether anything of the session is stored, even a state that cannot be read. */
-  hasUpload(id: string): Promise<boolean>
+  /**
+   * When anything of the session was last stored (epoch ms), even when its state cannot be
+   * read; `undefined` when nothing of it is stored (or `id` names no session).
+   */
+  uploadChangedAt(id: string): Promise<number | undefined>
 }

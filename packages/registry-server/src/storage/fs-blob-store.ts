@@ -197,12 +197,12 @@ export class FsBlobStore implements BlobStore {
     return readdir(join(this.#root, 'uploads'))
   }
 
-  async hasUpload(id: string): Promise<boolean> {
+  async uploadChangedAt(id: string): Promise<number | undefined> {
     try {
-      await stat(this.#uploadDir(id))
-      return true
+      // The folder changes as the session's files are created, and not as bytes are appended.
+      return (await stat(this.#uploadDir(id))).mtimeMs
     } catch {
-      return false // gone, or a name that is no session of ours
+      return undefined // gone, or a name that is no session of ours
     }
   }
 

@@ -105,7 +105,7 @@ export class MemoryBlobStore implements BlobStore {
     return [...this.#uploads.keys()]
   }
 
-  async hasUpload(id: string): Promise<boolean> {
-    return this.#uploads.has(id)
+  async uploadChangedAt(id: string): Promise<number | undefined> {
+    return this.#uploads.get(id)?.meta.startedAt
   }
 }

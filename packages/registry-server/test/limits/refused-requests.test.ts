@@ -167,6 +167,7 @@ describe.each(['memory', 'filesystem'])('refused requests (%s store)', (kind) =>
       // Cut the body once its session exists, so the wait below sees it go (5 s at most).
       const sessions = async (): Promise<number> => (await readdir(uploads)).length
       for (let i = 0; i < 250 && (await sessions()) === before.length; i++) await sleep(20)
+      expect(await sessions()).toBe(before.length + 1)
       broken.destroy()
       for (let i = 0; i < 250 && (await sessions()) > before.length; i++) await sleep(20)
       expect(await readdir(uploads)).toEqual(before)

@@ -105,7 +105,7 @@ describe('AppendWriter', () => {
       let pushed = false
       void second.then(() => (pushed = true))
       await vi.waitFor(() => expect(calls).toBe(1), { timeout: 10_000 })
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      await new Promise((resolve) => setTimeout(resolve, 200))
       expect({ calls, pushed }).toEqual({ calls: 1, pushed: false })
       release()
       await second
