@@ -194,27 +194,40 @@ export class UploadSessions {
 
   /**
    * Remove sessions started before `cutoff` (epoch ms). A session whose state cannot be read (a
-   * crash cut its creation short) is as old as its storage last changed. Returns how many.
+   * crash cut its creation short) is as old as its storage last changed. A session that cannot
+   * be removed is logged and left for the next purge; the others still go. Returns how many went.
    */
   async purgeOlderThan(cutoff: number): Promise<number> {
     let purged = 0
     for (const id of await this.#store.blobs.listUploads()) {
-      const expired = async (): Promise<boolean> => {
-        const state = await this.#store.blobs.uploadState(id)
-        const since = state?.startedAt ?? (await this.#store.blobs.uploadChangedAt(id))
-        return since !== undefined && since < cutoff
+      try {
+        if (await this.#purgeIfExpired(id, cutoff)) purged += 1
+      } catch (error) {
+        this.#log?.write({
+          level: 'error',
+          msg: 'purging an expired upload failed',
+          upload: id,
+          error: errorFields(error),
+        })
       }
-      if (!(await expired())) continue
-      // Decided again under the session's lock: the listing may have caught one half created
-      // (its state not written yet), or one finishing (its data just renamed into a blob).
-      const removed = await this.#mutex.run(id, async () => {
-        if (!(await expired())) return false
-        await this.cancelNow(id)
-        return true
-      })
-      if (removed) purged += 1
     }
     return purged
+  }
+
+  async #purgeIfExpired(id: string, cutoff: number): Promise<boolean> {
+    const expired = async (): Promise<boolean> => {
+      const state = await this.#store.blobs.uploadState(id)
+      const since = state?.startedAt ?? (await this.#store.blobs.uploadChangedAt(id))
+      return since !== undefined && since < cutoff
+    }
+    if (!(await expired())) return false
+    // Decided again under the session's lock: the listing may have caught one half created (its
+    // state not written yet), or one finishing (its data just renamed into a blob).
+    return this.#mutex.run(id, async () => {
+      if (!(await expired())) return false
+      await this.cancelNow(id)
+      return true
+    })
   }
 
   /** @internal */
@@ -250,7 +263,6 @@ export class UploadSessions {
     const state = /^[a-f0-9-]{36}$/.test(id) ? await this.#store.blobs.uploadState(id) : undefined
     if (state === undefined || state.repository !== repository)
       throw new OciError('BLOB_UPLOAD_UNKNOWN')
-    if (!this.#live.has(id)) this.#live.set(id, { hasher: undefined })
     return state
   }
 

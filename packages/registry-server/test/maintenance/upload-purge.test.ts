@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { uploadHashing } from '../../src/hashing/select-hashing.js'
 import { startLocalRegistry } from '../../src/index.js'
+import { createLog, type LogEvent } from '../../src/log.js'
 import type { CapLimits } from '../../src/request-limits.js'
 import { RegistryStore } from '../../src/storage/registry-store.js'
 import { UploadSessions } from '../../src/upload-sessions.js'
@@ -25,11 +26,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** Upload sessions over a filesystem store in the test's folder, hashed on the main thread. */
-async function openSessions(limits: CapLimits): Promise<UploadSessions & AsyncDisposable> {
+/**
+ * Upload sessions over a filesystem store in the test's folder, hashed on the main thread;
+ * `prepare` may change the store first (to make it fail).
+ */
+async function openSessions(
+  limits: CapLimits,
+  options: { events?: LogEvent[]; prepare?: (store: RegistryStore) => void } = {},
+): Promise<UploadSessions & AsyncDisposable> {
   const store = await RegistryStore.open(join(dir, 'data'))
+  options.prepare?.(store)
   const hashes = uploadHashing(0, true)
-  const sessions = await UploadSessions.open(store, limits, hashes)
+  const log = createLog('error', (event) => options.events?.push(event))
+  const sessions = await UploadSessions.open(store, limits, hashes, log)
   return Object.assign(sessions, { [Symbol.asyncDispose]: () => hashes.close() })
 }
 
@@ -59,6 +68,39 @@ describe('purging expired upload sessions', () => {
     expect(await sessions.purgeOlderThan(Date.now() - HOUR)).toBe(1)
     expect(await readdir(uploads)).toEqual([recent])
     expect(old).not.toBe(recent)
+  })
+
+  it('logs a session it cannot remove, leaves it for the next purge, and removes the others', async () => {
+    const uploads = join(dir, 'data', 'uploads')
+    const longAgo = new Date(Date.now() - 2 * HOUR)
+    const stuck = await brokenSession(uploads, longAgo)
+    const others = [await brokenSession(uploads, longAgo), await brokenSession(uploads, longAgo)]
+    const events: LogEvent[] = []
+    await using sessions = await openSessions(
+      { perCredential: 10, total: 10 },
+      {
+        events,
+        prepare: (store) => {
+          const remove = store.blobs.deleteUpload.bind(store.blobs)
+          store.blobs.deleteUpload = async (id) => {
+            if (id === stuck)
+              throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' })
+            await remove(id)
+          }
+        },
+      },
+    )
+    expect(await sessions.purgeOlderThan(Date.now() - HOUR)).toBe(2)
+    expect(await readdir(uploads)).toEqual([stuck])
+    expect(events).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'purging an expired upload failed',
+        upload: stuck,
+        error: expect.objectContaining({ message: 'EBUSY: resource busy' }),
+      }),
+    ])
+    expect(others).not.toContain(stuck)
   })
 
   it('leaves alone what is no session, and starts a registry with it there', async () => {
