@@ -63,9 +63,9 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   collectGarbage(): Promise<GarbageCollectionResult>
   /**
    * Remove upload sessions older than the upload expiry (one whose state a crash left unreadable
-   * counts from when its files last changed), and expired credentials, now (after a maintenance
+   * counts from when its files were last created or removed), and expired credentials, now (after a maintenance
    * in progress). The server also does this every quarter of the expiry. Returns how many
-   * sessions it removed.
+   * sessions it removed; rejects once the registry is closing.
    */
   purgeExpiredUploads(): Promise<number>
   /**
@@ -159,15 +159,19 @@ async function serveRegistry(
   answerClientErrors(server)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
-  // One maintenance at a time, and `close` waits for the one running: it deletes files, which
-  // must not go on once the data directory's lock is let go.
+  // One maintenance at a time, none once closing, and `close` waits for the one running: it
+  // deletes files, which must not go on once the data directory's lock is let go.
   let maintenance: Promise<unknown> = Promise.resolve()
+  let maintaining = 0
+  let closing = false
   const maintain = (): Promise<number> => {
+    if (closing) return Promise.reject(new Error('the registry is closed'))
+    maintaining += 1
     const run = maintenance.then(async () => {
       await auth?.identities.credentials.purgeExpired()
       return purgeExpiredUploads(uploads, resolved.uploadExpirySeconds)
     })
-    maintenance = run.catch(() => {})
+    maintenance = run.catch(() => {}).finally(() => (maintaining -= 1))
     return run
   }
   try {
@@ -176,23 +180,29 @@ async function serveRegistry(
     await listening.close()
     throw error
   }
-  const timer = setInterval(
-    () =>
-      void maintain().catch((error: unknown) =>
-        log.write({ level: 'error', msg: 'maintenance failed', error: errorFields(error) }),
-      ),
-    maintenanceInterval(resolved),
-  ).unref()
+  const timer = setInterval(() => {
+    // A run still going (waiting for a long upload's lock, say) is not queued behind again.
+    if (maintaining > 0) return
+    void maintain().catch((error: unknown) =>
+      log.write({ level: 'error', msg: 'maintenance failed', error: errorFields(error) }),
+    )
+  }, maintenanceInterval(resolved)).unref()
   garbageCollector.schedule(resolved.gcIntervalSeconds)
 
-  const close = async (): Promise<void> => {
-    clearInterval(timer)
-    reaper.close()
-    await listening.close()
-    await garbageCollector.stop()
-    await maintenance
-    await hashing.close()
-    await lock?.release()
+  // Once: `await using` after an explicit close() must not release the lock a second time.
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing = true
+    closed ??= (async () => {
+      clearInterval(timer)
+      reaper.close()
+      await listening.close()
+      await garbageCollector.stop()
+      await maintenance
+      await hashing.close()
+      await lock?.release()
+    })()
+    return closed
   }
   return {
     url,

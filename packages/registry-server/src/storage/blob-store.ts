@@ -83,8 +83,8 @@ export interface BlobStore {
   deleteUpload(id: string): Promise<void>
   listUploads(): Promise<string[]>
   /**
-   * When anything of the session was last stored (epoch ms), even when its state cannot be
-   * read; `undefined` when nothing of it is stored (or `id` names no session).
+   * When the session's files were last created or removed (epoch ms), even when its state cannot
+   * be read; `undefined` when nothing of it is stored (or `id` names no session).
    */
   uploadChangedAt(id: string): Promise<number | undefined>
 }

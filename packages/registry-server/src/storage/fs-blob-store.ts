@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import {
   type FileHandle,
@@ -189,8 +190,19 @@ export class FsBlobStore implements BlobStore {
   }
 
   async deleteUpload(id: string): Promise<void> {
-    await this.#syncs.forget(join(this.#uploadDir(id), 'data'))
-    await rm(this.#uploadDir(id), { recursive: true, force: true })
+    const dir = this.#uploadDir(id)
+    await this.#syncs.forget(join(dir, 'data'))
+    // Out of uploads/ in one step, then removed: a removal that fails halfway must not leave a
+    // session in uploads/ without its state (it would look newly changed, not expired).
+    const doomed = join(this.tmpDir, `${id}.${randomBytes(4).toString('hex')}.deleted`)
+    try {
+      await rename(dir, doomed)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+    // What cannot be removed now goes with the rest of tmp/ when the store is next opened.
+    await rm(doomed, { recursive: true, force: true }).catch(() => {})
   }
 
   async listUploads(): Promise<string[]> {
@@ -199,7 +211,7 @@ export class FsBlobStore implements BlobStore {
 
   async uploadChangedAt(id: string): Promise<number | undefined> {
     try {
-      // The folder changes as the session's files are created, and not as bytes are appended.
+      // The folder changes as the session's files are created or removed, not as bytes arrive.
       return (await stat(this.#uploadDir(id))).mtimeMs
     } catch {
       return undefined // gone, or a name that is no session of ours
