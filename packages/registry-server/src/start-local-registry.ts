@@ -63,9 +63,9 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   collectGarbage(): Promise<GarbageCollectionResult>
   /**
    * Remove upload sessions older than the upload expiry (one whose state a crash left unreadable
-   * counts from when its files were last created or removed), and expired credentials, now (after a maintenance
-   * in progress). The server also does this every quarter of the expiry. Returns how many
-   * sessions it removed; rejects once the registry is closing.
+   * counts from when its files were last created or removed), and expired credentials, now
+   * (after a maintenance in progress). The server also does this every quarter of the expiry.
+   * Returns how many sessions it removed; rejects once the registry is closing.
    */
   purgeExpiredUploads(): Promise<number>
   /**
