@@ -69,8 +69,8 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
    */
   purgeExpiredUploads(): Promise<number>
   /**
-   * Stop accepting requests, end open connections, stop the maintenance timers and wait for a
-   * garbage collection or purge in progress.
+   * Stop accepting requests, end open connections, stop the maintenance timers, and wait for the
+   * requests still being handled and for a garbage collection or purge in progress.
    */
   close(): Promise<void>
 }
@@ -145,13 +145,18 @@ async function serveRegistry(
     keepAliveTimeout: 30_000,
   }
   const reaper = new StalledBodyReaper(limits.bodyTimeoutMs, limits.minBodyBytes)
+  // Requests still being handled, which `close` waits for: a commit or a delete must not touch
+  // the data directory once its lock is let go.
+  const handling = new Set<Promise<void>>()
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const recordFailure = traceRequest(log, req, res)
     if (hasBody(req)) reaper.watch(req, res)
-    handle(req, res, state).catch((err: unknown) => {
+    const handled = handle(req, res, state).catch((err: unknown) => {
       recordFailure(err)
       sendError({ req, res }, err)
     })
+    handling.add(handled)
+    void handled.finally(() => handling.delete(handled))
   }
   const server = resolved.tls
     ? httpsServer(serverOptions, resolved.tls, onRequest)
@@ -197,6 +202,8 @@ async function serveRegistry(
       clearInterval(timer)
       reaper.close()
       await listening.close()
+      // Their connections are closed, so reading or sending a body fails and they end soon.
+      await Promise.allSettled(handling)
       await garbageCollector.stop()
       await maintenance
       await hashing.close()
