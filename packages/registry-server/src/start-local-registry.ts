@@ -168,9 +168,10 @@ async function serveRegistry(
   // deletes files, which must not go on once the data directory's lock is let go.
   let maintenance: Promise<unknown> = Promise.resolve()
   let maintaining = 0
-  let closing = false
+  // Set by the first `close`, which every later one returns.
+  let closed: Promise<void> | undefined
   const maintain = (): Promise<number> => {
-    if (closing) return Promise.reject(new Error('the registry is closed'))
+    if (closed !== undefined) return Promise.reject(new Error('the registry is closed'))
     maintaining += 1
     const run = maintenance.then(async () => {
       await auth?.identities.credentials.purgeExpired()
@@ -195,9 +196,7 @@ async function serveRegistry(
   garbageCollector.schedule(resolved.gcIntervalSeconds)
 
   // Once: `await using` after an explicit close() must not release the lock a second time.
-  let closed: Promise<void> | undefined
   const close = (): Promise<void> => {
-    closing = true
     closed ??= (async () => {
       clearInterval(timer)
       reaper.close()
