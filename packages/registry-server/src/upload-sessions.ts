@@ -99,9 +99,25 @@ export class UploadSessions {
         throw error
       }
       this.#owners.set(id, owner)
-      this.#live.set(id, { hasher: this.#hashes.hasher(algorithm) })
+      this.#live.set(id, { hasher: this.#startHash(algorithm) })
       return id
     })
+  }
+
+  // A hash that cannot start (a worker thread that cannot be made) must not fail the session
+  // just created, nor leave it holding its slot: without a running hash, the commit hashes the
+  // stored bytes instead.
+  #startHash(algorithm: DigestAlgorithm): UploadHasher | undefined {
+    try {
+      return this.#hashes.hasher(algorithm)
+    } catch (error) {
+      this.#log?.write({
+        level: 'error',
+        msg: 'starting an upload hash failed; the upload is hashed from storage at commit',
+        error: errorFields(error),
+      })
+      return undefined
+    }
   }
 
   /** Bytes received so far. @throws OciError BLOB_UPLOAD_UNKNOWN */

@@ -97,6 +97,32 @@ describe.each([
     ).rejects.toMatchObject({ code: 'DIGEST_INVALID' })
   })
 
+  it('opens a session whose hash cannot start, hashes it from storage at commit, and logs it', async () => {
+    const store = await openStore()
+    const events: LogEvent[] = []
+    const log = createLog('error', (event) => events.push(event))
+    const broken = {
+      hasher(): never {
+        throw new Error('no thread can be made')
+      },
+      close: async () => {},
+    }
+    const sessions = await UploadSessions.open(store, { perCredential: 1, total: 1 }, broken, log)
+    const bytes = randomBytes(MiB + 9)
+    const id = await sessions.start(REPOSITORY)
+    await sessions.append(REPOSITORY, id, body(bytes), undefined)
+    await sessions.finish(REPOSITORY, id, sha256(bytes))
+    expect((await store.blobs.readAll(sha256(bytes))).equals(bytes)).toBe(true)
+    expect(events).toMatchObject([
+      {
+        msg: 'starting an upload hash failed; the upload is hashed from storage at commit',
+        error: { message: 'no thread can be made' },
+      },
+    ])
+    // The finished session gave its one slot back.
+    await sessions.cancel(REPOSITORY, await sessions.start(REPOSITORY))
+  })
+
   describe('with the thread far behind the writes', () => {
     let lagging: HashPool
     beforeEach(() => {
