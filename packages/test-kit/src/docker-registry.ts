@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { stopProcess } from './stop-process.js'
+import { unusedPort } from './unused-port.js'
 
 /** Options of {@link startDockerRegistry}. */
 export interface DockerRegistryOptions {
@@ -79,9 +79,9 @@ export async function startDockerRegistry(
   const workDir = await mkdtemp(join(tmpdir(), 'docker-registry-'))
   const dataDir = join(workDir, 'data')
   try {
-    // A port picked this way can be taken by someone else before the registry binds it.
+    // Another test can still bind the port before the registry does: then try another.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort()
+      const port = await unusedPort()
       const configPath = join(workDir, 'config.yml')
       await writeFile(configPath, await configYaml(workDir, dataDir, port, options))
       const started = await spawnAndWait(options, configPath, port)
@@ -230,18 +230,4 @@ function handle(
   }
   const url = `http://127.0.0.1:${port}`
   return { url, port, pid: child.pid ?? 0, dataDir, close, [Symbol.asyncDispose]: close }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }

@@ -74,3 +74,4 @@ export {
   type ToolName,
   type ToolResult,
 } from './tools.js'
+export { unusedPort } from './unused-port.js'

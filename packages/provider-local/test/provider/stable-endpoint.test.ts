@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createArtifactRegistry } from '@artifact-registry/core'
+import { unusedPort } from '@artifact-registry/test-kit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
 
@@ -63,9 +64,7 @@ describe('the embedded registry keeps its endpoint across restarts', () => {
   })
 
   it('serves on the port it is given, and refuses one out of range', async () => {
-    const probe = await occupy(0)
-    const port = (probe.address() as { port: number }).port
-    await new Promise((resolve) => probe.close(resolve))
+    const port = await unusedPort()
     await using fixed = await local({ port })
     expect(portOf(fixed.registryEndpoint)).toBe(port)
     await expect(local({ port: 70_000 })).rejects.toMatchObject({
@@ -87,9 +86,7 @@ describe('the embedded registry keeps its endpoint across restarts', () => {
   })
 
   it('takes the port from a binding', async () => {
-    const probe = await occupy(0)
-    const port = (probe.address() as { port: number }).port
-    await new Promise((resolve) => probe.close(resolve))
+    const port = await unusedPort()
     await using registry = await createArtifactRegistry({ platform: 'local', dataDir: dir, port })
     expect(portOf(registry.registryEndpoint)).toBe(port)
   })

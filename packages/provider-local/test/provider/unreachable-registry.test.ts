@@ -1,8 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import type { ArtifactRegistryError } from '@artifact-registry/core'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
-import { createTestPki } from '@artifact-registry/test-kit'
+import { createTestPki, unusedPort } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalProvider, local } from '../../src/index.js'
 
@@ -28,14 +27,6 @@ async function failure(work: Promise<unknown>): Promise<ArtifactRegistryError> {
 async function listening(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return (server.address() as { port: number }).port
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('local({ url }) when the registry cannot be reached as configured', () => {
@@ -77,7 +68,7 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
   it.each(OPERATIONS)(
     '%s against a closed port is UNAVAILABLE naming the URL, never "fetch failed"',
     async (what, operation) => {
-      const url = `http://127.0.0.1:${await closedPort()}`
+      const url = `http://127.0.0.1:${await unusedPort()}`
       await using provider = await local({ url, adminCredentials: ADMIN })
       const error = await failure(operation(provider))
       expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true })

@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
 import { parseBinding } from '@artifact-registry/core'
+import { unusedPort } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
 import { provision } from '../../src/provision/index.js'
@@ -11,14 +10,6 @@ import { scratchDirectory } from './support.js'
 
 const port = async (dataDir: string): Promise<number> =>
   (JSON.parse(await readFile(join(dataDir, 'endpoint.json'), 'utf8')) as { port: number }).port
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port: free } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return free
-}
 
 describe('provision({ dataDir }) initialises the directory as the embedded registry would', () => {
   it('creates it, then reports it unchanged; the binding starts a registry on it', async () => {
@@ -56,7 +47,7 @@ describe('provision({ dataDir }) initialises the directory as the embedded regis
   it('puts the port wanted into the binding and the directory, and a changed port back', async () => {
     await using scratch = await scratchDirectory('provision-data-dir-port-')
     const dataDir = join(scratch.dir, 'registry')
-    const wanted = await freePort()
+    const wanted = await unusedPort()
     const { binding } = await provision({ dataDir, port: wanted })
     expect(binding.port).toBe(wanted)
     expect(await port(dataDir)).toBe(wanted)
