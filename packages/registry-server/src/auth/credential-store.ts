@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Permission } from '@artifact-registry/core'
+import { TTL_RULES } from '@artifact-registry/core/ttl'
+import { isRepositoryName } from '../names.js'
 import { writeFileAtomic } from '../storage/atomic-write.js'
 import { secretsEqual } from './builtin-authorizers.js'
 import type { CredentialsToRevoke } from './revocation.js'
@@ -17,7 +19,11 @@ export interface MintedCredential {
 
 /** What mints credentials for callers: a registry with auth on, and the standalone token service. */
 export interface CredentialMinter {
-  /** Mint a credential for one repository and one permission, valid for exactly `ttlSeconds`. */
+  /**
+   * Mint a credential for one repository and one permission, valid for exactly `ttlSeconds`.
+   * @throws TypeError when the repository is not a repository name, the permission is neither
+   *   `pull` nor `push-pull`, or `ttlSeconds` is not a whole number from 1 to 604800 (7 days)
+   */
   generateCredentials(
     repository: string,
     permission: Permission,
@@ -73,12 +79,17 @@ export class CredentialStore {
     return new CredentialStore(new Map(Object.entries(records)), file, tmpDir ?? dir)
   }
 
-  /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
+  /**
+   * Mint a credential for one repository and permission, valid for exactly `ttlSeconds`.
+   * @throws TypeError when the repository is not a repository name, the permission is neither
+   *   `pull` nor `push-pull`, or `ttlSeconds` is not a whole number from 1 to 7 days
+   */
   async mint(
     repository: string,
     permission: Permission,
     ttlSeconds: number,
   ): Promise<MintedCredential> {
+    checkMintArguments(repository, permission, ttlSeconds)
     const id = randomBytes(12).toString('hex')
     const password = randomBytes(32).toString('base64url')
     const expiresAt = Date.now() + ttlSeconds * 1000
@@ -99,7 +110,7 @@ export class CredentialStore {
     const record = id === undefined ? undefined : this.#records.get(id)
     if (record === undefined || !secretsEqual(hash(password), record.secretHash))
       return { status: 'invalid' }
-    if (Date.now() >= record.expiresAt) return { status: 'expired' }
+    if (!isUnexpired(record)) return { status: 'expired' }
     return {
       status: 'valid',
       repository: record.repository,
@@ -112,7 +123,7 @@ export class CredentialStore {
   isActive(username: string): boolean {
     const id = USERNAME.exec(username)?.[1]
     const record = id === undefined ? undefined : this.#records.get(id)
-    return record !== undefined && Date.now() < record.expiresAt
+    return record !== undefined && isUnexpired(record)
   }
 
   /**
@@ -134,7 +145,7 @@ export class CredentialStore {
     const now = Date.now()
     let removed = 0
     for (const [id, record] of this.#records) {
-      if (record.expiresAt <= now) {
+      if (!isUnexpired(record, now)) {
         this.#records.delete(id)
         removed += 1
       }
@@ -155,6 +166,37 @@ export class CredentialStore {
       )
     return this.#writes
   }
+}
+
+/** The longest a credential may live: the local platform's limit. */
+const MAX_TTL_SECONDS = TTL_RULES.local.maxSeconds
+
+// The API is called from JavaScript too, where nothing stops a misspelt permission or a NaN TTL:
+// refused here, one would otherwise become a credential broader or longer-lived than asked.
+function checkMintArguments(repository: unknown, permission: unknown, ttlSeconds: unknown): void {
+  if (typeof repository !== 'string' || !isRepositoryName(repository))
+    throw new TypeError(`not a repository name: ${shown(repository)}`)
+  if (permission !== 'pull' && permission !== 'push-pull')
+    throw new TypeError(`permission must be pull or push-pull, not ${shown(permission)}`)
+  if (!Number.isSafeInteger(ttlSeconds) || (ttlSeconds as number) < 1)
+    throw new TypeError(`ttlSeconds must be a positive integer, not ${shown(ttlSeconds)}`)
+  if ((ttlSeconds as number) > MAX_TTL_SECONDS)
+    throw new TypeError(`ttlSeconds must be at most ${MAX_TTL_SECONDS} (7 days), not ${ttlSeconds}`)
+}
+
+// How a refused argument appears in the error: a short, plain string as it is; anything else by
+// its type and length only, since a secret passed in the wrong place must not reach a log.
+function shown(value: unknown): string {
+  if (typeof value === 'string')
+    return /^[\w./:-]{0,64}$/.test(value)
+      ? JSON.stringify(value)
+      : `a string of ${value.length} characters`
+  return typeof value === 'number' ? String(value) : typeof value
+}
+
+// Written so that a record whose expiry is not a number (a hand-edited file) counts as expired.
+function isUnexpired(record: StoredCredential, now = Date.now()): boolean {
+  return now < record.expiresAt
 }
 
 function hash(secret: string): string {

@@ -13,9 +13,13 @@ export type Rights =
 
 const ALL: RegistryAction[] = ['pull', 'push', 'delete']
 
-/** The actions a credential of `permission` holds on its repository. push-pull also deletes. */
+/**
+ * The actions a credential of `permission` holds on its repository. push-pull also deletes;
+ * anything else (a record from a hand-edited file) holds none.
+ */
 export function actionsOf(permission: Permission): RegistryAction[] {
-  return permission === 'pull' ? ['pull'] : ['pull', 'push', 'delete']
+  if (permission === 'pull') return ['pull']
+  return permission === 'push-pull' ? ['pull', 'push', 'delete'] : []
 }
 
 /** What of `request` the rights allow: the intersection, possibly empty. */
