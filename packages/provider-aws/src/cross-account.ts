@@ -8,6 +8,7 @@ import { checkAccess } from './access.js'
 import type { AwsContext } from './context.js'
 import { addGrants, type GrantSet, grantsOf, removeGrants, sameGrants, toAccess } from './grants.js'
 import { awsErrorName, mapError, platformError, sdkCall } from './map-error.js'
+import { PolicyQueue } from './policy-queue.js'
 import { isPrincipalNotFound, PrincipalNotFound, withPrincipalRetry } from './principal-retry.js'
 import { waitForReplica } from './replica-wait.js'
 import {
@@ -66,15 +67,23 @@ export async function changeCrossAccountAccess(
 
 // --- Internal ---
 
-/** Read-modify-write of one region's policy, retried while a new principal is not found. */
+// One queue for the process, not one per provider: two providers of one account change the same
+// policies. Keys carry the account and the region, so other policies never wait.
+const policyChanges = new PolicyQueue()
+
+/**
+ * Read-modify-write of one region's policy, retried while a new principal is not found. Each
+ * attempt runs alone among this process's changes of that policy.
+ */
 function updatePolicy(
   ctx: AwsContext,
   region: string,
   name: string,
   apply: (current: GrantSet) => GrantSet,
 ): Promise<void> {
+  const key = JSON.stringify([ctx.accountId, region, name])
   return withPrincipalRetry(ctx.options.principalRetryDelaysMs, name, () =>
-    updatePolicyOnce(ctx, region, name, apply),
+    policyChanges.run(key, () => updatePolicyOnce(ctx, region, name, apply)),
   )
 }
 

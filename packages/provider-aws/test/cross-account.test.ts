@@ -260,6 +260,48 @@ describe('foreign statements are preserved', () => {
   })
 })
 
+// docs/platforms/aws.md#changes-in-one-process-go-one-at-a-time
+describe('changes in one process go one at a time', () => {
+  it('a removal overlapping an addition stays removed, from one provider or two', async () => {
+    const { registry, name } = await setup()
+    const other = await providerFor(fake)
+    for (const [remover, adder] of [
+      [registry, registry],
+      [registry, other],
+    ] as const) {
+      await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+      const results = await Promise.allSettled([
+        remover.removeCrossAccountAccess(name, access({ accountIds: [A] })),
+        adder.addCrossAccountAccess(name, access({ accountIds: [B] })),
+      ])
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled'])
+      expect((await granted(registry, name)).accountIds).toEqual([B])
+      await registry.removeCrossAccountAccess(name, access({ accountIds: [B] }))
+    }
+  })
+
+  it('many overlapping changes all land', async () => {
+    const { registry, name } = await setup()
+    const accounts = Array.from({ length: 8 }, (_, i) => String(100000000000 + i))
+    await Promise.all(
+      accounts.map((account) =>
+        registry.addCrossAccountAccess(name, access({ accountIds: [account] })),
+      ),
+    )
+    expect((await granted(registry, name)).accountIds).toEqual(accounts)
+    const revoked = accounts.filter((_, i) => i % 2 === 0)
+    await Promise.all([
+      ...revoked.map((account) =>
+        registry.removeCrossAccountAccess(name, access({ accountIds: [account] })),
+      ),
+      registry.addCrossAccountAccess(name, access({ accountIds: [C] })),
+    ])
+    expect((await granted(registry, name)).accountIds).toEqual(
+      [...accounts.filter((a) => !revoked.includes(a)), C].sort(),
+    )
+  })
+})
+
 // docs/platforms/aws.md#a-failed-read-is-not-an-empty-policy
 describe('a failed read is never treated as "no policy"', () => {
   it.each(['server-error', 'access-denied', 'throttling'] as const)(
