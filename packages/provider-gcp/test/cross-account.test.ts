@@ -220,6 +220,55 @@ describe('getCrossAccountAccess', () => {
   })
 })
 
+describe('a removal reaches the member however IAM spells it', () => {
+  const only = (email: string): GcpCrossAccountAccess => ({
+    ...NONE,
+    serviceAccountEmails: [email],
+  })
+  // The reader binding's members but the provider's own puller, which provisioning put there.
+  const managedMembers = (resource: string): string[] =>
+    fake
+      .getPolicy(resource)
+      .bindings.filter((b) => b.role === READER && b.condition === undefined)
+      .flatMap((b) => b.members)
+      .filter((m) => m !== `serviceAccount:${PULL_SA}`)
+
+  it('an email in other case is the same member: removed, and not added twice', async () => {
+    const { provider, name, resource } = await setup()
+    await provider.addCrossAccountAccess(name, only(CI_SA.toUpperCase()))
+    await provider.addCrossAccountAccess(name, only(CI_SA))
+    expect(managedMembers(resource)).toEqual([`serviceAccount:${CI_SA.toUpperCase()}`])
+    await provider.removeCrossAccountAccess(name, only(CI_SA))
+    expect(managedMembers(resource)).toEqual([])
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(NONE)
+  })
+
+  it("a deleted account's member goes with it: undeleted, it would hold the role again", async () => {
+    const { provider, name, resource } = await setup()
+    await provider.addCrossAccountAccess(name, only(CI_SA))
+    fake.deleteServiceAccount(CI_SA)
+    onTestFinished(() => fake.seedServiceAccount(CI_SA))
+    expect(managedMembers(resource)).toEqual([
+      expect.stringMatching(new RegExp(`^deleted:serviceAccount:${CI_SA}\\?uid=\\d+$`)),
+    ])
+    await provider.removeCrossAccountAccess(name, only(CI_SA.toUpperCase()))
+    expect(managedMembers(resource)).toEqual([])
+  })
+
+  it("a new account under a deleted one's email is granted anew", async () => {
+    const { provider, name, resource } = await setup()
+    await provider.addCrossAccountAccess(name, only(CI_SA))
+    fake.deleteServiceAccount(CI_SA)
+    fake.seedServiceAccount(CI_SA) // a new account, with a new uid
+    await provider.addCrossAccountAccess(name, only(CI_SA))
+    expect(managedMembers(resource)).toEqual([
+      expect.stringMatching(/^deleted:serviceAccount:/),
+      `serviceAccount:${CI_SA}`,
+    ])
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(only(CI_SA))
+  })
+})
+
 describe('grants belong to the GAR repository, as capabilities say', () => {
   it('a grant made through one image path is reported, and removed, through every other', async () => {
     const { provider, name } = await setup()

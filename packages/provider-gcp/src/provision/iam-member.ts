@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isArtifactRegistryError, type ProvisionRecorder } from '@artifact-registry/core'
-import { changeRoleMembers, roleMembers } from '../iam-policy.js'
+import { changeRoleMembers, holdsRole } from '../iam-policy.js'
 import { backoff, type PolicyTarget, readPolicy, updatePolicy } from '../policy-update.js'
 
 /** @internal One member provisioning grants a role on a resource, in its unconditional binding. */
@@ -35,7 +35,7 @@ export async function ensureMember(recorder: ProvisionRecorder, grant: MemberGra
   recorder.checkpoint()
   if (grant.resourceExists) {
     const policy = await readPolicy(grant.target)
-    if (roleMembers(policy, grant.role).includes(grant.member)) {
+    if (holdsRole(policy, grant.role, grant.member)) {
       recorder.unchanged(grant.kind, id)
       return
     }
