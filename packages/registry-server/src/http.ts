@@ -22,6 +22,12 @@ export interface RouteContext {
   readonly options: ResolvedRegistryOptions
   /** Who the request is from, as the authorizer named them (per-credential upload caps). */
   readonly subject: string
+  /**
+   * Ask the authorizer again, as when the request arrived; throws the same refusals. A request
+   * may take hours to send its body: whatever it writes is committed only if its credential was
+   * not revoked or expired meanwhile, nor its repository deleted.
+   */
+  readonly recheckAccess: () => Promise<void>
   readonly garbageCollector: GarbageCollector
   /** Credentials and tokens, when auth is on (deleting a repository revokes its credentials). */
   readonly auth: AuthService | undefined

@@ -258,12 +258,13 @@ async function handle(
   const method = req.method ?? 'GET'
   const route = matchRoute(method, url.pathname)
   const authorization = req.headers.authorization
-  const decision = await state.authorize({
-    authorization,
-    access: route.access,
-    request: { method, endpoint: route.endpoint, searchParams: new URLSearchParams(url.search) },
-  })
-  if (!decision.ok) {
+  const authorized = async (): Promise<string> => {
+    const decision = await state.authorize({
+      authorization,
+      access: route.access,
+      request: { method, endpoint: route.endpoint, searchParams: new URLSearchParams(url.search) },
+    })
+    if (decision.ok) return decision.subject
     if (decision.reason === 'denied') throw new OciError('DENIED', { detail: route.access })
     if (decision.reason === 'name-unknown') {
       throw new OciError('NAME_UNKNOWN', { detail: route.access })
@@ -273,6 +274,7 @@ async function handle(
       headers: { 'WWW-Authenticate': decision.challenge ?? BASIC_CHALLENGE },
     })
   }
+  const decision = { subject: await authorized() }
   if (hasBody(req)) {
     state.uploading.take(decision.subject)
     res.once('close', () => state.uploading.release(decision.subject))
@@ -287,6 +289,9 @@ async function handle(
     uploads: state.uploads,
     options: state.options,
     subject: decision.subject,
+    recheckAccess: async () => {
+      await authorized()
+    },
     garbageCollector: state.garbageCollector,
     auth: state.auth,
   }

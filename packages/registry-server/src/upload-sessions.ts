@@ -6,7 +6,7 @@ import { KeyedMutex } from './locks.js'
 import { errorFields, type Log } from './log.js'
 import { OciError } from './oci-errors.js'
 import type { CapLimits } from './request-limits.js'
-import type { RegistryStore } from './storage/registry-store.js'
+import type { MutationGuard, RegistryStore } from './storage/registry-store.js'
 
 // A session slot frees when another upload of the credential finishes: worth a retry soon.
 const SESSION_RETRY_AFTER_SECONDS = 10
@@ -163,8 +163,11 @@ export class UploadSessions {
     })
   }
 
-  /** Verify the digest, commit the blob and link it into the repository. */
-  finish(repository: string, id: string, digest: string): Promise<void> {
+  /**
+   * Verify the digest, commit the blob and link it into the repository.
+   * @param allowed checked under the repository's lock before the link (see `MutationGuard`)
+   */
+  finish(repository: string, id: string, digest: string, allowed?: MutationGuard): Promise<void> {
     return this.#mutex.run(id, async () => {
       await this.#state(repository, id)
       const parsed = parseDigest(digest)
@@ -178,7 +181,7 @@ export class UploadSessions {
       try {
         await this.#store.gcLock.shared(async () => {
           await this.#store.blobs.commitUpload(id, digest)
-          await this.#store.linkBlob(repository, digest)
+          await this.#store.linkBlob(repository, digest, allowed)
         })
         this.#forget(id)
       } catch (error) {

@@ -55,7 +55,7 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
   // Under the shared lock, so garbage collection cannot remove a reference between check and write.
   await ctx.store.gcLock.shared(async () => {
     await requireReferences(ctx, parsed.requiredBlobs, parsed.childManifests)
-    await ctx.store.putManifest(ctx.repository, { bytes, digest, parsed, tags })
+    await ctx.store.putManifest(ctx.repository, { bytes, digest, parsed, tags }, ctx.recheckAccess)
   })
   const headers: Record<string, string> = {
     Location: `/v2/${ctx.repository}/manifests/${digest}`,

@@ -12,6 +12,14 @@ import {
 } from './repository-record.js'
 
 /** A manifest to store: its exact bytes, digest, parsed fields and the tags to point at it. */
+/**
+ * Checked under the repository's lock just before a change is written; throwing refuses the
+ * change and writes nothing. Deleting a repository revokes its credentials before it takes that
+ * lock to clear the repository, so a change checked this way either lands before the clearing
+ * (and goes with it) or is refused.
+ */
+export type MutationGuard = () => Promise<void>
+
 export interface ManifestWrite {
   bytes: Buffer
   digest: string
@@ -67,13 +75,20 @@ export class RegistryStore {
     return this.blobs.stat(digest)
   }
 
-  /** Link a blob into a repository; refreshes its age so collection spares it for a grace period. */
-  linkBlob(repository: string, digest: string): Promise<void> {
-    return this.#mutate(repository, (record) => {
-      if (record.blobs.has(digest)) return false
-      record.blobs.add(digest)
-      return true
-    }).then(() => this.blobs.touch(digest))
+  /**
+   * Link a blob into a repository; refreshes its age so collection spares it for a grace period.
+   * @param allowed see {@link MutationGuard}
+   */
+  linkBlob(repository: string, digest: string, allowed?: MutationGuard): Promise<void> {
+    return this.#mutate(
+      repository,
+      (record) => {
+        if (record.blobs.has(digest)) return false
+        record.blobs.add(digest)
+        return true
+      },
+      allowed,
+    ).then(() => this.blobs.touch(digest))
   }
 
   /** Unlink a blob from a repository; false when it was not linked. */
@@ -98,8 +113,15 @@ export class RegistryStore {
     return this.#records.get(repository)?.manifests.has(digest) === true
   }
 
-  /** Store a manifest: its bytes first, then the record, so a visible manifest always has bytes. */
-  async putManifest(repository: string, write: ManifestWrite): Promise<void> {
+  /**
+   * Store a manifest: its bytes first, then the record, so a visible manifest always has bytes.
+   * @param allowed see {@link MutationGuard}
+   */
+  async putManifest(
+    repository: string,
+    write: ManifestWrite,
+    allowed?: MutationGuard,
+  ): Promise<void> {
     await this.blobs.writeSmall(write.digest, write.bytes)
     const { parsed } = write
     const manifest: ManifestRecord = {
@@ -111,14 +133,18 @@ export class RegistryStore {
       references: [...parsed.requiredBlobs, ...parsed.childManifests],
       createdAt: Date.now(),
     }
-    await this.#mutate(repository, (record) => {
-      record.manifests.set(write.digest, {
-        ...manifest,
-        createdAt: record.manifests.get(write.digest)?.createdAt ?? manifest.createdAt,
-      })
-      for (const tag of write.tags) record.tags.set(tag, write.digest)
-      return true
-    })
+    await this.#mutate(
+      repository,
+      (record) => {
+        record.manifests.set(write.digest, {
+          ...manifest,
+          createdAt: record.manifests.get(write.digest)?.createdAt ?? manifest.createdAt,
+        })
+        for (const tag of write.tags) record.tags.set(tag, write.digest)
+        return true
+      },
+      allowed,
+    )
   }
 
   /** Delete a manifest and every tag that points at it; false when it was not there. */
@@ -203,8 +229,13 @@ export class RegistryStore {
   }
 
   // Apply a change to a copy, persist it, then publish it: a failed write changes nothing.
-  #mutate(repository: string, change: (record: RepositoryRecord) => boolean): Promise<void> {
+  #mutate(
+    repository: string,
+    change: (record: RepositoryRecord) => boolean,
+    allowed?: MutationGuard,
+  ): Promise<void> {
     return this.#mutex.run(repository, async () => {
+      await allowed?.()
       const current = this.#records.get(repository)
       const next = current ? structuredClone(current) : emptyRecord()
       if (!change(next)) return

@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { basicAuth } from '@artifact-registry/test-kit'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { type LocalRegistry, type MintedCredential, startLocalRegistry } from '../../src/index.js'
+
+// A request is authorized when it arrives, but its body may take hours. What it would write must
+// not land once its credential was revoked or expired, or its repository deleted, meanwhile.
+
+const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
+const admin = basicAuth(ADMIN.username, ADMIN.password)
+const basic = (cred: MintedCredential): string => basicAuth(cred.username, cred.password)
+const INDEX = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [],
+  }),
+)
+const sha256 = (bytes: Buffer): string =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+
+/** A request whose body is sent in two parts: the first now, the rest when `finish` is called. */
+function heldRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): { finish(): Promise<number> } {
+  const req = request(url, { method, headers: { ...headers, 'content-length': body.length } })
+  const status = new Promise<number>((resolve, reject) => {
+    req.once('response', (res) => {
+      res.resume()
+      res.once('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.once('error', reject)
+  })
+  req.write(body.subarray(0, 10))
+  return {
+    finish: () => {
+      req.end(body.subarray(10))
+      return status
+    },
+  }
+}
+
+let dir: string
+let registry: LocalRegistry
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'revocation-in-flight-'))
+  registry = await startLocalRegistry({ dataDir: join(dir, 'data'), adminCredentials: ADMIN })
+})
+afterAll(async () => {
+  await registry.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+let counter = 0
+const freshRepo = (): string => `inflight/app${++counter}`
+const status = async (path: string, authorization = admin, method = 'GET'): Promise<number> => {
+  const res = await fetch(`${registry.url}${path}`, { method, headers: { authorization } })
+  await res.arrayBuffer()
+  return res.status
+}
+const sessions = async (): Promise<number> => (await readdir(join(dir, 'data', 'uploads'))).length
+
+/** Ways a credential stops working while its request is still sending. */
+const ENDINGS: [string, (repository: string, cred: MintedCredential) => Promise<void>][] = [
+  [
+    'revoked',
+    async (_, cred) => void (await registry.revokeCredentials({ username: cred.username })),
+  ],
+  [
+    'expired',
+    async (_, cred) => {
+      await new Promise((r) => setTimeout(r, cred.expiresAt.getTime() - Date.now() + 200))
+    },
+  ],
+  [
+    'its repository deleted',
+    async (repository) => {
+      expect(await status(`/_artifact-registry/repositories/${repository}`, admin, 'DELETE')).toBe(
+        202,
+      )
+    },
+  ],
+]
+
+describe.each(ENDINGS)('a request whose credential is %s while it sends', (_, end) => {
+  it('writes no manifest (401)', async () => {
+    const repository = freshRepo()
+    const cred = await registry.generateCredentials(repository, 'push-pull', 3)
+    const put = heldRequest(
+      `${registry.url}/v2/${repository}/manifests/planted`,
+      'PUT',
+      { authorization: basic(cred), 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      INDEX,
+    )
+    // Nothing shows the manifest request being handled: give it time to be authorized.
+    await new Promise((r) => setTimeout(r, 500))
+    await end(repository, cred)
+    expect(await put.finish()).toBe(401)
+    expect(await status(`/v2/${repository}/manifests/planted`)).toBe(404)
+  })
+
+  it('links no blob, and leaves no session behind (401)', async () => {
+    const repository = freshRepo()
+    const cred = await registry.generateCredentials(repository, 'push-pull', 3)
+    const blob = randomBytes(64 * 1024)
+    const before = await sessions()
+    const post = heldRequest(
+      `${registry.url}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`,
+      'POST',
+      { authorization: basic(cred), 'content-type': 'application/octet-stream' },
+      blob,
+    )
+    // The session exists once the request was authorized.
+    await vi.waitFor(async () => expect(await sessions()).toBe(before + 1), { timeout: 2500 })
+    await end(repository, cred)
+    expect(await post.finish()).toBe(401)
+    expect(await status(`/v2/${repository}/blobs/${sha256(blob)}`, admin, 'HEAD')).toBe(404)
+    expect(await sessions()).toBe(before)
+  })
+})
+
+it('a request whose credential still holds commits as usual (201)', async () => {
+  const repository = freshRepo()
+  const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+  const put = heldRequest(
+    `${registry.url}/v2/${repository}/manifests/kept`,
+    'PUT',
+    { authorization: basic(cred), 'content-type': 'application/vnd.oci.image.index.v1+json' },
+    INDEX,
+  )
+  await new Promise((r) => setTimeout(r, 200))
+  expect(await put.finish()).toBe(201)
+  expect(await status(`/v2/${repository}/manifests/kept`, basic(cred))).toBe(200)
+})
