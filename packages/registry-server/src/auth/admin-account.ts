@@ -54,10 +54,25 @@ export function isAdminPasswordHash(value: string): boolean {
 export class AdminAccount {
   readonly username: string
   readonly #check: (password: string) => Promise<boolean>
+  /** The password or its hash, whichever was configured: what the admin's tokens are tied to. */
+  readonly #secret: string
 
-  private constructor(username: string, check: (password: string) => Promise<boolean>) {
+  private constructor(
+    username: string,
+    check: (password: string) => Promise<boolean>,
+    secret: string,
+  ) {
     this.username = username
     this.#check = check
+    this.#secret = secret
+  }
+
+  /**
+   * The admin's stamp under `stampOf` (a keyed hash): it changes with the username or the
+   * configured password or hash, and with it every admin token issued before is refused.
+   */
+  stamp(stampOf: (secret: string) => string): string {
+    return stampOf(`${this.username}\0${this.#secret}`)
   }
 
   /** @throws TypeError for a missing username, an empty password or a malformed hash */
@@ -71,12 +86,16 @@ export class AdminAccount {
         !isAdminPasswordHash(credentials.passwordHash)
       )
         throw new TypeError('admin passwordHash must be a hash made by hashAdminPassword')
-      return new AdminAccount(username, hashChecker(credentials.passwordHash))
+      return new AdminAccount(
+        username,
+        hashChecker(credentials.passwordHash),
+        credentials.passwordHash,
+      )
     }
     const { password } = credentials as { password?: unknown }
     if (typeof password !== 'string' || password === '')
       throw new TypeError('admin username and password are required')
-    return new AdminAccount(username, async (offered) => secretsEqual(offered, password))
+    return new AdminAccount(username, async (offered) => secretsEqual(offered, password), password)
   }
 
   /** Whether `password` is the admin's. */

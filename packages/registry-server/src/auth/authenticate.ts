@@ -1,4 +1,4 @@
-import type { TokenIssuer } from '../token-service/token-issuer.js'
+import type { TokenIssuer, VerifiedToken } from '../token-service/token-issuer.js'
 import type { AdminAccount } from './admin-account.js'
 import { parseBasic, secretsEqual } from './builtin-authorizers.js'
 import type { CredentialStore } from './credential-store.js'
@@ -26,7 +26,7 @@ export async function authenticate(
   if (bearer !== undefined) {
     const token = await ids.tokens.verify(bearer)
     // A token lasts no longer than its holder: the admin, or a credential not yet revoked.
-    if (token === undefined || !holderIsActive(token.subject, ids)) return { status: 'invalid' }
+    if (token === undefined || !holderIsActive(token, ids)) return { status: 'invalid' }
     return {
       status: 'ok',
       rights: { kind: 'scoped', subject: token.subject, grants: token.access },
@@ -60,6 +60,10 @@ export async function authenticateBasic(
   }
 }
 
-function holderIsActive(subject: string, ids: Identities): boolean {
-  return subject === ids.admin.username || ids.credentials.isActive(subject)
+// The admin's tokens carry the admin's stamp: one from before the password changed is refused.
+function holderIsActive(token: VerifiedToken, ids: Identities): boolean {
+  if (token.subject === ids.admin.username) {
+    return token.holderStamp === ids.admin.stamp((secret) => ids.tokens.stampOf(secret))
+  }
+  return ids.credentials.isActive(token.subject)
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 // The two entries used, not the package root: it loads every JOSE feature (JWE, JWKS, …), about
 // 10 MB more memory for the server.
@@ -16,6 +16,9 @@ import type { SigningKeys } from './signing-keys.js'
  */
 export const TOKEN_LEEWAY_SECONDS = 60
 
+// A private claim of ours; registry:2 ignores claims it does not know.
+const STAMP_CLAIM = 'holder_stamp'
+
 /** A signed registry token. */
 export interface IssuedToken {
   token: string
@@ -30,6 +33,8 @@ export interface IssuedToken {
 export interface VerifiedToken {
   subject: string
   access: AccessRequest[]
+  /** The holder's stamp when it was issued (see {@link TokenIssuer.stampOf}), if any. */
+  holderStamp?: string
   /** The instant it is refused: its `exp` plus {@link TOKEN_LEEWAY_SECONDS}. */
   expiresAt: Date
 }
@@ -45,16 +50,41 @@ export class TokenIssuer {
   readonly service: string
   readonly #ttlSeconds: number
   readonly #verified = new Map<string, VerifiedToken>()
+  readonly #stampKey: Buffer
 
   constructor(keys: SigningKeys, options: { issuer: string; service: string; ttlSeconds: number }) {
     this.#keys = keys
+    // Derived from the signing key, which stays in the data directory: a stamp means nothing
+    // outside this token service, and is the same again after a restart.
+    this.#stampKey = createHash('sha256')
+      .update('holder stamp\0')
+      .update(keys.privateKey.export({ type: 'pkcs8', format: 'der' }))
+      .digest()
     this.issuer = options.issuer
     this.service = options.service
     this.#ttlSeconds = options.ttlSeconds
   }
 
-  /** Sign a token for `access`, expiring at the token TTL or `notAfter`, whichever is sooner. */
-  async issue(subject: string, access: AccessRequest[], notAfter?: Date): Promise<IssuedToken> {
+  /**
+   * A short keyed hash of `secret`, to put in a token as its holder's stamp: a token whose stamp
+   * no longer matches what its holder's secret gives now is refused, so changing the secret (the
+   * admin password) ends the tokens issued before. It reveals nothing of the secret without the
+   * signing key.
+   */
+  stampOf(secret: string): string {
+    return createHmac('sha256', this.#stampKey).update(secret).digest('base64url').slice(0, 22)
+  }
+
+  /**
+   * Sign a token for `access`, expiring at the token TTL or `notAfter`, whichever is sooner,
+   * carrying `holderStamp` when given.
+   */
+  async issue(
+    subject: string,
+    access: AccessRequest[],
+    notAfter?: Date,
+    holderStamp?: string,
+  ): Promise<IssuedToken> {
     const now = Date.now()
     const limit = Math.min(
       now + this.#ttlSeconds * 1000,
@@ -63,7 +93,8 @@ export class TokenIssuer {
     // Whole seconds, rounded down: a token never outlives the credential it came from.
     const end = Math.floor(limit / 1000)
     const issued = Math.floor(now / 1000)
-    const token = await new SignJWT({ access })
+    const claims = holderStamp === undefined ? { access } : { access, [STAMP_CLAIM]: holderStamp }
+    const token = await new SignJWT(claims)
       .setProtectedHeader({
         alg: 'ES256',
         typ: 'JWT',
@@ -109,10 +140,12 @@ export class TokenIssuer {
     const { exp, sub } = payload
     if (access === undefined || typeof exp !== 'number' || typeof sub !== 'string' || sub === '')
       return undefined
+    const stamp = payload[STAMP_CLAIM]
     const verified: VerifiedToken = {
       subject: sub,
       access,
       expiresAt: new Date((exp + TOKEN_LEEWAY_SECONDS) * 1000),
+      ...(typeof stamp === 'string' && { holderStamp: stamp }),
     }
     if (Date.now() >= verified.expiresAt.getTime()) return undefined
     // Verification is the costly part of a request with a token: remember recent ones.
