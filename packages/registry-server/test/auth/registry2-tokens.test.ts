@@ -49,6 +49,7 @@ describe.skipIf(missing)(`tokens behind registry:2 ${missing ?? ''}`.trim(), () 
   let ours: LocalRegistry
   let signingKeyDir: string
   const targets: Target[] = []
+  let adminStamp: unknown
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'registry2-tokens-'))
@@ -85,6 +86,10 @@ describe.skipIf(missing)(`tokens behind registry:2 ${missing ?? ''}`.trim(), () 
       const push = await tokenFor(target.realm, admin, `repository:${REPO}:pull,push`)
       await pushImage(target.url, REPO, 'v1', 'tokens', { authorization: `Bearer ${push}` })
     }
+    // Our registry refuses an admin token without the admin's stamp; take it from a real one.
+    adminStamp = claimsOf(
+      await tokenFor(`${ours.url}/token`, admin, `repository:${REPO}:pull`),
+    ).holder_stamp
   }, 60_000)
 
   afterAll(async () => {
@@ -113,6 +118,7 @@ describe.skipIf(missing)(`tokens behind registry:2 ${missing ?? ''}`.trim(), () 
     iss: tokens.issuer,
     aud: tokens.service,
     sub: ADMIN.username,
+    holder_stamp: adminStamp,
     iat: now() - 90,
     nbf: now() - 90,
     exp: now() + 60,
