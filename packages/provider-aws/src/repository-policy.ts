@@ -143,9 +143,43 @@ function parseDocument(policyText: string): Record<string, unknown> {
   return doc as Record<string, unknown>
 }
 
+/**
+ * Whether a statement is ours: its Sid has our prefix, and it has the shape we write (an `Allow`
+ * of AWS principals without a condition, or of the Lambda service conditioned on `aws:sourceArn`
+ * only). One with our prefix in another shape (a `Deny`, `NotPrincipal`, a condition added by
+ * hand) was edited by someone: read as grants and written back as our `Allow`, it would be widened
+ * or turned around, so nothing is changed and the call fails `CONFLICT`.
+ */
 function isOwn(statement: unknown): statement is Record<string, unknown> {
   const sid = (statement as { Sid?: unknown } | null)?.Sid
-  return typeof sid === 'string' && sid.startsWith(OWN_SID_PREFIX)
+  if (typeof sid !== 'string' || !sid.startsWith(OWN_SID_PREFIX)) return false
+  if (hasOurShape(statement as Record<string, unknown>)) return true
+  throw platformError(
+    'CONFLICT',
+    `The repository policy's statement "${sid}" has a Sid of this library's but not the form it writes (an Allow of pull actions, with no other condition than the Lambda source); it was left unchanged. Rename or remove that statement.`,
+  )
+}
+
+const OUR_KEYS = new Set(['Sid', 'Effect', 'Principal', 'Action', 'Condition'])
+
+function hasOurShape(statement: Record<string, unknown>): boolean {
+  if (statement.Effect !== 'Allow' || Object.keys(statement).some((k) => !OUR_KEYS.has(k)))
+    return false
+  const principal = statement.Principal
+  if (typeof principal !== 'object' || principal === null) return false
+  const kinds = Object.keys(principal)
+  if (kinds.length !== 1) return false
+  if (kinds[0] === 'AWS') return statement.Condition === undefined
+  if (kinds[0] !== 'Service' || (principal as { Service?: unknown }).Service !== LAMBDA_SERVICE)
+    return false
+  const condition = statement.Condition
+  if (typeof condition !== 'object' || condition === null) return false
+  return Object.values(condition).every(
+    (block) =>
+      typeof block === 'object' &&
+      block !== null &&
+      Object.keys(block).every((key) => key.toLowerCase() === 'aws:sourcearn'),
+  )
 }
 
 function awsPrincipalsOf(statement: Record<string, unknown>): string[] {

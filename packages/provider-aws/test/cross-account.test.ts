@@ -251,6 +251,38 @@ describe('foreign statements are preserved', () => {
     expect(policyDoc(fake, REGION, name)?.Statement[0]).toEqual(FOREIGN_STATEMENT)
   })
 
+  it.each([
+    ['a Deny', { Effect: 'Deny' }],
+    ['a condition added by hand', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-x' } } }],
+    ['NotAction', { NotAction: 'ecr:PutImage' }],
+  ])(
+    'a statement with our Sid but %s is refused (CONFLICT), and nothing is written',
+    async (_, edit) => {
+      const { registry, name } = await setup()
+      const edited = {
+        Sid: PULL_SID,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${A}:root` },
+        Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
+        ...edit,
+      }
+      const text = JSON.stringify({ Version: '2012-10-17', Statement: [edited] })
+      fake.seedPolicy(REGION, name, text)
+      for (const call of [
+        () => registry.addCrossAccountAccess(name, access({ accountIds: [B] })),
+        () => registry.removeCrossAccountAccess(name, access({ accountIds: [A] })),
+        () => registry.getCrossAccountAccess(name),
+      ]) {
+        await expect(call()).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringContaining(`statement "${PULL_SID}"`),
+        })
+      }
+      expect(fake.getPolicy(REGION, name)).toBe(text)
+      expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
+    },
+  )
+
   it('adding what is already granted writes nothing', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
