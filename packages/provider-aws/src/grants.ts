@@ -36,11 +36,18 @@ export function grantsOf(access: AwsCrossAccountAccess): GrantSet {
   return { accounts: new Set(access.accountIds), roles: new Set(access.roleArns), lambda }
 }
 
-/** `current ∪ change`. */
+/** `current ∪ change`; a role already granted under another spelling is not added again. */
 export function addGrants(current: GrantSet, change: GrantSet): GrantSet {
+  const held = new Set([...current.roles].map(roleIdentity))
+  const roles = new Set(current.roles)
+  for (const role of change.roles) {
+    if (held.has(roleIdentity(role))) continue
+    held.add(roleIdentity(role))
+    roles.add(role)
+  }
   return {
     accounts: new Set([...current.accounts, ...change.accounts]),
-    roles: new Set([...current.roles, ...change.roles]),
+    roles,
     lambda: new Set([...current.lambda, ...change.lambda]),
   }
 }
@@ -51,7 +58,8 @@ export function addGrants(current: GrantSet, change: GrantSet): GrantSet {
  */
 export function removeGrants(current: GrantSet, change: GrantSet): GrantSet {
   const accounts = new Set([...current.accounts].filter((a) => !change.accounts.has(a)))
-  const roles = new Set([...current.roles].filter((r) => !change.roles.has(r)))
+  const removed = new Set([...change.roles].map(roleIdentity))
+  const roles = new Set([...current.roles].filter((r) => !removed.has(roleIdentity(r))))
   const lambda = new Set(
     [...current.lambda].filter((key) => !change.lambda.has(key) && accounts.has(splitKey(key)[0])),
   )
@@ -79,6 +87,18 @@ export function toAccess(grants: GrantSet): AwsCrossAccountAccess {
     regions: sorted(regions),
     allowedServiceTypes: grants.lambda.size > 0 ? ['worker'] : [],
   }
+}
+
+/**
+ * Which role an ARN names. IAM does not tell role names apart by case (`Puller` and `puller`
+ * cannot both exist in an account), and a role's name is unique in its account whatever its
+ * path, so a grant removed under another spelling than it was made with is still removed.
+ */
+export function roleIdentity(arn: string): string {
+  const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn)
+  if (match === null) return arn
+  const [, partition, account, name = ''] = match
+  return `${partition}:${account}:${name.toLowerCase()}`
 }
 
 /** The key of one Lambda pair. */

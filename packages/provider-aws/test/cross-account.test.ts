@@ -171,6 +171,20 @@ describe('regions round-trip and grants never become a cross product', () => {
 })
 
 // docs/platforms/aws.md#role-arns-stay-roles
+describe('a role is one role however its name is spelt', () => {
+  it('a removal in other case removes it; an addition in other case adds nothing', async () => {
+    const { registry, name } = await setup()
+    const shouted = ROLE_B.replace(/role\/puller$/, 'role/PULLER')
+    await registry.addCrossAccountAccess(name, access({ roleArns: [ROLE_B] }))
+    await registry.addCrossAccountAccess(name, access({ roleArns: [shouted] }))
+    expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
+    expect((await granted(registry, name)).roleArns).toEqual([ROLE_B])
+    await registry.removeCrossAccountAccess(name, access({ roleArns: [shouted] }))
+    expect((await granted(registry, name)).roleArns).toEqual([])
+    expect(fake.getPolicy(REGION, name)).toBeUndefined()
+  })
+})
+
 describe('a role ARN is never widened to its account', () => {
   it('grants the role only; its account root appears nowhere', async () => {
     const { registry, name } = await setup()
