@@ -22,9 +22,15 @@ export interface AuthServiceOptions {
   service?: string
   /** Token issuer; a registry's `auth.token.issuer` must match. @default "artifact-registry-token-service" */
   issuer?: string
-  /** Lifetime of a token (never beyond its credential's expiry). @default 300 */
+  /**
+   * Lifetime of a token (never beyond its credential's expiry), a whole number of seconds from 1
+   * to 86400 (a day); anything else is a `TypeError`. @default 300
+   */
   tokenTtlSeconds?: number
 }
+
+/** The longest a token may be asked to live: a day. */
+const MAX_TOKEN_TTL_SECONDS = 86_400
 
 /** Paths the auth service answers. */
 export const TOKEN_PATH = '/token'
@@ -46,6 +52,12 @@ export class AuthService {
 
   static async open(options: AuthServiceOptions, tmpDir?: string): Promise<AuthService> {
     const admin = AdminAccount.from(options.admin)
+    const ttl = options.tokenTtlSeconds
+    // An unchecked value would make every token request fail (NaN) or hand out tokens for years.
+    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS))
+      throw new TypeError(
+        `tokenTtlSeconds must be a whole number from 1 to ${MAX_TOKEN_TTL_SECONDS}, not ${String(ttl)}`,
+      )
     const keys = await loadSigningKeys(options.dataDir, tmpDir)
     const tokens = new TokenIssuer(keys, {
       issuer: options.issuer ?? 'artifact-registry-token-service',

@@ -87,3 +87,18 @@ describe('a credentials file edited by hand', () => {
     expect(await tag(basic(oddExpiry.username, oddExpiry.password))).toBe(401)
   })
 })
+
+describe('tokenTtlSeconds is checked when the server starts', () => {
+  it.each([[Number.NaN], [0], [1.5], [86_401], ['300']])(
+    'refuses %s with a TypeError',
+    async (ttl) => {
+      const tokenService = { tokenTtlSeconds: ttl as number }
+      await expect(startLocalRegistry({ adminCredentials: ADMIN, tokenService })).rejects.toThrow(
+        /tokenTtlSeconds must be a whole number from 1 to 86400/,
+      )
+      await expect(
+        startTokenService({ admin: ADMIN, tokenTtlSeconds: ttl as number }),
+      ).rejects.toThrow(TypeError)
+    },
+  )
+})
