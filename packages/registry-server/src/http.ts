@@ -4,7 +4,7 @@ import { OciError } from './oci-errors.js'
 import type { ResolvedRegistryOptions } from './options.js'
 import { publicError } from './public-error.js'
 import { answerThenClose, isSendingBody } from './refused-body.js'
-import type { RegistryStore } from './storage/registry-store.js'
+import type { MutationGuard, RegistryStore } from './storage/registry-store.js'
 import type { AuthService } from './token-service/auth-service.js'
 import type { UploadSessions } from './upload-sessions.js'
 
@@ -24,10 +24,16 @@ export interface RouteContext {
   readonly subject: string
   /**
    * Ask the authorizer again, as when the request arrived; throws the same refusals. A request
-   * may take hours to send its body: whatever it writes is committed only if its credential was
-   * not revoked or expired meanwhile, nor its repository deleted.
+   * may take hours to send its body: before it commits what it sent, this asks whether its
+   * credential was revoked or expired, or its repository deleted, meanwhile.
    */
   readonly recheckAccess: () => Promise<void>
+  /**
+   * The same question asked again under the repository's lock, at the instant of the write,
+   * where only a quick synchronous check may run: whether the credential is still held (built-in
+   * auth; with an `authorize` hook of the user's, nothing more is asked). Throws 401 if not.
+   */
+  readonly accessStillHeld: MutationGuard
   readonly garbageCollector: GarbageCollector
   /** Credentials and tokens, when auth is on (deleting a repository revokes its credentials). */
   readonly auth: AuthService | undefined

@@ -72,8 +72,9 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
   /**
    * Decides every request. Omitted with no `adminCredentials`: development mode, anonymous
    * access to everything (only sensible on a loopback address). Asked a second time, with the
-   * same input, just before a manifest `PUT` or a blob upload's commit writes: a refusal then
-   * writes nothing, so a credential revoked while its request was sending cannot commit.
+   * same input, once a manifest `PUT` or a blob upload's commit has its body and before it
+   * writes (outside every lock): a refusal then writes nothing, so a credential revoked while
+   * its request was sending cannot commit.
    */
   authorize?: Authorizer
   /**

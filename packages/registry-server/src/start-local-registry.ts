@@ -116,8 +116,8 @@ async function serveRegistry(
       })
     : undefined
   let url = ''
-  const authorize =
-    options.authorize ?? auth?.authorizer(() => `${url}/token`) ?? anonymousAuthorizer
+  const realm = (): string => `${url}/token`
+  const authorize = options.authorize ?? auth?.authorizer(realm) ?? anonymousAuthorizer
   const garbageCollector = new GarbageCollector(store, resolved.gcGracePeriodSeconds, log)
   const state: ServerState = {
     store,
@@ -125,6 +125,8 @@ async function serveRegistry(
     options: resolved,
     authorize,
     auth,
+    builtInAuth:
+      options.authorize === undefined && auth !== undefined ? { service: auth, realm } : undefined,
     garbageCollector,
     uploading: new ConcurrencyCap(limits.concurrentUploads, {
       what: 'concurrent uploads',
@@ -242,6 +244,8 @@ interface ServerState {
   options: ResolvedRegistryOptions
   authorize: Authorizer
   auth: AuthService | undefined
+  /** The auth service when it is also what authorizes requests (no `authorize` hook). */
+  builtInAuth: { service: AuthService; realm: () => string } | undefined
   garbageCollector: GarbageCollector
   /** Requests sending a body, per credential. */
   uploading: ConcurrencyCap
@@ -291,6 +295,14 @@ async function handle(
     subject: decision.subject,
     recheckAccess: async () => {
       await authorized()
+    },
+    accessStillHeld: () => {
+      const builtIn = state.builtInAuth
+      if (builtIn === undefined || builtIn.service.stillHolds(decision.subject)) return
+      throw new OciError('UNAUTHORIZED', {
+        detail: route.access,
+        headers: { 'WWW-Authenticate': builtIn.service.challenge(builtIn.realm(), route.access) },
+      })
     },
     garbageCollector: state.garbageCollector,
     auth: state.auth,

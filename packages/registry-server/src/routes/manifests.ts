@@ -52,10 +52,16 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
   if (badTag !== undefined) throw new OciError('TAG_INVALID', { detail: { tag: badTag } })
   checkPreconditions(ctx, tags)
   const parsed = parseManifest(bytes, contentType(ctx.req))
+  // The body may have taken long: is the credential still good (and, at the write, still held)?
+  await ctx.recheckAccess()
   // Under the shared lock, so garbage collection cannot remove a reference between check and write.
   await ctx.store.gcLock.shared(async () => {
     await requireReferences(ctx, parsed.requiredBlobs, parsed.childManifests)
-    await ctx.store.putManifest(ctx.repository, { bytes, digest, parsed, tags }, ctx.recheckAccess)
+    await ctx.store.putManifest(
+      ctx.repository,
+      { bytes, digest, parsed, tags },
+      ctx.accessStillHeld,
+    )
   })
   const headers: Record<string, string> = {
     Location: `/v2/${ctx.repository}/manifests/${digest}`,

@@ -28,7 +28,8 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   if (digest !== null) {
     try {
       if (hasBody(ctx.req)) await ctx.uploads.append(ctx.repository, id, ctx.req, undefined)
-      await ctx.uploads.finish(ctx.repository, id, digest, ctx.recheckAccess)
+      await ctx.recheckAccess()
+      await ctx.uploads.finish(ctx.repository, id, digest, ctx.accessStillHeld)
     } catch (error) {
       // The client never learnt this session's id, so nobody could finish or cancel it.
       await ctx.uploads.discard(id)
@@ -71,7 +72,8 @@ export async function finishUpload(ctx: RouteContext): Promise<void> {
   } else {
     await ctx.uploads.size(ctx.repository, ctx.param)
   }
-  await ctx.uploads.finish(ctx.repository, ctx.param, digest, ctx.recheckAccess)
+  await ctx.recheckAccess()
+  await ctx.uploads.finish(ctx.repository, ctx.param, digest, ctx.accessStillHeld)
   sendCreated(ctx, digest)
 }
 

@@ -16,9 +16,10 @@ import {
  * Checked under the repository's lock just before a change is written; throwing refuses the
  * change and writes nothing. Deleting a repository revokes its credentials before it takes that
  * lock to clear the repository, so a change checked this way either lands before the clearing
- * (and goes with it) or is refused.
+ * (and goes with it) or is refused. Synchronous, and it must be quick: other changes of the
+ * repository, and a garbage collection, wait while it runs.
  */
-export type MutationGuard = () => Promise<void>
+export type MutationGuard = () => void
 
 export interface ManifestWrite {
   bytes: Buffer
@@ -235,7 +236,7 @@ export class RegistryStore {
     allowed?: MutationGuard,
   ): Promise<void> {
     return this.#mutex.run(repository, async () => {
-      await allowed?.()
+      allowed?.()
       const current = this.#records.get(repository)
       const next = current ? structuredClone(current) : emptyRecord()
       if (!change(next)) return

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Permission } from '@artifact-registry/core'
 import { AdminAccount, type AdminCredentials } from '../auth/admin-account.js'
 import { authenticate, type Identities } from '../auth/authenticate.js'
-import type { Authorizer } from '../auth/authorizer.js'
+import type { AccessRequest, Authorizer } from '../auth/authorizer.js'
 import { CredentialStore, type MintedCredential } from '../auth/credential-store.js'
 import type { CredentialsToRevoke } from '../auth/revocation.js'
 import { allows } from '../auth/rights.js'
@@ -89,14 +89,29 @@ export class AuthService {
     return async ({ authorization, access }) => {
       const auth = await authenticate(authorization, this.identities)
       if (auth.status !== 'ok') {
-        const scope = access.length > 0 ? `,scope="${formatScope(access)}"` : ''
-        const challenge = `Bearer realm="${realm()}",service="${this.identities.tokens.service}"${scope}`
-        return { ok: false, reason: 'unauthenticated', challenge }
+        return { ok: false, reason: 'unauthenticated', challenge: this.challenge(realm(), access) }
       }
       return allows(auth.rights, access)
         ? { ok: true, subject: auth.rights.subject }
         : { ok: false, reason: 'denied' }
     }
+  }
+
+  /** The `WWW-Authenticate` value of a 401 for `access`: where to get a token for it. */
+  challenge(realm: string, access: readonly AccessRequest[]): string {
+    const scope = access.length > 0 ? `,scope="${formatScope(access)}"` : ''
+    return `Bearer realm="${realm}",service="${this.identities.tokens.service}"${scope}`
+  }
+
+  /**
+   * Whether the holder a request was authorized as (the subject {@link authorizer} named) still
+   * holds its credential: the admin, or a credential neither revoked nor expired since. Cheap and
+   * synchronous, so it can be asked under a repository's lock.
+   */
+  stillHolds(subject: string): boolean {
+    return (
+      subject === this.identities.admin.username || this.identities.credentials.isActive(subject)
+    )
   }
 
   /** Answer the token, minting and revocation endpoints; false when the request is for none. */

@@ -139,3 +139,36 @@ it('a request whose credential still holds commits as usual (201)', async () => 
   expect(await put.finish()).toBe(201)
   expect(await status(`/v2/${repository}/manifests/kept`, basic(cred))).toBe(200)
 })
+
+describe('the second question is asked outside every lock', () => {
+  it('a slow authorize hook holds up its own commit only, not a collection nor other pushes', async () => {
+    let opened: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      opened = resolve
+    })
+    let slowAsked = 0
+    await using gated = await startLocalRegistry({
+      authorize: async ({ access }) => {
+        if (access.some((a) => a.name === 'gate/slow') && ++slowAsked === 2) await gate
+        return { ok: true, subject: 'anyone' }
+      },
+    })
+    const put = (repository: string): Promise<number> =>
+      fetch(`${gated.url}/v2/${repository}/manifests/v1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+        body: INDEX,
+      }).then(async (res) => {
+        await res.arrayBuffer()
+        return res.status
+      })
+    const slow = put('gate/slow')
+    await vi.waitFor(() => expect(slowAsked).toBe(2))
+    // Held at its second question: a collection and another repository's push go on meanwhile.
+    const collected = gated.collectGarbage()
+    expect(await put('gate/other')).toBe(201)
+    await collected
+    opened()
+    expect(await slow).toBe(201)
+  })
+})
