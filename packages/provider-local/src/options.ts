@@ -165,10 +165,19 @@ function urlProblem(url: unknown): string | undefined {
     parsed.username === '' &&
     parsed.password === ''
   if (usable) return undefined
-  // A password in the URL is a secret: the message shows where it was, not what it is.
-  const text = String(url)
-  const shown = parsed?.password ? text.replace(`:${parsed.password}@`, ':***@') : text
-  return `${JSON.stringify(shown)} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
+  return `${JSON.stringify(withoutUserinfo(String(url)))} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
+}
+
+/**
+ * The text with everything up to its last `@` masked: a password in a URL is a secret, and the
+ * message shows where it was, not what it is. Worked out on the text itself, since a URL that
+ * does not parse, or whose parsed password is percent-encoded, would still show it otherwise.
+ */
+function withoutUserinfo(text: string): string {
+  const at = text.lastIndexOf('@')
+  if (at < 0) return text
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ''
+  return `${scheme}***${text.slice(at)}`
 }
 
 /** @internal Whether `value` is a string with something besides white space. */

@@ -115,11 +115,34 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
     expect(error.message).toContain(JSON.stringify(url))
   })
 
-  it('a url with credentials in it is INVALID_CONFIG that does not repeat the password', async () => {
-    const error = await failure(local({ url: 'http://admin:s3cret-pw@127.0.0.1:5000' }))
-    expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
-    expect(error.message).toContain('"http://admin:***@127.0.0.1:5000"')
-    expect(error.message).toContain('credentials go in adminCredentials')
-    expect(error.message).not.toContain('s3cret-pw')
-  })
+  it.each([
+    ['a plain password', 'http://admin:s3cret-pw@127.0.0.1:5000', '"http://***@127.0.0.1:5000"'],
+    // Not a URL at all (port out of range): nothing parsed to tell the password by.
+    [
+      'a URL that does not parse',
+      'http://admin:s3cret-pw@127.0.0.1:99999',
+      '"http://***@127.0.0.1:99999"',
+    ],
+    // The parsed password is percent-encoded, so it does not match the text as given.
+    [
+      'a password URLs encode',
+      'http://admin:s3cret-pw^|{ x@127.0.0.1:5000',
+      '"http://***@127.0.0.1:5000"',
+    ],
+    [
+      'an @ in the password',
+      'http://admin:s3cret-pw@@127.0.0.1:5000',
+      '"http://***@127.0.0.1:5000"',
+    ],
+  ])(
+    'a url with credentials in it (%s) is INVALID_CONFIG that does not repeat them',
+    async (_, url, shown) => {
+      const error = await failure(local({ url }))
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
+      expect(error.message).toContain(shown)
+      expect(error.message).toContain('credentials go in adminCredentials')
+      expect(error.message).not.toContain('s3cret-pw')
+      expect(JSON.stringify(error)).not.toContain('s3cret-pw')
+    },
+  )
 })
