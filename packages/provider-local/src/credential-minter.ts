@@ -6,6 +6,7 @@ import type {
 } from '@artifact-registry/registry-server'
 import { RegistryHttpError } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
+import { checkedRealm } from './realm-check.js'
 import type { RegistryClient } from './registry-client.js'
 
 /** Mints credentials for one repository and permission, and revokes them. */
@@ -40,7 +41,13 @@ export function remoteMinter(
   const mintBase = (): Promise<string> => {
     base ??= options.tokenServiceUrl
       ? Promise.resolve(options.tokenServiceUrl)
-      : client.discoverRealm().then((realm) => (realm ? new URL(realm).origin : client.baseUrl))
+      : client
+          .discoverRealm()
+          .then((realm) =>
+            realm
+              ? checkedRealm(realm, client.baseUrl, client.tokenServiceUrl).origin
+              : client.baseUrl,
+          )
     return base
   }
   const adminPost = async (path: string, body: unknown): Promise<Response> => {

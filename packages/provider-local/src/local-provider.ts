@@ -230,6 +230,7 @@ export async function local(given?: LocalProviderOptions): Promise<LocalProvider
     options.url,
     options.adminCredentials,
     providerTransport(options),
+    options.tokenServiceUrl,
   )
   return instrument(
     new LocalProvider({ bindingName, client, minter: remoteMinter(client, options) }),

@@ -1,4 +1,5 @@
 import { RegistryHttpError } from './map-error.js'
+import { checkedRealm } from './realm-check.js'
 import type { ClosableFetch, Fetch } from './trusting-fetch.js'
 import { namingUnreachable } from './unreachable.js'
 
@@ -28,12 +29,24 @@ export class RegistryClient {
   readonly #auth: BasicAuth | undefined
   readonly #transport: ClosableFetch | undefined
   readonly #tokens = new Map<string, CachedToken>()
+  /** Where a token realm on another host may be, besides the registry's own host. */
+  readonly tokenServiceUrl: string | undefined
 
-  /** @param transport how to send requests when not with the global `fetch` */
-  constructor(baseUrl: string, auth: BasicAuth | undefined, transport?: ClosableFetch) {
+  /**
+   * @param transport how to send requests when not with the global `fetch`
+   * @param tokenServiceUrl a token service the admin's credentials may be sent to, when the
+   *   registry names it as its realm (see {@link checkedRealm})
+   */
+  constructor(
+    baseUrl: string,
+    auth: BasicAuth | undefined,
+    transport?: ClosableFetch,
+    tokenServiceUrl?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '')
     this.#auth = auth
     this.#transport = transport
+    this.tokenServiceUrl = tokenServiceUrl
     this.fetch = namingUnreachable(transport?.fetch ?? fetch)
   }
 
@@ -108,10 +121,13 @@ export class RegistryClient {
   }
 
   async #token(challenge: BearerChallenge): Promise<string> {
-    const url = new URL(challenge.realm)
+    const basic = this.#basic()
+    const url =
+      basic === undefined
+        ? new URL(challenge.realm)
+        : checkedRealm(challenge.realm, this.baseUrl, this.tokenServiceUrl)
     if (challenge.service) url.searchParams.set('service', challenge.service)
     if (challenge.scope) url.searchParams.set('scope', challenge.scope)
-    const basic = this.#basic()
     const res = await this.fetch(url, { headers: basic ? { authorization: basic } : {} })
     if (res.status !== 200)
       throw new RegistryHttpError(res.status, await res.text(), 'token request')

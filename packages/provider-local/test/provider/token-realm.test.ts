@@ -1,0 +1,129 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { createTestPki } from '@artifact-registry/test-kit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { local } from '../../src/index.js'
+import { checkedRealm } from '../../src/realm-check.js'
+
+// The admin password goes where the registry's Bearer challenge says to get a token: a registry
+// (or whoever answers in its place) must not be able to send it elsewhere, or over plain HTTP.
+
+const ADMIN = { username: 'admin', password: 'realm-test-secret' }
+const servers: Server[] = []
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as { port: number }).port
+}
+
+/** A server that records what reaches it and answers 404 (where a token would be asked). */
+async function collector(): Promise<{ port: number; seen: IncomingMessage[] }> {
+  const seen: IncomingMessage[] = []
+  const port = await listen(
+    createHttpServer((req, res) => {
+      seen.push(req)
+      res.writeHead(404, { 'content-length': '0' }).end()
+    }),
+  )
+  return { port, seen }
+}
+
+/** Answers every request 401 with a Bearer challenge naming `realm`. */
+function challenging(realm: () => string) {
+  return (_: IncomingMessage, res: import('node:http').ServerResponse): void => {
+    res
+      .writeHead(401, {
+        'www-authenticate': `Bearer realm="${realm()}",service="registry"`,
+        'content-length': '0',
+      })
+      .end()
+  }
+}
+
+describe('the admin credentials go only to a realm the configuration allows', () => {
+  it('a realm on another host is INVALID_CONFIG, and nothing is sent there', async () => {
+    const elsewhere = await collector()
+    // localhost is another name than the 127.0.0.1 configured: refused before any request.
+    const port = await listen(
+      createHttpServer(challenging(() => `http://localhost:${elsewhere.port}/token`)),
+    )
+    await using provider = await local({ url: `http://127.0.0.1:${port}`, adminCredentials: ADMIN })
+    for (const call of [
+      () => provider.getRepository('artifacts/prj_realm'),
+      () => provider.generateCredentials('artifacts/prj_realm', 'pull'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining('which is on another host'),
+      })
+    }
+    expect(elsewhere.seen).toHaveLength(0)
+  })
+
+  it('a plain HTTP realm named by an HTTPS registry is INVALID_CONFIG, and nothing is sent', async () => {
+    const plain = await collector()
+    const pki = await createTestPki()
+    const server = createHttpsServer(
+      { cert: pki.certPem, key: pki.keyPem },
+      challenging(() => `http://127.0.0.1:${plain.port}/token`),
+    )
+    const port = await listen(server as unknown as Server)
+    await using provider = await local({
+      url: `https://127.0.0.1:${port}`,
+      adminCredentials: ADMIN,
+      caCertificate: pki.caPem,
+    })
+    await expect(provider.getRepository('artifacts/prj_realm')).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('plain HTTP, where the registry is HTTPS'),
+    })
+    expect(plain.seen).toHaveLength(0)
+  })
+
+  it('a realm on the same host (another port) is used, with the credentials', async () => {
+    const tokens = await collector()
+    const port = await listen(
+      createHttpServer(challenging(() => `http://127.0.0.1:${tokens.port}/token`)),
+    )
+    await using provider = await local({ url: `http://127.0.0.1:${port}`, adminCredentials: ADMIN })
+    // The collector refuses the token (404): what matters is that it was asked, with Basic.
+    await expect(provider.getRepository('artifacts/prj_realm')).rejects.toBeDefined()
+    expect(tokens.seen.map((req) => req.headers.authorization?.split(' ')[0])).toContain('Basic')
+  })
+})
+
+describe('checkedRealm', () => {
+  const registry = 'https://registry.example:5000'
+  it('allows the registry host on any port, and the token service configured', () => {
+    expect(checkedRealm('https://registry.example:5001/token', registry).port).toBe('5001')
+    expect(checkedRealm('https://REGISTRY.example/token', registry).hostname).toBe(
+      'registry.example',
+    )
+    const service = 'http://tokens.example:8080'
+    expect(checkedRealm('http://tokens.example:8080/token', registry, service).host).toBe(
+      'tokens.example:8080',
+    )
+  })
+
+  it.each([
+    ['another host', 'https://tokens.example/token', undefined, 'is on another host'],
+    [
+      'another port of the token service',
+      'http://tokens.example:8081/token',
+      'http://tokens.example:8080',
+      'on another host',
+    ],
+    ['a downgrade to HTTP', 'http://registry.example:5001/token', undefined, 'plain HTTP'],
+    ['another scheme', 'ftp://registry.example/token', undefined, 'is not http(s)'],
+    ['not a URL', 'token', undefined, 'is not a URL'],
+  ])('refuses %s', (_, realm, service, why) => {
+    expect(() => checkedRealm(realm, registry, service)).toThrow(why)
+  })
+})
