@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 
 // Above the ports services commonly use, below Linux's default ephemeral range.
 const LOWEST = 20_000
@@ -19,12 +19,25 @@ const ATTEMPTS = 50
  */
 export async function unusedPort(): Promise<number> {
   const highest = (await ephemeralStart()) - 1
-  if (highest <= LOWEST) throw new Error(`no port below the ephemeral range (${highest + 1})`)
+  // A host whose ephemeral range starts low (some set 1024-65535) leaves no such ports: then a
+  // port the kernel picks is the best there is.
+  if (highest <= LOWEST) return anyFreePort()
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const port = LOWEST + Math.floor(Math.random() * (highest - LOWEST + 1))
     if (await canListen(port)) return port
   }
   throw new Error(`no free port of 127.0.0.1 found in ${LOWEST}-${highest}`)
+}
+
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
 }
 
 async function ephemeralStart(): Promise<number> {
