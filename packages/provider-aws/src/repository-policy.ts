@@ -174,13 +174,18 @@ function hasOurShape(statement: Record<string, unknown>): boolean {
     return false
   const condition = statement.Condition
   if (typeof condition !== 'object' || condition === null) return false
-  return Object.values(condition).every(
-    (block) =>
+  // Operators that say "the source is one of these": a negated (`StringNotLike`), set
+  // (`ForAnyValue:…`) or `…IfExists` form would mean something else than the grants we read.
+  return Object.entries(condition).every(
+    ([operator, block]) =>
+      MATCHING_OPERATORS.has(operator.toLowerCase()) &&
       typeof block === 'object' &&
       block !== null &&
       Object.keys(block).every((key) => key.toLowerCase() === 'aws:sourcearn'),
   )
 }
+
+const MATCHING_OPERATORS = new Set(['stringlike', 'stringequals', 'arnlike', 'arnequals'])
 
 function awsPrincipalsOf(statement: Record<string, unknown>): string[] {
   const principal = statement.Principal

@@ -269,6 +269,16 @@ describe('foreign statements are preserved', () => {
     ['a Deny', { Effect: 'Deny' }],
     ['a condition added by hand', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-x' } } }],
     ['NotAction', { NotAction: 'ecr:PutImage' }],
+    [
+      'a negated Lambda condition',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Condition: {
+          StringNotLike: { 'aws:sourceArn': `arn:aws:lambda:us-east-1:${A}:function:*` },
+        },
+      },
+    ],
   ])(
     'a statement with our Sid but %s is refused (CONFLICT), and nothing is written',
     async (_, edit) => {
@@ -289,7 +299,7 @@ describe('foreign statements are preserved', () => {
       ]) {
         await expect(call()).rejects.toMatchObject({
           code: 'CONFLICT',
-          message: expect.stringContaining(`statement "${PULL_SID}"`),
+          message: expect.stringContaining(`statement "${edited.Sid}"`),
         })
       }
       expect(fake.getPolicy(REGION, name)).toBe(text)
