@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { basicAuth } from '@artifact-registry/test-kit'
+import { basicAuth, sha256 } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type LocalRegistry, type MintedCredential, startLocalRegistry } from '../../src/index.js'
+import { imageIndex } from '../support/content.js'
 
 // A request is authorized when it arrives, but its body may take hours. What it would write must
 // not land once its credential was revoked or expired, or its repository deleted, meanwhile.
@@ -13,15 +14,8 @@ import { type LocalRegistry, type MintedCredential, startLocalRegistry } from '.
 const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
 const admin = basicAuth(ADMIN.username, ADMIN.password)
 const basic = (cred: MintedCredential): string => basicAuth(cred.username, cred.password)
-const INDEX = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [],
-  }),
-)
-const sha256 = (bytes: Buffer): string =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+// An image index of no manifests: a manifest that needs no blob.
+const INDEX = Buffer.from(imageIndex([]).bytes)
 
 /** A request whose body is sent in two parts: the first now, the rest when `finish` is called. */
 function heldRequest(

@@ -1,17 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { sha256 } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { parseManifest } from '../../src/manifest.js'
 import { RegistryStore } from '../../src/storage/registry-store.js'
+import { imageIndex } from '../support/content.js'
 
-const INDEX = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [],
-  }),
-)
-const sha256 = (bytes: Buffer): string =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+// An image index of no manifests: a manifest that needs no blob.
+const INDEX = Buffer.from(imageIndex([]).bytes)
 
 // What a refused commit must leave: nothing visible in the repository.
 describe('a change whose guard refuses writes nothing', () => {
