@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { basicAuth, sha256 } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type LocalRegistry, type MintedCredential, startLocalRegistry } from '../../src/index.js'
+import { RegistryStore } from '../../src/storage/registry-store.js'
 import { imageIndex } from '../support/content.js'
 
 // A request is authorized when it arrives, but its body may take hours. What it would write must
@@ -157,12 +158,53 @@ describe('the second question is asked outside every lock', () => {
         return res.status
       })
     const slow = put('gate/slow')
-    await vi.waitFor(() => expect(slowAsked).toBe(2))
+    await vi.waitFor(() => expect(slowAsked).toBe(2), { timeout: 5000 })
     // Held at its second question: a collection and another repository's push go on meanwhile.
     const collected = gated.collectGarbage()
     expect(await put('gate/other')).toBe(201)
     await collected
     opened()
     expect(await slow).toBe(201)
+  })
+})
+
+describe('a revocation between the second question and the write', () => {
+  it('is seen under the repository lock: the write is refused (401)', async () => {
+    const repository = freshRepo()
+    const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+    // Holds the write after the second question was answered, until the credential is revoked.
+    let reached: () => void = () => {}
+    const atWrite = new Promise<void>((resolve) => {
+      reached = resolve
+    })
+    let revoked: () => void = () => {}
+    const revocation = new Promise<void>((resolve) => {
+      revoked = resolve
+    })
+    const original = RegistryStore.prototype.putManifest
+    const held = vi
+      .spyOn(RegistryStore.prototype, 'putManifest')
+      .mockImplementation(async function (this: RegistryStore, ...args) {
+        reached()
+        await revocation
+        return original.apply(this, args)
+      })
+    try {
+      const put = fetch(`${registry.url}/v2/${repository}/manifests/raced`, {
+        method: 'PUT',
+        headers: {
+          authorization: basic(cred),
+          'content-type': 'application/vnd.oci.image.index.v1+json',
+        },
+        body: INDEX,
+      })
+      await atWrite
+      await registry.revokeCredentials({ username: cred.username })
+      revoked()
+      expect((await put).status).toBe(401)
+    } finally {
+      held.mockRestore()
+    }
+    expect(await status(`/v2/${repository}/manifests/raced`)).toBe(404)
   })
 })
