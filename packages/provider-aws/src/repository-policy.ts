@@ -169,20 +169,38 @@ function hasOurShape(statement: Record<string, unknown>): boolean {
   if (typeof principal !== 'object' || principal === null) return false
   const kinds = Object.keys(principal)
   if (kinds.length !== 1) return false
-  if (kinds[0] === 'AWS') return statement.Condition === undefined
+  if (kinds[0] === 'AWS') {
+    return statement.Condition === undefined && onlyActions(statement, CROSS_ACCOUNT_PULL_ACTIONS)
+  }
   if (kinds[0] !== 'Service' || (principal as { Service?: unknown }).Service !== LAMBDA_SERVICE)
     return false
-  const condition = statement.Condition
+  return onlyActions(statement, LAMBDA_PULL_ACTIONS) && isSourceCondition(statement.Condition)
+}
+
+// Actions we grant, or fewer: a wider one (`ecr:*`) was added by hand.
+function onlyActions(statement: Record<string, unknown>, ours: readonly string[]): boolean {
+  const actions = strings(statement.Action)
+  return actions.length > 0 && actions.every((a) => ours.includes(a))
+}
+
+/**
+ * Exactly what we write: one block, under an operator that says "the source is one of these",
+ * holding `aws:sourceArn` alone with at least one value. A negated (`StringNotLike`), set
+ * (`ForAnyValue:…`) or `…IfExists` operator, a second block (both must match, where we read
+ * either), or an empty one (no condition at all: any function) would be read as other grants
+ * than it makes.
+ */
+function isSourceCondition(condition: unknown): boolean {
   if (typeof condition !== 'object' || condition === null) return false
-  // Operators that say "the source is one of these": a negated (`StringNotLike`), set
-  // (`ForAnyValue:…`) or `…IfExists` form would mean something else than the grants we read.
-  return Object.entries(condition).every(
-    ([operator, block]) =>
-      MATCHING_OPERATORS.has(operator.toLowerCase()) &&
-      typeof block === 'object' &&
-      block !== null &&
-      Object.keys(block).every((key) => key.toLowerCase() === 'aws:sourcearn'),
-  )
+  const blocks = Object.entries(condition)
+  if (blocks.length !== 1) return false
+  const [operator, block] = blocks[0] as [string, unknown]
+  if (!MATCHING_OPERATORS.has(operator.toLowerCase())) return false
+  if (typeof block !== 'object' || block === null) return false
+  const keys = Object.entries(block)
+  if (keys.length !== 1) return false
+  const [key, values] = keys[0] as [string, unknown]
+  return key.toLowerCase() === 'aws:sourcearn' && strings(values).length > 0
 }
 
 const MATCHING_OPERATORS = new Set(['stringlike', 'stringequals', 'arnlike', 'arnequals'])

@@ -269,11 +269,34 @@ describe('foreign statements are preserved', () => {
     ['a Deny', { Effect: 'Deny' }],
     ['a condition added by hand', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-x' } } }],
     ['NotAction', { NotAction: 'ecr:PutImage' }],
+    ['a wider action', { Action: 'ecr:*' }],
+    [
+      'a Lambda statement without a source',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: { StringLike: {} },
+      },
+    ],
+    [
+      'a Lambda statement with two condition blocks',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: {
+          StringLike: { 'aws:sourceArn': `arn:aws:lambda:us-east-1:${A}:function:*` },
+          ArnLike: { 'aws:sourceArn': `arn:aws:lambda:eu-west-1:${B}:function:*` },
+        },
+      },
+    ],
     [
       'a negated Lambda condition',
       {
         Sid: LAMBDA_SID,
         Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
         Condition: {
           StringNotLike: { 'aws:sourceArn': `arn:aws:lambda:us-east-1:${A}:function:*` },
         },
@@ -306,6 +329,27 @@ describe('foreign statements are preserved', () => {
       expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
     },
   )
+
+  it('takes our statements in the forms ECR may return them: single values as strings', async () => {
+    const { registry, name } = await setup()
+    const statements = [
+      {
+        Sid: PULL_SID,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${A}:root` },
+        Action: 'ecr:BatchGetImage',
+      },
+      {
+        Sid: LAMBDA_SID,
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'ecr:BatchGetImage',
+        Condition: { stringlike: { 'AWS:SourceArn': `arn:aws:lambda:us-east-1:${A}:function:*` } },
+      },
+    ]
+    fake.seedPolicy(REGION, name, JSON.stringify({ Version: '2012-10-17', Statement: statements }))
+    expect(await granted(registry, name)).toEqual(WORKER_A_US_EAST)
+  })
 
   it('adding what is already granted writes nothing', async () => {
     const { registry, name } = await setup()
