@@ -4,8 +4,8 @@ import { platformError } from './map-error.js'
  * @internal The token realm a registry named, if the admin's credentials may be sent there: to
  * the `tokenServiceUrl` configured, or to the registry's own host (any port: a token service
  * runs beside it; for a registry on this machine, any loopback or unspecified address) without
- * going from HTTPS down to HTTP. Anywhere else, a registry (or whoever
- * answers in its place) could collect the admin password, in clear over plain HTTP.
+ * going from HTTPS down to HTTP. Anywhere else, a registry (or whoever answers in its place)
+ * could collect the admin password, in clear over plain HTTP.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming the realm and how to allow it.
  */

@@ -278,10 +278,10 @@ async function handle(
       headers: { 'WWW-Authenticate': decision.challenge ?? BASIC_CHALLENGE },
     })
   }
-  const decision = { subject: await authorized() }
+  const subject = await authorized()
   if (hasBody(req)) {
-    state.uploading.take(decision.subject)
-    res.once('close', () => state.uploading.release(decision.subject))
+    state.uploading.take(subject)
+    res.once('close', () => state.uploading.release(subject))
   }
   const ctx: RouteContext = {
     req,
@@ -292,13 +292,13 @@ async function handle(
     store: state.store,
     uploads: state.uploads,
     options: state.options,
-    subject: decision.subject,
+    subject,
     recheckAccess: async () => {
       await authorized()
     },
     accessStillHeld: () => {
       const builtIn = state.builtInAuth
-      if (builtIn === undefined || builtIn.service.stillHolds(decision.subject)) return
+      if (builtIn === undefined || builtIn.service.stillHolds(subject)) return
       throw new OciError('UNAUTHORIZED', {
         detail: route.access,
         headers: { 'WWW-Authenticate': builtIn.service.challenge(builtIn.realm(), route.access) },

@@ -11,7 +11,6 @@ import {
   type RepositoryRecord,
 } from './repository-record.js'
 
-/** A manifest to store: its exact bytes, digest, parsed fields and the tags to point at it. */
 /**
  * Checked under the repository's lock just before a change is written; throwing refuses the
  * change and writes nothing. Deleting a repository revokes its credentials before it takes that
@@ -21,6 +20,7 @@ import {
  */
 export type MutationGuard = () => void
 
+/** A manifest to store: its exact bytes, digest, parsed fields and the tags to point at it. */
 export interface ManifestWrite {
   bytes: Buffer
   digest: string
