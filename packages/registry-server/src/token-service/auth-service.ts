@@ -65,7 +65,8 @@ export class AuthService {
       ttlSeconds: options.tokenTtlSeconds ?? 300,
     })
     const credentials = await CredentialStore.open(options.dataDir, tmpDir)
-    return new AuthService({ admin, credentials, tokens }, keys)
+    const adminStamp = admin.stamp((secret) => tokens.stampOf(secret))
+    return new AuthService({ admin, credentials, tokens, adminStamp }, keys)
   }
 
   /** Mint a credential for one repository and permission, valid for exactly `ttlSeconds`. */
