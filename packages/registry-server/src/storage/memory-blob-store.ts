@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
+import { drainedOrClosed } from './drained-or-closed.js'
 
 interface Upload {
   meta: UploadMeta
@@ -20,8 +21,7 @@ export class MemoryBlobStore implements BlobStore {
   async send(digest: string, destination: Writable, range?: ByteRange): Promise<void> {
     const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.alloc(0)
     const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
-    if (!destination.write(part))
-      await new Promise<void>((resolve) => destination.once('drain', resolve))
+    if (!destination.write(part)) await drainedOrClosed(destination)
   }
 
   async readAll(digest: string): Promise<Buffer> {
