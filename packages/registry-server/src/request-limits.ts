@@ -18,6 +18,12 @@ export interface RequestLimitOptions {
   /** The slowest rate a request body may keep up; see `bodyTimeoutSeconds`. @default 1024 */
   minBodyBytesPerSecond?: number
   /**
+   * A response must keep being taken: a connection with data waiting for its client, none of
+   * which the client took for this long, is closed. Data goes out one write at a time (a blob in
+   * pieces of up to 512 KiB), so a client must take each within the timeout. @default 60
+   */
+  sendTimeoutSeconds?: number
+  /**
    * Upload sessions open at once (started, and not yet finished, cancelled or expired), all
    * credentials together; one more → 429 `TOOMANYREQUESTS` with `Retry-After`. @default 10000
    */
@@ -49,6 +55,7 @@ export interface RequestLimits {
   bodyTimeoutMs: number
   /** Bytes a body must bring in every `bodyTimeoutMs`. */
   minBodyBytes: number
+  sendTimeoutMs: number
   uploadSessions: CapLimits
   concurrentUploads: CapLimits
 }
@@ -66,6 +73,7 @@ export function resolveRequestLimits(options: RequestLimitOptions): RequestLimit
     headersTimeoutMs: seconds(options.headersTimeoutSeconds, 30, 'headersTimeoutSeconds') * 1000,
     bodyTimeoutMs: bodyTimeoutSeconds * 1000,
     minBodyBytes: Math.max(1, Math.ceil(minRate * bodyTimeoutSeconds)),
+    sendTimeoutMs: seconds(options.sendTimeoutSeconds, 60, 'sendTimeoutSeconds') * 1000,
     uploadSessions: {
       perCredential: count(
         options.maxUploadSessionsPerCredential,

@@ -5,6 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { Socket } from 'node:net'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { CredentialMinter } from './auth/credential-store.js'
@@ -28,6 +29,7 @@ import { traceRequest } from './request-log.js'
 import { parseRequestTarget } from './request-target.js'
 import { matchRoute } from './router.js'
 import { StalledBodyReaper } from './stalled-body-reaper.js'
+import { StalledSendReaper } from './stalled-send-reaper.js'
 import type { DataDirectoryLock } from './storage/data-dir-lock.js'
 import { RegistryStore } from './storage/registry-store.js'
 import { startWithDataDirectoryLock } from './storage/start-with-lock.js'
@@ -147,6 +149,7 @@ async function serveRegistry(
     keepAliveTimeout: 30_000,
   }
   const reaper = new StalledBodyReaper(limits.bodyTimeoutMs, limits.minBodyBytes)
+  const sendReaper = new StalledSendReaper(limits.sendTimeoutMs)
   // Requests still being handled, which `close` waits for: a commit or a delete must not touch
   // the data directory once its lock is let go.
   const handling = new Set<Promise<void>>()
@@ -164,6 +167,9 @@ async function serveRegistry(
     ? httpsServer(serverOptions, resolved.tls, onRequest)
     : createServer(serverOptions, onRequest)
   answerClientErrors(server)
+  // Over TLS the TLS socket holds what waits to be sent, not the TCP socket beneath it.
+  if (resolved.tls) server.on('secureConnection', (socket: Socket) => sendReaper.watch(socket))
+  else server.on('connection', (socket: Socket) => sendReaper.watch(socket))
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
   // One maintenance at a time, none once closing, and `close` waits for the one running: it
@@ -202,6 +208,7 @@ async function serveRegistry(
     closed ??= (async () => {
       clearInterval(timer)
       reaper.close()
+      sendReaper.close()
       await listening.close()
       // Their connections are closed, so reading or sending a body fails and they end soon.
       await Promise.allSettled(handling)

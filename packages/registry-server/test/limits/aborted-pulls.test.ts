@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readlinkSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -7,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
 import { OciClient } from '../support/oci-client.js'
-import { sha256, sleep } from './raw-http.js'
+import { openFilesUnderAfter, sha256, sleep } from './raw-http.js'
 
 // A client that goes away in the middle of a pull must not leave the blob's file open, its read
 // buffers held, and the request counted as running (which holds up close()) for ever.
@@ -26,18 +25,6 @@ afterEach(async () => {
   await Promise.race([closing, sleep(1000)])
   await rm(dataDir, { recursive: true, force: true })
 })
-
-/** Files under the data directory this process holds open (Linux's /proc). */
-function openFilesUnder(dir: string): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`)
-      return target.startsWith(dir) ? [target] : []
-    } catch {
-      return [] // closed meanwhile
-    }
-  })
-}
 
 /** GETs `path` and destroys the connection once more than `after` bytes of body have come. */
 function pullAndAbort(url: string, after: number): Promise<void> {
@@ -72,12 +59,7 @@ describe.skipIf(process.platform !== 'linux')('pulls the client abandons', () =>
       const url = `${registry.url}/v2/aborted/pulls/blobs/${digest}`
       // Stop at many different points, so that some stops land while a read is under way.
       for (let i = 0; i < PULLS; i += 1) await pullAndAbort(url, (i % 25) * 64 * 1024)
-      let open = openFilesUnder(dataDir)
-      for (let waited = 0; open.length > 0 && waited < 3000; waited += 100) {
-        await sleep(100)
-        open = openFilesUnder(dataDir)
-      }
-      expect(open).toEqual([])
+      expect(await openFilesUnderAfter(dataDir, 3000)).toBe(0)
       closing = registry.close()
       const closed = await Promise.race([closing.then(() => true), sleep(10_000)])
       expect(closed, 'close() did not finish within 10 s').toBe(true)

@@ -104,6 +104,20 @@ export function openFilesUnder(dir: string): number {
   return openDescriptorTargets().filter((target) => target.startsWith(`${dir}/`)).length
 }
 
+/**
+ * Waits up to `withinMs` for this process to hold no file under `dir` open; returns how many it
+ * still holds then.
+ */
+export async function openFilesUnderAfter(dir: string, withinMs: number): Promise<number> {
+  const deadline = performance.now() + withinMs
+  let open = openFilesUnder(dir)
+  while (open > 0 && performance.now() < deadline) {
+    await sleep(50)
+    open = openFilesUnder(dir)
+  }
+  return open
+}
+
 /** Descriptors this process holds open. */
 export function openDescriptors(): number {
   return openDescriptorTargets().length
