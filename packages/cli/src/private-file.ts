@@ -13,14 +13,15 @@ export async function writePrivateFile(path: string, text: string, dirMode = 0o7
   const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temporary, 'wx', 0o600)
   try {
-    await handle.writeFile(text)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    try {
+      await handle.writeFile(text)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await rename(temporary, path)
   } catch (error) {
+    // A write that failed half-way (a full disk) must not leave part of a secret behind.
     await rm(temporary, { force: true })
     throw error
   }
