@@ -1,6 +1,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { STSClient } from '@aws-sdk/client-sts'
-import type { AwsClientConfig } from './options.js'
+import { type AwsClientConfig, DEFAULT_REQUEST_TIMEOUT_MS } from './options.js'
 
 /** Temporary credentials of an assumed-role session. */
 export interface SessionCredentials {
@@ -53,7 +53,14 @@ export class AwsClients {
   ): Promise<T> {
     const { maxAttempts, retryMode } = this.#config
     const client = new ECRClient(
-      defined({ maxAttempts, retryMode, region, endpoint: this.#config.endpoint, credentials }),
+      defined({
+        maxAttempts,
+        retryMode,
+        requestHandler: requestHandlerOf(this.#config),
+        region,
+        endpoint: this.#config.endpoint,
+        credentials,
+      }),
     )
     try {
       return await use(client)
@@ -69,9 +76,28 @@ export class AwsClients {
     this.#sts = undefined
   }
 
-  #common(): Pick<AwsClientConfig, 'credentials' | 'maxAttempts' | 'retryMode'> {
+  #common(): Pick<AwsClientConfig, 'credentials' | 'maxAttempts' | 'retryMode'> & {
+    requestHandler: SdkRequestHandlerOptions
+  } {
     const { credentials, maxAttempts, retryMode } = this.#config
-    return { credentials, maxAttempts, retryMode }
+    return { credentials, maxAttempts, retryMode, requestHandler: requestHandlerOf(this.#config) }
+  }
+}
+
+/** @internal What the SDK clients are given as `requestHandler`: the options of its own handler. */
+export interface SdkRequestHandlerOptions {
+  requestTimeout: number
+  throwOnRequestTimeout: true
+}
+
+/**
+ * @internal The request timeout of every SDK client. The SDK's handler only warns when a request
+ * outlasts `requestTimeout` unless told to throw.
+ */
+export function requestHandlerOf(config: AwsClientConfig): SdkRequestHandlerOptions {
+  return {
+    requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
   }
 }
 

@@ -23,7 +23,17 @@ export interface AwsClientConfig {
   maxAttempts?: number
   /** The SDK retry mode. @default "standard" */
   retryMode?: 'standard' | 'adaptive'
+  /**
+   * Time one attempt of an SDK call may take, in ms; then it fails with `TIMEOUT` (and is retried
+   * as `maxAttempts` says). Without it, a call to an endpoint that never answers would never
+   * return, and every later grant change of that repository in this process would wait behind
+   * it. @default 60000
+   */
+  requestTimeoutMs?: number
 }
+
+/** @internal The default of {@link AwsClientConfig.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
 
 /** Bounds of the wait for a replica repository to exist before its policy is changed. */
 export interface ReplicaWaitOptions {
@@ -158,7 +168,26 @@ export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
     add('registryEndpoint', 'must be an http(s) URL of a host, e.g. https://registry.example.com')
   }
   principalRetryIssues(o.principalRetry, add)
+  clientConfigIssues(o.clientConfig, add)
   return issues
+}
+
+/** The longest delay a Node timer takes; a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/** @internal Every invalid field of the SDK client settings (provisioning's too). */
+export function clientConfigIssues(
+  config: AwsClientConfig | undefined,
+  add: (path: string, message: string) => void,
+): void {
+  const timeout = config?.requestTimeoutMs
+  if (timeout === undefined) return
+  if (!(Number.isSafeInteger(timeout) && timeout > 0 && timeout <= MAX_TIMER_MS)) {
+    add(
+      'clientConfig.requestTimeoutMs',
+      `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+    )
+  }
 }
 
 function isRegistryUrl(value: unknown): boolean {

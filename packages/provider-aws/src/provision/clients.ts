@@ -1,5 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam'
-import { AwsClients, defined } from '../clients.js'
+import { AwsClients, defined, requestHandlerOf } from '../clients.js'
 import type { AwsProvisionClientConfig } from './options.js'
 
 /**
@@ -21,7 +21,14 @@ export class ProvisionClients extends AwsClients {
   iam(): IAMClient {
     const { credentials, maxAttempts, retryMode, iamEndpoint } = this.#config
     this.#iam ??= new IAMClient(
-      defined({ credentials, maxAttempts, retryMode, region: this.#region, endpoint: iamEndpoint }),
+      defined({
+        credentials,
+        maxAttempts,
+        retryMode,
+        requestHandler: requestHandlerOf(this.#config),
+        region: this.#region,
+        endpoint: iamEndpoint,
+      }),
     )
     return this.#iam
   }

@@ -5,7 +5,7 @@ import {
   provisionRunIssues,
 } from '@artifact-registry/core'
 import { type Partition, partitionOf, REGION_PATTERN } from '../arn.js'
-import { type AwsClientConfig, configError, optionIssues } from '../options.js'
+import { type AwsClientConfig, clientConfigIssues, configError, optionIssues } from '../options.js'
 
 /** SDK settings of provisioning: the runtime's, plus the IAM endpoint. */
 export interface AwsProvisionClientConfig extends AwsClientConfig {
@@ -129,6 +129,7 @@ function sharedIssues(o: AwsDeprovisionOptions): ConfigIssue[] {
       issues.push(issue)
     }
   }
+  clientConfigIssues(o.clientConfig, add)
   const iamEndpoint = o.clientConfig?.iamEndpoint
   if (iamEndpoint !== undefined && !URL.canParse(String(iamEndpoint))) {
     add('clientConfig.iamEndpoint', 'must be a URL, e.g. https://iam.amazonaws.com')
