@@ -14,6 +14,7 @@ import {
   registryErrorOf,
   uniqueLogical,
 } from './helpers.js'
+import { provisionOptions } from './provision-helpers.js'
 
 // An AWS endpoint that takes connections and never answers: without a request timeout an SDK
 // call to it never returns, and the grant changes of its repository queue behind it for ever.
@@ -102,11 +103,11 @@ describe('clientConfig.requestTimeoutMs', () => {
       expect(runtime.code).toBe('INVALID_CONFIG')
       expect(runtime.message).toContain('clientConfig.requestTimeoutMs')
       const provisioning = await registryErrorOf(
-        provision({
-          name: 'acme',
-          region: REGION,
-          clientConfig: { ...fake.clientConfig(REGION), requestTimeoutMs: value },
-        }),
+        provision(
+          provisionOptions(fake, {
+            clientConfig: { ...provisionOptions(fake).clientConfig, requestTimeoutMs: value },
+          }),
+        ),
       )
       expect(provisioning.code).toBe('INVALID_CONFIG')
       expect(provisioning.message).toContain('clientConfig.requestTimeoutMs')
