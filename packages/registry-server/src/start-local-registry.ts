@@ -12,6 +12,7 @@ import type { CredentialMinter } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
+import { ConnectionTurns } from './connection-turns.js'
 import { GarbageCollector } from './garbage-collector.js'
 import { uploadHashing } from './hashing/select-hashing.js'
 import { hasBody, type RouteContext, sendError } from './http.js'
@@ -153,13 +154,18 @@ async function serveRegistry(
   // Requests still being handled, which `close` waits for: a commit or a delete must not touch
   // the data directory once its lock is let go.
   const handling = new Set<Promise<void>>()
+  const turns = new ConnectionTurns()
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const recordFailure = traceRequest(log, req, res)
     if (hasBody(req)) reaper.watch(req, res)
-    const handled = handle(req, res, state).catch((err: unknown) => {
-      recordFailure(err)
-      sendError({ req, res }, err)
-    })
+    const handled = turns
+      .turnOf(req, res)
+      // A request whose connection went while it waited has no one to answer.
+      .then(() => (req.socket.destroyed ? undefined : handle(req, res, state)))
+      .catch((err: unknown) => {
+        recordFailure(err)
+        sendError({ req, res }, err)
+      })
     handling.add(handled)
     void handled.finally(() => handling.delete(handled))
   }
