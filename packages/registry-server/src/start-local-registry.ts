@@ -5,14 +5,13 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import type { Socket } from 'node:net'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
 import type { CredentialMinter } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
-import { ConnectionTurns } from './connection-turns.js'
+import { ConnectionGuards } from './connection-guards.js'
 import { GarbageCollector } from './garbage-collector.js'
 import { uploadHashing } from './hashing/select-hashing.js'
 import { hasBody, type RouteContext, sendError } from './http.js'
@@ -29,8 +28,6 @@ import {
 import { traceRequest } from './request-log.js'
 import { parseRequestTarget } from './request-target.js'
 import { matchRoute } from './router.js'
-import { StalledBodyReaper } from './stalled-body-reaper.js'
-import { StalledSendReaper } from './stalled-send-reaper.js'
 import type { DataDirectoryLock } from './storage/data-dir-lock.js'
 import { RegistryStore } from './storage/registry-store.js'
 import { startWithDataDirectoryLock } from './storage/start-with-lock.js'
@@ -140,26 +137,14 @@ async function serveRegistry(
     }),
   }
 
-  const serverOptions: ServerOptions = {
-    // No limit on a whole request (a large push takes what it takes): bodies that stall are
-    // ended by the reaper instead.
-    requestTimeout: 0,
-    headersTimeout: limits.headersTimeoutMs,
-    // How often Node looks for connections past the headers timeout (its default is 30 s).
-    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4),
-    keepAliveTimeout: 30_000,
-  }
-  const reaper = new StalledBodyReaper(limits.bodyTimeoutMs, limits.minBodyBytes)
-  const sendReaper = new StalledSendReaper(limits.sendTimeoutMs)
+  const guards = new ConnectionGuards(limits)
   // Requests still being handled, which `close` waits for: a commit or a delete must not touch
   // the data directory once its lock is let go.
   const handling = new Set<Promise<void>>()
-  const turns = new ConnectionTurns()
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const recordFailure = traceRequest(log, req, res)
-    if (hasBody(req)) reaper.watch(req, res)
-    const handled = turns
-      .turnOf(req, res)
+    const handled = guards
+      .admit(req, res)
       // A request whose connection went while it waited has no one to answer.
       .then(() => (req.socket.destroyed ? undefined : handle(req, res, state)))
       .catch((err: unknown) => {
@@ -170,12 +155,10 @@ async function serveRegistry(
     void handled.finally(() => handling.delete(handled))
   }
   const server = resolved.tls
-    ? httpsServer(serverOptions, resolved.tls, onRequest)
-    : createServer(serverOptions, onRequest)
+    ? httpsServer(guards.serverOptions, resolved.tls, onRequest)
+    : createServer(guards.serverOptions, onRequest)
   answerClientErrors(server)
-  // Over TLS the TLS socket holds what waits to be sent, not the TCP socket beneath it.
-  if (resolved.tls) server.on('secureConnection', (socket: Socket) => sendReaper.watch(socket))
-  else server.on('connection', (socket: Socket) => sendReaper.watch(socket))
+  guards.watch(server, resolved.tls !== undefined)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
   // One maintenance at a time, none once closing, and `close` waits for the one running: it
@@ -213,8 +196,7 @@ async function serveRegistry(
   const close = (): Promise<void> => {
     closed ??= (async () => {
       clearInterval(timer)
-      reaper.close()
-      sendReaper.close()
+      guards.close()
       await listening.close()
       // Their connections are closed, so reading or sending a body fails and they end soon.
       await Promise.allSettled(handling)

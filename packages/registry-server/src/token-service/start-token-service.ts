@@ -2,17 +2,30 @@ import { createServer } from 'node:http'
 import type { CredentialMinter } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
 import { answerClientErrors } from '../client-errors.js'
+import { ConnectionGuards } from '../connection-guards.js'
 import { sendError } from '../http.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
+import { type RequestLimitOptions, resolveRequestLimits } from '../request-limits.js'
 import { traceRequest } from '../request-log.js'
 import { parseRequestTarget } from '../request-target.js'
 import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
 import { startWithDataDirectoryLock } from '../storage/start-with-lock.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
-/** Options of {@link startTokenService}. */
-export interface TokenServiceOptions extends AuthServiceOptions {
+/**
+ * Options of {@link startTokenService}; the timeouts are the registry's (see
+ * `RequestLimitOptions`), with the same defaults.
+ */
+export interface TokenServiceOptions
+  extends AuthServiceOptions,
+    Pick<
+      RequestLimitOptions,
+      | 'headersTimeoutSeconds'
+      | 'bodyTimeoutSeconds'
+      | 'minBodyBytesPerSecond'
+      | 'sendTimeoutSeconds'
+    > {
   /** @default "127.0.0.1" */
   host?: string
   /** @default 0 (a free port) */
@@ -76,14 +89,22 @@ async function serveTokens(
   log: Log,
   lock: DataDirectoryLock | undefined,
 ): Promise<TokenService> {
+  const guards = new ConnectionGuards(resolveRequestLimits(options))
   const auth = await AuthService.open(options)
-  const server = createServer((req, res) => {
+  // Requests still being handled, which `close` waits for: a mint or a revocation must not write
+  // the credentials once the data directory's lock is let go.
+  const handling = new Set<Promise<void>>()
+  const server = createServer(guards.serverOptions, (req, res) => {
     const recordFailure = traceRequest(log, req, res)
-    // Parsed inside the chain: a target that is no URL is answered, not thrown out of the listener.
-    Promise.resolve()
-      .then(() => auth.handle(req, res, parseRequestTarget(req.url)))
-      .then((handled) => {
-        if (!handled) res.writeHead(404, { 'Content-Length': '0' }).end()
+    const handled = guards
+      .admit(req, res)
+      // Parsed inside the chain: a target that is no URL is answered, not thrown out of the
+      // listener. A request whose connection went while it waited has no one to answer.
+      .then(() =>
+        req.socket.destroyed ? true : auth.handle(req, res, parseRequestTarget(req.url)),
+      )
+      .then((answered) => {
+        if (!answered) res.writeHead(404, { 'Content-Length': '0' }).end()
       })
       .catch((error: unknown) => {
         recordFailure(error)
@@ -91,13 +112,23 @@ async function serveTokens(
         // is a bare 500 UNKNOWN (507 for a full disk), telling nothing of the machine it is on.
         sendError({ req, res }, error)
       })
+    handling.add(handled)
+    void handled.finally(() => handling.delete(handled))
   })
   answerClientErrors(server)
+  guards.watch(server, false)
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
   const { url } = listening
-  const close = async (): Promise<void> => {
-    await listening.close()
-    await lock?.release()
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      guards.close()
+      await listening.close()
+      // Their connections are closed, so reading or sending a body fails and they end soon.
+      await Promise.allSettled(handling)
+      await lock?.release()
+    })()
+    return closed
   }
   const realm = `${url}${TOKEN_PATH}`
   const { service, issuer } = auth.identities.tokens
