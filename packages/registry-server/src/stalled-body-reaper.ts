@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { sendJson } from './http.js'
 import { OciError } from './oci-errors.js'
+import { PeriodicSweep, type SweepVerdict } from './periodic-sweep.js'
 
 interface WatchedBody {
   req: IncomingMessage
@@ -24,12 +25,12 @@ interface WatchedBody {
 export class StalledBodyReaper {
   readonly #timeoutMs: number
   readonly #minBytes: number
-  readonly #watched = new Set<WatchedBody>()
-  #timer: NodeJS.Timeout | undefined
+  readonly #watched: PeriodicSweep<WatchedBody>
 
   constructor(timeoutMs: number, minBytes: number) {
     this.#timeoutMs = timeoutMs
     this.#minBytes = minBytes
+    this.#watched = new PeriodicSweep(timeoutMs, (body, now) => this.#look(body, now))
   }
 
   /** Watch the body of `req` until it is complete or its connection is gone. */
@@ -40,35 +41,25 @@ export class StalledBodyReaper {
       spanStart: performance.now(),
       bytesAtSpanStart: req.socket.bytesRead,
     })
-    this.#timer ??= setInterval(() => this.#check(), Math.max(10, this.#timeoutMs / 4)).unref()
   }
 
   /** Stop watching (the server is closing). */
   close(): void {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    this.#watched.clear()
+    this.#watched.close()
   }
 
-  #check(): void {
-    const now = performance.now()
-    for (const body of this.#watched) {
-      const { req } = body
-      if (req.complete || req.destroyed) {
-        this.#watched.delete(body)
-        continue
-      }
-      if (now - body.spanStart < this.#timeoutMs) continue
-      const bytesRead = req.socket.bytesRead
-      if (bytesRead - body.bytesAtSpanStart >= this.#minBytes || req.readableLength > 0) {
-        body.spanStart = now
-        body.bytesAtSpanStart = bytesRead
-        continue
-      }
-      this.#watched.delete(body)
-      this.#end(body)
+  #look(body: WatchedBody, now: number): SweepVerdict {
+    const { req } = body
+    if (req.complete || req.destroyed) return 'drop'
+    if (now - body.spanStart < this.#timeoutMs) return 'keep'
+    const bytesRead = req.socket.bytesRead
+    if (bytesRead - body.bytesAtSpanStart >= this.#minBytes || req.readableLength > 0) {
+      body.spanStart = now
+      body.bytesAtSpanStart = bytesRead
+      return 'keep'
     }
-    if (this.#watched.size === 0) this.close()
+    this.#end(body)
+    return 'drop'
   }
 
   #end({ req, res }: WatchedBody): void {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { PeriodicSweep, type SweepVerdict } from './periodic-sweep.js'
 
 interface WatchedConnection {
   socket: Socket
@@ -23,11 +24,11 @@ interface WatchedConnection {
  */
 export class StalledSendReaper {
   readonly #timeoutMs: number
-  readonly #watched = new Set<WatchedConnection>()
-  #timer: NodeJS.Timeout | undefined
+  readonly #watched: PeriodicSweep<WatchedConnection>
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs
+    this.#watched = new PeriodicSweep(timeoutMs, (watched, now) => this.#look(watched, now))
   }
 
   /** Watch a connection (for TLS, the TLS socket) until it closes. */
@@ -39,33 +40,26 @@ export class StalledSendReaper {
     }
     this.#watched.add(watched)
     socket.once('close', () => this.#watched.delete(watched))
-    this.#timer ??= setInterval(() => this.#check(), Math.max(10, this.#timeoutMs / 4)).unref()
   }
 
   /** Stop watching (the server is closing). */
   close(): void {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    this.#watched.clear()
+    this.#watched.close()
   }
 
-  #check(): void {
-    const now = performance.now()
-    for (const watched of this.#watched) {
-      const { socket } = watched
-      const sent = sentBytes(socket)
-      if (sent !== watched.sent || socket.writableLength === 0) {
-        watched.sent = sent
-        watched.lastProgress = now
-        continue
-      }
-      if (now - watched.lastProgress < this.#timeoutMs) continue
-      this.#watched.delete(watched)
-      // The response in progress fails ('close' without 'finish'): the request log records it
-      // as cut short, and a blob being sent stops reading its file.
-      socket.destroy()
+  #look(watched: WatchedConnection, now: number): SweepVerdict {
+    const { socket } = watched
+    const sent = sentBytes(socket)
+    if (sent !== watched.sent || socket.writableLength === 0) {
+      watched.sent = sent
+      watched.lastProgress = now
+      return 'keep'
     }
-    if (this.#watched.size === 0) this.close()
+    if (now - watched.lastProgress < this.#timeoutMs) return 'keep'
+    // The response in progress fails ('close' without 'finish'): the request log records it as
+    // cut short, and a blob being sent stops reading its file.
+    socket.destroy()
+    return 'drop'
   }
 }
 
