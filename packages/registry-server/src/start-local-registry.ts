@@ -10,6 +10,7 @@ import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers
 import type { CredentialMinter } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
+import { clientGone } from './client-gone.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
 import { ConnectionGuards } from './connection-guards.js'
 import { GarbageCollector } from './garbage-collector.js'
@@ -262,6 +263,7 @@ async function handle(
       authorization,
       access: route.access,
       request: { method, endpoint: route.endpoint, searchParams: new URLSearchParams(url.search) },
+      signal: clientGone(res),
     })
     if (decision.ok) return decision.subject
     if (decision.reason === 'denied') throw new OciError('DENIED', { detail: route.access })
@@ -318,6 +320,7 @@ async function checkMountSource(
     authorization,
     access: [{ type: 'repository', name: from, actions: ['pull'] }],
     request: { method: 'GET', endpoint: 'blob', searchParams: new URLSearchParams() },
+    signal: clientGone(ctx.res),
   })
   if (!decision.ok) ctx.url.searchParams.delete('from')
 }

@@ -1,11 +1,12 @@
 import {
-  createHash,
+  createHmac,
   randomBytes,
   type ScryptOptions,
   scrypt as scryptCallback,
   timingSafeEqual,
 } from 'node:crypto'
 import { secretsEqual } from './builtin-authorizers.js'
+import { ADMIN_PASSWORD_CHECKS, PasswordChecks } from './password-checks.js'
 
 /**
  * The admin credential of a server: its password, or only the scrypt hash of the password (from
@@ -53,13 +54,13 @@ export function isAdminPasswordHash(value: string): boolean {
 /** The admin account a server checks Basic credentials against. */
 export class AdminAccount {
   readonly username: string
-  readonly #check: (password: string) => Promise<boolean>
+  readonly #check: (password: string, signal?: AbortSignal) => Promise<boolean>
   /** The password or its hash, whichever was configured: what the admin's tokens are tied to. */
   readonly #secret: string
 
   private constructor(
     username: string,
-    check: (password: string) => Promise<boolean>,
+    check: (password: string, signal?: AbortSignal) => Promise<boolean>,
     secret: string,
   ) {
     this.username = username
@@ -98,9 +99,15 @@ export class AdminAccount {
     return new AdminAccount(username, async (offered) => secretsEqual(offered, password), password)
   }
 
-  /** Whether `password` is the admin's. */
-  verify(password: string): Promise<boolean> {
-    return this.#check(password)
+  /**
+   * Whether `password` is the admin's; `false` as well once `signal` aborts (the client went away)
+   * before the answer is known. Against a hash, the check may wait its turn (see
+   * {@link PasswordChecks}).
+   * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when too many checks against the hash
+   *   are waiting: this one is not made
+   */
+  verify(password: string, signal?: AbortSignal): Promise<boolean> {
+    return this.#check(password, signal)
   }
 }
 
@@ -122,29 +129,50 @@ function scrypt(
   })
 }
 
+/** How long the admin's accepted password is remembered after its last use. */
+const REMEMBERED_MS = 10 * 60_000
+
 /**
- * A check against a stored hash. Hashing runs on libuv's thread pool, which file I/O shares, so
- * checks run one at a time: wrong passwords sent in a burst cannot starve the store. After a
- * password is accepted, a sha256 of it is kept in memory so the admin's later requests skip
- * the slow hash.
+ * A check against a stored hash. Hashing runs on libuv's thread pool, which file I/O shares, and
+ * costs tens of milliseconds of a core: checks take turns in a bounded line
+ * ({@link ADMIN_PASSWORD_CHECKS}), so wrong passwords sent in a burst cost a few hashes, not one
+ * each, and neither starve the store nor hold the admin up for long. After a password is
+ * accepted, a keyed hash of it (under a key made for this check, never the password) is kept in
+ * memory for {@link REMEMBERED_MS} after its last use, so the admin's later requests skip the
+ * slow hash and the line. It belongs to this hash: another configured password makes another
+ * check, which remembers nothing.
  */
-function hashChecker(passwordHash: string): (password: string) => Promise<boolean> {
+function hashChecker(
+  passwordHash: string,
+): (password: string, signal?: AbortSignal) => Promise<boolean> {
   const [, ln, r, p, salt, key] = HASH_FORMAT.exec(passwordHash) ?? []
   const cost = { ln: Number(ln), r: Number(r), p: Number(p) }
   const saltBytes = Buffer.from(salt ?? '', 'base64url')
   const expected = Buffer.from(key ?? '', 'base64url')
-  let accepted: Buffer | undefined
-  let queue: Promise<unknown> = Promise.resolve()
-  const digest = (password: string): Buffer => createHash('sha256').update(password).digest()
-  return async (password) => {
-    if (accepted !== undefined && timingSafeEqual(digest(password), accepted)) return true
-    const check = queue.then(async () => {
-      const derived = await scrypt(password, saltBytes, expected.length, cost)
-      return timingSafeEqual(derived, expected)
-    })
-    queue = check.catch(() => {})
-    const ok = await check
-    if (ok) accepted = digest(password)
-    return ok
+  const checks = new PasswordChecks(ADMIN_PASSWORD_CHECKS)
+  const digestKey = randomBytes(32)
+  const digest = (password: string): Buffer =>
+    createHmac('sha256', digestKey).update(password).digest()
+  let remembered: { digest: Buffer; until: number } | undefined
+  return async (password, signal) => {
+    const presented = digest(password)
+    if (remembered !== undefined && Date.now() < remembered.until) {
+      if (timingSafeEqual(presented, remembered.digest)) {
+        remembered.until = Date.now() + REMEMBERED_MS
+        return true
+      }
+    } else remembered = undefined
+    // Requests presenting the same password at once share one check: the key is keyed, so
+    // neither it nor the time to look it up tells anything about the password.
+    return checks.check(
+      presented.toString('hex'),
+      async () => {
+        const derived = await scrypt(password, saltBytes, expected.length, cost)
+        const ok = timingSafeEqual(derived, expected)
+        if (ok) remembered = { digest: presented, until: Date.now() + REMEMBERED_MS }
+        return ok
+      },
+      signal,
+    )
   }
 }

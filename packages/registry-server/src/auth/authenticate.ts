@@ -18,10 +18,17 @@ export interface Identities {
   adminStamp: string
 }
 
-/** Authenticate Basic (admin or a minted credential) and Bearer (a token of ours). */
+/**
+ * Authenticate Basic (admin or a minted credential) and Bearer (a token of ours). `signal`, when
+ * given, aborts when the request's client has gone: a check of the admin's password hash still
+ * waiting its turn is then dropped (and the answer is `invalid`, for no one).
+ * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when too many checks of the admin's
+ *   password hash are waiting (see {@link AdminAccount.verify})
+ */
 export async function authenticate(
   authorization: string | undefined,
   ids: Identities,
+  signal?: AbortSignal,
 ): Promise<Authentication> {
   if (authorization === undefined || authorization.trim() === '') return { status: 'missing' }
   const bearer = authorization.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
@@ -35,21 +42,26 @@ export async function authenticate(
       expiresAt: token.expiresAt,
     }
   }
-  return authenticateBasic(authorization, ids)
+  return authenticateBasic(authorization, ids, signal)
 }
 
-/** Basic only (the token endpoint accepts no tokens). */
+/**
+ * Basic only (the token endpoint accepts no tokens); `signal` and errors as
+ * {@link authenticate}.
+ */
 export async function authenticateBasic(
   authorization: string | undefined,
   ids: Identities,
+  signal?: AbortSignal,
 ): Promise<Authentication> {
   const basic = parseBasic(authorization)
   if (basic === undefined) return { status: authorization ? 'invalid' : 'missing' }
   if (secretsEqual(basic.username, ids.admin.username)) {
-    return (await ids.admin.verify(basic.password))
+    return (await ids.admin.verify(basic.password, signal))
       ? { status: 'ok', rights: { kind: 'admin', subject: basic.username } }
       : { status: 'invalid' }
   }
+  // Minted secrets are 256 random bits stored as sha256: checked at once, never in the line.
   const check = ids.credentials.check(basic.username, basic.password)
   if (check.status !== 'valid') return { status: check.status }
   const grants = [

@@ -47,6 +47,11 @@ export interface AuthorizeInput {
    * (`GET` on `blob`), since a mount reads the blob there.
    */
   request: AuthorizedRequest
+  /**
+   * Aborts when the request's client has gone: work done only to answer it (a password check
+   * waiting its turn) may stop.
+   */
+  signal?: AbortSignal
 }
 
 /** The authorizer's answer. */

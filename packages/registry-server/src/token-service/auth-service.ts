@@ -87,8 +87,8 @@ export class AuthService {
    * naming the realm and scope; valid ones without the needed actions → 403.
    */
   authorizer(realm: () => string): Authorizer {
-    return async ({ authorization, access }) => {
-      const auth = await authenticate(authorization, this.identities)
+    return async ({ authorization, access, signal }) => {
+      const auth = await authenticate(authorization, this.identities, signal)
       if (auth.status !== 'ok') {
         return { ok: false, reason: 'unauthenticated', challenge: this.challenge(realm(), access) }
       }

@@ -5,6 +5,7 @@ import { authenticateBasic, type Identities } from '../auth/authenticate.js'
 import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
 import { grant, type Rights } from '../auth/rights.js'
 import { parseScopes } from '../auth/scope.js'
+import { clientGone } from '../client-gone.js'
 import { isRepositoryName } from '../names.js'
 import { readAuthBody } from './request-body.js'
 
@@ -42,7 +43,7 @@ export async function handleTokenRequest(
     })
   // No anonymous tokens: this registry has nothing public, and a caller without credentials
   // must see 401 (docs/design.md#refusals), not a token that is refused with 403 later.
-  const auth = await authenticateBasic(authorization, ids)
+  const auth = await authenticateBasic(authorization, ids, clientGone(res))
   if (auth.status !== 'ok') {
     return json(
       res,
@@ -80,7 +81,7 @@ export async function handleMintRequest(
   ids: Identities,
 ): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' })
-  const auth = await authenticateBasic(req.headers.authorization, ids)
+  const auth = await authenticateBasic(req.headers.authorization, ids, clientGone(res))
   if (auth.status !== 'ok')
     return json(
       res,

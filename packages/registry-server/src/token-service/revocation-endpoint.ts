@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { authenticateBasic, type Identities } from '../auth/authenticate.js'
 import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
 import { parseCredentialsToRevoke } from '../auth/revocation.js'
+import { clientGone } from '../client-gone.js'
 import { OciError } from '../oci-errors.js'
 import { readAuthBody } from './request-body.js'
 
@@ -18,7 +19,7 @@ export async function handleRevokeRequest(
 ): Promise<void> {
   if (req.method !== 'POST')
     throw new OciError('UNSUPPORTED', { message: `${req.method} is not supported here` })
-  const auth = await authenticateBasic(req.headers.authorization, ids)
+  const auth = await authenticateBasic(req.headers.authorization, ids, clientGone(res))
   if (auth.status !== 'ok')
     throw new OciError('UNAUTHORIZED', {
       message: 'admin credentials required',

@@ -1,0 +1,141 @@
+import { OciError } from '../oci-errors.js'
+
+/** How many slow password checks run at once, and how many may wait for their turn. */
+export interface PasswordCheckLimits {
+  /** What is checked, for the 429's detail ("admin password checks"). */
+  what: string
+  /** Checks running at once. */
+  running: number
+  /** Checks waiting for a turn; one more pushes the oldest waiting one out. */
+  waiting: number
+  /** The `Retry-After` of the 429 a check pushed out is answered with, in seconds. */
+  retryAfterSeconds: number
+}
+
+/**
+ * The admin's password hash is checked one at a time (each check is some 100–200 ms of scrypt
+ * and 32 MiB, on the thread pool file I/O shares), with at most three waiting: whatever is sent,
+ * a new check starts within about four checks' time, and `close` waits for four at the most.
+ */
+export const ADMIN_PASSWORD_CHECKS: PasswordCheckLimits = {
+  what: 'admin password checks',
+  running: 1,
+  waiting: 3,
+  retryAfterSeconds: 1,
+}
+
+interface Waiter {
+  resolve: (ok: boolean) => void
+  reject: (error: unknown) => void
+}
+
+interface Check {
+  key: string
+  run: () => Promise<boolean>
+  waiters: Set<Waiter>
+}
+
+/**
+ * A line for slow checks (a password against its hash), so that checks sent in a burst cost a
+ * bounded amount of work instead of a hash each:
+ *
+ * - at most `running` run at once and `waiting` wait, first come first served;
+ * - one more pushes the oldest waiting check out: its callers get 429 `TOOMANYREQUESTS` with
+ *   `Retry-After`, and it is never run. The newest are kept because the oldest are the likeliest
+ *   to have been given up by their client, and so that whoever comes after a burst gets a turn;
+ * - callers asking about the same `key` (the same secret) while it waits or runs share its one
+ *   check: a client sending the right password on several requests at once costs one check;
+ * - a caller whose `signal` aborts (its client went away) stops waiting and gets `false`; a check
+ *   whose callers have all gone is dropped before it runs.
+ */
+export class PasswordChecks {
+  readonly #limits: PasswordCheckLimits
+  readonly #checks = new Map<string, Check>()
+  readonly #waiting: Check[] = []
+  #running = 0
+
+  constructor(limits: PasswordCheckLimits) {
+    this.#limits = limits
+  }
+
+  /**
+   * Run `run` for `key` in turn, or share the check of `key` already waiting or running.
+   * Resolves to its result, or to `false` once `signal` aborts.
+   * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when the check is pushed out of the line
+   */
+  check(key: string, run: () => Promise<boolean>, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false)
+    let check = this.#checks.get(key)
+    if (check === undefined) {
+      check = { key, run, waiters: new Set() }
+      this.#checks.set(key, check)
+      this.#waiting.push(check)
+    }
+    const joined = check
+    const result = new Promise<boolean>((resolve, reject) => {
+      const onAbort = (): void => {
+        joined.waiters.delete(waiter)
+        // Not started and nobody left to answer: it is not run at all.
+        if (joined.waiters.size === 0 && this.#waiting.includes(joined)) this.#drop(joined)
+        resolve(false)
+      }
+      const waiter: Waiter = {
+        resolve: (ok) => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(ok)
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort)
+          reject(error)
+        },
+      }
+      joined.waiters.add(waiter)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    this.#next()
+    // The line holds one too many only when the new check could not start.
+    if (this.#waiting.length > this.#limits.waiting) {
+      const oldest = this.#waiting[0] as Check
+      this.#drop(oldest)
+      const refusal = this.#tooMany()
+      for (const waiter of oldest.waiters) waiter.reject(refusal)
+    }
+    return result
+  }
+
+  /** How many checks run and wait now. */
+  get pending(): { running: number; waiting: number } {
+    return { running: this.#running, waiting: this.#waiting.length }
+  }
+
+  #next(): void {
+    while (this.#running < this.#limits.running) {
+      const check = this.#waiting.shift()
+      if (check === undefined) return
+      this.#running += 1
+      const settled = (settle: (waiter: Waiter) => void): void => {
+        if (this.#checks.get(check.key) === check) this.#checks.delete(check.key)
+        this.#running -= 1
+        for (const waiter of check.waiters) settle(waiter)
+        this.#next()
+      }
+      check.run().then(
+        (ok) => settled((waiter) => waiter.resolve(ok)),
+        (error: unknown) => settled((waiter) => waiter.reject(error)),
+      )
+    }
+  }
+
+  #drop(check: Check): void {
+    const at = this.#waiting.indexOf(check)
+    if (at >= 0) this.#waiting.splice(at, 1)
+    if (this.#checks.get(check.key) === check) this.#checks.delete(check.key)
+  }
+
+  #tooMany(): OciError {
+    return new OciError('TOOMANYREQUESTS', {
+      detail: { limit: `${this.#limits.what} waiting`, max: this.#limits.waiting },
+      headers: { 'Retry-After': String(this.#limits.retryAfterSeconds) },
+    })
+  }
+}

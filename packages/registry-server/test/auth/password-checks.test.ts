@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { AdminAccount, hashAdminPassword } from '../../src/auth/admin-account.js'
+import { PasswordChecks } from '../../src/auth/password-checks.js'
+import { OciError } from '../../src/oci-errors.js'
+
+const LIMITS = { what: 'test checks', running: 1, waiting: 2, retryAfterSeconds: 1 }
+
+/** Checks the test finishes by hand, recording which ones ran. */
+function manualChecks() {
+  const ran: string[] = []
+  const finishers = new Map<string, (ok: boolean) => void>()
+  const run = (key: string) => () => {
+    ran.push(key)
+    return new Promise<boolean>((resolve) => finishers.set(key, resolve))
+  }
+  const finish = async (key: string, ok: boolean): Promise<void> => {
+    finishers.get(key)?.(ok)
+    // Let the settled check hand its turn on.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return { ran, run, finish }
+}
+
+async function outcome(check: Promise<boolean>): Promise<boolean | string> {
+  try {
+    return await check
+  } catch (error) {
+    if (!(error instanceof OciError)) throw error
+    return `${error.status} ${error.code} Retry-After ${error.headers['Retry-After']}`
+  }
+}
+
+describe('the line of slow password checks', () => {
+  it('runs one at a time, keeps the newest waiting, refuses the oldest unrun', async () => {
+    const checks = new PasswordChecks(LIMITS)
+    const { ran, run, finish } = manualChecks()
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((key) => outcome(checks.check(key, run(key))))
+    expect(checks.pending).toEqual({ running: 1, waiting: 2 })
+    // b and c were pushed out by d and e, at once.
+    expect(await answers[1]).toBe('429 TOOMANYREQUESTS Retry-After 1')
+    expect(await answers[2]).toBe('429 TOOMANYREQUESTS Retry-After 1')
+    await finish('a', false)
+    await finish('d', true)
+    await finish('e', false)
+    expect(await Promise.all(answers)).toEqual([
+      false,
+      '429 TOOMANYREQUESTS Retry-After 1',
+      '429 TOOMANYREQUESTS Retry-After 1',
+      true,
+      false,
+    ])
+    expect(ran).toEqual(['a', 'd', 'e'])
+    expect(checks.pending).toEqual({ running: 0, waiting: 0 })
+  })
+
+  it('drops a waiting check whose callers have all gone, before it runs', async () => {
+    const checks = new PasswordChecks(LIMITS)
+    const { ran, run, finish } = manualChecks()
+    const first = checks.check('a', run('a'))
+    const gone = new AbortController()
+    const abandoned = checks.check('b', run('b'), gone.signal)
+    const kept = checks.check('c', run('c'))
+    gone.abort()
+    expect(await abandoned).toBe(false)
+    expect(checks.pending).toEqual({ running: 1, waiting: 1 })
+    await finish('a', false)
+    await finish('c', true)
+    expect([await first, await kept]).toEqual([false, true])
+    expect(ran).toEqual(['a', 'c'])
+    // Already gone when asked: nothing is queued.
+    expect(await checks.check('d', run('d'), AbortSignal.abort())).toBe(false)
+    expect(ran).toEqual(['a', 'c'])
+  })
+
+  it('lets callers asking about the same secret share one check, until they all go', async () => {
+    const checks = new PasswordChecks(LIMITS)
+    const { ran, run, finish } = manualChecks()
+    const first = checks.check('a', run('a'))
+    const gone = new AbortController()
+    const leaving = checks.check('same', run('same'), gone.signal)
+    const staying = checks.check('same', run('same'))
+    gone.abort()
+    expect(await leaving).toBe(false)
+    expect(checks.pending).toEqual({ running: 1, waiting: 1 })
+    await finish('a', false)
+    await finish('same', true)
+    expect([await first, await staying]).toEqual([false, true])
+    expect(ran).toEqual(['a', 'same'])
+  })
+})
+
+describe("the admin's password hash", () => {
+  it('is not checked for a client that has gone', async () => {
+    const admin = AdminAccount.from({
+      username: 'admin',
+      passwordHash: await hashAdminPassword('signal-admin-secret'),
+    })
+    const started = performance.now()
+    expect(await admin.verify('signal-admin-secret', AbortSignal.abort())).toBe(false)
+    // No scrypt ran (tens of milliseconds at the least).
+    expect(performance.now() - started).toBeLessThan(30)
+    expect(await admin.verify('signal-admin-secret')).toBe(true)
+    expect(await admin.verify('signal-admin-secret!')).toBe(false)
+  })
+})
