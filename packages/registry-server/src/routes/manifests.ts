@@ -1,6 +1,7 @@
 import { digestOf, parseDigest } from '../digest.js'
 import { contentType, notModified, type RouteContext, readBody, sendEmpty } from '../http.js'
 import { manifestShapeGuard, parseManifest } from '../manifest.js'
+import { requireReferences } from '../manifest-references.js'
 import { isTag } from '../names.js'
 import { OciError } from '../oci-errors.js'
 
@@ -56,7 +57,7 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
   await ctx.recheckAccess()
   // Under the shared lock, so garbage collection cannot remove a reference between check and write.
   await ctx.store.gcLock.shared(async () => {
-    await requireReferences(ctx, parsed.requiredBlobs, parsed.childManifests)
+    await requireReferences(ctx.store, ctx.repository, parsed.requiredBlobs, parsed.childManifests)
     await ctx.store.putManifest(
       ctx.repository,
       { bytes, digest, parsed, tags },
@@ -116,23 +117,6 @@ function checkPreconditions(ctx: RouteContext, tags: string[]): void {
       (ifNoneMatch !== undefined && matches(ifNoneMatch))
     ) {
       throw new OciError('PRECONDITION_FAILED', { detail: { tag } })
-    }
-  }
-}
-
-async function requireReferences(
-  ctx: RouteContext,
-  blobs: string[],
-  manifests: string[],
-): Promise<void> {
-  for (const digest of blobs) {
-    if ((await ctx.store.linkedBlob(ctx.repository, digest)) === undefined) {
-      throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest } })
-    }
-  }
-  for (const digest of manifests) {
-    if (!ctx.store.hasManifest(ctx.repository, digest)) {
-      throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest } })
     }
   }
 }

@@ -2,6 +2,11 @@ import type { FileHandle } from 'node:fs/promises'
 import { releaseMemory } from './release-memory.js'
 
 const WRITE_BATCH = 1024 * 1024
+// Linux's IOV_MAX: a `writev` takes no more buffers at once. It also bounds what a client sending
+// one byte per TCP segment makes the writer hold: each chunk costs ~70 bytes of heap, so 1 MiB of
+// such chunks would hold ~70 MiB. Chunks from a socket at full speed (~64 KiB) fill the byte
+// batch long before this.
+const WRITE_BATCH_CHUNKS = 1024
 
 /** Told after each write the byte offsets it covered in the file, `[from, to)`. */
 export type WriteListener = (from: number, to: number) => void
@@ -19,7 +24,9 @@ export type WrittenChunks = (
 
 /**
  * Appends a stream of small chunks to a file efficiently and in order:
- * - chunks (~64 KiB from a socket) are gathered into 1 MiB `writev`s, saving most syscalls;
+ * - chunks (~64 KiB from a socket) are gathered into 1 MiB `writev`s, saving most syscalls; tiny
+ *   chunks (a client that trickles) are written every 1024 chunks, so the writer never holds more
+ *   than two batches of chunks whatever their size;
  * - one write is in flight while the next batch is received, so receiving and writing overlap
  *   instead of taking turns;
  * - the writer owns the chunks it is given: once written, they go to `onChunks`, then their
@@ -54,7 +61,8 @@ export class AppendWriter {
   async push(chunk: Uint8Array): Promise<void> {
     this.#batch.push(chunk)
     this.#batched += chunk.byteLength
-    if (this.#batched >= WRITE_BATCH) await this.#flush()
+    if (this.#batched >= WRITE_BATCH || this.#batch.length >= WRITE_BATCH_CHUNKS)
+      await this.#flush()
   }
 
   /** Write what is left and wait for every write; returns the bytes appended. */

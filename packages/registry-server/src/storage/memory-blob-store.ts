@@ -1,10 +1,12 @@
 import type { Writable } from 'node:stream'
+import { CompactChunkList } from '../compact-chunk-list.js'
 import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
 import { drainedOrClosed } from './drained-or-closed.js'
 
 interface Upload {
   meta: UploadMeta
-  chunks: Buffer[]
+  // Tiny chunks joined as they come: one Buffer per one-byte chunk would cost ~70 bytes a byte.
+  chunks: CompactChunkList
   size: number
 }
 
@@ -51,7 +53,7 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   async createUpload(id: string, meta: UploadMeta): Promise<void> {
-    this.#uploads.set(id, { meta, chunks: [], size: 0 })
+    this.#uploads.set(id, { meta, chunks: new CompactChunkList(), size: 0 })
   }
 
   async uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined> {
@@ -81,18 +83,20 @@ export class MemoryBlobStore implements BlobStore {
   async truncateUpload(id: string, size: number): Promise<void> {
     const upload = this.#uploads.get(id)
     if (upload === undefined || upload.size <= size) return
-    upload.chunks = [Buffer.concat(upload.chunks).subarray(0, size)]
+    const kept = new CompactChunkList()
+    kept.push(upload.chunks.concat().subarray(0, size))
+    upload.chunks = kept
     upload.size = size
   }
 
   async *readUpload(id: string): AsyncIterable<Uint8Array> {
-    yield* this.#uploads.get(id)?.chunks ?? []
+    yield* this.#uploads.get(id)?.chunks.chunks() ?? []
   }
 
   async commitUpload(id: string, digest: string): Promise<void> {
     const upload = this.#uploads.get(id)
     if (upload === undefined) throw new Error(`upload ${id} not found`)
-    const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.concat(upload.chunks)
+    const bytes = this.#blobs.get(digest)?.bytes ?? upload.chunks.concat()
     this.#blobs.set(digest, { bytes, createdAt: new Date() })
     this.#uploads.delete(id)
   }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
+import { once } from 'node:events'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { type ClientRequest, type IncomingHttpHeaders, request } from 'node:http'
+import type { Socket } from 'node:net'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /**
  * Requests at the level of the socket, for the limits tests: bodies that stall, trickle or are
@@ -73,6 +76,20 @@ export function openRequest(base: string, req: RawRequest): OpenRequest {
     )
   })
   return { request: request_, response, closed, destroy: () => request_.destroy() }
+}
+
+/**
+ * Send `bytes` of a request's body one per TCP segment, as a client that trickles: Nagle off, one
+ * byte written, then a turn of the event loop before the next (so the server reads each alone).
+ */
+export async function trickle(request: ClientRequest, bytes: Uint8Array): Promise<void> {
+  const socket = request.socket ?? ((await once(request, 'socket')) as [Socket])[0]
+  if (socket.connecting) await once(socket, 'connect')
+  socket.setNoDelay(true)
+  for (let i = 0; i < bytes.byteLength; i++) {
+    request.write(bytes.subarray(i, i + 1))
+    await nextTurn()
+  }
 }
 
 /** The first OCI error code of a response body, if it is an OCI error body. */

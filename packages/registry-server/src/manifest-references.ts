@@ -1,0 +1,52 @@
+import { OciError } from './oci-errors.js'
+import type { RegistryStore } from './storage/registry-store.js'
+
+// Blobs looked up at once: enough to keep the filesystem's threads busy, few enough to leave them
+// to other requests too.
+const CONCURRENT_LOOKUPS = 8
+
+/** What the check reads of the store. */
+export type ReferenceLookup = Pick<RegistryStore, 'linkedBlob' | 'hasManifest'>
+
+/**
+ * Refuse a manifest (`MANIFEST_BLOB_UNKNOWN`, naming the first missing digest in the manifest's
+ * order) unless every blob and child manifest it references is in the repository.
+ *
+ * It runs under garbage collection's shared lock, which a collection waits for: each distinct
+ * blob is looked up once, a few at a time. Looked up one reference after another, a manifest
+ * naming one layer 24,000 times held the lock, and every push behind a collection, for a second.
+ */
+export async function requireReferences(
+  store: ReferenceLookup,
+  repository: string,
+  blobs: readonly string[],
+  manifests: readonly string[],
+): Promise<void> {
+  const missingBlob = await firstMissing(
+    [...new Set(blobs)],
+    async (digest) => (await store.linkedBlob(repository, digest)) !== undefined,
+  )
+  const missing = missingBlob ?? manifests.find((digest) => !store.hasManifest(repository, digest))
+  if (missing !== undefined) {
+    throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: missing } })
+  }
+}
+
+// The first digest, in order, that `present` denies. Lookups start in order, and none starts once
+// one is denied: every digest before a denied one has been looked up when all have settled.
+async function firstMissing(
+  digests: readonly string[],
+  present: (digest: string) => Promise<boolean>,
+): Promise<string | undefined> {
+  let next = 0
+  let missingAt = digests.length
+  const lookUp = async (): Promise<void> => {
+    while (next < missingAt) {
+      const index = next++
+      if (!(await present(digests[index] as string))) missingAt = Math.min(missingAt, index)
+    }
+  }
+  const lookups = Math.min(CONCURRENT_LOOKUPS, digests.length)
+  await Promise.all(Array.from({ length: lookups }, lookUp))
+  return digests[missingAt]
+}
