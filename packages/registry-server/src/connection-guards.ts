@@ -49,10 +49,11 @@ export class ConnectionGuards {
   }
 
   /**
-   * Called as a request arrives: watches its body, and resolves when it may be handled (once the
-   * response before it on its connection has ended).
+   * Called as a request arrives: watches its body, and resolves to `true` when it may be handled
+   * (once the responses before it on its connection have been sent), `false` when its connection
+   * closed first and no one is left to answer.
    */
-  admit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  admit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (hasBody(req)) this.#bodies.watch(req, res)
     return this.#turns.turnOf(req, res)
   }

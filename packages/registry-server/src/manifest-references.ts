@@ -33,20 +33,28 @@ export async function requireReferences(
 }
 
 // The first digest, in order, that `present` denies. Lookups start in order, and none starts once
-// one is denied: every digest before a denied one has been looked up when all have settled.
+// one is denied: every digest before a denied one has been looked up when all have settled. A
+// lookup that fails stops the others too, and its error is thrown once every lookup has settled:
+// none may still run once the caller lets go of the collection's lock.
 async function firstMissing(
   digests: readonly string[],
   present: (digest: string) => Promise<boolean>,
 ): Promise<string | undefined> {
   let next = 0
   let missingAt = digests.length
+  let failure: { error: unknown } | undefined
   const lookUp = async (): Promise<void> => {
-    while (next < missingAt) {
+    while (next < missingAt && failure === undefined) {
       const index = next++
-      if (!(await present(digests[index] as string))) missingAt = Math.min(missingAt, index)
+      try {
+        if (!(await present(digests[index] as string))) missingAt = Math.min(missingAt, index)
+      } catch (error) {
+        failure ??= { error }
+      }
     }
   }
   const lookups = Math.min(CONCURRENT_LOOKUPS, digests.length)
   await Promise.all(Array.from({ length: lookups }, lookUp))
+  if (failure !== undefined) throw failure.error
   return digests[missingAt]
 }

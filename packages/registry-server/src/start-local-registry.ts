@@ -146,8 +146,7 @@ async function serveRegistry(
     const recordFailure = traceRequest(log, req, res)
     const handled = guards
       .admit(req, res)
-      // A request whose connection went while it waited has no one to answer.
-      .then(() => (req.socket.destroyed ? undefined : handle(req, res, state)))
+      .then((admitted) => (admitted ? handle(req, res, state) : undefined))
       .catch((err: unknown) => {
         recordFailure(err)
         sendError({ req, res }, err)

@@ -3,6 +3,8 @@ import { CompactChunkList } from '../compact-chunk-list.js'
 import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
 import { drainedOrClosed } from './drained-or-closed.js'
 
+const SEND_PIECE = 512 * 1024
+
 interface Upload {
   meta: UploadMeta
   // Tiny chunks joined as they come: one Buffer per one-byte chunk would cost ~70 bytes a byte.
@@ -23,7 +25,11 @@ export class MemoryBlobStore implements BlobStore {
   async send(digest: string, destination: Writable, range?: ByteRange): Promise<void> {
     const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.alloc(0)
     const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
-    if (!destination.write(part)) await drainedOrClosed(destination)
+    // In pieces, as from files: the send timeout counts a piece the client took as progress, so a
+    // slow client of a large blob is not cut while it keeps reading.
+    for (let at = 0; at < part.byteLength && !destination.destroyed; at += SEND_PIECE) {
+      if (!destination.write(part.subarray(at, at + SEND_PIECE))) await drainedOrClosed(destination)
+    }
   }
 
   async readAll(digest: string): Promise<Buffer> {

@@ -99,10 +99,8 @@ async function serveTokens(
     const handled = guards
       .admit(req, res)
       // Parsed inside the chain: a target that is no URL is answered, not thrown out of the
-      // listener. A request whose connection went while it waited has no one to answer.
-      .then(() =>
-        req.socket.destroyed ? true : auth.handle(req, res, parseRequestTarget(req.url)),
-      )
+      // listener. A request whose connection closed while it waited has no one to answer.
+      .then((admitted) => !admitted || auth.handle(req, res, parseRequestTarget(req.url)))
       .then((answered) => {
         if (!answered) res.writeHead(404, { 'Content-Length': '0' }).end()
       })

@@ -9,7 +9,7 @@ import { hashAdminPassword, type LocalRegistry, startLocalRegistry } from '../..
 // gone, and held `close()` up as long. The bounds below are far under that and far over what the
 // line costs now (at most four hashes before the admin's own, under a second).
 const BURST = 60
-const PROMPT_MS = 3000
+const PROMPT_MS = 5000
 const PASSWORD = 'flood-admin-secret'
 
 interface Answer {

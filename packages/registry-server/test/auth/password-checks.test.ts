@@ -95,10 +95,8 @@ describe("the admin's password hash", () => {
       username: 'admin',
       passwordHash: await hashAdminPassword('signal-admin-secret'),
     })
-    const started = performance.now()
+    // The right password, not checked: a check would have said true.
     expect(await admin.verify('signal-admin-secret', AbortSignal.abort())).toBe(false)
-    // No scrypt ran (tens of milliseconds at the least).
-    expect(performance.now() - started).toBeLessThan(30)
     expect(await admin.verify('signal-admin-secret')).toBe(true)
     expect(await admin.verify('signal-admin-secret!')).toBe(false)
   })

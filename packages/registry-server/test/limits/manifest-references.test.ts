@@ -63,6 +63,30 @@ async function refusal(check: Promise<void>): Promise<OciError> {
 }
 
 describe("a manifest's references", () => {
+  it('a lookup that fails stops the others, and its error is thrown once none still runs', async () => {
+    const digests = Array.from({ length: 100 }, (_, i) => digestOf(i + 1))
+    let running = 0
+    let startedAfterFailure = 0
+    let failed = false
+    const store: ReferenceLookup = {
+      linkedBlob: async (_repository, digest) => {
+        if (failed) startedAfterFailure += 1
+        running += 1
+        await sleep(5)
+        running -= 1
+        if (digest === digestOf(3)) {
+          failed = true
+          throw new Error('EIO: i/o error, stat')
+        }
+        return present
+      },
+      hasManifest: () => true,
+    }
+    await expect(requireReferences(store, 'repo', digests, [])).rejects.toThrow(/EIO/)
+    expect(running).toBe(0)
+    expect(startedAfterFailure).toBe(0)
+  })
+
   it('looks up a blob named 24,000 times once', async () => {
     const { store, lookups } = countingStore(() => true)
     const layers = Array.from({ length: 24_000 }, () => digestOf(1))

@@ -32,22 +32,39 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function startWithBlob(tls: boolean): Promise<{ url: string; path: string; bytes: Buffer }> {
+interface Setup {
+  tls?: boolean
+  /** Blobs kept in memory rather than under `dataDir`. */
+  inMemory?: boolean
+  sendTimeoutSeconds?: number
+}
+
+async function startWithBlob(
+  setup: Setup = {},
+): Promise<{ url: string; path: string; bytes: Buffer }> {
   const bytes = randomBytes(BLOB_BYTES)
   const digest = sha256(bytes)
-  // Pushed through a plain registry on the same data first: fetch cannot be given this test's CA.
-  const plain = await startLocalRegistry({ dataDir, logLevel: 'silent' })
-  try {
-    await new OciClient(plain.url).pushBlob('stalled/sends', bytes, digest)
-  } finally {
-    await plain.close()
-  }
-  registry = await startLocalRegistry({
-    dataDir,
-    sendTimeoutSeconds: SEND_TIMEOUT_SECONDS,
+  const options = {
+    sendTimeoutSeconds: setup.sendTimeoutSeconds ?? SEND_TIMEOUT_SECONDS,
     logLevel: 'silent',
-    ...(tls ? { tls: { cert: pki.certPem, key: pki.keyPem } } : {}),
-  })
+  } as const
+  if (setup.inMemory) {
+    registry = await startLocalRegistry(options)
+    await new OciClient(registry.url).pushBlob('stalled/sends', bytes, digest)
+  } else {
+    // Pushed through a plain registry on the same data first: fetch cannot be given this test's CA.
+    const plain = await startLocalRegistry({ dataDir, logLevel: 'silent' })
+    try {
+      await new OciClient(plain.url).pushBlob('stalled/sends', bytes, digest)
+    } finally {
+      await plain.close()
+    }
+    registry = await startLocalRegistry({
+      ...options,
+      dataDir,
+      ...(setup.tls ? { tls: { cert: pki.certPem, key: pki.keyPem } } : {}),
+    })
+  }
   return { url: registry.url, path: `/v2/stalled/sends/blobs/${digest}`, bytes }
 }
 
@@ -80,10 +97,14 @@ describe.skipIf(process.platform !== 'linux')('responses the client stops taking
     ['HTTP', false],
     ['HTTPS', true],
   ])('over %s: the connection is closed and the blob file let go', async (_, tls) => {
-    const { url, path } = await startWithBlob(tls)
+    const { url, path } = await startWithBlob({ tls })
     const stalled = Array.from({ length: 5 }, () => pullWithoutReading(url, path, tls))
-    await sleep(200)
-    expect(openFilesUnder(dataDir)).toBe(5)
+    let open = openFilesUnder(dataDir)
+    for (let waited = 0; open < 5 && waited < 5000; waited += 20) {
+      await sleep(20)
+      open = openFilesUnder(dataDir)
+    }
+    expect(open).toBe(5)
     expect(await openFilesUnderAfter(dataDir, 10 * SEND_TIMEOUT_SECONDS * 1000)).toBe(0)
     for (const socket of stalled) {
       // The kernel's buffers held part of the blob; the rest never came.
@@ -91,28 +112,35 @@ describe.skipIf(process.platform !== 'linux')('responses the client stops taking
     }
   })
 
-  it('a client that reads slowly but keeps taking gets the whole blob', async () => {
-    const { url, path, bytes } = await startWithBlob(false)
-    const received = await new Promise<Buffer>((resolve, reject) => {
-      request(new URL(path, url), { agent: false }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => {
-          chunks.push(chunk)
-          // About 3 MB/s: the blob takes several timeouts, each piece well within one.
-          res.pause()
-          setTimeout(() => res.resume(), 20)
+  it.each([
+    ['on disk', false],
+    ['in memory', true],
+  ])(
+    'a client that reads slowly but keeps taking gets the whole blob (%s)',
+    async (_, inMemory) => {
+      const { url, path, bytes } = await startWithBlob({ inMemory, sendTimeoutSeconds: 1 })
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        request(new URL(path, url), { agent: false }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk)
+            // About 1.5 MB/s: the blob takes five timeouts, each 512 KiB piece a third of one.
+            res.pause()
+            setTimeout(() => res.resume(), 40)
+          })
+          res.on('end', () => resolve(Buffer.concat(chunks)))
+          res.on('error', reject)
         })
-        res.on('end', () => resolve(Buffer.concat(chunks)))
-        res.on('error', reject)
+          .on('error', reject)
+          .end()
       })
-        .on('error', reject)
-        .end()
-    })
-    expect(received.equals(bytes)).toBe(true)
-  }, 30_000)
+      expect(received.equals(bytes)).toBe(true)
+    },
+    30_000,
+  )
 
   it('an idle kept-alive connection is not closed: nothing waits to be sent on it', async () => {
-    const { url } = await startWithBlob(false)
+    const { url } = await startWithBlob()
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     const get = (): Promise<{ status: number; reused: boolean }> =>
       new Promise((resolve, reject) => {
