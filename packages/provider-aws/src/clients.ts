@@ -86,18 +86,25 @@ export class AwsClients {
 
 /** @internal What the SDK clients are given as `requestHandler`: the options of its own handler. */
 export interface SdkRequestHandlerOptions {
+  connectionTimeout: number
   requestTimeout: number
   throwOnRequestTimeout: true
+  socketTimeout: number
 }
 
 /**
- * @internal The request timeout of every SDK client. The SDK's handler only warns when a request
- * outlasts `requestTimeout` unless told to throw.
+ * @internal The timeouts of every SDK client, each `requestTimeoutMs`: connecting
+ * (`connectionTimeout`), waiting for the answer's headers (`requestTimeout`, which the SDK's
+ * handler only warns about unless told to throw) and any silence while its body arrives
+ * (`socketTimeout`, idle time): an attempt cannot hang at any stage.
  */
 export function requestHandlerOf(config: AwsClientConfig): SdkRequestHandlerOptions {
+  const timeout = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   return {
-    requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: timeout,
+    requestTimeout: timeout,
     throwOnRequestTimeout: true,
+    socketTimeout: timeout,
   }
 }
 

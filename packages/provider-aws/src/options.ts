@@ -24,10 +24,11 @@ export interface AwsClientConfig {
   /** The SDK retry mode. @default "standard" */
   retryMode?: 'standard' | 'adaptive'
   /**
-   * Time one attempt of an SDK call may take, in ms; then it fails with `TIMEOUT` (and is retried
-   * as `maxAttempts` says). Without it, a call to an endpoint that never answers would never
-   * return, and every later grant change of that repository in this process would wait behind
-   * it. @default 60000
+   * How long each attempt of an SDK call may take to connect, to get its answer's headers, and
+   * may go silent while its answer's body arrives, in ms; then it fails with `TIMEOUT` (and is
+   * retried as `maxAttempts` says). Without it, a call to an endpoint that never answers would
+   * never return, and every later grant change of that repository in this process would wait
+   * behind it. @default 60000
    */
   requestTimeoutMs?: number
 }

@@ -44,6 +44,30 @@ async function silentServer(): Promise<{ url: string; connections: () => number;
   }
 }
 
+/** A server on 127.0.0.1 that answers 200 with a JSON body it never finishes. */
+async function stallingServer(): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.once('data', () => {
+      socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n' +
+          'Content-Length: 1000\r\n\r\n{"repositories":[',
+      )
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    },
+  }
+}
+
 const fake = await startAwsFake()
 const silent = await silentServer()
 afterAll(() => {
@@ -79,6 +103,28 @@ describe('clientConfig.requestTimeoutMs', () => {
     expect(error.retryable).toBe(true)
     expect(silent.connections() - before).toBe(2)
     expect(performance.now() - started).toBeLessThan(10_000)
+  })
+
+  it('fails with TIMEOUT when the answer starts and then goes silent', async () => {
+    const stalling = await stallingServer()
+    try {
+      const registry = await aws({
+        region: REGION,
+        repositoryPrefix: PREFIX,
+        accountId: '123456789012',
+        clientConfig: {
+          endpoint: stalling.url,
+          stsEndpoint: stalling.url,
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+          maxAttempts: 1,
+          requestTimeoutMs: TIMEOUT_MS,
+        },
+      })
+      const error = await registryErrorOf(registry.getRepository(`${PREFIX}-half-answered`))
+      expect(error.code).toBe('TIMEOUT')
+    } finally {
+      stalling.close()
+    }
   })
 
   it("lets the repository's next grant change go ahead once a call that got no answer times out", async () => {
