@@ -21,8 +21,9 @@ export async function writePrivateFile(path: string, text: string, dirMode = 0o7
     }
     await rename(temporary, path)
   } catch (error) {
-    // A write that failed half-way (a full disk) must not leave part of a secret behind.
-    await rm(temporary, { force: true })
+    // A write that failed half-way (a full disk) must not leave part of a secret behind. The
+    // write's error is the one to report, whatever the removal meets.
+    await rm(temporary, { force: true }).catch(() => {})
     throw error
   }
 }
