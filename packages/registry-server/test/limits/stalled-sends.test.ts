@@ -118,13 +118,14 @@ describe.skipIf(process.platform !== 'linux')('responses the client stops taking
   ])(
     'a client that reads slowly but keeps taking gets the whole blob (%s)',
     async (_, inMemory) => {
-      const { url, path, bytes } = await startWithBlob({ inMemory, sendTimeoutSeconds: 1 })
+      // A timeout well above one piece's time (about 0.35 s), which a loaded machine stretches.
+      const { url, path, bytes } = await startWithBlob({ inMemory, sendTimeoutSeconds: 2.5 })
       const received = await new Promise<Buffer>((resolve, reject) => {
         request(new URL(path, url), { agent: false }, (res) => {
           const chunks: Buffer[] = []
           res.on('data', (chunk: Buffer) => {
             chunks.push(chunk)
-            // About 1.5 MB/s: the blob takes five timeouts, each 512 KiB piece a third of one.
+            // About 1.5 MB/s: the blob takes two timeouts and more, each 512 KiB piece a seventh.
             res.pause()
             setTimeout(() => res.resume(), 40)
           })
