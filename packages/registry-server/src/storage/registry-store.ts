@@ -131,7 +131,9 @@ export class RegistryStore {
       ...(parsed.subject && { subject: parsed.subject }),
       ...(parsed.artifactType && { artifactType: parsed.artifactType }),
       ...(parsed.annotations && { annotations: parsed.annotations }),
-      references: [...parsed.requiredBlobs, ...parsed.childManifests],
+      // Each once: the record is rewritten whole on every change, and a manifest may name one
+      // layer thousands of times.
+      references: [...new Set([...parsed.requiredBlobs, ...parsed.childManifests])],
       createdAt: Date.now(),
     }
     await this.#mutate(

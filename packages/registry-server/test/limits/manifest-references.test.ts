@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -134,7 +134,7 @@ describe('a manifest naming one layer 24,000 times, on disk', () => {
   })
   afterAll(() => rm(dataDir, { recursive: true, force: true }))
 
-  it('is stored, its layer looked up once', async () => {
+  it('is stored, its layer looked up once and recorded once', async () => {
     await using registry = await startLocalRegistry({ dataDir, logLevel: 'silent' })
     const config = Buffer.from('{}')
     const layer = Buffer.from('one layer')
@@ -157,5 +157,11 @@ describe('a manifest naming one layer 24,000 times, on disk', () => {
     expect(put.status, await put.text()).toBe(201)
     const layerHex = layerDigest.slice('sha256:'.length)
     expect(stats.paths.filter((path) => path.endsWith(layerHex))).toHaveLength(1)
+    // The repository's record, rewritten whole at every change, names the layer once.
+    const record = JSON.parse(
+      await readFile(join(dataDir, 'repositories', 'dup%2Fapp.json'), 'utf8'),
+    ) as { manifests: Record<string, { references: string[] }> }
+    const [stored] = Object.values(record.manifests)
+    expect(stored?.references.filter((digest) => digest === layerDigest)).toHaveLength(1)
   })
 })
