@@ -63,6 +63,12 @@ export interface ParsedManifest {
  * {@link parseManifest} would, as soon as the body nests too deep or holds too many values, so
  * such a body is refused before it is read whole, kept and hashed.
  */
+/** The annotations of a stored manifest (one this registry accepted), if it has any. */
+export function annotationsOf(bytes: Buffer): Record<string, string> | undefined {
+  const body = JSON.parse(bytes.toString('utf8')) as { annotations?: unknown }
+  return isStringRecord(body.annotations) ? body.annotations : undefined
+}
+
 export function manifestShapeGuard(): (chunk: Uint8Array) => void {
   const scanner = new JsonShapeScanner(MANIFEST_SHAPE)
   return (chunk) => {

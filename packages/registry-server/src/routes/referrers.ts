@@ -10,7 +10,7 @@ const INDEX = 'application/vnd.oci.image.index.v1+json'
 export async function listReferrers(ctx: RouteContext): Promise<void> {
   const digest = requireDigest(ctx.param)
   const artifactType = ctx.url.searchParams.get('artifactType')
-  let manifests = ctx.store.referrers(ctx.repository, digest)
+  let manifests = await ctx.store.referrers(ctx.repository, digest)
   const headers: Record<string, string> = { 'Content-Type': INDEX }
   if (artifactType !== null) {
     manifests = manifests.filter((m) => m.artifactType === artifactType)

@@ -1,5 +1,5 @@
 import { KeyedMutex, SharedExclusiveLock } from '../locks.js'
-import type { Descriptor, ParsedManifest } from '../manifest.js'
+import { annotationsOf, type Descriptor, type ParsedManifest } from '../manifest.js'
 import type { BlobInfo, BlobStore } from './blob-store.js'
 import { FsBlobStore } from './fs-blob-store.js'
 import { MemoryBlobStore } from './memory-blob-store.js'
@@ -130,7 +130,7 @@ export class RegistryStore {
       size: write.bytes.byteLength,
       ...(parsed.subject && { subject: parsed.subject }),
       ...(parsed.artifactType && { artifactType: parsed.artifactType }),
-      ...(parsed.annotations && { annotations: parsed.annotations }),
+      ...recordedAnnotations(parsed.annotations),
       // Each once: the record is rewritten whole on every change, and a manifest may name one
       // layer thousands of times.
       references: [...new Set([...parsed.requiredBlobs, ...parsed.childManifests])],
@@ -169,20 +169,30 @@ export class RegistryStore {
     return record && [...record.tags.keys()].sort()
   }
 
-  /** Descriptors of the repository's manifests whose subject is `digest`. */
-  referrers(repository: string, digest: string): Descriptor[] {
+  /**
+   * Descriptors of the repository's manifests whose subject is `digest`, annotations included
+   * (read from the manifest itself when too large for the record).
+   */
+  async referrers(repository: string, digest: string): Promise<Descriptor[]> {
     const record = this.#records.get(repository)
     if (record === undefined) return []
-    return [...record.manifests]
+    const found = [...record.manifests]
       .filter(([, m]) => m.subject === digest)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([d, m]) => ({
-        mediaType: m.mediaType,
-        digest: d,
-        size: m.size,
-        ...(m.artifactType && { artifactType: m.artifactType }),
-        ...(m.annotations && { annotations: m.annotations }),
-      }))
+    return Promise.all(
+      found.map(async ([d, m]) => {
+        const annotations = m.annotationsInManifest
+          ? annotationsOf(await this.blobs.readAll(d))
+          : m.annotations
+        return {
+          mediaType: m.mediaType,
+          digest: d,
+          size: m.size,
+          ...(m.artifactType && { artifactType: m.artifactType }),
+          ...(annotations && { annotations }),
+        }
+      }),
+    )
   }
 
   /** Every digest a manifest still needs: the manifests themselves and what they reference. */
@@ -248,4 +258,23 @@ export class RegistryStore {
       else this.#records.delete(repository)
     })
   }
+}
+
+/**
+ * Annotations larger than this (as JSON) stay in the manifest alone. A record is cloned and
+ * rewritten whole at every change of its repository: eight manifests with 4 MB of annotations
+ * each made every tag push take over half a second, holding every other request up for a third
+ * of it. Real annotations (titles, dates, sources) take a few hundred bytes.
+ */
+const MAX_RECORDED_ANNOTATIONS = 16 * 1024
+
+/** The annotations field of a new manifest's record entry. */
+function recordedAnnotations(
+  annotations: Record<string, string> | undefined,
+): Pick<ManifestRecord, 'annotations' | 'annotationsInManifest'> {
+  if (annotations === undefined) return {}
+  if (JSON.stringify(annotations).length > MAX_RECORDED_ANNOTATIONS) {
+    return { annotationsInManifest: true }
+  }
+  return { annotations }
 }

@@ -7,6 +7,11 @@ export interface ManifestRecord {
   /** The manifest's artifactType, else its config media type (image manifests). */
   artifactType?: string
   annotations?: Record<string, string>
+  /**
+   * Set instead of `annotations` when they are too large to keep here (see
+   * `MAX_RECORDED_ANNOTATIONS`): the referrers API reads them from the manifest itself.
+   */
+  annotationsInManifest?: true
   /** Blobs and child manifests it references (garbage collection marks these). */
   references: string[]
   /** Epoch milliseconds. */
