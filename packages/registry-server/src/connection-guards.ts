@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { ConnectionTurns } from './connection-turns.js'
-import { hasBody } from './http.js'
+import { hasBody, sendError } from './http.js'
+import type { Log } from './log.js'
 import type { RequestLimits } from './request-limits.js'
+import { traceRequest } from './request-log.js'
 import { StalledBodyReaper } from './stalled-body-reaper.js'
 import { StalledSendReaper } from './stalled-send-reaper.js'
 
@@ -26,6 +28,8 @@ export class ConnectionGuards {
   readonly #bodies: StalledBodyReaper
   readonly #sends: StalledSendReaper
   readonly #turns = new ConnectionTurns()
+  // Requests still being handled, which a server's `close` waits for (see `settled`).
+  readonly #handling = new Set<Promise<void>>()
 
   constructor(limits: ConnectionLimits) {
     this.serverOptions = {
@@ -49,13 +53,38 @@ export class ConnectionGuards {
   }
 
   /**
-   * Called as a request arrives: watches its body, and resolves to `true` when it may be handled
-   * (once the responses before it on its connection have been sent), `false` when its connection
-   * closed first and no one is left to answer.
+   * The server's request listener: each request is logged, its body watched, handled by `handle`
+   * in its turn on its connection (not at all when its connection closed first and no one is left
+   * to answer), and a failure answered with the registry's error bodies (a failure of our own is a
+   * bare 500 UNKNOWN, or 507 for a full disk, telling nothing of the machine it is on).
    */
-  admit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    if (hasBody(req)) this.#bodies.watch(req, res)
-    return this.#turns.turnOf(req, res)
+  listener(
+    log: Log,
+    handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  ): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => {
+      const recordFailure = traceRequest(log, req, res)
+      if (hasBody(req)) this.#bodies.watch(req, res)
+      // `handle` runs inside the chain: what it throws, even at once, is answered.
+      const handled = this.#turns
+        .turnOf(req, res)
+        .then((admitted) => (admitted ? handle(req, res) : undefined))
+        .catch((error: unknown) => {
+          recordFailure(error)
+          sendError({ req, res }, error)
+        })
+      this.#handling.add(handled)
+      void handled.finally(() => this.#handling.delete(handled))
+    }
+  }
+
+  /**
+   * Resolves once every request handled so far has ended. After the server's connections are
+   * closed they end soon (reading or sending a body fails); a commit, a delete or a mint must not
+   * touch the data directory once its lock is let go.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.#handling)
   }
 
   /** Stop watching (the server is closing). */

@@ -15,7 +15,7 @@ import { ConcurrencyCap } from './concurrency-cap.js'
 import { ConnectionGuards } from './connection-guards.js'
 import { GarbageCollector } from './garbage-collector.js'
 import { uploadHashing } from './hashing/select-hashing.js'
-import { hasBody, type RouteContext, sendError } from './http.js'
+import { hasBody, type RouteContext } from './http.js'
 import { listen } from './listening-server.js'
 import { createLog, errorFields, type Log } from './log.js'
 import { type GarbageCollectionResult, purgeExpiredUploads } from './maintenance.js'
@@ -26,7 +26,6 @@ import {
   type ResolvedRegistryOptions,
   resolveRegistryOptions,
 } from './options.js'
-import { traceRequest } from './request-log.js'
 import { parseRequestTarget } from './request-target.js'
 import { matchRoute } from './router.js'
 import type { DataDirectoryLock } from './storage/data-dir-lock.js'
@@ -139,21 +138,7 @@ async function serveRegistry(
   }
 
   const guards = new ConnectionGuards(limits)
-  // Requests still being handled, which `close` waits for: a commit or a delete must not touch
-  // the data directory once its lock is let go.
-  const handling = new Set<Promise<void>>()
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const recordFailure = traceRequest(log, req, res)
-    const handled = guards
-      .admit(req, res)
-      .then((admitted) => (admitted ? handle(req, res, state) : undefined))
-      .catch((err: unknown) => {
-        recordFailure(err)
-        sendError({ req, res }, err)
-      })
-    handling.add(handled)
-    void handled.finally(() => handling.delete(handled))
-  }
+  const onRequest = guards.listener(log, (req, res) => handle(req, res, state))
   const server = resolved.tls
     ? httpsServer(guards.serverOptions, resolved.tls, onRequest)
     : createServer(guards.serverOptions, onRequest)
@@ -198,8 +183,7 @@ async function serveRegistry(
       clearInterval(timer)
       guards.close()
       await listening.close()
-      // Their connections are closed, so reading or sending a body fails and they end soon.
-      await Promise.allSettled(handling)
+      await guards.settled()
       await garbageCollector.stop()
       await maintenance
       await hashing.close()

@@ -10,7 +10,8 @@ import { drainedOrClosed } from './drained-or-closed.js'
 // pull asks for) gets one of its own size. To a socket, a 512 KiB write always waits for a drain,
 // by which time its buffer is free again, so one buffer is used; the pool allows a few more for a
 // destination that takes writes at once.
-const BUFFER_SIZE = 512 * 1024
+/** The largest piece a blob is sent in, from a file or from memory. */
+export const SEND_PIECE_BYTES: number = 512 * 1024
 const POOL_SIZE = 4
 
 /**
@@ -27,7 +28,7 @@ export async function sendFile(
   try {
     const end = range ? range.end + 1 : (await file.stat()).size
     let position = range?.start ?? 0
-    const bufferSize = Math.min(BUFFER_SIZE, end - position)
+    const bufferSize = Math.min(SEND_PIECE_BYTES, end - position)
     const buffers = new BufferPool(bufferSize, POOL_SIZE)
     while (position < end) {
       if (destination.destroyed) throw new Error('the client went away')

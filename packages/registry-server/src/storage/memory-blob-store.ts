@@ -2,8 +2,7 @@ import type { Writable } from 'node:stream'
 import { CompactChunkList } from '../compact-chunk-list.js'
 import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
 import { drainedOrClosed } from './drained-or-closed.js'
-
-const SEND_PIECE = 512 * 1024
+import { SEND_PIECE_BYTES } from './file-sender.js'
 
 interface Upload {
   meta: UploadMeta
@@ -27,8 +26,9 @@ export class MemoryBlobStore implements BlobStore {
     const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
     // In pieces, as from files: the send timeout counts a piece the client took as progress, so a
     // slow client of a large blob is not cut while it keeps reading.
-    for (let at = 0; at < part.byteLength && !destination.destroyed; at += SEND_PIECE) {
-      if (!destination.write(part.subarray(at, at + SEND_PIECE))) await drainedOrClosed(destination)
+    for (let at = 0; at < part.byteLength && !destination.destroyed; at += SEND_PIECE_BYTES) {
+      if (!destination.write(part.subarray(at, at + SEND_PIECE_BYTES)))
+        await drainedOrClosed(destination)
     }
   }
 

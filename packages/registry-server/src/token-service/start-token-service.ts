@@ -3,11 +3,9 @@ import type { CredentialMinter } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
 import { answerClientErrors } from '../client-errors.js'
 import { ConnectionGuards } from '../connection-guards.js'
-import { sendError } from '../http.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
 import { type RequestLimitOptions, resolveRequestLimits } from '../request-limits.js'
-import { traceRequest } from '../request-log.js'
 import { parseRequestTarget } from '../request-target.js'
 import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
 import { startWithDataDirectoryLock } from '../storage/start-with-lock.js'
@@ -91,28 +89,15 @@ async function serveTokens(
 ): Promise<TokenService> {
   const guards = new ConnectionGuards(resolveRequestLimits(options))
   const auth = await AuthService.open(options)
-  // Requests still being handled, which `close` waits for: a mint or a revocation must not write
-  // the credentials once the data directory's lock is let go.
-  const handling = new Set<Promise<void>>()
-  const server = createServer(guards.serverOptions, (req, res) => {
-    const recordFailure = traceRequest(log, req, res)
-    const handled = guards
-      .admit(req, res)
-      // Parsed inside the chain: a target that is no URL is answered, not thrown out of the
-      // listener. A request whose connection closed while it waited has no one to answer.
-      .then((admitted) => !admitted || auth.handle(req, res, parseRequestTarget(req.url)))
-      .then((answered) => {
-        if (!answered) res.writeHead(404, { 'Content-Length': '0' }).end()
-      })
-      .catch((error: unknown) => {
-        recordFailure(error)
-        // The registry's error bodies (a 413 for a body over the limit, …); a failure of our own
-        // is a bare 500 UNKNOWN (507 for a full disk), telling nothing of the machine it is on.
-        sendError({ req, res }, error)
-      })
-    handling.add(handled)
-    void handled.finally(() => handling.delete(handled))
-  })
+  const server = createServer(
+    guards.serverOptions,
+    guards.listener(log, async (req, res) => {
+      // Parsed in the listener's chain: a target that is no URL is answered, not thrown out.
+      if (!(await auth.handle(req, res, parseRequestTarget(req.url)))) {
+        res.writeHead(404, { 'Content-Length': '0' }).end()
+      }
+    }),
+  )
   answerClientErrors(server)
   guards.watch(server, false)
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
@@ -122,8 +107,7 @@ async function serveTokens(
     closed ??= (async () => {
       guards.close()
       await listening.close()
-      // Their connections are closed, so reading or sending a body fails and they end soon.
-      await Promise.allSettled(handling)
+      await guards.settled()
       await lock?.release()
     })()
     return closed
