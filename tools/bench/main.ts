@@ -18,11 +18,12 @@ import { OURS_MAIN_THREAD, startServers } from './registries.js'
 import { renderReport } from './report.js'
 import type { Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
+import { tagsFigure } from './tags-scenario.js'
 
 const MiB = 2 ** 20
 
 /** The scenarios, in the order they run; `--only` picks some. */
-const SCENARIOS = ['blob', 'curl', 'concurrent', 'memory', 'head', 'skopeo'] as const
+const SCENARIOS = ['blob', 'curl', 'concurrent', 'memory', 'head', 'tags', 'skopeo'] as const
 type ScenarioName = (typeof SCENARIOS)[number]
 
 /**
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     memoryBlobBytes: 2048 * MiB,
     headSeconds,
     headConcurrency: 32,
+    tagsHeld: 2000,
+    tagPushes: 200,
     layout: { layers: 20, layerBytes: 2 * MiB },
     workDir,
   }
@@ -121,6 +124,7 @@ async function runPlan(
       if (scenarios.includes('concurrent')) figures.push(await concurrentFigure(pass, blobs))
       if (scenarios.includes('memory')) figures.push(await memoryFigure(pass, blobs))
       if (scenarios.includes('head')) figures.push(await headFigure(requests))
+      if (scenarios.includes('tags')) figures.push(await tagsFigure(requests))
       if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(requests))
     } finally {
       for (const server of servers) await server.close()

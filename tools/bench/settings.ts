@@ -23,6 +23,10 @@ export interface Settings {
   memoryBlobBytes: number
   headSeconds: number
   headConcurrency: number
+  /** Tags the repository of the tag-push scenario holds before it is measured. */
+  tagsHeld: number
+  /** Tag pushes per measured run of that scenario. */
+  tagPushes: number
   layout: LayoutOptions
   /** Scratch space for the OCI layouts skopeo reads. */
   workDir: string

@@ -5,11 +5,14 @@ import { FsBlobStore } from './fs-blob-store.js'
 import { MemoryBlobStore } from './memory-blob-store.js'
 import { FsMetadataStore, MemoryMetadataStore, type MetadataStore } from './metadata-store.js'
 import {
-  emptyRecord,
-  isEmptyRecord,
-  type ManifestRecord,
-  type RepositoryRecord,
-} from './repository-record.js'
+  applyChange,
+  changedCopy,
+  emptyChange,
+  isEmptyAfter,
+  isNoChange,
+  type RecordChange,
+} from './record-change.js'
+import type { ManifestRecord, RepositoryRecord } from './repository-record.js'
 
 /**
  * Checked under the repository's lock just before a change is written; throwing refuses the
@@ -30,8 +33,9 @@ export interface ManifestWrite {
 
 /**
  * The registry's state: blobs (global, content-addressed), and per repository the linked blobs,
- * manifests and tags. Metadata lives in memory and is persisted atomically per repository on
- * every change; changes to one repository run one at a time.
+ * manifests and tags. Metadata lives in memory; each change is persisted atomically before it is
+ * visible, as what it changes (not the whole repository); changes to one repository run one at a
+ * time.
  */
 export class RegistryStore {
   readonly blobs: BlobStore
@@ -83,10 +87,8 @@ export class RegistryStore {
   linkBlob(repository: string, digest: string, allowed?: MutationGuard): Promise<void> {
     return this.#mutate(
       repository,
-      (record) => {
-        if (record.blobs.has(digest)) return false
-        record.blobs.add(digest)
-        return true
+      (record, change) => {
+        if (record?.blobs.has(digest) !== true) change.blobs.set(digest, true)
       },
       allowed,
     ).then(() => this.blobs.touch(digest))
@@ -94,7 +96,9 @@ export class RegistryStore {
 
   /** Unlink a blob from a repository; false when it was not linked. */
   unlinkBlob(repository: string, digest: string): Promise<boolean> {
-    return this.#remove(repository, (record) => record.blobs.delete(digest))
+    return this.#mutate(repository, (record, change) => {
+      if (record?.blobs.has(digest) === true) change.blobs.set(digest, false)
+    })
   }
 
   /** Resolve a tag or digest to a manifest of the repository. */
@@ -131,20 +135,19 @@ export class RegistryStore {
       ...(parsed.subject && { subject: parsed.subject }),
       ...(parsed.artifactType && { artifactType: parsed.artifactType }),
       ...recordedAnnotations(parsed.annotations),
-      // Each once: the record is rewritten whole on every change, and a manifest may name one
+      // Each once: the record is rewritten whole from time to time, and a manifest may name one
       // layer thousands of times.
       references: [...new Set([...parsed.requiredBlobs, ...parsed.childManifests])],
       createdAt: Date.now(),
     }
     await this.#mutate(
       repository,
-      (record) => {
-        record.manifests.set(write.digest, {
+      (record, change) => {
+        change.manifests.set(write.digest, {
           ...manifest,
-          createdAt: record.manifests.get(write.digest)?.createdAt ?? manifest.createdAt,
+          createdAt: record?.manifests.get(write.digest)?.createdAt ?? manifest.createdAt,
         })
-        for (const tag of write.tags) record.tags.set(tag, write.digest)
-        return true
+        for (const tag of write.tags) change.tags.set(tag, write.digest)
       },
       allowed,
     )
@@ -152,15 +155,18 @@ export class RegistryStore {
 
   /** Delete a manifest and every tag that points at it; false when it was not there. */
   deleteManifest(repository: string, digest: string): Promise<boolean> {
-    return this.#remove(repository, (record) => {
-      for (const [tag, target] of record.tags) if (target === digest) record.tags.delete(tag)
-      return record.manifests.delete(digest)
+    return this.#mutate(repository, (record, change) => {
+      if (record?.manifests.has(digest) !== true) return
+      change.manifests.set(digest, null)
+      for (const [tag, target] of record.tags) if (target === digest) change.tags.set(tag, null)
     })
   }
 
   /** Delete one tag only; false when it was not there. */
   deleteTag(repository: string, tag: string): Promise<boolean> {
-    return this.#remove(repository, (record) => record.tags.delete(tag))
+    return this.#mutate(repository, (record, change) => {
+      if (record?.tags.has(tag) === true) change.tags.set(tag, null)
+    })
   }
 
   /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */
@@ -210,61 +216,60 @@ export class RegistryStore {
   /** Remove the links to `digests` from every repository (their blobs are being collected). */
   async unlinkEverywhere(digests: ReadonlySet<string>): Promise<void> {
     for (const repository of this.repositories()) {
-      await this.#mutate(repository, (record) => {
-        const linked = [...record.blobs].filter((d) => digests.has(d))
-        for (const digest of linked) record.blobs.delete(digest)
-        return linked.length > 0
+      await this.#mutate(repository, (record, change) => {
+        for (const digest of record?.blobs ?? []) {
+          if (digests.has(digest)) change.blobs.set(digest, false)
+        }
       })
     }
   }
 
   /** Remove a repository's manifests, tags and links. */
   async deleteRepository(repository: string): Promise<void> {
-    await this.#mutate(repository, (record) => {
-      record.manifests.clear()
-      record.tags.clear()
-      record.blobs.clear()
-      return true
+    await this.#mutate(repository, (record, change) => {
+      for (const digest of record?.manifests.keys() ?? []) change.manifests.set(digest, null)
+      for (const tag of record?.tags.keys() ?? []) change.tags.set(tag, null)
+      for (const digest of record?.blobs ?? []) change.blobs.set(digest, false)
     })
   }
 
-  // A change that removes something: whether there was anything to remove, saved only if there was.
-  async #remove(
-    repository: string,
-    remove: (record: RepositoryRecord) => boolean,
-  ): Promise<boolean> {
-    let found = false
-    await this.#mutate(repository, (record) => {
-      found = remove(record)
-      return found
-    })
-    return found
-  }
-
-  // Apply a change to a copy, persist it, then publish it: a failed write changes nothing.
+  /**
+   * Work out a change from the current record, persist it, then make it in memory: a failed
+   * write changes nothing, and nothing is visible before it is on disk. `plan` reads the record
+   * (`undefined` for a repository that holds nothing) and fills `change`; it must not edit the
+   * record. Returns whether there was anything to change.
+   */
   #mutate(
     repository: string,
-    change: (record: RepositoryRecord) => boolean,
+    plan: (record: RepositoryRecord | undefined, change: RecordChange) => void,
     allowed?: MutationGuard,
-  ): Promise<void> {
+  ): Promise<boolean> {
     return this.#mutex.run(repository, async () => {
       allowed?.()
       const current = this.#records.get(repository)
-      const next = current ? structuredClone(current) : emptyRecord()
-      if (!change(next)) return
-      const keep = !isEmptyRecord(next)
-      await this.#metadata.save(repository, keep ? next : undefined)
-      if (keep) this.#records.set(repository, next)
-      else this.#records.delete(repository)
+      const change = emptyChange()
+      plan(current, change)
+      if (isNoChange(change)) return false
+      const emptied = isEmptyAfter(current, change)
+      await this.#metadata.save(
+        repository,
+        change,
+        emptied ? undefined : () => changedCopy(current, change),
+      )
+      if (emptied) this.#records.delete(repository)
+      else if (current === undefined) this.#records.set(repository, changedCopy(undefined, change))
+      else applyChange(current, change)
+      return true
     })
   }
 }
 
 /**
- * Annotations larger than this (as JSON) stay in the manifest alone. A record is cloned and
- * rewritten whole at every change of its repository: eight manifests with 4 MB of annotations
- * each made every tag push take over half a second, holding every other request up for a third
- * of it. Real annotations (titles, dates, sources) take a few hundred bytes.
+ * Annotations larger than this (as JSON) stay in the manifest alone. A record is rewritten whole
+ * from time to time and kept in memory: when it was cloned and rewritten at every change, eight
+ * manifests with 4 MB of annotations each made every tag push take over half a second, holding
+ * every other request up for a third of it. Real annotations (titles, dates, sources) take a few
+ * hundred bytes.
  */
 const MAX_RECORDED_ANNOTATIONS = 16 * 1024
 

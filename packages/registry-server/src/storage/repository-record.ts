@@ -19,7 +19,8 @@ export interface ManifestRecord {
 }
 
 /**
- * One repository's metadata. Written as a whole, atomically, on every change. Keyed by strings
+ * One repository's metadata. Kept on disk as a record file and a log of changes (see
+ * `metadata-store.ts`). Keyed by strings
  * clients choose (tags above all), so it holds `Map`s and a `Set`: in a plain object a tag named
  * `__proto__` would be swallowed by the prototype setter and `toString` found where no tag is.
  */
@@ -39,6 +40,11 @@ export interface RepositoryRecord {
 export interface StoredRepositoryRecord {
   /** Absent in files written before names were stored: the file name is the name then. */
   name?: string
+  /**
+   * Which lines of the repository's log follow this file (see `record-log.ts`). Absent in files
+   * written before logs were kept.
+   */
+  epoch?: string
   manifests: Record<string, ManifestRecord>
   tags: Record<string, string>
   blobs: Record<string, true>

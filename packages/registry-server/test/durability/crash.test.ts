@@ -147,6 +147,41 @@ describe('durability: SIGKILL and restart on the same directory', () => {
     expect(tags.tags).toEqual(['v1'])
   }, 60_000)
 
+  it('tags acknowledged in one repository survive kills at random instants, through its log', async () => {
+    const dir = await dataDir()
+    const acknowledged = new Map<string, string>()
+    for (let round = 0; round < 4; round++) {
+      const registry = await startRegistryProcess(dir)
+      const auth = { authorization: registry.authorization }
+      // Four writers tag images in one repository: every change after the first is a log line.
+      const pushes = Array.from({ length: 4 }, async (_, i) => {
+        for (let n = 0; ; n++) {
+          const tag = `r${round}-w${i}-${n}`
+          acknowledged.set(tag, await pushImage(registry.url, 'crash/tags', tag, tag, auth))
+        }
+      }).map((p) => p.catch(() => {}))
+      const before = acknowledged.size
+      await waitFor(async () => acknowledged.size > before + 8, 20_000)
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)))
+      await registry.kill()
+      await Promise.all(pushes)
+      expect((await checkStore(dir)).problems, `round ${round}`).toEqual([])
+    }
+    const registry = await startRegistryProcess(dir)
+    await using _ = registry
+    const headers = { authorization: registry.authorization }
+    const listed = await fetch(`${registry.url}/v2/crash/tags/tags/list?n=100000`, { headers })
+    const { tags } = (await listed.json()) as { tags: string[] }
+    expect(tags).toEqual(expect.arrayContaining([...acknowledged.keys()]))
+    for (const [tag, digest] of [...acknowledged].slice(-20)) {
+      const head = await fetch(`${registry.url}/v2/crash/tags/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { ...headers, accept: 'application/vnd.oci.image.manifest.v1+json' },
+      })
+      expect(head.headers.get('docker-content-digest'), tag).toBe(digest)
+    }
+  }, 120_000)
+
   it('kills at random instants during concurrent pushes never leave an inconsistent store', async () => {
     const dir = await dataDir()
     let pushed = 0

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -117,9 +117,16 @@ describe('repository names as long as the grammar allows, on disk', () => {
     const server = await start()
     expect(await catalog(server.url)).toEqual(['team/old-app'])
 
-    // The next change keeps the same file, now with the name inside.
+    // The next change keeps the same file, now with the name inside, and starts its log.
     await pushImage(server.url, 'team/old-app', 'v2')
-    expect(await readdir(join(dataDir, 'repositories'))).toEqual(['team%2Fold-app.json'])
+    expect((await readdir(join(dataDir, 'repositories'))).sort()).toEqual([
+      'team%2Fold-app.json',
+      'team%2Fold-app.log',
+    ])
+    const rewritten = JSON.parse(
+      await readFile(join(dataDir, 'repositories', 'team%2Fold-app.json'), 'utf8'),
+    ) as { name?: string }
+    expect(rewritten.name).toBe('team/old-app')
     const again = await start()
     expect(await catalog(again.url)).toEqual(['team/old-app'])
     const tags = await fetch(`${again.url}/v2/team/old-app/tags/list`)

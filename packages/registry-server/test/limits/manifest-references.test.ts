@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -6,6 +6,7 @@ import { startLocalRegistry } from '../../src/index.js'
 import { type ReferenceLookup, requireReferences } from '../../src/manifest-references.js'
 import { OciError } from '../../src/oci-errors.js'
 import { imageManifest, pushBlob } from '../support/push.js'
+import { readRecords } from '../support/store-check.js'
 import { sleep } from './raw-http.js'
 
 // A manifest's references are checked under garbage collection's shared lock, which a collection
@@ -157,11 +158,9 @@ describe('a manifest naming one layer 24,000 times, on disk', () => {
     expect(put.status, await put.text()).toBe(201)
     const layerHex = layerDigest.slice('sha256:'.length)
     expect(stats.paths.filter((path) => path.endsWith(layerHex))).toHaveLength(1)
-    // The repository's record, rewritten whole at every change, names the layer once.
-    const record = JSON.parse(
-      await readFile(join(dataDir, 'repositories', 'dup%2Fapp.json'), 'utf8'),
-    ) as { manifests: Record<string, { references: string[] }> }
-    const [stored] = Object.values(record.manifests)
+    // The repository's record as read back from disk names the layer once.
+    const { records } = await readRecords(dataDir)
+    const [stored] = records.get('dup%2Fapp.json')?.manifests.values() ?? []
     expect(stored?.references.filter((digest) => digest === layerDigest)).toHaveLength(1)
   })
 })

@@ -2,6 +2,13 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { applyChange } from '../../src/storage/record-change.js'
+import { readLog } from '../../src/storage/record-log.js'
+import {
+  type RepositoryRecord,
+  recordFromStored,
+  type StoredRepositoryRecord,
+} from '../../src/storage/repository-record.js'
 
 /** Hash a file as a digest of the given algorithm. */
 export async function hashFile(path: string, algorithm: 'sha256' | 'sha512'): Promise<string> {
@@ -19,7 +26,7 @@ export interface StoreReport {
 
 /**
  * Check the on-disk invariants: every visible blob hashes to its name, every repository file
- * parses, every manifest and every blob a manifest references exists, every tag points at a
+ * and its log parse, every manifest and every blob a manifest references exists, every tag points at a
  * manifest of its repository.
  */
 export async function checkStore(dataDir: string): Promise<StoreReport> {
@@ -39,28 +46,59 @@ export async function checkStore(dataDir: string): Promise<StoreReport> {
     }
   }
   let manifests = 0
-  for (const file of await readdir(join(dataDir, 'repositories'))) {
-    let record: {
-      manifests: Record<string, { references: string[] }>
-      tags: Record<string, string>
-    }
-    try {
-      record = JSON.parse(await readFile(join(dataDir, 'repositories', file), 'utf8'))
-    } catch {
-      problems.push(`repository file ${file} does not parse`)
-      continue
-    }
-    for (const [digest, manifest] of Object.entries(record.manifests)) {
+  const { records, problems: unreadable } = await readRecords(dataDir)
+  problems.push(...unreadable)
+  for (const [file, record] of records) {
+    for (const [digest, manifest] of record.manifests) {
       manifests += 1
       if (!blobs.has(digest)) problems.push(`${file}: manifest ${digest} has no bytes`)
       for (const ref of manifest.references) {
         if (!blobs.has(ref)) problems.push(`${file}: manifest ${digest} references missing ${ref}`)
       }
     }
-    for (const [tag, digest] of Object.entries(record.tags)) {
-      if (!record.manifests[digest])
+    for (const [tag, digest] of record.tags) {
+      if (!record.manifests.has(digest))
         problems.push(`${file}: tag ${tag} points at missing ${digest}`)
     }
   }
   return { problems, blobs, manifests }
+}
+
+/**
+ * Every repository's record as the registry reads it back: its record file with the lines of
+ * its log that follow it (a line cut short at the end is left out, as the registry does). Keyed
+ * by record file; a file or log that cannot be read is a problem. Reads only.
+ */
+export async function readRecords(
+  dataDir: string,
+): Promise<{ records: Map<string, RepositoryRecord>; problems: string[] }> {
+  const records = new Map<string, RepositoryRecord>()
+  const problems: string[] = []
+  const dir = join(dataDir, 'repositories')
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith('.json')) continue
+    let stored: StoredRepositoryRecord
+    try {
+      stored = JSON.parse(await readFile(join(dir, file), 'utf8'))
+    } catch {
+      problems.push(`repository file ${file} does not parse`)
+      continue
+    }
+    const record = recordFromStored(stored)
+    const logFile = file.replace(/\.json$/, '.log')
+    try {
+      const log = await readFile(join(dir, logFile), 'utf8').catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return ''
+          throw error
+        },
+      )
+      for (const change of readLog(log, stored.epoch, logFile).changes) applyChange(record, change)
+    } catch (error) {
+      problems.push(`repository log ${logFile} does not read: ${(error as Error).message}`)
+      continue
+    }
+    records.set(file, record)
+  }
+  return { records, problems }
 }
