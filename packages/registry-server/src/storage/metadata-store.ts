@@ -93,6 +93,9 @@ export class FsMetadataStore implements MetadataStore {
         await rm(join(this.#dir, file), { force: true })
       }
     }
+    // What a killed process renamed, created or removed here may not be on disk yet: changes
+    // acknowledged from now on must not rest on a record file that a power loss could undo.
+    await syncDirectory(this.#dir)
     return records
   }
 
@@ -165,37 +168,51 @@ export class FsMetadataStore implements MetadataStore {
     log.mustRewrite = false
   }
 
+  /**
+   * Append one line and flush it. Once the flush returned, the change is made whatever happens
+   * next; before, any failure takes the line back as far as it can and throws.
+   */
   async #append(log: LogState, path: string, line: string): Promise<void> {
     const bytes = Buffer.byteLength(line)
     let file: FileHandle | undefined
     try {
-      file = await open(path, 'a')
+      file = await open(path, 'a', 0o644)
+      // A log just created is on disk only once its folder's entry is: before the line goes in,
+      // so that a line flushed is a line kept.
+      if (!log.durable) {
+        await syncDirectory(this.#dir)
+        log.durable = true
+      }
       const { bytesWritten } = await file.write(line)
       if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`)
       await file.datasync()
     } catch (error) {
       // The line may be partly written, or written but not on disk: cut it off, and have the
-      // next change rewrite the record under a new epoch, which leaves this line out for good.
+      // next change rewrite the record under a new epoch, which leaves this line out for good
+      // even if the cut never reaches the disk.
       log.mustRewrite = true
-      await file?.truncate(log.bytes).catch(() => {})
+      await file
+        ?.truncate(log.bytes)
+        .then(() => file?.datasync())
+        .catch(() => {})
+      await file?.close().catch(() => {})
       throw error
-    } finally {
-      await file?.close()
-    }
-    // A log just created is on disk only once its folder's entry is.
-    if (!log.durable) {
-      await syncDirectory(this.#dir)
-      log.durable = true
     }
     log.bytes += bytes
+    // The line is on disk: a failed close takes nothing back, and must not say otherwise.
+    await file.close().catch(() => {})
   }
 
-  /** The record first (which alone removes the repository), then its log. */
+  /**
+   * The record first, which alone removes the repository: once it is gone, the deletion is made.
+   * Flushing the folder and removing the log are then done as far as they can be; a log left
+   * without its record is removed at the next start.
+   */
   async #remove(repository: string, recordFile: string): Promise<void> {
     this.#logs.delete(repository)
     await rm(join(this.#dir, recordFile), { force: true })
-    await syncDirectory(this.#dir)
-    await rm(join(this.#dir, logFileOf(recordFile)), { force: true })
+    await syncDirectory(this.#dir).catch(() => {})
+    await rm(join(this.#dir, logFileOf(recordFile)), { force: true }).catch(() => {})
   }
 }
 

@@ -33,31 +33,41 @@ export interface ReadLog {
   /** The changes of the epoch asked for, oldest first. */
   changes: RecordChange[]
   /**
-   * The log ends in a line without its newline: a write cut short by a crash. That change was
+   * The log's last line was cut short by a crash: it lacks its newline, or is not a change at
+   * all (a power loss can keep a line's last page and lose an earlier one). That change was
    * never acknowledged and is left out; nothing may be appended after it.
    */
   torn: boolean
 }
 
 /**
- * The changes of `epoch` in a log's text. A whole line that is not a change of ours means the
- * file was damaged: that throws, naming `path` and the line, rather than lose a change silently.
+ * The changes of `epoch` in a log's text. Changes of a repository are flushed one at a time, so
+ * only the last line can be one that was never acknowledged. Any other line that is not a change
+ * of ours means the file was damaged: that throws, naming `path` and the line, rather than lose
+ * a change silently.
  */
 export function readLog(text: string, epoch: string | undefined, path: string): ReadLog {
   const lines = text.split('\n')
   // After the last newline: empty when the log ends cleanly, else a line cut short.
-  const tail = lines.pop() ?? ''
+  let torn = lines.pop() !== ''
   const changes: RecordChange[] = []
-  lines.forEach((text, index) => {
-    const line = parseLine(text, `${path}:${index + 1}`)
-    if (line.epoch !== epoch) return
+  for (const [index, text] of lines.entries()) {
+    let line: LogLine
+    try {
+      line = parseLine(text, `${path}:${index + 1}`)
+    } catch (error) {
+      if (torn || index < lines.length - 1) throw error
+      torn = true
+      break
+    }
+    if (line.epoch !== epoch) continue
     changes.push({
       manifests: new Map(line.manifests),
       tags: new Map(line.tags),
       blobs: new Map(line.blobs),
     })
-  })
-  return { changes, torn: tail !== '' }
+  }
+  return { changes, torn }
 }
 
 // --- internal ---

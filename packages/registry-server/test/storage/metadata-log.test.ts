@@ -1,7 +1,7 @@
 import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FsMetadataStore } from '../../src/storage/metadata-store.js'
 import {
   changedCopy,
@@ -15,6 +15,39 @@ import type { ManifestRecord, RepositoryRecord } from '../../src/storage/reposit
 // last written whole. These tests drive it as RegistryStore does and read the directory back
 // as a restarted registry would.
 
+/**
+ * File operations the tests make fail: flushing a folder (opening it to fsync) or removing a
+ * file, when its path ends with the given text; and the folders flushed, while `counting`.
+ */
+const faults = vi.hoisted(() => ({
+  flushFolder: undefined as string | undefined,
+  remove: undefined as string | undefined,
+  counting: false,
+  foldersFlushed: [] as string[],
+}))
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>()
+  const open = ((path, flags, mode) => {
+    if (flags === 'r') {
+      if (faults.counting) faults.foldersFlushed.push(String(path))
+      if (faults.flushFolder !== undefined && String(path).endsWith(faults.flushFolder)) {
+        return Promise.reject(
+          Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }),
+        )
+      }
+    }
+    return fs.open(path, flags, mode)
+  }) as typeof fs.open
+  const rm = ((path, options) => {
+    if (faults.remove !== undefined && String(path).endsWith(faults.remove)) {
+      return Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }))
+    }
+    return fs.rm(path, options)
+  }) as typeof fs.rm
+  return { ...fs, open, rm }
+})
+
 let root: string
 let records: Map<string, RepositoryRecord>
 let store: FsMetadataStore
@@ -26,6 +59,8 @@ beforeEach(async () => {
   records = await store.loadAll()
 })
 afterEach(async () => {
+  Object.assign(faults, { flushFolder: undefined, remove: undefined, counting: false })
+  faults.foldersFlushed.length = 0
   await rm(root, { recursive: true, force: true })
 })
 
@@ -125,10 +160,9 @@ describe('the repository metadata log', () => {
   })
 
   it('refuses to start on a damaged line before the end, naming the file and the line', async () => {
-    await save(tagPush('v1', 1))
-    await save(tagPush('v2', 2))
-    await save(tagPush('v3', 3))
+    for (let n = 0; n <= 3; n++) await save(tagPush(`v${n}`, n)) // the record, then 3 lines
     const lines = (await readFile(join(root, LOG_FILE), 'utf8')).split('\n')
+    expect(lines).toHaveLength(4)
     lines[1] = `${lines[1]?.slice(0, 30)}#`
     await rm(join(root, LOG_FILE))
     await appendFile(join(root, LOG_FILE), lines.join('\n'))
@@ -217,5 +251,52 @@ describe('the repository metadata log', () => {
     await rm(join(root, LOG_FILE), { recursive: true })
     // v2 was only in the log that went; the rewrite after the failure holds it with v3.
     expect(tagsOf(await reload())).toEqual(['v1', 'v2', 'v3'])
+  })
+
+  it('leaves out a damaged last line that ends in a newline: a power loss kept its last page only', async () => {
+    await save(tagPush('v1', 1))
+    await save(tagPush('v2', 2))
+    await appendFile(join(root, LOG_FILE), `${'\0'.repeat(60)}"]]}\n`)
+
+    const loaded = await reload()
+    expect(tagsOf(loaded)).toEqual(['v1', 'v2'])
+    records = loaded
+    await save(tagPush('v3', 3))
+    expect(await size(LOG_FILE)).toBe(0) // rewritten, not appended after the damage
+    expect(tagsOf(await reload())).toEqual(['v1', 'v2', 'v3'])
+  })
+
+  it('a change whose new log cannot be made durable fails whole: it never comes back', async () => {
+    await save(tagPush('v1', 1)) // the record: the next change creates the log
+    faults.flushFolder = 'repositories'
+    const failed = tagPush('failed', 2)
+    await expect(
+      store.save(REPO, failed, () => changedCopy(records.get(REPO), failed)),
+    ).rejects.toThrow(/EMFILE/)
+    faults.flushFolder = undefined
+    await save(tagPush('v2', 3))
+    expect(tagsOf(await reload())).toEqual(['v1', 'v2'])
+  })
+
+  it('flushes the folder at start, so nothing acknowledged later rests on an undone rename', async () => {
+    await save(tagPush('v1', 1))
+    faults.counting = true
+    await reload()
+    expect(faults.foldersFlushed).toContain(join(root, 'repositories'))
+  })
+
+  it('a deletion is made once the record is gone, even if its log cannot be removed', async () => {
+    await save(tagPush('v1', 1))
+    await save(tagPush('v2', 2))
+    faults.remove = '.log'
+    const clear = emptyChange()
+    for (const digest of records.get(REPO)?.manifests.keys() ?? [])
+      clear.manifests.set(digest, null)
+    for (const tag of records.get(REPO)?.tags.keys() ?? []) clear.tags.set(tag, null)
+    await save(clear) // resolves: the repository is gone
+    expect(records.has(REPO)).toBe(false)
+    faults.remove = undefined
+    expect((await reload()).has(REPO)).toBe(false)
+    expect(await readdir(join(root, 'repositories'))).toEqual([])
   })
 })
