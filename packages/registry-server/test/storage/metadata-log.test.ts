@@ -86,6 +86,16 @@ function tagPush(tag: string, n: number): RecordChange {
   return change
 }
 
+/** The change that removes every manifest and tag of `repository` (these tests link no blob). */
+function clearing(repository: string): RecordChange {
+  const change = emptyChange()
+  for (const digest of records.get(repository)?.manifests.keys() ?? []) {
+    change.manifests.set(digest, null)
+  }
+  for (const tag of records.get(repository)?.tags.keys() ?? []) change.tags.set(tag, null)
+  return change
+}
+
 /** Persist a change, then make it in memory, as RegistryStore does. */
 async function save(change: RecordChange, repository = REPO): Promise<void> {
   const current = records.get(repository)
@@ -195,10 +205,7 @@ describe('the repository metadata log', () => {
   it('removes the record and its log when the repository is emptied; a log left alone is removed at start', async () => {
     await save(tagPush('v1', 1))
     await save(tagPush('v2', 2))
-    const clear = emptyChange()
-    for (const digest of records.get(REPO)?.manifests.keys() ?? [])
-      clear.manifests.set(digest, null)
-    for (const tag of records.get(REPO)?.tags.keys() ?? []) clear.tags.set(tag, null)
+    const clear = clearing(REPO)
     await save(clear)
     expect(await readdir(join(root, 'repositories'))).toEqual([])
 
@@ -216,10 +223,7 @@ describe('the repository metadata log', () => {
     await save(tagPush('old-2', 2))
     const stale = join(root, 'stale.log')
     await copyFile(join(root, LOG_FILE), stale)
-    const clear = emptyChange()
-    for (const digest of records.get(REPO)?.manifests.keys() ?? [])
-      clear.manifests.set(digest, null)
-    for (const tag of records.get(REPO)?.tags.keys() ?? []) clear.tags.set(tag, null)
+    const clear = clearing(REPO)
     await save(clear)
     await save(tagPush('new', 3))
     await copyFile(stale, join(root, LOG_FILE))
@@ -289,10 +293,7 @@ describe('the repository metadata log', () => {
     await save(tagPush('v1', 1))
     await save(tagPush('v2', 2))
     faults.remove = '.log'
-    const clear = emptyChange()
-    for (const digest of records.get(REPO)?.manifests.keys() ?? [])
-      clear.manifests.set(digest, null)
-    for (const tag of records.get(REPO)?.tags.keys() ?? []) clear.tags.set(tag, null)
+    const clear = clearing(REPO)
     await save(clear) // resolves: the repository is gone
     expect(records.has(REPO)).toBe(false)
     faults.remove = undefined
