@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Permission } from '@artifact-registry/core'
 import { TTL_RULES } from '@artifact-registry/core/ttl'
 import { isRepositoryName } from '../names.js'
-import { writeFileAtomic } from '../storage/atomic-write.js'
+import { JournaledFile, loggedPairs } from '../storage/journaled-file.js'
 import { secretsEqual } from './builtin-authorizers.js'
 import type { CredentialsToRevoke } from './revocation.js'
 
@@ -50,18 +50,25 @@ const USERNAME = /^cred-([a-f0-9]{24})$/
 
 /**
  * Credentials minted by the registry, scoped to one repository and one permission, valid until
- * their expiry. Persisted (hashed) in `<dataDir>/auth/credentials.json`, so they survive restarts.
+ * their expiry. Persisted (hashed) in `<dataDir>/auth/credentials.json` and the log of changes
+ * beside it (`credentials.log`, see `JournaledFile`), so they survive restarts: a mint or a
+ * revocation appends one line, however many credentials are live.
  */
 export class CredentialStore {
   readonly #records: Map<string, StoredCredential>
-  readonly #file: string | undefined
-  readonly #tmpDir: string | undefined
+  readonly #journal: JournaledFile | undefined
   #writes: Promise<void> = Promise.resolve()
+  /** Minted and not on disk yet: left out when another change writes the file whole. */
+  readonly #minting = new Set<string>()
+  /**
+   * Revoked or purged (id → repository) and not on disk yet, because logging it failed or has
+   * not happened: logged again with every change until it is, and matched by a revocation retried.
+   */
+  readonly #unloggedRemovals = new Map<string, string>()
 
-  private constructor(records: Map<string, StoredCredential>, file?: string, tmpDir?: string) {
+  private constructor(records: Map<string, StoredCredential>, journal?: JournaledFile) {
     this.#records = records
-    this.#file = file
-    this.#tmpDir = tmpDir
+    this.#journal = journal
   }
 
   /** Open the store of `dataDir` (in memory when undefined). */
@@ -69,14 +76,16 @@ export class CredentialStore {
     if (dataDir === undefined) return new CredentialStore(new Map())
     const dir = join(dataDir, 'auth')
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    const file = join(dir, 'credentials.json')
-    let records: Record<string, StoredCredential> = {}
-    try {
-      records = JSON.parse(await readFile(file, 'utf8'))
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    const journal = new JournaledFile(dir, 'credentials.json', tmpDir ?? dir, 0o600)
+    const loaded = await journal.load(parseLoggedCredentials)
+    const records = new Map(Object.entries(storedCredentials(loaded?.document ?? {})))
+    for (const change of loaded?.changes ?? []) {
+      for (const [id, record] of change) {
+        if (record === null) records.delete(id)
+        else records.set(id, record)
+      }
     }
-    return new CredentialStore(new Map(Object.entries(records)), file, tmpDir ?? dir)
+    return new CredentialStore(records, journal)
   }
 
   /**
@@ -93,8 +102,23 @@ export class CredentialStore {
     const id = randomBytes(12).toString('hex')
     const password = randomBytes(32).toString('base64url')
     const expiresAt = Date.now() + ttlSeconds * 1000
-    this.#records.set(id, { repository, permission, expiresAt, secretHash: hash(password) })
-    await this.#persist()
+    const record: StoredCredential = {
+      repository,
+      permission,
+      expiresAt,
+      secretHash: hash(password),
+    }
+    this.#records.set(id, record)
+    this.#minting.add(id)
+    try {
+      await this.#persist([[id, record]], new Map())
+    } catch (error) {
+      // Nobody learns its password, but a credential that is not on disk must not be live.
+      this.#records.delete(id)
+      throw error
+    } finally {
+      this.#minting.delete(id)
+    }
     return {
       username: `cred-${id}`,
       password,
@@ -128,44 +152,96 @@ export class CredentialStore {
 
   /**
    * Revoke one credential by username, or every credential of a repository: they are refused
-   * from now on, and so are the tokens issued from them. Returns how many were revoked.
+   * from now on, and so are the tokens issued from them. Returns how many were revoked, counting
+   * those whose revocation an earlier call could not write to disk and this one did.
    */
   async revoke(which: CredentialsToRevoke): Promise<number> {
-    const ids =
-      'username' in which
-        ? [USERNAME.exec(which.username)?.[1] ?? ''].filter((id) => this.#records.has(id))
-        : [...this.#records].filter(([, r]) => r.repository === which.repository).map(([id]) => id)
-    for (const id of ids) this.#records.delete(id)
-    if (ids.length > 0) await this.#persist()
-    return ids.length
+    const wanted = 'username' in which ? USERNAME.exec(which.username)?.[1] : undefined
+    const matches = (id: string, repository: string): boolean =>
+      'username' in which ? id === wanted : repository === which.repository
+    const removed = new Map<string, string>()
+    for (const [id, record] of this.#records) {
+      if (matches(id, record.repository)) removed.set(id, record.repository)
+    }
+    for (const [id, repository] of this.#unloggedRemovals) {
+      if (matches(id, repository)) removed.set(id, repository)
+    }
+    // Refused from this instant: the removal from memory does not wait for the disk.
+    for (const id of removed.keys()) this.#records.delete(id)
+    if (removed.size > 0) await this.#persist([], removed)
+    return removed.size
   }
 
   /** Forget expired credentials. Returns how many. */
   async purgeExpired(): Promise<number> {
     const now = Date.now()
-    let removed = 0
+    const removed = new Map<string, string>()
     for (const [id, record] of this.#records) {
-      if (!isUnexpired(record, now)) {
-        this.#records.delete(id)
-        removed += 1
-      }
+      if (!isUnexpired(record, now)) removed.set(id, record.repository)
     }
-    if (removed > 0) await this.#persist()
-    return removed
+    for (const id of removed.keys()) this.#records.delete(id)
+    if (removed.size > 0) await this.#persist([], removed)
+    return removed.size
   }
 
-  // Writes are chained so the file always holds a complete, recent snapshot.
-  #persist(): Promise<void> {
-    const file = this.#file
-    const tmpDir = this.#tmpDir
-    if (file === undefined || tmpDir === undefined) return Promise.resolve()
+  /**
+   * Log a change of credentials, one at a time: the credentials `added`, and every removal not
+   * on disk yet (`removed`, by id → repository, among them). When the store writes its file whole
+   * instead, it writes what memory holds then (memory is changed first), less the credentials
+   * other calls are still minting.
+   */
+  #persist(added: [string, StoredCredential][], removed: Map<string, string>): Promise<void> {
+    const journal = this.#journal
+    if (journal === undefined) return Promise.resolve()
+    for (const [id, repository] of removed) this.#unloggedRemovals.set(id, repository)
     this.#writes = this.#writes
       .catch(() => {})
-      .then(() =>
-        writeFileAtomic(file, JSON.stringify(Object.fromEntries(this.#records)), tmpDir, 0o600),
-      )
+      .then(async () => {
+        const removals = [...this.#unloggedRemovals.keys()]
+        const change = [...added, ...removals.map((id) => [id, null] as const)]
+        await journal.save({ credentials: change }, () => ({
+          credentials: Object.fromEntries(
+            [...this.#records].filter(
+              ([id]) => !this.#minting.has(id) || added.some(([own]) => own === id),
+            ),
+          ),
+        }))
+        for (const id of removals) this.#unloggedRemovals.delete(id)
+      })
     return this.#writes
   }
+}
+
+/**
+ * The credentials of the store's file: under `credentials` since the file has a log, the whole
+ * file before (a map by id, with no epoch).
+ */
+function storedCredentials(document: Record<string, unknown>): Record<string, StoredCredential> {
+  const inside = document.credentials
+  if (typeof document.epoch === 'string' && typeof inside === 'object' && inside !== null) {
+    return inside as Record<string, StoredCredential>
+  }
+  return document as Record<string, StoredCredential>
+}
+
+/** A logged change of credentials read back; throws when the line is not one (a damaged log). */
+function parseLoggedCredentials(
+  value: Record<string, unknown>,
+  where: string,
+): [string, StoredCredential | null][] {
+  return loggedPairs(value.credentials, where, isCredentialOrNull)
+}
+
+function isCredentialOrNull(value: unknown): value is StoredCredential | null {
+  if (value === null) return true
+  if (typeof value !== 'object' || Array.isArray(value)) return false
+  const record = value as Partial<Record<keyof StoredCredential, unknown>>
+  return (
+    typeof record.repository === 'string' &&
+    (record.permission === 'pull' || record.permission === 'push-pull') &&
+    typeof record.expiresAt === 'number' &&
+    typeof record.secretHash === 'string'
+  )
 }
 
 /** The longest a credential may live: the local platform's limit. */

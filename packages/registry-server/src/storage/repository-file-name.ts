@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto'
 // The longest file name, in bytes, that ext4, XFS, Btrfs, ZFS and APFS all take.
 const MAX_FILE_NAME_BYTES = 255
 const SUFFIX = '.json'
-const LOG_SUFFIX = '.log'
 // Repository names never hold a `~` and encodeURIComponent leaves it as it is, so no readable
 // file name starts with one: the two kinds of file name cannot collide.
 const HASHED_PREFIX = '~'
@@ -20,19 +19,6 @@ export function repositoryFileName(name: string): string {
   const readable = `${encodeURIComponent(name)}${SUFFIX}`
   if (Buffer.byteLength(readable) <= MAX_FILE_NAME_BYTES) return readable
   return `${HASHED_PREFIX}${createHash('sha256').update(name).digest('hex')}${SUFFIX}`
-}
-
-/**
- * The file that logs the changes made to a record since it was last written whole (see
- * `record-log.ts`): the record's file name with `.log` for `.json`, no longer than it.
- */
-export function logFileOf(recordFile: string): string {
-  return `${recordFile.slice(0, -SUFFIX.length)}${LOG_SUFFIX}`
-}
-
-/** The record a log file belongs to, or `undefined` when `file` is no log. */
-export function recordFileOfLog(file: string): string | undefined {
-  return file.endsWith(LOG_SUFFIX) ? `${file.slice(0, -LOG_SUFFIX.length)}${SUFFIX}` : undefined
 }
 
 /** Whether a file of the `repositories` folder is a record (and not, say, an editor's backup). */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -66,11 +66,23 @@ describe('a credentials file edited by hand', () => {
     const oddExpiry = await first.generateCredentials('edit/app', 'pull', 600)
     await first.close()
 
-    const file = join(dataDir, 'auth', 'credentials.json')
-    const records = JSON.parse(await readFile(file, 'utf8'))
-    records[oddPermission.username.slice('cred-'.length)].permission = 'admin'
-    records[oddExpiry.username.slice('cred-'.length)].expiresAt = 'never'
-    await writeFile(file, JSON.stringify(records))
+    // The file as an editor would leave it: the credentials in the file's first form (a map by
+    // id, no log), one with a permission and one with an expiry the registry never writes.
+    const record = (minted: { password: string }, edits: Record<string, unknown>) => ({
+      repository: 'edit/app',
+      permission: 'pull',
+      expiresAt: Date.now() + 600_000,
+      secretHash: createHash('sha256').update(minted.password).digest('hex'),
+      ...edits,
+    })
+    const records = {
+      [oddPermission.username.slice('cred-'.length)]: record(oddPermission, {
+        permission: 'admin',
+      }),
+      [oddExpiry.username.slice('cred-'.length)]: record(oddExpiry, { expiresAt: 'never' }),
+    }
+    await writeFile(join(dataDir, 'auth', 'credentials.json'), JSON.stringify(records))
+    await rm(join(dataDir, 'auth', 'credentials.log'), { force: true })
 
     await using registry = await startLocalRegistry({ dataDir, adminCredentials: ADMIN })
     const tag = (authorization: string, method = 'GET'): Promise<number> =>

@@ -282,6 +282,15 @@ describe('the repository metadata log', () => {
     expect(tagsOf(await reload())).toEqual(['v1', 'v2'])
   })
 
+  it('flushes the folder again before the first line appended after a start', async () => {
+    await save(tagPush('v1', 1))
+    await save(tagPush('v2', 2)) // the log exists from here
+    records = await reload()
+    faults.counting = true
+    await save(tagPush('v3', 3))
+    expect(faults.foldersFlushed).toEqual([join(root, 'repositories')])
+  })
+
   it('flushes the folder at start, so nothing acknowledged later rests on an undone rename', async () => {
     await save(tagPush('v1', 1))
     faults.counting = true

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { JournaledFile } from '../../src/storage/journaled-file.js'
 import { applyChange } from '../../src/storage/record-change.js'
-import { readLog } from '../../src/storage/record-log.js'
+import { parseLoggedChange } from '../../src/storage/record-log.js'
 import {
   type RepositoryRecord,
   recordFromStored,
@@ -66,8 +67,8 @@ export async function checkStore(dataDir: string): Promise<StoreReport> {
 
 /**
  * Every repository's record as the registry reads it back: its record file with the lines of
- * its log that follow it (a line cut short at the end is left out, as the registry does). Keyed
- * by record file; a file or log that cannot be read is a problem. Reads only.
+ * its log that follow it (a last line cut short is left out, as the registry does). Keyed by
+ * record file; a file or log that cannot be read is a problem. Reads only.
  */
 export async function readRecords(
   dataDir: string,
@@ -77,28 +78,15 @@ export async function readRecords(
   const dir = join(dataDir, 'repositories')
   for (const file of await readdir(dir)) {
     if (!file.endsWith('.json')) continue
-    let stored: StoredRepositoryRecord
     try {
-      stored = JSON.parse(await readFile(join(dir, file), 'utf8'))
-    } catch {
-      problems.push(`repository file ${file} does not parse`)
-      continue
-    }
-    const record = recordFromStored(stored)
-    const logFile = file.replace(/\.json$/, '.log')
-    try {
-      const log = await readFile(join(dir, logFile), 'utf8').catch(
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return ''
-          throw error
-        },
-      )
-      for (const change of readLog(log, stored.epoch, logFile).changes) applyChange(record, change)
+      const loaded = await new JournaledFile(dir, file, dir).load(parseLoggedChange)
+      if (loaded === undefined) continue
+      const record = recordFromStored(loaded.document as unknown as StoredRepositoryRecord)
+      for (const change of loaded.changes) applyChange(record, change)
+      records.set(file, record)
     } catch (error) {
-      problems.push(`repository log ${logFile} does not read: ${(error as Error).message}`)
-      continue
+      problems.push(`repository file ${file} or its log does not read: ${(error as Error).message}`)
     }
-    records.set(file, record)
   }
   return { records, problems }
 }
