@@ -156,15 +156,18 @@ export class CredentialStore {
    * those whose revocation an earlier call could not write to disk and this one did.
    */
   async revoke(which: CredentialsToRevoke): Promise<number> {
-    const wanted = 'username' in which ? USERNAME.exec(which.username)?.[1] : undefined
-    const matches = (id: string, repository: string): boolean =>
-      'username' in which ? id === wanted : repository === which.repository
     const removed = new Map<string, string>()
-    for (const [id, record] of this.#records) {
-      if (matches(id, record.repository)) removed.set(id, record.repository)
-    }
-    for (const [id, repository] of this.#unloggedRemovals) {
-      if (matches(id, repository)) removed.set(id, repository)
+    if ('username' in which) {
+      const id = USERNAME.exec(which.username)?.[1] ?? ''
+      const repository = this.#records.get(id)?.repository ?? this.#unloggedRemovals.get(id)
+      if (repository !== undefined) removed.set(id, repository)
+    } else {
+      for (const [id, record] of this.#records) {
+        if (record.repository === which.repository) removed.set(id, record.repository)
+      }
+      for (const [id, repository] of this.#unloggedRemovals) {
+        if (repository === which.repository) removed.set(id, repository)
+      }
     }
     // Refused from this instant: the removal from memory does not wait for the disk.
     for (const id of removed.keys()) this.#records.delete(id)
