@@ -5,7 +5,7 @@ import { measureFigure, type Pass } from './settings.js'
 
 /**
  * `concurrentPushes` monolithic pushes of `blobBytes / concurrentPushes` each at once, new blobs
- * every round: the aggregate MB/s, with the same Node client for both servers.
+ * every round: the aggregate MB/s, with the same Node client for every server.
  */
 export function concurrentFigure(pass: Pass, blobs: BlobSource): Promise<Figure> {
   const { concurrentPushes: count, blobBytes } = pass.settings

@@ -10,7 +10,7 @@ import { type FigureSpec, measureFigure, type Pass, PULL_ROUNDS_FACTOR } from '.
  * Blob push (monolithic, chunked) and pull with curl as the client, in MB/s: a client written
  * in C that streams a file, so neither server's figure is bound by the Node client's CPU. Each
  * figure is the sum of curl's own `time_total` over the requests of the push (or the pull),
- * which leaves out starting the curl processes, the same cost for both servers.
+ * which leaves out starting the curl processes, the same cost for every server.
  */
 export async function curlFigures(pass: Pass, blobs: BlobSource): Promise<Figure[]> {
   const { servers, settings } = pass

@@ -1,5 +1,6 @@
-// `npm run bench` (in tools/): our registry against registry:2 on this machine, printed as a
-// table on stdout with progress on stderr. A report, not a test: nothing here asserts timings.
+// `npm run bench` (in tools/): our registry against registry:2, and for blob transfers a lean C
+// reference, on this machine, printed as a table on stdout with progress on stderr. A report, not a
+// test: nothing here asserts timings.
 // Like the packages, the sources import each other with `.js`: `npm run bench` builds the
 // packages, compiles these files to bench/dist (bench/tsconfig.json) and runs bench/dist/main.js.
 import { execFile } from 'node:child_process'
@@ -14,9 +15,10 @@ import { curlFigures } from './curl-scenarios.js'
 import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
 import { memoryFigure } from './memory-scenario.js'
-import { OURS_MAIN_THREAD, startServers } from './registries.js'
+import { startReference } from './reference-server.js'
+import { OURS_MAIN_THREAD, REFERENCE, type ServerName, startServers } from './registries.js'
 import { renderReport } from './report.js'
-import type { Settings } from './settings.js'
+import type { Pass, Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
 import { tagsFigure } from './tags-scenario.js'
 
@@ -31,6 +33,12 @@ type ScenarioName = (typeof SCENARIOS)[number]
  * main thread, so the report compares both modes under the same load.
  */
 const HASHING_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent', 'memory']
+
+/**
+ * The scenarios the C reference also runs: the blob transfers. Its memory says nothing about
+ * ours, and it serves nothing else.
+ */
+const REFERENCE_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent']
 
 const USAGE = [
   'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0] [--only NAME,…]',
@@ -114,15 +122,24 @@ async function runPlan(
     if (auth.note !== undefined) notes.push(auth.note)
     const mainThreadCopy = scenarios.some((scenario) => HASHING_SCENARIOS.includes(scenario))
     const servers = await startServers(auth, { mainThreadCopy })
-    const pass = { servers, auth, settings }
-    // Hashing plays no part in these: ours with its defaults against registry:2 only.
-    const requests = { ...pass, servers: servers.filter((s) => s.name !== OURS_MAIN_THREAD) }
-    progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
     try {
+      if (scenarios.some((scenario) => REFERENCE_SCENARIOS.includes(scenario))) {
+        const reference = await startReference(auth)
+        if ('skipped' in reference) notes.push(reference.skipped)
+        else servers.push(reference)
+      }
+      const pass = { servers, auth, settings }
+      const without = (...names: ServerName[]): Pass => ({
+        ...pass,
+        servers: servers.filter((s) => !names.includes(s.name)),
+      })
+      // Hashing plays no part in these: ours with its defaults against registry:2 only.
+      const requests = without(OURS_MAIN_THREAD, REFERENCE)
+      progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
       if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))
       if (scenarios.includes('curl')) figures.push(...(await curlFigures(pass, blobs)))
       if (scenarios.includes('concurrent')) figures.push(await concurrentFigure(pass, blobs))
-      if (scenarios.includes('memory')) figures.push(await memoryFigure(pass, blobs))
+      if (scenarios.includes('memory')) figures.push(await memoryFigure(without(REFERENCE), blobs))
       if (scenarios.includes('head')) figures.push(await headFigure(requests))
       if (scenarios.includes('tags')) figures.push(await tagsFigure(requests))
       if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(requests))
@@ -131,9 +148,9 @@ async function runPlan(
     }
   }
   notes.push(
-    'Pull reads the blob from the page cache on both servers (it was just pushed); the client ' +
+    'Pull reads the blob from the page cache on every server (it was just pushed); the client ' +
       'reads the body to the end and counts bytes, it does not hash.',
-    'Both data directories are under the system temp dir (one disk); both servers fsync blobs.',
+    'All data directories are under the system temp dir (one disk); every server fsyncs blobs.',
     'skopeo copies a fresh OCI layout per round (random layers, gzip level 0) to a new repository.',
   )
   return { figures, notes }

@@ -1,5 +1,5 @@
 import { cpuSeconds } from './processes.js'
-import { OURS_MAIN_THREAD, type Server, type ServerName } from './registries.js'
+import { OURS_MAIN_THREAD, REFERENCE, type Server, type ServerName } from './registries.js'
 
 /** One row of the report: a scenario's median on each server. */
 export interface Figure {
@@ -16,6 +16,8 @@ export interface Figure {
   cpuRegistry2: number
   /** Our server hashing on its main thread, when the scenario ran it too. */
   mainThread?: { value: number; cpu: number }
+  /** The C reference (`reference-server.c`), when the scenario ran it too. */
+  reference?: { value: number; cpu: number }
   /** The ratio (> 1 = ours better) the issue asks for. */
   target: number
   /** A bound ours must stay under, instead of a ratio (peak memory). */
@@ -45,9 +47,9 @@ export interface Medians {
 
 /**
  * Runs `once` on every server, warm-ups first, then `runs` rounds, and returns each server's
- * medians. Which server goes first alternates per round, so slow drift (page-cache writeback,
- * a noisy neighbour) is spread over both. `once` gets the round (negative for warm-ups), so
- * both servers can be given the same input in a round. The server's CPU time is recorded too:
+ * medians. The servers' order reverses every round, so slow drift (page-cache writeback, a
+ * noisy neighbour) is spread over all of them. `once` gets the round (negative for warm-ups), so
+ * all servers can be given the same input in a round. The server's CPU time is recorded too:
  * unlike wall time, it barely moves when other processes compete for this machine's 2 cores.
  */
 export async function medians(
@@ -104,7 +106,7 @@ export function format(value: number): string {
 // --- internal ---
 
 function samplesOf(): Record<ServerName, number[]> {
-  return { ours: [], [OURS_MAIN_THREAD]: [], 'registry:2': [] }
+  return { ours: [], [OURS_MAIN_THREAD]: [], 'registry:2': [], [REFERENCE]: [] }
 }
 
 function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, number> {
@@ -112,6 +114,7 @@ function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, nu
     ours: median(samples.ours),
     [OURS_MAIN_THREAD]: median(samples[OURS_MAIN_THREAD]),
     'registry:2': median(samples['registry:2']),
+    [REFERENCE]: median(samples[REFERENCE]),
   }
 }
 

@@ -12,12 +12,16 @@ import { REGISTRY_CLI } from './registry-cli.js'
  * Which implementation a server is. `ours` runs with its defaults (one hashing thread on a
  * machine with more than one core); the second is the same server hashing uploads on its main
  * thread (`--hash-threads 0`), measured in the same run so both ratios are taken under the same
- * load.
+ * load. The C reference is a lean C server taking the same steps for a blob, as a gauge (see
+ * `reference-server.c`).
  */
-export type ServerName = 'ours' | typeof OURS_MAIN_THREAD | 'registry:2'
+export type ServerName = 'ours' | typeof OURS_MAIN_THREAD | 'registry:2' | typeof REFERENCE
 
 /** Our server with `hashThreads: 0`. */
 export const OURS_MAIN_THREAD = 'ours, hashing on the main thread'
+
+/** `reference-server.c`: a blob server taking our server's steps for a blob, and no others. */
+export const REFERENCE = 'C reference'
 
 /** A registry process under test, with what the clients need to reach it. */
 export interface Server {
@@ -41,7 +45,7 @@ export interface Server {
 }
 
 /** Where a server keeps a committed blob, from the digest's hex. */
-type BlobFile = (hex: string) => string
+export type BlobFile = (hex: string) => string
 
 /** Our server without auth; a sibling module, compiled with this one. */
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
@@ -118,13 +122,14 @@ async function startRegistry2(auth: AuthMode): Promise<Server> {
 }
 
 /** A started server process: where it listens, its pid, and how to stop it and delete its data. */
-interface ServerProcess {
+export interface ServerProcess {
   url: string
   pid: number
   close(): Promise<void>
 }
 
-function server(
+/** The benchmark's view of a started server: where the clients go, and how blobs are dropped. */
+export function server(
   name: ServerName,
   started: ServerProcess,
   auth: AuthMode,
@@ -148,8 +153,8 @@ function server(
   }
 }
 
-/** Waits for the `listening on URL` line both of our entry points print. */
-function listeningUrl(child: ChildProcess): Promise<string> {
+/** Waits for the `listening on URL` line our entry points and the reference server print. */
+export function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
     const collect = (chunk: Buffer): void => {
@@ -159,6 +164,7 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     }
     child.stdout?.on('data', collect)
     child.stderr?.on('data', collect)
-    child.once('exit', (code) => reject(new Error(`our server exited with ${code}:\n${output}`)))
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)))
+    child.once('error', reject)
   })
 }

@@ -38,6 +38,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
     `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (${ourDefaultHashing()}).`,
+    'A "↳ C reference" row is the same scenario, in the same run, on tools/bench/reference-server.c: a lean C server taking our steps for a blob and no others (body written to a file, flushed every 16 MiB and hashed, each on its own thread; digest checked and file flushed before the 201; no auth, no metadata). Where even it misses a target, the target is out of reach of that design on this machine in this run.',
     ...context.load,
     '',
     line(header),
@@ -61,12 +62,17 @@ function ourDefaultHashing(): string {
 /** Columns aligned right. */
 const NUMERIC = new Set([3, 4, 5, 8, 9])
 
-/** A figure's row, then one for ours hashing on its main thread when the scenario ran it. */
+/**
+ * A figure's row, then one for ours hashing on its main thread and one for the C reference when
+ * the scenario ran them.
+ */
 function rowsOf(figure: Figure): string[][] {
   const rows = [row(figure, figure.scenario, figure.ours, figure.cpuOurs)]
-  const { mainThread } = figure
+  const { mainThread, reference } = figure
   if (mainThread !== undefined)
     rows.push(row(figure, '  ↳ hashing on the main thread', mainThread.value, mainThread.cpu))
+  if (reference !== undefined)
+    rows.push(row(figure, '  ↳ C reference', reference.value, reference.cpu))
   return rows
 }
 

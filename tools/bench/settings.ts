@@ -1,6 +1,6 @@
 import type { AuthMode } from './auth.js'
 import { type Figure, type Medians, medians, type Repetitions } from './measure.js'
-import { OURS_MAIN_THREAD, type Server } from './registries.js'
+import { OURS_MAIN_THREAD, REFERENCE, type Server } from './registries.js'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
@@ -89,6 +89,7 @@ function toFigure(
   target: number,
 ): Figure {
   const mainThread = result.value[OURS_MAIN_THREAD]
+  const reference = result.value[REFERENCE]
   return {
     scenario,
     auth: auth.label,
@@ -100,6 +101,9 @@ function toFigure(
     cpuRegistry2: result.cpu['registry:2'],
     ...(!Number.isNaN(mainThread) && {
       mainThread: { value: mainThread, cpu: result.cpu[OURS_MAIN_THREAD] },
+    }),
+    ...(!Number.isNaN(reference) && {
+      reference: { value: reference, cpu: result.cpu[REFERENCE] },
     }),
     target,
     // The targets are for auth on; the no-auth pass is there to show bcrypt's share.
