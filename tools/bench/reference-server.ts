@@ -1,13 +1,11 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { stopProcess } from '@artifact-registry/test-kit'
 import type { AuthMode } from './auth.js'
-import { track } from './processes.js'
-import { listeningUrl, REFERENCE, type Server, server } from './registries.js'
+import { REFERENCE, type Server, spawnServer } from './registries.js'
 
 const run = promisify(execFile)
 
@@ -48,22 +46,9 @@ export async function startReference(auth: AuthMode): Promise<Server | Reference
     await rm(workDir, { recursive: true, force: true })
     throw error
   }
-  const child = spawn(binary, [dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-  track(child)
-  const close = async (): Promise<void> => {
-    await stopProcess(child)
-    await rm(workDir, { recursive: true, force: true })
-  }
-  try {
-    const url = await listeningUrl(child)
-    if (child.pid === undefined) throw new Error('the reference server has no pid')
-    return server(REFERENCE, { url, pid: child.pid, close }, auth, (hex) =>
-      join(dataDir, 'blobs', hex),
-    )
-  } catch (error) {
-    await close()
-    throw error
-  }
+  return spawnServer(REFERENCE, binary, [dataDir], workDir, auth, (hex) =>
+    join(dataDir, 'blobs', hex),
+  )
 }
 
 // --- internal ---

@@ -45,7 +45,7 @@ export interface Server {
 }
 
 /** Where a server keeps a committed blob, from the digest's hex. */
-export type BlobFile = (hex: string) => string
+type BlobFile = (hex: string) => string
 
 /** Our server without auth; a sibling module, compiled with this one. */
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
@@ -87,7 +87,24 @@ async function startOurs(auth: AuthMode, name: 'ours' | typeof OURS_MAIN_THREAD)
           ...['serve', '--data', dataDir, '--port', '0', ...hashThreads],
           ...['--admin-user', credentials.username, '--admin-password', credentials.password],
         ]
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnServer(name, process.execPath, args, workDir, auth, (hex) =>
+    join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex),
+  )
+}
+
+/**
+ * Spawns a server process that prints `listening on URL` once it listens, as the benchmark's
+ * server: closing it stops the process and deletes `workDir`, its data directory with it.
+ */
+export async function spawnServer(
+  name: ServerName,
+  command: string,
+  args: readonly string[],
+  workDir: string,
+  auth: AuthMode,
+  blobFile: BlobFile,
+): Promise<Server> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   track(child)
   const close = async (): Promise<void> => {
     await stopProcess(child)
@@ -95,11 +112,8 @@ async function startOurs(auth: AuthMode, name: 'ours' | typeof OURS_MAIN_THREAD)
   }
   try {
     const url = await listeningUrl(child)
-    if (child.pid === undefined) throw new Error('our server has no pid')
-    const started = { url, pid: child.pid, close }
-    return server(name, started, auth, (hex) =>
-      join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex),
-    )
+    if (child.pid === undefined) throw new Error(`${name}: the process has no pid`)
+    return server(name, { url, pid: child.pid, close }, auth, blobFile)
   } catch (error) {
     await close()
     throw error
@@ -122,14 +136,13 @@ async function startRegistry2(auth: AuthMode): Promise<Server> {
 }
 
 /** A started server process: where it listens, its pid, and how to stop it and delete its data. */
-export interface ServerProcess {
+interface ServerProcess {
   url: string
   pid: number
   close(): Promise<void>
 }
 
-/** The benchmark's view of a started server: where the clients go, and how blobs are dropped. */
-export function server(
+function server(
   name: ServerName,
   started: ServerProcess,
   auth: AuthMode,
@@ -153,8 +166,8 @@ export function server(
   }
 }
 
-/** Waits for the `listening on URL` line our entry points and the reference server print. */
-export function listeningUrl(child: ChildProcess): Promise<string> {
+/** Waits for the `listening on URL` line our entry points and the C reference print. */
+function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
     const collect = (chunk: Buffer): void => {
