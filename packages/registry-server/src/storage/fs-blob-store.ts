@@ -32,6 +32,14 @@ const READ_CHUNK = 1024 * 1024
 export class FsBlobStore implements BlobStore {
   readonly #root: string
   readonly #syncs: BackgroundSync
+  /**
+   * Each session's metadata, once written or read: it never changes, and reading `meta.json`
+   * again on every request of a chunked upload took four trips to the thread pool. Entries go
+   * with their sessions; only this process uses the data directory (it holds its lock).
+   */
+  readonly #metas = new Map<string, UploadMeta>()
+  /** Deletions so far: a read during which this changed may have seen a session being deleted. */
+  #deletions = 0
 
   private constructor(root: string, syncs: BackgroundSync) {
     this.#root = root
@@ -104,16 +112,24 @@ export class FsBlobStore implements BlobStore {
     await mkdir(dir, { recursive: true })
     await writeFile(join(dir, 'data'), '')
     await writeFileAtomic(join(dir, 'meta.json'), JSON.stringify(meta), this.tmpDir)
+    this.#metas.set(id, { ...meta })
   }
 
   async uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined> {
     try {
-      const meta = JSON.parse(
-        await readFile(join(this.#uploadDir(id), 'meta.json'), 'utf8'),
-      ) as UploadMeta
-      const { size } = await stat(join(this.#uploadDir(id), 'data'))
+      const dir = this.#uploadDir(id)
+      const deletions = this.#deletions
+      const cached = this.#metas.get(id)
+      const meta =
+        cached ?? (JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as UploadMeta)
+      // Asked each time: the data file is the truth for the size, and its absence ends the session.
+      const { size } = await stat(join(dir, 'data'))
+      // Kept only when no deletion ran meanwhile: this read may have seen the files of a session
+      // a deletion was moving away, and an entry kept for it would outlive it.
+      if (cached === undefined && deletions === this.#deletions) this.#metas.set(id, meta)
       return { ...meta, size }
     } catch {
+      this.#metas.delete(id)
       return undefined
     }
   }
@@ -200,6 +216,10 @@ export class FsBlobStore implements BlobStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
       throw error
+    } finally {
+      // Once the files are gone (or failed to go: they are read again then).
+      this.#deletions += 1
+      this.#metas.delete(id)
     }
     // What cannot be removed now goes with the rest of tmp/ when the store is next opened.
     await rm(doomed, { recursive: true, force: true }).catch(() => {})
