@@ -11,13 +11,19 @@ export interface Figure {
   kind: 'rate' | 'time' | 'size'
   ours: number
   registry2: number
+  /**
+   * Each measured run's figure on each server, in run order: in a run every server is measured
+   * once, back to back, so `oursRuns[i]` and `registry2Runs[i]` were taken under the same load.
+   */
+  oursRuns: number[]
+  registry2Runs: number[]
   /** Median server CPU seconds (user + system) per measured run. */
   cpuOurs: number
   cpuRegistry2: number
   /** Our server hashing on its main thread, when the scenario ran it too. */
-  mainThread?: { value: number; cpu: number }
+  mainThread?: { value: number; cpu: number; runs: number[] }
   /** The C reference (`reference-server.c`), when the scenario ran it too. */
-  reference?: { value: number; cpu: number }
+  reference?: { value: number; cpu: number; runs: number[] }
   /** The ratio (> 1 = ours better) the issue asks for. */
   target: number
   /** A bound ours must stay under, instead of a ratio (peak memory). */
@@ -43,6 +49,8 @@ export interface Repetitions {
 export interface Medians {
   value: Record<ServerName, number>
   cpu: Record<ServerName, number>
+  /** Every measured run's figure, in run order (empty for a server the pass did not run). */
+  runs: Record<ServerName, number[]>
 }
 
 /**
@@ -79,7 +87,7 @@ export async function medians(
       progress(`${where}: ${format(value)} ${unit} (server CPU ${format(used)} s)`)
     }
   }
-  return { value: mediansOf(values), cpu: mediansOf(cpu) }
+  return { value: mediansOf(values), cpu: mediansOf(cpu), runs: values }
 }
 
 /** Seconds `fn` took, by the monotonic clock. */

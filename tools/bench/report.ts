@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { type Figure, format } from './measure.js'
+import { meetsTarget, ratioOf, runVerdicts } from './run-verdicts.js'
 import { PULL_ROUNDS_FACTOR } from './settings.js'
 
 /** What the report says about the run as a whole. */
@@ -17,7 +18,7 @@ export interface ReportContext {
 /** The plain-text report: a header, one row per figure, then the notes. */
 export function renderReport(figures: readonly Figure[], context: ReportContext): string {
   const header = [
-    ...['scenario', 'auth', 'unit', 'ours', 'registry:2', 'ratio', 'target', 'met'],
+    ...['scenario', 'auth', 'unit', 'ours', 'registry:2', 'ratio', 'per run', 'target', 'met'],
     ...['CPU s ours', 'CPU s r2'],
   ]
   const rows = figures.flatMap(rowsOf)
@@ -35,6 +36,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     `Same Node fetch client, all on 127.0.0.1; ${context.machine}.`,
     `Each figure is the median of ${context.runs} runs (pull: ${context.runs * PULL_ROUNDS_FACTOR}) after ${context.warmups} warm-up per server; MB = 10^6 bytes.`,
     'ratio = ours/registry:2 for rates and registry:2/ours for times and sizes, so > 1 always means ours is better.',
+    'per run = the lowest and highest ratio of single runs, each set against the registry:2 run measured right next to it (for a ceiling: the lowest and highest value); met = whether the median meets the target, then in how many single runs it was met.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
     `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (${ourDefaultHashing()}).`,
@@ -60,27 +62,33 @@ function ourDefaultHashing(): string {
 }
 
 /** Columns aligned right. */
-const NUMERIC = new Set([3, 4, 5, 8, 9])
+const NUMERIC = new Set([3, 4, 5, 6, 9, 10])
 
 /**
  * A figure's row, then one for ours hashing on its main thread and one for the C reference when
  * the scenario ran them.
  */
 function rowsOf(figure: Figure): string[][] {
-  const rows = [row(figure, figure.scenario, figure.ours, figure.cpuOurs)]
+  const ours = { value: figure.ours, cpu: figure.cpuOurs, runs: figure.oursRuns }
+  const rows = [row(figure, figure.scenario, ours)]
   const { mainThread, reference } = figure
-  if (mainThread !== undefined)
-    rows.push(row(figure, '  ↳ hashing on the main thread', mainThread.value, mainThread.cpu))
-  if (reference !== undefined)
-    rows.push(row(figure, '  ↳ C reference', reference.value, reference.cpu))
+  if (mainThread !== undefined) rows.push(row(figure, '  ↳ hashing on the main thread', mainThread))
+  if (reference !== undefined) rows.push(row(figure, '  ↳ C reference', reference))
   return rows
 }
 
-function row(figure: Figure, scenario: string, ours: number, cpuOurs: number): string[] {
-  const ratio = figure.kind === 'rate' ? ours / figure.registry2 : figure.registry2 / ours
-  const met = (figure.ceiling === undefined ? ratio >= figure.target : ours < figure.ceiling)
-    ? 'yes'
-    : 'NO'
+/** One server's row of a figure: its median, median CPU seconds and single runs. */
+interface Measured {
+  value: number
+  cpu: number
+  runs: number[]
+}
+
+function row(figure: Figure, scenario: string, server: Measured): string[] {
+  const ratio = ratioOf(figure.kind, server.value, figure.registry2)
+  const runs = runVerdicts(figure, server.runs)
+  const median = meetsTarget(figure, server.value, figure.registry2) ? 'yes' : 'NO'
+  const met = `${median} ${runs.met}/${runs.runs}`
   const target =
     figure.ceiling === undefined ? `≥ ${figure.target}×` : `< ${figure.ceiling} ${figure.unit}`
   const context = (text: string): string => (figure.informational ? `(${text})` : text)
@@ -88,12 +96,13 @@ function row(figure: Figure, scenario: string, ours: number, cpuOurs: number): s
     scenario,
     figure.auth,
     figure.unit,
-    format(ours),
+    format(server.value),
     format(figure.registry2),
     `${ratio.toFixed(2)}×`,
+    runs.spread,
     context(target),
     context(met),
-    format(cpuOurs),
+    format(server.cpu),
     format(figure.cpuRegistry2),
   ]
 }

@@ -97,13 +97,19 @@ function toFigure(
     kind: KINDS[unit],
     ours: result.value.ours,
     registry2: result.value['registry:2'],
+    oursRuns: result.runs.ours,
+    registry2Runs: result.runs['registry:2'],
     cpuOurs: result.cpu.ours,
     cpuRegistry2: result.cpu['registry:2'],
     ...(!Number.isNaN(mainThread) && {
-      mainThread: { value: mainThread, cpu: result.cpu[OURS_MAIN_THREAD] },
+      mainThread: {
+        value: mainThread,
+        cpu: result.cpu[OURS_MAIN_THREAD],
+        runs: result.runs[OURS_MAIN_THREAD],
+      },
     }),
     ...(!Number.isNaN(reference) && {
-      reference: { value: reference, cpu: result.cpu[REFERENCE] },
+      reference: { value: reference, cpu: result.cpu[REFERENCE], runs: result.runs[REFERENCE] },
     }),
     target,
     // The targets are for auth on; the no-auth pass is there to show bcrypt's share.
