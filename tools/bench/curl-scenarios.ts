@@ -1,16 +1,17 @@
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BlobSource } from './blob-scenarios.js'
 import { pushMonolithic } from './client.js'
 import { curlPull, curlPushChunked, curlPushMonolithic } from './curl-client.js'
 import type { Figure } from './measure.js'
 import { type FigureSpec, measureFigure, type Pass, PULL_ROUNDS_FACTOR } from './settings.js'
+import { stageFile } from './stage-file.js'
 
 /**
  * Blob push (monolithic, chunked) and pull with curl as the client, in MB/s: a client written
  * in C that streams a file, so neither server's figure is bound by the Node client's CPU. Each
  * figure is the sum of curl's own `time_total` over the requests of the push (or the pull),
- * which leaves out starting the curl processes, the same cost for every server.
+ * which leaves out starting the curl processes, the same cost for every server. The files curl
+ * sends are staged in place and flushed before each push (see `stageFile`).
  */
 export async function curlFigures(pass: Pass, blobs: BlobSource): Promise<Figure[]> {
   const { servers, settings } = pass
@@ -21,7 +22,7 @@ export async function curlFigures(pass: Pass, blobs: BlobSource): Promise<Figure
     async (server, round) => {
       const blob = blobs.blob(`curl monolithic:${round}`)
       const file = join(settings.workDir, 'curl-blob')
-      await writeFile(file, blob.bytes)
+      await stageFile(file, blob.bytes)
       const rate = megabytes / (await curlPushMonolithic(server, REPO, file, blob.digest))
       await server.dropBlob(blob.digest)
       return rate
@@ -36,7 +37,7 @@ export async function curlFigures(pass: Pass, blobs: BlobSource): Promise<Figure
       for (let start = 0; start < blob.bytes.byteLength; start += settings.chunkBytes) {
         const bytes = blob.bytes.subarray(start, start + settings.chunkBytes)
         const file = join(settings.workDir, `curl-chunk-${chunks.length}`)
-        await writeFile(file, bytes)
+        await stageFile(file, bytes)
         chunks.push({ file, bytes: bytes.byteLength })
       }
       const rate = megabytes / (await curlPushChunked(server, REPO, chunks, blob.digest))

@@ -1,5 +1,6 @@
 import { cpuSeconds } from './processes.js'
 import { OURS_MAIN_THREAD, REFERENCE, type Server, type ServerName } from './registries.js'
+import { THREAD_GROUPS, type ThreadGroup, threadGroupSeconds } from './thread-cpu.js'
 
 /** One row of the report: a scenario's median on each server. */
 export interface Figure {
@@ -12,18 +13,21 @@ export interface Figure {
   ours: number
   registry2: number
   /**
-   * Each measured run's figure on each server, in run order: in a run every server is measured
-   * once, back to back, so `oursRuns[i]` and `registry2Runs[i]` were taken under the same load.
+   * Each measured run's figure on each server, in run order: in a round every server is measured
+   * once, one after the other, so `oursRuns[i]` and `registry2Runs[i]` were taken in the same
+   * round, under much the same load.
    */
   oursRuns: number[]
   registry2Runs: number[]
   /** Median server CPU seconds (user + system) per measured run. */
   cpuOurs: number
+  /** Median CPU seconds per measured run of each group of our server's threads. */
+  cpuOursByThread: Record<ThreadGroup, number>
   cpuRegistry2: number
   /** Our server hashing on its main thread, when the scenario ran it too. */
-  mainThread?: { value: number; cpu: number; runs: number[] }
+  mainThread?: ServerFigure
   /** The C reference (`reference-server.c`), when the scenario ran it too. */
-  reference?: { value: number; cpu: number; runs: number[] }
+  reference?: ServerFigure
   /** The ratio (> 1 = ours better) the issue asks for. */
   target: number
   /** A bound ours must stay under, instead of a ratio (peak memory). */
@@ -32,6 +36,13 @@ export interface Figure {
   informational: boolean
   /** Extra facts printed under the table. */
   notes: string[]
+}
+
+/** One server's side of a figure: its median, median CPU seconds per run, and single runs. */
+export interface ServerFigure {
+  value: number
+  cpu: number
+  runs: number[]
 }
 
 /** How often a scenario runs on each server. */
@@ -51,6 +62,8 @@ export interface Medians {
   cpu: Record<ServerName, number>
   /** Every measured run's figure, in run order (empty for a server the pass did not run). */
   runs: Record<ServerName, number[]>
+  /** Our server's median CPU seconds per run, by group of threads. */
+  oursByThread: Record<ThreadGroup, number>
 }
 
 /**
@@ -75,19 +88,30 @@ export async function medians(
   }
   const values = samplesOf()
   const cpu = samplesOf()
+  const byThread = Object.fromEntries(THREAD_GROUPS.map((group) => [group, [] as number[]]))
   for (let round = 0; round < reps.runs; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse()
     for (const server of order) {
+      const ours = server.name === 'ours'
+      const threadsBefore = ours ? await threadGroupSeconds(server.pid) : undefined
       const before = await cpuSeconds(server.pid)
       const value = await once(server, round)
       const used = (await cpuSeconds(server.pid)) - before
+      if (threadsBefore !== undefined) {
+        const threadsAfter = await threadGroupSeconds(server.pid)
+        for (const group of THREAD_GROUPS)
+          byThread[group]?.push(threadsAfter[group] - threadsBefore[group])
+      }
       values[server.name].push(value)
       cpu[server.name].push(used)
       const where = `${title} · ${server.name} · run ${round + 1}/${reps.runs}`
       progress(`${where}: ${format(value)} ${unit} (server CPU ${format(used)} s)`)
     }
   }
-  return { value: mediansOf(values), cpu: mediansOf(cpu), runs: values }
+  const oursByThread = Object.fromEntries(
+    THREAD_GROUPS.map((group) => [group, median(byThread[group] ?? [])]),
+  ) as Record<ThreadGroup, number>
+  return { value: mediansOf(values), cpu: mediansOf(cpu), runs: values, oursByThread }
 }
 
 /** Seconds `fn` took, by the monotonic clock. */

@@ -18,11 +18,20 @@ export function track(child: ChildProcess): void {
  * whether a figure is bound by the server or by the client on this small machine.
  */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return statCpu(await readFile(`/proc/${pid}/stat`, 'utf8')).seconds
+}
+
+/**
+ * The name (`comm`) and user + system CPU seconds in a `/proc/…/stat` line, of a process or of
+ * one of its threads.
+ */
+export function statCpu(stat: string): { name: string; seconds: number } {
+  const close = stat.lastIndexOf(')')
+  const name = stat.slice(stat.indexOf('(') + 1, close)
+  // Fields after the parenthesised name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(close + 2).split(' ')
   const ticks = Number(fields[11]) + Number(fields[12])
-  return ticks / CLOCK_TICKS
+  return { name, seconds: ticks / CLOCK_TICKS }
 }
 
 // --- internal ---

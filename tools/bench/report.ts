@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os'
-import { type Figure, format } from './measure.js'
+import { type Figure, format, type ServerFigure } from './measure.js'
+import { MEMORY_REPS } from './memory-scenario.js'
 import { meetsTarget, ratioOf, runVerdicts } from './run-verdicts.js'
 import { PULL_ROUNDS_FACTOR } from './settings.js'
+import { THREAD_GROUPS } from './thread-cpu.js'
 
 /** What the report says about the run as a whole. */
 export interface ReportContext {
@@ -15,37 +17,38 @@ export interface ReportContext {
   notes: string[]
 }
 
-/** The plain-text report: a header, one row per figure, then the notes. */
+/**
+ * The plain-text report: a header, one row per figure, our server's CPU by thread per figure,
+ * then the notes.
+ */
 export function renderReport(figures: readonly Figure[], context: ReportContext): string {
   const header = [
     ...['scenario', 'auth', 'unit', 'ours', 'registry:2', 'ratio', 'per run', 'target', 'met'],
     ...['CPU s ours', 'CPU s r2'],
   ]
-  const rows = figures.flatMap(rowsOf)
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => width(r, i))))
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) =>
-        NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-      )
-      .join('  ')
-      .trimEnd()
+  const threadHeader = ['scenario', 'auth', ...THREAD_GROUPS]
+  const threadRows = figures.map((figure) => [
+    figure.scenario,
+    figure.auth,
+    ...THREAD_GROUPS.map((group) => format(figure.cpuOursByThread[group])),
+  ])
   const notes = [...figures.flatMap((f) => f.notes), ...context.notes]
   return [
     'Registry benchmark: ours (artifact-registry-local) vs registry:2 (Debian docker-registry)',
     `Same Node fetch client, all on 127.0.0.1; ${context.machine}.`,
-    `Each figure is the median of ${context.runs} runs (pull: ${context.runs * PULL_ROUNDS_FACTOR}) after ${context.warmups} warm-up per server; MB = 10^6 bytes.`,
+    `Each figure is the median of ${context.runs} runs after ${context.warmups} warm-up per server (pull: ${context.runs * PULL_ROUNDS_FACTOR} runs; peak RSS: ${MEMORY_REPS.runs} run after ${MEMORY_REPS.warmups} warm-up); MB = 10^6 bytes.`,
     'ratio = ours/registry:2 for rates and registry:2/ours for times and sizes, so > 1 always means ours is better.',
-    'per run = the lowest and highest ratio of single runs, each set against the registry:2 run measured right next to it (for a ceiling: the lowest and highest value); met = whether the median meets the target, then in how many single runs it was met.',
+    'per run = the lowest and highest ratio of single runs, each set against the registry:2 run of the same round (for a ceiling: the lowest and highest value); met = whether the median meets the target, then in how many single runs it was met.',
     'Rows in parentheses are for context: the issue sets its targets with auth on.',
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
     `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (${ourDefaultHashing()}).`,
     'A "↳ C reference" row is the same scenario, in the same run, on tools/bench/reference-server.c: a lean C server taking our steps for a blob and no others (body written to a file, flushed every 16 MiB and hashed, each on its own thread; digest checked and file flushed before the 201; no auth, no metadata). Where even it misses a target, the target is out of reach of that design on this machine in this run.',
     ...context.load,
     '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...table(header, figures.flatMap(rowsOf), NUMERIC),
+    '',
+    "Ours' CPU seconds per run by thread (medians): main = HTTP and the event loop; hashing = the hashing worker; libuv pool = reading, writing and flushing files; V8 helpers = garbage collection and compilation.",
+    ...table(threadHeader, threadRows, THREAD_NUMERIC),
     '',
     'Notes:',
     ...notes.map((note) => `- ${note}`),
@@ -63,6 +66,24 @@ function ourDefaultHashing(): string {
 
 /** Columns aligned right. */
 const NUMERIC = new Set([3, 4, 5, 6, 9, 10])
+const THREAD_NUMERIC = new Set(THREAD_GROUPS.map((_, i) => i + 2))
+
+/** A header, a rule and the rows, each column as wide as its widest cell. */
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: ReadonlySet<number>,
+): string[] {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => width(r, i))))
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) =>
+        numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)]
+}
 
 /**
  * A figure's row, then one for ours hashing on its main thread and one for the C reference when
@@ -77,18 +98,11 @@ function rowsOf(figure: Figure): string[][] {
   return rows
 }
 
-/** One server's row of a figure: its median, median CPU seconds and single runs. */
-interface Measured {
-  value: number
-  cpu: number
-  runs: number[]
-}
-
-function row(figure: Figure, scenario: string, server: Measured): string[] {
+function row(figure: Figure, scenario: string, server: ServerFigure): string[] {
   const ratio = ratioOf(figure.kind, server.value, figure.registry2)
   const runs = runVerdicts(figure, server.runs)
   const median = meetsTarget(figure, server.value, figure.registry2) ? 'yes' : 'NO'
-  const met = `${median} ${runs.met}/${runs.runs}`
+  const met = runs === undefined ? median : `${median} ${runs.met}/${runs.runs}`
   const target =
     figure.ceiling === undefined ? `≥ ${figure.target}×` : `< ${figure.ceiling} ${figure.unit}`
   const context = (text: string): string => (figure.informational ? `(${text})` : text)
@@ -99,7 +113,7 @@ function row(figure: Figure, scenario: string, server: Measured): string[] {
     format(server.value),
     format(figure.registry2),
     `${ratio.toFixed(2)}×`,
-    runs.spread,
+    runs?.spread ?? '—',
     context(target),
     context(met),
     format(server.cpu),

@@ -18,31 +18,31 @@ export interface RunVerdicts {
   spread: string
   /** How many runs met the target (or stayed under the ceiling). */
   met: number
+  /** How many runs there were. */
   runs: number
 }
 
 /**
  * Judges each measured run of a row on its own: `runs` are one server's figures (ours, ours
  * hashing on the main thread, or the C reference) and run `i` is set against `registry:2`'s run
- * `i`, measured back to back with it. A median that meets a target by a hair in a run whose
- * single runs mostly miss it says less than one met in every run; this shows which.
+ * `i`, taken in the same round (see `medians`). A median that meets a target by a hair in a run
+ * whose single runs mostly miss it says less than one met in every run; this shows which.
+ * Undefined when the runs cannot be paired, so that the report still prints the medians.
  */
-export function runVerdicts(figure: Figure, runs: readonly number[]): RunVerdicts {
-  if (runs.length !== figure.registry2Runs.length)
-    throw new Error(
-      `${figure.scenario}: ${runs.length} runs against ${figure.registry2Runs.length}`,
-    )
-  const pairs = runs.map((ours, i) => ({ ours, registry2: figure.registry2Runs[i] ?? Number.NaN }))
+export function runVerdicts(figure: Figure, runs: readonly number[]): RunVerdicts | undefined {
+  const pairs = runs.flatMap((ours, i) => {
+    const registry2 = figure.registry2Runs[i]
+    return registry2 === undefined ? [] : [{ ours, registry2 }]
+  })
+  if (pairs.length === 0 || runs.length !== figure.registry2Runs.length) return undefined
   const met = pairs.filter(({ ours, registry2 }) => meetsTarget(figure, ours, registry2)).length
   const shown =
     figure.ceiling === undefined
       ? pairs.map(({ ours, registry2 }) => ratioOf(figure.kind, ours, registry2))
       : [...runs]
-  const low = Math.min(...shown)
-  const high = Math.max(...shown)
-  const range = (text: (value: number) => string): string =>
-    low === high ? text(low) : `${text(low)}–${text(high)}`
-  const spread =
-    figure.ceiling === undefined ? `${range((value) => value.toFixed(2))}×` : range(format)
-  return { spread, met, runs: runs.length }
+  const text = figure.ceiling === undefined ? (value: number) => value.toFixed(2) : format
+  const low = text(Math.min(...shown))
+  const high = text(Math.max(...shown))
+  const range = low === high ? low : `${low}–${high}`
+  return { spread: figure.ceiling === undefined ? `${range}×` : range, met, runs: runs.length }
 }

@@ -100,6 +100,7 @@ function toFigure(
     oursRuns: result.runs.ours,
     registry2Runs: result.runs['registry:2'],
     cpuOurs: result.cpu.ours,
+    cpuOursByThread: result.oursByThread,
     cpuRegistry2: result.cpu['registry:2'],
     ...(!Number.isNaN(mainThread) && {
       mainThread: {

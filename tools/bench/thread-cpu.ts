@@ -1,0 +1,49 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { statCpu } from './processes.js'
+
+/**
+ * The groups the report splits our server's CPU into, by the names Node and the server give their
+ * threads: where a push's time goes (receiving, hashing, writing and flushing files) shows which
+ * part of a slow run was slow. On this machine the file-writing share alone swings severalfold
+ * with the page cache's state while the rest holds still.
+ */
+export const THREAD_GROUPS = ['main', 'hashing', 'libuv pool', 'V8 helpers', 'other'] as const
+export type ThreadGroup = (typeof THREAD_GROUPS)[number]
+
+/** A thread's group, from its name (`comm`). */
+export function threadGroup(name: string): ThreadGroup {
+  return NAMES[name] ?? 'other'
+}
+
+/**
+ * User + system CPU seconds each group of a process's threads has used so far, from
+ * `/proc/PID/task`. A thread that ended takes its seconds with it, so a group can shrink between
+ * two readings; none of ours ends while it serves.
+ */
+export async function threadGroupSeconds(pid: number): Promise<Record<ThreadGroup, number>> {
+  const totals = Object.fromEntries(THREAD_GROUPS.map((group) => [group, 0])) as Record<
+    ThreadGroup,
+    number
+  >
+  for (const task of await readdir(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = await readFile(`/proc/${pid}/task/${task}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended after the listing
+    }
+    const { name, seconds } = statCpu(stat)
+    totals[threadGroup(name)] += seconds
+  }
+  return totals
+}
+
+// --- internal ---
+
+const NAMES: Readonly<Record<string, ThreadGroup>> = {
+  MainThread: 'main',
+  // The name the server gives its hashing workers (hash-thread.ts).
+  'registry-hash': 'hashing',
+  'libuv-worker': 'libuv pool',
+  V8Worker: 'V8 helpers',
+}
