@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { BlobSource } from './blob-scenarios.js'
 import { pullBlob, pushParts } from './client.js'
-import type { Figure, Repetitions } from './measure.js'
+import type { Figure } from './measure.js'
 import { peakRssBytes, resetPeakRss } from './processes.js'
-import { measureFigure, type Pass } from './settings.js'
+import { MEMORY_REPS, measureFigure, type Pass } from './settings.js'
 
 /** Our server's peak resident memory must stay under this while it pushes and pulls. */
 const CEILING_MB = 128
-
-/** One run per server: a 2 GiB push and pull takes a while, and the peak is not noisy. */
-export const MEMORY_REPS: Repetitions = { runs: 1, warmups: 0 }
 
 /**
  * Peak resident memory (MB) of each server while it takes a push of a `memoryBlobBytes` blob

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { type Figure, format, type ServerFigure } from './measure.js'
-import { MEMORY_REPS } from './memory-scenario.js'
 import { meetsTarget, ratioOf, runVerdicts } from './run-verdicts.js'
-import { PULL_ROUNDS_FACTOR } from './settings.js'
+import { MEMORY_REPS, PULL_ROUNDS_FACTOR } from './settings.js'
 import { THREAD_GROUPS } from './thread-cpu.js'
 
 /** What the report says about the run as a whole. */
@@ -47,7 +46,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     '',
     ...table(header, figures.flatMap(rowsOf), NUMERIC),
     '',
-    "Ours' CPU seconds per run by thread (medians): main = HTTP and the event loop; hashing = the hashing worker; libuv pool = reading, writing and flushing files; V8 helpers = garbage collection and compilation.",
+    "Ours' CPU seconds per run by thread (medians): main = HTTP and the event loop; hashing = the hashing worker; libuv pool = reading, writing and flushing files; V8 helpers = garbage collection and compilation; other = the rest.",
     ...table(threadHeader, threadRows, THREAD_NUMERIC),
     '',
     'Notes:',

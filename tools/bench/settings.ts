@@ -5,6 +5,9 @@ import { OURS_MAIN_THREAD, REFERENCE, type Server } from './registries.js'
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
 
+/** The memory scenario's runs: a 2 GiB push and pull takes a while, and its peak is not noisy. */
+export const MEMORY_REPS: Repetitions = { runs: 1, warmups: 0 }
+
 /** The shape of the image skopeo copies. */
 export interface LayoutOptions {
   layers: number

@@ -14,7 +14,8 @@ export async function stageFile(file: string, bytes: Uint8Array): Promise<void> 
   // Created if missing, never truncated: the pages already cached are overwritten.
   const handle = await open(file, constants.O_RDWR | constants.O_CREAT)
   try {
-    await handle.write(bytes, 0, bytes.byteLength, 0)
+    // From offset 0 (a handle just opened) to the last byte, in as many writes as it takes.
+    await handle.writeFile(bytes)
     await handle.truncate(bytes.byteLength)
     await handle.datasync()
   } finally {

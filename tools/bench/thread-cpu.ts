@@ -2,23 +2,25 @@ import { readdir, readFile } from 'node:fs/promises'
 import { statCpu } from './processes.js'
 
 /**
- * The groups the report splits our server's CPU into, by the names Node and the server give their
- * threads: where a push's time goes (receiving, hashing, writing and flushing files) shows which
- * part of a slow run was slow. On this machine the file-writing share alone swings severalfold
- * with the page cache's state while the rest holds still.
+ * The groups the report splits our server's CPU into: where a push's time goes (receiving,
+ * hashing, writing and flushing files) shows which part of a slow run was slow. On this machine
+ * the file-writing share alone swings severalfold with the page cache's state while the rest
+ * holds still. The main thread is the one whose id is the process's; the others are told apart
+ * by the names Node (from 23.8, with or without a `node-` prefix) and the server give them. Where
+ * Node names no thread, all but the main one count as `other`.
  */
 export const THREAD_GROUPS = ['main', 'hashing', 'libuv pool', 'V8 helpers', 'other'] as const
 export type ThreadGroup = (typeof THREAD_GROUPS)[number]
 
-/** A thread's group, from its name (`comm`). */
+/** The group of a thread other than the main one, from its name (`comm`). */
 export function threadGroup(name: string): ThreadGroup {
-  return NAMES[name] ?? 'other'
+  return NAMES[name.replace(/^node-/, '')] ?? 'other'
 }
 
 /**
  * User + system CPU seconds each group of a process's threads has used so far, from
- * `/proc/PID/task`. A thread that ended takes its seconds with it, so a group can shrink between
- * two readings; none of ours ends while it serves.
+ * `/proc/PID/task`. A thread that ended is no longer listed (the process's own total keeps its
+ * seconds), so a group can shrink between two readings; none of ours ends while it serves.
  */
 export async function threadGroupSeconds(pid: number): Promise<Record<ThreadGroup, number>> {
   const totals = Object.fromEntries(THREAD_GROUPS.map((group) => [group, 0])) as Record<
@@ -33,7 +35,7 @@ export async function threadGroupSeconds(pid: number): Promise<Record<ThreadGrou
       continue // the thread ended after the listing
     }
     const { name, seconds } = statCpu(stat)
-    totals[threadGroup(name)] += seconds
+    totals[task === String(pid) ? 'main' : threadGroup(name)] += seconds
   }
   return totals
 }
@@ -41,7 +43,6 @@ export async function threadGroupSeconds(pid: number): Promise<Record<ThreadGrou
 // --- internal ---
 
 const NAMES: Readonly<Record<string, ThreadGroup>> = {
-  MainThread: 'main',
   // The name the server gives its hashing workers (hash-thread.ts).
   'registry-hash': 'hashing',
   'libuv-worker': 'libuv pool',

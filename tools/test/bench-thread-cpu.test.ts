@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cpuSeconds } from '../bench/processes.js'
+import { cpuSeconds, statCpu } from '../bench/processes.js'
 import { THREAD_GROUPS, threadGroup, threadGroupSeconds } from '../bench/thread-cpu.js'
 
 // The report splits our server's CPU by thread to show which part of a slow run was slow; these
@@ -19,11 +19,22 @@ function burn(ms: number): void {
 
 describe('threadGroup', () => {
   it("groups threads by the names Node and our server's hashing workers carry", () => {
-    expect(threadGroup('MainThread')).toBe('main')
     expect(threadGroup('registry-hash')).toBe('hashing')
     expect(threadGroup('libuv-worker')).toBe('libuv pool')
     expect(threadGroup('V8Worker')).toBe('V8 helpers')
     expect(threadGroup('DelayedTaskSche')).toBe('other')
+    // The names later versions of Node give, and the one every thread has where Node names none.
+    expect(threadGroup('node-libuv-worker')).toBe('libuv pool')
+    expect(threadGroup('node-V8Worker')).toBe('V8 helpers')
+    expect(threadGroup('node')).toBe('other')
+  })
+})
+
+describe('statCpu', () => {
+  it('reads a name with spaces and parentheses, and the user and system ticks after it', () => {
+    // pid (comm) state ppid … utime stime …: utime 150 and stime 50 ticks of 10 ms.
+    const rest = ['S', ...Array.from({ length: 10 }, () => '0'), '150', '50', '0', '0']
+    expect(statCpu(`42 (a) (b c) ${rest.join(' ')}`)).toEqual({ name: 'a) (b c', seconds: 2 })
   })
 })
 
