@@ -64,6 +64,8 @@ export async function blobFigures(pass: Pass, blobs: BlobSource): Promise<Figure
     { label: 'pull', scenario, unit: 'MB/s', target: 1.2, reps },
     (s) => seconds(() => pullExactly(s, digest, settings.blobBytes)).then((t) => megabytes / t),
   )
+  // Like every pushed blob, once measured (kept, each server's copy would hold its memory).
+  for (const server of servers) await server.dropBlob(digest)
   return [monolithic, chunked, pull]
 }
 

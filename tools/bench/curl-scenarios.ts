@@ -53,6 +53,7 @@ export async function curlFigures(pass: Pass, blobs: BlobSource): Promise<Figure
     { ...curlSpec(pass, 'pull', 1.2), scenario: 'curl blob pull (GET to /dev/null)', reps },
     async (server) => megabytes / (await curlPull(server, REPO, pulled.digest, settings.blobBytes)),
   )
+  for (const server of servers) await server.dropBlob(pulled.digest)
   return [monolithic, chunked, pull]
 }
 
