@@ -88,7 +88,9 @@ export async function medians(
   }
   const values = samplesOf()
   const cpu = samplesOf()
-  const byThread = Object.fromEntries(THREAD_GROUPS.map((group) => [group, [] as number[]]))
+  const byThread = Object.fromEntries(
+    THREAD_GROUPS.map((group) => [group, [] as number[]]),
+  ) as Record<ThreadGroup, number[]>
   for (let round = 0; round < reps.runs; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse()
     for (const server of order) {
@@ -100,7 +102,7 @@ export async function medians(
       if (threadsBefore !== undefined) {
         const threadsAfter = await threadGroupSeconds(server.pid)
         for (const group of THREAD_GROUPS)
-          byThread[group]?.push(threadsAfter[group] - threadsBefore[group])
+          byThread[group].push(threadsAfter[group] - threadsBefore[group])
       }
       values[server.name].push(value)
       cpu[server.name].push(used)
@@ -109,7 +111,7 @@ export async function medians(
     }
   }
   const oursByThread = Object.fromEntries(
-    THREAD_GROUPS.map((group) => [group, median(byThread[group] ?? [])]),
+    THREAD_GROUPS.map((group) => [group, median(byThread[group])]),
   ) as Record<ThreadGroup, number>
   return { value: mediansOf(values), cpu: mediansOf(cpu), runs: values, oursByThread }
 }

@@ -30,11 +30,9 @@ export interface RunVerdicts {
  * Undefined when the runs cannot be paired, so that the report still prints the medians.
  */
 export function runVerdicts(figure: Figure, runs: readonly number[]): RunVerdicts | undefined {
-  const pairs = runs.flatMap((ours, i) => {
-    const registry2 = figure.registry2Runs[i]
-    return registry2 === undefined ? [] : [{ ours, registry2 }]
-  })
-  if (pairs.length === 0 || runs.length !== figure.registry2Runs.length) return undefined
+  const { registry2Runs } = figure
+  if (runs.length === 0 || runs.length !== registry2Runs.length) return undefined
+  const pairs = runs.map((ours, i) => ({ ours, registry2: registry2Runs[i] as number }))
   const met = pairs.filter(({ ours, registry2 }) => meetsTarget(figure, ours, registry2)).length
   const shown =
     figure.ceiling === undefined
