@@ -18,26 +18,45 @@ export class ClientLoginError extends Error {
 }
 
 /**
+ * Refuse `--insecure` for docker, which has no such flag (docker trusts 127.0.0.0/8 over HTTP by
+ * itself): a usage error, found before anything is minted.
+ */
+export function checkInsecureFlag(client: LoginClient, insecure: boolean): void {
+  if (insecure && client === 'docker') {
+    throw new UsageError(
+      '--insecure is for podman, buildah and skopeo: docker reaches 127.0.0.0/8 over HTTP by itself, other hosts through its daemon configuration (insecure-registries)',
+    )
+  }
+}
+
+/**
+ * Refuse credentials a client cannot log in with (a bearer token): checked against the provider's
+ * `capabilities` before minting, and against the credentials themselves.
+ */
+export function checkBasicAuth(
+  client: LoginClient,
+  authMethod: ArtifactRegistryCredentials['authMethod'],
+): void {
+  if (authMethod !== 'basic') {
+    throw new ArtifactRegistryError(
+      'NOT_SUPPORTED',
+      `${client} login needs a username and password; this platform's credentials are a bearer token (use credentials --format json)`,
+    )
+  }
+}
+
+/**
  * The arguments of `<client> login`: the username as a flag, the password on stdin (never in an
  * argument, where `ps` and shell history would show it), `--tls-verify=false` when asked for a
- * client that has the flag (docker trusts 127.0.0.0/8 over HTTP by itself and has none).
+ * client that has the flag.
  */
 export function loginArguments(
   client: LoginClient,
   credentials: ArtifactRegistryCredentials,
   insecure: boolean,
 ): string[] {
-  if (credentials.authMethod !== 'basic') {
-    throw new ArtifactRegistryError(
-      'NOT_SUPPORTED',
-      `${client} login needs a username and password; this platform's credentials are a bearer token (use credentials --format json)`,
-    )
-  }
-  if (insecure && client === 'docker') {
-    throw new UsageError(
-      '--insecure is for podman, buildah and skopeo: docker reaches 127.0.0.0/8 over HTTP by itself, other hosts through its daemon configuration (insecure-registries)',
-    )
-  }
+  checkBasicAuth(client, credentials.authMethod)
+  checkInsecureFlag(client, insecure)
   return [
     'login',
     '--username',

@@ -1,3 +1,5 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
@@ -52,6 +54,27 @@ describe('against the AWS fake', () => {
     })
     expect(Date.parse(json.expiresAt ?? '')).toBeGreaterThan(Date.now())
     expect(fake.assumedRoles.at(-1)?.roleArn).toBe(`arn:aws:iam::${fake.accountId}:role/acme-pull`)
+  })
+
+  it('a refused login says until when its credentials stay valid (ECR cannot revoke one)', async () => {
+    await aws(['repo', 'create', 'refused'])
+    const clientDir = join(work.dir, 'refusing-client')
+    await mkdir(clientDir)
+    await writeFile(
+      join(clientDir, 'docker'),
+      '#!/bin/sh\ncat > /dev/null\necho denied >&2\nexit 1\n',
+    )
+    await chmod(join(clientDir, 'docker'), 0o755)
+    const result = await cli(['login', 'acme-refused', '--binding-file', bindingFile], {
+      env: { ...env, PATH: `${clientDir}${delimiter}${process.env.PATH}` },
+    })
+    expect(result.status).toBe(EXIT.failure)
+    const said = /stay valid until (\S+): this platform cannot revoke one credential/.exec(
+      result.stderr,
+    )
+    expect(said, result.stderr).not.toBeNull()
+    expect(result.stderr).toContain('the credentials minted for it (AWS) stay valid until')
+    expect(Date.parse(said?.[1] ?? '')).toBeGreaterThan(Date.now())
   })
 
   it('access add, get and remove change the repository policy; another account stays', async () => {

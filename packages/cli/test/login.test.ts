@@ -38,6 +38,14 @@ async function recordingClient(
   }
 }
 
+/** The status `GET /v2/` answers with these Basic credentials: 200 while they are valid. */
+async function basicStatus(username: string, password: string): Promise<number> {
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const res = await fetch(`${bound.registry.url}/v2/`, { headers: { authorization } })
+  await res.arrayBuffer()
+  return res.status
+}
+
 describe('login', () => {
   it('gives the client the username as a flag and the password on stdin, never as an argument', async () => {
     const client = await recordingClient('ok')
@@ -57,6 +65,7 @@ describe('login', () => {
     expect(password.length).toBeGreaterThan(20)
     expect(args.join(' ')).not.toContain(password)
     expect(result.stdout).not.toContain(password)
+    expect(await basicStatus(summary.username, password)).toBe(200)
   })
 
   it('a client that fails is exit 1 with what it said; a missing client says so', async () => {
@@ -68,6 +77,12 @@ describe('login', () => {
     expect(refused.stderr).toContain(
       `docker login to ${bound.host} failed (exit 3): denied: no way`,
     )
+    // The credentials the client refused are revoked: no one holds a live secret no one uses.
+    const username = (await client.args())[2] as string
+    const password = (await client.stdin()).trimEnd()
+    expect(refused.stderr).toContain(`the credentials minted for it (${username}) were revoked`)
+    expect(refused.stderr).not.toContain(password)
+    expect(await basicStatus(username, password)).toBe(401)
     const missing = await cli(['login', 'artifacts/app', '--client', 'podman', ...binding], {
       env: { PATH: join(workDir, 'empty') },
     })
@@ -75,14 +90,16 @@ describe('login', () => {
     expect(missing.stderr).toContain('podman is not installed')
   })
 
-  it('--insecure with docker is a usage error (docker has no such flag)', async () => {
+  it('--insecure with docker is a usage error (docker has no such flag), before anything is minted', async () => {
+    await cli(['repo', 'create', 'insecure-app', ...binding])
     const client = await recordingClient('insecure')
-    const result = await cli(['login', 'artifacts/app', '--insecure', ...binding], {
+    const result = await cli(['login', 'artifacts/insecure-app', '--insecure', ...binding], {
       env: { PATH: client.path },
     })
     expect(result.status).toBe(EXIT.usage)
     expect(result.stderr).toContain('--insecure is for podman, buildah and skopeo')
     await expect(client.args()).rejects.toThrow(/ENOENT/)
+    expect(await bound.registry.revokeCredentials({ repository: 'artifacts/insecure-app' })).toBe(0)
   })
 
   it('Ctrl-C while the client runs stops it and exits 130', async () => {

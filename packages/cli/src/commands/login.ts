@@ -1,8 +1,16 @@
 import { type Command, Option } from 'commander'
-import { LOGIN_CLIENTS, type LoginClient, runClientLogin } from '../client-login.js'
+import {
+  ClientLoginError,
+  checkBasicAuth,
+  checkInsecureFlag,
+  LOGIN_CLIENTS,
+  type LoginClient,
+  runClientLogin,
+} from '../client-login.js'
 import { type CommandContext, withBindingOptions } from '../context.js'
 import { isoOrNull, relativeTime } from '../format.js'
-import { type MintOptions, mintCredentials, permissionOption, ttlOption } from './mint.js'
+import { retireUnusedCredentials } from '../unused-credentials.js'
+import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
 
 /** `login NAME [--permission] [--ttl] [--client docker|podman|buildah|skopeo] [--insecure]`. */
 export function addLoginCommand(program: Command, context: CommandContext): void {
@@ -29,12 +37,24 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         command: Command,
       ) => {
         const terminal = context.terminal(command)
-        const credentials = await mintCredentials(context, command, name, options)
-        terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
-        const said = await runClientLogin(options.client, credentials, {
-          insecure: options.insecure,
-          env: context.io.env,
-          signal: context.signal,
+        // Refused before anything is minted: a login that cannot work leaves no credentials.
+        checkInsecureFlag(options.client, options.insecure)
+        const { credentials, said } = await context.withRegistry(command, async (registry) => {
+          checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
+          const credentials = await mintWith(registry, name, options)
+          terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
+          try {
+            const said = await runClientLogin(options.client, credentials, {
+              insecure: options.insecure,
+              env: context.io.env,
+              signal: context.signal,
+            })
+            return { credentials, said }
+          } catch (error) {
+            // Interrupted, the client may have stored them: only a refused login retires them.
+            if (!(error instanceof ClientLoginError)) throw error
+            throw await retireUnusedCredentials(registry, credentials, error)
+          }
         })
         // The client's own words (warnings about where it keeps the password) stay off stdout.
         if (said.stderr.trim() !== '') context.io.stderr.write(said.stderr)

@@ -1,4 +1,8 @@
-import type { ArtifactRegistryCredentials, Permission } from '@artifact-registry/core'
+import type {
+  ArtifactRegistry,
+  ArtifactRegistryCredentials,
+  Permission,
+} from '@artifact-registry/core'
 import { type Command, Option } from 'commander'
 import type { CommandContext } from '../context.js'
 import { positiveSeconds } from '../option-values.js'
@@ -31,11 +35,18 @@ export function mintCredentials(
   name: string,
   options: MintOptions,
 ): Promise<ArtifactRegistryCredentials> {
-  return context.withRegistry(command, (registry) =>
-    registry.generateCredentials(
-      name,
-      options.permission,
-      options.ttl === undefined ? {} : { ttlSeconds: options.ttl },
-    ),
+  return context.withRegistry(command, (registry) => mintWith(registry, name, options))
+}
+
+/** Mint credentials for `name` as `options` ask, with an open registry. */
+export function mintWith(
+  registry: ArtifactRegistry,
+  name: string,
+  options: MintOptions,
+): Promise<ArtifactRegistryCredentials> {
+  return registry.generateCredentials(
+    name,
+    options.permission,
+    options.ttl === undefined ? {} : { ttlSeconds: options.ttl },
   )
 }
