@@ -1,14 +1,14 @@
 import type { ArtifactRegistry, ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { ClientLoginError } from './client-login.js'
 
-/** The one-credential revocation some providers add to the contract (provider-local's). */
+/** provider-local's revocation of one credential; resolves to how many were revoked. */
 type RevokeByUsername = (which: { username: string }) => Promise<unknown>
 
 /**
  * Deal with credentials a client failed to log in with, so that no one holds a live secret
- * nobody uses: revoke them when the provider can revoke one credential, else say until when they
- * stay valid. Returns the error to report: the client's failure, with what became of the
- * credentials on a line of its own (the password is never in it).
+ * nobody uses: revoke them when the provider can revoke exactly that credential, else say until
+ * when they stay valid. Returns the error to report: the client's failure, with what became of
+ * the credentials on a line of its own (never the password).
  */
 export async function retireUnusedCredentials(
   registry: ArtifactRegistry,
@@ -17,29 +17,37 @@ export async function retireUnusedCredentials(
 ): Promise<ClientLoginError> {
   const revoke = revocationOf(registry)
   const until = validUntil(credentials)
+  const which = `the credentials minted for it (${credentials.username})`
   if (revoke === undefined) {
     return new ClientLoginError(
-      `${failure.message}\nthe credentials minted for it (${credentials.username}) stay valid ${until}: this platform cannot revoke one credential`,
+      `${failure.message}\n${which} stay valid ${until}: this provider cannot revoke one credential`,
       { cause: failure },
     )
   }
+  let revoked: unknown
   try {
-    await revoke({ username: credentials.username })
+    revoked = await revoke({ username: credentials.username })
   } catch (error) {
+    // The request may have reached the registry before it failed: whether they still work is
+    // not known.
+    const why = error instanceof Error ? error.message : String(error)
     return new ClientLoginError(
-      `${failure.message}\nrevoking the credentials minted for it (${credentials.username}) failed, so they stay valid ${until}: ${(error as Error).message}`,
+      `${failure.message}\nrevoking ${which} failed, so they may stay valid ${until}: ${why}`,
       { cause: error },
     )
   }
-  return new ClientLoginError(
-    `${failure.message}\nthe credentials minted for it (${credentials.username}) were revoked`,
-    { cause: failure },
-  )
+  const outcome = revoked === 0 ? 'were already expired or revoked' : 'were revoked'
+  return new ClientLoginError(`${failure.message}\n${which} ${outcome}`, { cause: failure })
 }
 
-// The contract has no per-credential revocation; a provider that adds one (provider-local's
-// `revokeCredentials({ username })`) is asked through it.
+/**
+ * The contract has no per-credential revocation. provider-local adds `revokeCredentials`, where
+ * a username names exactly one credential (it is random per mint); on other platforms a username
+ * is shared (ECR's `AWS`, GCP's `oauth2accesstoken`, an ACR token's name), so a method of that
+ * name elsewhere is never called with one.
+ */
 function revocationOf(registry: ArtifactRegistry): RevokeByUsername | undefined {
+  if (registry.platform !== 'local') return undefined
   const candidate = (registry as { revokeCredentials?: unknown }).revokeCredentials
   if (typeof candidate !== 'function') return undefined
   return (which) => (candidate as RevokeByUsername).call(registry, which)

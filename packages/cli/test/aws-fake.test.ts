@@ -69,7 +69,7 @@ describe('against the AWS fake', () => {
       env: { ...env, PATH: `${clientDir}${delimiter}${process.env.PATH}` },
     })
     expect(result.status).toBe(EXIT.failure)
-    const said = /stay valid until (\S+): this platform cannot revoke one credential/.exec(
+    const said = /stay valid until (\S+): this provider cannot revoke one credential/.exec(
       result.stderr,
     )
     expect(said, result.stderr).not.toBeNull()

@@ -123,6 +123,9 @@ describe('login', () => {
     expect(result.status).toBe(EXIT.interrupted)
     expect(result.stderr).toContain('interrupted')
     expect(Date.now() - started).toBeLessThan(50_000)
+    // Interrupted, the client may have stored the credentials: they are kept.
+    const username = (await client.args())[2] as string
+    expect(await basicStatus(username, (await client.stdin()).trimEnd())).toBe(200)
   })
 
   describe.skipIf(requireTool('skopeo'))('with skopeo', () => {

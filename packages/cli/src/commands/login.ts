@@ -37,7 +37,7 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         command: Command,
       ) => {
         const terminal = context.terminal(command)
-        // Refused before anything is minted: a login that cannot work leaves no credentials.
+        // Refused before anything is minted: flags or a credential type no client can log in with.
         checkInsecureFlag(options.client, options.insecure)
         const { credentials, said } = await context.withRegistry(command, async (registry) => {
           checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
