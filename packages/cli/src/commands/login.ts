@@ -9,6 +9,7 @@ import {
 } from '../client-login.js'
 import { type CommandContext, withBindingOptions } from '../context.js'
 import { isoOrNull, relativeTime } from '../format.js'
+import { isInstalled } from '../installed-client.js'
 import { retireUnusedCredentials } from '../unused-credentials.js'
 import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
 
@@ -37,8 +38,11 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         command: Command,
       ) => {
         const terminal = context.terminal(command)
-        // Refused before anything is minted: flags or a credential type no client can log in with.
+        // Refused before anything is minted: flags, a client or a credential type that cannot work.
         checkInsecureFlag(options.client, options.insecure)
+        if (!(await isInstalled(options.client, context.io.env))) {
+          throw new ClientLoginError(`${options.client} is not installed (not found on PATH)`)
+        }
         const { credentials, said } = await context.withRegistry(command, async (registry) => {
           checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
           const credentials = await mintWith(registry, name, options)
