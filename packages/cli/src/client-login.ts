@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { type ArtifactRegistryCredentials, ArtifactRegistryError } from '@artifact-registry/core'
 import { UsageError } from './failure.js'
 
@@ -78,11 +78,20 @@ export function runClientLogin(
 ): Promise<ClientOutput> {
   const args = loginArguments(client, credentials, options.insecure)
   return new Promise((resolve, reject) => {
-    const child = spawn(client, args, {
-      env: options.env,
-      signal: options.signal,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    let child: ChildProcessWithoutNullStreams
+    try {
+      child = spawn(client, args, {
+        env: options.env,
+        signal: options.signal,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+    } catch (error) {
+      // Some lookups fail at once rather than as an 'error' event (ELOOP on PATH, for one).
+      const message = error instanceof Error ? error.message : String(error)
+      return reject(
+        new ClientLoginError(`${client} login could not run: ${message}`, { cause: error }),
+      )
+    }
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => {

@@ -9,7 +9,7 @@ import {
 } from '../client-login.js'
 import { type CommandContext, withBindingOptions } from '../context.js'
 import { isoOrNull, relativeTime } from '../format.js'
-import { isInstalled } from '../installed-client.js'
+import { lookUpClient } from '../installed-client.js'
 import { retireUnusedCredentials } from '../unused-credentials.js'
 import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
 
@@ -40,8 +40,12 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         const terminal = context.terminal(command)
         // Refused before anything is minted: flags, a client or a credential type that cannot work.
         checkInsecureFlag(options.client, options.insecure)
-        if (!(await isInstalled(options.client, context.io.env))) {
+        const lookup = await lookUpClient(options.client, context.io.env)
+        if (lookup === 'missing') {
           throw new ClientLoginError(`${options.client} is not installed (not found on PATH)`)
+        }
+        if (lookup === 'not executable') {
+          throw new ClientLoginError(`${options.client} on PATH cannot be run (not executable)`)
         }
         const { credentials, said } = await context.withRegistry(command, async (registry) => {
           checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
