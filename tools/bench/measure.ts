@@ -1,6 +1,11 @@
 import { cpuSeconds } from './processes.js'
 import { OURS_MAIN_THREAD, REFERENCE, type Server, type ServerName } from './registries.js'
-import { THREAD_GROUPS, type ThreadGroup, threadGroupSeconds } from './thread-cpu.js'
+import {
+  perThreadGroup,
+  THREAD_GROUPS,
+  type ThreadGroup,
+  threadGroupSeconds,
+} from './thread-cpu.js'
 
 /** One row of the report: a scenario's median on each server. */
 export interface Figure {
@@ -88,9 +93,7 @@ export async function medians(
   }
   const values = samplesOf()
   const cpu = samplesOf()
-  const byThread = Object.fromEntries(
-    THREAD_GROUPS.map((group) => [group, [] as number[]]),
-  ) as Record<ThreadGroup, number[]>
+  const byThread = perThreadGroup((): number[] => [])
   for (let round = 0; round < reps.runs; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse()
     for (const server of order) {
@@ -110,9 +113,7 @@ export async function medians(
       progress(`${where}: ${format(value)} ${unit} (server CPU ${format(used)} s)`)
     }
   }
-  const oursByThread = Object.fromEntries(
-    THREAD_GROUPS.map((group) => [group, median(byThread[group])]),
-  ) as Record<ThreadGroup, number>
+  const oursByThread = perThreadGroup((group) => median(byThread[group]))
   return { value: mediansOf(values), cpu: mediansOf(cpu), runs: values, oursByThread }
 }
 

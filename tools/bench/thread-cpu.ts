@@ -12,6 +12,14 @@ import { statCpu } from './processes.js'
 export const THREAD_GROUPS = ['main', 'hashing', 'libuv pool', 'V8 helpers', 'other'] as const
 export type ThreadGroup = (typeof THREAD_GROUPS)[number]
 
+/** A record with one entry per thread group, each made by `make`. */
+export function perThreadGroup<T>(make: (group: ThreadGroup) => T): Record<ThreadGroup, T> {
+  return Object.fromEntries(THREAD_GROUPS.map((group) => [group, make(group)])) as Record<
+    ThreadGroup,
+    T
+  >
+}
+
 /** The group of a thread other than the main one, from its name (`comm`). */
 export function threadGroup(name: string): ThreadGroup {
   return NAMES[name.replace(/^node-/, '')] ?? 'other'
@@ -23,10 +31,7 @@ export function threadGroup(name: string): ThreadGroup {
  * seconds), so a group can shrink between two readings; none of ours ends while it serves.
  */
 export async function threadGroupSeconds(pid: number): Promise<Record<ThreadGroup, number>> {
-  const totals = Object.fromEntries(THREAD_GROUPS.map((group) => [group, 0])) as Record<
-    ThreadGroup,
-    number
-  >
+  const totals = perThreadGroup(() => 0)
   for (const task of await readdir(`/proc/${pid}/task`)) {
     let stat: string
     try {

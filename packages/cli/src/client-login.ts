@@ -17,6 +17,11 @@ export class ClientLoginError extends Error {
   override readonly name = 'ClientLoginError'
 }
 
+/** The failure of a client that is not on PATH. */
+export function clientNotInstalled(client: LoginClient): ClientLoginError {
+  return new ClientLoginError(`${client} is not installed (not found on PATH)`)
+}
+
 /**
  * Refuse `--insecure` for docker, which has no such flag (docker trusts 127.0.0.0/8 over HTTP by
  * itself): a usage error, found before anything is minted.
@@ -108,7 +113,7 @@ export function runClientLogin(
         return reject(options.signal.reason)
       }
       if (error.code === 'ENOENT') {
-        return reject(new ClientLoginError(`${client} is not installed (not found on PATH)`))
+        return reject(clientNotInstalled(client))
       }
       reject(
         new ClientLoginError(`${client} login could not run: ${error.message}`, { cause: error }),

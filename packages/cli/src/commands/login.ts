@@ -3,6 +3,7 @@ import {
   ClientLoginError,
   checkBasicAuth,
   checkInsecureFlag,
+  clientNotInstalled,
   LOGIN_CLIENTS,
   type LoginClient,
   runClientLogin,
@@ -41,9 +42,7 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         // Refused before anything is minted: flags, a client or a credential type that cannot work.
         checkInsecureFlag(options.client, options.insecure)
         const lookup = await lookUpClient(options.client, context.io.env)
-        if (lookup === 'missing') {
-          throw new ClientLoginError(`${options.client} is not installed (not found on PATH)`)
-        }
+        if (lookup === 'missing') throw clientNotInstalled(options.client)
         if (lookup === 'not executable') {
           throw new ClientLoginError(`${options.client} on PATH cannot be run (not executable)`)
         }
