@@ -1,5 +1,6 @@
 import { type ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
 import { CommanderError } from 'commander'
+import { changesBeforeFailure, describeChange } from './changes-before-failure.js'
 import { ERROR_EXIT_CODES, EXIT } from './exit-codes.js'
 
 /** A command line that cannot run as given (exit status 2), found after parsing. */
@@ -38,6 +39,13 @@ export function describeFailure(error: unknown, verbose: boolean): string {
   // A configuration error's message already names every issue; `--json` lists them apart.
   const lines = [messageOf(error)]
   if (verbose) for (const cause of causesOf(error)) lines.push(`  caused by: ${cause}`)
+  const changes = changesBeforeFailure(error)
+  if (changes !== undefined) {
+    lines.push(
+      'Changes begun before it stopped (the last may not have been made); run the same command again to go on, or deprovision to undo:',
+      ...changes.map((change) => `  ${describeChange(change)}`),
+    )
+  }
   return lines.join('\n')
 }
 
@@ -57,6 +65,9 @@ export function failureJson(error: unknown, verbose: boolean): { error: Record<s
       message: messageOf(error),
       exitCode: exitCodeOf(error),
       ...details,
+      ...(changesBeforeFailure(error) !== undefined && {
+        changesBeforeFailure: changesBeforeFailure(error),
+      }),
       ...(verbose && { causes: causesOf(error) }),
     },
   }

@@ -66,6 +66,23 @@ describe('provision local', () => {
     expect(again.changes.map((c) => c.action)).not.toContain('create')
   })
 
+  it('an --output that cannot be written fails the command, but the binding is printed', async () => {
+    const blocked = join(work.dir, 'a-file')
+    await writeFile(blocked, '')
+    const other = join(work.dir, 'registry-output-blocked')
+    const result = await cli([
+      ...['provision', 'local', '--data-dir', other, '--output', join(blocked, 'binding.json')],
+      '--json',
+    ])
+    expect(result.status).toBe(EXIT.failure)
+    expect(result.stderr).toContain('made its changes and printed the binding, but could not write')
+    expect(parseJson<ProvisionJson>(result).binding).toEqual({
+      platform: 'local',
+      dataDir: other,
+      bindingName: 'artifacts',
+    })
+  })
+
   it('deprovision refuses while repositories remain (CONFLICT), and --force deletes them too', async () => {
     const refused = await cli(['deprovision', 'local', '--data-dir', data])
     expect(refused.status).toBe(ERROR_EXIT_CODES.CONFLICT)
@@ -165,6 +182,36 @@ describe('provision aws against the fake', () => {
     expect(human.stdout).toContain(
       `\nruntimePolicy:\n${JSON.stringify(result.runtimePolicy, null, 2)}\n`,
     )
+  })
+
+  it('a run that fails midway says which changes it had begun, in text and in JSON', async () => {
+    await using fake = await startAwsFake()
+    const optionsFile = join(work.dir, 'aws-midway.json')
+    const { clientConfig } = fake.providerOptions('us-east-1')
+    await writeFile(
+      optionsFile,
+      JSON.stringify({ clientConfig: { ...clientConfig, iamEndpoint: fake.url } }),
+    )
+    const args = [
+      ...['provision', 'aws', '--name', 'midway', '--region', 'us-east-1'],
+      ...['--trusted-principal', 'arn:aws:iam::123456789012:user/fake-caller'],
+      ...['--options-file', optionsFile],
+    ]
+    fake.inject('PutRolePolicy', 'access-denied')
+    // stderr is a pipe here, not a terminal: no progress lines, so the failure must say it.
+    const text = await cli(args)
+    expect(text.status).toBe(ERROR_EXIT_CODES.PERMISSION_DENIED)
+    expect(fake.getRole('midway-pull')).toBeDefined()
+    expect(text.stderr).toContain('Changes begun before it stopped')
+    expect(text.stderr).toMatch(/^ {2}create iam-role \S*midway-pull/m)
+    fake.inject('PutRolePolicy', 'access-denied')
+    const { stderr } = await cli([...args, '--json'])
+    const json = JSON.parse(stderr) as { error: { code: string; changesBeforeFailure: unknown[] } }
+    expect(json.error.code).toBe('PERMISSION_DENIED')
+    // The role exists now: the rerun begins with the policy the fault refuses again.
+    expect(json.error.changesBeforeFailure).toEqual([
+      expect.objectContaining({ kind: 'iam-role-policy' }),
+    ])
   })
 
   it('an options file that is not JSON is INVALID_CONFIG naming it', async () => {

@@ -67,7 +67,11 @@ export type {
   ProvisionOptionsBase,
   ProvisionResult,
 } from './provision.js'
-export { ProvisionRecorder, provisionRunIssues } from './provision-recorder.js'
+export {
+  ProvisionRecorder,
+  provisionRunIssues,
+  unknownProvisionFieldIssues,
+} from './provision-recorder.js'
 export {
   type ResolvedTtl,
   resolveCredentialTtl,

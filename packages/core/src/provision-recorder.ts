@@ -78,3 +78,23 @@ export function provisionRunIssues(options: Readonly<Record<string, unknown>>): 
   }
   return issues
 }
+
+/** The fields of every provider's `provision` options that belong to the run itself. */
+const RUN_FIELDS: readonly string[] = ['dryRun', 'signal', 'onChange']
+
+/**
+ * Issues with fields of a provider's `provision` or `deprovision` options that are neither in
+ * `fields` nor the run's own (`dryRun`, `signal`, `onChange`, and `force` when deprovisioning):
+ * a misspelt `permissionsBoundaryArn` must be refused, not provision roles without a boundary. A
+ * field set to `undefined` counts as left out.
+ */
+export function unknownProvisionFieldIssues(
+  options: Readonly<Record<string, unknown>>,
+  fields: readonly string[],
+  purpose: 'provision' | 'deprovision',
+): ConfigIssue[] {
+  const known = new Set([...fields, ...RUN_FIELDS, ...(purpose === 'deprovision' ? ['force'] : [])])
+  return Object.keys(options)
+    .filter((key) => options[key] !== undefined && !known.has(key))
+    .map((key) => ({ path: key, message: `is not an option of ${purpose}` }))
+}

@@ -32,9 +32,8 @@ export interface RepositoryPolicy {
 }
 
 /**
- * Split a policy document (`null` = the repository has no policy). Principals in our statements
- * that are neither a root nor a role ARN (the `AROA…` ids IAM substitutes for deleted roles) are
- * dropped: they can never match again.
+ * Split a policy document (`null` = the repository has no policy). The `AROA…` ids IAM puts in
+ * our statements in place of deleted roles are dropped: they can never match again.
  *
  * @throws ArtifactRegistryError `INTERNAL` when the text is not a policy document; nothing must
  *   be written over a policy we cannot read.
@@ -54,12 +53,14 @@ export function parseRepositoryPolicy(policyText: string | null): RepositoryPoli
       foreign.push(statement)
       continue
     }
-    for (const principal of awsPrincipalsOf(statement))
-      classifyPrincipal(principal, accounts, roles)
+    for (const principal of awsPrincipalsOf(statement)) {
+      const grantee = ourPrincipal(principal)
+      if (grantee?.kind === 'account') accounts.add(grantee.id)
+      else if (grantee?.kind === 'role') roles.add(grantee.id)
+    }
     for (const arn of sourceArns(statement)) {
-      const match = /^arn:[\w-]+:lambda:([a-z0-9-]+|\*):(\d{12}):function:\*$/.exec(arn)
-      if (match?.[1] !== undefined && match[2] !== undefined)
-        lambda.add(lambdaKey(match[2], match[1]))
+      const source = ourLambdaSource(arn)
+      if (source !== undefined) lambda.add(lambdaKey(source.account, source.region))
     }
   }
   return { header, foreign, grants: { accounts, roles, lambda } }
@@ -145,10 +146,12 @@ function parseDocument(policyText: string): Record<string, unknown> {
 
 /**
  * Whether a statement is ours: its Sid has our prefix, and it has the shape we write (an `Allow`
- * of AWS principals without a condition, or of the Lambda service conditioned on `aws:sourceArn`
- * only). One with our prefix in another shape (a `Deny`, `NotPrincipal`, a condition added by
- * hand) was edited by someone: read as grants and written back as our `Allow`, it would be widened
- * or turned around, so nothing is changed and the call fails `CONFLICT`.
+ * of account roots and role ARNs without a condition, or of the Lambda service conditioned on
+ * `aws:sourceArn` only, each value one account's functions). One with our prefix in another shape
+ * (a `Deny`, `NotPrincipal`, a condition added by hand, a principal of `*` or a user) was edited
+ * by someone: read as grants and written back as our `Allow`, it would be widened or turned
+ * around, and a principal we cannot read as a grant would be hidden from `get` and outlive every
+ * `remove`; so nothing is changed and the call fails `CONFLICT`.
  */
 function isOwn(statement: unknown): statement is Record<string, unknown> {
   const sid = (statement as { Sid?: unknown } | null)?.Sid
@@ -156,7 +159,7 @@ function isOwn(statement: unknown): statement is Record<string, unknown> {
   if (hasOurShape(statement as Record<string, unknown>)) return true
   throw platformError(
     'CONFLICT',
-    `The repository policy's statement "${sid}" has a Sid of this library's but not the form it writes (an Allow of pull actions, with no other condition than the Lambda source); it was left unchanged. Rename or remove that statement.`,
+    `The repository policy's statement "${sid}" has a Sid of this library's but not the form it writes (an Allow of pull actions to account roots and roles, or to one account's Lambda functions, with no other condition); it was left unchanged. Rename or remove that statement.`,
   )
 }
 
@@ -170,7 +173,11 @@ function hasOurShape(statement: Record<string, unknown>): boolean {
   const kinds = Object.keys(principal)
   if (kinds.length !== 1) return false
   if (kinds[0] === 'AWS') {
-    return statement.Condition === undefined && onlyActions(statement, CROSS_ACCOUNT_PULL_ACTIONS)
+    return (
+      statement.Condition === undefined &&
+      onlyActions(statement, CROSS_ACCOUNT_PULL_ACTIONS) &&
+      onlyOf((principal as { AWS?: unknown }).AWS, (p) => ourPrincipal(p) !== undefined)
+    )
   }
   if (kinds[0] !== 'Service' || (principal as { Service?: unknown }).Service !== LAMBDA_SERVICE)
     return false
@@ -200,7 +207,16 @@ function isSourceCondition(condition: unknown): boolean {
   const keys = Object.entries(block)
   if (keys.length !== 1) return false
   const [key, values] = keys[0] as [string, unknown]
-  return key.toLowerCase() === 'aws:sourcearn' && strings(values).length > 0
+  return (
+    key.toLowerCase() === 'aws:sourcearn' &&
+    onlyOf(values, (arn) => ourLambdaSource(arn) !== undefined)
+  )
+}
+
+/** A string or a non-empty list of strings, each accepted by `ours`. */
+function onlyOf(value: unknown, ours: (text: string) => boolean): boolean {
+  const list = Array.isArray(value) ? value : [value]
+  return list.length > 0 && list.every((item) => typeof item === 'string' && ours(item))
 }
 
 const MATCHING_OPERATORS = new Set(['stringlike', 'stringequals', 'arnlike', 'arnequals'])
@@ -211,11 +227,29 @@ function awsPrincipalsOf(statement: Record<string, unknown>): string[] {
   return strings((principal as { AWS?: unknown }).AWS)
 }
 
-function classifyPrincipal(principal: string, accounts: Set<string>, roles: Set<string>): void {
+/**
+ * What an `AWS` principal of our statement grants: an account (its root ARN, or the bare id ECR
+ * may show for it), a role, or nothing any more (`stale`, the id IAM shows once the role is
+ * deleted). Anything else (`*`, a user, an assumed-role session) is not something we write.
+ */
+function ourPrincipal(
+  principal: string,
+): { kind: 'account' | 'role'; id: string } | { kind: 'stale' } | undefined {
   const root = /^(?:arn:[\w-]+:iam::(\d{12}):root|(\d{12}))$/.exec(principal)
   const account = root?.[1] ?? root?.[2]
-  if (account !== undefined) accounts.add(account)
-  else if (ROLE_ARN_PATTERN.test(principal)) roles.add(principal)
+  if (account !== undefined) return { kind: 'account', id: account }
+  if (ROLE_ARN_PATTERN.test(principal)) return { kind: 'role', id: principal }
+  return DELETED_ROLE_ID.test(principal) ? { kind: 'stale' } : undefined
+}
+
+// IAM's unique ids of roles start with AROA; a policy shows one where a role was deleted.
+const DELETED_ROLE_ID = /^AROA[0-9A-Z]+$/
+
+/** The functions one `aws:sourceArn` value of ours covers: `arn:…:lambda:REGION|*:ACCOUNT:function:*`. */
+function ourLambdaSource(arn: string): { region: string; account: string } | undefined {
+  const match = /^arn:[\w-]+:lambda:([a-z0-9-]+|\*):(\d{12}):function:\*$/.exec(arn)
+  if (match?.[1] === undefined || match[2] === undefined) return undefined
+  return { region: match[1], account: match[2] }
 }
 
 /** `aws:sourceArn` values under any condition operator (condition keys are case-insensitive). */

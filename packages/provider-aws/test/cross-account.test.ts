@@ -270,6 +270,24 @@ describe('foreign statements are preserved', () => {
     ['a condition added by hand', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-x' } } }],
     ['NotAction', { NotAction: 'ecr:PutImage' }],
     ['a wider action', { Action: 'ecr:*' }],
+    // A principal we cannot read as a grant would be hidden from get and outlive every remove.
+    ['a principal of "*"', { Principal: { AWS: [`arn:aws:iam::${A}:root`, '*'] } }],
+    ['a user', { Principal: { AWS: `arn:aws:iam::${B}:user/someone` } }],
+    ['an assumed-role session', { Principal: { AWS: `arn:aws:sts::${B}:assumed-role/r/s` } }],
+    ['no principal', { Principal: { AWS: [] } }],
+    [
+      'a Lambda source of any account',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: {
+          StringLike: {
+            'aws:sourceArn': [`arn:aws:lambda:us-east-1:${A}:function:*`, 'arn:aws:lambda:*'],
+          },
+        },
+      },
+    ],
     [
       'a Lambda statement without a source',
       {

@@ -56,6 +56,13 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
       { clientConfig: { iamEndpoint: 'not a url' } },
       ['clientConfig.iamEndpoint'],
     ],
+    [
+      // Left out, the boundary would be missing from the roles without a word.
+      'a misspelt option (permissionBoundaryArn) and one of no provider',
+      { permissionBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary', bogus: 'x' },
+      ['permissionBoundaryArn', 'bogus'],
+    ],
+    ['force, an option of deprovision only', { force: true }, ['force']],
   ]
   it.each(cases)('%s', async (_, overrides, paths) => {
     const error = await registryErrorOf(provision({ ...provisionOptions(fake), ...overrides }))
@@ -87,6 +94,16 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
       'replicationRegions.0',
       'dryRun',
       'force',
+    ])
+    expect(fake.requests).toEqual([])
+  })
+
+  it('deprovision refuses a field it does not know, naming it', async () => {
+    const error = await registryErrorOf(
+      deprovision({ ...deprovisionOptions(fake), repositoryPrefx: 'acme' } as never),
+    )
+    expect(error.issues).toEqual([
+      { path: 'repositoryPrefx', message: 'is not an option of deprovision' },
     ])
     expect(fake.requests).toEqual([])
   })

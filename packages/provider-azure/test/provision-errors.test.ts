@@ -47,6 +47,24 @@ describe('provision refuses', () => {
     expect(fake.requests).toEqual([])
   })
 
+  it('a field it does not know, naming it, before any call (provision and deprovision)', async () => {
+    await using fake = await startProvisionFake()
+    // Misspelt, the credentials mode would fall back to aad-exchange, which assigns the runtime
+    // identity data-plane roles, without a word.
+    const typo = { credentialsMode: 'repository-token' }
+    for (const [run, purpose] of [
+      [() => provision({ ...provisionOptions(fake), ...typo }), 'provision'],
+      [() => deprovision({ ...deprovisionOptions(fake), ...typo }), 'deprovision'],
+    ] as const) {
+      const err = await rejectionOf(run())
+      expect(err).toMatchObject({
+        code: 'INVALID_CONFIG',
+        issues: [{ path: 'credentialsMode', message: `is not an option of ${purpose}` }],
+      })
+    }
+    expect(fake.requests).toEqual([])
+  })
+
   it('a name another resource group holds (names are global): CONFLICT from ARM’s name check, dry run too', async () => {
     await using fake = await startProvisionFake({
       registries: [{ name: REGISTRY_NAME.toUpperCase(), resourceGroup: 'rg-other' }],

@@ -46,6 +46,21 @@ describe('provisioning options', () => {
     expect(fake.requests).toEqual([])
   })
 
+  it('refuses a field it does not know, naming it, before any call (provision and deprovision)', async () => {
+    // Left out, the labels would be missing without a word.
+    const options = { ...provisionOptions(fake, freshRepositoryId()), label: { team: 'web' } }
+    for (const [run, purpose] of [
+      [() => provision(options), 'provision'],
+      [() => deprovision(options), 'deprovision'],
+    ] as const) {
+      const err = await rejectionOf(run())
+      expect((err as ArtifactRegistryError).issues).toEqual([
+        { path: 'label', message: `is not an option of ${purpose}` },
+      ])
+    }
+    expect(fake.requests).toEqual([])
+  })
+
   it('refuses the same id for both accounts, and needs runtimeMember to provision only', async () => {
     const same = await rejectionOf(
       provision({

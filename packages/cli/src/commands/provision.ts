@@ -4,6 +4,7 @@ import {
   type ProvisionResult,
 } from '@artifact-registry/core'
 import { Argument, type Command } from 'commander'
+import { describeChange, markChangesBeforeFailure } from '../changes-before-failure.js'
 import { parseConfigJson, readConfigFile } from '../config-file.js'
 import type { CommandContext } from '../context.js'
 import { UsageError } from '../failure.js'
@@ -53,13 +54,17 @@ export function addProvisionCommands(program: Command, context: CommandContext):
     for (const option of platformFlagOptions()) command.addOption(option)
     command.action(async (platform: Platform, flags: ProvisionFlags, cmd: Command) => {
       const terminal = context.terminal(cmd)
+      const decided: ProvisionChange[] = []
       const options = {
         ...(await readOptionsFile(flags.optionsFile)),
         ...platformOptions(platform, flags),
         dryRun: flags.dryRun === true,
         ...(verb === 'deprovision' && flags.force === true && { force: true }),
         signal: context.signal,
-        onChange: (change: ProvisionChange) => terminal.progress(describeChange(change)),
+        onChange: (change: ProvisionChange) => {
+          decided.push(change)
+          terminal.progress(describeChange(change))
+        },
       }
       const pkg = `@artifact-registry/provider-${platform}`
       const module = await importOptional(
@@ -68,11 +73,23 @@ export function addProvisionCommands(program: Command, context: CommandContext):
         () => import(/* @vite-ignore */ `${pkg}/provision`) as Promise<ProvisionModule>,
       )
       // The signal cancels between platform calls; a call under way is abandoned at once.
-      const result = await abortable(module[verb](options), context.signal)
+      const result = await abortable(module[verb](options), context.signal).catch((error) => {
+        throw options.dryRun ? error : markChangesBeforeFailure(error, decided)
+      })
+      const run = { platform, verb, dryRun: options.dryRun, output: flags.output, result }
       if (flags.output !== undefined && !options.dryRun) {
-        await writePrivateFile(flags.output, `${JSON.stringify(result.binding, null, 2)}\n`)
+        try {
+          await writePrivateFile(flags.output, `${JSON.stringify(result.binding, null, 2)}\n`)
+        } catch (error) {
+          // The platform holds the changes already: the binding must not be lost with the file.
+          report(terminal, { ...run, output: undefined })
+          throw new Error(
+            `${verb} ${platform} made its changes and printed the binding, but could not write it to ${flags.output}: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          )
+        }
       }
-      report(terminal, { platform, verb, dryRun: options.dryRun, output: flags.output, result })
+      report(terminal, run)
     })
   }
 }
@@ -110,10 +127,6 @@ function refuseRunOptions(file: string, options: Record<string, unknown>): void 
   if (given.length === 0) return
   const reasons = given.map((field) => `${field}: ${RUN_OPTIONS[field]}`).join('; ')
   throw new UsageError(`The options file ${file} must not set run options (${reasons})`)
-}
-
-function describeChange(change: ProvisionChange): string {
-  return `${change.action} ${change.kind} ${change.id}${change.detail === undefined ? '' : ` (${change.detail})`}`
 }
 
 function report(

@@ -3,6 +3,7 @@ import {
   type DeprovisionOptionsBase,
   type ProvisionOptionsBase,
   provisionRunIssues,
+  unknownProvisionFieldIssues,
 } from '@artifact-registry/core'
 import { type Partition, partitionOf, REGION_PATTERN } from '../arn.js'
 import { type AwsClientConfig, clientConfigIssues, configError, optionIssues } from '../options.js'
@@ -80,6 +81,11 @@ export function resolveOptions(
     ...sharedIssues(options),
     ...creationIssues(options, purpose),
     ...provisionRunIssues(options as unknown as Record<string, unknown>),
+    ...unknownProvisionFieldIssues(
+      options as unknown as Record<string, unknown>,
+      PROVISION_FIELDS,
+      purpose,
+    ),
   ]
   if (issues.length > 0) throw configError(issues)
   const prefix = options.repositoryPrefix ?? options.name
@@ -97,6 +103,19 @@ export function resolveOptions(
 }
 
 // --- Internal ---
+
+// Every field of the options (the compiler checks the list against the interface), so that a
+// misspelt one is refused rather than provisioning without it.
+const PROVISION_FIELDS = Object.keys({
+  name: true,
+  region: true,
+  repositoryPrefix: true,
+  trustedPrincipals: true,
+  replicationRegions: true,
+  permissionsBoundaryArn: true,
+  tags: true,
+  clientConfig: true,
+} satisfies Record<Exclude<keyof AwsProvisionOptions, keyof ProvisionOptionsBase>, true>)
 
 /** `{name}-pull` and `{name}-push` must be IAM role names: `[\w+=,.@-]`, at most 64 characters. */
 const ROLE_NAME_BASE = /^[\w+=,.@-]{1,59}$/

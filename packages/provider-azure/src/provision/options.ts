@@ -3,6 +3,7 @@ import {
   type DeprovisionOptionsBase,
   type ProvisionOptionsBase,
   provisionRunIssues,
+  unknownProvisionFieldIssues,
 } from '@artifact-registry/core'
 import type { TokenCredential } from '@azure/core-auth'
 import { sovereignAuthorityHost } from '../clouds.js'
@@ -109,6 +110,27 @@ const CHECKS: readonly Check[] = [
   ],
 ]
 
+// Every field of the options (the compiler checks the list against the interface), so that a
+// misspelt one (`credentials`, whose default mode assigns the runtime identity more roles) is
+// refused rather than provisioning without it.
+const PROVISION_FIELDS = Object.keys({
+  subscriptionId: true,
+  resourceGroup: true,
+  registryName: true,
+  repositoryPrefix: true,
+  credentials: true,
+  cloud: true,
+  clientOptions: true,
+  trustedCa: true,
+  pollIntervalMs: true,
+  maxRetries: true,
+  credential: true,
+  location: true,
+  sku: true,
+  runtimePrincipalId: true,
+  loginServerTimeoutMs: true,
+} satisfies Record<Exclude<keyof AzureProvisionOptions, keyof ProvisionOptionsBase>, true>)
+
 /** What only creating needs: `deprovision` checks these only when they are given. */
 const CREATE_ONLY: ReadonlySet<keyof AzureProvisionOptions> = new Set(['location', 'sku'])
 
@@ -134,6 +156,11 @@ export function resolveProvisionOptions(
             ([path, , message]) => ({ path, message }),
           ),
           ...provisionRunIssues(options as unknown as Readonly<Record<string, unknown>>),
+          ...unknownProvisionFieldIssues(
+            options as unknown as Readonly<Record<string, unknown>>,
+            PROVISION_FIELDS,
+            verb,
+          ),
         ]
   if (signedIn === null || issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')

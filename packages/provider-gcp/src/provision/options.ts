@@ -3,7 +3,11 @@ import type {
   DeprovisionOptionsBase,
   ProvisionOptionsBase,
 } from '@artifact-registry/core'
-import { isValidPlatformName, provisionRunIssues } from '@artifact-registry/core'
+import {
+  isValidPlatformName,
+  provisionRunIssues,
+  unknownProvisionFieldIssues,
+} from '@artifact-registry/core'
 import type { AuthClient } from 'google-auth-library'
 import type { GarRepositoryRef } from '../naming.js'
 import {
@@ -159,6 +163,7 @@ export function resolveProvisionOptions(
     issues.push({ path: 'iamEndpoint', message: 'must be an http(s) URL without a path' })
   }
   issues.push(...provisionRunIssues(o))
+  issues.push(...unknownProvisionFieldIssues(o, PROVISION_FIELDS, purpose))
   const policyRetry = resolveRetry(o.policyRetry, issues)
   throwIssues(issues)
   const projectId = o.projectId ?? ''
@@ -178,6 +183,22 @@ export function resolveProvisionOptions(
 }
 
 // --- Internal ---
+
+// Every field of the options (the compiler checks the list against the interface), so that a
+// misspelt one (`labels`, a service account id) is refused rather than provisioning without it.
+const PROVISION_FIELDS = Object.keys({
+  projectId: true,
+  location: true,
+  repository: true,
+  pullServiceAccountId: true,
+  pushServiceAccountId: true,
+  runtimeMember: true,
+  labels: true,
+  authClient: true,
+  clientOptions: true,
+  iamEndpoint: true,
+  policyRetry: true,
+} satisfies Record<Exclude<keyof GcpProvisionOptions, keyof ProvisionOptionsBase>, true>)
 
 /** The given account id, checked, or the one derived from the location and repository id. */
 function accountId(
