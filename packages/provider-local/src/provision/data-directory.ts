@@ -85,8 +85,7 @@ export async function provisionDataDirectory(
         try {
           await serveOnce(target)
         } catch (error) {
-          // What a failed start left in a directory it made is no one's: the next run starts afresh.
-          if (createdDirectory) await rm(dataDir, { recursive: true, force: true })
+          await undoFailedStart(dataDir, createdDirectory)
           throw error
         }
         await writeMark(dataDir, { createdDirectory })
@@ -162,6 +161,8 @@ interface ProvisionedMark {
 }
 
 const MARK_FILE = 'provisioned.json'
+// The registry server's lock of its data directory, held while it runs.
+const LOCK_FILE = 'process.lock'
 
 // What the embedded registry and provision keep in a data directory (registry-server's store
 // layout, auth keys and lock, and the provider's endpoint.json).
@@ -169,7 +170,7 @@ const REGISTRY_ENTRIES: ReadonlySet<string> = new Set([
   'auth',
   'blobs',
   'endpoint.json',
-  'process.lock',
+  LOCK_FILE,
   'repositories',
   'tmp',
   'uploads',
@@ -186,6 +187,30 @@ async function serveOnce(target: DataDirectoryTarget): Promise<void> {
     gcIntervalSeconds: 0,
   })
   await registry.close()
+}
+
+/**
+ * Removes what a failed first start left in a directory that was missing or empty (the registry
+ * lays out its files before it listens, so a port in use leaves them behind, unmarked: neither a
+ * rerun nor `deprovision` would then take them for provision's). Nothing is touched while another
+ * process holds the directory's lock: its start, not ours, made those files (ours released the
+ * lock when it failed).
+ */
+async function undoFailedStart(dataDir: string, createdDirectory: boolean): Promise<void> {
+  if (await exists(join(dataDir, LOCK_FILE))) return
+  if (createdDirectory) return rm(dataDir, { recursive: true, force: true })
+  for (const entry of REGISTRY_ENTRIES)
+    await rm(join(dataDir, entry), { recursive: true, force: true })
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false
+      throw error
+    },
+  )
 }
 
 async function writeMark(dataDir: string, mark: ProvisionedMark): Promise<void> {

@@ -1,4 +1,6 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
 import { parseBinding } from '@artifact-registry/core'
 import { unusedPort } from '@artifact-registry/test-kit'
@@ -105,6 +107,31 @@ describe('provision({ dataDir }) initialises the directory as the embedded regis
     const file = join(scratch.dir, 'file')
     await writeFile(file, '')
     await expect(provision({ dataDir: file })).rejects.toMatchObject({ code: 'INVALID_CONFIG' })
+  })
+
+  it('a first start that fails (port in use) leaves an empty directory empty, so a rerun makes it ours', async () => {
+    await using scratch = await scratchDirectory('provision-data-dir-port-taken-')
+    const empty = join(scratch.dir, 'empty')
+    await mkdir(empty)
+    const missing = join(scratch.dir, 'missing')
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = taken.address() as AddressInfo
+      for (const dataDir of [empty, missing]) {
+        await expect(provision({ dataDir, port })).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+          message: expect.stringContaining(`port ${port} is in use`),
+        })
+      }
+    } finally {
+      taken.close()
+    }
+    // Left behind unmarked, the registry's files made the rerun an update and deprovision keep them.
+    expect(await readdir(empty)).toEqual([])
+    await expect(stat(missing)).rejects.toMatchObject({ code: 'ENOENT' })
+    expect((await provision({ dataDir: empty })).changes[0]?.action).toBe('create')
+    expect(await readdir(empty)).toContain('provisioned.json')
   })
 
   it('converges a directory artifact-registry-local serve made, and is refused while it serves it', async () => {
