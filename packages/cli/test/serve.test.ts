@@ -140,4 +140,31 @@ describe('serve', () => {
       await first.exited
     }
   })
+
+  it('a port in use is UNAVAILABLE, a file it cannot read INVALID_CONFIG naming its flag', async () => {
+    const first = startServe(['--data', join(work.dir, 'port-holder'), '--port', '0', '--json'])
+    const { url } = JSON.parse(await first.line(0)) as { url: string }
+    const port = new URL(url).port
+    try {
+      const second = await cli(['serve', '--data', join(work.dir, 'port-wanted'), '--port', port])
+      expect(second.status).toBe(ERROR_EXIT_CODES.UNAVAILABLE)
+      expect(second.stderr).toContain(`Cannot serve on 127.0.0.1:${port}: the port is in use`)
+    } finally {
+      first.child.kill('SIGTERM')
+      await first.exited
+    }
+    const missing = join(work.dir, 'no-password-file')
+    const unread = await cli([
+      ...['serve', '--data', join(work.dir, 'unread'), '--port', '0'],
+      ...['--admin-password-file', missing, '--json'],
+    ])
+    expect(unread.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(JSON.parse(unread.stderr)).toMatchObject({
+      error: {
+        code: 'INVALID_CONFIG',
+        message: `Cannot read the --admin-password-file file ${missing} (ENOENT)`,
+        issues: [{ path: '--admin-password-file', message: 'cannot be read (ENOENT)' }],
+      },
+    })
+  })
 })

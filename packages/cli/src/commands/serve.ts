@@ -5,6 +5,7 @@ import { UsageError } from '../failure.js'
 import { portNumber } from '../option-values.js'
 import { importOptional } from '../optional-package.js'
 import type { Terminal } from '../terminal.js'
+import { typedServeFailure } from './serve-failure.js'
 
 const REGISTRY_SERVER = '@artifact-registry/registry-server'
 
@@ -65,7 +66,15 @@ export function addServeCommand(program: Command, context: CommandContext): void
         REGISTRY_SERVER,
         () => import('@artifact-registry/registry-server'),
       )
-      await serveRegistry(serveFlags(options), reporter(context.terminal(command)))
+      await serveRegistry(serveFlags(options), reporter(context.terminal(command))).catch(
+        (error: unknown) => {
+          throw typedServeFailure(error, options, {
+            adminPasswordFile: options.adminPasswordFile,
+            tlsCert: options.tlsCert,
+            tlsKey: options.tlsKey,
+          })
+        },
+      )
     })
 }
 

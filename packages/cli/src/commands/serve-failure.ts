@@ -1,0 +1,64 @@
+import { ArtifactRegistryError } from '@artifact-registry/core'
+
+/** The files `serve` reads, by what the user calls them. */
+export interface ServeFiles {
+  adminPasswordFile?: string | undefined
+  tlsCert?: string | undefined
+  tlsKey?: string | undefined
+}
+
+/**
+ * The registry server's `serve` rejects with Node's own error for a port it cannot listen on or a
+ * file it cannot read (its command exits 1 with the message). The CLI's other commands give these
+ * a code, and so its exit status and `--json` error tell them apart: a port in use is
+ * `UNAVAILABLE` (another process holds it; retrying later may work), an address or a file that
+ * cannot be used is `INVALID_CONFIG` naming it. Anything else is returned as it is.
+ */
+export function typedServeFailure(
+  error: unknown,
+  target: { host: string; port: number },
+  files: ServeFiles,
+): unknown {
+  const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException
+  const address = `${target.host}:${target.port}`
+  if (syscall === 'listen' && code === 'EADDRINUSE') {
+    return new ArtifactRegistryError(
+      'UNAVAILABLE',
+      `Cannot serve on ${address}: the port is in use. Stop what holds it, or pass another --port (0 picks a free one).`,
+      { cause: error },
+    )
+  }
+  if (syscall === 'listen' && (code === 'EACCES' || code === 'EADDRNOTAVAIL')) {
+    const why =
+      code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has that address'
+    return new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `Cannot serve on ${address} (${code}): ${why}`,
+      {
+        cause: error,
+        issues: [{ path: code === 'EACCES' ? '--port' : '--host', message: why }],
+      },
+    )
+  }
+  const flag = Object.entries(FLAGS).find(([field]) => {
+    const file = files[field as keyof ServeFiles]
+    return file !== undefined && path !== undefined && file === path
+  })?.[1]
+  if (flag !== undefined && code !== undefined) {
+    return new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `Cannot read the ${flag} file ${path} (${code})`,
+      {
+        cause: error,
+        issues: [{ path: flag, message: `cannot be read (${code})` }],
+      },
+    )
+  }
+  return error
+}
+
+const FLAGS: Readonly<Record<keyof ServeFiles, string>> = {
+  adminPasswordFile: '--admin-password-file',
+  tlsCert: '--tls-cert',
+  tlsKey: '--tls-key',
+}
