@@ -1,4 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
+/**
+ * How many requests of one connection may wait for their turn. Clients that pipeline send a few
+ * requests ahead (none of docker, containerd, skopeo pipelines at all); one that sends more
+ * without taking its answers is closed. Without a cap, each waiting request is held in memory and
+ * nothing makes Node stop reading the connection (it pauses one only for answers not taken, and
+ * these have none yet): one connection sending 3 MB of `GET /v2/` kept the server busy for 109 s,
+ * and 20 MB per connection grew the heap by 2 GB.
+ */
+export const MAX_WAITING_PER_CONNECTION = 32
 
 /**
  * Runs the requests of one connection one after another.
@@ -10,25 +21,50 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * request is handled only once its response has the connection, which Node gives it when the
  * response before it has been sent, whoever made that one (the server, or Node itself answering
  * a malformed request). A request whose connection closes while it waits is not handled at all:
- * Node would never send its response. Clients that do not pipeline (Docker, containerd, skopeo)
+ * Node would never send its response. A connection with more than
+ * {@link MAX_WAITING_PER_CONNECTION} requests waiting is closed. Clients that do not pipeline
  * never wait.
  */
 export class ConnectionTurns {
+  // What each connection's close must tell its waiting requests; one `close` listener per
+  // connection, however many wait (one per request made closing cost the square of their number).
+  readonly #waiting = new WeakMap<Socket, Set<() => void>>()
+
   /** Resolves to `true` when `req` may be handled, `false` if its connection closed first. */
   turnOf(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (res.socket !== null) return Promise.resolve(true)
     const connection = req.socket
     if (connection.destroyed) return Promise.resolve(false)
+    const waiting = this.#waitingOn(connection)
+    if (waiting.size >= MAX_WAITING_PER_CONNECTION) {
+      connection.destroy()
+      return Promise.resolve(false)
+    }
     return new Promise((resolve) => {
-      const settle = (mine: boolean): void => {
+      const onClose = (): void => {
         res.off('socket', onSocket)
-        connection.off('close', onClose)
-        resolve(mine)
+        resolve(false)
       }
-      const onSocket = (): void => settle(true)
-      const onClose = (): void => settle(false)
+      const onSocket = (): void => {
+        waiting.delete(onClose)
+        resolve(true)
+      }
+      waiting.add(onClose)
       res.once('socket', onSocket)
-      connection.once('close', onClose)
     })
+  }
+
+  #waitingOn(connection: Socket): Set<() => void> {
+    let waiting = this.#waiting.get(connection)
+    if (waiting === undefined) {
+      const created = new Set<() => void>()
+      connection.once('close', () => {
+        for (const closed of created) closed()
+        created.clear()
+      })
+      this.#waiting.set(connection, created)
+      waiting = created
+    }
+    return waiting
   }
 }

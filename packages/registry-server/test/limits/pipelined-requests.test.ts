@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MAX_WAITING_PER_CONNECTION } from '../../src/connection-turns.js'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
 import { OciClient } from '../support/oci-client.js'
 import { openFilesUnder, openFilesUnderAfter, sha256, sleep } from './raw-http.js'
@@ -12,7 +13,8 @@ import { openFilesUnder, openFilesUnderAfter, sha256, sleep } from './raw-http.j
 // wait its turn on the server too, not only on the wire: handled at once, one small packet of
 // blob GETs held a file and a read buffer per request.
 
-const REQUESTS = 200
+// One being handled, the rest waiting: as many as a connection may pipeline.
+const REQUESTS = MAX_WAITING_PER_CONNECTION + 1
 const BLOB_BYTES = 256 * 1024
 
 let dataDir: string
@@ -95,6 +97,27 @@ describe.skipIf(process.platform !== 'linux')('pipelined requests', () => {
     })
     socket.destroy()
     expect(bodies.every((body) => body.equals(bytes))).toBe(true)
+  }, 60_000)
+
+  it('a connection with more requests waiting than the cap is closed, and the server stays free', async () => {
+    // 100,000 pipelined requests (3 MB) kept one core busy for 109 s and every other client
+    // waiting: each waited in memory, with a close listener of its own.
+    const flood = 'GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(100_000)
+    const socket = sendPaused(flood)
+    let answers = 0
+    const closed = new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        answers += chunk.toString('latin1').match(/HTTP\/1\.1 /g)?.length ?? 0
+      })
+      socket.on('close', () => resolve())
+      socket.resume()
+    })
+    const answered = await Promise.race([closed.then(() => true), sleep(20_000)])
+    expect(answered, 'the server did not close the connection within 20 s').toBe(true)
+    expect(answers).toBeLessThanOrEqual(MAX_WAITING_PER_CONNECTION + 1)
+    const started = Date.now()
+    expect((await fetch(`${registry.url}/v2/`)).status).toBe(200)
+    expect(Date.now() - started, 'another client waited').toBeLessThan(5000)
   }, 60_000)
 
   it('requests still waiting when the client goes away are never handled, and close() ends', async () => {
