@@ -190,7 +190,9 @@ describe('provision converges', () => {
     fake.reset()
     const options = provisionOptions(fake, repository)
     for (const run of [provision, deprovision]) {
-      const err = await rejectionOf(run({ ...options, force: true }))
+      const err = await rejectionOf(
+        run(run === deprovision ? { ...options, force: true } : options),
+      )
       expect(err).toMatchObject({
         code: 'INVALID_CONFIG',
         message: expect.stringContaining('MAVEN'),

@@ -172,7 +172,9 @@ describe('GAR repository ownership', () => {
     fake.reset()
     const options = provisionOptions(fake, repository)
     for (const run of [provision, deprovision]) {
-      const refused = await rejectionOf(run({ ...options, force: true }))
+      const refused = await rejectionOf(
+        run(run === deprovision ? { ...options, force: true } : options),
+      )
       expect(refused).toMatchObject({
         code: 'CONFLICT',
         message: expect.stringContaining(`${resource} exists but was not made by provisioning`),
