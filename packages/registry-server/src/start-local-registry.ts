@@ -247,6 +247,7 @@ async function handle(
       access: route.access,
       request: { method, endpoint: route.endpoint, searchParams: new URLSearchParams(url.search) },
       signal: clientGone(res),
+      client: req.socket.remoteAddress,
     })
     if (decision.ok) return decision.subject
     if (decision.reason === 'denied') throw new OciError('DENIED', { detail: route.access })
@@ -304,6 +305,7 @@ async function checkMountSource(
     access: [{ type: 'repository', name: from, actions: ['pull'] }],
     request: { method: 'GET', endpoint: 'blob', searchParams: new URLSearchParams() },
     signal: clientGone(ctx.res),
+    client: ctx.req.socket.remoteAddress,
   })
   if (!decision.ok) ctx.url.searchParams.delete('from')
 }

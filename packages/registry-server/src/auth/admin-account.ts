@@ -51,18 +51,17 @@ export function isAdminPasswordHash(value: string): boolean {
   )
 }
 
+/** Whether a password is the admin's, for a request from `client` (its address). */
+type PasswordCheck = (password: string, signal?: AbortSignal, client?: string) => Promise<boolean>
+
 /** The admin account a server checks Basic credentials against. */
 export class AdminAccount {
   readonly username: string
-  readonly #check: (password: string, signal?: AbortSignal) => Promise<boolean>
+  readonly #check: PasswordCheck
   /** The password or its hash, whichever was configured: what the admin's tokens are tied to. */
   readonly #secret: string
 
-  private constructor(
-    username: string,
-    check: (password: string, signal?: AbortSignal) => Promise<boolean>,
-    secret: string,
-  ) {
+  private constructor(username: string, check: PasswordCheck, secret: string) {
     this.username = username
     this.#check = check
     this.#secret = secret
@@ -101,13 +100,13 @@ export class AdminAccount {
 
   /**
    * Whether `password` is the admin's; `false` as well once `signal` aborts (the client went away)
-   * before the answer is known. Against a hash, the check may wait its turn (see
-   * {@link PasswordChecks}).
+   * before the answer is known. Against a hash, the check may wait its turn in a line shared out
+   * by `client`, the request's address (see {@link PasswordChecks}).
    * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when too many checks against the hash
    *   are waiting: this one is not made
    */
-  verify(password: string, signal?: AbortSignal): Promise<boolean> {
-    return this.#check(password, signal)
+  verify(password: string, signal?: AbortSignal, client?: string): Promise<boolean> {
+    return this.#check(password, signal, client)
   }
 }
 
@@ -142,9 +141,7 @@ const REMEMBERED_MS = 10 * 60_000
  * slow hash and the line. It belongs to this hash: another configured password makes another
  * check, which remembers nothing.
  */
-function hashChecker(
-  passwordHash: string,
-): (password: string, signal?: AbortSignal) => Promise<boolean> {
+function hashChecker(passwordHash: string): PasswordCheck {
   const [, ln, r, p, salt, key] = HASH_FORMAT.exec(passwordHash) ?? []
   const cost = { ln: Number(ln), r: Number(r), p: Number(p) }
   const saltBytes = Buffer.from(salt ?? '', 'base64url')
@@ -154,7 +151,7 @@ function hashChecker(
   const digest = (password: string): Buffer =>
     createHmac('sha256', digestKey).update(password).digest()
   let remembered: { digest: Buffer; until: number } | undefined
-  return async (password, signal) => {
+  return async (password, signal, client) => {
     const presented = digest(password)
     if (remembered !== undefined && Date.now() < remembered.until) {
       if (timingSafeEqual(presented, remembered.digest)) {
@@ -173,6 +170,7 @@ function hashChecker(
         return ok
       },
       signal,
+      client,
     )
   }
 }

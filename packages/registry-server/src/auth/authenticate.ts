@@ -21,7 +21,8 @@ export interface Identities {
 /**
  * Authenticate Basic (admin or a minted credential) and Bearer (a token of ours). `signal`, when
  * given, aborts when the request's client has gone: a check of the admin's password hash still
- * waiting its turn is then dropped (and the answer is `invalid`, for no one).
+ * waiting its turn is then dropped (and the answer is `invalid`, for no one). `client`, the
+ * request's address, is whose turn such a check takes.
  * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when too many checks of the admin's
  *   password hash are waiting (see {@link AdminAccount.verify})
  */
@@ -29,6 +30,7 @@ export async function authenticate(
   authorization: string | undefined,
   ids: Identities,
   signal?: AbortSignal,
+  client?: string,
 ): Promise<Authentication> {
   if (authorization === undefined || authorization.trim() === '') return { status: 'missing' }
   const bearer = authorization.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
@@ -42,7 +44,7 @@ export async function authenticate(
       expiresAt: token.expiresAt,
     }
   }
-  return authenticateBasic(authorization, ids, signal)
+  return authenticateBasic(authorization, ids, signal, client)
 }
 
 /**
@@ -53,11 +55,12 @@ export async function authenticateBasic(
   authorization: string | undefined,
   ids: Identities,
   signal?: AbortSignal,
+  client?: string,
 ): Promise<Authentication> {
   const basic = parseBasic(authorization)
   if (basic === undefined) return { status: authorization ? 'invalid' : 'missing' }
   if (secretsEqual(basic.username, ids.admin.username)) {
-    return (await ids.admin.verify(basic.password, signal))
+    return (await ids.admin.verify(basic.password, signal, client))
       ? { status: 'ok', rights: { kind: 'admin', subject: basic.username } }
       : { status: 'invalid' }
   }

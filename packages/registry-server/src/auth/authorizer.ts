@@ -52,6 +52,11 @@ export interface AuthorizeInput {
    * waiting its turn) may stop.
    */
   signal?: AbortSignal
+  /**
+   * The address the request came from: slow password checks share their line out by it, so one
+   * address flooding the server cannot keep another's out.
+   */
+  client?: string
 }
 
 /** The authorizer's answer. */

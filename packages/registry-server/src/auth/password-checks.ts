@@ -31,6 +31,8 @@ interface Waiter {
 
 interface Check {
   key: string
+  /** Where the check's first caller came from (its address): whose line it is in. */
+  client: string | undefined
   run: () => Promise<boolean>
   waiters: Set<Waiter>
 }
@@ -40,9 +42,12 @@ interface Check {
  * bounded amount of work instead of a hash each:
  *
  * - at most `running` run at once and `waiting` wait, first come first served;
- * - one more pushes the oldest waiting check out: its callers get 429 `TOOMANYREQUESTS` with
- *   `Retry-After`, and it is never run. The newest are kept because the oldest are the likeliest
- *   to have been given up by their client, and so that whoever comes after a burst gets a turn;
+ * - one more pushes a waiting check out: the oldest of the client (address) with the most
+ *   waiting. Its callers get 429 `TOOMANYREQUESTS` with `Retry-After`, and it is never run. A
+ *   flood from one address so pushes out its own checks, not the admin's from elsewhere (who must
+ *   get through to revoke a leaked credential); within one client the newest are kept because the
+ *   oldest are the likeliest to have been given up, and so that whoever comes after a burst gets
+ *   a turn;
  * - callers asking about the same `key` (the same secret) while it waits or runs share its one
  *   check: a client sending the right password on several requests at once costs one check;
  * - a caller whose `signal` aborts (its client went away) stops waiting and gets `false`; a check
@@ -60,14 +65,20 @@ export class PasswordChecks {
 
   /**
    * Run `run` for `key` in turn, or share the check of `key` already waiting or running.
-   * Resolves to its result, or to `false` once `signal` aborts.
+   * Resolves to its result, or to `false` once `signal` aborts. `client` is where the request
+   * came from (its address), to share the line out (see the class).
    * @throws OciError TOOMANYREQUESTS (429, `Retry-After`) when the check is pushed out of the line
    */
-  check(key: string, run: () => Promise<boolean>, signal?: AbortSignal): Promise<boolean> {
+  check(
+    key: string,
+    run: () => Promise<boolean>,
+    signal?: AbortSignal,
+    client?: string,
+  ): Promise<boolean> {
     if (signal?.aborted) return Promise.resolve(false)
     let check = this.#checks.get(key)
     if (check === undefined) {
-      check = { key, run, waiters: new Set() }
+      check = { key, client, run, waiters: new Set() }
       this.#checks.set(key, check)
       this.#waiting.push(check)
     }
@@ -95,10 +106,10 @@ export class PasswordChecks {
     this.#next()
     // The line holds one too many only when the new check could not start.
     if (this.#waiting.length > this.#limits.waiting) {
-      const oldest = this.#waiting[0] as Check
-      this.#drop(oldest)
+      const pushedOut = this.#pushedOut()
+      this.#drop(pushedOut)
       const refusal = this.#tooMany()
-      for (const waiter of oldest.waiters) waiter.reject(refusal)
+      for (const waiter of pushedOut.waiters) waiter.reject(refusal)
     }
     return result
   }
@@ -124,6 +135,14 @@ export class PasswordChecks {
         (error: unknown) => settled((waiter) => waiter.reject(error)),
       )
     }
+  }
+
+  // The oldest waiting check of the client with the most waiting (the line is in arrival order).
+  #pushedOut(): Check {
+    const counts = new Map<string | undefined, number>()
+    for (const { client } of this.#waiting) counts.set(client, (counts.get(client) ?? 0) + 1)
+    const most = Math.max(...counts.values())
+    return this.#waiting.find(({ client }) => counts.get(client) === most) as Check
   }
 
   #drop(check: Check): void {

@@ -87,8 +87,8 @@ export class AuthService {
    * naming the realm and scope; valid ones without the needed actions → 403.
    */
   authorizer(realm: () => string): Authorizer {
-    return async ({ authorization, access, signal }) => {
-      const auth = await authenticate(authorization, this.identities, signal)
+    return async ({ authorization, access, signal, client }) => {
+      const auth = await authenticate(authorization, this.identities, signal, client)
       if (auth.status !== 'ok') {
         return { ok: false, reason: 'unauthenticated', challenge: this.challenge(realm(), access) }
       }

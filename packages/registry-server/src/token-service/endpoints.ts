@@ -43,7 +43,12 @@ export async function handleTokenRequest(
     })
   // No anonymous tokens: this registry has nothing public, and a caller without credentials
   // must see 401 (docs/design.md#refusals), not a token that is refused with 403 later.
-  const auth = await authenticateBasic(authorization, ids, clientGone(res))
+  const auth = await authenticateBasic(
+    authorization,
+    ids,
+    clientGone(res),
+    req.socket.remoteAddress,
+  )
   if (auth.status !== 'ok') {
     return json(
       res,
@@ -81,7 +86,12 @@ export async function handleMintRequest(
   ids: Identities,
 ): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' })
-  const auth = await authenticateBasic(req.headers.authorization, ids, clientGone(res))
+  const auth = await authenticateBasic(
+    req.headers.authorization,
+    ids,
+    clientGone(res),
+    req.socket.remoteAddress,
+  )
   if (auth.status !== 'ok')
     return json(
       res,

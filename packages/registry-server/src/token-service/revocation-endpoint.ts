@@ -19,7 +19,12 @@ export async function handleRevokeRequest(
 ): Promise<void> {
   if (req.method !== 'POST')
     throw new OciError('UNSUPPORTED', { message: `${req.method} is not supported here` })
-  const auth = await authenticateBasic(req.headers.authorization, ids, clientGone(res))
+  const auth = await authenticateBasic(
+    req.headers.authorization,
+    ids,
+    clientGone(res),
+    req.socket.remoteAddress,
+  )
   if (auth.status !== 'ok')
     throw new OciError('UNAUTHORIZED', {
       message: 'admin credentials required',

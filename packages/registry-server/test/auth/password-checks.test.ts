@@ -53,6 +53,24 @@ describe('the line of slow password checks', () => {
     expect(checks.pending).toEqual({ running: 0, waiting: 0 })
   })
 
+  it("pushes out the oldest check of the client with the most waiting, not another client's", async () => {
+    const checks = new PasswordChecks(LIMITS)
+    const { ran, run, finish } = manualChecks()
+    const flood = (key: string) => outcome(checks.check(key, run(key), undefined, '192.0.2.1'))
+    const first = flood('a')
+    const admin = outcome(checks.check('admin', run('admin'), undefined, '127.0.0.1'))
+    const later = ['b', 'c', 'd'].map(flood)
+    // The line holds admin and the flood's newest, d: b and c were pushed out, never admin.
+    expect(await later[0]).toBe('429 TOOMANYREQUESTS Retry-After 1')
+    expect(await later[1]).toBe('429 TOOMANYREQUESTS Retry-After 1')
+    await finish('a', false)
+    await finish('admin', true)
+    await finish('d', false)
+    expect(await admin).toBe(true)
+    expect(await first).toBe(false)
+    expect(ran).toEqual(['a', 'admin', 'd'])
+  })
+
   it('drops a waiting check whose callers have all gone, before it runs', async () => {
     const checks = new PasswordChecks(LIMITS)
     const { ran, run, finish } = manualChecks()
