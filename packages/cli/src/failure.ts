@@ -42,7 +42,7 @@ export function describeFailure(error: unknown, verbose: boolean): string {
   const changes = changesBeforeFailure(error)
   if (changes !== undefined) {
     lines.push(
-      'Changes begun before it stopped (the last may not have been made); run the same command again to go on, or deprovision to undo:',
+      'Changes begun before it stopped (the last may not have been made; the same command run again goes on from there):',
       ...changes.map((change) => `  ${describeChange(change)}`),
     )
   }

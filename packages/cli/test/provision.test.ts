@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
+import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
 import { cli, parseJson, temporaryDirectory } from './support/command.js'
@@ -138,15 +138,21 @@ describe('provision local', () => {
   })
 })
 
+/** An options file pointing every AWS client of provisioning at `fake`; returns its path. */
+async function fakeOptionsFile(fake: AwsFake, name: string): Promise<string> {
+  const file = join(work.dir, name)
+  const { clientConfig } = fake.providerOptions('us-east-1')
+  await writeFile(
+    file,
+    JSON.stringify({ clientConfig: { ...clientConfig, iamEndpoint: fake.url } }),
+  )
+  return file
+}
+
 describe('provision aws against the fake', () => {
   it('creates the roles with flags and --options-file, and prints the binding and changes', async () => {
     await using fake = await startAwsFake()
-    const optionsFile = join(work.dir, 'aws-options.json')
-    const { clientConfig } = fake.providerOptions('us-east-1')
-    await writeFile(
-      optionsFile,
-      JSON.stringify({ clientConfig: { ...clientConfig, iamEndpoint: fake.url } }),
-    )
+    const optionsFile = await fakeOptionsFile(fake, 'aws-options.json')
     const args = [
       'provision',
       'aws',
@@ -186,12 +192,7 @@ describe('provision aws against the fake', () => {
 
   it('a run that fails midway says which changes it had begun, in text and in JSON', async () => {
     await using fake = await startAwsFake()
-    const optionsFile = join(work.dir, 'aws-midway.json')
-    const { clientConfig } = fake.providerOptions('us-east-1')
-    await writeFile(
-      optionsFile,
-      JSON.stringify({ clientConfig: { ...clientConfig, iamEndpoint: fake.url } }),
-    )
+    const optionsFile = await fakeOptionsFile(fake, 'aws-midway.json')
     const args = [
       ...['provision', 'aws', '--name', 'midway', '--region', 'us-east-1'],
       ...['--trusted-principal', 'arn:aws:iam::123456789012:user/fake-caller'],
