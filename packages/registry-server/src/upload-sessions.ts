@@ -130,6 +130,8 @@ export class UploadSessions {
    * is all or nothing: one refused (its offset or length is not what `range` says) or cut short
    * leaves the upload as it was. A stream keeps what arrived, for the client to resume from.
    * @param declaredBytes the request's Content-Length, checked against `range` before any write
+   * @param stillAllowed asked after each write (of up to 1 MiB): throwing ends the append with
+   *   that error, as a failed write would
    */
   append(
     repository: string,
@@ -137,6 +139,7 @@ export class UploadSessions {
     body: AsyncIterable<Uint8Array>,
     range: ChunkRange | undefined,
     declaredBytes?: number,
+    stillAllowed?: MutationGuard,
   ): Promise<number> {
     return this.#mutex.run(id, async () => {
       const state = await this.#state(repository, id)
@@ -144,9 +147,12 @@ export class UploadSessions {
       const live = this.#live.get(id)
       const hasher = live?.hasher
       try {
-        const written = await this.#store.blobs.append(id, body, (chunks, stored) =>
-          hasher?.update(chunks, stored),
-        )
+        const written = await this.#store.blobs.append(id, body, (chunks, stored) => {
+          // Access is asked when a request arrives, and its body may take hours: a credential
+          // revoked or expired meanwhile stops it after the write under way (1 MiB at most).
+          stillAllowed?.()
+          return hasher?.update(chunks, stored)
+        })
         if (range !== undefined && written !== range.end - range.start + 1) {
           throw new OciError('SIZE_INVALID', {
             detail: `Content-Range announced ${range.end - range.start + 1} bytes, got ${written}`,

@@ -27,7 +27,16 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   const id = await ctx.uploads.start(ctx.repository, algorithm, ctx.subject)
   if (digest !== null) {
     try {
-      if (hasBody(ctx.req)) await ctx.uploads.append(ctx.repository, id, ctx.req, undefined)
+      if (hasBody(ctx.req)) {
+        await ctx.uploads.append(
+          ctx.repository,
+          id,
+          ctx.req,
+          undefined,
+          undefined,
+          ctx.accessStillHeld,
+        )
+      }
       await ctx.recheckAccess()
       await ctx.uploads.finish(ctx.repository, id, digest, ctx.accessStillHeld)
     } catch (error) {
@@ -56,6 +65,7 @@ export async function patchUpload(ctx: RouteContext): Promise<void> {
     ctx.req,
     range,
     contentLength(ctx.req),
+    ctx.accessStillHeld,
   )
   sendEmpty(ctx, 202, uploadHeaders(ctx.repository, ctx.param, size))
 }
@@ -68,7 +78,14 @@ export async function finishUpload(ctx: RouteContext): Promise<void> {
   }
   if (hasBody(ctx.req)) {
     const range = chunkRange(ctx.req)
-    await ctx.uploads.append(ctx.repository, ctx.param, ctx.req, range, contentLength(ctx.req))
+    await ctx.uploads.append(
+      ctx.repository,
+      ctx.param,
+      ctx.req,
+      range,
+      contentLength(ctx.req),
+      ctx.accessStillHeld,
+    )
   } else {
     await ctx.uploads.size(ctx.repository, ctx.param)
   }

@@ -121,6 +121,43 @@ describe.each(ENDINGS)('a request whose credential is %s while it sends', (_, en
   })
 })
 
+it('a PATCH still streaming when its credential is revoked stops after the write under way (401)', async () => {
+  const repository = freshRepo()
+  const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+  const started = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, {
+    method: 'POST',
+    headers: { authorization: basic(cred) },
+  })
+  const location = new URL(started.headers.get('location') ?? '', registry.url)
+  // A body of unknown length (chunked), sent a piece at a time until the server answers.
+  const req = request(location, {
+    method: 'PATCH',
+    headers: { authorization: basic(cred), 'content-type': 'application/octet-stream' },
+  })
+  req.on('error', () => {})
+  let answer: number | undefined
+  const answered = new Promise<number>((resolve) => {
+    req.once('response', (res) => {
+      res.resume()
+      answer = res.statusCode ?? 0
+      resolve(answer)
+    })
+  })
+  const piece = randomBytes(256 * 1024)
+  const pieces = 64
+  let sent = 0
+  for (let i = 0; i < pieces && answer === undefined; i++) {
+    if (i === 8) await registry.revokeCredentials({ username: cred.username })
+    req.write(piece)
+    sent += 1
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  // Before, the whole body was written and the PATCH answered 202.
+  req.end()
+  expect(await answered).toBe(401)
+  expect(sent).toBeLessThan(pieces)
+})
+
 it('a request whose credential still holds commits as usual (201)', async () => {
   const repository = freshRepo()
   const cred = await registry.generateCredentials(repository, 'push-pull', 60)
