@@ -87,6 +87,8 @@ describe('provision local', () => {
     const refused = await cli(['deprovision', 'local', '--data-dir', data])
     expect(refused.status).toBe(ERROR_EXIT_CODES.CONFLICT)
     expect(refused.stderr).toContain('artifacts/app')
+    // The provider names its option; the command's user has the flag.
+    expect(refused.stderr).toContain('or pass --force to delete them too')
     const forced = parseJson<ProvisionJson>(
       await cli(['deprovision', 'local', '--data-dir', data, '--force', '--json']),
     )

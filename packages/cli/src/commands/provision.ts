@@ -1,5 +1,6 @@
 import {
   ArtifactRegistryError,
+  isArtifactRegistryError,
   type ProvisionChange,
   type ProvisionResult,
 } from '@artifact-registry/core'
@@ -74,7 +75,8 @@ export function addProvisionCommands(program: Command, context: CommandContext):
       )
       // The signal cancels between platform calls; a call under way is abandoned at once.
       const result = await abortable(module[verb](options), context.signal).catch((error) => {
-        throw options.dryRun ? error : markChangesBeforeFailure(error, decided)
+        const worded = inFlagTerms(error)
+        throw options.dryRun ? worded : markChangesBeforeFailure(worded, decided)
       })
       const run = { platform, verb, dryRun: options.dryRun, output: flags.output, result }
       if (flags.output !== undefined && !options.dryRun) {
@@ -127,6 +129,16 @@ function refuseRunOptions(file: string, options: Record<string, unknown>): void 
   if (given.length === 0) return
   const reasons = given.map((field) => `${field}: ${RUN_OPTIONS[field]}`).join('; ')
   throw new UsageError(`The options file ${file} must not set run options (${reasons})`)
+}
+
+/**
+ * A provider's refusal names its option (`deprovision with force: true`); the command's user has
+ * the flag. The error is otherwise the provider's own.
+ */
+function inFlagTerms(error: unknown): unknown {
+  if (isArtifactRegistryError(error) && error.message.includes('force: true'))
+    error.message = error.message.replaceAll('force: true', '--force')
+  return error
 }
 
 function report(
