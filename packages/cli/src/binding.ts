@@ -5,6 +5,7 @@ import {
   loadArtifactRegistry,
   parseBinding,
 } from '@artifact-registry/core'
+import { withAdminPassword } from './admin-password-placeholder.js'
 import { parseConfigJson, readConfigFile } from './config-file.js'
 
 /** The binding name used when `--binding` is not given. */
@@ -48,7 +49,8 @@ export function readBindingText(file: string): Promise<string> {
 
 /**
  * A binding file's text, validated. Text that is not JSON is reported by line and column only:
- * the parser's own message would quote it, and a binding may hold a password.
+ * the parser's own message would quote it, and a binding may hold a password. A `local`
+ * binding's admin password of `${VAR}` is read from `env` (see {@link withAdminPassword}).
  */
 export function parseBindingText(
   text: string,
@@ -56,7 +58,8 @@ export function parseBindingText(
   bindingName: string | undefined,
   env: NodeJS.ProcessEnv,
 ): ArtifactRegistryBinding {
-  return parseBinding(parseConfigJson(text, 'binding file', file), {
+  const json = withAdminPassword(parseConfigJson(text, 'binding file', file), env, file)
+  return parseBinding(json, {
     bindingName: bindingName ?? DEFAULT_BINDING_NAME,
     env,
     source: file,

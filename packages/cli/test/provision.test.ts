@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
@@ -150,6 +151,37 @@ async function fakeOptionsFile(fake: AwsFake, name: string): Promise<string> {
   )
   return file
 }
+
+describe('provision local --url', () => {
+  it('writes a binding the command then uses, its admin password read from the environment', async () => {
+    const adminCredentials = { username: 'admin', password: 'url-binding-admin-password' }
+    await using registry = await startLocalRegistry({ adminCredentials })
+    const output = join(work.dir, 'url-binding.json')
+    const env = { REGISTRY_ADMIN_PASSWORD: adminCredentials.password }
+    const provisioned = await cli(
+      [
+        ...['provision', 'local', '--url', registry.url, '--output', output],
+        ...['--admin-password-env', 'REGISTRY_ADMIN_PASSWORD'],
+      ],
+      { env },
+    )
+    expect(provisioned.status, provisioned.stderr).toBe(EXIT.ok)
+    // The file holds the placeholder, never the password.
+    const written = JSON.parse(await readFile(output, 'utf8')) as {
+      adminCredentials: { password: string }
+    }
+    expect(written.adminCredentials.password).toBe(`\${REGISTRY_ADMIN_PASSWORD}`)
+    const created = await cli(['repo', 'create', 'by-url', '--binding-file', output, '--json'], {
+      env,
+    })
+    expect(parseJson(created)).toMatchObject({ name: 'artifacts/by-url' })
+    const unset = await cli(['repo', 'list', '--binding-file', output])
+    expect(unset.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(unset.stderr).toContain(
+      `The admin password of ${output} names REGISTRY_ADMIN_PASSWORD, which is not set`,
+    )
+  })
+})
 
 describe('provision aws against the fake', () => {
   it('creates the roles with flags and --options-file, and prints the binding and changes', async () => {
