@@ -80,7 +80,11 @@ export function provisionRunIssues(options: Readonly<Record<string, unknown>>): 
 }
 
 /** The fields of every provider's `provision` options that belong to the run itself. */
-const RUN_FIELDS: readonly string[] = ['dryRun', 'signal', 'onChange']
+const RUN_FIELDS: readonly string[] = Object.keys({
+  dryRun: true,
+  signal: true,
+  onChange: true,
+} satisfies Record<keyof ProvisionOptionsBase, true>)
 
 /**
  * Issues with fields of a provider's `provision` or `deprovision` options that are neither in

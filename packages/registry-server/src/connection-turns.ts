@@ -3,11 +3,11 @@ import type { Socket } from 'node:net'
 
 /**
  * How many requests of one connection may wait for their turn. Clients that pipeline send a few
- * requests ahead (none of docker, containerd, skopeo pipelines at all); one that sends more
- * without taking its answers is closed. Without a cap, each waiting request is held in memory and
- * nothing makes Node stop reading the connection (it pauses one only for answers not taken, and
- * these have none yet): one connection sending 3 MB of `GET /v2/` kept the server busy for 109 s,
- * and 20 MB per connection grew the heap by 2 GB.
+ * requests ahead (none of docker, containerd, skopeo pipelines at all); one that sends more is
+ * answered 503 and closed. Without a cap, each waiting request is held in memory and nothing
+ * makes Node stop reading the connection (it pauses one only for answers queued, and these have
+ * none yet): one connection sending 3 MB of `GET /v2/` kept the server busy for 109 s, and 20 MB
+ * per connection grew the heap by 2 GB.
  */
 export const MAX_WAITING_PER_CONNECTION = 32
 
@@ -21,9 +21,9 @@ export const MAX_WAITING_PER_CONNECTION = 32
  * request is handled only once its response has the connection, which Node gives it when the
  * response before it has been sent, whoever made that one (the server, or Node itself answering
  * a malformed request). A request whose connection closes while it waits is not handled at all:
- * Node would never send its response. A connection with more than
- * {@link MAX_WAITING_PER_CONNECTION} requests waiting is closed. Clients that do not pipeline
- * never wait.
+ * Node would never send its response. A request arriving while
+ * {@link MAX_WAITING_PER_CONNECTION} wait is not handled: it is answered 503 and the connection
+ * closed after it. Clients that do not pipeline never wait.
  */
 export class ConnectionTurns {
   // What each connection's close must tell its waiting requests; one `close` listener per
@@ -37,7 +37,7 @@ export class ConnectionTurns {
     if (connection.destroyed) return Promise.resolve(false)
     const waiting = this.#waitingOn(connection)
     if (waiting.size >= MAX_WAITING_PER_CONNECTION) {
-      connection.destroy()
+      refuse(res)
       return Promise.resolve(false)
     }
     return new Promise((resolve) => {
@@ -67,4 +67,16 @@ export class ConnectionTurns {
     }
     return waiting
   }
+}
+
+/**
+ * Answers a request past the cap, unhandled, with 503 and `Connection: close`: it is sent after
+ * the answers before it, then Node closes the connection, so a client that pipelines too deep
+ * still gets those and can send the rest again. Each such answer waits in Node's queue, and once
+ * 16 KiB of them wait Node stops reading the connection: what a flood holds stays bounded.
+ */
+function refuse(res: ServerResponse): void {
+  res.shouldKeepAlive = false
+  res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' })
+  res.end()
 }

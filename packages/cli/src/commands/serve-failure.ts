@@ -11,8 +11,9 @@ export interface ServeFiles {
  * The registry server's `serve` rejects with Node's own error for a port it cannot listen on or a
  * file it cannot read (its command exits 1 with the message). The CLI's other commands give these
  * a code, and so its exit status and `--json` error tell them apart: a port in use is
- * `UNAVAILABLE` (another process holds it; retrying later may work), an address or a file that
- * cannot be used is `INVALID_CONFIG` naming it. Anything else is returned as it is.
+ * `UNAVAILABLE` (another process holds it; retrying later may work), an address that cannot be
+ * used, or a file that cannot be opened, is `INVALID_CONFIG` naming its flag. Anything else (a
+ * directory given as a file, whose error does not say which) is returned as it is.
  */
 export function typedServeFailure(
   error: unknown,
@@ -28,9 +29,14 @@ export function typedServeFailure(
       { cause: error },
     )
   }
-  if (syscall === 'listen' && (code === 'EACCES' || code === 'EADDRNOTAVAIL')) {
+  const unknownHost = syscall === 'getaddrinfo' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+  if (unknownHost || (syscall === 'listen' && (code === 'EACCES' || code === 'EADDRNOTAVAIL'))) {
     const why =
-      code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has that address'
+      code === 'EACCES'
+        ? 'ports below 1024 need privileges'
+        : unknownHost
+          ? 'the host name is unknown'
+          : 'no interface has that address'
     return new ArtifactRegistryError(
       'INVALID_CONFIG',
       `Cannot serve on ${address} (${code}): ${why}`,

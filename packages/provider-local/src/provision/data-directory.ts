@@ -85,7 +85,7 @@ export async function provisionDataDirectory(
         try {
           await serveOnce(target)
         } catch (error) {
-          await undoFailedStart(dataDir, createdDirectory)
+          if (couldNotListen(error)) await undoFailedStart(dataDir, createdDirectory)
           throw error
         }
         await writeMark(dataDir, { createdDirectory })
@@ -190,11 +190,21 @@ async function serveOnce(target: DataDirectoryTarget): Promise<void> {
 }
 
 /**
- * Removes what a failed first start left in a directory that was missing or empty (the registry
- * lays out its files before it listens, so a port in use leaves them behind, unmarked: neither a
- * rerun nor `deprovision` would then take them for provision's). Nothing is touched while another
- * process holds the directory's lock: its start, not ours, made those files (ours released the
- * lock when it failed).
+ * Whether a start failed at listening (a port in use, one it may not take, an address no
+ * interface has): then it had taken the directory's lock and laid out its files, so they are
+ * ours. Any other failure (another process holds the lock, say) leaves the directory as it is.
+ */
+function couldNotListen(error: unknown): boolean {
+  const code = ((error as { cause?: unknown } | null)?.cause as NodeJS.ErrnoException | undefined)
+    ?.code
+  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+}
+
+/**
+ * Removes what a start that could not listen left in a directory that was missing or empty (the
+ * registry lays out its files before it listens, so they stay behind, unmarked: neither a rerun
+ * nor `deprovision` would then take them for provision's). Nothing is touched if another process
+ * holds the directory's lock by now (ours was released when the start failed).
  */
 async function undoFailedStart(dataDir: string, createdDirectory: boolean): Promise<void> {
   if (await exists(join(dataDir, LOCK_FILE))) return

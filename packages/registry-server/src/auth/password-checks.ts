@@ -1,4 +1,9 @@
 import { OciError } from '../oci-errors.js'
+import { clientGroup } from './client-group.js'
+
+// How many clients' failures are remembered: enough for the flooders of the moment, bounded so
+// that a flood from ever-new addresses cannot grow it.
+const REMEMBERED_CLIENTS = 1024
 
 /** How many slow password checks run at once, and how many may wait for their turn. */
 export interface PasswordCheckLimits {
@@ -6,7 +11,7 @@ export interface PasswordCheckLimits {
   what: string
   /** Checks running at once. */
   running: number
-  /** Checks waiting for a turn; one more pushes the oldest waiting one out. */
+  /** Checks waiting for a turn; one more pushes a waiting one out (see {@link PasswordChecks}). */
   waiting: number
   /** The `Retry-After` of the 429 a check pushed out is answered with, in seconds. */
   retryAfterSeconds: number
@@ -42,12 +47,13 @@ interface Check {
  * bounded amount of work instead of a hash each:
  *
  * - at most `running` run at once and `waiting` wait, first come first served;
- * - one more pushes a waiting check out: the oldest of the client (address) with the most
- *   waiting. Its callers get 429 `TOOMANYREQUESTS` with `Retry-After`, and it is never run. A
- *   flood from one address so pushes out its own checks, not the admin's from elsewhere (who must
- *   get through to revoke a leaked credential); within one client the newest are kept because the
- *   oldest are the likeliest to have been given up, and so that whoever comes after a burst gets
- *   a turn;
+ * - one more pushes a waiting check out, never run: its callers get 429 `TOOMANYREQUESTS` with
+ *   `Retry-After`. It is a check of the client (see {@link clientGroup}) with the most checks
+ *   waiting; among those, of the one whose checks failed most often lately; then the oldest. A
+ *   flood of wrong passwords, from one address or a few taking turns, so pushes out its own
+ *   checks and not those of an admin who has not failed (who must get through to revoke a leaked
+ *   credential). Within one client the newest are kept: the oldest are the likeliest to have
+ *   been given up, and whoever comes after a burst gets a turn;
  * - callers asking about the same `key` (the same secret) while it waits or runs share its one
  *   check: a client sending the right password on several requests at once costs one check;
  * - a caller whose `signal` aborts (its client went away) stops waiting and gets `false`; a check
@@ -57,6 +63,8 @@ export class PasswordChecks {
   readonly #limits: PasswordCheckLimits
   readonly #checks = new Map<string, Check>()
   readonly #waiting: Check[] = []
+  // Failed checks per client group, the most recent last; the oldest forgotten past the bound.
+  readonly #failures = new Map<string | undefined, number>()
   #running = 0
 
   constructor(limits: PasswordCheckLimits) {
@@ -78,7 +86,7 @@ export class PasswordChecks {
     if (signal?.aborted) return Promise.resolve(false)
     let check = this.#checks.get(key)
     if (check === undefined) {
-      check = { key, client, run, waiters: new Set() }
+      check = { key, client: clientGroup(client), run, waiters: new Set() }
       this.#checks.set(key, check)
       this.#waiting.push(check)
     }
@@ -131,18 +139,41 @@ export class PasswordChecks {
         this.#next()
       }
       check.run().then(
-        (ok) => settled((waiter) => waiter.resolve(ok)),
+        (ok) => {
+          if (!ok) this.#failed(check.client)
+          settled((waiter) => waiter.resolve(ok))
+        },
         (error: unknown) => settled((waiter) => waiter.reject(error)),
       )
     }
   }
 
-  // The oldest waiting check of the client with the most waiting (the line is in arrival order).
+  // A check of the client with the most waiting, then with the most failures, then the oldest
+  // (the line is in arrival order).
   #pushedOut(): Check {
     const counts = new Map<string | undefined, number>()
     for (const { client } of this.#waiting) counts.set(client, (counts.get(client) ?? 0) + 1)
-    const most = Math.max(...counts.values())
-    return this.#waiting.find(({ client }) => counts.get(client) === most) as Check
+    const score = ({ client }: Check): [number, number] => [
+      counts.get(client) ?? 0,
+      this.#failures.get(client) ?? 0,
+    ]
+    let pushed = this.#waiting[0] as Check
+    for (const check of this.#waiting) {
+      const [count, failures] = score(check)
+      const [bestCount, bestFailures] = score(pushed)
+      if (count > bestCount || (count === bestCount && failures > bestFailures)) pushed = check
+    }
+    return pushed
+  }
+
+  #failed(client: string | undefined): void {
+    const failures = (this.#failures.get(client) ?? 0) + 1
+    this.#failures.delete(client)
+    this.#failures.set(client, failures)
+    if (this.#failures.size > REMEMBERED_CLIENTS) {
+      const oldest = this.#failures.keys().next().value
+      this.#failures.delete(oldest)
+    }
   }
 
   #drop(check: Check): void {

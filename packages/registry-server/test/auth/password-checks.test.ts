@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AdminAccount, hashAdminPassword } from '../../src/auth/admin-account.js'
+import { clientGroup } from '../../src/auth/client-group.js'
 import { PasswordChecks } from '../../src/auth/password-checks.js'
 import { OciError } from '../../src/oci-errors.js'
 
@@ -69,6 +70,41 @@ describe('the line of slow password checks', () => {
     expect(await admin).toBe(true)
     expect(await first).toBe(false)
     expect(ran).toEqual(['a', 'admin', 'd'])
+  })
+
+  it('among clients with as many waiting, pushes out one whose checks failed before, not the admin', async () => {
+    const checks = new PasswordChecks(LIMITS)
+    const { ran, run, finish } = manualChecks()
+    // Three flooding addresses take turns; each has failed once already.
+    const floods = ['198.51.100.1', '198.51.100.2', '198.51.100.3']
+    for (const [i, client] of floods.entries()) {
+      const failed = outcome(checks.check(`old${i}`, run(`old${i}`), undefined, client))
+      await finish(`old${i}`, false)
+      expect(await failed).toBe(false)
+    }
+    const running = outcome(checks.check('f0', run('f0'), undefined, floods[0]))
+    const admin = outcome(checks.check('admin', run('admin'), undefined, '192.0.2.7'))
+    const later = [1, 2].map((i) =>
+      outcome(checks.check(`f${i}`, run(`f${i}`), undefined, floods[i])),
+    )
+    // admin, f1 and f2 waited, one each; f2 arrived and one had to go: a flood's, not admin.
+    expect(await later[0]).toBe('429 TOOMANYREQUESTS Retry-After 1')
+    await finish('f0', false)
+    await finish('admin', true)
+    await finish('f2', false)
+    expect(await admin).toBe(true)
+    expect(await running).toBe(false)
+    expect(ran.slice(3)).toEqual(['f0', 'admin', 'f2'])
+  })
+
+  it('counts an IPv6 /64 as one client, and an IPv6-mapped IPv4 address as that address', () => {
+    expect(clientGroup('2001:db8:0:1::5')).toBe('2001:db8:0:1::/64')
+    expect(clientGroup('2001:db8:0:1:ffff:1:2:3')).toBe('2001:db8:0:1::/64')
+    expect(clientGroup('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(clientGroup('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(clientGroup('::ffff:10.0.0.1')).toBe('10.0.0.1')
+    expect(clientGroup('10.0.0.1')).toBe('10.0.0.1')
+    expect(clientGroup(undefined)).toBeUndefined()
   })
 
   it('drops a waiting check whose callers have all gone, before it runs', async () => {
