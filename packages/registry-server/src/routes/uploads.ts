@@ -27,16 +27,7 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   const id = await ctx.uploads.start(ctx.repository, algorithm, ctx.subject)
   if (digest !== null) {
     try {
-      if (hasBody(ctx.req)) {
-        await ctx.uploads.append(
-          ctx.repository,
-          id,
-          ctx.req,
-          undefined,
-          undefined,
-          ctx.accessStillHeld,
-        )
-      }
+      if (hasBody(ctx.req)) await appendBody(ctx, id, undefined)
       await ctx.recheckAccess()
       await ctx.uploads.finish(ctx.repository, id, digest, ctx.accessStillHeld)
     } catch (error) {
@@ -58,15 +49,7 @@ export async function uploadStatus(ctx: RouteContext): Promise<void> {
 
 /** `PATCH <upload location>` (end-5): a chunk with Content-Range, or a stream without. */
 export async function patchUpload(ctx: RouteContext): Promise<void> {
-  const range = chunkRange(ctx.req)
-  const size = await ctx.uploads.append(
-    ctx.repository,
-    ctx.param,
-    ctx.req,
-    range,
-    contentLength(ctx.req),
-    ctx.accessStillHeld,
-  )
+  const size = await appendBody(ctx, ctx.param, chunkRange(ctx.req))
   sendEmpty(ctx, 202, uploadHeaders(ctx.repository, ctx.param, size))
 }
 
@@ -77,15 +60,7 @@ export async function finishUpload(ctx: RouteContext): Promise<void> {
     throw new OciError('DIGEST_INVALID', { detail: `invalid or missing digest ${digest ?? ''}` })
   }
   if (hasBody(ctx.req)) {
-    const range = chunkRange(ctx.req)
-    await ctx.uploads.append(
-      ctx.repository,
-      ctx.param,
-      ctx.req,
-      range,
-      contentLength(ctx.req),
-      ctx.accessStillHeld,
-    )
+    await appendBody(ctx, ctx.param, chunkRange(ctx.req))
   } else {
     await ctx.uploads.size(ctx.repository, ctx.param)
   }
@@ -101,6 +76,15 @@ export async function cancelUpload(ctx: RouteContext): Promise<void> {
 }
 
 // --- Internal ---
+
+/**
+ * Append the request's body to upload `id`; the credential is asked after each write whether it
+ * still holds, so a revocation stops a body that takes hours (see `UploadSessions.append`).
+ */
+function appendBody(ctx: RouteContext, id: string, range: ChunkRange | undefined): Promise<number> {
+  const declared = contentLength(ctx.req)
+  return ctx.uploads.append(ctx.repository, id, ctx.req, range, declared, ctx.accessStillHeld)
+}
 
 async function tryMount(ctx: RouteContext, digest: string, from: string): Promise<boolean> {
   if (parseDigest(digest) === undefined || !isRepositoryName(from)) return false
