@@ -4,7 +4,8 @@ import { guardSockets } from './guard-sockets.js'
 
 /**
  * Refuse, in this process, every DNS lookup and TCP connection that could leave the machine
- * (see `guardDns` and `guardSockets`). Child processes (docker, skopeo) are not affected.
+ * (see `guardDns` and `guardSockets`). Child processes (docker, skopeo) are not affected; the
+ * data plane group checks its registry's host itself before it starts skopeo.
  */
 export function installNetworkGuard(): void {
   guardDns()

@@ -75,6 +75,24 @@ async function recordPush(dataPlane: DataPlaneOptions) {
   }
 }
 
+describe('under the test network guard', () => {
+  it('refuses a registry off this machine before skopeo runs or an auth file is written', async () => {
+    const session = await SkopeoSession.open({ expire, tls: false }, 10_000)
+    try {
+      for (const registry of ['registry.example.com', '10.0.0.1:5000', 'us-docker.pkg.dev']) {
+        await expect(session.login({ ...credentials, registry })).rejects.toThrow(
+          `the registry ${registry} is not on this machine`,
+        )
+      }
+      for (const registry of ['127.0.0.1:5000', 'localhost:5000', '[::1]:5000']) {
+        await expect(session.login({ ...credentials, registry })).resolves.toBeDefined()
+      }
+    } finally {
+      await session.close()
+    }
+  })
+})
+
 describe('skopeo as the data plane group runs it', () => {
   it('gets the password in a 0600 auth file in a 0700 directory, never on its command line', async () => {
     const recorded = await recordPush({ expire, tls: false })

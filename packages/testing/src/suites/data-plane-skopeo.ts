@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import type { DataPlaneOptions } from '../types.js'
 import { layoutManifestDigest, type TestImage, writeUniqueImage } from './data-plane-image.js'
+import { refuseOffMachineUnderGuard } from './off-machine-host.js'
 
 /** skopeo ran and exited with an error; `output` is what it printed. */
 export class SkopeoFailure extends Error {
@@ -73,6 +74,7 @@ export class SkopeoSession {
           'command line (--registry-token), where other users of the machine could read it',
       )
     }
+    refuseOffMachineUnderGuard(credentials.registry)
     const authFile = `${this.nextPath('auth')}.json`
     const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
     const content = JSON.stringify({ auths: { [credentials.registry]: { auth } } })
