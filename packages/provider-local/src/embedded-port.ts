@@ -41,6 +41,18 @@ export async function rememberPort(dataDir: string, port: number): Promise<void>
   await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`)
 }
 
+/** The `listen` failures {@link cannotListen} turns into typed errors. */
+const LISTEN_FAILURES: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'])
+
+/**
+ * Whether `error` is one {@link cannotListen} made: the start got as far as listening, so it held
+ * the data directory's lock and had laid out its files.
+ */
+export function failedToListen(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause as NodeJS.ErrnoException | undefined
+  return cause?.code !== undefined && LISTEN_FAILURES.has(cause.code)
+}
+
 /** A typed error for an address the registry cannot listen on, saying what to do about it. */
 export function cannotListen(
   host: string,

@@ -1,11 +1,15 @@
 import { ArtifactRegistryError } from '@artifact-registry/core'
 
-/** The files `serve` reads, by what the user calls them. */
-export interface ServeFiles {
+/** What `serve` was asked for: where to listen, and the files it reads. */
+export interface ServeTarget {
+  host: string
+  port: number
   adminPasswordFile?: string | undefined
   tlsCert?: string | undefined
   tlsKey?: string | undefined
 }
+
+type ServeFile = 'adminPasswordFile' | 'tlsCert' | 'tlsKey'
 
 /**
  * The registry server's `serve` rejects with Node's own error for a port it cannot listen on or a
@@ -15,11 +19,7 @@ export interface ServeFiles {
  * used, or a file that cannot be opened, is `INVALID_CONFIG` naming its flag. Anything else (a
  * directory given as a file, whose error does not say which) is returned as it is.
  */
-export function typedServeFailure(
-  error: unknown,
-  target: { host: string; port: number },
-  files: ServeFiles,
-): unknown {
+export function typedServeFailure(error: unknown, target: ServeTarget): unknown {
   const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException
   const address = `${target.host}:${target.port}`
   if (syscall === 'listen' && code === 'EADDRINUSE') {
@@ -46,10 +46,10 @@ export function typedServeFailure(
       },
     )
   }
-  const flag = Object.entries(FLAGS).find(([field]) => {
-    const file = files[field as keyof ServeFiles]
-    return file !== undefined && path !== undefined && file === path
-  })?.[1]
+  const flag =
+    path === undefined
+      ? undefined
+      : Object.entries(FLAGS).find(([field]) => target[field as ServeFile] === path)?.[1]
   if (flag !== undefined && code !== undefined) {
     return new ArtifactRegistryError(
       'INVALID_CONFIG',
@@ -63,7 +63,7 @@ export function typedServeFailure(
   return error
 }
 
-const FLAGS: Readonly<Record<keyof ServeFiles, string>> = {
+const FLAGS: Readonly<Record<ServeFile, string>> = {
   adminPasswordFile: '--admin-password-file',
   tlsCert: '--tls-cert',
   tlsKey: '--tls-key',

@@ -68,11 +68,7 @@ export function addServeCommand(program: Command, context: CommandContext): void
       )
       await serveRegistry(serveFlags(options), reporter(context.terminal(command))).catch(
         (error: unknown) => {
-          throw typedServeFailure(error, options, {
-            adminPasswordFile: options.adminPasswordFile,
-            tlsCert: options.tlsCert,
-            tlsKey: options.tlsKey,
-          })
+          throw typedServeFailure(error, options)
         },
       )
     })

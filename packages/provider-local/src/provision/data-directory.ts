@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ProvisionRecorder } from '@artifact-registry/core'
-import { rememberedPort } from '../embedded-port.js'
+import { failedToListen, rememberedPort } from '../embedded-port.js'
 import { local } from '../local-provider.js'
 import { platformError } from '../map-error.js'
 import { repositories } from './namespace-repositories.js'
@@ -85,7 +85,9 @@ export async function provisionDataDirectory(
         try {
           await serveOnce(target)
         } catch (error) {
-          if (couldNotListen(error)) await undoFailedStart(dataDir, createdDirectory)
+          // Only a start that got as far as listening made the files there; any other failure
+          // (another process holds the lock, say) leaves the directory as it is.
+          if (failedToListen(error)) await undoFailedStart(dataDir, createdDirectory)
           throw error
         }
         await writeMark(dataDir, { createdDirectory })
@@ -187,17 +189,6 @@ async function serveOnce(target: DataDirectoryTarget): Promise<void> {
     gcIntervalSeconds: 0,
   })
   await registry.close()
-}
-
-/**
- * Whether a start failed at listening (a port in use, one it may not take, an address no
- * interface has): then it had taken the directory's lock and laid out its files, so they are
- * ours. Any other failure (another process holds the lock, say) leaves the directory as it is.
- */
-function couldNotListen(error: unknown): boolean {
-  const code = ((error as { cause?: unknown } | null)?.cause as NodeJS.ErrnoException | undefined)
-    ?.code
-  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
 }
 
 /**
