@@ -36,6 +36,7 @@ export {
   registerProvider,
 } from './factory.js'
 export { describeJsonSyntaxError } from './json-syntax.js'
+export { KeyedSerialQueue } from './keyed-serial-queue.js'
 export {
   type ResolvedListOptions,
   resolveListOptions,

@@ -1,14 +1,27 @@
-import type { CrossAccountAccess, CrossAccountPermissions } from '@artifact-registry/core'
+import {
+  type CrossAccountAccess,
+  type CrossAccountPermissions,
+  isArtifactRegistryError,
+  KeyedSerialQueue,
+} from '@artifact-registry/core'
 import {
   DeleteRepositoryPolicyCommand,
+  type ECRClient,
   GetRepositoryPolicyCommand,
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr'
 import { checkAccess } from './access.js'
 import type { AwsContext } from './context.js'
-import { addGrants, type GrantSet, grantsOf, removeGrants, sameGrants, toAccess } from './grants.js'
-import { awsErrorName, mapError, platformError, sdkCall } from './map-error.js'
-import { PolicyQueue } from './policy-queue.js'
+import {
+  addGrants,
+  emptyGrants,
+  type GrantSet,
+  grantsOf,
+  removeGrants,
+  sameGrants,
+  toAccess,
+} from './grants.js'
+import { awsErrorName, mapError, platformError } from './map-error.js'
 import { isPrincipalNotFound, PrincipalNotFound, withPrincipalRetry } from './principal-retry.js'
 import { waitForReplica } from './replica-wait.js'
 import {
@@ -17,14 +30,24 @@ import {
   renderRepositoryPolicy,
 } from './repository-policy.js'
 
-/** Read the grants our statements hold in the home region's repository policy. */
+/**
+ * Read the grants our statements hold in the home region's repository policy and in every
+ * replica's: what any region still grants is reported. A change that failed half-way (a revocation
+ * applied at home but not yet in a replica) leaves the regions apart, and a grant a replica still
+ * holds lets the account pull there; reading the home region alone would call it revoked. A
+ * replica that does not exist holds no grant.
+ */
 export async function getCrossAccountAccess(
   ctx: AwsContext,
   name: string,
 ): Promise<CrossAccountPermissions> {
-  const policy = parseRepositoryPolicy(await readPolicy(ctx, ctx.options.region, name))
+  const home = parseRepositoryPolicy(await readPolicy(ctx, ctx.options.region, name)).grants
+  const replicas = await Promise.all(
+    ctx.options.replicationRegions.map((r) => replicaGrants(ctx, r, name)),
+  )
+  const grants = replicas.reduce(addGrants, home)
   // ECR does not report when a policy changed, so lastUpdated stays null rather than a guess.
-  return { access: toAccess(policy.grants), lastUpdated: null }
+  return { access: toAccess(grants), lastUpdated: null }
 }
 
 /**
@@ -34,7 +57,8 @@ export async function getCrossAccountAccess(
  *
  * Adding waits for every replica first, so a missing replica fails (`TIMEOUT`) before anything
  * is granted. Removing revokes in the home region first and then waits for each replica, so a
- * missing replica never delays a revocation where it can be applied.
+ * missing replica never delays a revocation where it can be applied; a region that fails does
+ * not stop the revocation in the others.
  *
  * A policy ECR refuses with "Principal not found" (a role that does not exist, or was created so
  * recently that IAM has not shown it to ECR yet) is read, changed and written again after each
@@ -56,20 +80,62 @@ export async function changeCrossAccountAccess(
     await Promise.all(replicationRegions.map((r) => updatePolicy(ctx, r, name, apply)))
     return
   }
-  await updatePolicy(ctx, region, name, apply)
-  await Promise.all(
-    replicationRegions.map(async (r) => {
-      await waitForReplica(ctx, r, name)
-      await updatePolicy(ctx, r, name, apply)
-    }),
-  )
+  await revokeEverywhere(ctx, name, apply)
 }
 
 // --- Internal ---
 
+/**
+ * Revoke in the home region, then in every replica region, whether or not the home region
+ * succeeded: a home repository deleted meanwhile, or a call that failed there, must not leave the
+ * grant standing in the replicas. Once every region was tried, the home region's failure is
+ * thrown, else the first replica's. After a failed home region a replica is not waited for: one
+ * that is not there holds no grant, and the wait would only delay the error.
+ */
+async function revokeEverywhere(
+  ctx: AwsContext,
+  name: string,
+  apply: (current: GrantSet) => GrantSet,
+): Promise<void> {
+  const { region, replicationRegions } = ctx.options
+  const home = await failureOf(updatePolicy(ctx, region, name, apply))
+  const replicas = await Promise.all(
+    replicationRegions.map((r) =>
+      failureOf(
+        (async () => {
+          if (home === undefined) await waitForReplica(ctx, r, name)
+          await updatePolicy(ctx, r, name, apply)
+        })(),
+      ),
+    ),
+  )
+  const failure = [home, ...replicas].find((f) => f !== undefined)
+  if (failure !== undefined) throw failure.error
+}
+
+/** The grants of a replica's policy; none when the replica does not exist. */
+async function replicaGrants(ctx: AwsContext, region: string, name: string): Promise<GrantSet> {
+  try {
+    return parseRepositoryPolicy(await readPolicy(ctx, region, name)).grants
+  } catch (err) {
+    if (isArtifactRegistryError(err, 'NOT_FOUND')) return emptyGrants()
+    throw err
+  }
+}
+
+/** What `pending` rejected with, or `undefined` when it fulfilled. */
+async function failureOf(pending: Promise<unknown>): Promise<{ error: unknown } | undefined> {
+  try {
+    await pending
+    return undefined
+  } catch (error) {
+    return { error }
+  }
+}
+
 // One queue for the process, not one per provider: two providers of one account change the same
 // policies. Keys carry the account and the region, so other policies never wait.
-const policyChanges = new PolicyQueue()
+const policyChanges = new KeyedSerialQueue()
 
 /**
  * Read-modify-write of one region's policy, retried while a new principal is not found. Each
@@ -109,9 +175,24 @@ async function updatePolicyOnce(
       throw new PrincipalNotFound(addedPrincipals(text, rendered), err)
     }
   } else if (text !== null) {
-    await sdkCall({ ...context, operation: 'DeleteRepositoryPolicy' }, () =>
-      ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: name })),
-    )
+    await deletePolicy(ecr, name)
+  }
+}
+
+/**
+ * `DeleteRepositoryPolicy`, done when the policy is gone. ECR answers
+ * `RepositoryPolicyNotFoundException` when there is none any more: an earlier attempt of this
+ * call was applied but its answer was lost (the SDK then retries it), or another writer deleted
+ * it. Either way the repository is left without a policy, which is what the revocation wanted;
+ * reported as `NOT_FOUND`, it would read as "no such repository" and stop the revocation in the
+ * replica regions.
+ */
+async function deletePolicy(ecr: ECRClient, name: string): Promise<void> {
+  try {
+    await ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: name }))
+  } catch (err) {
+    if (awsErrorName(err) === 'RepositoryPolicyNotFoundException') return
+    throw mapError(err, { operation: 'DeleteRepositoryPolicy', resource: name })
   }
 }
 

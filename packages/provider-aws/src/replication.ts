@@ -1,3 +1,4 @@
+import { KeyedSerialQueue } from '@artifact-registry/core'
 import {
   DescribeRegistryCommand,
   PutReplicationConfigurationCommand,
@@ -43,13 +44,37 @@ export function mergeReplicationRules(
   return { rules: merged, changed: true }
 }
 
+// One queue for the process: `PutReplicationConfiguration` replaces every rule of the registry and
+// has no version check, so two providers (two prefixes) merging their rules at once would each
+// write back what they read, and the later write would drop the other's rule.
+const replicationChanges = new KeyedSerialQueue()
+
 /**
  * Make sure the registry replicates this prefix to every replica region: read the registry's
- * rules, merge ours in and write them back only when something is missing.
+ * rules, merge ours in and write them back only when something is missing. Merges of one
+ * registry in this process run one at a time; writers in other processes are not covered.
  */
-export async function ensureReplication(ctx: AwsContext): Promise<void> {
+export function ensureReplication(ctx: AwsContext): Promise<void> {
+  const { region, replicationRegions } = ctx.options
+  if (replicationRegions.length === 0) return Promise.resolve()
+  const key = JSON.stringify([ctx.accountId, region, 'replication'])
+  return replicationChanges.run(key, () => mergeRule(ctx))
+}
+
+/** Whether a rule is the one this provider merges: its only filter is `filter`, `PREFIX_MATCH`. */
+export function isOurRule(rule: ReplicationRule, filter: string): boolean {
+  const filters = rule.repositoryFilters ?? []
+  return (
+    filters.length === 1 &&
+    filters[0]?.filter === filter &&
+    filters[0]?.filterType === 'PREFIX_MATCH'
+  )
+}
+
+// --- Internal ---
+
+async function mergeRule(ctx: AwsContext): Promise<void> {
   const { region, replicationRegions, prefix } = ctx.options
-  if (replicationRegions.length === 0) return
   const ecr = ctx.clients.ecr(region)
   const registry = await sdkCall({ operation: 'DescribeRegistry' }, () =>
     ecr.send(new DescribeRegistryCommand({})),
@@ -62,15 +87,5 @@ export async function ensureReplication(ctx: AwsContext): Promise<void> {
   if (!changed) return
   await sdkCall({ operation: 'PutReplicationConfiguration' }, () =>
     ecr.send(new PutReplicationConfigurationCommand({ replicationConfiguration: { rules } })),
-  )
-}
-
-/** Whether a rule is the one this provider merges: its only filter is `filter`, `PREFIX_MATCH`. */
-export function isOurRule(rule: ReplicationRule, filter: string): boolean {
-  const filters = rule.repositoryFilters ?? []
-  return (
-    filters.length === 1 &&
-    filters[0]?.filter === filter &&
-    filters[0]?.filterType === 'PREFIX_MATCH'
   )
 }

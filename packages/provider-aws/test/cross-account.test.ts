@@ -246,6 +246,19 @@ describe('foreign statements are preserved', () => {
     expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
   })
 
+  it('a policy already gone when it is deleted counts as deleted (its answer lost, or another writer)', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    // The state after a DeleteRepositoryPolicy that ECR applied but whose answer never arrived:
+    // the SDK's retry, like this call, finds no policy.
+    fake.inject('DeleteRepositoryPolicy', {
+      before: () => fake.seedPolicy(REGION, name, undefined),
+    })
+    await registry.removeCrossAccountAccess(name, access({ accountIds: [A] }))
+    expect(fake.requestsFor('DeleteRepositoryPolicy')).toHaveLength(1)
+    expect(await granted(registry, name)).toEqual(access({}))
+  })
+
   it('stale AROA… principals in our statement are ignored by get and dropped on write', async () => {
     const { registry, name } = await setup()
     const ours = {
@@ -459,6 +472,21 @@ describe('a failed read is never treated as "no policy"', () => {
     await expect(registry.getCrossAccountAccess('acme-missing-repo')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
+  })
+})
+
+// docs/platforms/aws.md#policy-size
+describe('a policy longer than ECR takes', () => {
+  it('an add that would pass 10,240 characters fails INVALID_ARGUMENT and writes nothing', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    const before = fake.getPolicy(REGION, name)
+    // About 35 characters per account root: 320 of them pass the limit.
+    const many = Array.from({ length: 320 }, (_, i) => String(100000000000 + i))
+    await expect(
+      registry.addCrossAccountAccess(name, access({ accountIds: many })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('10240') })
+    expect(fake.getPolicy(REGION, name)).toBe(before)
   })
 })
 

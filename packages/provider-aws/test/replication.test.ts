@@ -102,6 +102,24 @@ describe('the replication rule is filtered to the prefix and merged', () => {
   })
 })
 
+// docs/platforms/aws.md#the-replication-rule
+describe('merges of the replication rules in one process go one at a time', () => {
+  it('two prefixes merging their rules at once both keep their rule', async () => {
+    await using fake = await startAwsFake()
+    const acme = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
+    const beta = await providerFor(fake, {
+      repositoryPrefix: 'beta',
+      replicationRegions: ['eu-west-1'],
+    })
+    await Promise.all([
+      acme.createRepository(uniqueLogical('a')),
+      beta.createRepository(uniqueLogical('b')),
+    ])
+    const filters = fake.getReplicationRules(REGION).map((r) => r.repositoryFilters?.[0]?.filter)
+    expect(filters.sort()).toEqual([`${PREFIX}-`, 'beta-'])
+  })
+})
+
 // docs/platforms/aws.md#replicas-get-every-grant-change
 describe('replicas get the same change on add and on remove', () => {
   it("applies add and remove to every replica, keeping each replica's foreign statements", async () => {
@@ -187,6 +205,78 @@ describe('replicas get the same change on add and on remove', () => {
       code: 'TIMEOUT',
     })
     expect(fake.getPolicy(REGION, name)).toBeUndefined()
+  })
+
+  it('remove goes on to every replica when the home region fails, then reports that failure', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    await registry.addCrossAccountAccess(name, GRANT)
+    // Home goes first, so the one refusal is the home region's read.
+    fake.inject('GetRepositoryPolicy', 'access-denied')
+    await expect(registry.removeCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    })
+    expect(fake.getPolicy(REGION, name)).toContain('111111111111')
+    for (const region of REPLICAS) expect(fake.getPolicy(region, name), region).toBeUndefined()
+  })
+
+  it('remove revokes the replicas of a home repository deleted meanwhile, without waiting, then says NOT_FOUND', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, {
+      replicationRegions: REPLICAS,
+      replicaWait: { timeoutMs: 5000, intervalMs: 10 },
+    })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    await registry.addCrossAccountAccess(name, GRANT)
+    // Someone deletes the home repository only; its replicas keep their grants.
+    await (await providerFor(fake)).deleteRepository(name)
+    const started = Date.now()
+    await expect(registry.removeCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+    expect(Date.now() - started).toBeLessThan(2500)
+    for (const region of REPLICAS) expect(fake.getPolicy(region, name), region).toBeUndefined()
+  })
+
+  it('a policy already gone in the home region does not stop the revocation in the replicas', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    await registry.addCrossAccountAccess(name, GRANT)
+    fake.inject('DeleteRepositoryPolicy', {
+      before: () => fake.seedPolicy(REGION, name, undefined),
+    })
+    await registry.removeCrossAccountAccess(name, GRANT)
+    for (const region of [REGION, ...REPLICAS]) {
+      expect(fake.getPolicy(region, name), region).toBeUndefined()
+    }
+  })
+
+  it('get reports a grant a replica still holds after a revocation that failed there', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    await registry.addCrossAccountAccess(name, GRANT)
+    // The home region's delete goes through; the first replica's fails.
+    fake.inject('DeleteRepositoryPolicy', { before: () => {} })
+    fake.inject('DeleteRepositoryPolicy', 'server-error')
+    await expect(registry.removeCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    expect(fake.getPolicy(REGION, name)).toBeUndefined()
+    expect((await registry.getCrossAccountAccess(name)).access).toEqual(GRANT)
+    await registry.removeCrossAccountAccess(name, GRANT)
+    expect((await registry.getCrossAccountAccess(name)).access).toMatchObject({ accountIds: [] })
+  })
+
+  it('get counts a replica that does not exist as granting nothing', async () => {
+    await using fake = await startAwsFake({ replicaDelayMs: null })
+    const name = `${PREFIX}-${uniqueLogical('gone')}`
+    fake.seedRepository(REGION, name)
+    await (await providerFor(fake)).addCrossAccountAccess(name, GRANT)
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
+    expect((await registry.getCrossAccountAccess(name)).access).toEqual(GRANT)
   })
 
   it('a replica check that fails for another reason is not waited out', async () => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { KeyedSerialQueue } from '@artifact-registry/core'
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import type { IamPolicy } from './iam-policy.js'
 import { isAborted, mapError, platformError } from './map-error.js'
@@ -54,12 +55,26 @@ export async function readPolicy(
   }
 }
 
+// One queue for the process, not one per provider: providers of one GAR repository (one per
+// image path, say) change the same policy. Keys are IAM resource names, which name the project.
+const policyChanges = new KeyedSerialQueue()
+
 /**
  * @internal Read-modify-write of a policy with its etag. When IAM answers `ABORTED` (someone
  * else wrote in between) the whole cycle runs again from a fresh read, a bounded number of times,
- * then fails with `CONFLICT`. `change` returns `undefined` when there is nothing to write.
+ * then fails with `CONFLICT`. `change` returns `undefined` when there is nothing to write. Changes
+ * of one policy made in this process run one after another, so they never race each other.
  */
-export async function updatePolicy(
+export function updatePolicy(
+  target: PolicyTarget,
+  change: (policy: IamPolicy) => IamPolicy | undefined,
+): Promise<void> {
+  return policyChanges.run(target.resource, () => updateWithRetries(target, change))
+}
+
+// --- Internal ---
+
+async function updateWithRetries(
   target: PolicyTarget,
   change: (policy: IamPolicy) => IamPolicy | undefined,
 ): Promise<void> {
@@ -95,8 +110,6 @@ export async function updatePolicy(
     }
   }
 }
-
-// --- Internal ---
 
 function hasEtag(policy: IamPolicy): boolean {
   const etag = policy.etag

@@ -123,6 +123,36 @@ describe('concurrent writers', () => {
     expect(fake.requestsFor('setIamPolicy')).toHaveLength(2)
   })
 
+  it('changes of one GAR repository in one process never race: a burst of revocations all land', async () => {
+    const tenants = Array.from(
+      { length: 8 },
+      (_, i) => `t${i}@tenant-project.iam.gserviceaccount.com`,
+    )
+    const { repository, resource } = provisionGarRepository(fake)
+    fake.seedPolicy(resource, {
+      version: 3,
+      bindings: [
+        ...INFRA_BINDINGS,
+        { role: READER, members: tenants.map((t) => `serviceAccount:${t}`) },
+      ],
+    })
+    // One attempt: a change that lost a race to another of this process would fail.
+    await using provider = await providerFor(fake, repository, { policyRetry: { attempts: 1 } })
+    const results = await Promise.allSettled(
+      tenants.map((email, i) =>
+        provider.removeCrossAccountAccess(`${PROJECT}/${repository}/app-${i}`, {
+          ...NONE,
+          serviceAccountEmails: [email],
+        }),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+    expect((await provider.getCrossAccountAccess(`${PROJECT}/${repository}/app-0`)).access).toEqual(
+      NONE,
+    )
+    expect(fake.requestsFor('setIamPolicy')).toHaveLength(tenants.length)
+  })
+
   it('gives up with CONFLICT after the configured attempts', async () => {
     const { repository, resource } = provisionGarRepository(fake)
     await using provider = await providerFor(fake, repository, {

@@ -4,7 +4,7 @@ import { assumeRole, ecrCall, stsCall } from './aws-wire.js'
 
 // The AWS fake refuses what STS and ECR refuse: durations above a role's MaxSessionDuration (one
 // hour unless raised) or role chaining's hour, credentials of a session that has ended, and
-// repository policies naming a role IAM does not know (yet).
+// repository policies naming a role IAM does not know (yet) or longer than ECR takes.
 
 const LONG_ROLE = 'arn:aws:iam::123456789012:role/long'
 const PLAIN_ROLE = 'arn:aws:iam::123456789012:role/plain'
@@ -142,6 +142,28 @@ describe('AWS fake: SetRepositoryPolicy and principals', () => {
       policyText,
     })
     expect(later.status).toBe(200)
+  })
+
+  it('takes a policy of 10,240 characters and refuses a longer one, keeping the old policy', async () => {
+    fake.seedRepository('us-east-1', 'principals-long')
+    const padded = (length: number): string => {
+      const text = OK_POLICY('arn:aws:iam::222222222222:root')
+      // Whitespace before the closing brace is part of the text ECR measures.
+      return `${text.slice(0, -1)}${' '.repeat(length - text.length)}}`
+    }
+    const longest = padded(10_240)
+    const fits = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'principals-long',
+      policyText: longest,
+    })
+    expect(fits.status).toBe(200)
+    const over = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'principals-long',
+      policyText: padded(10_241),
+    })
+    expect(over).toMatchObject({ status: 400, json: { __type: 'InvalidParameterException' } })
+    expect(over.json.message).toContain('10240')
+    expect(fake.getPolicy('us-east-1', 'principals-long')).toBe(longest)
   })
 
   it('refuses to seed what is not an IAM role or user, with a TypeError', () => {

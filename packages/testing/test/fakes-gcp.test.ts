@@ -150,6 +150,30 @@ describe('GCP fake: IAM policies', () => {
     )
   })
 
+  it('refuses a lower version with an etag over conditions; without an etag it overwrites them', async () => {
+    await using fake = await startGcpFake({ repositories: [REF], principals: ['user:a@x.example'] })
+    const conditional = {
+      role: 'roles/artifactregistry.reader',
+      members: ['user:a@x.example'],
+      condition: { title: 't', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
+    }
+    const plain = { role: 'roles/artifactregistry.writer', members: ['user:a@x.example'] }
+    fake.seedPolicy(REPO, { version: 3, bindings: [conditional] })
+    // A version 1 read shows no condition; writing it back with its etag would lose it.
+    const read = await call(fake, 'GET', `${REPO}:getIamPolicy`)
+    const guarded = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
+      policy: { version: 1, etag: read.json.etag, bindings: [plain] },
+    })
+    expect(guarded.status).toBe(400)
+    expect(guarded.json).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } })
+    expect(fake.getPolicy(REPO).bindings).toEqual([conditional])
+    const blind = await call(fake, 'POST', `${REPO}:setIamPolicy`, {
+      policy: { version: 1, bindings: [plain] },
+    })
+    expect(blind.status).toBe(200)
+    expect(fake.getPolicy(REPO).bindings).toEqual([plain])
+  })
+
   it('runs a concurrent writer between a read and a write', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
     fake.inject('setIamPolicy', {

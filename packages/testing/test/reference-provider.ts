@@ -25,6 +25,7 @@ export type Fault =
   | 'ttl-ignored'
   | 'case-folding'
   | 'remove-clears-all'
+  | 'racy-grants'
   | 'empty-name-accepted'
   | 'options-unchecked'
   | 'outside-not-found'
@@ -155,17 +156,19 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async addCrossAccountAccess(name, access) {
       crossAccount(access)
-      const held = grantsOf(existing(name))
-      for (const [field, values] of listFields(access)) {
-        for (const v of values) held.get(field)?.add(v) ?? held.set(field, new Set([v]))
-      }
+      await changeGrants(name, (held) => {
+        for (const [field, values] of listFields(access)) {
+          for (const v of values) held.get(field)?.add(v) ?? held.set(field, new Set([v]))
+        }
+      })
     },
     async removeCrossAccountAccess(name, access) {
       crossAccount(access)
-      const held = grantsOf(existing(name))
-      if (faults.has('remove-clears-all')) return held.clear()
-      for (const [field, values] of listFields(access))
-        for (const v of values) held.get(field)?.delete(v)
+      await changeGrants(name, (held) => {
+        if (faults.has('remove-clears-all')) return held.clear()
+        for (const [field, values] of listFields(access))
+          for (const v of values) held.get(field)?.delete(v)
+      })
     },
     async getCrossAccountAccess(name): Promise<CrossAccountPermissions> {
       const type = crossAccount()
@@ -205,6 +208,24 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     const all = [...new Set(known)].filter((name) => name.startsWith(under)).map(response)
     const pages = faults.has('list-first-page-only') ? all.slice(0, PAGE_SIZE) : all
     return faults.has('list-unsorted') ? sortByName(pages).reverse() : sortByName(pages)
+  }
+
+  /**
+   * Change a repository's grants in place; with `racy-grants`, as a read-modify-write that yields
+   * between its read and its write with no lock, so of two changes that overlap the later write
+   * drops the earlier one.
+   */
+  async function changeGrants(
+    name: string,
+    change: (held: Map<string, Set<string>>) => void,
+  ): Promise<void> {
+    const held = grantsOf(existing(name))
+    if (!faults.has('racy-grants')) return change(held)
+    const copy = new Map([...held].map(([field, values]) => [field, new Set(values)]))
+    change(copy)
+    await new Promise((resolve) => setImmediate(resolve))
+    held.clear()
+    for (const [field, values] of copy) held.set(field, values)
   }
 
   function grantsOf(name: string): Map<string, Set<string>> {

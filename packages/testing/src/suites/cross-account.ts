@@ -44,10 +44,11 @@ export const SAMPLE_ACCESS: {
 }
 
 /**
- * Cross-account: add, get and remove round-trip exactly (when the provider declares support);
- * access of the other type and malformed ids give `INVALID_ARGUMENT`; a grant shows on another
- * repository exactly when `capabilities.repositoryScopedGrants` is `false`. Skipped when
- * `capabilities.crossAccountAccess` is `null` (the capabilities group checks `NOT_SUPPORTED`).
+ * Cross-account: add, get and remove round-trip exactly (when the provider declares support),
+ * also when made at once; access of the other type and malformed ids give `INVALID_ARGUMENT`; a
+ * grant shows on another repository exactly when `capabilities.repositoryScopedGrants` is
+ * `false`. Skipped when `capabilities.crossAccountAccess` is `null` (the capabilities group checks
+ * `NOT_SUPPORTED`).
  */
 export function crossAccountTests<R extends ArtifactRegistry>(
   options: ContractSuiteOptions<R>,
@@ -96,6 +97,27 @@ export function crossAccountTests<R extends ArtifactRegistry>(
         await expectGrants(a)
       })
     }
+
+    // A grant change is a read-modify-write of one policy: without the platform's concurrency
+    // control (or a lock of the provider's where it has none), the later write of two that
+    // overlap drops the earlier one, and a revocation can come back as a grant.
+    crossAccountTest(
+      options,
+      'changes made at once all land: a removal and an addition never undo each other',
+      async (r, _t, { type, name, expectGrants }) => {
+        const [a, b] = SAMPLE_ACCESS[type]
+        await Promise.all([r.addCrossAccountAccess(name, a), r.addCrossAccountAccess(name, b)])
+        await expectGrants(union(a, b))
+        await Promise.all([
+          r.removeCrossAccountAccess(name, a),
+          r.removeCrossAccountAccess(name, b),
+        ])
+        await expectGrants(empty(type))
+        await r.addCrossAccountAccess(name, a)
+        await Promise.all([r.removeCrossAccountAccess(name, a), r.addCrossAccountAccess(name, b)])
+        await expectGrants(b)
+      },
+    )
 
     crossAccountTest(
       options,
@@ -177,6 +199,16 @@ export function empty(type: 'aws' | 'gcp'): CrossAccountAccess {
   return type === 'aws'
     ? { type, accountIds: [], roleArns: [], regions: [], allowedServiceTypes: [] }
     : { type, projectNumbers: [], serviceAccountEmails: [], allowedServiceTypes: [] }
+}
+
+/** Both grants: each list of `a` with the values of `b` added (they are of one type). */
+function union(a: CrossAccountAccess, b: CrossAccountAccess): CrossAccountAccess {
+  const merged: Record<string, unknown> = { ...a }
+  for (const [field, values] of Object.entries(b)) {
+    const held = (a as unknown as Record<string, unknown>)[field]
+    if (Array.isArray(values) && Array.isArray(held)) merged[field] = [...held, ...values]
+  }
+  return merged as unknown as CrossAccountAccess
 }
 
 /** Sorted, de-duplicated lists, so grants compare as sets. */

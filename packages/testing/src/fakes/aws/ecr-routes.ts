@@ -115,6 +115,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const name = String(input.repositoryName)
     if (ctx.state.repository(ctx.region, name) === undefined) return notFound(ctx, name)
     const policyText = input.policyText
+    if (typeof policyText === 'string' && policyText.length > MAX_POLICY_LENGTH) {
+      return jsonError(
+        'InvalidParameterException',
+        `Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Member must have length less than or equal to ${MAX_POLICY_LENGTH}'`,
+      )
+    }
     if (typeof policyText !== 'string' || !isAcceptablePolicy(policyText)) {
       return jsonError(
         'InvalidParameterException',
@@ -187,6 +193,12 @@ function withPolicy(ctx: EcrContext, input: Input, remove: boolean): FakeRespons
   if (remove) ctx.state.setPolicy(ctx.region, name, undefined)
   return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
 }
+
+/**
+ * The longest `policyText` SetRepositoryPolicy takes, in characters (its API reference's length
+ * constraint); a longer one is refused as an invalid parameter, one of the operation's errors.
+ */
+const MAX_POLICY_LENGTH = 10_240
 
 /** ECR's page size without `maxResults`, and the range `maxResults` must be in. */
 const DEFAULT_PAGE_SIZE = 100

@@ -29,6 +29,11 @@ export interface FakeIamPolicy {
 export const CONCURRENT_POLICY_CHANGE =
   'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.'
 
+// Our wording of IAM's refusal of a write below version 3, with an etag, over a policy that holds
+// conditional bindings: every change of such a policy must say version 3.
+const LOWER_VERSION_OVER_CONDITIONS =
+  'The policy holds conditional role bindings: a write to it must specify policy version 3.'
+
 // Google answers an empty, never-written policy with this etag (bytes 00 20 01).
 const EMPTY_ETAG = 'ACAB'
 const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as const
@@ -37,8 +42,9 @@ const ROLE_NAME = /^(roles\/.+|(projects|organizations)\/[^/]+\/roles\/.+)$/
 
 /**
  * @internal IAM policies per resource with Google's read-modify-write rules: etags change on
- * every write, a stale etag is refused with 409 `ABORTED`, conditions need version 3, and a
- * read below version 3 hides conditions behind `_withcond_` role names.
+ * every write, a stale etag is refused with 409 `ABORTED`, conditions need version 3 (to be
+ * written, and in any write with an etag to a policy that holds them), and a read below version 3
+ * hides conditions behind `_withcond_` role names.
  */
 export class IamPolicyStore {
   readonly #policies = new Map<string, FakeIamPolicy>()
@@ -111,8 +117,13 @@ export class IamPolicyStore {
     const invalid = validatePolicy(policy)
     if (invalid !== undefined) return googleError('INVALID_ARGUMENT', invalid)
     const given = policy as { etag?: string; version?: number; bindings?: FakeIamBinding[] }
-    if (given.etag !== undefined && given.etag !== '' && given.etag !== this.get(resource).etag) {
+    const guarded = given.etag !== undefined && given.etag !== ''
+    if (guarded && given.etag !== this.get(resource).etag) {
       return googleError('ABORTED', CONCURRENT_POLICY_CHANGE)
+    }
+    // Only a write without an etag may replace conditional bindings blindly with a lower version.
+    if (guarded && (given.version ?? 0) < 3 && hasConditions(this.get(resource))) {
+      return googleError('INVALID_ARGUMENT', LOWER_VERSION_OVER_CONDITIONS)
     }
     const refused = this.refuse(resource, this.get(resource), given.bindings ?? [])
     if (refused !== undefined) return refused
@@ -147,6 +158,10 @@ function validatePolicy(policy: unknown): string | undefined {
     }
   }
   return undefined
+}
+
+function hasConditions(policy: FakeIamPolicy): boolean {
+  return policy.bindings.some((b) => b.condition !== undefined)
 }
 
 function canonicalPolicy(policy: Omit<FakeIamPolicy, 'etag'>): Omit<FakeIamPolicy, 'etag'> {
