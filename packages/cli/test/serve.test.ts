@@ -73,6 +73,8 @@ describe('serve', () => {
       dataDir: join(work.dir, 'data'),
       tokenRealm: `${listening.url}/token`,
       admin: expect.stringMatching(/^admin credential: admin \/ \(as given/),
+      adminUser: 'admin',
+      adminPassword: null,
     })
     const bindingFile = await writeBindingFile(work.dir, {
       platform: 'local',
@@ -100,6 +102,31 @@ describe('serve', () => {
       /^admin credential: admin \/ \S+ \(generated; shown only now/,
     )
     server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(EXIT.ok)
+  })
+
+  it('with --json, a generated admin password is a field of its own, which works', async () => {
+    const server = startServe(['--data', join(work.dir, 'generated'), '--port', '0', '--json'])
+    try {
+      const listening = JSON.parse(await server.line(0))
+      expect(listening).toMatchObject({ event: 'listening', adminUser: 'admin' })
+      expect(listening.adminPassword).toMatch(/^\S{16,}$/)
+      expect(listening.admin).toContain(listening.adminPassword)
+      const bindingFile = await writeBindingFile(
+        work.dir,
+        {
+          platform: 'local',
+          url: listening.url,
+          adminCredentials: { username: listening.adminUser, password: listening.adminPassword },
+        },
+        'generated.json',
+      )
+      expect(await cli(['repo', 'list', '--json', '--binding-file', bindingFile])).toMatchObject({
+        status: EXIT.ok,
+      })
+    } finally {
+      server.child.kill('SIGTERM')
+    }
     expect(await server.exited).toBe(EXIT.ok)
   })
 
@@ -164,6 +191,20 @@ describe('serve', () => {
         code: 'INVALID_CONFIG',
         message: `Cannot read the --admin-password-file file ${missing} (ENOENT)`,
         issues: [{ path: '--admin-password-file', message: 'cannot be read (ENOENT)' }],
+      },
+    })
+  })
+
+  it('a --data that is a file is INVALID_CONFIG naming --data, not an unexpected failure', async () => {
+    const file = join(work.dir, 'data-is-a-file')
+    await writeFile(file, 'not a directory\n')
+    const served = await cli(['serve', '--data', file, '--port', '0', '--json'])
+    expect(served.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(JSON.parse(served.stderr)).toMatchObject({
+      error: {
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining(`Cannot use the --data directory ${file} (ENOTDIR)`),
+        issues: [{ path: '--data', message: expect.stringContaining('not a directory') }],
       },
     })
   })

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { whyDataDirectoryUnusable } from '@artifact-registry/registry-server'
 import writeFileAtomic from 'write-file-atomic'
 import { platformError } from './map-error.js'
 
@@ -79,4 +80,19 @@ export function cannotListen(
     )
   }
   return cause
+}
+
+/**
+ * A typed error for a data directory the embedded registry cannot use (a file, or a place this
+ * process may not write), naming `dataDir`; any other error is returned as it is.
+ */
+export function unusableDataDirectory(dataDir: string, error: unknown): unknown {
+  const why = whyDataDirectoryUnusable(dataDir, error)
+  if (why === undefined) return error
+  const { code } = error as NodeJS.ErrnoException
+  return platformError(
+    'INVALID_CONFIG',
+    `Cannot use the data directory ${dataDir} (${code}): ${why}. Give a directory this process can create or write.`,
+    { cause: error, issues: [{ path: 'dataDir', message: why }] },
+  )
 }

@@ -14,7 +14,12 @@ import {
 } from '@artifact-registry/registry-server'
 import { LOCAL_CAPABILITIES } from './capabilities.js'
 import { type CredentialMinter, embeddedMinter, remoteMinter } from './credential-minter.js'
-import { cannotListen, rememberedPort, rememberPort } from './embedded-port.js'
+import {
+  cannotListen,
+  rememberedPort,
+  rememberPort,
+  unusableDataDirectory,
+} from './embedded-port.js'
 import { collectRemoteGarbage } from './garbage-collection.js'
 import { listRepositories } from './list-repositories.js'
 import { mapError, platformError } from './map-error.js'
@@ -220,7 +225,9 @@ export async function local(given?: LocalProviderOptions): Promise<LocalProvider
       username: 'admin',
       password: randomBytes(24).toString('base64url'),
     }
-    const embedded = await startEmbedded(options, admin)
+    const embedded = await startEmbedded(options, admin).catch((error: unknown) => {
+      throw options.dataDir === undefined ? error : unusableDataDirectory(options.dataDir, error)
+    })
     const client = new RegistryClient(embedded.url, admin, providerTransport(options))
     return instrument(
       new LocalProvider({ bindingName, client, minter: embeddedMinter(embedded), embedded }),

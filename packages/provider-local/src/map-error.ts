@@ -39,7 +39,14 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
     const code = BY_STATUS[err.status] ?? (err.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL')
     const registry =
       context.resource === undefined ? 'the registry' : `the registry at ${context.resource}`
-    return platformError(code, `${what}: ${registry} answered ${err.status}`, { cause: err })
+    // Every call is made with the admin credential, so a 401 is that credential refused.
+    const why =
+      err.status === 401
+        ? ": it refused the admin credential (the binding's adminCredentials, or none if it gives none); check the username and password"
+        : ''
+    return platformError(code, `${what}: ${registry} answered ${err.status}${why}`, {
+      cause: err,
+    })
   }
   if (err instanceof RegistryUnreachableError) return unreachable(err, what)
   return platformError('INTERNAL', `${what} failed: ${String(err)}`, { cause: err })

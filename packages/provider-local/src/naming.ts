@@ -1,4 +1,4 @@
-import { assertUsableName, toPlatformName } from '@artifact-registry/core'
+import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
 import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
@@ -21,11 +21,18 @@ export function routableName(bindingName: string, logicalName: string): string {
  * Check a routable name passed back to the provider: a usable name inside this binding's
  * namespace. Another binding's repositories are not this provider's to see or touch.
  *
- * @throws ArtifactRegistryError `INVALID_NAME` for unusable names; `INVALID_ARGUMENT` for names
+ * @throws ArtifactRegistryError `INVALID_NAME` for unusable names and names that are no OCI
+ *   repository name (which the registry would only answer 400); `INVALID_ARGUMENT` for names
  *   outside `{bindingName}/`.
  */
 export function checkRoutableName(bindingName: string, name: string): string {
   assertUsableName(name, PLATFORM)
+  if (!isValidPlatformName('oci', name, { maxLength: MAX_REPOSITORY_LENGTH })) {
+    throw platformError(
+      'INVALID_NAME',
+      `"${name}" is not an OCI repository name (lowercase letters and digits, joined by single separators, ${MAX_REPOSITORY_LENGTH} characters at most); pass the name createRepository returned`,
+    )
+  }
   const prefix = `${bindingName}/`
   if (!name.startsWith(prefix) || name.length === prefix.length) {
     throw platformError(

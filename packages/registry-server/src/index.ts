@@ -17,6 +17,7 @@ export type { LogEvent, LogLevel, LogSink } from './log.js'
 export type { GarbageCollectionResult } from './maintenance.js'
 export type { LocalRegistryOptions, RegistryTlsOptions } from './options.js'
 export { type LocalRegistry, startLocalRegistry } from './start-local-registry.js'
+export { whyDataDirectoryUnusable } from './storage/unusable-data-directory.js'
 export type { AuthServiceOptions } from './token-service/auth-service.js'
 export {
   startTokenService,

@@ -2,6 +2,7 @@ import { ArtifactRegistryError } from '@artifact-registry/core'
 
 /** What `serve` was asked for: where to listen, and the files it reads. */
 export interface ServeTarget {
+  data: string
   host: string
   port: number
   adminPasswordFile?: string | undefined
@@ -16,10 +17,16 @@ type ServeFile = 'adminPasswordFile' | 'tlsCert' | 'tlsKey'
  * file it cannot read (its command exits 1 with the message). The CLI's other commands give these
  * a code, and so its exit status and `--json` error tell them apart: a port in use is
  * `UNAVAILABLE` (another process holds it; retrying later may work), an address that cannot be
- * used, or a file that cannot be opened, is `INVALID_CONFIG` naming its flag. Anything else (a
- * directory given as a file, whose error does not say which) is returned as it is.
+ * used, a file that cannot be opened, or a `--data` directory that is a file or cannot be written,
+ * is `INVALID_CONFIG` naming its flag. `unusableData` is the registry server's reason when the
+ * error says `--data` cannot be used (`whyDataDirectoryUnusable`). Anything else (a directory
+ * given as a file, whose error does not say which) is returned as it is.
  */
-export function typedServeFailure(error: unknown, target: ServeTarget): unknown {
+export function typedServeFailure(
+  error: unknown,
+  target: ServeTarget,
+  unusableData: string | undefined,
+): unknown {
   const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException
   const address = `${target.host}:${target.port}`
   if (syscall === 'listen' && code === 'EADDRINUSE') {
@@ -58,6 +65,13 @@ export function typedServeFailure(error: unknown, target: ServeTarget): unknown 
         cause: error,
         issues: [{ path: flag, message: `cannot be read (${code})` }],
       },
+    )
+  }
+  if (unusableData !== undefined) {
+    return new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `Cannot use the --data directory ${target.data} (${code}): ${unusableData}`,
+      { cause: error, issues: [{ path: '--data', message: unusableData }] },
     )
   }
   return error

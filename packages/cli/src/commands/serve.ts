@@ -61,14 +61,14 @@ export function addServeCommand(program: Command, context: CommandContext): void
       hashThreads,
     )
     .action(async (options: ServeOptions, command: Command) => {
-      const { serveRegistry } = await importOptional(
+      const { serveRegistry, whyDataDirectoryUnusable } = await importOptional(
         REGISTRY_SERVER,
         REGISTRY_SERVER,
         () => import('@artifact-registry/registry-server'),
       )
       await serveRegistry(serveFlags(options), reporter(context.terminal(command))).catch(
         (error: unknown) => {
-          throw typedServeFailure(error, options)
+          throw typedServeFailure(error, options, whyDataDirectoryUnusable(options.data, error))
         },
       )
     })
@@ -102,8 +102,16 @@ function reporter(terminal: Terminal): ServeReporter {
   }
   if (terminal.json) {
     return {
-      listening: ({ url, dataDir, admin, tokenRealm }) =>
-        line({ event: 'listening', url, dataDir, tokenRealm, admin }),
+      listening: ({ url, dataDir, admin, adminUser, generatedAdminPassword, tokenRealm }) =>
+        line({
+          event: 'listening',
+          url,
+          dataDir,
+          tokenRealm,
+          admin,
+          adminUser,
+          adminPassword: generatedAdminPassword ?? null,
+        }),
       stopped: () => line({ event: 'stopped' }),
     }
   }

@@ -12,6 +12,10 @@ export interface ServeReporter {
     dataDir: string
     /** The admin credential line: holds a password only when it was just generated. */
     admin: string
+    /** The admin's username. */
+    adminUser: string
+    /** The admin's password when this start generated it (shown only now), else undefined. */
+    generatedAdminPassword?: string
     tokenRealm: string
   }): void
   /** The registry stopped cleanly. */
@@ -61,6 +65,8 @@ export async function serve(
     url: registry.url,
     dataDir: flags.data,
     admin: describeAdmin(flags.data, admin),
+    adminUser: admin.username,
+    ...(admin.origin === 'generated' && { generatedAdminPassword: admin.password }),
     tokenRealm: `${registry.url}/token`,
   })
   await stopped
