@@ -5,6 +5,7 @@ import { addCredentialsCommand } from './commands/credentials.js'
 import { addLoginCommand } from './commands/login.js'
 import { addProvisionCommands } from './commands/provision.js'
 import { addRepoCommands } from './commands/repo.js'
+import { addRevokeCommand } from './commands/revoke.js'
 import { addServeCommand } from './commands/serve.js'
 import type { CommandContext } from './context.js'
 import { packageVersion } from './version.js'
@@ -32,6 +33,7 @@ export function createProgram(context: CommandContext): Command {
   addRepoCommands(program, context)
   addCredentialsCommand(program, context)
   addLoginCommand(program, context)
+  addRevokeCommand(program, context)
   addAccessCommands(program, context)
   addProvisionCommands(program, context)
   addServeCommand(program, context)

@@ -1,8 +1,6 @@
 import type { ArtifactRegistry, ArtifactRegistryCredentials } from '@artifact-registry/core'
 import { ClientLoginError } from './client-login.js'
-
-/** provider-local's revocation of one credential; resolves to how many were revoked. */
-type RevokeByUsername = (which: { username: string }) => Promise<unknown>
+import { revocationOf } from './credential-revocation.js'
 
 /**
  * Deal with credentials a client failed to log in with, so that no one holds a live secret
@@ -38,19 +36,6 @@ export async function retireUnusedCredentials(
   }
   const outcome = revoked === 0 ? 'were already expired or revoked' : 'were revoked'
   return new ClientLoginError(`${failure.message}\n${which} ${outcome}`, { cause: failure })
-}
-
-/**
- * The contract has no per-credential revocation. provider-local adds `revokeCredentials`, where
- * a username names exactly one credential (it is random per mint); on other platforms a username
- * is shared (ECR's `AWS`, GCP's `oauth2accesstoken`, an ACR token's name), so a method of that
- * name elsewhere is never called with one.
- */
-function revocationOf(registry: ArtifactRegistry): RevokeByUsername | undefined {
-  if (registry.platform !== 'local') return undefined
-  const candidate = (registry as { revokeCredentials?: unknown }).revokeCredentials
-  if (typeof candidate !== 'function') return undefined
-  return (which) => (candidate as RevokeByUsername).call(registry, which)
 }
 
 function validUntil(credentials: ArtifactRegistryCredentials): string {

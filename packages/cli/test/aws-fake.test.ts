@@ -77,6 +77,18 @@ describe('against the AWS fake', () => {
     expect(Date.parse(said?.[1] ?? '')).toBeGreaterThan(Date.now())
   })
 
+  it('revoke is NOT_SUPPORTED: an ECR credential stays valid until it expires', async () => {
+    await aws(['repo', 'create', 'revoked'])
+    const result = await aws(['revoke', 'acme-revoked', '--json'])
+    expect(result.status).toBe(ERROR_EXIT_CODES.NOT_SUPPORTED)
+    expect(JSON.parse(result.stderr)).toMatchObject({
+      error: {
+        code: 'NOT_SUPPORTED',
+        message: expect.stringContaining('cannot revoke a credential before its TTL'),
+      },
+    })
+  })
+
   it('access add, get and remove change the repository policy; another account stays', async () => {
     await aws(['repo', 'create', 'shared'])
     const added = await aws([

@@ -43,7 +43,7 @@ describe('completion bash', () => {
 
   it('offers the commands, then each command’s subcommands', async () => {
     expect(await bashOffers('')).toEqual(expect.arrayContaining([...COMMANDS]))
-    expect(await bashOffers('re')).toEqual(['repo'])
+    expect(await bashOffers('re')).toEqual(['repo', 'revoke'])
     expect((await bashOffers('repo', '')).sort()).toEqual(['create', 'delete', 'get', 'list'])
     expect((await bashOffers('access', '')).sort()).toEqual(['add', 'get', 'remove'])
   })

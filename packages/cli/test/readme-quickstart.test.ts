@@ -37,6 +37,7 @@ describe('the root README command line quickstart', () => {
       registry: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
       authMethod: 'basic',
     })
+    expect(stdout).toMatch(/^revoked 1 credential \(every credential of artifacts\/prj_abc123\)$/m)
     expect(stdout).toMatch(/^deleted artifacts\/prj_abc123$/m)
     expect(existsSync(join(cwd, 'registry'))).toBe(true)
   })

@@ -24,6 +24,7 @@ export const COMMANDS: readonly string[] = [
   'repo',
   'credentials',
   'login',
+  'revoke',
   'access',
   'provision',
   'deprovision',
