@@ -124,7 +124,7 @@ export function runClientLogin(
       const said = (stderr.trim() || stdout.trim()).split('\n').slice(-3).join('\n')
       reject(
         new ClientLoginError(
-          `${client} login to ${credentials.registry} failed (exit ${code}): ${said}`,
+          `${client} login to ${credentials.registry} failed (exit ${code}): ${said}${insecureHint(client, options.insecure, said)}`,
         ),
       )
     })
@@ -132,4 +132,14 @@ export function runClientLogin(
     child.stdin.on('error', () => {})
     child.stdin.end(`${credentials.password}\n`)
   })
+}
+
+/**
+ * podman, buildah and skopeo speak HTTPS unless told otherwise, and Go's TLS client words its
+ * failure against a plain-HTTP registry (`artifact-registry serve` without TLS) so that the fix is
+ * not obvious: say it.
+ */
+function insecureHint(client: LoginClient, insecure: boolean, said: string): string {
+  if (insecure || client === 'docker' || !said.includes('HTTP response to HTTPS client')) return ''
+  return '\n(the registry speaks plain HTTP: add --insecure to log in without TLS)'
 }

@@ -16,16 +16,17 @@ const { dir: workDir, bound, binding } = await boundRegistryForFile('cli-login-'
 await cli(['repo', 'create', 'app', ...binding])
 
 /**
- * A `docker` on PATH that records its arguments and stdin, then runs `then` (shell): what the
- * command hands a client, seen from the client's side.
+ * A `docker` (or `client`) on PATH that records its arguments and stdin, then runs `then`
+ * (shell): what the command hands a client, seen from the client's side.
  */
 async function recordingClient(
   name: string,
   then = 'exit 0',
+  client = 'docker',
 ): Promise<{ path: string; args: () => Promise<string[]>; stdin: () => Promise<string> }> {
   const dir = join(workDir, `client-${name}`)
   await import('node:fs/promises').then((fs) => fs.mkdir(dir))
-  const script = join(dir, 'docker')
+  const script = join(dir, client)
   await writeFile(
     script,
     `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\ncat > "${dir}/stdin"\n${then}\n`,
@@ -90,6 +91,20 @@ describe('login', () => {
     expect(missing.stderr).toContain('podman is not installed (not found on PATH)')
     // Found missing before anything was minted: no credentials to speak of.
     expect(missing.stderr).not.toContain('credentials minted')
+  })
+
+  it('a client refused by a plain-HTTP registry is told to add --insecure', async () => {
+    const client = await recordingClient(
+      'https-to-http',
+      `echo 'Get "https://${bound.host}/v2/": http: server gave HTTP response to HTTPS client' >&2; exit 1`,
+      'skopeo',
+    )
+    const refused = await cli(['login', 'artifacts/app', '--client', 'skopeo', ...binding], {
+      env: { PATH: client.path },
+    })
+    expect(refused.status).toBe(EXIT.failure)
+    expect(refused.stderr).toContain('server gave HTTP response to HTTPS client\n(the registry')
+    expect(refused.stderr).toContain('add --insecure')
   })
 
   it('--insecure with docker is a usage error (docker has no such flag), before anything is minted', async () => {
