@@ -139,6 +139,18 @@ describe('provision local', () => {
     expect(invalid.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
     expect(invalid.stderr).toContain('give url (a running registry) or dataDir')
   })
+
+  it('an invalid options error ends with the flags that set the options it names', async () => {
+    const invalid = await cli(['provision', 'local', '--data-dir', data, '--binding-name', 'A B'])
+    expect(invalid.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(invalid.stderr).toMatch(
+      /bindingName must be .*\nflags that set these options: bindingName \(--binding-name\)\n/,
+    )
+    const json = await cli(['provision', 'local', '--url', 'ftp://x', '--json'])
+    expect(JSON.parse(json.stderr).error.message).toMatch(
+      /\nflags that set these options: url \(--url\)$/,
+    )
+  })
 })
 
 /** An options file pointing every AWS client of provisioning at `fake`; returns its path. */

@@ -178,3 +178,15 @@ export function platformOptions(
   }
   return Object.fromEntries(given.map((f) => [f.field, flags[optionKey(f.flag)]]))
 }
+
+/**
+ * The flags that set the options `fields` names (issue paths such as `trustedPrincipals` or
+ * `trustedPrincipals[0]`) on this platform, as `field (--flag)`: a provider's refusal names its
+ * options, and the command's user may know only the flags.
+ */
+export function flagsOfFields(platform: Platform, fields: readonly string[]): string[] {
+  const named = new Set(fields.map((path) => /^[A-Za-z]+/.exec(path)?.[0]))
+  return PLATFORM_FLAGS.filter((f) => f.platforms.includes(platform) && named.has(f.field)).map(
+    (f) => `${f.field} (${f.flag.split(' ')[0]})`,
+  )
+}

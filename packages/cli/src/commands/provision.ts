@@ -15,6 +15,7 @@ import { importOptional } from '../optional-package.js'
 import { writePrivateFile } from '../private-file.js'
 import type { Terminal } from '../terminal.js'
 import {
+  flagsOfFields,
   PLATFORMS,
   type Platform,
   platformFlagOptions,
@@ -75,7 +76,7 @@ export function addProvisionCommands(program: Command, context: CommandContext):
       )
       // The signal cancels between platform calls; a call under way is abandoned at once.
       const result = await abortable(module[verb](options), context.signal).catch((error) => {
-        const worded = inFlagTerms(error)
+        const worded = inFlagTerms(error, platform)
         throw options.dryRun ? worded : markChangesBeforeFailure(worded, decided)
       })
       const run = { platform, verb, dryRun: options.dryRun, output: flags.output, result }
@@ -132,12 +133,21 @@ function refuseRunOptions(file: string, options: Record<string, unknown>): void 
 }
 
 /**
- * A provider's refusal names its option (`deprovision with force: true`); the command's user has
- * the flag. The error is otherwise the provider's own.
+ * A provider's refusal names its options (`deprovision with force: true`, `trustedPrincipals:
+ * must list…`); the command's user has flags. `force: true` becomes `--force`, and an invalid
+ * options error ends with the flags that set the options it names. The error is otherwise the
+ * provider's own.
  */
-function inFlagTerms(error: unknown): unknown {
-  if (isArtifactRegistryError(error) && error.message.includes('force: true'))
+function inFlagTerms(error: unknown, platform: Platform): unknown {
+  if (!isArtifactRegistryError(error)) return error
+  if (error.message.includes('force: true'))
     error.message = error.message.replaceAll('force: true', '--force')
+  const flags = flagsOfFields(
+    platform,
+    (error.issues ?? []).map((issue) => issue.path),
+  )
+  if (error.code === 'INVALID_CONFIG' && flags.length > 0)
+    error.message = `${error.message}\nflags that set these options: ${flags.join(', ')}`
   return error
 }
 
