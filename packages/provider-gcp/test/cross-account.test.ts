@@ -285,6 +285,17 @@ describe('a removal reaches the member however IAM spells it', () => {
     expect(managedMembers(resource)).toEqual([])
   })
 
+  // get reads the members of every unconditional reader binding, so remove must reach each one:
+  // a member left in the second would still pull, and still be reported.
+  it('a member of two unconditional reader bindings is removed from both', async () => {
+    const second = { role: READER, members: [`serviceAccount:${CI_SA}`, AGENT] }
+    const { provider, name, resource } = await setup([...INFRA_BINDINGS, second])
+    expect(managedMembers(resource)).toEqual([`serviceAccount:${CI_SA}`, AGENT])
+    await provider.removeCrossAccountAccess(name, GRANT)
+    expect(managedMembers(resource)).toEqual([])
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(NONE)
+  })
+
   it("a new account under a deleted one's email is granted anew", async () => {
     const { provider, name, resource } = await setup()
     await provider.addCrossAccountAccess(name, only(CI_SA))

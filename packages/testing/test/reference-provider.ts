@@ -29,6 +29,7 @@ export type Fault =
   | 'empty-name-accepted'
   | 'options-unchecked'
   | 'outside-not-found'
+  | 'namespace-without-separator'
   | 'lying-grant-scope'
   | 'list-without-capability'
   | 'list-unsorted'
@@ -89,7 +90,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
   }
   const inNamespace = (name: string): string => {
     assertUsableName(name, PLATFORM)
-    if (name.startsWith(`${binding}/`)) return name
+    // The fault checks the binding's name without its `/`, so `artifactsz/x` passes for `artifacts`.
+    const namespace = faults.has('namespace-without-separator') ? binding : `${binding}/`
+    if (name.startsWith(namespace)) return name
     throw faults.has('outside-not-found') ? notFound(name) : outsideNamespace(name, binding)
   }
   const existing = (name: string): string => {

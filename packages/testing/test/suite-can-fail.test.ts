@@ -74,6 +74,11 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       ["naming > a name outside the provider's namespace gives INVALID_ARGUMENT from every method"],
     ],
     [
+      'namespace-without-separator',
+      {},
+      ["naming > a name outside the provider's namespace gives INVALID_ARGUMENT from every method"],
+    ],
+    [
       'lying-grant-scope',
       { crossAccount: 'gcp' },
       [

@@ -69,8 +69,13 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
         const { logical, name } = await createKeepingLogicalName(r, t, 'ns')
         const namespace = name.slice(0, name.length - logical.length)
         if (namespace === '') return t.skip("the provider's namespace is the whole registry")
-        // The logical name (passed back by mistake) and the same name in a sibling namespace.
-        const outside = [logical, `z${name}`].filter((other) => !other.startsWith(namespace))
+        // The logical name (passed back by mistake), the same name in a sibling namespace, and in
+        // one whose name extends this one's (`team-a/` and `team-ab/`, another binding's): a check
+        // that forgets the namespace's closing separator lets that last one through.
+        const extended = `${namespace.slice(0, -1)}z${namespace.slice(-1)}${logical}`
+        const outside = [logical, `z${name}`, extended].filter(
+          (other) => !other.startsWith(namespace),
+        )
         t.expect(outside.length).toBeGreaterThan(0)
         for (const other of outside) {
           await expectCode(t, r.getRepository(other), 'INVALID_ARGUMENT')
