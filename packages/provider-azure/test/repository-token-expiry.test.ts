@@ -2,8 +2,8 @@ import { startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { FakeClock, fakeProvider } from './fixtures.js'
 
-// ACR documents no bounds for a token password's expiry and may store another than was asked:
-// the password stops working when ARM says, so that is what expiresAt must say, never the request.
+// The password stops working at the expiry ARM answers for it, so that is what expiresAt must say:
+// never the request, which the provider would then be reporting as a guess.
 describe('repository-token mode: expiresAt', () => {
   it('is the expiry ARM answers for the new password, even a later one than asked', async () => {
     const clock = new FakeClock(Date.UTC(2031, 5, 1))
