@@ -98,19 +98,15 @@ async function revokeEverywhere(
   apply: (current: GrantSet) => GrantSet,
 ): Promise<void> {
   const { region, replicationRegions } = ctx.options
-  const home = await failureOf(updatePolicy(ctx, region, name, apply))
-  const replicas = await Promise.all(
-    replicationRegions.map((r) =>
-      failureOf(
-        (async () => {
-          if (home === undefined) await waitForReplica(ctx, r, name)
-          await updatePolicy(ctx, r, name, apply)
-        })(),
-      ),
-    ),
+  const [home] = await Promise.allSettled([updatePolicy(ctx, region, name, apply)])
+  const replicas = await Promise.allSettled(
+    replicationRegions.map(async (r) => {
+      if (home.status === 'fulfilled') await waitForReplica(ctx, r, name)
+      await updatePolicy(ctx, r, name, apply)
+    }),
   )
-  const failure = [home, ...replicas].find((f) => f !== undefined)
-  if (failure !== undefined) throw failure.error
+  const failure = [home, ...replicas].find((o) => o.status === 'rejected')
+  if (failure !== undefined) throw failure.reason
 }
 
 /** The grants of a replica's policy; none when the replica does not exist. */
@@ -120,16 +116,6 @@ async function replicaGrants(ctx: AwsContext, region: string, name: string): Pro
   } catch (err) {
     if (isArtifactRegistryError(err, 'NOT_FOUND')) return emptyGrants()
     throw err
-  }
-}
-
-/** What `pending` rejected with, or `undefined` when it fulfilled. */
-async function failureOf(pending: Promise<unknown>): Promise<{ error: unknown } | undefined> {
-  try {
-    await pending
-    return undefined
-  } catch (error) {
-    return { error }
   }
 }
 
