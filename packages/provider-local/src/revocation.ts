@@ -4,8 +4,9 @@ import { platformError } from './map-error.js'
 import { checkRoutableName } from './naming.js'
 
 /**
- * Check what `revokeCredentials` was asked: exactly one of `username` (a non-empty string) or
- * `repository` (a routable name of this binding, as createRepository returned it).
+ * Check what `revokeCredentials` was asked: exactly one of `username` (a non-empty string, sent
+ * with this binding's namespace) or `repository` (a routable name of this binding, as
+ * createRepository returned it).
  *
  * @throws ArtifactRegistryError `INVALID_ARGUMENT` for anything else; the errors of
  *   `checkRoutableName` for a repository outside the binding.
@@ -13,7 +14,10 @@ import { checkRoutableName } from './naming.js'
 export function checkCredentialsToRevoke(bindingName: string, which: unknown): CredentialsToRevoke {
   const fields = typeof which === 'object' && which !== null ? Object.keys(which) : []
   const { username, repository } = (which ?? {}) as Record<string, unknown>
-  if (fields.length === 1 && typeof username === 'string' && username !== '') return { username }
+  // The registry may serve other bindings too (each its own namespace), and a username names any
+  // credential on it: the registry revokes this one only if it is of this binding's namespace.
+  if (fields.length === 1 && typeof username === 'string' && username !== '')
+    return { username, namespace: bindingName }
   if (fields.length === 1 && typeof repository === 'string')
     return { repository: checkRoutableName(bindingName, repository) }
   throw invalidSelection()

@@ -44,13 +44,14 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   readonly host: string
   readonly port: number
   /**
-   * Revoke one credential (`{ username }`) or every credential of a repository
-   * (`{ repository }`), and every token issued from them, at once. Deleting a repository
+   * Revoke one credential (`{ username }`, with `namespace` only if its repository is under
+   * `namespace/`) or every credential of a repository (`{ repository }`), and every token issued
+   * from them, at once. Deleting a repository
    * (`DELETE /_artifact-registry/repositories/<name>`) does this for its credentials. Returns how
    * many credentials were revoked.
    *
    * @throws TypeError without `adminCredentials`, or when `which` names neither, or both, or an
-   *   invalid repository name
+   *   invalid repository name or namespace
    */
   revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /** PEM of the CA that signs this registry's tokens (a registry:2 `rootcertbundle`); auth on only. */

@@ -3,7 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
-import { startTokenService, type TokenService } from '@artifact-registry/registry-server'
+import {
+  type LocalRegistry,
+  startLocalRegistry,
+  startTokenService,
+  type TokenService,
+} from '@artifact-registry/registry-server'
 import type { DockerRegistry } from '@artifact-registry/test-kit'
 import { basicAuth, closeAll, requireTool, startDockerRegistry } from '@artifact-registry/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -113,6 +118,32 @@ describe('revocation with the embedded registry', () => {
         JSON.stringify(which),
       ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     }
+  })
+})
+
+describe('revocation on a registry that several bindings share', () => {
+  let registry: LocalRegistry
+  let team: LocalProvider
+  let neighbour: LocalProvider
+  beforeAll(async () => {
+    registry = await startLocalRegistry({ adminCredentials: ADMIN })
+    const shared = { url: registry.url, adminCredentials: ADMIN }
+    team = await local({ ...shared, bindingName: 'team' })
+    // A namespace that starts with the other's name: only `team/` is the first binding's.
+    neighbour = await local({ ...shared, bindingName: 'teammate' })
+  })
+  afterAll(() => closeAll(team, neighbour, registry))
+
+  it("revokeCredentials({ username }) of another binding's credential revokes nothing: it resolves to 0 and the credential keeps working", async () => {
+    const { name } = await neighbour.createRepository('app')
+    const theirs = await neighbour.generateCredentials(name, 'pull')
+    const on = probe(registry.url, `${registry.url}/token`)
+
+    expect(await team.revokeCredentials({ username: theirs.username })).toBe(0)
+    expect(await on.readMarker(name, basic(theirs))).toBe(200)
+
+    expect(await neighbour.revokeCredentials({ username: theirs.username })).toBe(1)
+    expect(await on.readMarker(name, basic(theirs))).toBe(401)
   })
 })
 

@@ -6,7 +6,7 @@ import { TTL_RULES } from '@artifact-registry/core/ttl'
 import { isRepositoryName } from '../names.js'
 import { JournaledFile, loggedPairs } from '../storage/journaled-file.js'
 import { secretsEqual } from './builtin-authorizers.js'
-import type { CredentialsToRevoke } from './revocation.js'
+import { type CredentialsToRevoke, isInScopeOfRevocation } from './revocation.js'
 
 /** A minted credential as returned to its owner (the password is never stored). */
 export interface MintedCredential {
@@ -151,8 +151,8 @@ export class CredentialStore {
   }
 
   /**
-   * Revoke one credential by username, or every credential of a repository: they are refused
-   * from now on, and so are the tokens issued from them. Returns how many were revoked, counting
+   * Revoke one credential by username (only if it is in `namespace`, when given), or every
+   * credential of a repository: they are refused from now on, and so are the tokens issued from them. Returns how many were revoked, counting
    * those whose revocation an earlier call could not write to disk and this one did.
    */
   async revoke(which: CredentialsToRevoke): Promise<number> {
@@ -160,13 +160,14 @@ export class CredentialStore {
     if ('username' in which) {
       const id = USERNAME.exec(which.username)?.[1] ?? ''
       const repository = this.#records.get(id)?.repository ?? this.#unloggedRemovals.get(id)
-      if (repository !== undefined) removed.set(id, repository)
+      if (repository !== undefined && isInScopeOfRevocation(which, repository))
+        removed.set(id, repository)
     } else {
       for (const [id, record] of this.#records) {
-        if (record.repository === which.repository) removed.set(id, record.repository)
+        if (isInScopeOfRevocation(which, record.repository)) removed.set(id, record.repository)
       }
       for (const [id, repository] of this.#unloggedRemovals) {
-        if (repository === which.repository) removed.set(id, repository)
+        if (isInScopeOfRevocation(which, repository)) removed.set(id, repository)
       }
     }
     // Refused from this instant: the removal from memory does not wait for the disk.

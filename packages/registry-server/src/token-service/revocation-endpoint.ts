@@ -7,9 +7,9 @@ import { OciError } from '../oci-errors.js'
 import { readAuthBody } from './request-body.js'
 
 /**
- * `POST /_artifact-registry/credentials/revoke` with `{ "username": … }` or
- * `{ "repository": … }`, admin only: revokes that credential, or every credential of the
- * repository, and the tokens issued from them. Answers 200 `{ "revoked": <count> }`; errors are
+ * `POST /_artifact-registry/credentials/revoke` with `{ "username": … }` (and optionally
+ * `"namespace"`) or `{ "repository": … }`, admin only: revokes that credential (if it is in the
+ * namespace), or every credential of the repository, and the tokens issued from them. Answers 200 `{ "revoked": <count> }`; errors are
  * OCI error bodies.
  */
 export async function handleRevokeRequest(

@@ -44,12 +44,14 @@ export interface TokenService extends AsyncDisposable, CredentialMinter {
   /** PEM of the CA that signs tokens: the registry's `rootcertbundle`. */
   readonly caCertificate: string
   /**
-   * Revoke one credential (`{ username }`) or every credential of a repository
-   * (`{ repository }`): the service issues no more tokens for them. Tokens already issued are
+   * Revoke one credential (`{ username }`, with `namespace` only if its repository is under
+   * `namespace/`) or every credential of a repository (`{ repository }`): the service issues no
+   * more tokens for them. Tokens already issued are
    * not recalled: registry:2 honours them until they expire, `tokenTtlSeconds` at most.
    * Returns how many credentials were revoked.
    *
-   * @throws TypeError when `which` names neither, or both, or an invalid repository name
+   * @throws TypeError when `which` names neither, or both, or an invalid repository name or
+   *   namespace
    */
   revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /**

@@ -134,6 +134,38 @@ describe('revocation on our registry', () => {
     expect(await headManifest(registry.url, repo, 'v1', admin)).toBe(200)
   })
 
+  it('revokeCredentials({ username, namespace }) revokes only a credential of that namespace, in process and over HTTP', async () => {
+    const repo = `team-a/app${++counter}`
+    // `team-ab/` starts with `team-a` but is another namespace: the check needs its separator.
+    const neighbour = `team-ab/app${++counter}`
+    await pushImage(registry.url, repo, 'v1', 'inside', { authorization: admin })
+    await pushImage(registry.url, neighbour, 'v1', 'outside', { authorization: admin })
+    const inside = await registry.generateCredentials(repo, 'pull', 300)
+    const outside = await registry.generateCredentials(neighbour, 'pull', 300)
+    const outsideOverHttp = await registry.generateCredentials(neighbour, 'push-pull', 300)
+
+    expect(
+      await registry.revokeCredentials({ username: outside.username, namespace: 'team-a' }),
+    ).toBe(0)
+    expect(
+      await revokeOverHttp(registry.url, {
+        username: outsideOverHttp.username,
+        namespace: 'team-a',
+      }),
+    ).toEqual({ status: 200, body: { revoked: 0 } })
+    expect(await headManifest(registry.url, neighbour, 'v1', basic(outside))).toBe(200)
+    expect(await headManifest(registry.url, neighbour, 'v1', basic(outsideOverHttp))).toBe(200)
+
+    expect(
+      await registry.revokeCredentials({ username: inside.username, namespace: 'team-a' }),
+    ).toBe(1)
+    expect(await headManifest(registry.url, repo, 'v1', basic(inside))).toBe(401)
+    expect(
+      await revokeOverHttp(registry.url, { username: outside.username, namespace: 'team-ab' }),
+    ).toEqual({ status: 200, body: { revoked: 1 } })
+    expect(await headManifest(registry.url, neighbour, 'v1', basic(outside))).toBe(401)
+  })
+
   it('POST /_artifact-registry/credentials/revoke revokes by username or repository, for the admin only', async () => {
     const repo = freshRepo()
     await pushImage(registry.url, repo, 'v1', 'over http', { authorization: admin })
@@ -169,6 +201,9 @@ describe('revocation on our registry', () => {
     for (const body of [
       {},
       { username: 'cred-x', repository: 'a/b' },
+      { username: 'cred-x', namespace: 'Not A Name' },
+      { username: 'cred-x', namespace: 7 },
+      { repository: 'a/b', namespace: 'a' },
       { repository: 'Not A Name' },
       { username: '' },
       'not json',
