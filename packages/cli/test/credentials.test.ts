@@ -81,6 +81,35 @@ describe('credentials', () => {
     expect(await tagsStatus('artifacts/app', user.username, result.stdout.trim())).toBe(401)
   })
 
+  it('a --ttl the platform does not honour gets a note on stderr saying when they expire; one it honours gets none', async () => {
+    // local issues at most 7 days (604800 s).
+    const long = await cli([
+      'credentials',
+      'artifacts/app',
+      '--ttl',
+      '1000000',
+      '--json',
+      ...binding,
+    ])
+    const { expiresAt } = parseJson<{ expiresAt: string }>(long)
+    // The lifetime is counted from before the request, so it may read a second or two more.
+    expect(long.stderr).toMatch(
+      new RegExp(
+        `^note: --ttl asked for 1000000 s; local issued credentials that expire at ${expiresAt.replaceAll('.', '\\.')}, in about 6048\\d\\d s \\(the platform's limits\\)\n$`,
+      ),
+    )
+    const honoured = await cli([
+      'credentials',
+      'artifacts/app',
+      '--ttl',
+      '604800',
+      '--json',
+      ...binding,
+    ])
+    expect(honoured.status).toBe(EXIT.ok)
+    expect(honoured.stderr).toBe('')
+  })
+
   it('without --format it shows everything but the password, expiry relative to now', async () => {
     const result = await cli(['credentials', 'artifacts/app', '--ttl', '900', ...binding])
     expect(result.status).toBe(EXIT.ok)

@@ -48,7 +48,9 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         }
         const { credentials, said } = await context.withRegistry(command, async (registry) => {
           checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
-          const credentials = await mintWith(registry, name, options)
+          const credentials = await mintWith(registry, name, options, (line) =>
+            context.io.stderr.write(`${line}\n`),
+          )
           terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
           try {
             const said = await runClientLogin(options.client, credentials, {
