@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -130,7 +131,7 @@ describe('serve', () => {
     expect(await server.exited).toBe(EXIT.ok)
   })
 
-  it('flags are checked: --data is required, --tls-cert needs --tls-key, --port is a port', async () => {
+  it('flags are checked: --data is required, --tls-cert needs --tls-key, --port is a port, --admin-user has no colon', async () => {
     expect(await cli(['serve'])).toMatchObject({
       status: EXIT.usage,
       stderr: expect.stringContaining("required option '--data <dir>'"),
@@ -145,6 +146,13 @@ describe('serve', () => {
       status: EXIT.usage,
       stderr: expect.stringContaining('port number'),
     })
+    const data = join(work.dir, 'colon')
+    expect(await cli(['serve', '--data', data, '--admin-user', 'ops:team'])).toMatchObject({
+      status: EXIT.usage,
+      stderr: expect.stringContaining('must not contain a colon'),
+    })
+    // Refused before the data directory is laid out.
+    expect(existsSync(data)).toBe(false)
     for (const threads of ['9', '1.5', '-1', '']) {
       const hashing = await cli(['serve', '--data', join(work.dir, 'x'), '--hash-threads', threads])
       expect(hashing).toMatchObject({

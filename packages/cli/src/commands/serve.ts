@@ -37,7 +37,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
     )
     .option('--port <port>', 'port to listen on; 0 picks a free one', portNumber, 5000)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--admin-user <name>', 'admin username (default admin, or the stored one)')
+    .option(
+      '--admin-user <name>',
+      'admin username (default admin, or the stored one)',
+      adminUsername,
+    )
     .option(
       '--admin-password-file <file>',
       'the admin password is the first line of this file (else ARTIFACT_REGISTRY_ADMIN_PASSWORD, the stored one, or a generated one)',
@@ -132,6 +136,14 @@ function gcInterval(value: string): number {
     throw new InvalidArgumentError('must be a number of seconds from 0 to 2147483')
   }
   return seconds
+}
+
+// Refused before the data directory is touched: Basic auth ends a username at its first colon,
+// so the registry refuses such an admin (only once it has laid out the directory).
+function adminUsername(value: string): string {
+  if (value.includes(':'))
+    throw new InvalidArgumentError('must not contain a colon (Basic auth ends the username there)')
+  return value
 }
 
 // The registry server's own flag takes the same whole numbers.

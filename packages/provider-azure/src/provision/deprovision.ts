@@ -15,9 +15,10 @@ import {
 } from './role-definition.js'
 
 /**
- * Delete what `provision` made: its role assignments of the runtime principal on the registry
- * (by their names: never an assignment it did not make), its custom role, and the registry. It
- * takes the same options as `provision` (`location` and `sku` are not needed) plus `force`.
+ * Delete what `provision` made: its role assignments on the registry, of the runtime principal
+ * and of any former one (by their names: never an assignment it did not make), its custom role,
+ * and the registry. It takes the same options as `provision` (`location` and `sku` are not
+ * needed) plus `force`.
  * A registry without provisioning's tag, or provisioned for another `repositoryPrefix`, is
  * `CONFLICT` and nothing is deleted. Everything is read and decided before the first deletion
  * (`registry-release`): a repository outside the prefix is `CONFLICT` naming it, even with

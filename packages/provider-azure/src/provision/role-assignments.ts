@@ -32,15 +32,18 @@ interface ManagedAssignment {
  * Give the runtime principal exactly the roles its credentials mode needs on the registry: the
  * custom role and the built-in data-plane roles. An assignment of the same principal, role and
  * scope under another name (made by hand, by Terraform) counts as there and is left alone; one of
- * ours that the mode no longer needs is deleted. `registryExists: false` (a dry run that would
- * create the registry) reads nothing: every assignment would be created.
+ * ours that the mode no longer needs is deleted, and so is every one of ours of a former runtime
+ * principal. `registryExists: false` (a dry run that would create the registry) reads nothing:
+ * every assignment would be created.
  */
 export async function convergeRoleAssignments(
   ctx: ProvisionContext,
   role: RuntimeRole,
   registryExists: boolean,
 ): Promise<void> {
-  const existing = registryExists ? await listAssignments(ctx) : []
+  const atRegistry = registryExists ? await listAssignments(ctx) : []
+  const principal = ctx.resolved.options.runtimePrincipalId.toLowerCase()
+  const existing = atRegistry.filter((a) => a.principalId?.toLowerCase() === principal)
   for (const assignment of managedAssignments(ctx, role)) {
     const ours = existing.find((a) => a.name?.toLowerCase() === assignment.name)
     if (!assignment.wanted) {
@@ -66,11 +69,17 @@ export async function convergeRoleAssignments(
       createAssignment(ctx, assignment),
     )
   }
+  // A registry serves one runtime principal. What provisioning assigned to a former one (before
+  // `runtimePrincipalId` changed: a rotated identity) would otherwise keep pushing, deleting and
+  // writing scope maps on the registry, and no later run would ever remove it.
+  await deleteFormerPrincipals(ctx, role, atRegistry)
 }
 
 /**
  * Delete the role assignments provisioning made (by their names), never one it did not; records
- * each. Nothing is read or deleted when the registry is already gone.
+ * each. Those it made for a former runtime principal go too: the custom role cannot be deleted
+ * while any assignment names it, and they are provisioning's grants all the same. Nothing is read
+ * or deleted when the registry is already gone.
  */
 export async function deleteRoleAssignments(
   ctx: ProvisionContext,
@@ -83,6 +92,7 @@ export async function deleteRoleAssignments(
       deleteAssignment(ctx, assignment.name),
     )
   }
+  await deleteFormerPrincipals(ctx, role, existing)
 }
 
 // --- Internal ---
@@ -109,26 +119,66 @@ function managedAssignments(ctx: ProvisionContext, role: RuntimeRole): ManagedAs
     })
 }
 
-/** The runtime principal's assignments made at the registry itself (not inherited ones). */
+/**
+ * Every principal's assignments made at the registry itself (not inherited ones): the runtime
+ * principal's, and those provisioning made for a former one (see {@link madeByProvisioning}).
+ */
 function listAssignments(ctx: ProvisionContext): Promise<RoleAssignment[]> {
-  const principal = ctx.resolved.options.runtimePrincipalId
   return ctx.call(
     { operation: 'list role assignments', resource: ctx.registryId },
     async (abortSignal) => {
       const found: RoleAssignment[] = []
       const pages = ctx.authorization.roleAssignments.listForScope(armScope(ctx.registryId), {
-        filter: `principalId eq '${principal}'`,
+        filter: 'atScope()',
         abortSignal,
       })
       for await (const assignment of pages) {
-        const atRegistry = assignment.scope?.toLowerCase() === ctx.registryId.toLowerCase()
-        if (atRegistry && assignment.principalId?.toLowerCase() === principal.toLowerCase()) {
-          found.push(assignment)
-        }
+        if (assignment.scope?.toLowerCase() === ctx.registryId.toLowerCase()) found.push(assignment)
       }
       return found
     },
   )
+}
+
+/**
+ * Delete, among `atRegistry`, the assignments provisioning made for another principal than the
+ * runtime principal of the options: a former one, replaced since. Records each.
+ */
+async function deleteFormerPrincipals(
+  ctx: ProvisionContext,
+  role: RuntimeRole,
+  atRegistry: readonly RoleAssignment[],
+): Promise<void> {
+  const principal = ctx.resolved.options.runtimePrincipalId.toLowerCase()
+  for (const former of atRegistry) {
+    if (former.principalId?.toLowerCase() === principal) continue
+    if (!madeByProvisioning(ctx, role, former)) continue
+    const name = former.name ?? ''
+    const change = {
+      action: 'delete' as const,
+      kind: ROLE_ASSIGNMENT,
+      id: former.id ?? name,
+      detail: `of a former runtime principal, ${former.principalId}`,
+    }
+    await ctx.recorder.apply(change, () => deleteAssignment(ctx, name))
+  }
+}
+
+/**
+ * Whether provisioning made `assignment`, for whichever principal: it names one of the roles
+ * provisioning assigns, and its name is the GUID provisioning derives from the registry, that
+ * principal and that role. Nobody else names an assignment so.
+ */
+function madeByProvisioning(
+  ctx: ProvisionContext,
+  role: RuntimeRole,
+  assignment: RoleAssignment,
+): boolean {
+  const guid = roleGuid(assignment.roleDefinitionId)
+  const managed = [roleGuid(role.id), ...Object.values(BUILT_IN_ROLE_IDS)]
+  if (!managed.includes(guid) || assignment.principalId === undefined) return false
+  const name = deterministicGuid('role assignment', ctx.registryId, assignment.principalId, guid)
+  return assignment.name?.toLowerCase() === name
 }
 
 /**

@@ -80,6 +80,10 @@ export class AdminAccount {
     const { username } = credentials ?? {}
     if (typeof username !== 'string' || username === '')
       throw new TypeError('admin username and password are required')
+    // Basic auth ends the username at the first colon: such an admin could never log in (nor
+    // revoke a credential over HTTP), so it is refused here rather than on every request.
+    if (username.includes(':'))
+      throw new TypeError('admin username must not contain a colon (Basic auth cannot carry it)')
     if ('passwordHash' in credentials) {
       if (
         typeof credentials.passwordHash !== 'string' ||

@@ -113,6 +113,11 @@ function adminFlags(
   const adminPassword = values['admin-password'] as string | undefined
   const adminPasswordFile = values['admin-password-file'] as string | undefined
   if (adminUser === '') throw new UsageError('--admin-user must not be empty')
+  // Refused before the data directory is touched (the registry would refuse it only then).
+  if (adminUser?.includes(':') === true)
+    throw new UsageError(
+      '--admin-user must not contain a colon (Basic auth ends the username there)',
+    )
   if (adminPassword !== undefined && adminPasswordFile !== undefined)
     throw new UsageError('--admin-password and --admin-password-file conflict: give one')
   if (adminPassword === '') throw new UsageError('--admin-password must not be empty')

@@ -39,7 +39,8 @@ export async function getBlob(ctx: RouteContext): Promise<void> {
 /** `DELETE /v2/<name>/blobs/<digest>` (end-10): unlink it from this repository. */
 export async function deleteBlob(ctx: RouteContext): Promise<void> {
   const digest = requireDigest(ctx.param)
-  if (!(await ctx.store.unlinkBlob(ctx.repository, digest))) {
+  // Checked again at the write, as for a manifest's delete (see `deleteManifest`).
+  if (!(await ctx.store.unlinkBlob(ctx.repository, digest, ctx.accessStillHeld))) {
     throw new OciError('BLOB_UNKNOWN', { detail: digest })
   }
   sendEmpty(ctx, 202, { 'Docker-Content-Digest': digest })

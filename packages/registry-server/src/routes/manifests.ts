@@ -79,9 +79,11 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
  */
 export async function deleteManifest(ctx: RouteContext): Promise<void> {
   const reference = requireReference(ctx.param)
+  // Checked again at the write, under the repository's lock: the delete may have waited there
+  // (behind another write) while its credential was revoked or its repository deleted.
   const removed = parseDigest(reference)
-    ? await ctx.store.deleteManifest(ctx.repository, reference)
-    : await ctx.store.deleteTag(ctx.repository, reference)
+    ? await ctx.store.deleteManifest(ctx.repository, reference, ctx.accessStillHeld)
+    : await ctx.store.deleteTag(ctx.repository, reference, ctx.accessStillHeld)
   if (!removed) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } })
   sendEmpty(ctx, 202)
 }

@@ -92,7 +92,9 @@ async function tryMount(ctx: RouteContext, digest: string, from: string): Promis
   // them, which would leave a mount answered 201 pointing at nothing.
   const mounted = await ctx.store.gcLock.shared(async () => {
     if ((await ctx.store.linkedBlob(from, digest)) === undefined) return false
-    await ctx.store.linkBlob(ctx.repository, digest)
+    // Checked at the write like an upload's commit: the mount may have waited for the lock (a
+    // collection) while its credential was revoked or its repository deleted.
+    await ctx.store.linkBlob(ctx.repository, digest, ctx.accessStillHeld)
     return true
   })
   if (mounted) sendCreated(ctx, digest)

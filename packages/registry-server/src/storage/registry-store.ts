@@ -94,11 +94,18 @@ export class RegistryStore {
     ).then(() => this.blobs.touch(digest))
   }
 
-  /** Unlink a blob from a repository; false when it was not linked. */
-  unlinkBlob(repository: string, digest: string): Promise<boolean> {
-    return this.#mutate(repository, (record, change) => {
-      if (record?.blobs.has(digest) === true) change.blobs.set(digest, false)
-    })
+  /**
+   * Unlink a blob from a repository; false when it was not linked.
+   * @param allowed see {@link MutationGuard}
+   */
+  unlinkBlob(repository: string, digest: string, allowed?: MutationGuard): Promise<boolean> {
+    return this.#mutate(
+      repository,
+      (record, change) => {
+        if (record?.blobs.has(digest) === true) change.blobs.set(digest, false)
+      },
+      allowed,
+    )
   }
 
   /** Resolve a tag or digest to a manifest of the repository. */
@@ -153,20 +160,34 @@ export class RegistryStore {
     )
   }
 
-  /** Delete a manifest and every tag that points at it; false when it was not there. */
-  deleteManifest(repository: string, digest: string): Promise<boolean> {
-    return this.#mutate(repository, (record, change) => {
-      if (record?.manifests.has(digest) !== true) return
-      change.manifests.set(digest, null)
-      for (const [tag, target] of record.tags) if (target === digest) change.tags.set(tag, null)
-    })
+  /**
+   * Delete a manifest and every tag that points at it; false when it was not there.
+   * @param allowed see {@link MutationGuard}
+   */
+  deleteManifest(repository: string, digest: string, allowed?: MutationGuard): Promise<boolean> {
+    return this.#mutate(
+      repository,
+      (record, change) => {
+        if (record?.manifests.has(digest) !== true) return
+        change.manifests.set(digest, null)
+        for (const [tag, target] of record.tags) if (target === digest) change.tags.set(tag, null)
+      },
+      allowed,
+    )
   }
 
-  /** Delete one tag only; false when it was not there. */
-  deleteTag(repository: string, tag: string): Promise<boolean> {
-    return this.#mutate(repository, (record, change) => {
-      if (record?.tags.has(tag) === true) change.tags.set(tag, null)
-    })
+  /**
+   * Delete one tag only; false when it was not there.
+   * @param allowed see {@link MutationGuard}
+   */
+  deleteTag(repository: string, tag: string, allowed?: MutationGuard): Promise<boolean> {
+    return this.#mutate(
+      repository,
+      (record, change) => {
+        if (record?.tags.has(tag) === true) change.tags.set(tag, null)
+      },
+      allowed,
+    )
   }
 
   /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */

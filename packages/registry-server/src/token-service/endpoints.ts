@@ -68,6 +68,15 @@ export async function handleTokenRequest(
     return json(res, 401, {
       errors: [{ code: 'UNAUTHORIZED', message: 'credentials are expired' }],
     })
+  // Signing waits its turn on the thread pool: a credential revoked meanwhile must get no token,
+  // which registry:2 (unable to ask us) would honour until it expires.
+  if (rights.kind === 'scoped' && !ids.credentials.isActive(rights.subject))
+    return json(
+      res,
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: 'credentials are invalid' }] },
+      { 'WWW-Authenticate': BASIC_CHALLENGE },
+    )
   json(res, 200, {
     token: issued.token,
     access_token: issued.token,

@@ -43,3 +43,17 @@ describe.each([
     }
   })
 })
+
+// Basic auth splits `user:password` at the first colon (RFC 7617 allows none in the user-id): an
+// admin named with a colon was taken, then refused on every request, its revocations included.
+it.each([
+  ['its password', { username: 'ops:team', password: PASSWORD }],
+  ['no username but a colon', { username: ':', password: PASSWORD }],
+])(
+  'an admin username with a colon (given with %s) is refused with a TypeError',
+  async (_, given) => {
+    await expect(startLocalRegistry({ adminCredentials: given })).rejects.toThrow(
+      /admin username must not contain a colon/,
+    )
+  },
+)

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type LocalRegistry, type MintedCredential, startLocalRegistry } from '../../src/index.js'
 import { RegistryStore } from '../../src/storage/registry-store.js'
 import { imageIndex } from '../support/content.js'
+import { pushBlob, pushImage } from '../support/push.js'
 
 // A request is authorized when it arrives, but its body may take hours. What it would write must
 // not land once its credential was revoked or expired, or its repository deleted, meanwhile.
@@ -243,5 +244,117 @@ describe('a revocation between the second question and the write', () => {
       held.mockRestore()
     }
     expect(await status(`/v2/${repository}/manifests/raced`)).toBe(404)
+  })
+})
+
+// A request without a body is authorized when it arrives, but may then wait for the repository's
+// lock (behind another write of the repository, or a garbage collection) before it writes.
+describe('a bodiless write held until its credential is revoked, or its repository deleted', () => {
+  /**
+   * Hold calls of `method` of the store for `repository` (after `after` ran the original, when
+   * given): `reached` resolves when one is held, `release` lets it go on.
+   */
+  function holdStore<K extends 'deleteTag' | 'deleteManifest' | 'unlinkBlob' | 'linkedBlob'>(
+    method: K,
+    repository: string,
+    { after = false } = {},
+  ): { reached: Promise<void>; release: () => void; restore: () => void } {
+    let reachedNow: () => void = () => {}
+    const reached = new Promise<void>((resolve) => {
+      reachedNow = resolve
+    })
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const original = RegistryStore.prototype[method] as (...args: unknown[]) => Promise<unknown>
+    let held = false
+    const spy = vi.spyOn(RegistryStore.prototype, method).mockImplementation(async function (
+      this: RegistryStore,
+      ...args: unknown[]
+    ) {
+      if (held || args[0] !== repository) return original.apply(this, args)
+      held = true
+      const result = after ? await original.apply(this, args) : undefined
+      reachedNow()
+      await released
+      return after ? result : original.apply(this, args)
+    } as never)
+    return { reached, release, restore: () => spy.mockRestore() }
+  }
+
+  it.each([
+    ['a tag', 'deleteTag', (_: string): string => 'v1'],
+    ['a manifest by digest', 'deleteManifest', (digest: string): string => digest],
+  ] as const)('deleting %s deletes nothing (401)', async (_, method, reference) => {
+    const repository = freshRepo()
+    const digest = await pushImage(registry.url, repository, 'v1', repository, {
+      authorization: admin,
+    })
+    const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+    const hold = holdStore(method, repository)
+    try {
+      const deleted = fetch(`${registry.url}/v2/${repository}/manifests/${reference(digest)}`, {
+        method: 'DELETE',
+        headers: { authorization: basic(cred) },
+      })
+      await hold.reached
+      await registry.revokeCredentials({ username: cred.username })
+      hold.release()
+      // Before, the delete landed after the revocation and answered 202.
+      expect((await deleted).status).toBe(401)
+    } finally {
+      hold.restore()
+    }
+    expect(await status(`/v2/${repository}/manifests/v1`, admin, 'HEAD')).toBe(200)
+  })
+
+  it('deleting a blob unlinks nothing (401)', async () => {
+    const repository = freshRepo()
+    const blob = await pushBlob(registry.url, repository, randomBytes(32), {
+      authorization: admin,
+    })
+    const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+    const hold = holdStore('unlinkBlob', repository)
+    try {
+      const deleted = fetch(`${registry.url}/v2/${repository}/blobs/${blob}`, {
+        method: 'DELETE',
+        headers: { authorization: basic(cred) },
+      })
+      await hold.reached
+      await registry.revokeCredentials({ username: cred.username })
+      hold.release()
+      expect((await deleted).status).toBe(401)
+    } finally {
+      hold.restore()
+    }
+    expect(await status(`/v2/${repository}/blobs/${blob}`, admin, 'HEAD')).toBe(200)
+  })
+
+  it('a mount links nothing into the deleted repository (401)', async () => {
+    const repository = freshRepo()
+    const blob = await pushBlob(registry.url, repository, randomBytes(32), {
+      authorization: admin,
+    })
+    const cred = await registry.generateCredentials(repository, 'push-pull', 60)
+    // Held after the mount found the blob in `from`, before it links it.
+    const hold = holdStore('linkedBlob', repository, { after: true })
+    try {
+      const mounted = fetch(
+        `${registry.url}/v2/${repository}/blobs/uploads/?mount=${blob}&from=${repository}`,
+        { method: 'POST', headers: { authorization: basic(cred) } },
+      )
+      await hold.reached
+      expect(await status(`/_artifact-registry/repositories/${repository}`, admin, 'DELETE')).toBe(
+        202,
+      )
+      hold.release()
+      // Before, the mount answered 201 and linked the blob into the repository just deleted.
+      expect((await mounted).status).toBe(401)
+    } finally {
+      hold.restore()
+    }
+    expect(await status(`/v2/${repository}/blobs/${blob}`, admin, 'HEAD')).toBe(404)
+    expect(await status(`/v2/${repository}/tags/list`)).toBe(404)
   })
 })

@@ -45,6 +45,11 @@ describe('artifact-registry-local command line', () => {
     ],
     ['an extra argument', ['serve', 'now', '--data', 'x'], 'unexpected argument "now"'],
     [
+      'an --admin-user with a colon',
+      ['serve', '--data', 'x', '--admin-user', 'ops:team'],
+      '--admin-user must not contain a colon',
+    ],
+    [
       'both --admin-password and --admin-password-file',
       ['serve', '--data', 'x', '--admin-password', 'a', '--admin-password-file', 'f'],
       '--admin-password and --admin-password-file conflict',
