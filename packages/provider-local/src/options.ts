@@ -139,6 +139,9 @@ function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
   const admin = o.adminCredentials
   if (admin !== undefined && !(isText(admin?.username) && isText(admin?.password))) {
     add('adminCredentials', 'must be { username, password }, both non-empty strings')
+  } else if (admin?.username.includes(':') === true) {
+    // Basic auth ends the username at its first colon: every admin call would be refused (401).
+    add('adminCredentials', 'username must not contain a colon (Basic auth cannot carry it)')
   }
   if (o.tls !== undefined && !(isPem(o.tls?.cert) && isPem(o.tls?.key))) {
     add('tls', 'must be { cert, key } in PEM')

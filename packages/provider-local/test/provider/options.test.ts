@@ -56,6 +56,15 @@ describe('local() options', () => {
     )
   })
 
+  it('refuses an admin username with a colon, which Basic auth cannot carry', async () => {
+    const err = await rejectionOf({
+      url: 'http://127.0.0.1:5000',
+      adminCredentials: { username: 'ops:team', password: 'secret' },
+    })
+    expect(issuePaths(err)).toEqual(['adminCredentials'])
+    expect((err as Error).message).toContain('must not contain a colon')
+  })
+
   it('refuses options that are not an object', async () => {
     expect(issuePaths(await rejectionOf('http://127.0.0.1:5000'))).toEqual([''])
   })
