@@ -152,8 +152,9 @@ export class CredentialStore {
 
   /**
    * Revoke one credential by username (only if it is in `namespace`, when given), or every
-   * credential of a repository: they are refused from now on, and so are the tokens issued from them. Returns how many were revoked, counting
-   * those whose revocation an earlier call could not write to disk and this one did.
+   * credential of a repository: they are refused from now on, and so are the tokens issued from
+   * them. Returns how many were revoked, counting those whose revocation an earlier call could not
+   * write to disk and this one did.
    */
   async revoke(which: CredentialsToRevoke): Promise<number> {
     const removed = new Map<string, string>()
