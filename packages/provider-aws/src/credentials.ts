@@ -43,8 +43,13 @@ export async function generateCredentials(
     // Registry-wide: the token carries every permission of the base identity, and its session:
     // when the base credentials are temporary, the token stops working when they expire.
     const ecr = ctx.clients.ecr(ctx.options.region)
+    // The expiry is read before the token is asked for: the SDK may renew credentials close to
+    // their end at any use, and only ever for later ones, so the session read first ends no later
+    // than the one that signs GetAuthorizationToken. Read after, it could be a renewed session's,
+    // later than the end of the token's.
+    const baseExpiry = await baseCredentialsExpiry(ecr)
     const data = await authorizationData(ecr, name)
-    return toCredentials(ctx, data, await baseCredentialsExpiry(ecr))
+    return toCredentials(ctx, data, baseExpiry)
   }
   const arn = repository.repositoryArn
   if (arn === undefined)

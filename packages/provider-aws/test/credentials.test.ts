@@ -258,6 +258,63 @@ describe('without a role', () => {
     expect(credentials.expiresAt?.getTime()).toBe(base?.expiration.getTime())
   })
 
+  it('unscoped credentials report the end of the session that got the token, even when the SDK renews the base credentials right after', async () => {
+    const { name } = await createdRepository()
+    const sessionOf = async (seconds: number) => {
+      const options = await baseSessionOptions(
+        fake,
+        'arn:aws:iam::123456789012:role/ci-runner',
+        seconds,
+      )
+      const credentials = options.clientConfig?.credentials as {
+        accessKeyId: string
+        secretAccessKey: string
+        sessionToken: string
+        expiration: Date
+      }
+      return credentials
+    }
+    const first = await sessionOf(900)
+    // 299 s before the first session ends, the SDK (which reads the wall clock, 601 s behind the
+    // fake's) renews it at its next use; the renewed one is a second session of an hour.
+    fake.advanceClock(601)
+    const second = await sessionOf(3600)
+    const skew = fake.now() - Date.now()
+    const onWallClock = <T extends { expiration: Date }>(c: T): T => ({
+      ...c,
+      expiration: new Date(c.expiration.getTime() - skew),
+    })
+    fake.reset()
+    // The instance role's source hands out the renewed session once ECR has issued the token.
+    const source = async () => onWallClock(fake.authorizationTokens.length === 0 ? first : second)
+    const registry = await providerFor(fake, {
+      pullRoleArn: undefined,
+      pushRoleArn: undefined,
+      allowUnscopedCredentials: true,
+      clientConfig: { ...fake.providerOptions(REGION).clientConfig, credentials: source },
+    })
+    const credentials = await registry.generateCredentials(name, 'pull')
+    const signer = fake.authorizationTokens.at(-1)?.accessKeyId
+    const session = [first, second].find((c) => c.accessKeyId === signer)
+    expect(session).toBeDefined()
+    // The token works until that session ends, and not after.
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+    const status = async (): Promise<number> => {
+      const res = await fetch(`http://${credentials.registry}/v2/${name}/tags/list`, {
+        headers: { authorization: `Basic ${basic}` },
+      })
+      await res.body?.cancel()
+      return res.status
+    }
+    const end = session?.expiration.getTime() ?? 0
+    fake.advanceClock((end - fake.now()) / 1000 - 5)
+    expect(await status()).not.toBe(401)
+    fake.advanceClock(5)
+    expect(await status()).toBe(401)
+    // expiresAt is never later than that (on the wall clock, as the caller reads it).
+    expect(credentials.expiresAt?.getTime()).toBeLessThanOrEqual(end - skew)
+  })
+
   it('unscoped credentials without a token expiry report null, never 1970', async () => {
     const { name } = await createdRepository()
     const registry = await providerFor(fake, {
