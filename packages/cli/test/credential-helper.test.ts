@@ -264,6 +264,32 @@ describe('the cache key: the binding read and the identity, not only the config 
     expect((await get(bound.host, other)).Username).not.toBe(first.Username)
   })
 
+  it('a binding file whose admin password is a placeholder: another value, or none, never gets the old credentials', async () => {
+    // The text stays the same; the variable holds the password that mints. A run without it (or
+    // with another) must not be handed what a run with the registry's admin password minted.
+    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
+    const password: string = binding.adminCredentials.password
+    const copy = join(home, 'placeholder-binding.json')
+    const placeholder = { ...binding, adminCredentials: { ...binding.adminCredentials } }
+    placeholder.adminCredentials.password = '$' + '{HELPER_ADMIN_PASSWORD}'
+    await writeFile(copy, JSON.stringify(placeholder), { mode: 0o600 })
+    await writeConfig({ bindingFile: copy, ...entry })
+    const first = await get(bound.host, { HELPER_ADMIN_PASSWORD: password })
+    expect((await get(bound.host, { HELPER_ADMIN_PASSWORD: password })).Username).toBe(
+      first.Username,
+    )
+    const unset = await helper('get', bound.host)
+    expect(unset.status).toBe(1)
+    expect(unset.stdout).toContain('names HELPER_ADMIN_PASSWORD, which is not set')
+    expect(unset.stdout).not.toContain(first.Username)
+    const wrong = await helper('get', bound.host, {
+      env: { HELPER_ADMIN_PASSWORD: 'not-the-password' },
+    })
+    expect(wrong.status).toBe(1)
+    expect(wrong.stdout).not.toContain(first.Username)
+    expect(wrong.stdout).not.toContain('not-the-password')
+  })
+
   it('another identity (AWS_PROFILE, GOOGLE_APPLICATION_CREDENTIALS, AZURE_CLIENT_ID) never gets the old credentials; erase forgets all', async () => {
     const first = await get(bound.host, { AWS_PROFILE: 'ci-a' })
     expect((await get(bound.host, { AWS_PROFILE: 'ci-a' })).Username).toBe(first.Username)

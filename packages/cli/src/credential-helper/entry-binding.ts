@@ -10,16 +10,20 @@ import type { HelperHostConfig } from './config.js'
 
 /** The binding of a config entry as read once: its text for the cache key, and the registry. */
 export interface EntryBinding {
-  /** The binding file's text, or the values of the variables a binding name reads. */
+  /**
+   * For the cache key: the binding file's text and what it resolves to, or the values of the
+   * variables a binding name reads.
+   */
   readonly text: string
   /** The registry this very text describes (a file is not read again). */
   open(): Promise<ArtifactRegistry>
 }
 
 /**
- * Read an entry's binding: the file (its text is what gets hashed and then parsed), or both
- * variables a binding name may be read from (`ARTIFACT_REGISTRY_<NAME>_BINDING`, then
- * `ALIEN_<NAME>_BINDING`), so a change to either gives another cache key.
+ * Read an entry's binding: the file (its text and the binding it resolves to, a `${VAR}` admin
+ * password included, are what gets hashed), or both variables a binding name may be read from
+ * (`ARTIFACT_REGISTRY_<NAME>_BINDING`, then `ALIEN_<NAME>_BINDING`), so a change to either gives
+ * another cache key.
  */
 export async function readEntryBinding(
   entry: HelperHostConfig,
@@ -27,10 +31,14 @@ export async function readEntryBinding(
 ): Promise<EntryBinding> {
   const file = entry.bindingFile
   if (file !== undefined) {
-    const text = await readBindingText(file)
+    const fileText = await readBindingText(file)
+    // Resolved now, not when minting: a `${VAR}` admin password comes from `env`, not the file, so
+    // the key must include what the file resolves to. Keyed on the text alone, a run without the
+    // variable (or with another password) got what a run holding the admin password minted.
+    const binding = parseBindingText(fileText, file, undefined, env)
     return {
-      text,
-      open: async () => createArtifactRegistry(parseBindingText(text, file, undefined, env)),
+      text: JSON.stringify([fileText, binding]),
+      open: async () => createArtifactRegistry(binding),
     }
   }
   const name = entry.binding ?? ''

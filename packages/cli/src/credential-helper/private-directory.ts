@@ -20,7 +20,14 @@ export async function ensurePrivateDirectory(dir: string): Promise<void> {
   if (uid !== undefined && info.uid !== uid) {
     throw refused(dir, `belongs to another user (uid ${info.uid})`)
   }
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700)
+  if ((info.mode & 0o077) === 0) return
+  await chmod(dir, 0o700)
+  // A file system without Unix modes (vfat, CIFS, WSL's drvfs) takes the chmod and changes
+  // nothing: every file in it stays open to others whatever mode it is created with, so the
+  // secrets the helper would write there are refused rather than left readable.
+  if (((await lstat(dir)).mode & 0o077) !== 0) {
+    throw refused(dir, 'stays open to others after chmod 0700 (a file system without Unix modes?)')
+  }
 }
 
 function refused(dir: string, problem: string): ArtifactRegistryError {
