@@ -4,11 +4,11 @@ import { deprovision, provision } from '../src/provision/index.js'
 import { rejectionOf } from './fixtures.js'
 import {
   deprovisionOptions,
+  foreignAssignment,
   PROVISIONED_REGISTRY,
   provisionOptions,
   REGISTRY_ID,
   REGISTRY_NAME,
-  RUNTIME,
   runtimeAssignments,
   startProvisionFake,
   summary,
@@ -55,15 +55,7 @@ describe('deprovision', () => {
 
   it('never deletes a role assignment it did not make', async () => {
     await using fake = await provisionedWithImages()
-    const foreign = {
-      id: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/0f0f0f0f-0000-4000-8000-000000000001`,
-      name: '0f0f0f0f-0000-4000-8000-000000000001',
-      scope: REGISTRY_ID,
-      roleDefinitionId: ACR_PULL,
-      principalId: RUNTIME.objectId,
-      principalType: 'ServicePrincipal',
-      createdOn: new Date(),
-    }
+    const foreign = foreignAssignment(ACR_PULL)
     fake.state.roleAssignments.set(foreign.name, foreign)
     const { changes } = await deprovision(deprovisionOptions(fake))
     expect(summary(changes).filter((c) => c.endsWith('role-assignment'))).toHaveLength(3)

@@ -115,3 +115,20 @@ type FakeAssignment = NonNullable<ReturnType<AzureFakeState['roleAssignments']['
 export function runtimeAssignments(fake: AzureFake): FakeAssignment[] {
   return [...fake.state.roleAssignments.values()].filter((a) => a.principalId === RUNTIME.objectId)
 }
+
+/**
+ * A role assignment of the runtime principal at the registry, made by someone else (by hand, by
+ * Terraform): its name is not one provisioning derives.
+ */
+export function foreignAssignment(roleDefinitionId: string): FakeAssignment {
+  const name = '0f0f0f0f-0000-4000-8000-000000000001'
+  return {
+    id: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    scope: REGISTRY_ID,
+    roleDefinitionId,
+    principalId: RUNTIME.objectId,
+    principalType: 'ServicePrincipal',
+    createdOn: new Date(),
+  }
+}

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import {
   deprovisionOptions,
+  foreignAssignment,
   PROVISIONED_REGISTRY,
   provisionOptions,
-  REGISTRY_ID,
   RUNTIME,
   runtimeAssignments,
   startProvisionFake,
@@ -40,15 +40,10 @@ const nextPrincipal = { runtimePrincipalId: NEXT_RUNTIME.objectId }
 describe('a runtime principal replaced between runs', () => {
   it('provision deletes what it assigned to the former principal, and only that', async () => {
     await using fake = await provisionedForFormerPrincipal()
-    const foreign = {
-      id: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/0f0f0f0f-0000-4000-8000-000000000001`,
-      name: '0f0f0f0f-0000-4000-8000-000000000001',
-      scope: REGISTRY_ID,
-      roleDefinitionId: `/subscriptions/${FAKE_AZURE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/8311e382-0749-4cb8-b61a-304f252e45ec`,
-      principalId: RUNTIME.objectId,
-      principalType: 'ServicePrincipal',
-      createdOn: new Date(),
-    }
+    // AcrPush, given by hand under a name of its own.
+    const foreign = foreignAssignment(
+      `/subscriptions/${FAKE_AZURE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/8311e382-0749-4cb8-b61a-304f252e45ec`,
+    )
     fake.state.roleAssignments.set(foreign.name, foreign)
     const { changes } = await provision(provisionOptions(fake, nextPrincipal))
     expect(summary(changes)).toEqual([
