@@ -37,6 +37,11 @@ describe('deprovision', () => {
     expect(result.changes).toEqual([
       {
         action: 'delete',
+        kind: 'ecr-replication-rule',
+        id: `ecr:${REGION}:${ACCOUNT}:replication-rule/acme-`,
+      },
+      {
+        action: 'delete',
         kind: 'iam-role-policy',
         id: `arn:aws:iam::${ACCOUNT}:role/acme-pull#artifact-registry`,
       },
@@ -47,11 +52,6 @@ describe('deprovision', () => {
         id: `arn:aws:iam::${ACCOUNT}:role/acme-push#artifact-registry`,
       },
       { action: 'delete', kind: 'iam-role', id: `arn:aws:iam::${ACCOUNT}:role/acme-push` },
-      {
-        action: 'delete',
-        kind: 'ecr-replication-rule',
-        id: `ecr:${REGION}:${ACCOUNT}:replication-rule/acme-`,
-      },
     ])
     expect(fake.getRoleNames()).toEqual([])
     expect(fake.getReplicationRules(REGION)).toEqual([FOREIGN_RULE])
@@ -203,5 +203,45 @@ describe('deprovision', () => {
     await provision(provisionOptions(fake))
     await deprovision(deprovisionOptions(fake, { force: true }))
     expect(fake.getRepositoryNames(REGION)).toEqual([])
+  })
+})
+
+describe('deprovision leaves the replication rule of a prefix it cannot show it provisioned', () => {
+  // The rule `{prefix}-` serves every binding of that prefix (and the runtime merges it without
+  // provisioning): a mistyped name with a real prefix must not stop another binding's replicas.
+  it("another binding's rule stays when no role of this name carries the prefix's mark", async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    const rules = fake.getReplicationRules(REGION)
+    const result = await deprovision(
+      deprovisionOptions(fake, { name: 'typo', repositoryPrefix: 'acme' }),
+    )
+    expect(result.changes).toEqual([
+      {
+        action: 'unchanged',
+        kind: 'ecr-replication-rule',
+        id: `ecr:${REGION}:${ACCOUNT}:replication-rule/acme-`,
+        detail: 'kept: no role typo-pull or typo-push marks prefix acme as provisioned',
+      },
+    ])
+    expect(fake.getReplicationRules(REGION)).toEqual(rules)
+    expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
+  })
+
+  it('a rerun after the rule could not be deleted still deletes it', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.inject('PutReplicationConfiguration', 'server-error')
+    await expect(deprovision(deprovisionOptions(fake))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    const rerun = await deprovision(deprovisionOptions(fake))
+    expect(rerun.changes).toContainEqual({
+      action: 'delete',
+      kind: 'ecr-replication-rule',
+      id: `ecr:${REGION}:${ACCOUNT}:replication-rule/acme-`,
+    })
+    expect(fake.getReplicationRules(REGION)).toEqual([])
+    expect(fake.getRoleNames()).toEqual([])
   })
 })

@@ -118,11 +118,11 @@ it(
     expect(gone.changes.map((c) => `${c.action} ${c.kind}`)).toEqual([
       'delete ecr-repository',
       'delete ecr-repository',
-      'delete iam-role-policy',
-      'delete iam-role',
-      'delete iam-role-policy',
-      'delete iam-role',
       'delete ecr-replication-rule',
+      'delete iam-role-policy',
+      'delete iam-role',
+      'delete iam-role-policy',
+      'delete iam-role',
     ])
     await iam.send(
       new DeleteRolePolicyCommand({ RoleName: RUNTIME_ROLE, PolicyName: RUNTIME_POLICY }),

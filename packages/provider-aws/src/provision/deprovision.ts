@@ -6,7 +6,11 @@ import { instanceProfileProblems } from './instance-profiles.js'
 import { type AwsDeprovisionOptions, resolveOptions } from './options.js'
 import { refuseConflicts, survey } from './ownership-check.js'
 import { ownedByOther } from './provisioned-prefixes.js'
-import { deleteReplicationRule, ourReplicationRule } from './replication-rule.js'
+import {
+  deleteReplicationRule,
+  keepReplicationRule,
+  ourReplicationRule,
+} from './replication-rule.js'
 import { deleteRepository, repositoriesUnderPrefix } from './repositories.js'
 import { ownerPrefixOf } from './role-survey.js'
 import { provisioningRun } from './run.js'
@@ -32,8 +36,9 @@ export interface AwsDeprovisionResult extends ProvisionResult<AwsBinding> {
  * refuses too). Repositories of another provisioned binding are never touched (`skipped`). A
  * role without provisioning's ownership mark for this prefix, holding a policy provisioning did
  * not put there, or held by an instance profile (IAM does not delete such a role) is never
- * touched either: `CONFLICT` naming it, `force` or not, before any change. What is already gone
- * is not reported, so a second run returns no changes.
+ * touched either: `CONFLICT` naming it, `force` or not, before any change. The replication rule
+ * is deleted only on the word of such a marked role too (else kept, `unchanged`). What is already
+ * gone is not reported, so a second run returns no changes.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option; `CONFLICT` as
  *   above, before any change; a mapped AWS error otherwise.
@@ -77,12 +82,23 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
           : ` (no role ${found.roles.map((r) => r.name).join(' or ')} marks prefix ${o.prefix} as provisioned, so force does not delete them either)`,
     )
     for (const repository of repositories) await deleteRepository(ctx, repository)
+    // The rule `{prefix}-` is only ours on the word of a role provisioning created for this
+    // prefix, as for force: a mistyped name with another binding's prefix (or a prefix whose rule
+    // the runtime merged) must not stop replication there. It goes before the roles, so a run
+    // that fails midway leaves a marked role behind and a rerun still removes the rule.
+    if (ours !== undefined) {
+      if (owned) await deleteReplicationRule(ctx, rules)
+      else
+        await keepReplicationRule(
+          ctx,
+          found.roles.map((r) => r.name),
+        )
+    }
     for (const role of found.roles) {
       if (role.role === undefined) continue
       if (role.inlinePolicies.includes(ROLE_POLICY_NAME)) await deleteRolePolicy(ctx, role)
       await deleteRole(ctx, role.name, role.arn)
     }
-    if (ours !== undefined) await deleteReplicationRule(ctx, rules)
     const binding: AwsBinding = {
       platform: PLATFORM,
       region: o.region,

@@ -58,6 +58,25 @@ export async function deleteReplicationRule(
   )
 }
 
+/**
+ * Report the prefix's rule kept (`unchanged`, with why): no role of the binding (`roleNames`)
+ * carries this prefix's ownership mark, so it may be another binding's or the runtime's.
+ */
+export async function keepReplicationRule(
+  ctx: ProvisionContext,
+  roleNames: readonly string[],
+): Promise<void> {
+  await ctx.recorder.apply(
+    {
+      action: 'unchanged',
+      kind: 'ecr-replication-rule',
+      id: replicationRuleId(ctx),
+      detail: `kept: no role ${roleNames.join(' or ')} marks prefix ${ctx.prefix} as provisioned`,
+    },
+    async () => {},
+  )
+}
+
 // --- Internal ---
 
 async function registryRules(ctx: ProvisionContext): Promise<ReplicationRule[]> {

@@ -51,7 +51,10 @@ export async function deprovision(
       await session.close()
     }
   }
-  await removeDataDirectory(target.dataDir, found, remaining, recorder)
+  // Read again once the registry is closed: a forced deletion may take long, and files someone
+  // put into the directory meanwhile are no registry's, so they keep it (the first read is older).
+  const now = found.state === 'registry' ? await inspectDataDirectory(target.dataDir) : found
+  await removeDataDirectory(target.dataDir, now, remaining, recorder)
   return { binding, changes: recorder.changes }
 }
 

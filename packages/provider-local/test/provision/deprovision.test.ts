@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ProvisionRecorder } from '@artifact-registry/core'
@@ -167,6 +168,27 @@ describe('deprovision({ dataDir }) removes only a data directory provision creat
       detail: expect.stringContaining('notes.txt'),
     })
     expect(await readdir(withNotes)).toContain('notes.txt')
+  })
+
+  it('keeps files put into the directory while its repositories were being deleted', async () => {
+    await using scratch = await scratchDirectory('deprovision-data-dir-late-files-')
+    const dataDir = join(scratch.dir, 'registry')
+    await provision({ dataDir })
+    {
+      await using registry = await local({ dataDir })
+      await registry.createRepository('app')
+    }
+    // Someone writes into the directory while the (possibly long) forced deletion runs.
+    const onChange = (change: { kind: string }) => {
+      if (change.kind === 'local-repository') writeFileSync(join(dataDir, 'notes.txt'), 'mine')
+    }
+    const done = await deprovision({ dataDir, force: true, onChange })
+    expect(done.changes.at(-1)).toMatchObject({
+      action: 'unchanged',
+      kind: 'data-directory',
+      detail: expect.stringContaining('notes.txt'),
+    })
+    expect(await readdir(dataDir)).toContain('notes.txt')
   })
 
   it('is refused while a registry serves the directory', async () => {
