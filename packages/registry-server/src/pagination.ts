@@ -13,12 +13,26 @@ export interface Page {
 export function paginate(sorted: readonly string[], url: URL): Page {
   const rawN = url.searchParams.get('n')
   const last = url.searchParams.get('last')
-  const start = last === null ? sorted : sorted.filter((item) => item > last)
-  if (rawN === null) return { items: [...start], link: undefined }
+  // Found by bisection, not by a pass over the list: a page of a large repository costs its
+  // size, not the repository's.
+  const from = last === null ? 0 : firstAfter(sorted, last)
+  if (rawN === null) return { items: sorted.slice(from), link: undefined }
   if (!/^\d+$/.test(rawN)) throw new OciError('PAGINATION_NUMBER_INVALID', { detail: `n=${rawN}` })
   const n = Number(rawN)
-  const items = start.slice(0, n)
-  const more = n > 0 && start.length > n
+  const items = sorted.slice(from, from + n)
+  const more = n > 0 && sorted.length - from > n
   const next = new URLSearchParams({ n: String(n), last: items.at(-1) ?? '' })
   return { items, link: more ? `<${url.pathname}?${next}>; rel="next"` : undefined }
+}
+
+/** The index of the first item of `sorted` after `last` (`sorted.length` when none is). */
+function firstAfter(sorted: readonly string[], last: string): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if ((sorted[mid] as string) > last) high = mid
+    else low = mid + 1
+  }
+  return low
 }

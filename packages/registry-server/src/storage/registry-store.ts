@@ -23,6 +23,18 @@ import type { ManifestRecord, RepositoryRecord } from './repository-record.js'
  */
 export type MutationGuard = () => void
 
+/** One page of referrers; `last` is the digest to list after for the next, when more follow. */
+export interface ReferrersPage {
+  manifests: Descriptor[]
+  last?: string
+}
+
+/**
+ * The most a page of referrers holds as JSON (one descriptor larger than this is a page alone).
+ * Real referrers (signatures, SBOMs) take a few hundred bytes each.
+ */
+export const REFERRERS_PAGE_BYTES: number = 4 * 1024 * 1024
+
 /** A manifest to store: its exact bytes, digest, parsed fields and the tags to point at it. */
 export interface ManifestWrite {
   bytes: Buffer
@@ -44,6 +56,8 @@ export class RegistryStore {
   readonly #metadata: MetadataStore
   readonly #records: Map<string, RepositoryRecord>
   readonly #mutex = new KeyedMutex()
+  /** Each repository's tags, sorted, once listed (see {@link tags}). */
+  readonly #sortedTags = new Map<string, readonly string[]>()
 
   private constructor(
     blobs: BlobStore,
@@ -190,36 +204,73 @@ export class RegistryStore {
     )
   }
 
-  /** Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown. */
-  tags(repository: string): string[] | undefined {
+  /**
+   * Tags of a repository sorted ASCIIbetically; `undefined` when the repository is unknown.
+   * Sorted once and then kept up to date by each change (see {@link #mutate}): sorted again at
+   * every request, a repository of a million tags cost each `tags/list?n=10` 240 ms of the main
+   * thread, and 20 such requests at once held every other client up for 2 s.
+   */
+  tags(repository: string): readonly string[] | undefined {
     const record = this.#records.get(repository)
-    return record && [...record.tags.keys()].sort()
+    if (record === undefined) return undefined
+    let sorted = this.#sortedTags.get(repository)
+    if (sorted === undefined) {
+      sorted = [...record.tags.keys()].sort()
+      this.#sortedTags.set(repository, sorted)
+    }
+    return sorted
   }
 
   /**
-   * Descriptors of the repository's manifests whose subject is `digest`, annotations included
-   * (read from the manifest itself when too large for the record).
+   * One page of the descriptors of the repository's manifests whose subject is `digest`, sorted
+   * by digest, annotations included (read from the manifest itself when too large for the
+   * record). Only those of `artifactType` when given, and only digests after `after` when given.
+   * A page holds descriptors of at most {@link REFERRERS_PAGE_BYTES} as JSON (at least one), and
+   * `last` names its last digest when more follow. Listed whole, a subject with 20 referrers of
+   * 4 MiB of annotations took one request to 478 MB resident and blocked every other client for
+   * 1.2 s; the page is bounded whatever a pusher stacked on one subject, and manifests are read
+   * one at a time.
    */
-  async referrers(repository: string, digest: string): Promise<Descriptor[]> {
+  async referrers(
+    repository: string,
+    digest: string,
+    query: { artifactType?: string; after?: string } = {},
+  ): Promise<ReferrersPage> {
     const record = this.#records.get(repository)
-    if (record === undefined) return []
+    if (record === undefined) return { manifests: [] }
+    const { artifactType, after } = query
     const found = [...record.manifests]
-      .filter(([, m]) => m.subject === digest)
+      .filter(
+        ([d, m]) =>
+          m.subject === digest &&
+          (artifactType === undefined || m.artifactType === artifactType) &&
+          (after === undefined || d > after),
+      )
       .sort(([a], [b]) => (a < b ? -1 : 1))
-    return Promise.all(
-      found.map(async ([d, m]) => {
-        const annotations = m.annotationsInManifest
-          ? annotationsOf(await this.blobs.readAll(d))
-          : m.annotations
-        return {
-          mediaType: m.mediaType,
-          digest: d,
-          size: m.size,
-          ...(m.artifactType && { artifactType: m.artifactType }),
-          ...(annotations && { annotations }),
-        }
-      }),
-    )
+    const manifests: Descriptor[] = []
+    let bytes = 0
+    for (const [d, m] of found) {
+      // A manifest's annotations are no larger than the manifest: its size bounds the entry
+      // before it is read, so a manifest is not read only to be left for the next page.
+      const estimate = m.annotationsInManifest ? m.size : 0
+      if (manifests.length > 0 && bytes + estimate > REFERRERS_PAGE_BYTES) break
+      const annotations = m.annotationsInManifest
+        ? annotationsOf(await this.blobs.readAll(d))
+        : m.annotations
+      const descriptor: Descriptor = {
+        mediaType: m.mediaType,
+        digest: d,
+        size: m.size,
+        ...(m.artifactType && { artifactType: m.artifactType }),
+        ...(annotations && { annotations }),
+      }
+      const size = JSON.stringify(descriptor).length
+      if (manifests.length > 0 && bytes + size > REFERRERS_PAGE_BYTES) break
+      manifests.push(descriptor)
+      bytes += size
+    }
+    const more = manifests.length < found.length
+    return more ? { manifests, last: manifests.at(-1)?.digest } : { manifests }
   }
 
   /** Every digest a manifest still needs: the manifests themselves and what they reference. */
@@ -277,6 +328,12 @@ export class RegistryStore {
         change,
         emptied ? undefined : () => changedCopy(current, change),
       )
+      const sorted = this.#sortedTags.get(repository)
+      if (sorted !== undefined && current !== undefined && !emptied) {
+        this.#sortedTags.set(repository, sortedAfter(sorted, current.tags, change.tags))
+      } else {
+        this.#sortedTags.delete(repository)
+      }
       if (emptied) this.#records.delete(repository)
       else if (current === undefined) this.#records.set(repository, changedCopy(undefined, change))
       else applyChange(current, change)
@@ -303,4 +360,33 @@ function recordedAnnotations(
     return { annotationsInManifest: true }
   }
   return { annotations }
+}
+
+/**
+ * `sorted` (the names of `tags`) once `change` is made: the same array when no name comes or
+ * goes, else the names left merged with the new ones, in time linear in the tags (a change of a
+ * few tags does not sort them all again).
+ */
+function sortedAfter(
+  sorted: readonly string[],
+  tags: ReadonlyMap<string, string>,
+  change: ReadonlyMap<string, string | null>,
+): readonly string[] {
+  const removed = new Set<string>()
+  const added: string[] = []
+  for (const [tag, digest] of change) {
+    if (digest === null && tags.has(tag)) removed.add(tag)
+    else if (digest !== null && !tags.has(tag)) added.push(tag)
+  }
+  if (removed.size === 0 && added.length === 0) return sorted
+  added.sort()
+  const merged: string[] = []
+  let i = 0
+  for (const tag of sorted) {
+    if (removed.has(tag)) continue
+    while (i < added.length && (added[i] as string) < tag) merged.push(added[i++] as string)
+    merged.push(tag)
+  }
+  while (i < added.length) merged.push(added[i++] as string)
+  return merged
 }
