@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import { rejectionOf } from './fixtures.js'
 import {
+  DELETED_EVERYTHING,
   deprovisionOptions,
   foreignAssignment,
   PROVISIONED_REGISTRY,
@@ -40,13 +41,7 @@ describe('deprovision', () => {
   it('with force: true deletes the registry, its repositories with it', async () => {
     await using fake = await provisionedWithImages('team-a/web')
     const { changes, binding } = await deprovision(deprovisionOptions(fake, { force: true }))
-    expect(summary(changes)).toEqual([
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-definition',
-      'delete container-registry',
-    ])
+    expect(summary(changes)).toEqual(DELETED_EVERYTHING)
     expect(changes.at(-1)?.id).toBe(REGISTRY_ID)
     expect(binding.registryName).toBe(REGISTRY_NAME)
     expect(fake.state.registries.size).toBe(0)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import {
   CREATED_FROM_NOTHING,
+  DELETED_EVERYTHING,
   deprovisionOptions,
   provisionOptions,
   REGISTRY_NAME,
@@ -59,13 +60,7 @@ describe('deprovision({ dryRun: true })', () => {
     await provision(provisionOptions(fake))
     fake.reset()
     const dry = await deprovision(deprovisionOptions(fake, { dryRun: true }))
-    expect(summary(dry.changes)).toEqual([
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-definition',
-      'delete container-registry',
-    ])
+    expect(summary(dry.changes)).toEqual(DELETED_EVERYTHING)
     expect(writes(fake.requests)).toEqual([])
     expect(fake.state.roleAssignments.size).toBe(3)
     const real = await deprovision(deprovisionOptions(fake))

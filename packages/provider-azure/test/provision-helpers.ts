@@ -92,6 +92,15 @@ export const CREATED_FROM_NOTHING: readonly string[] = [
   'create role-assignment',
 ]
 
+/** The changes of a `deprovision` that deletes everything provisioning made, in its order. */
+export const DELETED_EVERYTHING: readonly string[] = [
+  'delete role-assignment',
+  'delete role-assignment',
+  'delete role-assignment',
+  'delete role-definition',
+  'delete container-registry',
+]
+
 /** `action kind` of each change, for compact assertions. */
 export function summary(changes: readonly { action: string; kind: string }[]): string[] {
   return changes.map((c) => `${c.action} ${c.kind}`)

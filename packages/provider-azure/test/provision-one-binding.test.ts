@@ -5,6 +5,7 @@ import { deprovision, provision } from '../src/provision/index.js'
 import { managedTags, PREFIX_TAG } from '../src/provision/ownership.js'
 import { fakeCredential, rejectionOf } from './fixtures.js'
 import {
+  DELETED_EVERYTHING,
   deprovisionOptions,
   provisionOptions,
   REGISTRY_NAME,
@@ -146,13 +147,7 @@ describe('deprovision of a registry provisioned for one binding', () => {
     const { changes } = await deprovision(
       deprovisionOptions(fake, { repositoryPrefix: 'team-a', force: true }),
     )
-    expect(summary(changes)).toEqual([
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-definition',
-      'delete container-registry',
-    ])
+    expect(summary(changes)).toEqual(DELETED_EVERYTHING)
     expect(fake.state.registries.size).toBe(0)
     expect(fake.state.roleDefinitions.size).toBe(0)
     expect(runtimeAssignments(fake)).toEqual([])

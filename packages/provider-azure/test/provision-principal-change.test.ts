@@ -2,6 +2,7 @@ import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
 import {
+  DELETED_EVERYTHING,
   deprovisionOptions,
   foreignAssignment,
   PROVISIONED_REGISTRY,
@@ -69,13 +70,7 @@ describe('a runtime principal replaced between runs', () => {
     // are still the former one's (provision was not run again since the rotation).
     const options = deprovisionOptions(fake, nextPrincipal)
     const { changes } = await deprovision({ ...options, force: true })
-    expect(summary(changes)).toEqual([
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-assignment',
-      'delete role-definition',
-      'delete container-registry',
-    ])
+    expect(summary(changes)).toEqual(DELETED_EVERYTHING)
     expect([...fake.state.roleAssignments.values()]).toEqual([])
     expect(fake.state.roleDefinitions.size).toBe(0)
   })

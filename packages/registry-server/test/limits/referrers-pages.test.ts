@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { pushBlob, sha256 } from '../support/push.js'
+import { type Content, EMPTY_JSON_CONTENT, imageManifest } from '../support/content.js'
+import { pushBlob } from '../support/push.js'
 
 // The referrers API lists every manifest whose subject is a digest, with its annotations, which a
 // pusher may make nearly as large as a manifest (4 MiB). Listed in one answer, 20 such referrers
 // took one request to 478 MB resident; a page now holds at most 4 MiB, and `Link` leads on.
 
-const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json'
 const REPO = 'stacked/app'
 const PAGE_BYTES = 4 * 1024 * 1024
 
@@ -14,56 +14,43 @@ interface Index {
   manifests: { digest: string; artifactType?: string; annotations?: Record<string, string> }[]
 }
 
-async function putManifest(url: string, body: Buffer): Promise<string> {
-  const digest = sha256(body)
+async function putManifest(url: string, manifest: Content): Promise<string> {
+  const { digest, mediaType } = manifest.descriptor
   const res = await fetch(`${url}/v2/${REPO}/manifests/${digest}`, {
     method: 'PUT',
-    body,
-    headers: { 'content-type': MANIFEST_TYPE },
+    body: manifest.bytes,
+    headers: { 'content-type': mediaType },
   })
   expect(res.status, await res.text()).toBe(201)
   return digest
 }
 
-function manifest(
-  config: { digest: string; size: number },
-  extra: Record<string, unknown> = {},
-): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MANIFEST_TYPE,
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', ...config },
-      layers: [],
-      ...extra,
-    }),
-  )
-}
-
 describe('referrers of one subject', () => {
   it('are listed in pages of at most 4 MiB, each linking to the next', async () => {
     await using registry = await startLocalRegistry({ logLevel: 'silent' })
-    const config = { digest: await pushBlob(registry.url, REPO, Buffer.from('{}')), size: 2 }
-    const plain = manifest(config)
-    const subject = { mediaType: MANIFEST_TYPE, digest: await putManifest(registry.url, plain) }
+    const config = EMPTY_JSON_CONTENT.descriptor
+    await pushBlob(registry.url, REPO, EMPTY_JSON_CONTENT.bytes)
+    const plain = imageManifest(config, [])
+    await putManifest(registry.url, plain)
+    const subject = plain.descriptor
     const pushed = new Set<string>()
     for (let i = 0; i < 3; i++) {
       const notes = `${i}`.repeat(1536 * 1024)
-      const body = manifest(config, {
+      const large = imageManifest(config, [], {
         artifactType: 'application/vnd.example.large',
-        subject: { ...subject, size: plain.byteLength },
+        subject,
         annotations: { 'org.example.notes': notes },
       })
-      pushed.add(await putManifest(registry.url, body))
+      pushed.add(await putManifest(registry.url, large))
     }
     const small = new Set<string>()
     for (let i = 0; i < 2; i++) {
-      const body = manifest(config, {
+      const referrer = imageManifest(config, [], {
         artifactType: 'application/vnd.example.small',
-        subject: { ...subject, size: plain.byteLength },
+        subject,
         annotations: { 'org.opencontainers.image.title': `small ${i}` },
       })
-      small.add(await putManifest(registry.url, body))
+      small.add(await putManifest(registry.url, referrer))
     }
 
     const listed: string[] = []

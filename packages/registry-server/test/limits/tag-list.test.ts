@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
-import { pushBlob, sha256 } from '../support/push.js'
+import { type Content, EMPTY_JSON_CONTENT, imageManifest } from '../support/content.js'
+import { pushBlob } from '../support/push.js'
 
 // A page of tags must cost its size, not the repository's: sorted again at every request, a
 // repository of a million tags cost each `tags/list?n=10` 240 ms of the main thread, so a pull
 // credential could keep the server from answering anyone. The sorted list is kept, and updated
 // by each change of the tags.
 
-const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json'
 const REPO = 'many/tags'
 const TAGS = 3000
 
@@ -15,16 +15,17 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-async function putTags(url: string, body: Buffer, tags: string[]): Promise<void> {
+async function putTags(url: string, manifest: Content, tags: string[]): Promise<void> {
+  const { digest, mediaType } = manifest.descriptor
   for (let i = 0; i < tags.length; i += 1000) {
     const query = tags
       .slice(i, i + 1000)
       .map((t) => `tag=${t}`)
       .join('&')
-    const res = await fetch(`${url}/v2/${REPO}/manifests/${sha256(body)}?${query}`, {
+    const res = await fetch(`${url}/v2/${REPO}/manifests/${digest}?${query}`, {
       method: 'PUT',
-      body,
-      headers: { 'content-type': MANIFEST_TYPE },
+      body: manifest.bytes,
+      headers: { 'content-type': mediaType },
     })
     expect(res.status, await res.text()).toBe(201)
   }
@@ -45,15 +46,8 @@ async function allTags(url: string, n: number): Promise<string[]> {
 describe('listing the tags of a large repository', () => {
   it('does not sort them all again for each page, and stays right as tags come and go', async () => {
     await using registry = await startLocalRegistry({ logLevel: 'silent' })
-    const config = { digest: await pushBlob(registry.url, REPO, Buffer.from('{}')), size: 2 }
-    const body = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MANIFEST_TYPE,
-        config: { mediaType: 'application/vnd.oci.empty.v1+json', ...config },
-        layers: [],
-      }),
-    )
+    await pushBlob(registry.url, REPO, EMPTY_JSON_CONTENT.bytes)
+    const body = imageManifest(EMPTY_JSON_CONTENT.descriptor, [])
     const tags = Array.from({ length: TAGS }, (_, i) => `t${String(i * 2).padStart(5, '0')}`)
     await putTags(registry.url, body, tags)
 
