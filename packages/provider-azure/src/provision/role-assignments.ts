@@ -108,9 +108,8 @@ function managedAssignments(ctx: ProvisionContext, role: RuntimeRole): ManagedAs
   return [{ roleDefinitionId: role.id, wanted: true }, ...builtIn]
     .sort((a, b) => Number(b.wanted) - Number(a.wanted))
     .map(({ roleDefinitionId, wanted }) => {
-      const name = deterministicGuid(
-        'role assignment',
-        ctx.registryId,
+      const name = assignmentName(
+        ctx,
         ctx.resolved.options.runtimePrincipalId,
         roleGuid(roleDefinitionId),
       )
@@ -177,8 +176,15 @@ function madeByProvisioning(
   const guid = roleGuid(assignment.roleDefinitionId)
   const managed = [roleGuid(role.id), ...Object.values(BUILT_IN_ROLE_IDS)]
   if (!managed.includes(guid) || assignment.principalId === undefined) return false
-  const name = deterministicGuid('role assignment', ctx.registryId, assignment.principalId, guid)
-  return assignment.name?.toLowerCase() === name
+  return assignment.name?.toLowerCase() === assignmentName(ctx, assignment.principalId, guid)
+}
+
+/**
+ * The name provisioning gives its assignment of the role whose GUID is `roleId` to `principalId`
+ * on the registry: derived, so a rerun finds it, and so its own are told from anyone else's.
+ */
+function assignmentName(ctx: ProvisionContext, principalId: string, roleId: string): string {
+  return deterministicGuid('role assignment', ctx.registryId, principalId, roleId)
 }
 
 /**
