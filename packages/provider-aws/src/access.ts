@@ -7,9 +7,9 @@ import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from '.
 import { platformError } from './map-error.js'
 
 /**
- * Validate a cross-account access value. For `add`, also refuse values whose parts would be
- * silently dropped (regions without `worker`, `worker` without an account), so every grant that
- * is accepted reads back exactly.
+ * Validate a cross-account access value. `worker` without an account is refused for both changes
+ * (it names no functions). For `add`, also refuse regions without `worker`, which would be
+ * silently dropped, so every grant that is accepted reads back exactly.
  *
  * @throws ArtifactRegistryError `INVALID_ARGUMENT` naming the first bad field.
  */
@@ -28,6 +28,7 @@ export function checkAccess(
     }
   }
   checkValues(access, partition)
+  checkWorkerAccounts(access)
   if (change === 'add') checkMeaningful(access)
   return access
 }
@@ -57,13 +58,20 @@ function checkValues(access: AwsCrossAccountAccess, partition: Partition): void 
   }
 }
 
+/**
+ * `worker` is the Lambda functions of the accounts named: without one it grants, and revokes,
+ * nothing. A removal that answered success for it would leave every function pulling.
+ */
+function checkWorkerAccounts(access: AwsCrossAccountAccess): void {
+  if (access.allowedServiceTypes.includes('worker') && access.accountIds.length === 0) {
+    throw invalid('allowedServiceTypes ["worker"] needs at least one account id in accountIds')
+  }
+}
+
 function checkMeaningful(access: AwsCrossAccountAccess): void {
   const worker = access.allowedServiceTypes.includes('worker')
   if (access.regions.length > 0 && !worker) {
     throw invalid('regions name Lambda regions: they need allowedServiceTypes ["worker"]')
-  }
-  if (worker && access.accountIds.length === 0) {
-    throw invalid('allowedServiceTypes ["worker"] needs at least one account id in accountIds')
   }
 }
 

@@ -74,12 +74,15 @@ export function sameGrants(a: GrantSet, b: GrantSet): boolean {
 }
 
 /**
- * The contract's flat view of a grant set (sorted lists). `regions` lists the named Lambda
- * regions (an any-region grant adds none); `worker` is allowed when any Lambda pair exists.
+ * The contract's flat view of a grant set (sorted lists); `worker` is allowed when any Lambda pair
+ * exists. `regions` lists the named Lambda regions, and is empty (any region) as soon as one
+ * account's functions may pull from any region: the flat view cannot say "any" of one account
+ * only, and listing named regions then would report less access than the policy gives.
  */
 export function toAccess(grants: GrantSet): AwsCrossAccountAccess {
   const lambdaAccounts = [...grants.lambda].map((key) => splitKey(key)[0])
-  const regions = [...grants.lambda].map((key) => splitKey(key)[1]).filter((r) => r !== ANY_REGION)
+  const named = [...grants.lambda].map((key) => splitKey(key)[1])
+  const regions = named.includes(ANY_REGION) ? [] : named
   return {
     type: 'aws',
     accountIds: sorted([...grants.accounts, ...lambdaAccounts]),

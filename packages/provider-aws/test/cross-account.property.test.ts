@@ -57,7 +57,8 @@ function view(model: Model): AwsCrossAccountAccess {
     type: 'aws',
     accountIds: [...model.roots, ...pairs.map((p) => p[0] ?? '')],
     roleArns: [...model.roles],
-    regions: pairs.map((p) => p[1] ?? '').filter((r) => r !== '*'),
+    // One account's any-region grant makes the flat view "any region": never less than granted.
+    regions: pairs.some((p) => p[1] === '*') ? [] : pairs.map((p) => p[1] ?? ''),
     allowedServiceTypes: model.lambda.size > 0 ? ['worker'] : [],
   }
 }
@@ -88,10 +89,11 @@ const removable: fc.Arbitrary<AwsCrossAccountAccess> = fc
     regions: subset(REGIONS),
     worker: fc.boolean(),
   })
+  // `worker` names the functions of the accounts given: without an account it is refused.
   .map(({ worker, ...rest }) => ({
     type: 'aws' as const,
     ...rest,
-    allowedServiceTypes: worker ? ['worker' as const] : [],
+    allowedServiceTypes: worker && rest.accountIds.length > 0 ? ['worker' as const] : [],
   }))
 const operation = fc.oneof(
   addable.map((a) => ['add', a] as const),

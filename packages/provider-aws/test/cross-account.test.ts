@@ -155,6 +155,18 @@ describe('regions round-trip and grants never become a cross product', () => {
     expect(await granted(registry, name)).toEqual(any)
   })
 
+  it('a grant of any region is never read back as named regions only', async () => {
+    const { registry, name } = await setup()
+    const any = access({ accountIds: [A], allowedServiceTypes: ['worker'] })
+    await registry.addCrossAccountAccess(name, any)
+    await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)
+    // A's functions in every region may still pull: naming us-east-1 alone would hide that.
+    expect(sourceArns(name)).toContain(`arn:aws:lambda:*:${A}:function:*`)
+    expect(await granted(registry, name)).toEqual(any)
+    await registry.addCrossAccountAccess(name, WORKER_B_EU_WEST)
+    expect((await granted(registry, name)).regions).toEqual([])
+  })
+
   it('refuses parts that could not read back: regions without worker, worker without accounts', async () => {
     const { registry, name } = await setup()
     await expect(
@@ -507,5 +519,16 @@ describe('inputs are validated', () => {
       code: 'INVALID_ARGUMENT',
     })
     expect(fake.requestsFor('GetRepositoryPolicy')).toHaveLength(0)
+  })
+
+  it('refuses a removal of worker access that names no account, rather than revoke nothing', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)
+    // Whose functions? Answering success would leave A's functions pulling in us-east-1.
+    const noAccount = access({ regions: ['us-east-1'], allowedServiceTypes: ['worker'] })
+    await expect(registry.removeCrossAccountAccess(name, noAccount)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+    expect(await granted(registry, name)).toEqual(WORKER_A_US_EAST)
   })
 })
