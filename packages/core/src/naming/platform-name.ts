@@ -24,8 +24,8 @@ export interface PlatformNameOptions {
  * of the input, so two different inputs never map to the same name. A valid name that already
  * ends with that suffix shape is adapted too, which keeps adapted and unchanged names apart.
  *
- * @throws ArtifactRegistryError `INVALID_NAME` for empty names, control characters, `/` at the
- *   ends or doubled, `.` or `..` components, or more than 512 characters.
+ * @throws ArtifactRegistryError `INVALID_NAME` for empty names, control characters, lone UTF-16
+ *   surrogates, `/` at the ends or doubled, `.` or `..` components, or more than 512 characters.
  * @example
  * ```ts
  * toPlatformName('ecr', 'prj_abc123') // 'prj_abc123'
@@ -87,6 +87,9 @@ function unusableReason(name: unknown): string | undefined {
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'the name contains control characters'
+  // The hash of an adapted name reads the name as UTF-8, which turns every lone surrogate into
+  // U+FFFD: `a\uD800`, `a\uDC00` and `a\uFFFD` would share one platform name.
+  if (!name.isWellFormed()) return 'the name contains a lone UTF-16 surrogate (not Unicode text)'
   if (name.startsWith('/') || name.endsWith('/')) return `"${name}" starts or ends with "/"`
   const components = name.split('/')
   if (components.some((c) => c === '')) return `"${name}" contains an empty path component`

@@ -79,6 +79,8 @@ describe('toPlatformName', () => {
     ['./a', 'dot component'],
     ['a\u0000b', 'NUL'],
     ['a\nb', 'newline'],
+    ['prj\uD800', 'lone high surrogate'],
+    ['team/\uDC00app', 'lone low surrogate'],
     ['x'.repeat(513), 'absurd length'],
   ])('rejects %j (%s) with INVALID_NAME', (input) => {
     for (const rule of RULE_IDS) {
@@ -86,6 +88,17 @@ describe('toPlatformName', () => {
         expect.objectContaining({ code: 'INVALID_NAME' }),
       )
     }
+  })
+
+  it('never gives names that differ only where UTF-8 cannot tell them apart one platform name', () => {
+    // A lone surrogate and U+FFFD spell the same UTF-8, which the adapted name's hash reads.
+    const names = ['prj\uFFFD', 'prj\uD800', 'prj\uDBFF', 'prj\uDC00']
+    for (const rule of RULE_IDS) {
+      const mapped = names.map((name) => mapOrInvalid(rule, name)).filter((n) => n !== 'INVALID')
+      expect(new Set(mapped).size).toBe(mapped.length)
+    }
+    // Well-formed text outside the BMP (a surrogate pair) is a name like any other.
+    expect(toPlatformName('ecr', 'prj\u{1F600}')).toMatch(/^prj-x[0-9a-f]{12}$/)
   })
 
   it('rejects non-strings with INVALID_NAME', () => {

@@ -11,6 +11,8 @@ export const INVALID_NAMES: readonly string[] = [
   'double//slash',
   'dot/../dot',
   'control\u0007char',
+  // Not Unicode text: read as UTF-8 it would be `lone\uFFFD`, a different name.
+  'lone\uD800',
   'x'.repeat(600),
 ]
 
