@@ -10,7 +10,9 @@ export type ReferenceLookup = Pick<RegistryStore, 'linkedBlob' | 'hasManifest'>
 
 /**
  * Refuse a manifest (`MANIFEST_BLOB_UNKNOWN`, naming the first missing digest in the manifest's
- * order) unless every blob and child manifest it references is in the repository.
+ * order) unless every blob and child it references is in the repository. An index's child may be
+ * a manifest or a blob: BuildKit's registry cache is an index whose children are its layers and
+ * cache config, and distribution accepts either (its manifest lookups also see linked blobs).
  *
  * It runs under garbage collection's shared lock, which a collection waits for: each distinct
  * blob is looked up once, a few at a time. Looked up one reference after another, a manifest
@@ -22,11 +24,15 @@ export async function requireReferences(
   blobs: readonly string[],
   manifests: readonly string[],
 ): Promise<void> {
-  const missingBlob = await firstMissing(
-    [...new Set(blobs)],
-    async (digest) => (await store.linkedBlob(repository, digest)) !== undefined,
-  )
-  const missing = missingBlob ?? manifests.find((digest) => !store.hasManifest(repository, digest))
+  const linked = async (digest: string): Promise<boolean> =>
+    (await store.linkedBlob(repository, digest)) !== undefined
+  // Children that are manifests are known at once; only the others are looked up as blobs.
+  const missing =
+    (await firstMissing([...new Set(blobs)], linked)) ??
+    (await firstMissing(
+      [...new Set(manifests)].filter((digest) => !store.hasManifest(repository, digest)),
+      linked,
+    ))
   if (missing !== undefined) {
     throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: missing } })
   }

@@ -54,7 +54,7 @@ export interface ParsedManifest {
   annotations?: Record<string, string>
   /** Blobs that must exist in the repository (config and distributable layers). */
   requiredBlobs: string[]
-  /** Child manifests that must exist in the repository (indexes). */
+  /** An index's children, which must exist in the repository as manifests or blobs. */
   childManifests: string[]
 }
 
@@ -107,7 +107,12 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   const children = isIndex ? descriptors(body.manifests, 'manifests') : []
   const subject =
     body.subject === undefined ? undefined : descriptor(body.subject, 'subject').digest
-  const artifactType = typeof body.artifactType === 'string' ? body.artifactType : config?.mediaType
+  // The referrers API (end-12a) types an image manifest whose artifactType is missing or empty
+  // by its config's media type; an index without one has none.
+  const artifactType =
+    typeof body.artifactType === 'string' && body.artifactType !== ''
+      ? body.artifactType
+      : config?.mediaType
   return {
     mediaType,
     isIndex,
