@@ -47,7 +47,7 @@ describe('createRepository', () => {
   it('adapts names ECR refuses through the core naming module', async () => {
     const registry = await providerFor(fake)
     const { name } = await registry.createRepository('My App')
-    expect(name).toMatch(/^acme-my-app-x[0-9a-f]{12}$/)
+    expect(name).toMatch(/^acme-my-app-x[0-9a-f]{24}$/)
     expect(fake.getRepository(REGION, name)).toBeDefined()
   })
 

@@ -29,7 +29,7 @@ const routable = fc
 
 describe('scope-map naming', () => {
   it('gives the adapted name the README shows', () => {
-    expect(scopeMapName('team-a/web-app')).toBe('team-a-web-app-xa46155b6a745')
+    expect(scopeMapName('team-a/web-app')).toBe('team-a-web-app-xa46155b6a7451107cca2e782')
   })
 
   it('keeps a repository name that meets ACR scope-map rules', () => {
@@ -47,7 +47,7 @@ describe('scope-map naming', () => {
   ])('hashes %j (%s) into a valid, stable name', (repository) => {
     const name = scopeMapName(repository)
     expect(name).toMatch(ACR_SCOPE_MAP)
-    expect(name).toMatch(/-x[0-9a-f]{12}$/)
+    expect(name).toMatch(/-x[0-9a-f]{24}$/)
     expect(scopeMapName(repository)).toBe(name)
   })
 
@@ -94,7 +94,7 @@ describe('createRepository and scope maps in the fake', () => {
   it('creates one scope map named after the routable name, with its actions', async () => {
     const registry = await fakeProvider(fake, { repositoryPrefix: 'team-a' })
     const { name } = await registry.createRepository('Web_App')
-    expect(name).toMatch(/^team-a\/web_app-x[0-9a-f]{12}$/)
+    expect(name).toMatch(/^team-a\/web_app-x[0-9a-f]{24}$/)
     const map = fake.getScopeMaps().find((m) => m.name === scopeMapName(name))
     expect(map?.actions).toEqual(scopeMapActions(name))
     expect(map?.description).toBe('Managed by @artifact-registry/provider-azure')

@@ -39,7 +39,7 @@ describe('routable names and uris', () => {
     await using provider = await providerFor(fake, repository, REAL_HOST)
     const created = await provider.createRepository('a'.repeat(300))
     expect(created.uri?.length).toBe(255)
-    expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{12}$`))
+    expect(created.name).toMatch(new RegExp(`^${PROJECT}/${repository}/a+-x[0-9a-f]{24}$`))
   })
 
   it('puts uris and credentials on the registryEndpoint host, with names fitted to the real one', async () => {

@@ -37,21 +37,21 @@ describe('toPlatformName', () => {
 
   it('adapts names with a stable hash suffix', () => {
     const adapted = toPlatformName('ecr', 'My App')
-    expect(adapted).toMatch(/^my-app-x[0-9a-f]{12}$/)
+    expect(adapted).toMatch(/^my-app-x[0-9a-f]{24}$/)
     expect(toPlatformName('ecr', 'My App')).toBe(adapted)
     expect(toPlatformName('ecr', 'my app')).not.toBe(adapted)
     expect(toPlatformName('acr-scope-map', 'artifacts/prj_abc123')).toMatch(
-      /^artifacts-prj-abc123-x[0-9a-f]{12}$/,
+      /^artifacts-prj-abc123-x[0-9a-f]{24}$/,
     )
-    expect(toPlatformName('acr-scope-map', '9lives')).toMatch(/^r9lives-x[0-9a-f]{12}$/)
+    expect(toPlatformName('acr-scope-map', '9lives')).toMatch(/^r9lives-x[0-9a-f]{24}$/)
   })
 
   it('keeps GCP service account ids of 6-30 characters and adapts the others into 6-30', () => {
     expect(toPlatformName('gcp-service-account', 'images-pull')).toBe('images-pull')
     const long = toPlatformName('gcp-service-account', 'a-very-long-gar-repository-name-pull')
-    expect(long).toMatch(/^a-very-long-gar-x[0-9a-f]{12}$/)
+    expect(long).toMatch(/^a-ve-x[0-9a-f]{24}$/)
     expect(long.length).toBeLessThanOrEqual(30)
-    expect(toPlatformName('gcp-service-account', 'pull')).toMatch(/^pull-x[0-9a-f]{12}$/)
+    expect(toPlatformName('gcp-service-account', 'pull')).toMatch(/^pull-x[0-9a-f]{24}$/)
     expect(isValidPlatformName('gcp-service-account', 'images-')).toBe(false)
   })
 
@@ -98,7 +98,7 @@ describe('toPlatformName', () => {
       expect(new Set(mapped).size).toBe(mapped.length)
     }
     // Well-formed text outside the BMP (a surrogate pair) is a name like any other.
-    expect(toPlatformName('ecr', 'prj\u{1F600}')).toMatch(/^prj-x[0-9a-f]{12}$/)
+    expect(toPlatformName('ecr', 'prj\u{1F600}')).toMatch(/^prj-x[0-9a-f]{24}$/)
   })
 
   it('rejects non-strings with INVALID_NAME', () => {
@@ -139,7 +139,9 @@ describe('toPlatformName', () => {
     })
 
     it('keeps names inside a prefix budget', () => {
-      const budget = Math.max(NAMING_RULES[rule].minLength + 15, NAMING_RULES[rule].maxLength - 40)
+      // At least what an adapted name needs: 4 characters of stem and its 26-character suffix.
+      const { minLength, maxLength } = NAMING_RULES[rule]
+      const budget = Math.max(minLength + 15, maxLength - 40, 30)
       fc.assert(
         fc.property(logicalName, (input) => {
           const out = mapOrInvalid(rule, input, budget)
