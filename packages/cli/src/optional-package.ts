@@ -22,7 +22,11 @@ export async function importOptional<T>(
   }
 }
 
-function isMissing(error: unknown, specifier: string, packageName: string): boolean {
+/**
+ * Whether `error` says the package itself (`specifier` or `packageName`) cannot be found, not a
+ * dependency missing inside it.
+ */
+export function isMissing(error: unknown, specifier: string, packageName: string): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return error.message.includes(packageName)

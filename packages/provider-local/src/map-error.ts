@@ -87,6 +87,14 @@ function unreachable(err: RegistryUnreachableError, what: string): ArtifactRegis
       `${origin} does not answer TLS: the server speaks plain HTTP; use http://${url.host}`,
     )
   }
+  // Node's fetch never connects to a port the Fetch standard blocks (as browsers do: 6000,
+  // 10080, …); asking again cannot help, so it is the configuration's fault, not the network's.
+  if (networkCode === undefined && detail === 'bad port') {
+    return fail(
+      'INVALID_CONFIG',
+      `Node's fetch refuses to connect to ${origin}: port ${url.port} is one the Fetch standard blocks; run the registry on another port`,
+    )
+  }
   if (networkCode === 'ECONNREFUSED')
     return fail('UNAVAILABLE', `cannot reach ${origin} (ECONNREFUSED): nothing listens there`)
   if (networkCode === 'ENOTFOUND' || networkCode === 'EAI_AGAIN')

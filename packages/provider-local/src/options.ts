@@ -151,7 +151,10 @@ function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
 
 /**
  * Why a value is not the address of a registry, or `undefined` when it is one. A value that is no
- * http(s) URL would otherwise fail at the first call, far from the setting that caused it.
+ * http(s) URL would otherwise fail at the first call, far from the setting that caused it. Calls
+ * go to `{url}/v2/…`, so a path (a trailing `/` aside), query or fragment is refused too: with
+ * `/v2` the calls reached `/v2/v2/…`, where the registry read a repository `v2/{bindingName}/…`
+ * outside the binding, and `createRepository` made one there.
  */
 function urlProblem(url: unknown): string | undefined {
   let parsed: URL | undefined
@@ -166,7 +169,11 @@ function urlProblem(url: unknown): string | undefined {
     (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
     parsed.hostname !== '' &&
     parsed.username === '' &&
-    parsed.password === ''
+    parsed.password === '' &&
+    parsed.pathname.replace(/\/+$/, '') === '' &&
+    parsed.search === '' &&
+    parsed.hash === '' &&
+    !/[?#]/.test(String(url))
   if (usable) return undefined
   return `${JSON.stringify(withoutUserinfo(String(url)))} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
 }

@@ -113,9 +113,46 @@ export interface ResolvedRegistryOptions {
 }
 
 /**
+ * Every option `startLocalRegistry` reads. A `Record` over the options' keys, so an option added
+ * to {@link LocalRegistryOptions} does not compile until it is listed here.
+ */
+const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
+  dataDir: true,
+  host: true,
+  port: true,
+  tls: true,
+  maxManifestBytes: true,
+  uploadExpirySeconds: true,
+  gcGracePeriodSeconds: true,
+  gcIntervalSeconds: true,
+  adminCredentials: true,
+  tokenService: true,
+  authorize: true,
+  logLevel: true,
+  logger: true,
+  hashThreads: true,
+  headersTimeoutSeconds: true,
+  bodyTimeoutSeconds: true,
+  minBodyBytesPerSecond: true,
+  sendTimeoutSeconds: true,
+  maxUploadSessions: true,
+  maxUploadSessionsPerCredential: true,
+  maxConcurrentUploads: true,
+  maxConcurrentUploadsPerCredential: true,
+}
+
+/**
  * @internal Apply defaults and validate (TypeError for misuse; `INVALID_CONFIG` for `hashThreads`).
  */
 export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedRegistryOptions {
+  // An option the server does not know is a mistake, never ignored: a misspelt
+  // `adminCredentials` would otherwise start a registry that lets anyone in.
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(KNOWN_OPTIONS, key))
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} of startLocalRegistry`,
+    )
+  }
   const positive = (value: number | undefined, fallback: number, field: string): number => {
     const v = value ?? fallback
     if (!Number.isFinite(v) || v < 0) throw new TypeError(`${field} must be a non-negative number`)

@@ -3,11 +3,9 @@ import { type Command, InvalidArgumentError, Option } from 'commander'
 import type { CommandContext } from '../context.js'
 import { UsageError } from '../failure.js'
 import { portNumber } from '../option-values.js'
-import { importOptional } from '../optional-package.js'
+import { loadRegistryServer } from '../registry-server-module.js'
 import type { Terminal } from '../terminal.js'
 import { typedServeFailure } from './serve-failure.js'
-
-const REGISTRY_SERVER = '@artifact-registry/registry-server'
 
 /** The flags of `serve`, as commander parses them. */
 interface ServeOptions {
@@ -65,11 +63,7 @@ export function addServeCommand(program: Command, context: CommandContext): void
       hashThreads,
     )
     .action(async (options: ServeOptions, command: Command) => {
-      const { serveRegistry, whyDataDirectoryUnusable } = await importOptional(
-        REGISTRY_SERVER,
-        REGISTRY_SERVER,
-        () => import('@artifact-registry/registry-server'),
-      )
+      const { serveRegistry, whyDataDirectoryUnusable } = await loadRegistryServer()
       await serveRegistry(serveFlags(options), reporter(context.terminal(command))).catch(
         (error: unknown) => {
           throw typedServeFailure(error, options, whyDataDirectoryUnusable(options.data, error))

@@ -102,7 +102,7 @@ function convert(
           pushServiceAccount: a.pushServiceAccountEmail,
         }),
         rename: {
-          projectId: 'projectId (from GOOGLE_CLOUD_PROJECT)',
+          projectId: 'projectId (from GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or GCP_PROJECT)',
           location: 'location (from GOOGLE_CLOUD_LOCATION or GOOGLE_CLOUD_REGION)',
           repository: 'repositoryName',
           pullServiceAccount: 'pullServiceAccountEmail',

@@ -233,6 +233,19 @@ describe('parseBinding with the Alien shape', () => {
     ])
   })
 
+  it('names every variable the GCP project may come from', () => {
+    // A project read from GCP_PROJECT must not be blamed on GOOGLE_CLOUD_PROJECT, which is unset.
+    const err = configError(() =>
+      parseBinding(
+        { service: 'gar', repositoryName: 'apps' },
+        { env: { GCP_PROJECT: 'P', GOOGLE_CLOUD_REGION: 'us-central1' } },
+      ),
+    )
+    expect(err.issues.map((i) => i.path)).toEqual([
+      'projectId (from GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or GCP_PROJECT)',
+    ])
+  })
+
   it('converts gar, acr and local', () => {
     expect(
       parseBinding(

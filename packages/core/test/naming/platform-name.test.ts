@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isArtifactRegistryError } from '../../src/errors.js'
@@ -25,6 +26,19 @@ function mapOrInvalid(rule: NamingRuleId, input: string, maxLength?: number): st
     throw err
   }
 }
+
+describe('the README', () => {
+  it('lists every rule id, in the Naming section and as NamingRuleId', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const row = readme.split('\n').find((line) => line.startsWith('| `NamingRuleId`')) ?? ''
+    const listed = [...(row.split(/(?<!\\)\|/)[2] ?? '').matchAll(/'([a-z-]+)'/g)].map((m) => m[1])
+    expect(listed.sort()).toEqual([...RULE_IDS].sort())
+    const rules = /with\s+the\s+rules\s+([^.]*)\(`NAMING_RULES`\)/.exec(readme)?.[1] ?? ''
+    expect([...rules.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).sort()).toEqual(
+      [...RULE_IDS].sort(),
+    )
+  })
+})
 
 describe('toPlatformName', () => {
   it('keeps valid example names unchanged (docs/design.md#naming)', () => {

@@ -109,10 +109,28 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
     ['no scheme', '127.0.0.1:5000'],
     ['another scheme', 'ftp://127.0.0.1:5000'],
     ['not a URL', 'the registry'],
+    // Requests go to `{url}/v2/…`: a path would send them to `/v2/v2/…`, where the registry
+    // reads the name `v2/artifacts/…`, outside the binding's namespace.
+    ['a path', 'http://127.0.0.1:5000/v2'],
+    ['a query', 'http://127.0.0.1:5000/?ns=artifacts'],
+    ['a fragment', 'http://127.0.0.1:5000/#registry'],
   ])('a url with %s is INVALID_CONFIG naming it, before any request', async (_, url) => {
     const error = await failure(local({ url, adminCredentials: ADMIN }))
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
     expect(error.message).toContain(JSON.stringify(url))
+  })
+
+  it('a port fetch will not connect to is INVALID_CONFIG naming it, not a retryable UNAVAILABLE', async () => {
+    // 6000 is one of the Fetch standard's blocked ports: fetch refuses it without connecting.
+    await using provider = await local({ url: 'http://127.0.0.1:6000', adminCredentials: ADMIN })
+    const error = await failure(provider.getRepository('artifacts/prj_blocked'))
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG', retryable: false })
+    expect(error.message).toContain('port 6000 is one the Fetch standard blocks')
+  })
+
+  it('a url with a trailing slash is the registry itself', async () => {
+    await using provider = await local({ url: 'http://127.0.0.1:5000/', adminCredentials: ADMIN })
+    expect(provider.registryEndpoint).toBe('http://127.0.0.1:5000')
   })
 
   it.each([

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalRegistry, startLocalRegistry } from '../../src/index.js'
 import { jsonShapeExcess } from '../../src/json-shape.js'
@@ -60,6 +61,15 @@ describe('manifest size', () => {
     const over = await putManifest('over-limit', manifestOfSize(4 * MiB + 1))
     expect(over.status, over.text).toBe(413)
     expect(errorCode(over)).toBe('SIZE_INVALID')
+  })
+
+  it('the documents state the default this enforces', () => {
+    // Both the package README and the OCI notes tell users the default; they once disagreed.
+    for (const path of ['../../README.md', '../../../../docs/oci-distribution.md']) {
+      const text = readFileSync(new URL(path, import.meta.url), 'utf8')
+      const stated = [...text.matchAll(/`maxManifestBytes` \(default (\d+) MiB/g)].map((m) => m[1])
+      expect(stated, path).toEqual(['4'])
+    }
   })
 
   it('a Content-Length over the limit is refused before the body is sent', async () => {
