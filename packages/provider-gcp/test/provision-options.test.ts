@@ -78,6 +78,30 @@ describe('provisioning options', () => {
     await expect(deprovision(withoutMember)).resolves.toMatchObject({ changes: expect.any(Array) })
   })
 
+  it("refuses a runtimeMember whose type is not written as IAM's (the type is case-sensitive)", async () => {
+    for (const runtimeMember of [
+      'ServiceAccount:api@acme-prod.iam.gserviceaccount.com',
+      'USER:ops@acme.example',
+      'Principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/subject/s',
+    ]) {
+      const err = await rejectionOf(
+        provision({ ...provisionOptions(fake, freshRepositoryId()), runtimeMember }),
+      )
+      expect((err as ArtifactRegistryError).code, runtimeMember).toBe('INVALID_CONFIG')
+      expect(
+        (err as ArtifactRegistryError).issues.map((i) => i.path),
+        runtimeMember,
+      ).toEqual(['runtimeMember'])
+    }
+    expect(fake.requests).toEqual([])
+    // The email itself is not case-sensitive: IAM takes it in any case.
+    const options = provisionOptions(fake, freshRepositoryId(), { dryRun: true })
+    const runtimeMember = 'serviceAccount:API@acme-prod.iam.gserviceaccount.com'
+    await expect(provision({ ...options, runtimeMember })).resolves.toMatchObject({
+      changes: expect.any(Array),
+    })
+  })
+
   it("refuses a location too long for the accounts' ownership mark (IAM keeps 256 characters of a description)", async () => {
     const location = `us-${'a'.repeat(61)}`
     const err = await rejectionOf(provision(provisionOptions(fake, 'images', { location })))

@@ -41,6 +41,44 @@ describe('AWS fake: STS session lengths', () => {
   })
 })
 
+describe('AWS fake: STS session policies', () => {
+  const statement = { Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*' }
+  const policy = (...statements: Record<string, unknown>[]): string =>
+    JSON.stringify({ Version: '2012-10-17', Statement: statements })
+
+  it('takes an identity policy of up to 2048 characters and refuses a longer one', async () => {
+    const text = policy(statement)
+    const longest = `${text.slice(0, -1)}${' '.repeat(2048 - text.length)}}`
+    expect((await assumeRole(fake, { RoleArn: PLAIN_ROLE, Policy: longest })).status).toBe(200)
+    const over = await assumeRole(fake, { RoleArn: PLAIN_ROLE, Policy: `${longest} ` })
+    expect(over.status).toBe(400)
+    expect(over.xml).toContain('<Code>ValidationError</Code>')
+    expect(over.xml).toContain('at &apos;policy&apos;')
+  })
+
+  it('refuses characters beyond U+00FF with a ValidationError', async () => {
+    // JSON.stringify keeps U+2603 as it is: the text STS gets holds the character itself.
+    const text = policy({ ...statement, Sid: 'Snowman\u2603' })
+    expect(text).toContain('\u2603')
+    const answer = await assumeRole(fake, { RoleArn: PLAIN_ROLE, Policy: text })
+    expect(answer.status).toBe(400)
+    expect(answer.xml).toContain('<Code>ValidationError</Code>')
+  })
+
+  it('refuses a document that is not an identity policy as MalformedPolicyDocument', async () => {
+    for (const bad of [
+      policy({ ...statement, Principal: { AWS: '123456789012' } }),
+      policy({ Effect: 'Allow', Action: 'ecr:BatchGetImage' }),
+      policy({ ...statement, Effect: 'allow' }),
+      JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+    ]) {
+      const answer = await assumeRole(fake, { RoleArn: PLAIN_ROLE, Policy: bad })
+      expect(answer.status, bad).toBe(400)
+      expect(answer.xml, bad).toContain('<Code>MalformedPolicyDocument</Code>')
+    }
+  })
+})
+
 describe('AWS fake: the clock and ended sessions', () => {
   it('refuses credentials of an ended session on ECR and on STS, and keys it never issued', async () => {
     await using clocked = await startAwsFake()
@@ -164,6 +202,68 @@ describe('AWS fake: SetRepositoryPolicy and principals', () => {
     expect(over).toMatchObject({ status: 400, json: { __type: 'InvalidParameterException' } })
     expect(over.json.message).toContain('10240')
     expect(fake.getPolicy('us-east-1', 'principals-long')).toBe(longest)
+  })
+
+  it('refuses a document ECR does not take as a repository policy, keeping the old one', async () => {
+    fake.seedRepository('us-east-1', 'grammar')
+    const kept = OK_POLICY('arn:aws:iam::222222222222:root')
+    fake.seedPolicy('us-east-1', 'grammar', kept)
+    const allow = {
+      Effect: 'Allow',
+      Principal: { AWS: '222222222222' },
+      Action: 'ecr:BatchGetImage',
+    }
+    const refused: Record<string, unknown>[] = [
+      // The repository is the resource: a statement naming one is refused.
+      { ...allow, Resource: '*' },
+      { Effect: 'Allow', Principal: { AWS: '222222222222' } },
+      { Effect: 'Allow', Action: 'ecr:BatchGetImage' },
+      { ...allow, Effect: 'Permit' },
+      { ...allow, Principal: { AWS: 'arn:aws:iam::222222222222:*' } },
+      { ...allow, Principal: { AWS: 'not-an-account' } },
+      { ...allow, Principal: { Aws: '222222222222' } },
+      { ...allow, Principal: { AWS: [] } },
+    ]
+    for (const statement of refused) {
+      const answer = await ecrCall(fake, 'SetRepositoryPolicy', {
+        repositoryName: 'grammar',
+        policyText: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      })
+      expect(answer, JSON.stringify(statement)).toMatchObject({
+        status: 400,
+        json: {
+          __type: 'InvalidParameterException',
+          message:
+            "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+        },
+      })
+    }
+    const badVersion = await ecrCall(fake, 'SetRepositoryPolicy', {
+      repositoryName: 'grammar',
+      policyText: JSON.stringify({ Version: '2020-01-01', Statement: [allow] }),
+    })
+    expect(badVersion.status).toBe(400)
+    expect(fake.getPolicy('us-east-1', 'grammar')).toBe(kept)
+  })
+
+  it('takes every principal form a resource policy may name', async () => {
+    fake.seedRepository('us-east-1', 'grammar-ok')
+    const principals: unknown[] = [
+      '*',
+      { AWS: '*' },
+      { Service: 'lambda.amazonaws.com' },
+      { AWS: ['arn:aws:iam::222222222222:root', 'AROAEXAMPLEDELETEDROLE1'] },
+      { AWS: 'arn:aws:sts::222222222222:assumed-role/ci/session-1' },
+    ]
+    for (const Principal of principals) {
+      const answer = await ecrCall(fake, 'SetRepositoryPolicy', {
+        repositoryName: 'grammar-ok',
+        policyText: JSON.stringify({
+          Statement: { Effect: 'Deny', Principal, NotAction: ['ecr:PutImage'] },
+        }),
+      })
+      expect(answer.status, JSON.stringify(Principal)).toBe(200)
+    }
   })
 
   it('refuses to seed what is not an IAM role or user, with a TypeError', () => {

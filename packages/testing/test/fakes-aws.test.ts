@@ -360,7 +360,9 @@ describe('AWS fake: the README', () => {
     expect((await ecr('DeleteRepository', { repositoryName: 'acme-app' })).json.__type).toBe(
       'RepositoryNotEmptyException',
     )
-    const policyText = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*' }] })
+    const policyText = JSON.stringify({
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }],
+    })
     await ecr('SetRepositoryPolicy', { repositoryName: 'acme-app', policyText })
     expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(1)
     expect(fake.getPolicy('us-east-1', 'acme-app')).toBe(policyText)

@@ -113,6 +113,26 @@ describe('the Azure fake’s role assignments', () => {
     expect(orphan.status).toBe(404)
   })
 
+  it("refuses a principalType that is not one of the API's, or not the principal's own", async () => {
+    await using fake = await startFake()
+    const withType = (name: string, principalType: unknown) =>
+      fake.put(`${ASSIGNMENTS}/${name}`, {
+        properties: { roleDefinitionId: ACR_PULL, principalId: RUNTIME_OBJECT_ID, principalType },
+      })
+    const invalid = await withType(guid(1), 'MSI')
+    expect(invalid.status).toBe(400)
+    expect(invalid.body).toMatchObject({ error: { code: 'InvalidPrincipalType' } })
+    // Every identity of the fake is an application's service principal.
+    const unmatched = await withType(guid(1), 'User')
+    expect(unmatched.status).toBe(400)
+    expect(unmatched.body).toMatchObject({ error: { code: 'UnmatchedPrincipalType' } })
+    expect(JSON.stringify(unmatched.body)).toContain("has type 'ServicePrincipal'")
+    expect((await fake.send('GET', `${ASSIGNMENTS}/${guid(1)}`)).status).toBe(404)
+    const matched = await withType(guid(1), 'ServicePrincipal')
+    expect(matched.status).toBe(201)
+    expect(matched.body).toMatchObject({ properties: { principalType: 'ServicePrincipal' } })
+  })
+
   it('holds one principal+role+scope once, and never changes what a name assigns', async () => {
     await using fake = await startFake()
     expect((await fake.assign(guid(1), ACR_PULL)).status).toBe(201)

@@ -55,6 +55,38 @@ describe('GCP fake: the data plane', () => {
     expect(await registryRequest(fake, `Bearer ${token}`, 'GET', '/v2/')).toBe(200)
   })
 
+  it("a role on the repository's project reaches the repository, until it is taken away", async () => {
+    const writerEmail = 'writer@acme-prod.iam.gserviceaccount.com'
+    const outsiderEmail = 'outsider@acme-prod.iam.gserviceaccount.com'
+    await using own = await startGcpFake({
+      repositories: [{ project: 'acme-prod', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [writerEmail, outsiderEmail],
+    })
+    own.seedPolicy('projects/acme-prod/locations/us-central1/repositories/images', {
+      version: 1,
+      bindings: [
+        { role: 'roles/artifactregistry.writer', members: [`serviceAccount:${writerEmail}`] },
+      ],
+    })
+    const writer = dockerLogin(await impersonate(own, writerEmail))
+    const image = 'acme-prod/images/inherited'
+    expect((await pushImage(own, writer, image, 'v1')).statuses).toEqual([201, 201])
+    const manifest = `/v2/${image}/manifests/v1`
+    const outsider = dockerLogin(await impersonate(own, outsiderEmail))
+    expect(await registryRequest(own, outsider, 'GET', manifest)).toBe(403)
+    const readerOnProject = {
+      role: 'roles/artifactregistry.reader',
+      members: [`serviceAccount:${outsiderEmail}`],
+    }
+    own.seedPolicy('projects/acme-prod', { version: 1, bindings: [readerOnProject] })
+    expect(await registryRequest(own, outsider, 'GET', manifest)).toBe(200)
+    expect((await pushImage(own, outsider, image, 'v2')).statuses).toEqual([403, 403])
+    // Taken away on the project, it is gone; another project's policy grants nothing here.
+    own.seedPolicy('projects/acme-prod', { version: 1, bindings: [] })
+    own.seedPolicy('projects/acme-other', { version: 1, bindings: [readerOnProject] })
+    expect(await registryRequest(own, outsider, 'GET', manifest)).toBe(403)
+  })
+
   it('reader pulls; writer pushes but cannot delete a manifest or tag; repoAdmin deletes', async () => {
     const writer = await loginAs(WRITER)
     const { statuses, digest } = await pushImage(fake, writer, 'acme/images/app', 'v1')

@@ -48,6 +48,28 @@ describe('GCP fake: IAM takes only members that exist', () => {
     expect(fake.getPolicy(REPO).bindings).toEqual([])
   })
 
+  it('refuses a member that is not of a form IAM documents, writing nothing', async () => {
+    await using fake = await startGcpFake({ repositories: [REF], serviceAccounts: [PULLER] })
+    for (const member of [
+      PULLER,
+      `serviceaccount:${PULLER}`,
+      `account:${PULLER}`,
+      'serviceAccount:',
+      'allusers',
+      `deleted:serviceAccount:${PULLER}`,
+    ]) {
+      const answer = await grantReader(fake, [member])
+      expect(answer.status, member).toBe(400)
+      expect(answer.json, member).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } })
+      expect(JSON.stringify(answer.json), member).toContain('Invalid member')
+    }
+    expect(fake.getPolicy(REPO).bindings).toEqual([])
+    const federated =
+      'principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/ci/*'
+    const members = [`serviceAccount:${PULLER}`, 'allAuthenticatedUsers', federated]
+    expect((await grantReader(fake, members)).status).toBe(200)
+  })
+
   it('takes declared accounts, a Cloud Run service agent once its project has one, and domains', async () => {
     const agent = `serviceAccount:${cloudRunServiceAgent('123456789012')}`
     await using fake = await startGcpFake({

@@ -112,11 +112,17 @@ export interface AccountRef {
 /** The public IAM API, where service accounts and their policies live. */
 export const DEFAULT_IAM_ENDPOINT = 'https://iam.googleapis.com'
 
-// IAM members an account's token creator role may go to.
-const MEMBER = new RegExp(
-  `^(?:(?:serviceAccount|user|group):${EMAIL.source.slice(1, -1)}|principal(?:Set)?://\\S+)$`,
-  'i',
-)
+// IAM members an account's token creator role may go to. IAM refuses a member whose type is not
+// written exactly so (`serviceaccount:` is not `serviceAccount:`); the email may be in any case.
+const MEMBER_TYPE = /^(?:(?:serviceAccount|user|group):(.*)|principal(?:Set)?:\/\/\S+)$/
+
+/** Whether `value` is an IAM member the token creator role may go to. */
+function isMember(value: string): boolean {
+  const match = MEMBER_TYPE.exec(value)
+  if (match === null) return false
+  const email = match[1]
+  return email === undefined || EMAIL.test(email)
+}
 // GCP labels: keys start with a lowercase letter; both at most 63 of [a-z0-9_-].
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/
@@ -149,7 +155,7 @@ export function resolveProvisionOptions(
     })
   }
   if (o.runtimeMember !== undefined || purpose === 'provision') {
-    if (typeof o.runtimeMember !== 'string' || !MEMBER.test(o.runtimeMember)) {
+    if (typeof o.runtimeMember !== 'string' || !isMember(o.runtimeMember)) {
       issues.push({
         path: 'runtimeMember',
         message:

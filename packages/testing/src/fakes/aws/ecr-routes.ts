@@ -6,6 +6,7 @@ import type { EcrDataPlane } from './data-plane.js'
 import { EcrState } from './ecr-state.js'
 import type { IamEvaluator } from './iam-evaluator.js'
 import { awsPrincipalsOf, type PrincipalDirectory } from './principals.js'
+import { repositoryPolicyProblem } from './repository-policy-rules.js'
 import {
   callerArn,
   EXPIRED_TOKEN_MESSAGE,
@@ -121,10 +122,15 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
         `Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Member must have length less than or equal to ${MAX_POLICY_LENGTH}'`,
       )
     }
-    if (typeof policyText !== 'string' || !isAcceptablePolicy(policyText)) {
+    // The document is read as ECR reads a repository policy (see `repositoryPolicyProblem`).
+    const invalid =
+      typeof policyText === 'string'
+        ? repositoryPolicyProblem(policyText)
+        : 'Member must not be null'
+    if (typeof policyText !== 'string' || invalid !== undefined) {
       return jsonError(
         'InvalidParameterException',
-        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+        `Invalid parameter at 'PolicyText' failed to satisfy constraint: '${invalid}'`,
       )
     }
     // ECR does not say which principal it could not find.
@@ -251,20 +257,6 @@ function invalidName(name: unknown): FakeResponse {
     'InvalidParameterException',
     `Invalid parameter at 'repositoryName' failed to satisfy constraint: '${String(name)}' is not a valid repository name`,
   )
-}
-
-/** ECR validates the document; an empty statement list is refused here (as a strict service would). */
-function isAcceptablePolicy(policyText: string): boolean {
-  try {
-    const doc = JSON.parse(policyText) as { Statement?: unknown }
-    const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
-    return (
-      list.length > 0 &&
-      list.every((s) => typeof s === 'object' && s !== null && 'Effect' in s && 'Principal' in s)
-    )
-  } catch {
-    return false
-  }
 }
 
 function replicationProblem(

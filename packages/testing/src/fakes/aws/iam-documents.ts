@@ -25,22 +25,32 @@ export function documentProblem(
   kind: PolicyDocumentKind,
   principals: PrincipalDirectory,
 ): FakeResponse | undefined {
-  const doc = parse(text)
-  if (doc === undefined) return malformed('This policy contains invalid Json')
-  if (doc.Version !== undefined && !['2012-10-17', '2008-10-17'].includes(String(doc.Version))) {
-    return malformed('The policy must contain a valid version string')
-  }
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
-  if (doc.Statement === undefined || statements.length === 0) {
-    return malformed('Missing required field Statement')
-  }
-  for (const statement of statements) {
-    const problem = statementProblem(statement, kind)
-    if (problem !== undefined) return malformed(problem)
-  }
+  const problem = grammarProblem(text, kind)
+  if (problem !== undefined) return malformed(problem)
   if (kind === 'trust') {
     const missing = principals.firstMissing(awsPrincipalsOf(text))
     if (missing !== undefined) return malformed(`Invalid principal in policy: "AWS":"${missing}"`)
+  }
+  return undefined
+}
+
+/**
+ * Why a document breaks the policy grammar IAM documents (see {@link documentProblem}), in IAM's
+ * words, or `undefined`. STS applies the same grammar to an identity-style session policy.
+ */
+export function grammarProblem(text: string, kind: PolicyDocumentKind): string | undefined {
+  const doc = parse(text)
+  if (doc === undefined) return 'This policy contains invalid Json'
+  if (doc.Version !== undefined && !['2012-10-17', '2008-10-17'].includes(String(doc.Version))) {
+    return 'The policy must contain a valid version string'
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
+  if (doc.Statement === undefined || statements.length === 0) {
+    return 'Missing required field Statement'
+  }
+  for (const statement of statements) {
+    const problem = statementProblem(statement, kind)
+    if (problem !== undefined) return problem
   }
   return undefined
 }

@@ -1,5 +1,6 @@
 import type { FakeResponse } from '../fake-server.js'
 import type { FakeClock } from './clock.js'
+import { grammarProblem } from './iam-documents.js'
 import type { IamEvaluator } from './iam-evaluator.js'
 import type { IamState } from './iam-state.js'
 import {
@@ -34,7 +35,10 @@ export interface StsContext {
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
+/** The longest inline session policy STS takes, in characters of plain text. */
 const MAX_PACKED_POLICY = 2048
+/** The characters an inline session policy may hold: tab, line feed, carriage return, space to U+00FF. */
+const SESSION_POLICY_CHARACTERS = /^[\t\n\r\u0020-\u00FF]+$/
 /** A role's `MaxSessionDuration` unless it was raised (IAM's default), and role chaining's cap. */
 const ONE_HOUR = 3600
 
@@ -132,16 +136,31 @@ function assumeRoleProblem(
       'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
     )
   }
-  if (policy === undefined) return undefined
-  try {
-    JSON.parse(policy)
-  } catch {
-    return xmlError('MalformedPolicyDocument', 'The policy is not in the valid JSON format.')
+  return policy === undefined ? undefined : sessionPolicyProblem(policy)
+}
+
+/**
+ * STS's checks of an inline session policy, in the order its API reference gives them: the
+ * parameter's own constraints first (1 to 2048 characters, each a tab, line feed, carriage return
+ * or a character from space to U+00FF), refused as `ValidationError` before the document is read;
+ * then the document, which must be an identity policy as IAM's grammar has it (no `Principal`,
+ * every statement with `Effect`, `Action` and `Resource`), else `MalformedPolicyDocument`.
+ */
+function sessionPolicyProblem(policy: string): FakeResponse | undefined {
+  if (policy.length < 1 || policy.length > MAX_PACKED_POLICY) {
+    return xmlError(
+      'ValidationError',
+      `1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length between 1 and ${MAX_PACKED_POLICY}`,
+    )
   }
-  if (policy.length > MAX_PACKED_POLICY) {
-    return xmlError('PackedPolicyTooLarge', 'Packed policy consumes more than 100% of the limit.')
+  if (!SESSION_POLICY_CHARACTERS.test(policy)) {
+    return xmlError(
+      'ValidationError',
+      "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    )
   }
-  return undefined
+  const problem = grammarProblem(policy, 'identity')
+  return problem === undefined ? undefined : xmlError('MalformedPolicyDocument', problem)
 }
 
 function callerIdentity(ctx: StsContext): FakeResponse {

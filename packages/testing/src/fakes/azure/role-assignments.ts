@@ -19,9 +19,10 @@ export interface RoleAssignmentContext {
  * the name is a GUID unique in the tenant; the principal and the role definition must exist (and
  * the role be assignable at the scope); principal, role and scope of an existing name never
  * change (`RoleAssignmentUpdateNotPermitted`); one principal holds one role at one scope once
- * (`RoleAssignmentExists`, naming the existing assignment). A list without `$filter` gives the
- * assignments at, above and below the scope; `atScope()` leaves out those below;
- * `principalId eq '{id}'` and `assignedTo('{id}')` keep one principal's.
+ * (`RoleAssignmentExists`, naming the existing assignment); a `principalType`, when given, is one
+ * of the API's values and the principal's own type (`UnmatchedPrincipalType` otherwise). A list
+ * without `$filter` gives the assignments at, above and below the scope; `atScope()` leaves out
+ * those below; `principalId eq '{id}'` and `assignedTo('{id}')` keep one principal's.
  */
 export function roleAssignmentRoute(
   request: FakeRequest,
@@ -97,9 +98,18 @@ function putAssignment(
         properties?: { roleDefinitionId?: unknown; principalId?: unknown; principalType?: unknown }
       }
     | undefined
-  const { roleDefinitionId, principalId, principalType } = body?.properties ?? {}
+  const { roleDefinitionId, principalId } = body?.properties ?? {}
+  // A null principal type is the same as none: the principal's own type applies.
+  const principalType = body?.properties?.principalType ?? undefined
   if (typeof roleDefinitionId !== 'string' || typeof principalId !== 'string') {
     return armError(400, 'InvalidRequestContent', 'roleDefinitionId and principalId are required.')
+  }
+  if (principalType !== undefined && !PRINCIPAL_TYPES.includes(principalType as string)) {
+    return armError(
+      400,
+      'InvalidPrincipalType',
+      `The PrincipalType property '${String(principalType)}' is not valid. It must be one of ${PRINCIPAL_TYPES.join(', ')}.`,
+    )
   }
   const role = findRoleDefinition(ctx.state, roleDefinitionId)
   if (role === undefined || !role.assignableScopes.some((s) => isAtOrBelow(path.scope, s))) {
@@ -114,6 +124,15 @@ function putAssignment(
       400,
       'PrincipalNotFound',
       `Principal ${principalId.replaceAll('-', '')} does not exist in the directory ${ctx.tenantId}.`,
+    )
+  }
+  // Every identity of the fake is an application's service principal: a request that says the
+  // principal is of another type is refused once the principal is found, as Azure RBAC does.
+  if (principalType !== undefined && principalType !== SERVICE_PRINCIPAL) {
+    return armError(
+      400,
+      'UnmatchedPrincipalType',
+      `The PrincipalId '${principalId.replaceAll('-', '')}' has type '${SERVICE_PRINCIPAL}', which is different from specified PrincipalType '${String(principalType)}'.`,
     )
   }
   const same = (a: FakeRoleAssignment) =>
@@ -142,12 +161,25 @@ function putAssignment(
     scope: path.scope,
     roleDefinitionId,
     principalId,
-    principalType: typeof principalType === 'string' ? principalType : 'ServicePrincipal',
+    principalType: SERVICE_PRINCIPAL,
     createdOn: new Date(),
   }
   ctx.state.roleAssignments.set(assignment.name, assignment)
   return json(201, roleAssignmentBody(assignment))
 }
+
+/**
+ * The principal types a role assignment may say its principal is (the API's enumeration); any
+ * other value is refused as invalid, before the principal is looked up.
+ */
+const PRINCIPAL_TYPES: readonly string[] = [
+  'User',
+  'Group',
+  'ServicePrincipal',
+  'ForeignGroup',
+  'Device',
+]
+const SERVICE_PRINCIPAL = 'ServicePrincipal'
 
 const FILTERS = {
   atScope: /^atScope\(\)$/i,

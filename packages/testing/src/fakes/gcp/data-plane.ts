@@ -50,9 +50,10 @@ const PERMISSION_OF_ACTION: Readonly<Record<string, string>> = {
  * Clients log in as `oauth2accesstoken` with an access token (or send it as a Bearer token); the
  * token must be one the fake issued and not expired on its clock, and its holder must hold, on the
  * GAR repository of the image path `{project}/{repository}/{image}`, the permission of each action
- * (pull `downloadArtifacts`, push `uploadArtifacts`, delete `deleteArtifacts`). A GAR repository
- * that does not exist, or is not Docker format, is refused as one the caller may not use. An image
- * path gets its package when its first manifest is pushed.
+ * (pull `downloadArtifacts`, push `uploadArtifacts`, delete `deleteArtifacts`), through the
+ * repository's own policy or its project's. A GAR repository that does not exist, or is not
+ * Docker format, is refused as one the caller may not use. An image path gets its package when
+ * its first manifest is pushed.
  */
 export class GarDataPlane {
   readonly #adminPassword = randomBytes(24).toString('base64url')
@@ -142,10 +143,15 @@ export class GarDataPlane {
     const resource = this.#garRepositoryOf(access.name)
     if (resource === undefined) return false
     if (member === this.#deps.caller) return true
-    const policy = this.#deps.iam.get(resource)
+    // A repository inherits its project's policy, as every resource below a project does: a role
+    // granted on the project reaches the repository as one granted on the repository itself.
+    const policies = [this.#deps.iam.get(resource), this.#deps.iam.get(parentProjectOf(resource))]
     return access.actions.every((action) => {
       const permission = PERMISSION_OF_ACTION[action]
-      return permission !== undefined && this.#deps.roles.grants(policy, member, permission)
+      return (
+        permission !== undefined &&
+        policies.some((policy) => this.#deps.roles.grants(policy, member, permission))
+      )
     })
   }
 
@@ -177,6 +183,11 @@ export class GarDataPlane {
 /** The registry's authorizer, bound once the data plane exists. */
 interface Decide {
   to: (input: AuthorizeInput) => AuthorizeResult
+}
+
+/** `projects/{project}` of a GAR repository's resource name. */
+function parentProjectOf(resource: string): string {
+  return resource.split('/').slice(0, 2).join('/')
 }
 
 function imagePathOf(name: string): string {

@@ -40,6 +40,13 @@ export function refusedPolicyWrite(
   }
   const held = new Set(current.bindings.flatMap((b) => b.members))
   const added = [...new Set(bindings.flatMap((b) => b.members))].filter((m) => !held.has(m))
+  const malformed = added.find((m) => !isMemberForm(m))
+  if (malformed !== undefined) {
+    return googleError(
+      'INVALID_ARGUMENT',
+      `Invalid member ${JSON.stringify(malformed)}: a member is allUsers, allAuthenticatedUsers, or <type>:<value> of a type IAM knows.`,
+    )
+  }
   for (const member of added) {
     const unknown = rules.identities.unknown(member)
     if (unknown !== undefined) return googleError('INVALID_ARGUMENT', unknown)
@@ -68,6 +75,27 @@ export function refusedPolicyWrite(
 }
 
 // --- Internal ---
+
+const EMAIL_ADDRESS = String.raw`[^@\s:?]+@[^@\s:?]+\.[A-Za-z]{2,}`
+
+/**
+ * The member forms IAM documents for a binding: `allUsers`, `allAuthenticatedUsers`,
+ * `user:` / `serviceAccount:` / `group:` and an email address, `domain:` and a domain, the
+ * `principal://` and `principalSet://` identifiers of workload and workforce identity federation,
+ * and the `deleted:` form (with the account's `?uid=`) IAM itself writes for a deleted account.
+ * The type names are written exactly so; anything else is refused as an invalid argument.
+ */
+const MEMBER_FORMS: readonly RegExp[] = [
+  /^(?:allUsers|allAuthenticatedUsers)$/,
+  new RegExp(`^(?:user|serviceAccount|group):${EMAIL_ADDRESS}$`),
+  /^domain:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/,
+  /^principal(?:Set)?:\/\/\S+$/,
+  new RegExp(`^deleted:(?:user|serviceAccount|group):${EMAIL_ADDRESS}\\?uid=\\d+$`),
+]
+
+function isMemberForm(member: string): boolean {
+  return MEMBER_FORMS.some((form) => form.test(member))
+}
 
 function isPermitted(member: string, allowed: readonly string[]): boolean {
   if (member.startsWith('deleted:')) return true
