@@ -33,11 +33,18 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
 function checkDataPlaneOptions(dataPlane: unknown): void {
   if (typeof dataPlane !== 'object' || dataPlane === null)
     throw new TypeError('options.dataPlane must be an object with an expire function')
-  const { expire, tls, caCertificate } = dataPlane as Record<string, unknown>
+  const { expire, expireOvershootMs, tls, caCertificate } = dataPlane as Record<string, unknown>
   if (typeof expire !== 'function')
     throw new TypeError(
       'options.dataPlane.expire must be a function (credentials) => Promise<void>',
     )
+  if (
+    expireOvershootMs !== undefined &&
+    (typeof expireOvershootMs !== 'number' ||
+      !Number.isFinite(expireOvershootMs) ||
+      expireOvershootMs < 0)
+  )
+    throw new TypeError('options.dataPlane.expireOvershootMs must be a non-negative number')
   if (tls !== undefined && typeof tls !== 'boolean')
     throw new TypeError('options.dataPlane.tls must be a boolean')
   if (caCertificate === undefined) return

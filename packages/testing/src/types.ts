@@ -35,9 +35,17 @@ export type ContractGroup =
 export interface DataPlaneOptions {
   /**
    * Make `credentials` expire for the registry: a fake advances its clock past `expiresAt`; a live
-   * registry waits until that moment has passed.
+   * registry waits until that moment has passed. The suite also passes credentials with an earlier
+   * `expiresAt`, to bring the registry to a moment shortly before the real expiry: go by the
+   * `expiresAt` given, and past it by no more than `expireOvershootMs`.
    */
   expire: (credentials: ArtifactRegistryCredentials) => Promise<void>
+  /**
+   * How far past the `expiresAt` it is given `expire` may bring the registry (a live lane waits a
+   * margin for clock skew). The expiry test checks the credentials that far and more before their
+   * expiry, so the larger it is, the longer the credentials it mints. @default 1000
+   */
+  expireOvershootMs?: number
   /** `false` for a plain-HTTP registry. @default true */
   tls?: boolean
   /** PEM of a CA to trust for an HTTPS registry whose certificate is not publicly trusted. */

@@ -36,6 +36,17 @@ describe('the dataPlane option', () => {
     expect(withDataPlane(dataPlane)).toThrow(message)
   })
 
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '30000'])(
+    'expireOvershootMs %s is a TypeError that names the field',
+    (expireOvershootMs) => {
+      const dataPlane = { expire, expireOvershootMs }
+      expect(withDataPlane(dataPlane)).toThrow(TypeError)
+      expect(withDataPlane(dataPlane)).toThrow(
+        /options\.dataPlane\.expireOvershootMs must be a non-negative number/,
+      )
+    },
+  )
+
   it('is checked by the group function too, not only by the whole suite', () => {
     expect(() =>
       dataPlaneTests({
@@ -51,6 +62,7 @@ describe('the dataPlane option', () => {
     ['plain HTTP', { expire, tls: false }],
     ['HTTPS with a private CA', { expire, caCertificate: PEM }],
     ['HTTPS, publicly trusted', { expire, tls: true }],
+    ['with an overshoot of expire', { expire, expireOvershootMs: 30_000 }],
   ])('%s is accepted', (_, dataPlane) => {
     expect(withDataPlane(dataPlane)).not.toThrow()
   })

@@ -15,6 +15,10 @@ export type DataPlaneFault =
   | 'pull-can-push'
   /** Every credential is the registry admin's: any repository, any action, no expiry. */
   | 'admin-for-everything'
+  /** Credentials stop working half-way to the expiresAt reported for them. */
+  | 'expires-early'
+  /** deleteRepository forgets the repository but leaves its images in the registry. */
+  | 'delete-keeps-images'
 
 /** A registry server with auth on, and the admin credentials that mint for it. */
 export interface DataPlaneRegistry {
@@ -54,12 +58,28 @@ export function referenceWithDataPlane(
         const expiresAt = new Date(Date.now() + seconds * 1000)
         return { authMethod: 'basic', registry: host, ...admin, expiresAt }
       }
+      const early = faults.has('expires-early')
       const { username, password, expiresAt } = await registry.generateCredentials(
         name,
         faults.has('pull-can-push') ? 'push-pull' : permission,
-        seconds,
+        early ? Math.max(1, Math.floor(seconds / 2)) : seconds,
       )
-      return { authMethod: 'basic', registry: host, username, password, expiresAt }
+      const reported = early ? new Date(expiresAt.getTime() + (seconds * 1000) / 2) : expiresAt
+      return { authMethod: 'basic', registry: host, username, password, expiresAt: reported }
+    },
+    async deleteRepository(name) {
+      await base.deleteRepository(name)
+      if (faults.has('delete-keeps-images')) return
+      // The registry's admin endpoint deletes the repository's manifests, tags and credentials.
+      const res = await fetch(`${registry.url}/_artifact-registry/repositories/${name}`, {
+        method: 'DELETE',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`,
+        },
+      })
+      await res.body?.cancel()
+      if (res.status !== 202 && res.status !== 404)
+        throw new Error(`deleting ${name} in the registry answered ${res.status}`)
     },
   }
 }

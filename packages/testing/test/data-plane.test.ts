@@ -49,8 +49,13 @@ describe('the data plane group fails on a provider that breaks the data plane', 
         'data plane: a push with pull credentials is refused',
         'data plane: a delete with pull credentials is refused',
         'data plane: credentials for one repository are refused on another',
-        'data plane: expired credentials are refused',
+        'data plane: credentials work until expiresAt and are refused after it',
       ],
+    ],
+    ['expires-early', ['data plane: credentials work until expiresAt and are refused after it']],
+    [
+      'delete-keeps-images',
+      ['data plane: deleteRepository deletes the images: the name created again holds none'],
     ],
   ]
 

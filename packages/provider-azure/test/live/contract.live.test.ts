@@ -1,4 +1,4 @@
-import { waitUntilExpired } from '@artifact-registry/test-kit/live'
+import { EXPIRY_MARGIN_MS, waitUntilExpired } from '@artifact-registry/test-kit/live'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { describe, it } from 'vitest'
 import {
@@ -15,6 +15,8 @@ for (const mode of AZURE_MODES) {
       factory: () => liveAzure(mode),
       timeoutMs: AZURE_TEST_TIMEOUT_MS[mode],
       dataPlane: {
+        // expire waits this long past the expiresAt it is given, for the cloud's clock.
+        expireOvershootMs: EXPIRY_MARGIN_MS,
         expire: (credentials) =>
           waitUntilExpired(credentials, { maxWaitMs: azureMaxExpiryWaitMs(mode) }),
       },

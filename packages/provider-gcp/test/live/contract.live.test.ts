@@ -1,4 +1,4 @@
-import { waitUntilExpired } from '@artifact-registry/test-kit/live'
+import { EXPIRY_MARGIN_MS, waitUntilExpired } from '@artifact-registry/test-kit/live'
 import { artifactRegistryContractSuite } from '@artifact-registry/testing'
 import { describe, it } from 'vitest'
 import { GCP_MAX_EXPIRY_WAIT_MS, GCP_TEST_TIMEOUT_MS, liveGcp } from './gcp-lane.js'
@@ -13,6 +13,8 @@ describe('provider-gcp against real GCP', () => {
     // the lane's own service accounts instead.
     exclude: ['crossAccount'],
     dataPlane: {
+      // expire waits this long past the expiresAt it is given, for the cloud's clock.
+      expireOvershootMs: EXPIRY_MARGIN_MS,
       expire: (credentials) => waitUntilExpired(credentials, { maxWaitMs: GCP_MAX_EXPIRY_WAIT_MS }),
     },
   })

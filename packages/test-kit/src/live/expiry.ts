@@ -1,6 +1,12 @@
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 
+/**
+ * How long {@link waitUntilExpired} waits past `expiresAt` by default: the contract suite's
+ * `dataPlane.expireOvershootMs` of a live lane.
+ */
+export const EXPIRY_MARGIN_MS = 30_000
+
 /** Options of {@link waitUntilExpired}. */
 export interface ExpiryWaitOptions {
   /**
@@ -29,7 +35,7 @@ export async function waitUntilExpired(
   options: ExpiryWaitOptions = {},
 ): Promise<void> {
   const expiresAt = expiryOf(credentials)
-  await waitUntil(expiresAt.getTime() + (options.marginMs ?? 30_000), options)
+  await waitUntil(expiresAt.getTime() + (options.marginMs ?? EXPIRY_MARGIN_MS), options)
 }
 
 /**

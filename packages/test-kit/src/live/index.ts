@@ -8,7 +8,13 @@ export {
   type PullAcrossExpiryOptions,
 } from './docker-scenarios.js'
 export { itRoundTripsDockerLogin } from './docker-test.js'
-export { type ExpiryWaitOptions, expiryOf, waitUntil, waitUntilExpired } from './expiry.js'
+export {
+  EXPIRY_MARGIN_MS,
+  type ExpiryWaitOptions,
+  expiryOf,
+  waitUntil,
+  waitUntilExpired,
+} from './expiry.js'
 export { checkLane, type LiveLane, LiveLaneError, laneEnvironment, refuseInCi } from './lane.js'
 export {
   type CallTiming,

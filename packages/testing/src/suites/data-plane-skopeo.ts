@@ -119,6 +119,9 @@ export class SkopeoSession {
   }
 }
 
+/** A manifest digest, as a pull may name an image by instead of its tag. */
+const DIGEST = /^sha256:[a-f0-9]{64}$/
+
 /** skopeo logged in with one credential. */
 export class SkopeoLogin {
   readonly #session: SkopeoSession
@@ -151,20 +154,25 @@ export class SkopeoLogin {
     return (await readFile(digestFile, 'utf8')).trim()
   }
 
-  /** Pull `repository:tag` into a new layout; resolves to the digest of the pulled manifest. */
-  async pull(repository: string, tag: string): Promise<string> {
+  /**
+   * Pull `repository:tag`, or `repository@digest` for a `sha256:` digest, into a new layout;
+   * resolves to the digest of the pulled manifest.
+   */
+  async pull(repository: string, tagOrDigest: string): Promise<string> {
     const dir = this.#session.nextPath('pulled')
+    // A layout names its image by a tag; a digest is no tag.
+    const refName = DIGEST.test(tagOrDigest) ? 'pulled' : tagOrDigest
     await this.#session.run(
       'copy',
       [
         '--preserve-digests',
         ...this.#session.tlsFlags('src-'),
-        `docker://${this.#reference(repository, tag)}`,
-        `oci:${dir}:${tag}`,
+        `docker://${this.#reference(repository, tagOrDigest)}`,
+        `oci:${dir}:${refName}`,
       ],
       this.#authFile,
     )
-    return layoutManifestDigest(dir, tag)
+    return layoutManifestDigest(dir, refName)
   }
 
   /** Delete the manifest that `repository:tag` names. */
@@ -176,8 +184,9 @@ export class SkopeoLogin {
     )
   }
 
-  #reference(repository: string, tag: string): string {
-    return `${this.#registry}/${repository}:${tag}`
+  #reference(repository: string, tagOrDigest: string): string {
+    const separator = DIGEST.test(tagOrDigest) ? '@' : ':'
+    return `${this.#registry}/${repository}${separator}${tagOrDigest}`
   }
 }
 

@@ -1,33 +1,20 @@
-import type { ArtifactRegistry, Permission } from '@artifact-registry/core'
+import type { ArtifactRegistry } from '@artifact-registry/core'
 import { checkOptions, registryTest, uniqueName } from '../context.js'
-import type { ContractSuiteOptions, ContractTestContext, DataPlaneOptions } from '../types.js'
-import type { TestImage } from './data-plane-image.js'
+import type { ContractSuiteOptions } from '../types.js'
+import { expiryTest } from './data-plane-expiry.js'
+import { type DataPlaneTest, login, repositoryWithImage } from './data-plane-fixture.js'
 import { expectNotFound, expectRefused } from './data-plane-outcome.js'
-import { type SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
+import { SkopeoSession } from './data-plane-skopeo.js'
 
 /** Why the group's tests are skipped when the caller did not opt in. */
 export const DATA_PLANE_NOT_GIVEN =
   'options.dataPlane not given: the data plane group runs only when you pass it (and skopeo is on PATH)'
 
 /**
- * A control check with short-lived credentials runs only when they still have this long by the
- * wall clock: a registry that expires them in real time (1 s for local) could otherwise refuse
- * the control itself.
- */
-const CONTROL_MARGIN_MS = 5_000
-
-/** What each test of the group gets: a fresh provider, the test context, a skopeo session. */
-interface DataPlaneTest<R extends ArtifactRegistry> {
-  r: R
-  t: ContractTestContext
-  skopeo: SkopeoSession
-  dataPlane: DataPlaneOptions
-}
-
-/**
  * Data plane: credentials minted by the provider are used against its registry with skopeo, as a
  * user would use them. Push-pull credentials push, pull and delete; pull credentials pull and
- * nothing else; credentials reach only their repository and stop working when they expire.
+ * nothing else; credentials reach only their repository (not one whose name extends it), work
+ * until their `expiresAt` and stop working then; `deleteRepository` deletes the images.
  * Skipped unless `options.dataPlane` is given; needs skopeo on `PATH`.
  */
 export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
@@ -74,35 +61,34 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
           'provider declares repositoryScopedCredentials: false: its credentials reach beyond one repository',
         )
       }
-      const b = await repositoryWithImage(c)
-      const { name: a } = await c.r.createRepository(uniqueName('data'))
+      const logical = uniqueName('data')
+      const { name: a } = await c.r.createRepository(logical)
+      // The others' names extend a's: a scope matched as a prefix or a pattern (`a*`, `a/*`)
+      // instead of as the one name reaches them, and an unrelated name would not show it.
+      const others = [
+        await repositoryWithImage(c, `${logical}-b`),
+        await repositoryWithImage(c, `${logical}/b`),
+      ]
       const pusherOfA = await login(c, a, 'push-pull')
       const image = await c.skopeo.newImage()
       // Control: the same credentials do work on their own repository.
       c.t.expect(await pusherOfA.push(image, a)).toBe(image.manifestDigest)
-      await expectRefused(c.t, pusherOfA.push(image, b.name), "a push to b with a's credentials")
       const pullerOfA = await login(c, a, 'pull')
-      await expectRefused(
-        c.t,
-        pullerOfA.pull(b.name, b.image.tag),
-        "a pull from b with a's pull credentials",
-      )
+      for (const b of others) {
+        await expectRefused(
+          c.t,
+          pusherOfA.push(image, b.name),
+          `a push to ${b.name} with a's credentials`,
+        )
+        await expectRefused(
+          c.t,
+          pullerOfA.pull(b.name, b.image.tag),
+          `a pull from ${b.name} with a's pull credentials`,
+        )
+      }
     })
 
-    test('expired credentials are refused', async (c) => {
-      const { name, image } = await repositoryWithImage(c)
-      const credentials = await c.r.generateCredentials(name, 'push-pull', {
-        ttlSeconds: c.r.capabilities.credentialTtl.minSeconds,
-      })
-      const expiring = await c.skopeo.login(credentials)
-      const left = (credentials.expiresAt?.getTime() ?? 0) - Date.now()
-      if (left >= CONTROL_MARGIN_MS) {
-        c.t.expect(await expiring.pull(name, image.tag), 'before expiry').toBe(image.manifestDigest)
-      }
-      await c.dataPlane.expire(credentials)
-      await expectRefused(c.t, expiring.pull(name, image.tag), 'a pull with expired credentials')
-      await expectRefused(c.t, expiring.push(image, name), 'a push with expired credentials')
-    })
+    test('credentials work until expiresAt and are refused after it', (c) => expiryTest(c))
 
     test('push-pull credentials delete a manifest', async (c) => {
       const { name, image } = await repositoryWithImage(c)
@@ -110,26 +96,27 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
       const puller = await login(c, name, 'pull')
       await expectNotFound(c.t, puller.pull(name, image.tag), 'a pull of the deleted manifest')
     })
+
+    test('deleteRepository deletes the images: the name created again holds none', async (c) => {
+      const logical = uniqueName('data')
+      const { name, image } = await repositoryWithImage(c, logical)
+      await c.r.deleteRepository(name)
+      // Created again (a no-op where repositories are implicit), it must start empty: an image
+      // left behind would come back to whoever gets the name next.
+      c.t.expect((await c.r.createRepository(logical)).name).toBe(name)
+      const puller = await login(c, name, 'pull')
+      await expectNotFound(
+        c.t,
+        puller.pull(name, image.tag),
+        'a pull by tag after deleteRepository',
+      )
+      await expectNotFound(
+        c.t,
+        puller.pull(name, image.manifestDigest),
+        'a pull by digest after deleteRepository',
+      )
+    })
   })
-}
-
-/** skopeo logged in with new credentials of `permission` for `repository`. */
-async function login<R extends ArtifactRegistry>(
-  c: DataPlaneTest<R>,
-  repository: string,
-  permission: Permission,
-): Promise<SkopeoLogin> {
-  return c.skopeo.login(await c.r.generateCredentials(repository, permission))
-}
-
-/** A new repository holding a new image, pushed with push-pull credentials. */
-async function repositoryWithImage<R extends ArtifactRegistry>(
-  c: DataPlaneTest<R>,
-): Promise<{ name: string; image: TestImage }> {
-  const { name } = await c.r.createRepository(uniqueName('data'))
-  const image = await c.skopeo.newImage()
-  await (await login(c, name, 'push-pull')).push(image, name)
-  return { name, image }
 }
 
 /**
