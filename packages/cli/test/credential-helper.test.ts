@@ -115,6 +115,20 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('expired cached credentials are never handed out, whatever the reuse limit beside them says', async () => {
+    const first = await get()
+    const [file = ''] = await cacheFiles()
+    const cached = JSON.parse(await readFile(file, 'utf8'))
+    // A reuse limit past the expiry: a file damaged, or written while the clock ran ahead.
+    const expired = {
+      ...cached,
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+      reuseUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    }
+    await writeFile(file, JSON.stringify(expired), { mode: 0o600 })
+    expect((await get()).Username).not.toBe(first.Username)
+  })
+
   it('a cache file others can read is never trusted: new credentials are minted', async () => {
     const first = await get()
     const [file = ''] = await cacheFiles()

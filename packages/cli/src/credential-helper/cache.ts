@@ -21,10 +21,13 @@ export const MAX_EXPIRY_MARGIN_MS: number = 5 * 60_000
 /**
  * When minted credentials stop being reused: 5 minutes before they expire, or halfway through
  * their lifetime when that is shorter than 10 minutes (so a 60 s credential is reused for 30 s).
+ * Never after they expire: credentials that expired before they were minted (a clock ahead of the
+ * platform's, a slow mint of a short TTL) are not reused at all.
  */
 export function reuseUntil(mintedAt: Date, expiresAt: Date): Date {
   const lifetime = expiresAt.getTime() - mintedAt.getTime()
-  const margin = Math.min(MAX_EXPIRY_MARGIN_MS, lifetime / 2)
+  // Half of a negative lifetime would be a margin after the expiry.
+  const margin = Math.min(MAX_EXPIRY_MARGIN_MS, Math.max(0, lifetime / 2))
   return new Date(expiresAt.getTime() - margin)
 }
 
@@ -48,8 +51,10 @@ export class CredentialCache {
 
   /**
    * The cached credentials while they may still be reused at `now`; `undefined` when there are
-   * none, they are too close to expiry, or the file is not a regular file private to this user
-   * (a symbolic link is not followed: it is never trusted, and the next write replaces it).
+   * none, they are too close to expiry, they have no valid expiry or one no later than their
+   * `reuseUntil` (a file from before that was always so, or damaged: handing them out could hand
+   * out expired credentials), or the file is not a regular file private to this user (a symbolic
+   * link is not followed: it is never trusted, and the next write replaces it).
    */
   async read(now: Date): Promise<CachedCredentials | undefined> {
     let handle: FileHandle
@@ -66,7 +71,9 @@ export class CredentialCache {
       }
       const cached = JSON.parse(await handle.readFile('utf8')) as Partial<CachedCredentials>
       if (typeof cached.username !== 'string' || typeof cached.secret !== 'string') return undefined
-      if (!(Date.parse(cached.reuseUntil ?? '') > now.getTime())) return undefined
+      const until = Date.parse(cached.reuseUntil ?? '')
+      // NaN (a missing or invalid date) fails both comparisons.
+      if (!(until > now.getTime() && until <= Date.parse(cached.expiresAt ?? ''))) return undefined
       return cached as CachedCredentials
     } catch {
       return undefined
