@@ -1,4 +1,5 @@
 import {
+  ArtifactRegistryError,
   type CrossAccountAccess,
   type CrossAccountPermissions,
   isArtifactRegistryError,
@@ -77,7 +78,7 @@ export async function changeCrossAccountAccess(
   if (change === 'add') {
     await Promise.all(replicationRegions.map((r) => waitForReplica(ctx, r, name)))
     await updatePolicy(ctx, region, name, apply)
-    await Promise.all(replicationRegions.map((r) => updatePolicy(ctx, r, name, apply)))
+    await grantInReplicas(ctx, name, apply)
     return
   }
   await revokeEverywhere(ctx, name, apply)
@@ -107,6 +108,38 @@ async function revokeEverywhere(
   )
   const failure = [home, ...replicas].find((o) => o.status === 'rejected')
   if (failure !== undefined) throw failure.reason
+}
+
+/**
+ * Grant in every replica region, once the home region holds the grant. Every region is tried
+ * before the call answers, and a failure is not undone: taking the grant back where it was
+ * applied could take away access the account held before this call. The error names the
+ * regions that hold the grant, so the caller knows that an account it was told "failed" can pull
+ * there; `getCrossAccountAccess` reports it too, and the same add, once the cause is fixed, or a
+ * remove brings the regions together.
+ */
+async function grantInReplicas(
+  ctx: AwsContext,
+  name: string,
+  apply: (current: GrantSet) => GrantSet,
+): Promise<void> {
+  const { region, replicationRegions } = ctx.options
+  const outcomes = await Promise.allSettled(
+    replicationRegions.map((r) => updatePolicy(ctx, r, name, apply)),
+  )
+  const failure = outcomes.find((o) => o.status === 'rejected')
+  if (failure === undefined) return
+  const granted = [
+    region,
+    ...replicationRegions.filter((_, i) => outcomes[i]?.status === 'fulfilled'),
+  ]
+  const cause: unknown = failure.reason
+  if (!isArtifactRegistryError(cause)) throw cause
+  throw new ArtifactRegistryError(
+    cause.code,
+    `${cause.message}; the grant now stands in ${granted.join(', ')} (add again once the cause is fixed, or remove it)`,
+    { platform: cause.platform, retryable: cause.retryable, issues: cause.issues, cause },
+  )
 }
 
 /** The grants of a replica's policy; none when the replica does not exist. */

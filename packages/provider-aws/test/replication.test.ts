@@ -253,6 +253,24 @@ describe('replicas get the same change on add and on remove', () => {
     }
   })
 
+  it('an add that fails in a replica says where the grant now stands', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('r'))
+    // The home region's write goes through; the first replica's fails.
+    fake.inject('SetRepositoryPolicy', { before: () => {} })
+    fake.inject('SetRepositoryPolicy', 'server-error')
+    const failed = registry.addCrossAccountAccess(name, GRANT)
+    await expect(failed).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    const message = (await failed.catch((error: Error) => error.message)) as string
+    const holding = REPLICAS.filter((region) => fake.getPolicy(region, name) !== undefined)
+    expect(holding).toHaveLength(1)
+    expect(message).toContain(`the grant now stands in ${[REGION, ...holding].join(', ')}`)
+    expect((await registry.getCrossAccountAccess(name)).access).toEqual(GRANT)
+    await registry.addCrossAccountAccess(name, GRANT)
+    for (const region of REPLICAS) expect(fake.getPolicy(region, name), region).toBeDefined()
+  })
+
   it('get reports a grant a replica still holds after a revocation that failed there', async () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: REPLICAS })
