@@ -11,6 +11,7 @@ import type { CredentialMinter } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
 import { clientGone } from './client-gone.js'
+import { ClosingGate } from './closing-gate.js'
 import { ConcurrencyCap } from './concurrency-cap.js'
 import { ConnectionGuards } from './connection-guards.js'
 import { GarbageCollector } from './garbage-collector.js'
@@ -36,7 +37,9 @@ import { UploadSessions } from './upload-sessions.js'
 
 /**
  * A running registry server. `generateCredentials` mints Basic credentials and needs
- * `adminCredentials` (auth on); the token realm is `{url}/token`.
+ * `adminCredentials` (auth on); the token realm is `{url}/token`. Once `close` is called,
+ * `generateCredentials`, `revokeCredentials`, `collectGarbage` and `purgeExpiredUploads` reject
+ * with "the registry is closed": another process may serve the data directory by then.
  */
 export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   /** `http://host:port`, or `https://host:port` with `tls` */
@@ -105,14 +108,16 @@ async function serveRegistry(
   log: Log,
   lock: DataDirectoryLock | undefined,
 ): Promise<LocalRegistry> {
-  const store = await RegistryStore.open(resolved.dataDir)
+  // The directory locked, not `dataDir` as given: a relative one must not follow a later chdir.
+  const dataDir = lock?.dir
+  const store = await RegistryStore.open(dataDir)
   const { limits } = resolved
-  const hashing = uploadHashing(resolved.hashThreads, resolved.dataDir !== undefined)
+  const hashing = uploadHashing(resolved.hashThreads, dataDir !== undefined)
   const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing, log)
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,
-        dataDir: resolved.dataDir,
+        dataDir,
         admin: options.adminCredentials,
       })
     : undefined
@@ -178,13 +183,18 @@ async function serveRegistry(
   }, maintenanceInterval(resolved)).unref()
   garbageCollector.schedule(resolved.gcIntervalSeconds)
 
+  // Collections, mints and revocations asked through the API: none once closing (see
+  // `ClosingGate`), and close waits for those under way.
+  const apiCalls = new ClosingGate('registry')
   // Once: `await using` after an explicit close() must not release the lock a second time.
   const close = (): Promise<void> => {
     closed ??= (async () => {
+      const apiCallsSettled = apiCalls.close()
       clearInterval(timer)
       guards.close()
       await listening.close()
       await guards.settled()
+      await apiCallsSettled
       await garbageCollector.stop()
       await maintenance
       await hashing.close()
@@ -196,22 +206,24 @@ async function serveRegistry(
     url,
     host: resolved.host,
     port: listening.port,
-    generateCredentials: async (repository, permission, ttlSeconds) => {
-      if (auth === undefined)
-        throw new TypeError(
-          'generateCredentials needs adminCredentials: this registry runs without auth',
-        )
-      return auth.mint(repository, permission, ttlSeconds)
-    },
-    revokeCredentials: async (which) => {
-      if (auth === undefined)
-        throw new TypeError(
-          'revokeCredentials needs adminCredentials: this registry runs without auth',
-        )
-      return auth.revoke(parseCredentialsToRevoke(which))
-    },
+    generateCredentials: (repository, permission, ttlSeconds) =>
+      apiCalls.run(async () => {
+        if (auth === undefined)
+          throw new TypeError(
+            'generateCredentials needs adminCredentials: this registry runs without auth',
+          )
+        return auth.mint(repository, permission, ttlSeconds)
+      }),
+    revokeCredentials: (which) =>
+      apiCalls.run(async () => {
+        if (auth === undefined)
+          throw new TypeError(
+            'revokeCredentials needs adminCredentials: this registry runs without auth',
+          )
+        return auth.revoke(parseCredentialsToRevoke(which))
+      }),
     tokenCaCertificate: auth?.keys.ca.pem,
-    collectGarbage: () => garbageCollector.collect(),
+    collectGarbage: () => apiCalls.run(() => garbageCollector.collect()),
     purgeExpiredUploads: maintain,
     close,
     [Symbol.asyncDispose]: close,

@@ -58,11 +58,13 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
   // Under the shared lock, so garbage collection cannot remove a reference between check and write.
   await ctx.store.gcLock.shared(async () => {
     await requireReferences(ctx.store, ctx.repository, parsed.requiredBlobs, parsed.childManifests)
-    await ctx.store.putManifest(
-      ctx.repository,
-      { bytes, digest, parsed, tags },
-      ctx.accessStillHeld,
-    )
+    await ctx.store.putManifest(ctx.repository, { bytes, digest, parsed, tags }, () => {
+      ctx.accessStillHeld()
+      // Again at the write, under the repository's lock: the check above ran before the waits
+      // for the credential and the references, and pushers racing on one `If-None-Match: *`
+      // all passed it; here one wins and the others get 412, as a compare-and-swap must.
+      checkPreconditions(ctx, tags)
+    })
   })
   const headers: Record<string, string> = {
     Location: `/v2/${ctx.repository}/manifests/${digest}`,

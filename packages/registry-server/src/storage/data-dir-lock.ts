@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, realpath, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, open, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { ArtifactRegistryError } from '@artifact-registry/core/errors'
 import { PLATFORM } from '../platform.js'
 
@@ -9,7 +9,14 @@ export const LOCK_FILE = 'process.lock'
 
 /** An exclusive hold on a data directory; `release()` may be called more than once. */
 export interface DataDirectoryLock {
+  /** The lock file. */
   readonly path: string
+  /**
+   * The directory held, as an absolute path without symbolic links: what the store must use.
+   * A relative `dataDir` followed at each file operation would follow a later `process.chdir`
+   * into a directory nobody locked, and what was acknowledged there be missing at the next start.
+   */
+  readonly dir: string
   release(): Promise<void>
 }
 
@@ -22,6 +29,9 @@ interface LockContent {
 // A lock file is written right after it is created: one still empty after this long was left by
 // a crash in between.
 const UNWRITTEN_LOCK_GRACE_MS = 10_000
+
+// Between the lock file's name and a takeover claim's id (see `removeStaleLock`).
+const CLAIM_INFIX = '.takeover-'
 
 // Locks this process holds. A lock file naming this pid but not listed here was left by an
 // earlier process that had the same pid (common in containers, where the server is often pid 1).
@@ -40,21 +50,23 @@ export async function lockDataDirectory(
   onStaleLock: (pid: number | undefined) => void = () => {},
 ): Promise<DataDirectoryLock> {
   await mkdir(dataDir, { recursive: true })
-  const path = join(await realpath(dataDir), LOCK_FILE)
+  const dir = await realpath(dataDir)
+  const path = join(dir, LOCK_FILE)
   const content: LockContent = { pid: process.pid, token: randomBytes(12).toString('hex') }
-  // Twice at most: once as found, once after taking over a stale lock.
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // A few times at most: as found, after taking over a stale lock, after clearing the claim of a
+  // takeover that a crash interrupted.
+  for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(path, content)) {
       heldHere.add(path)
-      return { path, release: once(() => releaseLock(path, content)) }
+      await removeClaims(path)
+      return { path, dir, release: once(() => releaseLock(path, content)) }
     }
     const holder = await readHolder(path)
     if (holder === 'gone') continue
     if (await isLive(path, holder)) throw inUse(dataDir, path, holder)
-    // Remove only the lock we judged stale: if it changed meanwhile, another process took over.
-    if (JSON.stringify(await readHolder(path)) !== JSON.stringify(holder)) continue
-    await unlink(path).catch(ignoreMissing)
-    onStaleLock(holder === 'unwritten' ? undefined : holder.pid)
+    const removed = await removeStaleLock(path, holder)
+    if (removed === 'claimed') throw inUse(dataDir, path, 'unwritten')
+    if (removed) onStaleLock(holder === 'unwritten' ? undefined : holder.pid)
   }
   throw inUse(dataDir, path, await readHolder(path))
 }
@@ -111,6 +123,72 @@ async function isLive(path: string, holder: LockContent | 'unwritten' | 'gone'):
   } catch (error) {
     // EPERM: the process runs, as another user.
     return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/**
+ * Remove the lock judged stale, `holder`, if it is still there and still stale. Processes that
+ * start together all judge one stale lock stale: checked and removed by each, the lock one of
+ * them had just created in its place was removed by another, and both served the directory. So
+ * only the process that holds the takeover's claim (a file named after the stale lock, created
+ * with O_EXCL) reads the lock again and removes it; the others are told `'claimed'`. A lock
+ * with the same token is the same lock, and one that was removed never comes back, so the claim
+ * may go as soon as the lock has gone.
+ * @returns whether this process removed it; `'claimed'` when another process is taking it over
+ */
+async function removeStaleLock(
+  path: string,
+  holder: LockContent | 'unwritten',
+): Promise<boolean | 'claimed'> {
+  const claim = claimOf(path, holder)
+  let file: Awaited<ReturnType<typeof open>>
+  try {
+    file = await open(claim, 'wx', 0o644)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    // A claim a few seconds old is a takeover in progress; an older one, what a crash during a
+    // takeover left: cleared, and the lock judged again.
+    const age = await stat(claim).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => Number.POSITIVE_INFINITY,
+    )
+    if (age < UNWRITTEN_LOCK_GRACE_MS) return 'claimed'
+    await unlink(claim).catch(ignoreMissing)
+    return false
+  }
+  await file.close()
+  try {
+    const now = await readHolder(path)
+    if (now === 'gone' || JSON.stringify(now) !== JSON.stringify(holder)) return false
+    if (await isLive(path, now)) return false
+    await unlink(path).catch(ignoreMissing)
+    return true
+  } finally {
+    await unlink(claim).catch(ignoreMissing)
+  }
+}
+
+/** The claim of the takeover of `holder`'s lock at `path`. */
+function claimOf(path: string, holder: LockContent | 'unwritten'): string {
+  // Named by a hash of the token, which is whatever the file held. A lock that was never written
+  // has no token: its claim is one name for all of them, judged again under the claim by age.
+  const id =
+    holder === 'unwritten'
+      ? 'unwritten'
+      : createHash('sha256').update(holder.token).digest('hex').slice(0, 32)
+  return `${path}${CLAIM_INFIX}${id}`
+}
+
+/**
+ * Remove the claims that crashes during takeovers left. Once this process holds the lock, no
+ * claim protects anything: each names a lock that is gone.
+ */
+async function removeClaims(path: string): Promise<void> {
+  const dir = dirname(path)
+  const prefix = `${basename(path)}${CLAIM_INFIX}`
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    if (name.startsWith(prefix)) await unlink(join(dir, name)).catch(() => {})
   }
 }
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { CredentialMinter } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
 import { answerClientErrors } from '../client-errors.js'
+import { ClosingGate } from '../closing-gate.js'
 import { ConnectionGuards } from '../connection-guards.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
@@ -34,7 +35,11 @@ export interface TokenServiceOptions
   logger?: LogSink
 }
 
-/** A running standalone token service. */
+/**
+ * A running standalone token service. Once `close` is called, `generateCredentials` and
+ * `revokeCredentials` reject with "the token service is closed": another process may serve the
+ * data directory by then.
+ */
 export interface TokenService extends AsyncDisposable, CredentialMinter {
   readonly url: string
   /** The realm to configure in the registry: `{url}/token`. */
@@ -90,7 +95,8 @@ async function serveTokens(
   lock: DataDirectoryLock | undefined,
 ): Promise<TokenService> {
   const guards = new ConnectionGuards(resolveRequestLimits(options))
-  const auth = await AuthService.open(options)
+  // The directory locked, not `dataDir` as given: a relative one must not follow a later chdir.
+  const auth = await AuthService.open({ ...options, dataDir: lock?.dir })
   const server = createServer(
     guards.serverOptions,
     guards.listener(log, async (req, res) => {
@@ -104,12 +110,16 @@ async function serveTokens(
   guards.watch(server, false)
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
   const { url } = listening
+  // Mints and revocations asked through the API: none once closing (see `ClosingGate`).
+  const apiCalls = new ClosingGate('token service')
   let closed: Promise<void> | undefined
   const close = (): Promise<void> => {
     closed ??= (async () => {
+      const apiCallsSettled = apiCalls.close()
       guards.close()
       await listening.close()
       await guards.settled()
+      await apiCallsSettled
       await lock?.release()
     })()
     return closed
@@ -123,8 +133,9 @@ async function serveTokens(
     issuer,
     caCertificate: auth.keys.ca.pem,
     generateCredentials: (repository, permission, ttlSeconds) =>
-      auth.mint(repository, permission, ttlSeconds),
-    revokeCredentials: async (which) => auth.revoke(parseCredentialsToRevoke(which)),
+      apiCalls.run(() => auth.mint(repository, permission, ttlSeconds)),
+    revokeCredentials: (which) =>
+      apiCalls.run(async () => auth.revoke(parseCredentialsToRevoke(which))),
     registryAuthConfig: (path) =>
       [
         'auth:',

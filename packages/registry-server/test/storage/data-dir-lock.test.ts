@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { access, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LogEvent, startLocalRegistry } from '../../src/index.js'
+import { lockDataDirectory } from '../../src/storage/data-dir-lock.js'
 import { runCli, startCli } from '../support/command.js'
 
 let dir: string
@@ -79,6 +81,51 @@ describe('one data directory, one registry', () => {
     await writeFile(lockFile(), JSON.stringify({ pid: process.pid, token: 'earlier-run' }))
     await using registry = await startLocalRegistry({ dataDir: dir })
     expect(registry.port).toBeGreaterThan(0)
+  })
+
+  it('starts racing on a stale lock: exactly one takes the directory, every time', async () => {
+    // Each start judged the dead process's lock stale, checked it was still there and removed it:
+    // one start's unlink could remove the lock another had just created in its place, and two
+    // registries then wrote one store. Started together, they race on every round.
+    const pid = deadPid()
+    const doubleHolds: number[] = []
+    for (let round = 0; round < 60; round++) {
+      const data = join(dir, `round-${round}`)
+      await mkdir(data)
+      await writeFile(join(data, 'process.lock'), JSON.stringify({ pid, token: `crash-${round}` }))
+      const starts = await Promise.allSettled(
+        Array.from({ length: 4 }, () => lockDataDirectory(data)),
+      )
+      const held = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+      if (held.length !== 1) doubleHolds.push(held.length)
+      for (const start of starts) {
+        if (start.status === 'rejected') expect(start.reason).toMatchObject({ code: 'UNAVAILABLE' })
+      }
+      for (const lock of held) await lock.release()
+      // The takeover leaves nothing but the lock, and the lock goes with its holder.
+      expect(await readdir(data)).toEqual([])
+    }
+    expect(doubleHolds, 'rounds in which more than one start held the lock').toEqual([])
+  })
+
+  it('a takeover in progress holds other starts off; one that a crash interrupted does not block the directory', async () => {
+    const pid = deadPid()
+    const token = 'crashed-during-takeover'
+    await writeFile(lockFile(), JSON.stringify({ pid, token }))
+    // The claim a start holds while it takes that lock over (named after the lock's token).
+    const claim = `${lockFile()}.takeover-${createHash('sha256').update(token).digest('hex').slice(0, 32)}`
+    await writeFile(claim, '')
+    await expect(lockDataDirectory(dir)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('in use by another process that is starting'),
+    })
+    // Left by a start killed during the takeover: once old, cleared, and the lock taken over.
+    const aMinuteAgo = new Date(Date.now() - 60_000)
+    await utimes(claim, aMinuteAgo, aMinuteAgo)
+    const lock = await lockDataDirectory(dir)
+    expect(JSON.parse(await readFile(lockFile(), 'utf8'))).toMatchObject({ pid: process.pid })
+    expect(await exists(claim)).toBe(false)
+    await lock.release()
   })
 
   it('a lock that was never written is taken over once it is old, but not while it is new', async () => {
