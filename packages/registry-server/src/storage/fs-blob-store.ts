@@ -20,6 +20,7 @@ import { AppendWriter } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
 import { BackgroundSync } from './background-sync.js'
 import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
+import { makeDirectoryDurably } from './durable-directory.js'
 import { sendFile } from './file-sender.js'
 
 const READ_CHUNK = 1024 * 1024
@@ -54,7 +55,7 @@ export class FsBlobStore implements BlobStore {
     root: string,
     syncs: BackgroundSync = new BackgroundSync(),
   ): Promise<FsBlobStore> {
-    for (const dir of ['blobs', 'uploads', 'tmp']) await mkdir(join(root, dir), { recursive: true })
+    for (const dir of ['blobs', 'uploads', 'tmp']) await makeDirectoryDurably(join(root, dir))
     await rm(join(root, 'tmp'), { recursive: true, force: true })
     await mkdir(join(root, 'tmp'))
     return new FsBlobStore(root, syncs)
@@ -84,7 +85,7 @@ export class FsBlobStore implements BlobStore {
 
   async writeSmall(digest: string, bytes: Buffer): Promise<void> {
     const path = this.#blobPath(digest)
-    await mkdir(join(path, '..'), { recursive: true })
+    await makeDirectoryDurably(join(path, '..'))
     await writeFileAtomic(path, bytes, this.tmpDir)
   }
 
@@ -198,7 +199,7 @@ export class FsBlobStore implements BlobStore {
     }
     const path = this.#blobPath(digest)
     const dir = join(path, '..')
-    await mkdir(dir, { recursive: true })
+    await makeDirectoryDurably(dir)
     // Renaming over an existing copy is harmless: both hash to the same digest.
     await rename(data, path)
     await syncDirectory(dir)

@@ -1,6 +1,7 @@
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { syncDirectory } from './atomic-write.js'
+import { makeDirectoryDurably } from './durable-directory.js'
 import { isOrphanLog, JournaledFile } from './journaled-file.js'
 import { applyChange, type RecordChange } from './record-change.js'
 import { loggedChange, parseLoggedChange } from './record-log.js'
@@ -56,7 +57,7 @@ export class FsMetadataStore implements MetadataStore {
   }
 
   async loadAll(): Promise<Map<string, RepositoryRecord>> {
-    await mkdir(this.#dir, { recursive: true })
+    await makeDirectoryDurably(this.#dir)
     const records = new Map<string, RepositoryRecord>()
     const files = await readdir(this.#dir)
     const present = new Set(files)
