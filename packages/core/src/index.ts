@@ -80,3 +80,4 @@ export {
   TTL_RULES,
   type TtlRule,
 } from './ttl.js'
+export { type KnownOptions, unknownOptionIssues } from './unknown-options.js'

@@ -1,5 +1,4 @@
 import {
-  ArtifactRegistryError,
   type CrossAccountAccess,
   type CrossAccountPermissions,
   isArtifactRegistryError,
@@ -135,10 +134,12 @@ async function grantInReplicas(
   ]
   const cause: unknown = failure.reason
   if (!isArtifactRegistryError(cause)) throw cause
-  throw new ArtifactRegistryError(
+  // The cause's own words, without the tag platformError puts in front again.
+  const reason = cause.message.replace(/^\[provider-aws\] /, '')
+  throw platformError(
     cause.code,
-    `${cause.message}; the grant now stands in ${granted.join(', ')} (add again once the cause is fixed, or remove it)`,
-    { platform: cause.platform, retryable: cause.retryable, issues: cause.issues, cause },
+    `${reason}; the grant now stands in ${granted.join(', ')} (add again once the cause is fixed, or remove it)`,
+    { retryable: cause.retryable, issues: cause.issues, cause },
   )
 }
 

@@ -2,6 +2,8 @@ import {
   type ArtifactRegistryError,
   type ConfigIssue,
   isValidPlatformName,
+  type KnownOptions,
+  unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { ECRClientConfig } from '@aws-sdk/client-ecr'
 import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
@@ -115,7 +117,11 @@ export function resolveOptions(options: AwsProviderOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw configError([{ path: '', message: 'options must be an object' }])
   }
-  const issues = optionIssues(options)
+  const issues = [
+    ...optionIssues(options),
+    ...unknownOptionIssues(options, KNOWN_OPTIONS, 'aws()'),
+    ...nestedUnknownIssues(options),
+  ]
   if (issues.length > 0) throw configError(issues)
   return {
     region: options.region,
@@ -139,6 +145,65 @@ export function resolveOptions(options: AwsProviderOptions): ResolvedOptions {
 }
 
 // --- Internal ---
+
+/**
+ * Every option `aws()` reads: a misspelt one (`replicationRegion`) is refused, never ignored, or
+ * grants and their revocations would silently skip the replica regions. The compiler checks the
+ * list against {@link AwsProviderOptions}, so an added option cannot be left out.
+ */
+const KNOWN_OPTIONS = {
+  region: true,
+  repositoryPrefix: true,
+  accountId: true,
+  pullRoleArn: true,
+  pushRoleArn: true,
+  replicationRegions: true,
+  allowUnscopedCredentials: true,
+  registryEndpoint: true,
+  clientConfig: true,
+  replicaWait: true,
+  principalRetry: true,
+} as const satisfies KnownOptions<AwsProviderOptions>
+
+/**
+ * @internal Every setting of {@link AwsClientConfig}: a misspelt `credentials` would sign calls with
+ * whatever identity the SDK's default chain finds, a misspelt `endpoint` send them to AWS.
+ */
+export const KNOWN_CLIENT_CONFIG: KnownOptions<AwsClientConfig> = {
+  endpoint: true,
+  stsEndpoint: true,
+  credentials: true,
+  maxAttempts: true,
+  retryMode: true,
+  requestTimeoutMs: true,
+}
+
+const KNOWN_REPLICA_WAIT = {
+  timeoutMs: true,
+  intervalMs: true,
+} as const satisfies KnownOptions<ReplicaWaitOptions>
+const KNOWN_PRINCIPAL_RETRY = {
+  delaysMs: true,
+} as const satisfies KnownOptions<PrincipalRetryOptions>
+
+/** Unknown fields of the options that are objects of ours (not the SDK's). */
+function nestedUnknownIssues(o: AwsProviderOptions): ConfigIssue[] {
+  return [
+    ...unknownOptionIssues(
+      o.clientConfig ?? {},
+      KNOWN_CLIENT_CONFIG,
+      'clientConfig',
+      'clientConfig',
+    ),
+    ...unknownOptionIssues(o.replicaWait ?? {}, KNOWN_REPLICA_WAIT, 'replicaWait', 'replicaWait'),
+    ...unknownOptionIssues(
+      o.principalRetry ?? {},
+      KNOWN_PRINCIPAL_RETRY,
+      'principalRetry',
+      'principalRetry',
+    ),
+  ]
+}
 
 /** @internal Every invalid field of runtime options (provisioning checks its shared fields with it). */
 export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {

@@ -266,6 +266,7 @@ describe('replicas get the same change on add and on remove', () => {
     const holding = REPLICAS.filter((region) => fake.getPolicy(region, name) !== undefined)
     expect(holding).toHaveLength(1)
     expect(message).toContain(`the grant now stands in ${[REGION, ...holding].join(', ')}`)
+    expect(message).toMatch(/^\[provider-aws\] (?!\[provider-aws\])/)
     expect((await registry.getCrossAccountAccess(name)).access).toEqual(GRANT)
     await registry.addCrossAccountAccess(name, GRANT)
     for (const region of REPLICAS) expect(fake.getPolicy(region, name), region).toBeDefined()

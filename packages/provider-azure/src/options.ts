@@ -1,4 +1,9 @@
-import { type ConfigIssue, isValidPlatformName } from '@artifact-registry/core'
+import {
+  type ConfigIssue,
+  isValidPlatformName,
+  type KnownOptions,
+  unknownOptionIssues,
+} from '@artifact-registry/core'
 import type { ContainerRegistryManagementClientOptionalParams } from '@azure/arm-containerregistry'
 import type { TokenCredential } from '@azure/core-auth'
 import { type Clock, systemClock } from './clock.js'
@@ -97,6 +102,34 @@ export interface ResolvedOptions {
   readonly clock: Clock
 }
 
+/**
+ * Every option `azure()` reads: a misspelt one (`repositoryPrefx`) is refused, never ignored, or a
+ * binding would reach repositories outside its prefix. The compiler checks the list against
+ * {@link AzureProviderOptions}, so an added option cannot be left out.
+ */
+const KNOWN_OPTIONS = {
+  subscriptionId: true,
+  resourceGroup: true,
+  registryName: true,
+  repositoryPrefix: true,
+  sku: true,
+  credential: true,
+  credentials: true,
+  cloud: true,
+  loginServer: true,
+  managementScope: true,
+  registryScope: true,
+  tenantId: true,
+  clientOptions: true,
+  trustedCa: true,
+  pollIntervalMs: true,
+  maxRetries: true,
+  maxRetryDelayMs: true,
+  rateLimits: true,
+  requestTimeoutMs: true,
+  clock: true,
+} as const satisfies KnownOptions<AzureProviderOptions>
+
 type Check = readonly [
   path: keyof AzureProviderOptions,
   valid: (o: AzureProviderOptions) => boolean,
@@ -175,11 +208,23 @@ export function optionIssues(options: AzureProviderOptions): ConfigIssue[] {
  * @internal
  */
 export function resolveOptions(options: AzureProviderOptions): ResolvedOptions {
-  const issues = optionIssues(options)
+  const issues = [
+    ...optionIssues(options),
+    ...unknownOptionIssues(options, KNOWN_OPTIONS, 'azure()'),
+  ]
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')
     throw platformError('INVALID_CONFIG', `Invalid options: ${list}`, { issues })
   }
+  return withDefaults(options)
+}
+
+/**
+ * Options that {@link optionIssues} found valid, with defaults applied; the fields of a wider
+ * object (provisioning's) that are not options are left alone.
+ * @internal
+ */
+export function withDefaults(options: AzureProviderOptions): ResolvedOptions {
   const cloud = AZURE_CLOUDS[options.cloud ?? 'AZURE_PUBLIC_CLOUD']
   const managementScope = options.managementScope ?? cloud.managementScope
   const trustedCa = options.trustedCa === undefined ? undefined : [options.trustedCa].flat()

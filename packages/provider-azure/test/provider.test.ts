@@ -17,6 +17,9 @@ const BINDING: AzureBinding = {
   registryName: 'AcmeRegistry',
 }
 
+/** The options of {@link BINDING}: `platform` is the binding's, not an option of `azure()`. */
+const { platform: _, ...OPTIONS } = BINDING
+
 /** A credential that fails the test if anything asks it for a token. */
 const untouchable = {
   getToken: async (): Promise<never> => {
@@ -26,7 +29,7 @@ const untouchable = {
 
 describe('AzureProvider', () => {
   it('declares capabilities that match what it does', async () => {
-    const registry = await azure({ ...BINDING, credential: untouchable })
+    const registry = await azure({ ...OPTIONS, credential: untouchable })
     expect(registry.platform).toBe('azure')
     expect(registry.capabilities).toEqual({
       crossAccountAccess: null,
@@ -42,7 +45,7 @@ describe('AzureProvider', () => {
 
   it('derives the login server from the registry name and cloud', async () => {
     const endpoint = async (options: Partial<AzureProviderOptions>) =>
-      (await azure({ ...BINDING, credential: untouchable, ...options })).registryEndpoint
+      (await azure({ ...OPTIONS, credential: untouchable, ...options })).registryEndpoint
     expect(await endpoint({})).toBe('https://acmeregistry.azurecr.io')
     expect(await endpoint({ cloud: 'AZURE_CHINA_CLOUD' })).toBe('https://acmeregistry.azurecr.cn')
     expect(await endpoint({ loginServer: 'acme-abc.azurecr.io' })).toBe(
@@ -53,7 +56,7 @@ describe('AzureProvider', () => {
   it.each(['addCrossAccountAccess', 'removeCrossAccountAccess', 'getCrossAccountAccess'] as const)(
     '%s throws NOT_SUPPORTED and names Azure RBAC as the way',
     async (method) => {
-      const registry = await azure({ ...BINDING, credential: untouchable })
+      const registry = await azure({ ...OPTIONS, credential: untouchable })
       const [access] = SAMPLE_ACCESS.aws
       const err = await rejectionOf(registry[method]('web', access))
       expect(err).toMatchObject({ code: 'NOT_SUPPORTED', platform: 'azure' })

@@ -39,8 +39,10 @@ async function provisionedFor(prefix: string | undefined): Promise<Fake> {
 
 /** Record a repository the way the runtime does before anything is pushed: its scope map only. */
 async function createEmptyRepository(fake: Fake, repository: string): Promise<void> {
+  // The runtime's options only: azure() refuses provisioning's location and runtimePrincipalId.
+  const { location, runtimePrincipalId, ...runtime } = provisionOptions(fake)
   await using wholeRegistry = await azure({
-    ...provisionOptions(fake),
+    ...runtime,
     loginServer: new URL(fake.url).host,
     credential: fakeCredential(fake),
   })

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '@artifact-registry/core'
+import { type ConfigIssue, type KnownOptions, unknownOptionIssues } from '@artifact-registry/core'
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry'
 import type { AuthClient } from 'google-auth-library'
 import { platformError } from './map-error.js'
@@ -103,6 +103,25 @@ const PATTERNS: Readonly<Record<'projectId' | 'location' | 'repository', [RegExp
 }
 
 /**
+ * Every option `gcp()` reads: a misspelt one (`pullServiceAcount`) is refused, never ignored. The
+ * compiler checks the list against {@link GcpProviderOptions}, so an added option cannot be left
+ * out.
+ */
+const KNOWN_OPTIONS = {
+  projectId: true,
+  location: true,
+  repository: true,
+  pullServiceAccount: true,
+  pushServiceAccount: true,
+  authClient: true,
+  clientOptions: true,
+  client: true,
+  iamCredentialsEndpoint: true,
+  registryEndpoint: true,
+  policyRetry: true,
+} as const satisfies KnownOptions<GcpProviderOptions>
+
+/**
  * @internal Validate options, reporting every bad field by path.
  * @throws ArtifactRegistryError `INVALID_CONFIG` with `issues`.
  */
@@ -127,6 +146,7 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     issues.push({ path: 'registryEndpoint', message: 'must be an http(s) URL without a path' })
   }
   const policyRetry = resolveRetry(o.policyRetry, issues)
+  issues.push(...unknownOptionIssues(o, KNOWN_OPTIONS, 'gcp()'))
   throwIssues(issues)
   return {
     ref: {

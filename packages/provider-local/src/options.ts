@@ -2,6 +2,8 @@ import {
   type ArtifactRegistryError,
   type ConfigIssue,
   isValidPlatformName,
+  type KnownOptions,
+  unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { RegistryTlsOptions } from '@artifact-registry/registry-server'
 import { platformError } from './map-error.js'
@@ -75,12 +77,32 @@ export function resolveOptions(options: LocalProviderOptions | undefined): Resol
     throw invalidOptions([{ path: '', message: 'must be an object' }])
   }
   const o = options ?? {}
-  const issues = optionIssues(o)
+  const issues = [...optionIssues(o), ...unknownOptionIssues(o, KNOWN_OPTIONS, 'local()')]
   if (issues.length > 0) throw invalidOptions(issues)
   return { ...o, bindingName: o.bindingName ?? 'artifacts' }
 }
 
 // --- Internal ---
+
+/**
+ * Every option `local()` reads: a misspelt one is refused, never ignored, or a misspelt
+ * `bindingName` would put the binding in the default namespace and a misspelt `adminCredentials`
+ * would talk to the registry without them. The compiler checks the list against
+ * {@link LocalProviderOptions}, so an added option cannot be left out.
+ */
+const KNOWN_OPTIONS = {
+  url: true,
+  bindingName: true,
+  dataDir: true,
+  port: true,
+  host: true,
+  tls: true,
+  caCertificate: true,
+  adminCredentials: true,
+  tokenServiceUrl: true,
+  gcIntervalSeconds: true,
+  gcGracePeriodSeconds: true,
+} as const satisfies KnownOptions<LocalProviderOptions>
 
 /** Settings of the server `local()` starts; a registry at `url` has its own, where it runs. */
 const EMBEDDED_ONLY = [

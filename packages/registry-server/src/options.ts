@@ -10,6 +10,7 @@ import {
   type RequestLimits,
   resolveRequestLimits,
 } from './request-limits.js'
+import { refuseUnknownOptions } from './unknown-options.js'
 
 /** A certificate and key to serve HTTPS with, in PEM. */
 export interface RegistryTlsOptions {
@@ -141,17 +142,21 @@ const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
   maxConcurrentUploadsPerCredential: true,
 }
 
+/** Every field of `tokenService` (a misspelt `tokenTtlSeconds` must not mean 5-minute tokens). */
+const KNOWN_TOKEN_OPTIONS: Readonly<
+  Record<keyof NonNullable<LocalRegistryOptions['tokenService']>, true>
+> = { service: true, issuer: true, tokenTtlSeconds: true }
+
 /**
  * @internal Apply defaults and validate (TypeError for misuse; `INVALID_CONFIG` for `hashThreads`).
  */
 export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedRegistryOptions {
   // An option the server does not know is a mistake, never ignored: a misspelt
   // `adminCredentials` would otherwise start a registry that lets anyone in.
-  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(KNOWN_OPTIONS, key))
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} of startLocalRegistry`,
-    )
+  refuseUnknownOptions(options, KNOWN_OPTIONS, 'startLocalRegistry')
+  const { tokenService } = options
+  if (typeof tokenService === 'object' && tokenService !== null) {
+    refuseUnknownOptions(tokenService, KNOWN_TOKEN_OPTIONS, 'startLocalRegistry tokenService')
   }
   const positive = (value: number | undefined, fallback: number, field: string): number => {
     const v = value ?? fallback

@@ -28,6 +28,40 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
     throw new TypeError('options.otherBinding must be a function (registry) => provider')
   }
   if (options.dataPlane !== undefined) checkDataPlaneOptions(options.dataPlane)
+  const { timeoutMs } = options
+  // A negative, zero or non-number timeout would fail every test at once, or never time out.
+  if (
+    timeoutMs !== undefined &&
+    !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)
+  ) {
+    throw new TypeError(
+      `options.timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`,
+    )
+  }
+  // A misspelt option (`otherBindings`, `dataplane`) would silently skip the tests it enables.
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(KNOWN_OPTIONS, key))
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}: the options are ${Object.keys(KNOWN_OPTIONS).join(', ')}`,
+    )
+  }
+}
+
+/** The longest delay a Node timer takes; a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/**
+ * Every option of the suite. A `Record` over the options' keys, so an option added to
+ * {@link ContractSuiteOptions} does not compile until it is listed here.
+ */
+const KNOWN_OPTIONS: Readonly<Record<keyof ContractSuiteOptions, true>> = {
+  test: true,
+  factory: true,
+  teardown: true,
+  exclude: true,
+  dataPlane: true,
+  otherBinding: true,
+  timeoutMs: true,
 }
 
 function checkDataPlaneOptions(dataPlane: unknown): void {

@@ -1,12 +1,20 @@
 import {
   type ConfigIssue,
   type DeprovisionOptionsBase,
+  type KnownOptions,
   type ProvisionOptionsBase,
   provisionRunIssues,
+  unknownOptionIssues,
   unknownProvisionFieldIssues,
 } from '@artifact-registry/core'
 import { type Partition, partitionOf, REGION_PATTERN } from '../arn.js'
-import { type AwsClientConfig, clientConfigIssues, configError, optionIssues } from '../options.js'
+import {
+  type AwsClientConfig,
+  clientConfigIssues,
+  configError,
+  KNOWN_CLIENT_CONFIG,
+  optionIssues,
+} from '../options.js'
 
 /** SDK settings of provisioning: the runtime's, plus the IAM endpoint. */
 export interface AwsProvisionClientConfig extends AwsClientConfig {
@@ -86,6 +94,12 @@ export function resolveOptions(
       PROVISION_FIELDS,
       purpose,
     ),
+    ...unknownOptionIssues(
+      options.clientConfig ?? {},
+      KNOWN_PROVISION_CLIENT_CONFIG,
+      'clientConfig',
+      'clientConfig',
+    ),
   ]
   if (issues.length > 0) throw configError(issues)
   const prefix = options.repositoryPrefix ?? options.name
@@ -116,6 +130,12 @@ const PROVISION_FIELDS = Object.keys({
   tags: true,
   clientConfig: true,
 } satisfies Record<Exclude<keyof AwsProvisionOptions, keyof ProvisionOptionsBase>, true>)
+
+/** Every setting of provisioning's SDK clients: a misspelt `credentials` must not mean the default chain. */
+const KNOWN_PROVISION_CLIENT_CONFIG = {
+  ...KNOWN_CLIENT_CONFIG,
+  iamEndpoint: true,
+} as const satisfies KnownOptions<AwsProvisionClientConfig>
 
 /** `{name}-pull` and `{name}-push` must be IAM role names: `[\w+=,.@-]`, at most 64 characters. */
 const ROLE_NAME_BASE = /^[\w+=,.@-]{1,59}$/

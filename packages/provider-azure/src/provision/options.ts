@@ -14,7 +14,7 @@ import {
   type AzureProviderOptions,
   optionIssues,
   type ResolvedOptions,
-  resolveOptions,
+  withDefaults,
 } from '../options.js'
 import type { AcrSku } from '../rate-limiter.js'
 
@@ -168,7 +168,7 @@ export function resolveProvisionOptions(
   }
   return {
     options: signedIn,
-    runtime: resolveOptions(signedIn),
+    runtime: withDefaults(signedIn),
     credentialsMode: options.credentials ?? 'aad-exchange',
     loginServerTimeoutMs: options.loginServerTimeoutMs ?? 300_000,
   }

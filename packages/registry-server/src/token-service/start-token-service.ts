@@ -10,6 +10,7 @@ import { type RequestLimitOptions, resolveRequestLimits } from '../request-limit
 import { parseRequestTarget } from '../request-target.js'
 import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
 import { startWithDataDirectoryLock } from '../storage/start-with-lock.js'
+import { refuseUnknownOptions } from '../unknown-options.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
 /**
@@ -82,12 +83,37 @@ export interface TokenService extends AsyncDisposable, CredentialMinter {
  * ```
  */
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options of startTokenService must be an object')
+  }
+  refuseUnknownOptions(options, KNOWN_OPTIONS, 'startTokenService')
   const log = createLog(options.logLevel, options.logger)
   // Two services on one directory would each rewrite its credentials and forget the other's.
   return startWithDataDirectoryLock(options.dataDir, log, (lock) => serveTokens(options, log, lock))
 }
 
 // --- Internal ---
+
+/**
+ * Every option `startTokenService` reads: a misspelt one is a `TypeError`, never ignored. A
+ * `Record` over the options' keys, so an option added to {@link TokenServiceOptions} does not
+ * compile until it is listed here.
+ */
+const KNOWN_OPTIONS: Readonly<Record<keyof TokenServiceOptions, true>> = {
+  dataDir: true,
+  admin: true,
+  service: true,
+  issuer: true,
+  tokenTtlSeconds: true,
+  host: true,
+  port: true,
+  logLevel: true,
+  logger: true,
+  headersTimeoutSeconds: true,
+  bodyTimeoutSeconds: true,
+  minBodyBytesPerSecond: true,
+  sendTimeoutSeconds: true,
+}
 
 async function serveTokens(
   options: TokenServiceOptions,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { type LocalRegistryOptions, startLocalRegistry } from '../../src/index.js'
+import {
+  type LocalRegistryOptions,
+  startLocalRegistry,
+  startTokenService,
+  type TokenServiceOptions,
+} from '../../src/index.js'
 
 // Without `adminCredentials` (and `authorize`) the registry lets everyone in, as the README says.
 // A misspelt `adminCredentials`, from JavaScript or an options object built elsewhere, must not
@@ -29,5 +34,38 @@ describe('an option startLocalRegistry does not know', () => {
     const res = await fetch(`${registry.url}/v2/`)
     await res.body?.cancel()
     expect(res.status).toBe(401)
+  })
+})
+
+describe('an option startTokenService does not know', () => {
+  const admin = { username: 'admin', password: 'secret' }
+
+  it('is a TypeError naming it and what the service takes, and nothing listens', async () => {
+    // A misspelt tokenTtlSeconds would mean tokens for the default 5 minutes: registry:2 honours
+    // a revoked credential's tokens that long.
+    const misspelt = { admin, tokenTTLSeconds: 30, logLevel: 'silent' }
+    const started = startTokenService(misspelt as TokenServiceOptions)
+    await expect(started).rejects.toThrow(TypeError)
+    await expect(started).rejects.toThrow(
+      /^unknown option "tokenTTLSeconds" of startTokenService; its options are dataDir, admin, .*tokenTtlSeconds/,
+    )
+  })
+
+  it('leaves the known ones working', async () => {
+    await using tokens = await startTokenService({ admin, tokenTtlSeconds: 30, logLevel: 'silent' })
+    expect(tokens.realm).toBe(`${tokens.url}/token`)
+  })
+})
+
+describe('a tokenService field startLocalRegistry does not know', () => {
+  it('is a TypeError naming it, and no registry starts', async () => {
+    const options = {
+      adminCredentials: { username: 'admin', password: 'secret' },
+      tokenService: { tokenTTLSeconds: 30 },
+      logLevel: 'silent',
+    }
+    await expect(startLocalRegistry(options as LocalRegistryOptions)).rejects.toThrow(
+      /^unknown option "tokenTTLSeconds" of startLocalRegistry tokenService; its options are service, issuer, tokenTtlSeconds$/,
+    )
   })
 })

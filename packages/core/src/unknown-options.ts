@@ -1,0 +1,76 @@
+import type { ConfigIssue } from './errors.js'
+
+/**
+ * The options a function reads, as a `Record` over the keys of its options type, e.g.
+ * `{ region: true, … } satisfies KnownOptions<AwsProviderOptions>`: an option added to the type
+ * does not compile until it is listed, so the list cannot fall behind.
+ */
+export type KnownOptions<T> = Readonly<Record<keyof T, true>>
+
+/**
+ * Issues for the keys of `options` that `known` does not list, one per key, each naming the
+ * function (`owner`, e.g. `"aws()"`) and what it does take: a misspelt `replicationRegions` must
+ * be refused, not leave the replica regions out of every grant and revocation. A key set to
+ * `undefined` counts as left out. Meant for a provider's options validation, whose other issues
+ * it joins in one `INVALID_CONFIG`; options that are no object give none.
+ *
+ * @param path where `options` sit in the caller's options, for nested ones (`clientConfig`): the
+ *   issues' paths start with it
+ *
+ * @example
+ * ```ts
+ * unknownOptionIssues({ region: 'us-east-1', replicationRegion: ['eu-west-1'] }, KNOWN, 'aws()')
+ * // [{ path: 'replicationRegion', message: 'is not an option of aws(); did you mean replicationRegions?' }]
+ * ```
+ */
+export function unknownOptionIssues(
+  options: object,
+  known: Readonly<Record<string, true>> | readonly string[],
+  owner: string,
+  path = '',
+): ConfigIssue[] {
+  // Whether the options are an object at all is the caller's first issue, not this one's.
+  if (typeof options !== 'object' || options === null) return []
+  const names = Array.isArray(known) ? [...known] : Object.keys(known)
+  const values = options as Readonly<Record<string, unknown>>
+  return Object.keys(options)
+    .filter((key) => values[key] !== undefined && !names.includes(key))
+    .map((key) => {
+      const near = names.find((name) => isNear(key, name))
+      const hint =
+        near === undefined ? `its options are ${names.join(', ')}` : `did you mean ${near}?`
+      return {
+        path: path === '' ? key : `${path}.${key}`,
+        message: `is not an option of ${owner}; ${hint}`,
+      }
+    })
+}
+
+// --- Internal ---
+
+/** Whether `a` is likely a misspelling of `b`: the same but for case, or two edits apart. */
+function isNear(a: string, b: string): boolean {
+  const x = a.toLowerCase()
+  const y = b.toLowerCase()
+  if (x === y) return true
+  if (Math.abs(x.length - y.length) > 2) return false
+  return editDistance(x, y) <= 2
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current[j] = Math.min(
+        substitution,
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] as number
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { unknownOptionIssues } from '../src/index.js'
+
+const KNOWN = { region: true, replicationRegions: true, repositoryPrefix: true } as const
+
+describe('unknownOptionIssues', () => {
+  it('names a misspelt option and the option it is close to', () => {
+    expect(
+      unknownOptionIssues({ region: 'x', replicationRegion: ['eu-west-1'] }, KNOWN, 'aws()'),
+    ).toEqual([
+      {
+        path: 'replicationRegion',
+        message: 'is not an option of aws(); did you mean replicationRegions?',
+      },
+    ])
+  })
+
+  it('lists the known options when no one is close, one issue per unknown key', () => {
+    expect(unknownOptionIssues({ zone: 'a', project: 'b' }, KNOWN, 'aws()')).toEqual([
+      {
+        path: 'zone',
+        message:
+          'is not an option of aws(); its options are region, replicationRegions, repositoryPrefix',
+      },
+      {
+        path: 'project',
+        message:
+          'is not an option of aws(); its options are region, replicationRegions, repositoryPrefix',
+      },
+    ])
+  })
+
+  it('takes a case slip for a misspelling', () => {
+    expect(unknownOptionIssues({ Region: 'x' }, ['region'], 'f()')[0]?.message).toBe(
+      'is not an option of f(); did you mean region?',
+    )
+  })
+
+  it('accepts known options and treats an unknown one set to undefined as left out', () => {
+    expect(unknownOptionIssues({ region: 'x', typo: undefined }, KNOWN, 'aws()')).toEqual([])
+  })
+})
