@@ -29,7 +29,7 @@ const routable = fc
 
 describe('scope-map naming', () => {
   it('gives the adapted name the README shows', () => {
-    expect(scopeMapName('team-a/web-app')).toBe('team-a-web-app-xa46155b6a7451107cca2e782')
+    expect(scopeMapName('team-a/web-app')).toBe('team-a-web-app-xa46155b6a745')
   })
 
   it('keeps a repository name that meets ACR scope-map rules', () => {
@@ -47,7 +47,7 @@ describe('scope-map naming', () => {
   ])('hashes %j (%s) into a valid, stable name', (repository) => {
     const name = scopeMapName(repository)
     expect(name).toMatch(ACR_SCOPE_MAP)
-    expect(name).toMatch(/-x[0-9a-f]{24}$/)
+    expect(name).toMatch(/-x[0-9a-f]{12}$/)
     expect(scopeMapName(repository)).toBe(name)
   })
 
@@ -99,6 +99,25 @@ describe('createRepository and scope maps in the fake', () => {
     expect(map?.actions).toEqual(scopeMapActions(name))
     expect(map?.description).toBe('Managed by @artifact-registry/provider-azure')
     expect(map?.provisioningState).toBe('Succeeded')
+  })
+
+  it('names scope maps and tokens as earlier versions did, so their repositories stay found and revocable', async () => {
+    // What an earlier version made for `team-a/web-app` (the README's example): were the names
+    // to change, that repository would be NOT_FOUND and deleteRepository would leave its tokens.
+    const earlier = 'team-a-web-app-xa46155b6a745'
+    // A fake of its own: the other tests read the shared one's request log.
+    await using fake = await startStrictAzureFake()
+    const registry = await fakeProvider(fake, {
+      repositoryPrefix: 'team-a',
+      credentials: 'repository-token',
+    })
+    const { name } = await registry.createRepository('web-app')
+    expect(fake.getScopeMaps().map((m) => m.name)).toContain(earlier)
+    await registry.generateCredentials(name, 'push-pull')
+    expect(fake.getTokens().map((t) => t.name)).toContain(`${earlier}--push`)
+    await registry.deleteRepository(name)
+    const left = [...fake.getScopeMaps(), ...fake.getTokens()].map((r) => r.name)
+    expect(left.filter((n) => n?.startsWith(earlier))).toEqual([])
   })
 
   it('is idempotent: a second create writes nothing and returns the same createdAt', async () => {

@@ -1,6 +1,6 @@
 import { providerError } from '../provider-error.js'
 import { NAMING_RULES, type NamingRule, type NamingRuleId } from './rules.js'
-import { ADAPTED_SUFFIX, shortHash } from './short-hash.js'
+import { adaptedSuffix, SHORT_HASH_LENGTH, shortHash } from './short-hash.js'
 
 /** Longest logical name accepted at all; anything longer is a mistake, not a name. */
 export const MAX_LOGICAL_NAME_LENGTH = 512
@@ -20,9 +20,10 @@ export interface PlatformNameOptions {
  * Map a logical name to a platform name, deterministically and injectively.
  *
  * A name that is valid for the rule is returned unchanged. Any other usable name is adapted
- * (lowered, illegal characters replaced, shortened) and gets the suffix `-x` + a 12-hex sha256
- * of the input, so two different inputs never map to the same name. A valid name that already
- * ends with that suffix shape is adapted too, which keeps adapted and unchanged names apart.
+ * (lowered, illegal characters replaced, shortened) and gets the suffix `-x` + the rule's
+ * `hashLength` hex digits of the input's sha256 (24; 12 for `acr-scope-map`), so two different
+ * inputs never map to the same name. A valid name that already ends with that suffix shape is
+ * adapted too, which keeps adapted and unchanged names apart.
  *
  * @throws ArtifactRegistryError `INVALID_NAME` for empty names, control characters, lone UTF-16
  *   surrogates, `/` at the ends or doubled, `.` or `..` components, or more than 512 characters.
@@ -40,10 +41,10 @@ export function toPlatformName(
   const r = typeof rule === 'string' ? NAMING_RULES[rule] : rule
   const maxLength = Math.min(options.maxLength ?? r.maxLength, r.maxLength)
   assertUsableName(logicalName, options.platform ?? 'core')
-  if (isValidPlatformName(r, logicalName, { maxLength }) && !ADAPTED_SUFFIX.test(logicalName)) {
-    return logicalName
-  }
-  const suffix = `-x${shortHash(logicalName)}`
+  const hashLength = r.hashLength ?? SHORT_HASH_LENGTH
+  const looksAdapted = adaptedSuffix(hashLength).test(logicalName)
+  if (isValidPlatformName(r, logicalName, { maxLength }) && !looksAdapted) return logicalName
+  const suffix = `-x${shortHash(logicalName, hashLength)}`
   if (maxLength < suffix.length + 1) {
     throw providerError(
       options.platform ?? 'core',

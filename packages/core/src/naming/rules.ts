@@ -20,6 +20,8 @@ export interface NamingRule {
   readonly separators: string
   /** The name must start with a letter. */
   readonly startsWithLetter: boolean
+  /** Hex digits of the hash an adapted name ends with. @default 24 (96 bits) */
+  readonly hashLength?: number
 }
 
 // The OCI distribution grammar for one path component of a repository name.
@@ -71,6 +73,11 @@ export const NAMING_RULES: Readonly<Record<NamingRuleId, NamingRule>> = {
     component: /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/,
     separators: '-',
     startsWithLetter: true,
+    // 48 bits: a deliberate collision gains nothing here, since a scope map or token found by
+    // name that belongs to another repository is refused (CONFLICT), never used; and ACR's 50
+    // characters keep more of the name readable. Scope maps and tokens are found by name alone,
+    // so this length also keeps the names earlier versions gave them.
+    hashLength: 12,
   },
   'gcp-service-account': {
     id: 'gcp-service-account',

@@ -12,9 +12,14 @@ export const SHORT_HASH_LENGTH = 24
  * The suffix appended to every adapted name. Inputs that already end with this shape are adapted
  * too, so an adapted name can never equal a name that was kept as given.
  */
-export const ADAPTED_SUFFIX: RegExp = new RegExp(`-x[0-9a-f]{${SHORT_HASH_LENGTH}}$`)
+export const ADAPTED_SUFFIX: RegExp = adaptedSuffix(SHORT_HASH_LENGTH)
 
-/** A short, stable hash of a string (sha256, hex, first {@link SHORT_HASH_LENGTH} characters). */
-export function shortHash(input: string): string {
-  return createHash('sha256').update(input, 'utf8').digest('hex').slice(0, SHORT_HASH_LENGTH)
+/** {@link ADAPTED_SUFFIX} for a rule whose hash has `length` hex digits. */
+export function adaptedSuffix(length: number): RegExp {
+  return new RegExp(`-x[0-9a-f]{${length}}$`)
+}
+
+/** A short, stable hash of a string (sha256, hex, first `length` characters). */
+export function shortHash(input: string, length: number = SHORT_HASH_LENGTH): string {
+  return createHash('sha256').update(input, 'utf8').digest('hex').slice(0, length)
 }

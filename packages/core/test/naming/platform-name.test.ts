@@ -54,10 +54,11 @@ describe('toPlatformName', () => {
     expect(adapted).toMatch(/^my-app-x[0-9a-f]{24}$/)
     expect(toPlatformName('ecr', 'My App')).toBe(adapted)
     expect(toPlatformName('ecr', 'my app')).not.toBe(adapted)
+    // Scope-map names keep the 12 hex digits earlier versions gave them (NAMING_RULES).
     expect(toPlatformName('acr-scope-map', 'artifacts/prj_abc123')).toMatch(
-      /^artifacts-prj-abc123-x[0-9a-f]{24}$/,
+      /^artifacts-prj-abc123-x[0-9a-f]{12}$/,
     )
-    expect(toPlatformName('acr-scope-map', '9lives')).toMatch(/^r9lives-x[0-9a-f]{24}$/)
+    expect(toPlatformName('acr-scope-map', '9lives')).toMatch(/^r9lives-x[0-9a-f]{12}$/)
   })
 
   it('keeps GCP service account ids of 6-30 characters and adapts the others into 6-30', () => {
