@@ -36,7 +36,8 @@ describe('CredentialCache.read', () => {
 
   async function cacheHolding(fields: Record<string, unknown>): Promise<CredentialCache> {
     const cache = new CredentialCache(dir, 'entry.json')
-    await writePrivateFile(cache.file, JSON.stringify({ username: 'u', secret: 's', ...fields }))
+    const held = { username: 'u', secret: 's', registry: 'r.example', repository: 'a/b', ...fields }
+    await writePrivateFile(cache.file, JSON.stringify(held))
     return cache
   }
 
@@ -60,6 +61,17 @@ describe('CredentialCache.read', () => {
     for (const expiresAt of [undefined, '', 'tomorrow']) {
       const cache = await cacheHolding({ expiresAt, reuseUntil: at(60_000).toISOString() })
       expect(await cache.read(NOW)).toBeUndefined()
+    }
+  })
+
+  it('never hands out credentials without the registry and repository revoke drops them by', async () => {
+    for (const missing of ['registry', 'repository']) {
+      const cache = await cacheHolding({
+        expiresAt: at(3_600_000).toISOString(),
+        reuseUntil: at(3_300_000).toISOString(),
+        [missing]: undefined,
+      })
+      expect(await cache.read(NOW), missing).toBeUndefined()
     }
   })
 })

@@ -5,6 +5,7 @@ import {
 } from '@artifact-registry/core'
 import type { Command } from 'commander'
 import { type CommandContext, withBindingOptions } from '../context.js'
+import { forgetCachedCredentials } from '../credential-helper/forget-revoked.js'
 import { formatTable, relativeTime } from '../format.js'
 import { repositoryJson } from './repository-json.js'
 
@@ -37,7 +38,12 @@ export function addRepoCommands(program: Command, context: CommandContext): void
     .action(async (name: string, _options: object, command: Command) => {
       const terminal = context.terminal(command)
       terminal.progress(`deleting ${name}…`)
-      await context.withRegistry(command, (registry) => registry.deleteRepository(name))
+      const endpoint = await context.withRegistry(command, async (registry) => {
+        await registry.deleteRepository(name)
+        return registry.registryEndpoint
+      })
+      // Where deleting revoked them, the helper's cached credentials of the repository are refused.
+      await forgetCachedCredentials(context.io, endpoint, { repository: name })
       terminal.result({ name, deleted: true }, () => `deleted ${name}`)
     })
 

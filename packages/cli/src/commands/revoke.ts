@@ -1,6 +1,7 @@
 import { type ArtifactRegistry, ArtifactRegistryError } from '@artifact-registry/core'
 import type { Command } from 'commander'
 import { type CommandContext, withBindingOptions } from '../context.js'
+import { forgetCachedCredentials } from '../credential-helper/forget-revoked.js'
 import {
   type CredentialsToRevoke,
   type RevokeCredentials,
@@ -29,7 +30,11 @@ export function addRevokeCommand(program: Command, context: CommandContext): voi
       const which = credentialsToRevoke(name, options.username)
       const terminal = context.terminal(command)
       terminal.progress(`revoking ${describe(which)}…`)
-      const revoked = await context.withRegistry(command, (registry) => revoking(registry)(which))
+      const { revoked, endpoint } = await context.withRegistry(command, async (registry) => ({
+        revoked: await revoking(registry)(which),
+        endpoint: registry.registryEndpoint,
+      }))
+      await forgetCachedCredentials(context.io, endpoint, which)
       terminal.result(
         { ...which, revoked },
         () => `revoked ${revoked} credential${revoked === 1 ? '' : 's'} (${describe(which)})`,

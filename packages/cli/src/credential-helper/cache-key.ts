@@ -66,6 +66,11 @@ export function cacheFileName(inputs: CacheKeyInputs): string {
   return `${hostFilePrefix(inputs.host)}${sha256(key).slice(0, 32)}.json`
 }
 
+/** Whether `name` is a cache file's name as {@link cacheFileName} makes it (not a temporary file). */
+export function isCacheFileName(name: string): boolean {
+  return /^[0-9a-f]{16}-[0-9a-f]{32}\.json$/.test(name)
+}
+
 /** The start of the name of every cache file of `host`. */
 export function hostFilePrefix(host: string): string {
   return `${sha256(host).slice(0, 16)}-`

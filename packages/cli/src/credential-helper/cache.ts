@@ -9,6 +9,13 @@ import { hostFilePrefix } from './cache-key.js'
 export interface CachedCredentials {
   username: string
   secret: string
+  /**
+   * The registry (`host[:port]`) the credentials were minted on, and the repository they were
+   * minted for: `revoke` reads them to drop what it revoked (the file's name is a hash, and tells
+   * neither). Inside the private file they reveal nothing the name hides.
+   */
+  registry: string
+  repository: string
   /** ISO 8601. */
   expiresAt: string
   /** When they stop being handed out: {@link reuseUntil} of their lifetime. */
@@ -57,34 +64,52 @@ export class CredentialCache {
    * link is not followed: it is never trusted, and the next write replaces it).
    */
   async read(now: Date): Promise<CachedCredentials | undefined> {
-    let handle: FileHandle
-    try {
-      handle = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW)
-    } catch {
-      // Missing, unreadable, or a symbolic link (ELOOP): mint again.
+    const cached = await readCacheFile(this.file)
+    if (cached === undefined) return undefined
+    const { username, secret, registry, repository } = cached
+    // A file without the registry or repository (written before they were kept) could not be
+    // dropped by `revoke`: minted again, it gets them.
+    if (![username, secret, registry, repository].every((field) => typeof field === 'string')) {
       return undefined
     }
-    try {
-      const info = await handle.stat()
-      if (!info.isFile() || (info.mode & 0o077) !== 0 || info.uid !== process.getuid?.()) {
-        return undefined
-      }
-      const cached = JSON.parse(await handle.readFile('utf8')) as Partial<CachedCredentials>
-      if (typeof cached.username !== 'string' || typeof cached.secret !== 'string') return undefined
-      const until = Date.parse(cached.reuseUntil ?? '')
-      // NaN (a missing or invalid date) fails both comparisons.
-      if (!(until > now.getTime() && until <= Date.parse(cached.expiresAt ?? ''))) return undefined
-      return cached as CachedCredentials
-    } catch {
-      return undefined
-    } finally {
-      await handle.close()
-    }
+    const until = Date.parse(cached.reuseUntil ?? '')
+    // NaN (a missing or invalid date) fails both comparisons.
+    if (!(until > now.getTime() && until <= Date.parse(cached.expiresAt ?? ''))) return undefined
+    return cached as CachedCredentials
   }
 
   /** Keep credentials in a 0600 file, written atomically (a rename replaces a link, never follows it). */
   async write(credentials: CachedCredentials): Promise<void> {
     await writePrivateFile(this.file, JSON.stringify(credentials))
+  }
+}
+
+/**
+ * What a cache file holds, when it is a regular file of this user that others cannot read, opened
+ * without following a symbolic link (a link is never trusted: `undefined`, as for a missing,
+ * unreadable or damaged file). `O_NONBLOCK`: a FIFO planted under the name cannot hang the open.
+ */
+export async function readCacheFile(path: string): Promise<Partial<CachedCredentials> | undefined> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch {
+    // Missing, unreadable, or a symbolic link (ELOOP).
+    return undefined
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile() || (info.mode & 0o077) !== 0 || info.uid !== process.getuid?.()) {
+      return undefined
+    }
+    const parsed: unknown = JSON.parse(await handle.readFile('utf8'))
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Partial<CachedCredentials>)
+      : undefined
+  } catch {
+    return undefined
+  } finally {
+    await handle.close()
   }
 }
 

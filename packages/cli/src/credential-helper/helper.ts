@@ -122,7 +122,12 @@ export class CredentialHelper {
         `${registry.platform} credentials are a bearer token, which a docker credential helper cannot hand over`,
       )
     }
-    const minted = { username: credentials.username, secret: credentials.password }
+    const minted = {
+      username: credentials.username,
+      secret: credentials.password,
+      registry: credentials.registry,
+      repository: entry.repository,
+    }
     // Without an expiry there is nothing to cache against: mint every time.
     if (credentials.expiresAt === null) return { ...minted, expiresAt: '', reuseUntil: '' }
     const cached = {
