@@ -34,6 +34,41 @@ describe('makeDirectoryDurably', () => {
     expect(synced).toEqual([])
   })
 
+  it('flushes up to the parent of a new folder whose name starts with two dots', async () => {
+    const target = join(root, '..store', 'blobs')
+    await makeDirectoryDurably(`${target}/`, record)
+    expect(synced.sort()).toEqual([root, join(root, '..store'), target].sort())
+  })
+
+  it('returns to a concurrent caller only once the folder another call made is flushed', async () => {
+    const fan = join(root, 'blobs', 'ab')
+    let release = (): void => {}
+    const gate = new Promise<void>((done) => {
+      release = done
+    })
+    let started = (): void => {}
+    const firstSync = new Promise<void>((done) => {
+      started = done
+    })
+    const maker = makeDirectoryDurably(fan, async (path) => {
+      started()
+      await gate
+      synced.push(path)
+    })
+    await firstSync
+    // The folder is there, its entry in `blobs/` not yet flushed: a blob renamed into it now
+    // and acknowledged could be lost with the folder.
+    let returned = false
+    const other = makeDirectoryDurably(fan, record).then(() => {
+      returned = true
+    })
+    await new Promise((done) => setTimeout(done, 20))
+    expect(returned).toBe(false)
+    release()
+    await Promise.all([maker, other])
+    expect(synced.sort()).toEqual([root, join(root, 'blobs'), fan].sort())
+  })
+
   it('flushes with the real fsync by default', async () => {
     await expect(makeDirectoryDurably(join(root, 'a', 'b'))).resolves.toBeUndefined()
     expect((await stat(join(root, 'a', 'b'))).isDirectory()).toBe(true)
