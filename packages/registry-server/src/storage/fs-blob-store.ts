@@ -56,6 +56,11 @@ export class FsBlobStore implements BlobStore {
     syncs: BackgroundSync = new BackgroundSync(),
   ): Promise<FsBlobStore> {
     for (const dir of ['blobs', 'uploads', 'tmp']) await makeDirectoryDurably(join(root, dir))
+    // A process killed between making a fan-out folder and flushing its parent left the folder,
+    // and no later `mkdir` makes it again: its parent is flushed here, before any blob is stored.
+    for (const algorithm of await readdir(join(root, 'blobs'))) {
+      await syncDirectory(join(root, 'blobs', algorithm))
+    }
     await rm(join(root, 'tmp'), { recursive: true, force: true })
     await mkdir(join(root, 'tmp'))
     return new FsBlobStore(root, syncs)
