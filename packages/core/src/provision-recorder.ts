@@ -1,5 +1,6 @@
 import type { ConfigIssue } from './errors.js'
 import type { ProvisionChange, ProvisionOptionsBase } from './provision.js'
+import { unknownKeys } from './unknown-options.js'
 
 /**
  * Keeps the changes of one `provision` or `deprovision` run and applies them unless it is a dry
@@ -97,8 +98,9 @@ export function unknownProvisionFieldIssues(
   fields: readonly string[],
   purpose: 'provision' | 'deprovision',
 ): ConfigIssue[] {
-  const known = new Set([...fields, ...RUN_FIELDS, ...(purpose === 'deprovision' ? ['force'] : [])])
-  return Object.keys(options)
-    .filter((key) => options[key] !== undefined && !known.has(key))
-    .map((key) => ({ path: key, message: `is not an option of ${purpose}` }))
+  const known = [...fields, ...RUN_FIELDS, ...(purpose === 'deprovision' ? ['force'] : [])]
+  return unknownKeys(options, known).map((key) => ({
+    path: key,
+    message: `is not an option of ${purpose}`,
+  }))
 }

@@ -32,18 +32,26 @@ export function unknownOptionIssues(
   // Whether the options are an object at all is the caller's first issue, not this one's.
   if (typeof options !== 'object' || options === null) return []
   const names = Array.isArray(known) ? [...known] : Object.keys(known)
+  return unknownKeys(options, names).map((key) => {
+    const near = names.find((name) => isNear(key, name))
+    const hint =
+      near === undefined ? `its options are ${names.join(', ')}` : `did you mean ${near}?`
+    return {
+      path: path === '' ? key : `${path}.${key}`,
+      message: `is not an option of ${owner}; ${hint}`,
+    }
+  })
+}
+
+/**
+ * @internal The keys of `options` that `known` does not name. A key set to `undefined` counts as
+ * left out: spreading optional values (`{ ...defaults, region: o.region }`) must not read as a
+ * misspelling.
+ */
+export function unknownKeys(options: object, known: Iterable<string>): string[] {
+  const names = new Set(known)
   const values = options as Readonly<Record<string, unknown>>
-  return Object.keys(options)
-    .filter((key) => values[key] !== undefined && !names.includes(key))
-    .map((key) => {
-      const near = names.find((name) => isNear(key, name))
-      const hint =
-        near === undefined ? `its options are ${names.join(', ')}` : `did you mean ${near}?`
-      return {
-        path: path === '' ? key : `${path}.${key}`,
-        message: `is not an option of ${owner}; ${hint}`,
-      }
-    })
+  return Object.keys(options).filter((key) => values[key] !== undefined && !names.has(key))
 }
 
 // --- Internal ---
