@@ -75,24 +75,84 @@ describe('provision converges', () => {
     ])
   })
 
-  it("puts back the runtime's token creator role on an account, keeping the account's other members", async () => {
+  it("puts back the runtime's token creator role on an account, removing other token creators and keeping everything else", async () => {
     const { options, pullPolicy, repository } = await provisioned()
+    const conditional = {
+      role: TOKEN_CREATOR,
+      members: ['group:auditors@acme.example'],
+      condition: { title: 'office hours', expression: 'request.time.getHours("UTC") < 18' },
+    }
+    const viewer = { role: 'roles/viewer', members: ['group:auditors@acme.example'] }
     fake.seedPolicy(pullPolicy, {
-      version: 1,
-      bindings: [{ role: TOKEN_CREATOR, members: ['group:auditors@acme.example'] }],
+      version: 3,
+      bindings: [
+        { role: TOKEN_CREATOR, members: ['group:auditors@acme.example'] },
+        viewer,
+        conditional,
+      ],
     })
+    const account = accountResource(derivedId(repository, 'pull'))
     const { changes } = await provision(options)
     expect(changed(changes)).toEqual([
       {
         action: 'update',
         kind: 'service-account-iam-binding',
-        id: `${accountResource(derivedId(repository, 'pull'))} ${TOKEN_CREATOR} ${fake.caller}`,
+        id: `${account} ${TOKEN_CREATOR} ${fake.caller}`,
         detail: expect.stringContaining('granted again'),
+      },
+      {
+        action: 'delete',
+        kind: 'service-account-iam-binding',
+        id: `${account} ${TOKEN_CREATOR} group:auditors@acme.example`,
+        detail: expect.stringContaining('not runtimeMember'),
       },
     ])
     expect(fake.getPolicy(pullPolicy).bindings).toEqual([
-      { role: TOKEN_CREATOR, members: ['group:auditors@acme.example', fake.caller] },
+      { role: TOKEN_CREATOR, members: [fake.caller] },
+      viewer,
+      conditional,
     ])
+  })
+
+  it('takes the token creator role on both accounts away from a former runtimeMember, after granting the new one', async () => {
+    const repository = freshRepositoryId()
+    const former = 'group:auditors@acme.example'
+    const first = await provision(provisionOptions(fake, repository, { runtimeMember: former }))
+    const policies = [first.binding.pullServiceAccount, first.binding.pushServiceAccount].map(
+      (email) => `projects/${PROJECT}/serviceAccounts/${email}`,
+    )
+    for (const policy of policies) {
+      expect(fake.getPolicy(policy).bindings).toEqual([{ role: TOKEN_CREATOR, members: [former] }])
+    }
+    fake.reset()
+    const dry = await provision({ ...provisionOptions(fake, repository), dryRun: true })
+    expect(writesIn(fake)).toEqual([])
+    const { changes } = await provision(provisionOptions(fake, repository))
+    expect(changed(dry.changes)).toEqual(changed(changes))
+    expect(changed(changes)).toEqual(
+      ['pull', 'push'].flatMap((access) => {
+        const account = accountResource(derivedId(repository, access as 'pull' | 'push'))
+        return [
+          expect.objectContaining({
+            action: 'update',
+            id: `${account} ${TOKEN_CREATOR} ${fake.caller}`,
+          }),
+          expect.objectContaining({
+            action: 'delete',
+            id: `${account} ${TOKEN_CREATOR} ${former}`,
+          }),
+        ]
+      }),
+    )
+    for (const policy of policies) {
+      expect(fake.getPolicy(policy).bindings).toEqual([
+        { role: TOKEN_CREATOR, members: [fake.caller] },
+      ])
+    }
+    fake.reset()
+    const again = await provision(provisionOptions(fake, repository))
+    expect(changed(again.changes)).toEqual([])
+    expect(writesIn(fake)).toEqual([])
   })
 
   it('creates a deleted account again, with its grants', async () => {

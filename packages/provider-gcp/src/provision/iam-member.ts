@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isArtifactRegistryError, type ProvisionRecorder } from '@artifact-registry/core'
-import { changeRoleMembers, holdsRole } from '../iam-policy.js'
+import { changeRoleMembers, holdsRole, type IamPolicy } from '../iam-policy.js'
 import { backoff, type PolicyTarget, readPolicy, updatePolicy } from '../policy-update.js'
 
 /** @internal One member provisioning grants a role on a resource, in its unconditional binding. */
@@ -29,16 +29,20 @@ export interface MemberGrant {
  * (version 3), and when the member is missing add it with an etag read-modify-write (retried from
  * a fresh read on `ABORTED`). Every other binding, member and condition is written back as read.
  * The change's id is `{resource} {role} {member}`.
+ *
+ * @returns the policy as first read, before any change; `undefined` when the resource does not
+ *   exist (a dry run that would create it), so nothing was read.
  */
-export async function ensureMember(recorder: ProvisionRecorder, grant: MemberGrant): Promise<void> {
+export async function ensureMember(
+  recorder: ProvisionRecorder,
+  grant: MemberGrant,
+): Promise<IamPolicy | undefined> {
   const id = `${grant.target.resource} ${grant.role} ${grant.member}`
   recorder.checkpoint()
-  if (grant.resourceExists) {
-    const policy = await readPolicy(grant.target)
-    if (holdsRole(policy, grant.role, grant.member)) {
-      recorder.unchanged(grant.kind, id)
-      return
-    }
+  const policy = grant.resourceExists ? await readPolicy(grant.target) : undefined
+  if (policy !== undefined && holdsRole(policy, grant.role, grant.member)) {
+    recorder.unchanged(grant.kind, id)
+    return policy
   }
   const action = grant.resourceCreated || !grant.resourceExists ? 'create' : 'update'
   const detail =
@@ -47,6 +51,7 @@ export async function ensureMember(recorder: ProvisionRecorder, grant: MemberGra
     { action, kind: grant.kind, id, ...(detail === undefined ? {} : { detail }) },
     () => addMember(recorder, grant),
   )
+  return policy
 }
 
 // --- Internal ---

@@ -9,6 +9,7 @@ import type { GcpProvisionOptions } from './options.js'
 import { ensureServiceAccount, isOwnServiceAccount } from './service-account.js'
 import { serviceAccountPolicyTarget } from './service-account-policy.js'
 import { type ProvisionedGcpBinding, runSession } from './session.js'
+import { ensureSoleMember } from './sole-member.js'
 
 /** The push account's role: push-pull credentials delete manifests and tags, which the writer role cannot. */
 const PUSH_ROLE = 'roles/artifactregistry.repoAdmin'
@@ -19,9 +20,10 @@ const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
  * Create, or converge, what the GCP runtime needs: the Docker-format GAR repository, the pull and
  * push service accounts, `roles/artifactregistry.reader` (pull) and
  * `roles/artifactregistry.repoAdmin` (push) for them on the GAR repository, and
- * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account. What exists as
- * wanted is `unchanged`; a missing grant is added back (`update`); bindings and members of
- * others stay as they are. The GAR repository is created with an ownership mark (the label
+ * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account, as the only
+ * unconditional member of that role there (any other, such as a former `runtimeMember`, is
+ * removed: `delete`). What exists as wanted is `unchanged`; a missing grant is added back
+ * (`update`); every other binding and member stays as it is. The GAR repository is created with an ownership mark (the label
  * `artifact-registry-provisioned`), each account with one (its description names the access and
  * the GAR repository); an existing resource without its mark is never adopted. With `dryRun`,
  * only reads are sent.
@@ -94,8 +96,10 @@ export function provision(
           memberCreated: account.created,
         })
       }
+      // The accounts are provisioning's: only the runtime may mint their tokens. A former
+      // runtimeMember (rotated) or a member added by hand would otherwise keep push access.
       for (const account of [pull, push]) {
-        await ensureMember(recorder, {
+        await ensureSoleMember(recorder, {
           kind: 'service-account-iam-binding',
           target: serviceAccountPolicyTarget(iam, o.ref.projectId, account.email, o.policyRetry),
           role: TOKEN_CREATOR_ROLE,
