@@ -43,6 +43,11 @@ export {
   sortByName,
 } from './list-repositories.js'
 export {
+  imageNameBudget,
+  MAX_IMAGE_NAME_LENGTH,
+  MIN_ADAPTED_NAME_LENGTH,
+} from './naming/image-name-budget.js'
+export {
   assertUsableName,
   isValidPlatformName,
   type PlatformNameOptions,

@@ -1,5 +1,5 @@
 import type * as core from '@artifact-registry/core'
-import { instrument } from '@artifact-registry/core'
+import { imageNameBudget, instrument } from '@artifact-registry/core'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { registryHost } from './arn.js'
 import { capabilitiesOf } from './capabilities.js'
@@ -9,7 +9,7 @@ import { generateCredentials } from './credentials.js'
 import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
 import { listRepositories } from './list-repositories.js'
 import { platformError, sdkCall } from './map-error.js'
-import { checkRoutableName, routableName } from './naming.js'
+import { checkRoutableName, MAX_ECR_NAME, routableName } from './naming.js'
 import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { ensureReplication } from './replication.js'
@@ -34,6 +34,8 @@ export class AwsProvider implements core.ArtifactRegistry {
    */
   readonly registryEndpoint: string
   readonly #ctx: AwsContext
+  /** The longest routable name: ECR's, or what Docker's image-name limit leaves beside the host. */
+  readonly #nameBudget: number
   #replication: Promise<void> | undefined
 
   /** @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option. */
@@ -49,10 +51,11 @@ export class AwsProvider implements core.ArtifactRegistry {
     this.capabilities = capabilitiesOf(resolved)
     this.registryEndpoint =
       resolved.registryEndpoint ?? `https://${registryHost(accountId, resolved.region)}`
+    this.#nameBudget = imageNameBudget(new URL(this.registryEndpoint).host, MAX_ECR_NAME)
   }
 
   async createRepository(name: string): Promise<core.RepositoryResponse> {
-    const routable = routableName(this.#ctx.options.prefix, name)
+    const routable = routableName(this.#ctx.options.prefix, name, this.#nameBudget)
     await this.#ensureReplication()
     return createRepository(this.#ctx, routable)
   }

@@ -2,17 +2,21 @@ import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact
 import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
-const MAX_ECR_NAME = 256
+/** ECR's longest repository name. */
+export const MAX_ECR_NAME = 256
 
 /**
  * The routable name of a logical name: `{prefix}-{name}`, with the name mapped by the core naming
- * module (kept as given when valid for ECR, otherwise adapted with a stable hash suffix).
+ * module (kept as given when valid for ECR, otherwise adapted with a stable hash suffix) within
+ * what the prefix leaves of the budget for the whole routable name.
  *
+ * @param budget - the longest routable name: ECR's 256, or less where the registry host leaves
+ *   Docker's image-name limit less (see `imageNameBudget`).
  * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
  */
-export function routableName(prefix: string, logicalName: string): string {
+export function routableName(prefix: string, logicalName: string, budget: number): string {
   assertUsableName(logicalName, PLATFORM)
-  const maxLength = MAX_ECR_NAME - prefix.length - 1
+  const maxLength = budget - prefix.length - 1
   return `${prefix}-${toPlatformName('ecr', logicalName, { maxLength, platform: PLATFORM })}`
 }
 

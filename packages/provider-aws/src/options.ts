@@ -1,13 +1,23 @@
 import {
   type ArtifactRegistryError,
   type ConfigIssue,
+  imageNameBudget,
   isValidPlatformName,
   type KnownOptions,
+  MIN_ADAPTED_NAME_LENGTH,
   unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { ECRClientConfig } from '@aws-sdk/client-ecr'
-import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
+import {
+  endpointHost,
+  type Partition,
+  partitionOf,
+  REGION_PATTERN,
+  ROLE_ARN_PATTERN,
+  registryHost,
+} from './arn.js'
 import { platformError } from './map-error.js'
+import { MAX_ECR_NAME } from './naming.js'
 
 /** SDK client settings shared by every ECR and STS client the provider creates. */
 export interface AwsClientConfig {
@@ -205,6 +215,21 @@ function nestedUnknownIssues(o: AwsProviderOptions): ConfigIssue[] {
   ]
 }
 
+/**
+ * The longest `repositoryPrefix` that leaves room for any adapted name: the whole routable name
+ * stays within ECR's 256 characters and, with the registry host before it, within Docker's 255
+ * for an image name (a `us-east-1` host leaves 182). A longer prefix passed here and then failed
+ * every `createRepository` of a long or adapted name.
+ */
+function maxPrefixLength(o: AwsProviderOptions, regionOk: boolean): number {
+  // The account id is always 12 digits, so a placeholder gives the host's length.
+  const endpoint = typeof o.registryEndpoint === 'string' ? o.registryEndpoint : undefined
+  const host =
+    endpointHost(endpoint) ?? (regionOk ? registryHost('000000000000', o.region) : undefined)
+  const budget = host === undefined ? MAX_ECR_NAME : imageNameBudget(host, MAX_ECR_NAME)
+  return budget - 1 - MIN_ADAPTED_NAME_LENGTH
+}
+
 /** @internal Every invalid field of runtime options (provisioning checks its shared fields with it). */
 export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
   const issues: ConfigIssue[] = []
@@ -212,8 +237,16 @@ export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
   const regionOk = typeof o.region === 'string' && REGION_PATTERN.test(o.region)
   if (!regionOk) add('region', 'must be an AWS region such as us-east-1')
   const prefix = o.repositoryPrefix
-  if (typeof prefix !== 'string' || !isValidPlatformName('ecr', `${prefix}-x`)) {
-    add('repositoryPrefix', 'must be a non-empty ECR name prefix (lowercase, no spaces)')
+  const maxPrefix = maxPrefixLength(o, regionOk)
+  if (
+    typeof prefix !== 'string' ||
+    prefix.length > maxPrefix ||
+    !isValidPlatformName('ecr', `${prefix}-x`)
+  ) {
+    add(
+      'repositoryPrefix',
+      `must be a non-empty ECR name prefix (lowercase, no spaces) of at most ${maxPrefix} characters`,
+    )
   }
   if (o.accountId !== undefined && !/^\d{12}$/.test(String(o.accountId))) {
     add('accountId', 'must be a 12-digit AWS account id')

@@ -159,6 +159,35 @@ describe('construction', () => {
     ])
   })
 
+  it('refuses a repositoryPrefix that leaves no room for an adapted name beside the registry host', async () => {
+    // ECR's own host, `123456789012.dkr.ecr.us-east-1.amazonaws.com`, is 44 characters: 210 are
+    // left for the name, of which an adapted one needs 27 and the dash 1.
+    const real = { region: 'us-east-1', accountId: '123456789012' }
+    const refused = await aws({ ...real, repositoryPrefix: 'p'.repeat(183) }).catch(
+      (e: unknown) => e,
+    )
+    expect(refused).toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'repositoryPrefix', message: expect.stringContaining('at most 182') }],
+    })
+    await (await aws({ ...real, repositoryPrefix: 'p'.repeat(182) })).close()
+    // Against the fake's host, the longest prefix it takes still leaves room for the longest
+    // adapted name, and the whole image name stays within Docker's 255 characters.
+    const error = await providerFor(fake, { repositoryPrefix: 'p'.repeat(240) }).catch(
+      (e: unknown) => e,
+    )
+    const message = (error as { issues: { message: string }[] }).issues[0]?.message ?? ''
+    const longest = Number(/at most (\d+)/.exec(message)?.[1])
+    expect(longest).toBeGreaterThan(150)
+    const registry = await providerFor(fake, { repositoryPrefix: 'p'.repeat(longest) })
+    const { name, uri } = await registry.createRepository(`Adapted ${'x'.repeat(500)}`)
+    // Room for one character of the stem, then the hash.
+    expect(name).toMatch(/^p+-a-x[0-9a-f]{24}$/)
+    expect(uri?.length).toBe(255)
+    await registry.deleteRepository(name)
+    await registry.close()
+  })
+
   it('refuses a role of another partition and a replica region equal to home', async () => {
     const error = await aws({
       region: 'us-east-1',

@@ -20,7 +20,12 @@ import { DataPlaneClient } from './data-plane.js'
 import { listRepositories } from './list-repositories.js'
 import { platformError } from './map-error.js'
 import { checkRoutableName, isInNamespace, routableName } from './naming.js'
-import { type AzureProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import {
+  type AzureProviderOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  routableNameBudget,
+} from './options.js'
 import { PLATFORM } from './platform.js'
 import { RateLimiter } from './rate-limiter.js'
 import { deleteRepositoryContent } from './repository-content.js'
@@ -109,7 +114,11 @@ export class AzureProvider implements ArtifactRegistry {
    * made) or holds more (another repository's, a wildcard).
    */
   async createRepository(name: string): Promise<RepositoryResponse> {
-    const repository = routableName(name, this.#options.repositoryPrefix)
+    const repository = routableName(
+      name,
+      this.#options.repositoryPrefix,
+      routableNameBudget(this.#options.loginServer),
+    )
     const existing = await this.#scopeMaps.get(repository)
     if (existing !== undefined && existing.provisioningState !== 'Failed') {
       if (!isScopeMapOf(existing, repository)) throw foreignScopeMap(repository)

@@ -2,19 +2,19 @@ import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact
 import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
-/** ACR's longest repository name. */
-const MAX_REPOSITORY_LENGTH = 255
-
 /**
  * The routable name of a logical name: `{name}` or `{prefix}/{name}`, where `{name}` follows
  * ACR's repository rules (lowercase OCI grammar) and is adapted with a stable hash otherwise.
  *
+ * @param budget - the longest routable name (`routableNameBudget` of the login server).
  * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
  */
-export function routableName(logical: string, prefix: string | undefined): string {
+export function routableName(logical: string, prefix: string | undefined, budget: number): string {
   assertUsableName(logical, PLATFORM)
-  if (prefix === undefined) return toPlatformName('acr', logical, { platform: PLATFORM })
-  const maxLength = MAX_REPOSITORY_LENGTH - prefix.length - 1
+  if (prefix === undefined) {
+    return toPlatformName('acr', logical, { maxLength: budget, platform: PLATFORM })
+  }
+  const maxLength = budget - prefix.length - 1
   return `${prefix}/${toPlatformName('acr', logical, { maxLength, platform: PLATFORM })}`
 }
 

@@ -1,7 +1,9 @@
 import {
   type ConfigIssue,
+  imageNameBudget,
   isValidPlatformName,
   type KnownOptions,
+  MIN_ADAPTED_NAME_LENGTH,
   unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { ContainerRegistryManagementClientOptionalParams } from '@azure/arm-containerregistry'
@@ -149,10 +151,9 @@ const CHECKS: readonly Check[] = [
   ],
   [
     'repositoryPrefix',
-    // 200 leaves room for a logical name (and its hash suffix) within ACR's 255 characters.
-    (o) =>
-      !o.repositoryPrefix || isValidPlatformName('acr', o.repositoryPrefix, { maxLength: 200 }),
-    'must be a lowercase ACR repository path of at most 200 characters',
+    // Its length is checked against the login server once that is known (prefixRoomIssues).
+    (o) => !o.repositoryPrefix || isValidPlatformName('acr', o.repositoryPrefix),
+    'must be a lowercase ACR repository path',
   ],
   [
     'sku',
@@ -195,11 +196,44 @@ export function optionIssues(options: AzureProviderOptions): ConfigIssue[] {
   if (typeof options !== 'object' || options === null) {
     return [{ path: '', message: 'must be an object' }]
   }
-  return CHECKS.filter(([, valid]) => !valid(options)).map(([path, , message]) => ({
+  const issues = CHECKS.filter(([, valid]) => !valid(options)).map(([path, , message]) => ({
     path,
     message,
   }))
+  return issues.length > 0 ? issues : prefixRoomIssues(options)
 }
+
+/**
+ * A `repositoryPrefix` too long to leave room for an adapted name: the whole routable name stays
+ * within ACR's 255 characters and, with the login server before it, within Docker's 255 for an
+ * image name (a 50-character registry name in Azure's public cloud leaves 165). A longer prefix
+ * passed here and then failed every `createRepository` of a long or adapted name. Checked once
+ * the other options are valid, as the login server comes from them.
+ */
+function prefixRoomIssues(options: AzureProviderOptions): ConfigIssue[] {
+  const prefix = options.repositoryPrefix
+  if (!prefix) return []
+  const longest =
+    routableNameBudget(withDefaults(options).loginServer) - 1 - MIN_ADAPTED_NAME_LENGTH
+  if (prefix.length <= longest) return []
+  return [
+    {
+      path: 'repositoryPrefix',
+      message: `must be at most ${longest} characters beside the login server, to leave room for any repository name`,
+    },
+  ]
+}
+
+/**
+ * @internal The longest routable name at `loginServer`: ACR's 255, or what Docker's limit on a
+ * whole image name leaves beside the login server.
+ */
+export function routableNameBudget(loginServer: string): number {
+  return imageNameBudget(loginServer, MAX_ACR_REPOSITORY_LENGTH)
+}
+
+/** ACR's longest repository name. */
+const MAX_ACR_REPOSITORY_LENGTH = 255
 
 /**
  * Validate options and fill in defaults.

@@ -89,6 +89,34 @@ describe('AzureProvider', () => {
     ])
   })
 
+  it('refuses a repositoryPrefix that leaves no room for an adapted name beside the login server', async () => {
+    // `{50 characters}.azurecr.io` is 61: 193 are left for the routable name, of which an
+    // adapted name needs 27 and the slash 1.
+    const longName = { ...OPTIONS, registryName: 'a'.repeat(50), credential: untouchable }
+    const err = await rejectionOf(azure({ ...longName, repositoryPrefix: 'p'.repeat(166) }))
+    expect(err).toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'repositoryPrefix', message: expect.stringContaining('at most 165') }],
+    })
+    await (await azure({ ...longName, repositoryPrefix: 'p'.repeat(165) })).close()
+  })
+
+  it('keeps a whole image name, login server included, within 255 characters', async () => {
+    await using fake = await startStrictAzureFake()
+    const err = await rejectionOf(fakeProvider(fake, { repositoryPrefix: 'p'.repeat(250) }))
+    const message = (err as unknown as { issues: { message: string }[] }).issues[0]?.message
+    const longest = Number(/at most (\d+)/.exec(message ?? '')?.[1])
+    expect(longest).toBeGreaterThan(150)
+    for (const repositoryPrefix of ['p'.repeat(longest), undefined]) {
+      const registry = await fakeProvider(fake, { repositoryPrefix })
+      const { name, uri } = await registry.createRepository(`Adapted ${'x'.repeat(500)}`)
+      expect(name).toMatch(/-x[0-9a-f]{24}$/)
+      expect(uri).toBe(`${fake.loginServer}/${name}`)
+      expect(uri?.length).toBe(255)
+      await registry.close()
+    }
+  })
+
   it('an empty name is INVALID_NAME and never becomes a catalog scope', async () => {
     await using fake = await startStrictAzureFake()
     const registry = await fakeProvider(fake)

@@ -20,7 +20,7 @@ const routable = fc
   )
   .map(([prefix, logical]) => {
     try {
-      return routableName(logical, prefix)
+      return routableName(logical, prefix, 255)
     } catch {
       return undefined
     }

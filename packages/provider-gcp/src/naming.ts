@@ -1,4 +1,10 @@
-import { assertUsableName, isValidPlatformName, toPlatformName } from '@artifact-registry/core'
+import {
+  assertUsableName,
+  imageNameBudget,
+  isValidPlatformName,
+  MAX_IMAGE_NAME_LENGTH,
+  toPlatformName,
+} from '@artifact-registry/core'
 import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
@@ -8,9 +14,6 @@ export interface GarRepositoryRef {
   readonly location: string
   readonly repository: string
 }
-
-// Docker's reference grammar caps a whole image name, host included, at 255 characters.
-const MAX_IMAGE_NAME_LENGTH = 255
 
 /** `projects/{project}/locations/{location}/repositories/{repository}`: the IAM resource too. */
 export function garResourceName(ref: GarRepositoryRef): string {
@@ -29,7 +32,8 @@ export function dockerHost(ref: GarRepositoryRef): string {
 export function routableName(ref: GarRepositoryRef, logicalName: string): string {
   assertUsableName(logicalName, PLATFORM)
   const prefix = `${ref.projectId}/${ref.repository}/`
-  const budget = MAX_IMAGE_NAME_LENGTH - `${dockerHost(ref)}/${prefix}`.length
+  // Docker's reference grammar caps a whole image name, host included, at 255 characters.
+  const budget = imageNameBudget(dockerHost(ref), MAX_IMAGE_NAME_LENGTH) - prefix.length
   return `${prefix}${toPlatformName('gar', logicalName, { maxLength: budget, platform: PLATFORM })}`
 }
 

@@ -24,7 +24,7 @@ import { collectRemoteGarbage } from './garbage-collection.js'
 import { listRepositories } from './list-repositories.js'
 import { mapError, platformError } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
-import { type LocalProviderOptions, resolveOptions } from './options.js'
+import { type LocalProviderOptions, resolveOptions, routableNameBudget } from './options.js'
 import { PLATFORM } from './platform.js'
 import { RegistryClient } from './registry-client.js'
 import { RepositoryOperations } from './repository-operations.js'
@@ -61,7 +61,8 @@ export class LocalProvider implements core.ArtifactRegistry {
   }
 
   async createRepository(name: string): Promise<core.RepositoryResponse> {
-    const routable = routableName(this.bindingName, name)
+    const host = new URL(this.registryEndpoint).host
+    const routable = routableName(this.bindingName, name, routableNameBudget(host))
     return this.#call('createRepository', async () =>
       this.#response(routable, await this.#repositories.create(routable)),
     )

@@ -3,17 +3,18 @@ import { platformError } from './map-error.js'
 import { PLATFORM } from './platform.js'
 
 /** The longest OCI repository name the registry and its clients accept. */
-const MAX_REPOSITORY_LENGTH = 255
+export const MAX_REPOSITORY_LENGTH = 255
 
 /**
  * The routable name of a logical name: `{bindingName}/{name}`, the name mapped by the core naming
- * module (`oci` rule) within what the binding name leaves of 255 characters.
+ * module (`oci` rule) within what the binding name leaves of the budget.
  *
+ * @param budget - the longest routable name (`routableNameBudget` of the registry's host).
  * @throws ArtifactRegistryError `INVALID_NAME` for names no platform accepts.
  */
-export function routableName(bindingName: string, logicalName: string): string {
+export function routableName(bindingName: string, logicalName: string, budget: number): string {
   assertUsableName(logicalName, PLATFORM)
-  const maxLength = MAX_REPOSITORY_LENGTH - bindingName.length - 1
+  const maxLength = budget - bindingName.length - 1
   return `${bindingName}/${toPlatformName('oci', logicalName, { maxLength, platform: PLATFORM })}`
 }
 

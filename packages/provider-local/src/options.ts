@@ -1,12 +1,15 @@
 import {
   type ArtifactRegistryError,
   type ConfigIssue,
+  imageNameBudget,
   isValidPlatformName,
   type KnownOptions,
+  MIN_ADAPTED_NAME_LENGTH,
   unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { RegistryTlsOptions } from '@artifact-registry/registry-server'
 import { platformError } from './map-error.js'
+import { MAX_REPOSITORY_LENGTH } from './naming.js'
 
 /** Options of `local()`. */
 export interface LocalProviderOptions {
@@ -129,15 +132,15 @@ function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
       }
     }
   }
-  // 200 leaves room for a logical name (and its hash suffix) within 255 characters.
   const name = o.bindingName
+  const longest = longestBindingName(o)
   if (
     name !== undefined &&
-    !(typeof name === 'string' && isValidPlatformName('oci', name, { maxLength: 200 }))
+    !(typeof name === 'string' && isValidPlatformName('oci', name, { maxLength: longest }))
   ) {
     add(
       'bindingName',
-      'must be a lowercase OCI repository path of at most 200 characters, such as "artifacts"',
+      `must be a lowercase OCI repository path of at most ${longest} characters, such as "artifacts"`,
     )
   }
   const port = o.port
@@ -178,6 +181,30 @@ function optionIssues(o: LocalProviderOptions): ConfigIssue[] {
  * `/v2` the calls reached `/v2/v2/…`, where the registry read a repository `v2/{bindingName}/…`
  * outside the binding, and `createRepository` made one there.
  */
+/**
+ * The longest `bindingName` that leaves room for any adapted name: the whole routable name stays
+ * within 255 characters and, with the registry's `host:port` before it, within Docker's 255 for
+ * an image name. The embedded registry's port is not known yet: the longest is assumed.
+ */
+function longestBindingName(o: LocalProviderOptions): number {
+  let host: string
+  if (o.url !== undefined && urlProblem(o.url) === undefined) host = new URL(o.url).host
+  else {
+    const name = typeof o.host === 'string' ? o.host : '127.0.0.1'
+    // An IPv6 address is bracketed in an image name, as in a URL.
+    host = `${name.includes(':') ? `[${name}]` : name}:65535`
+  }
+  return routableNameBudget(host) - 1 - MIN_ADAPTED_NAME_LENGTH
+}
+
+/**
+ * @internal The longest routable name served at `host` (`host:port`): 255, or what Docker's
+ * limit on a whole image name leaves beside the host.
+ */
+export function routableNameBudget(host: string): number {
+  return imageNameBudget(host, MAX_REPOSITORY_LENGTH)
+}
+
 function urlProblem(url: unknown): string | undefined {
   let parsed: URL | undefined
   try {

@@ -7,6 +7,7 @@ import {
   type Capabilities,
   type CrossAccountAccess,
   type CrossAccountPermissions,
+  imageNameBudget,
   type ListRepositoriesOptions,
   type Permission,
   type RepositoryResponse,
@@ -38,6 +39,7 @@ export type Fault =
   | 'list-other-bindings'
   | 'list-keeps-deleted'
   | 'list-options-unchecked'
+  | 'host-outside-name-budget'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -86,7 +88,10 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     if (faults.has('empty-name-accepted') && logical === '') return `${binding}/`
     if (faults.has('case-folding'))
       return `${binding}/${logical.toLowerCase().replace(/[^a-z0-9/_.-]/g, '-')}`
-    return `${binding}/${toPlatformName('oci', logical, { maxLength: 255 - binding.length - 1, platform: PLATFORM })}`
+    // The whole image name, host included, within Docker's 255 characters.
+    const budget = faults.has('host-outside-name-budget') ? 255 : imageNameBudget(HOST, 255)
+    const maxLength = budget - binding.length - 1
+    return `${binding}/${toPlatformName('oci', logical, { maxLength, platform: PLATFORM })}`
   }
   const inNamespace = (name: string): string => {
     assertUsableName(name, PLATFORM)

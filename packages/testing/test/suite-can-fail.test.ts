@@ -64,6 +64,11 @@ describe('the contract suite fails on a provider that breaks the contract', () =
     ],
     ['empty-name-accepted', {}, ['naming > invalid names give INVALID_NAME from createRepository']],
     [
+      'host-outside-name-budget',
+      {},
+      ['naming > a logical name of any length gives an image name docker can use'],
+    ],
+    [
       'options-unchecked',
       {},
       ['credentials > a TTL in place of the options, or as a string, gives INVALID_ARGUMENT'],

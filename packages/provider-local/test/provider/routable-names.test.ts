@@ -33,3 +33,33 @@ describe('routable names that are no OCI repository name', () => {
     }
   })
 })
+
+describe('routable names docker can use', () => {
+  it('keep the whole image name, host and port included, within 255 characters', async () => {
+    await using registry = await local({ bindingName: `${'b'.repeat(100)}/artifacts` })
+    const host = new URL(registry.registryEndpoint).host
+    const { name, uri } = await registry.createRepository(`Adapted ${'x'.repeat(500)}`)
+    expect(uri).toBe(`${host}/${name}`)
+    expect(uri?.length).toBe(255)
+    expect(name).toMatch(/-x[0-9a-f]{24}$/)
+    // Kept as given only while it fits beside the host.
+    const fits = 'k'.repeat(255 - host.length - 1 - registry.bindingName.length - 1)
+    expect((await registry.createRepository(fits)).name).toBe(`${registry.bindingName}/${fits}`)
+    const over = (await registry.createRepository(`${fits}k`)).name
+    expect(over).toMatch(/-x[0-9a-f]{24}$/)
+    expect(`${host}/${over}`.length).toBeLessThanOrEqual(255)
+  })
+
+  it('refuses a bindingName that leaves no room for an adapted name beside the host', async () => {
+    const url = `http://${'h'.repeat(60)}.example:5000`
+    const err = await local({ url, bindingName: 'b'.repeat(200) }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    // 255 - 73 (host:port) - 1 leaves 181; the slash and an adapted name take 28.
+    expect(err).toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'bindingName', message: expect.stringContaining('at most 153') }],
+    })
+  })
+})

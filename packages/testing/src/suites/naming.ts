@@ -92,6 +92,22 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
       },
     )
 
+    registryTest(
+      options,
+      'a logical name of any length gives an image name docker can use',
+      async (r, t) => {
+        // Docker's reference grammar caps `{host}/{repository}` at 255 characters, host included:
+        // a routable name within the platform's own limit can still be one no client pulls.
+        const logical = `${uniqueName('long')} ${'x'.repeat(400)}`
+        const { name, uri } = await r.createRepository(logical)
+        const image = uri ?? (await r.getRepository(name)).uri
+        if (image === null) return t.skip('the provider reports no image name yet')
+        t.expect(image.endsWith(`/${name}`)).toBe(true)
+        t.expect(image.length).toBeLessThanOrEqual(255)
+        await r.deleteRepository(name)
+      },
+    )
+
     registryTest(options, 'the routable name round-trips through every method', async (r, t) => {
       const { name } = await r.createRepository(uniqueName('trip'))
       t.expect((await r.getRepository(name)).name).toBe(name)
