@@ -12,7 +12,7 @@ export type KnownOptions<T> = Readonly<Record<keyof T, true>>
  * function (`owner`, e.g. `"aws()"`) and what it does take: a misspelt `replicationRegions` must
  * be refused, not leave the replica regions out of every grant and revocation. A key set to
  * `undefined` counts as left out. Meant for a provider's options validation, whose other issues
- * it joins in one `INVALID_CONFIG`; options that are no object give none.
+ * it joins in one `INVALID_CONFIG`; options that are no object, or an array, give none.
  *
  * @param path where `options` sit in the caller's options, for nested ones (`clientConfig`): the
  *   issues' paths start with it
@@ -29,8 +29,9 @@ export function unknownOptionIssues(
   owner: string,
   path = '',
 ): ConfigIssue[] {
-  // Whether the options are an object at all is the caller's first issue, not this one's.
-  if (typeof options !== 'object' || options === null) return []
+  // Whether the options are an object at all (not null, not an array, whose indexes are no
+  // misspellings) is the caller's first issue, not this one's.
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return []
   const names = Array.isArray(known) ? [...known] : Object.keys(known)
   return unknownKeys(options, names).map((key) => {
     const near = names.find((name) => isNear(key, name))

@@ -39,4 +39,13 @@ describe('unknownOptionIssues', () => {
   it('accepts known options and treats an unknown one set to undefined as left out', () => {
     expect(unknownOptionIssues({ region: 'x', typo: undefined }, KNOWN, 'aws()')).toEqual([])
   })
+
+  it('leaves options that are no object, or an array, to the caller: no index is a misspelling', () => {
+    // The caller reports `replicaWait: [1]` as no object; `replicaWait.0` would only add noise.
+    for (const options of [[1], null, 'fast', 5]) {
+      expect(unknownOptionIssues(options as object, KNOWN, 'replicaWait', 'replicaWait')).toEqual(
+        [],
+      )
+    }
+  })
 })

@@ -300,10 +300,26 @@ function isRegistryUrl(value: unknown): boolean {
   }
 }
 
+/**
+ * Whether a nested option is left out or an object; one that is neither (`replicaWait: 5000`,
+ * `null`) is an issue, not its defaults.
+ */
+function objectOrAbsent(
+  value: unknown,
+  path: string,
+  add: (path: string, message: string) => void,
+): boolean {
+  if (value === undefined) return true
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return true
+  add(path, 'must be an object')
+  return false
+}
+
 function principalRetryIssues(
   retry: PrincipalRetryOptions | undefined,
   add: (path: string, message: string) => void,
 ): void {
+  if (!objectOrAbsent(retry, 'principalRetry', add)) return
   const delays = retry?.delaysMs
   if (delays === undefined) return
   if (!Array.isArray(delays)) {
@@ -311,8 +327,12 @@ function principalRetryIssues(
     return
   }
   delays.forEach((delay, i) => {
-    if (!(typeof delay === 'number' && delay >= 0 && Number.isFinite(delay))) {
-      add(`principalRetry.delaysMs.${i}`, 'must be a non-negative number of milliseconds')
+    // Beyond a timer's limit the wait would end at once, not after the delay asked for.
+    if (!(typeof delay === 'number' && delay >= 0 && delay <= MAX_TIMER_MS)) {
+      add(
+        `principalRetry.delaysMs.${i}`,
+        `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`,
+      )
     }
   })
 }
@@ -342,14 +362,21 @@ function waitIssues(
   wait: ReplicaWaitOptions | undefined,
   add: (path: string, message: string) => void,
 ): void {
-  for (const field of ['timeoutMs', 'intervalMs'] as const) {
-    const value = wait?.[field]
-    if (
-      value !== undefined &&
-      !(typeof value === 'number' && value >= 0 && Number.isFinite(value))
-    ) {
-      add(`replicaWait.${field}`, 'must be a non-negative number of milliseconds')
-    }
+  if (!objectOrAbsent(wait, 'replicaWait', add)) return
+  const interval = wait?.intervalMs
+  // Beyond a timer's limit a sleep ends at once: the check would run back to back until timeoutMs.
+  if (
+    interval !== undefined &&
+    !(typeof interval === 'number' && interval >= 0 && interval <= MAX_TIMER_MS)
+  ) {
+    add('replicaWait.intervalMs', `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`)
+  }
+  const timeout = wait?.timeoutMs
+  if (
+    timeout !== undefined &&
+    !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))
+  ) {
+    add('replicaWait.timeoutMs', 'must be a non-negative number of milliseconds')
   }
 }
 

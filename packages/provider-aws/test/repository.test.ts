@@ -188,6 +188,31 @@ describe('construction', () => {
     await registry.close()
   })
 
+  it('refuses replicaWait or principalRetry that is no object, and waits a timer cannot take', async () => {
+    const base = { region: 'us-east-1', repositoryPrefix: 'acme', accountId: '123456789012' }
+    const pathsOf = async (options: Record<string, unknown>): Promise<string[]> => {
+      const error = await aws({ ...base, ...options }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', platform: 'aws' })
+      return (error as { issues: { path: string }[] }).issues.map((i) => i.path)
+    }
+    // Ignored, `replicaWait: 1000` would wait the default 5 minutes, checking every 5 s.
+    for (const value of [1000, 'fast', null, [1]]) {
+      expect(await pathsOf({ replicaWait: value, principalRetry: value })).toEqual([
+        'replicaWait',
+        'principalRetry',
+      ])
+    }
+    // Node ends a longer timer at once: the replica check would run back to back, and a principal
+    // retry not wait at all.
+    const tooLong = 2 ** 31
+    expect(
+      await pathsOf({
+        replicaWait: { intervalMs: tooLong, timeoutMs: tooLong },
+        principalRetry: { delaysMs: [1, tooLong] },
+      }),
+    ).toEqual(['replicaWait.intervalMs', 'principalRetry.delaysMs.1'])
+  })
+
   it('refuses a role of another partition and a replica region equal to home', async () => {
     const error = await aws({
       region: 'us-east-1',

@@ -132,6 +132,26 @@ const KNOWN_OPTIONS = {
   clock: true,
 } as const satisfies KnownOptions<AzureProviderOptions>
 
+/**
+ * Every field of {@link RateLimits}: a misspelt one is refused, never ignored. The compiler checks
+ * the list against the interface.
+ */
+const KNOWN_RATE_LIMITS = {
+  readsPerMinute: true,
+  writesPerMinute: true,
+} as const satisfies KnownOptions<RateLimits>
+
+/**
+ * Unknown fields of the options that are objects of ours, by path (`rateLimits.readPerMinute`).
+ * `clientOptions` is the ARM SDK's, passed on as given: its fields are the SDK's to judge.
+ */
+function nestedUnknownIssues(options: AzureProviderOptions): ConfigIssue[] {
+  if (typeof options !== 'object' || options === null) return []
+  const { rateLimits } = options
+  if (typeof rateLimits !== 'object' || rateLimits === null) return []
+  return unknownOptionIssues(rateLimits, KNOWN_RATE_LIMITS, 'rateLimits', 'rateLimits')
+}
+
 type Check = readonly [
   path: keyof AzureProviderOptions,
   valid: (o: AzureProviderOptions) => boolean,
@@ -245,6 +265,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedOptions {
   const issues = [
     ...optionIssues(options),
     ...unknownOptionIssues(options, KNOWN_OPTIONS, 'azure()'),
+    ...nestedUnknownIssues(options),
   ]
   if (issues.length > 0) {
     const list = issues.map((i) => `${i.path} ${i.message}`).join('; ')

@@ -58,6 +58,39 @@ describe('azure() options it does not know', () => {
     )
   })
 
+  it('refuses an unknown field of rateLimits by path, rather than pacing calls by a limit not given', async () => {
+    const error = await rejectionOf({
+      ...REQUIRED,
+      rateLimits: { readsPerMinute: 100, writesPerMinute: 10, burst: 5 },
+    })
+    expect(error.issues).toEqual([
+      {
+        path: 'rateLimits.burst',
+        message: 'is not an option of rateLimits; its options are readsPerMinute, writesPerMinute',
+      },
+    ])
+    const misspelt = await rejectionOf({
+      ...REQUIRED,
+      rateLimits: { readPerMinute: 100, writesPerMinute: 10 },
+    })
+    expect(misspelt.issues).toEqual([
+      { path: 'rateLimits', message: 'must be false or { readsPerMinute, writesPerMinute } > 0' },
+      {
+        path: 'rateLimits.readPerMinute',
+        message: 'is not an option of rateLimits; did you mean readsPerMinute?',
+      },
+    ])
+  })
+
+  it('passes clientOptions to the ARM SDK as given: fields of the SDK are not refused', async () => {
+    await using registry = await azure({
+      ...REQUIRED,
+      loginServer: '127.0.0.1:9',
+      clientOptions: { endpoint: 'http://127.0.0.1:9', userAgentOptions: { userAgentPrefix: 'x' } },
+    })
+    expect(registry.registryEndpoint).toBe('https://127.0.0.1:9')
+  })
+
   it('accepts every option it documents', async () => {
     await using registry = await azure({
       ...REQUIRED,

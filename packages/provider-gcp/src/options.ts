@@ -191,13 +191,36 @@ export function isBaseUrl(value: unknown): boolean {
   return typeof value === 'string' && /^https?:\/\/[^/\s]+\/?$/.test(value)
 }
 
-/** @internal `policyRetry` with its defaults, adding an issue for each bad field. */
+/**
+ * Every field of {@link PolicyRetryOptions}: a misspelt `attempts` must be refused, not leave a
+ * grant or revocation giving up after the default number of lost races. The compiler checks the
+ * list against the interface.
+ */
+const KNOWN_POLICY_RETRY = {
+  attempts: true,
+  baseDelayMs: true,
+} as const satisfies KnownOptions<PolicyRetryOptions>
+
+const DEFAULT_POLICY_RETRY: Required<PolicyRetryOptions> = { attempts: 5, baseDelayMs: 200 }
+
+/**
+ * @internal `policyRetry` with its defaults, adding an issue for each bad or unknown field (the
+ * runtime's and provisioning's alike).
+ */
 export function resolveRetry(
   retry: PolicyRetryOptions | undefined,
   issues: ConfigIssue[],
 ): Required<PolicyRetryOptions> {
-  const attempts = retry?.attempts ?? 5
-  const baseDelayMs = retry?.baseDelayMs ?? 200
+  if (retry === undefined) return { ...DEFAULT_POLICY_RETRY }
+  if (typeof retry !== 'object' || retry === null || Array.isArray(retry)) {
+    issues.push({ path: 'policyRetry', message: 'must be an object: { attempts, baseDelayMs }' })
+    return { ...DEFAULT_POLICY_RETRY }
+  }
+  issues.push(...unknownOptionIssues(retry, KNOWN_POLICY_RETRY, 'policyRetry', 'policyRetry'))
+  // Only a field left out takes its default: `null` is a wrong value, not a missing one.
+  const attempts = retry.attempts === undefined ? DEFAULT_POLICY_RETRY.attempts : retry.attempts
+  const baseDelayMs =
+    retry.baseDelayMs === undefined ? DEFAULT_POLICY_RETRY.baseDelayMs : retry.baseDelayMs
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
     issues.push({ path: 'policyRetry.attempts', message: 'must be an integer from 1 to 10' })
   }

@@ -61,6 +61,23 @@ describe('provisioning options', () => {
     expect(fake.requests).toEqual([])
   })
 
+  it('refuses an unknown field of policyRetry by path, before any call (provision and deprovision)', async () => {
+    const options = {
+      ...provisionOptions(fake, freshRepositoryId()),
+      policyRetry: { attempt: 8 } as never,
+    }
+    for (const run of [() => provision(options), () => deprovision(options)]) {
+      const err = await rejectionOf(run())
+      expect((err as ArtifactRegistryError).issues).toEqual([
+        {
+          path: 'policyRetry.attempt',
+          message: 'is not an option of policyRetry; did you mean attempts?',
+        },
+      ])
+    }
+    expect(fake.requests).toEqual([])
+  })
+
   it('refuses the same id for both accounts, and needs runtimeMember to provision only', async () => {
     const same = await rejectionOf(
       provision({

@@ -54,6 +54,42 @@ describe('gcp() options it does not know', () => {
     )
   })
 
+  it('refuses an unknown field of policyRetry by path, instead of retrying the default 5 times', async () => {
+    const error = await rejectionOf({
+      projectId: PROJECT,
+      location: LOCATION,
+      repository: 'images',
+      pullServiceAccount: PULL_SA,
+      policyRetry: { atempts: 10, baseDelay: 50 },
+    })
+    expect(error.issues).toEqual([
+      {
+        path: 'policyRetry.atempts',
+        message: 'is not an option of policyRetry; did you mean attempts?',
+      },
+      {
+        path: 'policyRetry.baseDelay',
+        message: 'is not an option of policyRetry; did you mean baseDelayMs?',
+      },
+    ])
+    expect(error.message).toContain('policyRetry.atempts is not an option of policyRetry')
+  })
+
+  it('refuses a policyRetry that is no object, and a field set to null, rather than the defaults', async () => {
+    const base = { projectId: PROJECT, location: LOCATION, repository: 'images' }
+    for (const policyRetry of [5, 'fast', true, null, [3]]) {
+      const error = await rejectionOf({ ...base, policyRetry })
+      expect(error.issues, JSON.stringify(policyRetry)).toEqual([
+        { path: 'policyRetry', message: 'must be an object: { attempts, baseDelayMs }' },
+      ])
+    }
+    const nulls = await rejectionOf({ ...base, policyRetry: { attempts: null, baseDelayMs: null } })
+    expect(nulls.issues.map((issue) => issue.path)).toEqual([
+      'policyRetry.attempts',
+      'policyRetry.baseDelayMs',
+    ])
+  })
+
   it('accepts every option it documents, and an unknown one left undefined', async () => {
     await using registry = await gcp({
       projectId: PROJECT,

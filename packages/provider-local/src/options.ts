@@ -80,7 +80,11 @@ export function resolveOptions(options: LocalProviderOptions | undefined): Resol
     throw invalidOptions([{ path: '', message: 'must be an object' }])
   }
   const o = options ?? {}
-  const issues = [...optionIssues(o), ...unknownOptionIssues(o, KNOWN_OPTIONS, 'local()')]
+  const issues = [
+    ...optionIssues(o),
+    ...unknownOptionIssues(o, KNOWN_OPTIONS, 'local()'),
+    ...nestedUnknownIssues(o),
+  ]
   if (issues.length > 0) throw invalidOptions(issues)
   return { ...o, bindingName: o.bindingName ?? 'artifacts' }
 }
@@ -106,6 +110,31 @@ const KNOWN_OPTIONS = {
   gcIntervalSeconds: true,
   gcGracePeriodSeconds: true,
 } as const satisfies KnownOptions<LocalProviderOptions>
+
+/** Every field of `tls`: a certificate setting it does not know must be refused, not ignored. */
+const KNOWN_TLS = { cert: true, key: true } as const satisfies KnownOptions<RegistryTlsOptions>
+
+/** Every field of `adminCredentials`. */
+const KNOWN_ADMIN_CREDENTIALS = {
+  username: true,
+  password: true,
+} as const satisfies KnownOptions<NonNullable<LocalProviderOptions['adminCredentials']>>
+
+/**
+ * Unknown fields of the options that are objects (`tls`, `adminCredentials`), by path
+ * (`tls.ca`), as for the options themselves. Fields that are no object are `optionIssues`'.
+ */
+function nestedUnknownIssues(o: LocalProviderOptions): ConfigIssue[] {
+  return [
+    ...unknownOptionIssues(o.tls ?? {}, KNOWN_TLS, 'tls', 'tls'),
+    ...unknownOptionIssues(
+      o.adminCredentials ?? {},
+      KNOWN_ADMIN_CREDENTIALS,
+      'adminCredentials',
+      'adminCredentials',
+    ),
+  ]
+}
 
 /** Settings of the server `local()` starts; a registry at `url` has its own, where it runs. */
 const EMBEDDED_ONLY = [

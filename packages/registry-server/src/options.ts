@@ -1,5 +1,5 @@
 import { ArtifactRegistryError } from '@artifact-registry/core/errors'
-import type { AdminCredentials } from './auth/admin-account.js'
+import { type AdminCredentials, KNOWN_ADMIN_CREDENTIALS } from './auth/admin-account.js'
 import type { Authorizer } from './auth/authorizer.js'
 import { defaultHashThreads, MAX_HASH_THREADS } from './hashing/hash-threads.js'
 import type { LogLevel, LogSink } from './log.js'
@@ -147,6 +147,12 @@ const KNOWN_TOKEN_OPTIONS: Readonly<
   Record<keyof NonNullable<LocalRegistryOptions['tokenService']>, true>
 > = { service: true, issuer: true, tokenTtlSeconds: true }
 
+/** Every field of {@link RegistryTlsOptions}. */
+const KNOWN_TLS_OPTIONS: Readonly<Record<keyof RegistryTlsOptions, true>> = {
+  cert: true,
+  key: true,
+}
+
 /**
  * @internal Apply defaults and validate (TypeError for misuse; `INVALID_CONFIG` for `hashThreads`).
  */
@@ -154,10 +160,23 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
   // An option the server does not know is a mistake, never ignored: a misspelt
   // `adminCredentials` would otherwise start a registry that lets anyone in.
   refuseUnknownOptions(options, KNOWN_OPTIONS, 'startLocalRegistry')
-  const { tokenService } = options
-  if (typeof tokenService === 'object' && tokenService !== null) {
+  // The nested ones too: a certificate setting, or a token setting, it does not know would be
+  // ignored as surely as a misspelt option.
+  const { tokenService, tls, adminCredentials } = options
+  if (tokenService !== undefined) {
+    if (!isObject(tokenService))
+      throw new TypeError('tokenService must be an object: { service, issuer, tokenTtlSeconds }')
     refuseUnknownOptions(tokenService, KNOWN_TOKEN_OPTIONS, 'startLocalRegistry tokenService')
   }
+  if (isObject(adminCredentials)) {
+    refuseUnknownOptions(
+      adminCredentials,
+      KNOWN_ADMIN_CREDENTIALS,
+      'startLocalRegistry adminCredentials',
+    )
+  }
+  if (tls !== undefined && !isObject(tls)) throw new TypeError('tls needs both cert and key (PEM)')
+  if (tls !== undefined) refuseUnknownOptions(tls, KNOWN_TLS_OPTIONS, 'startLocalRegistry tls')
   const positive = (value: number | undefined, fallback: number, field: string): number => {
     const v = value ?? fallback
     if (!Number.isFinite(v) || v < 0) throw new TypeError(`${field} must be a non-negative number`)
@@ -166,7 +185,6 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new TypeError('port must be 0-65535')
-  const { tls } = options
   if (tls !== undefined && !(hasContent(tls.cert) && hasContent(tls.key))) {
     throw new TypeError('tls needs both cert and key (PEM)')
   }
@@ -209,6 +227,10 @@ function timerSeconds(value: number | undefined, fallback: number, field: string
   if (!Number.isFinite(v) || v < 0 || v > MAX_TIMER_SECONDS)
     throw new TypeError(`${field} must be a number of seconds from 0 to ${MAX_TIMER_SECONDS}`)
   return v
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function hasContent(pem: string | Buffer | undefined): boolean {

@@ -4,7 +4,12 @@ import {
   type ErrorCode,
   isArtifactRegistryError,
 } from '@artifact-registry/core'
-import type { ContractSuiteOptions, ContractTestContext, ContractTestFn } from './types.js'
+import type {
+  ContractSuiteOptions,
+  ContractTestContext,
+  ContractTestFn,
+  DataPlaneOptions,
+} from './types.js'
 
 /** A test body that receives a fresh provider as well as the test context. */
 export type RegistryTestFn<R extends ArtifactRegistry> = (
@@ -39,12 +44,25 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
     )
   }
   // A misspelt option (`otherBindings`, `dataplane`) would silently skip the tests it enables.
-  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(KNOWN_OPTIONS, key))
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}: the options are ${Object.keys(KNOWN_OPTIONS).join(', ')}`,
-    )
-  }
+  refuseUnknownOptions(options, KNOWN_OPTIONS, '')
+}
+
+/**
+ * Throw a `TypeError` naming every key of `options` that `known` does not list, by its path under
+ * the suite's options (`dataPlane.expireOvershotMs`), and what `path` takes.
+ */
+function refuseUnknownOptions(
+  options: object,
+  known: Readonly<Record<string, true>>,
+  path: string,
+): void {
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key))
+  if (unknown.length === 0) return
+  const names = unknown.map((key) => JSON.stringify(path === '' ? key : `${path}.${key}`))
+  const of = path === '' ? '' : ` of ${path}`
+  throw new TypeError(
+    `unknown option${unknown.length > 1 ? 's' : ''} ${names.join(', ')}: the options${of} are ${Object.keys(known).join(', ')}`,
+  )
 }
 
 /** The longest delay a Node timer takes; a longer one fires at once. */
@@ -64,9 +82,21 @@ const KNOWN_OPTIONS: Readonly<Record<keyof ContractSuiteOptions, true>> = {
   timeoutMs: true,
 }
 
+/**
+ * Every field of {@link DataPlaneOptions}, checked against the interface by the compiler: a
+ * misspelt `expireOvershootMs` would leave a live lane's expiry test with the default margin.
+ */
+const KNOWN_DATA_PLANE_OPTIONS: Readonly<Record<keyof DataPlaneOptions, true>> = {
+  expire: true,
+  expireOvershootMs: true,
+  tls: true,
+  caCertificate: true,
+}
+
 function checkDataPlaneOptions(dataPlane: unknown): void {
   if (typeof dataPlane !== 'object' || dataPlane === null)
     throw new TypeError('options.dataPlane must be an object with an expire function')
+  refuseUnknownOptions(dataPlane, KNOWN_DATA_PLANE_OPTIONS, 'dataPlane')
   const { expire, expireOvershootMs, tls, caCertificate } = dataPlane as Record<string, unknown>
   if (typeof expire !== 'function')
     throw new TypeError(

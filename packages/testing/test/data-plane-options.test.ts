@@ -47,6 +47,18 @@ describe('the dataPlane option', () => {
     },
   )
 
+  it('a field it does not know is a TypeError naming it, instead of the default it would leave', () => {
+    // Misspelt, a live lane's overshoot would be the default 1 s and its expiry test flaky.
+    expect(withDataPlane({ expire, expireOvershotMs: 30_000 })).toThrow(
+      new TypeError(
+        'unknown option "dataPlane.expireOvershotMs": the options of dataPlane are expire, expireOvershootMs, tls, caCertificate',
+      ),
+    )
+    expect(withDataPlane({ expire, tsl: false, ca: PEM })).toThrow(
+      /^unknown options "dataPlane\.tsl", "dataPlane\.ca": /,
+    )
+  })
+
   it('is checked by the group function too, not only by the whole suite', () => {
     expect(() =>
       dataPlaneTests({

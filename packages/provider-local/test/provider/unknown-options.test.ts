@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isArtifactRegistryError } from '@artifact-registry/core'
+import { createSelfSigned } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { fromBinding, type LocalProviderOptions, local, PLATFORM } from '../../src/index.js'
 
@@ -42,6 +43,30 @@ describe('local() options it does not know', () => {
       'is not an option of local(); did you mean adminCredentials?',
     )
     // The password is not echoed: only the option's name is.
+    expect(error.message).not.toContain('secret')
+  })
+
+  it('refuses an unknown field of tls by path, instead of serving without it', async () => {
+    const { cert, key } = await createSelfSigned()
+    // A CA chain or key passphrase given here would not be used: refused before anything starts.
+    const error = await rejectionOf({ tls: { cert, key, ca: cert } })
+    expect(error.issues).toEqual([
+      { path: 'tls.ca', message: 'is not an option of tls; its options are cert, key' },
+    ])
+    expect(error.message).toContain('tls.ca is not an option of tls')
+  })
+
+  it('refuses an unknown field of adminCredentials by path, without echoing the secret', async () => {
+    const error = await rejectionOf({
+      url: 'http://127.0.0.1:9',
+      adminCredentials: { username: 'admin', password: 'secret', pasword: 'other-secret' },
+    })
+    expect(error.issues).toEqual([
+      {
+        path: 'adminCredentials.pasword',
+        message: 'is not an option of adminCredentials; did you mean password?',
+      },
+    ])
     expect(error.message).not.toContain('secret')
   })
 

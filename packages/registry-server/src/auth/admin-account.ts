@@ -16,6 +16,19 @@ export type AdminCredentials =
   | { username: string; password: string }
   | { username: string; passwordHash: string }
 
+/**
+ * @internal Every field of {@link AdminCredentials}, of either form: a `Record` over the keys of
+ * both, so a field added to the type does not compile until it is listed here.
+ */
+export const KNOWN_ADMIN_CREDENTIALS: Readonly<Record<KeyOfEither<AdminCredentials>, true>> = {
+  username: true,
+  password: true,
+  passwordHash: true,
+}
+
+/** The keys of every member of a union (`keyof` a union gives only the ones they share). */
+type KeyOfEither<T> = T extends unknown ? keyof T : never
+
 // scrypt cost: 2^15 × 8 × 128 bytes = 32 MiB and some tens of milliseconds per hash, so a stolen
 // hash is slow to guess even for a password a person chose.
 const COST = { ln: 15, r: 8, p: 1 }
@@ -84,6 +97,10 @@ export class AdminAccount {
     // revoke a credential over HTTP), so it is refused here rather than on every request.
     if (username.includes(':'))
       throw new TypeError('admin username must not contain a colon (Basic auth cannot carry it)')
+    // Both given, one would be ignored: the admin could not log in with what its caller expects.
+    const given = credentials as { password?: unknown; passwordHash?: unknown }
+    if (given.password !== undefined && given.passwordHash !== undefined)
+      throw new TypeError('admin credentials take password or passwordHash, not both')
     if ('passwordHash' in credentials) {
       if (
         typeof credentials.passwordHash !== 'string' ||

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { KNOWN_ADMIN_CREDENTIALS } from '../auth/admin-account.js'
 import type { CredentialMinter } from '../auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revocation.js'
 import { answerClientErrors } from '../client-errors.js'
@@ -87,6 +88,10 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     throw new TypeError('options of startTokenService must be an object')
   }
   refuseUnknownOptions(options, KNOWN_OPTIONS, 'startTokenService')
+  const { admin } = options
+  if (typeof admin === 'object' && admin !== null) {
+    refuseUnknownOptions(admin, KNOWN_ADMIN_CREDENTIALS, 'startTokenService admin')
+  }
   const log = createLog(options.logLevel, options.logger)
   // Two services on one directory would each rewrite its credentials and forget the other's.
   return startWithDataDirectoryLock(options.dataDir, log, (lock) => serveTokens(options, log, lock))

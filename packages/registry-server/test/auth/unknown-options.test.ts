@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  hashAdminPassword,
   type LocalRegistryOptions,
   startLocalRegistry,
   startTokenService,
@@ -66,6 +67,72 @@ describe('a tokenService field startLocalRegistry does not know', () => {
     }
     await expect(startLocalRegistry(options as LocalRegistryOptions)).rejects.toThrow(
       /^unknown option "tokenTTLSeconds" of startLocalRegistry tokenService; its options are service, issuer, tokenTtlSeconds$/,
+    )
+  })
+})
+
+describe('a field of tls or adminCredentials startLocalRegistry does not know', () => {
+  // Fields of the nested objects are refused as the options are: a CA or passphrase given with
+  // the certificate would otherwise not be used, and nothing would say so.
+  it('tls: a TypeError naming it, and no registry starts', async () => {
+    const options = { tls: { cert: 'PEM', key: 'PEM', passphrase: 'p' }, logLevel: 'silent' }
+    await expect(startLocalRegistry(options as LocalRegistryOptions)).rejects.toThrow(
+      /^unknown option "passphrase" of startLocalRegistry tls; its options are cert, key$/,
+    )
+  })
+
+  it('tls that is no object: a TypeError', async () => {
+    for (const tls of [null, 'cert.pem']) {
+      const options = { tls, logLevel: 'silent' }
+      await expect(startLocalRegistry(options as unknown as LocalRegistryOptions)).rejects.toThrow(
+        new TypeError('tls needs both cert and key (PEM)'),
+      )
+    }
+  })
+
+  it('adminCredentials: a TypeError naming the field, never its value', async () => {
+    const options = {
+      adminCredentials: { username: 'admin', password: 'secret', pasword: 'other-secret' },
+      logLevel: 'silent',
+    }
+    const started = startLocalRegistry(options as LocalRegistryOptions)
+    await expect(started).rejects.toThrow(
+      /^unknown option "pasword" of startLocalRegistry adminCredentials; its options are username, password, passwordHash$/,
+    )
+    await expect(started).rejects.not.toThrow(/secret/)
+  })
+
+  it('adminCredentials with both password and passwordHash: a TypeError, not one of them ignored', async () => {
+    const options = {
+      adminCredentials: {
+        username: 'admin',
+        password: 'secret',
+        passwordHash: await hashAdminPassword('other'),
+      },
+      logLevel: 'silent',
+    }
+    await expect(startLocalRegistry(options as LocalRegistryOptions)).rejects.toThrow(
+      new TypeError('admin credentials take password or passwordHash, not both'),
+    )
+  })
+
+  it('tokenService that is no object: a TypeError, not the default token settings', async () => {
+    const options = {
+      adminCredentials: { username: 'admin', password: 'secret' },
+      tokenService: 'short-lived',
+      logLevel: 'silent',
+    }
+    await expect(startLocalRegistry(options as LocalRegistryOptions)).rejects.toThrow(
+      'tokenService must be an object',
+    )
+  })
+})
+
+describe('a field of admin startTokenService does not know', () => {
+  it('is a TypeError naming it, and nothing listens', async () => {
+    const options = { admin: { username: 'admin', passwordhash: 'x' }, logLevel: 'silent' }
+    await expect(startTokenService(options as unknown as TokenServiceOptions)).rejects.toThrow(
+      /^unknown option "passwordhash" of startTokenService admin; its options are username, password, passwordHash$/,
     )
   })
 })
