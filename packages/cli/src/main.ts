@@ -1,13 +1,11 @@
 import { CommanderError } from 'commander'
+import { isRequestedHelp } from './commander-help.js'
 import { CommandContext } from './context.js'
 import { EXIT } from './exit-codes.js'
 import { describeFailure, exitCodeOf, failureJson, isUsageError } from './failure.js'
 import { interruptOnSigint } from './interrupt.js'
 import type { CommandIo } from './io.js'
 import { BIN, createProgram } from './program.js'
-
-/** Commander's "errors" that are a successful end: help or the version was printed. */
-const PRINTED = new Set(['commander.helpDisplayed', 'commander.version'])
 
 /** Run the command line `argv` (without node and the script) and return the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -19,7 +17,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander printed the problem (or the help) already.
-      return PRINTED.has(error.code) ? EXIT.ok : EXIT.usage
+      return isRequestedHelp(error) ? EXIT.ok : EXIT.usage
     }
     const { json, verbose } = program.opts<{ json?: boolean; verbose?: boolean }>()
     if (json === true) {

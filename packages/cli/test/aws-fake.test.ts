@@ -6,7 +6,8 @@ import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
 import { cli, parseJson, temporaryDirectory, writeBindingFile } from './support/command.js'
 
 // The command against ECR and STS as the AWS SDK reaches them: the fake's endpoints, static keys.
-const fake = await startAwsFake()
+// A repository a page: `repo list` shows what later pages hold too.
+const fake = await startAwsFake({ ecrPageLimit: 1 })
 const work = await temporaryDirectory('cli-aws-')
 afterAll(async () => {
   await fake.close()
@@ -116,6 +117,20 @@ describe('against the AWS fake', () => {
     const human = await aws(['access', 'get', 'acme-shared'])
     expect(human.status).toBe(EXIT.ok)
     expect(human.stdout).toMatch(/^accounts: 222222222222$/m)
+  })
+
+  it('access remove that names no grant is a usage error, not a "revoked" that left the access', async () => {
+    await aws(['repo', 'create', 'kept-grant'])
+    await aws(['access', 'add', 'acme-kept-grant', '--type', 'aws', '--account-id', '333333333333'])
+    for (const verb of ['remove', 'add']) {
+      const empty = await aws(['access', verb, 'acme-kept-grant', '--type', 'aws'])
+      expect(empty).toMatchObject({ status: EXIT.usage, stdout: '' })
+      expect(empty.stderr).toContain('name what to grant or revoke with --type aws: --account-id')
+    }
+    const got = parseJson<{ access: { accountIds: string[] } }>(
+      await aws(['access', 'get', 'acme-kept-grant', '--json']),
+    )
+    expect(got.access.accountIds).toEqual(['333333333333'])
   })
 
   it('repo list: the repositories under the prefix, sorted, filtered by --prefix', async () => {

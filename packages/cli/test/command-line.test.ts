@@ -35,6 +35,16 @@ describe('the command line', () => {
     }
   })
 
+  it('the help command prints help on stdout, exit 0; a command without its subcommand is a usage error', async () => {
+    const asked = await cli(['help', 'repo'])
+    expect(asked).toMatchObject({ status: EXIT.ok, stderr: '' })
+    expect(asked.stdout).toMatch(/^Usage: artifact-registry repo /)
+    expect((await cli(['help'])).status).toBe(EXIT.ok)
+    const incomplete = await cli(['repo'])
+    expect(incomplete).toMatchObject({ status: EXIT.usage, stdout: '' })
+    expect(incomplete.stderr).toMatch(/^Usage: artifact-registry repo /)
+  })
+
   it.each([
     [['nope'], /unknown command 'nope'/],
     [['repo', 'get'], /missing required argument 'name'/],

@@ -115,6 +115,22 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('a relative XDG_CACHE_HOME is ignored: one cache under ~/.cache, nothing in the working directory', async () => {
+    const projects = [join(home, 'project-a'), join(home, 'project-b')]
+    const usernames: string[] = []
+    for (const cwd of projects) {
+      await mkdir(cwd)
+      const result = await helper('get', bound.host, { cwd, env: { XDG_CACHE_HOME: 'rel-cache' } })
+      expect(result, result.stdout).toMatchObject({ status: 0, stderr: '' })
+      usernames.push(JSON.parse(result.stdout).Username)
+      expect(await readdir(cwd)).toEqual([])
+    }
+    // Both runs share the one cache, as `revoke` run from anywhere finds it.
+    expect(usernames[1]).toBe(usernames[0])
+    const cached = await readdir(join(home, '.cache', 'artifact-registry', 'credential-helper'))
+    expect(cached).toHaveLength(1)
+  })
+
   it('expired cached credentials are never handed out, whatever the reuse limit beside them says', async () => {
     const first = await get()
     const [file = ''] = await cacheFiles()
@@ -186,6 +202,13 @@ describe('the credential helper protocol', () => {
       /^docker-credential-artifact-registry \(@artifact-registry\/cli\) \d+\.\d+\.\d+\n$/,
     )
     expect((await helper('bogus')).status).toBe(1)
+  })
+
+  it('help, as asked for, exits 0; no action at all is a failure (exit 1)', async () => {
+    const asked = await helper('help')
+    expect(asked.status).toBe(0)
+    expect(asked.stdout).toMatch(/^Usage: docker-credential-artifact-registry /)
+    expect((await run(HELPER, [])).status).toBe(1)
   })
 
   it('reads ~/.config/artifact-registry/credential-helper.json when the variable is unset', async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
@@ -199,6 +199,41 @@ describe('serve', () => {
         code: 'INVALID_CONFIG',
         message: `Cannot read the --admin-password-file file ${missing} (ENOENT)`,
         issues: [{ path: '--admin-password-file', message: 'cannot be read (ENOENT)' }],
+      },
+    })
+  })
+
+  it('without --port, a data directory an embedded registry served keeps its port, so the URIs it handed out resolve', async () => {
+    const data = join(work.dir, 'embedded')
+    const bindingFile = await writeBindingFile(
+      work.dir,
+      { platform: 'local', dataDir: data },
+      'embedded.json',
+    )
+    const created = parseJson<{ uri: string }>(
+      await cli(['repo', 'create', 'kept', '--json', '--binding-file', bindingFile]),
+    )
+    const host = created.uri.replace(/\/artifacts\/kept$/, '')
+    const server = startServe(['--data', data, '--json'])
+    try {
+      const listening = JSON.parse(await server.line(0)) as { url: string }
+      expect(new URL(listening.url).host).toBe(host)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toBe(EXIT.ok)
+  })
+
+  it('without --port, a port record that holds no port is INVALID_CONFIG, not a silent move', async () => {
+    const data = join(work.dir, 'bad-record')
+    await mkdir(data)
+    await writeFile(join(data, 'endpoint.json'), '{"port": "soon"}\n')
+    const served = await cli(['serve', '--data', data, '--json'])
+    expect(served.status).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+    expect(JSON.parse(served.stderr)).toMatchObject({
+      error: {
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining(`${join(data, 'endpoint.json')} does not hold the port`),
       },
     })
   })

@@ -110,6 +110,7 @@ export function toAccess(flags: GrantFlags): CrossAccountAccess {
     )
   }
   const allowedServiceTypes = (flags.serviceType ?? []) as ComputeServiceType[]
+  refuseEmptyGrant(flags)
   if (flags.type === 'aws') {
     return {
       type: 'aws',
@@ -125,6 +126,19 @@ export function toAccess(flags: GrantFlags): CrossAccountAccess {
     serviceAccountEmails: flags.serviceAccount ?? [],
     allowedServiceTypes,
   }
+}
+
+/**
+ * A grant that names nothing changes nothing: `access remove NAME --type aws` (meaning "take the
+ * AWS access away") left every account pulling while the command said it revoked, and exited 0.
+ */
+function refuseEmptyGrant(flags: GrantFlags): void {
+  const own = [...TYPE_FLAGS[flags.type], 'serviceType'] as const
+  if (own.some((flag) => (flags[flag]?.length ?? 0) > 0)) return
+  const names = [...TYPE_FLAGS[flags.type].map((flag) => FLAG_NAMES[flag]), '--service-type']
+  throw new UsageError(
+    `name what to grant or revoke with --type ${flags.type}: ${names.join(', ')} (a grant of nothing changes nothing; access get lists what is granted)`,
+  )
 }
 
 function permissionsJson(permissions: CrossAccountPermissions): {

@@ -5,6 +5,8 @@ export interface ServeTarget {
   data: string
   host: string
   port: number
+  /** The port is the one the data directory recorded (no `--port` was given). */
+  rememberedPort?: boolean | undefined
   adminPasswordFile?: string | undefined
   tlsCert?: string | undefined
   tlsKey?: string | undefined
@@ -30,9 +32,12 @@ export function typedServeFailure(
   const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException
   const address = `${target.host}:${target.port}`
   if (syscall === 'listen' && code === 'EADDRINUSE') {
+    const remembered = target.rememberedPort
+      ? ` (the port this data directory was served on before, which its repository URIs name)`
+      : ''
     return new ArtifactRegistryError(
       'UNAVAILABLE',
-      `Cannot serve on ${address}: the port is in use. Stop what holds it, or pass another --port (0 picks a free one).`,
+      `Cannot serve on ${address}: the port is in use${remembered}. Stop what holds it, or pass another --port (0 picks a free one).`,
       { cause: error },
     )
   }

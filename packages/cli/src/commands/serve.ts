@@ -6,11 +6,13 @@ import { portNumber } from '../option-values.js'
 import { loadRegistryServer } from '../registry-server-module.js'
 import type { Terminal } from '../terminal.js'
 import { typedServeFailure } from './serve-failure.js'
+import { DEFAULT_SERVE_PORT, servePort } from './serve-port.js'
 
 /** The flags of `serve`, as commander parses them. */
 interface ServeOptions {
   data: string
-  port: number
+  /** Undefined without `--port`: the data directory's remembered port, else the default. */
+  port?: number
   host: string
   adminUser?: string
   adminPasswordFile?: string
@@ -33,7 +35,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       '--data <dir>',
       'data directory (created if missing); one process per directory',
     )
-    .option('--port <port>', 'port to listen on; 0 picks a free one', portNumber, 5000)
+    .option(
+      '--port <port>',
+      `port to listen on; 0 picks a free one (default: the port an embedded registry served --data on, else ${DEFAULT_SERVE_PORT})`,
+      portNumber,
+    )
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option(
       '--admin-user <name>',
@@ -64,21 +70,23 @@ export function addServeCommand(program: Command, context: CommandContext): void
     )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveRegistry, whyDataDirectoryUnusable } = await loadRegistryServer()
-      await serveRegistry(serveFlags(options), reporter(context.terminal(command))).catch(
+      const { port, remembered } = await servePort(options.data, options.port)
+      await serveRegistry(serveFlags(options, port), reporter(context.terminal(command))).catch(
         (error: unknown) => {
-          throw typedServeFailure(error, options, whyDataDirectoryUnusable(options.data, error))
+          const target = { ...options, port, rememberedPort: remembered }
+          throw typedServeFailure(error, target, whyDataDirectoryUnusable(options.data, error))
         },
       )
     })
 }
 
-function serveFlags(options: ServeOptions): ServeFlags {
+function serveFlags(options: ServeOptions, port: number): ServeFlags {
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together')
   }
   return {
     data: options.data,
-    port: options.port,
+    port,
     host: options.host,
     adminUser: options.adminUser,
     adminPassword: undefined,

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { type FileHandle, open, readdir, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { writePrivateFile } from '../private-file.js'
 import { hostFilePrefix } from './cache-key.js'
 
@@ -38,9 +38,16 @@ export function reuseUntil(mintedAt: Date, expiresAt: Date): Date {
   return new Date(expiresAt.getTime() - margin)
 }
 
-/** The cache directory: `$XDG_CACHE_HOME/artifact-registry/credential-helper`, else under `~/.cache`. */
+/**
+ * The cache directory: `$XDG_CACHE_HOME/artifact-registry/credential-helper`, else under
+ * `~/.cache`. A relative `XDG_CACHE_HOME` is ignored, as the XDG base directory specification
+ * says: docker runs the helper in whatever directory it was started in, so a relative one put
+ * live secrets in each project's working tree (where `git add -A` takes them), and `revoke`, run
+ * from elsewhere, never found them to drop.
+ */
 export function cacheDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache')
+  const given = env.XDG_CACHE_HOME
+  const base = given && isAbsolute(given) ? given : join(homedir(), '.cache')
   return join(base, 'artifact-registry', 'credential-helper')
 }
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { isRequestedHelp } from '../commander-help.js'
 import type { CommandIo } from '../io.js'
 import { packageVersion } from '../version.js'
 import { CredentialHelper, readAll } from './helper.js'
@@ -51,7 +52,7 @@ export async function runCredentialHelper(argv: readonly string[], io: CommandIo
     await program.parseAsync([...argv], { from: 'user' })
     return 0
   } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' ? 0 : 1
+    if (error instanceof CommanderError) return isRequestedHelp(error) ? 0 : 1
     print(error instanceof Error ? error.message : String(error))
     return 1
   }
