@@ -3,37 +3,30 @@ import { notModified, type RouteContext, sendEmpty } from '../http.js'
 import { OciError } from '../oci-errors.js'
 import type { ByteRange } from '../storage/blob-store.js'
 
-/** `GET`/`HEAD /v2/<name>/blobs/<digest>` (end-2): the blob, or a Range of it. */
+/**
+ * `GET`/`HEAD /v2/<name>/blobs/<digest>` (end-2): the blob, or a Range of it. A GET opens the
+ * blob before it answers: a blob deleted (unlinked, then collected) after the check but before
+ * the read would otherwise have had its headers sent and its body cut. Held open, it is sent
+ * whole; gone before it was opened, it is 404 like a GET that came a moment later.
+ */
 export async function getBlob(ctx: RouteContext): Promise<void> {
   const digest = requireDigest(ctx.param)
-  const info = await ctx.store.linkedBlob(ctx.repository, digest)
-  if (info === undefined) throw new OciError('BLOB_UNKNOWN', { detail: digest })
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/octet-stream',
-    'Docker-Content-Digest': digest,
-    ETag: `"${digest}"`,
-    'Accept-Ranges': 'bytes',
-    'Cache-Control': 'max-age=31536000',
-  }
-  if (notModified(ctx, digest)) {
-    ctx.res.writeHead(304, { ETag: headers.ETag ?? '', 'Docker-Content-Digest': digest })
+  if (ctx.req.method === 'HEAD') {
+    const info = await ctx.store.linkedBlob(ctx.repository, digest)
+    if (info === undefined) throw new OciError('BLOB_UNKNOWN', { detail: digest })
+    writeBlobHead(ctx, digest, info.size)
     ctx.res.end()
     return
   }
-  const range = parseRange(ctx.req.headers.range, info.size)
-  if (range === 'unsatisfiable') {
-    throw new OciError('RANGE_INVALID', { headers: { 'Content-Range': `bytes */${info.size}` } })
-  }
-  const status = range ? 206 : 200
-  const length = range ? range.end - range.start + 1 : info.size
-  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`
-  ctx.res.writeHead(status, { ...headers, 'Content-Length': String(length) })
-  if (ctx.req.method === 'HEAD' || length === 0) {
+  const blob = await ctx.store.openLinkedBlob(ctx.repository, digest)
+  if (blob === undefined) throw new OciError('BLOB_UNKNOWN', { detail: digest })
+  try {
+    const part = writeBlobHead(ctx, digest, blob.size)
+    if (part !== 'not modified' && part.length > 0) await blob.send(ctx.res, part.range)
     ctx.res.end()
-    return
+  } finally {
+    await blob.close()
   }
-  await ctx.store.blobs.send(digest, ctx.res, range)
-  ctx.res.end()
 }
 
 /** `DELETE /v2/<name>/blobs/<digest>` (end-10): unlink it from this repository. */
@@ -72,4 +65,34 @@ export function parseRange(
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1)
   if (start >= size || (last !== '' && Number(last) < start)) return 'unsatisfiable'
   return { start, end }
+}
+
+/**
+ * Write the head of a blob's answer: 304 when the client has it, else 200 or 206 (or throw 416)
+ * with the length of what follows. Returns what the body must hold.
+ */
+function writeBlobHead(
+  ctx: RouteContext,
+  digest: string,
+  size: number,
+): { range: ByteRange | undefined; length: number } | 'not modified' {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Docker-Content-Digest': digest,
+    ETag: `"${digest}"`,
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': 'max-age=31536000',
+  }
+  if (notModified(ctx, digest)) {
+    ctx.res.writeHead(304, { ETag: headers.ETag ?? '', 'Docker-Content-Digest': digest })
+    return 'not modified'
+  }
+  const range = parseRange(ctx.req.headers.range, size)
+  if (range === 'unsatisfiable') {
+    throw new OciError('RANGE_INVALID', { headers: { 'Content-Range': `bytes */${size}` } })
+  }
+  const length = range ? range.end - range.start + 1 : size
+  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
+  ctx.res.writeHead(range ? 206 : 200, { ...headers, 'Content-Length': String(length) })
+  return { range, length }
 }

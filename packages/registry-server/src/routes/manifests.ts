@@ -29,6 +29,8 @@ export async function getManifest(ctx: RouteContext): Promise<void> {
     return
   }
   const bytes = await ctx.store.blobs.readAll(found.digest)
+  // Deleted and collected since it was resolved: as if the GET had come a moment later.
+  if (bytes === undefined) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } })
   ctx.res.writeHead(200, headers)
   ctx.res.end(bytes)
 }

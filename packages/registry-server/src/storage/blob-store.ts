@@ -14,6 +14,19 @@ export interface BlobInfo {
   createdAt: Date
 }
 
+/**
+ * A committed blob held open for reading. Its bytes stay readable until `close()`, even once the
+ * blob is deleted (a garbage collection may delete it meanwhile), so what was found is sent whole.
+ */
+export interface OpenBlob {
+  /** Its size in bytes. */
+  readonly size: number
+  /** Write it (or part of it) to `destination`, without ending it. */
+  send(destination: Writable, range?: ByteRange): Promise<void>
+  /** Let go of it; may be called more than once. */
+  close(): Promise<void>
+}
+
 /** What an upload session is, persisted so an upload survives a restart. */
 export interface UploadMeta {
   repository: string
@@ -50,10 +63,13 @@ export type StoredChunks = (
  */
 export interface BlobStore {
   stat(digest: string): Promise<BlobInfo | undefined>
-  /** Write a committed blob (or part of it) to `destination`, without ending it. */
-  send(digest: string, destination: Writable, range?: ByteRange): Promise<void>
-  /** Read a small committed blob (a manifest) whole. */
-  readAll(digest: string): Promise<Buffer>
+  /**
+   * Open a committed blob to send it; `undefined` when there is none. Opened before anything is
+   * answered: a blob deleted between a check and the read would otherwise cut the answer short.
+   */
+  open(digest: string): Promise<OpenBlob | undefined>
+  /** Read a small committed blob (a manifest) whole; `undefined` when there is none. */
+  readAll(digest: string): Promise<Buffer | undefined>
   /** Store a small blob whose digest the caller computed (manifests), atomically. */
   writeSmall(digest: string, bytes: Buffer): Promise<void>
   delete(digest: string): Promise<void>

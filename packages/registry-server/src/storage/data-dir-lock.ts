@@ -3,6 +3,12 @@ import { mkdir, open, readdir, readFile, realpath, stat, unlink } from 'node:fs/
 import { basename, dirname, join } from 'node:path'
 import { ArtifactRegistryError } from '@artifact-registry/core/errors'
 import { PLATFORM } from '../platform.js'
+import {
+  currentBootId,
+  ownIncarnation,
+  type ProcessIncarnation,
+  processState,
+} from './process-incarnation.js'
 
 /** The lock file in a data directory. */
 export const LOCK_FILE = 'process.lock'
@@ -20,10 +26,16 @@ export interface DataDirectoryLock {
   release(): Promise<void>
 }
 
-/** What the lock file holds: the holder's pid, and a token telling this hold from a later one. */
+/**
+ * What the lock file holds: the holder's pid, a token telling this hold from a later one, and on
+ * Linux which run of the pid took it (see {@link ProcessIncarnation}). Locks written before
+ * `startTime` and `bootId` were recorded hold only `pid` and `token`; they are judged by the pid.
+ */
 interface LockContent {
   pid: number
   token: string
+  startTime?: number
+  bootId?: string
 }
 
 // A lock file is written right after it is created: one still empty after this long was left by
@@ -40,7 +52,9 @@ const heldHere = new Set<string>()
 /**
  * Take the data directory for this process alone: two servers writing one store would corrupt
  * it, and two embedded registries would fight over its endpoint. The lock is a file created
- * with O_EXCL holding our pid; a lock whose process no longer runs is taken over.
+ * with O_EXCL holding our pid (on Linux, with our start time and boot: {@link ProcessIncarnation});
+ * a lock whose process no longer runs is taken over, and on Linux so is one whose pid has since
+ * been given to another process, or that was taken before the last boot.
  *
  * @param onStaleLock told when a dead process's lock is taken over
  * @throws ArtifactRegistryError `UNAVAILABLE` naming the holder's pid and the directory
@@ -52,7 +66,11 @@ export async function lockDataDirectory(
   await mkdir(dataDir, { recursive: true })
   const dir = await realpath(dataDir)
   const path = join(dir, LOCK_FILE)
-  const content: LockContent = { pid: process.pid, token: randomBytes(12).toString('hex') }
+  const content: LockContent = {
+    pid: process.pid,
+    token: randomBytes(12).toString('hex'),
+    ...(await ownIncarnation()),
+  }
   // A few times at most: as found, after taking over a stale lock, after clearing the claim of a
   // takeover that a crash interrupted.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -97,14 +115,25 @@ async function readHolder(path: string): Promise<LockContent | 'unwritten' | 'go
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone'
     throw error
   }
+  let parsed: Partial<LockContent> | null
   try {
-    const parsed = JSON.parse(text) as Partial<LockContent> | null
-    if (Number.isInteger(parsed?.pid) && typeof parsed?.token === 'string')
-      return parsed as LockContent
+    parsed = JSON.parse(text) as Partial<LockContent> | null
   } catch {
     // Not (yet) a complete lock: judged by its age below.
+    return 'unwritten'
   }
-  return 'unwritten'
+  const { pid, token, startTime, bootId } = parsed ?? {}
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || typeof token !== 'string')
+    return 'unwritten'
+  // Which run of the pid took it, when recorded whole; otherwise judged by the pid alone.
+  const incarnation =
+    typeof startTime === 'number' &&
+    Number.isSafeInteger(startTime) &&
+    typeof bootId === 'string' &&
+    bootId !== ''
+      ? { startTime, bootId }
+      : {}
+  return { pid, token, ...incarnation }
 }
 
 async function isLive(path: string, holder: LockContent | 'unwritten' | 'gone'): Promise<boolean> {
@@ -116,14 +145,50 @@ async function isLive(path: string, holder: LockContent | 'unwritten' | 'gone'):
     )
     return age < UNWRITTEN_LOCK_GRACE_MS
   }
-  if (holder.pid === process.pid) return heldHere.has(path)
+  if (holder.pid === process.pid) return heldHere.has(path) || (await isThisRun(holder))
+  if (!pidRuns(holder.pid)) return false
+  return !(await isAnotherRun(holder))
+}
+
+function pidRuns(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0)
+    process.kill(pid, 0)
     return true
   } catch (error) {
     // EPERM: the process runs, as another user.
     return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
+}
+
+/**
+ * Whether a lock naming this process's pid was taken by this very run of it, though not through
+ * this copy of the module (`heldHere`): an application that loads two copies of this package
+ * (two versions installed) must not have the second take over the first one's lock.
+ */
+async function isThisRun(holder: LockContent): Promise<boolean> {
+  if (holder.startTime === undefined) return false
+  const own = await ownIncarnation()
+  return own?.startTime === holder.startTime && own.bootId === holder.bootId
+}
+
+/**
+ * Whether the process now running under the holder's pid is not the holder (Linux): a lock
+ * taken before the last boot, or by a process that started at another time than the one now
+ * under that pid, or a holder that has exited unreaped (a zombie), was left by a process that is
+ * gone. Where `/proc` cannot tell (not Linux, a lock that recorded only its pid, a process
+ * `/proc` does not show), the pid's process is taken for the holder, as before.
+ */
+async function isAnotherRun(holder: LockContent): Promise<boolean> {
+  if (holder.bootId !== undefined) {
+    const bootId = await currentBootId()
+    if (bootId !== undefined && bootId !== holder.bootId) return true
+  }
+  const now = await processState(holder.pid)
+  if (now === 'unknown') return false
+  // Not in /proc though it took the signal: gone meanwhile, or hidden (`hidepid`); asked again.
+  if (now === 'not shown') return !pidRuns(holder.pid)
+  if (now.zombie) return true
+  return holder.startTime !== undefined && now.startTime !== holder.startTime
 }
 
 /**

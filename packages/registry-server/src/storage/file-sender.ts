@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
 import type { ByteRange } from './blob-store.js'
 import { BufferPool } from './buffer-pool.js'
@@ -15,41 +15,32 @@ export const SEND_PIECE_BYTES: number = 512 * 1024
 const POOL_SIZE = 4
 
 /**
- * Send a file (or a range of it) to a writable, reading into a small pool of reused buffers. A
- * fresh buffer per chunk (what a read stream does) costs page faults and allocator churn that
- * dominate a large pull; a buffer is reused only after the destination has written it out.
+ * Send an open file of `size` bytes (or a range of it) to a writable, reading into a small pool
+ * of reused buffers; the caller closes the file. A fresh buffer per chunk (what a read stream
+ * does) costs page faults and allocator churn that dominate a large pull; a buffer is reused only
+ * after the destination has written it out. An open file stays readable once deleted (POSIX):
+ * a blob opened before its answer's headers is sent whole, whatever deletes it meanwhile.
  */
 export async function sendFile(
-  path: string,
+  file: FileHandle,
+  size: number,
   destination: Writable,
   range?: ByteRange,
 ): Promise<void> {
-  const file = await open(path, 'r')
-  try {
-    const end = range ? range.end + 1 : (await file.stat()).size
-    let position = range?.start ?? 0
-    const bufferSize = Math.min(SEND_PIECE_BYTES, end - position)
-    const buffers = new BufferPool(bufferSize, POOL_SIZE)
-    while (position < end) {
-      if (destination.destroyed) throw new Error('the client went away')
-      const buffer = await buffers.take()
-      const { bytesRead } = await file.read(
-        buffer,
-        0,
-        Math.min(bufferSize, end - position),
-        position,
-      )
-      // Checked again after the read: a client gone meanwhile has already emitted 'close', so a
-      // write refused now would wait for a drain or a close that never comes.
-      if (destination.destroyed) throw new Error('the client went away')
-      if (bytesRead === 0) throw new Error(`${path} ended early`)
-      position += bytesRead
-      const flushed = destination.write(buffer.subarray(0, bytesRead), () =>
-        buffers.release(buffer),
-      )
-      if (!flushed) await drainedOrClosed(destination)
-    }
-  } finally {
-    await file.close()
+  const end = range ? range.end + 1 : size
+  let position = range?.start ?? 0
+  const bufferSize = Math.min(SEND_PIECE_BYTES, end - position)
+  const buffers = new BufferPool(bufferSize, POOL_SIZE)
+  while (position < end) {
+    if (destination.destroyed) throw new Error('the client went away')
+    const buffer = await buffers.take()
+    const { bytesRead } = await file.read(buffer, 0, Math.min(bufferSize, end - position), position)
+    // Checked again after the read: a client gone meanwhile has already emitted 'close', so a
+    // write refused now would wait for a drain or a close that never comes.
+    if (destination.destroyed) throw new Error('the client went away')
+    if (bytesRead === 0) throw new Error('the file ended early')
+    position += bytesRead
+    const flushed = destination.write(buffer.subarray(0, bytesRead), () => buffers.release(buffer))
+    if (!flushed) await drainedOrClosed(destination)
   }
 }

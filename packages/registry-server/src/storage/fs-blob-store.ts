@@ -19,7 +19,14 @@ import { parseDigest } from '../digest.js'
 import { AppendWriter } from './append-writer.js'
 import { syncDirectory, writeFileAtomic } from './atomic-write.js'
 import { BackgroundSync } from './background-sync.js'
-import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
+import type {
+  BlobInfo,
+  BlobStore,
+  ByteRange,
+  OpenBlob,
+  StoredChunks,
+  UploadMeta,
+} from './blob-store.js'
 import { makeDirectoryDurably } from './durable-directory.js'
 import { sendFile } from './file-sender.js'
 
@@ -80,12 +87,40 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  send(digest: string, destination: Writable, range?: ByteRange): Promise<void> {
-    return sendFile(this.#blobPath(digest), destination, range)
+  async open(digest: string): Promise<OpenBlob | undefined> {
+    let file: FileHandle
+    try {
+      file = await open(this.#blobPath(digest), 'r')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+    try {
+      const { size } = await file.stat()
+      let closed: Promise<void> | undefined
+      return {
+        size,
+        send: (destination: Writable, range?: ByteRange) =>
+          sendFile(file, size, destination, range),
+        close: () => {
+          closed ??= file.close()
+          return closed
+        },
+      }
+    } catch (error) {
+      await file.close()
+      throw error
+    }
   }
 
-  readAll(digest: string): Promise<Buffer> {
-    return readFile(this.#blobPath(digest))
+  async readAll(digest: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#blobPath(digest))
+    } catch (error) {
+      // Deleted since it was looked up (a collection after a manifest's delete): not there.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
   }
 
   async writeSmall(digest: string, bytes: Buffer): Promise<void> {

@@ -1,6 +1,13 @@
 import type { Writable } from 'node:stream'
 import { CompactChunkList } from '../compact-chunk-list.js'
-import type { BlobInfo, BlobStore, ByteRange, StoredChunks, UploadMeta } from './blob-store.js'
+import type {
+  BlobInfo,
+  BlobStore,
+  ByteRange,
+  OpenBlob,
+  StoredChunks,
+  UploadMeta,
+} from './blob-store.js'
 import { drainedOrClosed } from './drained-or-closed.js'
 import { SEND_PIECE_BYTES } from './file-sender.js'
 
@@ -21,21 +28,20 @@ export class MemoryBlobStore implements BlobStore {
     return blob && { size: blob.bytes.byteLength, createdAt: blob.createdAt }
   }
 
-  async send(digest: string, destination: Writable, range?: ByteRange): Promise<void> {
-    const bytes = this.#blobs.get(digest)?.bytes ?? Buffer.alloc(0)
-    const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
-    // In pieces, as from files: the send timeout counts a piece the client took as progress, so a
-    // slow client of a large blob is not cut while it keeps reading.
-    for (let at = 0; at < part.byteLength && !destination.destroyed; at += SEND_PIECE_BYTES) {
-      if (!destination.write(part.subarray(at, at + SEND_PIECE_BYTES)))
-        await drainedOrClosed(destination)
-    }
+  async open(digest: string): Promise<OpenBlob | undefined> {
+    // The bytes as they are now: a delete meanwhile drops the map's entry, not this reference.
+    const bytes = this.#blobs.get(digest)?.bytes
+    return (
+      bytes && {
+        size: bytes.byteLength,
+        send: (d, r) => sendBytes(bytes, d, r),
+        close: async () => {},
+      }
+    )
   }
 
-  async readAll(digest: string): Promise<Buffer> {
-    const blob = this.#blobs.get(digest)
-    if (blob === undefined) throw new Error(`blob ${digest} not found`)
-    return blob.bytes
+  async readAll(digest: string): Promise<Buffer | undefined> {
+    return this.#blobs.get(digest)?.bytes
   }
 
   async writeSmall(digest: string, bytes: Buffer): Promise<void> {
@@ -117,5 +123,15 @@ export class MemoryBlobStore implements BlobStore {
 
   async uploadChangedAt(id: string): Promise<number | undefined> {
     return this.#uploads.get(id)?.meta.startedAt
+  }
+}
+
+// In pieces, as from files: the send timeout counts a piece the client took as progress, so a
+// slow client of a large blob is not cut while it keeps reading.
+async function sendBytes(bytes: Buffer, destination: Writable, range?: ByteRange): Promise<void> {
+  const part = range ? bytes.subarray(range.start, range.end + 1) : bytes
+  for (let at = 0; at < part.byteLength && !destination.destroyed; at += SEND_PIECE_BYTES) {
+    if (!destination.write(part.subarray(at, at + SEND_PIECE_BYTES)))
+      await drainedOrClosed(destination)
   }
 }

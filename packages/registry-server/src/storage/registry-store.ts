@@ -1,6 +1,6 @@
 import { KeyedMutex, SharedExclusiveLock } from '../locks.js'
 import { annotationsOf, type Descriptor, type ParsedManifest } from '../manifest.js'
-import type { BlobInfo, BlobStore } from './blob-store.js'
+import type { BlobInfo, BlobStore, OpenBlob } from './blob-store.js'
 import { FsBlobStore } from './fs-blob-store.js'
 import { MemoryBlobStore } from './memory-blob-store.js'
 import { FsMetadataStore, MemoryMetadataStore, type MetadataStore } from './metadata-store.js'
@@ -92,6 +92,15 @@ export class RegistryStore {
   async linkedBlob(repository: string, digest: string): Promise<BlobInfo | undefined> {
     if (this.#records.get(repository)?.blobs.has(digest) !== true) return undefined
     return this.blobs.stat(digest)
+  }
+
+  /**
+   * The blob opened for reading, if it exists and is linked into `repository`; the caller closes
+   * it. What is opened is sent whole even if a collection deletes the blob meanwhile.
+   */
+  async openLinkedBlob(repository: string, digest: string): Promise<OpenBlob | undefined> {
+    if (this.#records.get(repository)?.blobs.has(digest) !== true) return undefined
+    return this.blobs.open(digest)
   }
 
   /**
@@ -249,14 +258,20 @@ export class RegistryStore {
       .sort(([a], [b]) => (a < b ? -1 : 1))
     const manifests: Descriptor[] = []
     let bytes = 0
+    // Referrers looked at: listed, or skipped as deleted since `found` was taken.
+    let seen = 0
     for (const [d, m] of found) {
       // A manifest's annotations are no larger than the manifest: its size bounds the entry
       // before it is read, so a manifest is not read only to be left for the next page.
       const estimate = m.annotationsInManifest ? m.size : 0
       if (manifests.length > 0 && bytes + estimate > REFERRERS_PAGE_BYTES) break
-      const annotations = m.annotationsInManifest
-        ? annotationsOf(await this.blobs.readAll(d))
-        : m.annotations
+      const stored = m.annotationsInManifest ? await this.blobs.readAll(d) : undefined
+      // Its bytes gone meanwhile: deleted (and collected) while this page was read.
+      if (m.annotationsInManifest && stored === undefined) {
+        seen += 1
+        continue
+      }
+      const annotations = stored ? annotationsOf(stored) : m.annotations
       const descriptor: Descriptor = {
         mediaType: m.mediaType,
         digest: d,
@@ -268,8 +283,9 @@ export class RegistryStore {
       if (manifests.length > 0 && bytes + size > REFERRERS_PAGE_BYTES) break
       manifests.push(descriptor)
       bytes += size
+      seen += 1
     }
-    const more = manifests.length < found.length
+    const more = seen < found.length
     return more ? { manifests, last: manifests.at(-1)?.digest } : { manifests }
   }
 

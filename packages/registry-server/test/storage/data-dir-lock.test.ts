@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { access, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type LogEvent, startLocalRegistry } from '../../src/index.js'
 import { lockDataDirectory } from '../../src/storage/data-dir-lock.js'
-import { runCli, startCli } from '../support/command.js'
+import { runCli, startCli, startRegistryProcess } from '../support/command.js'
 
 let dir: string
 beforeEach(async () => {
@@ -158,3 +158,139 @@ describe('one data directory, one registry', () => {
     expect(after.url).toMatch(/^http:/)
   })
 })
+
+/** A process that runs until killed and has nothing to do with any registry. */
+async function unrelatedProcess(): Promise<ChildProcess & AsyncDisposable> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], {
+    stdio: 'ignore',
+  })
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return Object.assign(child, {
+    [Symbol.asyncDispose]: async () => {
+      child.kill('SIGKILL')
+      await exited
+    },
+  })
+}
+
+const readLock = async (path: string): Promise<Record<string, unknown>> =>
+  JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+
+// /proc tells a pid's start time and the boot: a lock records which run of its pid took it.
+describe.skipIf(platform() !== 'linux')(
+  'a lock whose pid now names another process (Linux)',
+  () => {
+    it('records the start time and boot of the process that holds it', async () => {
+      const lock = await lockDataDirectory(dir)
+      try {
+        const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim()
+        expect(await readLock(lockFile())).toMatchObject({
+          pid: process.pid,
+          bootId,
+          startTime: expect.any(Number),
+        })
+      } finally {
+        await lock.release()
+      }
+    })
+
+    it('is taken over when the pid of a killed registry has since been given to an unrelated process', async () => {
+      const data = join(dir, 'data')
+      const crashed = await startRegistryProcess(data)
+      await crashed.kill()
+      // Its lock, left by the SIGKILL; the system then gives its pid to another process (here:
+      // the lock is made to name a live process's pid, the rest of it as the registry wrote it).
+      const left = await readLock(join(data, 'process.lock'))
+      await using unrelated = await unrelatedProcess()
+      await writeFile(join(data, 'process.lock'), JSON.stringify({ ...left, pid: unrelated.pid }))
+      const events: LogEvent[] = []
+      await using registry = await startLocalRegistry({
+        dataDir: data,
+        logLevel: 'info',
+        logger: (event) => events.push(event),
+      })
+      expect(registry.url).toMatch(/^http:/)
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          msg: 'took over the lock of a stopped process',
+          pid: unrelated.pid,
+        }),
+      )
+      expect(unrelated.exitCode).toBe(null)
+    })
+
+    it('is taken over when it was taken before the last boot, though its pid and start time match a process now', async () => {
+      const data = join(dir, 'data')
+      // A live registry's lock, as if read back after a reboot in which another process started
+      // under the same pid at the same tick (what pid 1 of a container does).
+      await using holder = await startRegistryProcess(data)
+      const held = await readLock(join(data, 'process.lock'))
+      expect(held).toMatchObject({ pid: holder.child.pid })
+      await expect(lockDataDirectory(data)).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining(`process ${holder.child.pid}`),
+      })
+      await writeFile(
+        join(data, 'process.lock'),
+        JSON.stringify({ ...held, bootId: '00000000-0000-4000-8000-000000000000' }),
+      )
+      const lock = await lockDataDirectory(data)
+      expect(await readLock(lock.path)).toMatchObject({ pid: process.pid })
+      await lock.release()
+    })
+
+    it('a second copy of the module in this process does not take over the first one’s lock', async () => {
+      // Two installed versions of the package each have their own list of the locks held here.
+      vi.resetModules()
+      const other = (await import('../../src/storage/data-dir-lock.js')) as {
+        lockDataDirectory: typeof lockDataDirectory
+      }
+      expect(other.lockDataDirectory).not.toBe(lockDataDirectory)
+      const lock = await lockDataDirectory(dir)
+      try {
+        await expect(other.lockDataDirectory(dir)).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+          message: expect.stringContaining(`in use by this process (pid ${process.pid})`),
+        })
+      } finally {
+        await lock.release()
+      }
+    })
+
+    it('a lock of the old form (a pid, no start time) naming a running process is still refused', async () => {
+      await using unrelated = await unrelatedProcess()
+      await writeFile(lockFile(), JSON.stringify({ pid: unrelated.pid, token: 'older-version' }))
+      await expect(lockDataDirectory(dir)).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining(`process ${unrelated.pid}`),
+      })
+    })
+
+    it('a lock naming a process that has exited but is not yet reaped (a zombie) is taken over', async () => {
+      // The shell prints its background child's pid, then becomes `sleep`, which never reaps it.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      try {
+        const zombie = Number(
+          await new Promise<string>((resolve) =>
+            parent.stdout.once('data', (d) => resolve(`${d}`)),
+          ),
+        )
+        // Until `sleep 0` has exited, it is no zombie yet.
+        for (let i = 0; i < 100; i++) {
+          const stat = await readFile(`/proc/${zombie}/stat`, 'utf8')
+          if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) break
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
+        await writeFile(lockFile(), JSON.stringify({ pid: zombie, token: 'exited-unreaped' }))
+        const lock = await lockDataDirectory(dir)
+        expect(await readLock(lock.path)).toMatchObject({ pid: process.pid })
+        await lock.release()
+      } finally {
+        parent.kill('SIGKILL')
+      }
+    })
+  },
+)

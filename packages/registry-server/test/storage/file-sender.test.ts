@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { sendFile } from '../../src/storage/file-sender.js'
+import type { ByteRange } from '../../src/storage/blob-store.js'
+import { sendFile as sendOpenFile } from '../../src/storage/file-sender.js'
 
 let dir: string
 beforeEach(async () => {
@@ -25,6 +26,16 @@ function collector(): { destination: Writable; received: () => Buffer } {
     },
   })
   return { destination, received: () => Buffer.concat(chunks) }
+}
+
+/** Open `path`, send it (or `range` of it) to `destination`, close it. */
+async function sendFile(path: string, destination: Writable, range?: ByteRange): Promise<void> {
+  const file = await open(path, 'r')
+  try {
+    await sendOpenFile(file, (await file.stat()).size, destination, range)
+  } finally {
+    await file.close()
+  }
 }
 
 describe('sendFile', () => {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { MemoryBlobStore } from '../../src/storage/memory-blob-store.js'
 
-describe('MemoryBlobStore.send', () => {
+describe("MemoryBlobStore: an open blob's send", () => {
   it('sends a large blob in pieces of at most 512 KiB, each after the last has drained', async () => {
     // The send timeout counts a piece the client took as progress: one write of a whole large
     // blob would let a slow client that keeps reading look stalled.
@@ -25,7 +25,7 @@ describe('MemoryBlobStore.send', () => {
         })
       },
     })
-    await store.send('sha256:big', destination)
+    await (await store.open('sha256:big'))?.send(destination)
     expect(Math.max(...writes.map((w) => w.byteLength))).toBeLessThanOrEqual(512 * 1024)
     expect(pendingAtWrite).toBe(0)
     expect(Buffer.concat(writes).equals(bytes)).toBe(true)
@@ -42,7 +42,10 @@ describe('MemoryBlobStore.send', () => {
         done()
       },
     })
-    await store.send('sha256:big', destination, { start: 100, end: 2 * 512 * 1024 + 99 })
+    await (await store.open('sha256:big'))?.send(destination, {
+      start: 100,
+      end: 2 * 512 * 1024 + 99,
+    })
     expect(writes.map((w) => w.byteLength)).toEqual([512 * 1024, 512 * 1024])
     expect(Buffer.concat(writes).equals(bytes.subarray(100, 2 * 512 * 1024 + 100))).toBe(true)
   })
