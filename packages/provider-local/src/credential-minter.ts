@@ -48,6 +48,12 @@ export function remoteMinter(
               ? checkedRealm(realm, client.baseUrl, client.tokenServiceUrl).origin
               : client.baseUrl,
           )
+          .catch((error: unknown) => {
+            // Only an answer is remembered: a registry unreachable once (a restart) must not
+            // leave every later revocation failing, the leaked credential it was for still live.
+            base = undefined
+            throw error
+          })
     return base
   }
   const adminPost = async (path: string, body: unknown): Promise<Response> => {
