@@ -12,7 +12,10 @@ export function bindingOf(target: ResolvedProvisionOptions): LocalBinding {
       platform: 'local',
       dataDir: target.dataDir,
       bindingName: target.bindingName,
-      ...(target.port !== undefined && { port: target.port }),
+      // Port 0 asks for any free port: in the binding it would move the registry to a new one at
+      // every start, breaking the URIs handed out. Left out, the runtime takes the port the
+      // directory recorded when provisioning started it.
+      ...(target.port !== undefined && target.port !== 0 && { port: target.port }),
     }
   }
   return {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path'
 import { parseBinding } from '@artifact-registry/core'
 import { unusedPort } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
-import { local } from '../../src/index.js'
+import { fromBinding, local } from '../../src/index.js'
 import { provision } from '../../src/provision/index.js'
 import { startCli } from '../support/registry-command.js'
 import { scratchDirectory } from './support.js'
@@ -66,6 +66,18 @@ describe('provision({ dataDir }) initialises the directory as the embedded regis
     ])
     expect(await port(dataDir)).toBe(wanted)
     expect((await provision({ dataDir, port: wanted })).changes[0]?.action).toBe('unchanged')
+  })
+
+  it('with port 0 binds no port, so the runtime keeps the port provisioning served on', async () => {
+    await using scratch = await scratchDirectory('provision-data-dir-port-zero-')
+    const dataDir = join(scratch.dir, 'registry')
+    const { binding } = await provision({ dataDir, port: 0 })
+    expect(binding).toEqual({ platform: 'local', dataDir, bindingName: 'artifacts' })
+    const served = await port(dataDir)
+    for (let start = 0; start < 2; start++) {
+      await using registry = await fromBinding(parseBinding(binding) as typeof binding)
+      expect(registry.registryEndpoint).toBe(`http://127.0.0.1:${served}`)
+    }
   })
 
   it('binds the directory by its absolute path: the program may run elsewhere', async () => {

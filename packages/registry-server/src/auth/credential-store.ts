@@ -153,8 +153,8 @@ export class CredentialStore {
   /**
    * Revoke one credential by username (only if it is in `namespace`, when given), or every
    * credential of a repository: they are refused from now on, and so are the tokens issued from
-   * them. Returns how many were revoked, counting those whose revocation an earlier call could not
-   * write to disk and this one did.
+   * them. Returns how many were revoked: live ones, and those whose revocation an earlier call
+   * could not write to disk and this one did; an expired one is forgotten but not counted.
    */
   async revoke(which: CredentialsToRevoke): Promise<number> {
     const removed = new Map<string, string>()
@@ -171,10 +171,19 @@ export class CredentialStore {
         if (isInScopeOfRevocation(which, repository)) removed.set(id, repository)
       }
     }
+    // An expired credential is forgotten too, but was not working: not counted, as documented
+    // (a caller told 1 would believe it had just stopped a live credential). A removal an earlier
+    // call could not write is counted: that credential was live then.
+    const now = Date.now()
+    let revoked = 0
+    for (const id of removed.keys()) {
+      const record = this.#records.get(id)
+      if (record === undefined || isUnexpired(record, now)) revoked++
+    }
     // Refused from this instant: the removal from memory does not wait for the disk.
     for (const id of removed.keys()) this.#records.delete(id)
     if (removed.size > 0) await this.#persist([], removed)
-    return removed.size
+    return revoked
   }
 
   /** Forget expired credentials. Returns how many. */

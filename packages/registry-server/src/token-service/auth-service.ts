@@ -58,6 +58,13 @@ export class AuthService {
       throw new TypeError(
         `tokenTtlSeconds must be a whole number from 1 to ${MAX_TOKEN_TTL_SECONDS}, not ${String(ttl)}`,
       )
+    // Both go into every token and every challenge: a number or an empty string would give
+    // tokens and challenges clients cannot match, refused only once a client tries.
+    for (const field of ['service', 'issuer'] as const) {
+      const value: unknown = options[field]
+      if (value !== undefined && (typeof value !== 'string' || value.trim() === ''))
+        throw new TypeError(`${field} must be a non-empty string, not ${JSON.stringify(value)}`)
+    }
     const keys = await loadSigningKeys(options.dataDir, tmpDir)
     const tokens = new TokenIssuer(keys, {
       issuer: options.issuer ?? 'artifact-registry-token-service',

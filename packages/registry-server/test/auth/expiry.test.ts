@@ -38,6 +38,22 @@ describe('expiry is exact', () => {
     expect(await head(basic(cred.username, cred.password))).toBe(401)
   }, 10_000)
 
+  it('revoking a credential that has expired counts 0, by username and by repository', async () => {
+    const repository = `exp/gone-${randomBytes(3).toString('hex')}`
+    const expired = await registry.generateCredentials(repository, 'pull', 1)
+    await sleepUntil(expired.expiresAt.getTime() + 100)
+    expect(await registry.revokeCredentials({ username: expired.username })).toBe(0)
+    const again = await registry.generateCredentials(repository, 'pull', 1)
+    const live = await registry.generateCredentials(repository, 'push-pull', 300)
+    await sleepUntil(again.expiresAt.getTime() + 100)
+    expect(await registry.revokeCredentials({ repository })).toBe(1)
+    const token = await fetch(
+      `${registry.url}/token?service=artifact-registry&scope=repository:${repository}:pull`,
+      { headers: { authorization: basic(live.username, live.password) } },
+    )
+    expect(token.status).toBe(401)
+  }, 10_000)
+
   it('a token issued shortly before the credential expires does not outlive it', async () => {
     // JWT times are whole seconds, rounded down: the token may end up to 1 s before the
     // credential, so asking 3 s before expiry leaves the checks below 2 s of margin.

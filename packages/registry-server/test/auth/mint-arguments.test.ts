@@ -114,3 +114,18 @@ describe('tokenTtlSeconds is checked when the server starts', () => {
     },
   )
 })
+
+describe('the token service and issuer names are checked when the server starts', () => {
+  it.each([
+    ['service', 42],
+    ['service', ''],
+    ['issuer', null],
+    ['issuer', '  '],
+  ])('refuses %s %j with a TypeError', async (field, value) => {
+    const names = { [field]: value } as { service?: string; issuer?: string }
+    await expect(
+      startLocalRegistry({ adminCredentials: ADMIN, tokenService: names }),
+    ).rejects.toThrow(new RegExp(`${field} must be a non-empty string`))
+    await expect(startTokenService({ admin: ADMIN, ...names })).rejects.toThrow(TypeError)
+  })
+})
