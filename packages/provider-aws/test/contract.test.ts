@@ -7,7 +7,8 @@ import { providerFor, REPLICA } from './helpers.js'
 // One fake per run of the suite: the data-plane group (the suite's last) moves the fake's clock
 // forward, and the credentials group of a later run compares expiries with the wall clock.
 // The suite's cross-account tests grant a role, and ECR refuses a principal IAM does not know.
-const fakeOptions = { principals: ['arn:aws:iam::222222222222:role/puller'] }
+// Pages of two repositories: the suite lists more than that, so every page has to be read.
+const fakeOptions = { principals: ['arn:aws:iam::222222222222:role/puller'], ecrPageLimit: 2 }
 const fake = await startAwsFake(fakeOptions)
 const replicated = await startAwsFake(fakeOptions)
 afterAll(() => Promise.all([fake.close(), replicated.close()]))

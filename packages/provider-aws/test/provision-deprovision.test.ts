@@ -70,7 +70,8 @@ describe('deprovision', () => {
   })
 
   it('refuses with CONFLICT listing the repositories under the prefix, in every region, then force deletes them', async () => {
-    await using fake = await startAwsFake()
+    // A repository a page: those on a later page are found and deleted too.
+    await using fake = await startAwsFake({ ecrPageLimit: 1 })
     await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
     fake.seedRepository(REGION, 'acme-app')
     fake.seedRepository(REPLICA, 'acme-app')

@@ -18,9 +18,16 @@ import {
 // deprovision: refuses while repositories remain (listed from the registry's catalog), deletes
 // only what provisioning made, and is a no-op once everything is gone.
 
-/** A fake whose first registry (served on the fake's own port) is the one provisioned. */
+/**
+ * A fake whose first registry (served on the fake's own port) is the one provisioned; its catalog
+ * and ARM lists answer one name a page, so what a later page holds is found too.
+ */
 async function provisionedWithImages(...repositories: string[]) {
-  const fake = await startProvisionFake({ registries: [PROVISIONED_REGISTRY] })
+  const fake = await startProvisionFake({
+    registries: [PROVISIONED_REGISTRY],
+    catalogPageLimit: 1,
+    armPageLimit: 1,
+  })
   await provision(provisionOptions(fake))
   for (const repository of repositories) await fake.seedImage(repository)
   return fake

@@ -28,9 +28,11 @@ const NEXT_RUNTIME = {
 /** A fake where the registry was provisioned for {@link RUNTIME}, which {@link NEXT_RUNTIME} replaces. */
 async function provisionedForFormerPrincipal() {
   const { tenantId, clientId, clientSecret } = FAKE_AZURE
+  // An assignment a page: those of the former principal on a later page are found too.
   const fake = await startProvisionFake({
     registries: [PROVISIONED_REGISTRY],
     identities: [{ tenantId, clientId, clientSecret }, RUNTIME, NEXT_RUNTIME],
+    armPageLimit: 1,
   })
   await provision(provisionOptions(fake))
   return fake

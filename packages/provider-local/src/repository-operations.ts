@@ -1,3 +1,4 @@
+import { nextPage } from './list-repositories.js'
 import { RegistryHttpError } from './map-error.js'
 import { EMPTY_BLOB, EMPTY_BLOB_DIGEST, MARKER_DIGEST, MARKER_MANIFEST } from './marker.js'
 import type { RegistryClient } from './registry-client.js'
@@ -55,9 +56,7 @@ export class RepositoryOperations {
     await whole.body?.cancel()
     if (whole.status === 202) return
     await revokeCredentials()
-    const tags = await this.#client.request('GET', `/v2/${repository}/tags/list`)
-    const names =
-      tags.status === 200 ? (((await tags.json()) as { tags?: string[] | null }).tags ?? []) : []
+    const names = await this.#allTags(repository)
     const digests = new Set<string>([MARKER_DIGEST])
     for (const tag of names) {
       const head = await this.#client.request('HEAD', `/v2/${repository}/manifests/${tag}`, {
@@ -83,6 +82,27 @@ export class RepositoryOperations {
     for (const blob of new Set(blobs.filter((d): d is string => typeof d === 'string'))) {
       await this.#client.expect([202, 404, 405], 'DELETE', `/v2/${repository}/blobs/${blob}`)
     }
+  }
+
+  /**
+   * Every tag of `repository`, following each page's `Link`: a registry may answer part of the
+   * list even when no `n` asked for a page (the OCI distribution spec), and a tag left unread
+   * would keep its image after the delete. None for a repository the registry does not know.
+   */
+  async #allTags(repository: string): Promise<string[]> {
+    const tags: string[] = []
+    let path: string | undefined = `/v2/${repository}/tags/list`
+    while (path !== undefined) {
+      const res = await this.#client.request('GET', path)
+      if (res.status === 404) {
+        await res.body?.cancel()
+        return tags
+      }
+      if (res.status !== 200) throw await unexpected(res, 'GET tags/list')
+      tags.push(...(((await res.json()) as { tags?: string[] | null }).tags ?? []))
+      path = nextPage(res.headers.get('link'), this.#client)
+    }
+    return tags
   }
 
   async #markerDate(repository: string): Promise<Date | null | undefined> {

@@ -97,6 +97,12 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
    * @throws ArtifactRegistryError `INVALID_CONFIG` for anything but an integer from 0 to 8
    */
   hashThreads?: number
+  /**
+   * The most entries one page of `GET /v2/_catalog` or `tags/list` holds, however many `n` asks
+   * for (as distribution's `catalog.maxentries` caps the catalog): the rest follow through the
+   * page's `Link`, which clients must follow. A whole number of at least 1. @default no limit
+   */
+  maxPageEntries?: number
 }
 
 /** @internal Options with defaults applied. */
@@ -111,6 +117,8 @@ export interface ResolvedRegistryOptions {
   limits: RequestLimits
   gcIntervalSeconds: number
   hashThreads: number
+  /** `Infinity` when not limited. */
+  maxPageEntries: number
 }
 
 /**
@@ -132,6 +140,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
   logLevel: true,
   logger: true,
   hashThreads: true,
+  maxPageEntries: true,
   headersTimeoutSeconds: true,
   bodyTimeoutSeconds: true,
   minBodyBytesPerSecond: true,
@@ -199,7 +208,14 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     gcIntervalSeconds: timerSeconds(options.gcIntervalSeconds, 3600, 'gcIntervalSeconds'),
     limits: resolveRequestLimits(options),
     hashThreads: hashThreads(options.hashThreads),
+    maxPageEntries: maxPageEntries(options.maxPageEntries),
   }
+}
+
+function maxPageEntries(value: unknown): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value
+  throw new TypeError(`maxPageEntries must be a whole number of at least 1, got ${String(value)}`)
 }
 
 function hashThreads(value: unknown): number {

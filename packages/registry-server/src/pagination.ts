@@ -8,20 +8,30 @@ export interface Page {
 
 /**
  * Page a sorted list by `n` (page size) and `last` (exclusive start), as tags/list and _catalog
- * do. `n=0` gives an empty page with no Link.
+ * do, a page holding at most `maxEntries` whatever `n` asks (the rest follow through the `Link`,
+ * which keeps the client's `n`). `n=0` gives an empty page with no Link.
  */
-export function paginate(sorted: readonly string[], url: URL): Page {
+export function paginate(
+  sorted: readonly string[],
+  url: URL,
+  maxEntries: number = Number.POSITIVE_INFINITY,
+): Page {
   const rawN = url.searchParams.get('n')
   const last = url.searchParams.get('last')
   // Found by bisection, not by a pass over the list: a page of a large repository costs its
   // size, not the repository's.
   const from = last === null ? 0 : firstAfter(sorted, last)
-  if (rawN === null) return { items: sorted.slice(from), link: undefined }
-  if (!/^\d+$/.test(rawN)) throw new OciError('PAGINATION_NUMBER_INVALID', { detail: `n=${rawN}` })
-  const n = Number(rawN)
-  const items = sorted.slice(from, from + n)
-  const more = n > 0 && sorted.length - from > n
-  const next = new URLSearchParams({ n: String(n), last: items.at(-1) ?? '' })
+  if (rawN !== null && !/^\d+$/.test(rawN)) {
+    throw new OciError('PAGINATION_NUMBER_INVALID', { detail: `n=${rawN}` })
+  }
+  const size = Math.min(rawN === null ? Number.POSITIVE_INFINITY : Number(rawN), maxEntries)
+  if (size === Number.POSITIVE_INFINITY) return { items: sorted.slice(from), link: undefined }
+  const items = sorted.slice(from, from + size)
+  const more = size > 0 && sorted.length - from > size
+  const next = new URLSearchParams({
+    ...(rawN !== null && { n: String(Number(rawN)) }),
+    last: items.at(-1) ?? '',
+  })
   return { items, link: more ? `<${url.pathname}?${next}>; rel="next"` : undefined }
 }
 

@@ -68,6 +68,34 @@ describe('AWS fake: DescribeRepositories pages', () => {
   })
 })
 
+describe('AWS fake: ecrPageLimit', () => {
+  it('answers at most ecrPageLimit repositories a page, whatever maxResults asks', async () => {
+    await using small = await startAwsFake({ ecrPageLimit: 3 })
+    for (const name of NAMES.slice(0, 7)) small.seedRepository('us-east-1', name)
+    const sizes = async (maxResults: number | undefined): Promise<number[]> => {
+      const found: number[] = []
+      let nextToken: string | undefined
+      do {
+        const answer = await ecrCall(small, 'DescribeRepositories', { maxResults, nextToken })
+        expect(answer.status).toBe(200)
+        const page = answer.json as Listed
+        found.push(page.repositories.length)
+        nextToken = page.nextToken
+      } while (nextToken !== undefined)
+      return found
+    }
+    expect(await sizes(undefined)).toEqual([3, 3, 1])
+    expect(await sizes(1000)).toEqual([3, 3, 1])
+    expect(await sizes(2)).toEqual([2, 2, 2, 1])
+    const refused = await ecrCall(small, 'DescribeRepositories', { maxResults: 1001 })
+    expect(refused).toMatchObject({ status: 400, json: { __type: 'InvalidParameterException' } })
+  })
+
+  it.each([0, 1.5, -1])('refuses an ecrPageLimit of %s', async (ecrPageLimit) => {
+    await expect(startAwsFake({ ecrPageLimit })).rejects.toThrow(TypeError)
+  })
+})
+
 describe('AWS fake: who may list', () => {
   it('needs ecr:DescribeRepositories on repository/*, not just on a prefix', async () => {
     const statement = (resource: string) =>

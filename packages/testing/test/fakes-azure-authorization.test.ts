@@ -23,8 +23,11 @@ const RUNTIME = {
 }
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
-async function startFake() {
-  const fake = await startAzureFake({ identities: [RUNTIME, ADMIN] })
+async function startFake(armPageLimit?: number) {
+  const fake = await startAzureFake({
+    identities: [RUNTIME, ADMIN],
+    ...(armPageLimit !== undefined && { armPageLimit }),
+  })
   const answer = await call(fake, 'POST', `/${FAKE_AZURE.tenantId}/oauth2/v2.0/token`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -46,7 +49,7 @@ async function startFake() {
     call(fake, method, path.includes('?') ? `${path}&${API}` : `${path}?${API}`, {
       headers: admin,
     })
-  return Object.assign(fake, { put, assign, send })
+  return Object.assign(fake, { put, assign, send, adminHeaders: admin })
 }
 
 const scopeMapRole = (assignableScopes = [GROUP]) => ({
@@ -176,6 +179,41 @@ describe('the Azure fake’s role assignments', () => {
       `${ASSIGNMENTS}?$filter=${encodeURIComponent('roleName eq x')}`,
     )
     expect(bad.status).toBe(400)
+  })
+
+  it('lists a page at a time, each nextLink keeping the filter; a $skipToken of another list is refused', async () => {
+    await using fake = await startFake(2)
+    const roles = [
+      ACR_PULL,
+      ACR_PULL.replace(/[^/]+$/, '8311e382-0749-4cb8-b61a-304f252e45ec'),
+      ACR_PULL.replace(/[^/]+$/, 'c2f4ef07-c644-48eb-af81-4b1b4947fb11'),
+    ]
+    for (const [i, role] of roles.entries()) {
+      expect((await fake.assign(guid(i + 1), role)).status).toBe(201)
+    }
+    const filter = encodeURIComponent(`principalId eq '${RUNTIME_OBJECT_ID}'`)
+    const sizes: number[] = []
+    const names: string[] = []
+    let link: string | undefined = `${fake.url}${ASSIGNMENTS}?$filter=${filter}&${API}`
+    while (link !== undefined) {
+      expect(new URL(link).searchParams.get('$filter')).toBe(decodeURIComponent(filter))
+      const answer = await call(fake, 'GET', link, { headers: fake.adminHeaders })
+      expect(answer.status).toBe(200)
+      const page = answer.body as { value: { name: string }[]; nextLink?: string }
+      sizes.push(page.value.length)
+      names.push(...page.value.map((a) => a.name))
+      link = page.nextLink
+    }
+    expect(sizes).toEqual([2, 1])
+    expect(names.sort()).toEqual([guid(1), guid(2), guid(3)])
+    const first = (await fake.send('GET', ASSIGNMENTS)).body as { nextLink: string }
+    const token = new URL(first.nextLink).searchParams.get('$skipToken') ?? ''
+    for (const path of [
+      `${ASSIGNMENTS}?$filter=atScope()&$skipToken=${encodeURIComponent(token)}`,
+      `${ASSIGNMENTS}?$skipToken=made-up`,
+    ]) {
+      expect((await fake.send('GET', path)).body).toMatchObject({ error: { code: 'BadRequest' } })
+    }
   })
 
   it('decide what an identity whose permissions come from them may do, at ARM and at the registry', async () => {

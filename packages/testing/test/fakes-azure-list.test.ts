@@ -55,3 +55,40 @@ describe('Azure fake: ARM list pages', () => {
     }
   })
 })
+
+describe('Azure fake: armPageLimit', () => {
+  it('answers at most armPageLimit resources a page', async () => {
+    await using small = await startAzureFake({ lroStyle: 'immediate', armPageLimit: 3 })
+    const auth = { authorization: `Bearer ${await aadToken(small)}` }
+    for (const name of NAMES.slice(0, 7)) {
+      const put = await call(small, 'PUT', `${REGISTRY}/scopeMaps/${name}?${API}`, {
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { actions: [`repositories/${name}/content/read`] } }),
+      })
+      expect(put.status).toBeLessThan(300)
+    }
+    const sizes: number[] = []
+    let link: string | undefined = `${small.url}${REGISTRY}/scopeMaps?${API}`
+    while (link !== undefined) {
+      const page = (await call(small, 'GET', link, { headers: auth })).body as Page
+      sizes.push(page.value.length)
+      link = page.nextLink
+    }
+    expect(sizes).toEqual([3, 3, 1])
+  })
+
+  it.each([0, 1.5, -1])('refuses an armPageLimit or catalogPageLimit of %s', async (limit) => {
+    await expect(startAzureFake({ armPageLimit: limit })).rejects.toThrow(TypeError)
+    await expect(startAzureFake({ catalogPageLimit: limit })).rejects.toThrow(TypeError)
+  })
+})
+
+describe('Azure fake: catalogPageLimit', () => {
+  it('pages the catalog and tag lists by Link; what the fake reports reads every page', async () => {
+    await using small = await startAzureFake({ lroStyle: 'immediate', catalogPageLimit: 1 })
+    for (const repository of ['a/one', 'b/two', 'c/three']) await small.seedImage(repository)
+    for (const tag of ['t1', 't2']) await small.seedImage('a/one', tag)
+    expect(await small.getRepositories()).toEqual(['a/one', 'b/two', 'c/three'])
+    expect((await small.getRepositoryContent('a/one'))?.tags).toEqual(['latest', 't1', 't2'])
+  })
+})

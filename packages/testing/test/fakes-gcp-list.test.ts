@@ -67,3 +67,30 @@ describe('GCP fake: listPackages pages', () => {
     }
   })
 })
+
+describe('GCP fake: pageLimit', () => {
+  it('answers at most pageLimit packages a page, whatever pageSize asks', async () => {
+    await using small = await startGcpFake({ repositories: [REF], pageLimit: 3 })
+    for (const path of PATHS.slice(0, 7)) small.seedImage(REPOSITORY, path)
+    const sizes = async (pageSize: number): Promise<number[]> => {
+      const found: number[] = []
+      let token = ''
+      do {
+        const query = `pageSize=${pageSize}&pageToken=${encodeURIComponent(token)}`
+        const answer = await googleCall(small, 'GET', `${REPOSITORY}/packages?${query}`)
+        expect(answer.status).toBe(200)
+        const listed = answer.json as Listed
+        found.push(listed.packages.length)
+        token = listed.nextPageToken ?? ''
+      } while (token !== '')
+      return found
+    }
+    expect(await sizes(0)).toEqual([3, 3, 1])
+    expect(await sizes(1000)).toEqual([3, 3, 1])
+    expect(await sizes(2)).toEqual([2, 2, 2, 1])
+  })
+
+  it.each([0, 1.5, -1])('refuses a pageLimit of %s', async (pageLimit) => {
+    await expect(startGcpFake({ pageLimit })).rejects.toThrow(TypeError)
+  })
+})

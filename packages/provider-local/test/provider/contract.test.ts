@@ -29,7 +29,8 @@ describe('registry by URL', () => {
   const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
   let registry: LocalRegistry
   beforeAll(async () => {
-    registry = await startLocalRegistry({ adminCredentials: admin })
+    // Catalog pages of two: the suite lists more than that, so every page has to be read.
+    registry = await startLocalRegistry({ adminCredentials: admin, maxPageEntries: 2 })
   })
   afterAll(() => registry.close())
 

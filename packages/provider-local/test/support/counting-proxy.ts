@@ -9,6 +9,12 @@ export interface CountingProxy extends AsyncDisposable {
   take(): string[]
 }
 
+/** What the proxy answers itself instead of forwarding. */
+export interface ProxyOptions {
+  /** The status to answer a request with instead of forwarding it; `undefined` forwards it. */
+  readonly answer?: (method: string, path: string) => number | undefined
+}
+
 // Hop-by-hop and length headers: the proxy sends the body it holds, with its own framing.
 const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'])
 
@@ -16,9 +22,22 @@ const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encod
  * Forward every request to `target` and record it: the request log of a registry that keeps
  * none (registry:2 runs with its access log off). Bodies are buffered; test-sized only.
  */
-export async function countingProxy(target: string): Promise<CountingProxy> {
+export async function countingProxy(
+  target: string,
+  options: ProxyOptions = {},
+): Promise<CountingProxy> {
   let forwarded: string[] = []
   const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', target).pathname
+    const status = options.answer?.(req.method ?? 'GET', path)
+    if (status !== undefined) {
+      // Answered here, nothing forwarded: a 404 is how a registry:2 answers a path of ours.
+      forwarded.push(`${req.method} ${path} ${status}`)
+      req.resume()
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(`{"errors":[{"code":"UNKNOWN","message":"answered ${status} by the proxy"}]}`)
+      return
+    }
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const headers = Object.entries(req.headers).flatMap(([name, value]) =>

@@ -6,7 +6,7 @@ import { paginate } from '../pagination.js'
 export async function listTags(ctx: RouteContext): Promise<void> {
   const tags = ctx.store.tags(ctx.repository)
   if (tags === undefined) throw new OciError('NAME_UNKNOWN', { detail: { name: ctx.repository } })
-  const page = paginate(tags, ctx.url)
+  const page = paginate(tags, ctx.url, ctx.options.maxPageEntries)
   sendJson(
     ctx,
     200,

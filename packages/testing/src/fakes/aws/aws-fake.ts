@@ -49,10 +49,8 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * ```
  */
 export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFake> {
-  const pageLimit = options.iamPageLimit
-  if (pageLimit !== undefined && !(Number.isInteger(pageLimit) && pageLimit >= 1)) {
-    throw new TypeError(`[aws-fake] iamPageLimit must be a whole number of at least 1`)
-  }
+  const pageLimit = checkPageLimit('iamPageLimit', options.iamPageLimit)
+  const ecrPageLimit = checkPageLimit('ecrPageLimit', options.ecrPageLimit)
   const accountId = options.accountId ?? DEFAULT_ACCOUNT
   const clock = new FakeClock()
   const ecr = new EcrState(
@@ -121,6 +119,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
         clock,
         principals,
         dataPlane,
+        pageLimit: ecrPageLimit,
       },
       operation,
       request.body,
@@ -219,4 +218,12 @@ function seedPolicy(
     throw new TypeError(`[aws-fake] no repository ${name} in ${region}: seed it first`)
   }
   ecr.setPolicy(region, name, policyText)
+}
+
+/** A page-limit option, checked: a whole number of at least 1, or not given. */
+function checkPageLimit(option: string, limit: number | undefined): number | undefined {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+    throw new TypeError(`[aws-fake] ${option} must be a whole number of at least 1`)
+  }
+  return limit
 }

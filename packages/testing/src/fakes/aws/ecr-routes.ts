@@ -34,6 +34,8 @@ export interface EcrContext {
   readonly clock: FakeClock
   readonly principals: PrincipalDirectory
   readonly dataPlane: EcrDataPlane
+  /** The most repositories a page of `DescribeRepositories` holds (the fake's `ecrPageLimit`). */
+  readonly pageLimit?: number | undefined
 }
 
 type Input = Record<string, unknown>
@@ -221,7 +223,9 @@ function page(ctx: EcrContext, input: Input): FakeResponse {
     )
   }
   const token = typeof nextToken === 'string' ? nextToken : undefined
-  const found = tokenPage(ctx.state.repositories(ctx.region), size as number, token, ctx.region)
+  // ECR may answer fewer than maxResults: the fake's limit makes it, so callers follow nextToken.
+  const limited = Math.min(size as number, ctx.pageLimit ?? MAX_PAGE_SIZE)
+  const found = tokenPage(ctx.state.repositories(ctx.region), limited, token, ctx.region)
   if (found === undefined || (nextToken !== undefined && token === undefined)) {
     return jsonError(
       'InvalidParameterException',

@@ -57,6 +57,13 @@ export interface AwsFakeOptions {
    * @default MaxItems (100 unless the caller sends one)
    */
   iamPageLimit?: number
+  /**
+   * The most repositories one page of `DescribeRepositories` holds. ECR documents that a caller
+   * continues a listing with each answer's `nextToken` until there is none, so a small limit
+   * (below the `maxResults` asked for, or ECR's default of 100) checks that a caller reads every
+   * page. @default `maxResults` (100 unless the caller sends one)
+   */
+  ecrPageLimit?: number
 }
 
 /** Settings of one role the fake lets callers assume. */

@@ -35,6 +35,8 @@ export interface ArmContext {
   readonly quotas: Readonly<Record<FakeSku, number>>
   /** The login servers of registries created through ARM (and seeded ones). */
   readonly loginServers: LoginServers
+  /** The most resources one page of a list holds (the fake's `armPageLimit`). */
+  readonly pageLimit: number
 }
 
 /** A parsed ARM resource path. */

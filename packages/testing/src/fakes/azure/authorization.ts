@@ -59,6 +59,7 @@ export function authorizationRoute(
     identities: ctx.identities,
     tenantId: ctx.identities[0]?.tenantId ?? '',
     scopeExists: (scope) => scopeExists(ctx, scope),
+    pageLimit: ctx.pageLimit,
   })
 }
 

@@ -10,6 +10,7 @@ import type { InjectOptions } from '../operation-queues.js'
 import { type AcrContext, acrOperation, acrRoute } from './acr.js'
 import { acrTokenVerifier } from './acr-grants.js'
 import { type ArmContext, armOperation, armRoute } from './arm.js'
+import { DEFAULT_ARM_PAGE_LIMIT } from './arm-pages.js'
 import { FakeClock } from './clock.js'
 import { AcrDataPlane } from './data-plane.js'
 import { DataPlaneContent, type RepositoryContent } from './data-plane-content.js'
@@ -70,6 +71,17 @@ export interface AzureFakeOptions {
    * Standard 500, Premium 50,000)
    */
   resourceQuotas?: Partial<Record<FakeSku, number>>
+  /**
+   * The most resources one page of an ARM list (scope maps, tokens, role assignments) holds; the
+   * rest follow through the page's `nextLink`, as ARM pages lists at a size of its choosing.
+   * @default {@link DEFAULT_ARM_PAGE_LIMIT} (20)
+   */
+  armPageLimit?: number
+  /**
+   * The most names one page of the registry's `GET /v2/_catalog` or `tags/list` holds, whatever
+   * `n` asks; the rest follow through the page's `Link`, as ACR pages them. @default no limit
+   */
+  catalogPageLimit?: number
 }
 
 /** Where the fake's registry (its OCI API) listens, for clients such as skopeo. */
@@ -194,6 +206,9 @@ export interface AzureFake extends FakeServer {
  * ```
  */
 export async function startAzureFake(options: AzureFakeOptions = {}): Promise<AzureFake> {
+  // Checked before anything starts: a refused option leaves no server running.
+  const pageLimit = pageLimitOption('armPageLimit', options.armPageLimit) ?? DEFAULT_ARM_PAGE_LIMIT
+  const catalogPageLimit = pageLimitOption('catalogPageLimit', options.catalogPageLimit)
   const state = emptyState()
   const clock = new FakeClock()
   const lro = new LroEngine(
@@ -203,7 +218,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   const identities = options.identities ?? [defaultIdentity()]
   state.basicVerifiers.push(acrTokenVerifier(state, identities), tokenPasswordVerifier(state))
   const quotas = { ...ACR_RESOURCE_QUOTAS, ...options.resourceQuotas }
-  const dataPlane = await AcrDataPlane.start({ state, clock })
+  const dataPlane = await AcrDataPlane.start({ state, clock }, catalogPageLimit)
   const content = new DataPlaneContent(dataPlane)
   const login: LoginServerContext = {
     state,
@@ -215,7 +230,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   }
   const acr: AcrContext = { ...login, content }
   const loginServers = new LoginServers(login)
-  const arm: ArmContext = { state, identities, lro, clock, quotas, loginServers }
+  const arm: ArmContext = { state, identities, lro, clock, quotas, loginServers, pageLimit }
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const operation = operationOf(request)
     if (operation.startsWith('entra.')) return entraRoute(request, { state, identities })
@@ -262,4 +277,12 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
 
 function operationOf(request: FakeRequest): string {
   return entraOperation(request) ?? armOperation(request) ?? acrOperation(request) ?? 'unknown'
+}
+
+/** A page-limit option, checked: a whole number of at least 1, or not given. */
+function pageLimitOption(option: string, limit: number | undefined): number | undefined {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+    throw new TypeError(`[azure-fake] ${option} must be a whole number of at least 1`)
+  }
+  return limit
 }

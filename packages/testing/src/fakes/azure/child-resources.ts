@@ -1,10 +1,10 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
-import { tokenPage } from '../pagination.js'
 import type { ArmContext, ArmPath } from './arm.js'
+import { armListPage } from './arm-pages.js'
 import { startDelete, startPut } from './provisioning.js'
 import { overQuota } from './quotas.js'
 import { findRegistry } from './registries.js'
-import { armError, json, originOf, resourceNotFound } from './responses.js'
+import { armError, json, resourceNotFound } from './responses.js'
 import { type FakeRegistry, type FakeScopeMap, type FakeToken, registryKey } from './state.js'
 
 /** Where a PUT of a registry's child resource writes. */
@@ -61,10 +61,11 @@ export function childResourceRoute<T extends FakeScopeMap | FakeToken>(
   const regKey = registryKey(path.subscriptionId, path.resourceGroup, path.registryName)
   if (operation === `${type}.list`) {
     const value = [...stored.values()].filter((r) => r.registryKey === regKey)
-    return listPage(
+    return armListPage(
       request,
       `${regKey}/${type}`,
       value.map((r) => childType.body(r)),
+      ctx.pageLimit,
     )
   }
   const name = (type === 'tokens' ? path.tokenName : path.scopeMapName) ?? ''
@@ -95,25 +96,6 @@ export function childResourceRoute<T extends FakeScopeMap | FakeToken>(
 }
 
 // --- Internal ---
-
-/**
- * How many resources one page of a list holds. ARM pages lists by `nextLink` (an absolute URL
- * carrying a `$skipToken`) at a size the resource provider picks and does not document: the fake
- * picks a small one, so that clients that read only the first page fail its tests.
- */
-const LIST_PAGE_SIZE = 20
-
-/** One page of `bodies`, with the `nextLink` of the next page, as ARM answers a list. */
-function listPage(request: FakeRequest, scope: string, bodies: unknown[]): FakeResponse {
-  const token = request.url.searchParams.get('$skipToken') ?? undefined
-  const page = tokenPage(bodies, LIST_PAGE_SIZE, token, scope)
-  if (page === undefined) return armError(400, 'BadRequest', 'The $skipToken is not valid.')
-  if (page.nextToken === undefined) return json(200, { value: page.items })
-  const query = new URLSearchParams(request.url.searchParams)
-  query.set('$skipToken', page.nextToken)
-  const nextLink = `${originOf(request)}${request.url.pathname}?${query}`
-  return json(200, { value: page.items, nextLink })
-}
 
 /** ACR's rule for scope-map and token names: 5-50 letters, digits and hyphens. */
 const CHILD_NAME = /^[A-Za-z0-9-]{5,50}$/

@@ -59,10 +59,9 @@ export class DataPlaneContent {
 
   /** The tags and manifests of `repository`, or `undefined` when it holds nothing. */
   async content(repository: string): Promise<RepositoryContent | undefined> {
-    const answer = await this.#send('GET', `/v2/${repository}/tags/list`)
-    if (answer.status === 404) return undefined
-    expectStatus(answer, 200, `list the tags of ${repository}`)
-    const tags = ((JSON.parse(answer.body) as { tags?: string[] | null }).tags ?? []).sort()
+    const listed = await this.#everyPage(`/v2/${repository}/tags/list`, 'tags', true)
+    if (listed === undefined) return undefined
+    const tags = listed.sort()
     const manifests = new Set<string>()
     for (const tag of tags) {
       const head = await this.#send('HEAD', `/v2/${repository}/manifests/${tag}`, undefined, {
@@ -76,15 +75,34 @@ export class DataPlaneContent {
 
   /** Names of the repositories that hold anything, sorted. */
   async repositories(): Promise<string[]> {
-    const answer = await this.#send('GET', '/v2/_catalog')
-    expectStatus(answer, 200, 'list the repositories')
-    return (JSON.parse(answer.body) as { repositories: string[] }).repositories
+    return (await this.#everyPage('/v2/_catalog', 'repositories', false)) ?? []
   }
 
   /** Remove every manifest, tag and blob link of `repository`. */
   async deleteRepository(repository: string): Promise<void> {
     const answer = await this.#send('DELETE', `/_artifact-registry/repositories/${repository}`)
     expectStatus(answer, 202, `delete repository ${repository}`)
+  }
+
+  /**
+   * The names under `key` of every page of a list from `first`, following each page's `Link`
+   * (the registry's pages may be capped: `catalogPageLimit`); `undefined` for a 404 when
+   * `missingIsUndefined`.
+   */
+  async #everyPage(
+    first: string,
+    key: 'tags' | 'repositories',
+    missingIsUndefined: boolean,
+  ): Promise<string[] | undefined> {
+    const names: string[] = []
+    for (let path: string | undefined = first; path !== undefined; ) {
+      const answer = await this.#send('GET', path)
+      if (answer.status === 404 && missingIsUndefined) return undefined
+      expectStatus(answer, 200, `list ${first}`)
+      names.push(...((JSON.parse(answer.body) as Record<string, string[] | null>)[key] ?? []))
+      path = answer.headers.get('link')?.match(/<([^>]+)>\s*;\s*rel="?next"?/)?.[1]
+    }
+    return names
   }
 
   /** One request to the internal registry (plain HTTP on 127.0.0.1), with the fake's credential. */

@@ -57,14 +57,18 @@ export class AcrDataPlane {
     authorize.decide = (input) => this.#authorize(input)
   }
 
-  /** Start the internal registry (in memory, on a free port of 127.0.0.1). */
-  static async start(deps: DataPlaneDeps): Promise<AcrDataPlane> {
+  /**
+   * Start the internal registry (in memory, on a free port of 127.0.0.1), whose catalog and tag
+   * lists hold at most `pageLimit` names a page when given.
+   */
+  static async start(deps: DataPlaneDeps, pageLimit?: number): Promise<AcrDataPlane> {
     // The registry needs its authorizer before the data plane exists to decide anything.
     const authorize: Authorize = { decide: () => ({ ok: false, reason: 'unauthenticated' }) }
     const registry = await startLocalRegistry({
       authorize: (input) => authorize.decide(input),
       logLevel: 'silent',
       gcIntervalSeconds: 0,
+      ...(pageLimit !== undefined && { maxPageEntries: pageLimit }),
     })
     return new AcrDataPlane(registry, deps, authorize)
   }

@@ -6,6 +6,7 @@ export {
   type TokenAccess,
   type TokenGrant,
 } from './acr-grants.js'
+export { DEFAULT_ARM_PAGE_LIMIT } from './arm-pages.js'
 export {
   type AzureFake,
   type AzureFakeDataPlane,

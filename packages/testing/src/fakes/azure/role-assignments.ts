@@ -1,4 +1,5 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
+import { armListPage } from './arm-pages.js'
 import type { AuthorizationPath } from './authorization.js'
 import { armError, json, parseJson } from './responses.js'
 import { findRoleDefinition, GUID, isAtOrBelow } from './role-definitions.js'
@@ -12,6 +13,8 @@ export interface RoleAssignmentContext {
   readonly tenantId: string
   /** Whether the resource a scope names exists (a registry that is gone is not a scope). */
   readonly scopeExists: (scope: string) => boolean
+  /** The most assignments one page of a list holds. */
+  readonly pageLimit: number
 }
 
 /**
@@ -33,7 +36,7 @@ export function roleAssignmentRoute(
   if (!ctx.scopeExists(path.scope)) {
     return armError(404, 'ResourceNotFound', `The scope '${path.scope}' does not exist.`)
   }
-  if (operation === 'roleAssignments.list') return listAssignments(request, path, ctx.state)
+  if (operation === 'roleAssignments.list') return listAssignments(request, path, ctx)
   const name = (path.name ?? '').toLowerCase()
   const existing = ctx.state.roleAssignments.get(name)
   const here =
@@ -186,7 +189,11 @@ const FILTERS = {
   principal: /^(?:principalId eq '([^']+)'|assignedTo\('([^']+)'\))$/i,
 }
 
-function listAssignments(request: FakeRequest, path: AuthorizationPath, state: AzureFakeState) {
+function listAssignments(
+  request: FakeRequest,
+  path: AuthorizationPath,
+  { state, pageLimit }: RoleAssignmentContext,
+): FakeResponse {
   const filter = request.url.searchParams.get('$filter')?.trim()
   let atScopeOnly = false
   let principal: string | undefined
@@ -203,7 +210,9 @@ function listAssignments(request: FakeRequest, path: AuthorizationPath, state: A
       (isAtOrBelow(path.scope, a.scope) || (!atScopeOnly && isAtOrBelow(a.scope, path.scope))) &&
       (principal === undefined || a.principalId.toLowerCase() === principal),
   )
-  return json(200, { value: value.map(roleAssignmentBody) })
+  // Paged as every ARM list is; a page's token holds only for the same scope and filter.
+  const listing = `${path.scope.toLowerCase()}?${filter ?? ''}`
+  return armListPage(request, listing, value.map(roleAssignmentBody), pageLimit)
 }
 
 function sameScope(a: string, b: string): boolean {

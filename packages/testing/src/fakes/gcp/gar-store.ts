@@ -51,10 +51,12 @@ export class GarStore {
   /**
    * @param lroPolls polls an operation takes before it is done (0: done at once).
    * @param clock what create and update times are read from.
+   * @param pageLimit the most packages a page of `listPackages` holds, whatever `pageSize` asks.
    */
   constructor(
     private readonly lroPolls: number,
     private readonly clock: GcpClock,
+    private readonly pageLimit: number = MAX_PAGE_SIZE,
   ) {}
 
   /**
@@ -202,7 +204,9 @@ export class GarStore {
     if (!Number.isInteger(pageSize) || pageSize < 0) {
       return googleError('INVALID_ARGUMENT', `page_size must not be negative: ${pageSize}`)
     }
-    const size = pageSize === 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE)
+    const asked = pageSize === 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE)
+    // A page may hold fewer than asked for (AIP-158): the fake's limit makes callers page on.
+    const size = Math.min(asked, this.pageLimit)
     const page = tokenPage([...packages.values()], size, pageToken || undefined, repository)
     if (page === undefined) return googleError('INVALID_ARGUMENT', 'invalid page token')
     const { items, nextToken } = page

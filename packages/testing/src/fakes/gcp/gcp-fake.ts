@@ -59,6 +59,12 @@ export interface GcpFakeOptions {
    */
   lroPolls?: number
   /**
+   * The most packages one page of `listPackages` holds. Google's list methods may answer fewer
+   * items than `pageSize` asks for, with a `nextPageToken` until the last page, so a small limit
+   * checks that a caller reads every page. @default `pageSize` (at most GAR's 1000)
+   */
+  pageLimit?: number
+  /**
    * Serve HTTPS with this key and certificate (PEM) instead of HTTP, on the API and on the data
    * plane alike.
    */
@@ -213,7 +219,11 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
   }
   for (const account of options.serviceAccounts ?? []) identities.addServiceAccount(account)
   for (const member of options.principals ?? []) identities.addPrincipal(member)
-  const gar = new GarStore(options.lroPolls ?? 0, clock)
+  const pageLimit = options.pageLimit
+  if (pageLimit !== undefined && !(Number.isInteger(pageLimit) && pageLimit >= 1)) {
+    throw new TypeError('[gcp-fake] pageLimit must be a whole number of at least 1')
+  }
+  const gar = new GarStore(options.lroPolls ?? 0, clock, pageLimit)
   for (const ref of options.repositories ?? []) gar.seed(ref)
   const accessTokens = new AccessTokens(clock)
   const dataPlane = await GarDataPlane.start(

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { startLocalRegistry } from '@artifact-registry/registry-server'
+import { afterAll, describe, expect, it } from 'vitest'
+import { local } from '../../src/index.js'
+import { countingProxy } from '../support/counting-proxy.js'
+
+// Behind a registry without our delete endpoint (a registry:2), deleteRepository deletes each
+// tagged manifest itself, from tags/list: a registry may answer that list a page at a time even
+// when no `n` asked for one, so every page must be read or the images of later tags survive.
+
+const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
+const basic = `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`
+// One tag a page: a listing that stops at the first page sees one tag of three.
+const registry = await startLocalRegistry({
+  adminCredentials: admin,
+  logLevel: 'silent',
+  maxPageEntries: 1,
+})
+// The registry:2 answer to our delete endpoint, and a failing tags/list when a test asks for one.
+let failTags = false
+const proxy = await countingProxy(registry.url, {
+  answer: (method, path) =>
+    method === 'DELETE' && path.startsWith('/_artifact-registry/')
+      ? 404
+      : failTags && path.endsWith('/tags/list')
+        ? 503
+        : undefined,
+})
+afterAll(async () => {
+  await proxy[Symbol.asyncDispose]()
+  await registry.close()
+})
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+
+/** Push a distinct one-config image as `repository:tag`, as the admin, straight to the registry. */
+async function pushImage(repository: string, tag: string): Promise<void> {
+  const config = Buffer.from(JSON.stringify({ tag, architecture: 'amd64', os: 'linux' }))
+  const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`
+  const upload = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?digest=${digest}`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/octet-stream' },
+    body: config,
+  })
+  expect(upload.status).toBe(201)
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
+    layers: [],
+  })
+  const put = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { authorization: basic, 'content-type': OCI_MANIFEST },
+    body: manifest,
+  })
+  expect(put.status).toBe(201)
+}
+
+describe('deleteRepository behind a registry without the delete endpoint', () => {
+  it('deletes the image of every tag, on every page of tags/list', async () => {
+    await using provider = await local({
+      url: proxy.url,
+      bindingName: 'paged',
+      adminCredentials: admin,
+    })
+    const { name } = await provider.createRepository('app')
+    const tags = ['one', 'three', 'two']
+    for (const tag of tags) await pushImage(name, tag)
+    proxy.take()
+    await provider.deleteRepository(name)
+    expect(proxy.take()).toContain('DELETE /_artifact-registry/repositories/paged/app 404')
+    for (const tag of tags) {
+      const left = await fetch(`${registry.url}/v2/${name}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { authorization: basic, accept: OCI_MANIFEST },
+      })
+      expect(left.status, `${name}:${tag}`).toBe(404)
+    }
+    await expect(provider.getRepository(name)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('fails, rather than reporting a deletion, when tags/list cannot be read', async () => {
+    await using provider = await local({
+      url: proxy.url,
+      bindingName: 'unread',
+      adminCredentials: admin,
+    })
+    const { name } = await provider.createRepository('app')
+    await pushImage(name, 'kept')
+    failTags = true
+    try {
+      await expect(provider.deleteRepository(name)).rejects.toThrow(/503/)
+    } finally {
+      failTags = false
+    }
+  })
+})
