@@ -94,9 +94,21 @@ export class RegistryClient {
     return res
   }
 
-  /** The realm of the registry's Bearer challenge, if it has one (a token service in front). */
+  /**
+   * The realm of the registry's Bearer challenge, if it has one (a token service in front).
+   * @throws RegistryHttpError for an answer other than 200 or 401, which tells no realm
+   */
   async discoverRealm(): Promise<string | undefined> {
     const res = await this.fetch(`${this.baseUrl}/v2/`)
+    // Only the registry's own answer, 200 (no auth) or 401 (its challenge), says whether it has
+    // a realm. A proxy's 502 while the registry restarts says nothing: taken for "no realm", it
+    // sent every later mint and revoke to a registry that serves neither.
+    if (res.status !== 200 && res.status !== 401)
+      throw new RegistryHttpError(
+        res.status,
+        await res.text(),
+        'GET /v2/ (finding the token realm)',
+      )
     await res.body?.cancel()
     return parseBearerChallenge(res.headers.get('www-authenticate'))?.realm
   }

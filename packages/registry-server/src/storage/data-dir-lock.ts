@@ -6,6 +6,7 @@ import { PLATFORM } from '../platform.js'
 import {
   currentBootId,
   ownIncarnation,
+  ownPidNamespace,
   type ProcessIncarnation,
   processState,
 } from './process-incarnation.js'
@@ -36,6 +37,7 @@ interface LockContent {
   token: string
   startTime?: number
   bootId?: string
+  pidNamespace?: string
 }
 
 // A lock file is written right after it is created: one still empty after this long was left by
@@ -122,7 +124,7 @@ async function readHolder(path: string): Promise<LockContent | 'unwritten' | 'go
     // Not (yet) a complete lock: judged by its age below.
     return 'unwritten'
   }
-  const { pid, token, startTime, bootId } = parsed ?? {}
+  const { pid, token, startTime, bootId, pidNamespace } = parsed ?? {}
   if (typeof pid !== 'number' || !Number.isInteger(pid) || typeof token !== 'string')
     return 'unwritten'
   // Which run of the pid took it, when recorded whole; otherwise judged by the pid alone.
@@ -133,7 +135,8 @@ async function readHolder(path: string): Promise<LockContent | 'unwritten' | 'go
     bootId !== ''
       ? { startTime, bootId }
       : {}
-  return { pid, token, ...incarnation }
+  const namespace = typeof pidNamespace === 'string' && pidNamespace !== '' ? { pidNamespace } : {}
+  return { pid, token, ...incarnation, ...namespace }
 }
 
 async function isLive(path: string, holder: LockContent | 'unwritten' | 'gone'): Promise<boolean> {
@@ -176,13 +179,20 @@ async function isThisRun(holder: LockContent): Promise<boolean> {
  * taken before the last boot, or by a process that started at another time than the one now
  * under that pid, or a holder that has exited unreaped (a zombie), was left by a process that is
  * gone. Where `/proc` cannot tell (not Linux, a lock that recorded only its pid, a process
- * `/proc` does not show), the pid's process is taken for the holder, as before.
+ * `/proc` does not show, a lock taken in another pid namespace), the pid's process is taken for
+ * the holder, as before.
  */
 async function isAnotherRun(holder: LockContent): Promise<boolean> {
   if (holder.bootId !== undefined) {
     const bootId = await currentBootId()
     if (bootId !== undefined && bootId !== holder.bootId) return true
   }
+  // Taken in another pid namespace (a container sharing the directory, or the host beside one):
+  // its pid numbers another process here, whose start time and state say nothing of the holder.
+  // Judged by those, a live container's registry (its pid 1 is never the host's pid 1 run) was
+  // taken over, and two registries wrote one store.
+  if (holder.pidNamespace !== undefined && holder.pidNamespace !== (await ownPidNamespace()))
+    return false
   const now = await processState(holder.pid)
   if (now === 'unknown') return false
   // Not in /proc though it took the signal: gone meanwhile, or hidden (`hidepid`); asked again.

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, readlink } from 'node:fs/promises'
 
 /**
  * Which run of a process a pid meant (Linux): when it started, in clock ticks since boot, and
@@ -12,6 +12,11 @@ export interface ProcessIncarnation {
   readonly startTime: number
   /** `/proc/sys/kernel/random/boot_id`: a new one at every boot. */
   readonly bootId: string
+  /**
+   * The pid namespace the pid is a number in (`/proc/self/ns/pid`, such as `pid:[4026531836]`),
+   * when `/proc` tells it. A container has its own: its pid 1 is not the host's pid 1.
+   */
+  readonly pidNamespace?: string
 }
 
 /** What `/proc` says of a pid now. */
@@ -24,10 +29,22 @@ export type ProcessState =
 
 /** This process's incarnation; `undefined` where `/proc` cannot tell it (not Linux). */
 export async function ownIncarnation(): Promise<ProcessIncarnation | undefined> {
-  const [state, bootId] = await Promise.all([processState('self'), currentBootId()])
+  const [state, bootId, pidNamespace] = await Promise.all([
+    processState('self'),
+    currentBootId(),
+    ownPidNamespace(),
+  ])
   return typeof state === 'object' && bootId !== undefined
-    ? { startTime: state.startTime, bootId }
+    ? { startTime: state.startTime, bootId, ...(pidNamespace && { pidNamespace }) }
     : undefined
+}
+
+/** The pid namespace this process is in, or `undefined` where `/proc` cannot tell. */
+export async function ownPidNamespace(): Promise<string | undefined> {
+  return readlink('/proc/self/ns/pid').then(
+    (target) => target || undefined,
+    () => undefined,
+  )
 }
 
 /** The boot this machine is in, or `undefined` where `/proc` cannot tell. */

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type LogEvent, startLocalRegistry } from '../../src/index.js'
 import { lockDataDirectory } from '../../src/storage/data-dir-lock.js'
-import { runCli, startCli, startRegistryProcess } from '../support/command.js'
+import { CLI, runCli, startCli, startRegistryProcess } from '../support/command.js'
 
 let dir: string
 beforeEach(async () => {
@@ -174,6 +174,16 @@ async function unrelatedProcess(): Promise<ChildProcess & AsyncDisposable> {
   })
 }
 
+// A new pid namespace (with its own /proc, as a container has), entered by an unprivileged user;
+// `--kill-child` ends the namespace's pid 1 with `unshare`.
+const UNSHARE_PID = ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', '--kill-child']
+
+/** Whether this machine lets a test start a process in a pid namespace of its own. */
+function canUnsharePid(): boolean {
+  if (platform() !== 'linux') return false
+  return spawnSync('unshare', [...UNSHARE_PID, 'true'], { stdio: 'ignore' }).status === 0
+}
+
 const readLock = async (path: string): Promise<Record<string, unknown>> =>
   JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
 
@@ -257,6 +267,60 @@ describe.skipIf(platform() !== 'linux')(
         await lock.release()
       }
     })
+
+    it('a lock taken in another pid namespace (a container) is refused though its pid here is another run', async () => {
+      // A registry in a container beside this one: its pid is a number in the container's pid
+      // namespace; here the same number is some other process, started at another time.
+      const data = join(dir, 'data')
+      await using holder = await startRegistryProcess(data)
+      const held = await readLock(join(data, 'process.lock'))
+      await using other = await unrelatedProcess()
+      await writeFile(
+        join(data, 'process.lock'),
+        JSON.stringify({ ...held, pid: other.pid, pidNamespace: 'pid:[1]' }),
+      )
+      await expect(lockDataDirectory(data)).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining(`process ${other.pid}`),
+      })
+      expect(holder.child.exitCode).toBe(null)
+    })
+
+    it.skipIf(!canUnsharePid())(
+      'a registry serving in its own pid namespace keeps its directory from one outside it',
+      async () => {
+        const data = join(dir, 'data')
+        // Pid 1 of a new pid namespace, as a container's server: here, pid 1 is another process.
+        const child = spawn(
+          'unshare',
+          [...UNSHARE_PID, process.execPath, CLI, 'serve', '--data', data, '--port', '0'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, ARTIFACT_REGISTRY_ADMIN_PASSWORD: 'pw-namespace' },
+          },
+        )
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        try {
+          await new Promise<void>((resolve, reject) => {
+            let out = ''
+            child.stdout.on('data', (chunk: Buffer) => {
+              out += `${chunk}`
+              if (out.includes('listening on')) resolve()
+            })
+            child.stderr.on('data', (chunk: Buffer) => {
+              out += `${chunk}`
+            })
+            child.once('exit', () => reject(new Error(`exited before listening: ${out}`)))
+          })
+          expect(await readLock(join(data, 'process.lock'))).toMatchObject({ pid: 1 })
+          await expect(lockDataDirectory(data)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+          expect(await readLock(join(data, 'process.lock'))).toMatchObject({ pid: 1 })
+        } finally {
+          child.kill('SIGKILL')
+          await exited
+        }
+      },
+    )
 
     it('a lock of the old form (a pid, no start time) naming a running process is still refused', async () => {
       await using unrelated = await unrelatedProcess()
