@@ -1,15 +1,16 @@
 import type * as core from '@artifact-registry/core'
-import { imageNameBudget, instrument } from '@artifact-registry/core'
+import { instrument } from '@artifact-registry/core'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { registryHost } from './arn.js'
 import { capabilitiesOf } from './capabilities.js'
 import { AwsClients } from './clients.js'
-import type { AwsContext } from './context.js'
+import { type AwsContext, allRegions } from './context.js'
 import { generateCredentials } from './credentials.js'
 import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
 import { listRepositories } from './list-repositories.js'
 import { platformError, sdkCall } from './map-error.js'
-import { checkRoutableName, MAX_ECR_NAME, routableName } from './naming.js'
+import { routableNameBudget } from './name-budget.js'
+import { checkRoutableName, routableName } from './naming.js'
 import { type AwsProviderOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { PLATFORM } from './platform.js'
 import { ensureReplication } from './replication.js'
@@ -34,7 +35,7 @@ export class AwsProvider implements core.ArtifactRegistry {
    */
   readonly registryEndpoint: string
   readonly #ctx: AwsContext
-  /** The longest routable name: ECR's, or what Docker's image-name limit leaves beside the host. */
+  /** The longest routable name: ECR's, or what Docker's image-name limit leaves beside each host. */
   readonly #nameBudget: number
   #replication: Promise<void> | undefined
 
@@ -51,7 +52,11 @@ export class AwsProvider implements core.ArtifactRegistry {
     this.capabilities = capabilitiesOf(resolved)
     this.registryEndpoint =
       resolved.registryEndpoint ?? `https://${registryHost(accountId, resolved.region)}`
-    this.#nameBudget = imageNameBudget(new URL(this.registryEndpoint).host, MAX_ECR_NAME)
+    this.#nameBudget = routableNameBudget(
+      accountId,
+      allRegions(this.#ctx),
+      resolved.registryEndpoint,
+    )
   }
 
   async createRepository(name: string): Promise<core.RepositoryResponse> {

@@ -1,23 +1,15 @@
 import {
   type ArtifactRegistryError,
   type ConfigIssue,
-  imageNameBudget,
   isValidPlatformName,
   type KnownOptions,
   MIN_ADAPTED_NAME_LENGTH,
   unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { ECRClientConfig } from '@aws-sdk/client-ecr'
-import {
-  endpointHost,
-  type Partition,
-  partitionOf,
-  REGION_PATTERN,
-  ROLE_ARN_PATTERN,
-  registryHost,
-} from './arn.js'
+import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
 import { platformError } from './map-error.js'
-import { MAX_ECR_NAME } from './naming.js'
+import { routableNameBudget } from './name-budget.js'
 
 /** SDK client settings shared by every ECR and STS client the provider creates. */
 export interface AwsClientConfig {
@@ -217,17 +209,21 @@ function nestedUnknownIssues(o: AwsProviderOptions): ConfigIssue[] {
 
 /**
  * The longest `repositoryPrefix` that leaves room for any adapted name: the whole routable name
- * stays within ECR's 256 characters and, with the registry host before it, within Docker's 255
- * for an image name (a `us-east-1` host leaves 182). A longer prefix passed here and then failed
- * every `createRepository` of a long or adapted name.
+ * stays within ECR's 256 characters and, with the registry host before it (the home region's and
+ * each valid replica region's), within Docker's 255 for an image name (a `us-east-1` host leaves
+ * 182). A longer prefix passed here and then failed every `createRepository` of a long or adapted
+ * name.
  */
 function maxPrefixLength(o: AwsProviderOptions, regionOk: boolean): number {
-  // The account id is always 12 digits, so a placeholder gives the host's length.
   const endpoint = typeof o.registryEndpoint === 'string' ? o.registryEndpoint : undefined
-  const host =
-    endpointHost(endpoint) ?? (regionOk ? registryHost('000000000000', o.region) : undefined)
-  const budget = host === undefined ? MAX_ECR_NAME : imageNameBudget(host, MAX_ECR_NAME)
-  return budget - 1 - MIN_ADAPTED_NAME_LENGTH
+  const replicas = Array.isArray(o.replicationRegions)
+    ? o.replicationRegions.filter(
+        (r): r is string => typeof r === 'string' && REGION_PATTERN.test(r),
+      )
+    : []
+  const regions = regionOk ? [o.region, ...replicas] : replicas
+  // The account id is always 12 digits, so a placeholder gives each host's length.
+  return routableNameBudget('000000000000', regions, endpoint) - 1 - MIN_ADAPTED_NAME_LENGTH
 }
 
 /** @internal Every invalid field of runtime options (provisioning checks its shared fields with it). */

@@ -213,6 +213,33 @@ describe('construction', () => {
     ).toEqual(['replicaWait.intervalMs', 'principalRetry.delaysMs.1'])
   })
 
+  it("keeps the image name within 255 characters at each replica region's host too", async () => {
+    // A replica has the same name at its own region's host: `ap-southeast-1` is 5 characters
+    // longer than `us-east-1`, so it leaves 205 characters for the name, not 210.
+    const real = { region: 'us-east-1', accountId: '123456789012' }
+    const replicated = { ...real, replicationRegions: ['ap-southeast-1'] }
+    const refused = await aws({ ...replicated, repositoryPrefix: 'p'.repeat(178) }).catch(
+      (e: unknown) => e,
+    )
+    expect(refused).toMatchObject({
+      code: 'INVALID_CONFIG',
+      issues: [{ path: 'repositoryPrefix', message: expect.stringContaining('at most 177') }],
+    })
+    await (await aws({ ...replicated, repositoryPrefix: 'p'.repeat(177) })).close()
+    // A name that fits beside the home host but not beside the replica's is adapted.
+    const registry = await providerFor(fake, {
+      registryEndpoint: undefined,
+      replicationRegions: ['ap-southeast-1'],
+    })
+    const { name } = await registry.createRepository('a'.repeat(255 - 44 - 1 - PREFIX.length - 1))
+    for (const region of ['us-east-1', 'ap-southeast-1']) {
+      const uri = fake.getRepository(region, name)?.repositoryUri ?? ''
+      expect(uri).toBe(`123456789012.dkr.ecr.${region}.amazonaws.com/${name}`)
+      expect(uri.length).toBeLessThanOrEqual(255)
+    }
+    await registry.close()
+  })
+
   it('refuses a role of another partition and a replica region equal to home', async () => {
     const error = await aws({
       region: 'us-east-1',

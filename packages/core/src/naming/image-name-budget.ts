@@ -20,7 +20,7 @@ export const MIN_ADAPTED_NAME_LENGTH: number = 1 + 2 + SHORT_HASH_LENGTH
  *
  * @example
  * ```ts
- * imageNameBudget('123456789012.dkr.ecr.us-east-1.amazonaws.com', 256) // 208
+ * imageNameBudget('123456789012.dkr.ecr.us-east-1.amazonaws.com', 256) // 210
  * ```
  */
 export function imageNameBudget(host: string, platformMaxLength: number): number {
