@@ -1,6 +1,6 @@
 import type { RepositoryResponse, ResolvedListOptions } from '@artifact-registry/core'
 import { sortByName } from '@artifact-registry/core'
-import { RegistryHttpError } from './map-error.js'
+import { platformError, RegistryHttpError } from './map-error.js'
 import type { RegistryClient } from './registry-client.js'
 import type { RepositoryOperations } from './repository-operations.js'
 
@@ -33,6 +33,7 @@ export async function listRepositories(
   const found: RepositoryResponse[] = []
   let path: string | undefined =
     `/v2/_catalog?${new URLSearchParams({ n: String(PAGE_SIZE), last: namespace })}`
+  const read = new Set([path])
   while (path !== undefined) {
     const page = await source.client.request('GET', path, { ...(signal && { signal }) })
     if (page.status !== 200)
@@ -47,18 +48,36 @@ export async function listRepositories(
     }
     // Past the namespace (or at the end): the rest of the catalog is another binding's.
     path =
-      ours.length < names.length ? undefined : nextPage(page.headers.get('link'), source.client)
+      ours.length < names.length
+        ? undefined
+        : nextPage(page.headers.get('link'), source.client, read)
   }
   return sortByName(found)
 }
 
 /**
  * The path of the `rel="next"` page in a `Link` header, on the registry's own origin (the
- * catalog's and tags/list's paging); undefined on the last page.
+ * catalog's and tags/list's paging); undefined on the last page. `read` holds the paths read so
+ * far, the first one included: a `Link` back to one of them (a registry that pages wrongly) is
+ * an error, not a loop that never ends.
+ *
+ * @throws ArtifactRegistryError `INTERNAL` for a `Link` to a page already read.
  */
-export function nextPage(link: string | null, client: RegistryClient): string | undefined {
+export function nextPage(
+  link: string | null,
+  client: RegistryClient,
+  read: Set<string>,
+): string | undefined {
   const target = link?.match(/<([^>]+)>\s*;\s*rel="?next"?/)?.[1]
   if (target === undefined) return undefined
   const url = new URL(target, `${client.baseUrl}/`)
-  return `${url.pathname}${url.search}`
+  const path = `${url.pathname}${url.search}`
+  if (read.has(path)) {
+    throw platformError(
+      'INTERNAL',
+      `the registry at ${client.baseUrl} pages wrongly: the Link of ${[...read].at(-1)} leads back to ${path}, already read`,
+    )
+  }
+  read.add(path)
+  return path
 }

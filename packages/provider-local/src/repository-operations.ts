@@ -1,5 +1,5 @@
 import { nextPage } from './list-repositories.js'
-import { RegistryHttpError } from './map-error.js'
+import { platformError, RegistryHttpError } from './map-error.js'
 import { EMPTY_BLOB, EMPTY_BLOB_DIGEST, MARKER_DIGEST, MARKER_MANIFEST } from './marker.js'
 import type { RegistryClient } from './registry-client.js'
 
@@ -91,16 +91,27 @@ export class RepositoryOperations {
    */
   async #allTags(repository: string): Promise<string[]> {
     const tags: string[] = []
-    let path: string | undefined = `/v2/${repository}/tags/list`
+    const first = `/v2/${repository}/tags/list`
+    const read = new Set([first])
+    let path: string | undefined = first
     while (path !== undefined) {
       const res = await this.#client.request('GET', path)
-      if (res.status === 404) {
+      if (res.status === 404 && path === first) {
         await res.body?.cancel()
         return tags
       }
+      // Unknown only when the first page says so. A later page gone (the repository changed
+      // while it was read) is no "nothing left": its tags' images would survive the delete.
+      if (res.status === 404) {
+        await res.body?.cancel()
+        throw platformError(
+          'UNAVAILABLE',
+          `GET ${path} answered 404 after the first page of tags/list was read: the repository changed while its tags were listed; deleteRepository deleted nothing and may be called again`,
+        )
+      }
       if (res.status !== 200) throw await unexpected(res, 'GET tags/list')
       tags.push(...(((await res.json()) as { tags?: string[] | null }).tags ?? []))
-      path = nextPage(res.headers.get('link'), this.#client)
+      path = nextPage(res.headers.get('link'), this.#client, read)
     }
     return tags
   }

@@ -20,6 +20,7 @@ export async function catalog(
 ): Promise<string[]> {
   const names: string[] = []
   let path: string | undefined = `/v2/_catalog?n=${pageSize}`
+  const read = new Set([path])
   while (path !== undefined) {
     recorder.checkpoint()
     const res = await client.request('GET', path, {
@@ -30,7 +31,7 @@ export async function catalog(
     if (!Array.isArray(body.repositories))
       throw new RegistryHttpError(res.status, 'no repositories array', `GET ${path}`)
     names.push(...body.repositories.filter((name): name is string => typeof name === 'string'))
-    path = nextPage(res.headers.get('link'), client)
+    path = nextPage(res.headers.get('link'), client, read)
   }
   return names
 }

@@ -16,15 +16,21 @@ const registry = await startLocalRegistry({
   logLevel: 'silent',
   maxPageEntries: 1,
 })
-// The registry:2 answer to our delete endpoint, and a failing tags/list when a test asks for one.
-let failTags = false
+// The registry:2 answer to our delete endpoint, and a failing tags/list (every page, or those
+// after the first) or a Link back to the first page when a test asks for one.
+let failTags: number | 'later pages 404' | undefined
+let linkBack = false
 const proxy = await countingProxy(registry.url, {
-  answer: (method, path) =>
-    method === 'DELETE' && path.startsWith('/_artifact-registry/')
-      ? 404
-      : failTags && path.endsWith('/tags/list')
-        ? 503
-        : undefined,
+  answer: (method, path, url) => {
+    if (method === 'DELETE' && path.startsWith('/_artifact-registry/')) return 404
+    if (!path.endsWith('/tags/list')) return undefined
+    if (failTags === 'later pages 404') return url.includes('last=') ? 404 : undefined
+    return failTags
+  },
+  link: (url, link) =>
+    linkBack && url.includes('/tags/list?')
+      ? `<${new URL(url, 'http://x').pathname}>; rel="next"`
+      : link,
 })
 afterAll(async () => {
   await proxy[Symbol.asyncDispose]()
@@ -88,11 +94,54 @@ describe('deleteRepository behind a registry without the delete endpoint', () =>
     })
     const { name } = await provider.createRepository('app')
     await pushImage(name, 'kept')
-    failTags = true
+    failTags = 503
     try {
       await expect(provider.deleteRepository(name)).rejects.toThrow(/503/)
     } finally {
-      failTags = false
+      failTags = undefined
+    }
+  })
+
+  it('fails, rather than reporting a deletion, when a later page of tags/list is gone', async () => {
+    await using provider = await local({
+      url: proxy.url,
+      bindingName: 'gone',
+      adminCredentials: admin,
+    })
+    const { name } = await provider.createRepository('app')
+    for (const tag of ['a', 'b']) await pushImage(name, tag)
+    failTags = 'later pages 404'
+    try {
+      await expect(provider.deleteRepository(name)).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining('tags/list'),
+      })
+    } finally {
+      failTags = undefined
+    }
+    const kept = await fetch(`${registry.url}/v2/${name}/manifests/b`, {
+      method: 'HEAD',
+      headers: { authorization: basic, accept: OCI_MANIFEST },
+    })
+    expect(kept.status).toBe(200)
+  })
+
+  it('fails, rather than reading forever, when a Link leads back to a page already read', async () => {
+    await using provider = await local({
+      url: proxy.url,
+      bindingName: 'loop',
+      adminCredentials: admin,
+    })
+    const { name } = await provider.createRepository('app')
+    for (const tag of ['a', 'b']) await pushImage(name, tag)
+    linkBack = true
+    try {
+      await expect(provider.deleteRepository(name)).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('pages wrongly'),
+      })
+    } finally {
+      linkBack = false
     }
   })
 })

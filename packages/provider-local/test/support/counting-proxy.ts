@@ -11,8 +11,13 @@ export interface CountingProxy extends AsyncDisposable {
 
 /** What the proxy answers itself instead of forwarding. */
 export interface ProxyOptions {
-  /** The status to answer a request with instead of forwarding it; `undefined` forwards it. */
-  readonly answer?: (method: string, path: string) => number | undefined
+  /**
+   * The status to answer a request with instead of forwarding it; `undefined` forwards it.
+   * `url` is the path with its query.
+   */
+  readonly answer?: (method: string, path: string, url: string) => number | undefined
+  /** The `Link` header to send instead of the registry's (`null`: none) for a request's `url`. */
+  readonly link?: (url: string, link: string | null) => string | null
 }
 
 // Hop-by-hop and length headers: the proxy sends the body it holds, with its own framing.
@@ -29,7 +34,7 @@ export async function countingProxy(
   let forwarded: string[] = []
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', target).pathname
-    const status = options.answer?.(req.method ?? 'GET', path)
+    const status = options.answer?.(req.method ?? 'GET', path, req.url ?? '/')
     if (status !== undefined) {
       // Answered here, nothing forwarded: a 404 is how a registry:2 answers a path of ours.
       forwarded.push(`${req.method} ${path} ${status}`)
@@ -51,7 +56,11 @@ export async function countingProxy(
     })
     const body = Buffer.from(await answer.arrayBuffer())
     forwarded.push(`${req.method} ${new URL(req.url ?? '/', target).pathname} ${answer.status}`)
-    const kept = [...answer.headers].filter(([name]) => !DROPPED.has(name))
+    const kept = [...answer.headers].filter(([name]) => !DROPPED.has(name) && name !== 'link')
+    const link = options.link
+      ? options.link(req.url ?? '/', answer.headers.get('link'))
+      : answer.headers.get('link')
+    if (link !== null) kept.push(['link', link])
     res.writeHead(answer.status, Object.fromEntries(kept))
     res.end(body)
   })
