@@ -26,8 +26,8 @@ describe('provision creates', () => {
     const result = await provision(provisionOptions(fake))
     expect(result.changes).toEqual([
       { action: 'create', kind: 'iam-role', id: PULL_ARN },
-      { action: 'create', kind: 'iam-role-policy', id: `${PULL_ARN}#artifact-registry` },
       { action: 'create', kind: 'iam-role', id: PUSH_ARN },
+      { action: 'create', kind: 'iam-role-policy', id: `${PULL_ARN}#artifact-registry` },
       { action: 'create', kind: 'iam-role-policy', id: `${PUSH_ARN}#artifact-registry` },
     ])
     for (const [name, actions] of [
@@ -112,7 +112,8 @@ describe('provision creates', () => {
         tags: { owner: 'platform', 'cost-center': '42' },
       }),
     )
-    expect(result.changes.at(-1)).toEqual({
+    // After the roles, before their inline policies (see the README's Converging).
+    expect(result.changes.at(2)).toEqual({
       action: 'create',
       kind: 'ecr-replication-rule',
       id: `ecr:${REGION}:${ACCOUNT}:replication-rule/team-`,

@@ -229,6 +229,21 @@ describe('deprovision leaves the replication rule of a prefix it cannot show it 
     expect(fake.getRoleNames()).toEqual(['acme-pull', 'acme-push'])
   })
 
+  it('keeps a replication rule another stack added while it deleted the repositories', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.seedRepository(REGION, 'acme-web')
+    const added = {
+      destinations: [{ region: REPLICA, registryId: ACCOUNT }],
+      repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' }],
+    }
+    fake.inject('DeleteRepository', {
+      before: () => fake.seedReplicationRules(REGION, [...fake.getReplicationRules(REGION), added]),
+    })
+    await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(fake.getReplicationRules(REGION)).toEqual([added])
+  })
+
   it('a rerun after the rule could not be deleted still deletes it', async () => {
     await using fake = await startAwsFake()
     await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))

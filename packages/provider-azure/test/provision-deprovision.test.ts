@@ -71,3 +71,25 @@ describe('deprovision', () => {
     expect(again.changes).toEqual([])
   })
 })
+
+describe('deprovision of a custom role someone else assigned too', () => {
+  it('refuses with CONFLICT naming that assignment before any change, a dry run too', async () => {
+    await using fake = await provisionedWithImages()
+    const custom = [...fake.state.roleDefinitions.values()].find(
+      (r) => r.roleType !== 'BuiltInRole',
+    )
+    const byHand = foreignAssignment(custom?.id ?? '')
+    fake.state.roleAssignments.set(byHand.name, byHand)
+    const assignments = [...fake.state.roleAssignments.keys()]
+    for (const dryRun of [true, false]) {
+      const err = await rejectionOf(deprovision(deprovisionOptions(fake, { force: true, dryRun })))
+      expect(err).toMatchObject({ code: 'CONFLICT', platform: 'azure' })
+      expect(err.message).toContain(byHand.id)
+    }
+    expect([...fake.state.roleAssignments.keys()]).toEqual(assignments)
+    expect(fake.state.registries.size).toBe(1)
+    fake.state.roleAssignments.delete(byHand.name)
+    const { changes } = await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(summary(changes)).toEqual(DELETED_EVERYTHING)
+  })
+})

@@ -46,7 +46,7 @@ export interface AwsDeprovisionResult extends ProvisionResult<AwsBinding> {
 export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDeprovisionResult> {
   const o = resolveOptions(options, 'deprovision')
   return provisioningRun(o, options, async (ctx) => {
-    const { rules, ours } = await ourReplicationRule(ctx)
+    const { ours } = await ourReplicationRule(ctx)
     const replicas = [
       ...new Set([
         ...o.replicationRegions,
@@ -87,7 +87,7 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
     // the runtime merged) must not stop replication there. It goes before the roles, so a run
     // that fails midway leaves a marked role behind and a rerun still removes the rule.
     if (ours !== undefined) {
-      if (owned) await deleteReplicationRule(ctx, rules)
+      if (owned) await deleteReplicationRule(ctx)
       else
         await keepReplicationRule(
           ctx,

@@ -19,6 +19,32 @@ export function repositoryPatterns(
   )
 }
 
+/**
+ * The regions whose `repository/{prefix}-*` of this partition and account a policy document
+ * names as a `Resource`: the regions an inline policy of provisioning reached. Anything else the
+ * document holds (or a document that is no policy) names none.
+ */
+export function policyRegions(
+  policy: unknown,
+  partition: string,
+  accountId: string,
+  prefix: string,
+): string[] {
+  const statements = (policy as { Statement?: unknown } | undefined)?.Statement
+  const found = new Set<string>()
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const resource = (statement as { Resource?: unknown } | undefined)?.Resource
+    for (const arn of Array.isArray(resource) ? resource : [resource]) {
+      if (typeof arn !== 'string') continue
+      const [scheme, part, service, region, account, rest] = arn.split(':')
+      const matches =
+        scheme === 'arn' && part === partition && service === 'ecr' && account === accountId
+      if (matches && region !== undefined && rest === `repository/${prefix}-*`) found.add(region)
+    }
+  }
+  return [...found]
+}
+
 /** The trust policy of both roles: exactly `principals` may assume them. */
 export function trustPolicy(principals: readonly string[]): IamPolicyDocument {
   return document([

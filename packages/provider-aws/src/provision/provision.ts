@@ -1,11 +1,17 @@
-import type { AwsBinding, ProvisionResult } from '@artifact-registry/core'
+import type { AwsBinding, Permission, ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
-import { ensureRolePolicy, ROLE_POLICY_NAME } from './iam-role-policy.js'
+import {
+  ensureRolePolicy,
+  ROLE_POLICY_NAME,
+  type RolePolicyState,
+  readRolePolicy,
+} from './iam-role-policy.js'
 import { ensureRole } from './iam-roles.js'
 import { type AwsProvisionOptions, resolveOptions } from './options.js'
 import { refuseConflicts, survey } from './ownership-check.js'
 import {
   type IamPolicyDocument,
+  policyRegions,
   repositoryPatterns,
   rolePolicy,
   trustPolicy,
@@ -50,7 +56,8 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     refuseConflicts('provision', o.name, [...found.problems, ...overlapping])
     const regions = [o.region, ...o.replicationRegions]
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
-    const arns: string[] = []
+    const roles: { name: string; arn: string; permission: Permission; policy: RolePolicyState }[] =
+      []
     for (const current of found.roles) {
       const { permission } = current
       const wanted = {
@@ -62,14 +69,27 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
       }
       const role = await ensureRole(ctx, wanted, current.role)
       const hasPolicy = current.inlinePolicies.includes(ROLE_POLICY_NAME)
-      await ensureRolePolicy(
-        ctx,
-        { name: current.name, arn: role.arn, hasPolicy },
-        rolePolicy(permission, repositories),
-      )
-      arns.push(role.arn)
+      const policy = await readRolePolicy(ctx, { name: current.name, hasPolicy })
+      roles.push({ name: current.name, arn: role.arn, permission, policy })
     }
-    if (o.replicationRegions.length > 0) await ensureReplicationRule(ctx, o.replicationRegions)
+    // The regions the roles' inline policies reached before this run: those an earlier
+    // provision replicated to, whose destinations a region dropped since takes out of the rule.
+    // The rule goes first: were the policies narrowed and the rule's write then failed, no later
+    // run would know those regions, and ECR would go on copying images there.
+    const formerRegions = new Set(
+      roles
+        .flatMap(({ policy }) =>
+          policyRegions(policy.document, ctx.partition, ctx.accountId, o.prefix),
+        )
+        .filter((region) => region !== o.region),
+    )
+    if (o.replicationRegions.length > 0 || formerRegions.size > 0) {
+      await ensureReplicationRule(ctx, o.replicationRegions, [...formerRegions])
+    }
+    for (const role of roles) {
+      await ensureRolePolicy(ctx, role, rolePolicy(role.permission, repositories), role.policy)
+    }
+    const arns = roles.map((role) => role.arn)
     const [pullRoleArn = '', pushRoleArn = ''] = arns
     const binding: AwsBinding = {
       platform: PLATFORM,

@@ -12,27 +12,53 @@ export function replicationRuleId(ctx: ProvisionContext): string {
 }
 
 /**
- * Merge the prefix's replication rule into the registry's rules, as the runtime does before its
- * first `createRepository`: created when no rule filters on exactly `{prefix}-`, updated when
- * that rule lacks a destination; every other rule is left as it is.
+ * Converge the prefix's replication rule, as the runtime merges it before its first
+ * `createRepository`: created when no rule filters on exactly `{prefix}-`, updated when that rule
+ * lacks a destination; every other rule is left as it is. A destination of this account in one
+ * of `formerRegions` (the regions an earlier `provision` replicated to, as the roles' inline
+ * policies it wrote name them) that `regions` no longer names is removed, and the rule is
+ * deleted once none is left: ECR would otherwise go on copying every new image to a region the
+ * stack dropped. Destinations provisioning never wanted (another account's, one added by hand)
+ * stay.
  */
 export async function ensureReplicationRule(
   ctx: ProvisionContext,
   regions: readonly string[],
+  formerRegions: readonly string[],
 ): Promise<void> {
   const rules = await registryRules(ctx)
   const filter = `${ctx.prefix}-`
-  const merged = mergeReplicationRules(rules, { filter, regions, accountId: ctx.accountId })
   const id = replicationRuleId(ctx)
-  if (!merged.changed) {
-    ctx.recorder.unchanged('ecr-replication-rule', id)
+  const existed = rules.some((rule) => isOurRule(rule, filter))
+  if (regions.length === 0 && !existed) return
+  const merged =
+    regions.length === 0
+      ? { rules: [...rules], changed: false }
+      : mergeReplicationRules(rules, { filter, regions, accountId: ctx.accountId })
+  const dropped = formerRegions.filter((region) => !regions.includes(region))
+  const pruned = withoutRegions(merged.rules, filter, ctx.accountId, dropped)
+  if (!merged.changed && pruned.dropped.length === 0) {
+    if (regions.length > 0) ctx.recorder.unchanged('ecr-replication-rule', id)
     return
   }
-  const existed = rules.some((rule) => isOurRule(rule, filter))
-  const change = existed
-    ? ({ action: 'update', kind: 'ecr-replication-rule', id, detail: 'destinations' } as const)
-    : ({ action: 'create', kind: 'ecr-replication-rule', id } as const)
-  await ctx.recorder.apply(change, () => putRules(ctx, merged.rules))
+  const stopped = `; no longer replicating to ${pruned.dropped.join(', ')}`
+  const stillOurs = pruned.rules.some((rule) => isOurRule(rule, filter))
+  const change = !existed
+    ? ({ action: 'create', kind: 'ecr-replication-rule', id } as const)
+    : stillOurs
+      ? ({
+          action: 'update',
+          kind: 'ecr-replication-rule',
+          id,
+          detail: `destinations${pruned.dropped.length > 0 ? stopped : ''}`,
+        } as const)
+      : ({
+          action: 'delete',
+          kind: 'ecr-replication-rule',
+          id,
+          detail: `replicationRegions name no region${stopped}`,
+        } as const)
+  await ctx.recorder.apply(change, () => putRules(ctx, pruned.rules))
 }
 
 /**
@@ -46,15 +72,22 @@ export async function ourReplicationRule(
   return { rules, ours: rules.find((rule) => isOurRule(rule, `${ctx.prefix}-`)) }
 }
 
-/** Remove the prefix's rule from `rules` (the registry's), keeping every other rule. */
-export async function deleteReplicationRule(
-  ctx: ProvisionContext,
-  rules: readonly ReplicationRule[],
-): Promise<void> {
-  const kept = rules.filter((rule) => !isOurRule(rule, `${ctx.prefix}-`))
+/**
+ * Remove the prefix's rule from the registry's rules, keeping every other rule. They are read
+ * again right before the write: `PutReplicationConfiguration` replaces them all, with no version
+ * to check, and a copy read at the start of a long deprovision (repositories deleted first) would
+ * drop a rule another stack added meanwhile.
+ */
+export async function deleteReplicationRule(ctx: ProvisionContext): Promise<void> {
   await ctx.recorder.apply(
     { action: 'delete', kind: 'ecr-replication-rule', id: replicationRuleId(ctx) },
-    () => putRules(ctx, kept),
+    async () => {
+      const rules = await registryRules(ctx)
+      await putRules(
+        ctx,
+        rules.filter((rule) => !isOurRule(rule, `${ctx.prefix}-`)),
+      )
+    },
   )
 }
 
@@ -78,6 +111,34 @@ export async function keepReplicationRule(
 }
 
 // --- Internal ---
+
+/**
+ * `rules` with the destinations of this account in `dropped` taken out of the prefix's rule
+ * (another account's stay: provisioning never adds one), and the rule left out when it has none
+ * left: it would replicate nowhere, and only take one of the registry's ten rules.
+ */
+function withoutRegions(
+  rules: readonly ReplicationRule[],
+  filter: string,
+  accountId: string,
+  dropped: readonly string[],
+): { rules: ReplicationRule[]; dropped: string[] } {
+  const removed: string[] = []
+  const kept: ReplicationRule[] = []
+  for (const rule of rules) {
+    if (!isOurRule(rule, filter)) {
+      kept.push(rule)
+      continue
+    }
+    const destinations = (rule.destinations ?? []).filter((d) => {
+      const former = d.registryId === accountId && dropped.includes(d.region ?? '')
+      if (former) removed.push(d.region ?? '?')
+      return !former
+    })
+    if (destinations.length > 0) kept.push({ ...rule, destinations })
+  }
+  return { rules: kept, dropped: removed }
+}
 
 async function registryRules(ctx: ProvisionContext): Promise<ReplicationRule[]> {
   const registry = await awsCall(ctx, 'DescribeRegistry', (o) =>

@@ -1,15 +1,17 @@
 import type { AzureBinding, ProvisionResult } from '@artifact-registry/core'
+import { platformError } from '../map-error.js'
 import { bindingOf } from './binding.js'
 import { CONTAINER_REGISTRY, deleteRegistry, readRegistry } from './container-registry.js'
-import { provisionContext } from './context.js'
+import { type ProvisionContext, provisionContext } from './context.js'
 import type { AzureDeprovisionOptions } from './options.js'
 import { resolveProvisionOptions } from './options.js'
 import { assertOwnBinding } from './ownership.js'
 import { assertReleasable } from './registry-release.js'
-import { deleteRoleAssignments } from './role-assignments.js'
+import { deleteRoleAssignments, othersAssignmentsOfRole } from './role-assignments.js'
 import {
   deleteRoleDefinition,
   ROLE_DEFINITION,
+  type RuntimeRole,
   readRoleDefinition,
   runtimeRole,
 } from './role-definition.js'
@@ -40,9 +42,11 @@ export async function deprovision(
   if (registry !== undefined) {
     assertOwnBinding(registry, resolved.runtime.repositoryPrefix, 'deprovision')
     await assertReleasable(ctx, registry, options.force === true)
-    await deleteRoleAssignments(ctx, role)
   }
-  if ((await readRoleDefinition(ctx, role)) !== undefined) {
+  const definition = await readRoleDefinition(ctx, role)
+  if (definition !== undefined) await assertRoleReleasable(ctx, role)
+  if (registry !== undefined) await deleteRoleAssignments(ctx, role)
+  if (definition !== undefined) {
     await ctx.recorder.apply({ action: 'delete', kind: ROLE_DEFINITION, id: role.id }, () =>
       deleteRoleDefinition(ctx, role),
     )
@@ -56,4 +60,22 @@ export async function deprovision(
     binding: bindingOf(resolved, sku, registry?.loginServer),
     changes: ctx.recorder.changes,
   }
+}
+
+// --- Internal ---
+
+/**
+ * Refuse, before any change, while an assignment provisioning did not make names the custom role:
+ * ARM would refuse to delete the role after our own assignments were gone.
+ *
+ * @throws ArtifactRegistryError `CONFLICT` naming each such assignment and its principal.
+ */
+async function assertRoleReleasable(ctx: ProvisionContext, role: RuntimeRole): Promise<void> {
+  const others = await othersAssignmentsOfRole(ctx, role)
+  if (others.length === 0) return
+  const named = others.map((a) => `${a.id ?? a.name} (principal ${a.principalId})`).join(', ')
+  throw platformError(
+    'CONFLICT',
+    `Role "${role.roleName}" (${role.id}) is also assigned by assignments provisioning did not make: ${named}. ARM deletes no role an assignment names, so deprovision changes nothing, even with force: true; delete those assignments first`,
+  )
 }

@@ -95,6 +95,37 @@ export async function deleteRoleAssignments(
   await deleteFormerPrincipals(ctx, role, existing)
 }
 
+/**
+ * The assignments of the custom role that provisioning did not make: by hand or by Terraform, of
+ * any principal, at the registry or anywhere else in its resource group (where the role is
+ * assignable). ARM refuses to delete a role definition an assignment names, so `deprovision`
+ * reads these (every page) before its first change and refuses while there are any: deleting
+ * our assignments first and then failing on the role would leave a half-undone binding that a
+ * dry run had reported as deleted.
+ */
+export function othersAssignmentsOfRole(
+  ctx: ProvisionContext,
+  role: RuntimeRole,
+): Promise<RoleAssignment[]> {
+  return ctx.call(
+    { operation: 'list role assignments', resource: ctx.resourceGroupId },
+    async (abortSignal) => {
+      const found: RoleAssignment[] = []
+      // Without a filter ARM lists the assignments at, above and below the scope.
+      const pages = ctx.authorization.roleAssignments.listForScope(armScope(ctx.resourceGroupId), {
+        abortSignal,
+      })
+      for await (const assignment of pages) {
+        if (roleGuid(assignment.roleDefinitionId) !== role.name.toLowerCase()) continue
+        const atRegistry = assignment.scope?.toLowerCase() === ctx.registryId.toLowerCase()
+        if (atRegistry && madeByProvisioning(ctx, role, assignment)) continue
+        found.push(assignment)
+      }
+      return found
+    },
+  )
+}
+
 // --- Internal ---
 
 /** Every assignment provisioning may have made on the registry, the wanted ones first. */
