@@ -233,7 +233,9 @@ describe('serve', () => {
     expect(JSON.parse(served.stderr)).toMatchObject({
       error: {
         code: 'INVALID_CONFIG',
-        message: expect.stringContaining(`${join(data, 'endpoint.json')} does not hold the port`),
+        message: expect.stringContaining(
+          `${join(data, 'endpoint.json')} does not hold the registry's port`,
+        ),
       },
     })
   })

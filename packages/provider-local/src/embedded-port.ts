@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { whyDataDirectoryUnusable } from '@artifact-registry/registry-server'
+import {
+  REMEMBERED_PORT_FILE,
+  readRememberedPort,
+  whyDataDirectoryUnusable,
+} from '@artifact-registry/registry-server'
 import writeFileAtomic from 'write-file-atomic'
 import { platformError } from './map-error.js'
-
-const FILE = 'endpoint.json'
 
 /**
  * The port the embedded registry of `dataDir` was last served on, or 0 (any free port) for a new
@@ -13,33 +14,21 @@ const FILE = 'endpoint.json'
  * move: moving would break those URIs without a word.
  */
 export async function rememberedPort(dataDir: string): Promise<number> {
-  const path = join(dataDir, FILE)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
-    throw error
-  }
-  let port: unknown
-  try {
-    port = (JSON.parse(text) as { port?: unknown } | null)?.port
-  } catch {
-    port = undefined
-  }
-  if (Number.isInteger(port) && (port as number) > 0 && (port as number) <= 65_535) {
-    return port as number
-  }
+  const remembered = await readRememberedPort(dataDir)
+  if (remembered.state === 'none') return 0
+  if (remembered.state === 'port') return remembered.port
+  // A read that failed is the data directory's problem, typed where the start reports it.
+  if (remembered.cause !== undefined) throw remembered.cause
   throw platformError(
     'INVALID_CONFIG',
-    `${path} does not hold the registry's port ({"port": N}). Delete it to take any free port, or pass port.`,
+    `${remembered.path} ${remembered.problem}. Delete it to take any free port, or pass port.`,
   )
 }
 
 /** Record the port the embedded registry of `dataDir` now serves on. */
 export async function rememberPort(dataDir: string, port: number): Promise<void> {
   // Written whole or not at all: a torn file would stop the next start (see rememberedPort).
-  await writeFileAtomic(join(dataDir, FILE), `${JSON.stringify({ port })}\n`)
+  await writeFileAtomic(join(dataDir, REMEMBERED_PORT_FILE), `${JSON.stringify({ port })}\n`)
 }
 
 /** The `listen` failures {@link cannotListen} turns into typed errors. */

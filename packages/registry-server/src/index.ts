@@ -17,6 +17,11 @@ export type { LogEvent, LogLevel, LogSink } from './log.js'
 export type { GarbageCollectionResult } from './maintenance.js'
 export type { LocalRegistryOptions, RegistryTlsOptions } from './options.js'
 export { type LocalRegistry, startLocalRegistry } from './start-local-registry.js'
+export {
+  REMEMBERED_PORT_FILE,
+  type RememberedPort,
+  readRememberedPort,
+} from './storage/remembered-port.js'
 export { whyDataDirectoryUnusable } from './storage/unusable-data-directory.js'
 export type { AuthServiceOptions } from './token-service/auth-service.js'
 export {

@@ -69,8 +69,9 @@ export function addServeCommand(program: Command, context: CommandContext): void
       hashThreads,
     )
     .action(async (options: ServeOptions, command: Command) => {
-      const { serveRegistry, whyDataDirectoryUnusable } = await loadRegistryServer()
-      const { port, remembered } = await servePort(options.data, options.port)
+      const { serveRegistry, whyDataDirectoryUnusable, readRememberedPort } =
+        await loadRegistryServer()
+      const { port, remembered } = await servePort(options.data, options.port, readRememberedPort)
       await serveRegistry(serveFlags(options, port), reporter(context.terminal(command))).catch(
         (error: unknown) => {
           const target = { ...options, port, rememberedPort: remembered }
