@@ -1,8 +1,14 @@
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { describe, expect, it } from 'vitest'
-import { provision } from '../src/provision/index.js'
+import { deprovision, provision } from '../src/provision/index.js'
 import { REGION, REPLICA } from './helpers.js'
-import { operationsSince, provisionOptions, READ_OPERATIONS } from './provision-helpers.js'
+import {
+  conflictOf,
+  deprovisionOptions,
+  operationsSince,
+  provisionOptions,
+  READ_OPERATIONS,
+} from './provision-helpers.js'
 
 // A region dropped from replicationRegions stops receiving replicas: the converge takes it out of
 // the prefix's rule (and the rule goes with the last region), reports it, in a dry run too.
@@ -123,5 +129,28 @@ describe('provision after a replica region was dropped', () => {
       expect.objectContaining({ action: 'update', detail: expect.stringContaining(SECOND) }),
     ])
     expect(regionsOf(fake)).toEqual([[REPLICA]])
+  })
+})
+
+describe('provision dropping a region that still holds replicas', () => {
+  it('refuses with CONFLICT naming them before any change, a dry run too', async () => {
+    await using fake = await startAwsFake()
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA, SECOND] }))
+    fake.seedRepository(REGION, 'acme-web')
+    fake.seedRepository(SECOND, 'acme-web')
+    const rules = JSON.stringify(fake.getReplicationRules(REGION))
+    const from = fake.requests.length
+    for (const dryRun of [true, false]) {
+      const error = await conflictOf(
+        provision({ ...provisionOptions(fake, { replicationRegions: [REPLICA] }), dryRun }),
+      )
+      expect(error.message).toContain(`repository acme-web (${SECOND}`)
+      expect(error.message).not.toContain(`(${REPLICA}`)
+    }
+    expect(operationsSince(fake, from).filter((op) => !READ_OPERATIONS.has(op))).toEqual([])
+    expect(JSON.stringify(fake.getReplicationRules(REGION))).toBe(rules)
+    // Kept in the rule, the replica is still found, and deleted, by deprovision.
+    await deprovision(deprovisionOptions(fake, { force: true }))
+    expect(fake.getRepositoryNames(SECOND)).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
 import type { AwsBinding, Permission, ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
+import { replicasInDroppedRegions } from './dropped-replicas.js'
 import {
   ensureRolePolicy,
   ROLE_POLICY_NAME,
@@ -41,7 +42,9 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option (before any call);
  *   `CONFLICT`, before any change, naming a role provisioning did not create for this prefix, a
  *   policy in a role it did not put there, or another binding whose prefix overlaps this one
- *   (the same, or one is the other followed by `-`); `INVALID_ARGUMENT` when IAM does not know a
+ *   (the same, or one is the other followed by `-`), or a repository under the prefix left in a
+ *   region dropped from `replicationRegions` that the rule still replicates to (`deprovision`
+ *   would no longer find it); `INVALID_ARGUMENT` when IAM does not know a
  *   trusted principal; a mapped AWS error otherwise. A cancelled `signal` rejects with its reason.
  */
 export async function provision(options: AwsProvisionOptions): Promise<AwsProvisionResult> {
@@ -54,11 +57,32 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
         (other) => `prefix ${other.prefix} of role ${other.roleName}, which overlaps ${o.prefix}`,
       )
     refuseConflicts('provision', o.name, [...found.problems, ...overlapping])
+    // The regions the roles' inline policies reached before this run: those an earlier
+    // provision replicated to, whose destinations a region dropped since takes out of the rule.
+    // Read before any change, so a replica left in such a region is refused before one.
+    const policies: RolePolicyState[] = []
+    for (const current of found.roles) {
+      const hasPolicy = current.inlinePolicies.includes(ROLE_POLICY_NAME)
+      policies.push(await readRolePolicy(ctx, { name: current.name, hasPolicy }))
+    }
+    const formerRegions = [
+      ...new Set(
+        policies.flatMap((policy) =>
+          policyRegions(policy.document, ctx.partition, ctx.accountId, o.prefix),
+        ),
+      ),
+    ].filter((region) => region !== o.region)
+    refuseConflicts(
+      'provision',
+      o.name,
+      await replicasInDroppedRegions(ctx, o.replicationRegions, formerRegions),
+      ' (deprovision finds replicas only in replicationRegions and the replication rule: delete them first, or keep their region until they are gone)',
+    )
     const regions = [o.region, ...o.replicationRegions]
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
     const roles: { name: string; arn: string; permission: Permission; policy: RolePolicyState }[] =
       []
-    for (const current of found.roles) {
+    for (const [i, current] of found.roles.entries()) {
       const { permission } = current
       const wanted = {
         permission,
@@ -68,23 +92,13 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
         tags: o.tags,
       }
       const role = await ensureRole(ctx, wanted, current.role)
-      const hasPolicy = current.inlinePolicies.includes(ROLE_POLICY_NAME)
-      const policy = await readRolePolicy(ctx, { name: current.name, hasPolicy })
+      const policy = policies[i] ?? { found: false, document: undefined }
       roles.push({ name: current.name, arn: role.arn, permission, policy })
     }
-    // The regions the roles' inline policies reached before this run: those an earlier
-    // provision replicated to, whose destinations a region dropped since takes out of the rule.
     // The rule goes first: were the policies narrowed and the rule's write then failed, no later
     // run would know those regions, and ECR would go on copying images there.
-    const formerRegions = new Set(
-      roles
-        .flatMap(({ policy }) =>
-          policyRegions(policy.document, ctx.partition, ctx.accountId, o.prefix),
-        )
-        .filter((region) => region !== o.region),
-    )
-    if (o.replicationRegions.length > 0 || formerRegions.size > 0) {
-      await ensureReplicationRule(ctx, o.replicationRegions, [...formerRegions])
+    if (o.replicationRegions.length > 0 || formerRegions.length > 0) {
+      await ensureReplicationRule(ctx, o.replicationRegions, formerRegions)
     }
     for (const role of roles) {
       await ensureRolePolicy(ctx, role, rolePolicy(role.permission, repositories), role.policy)
