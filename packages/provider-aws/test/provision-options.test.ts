@@ -17,6 +17,12 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
     ['a name IAM refuses', { name: 'acme team' }, ['name', 'repositoryPrefix']],
     ['a name that cannot be the default prefix', { name: 'Acme' }, ['repositoryPrefix']],
     ['a bad prefix', { repositoryPrefix: 'UPPER' }, ['repositoryPrefix']],
+    [
+      // 180 fits beside the us-east-1 host; the longer ap-southeast-1 host leaves room for 177.
+      'a prefix too long for a name beside a replica region host',
+      { repositoryPrefix: 'p'.repeat(180), replicationRegions: ['ap-southeast-1'] },
+      ['repositoryPrefix'],
+    ],
     ['a bad region', { region: 'nowhere' }, ['region']],
     ['no trusted principal', { trustedPrincipals: [] }, ['trustedPrincipals']],
     [

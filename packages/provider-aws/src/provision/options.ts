@@ -160,7 +160,13 @@ function sharedIssues(o: AwsDeprovisionOptions): ConfigIssue[] {
       'must be 1–59 IAM role-name characters ([A-Za-z0-9+=,.@_-]): it names {name}-pull and {name}-push',
     )
   }
-  const runtime = optionIssues({ region: o.region, repositoryPrefix: o.repositoryPrefix ?? o.name })
+  // With the replica regions, as the runtime checks the binding: the prefix must leave room for
+  // a name beside each replica's host too. Their own issues are creation's (creationIssues).
+  const runtime = optionIssues({
+    region: o.region,
+    repositoryPrefix: o.repositoryPrefix ?? o.name,
+    replicationRegions: o.replicationRegions,
+  }).filter((issue) => !issue.path.startsWith('replicationRegions'))
   for (const issue of runtime) {
     if (issue.path === 'repositoryPrefix' && o.repositoryPrefix === undefined) {
       add('repositoryPrefix', `${issue.message}; it defaults to name, so give one when name is not`)

@@ -25,12 +25,16 @@ import {
  * `CONFLICT` and nothing is deleted. Everything is read and decided before the first deletion
  * (`registry-release`): a repository outside the prefix is `CONFLICT` naming it, even with
  * `force`; while the binding's own repositories remain it refuses with `CONFLICT` listing them,
- * unless `force: true` (the registry's deletion takes them with it). What is already gone is left
- * out of `changes`: deprovisioning twice succeeds, the second time with no changes.
+ * unless `force: true` (the registry's deletion takes them with it); an assignment of the custom
+ * role that provisioning did not make (any principal, anywhere in the resource group) is
+ * `CONFLICT` naming it, even with `force`, as ARM deletes no role an assignment names. What is
+ * already gone is left out of `changes`: deprovisioning twice succeeds, the second time with no
+ * changes.
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` (every bad option, before any call); `CONFLICT`
- *   for a registry provisioning did not create for this binding, or listing the repositories in
- *   the way; the platform's reason for anything ARM refuses.
+ *   for a registry provisioning did not create for this binding, listing the repositories in the
+ *   way, or naming another's assignment of the custom role; the platform's reason for anything
+ *   ARM refuses.
  */
 export async function deprovision(
   options: AzureDeprovisionOptions,
