@@ -17,15 +17,17 @@ for (const path of PATHS) fake.seedImage(REPOSITORY, path)
 
 type Listed = { packages: { name: string }[]; nextPageToken?: string }
 
-async function page(query: string, repository = REPOSITORY) {
-  return googleCall(fake, 'GET', `${repository}/packages?${query}`)
+async function page(query: string, repository = REPOSITORY, of = fake) {
+  return googleCall(of, 'GET', `${repository}/packages?${query}`)
 }
 
-async function pageSizes(pageSize: number): Promise<number[]> {
+/** The size of each page of a whole listing of `of`'s repository, asking `pageSize`. */
+async function pageSizes(pageSize: number, of = fake): Promise<number[]> {
   const sizes: number[] = []
   let token = ''
   do {
-    const answer = await page(`pageSize=${pageSize}&pageToken=${encodeURIComponent(token)}`)
+    const query = `pageSize=${pageSize}&pageToken=${encodeURIComponent(token)}`
+    const answer = await page(query, REPOSITORY, of)
     expect(answer.status).toBe(200)
     const listed = answer.json as Listed
     sizes.push(listed.packages.length)
@@ -72,19 +74,7 @@ describe('GCP fake: pageLimit', () => {
   it('answers at most pageLimit packages a page, whatever pageSize asks', async () => {
     await using small = await startGcpFake({ repositories: [REF], pageLimit: 3 })
     for (const path of PATHS.slice(0, 7)) small.seedImage(REPOSITORY, path)
-    const sizes = async (pageSize: number): Promise<number[]> => {
-      const found: number[] = []
-      let token = ''
-      do {
-        const query = `pageSize=${pageSize}&pageToken=${encodeURIComponent(token)}`
-        const answer = await googleCall(small, 'GET', `${REPOSITORY}/packages?${query}`)
-        expect(answer.status).toBe(200)
-        const listed = answer.json as Listed
-        found.push(listed.packages.length)
-        token = listed.nextPageToken ?? ''
-      } while (token !== '')
-      return found
-    }
+    const sizes = (pageSize: number): Promise<number[]> => pageSizes(pageSize, small)
     expect(await sizes(0)).toEqual([3, 3, 1])
     expect(await sizes(1000)).toEqual([3, 3, 1])
     expect(await sizes(2)).toEqual([2, 2, 2, 1])

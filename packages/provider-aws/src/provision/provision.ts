@@ -60,14 +60,17 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     // The regions the roles' inline policies reached before this run: those an earlier
     // provision replicated to, whose destinations a region dropped since takes out of the rule.
     // Read before any change, so a replica left in such a region is refused before one.
-    const policies: RolePolicyState[] = []
+    const surveyed: { current: (typeof found.roles)[number]; policy: RolePolicyState }[] = []
     for (const current of found.roles) {
       const hasPolicy = current.inlinePolicies.includes(ROLE_POLICY_NAME)
-      policies.push(await readRolePolicy(ctx, { name: current.name, hasPolicy }))
+      surveyed.push({
+        current,
+        policy: await readRolePolicy(ctx, { name: current.name, hasPolicy }),
+      })
     }
     const formerRegions = [
       ...new Set(
-        policies.flatMap((policy) =>
+        surveyed.flatMap(({ policy }) =>
           policyRegions(policy.document, ctx.partition, ctx.accountId, o.prefix),
         ),
       ),
@@ -82,7 +85,7 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
     const roles: { name: string; arn: string; permission: Permission; policy: RolePolicyState }[] =
       []
-    for (const [i, current] of found.roles.entries()) {
+    for (const { current, policy } of surveyed) {
       const { permission } = current
       const wanted = {
         permission,
@@ -92,7 +95,6 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
         tags: o.tags,
       }
       const role = await ensureRole(ctx, wanted, current.role)
-      const policy = policies[i] ?? { found: false, document: undefined }
       roles.push({ name: current.name, arn: role.arn, permission, policy })
     }
     // The rule goes first: were the policies narrowed and the rule's write then failed, no later
