@@ -162,6 +162,61 @@ describe('serve', () => {
     }
   })
 
+  it('--max-repository-metadata-bytes caps what one repository holds; a bad value is a usage error', async () => {
+    const passwordFile = join(work.dir, 'capped-password')
+    await writeFile(passwordFile, 'capped-password\n', { mode: 0o600 })
+    const server = startServe([
+      '--data',
+      join(work.dir, 'capped'),
+      '--port',
+      '0',
+      '--admin-password-file',
+      passwordFile,
+      '--max-repository-metadata-bytes',
+      '1024',
+      '--json',
+    ])
+    try {
+      const { url } = JSON.parse(await server.line(0)) as { url: string }
+      const authorization = `Basic ${Buffer.from('admin:capped-password').toString('base64')}`
+      const statuses: number[] = []
+      for (let i = 0; i < 20 && statuses.at(-1) !== 403; i++) {
+        // Each tag's index lists nothing: no blob to push, its record alone fills the 1 KiB.
+        const manifest = JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [],
+          annotations: { i: `${i}` },
+        })
+        const res = await fetch(`${url}/v2/capped/repo/manifests/t${i}`, {
+          method: 'PUT',
+          body: manifest,
+          headers: { authorization, 'content-type': 'application/vnd.oci.image.index.v1+json' },
+        })
+        statuses.push(res.status)
+      }
+      // Under the default of 16 MiB, all 20 would go in.
+      expect(statuses.at(-1)).toBe(403)
+      expect(statuses.slice(0, -1).every((status) => status === 201)).toBe(true)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toBe(EXIT.ok)
+    for (const bytes of ['0', '1.5', '16MiB', '']) {
+      const refused = await cli([
+        'serve',
+        '--data',
+        join(work.dir, 'x'),
+        '--max-repository-metadata-bytes',
+        bytes,
+      ])
+      expect(refused).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('whole number of bytes, at least 1'),
+      })
+    }
+  })
+
   it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {
     const data = join(work.dir, 'held')
     const first = startServe(['--data', data, '--port', '0', '--json'])

@@ -10,6 +10,7 @@ import {
   type RequestLimits,
   resolveRequestLimits,
 } from './request-limits.js'
+import { DEFAULT_MAX_REPOSITORY_METADATA_BYTES } from './storage/metadata-budget.js'
 import { refuseUnknownOptions } from './unknown-options.js'
 
 /** A certificate and key to serve HTTPS with, in PEM. */
@@ -103,6 +104,14 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
    * page's `Link`, which clients must follow. A whole number of at least 1. @default no limit
    */
   maxPageEntries?: number
+  /**
+   * The most metadata one repository may hold, in bytes of the JSON its record is written as: its
+   * tags, its manifests' records (media type, size, references, annotations of up to 16 KiB) and
+   * its blob links. It is held in memory, at several times that size. A manifest `PUT`, a blob
+   * upload's commit or a mount that would take a repository past it is refused with 403 `DENIED`
+   * naming the limit; deletes always go through. A whole number of at least 1. @default 16 MiB
+   */
+  maxRepositoryMetadataBytes?: number
 }
 
 /** @internal Options with defaults applied. */
@@ -119,6 +128,7 @@ export interface ResolvedRegistryOptions {
   hashThreads: number
   /** `Infinity` when not limited. */
   maxPageEntries: number
+  maxRepositoryMetadataBytes: number
 }
 
 /**
@@ -141,6 +151,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
   logger: true,
   hashThreads: true,
   maxPageEntries: true,
+  maxRepositoryMetadataBytes: true,
   headersTimeoutSeconds: true,
   bodyTimeoutSeconds: true,
   minBodyBytesPerSecond: true,
@@ -209,13 +220,22 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     limits: resolveRequestLimits(options),
     hashThreads: hashThreads(options.hashThreads),
     maxPageEntries: maxPageEntries(options.maxPageEntries),
+    maxRepositoryMetadataBytes: wholeNumber(
+      options.maxRepositoryMetadataBytes,
+      DEFAULT_MAX_REPOSITORY_METADATA_BYTES,
+      'maxRepositoryMetadataBytes',
+    ),
   }
 }
 
-function maxPageEntries(value: unknown): number {
-  if (value === undefined) return Number.POSITIVE_INFINITY
+function wholeNumber(value: unknown, fallback: number, field: string): number {
+  if (value === undefined) return fallback
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value
-  throw new TypeError(`maxPageEntries must be a whole number of at least 1, got ${String(value)}`)
+  throw new TypeError(`${field} must be a whole number of at least 1, got ${String(value)}`)
+}
+
+function maxPageEntries(value: unknown): number {
+  return wholeNumber(value, Number.POSITIVE_INFINITY, 'maxPageEntries')
 }
 
 function hashThreads(value: unknown): number {

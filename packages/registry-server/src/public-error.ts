@@ -1,17 +1,24 @@
 import { OciError } from './oci-errors.js'
+import { RepositoryMetadataFull } from './storage/metadata-budget.js'
 
 // Error codes of a filesystem with no room left: out of space, or out of the user's quota.
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
 
 /**
  * What a client is told of a failure. An `OciError` is an answer chosen on purpose and goes out
- * as it is. Anything else is a failure of the server, whose own text can name the data
- * directory's paths or the machine: a full disk becomes 507 `UNKNOWN` "the registry's disk is
- * full" (the cause the operator must act on, named without a path), every other failure a bare
- * 500 `UNKNOWN`. The cause itself only goes to the server's log.
+ * as it is. A repository whose metadata would outgrow the registry's limit is 403 `DENIED` with
+ * the figures: retrying cannot help, deleting can. Anything else is a failure of the server,
+ * whose own text can name the data directory's paths or the machine: a full disk becomes 507
+ * `UNKNOWN` "the registry's disk is full" (the cause the operator must act on, named without a
+ * path), every other failure a bare 500 `UNKNOWN`. The cause itself only goes to the server's
+ * log.
  */
 export function publicError(error: unknown): OciError {
   if (error instanceof OciError) return error
+  if (error instanceof RepositoryMetadataFull) {
+    const { repository, bytes, limit } = error
+    return new OciError('DENIED', { message: error.message, detail: { repository, bytes, limit } })
+  }
   if (isDiskFull(error)) {
     return new OciError('UNKNOWN', { status: 507, message: "the registry's disk is full" })
   }

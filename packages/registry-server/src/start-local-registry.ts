@@ -110,7 +110,7 @@ async function serveRegistry(
 ): Promise<LocalRegistry> {
   // The directory locked, not `dataDir` as given: a relative one must not follow a later chdir.
   const dataDir = lock?.dir
-  const store = await RegistryStore.open(dataDir)
+  const store = await RegistryStore.open(dataDir, resolved.maxRepositoryMetadataBytes)
   const { limits } = resolved
   const hashing = uploadHashing(resolved.hashThreads, dataDir !== undefined)
   const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing, log)

@@ -21,6 +21,7 @@ interface ServeOptions {
   logLevel: ServeFlags['logLevel']
   gcInterval: number
   hashThreads?: number
+  maxRepositoryMetadataBytes?: number
 }
 
 /**
@@ -68,6 +69,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       'threads that hash uploads, 0-8 (0: on the main thread; default 1 with more than one core)',
       hashThreads,
     )
+    .option(
+      '--max-repository-metadata-bytes <bytes>',
+      'the most metadata (tags, manifests, blob links, as JSON) one repository may hold; more is refused with 403 DENIED (default 16 MiB)',
+      wholeBytes,
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveRegistry, whyDataDirectoryUnusable, readRememberedPort } =
         await loadRegistryServer()
@@ -99,6 +105,7 @@ function serveFlags(options: ServeOptions, port: number): ServeFlags {
     logLevel: options.logLevel,
     gcIntervalSeconds: options.gcInterval,
     hashThreads: options.hashThreads,
+    maxRepositoryMetadataBytes: options.maxRepositoryMetadataBytes,
   }
 }
 
@@ -156,4 +163,13 @@ function hashThreads(value: string): number {
     throw new InvalidArgumentError('must be a whole number from 0 to 8')
   }
   return threads
+}
+
+// The registry server's own flag takes the same: digits, at least 1 ("16MiB" or "1e6" refused).
+function wholeBytes(value: string): number {
+  const bytes = Number(value)
+  if (!/^\d+$/.test(value) || bytes < 1 || !Number.isSafeInteger(bytes)) {
+    throw new InvalidArgumentError('must be a whole number of bytes, at least 1')
+  }
+  return bytes
 }

@@ -24,6 +24,8 @@ export interface CommandFlags {
   gcIntervalSeconds: number
   /** Threads that hash uploads, 0 = the main thread; omitted: the server's default (serve only). */
   hashThreads?: number | undefined
+  /** The most metadata one repository may hold, in bytes; omitted: the server's default (serve only). */
+  maxRepositoryMetadataBytes?: number | undefined
 }
 
 /** What a command line asks for. */
@@ -67,6 +69,10 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       logLevel: logLevel as LogLevel,
       gcIntervalSeconds,
       hashThreads: hashThreads(command as Command, values['hash-threads']),
+      maxRepositoryMetadataBytes: repositoryMetadataBytes(
+        command as Command,
+        values['max-repository-metadata-bytes'],
+      ),
     },
   }
 }
@@ -90,6 +96,7 @@ function parse(argv: readonly string[]) {
         'log-level': { type: 'string' },
         'gc-interval': { type: 'string' },
         'hash-threads': { type: 'string' },
+        'max-repository-metadata-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -147,6 +154,17 @@ function hashThreads(command: Command, value: string | undefined): number | unde
       `--hash-threads must be a whole number from 0 to ${MAX_HASH_THREADS}, got "${value}"`,
     )
   return threads
+}
+
+// Bytes as digits, at least 1: "16MiB", "1e6" or "0" are refused rather than guessed at.
+function repositoryMetadataBytes(command: Command, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const flag = '--max-repository-metadata-bytes'
+  if (command !== 'serve') throw new UsageError(`${flag} is for serve only`)
+  const bytes = Number(value)
+  if (!/^\d+$/.test(value) || bytes < 1 || !Number.isSafeInteger(bytes))
+    throw new UsageError(`${flag} must be a whole number of bytes, at least 1, got "${value}"`)
+  return bytes
 }
 
 function tlsFlags(

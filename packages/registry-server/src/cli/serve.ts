@@ -59,6 +59,9 @@ export async function serve(
     logLevel: flags.logLevel,
     gcIntervalSeconds: flags.gcIntervalSeconds,
     ...(flags.hashThreads !== undefined && { hashThreads: flags.hashThreads }),
+    ...(flags.maxRepositoryMetadataBytes !== undefined && {
+      maxRepositoryMetadataBytes: flags.maxRepositoryMetadataBytes,
+    }),
   })
   await keepAdmin(flags.data, admin, registry)
   reporter.listening({

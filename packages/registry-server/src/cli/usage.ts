@@ -19,6 +19,9 @@ export const USAGE = `Usage: artifact-registry-local <serve|token-service> --dat
                              (also POST /_artifact-registry/gc as the admin); 0 = never   default 3600
   --hash-threads N           serve: hash uploads on N worker threads (0-8); 0 = on the main thread;
                              default 1 with more than one core, else 0
+  --max-repository-metadata-bytes B
+                             serve: the most metadata (tags, manifests, blob links, as JSON) one
+                             repository may hold; more is refused with 403 DENIED   default 16777216
   --log-level L              silent | error (failed requests, with their cause) | info (one line per
                              request) | debug; JSON lines on stderr   default error
   -h, --help                 print this help

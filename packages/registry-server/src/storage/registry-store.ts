@@ -3,6 +3,7 @@ import { annotationsOf, type Descriptor, type ParsedManifest } from '../manifest
 import type { BlobInfo, BlobStore, OpenBlob } from './blob-store.js'
 import { FsBlobStore } from './fs-blob-store.js'
 import { MemoryBlobStore } from './memory-blob-store.js'
+import { changeBytes, RepositoryMetadataFull, recordBytes } from './metadata-budget.js'
 import { FsMetadataStore, MemoryMetadataStore, type MetadataStore } from './metadata-store.js'
 import {
   applyChange,
@@ -58,25 +59,39 @@ export class RegistryStore {
   readonly #mutex = new KeyedMutex()
   /** Each repository's tags, sorted, once listed (see {@link tags}). */
   readonly #sortedTags = new Map<string, readonly string[]>()
+  /** The most metadata one repository may hold (see `metadata-budget.ts`). */
+  readonly #maxRepositoryBytes: number
+  /** Each repository's metadata size, once a change needed it (see {@link #bytesOf}). */
+  readonly #repositoryBytes = new Map<string, number>()
 
   private constructor(
     blobs: BlobStore,
     metadata: MetadataStore,
     records: Map<string, RepositoryRecord>,
+    maxRepositoryBytes: number,
   ) {
     this.blobs = blobs
     this.#metadata = metadata
     this.#records = records
+    this.#maxRepositoryBytes = maxRepositoryBytes
   }
 
-  /** Open the filesystem store in `dataDir`, or an in-memory store when it is undefined. */
-  static async open(dataDir: string | undefined): Promise<RegistryStore> {
+  /**
+   * Open the filesystem store in `dataDir`, or an in-memory store when it is undefined.
+   * @param maxRepositoryBytes a change that would take a repository's metadata past this is
+   * refused with {@link RepositoryMetadataFull}
+   */
+  static async open(
+    dataDir: string | undefined,
+    maxRepositoryBytes: number = Number.POSITIVE_INFINITY,
+  ): Promise<RegistryStore> {
     if (dataDir === undefined) {
-      return new RegistryStore(new MemoryBlobStore(), new MemoryMetadataStore(), new Map())
+      const metadata = new MemoryMetadataStore()
+      return new RegistryStore(new MemoryBlobStore(), metadata, new Map(), maxRepositoryBytes)
     }
     const blobs = await FsBlobStore.open(dataDir)
     const metadata = new FsMetadataStore(dataDir, blobs.tmpDir)
-    return new RegistryStore(blobs, metadata, await metadata.loadAll())
+    return new RegistryStore(blobs, metadata, await metadata.loadAll(), maxRepositoryBytes)
   }
 
   hasRepository(name: string): boolean {
@@ -338,6 +353,7 @@ export class RegistryStore {
       const change = emptyChange()
       plan(current, change)
       if (isNoChange(change)) return false
+      const bytes = this.#bytesAfter(repository, current, change)
       const emptied = isEmptyAfter(current, change)
       await this.#metadata.save(
         repository,
@@ -353,8 +369,42 @@ export class RegistryStore {
       if (emptied) this.#records.delete(repository)
       else if (current === undefined) this.#records.set(repository, changedCopy(undefined, change))
       else applyChange(current, change)
+      if (emptied) this.#repositoryBytes.delete(repository)
+      else this.#repositoryBytes.set(repository, bytes)
       return true
     })
+  }
+
+  /**
+   * The repository's metadata size once `change` is made; throws {@link RepositoryMetadataFull}
+   * when the change adds to a repository that would then hold more than the limit.
+   */
+  #bytesAfter(
+    repository: string,
+    current: RepositoryRecord | undefined,
+    change: RecordChange,
+  ): number {
+    const before = this.#bytesOf(repository, current)
+    const delta = changeBytes(current, change)
+    const after = before + delta
+    if (delta > 0 && after > this.#maxRepositoryBytes) {
+      throw new RepositoryMetadataFull(repository, after, this.#maxRepositoryBytes)
+    }
+    return after
+  }
+
+  /**
+   * The repository's metadata size, counted once (the first change after the store opened) and
+   * then kept up to date by each change, so a change costs the size of what it changes.
+   */
+  #bytesOf(repository: string, record: RepositoryRecord | undefined): number {
+    if (record === undefined) return 0
+    let bytes = this.#repositoryBytes.get(repository)
+    if (bytes === undefined) {
+      bytes = recordBytes(record)
+      this.#repositoryBytes.set(repository, bytes)
+    }
+    return bytes
   }
 }
 

@@ -332,10 +332,11 @@ describe.skipIf(platform() !== 'linux')(
     })
 
     it('a lock naming a process that has exited but is not yet reaped (a zombie) is taken over', async () => {
-      // The shell prints its background child's pid, then becomes `sleep`, which never reaps it.
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
+      // Perl forks a child that exits at once, prints its pid and sleeps: it never waits for
+      // children, so the child stays a zombie. (A shell that backgrounds a child and then execs
+      // `sleep` may reap the child itself if it exits before the exec: the pid is then gone.)
+      const program = '$| = 1; my $pid = fork; exit 0 if $pid == 0; print "$pid\\n"; sleep 30'
+      const parent = spawn('perl', ['-e', program], { stdio: ['ignore', 'pipe', 'ignore'] })
       try {
         const zombie = Number(
           await new Promise<string>((resolve) =>
