@@ -156,14 +156,18 @@ export class AzureProvider implements ArtifactRegistry {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     const map = await this.#scopeMaps.get(repository)
     if (map !== undefined && !isScopeMapOf(map, repository)) return
-    await deleteRepositoryContent(repository, {
-      tokens: this.#tokens,
-      http: this.#http,
-      call: this.#call,
-    })
-    // Tokens go before the scope maps they are bound to.
-    await this.#repositoryTokens?.forget(repository)
-    if (map !== undefined) await this.#scopeMaps.delete(repository)
+    const deleteContentAndScopeMap = async () => {
+      await deleteRepositoryContent(repository, {
+        tokens: this.#tokens,
+        http: this.#http,
+        call: this.#call,
+      })
+      if (map !== undefined) await this.#scopeMaps.delete(repository)
+    }
+    if (this.#repositoryTokens === undefined) return deleteContentAndScopeMap()
+    // Tokens go first (no credential of theirs can push while the content goes) and before the
+    // scope maps they are bound to; no token is issued for the repository until it is all gone.
+    await this.#repositoryTokens.forget(repository, deleteContentAndScopeMap)
   }
 
   /**
@@ -189,10 +193,12 @@ export class AzureProvider implements ArtifactRegistry {
     }
     const ttl = resolveCredentialTtl(this.capabilities.credentialTtl, options, PLATFORM)
     // A push would create content outside our bookkeeping: only repositories we created qualify.
-    const map = await this.#ownScopeMap(repository)
+    const ownScopeMap = () => this.#ownScopeMap(repository)
     if (this.#repositoryTokens !== undefined) {
-      return this.#repositoryTokens.issue(repository, map, permission, ttl.seconds)
+      // Read in turn with a deleteRepository of this repository, never before it.
+      return this.#repositoryTokens.issue(repository, ownScopeMap, permission, ttl.seconds)
     }
+    await ownScopeMap()
     const { token, expiresAt } = await this.#tokens.repositoryToken(repository, actions)
     const registry = this.#options.loginServer
     const username = ACR_TOKEN_USERNAME

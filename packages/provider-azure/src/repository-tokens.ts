@@ -71,27 +71,35 @@ export class RepositoryTokens {
   /**
    * Basic credentials for `repository` with `permission`, valid for exactly `ttlSeconds`.
    *
-   * @param repositoryMap The repository's scope map, as `getRepository` read it.
+   * @param readRepositoryMap Reads the repository's own scope map (`NOT_FOUND` when it has none).
+   *   It is read once every earlier operation on the repository's tokens has settled, so a
+   *   repository that {@link forget} deleted meanwhile is found gone, not given a new token.
    * @throws ArtifactRegistryError `CONFLICT` when the token or pull scope map of that name belongs
    *   to someone else; `PERMISSION_DENIED` when the token was disabled.
    */
   issue(
     repository: string,
-    repositoryMap: ScopeMap,
+    readRepositoryMap: () => Promise<ScopeMap>,
     permission: Permission,
     ttlSeconds: number,
   ): Promise<ArtifactRegistryCredentials> {
-    return this.#serialized(repository, () =>
-      this.#issue(repository, repositoryMap, permission, ttlSeconds),
+    return this.#serialized(repository, async () =>
+      this.#issue(repository, await readRepositoryMap(), permission, ttlSeconds),
     )
   }
 
   /**
-   * Delete the repository's tokens and its pull scope map (before its own scope map goes).
-   * Tokens and scope maps of those names that are not the repository's are left alone.
+   * Delete the repository's tokens and its pull scope map, then run `afterwards` (what deletes the
+   * rest of the repository, its own scope map last), before any later operation on the
+   * repository's tokens: a credential asked for meanwhile is issued once the repository is gone,
+   * and so finds it gone, instead of binding a new token to it. Tokens and scope maps of those
+   * names that are not the repository's are left alone.
    */
-  forget(repository: string): Promise<void> {
-    return this.#serialized(repository, () => this.#forget(repository))
+  forget(repository: string, afterwards: () => Promise<void>): Promise<void> {
+    return this.#serialized(repository, async () => {
+      await this.#forget(repository)
+      await afterwards()
+    })
   }
 
   /** Run `operation` once every earlier operation on `repository`'s tokens has settled. */
