@@ -59,7 +59,8 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
   /**
    * The static admin credential (Basic): a password, or only its hash from `hashAdminPassword`.
    * Setting it turns auth on: every request then needs the admin, a credential minted by
-   * `generateCredentials`, or a token from the `/token` realm.
+   * `generateCredentials`, or a token from the `/token` realm. Only leaving it out turns auth
+   * off: any value that is not an object (`null`, `''`) is a `TypeError`.
    */
   adminCredentials?: AdminCredentials
   /** Token settings, when auth is on. */
@@ -188,6 +189,12 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
       throw new TypeError('tokenService must be an object: { service, issuer, tokenTtlSeconds }')
     refuseUnknownOptions(tokenService, KNOWN_TOKEN_OPTIONS, 'startLocalRegistry tokenService')
   }
+  // Only leaving it out means "no auth": a `null`, `''` or `false` given (an unset setting read
+  // from a config file or the environment) would otherwise start a registry that lets anyone in.
+  if (adminCredentials !== undefined && !isObject(adminCredentials))
+    throw new TypeError(
+      `adminCredentials must be { username, password } or { username, passwordHash }, not ${adminCredentials === null ? 'null' : typeof adminCredentials}; leave it out for a registry without auth`,
+    )
   if (isObject(adminCredentials)) {
     refuseUnknownOptions(
       adminCredentials,

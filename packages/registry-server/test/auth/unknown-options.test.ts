@@ -136,3 +136,14 @@ describe('a field of admin startTokenService does not know', () => {
     )
   })
 })
+
+describe('adminCredentials given, but not as an object', () => {
+  // Only leaving it out turns auth off. An unset setting read from a file or the environment
+  // (`null`, `''`, `false`) once started a registry that let every anonymous request in.
+  it.each([null, '', false, 0])('%j is a TypeError, and no registry starts', async (given) => {
+    const options = { adminCredentials: given, logLevel: 'silent' }
+    const started = startLocalRegistry(options as unknown as LocalRegistryOptions)
+    await expect(started).rejects.toThrow(TypeError)
+    await expect(started).rejects.toThrow(/^adminCredentials must be \{ username, password \}/)
+  })
+})
