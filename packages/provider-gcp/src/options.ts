@@ -46,6 +46,7 @@ export interface GcpProviderOptions {
   /**
    * Service account impersonated for `push-pull` credentials; give it
    * `roles/artifactregistry.repoAdmin` (push-pull deletes too, which the writer role cannot).
+   * It must not be the pull account, or pull credentials would push and delete.
    */
   pushServiceAccount?: string
   /**
@@ -135,6 +136,15 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
       issues.push({ path: field, message: 'must be a service account email' })
     }
   }
+  if (isSameAccount(o.pullServiceAccount, o.pushServiceAccount)) {
+    // The permission level of a credential is its account's roles and nothing else: a token
+    // cannot be narrowed, so one account for both would make pull credentials push and delete.
+    issues.push({
+      path: 'pushServiceAccount',
+      message:
+        "must differ from pullServiceAccount: pull credentials are that account's tokens, and would push and delete with it",
+    })
+  }
   const endpoint = o.iamCredentialsEndpoint ?? DEFAULT_IAM_CREDENTIALS_ENDPOINT
   if (!isBaseUrl(endpoint)) {
     issues.push({
@@ -163,6 +173,15 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     ),
     policyRetry,
   }
+}
+
+/** Whether two options name one service account (IAM compares emails without regard to case). */
+function isSameAccount(pull: unknown, push: unknown): boolean {
+  return (
+    typeof pull === 'string' &&
+    typeof push === 'string' &&
+    pull.toLowerCase() === push.toLowerCase()
+  )
 }
 
 /**

@@ -36,6 +36,27 @@ describe('options', () => {
     ])
   })
 
+  it('refuses one account for pull and push: its pull credentials would push and delete', async () => {
+    for (const pushServiceAccount of [PULL_SA, PULL_SA.toUpperCase()]) {
+      const error = await provider
+        .gcp({
+          projectId: PROJECT,
+          location: LOCATION,
+          repository: 'images',
+          pullServiceAccount: PULL_SA,
+          pushServiceAccount,
+        })
+        .catch((err: unknown) => err)
+      expect(isArtifactRegistryError(error, 'INVALID_CONFIG'), pushServiceAccount).toBe(true)
+      expect((error as { issues: unknown }).issues).toEqual([
+        {
+          path: 'pushServiceAccount',
+          message: expect.stringMatching(/^must differ from pullServiceAccount/),
+        },
+      ])
+    }
+  })
+
   it('declares capabilities true to the platform', async () => {
     const registry = await provider.gcp({
       projectId: PROJECT,

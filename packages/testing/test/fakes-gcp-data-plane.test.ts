@@ -87,6 +87,40 @@ describe('GCP fake: the data plane', () => {
     expect(await registryRequest(own, outsider, 'GET', manifest)).toBe(403)
   })
 
+  it('matches an email member in any case, as IAM does, until the account is deleted', async () => {
+    const email = 'mixed@acme.iam.gserviceaccount.com'
+    await using own = await startGcpFake({
+      repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [email],
+    })
+    // IAM keeps a member as it was written, and decides by the account the email names.
+    own.seedPolicy(REPO, {
+      version: 1,
+      bindings: [
+        {
+          role: 'roles/artifactregistry.writer',
+          members: ['serviceAccount:Mixed@ACME.iam.gserviceaccount.com'],
+        },
+      ],
+    })
+    const image = 'acme/images/cased'
+    for (const spelt of [email, 'MIXED@acme.iam.gserviceaccount.com']) {
+      const writer = dockerLogin(await impersonate(own, spelt))
+      expect((await pushImage(own, writer, image, 'v1')).statuses, spelt).toEqual([201, 201])
+    }
+    // Deleted, the account's member is IAM's deleted: form, whatever its case: it grants nothing
+    // to a new account created under the same email.
+    own.deleteServiceAccount(email)
+    expect(own.getPolicy(REPO).bindings[0]?.members).toEqual([
+      expect.stringMatching(
+        /^deleted:serviceAccount:mixed@acme\.iam\.gserviceaccount\.com\?uid=\d+$/i,
+      ),
+    ])
+    own.seedServiceAccount(email)
+    const successor = dockerLogin(await impersonate(own, email))
+    expect((await pushImage(own, successor, image, 'v2')).statuses).toEqual([403, 403])
+  })
+
   it('reader pulls; writer pushes but cannot delete a manifest or tag; repoAdmin deletes', async () => {
     const writer = await loginAs(WRITER)
     const { statuses, digest } = await pushImage(fake, writer, 'acme/images/app', 'v1')

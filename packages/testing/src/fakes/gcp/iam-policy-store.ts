@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
+import { sameMember } from './member-identity.js'
 import { googleError, ok } from './responses.js'
 
 /** A condition of an IAM binding (`google.type.Expr`). */
@@ -79,15 +80,15 @@ export class IamPolicyStore {
   }
 
   /**
-   * Replace `from` with `to` in every binding of every policy, as IAM does when an account is
-   * deleted (`to` is then its `deleted:` member).
+   * Replace `from`, however the case of its email is written, with `to` in every binding of
+   * every policy, as IAM does when an account is deleted (`to` is then its `deleted:` member).
    */
   replaceMember(from: string, to: string): void {
     for (const [resource, policy] of this.#policies) {
-      if (!policy.bindings.some((b) => b.members.includes(from))) continue
+      if (!policy.bindings.some((b) => b.members.some((m) => sameMember(m, from)))) continue
       const bindings = policy.bindings.map((b) => ({
         ...b,
-        members: b.members.map((m) => (m === from ? to : m)),
+        members: b.members.map((m) => (sameMember(m, from) ? to : m)),
       }))
       this.put(resource, { version: policy.version, bindings })
     }

@@ -1,4 +1,5 @@
 import type { FakeIamPolicy } from './iam-policy-store.js'
+import { sameMember } from './member-identity.js'
 
 // The permissions of Artifact Registry's predefined roles that concern Docker repositories (the
 // roles also hold the Maven, npm, Python, Apt, Yum and KFP ones). Pull is downloadArtifacts,
@@ -107,14 +108,15 @@ export class Roles {
   }
 
   /**
-   * Whether `member` holds `permission` through the policy's unconditional bindings. The fake
-   * does not evaluate conditions, so a conditional binding grants nothing.
+   * Whether `member` holds `permission` through the policy's unconditional bindings, its email
+   * matched in any case as IAM matches it. The fake does not evaluate conditions, so a
+   * conditional binding grants nothing.
    */
   grants(policy: FakeIamPolicy, member: string, permission: string): boolean {
     return policy.bindings.some(
       (b) =>
         b.condition === undefined &&
-        b.members.includes(member) &&
+        b.members.some((m) => sameMember(m, member)) &&
         this.#permits(b.role, permission),
     )
   }
