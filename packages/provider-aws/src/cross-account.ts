@@ -56,9 +56,8 @@ export async function getCrossAccountAccess(
  * statements survive everywhere.
  *
  * Adding waits for every replica first, so a missing replica fails (`TIMEOUT`) before anything
- * is granted. Removing revokes in the home region first and then waits for each replica, so a
- * missing replica never delays a revocation where it can be applied; a region that fails does
- * not stop the revocation in the others.
+ * is granted. Removing revokes in the home region first and then in each replica, a missing one
+ * counting as revoked; a region that fails does not stop the revocation in the others.
  *
  * A policy ECR refuses with "Principal not found" (a role that does not exist, or was created so
  * recently that IAM has not shown it to ECR yet) is read, changed and written again after each
@@ -89,8 +88,10 @@ export async function changeCrossAccountAccess(
  * Revoke in the home region, then in every replica region, whether or not the home region
  * succeeded: a home repository deleted meanwhile, or a call that failed there, must not leave the
  * grant standing in the replicas. Once every region was tried, the home region's failure is
- * thrown, else the first replica's. After a failed home region a replica is not waited for: one
- * that is not there holds no grant, and the wait would only delay the error.
+ * thrown, else the first replica's. A replica that does not exist is not waited for and counts
+ * as revoked: it holds no grant, and one that appears later (ECR's replication of a push) comes
+ * without a policy. Waiting for it made the revocation of a repository that predates a replica
+ * region fail with `TIMEOUT` after minutes, at every retry, when nothing was left to revoke.
  */
 async function revokeEverywhere(
   ctx: AwsContext,
@@ -100,10 +101,7 @@ async function revokeEverywhere(
   const { region, replicationRegions } = ctx.options
   const [home] = await Promise.allSettled([updatePolicy(ctx, region, name, apply)])
   const replicas = await Promise.allSettled(
-    replicationRegions.map(async (r) => {
-      if (home.status === 'fulfilled') await waitForReplica(ctx, r, name)
-      await updatePolicy(ctx, r, name, apply)
-    }),
+    replicationRegions.map((r) => revokeInReplica(ctx, r, name, apply)),
   )
   const failure = [home, ...replicas].find((o) => o.status === 'rejected')
   if (failure !== undefined) throw failure.reason
@@ -141,6 +139,20 @@ async function grantInReplicas(
     `${reason}; the grant now stands in ${granted.join(', ')} (add again once the cause is fixed, or remove it)`,
     { retryable: cause.retryable, issues: cause.issues, cause },
   )
+}
+
+/** Apply a revocation to a replica's policy; a replica that does not exist holds no grant. */
+async function revokeInReplica(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+  apply: (current: GrantSet) => GrantSet,
+): Promise<void> {
+  try {
+    await updatePolicy(ctx, region, name, apply)
+  } catch (err) {
+    if (!isArtifactRegistryError(err, 'NOT_FOUND')) throw err
+  }
 }
 
 /** The grants of a replica's policy; none when the replica does not exist. */

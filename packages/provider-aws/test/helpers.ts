@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import {
+  type ArtifactRegistryCredentials,
   type ArtifactRegistryError,
   type AwsCrossAccountAccess,
   isArtifactRegistryError,
@@ -134,4 +136,41 @@ export function stubFakeEnvironment(fake: AwsFake): void {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'readme-secret')
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
   vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
+}
+
+/**
+ * Push the smallest image (a config, no layers) as `tag` with registry credentials, over the
+ * fake's plain-HTTP registry: a monolithic blob upload, then the manifest. ECR replicates what is
+ * pushed, so this is what makes the fake create a repository's replicas.
+ *
+ * @throws Error when the registry refuses either request.
+ */
+export async function pushImage(
+  credentials: ArtifactRegistryCredentials,
+  name: string,
+  tag: string,
+): Promise<void> {
+  if (credentials.authMethod !== 'basic') throw new Error('expected Basic credentials')
+  const base = `http://${credentials.registry}/v2/${name}`
+  const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+  const send = async (method: string, path: string, type: string, body: Buffer) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Basic ${basic}`, 'content-type': type },
+      body,
+    })
+    await res.body?.cancel()
+    if (res.status !== 201) throw new Error(`${method} ${path}: ${res.status}`)
+  }
+  const config = Buffer.from(JSON.stringify({ tag }))
+  const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`
+  await send('POST', `/blobs/uploads/?digest=${digest}`, 'application/octet-stream', config)
+  const mediaType = 'application/vnd.oci.image.manifest.v1+json'
+  const manifest = {
+    schemaVersion: 2,
+    mediaType,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
+    layers: [],
+  }
+  await send('PUT', `/manifests/${tag}`, mediaType, Buffer.from(JSON.stringify(manifest)))
 }

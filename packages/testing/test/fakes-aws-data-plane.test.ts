@@ -230,6 +230,40 @@ describe('AWS fake: DeleteRepository and the images', () => {
     expect((await ecrCall(fake, 'DeleteRepository', { repositoryName: 'forced' })).status).toBe(200)
   })
 
+  it("a push replicates the repository by its region's matching rules, without its policy; a create does not", async () => {
+    const rule = (filter: string) => ({
+      destinations: [{ region: 'ap-south-1', registryId: fake.accountId }],
+      repositoryFilters: [{ filter, filterType: 'PREFIX_MATCH' }],
+    })
+    fake.seedReplicationRules('us-east-1', [rule('rep-')])
+    for (const name of ['rep-a', 'other-a']) {
+      expect((await ecrCall(fake, 'CreateRepository', { repositoryName: name })).status).toBe(200)
+    }
+    fake.seedPolicy(
+      'us-east-1',
+      'rep-a',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'ecr:BatchGetImage' },
+        ],
+      }),
+    )
+    expect(fake.getRepositoryNames('ap-south-1')).toEqual([])
+    const who = await login(fake)
+    expect(await push(who, 'rep-a', 'v1')).toEqual([201, 201])
+    expect(await push(who, 'other-a', 'v1')).toEqual([201, 201])
+    expect(fake.getRepositoryNames('ap-south-1')).toEqual(['rep-a'])
+    expect(fake.getPolicy('ap-south-1', 'rep-a')).toBeUndefined()
+    fake.seedReplicationRules('us-east-1', [])
+
+    await using held = await startAwsFake({ replicaDelayMs: null })
+    held.seedReplicationRules('us-east-1', [rule('rep-')])
+    held.seedRepository('us-east-1', 'rep-b')
+    expect(await push(await login(held), 'rep-b', 'v1')).toEqual([201, 201])
+    expect(held.getRepositoryNames('ap-south-1')).toEqual([])
+  })
+
   it('a namesake in another region (a replica) keeps the images the regions share', async () => {
     fake.seedRepository('us-east-1', 'replicated')
     fake.seedRepository('eu-west-1', 'replicated')

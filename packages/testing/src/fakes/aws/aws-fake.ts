@@ -34,8 +34,8 @@ const BASE_CREDENTIALS = { accessKeyId: 'AKIDFAKEBASE', secretAccessKey: 'fake-s
  * it. IAM holds roles and their inline policies: a created role is a principal, can be assumed
  * by whom its trust policy names, and its sessions get exactly what its inline policies (within
  * its permissions boundary) allow. ECR state is per region (read from the SigV4 credential
- * scope): repositories, repository policies, registry replication rules (replicas appear in destination regions,
- * without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
+ * scope): repositories, repository policies, registry replication rules (replicas appear in destination regions
+ * once an image is pushed, without policies), authorization tokens, and `AssumeRole` sessions whose inline policy is
  * recorded and enforced on the ECR calls they sign, and on the registry (the data plane) that
  * their authorization tokens open. The base identity's and the roles' own IAM policies, when
  * seeded (`basePolicies`, `roles[arn].policies`), are enforced the same way. Sessions and tokens expire by the fake's clock
@@ -191,7 +191,7 @@ function seedRepository(ecr: EcrState, region: string, name: string): FakeReposi
   if (!EcrState.isValidName(name)) {
     throw new TypeError(`[aws-fake] ECR refuses the repository name ${JSON.stringify(name)}`)
   }
-  return ecr.create(region, name, false) ?? (ecr.repository(region, name) as FakeRepository)
+  return ecr.create(region, name) ?? (ecr.repository(region, name) as FakeRepository)
 }
 
 function roleView(role: FakeIamRole): FakeRole {

@@ -32,7 +32,8 @@ export interface DataPlaneAuthContext {
  * per repository, every ECR action the request needs (see `ecrActionsFor`) must be allowed on the
  * repository's ARN in the token's region by the identity's policies and the session policy
  * (403 `DENIED`), and the repository must exist there: ECR answers a push or pull of a missing
- * repository with 404 `NAME_UNKNOWN`.
+ * repository with 404 `NAME_UNKNOWN`. An image push it lets through is what replication copies
+ * (`EcrState.pushed`).
  */
 export function dataPlaneAuthorizer(ctx: DataPlaneAuthContext): Authorizer {
   return (input) => decide(ctx, input)
@@ -62,6 +63,10 @@ function decide(ctx: DataPlaneAuthContext, input: AuthorizeInput): AuthorizeResu
     if (ctx.state.repository(token.region, access.name) === undefined) {
       return { ok: false, reason: 'name-unknown' }
     }
+  }
+  // ECR replicates what is pushed, and creates a replica with the first image pushed.
+  if (actions.includes('ecr:PutImage')) {
+    for (const access of input.access) ctx.state.pushed(token.region, access.name)
   }
   return { ok: true, subject: session?.accessKeyId ?? token.accessKeyId }
 }

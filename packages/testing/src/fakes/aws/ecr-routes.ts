@@ -70,7 +70,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   CreateRepository: (ctx, input) => {
     const name = input.repositoryName
     if (!EcrState.isValidName(name)) return invalidName(name)
-    const created = ctx.state.create(ctx.region, name, true)
+    const created = ctx.state.create(ctx.region, name)
     if (created === undefined) {
       return jsonError(
         'RepositoryAlreadyExistsException',

@@ -13,7 +13,8 @@ interface RegionState {
 /**
  * The registry of one account, per region: repositories, repository policies and the
  * registry-level replication rules. Replication copies repositories (never policies, as ECR does)
- * into the destination regions of every matching rule.
+ * into the destination regions of every matching rule, and, as ECR does, only once an image is
+ * pushed: creating a repository creates no replica.
  */
 export class EcrState {
   readonly #regions = new Map<string, RegionState>()
@@ -52,14 +53,22 @@ export class EcrState {
     return [...this.#region(region).repositories.values()]
   }
 
-  /** Create a repository; `replicate` also schedules its replicas. Returns `undefined` if it exists. */
-  create(region: string, name: string, replicate: boolean): FakeRepository | undefined {
+  /** Create a repository, without replicas. Returns `undefined` if it exists. */
+  create(region: string, name: string): FakeRepository | undefined {
     const state = this.#region(region)
     if (state.repositories.has(name)) return undefined
     const repository = makeRepository(this.accountId, region, name, new Date(this.now()))
     state.repositories.set(name, repository)
-    if (replicate) this.#replicate(region, name)
     return repository
+  }
+
+  /**
+   * An image was pushed to a repository: schedule its replicas in the destination regions of the
+   * region's matching rules, where they do not exist yet. ECR replicates pushed images, creating
+   * the destination repository with the first one; a repository nobody pushed to has no replica.
+   */
+  pushed(region: string, name: string): void {
+    if (this.repository(region, name) !== undefined) this.#replicate(region, name)
   }
 
   delete(region: string, name: string): FakeRepository | undefined {
@@ -107,7 +116,7 @@ export class EcrState {
     if (this.replicaDelayMs === null) return
     for (const destination of replicaRegions(this.#region(region).rules, name, this.accountId)) {
       if (destination === region) continue
-      const create = (): void => void this.create(destination, name, false)
+      const create = (): void => void this.create(destination, name)
       if (this.replicaDelayMs <= 0) {
         create()
         continue

@@ -8,8 +8,9 @@ export interface AwsFakeOptions {
   /** Lifetime of ECR authorization tokens, in seconds (the real service: 12 hours). @default 43200 */
   tokenLifetimeSeconds?: number
   /**
-   * How long after a repository is created its replicas appear in the destination regions of a
-   * matching replication rule, in milliseconds. `null`: replicas never appear by themselves (to
+   * How long after an image is pushed to a repository its replicas appear in the destination
+   * regions of a matching replication rule, in milliseconds. As in ECR, creating a repository
+   * creates no replica: the first push does. `null`: replicas never appear by themselves (to
    * test a bounded wait). @default 0
    */
   replicaDelayMs?: number | null
