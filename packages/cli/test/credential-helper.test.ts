@@ -267,6 +267,24 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('two entries for one host (keys that differ only in case) are refused, not one silently used', async () => {
+    const upper = bound.host.replace('127.0.0.1', 'LOCALHOST')
+    const lower = upper.toLowerCase()
+    const pull = { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' }
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        registries: { [lower]: pull, [upper]: { ...pull, permission: 'push-pull' } },
+      }),
+    )
+    // Before, the later key replaced the earlier: `get` minted push-pull for a host also set to pull.
+    const result = await helper('get', lower)
+    expect(result).toMatchObject({ status: 1, stderr: '' })
+    expect(result.stdout).toContain(
+      `registries.${upper}: is the same host as registries.${lower} (hosts are not case-sensitive)`,
+    )
+  })
+
   it('never prints the secret anywhere but in get’s answer', async () => {
     const { Secret } = await get()
     const listed = await helper('list')

@@ -92,6 +92,10 @@ function validateConfig(json: unknown, file: string): CredentialHelperConfig {
     if (key !== 'registries') issues.push({ path: key, message: 'is not a field of the config' })
   }
   const registries: Record<string, HelperHostConfig> = {}
+  // Each host's key as written: hosts are matched case-insensitively, so two keys that differ
+  // only in case are one host, and the later one silently replaced the other (another
+  // repository or permission than the reader of the file may expect).
+  const keyOfHost = new Map<string, string>()
   for (const [host, entry] of Object.entries(json.registries)) {
     const at = `registries.${host}`
     const normal = registryHost(host)
@@ -101,6 +105,14 @@ function validateConfig(json: unknown, file: string): CredentialHelperConfig {
         message: 'must be a registry host such as 127.0.0.1:5000, without scheme or path',
       })
     }
+    const earlier = keyOfHost.get(normal)
+    if (earlier !== undefined && normal !== '') {
+      issues.push({
+        path: at,
+        message: `is the same host as registries.${earlier} (hosts are not case-sensitive): keep one entry`,
+      })
+    }
+    keyOfHost.set(normal, host)
     const checked = validateHost(entry, at, dirname(file), issues)
     if (checked !== undefined) registries[normal] = checked
   }
