@@ -14,15 +14,26 @@ const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
  * log.
  */
 export function publicError(error: unknown): OciError {
+  const chosen = chosenAnswer(error)
+  if (chosen !== undefined) return chosen
+  if (isDiskFull(error)) {
+    return new OciError('UNKNOWN', { status: 507, message: "the registry's disk is full" })
+  }
+  return new OciError('UNKNOWN')
+}
+
+/**
+ * The answer `error` stands for when it is one chosen on purpose (an `OciError`, or a repository
+ * whose metadata would outgrow the limit); `undefined` for a failure of the server. The request
+ * log tells the two apart by it: a refusal is the client's, not a fault to log with its stack.
+ */
+export function chosenAnswer(error: unknown): OciError | undefined {
   if (error instanceof OciError) return error
   if (error instanceof RepositoryMetadataFull) {
     const { repository, bytes, limit } = error
     return new OciError('DENIED', { message: error.message, detail: { repository, bytes, limit } })
   }
-  if (isDiskFull(error)) {
-    return new OciError('UNKNOWN', { status: 507, message: "the registry's disk is full" })
-  }
-  return new OciError('UNKNOWN')
+  return undefined
 }
 
 // The disk can be full under a wrapping error too (a write failing inside a larger step).

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { errorFields, type Log, type LogEvent } from './log.js'
-import { OciError } from './oci-errors.js'
+import type { OciError } from './oci-errors.js'
+import { chosenAnswer } from './public-error.js'
 
 /** Tells the request log what a request failed with. */
 export type RecordFailure = (error: unknown) => void
@@ -18,8 +19,8 @@ export function traceRequest(log: Log, req: IncomingMessage, res: ServerResponse
   const started = performance.now()
   let failure: unknown
   res.once('close', () => {
-    const serverFault =
-      failure !== undefined && !(failure instanceof OciError && failure.status < 500)
+    const answer = failure === undefined ? undefined : chosenAnswer(failure)
+    const serverFault = failure !== undefined && !(answer !== undefined && answer.status < 500)
     const level = serverFault || res.statusCode >= 500 ? 'error' : 'info'
     if (!log.enabled(level)) return
     const [path = '', query] = (req.url ?? '').split('?', 2)
@@ -33,7 +34,7 @@ export function traceRequest(log: Log, req: IncomingMessage, res: ServerResponse
       ...(!res.writableFinished && { incomplete: true }),
       ...(serverFault && { error: errorFields(failure) }),
     }
-    if (log.enabled('debug')) Object.assign(event, debugFields(req, res, query, failure))
+    if (log.enabled('debug')) Object.assign(event, debugFields(req, res, query, answer))
     log.write(scrub(event, secretsOf(req.headers.authorization)) as LogEvent)
   })
   return (error) => {
@@ -47,7 +48,7 @@ function debugFields(
   req: IncomingMessage,
   res: ServerResponse,
   query: string | undefined,
-  failure: unknown,
+  answer: OciError | undefined,
 ): Record<string, unknown> {
   return {
     // Names only: values can carry digests, upload state or, at the token realm, account names.
@@ -56,7 +57,7 @@ function debugFields(
     userAgent: req.headers['user-agent'],
     requestBytes: req.headers['content-length'],
     responseBytes: res.getHeader('content-length'),
-    ...(failure instanceof OciError && { errorCode: failure.code }),
+    ...(answer !== undefined && { errorCode: answer.code }),
   }
 }
 

@@ -71,10 +71,12 @@ export function changeBytes(record: RepositoryRecord | undefined, change: Record
 
 // --- Internal ---
 
-// `"key":value,` for each entry. Tags and digests are checked against the spec's grammars before
-// they get here, so none needs escaping and `.length + 2` is their JSON size.
+// `"key":value,` for each entry, in bytes of UTF-8 as the record is written. Tags and digests are
+// checked against the spec's grammars before they get here: ASCII that needs no escaping, so
+// `.length + 2` is their JSON size. A manifest's annotations can be any text, where one
+// character can take up to 3 bytes (and 2 in memory): it is measured in bytes, not characters.
 function manifestBytes(digest: string, manifest: ManifestRecord): number {
-  return digest.length + 4 + JSON.stringify(manifest).length
+  return digest.length + 4 + Buffer.byteLength(JSON.stringify(manifest))
 }
 
 function tagBytes(tag: string, digest: string): number {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startLocalRegistry } from '../../src/index.js'
+import { type LogEvent, startLocalRegistry } from '../../src/index.js'
 import { imageManifest, pushBlob, sha256 } from '../support/push.js'
 
 // A repository's metadata (tags, manifests' records, blob links) is held in memory: a million
@@ -148,6 +148,52 @@ describe('maxRepositoryMetadataBytes', () => {
     })
     expect(gone.status).toBe(202)
     expect(await tagsOf(registry.url, REPO)).toEqual(accepted.slice(1).sort())
+  })
+
+  it('counts the bytes of the JSON, not its characters: annotations outside ASCII weigh what they are written as', async () => {
+    await using registry = await startLocalRegistry({
+      logLevel: 'silent',
+      maxRepositoryMetadataBytes: 4096,
+    })
+    const config = Buffer.from('{}')
+    const digest = await pushBlob(registry.url, REPO, config)
+    // 1,500 characters of 3 bytes each: 4,500 bytes of UTF-8 in the record, past the limit.
+    const manifest = imageManifest({ digest, size: config.byteLength }, [], {
+      'org.example.note': '€'.repeat(1500),
+    })
+    const answer = await putTag(registry.url, REPO, manifest, 'euro')
+    expect(answer.status).toBe(403)
+    expect(answer.body).toContain('DENIED')
+    expect(await tagsOf(registry.url, REPO)).toEqual([])
+  })
+
+  it('logs a refusal as the 403 it is: not as a failure of the server, with its code at debug', async () => {
+    const failures: LogEvent[] = []
+    {
+      // At the default level a refused push must not write a `request failed` line with a
+      // stack: that level is for failures of the server, and any pusher could flood it.
+      await using registry = await startLocalRegistry({
+        maxRepositoryMetadataBytes: 2048,
+        logger: (event) => failures.push(event),
+      })
+      const manifest = await smallImage(registry.url, REPO)
+      const { refused } = await fillWithTags(registry.url, REPO, manifest)
+      expect(refused.status).toBe(403)
+    }
+    expect(failures).toEqual([])
+
+    const events: LogEvent[] = []
+    await using registry = await startLocalRegistry({
+      logLevel: 'debug',
+      maxRepositoryMetadataBytes: 2048,
+      logger: (event) => events.push(event),
+    })
+    const manifest = await smallImage(registry.url, REPO)
+    await fillWithTags(registry.url, REPO, manifest)
+    await expect
+      .poll(() => events.find((event) => event.status === 403))
+      .toMatchObject({ level: 'info', msg: 'request', method: 'PUT', errorCode: 'DENIED' })
+    expect(events.find((event) => event.status === 403)).not.toHaveProperty('error')
   })
 
   it.each([0, 1.5, -1, '4096', Number.POSITIVE_INFINITY])(

@@ -18,7 +18,8 @@ function manifest(i: number): ManifestRecord {
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     size: 400 + i,
     references: Array.from({ length: i % 4 }, (_, j) => digest(1000 + j)),
-    ...(i % 3 === 0 && { annotations: { 'org.example.note': 'x'.repeat(i) } }),
+    // Characters of 1, 2 and 3 bytes of UTF-8: the record is counted in bytes as written.
+    ...(i % 3 === 0 && { annotations: { 'org.example.note': 'xé€'.repeat(i) } }),
     createdAt: 1_700_000_000_000 + i,
   }
 }
@@ -63,8 +64,12 @@ describe('metadata budget', () => {
     const next = numbers(11)
     let record: RepositoryRecord = changedCopy(undefined, emptyChange())
     for (let step = 0; step < 50; step++) record = changedCopy(record, randomChange(next))
+    // Random changes leave few manifests; these are sure to carry annotations.
+    const annotated = emptyChange()
+    for (let i = 1; i <= 12; i++) annotated.manifests.set(digest(100 + i), manifest(i * 3))
+    record = changedCopy(record, annotated)
     const { manifests, tags, blobs } = storedRecord('repo', record)
-    const written = JSON.stringify({ manifests, tags, blobs }).length
+    const written = Buffer.byteLength(JSON.stringify({ manifests, tags, blobs }))
     expect(recordBytes(record)).toBeGreaterThanOrEqual(written - 64)
     expect(recordBytes(record)).toBeLessThanOrEqual(written + 64)
   })
