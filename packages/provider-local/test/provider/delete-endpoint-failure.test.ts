@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
+import { pushOneConfigImage } from '../support/admin-push.js'
 import { countingProxy } from '../support/counting-proxy.js'
 
 // deleteRepository falls back to deleting tag by tag only on a registry that has no delete
@@ -28,36 +29,8 @@ afterAll(async () => {
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 
 /** Push a one-config image by digest only (no tag), straight to the registry; its digest. */
-async function pushUntagged(repository: string): Promise<string> {
-  const config = Buffer.from(JSON.stringify({ untagged: repository }))
-  const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`
-  const upload = await fetch(
-    `${registry.url}/v2/${repository}/blobs/uploads/?digest=${configDigest}`,
-    {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/octet-stream' },
-      body: config,
-    },
-  )
-  expect(upload.status).toBe(201)
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: configDigest,
-      size: config.length,
-    },
-    layers: [],
-  })
-  const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`
-  const put = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, {
-    method: 'PUT',
-    headers: { authorization: basic, 'content-type': OCI_MANIFEST },
-    body: manifest,
-  })
-  expect(put.status).toBe(201)
-  return digest
+function pushUntagged(repository: string): Promise<string> {
+  return pushOneConfigImage(registry.url, basic, repository, undefined, { untagged: repository })
 }
 
 describe('deleteRepository when our delete endpoint fails', () => {

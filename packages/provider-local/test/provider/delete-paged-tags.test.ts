@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
+import { pushOneConfigImage } from '../support/admin-push.js'
 import { countingProxy } from '../support/counting-proxy.js'
 
 // Behind a registry without our delete endpoint (a registry:2), deleteRepository deletes each
@@ -41,26 +42,8 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 
 /** Push a distinct one-config image as `repository:tag`, as the admin, straight to the registry. */
 async function pushImage(repository: string, tag: string): Promise<void> {
-  const config = Buffer.from(JSON.stringify({ tag, architecture: 'amd64', os: 'linux' }))
-  const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`
-  const upload = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    headers: { authorization: basic, 'content-type': 'application/octet-stream' },
-    body: config,
-  })
-  expect(upload.status).toBe(201)
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
-    layers: [],
-  })
-  const put = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { authorization: basic, 'content-type': OCI_MANIFEST },
-    body: manifest,
-  })
-  expect(put.status).toBe(201)
+  const config = { tag, architecture: 'amd64', os: 'linux' }
+  await pushOneConfigImage(registry.url, basic, repository, tag, config)
 }
 
 describe('deleteRepository behind a registry without the delete endpoint', () => {
