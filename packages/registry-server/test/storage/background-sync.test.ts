@@ -51,6 +51,32 @@ describe('BackgroundSync', () => {
     await syncs.settled('b')
   })
 
+  it('runs at most maxRunning syncs in all; the others start in turn as one ends', async () => {
+    // Each sync holds a thread of libuv's pool: unbounded, 8 uploads' syncs took every thread and
+    // their writes waited behind them.
+    const pending = new Map<string, () => void>()
+    const { calls, sync } = recordingSync()
+    const held = (path: string) =>
+      new Promise<void>((resolve) => {
+        pending.set(path, resolve)
+        void sync(path)
+      })
+    const syncs = new BackgroundSync(100, held, 2)
+    for (const path of ['a', 'b', 'c', 'd']) syncs.grew(path, 0, 150)
+    syncs.grew('c', 150, 250) // already waiting: still once
+    expect(calls).toEqual(['a', 'b'])
+    pending.get('a')?.()
+    await syncs.settled('a')
+    expect(calls).toEqual(['a', 'b', 'c'])
+    // One still waiting when its file is flushed (settled) or deleted (forgotten) is dropped.
+    await syncs.forget('d')
+    pending.get('b')?.()
+    pending.get('c')?.()
+    await syncs.settled('b')
+    await syncs.settled('c')
+    expect(calls).toEqual(['a', 'b', 'c'])
+  })
+
   it('keeps reporting a failed sync until the file is forgotten', async () => {
     const failure = Object.assign(new Error('EIO'), { code: 'EIO' })
     const { sync } = recordingSync(() => Promise.reject(failure))
