@@ -34,7 +34,7 @@ export function unknownOptionIssues(
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return []
   const names = Array.isArray(known) ? [...known] : Object.keys(known)
   return unknownKeys(options, names).map((key) => {
-    const near = names.find((name) => isNear(key, name))
+    const near = nearestName(key, names)
     const hint =
       near === undefined ? `its options are ${names.join(', ')}` : `did you mean ${near}?`
     return {
@@ -53,6 +53,14 @@ export function unknownKeys(options: object, known: Iterable<string>): string[] 
   const names = new Set(known)
   const values = options as Readonly<Record<string, unknown>>
   return Object.keys(options).filter((key) => values[key] !== undefined && !names.has(key))
+}
+
+/**
+ * @internal The first of `names` that `key` is likely a misspelling of (the same but for case, or
+ * at most two edits apart), or `undefined`.
+ */
+export function nearestName(key: string, names: readonly string[]): string | undefined {
+  return names.find((name) => isNear(key, name))
 }
 
 // --- Internal ---

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import type { ConfigIssue } from '../errors.js'
+import { nearestName, unknownKeys } from '../unknown-options.js'
+import { BINDING_SCHEMAS } from './schemas.js'
 
 /** The environment a binding may take ambient settings from. */
 export type BindingEnv = Readonly<Record<string, string | undefined>>
@@ -53,26 +55,65 @@ export function fromAlienBinding(
   context: { bindingName: string; env: BindingEnv },
 ): ConvertedAlienBinding {
   const service = input.service
-  if (typeof service !== 'string' || !(service in ALIEN_SCHEMAS)) {
+  // Own keys only: `"toString" in ALIEN_SCHEMAS` is true.
+  if (typeof service !== 'string' || !Object.hasOwn(ALIEN_SCHEMAS, service)) {
     return {
       binding: {},
       rename: {},
       issues: [{ path: 'service', message: 'must be one of "ecr", "gar", "acr", "local"' }],
     }
   }
-  const schema = ALIEN_SCHEMAS[service as keyof typeof ALIEN_SCHEMAS]
-  const parsed = schema.safeParse(input)
-  if (!parsed.success) {
-    return {
-      binding: {},
-      rename: {},
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    }
-  }
+  const alienService = service as AlienService
+  const parsed = ALIEN_SCHEMAS[alienService].safeParse(input)
+  const issues = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
+    ...strayFieldIssues(input, alienService),
+  ]
+  if (!parsed.success || issues.length > 0) return { binding: {}, rename: {}, issues }
   return convert(parsed.data as Record<string, string | undefined>, context)
 }
 
 // --- Internal ---
+
+type AlienService = keyof typeof ALIEN_SCHEMAS
+
+/** The platform each Alien service converts to. */
+const ALIEN_PLATFORM: Readonly<Record<AlienService, keyof typeof BINDING_SCHEMAS>> = {
+  ecr: 'aws',
+  gar: 'gcp',
+  acr: 'azure',
+  local: 'local',
+}
+
+/**
+ * The fields the Alien shape must not pass over in silence, though it ignores fields it does not
+ * know: one of our binding's fields for the same platform (`region`, `replicationRegions`,
+ * `adminCredentials`), which the conversion would drop, and a near misspelling of an Alien field
+ * (`repositoryprefix`). Dropped, either changes what the runtime acts on without a word: the
+ * region from the environment instead, grants that skip the replicas, or, for a lost ACR
+ * `repositoryPrefix`, repositories anywhere in the registry instead of under the prefix.
+ */
+function strayFieldIssues(input: Record<string, unknown>, service: AlienService): ConfigIssue[] {
+  const alienFields = Object.keys(ALIEN_SCHEMAS[service].shape)
+  const platform = ALIEN_PLATFORM[service]
+  const ourFields = Object.keys(BINDING_SCHEMAS[platform].shape)
+  return unknownKeys(input, alienFields).flatMap((key): ConfigIssue[] => {
+    if (ourFields.includes(key)) {
+      const message = `is a field of the "${platform}" binding, not of the Alien "${service}" binding: write the binding with "platform": "${platform}" to set it`
+      return [{ path: key, message }]
+    }
+    const near = nearestName(key, alienFields)
+    if (near === undefined) return []
+    return [
+      {
+        path: key,
+        message: `is not a field of the Alien "${service}" binding; did you mean ${near}?`,
+      },
+    ]
+  })
+}
 
 function convert(
   a: Record<string, string | undefined>,

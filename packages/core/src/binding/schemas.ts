@@ -16,6 +16,15 @@ const url = z
   .string()
   .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://127.0.0.1:5000')
 
+// The GAR client takes a host, port and scheme, nothing more: a path, query or userinfo in
+// `apiEndpoint` would be dropped, and calls would go to the host's root instead.
+const baseUrl = z
+  .string()
+  .regex(
+    /^https?:\/\/[^\s/?#@]+\/?$/,
+    'must be an http(s) URL without a path, query or credentials, such as https://artifactregistry.googleapis.com',
+  )
+
 const pemCertificate = z
   .string()
   .regex(
@@ -56,7 +65,7 @@ const gcpBinding = z.strictObject({
     ),
   pullServiceAccount: email.optional(),
   pushServiceAccount: email.optional(),
-  apiEndpoint: url.optional(),
+  apiEndpoint: baseUrl.optional(),
 })
 
 const azureBinding = z.strictObject({
@@ -93,8 +102,8 @@ const localBinding = z.strictObject({
 
 /** @internal Schemas of the built-in bindings, by platform. */
 export const BINDING_SCHEMAS: {
-  readonly aws: z.ZodType
-  readonly gcp: z.ZodType
-  readonly azure: z.ZodType
-  readonly local: z.ZodType
+  readonly aws: z.ZodObject
+  readonly gcp: z.ZodObject
+  readonly azure: z.ZodObject
+  readonly local: z.ZodObject
 } = { aws: awsBinding, gcp: gcpBinding, azure: azureBinding, local: localBinding }

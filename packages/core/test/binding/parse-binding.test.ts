@@ -108,6 +108,30 @@ describe('parseBinding', () => {
     expect(err.issues.map((i) => i.path).sort()).toEqual(['location', 'repository'])
   })
 
+  it('refuses a gcp apiEndpoint with more than scheme, host and port, which the client would drop', () => {
+    const gcp = {
+      platform: 'gcp',
+      projectId: 'acme-prod',
+      location: 'us-central1',
+      repository: 'apps',
+    }
+    for (const apiEndpoint of [
+      'https://proxy.corp/artifactregistry',
+      'https://proxy.corp?x=1',
+      'https://user:secret@proxy.corp',
+    ]) {
+      const err = configError(() => parseBinding({ ...gcp, apiEndpoint }))
+      expect(err.issues.map((i) => i.path)).toEqual(['apiEndpoint'])
+      expect(err.message).not.toContain('secret')
+    }
+    for (const apiEndpoint of [
+      'http://127.0.0.1:8080',
+      'https://artifactregistry.googleapis.com/',
+    ]) {
+      expect(parseBinding({ ...gcp, apiEndpoint })).toEqual({ ...gcp, apiEndpoint })
+    }
+  })
+
   it('rejects a non-object and an unknown platform', () => {
     expect(configError(() => parseBinding('aws')).issues[0]?.path).toBe('')
     expect(configError(() => parseBinding([])).issues[0]?.path).toBe('')
@@ -294,5 +318,84 @@ describe('parseBinding with the Alien shape', () => {
 
   it('rejects an unknown service', () => {
     expect(configError(() => parseBinding({ service: 's3' })).issues[0]?.path).toBe('service')
+  })
+
+  it('rejects a service named like a property every object inherits', () => {
+    // `"toString" in {}` is true: such a service must be INVALID_CONFIG, not a TypeError.
+    for (const service of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const err = configError(() => parseBinding(JSON.parse(`{"service":"${service}"}`)))
+      expect(err.issues.map((i) => i.path)).toEqual(['service'])
+    }
+  })
+
+  it('refuses a misspelt field rather than dropping it (a lost repositoryPrefix widens the scope)', () => {
+    // Ignored, the prefix would be gone: the runtime would create, list and delete repositories
+    // across the whole registry instead of under team-a/.
+    const AZURE_ENV = { AZURE_SUBSCRIPTION_ID: '00000000-0000-4000-8000-000000000000' }
+    for (const field of ['repositoryprefix', 'RepositoryPrefix', 'repositoryPrefx']) {
+      const err = configError(() =>
+        parseBinding(
+          { service: 'acr', registryName: 'acmeapps', resourceGroupName: 'rg', [field]: 'team-a' },
+          { env: AZURE_ENV },
+        ),
+      )
+      expect(err.issues).toEqual([
+        {
+          path: field,
+          message: 'is not a field of the Alien "acr" binding; did you mean repositoryPrefix?',
+        },
+      ])
+    }
+    const aws = configError(() =>
+      parseBinding(
+        { service: 'ecr', repositoryPrefix: 'acme', pullRoleArm: AWS.pullRoleArn },
+        { env: { AWS_REGION: 'eu-west-1' } },
+      ),
+    )
+    expect(aws.issues.map((i) => i.path)).toEqual(['pullRoleArm'])
+  })
+
+  it('refuses a field of our shape that the Alien shape would drop (region, replicationRegions)', () => {
+    // Dropped, the region would come from AWS_REGION instead, and grants would skip the replicas.
+    const err = configError(() =>
+      parseBinding(
+        {
+          service: 'ecr',
+          repositoryPrefix: 'acme',
+          region: 'eu-west-1',
+          replicationRegions: ['us-west-2'],
+        },
+        { env: { AWS_REGION: 'us-east-1' } },
+      ),
+    )
+    expect(err.issues).toEqual([
+      {
+        path: 'region',
+        message:
+          'is a field of the "aws" binding, not of the Alien "ecr" binding: write the binding with "platform": "aws" to set it',
+      },
+      {
+        path: 'replicationRegions',
+        message:
+          'is a field of the "aws" binding, not of the Alien "ecr" binding: write the binding with "platform": "aws" to set it',
+      },
+    ])
+    const local = configError(() =>
+      parseBinding({
+        service: 'local',
+        registryUrl: 'localhost:5000',
+        adminCredentials: { username: 'admin', password: 'x' },
+      }),
+    )
+    expect(local.issues.map((i) => i.path)).toEqual(['adminCredentials'])
+  })
+
+  it('still ignores fields it does not know and that look like no field of either shape', () => {
+    expect(
+      parseBinding(
+        { service: 'local', registryUrl: 'localhost:5000', id: 'images', note: 'dev' },
+        { bindingName: 'images' },
+      ),
+    ).toEqual({ platform: 'local', url: 'http://localhost:5000', bindingName: 'images' })
   })
 })
