@@ -15,14 +15,17 @@ export async function writeFileAtomic(
   const temp = join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
   const file = await open(temp, 'w', mode)
   try {
-    await file.writeFile(data)
-    await file.sync()
-  } finally {
-    await file.close()
-  }
-  try {
+    try {
+      await file.writeFile(data)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
     await rename(temp, path)
   } catch (err) {
+    // Whatever step failed, the temp file goes: on a full disk, each failed write (a manifest
+    // PUT retried, a record rewritten) otherwise kept its part-written file, and the space an
+    // operator freed went to them until the next start.
     await unlink(temp).catch(() => {})
     throw err
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -131,6 +131,42 @@ describe('a full disk', () => {
     await pushBlob(url, repository, other)
     expect((await fetch(`${url}/v2/${repository}/manifests/v1`)).status).toBe(200)
     expect((await fetch(`${url}/v2/${repository}/blobs/${sha256(other)}`)).status).toBe(200)
+    expect((await checkStore(dataDir)).problems).toEqual([])
+  })
+})
+
+describe('a write a full disk refuses', () => {
+  it('leaves no temp file behind, however often it is retried', async () => {
+    await using registry = await startLocalRegistry({ dataDir, logLevel: 'silent' })
+    const { url } = registry
+    const repository = 'team/app'
+    const config = Buffer.from('{"temp":"files"}')
+    await pushBlob(url, repository, config)
+    const manifest = imageManifest({ digest: sha256(config), size: config.byteLength }, [])
+    const putManifest = (): Promise<Response> =>
+      fetch(`${url}/v2/${repository}/manifests/v1`, {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': MANIFEST_TYPE },
+      })
+    // Pushed and deleted once, so its folder exists: the PUT gets as far as writing the file.
+    expect((await putManifest()).status).toBe(201)
+    const digest = sha256(manifest)
+    const deleted = await fetch(`${url}/v2/${repository}/manifests/${digest}`, {
+      method: 'DELETE',
+    })
+    expect(deleted.status).toBe(202)
+
+    disk.full = true
+    for (let i = 0; i < 5; i++) {
+      expectAnswer(await answer(await putManifest()), 507, DISK_FULL_BODY)
+    }
+    // Each failed write used to keep its part-written temp file until the next start, holding
+    // the space an operator freed meanwhile.
+    expect(await readdir(join(dataDir, 'tmp'))).toEqual([])
+
+    disk.full = false
+    expect((await putManifest()).status).toBe(201)
     expect((await checkStore(dataDir)).problems).toEqual([])
   })
 })
