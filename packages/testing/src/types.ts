@@ -73,7 +73,9 @@ export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegis
   /**
    * Returns a provider of another binding (another prefix, namespace or GAR repository) on the
    * same registry as `registry`, disposed of like every provider. The `listRepositories` group
-   * checks that neither lists the other's repositories; without it, that test is skipped.
+   * checks that neither lists the other's repositories, and the `dataPlane` group that this
+   * binding's credentials are refused on the other's repository of the same logical name;
+   * without it, those tests are skipped.
    */
   otherBinding?: (registry: R) => R | Promise<R>
   /** Timeout of each test in milliseconds. @default 30000 */

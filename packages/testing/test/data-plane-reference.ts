@@ -19,6 +19,8 @@ export type DataPlaneFault =
   | 'expires-early'
   /** deleteRepository forgets the repository but leaves its images in the registry. */
   | 'delete-keeps-images'
+  /** Pull credentials live an hour at the registry, whatever expiresAt says. */
+  | 'pull-outlives-expiry'
 
 /** A registry server with auth on, and the admin credentials that mint for it. */
 export interface DataPlaneRegistry {
@@ -38,10 +40,15 @@ export async function startDataPlaneRegistry(): Promise<DataPlaneRegistry> {
  */
 export function referenceWithDataPlane(
   { registry, admin }: DataPlaneRegistry,
-  options: { faults?: readonly DataPlaneFault[]; repositoryScopedCredentials?: boolean } = {},
+  options: {
+    faults?: readonly DataPlaneFault[]
+    repositoryScopedCredentials?: boolean
+    /** The namespace of the binding. @default the reference provider's */
+    binding?: string
+  } = {},
 ): ArtifactRegistry {
   const faults = new Set(options.faults ?? [])
-  const base = reference()
+  const base = reference(options.binding === undefined ? {} : { binding: options.binding })
   const host = new URL(registry.url).host
   return {
     ...base,
@@ -59,12 +66,17 @@ export function referenceWithDataPlane(
         return { authMethod: 'basic', registry: host, ...admin, expiresAt }
       }
       const early = faults.has('expires-early')
+      const outlives = faults.has('pull-outlives-expiry') && permission === 'pull'
       const { username, password, expiresAt } = await registry.generateCredentials(
         name,
         faults.has('pull-can-push') ? 'push-pull' : permission,
-        early ? Math.max(1, Math.floor(seconds / 2)) : seconds,
+        early ? Math.max(1, Math.floor(seconds / 2)) : outlives ? 3600 : seconds,
       )
-      const reported = early ? new Date(expiresAt.getTime() + (seconds * 1000) / 2) : expiresAt
+      const reported = early
+        ? new Date(expiresAt.getTime() + (seconds * 1000) / 2)
+        : outlives
+          ? new Date(Date.now() + seconds * 1000)
+          : expiresAt
       return { authMethod: 'basic', registry: host, username, password, expiresAt: reported }
     },
     async deleteRepository(name) {

@@ -22,14 +22,19 @@ beforeAll(async () => {
 })
 afterAll(() => plane?.registry.close())
 
-/** Run the whole group, outside vitest's runner, against the provider `factory` makes. */
+/**
+ * Run the whole group, outside vitest's runner, against the provider `factory` makes, with a
+ * correct provider of another binding on the same registry.
+ */
 const runDataPlane = (factory: () => ArtifactRegistry) =>
-  runGroup((test) => dataPlaneTests({ test, factory, dataPlane }))
+  runGroup((test) => dataPlaneTests({ test, factory, dataPlane, otherBinding }))
+const otherBinding = () => referenceWithDataPlane(plane, { binding: 'other' })
 
 describe('the data plane group on the reference provider backed by a real registry', () => {
   dataPlaneTests({
     test: { describe, it },
     factory: () => referenceWithDataPlane(plane),
+    otherBinding: () => referenceWithDataPlane(plane, { binding: 'other' }),
     dataPlane,
   })
 })
@@ -49,10 +54,15 @@ describe('the data plane group fails on a provider that breaks the data plane', 
         'data plane: a push with pull credentials is refused',
         'data plane: a delete with pull credentials is refused',
         'data plane: credentials for one repository are refused on another',
+        "data plane: credentials are refused on another binding's repository of the same name",
         'data plane: credentials work until expiresAt and are refused after it',
       ],
     ],
     ['expires-early', ['data plane: credentials work until expiresAt and are refused after it']],
+    [
+      'pull-outlives-expiry',
+      ['data plane: credentials work until expiresAt and are refused after it'],
+    ],
     [
       'delete-keeps-images',
       ['data plane: deleteRepository deletes the images: the name created again holds none'],
@@ -99,8 +109,26 @@ describe('the data plane group skips and fails as documented', () => {
       const skipped = outcomes.filter((o) => o.status === 'skipped')
       expect(skipped.map((o) => o.name)).toEqual([
         'data plane: credentials for one repository are refused on another',
+        "data plane: credentials are refused on another binding's repository of the same name",
       ])
-      expect(skipped[0]?.detail).toContain('repositoryScopedCredentials: false')
+      for (const { detail } of skipped)
+        expect(detail).toContain('repositoryScopedCredentials: false')
+      expect(named(outcomes, 'failed')).toEqual([])
+    },
+    GROUP_TIMEOUT_MS,
+  )
+
+  it(
+    'skips "another binding", naming the option, when otherBinding is not given',
+    async () => {
+      const outcomes = await runGroup((test) =>
+        dataPlaneTests({ test, factory: () => referenceWithDataPlane(plane), dataPlane }),
+      )
+      const skipped = outcomes.filter((o) => o.status === 'skipped')
+      expect(skipped.map((o) => o.name)).toEqual([
+        "data plane: credentials are refused on another binding's repository of the same name",
+      ])
+      expect(skipped[0]?.detail).toContain('options.otherBinding')
       expect(named(outcomes, 'failed')).toEqual([])
     },
     GROUP_TIMEOUT_MS,

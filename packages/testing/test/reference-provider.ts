@@ -26,6 +26,8 @@ export type Fault =
   | 'ttl-ignored'
   | 'case-folding'
   | 'remove-clears-all'
+  | 'remove-needs-account'
+  | 'push-pull-ttl-ignored'
   | 'racy-grants'
   | 'empty-name-accepted'
   | 'options-unchecked'
@@ -152,7 +154,10 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       const { seconds } = faults.has('options-unchecked')
         ? resolveTtl(TTL_RULES.local, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
         : resolveCredentialTtl(TTL_RULES.local, opts, PLATFORM)
-      const lifetime = faults.has('ttl-ignored') ? 86_400 : seconds
+      const lifetime =
+        faults.has('ttl-ignored') || (faults.has('push-pull-ttl-ignored') && permission !== 'pull')
+          ? 86_400
+          : seconds
       const credentials: ArtifactRegistryCredentials = {
         authMethod: 'basic',
         registry: HOST,
@@ -174,6 +179,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       crossAccount(access)
       await changeGrants(name, (held) => {
         if (faults.has('remove-clears-all')) return held.clear()
+        // The fault skips a removal that names no account or project: its other identities stay.
+        const firstField = access.type === 'aws' ? access.accountIds : access.projectNumbers
+        if (faults.has('remove-needs-account') && firstField.length === 0) return
         for (const [field, values] of listFields(access))
           for (const v of values) held.get(field)?.delete(v)
       })

@@ -42,19 +42,22 @@ export function credentialTests<R extends ArtifactRegistry>(
       })
     }
 
-    credentialTest(
-      'expiresAt follows the requested TTL within the platform limits',
-      async (r, t, name) => {
-        const rule = r.capabilities.credentialTtl
-        const requested = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, 600))
-        await expectExpiry(
-          t,
-          r,
-          () => r.generateCredentials(name, 'pull', { ttlSeconds: requested }),
-          requested,
-        )
-      },
-    )
+    // Both levels: a provider may mint them on separate paths, one of which drops the TTL.
+    for (const permission of ['pull', 'push-pull'] as const) {
+      credentialTest(
+        `${permission} credentials: expiresAt follows the requested TTL within the platform limits`,
+        async (r, t, name) => {
+          const rule = r.capabilities.credentialTtl
+          const requested = Math.min(rule.maxSeconds, Math.max(rule.minSeconds, 600))
+          await expectExpiry(
+            t,
+            r,
+            () => r.generateCredentials(name, permission, { ttlSeconds: requested }),
+            requested,
+          )
+        },
+      )
+    }
 
     credentialTest('the default TTL is the declared default', async (r, t, name) => {
       await expectExpiry(

@@ -45,10 +45,10 @@ export const SAMPLE_ACCESS: {
 
 /**
  * Cross-account: add, get and remove round-trip exactly (when the provider declares support),
- * also when made at once; access of the other type and malformed ids give `INVALID_ARGUMENT`; a
- * grant shows on another repository exactly when `capabilities.repositoryScopedGrants` is
- * `false`. Skipped when `capabilities.crossAccountAccess` is `null` (the capabilities group checks
- * `NOT_SUPPORTED`).
+ * also when made at once and when part of a grant is removed; access of the other type and
+ * malformed ids give `INVALID_ARGUMENT`; a grant shows on another repository exactly when
+ * `capabilities.repositoryScopedGrants` is `false`. Skipped when `capabilities.crossAccountAccess`
+ * is `null` (the capabilities group checks `NOT_SUPPORTED`).
  */
 export function crossAccountTests<R extends ArtifactRegistry>(
   options: ContractSuiteOptions<R>,
@@ -97,6 +97,24 @@ export function crossAccountTests<R extends ArtifactRegistry>(
         await expectGrants(a)
       })
     }
+
+    // A provider that records grants per call (one policy statement, one IAM condition) and
+    // removes only what matches a whole one, or skips a removal that names no account, leaves
+    // the part asked to be revoked in place: the suite's other removals each undo a whole add.
+    crossAccountTest(
+      options,
+      'removing part of a grant revokes that part and keeps the rest',
+      async (r, _t, { type, name, expectGrants }) => {
+        const [a] = SAMPLE_ACCESS[type]
+        const [individuals, rest] = splitIndividuals(a)
+        await r.addCrossAccountAccess(name, a)
+        await r.removeCrossAccountAccess(name, individuals)
+        await expectGrants(rest)
+        await r.addCrossAccountAccess(name, a)
+        await r.removeCrossAccountAccess(name, rest)
+        await expectGrants(individuals)
+      },
+    )
 
     // A grant change is a read-modify-write of one policy: without the platform's concurrency
     // control (or a lock of the provider's where it has none), the later write of two that
@@ -199,6 +217,27 @@ export function empty(type: 'aws' | 'gcp'): CrossAccountAccess {
   return type === 'aws'
     ? { type, accountIds: [], roleArns: [], regions: [], allowedServiceTypes: [] }
     : { type, projectNumbers: [], serviceAccountEmails: [], allowedServiceTypes: [] }
+}
+
+/**
+ * `access` split in two grants of its own: the identities granted one by one (role ARNs, service
+ * account emails), and the rest (accounts or projects, with the compute services and regions
+ * that go with them). Each is valid alone, and removing either from `access` leaves the other on
+ * every platform's reading of a grant.
+ */
+function splitIndividuals(access: CrossAccountAccess): [CrossAccountAccess, CrossAccountAccess] {
+  if (access.type === 'aws') {
+    const { type, roleArns } = access
+    return [
+      { type, accountIds: [], roleArns, regions: [], allowedServiceTypes: [] },
+      { ...access, roleArns: [] },
+    ]
+  }
+  const { type, serviceAccountEmails } = access
+  return [
+    { type, projectNumbers: [], serviceAccountEmails, allowedServiceTypes: [] },
+    { ...access, serviceAccountEmails: [] },
+  ]
 }
 
 /** Both grants: each list of `a` with the values of `b` added (they are of one type). */

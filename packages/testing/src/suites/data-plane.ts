@@ -3,18 +3,24 @@ import { checkOptions, registryTest, uniqueName } from '../context.js'
 import type { ContractSuiteOptions } from '../types.js'
 import { expiryTest } from './data-plane-expiry.js'
 import { type DataPlaneTest, login, repositoryWithImage } from './data-plane-fixture.js'
+import type { TestImage } from './data-plane-image.js'
 import { expectNotFound, expectRefused } from './data-plane-outcome.js'
-import { SkopeoSession } from './data-plane-skopeo.js'
+import { type SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
 
 /** Why the group's tests are skipped when the caller did not opt in. */
 export const DATA_PLANE_NOT_GIVEN =
   'options.dataPlane not given: the data plane group runs only when you pass it (and skopeo is on PATH)'
 
+/** Why the binding isolation test is skipped when the caller gave no second binding. */
+export const OTHER_BINDING_NOT_GIVEN_FOR_DATA_PLANE =
+  "options.otherBinding not given: the test needs a provider of another binding on the same registry, to use this binding's credentials on its repository"
+
 /**
  * Data plane: credentials minted by the provider are used against its registry with skopeo, as a
  * user would use them. Push-pull credentials push, pull and delete; pull credentials pull and
- * nothing else; credentials reach only their repository (not one whose name extends it), work
- * until their `expiresAt` and stop working then; `deleteRepository` deletes the images.
+ * nothing else; credentials reach only their repository (not one whose name extends it, nor
+ * another binding's of the same name), work until their `expiresAt` and stop working then;
+ * `deleteRepository` deletes the images.
  * Skipped unless `options.dataPlane` is given; needs skopeo on `PATH`.
  */
 export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
@@ -75,16 +81,34 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
       c.t.expect(await pusherOfA.push(image, a)).toBe(image.manifestDigest)
       const pullerOfA = await login(c, a, 'pull')
       for (const b of others) {
-        await expectRefused(
-          c.t,
-          pusherOfA.push(image, b.name),
-          `a push to ${b.name} with a's credentials`,
+        await expectReachOnlyOwn(c, { pusher: pusherOfA, puller: pullerOfA }, b, `a's`)
+      }
+    })
+
+    test("credentials are refused on another binding's repository of the same name", async (c) => {
+      if (!c.r.capabilities.repositoryScopedCredentials) {
+        return c.t.skip(
+          'provider declares repositoryScopedCredentials: false: its credentials reach beyond one repository',
         )
-        await expectRefused(
-          c.t,
-          pullerOfA.pull(b.name, b.image.tag),
-          `a pull from ${b.name} with a's pull credentials`,
-        )
+      }
+      const otherBinding = options.otherBinding
+      if (otherBinding === undefined) return c.t.skip(OTHER_BINDING_NOT_GIVEN_FOR_DATA_PLANE)
+      const other = await otherBinding(c.r)
+      try {
+        // The same logical name in both: a scope that forgets the binding's prefix or namespace
+        // (matching the logical name alone) reaches the other binding's repository.
+        const logical = uniqueName('bind')
+        const { name } = await c.r.createRepository(logical)
+        const theirs = await repositoryWithImage({ ...c, r: other }, logical)
+        c.t.expect(theirs.name).not.toBe(name)
+        const pusher = await login(c, name, 'push-pull')
+        const image = await c.skopeo.newImage()
+        // Control: the same credentials do work on their own repository.
+        c.t.expect(await pusher.push(image, name)).toBe(image.manifestDigest)
+        const puller = await login(c, name, 'pull')
+        await expectReachOnlyOwn(c, { pusher, puller }, theirs, "this binding's")
+      } finally {
+        await (options.teardown ? options.teardown(other) : other.close())
       }
     })
 
@@ -117,6 +141,37 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
       )
     })
   })
+}
+
+/**
+ * Expect the credentials of one repository refused on `b`, which holds `b.image`: a push with
+ * push-pull credentials, and a pull with either. A push-pull credential's pull is checked apart
+ * from its push: a scope may be right for one action and not another (pulls allowed on every
+ * repository, say, for base images). A delete is not checked apart: skopeo reads the manifest
+ * before it deletes, so a delete that got through would need the pull refused here.
+ */
+async function expectReachOnlyOwn<R extends ArtifactRegistry>(
+  c: DataPlaneTest<R>,
+  { pusher, puller }: { pusher: SkopeoLogin; puller: SkopeoLogin },
+  b: { name: string; image: TestImage },
+  whose: string,
+): Promise<void> {
+  const image = await c.skopeo.newImage()
+  await expectRefused(
+    c.t,
+    pusher.push(image, b.name),
+    `a push to ${b.name} with ${whose} credentials`,
+  )
+  for (const [permission, holder] of [
+    ['push-pull', pusher],
+    ['pull', puller],
+  ] as const) {
+    await expectRefused(
+      c.t,
+      holder.pull(b.name, b.image.tag),
+      `a pull from ${b.name} with ${whose} ${permission} credentials`,
+    )
+  }
 }
 
 /**
