@@ -142,25 +142,27 @@ async function grantInReplicas(
 }
 
 /** Apply a revocation to a replica's policy; a replica that does not exist holds no grant. */
-async function revokeInReplica(
+function revokeInReplica(
   ctx: AwsContext,
   region: string,
   name: string,
   apply: (current: GrantSet) => GrantSet,
 ): Promise<void> {
-  try {
-    await updatePolicy(ctx, region, name, apply)
-  } catch (err) {
-    if (!isArtifactRegistryError(err, 'NOT_FOUND')) throw err
-  }
+  return unlessNoReplica(updatePolicy(ctx, region, name, apply), undefined)
 }
 
 /** The grants of a replica's policy; none when the replica does not exist. */
-async function replicaGrants(ctx: AwsContext, region: string, name: string): Promise<GrantSet> {
+function replicaGrants(ctx: AwsContext, region: string, name: string): Promise<GrantSet> {
+  const grants = readPolicy(ctx, region, name).then((text) => parseRepositoryPolicy(text).grants)
+  return unlessNoReplica(grants, emptyGrants())
+}
+
+/** What `work` on a replica gives, or `absent` when the replica does not exist (`NOT_FOUND`). */
+async function unlessNoReplica<T>(work: Promise<T>, absent: T): Promise<T> {
   try {
-    return parseRepositoryPolicy(await readPolicy(ctx, region, name)).grants
+    return await work
   } catch (err) {
-    if (isArtifactRegistryError(err, 'NOT_FOUND')) return emptyGrants()
+    if (isArtifactRegistryError(err, 'NOT_FOUND')) return absent
     throw err
   }
 }

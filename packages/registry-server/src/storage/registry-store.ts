@@ -369,33 +369,40 @@ export class RegistryStore {
       if (emptied) this.#records.delete(repository)
       else if (current === undefined) this.#records.set(repository, changedCopy(undefined, change))
       else applyChange(current, change)
-      if (emptied) this.#repositoryBytes.delete(repository)
+      if (emptied || bytes === undefined) this.#repositoryBytes.delete(repository)
       else this.#repositoryBytes.set(repository, bytes)
       return true
     })
   }
 
   /**
-   * The repository's metadata size once `change` is made; throws {@link RepositoryMetadataFull}
-   * when the change adds to a repository that would then hold more than the limit.
+   * The repository's metadata size once `change` is made (`undefined` while it was never needed);
+   * throws {@link RepositoryMetadataFull} when the change adds to a repository that would then
+   * hold more than the limit. A change that adds nothing never counts the whole record: deletes,
+   * and a collection unlinking blobs from every repository after a restart, stay as cheap as
+   * their change.
    */
   #bytesAfter(
     repository: string,
     current: RepositoryRecord | undefined,
     change: RecordChange,
-  ): number {
-    const before = this.#bytesOf(repository, current)
+  ): number | undefined {
     const delta = changeBytes(current, change)
-    const after = before + delta
-    if (delta > 0 && after > this.#maxRepositoryBytes) {
+    if (delta <= 0) {
+      const known = this.#repositoryBytes.get(repository)
+      return known === undefined ? undefined : known + delta
+    }
+    const after = this.#bytesOf(repository, current) + delta
+    if (after > this.#maxRepositoryBytes) {
       throw new RepositoryMetadataFull(repository, after, this.#maxRepositoryBytes)
     }
     return after
   }
 
   /**
-   * The repository's metadata size, counted once (the first change after the store opened) and
-   * then kept up to date by each change, so a change costs the size of what it changes.
+   * The repository's metadata size, counted once (the first change after the store opened that
+   * adds to it) and then kept up to date by each change, so a change costs the size of what it
+   * changes.
    */
   #bytesOf(repository: string, record: RepositoryRecord | undefined): number {
     if (record === undefined) return 0
