@@ -73,7 +73,8 @@ export class RepositoryTokens {
    *
    * @param readRepositoryMap Reads the repository's own scope map (`NOT_FOUND` when it has none).
    *   It is read once every earlier operation on the repository's tokens has settled, so a
-   *   repository that {@link forget} deleted meanwhile is found gone, not given a new token.
+   *   repository that {@link forget} deleted meanwhile is found gone, not given a new token; and
+   *   read again once the password exists, so one that another process deleted meanwhile is too.
    * @throws ArtifactRegistryError `CONFLICT` when the token or pull scope map of that name belongs
    *   to someone else; `PERMISSION_DENIED` when the token was disabled.
    */
@@ -83,22 +84,37 @@ export class RepositoryTokens {
     permission: Permission,
     ttlSeconds: number,
   ): Promise<ArtifactRegistryCredentials> {
-    return this.#serialized(repository, async () =>
-      this.#issue(repository, await readRepositoryMap(), permission, ttlSeconds),
-    )
+    return this.#serialized(repository, async () => {
+      const issued = await this.#issue(
+        repository,
+        await readRepositoryMap(),
+        permission,
+        ttlSeconds,
+      )
+      await this.#confirmNotDeleted(repository, readRepositoryMap)
+      return issued
+    })
   }
 
   /**
    * Delete the repository's tokens and its pull scope map, then run `afterwards` (what deletes the
-   * rest of the repository, its own scope map last), before any later operation on the
-   * repository's tokens: a credential asked for meanwhile is issued once the repository is gone,
-   * and so finds it gone, instead of binding a new token to it. Tokens and scope maps of those
-   * names that are not the repository's are left alone.
+   * rest of the repository, its own scope map last), then delete its tokens and pull scope map
+   * once more, before any later operation on the repository's tokens: a credential asked for
+   * meanwhile is issued once the repository is gone, and so finds it gone, instead of binding a
+   * new token to it. Tokens and scope maps of those names that are not the repository's are left
+   * alone.
+   *
+   * The second pass is for other processes, whose calls nothing here can hold back: one may
+   * create a token and hand out its password after the first pass read the tokens. Any token
+   * created before the second pass reads them is deleted by it; one created later finds the scope
+   * map gone when its issue checks again (see {@link issue}), and its password is never handed
+   * out.
    */
   forget(repository: string, afterwards: () => Promise<void>): Promise<void> {
     return this.#serialized(repository, async () => {
       await this.#forget(repository)
       await afterwards()
+      await this.#forget(repository)
     })
   }
 
@@ -112,6 +128,28 @@ export class RepositoryTokens {
       if (this.#pending.get(repository) === settled) this.#pending.delete(repository)
     })
     return result
+  }
+
+  /**
+   * After a password was generated, read the repository's scope map again: another process may
+   * have deleted the repository while this one issued, after its last pass over the tokens (see
+   * {@link forget}). Then the password is not handed out: the tokens and pull scope map this
+   * issue may have created again are deleted, and the caller gets `NOT_FOUND` as if it had asked
+   * a moment later. That cleanup is best effort: a token it leaves holds only the password nobody
+   * was given, and the quota sweep takes it once that expires.
+   */
+  async #confirmNotDeleted(
+    repository: string,
+    readRepositoryMap: () => Promise<ScopeMap>,
+  ): Promise<void> {
+    try {
+      await readRepositoryMap()
+    } catch (error) {
+      if (error instanceof ArtifactRegistryError && error.code === 'NOT_FOUND') {
+        await this.#forget(repository).catch(() => undefined)
+      }
+      throw error
+    }
   }
 
   async #forget(repository: string): Promise<void> {

@@ -1,21 +1,25 @@
 import { type AzureFake, startAzureFake } from '@artifact-registry/testing/fakes/azure'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AzureProvider } from '../src/index.js'
-import { fakeProvider, rejectionOf } from './fixtures.js'
+import { actionsGranted, fakeProvider, rejectionOf } from './fixtures.js'
 
 // deleteRepository against generateCredentials on the same repository, in repository-token mode:
-// a credential issued while the repository is being deleted must not outlive it.
+// a credential issued while the repository is being deleted must not outlive it, whether the two
+// calls share a provider instance or not (two processes of one application).
 
 let fake: AzureFake
 let registry: AzureProvider
+let otherProcess: AzureProvider | undefined
 afterEach(async () => {
+  await otherProcess?.close()
+  otherProcess = undefined
   await registry?.close()
   await fake?.close()
 })
 
-/** Resolve once the fake has been asked `operation` at least once. */
-async function untilAsked(operation: string): Promise<void> {
-  while (fake.requestsFor(operation).length === 0) {
+/** Resolve once the fake has been asked `operation` at least `times` times. */
+async function untilAsked(operation: string, times = 1): Promise<void> {
+  while (fake.requestsFor(operation).length < times) {
     await new Promise((resolve) => setTimeout(resolve, 1))
   }
 }
@@ -41,4 +45,63 @@ describe('deleteRepository racing generateCredentials', () => {
       expect(refused).toMatchObject({ code: 'NOT_FOUND', platform: 'azure' })
     })
   }
+})
+
+/** A promise and the function that resolves it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {}
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { opened, open }
+}
+
+describe('deleteRepository racing generateCredentials of another process', () => {
+  async function startTwo(): Promise<{ deleting: AzureProvider; issuing: AzureProvider }> {
+    fake = await startAzureFake()
+    registry = await fakeProvider(fake, { credentials: 'repository-token' })
+    otherProcess = await fakeProvider(fake, { credentials: 'repository-token' })
+    return { deleting: registry, issuing: otherProcess }
+  }
+
+  for (const permission of ['pull', 'push-pull'] as const) {
+    it(`revokes a ${permission} credential handed out after the tokens were first deleted`, async () => {
+      const { deleting, issuing } = await startTwo()
+      const { name } = await deleting.createRepository('web-app')
+      // The deletion has read and deleted the tokens (none yet) and holds before the content goes.
+      const contentDeletion = gate()
+      fake.inject('acr.deleteRepository', { before: () => contentDeletion.opened })
+      const deleted = deleting.deleteRepository(name)
+      await untilAsked('acr.deleteRepository')
+      const credentials = await issuing.generateCredentials(name, permission)
+      expect(await actionsGranted(fake, credentials, name)).not.toBe(401)
+      contentDeletion.open()
+      await deleted
+      // One pass over the tokens, before the scope map went, left this token and its password.
+      expect(await actionsGranted(fake, credentials, name)).toBe(401)
+      expect(fake.getTokens()).toEqual([])
+      expect(fake.getScopeMaps()).toEqual([])
+    })
+  }
+
+  it('refuses a pull credential whose token was made after the repository was gone', async () => {
+    const { deleting, issuing } = await startTwo()
+    const { name } = await deleting.createRepository('web-app')
+    // The issue has read the repository's scope map, then waits while the whole deletion runs:
+    // its pull scope map, token and password all come after it.
+    const deletion = gate()
+    const readsBefore = fake.requestsFor('scopeMaps.get').length
+    fake.inject('scopeMaps.get', { before: () => undefined })
+    fake.inject('scopeMaps.get', { before: () => deletion.opened })
+    const issued = rejectionOf(issuing.generateCredentials(name, 'pull'))
+    await untilAsked('scopeMaps.get', readsBefore + 2)
+    await deleting.deleteRepository(name)
+    deletion.open()
+    const refused = await issued
+    // Without a second look at the scope map, the password went out for a deleted repository.
+    expect(refused).toMatchObject({ code: 'NOT_FOUND', platform: 'azure' })
+    expect(fake.requestsFor('registries.generateCredentials')).toHaveLength(1)
+    expect(fake.getTokens()).toEqual([])
+    expect(fake.getScopeMaps()).toEqual([])
+  })
 })
