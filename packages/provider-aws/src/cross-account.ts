@@ -23,7 +23,7 @@ import {
 } from './grants.js'
 import { awsErrorName, mapError, platformError } from './map-error.js'
 import { isPrincipalNotFound, PrincipalNotFound, withPrincipalRetry } from './principal-retry.js'
-import { waitForReplica } from './replica-wait.js'
+import { ensureReplicas } from './replica-presence.js'
 import {
   awsPrincipals,
   parseRepositoryPolicy,
@@ -55,8 +55,8 @@ export async function getCrossAccountAccess(
  * same change applied to its own policy (read, change our statements, write), so foreign
  * statements survive everywhere.
  *
- * Adding waits for every replica first, so a missing replica fails (`TIMEOUT`) before anything
- * is granted. Removing revokes in the home region first and then in each replica, a missing one
+ * Adding first makes sure every replica exists, creating a missing one (see
+ * {@link ensureReplicas}), so that no region is granted unless all can be. Removing revokes in the home region first and then in each replica, a missing one
  * counting as revoked; a region that fails does not stop the revocation in the others.
  *
  * A policy ECR refuses with "Principal not found" (a role that does not exist, or was created so
@@ -72,9 +72,9 @@ export async function changeCrossAccountAccess(
   const delta = grantsOf(checkAccess(access, ctx.options.partition, change))
   const apply = (current: GrantSet): GrantSet =>
     change === 'add' ? addGrants(current, delta) : removeGrants(current, delta)
-  const { region, replicationRegions } = ctx.options
+  const { region } = ctx.options
   if (change === 'add') {
-    await Promise.all(replicationRegions.map((r) => waitForReplica(ctx, r, name)))
+    await ensureReplicas(ctx, name)
     await updatePolicy(ctx, region, name, apply)
     await grantInReplicas(ctx, name, apply)
     return

@@ -40,7 +40,11 @@ export interface AwsClientConfig {
 /** @internal The default of {@link AwsClientConfig.requestTimeoutMs}. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
 
-/** Bounds of the wait for a replica repository to exist before its policy is changed. */
+/**
+ * Bounds of a wait for a replica repository to exist before its policy is changed.
+ * @deprecated Not used: `addCrossAccountAccess` creates a missing replica instead of waiting for
+ *   ECR's replication to make one. Still validated, so configurations that set it keep working.
+ */
 export interface ReplicaWaitOptions {
   /** Give up with `TIMEOUT` after this long. @default 300000 (5 minutes) */
   timeoutMs?: number
@@ -89,7 +93,10 @@ export interface AwsProviderOptions {
   registryEndpoint?: string
   /** SDK client settings (endpoint, credentials, retries). */
   clientConfig?: AwsClientConfig
-  /** Bounds of the wait for replica repositories. */
+  /**
+   * @deprecated Not used: `addCrossAccountAccess` creates a missing replica instead of waiting
+   *   for one. Still validated, so configurations that set it keep working.
+   */
   replicaWait?: ReplicaWaitOptions
   /** Retries of a grant whose principal IAM does not show ECR yet (a role created moments ago). */
   principalRetry?: PrincipalRetryOptions

@@ -23,6 +23,14 @@ export async function createRepository(ctx: AwsContext, name: string): Promise<R
   return toResponse(ctx, home, name)
 }
 
+/**
+ * Create the replica of `name` in the replica region `region`, or describe the one that exists
+ * (made by us earlier, or by ECR's replication of a push).
+ */
+export function createReplica(ctx: AwsContext, region: string, name: string): Promise<Repository> {
+  return createOrDescribe(ctx, region, name)
+}
+
 /** Describe a repository of the home region. @throws `NOT_FOUND` when it does not exist. */
 export async function describeRepository(
   ctx: AwsContext,

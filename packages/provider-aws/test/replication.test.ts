@@ -8,7 +8,6 @@ import {
   PREFIX,
   policyDoc,
   providerFor,
-  pushImage,
   REGION,
   uniqueLogical,
 } from './helpers.js'
@@ -125,10 +124,7 @@ describe('merges of the replication rules in one process go one at a time', () =
 describe('replicas get the same change on add and on remove', () => {
   it('createRepository creates every replica itself: ECR creates one only with the first push', async () => {
     await using fake = await startAwsFake()
-    const registry = await providerFor(fake, {
-      replicationRegions: REPLICAS,
-      replicaWait: { timeoutMs: 50, intervalMs: 10 },
-    })
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
     const { name } = await registry.createRepository(uniqueLogical('r'))
     for (const region of REPLICAS) expect(fake.getRepository(region, name), region).toBeDefined()
     const creates = fake.requestsFor('CreateRepository').map((r) => fake.regionOf(r))
@@ -165,48 +161,46 @@ describe('replicas get the same change on add and on remove', () => {
     expect(regions.sort()).toEqual([REGION, ...REPLICAS, 'ap-southeast-2'].sort())
   })
 
-  it('waits for a replica that appears later (bounded polling)', async () => {
-    // A second: long enough that the replica is surely absent right after the create below.
-    await using fake = await startAwsFake({ replicaDelayMs: 1000 })
-    fake.seedReplicationRules(REGION, [
-      {
-        destinations: [{ region: 'eu-west-1', registryId: fake.accountId }],
-        repositoryFilters: [{ filter: `${PREFIX}-`, filterType: 'PREFIX_MATCH' }],
-      },
-    ])
-    const creator = await providerFor(fake, { accountId: fake.accountId })
-    const registry = await providerFor(fake, {
-      accountId: fake.accountId,
-      replicationRegions: ['eu-west-1'],
-      replicaWait: { timeoutMs: 5000, intervalMs: 10 },
-    })
-    // A provider without replicas creates the repository and pushes to it; ECR replicates the
-    // image, creating the replica, a second later.
-    const { name } = await creator.createRepository(uniqueLogical('late'))
-    await pushImage(await creator.generateCredentials(name, 'push-pull'), name, 'v1')
-    expect(fake.getRepository('eu-west-1', name)).toBeUndefined()
+  it('add creates the replica a repository made before its region was added lacks, and grants there', async () => {
+    // ECR makes a replica only when it replicates a push: this repository never gets one.
+    await using fake = await startAwsFake({ replicaDelayMs: null })
+    const name = `${PREFIX}-${uniqueLogical('older')}`
+    fake.seedRepository(REGION, name)
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
+    const started = Date.now()
     await registry.addCrossAccountAccess(name, GRANT)
+    // Waiting for it instead failed with TIMEOUT after replicaWait.timeoutMs, at every retry.
+    expect(Date.now() - started).toBeLessThan(2500)
+    expect(fake.getRepository('eu-west-1', name)).toBeDefined()
     expect(fake.getPolicy('eu-west-1', name)).toContain('111111111111')
-    const checks = fake
-      .requestsFor('DescribeRepositories')
-      .filter((r) => fake.regionOf(r) === 'eu-west-1')
-    expect(checks.length).toBeGreaterThan(1)
+    expect(fake.getPolicy(REGION, name)).toContain('111111111111')
+    const creates = fake.requestsFor('CreateRepository').map((r) => fake.regionOf(r))
+    expect(creates).toEqual(['eu-west-1'])
+    // The replica exists now: the next change only checks it.
+    await registry.addCrossAccountAccess(name, { ...GRANT, accountIds: ['222222222222'] })
+    expect(fake.requestsFor('CreateRepository')).toHaveLength(1)
   })
 
-  it('add fails with TIMEOUT when a replica never appears, and grants nothing anywhere', async () => {
+  it('add takes a replica that ECR replicated meanwhile as it is', async () => {
+    await using fake = await startAwsFake({ replicaDelayMs: null })
+    const name = `${PREFIX}-${uniqueLogical('raced')}`
+    fake.seedRepository(REGION, name)
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
+    // Replication makes the replica between the check and the create.
+    fake.inject('CreateRepository', { before: () => void fake.seedRepository('eu-west-1', name) })
+    await registry.addCrossAccountAccess(name, GRANT)
+    expect(fake.getPolicy('eu-west-1', name)).toContain('111111111111')
+  })
+
+  it('add on a repository missing from the home region is NOT_FOUND and creates no replica', async () => {
     await using fake = await startAwsFake({ replicaDelayMs: null })
     const name = `${PREFIX}-${uniqueLogical('gone')}`
-    fake.seedRepository(REGION, name)
-    const registry = await providerFor(fake, {
-      replicationRegions: ['eu-west-1'],
-      replicaWait: { timeoutMs: 80, intervalMs: 10 },
-    })
-    const started = Date.now()
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
     await expect(registry.addCrossAccountAccess(name, GRANT)).rejects.toMatchObject({
-      code: 'TIMEOUT',
-      retryable: true,
+      code: 'NOT_FOUND',
     })
-    expect(Date.now() - started).toBeLessThan(1500)
+    expect(fake.getRepository('eu-west-1', name)).toBeUndefined()
+    expect(fake.requestsFor('CreateRepository')).toHaveLength(0)
     expect(fake.requestsFor('SetRepositoryPolicy')).toHaveLength(0)
   })
 
@@ -217,10 +211,7 @@ describe('replicas get the same change on add and on remove', () => {
     const name = `${PREFIX}-${uniqueLogical('gone')}`
     fake.seedRepository(REGION, name)
     await (await providerFor(fake)).addCrossAccountAccess(name, GRANT)
-    const registry = await providerFor(fake, {
-      replicationRegions: ['eu-west-1'],
-      replicaWait: { timeoutMs: 5000, intervalMs: 10 },
-    })
+    const registry = await providerFor(fake, { replicationRegions: ['eu-west-1'] })
     const started = Date.now()
     await registry.removeCrossAccountAccess(name, GRANT)
     expect(Date.now() - started).toBeLessThan(2500)
