@@ -120,9 +120,13 @@ export class AzureProvider implements ArtifactRegistry {
       routableNameBudget(this.#options.loginServer),
     )
     const existing = await this.#scopeMaps.get(repository)
-    if (existing !== undefined && existing.provisioningState !== 'Failed') {
+    if (existing !== undefined) {
+      // One an update left Failed is still whoever's it was: never written over if not ours.
       if (!isScopeMapOf(existing, repository)) throw foreignScopeMap(repository)
-      if (hasRepositoryActions(existing, repository)) return this.#response(repository, existing)
+      const settled = existing.provisioningState !== 'Failed'
+      if (settled && hasRepositoryActions(existing, repository)) {
+        return this.#response(repository, existing)
+      }
     }
     return this.#response(repository, await this.#scopeMaps.create(repository))
   }

@@ -209,13 +209,15 @@ export class RepositoryTokens {
     const name = pullScopeMapName(repository)
     const actions = pullActions(repository)
     const existing = await scopeMaps.getNamed(name)
-    if (existing === undefined || existing.provisioningState === 'Failed') {
-      return scopeMaps.createNamed(name, actions)
-    }
+    if (existing === undefined) return scopeMaps.createNamed(name, actions)
+    // One an update left Failed is still whoever's it was: never written over if not ours.
     if (!existing.actions?.every((a) => a.startsWith(`repositories/${repository}/`))) {
       throw foreign('Scope map', name, repository)
     }
-    return hasExactly(existing, actions) ? existing : scopeMaps.createNamed(name, actions)
+    const settled = existing.provisioningState !== 'Failed'
+    return settled && hasExactly(existing, actions)
+      ? existing
+      : scopeMaps.createNamed(name, actions)
   }
 
   /**
@@ -241,20 +243,23 @@ export class RepositoryTokens {
       await tokens.deleteNamed(otherName)
       this.#live.forget(otherName)
     }
-    if (token === undefined || token.provisioningState === 'Failed') {
-      if (map.id === undefined) {
-        throw platformError('INTERNAL', `ARM returned the scope map "${map.name}" without an id`)
+    if (token !== undefined) {
+      // One an update left Failed is still whoever's it was: putting it again would rebind
+      // someone else's token (the passwords its holders have) to this repository, or enable a
+      // token an administrator disabled.
+      if (!isBoundTo(token, map.name ?? '')) throw foreign('Token', name, repository)
+      if (token.status === 'disabled') {
+        throw platformError(
+          'PERMISSION_DENIED',
+          `Token "${name}" of repository "${repository}" is disabled; an administrator disabled it: enable it, or delete it to have a new one created`,
+        )
       }
-      return this.#createToken(name, map.id)
+      if (token.provisioningState !== 'Failed') return token
     }
-    if (!isBoundTo(token, map.name ?? '')) throw foreign('Token', name, repository)
-    if (token.status === 'disabled') {
-      throw platformError(
-        'PERMISSION_DENIED',
-        `Token "${name}" of repository "${repository}" is disabled; an administrator disabled it: enable it, or delete it to have a new one created`,
-      )
+    if (map.id === undefined) {
+      throw platformError('INTERNAL', `ARM returned the scope map "${map.name}" without an id`)
     }
-    return token
+    return this.#createToken(name, map.id)
   }
 
   /**
