@@ -37,6 +37,14 @@ export interface Capabilities {
    * before it existed still compile; absent means `false`.
    */
   readonly listRepositories?: boolean
+  /**
+   * `true` when `deleteRepository` takes back every credential minted for the repository: once it
+   * returns, they are refused, also on a repository created again under the same name. `false`
+   * where the platform cannot take back a credential already handed out (an STS session, an
+   * access token): it stays valid until its `expiresAt`. Optional so that providers written before
+   * it existed still compile; absent means `false`.
+   */
+  readonly revokesCredentialsOnDelete?: boolean
   /** How requested credential lifetimes are clamped. */
   readonly credentialTtl: TtlRule
 }

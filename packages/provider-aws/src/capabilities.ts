@@ -14,6 +14,8 @@ export const AWS_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   // A repository policy belongs to one ECR repository: a grant reaches that repository only.
   repositoryScopedGrants: true,
   listRepositories: true,
+  // An STS session or an ECR token handed out cannot be taken back before its expiry.
+  revokesCredentialsOnDelete: false,
   credentialTtl: TTL_RULES.aws,
 })
 

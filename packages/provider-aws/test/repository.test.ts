@@ -262,6 +262,7 @@ describe('construction', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      revokesCredentialsOnDelete: false,
       listRepositories: true,
       credentialTtl: {
         defaultSeconds: 3600,

@@ -17,18 +17,23 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedGrants: true,
   // Repositories are recorded as scope maps, which ARM lists.
   listRepositories: true,
+  // An ACR access token handed out cannot be taken back before its `exp`.
+  revokesCredentialsOnDelete: false,
   credentialTtl: TTL_RULES.azure,
 })
 
 /**
  * What the Azure provider supports in `repository-token` mode: as {@link AZURE_CAPABILITIES},
- * but credentials are the ACR token's name and a generated password (Basic too), and their
- * lifetime is the requested TTL exactly (`TTL_RULES['azure-repository-token']`: 60 s to 7 days).
+ * but credentials are the ACR token's name and a generated password (Basic too), their
+ * lifetime is the requested TTL exactly (`TTL_RULES['azure-repository-token']`: 60 s to 7 days),
+ * and `deleteRepository` revokes them.
  */
 export const AZURE_REPOSITORY_TOKEN_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   ...AZURE_CAPABILITIES,
   credentialAuthMethod: 'basic',
   credentialTtl: TTL_RULES['azure-repository-token'],
+  // deleteRepository deletes the repository's ACR tokens, and their passwords with them.
+  revokesCredentialsOnDelete: true,
 })
 
 /** @internal The capabilities of a credentials mode. */

@@ -37,6 +37,7 @@ describe('AzureProvider', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      revokesCredentialsOnDelete: false,
       listRepositories: true,
       credentialTtl: TTL_RULES.azure,
     })

@@ -72,6 +72,7 @@ describe('credentials option', () => {
       ...AZURE_CAPABILITIES,
       credentialAuthMethod: 'basic',
       credentialTtl: TTL_RULES['azure-repository-token'],
+      revokesCredentialsOnDelete: true,
     })
     expect(tokens.capabilities.credentialTtl).toMatchObject({
       minSeconds: 60,

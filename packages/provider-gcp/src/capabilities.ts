@@ -19,5 +19,7 @@ export const GCP_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedCredentials: false,
   repositoryScopedGrants: false,
   listRepositories: true,
+  // An access token handed out cannot be taken back before its expiry.
+  revokesCredentialsOnDelete: false,
   credentialTtl: TTL_RULES.gcp,
 })

@@ -70,6 +70,7 @@ describe('options', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: false,
       repositoryScopedGrants: false,
+      revokesCredentialsOnDelete: false,
       listRepositories: true,
       credentialTtl: TTL_RULES.gcp,
     })

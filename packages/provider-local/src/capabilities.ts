@@ -14,5 +14,7 @@ export const LOCAL_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedGrants: true,
   // The registry's catalog lists them.
   listRepositories: true,
+  // The registry deletes the repository's credentials with it.
+  revokesCredentialsOnDelete: true,
   credentialTtl: TTL_RULES.local,
 })

@@ -21,6 +21,11 @@ export type DataPlaneFault =
   | 'delete-keeps-images'
   /** Pull credentials live an hour at the registry, whatever expiresAt says. */
   | 'pull-outlives-expiry'
+  /**
+   * deleteRepository deletes the images one by one, as any client could, and leaves the
+   * repository's credentials working, while the provider declares that it revokes them.
+   */
+  | 'delete-keeps-credentials'
 
 /** A registry server with auth on, and the admin credentials that mint for it. */
 export interface DataPlaneRegistry {
@@ -39,14 +44,17 @@ export async function startDataPlaneRegistry(): Promise<DataPlaneRegistry> {
  * control plane stays in memory, its data plane is the registry's.
  */
 export function referenceWithDataPlane(
-  { registry, admin }: DataPlaneRegistry,
+  plane: DataPlaneRegistry,
   options: {
     faults?: readonly DataPlaneFault[]
     repositoryScopedCredentials?: boolean
+    /** What the provider declares; it revokes on delete either way (but for a fault). */
+    revokesCredentialsOnDelete?: boolean
     /** The namespace of the binding. @default the reference provider's */
     binding?: string
   } = {},
 ): ArtifactRegistry {
+  const { registry, admin } = plane
   const faults = new Set(options.faults ?? [])
   const base = reference(options.binding === undefined ? {} : { binding: options.binding })
   const host = new URL(registry.url).host
@@ -55,6 +63,7 @@ export function referenceWithDataPlane(
     capabilities: {
       ...base.capabilities,
       repositoryScopedCredentials: options.repositoryScopedCredentials ?? true,
+      revokesCredentialsOnDelete: options.revokesCredentialsOnDelete ?? true,
     },
     registryEndpoint: registry.url,
     async generateCredentials(name, permission, ttl) {
@@ -82,19 +91,52 @@ export function referenceWithDataPlane(
     async deleteRepository(name) {
       await base.deleteRepository(name)
       if (faults.has('delete-keeps-images')) return
+      if (faults.has('delete-keeps-credentials')) return deleteImagesOneByOne(plane, name)
       // The registry's admin endpoint deletes the repository's manifests, tags and credentials.
-      const res = await fetch(`${registry.url}/_artifact-registry/repositories/${name}`, {
-        method: 'DELETE',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`,
-        },
-      })
+      const res = await adminRequest(plane, 'DELETE', `/_artifact-registry/repositories/${name}`)
       await res.body?.cancel()
       if (res.status !== 202 && res.status !== 404)
         throw new Error(`deleting ${name} in the registry answered ${res.status}`)
     },
   }
 }
+
+/** A request to the registry as its admin. */
+function adminRequest(
+  { registry, admin }: DataPlaneRegistry,
+  method: string,
+  path: string,
+  accept?: string,
+): Promise<Response> {
+  const basic = Buffer.from(`${admin.username}:${admin.password}`).toString('base64')
+  return fetch(`${registry.url}${path}`, {
+    method,
+    headers: { authorization: `Basic ${basic}`, ...(accept === undefined ? {} : { accept }) },
+  })
+}
+
+/** Delete every tagged manifest of `name` through the OCI API, leaving its credentials alone. */
+async function deleteImagesOneByOne(plane: DataPlaneRegistry, name: string): Promise<void> {
+  const list = await adminRequest(plane, 'GET', `/v2/${name}/tags/list`)
+  if (list.status === 404) return
+  const { tags } = (await list.json()) as { tags: string[] | null }
+  for (const tag of tags ?? []) {
+    const head = await adminRequest(plane, 'HEAD', `/v2/${name}/manifests/${tag}`, MANIFEST_TYPES)
+    const digest = head.headers.get('docker-content-digest')
+    if (digest === null) throw new Error(`no digest for ${name}:${tag} (${head.status})`)
+    const deleted = await adminRequest(plane, 'DELETE', `/v2/${name}/manifests/${digest}`)
+    await deleted.body?.cancel()
+    if (deleted.status !== 202)
+      throw new Error(`deleting ${name}@${digest} answered ${deleted.status}`)
+  }
+}
+
+/** The manifest types skopeo pushes, for the HEAD that reads a tag's digest. */
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ')
 
 /** The registry checks expiry by this machine's clock: wait until `expiresAt` has passed. */
 export async function waitUntilExpired(credentials: ArtifactRegistryCredentials): Promise<void> {

@@ -56,6 +56,7 @@ describe('the data plane group fails on a provider that breaks the data plane', 
         'data plane: credentials for one repository are refused on another',
         "data plane: credentials are refused on another binding's repository of the same name",
         'data plane: credentials work until expiresAt and are refused after it',
+        'data plane: deleteRepository revokes its credentials: refused on the name created again',
       ],
     ],
     ['expires-early', ['data plane: credentials work until expiresAt and are refused after it']],
@@ -65,7 +66,14 @@ describe('the data plane group fails on a provider that breaks the data plane', 
     ],
     [
       'delete-keeps-images',
-      ['data plane: deleteRepository deletes the images: the name created again holds none'],
+      [
+        'data plane: deleteRepository deletes the images: the name created again holds none',
+        'data plane: deleteRepository revokes its credentials: refused on the name created again',
+      ],
+    ],
+    [
+      'delete-keeps-credentials',
+      ['data plane: deleteRepository revokes its credentials: refused on the name created again'],
     ],
   ]
 
@@ -99,6 +107,22 @@ describe('the data plane group skips and fails as documented', () => {
     }
     expect(made, 'no provider is made for a skipped test').toBe(0)
   })
+
+  it(
+    'skips the revocation test, with the reason, for a provider that does not revoke on delete',
+    async () => {
+      const outcomes = await runDataPlane(() =>
+        referenceWithDataPlane(plane, { revokesCredentialsOnDelete: false }),
+      )
+      const skipped = outcomes.filter((o) => o.status === 'skipped')
+      expect(skipped.map((o) => o.name)).toEqual([
+        'data plane: deleteRepository revokes its credentials: refused on the name created again',
+      ])
+      expect(skipped[0]?.detail).toContain('revokesCredentialsOnDelete')
+      expect(named(outcomes, 'failed')).toEqual([])
+    },
+    GROUP_TIMEOUT_MS,
+  )
 
   it(
     'skips "another repository", with the reason, for credentials that are not repository-scoped',

@@ -79,6 +79,7 @@ describe('local() options', () => {
       credentialAuthMethod: 'basic',
       repositoryScopedCredentials: true,
       repositoryScopedGrants: true,
+      revokesCredentialsOnDelete: true,
       listRepositories: true,
       credentialTtl: TTL_RULES.local,
     })

@@ -19,6 +19,7 @@ export function capabilityTests<R extends ArtifactRegistry>(
       t.expect(typeof c.repositoryScopedCredentials).toBe('boolean')
       t.expect(typeof c.repositoryScopedGrants).toBe('boolean')
       t.expect([undefined, true, false]).toContain(c.listRepositories)
+      t.expect([undefined, true, false]).toContain(c.revokesCredentialsOnDelete)
       const ttl = c.credentialTtl
       t.expect(ttl.minSeconds).toBeGreaterThan(0)
       t.expect(ttl.minSeconds).toBeLessThanOrEqual(ttl.defaultSeconds)

@@ -11,6 +11,10 @@ import { type SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
 export const DATA_PLANE_NOT_GIVEN =
   'options.dataPlane not given: the data plane group runs only when you pass it (and skopeo is on PATH)'
 
+/** Why the revocation test is skipped for a provider that does not revoke on delete. */
+export const NO_REVOCATION_ON_DELETE =
+  'provider does not declare revokesCredentialsOnDelete: true: its credentials live until their expiresAt'
+
 /** Why the binding isolation test is skipped when the caller gave no second binding. */
 export const OTHER_BINDING_NOT_GIVEN_FOR_DATA_PLANE =
   "options.otherBinding not given: the test needs a provider of another binding on the same registry, to use this binding's credentials on its repository"
@@ -20,7 +24,8 @@ export const OTHER_BINDING_NOT_GIVEN_FOR_DATA_PLANE =
  * user would use them. Push-pull credentials push, pull and delete; pull credentials pull and
  * nothing else; credentials reach only their repository (not one whose name extends it, nor
  * another binding's of the same name), work until their `expiresAt` and stop working then;
- * `deleteRepository` deletes the images.
+ * `deleteRepository` deletes the images, and where the provider says so takes the credentials
+ * back.
  * Skipped unless `options.dataPlane` is given; needs skopeo on `PATH`.
  */
 export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
@@ -139,6 +144,40 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
         puller.pull(name, image.manifestDigest),
         'a pull by digest after deleteRepository',
       )
+    })
+
+    test('deleteRepository revokes its credentials: refused on the name created again', async (c) => {
+      if (c.r.capabilities.revokesCredentialsOnDelete !== true) {
+        return c.t.skip(NO_REVOCATION_ON_DELETE)
+      }
+      const logical = uniqueName('data')
+      const { name } = await repositoryWithImage(c, logical)
+      const pusher = await login(c, name, 'push-pull')
+      const puller = await login(c, name, 'pull')
+      await c.r.deleteRepository(name)
+      // The same name again, holding an image pushed with credentials minted now: a credential of
+      // the deleted repository that still worked would reach whoever gets the name next.
+      c.t.expect((await c.r.createRepository(logical)).name).toBe(name)
+      const image = await c.skopeo.newImage()
+      // Control: new credentials work on the repository created again.
+      c.t
+        .expect(await (await login(c, name, 'push-pull')).push(image, name))
+        .toBe(image.manifestDigest)
+      await expectRefused(
+        c.t,
+        pusher.push(await c.skopeo.newImage(), name),
+        'a push with push-pull credentials minted before deleteRepository',
+      )
+      for (const [permission, holder] of [
+        ['push-pull', pusher],
+        ['pull', puller],
+      ] as const) {
+        await expectRefused(
+          c.t,
+          holder.pull(name, image.tag),
+          `a pull with ${permission} credentials minted before deleteRepository`,
+        )
+      }
     })
   })
 }
