@@ -6,7 +6,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr'
 import { endpointHost } from './arn.js'
-import { type AwsContext, allRegions } from './context.js'
+import type { AwsContext } from './context.js'
 import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error.js'
 
 /**
@@ -24,11 +24,28 @@ export async function createRepository(ctx: AwsContext, name: string): Promise<R
 }
 
 /**
- * Create the replica of `name` in the replica region `region`, or describe the one that exists
- * (made by us earlier, or by ECR's replication of a push).
+ * Create the replica of `name` in the replica region `region`. One that exists (made by us
+ * earlier, or by ECR's replication of a push) is left as it is.
+ *
+ * @returns whether this call created it: only then may the caller delete it again.
  */
-export function createReplica(ctx: AwsContext, region: string, name: string): Promise<Repository> {
-  return createOrDescribe(ctx, region, name)
+export async function createReplica(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+): Promise<boolean> {
+  try {
+    await ctx.clients.ecr(region).send(new CreateRepositoryCommand({ repositoryName: name }))
+    return true
+  } catch (err) {
+    if (awsErrorName(err) === 'RepositoryAlreadyExistsException') return false
+    throw mapError(err, { operation: 'CreateRepository', resource: name })
+  }
+}
+
+/** Delete the replica of `name` in `region`, with its images; a missing one counts as deleted. */
+export function deleteReplica(ctx: AwsContext, region: string, name: string): Promise<void> {
+  return deleteIn(ctx, region, name)
 }
 
 /** Describe a repository of the home region. @throws `NOT_FOUND` when it does not exist. */
@@ -48,9 +65,21 @@ export async function describeRepository(
 /**
  * Delete a repository and its images in the home region and every replica region. A repository
  * that is already gone counts as deleted (the contract: deleting twice succeeds).
+ *
+ * The replicas go only once the home region's deletion has ended (whether or not it succeeded;
+ * every region is tried, then the home region's failure is thrown, else the first replica's). An
+ * add in another process creates a missing replica only while the home repository exists, and
+ * checks it again after the create: a replica deleted alongside the home repository could be
+ * created again after its deletion, and, granted, outlive the deletion and pass its grant to a
+ * repository created later under the same name.
  */
 export async function deleteRepository(ctx: AwsContext, name: string): Promise<void> {
-  await Promise.all(allRegions(ctx).map((region) => deleteIn(ctx, region, name)))
+  const [home] = await Promise.allSettled([deleteIn(ctx, ctx.options.region, name)])
+  const replicas = await Promise.allSettled(
+    ctx.options.replicationRegions.map((region) => deleteIn(ctx, region, name)),
+  )
+  const failure = [home, ...replicas].find((o) => o.status === 'rejected')
+  if (failure !== undefined) throw failure.reason
 }
 
 /**
