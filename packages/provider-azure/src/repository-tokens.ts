@@ -85,13 +85,21 @@ export class RepositoryTokens {
     ttlSeconds: number,
   ): Promise<ArtifactRegistryCredentials> {
     return this.#serialized(repository, async () => {
-      const issued = await this.#issue(
-        repository,
-        await readRepositoryMap(),
-        permission,
-        ttlSeconds,
-      )
-      await this.#confirmNotDeleted(repository, readRepositoryMap)
+      const repositoryMap = await readRepositoryMap()
+      let issued: ArtifactRegistryCredentials
+      try {
+        issued = await this.#issue(repository, repositoryMap, permission, ttlSeconds)
+      } catch (error) {
+        // A step may fail because another process deleted the repository meanwhile: ARM refuses
+        // a token bound to a scope map it deleted (400), or a password of a token it deleted.
+        // That is NOT_FOUND, as if asked a moment later, and what this issue made goes again.
+        throw await this.#deletedMeanwhile(repository, readRepositoryMap).then(
+          (gone) => gone ?? error,
+          () => error,
+        )
+      }
+      const gone = await this.#deletedMeanwhile(repository, readRepositoryMap)
+      if (gone !== undefined) throw gone
       return issued
     })
   }
@@ -131,24 +139,27 @@ export class RepositoryTokens {
   }
 
   /**
-   * After a password was generated, read the repository's scope map again: another process may
-   * have deleted the repository while this one issued, after its last pass over the tokens (see
-   * {@link forget}). Then the password is not handed out: the tokens and pull scope map this
-   * issue may have created again are deleted, and the caller gets `NOT_FOUND` as if it had asked
-   * a moment later. That cleanup is best effort: a token it leaves holds only the password nobody
-   * was given, and the quota sweep takes it once that expires.
+   * After a password was generated (or a step of the issue failed), read the repository's scope
+   * map again: another process may have deleted the repository while this one issued, after its
+   * last pass over the tokens (see {@link forget}). Then the password is not handed out: the
+   * tokens and pull scope map this issue may have created again are deleted, and the `NOT_FOUND`
+   * the caller gets is returned, as if it had asked a moment later; `undefined` while the
+   * repository exists. That cleanup is best effort: a token it leaves holds only the password
+   * nobody was given, and the quota sweep takes it once that expires.
+   *
+   * @throws what reading the scope map throws, but `NOT_FOUND`.
    */
-  async #confirmNotDeleted(
+  async #deletedMeanwhile(
     repository: string,
     readRepositoryMap: () => Promise<ScopeMap>,
-  ): Promise<void> {
+  ): Promise<ArtifactRegistryError | undefined> {
     try {
       await readRepositoryMap()
+      return undefined
     } catch (error) {
-      if (error instanceof ArtifactRegistryError && error.code === 'NOT_FOUND') {
-        await this.#forget(repository).catch(() => undefined)
-      }
-      throw error
+      if (!isNotFound(error)) throw error
+      await this.#forget(repository).catch(() => undefined)
+      return error
     }
   }
 
@@ -202,9 +213,12 @@ export class RepositoryTokens {
     if (permission === 'push-pull') {
       // A scope map written by an older version may lack actions push-pull needs (delete); one
       // edited by hand may hold more (another repository's, a wildcard), which the token would get.
-      return hasRepositoryActions(repositoryMap, repository)
-        ? repositoryMap
-        : scopeMaps.create(repository)
+      // Updated, never created: another process may have deleted the repository since it was
+      // read, and a PUT would bring it back, bound to a push token nothing deletes any more.
+      if (hasRepositoryActions(repositoryMap, repository)) return repositoryMap
+      return scopeMaps.update(repository).catch((error: unknown) => {
+        throw isNotFound(error) ? repositoryNotFound(repository, error) : error
+      })
     }
     const name = pullScopeMapName(repository)
     const actions = pullActions(repository)
@@ -300,6 +314,14 @@ function passwordSlot(token: Token, now: number): TokenPasswordName {
   const empty = expiries.findIndex((e) => e === Number.NEGATIVE_INFINITY || e <= now)
   const index = empty !== -1 ? empty : expiries.indexOf(Math.min(...expiries))
   return SLOTS[index] ?? 'password1'
+}
+
+function isNotFound(error: unknown): error is ArtifactRegistryError {
+  return error instanceof ArtifactRegistryError && error.code === 'NOT_FOUND'
+}
+
+function repositoryNotFound(repository: string, cause: unknown): Error {
+  return platformError('NOT_FOUND', `Repository "${repository}" not found`, { cause })
 }
 
 function foreign(kind: string, name: string, repository: string): Error {

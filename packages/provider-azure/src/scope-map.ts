@@ -99,6 +99,22 @@ export class ScopeMaps extends RegistryChildResources<ScopeMap> {
     )
   }
 
+  /**
+   * Give the existing scope map of `repository` exactly its actions, and wait. A PATCH, which
+   * never creates: where a PUT would make a scope map someone deleted meanwhile again, this
+   * answers ARM's 404 (`NOT_FOUND`).
+   */
+  update(repository: string): Promise<ScopeMap> {
+    const { client, resourceGroup, registryName, pollIntervalMs, call } = this.deps
+    const name = scopeMapName(repository)
+    const body = { description: SCOPE_MAP_DESCRIPTION, actions: scopeMapActions(repository) }
+    return call('write', { operation: 'update scope map', resource: name }, async () =>
+      client().scopeMaps.update(resourceGroup, registryName, name, body, {
+        updateIntervalInMs: pollIntervalMs,
+      }),
+    )
+  }
+
   /** Delete the scope map of `repository` and wait; a missing one is not an error. */
   delete(repository: string): Promise<void> {
     return this.deleteNamed(scopeMapName(repository))

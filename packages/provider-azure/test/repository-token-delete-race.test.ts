@@ -84,6 +84,52 @@ describe('deleteRepository racing generateCredentials of another process', () =>
     })
   }
 
+  it('never brings a deleted repository back to give an older scope map push-pull actions', async () => {
+    const { deleting, issuing } = await startTwo()
+    const { name } = await deleting.createRepository('web-app')
+    // A scope map an older version wrote: push-pull credentials first bring it up to date.
+    const map = fake.getScopeMaps()[0]
+    if (map === undefined) throw new Error('no scope map')
+    map.actions = map.actions.filter((a) => !a.endsWith('/content/delete'))
+    // The issue has read that scope map; the whole deletion runs before it writes the scope map,
+    // with an update or (as it once did) a create.
+    const deletion = gate()
+    fake.inject('scopeMaps.update', { before: () => deletion.opened })
+    fake.inject('scopeMaps.create', { before: () => deletion.opened })
+    const issued = rejectionOf(issuing.generateCredentials(name, 'push-pull'))
+    const writes = () =>
+      fake.requestsFor('scopeMaps.update').length + fake.requestsFor('scopeMaps.create').length
+    while (writes() === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    await deleting.deleteRepository(name)
+    deletion.open()
+    const refused = await issued
+    // A PUT, which creates what is missing, made the repository again, with a live push token.
+    expect(refused).toMatchObject({ code: 'NOT_FOUND', platform: 'azure' })
+    expect(fake.getScopeMaps()).toEqual([])
+    expect(fake.getTokens()).toEqual([])
+    expect(await deleting.listRepositories()).toEqual([])
+  })
+
+  for (const permission of ['pull', 'push-pull'] as const) {
+    it(`answers NOT_FOUND when the ${permission} token could not be bound to a scope map deleted meanwhile`, async () => {
+      const { deleting, issuing } = await startTwo()
+      const { name } = await deleting.createRepository('web-app')
+      // The issue has its scope map (pull: made it) and holds before reading the tokens; the whole
+      // deletion runs, so the token is created for a scope map that is gone.
+      const deletion = gate()
+      fake.inject('tokens.get', { before: () => deletion.opened })
+      const issued = rejectionOf(issuing.generateCredentials(name, permission))
+      await untilAsked('tokens.get')
+      await deleting.deleteRepository(name)
+      deletion.open()
+      const refused = await issued
+      // ARM's 400 for a token bound to a missing scope map came out as INVALID_ARGUMENT.
+      expect(refused).toMatchObject({ code: 'NOT_FOUND', platform: 'azure' })
+      expect(fake.getTokens()).toEqual([])
+      expect(fake.getScopeMaps()).toEqual([])
+    })
+  }
+
   it('refuses a pull credential whose token was made after the repository was gone', async () => {
     const { deleting, issuing } = await startTwo()
     const { name } = await deleting.createRepository('web-app')

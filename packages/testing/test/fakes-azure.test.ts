@@ -343,7 +343,7 @@ describe('Azure fake', () => {
       const failure = { code: 'Conflict', message: 'busy' }
       expect(() => inject('scopeMaps.get', { operationFailure: failure })).toThrow(
         new TypeError(
-          '[azure-fake] an operationFailure needs a long-running operation (scopeMaps.create, scopeMaps.delete, tokens.create, tokens.delete, registries.create, registries.update, registries.delete, registries.generateCredentials), not scopeMaps.get',
+          '[azure-fake] an operationFailure needs a long-running operation (scopeMaps.create, scopeMaps.update, scopeMaps.delete, tokens.create, tokens.delete, registries.create, registries.update, registries.delete, registries.generateCredentials), not scopeMaps.get',
         ),
       )
       expect(() => inject('scopeMaps.create', { operationFailure: { code: 409 } })).toThrow(

@@ -21,8 +21,14 @@ const OPERATION =
   /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/locations\/([^/]+)\/(operationStatuses|operationResults)\/([^/]+)$/i
 
 const VERBS: Readonly<Record<string, string>> = { GET: 'get', PUT: 'create', DELETE: 'delete' }
-/** ARM's PATCH: of the resources the fake serves, only registries are updated in place. */
-const REGISTRY_UPDATE = 'registries.update'
+/**
+ * ARM's PATCH: registries and scope maps are updated in place. A PATCH never creates: on a
+ * resource that does not exist it is ARM's 404, unlike a PUT.
+ */
+const UPDATES: Readonly<Record<string, string>> = {
+  registries: 'registries.update',
+  scopeMaps: 'scopeMaps.update',
+}
 
 /** What the ARM routes need: the state, the identities, the LRO engine, the clock and the quotas. */
 export interface ArmContext {
@@ -73,16 +79,15 @@ export function armOperation(request: FakeRequest): string | undefined {
   if (childType !== undefined && childName === undefined) {
     return request.method === 'GET' ? `${type}.list` : undefined
   }
-  if (request.method === 'PATCH') return type === 'registries' ? REGISTRY_UPDATE : undefined
+  if (request.method === 'PATCH') return UPDATES[type]
   const verb = VERBS[request.method]
   if (verb === undefined) return undefined
   return `${type}.${verb}`
 }
 
 /**
- * ARM for `Microsoft.ContainerRegistry`: registries (get, create, update, delete), scope maps and
- * tokens (get, create, delete,
- * list), token passwords (`generateCredentials`) and the operation URLs of their long-running
+ * ARM for `Microsoft.ContainerRegistry`: registries (get, create, update, delete), scope maps
+ * (get, create, update, delete, list) and tokens (get, create, delete, list), token passwords (`generateCredentials`) and the operation URLs of their long-running
  * operations; and `Microsoft.Authorization` (role definitions and assignments). Every request
  * needs a bearer token the fake Entra ID issued for the management audience, and an
  * `api-version`.

@@ -103,7 +103,7 @@ export interface AzureFakeDataPlane {
  * (the fake's own port) and for `inject`:
  * `entra.openidConfiguration`, `entra.token`,
  * `registries.{get,create,delete,generateCredentials,checkNameAvailability}`,
- * `scopeMaps.{list,get,create,delete}`, `tokens.{list,get,create,delete}`,
+ * `scopeMaps.{list,get,create,update,delete}`, `tokens.{list,get,create,delete}`,
  * `roleDefinitions.{get,create,delete}`, `roleAssignments.{list,get,create,delete}`,
  * `operationStatuses.get`, `operationResults.get`, `acr.exchange`, `acr.token`,
  * `acr.deleteRepository`, `acr.v2` (every request of the OCI API, `/v2/…`).

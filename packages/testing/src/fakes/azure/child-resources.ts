@@ -1,6 +1,7 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
 import { armListPage } from './arm-pages.js'
+import type { FakeLroOperation } from './lro.js'
 import { startDelete, startPut } from './provisioning.js'
 import { overQuota } from './quotas.js'
 import { findRegistry } from './registries.js'
@@ -35,11 +36,25 @@ export interface ChildResourceType<T extends FakeScopeMap | FakeToken> {
     existing: T | undefined,
     ctx: ArmContext,
   ) => T | FakeResponse
+  /** How a PATCH updates one in place; absent for a type the fake does not update. */
+  readonly patch?: ChildPatch<T>
+}
+
+/** A PATCH of a child resource: a long-running update of one that exists. */
+export interface ChildPatch<T> {
+  /** Its long-running operation, for injected failures. */
+  readonly operation: FakeLroOperation & `${string}.update`
+  /**
+   * What the PATCH makes of the `existing` resource (it merges: what it leaves out stays), or
+   * ARM's 400 answer.
+   */
+  readonly apply: (request: FakeRequest, existing: T) => T | FakeResponse
 }
 
 /**
  * `{type}.list`, `.get`, `.create` (a long-running PUT; a new one counts against the SKU's quota
- * of that type) and `.delete` (long-running, idempotent) of a registry's child resources.
+ * of that type), `.update` (a long-running PATCH of an existing one, for a type with
+ * `patch`) and `.delete` (long-running, idempotent) of a registry's child resources.
  */
 export function childResourceRoute<T extends FakeScopeMap | FakeToken>(
   childType: ChildResourceType<T>,
@@ -92,6 +107,13 @@ export function childResourceRoute<T extends FakeScopeMap | FakeToken>(
       remove: () => stored.delete(target.key),
     })
   }
+  if (operation === `${type}.update`) {
+    // A PATCH updates what exists and never creates: a missing one is ARM's 404.
+    if (existing === undefined || childType.patch === undefined) {
+      return resourceNotFound(path, `/${type}/${name}`)
+    }
+    return patchChild(childType, childType.patch, request, path, existing, target, ctx)
+  }
   return putChild(childType, request, path, target, ctx)
 }
 
@@ -132,6 +154,30 @@ function putChild<T extends FakeScopeMap | FakeToken>(
     isNew: existing === undefined,
     body: () => childType.body(resource),
     discard: () => stored.delete(target.key),
+  })
+}
+
+function patchChild<T extends FakeScopeMap | FakeToken>(
+  childType: ChildResourceType<T>,
+  patch: ChildPatch<T>,
+  request: FakeRequest,
+  path: ArmPath,
+  existing: T,
+  target: ChildTarget,
+  ctx: ArmContext,
+): FakeResponse {
+  const resource = patch.apply(request, existing)
+  // A resource has an id, ARM's answer has none.
+  if (!('id' in resource)) return resource
+  return startPut(ctx, {
+    operation: patch.operation,
+    path,
+    resource,
+    location: target.registry.location,
+    isNew: false,
+    body: () => childType.body(resource),
+    // An update leaves the resource in place: a failed one marks it `Failed`.
+    discard: () => {},
   })
 }
 

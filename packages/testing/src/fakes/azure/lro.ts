@@ -7,6 +7,7 @@ import type { FakeOperationFailure, LroStyle } from './state.js'
 /** Operations whose long-running operation can be made to fail. */
 export type FakeLroOperation =
   | 'scopeMaps.create'
+  | 'scopeMaps.update'
   | 'scopeMaps.delete'
   | 'tokens.create'
   | 'tokens.delete'
@@ -18,6 +19,7 @@ export type FakeLroOperation =
 /** Every {@link FakeLroOperation}. */
 export const LRO_OPERATIONS: readonly FakeLroOperation[] = [
   'scopeMaps.create',
+  'scopeMaps.update',
   'scopeMaps.delete',
   'tokens.create',
   'tokens.delete',

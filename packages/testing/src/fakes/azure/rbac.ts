@@ -23,6 +23,7 @@ const ARM_ACTIONS: Readonly<Record<string, string>> = {
   'scopeMaps.list': 'Microsoft.ContainerRegistry/registries/scopeMaps/read',
   'scopeMaps.get': 'Microsoft.ContainerRegistry/registries/scopeMaps/read',
   'scopeMaps.create': 'Microsoft.ContainerRegistry/registries/scopeMaps/write',
+  'scopeMaps.update': 'Microsoft.ContainerRegistry/registries/scopeMaps/write',
   'scopeMaps.delete': 'Microsoft.ContainerRegistry/registries/scopeMaps/delete',
   'tokens.list': 'Microsoft.ContainerRegistry/registries/tokens/read',
   'tokens.get': 'Microsoft.ContainerRegistry/registries/tokens/read',

@@ -25,8 +25,9 @@ export function scopeMapBody(map: FakeScopeMap): unknown {
 
 /**
  * Scope maps as {@link childResourceRoute} serves them: `scopeMaps.list`, `.get`, `.create` (a
- * long-running PUT; a new one counts against the SKU's scope-map quota) and `.delete`
- * (long-running).
+ * long-running PUT; a new one counts against the SKU's scope-map quota), `.update` (a
+ * long-running PATCH of one that exists: the actions and description it sends replace those held,
+ * what it leaves out stays) and `.delete` (long-running).
  */
 export const SCOPE_MAPS: ChildResourceType<FakeScopeMap> = {
   type: 'scopeMaps',
@@ -46,6 +47,18 @@ export const SCOPE_MAPS: ChildResourceType<FakeScopeMap> = {
     }
     return Object.assign(existing ?? created, input)
   },
+  patch: {
+    operation: 'scopeMaps.update',
+    apply: (request, existing) => {
+      const body = parseJson(request.body) as { properties?: Record<string, unknown> } | undefined
+      const { actions, description } = body?.properties ?? {}
+      const parsed = actions === undefined ? undefined : parseActions(actions)
+      if (parsed !== undefined && !('actions' in parsed)) return parsed
+      if (parsed !== undefined) existing.actions = parsed.actions
+      if (typeof description === 'string') existing.description = description
+      return existing
+    },
+  },
 }
 
 // --- Internal ---
@@ -56,6 +69,13 @@ function parseScopeMap(
 ): { actions: string[]; description: string | undefined } | FakeResponse {
   const body = parseJson(request.body) as { properties?: Record<string, unknown> } | undefined
   const { actions, description } = body?.properties ?? {}
+  const parsed = parseActions(actions)
+  if (!('actions' in parsed)) return parsed
+  return { ...parsed, description: typeof description === 'string' ? description : undefined }
+}
+
+/** The validated `properties.actions` of a PUT or PATCH, or the 400 answer. */
+function parseActions(actions: unknown): { actions: string[] } | FakeResponse {
   const valid = (a: unknown): a is string => typeof a === 'string' && ACTION.test(a)
   if (!Array.isArray(actions) || actions.length === 0 || !actions.every(valid)) {
     return armError(
@@ -64,8 +84,5 @@ function parseScopeMap(
       'properties.actions must list repository actions',
     )
   }
-  return {
-    actions: [...new Set(actions as string[])],
-    description: typeof description === 'string' ? description : undefined,
-  }
+  return { actions: [...new Set(actions as string[])] }
 }
