@@ -39,10 +39,13 @@ export interface Capabilities {
   readonly listRepositories?: boolean
   /**
    * `true` when `deleteRepository` takes back every credential minted for the repository: once it
-   * returns, they are refused, also on a repository created again under the same name. `false`
-   * where the platform cannot take back a credential already handed out (an STS session, an
-   * access token): it stays valid until its `expiresAt`. Optional so that providers written before
-   * it existed still compile; absent means `false`.
+   * returns, they are refused, and the registry issues no new token for them, also on a
+   * repository created again under the same name. A registry token a client already obtained
+   * with one (the Bearer flow of docker and skopeo) may still live until its own expiry where the
+   * registry checks such tokens on their own: each provider's README says how long. `false` where
+   * the platform cannot take back a credential already handed out (an STS session, an access
+   * token): it stays valid until its `expiresAt`. Optional so that providers written before it
+   * existed still compile; absent means `false`.
    */
   readonly revokesCredentialsOnDelete?: boolean
   /** How requested credential lifetimes are clamped. */

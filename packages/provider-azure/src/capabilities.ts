@@ -32,7 +32,8 @@ export const AZURE_REPOSITORY_TOKEN_CAPABILITIES: Readonly<Capabilities> = Objec
   ...AZURE_CAPABILITIES,
   credentialAuthMethod: 'basic',
   credentialTtl: TTL_RULES['azure-repository-token'],
-  // deleteRepository deletes the repository's ACR tokens, and their passwords with them.
+  // deleteRepository deletes the repository's ACR tokens, and their passwords with them (a bearer
+  // token already obtained with one may run its course: Microsoft documents nothing either way).
   revokesCredentialsOnDelete: true,
 })
 

@@ -14,7 +14,8 @@ export const LOCAL_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   repositoryScopedGrants: true,
   // The registry's catalog lists them.
   listRepositories: true,
-  // The registry deletes the repository's credentials with it.
+  // The registry deletes the repository's credentials with it, and refuses the tokens issued from
+  // them; a registry:2 behind the token service honours a token already issued until it expires.
   revokesCredentialsOnDelete: true,
   credentialTtl: TTL_RULES.local,
 })
