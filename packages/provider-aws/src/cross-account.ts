@@ -56,8 +56,9 @@ export async function getCrossAccountAccess(
  * statements survive everywhere.
  *
  * Adding first makes sure every replica exists, creating a missing one (see
- * {@link ensureReplicas}), so that no region is granted unless all can be. Removing revokes in the home region first and then in each replica, a missing one
- * counting as revoked; a region that fails does not stop the revocation in the others.
+ * {@link ensureReplicas}), so that no region is granted unless all can be. Removing revokes in
+ * the home region first and then in each replica, a missing one counting as revoked; a region
+ * that fails does not stop the revocation in the others.
  *
  * A policy ECR refuses with "Principal not found" (a role that does not exist, or was created so
  * recently that IAM has not shown it to ECR yet) is read, changed and written again after each
