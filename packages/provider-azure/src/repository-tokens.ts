@@ -215,7 +215,9 @@ export class RepositoryTokens {
       // edited by hand may hold more (another repository's, a wildcard), which the token would get.
       // Updated, never created: another process may have deleted the repository since it was
       // read, and a PUT would bring it back, bound to a push token nothing deletes any more.
-      if (hasRepositoryActions(repositoryMap, repository)) return repositoryMap
+      // One an update left Failed is updated again: what the registry enforces for it is unknown.
+      const settled = repositoryMap.provisioningState !== 'Failed'
+      if (settled && hasRepositoryActions(repositoryMap, repository)) return repositoryMap
       return scopeMaps.update(repository).catch((error: unknown) => {
         throw isNotFound(error) ? repositoryNotFound(repository, error) : error
       })
