@@ -227,9 +227,7 @@ export class RepositoryTokens {
     const existing = await scopeMaps.getNamed(name)
     if (existing === undefined) return scopeMaps.createNamed(name, actions)
     // One an update left Failed is still whoever's it was: never written over if not ours.
-    if (!existing.actions?.every((a) => a.startsWith(`repositories/${repository}/`))) {
-      throw foreign('Scope map', name, repository)
-    }
+    if (!isPullScopeMapOf(existing, repository)) throw foreign('Scope map', name, repository)
     const settled = existing.provisioningState !== 'Failed'
     return settled && hasExactly(existing, actions)
       ? existing
@@ -316,6 +314,18 @@ function passwordSlot(token: Token, now: number): TokenPasswordName {
   const empty = expiries.findIndex((e) => e === Number.NEGATIVE_INFINITY || e <= now)
   const index = empty !== -1 ? empty : expiries.indexOf(Math.min(...expiries))
   return SLOTS[index] ?? 'password1'
+}
+
+/**
+ * Whether a scope map of the pull scope map's name is this repository's: it reads the repository
+ * (`content/read`), and every action it holds is on the repository's path. Ours edited by hand
+ * (an action added, even one on a path below ours) is corrected. One that reads only a path below
+ * ours (`repositories/{repository}/team/…`, another's repository) is not ours: rewriting it would
+ * give its tokens, and the passwords their holders have, this repository.
+ */
+function isPullScopeMapOf(map: ScopeMap, repository: string): boolean {
+  const onPath = map.actions?.every((a) => a.startsWith(`repositories/${repository}/`)) ?? false
+  return onPath && isScopeMapOf(map, repository)
 }
 
 function isNotFound(error: unknown): error is ArtifactRegistryError {

@@ -285,6 +285,30 @@ describe('repository-token mode', () => {
     expect(await grantedActions(pull)).toEqual(PULL)
   })
 
+  it('refuses, as not ours, a pull scope map of our name that reads only a repository below ours', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.generateCredentials(name, 'pull')
+    // Someone else's scope map of the same name, for their repository web-app/team.
+    const map = fake.getScopeMaps().find((m) => m.name === 'web-app--pull')
+    if (map === undefined) throw new Error('no pull scope map')
+    map.actions = [
+      'repositories/web-app/team/content/read',
+      'repositories/web-app/team/metadata/read',
+    ]
+    const creates = fake.requestsFor('scopeMaps.create').length
+    expect(await rejectionOf(registry.generateCredentials(name, 'pull'))).toMatchObject({
+      code: 'CONFLICT',
+      platform: 'azure',
+    })
+    // Rewritten as ours, its tokens would have pulled web-app.
+    expect(fake.requestsFor('scopeMaps.create')).toHaveLength(creates)
+    expect(map.actions).toEqual([
+      'repositories/web-app/team/content/read',
+      'repositories/web-app/team/metadata/read',
+    ])
+  })
+
   it('serializes a repository’s issues: a pull issue never deletes the push token in use', async () => {
     await start()
     const { name } = await registry.createRepository('web-app')
