@@ -11,7 +11,7 @@ import {
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr'
 import { checkAccess } from './access.js'
-import type { AwsContext } from './context.js'
+import { type AwsContext, homeThenReplicas } from './context.js'
 import {
   addGrants,
   emptyGrants,
@@ -94,18 +94,16 @@ export async function changeCrossAccountAccess(
  * without a policy. Waiting for it made the revocation of a repository that predates a replica
  * region fail with `TIMEOUT` after minutes, at every retry, when nothing was left to revoke.
  */
-async function revokeEverywhere(
+function revokeEverywhere(
   ctx: AwsContext,
   name: string,
   apply: (current: GrantSet) => GrantSet,
 ): Promise<void> {
-  const { region, replicationRegions } = ctx.options
-  const [home] = await Promise.allSettled([updatePolicy(ctx, region, name, apply)])
-  const replicas = await Promise.allSettled(
-    replicationRegions.map((r) => revokeInReplica(ctx, r, name, apply)),
+  return homeThenReplicas(
+    ctx,
+    () => updatePolicy(ctx, ctx.options.region, name, apply),
+    (region) => revokeInReplica(ctx, region, name, apply),
   )
-  const failure = [home, ...replicas].find((o) => o.status === 'rejected')
-  if (failure !== undefined) throw failure.reason
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr'
 import { endpointHost } from './arn.js'
-import type { AwsContext } from './context.js'
+import { type AwsContext, homeThenReplicas } from './context.js'
 import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error.js'
 
 /**
@@ -34,13 +34,7 @@ export async function createReplica(
   region: string,
   name: string,
 ): Promise<boolean> {
-  try {
-    await ctx.clients.ecr(region).send(new CreateRepositoryCommand({ repositoryName: name }))
-    return true
-  } catch (err) {
-    if (awsErrorName(err) === 'RepositoryAlreadyExistsException') return false
-    throw mapError(err, { operation: 'CreateRepository', resource: name })
-  }
+  return (await createIn(ctx, region, name)) !== undefined
 }
 
 /** Delete the replica of `name` in `region`, with its images; a missing one counts as deleted. */
@@ -73,13 +67,12 @@ export async function describeRepository(
  * created again after its deletion, and, granted, outlive the deletion and pass its grant to a
  * repository created later under the same name.
  */
-export async function deleteRepository(ctx: AwsContext, name: string): Promise<void> {
-  const [home] = await Promise.allSettled([deleteIn(ctx, ctx.options.region, name)])
-  const replicas = await Promise.allSettled(
-    ctx.options.replicationRegions.map((region) => deleteIn(ctx, region, name)),
+export function deleteRepository(ctx: AwsContext, name: string): Promise<void> {
+  return homeThenReplicas(
+    ctx,
+    () => deleteIn(ctx, ctx.options.region, name),
+    (region) => deleteIn(ctx, region, name),
   )
-  const failure = [home, ...replicas].find((o) => o.status === 'rejected')
-  if (failure !== undefined) throw failure.reason
 }
 
 /**
@@ -110,17 +103,22 @@ async function createOrDescribe(
   region: string,
   name: string,
 ): Promise<Repository> {
+  const created = await createIn(ctx, region, name)
+  return created?.repository ?? describeRepository(ctx, name, region)
+}
+
+/** Create `name` in `region`: ECR's answer, or `undefined` when the repository already existed. */
+async function createIn(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+): Promise<{ repository?: Repository } | undefined> {
   try {
-    const out = await ctx.clients
-      .ecr(region)
-      .send(new CreateRepositoryCommand({ repositoryName: name }))
-    if (out.repository !== undefined) return out.repository
+    return await ctx.clients.ecr(region).send(new CreateRepositoryCommand({ repositoryName: name }))
   } catch (err) {
-    if (awsErrorName(err) !== 'RepositoryAlreadyExistsException') {
-      throw mapError(err, { operation: 'CreateRepository', resource: name })
-    }
+    if (awsErrorName(err) === 'RepositoryAlreadyExistsException') return undefined
+    throw mapError(err, { operation: 'CreateRepository', resource: name })
   }
-  return describeRepository(ctx, name, region)
 }
 
 async function deleteIn(ctx: AwsContext, region: string, name: string): Promise<void> {

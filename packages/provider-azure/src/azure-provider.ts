@@ -18,7 +18,7 @@ import { AcrTokens } from './acr-tokens.js'
 import { capabilitiesOf } from './capabilities.js'
 import { DataPlaneClient } from './data-plane.js'
 import { listRepositories } from './list-repositories.js'
-import { platformError } from './map-error.js'
+import { platformError, repositoryNotFound } from './map-error.js'
 import { checkRoutableName, isInNamespace, routableName } from './naming.js'
 import {
   type AzureProviderOptions,
@@ -246,7 +246,7 @@ export class AzureProvider implements ArtifactRegistry {
   async #ownScopeMap(repository: string): Promise<ScopeMap> {
     const map = await this.#scopeMaps.get(repository)
     if (map === undefined || !isScopeMapOf(map, repository)) {
-      throw platformError('NOT_FOUND', `Repository "${repository}" not found`)
+      throw repositoryNotFound(repository)
     }
     return map
   }

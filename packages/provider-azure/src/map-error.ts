@@ -69,6 +69,12 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
 export const platformError: ProviderErrorBuilder = (code, message, options) =>
   providerError(PLATFORM, code, message, options)
 
+/** `NOT_FOUND` for a repository this binding has no scope map of (or one that is not its own). */
+export function repositoryNotFound(repository: string, cause?: unknown): ArtifactRegistryError {
+  const options = cause === undefined ? undefined : { cause }
+  return platformError('NOT_FOUND', `Repository "${repository}" not found`, options)
+}
+
 /** The HTTP status of an SDK (`statusCode`) or data-plane (`status`) error, if it has one. */
 export function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: unknown; status?: unknown } | null

@@ -1,13 +1,14 @@
 import {
   type ArtifactRegistryCredentials,
   ArtifactRegistryError,
+  isArtifactRegistryError,
   type Permission,
 } from '@artifact-registry/core'
 import type { ScopeMap, Token, TokenPasswordName } from '@azure/arm-containerregistry'
 import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
 import { LiveTokens } from './live-tokens.js'
-import { platformError } from './map-error.js'
+import { platformError, repositoryNotFound } from './map-error.js'
 import { isQuotaExceeded } from './quota.js'
 import {
   hasExactly,
@@ -157,7 +158,7 @@ export class RepositoryTokens {
       await readRepositoryMap()
       return undefined
     } catch (error) {
-      if (!isNotFound(error)) throw error
+      if (!isArtifactRegistryError(error, 'NOT_FOUND')) throw error
       await this.#forget(repository).catch(() => undefined)
       return error
     }
@@ -219,7 +220,9 @@ export class RepositoryTokens {
       const settled = repositoryMap.provisioningState !== 'Failed'
       if (settled && hasRepositoryActions(repositoryMap, repository)) return repositoryMap
       return scopeMaps.update(repository).catch((error: unknown) => {
-        throw isNotFound(error) ? repositoryNotFound(repository, error) : error
+        throw isArtifactRegistryError(error, 'NOT_FOUND')
+          ? repositoryNotFound(repository, error)
+          : error
       })
     }
     const name = pullScopeMapName(repository)
@@ -326,14 +329,6 @@ function passwordSlot(token: Token, now: number): TokenPasswordName {
 function isPullScopeMapOf(map: ScopeMap, repository: string): boolean {
   const onPath = map.actions?.every((a) => a.startsWith(`repositories/${repository}/`)) ?? false
   return onPath && isScopeMapOf(map, repository)
-}
-
-function isNotFound(error: unknown): error is ArtifactRegistryError {
-  return error instanceof ArtifactRegistryError && error.code === 'NOT_FOUND'
-}
-
-function repositoryNotFound(repository: string, cause: unknown): Error {
-  return platformError('NOT_FOUND', `Repository "${repository}" not found`, { cause })
 }
 
 function foreign(kind: string, name: string, repository: string): Error {
