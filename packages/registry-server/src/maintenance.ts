@@ -1,3 +1,4 @@
+import type { BlobInfo } from './storage/blob-store.js'
 import type { RegistryStore } from './storage/registry-store.js'
 import type { UploadSessions } from './upload-sessions.js'
 
@@ -34,7 +35,7 @@ export async function collectGarbage(
     let spared = candidates.spared
     for (const digest of candidates.digests) {
       if (live.has(digest)) continue
-      const info = await store.blobs.stat(digest)
+      const info = await statOrKeep(store, digest)
       if (info === undefined) continue
       if (info.createdAt.getTime() > cutoff) spared += 1
       else doomed.set(digest, info.size)
@@ -70,10 +71,19 @@ async function oldUnreferencedBlobs(
   let spared = 0
   for await (const digest of store.blobs.list()) {
     if (live.has(digest)) continue
-    const info = await store.blobs.stat(digest)
+    const info = await statOrKeep(store, digest)
     if (info === undefined) continue
     if (info.createdAt.getTime() > cutoff) spared += 1
     else digests.push(digest)
   }
   return { digests, spared }
+}
+
+/**
+ * The blob's size and age, or `undefined` (not a candidate) when it is gone or cannot be read:
+ * collection deletes only what it has looked at, and one unreadable blob must not stop it from
+ * freeing the others.
+ */
+function statOrKeep(store: RegistryStore, digest: string): Promise<BlobInfo | undefined> {
+  return store.blobs.stat(digest).catch(() => undefined)
 }

@@ -68,7 +68,17 @@ export class UploadSessions {
     })
     const sessions = new UploadSessions(store, cap, hashes, log)
     for (const id of await store.blobs.listUploads()) {
-      const state = await store.blobs.uploadState(id)
+      // One session that cannot be read must not keep the registry from starting: it goes
+      // uncounted, and its client's next request answers an error.
+      const state = await store.blobs.uploadState(id).catch((error: unknown) => {
+        log?.write({
+          level: 'error',
+          msg: 'reading an upload session failed; it is not counted against the caps',
+          upload: id,
+          error: errorFields(error),
+        })
+        return undefined
+      })
       if (state !== undefined) sessions.#hold(id, state.owner ?? '')
     }
     return sessions
@@ -192,7 +202,9 @@ export class UploadSessions {
         this.#forget(id)
       } catch (error) {
         // A failed commit may have ended the session too (data that never reached the disk).
-        if ((await this.#store.blobs.uploadState(id)) === undefined) this.#forget(id)
+        // When that cannot be read either, the session is kept: the error to report is the first.
+        const state = this.#store.blobs.uploadState(id).catch(() => null)
+        if ((await state) === undefined) this.#forget(id)
         throw error
       } finally {
         // The hash was spent on the digest; a retry after a failure rebuilds it from storage.
@@ -241,7 +253,9 @@ export class UploadSessions {
 
   async #purgeIfExpired(id: string, cutoff: number): Promise<boolean> {
     const expired = async (): Promise<boolean> => {
-      const state = await this.#store.blobs.uploadState(id)
+      // A state that cannot be read is dated by its files, as one a crash cut short is: the
+      // folder changes when the session's files are made, so both give about its start.
+      const state = await this.#store.blobs.uploadState(id).catch(() => undefined)
       const since = state?.startedAt ?? (await this.#store.blobs.uploadChangedAt(id))
       return since !== undefined && since < cutoff
     }

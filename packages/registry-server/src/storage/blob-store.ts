@@ -62,6 +62,10 @@ export type StoredChunks = (
  * written to a temp file, fsync + rename only after the digest matches) and memory (tests).
  */
 export interface BlobStore {
+  /**
+   * The committed blob's size and age; `undefined` when there is none. Any other failure to
+   * look (a disk error) rejects: a blob that cannot be read is not "unknown" to a client.
+   */
   stat(digest: string): Promise<BlobInfo | undefined>
   /**
    * Open a committed blob to send it; `undefined` when there is none. Opened before anything is
@@ -79,7 +83,11 @@ export interface BlobStore {
   list(): AsyncIterable<string>
 
   createUpload(id: string, meta: UploadMeta): Promise<void>
-  /** Session metadata and the bytes received so far; `undefined` when unknown. */
+  /**
+   * Session metadata and the bytes received so far; `undefined` when unknown (no such session,
+   * or one whose state a crash left unreadable). Any other failure rejects: a session that
+   * cannot be read at this moment still exists, and its client must not be told to start over.
+   */
   uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined>
   /**
    * Append a stream to the upload. Each write, once stored, goes to `onStored` in order (for
@@ -100,7 +108,8 @@ export interface BlobStore {
   listUploads(): Promise<string[]>
   /**
    * When the session's files were last created or removed (epoch ms), even when its state cannot
-   * be read; `undefined` when nothing of it is stored (or `id` names no session).
+   * be read; `undefined` when nothing of it is stored (or `id` names no session). Rejects when
+   * the storage cannot be read.
    */
   uploadChangedAt(id: string): Promise<number | undefined>
 }

@@ -31,6 +31,7 @@ import { makeDirectoryDurably } from './durable-directory.js'
 import { sendFile } from './file-sender.js'
 
 const READ_CHUNK = 1024 * 1024
+const UPLOAD_ID = /^[a-f0-9-]{8,64}$/
 
 /**
  * Blobs on disk: `blobs/<alg>/<2 hex>/<hex>`, uploads in `uploads/<id>/{data,meta.json}`. A blob
@@ -82,8 +83,9 @@ export class FsBlobStore implements BlobStore {
     try {
       const s = await stat(this.#blobPath(digest))
       return { size: s.size, createdAt: s.mtime }
-    } catch {
-      return undefined
+    } catch (error) {
+      if (isAbsence(error)) return undefined
+      throw error
     }
   }
 
@@ -157,6 +159,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async uploadState(id: string): Promise<(UploadMeta & { size: number }) | undefined> {
+    if (!UPLOAD_ID.test(id)) return undefined // a stray name in uploads/, not one of our sessions
     try {
       const dir = this.#uploadDir(id)
       const deletions = this.#deletions
@@ -169,7 +172,11 @@ export class FsBlobStore implements BlobStore {
       // a deletion was moving away, and an entry kept for it would outlive it.
       if (cached === undefined && deletions === this.#deletions) this.#metas.set(id, meta)
       return { ...meta, size }
-    } catch {
+    } catch (error) {
+      // A file that is not there ends the session; a `meta.json` that is not JSON was never
+      // written whole (written atomically, so not by a crash of ours) and names no session either.
+      // Anything else (too many open files, a disk error) may pass: the session is still there.
+      if (!isAbsence(error) && !(error instanceof SyntaxError)) throw error
       this.#metas.delete(id)
       return undefined
     }
@@ -271,11 +278,13 @@ export class FsBlobStore implements BlobStore {
   }
 
   async uploadChangedAt(id: string): Promise<number | undefined> {
+    if (!UPLOAD_ID.test(id)) return undefined // as in uploadState
     try {
       // The folder changes as the session's files are created or removed, not as bytes arrive.
       return (await stat(this.#uploadDir(id))).mtimeMs
-    } catch {
-      return undefined // gone, or a name that is no session of ours
+    } catch (error) {
+      if (isAbsence(error)) return undefined // gone
+      throw error
     }
   }
 
@@ -286,7 +295,13 @@ export class FsBlobStore implements BlobStore {
   }
 
   #uploadDir(id: string): string {
-    if (!/^[a-f0-9-]{8,64}$/.test(id)) throw new Error(`not an upload id: ${id}`)
+    if (!UPLOAD_ID.test(id)) throw new Error(`not an upload id: ${id}`)
     return join(this.#root, 'uploads', id)
   }
+}
+
+/** Whether a filesystem error says the path is not there (as opposed to unreadable). */
+function isAbsence(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }
