@@ -6,6 +6,7 @@ import {
   accountEmail,
   freshRepositoryId,
   provisionOptions,
+  repositoryResource,
   useProvisionFake,
   writesIn,
 } from './provision-helpers.js'
@@ -126,6 +127,27 @@ describe('provisioning options', () => {
       { path: 'location', message: 'must be at most 63 characters' },
     ])
     expect(fake.requests).toEqual([])
+  })
+
+  it('leaves room for the ownership label among the 64 labels a GAR repository may carry', async () => {
+    const labels = (count: number): Record<string, string> =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`l${i}`, 'v']))
+    // 64 of the caller's and the ownership mark would be 65: GAR would refuse the create.
+    const err = await rejectionOf(
+      provision(provisionOptions(fake, freshRepositoryId(), { labels: labels(64) })),
+    )
+    expect((err as ArtifactRegistryError).code).toBe('INVALID_CONFIG')
+    expect((err as ArtifactRegistryError).issues).toEqual([
+      {
+        path: 'labels',
+        message:
+          'must have at most 63 labels (a GAR repository carries 64, one of them the ownership label)',
+      },
+    ])
+    expect(fake.requests).toEqual([])
+    const repository = freshRepositoryId()
+    await provision(provisionOptions(fake, repository, { labels: labels(63) }))
+    expect(fake.getRepositories()).toContain(repositoryResource(repository))
   })
 
   it('derives account ids within 6-30 characters from a long repository id, the same each time', async () => {

@@ -268,6 +268,8 @@ describe('GCP fake: IAM Credentials', () => {
   it('refuses lifetimes over 3600 s and a missing scope', async () => {
     await using fake = await startGcpFake({ serviceAccounts: [PULLER] })
     expect((await call(fake, 'POST', path, { scope, lifetime: '7200s' })).status).toBe(400)
+    // A fraction past the hour is past the hour: not an hour-long token.
+    expect((await call(fake, 'POST', path, { scope, lifetime: '3600.5s' })).status).toBe(400)
     expect((await call(fake, 'POST', path, { lifetime: '60s' })).status).toBe(400)
     expect(fake.tokens).toHaveLength(0)
   })

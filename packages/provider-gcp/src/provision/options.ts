@@ -126,7 +126,9 @@ function isMember(value: string): boolean {
 // GCP labels: keys start with a lowercase letter; both at most 63 of [a-z0-9_-].
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/
-const MAX_LABELS = 64
+// A GAR repository carries at most 64 labels, and provisioning adds its ownership label to the
+// caller's: 64 of them would pass here and be refused by GAR.
+const MAX_LABELS = 63
 // Longest location taken (real ones have at most 23 characters): with it, an account's ownership
 // mark, which names the GAR repository's resource name, stays within IAM's 256-character
 // description.
@@ -238,7 +240,10 @@ function checkLabels(labels: unknown, issues: ConfigIssue[]): void {
   }
   const entries = Object.entries(labels)
   if (entries.length > MAX_LABELS) {
-    issues.push({ path: 'labels', message: `must have at most ${MAX_LABELS} labels` })
+    issues.push({
+      path: 'labels',
+      message: `must have at most ${MAX_LABELS} labels (a GAR repository carries 64, one of them the ownership label)`,
+    })
   }
   for (const [key, value] of entries) {
     if (key === OWNERSHIP_LABEL) {

@@ -88,11 +88,13 @@ export function generateAccessToken(
 
 // --- Internal ---
 
+// A proto3 JSON Duration: seconds with up to nine fractional digits. The fraction counts: cut
+// off, "3600.5s" would pass the one-hour limit IAM holds it to.
 function parseDuration(value: unknown): number | undefined {
   if (value === undefined) return DEFAULT_LIFETIME_SECONDS
   if (typeof value !== 'string') return undefined
-  const match = /^(\d+)(\.\d+)?s$/.exec(value)
-  return match === null ? undefined : Number(match[1])
+  const match = /^\d+(\.\d{1,9})?s$/.exec(value)
+  return match === null ? undefined : Number(value.slice(0, -1))
 }
 
 function isStringList(value: unknown): value is string[] {
