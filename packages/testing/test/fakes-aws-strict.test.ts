@@ -39,6 +39,33 @@ describe('AWS fake: STS session lengths', () => {
     const hour = await assumeRole(fake, { RoleArn: LONG_ROLE, DurationSeconds: 3600 }, signer)
     expect(hour.status).toBe(200)
   })
+
+  it("refuses DurationSeconds outside STS's 900 to 43200, whatever the role allows", async () => {
+    await using twelve = await startAwsFake({
+      roles: { [LONG_ROLE]: { maxSessionDurationSeconds: 43_200 } },
+    })
+    expect((await assumeRole(twelve, { RoleArn: LONG_ROLE, DurationSeconds: 43_200 })).status).toBe(
+      200,
+    )
+    for (const DurationSeconds of [43_201, 129_600, 899]) {
+      const refused = await assumeRole(twelve, { RoleArn: LONG_ROLE, DurationSeconds })
+      expect(refused.status, String(DurationSeconds)).toBe(400)
+      expect(refused.xml).toContain('<Code>ValidationError</Code>')
+      expect(refused.xml).toContain('at &apos;durationSeconds&apos; failed to satisfy constraint')
+    }
+  })
+
+  it('refuses to seed a role MaxSessionDuration IAM would refuse, with a TypeError', async () => {
+    for (const maxSessionDurationSeconds of [1800, 3599, 43_201, 129_600, 7200.5]) {
+      await expect(
+        startAwsFake({ roles: { [LONG_ROLE]: { maxSessionDurationSeconds } } }),
+      ).rejects.toThrow(
+        new TypeError(
+          `[aws-fake] roles["${LONG_ROLE}"].maxSessionDurationSeconds must be a whole number from 3600 to 43200 (IAM's MaxSessionDuration), got ${maxSessionDurationSeconds}`,
+        ),
+      )
+    }
+  })
 })
 
 describe('AWS fake: STS session policies', () => {

@@ -19,6 +19,7 @@ import type {
   AwsFaultKind,
   FakeRepository,
   FakeRole,
+  FakeRoleOptions,
 } from './types.js'
 import { formOf, isStsRequest, operationOf, serviceOf, signerOf } from './wire.js'
 
@@ -62,7 +63,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   const assumed: AssumeRoleRecord[] = []
   const tokens: AuthorizationTokenRecord[] = []
   const tokensByPassword = new Map<string, AuthorizationTokenRecord>()
-  const roles = options.roles ?? {}
+  const roles = checkRoles(options.roles ?? {})
   const principals = new PrincipalDirectory(clock)
   // The base identity is an IAM user of the account: it exists, so a trust policy may name it.
   const baseIdentity = callerArn(undefined, accountId)
@@ -218,6 +219,24 @@ function seedPolicy(
     throw new TypeError(`[aws-fake] no repository ${name} in ${region}: seed it first`)
   }
   ecr.setPolicy(region, name, policyText)
+}
+
+/**
+ * The seeded roles, checked: a `maxSessionDurationSeconds` must be one IAM lets a role have (3600
+ * to 43200), or the fake would grant or refuse sessions STS never would.
+ */
+function checkRoles(
+  roles: Readonly<Record<string, FakeRoleOptions>>,
+): Readonly<Record<string, FakeRoleOptions>> {
+  for (const [arn, role] of Object.entries(roles)) {
+    const max = role.maxSessionDurationSeconds
+    if (max !== undefined && !(Number.isInteger(max) && max >= 3600 && max <= 43_200)) {
+      throw new TypeError(
+        `[aws-fake] roles[${JSON.stringify(arn)}].maxSessionDurationSeconds must be a whole number from 3600 to 43200 (IAM's MaxSessionDuration), got ${max}`,
+      )
+    }
+  }
+  return roles
 }
 
 /** A page-limit option, checked: a whole number of at least 1, or not given. */

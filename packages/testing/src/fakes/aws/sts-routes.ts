@@ -41,6 +41,9 @@ const MAX_PACKED_POLICY = 2048
 const SESSION_POLICY_CHARACTERS = /^[\t\n\r\u0020-\u00FF]+$/
 /** A role's `MaxSessionDuration` unless it was raised (IAM's default), and role chaining's cap. */
 const ONE_HOUR = 3600
+/** STS's bounds on `DurationSeconds`, whatever the role allows. */
+const MIN_DURATION = 900
+const MAX_DURATION = 43_200
 
 /** Answer one STS (awsQuery) operation. */
 export function routeSts(ctx: StsContext, action: string, form: URLSearchParams): FakeResponse {
@@ -120,8 +123,20 @@ function assumeRoleProblem(
     ctx.iamRoles.roleByArn(roleArn)?.maxSessionDuration ??
     ctx.roles[roleArn]?.maxSessionDurationSeconds ??
     ONE_HOUR
-  if (!Number.isInteger(durationSeconds) || durationSeconds < 900) {
-    return xmlError('ValidationError', 'DurationSeconds must be at least 900')
+  // The parameter's own constraints come first, as STS states them, before any role is read: a
+  // role never allows more than 12 h (IAM caps MaxSessionDuration there), so nothing above passes.
+  if (!Number.isInteger(durationSeconds)) {
+    return xmlError('ValidationError', 'DurationSeconds must be a whole number of seconds')
+  }
+  if (durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
+    const bound =
+      durationSeconds < MIN_DURATION
+        ? `greater than or equal to ${MIN_DURATION}`
+        : `less than or equal to ${MAX_DURATION}`
+    return xmlError(
+      'ValidationError',
+      `1 validation error detected: Value '${durationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${bound}`,
+    )
   }
   // A session assuming a role (role chaining) gets one hour at most, whatever the role allows.
   if (ctx.session !== undefined && durationSeconds > ONE_HOUR) {
