@@ -188,6 +188,27 @@ describe('the credential helper protocol', () => {
     expect((await get()).Username).not.toBe(first.Username)
   })
 
+  it('erase forgets the cached credentials of a host no longer in the config, or with no config left', async () => {
+    await get()
+    // The entry removed (the helper no longer used for the host), then `docker logout` of it.
+    await writeFile(configFile, JSON.stringify({ registries: {} }))
+    expect(await helper('erase', bound.host)).toEqual({
+      status: 1,
+      stdout: `${CREDENTIALS_NOT_FOUND}\n`,
+      stderr: '',
+    })
+    expect(await cacheFiles()).toEqual([])
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+    })
+    await get()
+    await rm(configFile)
+    expect(await helper('erase', bound.host)).toMatchObject({ status: 1 })
+    expect(await cacheFiles()).toEqual([])
+  })
+
   it('store is refused: the helper is read-only', async () => {
     const payload = JSON.stringify({ ServerURL: bound.host, Username: 'u', Secret: 's' })
     expect(await helper('store', payload)).toEqual({

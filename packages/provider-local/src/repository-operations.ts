@@ -69,8 +69,18 @@ export class RepositoryOperations {
       const head = await this.#client.request('HEAD', `/v2/${repository}/manifests/${tag}`, {
         headers: { accept: ACCEPT },
       })
+      // A tag deleted meanwhile is gone already. Any other failure (a 5xx, a 429) must fail the
+      // delete: skipped, the tag and its image survived a deleteRepository that resolved.
+      if (head.status === 404) continue
+      if (head.status !== 200) throw await unexpected(head, `HEAD manifest ${tag}`)
       const digest = head.headers.get('docker-content-digest')
-      if (digest) digests.add(digest)
+      if (!digest) {
+        throw platformError(
+          'UNAVAILABLE',
+          `HEAD /v2/${repository}/manifests/${tag} answered without a Docker-Content-Digest, so its manifest cannot be deleted; deleteRepository deleted nothing and may be called again`,
+        )
+      }
+      digests.add(digest)
     }
     for (const digest of digests) await this.#deleteManifest(repository, digest)
   }
@@ -80,6 +90,8 @@ export class RepositoryOperations {
       headers: { accept: ACCEPT },
     })
     if (res.status === 404) return
+    // Read as `{}`, a failed answer deleted the manifest but none of its blob links.
+    if (res.status !== 200) throw await unexpected(res, `GET manifest ${digest}`)
     const manifest = (await res.json().catch(() => ({}))) as {
       config?: { digest?: string }
       layers?: { digest?: string }[]

@@ -73,10 +73,16 @@ export class CredentialHelper {
     return listed
   }
 
-  /** `erase`: forget every cached credential of the host; the next `get` mints new ones. */
+  /**
+   * `erase`: forget every cached credential of the host; the next `get` mints new ones. The files
+   * go first, whatever the config says: a host whose entry was removed (or a config that can no
+   * longer be read) still has live credentials cached, and `docker logout` is how they are dropped.
+   * The config is then read as for `get`, so an unconfigured host still answers "not found".
+   */
   async erase(serverUrl: string): Promise<void> {
-    const { host } = await this.#lookup(serverUrl)
-    await eraseHost(cacheDir(this.#env), host)
+    if (serverUrl.trim() === '') throw new HelperError('no credentials server URL')
+    await eraseHost(cacheDir(this.#env), registryHost(serverUrl))
+    await this.#lookup(serverUrl)
   }
 
   async #cache(

@@ -21,9 +21,15 @@ const registry = await startLocalRegistry({
 // after the first) or a Link back to the first page when a test asks for one.
 let failTags: number | 'later pages 404' | undefined
 let linkBack = false
+// The status a HEAD of a manifest by tag (not the marker, read by digest) gets, when set.
+let failTagHead: number | undefined
+// The status a GET of a manifest by digest (what the delete reads its blobs from) gets, when set.
+let failManifestGet: number | undefined
 const proxy = await countingProxy(registry.url, {
   answer: (method, path, url) => {
     if (method === 'DELETE' && path.startsWith('/_artifact-registry/')) return 404
+    if (method === 'HEAD' && /\/manifests\/(?!sha256:)/.test(path)) return failTagHead
+    if (method === 'GET' && path.includes('/manifests/sha256:')) return failManifestGet
     if (!path.endsWith('/tags/list')) return undefined
     if (failTags === 'later pages 404') return url.includes('last=') ? 404 : undefined
     return failTags
@@ -83,6 +89,46 @@ describe('deleteRepository behind a registry without the delete endpoint', () =>
     } finally {
       failTags = undefined
     }
+  })
+
+  it.each([503, 429, 401])(
+    'fails, rather than reporting a deletion, when the HEAD of a tag answers %i',
+    async (status) => {
+      await using provider = await local({
+        url: proxy.url,
+        bindingName: `head${status}`,
+        adminCredentials: admin,
+      })
+      const { name } = await provider.createRepository('app')
+      await pushImage(name, 'kept')
+      failTagHead = status
+      try {
+        await expect(provider.deleteRepository(name)).rejects.toThrow(String(status))
+      } finally {
+        failTagHead = undefined
+      }
+      // The image stays, and the call said so: called again, the deletion is whole.
+      await provider.deleteRepository(name)
+      await expect(provider.getRepository(name)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    },
+  )
+
+  it('fails, rather than deleting a manifest but not its blobs, when the manifest cannot be read', async () => {
+    await using provider = await local({
+      url: proxy.url,
+      bindingName: 'unreadmanifest',
+      adminCredentials: admin,
+    })
+    const { name } = await provider.createRepository('app')
+    await pushImage(name, 'kept')
+    proxy.take()
+    failManifestGet = 503
+    try {
+      await expect(provider.deleteRepository(name)).rejects.toThrow('503')
+    } finally {
+      failManifestGet = undefined
+    }
+    expect(proxy.take()).not.toContainEqual(expect.stringMatching(/^DELETE \/v2\/.*\/manifests\//))
   })
 
   it('fails, rather than reporting a deletion, when a later page of tags/list is gone', async () => {
