@@ -63,11 +63,15 @@ export async function handleTokenRequest(
     .filter((request) => request.actions.length > 0)
   const stamp = rights.kind === 'admin' ? ids.adminStamp : undefined
   const issued = await ids.tokens.issue(rights.subject, access, auth.expiresAt, stamp)
-  // Less than the JWT's one-second resolution left: the token would already be expired.
+  // Less than the JWT's one-second resolution left: the token would already be expired. A 401
+  // says how to authenticate (RFC 9110), as the realm's other refusals do.
   if (issued.expiresAt.getTime() <= Date.now())
-    return json(res, 401, {
-      errors: [{ code: 'UNAUTHORIZED', message: 'credentials are expired' }],
-    })
+    return json(
+      res,
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: 'credentials are expired' }] },
+      { 'WWW-Authenticate': BASIC_CHALLENGE },
+    )
   // Signing waits its turn on the thread pool: a credential revoked meanwhile must get no token,
   // which registry:2 (unable to ask us) would honour until it expires.
   if (rights.kind === 'scoped' && !ids.credentials.isActive(rights.subject))

@@ -89,6 +89,25 @@ describe('expiry is exact', () => {
     expect(again.status).toBe(401)
   }, 10_000)
 
+  it('a token asked for in the last fraction of a second before expiry: 401 with a challenge', async () => {
+    // JWT times are whole seconds: from the last whole second before the credential's expiry
+    // (in ms) on, its token would already be over, so the realm refuses it. A 401 must still say
+    // how to authenticate, as every other 401 of the realm does (RFC 9110 §15.5.2).
+    // Minted half way through a second, its expiry leaves half a second to ask in.
+    const now = Date.now()
+    if (now % 1000 < 450) await sleepUntil(now - (now % 1000) + 500)
+    const cred = await registry.generateCredentials('exp/app', 'pull', 2)
+    expect(cred.expiresAt.getTime() % 1000).toBeGreaterThanOrEqual(400)
+    await sleepUntil(Math.floor(cred.expiresAt.getTime() / 1000) * 1000 + 100)
+    const res = await fetch(
+      `${registry.url}/token?service=artifact-registry&scope=repository:exp/app:pull`,
+      { headers: { authorization: basic(cred.username, cred.password) } },
+    )
+    await res.body?.cancel()
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Basic realm="artifact-registry"')
+  }, 10_000)
+
   it('credentials survive a restart on the same data directory and nothing secret is stored', async () => {
     const { mkdtemp, readFile, readdir, rm } = await import('node:fs/promises')
     const { join } = await import('node:path')
