@@ -162,6 +162,38 @@ describe('serve', () => {
     }
   })
 
+  it('--public-url names the token realm of its challenges; a value that is no http(s) origin is a usage error', async () => {
+    const server = startServe([
+      '--data',
+      join(work.dir, 'public'),
+      '--port',
+      '0',
+      '--public-url',
+      'https://registry.example.com/',
+      '--json',
+    ])
+    try {
+      const listening = JSON.parse(await server.line(0))
+      expect(listening.tokenRealm).toBe('https://registry.example.com/token')
+      const refused = await fetch(`${listening.url}/v2/team/app/tags/list`)
+      await refused.body?.cancel()
+      expect(refused.headers.get('www-authenticate')).toContain(
+        'realm="https://registry.example.com/token"',
+      )
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toBe(EXIT.ok)
+    for (const bad of ['registry.example.com:5000', 'https://registry.example.com/v2']) {
+      const data = join(work.dir, 'bad-public-url')
+      expect(await cli(['serve', '--data', data, '--public-url', bad])).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('must be an http(s) URL of scheme, host and port only'),
+      })
+      expect(existsSync(data)).toBe(false)
+    }
+  })
+
   it('--max-repository-metadata-bytes caps what one repository holds; a bad value is a usage error', async () => {
     const passwordFile = join(work.dir, 'capped-password')
     await writeFile(passwordFile, 'capped-password\n', { mode: 0o600 })

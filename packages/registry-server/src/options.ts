@@ -4,6 +4,7 @@ import type { Authorizer } from './auth/authorizer.js'
 import { defaultHashThreads, MAX_HASH_THREADS } from './hashing/hash-threads.js'
 import type { LogLevel, LogSink } from './log.js'
 import { PLATFORM } from './platform.js'
+import { checkPublicUrl } from './public-url.js'
 import {
   MAX_TIMER_SECONDS,
   type RequestLimitOptions,
@@ -32,6 +33,14 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
   host?: string
   /** Port to bind; 0 picks a free one. @default 0 */
   port?: number
+  /**
+   * The address clients reach this registry at, when it is not the one it listens on: listening
+   * on every interface (`host: '0.0.0.0'`), behind a port mapping or a proxy. The token realm of
+   * its 401 challenges is `{publicUrl}/token`; made of the listening address instead, it would
+   * send clients on other machines to `0.0.0.0`. An http(s) origin, such as
+   * `https://registry.example.com`. @default the listening URL
+   */
+  publicUrl?: string
   /**
    * Serve HTTPS with this certificate instead of plain HTTP. Clients outside this machine need
    * it: Docker, skopeo and podman accept plain HTTP only from loopback addresses by default.
@@ -120,6 +129,7 @@ export interface ResolvedRegistryOptions {
   dataDir: string | undefined
   host: string
   port: number
+  publicUrl: string | undefined
   tls: RegistryTlsOptions | undefined
   maxManifestBytes: number
   uploadExpirySeconds: number
@@ -140,6 +150,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
   dataDir: true,
   host: true,
   port: true,
+  publicUrl: true,
   tls: true,
   maxManifestBytes: true,
   uploadExpirySeconds: true,
@@ -219,6 +230,7 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
     dataDir: options.dataDir,
     host: options.host ?? '127.0.0.1',
     port,
+    publicUrl: checkPublicUrl(options.publicUrl, 'startLocalRegistry'),
     tls,
     maxManifestBytes: positive(options.maxManifestBytes, 4 * 1024 * 1024, 'maxManifestBytes'),
     uploadExpirySeconds: positive(options.uploadExpirySeconds, 86_400, 'uploadExpirySeconds'),

@@ -37,13 +37,15 @@ import { UploadSessions } from './upload-sessions.js'
 
 /**
  * A running registry server. `generateCredentials` mints Basic credentials and needs
- * `adminCredentials` (auth on); the token realm is `{url}/token`. Once `close` is called,
+ * `adminCredentials` (auth on); the token realm is `{url}/token` (or `{publicUrl}/token`). Once `close` is called,
  * `generateCredentials`, `revokeCredentials`, `collectGarbage` and `purgeExpiredUploads` reject
  * with "the registry is closed": another process may serve the data directory by then.
  */
 export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   /** `http://host:port`, or `https://host:port` with `tls` */
   readonly url: string
+  /** Where 401 challenges send clients for a token: `{publicUrl}/token`, else `{url}/token`. */
+  readonly tokenRealm: string
   readonly host: string
   readonly port: number
   /**
@@ -122,7 +124,7 @@ async function serveRegistry(
       })
     : undefined
   let url = ''
-  const realm = (): string => `${url}/token`
+  const realm = (): string => `${resolved.publicUrl ?? url}/token`
   const authorize = options.authorize ?? auth?.authorizer(realm) ?? anonymousAuthorizer
   const garbageCollector = new GarbageCollector(store, resolved.gcGracePeriodSeconds, log)
   const state: ServerState = {
@@ -204,6 +206,7 @@ async function serveRegistry(
   }
   return {
     url,
+    tokenRealm: realm(),
     host: resolved.host,
     port: listening.port,
     generateCredentials: (repository, permission, ttlSeconds) =>

@@ -14,6 +14,7 @@ interface ServeOptions {
   /** Undefined without `--port`: the data directory's remembered port, else the default. */
   port?: number
   host: string
+  publicUrl?: string
   adminUser?: string
   adminPasswordFile?: string
   tlsCert?: string
@@ -42,6 +43,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       portNumber,
     )
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option(
+      '--public-url <url>',
+      'the address clients reach the registry at (its token realm is URL/token); needed with --host 0.0.0.0, a port mapping or a proxy',
+      publicUrl,
+    )
     .option(
       '--admin-user <name>',
       'admin username (default admin, or the stored one)',
@@ -95,6 +101,7 @@ function serveFlags(options: ServeOptions, port: number): ServeFlags {
     data: options.data,
     port,
     host: options.host,
+    publicUrl: options.publicUrl,
     adminUser: options.adminUser,
     adminPassword: undefined,
     adminPasswordFile: options.adminPasswordFile,
@@ -127,6 +134,7 @@ function reporter(terminal: Terminal): ServeReporter {
           adminPassword: generatedAdminPassword ?? null,
         }),
       stopped: () => line({ event: 'stopped' }),
+      warning: (message) => terminal.io.stderr.write(`${message}\n`),
     }
   }
   return {
@@ -136,6 +144,7 @@ function reporter(terminal: Terminal): ServeReporter {
       )
     },
     stopped: () => terminal.io.stdout.write('artifact-registry stopped\n'),
+    warning: (message) => terminal.io.stderr.write(`${message}\n`),
   }
 }
 
@@ -154,6 +163,26 @@ function adminUsername(value: string): string {
   if (value.includes(':'))
     throw new InvalidArgumentError('must not contain a colon (Basic auth ends the username there)')
   return value
+}
+
+// The registry server's own flag takes the same: an http(s) origin, as its routes are at the root.
+function publicUrl(value: string): string {
+  const url = URL.parse(value)
+  const originOnly =
+    url !== null &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '' &&
+    url.password === '' &&
+    !/[?#]$/.test(value)
+  if (!originOnly) {
+    throw new InvalidArgumentError(
+      'must be an http(s) URL of scheme, host and port only (https://registry.example.com)',
+    )
+  }
+  return url.origin
 }
 
 // The registry server's own flag takes the same whole numbers.

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { MAX_HASH_THREADS } from '../hashing/hash-threads.js'
 import { LOG_LEVELS, type LogLevel } from '../log.js'
+import { checkPublicUrl } from '../public-url.js'
 import { UsageError } from './usage.js'
 
 /** The commands the CLI runs. */
@@ -11,6 +12,8 @@ export interface CommandFlags {
   data: string
   port: number
   host: string
+  /** The address clients reach the server at (`--public-url`), for its token realm. */
+  publicUrl?: string | undefined
   /** Given with `--admin-user`; otherwise the stored admin's, or `admin`. */
   adminUser: string | undefined
   /** Given with `--admin-password`. */
@@ -64,6 +67,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       data: values.data,
       port,
       host: values.host ?? '127.0.0.1',
+      publicUrl: publicUrl(values['public-url']),
       ...adminFlags(values),
       tls: tlsFlags(command as Command, values['tls-cert'], values['tls-key']),
       logLevel: logLevel as LogLevel,
@@ -88,6 +92,7 @@ function parse(argv: readonly string[]) {
         data: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'public-url': { type: 'string' },
         'admin-user': { type: 'string' },
         'admin-password': { type: 'string' },
         'admin-password-file': { type: 'string' },
@@ -130,6 +135,17 @@ function adminFlags(
   if (adminPassword === '') throw new UsageError('--admin-password must not be empty')
   if (adminPasswordFile === '') throw new UsageError('--admin-password-file must name a file')
   return { adminUser, adminPassword, adminPasswordFile }
+}
+
+// Checked here, so a bad one is a usage error before the data directory is touched.
+function publicUrl(value: string | undefined): string | undefined {
+  try {
+    return checkPublicUrl(value, '--public-url')
+  } catch {
+    throw new UsageError(
+      `--public-url must be an http(s) URL of scheme, host and port only (https://registry.example.com), got "${value}"`,
+    )
+  }
 }
 
 // Whole seconds, as an operator writes them; the same ceiling as the option (a Node timer's).

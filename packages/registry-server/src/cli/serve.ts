@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { bindsEveryInterface, unreachableRealmWarning } from '../public-url.js'
 import { startLocalRegistry } from '../start-local-registry.js'
 import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
 import type { CommandFlags } from './flags.js'
@@ -20,6 +21,11 @@ export interface ServeReporter {
   }): void
   /** The registry stopped cleanly. */
   stopped(): void
+  /**
+   * Something the operator should fix, such as a token realm other machines cannot reach.
+   * @default a line on stderr
+   */
+  warning?(message: string): void
 }
 
 /** The lines `artifact-registry-local serve` prints. */
@@ -32,6 +38,9 @@ const PRINT_LINES: ServeReporter = {
   },
   stopped() {
     console.log('artifact-registry-local stopped')
+  },
+  warning(message) {
+    console.error(message)
   },
 }
 
@@ -55,6 +64,7 @@ export async function serve(
     dataDir: flags.data,
     port: flags.port,
     host: flags.host,
+    ...(flags.publicUrl !== undefined && { publicUrl: flags.publicUrl }),
     adminCredentials: serverAdmin(admin),
     logLevel: flags.logLevel,
     gcIntervalSeconds: flags.gcIntervalSeconds,
@@ -70,8 +80,13 @@ export async function serve(
     admin: describeAdmin(flags.data, admin),
     adminUser: admin.username,
     ...(admin.origin === 'generated' && { generatedAdminPassword: admin.password }),
-    tokenRealm: `${registry.url}/token`,
+    tokenRealm: registry.tokenRealm,
   })
+  if (flags.publicUrl === undefined && bindsEveryInterface(flags.host)) {
+    const warning = unreachableRealmWarning(registry.tokenRealm)
+    if (reporter.warning) reporter.warning(warning)
+    else console.error(warning)
+  }
   await stopped
   await registry.close()
   reporter.stopped()

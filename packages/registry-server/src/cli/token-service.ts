@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { bindsEveryInterface, unreachableRealmWarning } from '../public-url.js'
 import { startTokenService } from '../token-service/start-token-service.js'
 import { describeAdmin, keepAdmin, resolveAdmin, serverAdmin } from './admin.js'
 import type { CommandFlags } from './flags.js'
@@ -16,6 +17,7 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
     dataDir: flags.data,
     port: flags.port,
     host: flags.host,
+    ...(flags.publicUrl !== undefined && { publicUrl: flags.publicUrl }),
     admin: serverAdmin(admin),
     logLevel: flags.logLevel,
   })
@@ -32,6 +34,8 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
   console.log(
     `mint credentials: POST ${service.url}/_artifact-registry/credentials (admin, JSON {repository, permission, ttlSeconds})`,
   )
+  if (flags.publicUrl === undefined && bindsEveryInterface(flags.host))
+    console.error(unreachableRealmWarning(service.realm))
   await stopped
   await service.close()
   console.log('token service stopped')

@@ -8,6 +8,8 @@ export const USAGE = `Usage: artifact-registry-local <serve|token-service> --dat
   --data DIR                 data directory (created if missing); one process per directory   required
   --port N                   port to listen on; 0 picks a free one       default 5000 (token-service: 5001)
   --host H                   interface to bind                           default 127.0.0.1
+  --public-url URL           the address clients reach the server at (its token realm is URL/token);
+                             needed with --host 0.0.0.0, a port mapping or a proxy   default the bound one
   --admin-user NAME          admin username                              default admin, or the stored one
   --admin-password P         admin password; replaces the stored one
   --admin-password-file F    read the admin password from the first line of F; replaces the stored one

@@ -7,6 +7,7 @@ import { ClosingGate } from '../closing-gate.js'
 import { ConnectionGuards } from '../connection-guards.js'
 import { listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
+import { checkPublicUrl } from '../public-url.js'
 import { type RequestLimitOptions, resolveRequestLimits } from '../request-limits.js'
 import { parseRequestTarget } from '../request-target.js'
 import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
@@ -31,6 +32,12 @@ export interface TokenServiceOptions
   host?: string
   /** @default 0 (a free port) */
   port?: number
+  /**
+   * The address clients and the registry reach this service at, when it is not the one it listens
+   * on (every interface, a port mapping, a proxy): the realm is `{publicUrl}/token`. An http(s)
+   * origin. @default the listening URL
+   */
+  publicUrl?: string
   /** What to log, as for `startLocalRegistry`. @default "error" */
   logLevel?: LogLevel
   /** Where log events go. @default one JSON line per event on stderr */
@@ -44,7 +51,7 @@ export interface TokenServiceOptions
  */
 export interface TokenService extends AsyncDisposable, CredentialMinter {
   readonly url: string
-  /** The realm to configure in the registry: `{url}/token`. */
+  /** The realm to configure in the registry: `{url}/token`, or `{publicUrl}/token`. */
   readonly realm: string
   readonly service: string
   readonly issuer: string
@@ -88,13 +95,16 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     throw new TypeError('options of startTokenService must be an object')
   }
   refuseUnknownOptions(options, KNOWN_OPTIONS, 'startTokenService')
+  const publicUrl = checkPublicUrl(options.publicUrl, 'startTokenService')
   const { admin } = options
   if (typeof admin === 'object' && admin !== null) {
     refuseUnknownOptions(admin, KNOWN_ADMIN_CREDENTIALS, 'startTokenService admin')
   }
   const log = createLog(options.logLevel, options.logger)
   // Two services on one directory would each rewrite its credentials and forget the other's.
-  return startWithDataDirectoryLock(options.dataDir, log, (lock) => serveTokens(options, log, lock))
+  return startWithDataDirectoryLock(options.dataDir, log, (lock) =>
+    serveTokens(options, publicUrl, log, lock),
+  )
 }
 
 // --- Internal ---
@@ -112,6 +122,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof TokenServiceOptions, true>> = {
   tokenTtlSeconds: true,
   host: true,
   port: true,
+  publicUrl: true,
   logLevel: true,
   logger: true,
   headersTimeoutSeconds: true,
@@ -122,6 +133,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof TokenServiceOptions, true>> = {
 
 async function serveTokens(
   options: TokenServiceOptions,
+  publicUrl: string | undefined,
   log: Log,
   lock: DataDirectoryLock | undefined,
 ): Promise<TokenService> {
@@ -155,7 +167,7 @@ async function serveTokens(
     })()
     return closed
   }
-  const realm = `${url}${TOKEN_PATH}`
+  const realm = `${publicUrl ?? url}${TOKEN_PATH}`
   const { service, issuer } = auth.identities.tokens
   return {
     url,

@@ -92,7 +92,7 @@ describe('expiry is exact', () => {
   it('a token asked for in the last fraction of a second before expiry: 401 with a challenge', async () => {
     // JWT times are whole seconds: from the last whole second before the credential's expiry
     // (in ms) on, its token would already be over, so the realm refuses it. A 401 must still say
-    // how to authenticate, as every other 401 of the realm does (RFC 9110 §15.5.2).
+    // how to authenticate, as every other 401 of the realm does (HTTP requires a challenge on a 401).
     // Minted half way through a second, its expiry leaves half a second to ask in.
     const now = Date.now()
     if (now % 1000 < 450) await sleepUntil(now - (now % 1000) + 500)
