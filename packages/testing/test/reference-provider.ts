@@ -16,6 +16,7 @@ import {
   resolveTtl,
   sortByName,
   TTL_RULES,
+  type TtlRule,
   toPlatformName,
 } from '@artifact-registry/core'
 
@@ -42,6 +43,23 @@ export type Fault =
   | 'list-keeps-deleted'
   | 'list-options-unchecked'
   | 'host-outside-name-budget'
+  /** Grant changes skip the namespace check: another binding's repository can be granted. */
+  | 'grant-outside-namespace'
+  /** deleteRepository leaves the repository's grants, which come back with the name. */
+  | 'delete-keeps-grants'
+  /** Push-pull credentials asked for no TTL live a day, not the declared default. */
+  | 'push-pull-default-ttl-ignored'
+  /** Pull credentials asked for more than the platform's longest lifetime get all of it. */
+  | 'pull-over-limit-unclamped'
+  /** An adapted name gets a new random suffix at every create: the same name maps elsewhere. */
+  | 'adapted-names-unstable'
+  /**
+   * `expiresAt` is worked out from the TTL asked for, not the one issued: below the platform's
+   * shortest lifetime, the credentials outlive what it says.
+   */
+  | 'expiry-from-request'
+  /** generateCredentials mints for a name whether or not its repository exists. */
+  | 'mints-for-missing'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -55,6 +73,8 @@ export interface ReferenceOptions {
   binding?: string
   /** Where repositories are kept: share one between providers to put two bindings side by side. */
   repositories?: Map<string, Date>
+  /** The credential lifetimes it issues and declares. @default TTL_RULES.local */
+  credentialTtl?: TtlRule
 }
 
 const PLATFORM = 'reference'
@@ -69,6 +89,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
   const sharedGrants = options.sharedGrants ?? false
   const binding = options.binding ?? DEFAULT_BINDING
   const repositories = options.repositories ?? new Map<string, Date>()
+  const ttlRule = options.credentialTtl ?? TTL_RULES.local
   // A deleted repository the listing fault keeps showing.
   const deletedNames = new Set<string>()
   const grants = new Map<string, Map<string, Set<string>>>()
@@ -81,7 +102,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     credentialAuthMethod: 'basic',
     repositoryScopedCredentials: true,
     repositoryScopedGrants: !sharedGrants !== faults.has('lying-grant-scope'),
-    credentialTtl: TTL_RULES.local,
+    credentialTtl: ttlRule,
     ...(options.list === true &&
       !faults.has('list-without-capability') && { listRepositories: true }),
   }
@@ -93,7 +114,11 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     // The whole image name, host included, within Docker's 255 characters.
     const budget = faults.has('host-outside-name-budget') ? 255 : imageNameBudget(HOST, 255)
     const maxLength = budget - binding.length - 1
-    return `${binding}/${toPlatformName('oci', logical, { maxLength, platform: PLATFORM })}`
+    const platformName = toPlatformName('oci', logical, { maxLength, platform: PLATFORM })
+    // The fault ends an adapted name with random digits in place of its hash's last ones.
+    if (faults.has('adapted-names-unstable') && platformName !== logical)
+      return `${binding}/${platformName.slice(0, -8)}${randomBytes(4).toString('hex')}`
+    return `${binding}/${platformName}`
   }
   const inNamespace = (name: string): string => {
     assertUsableName(name, PLATFORM)
@@ -141,29 +166,46 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async deleteRepository(name) {
       inNamespace(name)
-      if (!faults.has('delete-noop') && repositories.delete(name)) deletedNames.add(name)
+      if (faults.has('delete-noop')) return
+      if (repositories.delete(name)) deletedNames.add(name)
+      // Its grants go with it, as ECR deletes a repository's policy: a repository created again
+      // under the name must not hand its pull access back to the accounts of the deleted one.
+      if (!sharedGrants && !faults.has('delete-keeps-grants')) grants.delete(name)
     },
     ...(options.list === true && { listRepositories }),
     async generateCredentials(name, permission: Permission, opts = {}) {
-      existing(name)
+      if (faults.has('mints-for-missing')) inNamespace(name)
+      else existing(name)
       if (permission !== 'pull' && permission !== 'push-pull') {
         throw new ArtifactRegistryError('INVALID_ARGUMENT', `[${PLATFORM}] unknown permission`, {
           platform: PLATFORM,
         })
       }
       const { seconds } = faults.has('options-unchecked')
-        ? resolveTtl(TTL_RULES.local, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
-        : resolveCredentialTtl(TTL_RULES.local, opts, PLATFORM)
+        ? resolveTtl(ttlRule, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
+        : resolveCredentialTtl(ttlRule, opts, PLATFORM)
+      const requested = typeof opts === 'object' ? opts?.ttlSeconds : undefined
       const lifetime =
-        faults.has('ttl-ignored') || (faults.has('push-pull-ttl-ignored') && permission !== 'pull')
+        faults.has('ttl-ignored') ||
+        (faults.has('push-pull-ttl-ignored') && permission !== 'pull') ||
+        (faults.has('push-pull-default-ttl-ignored') &&
+          permission !== 'pull' &&
+          requested === undefined)
           ? 86_400
-          : seconds
+          : faults.has('pull-over-limit-unclamped') &&
+              permission === 'pull' &&
+              requested !== undefined
+            ? requested
+            : seconds
+      // The fault's credentials really live `lifetime`: only what it reports is wrong.
+      const reported =
+        faults.has('expiry-from-request') && requested !== undefined ? requested : lifetime
       const credentials: ArtifactRegistryCredentials = {
         authMethod: 'basic',
         registry: HOST,
         username: `${permission}-${randomBytes(4).toString('hex')}`,
         password: randomBytes(16).toString('hex'),
-        expiresAt: new Date(Date.now() + lifetime * 1000),
+        expiresAt: new Date(Date.now() + reported * 1000),
       }
       return credentials
     },
@@ -235,7 +277,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     name: string,
     change: (held: Map<string, Set<string>>) => void,
   ): Promise<void> {
-    const held = grantsOf(existing(name))
+    const held = grantsOf(faults.has('grant-outside-namespace') ? name : existing(name))
     if (!faults.has('racy-grants')) return change(held)
     const copy = new Map([...held].map(([field, values]) => [field, new Set(values)]))
     change(copy)

@@ -1,3 +1,4 @@
+import { TTL_RULES } from '@artifact-registry/core'
 import { describe, expect, it } from 'vitest'
 import { artifactRegistryContractSuite, failingContractTests } from '../src/index.js'
 import { type Fault, type ReferenceOptions, reference } from './reference-provider.js'
@@ -150,6 +151,48 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       'list-options-unchecked',
       { list: true },
       ['listRepositories > options that are not { prefix, signal } give INVALID_ARGUMENT'],
+    ],
+    [
+      'grant-outside-namespace',
+      { crossAccount: 'aws' },
+      ["naming > a name outside the provider's namespace gives INVALID_ARGUMENT from every method"],
+    ],
+    [
+      'delete-keeps-grants',
+      { crossAccount: 'aws' },
+      [
+        'cross-account access > a repository deleted and created again has no grants when repositoryScopedGrants is true',
+      ],
+    ],
+    [
+      'push-pull-default-ttl-ignored',
+      {},
+      ['credentials > push-pull credentials: the default TTL is the declared default'],
+    ],
+    [
+      'pull-over-limit-unclamped',
+      {},
+      [
+        'credentials > pull credentials: a TTL beyond the platform limit is clamped, never exceeded',
+      ],
+    ],
+    [
+      'adapted-names-unstable',
+      {},
+      ['naming > names that must be adapted still work and stay distinct'],
+    ],
+    [
+      'expiry-from-request',
+      { credentialTtl: TTL_RULES.aws },
+      [
+        'credentials > pull credentials: a TTL below the platform minimum is raised to it',
+        'credentials > push-pull credentials: a TTL below the platform minimum is raised to it',
+      ],
+    ],
+    [
+      'mints-for-missing',
+      { crossAccount: 'aws' },
+      ['lifecycle > a deleted repository gives NOT_FOUND from every method (unless implicit)'],
     ],
   ]
 

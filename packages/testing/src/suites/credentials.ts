@@ -21,7 +21,8 @@ const LATE_SLACK_MS = 5_000
 
 /**
  * Credentials: the shape matches the declared auth method, `expiresAt` is present and honest,
- * TTLs are clamped to the platform's limits and bad arguments give `INVALID_ARGUMENT`.
+ * TTLs are clamped to the platform's limits (each checked for both permission levels) and bad
+ * arguments give `INVALID_ARGUMENT`.
  */
 export function credentialTests<R extends ArtifactRegistry>(
   options: ContractSuiteOptions<R>,
@@ -59,29 +60,58 @@ export function credentialTests<R extends ArtifactRegistry>(
       )
     }
 
-    credentialTest('the default TTL is the declared default', async (r, t, name) => {
-      await expectExpiry(
-        t,
-        r,
-        () => r.generateCredentials(name, 'pull'),
-        r.capabilities.credentialTtl.defaultSeconds,
+    // Both levels, for the default and the ceiling too: a provider that mints them on separate
+    // paths may drop the default or the clamp on one of them, and either credential then lives
+    // longer than the caller asked or the platform allows.
+    for (const permission of ['pull', 'push-pull'] as const) {
+      credentialTest(
+        `${permission} credentials: the default TTL is the declared default`,
+        async (r, t, name) => {
+          await expectExpiry(
+            t,
+            r,
+            () => r.generateCredentials(name, permission),
+            r.capabilities.credentialTtl.defaultSeconds,
+          )
+        },
       )
-    })
+    }
 
-    credentialTest(
-      'a TTL beyond the platform limit is clamped, never exceeded',
-      async (r, t, name) => {
-        const rule = r.capabilities.credentialTtl
-        const before = Date.now()
-        const credentials = await r.generateCredentials(name, 'push-pull', {
-          ttlSeconds: rule.maxSeconds * 10,
-        })
-        t.expect(credentials.expiresAt).toBeInstanceOf(Date)
-        const expiresAt = credentials.expiresAt?.getTime() ?? 0
-        t.expect(expiresAt).toBeLessThanOrEqual(Date.now() + rule.maxSeconds * 1000 + LATE_SLACK_MS)
-        t.expect(expiresAt).toBeGreaterThan(before)
-      },
-    )
+    for (const permission of ['pull', 'push-pull'] as const) {
+      credentialTest(
+        `${permission} credentials: a TTL beyond the platform limit is clamped, never exceeded`,
+        async (r, t, name) => {
+          const rule = r.capabilities.credentialTtl
+          const before = Date.now()
+          const credentials = await r.generateCredentials(name, permission, {
+            ttlSeconds: rule.maxSeconds * 10,
+          })
+          t.expect(credentials.expiresAt).toBeInstanceOf(Date)
+          const expiresAt = credentials.expiresAt?.getTime() ?? 0
+          t.expect(expiresAt).toBeLessThanOrEqual(
+            Date.now() + rule.maxSeconds * 1000 + LATE_SLACK_MS,
+          )
+          t.expect(expiresAt).toBeGreaterThan(before)
+        },
+      )
+    }
+
+    // Below the shortest lifetime the platform issues, the credentials live that long: an
+    // expiresAt worked out from the TTL asked for would tell the caller they are dead while they
+    // still work. Where the shortest is a second, 1 s is simply honoured.
+    for (const permission of ['pull', 'push-pull'] as const) {
+      credentialTest(
+        `${permission} credentials: a TTL below the platform minimum is raised to it`,
+        async (r, t, name) => {
+          await expectExpiry(
+            t,
+            r,
+            () => r.generateCredentials(name, permission, { ttlSeconds: 1 }),
+            1,
+          )
+        },
+      )
+    }
 
     credentialTest('invalid TTLs give INVALID_ARGUMENT', async (r, t, name) => {
       for (const ttlSeconds of [0, -60, 1.5, Number.NaN]) {

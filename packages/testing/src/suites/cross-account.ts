@@ -47,7 +47,8 @@ export const SAMPLE_ACCESS: {
  * Cross-account: add, get and remove round-trip exactly (when the provider declares support),
  * also when made at once and when part of a grant is removed; access of the other type and
  * malformed ids give `INVALID_ARGUMENT`; a grant shows on another repository exactly when
- * `capabilities.repositoryScopedGrants` is `false`. Skipped when `capabilities.crossAccountAccess`
+ * `capabilities.repositoryScopedGrants` is `false`, and, when it is `true`, does not outlive its
+ * repository (the name created again has none). Skipped when `capabilities.crossAccountAccess`
  * is `null` (the capabilities group checks `NOT_SUPPORTED`).
  */
 export function crossAccountTests<R extends ArtifactRegistry>(
@@ -154,6 +155,26 @@ export function crossAccountTests<R extends ArtifactRegistry>(
               }
         await expectCode(t, r.addCrossAccountAccess(name, malformed), 'INVALID_ARGUMENT')
         await expectGrants(empty(type))
+      },
+    )
+
+    // A grant outliving its repository would give the accounts of the deleted one pull access to
+    // whatever is pushed next under the name. Grants kept on something wider than the repository
+    // (repositoryScopedGrants: false, GAR's) outlive it by design.
+    crossAccountTest(
+      options,
+      'a repository deleted and created again has no grants when repositoryScopedGrants is true',
+      async (r, t, { type, expectGrants }) => {
+        if (!r.capabilities.repositoryScopedGrants)
+          return t.skip(
+            'provider declares repositoryScopedGrants: false: its grants are kept beyond one repository',
+          )
+        const logical = uniqueName('xacct')
+        const { name } = await r.createRepository(logical)
+        await r.addCrossAccountAccess(name, SAMPLE_ACCESS[type][0])
+        await r.deleteRepository(name)
+        t.expect((await r.createRepository(logical)).name).toBe(name)
+        await expectGrants(empty(type), name)
       },
     )
 

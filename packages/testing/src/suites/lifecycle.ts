@@ -1,10 +1,12 @@
 import type { ArtifactRegistry, RepositoryResponse } from '@artifact-registry/core'
 import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
 import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
+import { SAMPLE_ACCESS } from './cross-account.js'
 
 /**
- * Lifecycle: create is idempotent, get returns the same routable name, delete then get gives
- * `NOT_FOUND` (unless the provider declares `implicitRepositories`), deleting twice succeeds.
+ * Lifecycle: create is idempotent, get returns the same routable name, delete then get (or
+ * minting credentials, or a grant) gives `NOT_FOUND` (unless the provider declares
+ * `implicitRepositories`), deleting twice succeeds.
  */
 export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
   checkOptions(options)
@@ -47,6 +49,28 @@ export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuit
         await expectCode(t, r.getRepository(created.name), 'NOT_FOUND')
       }
     })
+
+    registryTest(
+      options,
+      'a deleted repository gives NOT_FOUND from every method (unless implicit)',
+      async (r, t) => {
+        if (r.capabilities.implicitRepositories)
+          return t.skip('provider declares implicitRepositories: a deleted name still resolves')
+        const created = await r.createRepository(uniqueName('life'))
+        await r.deleteRepository(created.name)
+        // Credentials minted for a name with no repository would reach whatever is created under
+        // it next, past the revocation its deletion made; a grant made there would wait for it too.
+        for (const permission of ['pull', 'push-pull'] as const) {
+          await expectCode(t, r.generateCredentials(created.name, permission), 'NOT_FOUND')
+        }
+        const type = r.capabilities.crossAccountAccess
+        if (type !== null) {
+          const [access] = SAMPLE_ACCESS[type]
+          await expectCode(t, r.getCrossAccountAccess(created.name), 'NOT_FOUND')
+          await expectCode(t, r.addCrossAccountAccess(created.name, access), 'NOT_FOUND')
+        }
+      },
+    )
 
     registryTest(options, 'deleteRepository of a deleted repository succeeds', async (r, t) => {
       const created = await r.createRepository(uniqueName('life'))

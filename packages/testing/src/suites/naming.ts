@@ -1,6 +1,7 @@
 import type { ArtifactRegistry } from '@artifact-registry/core'
 import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
 import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
+import { SAMPLE_ACCESS } from './cross-account.js'
 
 /** Names that no platform accepts: they must give `INVALID_NAME`, never a request. */
 export const INVALID_NAMES: readonly string[] = [
@@ -18,8 +19,8 @@ export const INVALID_NAMES: readonly string[] = [
 
 /**
  * Naming: bad names give `INVALID_NAME`; valid names are kept; names that must be adapted stay
- * distinct; a name outside the provider's namespace gives `INVALID_ARGUMENT`; the routable name
- * round-trips through every method.
+ * distinct and are adapted the same way every time; a name outside the provider's namespace gives
+ * `INVALID_ARGUMENT` (grant changes included); the routable name round-trips through every method.
  */
 export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
   checkOptions(options)
@@ -60,6 +61,10 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
         t.expect(new Set([upper.name, lower.name, spaced.name]).size).toBe(3)
         t.expect((await r.getRepository(upper.name)).name).toBe(upper.name)
         t.expect((await r.getRepository(spaced.name)).name).toBe(spaced.name)
+        // The mapping is deterministic: an adapted name created again is the same repository, or
+        // an application asking for its repository by name would reach a new, empty one each time.
+        t.expect((await r.createRepository(base.toUpperCase())).name).toBe(upper.name)
+        t.expect((await r.createRepository(`${base} app`)).name).toBe(spaced.name)
       },
     )
 
@@ -83,8 +88,14 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
           await expectCode(t, r.getRepository(other), 'INVALID_ARGUMENT')
           await expectCode(t, r.deleteRepository(other), 'INVALID_ARGUMENT')
           await expectCode(t, r.generateCredentials(other, 'pull'), 'INVALID_ARGUMENT')
-          if (r.capabilities.crossAccountAccess !== null) {
+          const type = r.capabilities.crossAccountAccess
+          if (type !== null) {
             await expectCode(t, r.getCrossAccountAccess(other), 'INVALID_ARGUMENT')
+            // A grant made there would give another account pull access to a repository of
+            // another binding, and a removal would take away one this provider never made.
+            const [access] = SAMPLE_ACCESS[type]
+            await expectCode(t, r.addCrossAccountAccess(other, access), 'INVALID_ARGUMENT')
+            await expectCode(t, r.removeCrossAccountAccess(other, access), 'INVALID_ARGUMENT')
           }
         }
         // Refusing is all it did: the repository in the namespace is still there.
