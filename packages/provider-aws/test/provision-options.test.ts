@@ -55,6 +55,18 @@ describe('invalid options: INVALID_CONFIG listing each field, and no call', () =
       { tags: { 'artifact-registry:repository-prefix': 'other' } },
       ['tags.artifact-registry:repository-prefix'],
     ],
+    [
+      // IAM compares a role's tag keys without case: this one would overwrite the ownership mark.
+      'the ownership tag in another case',
+      { tags: { 'Artifact-Registry:Repository-Prefix': 'other' } },
+      ['tags.Artifact-Registry:Repository-Prefix'],
+    ],
+    [
+      // One role tag to IAM, so one value would silently replace the other (IAM refuses both at once).
+      'two tag keys that differ only in case',
+      { tags: { Team: 'a', team: 'b' } },
+      ['tags.team'],
+    ],
     ['a dryRun that is not a boolean', { dryRun: 'true' }, ['dryRun']],
     ['an onChange that is not a function', { onChange: 'log' }, ['onChange']],
     [

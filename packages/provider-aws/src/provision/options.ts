@@ -251,11 +251,20 @@ function tagIssues(tags: unknown, add: Add): void {
   if (entries.length > MAX_TAGS - 1) {
     add('tags', `must hold at most ${MAX_TAGS - 1} tags (IAM's limit, less the ownership mark)`)
   }
+  // IAM compares a role's tag keys without case (a key in another case replaces the tag), so
+  // `Artifact-Registry:Repository-Prefix` would overwrite the ownership mark, and `Team` and
+  // `team` are one tag whose value depends on which IAM sees last.
+  const seen = new Set<string>()
   for (const [key, value] of entries) {
     const keyOk = key.length >= 1 && key.length <= 128 && TAG_TEXT.test(key)
-    if (key === OWNER_TAG_KEY) {
+    const folded = key.toLowerCase()
+    const repeated = seen.has(folded)
+    seen.add(folded)
+    if (folded === OWNER_TAG_KEY) {
       add(`tags.${key}`, "is provisioning's ownership mark, which it sets itself")
-    } else if (!keyOk || key.toLowerCase().startsWith('aws:')) {
+    } else if (repeated) {
+      add(`tags.${key}`, 'is another tag key in another case: IAM tag keys ignore case')
+    } else if (!keyOk || folded.startsWith('aws:')) {
       add(`tags.${key}`, 'key must be 1–128 IAM tag characters and not start with aws:')
     } else if (typeof value !== 'string' || value.length > 256 || !TAG_TEXT.test(value)) {
       add(`tags.${key}`, 'value must be a string of at most 256 IAM tag characters')
