@@ -12,6 +12,7 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   PutRolePolicyCommand,
+  TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
@@ -264,6 +265,34 @@ describe('AWS fake IAM: created roles through STS and ECR', () => {
     await iam.send(new DeleteRoleCommand({ RoleName: name }))
     await expect(grant()).rejects.toThrow(/Principal not found/)
     ecr.destroy()
+  })
+})
+
+describe('AWS fake IAM: role tags', () => {
+  it('ignore the case of their keys, as IAM does: another case replaces the tag, both at once are refused', async () => {
+    const RoleName = roleName()
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        AssumeRolePolicyDocument: trust(),
+        Tags: [{ Key: 'Team', Value: 'a' }],
+      }),
+    )
+    await iam.send(new TagRoleCommand({ RoleName, Tags: [{ Key: 'team', Value: 'b' }] }))
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName }))
+    expect(Role?.Tags).toEqual([{ Key: 'team', Value: 'b' }])
+    const both = new CreateRoleCommand({
+      RoleName: roleName(),
+      AssumeRolePolicyDocument: trust(),
+      Tags: [
+        { Key: 'Team', Value: 'a' },
+        { Key: 'TEAM', Value: 'b' },
+      ],
+    })
+    expect(await iamRefusal(iam, both)).toMatchObject({
+      name: 'InvalidInputException',
+      status: 400,
+    })
   })
 })
 

@@ -114,11 +114,20 @@ export function tagsParameter(form: URLSearchParams): Map<string, string> | Fake
     if (key.toLowerCase().startsWith('aws:')) {
       return iamError('InvalidInput', 'Tag keys starting with aws: are reserved by AWS', 400)
     }
-    if (tags.has(key)) return iamError('InvalidInput', 'Duplicate tag keys found.', 400)
+    // IAM role tag keys ignore case (its case is kept): `Team` and `team` are one key.
+    if (findTagKey(tags, key) !== undefined)
+      return iamError('InvalidInput', 'Duplicate tag keys found.', 400)
     tags.set(key, value)
   }
   if (tags.size > MAX_TAGS) return tooManyTags()
   return tags
+}
+
+/** The key of `tags` that is `key` for IAM, whose role tag keys ignore case. */
+export function findTagKey(tags: ReadonlyMap<string, string>, key: string): string | undefined {
+  const folded = key.toLowerCase()
+  for (const existing of tags.keys()) if (existing.toLowerCase() === folded) return existing
+  return undefined
 }
 
 /** IAM's answer when a role would hold more than 50 tags. */

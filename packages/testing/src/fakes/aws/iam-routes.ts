@@ -13,6 +13,7 @@ import { iamPage } from './iam-pages.js'
 import {
   documentParameter,
   exceedsTagLimit,
+  findTagKey,
   invalidParameter,
   isAnswer,
   maxSessionParameter,
@@ -151,9 +152,14 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     withRole(ctx, 'TagRole', name, (role) => {
       const tags = tagsParameter(form)
       if (isAnswer(tags)) return tags
-      const keys = new Set([...role.tags.keys(), ...tags.keys()])
-      if (exceedsTagLimit(keys.size)) return tooManyTags()
-      for (const [key, value] of tags) role.tags.set(key, value)
+      // A key in another case is the same tag (IAM role tag keys ignore case): it replaces it.
+      const added = [...tags.keys()].filter((key) => findTagKey(role.tags, key) === undefined)
+      if (exceedsTagLimit(role.tags.size + added.length)) return tooManyTags()
+      for (const [key, value] of tags) {
+        const existing = findTagKey(role.tags, key)
+        if (existing !== undefined) role.tags.delete(existing)
+        role.tags.set(key, value)
+      }
       return iamOk('TagRole')
     }),
   PutRolePolicy: (ctx, name, form) =>
