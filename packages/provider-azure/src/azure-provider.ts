@@ -154,13 +154,15 @@ export class AzureProvider implements ArtifactRegistry {
 
   /**
    * Delete the repository's content (manifests and tags) and then its scope map. Missing ones are
-   * fine; a scope map of the same name that is not ours is left alone, and so is the content.
+   * fine; a scope map of the same name that is not ours is left alone, and so is the content. In
+   * `repository-token` mode the repository's tokens and `--pull` scope map go first, in every case.
    */
   async deleteRepository(name: string): Promise<void> {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
     const map = await this.#scopeMaps.get(repository)
-    if (map !== undefined && !isScopeMapOf(map, repository)) return
+    const foreign = map !== undefined && !isScopeMapOf(map, repository)
     const deleteContentAndScopeMap = async () => {
+      if (foreign) return
       await deleteRepositoryContent(repository, {
         tokens: this.#tokens,
         http: this.#http,
@@ -171,6 +173,9 @@ export class AzureProvider implements ArtifactRegistry {
     if (this.#repositoryTokens === undefined) return deleteContentAndScopeMap()
     // Tokens go first (no credential of theirs can push while the content goes) and before the
     // scope maps they are bound to; no token is issued for the repository until it is all gone.
+    // Also when the scope map of the repository's name is no longer its own (rewritten by hand):
+    // the tokens and the `--pull` scope map are still this repository's (each is checked), and
+    // the passwords handed out for them would otherwise outlive a delete that reports success.
     await this.#repositoryTokens.forget(repository, deleteContentAndScopeMap)
   }
 

@@ -234,6 +234,24 @@ describe('repository-token mode', () => {
     expect(await grantedActions(kept, 'other-app')).toEqual(PULL)
   })
 
+  it('deleteRepository revokes its tokens even when its scope map was made someone else’s', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    const pull = await registry.generateCredentials(name, 'pull')
+    const push = await registry.generateCredentials(name, 'push-pull')
+    // Rewritten by hand to another repository's: no longer the repository's own scope map.
+    const map = fake.getScopeMaps().find((m) => m.name === 'web-app')
+    if (map === undefined) throw new Error('scope map missing')
+    map.actions = ['repositories/other-app/content/read']
+    await registry.deleteRepository(name)
+    // The tokens and the pull scope map were ours: a delete that reports success revoked them.
+    expect(await grantedActions(pull)).toBe(401)
+    expect(await grantedActions(push, 'other-app')).toBe(401)
+    expect(fake.getTokens()).toEqual([])
+    // The scope map that is not ours is left alone.
+    expect(fake.getScopeMaps().map((m) => m.name)).toEqual(['web-app'])
+  })
+
   it('refuses a disabled token (PERMISSION_DENIED) and one bound elsewhere (CONFLICT)', async () => {
     await start()
     const { name } = await registry.createRepository('web-app')

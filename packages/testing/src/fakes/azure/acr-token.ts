@@ -13,7 +13,9 @@ import {
 import { encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
 import { acrError, formOf, json } from './responses.js'
 
-const SCOPE = /^repository:([a-z0-9]+(?:[._\-/][a-z0-9]+)*):([a-z_*]+(?:,[a-z_*]+)*)$/
+/** `repository:{name}:{actions}`, the name in the OCI grammar ACR takes (`web__app`, `a--b/c`). */
+const SCOPE =
+  /^repository:([a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*):([a-z_*]+(?:,[a-z_*]+)*)$/
 const CATALOG_SCOPE = 'registry:catalog:*'
 
 /**
