@@ -56,6 +56,12 @@ export interface ParsedManifest {
   requiredBlobs: string[]
   /** An index's children, which must exist in the repository as manifests or blobs. */
   childManifests: string[]
+  /**
+   * Non-distributable layers: they need not be in the registry, but one that was pushed anyway
+   * (`crane copy --allow-nondistributable-artifacts` keeps the media type) is referenced like
+   * any other layer, so garbage collection must keep it.
+   */
+  nonDistributableBlobs: string[]
 }
 
 /**
@@ -124,6 +130,9 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
       ...layers.filter((l) => !NON_DISTRIBUTABLE.test(l.mediaType)).map((l) => l.digest),
     ],
     childManifests: children.map((c) => c.digest),
+    nonDistributableBlobs: layers
+      .filter((l) => NON_DISTRIBUTABLE.test(l.mediaType))
+      .map((l) => l.digest),
   }
 }
 

@@ -277,6 +277,11 @@ async function handle(
   }
   const subject = await authorized()
   if (hasBody(req)) {
+    // Its client may have gone while it was being authorized (a hook asking a slow service, a
+    // token verified on a busy thread pool): the response's 'close' is then past, and a listener
+    // added now would never give the place back, which the credential, and past the total
+    // everyone, would have lost until a restart. Nobody is left to answer it anyway.
+    if (res.destroyed) return
     state.uploading.take(subject)
     res.once('close', () => state.uploading.release(subject))
   }

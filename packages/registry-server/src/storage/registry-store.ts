@@ -181,8 +181,15 @@ export class RegistryStore {
       ...(parsed.artifactType && { artifactType: parsed.artifactType }),
       ...recordedAnnotations(parsed.annotations),
       // Each once: the record is rewritten whole from time to time, and a manifest may name one
-      // layer thousands of times.
-      references: [...new Set([...parsed.requiredBlobs, ...parsed.childManifests])],
+      // layer thousands of times. Non-distributable layers too: not required, but when one was
+      // pushed, collection must not delete it from under the manifest.
+      references: [
+        ...new Set([
+          ...parsed.requiredBlobs,
+          ...parsed.childManifests,
+          ...parsed.nonDistributableBlobs,
+        ]),
+      ],
       createdAt: Date.now(),
     }
     await this.#mutate(
@@ -294,7 +301,9 @@ export class RegistryStore {
         ...(m.artifactType && { artifactType: m.artifactType }),
         ...(annotations && { annotations }),
       }
-      const size = JSON.stringify(descriptor).length
+      // In bytes, as the page is sent: annotations are any text, and counted in characters, a
+      // page of three-byte characters held three times the limit.
+      const size = Buffer.byteLength(JSON.stringify(descriptor))
       if (manifests.length > 0 && bytes + size > REFERRERS_PAGE_BYTES) break
       manifests.push(descriptor)
       bytes += size

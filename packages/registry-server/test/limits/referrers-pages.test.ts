@@ -79,4 +79,36 @@ describe('referrers of one subject', () => {
 
     expect((await fetch(`${registry.url}/v2/`)).status).toBe(200)
   })
+
+  it('count a page in bytes, so annotations of multi-byte characters do not make it larger', async () => {
+    await using registry = await startLocalRegistry({ logLevel: 'silent' })
+    const config = EMPTY_JSON_CONTENT.descriptor
+    await pushBlob(registry.url, REPO, EMPTY_JSON_CONTENT.bytes)
+    const plain = imageManifest(config, [], { annotations: { 'org.example.kind': 'subject' } })
+    await putManifest(registry.url, plain)
+    const subject = plain.descriptor
+    const pushed = new Set<string>()
+    // Annotations small enough to be kept in the record (16 KiB of JSON, counted in characters),
+    // each character three bytes of UTF-8: 48 KB of JSON per referrer, 14 MB in all.
+    for (let i = 0; i < 300; i++) {
+      const referrer = imageManifest(config, [], {
+        artifactType: 'application/vnd.example.euro',
+        subject,
+        annotations: { 'org.example.notes': `${i} ${'€'.repeat(16_000)}` },
+      })
+      pushed.add(await putManifest(registry.url, referrer))
+    }
+    const listed: string[] = []
+    let next: string | undefined = `/v2/${REPO}/referrers/${subject.digest}`
+    while (next !== undefined) {
+      const res = await fetch(new URL(next, registry.url))
+      expect(res.status).toBe(200)
+      const body = Buffer.from(await res.arrayBuffer())
+      const index = JSON.parse(body.toString('utf8')) as Index
+      expect(body.byteLength).toBeLessThan(PAGE_BYTES + 1024)
+      listed.push(...index.manifests.map((m) => m.digest))
+      next = res.headers.get('link')?.match(/^<([^>]+)>; rel="next"$/)?.[1]
+    }
+    expect(listed).toEqual([...pushed].sort())
+  })
 })

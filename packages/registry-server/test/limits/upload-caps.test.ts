@@ -243,4 +243,36 @@ describe('upload caps', () => {
     // Each stalled PATCH holds two sockets in this process (the test's end and the server's).
     expect(openDescriptors() - before).toBeLessThanOrEqual(2 * 20 + 10)
   })
+
+  it('a body whose client went away while it was being authorized gives its place back', async () => {
+    // An `authorize` hook that answers once its request's client has gone, as one asking a slow
+    // identity provider does (or the built-in auth verifying a token on a busy thread pool): the
+    // response closed before the place was taken.
+    let clientLeft: (() => void) | undefined
+    registry = await startLocalRegistry({
+      logLevel: 'silent',
+      bodyTimeoutSeconds: 600,
+      maxConcurrentUploadsPerCredential: 1,
+      maxConcurrentUploads: 1,
+      authorize: async ({ signal, request }) => {
+        if (request.method === 'PATCH' && signal !== undefined && !signal.aborted) {
+          await new Promise((resolve) => signal.addEventListener('abort', resolve))
+          clientLeft?.()
+        }
+        return { ok: true, subject: 'pusher' }
+      },
+    })
+    const location = await sessionLocation('caps/gone', '')
+    const left = new Promise<void>((resolve) => {
+      clientLeft = resolve
+    })
+    const gone = stallPatch(location, '')
+    await sleep(300) // the server has its headers, and is authorizing it
+    gone.destroy()
+    await left
+    await sleep(100)
+    // The place the gone client would have held is free: pushes go on.
+    expect(await timedPush('caps/gone', '')).toBeLessThan(PROMPTLY_MS)
+    expect(await timedPush('caps/gone', '')).toBeLessThan(PROMPTLY_MS)
+  })
 })
