@@ -194,6 +194,19 @@ describe('serve', () => {
     }
   })
 
+  it('--public-url that binds every interface or would break the challenge is a usage error too', async () => {
+    // 0.0.0.0 is the realm no other machine can reach, which the flag is for; a quote ends the
+    // realm's quoted string in the challenge.
+    for (const bad of ['http://0.0.0.0:5000', 'http://[::]:5000', 'http://registry".example.com']) {
+      const data = join(work.dir, 'unreachable-public-url')
+      expect(await cli(['serve', '--data', data, '--public-url', bad])).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('must be an http(s) URL of scheme, host and port only'),
+      })
+      expect(existsSync(data)).toBe(false)
+    }
+  })
+
   it('--max-repository-metadata-bytes caps what one repository holds; a bad value is a usage error', async () => {
     const passwordFile = join(work.dir, 'capped-password')
     await writeFile(passwordFile, 'capped-password\n', { mode: 0o600 })

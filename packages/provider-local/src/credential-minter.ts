@@ -43,11 +43,7 @@ export function remoteMinter(
       ? Promise.resolve(options.tokenServiceUrl)
       : client
           .discoverRealm()
-          .then((realm) =>
-            realm
-              ? checkedRealm(realm, client.baseUrl, client.tokenServiceUrl).origin
-              : client.baseUrl,
-          )
+          .then((realm) => (realm ? realmOrRegistry(client, realm) : client.baseUrl))
           .catch((error: unknown) => {
             // Only an answer is remembered: a registry unreachable once (a restart) must not
             // leave every later revocation failing, the leaked credential it was for still live.
@@ -92,4 +88,36 @@ export function remoteMinter(
       return ((await res.json()) as { revoked: number }).revoked
     },
   }
+}
+
+// --- Internal ---
+
+/**
+ * Where to mint, for a registry whose challenge names `realm`: the realm's origin when the
+ * admin's credentials may go there (see {@link checkedRealm}), else the registry itself when it
+ * serves the endpoints (ours). Ours names its realm by its `publicUrl`, a name this provider may
+ * not know it by (it reaches the registry at 127.0.0.1, the realm says registry.example.com):
+ * that realm stays untrusted, but minting and revoking must not fail for it, or a credential
+ * handed out could no longer be revoked.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when the realm is refused and the registry
+ *   serves no token endpoint itself (a registry:2 whose token service is elsewhere)
+ */
+async function realmOrRegistry(client: RegistryClient, realm: string): Promise<string> {
+  try {
+    return checkedRealm(realm, client.baseUrl, client.tokenServiceUrl).origin
+  } catch (refusal) {
+    if (await servesTokenEndpoints(client)) return client.baseUrl
+    throw refusal
+  }
+}
+
+// Asked without credentials: our registry's token endpoint refuses with its own Basic
+// challenge, where a registry:2 has no such route (404) and one that wants a token asks for it.
+async function servesTokenEndpoints(client: RegistryClient): Promise<boolean> {
+  const res = await client.fetch(`${client.baseUrl}/token`)
+  await res.body?.cancel()
+  return (
+    res.status === 401 &&
+    /^Basic realm="artifact-registry"/.test(res.headers.get('www-authenticate') ?? '')
+  )
 }

@@ -51,7 +51,8 @@ export interface LocalProviderOptions {
   adminCredentials?: { username: string; password: string }
   /**
    * Where to mint credentials when `url` is a registry:2 behind our token service. Default: the
-   * origin of the realm in the registry's Bearer challenge, else `url` itself.
+   * origin of the realm in the registry's Bearer challenge, else `url` itself (also when the realm
+   * may not be sent the admin's credentials and `url` is our registry, which mints itself).
    */
   tokenServiceUrl?: string
   /**

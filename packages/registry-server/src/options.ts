@@ -38,7 +38,8 @@ export interface LocalRegistryOptions extends RequestLimitOptions {
    * on every interface (`host: '0.0.0.0'`), behind a port mapping or a proxy. The token realm of
    * its 401 challenges is `{publicUrl}/token`; made of the listening address instead, it would
    * send clients on other machines to `0.0.0.0`. An http(s) origin, such as
-   * `https://registry.example.com`. @default the listening URL
+   * `https://registry.example.com`, whose host is not `0.0.0.0` or `[::]`. @default the listening
+   * URL
    */
   publicUrl?: string
   /**

@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net'
+
 /**
  * @internal `publicUrl` checked: the address clients reach a server at, an http(s) origin (scheme,
  * host and port; no path, query or credentials, as the registry's routes are at the root).
@@ -17,7 +19,16 @@ export function checkPublicUrl(value: unknown, caller: string): string | undefin
   }
   const originOnly =
     url.pathname === '/' && url.search === '' && url.hash === '' && !url.username && !url.password
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !originOnly || /[?#]$/.test(value))
+  // Not an address that binds every interface (`0.0.0.0`, `0`, `[::]`): a realm there is the one
+  // no other machine can reach, which publicUrl is for. Nor a host with a quote, which URLs allow
+  // but which would end the realm's quoted string in the challenge.
+  const reachable = !bindsEveryInterface(url.hostname) && !url.hostname.includes('"')
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    !originOnly ||
+    !reachable ||
+    /[?#]$/.test(value)
+  )
     throw new TypeError(`${problem}, got ${JSON.stringify(value)}`)
   return url.origin
 }
@@ -28,7 +39,15 @@ export function checkPublicUrl(value: unknown, caller: string): string | undefin
  */
 export function bindsEveryInterface(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1')
-  return bare === '0.0.0.0' || bare === '::' || /^(0{1,4}:){7}0{1,4}$/.test(bare) || bare === ''
+  if (bare === '') return true
+  // However it is written (`::0`, `0:0::`, `0`, which the resolver reads as 0.0.0.0), an
+  // unspecified address is one of these two once parsed as a URL's host.
+  try {
+    const { hostname } = new URL(`http://${isIPv6(bare) ? `[${bare}]` : bare}`)
+    return hostname === '0.0.0.0' || hostname === '[::]'
+  } catch {
+    return false // no address at all: listening on it fails
+  }
 }
 
 /**

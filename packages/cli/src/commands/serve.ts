@@ -167,7 +167,7 @@ function adminUsername(value: string): string {
 
 // The registry server's own flag takes the same: an http(s) origin, as its routes are at the root.
 function publicUrl(value: string): string {
-  const url = URL.parse(value)
+  const url = parsedUrl(value)
   const originOnly =
     url !== null &&
     (url.protocol === 'http:' || url.protocol === 'https:') &&
@@ -176,6 +176,11 @@ function publicUrl(value: string): string {
     url.hash === '' &&
     url.username === '' &&
     url.password === '' &&
+    // Nor every interface (`0.0.0.0`, `0`, `[::]`, as parsing writes them): no other machine
+    // reaches a realm there. Nor a quote, which would end the realm's string in the challenge.
+    url.hostname !== '0.0.0.0' &&
+    url.hostname !== '[::]' &&
+    !url.hostname.includes('"') &&
     !/[?#]$/.test(value)
   if (!originOnly) {
     throw new InvalidArgumentError(
@@ -183,6 +188,15 @@ function publicUrl(value: string): string {
     )
   }
   return url.origin
+}
+
+// `URL.parse` would do, but needs Node 22.1, and `engines` allows 22.0.
+function parsedUrl(value: string): URL | null {
+  try {
+    return new URL(value)
+  } catch {
+    return null
+  }
 }
 
 // The registry server's own flag takes the same whole numbers.

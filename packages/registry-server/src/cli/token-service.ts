@@ -31,8 +31,9 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
   console.log('or as environment variables:')
   for (const [key, value] of Object.entries(service.registryAuthEnv(certificate)))
     console.log(`${key}=${value}`)
+  // Where clients mint, as the realm: the address they reach the service at, once given.
   console.log(
-    `mint credentials: POST ${service.url}/_artifact-registry/credentials (admin, JSON {repository, permission, ttlSeconds})`,
+    `mint credentials: POST ${flags.publicUrl ?? service.url}/_artifact-registry/credentials (admin, JSON {repository, permission, ttlSeconds})`,
   )
   if (flags.publicUrl === undefined && bindsEveryInterface(flags.host))
     console.error(unreachableRealmWarning(service.realm))

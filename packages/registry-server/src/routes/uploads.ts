@@ -91,7 +91,10 @@ async function tryMount(ctx: RouteContext, digest: string, from: string): Promis
   // The check and the link under one shared lock: a collection cannot delete the blob between
   // them, which would leave a mount answered 201 pointing at nothing.
   const mounted = await ctx.store.gcLock.shared(async () => {
-    if ((await ctx.store.linkedBlob(from, digest)) === undefined) return false
+    // A source that cannot be read (a disk error) is not mounted either: the client has the
+    // bytes, and the upload it falls back to stores them again, where a 500 failed the push.
+    const source = await ctx.store.linkedBlob(from, digest).catch(() => undefined)
+    if (source === undefined) return false
     // Checked at the write like an upload's commit: the mount may have waited for the lock (a
     // collection) while its credential was revoked or its repository deleted.
     await ctx.store.linkBlob(ctx.repository, digest, ctx.accessStillHeld)

@@ -69,6 +69,12 @@ describe('the token realm of a registry reached at another address than it liste
     ['an empty query', 'https://registry.example.com?'],
     ['credentials', 'https://user:pass@registry.example.com'],
     ['not a string', 8443],
+    // A realm there is the unreachable one publicUrl is for, and it silenced serve's warning.
+    ['every interface', 'http://0.0.0.0:5000'],
+    ['every interface, as 0', 'http://0:5000'],
+    ['every IPv6 interface', 'http://[::]:5000'],
+    // The realm is a quoted string of the challenge: a quote ended it and made the rest params.
+    ['a quote', 'http://registry".example.com'],
   ])('with %s is a TypeError before anything listens', async (_, publicUrl) => {
     const options = { publicUrl: publicUrl as string, logLevel: 'silent' } as const
     await expect(startLocalRegistry(options)).rejects.toThrow(TypeError)
@@ -76,6 +82,27 @@ describe('the token realm of a registry reached at another address than it liste
     await expect(
       startTokenService({ ...options, dataDir: join(work, 'tokens'), admin: ADMIN }),
     ).rejects.toThrow(TypeError)
+  })
+
+  it.each([
+    ['an IPv6 literal', 'http://[::1]:5000', 'http://[::1]:5000/token'],
+    ['an uppercase scheme and host', 'HTTPS://Registry.Example.com:8443', `${PUBLIC}/token`],
+    ['a default port', 'https://registry.example.com:443/', 'https://registry.example.com/token'],
+  ])('with %s names a realm clients can use', async (_, publicUrl, realm) => {
+    await using registry = await startLocalRegistry({
+      adminCredentials: ADMIN,
+      logLevel: 'silent',
+      publicUrl,
+    })
+    expect(registry.tokenRealm).toBe(realm)
+    expect(await challengeOf(registry.url)).toContain(`realm="${realm}"`)
+  })
+
+  it('tells every-interface addresses written in short forms too', () => {
+    for (const host of ['::0', '0::', '0:0::0', '[::0]', '0'])
+      expect(bindsEveryInterface(host), host).toBe(true)
+    for (const host of ['::1', '0::1', '10.0.0.0', '[::1]', 'not a host'])
+      expect(bindsEveryInterface(host), host).toBe(false)
   })
 
   it('tells every-interface addresses apart from the others', () => {
@@ -121,6 +148,24 @@ describe('artifact-registry-local --public-url', () => {
       `are told to get tokens at ${server.url}/token, which they cannot reach`,
     )
     expect(warning).toContain('pass --public-url')
+  })
+
+  it('token-service tells where to mint at the public address, not the one it listens on', async () => {
+    // The line is what an operator copies into provider-local's tokenServiceUrl: with --host
+    // 0.0.0.0 it named http://0.0.0.0:PORT, which no client elsewhere reaches.
+    await using service = await startCli([
+      'token-service',
+      '--data',
+      join(work, 'tokens'),
+      '--port',
+      '0',
+      '--public-url',
+      PUBLIC,
+    ])
+    await vi.waitFor(() => expect(service.output().stdout).toContain('mint credentials: POST '))
+    expect(service.output().stdout).toContain(
+      `mint credentials: POST ${PUBLIC}/_artifact-registry/credentials `,
+    )
   })
 
   it('a value that is no http(s) origin is a usage error, exit 2', () => {

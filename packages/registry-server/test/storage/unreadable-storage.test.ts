@@ -80,6 +80,37 @@ describe('storage that cannot be read for a moment', () => {
     expect(sha256(new Uint8Array(await again.arrayBuffer()))).toBe(kept)
   })
 
+  it('a mount from a blob that cannot be read falls back to an upload, which stores it again', async () => {
+    // A mount is a shortcut: a registry that cannot mount SHOULD answer 202 and take the upload
+    // (distribution spec), and the client has the bytes. A 500 failed the push instead.
+    await using registry = await start()
+    const bytes = Buffer.from('mounted while unreadable')
+    const digest = await pushBlob(registry.url, 'team/source', bytes, AS_ADMIN)
+    const restore = await makeUnreadable(blobPath(digest))
+    try {
+      const mount = await fetch(
+        `${registry.url}/v2/team/target/blobs/uploads/?mount=${digest}&from=team/source`,
+        { method: 'POST', headers: AS_ADMIN },
+      )
+      expect(mount.status).toBe(202)
+      const done = new URL(mount.headers.get('location') ?? '', registry.url)
+      done.searchParams.set('digest', digest)
+      const put = await fetch(done, {
+        method: 'PUT',
+        body: bytes,
+        headers: { ...AS_ADMIN, 'content-type': 'application/octet-stream' },
+      })
+      expect(put.status).toBe(201)
+    } finally {
+      await restore() // the upload's copy goes for the one set aside: the same bytes
+    }
+    const pulled = await fetch(`${registry.url}/v2/team/target/blobs/${digest}`, {
+      headers: AS_ADMIN,
+    })
+    expect(pulled.status).toBe(200)
+    expect(sha256(new Uint8Array(await pulled.arrayBuffer()))).toBe(digest)
+  })
+
   it('a chunked upload answers 500, not BLOB_UPLOAD_UNKNOWN, and goes on from where it was', async () => {
     await using registry = await start()
     const first = Buffer.from('the first chunk, ')
