@@ -54,6 +54,6 @@ export function bindsEveryInterface(host: string): boolean {
  * @internal What to tell an operator who served on every interface without a public URL: the
  * realm named in 401 challenges cannot be reached from another machine.
  */
-export function unreachableRealmWarning(realm: string, flag = '--public-url'): string {
-  return `warning: clients on other machines are told to get tokens at ${realm}, which they cannot reach; pass ${flag} with the address they use (http://HOST:PORT or https://HOST)`
+export function unreachableRealmWarning(realm: string): string {
+  return `warning: clients on other machines are told to get tokens at ${realm}, which they cannot reach; pass --public-url with the address they use (http://HOST:PORT or https://HOST)`
 }
