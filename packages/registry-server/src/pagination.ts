@@ -29,7 +29,9 @@ export function paginate(
   const items = sorted.slice(from, from + size)
   const more = size > 0 && sorted.length - from > size
   const next = new URLSearchParams({
-    ...(rawN !== null && { n: String(Number(rawN)) }),
+    // The client's digits, only leading zeros dropped: through a number, an `n` of 22 digits or
+    // more would come back as `1e+21`, which the next request refuses as no number.
+    ...(rawN !== null && { n: rawN.replace(/^0+(?=\d)/, '') }),
     last: items.at(-1) ?? '',
   })
   return { items, link: more ? `<${url.pathname}?${next}>; rel="next"` : undefined }

@@ -46,6 +46,13 @@ describe('maxPageEntries', () => {
     const tagPages = [['t0', 't1'], ['t2', 't3'], ['t4']]
     expect(await pages(registry.url, '/v2/cap/a/tags/list?n=50', 'tags')).toEqual(tagPages)
     expect(await pages(registry.url, '/v2/cap/a/tags/list', 'tags')).toEqual(tagPages)
+    // The Link keeps the client's n as digits, however large: written as a number, 10^23 came
+    // back as n=1e+23, and following it was refused.
+    const huge = '100000000000000000000000'
+    expect(await pages(registry.url, `/v2/_catalog?n=${huge}`, 'repositories')).toEqual(expected)
+    const first = await fetch(`${registry.url}/v2/_catalog?n=00${huge}`)
+    await first.body?.cancel()
+    expect(first.headers.get('link')).toBe(`</v2/_catalog?n=${huge}&last=cap%2Fb>; rel="next"`)
     // n=0 stays an empty page without Link.
     const empty = await fetch(`${registry.url}/v2/_catalog?n=0`)
     expect(await empty.json()).toEqual({ repositories: [] })
