@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type * as core from '@artifact-registry/core'
 import {
   instrument,
+  KeyedSerialQueue,
   resolveCredentialTtl,
   resolveListOptions,
   TTL_RULES,
@@ -44,6 +45,14 @@ export class LocalProvider implements core.ArtifactRegistry {
   readonly #minter: CredentialMinter
   readonly #client: RegistryClient
   readonly #embedded: LocalRegistry | undefined
+  /**
+   * Mints and deletes, one at a time per repository. A mint checks that the repository exists,
+   * then mints: a delete between the two (which revokes the repository's credentials first) would
+   * let the mint come after the revocation, and its credential reach a repository created again
+   * under the name. Serialized, a mint either precedes the delete, which revokes it, or follows
+   * it and finds no repository.
+   */
+  readonly #perRepository = new KeyedSerialQueue()
 
   /** @internal Use {@link local}. */
   constructor(parts: {
@@ -105,7 +114,9 @@ export class LocalProvider implements core.ArtifactRegistry {
   async deleteRepository(name: string): Promise<void> {
     const routable = this.#routable(name)
     await this.#call('deleteRepository', () =>
-      this.#repositories.delete(routable, () => this.#minter.revoke({ repository: routable })),
+      this.#perRepository.run(routable, () =>
+        this.#repositories.delete(routable, () => this.#minter.revoke({ repository: routable })),
+      ),
     )
   }
 
@@ -154,8 +165,10 @@ export class LocalProvider implements core.ArtifactRegistry {
     }
     const { seconds } = resolveCredentialTtl(TTL_RULES.local, options, PLATFORM)
     return this.#call('generateCredentials', async () => {
-      if ((await this.#repositories.find(routable)) === undefined) throw notFound(routable)
-      const minted = await this.#minter.mint(routable, permission, seconds)
+      const minted = await this.#perRepository.run(routable, async () => {
+        if ((await this.#repositories.find(routable)) === undefined) throw notFound(routable)
+        return this.#minter.mint(routable, permission, seconds)
+      })
       return {
         authMethod: 'basic',
         registry: new URL(this.registryEndpoint).host,

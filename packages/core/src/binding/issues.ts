@@ -56,10 +56,18 @@ const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
 // The whole value is one placeholder; a value that merely contains "${" may be a real password.
 const PLACEHOLDER = /^\$\{[\s\S]*\}$/
 
+// A placeholder that names a variable or an IaC reference (`${ADMIN_PASSWORD}`,
+// `${aws_iam_role.pull.arn}`): quoted in the message, since it says where the value was to come
+// from. Anything else in `${…}` (spaces, symbols) may be a password that only looks like one.
+const REFERENCE = /^\$\{[A-Za-z_][\w.:-]{0,127}\}$/
+
 /** What is unresolved about a value, or undefined when it is a plain value. */
 function unresolvedValue(value: unknown): string | undefined {
   if (typeof value === 'string') {
-    return PLACEHOLDER.test(value) ? `unresolved placeholder ${JSON.stringify(value)}` : undefined
+    if (!PLACEHOLDER.test(value)) return undefined
+    return REFERENCE.test(value)
+      ? `unresolved placeholder ${JSON.stringify(value)}`
+      : `unresolved placeholder (a value of ${value.length} characters in "\${…}", not shown)`
   }
   if (typeof value !== 'object' || value === null || !('secretRef' in value)) return undefined
   const ref = (value as { secretRef: unknown }).secretRef

@@ -213,6 +213,17 @@ describe('parseBinding with unresolved values below the top level', () => {
     ])
   })
 
+  it('does not quote a refused value that is no reference: it may be a password', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a password shaped like a placeholder
+    const password = '${Tr0ub4dor &3!}'
+    const err = configError(() =>
+      parseBinding({ platform: 'local', adminCredentials: { username: 'admin', password } }),
+    )
+    expect(err.issues.map((i) => i.path)).toEqual(['adminCredentials.password'])
+    expect(err.message).not.toContain('Tr0ub4dor')
+    expect(JSON.stringify(err.issues)).not.toContain('Tr0ub4dor')
+  })
+
   it('keeps a password that merely contains "${"', () => {
     const binding = {
       platform: 'local',

@@ -11,7 +11,7 @@ import {
 } from '@artifact-registry/registry-server'
 import type { DockerRegistry } from '@artifact-registry/test-kit'
 import { basicAuth, closeAll, requireTool, startDockerRegistry } from '@artifact-registry/test-kit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type LocalProvider, local, MARKER_DIGEST } from '../../src/index.js'
 
 const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
@@ -117,6 +117,59 @@ describe('revocation with the embedded registry', () => {
         provider.revokeCredentials(which as never),
         JSON.stringify(which),
       ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    }
+  })
+})
+
+describe('generateCredentials and deleteRepository of one repository at once', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('never leaves a credential minted for the deleted repository: it would reach one re-created under the name', async () => {
+    // The provider's admin calls, held where generateCredentials has found the repository and is
+    // about to mint: deleteRepository then runs, and the mint comes after it.
+    const send = globalThis.fetch
+    let found: () => void = () => {}
+    const foundMarker = new Promise<void>((resolve) => {
+      found = resolve
+    })
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let holding = false
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const res = await send(input, init)
+      const url = String(input)
+      if (holding && init?.method === 'HEAD' && url.endsWith(MARKER_DIGEST)) {
+        holding = false
+        found()
+        await released
+      }
+      if (init?.method === 'DELETE' && url.includes('/_artifact-registry/repositories/')) release()
+      return res
+    })
+    await using provider = await local({ bindingName: 'race', adminCredentials: ADMIN })
+    const on = probe(provider.registryEndpoint, `${provider.registryEndpoint}/token`)
+    const { name } = await provider.createRepository('app')
+
+    holding = true
+    const minting = provider.generateCredentials(name, 'push-pull')
+    const outcome = minting.then(
+      (credential) => ({ credential }),
+      (error: unknown) => ({ error }),
+    )
+    await foundMarker
+    const deleting = provider.deleteRepository(name)
+    // Once the delete has answered (or, when it waits for the mint, after a moment).
+    setTimeout(release, 200).unref()
+    await deleting
+    const settled = await outcome
+
+    await provider.createRepository('app')
+    if ('credential' in settled) {
+      expect(await on.readMarker(name, basic(settled.credential))).toBe(401)
+    } else {
+      expect(settled.error).toMatchObject({ code: 'NOT_FOUND' })
     }
   })
 })
