@@ -1,6 +1,9 @@
 import {
   type ArtifactRegistry,
   type ArtifactRegistryBinding,
+  ArtifactRegistryError,
+  alienBindingEnvVariable,
+  bindingEnvVariable,
   createArtifactRegistry,
   loadArtifactRegistry,
   parseBinding,
@@ -22,15 +25,71 @@ export interface BindingSource {
 /**
  * The registry a binding describes, built by core: a missing provider package is core's
  * `PROVIDER_NOT_INSTALLED`, a bad binding its `INVALID_CONFIG` naming the variable or the file.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` for a `local` binding with neither `url` nor
+ *   `dataDir` (see {@link refuseInMemoryRegistry})
  */
 export async function openRegistry(
   source: BindingSource,
   env: NodeJS.ProcessEnv,
 ): Promise<ArtifactRegistry> {
   if (source.bindingFile !== undefined) {
-    return createArtifactRegistry(await readBindingFile(source.bindingFile, source.binding, env))
+    const binding = await readBindingFile(source.bindingFile, source.binding, env)
+    refuseInMemoryRegistry(binding, `binding file ${source.bindingFile}`)
+    return createArtifactRegistry(binding)
   }
-  return loadArtifactRegistry(source.binding ?? DEFAULT_BINDING_NAME, env)
+  const name = source.binding ?? DEFAULT_BINDING_NAME
+  refuseInMemoryVariable(name, env)
+  return loadArtifactRegistry(name, env)
+}
+
+/**
+ * Refuse a `local` binding with neither `url` nor `dataDir`. The library starts an embedded
+ * registry in memory for it, which is right inside an application, but a command's memory is gone
+ * when it exits: `repo create` printed a URI nothing serves, `credentials` minted a secret for a
+ * registry that no longer exists, and `revoke` reported 0 revoked, exit 0, having never reached
+ * the registry the user meant (typically a `url` left out of the binding).
+ */
+function refuseInMemoryRegistry(binding: ArtifactRegistryBinding, source: string): void {
+  if (binding.platform !== 'local' || binding.url !== undefined || binding.dataDir !== undefined) {
+    return
+  }
+  const problem =
+    'has neither url nor dataDir: its registry would live in this command only, and vanish when it exits'
+  throw new ArtifactRegistryError(
+    'INVALID_CONFIG',
+    `The local binding in ${source} ${problem}. Give url (a registry started with \`artifact-registry serve\`) or dataDir.`,
+    { issues: [{ path: 'url', message: problem }] },
+  )
+}
+
+/**
+ * {@link refuseInMemoryRegistry} for the variable `loadArtifactRegistry` will read (ours, else
+ * Alien's; a blank one counts as unset, as core has it). A variable that is unset, not JSON or not
+ * a valid binding is left to core, whose error names the problem without quoting the text.
+ */
+function refuseInMemoryVariable(name: string, env: NodeJS.ProcessEnv): void {
+  let variable: string
+  try {
+    const found = [bindingEnvVariable(name), alienBindingEnvVariable(name)].find(
+      (candidate) => (env[candidate] ?? '').trim() !== '',
+    )
+    if (found === undefined) return
+    variable = found
+  } catch {
+    return // A bad binding name: core's error says so.
+  }
+  let binding: ArtifactRegistryBinding
+  try {
+    binding = parseBinding(JSON.parse(env[variable] as string), {
+      bindingName: name,
+      env,
+      source: variable,
+    })
+  } catch {
+    return
+  }
+  refuseInMemoryRegistry(binding, variable)
 }
 
 /** A binding file's JSON, validated (ours or the Alien shape); errors name the file. */

@@ -90,6 +90,30 @@ describe('the command line', () => {
     expect(parseJson(byDefault)).toMatchObject({ name: 'artifacts/app' })
   })
 
+  it('a local binding with neither url nor dataDir is INVALID_CONFIG: its registry would vanish with the command', async () => {
+    // Run by a command, such a binding started a registry in the command's memory, gone when it
+    // exited: `repo create` printed a URI nothing served, `revoke` said it revoked 0 and exit 0.
+    const file = await writeBindingFile(work.dir, { platform: 'local' }, 'in-memory.json')
+    const variable = JSON.stringify({ platform: 'local', bindingName: 'ci' })
+    for (const [args, env, source] of [
+      [['repo', 'create', 'app', '--binding-file', file], {}, `binding file ${file}`],
+      [
+        ['revoke', '--username', 'cred-x', '--binding', 'ci-images', '--json'],
+        { ARTIFACT_REGISTRY_CI_IMAGES_BINDING: variable },
+        'ARTIFACT_REGISTRY_CI_IMAGES_BINDING',
+      ],
+      [
+        ['credentials', 'ci/app', '--format', 'password'],
+        { ALIEN_ARTIFACTS_BINDING: variable },
+        'ALIEN_ARTIFACTS_BINDING',
+      ],
+    ] as const) {
+      const result = await cli(args, { env })
+      expect(result).toMatchObject({ status: ERROR_EXIT_CODES.INVALID_CONFIG, stdout: '' })
+      expect(result.stderr).toContain(`The local binding in ${source} has neither url nor dataDir`)
+    }
+  })
+
   it('a library error exits with its code, prints its message, and a stack trace never', async () => {
     const missing = await cli(['repo', 'get', 'artifacts/missing', '--binding-file', localBinding])
     expect(missing.status).toBe(ERROR_EXIT_CODES.NOT_FOUND)

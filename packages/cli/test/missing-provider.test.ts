@@ -84,7 +84,11 @@ await writeFile(
 
 describe('a provider without capabilities.listRepositories', () => {
   it('repo list is NOT_SUPPORTED, saying why', async () => {
-    const file = await writeBindingFile(work.dir, { platform: 'local' }, 'older.json')
+    const file = await writeBindingFile(
+      work.dir,
+      { platform: 'local', url: 'http://127.0.0.1:1' },
+      'older.json',
+    )
     const result = await run(bin, ['repo', 'list', '--binding-file', file])
     expect(result.status).toBe(ERROR_EXIT_CODES.NOT_SUPPORTED)
     expect(result.stderr).toBe(
