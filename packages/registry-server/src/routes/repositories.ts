@@ -5,10 +5,14 @@ import { type RouteContext, sendEmpty } from '../http.js'
  * every credential of the repository and the tokens issued from them, then remove every manifest,
  * tag and blob link, including untagged manifests that the OCI API cannot enumerate. Revoking
  * first means no old credential gets in while the content goes, nor into a repository re-created
- * under the same name. Deleting a missing repository succeeds.
+ * under the same name; revoking again once the content is gone catches a credential minted during
+ * the deletion. Deleting a missing repository succeeds.
  */
 export async function deleteRepository(ctx: RouteContext): Promise<void> {
   await ctx.auth?.revoke({ repository: ctx.repository })
   await ctx.store.deleteRepository(ctx.repository)
+  // And again once the content is gone: a credential minted meanwhile (by a caller that saw the
+  // repository still there) would otherwise outlive the delete, into the name created again.
+  await ctx.auth?.revoke({ repository: ctx.repository })
   sendEmpty(ctx, 202)
 }
