@@ -50,7 +50,7 @@ export async function openRegistry(
  * registry that no longer exists, and `revoke` reported 0 revoked, exit 0, having never reached
  * the registry the user meant (typically a `url` left out of the binding).
  */
-function refuseInMemoryRegistry(binding: ArtifactRegistryBinding, source: string): void {
+export function refuseInMemoryRegistry(binding: ArtifactRegistryBinding, source: string): void {
   if (binding.platform !== 'local' || binding.url !== undefined || binding.dataDir !== undefined) {
     return
   }
@@ -68,7 +68,7 @@ function refuseInMemoryRegistry(binding: ArtifactRegistryBinding, source: string
  * Alien's; a blank one counts as unset, as core has it). A variable that is unset, not JSON or not
  * a valid binding is left to core, whose error names the problem without quoting the text.
  */
-function refuseInMemoryVariable(name: string, env: NodeJS.ProcessEnv): void {
+export function refuseInMemoryVariable(name: string, env: NodeJS.ProcessEnv): void {
   let variable: string
   try {
     const found = [bindingEnvVariable(name), alienBindingEnvVariable(name)].find(

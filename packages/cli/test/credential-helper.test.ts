@@ -288,6 +288,27 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('a local binding with neither url nor dataDir is refused: its registry would vanish with the helper', async () => {
+    const inMemory = join(home, 'in-memory.json')
+    await writeFile(inMemory, JSON.stringify({ platform: 'local' }))
+    await writeConfig({ bindingFile: inMemory, repository: 'artifacts/app', permission: 'pull' })
+    const fromFile = await helper('get', bound.host)
+    expect(fromFile.status).toBe(1)
+    expect(fromFile.stdout).toContain(
+      `The local binding in binding file ${inMemory} has neither url nor dataDir`,
+    )
+    await writeConfig({ binding: 'memory', repository: 'artifacts/app', permission: 'pull' })
+    const fromVariable = await helper('get', bound.host, {
+      env: { ARTIFACT_REGISTRY_MEMORY_BINDING: JSON.stringify({ platform: 'local' }) },
+    })
+    expect(fromVariable.status).toBe(1)
+    expect(fromVariable.stdout).toContain(
+      'ARTIFACT_REGISTRY_MEMORY_BINDING has neither url nor dataDir',
+    )
+    // Nothing was minted, so nothing was cached for docker to be handed later.
+    await expect(readdir(cacheDir())).resolves.toEqual([])
+  })
+
   it('two entries for one host (keys that differ only in case) are refused, not one silently used', async () => {
     const upper = bound.host.replace('127.0.0.1', 'LOCALHOST')
     const lower = upper.toLowerCase()

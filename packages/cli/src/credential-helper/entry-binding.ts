@@ -5,7 +5,12 @@ import {
   createArtifactRegistry,
   loadArtifactRegistry,
 } from '@artifact-registry/core'
-import { parseBindingText, readBindingText } from '../binding.js'
+import {
+  parseBindingText,
+  readBindingText,
+  refuseInMemoryRegistry,
+  refuseInMemoryVariable,
+} from '../binding.js'
 import type { HelperHostConfig } from './config.js'
 
 /** The binding of a config entry as read once: its text for the cache key, and the registry. */
@@ -38,10 +43,21 @@ export async function readEntryBinding(
     const binding = parseBindingText(fileText, file, undefined, env)
     return {
       text: JSON.stringify([fileText, binding]),
-      open: async () => createArtifactRegistry(binding),
+      // As the commands refuse it: a registry in this process's memory is gone when the helper
+      // exits, and docker would be handed credentials for it.
+      open: async () => {
+        refuseInMemoryRegistry(binding, `binding file ${file}`)
+        return createArtifactRegistry(binding)
+      },
     }
   }
   const name = entry.binding ?? ''
   const text = JSON.stringify([env[bindingEnvVariable(name)], env[alienBindingEnvVariable(name)]])
-  return { text, open: () => loadArtifactRegistry(name, env) }
+  return {
+    text,
+    open: async () => {
+      refuseInMemoryVariable(name, env)
+      return loadArtifactRegistry(name, env)
+    },
+  }
 }
