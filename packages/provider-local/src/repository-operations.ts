@@ -83,6 +83,9 @@ export class RepositoryOperations {
       digests.add(digest)
     }
     for (const digest of digests) await this.#deleteManifest(repository, digest)
+    // And again once the content is gone: a credential minted meanwhile (by another process that
+    // still saw the repository) would otherwise outlive the delete, into the name created again.
+    await revokeCredentials()
   }
 
   async #deleteManifest(repository: string, digest: string): Promise<void> {

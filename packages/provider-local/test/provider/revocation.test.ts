@@ -246,6 +246,46 @@ describe.skipIf(missing)(
       expect(await on.readMarker(name, `Bearer ${before.token}`)).toBe(200)
     }, 30_000)
 
+    it('a credential minted while the content goes (by another process, which saw the repository) is revoked too', async () => {
+      const { name } = await provider.createRepository('minted-meanwhile')
+      // Another process's mint, at the token service, as the first manifest is deleted: after
+      // the revocation the delete starts with, before the repository is gone.
+      const send = globalThis.fetch
+      let meanwhile: Promise<{ username: string; password: string }> | undefined
+      const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+        const deletingManifest =
+          init?.method === 'DELETE' && String(input).includes(`/v2/${name}/manifests/`)
+        if (meanwhile === undefined && deletingManifest) {
+          meanwhile = tokens.generateCredentials(name, 'pull', 600)
+          await meanwhile
+        }
+        return send(input, init)
+      })
+      // A provider of its own: one takes the fetch there is when it is made.
+      const deleter = await local({
+        url: registry2.url,
+        bindingName: 'r2',
+        adminCredentials: ADMIN,
+      })
+      try {
+        await deleter.deleteRepository(name)
+      } finally {
+        spy.mockRestore()
+        await deleter.close()
+      }
+      const credential = await meanwhile
+      if (credential === undefined) throw new Error('the delete deleted no manifest')
+      const auth = basicAuth(credential.username, credential.password)
+      const res = await fetch(
+        `${tokens.realm}?service=${tokens.service}&scope=repository:${name}:pull`,
+        {
+          headers: { authorization: auth },
+        },
+      )
+      await res.body?.cancel()
+      expect(res.status).toBe(401)
+    }, 30_000)
+
     it('revokeCredentials reaches the token service', async () => {
       const { name } = await provider.createRepository('revoked')
       const first = await provider.generateCredentials(name, 'pull')
