@@ -254,7 +254,18 @@ function urlProblem(url: unknown): string | undefined {
     parsed.hash === '' &&
     !/[?#]/.test(String(url))
   if (usable) return undefined
-  return `${JSON.stringify(withoutUserinfo(String(url)))} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
+  return `${JSON.stringify(withoutSecrets(String(url)))} is not the address of a registry: give http://host:port or https://host:port (credentials go in adminCredentials)`
+}
+
+/**
+ * The text as it may be shown: a query or fragment (a token there is as secret as a password)
+ * masked, then the userinfo before the host (see {@link withoutUserinfo}). The query goes first,
+ * so an `@` in it is not taken for the end of a userinfo.
+ */
+function withoutSecrets(text: string): string {
+  const query = text.search(/[?#]/)
+  if (query < 0) return withoutUserinfo(text)
+  return `${withoutUserinfo(text.slice(0, query))}${text[query]}***`
 }
 
 /**

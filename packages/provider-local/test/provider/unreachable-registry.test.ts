@@ -117,7 +117,8 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
   ])('a url with %s is INVALID_CONFIG naming it, before any request', async (_, url) => {
     const error = await failure(local({ url, adminCredentials: ADMIN }))
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' })
-    expect(error.message).toContain(JSON.stringify(url))
+    // Named up to its query or fragment, whose contents may be a token: shown as `***`.
+    expect(error.message).toContain(JSON.stringify(url.replace(/([?#]).*$/, '$1***')))
   })
 
   it('a port fetch will not connect to is INVALID_CONFIG naming it, not a retryable UNAVAILABLE', async () => {
@@ -152,6 +153,14 @@ describe('local({ url }) when the registry cannot be reached as configured', () 
       'http://admin:s3cret-pw@@127.0.0.1:5000',
       '"http://***@127.0.0.1:5000"',
     ],
+    // A token in the query (or fragment) is as secret as a password before the host.
+    [
+      'a token in the query',
+      'http://127.0.0.1:5000/?token=s3cret-pw',
+      '"http://127.0.0.1:5000/?***"',
+    ],
+    ['an @ in the query', 'http://127.0.0.1:5000?t=s3cret-pw@x', '"http://127.0.0.1:5000?***"'],
+    ['a token in the fragment', 'http://127.0.0.1:5000#s3cret-pw', '"http://127.0.0.1:5000#***"'],
   ])(
     'a url with credentials in it (%s) is INVALID_CONFIG that does not repeat them',
     async (_, url, shown) => {
