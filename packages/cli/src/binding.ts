@@ -2,10 +2,8 @@ import {
   type ArtifactRegistry,
   type ArtifactRegistryBinding,
   ArtifactRegistryError,
-  alienBindingEnvVariable,
-  bindingEnvVariable,
   createArtifactRegistry,
-  loadArtifactRegistry,
+  loadBinding,
   parseBinding,
 } from '@artifact-registry/core'
 import { withAdminPassword } from './admin-password-placeholder.js'
@@ -38,9 +36,7 @@ export async function openRegistry(
     refuseInMemoryRegistry(binding, `binding file ${source.bindingFile}`)
     return createArtifactRegistry(binding)
   }
-  const name = source.binding ?? DEFAULT_BINDING_NAME
-  refuseInMemoryVariable(name, env)
-  return loadArtifactRegistry(name, env)
+  return createArtifactRegistry(loadUsableBinding(source.binding ?? DEFAULT_BINDING_NAME, env))
 }
 
 /**
@@ -64,32 +60,13 @@ export function refuseInMemoryRegistry(binding: ArtifactRegistryBinding, source:
 }
 
 /**
- * {@link refuseInMemoryRegistry} for the variable `loadArtifactRegistry` will read (ours, else
- * Alien's; a blank one counts as unset, as core has it). A variable that is unset, not JSON or not
- * a valid binding is left to core, whose error names the problem without quoting the text.
+ * The binding in the environment, as `loadArtifactRegistry` reads it (core's errors unchanged),
+ * refused by {@link refuseInMemoryRegistry} naming the variable it came from.
  */
-export function refuseInMemoryVariable(name: string, env: NodeJS.ProcessEnv): void {
-  let variable: string
-  try {
-    const found = [bindingEnvVariable(name), alienBindingEnvVariable(name)].find(
-      (candidate) => (env[candidate] ?? '').trim() !== '',
-    )
-    if (found === undefined) return
-    variable = found
-  } catch {
-    return // A bad binding name: core's error says so.
-  }
-  let binding: ArtifactRegistryBinding
-  try {
-    binding = parseBinding(JSON.parse(env[variable] as string), {
-      bindingName: name,
-      env,
-      source: variable,
-    })
-  } catch {
-    return
-  }
+export function loadUsableBinding(name: string, env: NodeJS.ProcessEnv): ArtifactRegistryBinding {
+  const { binding, variable } = loadBinding(name, env)
   refuseInMemoryRegistry(binding, variable)
+  return binding
 }
 
 /** A binding file's JSON, validated (ours or the Alien shape); errors name the file. */

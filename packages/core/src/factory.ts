@@ -74,6 +74,20 @@ export async function loadArtifactRegistry(
   bindingName: string,
   env: BindingEnv = process.env,
 ): Promise<ArtifactRegistry> {
+  return createArtifactRegistry(loadBinding(bindingName, env).binding)
+}
+
+/**
+ * The binding `loadArtifactRegistry` would build a provider from, validated, and the variable it
+ * was read from: for a caller that checks the binding before building (a command refusing what
+ * makes no sense for it), with the same errors.
+ *
+ * @throws ArtifactRegistryError `INVALID_CONFIG` as {@link loadArtifactRegistry}
+ */
+export function loadBinding(
+  bindingName: string,
+  env: BindingEnv = process.env,
+): { binding: ArtifactRegistryBinding; variable: string } {
   const { variable, raw } = readBindingVariable(bindingName, env)
   let json: unknown
   try {
@@ -91,7 +105,7 @@ export async function loadArtifactRegistry(
     source: variable,
     isRegistered: (p) => loaders.has(p),
   })
-  return createArtifactRegistry(binding)
+  return { binding, variable }
 }
 
 /** The environment variable that holds a binding's JSON. */

@@ -33,6 +33,7 @@ export {
   bindingEnvVariable,
   createArtifactRegistry,
   loadArtifactRegistry,
+  loadBinding,
   registerProvider,
 } from './factory.js'
 export { describeJsonSyntaxError } from './json-syntax.js'

@@ -3,13 +3,12 @@ import {
   alienBindingEnvVariable,
   bindingEnvVariable,
   createArtifactRegistry,
-  loadArtifactRegistry,
 } from '@artifact-registry/core'
 import {
+  loadUsableBinding,
   parseBindingText,
   readBindingText,
   refuseInMemoryRegistry,
-  refuseInMemoryVariable,
 } from '../binding.js'
 import type { HelperHostConfig } from './config.js'
 
@@ -53,11 +52,5 @@ export async function readEntryBinding(
   }
   const name = entry.binding ?? ''
   const text = JSON.stringify([env[bindingEnvVariable(name)], env[alienBindingEnvVariable(name)]])
-  return {
-    text,
-    open: async () => {
-      refuseInMemoryVariable(name, env)
-      return loadArtifactRegistry(name, env)
-    },
-  }
+  return { text, open: async () => createArtifactRegistry(loadUsableBinding(name, env)) }
 }

@@ -11,11 +11,11 @@ import {
   type TokenGrant,
 } from './acr-grants.js'
 import { encodeFakeJwt, type FakeTokenClaims } from './jwt.js'
+import { REPOSITORY_NAME_SOURCE } from './repository-name.js'
 import { acrError, formOf, json } from './responses.js'
 
 /** `repository:{name}:{actions}`, the name in the OCI grammar ACR takes (`web__app`, `a--b/c`). */
-const SCOPE =
-  /^repository:([a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*):([a-z_*]+(?:,[a-z_*]+)*)$/
+const SCOPE = new RegExp(`^repository:(${REPOSITORY_NAME_SOURCE}):([a-z_*]+(?:,[a-z_*]+)*)$`)
 const CATALOG_SCOPE = 'registry:catalog:*'
 
 /**

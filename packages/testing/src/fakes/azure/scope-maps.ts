@@ -1,15 +1,13 @@
 import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ChildResourceType } from './child-resources.js'
+import { REPOSITORY_NAME_SOURCE } from './repository-name.js'
 import { armError, parseJson } from './responses.js'
 import type { FakeScopeMap } from './state.js'
 
-/**
- * The repository actions a scope map may hold (`_registry` actions are not modelled). The
- * repository is any ACR repository name: the OCI grammar, whose components may join their runs
- * with `.`, `_`, `__` or any number of `-` (`web__app`, `web--app`).
- */
-const ACTION =
-  /^repositories\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*\/(?:content\/(?:read|write|delete)|metadata\/(?:read|write))$/
+/** The repository actions a scope map may hold (`_registry` actions are not modelled). */
+const ACTION = new RegExp(
+  `^repositories\\/${REPOSITORY_NAME_SOURCE}\\/(?:content\\/(?:read|write|delete)|metadata\\/(?:read|write))$`,
+)
 
 /** The ARM body of a scope map (model flattened in the SDK, `properties.*` on the wire). */
 export function scopeMapBody(map: FakeScopeMap): unknown {
