@@ -4,13 +4,20 @@ import type {
   LocalRegistry,
   MintedCredential,
 } from '@artifact-registry/registry-server'
-import { RegistryHttpError } from './map-error.js'
+import { RegistryHttpError, repositoryNotFound } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import { checkedRealm } from './realm-check.js'
 import type { RegistryClient } from './registry-client.js'
 
 /** Mints credentials for one repository and permission, and revokes them. */
 export interface CredentialMinter {
+  /**
+   * Mint, only while the repository exists where the registry can tell (ours; not a token
+   * service in front of a registry:2): asked in the registry's own step, a deletion by another
+   * process either revokes the credential or makes this refuse, where a check here and then a
+   * mint could hand out a credential that outlives the deletion.
+   * @throws ArtifactRegistryError `NOT_FOUND` when the registry says the repository holds nothing
+   */
   mint(
     repository: string,
     permission: Permission,
@@ -23,8 +30,15 @@ export interface CredentialMinter {
 /** Minting in process, on the embedded registry. */
 export function embeddedMinter(registry: LocalRegistry): CredentialMinter {
   return {
-    mint: (repository, permission, ttl) =>
-      registry.generateCredentials(repository, permission, ttl),
+    async mint(repository, permission, ttl) {
+      const minted = await registry.generateCredentialsIfRepositoryExists(
+        repository,
+        permission,
+        ttl,
+      )
+      if (minted === undefined) throw repositoryNotFound(repository)
+      return minted
+    },
     revoke: (which) => registry.revokeCredentials(which),
   }
 }
@@ -71,7 +85,14 @@ export function remoteMinter(
         repository,
         permission,
         ttlSeconds,
+        ifRepositoryExists: true,
       })
+      // Only our registry answers 404 here (a token service mints without asking): the
+      // repository was deleted since this provider found it.
+      if (res.status === 404) {
+        await res.body?.cancel()
+        throw repositoryNotFound(repository)
+      }
       if (res.status !== 201)
         throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
       const body = (await res.json()) as { username: string; password: string; expiresAt: string }

@@ -23,7 +23,7 @@ import {
 } from './embedded-port.js'
 import { collectRemoteGarbage } from './garbage-collection.js'
 import { listRepositories } from './list-repositories.js'
-import { mapError, platformError } from './map-error.js'
+import { mapError, platformError, repositoryNotFound } from './map-error.js'
 import { checkRoutableName, routableName } from './naming.js'
 import { type LocalProviderOptions, resolveOptions, routableNameBudget } from './options.js'
 import { PLATFORM } from './platform.js'
@@ -50,7 +50,8 @@ export class LocalProvider implements core.ArtifactRegistry {
    * then mints: a delete between the two (which revokes the repository's credentials first) would
    * let the mint come after the revocation, and its credential reach a repository created again
    * under the name. Serialized, a mint either precedes the delete, which revokes it, or follows
-   * it and finds no repository.
+   * it and finds no repository. Another process's delete is caught by our registry, which checks
+   * again as it mints (see {@link CredentialMinter.mint}); a token service cannot.
    */
   readonly #perRepository = new KeyedSerialQueue()
 
@@ -81,7 +82,7 @@ export class LocalProvider implements core.ArtifactRegistry {
     const routable = this.#routable(name)
     return this.#call('getRepository', async () => {
       const found = await this.#repositories.find(routable)
-      if (found === undefined) throw notFound(routable)
+      if (found === undefined) throw repositoryNotFound(routable)
       return this.#response(routable, found.createdAt)
     })
   }
@@ -166,7 +167,8 @@ export class LocalProvider implements core.ArtifactRegistry {
     const { seconds } = resolveCredentialTtl(TTL_RULES.local, options, PLATFORM)
     return this.#call('generateCredentials', async () => {
       const minted = await this.#perRepository.run(routable, async () => {
-        if ((await this.#repositories.find(routable)) === undefined) throw notFound(routable)
+        if ((await this.#repositories.find(routable)) === undefined)
+          throw repositoryNotFound(routable)
         return this.#minter.mint(routable, permission, seconds)
       })
       return {
@@ -299,10 +301,6 @@ function providerTransport(options: LocalProviderOptions): ClosableFetch | undef
   const trusted = [options.caCertificate, options.url === undefined ? options.tls?.cert : undefined]
   const ca = trusted.filter((pem) => pem !== undefined)
   return ca.length > 0 ? fetchTrusting(ca) : undefined
-}
-
-function notFound(name: string): core.ArtifactRegistryError {
-  return platformError('NOT_FOUND', `Repository "${name}" not found`)
 }
 
 function crossAccountNotSupported(): core.ArtifactRegistryError {

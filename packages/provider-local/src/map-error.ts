@@ -56,6 +56,11 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
 export const platformError: ProviderErrorBuilder = (code, message, options) =>
   providerError(PLATFORM, code, message, options)
 
+/** The `NOT_FOUND` for a repository of this binding that does not exist. */
+export function repositoryNotFound(name: string): ArtifactRegistryError {
+  return platformError('NOT_FOUND', `Repository "${name}" not found`)
+}
+
 // --- Internal ---
 
 // OpenSSL's names for "the other side does not speak TLS"; https.request reports EPROTO.

@@ -5,9 +5,10 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { Permission } from '@artifact-registry/core'
 import type { Authorizer } from './auth/authorizer.js'
 import { anonymousAuthorizer, BASIC_CHALLENGE } from './auth/builtin-authorizers.js'
-import type { CredentialMinter } from './auth/credential-store.js'
+import type { CredentialMinter, MintedCredential } from './auth/credential-store.js'
 import { type CredentialsToRevoke, parseCredentialsToRevoke } from './auth/revocation.js'
 import { answerClientErrors } from './client-errors.js'
 import { clientGone } from './client-gone.js'
@@ -59,6 +60,20 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
    *   invalid repository name or namespace
    */
   revokeCredentials(which: CredentialsToRevoke): Promise<number>
+  /**
+   * As `generateCredentials`, but only for a repository that holds something (a manifest, a tag
+   * or a blob); resolves to `undefined`, minting nothing, for one that does not. A deletion of the
+   * repository (which revokes again once its content is gone) either finds the credential or
+   * makes this resolve to `undefined`, so a mint racing a deletion never outlives it. Over HTTP:
+   * `"ifRepositoryExists": true` in the mint request's body (404 for such a repository).
+   *
+   * @throws TypeError as `generateCredentials` does
+   */
+  generateCredentialsIfRepositoryExists(
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential | undefined>
   /** PEM of the CA that signs this registry's tokens (a registry:2 `rootcertbundle`); auth on only. */
   readonly tokenCaCertificate: string | undefined
   /**
@@ -217,6 +232,19 @@ async function serveRegistry(
           )
         return auth.mint(repository, permission, ttlSeconds)
       }),
+    generateCredentialsIfRepositoryExists: (repository, permission, ttlSeconds) =>
+      apiCalls.run(async () => {
+        if (auth === undefined)
+          throw new TypeError(
+            'generateCredentialsIfRepositoryExists needs adminCredentials: this registry runs without auth',
+          )
+        return auth.identities.credentials.mintIf(
+          () => store.hasRepository(repository),
+          repository,
+          permission,
+          ttlSeconds,
+        )
+      }),
     revokeCredentials: (which) =>
       apiCalls.run(async () => {
         if (auth === undefined)
@@ -253,7 +281,8 @@ async function handle(
 ): Promise<void> {
   res.setHeader('Docker-Distribution-API-Version', 'registry/2.0')
   const url = parseRequestTarget(req.url)
-  if (state.auth && (await state.auth.handle(req, res, url))) return
+  const holdsRepository = (name: string): boolean => state.store.hasRepository(name)
+  if (state.auth && (await state.auth.handle(req, res, url, holdsRepository))) return
   const method = req.method ?? 'GET'
   const route = matchRoute(method, url.pathname)
   const authorization = req.headers.authorization

@@ -174,6 +174,56 @@ describe('generateCredentials and deleteRepository of one repository at once', (
   })
 })
 
+// Another process (another provider on the same registry) deletes the repository after this
+// provider found it and before it mints: only the registry, asked as it mints, can tell.
+describe('generateCredentials while another process deletes the repository', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it.each([
+    ['the embedded registry', undefined],
+    ['a registry at url', () => startLocalRegistry({ adminCredentials: ADMIN })],
+  ] as const)('on %s: NOT_FOUND, no credential for the name created again', async (_, start) => {
+    const send = globalThis.fetch
+    let deleteNow: (() => Promise<void>) | undefined
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const res = await send(input, init)
+      const url = String(input)
+      const deletion = deleteNow
+      if (deletion && init?.method === 'HEAD' && url.endsWith(MARKER_DIGEST)) {
+        deleteNow = undefined
+        await deletion()
+      }
+      return res
+    })
+    await using registry = start ? await start() : undefined
+    await using minter = await local({
+      bindingName: 'race',
+      adminCredentials: ADMIN,
+      ...(registry && { url: registry.url }),
+    })
+    await using deleter = await local({
+      bindingName: 'race',
+      adminCredentials: ADMIN,
+      url: minter.registryEndpoint,
+    })
+    const on = probe(minter.registryEndpoint, `${minter.registryEndpoint}/token`)
+    const { name } = await minter.createRepository('app')
+
+    deleteNow = () => deleter.deleteRepository(name)
+    const outcome = await minter.generateCredentials(name, 'push-pull').then(
+      (credential) => ({ credential }),
+      (error: unknown) => ({ error }),
+    )
+    expect(deleteNow).toBe(undefined)
+    await minter.createRepository('app')
+    if ('credential' in outcome)
+      expect(await on.readMarker(name, basic(outcome.credential)), 'the credential minted').toBe(
+        401,
+      )
+    expect(outcome).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+})
+
 describe('revocation on a registry that several bindings share', () => {
   let registry: LocalRegistry
   let team: LocalProvider

@@ -128,6 +128,24 @@ export class CredentialStore {
     }
   }
 
+  /**
+   * As {@link mint}, only while `holds()` says yes (the repository exists), else `undefined` and
+   * nothing minted. `holds` is asked in the same synchronous step in which the credential becomes
+   * known to {@link revoke}: whatever makes `holds` say no and then revokes (a repository deletion)
+   * either finds this credential or made `holds` say no.
+   * @throws TypeError as {@link mint}, before `holds` is asked
+   */
+  async mintIf(
+    holds: () => boolean,
+    repository: string,
+    permission: Permission,
+    ttlSeconds: number,
+  ): Promise<MintedCredential | undefined> {
+    checkMintArguments(repository, permission, ttlSeconds)
+    if (!holds()) return undefined
+    return this.mint(repository, permission, ttlSeconds)
+  }
+
   /** Check a username and password; expired credentials are told apart from wrong ones. */
   check(username: string, password: string): CredentialCheck {
     const id = USERNAME.exec(username)?.[1]

@@ -7,7 +7,7 @@ import { CredentialStore, type MintedCredential } from '../auth/credential-store
 import type { CredentialsToRevoke } from '../auth/revocation.js'
 import { allows } from '../auth/rights.js'
 import { formatScope } from '../auth/scope.js'
-import { handleMintRequest, handleTokenRequest } from './endpoints.js'
+import { handleMintRequest, handleTokenRequest, type RepositoryPresence } from './endpoints.js'
 import { handleRevokeRequest } from './revocation-endpoint.js'
 import { loadSigningKeys, type SigningKeys } from './signing-keys.js'
 import { TokenIssuer } from './token-issuer.js'
@@ -122,10 +122,19 @@ export class AuthService {
     )
   }
 
-  /** Answer the token, minting and revocation endpoints; false when the request is for none. */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  /**
+   * Answer the token, minting and revocation endpoints; false when the request is for none.
+   * `holdsRepository` (a registry's) lets a mint ask that its repository exist.
+   */
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    holdsRepository?: RepositoryPresence,
+  ): Promise<boolean> {
     if (url.pathname === TOKEN_PATH) await handleTokenRequest(req, res, url, this.identities)
-    else if (url.pathname === MINT_PATH) await handleMintRequest(req, res, this.identities)
+    else if (url.pathname === MINT_PATH)
+      await handleMintRequest(req, res, this.identities, holdsRepository)
     else if (url.pathname === REVOKE_PATH) await handleRevokeRequest(req, res, this.identities)
     else return false
     return true

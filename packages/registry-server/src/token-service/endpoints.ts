@@ -90,13 +90,22 @@ export async function handleTokenRequest(
 }
 
 /**
- * `POST /_artifact-registry/credentials` with `{ repository, permission, ttlSeconds? }`, admin
- * only: mints a credential scoped to that repository and permission.
+ * Whether a repository holds anything: known only where the repositories are, in the registry.
+ * Asked and answered in one synchronous step, so nothing changes the answer before the mint.
+ */
+export type RepositoryPresence = (repository: string) => boolean
+
+/**
+ * `POST /_artifact-registry/credentials` with `{ repository, permission, ttlSeconds?,
+ * ifRepositoryExists? }`, admin only: mints a credential scoped to that repository and permission.
+ * With `ifRepositoryExists: true` and `holdsRepository` (a registry), a repository that holds
+ * nothing gets 404 and no credential; a standalone token service has no repositories to ask.
  */
 export async function handleMintRequest(
   req: IncomingMessage,
   res: ServerResponse,
   ids: Identities,
+  holdsRepository?: RepositoryPresence,
 ): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' })
   const auth = await authenticateBasic(
@@ -115,7 +124,12 @@ export async function handleMintRequest(
   if (auth.rights.kind !== 'admin')
     return json(res, 403, { error: 'only the admin may mint credentials' })
   const text = await readAuthBody(req)
-  let body: { repository?: unknown; permission?: unknown; ttlSeconds?: unknown }
+  let body: {
+    repository?: unknown
+    permission?: unknown
+    ttlSeconds?: unknown
+    ifRepositoryExists?: unknown
+  }
   try {
     body = JSON.parse(text)
   } catch {
@@ -123,7 +137,7 @@ export async function handleMintRequest(
   }
   if (typeof body !== 'object' || body === null)
     return json(res, 400, { error: 'body must be a JSON object' })
-  const { repository, permission, ttlSeconds } = body
+  const { repository, permission, ttlSeconds, ifRepositoryExists } = body
   if (typeof repository !== 'string' || !isRepositoryName(repository))
     return json(res, 400, { error: 'invalid repository' })
   if (permission !== 'pull' && permission !== 'push-pull')
@@ -134,7 +148,19 @@ export async function handleMintRequest(
   } catch {
     return json(res, 400, { error: 'ttlSeconds must be a positive integer' })
   }
-  const minted = await ids.credentials.mint(repository, permission as Permission, seconds)
+  if (ifRepositoryExists !== undefined && typeof ifRepositoryExists !== 'boolean')
+    return json(res, 400, { error: 'ifRepositoryExists must be true or false' })
+  // Asked in the mint's own step (see `mintIf`): a repository deletion, which revokes again once
+  // the content is gone, either finds this credential or makes the mint refuse.
+  const holds = ifRepositoryExists === true ? holdsRepository : undefined
+  const minted = await ids.credentials.mintIf(
+    () => holds?.(repository) ?? true,
+    repository,
+    permission as Permission,
+    seconds,
+  )
+  if (minted === undefined)
+    return json(res, 404, { error: `repository ${repository} does not exist` })
   json(res, 201, {
     username: minted.username,
     password: minted.password,
