@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Permission } from '@artifact-registry/core'
-import { resolveTtl, TTL_RULES } from '@artifact-registry/core/ttl'
 import { authenticateBasic, type Identities } from '../auth/authenticate.js'
 import { BASIC_CHALLENGE } from '../auth/builtin-authorizers.js'
 import { grant, type Rights } from '../auth/rights.js'
 import { parseScopes } from '../auth/scope.js'
 import { clientGone } from '../client-gone.js'
-import { isRepositoryName } from '../names.js'
+import { type MintRequest, parseMintRequest } from './mint-request.js'
 import { readAuthBody } from './request-body.js'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
@@ -99,7 +97,8 @@ export type RepositoryPresence = (repository: string) => boolean
  * `POST /_artifact-registry/credentials` with `{ repository, permission, ttlSeconds?,
  * ifRepositoryExists? }`, admin only: mints a credential scoped to that repository and permission.
  * With `ifRepositoryExists: true` and `holdsRepository` (a registry), a repository that holds
- * nothing gets 404 and no credential; a standalone token service has no repositories to ask.
+ * nothing gets 404 and no credential; a standalone token service has no repositories to ask. Any
+ * other field, or a TTL `generateCredentials` refuses, is 400 (see {@link parseMintRequest}).
  */
 export async function handleMintRequest(
   req: IncomingMessage,
@@ -124,40 +123,22 @@ export async function handleMintRequest(
   if (auth.rights.kind !== 'admin')
     return json(res, 403, { error: 'only the admin may mint credentials' })
   const text = await readAuthBody(req)
-  let body: {
-    repository?: unknown
-    permission?: unknown
-    ttlSeconds?: unknown
-    ifRepositoryExists?: unknown
-  }
+  let asked: MintRequest
   try {
-    body = JSON.parse(text)
-  } catch {
-    return json(res, 400, { error: 'body must be JSON' })
+    asked = parseMintRequest(JSON.parse(text))
+  } catch (error) {
+    const message = error instanceof TypeError ? error.message : 'the body must be JSON'
+    return json(res, 400, { error: message })
   }
-  if (typeof body !== 'object' || body === null)
-    return json(res, 400, { error: 'body must be a JSON object' })
-  const { repository, permission, ttlSeconds, ifRepositoryExists } = body
-  if (typeof repository !== 'string' || !isRepositoryName(repository))
-    return json(res, 400, { error: 'invalid repository' })
-  if (permission !== 'pull' && permission !== 'push-pull')
-    return json(res, 400, { error: 'permission must be pull or push-pull' })
-  let seconds: number
-  try {
-    seconds = resolveTtl(TTL_RULES.local, ttlSeconds as number | undefined, 'local').seconds
-  } catch {
-    return json(res, 400, { error: 'ttlSeconds must be a positive integer' })
-  }
-  if (ifRepositoryExists !== undefined && typeof ifRepositoryExists !== 'boolean')
-    return json(res, 400, { error: 'ifRepositoryExists must be true or false' })
   // Asked in the mint's own step (see `mintIf`): a repository deletion, which revokes again once
   // the content is gone, either finds this credential or makes the mint refuse.
-  const holds = ifRepositoryExists === true ? holdsRepository : undefined
+  const { repository, permission, ttlSeconds, ifRepositoryExists } = asked
+  const holds = ifRepositoryExists ? holdsRepository : undefined
   const minted = await ids.credentials.mintIf(
     () => holds?.(repository) ?? true,
     repository,
-    permission as Permission,
-    seconds,
+    permission,
+    ttlSeconds,
   )
   if (minted === undefined)
     return json(res, 404, { error: `repository ${repository} does not exist` })
