@@ -2,6 +2,10 @@
 import { EXIT } from './exit-codes.js'
 import { processIo } from './io.js'
 import { main } from './main.js'
+import { failOnOutputError } from './output-failure.js'
+import { BIN } from './program.js'
+
+failOnOutputError(BIN, process.stdout, process.stderr, (status) => process.exit(status))
 
 const status = await main(process.argv.slice(2), processIo())
 // After Ctrl-C, whatever the abandoned call still holds open (a socket, an embedded registry)

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { ArtifactRegistryError } from '@artifact-registry/core'
+import { ArtifactRegistryError, isArtifactRegistryError } from '@artifact-registry/core'
 import {
   type CachedCredentials,
   CredentialCache,
@@ -49,12 +49,13 @@ export class CredentialHelper {
   /**
    * `get`: credentials for the server URL, from the cache or newly minted. The binding is read
    * first: the cache key includes its text and the identity variables (see `cacheFileName`).
+   * Without a usable cache (a read-only or full disk) they are minted and handed out uncached.
    */
   async get(serverUrl: string): Promise<HelperCredentials> {
     const { host, entry } = await this.#lookup(serverUrl)
     const binding = await readEntryBinding(entry, this.#env)
     const cache = await this.#cache(host, entry, binding)
-    const cached = (await cache.read(this.#now())) ?? (await this.#mint(entry, binding, cache))
+    const cached = (await cache?.read(this.#now())) ?? (await this.#mint(entry, binding, cache))
     return { ServerURL: serverUrl, Username: cached.username, Secret: cached.secret }
   }
 
@@ -67,7 +68,7 @@ export class CredentialHelper {
     const listed: Record<string, string> = {}
     for (const [host, entry] of Object.entries(config.registries)) {
       const binding = await readEntryBinding(entry, this.#env).catch(() => undefined)
-      const cached = binding && (await (await this.#cache(host, entry, binding)).read(this.#now()))
+      const cached = binding && (await (await this.#cache(host, entry, binding))?.read(this.#now()))
       listed[host] = cached ? cached.username : ''
     }
     return listed
@@ -85,13 +86,26 @@ export class CredentialHelper {
     await this.#lookup(serverUrl)
   }
 
+  /**
+   * The cache file for these inputs, or `undefined` when the cache directory cannot be made or
+   * narrowed (a read-only file system, a full disk, a file in the way): the cache only saves
+   * mints, and failing `get` for it failed every docker push although the platform would mint,
+   * so nothing is read or written there and credentials are minted each time. A directory that is
+   * not safe to trust (a link, another user's) is still refused: that is a warning sign, not a
+   * disk problem.
+   */
   async #cache(
     host: string,
     entry: HelperHostConfig,
     binding: EntryBinding,
-  ): Promise<CredentialCache> {
+  ): Promise<CredentialCache | undefined> {
     const dir = cacheDir(this.#env)
-    await ensurePrivateDirectory(dir)
+    try {
+      await ensurePrivateDirectory(dir)
+    } catch (error) {
+      if (isArtifactRegistryError(error)) throw error
+      return undefined
+    }
     return new CredentialCache(
       dir,
       cacheFileName({ host, entry, binding: binding.text, env: this.#env }),
@@ -113,7 +127,7 @@ export class CredentialHelper {
   async #mint(
     entry: HelperHostConfig,
     binding: EntryBinding,
-    cache: CredentialCache,
+    cache: CredentialCache | undefined,
   ): Promise<CachedCredentials> {
     const mintedAt = this.#now()
     await using registry = await binding.open()
@@ -141,7 +155,10 @@ export class CredentialHelper {
       expiresAt: credentials.expiresAt.toISOString(),
       reuseUntil: reuseUntil(mintedAt, credentials.expiresAt).toISOString(),
     }
-    await cache.write(cached)
+    // Minted already: a cache that cannot take them (a full or read-only disk) must not keep them
+    // from docker, which then failed its push while a live credential nobody held waited for its
+    // TTL. The write leaves no part of the secret behind; the next `get` mints again.
+    await cache?.write(cached).catch(() => {})
     return cached
   }
 }

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process'
+import { open } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { EXIT } from '../src/index.js'
+import { CLI, cleanEnv, cli, type RunResult } from './support/command.js'
+import { boundRegistryForFile } from './support/registry.js'
+
+const { binding } = await boundRegistryForFile('cli-output-failure-')
+await cli(['repo', 'create', 'app', ...binding])
+
+/** The command with its stdout on /dev/full, where every write fails with ENOSPC (a full disk). */
+async function toFullDisk(args: readonly string[]): Promise<RunResult> {
+  const full = await open('/dev/full', 'w')
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: cleanEnv(),
+        stdio: ['ignore', full.fd, 'pipe'],
+      })
+      let stderr = ''
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
+      child.once('error', reject)
+      child.once('close', (status) => resolve({ status, stdout: '', stderr }))
+    })
+  } finally {
+    await full.close()
+  }
+}
+
+describe.skipIf(process.platform !== 'linux')('output that cannot be written', () => {
+  it('fails (exit 1) with one line saying so, never a stack trace', async () => {
+    const result = await toFullDisk(['completion', 'bash'])
+    expect(result.status).toBe(EXIT.failure)
+    expect(result.stderr).toBe('artifact-registry: cannot write the output (ENOSPC)\n')
+  })
+
+  it('credentials printed to a full disk: the failure, and no part of the secret on stderr', async () => {
+    const result = await toFullDisk(['credentials', 'artifacts/app', '--json', ...binding])
+    expect(result.status).toBe(EXIT.failure)
+    expect(result.stderr).toBe('artifact-registry: cannot write the output (ENOSPC)\n')
+  })
+})
