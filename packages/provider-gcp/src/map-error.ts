@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorContext, ProviderErrorBuilder } from '@artifact-registry/core'
 import { ArtifactRegistryError, providerError } from '@artifact-registry/core'
+import { oauthRefusalOf } from './oauth-error.js'
 import { PLATFORM } from './platform.js'
 
 // gRPC status names by number: google-gax's GoogleError carries the number in `code`.
@@ -76,11 +77,21 @@ const MAX_DETAIL_LENGTH = 300
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
+  const about = context.resource === undefined ? '' : ` for ${context.resource}`
+  const refusal = oauthRefusalOf(err)
+  if (refusal !== undefined) {
+    // The provider's own identity was refused its access token, whatever the call was.
+    const said = refusal.description === '' ? '' : `: ${redacted(refusal.description)}`
+    return platformError(
+      refusal.code,
+      `${context.operation} failed${about}: the token endpoint refused the provider's credentials (${refusal.error})${said}`,
+      { cause: err },
+    )
+  }
   const status = googleStatusOf(err)
   const code = codeOf(err, status)
   const detail = detailOf(err)
   const label = status ?? code
-  const about = context.resource === undefined ? '' : ` for ${context.resource}`
   const reason = `(${label})${detail === '' ? '' : `: ${detail}`}`
   return platformError(code, `${context.operation} failed${about} ${reason}`, { cause: err })
 }
@@ -147,9 +158,14 @@ function detailOf(err: unknown): string {
   const e = (err ?? {}) as ErrorLike
   const body = e.response?.data?.error?.message
   const text = typeof body === 'string' ? body : typeof e.message === 'string' ? e.message : ''
+  return redacted(text)
+}
+
+/** A server's words, shortened, with any access token it echoed taken out. */
+function redacted(text: string): string {
   // Access tokens must never reach a message, even if a server echoes one back.
-  const redacted = text
+  const clean = text
     .replace(/ya29\.[\w.-]+/g, 'ya29.[redacted]')
     .replace(/Bearer \S+/g, 'Bearer [redacted]')
-  return redacted.length > MAX_DETAIL_LENGTH ? `${redacted.slice(0, MAX_DETAIL_LENGTH)}…` : redacted
+  return clean.length > MAX_DETAIL_LENGTH ? `${clean.slice(0, MAX_DETAIL_LENGTH)}…` : clean
 }

@@ -216,6 +216,22 @@ describe('a failed read is never an empty policy', () => {
   })
 })
 
+describe("a grant past IAM's size limit", () => {
+  it("is INVALID_ARGUMENT with IAM's reason, and leaves the policy as it was", async () => {
+    // 1,496 principals besides the infrastructure's 4 (domains: IAM does not look them up).
+    const filler = Array.from({ length: 1496 }, (_, i) => `domain:tenant-${i}.example`)
+    const { provider, name, resource } = await setup([
+      ...INFRA_BINDINGS,
+      { role: 'roles/artifactregistry.reader', members: filler },
+    ])
+    const before = fake.getPolicy(resource)
+    const err = await rejectionOf(provider.addCrossAccountAccess(name, GRANT))
+    expect(isArtifactRegistryError(err, 'INVALID_ARGUMENT'), String(err)).toBe(true)
+    expect((err as Error).message).toMatch(/1,502 principals/)
+    expect(fake.getPolicy(resource)).toEqual(before)
+  })
+})
+
 describe('getCrossAccountAccess', () => {
   it("reports only the members of our role's unconditional binding", async () => {
     const { provider, name } = await setup([

@@ -4,7 +4,9 @@ import {
   isArtifactRegistryError,
 } from '@artifact-registry/core'
 import { type GoogleStatus, googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
+import { UserRefreshClient } from 'google-auth-library'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { GcpProvider } from '../src/index.js'
 import { mapError } from '../src/map-error.js'
 import {
   KNOWN_IDENTITIES,
@@ -69,6 +71,66 @@ describe('Google errors become ArtifactRegistryError', () => {
     ]) {
       const err = await rejectionOf(call())
       expect(isArtifactRegistryError(err, 'UNAVAILABLE'), String(err)).toBe(true)
+    }
+  })
+})
+
+describe("the OAuth token endpoint's refusals of the provider's own identity", () => {
+  const { repository } = provisionGarRepository(fake)
+  const name = `${PROJECT}/${repository}/app`
+  // RFC 6749 errors, `{"error": "<code>", "error_description"}`: a string where Google's APIs
+  // put an object. A revoked refresh token (or a deleted key) is who-are-you, not a bad argument.
+  const ANSWERS: readonly [string, number, string, ErrorCode, boolean][] = [
+    ['invalid_grant', 400, 'Token has been expired or revoked.', 'UNAUTHENTICATED', false],
+    ['invalid_client', 401, 'The OAuth client was not found.', 'UNAUTHENTICATED', false],
+    ['invalid_scope', 400, 'Invalid scope.', 'UNAUTHENTICATED', false],
+    ['unauthorized_client', 400, 'Client is unauthorized.', 'PERMISSION_DENIED', false],
+    ['temporarily_unavailable', 503, 'Try again later.', 'UNAVAILABLE', true],
+    ['temporarily_unavailable', 429, 'Rate limit exceeded.', 'RATE_LIMITED', true],
+    ['server_error', 500, 'Internal error.', 'UNAVAILABLE', true],
+  ]
+
+  for (const [error, status, description, code, retryable] of ANSWERS) {
+    it(`${error} (${status}) → ${code}, with its description`, async () => {
+      for (const call of [
+        (p: GcpProvider) => p.getCrossAccountAccess(name),
+        (p: GcpProvider) => p.generateCredentials(name, 'pull'),
+      ]) {
+        // A new provider has no token yet: its first call asks the token endpoint.
+        await using provider = await providerFor(fake, repository)
+        // google-auth-library asks again after a server error: every attempt gets the answer.
+        const times = retryable ? 5 : 1
+        fake.inject(
+          'oauthToken',
+          { status, body: { error, error_description: description } },
+          {
+            times,
+          },
+        )
+        const err = await rejectionOf(call(provider))
+        fake.reset()
+        expect(isArtifactRegistryError(err, code), String(err)).toBe(true)
+        expect(err).toMatchObject({ platform: 'gcp', retryable })
+        expect((err as Error).message).toContain(`(${error}): ${description}`)
+      }
+    })
+  }
+
+  it('a revoked refresh token is UNAUTHENTICATED', async () => {
+    const { authClient } = fake.providerOptions()
+    const revoked = new UserRefreshClient({
+      clientId: authClient._clientId ?? '',
+      clientSecret: authClient._clientSecret ?? '',
+      refreshToken: 'revoked',
+      endpoints: { oauth2TokenUrl: `${fake.url}/token` },
+    })
+    await using provider = await providerFor(fake, repository, { authClient: revoked })
+    for (const call of [
+      () => provider.createRepository('app'),
+      () => provider.generateCredentials(name, 'pull'),
+    ]) {
+      const err = await rejectionOf(call())
+      expect(isArtifactRegistryError(err, 'UNAUTHENTICATED'), String(err)).toBe(true)
     }
   })
 })

@@ -87,3 +87,37 @@ it(
   },
   TIMEOUT_MS,
 )
+
+it(
+  'credentials minted before a deprovision stay refused once the same names are provisioned again',
+  async () => {
+    const repository = freshRepositoryId()
+    const options = provisionOptions(fake, repository)
+    const { binding } = await provision(options)
+    const connect = () => fromBinding(binding, fake.providerOptions())
+    await using before = await connect()
+    const { name } = await before.createRepository('app')
+    const oldPush = await before.generateCredentials(name, 'push-pull')
+    const oldPull = await before.generateCredentials(name, 'pull')
+    await deprovision({ ...options, force: true })
+
+    // The same GAR repository id and account emails, made anew: new accounts, which IAM treats
+    // as other identities than the deleted ones, with the grants provisioning gives them.
+    const again = await provision(options)
+    expect(again.binding).toEqual(binding)
+    await using after = await connect()
+    const image = `docker://${oldPush.registry}/${name}:v1`
+    const stale = await workspace.skopeo.fails(
+      'copy',
+      ...(await copy(oldPush, workspace.image.reference, image)),
+    )
+    expect(stale.stderr).toMatch(/unauthorized|\b401\b/i)
+    const push = await after.generateCredentials(name, 'push-pull')
+    await workspace.skopeo.run('copy', ...(await copy(push, workspace.image.reference, image)))
+    const layout = `oci:${join(workspace.dir, 'stale-pull')}:v1`
+    const read = await workspace.skopeo.fails('copy', ...(await copy(oldPull, image, layout)))
+    expect(read.stderr).toMatch(/unauthorized|\b401\b/i)
+    await deprovision({ ...options, force: true })
+  },
+  TIMEOUT_MS,
+)

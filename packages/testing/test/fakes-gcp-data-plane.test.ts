@@ -121,6 +121,33 @@ describe('GCP fake: the data plane', () => {
     expect((await pushImage(own, successor, image, 'v2')).statuses).toEqual([403, 403])
   })
 
+  it("refuses a deleted account's tokens, also once an account of its email is created and granted again", async () => {
+    const email = 'pusher@acme.iam.gserviceaccount.com'
+    await using own = await startGcpFake({
+      repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [email],
+    })
+    const grant = (): void => {
+      own.seedPolicy(REPO, {
+        version: 1,
+        bindings: [{ role: 'roles/artifactregistry.writer', members: [`serviceAccount:${email}`] }],
+      })
+    }
+    grant()
+    const before = dockerLogin(await impersonate(own, email))
+    expect((await pushImage(own, before, 'acme/images/app', 'v1')).statuses).toEqual([201, 201])
+    // Google: a deleted account's applications lose their access, and a new account under the
+    // same email is a separate identity, so what the old one was given is never the new one's.
+    own.deleteServiceAccount(email)
+    expect(await registryRequest(own, before, 'GET', '/v2/')).toBe(401)
+    own.seedServiceAccount(email)
+    grant()
+    expect(await registryRequest(own, before, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(401)
+    expect((await pushImage(own, before, 'acme/images/app', 'v2')).statuses).toEqual([401, 401])
+    const after = dockerLogin(await impersonate(own, email))
+    expect((await pushImage(own, after, 'acme/images/app', 'v3')).statuses).toEqual([201, 201])
+  })
+
   it('reader pulls; writer pushes but cannot delete a manifest or tag; repoAdmin deletes', async () => {
     const writer = await loginAs(WRITER)
     const { statuses, digest } = await pushImage(fake, writer, 'acme/images/app', 'v1')

@@ -128,6 +128,39 @@ describe('GCP fake: IAM takes only members that exist', () => {
   })
 })
 
+describe('GCP fake: the size of a policy', () => {
+  it('takes 1,500 principals, each appearance in a binding counted, and refuses one more', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    // Domains are not looked up, so any number of them may be named.
+    const domains = (from: number, count: number): string[] =>
+      Array.from({ length: count }, (_, i) => `domain:d${from + i}.example`)
+    const write = async (bindings: unknown[]) => {
+      const read = await googleCall(
+        fake,
+        'GET',
+        `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`,
+      )
+      return googleCall(fake, 'POST', `${REPO}:setIamPolicy`, {
+        policy: { version: 3, etag: read.json.etag, bindings },
+      })
+    }
+    const half = domains(0, 750)
+    const full = [
+      { role: 'roles/artifactregistry.reader', members: half },
+      { role: 'roles/artifactregistry.writer', members: half },
+    ]
+    expect((await write(full)).status).toBe(200)
+    const over = await write([
+      ...full,
+      { role: 'roles/artifactregistry.repoAdmin', members: domains(750, 1) },
+    ])
+    expect(over.status).toBe(400)
+    expect(over.json).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } })
+    expect(JSON.stringify(over.json)).toContain('1,501')
+    expect(fake.getPolicy(REPO).bindings.flatMap((b) => b.members)).toHaveLength(1500)
+  })
+})
+
 describe('GCP fake: domain-restricted sharing', () => {
   it('refuses new members outside the permitted domains with 400 FAILED_PRECONDITION, naming each', async () => {
     const foreign = 'ci@other-org.iam.gserviceaccount.com'

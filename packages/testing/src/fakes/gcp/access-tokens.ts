@@ -7,7 +7,15 @@ interface TokenRecord {
   readonly expiresAtMs: number
   /** Whether the expiry is read on the machine's clock rather than the fake's. */
   readonly wallClock: boolean
+  /** For a service account's token: the email and unique id of the account it was minted for. */
+  readonly account?: { readonly email: string; readonly uid: string }
 }
+
+/**
+ * @internal The unique id of the live service account of an email, or `undefined` when there is
+ * none (never created, or deleted).
+ */
+export type AccountUidOf = (email: string) => string | undefined
 
 /**
  * @internal Every OAuth access token the fake issued and whom it stands for. Google's APIs and
@@ -21,7 +29,15 @@ interface TokenRecord {
 export class AccessTokens {
   readonly #tokens = new Map<string, TokenRecord>()
 
-  constructor(private readonly clock: GcpClock) {}
+  /**
+   * @param accountUidOf who each service account email names now: a token stands for the account
+   *   it was minted for, so it ends with that account's deletion, and never passes for a new
+   *   account created under the same email (IAM's separate identity, with a new unique id).
+   */
+  constructor(
+    private readonly clock: GcpClock,
+    private readonly accountUidOf: AccountUidOf = () => undefined,
+  ) {}
 
   /** A token of the caller, valid for `seconds` of wall-clock time. */
   issueToCaller(member: string, seconds: number): string {
@@ -37,15 +53,28 @@ export class AccessTokens {
   issueToServiceAccount(email: string, seconds: number): { token: string; expiresAtMs: number } {
     const token = `ya29.fake-${randomBytes(16).toString('hex')}`
     const expiresAtMs = Math.floor((this.clock.now() + seconds * 1000) / 1000) * 1000
-    this.#tokens.set(token, { member: `serviceAccount:${email}`, expiresAtMs, wallClock: false })
+    const uid = this.accountUidOf(email)
+    this.#tokens.set(token, {
+      member: `serviceAccount:${email}`,
+      expiresAtMs,
+      wallClock: false,
+      ...(uid === undefined ? {} : { account: { email, uid } }),
+    })
     return { token, expiresAtMs }
   }
 
-  /** The member a token stands for, or `undefined` when the fake never issued it or it expired. */
+  /**
+   * The member a token stands for, or `undefined` when the fake never issued it, it expired, or
+   * the service account it was minted for no longer exists.
+   */
   holder(token: string): string | undefined {
     const record = this.#tokens.get(token)
     if (record === undefined) return undefined
     const now = record.wallClock ? Date.now() : this.clock.now()
-    return now < record.expiresAtMs ? record.member : undefined
+    if (now >= record.expiresAtMs) return undefined
+    // Google: once an account is deleted, nothing acts as it any more.
+    const { account } = record
+    if (account !== undefined && this.accountUidOf(account.email) !== account.uid) return undefined
+    return record.member
   }
 }

@@ -133,8 +133,9 @@ export interface GcpFake extends FakeServer {
   seedServiceAccount(account: string | FakeServiceAccount): void
   /**
    * Delete a service account, as `gcloud iam service-accounts delete` does: bindings naming it
-   * turn into `deleted:serviceAccount:{email}?uid={uid}`, and a policy write naming it again is
-   * refused with 400 `INVALID_ARGUMENT`.
+   * turn into `deleted:serviceAccount:{email}?uid={uid}`, a policy write naming it again is
+   * refused with 400 `INVALID_ARGUMENT`, and the access tokens minted for it are refused (401),
+   * also once an account is created again under its email: that one is a separate identity.
    * @throws TypeError when it does not exist.
    */
   deleteServiceAccount(email: string): void
@@ -225,7 +226,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
   }
   const gar = new GarStore(options.lroPolls ?? 0, clock, pageLimit)
   for (const ref of options.repositories ?? []) gar.seed(ref)
-  const accessTokens = new AccessTokens(clock)
+  const accessTokens = new AccessTokens(clock, (email) => identities.uidOf(email))
   const dataPlane = await GarDataPlane.start(
     { gar, iam, roles, accessTokens, caller: identities.caller },
     options.tls,

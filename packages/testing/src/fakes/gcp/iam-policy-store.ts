@@ -38,14 +38,18 @@ const LOWER_VERSION_OVER_CONDITIONS =
 // Google answers an empty, never-written policy with this etag (bytes 00 20 01).
 const EMPTY_ETAG = 'ACAB'
 const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as const
+// IAM's limit on the principals of one allow policy, each appearance in a binding counted: a
+// grant past it is refused, however many of the members are the same principal.
+const MAX_PRINCIPALS = 1500
 // Predefined (`roles/…`) or custom (`projects/{p}/roles/{id}`, `organizations/{o}/roles/{id}`).
 const ROLE_NAME = /^(roles\/.+|(projects|organizations)\/[^/]+\/roles\/.+)$/
 
 /**
  * @internal IAM policies per resource with Google's read-modify-write rules: etags change on
  * every write, a stale etag is refused with 409 `ABORTED`, conditions need version 3 (to be
- * written, and in any write with an etag to a policy that holds them), and a read below version 3
- * hides conditions behind `_withcond_` role names.
+ * written, and in any write with an etag to a policy that holds them), a read below version 3
+ * hides conditions behind `_withcond_` role names, and a policy holds at most 1,500 principals
+ * (400 `INVALID_ARGUMENT` past that).
  */
 export class IamPolicyStore {
   readonly #policies = new Map<string, FakeIamPolicy>()
@@ -157,6 +161,14 @@ function validatePolicy(policy: unknown): string | undefined {
     if (hasCondition && version !== 3) {
       return 'a policy with conditional bindings must be written with version 3'
     }
+  }
+  const principals = ((p.bindings ?? []) as FakeIamBinding[]).reduce(
+    (sum, b) => sum + b.members.length,
+    0,
+  )
+  if (principals > MAX_PRINCIPALS) {
+    const count = (n: number): string => n.toLocaleString('en-US')
+    return `The policy names ${count(principals)} principals, more than the ${count(MAX_PRINCIPALS)} an allow policy may hold.`
   }
   return undefined
 }

@@ -135,6 +135,11 @@ export class Identities {
     this.#principals.add(member.toLowerCase())
   }
 
+  /** The unique id of the service account of an email, or `undefined` when none exists. */
+  uidOf(email: string): string | undefined {
+    return this.#serviceAccounts.get(email.toLowerCase())?.uid
+  }
+
   /** Whether a service account exists. */
   hasServiceAccount(email: string): boolean {
     return this.#serviceAccounts.has(email.toLowerCase())
