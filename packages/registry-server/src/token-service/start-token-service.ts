@@ -183,10 +183,13 @@ async function serveTokens(
       [
         'auth:',
         '  token:',
-        `    realm: ${realm}`,
-        `    service: ${service}`,
-        `    issuer: ${issuer}`,
-        `    rootcertbundle: ${path}`,
+        // Each value quoted (a JSON string is a YAML double-quoted scalar): unquoted, an issuer
+        // such as `acme #1` reads as `acme` (a comment follows) and every token is refused, and a
+        // value with `: ` in it breaks the file.
+        `    realm: ${JSON.stringify(realm)}`,
+        `    service: ${JSON.stringify(service)}`,
+        `    issuer: ${JSON.stringify(issuer)}`,
+        `    rootcertbundle: ${JSON.stringify(path)}`,
         '',
       ].join('\n'),
     registryAuthEnv: (path) => ({

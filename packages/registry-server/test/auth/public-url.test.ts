@@ -57,7 +57,7 @@ describe('the token realm of a registry reached at another address than it liste
       publicUrl: PUBLIC,
     })
     expect(tokens.realm).toBe(`${PUBLIC}/token`)
-    expect(tokens.registryAuthConfig('/ca.pem')).toContain(`    realm: ${PUBLIC}/token\n`)
+    expect(tokens.registryAuthConfig('/ca.pem')).toContain(`    realm: "${PUBLIC}/token"\n`)
     expect(tokens.registryAuthEnv('/ca.pem').REGISTRY_AUTH_TOKEN_REALM).toBe(`${PUBLIC}/token`)
   })
 
