@@ -87,14 +87,14 @@ export function remoteMinter(
         ttlSeconds,
         ifRepositoryExists: true,
       })
-      // Only our registry answers 404 here (a token service mints without asking): the
-      // repository was deleted since this provider found it.
-      if (res.status === 404) {
-        await res.body?.cancel()
-        throw repositoryNotFound(repository)
+      if (res.status !== 201) {
+        const text = await res.text()
+        // Our registry's answer when the repository was deleted since this provider found it (a
+        // token service mints without asking); any other 404 is a server without the endpoint.
+        if (res.status === 404 && ociErrorCode(text) === 'NAME_UNKNOWN')
+          throw repositoryNotFound(repository)
+        throw new RegistryHttpError(res.status, text, 'minting credentials')
       }
-      if (res.status !== 201)
-        throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
       const body = (await res.json()) as { username: string; password: string; expiresAt: string }
       return {
         username: body.username,
@@ -112,6 +112,16 @@ export function remoteMinter(
 }
 
 // --- Internal ---
+
+/** The code of the first error of an OCI error body, if `text` is one. */
+function ociErrorCode(text: string): string | undefined {
+  try {
+    const code: unknown = (JSON.parse(text) as { errors?: { code?: unknown }[] }).errors?.[0]?.code
+    return typeof code === 'string' ? code : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Where to mint, for a registry whose challenge names `realm`: the realm's origin when the

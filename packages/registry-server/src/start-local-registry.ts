@@ -65,7 +65,7 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
    * or a blob); resolves to `undefined`, minting nothing, for one that does not. A deletion of the
    * repository (which revokes again once its content is gone) either finds the credential or
    * makes this resolve to `undefined`, so a mint racing a deletion never outlives it. Over HTTP:
-   * `"ifRepositoryExists": true` in the mint request's body (404 for such a repository).
+   * `"ifRepositoryExists": true` in the mint request's body (404 `NAME_UNKNOWN` for such a repository).
    *
    * @throws TypeError as `generateCredentials` does
    */

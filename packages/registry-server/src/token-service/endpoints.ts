@@ -97,7 +97,7 @@ export type RepositoryPresence = (repository: string) => boolean
  * `POST /_artifact-registry/credentials` with `{ repository, permission, ttlSeconds?,
  * ifRepositoryExists? }`, admin only: mints a credential scoped to that repository and permission.
  * With `ifRepositoryExists: true` and `holdsRepository` (a registry), a repository that holds
- * nothing gets 404 and no credential; a standalone token service has no repositories to ask. Any
+ * nothing gets 404 `NAME_UNKNOWN` and no credential; a standalone token service has no repositories to ask. Any
  * other field, or a TTL `generateCredentials` refuses, is 400 (see {@link parseMintRequest}).
  */
 export async function handleMintRequest(
@@ -140,8 +140,12 @@ export async function handleMintRequest(
     permission,
     ttlSeconds,
   )
+  // OCI's code for a repository the registry does not know: a caller tells this 404 from that
+  // of a server with no such endpoint.
   if (minted === undefined)
-    return json(res, 404, { error: `repository ${repository} does not exist` })
+    return json(res, 404, {
+      errors: [{ code: 'NAME_UNKNOWN', message: `repository ${repository} holds nothing` }],
+    })
   json(res, 201, {
     username: minted.username,
     password: minted.password,

@@ -61,6 +61,7 @@ describe('minting only for a repository that exists', () => {
     const missing = await mintOverHttp(registry.url, { ...body, ifRepositoryExists: true })
     expect(missing.status).toBe(404)
     const text = await missing.text()
+    expect(JSON.parse(text)).toMatchObject({ errors: [{ code: 'NAME_UNKNOWN' }] })
     expect(text).toContain('team/app')
     expect(text).not.toContain('password')
     expect(await registry.generateCredentialsIfRepositoryExists('team/app', 'pull', 60)).toBe(
