@@ -6,7 +6,11 @@ import { capabilitiesOf } from './capabilities.js'
 import { AwsClients } from './clients.js'
 import { type AwsContext, allRegions } from './context.js'
 import { generateCredentials } from './credentials.js'
-import { changeCrossAccountAccess, getCrossAccountAccess } from './cross-account.js'
+import {
+  changeCrossAccountAccess,
+  getCrossAccountAccess,
+  revokeLeftoverGrants,
+} from './cross-account.js'
 import { listRepositories } from './list-repositories.js'
 import { platformError, sdkCall } from './map-error.js'
 import { routableNameBudget } from './name-budget.js'
@@ -62,7 +66,9 @@ export class AwsProvider implements core.ArtifactRegistry {
   async createRepository(name: string): Promise<core.RepositoryResponse> {
     const routable = routableName(this.#ctx.options.prefix, name, this.#nameBudget)
     await this.#ensureReplication()
-    return createRepository(this.#ctx, routable)
+    return createRepository(this.#ctx, routable, (region) =>
+      revokeLeftoverGrants(this.#ctx, region, routable),
+    )
   }
 
   async getRepository(name: string): Promise<core.RepositoryResponse> {

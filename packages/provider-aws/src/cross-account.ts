@@ -16,6 +16,8 @@ import {
   addGrants,
   emptyGrants,
   type GrantSet,
+  grantsBeyond,
+  grantsNothing,
   grantsOf,
   removeGrants,
   sameGrants,
@@ -43,7 +45,7 @@ export async function getCrossAccountAccess(
 ): Promise<CrossAccountPermissions> {
   const home = parseRepositoryPolicy(await readPolicy(ctx, ctx.options.region, name)).grants
   const replicas = await Promise.all(
-    ctx.options.replicationRegions.map((r) => replicaGrants(ctx, r, name)),
+    ctx.options.replicationRegions.map((r) => grantsUnlessGone(ctx, r, name)),
   )
   const grants = replicas.reduce(addGrants, home)
   // ECR does not report when a policy changed, so lastUpdated stays null rather than a guess.
@@ -81,6 +83,32 @@ export async function changeCrossAccountAccess(
     return
   }
   await revokeEverywhere(ctx, name, apply)
+}
+
+/**
+ * Take back the grants of ours that a replica holds and the home repository does not: called by
+ * `createRepository` for a replica that outlived an earlier repository of the name (its deletion
+ * failed in that region, or the region left `replicationRegions` for a while), whose grants would
+ * otherwise reach the new repository's images there, and read back from `get` as the new
+ * repository's. Statements of others are kept, as in every change.
+ *
+ * Only what both reads agree on is taken back. A grant is added at home before in any replica, so
+ * one the replica shows is at home by the time the home policy is read after it, unless it was
+ * revoked meanwhile; what an add made between the two reads (another caller granting the new
+ * repository at once) is not taken back.
+ */
+export async function revokeLeftoverGrants(
+  ctx: AwsContext,
+  region: string,
+  name: string,
+): Promise<void> {
+  // A repository deleted meanwhile (a deletion running at once) grants nothing.
+  const replica = await grantsUnlessGone(ctx, region, name)
+  if (grantsNothing(replica)) return
+  const home = await grantsUnlessGone(ctx, ctx.options.region, name)
+  const leftover = grantsBeyond(replica, home)
+  if (grantsNothing(leftover)) return
+  await revokeInReplica(ctx, region, name, (current) => removeGrants(current, leftover))
 }
 
 // --- Internal ---
@@ -150,8 +178,8 @@ function revokeInReplica(
   return unlessNoReplica(updatePolicy(ctx, region, name, apply), undefined)
 }
 
-/** The grants of a replica's policy; none when the replica does not exist. */
-function replicaGrants(ctx: AwsContext, region: string, name: string): Promise<GrantSet> {
+/** The grants of a region's repository policy; none when that repository does not exist. */
+function grantsUnlessGone(ctx: AwsContext, region: string, name: string): Promise<GrantSet> {
   const grants = readPolicy(ctx, region, name).then((text) => parseRepositoryPolicy(text).grants)
   return unlessNoReplica(grants, emptyGrants())
 }

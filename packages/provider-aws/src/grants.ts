@@ -66,6 +66,24 @@ export function removeGrants(current: GrantSet, change: GrantSet): GrantSet {
   return { accounts, roles, lambda }
 }
 
+/**
+ * What `a` grants that `b` does not, fact by fact (roles by {@link roleIdentity}); unlike
+ * {@link removeGrants}, a Lambda pair is kept whether or not its account is.
+ */
+export function grantsBeyond(a: GrantSet, b: GrantSet): GrantSet {
+  const held = new Set([...b.roles].map(roleIdentity))
+  return {
+    accounts: new Set([...a.accounts].filter((account) => !b.accounts.has(account))),
+    roles: new Set([...a.roles].filter((role) => !held.has(roleIdentity(role)))),
+    lambda: new Set([...a.lambda].filter((key) => !b.lambda.has(key))),
+  }
+}
+
+/** Whether a grant set grants nothing. */
+export function grantsNothing(grants: GrantSet): boolean {
+  return grants.accounts.size === 0 && grants.roles.size === 0 && grants.lambda.size === 0
+}
+
 /** Whether two grant sets hold the same facts. */
 export function sameGrants(a: GrantSet, b: GrantSet): boolean {
   const same = (x: ReadonlySet<string>, y: ReadonlySet<string>): boolean =>

@@ -80,6 +80,15 @@ const BY_NAME: Readonly<Record<string, Rule>> = {
   NoSuchEntityException: rule('NOT_FOUND'),
   EntityAlreadyExistsException: rule('ALREADY_EXISTS'),
   DeleteConflictException: rule('CONFLICT'),
+  // IAM: another change of the same role or policy was under way ("submit your request again"),
+  // or the role is still being changed (a service-linked role's creation): a race, not our bug.
+  ConcurrentModificationException: rule('CONFLICT', true),
+  ConcurrentModification: rule('CONFLICT', true),
+  EntityTemporarilyUnmodifiableException: rule('CONFLICT', true),
+  EntityTemporarilyUnmodifiable: rule('CONFLICT', true),
+  // IAM's invalid or out-of-range parameter value.
+  InvalidInputException: rule('INVALID_ARGUMENT'),
+  InvalidInput: rule('INVALID_ARGUMENT'),
   InvalidParameterException: rule('INVALID_ARGUMENT'),
   InvalidTagParameterException: rule('INVALID_ARGUMENT'),
   TooManyTagsException: rule('INVALID_ARGUMENT'),
@@ -149,6 +158,8 @@ function ruleFor(name: string, err: unknown): Rule {
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return rule('UNAVAILABLE', true)
   if (status === 401) return rule('UNAUTHENTICATED')
   if (status === 403) return rule('PERMISSION_DENIED')
+  // HTTP's "conflict with the current state of the resource", as every other provider reads it.
+  if (status === 409) return rule('CONFLICT')
   return rule('INTERNAL')
 }
 

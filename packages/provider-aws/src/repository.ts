@@ -14,11 +14,24 @@ import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error
  * one with its real URI and creation time. Replicas are created up front because ECR only
  * creates them on the first replicated push, and a policy cannot be set on a repository that
  * does not exist yet.
+ *
+ * A replica that is already there when this call creates the home repository outlived an earlier
+ * repository of the name (a `deleteRepository` that failed in its region, or a region dropped
+ * from `replicationRegions` and added again): `leftover` is called for its region, before this
+ * call returns, to take back what that repository's grants left in it.
  */
-export async function createRepository(ctx: AwsContext, name: string): Promise<RepositoryResponse> {
-  const home = await createOrDescribe(ctx, ctx.options.region, name)
+export async function createRepository(
+  ctx: AwsContext,
+  name: string,
+  leftover: (region: string) => Promise<void> = async () => {},
+): Promise<RepositoryResponse> {
+  const created = (await createIn(ctx, ctx.options.region, name))?.repository
+  const home = created ?? (await describeRepository(ctx, name))
   await Promise.all(
-    ctx.options.replicationRegions.map((region) => createOrDescribe(ctx, region, name)),
+    ctx.options.replicationRegions.map(async (region) => {
+      const replica = await createOrDescribe(ctx, region, name)
+      if (created !== undefined && replica.existed) await leftover(region)
+    }),
   )
   return toResponse(ctx, home, name)
 }
@@ -98,13 +111,15 @@ export function toResponse(
 
 // --- Internal ---
 
+/** Create `name` in `region`, or describe the one there (`existed`). */
 async function createOrDescribe(
   ctx: AwsContext,
   region: string,
   name: string,
-): Promise<Repository> {
-  const created = await createIn(ctx, region, name)
-  return created?.repository ?? describeRepository(ctx, name, region)
+): Promise<{ repository: Repository; existed: boolean }> {
+  const created = (await createIn(ctx, region, name))?.repository
+  if (created !== undefined) return { repository: created, existed: false }
+  return { repository: await describeRepository(ctx, name, region), existed: true }
 }
 
 /** Create `name` in `region`: ECR's answer, or `undefined` when the repository already existed. */

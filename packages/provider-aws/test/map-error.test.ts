@@ -4,7 +4,9 @@ import { ECRServiceException } from '@aws-sdk/client-ecr'
 import { STSServiceException } from '@aws-sdk/client-sts'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { mapError } from '../src/map-error.js'
+import { provision } from '../src/provision/index.js'
 import { providerFor, registryErrorOf, uniqueLogical } from './helpers.js'
+import { provisionOptions } from './provision-helpers.js'
 
 const fake = await startAwsFake()
 afterAll(() => fake.close())
@@ -84,6 +86,26 @@ describe('SDK errors through the real clients', () => {
     fake.inject('AssumeRole', { status, headers: { 'content-type': 'text/xml' }, body })
     expect(await registryErrorOf(registry.generateCredentials(name, 'pull'))).toMatchObject({
       code,
+    })
+  })
+
+  // IAM answers a change that raced another change of the same role 409 ConcurrentModification
+  // ("wait a few minutes and submit your request again"), and a bad value 400 InvalidInput: a
+  // transient conflict and the caller's input, never a bug of ours (INTERNAL).
+  it.each<[string, number, ErrorCode, boolean]>([
+    ['ConcurrentModification', 409, 'CONFLICT', true],
+    ['EntityTemporarilyUnmodifiable', 409, 'CONFLICT', true],
+    ['InvalidInput', 400, 'INVALID_ARGUMENT', false],
+    ['SomethingNew', 409, 'CONFLICT', false],
+  ])('IAM %s (HTTP %s) → %s (retryable: %s)', async (codeName, status, code, retryable) => {
+    await using iamFake = await startAwsFake()
+    const body =
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${codeName}</Code>` +
+      '<Message>nope</Message></Error><RequestId>r</RequestId></ErrorResponse>'
+    iamFake.inject('CreateRole', { status, headers: { 'content-type': 'text/xml' }, body })
+    expect(await registryErrorOf(provision(provisionOptions(iamFake)))).toMatchObject({
+      code,
+      retryable,
     })
   })
 

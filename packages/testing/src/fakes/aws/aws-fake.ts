@@ -54,23 +54,29 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   const ecrPageLimit = checkPageLimit('ecrPageLimit', options.ecrPageLimit)
   const accountId = options.accountId ?? DEFAULT_ACCOUNT
   const clock = new FakeClock()
+  const principals = new PrincipalDirectory(clock)
   const ecr = new EcrState(
     accountId,
     options.replicaDelayMs === undefined ? 0 : options.replicaDelayMs,
     () => clock.now(),
+    (arn) => principals.idOf(arn),
   )
   const sessions = new SessionStore()
   const assumed: AssumeRoleRecord[] = []
   const tokens: AuthorizationTokenRecord[] = []
   const tokensByPassword = new Map<string, AuthorizationTokenRecord>()
   const roles = checkRoles(options.roles ?? {})
-  const principals = new PrincipalDirectory(clock)
   // The base identity is an IAM user of the account: it exists, so a trust policy may name it.
   const baseIdentity = callerArn(undefined, accountId)
   for (const arn of [baseIdentity, ...Object.keys(roles), ...(options.principals ?? [])]) {
     principals.add(arn)
   }
-  const iamRoles = new IamState(accountId, options.managedPolicies ?? {}, () => clock.now())
+  const iamRoles = new IamState(
+    accountId,
+    options.managedPolicies ?? {},
+    () => clock.now(),
+    (arn) => principals.idOf(arn),
+  )
   const iam = new IamEvaluator(
     options.basePolicies,
     roles,

@@ -1,12 +1,19 @@
+import { bindPrincipals, type IdOf, type PrincipalIds, showPrincipals } from './principal-ids.js'
 import type { FakeReplicationRule, FakeRepository } from './types.js'
 
 /** ECR's repository-name grammar (2–256 characters). */
 const REPOSITORY_NAME =
   /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
 
+/** A repository policy as stored: its text, and the unique ids its role and user principals had. */
+interface StoredPolicy {
+  readonly text: string
+  readonly ids: PrincipalIds
+}
+
 interface RegionState {
   readonly repositories: Map<string, FakeRepository>
-  readonly policies: Map<string, string>
+  readonly policies: Map<string, StoredPolicy>
   rules: FakeReplicationRule[]
 }
 
@@ -14,7 +21,9 @@ interface RegionState {
  * The registry of one account, per region: repositories, repository policies and the
  * registry-level replication rules. Replication copies repositories (never policies, as ECR does)
  * into the destination regions of every matching rule, and, as ECR does, only once an image is
- * pushed: creating a repository creates no replica.
+ * pushed: creating a repository creates no replica. A policy names its roles and users by the
+ * unique ids they had when it was set, as IAM stores resource policies: one deleted since (or
+ * created again under its name) reads back as that id, and no longer as its ARN.
  */
 export class EcrState {
   readonly #regions = new Map<string, RegionState>()
@@ -25,6 +34,8 @@ export class EcrState {
     private readonly replicaDelayMs: number | null,
     /** The fake's time in ms, for creation dates. */
     private readonly now: () => number,
+    /** The unique id of the IAM role or user that has an ARN now. */
+    private readonly principalId: IdOf = () => undefined,
   ) {}
 
   /** Whether `name` is a repository name ECR accepts. */
@@ -79,14 +90,18 @@ export class EcrState {
     return repository
   }
 
+  /** The policy as ECR shows it (see the class). */
   policy(region: string, name: string): string | undefined {
-    return this.#region(region).policies.get(name)
+    const stored = this.#region(region).policies.get(name)
+    return stored === undefined
+      ? undefined
+      : showPrincipals(stored.text, stored.ids, this.principalId)
   }
 
   setPolicy(region: string, name: string, policyText: string | undefined): void {
     const { policies } = this.#region(region)
     if (policyText === undefined) policies.delete(name)
-    else policies.set(name, policyText)
+    else policies.set(name, { text: policyText, ids: bindPrincipals(policyText, this.principalId) })
   }
 
   rules(region: string): FakeReplicationRule[] {

@@ -295,7 +295,7 @@ function createRole(ctx: IamContext, roleName: string, form: URLSearchParams): F
   if (role === undefined) {
     return iamError('EntityAlreadyExists', `Role with name ${roleName} already exists.`, 409)
   }
-  ctx.principals.add(role.arn)
+  ctx.principals.add(role.arn, 0, role.roleId)
   return iamOk('CreateRole', roleXml(role))
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { InstanceProfiles } from './iam-instance-profiles.js'
+import { bindPrincipals, type IdOf, showPrincipals } from './principal-ids.js'
 
 /** An IAM role as the fake's IAM stores it. */
 export interface FakeIamRole {
@@ -9,7 +10,10 @@ export interface FakeIamRole {
   readonly path: string
   readonly arn: string
   readonly createDate: Date
-  /** The trust policy, as sent (JSON text). */
+  /**
+   * The trust policy (JSON text) as IAM shows it: as sent, but a role or user it names that was
+   * deleted since (or created again under its name) reads as the unique id it had.
+   */
   assumeRolePolicyDocument: string
   /** 3600 to 43200 seconds. */
   maxSessionDuration: number
@@ -35,7 +39,9 @@ export type NewIamRole = Pick<
 /**
  * The IAM roles of the fake's account, created through its IAM API, and the managed policies a
  * test seeded (the only ones that can be a permissions boundary). Role names are unique without
- * regard to case, as in IAM.
+ * regard to case, as in IAM. A trust policy names its roles and users by the unique ids they had
+ * when it was set, as IAM stores it: a principal deleted and created again under its name is not
+ * trusted by it any more.
  */
 export class IamState {
   readonly #roles = new Map<string, FakeIamRole>()
@@ -47,6 +53,8 @@ export class IamState {
     readonly accountId: string,
     managedPolicies: Readonly<Record<string, string>>,
     private readonly now: () => number,
+    /** The unique id of the IAM role or user that has an ARN now. */
+    private readonly principalId: IdOf = () => undefined,
   ) {
     this.#managedPolicies = new Map(Object.entries(managedPolicies))
     this.instanceProfiles = new InstanceProfiles(accountId, now)
@@ -78,13 +86,23 @@ export class IamState {
   create(input: NewIamRole): FakeIamRole | undefined {
     const key = input.roleName.toLowerCase()
     if (this.#roles.has(key)) return undefined
+    const idOf = this.principalId
+    let trust = {
+      text: input.assumeRolePolicyDocument,
+      ids: bindPrincipals(input.assumeRolePolicyDocument, idOf),
+    }
     const role: FakeIamRole = {
       roleName: input.roleName,
       roleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}`,
       path: input.path,
       arn: this.roleArn(input.path, input.roleName),
       createDate: new Date(this.now()),
-      assumeRolePolicyDocument: input.assumeRolePolicyDocument,
+      get assumeRolePolicyDocument(): string {
+        return showPrincipals(trust.text, trust.ids, idOf)
+      },
+      set assumeRolePolicyDocument(text: string) {
+        trust = { text, ids: bindPrincipals(text, idOf) }
+      },
       maxSessionDuration: input.maxSessionDuration,
       description: input.description,
       permissionsBoundaryArn: input.permissionsBoundaryArn,
