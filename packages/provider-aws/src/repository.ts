@@ -15,10 +15,11 @@ import { awsErrorName, mapError, repositoryNotFound, sdkCall } from './map-error
  * creates them on the first replicated push, and a policy cannot be set on a repository that
  * does not exist yet.
  *
- * A replica that is already there when this call creates the home repository outlived an earlier
- * repository of the name (a `deleteRepository` that failed in its region, or a region dropped
- * from `replicationRegions` and added again): `leftover` is called for its region, before this
- * call returns, to take back what that repository's grants left in it.
+ * A replica older than the home repository outlived an earlier repository of the name (a
+ * `deleteRepository` that failed in its region, or a region dropped from `replicationRegions` and
+ * added again): `leftover` is called for its region, before this call returns, to take back what
+ * that repository's grants left in it. Told by the creation times, not by whether this call
+ * created the home repository, so a retry after a create that failed half way still cleans up.
  */
 export async function createRepository(
   ctx: AwsContext,
@@ -30,7 +31,7 @@ export async function createRepository(
   await Promise.all(
     ctx.options.replicationRegions.map(async (region) => {
       const replica = await createOrDescribe(ctx, region, name)
-      if (created !== undefined && replica.existed) await leftover(region)
+      if (outlivedItsRepository(replica, home, created !== undefined)) await leftover(region)
     }),
   )
   return toResponse(ctx, home, name)
@@ -110,6 +111,22 @@ export function toResponse(
 }
 
 // --- Internal ---
+
+/**
+ * Whether a replica predates its home repository: made for an earlier repository of the name.
+ * Without both creation times, only a replica found by a call that created the home one counts.
+ */
+function outlivedItsRepository(
+  replica: { repository: Repository; existed: boolean },
+  home: Repository,
+  homeCreatedNow: boolean,
+): boolean {
+  if (!replica.existed) return false
+  const replicaCreated = replica.repository.createdAt?.getTime()
+  const homeCreated = home.createdAt?.getTime()
+  if (replicaCreated === undefined || homeCreated === undefined) return homeCreatedNow
+  return replicaCreated < homeCreated
+}
 
 /** Create `name` in `region`, or describe the one there (`existed`). */
 async function createOrDescribe(

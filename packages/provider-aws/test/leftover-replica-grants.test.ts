@@ -51,6 +51,27 @@ describe('a replica left by an earlier repository of the name', () => {
     )
   })
 
+  it('keeps none of its grants when the create that found it failed and is retried', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
+    const logical = uniqueLogical('tenant')
+    const { name } = await registry.createRepository(logical)
+    await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
+    fake.inject('DeleteRepository', { before: () => {} })
+    fake.inject('DeleteRepository', 'server-error')
+    await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    // ECR's clock: the home repository is made again at least a millisecond later.
+    await new Promise((resolve) => setTimeout(resolve, 5))
+
+    // The home repository is made again; reading the replica it found fails, so does the call.
+    fake.inject('DescribeRepositories', 'server-error')
+    await expect(registry.createRepository(logical)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    await registry.createRepository(logical)
+    expect((await registry.getCrossAccountAccess(name)).access).toEqual(access({}))
+  })
+
   it('takes back nothing a caller granted the new repository meanwhile', async () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
