@@ -1,5 +1,6 @@
 import { FAKE_AZURE } from '@artifact-registry/testing/fakes/azure'
 import { describe, expect, it } from 'vitest'
+import { DataPlaneClient } from '../src/data-plane.js'
 import { provision } from '../src/provision/index.js'
 import {
   provisionOptions,
@@ -38,6 +39,42 @@ describe('provision converges', () => {
     expect(actions(changes)).toEqual(['update container-registry'])
     expect(changes[0]?.detail).toBe('sku Basic → Standard; admin user enabled → disabled')
     expect(registry).toMatchObject({ sku: 'Standard', adminUserEnabled: false })
+  })
+
+  it('turns anonymous pull off: it lets anyone pull every repository without credentials (update)', async () => {
+    const { fake, first, registry } = await provisioned()
+    await using _ = fake
+    const loginServer = first.binding.loginServer ?? ''
+    const anonymousPull = async () => {
+      const client = new DataPlaneClient(loginServer, [fake.ca], 5_000)
+      try {
+        const query = new URLSearchParams({
+          service: loginServer,
+          scope: 'repository:web-app:pull',
+        })
+        return (await client.send('GET', `/oauth2/token?${query}`, {})).status
+      } finally {
+        client.close()
+      }
+    }
+    // Someone turned it on by hand: no credential this library mints is needed to pull any more.
+    registry.anonymousPullEnabled = true
+    expect(await anonymousPull()).toBe(200)
+    const { changes } = await provision(provisionOptions(fake))
+    expect(actions(changes)).toEqual(['update container-registry'])
+    expect(changes[0]?.detail).toBe('anonymous pull enabled → disabled')
+    expect(registry).toMatchObject({ anonymousPullEnabled: false, sku: 'Standard' })
+    expect(await anonymousPull()).toBe(401)
+  })
+
+  it('creates the registry with anonymous pull off, whatever the default', async () => {
+    const fake = await startProvisionFake()
+    await using _ = fake
+    await provision(provisionOptions(fake))
+    const put = fake.requests.find((r) => r.operation === 'registries.create')
+    expect(JSON.parse(String(put?.body))).toMatchObject({
+      properties: { adminUserEnabled: false, anonymousPullEnabled: false },
+    })
   })
 
   it('repairs with a PATCH of only what drifted: tags, network access and rules stay', async () => {

@@ -28,9 +28,9 @@ export function readRegistry(ctx: ProvisionContext): Promise<Registry | undefine
 }
 
 /**
- * Create the registry (SKU, location, admin user disabled, tagged {@link managedTags}: ours, and
- * this binding's prefix) with a PUT, or put back what drifted (SKU, admin user, a failed
- * provisioning) with a PATCH carrying only those fields: a PUT replaces the whole registry, so it
+ * Create the registry (SKU, location, admin user and anonymous pull disabled, tagged
+ * {@link managedTags}: ours, and this binding's prefix) with a PUT, or put back what drifted (SKU,
+ * admin user, anonymous pull, a failed provisioning) with a PATCH carrying only those fields: a PUT replaces the whole registry, so it
  * would reset its tags, network rules, public network access and policies. Waits for the
  * long-running operation. A registry provisioning did not create (no tag), or created for
  * another binding's prefix, is `CONFLICT`: never taken over or shared. A registry in another
@@ -114,6 +114,8 @@ function createRegistry(ctx: ProvisionContext, { location, sku }: WantedRegistry
         location,
         sku: { name: sku },
         adminUserEnabled: false,
+        // Off already by default; said so, as its repair below is the same security property.
+        anonymousPullEnabled: false,
         tags: managedTags(ctx.resolved.runtime.repositoryPrefix),
       },
       { updateIntervalInMs: pollIntervalMs, abortSignal },
@@ -150,6 +152,12 @@ function driftOf(
   if (registry.adminUserEnabled === true) {
     drift.push('admin user enabled → disabled')
     repair.adminUserEnabled = false
+  }
+  // Anonymous pull lets anyone pull every repository without credentials: the one-repository
+  // scope of every pull credential this library mints would mean nothing.
+  if (registry.anonymousPullEnabled === true) {
+    drift.push('anonymous pull enabled → disabled')
+    repair.anonymousPullEnabled = false
   }
   if (registry.provisioningState === 'Failed') {
     drift.push('provisioning failed → provisioned again')

@@ -10,9 +10,9 @@ import { convergeRoleDefinition } from './role-definition.js'
 
 /**
  * Create the Azure Container Registry and what its runtime principal needs on it, or converge
- * what exists: the registry (`container-registry`: SKU, location, admin user disabled, tagged
- * as provisioning's; a repair is a PATCH of only what drifted; waits for
- * the long-running operation, then for the login server to answer), the custom role of the
+ * what exists: the registry (`container-registry`: SKU, location, admin user and anonymous pull
+ * disabled, tagged as provisioning's; a repair is a PATCH of only what drifted; waits for the
+ * long-running operation, then for the login server to answer), the custom role of the
  * runtime's ARM actions (`role-definition`) and the runtime principal's role assignments on the
  * registry (`role-assignment`: the custom role and the built-in data-plane roles its credentials
  * mode needs). A second run reports everything `unchanged`; what drifted is put back (`update`)

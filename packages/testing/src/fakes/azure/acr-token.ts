@@ -22,7 +22,8 @@ const CATALOG_SCOPE = 'registry:catalog:*'
  * `/oauth2/token`: an ACR access token whose `access` claim is what was asked for, minus what the
  * credential does not allow. Three ways in, as ACR documents them:
  * - `GET ?service=…&scope=…` with `Authorization: Basic` (what docker, podman and skopeo send
- *   after the registry's Bearer challenge), checked by `state.basicVerifiers`;
+ *   after the registry's Bearer challenge), checked by `state.basicVerifiers`, or without
+ *   credentials at a registry with anonymous pull enabled (`pull` on any repository);
  * - `POST` form `grant_type=refresh_token` with an ACR refresh token from `/oauth2/exchange`;
  * - `POST` form `grant_type=password` with `username` and `password`, checked like Basic.
  * `scope` may repeat, and each may hold several space-separated scopes; none asks for nothing
@@ -82,8 +83,8 @@ function grantOf(
 ): TokenGrant | FakeResponse {
   if (request.method === 'GET') {
     const credentials = parseBasic(request.headers.authorization)
-    if (credentials === undefined) return unauthorized('basic authentication required')
-    return verified(credentials, ctx, verification)
+    if (credentials !== undefined) return verified(credentials, ctx, verification)
+    return anonymousGrant(ctx, verification) ?? unauthorized('basic authentication required')
   }
   const grantType = params.get('grant_type')
   if (grantType === 'refresh_token') {
@@ -101,6 +102,20 @@ function grantOf(
     return verified(credentials, ctx, verification)
   }
   return acrError(400, 'UNSUPPORTED', 'grant_type must be refresh_token or password')
+}
+
+/**
+ * What a request without credentials gets at a registry with anonymous pull enabled: `pull` on
+ * every repository, as ACR documents it (docker and skopeo then pull without logging in);
+ * `undefined` at any other registry.
+ */
+function anonymousGrant(ctx: AcrContext, verification: BasicVerification): TokenGrant | undefined {
+  const registry = ctx.state.registries.get(ctx.state.loginServers.get(verification.service) ?? '')
+  if (registry?.anonymousPullEnabled !== true) return undefined
+  return {
+    subject: 'anonymous',
+    allowed: (type) => (type === 'repository' ? ['pull'] : []),
+  }
 }
 
 function verified(

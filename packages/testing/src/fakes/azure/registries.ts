@@ -2,6 +2,7 @@ import type { FakeRequest, FakeResponse } from '../fake-server.js'
 import type { ArmContext, ArmPath } from './arm.js'
 import { startDelete, startPut } from './provisioning.js'
 import {
+  anonymousPullRefusal,
   parseRegistrySettings,
   patchRegistry,
   REGISTRY_DEFAULTS,
@@ -30,6 +31,7 @@ export function addRegistry(state: AzureFakeState, init: FakeRegistrySeed): Fake
     creationDate: new Date(),
     provisioningState: 'Succeeded',
     adminUserEnabled: false,
+    anonymousPullEnabled: false,
     tags: { ...init.tags },
     publicNetworkAccess: init.publicNetworkAccess ?? REGISTRY_DEFAULTS.publicNetworkAccess,
     networkRuleSet: init.networkRuleSet ?? REGISTRY_DEFAULTS.networkRuleSet,
@@ -62,6 +64,7 @@ export function registryBody(registry: FakeRegistry, loginServer: string | undef
       creationDate: registry.creationDate.toISOString(),
       provisioningState: registry.provisioningState,
       adminUserEnabled: registry.adminUserEnabled,
+      anonymousPullEnabled: registry.anonymousPullEnabled,
       publicNetworkAccess: registry.publicNetworkAccess,
       ...(registry.networkRuleSet === undefined ? {} : { networkRuleSet: registry.networkRuleSet }),
     },
@@ -109,6 +112,8 @@ async function createRegistry(
   const input = parseRegistry(request, path)
   if ('status' in input) return input
   const { sku, location } = input
+  const refused = anonymousPullRefusal(sku, input.anonymousPullEnabled === true)
+  if (refused !== undefined) return refused
   if (existing === undefined && nameTaken(ctx, path.registryName)) {
     return armError(
       409,
@@ -159,6 +164,11 @@ function updateRegistry(
   if (existing === undefined) return resourceNotFound(path)
   const patch = parseRegistrySettings(parseJson(request.body))
   if ('status' in patch) return patch
+  const refused = anonymousPullRefusal(
+    patch.sku ?? existing.sku,
+    patch.anonymousPullEnabled ?? existing.anonymousPullEnabled,
+  )
+  if (refused !== undefined) return refused
   patchRegistry(existing, patch)
   return startPut(ctx, {
     operation: 'registries.update',

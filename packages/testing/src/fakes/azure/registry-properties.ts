@@ -9,6 +9,7 @@ export interface RegistrySettings {
   sku: FakeSku | undefined
   tags: Record<string, string> | undefined
   adminUserEnabled: boolean | undefined
+  anonymousPullEnabled: boolean | undefined
   publicNetworkAccess: FakePublicNetworkAccess | undefined
   networkRuleSet: FakeNetworkRuleSet | undefined
 }
@@ -17,18 +18,21 @@ export interface RegistrySettings {
 export const REGISTRY_DEFAULTS: Readonly<{
   tags: Readonly<Record<string, string>>
   adminUserEnabled: boolean
+  anonymousPullEnabled: boolean
   publicNetworkAccess: FakePublicNetworkAccess
   networkRuleSet: FakeNetworkRuleSet | undefined
 }> = {
   tags: {},
   adminUserEnabled: false,
+  anonymousPullEnabled: false,
   publicNetworkAccess: 'Enabled',
   networkRuleSet: undefined,
 }
 
 /**
  * Read the settings of a registry `PUT` or `PATCH` body (`sku`, `tags`, and the properties
- * `adminUserEnabled`, `publicNetworkAccess`, `networkRuleSet`), or ARM's 400 for a bad one.
+ * `adminUserEnabled`, `anonymousPullEnabled`, `publicNetworkAccess`, `networkRuleSet`), or ARM's
+ * 400 for a bad one.
  */
 export function parseRegistrySettings(body: unknown): RegistrySettings | FakeResponse {
   const b = (typeof body === 'object' && body !== null ? body : {}) as {
@@ -36,6 +40,7 @@ export function parseRegistrySettings(body: unknown): RegistrySettings | FakeRes
     tags?: unknown
     properties?: {
       adminUserEnabled?: unknown
+      anonymousPullEnabled?: unknown
       publicNetworkAccess?: unknown
       networkRuleSet?: unknown
     }
@@ -47,6 +52,10 @@ export function parseRegistrySettings(body: unknown): RegistrySettings | FakeRes
   }
   if (props.adminUserEnabled !== undefined && typeof props.adminUserEnabled !== 'boolean') {
     return invalid('properties.adminUserEnabled must be a boolean')
+  }
+  const anonymous = props.anonymousPullEnabled
+  if (anonymous !== undefined && typeof anonymous !== 'boolean') {
+    return invalid('properties.anonymousPullEnabled must be a boolean')
   }
   const access = props.publicNetworkAccess
   if (access !== undefined && access !== 'Enabled' && access !== 'Disabled') {
@@ -61,6 +70,7 @@ export function parseRegistrySettings(body: unknown): RegistrySettings | FakeRes
     sku,
     tags: b.tags === undefined ? undefined : { ...b.tags },
     adminUserEnabled: props.adminUserEnabled,
+    anonymousPullEnabled: anonymous,
     publicNetworkAccess: access,
     networkRuleSet:
       rules === undefined ? undefined : { ...rules, ipRules: [...(rules.ipRules ?? [])] },
@@ -75,6 +85,9 @@ export function patchRegistry(registry: FakeRegistry, patch: RegistrySettings): 
   if (patch.sku !== undefined) registry.sku = patch.sku
   if (patch.tags !== undefined) registry.tags = patch.tags
   if (patch.adminUserEnabled !== undefined) registry.adminUserEnabled = patch.adminUserEnabled
+  if (patch.anonymousPullEnabled !== undefined) {
+    registry.anonymousPullEnabled = patch.anonymousPullEnabled
+  }
   if (patch.publicNetworkAccess !== undefined) {
     registry.publicNetworkAccess = patch.publicNetworkAccess
   }
@@ -83,7 +96,8 @@ export function patchRegistry(registry: FakeRegistry, patch: RegistrySettings): 
 
 /**
  * Apply a `PUT` to an existing registry: ARM replaces it, so what the body leaves out goes back
- * to its default (no tags, public network access enabled, no network rules, admin user off).
+ * to its default (no tags, public network access enabled, no network rules, admin user and
+ * anonymous pull off).
  */
 export function replaceRegistry(
   registry: FakeRegistry,
@@ -92,8 +106,23 @@ export function replaceRegistry(
   registry.sku = put.sku
   registry.tags = put.tags ?? { ...REGISTRY_DEFAULTS.tags }
   registry.adminUserEnabled = put.adminUserEnabled ?? REGISTRY_DEFAULTS.adminUserEnabled
+  registry.anonymousPullEnabled = put.anonymousPullEnabled ?? REGISTRY_DEFAULTS.anonymousPullEnabled
   registry.publicNetworkAccess = put.publicNetworkAccess ?? REGISTRY_DEFAULTS.publicNetworkAccess
   registry.networkRuleSet = put.networkRuleSet ?? REGISTRY_DEFAULTS.networkRuleSet
+}
+
+/**
+ * ARM's 400 when a registry would allow anonymous pull on the Basic SKU, which does not offer it
+ * (Standard and Premium do); `undefined` when the settings are fine.
+ */
+export function anonymousPullRefusal(
+  sku: FakeSku,
+  anonymousPullEnabled: boolean,
+): FakeResponse | undefined {
+  if (!anonymousPullEnabled || sku !== 'Basic') return undefined
+  return invalid(
+    'properties.anonymousPullEnabled is available on the Standard and Premium SKUs only',
+  )
 }
 
 // --- Internal ---

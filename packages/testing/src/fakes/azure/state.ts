@@ -97,6 +97,11 @@ export interface FakeRegistry {
   provisioningState: string
   /** Whether the registry's admin user (a username and password for everything) is on. */
   adminUserEnabled: boolean
+  /**
+   * Whether anyone may pull any repository of the registry without credentials (ACR's anonymous
+   * pull, Standard and Premium only): `/oauth2/token` then grants `pull` with no credentials.
+   */
+  anonymousPullEnabled: boolean
   /** ARM tags. */
   tags: Record<string, string>
   publicNetworkAccess: FakePublicNetworkAccess
