@@ -142,8 +142,8 @@ export class FsBlobStore implements BlobStore {
 
   async *list(): AsyncIterable<string> {
     for (const algorithm of await readdir(join(this.#root, 'blobs'))) {
-      for (const fan of await readdir(join(this.#root, 'blobs', algorithm))) {
-        for (const hex of await readdir(join(this.#root, 'blobs', algorithm, fan))) {
+      for (const fan of await folderEntries(join(this.#root, 'blobs', algorithm))) {
+        for (const hex of await folderEntries(join(this.#root, 'blobs', algorithm, fan))) {
           if (parseDigest(`${algorithm}:${hex}`)) yield `${algorithm}:${hex}`
         }
       }
@@ -297,6 +297,21 @@ export class FsBlobStore implements BlobStore {
   #uploadDir(id: string): string {
     if (!UPLOAD_ID.test(id)) throw new Error(`not an upload id: ${id}`)
     return join(this.#root, 'uploads', id)
+  }
+}
+
+/**
+ * The entries of a folder of the blob layout; none when `path` is a file. The store makes only
+ * folders down to the blobs themselves, so a file there is not its own (a `.DS_Store` a file
+ * browser left, a note an operator dropped): listed as a folder, it failed every collection
+ * with ENOTDIR, and no blob was freed again.
+ */
+async function folderEntries(path: string): Promise<string[]> {
+  try {
+    return await readdir(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    throw error
   }
 }
 
