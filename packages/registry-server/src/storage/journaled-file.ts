@@ -61,7 +61,7 @@ export class JournaledFile {
   ): Promise<{ document: Record<string, unknown>; changes: Change[] } | undefined> {
     const text = await readFile(this.#file, 'utf8').catch(ignoreMissing)
     if (text === undefined) return undefined
-    const document = JSON.parse(text) as Record<string, unknown>
+    const document = parseDocument(text, this.#file)
     const epoch = typeof document.epoch === 'string' ? document.epoch : undefined
     this.#epoch = epoch ?? ''
     this.#fileBytes = Buffer.byteLength(text)
@@ -232,6 +232,24 @@ function readLog<Change>(
     }
   }
   return { changes, torn }
+}
+
+/**
+ * The whole document. Our writes are atomic, so one that is no JSON object is not ours (a note
+ * an operator left, a `._name.json` a Mac copied in) or was damaged outside: the error names the
+ * file, where JSON's own message names only a position.
+ */
+function parseDocument(text: string, path: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    // Not JSON's own message: it quotes the text, which may hold a credential's hash.
+    throw new Error(`the file ${path} is damaged: not JSON`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`the file ${path} is damaged: not a JSON object`)
+  return value as Record<string, unknown>
 }
 
 function parseLine(line: string, where: string): Record<string, unknown> {

@@ -1,4 +1,14 @@
-import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import {
+  appendFile,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -178,6 +188,15 @@ describe('the repository metadata log', () => {
     await appendFile(join(root, LOG_FILE), lines.join('\n'))
 
     await expect(reload()).rejects.toThrow(/team%2Fapp\.log:2 is damaged/)
+  })
+
+  it.each([
+    ['no JSON', 'a note an operator left here\n'],
+    ['no JSON object', '[1, 2]'],
+  ])('refuses to start on a record file that holds %s, naming the file', async (_, text) => {
+    await save(tagPush('v0', 0))
+    await writeFile(join(root, 'repositories', '._team%2Fapp.json'), text)
+    await expect(reload()).rejects.toThrow(/repositories\/\._team%2Fapp\.json is damaged: not/)
   })
 
   it('skips the lines of an earlier epoch: a crash between rewriting the record and emptying its log', async () => {
