@@ -327,6 +327,62 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('a binding of another registry than the host is refused before minting: docker would send them there', async () => {
+    const other = bound.host.replace('127.0.0.1', 'localhost')
+    const pull = { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' }
+    await writeFile(configFile, JSON.stringify({ registries: { [other]: pull } }))
+    const refused = await helper('get', other)
+    expect(refused).toMatchObject({ status: 1, stderr: '' })
+    expect(refused.stdout).toContain(
+      `registries.${other}: the binding mints credentials for ${bound.host}, not ${other}:`,
+    )
+    expect(refused.stdout).toContain(`"registryHost": "${bound.host}"`)
+    await expect(readdir(cacheDir())).resolves.toEqual([])
+    // Said to be another name of that registry, it is handed them.
+    await writeFile(
+      configFile,
+      JSON.stringify({ registries: { [other]: { ...pull, registryHost: bound.host } } }),
+    )
+    const credentials = await get(other)
+    expect(await tagsStatus(credentials.Username, credentials.Secret)).toBe(200)
+    // And a registryHost that is not the binding's is refused as well.
+    await writeFile(
+      configFile,
+      JSON.stringify({ registries: { [other]: { ...pull, registryHost: 'registry.example' } } }),
+    )
+    const wrong = await helper('get', other)
+    expect(wrong.status).toBe(1)
+    expect(wrong.stdout).toContain(
+      `the binding mints credentials for ${bound.host}, not registry.example (its registryHost)`,
+    )
+  })
+
+  it('cached credentials of another registry than the host are not handed out: new ones are minted', async () => {
+    const first = await get()
+    const [file = ''] = await cacheFiles()
+    const held = JSON.parse(await readFile(file, 'utf8'))
+    await writeFile(file, JSON.stringify({ ...held, registry: 'registry.example' }), {
+      mode: 0o600,
+    })
+    const second = await get()
+    expect(second.Username).not.toBe(first.Username)
+    expect(await tagsStatus(second.Username, second.Secret)).toBe(200)
+  })
+
+  it('a registryHost that is no host is refused by path', async () => {
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+      registryHost: 'https://registry.example/v2',
+    })
+    const result = await helper('get', bound.host)
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain(
+      `registries.${bound.host}.registryHost: must be a registry host`,
+    )
+  })
+
   it('never prints the secret anywhere but in get’s answer', async () => {
     const { Secret } = await get()
     const listed = await helper('list')

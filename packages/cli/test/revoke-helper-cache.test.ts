@@ -42,7 +42,8 @@ beforeEach(async () => {
     JSON.stringify({
       registries: {
         [bound.host]: entry(bound.bindingFile, 'artifacts/app'),
-        [alias]: entry(bound.bindingFile, 'artifacts/other'),
+        // Another name of the registry, said so: the helper refuses a binding of another host.
+        [alias]: { ...entry(bound.bindingFile, 'artifacts/other'), registryHost: bound.host },
         [second.host]: entry(second.bindingFile, 'artifacts/app'),
       },
     }),

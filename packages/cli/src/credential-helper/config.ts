@@ -22,6 +22,13 @@ export interface HelperHostConfig {
   permission: Permission
   /** Requested lifetime; the platform's default when omitted. */
   ttlSeconds?: number
+  /**
+   * The host the binding's credentials are for, when docker reaches that registry by another
+   * name (a proxy, a public URL, another endpoint of the registry); the entry's own host when
+   * omitted. A binding whose registry is neither is refused: docker would send its credentials to
+   * a host they are not for.
+   */
+  registryHost?: string
 }
 
 /** The helper's config file: `{ "registries": { "<host>": HelperHostConfig } }`. */
@@ -75,7 +82,14 @@ export function registryHost(serverUrl: string): string {
 
 // --- Internal ---
 
-const HOST_FIELDS = ['binding', 'bindingFile', 'repository', 'permission', 'ttlSeconds']
+const HOST_FIELDS = [
+  'binding',
+  'bindingFile',
+  'repository',
+  'permission',
+  'ttlSeconds',
+  'registryHost',
+]
 
 function validateConfig(json: unknown, file: string): CredentialHelperConfig {
   if (!isObject(json) || !isObject(json.registries)) {
@@ -135,7 +149,7 @@ function validateHost(
     if (!HOST_FIELDS.includes(key))
       issues.push({ path: `${at}.${key}`, message: 'is not a field of a registry entry' })
   }
-  const { binding, bindingFile, repository, permission, ttlSeconds } = entry
+  const { binding, bindingFile, repository, permission, ttlSeconds, registryHost: served } = entry
   if ((binding === undefined) === (bindingFile === undefined)) {
     issues.push({
       path: at,
@@ -160,6 +174,12 @@ function validateHost(
       message: 'must be a whole number of seconds, 1 or more',
     })
   }
+  if (served !== undefined && !(isText(served) && registryHost(served) === served.toLowerCase())) {
+    issues.push({
+      path: `${at}.registryHost`,
+      message: 'must be a registry host such as 127.0.0.1:5000, without scheme or path',
+    })
+  }
   if (issues.length > before) return undefined
   return {
     ...(isText(binding) && { binding }),
@@ -167,6 +187,7 @@ function validateHost(
     repository: repository as string,
     permission: permission as Permission,
     ...(ttlSeconds !== undefined && { ttlSeconds: ttlSeconds as number }),
+    ...(isText(served) && { registryHost: registryHost(served) }),
   }
 }
 

@@ -55,7 +55,14 @@ export class CredentialHelper {
     const { host, entry } = await this.#lookup(serverUrl)
     const binding = await readEntryBinding(entry, this.#env)
     const cache = await this.#cache(host, entry, binding)
-    const cached = (await cache?.read(this.#now())) ?? (await this.#mint(entry, binding, cache))
+    const expected = entry.registryHost ?? host
+    // A cached credential is for the registry it was minted on: one for another (a file written
+    // before the entry's binding changed registry) is not handed to this host.
+    const hit = await cache?.read(this.#now())
+    const cached =
+      hit !== undefined && hit.registry.toLowerCase() === expected
+        ? hit
+        : await this.#mint(host, entry, binding, cache)
     return { ServerURL: serverUrl, Username: cached.username, Secret: cached.secret }
   }
 
@@ -125,12 +132,14 @@ export class CredentialHelper {
   }
 
   async #mint(
+    host: string,
     entry: HelperHostConfig,
     binding: EntryBinding,
     cache: CredentialCache | undefined,
   ): Promise<CachedCredentials> {
     const mintedAt = this.#now()
     await using registry = await binding.open()
+    refuseOtherRegistry(host, entry, registry.registryEndpoint)
     const credentials = await registry.generateCredentials(
       entry.repository,
       entry.permission,
@@ -168,4 +177,21 @@ export async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer))
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Refuse, before minting, a binding whose registry is not the host docker asked for (nor the
+ * entry's `registryHost`): docker sends what `get` prints to the host it asked about, so a
+ * mistyped host or binding would hand one registry's credentials to another.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` naming both hosts and the way to allow it
+ */
+function refuseOtherRegistry(host: string, entry: HelperHostConfig, endpoint: string): void {
+  const served = registryHost(new URL(endpoint).host)
+  const expected = entry.registryHost ?? host
+  if (served === expected) return
+  const named = entry.registryHost === undefined ? '' : ' (its registryHost)'
+  throw new ArtifactRegistryError(
+    'INVALID_CONFIG',
+    `registries.${host}: the binding mints credentials for ${served}, not ${expected}${named}: docker would send them to ${host}. If ${host} reaches ${served} (a proxy, another name of it), set "registryHost": "${served}" in the entry; otherwise fix the entry's binding or host.`,
+  )
 }
