@@ -114,7 +114,9 @@ export function toResponse(
 
 /**
  * Whether a replica predates its home repository: made for an earlier repository of the name.
- * Without both creation times, only a replica found by a call that created the home one counts.
+ * One found by a call that created the home repository does, whatever the creation times say:
+ * each region stamps its own repository by its own clock, so one made again at once can read as
+ * no newer than the replica left behind. Otherwise (a retry) the creation times tell.
  */
 function outlivedItsRepository(
   replica: { repository: Repository; existed: boolean },
@@ -122,9 +124,10 @@ function outlivedItsRepository(
   homeCreatedNow: boolean,
 ): boolean {
   if (!replica.existed) return false
+  if (homeCreatedNow) return true
   const replicaCreated = replica.repository.createdAt?.getTime()
   const homeCreated = home.createdAt?.getTime()
-  if (replicaCreated === undefined || homeCreated === undefined) return homeCreatedNow
+  if (replicaCreated === undefined || homeCreated === undefined) return false
   return replicaCreated < homeCreated
 }
 

@@ -1,5 +1,5 @@
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   access,
   FOREIGN_ROLE,
@@ -69,6 +69,30 @@ describe('a replica left by an earlier repository of the name', () => {
       code: 'UNAVAILABLE',
     })
     await registry.createRepository(logical)
+    expect((await registry.getCrossAccountAccess(name)).access).toEqual(access({}))
+  })
+
+  afterEach(() => vi.restoreAllMocks())
+
+  // Each region's ECR stamps its own repository with its own clock: a repository made again right
+  // after the failed delete can read as no newer than the replica left behind (the same instant,
+  // or a replica region whose clock runs ahead). This call created the home repository, so a
+  // replica it finds already there was made before it, whatever the clocks say.
+  it('keeps none of its grants when the home repository made again reads no newer than it', async () => {
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
+    const logical = uniqueLogical('tenant')
+    const { name } = await registry.createRepository(logical)
+    await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
+    fake.inject('DeleteRepository', { before: () => {} })
+    fake.inject('DeleteRepository', 'server-error')
+    await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    const replicaMade = fake.getRepository(REPLICA, name)?.createdAt.getTime() ?? 0
+
+    vi.spyOn(Date, 'now').mockReturnValue(replicaMade)
+    await registry.createRepository(logical)
+    vi.restoreAllMocks()
+    expect(fake.getRepository(REGION, name)?.createdAt.getTime()).toBe(replicaMade)
     expect((await registry.getCrossAccountAccess(name)).access).toEqual(access({}))
   })
 
