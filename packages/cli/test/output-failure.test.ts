@@ -2,18 +2,18 @@ import { spawn } from 'node:child_process'
 import { open } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
-import { CLI, cleanEnv, cli, type RunResult } from './support/command.js'
+import { CLI, cleanEnv, cli, HELPER, type RunResult } from './support/command.js'
 import { boundRegistryForFile } from './support/registry.js'
 
 const { binding } = await boundRegistryForFile('cli-output-failure-')
 await cli(['repo', 'create', 'app', ...binding])
 
 /** The command with its stdout on /dev/full, where every write fails with ENOSPC (a full disk). */
-async function toFullDisk(args: readonly string[]): Promise<RunResult> {
+async function toFullDisk(args: readonly string[], bin = CLI): Promise<RunResult> {
   const full = await open('/dev/full', 'w')
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
+      const child = spawn(process.execPath, [bin, ...args], {
         env: cleanEnv(),
         stdio: ['ignore', full.fd, 'pipe'],
       })
@@ -40,5 +40,10 @@ describe.skipIf(process.platform !== 'linux')('output that cannot be written', (
     const result = await toFullDisk(['credentials', 'artifacts/app', '--json', ...binding])
     expect(result.status).toBe(EXIT.failure)
     expect(result.stderr).toBe('artifact-registry: cannot write the output (ENOSPC)\n')
+  })
+
+  it('the credential helper fails (exit 1) and stays silent on stderr, as its protocol wants', async () => {
+    const result = await toFullDisk(['version'], HELPER)
+    expect(result).toMatchObject({ status: EXIT.failure, stderr: '' })
   })
 })
