@@ -62,7 +62,10 @@ export interface ResolvedTtl {
  */
 export function resolveTtl(rule: TtlRule, requested?: number, platform = 'core'): ResolvedTtl {
   if (requested === undefined) return { seconds: rule.defaultSeconds, clamped: false }
-  if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested <= 0) {
+  // Any whole number, not only a safe one: 2^53 seconds is a request beyond the limit like any
+  // other, to be clamped; refusing it would tell the caller it is not an integer. (Infinity and
+  // NaN are no integers.)
+  if (typeof requested !== 'number' || !Number.isInteger(requested) || requested <= 0) {
     throw invalidArgument(
       platform,
       `ttlSeconds must be a positive integer, got ${describeValue(requested)}`,

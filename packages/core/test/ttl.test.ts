@@ -20,6 +20,16 @@ describe('resolveTtl', () => {
     expect(resolveTtl(TTL_RULES.local, 30 * 24 * 3600).seconds).toBe(7 * 24 * 3600)
   })
 
+  // An integer past 2^53 is still a whole number of seconds, only a long one: it is clamped like
+  // any other request beyond the limit, not refused as though it were no integer.
+  it.each([2 ** 53, 1e21, Number.MAX_VALUE])('clamps the whole number %s to the maximum', (ttl) => {
+    expect(resolveTtl(TTL_RULES.gcp, ttl)).toEqual({ seconds: 3600, clamped: true })
+    expect(resolveCredentialTtl(TTL_RULES.local, { ttlSeconds: ttl })).toEqual({
+      seconds: 7 * 24 * 3600,
+      clamped: true,
+    })
+  })
+
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '60' as unknown as number])(
     'rejects %s with INVALID_ARGUMENT',
     (ttl) => {

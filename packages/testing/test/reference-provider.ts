@@ -60,6 +60,15 @@ export type Fault =
   | 'expiry-from-request'
   /** generateCredentials mints for a name whether or not its repository exists. */
   | 'mints-for-missing'
+  /**
+   * The grant methods check the namespace as a prefix but not the name, and resolve it as a URL
+   * path would: `artifacts/../other/x` reaches the repository `other/x` of another binding.
+   */
+  | 'grant-name-unchecked'
+  /** removeCrossAccountAccess reports success for a name whose repository does not exist. */
+  | 'revoke-missing-succeeds'
+  /** listRepositories leaves out every repository whose name has a `/` below the namespace. */
+  | 'list-top-level-only'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -219,6 +228,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async removeCrossAccountAccess(name, access) {
       crossAccount(access)
+      if (faults.has('revoke-missing-succeeds') && !repositories.has(inNamespace(name))) return
       await changeGrants(name, (held) => {
         if (faults.has('remove-clears-all')) return held.clear()
         // The fault skips a removal that names no account or project: its other identities stay.
@@ -230,7 +240,7 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async getCrossAccountAccess(name): Promise<CrossAccountPermissions> {
       const type = crossAccount()
-      const held = grantsOf(existing(name))
+      const held = grantsOf(grantTarget(name))
       const list = (field: string): string[] => [...(held.get(field) ?? [])]
       const access: CrossAccountAccess =
         type === 'aws'
@@ -263,7 +273,10 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     const known = faults.has('list-keeps-deleted')
       ? [...repositories.keys(), ...deletedNames]
       : [...repositories.keys()]
-    const all = [...new Set(known)].filter((name) => name.startsWith(under)).map(response)
+    const all = [...new Set(known)]
+      .filter((name) => name.startsWith(under))
+      .filter((name) => !faults.has('list-top-level-only') || !name.includes('/', namespace.length))
+      .map(response)
     const pages = faults.has('list-first-page-only') ? all.slice(0, PAGE_SIZE) : all
     return faults.has('list-unsorted') ? sortByName(pages).reverse() : sortByName(pages)
   }
@@ -277,13 +290,22 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     name: string,
     change: (held: Map<string, Set<string>>) => void,
   ): Promise<void> {
-    const held = grantsOf(faults.has('grant-outside-namespace') ? name : existing(name))
+    const held = grantsOf(faults.has('grant-outside-namespace') ? name : grantTarget(name))
     if (!faults.has('racy-grants')) return change(held)
     const copy = new Map([...held].map(([field, values]) => [field, new Set(values)]))
     change(copy)
     await new Promise((resolve) => setImmediate(resolve))
     held.clear()
     for (const [field, values] of copy) held.set(field, values)
+  }
+
+  /** The repository a grant method acts on: with `grant-name-unchecked`, the name as a URL resolves it. */
+  function grantTarget(name: string): string {
+    if (!faults.has('grant-name-unchecked')) return existing(name)
+    if (!name.startsWith(`${binding}/`)) throw outsideNamespace(name, binding)
+    const resolved = new URL(name, 'http://registry.invalid/').pathname.slice(1)
+    if (!repositories.has(resolved)) throw notFound(resolved)
+    return resolved
   }
 
   function grantsOf(name: string): Map<string, Set<string>> {

@@ -194,6 +194,21 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       { crossAccount: 'aws' },
       ['lifecycle > a deleted repository gives NOT_FOUND from every method (unless implicit)'],
     ],
+    [
+      'grant-name-unchecked',
+      { crossAccount: 'aws' },
+      ['naming > invalid names give INVALID_NAME from the other methods'],
+    ],
+    [
+      'revoke-missing-succeeds',
+      { crossAccount: 'aws' },
+      ['lifecycle > a deleted repository gives NOT_FOUND from every method (unless implicit)'],
+    ],
+    [
+      'list-top-level-only',
+      { list: true },
+      ['listRepositories > lists created repositories, sorted, with and without a prefix'],
+    ],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {

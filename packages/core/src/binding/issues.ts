@@ -49,9 +49,19 @@ export function unresolvedFields(input: Record<string, unknown>): ConfigIssue[] 
   return issues
 }
 
-// --- Internal ---
+/** @internal What every unresolved-value issue tells the caller to do. */
+export const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
 
-const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
+/**
+ * @internal The first placeholder naming a variable or an IaC reference inside `value`
+ * (`http://${REGISTRY_HOST}:5000` gives `${REGISTRY_HOST}`), or undefined. For settings that are
+ * no secret: a password may hold such text and still be the password.
+ */
+export function embeddedReference(value: string): string | undefined {
+  return EMBEDDED_REFERENCE.exec(value)?.[0]
+}
+
+// --- Internal ---
 
 // The whole value is one placeholder; a value that merely contains "${" may be a real password.
 const PLACEHOLDER = /^\$\{[\s\S]*\}$/
@@ -59,7 +69,9 @@ const PLACEHOLDER = /^\$\{[\s\S]*\}$/
 // A placeholder that names a variable or an IaC reference (`${ADMIN_PASSWORD}`,
 // `${aws_iam_role.pull.arn}`): quoted in the message, since it says where the value was to come
 // from. Anything else in `${…}` (spaces, symbols) may be a password that only looks like one.
-const REFERENCE = /^\$\{[A-Za-z_][\w.:-]{0,127}\}$/
+const REFERENCE_SOURCE = String.raw`\$\{[A-Za-z_][\w.:-]{0,127}\}`
+const REFERENCE = new RegExp(`^${REFERENCE_SOURCE}$`)
+const EMBEDDED_REFERENCE = new RegExp(REFERENCE_SOURCE)
 
 /** What is unresolved about a value, or undefined when it is a plain value. */
 function unresolvedValue(value: unknown): string | undefined {

@@ -1,5 +1,19 @@
 import { z } from 'zod'
 import { isValidPlatformName } from '../naming/platform-name.js'
+import { embeddedReference, RESOLVE_FIRST } from './issues.js'
+
+/**
+ * `schema`, refusing a `${NAME}` placeholder anywhere in the value. A whole-value placeholder is
+ * refused before the schemas run; one inside a URL, a host or a directory leaves the rest looking
+ * valid, and the provider would call a host named `${REGISTRY_HOST}` or keep its images under a
+ * directory named `${DATA_DIR}`. Not for a password, which may hold such text.
+ */
+function setting(schema: z.ZodString): z.ZodString {
+  return schema.refine((value) => embeddedReference(value) === undefined, {
+    error: (issue) =>
+      `holds an unresolved placeholder ${JSON.stringify(embeddedReference(String(issue.input)))}; ${RESOLVE_FIRST}`,
+  })
+}
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
 const awsRegion = z
@@ -12,18 +26,22 @@ const roleArn = z
     'must be an IAM role ARN (arn:aws:iam::123456789012:role/name)',
   )
 const email = z.email('must be a service account email')
-const url = z
-  .string()
-  .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://127.0.0.1:5000')
+const url = setting(
+  z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://127.0.0.1:5000'),
+)
 
 // The GAR client takes a host, port and scheme, nothing more: a path, query or userinfo in
 // `apiEndpoint` would be dropped, and calls would go to the host's root instead.
-const baseUrl = z
-  .string()
-  .regex(
-    /^https?:\/\/[^\s/?#@]+\/?$/,
-    'must be an http(s) URL without a path, query or credentials, such as https://artifactregistry.googleapis.com',
-  )
+const baseUrl = setting(
+  z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s/?#@]+\/?$/,
+      'must be an http(s) URL without a path, query or credentials, such as https://artifactregistry.googleapis.com',
+    ),
+)
 
 const pemCertificate = z
   .string()
@@ -82,7 +100,7 @@ const azureBinding = z.strictObject({
     .refine((p) => isValidPlatformName('acr', p), 'must be a valid ACR repository path')
     .optional(),
   sku: z.enum(['Basic', 'Standard', 'Premium']).optional(),
-  loginServer: nonEmpty.optional(),
+  loginServer: setting(nonEmpty).optional(),
   authorityHost: url.optional(),
   credentials: z.enum(['aad-exchange', 'repository-token']).optional(),
 })
@@ -94,8 +112,8 @@ const localBinding = z.strictObject({
     .string()
     .refine((n) => isValidPlatformName('oci', n), 'must be a valid OCI repository path')
     .optional(),
-  dataDir: nonEmpty.optional(),
-  adminCredentials: z.strictObject({ username: nonEmpty, password: nonEmpty }).optional(),
+  dataDir: setting(nonEmpty).optional(),
+  adminCredentials: z.strictObject({ username: setting(nonEmpty), password: nonEmpty }).optional(),
   caCertificate: pemCertificate.optional(),
   port: z.int('must be an integer port').min(0).max(65_535).optional(),
 })

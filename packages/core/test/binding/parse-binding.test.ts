@@ -234,6 +234,75 @@ describe('parseBinding with unresolved values below the top level', () => {
     expect(parseBinding(binding)).toEqual(binding)
   })
 
+  // A placeholder inside a URL, a host or a directory leaves the rest of the value looking valid:
+  // loaded as it is, the provider would call a host named `${REGISTRY_HOST}`, or keep the images
+  // in a directory named `${DATA_DIR}` under the working directory.
+  it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+    [{ platform: 'local', url: 'http://${REGISTRY_HOST}:5000' }, 'url', '${REGISTRY_HOST}'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+    [{ platform: 'local', dataDir: '${DATA_DIR}/registry' }, 'dataDir', '${DATA_DIR}'],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      { platform: 'local', adminCredentials: { username: 'admin-${STAGE}', password: 'p' } },
+      'adminCredentials.username',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      '${STAGE}',
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+    [{ ...AWS, endpoint: 'https://${ECR_HOST}' }, 'endpoint', '${ECR_HOST}'],
+    [
+      {
+        platform: 'gcp',
+        projectId: 'acme-prod',
+        location: 'us-central1',
+        repository: 'apps',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+        apiEndpoint: 'https://${GAR_HOST}',
+      },
+      'apiEndpoint',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      '${GAR_HOST}',
+    ],
+    [
+      {
+        platform: 'azure',
+        subscriptionId: '00000000-0000-4000-8000-000000000000',
+        resourceGroup: 'rg-apps',
+        registryName: 'acmeapps',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+        loginServer: 'acmeapps.${ACR_SUFFIX}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+        authorityHost: 'https://${AUTHORITY}/',
+      },
+      'loginServer',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      '${ACR_SUFFIX}',
+    ],
+  ])('refuses a setting with a placeholder inside it: %j', (binding, path, placeholder) => {
+    const err = configError(() => parseBinding(binding))
+    expect(err.issues).toContainEqual({
+      path,
+      message: `holds an unresolved placeholder ${JSON.stringify(placeholder)}; resolve it before the binding reaches the runtime`,
+    })
+  })
+
+  it('names every setting with a placeholder inside it', () => {
+    const err = configError(() =>
+      parseBinding({
+        platform: 'azure',
+        subscriptionId: '00000000-0000-4000-8000-000000000000',
+        resourceGroup: 'rg-apps',
+        registryName: 'acmeapps',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+        loginServer: 'acmeapps.${ACR_SUFFIX}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+        authorityHost: 'https://${AUTHORITY}/',
+      }),
+    )
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['authorityHost', 'loginServer'])
+  })
+
   it('walks a binding built in code that shares or loops its objects', () => {
     const shared: Record<string, unknown> = { region: 'a' }
     const looped: Record<string, unknown> = { platform: 'harbor', a: shared, b: shared }

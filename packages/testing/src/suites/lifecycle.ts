@@ -5,7 +5,7 @@ import { SAMPLE_ACCESS } from './cross-account.js'
 
 /**
  * Lifecycle: create is idempotent, get returns the same routable name, delete then get (or
- * minting credentials, or a grant) gives `NOT_FOUND` (unless the provider declares
+ * minting credentials, or a grant or its revocation) gives `NOT_FOUND` (unless the provider declares
  * `implicitRepositories`), deleting twice succeeds.
  */
 export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
@@ -68,6 +68,9 @@ export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuit
           const [access] = SAMPLE_ACCESS[type]
           await expectCode(t, r.getCrossAccountAccess(created.name), 'NOT_FOUND')
           await expectCode(t, r.addCrossAccountAccess(created.name, access), 'NOT_FOUND')
+          // A revocation that answers success where there is no repository tells a caller who
+          // named the wrong one (a typo, a stale name) that access is gone while it stays.
+          await expectCode(t, r.removeCrossAccountAccess(created.name, access), 'NOT_FOUND')
         }
       },
     )

@@ -24,7 +24,7 @@ interface ListTest<R extends ArtifactRegistry> {
 
 /**
  * listRepositories (gated on `capabilities.listRepositories`): created repositories are listed,
- * sorted, with and without a prefix; deleted ones are not; every page is read; another binding's
+ * paths below the namespace included, sorted, with and without a prefix; deleted ones are not; every page is read; another binding's
  * repositories never appear; bad options give `INVALID_ARGUMENT`; an aborted signal rejects with
  * its reason. On an `implicitRepositories` platform a repository exists once it holds an image,
  * so the suite pushes one with skopeo (which needs `options.dataPlane`).
@@ -42,16 +42,25 @@ export function listRepositoryTests<R extends ArtifactRegistry>(
   options.test.describe('listRepositories', () => {
     test('lists created repositories, sorted, with and without a prefix', async (c) => {
       const stem = uniqueName('list')
-      const [b, a, ab] = await createExisting(c, [`${stem}-b`, `${stem}-a`, `${stem}-ab`])
-      if (b === undefined || a === undefined || ab === undefined) return
+      // A path among them: a listing that takes one level below the namespace (a pattern of
+      // `[^/]+`, a catalog read one level deep) leaves out every repository named like `team/app`.
+      const [b, a, ab, nested] = await createExisting(c, [
+        `${stem}-b`,
+        `${stem}-a`,
+        `${stem}-ab`,
+        `${stem}-a/n`,
+      ])
+      if (b === undefined || a === undefined || ab === undefined || nested === undefined) return
       const namespace = a.name.slice(0, a.name.length - `${stem}-a`.length)
       const everything = await list(c)
       expectSorted(c.t, everything)
       for (const listed of everything) c.t.expect(listed.name.startsWith(namespace)).toBe(true)
       const names = everything.map((listed) => listed.name)
-      c.t.expect(names).toEqual(c.t.expect.arrayContaining([a.name, ab.name, b.name]))
-      c.t.expect(await namesOf(list(c, stem))).toEqual([a.name, ab.name, b.name])
-      c.t.expect(await namesOf(list(c, `${stem}-a`))).toEqual([a.name, ab.name])
+      const all = [a.name, nested.name, ab.name, b.name]
+      c.t.expect(names).toEqual(c.t.expect.arrayContaining(all))
+      c.t.expect(await namesOf(list(c, stem))).toEqual(all)
+      c.t.expect(await namesOf(list(c, `${stem}-a`))).toEqual([a.name, nested.name, ab.name])
+      c.t.expect(await namesOf(list(c, `${stem}-a/`))).toEqual([nested.name])
       c.t.expect(await list(c, uniqueName('none'))).toEqual([])
       // What is listed is what getRepository answers.
       for (const listed of await list(c, stem)) {

@@ -34,10 +34,23 @@ export function namingTests<R extends ArtifactRegistry>(options: ContractSuiteOp
       options,
       'invalid names give INVALID_NAME from the other methods',
       async (r, t) => {
-        for (const name of ['', '/x', 'a/../b']) {
-          await expectCode(t, r.getRepository(name), 'INVALID_NAME')
-          await expectCode(t, r.deleteRepository(name), 'INVALID_NAME')
-          await expectCode(t, r.generateCredentials(name, 'pull'), 'INVALID_NAME')
+        // A name inside the namespace by its prefix that climbs out of it: a provider that checks
+        // the prefix and then puts the name in a URL path reaches what `..` resolves to, another
+        // binding's repository (`artifacts/../other/x` is `other/x`).
+        const { logical, name } = await createKeepingLogicalName(r, t, 'dots')
+        const namespace = name.slice(0, name.length - logical.length)
+        const climbing = namespace.endsWith('/') ? [`${namespace}../${logical}`] : []
+        const type = r.capabilities.crossAccountAccess
+        for (const invalid of ['', '/x', 'a/../b', ...climbing]) {
+          await expectCode(t, r.getRepository(invalid), 'INVALID_NAME')
+          await expectCode(t, r.deleteRepository(invalid), 'INVALID_NAME')
+          await expectCode(t, r.generateCredentials(invalid, 'pull'), 'INVALID_NAME')
+          if (type === null) continue
+          // Grant changes too: one made there gives another account pull access to it.
+          const [access] = SAMPLE_ACCESS[type]
+          await expectCode(t, r.getCrossAccountAccess(invalid), 'INVALID_NAME')
+          await expectCode(t, r.addCrossAccountAccess(invalid, access), 'INVALID_NAME')
+          await expectCode(t, r.removeCrossAccountAccess(invalid, access), 'INVALID_NAME')
         }
       },
     )
