@@ -4,10 +4,14 @@ import type {
   LocalRegistry,
   MintedCredential,
 } from '@artifact-registry/registry-server'
-import { RegistryHttpError, repositoryNotFound } from './map-error.js'
+import { platformError, RegistryHttpError, repositoryNotFound } from './map-error.js'
 import type { LocalProviderOptions } from './options.js'
 import { checkedRealm } from './realm-check.js'
 import type { RegistryClient } from './registry-client.js'
+
+/** The admin endpoints of our registry and token service that mint and revoke credentials. */
+const MINT_PATH = '/_artifact-registry/credentials'
+const REVOKE_PATH = '/_artifact-registry/credentials/revoke'
 
 /** Mints credentials for one repository and permission, and revokes them. */
 export interface CredentialMinter {
@@ -68,7 +72,8 @@ export function remoteMinter(
   }
   const adminPost = async (path: string, body: unknown): Promise<Response> => {
     const auth = options.adminCredentials
-    return client.fetch(`${(await mintBase()).replace(/\/+$/, '')}${path}`, {
+    const origin = (await mintBase()).replace(/\/+$/, '')
+    const res = await client.fetch(`${origin}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -78,23 +83,28 @@ export function remoteMinter(
       },
       body: JSON.stringify(body),
     })
+    // Our registry and token service serve both paths (a mint's 404 says NAME_UNKNOWN): any
+    // other 404, or a 405, is a server without them, a configuration error. Read as NOT_FOUND it
+    // said the repository just found was missing, and made deleteRepository, which revokes here,
+    // answer NOT_FOUND, which a caller takes for "already gone" while its credentials live on.
+    const missingRepository = path === MINT_PATH && (await isNameUnknown(res))
+    if ((res.status === 404 && !missingRepository) || res.status === 405)
+      throw noCredentialEndpoint(origin, path, res.status)
+    return res
   }
   return {
     async mint(repository, permission, ttlSeconds) {
-      const res = await adminPost('/_artifact-registry/credentials', {
+      const res = await adminPost(MINT_PATH, {
         repository,
         permission,
         ttlSeconds,
         ifRepositoryExists: true,
       })
-      if (res.status !== 201) {
-        const text = await res.text()
-        // Our registry's answer when the repository was deleted since this provider found it (a
-        // token service mints without asking); any other 404 is a server without the endpoint.
-        if (res.status === 404 && ociErrorCode(text) === 'NAME_UNKNOWN')
-          throw repositoryNotFound(repository)
-        throw new RegistryHttpError(res.status, text, 'minting credentials')
-      }
+      // A 404 here is our registry's NAME_UNKNOWN (see adminPost): the repository was deleted
+      // since this provider found it (a token service mints without asking).
+      if (res.status === 404) throw repositoryNotFound(repository)
+      if (res.status !== 201)
+        throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
       const body = (await res.json()) as { username: string; password: string; expiresAt: string }
       return {
         username: body.username,
@@ -103,7 +113,7 @@ export function remoteMinter(
       }
     },
     async revoke(which) {
-      const res = await adminPost('/_artifact-registry/credentials/revoke', which)
+      const res = await adminPost(REVOKE_PATH, which)
       if (res.status !== 200)
         throw new RegistryHttpError(res.status, await res.text(), 'revoking credentials')
       return ((await res.json()) as { revoked: number }).revoked
@@ -113,14 +123,25 @@ export function remoteMinter(
 
 // --- Internal ---
 
-/** The code of the first error of an OCI error body, if `text` is one. */
-function ociErrorCode(text: string): string | undefined {
+/**
+ * Whether a 404 is our registry's NAME_UNKNOWN (its first OCI error's code). Read from a clone, so
+ * the body stays for whoever handles the answer.
+ */
+async function isNameUnknown(res: Response): Promise<boolean> {
   try {
-    const code: unknown = (JSON.parse(text) as { errors?: { code?: unknown }[] }).errors?.[0]?.code
-    return typeof code === 'string' ? code : undefined
+    const body = (await res.clone().json()) as { errors?: { code?: unknown }[] } | null
+    return body?.errors?.[0]?.code === 'NAME_UNKNOWN'
   } catch {
-    return undefined
+    return false
   }
+}
+
+/** `INVALID_CONFIG` for a server at `origin` that does not serve the admin endpoint `path`. */
+function noCredentialEndpoint(origin: string, path: string, status: number): Error {
+  return platformError(
+    'INVALID_CONFIG',
+    `${origin} has no ${path} endpoint (it answered ${status}): url must be our registry (artifact-registry-local serve) or a registry:2 behind our token service (artifact-registry-local token-service), and a proxy in front of either must pass /_artifact-registry/ through`,
+  )
 }
 
 /**

@@ -11,6 +11,12 @@ export interface ClosableFetch {
   close(): void
 }
 
+/**
+ * How long a request may go without a byte in either direction, connecting included, before it
+ * fails: the global `fetch` gives up after as long on headers, or on a body, that stop coming.
+ */
+const IDLE_TIMEOUT_MS = 300_000
+
 /** Statuses a `Response` must be built without a body for (the constructor throws otherwise). */
 const BODILESS = new Set([101, 103, 204, 205, 304])
 
@@ -23,21 +29,29 @@ const BODILESS = new Set([101, 103, 204, 205, 304])
  * Made for the provider's own calls: bodies are strings or bytes and are read whole, redirects
  * are not followed (a registry's API answers none to these calls), and failures reject with a
  * `TypeError` whose `cause` is the network error, as the global `fetch` does. Plain `http:` URLs
- * go to the global `fetch`.
+ * go to the global `fetch`. A request that goes `idleTimeoutMs` without a byte fails with the
+ * network error `ETIMEDOUT`, as one the global `fetch` gives up on: without it, a registry that
+ * hung with its connection open hung the call for ever.
  */
-export function fetchTrusting(ca: readonly (string | Buffer)[]): ClosableFetch {
+export function fetchTrusting(
+  ca: readonly (string | Buffer)[],
+  { idleTimeoutMs = IDLE_TIMEOUT_MS }: { idleTimeoutMs?: number } = {},
+): ClosableFetch {
   const agent = new Agent({ ca: [...defaultCertificates(), ...ca], keepAlive: true })
   const fetchWithCa: Fetch = (url, init = {}) => {
     const target = new URL(url)
     if (target.protocol !== 'https:') return fetch(target, init)
     return new Promise<Response>((resolve, reject) => {
+      let timedOut: Error | undefined
+      // Once timed out, the response's own error (the connection destroyed) is that timeout.
       const fail = (error: unknown): void => {
-        reject(new TypeError('fetch failed', { cause: error }))
+        reject(new TypeError('fetch failed', { cause: timedOut ?? error }))
       }
       const { signal } = init
       if (signal?.aborted) return reject(signal.reason)
       const headers = Object.fromEntries(new Headers(init.headers))
-      const req = request(target, { method: init.method ?? 'GET', headers, agent }, (res) => {
+      const options = { method: init.method ?? 'GET', headers, agent, timeout: idleTimeoutMs }
+      const req = request(target, options, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('error', fail)
@@ -55,6 +69,10 @@ export function fetchTrusting(ca: readonly (string | Buffer)[]): ClosableFetch {
       }
       signal?.addEventListener('abort', abort, { once: true })
       req.on('close', () => signal?.removeEventListener('abort', abort))
+      req.on('timeout', () => {
+        timedOut = idleTimeout(target.origin, idleTimeoutMs)
+        req.destroy(timedOut)
+      })
       req.on('error', fail)
       try {
         req.end(requestBody(init.body))
@@ -68,6 +86,11 @@ export function fetchTrusting(ca: readonly (string | Buffer)[]): ClosableFetch {
 }
 
 // --- internal ---
+
+/** The network error of a request that went silent: `ETIMEDOUT`, which maps to `TIMEOUT`. */
+function idleTimeout(origin: string, ms: number): Error {
+  return Object.assign(new Error(`no data from ${origin} for ${ms} ms`), { code: 'ETIMEDOUT' })
+}
 
 /** Node's default CAs where it can list them (22.15+), else its bundled roots. */
 function defaultCertificates(): readonly string[] {
