@@ -12,6 +12,7 @@ export function fromBinding(binding: LocalBinding): Promise<LocalProvider> {
     ...(binding.dataDir && { dataDir: binding.dataDir }),
     ...(binding.adminCredentials && { adminCredentials: binding.adminCredentials }),
     ...(binding.caCertificate && { caCertificate: binding.caCertificate }),
+    ...(binding.tokenServiceUrl && { tokenServiceUrl: binding.tokenServiceUrl }),
     ...(binding.port !== undefined && { port: binding.port }),
   })
 }

@@ -115,6 +115,7 @@ const localBinding = z.strictObject({
   dataDir: setting(nonEmpty).optional(),
   adminCredentials: z.strictObject({ username: setting(nonEmpty), password: nonEmpty }).optional(),
   caCertificate: pemCertificate.optional(),
+  tokenServiceUrl: url.optional(),
   port: z.int('must be an integer port').min(0).max(65_535).optional(),
 })
 

@@ -69,6 +69,12 @@ export interface LocalBinding {
   adminCredentials?: { username: string; password: string }
   /** PEM of a private CA to trust for an `https://` `url`, on top of Node's default CAs. */
   caCertificate?: string
+  /**
+   * Where to mint credentials when `url` is a `registry:2` behind our token service whose realm
+   * the provider would refuse (another host, or plain HTTP for an HTTPS registry). Default: the
+   * realm in the registry's challenge.
+   */
+  tokenServiceUrl?: string
   /** Port of the embedded registry. Default: the one `dataDir` was served on before. */
   port?: number
 }

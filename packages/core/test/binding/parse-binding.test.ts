@@ -68,6 +68,19 @@ describe('parseBinding', () => {
     ])
   })
 
+  it('takes a local tokenServiceUrl that is an http(s) URL, and refuses anything else', () => {
+    const behindTokens = {
+      platform: 'local',
+      url: 'https://registry.internal:5000',
+      tokenServiceUrl: 'http://tokens.internal:5001',
+    }
+    expect(parseBinding(behindTokens)).toEqual(behindTokens)
+    const err = configError(() =>
+      parseBinding({ ...behindTokens, tokenServiceUrl: 'tokens.internal:5001' }),
+    )
+    expect(err.issues.map((i) => i.path)).toEqual(['tokenServiceUrl'])
+  })
+
   it('takes the azure credentials mode, and refuses one it does not know', () => {
     const azure = {
       platform: 'azure',

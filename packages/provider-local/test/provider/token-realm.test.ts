@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
+import { createArtifactRegistry } from '@artifact-registry/core'
 import { createTestPki } from '@artifact-registry/test-kit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
@@ -74,6 +75,26 @@ describe('the admin credentials go only to a realm the configuration allows', ()
       })
     }
     expect(plain.seen).toHaveLength(0)
+  })
+
+  it('a binding naming the token service has its plain HTTP realm used for an HTTPS registry', async () => {
+    const plain = await collector()
+    const pki = await createTestPki()
+    const server = createHttpsServer(
+      { cert: pki.certPem, key: pki.keyPem },
+      challenging(() => `http://127.0.0.1:${plain.port}/token`),
+    )
+    const port = await listen(server as unknown as Server)
+    await using provider = await createArtifactRegistry({
+      platform: 'local',
+      url: `https://127.0.0.1:${port}`,
+      adminCredentials: ADMIN,
+      caCertificate: pki.caPem,
+      tokenServiceUrl: `http://127.0.0.1:${plain.port}`,
+    })
+    // The collector refuses the token (404): what matters is that it was asked, with Basic.
+    await expect(provider.getRepository('artifacts/prj_realm')).rejects.toBeDefined()
+    expect(plain.seen.map((req) => req.headers.authorization?.split(' ')[0])).toContain('Basic')
   })
 
   it('a realm on the same host (another port) is used, with the credentials', async () => {
