@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { ConnectionTurns } from './connection-turns.js'
+import { ConnectionTurns, PIPELINED_TOO_DEEP } from './connection-turns.js'
 import { hasBody, sendError } from './http.js'
 import type { Log } from './log.js'
 import type { RequestLimits } from './request-limits.js'
@@ -68,7 +68,11 @@ export class ConnectionGuards {
       // `handle` runs inside the chain: what it throws, even at once, is answered.
       const handled = this.#turns
         .turnOf(req, res)
-        .then((admitted) => (admitted ? handle(req, res) : undefined))
+        .then((turn) => {
+          // Refused for what its client sent: logged as a refusal, not as a fault of ours.
+          if (turn === 'refused') recordFailure(PIPELINED_TOO_DEEP)
+          return turn === 'yours' ? handle(req, res) : undefined
+        })
         .catch((error: unknown) => {
           recordFailure(error)
           sendError({ req, res }, error)

@@ -2,6 +2,11 @@
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>()
 
+  /** Whether work for `key` runs or waits now (a `run` called next would wait for it). */
+  busy(key: string): boolean {
+    return this.#tails.has(key)
+  }
+
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve()
     const result = previous.then(work, work)

@@ -9,7 +9,8 @@ export type RecordFailure = (error: unknown) => void
 
 /**
  * Log a request when its response closes: a server fault (5xx, or a response cut short by an
- * error) at `error` with its cause, anything else at `info`; `debug` adds the query's parameter
+ * error, other than an answer chosen on purpose) at `error` with its cause, anything else at
+ * `info`; `debug` adds the query's parameter
  * names, the client and the sizes. Only the path is logged, never the query's values, headers
  * or bodies, and the request's own `Authorization` secrets are blanked out of every field in
  * case an error message quotes them.
@@ -20,8 +21,10 @@ export function traceRequest(log: Log, req: IncomingMessage, res: ServerResponse
   let failure: unknown
   res.once('close', () => {
     const answer = failure === undefined ? undefined : chosenAnswer(failure)
-    const serverFault = failure !== undefined && !(answer !== undefined && answer.status < 500)
-    const level = serverFault || res.statusCode >= 500 ? 'error' : 'info'
+    // An answer chosen on purpose is the client's doing whatever its status (a 503 for
+    // pipelining too deep): logged at error, a flood of them filled the log with no fault.
+    const serverFault = failure !== undefined && answer === undefined
+    const level = serverFault || (answer === undefined && res.statusCode >= 500) ? 'error' : 'info'
     if (!log.enabled(level)) return
     const [path = '', query] = (req.url ?? '').split('?', 2)
     const event: LogEvent = {

@@ -232,7 +232,8 @@ export class UploadSessions {
   /**
    * Remove sessions started before `cutoff` (epoch ms). A session whose state cannot be read (a
    * crash cut its creation short) is as old as its storage last changed. A session that cannot
-   * be removed is logged and left for the next purge; the others still go. Returns how many went.
+   * be removed is logged and left for the next purge; the others still go. So is one with a
+   * request under way (see `#purgeIfExpired`). Returns how many went.
    */
   async purgeOlderThan(cutoff: number): Promise<number> {
     let purged = 0
@@ -260,6 +261,12 @@ export class UploadSessions {
       return since !== undefined && since < cutoff
     }
     if (!(await expired())) return false
+    // A session with a request under way (a body still arriving, which may go on for hours at a
+    // trickle) is left for the next purge: waited for, it held up the purge of every session
+    // after it, and every later run, for as long as its client kept sending, while abandoned
+    // sessions filled the caps and the disk. Asked and taken in one step: nothing can start in
+    // between.
+    if (this.#mutex.busy(id)) return false
     // Decided again under the session's lock: the listing may have caught one half created (its
     // state not written yet), or one finishing (its data just renamed into a blob).
     return this.#mutex.run(id, async () => {

@@ -14,8 +14,9 @@ import { type RegistrySession, sessionAt, sessionOnDataDirectory } from './regis
 
 /**
  * Deprovision a `local` binding: delete the repositories of its namespace through the registry
- * (credentials revoked, content removed), then, for a data directory that provision created and
- * that nothing else is left in, the directory. A registry by URL is never touched otherwise. A
+ * (credentials revoked, content removed), revoke the credentials of any name of it the catalog
+ * lists without a repository left (see the README), then, for a data directory that provision
+ * created and that nothing else is left in, the directory. A registry by URL is never touched otherwise. A
  * data directory that does not exist is already gone: no changes.
  *
  * @throws ArtifactRegistryError `CONFLICT` listing the namespace's repositories while any remain,
@@ -60,6 +61,9 @@ export async function deprovision(
 
 // --- Internal ---
 
+/** The kind of change for the credentials of a namespace name that holds no repository any more. */
+const LOCAL_CREDENTIALS = 'local-credentials'
+
 /** How many repositories of a CONFLICT message are named; the count says how many more. */
 const NAMED = 20
 
@@ -75,10 +79,12 @@ async function deleteNamespace(
 ): Promise<number> {
   const where = target.kind === 'url' ? target.url : target.dataDir
   let all: string[]
+  let named: string[]
   let ours: string[]
   try {
     all = await catalog(session.client, recorder)
-    ours = await existing(session, inNamespace(all, target.bindingName), recorder)
+    named = inNamespace(all, target.bindingName)
+    ours = await existing(session, named, recorder)
   } catch (error) {
     recorder.checkpoint() // a cancelled run rejects with the signal's reason, not a mapped error
     throw mapError(error, { operation: 'list the repositories', resource: where })
@@ -99,7 +105,43 @@ async function deleteNamespace(
       }
     })
   }
+  const emptied = named.filter((name) => !ours.includes(name))
+  await revokeLeftCredentials(session, emptied, where, recorder)
   return all.filter((name) => !name.startsWith(`${target.bindingName}/`)).length
+}
+
+/**
+ * Revoke the credentials of the namespace's names that the catalog lists but that no longer exist
+ * as repositories (their marker deleted, with every tag, through a push-pull credential: a
+ * cleanup of untagged manifests does it). Such a credential still pushes into the name, so a
+ * deprovision that left it would leave an identity able to act. Revoking is a write, and the
+ * registry has no read of the credentials it holds: a dry run leaves this out, and a real run
+ * records a `delete` only for a name whose credentials were there to revoke, so a second run
+ * (registry:2 keeps such names in its catalog) reports none.
+ */
+async function revokeLeftCredentials(
+  session: RegistrySession,
+  names: readonly string[],
+  where: string,
+  recorder: ProvisionRecorder,
+): Promise<void> {
+  if (recorder.dryRun) return
+  for (const name of names) {
+    recorder.checkpoint()
+    let revoked: number
+    try {
+      revoked = await session.revokeCredentials(name)
+    } catch (error) {
+      recorder.checkpoint()
+      throw mapError(error, { operation: `revoke the credentials of ${name}`, resource: where })
+    }
+    if (revoked === 0) continue
+    const detail = `${revoked} live credential${revoked === 1 ? '' : 's'} of a name with no repository left: revoked`
+    await recorder.apply(
+      { action: 'delete', kind: LOCAL_CREDENTIALS, id: name, detail },
+      async () => {},
+    )
+  }
 }
 
 /**

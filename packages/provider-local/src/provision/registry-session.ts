@@ -15,6 +15,8 @@ export interface RegistrySession {
   readonly repositories: RepositoryOperations
   /** Delete a repository as `deleteRepository` does: credentials revoked, content removed. */
   deleteRepository(name: string): Promise<void>
+  /** Revoke every credential of the repository, as `revokeCredentials({ repository })` does: how many. */
+  revokeCredentials(name: string): Promise<number>
   close(): Promise<void>
 }
 
@@ -63,6 +65,7 @@ function session(
     repositories,
     deleteRepository: (name) =>
       repositories.delete(name, () => minter.revoke({ repository: name })),
+    revokeCredentials: (name) => minter.revoke({ repository: name }),
     close: async () => {
       client.close()
       await stop()

@@ -136,6 +136,36 @@ describe('purging expired upload sessions', () => {
     await Promise.all(ids.map(() => sessions.start(REPOSITORY)))
   })
 
+  it('does not wait for a request still sending to an expired session: it is left for the next purge', async () => {
+    await using sessions = await openSessions({ perCredential: 10, total: 10 })
+    const sending = await sessions.start(REPOSITORY)
+    const idle = await sessions.start(REPOSITORY)
+    const cutoff = Date.now() + 1
+    while (Date.now() <= cutoff) await new Promise((resolve) => setTimeout(resolve, 2))
+    // A client that started a session over a day ago and now sends to it slowly, for as long as
+    // it likes: the purge used to wait for that request, holding up every other session's purge
+    // (and every later run) meanwhile, so abandoned sessions piled up until the caps were full.
+    let endBody = (): void => {}
+    const bodyEnds = new Promise<void>((resolve) => {
+      endBody = resolve
+    })
+    const appending = sessions.append(REPOSITORY, sending, slowBody(bodyEnds), undefined)
+    try {
+      const purged = await settledWithin(sessions.purgeOlderThan(cutoff), 2000)
+      expect(purged).toBe(1)
+      expect(await readdir(join(dir, 'data', 'uploads'))).toEqual([sending])
+      await expect(sessions.size(REPOSITORY, idle)).rejects.toMatchObject({
+        code: 'BLOB_UPLOAD_UNKNOWN',
+      })
+    } finally {
+      endBody()
+    }
+    // The request ends as it would have: its bytes are kept, and the next purge takes it.
+    expect(await appending).toBe(1)
+    expect(await sessions.purgeOlderThan(cutoff)).toBe(1)
+    expect(await readdir(join(dir, 'data', 'uploads'))).toEqual([])
+  })
+
   it('close() waits for a purge in progress: nothing is deleted after it returns', async () => {
     const uploads = join(dir, 'data', 'uploads')
     await using registry = await startLocalRegistry({ dataDir: join(dir, 'data'), port: 0 })
@@ -207,4 +237,23 @@ async function brokenSession(uploads: string, changedAt: Date): Promise<string> 
 /** A request body of one chunk. */
 async function* chunks(bytes: Buffer): AsyncGenerator<Uint8Array> {
   yield new Uint8Array(bytes)
+}
+
+/** A request body of one byte, then nothing until `end` resolves (a client still sending). */
+async function* slowBody(end: Promise<void>): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array([1])
+  await end
+}
+
+/** What `promise` resolves to, or a rejection once `ms` have passed without it. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
