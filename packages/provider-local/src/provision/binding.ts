@@ -24,5 +24,6 @@ export function bindingOf(target: ResolvedProvisionOptions): LocalBinding {
     bindingName: target.bindingName,
     adminCredentials: { username: target.admin.username, password: `\${${target.passwordEnv}}` },
     ...(target.caCertificate !== undefined && { caCertificate: target.caCertificate }),
+    ...(target.tokenServiceUrl !== undefined && { tokenServiceUrl: target.tokenServiceUrl }),
   }
 }

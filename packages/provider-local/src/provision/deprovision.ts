@@ -31,7 +31,12 @@ export async function deprovision(
   recorder.checkpoint()
   const binding = bindingOf(target)
   if (target.kind === 'url') {
-    const session = sessionAt(target.url, target.admin, target.caCertificate)
+    const session = sessionAt(
+      target.url,
+      target.admin,
+      target.caCertificate,
+      target.tokenServiceUrl,
+    )
     try {
       await checkLocalRegistry(session.client, recorder)
       await checkAdminCredential(session.client, target.admin.username, recorder)

@@ -28,6 +28,12 @@ export interface LocalRegistryTarget {
   bindingName?: string
   /** PEM of a private CA to trust for an `https://` URL; the binding carries it too. */
   caCertificate?: string
+  /**
+   * Where to mint credentials when `url` is a `registry:2` whose token service's realm would be
+   * refused (another host, or plain HTTP for an HTTPS registry), as the provider's option of that
+   * name; the binding carries it too.
+   */
+  tokenServiceUrl?: string
 }
 
 /** A data directory for the registry a program embeds (`local({ dataDir })`). */
@@ -59,6 +65,7 @@ export type ResolvedProvisionOptions =
       readonly admin: { readonly username: string; readonly password: string }
       readonly passwordEnv: string
       readonly caCertificate: string | undefined
+      readonly tokenServiceUrl: string | undefined
     }
   | {
       readonly kind: 'data-directory'
@@ -109,7 +116,7 @@ export function resolveProvisionOptions(
       issues.push({ path: key, message: unknownFieldMessage(key, hasDataDir && !hasUrl, purpose) })
   }
   issues.push(...provisionRunIssues(o))
-  // The provider's own validation names url, dataDir, port, host, bindingName and caCertificate.
+  // The provider's own validation names url, dataDir, port, host, bindingName and tokenServiceUrl.
   issues.push(...providerIssues(o, hasDataDir && !hasUrl))
   const bindingName = typeof o.bindingName === 'string' ? o.bindingName : 'artifacts'
   if (hasDataDir && !hasUrl) {
@@ -136,6 +143,7 @@ export function resolveProvisionOptions(
     admin: admin.credential,
     passwordEnv: admin.passwordEnv,
     caCertificate: o.caCertificate as string | undefined,
+    tokenServiceUrl: o.tokenServiceUrl as string | undefined,
   }
 }
 
@@ -148,6 +156,7 @@ const URL_FIELDS = [
   'adminPassword',
   'adminPasswordEnv',
   'caCertificate',
+  'tokenServiceUrl',
   ...BASE_FIELDS,
 ]
 const DATA_DIR_FIELDS = ['dataDir', 'port', 'host', ...BASE_FIELDS]
@@ -166,7 +175,7 @@ function unknownFieldMessage(key: string, dataDirTarget: boolean, purpose: strin
 function providerIssues(o: Record<string, unknown>, dataDirTarget: boolean): ConfigIssue[] {
   const shared = dataDirTarget
     ? { dataDir: o.dataDir, port: o.port, host: o.host, bindingName: o.bindingName }
-    : { url: o.url, bindingName: o.bindingName }
+    : { url: o.url, bindingName: o.bindingName, tokenServiceUrl: o.tokenServiceUrl }
   try {
     resolveOptions(shared as Parameters<typeof resolveOptions>[0])
     return []

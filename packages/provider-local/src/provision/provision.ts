@@ -25,7 +25,12 @@ export async function provision(
   if (target.kind === 'data-directory') {
     await provisionDataDirectory(target, recorder)
   } else {
-    const session = sessionAt(target.url, target.admin, target.caCertificate)
+    const session = sessionAt(
+      target.url,
+      target.admin,
+      target.caCertificate,
+      target.tokenServiceUrl,
+    )
     try {
       await checkLocalRegistry(session.client, recorder)
       await checkAdminCredential(session.client, target.admin.username, recorder)

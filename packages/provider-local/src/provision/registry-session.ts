@@ -25,13 +25,19 @@ export function sessionAt(
   url: string,
   admin: { username: string; password: string },
   caCertificate: string | undefined,
+  tokenServiceUrl?: string,
 ): RegistrySession {
   const client = new RegistryClient(
     url,
     admin,
     caCertificate === undefined ? undefined : fetchTrusting([caCertificate]),
+    tokenServiceUrl,
   )
-  return session(client, remoteMinter(client, { adminCredentials: admin }), async () => {})
+  const minter = remoteMinter(client, {
+    adminCredentials: admin,
+    ...(tokenServiceUrl !== undefined && { tokenServiceUrl }),
+  })
+  return session(client, minter, async () => {})
 }
 
 /**
