@@ -1,10 +1,14 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
+import { createServer as createHttpServer } from 'node:http'
 import { createArtifactRegistry } from '@artifact-registry/core'
-import { createTestPki } from '@artifact-registry/test-kit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
 import { checkedRealm } from '../../src/realm-check.js'
+import {
+  challenging,
+  collector,
+  httpsRegistryWithPlainRealm,
+  loopbackServers,
+} from '../support/realm-servers.js'
 
 // The admin password goes where the registry's Bearer challenge says to get a token: a registry
 // (or whoever answers in its place) must not be able to send it elsewhere, or over plain HTTP.
@@ -12,57 +16,15 @@ import { checkedRealm } from '../../src/realm-check.js'
 // 127.0.0.1 only.
 
 const ADMIN = { username: 'admin', password: 'realm-test-secret' }
-const servers: Server[] = []
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
-
-async function listen(server: Server): Promise<number> {
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return (server.address() as { port: number }).port
-}
-
-/** A server that records what reaches it and answers 404 (where a token would be asked). */
-async function collector(): Promise<{ port: number; seen: IncomingMessage[] }> {
-  const seen: IncomingMessage[] = []
-  const port = await listen(
-    createHttpServer((req, res) => {
-      seen.push(req)
-      res.writeHead(404, { 'content-length': '0' }).end()
-    }),
-  )
-  return { port, seen }
-}
-
-/** Answers every request 401 with a Bearer challenge naming `realm`. */
-function challenging(realm: () => string) {
-  return (_: IncomingMessage, res: import('node:http').ServerResponse): void => {
-    res
-      .writeHead(401, {
-        'www-authenticate': `Bearer realm="${realm()}",service="registry"`,
-        'content-length': '0',
-      })
-      .end()
-  }
-}
+const servers = loopbackServers()
 
 describe('the admin credentials go only to a realm the configuration allows', () => {
   it('a plain HTTP realm named by an HTTPS registry is INVALID_CONFIG, and nothing is sent', async () => {
-    const plain = await collector()
-    const pki = await createTestPki()
-    const server = createHttpsServer(
-      { cert: pki.certPem, key: pki.keyPem },
-      challenging(() => `http://127.0.0.1:${plain.port}/token`),
-    )
-    const port = await listen(server as unknown as Server)
+    const registry = await httpsRegistryWithPlainRealm(servers)
     await using provider = await local({
-      url: `https://127.0.0.1:${port}`,
+      url: registry.url,
       adminCredentials: ADMIN,
-      caCertificate: pki.caPem,
+      caCertificate: registry.ca,
     })
     // Asking a token, and finding where to mint: neither sends the credentials there.
     for (const call of [
@@ -74,32 +36,26 @@ describe('the admin credentials go only to a realm the configuration allows', ()
         message: expect.stringContaining('plain HTTP, where the registry is HTTPS'),
       })
     }
-    expect(plain.seen).toHaveLength(0)
+    expect(registry.seen).toHaveLength(0)
   })
 
   it('a binding naming the token service has its plain HTTP realm used for an HTTPS registry', async () => {
-    const plain = await collector()
-    const pki = await createTestPki()
-    const server = createHttpsServer(
-      { cert: pki.certPem, key: pki.keyPem },
-      challenging(() => `http://127.0.0.1:${plain.port}/token`),
-    )
-    const port = await listen(server as unknown as Server)
+    const registry = await httpsRegistryWithPlainRealm(servers)
     await using provider = await createArtifactRegistry({
       platform: 'local',
-      url: `https://127.0.0.1:${port}`,
+      url: registry.url,
       adminCredentials: ADMIN,
-      caCertificate: pki.caPem,
-      tokenServiceUrl: `http://127.0.0.1:${plain.port}`,
+      caCertificate: registry.ca,
+      tokenServiceUrl: registry.realm,
     })
     // The collector refuses the token (404): what matters is that it was asked, with Basic.
     await expect(provider.getRepository('artifacts/prj_realm')).rejects.toBeDefined()
-    expect(plain.seen.map((req) => req.headers.authorization?.split(' ')[0])).toContain('Basic')
+    expect(registry.seen.map((req) => req.headers.authorization?.split(' ')[0])).toContain('Basic')
   })
 
   it('a realm on the same host (another port) is used, with the credentials', async () => {
-    const tokens = await collector()
-    const port = await listen(
+    const tokens = await collector(servers)
+    const port = await servers.listen(
       createHttpServer(challenging(() => `http://127.0.0.1:${tokens.port}/token`)),
     )
     await using provider = await local({ url: `http://127.0.0.1:${port}`, adminCredentials: ADMIN })

@@ -1,63 +1,20 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
 import { parseBinding } from '@artifact-registry/core'
-import { createTestPki } from '@artifact-registry/test-kit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bindingOf } from '../../src/provision/binding.js'
 import { provision } from '../../src/provision/index.js'
 import { resolveProvisionOptions } from '../../src/provision/options.js'
+import { httpsRegistryWithPlainRealm, loopbackServers } from '../support/realm-servers.js'
 
 // A registry:2 over HTTPS whose token service answers on plain HTTP: the provider refuses such a
 // realm unless `tokenServiceUrl` names it. Provisioning must take it, use it, and put it in the
 // binding, or the runtime it provisions for could not mint there.
 
 const ADMIN_PASSWORD = 'provision-token-service-secret'
-const servers: Server[] = []
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
-
-async function listen(server: Server): Promise<number> {
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return (server.address() as { port: number }).port
-}
-
-/** An HTTPS registry stand-in whose challenge names a plain HTTP realm, and that realm. */
-async function registryWithPlainRealm(): Promise<{
-  url: string
-  ca: string
-  realm: string
-  seen: IncomingMessage[]
-}> {
-  const seen: IncomingMessage[] = []
-  const realmPort = await listen(
-    createHttpServer((req, res) => {
-      seen.push(req)
-      res.writeHead(404, { 'content-length': '0' }).end()
-    }),
-  )
-  const realm = `http://127.0.0.1:${realmPort}`
-  const pki = await createTestPki()
-  const port = await listen(
-    createHttpsServer({ cert: pki.certPem, key: pki.keyPem }, (_, res) => {
-      res
-        .writeHead(401, {
-          'www-authenticate': `Bearer realm="${realm}/token",service="registry"`,
-          'content-length': '0',
-        })
-        .end()
-    }) as unknown as Server,
-  )
-  return { url: `https://127.0.0.1:${port}`, ca: pki.caPem, realm, seen }
-}
+const servers = loopbackServers()
 
 describe('provisioning a registry whose token service is named by tokenServiceUrl', () => {
   it('asks that token service, which it refuses without the option', async () => {
-    const registry = await registryWithPlainRealm()
+    const registry = await httpsRegistryWithPlainRealm(servers)
     const options = {
       url: registry.url,
       caCertificate: registry.ca,
