@@ -19,28 +19,43 @@ import {
 const OLD_TENANT = '111111111111'
 const NEW_TENANT = '222222222222'
 
+type Fake = Awaited<ReturnType<typeof startAwsFake>>
+type Provider = Awaited<ReturnType<typeof providerFor>>
+
+/** A repository granted to the old tenant, whose delete failed in the replica region. */
+async function leftBehind(
+  fake: Fake,
+  registry: Provider,
+  logical: string,
+  beforeDelete: (name: string) => void = () => {},
+): Promise<string> {
+  const { name } = await registry.createRepository(logical)
+  await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
+  beforeDelete(name)
+  // The home repository goes; the replica's deletion fails, and the caller is told so.
+  fake.inject('DeleteRepository', { before: () => {} })
+  fake.inject('DeleteRepository', 'server-error')
+  await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+  expect(fake.getRepository(REPLICA, name)).toBeDefined()
+  return name
+}
+
 describe('a replica left by an earlier repository of the name', () => {
   it('keeps none of its grants when the repository is created again', async () => {
     await using fake = await startAwsFake({ principals: [FOREIGN_ROLE] })
     const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
     const logical = uniqueLogical('tenant')
-    const { name } = await registry.createRepository(logical)
-    await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
-    const foreign = { Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }
-    const withForeign = policyDoc(fake, REPLICA, name)
-    fake.seedPolicy(
-      REPLICA,
-      name,
-      JSON.stringify({
-        ...foreign,
-        Statement: [FOREIGN_STATEMENT, ...(withForeign?.Statement ?? [])],
-      }),
-    )
-    // The home repository goes; the replica's deletion fails, and the caller is told so.
-    fake.inject('DeleteRepository', { before: () => {} })
-    fake.inject('DeleteRepository', 'server-error')
-    await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
-    expect(fake.getRepository(REPLICA, name)).toBeDefined()
+    const name = await leftBehind(fake, registry, logical, (granted) => {
+      const withForeign = policyDoc(fake, REPLICA, granted)
+      fake.seedPolicy(
+        REPLICA,
+        granted,
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [FOREIGN_STATEMENT, ...(withForeign?.Statement ?? [])],
+        }),
+      )
+    })
 
     expect((await registry.createRepository(logical)).name).toBe(name)
     expect((await registry.getCrossAccountAccess(name)).access).toEqual(access({}))
@@ -55,11 +70,7 @@ describe('a replica left by an earlier repository of the name', () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
     const logical = uniqueLogical('tenant')
-    const { name } = await registry.createRepository(logical)
-    await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
-    fake.inject('DeleteRepository', { before: () => {} })
-    fake.inject('DeleteRepository', 'server-error')
-    await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    const name = await leftBehind(fake, registry, logical)
     // ECR's clock: the home repository is made again at least a millisecond later.
     await new Promise((resolve) => setTimeout(resolve, 5))
 
@@ -82,11 +93,7 @@ describe('a replica left by an earlier repository of the name', () => {
     await using fake = await startAwsFake()
     const registry = await providerFor(fake, { replicationRegions: [REPLICA] })
     const logical = uniqueLogical('tenant')
-    const { name } = await registry.createRepository(logical)
-    await registry.addCrossAccountAccess(name, access({ accountIds: [OLD_TENANT] }))
-    fake.inject('DeleteRepository', { before: () => {} })
-    fake.inject('DeleteRepository', 'server-error')
-    await expect(registry.deleteRepository(name)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    const name = await leftBehind(fake, registry, logical)
     const replicaMade = fake.getRepository(REPLICA, name)?.createdAt.getTime() ?? 0
 
     vi.spyOn(Date, 'now').mockReturnValue(replicaMade)
