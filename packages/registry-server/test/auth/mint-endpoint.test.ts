@@ -9,6 +9,7 @@ import {
 } from '../../src/index.js'
 
 const ADMIN = { username: 'admin', password: randomBytes(16).toString('hex') }
+const SEVEN_DAYS = 7 * 24 * 3600
 
 /** `POST /_artifact-registry/credentials` with `body`, sent with `authorization` when given. */
 async function mintOverHttp(
@@ -60,5 +61,55 @@ describe.each([
     expect((await mintOverHttp(server.url, body)).status).toBe(401)
     const admin = basicAuth(ADMIN.username, ADMIN.password)
     expect((await mintOverHttp(server.url, body, admin)).status).toBe(201)
+  })
+})
+
+// Minting over HTTP is "the same way" as generateCredentials: a TTL the call refuses, or one the
+// body misspells, must not become a credential that lives longer than its caller asked.
+describe.each([
+  ['the registry', () => startLocalRegistry({ adminCredentials: ADMIN })],
+  ['the token service', () => startTokenService({ admin: ADMIN })],
+])('the mint endpoint of %s takes only what generateCredentials takes', (_, start) => {
+  let server: LocalRegistry | TokenService
+  beforeAll(async () => {
+    server = await start()
+  })
+  afterAll(() => server.close())
+
+  const mint = (body: unknown) =>
+    mintOverHttp(server.url, body, basicAuth(ADMIN.username, ADMIN.password))
+
+  it.each([
+    ['a misspelt ttlSeconds', { repository: 'team/app', permission: 'pull', ttl: 60 }],
+    ['a snake-case ttl', { repository: 'team/app', permission: 'pull', ttl_seconds: 60 }],
+    ['an unknown field', { repository: 'team/app', permission: 'pull', ttlSeconds: 60, x: 1 }],
+  ])('refuses %s with 400, minting nothing', async (_what, body) => {
+    const answer = await mint(body)
+    expect(answer.status, answer.body).toBe(400)
+    expect(answer.body).not.toContain('password')
+  })
+
+  it('refuses a TTL past 7 days with 400, as generateCredentials does, not a week-long credential', async () => {
+    await expect(server.generateCredentials('team/app', 'pull', SEVEN_DAYS + 1)).rejects.toThrow(
+      TypeError,
+    )
+    const answer = await mint({
+      repository: 'team/app',
+      permission: 'pull',
+      ttlSeconds: 30 * 86400,
+    })
+    expect(answer.status, answer.body).toBe(400)
+    expect(answer.body).toMatch(/ttlSeconds/)
+  })
+
+  it('mints exactly the TTL asked, and the documented default without one (control)', async () => {
+    const before = Date.now()
+    const asked = await mint({ repository: 'team/app', permission: 'pull', ttlSeconds: 60 })
+    expect(asked.status).toBe(201)
+    const lifetime = Date.parse(JSON.parse(asked.body).expiresAt) - before
+    expect(lifetime).toBeGreaterThan(59_000)
+    expect(lifetime).toBeLessThanOrEqual(61_000)
+    const plain = await mint({ repository: 'team/app', permission: 'pull' })
+    expect(plain.status).toBe(201)
   })
 })
