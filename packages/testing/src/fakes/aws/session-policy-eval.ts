@@ -1,8 +1,11 @@
 /**
  * A deliberately small IAM evaluator for identity and session policies: `Allow` and `Deny`
- * statements with `Action` / `Resource` (string or list, `*` and `?` wildcards), over every
- * document given (an explicit `Deny` in any of them wins). `NotAction`, `NotResource` and
- * conditions never match, so a policy relying on them is treated as granting nothing.
+ * statements with `Action` or `NotAction` and `Resource` or `NotResource` (string or list, `*`
+ * and `?` wildcards), over every document given (an explicit `Deny` in any of them wins). A
+ * `Not…` element applies the statement to everything but what it lists, as IAM reads it: a
+ * `Deny` with `NotResource` refuses every other resource, and skipping it would let a session do
+ * what AWS refuses. Conditions are not evaluated, always to the stricter side: an `Allow` with
+ * one never matches, a `Deny` with one always does.
  */
 export function policiesAllow(
   policyTexts: readonly string[],
@@ -11,7 +14,9 @@ export function policiesAllow(
 ): boolean {
   const statements = policyTexts.flatMap(statementsOf)
   const matching = statements.filter(
-    (s) => anyMatch(s.Action, action, true) && anyMatch(s.Resource, resource, false),
+    (s) =>
+      applies(s.Action, s.NotAction, action, true) &&
+      applies(s.Resource, s.NotResource, resource, false),
   )
   if (matching.some((s) => s.Effect === 'Deny')) return false
   return matching.some((s) => s.Effect === 'Allow' && s.Condition === undefined)
@@ -23,7 +28,9 @@ export function policiesAllow(
 export interface Statement {
   Effect?: unknown
   Action?: unknown
+  NotAction?: unknown
   Resource?: unknown
+  NotResource?: unknown
   Principal?: unknown
   Condition?: unknown
 }
@@ -43,6 +50,17 @@ export function statementsOf(policyText: string): Statement[] {
 export function anyMatch(patterns: unknown, value: string, ignoreCase: boolean): boolean {
   const list = Array.isArray(patterns) ? patterns : [patterns]
   return list.some((p) => typeof p === 'string' && wildcard(p, ignoreCase).test(value))
+}
+
+/**
+ * Whether a statement's `Action`/`NotAction` (or `Resource`/`NotResource`) pair covers `value`:
+ * the positive element when there is one, else everything the negative one does not list. A
+ * statement with neither covers nothing (IAM's grammar refuses it).
+ */
+function applies(listed: unknown, excluded: unknown, value: string, ignoreCase: boolean): boolean {
+  if (listed !== undefined) return anyMatch(listed, value, ignoreCase)
+  if (excluded !== undefined) return !anyMatch(excluded, value, ignoreCase)
+  return false
 }
 
 function wildcard(pattern: string, ignoreCase: boolean): RegExp {

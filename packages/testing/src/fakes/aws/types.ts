@@ -30,7 +30,8 @@ export interface AwsFakeOptions {
   principals?: readonly string[]
   /**
    * Evaluate the inline session policy of assumed-role credentials on every ECR call made with
-   * them (Allow statements only, `*` wildcards), answering `AccessDeniedException` otherwise.
+   * them (`Allow` and `Deny`, `Action`/`NotAction` and `Resource`/`NotResource` with `*` and `?`
+   * wildcards), answering `AccessDeniedException` otherwise.
    * @default true
    */
   enforceSessionPolicies?: boolean
