@@ -131,7 +131,9 @@ export class LocalProvider implements core.ArtifactRegistry {
    * @throws ArtifactRegistryError `INVALID_ARGUMENT` unless exactly one of `username` and
    *   `repository` is given, or for a repository outside this binding.
    */
-  async revokeCredentials(which: CredentialsToRevoke): Promise<number> {
+  async revokeCredentials(
+    which: Exclude<CredentialsToRevoke, { namespace: string }>,
+  ): Promise<number> {
     const checked = checkCredentialsToRevoke(this.bindingName, which)
     return this.#call('revokeCredentials', () => this.#minter.revoke(checked))
   }

@@ -51,13 +51,13 @@ export interface LocalRegistry extends AsyncDisposable, CredentialMinter {
   readonly port: number
   /**
    * Revoke one credential (`{ username }`, with `namespace` only if its repository is under
-   * `namespace/`) or every credential of a repository (`{ repository }`), and every token issued
-   * from them, at once. Deleting a repository
+   * `namespace/`), every credential of a repository (`{ repository }`) or of the repositories
+   * under a namespace (`{ namespace }`, held or not), and every token issued from them, at once. Deleting a repository
    * (`DELETE /_artifact-registry/repositories/<name>`) does this for its credentials. Returns how
    * many credentials were revoked.
    *
-   * @throws TypeError without `adminCredentials`, or when `which` names neither, or both, or an
-   *   invalid repository name or namespace
+   * @throws TypeError without `adminCredentials`, or when `which` names none, or more than one,
+   *   or an invalid repository name or namespace
    */
   revokeCredentials(which: CredentialsToRevoke): Promise<number>
   /**

@@ -53,9 +53,11 @@ export function unresolvedFields(input: Record<string, unknown>): ConfigIssue[] 
 export const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
 
 /**
- * @internal The first placeholder naming a variable or an IaC reference inside `value`
- * (`http://${REGISTRY_HOST}:5000` gives `${REGISTRY_HOST}`), or undefined. For settings that are
- * no secret: a password may hold such text and still be the password.
+ * @internal The first placeholder inside `value` (`http://${REGISTRY_HOST}:5000` gives
+ * `${REGISTRY_HOST}`), or undefined: any `${…}` without braces inside, as HCL writes them too
+ * (`${ var.host }`, `${var.hosts[0]}`), or a GitHub Actions `${{ … }}`. For settings that are no
+ * secret, where such text is never the value meant: a password may hold it and still be the
+ * password.
  */
 export function embeddedReference(value: string): string | undefined {
   return EMBEDDED_REFERENCE.exec(value)?.[0]
@@ -71,7 +73,8 @@ const PLACEHOLDER = /^\$\{[\s\S]*\}$/
 // from. Anything else in `${…}` (spaces, symbols) may be a password that only looks like one.
 const REFERENCE_SOURCE = String.raw`\$\{[A-Za-z_][\w.:-]{0,127}\}`
 const REFERENCE = new RegExp(`^${REFERENCE_SOURCE}$`)
-const EMBEDDED_REFERENCE = new RegExp(REFERENCE_SOURCE)
+// Not only REFERENCE's names: in a URL, a host, a directory or a username, no `${…}` is meant.
+const EMBEDDED_REFERENCE = /\$\{\{[^{}]*\}\}|\$\{[^{}]*\}/
 
 /** What is unresolved about a value, or undefined when it is a plain value. */
 function unresolvedValue(value: unknown): string | undefined {

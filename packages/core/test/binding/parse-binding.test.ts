@@ -300,6 +300,36 @@ describe('parseBinding with unresolved values below the top level', () => {
     })
   })
 
+  // Other templating syntaxes leave the same kind of text: HCL's spaces and indexes, and a GitHub
+  // Actions expression in a file that no workflow evaluated.
+  it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+    [{ platform: 'local', url: 'http://${var.hosts[0]}:5000' }, 'url', '${var.hosts[0]}'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+    [{ platform: 'local', dataDir: '/srv/${ var.data_dir }/x' }, 'dataDir', '${ var.data_dir }'],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      { platform: 'local', url: 'https://${{vars.REGISTRY_HOST}}' },
+      'url',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      '${{vars.REGISTRY_HOST}}',
+    ],
+  ])(
+    'refuses a placeholder of another syntax inside a setting: %j',
+    (binding, path, placeholder) => {
+      const err = configError(() => parseBinding(binding))
+      expect(err.issues).toContainEqual({
+        path,
+        message: `holds an unresolved placeholder ${JSON.stringify(placeholder)}; resolve it before the binding reaches the runtime`,
+      })
+    },
+  )
+
+  it('takes a setting with a dollar or braces that are no placeholder', () => {
+    const binding = { platform: 'local', dataDir: '/srv/$reg/{a}/x$' }
+    expect(parseBinding(binding)).toEqual(binding)
+  })
+
   it('names every setting with a placeholder inside it', () => {
     const err = configError(() =>
       parseBinding({

@@ -1,5 +1,5 @@
 import { type LocalBinding, ProvisionRecorder, type ProvisionResult } from '@artifact-registry/core'
-import { mapError, platformError } from '../map-error.js'
+import { mapError, platformError, RegistryHttpError } from '../map-error.js'
 import { checkAdminCredential } from './admin-credential.js'
 import { bindingOf } from './binding.js'
 import { inspectDataDirectory, removeDataDirectory } from './data-directory.js'
@@ -112,6 +112,7 @@ async function deleteNamespace(
   }
   const emptied = named.filter((name) => !ours.includes(name))
   await revokeLeftCredentials(session, emptied, where, recorder)
+  await revokeNamespaceCredentials(session, target.bindingName, where, recorder)
   return all.filter((name) => !name.startsWith(`${target.bindingName}/`)).length
 }
 
@@ -147,6 +148,44 @@ async function revokeLeftCredentials(
       async () => {},
     )
   }
+}
+
+/**
+ * Revoke every credential left under the namespace, after its repositories and the names the
+ * catalog lists: a name whose push-pull credential deleted its marker and unlinked the marker's
+ * blob holds nothing, so it has left the catalog (and a collection of garbage does the same to
+ * one emptied otherwise), while the credential still pushes there. A dry run leaves this out, as
+ * {@link revokeLeftCredentials}. A registry or token service too old to revoke by namespace
+ * answers 400: `INVALID_CONFIG` asking to upgrade it, rather than a deprovision that reports
+ * success with such credentials live (the repositories are gone by then; a second run after the
+ * upgrade finishes).
+ */
+async function revokeNamespaceCredentials(
+  session: RegistrySession,
+  namespace: string,
+  where: string,
+  recorder: ProvisionRecorder,
+): Promise<void> {
+  if (recorder.dryRun) return
+  recorder.checkpoint()
+  let revoked: number
+  try {
+    revoked = await session.revokeNamespace(namespace)
+  } catch (error) {
+    recorder.checkpoint()
+    if (error instanceof RegistryHttpError && error.status === 400)
+      throw platformError(
+        'INVALID_CONFIG',
+        `${where} cannot revoke the credentials of the namespace "${namespace}/" (it answered 400: a registry or token service older than this provider): upgrade it and deprovision again, or credentials of names that no longer hold anything stay valid until they expire`,
+      )
+    throw mapError(error, { operation: `revoke the credentials of ${namespace}/`, resource: where })
+  }
+  if (revoked === 0) return
+  const detail = `${revoked} live credential${revoked === 1 ? '' : 's'} of names the catalog no longer lists: revoked`
+  await recorder.apply(
+    { action: 'delete', kind: LOCAL_CREDENTIALS, id: `${namespace}/`, detail },
+    async () => {},
+  )
 }
 
 /**

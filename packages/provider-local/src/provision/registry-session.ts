@@ -17,6 +17,8 @@ export interface RegistrySession {
   deleteRepository(name: string): Promise<void>
   /** Revoke every credential of the repository, as `revokeCredentials({ repository })` does: how many. */
   revokeCredentials(name: string): Promise<number>
+  /** Revoke every credential of a repository under `namespace/`, held or not: how many. */
+  revokeNamespace(namespace: string): Promise<number>
   close(): Promise<void>
 }
 
@@ -72,6 +74,7 @@ function session(
     deleteRepository: (name) =>
       repositories.delete(name, () => minter.revoke({ repository: name })),
     revokeCredentials: (name) => minter.revoke({ repository: name }),
+    revokeNamespace: (namespace) => minter.revoke({ namespace }),
     close: async () => {
       client.close()
       await stop()

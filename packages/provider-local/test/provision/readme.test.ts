@@ -55,7 +55,7 @@ it('provision and deprovision make exactly the calls the README lists', async ()
   recording = false
 
   const documented = documentedCalls()
-  expect(documented).toHaveLength(5)
+  expect(documented).toHaveLength(6)
   const undocumented = requests.filter((call) => !documented.some((row) => row.test(call)))
   expect(undocumented).toEqual([])
   const unused = documented.filter((row) => !requests.some((call) => row.test(call)))

@@ -169,8 +169,8 @@ export class CredentialStore {
   }
 
   /**
-   * Revoke one credential by username (only if it is in `namespace`, when given), or every
-   * credential of a repository: they are refused from now on, and so are the tokens issued from
+   * Revoke one credential by username (only if it is in `namespace`, when given), every
+   * credential of a repository, or every credential of the repositories under a namespace: they are refused from now on, and so are the tokens issued from
    * them. Returns how many were revoked: live ones, and those whose revocation an earlier call
    * could not write to disk and this one did; an expired one is forgotten but not counted.
    */

@@ -8,8 +8,9 @@ import { readAuthBody } from './request-body.js'
 
 /**
  * `POST /_artifact-registry/credentials/revoke` with `{ "username": … }` (and optionally
- * `"namespace"`) or `{ "repository": … }`, admin only: revokes that credential (if it is in the
- * namespace), or every credential of the repository, and the tokens issued from them. Answers 200 `{ "revoked": <count> }`; errors are
+ * `"namespace"`), `{ "repository": … }` or `{ "namespace": … }`, admin only: revokes that
+ * credential (if it is in the namespace), every credential of the repository, or every credential
+ * of a repository under the namespace, and the tokens issued from them. Answers 200 `{ "revoked": <count> }`; errors are
  * OCI error bodies.
  */
 export async function handleRevokeRequest(

@@ -64,7 +64,7 @@ export interface TokenService extends AsyncDisposable, CredentialMinter {
    * not recalled: registry:2 honours them until they expire, `tokenTtlSeconds` at most.
    * Returns how many credentials were revoked.
    *
-   * @throws TypeError when `which` names neither, or both, or an invalid repository name or
+   * @throws TypeError when `which` names none, or more than one, or an invalid repository name or
    *   namespace
    */
   revokeCredentials(which: CredentialsToRevoke): Promise<number>

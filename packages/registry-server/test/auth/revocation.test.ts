@@ -166,6 +166,36 @@ describe('revocation on our registry', () => {
     expect(await headManifest(registry.url, neighbour, 'v1', basic(outside))).toBe(401)
   })
 
+  it('revokeCredentials({ namespace }) revokes every credential under it, held or not, and no other', async () => {
+    const held = `team-n/app${++counter}`
+    // A name that holds nothing, so is in no catalog: its credential still pushes there.
+    const empty = `team-n/empty${++counter}`
+    const neighbour = `team-nb/app${++counter}`
+    await pushImage(registry.url, held, 'v1', 'held', { authorization: admin })
+    await pushImage(registry.url, neighbour, 'v1', 'outside', { authorization: admin })
+    const pull = await registry.generateCredentials(held, 'pull', 300)
+    const push = await registry.generateCredentials(empty, 'push-pull', 300)
+    const outside = await registry.generateCredentials(neighbour, 'pull', 300)
+    const uploadAs = (credential: MintedCredential) =>
+      fetch(`${registry.url}/v2/${empty}/blobs/uploads/`, {
+        method: 'POST',
+        headers: { authorization: basic(credential) },
+      }).then((res) => res.status)
+    expect(await uploadAs(push)).toBe(202)
+
+    expect(await registry.revokeCredentials({ namespace: 'team-n' })).toBe(2)
+    expect(await revokeOverHttp(registry.url, { namespace: 'team-n' })).toEqual({
+      status: 200,
+      body: { revoked: 0 },
+    })
+    expect(await headManifest(registry.url, held, 'v1', basic(pull))).toBe(401)
+    expect(await uploadAs(push)).toBe(401)
+    expect(await headManifest(registry.url, neighbour, 'v1', basic(outside))).toBe(200)
+    await expect(registry.revokeCredentials({ namespace: 'Not A Name' })).rejects.toThrow(
+      /valid repository name/,
+    )
+  })
+
   it('POST /_artifact-registry/credentials/revoke revokes by username or repository, for the admin only', async () => {
     const repo = freshRepo()
     await pushImage(registry.url, repo, 'v1', 'over http', { authorization: admin })
