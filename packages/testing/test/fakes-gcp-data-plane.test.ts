@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   callerToken,
   dockerLogin,
+  generateAccessTokenPath,
   googleCall,
   impersonate,
   pushImage,
@@ -172,6 +173,40 @@ describe('GCP fake: the data plane', () => {
       await registryRequest(fake, admin, 'DELETE', `/v2/acme/images/app/manifests/${digest}`),
     ).toBe(202)
     expect(await registryRequest(fake, reader, 'GET', '/v2/acme/images/app/manifests/v1')).toBe(404)
+  })
+
+  it("a token's OAuth scopes limit it whatever its account's roles: read-only scopes only pull", async () => {
+    // The repository administrator may pull, push and delete; each token is as narrow as its
+    // scopes. Google documents that the read-only storage scope only downloads, and that an
+    // upload needs devstorage.read_write, devstorage.full_control or cloud-platform.
+    const auth = 'https://www.googleapis.com/auth'
+    const scoped = async (scope: string): Promise<string> => {
+      const body = { scope: [scope], lifetime: '600s' }
+      const { status, json } = await googleCall(
+        fake,
+        'POST',
+        generateAccessTokenPath(REPO_ADMIN),
+        body,
+      )
+      expect(status, scope).toBe(200)
+      return dockerLogin(String(json.accessToken))
+    }
+    const image = 'acme/images/scoped'
+    const manifest = `/v2/${image}/manifests/v1`
+    const readWrite = await scoped(`${auth}/devstorage.read_write`)
+    const { statuses, digest } = await pushImage(fake, readWrite, image, 'v1')
+    expect(statuses).toEqual([201, 201])
+    for (const readOnly of [`${auth}/devstorage.read_only`, `${auth}/cloud-platform.read-only`]) {
+      const token = await scoped(readOnly)
+      expect(await registryRequest(fake, token, 'GET', manifest), readOnly).toBe(200)
+      expect((await pushImage(fake, token, image, 'v2')).statuses, readOnly).toEqual([403, 403])
+      const deleteManifest = `/v2/${image}/manifests/${digest}`
+      expect(await registryRequest(fake, token, 'DELETE', deleteManifest), readOnly).toBe(403)
+    }
+    const unrelated = await scoped(`${auth}/userinfo.email`)
+    expect(await registryRequest(fake, unrelated, 'GET', manifest)).toBe(403)
+    expect((await pushImage(fake, unrelated, image, 'v3')).statuses).toEqual([403, 403])
+    expect(await registryRequest(fake, readWrite, 'GET', manifest)).toBe(200)
   })
 
   it('an account without a role on the GAR repository gets nothing, the caller everything', async () => {

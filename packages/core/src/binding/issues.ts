@@ -54,13 +54,26 @@ export const RESOLVE_FIRST = 'resolve it before the binding reaches the runtime'
 
 /**
  * @internal The first placeholder inside `value` (`http://${REGISTRY_HOST}:5000` gives
- * `${REGISTRY_HOST}`), or undefined: any `${…}` without braces inside, as HCL writes them too
- * (`${ var.host }`, `${var.hosts[0]}`), or a GitHub Actions `${{ … }}`. For settings that are no
- * secret, where such text is never the value meant: a password may hold it and still be the
- * password.
+ * `${REGISTRY_HOST}`), or undefined: any `${…}`, as HCL writes them too (`${ var.host }`,
+ * `${var.hosts[0]}`), or a GitHub Actions `${{ … }}`. For settings that are no secret, where such
+ * text is never the value meant: a password may hold it and still be the password.
  */
 export function embeddedReference(value: string): string | undefined {
-  return EMBEDDED_REFERENCE.exec(value)?.[0]
+  // Each `${` up to the brace that closes it, braces inside counted: an expression may hold its
+  // own (`${{ format('{0}', vars.HOST) }}`, HCL's `${lookup({ a = "x" }, var.env)}`), which a
+  // pattern without them passed over. A `${` that nothing closes makes no placeholder. One pass:
+  // the outermost (first) of those that close.
+  const open: number[] = []
+  let first: [number, number] | undefined
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '{') open.push(i)
+    else if (value[i] === '}') {
+      const at = open.pop()
+      if (at === undefined || value[at - 1] !== '$') continue
+      if (first === undefined || at - 1 < first[0]) first = [at - 1, i + 1]
+    }
+  }
+  return first === undefined ? undefined : value.slice(first[0], first[1])
 }
 
 // --- Internal ---
@@ -73,8 +86,6 @@ const PLACEHOLDER = /^\$\{[\s\S]*\}$/
 // from. Anything else in `${…}` (spaces, symbols) may be a password that only looks like one.
 const REFERENCE_SOURCE = String.raw`\$\{[A-Za-z_][\w.:-]{0,127}\}`
 const REFERENCE = new RegExp(`^${REFERENCE_SOURCE}$`)
-// Not only REFERENCE's names: in a URL, a host, a directory or a username, no `${…}` is meant.
-const EMBEDDED_REFERENCE = /\$\{\{[^{}]*\}\}|\$\{[^{}]*\}/
 
 /** What is unresolved about a value, or undefined when it is a plain value. */
 function unresolvedValue(value: unknown): string | undefined {

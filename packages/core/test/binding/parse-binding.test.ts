@@ -314,6 +314,21 @@ describe('parseBinding with unresolved values below the top level', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
       '${{vars.REGISTRY_HOST}}',
     ],
+    // An expression may hold braces of its own: GitHub Actions' format() and an HCL object.
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      { platform: 'local', url: "http://${{format('{0}.internal',vars.HOST)}}:5000" },
+      'url',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      "${{format('{0}.internal',vars.HOST)}}",
+    ],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      { platform: 'local', dataDir: '/srv/${lookup({ a = "x" }, var.env)}/data' },
+      'dataDir',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved placeholder is the input
+      '${lookup({ a = "x" }, var.env)}',
+    ],
   ])(
     'refuses a placeholder of another syntax inside a setting: %j',
     (binding, path, placeholder) => {
@@ -328,6 +343,10 @@ describe('parseBinding with unresolved values below the top level', () => {
   it('takes a setting with a dollar or braces that are no placeholder', () => {
     const binding = { platform: 'local', dataDir: '/srv/$reg/{a}/x$' }
     expect(parseBinding(binding)).toEqual(binding)
+    // A "${" that no brace closes makes no placeholder either.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: text that only looks like a placeholder
+    const unclosed = { platform: 'local', dataDir: '/srv/${a{b}/x' }
+    expect(parseBinding(unclosed)).toEqual(unclosed)
   })
 
   it('names every setting with a placeholder inside it', () => {

@@ -9,7 +9,12 @@ interface TokenRecord {
   readonly wallClock: boolean
   /** For a service account's token: the email and unique id of the account it was minted for. */
   readonly account?: { readonly email: string; readonly uid: string }
+  /** The OAuth scopes it was minted with: they limit it whatever roles its holder has. */
+  readonly scopes: readonly string[]
 }
+
+// What the fake's token endpoint grants its caller (and says so in its answer).
+const CALLER_SCOPES = ['https://www.googleapis.com/auth/cloud-platform']
 
 /**
  * @internal The unique id of the live service account of an email, or `undefined` when there is
@@ -42,15 +47,24 @@ export class AccessTokens {
   /** A token of the caller, valid for `seconds` of wall-clock time. */
   issueToCaller(member: string, seconds: number): string {
     const token = `ya29.fake-caller-${randomBytes(16).toString('hex')}`
-    this.#tokens.set(token, { member, expiresAtMs: Date.now() + seconds * 1000, wallClock: true })
+    this.#tokens.set(token, {
+      member,
+      expiresAtMs: Date.now() + seconds * 1000,
+      wallClock: true,
+      scopes: CALLER_SCOPES,
+    })
     return token
   }
 
   /**
-   * A token of a service account, expiring `seconds` from now on the fake's clock, at a whole
-   * second: the `expireTime` Google renders is the exact expiry.
+   * A token of a service account with the OAuth `scopes` asked for, expiring `seconds` from now
+   * on the fake's clock, at a whole second: the `expireTime` Google renders is the exact expiry.
    */
-  issueToServiceAccount(email: string, seconds: number): { token: string; expiresAtMs: number } {
+  issueToServiceAccount(
+    email: string,
+    seconds: number,
+    scopes: readonly string[],
+  ): { token: string; expiresAtMs: number } {
     const token = `ya29.fake-${randomBytes(16).toString('hex')}`
     const expiresAtMs = Math.floor((this.clock.now() + seconds * 1000) / 1000) * 1000
     const uid = this.accountUidOf(email)
@@ -58,6 +72,7 @@ export class AccessTokens {
       member: `serviceAccount:${email}`,
       expiresAtMs,
       wallClock: false,
+      scopes: [...scopes],
       ...(uid === undefined ? {} : { account: { email, uid } }),
     })
     return { token, expiresAtMs }
@@ -76,5 +91,10 @@ export class AccessTokens {
     const { account } = record
     if (account !== undefined && this.accountUidOf(account.email) !== account.uid) return undefined
     return record.member
+  }
+
+  /** The OAuth scopes a token was minted with; none for a token the fake never issued. */
+  scopes(token: string): readonly string[] {
+    return this.#tokens.get(token)?.scopes ?? []
   }
 }

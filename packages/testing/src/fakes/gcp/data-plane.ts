@@ -11,6 +11,7 @@ import type { AccessTokens } from './access-tokens.js'
 import type { GarStore } from './gar-store.js'
 import type { IamPolicyStore } from './iam-policy-store.js'
 import type { Roles } from './roles.js'
+import { scopesAllow } from './token-scopes.js'
 
 /** @internal What the data plane checks a request against. */
 export interface GarDataPlaneDeps {
@@ -48,7 +49,8 @@ const PERMISSION_OF_ACTION: Readonly<Record<string, string>> = {
  * @internal The GAR data plane: an OCI registry on 127.0.0.1 standing in for
  * `{location}-docker.pkg.dev`, whose every request is decided as Artifact Registry decides it.
  * Clients log in as `oauth2accesstoken` with an access token (or send it as a Bearer token); the
- * token must be one the fake issued and not expired on its clock, and its holder must hold, on the
+ * token must be one the fake issued and not expired on its clock, minted with an OAuth scope that
+ * allows each action (`scopesAllow`: a read-only one only pulls), and its holder must hold, on the
  * GAR repository of the image path `{project}/{repository}/{image}`, the permission of each action
  * (pull `downloadArtifacts`, push `uploadArtifacts`, delete `deleteArtifacts`), through the
  * repository's own policy or its project's. A GAR repository that does not exist, or is not
@@ -129,8 +131,12 @@ export class GarDataPlane {
         ? basic.password
         : /^Bearer (\S+)$/i.exec(input.authorization ?? '')?.[1]
     const member = token === undefined ? undefined : this.#deps.accessTokens.holder(token)
-    if (member === undefined) return { ok: false, reason: 'unauthenticated' }
+    if (token === undefined || member === undefined) return { ok: false, reason: 'unauthenticated' }
+    const scopes = this.#deps.accessTokens.scopes(token)
     for (const access of input.access) {
+      if (!access.actions.every((action) => scopesAllow(scopes, action))) {
+        return { ok: false, reason: 'denied' }
+      }
       if (!this.#allows(member, access)) return { ok: false, reason: 'denied' }
     }
     this.#recordWrites(input)

@@ -91,7 +91,8 @@ export interface GcpFake extends FakeServer {
    * `{project}/{repository}/{image}`. A client logs in as `oauth2accesstoken` with an access
    * token the fake issued; each request needs, on the GAR repository, `downloadArtifacts` (pull),
    * `uploadArtifacts` (push) or `deleteArtifacts` (delete), through the token holder's roles in
-   * the repository's IAM policy, and is refused once the token expired on the fake's clock.
+   * the repository's IAM policy, and a scope the token was minted with that allows it (a
+   * read-only one only pulls); it is refused once the token expired on the fake's clock.
    */
   readonly dataPlane: GcpFakeDataPlane
   /** The IAM member of the caller (`providerOptions()`'s identity), e.g. `user:developer@example.com`. */

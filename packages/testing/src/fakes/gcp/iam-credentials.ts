@@ -73,7 +73,11 @@ export function generateAccessToken(
       `The lifetime of the access token must be at most ${MAX_LIFETIME_SECONDS}s`,
     )
   }
-  const minted = context.accessTokens.issueToServiceAccount(serviceAccount, lifetimeSeconds)
+  const minted = context.accessTokens.issueToServiceAccount(
+    serviceAccount,
+    lifetimeSeconds,
+    request.scope,
+  )
   const token: IssuedAccessToken = {
     serviceAccount,
     accessToken: minted.token,
