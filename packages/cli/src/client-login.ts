@@ -72,6 +72,9 @@ export function loginArguments(
   ]
 }
 
+/** How long the output of a client that exited may still come (from what it left running). */
+const OUTPUT_GRACE_MS = 500
+
 /**
  * Run `<client> login`, writing the password to its stdin. Rejects with a {@link ClientLoginError}
  * holding what the client said when it exits non-zero, or when it is not installed.
@@ -119,14 +122,32 @@ export function runClientLogin(
         new ClientLoginError(`${client} login could not run: ${error.message}`, { cause: error }),
       )
     })
-    child.once('close', (code) => {
-      if (code === 0) return resolve({ stdout, stderr })
+    let settled = false
+    const settle = (code: number | null): void => {
+      if (settled) return
+      settled = true
+      if (code === 0) {
+        resolve({ stdout, stderr })
+        return
+      }
       const said = (stderr.trim() || stdout.trim()).split('\n').slice(-3).join('\n')
       reject(
         new ClientLoginError(
           `${client} login to ${credentials.registry} failed (exit ${code}): ${said}${insecureHint(client, options.insecure, said)}`,
         ),
       )
+    }
+    // Settled once its output is read to the end ('close'), or soon after the client exits: a
+    // process it left behind (a daemon its credential helper started) may hold that output for
+    // ever, and a refused login then hung, its unused credential never revoked.
+    child.once('close', settle)
+    child.once('exit', (code) => {
+      const drained = setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+        settle(code)
+      }, OUTPUT_GRACE_MS)
+      child.once('close', () => clearTimeout(drained))
     })
     // A client that exits before reading stdin makes the write fail with EPIPE: the exit status says why.
     child.stdin.on('error', () => {})

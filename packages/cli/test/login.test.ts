@@ -93,6 +93,26 @@ describe('login', () => {
     expect(missing.stderr).not.toContain('credentials minted')
   })
 
+  it('a client that exits leaving a process holding its output: the failure is reported at once', async () => {
+    // A daemon the client started (a credential helper's) keeps the pipes open for a minute.
+    const client = await recordingClient(
+      'leaves-a-daemon',
+      "sleep 60 & echo 'denied: no way' >&2; exit 3",
+    )
+    const started = Date.now()
+    const refused = await cli(['login', 'artifacts/app', ...binding], {
+      env: { PATH: client.path },
+    })
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(refused.status).toBe(EXIT.failure)
+    expect(refused.stderr).toContain(
+      `docker login to ${bound.host} failed (exit 3): denied: no way`,
+    )
+    const username = (await client.args())[2] as string
+    const password = (await client.stdin()).trimEnd()
+    expect(await basicStatus(username, password)).toBe(401)
+  }, 30_000)
+
   it('a client refused by a plain-HTTP registry is told to add --insecure', async () => {
     const client = await recordingClient(
       'https-to-http',

@@ -8,6 +8,7 @@ import { type CommandContext, withBindingOptions } from '../context.js'
 import { UsageError } from '../failure.js'
 import { isoOrNull, relativeTime } from '../format.js'
 import { collect, collectChoice } from '../option-values.js'
+import { grantScopeNotice } from '../scope-notice.js'
 
 /** The flags of `access add|remove`; each repeatable flag collects its values. */
 interface GrantFlags {
@@ -60,11 +61,14 @@ export function addAccessCommands(program: Command, context: CommandContext): vo
       .description(description)
       .action(async (name: string, flags: GrantFlags, command: Command) => {
         const grant = toAccess(flags)
-        await context.withRegistry(command, (registry) =>
-          verb === 'add'
+        const notice = await context.withRegistry(command, async (registry) => {
+          await (verb === 'add'
             ? registry.addCrossAccountAccess(name, grant)
-            : registry.removeCrossAccountAccess(name, grant),
-        )
+            : registry.removeCrossAccountAccess(name, grant))
+          return grantScopeNotice(registry.platform, registry.capabilities, name, verb)
+        })
+        // On stderr, so the JSON on stdout keeps its shape; said whenever the change was made.
+        if (notice !== undefined) context.io.stderr.write(`${notice}\n`)
         context
           .terminal(command)
           .result(

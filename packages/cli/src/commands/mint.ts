@@ -6,6 +6,7 @@ import type {
 import { type Command, Option } from 'commander'
 import type { CommandContext } from '../context.js'
 import { positiveSeconds } from '../option-values.js'
+import { credentialScopeNotice } from '../scope-notice.js'
 
 /** The flags of `credentials` and `login` that say what to mint. */
 export interface MintOptions {
@@ -42,7 +43,8 @@ export function mintCredentials(
 
 /**
  * Mint credentials for `name` as `options` ask, with an open registry. When they do not live as
- * long as `--ttl` asked, `notice` is told so (see {@link ttlNotice}).
+ * long as `--ttl` asked, `notice` is told so (see {@link ttlNotice}), and when they may reach more
+ * than this repository (see {@link credentialScopeNotice}).
  */
 export async function mintWith(
   registry: ArtifactRegistry,
@@ -58,6 +60,8 @@ export async function mintWith(
   )
   const changed = ttlNotice(registry.platform, options.ttl, mintedAt, credentials.expiresAt)
   if (changed !== undefined) notice(changed)
+  const reach = credentialScopeNotice(registry.platform, registry.capabilities, name)
+  if (reach !== undefined) notice(reach)
   return credentials
 }
 
