@@ -87,9 +87,10 @@ export function remoteMinter(
     // other 404, or a 405, is a server without them, a configuration error. Read as NOT_FOUND it
     // said the repository just found was missing, and made deleteRepository, which revokes here,
     // answer NOT_FOUND, which a caller takes for "already gone" while its credentials live on.
-    const missingRepository = path === MINT_PATH && (await isNameUnknown(res))
-    if ((res.status === 404 && !missingRepository) || res.status === 405)
-      throw noCredentialEndpoint(origin, path, res.status)
+    const noEndpoint =
+      res.status === 405 ||
+      (res.status === 404 && !(path === MINT_PATH && (await isNameUnknown(res))))
+    if (noEndpoint) throw noCredentialEndpoint(origin, path, res.status)
     return res
   }
   return {

@@ -133,20 +133,13 @@ async function revokeLeftCredentials(
 ): Promise<void> {
   if (recorder.dryRun) return
   for (const name of names) {
-    recorder.checkpoint()
-    let revoked: number
-    try {
-      revoked = await session.revokeCredentials(name)
-    } catch (error) {
-      recorder.checkpoint()
-      throw mapError(error, { operation: `revoke the credentials of ${name}`, resource: where })
-    }
-    if (revoked === 0) continue
-    const detail = `${revoked} live credential${revoked === 1 ? '' : 's'} of a name with no repository left: revoked`
-    await recorder.apply(
-      { action: 'delete', kind: LOCAL_CREDENTIALS, id: name, detail },
-      async () => {},
-    )
+    await revokeRecorded(recorder, {
+      id: name,
+      of: 'a name with no repository left',
+      revoke: () => session.revokeCredentials(name),
+      failure: (error) =>
+        mapError(error, { operation: `revoke the credentials of ${name}`, resource: where }),
+    })
   }
 }
 
@@ -167,23 +160,50 @@ async function revokeNamespaceCredentials(
   recorder: ProvisionRecorder,
 ): Promise<void> {
   if (recorder.dryRun) return
+  await revokeRecorded(recorder, {
+    id: `${namespace}/`,
+    of: 'names the catalog no longer lists',
+    revoke: () => session.revokeNamespace(namespace),
+    failure: (error) =>
+      error instanceof RegistryHttpError && error.status === 400
+        ? platformError(
+            'INVALID_CONFIG',
+            `${where} cannot revoke the credentials of the namespace "${namespace}/" (it answered 400: a registry or token service older than this provider): upgrade it and deprovision again, or credentials of names that no longer hold anything stay valid until they expire`,
+          )
+        : mapError(error, {
+            operation: `revoke the credentials of ${namespace}/`,
+            resource: where,
+          }),
+  })
+}
+
+/**
+ * Revoke, and record a `delete` of kind `local-credentials` as `id` when any credential was live
+ * (none recorded otherwise, so a second run reports nothing). A failure is thrown as `failure`
+ * makes it, after the run's cancellation is checked (a cancelled run rejects with its reason).
+ */
+async function revokeRecorded(
+  recorder: ProvisionRecorder,
+  revocation: {
+    id: string
+    /** Whose credentials, for the change's detail. */
+    of: string
+    revoke: () => Promise<number>
+    failure: (error: unknown) => Error
+  },
+): Promise<void> {
   recorder.checkpoint()
   let revoked: number
   try {
-    revoked = await session.revokeNamespace(namespace)
+    revoked = await revocation.revoke()
   } catch (error) {
     recorder.checkpoint()
-    if (error instanceof RegistryHttpError && error.status === 400)
-      throw platformError(
-        'INVALID_CONFIG',
-        `${where} cannot revoke the credentials of the namespace "${namespace}/" (it answered 400: a registry or token service older than this provider): upgrade it and deprovision again, or credentials of names that no longer hold anything stay valid until they expire`,
-      )
-    throw mapError(error, { operation: `revoke the credentials of ${namespace}/`, resource: where })
+    throw revocation.failure(error)
   }
   if (revoked === 0) return
-  const detail = `${revoked} live credential${revoked === 1 ? '' : 's'} of names the catalog no longer lists: revoked`
+  const detail = `${revoked} live credential${revoked === 1 ? '' : 's'} of ${revocation.of}: revoked`
   await recorder.apply(
-    { action: 'delete', kind: LOCAL_CREDENTIALS, id: `${namespace}/`, detail },
+    { action: 'delete', kind: LOCAL_CREDENTIALS, id: revocation.id, detail },
     async () => {},
   )
 }

@@ -279,9 +279,17 @@ function isCredentialOrNull(value: unknown): value is StoredCredential | null {
 /** The longest a credential may live: the local platform's limit. */
 const MAX_TTL_SECONDS = TTL_RULES.local.maxSeconds
 
-// The API is called from JavaScript too, where nothing stops a misspelt permission or a NaN TTL:
-// refused here, one would otherwise become a credential broader or longer-lived than asked.
-function checkMintArguments(repository: unknown, permission: unknown, ttlSeconds: unknown): void {
+/**
+ * Refuse what {@link CredentialStore.mint} refuses, with its `TypeError`s (the mint endpoint asks
+ * the same of a request's body). The API is called from JavaScript too, where nothing stops a
+ * misspelt permission or a NaN TTL: refused here, one would otherwise become a credential broader
+ * or longer-lived than asked.
+ */
+export function checkMintArguments(
+  repository: unknown,
+  permission: unknown,
+  ttlSeconds: unknown,
+): void {
   if (typeof repository !== 'string' || !isRepositoryName(repository))
     throw new TypeError(`not a repository name: ${shown(repository)}`)
   if (permission !== 'pull' && permission !== 'push-pull')

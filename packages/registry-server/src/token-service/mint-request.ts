@@ -1,6 +1,6 @@
 import type { Permission } from '@artifact-registry/core'
 import { TTL_RULES } from '@artifact-registry/core/ttl'
-import { isRepositoryName } from '../names.js'
+import { checkMintArguments } from '../auth/credential-store.js'
 
 /** What `POST /_artifact-registry/credentials` asks for, checked. */
 export interface MintRequest {
@@ -19,15 +19,13 @@ const FIELDS: ReadonlySet<string> = new Set([
   'ifRepositoryExists',
 ])
 
-/** The longest a credential may live, as `generateCredentials` allows: 7 days. */
-const MAX_TTL_SECONDS = TTL_RULES.local.maxSeconds
-
 /**
  * Check the JSON body of a mint request: `repository` (a repository name), `permission` (`pull`
  * or `push-pull`), an optional `ttlSeconds` (a whole number from 1 to 7 days) and an optional
  * `ifRepositoryExists` (a boolean), nothing else.
  * A misspelt `ttlSeconds` left the default hour to a credential asked for a minute, and a TTL
- * past the limit was cut to a week where `generateCredentials` refuses it: both are refused.
+ * past the limit was cut to a week where `generateCredentials` refuses it: both are refused, the
+ * values as `generateCredentials` refuses them (`checkMintArguments`).
  *
  * @throws TypeError naming what is wrong
  */
@@ -45,22 +43,14 @@ export function parseMintRequest(body: unknown): MintRequest {
     ttlSeconds,
     ifRepositoryExists = false,
   } = body as Record<string, unknown>
-  if (typeof repository !== 'string' || !isRepositoryName(repository))
-    throw new TypeError('repository must be a valid repository name')
-  if (permission !== 'pull' && permission !== 'push-pull')
-    throw new TypeError('permission must be pull or push-pull')
+  const ttl = ttlSeconds === undefined ? TTL_RULES.local.defaultSeconds : ttlSeconds
+  checkMintArguments(repository, permission, ttl)
   if (typeof ifRepositoryExists !== 'boolean')
     throw new TypeError('ifRepositoryExists must be true or false')
-  if (ttlSeconds === undefined)
-    return {
-      repository,
-      permission,
-      ttlSeconds: TTL_RULES.local.defaultSeconds,
-      ifRepositoryExists,
-    }
-  if (typeof ttlSeconds !== 'number' || !Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1)
-    throw new TypeError('ttlSeconds must be a positive integer')
-  if (ttlSeconds > MAX_TTL_SECONDS)
-    throw new TypeError(`ttlSeconds must be at most ${MAX_TTL_SECONDS} (7 days)`)
-  return { repository, permission, ttlSeconds, ifRepositoryExists }
+  return {
+    repository: repository as string,
+    permission: permission as Permission,
+    ttlSeconds: ttl as number,
+    ifRepositoryExists,
+  }
 }
