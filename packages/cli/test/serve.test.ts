@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
@@ -262,6 +264,46 @@ describe('serve', () => {
     }
   })
 
+  it('--max-connections closes a connection past the cap unanswered; a bad value is a usage error', async () => {
+    const server = startServe([
+      '--data',
+      join(work.dir, 'few-connections'),
+      '--port',
+      '0',
+      '--max-connections',
+      '1',
+      '--json',
+    ])
+    const held: Socket[] = []
+    try {
+      const { url } = JSON.parse(await server.line(0)) as { url: string }
+      const first = await askV2(url)
+      held.push(first.socket)
+      expect(first.head).toBe('HTTP/1.1 401 Unauthorized')
+      const second = await askV2(url)
+      second.socket.destroy()
+      // Under the default of 1024, it would be answered as the first was.
+      expect(second.head).toBe('')
+    } finally {
+      for (const socket of held) socket.destroy()
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toBe(EXIT.ok)
+    for (const count of ['0', '1.5', '']) {
+      const refused = await cli([
+        'serve',
+        '--data',
+        join(work.dir, 'x'),
+        '--max-connections',
+        count,
+      ])
+      expect(refused).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('must be a whole number, at least 1'),
+      })
+    }
+  })
+
   it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {
     const data = join(work.dir, 'held')
     const first = startServe(['--data', data, '--port', '0', '--json'])
@@ -354,3 +396,21 @@ describe('serve', () => {
     })
   })
 })
+
+/** Open a connection, send `GET /v2/` and resolve with the answer's status line ('' if closed). */
+async function askV2(url: string): Promise<{ socket: Socket; head: string }> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  socket.on('error', () => {})
+  await once(socket, 'connect')
+  const head = await new Promise<string>((resolve) => {
+    let received = ''
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1')
+      if (received.includes('\r\n\r\n')) resolve(received.split('\r\n')[0] ?? '')
+    })
+    socket.once('close', () => resolve(received))
+    socket.write('GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n')
+  })
+  return { socket, head }
+}

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { capConnections } from './connection-cap.js'
 import { ConnectionTurns, PIPELINED_TOO_DEEP } from './connection-turns.js'
 import { hasBody, sendError } from './http.js'
 import type { Log } from './log.js'
@@ -11,12 +12,13 @@ import { StalledSendReaper } from './stalled-send-reaper.js'
 /** The limits {@link ConnectionGuards} applies. */
 export type ConnectionLimits = Pick<
   RequestLimits,
-  'headersTimeoutMs' | 'bodyTimeoutMs' | 'minBodyBytes' | 'sendTimeoutMs'
+  'maxConnections' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'minBodyBytes' | 'sendTimeoutMs'
 >
 
 /**
  * What keeps one client from holding a server's connections, and what they hold, for ever; the
  * registry and the standalone token service both serve with it:
+ * - at most `maxConnections` connections are open at once ({@link capConnections});
  * - headers must arrive within `headersTimeoutMs` (Node's own check, in {@link serverOptions});
  * - a request body must keep arriving ({@link StalledBodyReaper});
  * - a response must keep being taken ({@link StalledSendReaper});
@@ -28,6 +30,7 @@ export class ConnectionGuards {
   readonly #bodies: StalledBodyReaper
   readonly #sends: StalledSendReaper
   readonly #turns = new ConnectionTurns()
+  readonly #maxConnections: number
   // Requests still being handled, which a server's `close` waits for (see `settled`).
   readonly #handling = new Set<Promise<void>>()
 
@@ -41,12 +44,17 @@ export class ConnectionGuards {
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4),
       keepAliveTimeout: 30_000,
     }
+    this.#maxConnections = limits.maxConnections
     this.#bodies = new StalledBodyReaper(limits.bodyTimeoutMs, limits.minBodyBytes)
     this.#sends = new StalledSendReaper(limits.sendTimeoutMs)
   }
 
-  /** Watch the connections of `server`, created with {@link serverOptions}. */
-  watch(server: Server, tls: boolean): void {
+  /**
+   * Watch the connections of `server`, created with {@link serverOptions}; `log` hears of the
+   * connections refused past the cap.
+   */
+  watch(server: Server, tls: boolean, log: Log): void {
+    capConnections(server, this.#maxConnections, log)
     // Over TLS the TLS socket holds what waits to be sent, not the TCP socket beneath it.
     const watchSocket = (socket: Socket): void => this.#sends.watch(socket)
     server.on(tls ? 'secureConnection' : 'connection', watchSocket)

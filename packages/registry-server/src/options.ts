@@ -165,6 +165,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof LocalRegistryOptions, true>> = {
   hashThreads: true,
   maxPageEntries: true,
   maxRepositoryMetadataBytes: true,
+  maxConnections: true,
   headersTimeoutSeconds: true,
   bodyTimeoutSeconds: true,
   minBodyBytesPerSecond: true,

@@ -1,8 +1,17 @@
 /**
- * Options of `startLocalRegistry` that keep one client from exhausting the server: how long a
- * request may take to arrive, and how many uploads may be under way at once.
+ * Options of `startLocalRegistry` that keep one client from exhausting the server: how many
+ * connections it holds, how long a request may take to arrive, and how many uploads may be under
+ * way at once.
  */
 export interface RequestLimitOptions {
+  /**
+   * Connections open at once; one more is closed as soon as it is accepted, without an answer,
+   * and the refusals are logged at `warn` (at most one line every 10 s, with their count).
+   * Each connection holds a file descriptor and memory until its timeouts end it, so without a
+   * cap a client opening connections faster than they time out took every descriptor the
+   * process had, and the uploads and pulls under way failed to open their files. @default 1024
+   */
+  maxConnections?: number
   /**
    * Time a connection has to send a request's headers (also a first request on a new
    * connection); then it gets 408 and is closed. @default 30
@@ -51,6 +60,7 @@ export interface CapLimits {
 
 /** @internal {@link RequestLimitOptions} with defaults applied. */
 export interface RequestLimits {
+  maxConnections: number
   headersTimeoutMs: number
   bodyTimeoutMs: number
   /** Bytes a body must bring in every `bodyTimeoutMs`. */
@@ -70,6 +80,7 @@ export function resolveRequestLimits(options: RequestLimitOptions): RequestLimit
   if (!Number.isFinite(minRate) || minRate < 0)
     throw new TypeError('minBodyBytesPerSecond must be a non-negative number')
   return {
+    maxConnections: count(options.maxConnections, 1024, 'maxConnections'),
     headersTimeoutMs: seconds(options.headersTimeoutSeconds, 30, 'headersTimeoutSeconds') * 1000,
     bodyTimeoutMs: bodyTimeoutSeconds * 1000,
     minBodyBytes: Math.max(1, Math.ceil(minRate * bodyTimeoutSeconds)),

@@ -130,7 +130,13 @@ async function serveRegistry(
   const store = await RegistryStore.open(dataDir, resolved.maxRepositoryMetadataBytes)
   const { limits } = resolved
   const hashing = uploadHashing(resolved.hashThreads, dataDir !== undefined)
-  const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing, log)
+  const uploads = await UploadSessions.open(
+    store,
+    limits.uploadSessions,
+    hashing,
+    log,
+    resolved.uploadExpirySeconds,
+  )
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,
@@ -166,7 +172,7 @@ async function serveRegistry(
     ? httpsServer(guards.serverOptions, resolved.tls, onRequest)
     : createServer(guards.serverOptions, onRequest)
   answerClientErrors(server)
-  guards.watch(server, resolved.tls !== undefined)
+  guards.watch(server, resolved.tls !== undefined, log)
   const listening = await listen(server, resolved.host, resolved.port)
   url = listening.url
   // One maintenance at a time, none once closing, and `close` waits for the one running: it

@@ -38,35 +38,42 @@ export class UploadSessions {
   readonly #log: Log | undefined
   /** The owner of every open session, whose count it holds. */
   readonly #owners = new Map<string, string>()
+  /** How long after its start a session may be used. */
+  readonly #lifetimeMs: number
 
   private constructor(
     store: RegistryStore,
     cap: ConcurrencyCap,
     hashes: UploadHashing,
     log: Log | undefined,
+    lifetimeMs: number,
   ) {
     this.#store = store
     this.#cap = cap
     this.#hashes = hashes
     this.#log = log
+    this.#lifetimeMs = lifetimeMs
   }
 
   /**
    * The sessions of `store`; those left by an earlier run count against `limits` at once.
    * @param hashes where uploads are hashed (the registry closes it when it stops)
    * @param log where a lost hash is reported
+   * @param expirySeconds how long after its start a session may be used: from then on it is
+   *   `BLOB_UPLOAD_UNKNOWN`, as it will be once purged (default: no end)
    */
   static async open(
     store: RegistryStore,
     limits: CapLimits,
     hashes: UploadHashing,
     log?: Log,
+    expirySeconds: number = Number.POSITIVE_INFINITY,
   ): Promise<UploadSessions> {
     const cap = new ConcurrencyCap(limits, {
       what: 'upload sessions',
       retryAfterSeconds: SESSION_RETRY_AFTER_SECONDS,
     })
-    const sessions = new UploadSessions(store, cap, hashes, log)
+    const sessions = new UploadSessions(store, cap, hashes, log, expirySeconds * 1000)
     for (const id of await store.blobs.listUploads()) {
       // One session that cannot be read must not keep the registry from starting: it goes
       // uncounted, and its client's next request answers an error.
@@ -132,7 +139,9 @@ export class UploadSessions {
 
   /** Bytes received so far. @throws OciError BLOB_UPLOAD_UNKNOWN */
   async size(repository: string, id: string): Promise<number> {
-    return (await this.#state(repository, id)).size
+    const state = await this.#state(repository, id)
+    if (Date.now() >= state.expiresAt) throw sessionExpired()
+    return state.size
   }
 
   /**
@@ -152,14 +161,16 @@ export class UploadSessions {
     stillAllowed?: MutationGuard,
   ): Promise<number> {
     return this.#mutex.run(id, async () => {
-      const state = await this.#state(repository, id)
+      const state = await this.#usableState(repository, id)
       if (range !== undefined) checkChunk(range, state.size, declaredBytes)
       const live = this.#live.get(id)
       const hasher = live?.hasher
       try {
         const written = await this.#store.blobs.append(id, body, (chunks, stored) => {
-          // Access is asked when a request arrives, and its body may take hours: a credential
-          // revoked or expired meanwhile stops it after the write under way (1 MiB at most).
+          // A body may take hours: one still arriving when its session expires is stopped as
+          // the purge would stop it, and so is one whose credential is revoked or expires
+          // meanwhile, after the write under way (1 MiB at most).
+          if (Date.now() >= state.expiresAt) throw sessionExpired()
           stillAllowed?.()
           return hasher?.update(chunks, stored)
         })
@@ -185,7 +196,7 @@ export class UploadSessions {
    */
   finish(repository: string, id: string, digest: string, allowed?: MutationGuard): Promise<void> {
     return this.#mutex.run(id, async () => {
-      await this.#state(repository, id)
+      await this.#usableState(repository, id)
       const parsed = parseDigest(digest)
       if (parsed === undefined)
         throw new OciError('DIGEST_INVALID', { detail: `invalid digest ${digest}` })
@@ -216,7 +227,7 @@ export class UploadSessions {
   /** Cancel a session. @throws OciError BLOB_UPLOAD_UNKNOWN */
   cancel(repository: string, id: string): Promise<void> {
     return this.#mutex.run(id, async () => {
-      await this.#state(repository, id)
+      await this.#usableState(repository, id)
       await this.cancelNow(id)
     })
   }
@@ -305,11 +316,27 @@ export class UploadSessions {
   async #state(
     repository: string,
     id: string,
-  ): Promise<{ size: number; algorithm: DigestAlgorithm }> {
+  ): Promise<{ size: number; algorithm: DigestAlgorithm; expiresAt: number }> {
     const state = /^[a-f0-9-]{36}$/.test(id) ? await this.#store.blobs.uploadState(id) : undefined
     if (state === undefined || state.repository !== repository)
       throw new OciError('BLOB_UPLOAD_UNKNOWN')
-    return state
+    return { ...state, expiresAt: state.startedAt + this.#lifetimeMs }
+  }
+
+  /**
+   * The state of a session still within its lifetime, under the session's lock. An expired one
+   * is removed at once and is `BLOB_UPLOAD_UNKNOWN`: the purge leaves a session with a request
+   * under way to its next run, so a client sending chunk after chunk without a pause used to
+   * keep its session, and the slot and disk it holds, for as long as it liked.
+   */
+  async #usableState(
+    repository: string,
+    id: string,
+  ): Promise<{ size: number; algorithm: DigestAlgorithm; expiresAt: number }> {
+    const state = await this.#state(repository, id)
+    if (Date.now() < state.expiresAt) return state
+    await this.cancelNow(id)
+    throw sessionExpired()
   }
 
   async #digestOf(id: string, algorithm: DigestAlgorithm): Promise<string> {
@@ -337,6 +364,11 @@ export class UploadSessions {
     for await (const chunk of this.#store.blobs.readUpload(id)) rehash.update(chunk)
     return rehash.digest()
   }
+}
+
+// Distribution's answer for a session it purged: the session no longer exists.
+function sessionExpired(): OciError {
+  return new OciError('BLOB_UPLOAD_UNKNOWN', { detail: 'upload session expired' })
 }
 
 function dropHasher(live: LiveSession): void {

@@ -23,6 +23,7 @@ interface ServeOptions {
   gcInterval: number
   hashThreads?: number
   maxRepositoryMetadataBytes?: number
+  maxConnections?: number
 }
 
 /**
@@ -80,6 +81,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       'the most metadata (tags, manifests, blob links, as JSON) one repository may hold; more is refused with 403 DENIED (default 16 MiB)',
       wholeBytes,
     )
+    .option(
+      '--max-connections <n>',
+      'connections open at once; one more is closed unanswered (default 1024)',
+      connectionCap,
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveRegistry, whyDataDirectoryUnusable, readRememberedPort } =
         await loadRegistryServer()
@@ -113,6 +119,7 @@ function serveFlags(options: ServeOptions, port: number): ServeFlags {
     gcIntervalSeconds: options.gcInterval,
     hashThreads: options.hashThreads,
     maxRepositoryMetadataBytes: options.maxRepositoryMetadataBytes,
+    maxConnections: options.maxConnections,
   }
 }
 
@@ -215,4 +222,13 @@ function wholeBytes(value: string): number {
     throw new InvalidArgumentError('must be a whole number of bytes, at least 1')
   }
   return bytes
+}
+
+// The registry server's own flag takes the same: digits, at least 1.
+function connectionCap(value: string): number {
+  const connections = Number(value)
+  if (!/^\d+$/.test(value) || connections < 1 || !Number.isSafeInteger(connections)) {
+    throw new InvalidArgumentError('must be a whole number, at least 1')
+  }
+  return connections
 }

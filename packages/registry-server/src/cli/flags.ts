@@ -29,6 +29,8 @@ export interface CommandFlags {
   hashThreads?: number | undefined
   /** The most metadata one repository may hold, in bytes; omitted: the server's default (serve only). */
   maxRepositoryMetadataBytes?: number | undefined
+  /** Connections open at once; omitted: the server's default. */
+  maxConnections?: number | undefined
 }
 
 /** What a command line asks for. */
@@ -77,6 +79,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         command as Command,
         values['max-repository-metadata-bytes'],
       ),
+      maxConnections: connectionCap(values['max-connections']),
     },
   }
 }
@@ -102,6 +105,7 @@ function parse(argv: readonly string[]) {
         'gc-interval': { type: 'string' },
         'hash-threads': { type: 'string' },
         'max-repository-metadata-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -181,6 +185,15 @@ function repositoryMetadataBytes(command: Command, value: string | undefined): n
   if (!/^\d+$/.test(value) || bytes < 1 || !Number.isSafeInteger(bytes))
     throw new UsageError(`${flag} must be a whole number of bytes, at least 1, got "${value}"`)
   return bytes
+}
+
+// A count as digits, at least 1, as the option takes it.
+function connectionCap(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const connections = Number(value)
+  if (!/^\d+$/.test(value) || connections < 1 || !Number.isSafeInteger(connections))
+    throw new UsageError(`--max-connections must be a whole number, at least 1, got "${value}"`)
+  return connections
 }
 
 function tlsFlags(

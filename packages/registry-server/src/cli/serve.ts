@@ -72,6 +72,7 @@ export async function serve(
     ...(flags.maxRepositoryMetadataBytes !== undefined && {
       maxRepositoryMetadataBytes: flags.maxRepositoryMetadataBytes,
     }),
+    ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
   })
   await keepAdmin(flags.data, admin, registry)
   reporter.listening({

@@ -20,6 +20,7 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
     ...(flags.publicUrl !== undefined && { publicUrl: flags.publicUrl }),
     admin: serverAdmin(admin),
     logLevel: flags.logLevel,
+    ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
   })
   await keepAdmin(flags.data, admin, service)
   const certificate = join(flags.data, 'auth', 'ca.pem')

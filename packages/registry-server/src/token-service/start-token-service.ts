@@ -16,13 +16,14 @@ import { refuseUnknownOptions } from '../unknown-options.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
 
 /**
- * Options of {@link startTokenService}; the timeouts are the registry's (see
+ * Options of {@link startTokenService}; the connection cap and the timeouts are the registry's (see
  * `RequestLimitOptions`), with the same defaults.
  */
 export interface TokenServiceOptions
   extends AuthServiceOptions,
     Pick<
       RequestLimitOptions,
+      | 'maxConnections'
       | 'headersTimeoutSeconds'
       | 'bodyTimeoutSeconds'
       | 'minBodyBytesPerSecond'
@@ -125,6 +126,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof TokenServiceOptions, true>> = {
   publicUrl: true,
   logLevel: true,
   logger: true,
+  maxConnections: true,
   headersTimeoutSeconds: true,
   bodyTimeoutSeconds: true,
   minBodyBytesPerSecond: true,
@@ -150,7 +152,7 @@ async function serveTokens(
     }),
   )
   answerClientErrors(server)
-  guards.watch(server, false)
+  guards.watch(server, false, log)
   const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
   const { url } = listening
   // Mints and revocations asked through the API: none once closing (see `ClosingGate`).
