@@ -41,6 +41,11 @@ export class ConcurrencyCap {
     this.hold(subject)
   }
 
+  /** Whether everyone together holds the most allowed: any `take` would be refused. */
+  get atTotal(): boolean {
+    return this.#total >= this.#limits.total
+  }
+
   /** Count one for `subject` whatever the caps (what it already held before a restart). */
   hold(subject: string): void {
     this.#held.set(subject, (this.#held.get(subject) ?? 0) + 1)

@@ -130,13 +130,6 @@ async function serveRegistry(
   const store = await RegistryStore.open(dataDir, resolved.maxRepositoryMetadataBytes)
   const { limits } = resolved
   const hashing = uploadHashing(resolved.hashThreads, dataDir !== undefined)
-  const uploads = await UploadSessions.open(
-    store,
-    limits.uploadSessions,
-    hashing,
-    log,
-    resolved.uploadExpirySeconds,
-  )
   const auth = options.adminCredentials
     ? await AuthService.open({
         ...options.tokenService,
@@ -144,6 +137,14 @@ async function serveRegistry(
         admin: options.adminCredentials,
       })
     : undefined
+  // Only the built-in auth can tell: an `authorize` hook's subjects are the hook's own.
+  const builtIn = options.authorize === undefined ? auth : undefined
+  const ownerHeld = builtIn && ((owner: string) => builtIn.stillHolds(owner))
+  const uploads = await UploadSessions.open(store, limits.uploadSessions, hashing, {
+    log,
+    expirySeconds: resolved.uploadExpirySeconds,
+    ownerHeld,
+  })
   let url = ''
   const realm = (): string => `${resolved.publicUrl ?? url}/token`
   const authorize = options.authorize ?? auth?.authorizer(realm) ?? anonymousAuthorizer

@@ -17,6 +17,19 @@ export interface ChunkRange {
   end: number
 }
 
+/** What {@link UploadSessions.open} may be told besides its store, caps and hashing. */
+export interface UploadSessionOptions {
+  /** Where a lost hash is reported. */
+  log?: Log | undefined
+  /**
+   * How long after its start a session may be used: from then on it is `BLOB_UPLOAD_UNKNOWN`, as
+   * it will be once purged. @default no end
+   */
+  expirySeconds?: number
+  /** Lets sessions whose owner lost its credential make room (see {@link UploadSessions.start}). */
+  ownerHeld?: OwnerStillHeld | undefined
+}
+
 interface LiveSession {
   /** Hash of the bytes so far; dropped when it may disagree with the stored bytes. */
   hasher: UploadHasher | undefined
@@ -40,40 +53,39 @@ export class UploadSessions {
   readonly #owners = new Map<string, string>()
   /** How long after its start a session may be used. */
   readonly #lifetimeMs: number
+  /** Whether an owner still holds its credential (see {@link OwnerStillHeld}). */
+  readonly #ownerHeld: OwnerStillHeld | undefined
 
   private constructor(
     store: RegistryStore,
     cap: ConcurrencyCap,
     hashes: UploadHashing,
-    log: Log | undefined,
-    lifetimeMs: number,
+    options: UploadSessionOptions,
   ) {
     this.#store = store
     this.#cap = cap
     this.#hashes = hashes
-    this.#log = log
-    this.#lifetimeMs = lifetimeMs
+    this.#log = options.log
+    this.#lifetimeMs = (options.expirySeconds ?? Number.POSITIVE_INFINITY) * 1000
+    this.#ownerHeld = options.ownerHeld
   }
 
   /**
    * The sessions of `store`; those left by an earlier run count against `limits` at once.
    * @param hashes where uploads are hashed (the registry closes it when it stops)
-   * @param log where a lost hash is reported
-   * @param expirySeconds how long after its start a session may be used: from then on it is
-   *   `BLOB_UPLOAD_UNKNOWN`, as it will be once purged (default: no end)
    */
   static async open(
     store: RegistryStore,
     limits: CapLimits,
     hashes: UploadHashing,
-    log?: Log,
-    expirySeconds: number = Number.POSITIVE_INFINITY,
+    options: UploadSessionOptions = {},
   ): Promise<UploadSessions> {
+    const { log } = options
     const cap = new ConcurrencyCap(limits, {
       what: 'upload sessions',
       retryAfterSeconds: SESSION_RETRY_AFTER_SECONDS,
     })
-    const sessions = new UploadSessions(store, cap, hashes, log, expirySeconds * 1000)
+    const sessions = new UploadSessions(store, cap, hashes, options)
     for (const id of await store.blobs.listUploads()) {
       // One session that cannot be read must not keep the registry from starting: it goes
       // uncounted, and its client's next request answers an error.
@@ -92,7 +104,11 @@ export class UploadSessions {
   }
 
   /**
-   * Open a session for `repository`, owned by `owner`; returns its id.
+   * Open a session for `repository`, owned by `owner`; returns its id. When everyone together
+   * holds the most sessions allowed, the sessions of owners that no longer hold their credential
+   * (revoked, expired, or their repository deleted) go first: nobody can finish them, and kept
+   * until they expired (a day by default) they refused every other client's push, whatever the
+   * admin revoked.
    * @throws OciError TOOMANYREQUESTS when the owner, or everyone, has the most sessions allowed
    */
   async start(
@@ -100,6 +116,7 @@ export class UploadSessions {
     algorithm: DigestAlgorithm = 'sha256',
     owner = '',
   ): Promise<string> {
+    if (this.#cap.atTotal) await this.#removeAbandoned()
     this.#cap.take(owner)
     const id = randomUUID()
     // Under the session's lock: a purge that lists the session half created waits for it.
@@ -287,6 +304,38 @@ export class UploadSessions {
     })
   }
 
+  /**
+   * Remove the sessions whose owner no longer holds its credential, but for those with a
+   * request under way (its body stops at its next write anyway, see {@link append}).
+   */
+  async #removeAbandoned(): Promise<void> {
+    const ownerHeld = this.#ownerHeld
+    if (ownerHeld === undefined) return
+    const abandoned = [...this.#owners].filter(([id, owner]) => {
+      return !ownerHeld(owner) && !this.#mutex.busy(id)
+    })
+    let removed = 0
+    for (const [id] of abandoned) {
+      try {
+        await this.#mutex.run(id, () => this.cancelNow(id))
+        removed += 1
+      } catch (error) {
+        this.#log?.write({
+          level: 'error',
+          msg: 'removing an upload of a credential no longer held failed',
+          upload: id,
+          error: errorFields(error),
+        })
+      }
+    }
+    if (removed > 0)
+      this.#log?.write({
+        level: 'info',
+        msg: 'removed the uploads of credentials no longer held',
+        uploads: removed,
+      })
+  }
+
   /** @internal */
   async cancelNow(id: string): Promise<void> {
     this.#dropLive(id)
@@ -370,6 +419,12 @@ export class UploadSessions {
 function sessionExpired(): OciError {
   return new OciError('BLOB_UPLOAD_UNKNOWN', { detail: 'upload session expired' })
 }
+
+/**
+ * Whether the owner of a session (the subject its request was authorized as) still holds its
+ * credential. Asked only when the sessions of everyone together reach their cap.
+ */
+export type OwnerStillHeld = (owner: string) => boolean
 
 function dropHasher(live: LiveSession): void {
   live.hasher?.discard()

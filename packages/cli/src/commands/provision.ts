@@ -15,6 +15,10 @@ import { importOptional } from '../optional-package.js'
 import { writePrivateFile } from '../private-file.js'
 import type { Terminal } from '../terminal.js'
 import {
+  deprovisionedNamespace,
+  forgetDeprovisionedCredentials,
+} from './deprovisioned-namespace.js'
+import {
   flagsOfFields,
   PLATFORMS,
   type Platform,
@@ -74,10 +78,23 @@ export function addProvisionCommands(program: Command, context: CommandContext):
         pkg,
         () => import(/* @vite-ignore */ `${pkg}/provision`) as Promise<ProvisionModule>,
       )
+      // Read before the run: it may delete the data directory that says where its registry was.
+      const revokedNamespace = await deprovisionedNamespace(
+        { platform, verb, dryRun: options.dryRun },
+        options,
+      )
       // The signal cancels between platform calls; a call under way is abandoned at once.
-      const result = await abortable(module[verb](options), context.signal).catch((error) => {
+      const result = await abortable(module[verb](options), context.signal).catch(async (error) => {
+        await forgetDeprovisionedCredentials(context.io, revokedNamespace, {
+          succeeded: false,
+          changes: decided,
+        })
         const worded = inFlagTerms(error, platform)
         throw options.dryRun ? worded : markChangesBeforeFailure(worded, decided)
+      })
+      await forgetDeprovisionedCredentials(context.io, revokedNamespace, {
+        succeeded: true,
+        changes: decided,
       })
       const run = { platform, verb, dryRun: options.dryRun, output: flags.output, result }
       if (flags.output !== undefined && !options.dryRun) {

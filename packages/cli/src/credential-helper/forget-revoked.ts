@@ -4,6 +4,12 @@ import type { CredentialsToRevoke } from '../credential-revocation.js'
 import { type CachedCredentials, cacheDir, readCacheFile } from './cache.js'
 import { isCacheFileName } from './cache-key.js'
 
+/**
+ * Which cached credentials a revocation took back: as {@link CredentialsToRevoke} names them, or
+ * every one under a namespace (`deprovision local` revokes every credential of its binding's).
+ */
+export type RevokedCredentials = CredentialsToRevoke | { namespace: string }
+
 /** What {@link forgetRevokedCredentials} did: files removed, and what it could not do. */
 export interface ForgottenCredentials {
   /** How many cache files it removed. */
@@ -14,7 +20,8 @@ export interface ForgottenCredentials {
 
 /**
  * Remove from this user's credential helper cache the credentials a revocation took back on
- * `registry` (`host[:port]`): every one of the repository, or the one with the username. Without
+ * `registry` (`host[:port]`): every one of the repository or of a repository under the namespace,
+ * or the one with the username. Without
  * this, docker kept getting the revoked credential from the cache, refused, until its reuse
  * limit, although a new one could be minted. Entries of another registry are kept, even for a
  * repository of the same name. Nothing is followed through a symbolic link: a cache directory that
@@ -25,7 +32,7 @@ export interface ForgottenCredentials {
 export async function forgetRevokedCredentials(
   env: NodeJS.ProcessEnv,
   registry: string,
-  which: CredentialsToRevoke,
+  which: RevokedCredentials,
 ): Promise<ForgottenCredentials> {
   const dir = cacheDir(env)
   const problems: string[] = []
@@ -63,8 +70,8 @@ export async function forgetRevokedCredentials(
 }
 
 /**
- * After credentials were revoked (`revoke`) or their repository deleted (`repo delete`, which
- * revokes them where the platform can), drop them from the credential helper's cache, or docker
+ * After credentials were revoked (`revoke`, `deprovision local`) or their repository deleted
+ * (`repo delete`, which revokes them where the platform can), drop them from the credential helper's cache, or docker
  * keeps getting the refused credential from it until its reuse limit. Done whatever the count (a
  * credential revoked before, by a CLI that left it cached, is refused all the same). A problem is
  * a warning on stderr: the revocation succeeded, and `docker logout <host>` drops the host's
@@ -75,7 +82,7 @@ export async function forgetRevokedCredentials(
 export async function forgetCachedCredentials(
   io: { env: NodeJS.ProcessEnv; stderr: { write(text: string): unknown } },
   endpoint: string,
-  which: CredentialsToRevoke,
+  which: RevokedCredentials,
 ): Promise<void> {
   // The host credentials are minted for, as the helper's cache files record it.
   const host = URL.canParse(endpoint) ? new URL(endpoint).host : undefined
@@ -93,10 +100,15 @@ export async function forgetCachedCredentials(
 function isRevoked(
   cached: Partial<CachedCredentials>,
   registry: string,
-  which: CredentialsToRevoke,
+  which: RevokedCredentials,
 ): boolean {
   if (typeof cached.registry !== 'string') return false
   if (cached.registry.toLowerCase() !== registry.toLowerCase()) return false
+  if ('namespace' in which) {
+    return (
+      typeof cached.repository === 'string' && cached.repository.startsWith(`${which.namespace}/`)
+    )
+  }
   return 'repository' in which
     ? cached.repository === which.repository
     : cached.username === which.username

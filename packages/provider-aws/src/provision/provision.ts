@@ -1,6 +1,6 @@
 import type { AwsBinding, Permission, ProvisionResult } from '@artifact-registry/core'
 import { PLATFORM } from '../platform.js'
-import { replicasInDroppedRegions } from './dropped-replicas.js'
+import { repositoriesInDroppedRegions } from './dropped-regions.js'
 import {
   ensureRolePolicy,
   ROLE_POLICY_NAME,
@@ -43,8 +43,8 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
  *   `CONFLICT`, before any change, naming a role provisioning did not create for this prefix, a
  *   policy in a role it did not put there, or another binding whose prefix overlaps this one
  *   (the same, or one is the other followed by `-`), or a repository under the prefix left in a
- *   region dropped from `replicationRegions` that the rule still replicates to (`deprovision`
- *   would no longer find it); `INVALID_ARGUMENT` when IAM does not know a
+ *   region the run gives up: one dropped from `replicationRegions`, or the former home region
+ *   when `region` changed (`deprovision` would no longer find it); `INVALID_ARGUMENT` when IAM does not know a
  *   trusted principal; a mapped AWS error otherwise. A cancelled `signal` rejects with its reason.
  */
 export async function provision(options: AwsProvisionOptions): Promise<AwsProvisionResult> {
@@ -57,9 +57,10 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
         (other) => `prefix ${other.prefix} of role ${other.roleName}, which overlaps ${o.prefix}`,
       )
     refuseConflicts('provision', o.name, [...found.problems, ...overlapping])
-    // The regions the roles' inline policies reached before this run: those an earlier
-    // provision replicated to, whose destinations a region dropped since takes out of the rule.
-    // Read before any change, so a replica left in such a region is refused before one.
+    // The regions the roles' inline policies reached before this run: the home region and those
+    // an earlier provision replicated to, whose destinations a region dropped since takes out of
+    // the rule. Read before any change, so a repository left in a region this run gives up (a
+    // dropped replica region, or the former home region when `region` changed) is refused first.
     const surveyed: { current: (typeof found.roles)[number]; policy: RolePolicyState }[] = []
     for (const current of found.roles) {
       const hasPolicy = current.inlinePolicies.includes(ROLE_POLICY_NAME)
@@ -75,13 +76,13 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
         ),
       ),
     ].filter((region) => region !== o.region)
+    const regions = [o.region, ...o.replicationRegions]
     refuseConflicts(
       'provision',
       o.name,
-      await replicasInDroppedRegions(ctx, o.replicationRegions, formerRegions),
-      ' (deprovision finds replicas only in replicationRegions and the replication rule: delete them first, or keep their region until they are gone)',
+      await repositoriesInDroppedRegions(ctx, regions, formerRegions),
+      ' (deprovision looks for repositories only in region, replicationRegions and the replication rule: delete them first, or keep their region until they are gone)',
     )
-    const regions = [o.region, ...o.replicationRegions]
     const repositories = repositoryPatterns(ctx.partition, regions, ctx.accountId, o.prefix)
     const roles: { name: string; arn: string; permission: Permission; policy: RolePolicyState }[] =
       []

@@ -13,7 +13,7 @@ export function parseScopes(values: readonly string[]): AccessRequest[] {
     const first = scope.indexOf(':')
     const last = scope.lastIndexOf(':')
     if (first < 0 || last <= first) continue
-    const type = scope.slice(0, first).replace(/\(.*\)$/, '')
+    const type = withoutResourceClass(scope.slice(0, first))
     const name = scope.slice(first + 1, last)
     const actions = scope
       .slice(last + 1)
@@ -24,6 +24,17 @@ export function parseScopes(values: readonly string[]): AccessRequest[] {
     }
   }
   return requests
+}
+
+/**
+ * A scope's resource type without its resource class (`repository(plugin)` is a `repository`).
+ * Found with two searches, not a regular expression: `/\(.*\)$/` backtracks from every `(`
+ * to the end of the text, and a caller with any credential held the event loop for seconds with
+ * a form of 60,000 `(`.
+ */
+function withoutResourceClass(type: string): string {
+  const open = type.indexOf('(')
+  return open >= 0 && type.endsWith(')') ? type.slice(0, open) : type
 }
 
 /** Format access requests as one scope string (for challenges). */

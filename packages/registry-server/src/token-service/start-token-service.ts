@@ -5,7 +5,7 @@ import { type CredentialsToRevoke, parseCredentialsToRevoke } from '../auth/revo
 import { answerClientErrors } from '../client-errors.js'
 import { ClosingGate } from '../closing-gate.js'
 import { ConnectionGuards } from '../connection-guards.js'
-import { listen } from '../listening-server.js'
+import { type Listening, listen } from '../listening-server.js'
 import { createLog, type Log, type LogLevel, type LogSink } from '../log.js'
 import { checkPublicUrl } from '../public-url.js'
 import { type RequestLimitOptions, resolveRequestLimits } from '../request-limits.js'
@@ -14,6 +14,7 @@ import type { DataDirectoryLock } from '../storage/data-dir-lock.js'
 import { startWithDataDirectoryLock } from '../storage/start-with-lock.js'
 import { refuseUnknownOptions } from '../unknown-options.js'
 import { AuthService, type AuthServiceOptions, TOKEN_PATH } from './auth-service.js'
+import { startCredentialPurge } from './credential-purge.js'
 
 /**
  * Options of {@link startTokenService}; the connection cap and the timeouts are the registry's (see
@@ -153,7 +154,17 @@ async function serveTokens(
   )
   answerClientErrors(server)
   guards.watch(server, false, log)
-  const listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  // Expired credentials are forgotten as the registry's maintenance forgets them: a service that
+  // mints for months otherwise holds every credential it ever minted.
+  const purge = await startCredentialPurge(auth.identities.credentials, log)
+  let listening: Listening
+  try {
+    listening = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  } catch (error) {
+    // The lock is let go once this throws: no purge may write to the directory after it.
+    await purge.stop()
+    throw error
+  }
   const { url } = listening
   // Mints and revocations asked through the API: none once closing (see `ClosingGate`).
   const apiCalls = new ClosingGate('token service')
@@ -165,6 +176,7 @@ async function serveTokens(
       await listening.close()
       await guards.settled()
       await apiCallsSettled
+      await purge.stop()
       await lock?.release()
     })()
     return closed

@@ -77,7 +77,7 @@ describe.each([
     const store = await openStore()
     const events: LogEvent[] = []
     const log = createLog('error', (event) => events.push(event))
-    const sessions = await UploadSessions.open(store, LIMITS, hashes, log)
+    const sessions = await UploadSessions.open(store, LIMITS, hashes, { log })
     const bytes = randomBytes(2 * 1024 * 1024 + 77)
     const id = await sessions.start(REPOSITORY)
     await sessions.append(REPOSITORY, id, body(bytes), undefined)
@@ -107,7 +107,7 @@ describe.each([
       },
       close: async () => {},
     }
-    const sessions = await UploadSessions.open(store, { perCredential: 1, total: 1 }, broken, log)
+    const sessions = await UploadSessions.open(store, { perCredential: 1, total: 1 }, broken, { log })
     const bytes = randomBytes(MiB + 9)
     const id = await sessions.start(REPOSITORY)
     await sessions.append(REPOSITORY, id, body(bytes), undefined)

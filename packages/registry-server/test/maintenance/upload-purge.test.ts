@@ -38,7 +38,7 @@ async function openSessions(
   options.prepare?.(store)
   const hashes = uploadHashing(0, true)
   const log = createLog('error', (event) => options.events?.push(event))
-  const sessions = await UploadSessions.open(store, limits, hashes, log)
+  const sessions = await UploadSessions.open(store, limits, hashes, { log })
   return Object.assign(sessions, { [Symbol.asyncDispose]: () => hashes.close() })
 }
 
