@@ -304,6 +304,43 @@ describe('serve', () => {
     }
   })
 
+  it('--token-ttl sets the lifetime of the tokens the registry issues; a bad value is a usage error', async () => {
+    const passwordFile = join(work.dir, 'ttl-password')
+    await writeFile(passwordFile, 'ttl-password\n', { mode: 0o600 })
+    const server = startServe([
+      '--data',
+      join(work.dir, 'short-tokens'),
+      '--port',
+      '0',
+      '--admin-password-file',
+      passwordFile,
+      '--token-ttl',
+      '60',
+      '--json',
+    ])
+    try {
+      const { url } = JSON.parse(await server.line(0)) as { url: string }
+      const authorization = `Basic ${Buffer.from('admin:ttl-password').toString('base64')}`
+      const res = await fetch(`${url}/token?service=artifact-registry`, {
+        headers: { authorization },
+      })
+      const { expires_in } = (await res.json()) as { expires_in: number }
+      // 300 by default; less the second or so the issue took.
+      expect(expires_in).toBeLessThanOrEqual(60)
+      expect(expires_in).toBeGreaterThanOrEqual(58)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toBe(EXIT.ok)
+    for (const seconds of ['0', '86401', '5m']) {
+      const refused = await cli(['serve', '--data', join(work.dir, 'x'), '--token-ttl', seconds])
+      expect(refused).toMatchObject({
+        status: EXIT.usage,
+        stderr: expect.stringContaining('must be a whole number of seconds from 1 to 86400'),
+      })
+    }
+  })
+
   it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {
     const data = join(work.dir, 'held')
     const first = startServe(['--data', data, '--port', '0', '--json'])

@@ -24,6 +24,7 @@ interface ServeOptions {
   hashThreads?: number
   maxRepositoryMetadataBytes?: number
   maxConnections?: number
+  tokenTtl?: number
 }
 
 /**
@@ -86,6 +87,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
       'connections open at once; one more is closed unanswered (default 1024)',
       connectionCap,
     )
+    .option(
+      '--token-ttl <seconds>',
+      'lifetime of the tokens the registry issues, 1-86400 (default 300)',
+      tokenTtl,
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveRegistry, whyDataDirectoryUnusable, readRememberedPort } =
         await loadRegistryServer()
@@ -120,6 +126,7 @@ function serveFlags(options: ServeOptions, port: number): ServeFlags {
     hashThreads: options.hashThreads,
     maxRepositoryMetadataBytes: options.maxRepositoryMetadataBytes,
     maxConnections: options.maxConnections,
+    tokenTtlSeconds: options.tokenTtl,
   }
 }
 
@@ -231,4 +238,13 @@ function connectionCap(value: string): number {
     throw new InvalidArgumentError('must be a whole number, at least 1')
   }
   return connections
+}
+
+// The registry server's own flag takes the same whole seconds.
+function tokenTtl(value: string): number {
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 86_400) {
+    throw new InvalidArgumentError('must be a whole number of seconds from 1 to 86400')
+  }
+  return seconds
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { MAX_HASH_THREADS } from '../hashing/hash-threads.js'
 import { LOG_LEVELS, type LogLevel } from '../log.js'
 import { checkPublicUrl } from '../public-url.js'
+import { MAX_TOKEN_TTL_SECONDS } from '../token-service/auth-service.js'
 import { UsageError } from './usage.js'
 
 /** The commands the CLI runs. */
@@ -31,6 +32,8 @@ export interface CommandFlags {
   maxRepositoryMetadataBytes?: number | undefined
   /** Connections open at once; omitted: the server's default. */
   maxConnections?: number | undefined
+  /** Lifetime of the tokens the server issues, in seconds; omitted: the server's default. */
+  tokenTtlSeconds?: number | undefined
 }
 
 /** What a command line asks for. */
@@ -80,6 +83,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
         values['max-repository-metadata-bytes'],
       ),
       maxConnections: connectionCap(values['max-connections']),
+      tokenTtlSeconds: tokenTtl(values['token-ttl']),
     },
   }
 }
@@ -106,6 +110,7 @@ function parse(argv: readonly string[]) {
         'hash-threads': { type: 'string' },
         'max-repository-metadata-bytes': { type: 'string' },
         'max-connections': { type: 'string' },
+        'token-ttl': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -194,6 +199,17 @@ function connectionCap(value: string | undefined): number | undefined {
   if (!/^\d+$/.test(value) || connections < 1 || !Number.isSafeInteger(connections))
     throw new UsageError(`--max-connections must be a whole number, at least 1, got "${value}"`)
   return connections
+}
+
+// Whole seconds within what the token service takes, refused here before the directory is touched.
+function tokenTtl(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const seconds = Number(value)
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TOKEN_TTL_SECONDS)
+    throw new UsageError(
+      `--token-ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_TTL_SECONDS}, got "${value}"`,
+    )
+  return seconds
 }
 
 function tlsFlags(

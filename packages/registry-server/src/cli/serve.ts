@@ -73,6 +73,9 @@ export async function serve(
       maxRepositoryMetadataBytes: flags.maxRepositoryMetadataBytes,
     }),
     ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
+    ...(flags.tokenTtlSeconds !== undefined && {
+      tokenService: { tokenTtlSeconds: flags.tokenTtlSeconds },
+    }),
   })
   await keepAdmin(flags.data, admin, registry)
   reporter.listening({

@@ -21,6 +21,7 @@ export async function tokenService(flags: CommandFlags): Promise<void> {
     admin: serverAdmin(admin),
     logLevel: flags.logLevel,
     ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
+    ...(flags.tokenTtlSeconds !== undefined && { tokenTtlSeconds: flags.tokenTtlSeconds }),
   })
   await keepAdmin(flags.data, admin, service)
   const certificate = join(flags.data, 'auth', 'ca.pem')

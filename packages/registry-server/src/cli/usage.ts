@@ -25,6 +25,8 @@ export const USAGE = `Usage: artifact-registry-local <serve|token-service> --dat
                              serve: the most metadata (tags, manifests, blob links, as JSON) one
                              repository may hold; more is refused with 403 DENIED   default 16777216
   --max-connections N        connections open at once; one more is closed unanswered   default 1024
+  --token-ttl S              lifetime of the tokens issued, 1-86400 s (behind registry:2, how long a
+                             token outlives a revocation)                default 300
   --log-level L              silent | error (failed requests, with their cause) | info (one line per
                              request) | debug; JSON lines on stderr   default error
   -h, --help                 print this help

@@ -29,8 +29,8 @@ export interface AuthServiceOptions {
   tokenTtlSeconds?: number
 }
 
-/** The longest a token may be asked to live: a day. */
-const MAX_TOKEN_TTL_SECONDS = 86_400
+/** @internal The longest a token may be asked to live (`tokenTtlSeconds`): a day. */
+export const MAX_TOKEN_TTL_SECONDS = 86_400
 
 /** Paths the auth service answers. */
 export const TOKEN_PATH = '/token'

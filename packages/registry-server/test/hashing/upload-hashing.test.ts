@@ -107,7 +107,9 @@ describe.each([
       },
       close: async () => {},
     }
-    const sessions = await UploadSessions.open(store, { perCredential: 1, total: 1 }, broken, { log })
+    const sessions = await UploadSessions.open(store, { perCredential: 1, total: 1 }, broken, {
+      log,
+    })
     const bytes = randomBytes(MiB + 9)
     const id = await sessions.start(REPOSITORY)
     await sessions.append(REPOSITORY, id, body(bytes), undefined)
