@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
+import { askOnNewConnection } from '@artifact-registry/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
 import {
@@ -277,13 +277,13 @@ describe('serve', () => {
     const held: Socket[] = []
     try {
       const { url } = JSON.parse(await server.line(0)) as { url: string }
-      const first = await askV2(url)
+      const first = await askOnNewConnection(url)
       held.push(first.socket)
-      expect(first.head).toBe('HTTP/1.1 401 Unauthorized')
-      const second = await askV2(url)
+      expect(first.statusLine).toBe('HTTP/1.1 401 Unauthorized')
+      const second = await askOnNewConnection(url)
       second.socket.destroy()
       // Under the default of 1024, it would be answered as the first was.
-      expect(second.head).toBe('')
+      expect(second.statusLine).toBe('')
     } finally {
       for (const socket of held) socket.destroy()
       server.child.kill('SIGTERM')
@@ -433,21 +433,3 @@ describe('serve', () => {
     })
   })
 })
-
-/** Open a connection, send `GET /v2/` and resolve with the answer's status line ('' if closed). */
-async function askV2(url: string): Promise<{ socket: Socket; head: string }> {
-  const { hostname, port } = new URL(url)
-  const socket = connect(Number(port), hostname)
-  socket.on('error', () => {})
-  await once(socket, 'connect')
-  const head = await new Promise<string>((resolve) => {
-    let received = ''
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1')
-      if (received.includes('\r\n\r\n')) resolve(received.split('\r\n')[0] ?? '')
-    })
-    socket.once('close', () => resolve(received))
-    socket.write('GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n')
-  })
-  return { socket, head }
-}

@@ -46,6 +46,7 @@ export {
   writeRandomImage,
 } from './oci-layout.js'
 export { packageBin } from './package-bin.js'
+export { type AnsweredConnection, askOnNewConnection } from './raw-connection.js'
 export {
   ADMIN,
   type CliResult,

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { askOnNewConnection } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startLocalRegistry, startTokenService } from '../../src/index.js'
 import type { LogEvent } from '../../src/log.js'
@@ -13,17 +14,8 @@ const REFUSED = 'connections refused: the server holds the most it may (maxConne
 
 /** A connection the server has taken: it answered a request on it, and it stays open. */
 async function heldConnection(url: string): Promise<Socket> {
-  const socket = await opened(url)
-  const answer = await exchange(socket, 'GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n')
-  expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /)
-  return socket
-}
-
-async function opened(url: string): Promise<Socket> {
-  const { hostname, port } = new URL(url)
-  const socket = connect(Number(port), hostname)
-  socket.on('error', () => {})
-  await once(socket, 'connect')
+  const { socket, statusLine } = await askOnNewConnection(url)
+  expect(statusLine).toMatch(/^HTTP\/1\.1 \d{3} /)
   return socket
 }
 
@@ -47,12 +39,9 @@ function exchange(socket: Socket, request: string): Promise<string> {
 
 /** A connection past the cap: closed by the server with nothing sent back. */
 async function expectRefused(url: string): Promise<void> {
-  const socket = await opened(url)
-  const closed = once(socket, 'close')
-  const answer = await exchange(socket, 'GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n')
+  const { socket, statusLine } = await askOnNewConnection(url)
   socket.destroy() // when it was answered after all
-  expect(answer).toBe('')
-  await closed
+  expect(statusLine).toBe('')
 }
 
 describe('maxConnections', () => {
@@ -86,10 +75,9 @@ describe('maxConnections', () => {
       await left
       await expect
         .poll(async () => {
-          const socket = await opened(registry.url)
-          const answer = await exchange(socket, 'GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n')
+          const { socket, statusLine } = await askOnNewConnection(registry.url)
           socket.destroy()
-          return answer.slice(0, 15)
+          return statusLine
         })
         .toBe('HTTP/1.1 200 OK')
     } finally {
