@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
-import type { Socket } from 'node:net'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { askOnNewConnection } from '@artifact-registry/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -210,22 +209,7 @@ describe('serve', () => {
   })
 
   it('--max-repository-metadata-bytes caps what one repository holds; a bad value is a usage error', async () => {
-    const passwordFile = join(work.dir, 'capped-password')
-    await writeFile(passwordFile, 'capped-password\n', { mode: 0o600 })
-    const server = startServe([
-      '--data',
-      join(work.dir, 'capped'),
-      '--port',
-      '0',
-      '--admin-password-file',
-      passwordFile,
-      '--max-repository-metadata-bytes',
-      '1024',
-      '--json',
-    ])
-    try {
-      const { url } = JSON.parse(await server.line(0)) as { url: string }
-      const authorization = `Basic ${Buffer.from('admin:capped-password').toString('base64')}`
+    await servingWith(['--max-repository-metadata-bytes', '1024'], async (url, authorization) => {
       const statuses: number[] = []
       for (let i = 0; i < 20 && statuses.at(-1) !== 403; i++) {
         // Each tag's index lists nothing: no blob to push, its record alone fills the 1 KiB.
@@ -245,82 +229,36 @@ describe('serve', () => {
       // Under the default of 16 MiB, all 20 would go in.
       expect(statuses.at(-1)).toBe(403)
       expect(statuses.slice(0, -1).every((status) => status === 201)).toBe(true)
-    } finally {
-      server.child.kill('SIGTERM')
-    }
-    expect(await server.exited).toBe(EXIT.ok)
-    for (const bytes of ['0', '1.5', '16MiB', '']) {
-      const refused = await cli([
-        'serve',
-        '--data',
-        join(work.dir, 'x'),
-        '--max-repository-metadata-bytes',
-        bytes,
-      ])
-      expect(refused).toMatchObject({
-        status: EXIT.usage,
-        stderr: expect.stringContaining('whole number of bytes, at least 1'),
-      })
-    }
+    })
+    await expectUsageErrors(
+      '--max-repository-metadata-bytes',
+      ['0', '1.5', '16MiB', ''],
+      'whole number of bytes, at least 1',
+    )
   })
 
   it('--max-connections closes a connection past the cap unanswered; a bad value is a usage error', async () => {
-    const server = startServe([
-      '--data',
-      join(work.dir, 'few-connections'),
-      '--port',
-      '0',
-      '--max-connections',
-      '1',
-      '--json',
-    ])
-    const held: Socket[] = []
-    try {
-      const { url } = JSON.parse(await server.line(0)) as { url: string }
+    await servingWith(['--max-connections', '1'], async (url) => {
       const first = await askOnNewConnection(url)
-      held.push(first.socket)
-      expect(first.statusLine).toBe('HTTP/1.1 401 Unauthorized')
-      const second = await askOnNewConnection(url)
-      second.socket.destroy()
-      // Under the default of 1024, it would be answered as the first was.
-      expect(second.statusLine).toBe('')
-    } finally {
-      for (const socket of held) socket.destroy()
-      server.child.kill('SIGTERM')
-    }
-    expect(await server.exited).toBe(EXIT.ok)
-    for (const count of ['0', '1.5', '']) {
-      const refused = await cli([
-        'serve',
-        '--data',
-        join(work.dir, 'x'),
-        '--max-connections',
-        count,
-      ])
-      expect(refused).toMatchObject({
-        status: EXIT.usage,
-        stderr: expect.stringContaining('must be a whole number, at least 1'),
-      })
-    }
+      try {
+        expect(first.statusLine).toBe('HTTP/1.1 401 Unauthorized')
+        const second = await askOnNewConnection(url)
+        second.socket.destroy()
+        // Under the default of 1024, it would be answered as the first was.
+        expect(second.statusLine).toBe('')
+      } finally {
+        first.socket.destroy()
+      }
+    })
+    await expectUsageErrors(
+      '--max-connections',
+      ['0', '1.5', ''],
+      'must be a whole number, at least 1',
+    )
   })
 
   it('--token-ttl sets the lifetime of the tokens the registry issues; a bad value is a usage error', async () => {
-    const passwordFile = join(work.dir, 'ttl-password')
-    await writeFile(passwordFile, 'ttl-password\n', { mode: 0o600 })
-    const server = startServe([
-      '--data',
-      join(work.dir, 'short-tokens'),
-      '--port',
-      '0',
-      '--admin-password-file',
-      passwordFile,
-      '--token-ttl',
-      '60',
-      '--json',
-    ])
-    try {
-      const { url } = JSON.parse(await server.line(0)) as { url: string }
-      const authorization = `Basic ${Buffer.from('admin:ttl-password').toString('base64')}`
+    await servingWith(['--token-ttl', '60'], async (url, authorization) => {
       const res = await fetch(`${url}/token?service=artifact-registry`, {
         headers: { authorization },
       })
@@ -328,18 +266,53 @@ describe('serve', () => {
       // 300 by default; less the second or so the issue took.
       expect(expires_in).toBeLessThanOrEqual(60)
       expect(expires_in).toBeGreaterThanOrEqual(58)
+    })
+    await expectUsageErrors(
+      '--token-ttl',
+      ['0', '86401', '5m'],
+      'must be a whole number of seconds from 1 to 86400',
+    )
+  })
+
+  /**
+   * Run `serve` with `flags` on a directory of its own, a free port and a known admin password;
+   * hand `check` its URL and the admin's Authorization header, then stop it (a clean exit).
+   */
+  async function servingWith(
+    flags: readonly string[],
+    check: (url: string, authorization: string) => Promise<void>,
+  ): Promise<void> {
+    const dir = await mkdtemp(join(work.dir, 'serving-'))
+    const passwordFile = join(dir, 'password')
+    await writeFile(passwordFile, 'serving-password\n', { mode: 0o600 })
+    const server = startServe([
+      ...['--data', join(dir, 'data'), '--port', '0', '--admin-password-file', passwordFile],
+      ...flags,
+      '--json',
+    ])
+    try {
+      const { url } = JSON.parse(await server.line(0)) as { url: string }
+      await check(url, `Basic ${Buffer.from('admin:serving-password').toString('base64')}`)
     } finally {
       server.child.kill('SIGTERM')
     }
     expect(await server.exited).toBe(EXIT.ok)
-    for (const seconds of ['0', '86401', '5m']) {
-      const refused = await cli(['serve', '--data', join(work.dir, 'x'), '--token-ttl', seconds])
+  }
+
+  /** `serve` with `flag` set to each of `values` is a usage error whose message holds `message`. */
+  async function expectUsageErrors(
+    flag: string,
+    values: readonly string[],
+    message: string,
+  ): Promise<void> {
+    for (const value of values) {
+      const refused = await cli(['serve', '--data', join(work.dir, 'x'), flag, value])
       expect(refused).toMatchObject({
         status: EXIT.usage,
-        stderr: expect.stringContaining('must be a whole number of seconds from 1 to 86400'),
+        stderr: expect.stringContaining(message),
       })
     }
-  })
+  }
 
   it('a data directory another process serves is UNAVAILABLE (exit 13)', async () => {
     const data = join(work.dir, 'held')
