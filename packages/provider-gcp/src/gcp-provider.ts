@@ -10,7 +10,7 @@ import { GCP_CAPABILITIES } from './capabilities.js'
 import { GcpClients } from './clients.js'
 import { checkGarRepository, deleteImagePath, imagePathCreatedAt } from './gar-repository.js'
 import { changeManagedMembers, type IamPolicy, managedMembers } from './iam-policy.js'
-import { impersonate } from './impersonation.js'
+import { CLOUD_PLATFORM_SCOPE, impersonate, READ_ONLY_SCOPE } from './impersonation.js'
 import { listRepositories } from './list-repositories.js'
 import { platformError } from './map-error.js'
 import {
@@ -85,7 +85,9 @@ export class GcpProvider implements core.ArtifactRegistry {
 
   /**
    * Impersonates the pull or push service account for `min(ttlSeconds, 3600)` seconds. The
-   * token reaches every image path of the GAR repository (see `repositoryScopedCredentials`).
+   * token reaches every image path of the GAR repository (see `repositoryScopedCredentials`);
+   * a `pull` token has a read-only OAuth scope, so it pulls and nothing more whatever roles its
+   * account holds.
    */
   async generateCredentials(
     name: string,
@@ -101,6 +103,8 @@ export class GcpProvider implements core.ArtifactRegistry {
       source: await this.#clients.auth(),
       endpoint: this.#options.iamCredentialsEndpoint,
       serviceAccount,
+      // The account's roles are configuration we cannot vouch for; the scope is ours to narrow.
+      scope: permission === 'pull' ? READ_ONLY_SCOPE : CLOUD_PLATFORM_SCOPE,
       lifetimeSeconds: seconds,
     })
     return {

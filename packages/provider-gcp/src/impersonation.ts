@@ -1,8 +1,17 @@
 import type { AuthClient } from 'google-auth-library'
 import { mapError, platformError } from './map-error.js'
 
-/** The only OAuth scope requested, for the provider's identity and for impersonated tokens. */
+/** The OAuth scope of the provider's own identity and of `push-pull` credentials. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform'
+
+/**
+ * The OAuth scope of `pull` credentials. A token's scopes limit it whatever its account's roles:
+ * with a read-only scope Artifact Registry lets it download and nothing more. So a pull credential
+ * cannot push or delete even when its account holds more than `roles/artifactregistry.reader`
+ * (a project-wide role such as Editor, or a grant made by hand), and it reads no more than its
+ * account may read anywhere else in Google Cloud.
+ */
+export const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only'
 
 /** A short-lived access token of an impersonated service account. */
 export interface ImpersonatedToken {
@@ -18,13 +27,15 @@ export interface ImpersonationRequest {
   /** Base URL of the IAM Credentials API. */
   readonly endpoint: string
   readonly serviceAccount: string
+  /** The one OAuth scope the token gets: what limits it whatever the account's roles. */
+  readonly scope: string
   /** Already validated and capped to 3600. */
   readonly lifetimeSeconds: number
 }
 
 /**
  * @internal Mint an access token for a service account with IAM Credentials
- * `generateAccessToken`, asking only for the `cloud-platform` scope. Called directly over REST
+ * `generateAccessToken`, asking for the one OAuth scope of the request. Called directly over REST
  * (rather than through `Impersonated`) so that `expireTime` is read as the platform wrote it and
  * errors keep their Google status.
  */
@@ -37,7 +48,7 @@ export async function impersonate(request: ImpersonationRequest): Promise<Impers
       url,
       method: 'POST',
       data: {
-        scope: [CLOUD_PLATFORM_SCOPE],
+        scope: [request.scope],
         lifetime: `${request.lifetimeSeconds}s`,
         delegates: [],
       },

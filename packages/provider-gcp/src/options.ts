@@ -46,7 +46,7 @@ export interface GcpProviderOptions {
   /**
    * Service account impersonated for `push-pull` credentials; give it
    * `roles/artifactregistry.repoAdmin` (push-pull deletes too, which the writer role cannot).
-   * It must not be the pull account, or pull credentials would push and delete.
+   * It must not be the pull account, which would then hold the push roles too.
    */
   pushServiceAccount?: string
   /**
@@ -137,12 +137,13 @@ export function resolveOptions(options: GcpProviderOptions): ResolvedOptions {
     }
   }
   if (isSameAccount(o.pullServiceAccount, o.pushServiceAccount)) {
-    // The permission level of a credential is its account's roles and nothing else: a token
-    // cannot be narrowed, so one account for both would make pull credentials push and delete.
+    // A pull credential's read-only OAuth scope keeps it from pushing, but its account's roles
+    // are the other safeguard: one account for both would hold the push roles, leaving the scope
+    // as the only thing between a pull credential and a push.
     issues.push({
       path: 'pushServiceAccount',
       message:
-        "must differ from pullServiceAccount: pull credentials are that account's tokens, and would push and delete with it",
+        'must differ from pullServiceAccount: that account would hold the push roles, leaving pull credentials kept from pushing by their read-only OAuth scope alone',
     })
   }
   const endpoint = o.iamCredentialsEndpoint ?? DEFAULT_IAM_CREDENTIALS_ENDPOINT

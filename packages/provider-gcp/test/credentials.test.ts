@@ -73,10 +73,14 @@ describe('generateCredentials', () => {
     }
   })
 
-  it('asks only for the cloud-platform scope, as the caller', async () => {
+  it('asks for one scope: read-only for pull, cloud-platform for push-pull; as the caller', async () => {
     await using provider = await providerFor(fake, repository)
     await provider.generateCredentials(name, 'pull')
-    expect(fake.tokens[0]?.scope).toEqual(['https://www.googleapis.com/auth/cloud-platform'])
+    await provider.generateCredentials(name, 'push-pull')
+    expect(fake.tokens.map((t) => t.scope)).toEqual([
+      ['https://www.googleapis.com/auth/cloud-platform.read-only'],
+      ['https://www.googleapis.com/auth/cloud-platform'],
+    ])
     expect(fake.tokens[0]?.delegates).toEqual([])
     // Signed with the caller's own token, which the fake's token endpoint issued.
     expect(fake.callerTokens).toHaveLength(1)

@@ -132,3 +132,35 @@ describe('data plane: two GAR repositories', () => {
     TIMEOUT_MS,
   )
 })
+
+describe('data plane: a pull account granted more than it should be', () => {
+  it(
+    'pull credentials still only pull: their token is minted with a read-only OAuth scope',
+    async () => {
+      // The pull account was also made a repoAdmin (by hand, or through a project-wide role such
+      // as Editor, which the default Compute Engine account holds): its roles push and delete.
+      const overGranted: readonly FakeIamBinding[] = [
+        { role: READER, members: [`serviceAccount:${PULL_B}`] },
+        { role: REPO_ADMIN, members: [`serviceAccount:${PULL_B}`, `serviceAccount:${PUSH_B}`] },
+      ]
+      const t = await tenant(overGranted, {
+        pullServiceAccount: PULL_B,
+        pushServiceAccount: PUSH_B,
+      })
+      const pushCredentials = await t.provider.generateCredentials(t.name, 'push-pull')
+      const pullCredentials = await t.provider.generateCredentials(t.name, 'pull')
+      await workspace.skopeo.run('copy', ...(await push(pushCredentials, t.name, 'v1')))
+
+      // Control: the pull credentials pull.
+      await workspace.skopeo.run('copy', ...(await pull(pullCredentials, t.name, 'v1')))
+      await expectRefused(await push(pullCredentials, t.name, 'v2'), 'a push with pull credentials')
+      const missing = await workspace.skopeo.fails(
+        'copy',
+        ...(await pull(pushCredentials, t.name, 'v2')),
+      )
+      expect(missing.stderr).toMatch(/manifest unknown|not found/i)
+      await t.provider.close()
+    },
+    TIMEOUT_MS,
+  )
+})

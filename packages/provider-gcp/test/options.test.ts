@@ -36,7 +36,7 @@ describe('options', () => {
     ])
   })
 
-  it('refuses one account for pull and push: its pull credentials would push and delete', async () => {
+  it('refuses one account for pull and push: the pull account would hold the push roles', async () => {
     for (const pushServiceAccount of [PULL_SA, PULL_SA.toUpperCase()]) {
       const error = await provider
         .gcp({

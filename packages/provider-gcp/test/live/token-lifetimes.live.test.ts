@@ -3,7 +3,7 @@ import { dockerPullAcrossExpiry, pullLifetimeMismatches } from '@artifact-regist
 import { uniqueName } from '@artifact-registry/testing'
 import { GoogleAuth } from 'google-auth-library'
 import { describe, it } from 'vitest'
-import { CLOUD_PLATFORM_SCOPE, impersonate } from '../../src/impersonation.js'
+import { CLOUD_PLATFORM_SCOPE, impersonate, READ_ONLY_SCOPE } from '../../src/impersonation.js'
 import { DEFAULT_IAM_CREDENTIALS_ENDPOINT } from '../../src/options.js'
 import {
   GCP_MAX_EXPIRY_WAIT_MS,
@@ -31,6 +31,7 @@ describe('credential lifetimes on real GCP', () => {
       source,
       endpoint: DEFAULT_IAM_CREDENTIALS_ENDPOINT,
       serviceAccount: gcpLaneEnvironment().ARTIFACT_REGISTRY_LIVE_GCP_PULL_SERVICE_ACCOUNT,
+      scope: READ_ONLY_SCOPE,
       lifetimeSeconds: LONGEST_TOKEN_SECONDS + 1,
     }).then(
       () => undefined,
