@@ -13,7 +13,12 @@ import { OciError } from './oci-errors.js'
 export function answerClientErrors(server: Server | HttpsServer): void {
   server.on('clientError', (error: NodeJS.ErrnoException, duplex: Duplex) => {
     const socket = duplex as Socket
-    if (error.code === 'ECONNRESET' || !socket.writable || answering(socket)) {
+    if (
+      error.code === 'ECONNRESET' ||
+      isTlsFailure(error) ||
+      !socket.writable ||
+      answering(socket)
+    ) {
       socket.destroy()
       return
     }
@@ -24,6 +29,16 @@ export function answerClientErrors(server: Server | HttpsServer): void {
 }
 
 // --- Internal ---
+
+/**
+ * Whether the connection failed in its TLS handshake (it timed out, or the client sent no TLS):
+ * no HTTP was ever spoken on it, so there is nothing to answer. An answer written into a handshake
+ * that timed out waited there for ever, and the connection, and its place under `maxConnections`,
+ * with it.
+ */
+function isTlsFailure(error: NodeJS.ErrnoException): boolean {
+  return /^ERR_(TLS|SSL)_/.test(error.code ?? '')
+}
 
 function refusal(code: string | undefined): OciError {
   switch (code) {

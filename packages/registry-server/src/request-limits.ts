@@ -6,7 +6,7 @@
 export interface RequestLimitOptions {
   /**
    * Connections open at once; one more is closed as soon as it is accepted, without an answer,
-   * and the refusals are logged at `warn` (at most one line every 10 s, with their count).
+   * and the refusals are logged at `error` (at most one line every 10 s, with their count).
    * Each connection holds a file descriptor and memory until its timeouts end it, so without a
    * cap a client opening connections faster than they time out took every descriptor the
    * process had, and the uploads and pulls under way failed to open their files. @default 1024
@@ -14,7 +14,8 @@ export interface RequestLimitOptions {
   maxConnections?: number
   /**
    * Time a connection has to send a request's headers (also a first request on a new
-   * connection); then it gets 408 and is closed. @default 30
+   * connection); then it gets 408 and is closed. Over TLS, a connection has as long again, before
+   * that, to finish its handshake; then it is closed unanswered. @default 30
    */
   headersTimeoutSeconds?: number
   /**
