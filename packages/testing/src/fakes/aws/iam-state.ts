@@ -45,6 +45,8 @@ export type NewIamRole = Pick<
  */
 export class IamState {
   readonly #roles = new Map<string, FakeIamRole>()
+  /** ARNs of roles deleted and not created again: STS no longer lets anyone assume them. */
+  readonly #deletedArns = new Set<string>()
   readonly #managedPolicies: ReadonlyMap<string, string>
   /** The account's instance profiles, each holding at most one of its roles. */
   readonly instanceProfiles: InstanceProfiles
@@ -111,12 +113,20 @@ export class IamState {
       attachedPolicies: new Set(),
     }
     this.#roles.set(key, role)
+    this.#deletedArns.delete(role.arn)
     return role
   }
 
   /** Forget a role (its policies and instance profiles must be gone: IAM checks that first). */
   delete(name: string): void {
+    const role = this.role(name)
+    if (role !== undefined) this.#deletedArns.add(role.arn)
     this.#roles.delete(name.toLowerCase())
+  }
+
+  /** Whether a role of this ARN was deleted through the fake's IAM and not created again. */
+  wasDeleted(arn: string): boolean {
+    return this.#deletedArns.has(arn)
   }
 
   /** The document of a seeded managed policy, or `undefined` when there is no such policy. */

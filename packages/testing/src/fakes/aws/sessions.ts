@@ -6,6 +6,11 @@ export interface FakeSession {
   readonly secretAccessKey: string
   readonly sessionToken: string
   readonly roleArn: string
+  /**
+   * The unique id of the IAM-created role the session belongs to, when the fake's IAM created
+   * it: the session is that role's, not its name's (see `IamEvaluator`).
+   */
+  readonly roleId: string | undefined
   readonly roleSessionName: string
   readonly policy: string | undefined
   readonly expiration: Date

@@ -67,9 +67,13 @@ function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
   const created = ctx.iamRoles.roleByArn(roleArn)
   const caller =
     ctx.session === undefined ? [callerArn(undefined, ctx.accountId)] : [ctx.session.roleArn]
+  // A role IAM deleted cannot be assumed: STS refuses it as it refuses one whose trust policy
+  // does not name the caller, without saying that the role does not exist.
+  const gone = created === undefined && ctx.iamRoles.wasDeleted(roleArn)
   if (
-    created !== undefined &&
-    !trustPolicyAllows(created.assumeRolePolicyDocument, caller, ctx.accountId)
+    gone ||
+    (created !== undefined &&
+      !trustPolicyAllows(created.assumeRolePolicyDocument, caller, ctx.accountId))
   ) {
     return xmlError(
       'AccessDenied',
@@ -86,7 +90,13 @@ function assumeRole(ctx: StsContext, form: URLSearchParams): FakeResponse {
     )
   }
   const expiration = new Date(ctx.clock.now() + durationSeconds * 1000)
-  const session = ctx.sessions.issue({ roleArn, roleSessionName, policy, expiration })
+  const session = ctx.sessions.issue({
+    roleArn,
+    roleId: created?.roleId,
+    roleSessionName,
+    policy,
+    expiration,
+  })
   ctx.assumed.push({
     roleArn,
     roleSessionName,
