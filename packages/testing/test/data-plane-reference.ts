@@ -26,6 +26,16 @@ export type DataPlaneFault =
    * repository's credentials working, while the provider declares that it revokes them.
    */
   | 'delete-keeps-credentials'
+  /**
+   * deleteRepository deletes, in the registry, every repository whose name starts with the one
+   * given (`a-b` and `a/b` with `a`), as a delete by prefix or of a whole directory would.
+   */
+  | 'delete-by-prefix'
+  /**
+   * Credentials for a name with a `/` below the binding's namespace (`team/app`) are the registry
+   * admin's, as from a provider that cannot scope such a name and falls back to a broad scope.
+   */
+  | 'nested-names-unscoped'
 
 /** A registry server with auth on, and the admin credentials that mint for it. */
 export interface DataPlaneRegistry {
@@ -57,6 +67,8 @@ export function referenceWithDataPlane(
   const { registry, admin } = plane
   const faults = new Set(options.faults ?? [])
   const base = reference(options.binding === undefined ? {} : { binding: options.binding })
+  // The reference provider's binding is its namespace: `{binding}/`.
+  const namespace = `${options.binding ?? 'artifacts'}/`
   const host = new URL(registry.url).host
   return {
     ...base,
@@ -70,7 +82,8 @@ export function referenceWithDataPlane(
       // The reference provider checks the name, the permission and the options.
       await base.generateCredentials(name, permission, ttl)
       const { seconds } = resolveCredentialTtl(TTL_RULES.local, ttl, 'reference')
-      if (faults.has('admin-for-everything')) {
+      const nested = name.includes('/', namespace.length)
+      if (faults.has('admin-for-everything') || (faults.has('nested-names-unscoped') && nested)) {
         const expiresAt = new Date(Date.now() + seconds * 1000)
         return { authMethod: 'basic', registry: host, ...admin, expiresAt }
       }
@@ -92,13 +105,25 @@ export function referenceWithDataPlane(
       await base.deleteRepository(name)
       if (faults.has('delete-keeps-images')) return
       if (faults.has('delete-keeps-credentials')) return deleteImagesOneByOne(plane, name)
+      const doomed = faults.has('delete-by-prefix')
+        ? (await catalog(plane)).filter((held) => held.startsWith(name))
+        : [name]
       // The registry's admin endpoint deletes the repository's manifests, tags and credentials.
-      const res = await adminRequest(plane, 'DELETE', `/_artifact-registry/repositories/${name}`)
-      await res.body?.cancel()
-      if (res.status !== 202 && res.status !== 404)
-        throw new Error(`deleting ${name} in the registry answered ${res.status}`)
+      for (const gone of doomed) {
+        const res = await adminRequest(plane, 'DELETE', `/_artifact-registry/repositories/${gone}`)
+        await res.body?.cancel()
+        if (res.status !== 202 && res.status !== 404)
+          throw new Error(`deleting ${gone} in the registry answered ${res.status}`)
+      }
     },
   }
+}
+
+/** Every repository the registry holds, by its admin's catalog (one page: the test's are few). */
+async function catalog(plane: DataPlaneRegistry): Promise<string[]> {
+  const res = await adminRequest(plane, 'GET', '/v2/_catalog?n=10000')
+  if (res.status !== 200) throw new Error(`the catalog answered ${res.status}`)
+  return ((await res.json()) as { repositories: string[] }).repositories
 }
 
 /** A request to the registry as its admin. */

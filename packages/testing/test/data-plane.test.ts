@@ -75,6 +75,14 @@ describe('the data plane group fails on a provider that breaks the data plane', 
       'delete-keeps-credentials',
       ['data plane: deleteRepository revokes its credentials: refused on the name created again'],
     ],
+    [
+      'delete-by-prefix',
+      ['data plane: deleteRepository deletes the images: the name created again holds none'],
+    ],
+    [
+      'nested-names-unscoped',
+      ['data plane: credentials for one repository are refused on another'],
+    ],
   ]
 
   it.each(cases)(

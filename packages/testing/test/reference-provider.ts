@@ -69,6 +69,16 @@ export type Fault =
   | 'revoke-missing-succeeds'
   /** listRepositories leaves out every repository whose name has a `/` below the namespace. */
   | 'list-top-level-only'
+  /**
+   * deleteRepository deletes every repository whose name starts with the one given, as a delete
+   * by prefix or of a whole directory would: `a-b` and `a/b` go with `a`.
+   */
+  | 'delete-by-prefix'
+  /**
+   * A TTL of `Infinity` passes as a whole number (`Math.floor(ttl) === ttl`) and is clamped to
+   * the longest lifetime, where a lifetime that can never be issued must be refused.
+   */
+  | 'infinite-ttl-clamped'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -176,10 +186,15 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     async deleteRepository(name) {
       inNamespace(name)
       if (faults.has('delete-noop')) return
-      if (repositories.delete(name)) deletedNames.add(name)
-      // Its grants go with it, as ECR deletes a repository's policy: a repository created again
-      // under the name must not hand its pull access back to the accounts of the deleted one.
-      if (!sharedGrants && !faults.has('delete-keeps-grants')) grants.delete(name)
+      const doomed = faults.has('delete-by-prefix')
+        ? [...repositories.keys()].filter((held) => held.startsWith(name))
+        : [name]
+      for (const gone of doomed) {
+        if (repositories.delete(gone)) deletedNames.add(gone)
+        // Its grants go with it, as ECR deletes a repository's policy: a repository created again
+        // under the name must not hand its pull access back to the accounts of the deleted one.
+        if (!sharedGrants && !faults.has('delete-keeps-grants')) grants.delete(gone)
+      }
     },
     ...(options.list === true && { listRepositories }),
     async generateCredentials(name, permission: Permission, opts = {}) {
@@ -192,7 +207,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       }
       const { seconds } = faults.has('options-unchecked')
         ? resolveTtl(ttlRule, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
-        : resolveCredentialTtl(ttlRule, opts, PLATFORM)
+        : faults.has('infinite-ttl-clamped') && opts?.ttlSeconds === Number.POSITIVE_INFINITY
+          ? { seconds: ttlRule.maxSeconds }
+          : resolveCredentialTtl(ttlRule, opts, PLATFORM)
       const requested = typeof opts === 'object' ? opts?.ttlSeconds : undefined
       const lifetime =
         faults.has('ttl-ignored') ||

@@ -209,6 +209,12 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       { list: true },
       ['listRepositories > lists created repositories, sorted, with and without a prefix'],
     ],
+    [
+      'delete-by-prefix',
+      {},
+      ['lifecycle > deleteRepository leaves the repositories whose names extend its name'],
+    ],
+    ['infinite-ttl-clamped', {}, ['credentials > invalid TTLs give INVALID_ARGUMENT']],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {

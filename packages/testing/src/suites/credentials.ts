@@ -114,7 +114,10 @@ export function credentialTests<R extends ArtifactRegistry>(
     }
 
     credentialTest('invalid TTLs give INVALID_ARGUMENT', async (r, t, name) => {
-      for (const ttlSeconds of [0, -60, 1.5, Number.NaN]) {
+      // Infinity is no whole number of seconds, though `Math.floor(ttl) === ttl` says it is: a
+      // caller asking for credentials that never expire must hear that none can be issued, not
+      // get the longest lifetime in silence.
+      for (const ttlSeconds of [0, -60, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
         await expectCode(t, r.generateCredentials(name, 'pull', { ttlSeconds }), 'INVALID_ARGUMENT')
       }
     })

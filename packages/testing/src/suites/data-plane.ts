@@ -88,6 +88,16 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
       for (const b of others) {
         await expectRefusedOn(c, { pusher: pusherOfA, puller: pullerOfA }, b, `a's`)
       }
+      // And the other way: credentials of the name below a's (`a/b`) do not reach a. A provider
+      // that cannot scope a name with a path in it (falling back to its parent, its first segment
+      // or the whole binding) goes unseen by credentials minted for a name without one.
+      const [, below] = others
+      if (below === undefined) throw new Error('no repository below a was created')
+      const ofBelow = {
+        pusher: await login(c, below.name, 'push-pull'),
+        puller: await login(c, below.name, 'pull'),
+      }
+      await expectRefusedOn(c, ofBelow, { name: a, image }, `${below.name}'s`)
     })
 
     test("credentials are refused on another binding's repository of the same name", async (c) => {
@@ -129,7 +139,21 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
     test('deleteRepository deletes the images: the name created again holds none', async (c) => {
       const logical = uniqueName('data')
       const { name, image } = await repositoryWithImage(c, logical)
+      // Names that extend the deleted one's: a delete matched as a prefix or a pattern, or one
+      // that removes a directory with everything under it, takes their images too.
+      const extending = [
+        await repositoryWithImage(c, `${logical}-b`),
+        await repositoryWithImage(c, `${logical}/b`),
+      ]
       await c.r.deleteRepository(name)
+      for (const kept of extending) {
+        c.t
+          .expect(
+            await (await login(c, kept.name, 'pull')).pull(kept.name, kept.image.tag),
+            `the image of ${kept.name} once ${name} is deleted`,
+          )
+          .toBe(kept.image.manifestDigest)
+      }
       // Created again (a no-op where repositories are implicit), it must start empty: an image
       // left behind would come back to whoever gets the name next.
       c.t.expect((await c.r.createRepository(logical)).name).toBe(name)

@@ -3,10 +3,15 @@ import { checkOptions, expectCode, registryTest, uniqueName } from '../context.j
 import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
 import { SAMPLE_ACCESS } from './cross-account.js'
 
+/** Why a test that tells a repository's existence by getRepository is skipped. */
+export const EVERY_NAME_RESOLVES =
+  'provider declares implicitRepositories: every name resolves, so only the data plane group can tell what a delete took (it pulls the images of the names that extend the deleted one)'
+
 /**
  * Lifecycle: create is idempotent, get returns the same routable name, delete then get (or
  * minting credentials, or a grant or its revocation) gives `NOT_FOUND` (unless the provider declares
- * `implicitRepositories`), deleting twice succeeds.
+ * `implicitRepositories`) while the repositories whose names extend the deleted one's stay,
+ * deleting twice succeeds.
  */
 export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
   checkOptions(options)
@@ -71,6 +76,28 @@ export function lifecycleTests<R extends ArtifactRegistry>(options: ContractSuit
           // A revocation that answers success where there is no repository tells a caller who
           // named the wrong one (a typo, a stale name) that access is gone while it stays.
           await expectCode(t, r.removeCrossAccountAccess(created.name, access), 'NOT_FOUND')
+        }
+      },
+    )
+
+    registryTest(
+      options,
+      'deleteRepository leaves the repositories whose names extend its name',
+      async (r, t) => {
+        if (r.capabilities.implicitRepositories) return t.skip(EVERY_NAME_RESOLVES)
+        const logical = uniqueName('life')
+        const { name } = await r.createRepository(logical)
+        // A delete matched as a prefix or a pattern (`a*`), or one that removes a directory with
+        // everything under it (`a/`), takes these with it: someone else's images, gone.
+        const extending = [
+          await r.createRepository(`${logical}-b`),
+          await r.createRepository(`${logical}/b`),
+        ]
+        await r.deleteRepository(name)
+        for (const kept of extending) {
+          await t
+            .expect(r.getRepository(kept.name), `${kept.name} once ${name} is deleted`)
+            .resolves.toMatchObject({ name: kept.name })
         }
       },
     )
