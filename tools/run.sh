@@ -2,7 +2,7 @@
 # The two commands of the README, runnable on a fresh machine:
 #   bash tools/run.sh demo   set up, then run the quickstart demo on the embedded local registry
 #   bash tools/run.sh test   set up, then run lint, type checks and every test
-# Setup installs Node 24 when the machine's node is older than 22, then `npm ci`.
+# Setup installs Node 24 when the machine's node is older than 24, then `npm ci`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/setup/node.sh

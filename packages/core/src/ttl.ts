@@ -19,7 +19,8 @@ export interface TtlRule {
 /**
  * TTL rules per built-in platform.
  * - aws: STS AssumeRole sessions last 900 s to 12 h (1 h when role chaining); the ECR token 12 h.
- * - gcp: IAM Credentials `generateAccessToken` lifetime, at most 3600 s, silently capped.
+ * - gcp: IAM Credentials `generateAccessToken` lifetime, at most 3600 s. IAM refuses a longer one
+ *   (without an organisation policy exception), so the provider caps the request silently.
  * - azure: ACR decides the lifetime of its access tokens, which carry their own `exp` (Microsoft's
  *   published example lives 75 minutes, the default here); the request is validated but changes
  *   nothing, neither shorter nor longer. At most 3 h, the longest-lived ACR token Microsoft

@@ -49,6 +49,7 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
     })
   }
   if (err instanceof RegistryUnreachableError) return unreachable(err, what)
+  if (isBrokenOffBody(err)) return brokenOff(err, what, context.resource)
   return platformError('INTERNAL', `${what} failed: ${String(err)}`, { cause: err })
 }
 
@@ -124,6 +125,28 @@ function unreachable(err: RegistryUnreachableError, what: string): ArtifactRegis
   }
   const code = networkCode ?? 'no error code'
   return fail('UNAVAILABLE', `cannot reach ${origin} (${code}${detail && `: ${detail}`})`)
+}
+
+/**
+ * How `fetch` rejects the read of a body whose connection failed after the headers came (the
+ * registry restarting, the network): a `TypeError` "terminated", the socket's error as its cause.
+ * `fetch` itself had resolved, so {@link RegistryUnreachableError} never saw it.
+ */
+function isBrokenOffBody(err: unknown): err is TypeError {
+  return err instanceof TypeError && err.message === 'terminated'
+}
+
+// As retryable as a connection that failed before the answer: nothing in it was read.
+function brokenOff(err: TypeError, what: string, resource?: string): ArtifactRegistryError {
+  const networkCode = (err.cause as { code?: unknown } | undefined)?.code
+  const code = typeof networkCode === 'string' ? networkCode : 'no error code'
+  const where = resource === undefined ? 'the registry' : `the registry at ${resource}`
+  const timedOut = code === 'UND_ERR_BODY_TIMEOUT'
+  return platformError(
+    timedOut ? 'TIMEOUT' : 'UNAVAILABLE',
+    `${what}: an answer of ${where} (or of its token service) broke off while it was read (${code})`,
+    { cause: err },
+  )
 }
 
 function isCertificateProblem(code: string | undefined): boolean {

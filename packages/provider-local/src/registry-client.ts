@@ -186,7 +186,19 @@ function actionOf(method: string): string {
 // A cached token is reused only for paths of the repository its scope names, for its actions.
 function scopeGrants(scope: string, path: string, action: string): boolean {
   const match = scope.match(/^repository:(.+):([^:]+)$/)
-  if (match === null || !path.startsWith(`/v2/${match[1]}/`)) return false
+  if (match === null || repositoryOf(path) !== match[1]) return false
   const actions = (match[2] ?? '').split(',')
   return actions.includes(action) || actions.includes('*')
+}
+
+/**
+ * The repository an OCI API path is of: the name before its `manifests/`, `blobs/` or
+ * `tags/list`. Not a prefix match: `team`'s token sent for `team/app`'s paths (another
+ * repository, nested in the name) only earned a 401 and a token request, at every request.
+ */
+function repositoryOf(path: string): string | undefined {
+  const pathname = path.split('?', 1)[0] ?? ''
+  return pathname.match(
+    /^\/v2\/(.+?)\/(?:manifests\/[^/]+|blobs\/uploads\/[^/]*|blobs\/[^/]+|tags\/list)$/,
+  )?.[1]
 }

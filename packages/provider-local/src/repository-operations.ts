@@ -82,26 +82,44 @@ export class RepositoryOperations {
       }
       digests.add(digest)
     }
-    for (const digest of digests) await this.#deleteManifest(repository, digest)
+    const deleted = new Set<string>()
+    for (const digest of digests) await this.#deleteManifest(repository, digest, deleted)
     // And again once the content is gone: a credential minted meanwhile (by another process that
     // still saw the repository) would otherwise outlive the delete, into the name created again.
     await revokeCredentials()
   }
 
-  async #deleteManifest(repository: string, digest: string): Promise<void> {
+  /**
+   * Delete one manifest and its blob links; an index (or Docker manifest list) has the manifests
+   * it lists deleted first. No tag names those (a multi-platform image is tagged by its index
+   * only), and a registry:2 cannot list untagged manifests: left behind, they and their layers
+   * were pulled by digest from the repository created again under the name. Children go before
+   * their index, so a delete that fails half way still has the tag that leads to them.
+   * `deleted` holds the digests already handled in this delete (indexes may share a child).
+   */
+  async #deleteManifest(repository: string, digest: string, deleted: Set<string>): Promise<void> {
+    if (deleted.has(digest)) return
+    deleted.add(digest)
     const res = await this.#client.request('GET', `/v2/${repository}/manifests/${digest}`, {
       headers: { accept: ACCEPT },
     })
-    if (res.status === 404) return
+    if (res.status === 404) {
+      await res.body?.cancel()
+      return
+    }
     // Read as `{}`, a failed answer deleted the manifest but none of its blob links.
     if (res.status !== 200) throw await unexpected(res, `GET manifest ${digest}`)
-    const manifest = (await res.json().catch(() => ({}))) as {
-      config?: { digest?: string }
-      layers?: { digest?: string }[]
-    }
+    // Only a body read whole and not JSON counts as referencing nothing. One cut short (the
+    // connection failed) throws: read as `{}`, the manifest went and its blob links (an index's
+    // manifests) stayed, behind a delete that resolved.
+    const manifest = parsedOrEmpty(await res.text())
+    for (const child of digestsIn(manifest, 'manifests'))
+      await this.#deleteManifest(repository, child, deleted)
     await this.#client.expect([202, 404], 'DELETE', `/v2/${repository}/manifests/${digest}`)
-    const blobs = [manifest.config?.digest, ...(manifest.layers ?? []).map((l) => l.digest)]
-    for (const blob of new Set(blobs.filter((d): d is string => typeof d === 'string'))) {
+    for (const blob of new Set([
+      ...digestsIn(manifest, 'config'),
+      ...digestsIn(manifest, 'layers'),
+    ])) {
       await this.#client.expect([202, 404, 405], 'DELETE', `/v2/${repository}/blobs/${blob}`)
     }
   }
@@ -171,6 +189,27 @@ export class RepositoryOperations {
     const location = new URL(opened.headers.get('location') ?? '', this.#client.baseUrl)
     location.searchParams.set('digest', EMPTY_BLOB_DIGEST)
     await this.#client.expect([201], 'PUT', `${location.pathname}${location.search}`, blob)
+  }
+}
+
+/**
+ * The digests a manifest's `field` references: its `config`, its `layers`, or an index's
+ * `manifests`. Nothing for a field that is missing or not of that shape.
+ */
+function digestsIn(manifest: unknown, field: 'config' | 'layers' | 'manifests'): string[] {
+  const value = (manifest as Record<string, unknown> | null)?.[field]
+  const descriptors = Array.isArray(value) ? value : [value]
+  return descriptors
+    .map((d) => (d as { digest?: unknown } | null | undefined)?.digest)
+    .filter((d): d is string => typeof d === 'string')
+}
+
+/** A manifest's JSON, or `{}` for a body that is none (nothing it references can be read). */
+function parsedOrEmpty(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return {}
   }
 }
 

@@ -121,6 +121,32 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
       expect.stringMatching(/^DELETE \/v2\/r2\/app\/blobs\/sha256:\w+ 202$/),
     ])
   })
+
+  it("never sends a repository's cached token with the requests of a repository nested under it", async () => {
+    const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
+    await using tokens = await startTokenService({ admin })
+    await using registry2 = await startDockerRegistry({ auth: { token: tokens } })
+    await using proxy = await countingProxy(registry2.url)
+    await using registry = await local({
+      url: proxy.url,
+      bindingName: 'r2',
+      adminCredentials: admin,
+    })
+    // `r2/team`'s tokens are cached first; `r2/team/app` needs tokens of its own, once each.
+    await registry.createRepository('team')
+    proxy.take()
+    await registry.createRepository('team/app')
+    const marker = `/v2/r2/team/app/manifests/${MARKER_DIGEST}`
+    expect(proxy.take()).toEqual([
+      `HEAD ${marker} 401`,
+      `HEAD ${marker} 404`,
+      'POST /v2/r2/team/app/blobs/uploads/ 401',
+      'POST /v2/r2/team/app/blobs/uploads/ 202',
+      expect.stringMatching(/^PUT \/v2\/r2\/team\/app\/blobs\/uploads\/[\w-]+ 201$/),
+      `PUT ${marker} 201`,
+      `HEAD ${marker} 200`,
+    ])
+  })
 })
 
 /** Our registry with auth on, and the requests its log recorded since the last `take`. */

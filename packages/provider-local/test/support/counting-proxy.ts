@@ -18,6 +18,12 @@ export interface ProxyOptions {
   readonly answer?: (method: string, path: string, url: string) => number | undefined
   /** The `Link` header to send instead of the registry's (`null`: none) for a request's `url`. */
   readonly link?: (url: string, link: string | null) => string | null
+  /**
+   * Whether to cut the registry's answer to a request short: its status, its headers (with the
+   * whole body's length) and half its body, then the connection is closed, as when the network
+   * or the registry fails while the answer is read.
+   */
+  readonly cut?: (method: string, path: string) => boolean
 }
 
 // Hop-by-hop and length headers: the proxy sends the body it holds, with its own framing.
@@ -61,6 +67,16 @@ export async function countingProxy(
       ? options.link(req.url ?? '/', answer.headers.get('link'))
       : answer.headers.get('link')
     if (link !== null) kept.push(['link', link])
+    if (options.cut?.(req.method ?? 'GET', path)) {
+      res.writeHead(answer.status, {
+        ...Object.fromEntries(kept),
+        'content-length': String(body.length),
+      })
+      res.write(body.subarray(0, Math.floor(body.length / 2)))
+      // Once the half is on its way: the client has the headers and part of the body.
+      setTimeout(() => res.socket?.destroy(), 20)
+      return
+    }
     res.writeHead(answer.status, Object.fromEntries(kept))
     res.end(body)
   })
