@@ -16,8 +16,44 @@ export function failOnOutputError(
   exit: (status: number) => void,
 ): void {
   stderr.on('error', () => {})
-  stdout.once('error', (error: NodeJS.ErrnoException) => {
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A command that saw its write fail reports it itself, once it has dealt with what the output
+    // carried (see `writeOutput`).
+    if (claimed.has(error)) return
     stderr.write(`${program}: cannot write the output (${error.code ?? error.message})\n`)
     exit(EXIT.failure)
   })
 }
+
+/** The output could not be written: what it carried never reached its reader. */
+export class OutputNotWrittenError extends Error {
+  override readonly name = 'OutputNotWrittenError'
+}
+
+/**
+ * Write `text` to `stdout` and resolve once it is written, or with an {@link OutputNotWrittenError}
+ * when it cannot be. The write's error is then the caller's to report: {@link failOnOutputError}
+ * leaves it alone, where it would have ended the process at once, before the caller could take
+ * back a secret the output carried. (Node calls a write's callback before it emits the error.)
+ */
+export function writeOutput(
+  stdout: OutputStream,
+  text: string,
+): Promise<OutputNotWrittenError | undefined> {
+  return new Promise((resolve) => {
+    stdout.write(text, (error?: Error | null) => {
+      if (error === undefined || error === null) {
+        resolve(undefined)
+        return
+      }
+      claimed.add(error)
+      const code = (error as NodeJS.ErrnoException).code ?? error.message
+      resolve(new OutputNotWrittenError(`cannot write the output (${code})`, { cause: error }))
+    })
+  })
+}
+
+// --- Internal ---
+
+/** Errors of stdout a command reports itself. */
+const claimed = new WeakSet<Error>()

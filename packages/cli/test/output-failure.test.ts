@@ -36,10 +36,17 @@ describe.skipIf(process.platform !== 'linux')('output that cannot be written', (
     expect(result.stderr).toBe('artifact-registry: cannot write the output (ENOSPC)\n')
   })
 
-  it('credentials printed to a full disk: the failure, and no part of the secret on stderr', async () => {
+  it('credentials printed to a full disk: the failure, no part of the secret on stderr, and the credential revoked', async () => {
     const result = await toFullDisk(['credentials', 'artifacts/app', '--json', ...binding])
     expect(result.status).toBe(EXIT.failure)
-    expect(result.stderr).toBe('artifact-registry: cannot write the output (ENOSPC)\n')
+    // Nobody received the password: the credential was taken back before the command ended.
+    const { error } = JSON.parse(result.stderr) as { error: { code: string; message: string } }
+    expect(error.code).toBe('FAILURE')
+    expect(error.message).toMatch(
+      /^cannot write the output \(ENOSPC\)\nthe credentials minted for it \(cred-[^)]+\) were revoked$/,
+    )
+    const revoke = await cli(['revoke', 'artifacts/app', '--json', ...binding])
+    expect(JSON.parse(revoke.stdout)).toMatchObject({ revoked: 0 })
   })
 
   it('the credential helper fails (exit 1) and stays silent on stderr, as its protocol wants', async () => {

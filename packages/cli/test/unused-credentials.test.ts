@@ -14,6 +14,8 @@ const credentials: ArtifactRegistryCredentials = {
 }
 const refused = new ClientLoginError('docker login to 127.0.0.1:5000 failed (exit 1): denied')
 
+const rewrap = (message: string, cause: { cause: unknown }) => new ClientLoginError(message, cause)
+
 function registryWith(platform: string, revokeCredentials: (which: unknown) => Promise<unknown>) {
   return { platform, revokeCredentials } as unknown as ArtifactRegistry
 }
@@ -21,7 +23,7 @@ function registryWith(platform: string, revokeCredentials: (which: unknown) => P
 describe('retireUnusedCredentials', () => {
   it('a revocation that fails says the credentials may stay valid, and why', async () => {
     const registry = registryWith('local', () => Promise.reject(new Error('connection reset')))
-    const error = await retireUnusedCredentials(registry, credentials, refused)
+    const error = await retireUnusedCredentials(registry, credentials, refused, rewrap)
     expect(error.message).toBe(
       `${refused.message}\nrevoking the credentials minted for it (cred-0123) failed, so they may stay valid until 2030-01-02T03:04:05.000Z: connection reset`,
     )
@@ -34,7 +36,7 @@ describe('retireUnusedCredentials', () => {
       asked.push(which)
       return 0
     })
-    const error = await retireUnusedCredentials(registry, credentials, refused)
+    const error = await retireUnusedCredentials(registry, credentials, refused, rewrap)
     expect(asked).toEqual([{ username: 'cred-0123' }])
     expect(error.message).toContain('(cred-0123) were already expired or revoked')
   })
@@ -42,7 +44,7 @@ describe('retireUnusedCredentials', () => {
   it('never revokes by username on another platform, where a username is shared', async () => {
     const asked: unknown[] = []
     const registry = registryWith('aws', async (which) => asked.push(which))
-    const error = await retireUnusedCredentials(registry, credentials, refused)
+    const error = await retireUnusedCredentials(registry, credentials, refused, rewrap)
     expect(asked).toEqual([])
     expect(error.message).toContain('stay valid until 2030-01-02T03:04:05.000Z')
   })

@@ -1,3 +1,4 @@
+import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { type CommandContext, withBindingOptions } from '../context.js'
@@ -8,7 +9,9 @@ import {
   credentialsJson,
   credentialsSummary,
 } from '../credentials-output.js'
-import { type MintOptions, mintCredentials, permissionOption, ttlOption } from './mint.js'
+import { OutputNotWrittenError, writeOutput } from '../output-failure.js'
+import { retireUnusedCredentials } from '../unused-credentials.js'
+import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
 
 /** `credentials NAME [--permission] [--ttl] [--format json|env|password]`. */
 export function addCredentialsCommand(program: Command, context: CommandContext): void {
@@ -31,14 +34,32 @@ export function addCredentialsCommand(program: Command, context: CommandContext)
         command: Command,
       ) => {
         const terminal = context.terminal(command)
-        const credentials = await mintCredentials(context, command, name, options)
         const format = options.format ?? (terminal.json ? 'json' : undefined)
-        const out = terminal.io.stdout
-        if (format === 'json')
-          out.write(`${JSON.stringify(credentialsJson(credentials), null, 2)}\n`)
-        else if (format === 'env') out.write(`${credentialsEnv(credentials)}\n`)
-        else if (format === 'password') out.write(`${credentials.password}\n`)
-        else out.write(`${credentialsSummary(credentials)}\n`)
+        // Written while the registry is open: credentials that never reach their reader (a full
+        // disk behind `> file`, a pipe whose reader left) are taken back where the platform can.
+        await context.withRegistry(command, async (registry) => {
+          const credentials = await mintWith(registry, name, options, (line) =>
+            context.io.stderr.write(`${line}\n`),
+          )
+          const failure = await writeOutput(terminal.io.stdout, rendered(credentials, format))
+          if (failure === undefined) return
+          throw await retireUnusedCredentials(
+            registry,
+            credentials,
+            failure,
+            (message, cause) => new OutputNotWrittenError(message, cause),
+          )
+        })
       },
     )
+}
+
+function rendered(
+  credentials: ArtifactRegistryCredentials,
+  format: CredentialFormat | undefined,
+): string {
+  if (format === 'json') return `${JSON.stringify(credentialsJson(credentials), null, 2)}\n`
+  if (format === 'env') return `${credentialsEnv(credentials)}\n`
+  if (format === 'password') return `${credentials.password}\n`
+  return `${credentialsSummary(credentials)}\n`
 }

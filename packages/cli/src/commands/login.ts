@@ -62,7 +62,12 @@ export function addLoginCommand(program: Command, context: CommandContext): void
           } catch (error) {
             // Interrupted, the client may have stored them: only a refused login retires them.
             if (!(error instanceof ClientLoginError)) throw error
-            throw await retireUnusedCredentials(registry, credentials, error)
+            throw await retireUnusedCredentials(
+              registry,
+              credentials,
+              error,
+              (message, cause) => new ClientLoginError(message, cause),
+            )
           }
         })
         // The client's own words (warnings about where it keeps the password) stay off stdout.

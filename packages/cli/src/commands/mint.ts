@@ -3,8 +3,7 @@ import type {
   ArtifactRegistryCredentials,
   Permission,
 } from '@artifact-registry/core'
-import { type Command, Option } from 'commander'
-import type { CommandContext } from '../context.js'
+import { Option } from 'commander'
 import { positiveSeconds } from '../option-values.js'
 import { credentialScopeNotice } from '../scope-notice.js'
 
@@ -27,18 +26,6 @@ export function ttlOption(): Option {
     '--ttl <seconds>',
     "requested lifetime in seconds (clamped to the platform's limits; default: the platform's)",
   ).argParser(positiveSeconds)
-}
-
-/** Mint credentials for `name` as `options` ask, with the command's binding. */
-export function mintCredentials(
-  context: CommandContext,
-  command: Command,
-  name: string,
-  options: MintOptions,
-): Promise<ArtifactRegistryCredentials> {
-  return context.withRegistry(command, (registry) =>
-    mintWith(registry, name, options, (line) => context.io.stderr.write(`${line}\n`)),
-  )
 }
 
 /**
