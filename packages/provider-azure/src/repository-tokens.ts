@@ -18,7 +18,7 @@ import {
   type ScopeMaps,
 } from './scope-map.js'
 import { pullScopeMapName, tokenName } from './token-names.js'
-import { boundScopeMapName, expiryOf, hasExpired, isBoundTo } from './token-ownership.js'
+import { boundScopeMapName, expiryOf, isBoundTo, isDisposable } from './token-ownership.js'
 import { sweepExpiredTokens } from './token-sweep.js'
 
 /** What {@link RepositoryTokens} needs. */
@@ -239,8 +239,9 @@ export class RepositoryTokens {
 
   /**
    * The repository's token for `permission`, bound to `map`: created when missing. The other
-   * permission's token is deleted when every password it has expired: it is this repository's
-   * share of the registry's token quota. It is not even read while it holds a password this
+   * permission's token is deleted when every password it has expired, unless an administrator
+   * disabled it (see {@link isDisposable}): it is this repository's share of the registry's token
+   * quota. It is not even read while it holds a password this
    * provider generated that has not expired (see {@link LiveTokens}).
    */
   async #tokenFor(repository: string, permission: Permission, map: ScopeMap): Promise<Token> {
@@ -255,7 +256,7 @@ export class RepositoryTokens {
     if (
       other !== undefined &&
       isBoundTo(other, boundScopeMapName(repository, otherPermission)) &&
-      hasExpired(other, clock.now())
+      isDisposable(other, clock.now())
     ) {
       await tokens.deleteNamed(otherName)
       this.#live.forget(otherName)

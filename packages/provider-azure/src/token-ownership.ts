@@ -23,6 +23,17 @@ export function hasExpired(token: Token, now: number): boolean {
   return passwords.length > 0 && passwords.every((p) => expiryOf(p.expiry) <= now)
 }
 
+/**
+ * Whether the provider may delete `token` to give back its share of the registry's token quota:
+ * every password has expired ({@link hasExpired}) and it is not disabled. A disabled token is an
+ * administrator's stop on its repository's credentials of that permission (issuing them is
+ * refused while it stands): deleting it would let the next issue create a new, enabled token, and
+ * undo that stop without anyone being told.
+ */
+export function isDisposable(token: Token, now: number): boolean {
+  return token.status !== 'disabled' && hasExpired(token, now)
+}
+
 /** A password's expiry in ms; one without an expiry never expires. */
 export function expiryOf(expiry: Date | undefined): number {
   return expiry === undefined ? Number.POSITIVE_INFINITY : expiry.getTime()

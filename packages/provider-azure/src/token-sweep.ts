@@ -1,7 +1,7 @@
 import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
 import type { ScopeMaps } from './scope-map.js'
-import { boundScopeMapName, expiryOf, hasExpired, isBoundTo, ownerOf } from './token-ownership.js'
+import { boundScopeMapName, expiryOf, isBoundTo, isDisposable, ownerOf } from './token-ownership.js'
 
 /** What {@link sweepExpiredTokens} needs. */
 export interface TokenSweepDeps {
@@ -37,14 +37,15 @@ export const SWEEP_BATCH = 10
  * {@link ownerOf} says we made it (its name and scope map are the ones we give a repository) for
  * a repository of this binding (`manages`), when no call of this instance is working on its
  * repository, and when, read again while its repository is held, it is still bound to its scope
- * map with every password expired.
+ * map with every password expired and is not disabled (an administrator's stop, which deleting
+ * it would undo).
  */
 export async function sweepExpiredTokens(deps: TokenSweepDeps): Promise<number> {
   const { tokens, scopeMaps, clock, manages, claimIfIdle } = deps
   const [all, maps] = await Promise.all([tokens.list(), scopeMaps.list()])
   const now = clock.now()
   const expired = all
-    .filter((token) => hasExpired(token, now))
+    .filter((token) => isDisposable(token, now))
     .flatMap((token) => {
       const owner = ownerOf(token, maps)
       if (owner === undefined || token.name === undefined || !manages(owner.repository)) return []
@@ -56,10 +57,11 @@ export async function sweepExpiredTokens(deps: TokenSweepDeps): Promise<number> 
   // Claimed in one go, before any await, so no call of this instance starts on one in between.
   const deletions = expired.map(({ name, mapName, repository }) =>
     claimIfIdle(repository, async () => {
-      // A call that ran since the list, here or in another process, may have given it a password.
+      // A call that ran since the list, here or in another process, may have given it a password;
+      // an administrator may have disabled it.
       const current = await tokens.getNamed(name)
       if (current === undefined || !isBoundTo(current, mapName)) return false
-      if (!hasExpired(current, clock.now())) return false
+      if (!isDisposable(current, clock.now())) return false
       await tokens.deleteNamed(name)
       return true
     }),
