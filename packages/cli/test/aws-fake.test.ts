@@ -133,6 +133,49 @@ describe('against the AWS fake', () => {
     expect(got.access.accountIds).toEqual(['333333333333'])
   })
 
+  it('access remove says what it revoked, and says so when nothing named was granted', async () => {
+    await aws(['repo', 'create', 'typo-grant'])
+    await aws(['access', 'add', 'acme-typo-grant', '--type', 'aws', '--account-id', '444444444444'])
+    // A mistyped account: the granted one keeps pulling, and the command must not say "revoked".
+    const typo = await aws([
+      'access',
+      'remove',
+      'acme-typo-grant',
+      '--type',
+      'aws',
+      '--account-id',
+      '444444444445',
+    ])
+    expect(typo.status, typo.stderr).toBe(EXIT.ok)
+    expect(typo.stdout).not.toMatch(/^revoked/)
+    expect(typo.stdout).toMatch(/^nothing revoked on acme-typo-grant/)
+    expect(typo.stderr).toMatch(/^note: .*none of it was granted/m)
+    const typoJson = parseJson<{ removed: object; revoked: { accountIds: string[] } }>(
+      await aws([
+        ...['access', 'remove', 'acme-typo-grant', '--type', 'aws'],
+        ...['--account-id', '444444444445', '--json'],
+      ]),
+    )
+    expect(typoJson.removed).toMatchObject({ accountIds: ['444444444445'] })
+    expect(typoJson.revoked).toEqual({
+      type: 'aws',
+      accountIds: [],
+      roleArns: [],
+      regions: [],
+      allowedServiceTypes: [],
+    })
+
+    const real = await aws([
+      ...['access', 'remove', 'acme-typo-grant', '--type', 'aws'],
+      ...['--account-id', '444444444444', '--account-id', '444444444445', '--json'],
+    ])
+    expect(real.status, real.stderr).toBe(EXIT.ok)
+    expect(parseJson<{ revoked: { accountIds: string[] } }>(real).revoked.accountIds).toEqual([
+      '444444444444',
+    ])
+    expect(fake.getPolicy(REGION, 'acme-typo-grant') ?? '').not.toContain('444444444444')
+  })
+
   it('repo list: the repositories under the prefix, sorted, filtered by --prefix', async () => {
     await aws(['repo', 'create', 'list-b'])
     await aws(['repo', 'create', 'list-a'])

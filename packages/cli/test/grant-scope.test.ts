@@ -57,6 +57,14 @@ describe('a grant that reaches every repository of the binding (GAR)', () => {
     const removed = await gcp(['access', 'remove', other.name, ...grant])
     expect(removed.status, removed.stderr).toBe(EXIT.ok)
     expect(removed.stderr).toMatch(/^note: gcp .*takes the grant away from every repository/m)
+    // What the GAR repository lost, read back: the account was granted, so it is revoked.
+    expect(removed.stdout).toMatch(
+      new RegExp(`^revoked on .*\\n(.*\\n)*service accounts: ${PULLER}$`, 'm'),
+    )
+    const again = await gcp(['access', 'remove', other.name, ...grant, '--json'])
+    expect(again.status, again.stderr).toBe(EXIT.ok)
+    expect(parseJson(again)).toMatchObject({ revoked: { type: 'gcp', serviceAccountEmails: [] } })
+    expect(again.stderr).toMatch(/^note: nothing was revoked on /m)
   })
 })
 

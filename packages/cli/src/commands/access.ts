@@ -1,7 +1,8 @@
-import type {
-  ComputeServiceType,
-  CrossAccountAccess,
-  CrossAccountPermissions,
+import {
+  type ComputeServiceType,
+  type CrossAccountAccess,
+  type CrossAccountPermissions,
+  isArtifactRegistryError,
 } from '@artifact-registry/core'
 import { type Command, Option } from 'commander'
 import { type CommandContext, withBindingOptions } from '../context.js'
@@ -9,6 +10,7 @@ import { UsageError } from '../failure.js'
 import { isoOrNull, relativeTime } from '../format.js'
 import { collect, collectChoice } from '../option-values.js'
 import { grantScopeNotice } from '../scope-notice.js'
+import { grantsNothing, revokedGrants } from './revoked-grants.js'
 
 /** The flags of `access add|remove`; each repeatable flag collects its values. */
 interface GrantFlags {
@@ -61,22 +63,57 @@ export function addAccessCommands(program: Command, context: CommandContext): vo
       .description(description)
       .action(async (name: string, flags: GrantFlags, command: Command) => {
         const grant = toAccess(flags)
-        const notice = await context.withRegistry(command, async (registry) => {
-          await (verb === 'add'
-            ? registry.addCrossAccountAccess(name, grant)
-            : registry.removeCrossAccountAccess(name, grant))
-          return grantScopeNotice(registry.platform, registry.capabilities, name, verb)
-        })
-        // On stderr, so the JSON on stdout keeps its shape; said whenever the change was made.
-        if (notice !== undefined) context.io.stderr.write(`${notice}\n`)
-        context
-          .terminal(command)
-          .result(
-            { name, [verb === 'add' ? 'added' : 'removed']: grant },
-            () => `${verb === 'add' ? 'granted' : 'revoked'} on ${name}: ${describeAccess(grant)}`,
+        const terminal = context.terminal(command)
+        if (verb === 'add') {
+          const notice = await context.withRegistry(command, async (registry) => {
+            await registry.addCrossAccountAccess(name, grant)
+            return grantScopeNotice(registry.platform, registry.capabilities, name, verb)
+          })
+          // On stderr, so the JSON on stdout keeps its shape; said whenever the change was made.
+          if (notice !== undefined) context.io.stderr.write(`${notice}\n`)
+          terminal.result(
+            { name, added: grant },
+            () => `granted on ${name}: ${describeAccess(grant)}`,
           )
+          return
+        }
+        const { revoked, notice } = await context.withRegistry(command, async (registry) => {
+          const before = await registry.getCrossAccountAccess(name)
+          await registry.removeCrossAccountAccess(name, grant)
+          const after = await registry.getCrossAccountAccess(name).catch((error: unknown) => {
+            throw readBackFailed(name, error)
+          })
+          return {
+            revoked: revokedGrants(before.access, after.access),
+            notice: grantScopeNotice(registry.platform, registry.capabilities, name, verb),
+          }
+        })
+        if (notice !== undefined) context.io.stderr.write(`${notice}\n`)
+        const nothing = grantsNothing(revoked)
+        // On stderr too, so a script reading the JSON (or a log of stderr) hears it.
+        if (nothing) {
+          context.io.stderr.write(
+            `note: nothing was revoked on ${name}: none of it was granted (access get lists what is)\n`,
+          )
+        }
+        terminal.result({ name, removed: grant, revoked }, () =>
+          nothing
+            ? `nothing revoked on ${name}: not granted: ${describeAccess(grant)}`
+            : `revoked on ${name}: ${describeAccess(revoked)}`,
+        )
       })
   }
+}
+
+/**
+ * The removal was made, but what is granted now could not be read: the command cannot say what
+ * it revoked, so it fails rather than claim a revocation it did not see (running it again is
+ * safe, and says).
+ */
+function readBackFailed(name: string, error: unknown): unknown {
+  if (!isArtifactRegistryError(error)) return error
+  error.message = `access remove made its change on ${name}, but reading back what is granted failed, so what was revoked is unknown (run it again, or access get): ${error.message}`
+  return error
 }
 
 function grantFlags(command: Command): Command {
