@@ -19,16 +19,18 @@ export interface CredentialMinter {
    * Mint, only while the repository exists where the registry can tell (ours; not a token
    * service in front of a registry:2): asked in the registry's own step, a deletion by another
    * process either revokes the credential or makes this refuse, where a check here and then a
-   * mint could hand out a credential that outlives the deletion.
+   * mint could hand out a credential that outlives the deletion. `repositoryChecked` says whether
+   * the registry asked; when it did not, the caller checks after the mint (see `LocalProvider`).
    * @throws ArtifactRegistryError `NOT_FOUND` when the registry says the repository holds nothing
    */
-  mint(
-    repository: string,
-    permission: Permission,
-    ttlSeconds: number,
-  ): Promise<Pick<MintedCredential, 'username' | 'password' | 'expiresAt'>>
+  mint(repository: string, permission: Permission, ttlSeconds: number): Promise<Minted>
   /** Revoke one credential or every credential of a repository; resolves to how many. */
   revoke(which: CredentialsToRevoke): Promise<number>
+}
+
+/** A credential just minted, and whether the registry checked that its repository exists. */
+export type Minted = Pick<MintedCredential, 'username' | 'password' | 'expiresAt'> & {
+  repositoryChecked: boolean
 }
 
 /** Minting in process, on the embedded registry. */
@@ -41,7 +43,7 @@ export function embeddedMinter(registry: LocalRegistry): CredentialMinter {
         ttl,
       )
       if (minted === undefined) throw repositoryNotFound(repository)
-      return minted
+      return { ...minted, repositoryChecked: true }
     },
     revoke: (which) => registry.revokeCredentials(which),
   }
@@ -106,11 +108,18 @@ export function remoteMinter(
       if (res.status === 404) throw repositoryNotFound(repository)
       if (res.status !== 201)
         throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
-      const body = (await res.json()) as { username: string; password: string; expiresAt: string }
+      const body = (await res.json()) as {
+        username: string
+        password: string
+        expiresAt: string
+        repositoryChecked?: boolean
+      }
       return {
         username: body.username,
         password: body.password,
         expiresAt: new Date(body.expiresAt),
+        // Absent from a token service and from registries older than the field: not asked.
+        repositoryChecked: body.repositoryChecked === true,
       }
     },
     async revoke(which) {

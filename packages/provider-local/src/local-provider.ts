@@ -171,7 +171,9 @@ export class LocalProvider implements core.ArtifactRegistry {
       const minted = await this.#perRepository.run(routable, async () => {
         if ((await this.#repositories.find(routable)) === undefined)
           throw repositoryNotFound(routable)
-        return this.#minter.mint(routable, permission, seconds)
+        const minted = await this.#minter.mint(routable, permission, seconds)
+        if (!minted.repositoryChecked) await this.#keepIfRepositoryStays(routable, minted.username)
+        return minted
       })
       return {
         authMethod: 'basic',
@@ -181,6 +183,28 @@ export class LocalProvider implements core.ArtifactRegistry {
         expiresAt: minted.expiresAt,
       }
     })
+  }
+
+  /**
+   * A token service mints without knowing the registry's repositories: a deletion by another
+   * process between the check above and the mint would leave a credential for the name created
+   * again. Asked once more after the mint: a deletion that went before it is seen here, and the
+   * credential revoked; one still under way revokes it itself (it revokes again once the content
+   * is gone).
+   * @throws ArtifactRegistryError `NOT_FOUND` once the credential is revoked
+   */
+  async #keepIfRepositoryStays(repository: string, username: string): Promise<void> {
+    let stays: boolean
+    try {
+      stays = (await this.#repositories.find(repository)) !== undefined
+    } catch (error) {
+      // Not handed out, so not left live: the failure to report is the check's.
+      await this.#minter.revoke({ username }).catch(() => {})
+      throw error
+    }
+    if (stays) return
+    await this.#minter.revoke({ username })
+    throw repositoryNotFound(repository)
   }
 
   async addCrossAccountAccess(): Promise<void> {

@@ -336,6 +336,44 @@ describe.skipIf(missing)(
       expect(res.status).toBe(401)
     }, 30_000)
 
+    it('a credential minted after a delete by a process that saw the repository before it is revoked, and the mint is NOT_FOUND', async () => {
+      const { name } = await provider.createRepository('deleted-before-mint')
+      // A provider of its own, made before the spy: the other process, deleting.
+      const deleter = await local({
+        url: registry2.url,
+        bindingName: 'r2',
+        adminCredentials: ADMIN,
+      })
+      const send = globalThis.fetch
+      let minted: { username: string; password: string } | undefined
+      const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+        const minting =
+          init?.method === 'POST' && String(input).endsWith('/_artifact-registry/credentials')
+        if (!minting || minted !== undefined) return send(input, init)
+        // This process found the repository; the other deletes it, revocations and all, before
+        // this mint reaches the token service, which cannot know.
+        await deleter.deleteRepository(name)
+        const res = await send(input, init)
+        minted = (await res.clone().json()) as { username: string; password: string }
+        return res
+      })
+      const minter = await local({ url: registry2.url, bindingName: 'r2', adminCredentials: ADMIN })
+      try {
+        await expect(minter.generateCredentials(name, 'pull')).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        })
+      } finally {
+        spy.mockRestore()
+        await closeAll(minter, deleter)
+      }
+      if (minted === undefined) throw new Error('nothing was minted')
+      // Handed to nobody, and revoked: no token for it, in the name created again either.
+      await provider.createRepository('deleted-before-mint')
+      expect(
+        (await on.token(name, basicAuth(minted.username, minted.password), 'pull')).status,
+      ).toBe(401)
+    }, 30_000)
+
     it('revokeCredentials reaches the token service', async () => {
       const { name } = await provider.createRepository('revoked')
       const first = await provider.generateCredentials(name, 'pull')

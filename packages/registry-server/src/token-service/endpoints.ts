@@ -99,6 +99,8 @@ export type RepositoryPresence = (repository: string) => boolean
  * With `ifRepositoryExists: true` and `holdsRepository` (a registry), a repository that holds
  * nothing gets 404 `NAME_UNKNOWN` and no credential; a standalone token service has no repositories to ask. Any
  * other field, or a TTL `generateCredentials` refuses, is 400 (see {@link parseMintRequest}).
+ * The answer's `repositoryChecked` says whether the repository was asked: a caller that asked and
+ * reads `false` (a token service, or an older registry) checks again after the mint itself.
  */
 export async function handleMintRequest(
   req: IncomingMessage,
@@ -150,6 +152,7 @@ export async function handleMintRequest(
     username: minted.username,
     password: minted.password,
     expiresAt: minted.expiresAt.toISOString(),
+    repositoryChecked: holds !== undefined,
   })
 }
 

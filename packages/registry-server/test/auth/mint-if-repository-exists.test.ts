@@ -80,7 +80,15 @@ describe('minting only for a repository that exists', () => {
     const body = { repository: 'team/app', permission: 'pull', ttlSeconds: 60 }
     const minted = await mintOverHttp(registry.url, { ...body, ifRepositoryExists: true })
     expect(minted.status).toBe(201)
-    const credential = (await minted.json()) as { username: string; password: string }
+    const credential = (await minted.json()) as {
+      username: string
+      password: string
+      repositoryChecked: boolean
+    }
+    // Said in the answer, so a caller knows it need not check again after the mint.
+    expect(credential.repositoryChecked).toBe(true)
+    const unasked = await mintOverHttp(registry.url, body)
+    expect(await unasked.json()).toMatchObject({ repositoryChecked: false })
     const viaApi = await registry.generateCredentialsIfRepositoryExists('team/app', 'pull', 60)
     expect(viaApi?.repository).toBe('team/app')
     await deleteRepository(registry)
@@ -115,6 +123,14 @@ describe('minting only for a repository that exists', () => {
       undefined,
     )
     for (const credential of minted) expect(await stillPulls(registry, credential)).toBe(false)
+  })
+
+  it('the standalone token service, which knows no repository, says it did not check', async () => {
+    await using tokens = await startTokenService({ admin: ADMIN })
+    const body = { repository: 'team/app', permission: 'pull', ifRepositoryExists: true }
+    const minted = await mintOverHttp(tokens.url, body)
+    expect(minted.status).toBe(201)
+    expect(await minted.json()).toMatchObject({ repositoryChecked: false })
   })
 
   it('refuses an ifRepositoryExists that is no boolean with 400', async () => {
