@@ -88,15 +88,8 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
   })
 
   it('behind the token service, sends each cached token only where its scope allows', async () => {
-    const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
-    await using tokens = await startTokenService({ admin })
-    await using registry2 = await startDockerRegistry({ auth: { token: tokens } })
-    await using proxy = await countingProxy(registry2.url)
-    await using registry = await local({
-      url: proxy.url,
-      bindingName: 'r2',
-      adminCredentials: admin,
-    })
+    await using setup = await behindTokenService()
+    const { registry2, proxy, registry } = setup
     const marker = `/v2/r2/app/manifests/${MARKER_DIGEST}`
     proxy.take()
     await registry.createRepository('app')
@@ -123,15 +116,8 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
   })
 
   it("never sends a repository's cached token with the requests of a repository nested under it", async () => {
-    const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
-    await using tokens = await startTokenService({ admin })
-    await using registry2 = await startDockerRegistry({ auth: { token: tokens } })
-    await using proxy = await countingProxy(registry2.url)
-    await using registry = await local({
-      url: proxy.url,
-      bindingName: 'r2',
-      adminCredentials: admin,
-    })
+    await using setup = await behindTokenService()
+    const { proxy, registry } = setup
     // `r2/team`'s tokens are cached first; `r2/team/app` needs tokens of its own, once each.
     await registry.createRepository('team')
     proxy.take()
@@ -148,6 +134,29 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
     ])
   })
 })
+
+/**
+ * A registry:2 behind our token service, reached through a counting proxy, and a provider of the
+ * binding `r2` on it; disposed in the reverse order.
+ */
+async function behindTokenService() {
+  const admin = { username: 'admin', password: randomBytes(16).toString('hex') }
+  const tokens = await startTokenService({ admin })
+  const registry2 = await startDockerRegistry({ auth: { token: tokens } })
+  const proxy = await countingProxy(registry2.url)
+  const registry = await local({ url: proxy.url, bindingName: 'r2', adminCredentials: admin })
+  return {
+    registry2,
+    proxy,
+    registry,
+    async [Symbol.asyncDispose]() {
+      await registry.close()
+      await proxy[Symbol.asyncDispose]()
+      await registry2[Symbol.asyncDispose]()
+      await tokens.close()
+    },
+  }
+}
 
 /** Our registry with auth on, and the requests its log recorded since the last `take`. */
 async function registryWithLog() {
