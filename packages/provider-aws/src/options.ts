@@ -251,6 +251,12 @@ export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
       `must be a non-empty ECR name prefix (lowercase, no spaces) of at most ${maxPrefix} characters`,
     )
   }
+  // Only a boolean: "false" read from an environment variable is truthy, and would turn on
+  // registry-wide credentials of the base identity for a binding that meant to refuse them.
+  const unscoped = o.allowUnscopedCredentials
+  if (unscoped !== undefined && typeof unscoped !== 'boolean') {
+    add('allowUnscopedCredentials', 'must be true or false')
+  }
   if (o.accountId !== undefined && !/^\d{12}$/.test(String(o.accountId))) {
     add('accountId', 'must be a 12-digit AWS account id')
   }

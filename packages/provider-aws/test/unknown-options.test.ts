@@ -100,6 +100,29 @@ describe('aws() options it does not know', () => {
     expect(fake.requests).toEqual([])
   })
 
+  it('refuses an allowUnscopedCredentials that is no boolean, instead of minting registry-wide credentials', async () => {
+    // "false" read from an environment variable, 0 or null from a config file: each was truthy or
+    // falsy by accident, and "false" turned registry-wide credentials of the base identity on.
+    for (const allowUnscopedCredentials of ['false', 'true', 0, 1, null]) {
+      fake.reset()
+      const error = await registryErrorOf(
+        aws(
+          loose({
+            ...fake.providerOptions(REGION),
+            repositoryPrefix: PREFIX,
+            accountId: '123456789012',
+            allowUnscopedCredentials,
+          }),
+        ),
+      )
+      expect(error.code).toBe('INVALID_CONFIG')
+      expect(error.issues).toEqual([
+        { path: 'allowUnscopedCredentials', message: 'must be true or false' },
+      ])
+      expect(fake.requests).toEqual([])
+    }
+  })
+
   it('accepts every option it documents', async () => {
     await using registry = await aws({
       ...fake.providerOptions(REGION),

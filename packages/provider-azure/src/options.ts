@@ -172,8 +172,12 @@ const CHECKS: readonly Check[] = [
   [
     'repositoryPrefix',
     // Its length is checked against the login server once that is known (prefixRoomIssues).
-    (o) => !o.repositoryPrefix || isValidPlatformName('acr', o.repositoryPrefix),
-    'must be a lowercase ACR repository path',
+    // Only a left-out prefix means none: `null`, `false`, `0` or `''` (an unset variable, a
+    // config file's empty value) gave the binding the whole registry without a word.
+    (o) =>
+      o.repositoryPrefix === undefined ||
+      (typeof o.repositoryPrefix === 'string' && isValidPlatformName('acr', o.repositoryPrefix)),
+    'must be a lowercase ACR repository path (leave it out for none)',
   ],
   [
     'sku',

@@ -46,6 +46,20 @@ describe('azure() options it does not know', () => {
     expect(error.message).toContain('repositoryPrefx is not an option of azure()')
   })
 
+  it('refuses a repositoryPrefix that is no prefix (null, false, 0, empty) instead of reaching the whole registry', async () => {
+    // Each was read as "no prefix": a binding meant for one prefix listed, deleted and minted
+    // credentials for every repository of the registry.
+    for (const repositoryPrefix of [null, false, 0, '']) {
+      const error = await rejectionOf({ ...REQUIRED, repositoryPrefix })
+      expect(error.issues, JSON.stringify(repositoryPrefix)).toEqual([
+        {
+          path: 'repositoryPrefix',
+          message: 'must be a lowercase ACR repository path (leave it out for none)',
+        },
+      ])
+    }
+  })
+
   it('refuses a binding field that is no option (authorityHost), with the invalid ones', async () => {
     const error = await rejectionOf({
       ...REQUIRED,

@@ -16,6 +16,9 @@ function setting(schema: z.ZodString): z.ZodString {
 }
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
+// A credential is passed on exactly as written: `nonEmpty` trims, and a password or username with
+// white space at an end then reached the registry changed, which refused every call (401).
+const credential = z.string().refine((value) => value.trim() !== '', 'must not be empty')
 const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1')
@@ -113,7 +116,9 @@ const localBinding = z.strictObject({
     .refine((n) => isValidPlatformName('oci', n), 'must be a valid OCI repository path')
     .optional(),
   dataDir: setting(nonEmpty).optional(),
-  adminCredentials: z.strictObject({ username: setting(nonEmpty), password: nonEmpty }).optional(),
+  adminCredentials: z
+    .strictObject({ username: setting(credential), password: credential })
+    .optional(),
   caCertificate: pemCertificate.optional(),
   tokenServiceUrl: url.optional(),
   port: z.int('must be an integer port').min(0).max(65_535).optional(),

@@ -237,6 +237,23 @@ describe('parseBinding with unresolved values below the top level', () => {
     expect(JSON.stringify(err.issues)).not.toContain('Tr0ub4dor')
   })
 
+  it('keeps the admin credential exactly as written, white space at its ends included', () => {
+    const binding = {
+      platform: 'local',
+      url: 'http://127.0.0.1:5000',
+      adminCredentials: { username: ' admin', password: ' s3cret\t' },
+    }
+    expect(parseBinding(binding)).toEqual(binding)
+    for (const blank of ['', ' \t']) {
+      const err = configError(() =>
+        parseBinding({ ...binding, adminCredentials: { username: 'admin', password: blank } }),
+      )
+      expect(err.issues).toEqual([
+        { path: 'adminCredentials.password', message: 'must not be empty' },
+      ])
+    }
+  })
+
   it('keeps a password that merely contains "${"', () => {
     const binding = {
       platform: 'local',

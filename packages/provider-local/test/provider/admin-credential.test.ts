@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createArtifactRegistry } from '@artifact-registry/core'
 import { startLocalRegistry } from '@artifact-registry/registry-server'
 import { describe, expect, it } from 'vitest'
 import { local } from '../../src/index.js'
@@ -29,5 +30,22 @@ describe('a registry by URL that refuses the admin credential', () => {
         ),
       })
     }
+  })
+})
+
+describe('an admin credential given in a binding', () => {
+  it('reaches the registry exactly as written, white space at its ends included', async () => {
+    // A password is a secret to pass on, not text to tidy: the binding trimmed it, and every
+    // call of a provider built from the binding was refused while local() with the same
+    // credential worked.
+    const admin = { username: 'admin', password: ` ${randomBytes(16).toString('hex')}\t` }
+    await using server = await startLocalRegistry({ adminCredentials: admin })
+    await using registry = await createArtifactRegistry({
+      platform: 'local',
+      url: server.url,
+      adminCredentials: admin,
+    })
+    const { name } = await registry.createRepository('app')
+    await expect(registry.getRepository(name)).resolves.toMatchObject({ name: 'artifacts/app' })
   })
 })

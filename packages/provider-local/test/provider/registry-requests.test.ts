@@ -89,7 +89,7 @@ describe.skipIf(missing)(`createRepository on registry:2 ${missing ?? ''}`.trim(
 
   it('behind the token service, sends each cached token only where its scope allows', async () => {
     await using setup = await behindTokenService()
-    const { registry2, proxy, registry } = setup
+    const { proxy, registry } = setup
     const marker = `/v2/r2/app/manifests/${MARKER_DIGEST}`
     proxy.take()
     await registry.createRepository('app')
@@ -146,7 +146,6 @@ async function behindTokenService() {
   const proxy = await countingProxy(registry2.url)
   const registry = await local({ url: proxy.url, bindingName: 'r2', adminCredentials: admin })
   return {
-    registry2,
     proxy,
     registry,
     async [Symbol.asyncDispose]() {
