@@ -275,6 +275,64 @@ describe('GCP fake: IAM Credentials', () => {
   })
 })
 
+describe('GCP fake: OAuth scopes of REST calls', () => {
+  const AUTH = 'https://www.googleapis.com/auth'
+  const generate = `projects/-/serviceAccounts/${encodeURIComponent(PULLER)}:generateAccessToken`
+
+  /** A token of PULLER, who may do anything on the repository, with one OAuth scope. */
+  async function pullerToken(fake: GcpFake, scope: string): Promise<string> {
+    const res = await call(fake, 'POST', generate, { scope: [scope], lifetime: '600s' })
+    return String(res.json.accessToken)
+  }
+
+  // Each method's reference lists the scopes it takes: a read of the registry takes
+  // cloud-platform.read-only too, anything else cloud-platform alone, whatever the holder's roles.
+  it('lets a read-only token read the registry and nothing more', async () => {
+    await using fake = await startGcpFake({ repositories: [REF], serviceAccounts: [PULLER] })
+    const policy = {
+      bindings: [
+        { role: 'roles/artifactregistry.repoAdmin', members: [`serviceAccount:${PULLER}`] },
+      ],
+    }
+    expect((await call(fake, 'POST', `${REPO}:setIamPolicy`, { policy })).status).toBe(200)
+    fake.seedImage(REPO, 'app')
+    const readOnly = await pullerToken(fake, `${AUTH}/cloud-platform.read-only`)
+    expect((await googleCall(fake, 'GET', REPO, undefined, readOnly)).status).toBe(200)
+    expect((await googleCall(fake, 'GET', `${REPO}/packages`, undefined, readOnly)).status).toBe(
+      200,
+    )
+    const insufficient = {
+      status: 403,
+      json: {
+        error: {
+          status: 'PERMISSION_DENIED',
+          message: 'Request had insufficient authentication scopes.',
+          details: [expect.objectContaining({ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' })],
+        },
+      },
+    }
+    expect(
+      await googleCall(fake, 'DELETE', `${REPO}/packages/app`, undefined, readOnly),
+    ).toMatchObject(insufficient)
+    expect(
+      await googleCall(fake, 'POST', `${REPO}:setIamPolicy`, { policy }, readOnly),
+    ).toMatchObject(insufficient)
+    expect(
+      await googleCall(fake, 'POST', generate, { scope: [`${AUTH}/cloud-platform`] }, readOnly),
+    ).toMatchObject(insufficient)
+    // A storage scope lets a token pull, and reaches no REST method at all.
+    const storage = await pullerToken(fake, `${AUTH}/devstorage.read_only`)
+    expect(await googleCall(fake, 'GET', REPO, undefined, storage)).toMatchObject(insufficient)
+    expect(fake.getImagePaths(REPO)).toEqual(['app'])
+    // The same holder with cloud-platform (control).
+    const full = await pullerToken(fake, `${AUTH}/cloud-platform`)
+    expect((await googleCall(fake, 'DELETE', `${REPO}/packages/app`, undefined, full)).status).toBe(
+      200,
+    )
+    expect(fake.getImagePaths(REPO)).toEqual([])
+  })
+})
+
 describe('GCP fake: OAuth token endpoint and providerOptions', () => {
   const tokenRequest = (fake: GcpFake, fields: Record<string, string>) =>
     fetch(`${fake.url}/token`, { method: 'POST', body: new URLSearchParams(fields) })

@@ -9,6 +9,7 @@ import { isOAuthTokenRequest, type OAuthCaller, oauthToken } from './oauth-token
 import { googleError } from './responses.js'
 import type { Roles } from './roles.js'
 import { SERVICE_ACCOUNT_ROUTES } from './service-account-routes.js'
+import { insufficientScopes, restScopesAllow } from './token-scopes.js'
 
 /** @internal What the route handlers work on. */
 export interface GcpFakeState {
@@ -43,6 +44,11 @@ export interface Route {
    */
   readonly permission?: string
   readonly scope?: 'project'
+  /**
+   * The call only reads Artifact Registry: its reference accepts a `cloud-platform.read-only`
+   * token too. Every other call needs `cloud-platform` (see `restScopesAllow`).
+   */
+  readonly readsRegistry?: true
   readonly handle: (context: RouteContext) => FakeResponse | Promise<FakeResponse>
 }
 
@@ -69,6 +75,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'getIamPolicy',
+    readsRegistry: true,
     method: 'GET',
     path: re(`(${REPOSITORY}):getIamPolicy`),
     permission: `${AR}.repositories.getIamPolicy`,
@@ -86,6 +93,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'testIamPermissions',
+    readsRegistry: true,
     method: 'POST',
     path: re(`(${REPOSITORY}):testIamPermissions`),
     // Anyone may ask; the answer is the subset of the permissions the caller holds.
@@ -98,12 +106,14 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'getOperation',
+    readsRegistry: true,
     method: 'GET',
     path: re(String.raw`(${LOCATION}\/operations\/[^/]+)`),
     handle: (c) => c.state.gar.getOperation(c.params[0] ?? ''),
   },
   {
     operation: 'listPackages',
+    readsRegistry: true,
     method: 'GET',
     path: re(`(${REPOSITORY})/packages`),
     permission: `${AR}.packages.list`,
@@ -116,6 +126,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'getPackage',
+    readsRegistry: true,
     method: 'GET',
     path: re(`(${REPOSITORY})/packages/([^/]+)`),
     permission: `${AR}.packages.get`,
@@ -136,6 +147,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'listRepositories',
+    readsRegistry: true,
     method: 'GET',
     path: re(`(${LOCATION})/repositories`),
     permission: `${AR}.repositories.list`,
@@ -153,6 +165,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     operation: 'getRepository',
+    readsRegistry: true,
     method: 'GET',
     path: re(`(${REPOSITORY})`),
     permission: `${AR}.repositories.get`,
@@ -206,6 +219,8 @@ export async function dispatch(request: FakeRequest, state: GcpFakeState): Promi
   if (found === undefined) {
     return googleError('NOT_FOUND', `no method ${request.method} ${request.url.pathname}`)
   }
+  if (!restScopesAllow(state.accessTokens.scopes(token ?? ''), found.route.readsRegistry === true))
+    return insufficientScopes()
   let body: unknown = {}
   try {
     if (request.body !== '') body = JSON.parse(request.body)
