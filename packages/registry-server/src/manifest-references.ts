@@ -38,6 +38,33 @@ export async function requireReferences(
   }
 }
 
+/** What the check at the write reads of the store: the repository's record, no file. */
+export type HeldReferenceLookup = Pick<RegistryStore, 'isLinked' | 'hasManifest'>
+
+/**
+ * Refuse the manifest as {@link requireReferences} does unless every blob and child it
+ * references is still in the repository's record. Synchronous, for the write's guard under the
+ * repository's lock: the collection's lock keeps the bytes of what was found, but not the links,
+ * and deleting the repository (or a blob) between the check and the write unlinked what the
+ * manifest needs. Stored anyway, it re-created a deleted repository holding a tag whose layers
+ * were all 404 `BLOB_UNKNOWN`: an image no one could pull.
+ */
+export function requireReferencesHeld(
+  store: HeldReferenceLookup,
+  repository: string,
+  blobs: readonly string[],
+  manifests: readonly string[],
+): void {
+  const missing =
+    blobs.find((digest) => !store.isLinked(repository, digest)) ??
+    manifests.find(
+      (digest) => !store.hasManifest(repository, digest) && !store.isLinked(repository, digest),
+    )
+  if (missing !== undefined) {
+    throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: missing } })
+  }
+}
+
 // The first digest, in order, that `present` denies. Lookups start in order, and none starts once
 // one is denied: every digest before a denied one has been looked up when all have settled. A
 // lookup that fails stops the others too, and its error is thrown once every lookup has settled:

@@ -1,7 +1,7 @@
 import { digestOf, parseDigest } from '../digest.js'
 import { contentType, notModified, type RouteContext, readBody, sendEmpty } from '../http.js'
 import { manifestShapeGuard, parseManifest } from '../manifest.js'
-import { requireReferences } from '../manifest-references.js'
+import { requireReferences, requireReferencesHeld } from '../manifest-references.js'
 import { isTag } from '../names.js'
 import { OciError } from '../oci-errors.js'
 
@@ -66,6 +66,9 @@ export async function putManifest(ctx: RouteContext): Promise<void> {
       // for the credential and the references, and pushers racing on one `If-None-Match: *`
       // all passed it; here one wins and the others get 412, as a compare-and-swap must.
       checkPreconditions(ctx, tags)
+      // And the references: the lock above keeps their bytes from a collection, not their links
+      // from a deletion of the repository or of a blob that came between the check and here.
+      requireReferencesHeld(ctx.store, ctx.repository, parsed.requiredBlobs, parsed.childManifests)
     })
   })
   const headers: Record<string, string> = {

@@ -103,6 +103,14 @@ export class RegistryStore {
     return [...this.#records.keys()].sort()
   }
 
+  /**
+   * Whether the blob is linked into `repository`, from the record alone (no file is looked at):
+   * quick and synchronous, so a {@link MutationGuard} can ask it under the repository's lock.
+   */
+  isLinked(repository: string, digest: string): boolean {
+    return this.#records.get(repository)?.blobs.has(digest) === true
+  }
+
   /** The blob, if it exists and is linked into `repository`. */
   async linkedBlob(repository: string, digest: string): Promise<BlobInfo | undefined> {
     if (this.#records.get(repository)?.blobs.has(digest) !== true) return undefined
