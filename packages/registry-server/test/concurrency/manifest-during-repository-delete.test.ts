@@ -64,6 +64,17 @@ async function putDuringDelete(
   }
 }
 
+/** An image manifest whose config and layer are pushed into REPOSITORY (the manifest is not). */
+async function manifestOfPushedBlobs(url: string): Promise<Buffer> {
+  const config = Buffer.from('{}')
+  const layer = randomBytes(4096)
+  const configDigest = await pushBlob(url, REPOSITORY, config)
+  const layerDigest = await pushBlob(url, REPOSITORY, layer)
+  return imageManifest({ digest: configDigest, size: config.byteLength }, [
+    { digest: layerDigest, size: layer.byteLength },
+  ])
+}
+
 describe.skipIf(platform() === 'win32')(
   'a manifest PUT racing the deletion of its repository',
   () => {
@@ -72,13 +83,7 @@ describe.skipIf(platform() === 'win32')(
         dataDir: join(dir, 'data'),
         logLevel: 'silent',
       })
-      const config = Buffer.from('{}')
-      const layer = randomBytes(4096)
-      const configDigest = await pushBlob(registry.url, REPOSITORY, config)
-      const layerDigest = await pushBlob(registry.url, REPOSITORY, layer)
-      const manifest = imageManifest({ digest: configDigest, size: config.byteLength }, [
-        { digest: layerDigest, size: layer.byteLength },
-      ])
+      const manifest = await manifestOfPushedBlobs(registry.url)
 
       const { put, deleted } = await putDuringDelete(registry.url, 'v1', manifest, IMAGE_TYPE)
 
@@ -103,13 +108,7 @@ describe.skipIf(platform() === 'win32')(
         dataDir: join(dir, 'data'),
         logLevel: 'silent',
       })
-      const config = Buffer.from('{}')
-      const layer = randomBytes(4096)
-      const configDigest = await pushBlob(registry.url, REPOSITORY, config)
-      const layerDigest = await pushBlob(registry.url, REPOSITORY, layer)
-      const child = imageManifest({ digest: configDigest, size: config.byteLength }, [
-        { digest: layerDigest, size: layer.byteLength },
-      ])
+      const child = await manifestOfPushedBlobs(registry.url)
       const childDigest = sha256(child)
       const pushed = await fetch(`${registry.url}/v2/${REPOSITORY}/manifests/${childDigest}`, {
         method: 'PUT',
