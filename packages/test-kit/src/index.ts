@@ -25,6 +25,7 @@ export {
   sha256,
   unknownDigest,
 } from './digest.js'
+export { dockerMissing } from './docker-engine.js'
 export {
   type DockerRegistry,
   type DockerRegistryOptions,

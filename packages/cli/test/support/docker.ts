@@ -1,26 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { missingRequirement, requireTool, runTool, tar } from '@artifact-registry/test-kit'
+import { runTool, tar } from '@artifact-registry/test-kit'
 
-/**
- * Why docker tests cannot run here (no docker CLI, or no engine answering it), for
- * `describe.skipIf`; `undefined` when they can. Start the engine with tools/setup/docker.sh.
- */
-export function dockerMissing(): string | undefined {
-  const cli = requireTool('docker')
-  if (cli !== undefined) return cli
-  try {
-    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
-      stdio: 'pipe',
-      timeout: 20_000,
-    })
-    return undefined
-  } catch {
-    return missingRequirement(
-      "no Docker engine answers (start one with: bash -c 'source tools/setup/docker.sh; ensure_docker')",
-    )
-  }
-}
+// In the test kit: the providers' docker tests check for the engine the same way.
+export { dockerMissing } from '@artifact-registry/test-kit'
 
 /**
  * A one-file image made offline (`docker import` of a tiny tar: nothing is pulled), tagged
