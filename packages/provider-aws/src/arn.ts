@@ -29,6 +29,25 @@ export function endpointHost(endpoint: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The registry host to log in to with a token whose `proxyEndpoint` is given, for the registry of
+ * `accountId`. ECR names the registry of the caller's own account there: a role in another
+ * account than the registry (let in by the repositories' policies) gets its own account's host,
+ * where the credential would be stored under a host docker never asks for. An ECR host of
+ * another account is therefore turned into the same host of `accountId`; any other endpoint (a
+ * proxy, a fake on 127.0.0.1) is kept as it is.
+ */
+export function tokenRegistryHost(
+  proxyEndpoint: string | undefined,
+  accountId: string,
+): string | undefined {
+  const host = endpointHost(proxyEndpoint)
+  if (host === undefined) return undefined
+  // `dkr.ecr.`, its FIPS form `dkr.ecr-fips.` and the dual-stack `dkr-ecr.`.
+  const ecr = /^(\d{12})(\.dkr[.-]ecr(?:-fips)?\..+)$/.exec(host)
+  return ecr === null || ecr[1] === accountId ? host : `${accountId}${ecr[2]}`
+}
+
 /** `arn:{partition}:iam::{account}:root`, the principal that stands for a whole account. */
 export function rootArn(partition: Partition, accountId: string): string {
   return `arn:${partition.id}:iam::${accountId}:root`

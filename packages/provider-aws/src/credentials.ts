@@ -10,7 +10,7 @@ import {
   type ECRClient,
   GetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr'
-import { endpointHost, registryHost } from './arn.js'
+import { endpointHost, registryHost, tokenRegistryHost } from './arn.js'
 import type { AwsContext } from './context.js'
 import { platformError, sdkCall } from './map-error.js'
 import { PLATFORM } from './platform.js'
@@ -131,7 +131,7 @@ function toCredentials(
     // A configured registry wins over the token's: it is where the user logs in.
     registry:
       endpointHost(ctx.options.registryEndpoint) ??
-      endpointHost(data.proxyEndpoint) ??
+      tokenRegistryHost(data.proxyEndpoint, ctx.accountId) ??
       registryHost(ctx.accountId, ctx.options.region),
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
