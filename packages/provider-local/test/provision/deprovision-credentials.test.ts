@@ -11,18 +11,35 @@ import { startAdminRegistry } from './support.js'
 // A push-pull credential may delete manifests, the repository's marker among them (a cleanup of
 // untagged manifests does): the repository is then gone for getRepository, but its name stays in
 // the catalog and its credentials stay live. Deprovision must not leave them able to push.
+/**
+ * A registry with the repository `team/web` of the binding `team`, a push-pull credential of it
+ * (as an Authorization header), and the options that deprovision the binding there.
+ */
+async function pushCredentialOfTeamWeb() {
+  const target = await startAdminRegistry()
+  const options = { url: target.url, bindingName: 'team', adminPassword: target.admin.password }
+  const runtime = await local({
+    url: target.url,
+    bindingName: 'team',
+    adminCredentials: target.admin,
+  })
+  await runtime.createRepository('web')
+  const credential = await runtime.generateCredentials('team/web', 'push-pull')
+  return {
+    target,
+    options,
+    authorization: basicAuth(credential.username, credential.password),
+    async [Symbol.asyncDispose]() {
+      await runtime.close()
+      await target[Symbol.asyncDispose]()
+    },
+  }
+}
+
 describe('deprovision({ url }) revokes the credentials of a name left without a repository', () => {
   it('revokes them (a delete of local-credentials), and a second run finds nothing', async () => {
-    await using target = await startAdminRegistry()
-    const options = { url: target.url, bindingName: 'team', adminPassword: target.admin.password }
-    await using runtime = await local({
-      url: target.url,
-      bindingName: 'team',
-      adminCredentials: target.admin,
-    })
-    await runtime.createRepository('web')
-    const credential = await runtime.generateCredentials('team/web', 'push-pull')
-    const authorization = basicAuth(credential.username, credential.password)
+    await using fixture = await pushCredentialOfTeamWeb()
+    const { target, options, authorization } = fixture
     const marker = await fetch(`${target.url}/v2/team/web/manifests/${MARKER_DIGEST}`, {
       method: 'DELETE',
       headers: { authorization },
@@ -52,16 +69,8 @@ describe('deprovision({ url }) revokes the credentials of a name left without a 
   // The same credential may unlink the marker's blob too: the name then holds nothing and leaves
   // the catalog, and a deprovision that revoked only the names the catalog lists left it live.
   it('revokes them when the name is gone from the catalog too', async () => {
-    await using target = await startAdminRegistry()
-    const options = { url: target.url, bindingName: 'team', adminPassword: target.admin.password }
-    await using runtime = await local({
-      url: target.url,
-      bindingName: 'team',
-      adminCredentials: target.admin,
-    })
-    await runtime.createRepository('web')
-    const credential = await runtime.generateCredentials('team/web', 'push-pull')
-    const authorization = basicAuth(credential.username, credential.password)
+    await using fixture = await pushCredentialOfTeamWeb()
+    const { target, options, authorization } = fixture
     for (const path of [`manifests/${MARKER_DIGEST}`, `blobs/${EMPTY_BLOB_DIGEST}`]) {
       const res = await fetch(`${target.url}/v2/team/web/${path}`, {
         method: 'DELETE',
