@@ -33,6 +33,20 @@ export class CommandContext {
     await using registry = await abortable(openRegistry(source, this.io.env), this.signal)
     return await abortable(use(registry), this.signal)
   }
+
+  /**
+   * As {@link withRegistry}, but once the registry is open Ctrl-C does not abandon `use`: it runs
+   * to its end, the registry open, and must watch {@link signal} itself. For commands that mint:
+   * a mint abandoned half-way still makes a credential, which nobody then received or revoked.
+   */
+  async withRegistryUntilSettled<T>(
+    command: Command,
+    use: (registry: ArtifactRegistry) => Promise<T>,
+  ): Promise<T> {
+    const source = command.optsWithGlobals<BindingSource>()
+    await using registry = await abortable(openRegistry(source, this.io.env), this.signal)
+    return await use(registry)
+  }
 }
 
 /** Add `--binding NAME` and `--binding-file FILE` (one or the other) to a command. */

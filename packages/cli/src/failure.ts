@@ -8,11 +8,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-/** The command was cancelled by SIGINT (exit status 130). */
+/**
+ * The command was cancelled by SIGINT (exit status 130). `message` says more than `interrupted`
+ * when the command dealt with something on its way out (credentials it had minted).
+ */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError'
-  constructor() {
-    super('interrupted')
+  constructor(message = 'interrupted', options?: ErrorOptions) {
+    super(message, options)
   }
 }
 

@@ -11,7 +11,8 @@ import {
 } from '../credentials-output.js'
 import { OutputNotWrittenError, writeOutput } from '../output-failure.js'
 import { retireUnusedCredentials } from '../unused-credentials.js'
-import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
+import { type MintOptions, permissionOption, ttlOption } from './mint.js'
+import { mintThroughInterrupt } from './mint-through-interrupt.js'
 
 /** `credentials NAME [--permission] [--ttl] [--format json|env|password]`. */
 export function addCredentialsCommand(program: Command, context: CommandContext): void {
@@ -36,10 +37,15 @@ export function addCredentialsCommand(program: Command, context: CommandContext)
         const terminal = context.terminal(command)
         const format = options.format ?? (terminal.json ? 'json' : undefined)
         // Written while the registry is open: credentials that never reach their reader (a full
-        // disk behind `> file`, a pipe whose reader left) are taken back where the platform can.
-        await context.withRegistry(command, async (registry) => {
-          const credentials = await mintWith(registry, name, options, (line) =>
-            context.io.stderr.write(`${line}\n`),
+        // disk behind `> file`, a pipe whose reader left, Ctrl-C during the mint) are taken back
+        // where the platform can.
+        await context.withRegistryUntilSettled(command, async (registry) => {
+          const credentials = await mintThroughInterrupt(
+            registry,
+            name,
+            options,
+            (line) => context.io.stderr.write(`${line}\n`),
+            context.signal,
           )
           const failure = await writeOutput(terminal.io.stdout, rendered(credentials, format))
           if (failure === undefined) return

@@ -12,7 +12,8 @@ import { type CommandContext, withBindingOptions } from '../context.js'
 import { isoOrNull, relativeTime } from '../format.js'
 import { lookUpClient } from '../installed-client.js'
 import { retireUnusedCredentials } from '../unused-credentials.js'
-import { type MintOptions, mintWith, permissionOption, ttlOption } from './mint.js'
+import { type MintOptions, permissionOption, ttlOption } from './mint.js'
+import { mintThroughInterrupt } from './mint-through-interrupt.js'
 
 /** `login NAME [--permission] [--ttl] [--client docker|podman|buildah|skopeo] [--insecure]`. */
 export function addLoginCommand(program: Command, context: CommandContext): void {
@@ -46,30 +47,39 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         if (lookup === 'not executable') {
           throw new ClientLoginError(`${options.client} on PATH cannot be run (not executable)`)
         }
-        const { credentials, said } = await context.withRegistry(command, async (registry) => {
-          checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
-          const credentials = await mintWith(registry, name, options, (line) =>
-            context.io.stderr.write(`${line}\n`),
-          )
-          terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
-          try {
-            const said = await runClientLogin(options.client, credentials, {
-              insecure: options.insecure,
-              env: context.io.env,
-              signal: context.signal,
-            })
-            return { credentials, said }
-          } catch (error) {
-            // Interrupted, the client may have stored them: only a refused login retires them.
-            if (!(error instanceof ClientLoginError)) throw error
-            throw await retireUnusedCredentials(
+        // Ctrl-C during the mint takes back what it made; during the login, the client's run
+        // takes the signal.
+        const { credentials, said } = await context.withRegistryUntilSettled(
+          command,
+          async (registry) => {
+            checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
+            const credentials = await mintThroughInterrupt(
               registry,
-              credentials,
-              error,
-              (message, cause) => new ClientLoginError(message, cause),
+              name,
+              options,
+              (line) => context.io.stderr.write(`${line}\n`),
+              context.signal,
             )
-          }
-        })
+            terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
+            try {
+              const said = await runClientLogin(options.client, credentials, {
+                insecure: options.insecure,
+                env: context.io.env,
+                signal: context.signal,
+              })
+              return { credentials, said }
+            } catch (error) {
+              // Interrupted, the client may have stored them: only a refused login retires them.
+              if (!(error instanceof ClientLoginError)) throw error
+              throw await retireUnusedCredentials(
+                registry,
+                credentials,
+                error,
+                (message, cause) => new ClientLoginError(message, cause),
+              )
+            }
+          },
+        )
         // The client's own words (warnings about where it keeps the password) stay off stdout.
         if (said.stderr.trim() !== '') context.io.stderr.write(said.stderr)
         const summary = {
