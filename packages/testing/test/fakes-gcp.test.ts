@@ -174,6 +174,29 @@ describe('GCP fake: IAM policies', () => {
     expect(fake.getPolicy(REPO).bindings).toEqual([plain])
   })
 
+  // GetPolicyOptions documents 0, 1 and 3 as the only versions; any other is refused, not read
+  // as the nearest one.
+  it('refuses a requested policy version other than 0, 1 or 3', async () => {
+    await using fake = await startGcpFake({ repositories: [REF] })
+    for (const version of ['2', '4', 'three', '-1']) {
+      const read = await call(
+        fake,
+        'GET',
+        `${REPO}:getIamPolicy?options.requestedPolicyVersion=${version}`,
+      )
+      expect(read.status, version).toBe(400)
+      expect(read.json, version).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } })
+    }
+    for (const version of ['0', '1', '3']) {
+      const read = await call(
+        fake,
+        'GET',
+        `${REPO}:getIamPolicy?options.requestedPolicyVersion=${version}`,
+      )
+      expect(read.status, version).toBe(200)
+    }
+  })
+
   it('runs a concurrent writer between a read and a write', async () => {
     await using fake = await startGcpFake({ repositories: [REF] })
     fake.inject('setIamPolicy', {

@@ -41,6 +41,8 @@ const CONDITION_FIELDS = ['title', 'description', 'expression', 'location'] as c
 // IAM's limit on the principals of one allow policy, each appearance in a binding counted: a
 // grant past it is refused, however many of the members are the same principal.
 const MAX_PRINCIPALS = 1500
+// The only values `options.requestedPolicyVersion` may take (GetPolicyOptions).
+const REQUESTABLE_VERSIONS: ReadonlySet<number> = new Set([0, 1, 3])
 // Predefined (`roles/…`) or custom (`projects/{p}/roles/{id}`, `organizations/{o}/roles/{id}`).
 const ROLE_NAME = /^(roles\/.+|(projects|organizations)\/[^/]+\/roles\/.+)$/
 
@@ -103,10 +105,21 @@ export class IamPolicyStore {
     this.#policies.delete(resource)
   }
 
-  /** `getIamPolicy`, honouring `options.requestedPolicyVersion`. */
-  read(resource: string, requestedVersion: number): FakeResponse {
+  /**
+   * `getIamPolicy`, honouring `options.requestedPolicyVersion` (the query value as sent; absent
+   * is 0). IAM takes 0, 1 and 3 only: any other value is 400 `INVALID_ARGUMENT`, never read as
+   * the nearest version.
+   */
+  read(resource: string, requestedVersion: string | null): FakeResponse {
+    const version = requestedVersion === null ? 0 : Number(requestedVersion)
+    if (!REQUESTABLE_VERSIONS.has(version) || requestedVersion === '') {
+      return googleError(
+        'INVALID_ARGUMENT',
+        `Invalid requested policy version ${JSON.stringify(requestedVersion)}: use 0, 1 or 3.`,
+      )
+    }
     const policy = this.get(resource)
-    if (requestedVersion >= 3) return ok(render(policy))
+    if (version === 3) return ok(render(policy))
     // Below version 3 Google hides conditions: roles get a `_withcond_` suffix, version 1.
     const bindings = policy.bindings.map((b) =>
       b.condition === undefined

@@ -81,7 +81,7 @@ const ROUTES: readonly Route[] = [
     permission: `${AR}.repositories.getIamPolicy`,
     handle: (c) =>
       withRepository(c, (name) =>
-        c.state.iam.read(name, Number(c.query.get('options.requestedPolicyVersion') ?? 0)),
+        c.state.iam.read(name, c.query.get('options.requestedPolicyVersion')),
       ),
   },
   {

@@ -50,7 +50,7 @@ export const SERVICE_ACCOUNT_ROUTES: readonly Route[] = [
     permission: `${IAM}.getIamPolicy`,
     handle: (c) =>
       withServiceAccountPolicy(c.state.identities, c.params[0] ?? '', `${IAM}.getIamPolicy`, (r) =>
-        c.state.iam.read(r, Number(c.query.get('options.requestedPolicyVersion') ?? 0)),
+        c.state.iam.read(r, c.query.get('options.requestedPolicyVersion')),
       ),
   },
   {
