@@ -41,3 +41,14 @@ export async function syncDirectory(path: string): Promise<void> {
     await dir.close()
   }
 }
+
+/** Flush a file's data to disk (`fdatasync`). */
+export async function syncFileData(path: string): Promise<void> {
+  // r+ rather than r: some systems refuse to flush a file opened read-only.
+  const file = await open(path, 'r+')
+  try {
+    await file.datasync()
+  } finally {
+    await file.close()
+  }
+}

@@ -64,8 +64,12 @@ export class FsBlobStore implements BlobStore {
     syncs: BackgroundSync = new BackgroundSync(),
   ): Promise<FsBlobStore> {
     for (const dir of ['blobs', 'uploads', 'tmp']) await makeDirectoryDurably(join(root, dir))
-    // A process killed between making a fan-out folder and flushing its parent left the folder,
-    // and no later `mkdir` makes it again: its parent is flushed here, before any blob is stored.
+    // A process killed between making a folder and flushing its parent left the folder, and no
+    // later `mkdir` makes it again: each parent is flushed here, before anything is stored. That
+    // is the data directory (`blobs/`, `uploads/`, `repositories/`), `blobs/` (an algorithm's
+    // folder, made with its first blob) and each algorithm's folder (the fan-out folders).
+    await syncDirectory(root)
+    await syncDirectory(join(root, 'blobs'))
     for (const algorithm of await readdir(join(root, 'blobs'))) {
       await syncDirectory(join(root, 'blobs', algorithm))
     }

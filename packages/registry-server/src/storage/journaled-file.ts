@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type FileHandle, open, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
-import { syncDirectory, writeFileAtomic } from './atomic-write.js'
+import { syncDirectory, syncFileData, writeFileAtomic } from './atomic-write.js'
 
 /**
  * A JSON document kept as a file written whole from time to time, and a log of the changes made
@@ -70,6 +70,10 @@ export class JournaledFile {
     if (logged === undefined) return { document, changes: [] }
     const { changes, torn } = readLog(logged.toString('utf8'), this.#log, epoch, parseChange)
     this.#logBytes = logged.byteLength
+    // A killed process may have written lines it never flushed. Read back, they are the state
+    // served from now on, and a request that changes nothing more (a blob linked again) is
+    // acknowledged on them without a write: they are flushed before anything rests on them.
+    if (changes.length > 0) await syncFileData(this.#log)
     // `#durable` stays false: the first line appended flushes the folder, which makes what a
     // killed process renamed or created there (this file, the log) durable before anything rests
     // on it.

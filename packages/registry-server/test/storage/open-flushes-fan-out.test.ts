@@ -35,4 +35,16 @@ describe('opening a blob store', () => {
       expect.arrayContaining([join(root, 'blobs', 'sha256'), join(root, 'blobs', 'sha512')]),
     )
   })
+
+  it('flushes the folders holding the algorithm folders and the store’s own folders, which a killed process may have left unflushed', async () => {
+    root = await mkdtemp(join(tmpdir(), 'store-open-'))
+    // What a process killed between making `sha512/` (its first sha512 blob), `uploads/` or
+    // `repositories/` and flushing their parents leaves: every `mkdir` of the next start finds
+    // them there and flushes nothing, and a blob acknowledged into them is lost with the entry.
+    for (const dir of ['tmp', 'uploads', 'repositories']) await mkdir(join(root, dir))
+    await mkdir(join(root, 'blobs', 'sha512', 'cd'), { recursive: true })
+    flushed.length = 0
+    await FsBlobStore.open(root)
+    expect(flushed).toEqual(expect.arrayContaining([root, join(root, 'blobs')]))
+  })
 })
