@@ -129,6 +129,17 @@ export class AdminAccount {
   verify(password: string, signal?: AbortSignal, client?: string): Promise<boolean> {
     return this.#check(password, signal, client)
   }
+
+  /**
+   * Refuse a password sent under a username that is not the admin's, after the very check a wrong
+   * admin password gets (the same hash, in the same line, with the same 429): answered at once,
+   * such a request told apart the admin's username from any other by its time alone.
+   * @throws OciError TOOMANYREQUESTS as {@link verify}
+   */
+  async refuse(password: string, signal?: AbortSignal, client?: string): Promise<false> {
+    await this.#check(password, signal, client)
+    return false
+  }
 }
 
 // --- Internal ---

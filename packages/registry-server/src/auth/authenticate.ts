@@ -1,7 +1,7 @@
 import type { TokenIssuer, VerifiedToken } from '../token-service/token-issuer.js'
 import type { AdminAccount } from './admin-account.js'
 import { parseBasic, secretsEqual } from './builtin-authorizers.js'
-import type { CredentialStore } from './credential-store.js'
+import { type CredentialStore, isCredentialUsername } from './credential-store.js'
 import { actionsOf, type Rights } from './rights.js'
 
 /** Who is calling, as far as the Authorization header tells. */
@@ -63,6 +63,12 @@ export async function authenticateBasic(
     return (await ids.admin.verify(basic.password, signal, client))
       ? { status: 'ok', rights: { kind: 'admin', subject: basic.username } }
       : { status: 'invalid' }
+  }
+  // Neither the admin's name nor a minted one's: refused only after the check a wrong admin
+  // password costs, so that how soon the refusal comes does not tell which name is the admin's.
+  if (!isCredentialUsername(basic.username)) {
+    await ids.admin.refuse(basic.password, signal, client)
+    return { status: 'invalid' }
   }
   // Minted secrets are 256 random bits stored as sha256: checked at once, never in the line.
   const check = ids.credentials.check(basic.username, basic.password)

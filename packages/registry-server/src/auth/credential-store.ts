@@ -48,6 +48,11 @@ export type CredentialCheck =
 
 const USERNAME = /^cred-([a-f0-9]{24})$/
 
+/** Whether `username` has the form of a minted credential's (`cred-` and 24 hex digits). */
+export function isCredentialUsername(username: string): boolean {
+  return USERNAME.test(username)
+}
+
 /**
  * Credentials minted by the registry, scoped to one repository and one permission, valid until
  * their expiry. Persisted (hashed) in `<dataDir>/auth/credentials.json` and the log of changes
