@@ -7,7 +7,6 @@ import {
 import type { ScopeMap, Token, TokenPasswordName } from '@azure/arm-containerregistry'
 import type { AcrTokens } from './acr-tokens.js'
 import type { Clock } from './clock.js'
-import { LiveTokens } from './live-tokens.js'
 import { platformError, repositoryNotFound } from './map-error.js'
 import { isQuotaExceeded } from './quota.js'
 import {
@@ -18,7 +17,7 @@ import {
   type ScopeMaps,
 } from './scope-map.js'
 import { pullScopeMapName, tokenName } from './token-names.js'
-import { boundScopeMapName, expiryOf, isBoundTo, isDisposable } from './token-ownership.js'
+import { boundScopeMapName, expiryOf, isBoundTo } from './token-ownership.js'
 import { sweepExpiredTokens } from './token-sweep.js'
 
 /** What {@link RepositoryTokens} needs. */
@@ -46,24 +45,21 @@ const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
  *
  * A token has two password slots, so at most two credentials per repository and permission are
  * valid at once: a new one takes an empty or expired slot, or else the slot of the password that
- * expires first, which stops working. A token whose passwords have all expired is deleted when
- * credentials are generated for its repository, or, when a new token does not fit the registry's
- * token quota, by a sweep of every repository's (see {@link sweepExpiredTokens}); every token of
- * a repository goes when the repository is deleted.
+ * expires first, which stops working. A token whose passwords have all expired is deleted when a
+ * new token does not fit the registry's token quota, by a sweep of every repository's (see
+ * {@link sweepExpiredTokens}); every token of a repository goes when the repository is deleted.
  */
 export class RepositoryTokens {
   readonly #deps: RepositoryTokensDeps
   /**
-   * The last operation per repository. Issuing one permission may delete the other's expired
-   * token, so every issue and removal of a repository's tokens waits for the one before: two
-   * calls never take the same slot, nor delete a token another call is about to use. A quota
+   * The last operation per repository. Every issue and removal of a repository's tokens waits
+   * for the one before: two calls never take the same slot, nor delete a token another call is
+   * about to use. A quota
    * sweep, run inside one repository's operation, never waits here: it skips repositories with
    * an operation under way and holds the others while it deletes, so no two operations wait on
    * each other.
    */
   readonly #pending = new Map<string, Promise<unknown>>()
-  /** Tokens holding a password this provider generated that has not expired yet. */
-  readonly #live = new LiveTokens()
 
   constructor(deps: RepositoryTokensDeps) {
     this.#deps = deps
@@ -172,7 +168,6 @@ export class RepositoryTokens {
         if (token !== undefined && isBoundTo(token, boundScopeMapName(repository, permission))) {
           await tokens.deleteNamed(tokenName(repository, permission))
         }
-        this.#live.forget(tokenName(repository, permission))
       }),
     )
     const pullMap = await scopeMaps.getNamed(pullScopeMapName(repository))
@@ -193,7 +188,6 @@ export class RepositoryTokens {
     const now = clock.now()
     const expiry = new Date(now + ttlSeconds * 1000)
     const generated = await tokens.generatePassword(token, passwordSlot(token, now), expiry)
-    this.#live.issued(token.name ?? '', (generated.expiry ?? expiry).getTime())
     return {
       authMethod: 'basic',
       registry: loginServer,
@@ -239,28 +233,16 @@ export class RepositoryTokens {
 
   /**
    * The repository's token for `permission`, bound to `map`: created when missing. The other
-   * permission's token is deleted when every password it has expired, unless an administrator
-   * disabled it (see {@link isDisposable}): it is this repository's share of the registry's token
-   * quota. It is not even read while it holds a password this
-   * provider generated that has not expired (see {@link LiveTokens}).
+   * permission's token is left alone, even with every password expired: another process may be
+   * writing a password into it at this moment, and a delete decided on an older read would end
+   * the credential it hands out (docs/cloud-calls.md#the-other-permissions-token). Kept, it holds
+   * no more of the token quota than its scope map holds of the scope-map quota, which is as large;
+   * and when a token does not fit, the quota sweep deletes expired ones.
    */
   async #tokenFor(repository: string, permission: Permission, map: ScopeMap): Promise<Token> {
-    const { tokens, clock } = this.#deps
+    const { tokens } = this.#deps
     const name = tokenName(repository, permission)
-    const otherPermission = permission === 'pull' ? 'push-pull' : 'pull'
-    const otherName = tokenName(repository, otherPermission)
-    const [token, other] = await Promise.all([
-      tokens.getNamed(name),
-      this.#live.isLive(otherName, clock.now()) ? undefined : tokens.getNamed(otherName),
-    ])
-    if (
-      other !== undefined &&
-      isBoundTo(other, boundScopeMapName(repository, otherPermission)) &&
-      isDisposable(other, clock.now())
-    ) {
-      await tokens.deleteNamed(otherName)
-      this.#live.forget(otherName)
-    }
+    const token = await tokens.getNamed(name)
     if (token !== undefined) {
       // One an update left Failed is still whoever's it was: putting it again would rebind
       // someone else's token (the passwords its holders have) to this repository, or enable a

@@ -5,8 +5,7 @@ import { actionsGranted, fakeProvider, rejectionOf } from './fixtures.js'
 
 // An ACR token an administrator disabled stops its repository's credentials of that permission:
 // the provider refuses to issue more (PERMISSION_DENIED) until someone enables or deletes it. Its
-// housekeeping (deleting a repository's other token once expired, and the quota sweep) must not
-// delete it either: the next credential would come from a new, enabled token, and the
+// housekeeping (the quota sweep), and issuing the other permission, must not delete it either: the next credential would come from a new, enabled token, and the
 // administrator's stop would be undone without anyone being told.
 
 let fake: AzureFake
