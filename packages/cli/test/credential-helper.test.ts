@@ -10,7 +10,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { basicAuth } from '@artifact-registry/test-kit'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CREDENTIALS_NOT_FOUND } from '../src/credential-helper/helper.js'
@@ -244,6 +244,23 @@ describe('the credential helper protocol', () => {
     })
     expect(result.status).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({ ServerURL: bound.host })
+  })
+
+  it('refuses a relative ARTIFACT_REGISTRY_HELPER_CONFIG rather than read it from the working directory', async () => {
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+    })
+    // docker starts the helper wherever docker was started: the config there is whoever's.
+    const result = await helper('get', bound.host, {
+      cwd: dirname(configFile),
+      env: { ARTIFACT_REGISTRY_HELPER_CONFIG: basename(configFile) },
+    })
+    // A helper's error goes to stdout, where docker reads it.
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain('must be an absolute path')
+    expect(result.stdout).not.toContain('Secret')
   })
 
   it('a relative bindingFile is relative to the config file, not to the working directory', async () => {

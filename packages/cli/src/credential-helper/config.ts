@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import {
   ArtifactRegistryError,
   type ConfigIssue,
@@ -36,11 +36,23 @@ export interface CredentialHelperConfig {
   registries: Record<string, HelperHostConfig>
 }
 
-/** The config file's path: `$ARTIFACT_REGISTRY_HELPER_CONFIG`, else under `~/.config`. */
+/**
+ * The config file's path: `$ARTIFACT_REGISTRY_HELPER_CONFIG`, else under `~/.config`.
+ * @throws ArtifactRegistryError `INVALID_CONFIG` when the variable holds a relative path: docker
+ *   runs the helper in whatever directory it was started in, so a relative one would take the
+ *   config (and the binding files it names) from the project the user stands in.
+ */
 export function configPath(env: NodeJS.ProcessEnv): string {
   const given = env[CONFIG_ENV]
-  if (given !== undefined && given !== '') return resolve(given)
-  return join(homedir(), '.config', 'artifact-registry', 'credential-helper.json')
+  if (given === undefined || given === '') {
+    return join(homedir(), '.config', 'artifact-registry', 'credential-helper.json')
+  }
+  if (!isAbsolute(given)) {
+    throw invalid(given, [
+      { path: '', message: `${CONFIG_ENV} must be an absolute path, got a relative one` },
+    ])
+  }
+  return given
 }
 
 /**
