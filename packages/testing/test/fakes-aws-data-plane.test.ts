@@ -1,5 +1,5 @@
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { assumeRole, ecrCall, type Signer } from './aws-wire.js'
 import { configOnlyManifest, IMAGE_MANIFEST, sha256 } from './oci-image.js'
 
@@ -181,6 +181,22 @@ describe('AWS fake: the data plane', () => {
     expect(await request(deleter, 'DELETE', `/v2/scoped/a/manifests/${digest}`)).toBe(202)
   })
 
+  it('lets a request that is several ECR actions through only when every one is allowed', async () => {
+    // A monolithic upload (POST with the digest) is InitiateLayerUpload, UploadLayerPart and
+    // CompleteLayerUpload at once: a session allowed to start uploads only must not finish one.
+    fake.seedRepository('us-east-1', 'scoped/partial')
+    const starter = await sessionLogin('scoped/partial', [...PULL, 'ecr:InitiateLayerUpload'])
+    expect(await request(starter, 'POST', '/v2/scoped/partial/blobs/uploads/')).toBe(202)
+    const config = Buffer.from('{"partial":true}')
+    const monolithic = `/v2/scoped/partial/blobs/uploads/?digest=${sha256(config)}`
+    expect(
+      await request(starter, 'POST', monolithic, {
+        bytes: config,
+        type: 'application/octet-stream',
+      }),
+    ).toBe(403)
+  })
+
   it('refuses a token once it expires, and once the session behind it ends', async () => {
     await using clocked = await startAwsFake({ tokenLifetimeSeconds: 1200 })
     clocked.seedRepository('us-east-1', 'timed')
@@ -198,6 +214,21 @@ describe('AWS fake: the data plane', () => {
     expect(await request(token, 'GET', '/v2/')).toBe(200)
     sessionFake.advanceClock(1)
     expect(await request(token, 'GET', '/v2/')).toBe(401)
+  })
+  it('refuses a token from the very millisecond it expires, as ECR does', async () => {
+    // Only Date is frozen, so the token ends at an exact instant the test can reach; the
+    // servers' timers keep running.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      await using frozen = await startAwsFake({ tokenLifetimeSeconds: 1200 })
+      const base = await login(frozen)
+      vi.setSystemTime(base.expiresAt - 1)
+      expect(await request(base, 'GET', '/v2/')).toBe(200)
+      vi.setSystemTime(base.expiresAt)
+      expect(await request(base, 'GET', '/v2/')).toBe(401)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

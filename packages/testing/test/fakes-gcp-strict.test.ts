@@ -3,7 +3,7 @@ import {
   type GcpFake,
   startGcpFake,
 } from '@artifact-registry/testing/fakes/gcp'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { generateAccessTokenPath, googleCall, impersonate } from './gcp-wire.js'
 
 // The GCP fake as strict as IAM and IAM Credentials are: policies name only identities that
@@ -287,6 +287,29 @@ describe('GCP fake: tokens and the clock', () => {
     })
     // The caller's own token follows the machine's clock, as its auth client does.
     expect((await googleCall(fake, 'GET', REPO)).status).toBe(200)
+  })
+
+  it('refuses an impersonated token from the very instant of its expireTime', async () => {
+    // Only Date is frozen, so the clock can stand exactly on expireTime; timers keep running.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      await using fake = await startGcpFake({ repositories: [REF], serviceAccounts: [PULLER] })
+      fake.seedPolicy(REPO, {
+        version: 3,
+        bindings: [
+          { role: 'roles/artifactregistry.reader', members: [`serviceAccount:${PULLER}`] },
+        ],
+      })
+      const token = await impersonate(fake, PULLER, '600s')
+      const expireTime = Date.parse(fake.tokens[0]?.expireTime ?? '')
+      vi.setSystemTime(expireTime - 1 - (fake.now() - Date.now()))
+      expect((await googleCall(fake, 'GET', REPO, undefined, token)).status).toBe(200)
+      vi.setSystemTime(expireTime - (fake.now() - Date.now()))
+      expect(fake.now()).toBe(expireTime)
+      expect((await googleCall(fake, 'GET', REPO, undefined, token)).status).toBe(401)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('moves only forward, and stamps what it creates with its own time', async () => {
