@@ -3,6 +3,7 @@ import { READER_ROLE } from '../iam-policy.js'
 import { platformError } from '../map-error.js'
 import { garResourceName } from '../naming.js'
 import { garPolicyTarget } from '../policy-update.js'
+import { revokeFormerAccounts } from './former-accounts.js'
 import { ensureGarRepository } from './gar-repository.js'
 import { ensureMember } from './iam-member.js'
 import type { GcpProvisionOptions } from './options.js'
@@ -22,7 +23,8 @@ const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
  * `roles/artifactregistry.repoAdmin` (push) for them on the GAR repository, and
  * `roles/iam.serviceAccountTokenCreator` for `runtimeMember` on each account, as the only
  * unconditional member of that role there (any other, such as a former `runtimeMember`, is
- * removed: `delete`). What exists as wanted is `unchanged`; a missing grant is added back
+ * removed: `delete`); a former pull or push account of the GAR repository (provisioning's, before
+ * its id changed) loses its role there (`delete`). What exists as wanted is `unchanged`; a missing grant is added back
  * (`update`); every other binding and member stays as it is. The GAR repository is created with an ownership mark (the label
  * `artifact-registry-provisioned`), each account with one (its description names the access and
  * the GAR repository); an existing resource without its mark is never adopted. With `dryRun`,
@@ -82,11 +84,11 @@ export function provision(
         garResourceName(o.ref),
         o.policyRetry,
       )
-      for (const [account, role] of [
-        [pull, READER_ROLE],
-        [push, PUSH_ROLE],
+      for (const [account, role, access] of [
+        [pull, READER_ROLE, 'pull'],
+        [push, PUSH_ROLE, 'push'],
       ] as const) {
-        await ensureMember(recorder, {
+        const policy = await ensureMember(recorder, {
           kind: 'gar-repository-iam-binding',
           target: repositoryPolicy,
           role,
@@ -94,6 +96,14 @@ export function provision(
           resourceExists: repository.exists,
           resourceCreated: repository.created,
           memberCreated: account.created,
+        })
+        // Accounts renamed since (pullServiceAccountId, pushServiceAccountId) lose their grant.
+        await revokeFormerAccounts(recorder, iam, o.ref, {
+          target: repositoryPolicy,
+          role,
+          access,
+          current: account.email,
+          policy,
         })
       }
       // The accounts are provisioning's: only the runtime may mint their tokens. A former

@@ -56,6 +56,21 @@ export async function isOwnServiceAccount(
 }
 
 /**
+ * @internal Whether the account of `email` exists and carries provisioning's ownership mark for
+ * this GAR repository and access (`serviceAccounts.get`); unlike {@link isOwnServiceAccount}, an
+ * account without it is simply not one, never a `CONFLICT`.
+ */
+export async function carriesOwnershipMark(
+  api: IamApi,
+  ref: GarRepositoryRef,
+  email: string,
+  access: AccountAccess,
+): Promise<boolean> {
+  const found = await readServiceAccount(api, ref.projectId, email)
+  return found?.description === ownershipMark(ref, access)
+}
+
+/**
  * @internal Create the service account unless it exists as provisioning's own
  * (`serviceAccounts.create`), with the ownership mark as its description and a display name
  * saying which GAR repository and access it is for. `exists` is what {@link isOwnServiceAccount}
