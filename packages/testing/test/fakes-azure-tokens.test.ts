@@ -7,7 +7,7 @@ import {
   type FakeToken,
   startAzureFake,
 } from '@artifact-registry/testing/fakes/azure'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 // ARM's registries/tokens and generateCredentials, the per-SKU quotas of scope maps and tokens,
 // and token passwords at /oauth2/token, as wire-level requests to the fake.
@@ -390,6 +390,37 @@ describe('Azure fake: token passwords at /oauth2/token', () => {
     expect(refused.headers['www-authenticate']).toContain(
       'scope="repository:web-app:metadata_read",error="insufficient_scope"',
     )
+  })
+
+  it('refuses a password from the very second of its expiry, and an access token with it', async () => {
+    // Only Date is frozen, so the fake's clock can stand exactly on the expiry; timers keep running.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      fake = await startAzureFake({ lroStyle: 'immediate' })
+      const mapId = await createScopeMap('web-app', 'web-app', ['content/read'])
+      const tokenId = String((await createToken('web-app--push', mapId)).body.id)
+      // A whole second: ACR's tokens count their expiry in seconds.
+      const expiry = new Date(Math.ceil((fake.now() + 120_000) / 1000) * 1000)
+      const { value } = await generatePassword(tokenId, 'password1', expiry)
+      const scope = 'repository:web-app:pull'
+      const at = (ms: number) => vi.setSystemTime(ms - (fake.now() - Date.now()))
+      at(expiry.getTime() - 1)
+      const answer = await tokenWithBasic('web-app--push', String(value), scope)
+      expect(answer.status).toBe(200)
+      const authorization = `Bearer ${String(answer.body.access_token)}`
+      await fake.seedImage('web-app', 'v1')
+      const pull = () =>
+        send('GET', '/v2/web-app/manifests/v1', {
+          headers: { authorization, accept: 'application/vnd.oci.image.manifest.v1+json' },
+        })
+      expect((await pull()).status).toBe(200)
+      at(expiry.getTime())
+      expect(fake.now()).toBe(expiry.getTime())
+      expect((await tokenWithBasic('web-app--push', String(value), scope)).status).toBe(401)
+      expect((await pull()).status).toBe(401)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('refuses a wrong password, an expired one, and a disabled token', async () => {
