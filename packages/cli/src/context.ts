@@ -29,9 +29,9 @@ export class CommandContext {
     command: Command,
     use: (registry: ArtifactRegistry) => Promise<T>,
   ): Promise<T> {
-    const source = command.optsWithGlobals<BindingSource>()
-    await using registry = await abortable(openRegistry(source, this.io.env), this.signal)
-    return await abortable(use(registry), this.signal)
+    return this.withRegistryUntilSettled(command, (registry) =>
+      abortable(use(registry), this.signal),
+    )
   }
 
   /**
