@@ -153,6 +153,15 @@ describe('the credential helper protocol', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600)
   })
 
+  it('a cache file its group can read is never trusted either: new credentials are minted', async () => {
+    const first = await get()
+    const [file = ''] = await cacheFiles()
+    // Only the group's bits: a file other users of the group could have read (or written).
+    await chmod(file, 0o640)
+    expect((await get()).Username).not.toBe(first.Username)
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+  })
+
   it('credentials close to expiry are minted again (a 2 s credential is reused for 1 s)', async () => {
     await writeConfig({
       bindingFile: bound.bindingFile,
@@ -186,6 +195,13 @@ describe('the credential helper protocol', () => {
     expect(await helper('erase', bound.host)).toEqual({ status: 0, stdout: '', stderr: '' })
     expect(await cacheFiles()).toEqual([])
     expect((await get()).Username).not.toBe(first.Username)
+  })
+
+  it('erase names the host as get does: with a scheme, a path, another case', async () => {
+    await get()
+    const named = `https://${bound.host.toUpperCase()}/v2/`
+    expect(await helper('erase', named)).toEqual({ status: 0, stdout: '', stderr: '' })
+    expect(await cacheFiles()).toEqual([])
   })
 
   it('erase forgets the cached credentials of a host no longer in the config, or with no config left', async () => {
@@ -374,6 +390,19 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('a binding of the same address on another port is refused: another registry, not another name of it', async () => {
+    const [address = '', port = ''] = bound.host.split(':')
+    const other = `${address}:${Number(port) === 65535 ? 65534 : Number(port) + 1}`
+    const pull = { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' }
+    await writeFile(configFile, JSON.stringify({ registries: { [other]: pull } }))
+    const refused = await helper('get', other)
+    expect(refused).toMatchObject({ status: 1, stderr: '' })
+    expect(refused.stdout).toContain(
+      `registries.${other}: the binding mints credentials for ${bound.host}, not ${other}:`,
+    )
+    await expect(readdir(cacheDir())).resolves.toEqual([])
+  })
+
   it('cached credentials of another registry than the host are not handed out: new ones are minted', async () => {
     const first = await get()
     const [file = ''] = await cacheFiles()
@@ -431,6 +460,16 @@ describe('the cache key: the binding read and the identity, not only the config 
     const first = await get(bound.host, one)
     expect((await get(bound.host, one)).Username).toBe(first.Username)
     const other = { ARTIFACT_REGISTRY_HELPER_BINDING: JSON.stringify(binding, null, 1) }
+    expect((await get(bound.host, other)).Username).not.toBe(first.Username)
+  })
+
+  it('an ALIEN_<NAME>_BINDING that changes never gets the old credentials', async () => {
+    await writeConfig({ binding: 'helper', ...entry })
+    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
+    const one = { ALIEN_HELPER_BINDING: JSON.stringify(binding) }
+    const first = await get(bound.host, one)
+    expect((await get(bound.host, one)).Username).toBe(first.Username)
+    const other = { ALIEN_HELPER_BINDING: JSON.stringify(binding, null, 1) }
     expect((await get(bound.host, other)).Username).not.toBe(first.Username)
   })
 

@@ -34,9 +34,11 @@ describe('listRepositories', () => {
   it("reads every page of the catalog in its namespace, and no other binding's", async () => {
     const logical = Array.from({ length: 105 }, (_, i) => `svc-${String(104 - i).padStart(3, '0')}`)
     const ours = await createAll('pages', logical)
-    // Names around the namespace: before it, after it, and one that starts like it.
+    // Names around the namespace: before it, after it, and ones that start like it (`pages-x`
+    // sorts before `pages/`, `pagesx` after it, inside the catalog pages read).
     await createAll('pagea', ['svc-000'])
     await createAll('pages-x', ['svc-000'])
+    await createAll('pagesx', ['svc-000'])
     await createAll('pagez', ['svc-000'])
     await using registry = await provider('pages')
     catalog.length = 0
