@@ -63,6 +63,19 @@ describe('resolveTtl', () => {
   })
 })
 
+describe('TTL_RULES', () => {
+  it.each(Object.entries(TTL_RULES))(
+    '%s: the default lies within the minimum and the maximum',
+    (_, rule) => {
+      // A default above the maximum would mint, unasked, longer than the platform allows.
+      expect(rule.minSeconds).toBeGreaterThan(0)
+      expect(rule.defaultSeconds).toBeGreaterThanOrEqual(rule.minSeconds)
+      expect(rule.defaultSeconds).toBeLessThanOrEqual(rule.maxSeconds)
+      expect(resolveTtl(rule, undefined)).toEqual({ seconds: rule.defaultSeconds, clamped: false })
+    },
+  )
+})
+
 describe('resolveCredentialTtl', () => {
   function message(fn: () => unknown): string {
     try {

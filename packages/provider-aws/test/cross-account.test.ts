@@ -112,6 +112,20 @@ describe('worker access is per account', () => {
     expect(statement(name, LAMBDA_SID)).toBeUndefined()
   })
 
+  // The account is granted already: only the Lambda pairs tell the two policies apart.
+  it('a Lambda region added for an account granted already is written', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)
+    await registry.addCrossAccountAccess(
+      name,
+      access({ accountIds: [A], regions: ['eu-west-1'], allowedServiceTypes: ['worker'] }),
+    )
+    expect(sourceArns(name)).toEqual([
+      `arn:aws:lambda:eu-west-1:${A}:function:*`,
+      `arn:aws:lambda:us-east-1:${A}:function:*`,
+    ])
+  })
+
   it('Lambda regions survive an unrelated grant', async () => {
     const { registry, name } = await setup()
     const worker = access({
@@ -300,6 +314,20 @@ describe('foreign statements are preserved', () => {
     ['a user', { Principal: { AWS: `arn:aws:iam::${B}:user/someone` } }],
     ['an assumed-role session', { Principal: { AWS: `arn:aws:sts::${B}:assumed-role/r/s` } }],
     ['no principal', { Principal: { AWS: [] } }],
+    // A second principal kind pulls as well; reading only the first would hide it from get.
+    [
+      'a service beside the accounts',
+      { Principal: { AWS: `arn:aws:iam::${A}:root`, Service: 'ec2.amazonaws.com' } },
+    ],
+    [
+      'every account beside the Lambda service',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com', AWS: '*' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: { StringLike: { 'aws:sourceArn': `arn:aws:lambda:*:${A}:function:*` } },
+      },
+    ],
     [
       'a Lambda source of any account',
       {
@@ -506,6 +534,9 @@ describe('a policy longer than ECR takes', () => {
 describe('inputs are validated', () => {
   it.each([
     access({ accountIds: ['12345'] }),
+    // An id with more after its twelve digits names no account, whatever it starts with.
+    access({ accountIds: [`${A}0`] }),
+    access({ accountIds: [`${A}:role/x`] }),
     access({ roleArns: [`arn:aws:iam::${B}:user/bob`] }),
     access({ roleArns: [`arn:aws-cn:iam::${B}:role/x`] }),
     access({ accountIds: [A], regions: ['Mars-1'], allowedServiceTypes: ['worker'] }),

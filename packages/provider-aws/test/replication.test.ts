@@ -82,6 +82,43 @@ describe('the replication rule is filtered to the prefix and merged', () => {
     expect(merged.rules).toHaveLength(2)
   })
 
+  // Our destinations added to it would copy the other prefix's images into our regions too.
+  it('never touches a rule that filters our prefix and another one', () => {
+    const shared = {
+      destinations: [{ region: 'us-west-2', registryId: ACCOUNT }],
+      repositoryFilters: [
+        { filter: 'acme-', filterType: 'PREFIX_MATCH' as const },
+        { filter: 'other-', filterType: 'PREFIX_MATCH' as const },
+      ],
+    }
+    const merged = mergeReplicationRules([shared], {
+      filter: 'acme-',
+      regions: ['eu-west-1'],
+      accountId: ACCOUNT,
+    })
+    expect(merged.rules[0]).toBe(shared)
+    expect(merged.rules[1]?.repositoryFilters).toEqual([
+      { filter: 'acme-', filterType: 'PREFIX_MATCH' },
+    ])
+  })
+
+  it("counts a destination in another account's registry as no replica of ours", () => {
+    const ours = {
+      destinations: [{ region: 'eu-west-1', registryId: '999999999999' }],
+      repositoryFilters: [{ filter: 'acme-', filterType: 'PREFIX_MATCH' as const }],
+    }
+    const merged = mergeReplicationRules([ours], {
+      filter: 'acme-',
+      regions: ['eu-west-1'],
+      accountId: ACCOUNT,
+    })
+    expect(merged.changed).toBe(true)
+    expect(merged.rules[0]?.destinations).toEqual([
+      { region: 'eu-west-1', registryId: '999999999999' },
+      { region: 'eu-west-1', registryId: ACCOUNT },
+    ])
+  })
+
   it('through the fake: one PutReplicationConfiguration per provider, foreign rules kept', async () => {
     await using fake = await startAwsFake()
     const foreign = {

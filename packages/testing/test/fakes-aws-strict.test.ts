@@ -248,6 +248,9 @@ describe('AWS fake: SetRepositoryPolicy and principals', () => {
       { ...allow, Effect: 'Permit' },
       { ...allow, Principal: { AWS: 'arn:aws:iam::222222222222:*' } },
       { ...allow, Principal: { AWS: 'not-an-account' } },
+      // No wildcard within a principal: it must name one account, role or user whole.
+      { ...allow, Principal: { AWS: 'arn:aws:iam::222222222222:role/pull*' } },
+      { ...allow, Principal: { AWS: '222222222222*' } },
       { ...allow, Principal: { Aws: '222222222222' } },
       { ...allow, Principal: { AWS: [] } },
     ]

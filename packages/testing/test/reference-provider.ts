@@ -79,6 +79,11 @@ export type Fault =
    * the longest lifetime, where a lifetime that can never be issued must be refused.
    */
   | 'infinite-ttl-clamped'
+  /**
+   * A TTL of `0` passes a check for negative numbers (`ttl < 0`) and is raised to the shortest
+   * lifetime, where credentials that expire at once were asked for and none can be issued.
+   */
+  | 'zero-ttl-raised'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -209,7 +214,9 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
         ? resolveTtl(ttlRule, typeof opts === 'object' ? opts?.ttlSeconds : undefined)
         : faults.has('infinite-ttl-clamped') && opts?.ttlSeconds === Number.POSITIVE_INFINITY
           ? { seconds: ttlRule.maxSeconds }
-          : resolveCredentialTtl(ttlRule, opts, PLATFORM)
+          : faults.has('zero-ttl-raised') && opts?.ttlSeconds === 0
+            ? { seconds: ttlRule.minSeconds }
+            : resolveCredentialTtl(ttlRule, opts, PLATFORM)
       const requested = typeof opts === 'object' ? opts?.ttlSeconds : undefined
       const lifetime =
         faults.has('ttl-ignored') ||

@@ -215,6 +215,7 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       ['lifecycle > deleteRepository leaves the repositories whose names extend its name'],
     ],
     ['infinite-ttl-clamped', {}, ['credentials > invalid TTLs give INVALID_ARGUMENT']],
+    ['zero-ttl-raised', {}, ['credentials > invalid TTLs give INVALID_ARGUMENT']],
   ]
 
   it.each(cases)('catches the fault %s', async (fault, options, expected) => {
