@@ -453,25 +453,18 @@ describe('the cache key: the binding read and the identity, not only the config 
     expect((await get()).Username).not.toBe(first.Username)
   })
 
-  it('a binding variable that changes never gets the old credentials', async () => {
-    await writeConfig({ binding: 'helper', ...entry })
-    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
-    const one = { ARTIFACT_REGISTRY_HELPER_BINDING: JSON.stringify(binding) }
-    const first = await get(bound.host, one)
-    expect((await get(bound.host, one)).Username).toBe(first.Username)
-    const other = { ARTIFACT_REGISTRY_HELPER_BINDING: JSON.stringify(binding, null, 1) }
-    expect((await get(bound.host, other)).Username).not.toBe(first.Username)
-  })
-
-  it('an ALIEN_<NAME>_BINDING that changes never gets the old credentials', async () => {
-    await writeConfig({ binding: 'helper', ...entry })
-    const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
-    const one = { ALIEN_HELPER_BINDING: JSON.stringify(binding) }
-    const first = await get(bound.host, one)
-    expect((await get(bound.host, one)).Username).toBe(first.Username)
-    const other = { ALIEN_HELPER_BINDING: JSON.stringify(binding, null, 1) }
-    expect((await get(bound.host, other)).Username).not.toBe(first.Username)
-  })
+  it.each(['ARTIFACT_REGISTRY_HELPER_BINDING', 'ALIEN_HELPER_BINDING'])(
+    'a binding variable (%s) that changes never gets the old credentials',
+    async (variable) => {
+      await writeConfig({ binding: 'helper', ...entry })
+      const binding = JSON.parse(await readFile(bound.bindingFile, 'utf8'))
+      const one = { [variable]: JSON.stringify(binding) }
+      const first = await get(bound.host, one)
+      expect((await get(bound.host, one)).Username).toBe(first.Username)
+      const other = { [variable]: JSON.stringify(binding, null, 1) }
+      expect((await get(bound.host, other)).Username).not.toBe(first.Username)
+    },
+  )
 
   it('a binding file whose admin password is a placeholder: another value, or none, never gets the old credentials', async () => {
     // The text stays the same; the variable holds the password that mints. A run without it (or
