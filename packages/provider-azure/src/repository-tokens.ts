@@ -54,10 +54,9 @@ export class RepositoryTokens {
   /**
    * The last operation per repository. Every issue and removal of a repository's tokens waits
    * for the one before: two calls never take the same slot, nor delete a token another call is
-   * about to use. A quota
-   * sweep, run inside one repository's operation, never waits here: it skips repositories with
-   * an operation under way and holds the others while it deletes, so no two operations wait on
-   * each other.
+   * about to use. A quota sweep, run inside one repository's operation, never waits here: it
+   * skips repositories with an operation under way and holds the others while it deletes, so no
+   * two operations wait on each other.
    */
   readonly #pending = new Map<string, Promise<unknown>>()
 
