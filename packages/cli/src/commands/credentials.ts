@@ -40,13 +40,7 @@ export function addCredentialsCommand(program: Command, context: CommandContext)
         // disk behind `> file`, a pipe whose reader left, Ctrl-C during the mint) are taken back
         // where the platform can.
         await context.withRegistryUntilSettled(command, async (registry) => {
-          const credentials = await mintThroughInterrupt(
-            registry,
-            name,
-            options,
-            (line) => context.io.stderr.write(`${line}\n`),
-            context.signal,
-          )
+          const credentials = await mintThroughInterrupt(context, registry, name, options)
           const failure = await writeOutput(terminal.io.stdout, rendered(credentials, format))
           if (failure === undefined) return
           throw await retireUnusedCredentials(

@@ -53,13 +53,7 @@ export function addLoginCommand(program: Command, context: CommandContext): void
           command,
           async (registry) => {
             checkBasicAuth(options.client, registry.capabilities.credentialAuthMethod)
-            const credentials = await mintThroughInterrupt(
-              registry,
-              name,
-              options,
-              (line) => context.io.stderr.write(`${line}\n`),
-              context.signal,
-            )
+            const credentials = await mintThroughInterrupt(context, registry, name, options)
             terminal.progress(`logging ${options.client} in to ${credentials.registry}…`)
             try {
               const said = await runClientLogin(options.client, credentials, {
