@@ -1,14 +1,23 @@
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
-import { artifactRegistryContractSuite, type DataPlaneOptions } from '@artifact-registry/testing'
+import {
+  artifactRegistryContractSuite,
+  type DataPlaneOptions,
+  GRANTEE_IDENTITIES,
+} from '@artifact-registry/testing'
 import { type AwsFake, startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, it } from 'vitest'
+import { fakeGrantees } from './grantee-credentials.js'
 import { providerFor, REPLICA } from './helpers.js'
 
 // One fake per run of the suite: the data-plane group (the suite's last) moves the fake's clock
 // forward, and the credentials group of a later run compares expiries with the wall clock.
-// The suite's cross-account tests grant a role, and ECR refuses a principal IAM does not know.
+// The suite's cross-account tests grant roles, and ECR refuses a principal IAM does not know.
 // Pages of two repositories: the suite lists more than that, so every page has to be read.
-const fakeOptions = { principals: ['arn:aws:iam::222222222222:role/puller'], ecrPageLimit: 2 }
+const { role, otherRole } = GRANTEE_IDENTITIES.aws
+const fakeOptions = {
+  principals: ['arn:aws:iam::222222222222:role/puller', role.roleArn, otherRole.roleArn],
+  ecrPageLimit: 2,
+}
 const fake = await startAwsFake(fakeOptions)
 const replicated = await startAwsFake(fakeOptions)
 afterAll(() => Promise.all([fake.close(), replicated.close()]))
@@ -20,6 +29,7 @@ describe('provider-aws against the AWS fake', () => {
     // Another prefix on the same registry, for the listRepositories isolation test.
     otherBinding: () => providerFor(fake, { repositoryPrefix: 'other' }),
     dataPlane: fakeDataPlane(fake),
+    grantees: fakeGrantees(fake),
   })
 })
 
@@ -28,6 +38,7 @@ describe('provider-aws against the AWS fake, with a replica region', () => {
     test: { describe, it },
     factory: () => providerFor(replicated, { replicationRegions: [REPLICA] }),
     dataPlane: fakeDataPlane(replicated),
+    grantees: fakeGrantees(replicated),
   })
 })
 

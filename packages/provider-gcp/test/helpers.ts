@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { GRANTEE_IDENTITIES } from '@artifact-registry/testing'
 import {
   cloudRunServiceAgent,
   type FakeIamBinding,
@@ -34,6 +35,9 @@ export const KNOWN_IDENTITIES: GcpFakeOptions = {
     CI_SA,
     'puller@other-project.iam.gserviceaccount.com',
     cloudRunServiceAgent(WORKER_PROJECT),
+    // The contract suite pulls as these when it checks grants at the registry.
+    GRANTEE_IDENTITIES.gcp.serviceAccount.serviceAccountEmail,
+    GRANTEE_IDENTITIES.gcp.otherServiceAccount.serviceAccountEmail,
   ],
   principals: ['group:auditors@acme.example'],
 }

@@ -1,4 +1,5 @@
 import type { ArtifactRegistryCredentials } from '@artifact-registry/core'
+import type { GranteeOptions } from '@artifact-registry/testing'
 import {
   type FakeIamBinding,
   type GcpFake,
@@ -15,6 +16,11 @@ export interface PerTestFakes {
   /** A provider of another GAR repository on the fake of `provider`. */
   otherBinding: (provider: GcpProvider) => Promise<GcpProvider>
   expire: (credentials: ArtifactRegistryCredentials) => Promise<void>
+  /**
+   * The suite's `grantees`: a service account's own token (as its environment hands it out),
+   * for the data plane of the fake of the provider.
+   */
+  grantees: GranteeOptions<GcpProvider>
 }
 
 /**
@@ -52,6 +58,21 @@ export function perTestFakes(
       if (fake === undefined) return
       byRegistry.delete(fake.dataPlane.registry)
       await fake.close()
+    },
+    grantees: {
+      async credentialsOf(identity, provider) {
+        const fake = fakes.get(provider)
+        if (fake === undefined) throw new Error('no fake for this provider: make it with factory()')
+        if (identity.type !== 'gcp') throw new TypeError(`not a GCP identity: ${identity.type}`)
+        const { token, expiresAt } = fake.serviceAccountToken(identity.serviceAccountEmail)
+        return {
+          authMethod: 'basic',
+          registry: fake.dataPlane.registry,
+          username: 'oauth2accesstoken',
+          password: token,
+          expiresAt,
+        }
+      },
     },
     // Move the minting fake's clock one second past the credentials' expiry.
     async expire(credentials) {

@@ -9,6 +9,7 @@ import type {
   ContractTestContext,
   ContractTestFn,
   DataPlaneOptions,
+  GranteeOptions,
 } from './types.js'
 
 /** A test body that receives a fresh provider as well as the test context. */
@@ -33,6 +34,7 @@ export function checkOptions<R extends ArtifactRegistry>(options: ContractSuiteO
     throw new TypeError('options.otherBinding must be a function (registry) => provider')
   }
   if (options.dataPlane !== undefined) checkDataPlaneOptions(options.dataPlane)
+  if (options.grantees !== undefined) checkGranteeOptions(options.grantees)
   const { timeoutMs } = options
   // A negative, zero or non-number timeout would fail every test at once, or never time out.
   if (
@@ -79,7 +81,30 @@ const KNOWN_OPTIONS: Readonly<Record<keyof ContractSuiteOptions, true>> = {
   exclude: true,
   dataPlane: true,
   otherBinding: true,
+  grantees: true,
   timeoutMs: true,
+}
+
+/** Every field of {@link GranteeOptions}, checked against the interface by the compiler. */
+const KNOWN_GRANTEE_OPTIONS: Readonly<Record<keyof GranteeOptions, true>> = {
+  credentialsOf: true,
+  propagationMs: true,
+}
+
+function checkGranteeOptions(grantees: unknown): void {
+  if (typeof grantees !== 'object' || grantees === null)
+    throw new TypeError('options.grantees must be an object with a credentialsOf function')
+  refuseUnknownOptions(grantees, KNOWN_GRANTEE_OPTIONS, 'grantees')
+  const { credentialsOf, propagationMs } = grantees as Record<string, unknown>
+  if (typeof credentialsOf !== 'function')
+    throw new TypeError(
+      'options.grantees.credentialsOf must be a function (identity) => Promise<credentials>',
+    )
+  if (
+    propagationMs !== undefined &&
+    !(typeof propagationMs === 'number' && Number.isFinite(propagationMs) && propagationMs >= 0)
+  )
+    throw new TypeError('options.grantees.propagationMs must be a non-negative number')
 }
 
 /**

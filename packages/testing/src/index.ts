@@ -11,6 +11,7 @@ export { capabilityTests } from './suites/capabilities.js'
 export { credentialTests } from './suites/credentials.js'
 export { crossAccountTests, normalize, SAMPLE_ACCESS } from './suites/cross-account.js'
 export { dataPlaneTests } from './suites/data-plane.js'
+export { GRANTEE_IDENTITIES } from './suites/data-plane-grants.js'
 export { lifecycleTests } from './suites/lifecycle.js'
 export { listRepositoryTests } from './suites/list-repositories.js'
 export { INVALID_NAMES, namingTests } from './suites/naming.js'
@@ -21,4 +22,6 @@ export type {
   ContractTestFn,
   ContractTestRunner,
   DataPlaneOptions,
+  GranteeIdentity,
+  GranteeOptions,
 } from './types.js'

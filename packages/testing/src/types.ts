@@ -52,6 +52,32 @@ export interface DataPlaneOptions {
   caCertificate?: string
 }
 
+/** An identity of another account (AWS) or project (GCP), as a cross-account grant names it. */
+export type GranteeIdentity =
+  | {
+      readonly type: 'aws'
+      /** The identity's account. */
+      readonly accountId: string
+      /** A role of that account: the identity is a session of it; without it, an IAM user. */
+      readonly roleArn?: string
+    }
+  | { readonly type: 'gcp'; readonly serviceAccountEmail: string }
+
+/** How the `dataPlane` group acts as the grantee of a cross-account grant. */
+export interface GranteeOptions<R extends ArtifactRegistry = ArtifactRegistry> {
+  /**
+   * Registry credentials of `identity`, got as that identity gets them in its own account or
+   * project (AWS: `GetAuthorizationToken` signed by it; GCP: an access token of the service
+   * account, as `oauth2accesstoken`), for the registry `registry`'s credentials are for.
+   */
+  credentialsOf: (identity: GranteeIdentity, registry: R) => Promise<ArtifactRegistryCredentials>
+  /**
+   * How long a grant change may take to show at the registry (IAM propagation on a live
+   * platform); the suite tries again until then before it calls an outcome wrong. @default 0
+   */
+  propagationMs?: number
+}
+
 /** Options of `artifactRegistryContractSuite` and of every group function. */
 export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegistry> {
   /** Your test runner's functions, e.g. `{ describe, it }` from vitest. */
@@ -78,6 +104,12 @@ export interface ContractSuiteOptions<R extends ArtifactRegistry = ArtifactRegis
    * without it, those tests are skipped.
    */
   otherBinding?: (registry: R) => R | Promise<R>
+  /**
+   * Opt in to checking cross-account grants at the registry (with `dataPlane`): the `dataPlane`
+   * group then pulls as the identities of {@link GRANTEE_IDENTITIES} (make them exist), before and
+   * after grants name them. Without it, those tests are skipped.
+   */
+  grantees?: GranteeOptions<R>
   /** Timeout of each test in milliseconds. @default 30000 */
   timeoutMs?: number
 }

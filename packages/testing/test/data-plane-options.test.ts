@@ -4,6 +4,7 @@ import {
   type ContractTestRunner,
   type DataPlaneOptions,
   dataPlaneTests,
+  type GranteeOptions,
 } from '../src/index.js'
 import { reference } from './reference-provider.js'
 
@@ -89,5 +90,50 @@ describe('the dataPlane option', () => {
     })
     expect(names.length).toBeGreaterThan(0)
     expect(names.filter((name) => name.includes('data plane'))).toEqual([])
+  })
+})
+
+const withGrantees = (grantees: unknown) => () =>
+  artifactRegistryContractSuite({
+    test: runner,
+    factory: () => reference(),
+    dataPlane: { expire, tls: false },
+    grantees: grantees as GranteeOptions,
+  })
+
+describe('the grantees option', () => {
+  const credentialsOf = async (): Promise<never> => {
+    throw new Error('not called while the options are checked')
+  }
+
+  it.each([
+    ['not an object', 'yes', /options\.grantees must be an object/],
+    ['without credentialsOf', {}, /options\.grantees\.credentialsOf must be a function/],
+    [
+      'with a negative propagationMs',
+      { credentialsOf, propagationMs: -1 },
+      /options\.grantees\.propagationMs must be a non-negative number/,
+    ],
+    [
+      'with a string propagationMs',
+      { credentialsOf, propagationMs: '60000' },
+      /options\.grantees\.propagationMs must be a non-negative number/,
+    ],
+    [
+      'with a field it does not know',
+      { credentialsOf, propagationMS: 60_000 },
+      /unknown option "grantees\.propagationMS": the options of grantees are credentialsOf, propagationMs/,
+    ],
+  ])('%s is a TypeError that names the field', (_, grantees, message) => {
+    expect(withGrantees(grantees)).toThrow(TypeError)
+    expect(withGrantees(grantees)).toThrow(message)
+  })
+
+  it.each([
+    ['absent', undefined],
+    ['with credentialsOf', { credentialsOf }],
+    ['with a propagation time', { credentialsOf, propagationMs: 420_000 }],
+  ])('%s is accepted', (_, grantees) => {
+    expect(withGrantees(grantees)).not.toThrow()
   })
 })

@@ -14,6 +14,11 @@ import {
 } from './data-plane-reference.js'
 
 const GROUP_TIMEOUT_MS = 60_000
+/** The grant tests: skipped for the reference provider, which grants no other account. */
+const GRANT_TESTS = [
+  'data plane: a grant lets its grantee pull, never push or delete, until it is removed',
+  'data plane: a grant reaches only its repository, and not the name created again',
+]
 const dataPlane = { expire: waitUntilExpired, tls: false }
 
 let plane: DataPlaneRegistry
@@ -125,6 +130,7 @@ describe('the data plane group skips and fails as documented', () => {
       const skipped = outcomes.filter((o) => o.status === 'skipped')
       expect(skipped.map((o) => o.name)).toEqual([
         'data plane: deleteRepository revokes its credentials: refused on the name created again',
+        ...GRANT_TESTS,
       ])
       expect(skipped[0]?.detail).toContain('revokesCredentialsOnDelete')
       expect(named(outcomes, 'failed')).toEqual([])
@@ -142,8 +148,9 @@ describe('the data plane group skips and fails as documented', () => {
       expect(skipped.map((o) => o.name)).toEqual([
         'data plane: credentials for one repository are refused on another',
         "data plane: credentials are refused on another binding's repository of the same name",
+        ...GRANT_TESTS,
       ])
-      for (const { detail } of skipped)
+      for (const { detail } of skipped.slice(0, 2))
         expect(detail).toContain('repositoryScopedCredentials: false')
       expect(named(outcomes, 'failed')).toEqual([])
     },
@@ -159,9 +166,34 @@ describe('the data plane group skips and fails as documented', () => {
       const skipped = outcomes.filter((o) => o.status === 'skipped')
       expect(skipped.map((o) => o.name)).toEqual([
         "data plane: credentials are refused on another binding's repository of the same name",
+        ...GRANT_TESTS,
       ])
       expect(skipped[0]?.detail).toContain('options.otherBinding')
       expect(named(outcomes, 'failed')).toEqual([])
+    },
+    GROUP_TIMEOUT_MS,
+  )
+
+  it(
+    'skips the grant tests, with the reason, without cross-account support or options.grantees',
+    async () => {
+      const withoutGrants = await runDataPlane(() => referenceWithDataPlane(plane))
+      const granting = (): ArtifactRegistry => {
+        const provider = referenceWithDataPlane(plane)
+        return {
+          ...provider,
+          capabilities: { ...provider.capabilities, crossAccountAccess: 'aws' },
+        }
+      }
+      const withoutGrantees = await runDataPlane(granting)
+      for (const [outcomes, reason] of [
+        [withoutGrants, 'crossAccountAccess: null'],
+        [withoutGrantees, 'options.grantees not given'],
+      ] as const) {
+        const skipped = outcomes.filter((o) => o.status === 'skipped')
+        expect(skipped.map((o) => o.name)).toEqual(GRANT_TESTS)
+        for (const { detail } of skipped) expect(detail).toContain(reason)
+      }
     },
     GROUP_TIMEOUT_MS,
   )

@@ -30,7 +30,7 @@ describe('the suite options', () => {
 
   it('an option it does not know is a TypeError naming it, also for a group function', () => {
     expect(suiteWith({ otherBindings: () => reference() })).toThrow(
-      /^unknown option "otherBindings": the options are test, factory, .*otherBinding, timeoutMs$/,
+      /^unknown option "otherBindings": the options are test, factory, .*otherBinding, grantees, timeoutMs$/,
     )
     expect(() =>
       namingTests({

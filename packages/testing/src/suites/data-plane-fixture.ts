@@ -1,8 +1,12 @@
 import type { ArtifactRegistry, Permission } from '@artifact-registry/core'
-import { uniqueName } from '../context.js'
-import type { ContractTestContext, DataPlaneOptions } from '../types.js'
+import { registryTest, uniqueName } from '../context.js'
+import type { ContractSuiteOptions, ContractTestContext, DataPlaneOptions } from '../types.js'
 import type { TestImage } from './data-plane-image.js'
-import type { SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
+import { type SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
+
+/** Why the group's tests are skipped when the caller did not opt in. */
+export const DATA_PLANE_NOT_GIVEN =
+  'options.dataPlane not given: the data plane group runs only when you pass it (and skopeo is on PATH)'
 
 /** What each test of the group gets: a fresh provider, the test context, a skopeo session. */
 export interface DataPlaneTest<R extends ArtifactRegistry> {
@@ -30,4 +34,29 @@ export async function repositoryWithImage<R extends ArtifactRegistry>(
   const image = await c.skopeo.newImage()
   await (await login(c, name, 'push-pull')).push(image, name)
   return { name, image }
+}
+
+/**
+ * Register one test of the group: skipped without `options.dataPlane` (before a provider is
+ * made), otherwise run with a fresh provider and a skopeo session that is always closed.
+ */
+export function dataPlaneTest<R extends ArtifactRegistry>(
+  options: ContractSuiteOptions<R>,
+  name: string,
+  fn: (c: DataPlaneTest<R>) => Promise<void>,
+): void {
+  const dataPlane = options.dataPlane
+  const timeoutMs = options.timeoutMs ?? 30_000
+  if (dataPlane === undefined) {
+    options.test.it(name, async (t) => t.skip(DATA_PLANE_NOT_GIVEN), timeoutMs)
+    return
+  }
+  registryTest(options, name, async (r, t) => {
+    const skopeo = await SkopeoSession.open(dataPlane, timeoutMs)
+    try {
+      await fn({ r, t, skopeo, dataPlane })
+    } finally {
+      await skopeo.close()
+    }
+  })
 }

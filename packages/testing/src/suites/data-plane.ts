@@ -1,15 +1,17 @@
 import type { ArtifactRegistry } from '@artifact-registry/core'
-import { checkOptions, registryTest, uniqueName } from '../context.js'
+import { checkOptions, uniqueName } from '../context.js'
 import type { ContractSuiteOptions } from '../types.js'
 import { expiryTest } from './data-plane-expiry.js'
-import { type DataPlaneTest, login, repositoryWithImage } from './data-plane-fixture.js'
+import {
+  type DataPlaneTest,
+  dataPlaneTest,
+  login,
+  repositoryWithImage,
+} from './data-plane-fixture.js'
+import { grantTests } from './data-plane-grants.js'
 import type { TestImage } from './data-plane-image.js'
 import { expectNotFound, expectRefused } from './data-plane-outcome.js'
-import { type SkopeoLogin, SkopeoSession } from './data-plane-skopeo.js'
-
-/** Why the group's tests are skipped when the caller did not opt in. */
-export const DATA_PLANE_NOT_GIVEN =
-  'options.dataPlane not given: the data plane group runs only when you pass it (and skopeo is on PATH)'
+import type { SkopeoLogin } from './data-plane-skopeo.js'
 
 /** Why the revocation test is skipped for a provider that does not revoke on delete. */
 export const NO_REVOCATION_ON_DELETE =
@@ -25,7 +27,8 @@ export const OTHER_BINDING_NOT_GIVEN_FOR_DATA_PLANE =
  * nothing else; credentials reach only their repository (not one whose name extends it, nor
  * another binding's of the same name), work until their `expiresAt` and stop working then;
  * `deleteRepository` deletes the images, and where the provider says so takes the credentials
- * back.
+ * back. With `options.grantees`, cross-account grants are used as their grantees would use them
+ * (see `grantTests`).
  * Skipped unless `options.dataPlane` is given; needs skopeo on `PATH`.
  */
 export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuiteOptions<R>): void {
@@ -201,6 +204,8 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
         .toBe(image.manifestDigest)
       await expectRefusedOn(c, { pusher, puller }, { name, image }, "the deleted repository's")
     })
+
+    grantTests(options, test)
   })
 }
 
@@ -234,29 +239,4 @@ async function expectRefusedOn<R extends ArtifactRegistry>(
       `a pull from ${b.name} with ${whose} ${permission} credentials`,
     )
   }
-}
-
-/**
- * Register one test of the group: skipped without `options.dataPlane` (before a provider is
- * made), otherwise run with a fresh provider and a skopeo session that is always closed.
- */
-function dataPlaneTest<R extends ArtifactRegistry>(
-  options: ContractSuiteOptions<R>,
-  name: string,
-  fn: (c: DataPlaneTest<R>) => Promise<void>,
-): void {
-  const dataPlane = options.dataPlane
-  const timeoutMs = options.timeoutMs ?? 30_000
-  if (dataPlane === undefined) {
-    options.test.it(name, async (t) => t.skip(DATA_PLANE_NOT_GIVEN), timeoutMs)
-    return
-  }
-  registryTest(options, name, async (r, t) => {
-    const skopeo = await SkopeoSession.open(dataPlane, timeoutMs)
-    try {
-      await fn({ r, t, skopeo, dataPlane })
-    } finally {
-      await skopeo.close()
-    }
-  })
 }

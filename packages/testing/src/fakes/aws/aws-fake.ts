@@ -5,6 +5,7 @@ import { EcrDataPlane } from './data-plane.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
+import { ForeignIdentities } from './foreign-identities.js'
 import { IamEvaluator } from './iam-evaluator.js'
 import { routeIam } from './iam-routes.js'
 import { type FakeIamRole, IamState } from './iam-state.js'
@@ -21,7 +22,7 @@ import type {
   FakeRole,
   FakeRoleOptions,
 } from './types.js'
-import { formOf, isStsRequest, operationOf, serviceOf, signerOf } from './wire.js'
+import { formOf, isStsRequest, operationOf, serviceOf, signerOf, xmlError } from './wire.js'
 
 const DEFAULT_ACCOUNT = '123456789012'
 const DEFAULT_REGION = 'us-east-1'
@@ -83,18 +84,29 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     options.enforceSessionPolicies ?? true,
     iamRoles,
   )
+  const foreign = new ForeignIdentities(accountId, principals)
   const dataPlane = await EcrDataPlane.start({
     state: ecr,
     sessions,
     tokens: tokensByPassword,
     clock,
     iam,
+    foreign,
   })
 
   const route = (request: FakeRequest): FakeResponse | Promise<FakeResponse> => {
     const { accessKeyId, region } = signerOf(request.headers)
     const session = sessions.find(accessKeyId)
     const operation = operationOf(request)
+    const foreignCaller = foreign.find(accessKeyId)
+    if (foreignCaller !== undefined && serviceOf(request.headers) !== 'ecr') {
+      // Its own account's STS and IAM are not modelled (see ForeignIdentities).
+      return xmlError(
+        'AccessDenied',
+        `[aws-fake] ${foreignCaller.arns[0]} is of account ${foreignCaller.accountId}, which the fake does not model: it may only call ECR's GetAuthorizationToken`,
+        403,
+      )
+    }
     if (serviceOf(request.headers) === 'iam') {
       const ctx = { state: iamRoles, principals, accessKeyId, session, iam, clock, pageLimit }
       return routeIam(ctx, operation, formOf(request))
@@ -119,6 +131,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
         region,
         accessKeyId,
         session,
+        foreign: foreignCaller,
         iam,
         tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 43_200,
         tokens,
@@ -175,6 +188,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     now: () => clock.now(),
     advanceClock: (seconds) => clock.advance(seconds),
     seedPrincipal: (arn, seed) => principals.add(arn, seed?.appearsAfterSeconds),
+    foreignCredentials: (identity) => foreign.issue(identity).credentials,
     getRole: (name) => {
       const role = iamRoles.role(name)
       return role === undefined ? undefined : roleView(role)

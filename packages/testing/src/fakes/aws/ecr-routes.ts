@@ -3,7 +3,9 @@ import type { FakeResponse } from '../fake-server.js'
 import { tokenPage } from '../pagination.js'
 import type { FakeClock } from './clock.js'
 import type { EcrDataPlane } from './data-plane.js'
+import type { IssuedToken } from './data-plane-auth.js'
 import { EcrState } from './ecr-state.js'
+import type { ForeignCaller } from './foreign-identities.js'
 import type { IamEvaluator } from './iam-evaluator.js'
 import { awsPrincipalsOf, type PrincipalDirectory } from './principals.js'
 import { repositoryPolicyProblem } from './repository-policy-rules.js'
@@ -24,13 +26,15 @@ export interface EcrContext {
   readonly accessKeyId: string
   /** The assumed-role session that signed the request, if any. */
   readonly session: FakeSession | undefined
+  /** The caller of another account that signed the request, if it was one. */
+  readonly foreign?: ForeignCaller | undefined
   /** The caller's own policies and its session policy. */
   readonly iam: IamEvaluator
   readonly tokenLifetimeSeconds: number
   /** The log of tokens issued (`reset()` clears it). */
   readonly tokens: AuthorizationTokenRecord[]
   /** Every token issued, by password, for the data plane (never cleared). */
-  readonly tokensByPassword: Map<string, AuthorizationTokenRecord>
+  readonly tokensByPassword: Map<string, IssuedToken>
   readonly clock: FakeClock
   readonly principals: PrincipalDirectory
   readonly dataPlane: EcrDataPlane
@@ -47,6 +51,7 @@ export async function routeEcr(
   operation: string,
   body: string,
 ): Promise<FakeResponse> {
+  if (ctx.foreign !== undefined) return routeForeign(ctx, ctx.foreign, operation)
   const problem = sessionCredentialProblem(ctx.accessKeyId, ctx.session, ctx.clock.now())
   if (problem === 'expired') return jsonError('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE)
   if (problem === 'invalid') return jsonError('UnrecognizedClientException', INVALID_TOKEN_MESSAGE)
@@ -65,6 +70,41 @@ export async function routeEcr(
 }
 
 // --- Internal ---
+
+/**
+ * A caller of another account: the fake models one account's registry, so such a caller may only
+ * get an authorization token (from its own account's ECR, which the fake answers too) to use that
+ * registry as a grantee of its repository policies. Anything else is refused, never answered as if
+ * the caller were of the fake's account.
+ */
+function routeForeign(ctx: EcrContext, caller: ForeignCaller, operation: string): FakeResponse {
+  if (operation === 'GetAuthorizationToken') return issueToken(ctx)
+  return jsonError(
+    'AccessDeniedException',
+    `[aws-fake] ${caller.arns[0]} is of account ${caller.accountId}, which the fake does not model: it may only call GetAuthorizationToken`,
+  )
+}
+
+function issueToken(ctx: EcrContext): FakeResponse {
+  const password = randomBytes(24).toString('base64')
+  const expiresAt = new Date(ctx.clock.now() + ctx.tokenLifetimeSeconds * 1000)
+  const record: IssuedToken = {
+    accessKeyId: ctx.accessKeyId,
+    roleArn: ctx.foreign?.role?.arn ?? ctx.session?.roleArn,
+    region: ctx.region,
+    password,
+    expiresAt,
+    ...(ctx.foreign === undefined ? {} : { foreign: ctx.foreign }),
+  }
+  ctx.tokens.push(record)
+  ctx.tokensByPassword.set(password, record)
+  // The registry the token opens, which the fake serves on 127.0.0.1.
+  const proxyEndpoint = ctx.dataPlane.url
+  const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64')
+  return jsonOk({
+    authorizationData: [{ authorizationToken, expiresAt: epochSeconds(expiresAt), proxyEndpoint }],
+  })
+}
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   CreateRepository: (ctx, input) => {
@@ -145,27 +185,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     ctx.state.setPolicy(ctx.region, name, policyText)
     return jsonOk({ registryId: ctx.state.accountId, repositoryName: name, policyText })
   },
-  GetAuthorizationToken: (ctx) => {
-    const password = randomBytes(24).toString('base64')
-    const expiresAt = new Date(ctx.clock.now() + ctx.tokenLifetimeSeconds * 1000)
-    const record: AuthorizationTokenRecord = {
-      accessKeyId: ctx.accessKeyId,
-      roleArn: ctx.session?.roleArn,
-      region: ctx.region,
-      password,
-      expiresAt,
-    }
-    ctx.tokens.push(record)
-    ctx.tokensByPassword.set(password, record)
-    // The registry the token opens, which the fake serves on 127.0.0.1.
-    const proxyEndpoint = ctx.dataPlane.url
-    const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64')
-    return jsonOk({
-      authorizationData: [
-        { authorizationToken, expiresAt: epochSeconds(expiresAt), proxyEndpoint },
-      ],
-    })
-  },
+  GetAuthorizationToken: issueToken,
   DescribeRegistry: (ctx) =>
     jsonOk({
       registryId: ctx.state.accountId,

@@ -1,4 +1,5 @@
 export { startAwsFake } from './aws-fake.js'
+export type { ForeignCredentials, ForeignIdentityRequest } from './foreign-identities.js'
 export type {
   AssumeRoleRecord,
   AuthorizationTokenRecord,

@@ -15,8 +15,8 @@ export function policiesAllow(
   const statements = policyTexts.flatMap(statementsOf)
   const matching = statements.filter(
     (s) =>
-      applies(s.Action, s.NotAction, action, true) &&
-      applies(s.Resource, s.NotResource, resource, false),
+      elementCovers(s.Action, s.NotAction, action, true) &&
+      elementCovers(s.Resource, s.NotResource, resource, false),
   )
   if (matching.some((s) => s.Effect === 'Deny')) return false
   return matching.some((s) => s.Effect === 'Allow' && s.Condition === undefined)
@@ -57,7 +57,12 @@ export function anyMatch(patterns: unknown, value: string, ignoreCase: boolean):
  * the positive element when there is one, else everything the negative one does not list. A
  * statement with neither covers nothing (IAM's grammar refuses it).
  */
-function applies(listed: unknown, excluded: unknown, value: string, ignoreCase: boolean): boolean {
+export function elementCovers(
+  listed: unknown,
+  excluded: unknown,
+  value: string,
+  ignoreCase: boolean,
+): boolean {
   if (listed !== undefined) return anyMatch(listed, value, ignoreCase)
   if (excluded !== undefined) return !anyMatch(excluded, value, ignoreCase)
   return false

@@ -1,5 +1,6 @@
 import type { FakeServer, InjectedAnswer } from '../fake-server.js'
 import type { FaultKind, FaultOptions } from '../faults.js'
+import type { ForeignCredentials, ForeignIdentityRequest } from './foreign-identities.js'
 
 /** Options of {@link startAwsFake}. */
 export interface AwsFakeOptions {
@@ -215,7 +216,9 @@ export interface AwsFake extends FakeServer {
    * upload `ecr:InitiateLayerUpload` / `ecr:UploadLayerPart` / `ecr:CompleteLayerUpload`, a
    * manifest write `ecr:PutImage`, a manifest delete `ecr:BatchDeleteImage`, a tag list
    * `ecr:ListImages`), as must the identity's own policies when seeded (`basePolicies`, a role's
-   * `policies`): otherwise 403 `DENIED`; then the repository must exist, or 404 `NAME_UNKNOWN`. `DeleteRepository` deletes its images
+   * `policies`), and no `Deny` of the repository's policy may name the caller: otherwise 403
+   * `DENIED`; then the repository must exist, or 404 `NAME_UNKNOWN`. Identities of other accounts
+   * get in through repository policies alone (see {@link foreignCredentials}). `DeleteRepository` deletes its images
    * (without `force`, a repository holding any is `RepositoryNotEmptyException`), unless a
    * repository of that name remains in another region.
    */
@@ -233,6 +236,20 @@ export interface AwsFake extends FakeServer {
    * @throws TypeError for an ARN that is not an IAM role or user ARN.
    */
   seedPrincipal(arn: string, options?: SeedPrincipalOptions): void
+  /**
+   * Credentials of an identity of another account: an IAM user of `accountId`, or a session of
+   * `roleArn` (a role of that account, which exists from then on; see {@link seedPrincipal}). Give
+   * them to an ECR client of {@link clientConfig} in place of its own: the fake answers that
+   * identity's `GetAuthorizationToken` (its own account's ECR) and refuses its every other call,
+   * since it models one account. Its token opens the registry ({@link dataPlane}) only where a
+   * repository's policy, as it reads at that request, allows the identity every ECR action of
+   * the request, by its account id or root, its role's ARN or `*`; a `Deny` naming it wins, an
+   * `Allow` with a `Condition` never applies. This is what a cross-account grant is for: the
+   * grantee pulls, and stops pulling once the grant is removed.
+   * @throws TypeError for an account id that is not 12 digits or is the fake's own, or a role
+   *   ARN of another account.
+   */
+  foreignCredentials(identity: ForeignIdentityRequest): ForeignCredentials
   /** A role created through the fake's IAM (`CreateRole`), by name in any case, or `undefined`. */
   getRole(name: string): FakeRole | undefined
   /** Names of the roles created through the fake's IAM and not deleted, oldest first. */

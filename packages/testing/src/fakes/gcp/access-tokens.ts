@@ -13,8 +13,11 @@ interface TokenRecord {
   readonly scopes: readonly string[]
 }
 
+/** @internal The scope of Google Cloud as a whole, what an identity's own environment grants. */
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform'
+
 // What the fake's token endpoint grants its caller (and says so in its answer).
-const CALLER_SCOPES = ['https://www.googleapis.com/auth/cloud-platform']
+const CALLER_SCOPES = [CLOUD_PLATFORM_SCOPE]
 
 /**
  * @internal The unique id of the live service account of an email, or `undefined` when there is

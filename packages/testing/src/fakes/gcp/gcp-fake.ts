@@ -1,6 +1,6 @@
 import { type FakeServer, type InjectedAnswer, startFakeServer } from '../fake-server.js'
 import { type FaultKind, type FaultOptions, namedFaultInjector } from '../faults.js'
-import { AccessTokens } from './access-tokens.js'
+import { AccessTokens, CLOUD_PLATFORM_SCOPE } from './access-tokens.js'
 import { GcpClock } from './clock.js'
 import { GarDataPlane, type GcpFakeDataPlane } from './data-plane.js'
 import { gcpErrorPlane } from './faults.js'
@@ -141,6 +141,14 @@ export interface GcpFake extends FakeServer {
    */
   deleteServiceAccount(email: string): void
   /**
+   * An OAuth access token of a service account, as its own environment hands it out (a metadata
+   * server, a key of its own): `cloud-platform` scope, an hour on the fake's clock. It is how a
+   * grantee of another project pulls with `oauth2accesstoken`; the data plane decides its requests
+   * as any other token's, by the roles its account holds at that moment.
+   * @throws TypeError when no such service account exists.
+   */
+  serviceAccountToken(email: string): { token: string; expiresAt: Date }
+  /**
    * Make a user or group exist (`user:{email}`, `group:{email}`).
    * @throws TypeError for any other kind of member.
    */
@@ -280,6 +288,13 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
       iam.replaceMember(`serviceAccount:${email.toLowerCase()}`, deleted)
     },
     seedPrincipal: (member) => identities.addPrincipal(member),
+    serviceAccountToken: (email) => {
+      if (identities.uidOf(email) === undefined) {
+        throw new TypeError(`[gcp-fake] no service account ${email}: seed it first`)
+      }
+      const issued = accessTokens.issueToServiceAccount(email, 3600, [CLOUD_PLATFORM_SCOPE])
+      return { token: issued.token, expiresAt: new Date(issued.expiresAtMs) }
+    },
     seedImage: (repository, imagePath) => gar.push(repository, imagePath),
     seedPolicy: (resource, policy) => {
       const stored = policyResourceOf(resource, gar, identities)

@@ -1,0 +1,62 @@
+import { elementCovers, type Statement, statementsOf } from './session-policy-eval.js'
+
+/** Who a request comes from, as a resource policy's `Principal` may name it. */
+export interface PolicyCaller {
+  /** The caller's account. */
+  readonly accountId: string
+  /** The caller's ARNs: an assumed-role session's own and its role's, or an IAM user's. */
+  readonly arns: readonly string[]
+}
+
+/** What a repository policy says of one action by one caller. */
+export type RepositoryPolicyDecision = 'allow' | 'deny' | 'none'
+
+/**
+ * What a repository policy (as ECR shows it now: a role deleted since reads as its old unique id,
+ * which names nobody) says of `action` by `caller`: `deny` when a `Deny` statement applies,
+ * otherwise `allow` when an `Allow` statement does, otherwise `none`. A statement applies when its
+ * `Principal` names the caller (`"*"`, its account id or account root, or one of its ARNs; a
+ * `NotPrincipal` applies to everyone it does not name) and its `Action`/`NotAction` covers the
+ * action. Service, federated and canonical-user principals never name an IAM caller. Conditions
+ * are not evaluated, always to the stricter side, as for identity policies: an `Allow` with one
+ * never applies, a `Deny` with one always does.
+ */
+export function repositoryPolicyDecision(
+  policyText: string | undefined,
+  caller: PolicyCaller,
+  action: string,
+): RepositoryPolicyDecision {
+  if (policyText === undefined) return 'none'
+  const applying = statementsOf(policyText).filter(
+    (s) => namesCaller(s, caller) && elementCovers(s.Action, s.NotAction, action, true),
+  )
+  if (applying.some((s) => s.Effect === 'Deny')) return 'deny'
+  return applying.some((s) => s.Effect === 'Allow' && s.Condition === undefined) ? 'allow' : 'none'
+}
+
+// --- Internal ---
+
+function namesCaller(
+  statement: Statement & { NotPrincipal?: unknown },
+  caller: PolicyCaller,
+): boolean {
+  if (statement.Principal !== undefined) return principalNames(statement.Principal, caller)
+  if (statement.NotPrincipal !== undefined) return !principalNames(statement.NotPrincipal, caller)
+  return false
+}
+
+function principalNames(principal: unknown, caller: PolicyCaller): boolean {
+  if (principal === '*') return true
+  if (typeof principal !== 'object' || principal === null) return false
+  const aws = (principal as { AWS?: unknown }).AWS
+  const names = Array.isArray(aws) ? aws : [aws]
+  return names.some((name) => typeof name === 'string' && awsNameMatches(name, caller))
+}
+
+function awsNameMatches(name: string, caller: PolicyCaller): boolean {
+  if (name === '*' || name === caller.accountId) return true
+  if (/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:root$/.test(name)) {
+    return name.split(':')[4] === caller.accountId
+  }
+  return caller.arns.includes(name)
+}
