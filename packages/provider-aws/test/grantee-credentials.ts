@@ -12,14 +12,18 @@ export function fakeGrantees(fake: AwsFake): GranteeOptions {
   return { credentialsOf: (identity) => granteeCredentials(fake, identity) }
 }
 
-/** Registry credentials of an identity of another account, from its own `GetAuthorizationToken`. */
+/**
+ * Registry credentials of an identity of another account, from its own `GetAuthorizationToken`
+ * in `region` (the token opens that region's repositories).
+ */
 export async function granteeCredentials(
   fake: AwsFake,
   identity: GranteeIdentity,
+  region?: string,
 ): Promise<ArtifactRegistryCredentials> {
   if (identity.type !== 'aws') throw new TypeError(`not an AWS identity: ${identity.type}`)
   const ecr = new ECRClient({
-    ...fake.clientConfig(),
+    ...fake.clientConfig(region),
     credentials: fake.foreignCredentials(identity),
   })
   try {
@@ -40,4 +44,21 @@ export async function granteeCredentials(
   } finally {
     ecr.destroy()
   }
+}
+
+/** The status of a manifest read (what a pull starts with) of `name:tag` with `credentials`. */
+export async function manifestStatus(
+  credentials: ArtifactRegistryCredentials,
+  name: string,
+  tag: string,
+): Promise<number> {
+  const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
+  const res = await fetch(`http://${credentials.registry}/v2/${name}/manifests/${tag}`, {
+    headers: {
+      authorization: `Basic ${basic}`,
+      accept: 'application/vnd.oci.image.manifest.v1+json',
+    },
+  })
+  await res.body?.cancel()
+  return res.status
 }

@@ -1,13 +1,16 @@
 import type { AwsCrossAccountAccess } from '@artifact-registry/core'
+import { GRANTEE_IDENTITIES } from '@artifact-registry/testing'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { describe, expect, it } from 'vitest'
 import { mergeReplicationRules } from '../src/replication.js'
+import { granteeCredentials, manifestStatus } from './grantee-credentials.js'
 import {
   FOREIGN_ROLE,
   FOREIGN_STATEMENT,
   PREFIX,
   policyDoc,
   providerFor,
+  pushImage,
   REGION,
   uniqueLogical,
 } from './helpers.js'
@@ -196,6 +199,38 @@ describe('replicas get the same change on add and on remove', () => {
     })
     const regions = fake.requestsFor('SetRepositoryPolicy').map((r) => fake.regionOf(r))
     expect(regions.sort()).toEqual([REGION, ...REPLICAS, 'ap-southeast-2'].sort())
+  })
+
+  it('a grantee pulls in every region while the grant holds, and in none once it is removed', async () => {
+    const grantee = GRANTEE_IDENTITIES.aws.accountUser
+    await using fake = await startAwsFake()
+    const registry = await providerFor(fake, { replicationRegions: REPLICAS })
+    const { name } = await registry.createRepository(uniqueLogical('pulled'))
+    await pushImage(await registry.generateCredentials(name, 'push-pull'), name, 'v1')
+    const pulls = async (): Promise<Record<string, number>> => {
+      const statuses: Record<string, number> = {}
+      for (const region of [REGION, ...REPLICAS]) {
+        statuses[region] = await manifestStatus(
+          await granteeCredentials(fake, grantee, region),
+          name,
+          'v1',
+        )
+      }
+      return statuses
+    }
+    const every = (status: number) =>
+      Object.fromEntries([REGION, ...REPLICAS].map((region) => [region, status]))
+    expect(await pulls()).toEqual(every(403))
+    const grant = {
+      ...GRANT,
+      accountIds: [grantee.accountId],
+      regions: [],
+      allowedServiceTypes: [],
+    }
+    await registry.addCrossAccountAccess(name, grant)
+    expect(await pulls()).toEqual(every(200))
+    await registry.removeCrossAccountAccess(name, grant)
+    expect(await pulls()).toEqual(every(403))
   })
 
   it('add creates the replica a repository made before its region was added lacks, and grants there', async () => {
