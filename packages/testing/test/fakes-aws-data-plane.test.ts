@@ -197,6 +197,45 @@ describe('AWS fake: the data plane', () => {
     ).toBe(403)
   })
 
+  it("a repository policy's Deny of one action of a request refuses the whole request", async () => {
+    // A monolithic upload is three ECR actions: a Deny of the last one refuses it, though the
+    // base identity's own policies allow every action.
+    fake.seedRepository('us-east-1', 'denied/complete')
+    fake.seedPolicy(
+      'us-east-1',
+      'denied/complete',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'ecr:CompleteLayerUpload' }],
+      }),
+    )
+    const base = await login(fake)
+    expect(await request(base, 'POST', '/v2/denied/complete/blobs/uploads/')).toBe(202)
+    const config = Buffer.from('{"denied":true}')
+    const monolithic = `/v2/denied/complete/blobs/uploads/?digest=${sha256(config)}`
+    expect(
+      await request(base, 'POST', monolithic, { bytes: config, type: 'application/octet-stream' }),
+    ).toBe(403)
+  })
+
+  it("a repository policy's Deny naming a session's role refuses the session", async () => {
+    // To a resource policy a role session is its own ARN and its role's: a Deny of the role
+    // reaches every session of it, whatever the session's policies allow.
+    fake.seedRepository('us-east-1', 'denied/role')
+    fake.seedPolicy(
+      'us-east-1',
+      'denied/role',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: { AWS: ROLE }, Action: 'ecr:*' }],
+      }),
+    )
+    const session = await sessionLogin('denied/role', PUSH)
+    expect(await request(session, 'GET', '/v2/denied/role/manifests/latest')).toBe(403)
+    // The base identity is not the role: it is let in (no such tag).
+    expect(await request(await login(fake), 'GET', '/v2/denied/role/manifests/latest')).toBe(404)
+  })
+
   it('refuses a token once it expires, and once the session behind it ends', async () => {
     await using clocked = await startAwsFake({ tokenLifetimeSeconds: 1200 })
     clocked.seedRepository('us-east-1', 'timed')

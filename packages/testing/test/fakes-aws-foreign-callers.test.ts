@@ -1,5 +1,14 @@
+import type { AuthorizeInput } from '@artifact-registry/registry-server'
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { afterAll, describe, expect, it } from 'vitest'
+import { FakeClock } from '../src/fakes/aws/clock.js'
+import {
+  type DataPlaneAuthContext,
+  dataPlaneAuthorizer,
+  type IssuedToken,
+} from '../src/fakes/aws/data-plane-auth.js'
+import { ForeignIdentities } from '../src/fakes/aws/foreign-identities.js'
+import { PrincipalDirectory } from '../src/fakes/aws/principals.js'
 import { ecrCall, stsCall } from './aws-wire.js'
 
 // Callers of another account (the grantees of cross-account grants) against the AWS fake: they
@@ -128,6 +137,39 @@ describe('AWS fake: callers of another account', () => {
     expect(await pullStatus(await tokenOf({ accountId: FOREIGN }), name)).toBe(403)
   })
 
+  it.each([
+    // IAM compares a principal with the caller exactly: a name that merely begins the caller's
+    // role ARN or account id is another principal.
+    ['a role whose name begins with the caller role', { AWS: ROLE }, `${ROLE}-admin`],
+    ['a prefix of the account id', { AWS: FOREIGN.slice(0, 11) }, undefined],
+  ])('a policy naming %s lets the caller not in', async (_, principal, roleArn) => {
+    const name = repository([allow(principal)])
+    const identity =
+      roleArn === undefined ? { accountId: FOREIGN } : { accountId: FOREIGN, roleArn }
+    expect(await pullStatus(await tokenOf(identity), name)).toBe(403)
+  })
+
+  it('a statement with neither Principal nor NotPrincipal names nobody', async () => {
+    // ECR refuses such a policy; one seeded as it is must not read as a grant to everyone.
+    const name = repository([{ Effect: 'Allow', Action: PULL }])
+    expect(await pullStatus(await tokenOf({ accountId: FOREIGN }), name)).toBe(403)
+  })
+
+  it('a request of several ECR actions needs each allowed: a grant to start uploads finishes none', async () => {
+    // A monolithic upload (POST with the digest) is InitiateLayerUpload, UploadLayerPart and
+    // CompleteLayerUpload at once; the pull test above only ever asks one action per request.
+    const token = await tokenOf({ accountId: FOREIGN })
+    const name = repository([allow({ AWS: FOREIGN }, ['ecr:InitiateLayerUpload'])])
+    expect(await pushStatus(token, name)).toBe(202)
+    const digest = `sha256:${'0'.repeat(64)}`
+    const res = await fetch(
+      `http://${fake.dataPlane.registry}/v2/${name}/blobs/uploads/?digest=${digest}`,
+      { method: 'POST', headers: { authorization: token }, body: 'x' },
+    )
+    await res.body?.cancel()
+    expect(res.status).toBe(403)
+  })
+
   it('every action of a request must be allowed: a partial list, a condition or a service principal lets nobody in', async () => {
     const token = await tokenOf({ accountId: FOREIGN })
     const partial = repository([allow({ AWS: FOREIGN }, ['ecr:GetDownloadUrlForLayer'])])
@@ -184,5 +226,42 @@ describe('AWS fake: callers of another account', () => {
     // ECR's tokens last 12 hours, a foreign caller's too.
     fake.advanceClock(12 * 3600)
     expect(await pullStatus(token, name)).toBe(401)
+  })
+  it("refuses a role session's token once its role is deleted, or created again under its name", async () => {
+    // The fake has no call that deletes a role of another account, so the registry's authorizer
+    // is asked directly, with only what a foreign caller's request reads of its context. The
+    // policy reads as it was written, so only the session's liveness can refuse: as for the
+    // fake's own roles, a session ends with its role, and a namesake is another role.
+    const clock = new FakeClock()
+    const principals = new PrincipalDirectory(clock)
+    const foreign = new ForeignIdentities(OWN, principals)
+    const { caller } = foreign.issue({ accountId: FOREIGN, roleArn: ROLE })
+    const token: IssuedToken = {
+      accessKeyId: 'ASIAFOREIGN',
+      roleArn: ROLE,
+      region: 'us-east-1',
+      password: 'secret',
+      expiresAt: new Date(clock.now() + 3600_000),
+      foreign: caller,
+    }
+    const policy = JSON.stringify({ Statement: [allow({ AWS: ROLE })] })
+    const authorize = dataPlaneAuthorizer({
+      tokens: new Map([[token.password, token]]),
+      clock,
+      foreign,
+      admin: { username: 'admin', password: 'admin-secret' },
+      url: () => 'http://127.0.0.1',
+      state: { policy: () => policy },
+    } as unknown as DataPlaneAuthContext)
+    const pull: AuthorizeInput = {
+      authorization: `Basic ${Buffer.from(`AWS:${token.password}`).toString('base64')}`,
+      access: [{ type: 'repository', name: 'granted', actions: ['pull'] }],
+      request: { method: 'GET', endpoint: 'manifest', searchParams: new URLSearchParams() },
+    }
+    expect(await authorize(pull)).toMatchObject({ ok: true })
+    principals.remove(ROLE)
+    expect(await authorize(pull)).toEqual({ ok: false, reason: 'denied' })
+    principals.add(ROLE)
+    expect(await authorize(pull)).toEqual({ ok: false, reason: 'denied' })
   })
 })

@@ -288,6 +288,29 @@ describe('GCP fake: the data plane', () => {
     expect((await pushImage(timed, writer, 'acme/images/app', 'v2')).statuses).toEqual([401, 401])
   })
 
+  it("a service account's own token exists only for a live account, and lasts an hour", async () => {
+    // The token a grantee's own environment hands it (serviceAccountToken) is decided as any
+    // other: it must not be had for an account that does not exist (it would pass for one
+    // created later under that email), nor outlive the hour Google's own tokens last.
+    await using own = await startGcpFake({
+      repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+      serviceAccounts: [READER],
+    })
+    own.seedPolicy(REPO, {
+      version: 3,
+      bindings: [{ role: 'roles/artifactregistry.reader', members: [`serviceAccount:${READER}`] }],
+    })
+    expect(() => own.serviceAccountToken(OUTSIDER)).toThrow(/no service account/)
+    const { token, expiresAt } = own.serviceAccountToken(READER)
+    expect(expiresAt.getTime() - own.now()).toBeLessThanOrEqual(3600_000)
+    const reader = dockerLogin(token)
+    const manifest = '/v2/acme/images/app/manifests/v1'
+    // Let in: no such manifest.
+    expect(await registryRequest(own, reader, 'GET', manifest)).toBe(404)
+    own.advanceClock(3600)
+    expect(await registryRequest(own, reader, 'GET', manifest)).toBe(401)
+  })
+
   it('deleting a package or the GAR repository through the API deletes its images', async () => {
     await using local = await startGcpFake({
       repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
