@@ -223,7 +223,7 @@ describe('AWS fake: callers of another account', () => {
     expect(await pullStatus(token, name)).toBe(403)
     fake.seedPolicy('us-east-1', name, JSON.stringify({ Statement: [allow({ AWS: ROLE })] }))
     expect(await pullStatus(token, name)).toBe(404)
-    // ECR's tokens last 12 hours, a foreign caller's too.
+    // A token dies with the role session behind it, and at the latest after ECR's 12 hours.
     fake.advanceClock(12 * 3600)
     expect(await pullStatus(token, name)).toBe(401)
   })
@@ -234,7 +234,7 @@ describe('AWS fake: callers of another account', () => {
     // fake's own roles, a session ends with its role, and a namesake is another role.
     const clock = new FakeClock()
     const principals = new PrincipalDirectory(clock)
-    const foreign = new ForeignIdentities(OWN, principals)
+    const foreign = new ForeignIdentities(OWN, principals, () => clock.now())
     const { caller } = foreign.issue({ accountId: FOREIGN, roleArn: ROLE })
     const token: IssuedToken = {
       accessKeyId: 'ASIAFOREIGN',
@@ -263,5 +263,37 @@ describe('AWS fake: callers of another account', () => {
     expect(await authorize(pull)).toEqual({ ok: false, reason: 'denied' })
     principals.add(ROLE)
     expect(await authorize(pull)).toEqual({ ok: false, reason: 'denied' })
+  })
+})
+
+describe("AWS fake: a foreign role's session", () => {
+  it('ends after an hour, as AssumeRole gives by default: its token and its own calls with it', async () => {
+    await using own = await startAwsFake({ accountId: OWN, principals: [ROLE] })
+    own.seedRepository('us-east-1', 'granted')
+    own.seedPolicy(
+      'us-east-1',
+      'granted',
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ROLE }, Action: PULL }] }),
+    )
+    const { accessKeyId } = own.foreignCredentials({ accountId: FOREIGN, roleArn: ROLE })
+    const { json } = await ecrCall(own, 'GetAuthorizationToken', {}, { accessKeyId })
+    const [data] = json.authorizationData as { authorizationToken: string }[]
+    const pull = async (): Promise<number> => {
+      const res = await fetch(`http://${own.dataPlane.registry}/v2/granted/manifests/latest`, {
+        headers: { authorization: `Basic ${data?.authorizationToken}` },
+      })
+      await res.body?.cancel()
+      return res.status
+    }
+    own.advanceClock(3599)
+    expect(await pull()).toBe(404)
+    own.advanceClock(1)
+    expect(await pull()).toBe(401)
+    const again = await ecrCall(own, 'GetAuthorizationToken', {}, { accessKeyId })
+    expect(again.json.__type).toBe('ExpiredTokenException')
+    // A user's long-term keys do not end: its token lasts its own 12 hours.
+    const user = own.foreignCredentials({ accountId: FOREIGN })
+    const fresh = await ecrCall(own, 'GetAuthorizationToken', {}, { accessKeyId: user.accessKeyId })
+    expect(fresh.status).toBe(200)
   })
 })

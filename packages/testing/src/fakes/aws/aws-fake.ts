@@ -84,7 +84,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     options.enforceSessionPolicies ?? true,
     iamRoles,
   )
-  const foreign = new ForeignIdentities(accountId, principals)
+  const foreign = new ForeignIdentities(accountId, principals, () => clock.now())
   const dataPlane = await EcrDataPlane.start({
     state: ecr,
     sessions,

@@ -6,7 +6,11 @@ import {
 } from '@artifact-registry/registry-server'
 import type { FakeClock } from './clock.js'
 import type { EcrState } from './ecr-state.js'
-import type { ForeignCaller, ForeignIdentities } from './foreign-identities.js'
+import {
+  type ForeignCaller,
+  type ForeignIdentities,
+  foreignSessionEnded,
+} from './foreign-identities.js'
 import type { IamEvaluator } from './iam-evaluator.js'
 import { ecrActionsFor } from './registry-actions.js'
 import { type PolicyCaller, repositoryPolicyDecision } from './repository-policy-eval.js'
@@ -116,6 +120,8 @@ function decideForeign(
   caller: ForeignCaller,
   actions: readonly string[],
 ): AuthorizeResult | undefined {
+  // Its token dies with the session behind it, as an own caller's does.
+  if (foreignSessionEnded(caller, ctx.clock.now())) return unauthenticated(ctx)
   if (!ctx.foreign.isLive(caller)) return { ok: false, reason: 'denied' }
   for (const access of input.access) {
     const policy = ctx.state.policy(token.region, access.name)

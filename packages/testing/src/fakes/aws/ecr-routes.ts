@@ -5,7 +5,7 @@ import type { FakeClock } from './clock.js'
 import type { EcrDataPlane } from './data-plane.js'
 import type { IssuedToken } from './data-plane-auth.js'
 import { EcrState } from './ecr-state.js'
-import type { ForeignCaller } from './foreign-identities.js'
+import { type ForeignCaller, foreignSessionEnded } from './foreign-identities.js'
 import type { IamEvaluator } from './iam-evaluator.js'
 import { awsPrincipalsOf, type PrincipalDirectory } from './principals.js'
 import { repositoryPolicyProblem } from './repository-policy-rules.js'
@@ -78,6 +78,9 @@ export async function routeEcr(
  * the caller were of the fake's account.
  */
 function routeForeign(ctx: EcrContext, caller: ForeignCaller, operation: string): FakeResponse {
+  if (foreignSessionEnded(caller, ctx.clock.now())) {
+    return jsonError('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE)
+  }
   if (operation === 'GetAuthorizationToken') return issueToken(ctx)
   return jsonError(
     'AccessDeniedException',

@@ -12,6 +12,8 @@ export interface ForeignCaller {
   readonly arns: readonly string[]
   /** The role a session belongs to, with the unique id it had when the session began. */
   readonly role?: { readonly arn: string; readonly id: string | undefined }
+  /** When a role session ends (fake ms); a user's long-term keys do not. */
+  readonly sessionEndsAt?: number
 }
 
 /** What {@link ForeignIdentities.issue} is asked for. */
@@ -30,6 +32,8 @@ export interface ForeignCredentials {
 }
 
 const ACCOUNT_ID = /^\d{12}$/
+/** How long a role session lasts: `AssumeRole`'s default duration. */
+const SESSION_SECONDS = 3600
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/
 
 /**
@@ -38,7 +42,8 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/
  * account's IAM is not modelled (it allows them everything, as an administrator's would). A role
  * named here exists from then on, with the unique id the directory gives it, since it exists in
  * its own account; a session of it ends with that role (deleted, or replaced by another of the
- * name), as sessions of the fake's own roles do.
+ * name), and when it has lasted an hour (`AssumeRole`'s default), as sessions of the fake's own
+ * roles do.
  */
 export class ForeignIdentities {
   readonly #byKey = new Map<string, ForeignCaller>()
@@ -46,6 +51,8 @@ export class ForeignIdentities {
   constructor(
     private readonly ownAccountId: string,
     private readonly principals: PrincipalDirectory,
+    /** The fake's time in ms. */
+    private readonly now: () => number,
   ) {}
 
   /**
@@ -86,6 +93,7 @@ export class ForeignIdentities {
       accountId,
       arns: [session, roleArn],
       role: { arn: roleArn, id: this.principals.idOf(roleArn) },
+      sessionEndsAt: this.now() + SESSION_SECONDS * 1000,
     }
     this.#byKey.set(accessKeyId, caller)
     const sessionToken = randomBytes(48).toString('base64')
@@ -101,4 +109,9 @@ export class ForeignIdentities {
   isLive(caller: ForeignCaller): boolean {
     return caller.role === undefined || this.principals.idOf(caller.role.arn) === caller.role.id
   }
+}
+
+/** Whether a foreign caller's session has ended by `now` (fake ms); a user's keys never end. */
+export function foreignSessionEnded(caller: ForeignCaller, now: number): boolean {
+  return caller.sessionEndsAt !== undefined && caller.sessionEndsAt <= now
 }

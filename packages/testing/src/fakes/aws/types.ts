@@ -237,8 +237,9 @@ export interface AwsFake extends FakeServer {
    */
   seedPrincipal(arn: string, options?: SeedPrincipalOptions): void
   /**
-   * Credentials of an identity of another account: an IAM user of `accountId`, or a session of
-   * `roleArn` (a role of that account, which exists from then on; see {@link seedPrincipal}). Give
+   * Credentials of an identity of another account: an IAM user of `accountId`, or an hour's
+   * session of `roleArn` (a role of that account, which exists from then on; see
+   * {@link seedPrincipal}), whose tokens stop working when it ends. Give
    * them to an ECR client of {@link clientConfig} in place of its own: the fake answers that
    * identity's `GetAuthorizationToken` (its own account's ECR) and refuses its every other call,
    * since it models one account. Its token opens the registry ({@link dataPlane}) only where a
