@@ -205,7 +205,17 @@ describe('AWS fake: callers of another account', () => {
     const { json } = await ecrCall(fake, 'GetAuthorizationToken', {})
     const [own] = json.authorizationData as { authorizationToken: string }[]
     const ownToken = `Basic ${own?.authorizationToken}`
-    expect(await pullStatus(ownToken, notPrincipal)).toBe(404)
+    // Naming its account alone does not spare the fake's own user: the Deny still applies to it.
+    expect(await pullStatus(ownToken, notPrincipal)).toBe(403)
+    const ownSpared = repository([
+      allow('*'),
+      {
+        Effect: 'Deny',
+        NotPrincipal: { AWS: [`arn:aws:iam::${OWN}:root`, `arn:aws:iam::${OWN}:user/fake-caller`] },
+        Action: 'ecr:*',
+      },
+    ])
+    expect(await pullStatus(ownToken, ownSpared)).toBe(404)
     const ownDenied = repository([{ Effect: 'Deny', Principal: '*', Action: 'ecr:PutImage' }])
     expect(await pushStatus(ownToken, ownDenied)).toBe(202)
     const ownPushDenied = repository([
@@ -213,6 +223,31 @@ describe('AWS fake: callers of another account', () => {
     ])
     expect(await pushStatus(ownToken, ownPushDenied)).toBe(403)
     expect(await pullStatus(ownToken, ownPushDenied)).toBe(404)
+  })
+
+  it('a NotPrincipal spares a caller from a Deny only when it names its account, its role and its session', async () => {
+    const root = `arn:aws:iam::${FOREIGN}:root`
+    const denyAllBut = (names: string[]): string =>
+      repository([allow('*'), { Effect: 'Deny', NotPrincipal: { AWS: names }, Action: 'ecr:*' }])
+    // IAM checks the Deny against each principal of the request (account, role, session): one
+    // the NotPrincipal leaves out is denied, and the caller with it.
+    const { accessKeyId } = fake.foreignCredentials({ accountId: FOREIGN, roleArn: ROLE })
+    const got = await ecrCall(fake, 'GetAuthorizationToken', {}, { accessKeyId })
+    const [data] = got.json.authorizationData as { authorizationToken: string }[]
+    const session = `Basic ${data?.authorizationToken}`
+    const sessionArn = `arn:aws:sts::${FOREIGN}:assumed-role/image-puller/foreign-${accessKeyId}`
+    expect(await pullStatus(session, denyAllBut([root]))).toBe(403)
+    expect(await pullStatus(session, denyAllBut([ROLE]))).toBe(403)
+    expect(await pullStatus(session, denyAllBut([ROLE, root]))).toBe(403)
+    expect(await pullStatus(session, denyAllBut([sessionArn, ROLE]))).toBe(403)
+    expect(await pullStatus(session, denyAllBut([sessionArn, ROLE, root]))).toBe(404)
+    expect(await pullStatus(session, denyAllBut([sessionArn, ROLE, FOREIGN]))).toBe(404)
+    // A user of the account, whom the account alone does not spare either.
+    expect(await pullStatus(await tokenOf({ accountId: FOREIGN }), denyAllBut([root]))).toBe(403)
+    // An Allow with a NotPrincipal applies to no caller it names in any way.
+    const allowAllBut = repository([{ Effect: 'Allow', NotPrincipal: { AWS: ROLE }, Action: PULL }])
+    expect(await pullStatus(session, allowAllBut)).toBe(403)
+    expect(await pullStatus(await tokenOf({ accountId: FOREIGN }), allowAllBut)).toBe(404)
   })
 
   it('a removed grant lets an existing token in no more; an expired token is refused', async () => {

@@ -253,6 +253,9 @@ describe('AWS fake: SetRepositoryPolicy and principals', () => {
       { ...allow, Principal: { AWS: '222222222222*' } },
       { ...allow, Principal: { Aws: '222222222222' } },
       { ...allow, Principal: { AWS: [] } },
+      // One of each pair: IAM's grammar refuses a statement with both.
+      { ...allow, NotPrincipal: { AWS: '333333333333' } },
+      { ...allow, NotAction: 'ecr:PutImage' },
     ]
     for (const statement of refused) {
       const answer = await ecrCall(fake, 'SetRepositoryPolicy', {

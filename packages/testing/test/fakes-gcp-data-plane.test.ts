@@ -88,6 +88,30 @@ describe('GCP fake: the data plane', () => {
     expect(await registryRequest(own, outsider, 'GET', manifest)).toBe(403)
   })
 
+  it.each(['allUsers', 'allAuthenticatedUsers'])(
+    'a binding of %s reaches every account, as IAM reads it',
+    async (everyone) => {
+      const email = 'anyone@acme.iam.gserviceaccount.com'
+      await using own = await startGcpFake({
+        repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],
+        serviceAccounts: [email],
+      })
+      const image = 'acme/images/public'
+      expect(
+        (await pushImage(own, dockerLogin(await callerToken(own)), image, 'v1')).statuses,
+      ).toEqual([201, 201])
+      const anyone = dockerLogin(own.serviceAccountToken(email).token)
+      const manifest = `/v2/${image}/manifests/v1`
+      expect(await registryRequest(own, anyone, 'GET', manifest)).toBe(403)
+      own.seedPolicy(REPO, {
+        version: 1,
+        bindings: [{ role: 'roles/artifactregistry.reader', members: [everyone] }],
+      })
+      expect(await registryRequest(own, anyone, 'GET', manifest)).toBe(200)
+      expect((await pushImage(own, anyone, image, 'v2')).statuses).toEqual([403, 403])
+    },
+  )
+
   it('matches an email member in any case, as IAM does, until the account is deleted', async () => {
     const email = 'mixed@acme.iam.gserviceaccount.com'
     await using own = await startGcpFake({

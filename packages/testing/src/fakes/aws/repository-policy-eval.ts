@@ -15,11 +15,15 @@ export type RepositoryPolicyDecision = 'allow' | 'deny' | 'none'
  * What a repository policy (as ECR shows it now: a role deleted since reads as its old unique id,
  * which names nobody) says of `action` by `caller`: `deny` when a `Deny` statement applies,
  * otherwise `allow` when an `Allow` statement does, otherwise `none`. A statement applies when its
- * `Principal` names the caller (`"*"`, its account id or account root, or one of its ARNs; a
- * `NotPrincipal` applies to everyone it does not name) and its `Action`/`NotAction` covers the
- * action. Service, federated and canonical-user principals never name an IAM caller. Conditions
- * are not evaluated, always to the stricter side, as for identity policies: an `Allow` with one
- * never applies, a `Deny` with one always does.
+ * `Principal` names the caller (`"*"`, its account id or account root, or one of its ARNs) and
+ * its `Action`/`NotAction` covers the action. A `NotPrincipal` is read as IAM reads it against
+ * each principal a request carries (the account, the role, the session, or the account and the
+ * user): a `Deny` with one applies unless it names every one of them, so naming a role or the
+ * account alone spares none of its sessions; an `Allow` with one applies only to a caller it
+ * names in no way, the stricter side where IAM's answer is not documented. Service, federated and
+ * canonical-user principals never name an IAM caller. Conditions are not evaluated, always to the
+ * stricter side, as for identity policies: an `Allow` with one never applies, a `Deny` with one
+ * always does.
  */
 export function repositoryPolicyDecision(
   policyText: string | undefined,
@@ -41,16 +45,35 @@ function namesCaller(
   caller: PolicyCaller,
 ): boolean {
   if (statement.Principal !== undefined) return principalNames(statement.Principal, caller)
-  if (statement.NotPrincipal !== undefined) return !principalNames(statement.NotPrincipal, caller)
-  return false
+  if (statement.NotPrincipal === undefined) return false
+  return statement.Effect === 'Deny'
+    ? !principalNamesAll(statement.NotPrincipal, caller)
+    : !principalNames(statement.NotPrincipal, caller)
 }
 
 function principalNames(principal: unknown, caller: PolicyCaller): boolean {
   if (principal === '*') return true
-  if (typeof principal !== 'object' || principal === null) return false
+  return awsNamesOf(principal).some((name) => awsNameMatches(name, caller))
+}
+
+/** Whether `principal` names each principal of the caller's request: its account, and each ARN. */
+function principalNamesAll(principal: unknown, caller: PolicyCaller): boolean {
+  if (principal === '*') return true
+  const names = awsNamesOf(principal)
+  if (names.includes('*')) return true
+  const account = { accountId: caller.accountId, arns: [] }
+  return (
+    names.some((name) => awsNameMatches(name, account)) &&
+    caller.arns.every((arn) => names.includes(arn))
+  )
+}
+
+/** The `AWS` names of a `Principal` or `NotPrincipal` object. */
+function awsNamesOf(principal: unknown): string[] {
+  if (typeof principal !== 'object' || principal === null) return []
   const aws = (principal as { AWS?: unknown }).AWS
   const names = Array.isArray(aws) ? aws : [aws]
-  return names.some((name) => typeof name === 'string' && awsNameMatches(name, caller))
+  return names.filter((name): name is string => typeof name === 'string')
 }
 
 function awsNameMatches(name: string, caller: PolicyCaller): boolean {

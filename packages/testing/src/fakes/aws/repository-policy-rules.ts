@@ -26,9 +26,9 @@ const AWS_PRINCIPAL = new RegExp(
 /**
  * Why ECR refuses a repository policy document, or `undefined`. ECR reads it as a resource policy
  * of the repository itself: IAM's grammar (a JSON object, a known `Version`, one or more
- * statements, each with `Effect` `Allow` or `Deny` and `Action` or `NotAction`), and each
- * statement names who it applies to (`Principal` or `NotPrincipal`) and never a `Resource` or
- * `NotResource`, which ECR refuses since the repository is the resource. A principal is `"*"` or
+ * statements, each with `Effect` `Allow` or `Deny` and one of `Action` or `NotAction`), and
+ * each statement names who it applies to (one of `Principal` or `NotPrincipal`) and never a
+ * `Resource` or `NotResource`, which ECR refuses since the repository is the resource. A principal is `"*"` or
  * an object of `AWS`, `Service`, `Federated` or `CanonicalUser` entries, each a name or a list of
  * names, and an `AWS` name must be one IAM can resolve (see {@link AWS_PRINCIPAL}): anything else,
  * such as an ARN with a wildcard account part, is refused. ECR gives one message for all of it.
@@ -39,6 +39,13 @@ export function repositoryPolicyProblem(policyText: string): string | undefined 
   const doc = JSON.parse(policyText) as { Statement: unknown }
   const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
   for (const statement of statements as Record<string, unknown>[]) {
+    // One of each pair: read with both, a statement would apply as neither element says.
+    if (statement.Action !== undefined && statement.NotAction !== undefined) {
+      return INVALID_REPOSITORY_POLICY
+    }
+    if (statement.Principal !== undefined && statement.NotPrincipal !== undefined) {
+      return INVALID_REPOSITORY_POLICY
+    }
     if (!validActions(statement.Action ?? statement.NotAction)) return INVALID_REPOSITORY_POLICY
     const principal = statement.Principal ?? statement.NotPrincipal
     if (!validPrincipal(principal)) return INVALID_REPOSITORY_POLICY

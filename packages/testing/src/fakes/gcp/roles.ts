@@ -109,14 +109,15 @@ export class Roles {
 
   /**
    * Whether `member` holds `permission` through the policy's unconditional bindings, its email
-   * matched in any case as IAM matches it. The fake does not evaluate conditions, so a
-   * conditional binding grants nothing.
+   * matched in any case as IAM matches it; a binding of `allUsers` or `allAuthenticatedUsers`
+   * holds it for every member, since every caller the fake answers is authenticated. The fake
+   * does not evaluate conditions, so a conditional binding grants nothing.
    */
   grants(policy: FakeIamPolicy, member: string, permission: string): boolean {
     return policy.bindings.some(
       (b) =>
         b.condition === undefined &&
-        b.members.some((m) => sameMember(m, member)) &&
+        b.members.some((m) => EVERYONE.has(m) || sameMember(m, member)) &&
         this.#permits(b.role, permission),
     )
   }
@@ -127,6 +128,9 @@ export class Roles {
     return PREDEFINED_ROLES[role]?.(permission) ?? false
   }
 }
+
+/** The members that stand for everyone, authenticated or not, and for every authenticated one. */
+const EVERYONE: ReadonlySet<string> = new Set(['allUsers', 'allAuthenticatedUsers'])
 
 function among(permissions: readonly string[]): (permission: string) => boolean {
   const set = new Set(permissions)
