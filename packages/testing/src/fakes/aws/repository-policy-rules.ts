@@ -28,10 +28,11 @@ const AWS_PRINCIPAL = new RegExp(
  * of the repository itself: IAM's grammar (a JSON object, a known `Version`, one or more
  * statements, each with `Effect` `Allow` or `Deny` and one of `Action` or `NotAction`), and
  * each statement names who it applies to (one of `Principal` or `NotPrincipal`) and never a
- * `Resource` or `NotResource`, which ECR refuses since the repository is the resource. A principal is `"*"` or
- * an object of `AWS`, `Service`, `Federated` or `CanonicalUser` entries, each a name or a list of
- * names, and an `AWS` name must be one IAM can resolve (see {@link AWS_PRINCIPAL}): anything else,
- * such as an ARN with a wildcard account part, is refused. ECR gives one message for all of it.
+ * `Resource` or `NotResource`, which ECR refuses since the repository is the resource. A
+ * principal is `"*"` or an object of `AWS`, `Service`, `Federated` or `CanonicalUser` entries,
+ * each a name or a list of names, and an `AWS` name must be one IAM can resolve (see
+ * {@link AWS_PRINCIPAL}): anything else, such as an ARN with a wildcard account part, is refused.
+ * ECR gives one message for all of it.
  */
 export function repositoryPolicyProblem(policyText: string): string | undefined {
   // A trust policy has the same shape: a principal in every statement, no resource.
