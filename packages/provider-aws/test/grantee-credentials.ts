@@ -48,7 +48,7 @@ export async function granteeCredentials(
 
 /** The status of a manifest read (what a pull starts with) of `name:tag` with `credentials`. */
 export async function manifestStatus(
-  credentials: ArtifactRegistryCredentials,
+  credentials: Pick<ArtifactRegistryCredentials, 'registry' | 'username' | 'password'>,
   name: string,
   tag: string,
 ): Promise<number> {

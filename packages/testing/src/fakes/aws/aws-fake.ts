@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto'
 import { type FakeRequest, type FakeResponse, startFakeServer } from '../fake-server.js'
 import { namedFaultInjector } from '../faults.js'
 import { FakeClock } from './clock.js'
 import { EcrDataPlane } from './data-plane.js'
+import type { IssuedToken } from './data-plane-auth.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
@@ -9,6 +11,7 @@ import { ForeignIdentities } from './foreign-identities.js'
 import { IamEvaluator } from './iam-evaluator.js'
 import { routeIam } from './iam-routes.js'
 import { type FakeIamRole, IamState } from './iam-state.js'
+import { functionArnParts, lambdaPull } from './lambda-pulls.js'
 import { PrincipalDirectory } from './principals.js'
 import { callerArn, SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
@@ -65,7 +68,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
   const sessions = new SessionStore()
   const assumed: AssumeRoleRecord[] = []
   const tokens: AuthorizationTokenRecord[] = []
-  const tokensByPassword = new Map<string, AuthorizationTokenRecord>()
+  const tokensByPassword = new Map<string, IssuedToken>()
   const roles = checkRoles(options.roles ?? {})
   // The base identity is an IAM user of the account: it exists, so a trust policy may name it.
   const baseIdentity = callerArn(undefined, accountId)
@@ -84,6 +87,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     options.enforceSessionPolicies ?? true,
     iamRoles,
   )
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 43_200
   const foreign = new ForeignIdentities(accountId, principals, () => clock.now())
   const dataPlane = await EcrDataPlane.start({
     state: ecr,
@@ -133,7 +137,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
         session,
         foreign: foreignCaller,
         iam,
-        tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 43_200,
+        tokenLifetimeSeconds,
         tokens,
         tokensByPassword,
         clock,
@@ -189,6 +193,22 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
     advanceClock: (seconds) => clock.advance(seconds),
     seedPrincipal: (arn, seed) => principals.add(arn, seed?.appearsAfterSeconds),
     foreignCredentials: (identity) => foreign.issue(identity).credentials,
+    lambdaPullCredentials: (functionArn, creator = {}) => {
+      const { accountId } = functionArnParts(functionArn)
+      const { roleArn } = creator
+      const identity = foreign.issue(roleArn === undefined ? { accountId } : { accountId, roleArn })
+      const pull = lambdaPull(functionArn, identity.caller)
+      const password = randomBytes(24).toString('base64')
+      tokensByPassword.set(password, {
+        accessKeyId: 'lambda.amazonaws.com',
+        roleArn: undefined,
+        region: pull.region,
+        password,
+        expiresAt: new Date(clock.now() + tokenLifetimeSeconds * 1000),
+        lambda: pull,
+      })
+      return { registry: dataPlane.host, username: 'AWS', password }
+    },
     getRole: (name) => {
       const role = iamRoles.role(name)
       return role === undefined ? undefined : roleView(role)

@@ -12,14 +12,19 @@ import {
   foreignSessionEnded,
 } from './foreign-identities.js'
 import type { IamEvaluator } from './iam-evaluator.js'
+import type { LambdaPull } from './lambda-pulls.js'
 import { ecrActionsFor } from './registry-actions.js'
 import { type PolicyCaller, repositoryPolicyDecision } from './repository-policy-eval.js'
 import { callerArn, type FakeSession, type SessionStore } from './sessions.js'
 import type { AuthorizationTokenRecord } from './types.js'
 
-/** A token as the fake keeps it: for a caller of another account, who that caller is. */
+/**
+ * A token as the fake keeps it: for a caller of another account, who that caller is; for the
+ * Lambda service pulling a function's image, that pull.
+ */
 export interface IssuedToken extends AuthorizationTokenRecord {
   readonly foreign?: ForeignCaller
+  readonly lambda?: LambdaPull
 }
 
 /** What the data plane checks a request against. */
@@ -73,9 +78,11 @@ function decide(ctx: DataPlaneAuthContext, input: AuthorizeInput): AuthorizeResu
     return { ok: false, reason: 'denied' }
   }
   const decided =
-    token.foreign === undefined
-      ? decideOwn(ctx, input, token, actions)
-      : decideForeign(ctx, input, token, token.foreign, actions)
+    token.lambda !== undefined
+      ? decideLambda(ctx, input, token.lambda, actions)
+      : token.foreign === undefined
+        ? decideOwn(ctx, input, token, actions)
+        : decideForeign(ctx, input, token, token.foreign, actions)
   if (decided !== undefined) return decided
   // ECR replicates what is pushed, and creates a replica with the first image pushed.
   if (actions.includes('ecr:PutImage')) {
@@ -127,6 +134,31 @@ function decideForeign(
     const policy = ctx.state.policy(token.region, access.name)
     const allowed = actions.every(
       (action) => repositoryPolicyDecision(policy, caller, action) === 'allow',
+    )
+    if (!allowed) return { ok: false, reason: 'denied' }
+  }
+  return undefined
+}
+
+/**
+ * The Lambda service pulling a function's image: the repository's policy must allow every action
+ * to both the function's creator and the service for that function (see `LambdaPull`).
+ */
+function decideLambda(
+  ctx: DataPlaneAuthContext,
+  input: AuthorizeInput,
+  pull: LambdaPull,
+  actions: readonly string[],
+): AuthorizeResult | undefined {
+  const { creator, service } = pull
+  if (foreignSessionEnded(creator, ctx.clock.now())) return unauthenticated(ctx)
+  if (!ctx.foreign.isLive(creator)) return { ok: false, reason: 'denied' }
+  for (const access of input.access) {
+    const policy = ctx.state.policy(pull.region, access.name)
+    const allowed = actions.every(
+      (action) =>
+        repositoryPolicyDecision(policy, creator, action) === 'allow' &&
+        repositoryPolicyDecision(policy, service, action) === 'allow',
     )
     if (!allowed) return { ok: false, reason: 'denied' }
   }

@@ -1,11 +1,23 @@
+import { conditionHolds } from './policy-conditions.js'
 import { elementCovers, type Statement, statementsOf } from './session-policy-eval.js'
 
 /** Who a request comes from, as a resource policy's `Principal` may name it. */
-export interface PolicyCaller {
+export type PolicyCaller = IamCaller | ServiceCaller
+
+/** An IAM user or role session. */
+export interface IamCaller {
   /** The caller's account. */
   readonly accountId: string
   /** The caller's ARNs: an assumed-role session's own and its role's, or an IAM user's. */
   readonly arns: readonly string[]
+}
+
+/** An AWS service acting on behalf of a resource, such as Lambda pulling a function's image. */
+export interface ServiceCaller {
+  /** The service principal, e.g. `lambda.amazonaws.com`. */
+  readonly service: string
+  /** The service condition keys the request carries, in lower case (`aws:sourcearn`). */
+  readonly context: Readonly<Record<string, string>>
 }
 
 /** What a repository policy says of one action by one caller. */
@@ -21,9 +33,11 @@ export type RepositoryPolicyDecision = 'allow' | 'deny' | 'none'
  * user): a `Deny` with one applies unless it names every one of them, so naming a role or the
  * account alone spares none of its sessions; an `Allow` with one applies only to a caller it
  * names in no way, the stricter side where IAM's answer is not documented. Service, federated and
- * canonical-user principals never name an IAM caller. Conditions are not evaluated, always to the
- * stricter side, as for identity policies: an `Allow` with one never applies, a `Deny` with one
- * always does.
+ * canonical-user principals never name an IAM caller; a `Service` principal names a service
+ * caller, which no `AWS` principal does. A `Condition` on the service keys (`aws:SourceArn`,
+ * `aws:SourceAccount`) with a string or ARN operator is evaluated (an IAM caller's request has
+ * neither key, so it fails); any other is left undecided, always to the stricter side: an
+ * `Allow` with it never applies, a `Deny` with it always does (see `conditionHolds`).
  */
 export function repositoryPolicyDecision(
   policyText: string | undefined,
@@ -31,11 +45,18 @@ export function repositoryPolicyDecision(
   action: string,
 ): RepositoryPolicyDecision {
   if (policyText === undefined) return 'none'
+  const context = 'service' in caller ? caller.context : {}
   const applying = statementsOf(policyText).filter(
     (s) => namesCaller(s, caller) && elementCovers(s.Action, s.NotAction, action, true),
   )
-  if (applying.some((s) => s.Effect === 'Deny')) return 'deny'
-  return applying.some((s) => s.Effect === 'Allow' && s.Condition === undefined) ? 'allow' : 'none'
+  const denied = applying.some(
+    (s) => s.Effect === 'Deny' && conditionHolds(s.Condition, context) !== false,
+  )
+  if (denied) return 'deny'
+  const allowed = applying.some(
+    (s) => s.Effect === 'Allow' && conditionHolds(s.Condition, context) === true,
+  )
+  return allowed ? 'allow' : 'none'
 }
 
 // --- Internal ---
@@ -53,12 +74,14 @@ function namesCaller(
 
 function principalNames(principal: unknown, caller: PolicyCaller): boolean {
   if (principal === '*') return true
+  if ('service' in caller) return servicesOf(principal).includes(caller.service)
   return awsNamesOf(principal).some((name) => awsNameMatches(name, caller))
 }
 
 /** Whether `principal` names each principal of the caller's request: its account, and each ARN. */
 function principalNamesAll(principal: unknown, caller: PolicyCaller): boolean {
   if (principal === '*') return true
+  if ('service' in caller) return servicesOf(principal).includes(caller.service)
   const names = awsNamesOf(principal)
   if (names.includes('*')) return true
   const account = { accountId: caller.accountId, arns: [] }
@@ -66,6 +89,14 @@ function principalNamesAll(principal: unknown, caller: PolicyCaller): boolean {
     names.some((name) => awsNameMatches(name, account)) &&
     caller.arns.every((arn) => names.includes(arn))
   )
+}
+
+/** The `Service` names of a `Principal` or `NotPrincipal` object. */
+function servicesOf(principal: unknown): string[] {
+  if (typeof principal !== 'object' || principal === null) return []
+  const service = (principal as { Service?: unknown }).Service
+  const names = Array.isArray(service) ? service : [service]
+  return names.filter((name): name is string => typeof name === 'string')
 }
 
 /** The `AWS` names of a `Principal` or `NotPrincipal` object. */
@@ -76,7 +107,7 @@ function awsNamesOf(principal: unknown): string[] {
   return names.filter((name): name is string => typeof name === 'string')
 }
 
-function awsNameMatches(name: string, caller: PolicyCaller): boolean {
+function awsNameMatches(name: string, caller: IamCaller): boolean {
   if (name === '*' || name === caller.accountId) return true
   if (/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:root$/.test(name)) {
     return name.split(':')[4] === caller.accountId

@@ -251,6 +251,23 @@ export interface AwsFake extends FakeServer {
    *   ARN of another account.
    */
   foreignCredentials(identity: ForeignIdentityRequest): ForeignCredentials
+  /**
+   * Registry credentials with which the Lambda service pulls the image of `functionArn`
+   * (`arn:aws:lambda:<region>:<account>:function:<name>`, of another account), as it does when
+   * that function is created or updated by `creator` (an IAM user of the function's account by
+   * default, or a session of `creator.roleArn`, as {@link foreignCredentials} makes them). Lambda
+   * takes images only from a repository of the function's region, and each request needs the
+   * repository's policy, there, to allow its ECR actions both to the creator (its account, its
+   * role or `*`) and to the service principal `lambda.amazonaws.com` with the function's ARN as
+   * `aws:SourceArn` and its account as `aws:SourceAccount`: `StringEquals`, `StringLike`,
+   * `ArnEquals` and `ArnLike` conditions on those keys are evaluated, any other condition leaves an
+   * `Allow` out.
+   * @throws TypeError for a function ARN of another form, or of the fake's own account.
+   */
+  lambdaPullCredentials(
+    functionArn: string,
+    creator?: { readonly roleArn?: string },
+  ): { readonly registry: string; readonly username: string; readonly password: string }
   /** A role created through the fake's IAM (`CreateRole`), by name in any case, or `undefined`. */
   getRole(name: string): FakeRole | undefined
   /** Names of the roles created through the fake's IAM and not deleted, oldest first. */
