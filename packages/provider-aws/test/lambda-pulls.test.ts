@@ -14,6 +14,15 @@ const REPLICA = 'eu-west-1'
 const fn = (region: string, account = ACCOUNT) =>
   `arn:aws:lambda:${region}:${account}:function:image-user`
 
+/** The account granted, without its functions. */
+const ACCOUNT_ONLY: AwsCrossAccountAccess = {
+  type: 'aws',
+  accountIds: [ACCOUNT],
+  roleArns: [],
+  regions: [],
+  allowedServiceTypes: [],
+}
+
 function workerGrant(regions: string[], accountIds = [ACCOUNT]): AwsCrossAccountAccess {
   return { type: 'aws', accountIds, roleArns: [], regions, allowedServiceTypes: ['worker'] }
 }
@@ -60,26 +69,14 @@ describe('Lambda functions of a granted account pull as ECR lets them (AWS fake)
     await using fake = await startAwsFake()
     const { registry, name } = await repositoryWithImage(fake)
     await registry.addCrossAccountAccess(name, workerGrant([REGION]))
-    await registry.removeCrossAccountAccess(name, {
-      type: 'aws',
-      accountIds: [ACCOUNT],
-      roleArns: [],
-      regions: [],
-      allowedServiceTypes: [],
-    })
+    await registry.removeCrossAccountAccess(name, ACCOUNT_ONLY)
     expect(await manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')).toBe(403)
   })
 
   it('an account grant alone lets the account’s users pull, not its functions', async () => {
     await using fake = await startAwsFake()
     const { registry, name } = await repositoryWithImage(fake)
-    await registry.addCrossAccountAccess(name, {
-      type: 'aws',
-      accountIds: [ACCOUNT],
-      roleArns: [],
-      regions: [],
-      allowedServiceTypes: [],
-    })
+    await registry.addCrossAccountAccess(name, ACCOUNT_ONLY)
     expect(await manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')).toBe(403)
   })
 })

@@ -64,6 +64,16 @@ async function sessionLogin(repository: string, actions: string[]): Promise<Logi
   return login(fake, { accessKeyId: session.accessKeyId ?? '' })
 }
 
+/** Seed a repository of us-east-1 whose policy holds `statements`. */
+function withPolicy(name: string, statements: readonly Record<string, unknown>[]): void {
+  fake.seedRepository('us-east-1', name)
+  fake.seedPolicy(
+    'us-east-1',
+    name,
+    JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+  )
+}
+
 async function request(
   who: Login | undefined,
   method: string,
@@ -200,15 +210,9 @@ describe('AWS fake: the data plane', () => {
   it("a repository policy's Deny of one action of a request refuses the whole request", async () => {
     // A monolithic upload is three ECR actions: a Deny of the last one refuses it, though the
     // base identity's own policies allow every action.
-    fake.seedRepository('us-east-1', 'denied/complete')
-    fake.seedPolicy(
-      'us-east-1',
-      'denied/complete',
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'ecr:CompleteLayerUpload' }],
-      }),
-    )
+    withPolicy('denied/complete', [
+      { Effect: 'Deny', Principal: '*', Action: 'ecr:CompleteLayerUpload' },
+    ])
     const base = await login(fake)
     expect(await request(base, 'POST', '/v2/denied/complete/blobs/uploads/')).toBe(202)
     const config = Buffer.from('{"denied":true}')
@@ -221,15 +225,7 @@ describe('AWS fake: the data plane', () => {
   it("a repository policy's Deny naming a session's role refuses the session", async () => {
     // To a resource policy a role session is its own ARN and its role's: a Deny of the role
     // reaches every session of it, whatever the session's policies allow.
-    fake.seedRepository('us-east-1', 'denied/role')
-    fake.seedPolicy(
-      'us-east-1',
-      'denied/role',
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: { AWS: ROLE }, Action: 'ecr:*' }],
-      }),
-    )
+    withPolicy('denied/role', [{ Effect: 'Deny', Principal: { AWS: ROLE }, Action: 'ecr:*' }])
     const session = await sessionLogin('denied/role', PUSH)
     expect(await request(session, 'GET', '/v2/denied/role/manifests/latest')).toBe(403)
     // The base identity is not the role: it is let in (no such tag).
