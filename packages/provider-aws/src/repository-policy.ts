@@ -191,8 +191,9 @@ function onlyActions(statement: Record<string, unknown>, ours: readonly string[]
 }
 
 /**
- * Exactly what we write: one block, under an operator that says "the source is one of these",
- * holding `aws:sourceArn` alone with at least one value. A negated (`StringNotLike`), set
+ * Exactly what we write: one block, under an operator that says "the source is one of these"
+ * and takes our values' wildcard (`StringLike`, `ArnLike`, `ArnEquals`), holding `aws:sourceArn`
+ * alone with at least one value. `StringEquals`, a negated (`StringNotLike`), set
  * (`ForAnyValue:…`) or `…IfExists` operator, a second block (both must match, where we read
  * either), or an empty one (no condition at all: any function) would be read as other grants
  * than it makes.
@@ -219,7 +220,10 @@ function onlyOf(value: unknown, ours: (text: string) => boolean): boolean {
   return list.length > 0 && list.every((item) => typeof item === 'string' && ours(item))
 }
 
-const MATCHING_OPERATORS = new Set(['stringlike', 'stringequals', 'arnlike', 'arnequals'])
+// Operators under which our `function:*` values match functions. Not StringEquals: it has no
+// wildcards, so such a statement lets no function pull, and writing it back under StringLike
+// would open it to every function of the account.
+const MATCHING_OPERATORS = new Set(['stringlike', 'arnlike', 'arnequals'])
 
 function awsPrincipalsOf(statement: Record<string, unknown>): string[] {
   const principal = statement.Principal

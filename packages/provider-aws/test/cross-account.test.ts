@@ -342,6 +342,26 @@ describe('foreign statements are preserved', () => {
       },
     ],
     [
+      'a Lambda source of every account',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: { StringLike: { 'aws:sourceArn': 'arn:aws:lambda:*:*:function:*' } },
+      },
+    ],
+    // StringEquals has no wildcards: read as grants and written back under StringLike, a source
+    // that names no function would become every function of the account.
+    [
+      'a Lambda source under StringEquals',
+      {
+        Sid: LAMBDA_SID,
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage'],
+        Condition: { StringEquals: { 'aws:sourceArn': `arn:aws:lambda:*:${A}:function:*` } },
+      },
+    ],
+    [
       'a Lambda statement without a source',
       {
         Sid: LAMBDA_SID,

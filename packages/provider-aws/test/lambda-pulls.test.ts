@@ -79,4 +79,67 @@ describe('Lambda functions of a granted account pull as ECR lets them (AWS fake)
     await registry.addCrossAccountAccess(name, ACCOUNT_ONLY)
     expect(await manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')).toBe(403)
   })
+
+  it('a statement of ours under StringEquals lets no function pull, and is refused rather than rewritten as StringLike', async () => {
+    await using fake = await startAwsFake()
+    const { registry, name } = await repositoryWithImage(fake)
+    // StringEquals has no wildcards: `function:*` names no function (a name cannot hold `*`).
+    const statements = [
+      {
+        Sid: 'ArtifactRegistryCrossAccountPull',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      },
+      {
+        Sid: 'ArtifactRegistryLambdaPull',
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Condition: {
+          StringEquals: { 'aws:sourceArn': `arn:aws:lambda:${REGION}:${ACCOUNT}:function:*` },
+        },
+      },
+    ]
+    fake.seedPolicy(REGION, name, JSON.stringify({ Version: '2012-10-17', Statement: statements }))
+    const pull = () => manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')
+    expect(await pull()).toBe(403)
+    await expect(
+      registry.addCrossAccountAccess(name, workerGrant([], [OTHER_ACCOUNT])),
+    ).rejects.toMatchObject({ code: 'CONFLICT' })
+    expect(await pull()).toBe(403)
+  })
+
+  it('an account granted without worker gets no Lambda pulls from another account’s worker grant', async () => {
+    await using fake = await startAwsFake()
+    const { registry, name } = await repositoryWithImage(fake)
+    await registry.addCrossAccountAccess(name, workerGrant([REGION]))
+    await registry.addCrossAccountAccess(name, {
+      type: 'aws',
+      accountIds: [OTHER_ACCOUNT],
+      roleArns: [],
+      regions: [],
+      allowedServiceTypes: [],
+    })
+    expect(await manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')).toBe(200)
+    expect(
+      await manifestStatus(fake.lambdaPullCredentials(fn(REGION, OTHER_ACCOUNT)), name, 'v1'),
+    ).toBe(403)
+  })
+
+  it('an account removed and granted again without worker gets its functions back only with worker', async () => {
+    await using fake = await startAwsFake()
+    const { registry, name } = await repositoryWithImage(fake)
+    const accountOnly: AwsCrossAccountAccess = {
+      type: 'aws',
+      accountIds: [ACCOUNT],
+      roleArns: [],
+      regions: [],
+      allowedServiceTypes: [],
+    }
+    await registry.addCrossAccountAccess(name, workerGrant([REGION]))
+    await registry.removeCrossAccountAccess(name, accountOnly)
+    await registry.addCrossAccountAccess(name, accountOnly)
+    expect(await manifestStatus(fake.lambdaPullCredentials(fn(REGION)), name, 'v1')).toBe(403)
+  })
 })

@@ -20,9 +20,10 @@ const CREATOR = {
   Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
   Action: PULL,
 }
+const SERVICE = { Service: 'lambda.amazonaws.com' }
 const service = (condition?: Record<string, unknown>): Record<string, unknown> => ({
   Effect: 'Allow',
-  Principal: { Service: 'lambda.amazonaws.com' },
+  Principal: SERVICE,
   Action: PULL,
   ...(condition === undefined ? {} : { Condition: condition }),
 })
@@ -71,6 +72,9 @@ describe('AWS fake: the Lambda service pulling a function’s image', () => {
     expect(await lambdaPull(FUNCTION, both)).toBe(404)
     expect(await lambdaPull(FUNCTION, repository([service()]))).toBe(403)
     expect(await lambdaPull(FUNCTION, repository([CREATOR]))).toBe(403)
+    // Another service's statement is not the Lambda service's.
+    const ec2 = { ...service(), Principal: { Service: 'ec2.amazonaws.com' } }
+    expect(await lambdaPull(FUNCTION, repository([CREATOR, ec2]))).toBe(403)
     // The service pulls only from the function's region: eu-west-1 holds no such repository.
     expect(await lambdaPull(FUNCTION.replace('us-east-1', 'eu-west-1'), both)).toBe(403)
   })
@@ -119,6 +123,50 @@ describe('AWS fake: the Lambda service pulling a function’s image', () => {
       },
       403,
     ],
+    // Several values of a key: any of them may match.
+    [
+      'two values, the second matching',
+      {
+        StringLike: {
+          'aws:SourceArn': [
+            'arn:aws:lambda:eu-west-1:444455556666:function:*',
+            `arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`,
+          ],
+        },
+      },
+      404,
+    ],
+    // StringEquals, StringLike and the ARN operators compare values case-sensitively.
+    [
+      'StringLike in another case',
+      { StringLike: { 'aws:SourceArn': `arn:aws:lambda:US-EAST-1:${ACCOUNT}:function:*` } },
+      403,
+    ],
+    // StringEquals has no wildcards: `*` stands for itself.
+    [
+      'StringEquals on a pattern',
+      { StringEquals: { 'aws:SourceArn': `arn:aws:lambda:us-east-1:${ACCOUNT}:function:*` } },
+      403,
+    ],
+    // IAM: "The ArnEquals and ArnLike condition operators behave identically".
+    [
+      'ArnEquals on a pattern',
+      { ArnEquals: { 'aws:SourceArn': `arn:aws:lambda:*:${ACCOUNT}:function:*` } },
+      404,
+    ],
+    [
+      'ArnLike on another function',
+      { ArnLike: { 'aws:SourceArn': `arn:aws:lambda:us-east-1:${ACCOUNT}:function:other` } },
+      403,
+    ],
+    [
+      'two operators, the first failing',
+      {
+        StringEquals: { 'aws:SourceAccount': '777788889999' },
+        StringLike: { 'aws:SourceArn': `arn:aws:lambda:*:${ACCOUNT}:function:*` },
+      },
+      403,
+    ],
     ['a key the fake does not model', { StringEquals: { 'aws:PrincipalOrgID': 'o-example' } }, 403],
     [
       'an operator the fake does not model',
@@ -142,6 +190,25 @@ describe('AWS fake: the Lambda service pulling a function’s image', () => {
     expect(await lambdaPull(FUNCTION, repository([CREATOR, service(), here]))).toBe(403)
     const unknown = deny({ Bool: { 'aws:SecureTransport': 'false' } })
     expect(await lambdaPull(FUNCTION, repository([CREATOR, service(), unknown]))).toBe(403)
+  })
+
+  // A policy variable takes its value from the request: here the function's own account.
+  const variable = ['arn:aws:lambda:*:$', '{aws:SourceAccount}:function:*'].join('')
+  it.each([
+    // IAM: "The ArnEquals and ArnLike condition operators behave identically".
+    [
+      'ArnEquals on a pattern',
+      { ArnEquals: { 'aws:SourceArn': `arn:aws:lambda:*:${ACCOUNT}:function:*` } },
+      SERVICE,
+    ],
+    // IAM's grammar allows numbers and booleans as condition values.
+    ['a number', { StringEquals: { 'aws:SourceAccount': Number(ACCOUNT) } }, SERVICE],
+    ['a policy variable', { StringLike: { 'aws:SourceArn': variable } }, SERVICE],
+    // IAM documents `{"AWS": "*"}` as the same as `"*"`, which names the service too.
+    ['{"AWS": "*"}', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }, { AWS: '*' }],
+  ])('a Deny with %s applies to the service', async (_, condition, principal) => {
+    const deny = { Effect: 'Deny', Principal: principal, Action: 'ecr:*', Condition: condition }
+    expect(await lambdaPull(FUNCTION, repository([CREATOR, service(), deny]))).toBe(403)
   })
 
   it('an IAM caller’s request carries no service key: an Allow conditioned on one does not let it in', async () => {

@@ -12,8 +12,9 @@ const MODELLED_KEYS: ReadonlySet<string> = new Set(['aws:sourcearn', 'aws:source
 const OPERATORS: Readonly<Record<string, (pattern: string, value: string) => boolean>> = {
   StringEquals: (pattern, value) => pattern === value,
   StringLike: (pattern, value) => anyMatch(pattern, value, false),
-  ArnEquals: (pattern, value) => arnMatches(pattern, value, false),
-  ArnLike: (pattern, value) => arnMatches(pattern, value, true),
+  // IAM: "The ArnEquals and ArnLike condition operators behave identically" (wildcards in each part).
+  ArnEquals: (pattern, value) => arnMatches(pattern, value),
+  ArnLike: (pattern, value) => arnMatches(pattern, value),
 }
 
 /**
@@ -21,7 +22,9 @@ const OPERATORS: Readonly<Record<string, (pattern: string, value: string) => boo
  * values in `context`: `true` or `false` as IAM decides it (every operator and every key of it
  * must match, a key by any of its values; a key the request lacks fails), or `undefined` when the
  * condition uses an operator or key the fake does not model, which the caller must take to the
- * stricter side. A statement without a condition holds.
+ * stricter side, as are values the fake cannot compare: a number or boolean (IAM's grammar allows
+ * them), a policy variable (`${...}`, which takes its value from the request) or no value at all.
+ * A statement without a condition holds.
  */
 export function conditionHolds(
   condition: unknown,
@@ -35,11 +38,11 @@ export function conditionHolds(
     if (test === undefined || typeof keys !== 'object' || keys === null) return undefined
     for (const [key, patterns] of Object.entries(keys)) {
       if (!MODELLED_KEYS.has(key.toLowerCase())) return undefined
-      const value = context[key.toLowerCase()]
       const list: unknown[] = Array.isArray(patterns) ? patterns : [patterns]
-      const matched =
-        value !== undefined && list.some((p) => typeof p === 'string' && test(p, value))
-      holds &&= matched
+      const strings = list.filter((p): p is string => typeof p === 'string' && !p.includes('${'))
+      if (strings.length === 0 || strings.length !== list.length) return undefined
+      const value = context[key.toLowerCase()]
+      holds &&= value !== undefined && strings.some((p) => test(p, value))
     }
   }
   return holds
@@ -49,15 +52,15 @@ export function conditionHolds(
 
 /**
  * IAM's ARN comparison: the six colon-separated parts compared one by one (the last holds the
- * rest), so a wildcard never reaches across a colon into another part.
+ * rest), each with wildcards, so a wildcard never reaches across a colon into another part.
  */
-function arnMatches(pattern: string, value: string, wildcards: boolean): boolean {
+function arnMatches(pattern: string, value: string): boolean {
   const patternParts = arnParts(pattern)
   const valueParts = arnParts(value)
   if (patternParts === undefined || valueParts === undefined) return false
   return patternParts.every((part, i) => {
     const other = valueParts[i] ?? ''
-    return wildcards ? anyMatch(part, other, false) : part === other
+    return anyMatch(part, other, false)
   })
 }
 

@@ -34,7 +34,8 @@ export type RepositoryPolicyDecision = 'allow' | 'deny' | 'none'
  * account alone spares none of its sessions; an `Allow` with one applies only to a caller it
  * names in no way, the stricter side where IAM's answer is not documented. Service, federated and
  * canonical-user principals never name an IAM caller; a `Service` principal names a service
- * caller, which no `AWS` principal does. A `Condition` on the service keys (`aws:SourceArn`,
+ * caller, which no `AWS` principal does but `{"AWS": "*"}` in a `Deny` (IAM documents it as the
+ * same as `"*"`). A `Condition` on the service keys (`aws:SourceArn`,
  * `aws:SourceAccount`) with a string or ARN operator is evaluated (an IAM caller's request has
  * neither key, so it fails); any other is left undecided, always to the stricter side: an
  * `Allow` with it never applies, a `Deny` with it always does (see `conditionHolds`).
@@ -65,7 +66,11 @@ function namesCaller(
   statement: Statement & { NotPrincipal?: unknown },
   caller: PolicyCaller,
 ): boolean {
-  if (statement.Principal !== undefined) return principalNames(statement.Principal, caller)
+  if (statement.Principal !== undefined) {
+    // IAM takes `{"AWS": "*"}` as `"*"`, which names services too; an Allow keeps to the stricter side.
+    const everyone = 'service' in caller && awsNamesOf(statement.Principal).includes('*')
+    return principalNames(statement.Principal, caller) || (everyone && statement.Effect === 'Deny')
+  }
   if (statement.NotPrincipal === undefined) return false
   return statement.Effect === 'Deny'
     ? !principalNamesAll(statement.NotPrincipal, caller)
