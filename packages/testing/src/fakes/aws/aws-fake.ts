@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { type FakeRequest, type FakeResponse, startFakeServer } from '../fake-server.js'
 import { namedFaultInjector } from '../faults.js'
 import { FakeClock } from './clock.js'
 import { EcrDataPlane } from './data-plane.js'
-import type { IssuedToken } from './data-plane-auth.js'
+import { type IssuedToken, keepNewToken } from './data-plane-auth.js'
 import { routeEcr } from './ecr-routes.js'
 import { EcrState } from './ecr-state.js'
 import { awsErrorPlane } from './faults.js'
@@ -198,12 +197,10 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
       const { roleArn } = creator
       const identity = foreign.issue(roleArn === undefined ? { accountId } : { accountId, roleArn })
       const pull = lambdaPull(functionArn, identity.caller)
-      const password = randomBytes(24).toString('base64')
-      tokensByPassword.set(password, {
+      const { password } = keepNewToken(tokensByPassword, {
         accessKeyId: 'lambda.amazonaws.com',
         roleArn: undefined,
         region: pull.region,
-        password,
         expiresAt: new Date(clock.now() + tokenLifetimeSeconds * 1000),
         lambda: pull,
       })

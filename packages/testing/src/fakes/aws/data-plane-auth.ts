@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import {
   type AuthorizeInput,
   type AuthorizeResult,
@@ -25,6 +26,19 @@ import type { AuthorizationTokenRecord } from './types.js'
 export interface IssuedToken extends AuthorizationTokenRecord {
   readonly foreign?: ForeignCaller
   readonly lambda?: LambdaPull
+}
+
+/**
+ * Keep a new token, with a fresh password, where the data plane finds it; the token is returned
+ * for its password and the caller's own log.
+ */
+export function keepNewToken(
+  tokens: Map<string, IssuedToken>,
+  token: Omit<IssuedToken, 'password'>,
+): IssuedToken {
+  const issued = { ...token, password: randomBytes(24).toString('base64') }
+  tokens.set(issued.password, issued)
+  return issued
 }
 
 /** What the data plane checks a request against. */
@@ -77,12 +91,20 @@ function decide(ctx: DataPlaneAuthContext, input: AuthorizeInput): AuthorizeResu
   if (input.access.some((access) => access.type !== 'repository')) {
     return { ok: false, reason: 'denied' }
   }
+  const { lambda, foreign } = token
   const decided =
-    token.lambda !== undefined
-      ? decideLambda(ctx, input, token.lambda, actions)
-      : token.foreign === undefined
-        ? decideOwn(ctx, input, token, actions)
-        : decideForeign(ctx, input, token, token.foreign, actions)
+    lambda !== undefined
+      ? decideByPolicy(
+          ctx,
+          input,
+          token.region,
+          lambda.creator,
+          [lambda.creator, lambda.service],
+          actions,
+        )
+      : foreign !== undefined
+        ? decideByPolicy(ctx, input, token.region, foreign, [foreign], actions)
+        : decideOwn(ctx, input, token, actions)
   if (decided !== undefined) return decided
   // ECR replicates what is pushed, and creates a replica with the first image pushed.
   if (actions.includes('ecr:PutImage')) {
@@ -117,48 +139,26 @@ function decideOwn(
 }
 
 /**
- * A caller of another account: only the repository's policy can let it in, for every action.
- * A repository that does not exist has no policy, so it is refused as one the caller may not use.
+ * A caller of another account, or the Lambda service pulling for a function of one: only the
+ * repository's policy can let it in, allowing every action to each of `callers` (the caller
+ * itself; the function's creator and the service, see `LambdaPull`). The token dies with the
+ * session behind `identity`, as an own caller's does. A repository that does not exist has no
+ * policy, so it is refused as one the caller may not use.
  */
-function decideForeign(
+function decideByPolicy(
   ctx: DataPlaneAuthContext,
   input: AuthorizeInput,
-  token: AuthorizationTokenRecord,
-  caller: ForeignCaller,
+  region: string,
+  identity: ForeignCaller,
+  callers: readonly PolicyCaller[],
   actions: readonly string[],
 ): AuthorizeResult | undefined {
-  // Its token dies with the session behind it, as an own caller's does.
-  if (foreignSessionEnded(caller, ctx.clock.now())) return unauthenticated(ctx)
-  if (!ctx.foreign.isLive(caller)) return { ok: false, reason: 'denied' }
+  if (foreignSessionEnded(identity, ctx.clock.now())) return unauthenticated(ctx)
+  if (!ctx.foreign.isLive(identity)) return { ok: false, reason: 'denied' }
   for (const access of input.access) {
-    const policy = ctx.state.policy(token.region, access.name)
-    const allowed = actions.every(
-      (action) => repositoryPolicyDecision(policy, caller, action) === 'allow',
-    )
-    if (!allowed) return { ok: false, reason: 'denied' }
-  }
-  return undefined
-}
-
-/**
- * The Lambda service pulling a function's image: the repository's policy must allow every action
- * to both the function's creator and the service for that function (see `LambdaPull`).
- */
-function decideLambda(
-  ctx: DataPlaneAuthContext,
-  input: AuthorizeInput,
-  pull: LambdaPull,
-  actions: readonly string[],
-): AuthorizeResult | undefined {
-  const { creator, service } = pull
-  if (foreignSessionEnded(creator, ctx.clock.now())) return unauthenticated(ctx)
-  if (!ctx.foreign.isLive(creator)) return { ok: false, reason: 'denied' }
-  for (const access of input.access) {
-    const policy = ctx.state.policy(pull.region, access.name)
-    const allowed = actions.every(
-      (action) =>
-        repositoryPolicyDecision(policy, creator, action) === 'allow' &&
-        repositoryPolicyDecision(policy, service, action) === 'allow',
+    const policy = ctx.state.policy(region, access.name)
+    const allowed = actions.every((action) =>
+      callers.every((caller) => repositoryPolicyDecision(policy, caller, action) === 'allow'),
     )
     if (!allowed) return { ok: false, reason: 'denied' }
   }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import type { FakeResponse } from '../fake-server.js'
 import { tokenPage } from '../pagination.js'
 import type { FakeClock } from './clock.js'
 import type { EcrDataPlane } from './data-plane.js'
-import type { IssuedToken } from './data-plane-auth.js'
+import { type IssuedToken, keepNewToken } from './data-plane-auth.js'
 import { EcrState } from './ecr-state.js'
 import { type ForeignCaller, foreignSessionEnded } from './foreign-identities.js'
 import type { IamEvaluator } from './iam-evaluator.js'
@@ -89,23 +88,21 @@ function routeForeign(ctx: EcrContext, caller: ForeignCaller, operation: string)
 }
 
 function issueToken(ctx: EcrContext): FakeResponse {
-  const password = randomBytes(24).toString('base64')
-  const expiresAt = new Date(ctx.clock.now() + ctx.tokenLifetimeSeconds * 1000)
-  const record: IssuedToken = {
+  const token = keepNewToken(ctx.tokensByPassword, {
     accessKeyId: ctx.accessKeyId,
     roleArn: ctx.foreign?.role?.arn ?? ctx.session?.roleArn,
     region: ctx.region,
-    password,
-    expiresAt,
+    expiresAt: new Date(ctx.clock.now() + ctx.tokenLifetimeSeconds * 1000),
     ...(ctx.foreign === undefined ? {} : { foreign: ctx.foreign }),
-  }
-  ctx.tokens.push(record)
-  ctx.tokensByPassword.set(password, record)
+  })
+  ctx.tokens.push(token)
   // The registry the token opens, which the fake serves on 127.0.0.1.
   const proxyEndpoint = ctx.dataPlane.url
-  const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64')
+  const authorizationToken = Buffer.from(`AWS:${token.password}`).toString('base64')
   return jsonOk({
-    authorizationData: [{ authorizationToken, expiresAt: epochSeconds(expiresAt), proxyEndpoint }],
+    authorizationData: [
+      { authorizationToken, expiresAt: epochSeconds(token.expiresAt), proxyEndpoint },
+    ],
   })
 }
 

@@ -13,8 +13,8 @@ const OPERATORS: Readonly<Record<string, (pattern: string, value: string) => boo
   StringEquals: (pattern, value) => pattern === value,
   StringLike: (pattern, value) => anyMatch(pattern, value, false),
   // IAM: "The ArnEquals and ArnLike condition operators behave identically" (wildcards in each part).
-  ArnEquals: (pattern, value) => arnMatches(pattern, value),
-  ArnLike: (pattern, value) => arnMatches(pattern, value),
+  ArnEquals: arnMatches,
+  ArnLike: arnMatches,
 }
 
 /**
@@ -58,10 +58,7 @@ function arnMatches(pattern: string, value: string): boolean {
   const patternParts = arnParts(pattern)
   const valueParts = arnParts(value)
   if (patternParts === undefined || valueParts === undefined) return false
-  return patternParts.every((part, i) => {
-    const other = valueParts[i] ?? ''
-    return anyMatch(part, other, false)
-  })
+  return patternParts.every((part, i) => anyMatch(part, valueParts[i] ?? '', false))
 }
 
 function arnParts(arn: string): string[] | undefined {

@@ -68,7 +68,7 @@ function namesCaller(
 ): boolean {
   if (statement.Principal !== undefined) {
     // IAM takes `{"AWS": "*"}` as `"*"`, which names services too; an Allow keeps to the stricter side.
-    const everyone = 'service' in caller && awsNamesOf(statement.Principal).includes('*')
+    const everyone = 'service' in caller && namesOf(statement.Principal, 'AWS').includes('*')
     return principalNames(statement.Principal, caller) || (everyone && statement.Effect === 'Deny')
   }
   if (statement.NotPrincipal === undefined) return false
@@ -79,15 +79,15 @@ function namesCaller(
 
 function principalNames(principal: unknown, caller: PolicyCaller): boolean {
   if (principal === '*') return true
-  if ('service' in caller) return servicesOf(principal).includes(caller.service)
-  return awsNamesOf(principal).some((name) => awsNameMatches(name, caller))
+  if ('service' in caller) return namesOf(principal, 'Service').includes(caller.service)
+  return namesOf(principal, 'AWS').some((name) => awsNameMatches(name, caller))
 }
 
 /** Whether `principal` names each principal of the caller's request: its account, and each ARN. */
 function principalNamesAll(principal: unknown, caller: PolicyCaller): boolean {
   if (principal === '*') return true
-  if ('service' in caller) return servicesOf(principal).includes(caller.service)
-  const names = awsNamesOf(principal)
+  if ('service' in caller) return namesOf(principal, 'Service').includes(caller.service)
+  const names = namesOf(principal, 'AWS')
   if (names.includes('*')) return true
   const account = { accountId: caller.accountId, arns: [] }
   return (
@@ -96,19 +96,11 @@ function principalNamesAll(principal: unknown, caller: PolicyCaller): boolean {
   )
 }
 
-/** The `Service` names of a `Principal` or `NotPrincipal` object. */
-function servicesOf(principal: unknown): string[] {
+/** The names of one kind of a `Principal` or `NotPrincipal` object (one or a list). */
+function namesOf(principal: unknown, kind: 'AWS' | 'Service'): string[] {
   if (typeof principal !== 'object' || principal === null) return []
-  const service = (principal as { Service?: unknown }).Service
-  const names = Array.isArray(service) ? service : [service]
-  return names.filter((name): name is string => typeof name === 'string')
-}
-
-/** The `AWS` names of a `Principal` or `NotPrincipal` object. */
-function awsNamesOf(principal: unknown): string[] {
-  if (typeof principal !== 'object' || principal === null) return []
-  const aws = (principal as { AWS?: unknown }).AWS
-  const names = Array.isArray(aws) ? aws : [aws]
+  const value = (principal as Record<string, unknown>)[kind]
+  const names = Array.isArray(value) ? value : [value]
   return names.filter((name): name is string => typeof name === 'string')
 }
 
