@@ -1,6 +1,7 @@
-// `npm run bench` (in tools/): our registry against registry:2, and for blob transfers a lean C
-// reference, on this machine, printed as a table on stdout with progress on stderr. A report, not a
-// test: nothing here asserts timings.
+// `npm run bench` (in tools/): our registry against registry:2, for blob transfers a lean C
+// reference, and for concurrent pushes Node's HTTP server discarding the bodies, on this machine,
+// printed as a table on stdout with progress on stderr. A report, not a test: nothing here asserts
+// timings.
 // Like the packages, the sources import each other with `.js`: `npm run bench` builds the
 // packages, compiles these files to bench/dist (bench/tsconfig.json) and runs bench/dist/main.js.
 import { execFile } from 'node:child_process'
@@ -16,7 +17,14 @@ import { headFigure } from './head-scenario.js'
 import { type Figure, format, progress } from './measure.js'
 import { memoryFigure } from './memory-scenario.js'
 import { startReference } from './reference-server.js'
-import { OURS_MAIN_THREAD, REFERENCE, type ServerName, startServers } from './registries.js'
+import {
+  NODE_DISCARD,
+  OURS_MAIN_THREAD,
+  REFERENCE,
+  type ServerName,
+  startNodeDiscard,
+  startServers,
+} from './registries.js'
 import { renderReport } from './report.js'
 import type { Pass, Settings } from './settings.js'
 import { skopeoFigure } from './skopeo-scenario.js'
@@ -39,6 +47,12 @@ const HASHING_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent'
  * ours, and it serves nothing else.
  */
 const REFERENCE_SCENARIOS: readonly ScenarioName[] = ['blob', 'curl', 'concurrent']
+
+/**
+ * The scenario Node's HTTP server discarding bodies also runs: the one whose target depends most
+ * on how much receiving alone costs. It keeps nothing, so it cannot serve the pulls of the others.
+ */
+const NODE_DISCARD_SCENARIOS: readonly ScenarioName[] = ['concurrent']
 
 const USAGE = [
   'usage: npm run bench -- [--runs N≥1] [--head-seconds S>0] [--only NAME,…]',
@@ -128,18 +142,22 @@ async function runPlan(
         if ('skipped' in reference) notes.push(reference.skipped)
         else servers.push(reference)
       }
+      if (scenarios.some((scenario) => NODE_DISCARD_SCENARIOS.includes(scenario)))
+        servers.push(await startNodeDiscard(auth))
       const pass = { servers, auth, settings }
       const without = (...names: ServerName[]): Pass => ({
         ...pass,
         servers: servers.filter((s) => !names.includes(s.name)),
       })
       // Hashing plays no part in these: ours with its defaults against registry:2 only.
-      const requests = without(OURS_MAIN_THREAD, REFERENCE)
+      const requests = without(OURS_MAIN_THREAD, REFERENCE, NODE_DISCARD)
+      const transfers = without(NODE_DISCARD)
       progress(`auth ${auth.label}: ${servers.map((s) => `${s.name} at ${s.url}`).join(', ')}`)
-      if (scenarios.includes('blob')) figures.push(...(await blobFigures(pass, blobs)))
-      if (scenarios.includes('curl')) figures.push(...(await curlFigures(pass, blobs)))
+      if (scenarios.includes('blob')) figures.push(...(await blobFigures(transfers, blobs)))
+      if (scenarios.includes('curl')) figures.push(...(await curlFigures(transfers, blobs)))
       if (scenarios.includes('concurrent')) figures.push(await concurrentFigure(pass, blobs))
-      if (scenarios.includes('memory')) figures.push(await memoryFigure(without(REFERENCE), blobs))
+      if (scenarios.includes('memory'))
+        figures.push(await memoryFigure(without(REFERENCE, NODE_DISCARD), blobs))
       if (scenarios.includes('head')) figures.push(await headFigure(requests))
       if (scenarios.includes('tags')) figures.push(await tagsFigure(requests))
       if (scenarios.includes('skopeo')) figures.push(await skopeoFigure(requests))

@@ -1,5 +1,11 @@
 import { cpuSeconds } from './processes.js'
-import { OURS_MAIN_THREAD, REFERENCE, type Server, type ServerName } from './registries.js'
+import {
+  NODE_DISCARD,
+  OURS_MAIN_THREAD,
+  REFERENCE,
+  type Server,
+  type ServerName,
+} from './registries.js'
 import {
   perThreadGroup,
   THREAD_GROUPS,
@@ -33,6 +39,8 @@ export interface Figure {
   mainThread?: ServerFigure
   /** The C reference (`reference-server.c`), when the scenario ran it too. */
   reference?: ServerFigure
+  /** Node's HTTP server discarding the bodies (`node-discard-server.ts`), when the scenario ran it. */
+  nodeDiscard?: ServerFigure
   /** The ratio (> 1 = ours better) the issue asks for. */
   target: number
   /** A bound ours must stay under, instead of a ratio (peak memory). */
@@ -141,7 +149,7 @@ export function format(value: number): string {
 // --- internal ---
 
 function samplesOf(): Record<ServerName, number[]> {
-  return { ours: [], [OURS_MAIN_THREAD]: [], 'registry:2': [], [REFERENCE]: [] }
+  return { ours: [], [OURS_MAIN_THREAD]: [], 'registry:2': [], [REFERENCE]: [], [NODE_DISCARD]: [] }
 }
 
 function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, number> {
@@ -150,6 +158,7 @@ function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, nu
     [OURS_MAIN_THREAD]: median(samples[OURS_MAIN_THREAD]),
     'registry:2': median(samples['registry:2']),
     [REFERENCE]: median(samples[REFERENCE]),
+    [NODE_DISCARD]: median(samples[NODE_DISCARD]),
   }
 }
 

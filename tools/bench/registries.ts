@@ -13,15 +13,24 @@ import { REGISTRY_CLI } from './registry-cli.js'
  * machine with more than one core); the second is the same server hashing uploads on its main
  * thread (`--hash-threads 0`), measured in the same run so both ratios are taken under the same
  * load. The C reference is a lean C server taking the same steps for a blob, as a gauge (see
- * `reference-server.c`).
+ * `reference-server.c`); the Node discard server is another, for what receiving alone costs (see
+ * `node-discard-server.ts`).
  */
-export type ServerName = 'ours' | typeof OURS_MAIN_THREAD | 'registry:2' | typeof REFERENCE
+export type ServerName =
+  | 'ours'
+  | typeof OURS_MAIN_THREAD
+  | 'registry:2'
+  | typeof REFERENCE
+  | typeof NODE_DISCARD
 
 /** Our server with `hashThreads: 0`. */
 export const OURS_MAIN_THREAD = 'ours, hashing on the main thread'
 
 /** `reference-server.c`: a blob server taking our server's steps for a blob, and no others. */
 export const REFERENCE = 'C reference'
+
+/** `node-discard-server.ts`: Node's HTTP server reading upload bodies and keeping nothing. */
+export const NODE_DISCARD = 'Node, bodies discarded'
 
 /** A registry process under test, with what the clients need to reach it. */
 export interface Server {
@@ -37,15 +46,16 @@ export interface Server {
   skopeoDestArgs: string[]
   /**
    * Deletes a blob's file behind the server's back, once a round no longer needs it (see
-   * `blob-scenarios.ts` for why). Neither server reads that blob again.
+   * `blob-scenarios.ts` for why). Neither server reads that blob again. Nothing to do for a
+   * server that keeps no blobs.
    */
   dropBlob(digest: string): Promise<void>
   /** Stops the process and deletes its data directory. */
   close(): Promise<void>
 }
 
-/** Where a server keeps a committed blob, from the digest's hex. */
-type BlobFile = (hex: string) => string
+/** Where a server keeps a committed blob, from the digest's hex; undefined when it keeps none. */
+type BlobFile = ((hex: string) => string) | undefined
 
 /** Our server without auth; a sibling module, compiled with this one. */
 const ANONYMOUS = fileURLToPath(new URL('./serve-anonymous.js', import.meta.url))
@@ -120,6 +130,19 @@ export async function spawnServer(
   }
 }
 
+/**
+ * Starts `node-discard-server.ts` (compiled beside this module, or from the sources under a test
+ * runner) with the Node that runs the benchmark. It ignores credentials, as the C reference does.
+ */
+export async function startNodeDiscard(auth: AuthMode): Promise<Server> {
+  const workDir = await mkdtemp(join(tmpdir(), 'bench-node-discard-'))
+  const script = import.meta.url.endsWith('.ts')
+    ? 'node-discard-server.ts'
+    : 'node-discard-server.js'
+  const path = fileURLToPath(new URL(`./${script}`, import.meta.url))
+  return spawnServer(NODE_DISCARD, process.execPath, [path], workDir, auth, undefined)
+}
+
 async function startRegistry2(auth: AuthMode): Promise<Server> {
   const registry = await startDockerRegistry({
     ...(auth.htpasswd !== undefined && {
@@ -160,7 +183,7 @@ function server(
         ? []
         : ['--dest-creds', `${credentials.username}:${credentials.password}`],
     dropBlob: async (digest) => {
-      await rm(blobFile(digest.replace(/^sha256:/, '')))
+      if (blobFile !== undefined) await rm(blobFile(digest.replace(/^sha256:/, '')))
     },
     close: () => started.close(),
   }

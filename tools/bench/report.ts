@@ -42,6 +42,7 @@ export function renderReport(figures: readonly Figure[], context: ReportContext)
     'CPU s = median user + system CPU seconds the server process used per run (robust to other load).',
     `A "↳ hashing on the main thread" row is the same scenario, in the same run, on a second copy of ours started with --hash-threads 0 (${ourDefaultHashing()}).`,
     'A "↳ C reference" row is the same scenario, in the same run, on tools/bench/reference-server.c: a lean C server taking our steps for a blob and no others (body written to a file, flushed every 16 MiB and hashed, each on its own thread; digest checked and file flushed before the 201; no auth, no metadata). Where even it misses a target, the target is out of reach of that design on this machine in this run.',
+    'A "↳ Node, bodies discarded" row (the concurrent pushes) is the same scenario, in the same run, on tools/bench/node-discard-server.ts: Node\'s own HTTP server reading each body to its end and keeping nothing (no file, no hash, no auth). No server built on Node\'s HTTP server passes its figure with this client here; its CPU s are what receiving alone costs.',
     ...context.load,
     '',
     ...table(header, figures.flatMap(rowsOf), NUMERIC),
@@ -85,15 +86,16 @@ function table(
 }
 
 /**
- * A figure's row, then one for ours hashing on its main thread and one for the C reference when
- * the scenario ran them.
+ * A figure's row, then one each for ours hashing on its main thread, the C reference and the Node
+ * discard server, those the scenario ran.
  */
 function rowsOf(figure: Figure): string[][] {
   const ours = { value: figure.ours, cpu: figure.cpuOurs, runs: figure.oursRuns }
   const rows = [row(figure, figure.scenario, ours)]
-  const { mainThread, reference } = figure
+  const { mainThread, reference, nodeDiscard } = figure
   if (mainThread !== undefined) rows.push(row(figure, '  ↳ hashing on the main thread', mainThread))
   if (reference !== undefined) rows.push(row(figure, '  ↳ C reference', reference))
+  if (nodeDiscard !== undefined) rows.push(row(figure, '  ↳ Node, bodies discarded', nodeDiscard))
   return rows
 }
 

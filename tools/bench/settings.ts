@@ -1,6 +1,6 @@
 import type { AuthMode } from './auth.js'
 import { type Figure, type Medians, medians, type Repetitions } from './measure.js'
-import { OURS_MAIN_THREAD, REFERENCE, type Server } from './registries.js'
+import { NODE_DISCARD, OURS_MAIN_THREAD, REFERENCE, type Server } from './registries.js'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
@@ -93,6 +93,7 @@ function toFigure(
 ): Figure {
   const mainThread = result.value[OURS_MAIN_THREAD]
   const reference = result.value[REFERENCE]
+  const nodeDiscard = result.value[NODE_DISCARD]
   return {
     scenario,
     auth: auth.label,
@@ -114,6 +115,13 @@ function toFigure(
     }),
     ...(!Number.isNaN(reference) && {
       reference: { value: reference, cpu: result.cpu[REFERENCE], runs: result.runs[REFERENCE] },
+    }),
+    ...(!Number.isNaN(nodeDiscard) && {
+      nodeDiscard: {
+        value: nodeDiscard,
+        cpu: result.cpu[NODE_DISCARD],
+        runs: result.runs[NODE_DISCARD],
+      },
     }),
     target,
     // The targets are for auth on; the no-auth pass is there to show bcrypt's share.

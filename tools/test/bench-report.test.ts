@@ -181,6 +181,7 @@ describe('renderReport', () => {
           oursRuns: [900, 780, 700],
           registry2Runs: [250, 250, 250],
           reference: { value: 1100, cpu: 0.7, runs: [1100, 1050, 1200] },
+          nodeDiscard: { value: 2000, cpu: 0.2, runs: [2000, 1900, 2100] },
         }),
       ],
       context,
@@ -217,6 +218,24 @@ describe('renderReport', () => {
       '≥ 3.2×',
       'yes 3/3',
       '0.700',
+      '2.100',
+    ])
+    // After the C reference: the gauges in a fixed order, each against the same registry:2 runs.
+    const gauges = report.split('\n').filter((line) => line.startsWith('  ↳'))
+    expect(gauges.map((line) => line.split(/ {2,}/)[1])).toEqual([
+      '↳ C reference',
+      '↳ Node, bodies discarded',
+    ])
+    expect(rowOf(report, '  ↳ Node, bodies discarded')).toEqual([
+      'token',
+      'MB/s',
+      '2000',
+      '250.0',
+      '8.00×',
+      '7.60–8.40×',
+      '≥ 3.2×',
+      'yes 3/3',
+      '0.200',
       '2.100',
     ])
   })
