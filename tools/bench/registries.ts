@@ -135,6 +135,7 @@ export async function spawnServer(
  * runner) with the Node that runs the benchmark. It ignores credentials, as the C reference does.
  */
 export async function startNodeDiscard(auth: AuthMode): Promise<Server> {
+  // Empty, as it stores nothing: a folder of its own only because closing a server deletes one.
   const workDir = await mkdtemp(join(tmpdir(), 'bench-node-discard-'))
   const script = import.meta.url.endsWith('.ts')
     ? 'node-discard-server.ts'
