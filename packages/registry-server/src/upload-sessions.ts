@@ -179,6 +179,10 @@ export class UploadSessions {
   ): Promise<number> {
     return this.#mutex.run(id, async () => {
       const state = await this.#usableState(repository, id)
+      // Asked before the first write too: the request may have waited here, behind another one
+      // of the session, while its credential was revoked; checked only after a write, its body
+      // went into the session all the same.
+      stillAllowed?.()
       if (range !== undefined) checkChunk(range, state.size, declaredBytes)
       const live = this.#live.get(id)
       const hasher = live?.hasher
@@ -209,11 +213,14 @@ export class UploadSessions {
 
   /**
    * Verify the digest, commit the blob and link it into the repository.
-   * @param allowed checked under the repository's lock before the link (see `MutationGuard`)
+   * @param allowed checked under the session's lock before anything is done to it (a digest that
+   *   does not match ends the session), and again under the repository's lock before the link
+   *   (see `MutationGuard`)
    */
   finish(repository: string, id: string, digest: string, allowed?: MutationGuard): Promise<void> {
     return this.#mutex.run(id, async () => {
       await this.#usableState(repository, id)
+      allowed?.()
       const parsed = parseDigest(digest)
       if (parsed === undefined)
         throw new OciError('DIGEST_INVALID', { detail: `invalid digest ${digest}` })
@@ -241,10 +248,16 @@ export class UploadSessions {
     })
   }
 
-  /** Cancel a session. @throws OciError BLOB_UPLOAD_UNKNOWN */
-  cancel(repository: string, id: string): Promise<void> {
+  /**
+   * Cancel a session.
+   * @param allowed checked under the session's lock, before the session is removed: a cancel may
+   *   have waited there (behind a long PATCH) while its credential was revoked
+   * @throws OciError BLOB_UPLOAD_UNKNOWN
+   */
+  cancel(repository: string, id: string, allowed?: MutationGuard): Promise<void> {
     return this.#mutex.run(id, async () => {
       await this.#usableState(repository, id)
+      allowed?.()
       await this.cancelNow(id)
     })
   }

@@ -71,7 +71,9 @@ export async function finishUpload(ctx: RouteContext): Promise<void> {
 
 /** `DELETE <upload location>` (end-14): cancel. */
 export async function cancelUpload(ctx: RouteContext): Promise<void> {
-  await ctx.uploads.cancel(ctx.repository, ctx.param)
+  // Checked again once the session is ours: the cancel may have waited behind another request of
+  // the session while its credential was revoked or its repository deleted.
+  await ctx.uploads.cancel(ctx.repository, ctx.param, ctx.accessStillHeld)
   sendEmpty(ctx, 204)
 }
 
