@@ -15,11 +15,9 @@ const PLACEHOLDER = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/
  *   (its value is never shown)
  */
 export function withAdminPassword(json: unknown, env: NodeJS.ProcessEnv, source: string): unknown {
-  const binding = json as { platform?: unknown; adminCredentials?: { password?: unknown } } | null
-  const password = binding?.adminCredentials?.password
-  if (binding?.platform !== 'local' || typeof password !== 'string') return json
-  const name = PLACEHOLDER.exec(password)?.[1]
+  const name = adminPasswordVariable(json)
   if (name === undefined) return json
+  const binding = json as { adminCredentials: { password: string } }
   const value = env[name]
   if (!value) {
     const problem = `names ${name}, which is not set`
@@ -30,4 +28,15 @@ export function withAdminPassword(json: unknown, env: NodeJS.ProcessEnv, source:
     )
   }
   return { ...binding, adminCredentials: { ...binding.adminCredentials, password: value } }
+}
+
+/**
+ * The variable a `local` binding's `adminCredentials.password` of `${VAR}` names, as
+ * {@link withAdminPassword} reads it; `undefined` for any other binding or password.
+ */
+export function adminPasswordVariable(json: unknown): string | undefined {
+  const binding = json as { platform?: unknown; adminCredentials?: { password?: unknown } } | null
+  const password = binding?.adminCredentials?.password
+  if (binding?.platform !== 'local' || typeof password !== 'string') return undefined
+  return PLACEHOLDER.exec(password)?.[1]
 }

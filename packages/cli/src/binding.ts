@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import {
   type ArtifactRegistry,
   type ArtifactRegistryBinding,
@@ -6,7 +7,7 @@ import {
   loadBinding,
   parseBinding,
 } from '@artifact-registry/core'
-import { withAdminPassword } from './admin-password-placeholder.js'
+import { adminPasswordVariable, withAdminPassword } from './admin-password-placeholder.js'
 import { parseConfigJson, readConfigFile } from './config-file.js'
 
 /** The binding name used when `--binding` is not given. */
@@ -100,4 +101,20 @@ export function parseBindingText(
     env,
     source: file,
   })
+}
+
+/**
+ * The variable a `--binding-file`'s `${VAR}` admin password is read from (see
+ * {@link withAdminPassword}), or `undefined`: no file, no such placeholder, or a file that cannot
+ * be read or parsed (opening the registry reports that).
+ */
+export async function bindingFilePasswordVariable(
+  source: BindingSource,
+): Promise<string | undefined> {
+  if (source.bindingFile === undefined) return undefined
+  try {
+    return adminPasswordVariable(JSON.parse(await readFile(source.bindingFile, 'utf8')))
+  } catch {
+    return undefined
+  }
 }

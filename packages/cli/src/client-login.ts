@@ -6,6 +6,31 @@ import { UsageError } from './failure.js'
 export const LOGIN_CLIENTS = ['docker', 'podman', 'buildah', 'skopeo'] as const
 export type LoginClient = (typeof LOGIN_CLIENTS)[number]
 
+// The command's own secret settings: a binding (a `local` one may hold the registry's admin
+// password) and the admin password `serve` and `provision local` read by default.
+const BINDING_VARIABLE = /^(ARTIFACT_REGISTRY|ALIEN)_.+_BINDING$/
+const ADMIN_PASSWORD_VARIABLE = 'ARTIFACT_REGISTRY_ADMIN_PASSWORD'
+
+/**
+ * The environment a client logs in with: `env` without the command's own secrets (every binding
+ * variable, `ARTIFACT_REGISTRY_ADMIN_PASSWORD`, and `withheld`, such as the variable a binding
+ * file's admin password is read from). The client needs only the scoped credential on its stdin;
+ * passed on, the admin password reached it and every credential helper or plugin it starts.
+ */
+export function clientEnvironment(
+  env: NodeJS.ProcessEnv,
+  withheld: readonly string[] = [],
+): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) =>
+        !BINDING_VARIABLE.test(name) &&
+        name !== ADMIN_PASSWORD_VARIABLE &&
+        !withheld.includes(name),
+    ),
+  )
+}
+
 /** What a finished client login printed. */
 export interface ClientOutput {
   stdout: string

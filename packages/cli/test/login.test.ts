@@ -8,7 +8,7 @@ import {
 } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
-import { cli, parseJson } from './support/command.js'
+import { cli, parseJson, writeBindingFile } from './support/command.js'
 import { dockerMissing, importTinyImage, removeImages } from './support/docker.js'
 import { boundRegistryForFile } from './support/registry.js'
 
@@ -67,6 +67,43 @@ describe('login', () => {
     expect(args.join(' ')).not.toContain(password)
     expect(result.stdout).not.toContain(password)
     expect(await basicStatus(summary.username, password)).toBe(200)
+  })
+
+  it("keeps the command's own secrets out of the client's environment", async () => {
+    // The client needs a scoped credential only; the admin password the binding mints with
+    // would reach it (and every credential helper or plugin it starts) through the environment.
+    const { adminCredentials, ...rest } = JSON.parse(await readFile(bound.bindingFile, 'utf8')) as {
+      adminCredentials: { username: string; password: string }
+    }
+    const placeholderFile = await writeBindingFile(
+      workDir,
+      { ...rest, adminCredentials: { ...adminCredentials, password: `\${LOGIN_ADMIN_SECRET}` } },
+      'placeholder-binding.json',
+    )
+    const client = await recordingClient('environment', 'env > "$(dirname "$0")/env"')
+    const result = await cli(['login', 'artifacts/app', '--binding-file', placeholderFile], {
+      env: {
+        PATH: client.path,
+        LOGIN_ADMIN_SECRET: adminCredentials.password,
+        ARTIFACT_REGISTRY_ADMIN_PASSWORD: 'serve-admin-secret',
+        ARTIFACT_REGISTRY_OTHER_BINDING: JSON.stringify({ ...rest, adminCredentials }),
+        ALIEN_OTHER_BINDING: '{"service":"local"}',
+        KEPT_FOR_THE_CLIENT: 'yes',
+      },
+    })
+    expect(result.status).toBe(EXIT.ok)
+    const text = await readFile(join(client.path.split(delimiter)[0] as string, 'env'), 'utf8')
+    const names = text.split('\n').map((line) => line.slice(0, line.indexOf('=')))
+    const withheld = [
+      'LOGIN_ADMIN_SECRET',
+      'ARTIFACT_REGISTRY_ADMIN_PASSWORD',
+      'ARTIFACT_REGISTRY_OTHER_BINDING',
+      'ALIEN_OTHER_BINDING',
+    ]
+    expect(names.filter((name) => withheld.includes(name))).toEqual([])
+    expect(text.includes(adminCredentials.password)).toBe(false)
+    // What the client does need (its PATH, its own settings) is passed on as before.
+    expect(names).toEqual(expect.arrayContaining(['PATH', 'KEPT_FOR_THE_CLIENT']))
   })
 
   it('a client that fails is exit 1 with what it said; a missing client says so', async () => {

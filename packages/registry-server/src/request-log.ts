@@ -26,7 +26,10 @@ export function traceRequest(log: Log, req: IncomingMessage, res: ServerResponse
     const serverFault = failure !== undefined && answer === undefined
     const level = serverFault || (answer === undefined && res.statusCode >= 500) ? 'error' : 'info'
     if (!log.enabled(level)) return
-    const [path = '', query] = (req.url ?? '').split('?', 2)
+    const [target = '', query] = (req.url ?? '').split('?', 2)
+    // An absolute-form target (`http://user:password@host/v2/`) names its origin, userinfo
+    // included: only its path is logged, as for the usual `/v2/…`.
+    const path = target.replace(ABSOLUTE_FORM_ORIGIN, '')
     const event: LogEvent = {
       level,
       msg: level === 'error' ? 'request failed' : 'request',
@@ -46,6 +49,9 @@ export function traceRequest(log: Log, req: IncomingMessage, res: ServerResponse
 }
 
 // --- Internal ---
+
+/** The scheme and authority an absolute-form request target starts with. */
+const ABSOLUTE_FORM_ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/]*/i
 
 function debugFields(
   req: IncomingMessage,

@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander'
+import { type BindingSource, bindingFilePasswordVariable } from '../binding.js'
 import {
   ClientLoginError,
   checkBasicAuth,
   checkInsecureFlag,
+  clientEnvironment,
   clientNotInstalled,
   LOGIN_CLIENTS,
   type LoginClient,
@@ -47,6 +49,10 @@ export function addLoginCommand(program: Command, context: CommandContext): void
         if (lookup === 'not executable') {
           throw new ClientLoginError(`${options.client} on PATH cannot be run (not executable)`)
         }
+        const passwordVariable = await bindingFilePasswordVariable(
+          command.optsWithGlobals<BindingSource>(),
+        )
+        const env = clientEnvironment(context.io.env, passwordVariable ? [passwordVariable] : [])
         // Ctrl-C during the mint takes back what it made; during the login, the client's run
         // takes the signal.
         const { credentials, said } = await context.withRegistryUntilSettled(
@@ -58,7 +64,7 @@ export function addLoginCommand(program: Command, context: CommandContext): void
             try {
               const said = await runClientLogin(options.client, credentials, {
                 insecure: options.insecure,
-                env: context.io.env,
+                env,
                 signal: context.signal,
               })
               return { credentials, said }

@@ -1,4 +1,6 @@
+import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { basicAuth } from '@artifact-registry/test-kit'
@@ -109,6 +111,25 @@ describe('startLocalRegistry logging', () => {
     })
     expect(JSON.stringify([...info, ...debug])).not.toContain('after-this')
     expectNoSecrets(JSON.stringify([...info, ...debug]))
+  })
+
+  it('logs only the path of an absolute-form target, never the credentials in its authority', async () => {
+    const events: LogEvent[] = []
+    await using registry = await startLocalRegistry({
+      adminCredentials: ADMIN,
+      logLevel: 'info',
+      logger: (event) => events.push(event),
+    })
+    // A request target may be a whole URL (RFC 9112 absolute-form), and a client configured with
+    // one that carries userinfo sends it as it is; fetch would refuse it, so the request is raw.
+    const target = `http://admin:${ADMIN.password}@${new URL(registry.url).host}/v2/?n=1`
+    const socket = connect(registry.port, '127.0.0.1')
+    socket.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    socket.resume()
+    await once(socket, 'close')
+    await expect.poll(() => events.length).toBe(1)
+    expect(events[0]).toMatchObject({ msg: 'request', method: 'GET', path: '/v2/', status: 401 })
+    expectNoSecrets(JSON.stringify(events))
   })
 
   it('silent logs nothing, and an unknown level is a TypeError', async () => {
