@@ -1,7 +1,7 @@
 import { startAwsFake } from '@artifact-registry/testing/fakes/aws'
 import { describe, expect, it } from 'vitest'
 import { deprovision, provision } from '../src/provision/index.js'
-import { REGION } from './helpers.js'
+import { REGION, REPLICA } from './helpers.js'
 import {
   conflictOf,
   deprovisionOptions,
@@ -40,5 +40,29 @@ describe('provision with another home region', () => {
     await provision(provisionOptions(fake))
     const { binding } = await provision(provisionOptions(fake, { region: NEW_HOME }))
     expect(binding.region).toBe(NEW_HOME)
+  })
+
+  it("takes the prefix's replication rule out of the former home region's registry", async () => {
+    await using fake = await startAwsFake()
+    const other = {
+      repositoryFilters: [{ filter: 'other-', filterType: 'PREFIX_MATCH' }],
+      destinations: [{ region: REPLICA, registryId: '123456789012' }],
+    }
+    await provision(provisionOptions(fake, { replicationRegions: [REPLICA] }))
+    fake.seedReplicationRules(REGION, [...fake.getReplicationRules(REGION), other])
+    const moved = { region: NEW_HOME, replicationRegions: [REPLICA] }
+    const { changes } = await provision(provisionOptions(fake, moved))
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        action: 'delete',
+        kind: 'ecr-replication-rule',
+        id: `ecr:${REGION}:123456789012:replication-rule/acme-`,
+      }),
+    )
+    // ECR would otherwise go on copying new acme- repositories of the former home region, and no
+    // later run would look there: deprovision reads only the new home region's rules.
+    await deprovision(deprovisionOptions(fake, { ...moved, force: true }))
+    expect(fake.getReplicationRules(REGION)).toEqual([other])
+    expect(fake.getReplicationRules(NEW_HOME)).toEqual([])
   })
 })

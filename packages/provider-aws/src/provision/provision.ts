@@ -18,7 +18,7 @@ import {
   trustPolicy,
 } from './policy-documents.js'
 import { prefixesOverlap } from './provisioned-prefixes.js'
-import { ensureReplicationRule } from './replication-rule.js'
+import { deleteFormerHomeRules, ensureReplicationRule } from './replication-rule.js'
 import { provisioningRun } from './run.js'
 import { runtimePolicy } from './runtime-policy.js'
 
@@ -103,6 +103,8 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
     if (o.replicationRegions.length > 0 || formerRegions.length > 0) {
       await ensureReplicationRule(ctx, o.replicationRegions, formerRegions)
     }
+    // A former home region's rule lives in that region's registry, where nothing else looks.
+    await deleteFormerHomeRules(ctx, formerRegions)
     for (const role of roles) {
       await ensureRolePolicy(ctx, role, rolePolicy(role.permission, repositories), role.policy)
     }

@@ -7,8 +7,8 @@ import { isOurRule, mergeReplicationRules } from '../replication.js'
 import { awsCall, type ProvisionContext } from './context.js'
 
 /** The change id of the prefix's replication rule: `ecr:{region}:{account}:replication-rule/{prefix}-`. */
-export function replicationRuleId(ctx: ProvisionContext): string {
-  return `ecr:${ctx.region}:${ctx.accountId}:replication-rule/${ctx.prefix}-`
+export function replicationRuleId(ctx: ProvisionContext, region: string = ctx.region): string {
+  return `ecr:${region}:${ctx.accountId}:replication-rule/${ctx.prefix}-`
 }
 
 /**
@@ -92,6 +92,44 @@ export async function deleteReplicationRule(ctx: ProvisionContext): Promise<void
 }
 
 /**
+ * Delete the prefix's rule from the registry of each of `formerRegions` (the regions the roles'
+ * inline policies reached before this run) other than the home region. ECR keeps replication
+ * rules per region, in the registry of the region they copy from, so after `region` changed the
+ * former home region still holds the rule an earlier `provision` merged there: ECR would go on
+ * copying every new `{prefix}-` repository of that region to the destinations, and neither a
+ * later `provision` nor `deprovision` (which read only the home region's rules) would ever see
+ * it again. Only the rule filtering on exactly `{prefix}-` goes; every other rule stays.
+ */
+export async function deleteFormerHomeRules(
+  ctx: ProvisionContext,
+  formerRegions: readonly string[],
+): Promise<void> {
+  for (const region of formerRegions) {
+    if (region === ctx.region) continue
+    const rules = await registryRules(ctx, region)
+    if (!rules.some((rule) => isOurRule(rule, `${ctx.prefix}-`))) continue
+    await ctx.recorder.apply(
+      {
+        action: 'delete',
+        kind: 'ecr-replication-rule',
+        id: replicationRuleId(ctx, region),
+        detail: `${region} is no longer the home region`,
+      },
+      async () => {
+        // Read again right before the write, as deleteReplicationRule does: the write replaces
+        // every rule of that registry.
+        const current = await registryRules(ctx, region)
+        await putRules(
+          ctx,
+          current.filter((rule) => !isOurRule(rule, `${ctx.prefix}-`)),
+          region,
+        )
+      },
+    )
+  }
+}
+
+/**
  * Report the prefix's rule kept (`unchanged`, with why): no role of the binding (`roleNames`)
  * carries this prefix's ownership mark, so it may be another binding's or the runtime's.
  */
@@ -140,17 +178,24 @@ function withoutRegions(
   return { rules: kept, dropped: removed }
 }
 
-async function registryRules(ctx: ProvisionContext): Promise<ReplicationRule[]> {
+async function registryRules(
+  ctx: ProvisionContext,
+  region: string = ctx.region,
+): Promise<ReplicationRule[]> {
   const registry = await awsCall(ctx, 'DescribeRegistry', (o) =>
-    ctx.clients.ecr(ctx.region).send(new DescribeRegistryCommand({}), o),
+    ctx.clients.ecr(region).send(new DescribeRegistryCommand({}), o),
   )
   return registry.replicationConfiguration?.rules ?? []
 }
 
-async function putRules(ctx: ProvisionContext, rules: ReplicationRule[]): Promise<void> {
+async function putRules(
+  ctx: ProvisionContext,
+  rules: ReplicationRule[],
+  region: string = ctx.region,
+): Promise<void> {
   await awsCall(ctx, 'PutReplicationConfiguration', (o) =>
     ctx.clients
-      .ecr(ctx.region)
+      .ecr(region)
       .send(new PutReplicationConfigurationCommand({ replicationConfiguration: { rules } }), o),
   )
 }
