@@ -113,19 +113,30 @@ function requireReference(reference: string): string {
 }
 
 function checkPreconditions(ctx: RouteContext, tags: string[]): void {
-  const ifMatch = ctx.req.headers['if-match']
-  const ifNoneMatch = ctx.req.headers['if-none-match']
+  // Each header read once, not once per tag: a PUT may name a thousand tags and list thousands of
+  // entity tags, and read for every tag the two cost their product (16 KiB of request held the
+  // main thread for half a second or more).
+  const ifMatch = entityTags(ctx.req.headers['if-match'])
+  const ifNoneMatch = entityTags(ctx.req.headers['if-none-match'])
   if (ifMatch === undefined && ifNoneMatch === undefined) return
   for (const tag of tags) {
     const current = ctx.store.resolve(ctx.repository, tag)?.digest
     const etag = current === undefined ? undefined : `"${current}"`
-    const matches = (header: string): boolean =>
-      header.split(',').some((v) => (v.trim() === '*' ? etag !== undefined : v.trim() === etag))
     if (
-      (ifMatch !== undefined && !matches(ifMatch)) ||
-      (ifNoneMatch !== undefined && matches(ifNoneMatch))
+      (ifMatch !== undefined && !matchesTag(ifMatch, etag)) ||
+      (ifNoneMatch !== undefined && matchesTag(ifNoneMatch, etag))
     ) {
       throw new OciError('PRECONDITION_FAILED', { detail: { tag } })
     }
   }
+}
+
+/** The entries of an `If-Match` or `If-None-Match` header, trimmed; `undefined` without one. */
+function entityTags(header: string | undefined): ReadonlySet<string> | undefined {
+  return header === undefined ? undefined : new Set(header.split(',').map((v) => v.trim()))
+}
+
+/** Whether a tag whose ETag is `etag` (`undefined`: no such tag) matches the header's entries. */
+function matchesTag(entries: ReadonlySet<string>, etag: string | undefined): boolean {
+  return etag !== undefined && (entries.has('*') || entries.has(etag))
 }

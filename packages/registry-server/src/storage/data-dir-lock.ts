@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { ArtifactRegistryError } from '@artifact-registry/core/errors'
 import { PLATFORM } from '../platform.js'
 import {
@@ -65,7 +65,7 @@ export async function lockDataDirectory(
   dataDir: string,
   onStaleLock: (pid: number | undefined) => void = () => {},
 ): Promise<DataDirectoryLock> {
-  await mkdir(dataDir, { recursive: true })
+  await makeDataDirectory(dataDir)
   const dir = await realpath(dataDir)
   const path = join(dir, LOCK_FILE)
   const content: LockContent = {
@@ -92,6 +92,34 @@ export async function lockDataDirectory(
 }
 
 // --- Internal ---
+
+/**
+ * Make the data directory if it is not there, for this process's user alone (0700): the blobs,
+ * manifests and repository records in it are written readable by the umask, as any file is, so a
+ * directory made as any folder is (0755 under the usual umask) let every local user read every
+ * image pushed. Only the directory itself: parents made on the way are made as any folder is, and
+ * a directory that exists keeps the mode its owner gave it (made group-readable for backups, say).
+ */
+async function makeDataDirectory(dataDir: string): Promise<void> {
+  if (await madePrivate(dataDir)) return
+  // Its parents may be missing: made as any folder is, then the directory itself once more.
+  const parentsMade = await mkdir(dirname(resolve(dataDir)), { recursive: true }).then(
+    () => true,
+    () => false,
+  )
+  if (parentsMade && (await madePrivate(dataDir))) return
+  // There already, or unusable (a file there, no permission): this says so as it always has, with
+  // the error the start reports naming the data directory.
+  await mkdir(dataDir, { recursive: true })
+}
+
+/** Whether `dir` was made now, 0700; false when it could not be (there already, no parent…). */
+function madePrivate(dir: string): Promise<boolean> {
+  return mkdir(dir, { mode: 0o700 }).then(
+    () => true,
+    () => false,
+  )
+}
 
 async function createExclusive(path: string, content: LockContent): Promise<boolean> {
   let file: Awaited<ReturnType<typeof open>>
