@@ -126,6 +126,22 @@ describe('the credential store log', () => {
     expect(status(await CredentialStore.open(dataDir), target)).toBe('invalid')
   })
 
+  // What a repository delete or a deprovision retries after a disk failure: the credential is
+  // gone from memory already, yet the retry must write its revocation, or a restart revives it.
+  it.each([{ repository: 'team/app' }, { namespace: 'team' }])(
+    'a revocation by %o retried after it could not be logged is logged, and stays after a restart',
+    async (which) => {
+      const store = await CredentialStore.open(dataDir)
+      const target = await store.mint('team/app', 'push-pull', 600) // written whole: no log yet
+      await mkdir(LOG())
+      await expect(store.revoke(which)).rejects.toThrow()
+      await rm(LOG(), { recursive: true })
+
+      expect(await store.revoke(which)).toBe(1)
+      expect(status(await CredentialStore.open(dataDir), target)).toBe('invalid')
+    },
+  )
+
   it('writing the file whole for one mint leaves out another still being minted', async () => {
     const store = await CredentialStore.open(dataDir)
     // The log's path leads nowhere: the first mint writes the file whole (as a new store does)

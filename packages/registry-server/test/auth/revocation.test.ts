@@ -134,6 +134,28 @@ describe('revocation on our registry', () => {
     expect(await headManifest(registry.url, repo, 'v1', admin)).toBe(200)
   })
 
+  it('revoking or deleting a repository leaves the credentials of names that merely start with it', async () => {
+    const repo = freshRepo()
+    // Both begin with the revoked name; neither is that repository.
+    const longer = `${repo}-staging`
+    const nested = `${repo}/sub`
+    for (const name of [repo, longer, nested])
+      await pushImage(registry.url, name, 'v1', name, { authorization: admin })
+    const own = await registry.generateCredentials(repo, 'pull', 300)
+    const longerPull = await registry.generateCredentials(longer, 'pull', 300)
+    const nestedPush = await registry.generateCredentials(nested, 'push-pull', 300)
+
+    expect(await registry.revokeCredentials({ repository: repo })).toBe(1)
+    expect(await headManifest(registry.url, repo, 'v1', basic(own))).toBe(401)
+    expect(await headManifest(registry.url, longer, 'v1', basic(longerPull))).toBe(200)
+    expect(await headManifest(registry.url, nested, 'v1', basic(nestedPush))).toBe(200)
+
+    // The admin's repository delete revokes by repository too.
+    await deleteRepository(repo)
+    expect(await headManifest(registry.url, longer, 'v1', basic(longerPull))).toBe(200)
+    expect(await startUpload(nested, basic(nestedPush))).toBe(202)
+  })
+
   it('revokeCredentials({ username, namespace }) revokes only a credential of that namespace, in process and over HTTP', async () => {
     const repo = `team-a/app${++counter}`
     // `team-ab/` starts with `team-a` but is another namespace: the check needs its separator.
