@@ -68,50 +68,46 @@ const uploaded = async (location: URL): Promise<Response> => {
 
 describe('a request queued on an upload session whose credential is revoked meanwhile', () => {
   it('does not cancel the session (401)', async () => {
-    const session = await busySession()
-    const cred = await registry.generateCredentials(session.repository, 'push-pull', 300)
-    const cancel = fetch(session.location, {
-      method: 'DELETE',
-      headers: { authorization: basic(cred) },
-    })
-    await new Promise((r) => setTimeout(r, 300))
-    await registry.revokeCredentials({ username: cred.username })
-    expect(await session.finish()).toBe(202)
-    expect((await cancel).status).toBe(401)
-    const status = await uploaded(session.location)
-    expect(status.status).toBe(204)
-    expect(status.headers.get('range')).toBe(`0-${FIRST.length - 1}`)
+    await expectRefusedOnceQueued((location, authorization) =>
+      fetch(location, { method: 'DELETE', headers: { authorization } }),
+    )
   })
 
   it('does not end the session with a commit of the wrong digest (401)', async () => {
-    const session = await busySession()
-    const cred = await registry.generateCredentials(session.repository, 'push-pull', 300)
-    const commit = new URL(session.location)
-    commit.searchParams.set('digest', `sha256:${'0'.repeat(64)}`)
-    const put = fetch(commit, { method: 'PUT', headers: { authorization: basic(cred) } })
-    await new Promise((r) => setTimeout(r, 300))
-    await registry.revokeCredentials({ username: cred.username })
-    expect(await session.finish()).toBe(202)
-    expect((await put).status).toBe(401)
-    const status = await uploaded(session.location)
-    expect(status.status).toBe(204)
-    expect(status.headers.get('range')).toBe(`0-${FIRST.length - 1}`)
+    await expectRefusedOnceQueued((location, authorization) => {
+      const commit = new URL(location)
+      commit.searchParams.set('digest', `sha256:${'0'.repeat(64)}`)
+      return fetch(commit, { method: 'PUT', headers: { authorization } })
+    })
   })
 
   it('writes nothing of its body into the session (401)', async () => {
+    await expectRefusedOnceQueued((location, authorization) =>
+      fetch(location, {
+        method: 'PATCH',
+        headers: { authorization, 'content-type': 'application/octet-stream' },
+        body: randomBytes(4096),
+      }),
+    )
+  })
+
+  /**
+   * `send` with a push-pull credential of the session's repository while the session is busy, the
+   * credential revoked while the request waits its turn: it must be answered 401 and leave the
+   * session with the bytes it had.
+   */
+  async function expectRefusedOnceQueued(
+    send: (location: URL, authorization: string) => Promise<Response>,
+  ): Promise<void> {
     const session = await busySession()
     const cred = await registry.generateCredentials(session.repository, 'push-pull', 300)
-    const patch = fetch(session.location, {
-      method: 'PATCH',
-      headers: { authorization: basic(cred), 'content-type': 'application/octet-stream' },
-      body: randomBytes(4096),
-    })
+    const queued = send(session.location, basic(cred))
     await new Promise((r) => setTimeout(r, 300))
     await registry.revokeCredentials({ username: cred.username })
     expect(await session.finish()).toBe(202)
-    expect((await patch).status).toBe(401)
+    expect((await queued).status).toBe(401)
     const status = await uploaded(session.location)
     expect(status.status).toBe(204)
     expect(status.headers.get('range')).toBe(`0-${FIRST.length - 1}`)
-  })
+  }
 })

@@ -29,16 +29,7 @@ async function plainFolderMode(): Promise<number> {
 describe('the data directory the server makes is for its own user alone', () => {
   it('a registry makes its data directory 0700, and its images cannot be read through it', async () => {
     const dataDir = join(work, 'new-parent', 'registry-data')
-    const registry = await startLocalRegistry({
-      dataDir,
-      adminCredentials: ADMIN,
-      logLevel: 'silent',
-    })
-    try {
-      await pushImage(registry.url, 'team/app', 'v1', 'private layer', AS_ADMIN)
-    } finally {
-      await registry.close()
-    }
+    await pushOnce(dataDir, 'private layer')
     expect(await modeOf(dataDir)).toBe(0o700)
     // Only the data directory itself: a parent made on the way is made as any folder is.
     expect(await modeOf(join(work, 'new-parent'))).toBe(await plainFolderMode())
@@ -55,16 +46,7 @@ describe('the data directory the server makes is for its own user alone', () => 
     const dataDir = join(work, 'made-by-the-user')
     await mkdir(dataDir)
     await chmod(dataDir, 0o750)
-    const registry = await startLocalRegistry({
-      dataDir,
-      adminCredentials: ADMIN,
-      logLevel: 'silent',
-    })
-    try {
-      await pushImage(registry.url, 'team/app', 'v1', 'shared layer', AS_ADMIN)
-    } finally {
-      await registry.close()
-    }
+    await pushOnce(dataDir, 'shared layer')
     expect(await modeOf(dataDir)).toBe(0o750)
     // Still a registry's data directory: its record is there.
     expect(await readFile(join(dataDir, 'repositories', 'team%2Fapp.json'), 'utf8')).toContain(
@@ -72,3 +54,17 @@ describe('the data directory the server makes is for its own user alone', () => 
     )
   })
 })
+
+/** Start a registry on `dataDir`, push `team/app:v1` with one layer of `layer`, and stop it. */
+async function pushOnce(dataDir: string, layer: string): Promise<void> {
+  const registry = await startLocalRegistry({
+    dataDir,
+    adminCredentials: ADMIN,
+    logLevel: 'silent',
+  })
+  try {
+    await pushImage(registry.url, 'team/app', 'v1', layer, AS_ADMIN)
+  } finally {
+    await registry.close()
+  }
+}
