@@ -1,11 +1,5 @@
 import { cpuSeconds } from './processes.js'
-import {
-  NODE_DISCARD,
-  OURS_MAIN_THREAD,
-  REFERENCE,
-  type Server,
-  type ServerName,
-} from './registries.js'
+import { SERVER_NAMES, type Server, type ServerName } from './registries.js'
 import {
   perThreadGroup,
   THREAD_GROUPS,
@@ -149,17 +143,16 @@ export function format(value: number): string {
 // --- internal ---
 
 function samplesOf(): Record<ServerName, number[]> {
-  return { ours: [], [OURS_MAIN_THREAD]: [], 'registry:2': [], [REFERENCE]: [], [NODE_DISCARD]: [] }
+  return perServer(() => [])
 }
 
 function mediansOf(samples: Record<ServerName, number[]>): Record<ServerName, number> {
-  return {
-    ours: median(samples.ours),
-    [OURS_MAIN_THREAD]: median(samples[OURS_MAIN_THREAD]),
-    'registry:2': median(samples['registry:2']),
-    [REFERENCE]: median(samples[REFERENCE]),
-    [NODE_DISCARD]: median(samples[NODE_DISCARD]),
-  }
+  return perServer((name) => median(samples[name]))
+}
+
+/** A record with `make(name)` for every server the benchmark may run. */
+function perServer<T>(make: (name: ServerName) => T): Record<ServerName, T> {
+  return Object.fromEntries(SERVER_NAMES.map((name) => [name, make(name)])) as Record<ServerName, T>
 }
 
 function median(values: number[]): number {

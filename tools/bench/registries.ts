@@ -16,12 +16,7 @@ import { REGISTRY_CLI } from './registry-cli.js'
  * `reference-server.c`); the Node discard server is another, for what receiving alone costs (see
  * `node-discard-server.ts`).
  */
-export type ServerName =
-  | 'ours'
-  | typeof OURS_MAIN_THREAD
-  | 'registry:2'
-  | typeof REFERENCE
-  | typeof NODE_DISCARD
+export type ServerName = (typeof SERVER_NAMES)[number]
 
 /** Our server with `hashThreads: 0`. */
 export const OURS_MAIN_THREAD = 'ours, hashing on the main thread'
@@ -31,6 +26,15 @@ export const REFERENCE = 'C reference'
 
 /** `node-discard-server.ts`: Node's HTTP server reading upload bodies and keeping nothing. */
 export const NODE_DISCARD = 'Node, bodies discarded'
+
+/** Every server the benchmark may run, in the report's order. */
+export const SERVER_NAMES = [
+  'ours',
+  OURS_MAIN_THREAD,
+  'registry:2',
+  REFERENCE,
+  NODE_DISCARD,
+] as const
 
 /** A registry process under test, with what the clients need to reach it. */
 export interface Server {

@@ -1,6 +1,18 @@
 import type { AuthMode } from './auth.js'
-import { type Figure, type Medians, medians, type Repetitions } from './measure.js'
-import { NODE_DISCARD, OURS_MAIN_THREAD, REFERENCE, type Server } from './registries.js'
+import {
+  type Figure,
+  type Medians,
+  medians,
+  type Repetitions,
+  type ServerFigure,
+} from './measure.js'
+import {
+  NODE_DISCARD,
+  OURS_MAIN_THREAD,
+  REFERENCE,
+  type Server,
+  type ServerName,
+} from './registries.js'
 
 /** Pull rounds per round of the other scenarios: a pull is short and its figure noisier. */
 export const PULL_ROUNDS_FACTOR = 3
@@ -91,9 +103,9 @@ function toFigure(
   result: Medians,
   target: number,
 ): Figure {
-  const mainThread = result.value[OURS_MAIN_THREAD]
-  const reference = result.value[REFERENCE]
-  const nodeDiscard = result.value[NODE_DISCARD]
+  const mainThread = gaugeOf(result, OURS_MAIN_THREAD)
+  const reference = gaugeOf(result, REFERENCE)
+  const nodeDiscard = gaugeOf(result, NODE_DISCARD)
   return {
     scenario,
     auth: auth.label,
@@ -106,26 +118,19 @@ function toFigure(
     cpuOurs: result.cpu.ours,
     cpuOursByThread: result.oursByThread,
     cpuRegistry2: result.cpu['registry:2'],
-    ...(!Number.isNaN(mainThread) && {
-      mainThread: {
-        value: mainThread,
-        cpu: result.cpu[OURS_MAIN_THREAD],
-        runs: result.runs[OURS_MAIN_THREAD],
-      },
-    }),
-    ...(!Number.isNaN(reference) && {
-      reference: { value: reference, cpu: result.cpu[REFERENCE], runs: result.runs[REFERENCE] },
-    }),
-    ...(!Number.isNaN(nodeDiscard) && {
-      nodeDiscard: {
-        value: nodeDiscard,
-        cpu: result.cpu[NODE_DISCARD],
-        runs: result.runs[NODE_DISCARD],
-      },
-    }),
+    ...(mainThread && { mainThread }),
+    ...(reference && { reference }),
+    ...(nodeDiscard && { nodeDiscard }),
     target,
     // The issue's targets are for auth on; the no-auth pass is there to show bcrypt's share.
     informational: auth.name === 'none',
     notes: [],
   }
+}
+
+/** One server's side of a figure, or `undefined` when the scenario did not run that server. */
+function gaugeOf(result: Medians, name: ServerName): ServerFigure | undefined {
+  const value = result.value[name]
+  if (Number.isNaN(value)) return undefined
+  return { value, cpu: result.cpu[name], runs: result.runs[name] }
 }

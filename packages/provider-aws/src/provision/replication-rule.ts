@@ -73,19 +73,30 @@ export async function ourReplicationRule(
 }
 
 /**
- * Remove the prefix's rule from the registry's rules, keeping every other rule. They are read
- * again right before the write: `PutReplicationConfiguration` replaces them all, with no version
- * to check, and a copy read at the start of a long deprovision (repositories deleted first) would
- * drop a rule another stack added meanwhile.
+ * Remove the prefix's rule from the rules of `region`'s registry (the home region's by default),
+ * keeping every other rule; `detail` says why in the change reported. They are read again right
+ * before the write: `PutReplicationConfiguration` replaces them all, with no version to check,
+ * and a copy read at the start of a long deprovision (repositories deleted first) would drop a
+ * rule another stack added meanwhile.
  */
-export async function deleteReplicationRule(ctx: ProvisionContext): Promise<void> {
+export async function deleteReplicationRule(
+  ctx: ProvisionContext,
+  region: string = ctx.region,
+  detail?: string,
+): Promise<void> {
   await ctx.recorder.apply(
-    { action: 'delete', kind: 'ecr-replication-rule', id: replicationRuleId(ctx) },
+    {
+      action: 'delete',
+      kind: 'ecr-replication-rule',
+      id: replicationRuleId(ctx, region),
+      ...(detail !== undefined && { detail }),
+    },
     async () => {
-      const rules = await registryRules(ctx)
+      const rules = await registryRules(ctx, region)
       await putRules(
         ctx,
         rules.filter((rule) => !isOurRule(rule, `${ctx.prefix}-`)),
+        region,
       )
     },
   )
@@ -108,24 +119,7 @@ export async function deleteFormerHomeRules(
     if (region === ctx.region) continue
     const rules = await registryRules(ctx, region)
     if (!rules.some((rule) => isOurRule(rule, `${ctx.prefix}-`))) continue
-    await ctx.recorder.apply(
-      {
-        action: 'delete',
-        kind: 'ecr-replication-rule',
-        id: replicationRuleId(ctx, region),
-        detail: `${region} is no longer the home region`,
-      },
-      async () => {
-        // Read again right before the write, as deleteReplicationRule does: the write replaces
-        // every rule of that registry.
-        const current = await registryRules(ctx, region)
-        await putRules(
-          ctx,
-          current.filter((rule) => !isOurRule(rule, `${ctx.prefix}-`)),
-          region,
-        )
-      },
-    )
+    await deleteReplicationRule(ctx, region, `${region} is no longer the home region`)
   }
 }
 

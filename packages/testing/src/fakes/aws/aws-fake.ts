@@ -10,7 +10,7 @@ import { ForeignIdentities } from './foreign-identities.js'
 import { IamEvaluator } from './iam-evaluator.js'
 import { routeIam } from './iam-routes.js'
 import { type FakeIamRole, IamState } from './iam-state.js'
-import { functionArnParts, lambdaPull } from './lambda-pulls.js'
+import { functionArnParts, LAMBDA_SERVICE, lambdaPull } from './lambda-pulls.js'
 import { PrincipalDirectory } from './principals.js'
 import { callerArn, SessionStore } from './sessions.js'
 import { routeSts } from './sts-routes.js'
@@ -198,7 +198,7 @@ export async function startAwsFake(options: AwsFakeOptions = {}): Promise<AwsFak
       const identity = foreign.issue(roleArn === undefined ? { accountId } : { accountId, roleArn })
       const pull = lambdaPull(functionArn, identity.caller)
       const { password } = keepNewToken(tokensByPassword, {
-        accessKeyId: 'lambda.amazonaws.com',
+        accessKeyId: LAMBDA_SERVICE,
         roleArn: undefined,
         region: pull.region,
         expiresAt: new Date(clock.now() + tokenLifetimeSeconds * 1000),
