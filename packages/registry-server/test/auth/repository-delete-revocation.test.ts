@@ -25,6 +25,7 @@ describe('DELETE /_artifact-registry/repositories/<name>', () => {
             deleting()
           }),
       },
+      uploads: { cancelRepository: async () => 0 },
       res: { writeHead: () => undefined, end: () => undefined },
     } as unknown as RouteContext
 

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startLocalRegistry, startTokenService } from '../../src/index.js'
+import { type LogEvent, startLocalRegistry, startTokenService } from '../../src/index.js'
 import { pushImage } from '../support/push.js'
 
 const ADMIN = { username: 'admin', password: 'data-directory-mode-admin-password' }
@@ -55,16 +55,56 @@ describe('the data directory the server makes is for its own user alone', () => 
   })
 })
 
-/** Start a registry on `dataDir`, push `team/app:v1` with one layer of `layer`, and stop it. */
-async function pushOnce(dataDir: string, layer: string): Promise<void> {
+// Nothing else tells the operator of a data directory made open by hand, or by an earlier version.
+describe('a data directory every local user can enter is reported at the default log level', () => {
+  const OPEN_TO_EVERYONE =
+    'every local user can enter the data directory: chmod 700 it unless that is meant'
+
+  it.each([
+    ['0755', 0o755, ['0755']],
+    ['0701', 0o701, ['0701']],
+    ['0750', 0o750, []],
+    ['0700', 0o700, []],
+  ])('mode %s', async (_label, mode, reported) => {
+    const dataDir = join(work, `mode-${mode.toString(8)}`)
+    await mkdir(dataDir)
+    await chmod(dataDir, mode)
+    const events = await pushOnce(dataDir, `layer in a ${mode.toString(8)} directory`)
+    const warnings = events.filter((event) => event.msg === OPEN_TO_EVERYONE)
+    expect(warnings.map((event) => event.mode)).toEqual(reported)
+    for (const warning of warnings) expect(warning).toMatchObject({ level: 'error', dataDir })
+  })
+
+  it('the standalone token service reports it too', async () => {
+    const dataDir = join(work, 'token-data-open')
+    await mkdir(dataDir)
+    await chmod(dataDir, 0o755)
+    const events: LogEvent[] = []
+    const service = await startTokenService({
+      dataDir,
+      admin: ADMIN,
+      logger: (event) => events.push(event),
+    })
+    await service.close()
+    expect(events.filter((event) => event.msg === OPEN_TO_EVERYONE)).toHaveLength(1)
+  })
+})
+
+/**
+ * Start a registry on `dataDir` at the default log level, push `team/app:v1` with one layer of
+ * `layer`, and stop it; returns what it logged.
+ */
+async function pushOnce(dataDir: string, layer: string): Promise<LogEvent[]> {
+  const events: LogEvent[] = []
   const registry = await startLocalRegistry({
     dataDir,
     adminCredentials: ADMIN,
-    logLevel: 'silent',
+    logger: (event) => events.push(event),
   })
   try {
     await pushImage(registry.url, 'team/app', 'v1', layer, AS_ADMIN)
   } finally {
     await registry.close()
   }
+  return events
 }
