@@ -68,6 +68,14 @@ describe('completion bash', () => {
     expect(await bashOffers('login', 'x', '--client', 'p')).toEqual(['podman'])
     expect(await bashOffers('repo', 'list', '--pre')).toEqual(['--prefix'])
   })
+
+  it('offers the values of a command’s argument after the command: the platform, the shell', async () => {
+    expect(await bashOffers('provision', '')).toEqual(['aws', 'gcp', 'azure', 'local'])
+    expect(await bashOffers('deprovision', 'l')).toEqual(['local'])
+    expect(await bashOffers('completion', '')).toEqual(['bash', 'zsh', 'fish'])
+    // Its flags still follow it.
+    expect(await bashOffers('provision', 'local', '--data')).toEqual(['--data-dir'])
+  })
 })
 
 describe('completion zsh and fish', () => {
@@ -85,6 +93,17 @@ describe('completion zsh and fish', () => {
       "complete -c artifact-registry -f -n '__fish_seen_subcommand_from repo; and not __fish_seen_subcommand_from create get delete list' -a 'create'",
     )
     expect(fish).toMatch(/-l permission -x -a 'pull push-pull'/)
+  })
+
+  it('both offer the platform after provision, and the shell after completion', async () => {
+    expect(await script('zsh')).toContain('"provision provision") echo "aws gcp azure local" ;;')
+    const fish = await script('fish')
+    expect(fish).toContain(
+      "complete -c artifact-registry -f -n '__fish_seen_subcommand_from provision; and not __fish_seen_subcommand_from aws gcp azure local' -a 'aws gcp azure local'",
+    )
+    expect(fish).toContain(
+      "complete -c artifact-registry -f -n '__fish_seen_subcommand_from completion; and not __fish_seen_subcommand_from bash zsh fish' -a 'bash zsh fish'",
+    )
   })
 
   it('--json wraps the script: { shell, script }', async () => {

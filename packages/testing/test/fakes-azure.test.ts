@@ -61,6 +61,21 @@ describe('Azure fake', () => {
       expect(wrong.status).toBe(401)
       expect(wrong.body).toMatchObject({ error: 'invalid_client' })
     })
+
+    it('refuses a client-credentials scope that is not one resource with /.default', async () => {
+      for (const scope of [
+        'https://containerregistry.azure.net',
+        'https://containerregistry.azure.net/repository.read',
+        'https://management.azure.com/.default https://containerregistry.azure.net/.default',
+        '',
+      ]) {
+        const answer = await requestAadToken(fake, scope)
+        expect(answer.status, scope).toBe(400)
+        expect(answer.body, scope).toMatchObject({ error: 'invalid_scope' })
+      }
+      const resource = await requestAadToken(fake, 'https://containerregistry.azure.net/.default')
+      expect(resource.status).toBe(200)
+    })
   })
 
   describe('ARM', () => {

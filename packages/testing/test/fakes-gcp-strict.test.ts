@@ -267,6 +267,64 @@ describe('GCP fake: IAM Credentials checks the caller', () => {
   })
 })
 
+describe('GCP fake: IAM Credentials follows a delegation chain', () => {
+  const CHAINED = 'chained@acme.iam.gserviceaccount.com'
+  const delegate = (email: string) => `projects/-/serviceAccounts/${email}`
+
+  it('needs the role at every link: the caller on the first delegate, each delegate on the next', async () => {
+    await using fake = await startGcpFake({
+      serviceAccounts: [PULLER, { email: CHAINED, tokenCreators: [`serviceAccount:${PULLER}`] }],
+    })
+    // The caller may not impersonate CHAINED, but PULLER, which it may, can.
+    const through = await googleCall(fake, 'POST', generateAccessTokenPath(CHAINED), {
+      scope: SCOPE,
+      delegates: [delegate(PULLER)],
+    })
+    expect(through.status).toBe(200)
+    // CHAINED may not impersonate PULLER, nor the caller CHAINED: the caller's own role on the
+    // target does not stand in for a broken link.
+    const broken = await googleCall(fake, 'POST', generateAccessTokenPath(PULLER), {
+      scope: SCOPE,
+      delegates: [delegate(CHAINED)],
+    })
+    expect(broken.status).toBe(403)
+    // A delegate that does not exist is a broken link too.
+    const missing = await googleCall(fake, 'POST', generateAccessTokenPath(CHAINED), {
+      scope: SCOPE,
+      delegates: [delegate('gone@acme.iam.gserviceaccount.com')],
+    })
+    expect(missing.status).toBe(403)
+    expect(fake.tokens.map((t) => t.serviceAccount)).toEqual([CHAINED])
+  })
+
+  it('names a delegate by its unique id as well as by its email', async () => {
+    await using fake = await startGcpFake({
+      serviceAccounts: [PULLER, { email: CHAINED, tokenCreators: [`serviceAccount:${PULLER}`] }],
+    })
+    const account = await googleCall(fake, 'GET', `projects/-/serviceAccounts/${PULLER}`)
+    const uniqueId = (account.json as { uniqueId: string }).uniqueId
+    expect(uniqueId).toMatch(/^\d+$/)
+    const through = await googleCall(fake, 'POST', generateAccessTokenPath(CHAINED), {
+      scope: SCOPE,
+      delegates: [delegate(uniqueId)],
+    })
+    expect(through.status).toBe(200)
+  })
+
+  it('refuses a delegate not named projects/-/serviceAccounts/{email} with 400 INVALID_ARGUMENT', async () => {
+    await using fake = await startGcpFake({ serviceAccounts: [PULLER] })
+    for (const wrong of [PULLER, `projects/acme/serviceAccounts/${PULLER}`, '']) {
+      const answer = await googleCall(fake, 'POST', generateAccessTokenPath(PULLER), {
+        scope: SCOPE,
+        delegates: [wrong],
+      })
+      expect(answer.status, wrong).toBe(400)
+      expect((answer.json.error as { status: string }).status).toBe('INVALID_ARGUMENT')
+    }
+    expect(fake.tokens).toHaveLength(0)
+  })
+})
+
 describe('GCP fake: tokens and the clock', () => {
   it('refuses an impersonated token once the clock passes its expireTime', async () => {
     await using fake = await startGcpFake({ repositories: [REF], serviceAccounts: [PULLER] })

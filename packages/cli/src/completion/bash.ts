@@ -37,7 +37,9 @@ complete -o default -F ${fn} ${bin}
 
 /**
  * The three lookup functions bash and zsh share (POSIX \`case\`, valid in both): subcommands and
- * flags by command path, and choices by "path flag".
+ * flags by command path, and choices by "path flag". A command's argument choices are keyed by
+ * "path command", as if the command were a flag: both shells look choices up by the word before
+ * the cursor, and that word is the command itself where its argument goes (`provision <Tab>`).
  */
 export function completionTables(tree: CompletionNode, fn: string): string {
   const nodes = allNodes(tree)
@@ -53,14 +55,15 @@ export function completionTables(tree: CompletionNode, fn: string): string {
     ),
     caseFunction(
       `${fn}_choices`,
-      nodes.flatMap((node) =>
-        node.options
+      nodes.flatMap((node) => [
+        ...node.options
           .filter((option) => option.choices.length > 0)
           .map((option): [string, readonly string[]] => [
             `${key(node)} ${option.flag}`,
             option.choices,
           ]),
-      ),
+        [`${key(node)} ${node.path.at(-1) ?? ''}`, node.argumentChoices] as const,
+      ]),
     ),
   ].join('\n')
 }

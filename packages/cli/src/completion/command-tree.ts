@@ -9,6 +9,8 @@ export interface CompletionNode {
   readonly subcommands: readonly CompletionNode[]
   /** Its long flags (with the program's, which work everywhere), each with its choices. */
   readonly options: readonly CompletionOption[]
+  /** The values its first argument accepts (`provision`'s platform), or none. */
+  readonly argumentChoices: readonly string[]
 }
 
 /** A long flag: `--permission`, whether it takes a value, and the values it accepts. */
@@ -33,6 +35,7 @@ export function commandTree(program: Command): CompletionNode {
       ...command.options.map(completionOption).filter((o) => o !== undefined),
       HELP,
     ],
+    argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
   })
   return walk(program, [])
 }

@@ -14,6 +14,13 @@ export function fishCompletion(tree: CompletionNode, bin: string): string {
         `complete -c ${bin} -f -n ${quote(here)} -a ${quote(sub.path.at(-1) ?? '')} -d ${quote(sub.description)}`,
       )
     }
+    if (node.argumentChoices.length > 0) {
+      // Offered until one of them is typed: the argument comes once.
+      const untyped = `${here}; and not __fish_seen_subcommand_from ${node.argumentChoices.join(' ')}`
+      lines.push(
+        `complete -c ${bin} -f -n ${quote(untyped)} -a ${quote(node.argumentChoices.join(' '))}`,
+      )
+    }
     for (const option of node.options) {
       const value = option.takesValue
         ? option.choices.length > 0

@@ -22,6 +22,9 @@ export function entraEpochSeconds(): number {
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/
 
+/** One resource identifier followed by `/.default`, what the client-credentials grant takes. */
+const CLIENT_CREDENTIALS_SCOPE = /^\S+\/\.default$/
+
 /** Lifetime of Entra ID access tokens the fake issues, as the real service (about an hour). */
 const AAD_TOKEN_SECONDS = 3599
 
@@ -36,8 +39,9 @@ export function entraOperation(request: FakeRequest): string | undefined {
 /**
  * A minimal Entra ID for `ClientSecretCredential` (MSAL): the OpenID metadata MSAL reads first,
  * and the client-credentials token endpoint. Tokens are JWT-shaped; `aud` is the resource of the
- * requested `.default` scope, so ARM and the login server can refuse tokens for the wrong
- * audience. They are issued and expire on the machine's clock ({@link entraEpochSeconds}).
+ * requested `.default` scope (any other scope is 400 `invalid_scope`, as Entra ID refuses it in
+ * this grant), so ARM and the login server can refuse tokens for the wrong audience. They are
+ * issued and expire on the machine's clock ({@link entraEpochSeconds}).
  */
 export function entraRoute(request: FakeRequest, ctx: EntraContext): FakeResponse {
   const { state, identities } = ctx
@@ -59,9 +63,18 @@ export function entraRoute(request: FakeRequest, ctx: EntraContext): FakeRespons
     return entraError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.')
   }
   const scope = form.get('scope') ?? ''
+  // The client-credentials grant asks for one resource's statically granted permissions: its
+  // identifier with `/.default`, never a bare resource, a named permission or two resources.
+  if (!CLIENT_CREDENTIALS_SCOPE.test(scope)) {
+    return entraError(
+      400,
+      'invalid_scope',
+      `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+    )
+  }
   const now = entraEpochSeconds()
   const claims = {
-    aud: scope.split(' ')[0]?.replace(/\/?\.default$/, '') ?? '',
+    aud: scope.replace(/\/\.default$/, ''),
     iss: `https://sts.windows.net/${tenant}/`,
     tid: tenant,
     appid: identity.clientId,

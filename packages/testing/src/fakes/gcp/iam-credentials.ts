@@ -35,7 +35,10 @@ export interface ImpersonationContext {
  * @internal IAM Credentials `generateAccessToken`:
  * `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken`. The caller needs
  * `iam.serviceAccounts.getAccessToken` on the service account (its token creators); a service
- * account that does not exist gets the same 403, as IAM does not say which it was.
+ * account that does not exist gets the same 403, as IAM does not say which it was. With
+ * `delegates` (each `projects/-/serviceAccounts/{email or unique id}`, else 400), every link of the chain needs
+ * that permission instead: the caller on the first delegate, each delegate on the next, the last
+ * on the service account.
  */
 export function generateAccessToken(
   serviceAccount: string,
@@ -46,7 +49,15 @@ export function generateAccessToken(
   if (!/^[^@\s]+@[^@\s]+$/.test(serviceAccount)) {
     return googleError('INVALID_ARGUMENT', 'the service account must be an email address')
   }
-  if (!context.identities.mayImpersonate(context.caller, serviceAccount)) {
+  const delegates = request.delegates ?? []
+  const chain = isStringList(delegates) ? delegateEmails(context, delegates) : undefined
+  if (!isStringList(delegates) || chain === undefined) {
+    return googleError(
+      'INVALID_ARGUMENT',
+      'each delegate must be named projects/-/serviceAccounts/{email}',
+    )
+  }
+  if (!mayImpersonateThrough(context, chain, serviceAccount)) {
     return googleError(
       'PERMISSION_DENIED',
       "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
@@ -82,7 +93,7 @@ export function generateAccessToken(
     serviceAccount,
     accessToken: minted.token,
     scope: request.scope,
-    delegates: isStringList(request.delegates) ? request.delegates : [],
+    delegates,
     lifetimeSeconds,
     expireTime: timestamp(new Date(minted.expiresAtMs)),
   }
@@ -91,6 +102,40 @@ export function generateAccessToken(
 }
 
 // --- Internal ---
+
+// A delegate as IAM Credentials documents it: the account's email or unique id under the `-`
+// project wildcard, which is required (a project id in its place is invalid).
+const DELEGATE = /^projects\/-\/serviceAccounts\/[^/\s]+$/
+
+/**
+ * The email of the account each delegate names (`undefined` for one that does not exist, a
+ * broken link), or `undefined` for the whole list when a delegate is not named as IAM requires.
+ */
+function delegateEmails(
+  context: ImpersonationContext,
+  delegates: readonly string[],
+): (string | undefined)[] | undefined {
+  if (!delegates.every((delegate) => DELEGATE.test(delegate))) return undefined
+  return delegates.map((delegate) => context.identities.resolveServiceAccount(delegate)?.email)
+}
+
+/**
+ * Whether the caller reaches `serviceAccount` through the delegation chain: each link (the caller
+ * on the first delegate, each delegate on the next, the last on the target) needs
+ * `iam.serviceAccounts.getAccessToken`, and the caller's own role on the target replaces none.
+ */
+function mayImpersonateThrough(
+  context: ImpersonationContext,
+  delegates: readonly (string | undefined)[],
+  serviceAccount: string,
+): boolean {
+  if (delegates.some((email) => email === undefined)) return false
+  const members = [context.caller, ...delegates.map((email) => `serviceAccount:${email}`)]
+  const targets = [...delegates, serviceAccount]
+  return targets.every(
+    (email, i) => email !== undefined && context.identities.mayImpersonate(members[i] ?? '', email),
+  )
+}
 
 // A proto3 JSON Duration: seconds with up to nine fractional digits. The fraction counts: cut
 // off, "3600.5s" would pass the one-hour limit IAM holds it to.
