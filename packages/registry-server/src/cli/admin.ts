@@ -81,10 +81,15 @@ export function describeAdmin(dataDir: string, admin: ResolvedAdmin): string {
 async function givenPassword(flags: CommandFlags): Promise<string | undefined> {
   if (flags.adminPassword !== undefined) return flags.adminPassword
   if (flags.adminPasswordFile !== undefined) {
-    const text = await readFile(flags.adminPasswordFile, 'utf8')
+    const file = flags.adminPasswordFile
+    // Node's own message names the file but not the flag that gave it.
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+      throw new Error(`cannot read the --admin-password-file ${file} (${reason})`)
+    })
     const firstLine = text.split(/\r?\n/, 1)[0] ?? ''
     if (firstLine === '')
-      throw new Error(`${flags.adminPasswordFile}: the first line (the admin password) is empty`)
+      throw new Error(`${file}: the first line (the admin password) is empty`)
     return firstLine
   }
   // An empty variable is how compose files and shells leave a setting out.

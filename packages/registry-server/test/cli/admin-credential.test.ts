@@ -101,6 +101,14 @@ describe('serve keeps its admin credential in the data directory', () => {
     expect(await adminStatus(again.url, 'from-a-file-secret')).toBe(200)
   })
 
+  it('an --admin-password-file that cannot be read is named with its flag, and nothing is made', async () => {
+    const missing = join(work, 'no-such-password-file')
+    const run = runCli([...SERVE(), '--admin-password-file', missing])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain(`cannot read the --admin-password-file ${missing} (ENOENT)`)
+    await expect(stat(data)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
   it('ARTIFACT_REGISTRY_ADMIN_PASSWORD and --admin-user replace the stored admin', async () => {
     await (await startCli(SERVE())).stop()
     const env = { ARTIFACT_REGISTRY_ADMIN_PASSWORD: 'from-the-environment' }
