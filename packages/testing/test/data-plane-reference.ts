@@ -36,6 +36,11 @@ export type DataPlaneFault =
    * admin's, as from a provider that cannot scope such a name and falls back to a broad scope.
    */
   | 'nested-names-unscoped'
+  /**
+   * deleteRepository deletes the images one by one and takes the credentials back only when the
+   * name is created again: until then, they push to and pull from the deleted name.
+   */
+  | 'revokes-on-create'
 
 /** A registry server with auth on, and the admin credentials that mint for it. */
 export interface DataPlaneRegistry {
@@ -70,6 +75,8 @@ export function referenceWithDataPlane(
   // The reference provider's binding is its namespace: `{binding}/`.
   const namespace = `${options.binding ?? 'artifacts'}/`
   const host = new URL(registry.url).host
+  // The names `revokes-on-create` has deleted and not yet created again.
+  const deletedNames = new Set<string>()
   return {
     ...base,
     capabilities: {
@@ -101,22 +108,33 @@ export function referenceWithDataPlane(
           : expiresAt
       return { authMethod: 'basic', registry: host, username, password, expiresAt: reported }
     },
+    async createRepository(logical) {
+      const created = await base.createRepository(logical)
+      if (deletedNames.delete(created.name)) await adminDeleteRepository(plane, created.name)
+      return created
+    },
     async deleteRepository(name) {
       await base.deleteRepository(name)
       if (faults.has('delete-keeps-images')) return
+      if (faults.has('revokes-on-create')) {
+        deletedNames.add(name)
+        return deleteImagesOneByOne(plane, name)
+      }
       if (faults.has('delete-keeps-credentials')) return deleteImagesOneByOne(plane, name)
       const doomed = faults.has('delete-by-prefix')
         ? (await catalog(plane)).filter((held) => held.startsWith(name))
         : [name]
-      // The registry's admin endpoint deletes the repository's manifests, tags and credentials.
-      for (const gone of doomed) {
-        const res = await adminRequest(plane, 'DELETE', `/_artifact-registry/repositories/${gone}`)
-        await res.body?.cancel()
-        if (res.status !== 202 && res.status !== 404)
-          throw new Error(`deleting ${gone} in the registry answered ${res.status}`)
-      }
+      for (const gone of doomed) await adminDeleteRepository(plane, gone)
     },
   }
+}
+
+/** Delete a repository with the registry's admin endpoint: its manifests, tags and credentials. */
+async function adminDeleteRepository(plane: DataPlaneRegistry, name: string): Promise<void> {
+  const res = await adminRequest(plane, 'DELETE', `/_artifact-registry/repositories/${name}`)
+  await res.body?.cancel()
+  if (res.status !== 202 && res.status !== 404)
+    throw new Error(`deleting ${name} in the registry answered ${res.status}`)
 }
 
 /** Every repository the registry holds, by its admin's catalog (one page: the test's are few). */

@@ -88,6 +88,10 @@ describe('the data plane group fails on a provider that breaks the data plane', 
       'nested-names-unscoped',
       ['data plane: credentials for one repository are refused on another'],
     ],
+    [
+      'revokes-on-create',
+      ['data plane: deleteRepository revokes its credentials: refused on the name created again'],
+    ],
   ]
 
   it.each(cases)(

@@ -84,6 +84,16 @@ export type Fault =
    * lifetime, where credentials that expire at once were asked for and none can be issued.
    */
   | 'zero-ttl-raised'
+  /**
+   * A grant reaches every repository whose name extends the granted one's (`a-b` and `a/b` with
+   * `a`), as a policy whose resource is matched as a pattern (`a*`) would.
+   */
+  | 'grants-by-prefix'
+  /**
+   * listRepositories resolves the namespace and the prefix as a URL path would: the prefix
+   * `../other/` lists the repositories of the binding `other`.
+   */
+  | 'list-prefix-resolved'
 
 export interface ReferenceOptions {
   crossAccount?: 'aws' | 'gcp' | null
@@ -264,7 +274,8 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     },
     async getCrossAccountAccess(name): Promise<CrossAccountPermissions> {
       const type = crossAccount()
-      const held = grantsOf(grantTarget(name))
+      const target = grantTarget(name)
+      const held = faults.has('grants-by-prefix') ? grantsReaching(target) : grantsOf(target)
       const list = (field: string): string[] => [...(held.get(field) ?? [])]
       const access: CrossAccountAccess =
         type === 'aws'
@@ -293,7 +304,11 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       : resolveListOptions(opts, PLATFORM)
     signal?.throwIfAborted()
     const namespace = faults.has('list-other-bindings') ? '' : `${binding}/`
-    const under = faults.has('list-ignores-prefix') ? namespace : `${namespace}${prefix}`
+    const under = faults.has('list-ignores-prefix')
+      ? namespace
+      : faults.has('list-prefix-resolved')
+        ? new URL(`${namespace}${prefix}`, 'http://registry.invalid/').pathname.slice(1)
+        : `${namespace}${prefix}`
     const known = faults.has('list-keeps-deleted')
       ? [...repositories.keys(), ...deletedNames]
       : [...repositories.keys()]
@@ -330,6 +345,17 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
     const resolved = new URL(name, 'http://registry.invalid/').pathname.slice(1)
     if (!repositories.has(resolved)) throw notFound(resolved)
     return resolved
+  }
+
+  /** The grants held on `name` and, for `grants-by-prefix`, on every name it extends. */
+  function grantsReaching(name: string): Map<string, Set<string>> {
+    const reaching = new Map<string, Set<string>>()
+    for (const [held, fields] of grants) {
+      if (!name.startsWith(held)) continue
+      for (const [field, values] of fields)
+        for (const v of values) reaching.get(field)?.add(v) ?? reaching.set(field, new Set([v]))
+    }
+    return reaching
   }
 
   function grantsOf(name: string): Map<string, Set<string>> {

@@ -119,6 +119,13 @@ describe('the contract suite fails on a provider that breaks the contract', () =
       ],
     ],
     [
+      'grants-by-prefix',
+      { crossAccount: 'aws' },
+      [
+        'cross-account access > a grant made through one repository shows on another exactly when repositoryScopedGrants is false',
+      ],
+    ],
+    [
       'list-without-capability',
       { list: true },
       ['capabilities > listRepositories exists exactly when capabilities.listRepositories is true'],
@@ -139,6 +146,11 @@ describe('the contract suite fails on a provider that breaks the contract', () =
     ],
     [
       'list-other-bindings',
+      { list: true },
+      ["listRepositories > another binding's repositories are not listed"],
+    ],
+    [
+      'list-prefix-resolved',
       { list: true },
       ["listRepositories > another binding's repositories are not listed"],
     ],

@@ -188,6 +188,15 @@ export function dataPlaneTests<R extends ArtifactRegistry>(options: ContractSuit
       c.t.expect(await pusher.push(pushed, name)).toBe(pushed.manifestDigest)
       c.t.expect(await puller.pull(name, pushed.tag)).toBe(pushed.manifestDigest)
       await c.r.deleteRepository(name)
+      // At once, before the name is created again: a provider that takes them back only when the
+      // name comes back (creating its token or scope map anew) leaves them pushing to and pulling
+      // from the deleted name until then. A pull that finds no manifest is no refusal.
+      await expectRefusedOn(
+        c,
+        { pusher, puller },
+        { name, image: pushed },
+        "the deleted repository's",
+      )
       // The same name again, holding an image pushed with credentials minted now: a credential of
       // the deleted repository that still worked would reach whoever gets the name next.
       c.t.expect((await c.r.createRepository(logical)).name).toBe(name)

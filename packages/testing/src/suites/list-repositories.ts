@@ -1,4 +1,8 @@
-import type { ArtifactRegistry, RepositoryResponse } from '@artifact-registry/core'
+import {
+  type ArtifactRegistry,
+  isArtifactRegistryError,
+  type RepositoryResponse,
+} from '@artifact-registry/core'
 import { checkOptions, expectCode, registryTest, uniqueName } from '../context.js'
 import type { ContractSuiteOptions, ContractTestContext } from '../types.js'
 import { SkopeoSession } from './data-plane-skopeo.js'
@@ -104,6 +108,19 @@ export function listRepositoryTests<R extends ArtifactRegistry>(
         c.t.expect(await namesOf(list(c, stem))).toEqual([mine.name])
         c.t.expect((await list(c)).map((r) => r.name)).not.toContain(theirs.name)
         c.t.expect(await namesOf(list({ ...c, r: other }, stem))).toEqual([theirs.name])
+        // A prefix that climbs out of the namespace to theirs (`../other/`): a provider that puts
+        // namespace and prefix in a path, or resolves them as one, lists their repositories.
+        const climbing = climbingPrefix(mine.name, theirs.name, `${stem}-x`)
+        if (climbing !== undefined) {
+          const listed = await namesOf(list(c, `${climbing}${stem}`)).catch((error: unknown) => {
+            // Refusing the prefix is as good as listing nothing under it.
+            if (isArtifactRegistryError(error, 'INVALID_ARGUMENT')) return []
+            throw error
+          })
+          c.t
+            .expect(listed, `a listing with the prefix ${climbing}${stem}`)
+            .not.toContain(theirs.name)
+        }
       } finally {
         await (c.options.teardown ? c.options.teardown(other) : other.close())
       }
@@ -147,6 +164,17 @@ function list<R extends ArtifactRegistry>(
 
 async function namesOf(listing: Promise<RepositoryResponse[]>): Promise<string[]> {
   return (await listing).map((r) => r.name)
+}
+
+/**
+ * The prefix that climbs from the namespace of `mine` to that of `theirs` with `..` (both end
+ * with `logical`), or undefined where the namespace is no path (a name prefix like `acme-`).
+ */
+function climbingPrefix(mine: string, theirs: string, logical: string): string | undefined {
+  const namespace = mine.slice(0, mine.length - logical.length)
+  if (!namespace.endsWith('/')) return undefined
+  const depth = namespace.split('/').length - 1
+  return `${'../'.repeat(depth)}${theirs.slice(0, theirs.length - logical.length)}`
 }
 
 function byCodeUnits(a: string, b: string): number {
