@@ -88,8 +88,7 @@ async function givenPassword(flags: CommandFlags): Promise<string | undefined> {
       throw new Error(`cannot read the --admin-password-file ${file} (${reason})`)
     })
     const firstLine = text.split(/\r?\n/, 1)[0] ?? ''
-    if (firstLine === '')
-      throw new Error(`${file}: the first line (the admin password) is empty`)
+    if (firstLine === '') throw new Error(`${file}: the first line (the admin password) is empty`)
     return firstLine
   }
   // An empty variable is how compose files and shells leave a setting out.
