@@ -274,6 +274,21 @@ describe('repository-token mode', () => {
     })
   })
 
+  // The token's scope map is matched by its whole name: one whose name merely starts with ours
+  // is another repository's, and a password of that token would reach that repository.
+  it('refuses (CONFLICT) a token of our name bound to a scope map whose name only starts with ours', async () => {
+    await start()
+    const { name } = await registry.createRepository('web-app')
+    await registry.createRepository('web-app-two')
+    await registry.generateCredentials(name, 'push-pull')
+    const token = tokenNamed('web-app--push')
+    token.scopeMapId = `${token.scopeMapId}-two`
+    expect(await rejectionOf(registry.generateCredentials(name, 'push-pull'))).toMatchObject({
+      code: 'CONFLICT',
+      platform: 'azure',
+    })
+  })
+
   it('brings an older repository’s scope map up to push-pull before binding a token to it', async () => {
     await start()
     const { name } = await registry.createRepository('web-app')

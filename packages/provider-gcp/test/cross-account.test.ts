@@ -341,6 +341,12 @@ describe('grants belong to the GAR repository, as capabilities say', () => {
 describe('argument checks', () => {
   const invalid: [string, GcpCrossAccountAccess][] = [
     ['its own pull account', { ...NONE, serviceAccountEmails: [PULL_SA] }],
+    // IAM ignores an email's case: in capitals it is still the provider's puller, whose role a
+    // removal would take away.
+    [
+      'its own pull account in capitals',
+      { ...NONE, serviceAccountEmails: [PULL_SA.toUpperCase()] },
+    ],
     ['a prefixed member', { ...NONE, serviceAccountEmails: [`serviceAccount:${CI_SA}`] }],
     ['project numbers without worker', { ...NONE, projectNumbers: ['123456789012'] }],
     ['worker without project numbers', { ...NONE, allowedServiceTypes: ['worker'] }],
