@@ -82,10 +82,12 @@ async function givenPassword(flags: CommandFlags): Promise<string | undefined> {
   if (flags.adminPassword !== undefined) return flags.adminPassword
   if (flags.adminPasswordFile !== undefined) {
     const file = flags.adminPasswordFile
-    // Node's own message names the file but not the flag that gave it.
+    // Node's own message names the file but not the flag that gave it. The error keeps Node's
+    // `code`, `syscall` and `path`: a caller embedding `serve` (our CLI) types the failure by them.
     const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      const reason = (error as NodeJS.ErrnoException).code ?? String(error)
-      throw new Error(`cannot read the --admin-password-file ${file} (${reason})`)
+      const { code, syscall } = error as NodeJS.ErrnoException
+      const message = `cannot read the --admin-password-file ${file} (${code ?? String(error)})`
+      throw Object.assign(new Error(message, { cause: error }), { code, syscall, path: file })
     })
     const firstLine = text.split(/\r?\n/, 1)[0] ?? ''
     if (firstLine === '') throw new Error(`${file}: the first line (the admin password) is empty`)
