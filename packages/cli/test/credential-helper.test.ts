@@ -355,6 +355,22 @@ describe('the credential helper protocol', () => {
     )
   })
 
+  it('a key written twice (a host, a field of its entry) is refused, not the last one silently used', async () => {
+    const file = JSON.stringify(bound.bindingFile)
+    const pull = `"bindingFile": ${file}, "repository": "artifacts/app", "permission": "pull"`
+    // JSON.parse keeps the last of two equal keys: whoever reads the file sees the first, pull,
+    // while get minted push-pull. An escape (\\u0069 is i) spells the same key.
+    await writeFile(
+      configFile,
+      `{ "registries": { "${bound.host}": { ${pull} }, "${bound.host}": { ${pull}, "perm\\u0069ssion": "push-pull" } } }`,
+    )
+    const result = await helper('get', bound.host)
+    expect(result).toMatchObject({ status: 1, stderr: '' })
+    expect(result.stdout).toContain(`registries.${bound.host}: is given more than once`)
+    expect(result.stdout).toContain(`registries.${bound.host}.permission: is given more than once`)
+    await expect(readdir(cacheDir())).rejects.toThrow('ENOENT')
+  })
+
   it('a binding of another registry than the host is refused before minting: docker would send them there', async () => {
     const other = bound.host.replace('127.0.0.1', 'localhost')
     const pull = { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { provision } from '../src/provision/index.js'
+import { deprovision, provision } from '../src/provision/index.js'
 import { PROJECT } from './helpers.js'
 import {
   accountEmail,
@@ -20,6 +20,8 @@ const FORMER_MEMBER = 'group:auditors@acme.example'
 // An account made by hand and granted on the GAR repository: not provisioning's, never touched.
 const HAND_MADE = accountEmail('hand-made-reader')
 const fake = await useProvisionFake({
+  // One account a page: deprovision must read every page of serviceAccounts.list.
+  pageLimit: 1,
   principals: [FORMER_MEMBER],
   serviceAccounts: [{ email: HAND_MADE, tokenCreators: [] }],
 })
@@ -84,5 +86,46 @@ describe('provision after the accounts were renamed', () => {
     const again = await provision(renamed)
     expect(again.changes.filter((c) => c.action !== 'unchanged')).toEqual([])
     expect(writesIn(fake)).toEqual([])
+  })
+})
+
+describe('deprovision after the accounts were renamed', () => {
+  it("deletes the accounts provisioned before the rename too, and no one else's", async () => {
+    const repository = freshRepositoryId()
+    const other = freshRepositoryId()
+    await provision(provisionOptions(fake, repository))
+    // Another GAR repository's accounts carry its own mark: never this binding's.
+    await provision(provisionOptions(fake, other))
+    const former = [
+      accountEmail(derivedId(repository, 'pull')),
+      accountEmail(derivedId(repository, 'push')),
+    ]
+    const renamed = provisionOptions(fake, repository, {
+      pullServiceAccountId: `${repository}-puller`,
+      pushServiceAccountId: `${repository}-pusher`,
+    })
+    await provision(renamed)
+    fake.reset()
+    const dry = await deprovision({ ...renamed, dryRun: true })
+    expect(writesIn(fake)).toEqual([])
+    const { changes } = await deprovision(renamed)
+    expect(dry.changes).toEqual(changes)
+    for (const email of former) {
+      expect(changes).toContainEqual(
+        expect.objectContaining({
+          action: 'delete',
+          kind: 'service-account',
+          id: `projects/${PROJECT}/serviceAccounts/${email}`,
+        }),
+      )
+    }
+    const left = fake.getServiceAccounts()
+    for (const email of former) expect(left).not.toContain(email)
+    expect(left).toContain(HAND_MADE)
+    expect(left).toContain(accountEmail(derivedId(other, 'pull')))
+    expect(left).toContain(accountEmail(derivedId(other, 'push')))
+    fake.reset()
+    const again = await deprovision(renamed)
+    expect(again.changes).toEqual([])
   })
 })

@@ -16,6 +16,7 @@ export const READ_OPERATIONS: ReadonlySet<string> = new Set([
   'listPackages',
   'getIamPolicy',
   'getServiceAccount',
+  'listServiceAccounts',
   'getServiceAccountIamPolicy',
 ])
 

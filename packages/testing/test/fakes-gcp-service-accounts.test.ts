@@ -282,3 +282,32 @@ describe("GCP fake: IAM's eventual consistency", () => {
     expect((await grant(`serviceAccount:${EMAIL}`)).status).toBe(200)
   })
 })
+
+describe('GCP fake: serviceAccounts.list', () => {
+  it("pages the project's accounts, oldest first, and only that project's", async () => {
+    await using fake = await startGcpFake({ pageLimit: 2 })
+    for (const id of ['builder', 'deployer', 'auditor']) await create(fake, id)
+    await create(fake, 'stranger', 'other-project')
+    const first = await googleCall(fake, 'GET', `projects/${PROJECT}/serviceAccounts`)
+    expect(first.status).toBe(200)
+    expect(first.json.accounts).toEqual([
+      expect.objectContaining({ email: `builder@${PROJECT}.iam.gserviceaccount.com` }),
+      expect.objectContaining({ email: `deployer@${PROJECT}.iam.gserviceaccount.com` }),
+    ])
+    const token = encodeURIComponent(String(first.json.nextPageToken))
+    const next = await googleCall(
+      fake,
+      'GET',
+      `projects/${PROJECT}/serviceAccounts?pageToken=${token}`,
+    )
+    expect(next.json).toEqual({
+      accounts: [expect.objectContaining({ email: `auditor@${PROJECT}.iam.gserviceaccount.com` })],
+    })
+    // A token of another listing is refused.
+    const elsewhere = `projects/other-project/serviceAccounts?pageToken=${token}`
+    expect(await googleCall(fake, 'GET', elsewhere)).toMatchObject({
+      status: 400,
+      json: { error: { status: 'INVALID_ARGUMENT' } },
+    })
+  })
+})

@@ -7,6 +7,7 @@ import {
   describeJsonSyntaxError,
   type Permission,
 } from '@artifact-registry/core'
+import { duplicateKeyIssues } from './duplicate-keys.js'
 
 /** The variable naming the helper's config file. */
 export const CONFIG_ENV = 'ARTIFACT_REGISTRY_HELPER_CONFIG'
@@ -80,7 +81,7 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
       { path: '', message: `is not valid JSON (${describeJsonSyntaxError(text)})` },
     ])
   }
-  return validateConfig(json, path)
+  return validateConfig(json, path, duplicateKeyIssues(text))
 }
 
 /**
@@ -103,9 +104,15 @@ const HOST_FIELDS = [
   'registryHost',
 ]
 
-function validateConfig(json: unknown, file: string): CredentialHelperConfig {
+/** `duplicates`: the keys given twice, found in the text (the parsed JSON keeps only the last). */
+function validateConfig(
+  json: unknown,
+  file: string,
+  duplicates: ConfigIssue[],
+): CredentialHelperConfig {
   if (!isObject(json) || !isObject(json.registries)) {
     throw invalid(file, [
+      ...duplicates,
       {
         path: 'registries',
         message:
@@ -113,7 +120,7 @@ function validateConfig(json: unknown, file: string): CredentialHelperConfig {
       },
     ])
   }
-  const issues: ConfigIssue[] = []
+  const issues: ConfigIssue[] = [...duplicates]
   for (const key of Object.keys(json)) {
     if (key !== 'registries') issues.push({ path: key, message: 'is not a field of the config' })
   }

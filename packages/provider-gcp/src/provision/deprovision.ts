@@ -1,6 +1,7 @@
 import type { ProvisionResult } from '@artifact-registry/core'
 import { platformError } from '../map-error.js'
 import { garResourceName } from '../naming.js'
+import { formerAccounts } from './former-accounts.js'
 import {
   checkDockerFormat,
   checkOwnGarRepository,
@@ -19,7 +20,9 @@ const LISTED_IMAGE_PATHS = 20
 /**
  * Delete what `provision` created for these options: the GAR repository (its IAM policy goes
  * with it) and the pull and push service accounts (their policies go with them; IAM turns their
- * bindings elsewhere into `deleted:` members). Nothing else is touched: a GAR repository or an
+ * bindings elsewhere into `deleted:` members), and every other account of the project carrying
+ * provisioning's ownership mark for this GAR repository (one made before `pullServiceAccountId`
+ * or `pushServiceAccountId` changed). Nothing else is touched: a GAR repository or an
  * account without provisioning's ownership mark is refused with `CONFLICT`, and a GAR repository
  * of another format, which provisioning never creates, with `INVALID_CONFIG`. While
  * the GAR repository holds images it refuses with `CONFLICT` naming them, unless `force` (then
@@ -68,6 +71,13 @@ export function deprovision(
         // Refuses, before anything is deleted, an account someone else made.
         if (await isOwnServiceAccount(iam, o.ref, account, access)) accounts.push(account)
       }
+      // Accounts made before pullServiceAccountId or pushServiceAccountId changed: no later run
+      // would know them, and their former runtimeMember may still mint their tokens.
+      recorder.checkpoint()
+      const former = await formerAccounts(iam, o.ref, [
+        o.pullServiceAccount.email,
+        o.pushServiceAccount.email,
+      ])
       if (existing !== undefined) {
         const detail = images.length === 0 ? undefined : `with its images: ${listed(images)}`
         await recorder.apply(
@@ -77,6 +87,10 @@ export function deprovision(
       }
       for (const account of accounts) {
         await removeServiceAccount(recorder, iam, o.ref.projectId, account)
+      }
+      for (const account of former) {
+        const detail = `a former ${account.access} account of ${name} (its id changed since)`
+        await removeServiceAccount(recorder, iam, o.ref.projectId, account, detail)
       }
     },
   )

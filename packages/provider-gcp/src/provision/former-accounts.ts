@@ -2,8 +2,17 @@ import type { ProvisionRecorder } from '@artifact-registry/core'
 import { changeRoleMembers, type IamPolicy, identityOf, roleMembers } from '../iam-policy.js'
 import type { GarRepositoryRef } from '../naming.js'
 import { type PolicyTarget, updatePolicy } from '../policy-update.js'
-import type { IamApi } from './iam-api.js'
-import { type AccountAccess, carriesOwnershipMark } from './service-account.js'
+import { callIam, type IamApi } from './iam-api.js'
+import { type AccountAccess, carriesOwnershipMark, ownershipMark } from './service-account.js'
+
+/** How many accounts one page of `serviceAccounts.list` asks for: IAM's most. */
+const LIST_PAGE_SIZE = 100
+
+/** @internal An account provisioning made for the GAR repository under an id the options no longer name. */
+export interface FormerAccount {
+  readonly email: string
+  readonly access: AccountAccess
+}
 
 /** @internal One role provisioning grants on the GAR repository, and the account holding it now. */
 export interface AccountGrant {
@@ -59,4 +68,46 @@ export async function revokeFormerAccounts(
       ),
     )
   }
+}
+
+/**
+ * @internal Every account of the project that carries provisioning's ownership mark for this GAR
+ * repository, pull or push, other than those of `current` (the emails the options name): the
+ * accounts of an earlier `pullServiceAccountId` or `pushServiceAccountId`
+ * (`serviceAccounts.list`, every page). `deprovision` deletes them with the current ones: no
+ * later run would know them, and whoever was `runtimeMember` when they were made may still mint
+ * their tokens. Accounts without that exact mark (made by hand, or for another GAR repository)
+ * are never among them.
+ */
+export async function formerAccounts(
+  api: IamApi,
+  ref: GarRepositoryRef,
+  current: readonly string[],
+): Promise<FormerAccount[]> {
+  const marks = new Map<string | undefined, AccountAccess>([
+    [ownershipMark(ref, 'pull'), 'pull'],
+    [ownershipMark(ref, 'push'), 'push'],
+  ])
+  const skip = new Set(current.map((email) => email.toLowerCase()))
+  const found: FormerAccount[] = []
+  let pageToken: string | undefined
+  do {
+    const page = await callIam<{
+      accounts?: { email?: string; description?: string }[]
+      nextPageToken?: string
+    }>(api, {
+      method: 'GET',
+      path: `projects/${ref.projectId}/serviceAccounts`,
+      params: { pageSize: LIST_PAGE_SIZE, ...(pageToken === undefined ? {} : { pageToken }) },
+      operation: 'serviceAccounts.list',
+      resource: `projects/${ref.projectId}`,
+    })
+    for (const account of page.accounts ?? []) {
+      const access = marks.get(account.description)
+      if (access === undefined || account.email === undefined) continue
+      if (!skip.has(account.email.toLowerCase())) found.push({ email: account.email, access })
+    }
+    pageToken = page.nextPageToken || undefined
+  } while (pageToken !== undefined)
+  return found
 }

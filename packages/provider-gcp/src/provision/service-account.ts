@@ -123,16 +123,18 @@ export async function ensureServiceAccount(
 /**
  * @internal Delete the service account (`serviceAccounts.delete`), which the caller found to be
  * provisioning's own with {@link isOwnServiceAccount}. IAM turns bindings naming it elsewhere
- * into `deleted:` members. One gone meanwhile counts as deleted.
+ * into `deleted:` members. One gone meanwhile counts as deleted. `detail`: why, in the change.
  */
 export async function removeServiceAccount(
   recorder: ProvisionRecorder,
   api: IamApi,
   projectId: string,
-  account: AccountRef,
+  account: Pick<AccountRef, 'email'>,
+  detail?: string,
 ): Promise<void> {
   const id = serviceAccountName(projectId, account.email)
-  await recorder.apply({ action: 'delete', kind: SERVICE_ACCOUNT_KIND, id }, async () => {
+  const change = { action: 'delete' as const, kind: SERVICE_ACCOUNT_KIND, id }
+  await recorder.apply(detail === undefined ? change : { ...change, detail }, async () => {
     try {
       await callIam(api, {
         method: 'DELETE',

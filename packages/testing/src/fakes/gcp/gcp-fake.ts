@@ -59,9 +59,10 @@ export interface GcpFakeOptions {
    */
   lroPolls?: number
   /**
-   * The most packages one page of `listPackages` holds. Google's list methods may answer fewer
-   * items than `pageSize` asks for, with a `nextPageToken` until the last page, so a small limit
-   * checks that a caller reads every page. @default `pageSize` (at most GAR's 1000)
+   * The most items one page of `listPackages` or `serviceAccounts.list` holds. Google's list
+   * methods may answer fewer items than `pageSize` asks for, with a `nextPageToken` until the last
+   * page, so a small limit checks that a caller reads every page. @default `pageSize` (at most
+   * GAR's 1000, IAM's 100)
    */
   pageLimit?: number
   /**
@@ -249,6 +250,7 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     tokens: [],
     caller: newOAuthCaller(identities.caller),
     dataPlane,
+    pageLimit,
   }
   let server: FakeServer
   try {

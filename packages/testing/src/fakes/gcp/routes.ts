@@ -21,6 +21,8 @@ export interface GcpFakeState {
   readonly tokens: IssuedAccessToken[]
   readonly caller: OAuthCaller
   readonly dataPlane: GarDataPlane
+  /** The fake's `pageLimit` option: the most items one page of a list holds. */
+  readonly pageLimit: number | undefined
 }
 
 /** @internal What a route handler gets. */

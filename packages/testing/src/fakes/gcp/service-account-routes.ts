@@ -3,6 +3,7 @@ import {
   createServiceAccount,
   deleteServiceAccount,
   getServiceAccount,
+  listServiceAccounts,
   withServiceAccountPolicy,
 } from './service-accounts.js'
 
@@ -11,7 +12,7 @@ const re = (source: string): RegExp => new RegExp(`^${source}$`)
 const IAM = 'iam.serviceAccounts'
 
 /**
- * @internal IAM v1 `projects.serviceAccounts`: create, get and delete an account, and read and
+ * @internal IAM v1 `projects.serviceAccounts`: create, list, get and delete accounts, and read and
  * write its own IAM policy (who may act as it). Each needs its `iam.serviceAccounts.*`
  * permission, on the project to create, on the account otherwise.
  */
@@ -27,6 +28,20 @@ export const SERVICE_ACCOUNT_ROUTES: readonly Route[] = [
         c.state.identities,
         (c.params[0] ?? '').slice('projects/'.length),
         c.body,
+      ),
+  },
+  {
+    operation: 'listServiceAccounts',
+    method: 'GET',
+    path: re(String.raw`(projects\/[^/]+)\/serviceAccounts`),
+    permission: `${IAM}.list`,
+    scope: 'project',
+    handle: (c) =>
+      listServiceAccounts(
+        c.state.identities,
+        (c.params[0] ?? '').slice('projects/'.length),
+        c.query,
+        c.state.pageLimit,
       ),
   },
   {

@@ -1,4 +1,5 @@
 import type { FakeResponse } from '../fake-server.js'
+import { tokenPage } from '../pagination.js'
 import type { IamPolicyStore } from './iam-policy-store.js'
 import { type Identities, type ServiceAccountRecord, serviceAccountResource } from './identities.js'
 import { googleError, ok } from './responses.js'
@@ -10,6 +11,9 @@ const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/
 // What IAM lets a caller set on an account, and how long each may be.
 const MAX_DISPLAY_NAME = 100
 const MAX_DESCRIPTION = 256
+// `serviceAccounts.list` pages: 20 accounts unless asked for more, never more than 100.
+const DEFAULT_PAGE_SIZE = 20
+const MAX_PAGE_SIZE = 100
 
 /**
  * @internal IAM v1 `projects.serviceAccounts.create`: `POST /v1/projects/{project}/serviceAccounts`
@@ -59,6 +63,31 @@ export function createServiceAccount(
 export function getServiceAccount(identities: Identities, resource: string): FakeResponse {
   const record = identities.resolveServiceAccount(resource)
   return record === undefined ? unknownAccount(resource) : ok(render(record))
+}
+
+/**
+ * @internal IAM v1 `projects.serviceAccounts.list`: `GET /v1/projects/{project}/serviceAccounts`,
+ * the project's accounts, oldest first, a page at a time (`pageSize` absent or 0: 20, above 100:
+ * 100, and at most `pageLimit`), with a `nextPageToken` until the last page; a `pageToken` this
+ * listing did not answer, or a negative `pageSize`, is 400 `INVALID_ARGUMENT`.
+ */
+export function listServiceAccounts(
+  identities: Identities,
+  project: string,
+  query: URLSearchParams,
+  pageLimit: number | undefined,
+): FakeResponse {
+  const pageSize = Number(query.get('pageSize') ?? 0)
+  if (!Number.isInteger(pageSize) || pageSize < 0) {
+    return googleError('INVALID_ARGUMENT', `page_size must not be negative: ${pageSize}`)
+  }
+  const asked = pageSize === 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE)
+  const size = Math.min(asked, pageLimit ?? asked)
+  const accounts = identities.serviceAccounts().filter((r) => r.projectId === project)
+  const page = tokenPage(accounts, size, query.get('pageToken') || undefined, `projects/${project}`)
+  if (page === undefined) return googleError('INVALID_ARGUMENT', 'invalid page token')
+  const listed = { accounts: page.items.map(render) }
+  return ok(page.nextToken === undefined ? listed : { ...listed, nextPageToken: page.nextToken })
 }
 
 /**
