@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import {
@@ -72,6 +72,7 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
       cause,
     )
   }
+  await refuseUntrustedFile(path)
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -82,6 +83,25 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
     ])
   }
   return validateConfig(json, path, duplicateKeyIssues(text))
+}
+
+/**
+ * The config decides which repository, permission and registry host credentials are minted and
+ * sent for, so it is refused when someone else could have written it: a file every local user
+ * may write, or one owned by another user than this one or root (as ssh treats its config).
+ * Group write is left alone (a umask of 002 gives it to every file of a user's own group).
+ */
+async function refuseUntrustedFile(path: string): Promise<void> {
+  const uid = process.getuid?.()
+  if (uid === undefined) return // no Unix owners and modes to judge by
+  const info = await stat(path)
+  const problem =
+    (info.mode & 0o002) !== 0
+      ? 'can be written by every local user: chmod o-w it'
+      : info.uid !== uid && info.uid !== 0
+        ? `belongs to another user (uid ${info.uid}): only your own file, or root's, is trusted`
+        : undefined
+  if (problem !== undefined) throw invalid(path, [{ path: '', message: problem }])
 }
 
 /**
