@@ -76,6 +76,14 @@ describe('completion bash', () => {
     // Its flags still follow it.
     expect(await bashOffers('provision', 'local', '--data')).toEqual(['--data-dir'])
   })
+
+  it('still offers a command’s flags typed before its argument', async () => {
+    expect(await bashOffers('provision', '--dry')).toEqual(['--dry-run'])
+    expect(await bashOffers('deprovision', '--for')).toEqual(['--force'])
+    expect(await bashOffers('completion', '--he')).toEqual(['--help'])
+    // A flag's own values are still offered after it.
+    expect(await bashOffers('login', 'x', '--client', 'p')).toEqual(['podman'])
+  })
 })
 
 describe('completion zsh and fish', () => {

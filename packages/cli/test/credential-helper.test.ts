@@ -382,18 +382,6 @@ describe('the credential helper protocol', () => {
     expect((await helper('get', bound.host)).status).toBe(0)
   })
 
-  // Only root can give a file to another user.
-  it.runIf(process.getuid?.() === 0)(
-    "a config of another user (not root) is refused: only one's own, or root's, is trusted",
-    async () => {
-      await chown(configFile, 4321, 4321)
-      const refused = await helper('get', bound.host)
-      expect(refused).toMatchObject({ status: 1, stderr: '' })
-      expect(refused.stdout).toContain('belongs to another user (uid 4321)')
-      await expect(readdir(cacheDir())).rejects.toThrow('ENOENT')
-    },
-  )
-
   it('a binding of another registry than the host is refused before minting: docker would send them there', async () => {
     const other = bound.host.replace('127.0.0.1', 'localhost')
     const pull = { bindingFile: bound.bindingFile, repository: 'artifacts/app', permission: 'pull' }

@@ -109,6 +109,12 @@ export interface ReferenceOptions {
   repositories?: Map<string, Date>
   /** The credential lifetimes it issues and declares. @default TTL_RULES.local */
   credentialTtl?: TtlRule
+  /**
+   * Refuse a listing prefix holding a `..` segment with this code, as a provider that checks a
+   * prefix as it checks a name (`a/../b` is `INVALID_NAME`) may. @default such a prefix is taken
+   * as text
+   */
+  refuseDotSegmentPrefix?: 'INVALID_NAME' | 'INVALID_ARGUMENT'
 }
 
 const PLATFORM = 'reference'
@@ -303,6 +309,12 @@ export function reference(options: ReferenceOptions = {}): ArtifactRegistry {
       ? { prefix: opts?.prefix ?? '', signal: opts?.signal }
       : resolveListOptions(opts, PLATFORM)
     signal?.throwIfAborted()
+    const refusal = options.refuseDotSegmentPrefix
+    if (refusal !== undefined && prefix.split('/').includes('..')) {
+      throw new ArtifactRegistryError(refusal, `[${PLATFORM}] a prefix cannot hold ..`, {
+        platform: PLATFORM,
+      })
+    }
     const namespace = faults.has('list-other-bindings') ? '' : `${binding}/`
     const under = faults.has('list-ignores-prefix')
       ? namespace

@@ -23,7 +23,8 @@ ${fn}() {
   done
   local choices
   choices="$(${fn}_choices "$path $prev")"
-  if [[ -n "$choices" ]]; then
+  # A flag typed where the command's argument goes (\`provision --dry-run\`) is completed as one.
+  if [[ -n "$choices" && ( "$cur" != -* || "$prev" == -* ) ]]; then
     COMPREPLY=($(compgen -W "$choices" -- "$cur"))
   elif [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$(${fn}_options "$path")" -- "$cur"))

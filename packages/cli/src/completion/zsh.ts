@@ -18,7 +18,10 @@ ${fn}() {
     known=(\${=$(${fn}_commands "$cmdpath")})
     if (( \${known[(Ie)$word]} )); then cmdpath="\${cmdpath:+$cmdpath }$word"; fi
   done
-  candidates=(\${=$(${fn}_choices "$cmdpath \${words[CURRENT-1]}")})
+  # A flag typed where the command's argument goes (\`provision --dry-run\`) is completed as one.
+  if [[ "\${words[CURRENT]}" != -* || "\${words[CURRENT-1]}" == -* ]]; then
+    candidates=(\${=$(${fn}_choices "$cmdpath \${words[CURRENT-1]}")})
+  fi
   if (( ! \${#candidates} )); then
     if [[ "\${words[CURRENT]}" == -* ]]; then
       candidates=(\${=$(${fn}_options "$cmdpath")})

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import {
@@ -62,8 +63,17 @@ export function configPath(env: NodeJS.ProcessEnv): string {
  */
 export async function readHelperConfig(path: string): Promise<CredentialHelperConfig> {
   let text: string
+  let info: Stats
   try {
-    text = await readFile(path, 'utf8')
+    // Judged by the file read, not by a second look at the path: in a directory someone else
+    // can write, the file at the path may have been swapped for a trusted one in between.
+    const file = await open(path, 'r')
+    try {
+      info = await file.stat()
+      text = await file.readFile('utf8')
+    } finally {
+      await file.close()
+    }
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable'
     throw invalid(
@@ -72,7 +82,7 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
       cause,
     )
   }
-  await refuseUntrustedFile(path)
+  refuseUntrustedFile(path, info)
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -87,21 +97,14 @@ export async function readHelperConfig(path: string): Promise<CredentialHelperCo
 
 /**
  * The config decides which repository, permission and registry host credentials are minted and
- * sent for, so it is refused when someone else could have written it: a file every local user
- * may write, or one owned by another user than this one or root (as ssh treats its config).
- * Group write is left alone (a umask of 002 gives it to every file of a user's own group).
+ * sent for, so a file every local user may write is refused. Owners are not judged: a config
+ * checked out by a runner's user and read by root in a job container is as meant. Group write
+ * is left alone too (a umask of 002 gives it to every file of a user's own group).
  */
-async function refuseUntrustedFile(path: string): Promise<void> {
-  const uid = process.getuid?.()
-  if (uid === undefined) return // no Unix owners and modes to judge by
-  const info = await stat(path)
-  const problem =
-    (info.mode & 0o002) !== 0
-      ? 'can be written by every local user: chmod o-w it'
-      : info.uid !== uid && info.uid !== 0
-        ? `belongs to another user (uid ${info.uid}): only your own file, or root's, is trusted`
-        : undefined
-  if (problem !== undefined) throw invalid(path, [{ path: '', message: problem }])
+function refuseUntrustedFile(path: string, info: Stats): void {
+  if (process.platform === 'win32') return // no Unix modes to judge by
+  if ((info.mode & 0o002) === 0) return
+  throw invalid(path, [{ path: '', message: 'can be written by every local user: chmod o-w it' }])
 }
 
 /**
