@@ -112,8 +112,9 @@ describe('provision creates', () => {
         tags: { owner: 'platform', 'cost-center': '42' },
       }),
     )
-    // After the roles, before their inline policies (see the README's Converging).
-    expect(result.changes.at(2)).toEqual({
+    // After the roles and their inline policies, which name its regions first (see the README's
+    // Converging).
+    expect(result.changes.at(4)).toEqual({
       action: 'create',
       kind: 'ecr-replication-rule',
       id: `ecr:${REGION}:${ACCOUNT}:replication-rule/team-`,

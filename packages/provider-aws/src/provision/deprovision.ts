@@ -6,7 +6,9 @@ import { instanceProfileProblems } from './instance-profiles.js'
 import { type AwsDeprovisionOptions, resolveOptions } from './options.js'
 import { refuseConflicts, survey } from './ownership-check.js'
 import { ownedByOther } from './provisioned-prefixes.js'
+import { reachedRegions } from './reached-regions.js'
 import {
+  deleteFormerHomeRules,
   deleteReplicationRule,
   keepReplicationRule,
   ourReplicationRule,
@@ -29,7 +31,9 @@ export interface AwsDeprovisionResult extends ProvisionResult<AwsBinding> {
  * Delete what {@link provision} created: each role's inline policy, the two roles and the
  * prefix's replication rule. Everything is read first: the roles (with their inline and attached
  * policies), the account's other provisioned bindings, and the repositories under the prefix in
- * the home region, each `replicationRegions` and each destination of the prefix's rule. While
+ * the home region, each `replicationRegions`, each destination of the prefix's rule and each
+ * region the inline policies of roles marked for this prefix reach (the prefix's rule in such a
+ * region other than the home region's is deleted too, on the same word as below). While
  * such repositories remain it refuses with `CONFLICT` listing them, unless `force` and at least
  * one of the binding's roles carries provisioning's ownership mark for this prefix (then they
  * are deleted first, images included; without such a role, as after a mistyped `name`, `force`
@@ -56,14 +60,18 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
       ]),
     ].filter((region) => region !== o.region)
     const found = await survey(ctx, o.name)
-    const skipped: string[] = []
-    const repositories = (await repositoriesUnderPrefix(ctx, [o.region, ...replicas])).filter(
-      (repository) => {
-        const other = ownedByOther(repository.name, o.prefix, found.others)
-        if (other !== undefined) skipped.push(`${repository.arn} (prefix ${other.prefix})`)
-        return other === undefined
-      },
+    // Also the regions the roles' inline policies reach, which neither the options nor a rule
+    // edited by hand need name: deleting the roles would leave their repositories unfound.
+    const reached = (await reachedRegions(ctx, found.roles)).filter(
+      (region) => region !== o.region && !replicas.includes(region),
     )
+    const skipped: string[] = []
+    const searched = [o.region, ...replicas, ...reached]
+    const repositories = (await repositoriesUnderPrefix(ctx, searched)).filter((repository) => {
+      const other = ownedByOther(repository.name, o.prefix, found.others)
+      if (other !== undefined) skipped.push(`${repository.arn} (prefix ${other.prefix})`)
+      return other === undefined
+    })
     // force deletes repositories only on the word of a role that provisioning created for this
     // prefix: a mistyped name must not wipe the repositories of a prefix someone else uses.
     const owned = found.roles.some(
@@ -93,6 +101,15 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
           ctx,
           found.roles.map((r) => r.name),
         )
+    }
+    // A region the roles reach that was the home region before `region` changed (or is the
+    // home region when `region` is given wrong) holds the prefix's rule in its own registry.
+    if (owned) {
+      await deleteFormerHomeRules(
+        ctx,
+        reached,
+        (region) => `${region}, which the roles' policies name, is not the home region`,
+      )
     }
     for (const role of found.roles) {
       if (role.role === undefined) continue

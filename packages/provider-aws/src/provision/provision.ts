@@ -21,6 +21,7 @@ import { prefixesOverlap } from './provisioned-prefixes.js'
 import { deleteFormerHomeRules, ensureReplicationRule } from './replication-rule.js'
 import { provisioningRun } from './run.js'
 import { runtimePolicy } from './runtime-policy.js'
+import { wideningPolicies } from './widening-policies.js'
 
 /** What {@link provision} returns: the binding, the changes, and the runtime identity's policy. */
 export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
@@ -37,7 +38,9 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
  * Create, or converge, the IAM roles `{name}-pull` and `{name}-push` (trusting exactly
  * `trustedPrincipals`, 12-hour sessions, the ownership tag, one inline policy each with the
  * runtime's actions on `repository/{prefix}-*`) and, with `replicationRegions`, the prefix's
- * replication rule. Reads first and changes only what differs; `dryRun` only reads.
+ * replication rule. Reads first and changes only what differs; `dryRun` only reads. The policies
+ * name a replica region before the rule does and after it no longer does (they are how a later
+ * run tells the rule's destinations it added from those added by hand).
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option (before any call);
  *   `CONFLICT`, before any change, naming a role provisioning did not create for this prefix, a
@@ -98,15 +101,31 @@ export async function provision(options: AwsProvisionOptions): Promise<AwsProvis
       const role = await ensureRole(ctx, wanted, current.role)
       roles.push({ name: current.name, arn: role.arn, permission, policy })
     }
-    // The rule goes first: were the policies narrowed and the rule's write then failed, no later
-    // run would know those regions, and ECR would go on copying images there.
+    // Only the roles' policies tell which of the rule's destinations provisioning put there (one
+    // added by hand stays), so a region this run adds is in them before it is in the rule: were
+    // the rule written and the policies' write then failed, a rerun without that region would
+    // keep it in the rule, and ECR would go on copying images there. When the policies drop no
+    // region they are written first, as they are; else those that lack an added region name the
+    // former regions too until the rule is written, and are narrowed after it.
+    const narrows = formerRegions.some((region) => !regions.includes(region))
+    const widened = narrows ? wideningPolicies(ctx, o, roles, formerRegions) : undefined
+    for (const role of roles) {
+      const policy = widened ? widened.get(role.name) : rolePolicy(role.permission, repositories)
+      if (policy === undefined) continue
+      await ensureRolePolicy(ctx, role, policy, role.policy)
+      role.policy = { found: true, document: policy }
+    }
+    // The rule goes before narrowed policies: were the policies narrowed and the rule's write then
+    // failed, no later run would know those regions, and ECR would go on copying images there.
     if (o.replicationRegions.length > 0 || formerRegions.length > 0) {
       await ensureReplicationRule(ctx, o.replicationRegions, formerRegions)
     }
     // A former home region's rule lives in that region's registry, where nothing else looks.
     await deleteFormerHomeRules(ctx, formerRegions)
-    for (const role of roles) {
-      await ensureRolePolicy(ctx, role, rolePolicy(role.permission, repositories), role.policy)
+    if (narrows) {
+      for (const role of roles) {
+        await ensureRolePolicy(ctx, role, rolePolicy(role.permission, repositories), role.policy)
+      }
     }
     const arns = roles.map((role) => role.arn)
     const [pullRoleArn = '', pushRoleArn = ''] = arns

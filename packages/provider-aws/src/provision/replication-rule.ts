@@ -110,16 +110,18 @@ export async function deleteReplicationRule(
  * copying every new `{prefix}-` repository of that region to the destinations, and neither a
  * later `provision` nor `deprovision` (which read only the home region's rules) would ever see
  * it again. Only the rule filtering on exactly `{prefix}-` goes; every other rule stays.
+ * `detail` says why in each change reported (by default: no longer the home region).
  */
 export async function deleteFormerHomeRules(
   ctx: ProvisionContext,
   formerRegions: readonly string[],
+  detail: (region: string) => string = (region) => `${region} is no longer the home region`,
 ): Promise<void> {
   for (const region of formerRegions) {
     if (region === ctx.region) continue
     const rules = await registryRules(ctx, region)
     if (!rules.some((rule) => isOurRule(rule, `${ctx.prefix}-`))) continue
-    await deleteReplicationRule(ctx, region, `${region} is no longer the home region`)
+    await deleteReplicationRule(ctx, region, detail(region))
   }
 }
 
