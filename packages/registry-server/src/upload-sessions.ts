@@ -275,22 +275,17 @@ export class UploadSessions {
    * on disk, counted against the caps, until they expired, and a credential of a repository
    * created again under the name could finish them. One with a request under way is left, as the
    * purge leaves it: that request's credential was revoked with the repository, so it stops at its
-   * next write, and the session goes when it expires or room is needed. Returns how many went.
+   * next write, and the session goes when it expires or room is needed.
    */
-  async cancelRepository(repository: string): Promise<number> {
-    let cancelled = 0
+  async cancelRepository(repository: string): Promise<void> {
     for (const id of await this.#store.blobs.listUploads()) {
       if (this.#mutex.busy(id)) continue
       // Read again under the session's lock: it may have just been finished or removed.
-      const removed = await this.#mutex.run(id, async () => {
+      await this.#mutex.run(id, async () => {
         const state = await this.#store.blobs.uploadState(id).catch(() => undefined)
-        if (state?.repository !== repository) return false
-        await this.cancelNow(id)
-        return true
+        if (state?.repository === repository) await this.cancelNow(id)
       })
-      if (removed) cancelled += 1
     }
-    return cancelled
   }
 
   /**

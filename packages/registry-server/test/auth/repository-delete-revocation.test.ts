@@ -25,7 +25,7 @@ describe('DELETE /_artifact-registry/repositories/<name>', () => {
             deleting()
           }),
       },
-      uploads: { cancelRepository: async () => 0 },
+      uploads: { cancelRepository: async () => {} },
       res: { writeHead: () => undefined, end: () => undefined },
     } as unknown as RouteContext
 
