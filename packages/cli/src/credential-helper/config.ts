@@ -8,7 +8,7 @@ import {
   describeJsonSyntaxError,
   type Permission,
 } from '@artifact-registry/core'
-import { duplicateKeyIssues } from './duplicate-keys.js'
+import { duplicateKeyIssues } from '../duplicate-keys.js'
 
 /** The variable naming the helper's config file. */
 export const CONFIG_ENV = 'ARTIFACT_REGISTRY_HELPER_CONFIG'
