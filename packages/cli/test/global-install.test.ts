@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { cp, mkdir, symlink } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { cp, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
 import { run, temporaryDirectory } from './support/command.js'
+import { linkDependencies, packageDir } from './support/installed-packages.js'
 
 // `npm i -g @artifact-registry/cli @artifact-registry/provider-local`, the README's install line,
 // lays packages out as npm does for global packages: each top-level package holds its own
@@ -12,23 +11,6 @@ import { run, temporaryDirectory } from './support/command.js'
 // beside the command. Built here from the built packages; third-party dependencies are linked.
 const work = await temporaryDirectory('cli-global-install-')
 afterAll(() => work[Symbol.asyncDispose]())
-const require = createRequire(import.meta.url)
-
-/** The directory of package `name` as `from` resolves it (not every package exports its package.json). */
-function packageDir(name: string, from = require): string {
-  let dir = dirname(from.resolve(name))
-  while (dirname(dir) !== dir) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === name) return dir
-    } catch {
-      // no package.json here: one level up
-    }
-    dir = dirname(dir)
-  }
-  throw new Error(`no package.json of ${name} above ${from.resolve(name)}`)
-}
-const requireFrom = (name: string) => createRequire(join(packageDir(name), 'package.json'))
-
 const globalModules = join(work.dir, 'lib', 'node_modules')
 const cliDir = join(globalModules, '@artifact-registry/cli')
 const providerLocalDir = join(globalModules, '@artifact-registry/provider-local')
@@ -45,17 +27,10 @@ async function copyBuilt(name: string, target: string): Promise<void> {
   }
 }
 
-/** Link the third-party package `name`, as `owner` resolves it, into `modules`. */
-async function linkThirdParty(owner: string, name: string, modules: string): Promise<void> {
-  const target = join(modules, name)
-  await mkdir(dirname(target), { recursive: true })
-  await symlink(packageDir(name, requireFrom(owner)), target)
-}
-
 await copyBuilt('@artifact-registry/cli', cliDir)
 await copyBuilt('@artifact-registry/core', join(cliDir, 'node_modules/@artifact-registry/core'))
-await linkThirdParty('@artifact-registry/cli', 'commander', join(cliDir, 'node_modules'))
-await linkThirdParty('@artifact-registry/core', 'zod', join(cliDir, 'node_modules'))
+await linkDependencies('@artifact-registry/cli', join(cliDir, 'node_modules'))
+await linkDependencies('@artifact-registry/core', join(cliDir, 'node_modules'))
 
 const nested = join(providerLocalDir, 'node_modules')
 await copyBuilt('@artifact-registry/provider-local', providerLocalDir)
@@ -64,11 +39,9 @@ await copyBuilt(
   join(nested, '@artifact-registry/registry-server'),
 )
 await copyBuilt('@artifact-registry/core', join(nested, '@artifact-registry/core'))
-await linkThirdParty('@artifact-registry/core', 'zod', nested)
-for (const name of ['jose', '@peculiar/asn1-x509', '@peculiar/asn1-schema']) {
-  await linkThirdParty('@artifact-registry/registry-server', name, nested)
+for (const owner of ['core', 'registry-server', 'provider-local']) {
+  await linkDependencies(`@artifact-registry/${owner}`, nested)
 }
-await linkThirdParty('@artifact-registry/provider-local', 'write-file-atomic', nested)
 
 describe('a global install of the command and provider-local', () => {
   it('serve runs the registry server that provider-local brought (the README installs no other)', async () => {

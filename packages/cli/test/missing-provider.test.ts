@@ -1,16 +1,14 @@
-import { cp, mkdir, symlink, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { cp, mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES } from '../src/index.js'
 import { run, temporaryDirectory, writeBindingFile } from './support/command.js'
+import { linkDependencies, packageDir } from './support/installed-packages.js'
 
 // An installation with the command and core but no provider, as `npm i @artifact-registry/cli`
 // alone makes one: the built packages copied into a node_modules of their own.
 const work = await temporaryDirectory('cli-missing-provider-')
 afterAll(() => work[Symbol.asyncDispose]())
-const require = createRequire(import.meta.url)
-const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))
 const modules = join(work.dir, 'node_modules')
 for (const name of ['@artifact-registry/cli', '@artifact-registry/core']) {
   const target = join(modules, name)
@@ -22,9 +20,8 @@ for (const name of ['@artifact-registry/cli', '@artifact-registry/core']) {
   }
 }
 // Their dependencies are linked, as they are third-party packages that resolve nothing of ours.
-const core = createRequire(join(packageDir('@artifact-registry/core'), 'package.json'))
-await symlink(dirname(core.resolve('zod/package.json')), join(modules, 'zod'))
-await symlink(dirname(require.resolve('commander')), join(modules, 'commander'))
+await linkDependencies('@artifact-registry/cli', modules)
+await linkDependencies('@artifact-registry/core', modules)
 const bin = join(modules, '@artifact-registry/cli/bin/artifact-registry.js')
 
 describe('a binding whose provider is not installed', () => {
