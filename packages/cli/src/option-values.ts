@@ -1,11 +1,17 @@
 import { InvalidArgumentError } from 'commander'
 
-/** Parse a flag's value as a whole number of seconds (1 or more); otherwise a usage error. */
+/**
+ * Parse a flag's value as a whole number of seconds (1 or more); otherwise a usage error. Any
+ * length of digits is a whole number, beyond 2^53 too: the platform clamps it to its longest
+ * lifetime, as core does for every request past the limit. Only digits too many for a number at
+ * all (over 308) are refused, and as too large, not as no whole number.
+ */
 export function positiveSeconds(value: string): number {
   const seconds = Number(value)
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seconds) || seconds < 1) {
+  if (!/^\d+$/.test(value) || seconds < 1) {
     throw new InvalidArgumentError('must be a whole number of seconds, 1 or more')
   }
+  if (!Number.isFinite(seconds)) throw new InvalidArgumentError('is too large a number')
   return seconds
 }
 

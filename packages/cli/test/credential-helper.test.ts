@@ -169,6 +169,17 @@ describe('the credential helper protocol', () => {
     expect((await get()).Username).not.toBe(first.Username)
   })
 
+  it('a ttlSeconds beyond 2^53 is a whole number: the platform clamps it, the entry is not refused', async () => {
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+      ttlSeconds: 1e20,
+    })
+    const { Username } = await get()
+    expect(Username).toMatch(/^cred-/)
+  })
+
   it('another entry for the host (repository, permission) never gets the old credentials', async () => {
     const pushPull = await get()
     await writeConfig({

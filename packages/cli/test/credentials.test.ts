@@ -110,6 +110,24 @@ describe('credentials', () => {
     expect(honoured.stderr).toBe('')
   })
 
+  it('a --ttl beyond 2^53 is a whole number like any other: clamped to the limit, with the note', async () => {
+    // Refusing it said "must be a whole number", which it is; core clamps it as any long request.
+    const huge = await cli([
+      'credentials',
+      'artifacts/app',
+      '--ttl',
+      '100000000000000000000',
+      '--json',
+      ...binding,
+    ])
+    expect(huge.stderr).toMatch(
+      /^note: --ttl asked for 100000000000000000000 s; local issued credentials that expire at \S+, in about 6048\d\d s/,
+    )
+    expect(huge.status).toBe(EXIT.ok)
+    const lifetime = Date.parse(parseJson<{ expiresAt: string }>(huge).expiresAt) - Date.now()
+    expect(lifetime).toBeLessThanOrEqual(604_800_000)
+  })
+
   it('without --format it shows everything but the password, expiry relative to now', async () => {
     const result = await cli(['credentials', 'artifacts/app', '--ttl', '900', ...binding])
     expect(result.status).toBe(EXIT.ok)

@@ -207,10 +207,8 @@ function validateHost(
   if (permission !== 'pull' && permission !== 'push-pull') {
     issues.push({ path: `${at}.permission`, message: 'must be "pull" or "push-pull"' })
   }
-  if (
-    ttlSeconds !== undefined &&
-    !(Number.isSafeInteger(ttlSeconds) && (ttlSeconds as number) > 0)
-  ) {
+  // Any whole number, beyond 2^53 too (JSON has no Infinity): the platform clamps a long request.
+  if (ttlSeconds !== undefined && !(Number.isInteger(ttlSeconds) && (ttlSeconds as number) > 0)) {
     issues.push({
       path: `${at}.ttlSeconds`,
       message: 'must be a whole number of seconds, 1 or more',

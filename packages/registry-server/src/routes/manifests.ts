@@ -117,7 +117,10 @@ function checkPreconditions(ctx: RouteContext, tags: string[]): void {
   // entity tags, and read for every tag the two cost their product (16 KiB of request held the
   // main thread for half a second or more).
   const ifMatch = entityTags(ctx.req.headers['if-match'])
-  const ifNoneMatch = entityTags(ctx.req.headers['if-none-match'])
+  // Compared weakly (RFC 9110 §13.1.2): `W/"<digest>"`, the form a compressing proxy hands its
+  // clients, names the tag's manifest too; left as it was, it matched nothing and the PUT that
+  // was to be refused overwrote the tag. If-Match compares strongly: a weak entry matches nothing.
+  const ifNoneMatch = weaklyCompared(entityTags(ctx.req.headers['if-none-match']))
   if (ifMatch === undefined && ifNoneMatch === undefined) return
   for (const tag of tags) {
     const current = ctx.store.resolve(ctx.repository, tag)?.digest
@@ -134,6 +137,13 @@ function checkPreconditions(ctx: RouteContext, tags: string[]): void {
 /** The entries of an `If-Match` or `If-None-Match` header, trimmed; `undefined` without one. */
 function entityTags(header: string | undefined): ReadonlySet<string> | undefined {
   return header === undefined ? undefined : new Set(header.split(',').map((v) => v.trim()))
+}
+
+/** The entries with any weak prefix (`W/`) dropped, for the weak comparison. */
+function weaklyCompared(entries: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  return entries === undefined
+    ? undefined
+    : new Set([...entries].map((v) => (v.startsWith('W/') ? v.slice(2) : v)))
 }
 
 /** Whether a tag whose ETag is `etag` (`undefined`: no such tag) matches the header's entries. */

@@ -93,14 +93,19 @@ export class JournaledFile {
   }
 
   /**
-   * Remove the document: the file first, which alone removes it. Flushing the folder and removing
-   * the log are then done as far as they can be; a log left without its file is what
-   * {@link isOrphanLog} finds.
+   * Remove the document: the file first, which alone removes it, then the folder is flushed so
+   * the removal survives a power loss; a failed flush throws, as the removal may be undone (the
+   * caller keeps the document, and its next change writes the file whole again). Removing the log
+   * is then done as far as it can be; a log left without its file is what {@link isOrphanLog}
+   * finds.
    */
   async remove(): Promise<void> {
     this.#mustRewrite = true
     await rm(this.#file, { force: true })
-    await syncDirectory(this.#dir).catch(() => {})
+    // Not swallowed: a removal acknowledged but not on disk came back with a power loss, naming
+    // manifests and blobs that a collection had freed meanwhile. The log stays when this throws,
+    // so a file that comes back comes back with its changes.
+    await syncDirectory(this.#dir)
     await rm(this.#log, { force: true }).catch(() => {})
   }
 

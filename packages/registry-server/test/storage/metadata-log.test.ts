@@ -317,6 +317,21 @@ describe('the repository metadata log', () => {
     expect(faults.foldersFlushed).toContain(join(root, 'repositories'))
   })
 
+  it('a deletion whose removal cannot be made durable fails: the record is written whole again next', async () => {
+    await save(tagPush('v1', 1))
+    await save(tagPush('v2', 2))
+    // The folder cannot be flushed (too many open files): the record's removal may be undone by a
+    // power loss, so the deletion must not be acknowledged (a collection would then free the
+    // blobs that the record, come back, still names).
+    faults.flushFolder = 'repositories'
+    const clear = clearing(REPO)
+    await expect(store.save(REPO, clear, undefined)).rejects.toThrow(/EMFILE/)
+    faults.flushFolder = undefined
+    // Still there in memory, and on disk again with the next change.
+    await save(tagPush('v3', 3))
+    expect(tagsOf(await reload())).toEqual(['v1', 'v2', 'v3'])
+  })
+
   it('a deletion is made once the record is gone, even if its log cannot be removed', async () => {
     await save(tagPush('v1', 1))
     await save(tagPush('v2', 2))
