@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 
 /**
  * Write `text` to `path` readable by its owner only (0600), atomically: a temporary file in the
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
  */
 export async function writePrivateFile(path: string, text: string, dirMode = 0o700): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: dirMode })
-  const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
+  const temporary = temporaryFileFor(path)
   const handle = await open(temporary, 'wx', 0o600)
   try {
     try {
@@ -26,4 +26,14 @@ export async function writePrivateFile(path: string, text: string, dirMode = 0o7
     await rm(temporary, { force: true }).catch(() => {})
     throw error
   }
+}
+
+/**
+ * The name {@link writePrivateFile} writes `path`'s text under before the rename: hidden, in the
+ * same directory, starting with `path`'s own name. A crash between write and rename leaves it
+ * behind holding the text (a live secret, for the credential helper); named after its target, it
+ * is found by whatever removes the target by name (`docker logout` erasing a host's files).
+ */
+export function temporaryFileFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
 }

@@ -1,6 +1,7 @@
 import {
   chmod,
   chown,
+  copyFile,
   lstat,
   mkdir,
   readdir,
@@ -15,6 +16,7 @@ import { basicAuth } from '@artifact-registry/test-kit'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CREDENTIALS_NOT_FOUND } from '../src/credential-helper/helper.js'
 import { READ_ONLY } from '../src/credential-helper/run.js'
+import { temporaryFileFor } from '../src/private-file.js'
 import { cli, HELPER, type RunOptions, run } from './support/command.js'
 import { boundRegistryForFile } from './support/registry.js'
 
@@ -201,6 +203,19 @@ describe('the credential helper protocol', () => {
     expect(await helper('erase', bound.host)).toEqual({ status: 0, stdout: '', stderr: '' })
     expect(await cacheFiles()).toEqual([])
     expect((await get()).Username).not.toBe(first.Username)
+  })
+
+  it("erase also forgets what a crash mid-write left behind, and no other host's files", async () => {
+    await get()
+    const [file = ''] = await cacheFiles()
+    // A helper killed between writing and renaming leaves the secret under this name.
+    const leftover = temporaryFileFor(file)
+    await copyFile(file, leftover)
+    const otherHost = join(cacheDir(), '0123456789abcdef-0123456789abcdef0123456789abcdef.json')
+    const otherLeftover = temporaryFileFor(otherHost)
+    await writeFile(otherLeftover, '{}', { mode: 0o600 })
+    expect(await helper('erase', bound.host)).toEqual({ status: 0, stdout: '', stderr: '' })
+    expect(await cacheFiles()).toEqual([otherLeftover])
   })
 
   it('erase names the host as get does: with a scheme, a path, another case', async () => {

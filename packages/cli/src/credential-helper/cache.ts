@@ -120,18 +120,19 @@ export async function readCacheFile(path: string): Promise<Partial<CachedCredent
   }
 }
 
-/** Forget every cached credential of `host`, whatever binding or identity it was minted for. */
+/**
+ * Forget every cached credential of `host`, whatever binding or identity it was minted for,
+ * temporary files a crash left behind mid-write included (see `temporaryFileFor`).
+ */
 export async function eraseHost(dir: string, host: string): Promise<void> {
   const prefix = hostFilePrefix(host)
+  const ofHost = (name: string): boolean =>
+    name.startsWith(prefix) || (name.startsWith(`.${prefix}`) && name.endsWith('.tmp'))
   let names: string[]
   try {
     names = await readdir(dir)
   } catch {
     return
   }
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(prefix))
-      .map((name) => rm(join(dir, name), { force: true })),
-  )
+  await Promise.all(names.filter(ofHost).map((name) => rm(join(dir, name), { force: true })))
 }
