@@ -87,9 +87,9 @@ function writeBlobHead(
     ctx.res.writeHead(304, { ETag: headers.ETag ?? '', 'Docker-Content-Digest': digest })
     return 'not modified'
   }
-  // A Range whose If-Range names another validator is ignored (RFC 9110 §13.1.5), compared
-  // strongly: only the blob's own ETag lets it through. Blobs carry no Last-Modified, so a date
-  // never does.
+  // A Range whose If-Range names another validator is ignored, as HTTP says
+  // (docs/oci-distribution.md#conditional-requests), compared strongly: only the blob's own ETag
+  // lets it through. Blobs carry no Last-Modified, so a date never does.
   const ifRange = ctx.req.headers['if-range']
   const holds = ifRange === undefined || String(ifRange).trim() === headers.ETag
   const range = parseRange(holds ? ctx.req.headers.range : undefined, size)

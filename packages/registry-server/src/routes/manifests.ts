@@ -117,9 +117,10 @@ function checkPreconditions(ctx: RouteContext, tags: string[]): void {
   // entity tags, and read for every tag the two cost their product (16 KiB of request held the
   // main thread for half a second or more).
   const ifMatch = entityTags(ctx.req.headers['if-match'])
-  // Compared weakly (RFC 9110 §13.1.2): `W/"<digest>"`, the form a compressing proxy hands its
-  // clients, names the tag's manifest too; left as it was, it matched nothing and the PUT that
-  // was to be refused overwrote the tag. If-Match compares strongly: a weak entry matches nothing.
+  // Compared weakly, as HTTP says (docs/oci-distribution.md#conditional-requests): `W/"<digest>"`,
+  // the form a compressing proxy hands its clients, names the tag's manifest too; compared
+  // exactly, it matched nothing and the PUT that was to be refused overwrote the tag. If-Match
+  // compares strongly: a weak entry matches nothing.
   const ifNoneMatch = weaklyCompared(entityTags(ctx.req.headers['if-none-match']))
   if (ifMatch === undefined && ifNoneMatch === undefined) return
   for (const tag of tags) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { startLocalRegistry } from '../../src/index.js'
 import { pushBlob } from '../support/push.js'
 
-// RFC 9110 §13.1.5: a Range sent with an If-Range whose validator is not the blob's current one
+// HTTP's rule (docs/oci-distribution.md#conditional-requests): a Range sent with an If-Range whose validator is not the blob's current one
 // (another ETag, a weak one, or a date: blobs carry no Last-Modified) must be ignored, and the
 // whole blob sent; only the blob's own strong ETag lets the Range through.
 

@@ -3,9 +3,9 @@ import { startLocalRegistry } from '../../src/index.js'
 import { EMPTY_JSON_CONTENT, imageManifest } from '../support/content.js'
 import { pushBlob } from '../support/push.js'
 
-// RFC 9110 §13.1.2: `If-None-Match` is compared weakly, so `W/"<digest>"` names the same manifest
+// HTTP compares `If-None-Match` weakly (docs/oci-distribution.md#conditional-requests), so `W/"<digest>"` names the same manifest
 // as `"<digest>"` (a proxy that compresses answers, nginx's gzip among them, hands clients the
-// weak form of our ETag). `If-Match` is compared strongly (§13.1.1): a weak entry matches nothing.
+// weak form of our ETag). `If-Match` is compared strongly: a weak entry matches nothing.
 
 const REPO = 'conditional/weak'
 
