@@ -94,7 +94,10 @@ export interface ArtifactRegistry extends AsyncDisposable {
   readonly platform: string
   /** What this provider supports; `@artifact-registry/testing` gates groups on it. */
   readonly capabilities: Readonly<Capabilities>
-  /** Raw endpoint with scheme, e.g. `https://123.dkr.ecr.us-east-1.amazonaws.com`. */
+  /**
+   * Raw endpoint: a scheme and the `registry` of the credentials this provider mints, nothing
+   * more (no path, no trailing `/`), e.g. `https://123.dkr.ecr.us-east-1.amazonaws.com`.
+   */
   readonly registryEndpoint: string
   /** Create the repository for a logical name; idempotent (an existing one is returned). */
   createRepository(name: string): Promise<RepositoryResponse>

@@ -11,19 +11,41 @@ export function capabilityTests<R extends ArtifactRegistry>(
   options.test.describe('capabilities', () => {
     registryTest(options, 'the declaration is well-formed', async (r, t) => {
       const c = r.capabilities
-      t.expect(typeof r.platform).toBe('string')
-      t.expect(r.platform).toMatch(/^[a-z][a-z0-9-]*$/)
-      t.expect([null, 'aws', 'gcp']).toContain(c.crossAccountAccess)
-      t.expect(['basic', 'bearer']).toContain(c.credentialAuthMethod)
-      t.expect(typeof c.implicitRepositories).toBe('boolean')
-      t.expect(typeof c.repositoryScopedCredentials).toBe('boolean')
-      t.expect(typeof c.repositoryScopedGrants).toBe('boolean')
-      t.expect([undefined, true, false]).toContain(c.listRepositories)
-      t.expect([undefined, true, false]).toContain(c.revokesCredentialsOnDelete)
+      // Each check names its field: an author sees only the message, and "expected 'undefined'
+      // to be 'boolean'" does not say which declaration is missing.
+      t.expect(typeof r.platform, 'platform').toBe('string')
+      t.expect(r.platform, 'platform').toMatch(/^[a-z][a-z0-9-]*$/)
+      t.expect([null, 'aws', 'gcp'], 'capabilities.crossAccountAccess').toContain(
+        c.crossAccountAccess,
+      )
+      t.expect(['basic', 'bearer'], 'capabilities.credentialAuthMethod').toContain(
+        c.credentialAuthMethod,
+      )
+      for (const field of [
+        'implicitRepositories',
+        'repositoryScopedCredentials',
+        'repositoryScopedGrants',
+      ] as const) {
+        t.expect(typeof c[field], `capabilities.${field} must be a boolean`).toBe('boolean')
+      }
+      for (const field of ['listRepositories', 'revokesCredentialsOnDelete'] as const) {
+        t.expect(
+          [undefined, true, false],
+          `capabilities.${field} must be a boolean or absent`,
+        ).toContain(c[field])
+      }
       const ttl = c.credentialTtl
-      t.expect(ttl.minSeconds).toBeGreaterThan(0)
-      t.expect(ttl.minSeconds).toBeLessThanOrEqual(ttl.defaultSeconds)
-      t.expect(ttl.defaultSeconds).toBeLessThanOrEqual(ttl.maxSeconds)
+      t.expect(ttl, 'capabilities.credentialTtl must be a TtlRule').toBeTypeOf('object')
+      t.expect(ttl, 'capabilities.credentialTtl must be a TtlRule').not.toBeNull()
+      t.expect(ttl.minSeconds, 'capabilities.credentialTtl.minSeconds').toBeGreaterThan(0)
+      t.expect(
+        ttl.minSeconds,
+        'capabilities.credentialTtl.minSeconds must not exceed defaultSeconds',
+      ).toBeLessThanOrEqual(ttl.defaultSeconds)
+      t.expect(
+        ttl.defaultSeconds,
+        'capabilities.credentialTtl.defaultSeconds must not exceed maxSeconds',
+      ).toBeLessThanOrEqual(ttl.maxSeconds)
     })
 
     registryTest(

@@ -86,12 +86,13 @@ export function credentialTests<R extends ArtifactRegistry>(
           const credentials = await r.generateCredentials(name, permission, {
             ttlSeconds: rule.maxSeconds * 10,
           })
-          t.expect(credentials.expiresAt).toBeInstanceOf(Date)
+          t.expect(credentials.expiresAt, 'expiresAt must be a Date').toBeInstanceOf(Date)
           const expiresAt = credentials.expiresAt?.getTime() ?? 0
-          t.expect(expiresAt).toBeLessThanOrEqual(
-            Date.now() + rule.maxSeconds * 1000 + LATE_SLACK_MS,
-          )
-          t.expect(expiresAt).toBeGreaterThan(before)
+          t.expect(
+            expiresAt,
+            `expiresAt ${new Date(expiresAt).toISOString()} is beyond credentialTtl.maxSeconds (${rule.maxSeconds} s) for a request of ${rule.maxSeconds * 10} s`,
+          ).toBeLessThanOrEqual(Date.now() + rule.maxSeconds * 1000 + LATE_SLACK_MS)
+          t.expect(expiresAt, 'expiresAt must be in the future').toBeGreaterThan(before)
         },
       )
     }
@@ -151,14 +152,28 @@ function expectShape(
   r: ArtifactRegistry,
   c: ArtifactRegistryCredentials,
 ): void {
-  t.expect(c.authMethod).toBe(r.capabilities.credentialAuthMethod)
-  t.expect(c.registry).toMatch(/^[^/\s:]+(:\d+)?$/)
-  t.expect(r.registryEndpoint.endsWith(`//${c.registry}`)).toBe(true)
-  t.expect(c.password.length).toBeGreaterThan(0)
-  if (c.authMethod === 'bearer') t.expect(c.username).toBe('')
-  else t.expect(c.username.length).toBeGreaterThan(0)
-  t.expect(c.expiresAt).toBeInstanceOf(Date)
-  t.expect(c.expiresAt?.getTime() ?? 0).toBeGreaterThan(Date.now())
+  // Each check says what is wrong: "expected false to be true" does not tell an author that
+  // `registryEndpoint` and the credentials' `registry` disagree.
+  t.expect(c.authMethod, 'authMethod must be capabilities.credentialAuthMethod').toBe(
+    r.capabilities.credentialAuthMethod,
+  )
+  t.expect(c.registry, 'registry must be host[:port], without scheme or path').toMatch(
+    /^[^/\s:]+(:\d+)?$/,
+  )
+  t.expect(
+    r.registryEndpoint,
+    `registryEndpoint must be the scheme and the credentials' registry (${c.registry}), nothing more`,
+  ).toSatisfy((endpoint: string) => endpoint.endsWith(`//${c.registry}`))
+  t.expect(c.password.length, 'password must not be empty').toBeGreaterThan(0)
+  if (c.authMethod === 'bearer') t.expect(c.username, 'username of bearer credentials').toBe('')
+  else
+    t.expect(c.username.length, 'username of basic credentials must not be empty').toBeGreaterThan(
+      0,
+    )
+  t.expect(c.expiresAt, 'expiresAt must be a Date').toBeInstanceOf(Date)
+  t.expect(c.expiresAt?.getTime() ?? 0, 'expiresAt must be in the future').toBeGreaterThan(
+    Date.now(),
+  )
 }
 
 async function expectExpiry(
@@ -176,8 +191,15 @@ async function expectExpiry(
   t.expect(expiresAt, 'expiresAt must be the real expiry').toBeTypeOf('number')
   if (expiresAt === undefined) return
   const ceiling = (rule.honoursRequest ? expected : rule.maxSeconds * 1000) + LATE_SLACK_MS
-  t.expect(expiresAt).toBeLessThanOrEqual(after + ceiling)
+  const lifetime = `${Math.round((expiresAt - after) / 1000)} s from now`
+  t.expect(
+    expiresAt,
+    `expiresAt ${new Date(expiresAt).toISOString()} (${lifetime}) is later than the credentialTtl rule allows for a request of ${requestedSeconds} s (${ceiling / 1000} s at most, with slack)`,
+  ).toBeLessThanOrEqual(after + ceiling)
   if (rule.honoursRequest)
-    t.expect(expiresAt).toBeGreaterThanOrEqual(before + expected - EARLY_SLACK_MS)
-  else t.expect(expiresAt).toBeGreaterThan(after)
+    t.expect(
+      expiresAt,
+      `expiresAt ${new Date(expiresAt).toISOString()} (${lifetime}) is earlier than the credentialTtl rule gives a request of ${requestedSeconds} s (${expected / 1000} s)`,
+    ).toBeGreaterThanOrEqual(before + expected - EARLY_SLACK_MS)
+  else t.expect(expiresAt, 'expiresAt must be in the future').toBeGreaterThan(after)
 }
