@@ -2,6 +2,7 @@ import type { ArtifactRegistry } from './artifact-registry.js'
 import type { BindingEnv } from './binding/alien.js'
 import { isBuiltinPlatform, parseBinding } from './binding/parse-binding.js'
 import type { ArtifactRegistryBinding } from './binding/types.js'
+import { describeValue } from './describe-value.js'
 import { ArtifactRegistryError } from './errors.js'
 import { describeJsonSyntaxError } from './json-syntax.js'
 import { instrument } from './operation-events.js'
@@ -122,9 +123,12 @@ export function alienBindingEnvVariable(bindingName: string): string {
 
 function envName(bindingName: string): string {
   if (typeof bindingName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(bindingName)) {
+    // A string is quoted; any other value by its type, since String() throws on some (a symbol,
+    // an object without a prototype) and the caller would get a TypeError instead of this.
+    const shown = typeof bindingName === 'string' ? `"${bindingName}"` : describeValue(bindingName)
     throw new ArtifactRegistryError(
       'INVALID_ARGUMENT',
-      `[core] Binding name "${String(bindingName)}" must be letters, digits, "-" and "_"`,
+      `[core] Binding name ${shown} must be letters, digits, "-" and "_"`,
     )
   }
   return bindingName.toUpperCase().replaceAll('-', '_')
@@ -137,9 +141,26 @@ function readBindingVariable(
 ): { variable: string; raw: string } {
   const ours = bindingEnvVariable(bindingName)
   const alien = alienBindingEnvVariable(bindingName)
+  // `null` for the environment (a default parameter takes only `undefined`) is a wrong argument,
+  // not a missing variable.
+  if (typeof env !== 'object' || env === null) {
+    throw new ArtifactRegistryError(
+      'INVALID_ARGUMENT',
+      `[core] The environment to read ${ours} from must be an object such as process.env, got ${describeValue(env)}`,
+    )
+  }
   for (const variable of [ours, alien]) {
-    const raw = env[variable]
-    if (raw !== undefined && raw.trim() !== '') return { variable, raw }
+    const raw: unknown = env[variable]
+    if (raw === undefined) continue
+    // A caller's own environment object may hold the binding object itself; it is not shown, as
+    // it may hold a password.
+    if (typeof raw !== 'string') {
+      const problem = `must hold the binding as JSON text, got ${describeValue(raw)}`
+      throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${variable} ${problem}`, {
+        issues: [{ path: variable, message: problem }],
+      })
+    }
+    if (raw.trim() !== '') return { variable, raw }
   }
   throw new ArtifactRegistryError('INVALID_CONFIG', `[core] ${ours} is not set (nor is ${alien})`, {
     issues: [{ path: ours, message: `is not set (nor is ${alien})` }],

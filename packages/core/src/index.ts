@@ -61,6 +61,7 @@ export {
   type OperationEvent,
   type OperationName,
 } from './operation-events.js'
+export { checkPermission } from './permission.js'
 export {
   type ErrorContext,
   type ProviderErrorBuilder,

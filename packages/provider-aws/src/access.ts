@@ -20,7 +20,7 @@ export function checkAccess(
 ): AwsCrossAccountAccess {
   if (typeof access !== 'object' || access === null || access.type !== 'aws') {
     const type = (access as { type?: unknown } | null)?.type
-    throw invalid(`expected cross-account access of type "aws", got ${JSON.stringify(type)}`)
+    throw invalid(`expected cross-account access of type "aws", got ${shownType(type)}`)
   }
   for (const field of ['accountIds', 'roleArns', 'regions', 'allowedServiceTypes'] as const) {
     if (!Array.isArray(access[field]) || access[field].some((v) => typeof v !== 'string')) {
@@ -73,6 +73,14 @@ function checkMeaningful(access: AwsCrossAccountAccess): void {
   if (access.regions.length > 0 && !worker) {
     throw invalid('regions name Lambda regions: they need allowedServiceTypes ["worker"]')
   }
+}
+
+/**
+ * A `type` as the message shows it: a string quoted, anything else by its type, since
+ * JSON.stringify throws on a bigint and the caller would get that TypeError instead.
+ */
+function shownType(type: unknown): string {
+  return typeof type === 'string' ? JSON.stringify(type) : typeof type
 }
 
 function invalid(message: string): ArtifactRegistryError {

@@ -1,5 +1,6 @@
 import {
   type ArtifactRegistryCredentials,
+  checkPermission,
   type GenerateCredentialsOptions,
   type Permission,
   resolveCredentialTtl,
@@ -34,7 +35,7 @@ export async function generateCredentials(
   permission: Permission,
   options: GenerateCredentialsOptions = {},
 ): Promise<ArtifactRegistryCredentials> {
-  checkPermission(permission)
+  checkPermission(permission, PLATFORM)
   const ttl = resolveCredentialTtl(TTL_RULES.aws, options, PLATFORM)
   const roleArn = roleFor(ctx, permission)
   if (roleArn === undefined) refuseUnlessUnscopedAllowed(ctx, name, permission)
@@ -76,15 +77,6 @@ export function roleFor(
 }
 
 // --- Internal ---
-
-function checkPermission(permission: unknown): asserts permission is Permission {
-  if (permission !== 'pull' && permission !== 'push-pull') {
-    throw platformError(
-      'INVALID_ARGUMENT',
-      `Unknown permission ${JSON.stringify(permission)}: use "pull" or "push-pull"`,
-    )
-  }
-}
 
 function refuseUnlessUnscopedAllowed(ctx: AwsContext, name: string, permission: Permission): void {
   if (!ctx.options.allowUnscopedCredentials) {

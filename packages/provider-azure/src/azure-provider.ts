@@ -5,6 +5,7 @@ import {
   type Capabilities,
   type CrossAccountAccess,
   type CrossAccountPermissions,
+  checkPermission,
   type GenerateCredentialsOptions,
   instrument,
   type ListRepositoriesOptions,
@@ -193,13 +194,8 @@ export class AzureProvider implements ArtifactRegistry {
     options?: GenerateCredentialsOptions,
   ): Promise<ArtifactRegistryCredentials> {
     const repository = checkRoutableName(name, this.#options.repositoryPrefix)
-    const actions = Object.hasOwn(ACTIONS, permission) ? ACTIONS[permission] : undefined
-    if (actions === undefined) {
-      throw platformError(
-        'INVALID_ARGUMENT',
-        `Unknown permission "${String(permission)}": use "pull" or "push-pull"`,
-      )
-    }
+    checkPermission(permission, PLATFORM)
+    const actions = ACTIONS[permission]
     const ttl = resolveCredentialTtl(this.capabilities.credentialTtl, options, PLATFORM)
     // A push would create content outside our bookkeeping: only repositories we created qualify.
     const ownScopeMap = () => this.#ownScopeMap(repository)

@@ -25,7 +25,11 @@ export function checkGcpAccess(
   reserved: readonly string[],
 ): GcpCrossAccountAccess {
   if (access?.type !== 'gcp') {
-    throw invalid(`expected cross-account access of type "gcp", got "${String(access?.type)}"`)
+    // A string is quoted, anything else named by its type: String() throws on an object without
+    // a prototype, and the caller would get that TypeError instead of this error.
+    const type: unknown = access?.type
+    const shown = typeof type === 'string' ? `"${type}"` : typeof type
+    throw invalid(`expected cross-account access of type "gcp", got ${shown}`)
   }
   const projectNumbers = stringList(access.projectNumbers, 'projectNumbers')
   const emails = stringList(access.serviceAccountEmails, 'serviceAccountEmails')

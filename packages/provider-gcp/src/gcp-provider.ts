@@ -1,5 +1,6 @@
 import type * as core from '@artifact-registry/core'
 import {
+  checkPermission,
   instrument,
   resolveCredentialTtl,
   resolveListOptions,
@@ -95,7 +96,7 @@ export class GcpProvider implements core.ArtifactRegistry {
     options: core.GenerateCredentialsOptions = {},
   ): Promise<core.ArtifactRegistryCredentials> {
     checkRoutableName(this.#options.ref, name)
-    checkPermission(permission)
+    checkPermission(permission, PLATFORM)
     const { seconds } = resolveCredentialTtl(TTL_RULES.gcp, options, PLATFORM)
     // Arguments first, configuration last: a bad call is reported as such on any setup.
     const serviceAccount = this.serviceAccountFor(permission)
@@ -218,15 +219,4 @@ export class GcpProvider implements core.ArtifactRegistry {
  */
 export async function gcp(options: GcpProviderOptions): Promise<GcpProvider> {
   return instrument(new GcpProvider(options))
-}
-
-// --- Internal ---
-
-function checkPermission(permission: core.Permission): void {
-  if (permission !== 'pull' && permission !== 'push-pull') {
-    throw platformError(
-      'INVALID_ARGUMENT',
-      `Unknown permission "${String(permission)}"; use "pull" or "push-pull"`,
-    )
-  }
 }

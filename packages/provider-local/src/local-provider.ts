@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type * as core from '@artifact-registry/core'
 import {
+  checkPermission,
   instrument,
   KeyedSerialQueue,
   resolveCredentialTtl,
@@ -160,12 +161,7 @@ export class LocalProvider implements core.ArtifactRegistry {
     options: core.GenerateCredentialsOptions = {},
   ): Promise<core.ArtifactRegistryCredentials> {
     const routable = this.#routable(name)
-    if (permission !== 'pull' && permission !== 'push-pull') {
-      throw platformError(
-        'INVALID_ARGUMENT',
-        `permission must be "pull" or "push-pull", got ${JSON.stringify(permission)}`,
-      )
-    }
+    checkPermission(permission, PLATFORM)
     const { seconds } = resolveCredentialTtl(TTL_RULES.local, options, PLATFORM)
     return this.#call('generateCredentials', async () => {
       const minted = await this.#perRepository.run(routable, async () => {

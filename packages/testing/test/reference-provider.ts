@@ -412,7 +412,12 @@ function checkAccess(type: 'aws' | 'gcp', access: CrossAccountAccess): void {
     new ArtifactRegistryError('INVALID_ARGUMENT', `[${PLATFORM}] ${message}`, {
       platform: PLATFORM,
     })
-  if (access.type !== type) throw bad(`expected access of type "${type}", got "${access.type}"`)
+  if (access.type !== type) {
+    // By its type when it is no string: a template literal throws on an object without a prototype.
+    const given: unknown = access.type
+    const got = typeof given === 'string' ? `"${given}"` : typeof given
+    throw bad(`expected access of type "${type}", got ${got}`)
+  }
   for (const [field, values] of listFields(access)) {
     const pattern = PATTERNS[field]
     const wrong = values.find((v) => pattern === undefined || !pattern.test(v))

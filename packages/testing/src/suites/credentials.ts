@@ -140,7 +140,10 @@ export function credentialTests<R extends ArtifactRegistry>(
     )
 
     credentialTest('an unknown permission gives INVALID_ARGUMENT', async (r, t, name) => {
-      for (const permission of ['push', 'admin', ''] as unknown as Permission[]) {
+      // A bigint and an object without a prototype too: values JSON.stringify and String() throw
+      // on, which a message that quotes the permission must not turn into a TypeError.
+      const unknown = ['push', 'admin', '', 'Pull', 10n, Object.create(null), null]
+      for (const permission of unknown as unknown as Permission[]) {
         await expectCode(t, r.generateCredentials(name, permission), 'INVALID_ARGUMENT')
       }
     })

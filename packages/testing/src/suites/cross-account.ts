@@ -154,6 +154,13 @@ export function crossAccountTests<R extends ArtifactRegistry>(
                 allowedServiceTypes: [],
               }
         await expectCode(t, r.addCrossAccountAccess(name, malformed), 'INVALID_ARGUMENT')
+        // A type that cannot be turned into text (a bigint, an object without a prototype): the
+        // message naming it must not throw a TypeError of its own.
+        for (const odd of [10n, Object.create(null)]) {
+          const access = { ...empty(type), type: odd } as unknown as CrossAccountAccess
+          await expectCode(t, r.addCrossAccountAccess(name, access), 'INVALID_ARGUMENT')
+          await expectCode(t, r.removeCrossAccountAccess(name, access), 'INVALID_ARGUMENT')
+        }
         await expectGrants(empty(type))
       },
     )
