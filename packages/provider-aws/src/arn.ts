@@ -58,6 +58,9 @@ export function lambdaSourceArn(partition: Partition, region: string, accountId:
   return `arn:${partition.id}:lambda:${region}:${accountId}:function:*`
 }
 
-/** An IAM role ARN, with an optional path: `arn:aws:iam::123456789012:role/path/name`. */
+/**
+ * An IAM role ARN, with an optional path: `arn:aws:iam::123456789012:role/path/name`. The name is
+ * IAM's 64 characters at most: a longer one names no role, and refused here it costs no call.
+ */
 export const ROLE_ARN_PATTERN: RegExp =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/

@@ -559,6 +559,8 @@ describe('inputs are validated', () => {
     access({ accountIds: [`${A}:role/x`] }),
     access({ roleArns: [`arn:aws:iam::${B}:user/bob`] }),
     access({ roleArns: [`arn:aws-cn:iam::${B}:role/x`] }),
+    // IAM role names are 64 characters at most: no such role can exist, so nothing is asked.
+    access({ roleArns: [`arn:aws:iam::${B}:role/ci/${'r'.repeat(65)}`] }),
     access({ accountIds: [A], regions: ['Mars-1'], allowedServiceTypes: ['worker'] }),
     access({ allowedServiceTypes: ['vm' as 'worker'], accountIds: [A] }),
     { type: 'gcp', projectNumbers: [], serviceAccountEmails: [], allowedServiceTypes: [] },
