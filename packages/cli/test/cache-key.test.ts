@@ -20,6 +20,18 @@ describe('cacheFileName', () => {
     ['AWS_PROFILE', 'ci'],
     ['IDENTITY_ENDPOINT', 'http://localhost:42356/msi/token'],
     ['HOME', '/home/other'],
+    // Every prefix and every variable outside them: one left out of the lists would let a run
+    // with another Azure login (ARM_ is Terraform's), project or managed identity reuse the cache.
+    ['ARM_CLIENT_ID', '00000000-0000-0000-0000-000000000002'],
+    ['AZURE_CLIENT_ID', '00000000-0000-0000-0000-000000000001'],
+    ['GOOGLE_APPLICATION_CREDENTIALS', '/home/ci/sa.json'],
+    ['GCLOUD_PROJECT', 'other-project'],
+    ['GCP_PROJECT', 'other-project'],
+    ['CLOUDSDK_CONFIG', '/home/ci/gcloud-b'],
+    ['IDENTITY_HEADER', 'another-header'],
+    ['IMDS_ENDPOINT', 'http://169.254.169.254'],
+    ['MSI_ENDPOINT', 'http://127.0.0.1:41741/msi/token'],
+    ['MSI_SECRET', 'another-secret'],
   ])('changes with %s', (name, value) => {
     const changed = cacheFileName({ ...BASE, env: { ...BASE.env, [name]: value } })
     expect(changed).not.toBe(cacheFileName(BASE))

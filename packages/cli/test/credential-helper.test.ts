@@ -75,6 +75,16 @@ async function tagsStatus(username: string, password: string): Promise<number> {
   return res.status
 }
 
+/** The status of starting a blob upload to artifacts/app: 202 only for push credentials. */
+async function uploadStatus(username: string, password: string): Promise<number> {
+  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/blobs/uploads/`, {
+    method: 'POST',
+    headers: { authorization: basicAuth(username, password) },
+  })
+  await res.body?.cancel()
+  return res.status
+}
+
 const cacheDir = () => join(cache, 'artifact-registry', 'credential-helper')
 
 async function cacheFiles(): Promise<string[]> {
@@ -190,6 +200,17 @@ describe('the credential helper protocol', () => {
       permission: 'pull',
     })
     expect((await get()).Username).not.toBe(pushPull.Username)
+  })
+
+  it("get mints for the entry's permission, no more: a pull entry's credentials cannot push", async () => {
+    const pullEntry = { bindingFile: bound.bindingFile, repository: 'artifacts/app' }
+    await writeConfig({ ...pullEntry, permission: 'pull' })
+    const pull = await get()
+    expect(await tagsStatus(pull.Username, pull.Secret)).toBe(200)
+    expect(await uploadStatus(pull.Username, pull.Secret)).toBe(403)
+    await writeConfig({ ...pullEntry, permission: 'push-pull' })
+    const pushPull = await get()
+    expect(await uploadStatus(pushPull.Username, pushPull.Secret)).toBe(202)
   })
 
   it('list maps every configured host to the username of its cached credentials', async () => {
@@ -463,6 +484,22 @@ describe('the credential helper protocol', () => {
     expect(await tagsStatus(second.Username, second.Secret)).toBe(200)
   })
 
+  it('a field an entry does not have (a misspelt ttlSeconds) is refused by path, before minting', async () => {
+    // Ignored, `ttl` left the platform's default lifetime on credentials meant to be short-lived.
+    await writeConfig({
+      bindingFile: bound.bindingFile,
+      repository: 'artifacts/app',
+      permission: 'pull',
+      ttl: 60,
+    })
+    const result = await helper('get', bound.host)
+    expect(result).toMatchObject({ status: 1, stderr: '' })
+    expect(result.stdout).toContain(
+      `registries.${bound.host}.ttl: is not a field of a registry entry`,
+    )
+    await expect(readdir(cacheDir())).rejects.toThrow('ENOENT')
+  })
+
   it('a registryHost that is no host is refused by path', async () => {
     await writeConfig({
       bindingFile: bound.bindingFile,
@@ -596,14 +633,30 @@ describe('the cache is trusted only while private to this user', () => {
     },
   )
 
+  it.skipIf(process.getuid?.() !== 0)(
+    'a cache file of another user is never trusted, private as it is (run as root: it makes one)',
+    async () => {
+      const first = await get()
+      const [file = ''] = await cacheFiles()
+      // 0600 still, but whoever owns it wrote what it says.
+      await chown(file, 4242, 4242)
+      const second = await get()
+      expect(second.Username).not.toBe(first.Username)
+      expect((await stat(file)).uid).toBe(process.getuid?.())
+    },
+  )
+
   it('a cache file that is a symbolic link is never followed: new credentials replace the link', async () => {
     const first = await get()
     const [file = ''] = await cacheFiles()
     const later = new Date(Date.now() + 3_600_000).toISOString()
     const planted = join(home, 'planted.json')
+    // Whole and private to this user: only the link itself can make the helper refuse it.
     const plantedText = JSON.stringify({
       username: 'planted',
       secret: 'planted',
+      registry: bound.host,
+      repository: 'artifacts/app',
       expiresAt: later,
       reuseUntil: later,
     })

@@ -18,7 +18,36 @@ async function tagsStatus(repository: string, username: string, password: string
   return res.status
 }
 
+/** The status of starting a blob upload to artifacts/app: 202 only for push credentials. */
+async function uploadStatus(username: string, password: string): Promise<number> {
+  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/blobs/uploads/`, {
+    method: 'POST',
+    headers: { authorization: basicAuth(username, password) },
+  })
+  await res.body?.cancel()
+  return res.status
+}
+
 describe('credentials', () => {
+  it('without --permission they pull only: pushing takes --permission push-pull', async () => {
+    const pull = parseJson<{ username: string; password: string }>(
+      await cli(['credentials', 'artifacts/app', '--json', ...binding]),
+    )
+    expect(await tagsStatus('artifacts/app', pull.username, pull.password)).toBe(200)
+    expect(await uploadStatus(pull.username, pull.password)).toBe(403)
+    const push = parseJson<{ username: string; password: string }>(
+      await cli([
+        'credentials',
+        'artifacts/app',
+        '--permission',
+        'push-pull',
+        '--json',
+        ...binding,
+      ]),
+    )
+    expect(await uploadStatus(push.username, push.password)).toBe(202)
+  })
+
   it('--format json prints { registry, username, password, expiresAt, authMethod } that work', async () => {
     const started = Date.now()
     const result = await cli([
