@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { askOnNewConnection } from '@artifact-registry/test-kit'
+import { askOnNewConnection, createTestPki } from '@artifact-registry/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
 import {
@@ -390,6 +390,41 @@ describe('serve', () => {
         ),
       },
     })
+  })
+
+  it('TLS files that are not a certificate, a key, or a pair are INVALID_CONFIG naming the flag', async () => {
+    const [pki, other] = await Promise.all([createTestPki(), createTestPki()])
+    const file = async (name: string, text: string): Promise<string> => {
+      const path = join(work.dir, name)
+      await writeFile(path, text, { mode: 0o600 })
+      return path
+    }
+    const cert = await file('tls-cert.pem', pki.certPem)
+    const key = await file('tls-key.pem', pki.keyPem)
+    const notPem = await file('tls-not-pem.txt', 'not a certificate\n')
+    const otherKey = await file('tls-other-key.pem', other.keyPem)
+    const cases: [string, string, string[], string][] = [
+      [notPem, key, ['--tls-cert'], 'the certificate is not a PEM certificate'],
+      [cert, notPem, ['--tls-key'], 'the key is not an unencrypted PEM private key'],
+      [cert, otherKey, ['--tls-cert', '--tls-key'], 'the key does not belong to the certificate'],
+    ]
+    for (const [certFile, keyFile, flags, problem] of cases) {
+      const data = join(work.dir, `tls-data-${flags.length}-${keyFile === notPem}`)
+      const served = await cli([
+        ...['serve', '--data', data, '--port', '0', '--json'],
+        ...['--tls-cert', certFile, '--tls-key', keyFile],
+      ])
+      expect(served.status, served.stderr).toBe(ERROR_EXIT_CODES.INVALID_CONFIG)
+      expect(JSON.parse(served.stderr)).toMatchObject({
+        error: {
+          code: 'INVALID_CONFIG',
+          message: `Cannot serve HTTPS with --tls-cert ${certFile} and --tls-key ${keyFile}: ${problem}`,
+          issues: flags.map((path) => ({ path, message: problem })),
+        },
+      })
+      // Refused before the data directory was made.
+      expect(existsSync(data)).toBe(false)
+    }
   })
 
   it('a --data that is a file is INVALID_CONFIG naming --data, not an unexpected failure', async () => {

@@ -12,6 +12,7 @@ import {
   resolveRequestLimits,
 } from './request-limits.js'
 import { DEFAULT_MAX_REPOSITORY_METADATA_BYTES } from './storage/metadata-budget.js'
+import { checkTlsMaterial } from './tls-material.js'
 import { refuseUnknownOptions } from './unknown-options.js'
 
 /** A certificate and key to serve HTTPS with, in PEM. */
@@ -228,6 +229,8 @@ export function resolveRegistryOptions(options: LocalRegistryOptions): ResolvedR
   if (tls !== undefined && !(hasContent(tls.cert) && hasContent(tls.key))) {
     throw new TypeError('tls needs both cert and key (PEM)')
   }
+  // Before the data directory is touched, and naming the part that is wrong.
+  if (tls !== undefined) checkTlsMaterial(tls)
   return {
     dataDir: options.dataDir,
     host: options.host ?? '127.0.0.1',

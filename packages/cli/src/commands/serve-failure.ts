@@ -58,6 +58,14 @@ export function typedServeFailure(
       },
     )
   }
+  const tls = tlsMaterialIssues(error)
+  if (tls !== undefined) {
+    return new ArtifactRegistryError(
+      'INVALID_CONFIG',
+      `Cannot serve HTTPS with --tls-cert ${target.tlsCert} and --tls-key ${target.tlsKey}: ${tls.problem}`,
+      { cause: error, issues: tls.flags.map((flag) => ({ path: flag, message: tls.problem })) },
+    )
+  }
   const flag =
     path === undefined
       ? undefined
@@ -80,6 +88,27 @@ export function typedServeFailure(
     )
   }
   return error
+}
+
+/**
+ * The registry server's refusal of its TLS material (a `TypeError` with code
+ * `ERR_REGISTRY_TLS_MATERIAL` and the `field` at fault): what is wrong, and the flags to name.
+ */
+function tlsMaterialIssues(error: unknown): { problem: string; flags: string[] } | undefined {
+  const { code, field, message } = (error ?? {}) as {
+    code?: unknown
+    field?: unknown
+    message?: unknown
+  }
+  if (code !== 'ERR_REGISTRY_TLS_MATERIAL' || typeof message !== 'string') return undefined
+  const problem = message.replace(/^tls: cannot use this certificate and key: /, '')
+  const flags =
+    field === 'cert'
+      ? ['--tls-cert']
+      : field === 'key'
+        ? ['--tls-key']
+        : ['--tls-cert', '--tls-key']
+  return { problem, flags }
 }
 
 const FLAGS: Readonly<Record<ServeFile, string>> = {

@@ -85,13 +85,23 @@ describe('startLocalRegistry with tls', () => {
     await expect(startLocalRegistry({ tls: { cert: pki.certPem, key: '' } })).rejects.toThrow(
       /tls needs both cert and key/,
     )
+    const refusal = (field: string, problem: RegExp) =>
+      expect.objectContaining({
+        name: 'TypeError',
+        code: 'ERR_REGISTRY_TLS_MATERIAL',
+        field,
+        message: expect.stringMatching(problem),
+      })
     await expect(
       startLocalRegistry({ tls: { cert: pki.certPem, key: 'not a key' } }),
-    ).rejects.toThrow(TypeError)
+    ).rejects.toEqual(refusal('key', /the key is not an unencrypted PEM private key/))
+    await expect(
+      startLocalRegistry({ tls: { cert: 'not a certificate', key: pki.keyPem } }),
+    ).rejects.toEqual(refusal('cert', /the certificate is not a PEM certificate/))
     const mismatched = await createTestPki()
     await expect(
       startLocalRegistry({ tls: { cert: pki.certPem, key: mismatched.keyPem } }),
-    ).rejects.toThrow(/tls: cannot use this certificate and key/)
+    ).rejects.toEqual(refusal('pair', /tls: cannot use this certificate and key: the key does not/))
   })
 })
 
