@@ -3,8 +3,9 @@ import { InvalidArgumentError } from 'commander'
 /**
  * Parse a flag's value as a whole number of seconds (1 or more); otherwise a usage error. Any
  * length of digits is a whole number, beyond 2^53 too: the platform clamps it to its longest
- * lifetime, as core does for every request past the limit. Only digits too many for a number at
- * all (over 308) are refused, and as too large, not as no whole number.
+ * lifetime, as core does for every request past the limit. Only digits too large for a number at
+ * all (from about 1.8e308, which `Number` makes `Infinity`) are refused, and as too large, not as
+ * no whole number.
  */
 export function positiveSeconds(value: string): number {
   const seconds = Number(value)

@@ -32,8 +32,21 @@ export async function writePrivateFile(path: string, text: string, dirMode = 0o7
  * The name {@link writePrivateFile} writes `path`'s text under before the rename: hidden, in the
  * same directory, starting with `path`'s own name. A crash between write and rename leaves it
  * behind holding the text (a live secret, for the credential helper); named after its target, it
- * is found by whatever removes the target by name (`docker logout` erasing a host's files).
+ * is found by whatever removes the target by name (`docker logout` erasing a host's files). A
+ * name too long to take the additions is cut to fit, from its end, so it keeps its start.
  */
 export function temporaryFileFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const suffix = `.${randomBytes(6).toString('hex')}.tmp`
+  // A file name holds 255 bytes at most: a target that uses nearly all of them (`provision
+  // --output` writes one the user names) must not make its temporary file ENAMETOOLONG.
+  const room = MAX_NAME_BYTES - 1 - suffix.length
+  let stem = ''
+  for (const char of basename(path)) {
+    if (Buffer.byteLength(stem + char) > room) break
+    stem += char
+  }
+  return join(dirname(path), `.${stem}${suffix}`)
 }
+
+/** The longest file name, in bytes, that common filesystems take (ext4, XFS, APFS, tmpfs). */
+const MAX_NAME_BYTES = 255

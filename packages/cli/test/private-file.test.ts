@@ -44,6 +44,16 @@ describe('writePrivateFile', () => {
     expect((await stat(join(dir, 'a'))).mode & 0o777).toBe(0o700)
   })
 
+  it('writes a file whose name takes (almost) all the bytes a name may have', async () => {
+    // `provision --output` writes a file the user names: 80 characters of three bytes each are
+    // 240 of the 255 bytes a name may hold, and the temporary file must fit beside it.
+    for (const name of [`${'é'.repeat(120)}.json`, `${'绑'.repeat(80)}.json`, 'x'.repeat(255)]) {
+      const path = join(dir, name)
+      await writePrivateFile(path, '{"password":"p"}')
+      expect(await readFile(path, 'utf8')).toBe('{"password":"p"}')
+    }
+  })
+
   it('leaves neither part of the secret nor a changed file when the write fails', async () => {
     const path = join(dir, 'secret.json')
     await writeFile(path, 'before')

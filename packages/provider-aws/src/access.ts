@@ -3,7 +3,13 @@ import type {
   AwsCrossAccountAccess,
   CrossAccountAccess,
 } from '@artifact-registry/core'
-import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
+import {
+  type Partition,
+  partitionOf,
+  REGION_PATTERN,
+  ROLE_ARN_PATTERN,
+  ROLE_ARN_SHAPE,
+} from './arn.js'
 import { platformError } from './map-error.js'
 
 /**
@@ -42,7 +48,9 @@ function checkValues(access: AwsCrossAccountAccess, partition: Partition): void 
   }
   for (const arn of access.roleArns) {
     const match = ROLE_ARN_PATTERN.exec(arn)
-    if (match === null) throw invalid(`roleArns: "${arn}" is not an IAM role ARN`)
+    if (match === null) {
+      throw invalid(`roleArns: "${arn}" is not an IAM role ARN (${ROLE_ARN_SHAPE})`)
+    }
     if (match[1] !== partition.id) {
       throw invalid(`roleArns: "${arn}" is not in partition ${partition.id}`)
     }

@@ -64,3 +64,10 @@ export function lambdaSourceArn(partition: Partition, region: string, accountId:
  */
 export const ROLE_ARN_PATTERN: RegExp =
   /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
+
+/**
+ * What {@link ROLE_ARN_PATTERN} takes, for the messages that refuse an ARN: the name's length is
+ * said, as an ARN whose only fault is a long name looks right in every other way.
+ */
+export const ROLE_ARN_SHAPE =
+  'arn:aws:iam::123456789012:role/path/name, a name of 64 characters at most'

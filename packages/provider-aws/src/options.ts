@@ -7,7 +7,13 @@ import {
   unknownOptionIssues,
 } from '@artifact-registry/core'
 import type { ECRClientConfig } from '@aws-sdk/client-ecr'
-import { type Partition, partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from './arn.js'
+import {
+  type Partition,
+  partitionOf,
+  REGION_PATTERN,
+  ROLE_ARN_PATTERN,
+  ROLE_ARN_SHAPE,
+} from './arn.js'
 import { platformError } from './map-error.js'
 import { routableNameBudget } from './name-budget.js'
 
@@ -265,7 +271,7 @@ export function optionIssues(o: AwsProviderOptions): ConfigIssue[] {
     const arn = o[field]
     if (arn === undefined) continue
     const match = ROLE_ARN_PATTERN.exec(String(arn))
-    if (match === null) add(field, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name)')
+    if (match === null) add(field, `must be an IAM role ARN (${ROLE_ARN_SHAPE})`)
     else if (partition !== undefined && match[1] !== partition) {
       add(field, `must be in partition ${partition}, the partition of ${o.region}`)
     }

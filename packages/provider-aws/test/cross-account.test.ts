@@ -574,6 +574,20 @@ describe('inputs are validated', () => {
     expect(fake.requestsFor('GetRepositoryPolicy')).toHaveLength(0)
   })
 
+  it("a role name of IAM's 64 characters is granted, under a path too; one of 65 is refused naming the limit", async () => {
+    const { registry, name } = await setup()
+    const longest = `arn:aws:iam::${B}:role/service-role/${'r'.repeat(64)}`
+    fake.seedPrincipal(longest)
+    await registry.addCrossAccountAccess(name, access({ roleArns: [longest] }))
+    expect(await granted(registry, name)).toEqual(access({ roleArns: [longest] }))
+    // It looks like a role ARN in every other way: the message must say what is wrong with it.
+    const tooLong = access({ roleArns: [`arn:aws:iam::${B}:role/${'r'.repeat(65)}`] })
+    await expect(registry.addCrossAccountAccess(name, tooLong)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('64 characters'),
+    })
+  })
+
   it('refuses a removal of worker access that names no account, rather than revoke nothing', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)

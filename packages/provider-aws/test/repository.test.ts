@@ -254,6 +254,18 @@ describe('construction', () => {
     ])
   })
 
+  it("refuses a role whose name passes IAM's 64 characters, saying so, and takes one of 64", async () => {
+    const base = { region: 'us-east-1', repositoryPrefix: 'acme', accountId: '123456789012' }
+    const role = (name: string) => `arn:aws:iam::123456789012:role/service-role/${name}`
+    const error = await aws({ ...base, pullRoleArn: role('r'.repeat(65)) }).catch((e) => e)
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG', issues: [{ path: 'pullRoleArn' }] })
+    expect((error as { issues: { message: string }[] }).issues[0]?.message).toContain(
+      '64 characters',
+    )
+    const registry = await aws({ ...base, pushRoleArn: role('r'.repeat(64)) })
+    await registry.close()
+  })
+
   it('capabilities are true to the options', async () => {
     const registry = await providerFor(fake)
     expect(registry.capabilities).toEqual({
