@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { askOnNewConnection, createTestPki } from '@artifact-registry/test-kit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ERROR_EXIT_CODES, EXIT } from '../src/index.js'
@@ -403,13 +404,29 @@ describe('serve', () => {
     const key = await file('tls-key.pem', pki.keyPem)
     const notPem = await file('tls-not-pem.txt', 'not a certificate\n')
     const otherKey = await file('tls-other-key.pem', other.keyPem)
+    // DER: a certificate to node:crypto, but not to the HTTPS server, which reads PEM only.
+    const der = join(work.dir, 'tls-cert.der')
+    await writeFile(der, new X509Certificate(pki.certPem).raw)
+    const encryptedKey = await file(
+      'tls-encrypted-key.pem',
+      createPrivateKey(pki.keyPem)
+        .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
+        .toString(),
+    )
     const cases: [string, string, string[], string][] = [
       [notPem, key, ['--tls-cert'], 'the certificate is not a PEM certificate'],
       [cert, notPem, ['--tls-key'], 'the key is not an unencrypted PEM private key'],
       [cert, otherKey, ['--tls-cert', '--tls-key'], 'the key does not belong to the certificate'],
+      [der, key, ['--tls-cert'], 'the certificate is not a PEM certificate'],
+      [
+        cert,
+        encryptedKey,
+        ['--tls-key'],
+        'the key is encrypted: the registry takes no passphrase, so give it the key decrypted',
+      ],
     ]
     for (const [certFile, keyFile, flags, problem] of cases) {
-      const data = join(work.dir, `tls-data-${flags.length}-${keyFile === notPem}`)
+      const data = join(work.dir, `tls-data-${basename(certFile)}-${basename(keyFile)}`)
       const served = await cli([
         ...['serve', '--data', data, '--port', '0', '--json'],
         ...['--tls-cert', certFile, '--tls-key', keyFile],

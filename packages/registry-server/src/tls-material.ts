@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { createSecureContext } from 'node:tls'
 import type { RegistryTlsOptions } from './options.js'
 
 /** The `code` of the `TypeError` {@link checkTlsMaterial} throws. */
@@ -27,6 +28,9 @@ export function checkTlsMaterial(tls: RegistryTlsOptions): void {
   let certificate: X509Certificate
   try {
     certificate = new X509Certificate(tls.cert)
+    // X509Certificate also takes DER, and reads only the first certificate; the HTTPS server
+    // takes PEM only, and reads the whole chain.
+    createSecureContext({ cert: tls.cert })
   } catch (error) {
     throw tlsMaterialError('cert', 'the certificate is not a PEM certificate', error)
   }
@@ -34,13 +38,21 @@ export function checkTlsMaterial(tls: RegistryTlsOptions): void {
   try {
     key = createPrivateKey(tls.key)
   } catch (error) {
-    // A key under a passphrase lands here too: the registry is given none.
-    throw tlsMaterialError('key', 'the key is not an unencrypted PEM private key', error)
+    // A key under a passphrase lands here too: the registry is given none. It is said so, as
+    // OpenSSL's own words ("interrupted or cancelled") do not.
+    const text = typeof tls.key === 'string' ? tls.key : tls.key.toString('latin1')
+    const problem = ENCRYPTED_PEM.test(text)
+      ? 'the key is encrypted: the registry takes no passphrase, so give it the key decrypted'
+      : 'the key is not an unencrypted PEM private key'
+    throw tlsMaterialError('key', problem, error)
   }
   if (!certificate.checkPrivateKey(key)) {
     throw tlsMaterialError('pair', 'the key does not belong to the certificate')
   }
 }
+
+/** A PKCS#8 key under a passphrase, or a traditional one (`Proc-Type: 4,ENCRYPTED`). */
+const ENCRYPTED_PEM = /^-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m
 
 /** Whether `error` is a {@link TlsMaterialError}. */
 export function isTlsMaterialError(error: unknown): error is TlsMaterialError {

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { get } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -98,10 +98,44 @@ describe('startLocalRegistry with tls', () => {
     await expect(
       startLocalRegistry({ tls: { cert: 'not a certificate', key: pki.keyPem } }),
     ).rejects.toEqual(refusal('cert', /the certificate is not a PEM certificate/))
+    // DER is a certificate to X509Certificate, but not to the HTTPS server, which reads PEM only.
+    const der = new X509Certificate(pki.certPem).raw
+    await expect(startLocalRegistry({ tls: { cert: der, key: pki.keyPem } })).rejects.toEqual(
+      refusal('cert', /the certificate is not a PEM certificate/),
+    )
+    const encrypted = createPrivateKey(pki.keyPem).export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: 'secret',
+    })
+    await expect(
+      startLocalRegistry({ tls: { cert: pki.certPem, key: encrypted } }),
+    ).rejects.toEqual(refusal('key', /the key is encrypted/))
     const mismatched = await createTestPki()
     await expect(
       startLocalRegistry({ tls: { cert: pki.certPem, key: mismatched.keyPem } }),
     ).rejects.toEqual(refusal('pair', /tls: cannot use this certificate and key: the key does not/))
+  })
+
+  it('still serves with a chain, text before the PEM, one file of key and chain, or CRLF', async () => {
+    const chain = `${pki.certPem.trim()}\n${pki.caPem.trim()}\n`
+    // As `openssl pkcs12 -nodes` writes it: attributes before each BEGIN line, the key last.
+    const bagged = `Bag Attributes\n    friendlyName: server\n${chain}Key Attributes: <No Attributes>\n${pki.keyPem}`
+    const crlf = (pem: string) => Buffer.from(pem.replace(/\r?\n/g, '\r\n'))
+    const materials = [
+      { cert: Buffer.from(chain), key: Buffer.from(pki.keyPem) },
+      { cert: bagged, key: bagged },
+      { cert: crlf(chain), key: crlf(pki.keyPem) },
+    ]
+    for (const tls of materials) {
+      const served = await startLocalRegistry({ tls })
+      try {
+        expect((await getTrusting(`${served.url}/v2/`, pki.caPem)).status).toBe(200)
+      } finally {
+        await served.close()
+      }
+    }
   })
 })
 
