@@ -12,13 +12,13 @@ import {
   writeFile,
 } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { basicAuth } from '@artifact-registry/test-kit'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CREDENTIALS_NOT_FOUND } from '../src/credential-helper/helper.js'
 import { READ_ONLY } from '../src/credential-helper/run.js'
 import { temporaryFileFor } from '../src/private-file.js'
 import { cli, HELPER, type RunOptions, run } from './support/command.js'
 import { boundRegistryForFile } from './support/registry.js'
+import { tagListStatus, uploadStartStatus } from './support/registry-access.js'
 
 const { dir: workDir, bound } = await boundRegistryForFile('cli-helper-')
 await cli(['repo', 'create', 'app', '--binding-file', bound.bindingFile])
@@ -67,23 +67,12 @@ async function get(
   return JSON.parse(result.stdout)
 }
 
-async function tagsStatus(username: string, password: string): Promise<number> {
-  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/tags/list`, {
-    headers: { authorization: basicAuth(username, password) },
-  })
-  await res.body?.cancel()
-  return res.status
-}
+const tagsStatus = (username: string, password: string) =>
+  tagListStatus(bound.registry.url, 'artifacts/app', username, password)
 
 /** The status of starting a blob upload to artifacts/app: 202 only for push credentials. */
-async function uploadStatus(username: string, password: string): Promise<number> {
-  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/blobs/uploads/`, {
-    method: 'POST',
-    headers: { authorization: basicAuth(username, password) },
-  })
-  await res.body?.cancel()
-  return res.status
-}
+const uploadStatus = (username: string, password: string) =>
+  uploadStartStatus(bound.registry.url, 'artifacts/app', username, password)
 
 const cacheDir = () => join(cache, 'artifact-registry', 'credential-helper')
 

@@ -1,32 +1,21 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { basicAuth } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { EXIT } from '../src/index.js'
 import { cli, parseJson } from './support/command.js'
 import { boundRegistryForFile } from './support/registry.js'
+import { tagListStatus, uploadStartStatus } from './support/registry-access.js'
 
 const { bound, binding } = await boundRegistryForFile('cli-credentials-')
 await cli(['repo', 'create', 'app', ...binding])
 
 /** The status of the tag list of `repository` with these credentials. */
-async function tagsStatus(repository: string, username: string, password: string): Promise<number> {
-  const res = await fetch(`${bound.registry.url}/v2/${repository}/tags/list`, {
-    headers: { authorization: basicAuth(username, password) },
-  })
-  await res.body?.cancel()
-  return res.status
-}
+const tagsStatus = (repository: string, username: string, password: string) =>
+  tagListStatus(bound.registry.url, repository, username, password)
 
 /** The status of starting a blob upload to artifacts/app: 202 only for push credentials. */
-async function uploadStatus(username: string, password: string): Promise<number> {
-  const res = await fetch(`${bound.registry.url}/v2/artifacts/app/blobs/uploads/`, {
-    method: 'POST',
-    headers: { authorization: basicAuth(username, password) },
-  })
-  await res.body?.cancel()
-  return res.status
-}
+const uploadStatus = (username: string, password: string) =>
+  uploadStartStatus(bound.registry.url, 'artifacts/app', username, password)
 
 describe('credentials', () => {
   it('without --permission they pull only: pushing takes --permission push-pull', async () => {
