@@ -108,25 +108,19 @@ export function remoteMinter(
       if (res.status === 404) throw repositoryNotFound(repository)
       if (res.status !== 201)
         throw new RegistryHttpError(res.status, await res.text(), 'minting credentials')
-      const body = (await res.json()) as {
-        username: string
-        password: string
-        expiresAt: string
-        repositoryChecked?: boolean
-      }
-      return {
-        username: body.username,
-        password: body.password,
-        expiresAt: new Date(body.expiresAt),
-        // Absent from a token service and from registries older than the field: not asked.
-        repositoryChecked: body.repositoryChecked === true,
-      }
+      return mintedFrom(await answerJson(res), answeredBy(res))
     },
     async revoke(which) {
       const res = await adminPost(REVOKE_PATH, which)
       if (res.status !== 200)
         throw new RegistryHttpError(res.status, await res.text(), 'revoking credentials')
-      return ((await res.json()) as { revoked: number }).revoked
+      const { revoked } = ((await answerJson(res)) ?? {}) as { revoked?: unknown }
+      // A 200 that does not say how many were revoked is no proof that any were: the caller
+      // would take credentials for revoked that may still work.
+      if (!Number.isSafeInteger(revoked) || (revoked as number) < 0) {
+        throw malformedAnswer(answeredBy(res), 'revoking credentials', 'revoked (a count)')
+      }
+      return revoked as number
     },
   }
 }
@@ -147,6 +141,53 @@ async function isNameUnknown(res: Response): Promise<boolean> {
 }
 
 /** `INVALID_CONFIG` for a server at `origin` that does not serve the admin endpoint `path`. */
+/**
+ * A credential from a mint's 201 body, refused unless it holds a username, a password and an
+ * `expiresAt` that is a date: an answer that is not ours would otherwise be handed out as
+ * credentials of `undefined`, expiring at an invalid date, which callers (the CLI's helper
+ * among them) cannot even compare.
+ */
+function mintedFrom(body: unknown, from: string): Minted {
+  const { username, password, expiresAt, repositoryChecked } = (body ?? {}) as Record<
+    string,
+    unknown
+  >
+  const expiry = typeof expiresAt === 'string' ? new Date(expiresAt) : undefined
+  if (
+    typeof username !== 'string' ||
+    username === '' ||
+    typeof password !== 'string' ||
+    password === '' ||
+    expiry === undefined ||
+    Number.isNaN(expiry.getTime())
+  ) {
+    throw malformedAnswer(from, 'minting credentials', 'username, password and expiresAt')
+  }
+  // Absent from a token service and from registries older than the field: not asked.
+  return { username, password, expiresAt: expiry, repositoryChecked: repositoryChecked === true }
+}
+
+/** The JSON body of an answer; one that is not JSON is `undefined` (and refused by its reader). */
+async function answerJson(res: Response): Promise<unknown> {
+  try {
+    return await res.json()
+  } catch {
+    return undefined
+  }
+}
+
+/** Who answered, for the message: the origin the request went to. */
+function answeredBy(res: Response): string {
+  return URL.canParse(res.url) ? new URL(res.url).origin : 'the registry'
+}
+
+function malformedAnswer(from: string, what: string, fields: string): Error {
+  return platformError(
+    'INVALID_CONFIG',
+    `${what}: ${from} answered without ${fields}: url must be our registry (artifact-registry-local serve) or a registry:2 behind our token service (artifact-registry-local token-service)`,
+  )
+}
+
 function noCredentialEndpoint(origin: string, path: string, status: number): Error {
   return platformError(
     'INVALID_CONFIG',
