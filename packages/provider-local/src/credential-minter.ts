@@ -140,7 +140,6 @@ async function isNameUnknown(res: Response): Promise<boolean> {
   }
 }
 
-/** `INVALID_CONFIG` for a server at `origin` that does not serve the admin endpoint `path`. */
 /**
  * A credential from a mint's 201 body, refused unless it holds a username, a password and an
  * `expiresAt` that is a date: an answer that is not ours would otherwise be handed out as
@@ -181,17 +180,23 @@ function answeredBy(res: Response): string {
   return URL.canParse(res.url) ? new URL(res.url).origin : 'the registry'
 }
 
+/** What a binding's `url` must reach for credentials to be minted and revoked. */
+const WHAT_URL_MUST_BE =
+  'url must be our registry (artifact-registry-local serve) or a registry:2 behind our token service (artifact-registry-local token-service)'
+
+/** `INVALID_CONFIG` for a server at `from` whose answer to `what` lacks `fields`. */
 function malformedAnswer(from: string, what: string, fields: string): Error {
   return platformError(
     'INVALID_CONFIG',
-    `${what}: ${from} answered without ${fields}: url must be our registry (artifact-registry-local serve) or a registry:2 behind our token service (artifact-registry-local token-service)`,
+    `${what}: ${from} answered without ${fields}: ${WHAT_URL_MUST_BE}`,
   )
 }
 
+/** `INVALID_CONFIG` for a server at `origin` that does not serve the admin endpoint `path`. */
 function noCredentialEndpoint(origin: string, path: string, status: number): Error {
   return platformError(
     'INVALID_CONFIG',
-    `${origin} has no ${path} endpoint (it answered ${status}): url must be our registry (artifact-registry-local serve) or a registry:2 behind our token service (artifact-registry-local token-service), and a proxy in front of either must pass /_artifact-registry/ through`,
+    `${origin} has no ${path} endpoint (it answered ${status}): ${WHAT_URL_MUST_BE}, and a proxy in front of either must pass /_artifact-registry/ through`,
   )
 }
 
