@@ -166,10 +166,15 @@ function mintedFrom(body: unknown, from: string): Minted {
   return { username, password, expiresAt: expiry, repositoryChecked: repositoryChecked === true }
 }
 
-/** The JSON body of an answer; one that is not JSON is `undefined` (and refused by its reader). */
+/**
+ * The JSON body of an answer; one that is not JSON is `undefined` (and refused by its reader). An
+ * answer cut short while it is read still rejects with its network error: that is an outage, to
+ * retry, not a server of another kind.
+ */
 async function answerJson(res: Response): Promise<unknown> {
+  const text = await res.text()
   try {
-    return await res.json()
+    return JSON.parse(text)
   } catch {
     return undefined
   }

@@ -10,6 +10,11 @@ interface WatchedBody {
   /** When the current span began, and the connection's bytes read then. */
   spanStart: number
   bytesAtSpanStart: number
+  /**
+   * The last span ended with bytes waiting that the server had not read: the server, not the
+   * client, was behind, and the span after it began before the server read again.
+   */
+  serverWasBehind: boolean
 }
 
 /**
@@ -40,6 +45,7 @@ export class StalledBodyReaper {
       res,
       spanStart: performance.now(),
       bytesAtSpanStart: req.socket.bytesRead,
+      serverWasBehind: false,
     })
   }
 
@@ -53,9 +59,18 @@ export class StalledBodyReaper {
     if (req.complete || req.destroyed) return 'drop'
     if (now - body.spanStart < this.#timeoutMs) return 'keep'
     const bytesRead = req.socket.bytesRead
-    if (bytesRead - body.bytesAtSpanStart >= this.#minBytes || req.readableLength > 0) {
+    const serverBehind = req.readableLength > 0
+    // After a span in which the server was behind, one more span is given before the client is
+    // judged: the server may have drained what waited only just before this look, and the
+    // client's next bytes not been read yet (a busy event loop runs timers before it reads).
+    if (
+      bytesRead - body.bytesAtSpanStart >= this.#minBytes ||
+      serverBehind ||
+      body.serverWasBehind
+    ) {
       body.spanStart = now
       body.bytesAtSpanStart = bytesRead
+      body.serverWasBehind = serverBehind
       return 'keep'
     }
     this.#end(body)
