@@ -15,6 +15,8 @@ export type TlsMaterialField = 'cert' | 'key' | 'pair'
 export interface TlsMaterialError extends TypeError {
   code: typeof TLS_MATERIAL_ERROR
   field: TlsMaterialField
+  /** What is wrong, without the message's lead-in (for a command to put after its flag). */
+  problem: string
 }
 
 /**
@@ -54,16 +56,11 @@ export function checkTlsMaterial(tls: RegistryTlsOptions): void {
 /** A PKCS#8 key under a passphrase, or a traditional one (`Proc-Type: 4,ENCRYPTED`). */
 const ENCRYPTED_PEM = /^-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m
 
-/** Whether `error` is a {@link TlsMaterialError}. */
-export function isTlsMaterialError(error: unknown): error is TlsMaterialError {
-  return error instanceof TypeError && (error as { code?: unknown }).code === TLS_MATERIAL_ERROR
-}
-
 function tlsMaterialError(
   field: TlsMaterialField,
   problem: string,
   cause?: unknown,
 ): TlsMaterialError {
   const error = new TypeError(`tls: cannot use this certificate and key: ${problem}`, { cause })
-  return Object.assign(error, { code: TLS_MATERIAL_ERROR, field } as const)
+  return Object.assign(error, { code: TLS_MATERIAL_ERROR, field, problem } as const)
 }

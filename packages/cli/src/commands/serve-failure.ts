@@ -92,16 +92,16 @@ export function typedServeFailure(
 
 /**
  * The registry server's refusal of its TLS material (a `TypeError` with code
- * `ERR_REGISTRY_TLS_MATERIAL` and the `field` at fault): what is wrong, and the flags to name.
+ * `ERR_REGISTRY_TLS_MATERIAL`, the `field` at fault and the `problem`): what is wrong, and the
+ * flags to name.
  */
 function tlsMaterialIssues(error: unknown): { problem: string; flags: string[] } | undefined {
-  const { code, field, message } = (error ?? {}) as {
+  const { code, field, problem } = (error ?? {}) as {
     code?: unknown
     field?: unknown
-    message?: unknown
+    problem?: unknown
   }
-  if (code !== 'ERR_REGISTRY_TLS_MATERIAL' || typeof message !== 'string') return undefined
-  const problem = message.replace(/^tls: cannot use this certificate and key: /, '')
+  if (code !== 'ERR_REGISTRY_TLS_MATERIAL' || typeof problem !== 'string') return undefined
   const flags =
     field === 'cert'
       ? ['--tls-cert']
