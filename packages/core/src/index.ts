@@ -87,4 +87,4 @@ export {
   TTL_RULES,
   type TtlRule,
 } from './ttl.js'
-export { type KnownOptions, unknownOptionIssues } from './unknown-options.js'
+export { type KnownOptions, unknownFieldProblem, unknownOptionIssues } from './unknown-options.js'

@@ -45,6 +45,27 @@ export function unknownOptionIssues(
 }
 
 /**
+ * What is wrong with the first key of a value object (a cross-account access, say) that `known`
+ * does not name, as a message fragment, or `undefined` when every key is known. A misspelt
+ * field of a revocation (`accountId` for `accountIds`) would otherwise be ignored and the
+ * revocation answered as done while the grant stays. A key set to `undefined` counts as left out.
+ *
+ * @example
+ * ```ts
+ * unknownFieldProblem({ type: 'aws', accountId: ['123456789012'] }, ['type', 'accountIds'])
+ * // '"accountId" is not one of its fields; did you mean accountIds?'
+ * ```
+ */
+export function unknownFieldProblem(value: object, known: readonly string[]): string | undefined {
+  const [key] = unknownKeys(value, known)
+  if (key === undefined) return undefined
+  const near = nearestName(key, known)
+  const hint = near === undefined ? `its fields are ${known.join(', ')}` : `did you mean ${near}?`
+  // Quoted as JSON: a key may hold quotes or line breaks that would garble a plain message.
+  return `${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} is not one of its fields; ${hint}`
+}
+
+/**
  * @internal The keys of `options` that `known` does not name. A key set to `undefined` counts as
  * left out: spreading optional values (`{ ...defaults, region: o.region }`) must not read as a
  * misspelling.

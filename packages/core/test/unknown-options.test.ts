@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { unknownOptionIssues } from '../src/index.js'
+import { unknownFieldProblem, unknownOptionIssues } from '../src/index.js'
 
 const KNOWN = { region: true, replicationRegions: true, repositoryPrefix: true } as const
 
@@ -47,5 +47,27 @@ describe('unknownOptionIssues', () => {
         [],
       )
     }
+  })
+})
+
+describe('unknownFieldProblem', () => {
+  const FIELDS = ['type', 'accountIds', 'roleArns'] as const
+
+  it('names the first unknown field and the field it is close to', () => {
+    expect(unknownFieldProblem({ type: 'aws', accountId: ['1'], extra: 1 }, FIELDS)).toBe(
+      '"accountId" is not one of its fields; did you mean accountIds?',
+    )
+  })
+
+  it('lists the fields when none is close, and quotes a key that holds quotes', () => {
+    expect(unknownFieldProblem({ 'say "hi"': 1 }, FIELDS)).toBe(
+      '"say \\"hi\\"" is not one of its fields; its fields are type, accountIds, roleArns',
+    )
+  })
+
+  it('accepts known fields, and an unknown one set to undefined as left out', () => {
+    expect(unknownFieldProblem({ type: 'aws', accountIds: [], typo: undefined }, FIELDS)).toBe(
+      undefined,
+    )
   })
 })

@@ -1,7 +1,9 @@
-import type {
-  ArtifactRegistryError,
-  AwsCrossAccountAccess,
-  CrossAccountAccess,
+import {
+  type ArtifactRegistryError,
+  type AwsCrossAccountAccess,
+  type CrossAccountAccess,
+  type KnownOptions,
+  unknownFieldProblem,
 } from '@artifact-registry/core'
 import {
   type Partition,
@@ -12,10 +14,20 @@ import {
 } from './arn.js'
 import { platformError } from './map-error.js'
 
+/** The fields of an AWS access; the compiler keeps the list in step with the type. */
+const ACCESS_FIELDS = Object.keys({
+  type: true,
+  accountIds: true,
+  roleArns: true,
+  regions: true,
+  allowedServiceTypes: true,
+} satisfies KnownOptions<AwsCrossAccountAccess>)
+
 /**
  * Validate a cross-account access value. `worker` without an account is refused for both changes
  * (it names no functions). For `add`, also refuse regions without `worker`, which would be
- * silently dropped, so every grant that is accepted reads back exactly.
+ * silently dropped, so every grant that is accepted reads back exactly. A field it does not know
+ * is refused: a misspelt one would be ignored, and a removal answered as done.
  *
  * @throws ArtifactRegistryError `INVALID_ARGUMENT` naming the first bad field.
  */
@@ -28,6 +40,9 @@ export function checkAccess(
     const type = (access as { type?: unknown } | null)?.type
     throw invalid(`expected cross-account access of type "aws", got ${shownType(type)}`)
   }
+  // Before the fields' own checks: a misspelt field is then named with the one it stands for.
+  const unknown = unknownFieldProblem(access, ACCESS_FIELDS)
+  if (unknown !== undefined) throw invalid(unknown)
   for (const field of ['accountIds', 'roleArns', 'regions', 'allowedServiceTypes'] as const) {
     if (!Array.isArray(access[field]) || access[field].some((v) => typeof v !== 'string')) {
       throw invalid(`${field} must be an array of strings`)

@@ -588,6 +588,22 @@ describe('inputs are validated', () => {
     })
   })
 
+  it('refuses a field it does not know, naming it, rather than revoke less than asked', async () => {
+    const { registry, name } = await setup()
+    await registry.addCrossAccountAccess(name, access({ accountIds: [A] }))
+    // `accountId` for `accountIds`: ignored, the removal would take nothing away and say done.
+    const misspelt = { ...access({}), accountId: [A] } as AwsCrossAccountAccess
+    for (const change of [registry.removeCrossAccountAccess, registry.addCrossAccountAccess]) {
+      await expect(change.call(registry, name, misspelt)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining(
+          '"accountId" is not one of its fields; did you mean accountIds?',
+        ),
+      })
+    }
+    expect(await granted(registry, name)).toEqual(access({ accountIds: [A] }))
+  })
+
   it('refuses a removal of worker access that names no account, rather than revoke nothing', async () => {
     const { registry, name } = await setup()
     await registry.addCrossAccountAccess(name, WORKER_A_US_EAST)

@@ -1,4 +1,9 @@
-import type { CrossAccountAccess, GcpCrossAccountAccess } from '@artifact-registry/core'
+import {
+  type CrossAccountAccess,
+  type GcpCrossAccountAccess,
+  type KnownOptions,
+  unknownFieldProblem,
+} from '@artifact-registry/core'
 import { platformError } from './map-error.js'
 import { EMAIL } from './options.js'
 
@@ -6,6 +11,13 @@ import { EMAIL } from './options.js'
 export const SERVICE_AGENT: RegExp =
   /^serviceAccount:service-(\d+)@serverless-robot-prod\.iam\.gserviceaccount\.com$/
 const PROJECT_NUMBER = /^[1-9]\d{5,19}$/
+/** The fields of a GCP access; the compiler keeps the list in step with the type. */
+const ACCESS_FIELDS = Object.keys({
+  type: true,
+  projectNumbers: true,
+  serviceAccountEmails: true,
+  allowedServiceTypes: true,
+} satisfies KnownOptions<GcpCrossAccountAccess>)
 
 /** @internal IAM member of a project's Cloud Run service agent. */
 export function serviceAgentMember(projectNumber: string): string {
@@ -31,6 +43,10 @@ export function checkGcpAccess(
     const shown = typeof type === 'string' ? `"${type}"` : typeof type
     throw invalid(`expected cross-account access of type "gcp", got ${shown}`)
   }
+  // Before the fields' own checks: a misspelt field is then named with the one it stands for,
+  // and one that is ignored could make a removal answer done while the grant stays.
+  const unknown = unknownFieldProblem(access, ACCESS_FIELDS)
+  if (unknown !== undefined) throw invalid(unknown)
   const projectNumbers = stringList(access.projectNumbers, 'projectNumbers')
   const emails = stringList(access.serviceAccountEmails, 'serviceAccountEmails')
   const types = stringList(access.allowedServiceTypes, 'allowedServiceTypes')

@@ -339,6 +339,21 @@ describe('grants belong to the GAR repository, as capabilities say', () => {
 })
 
 describe('argument checks', () => {
+  it('refuses a field it does not know, naming it, rather than revoke less than asked', async () => {
+    const { provider, name } = await setup()
+    await provider.addCrossAccountAccess(name, GRANT)
+    fake.reset()
+    // `serviceAccounts` for `serviceAccountEmails`: ignored, the removal would keep CI_SA's grant.
+    const misspelt = { ...GRANT, serviceAccountEmails: [], serviceAccounts: [CI_SA] }
+    for (const change of [provider.removeCrossAccountAccess, provider.addCrossAccountAccess]) {
+      const err = await rejectionOf(change.call(provider, name, misspelt))
+      expect(isArtifactRegistryError(err, 'INVALID_ARGUMENT'), String(err)).toBe(true)
+      expect(String(err)).toContain('"serviceAccounts" is not one of its fields')
+    }
+    expect(fake.requests).toHaveLength(0)
+    expect((await provider.getCrossAccountAccess(name)).access).toEqual(GRANT)
+  })
+
   const invalid: [string, GcpCrossAccountAccess][] = [
     ['its own pull account', { ...NONE, serviceAccountEmails: [PULL_SA] }],
     // IAM ignores an email's case: in capitals it is still the provider's puller, whose role a
