@@ -2,7 +2,7 @@ import { type ArtifactRegistryClient, protos } from '@google-cloud/artifact-regi
 import { mapError, platformError } from './map-error.js'
 import { type GarRepositoryRef, garResourceName, packageName } from './naming.js'
 
-const { Format } = protos.google.devtools.artifactregistry.v1.Repository
+const { Format, Mode } = protos.google.devtools.artifactregistry.v1.Repository
 // Plain RPCs decode enums to names, long-running results to numbers: accept both.
 const DOCKER_OR_UNSAID: ReadonlySet<unknown> = new Set([
   undefined,
@@ -13,12 +13,24 @@ const DOCKER_OR_UNSAID: ReadonlySet<unknown> = new Set([
   'FORMAT_UNSPECIFIED',
 ])
 
+// A standard repository stores what is pushed; remote and virtual ones are read-only views of
+// other sources. Repositories made before modes existed leave it unsaid.
+const STANDARD_OR_UNSAID: ReadonlySet<unknown> = new Set([
+  undefined,
+  null,
+  Mode.STANDARD_REPOSITORY,
+  'STANDARD_REPOSITORY',
+  Mode.MODE_UNSPECIFIED,
+  'MODE_UNSPECIFIED',
+])
+
 /**
  * @internal Check that the GAR repository was provisioned, in Docker format. Image paths appear
  * on first push, so this is the only thing `createRepository` can verify.
  *
  * @throws ArtifactRegistryError `NOT_FOUND` when it does not exist; `INVALID_CONFIG` when it
- *   holds another format.
+ *   holds another format, or is a remote or virtual repository (read-only: nothing can be
+ *   pushed to it, and what it serves comes from elsewhere).
  */
 export async function checkGarRepository(
   client: ArtifactRegistryClient,
@@ -44,6 +56,21 @@ export async function checkGarRepository(
       { issues: [{ path: 'repository', message: 'must be a Docker-format GAR repository' }] },
     )
   }
+  if (!isStandardMode(repository.mode)) {
+    throw platformError(
+      'INVALID_CONFIG',
+      `GAR repository ${name} is a ${String(repository.mode)}, which is read-only and serves images from elsewhere; image paths need a standard repository`,
+      { issues: [{ path: 'repository', message: 'must be a standard GAR repository' }] },
+    )
+  }
+}
+
+/**
+ * @internal Whether a repository's `mode` is a standard repository's (or unsaid), however the
+ * SDK decoded the enum.
+ */
+export function isStandardMode(mode: unknown): boolean {
+  return STANDARD_OR_UNSAID.has(mode)
 }
 
 /**

@@ -237,6 +237,38 @@ describe('provision converges', () => {
     ])
   })
 
+  it('refuses a remote or virtual GAR repository with INVALID_CONFIG, even carrying the ownership label, writing nothing', async () => {
+    for (const mode of ['REMOTE_REPOSITORY', 'VIRTUAL_REPOSITORY'] as const) {
+      const repository = freshRepositoryId()
+      const client = garClientOf(fake)
+      // Labelled by hand: provisioning never creates one of these modes.
+      const [operation] = await client.createRepository({
+        parent: `projects/${PROJECT}/locations/us-central1`,
+        repositoryId: repository,
+        repository: {
+          format: 'DOCKER',
+          mode,
+          labels: { 'artifact-registry-provisioned': repository },
+        },
+      })
+      await operation.promise()
+      await client.close()
+      fake.reset()
+      const options = provisionOptions(fake, repository)
+      for (const run of [provision, deprovision]) {
+        const err = await rejectionOf(
+          run(run === deprovision ? { ...options, force: true } : options),
+        )
+        expect(err, mode).toMatchObject({
+          code: 'INVALID_CONFIG',
+          message: expect.stringContaining(mode),
+        })
+      }
+      expect(writesIn(fake)).toEqual([])
+      expect(fake.getRepositories()).toContain(repositoryResource(repository))
+    }
+  })
+
   it('refuses a GAR repository of another format with INVALID_CONFIG, to provision or deprovision, writing nothing', async () => {
     const repository = freshRepositoryId()
     const client = garClientOf(fake)

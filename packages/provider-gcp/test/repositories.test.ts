@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { isArtifactRegistryError } from '@artifact-registry/core'
 import { googleError, startGcpFake } from '@artifact-registry/testing/fakes/gcp'
 import { describe, expect, it } from 'vitest'
@@ -117,6 +118,24 @@ describe('createRepository and getRepository', () => {
     fake.inject('getRepository', { status: 200, body: { name: resource, format: 'MAVEN' } })
     const err = await rejectionOf(provider.createRepository('my-app'))
     expect(isArtifactRegistryError(err, 'INVALID_CONFIG')).toBe(true)
+  })
+
+  it('refuses a remote or virtual GAR repository, which no one can push to, naming its mode', async () => {
+    for (const mode of ['REMOTE_REPOSITORY', 'VIRTUAL_REPOSITORY'] as const) {
+      const repository = `${mode.slice(0, 6).toLowerCase()}-${randomBytes(4).toString('hex')}`
+      fake.seedRepository({ project: PROJECT, location: LOCATION, repository, mode })
+      await using provider = await providerFor(fake, repository)
+      for (const call of [
+        () => provider.createRepository('my-app'),
+        () => provider.listRepositories(),
+      ]) {
+        const err = await rejectionOf(call())
+        expect(err, mode).toMatchObject({
+          code: 'INVALID_CONFIG',
+          message: expect.stringContaining(mode),
+        })
+      }
+    }
   })
 
   it('reports createdAt from the package once the image path was pushed', async () => {

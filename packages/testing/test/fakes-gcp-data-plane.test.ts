@@ -288,6 +288,42 @@ describe('GCP fake: the data plane', () => {
     expect(await registryRequest(fake, caller, 'GET', '/v2/_catalog')).toBe(403)
   })
 
+  it('a remote or virtual GAR repository is read-only: a push there is refused, whatever the role', async () => {
+    await using modes = await startGcpFake({
+      repositories: [
+        { project: 'acme', location: 'us-central1', repository: 'images' },
+        {
+          project: 'acme',
+          location: 'us-central1',
+          repository: 'proxy',
+          mode: 'REMOTE_REPOSITORY',
+        },
+        {
+          project: 'acme',
+          location: 'us-central1',
+          repository: 'union',
+          mode: 'VIRTUAL_REPOSITORY',
+        },
+      ],
+    })
+    const repository = (id: string): string =>
+      `projects/acme/locations/us-central1/repositories/${id}`
+    const caller = await callerToken(modes)
+    const modeOf = async (id: string): Promise<unknown> =>
+      (await googleCall(modes, 'GET', repository(id))).json.mode
+    expect(await modeOf('images')).toBe('STANDARD_REPOSITORY')
+    expect(await modeOf('proxy')).toBe('REMOTE_REPOSITORY')
+    expect(await modeOf('union')).toBe('VIRTUAL_REPOSITORY')
+    const login = dockerLogin(caller)
+    expect((await pushImage(modes, login, 'acme/images/app', 'v1')).statuses).toEqual([201, 201])
+    for (const id of ['proxy', 'union']) {
+      expect((await pushImage(modes, login, `acme/${id}/app`, 'v1')).statuses, id).toEqual([
+        403, 403,
+      ])
+      expect(modes.getImagePaths(repository(id)), id).toEqual([])
+    }
+  })
+
   it('refuses a token once the clock passes its expiry', async () => {
     await using timed = await startGcpFake({
       repositories: [{ project: 'acme', location: 'us-central1', repository: 'images' }],

@@ -5,6 +5,7 @@ import { formerAccounts } from './former-accounts.js'
 import {
   checkDockerFormat,
   checkOwnGarRepository,
+  checkStandardMode,
   deleteGarRepository,
   findGarRepository,
   GAR_REPOSITORY_KIND,
@@ -24,7 +25,8 @@ const LISTED_IMAGE_PATHS = 20
  * provisioning's ownership mark for this GAR repository (one made before `pullServiceAccountId`
  * or `pushServiceAccountId` changed). Nothing else is touched: a GAR repository or an
  * account without provisioning's ownership mark is refused with `CONFLICT`, and a GAR repository
- * of another format, which provisioning never creates, with `INVALID_CONFIG`. While
+ * of another format or a remote or virtual one, which provisioning never creates, with
+ * `INVALID_CONFIG`. While
  * the GAR repository holds images it refuses with `CONFLICT` naming them, unless `force` (then
  * they are deleted with it). Every refusal comes before the first delete. A resource already gone
  * is left out of the changes, so deprovisioning twice succeeds, the second time with no changes.
@@ -53,6 +55,7 @@ export function deprovision(
       let images: string[] = []
       if (existing !== undefined) {
         checkDockerFormat(existing, name)
+        checkStandardMode(existing, name)
         checkOwnGarRepository(existing, o.ref)
         images = await garRepositoryImagePaths(artifactRegistry, o.ref)
         if (images.length > 0 && options.force !== true) {

@@ -1,6 +1,6 @@
 import { isArtifactRegistryError, type ProvisionRecorder } from '@artifact-registry/core'
 import type { ArtifactRegistryClient, protos } from '@google-cloud/artifact-registry'
-import { isDockerFormat } from '../gar-repository.js'
+import { isDockerFormat, isStandardMode } from '../gar-repository.js'
 import { mapError, platformError } from '../map-error.js'
 import { type GarRepositoryRef, garResourceName } from '../naming.js'
 
@@ -70,6 +70,7 @@ export async function ensureGarRepository(
     return { exists: !recorder.dryRun, created: true }
   }
   checkDockerFormat(existing, name)
+  checkStandardMode(existing, name)
   checkOwnGarRepository(existing, ref)
   const held = existing.labels ?? {}
   const differing = Object.keys(labels).filter((key) => held[key] !== labels[key])
@@ -105,6 +106,21 @@ export function checkDockerFormat(repository: Repository, name: string): void {
     'INVALID_CONFIG',
     `GAR repository ${name} exists as a ${String(repository.format)} repository, which provisioning never creates; container images need a DOCKER one`,
     { issues: [{ path: 'repository', message: 'names a GAR repository of another format' }] },
+  )
+}
+
+/**
+ * @internal Refuse a remote or virtual GAR repository: read-only, serving images from elsewhere,
+ * and never made by provisioning (it creates standard ones), so neither converged nor deleted,
+ * even when it carries the ownership label.
+ * @throws ArtifactRegistryError `INVALID_CONFIG`.
+ */
+export function checkStandardMode(repository: Repository, name: string): void {
+  if (isStandardMode(repository.mode)) return
+  throw platformError(
+    'INVALID_CONFIG',
+    `GAR repository ${name} exists as a ${String(repository.mode)}, which provisioning never creates; image paths need a standard repository`,
+    { issues: [{ path: 'repository', message: 'names a remote or virtual GAR repository' }] },
   )
 }
 

@@ -33,7 +33,7 @@ const TOKEN_CREATOR_ROLE = 'roles/iam.serviceAccountTokenCreator'
  * @returns the binding for the runtime and every change, in order.
  * @throws ArtifactRegistryError `CONFLICT` naming a GAR repository or an account that exists
  *   without its ownership mark (before any write); `INVALID_CONFIG` for bad options (before any call) or a GAR
- *   repository of another format; the mapped Google error otherwise; the signal's reason when
+ *   repository of another format, or a remote or virtual one; the mapped Google error otherwise; the signal's reason when
  *   cancelled.
  * @example
  * ```ts

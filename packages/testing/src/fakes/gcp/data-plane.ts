@@ -54,7 +54,8 @@ const PERMISSION_OF_ACTION: Readonly<Record<string, string>> = {
  * GAR repository of the image path `{project}/{repository}/{image}`, the permission of each action
  * (pull `downloadArtifacts`, push `uploadArtifacts`, delete `deleteArtifacts`), through the
  * repository's own policy or its project's. A GAR repository that does not exist, or is not
- * Docker format, is refused as one the caller may not use. An image path gets its package when
+ * Docker format, is refused as one the caller may not use; a push to a remote or virtual one,
+ * which GAR keeps read-only, is refused whoever sends it. An image path gets its package when
  * its first manifest is pushed.
  */
 export class GarDataPlane {
@@ -148,6 +149,8 @@ export class GarDataPlane {
     if (access.type !== 'repository') return false
     const resource = this.#garRepositoryOf(access.name)
     if (resource === undefined) return false
+    // Remote and virtual repositories are read-only, whoever pushes: only a standard one stores.
+    if (access.actions.includes('push') && !this.#deps.gar.acceptsUploads(resource)) return false
     if (member === this.#deps.caller) return true
     // A repository inherits its project's policy, as every resource below a project does: a role
     // granted on the project reaches the repository as one granted on the repository itself.

@@ -3,16 +3,26 @@ import { tokenPage } from '../pagination.js'
 import type { GcpClock } from './clock.js'
 import { googleError, ok, timestamp } from './responses.js'
 
+/**
+ * How a GAR repository serves artifacts: a standard one stores what is pushed to it; a remote one
+ * (a caching proxy of an upstream such as Docker Hub) and a virtual one (a view of other
+ * repositories) are read-only.
+ */
+export type FakeRepositoryMode = 'STANDARD_REPOSITORY' | 'REMOTE_REPOSITORY' | 'VIRTUAL_REPOSITORY'
+
 /** A GAR repository to create in the fake: `projects/{project}/locations/{location}/repositories/{repository}`. */
 export interface FakeGarRepositoryRef {
   project: string
   location: string
   repository: string
+  /** @default "STANDARD_REPOSITORY" */
+  mode?: FakeRepositoryMode
 }
 
 interface RepositoryRecord {
   name: string
   format: string
+  mode: FakeRepositoryMode
   description: string
   labels: Record<string, string>
   createTime: string
@@ -40,6 +50,17 @@ const MAX_PAGE_SIZE = 1000
 const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty'
 // REST sends enums as numbers (`$alt=json;enum-encoding=int`); 1 is DOCKER.
 const FORMAT_NAMES: Readonly<Record<string, string>> = { 1: 'DOCKER', 2: 'MAVEN', 3: 'NPM' }
+// Repository.Mode by number and by name. A create that leaves it unsaid gets a standard repository.
+const MODES: Readonly<Record<string, FakeRepositoryMode>> = {
+  0: 'STANDARD_REPOSITORY',
+  1: 'STANDARD_REPOSITORY',
+  2: 'VIRTUAL_REPOSITORY',
+  3: 'REMOTE_REPOSITORY',
+  MODE_UNSPECIFIED: 'STANDARD_REPOSITORY',
+  STANDARD_REPOSITORY: 'STANDARD_REPOSITORY',
+  VIRTUAL_REPOSITORY: 'VIRTUAL_REPOSITORY',
+  REMOTE_REPOSITORY: 'REMOTE_REPOSITORY',
+}
 
 /** @internal GAR repositories, their packages (image paths) and long-running operations. */
 export class GarStore {
@@ -69,6 +90,9 @@ export class GarStore {
         `[gcp-fake] GAR refuses the repository id ${JSON.stringify(ref.repository)}`,
       )
     }
+    if (ref.mode !== undefined && MODES[ref.mode] !== ref.mode) {
+      throw new TypeError(`[gcp-fake] unknown repository mode ${JSON.stringify(ref.mode)}`)
+    }
     return this.add(ref, 'DOCKER')
   }
 
@@ -94,6 +118,14 @@ export class GarStore {
         r.name.endsWith(`/repositories/${repository}`),
     )
     return found.length === 1 ? found[0]?.name : undefined
+  }
+
+  /**
+   * Whether a repository stores what is pushed to it: only a standard one does. Remote and
+   * virtual repositories serve artifacts from elsewhere and are read-only.
+   */
+  acceptsUploads(repository: string): boolean {
+    return this.#repositories.get(repository)?.mode === 'STANDARD_REPOSITORY'
   }
 
   /**
@@ -132,12 +164,15 @@ export class GarStore {
     if (this.#repositories.has(name)) {
       return googleError('ALREADY_EXISTS', `the repository already exists`)
     }
-    const given = (body ?? {}) as { format?: unknown; labels?: unknown }
+    const given = (body ?? {}) as { format?: unknown; labels?: unknown; mode?: unknown }
     const invalidLabels = labelsProblem(given.labels)
     if (invalidLabels !== undefined) return googleError('INVALID_ARGUMENT', invalidLabels)
+    const mode = MODES[String(given.mode ?? 0)]
+    if (mode === undefined)
+      return googleError('INVALID_ARGUMENT', `invalid mode ${String(given.mode)}`)
     const format = String(given.format ?? 'DOCKER')
     this.add(
-      { project: project ?? '', location: location ?? '', repository: id },
+      { project: project ?? '', location: location ?? '', repository: id, mode },
       FORMAT_NAMES[format] ?? format,
       (given.labels ?? {}) as Record<string, string>,
     )
@@ -241,6 +276,7 @@ export class GarStore {
     this.#repositories.set(name, {
       name,
       format,
+      mode: ref.mode ?? 'STANDARD_REPOSITORY',
       description: '',
       labels: { ...labels },
       createTime: now,

@@ -124,7 +124,9 @@ export interface GcpFake extends FakeServer {
   advanceClock(seconds: number): void
   /**
    * Create a GAR repository directly (Docker format), as another tool would; returns its resource
-   * name, `projects/{project}/locations/{location}/repositories/{repository}`.
+   * name, `projects/{project}/locations/{location}/repositories/{repository}`. A `mode` of
+   * `REMOTE_REPOSITORY` or `VIRTUAL_REPOSITORY` makes it read-only, as GAR's are: the data plane
+   * refuses every push to it.
    * @throws TypeError for a repository id GAR refuses.
    */
   seedRepository(ref: FakeGarRepositoryRef): string

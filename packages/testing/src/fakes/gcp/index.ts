@@ -1,5 +1,5 @@
 export type { GcpFakeDataPlane } from './data-plane.js'
-export type { FakeGarRepositoryRef } from './gar-store.js'
+export type { FakeGarRepositoryRef, FakeRepositoryMode } from './gar-store.js'
 export { type GcpFake, type GcpFakeOptions, startGcpFake } from './gcp-fake.js'
 export type { IssuedAccessToken } from './iam-credentials.js'
 export type { FakeIamBinding, FakeIamCondition, FakeIamPolicy } from './iam-policy-store.js'
