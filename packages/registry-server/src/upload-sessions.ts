@@ -109,12 +109,18 @@ export class UploadSessions {
    * (revoked, expired, or their repository deleted) go first: nobody can finish them, and kept
    * until they expired (a day by default) they refused every other client's push, whatever the
    * admin revoked.
+   * @param stillAllowed asked once the session exists, under its lock: throwing removes it and
+   *   ends the start with that error. The request was authorized before the session was made, and
+   *   a deletion of the repository meanwhile may have listed its sessions before this one existed:
+   *   kept, it held nothing its owner could use, but a credential of the repository created again
+   *   under the name could finish it.
    * @throws OciError TOOMANYREQUESTS when the owner, or everyone, has the most sessions allowed
    */
   async start(
     repository: string,
     algorithm: DigestAlgorithm = 'sha256',
     owner = '',
+    stillAllowed?: MutationGuard,
   ): Promise<string> {
     if (this.#cap.atTotal) await this.#removeAbandoned()
     this.#cap.take(owner)
@@ -133,6 +139,12 @@ export class UploadSessions {
         throw error
       }
       this.#owners.set(id, owner)
+      try {
+        stillAllowed?.()
+      } catch (error) {
+        await this.cancelNow(id)
+        throw error
+      }
       this.#live.set(id, { hasher: this.#startHash(algorithm) })
       return id
     })
@@ -273,17 +285,32 @@ export class UploadSessions {
   /**
    * Remove the sessions of `repository`, which is being deleted: their bytes would otherwise stay
    * on disk, counted against the caps, until they expired, and a credential of a repository
-   * created again under the name could finish them. One with a request under way is left, as the
-   * purge leaves it: that request's credential was revoked with the repository, so it stops at its
-   * next write, and the session goes when it expires or room is needed.
+   * created again under the name could finish them. One with a request under way is not waited
+   * for (that request's credential was revoked with the repository, so it stops at its next write,
+   * but its client may take hours to send it): it is removed once that request is done, and a
+   * failure to remove it then is logged. Left until it expired (a day by default), it kept the
+   * bytes sent before the deletion under the repository's name, for a credential of the repository
+   * created again to append to and finish.
    */
   async cancelRepository(repository: string): Promise<void> {
     for (const id of await this.#store.blobs.listUploads()) {
-      if (this.#mutex.busy(id)) continue
+      const busy = this.#mutex.busy(id)
       // Read again under the session's lock: it may have just been finished or removed.
-      await this.#mutex.run(id, async () => {
+      const ended = this.#mutex.run(id, async () => {
         const state = await this.#store.blobs.uploadState(id).catch(() => undefined)
         if (state?.repository === repository) await this.cancelNow(id)
+      })
+      if (!busy) {
+        await ended
+        continue
+      }
+      void ended.catch((error: unknown) => {
+        this.#log?.write({
+          level: 'error',
+          msg: 'removing an upload of a deleted repository failed',
+          upload: id,
+          error: errorFields(error),
+        })
       })
     }
   }

@@ -24,7 +24,7 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   if (!isDigestAlgorithm(algorithm)) {
     throw new OciError('DIGEST_INVALID', { detail: `unsupported digest algorithm ${algorithm}` })
   }
-  const id = await ctx.uploads.start(ctx.repository, algorithm, ctx.subject)
+  const id = await ctx.uploads.start(ctx.repository, algorithm, ctx.subject, ctx.accessStillHeld)
   if (digest !== null) {
     try {
       if (hasBody(ctx.req)) await appendBody(ctx, id, undefined)
