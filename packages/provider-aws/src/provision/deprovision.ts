@@ -62,9 +62,10 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
     const found = await survey(ctx, o.name)
     // Also the regions the roles' inline policies reach, which neither the options nor a rule
     // edited by hand need name: deleting the roles would leave their repositories unfound.
-    const reached = (await reachedRegions(ctx, found.roles)).filter(
-      (region) => region !== o.region && !replicas.includes(region),
+    const reachedElsewhere = (await reachedRegions(ctx, found.roles)).filter(
+      (region) => region !== o.region,
     )
+    const reached = reachedElsewhere.filter((region) => !replicas.includes(region))
     const skipped: string[] = []
     const searched = [o.region, ...replicas, ...reached]
     const repositories = (await repositoriesUnderPrefix(ctx, searched)).filter((repository) => {
@@ -103,11 +104,13 @@ export async function deprovision(options: AwsDeprovisionOptions): Promise<AwsDe
         )
     }
     // A region the roles reach that was the home region before `region` changed (or is the
-    // home region when `region` is given wrong) holds the prefix's rule in its own registry.
+    // home region when `region` is given wrong) holds the prefix's rule in its own registry. The
+    // options may name it a replica region: after a swap of home and replica region that failed
+    // midway, either set of options names the other registry holding a rule so.
     if (owned) {
       await deleteFormerHomeRules(
         ctx,
-        reached,
+        reachedElsewhere,
         (region) => `${region}, which the roles' policies name, is not the home region`,
       )
     }

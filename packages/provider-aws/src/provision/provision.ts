@@ -39,8 +39,9 @@ export interface AwsProvisionResult extends ProvisionResult<AwsBinding> {
  * `trustedPrincipals`, 12-hour sessions, the ownership tag, one inline policy each with the
  * runtime's actions on `repository/{prefix}-*`) and, with `replicationRegions`, the prefix's
  * replication rule. Reads first and changes only what differs; `dryRun` only reads. The policies
- * name a replica region before the rule does and after it no longer does (they are how a later
- * run tells the rule's destinations it added from those added by hand).
+ * name a region (a replica region, or a new home region whose registry gets the rule) before the
+ * rule does and after it no longer does (they are how a later run tells the rule's destinations it
+ * added from those added by hand, and finds the registries holding the rule).
  *
  * @throws ArtifactRegistryError `INVALID_CONFIG` naming every invalid option (before any call);
  *   `CONFLICT`, before any change, naming a role provisioning did not create for this prefix, a
