@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorContext, ProviderErrorBuilder } from '@artifact-registry/core'
 import { ArtifactRegistryError, providerError } from '@artifact-registry/core'
+import { withoutCredentials } from './cause-credentials.js'
 import { oauthRefusalOf } from './oauth-error.js'
 import { PLATFORM } from './platform.js'
 
@@ -77,6 +78,8 @@ const MAX_DETAIL_LENGTH = 300
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
+  // The error becomes our `cause`: a token request it holds must not carry its credentials along.
+  withoutCredentials(err)
   const about = context.resource === undefined ? '' : ` for ${context.resource}`
   const refusal = oauthRefusalOf(err)
   if (refusal !== undefined) {

@@ -86,7 +86,8 @@ describe('GCP fake: seeding and reading state', () => {
     expect(fake.getImagePaths(repository)).toEqual(['team/app'])
     expect(fake.getPolicy(repository)).toEqual(seeded)
     const read = await call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
-    expect(read.json).toEqual(seeded)
+    // Without conditions IAM answers version 1, whatever version was written.
+    expect(read.json).toEqual({ ...seeded, version: 1 })
   })
 
   it('refuses to seed into what does not exist, or under an id GAR refuses, with a TypeError', async () => {
@@ -119,6 +120,19 @@ describe('GCP fake: IAM policies', () => {
     const stale = await call(fake, 'POST', `${REPO}:setIamPolicy`, { policy })
     expect(stale.status).toBe(409)
     expect(stale.json).toMatchObject({ error: { status: 'ABORTED' } })
+  })
+
+  // GetPolicyOptions: an answer may use a lower version than asked for; a policy without
+  // conditional bindings asked for as version 3 comes back as version 1.
+  it('answers a version 3 read of a policy without conditions as version 1', async () => {
+    await using fake = await startGcpFake({ repositories: [REF], principals: ['user:a@x.example'] })
+    const plain = { role: 'roles/viewer', members: ['user:a@x.example'] }
+    const conditional = { ...plain, condition: { title: 't', expression: 'true' } }
+    const read = () => call(fake, 'GET', `${REPO}:getIamPolicy?options.requestedPolicyVersion=3`)
+    fake.seedPolicy(REPO, { version: 3, bindings: [plain] })
+    expect((await read()).json).toMatchObject({ version: 1, bindings: [plain] })
+    fake.seedPolicy(REPO, { version: 3, bindings: [plain, conditional] })
+    expect((await read()).json).toMatchObject({ version: 3, bindings: [plain, conditional] })
   })
 
   it('needs version 3 for conditions and hides them from lower-version reads', async () => {
@@ -498,7 +512,7 @@ describe('GCP fake: the README', () => {
     // #endregion
     expect(fake.getImagePaths(images)).toEqual(['team/app'])
     const read = await call(fake, 'GET', `${images}:getIamPolicy?options.requestedPolicyVersion=3`)
-    expect(read.json).toEqual({ version: 3, bindings: [reader], etag })
+    expect(read.json).toEqual({ version: 1, bindings: [reader], etag })
   })
 
   it('injects faults', async () => {

@@ -108,7 +108,8 @@ export class IamPolicyStore {
   /**
    * `getIamPolicy`, honouring `options.requestedPolicyVersion` (the query value as sent; absent
    * is 0). IAM takes 0, 1 and 3 only: any other value is 400 `INVALID_ARGUMENT`, never read as
-   * the nearest version.
+   * the nearest version. Version 3 answers version 3 only for a policy with conditional
+   * bindings, version 1 otherwise, as IAM may answer a lower version than the one asked for.
    */
   read(resource: string, requestedVersion: string | null): FakeResponse {
     const version = requestedVersion === null ? 0 : Number(requestedVersion)
@@ -119,7 +120,8 @@ export class IamPolicyStore {
       )
     }
     const policy = this.get(resource)
-    if (version === 3) return ok(render(policy))
+    // An answer may use a lower version than asked: without conditions it is version 1.
+    if (version === 3) return ok(render(hasConditions(policy) ? policy : { ...policy, version: 1 }))
     // Below version 3 Google hides conditions: roles get a `_withcond_` suffix, version 1.
     const bindings = policy.bindings.map((b) =>
       b.condition === undefined
