@@ -38,6 +38,16 @@ const SLOTS: readonly TokenPasswordName[] = ['password1', 'password2']
 const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
 
 /**
+ * The last operation per registry and repository, for the whole process: every issue and removal
+ * of a repository's tokens waits for the one before, whichever provider instance made it, so two
+ * calls never take the same slot, nor delete a token another call is about to use (two instances
+ * of one binding, a library's and the application's, are common). A quota sweep, run inside one
+ * repository's operation, never waits here: it skips repositories with an operation under way and
+ * holds the others while it deletes, so no two operations wait on each other.
+ */
+const PENDING = new Map<string, Promise<unknown>>()
+
+/**
  * Credentials of the `repository-token` mode: for each repository and permission one ACR token,
  * bound to a scope map that allows exactly that permission (pull: the repository's `--pull`
  * scope map, `content/read` and `metadata/read`; push-pull: the repository's own scope map), and
@@ -51,14 +61,6 @@ const PERMISSIONS: readonly Permission[] = ['pull', 'push-pull']
  */
 export class RepositoryTokens {
   readonly #deps: RepositoryTokensDeps
-  /**
-   * The last operation per repository. Every issue and removal of a repository's tokens waits
-   * for the one before: two calls never take the same slot, nor delete a token another call is
-   * about to use. A quota sweep, run inside one repository's operation, never waits here: it
-   * skips repositories with an operation under way and holds the others while it deletes, so no
-   * two operations wait on each other.
-   */
-  readonly #pending = new Map<string, Promise<unknown>>()
 
   constructor(deps: RepositoryTokensDeps) {
     this.#deps = deps
@@ -122,14 +124,20 @@ export class RepositoryTokens {
     })
   }
 
+  /** The repository's key in {@link PENDING}: the login server names the registry. */
+  #key(repository: string): string {
+    return `${this.#deps.loginServer}/${repository}`
+  }
+
   /** Run `operation` once every earlier operation on `repository`'s tokens has settled. */
   #serialized<T>(repository: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.#pending.get(repository) ?? Promise.resolve()
+    const key = this.#key(repository)
+    const previous = PENDING.get(key) ?? Promise.resolve()
     const result = previous.then(operation, operation)
     const settled = result.catch(() => undefined)
-    this.#pending.set(repository, settled)
+    PENDING.set(key, settled)
     void settled.then(() => {
-      if (this.#pending.get(repository) === settled) this.#pending.delete(repository)
+      if (PENDING.get(key) === settled) PENDING.delete(key)
     })
     return result
   }
@@ -274,7 +282,7 @@ export class RepositoryTokens {
     } catch (err) {
       if (!(err instanceof ArtifactRegistryError && isQuotaExceeded(err.cause))) throw err
       const claimIfIdle = <T>(repository: string, operation: () => Promise<T>) =>
-        this.#pending.has(repository) ? undefined : this.#serialized(repository, operation)
+        PENDING.has(this.#key(repository)) ? undefined : this.#serialized(repository, operation)
       const swept = await sweepExpiredTokens({ tokens, scopeMaps, clock, manages, claimIfIdle })
       if (swept === 0) throw err
       return tokens.create(name, scopeMapId)

@@ -1,5 +1,5 @@
 import { type AzureFake, startAzureFake } from '@artifact-registry/testing/fakes/azure'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AzureProvider } from '../src/index.js'
 import { actionsGranted, fakeProvider, rejectionOf } from './fixtures.js'
 
@@ -56,11 +56,25 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open }
 }
 
+/**
+ * A provider as another process of the application has it: loaded afresh, with module state of
+ * its own, so none of this process's turns on a repository's tokens hold its calls back.
+ */
+async function inAnotherProcess(azureFake: AzureFake): Promise<AzureProvider> {
+  vi.resetModules()
+  const { azure } = await import('../src/index.js')
+  return azure({
+    ...azureFake.providerOptions(),
+    pollIntervalMs: 1,
+    credentials: 'repository-token',
+  })
+}
+
 describe('deleteRepository racing generateCredentials of another process', () => {
   async function startTwo(): Promise<{ deleting: AzureProvider; issuing: AzureProvider }> {
     fake = await startAzureFake()
     registry = await fakeProvider(fake, { credentials: 'repository-token' })
-    otherProcess = await fakeProvider(fake, { credentials: 'repository-token' })
+    otherProcess = await inAnotherProcess(fake)
     return { deleting: registry, issuing: otherProcess }
   }
 

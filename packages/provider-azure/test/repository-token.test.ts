@@ -199,6 +199,25 @@ describe('repository-token mode', () => {
     }
   })
 
+  it('never gives two provider instances of one registry the same slot', async () => {
+    await start()
+    // A library's provider and the application's own, in one process, for the same binding.
+    const other = await fakeProvider(fake, { credentials: 'repository-token' })
+    try {
+      const { name } = await registry.createRepository('web-app')
+      const both = await Promise.all([
+        registry.generateCredentials(name, 'push-pull'),
+        other.generateCredentials(name, 'push-pull'),
+      ])
+      expect(new Set(both.map((c) => c.password)).size).toBe(2)
+      for (const credentials of both) {
+        expect(await grantedActions(credentials)).toEqual(PUSH_PULL)
+      }
+    } finally {
+      await other.close()
+    }
+  })
+
   it('takes an expired slot first, and leaves the repository’s other token (expired) alone', async () => {
     await start()
     const { name } = await registry.createRepository('web-app')
