@@ -237,6 +237,23 @@ describe('provision converges', () => {
     ])
   })
 
+  /** Provision and a forced deprovision of `repository` are INVALID_CONFIG naming `what`, writing nothing. */
+  async function expectBothRefused(repository: string, what: string): Promise<void> {
+    fake.reset()
+    const options = provisionOptions(fake, repository)
+    for (const run of [provision, deprovision]) {
+      const err = await rejectionOf(
+        run(run === deprovision ? { ...options, force: true } : options),
+      )
+      expect(err, what).toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining(what),
+      })
+    }
+    expect(writesIn(fake)).toEqual([])
+    expect(fake.getRepositories()).toContain(repositoryResource(repository))
+  }
+
   it('refuses a remote or virtual GAR repository with INVALID_CONFIG, even carrying the ownership label, writing nothing', async () => {
     for (const mode of ['REMOTE_REPOSITORY', 'VIRTUAL_REPOSITORY'] as const) {
       const repository = freshRepositoryId()
@@ -253,19 +270,7 @@ describe('provision converges', () => {
       })
       await operation.promise()
       await client.close()
-      fake.reset()
-      const options = provisionOptions(fake, repository)
-      for (const run of [provision, deprovision]) {
-        const err = await rejectionOf(
-          run(run === deprovision ? { ...options, force: true } : options),
-        )
-        expect(err, mode).toMatchObject({
-          code: 'INVALID_CONFIG',
-          message: expect.stringContaining(mode),
-        })
-      }
-      expect(writesIn(fake)).toEqual([])
-      expect(fake.getRepositories()).toContain(repositoryResource(repository))
+      await expectBothRefused(repository, mode)
     }
   })
 
@@ -279,19 +284,7 @@ describe('provision converges', () => {
     })
     await operation.promise()
     await client.close()
-    fake.reset()
-    const options = provisionOptions(fake, repository)
-    for (const run of [provision, deprovision]) {
-      const err = await rejectionOf(
-        run(run === deprovision ? { ...options, force: true } : options),
-      )
-      expect(err).toMatchObject({
-        code: 'INVALID_CONFIG',
-        message: expect.stringContaining('MAVEN'),
-      })
-    }
-    expect(writesIn(fake)).toEqual([])
-    expect(fake.getRepositories()).toContain(repositoryResource(repository))
+    await expectBothRefused(repository, 'MAVEN')
     expect(fake.getServiceAccounts()).not.toContain(accountEmail(derivedId(repository, 'pull')))
   })
 })
