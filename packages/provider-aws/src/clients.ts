@@ -1,5 +1,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { STSClient } from '@aws-sdk/client-sts'
+import { withoutRequestsInErrors } from './error-requests.js'
 import { type AwsClientConfig, DEFAULT_REQUEST_TIMEOUT_MS } from './options.js'
 
 /** Temporary credentials of an assumed-role session. */
@@ -29,8 +30,8 @@ export class AwsClients {
   ecr(region: string): ECRClient {
     let client = this.#ecr.get(region)
     if (client === undefined) {
-      client = new ECRClient(
-        defined({ ...this.#common(), region, endpoint: this.#config.endpoint }),
+      client = withoutRequestsInErrors(
+        new ECRClient(defined({ ...this.#common(), region, endpoint: this.#config.endpoint })),
       )
       this.#ecr.set(region, client)
     }
@@ -39,8 +40,14 @@ export class AwsClients {
 
   /** The STS client (home region), signed with the base identity. */
   sts(): STSClient {
-    this.#sts ??= new STSClient(
-      defined({ ...this.#common(), region: this.#homeRegion, endpoint: this.#config.stsEndpoint }),
+    this.#sts ??= withoutRequestsInErrors(
+      new STSClient(
+        defined({
+          ...this.#common(),
+          region: this.#homeRegion,
+          endpoint: this.#config.stsEndpoint,
+        }),
+      ),
     )
     return this.#sts
   }
@@ -52,15 +59,17 @@ export class AwsClients {
     use: (client: ECRClient) => Promise<T>,
   ): Promise<T> {
     const { maxAttempts, retryMode } = this.#config
-    const client = new ECRClient(
-      defined({
-        maxAttempts,
-        retryMode,
-        requestHandler: requestHandlerOf(this.#config),
-        region,
-        endpoint: this.#config.endpoint,
-        credentials,
-      }),
+    const client = withoutRequestsInErrors(
+      new ECRClient(
+        defined({
+          maxAttempts,
+          retryMode,
+          requestHandler: requestHandlerOf(this.#config),
+          region,
+          endpoint: this.#config.endpoint,
+          credentials,
+        }),
+      ),
     )
     try {
       return await use(client)

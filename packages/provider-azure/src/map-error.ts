@@ -8,6 +8,7 @@ import {
 } from '@artifact-registry/core'
 import { PLATFORM } from './platform.js'
 import { quotaExceededMessage } from './quota.js'
+import { withoutRequestCredentials } from './request-credentials.js'
 
 // core-lro reports a failed operation as a plain Error with only this message to go by.
 const LRO_FAILURE = /^The long-running operation has failed(?:\. ([^.]*)\.)?/
@@ -51,6 +52,8 @@ const IDENTITY_ERRORS: ReadonlySet<unknown> = new Set([
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (isArtifactRegistryError(err)) return err
+  // The error becomes our `cause`: the request it holds must not carry the provider's token along.
+  withoutRequestCredentials(err)
   // A used-up quota stays used up: RATE_LIMITED like every provider's quotas, but not retryable.
   const quota = quotaExceededMessage(err, context)
   if (quota !== undefined) {

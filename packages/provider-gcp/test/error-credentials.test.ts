@@ -1,37 +1,11 @@
 import { isArtifactRegistryError } from '@artifact-registry/core'
+import { whereSecretsAre } from '@artifact-registry/test-kit'
 import { describe, expect, it } from 'vitest'
 import { withoutCredentials } from '../src/cause-credentials.js'
 import type { GcpProvider } from '../src/index.js'
 import { PROJECT, providerFor, provisionGarRepository, rejectionOf, useGcpFake } from './helpers.js'
 
 const fake = await useGcpFake()
-
-/**
- * Where in `value` (its own properties, the causes it wraps, forms, headers) any of `secrets`
- * shows, as paths; `[]` when nowhere. This is what a logger that prints an error in depth sees.
- */
-function whereSecretsAre(value: unknown, secrets: readonly string[]): string[] {
-  const found: string[] = []
-  const seen = new Set<unknown>()
-  const visit = (v: unknown, path: string): void => {
-    if (typeof v === 'string') {
-      if (secrets.some((s) => v.includes(s))) found.push(path)
-      return
-    }
-    if (v === null || typeof v !== 'object' || seen.has(v)) return
-    seen.add(v)
-    if (v instanceof URLSearchParams || v instanceof Headers || v instanceof Map) {
-      for (const [key, item] of v.entries()) visit(item, `${path}<${String(key)}>`)
-      return
-    }
-    for (const key of Reflect.ownKeys(v)) {
-      const item = Reflect.get(v, key)
-      visit(item, `${path}.${String(key)}`)
-    }
-  }
-  visit(value, 'error')
-  return found
-}
 
 describe("a refusal of the token endpoint leaves the provider's credentials out of the error", () => {
   const { repository } = provisionGarRepository(fake)

@@ -56,6 +56,7 @@ export {
   type RegistryProcess,
   registryCommand,
 } from './registry-command.js'
+export { whereSecretsAre } from './secret-paths.js'
 export {
   type SkopeoWorkspace,
   skopeoWorkspace,

@@ -1,5 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam'
 import { AwsClients, defined, requestHandlerOf } from '../clients.js'
+import { withoutRequestsInErrors } from '../error-requests.js'
 import type { AwsProvisionClientConfig } from './options.js'
 
 /**
@@ -20,15 +21,17 @@ export class ProvisionClients extends AwsClients {
   /** The IAM client (a global service; signed for the home region's partition). */
   iam(): IAMClient {
     const { credentials, maxAttempts, retryMode, iamEndpoint } = this.#config
-    this.#iam ??= new IAMClient(
-      defined({
-        credentials,
-        maxAttempts,
-        retryMode,
-        requestHandler: requestHandlerOf(this.#config),
-        region: this.#region,
-        endpoint: iamEndpoint,
-      }),
+    this.#iam ??= withoutRequestsInErrors(
+      new IAMClient(
+        defined({
+          credentials,
+          maxAttempts,
+          retryMode,
+          requestHandler: requestHandlerOf(this.#config),
+          region: this.#region,
+          endpoint: iamEndpoint,
+        }),
+      ),
     )
     return this.#iam
   }
