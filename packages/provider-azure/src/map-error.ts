@@ -52,8 +52,6 @@ const IDENTITY_ERRORS: ReadonlySet<unknown> = new Set([
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (isArtifactRegistryError(err)) return err
-  // The error becomes our `cause`: the request it holds must not carry the provider's token along.
-  withoutRequestCredentials(err)
   // A used-up quota stays used up: RATE_LIMITED like every provider's quotas, but not retryable.
   const quota = quotaExceededMessage(err, context)
   if (quota !== undefined) {
@@ -68,9 +66,15 @@ export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryE
   )
 }
 
-/** An {@link ArtifactRegistryError} of this provider: platform `azure`, message prefixed `[provider-azure]`. */
-export const platformError: ProviderErrorBuilder = (code, message, options) =>
-  providerError(PLATFORM, code, message, options)
+/**
+ * An {@link ArtifactRegistryError} of this provider: platform `azure`, message prefixed
+ * `[provider-azure]`. Its `cause` loses the token of the request it answered: every cause this
+ * provider attaches passes here, and applications log causes in depth.
+ */
+export const platformError: ProviderErrorBuilder = (code, message, options) => {
+  withoutRequestCredentials(options?.cause)
+  return providerError(PLATFORM, code, message, options)
+}
 
 /** `NOT_FOUND` for a repository this binding has no scope map of (or one that is not its own). */
 export function repositoryNotFound(repository: string, cause?: unknown): ArtifactRegistryError {

@@ -78,8 +78,6 @@ const MAX_DETAIL_LENGTH = 300
  */
 export function mapError(err: unknown, context: ErrorContext): ArtifactRegistryError {
   if (err instanceof ArtifactRegistryError) return err
-  // The error becomes our `cause`: a token request it holds must not carry its credentials along.
-  withoutCredentials(err)
   const about = context.resource === undefined ? '' : ` for ${context.resource}`
   const refusal = oauthRefusalOf(err)
   if (refusal !== undefined) {
@@ -104,9 +102,15 @@ export function isAborted(err: unknown): boolean {
   return googleStatusOf(err) === 'ABORTED'
 }
 
-/** @internal An error of this provider: platform `gcp`, message prefixed `[provider-gcp]`. */
-export const platformError: ProviderErrorBuilder = (code, message, options) =>
-  providerError(PLATFORM, code, message, options)
+/**
+ * @internal An error of this provider: platform `gcp`, message prefixed `[provider-gcp]`. Its
+ * `cause` loses the credentials a failed token request of it holds: every cause this provider
+ * attaches passes here, and applications log causes in depth.
+ */
+export const platformError: ProviderErrorBuilder = (code, message, options) => {
+  withoutCredentials(options?.cause)
+  return providerError(PLATFORM, code, message, options)
+}
 
 // --- Internal ---
 

@@ -1,6 +1,5 @@
 import type { ArtifactRegistryError } from '@artifact-registry/core'
 import { SERVICE_AGENT } from './access-members.js'
-import { withoutCredentials } from './cause-credentials.js'
 import type { IamPolicy } from './iam-policy.js'
 import { platformError } from './map-error.js'
 
@@ -32,7 +31,6 @@ export function memberRefusal(
 ): ArtifactRegistryError | undefined {
   const added = addedMembers(before, after)
   if (added.length === 0) return undefined
-  withoutCredentials(err)
   const e = (err ?? {}) as GoogleErrorLike
   const status = statusOf(e)
   const text = `${String(e.message ?? '')} ${JSON.stringify(e.statusDetails ?? [])}`
